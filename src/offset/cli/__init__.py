@@ -1,0 +1,1 @@
+"""The `offset` command line: thin wrappers over the Python API."""

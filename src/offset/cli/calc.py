@@ -1,0 +1,92 @@
+"""`offset calc METHOD FILE`: per-row results, a manifest and a summary per municipality."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from offset.calc import CalcResult, calculate_file
+from offset.cli.console import err, fail, out
+from offset.factors import FactorLibrary
+from offset.methods import METHODS
+from offset.output import manifest_path
+from offset.problems import InputError
+from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
+
+PROGRESS_MIN_BYTES = 8 << 20  # show a progress display for input files above 8 MiB
+
+
+def calc(
+    method: Annotated[str, typer.Argument(help=f"One of: {', '.join(METHODS)}")],
+    file: Annotated[Path, typer.Argument(help="Input rows: .csv (UTF-8 or Shift_JIS), .xlsx or .parquet")],
+    fy: Annotated[int | None, typer.Option("--fy", help="Fiscal year (April-March) of the reduction")] = None,
+    factors: Annotated[
+        Path | None, typer.Option("--factors", help="Directory of your own factor tables, layered over the shipped ones")
+    ] = None,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Results file (.csv, .xlsx or .parquet); default out/STEM-METHOD-fyFY.csv")
+    ] = None,
+    gwp: Annotated[str, typer.Option("--gwp", help=f"GWP metric: {', '.join(GWP_METRICS)}")] = DEFAULT_GWP_METRIC,
+) -> None:
+    """Compute reductions per row of FILE with METHOD and write them with the factor rows used."""
+    if method not in METHODS:
+        raise typer.BadParameter(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if gwp not in GWP_METRICS:
+        raise typer.BadParameter(f"unknown GWP metric {gwp!r}; choose one of {', '.join(GWP_METRICS)}")
+    if fy is None:
+        err.print("[yellow]no --fy given: every row must carry its own fy column[/]")
+    target = out_path or Path("out") / f"{file.stem}-{method}-fy{fy if fy is not None else 'rows'}.csv"
+    library = FactorLibrary(overlay=factors)
+    try:
+        overlay_problems = library.check_overlay()
+        if overlay_problems:
+            raise InputError(overlay_problems)
+        result = _run(method, file, fy, library, gwp, target)
+    except InputError as e:
+        raise fail(e) from e
+    _print_summary(result)
+    out.print(f"results:  {target}")
+    out.print(f"manifest: {manifest_path(target)}")
+
+
+def _run(method: str, file: Path, fy: int | None, library: FactorLibrary, gwp: str, target: Path) -> CalcResult:
+    large = file.is_file() and file.stat().st_size >= PROGRESS_MIN_BYTES
+    if not large:
+        return calculate_file(method, file, fy=fy, factors=library, gwp_metric=gwp, out=target)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(f"reading {file.name}, then computing and writing", total=None)
+        return calculate_file(
+            method,
+            file,
+            fy=fy,
+            factors=library,
+            gwp_metric=gwp,
+            out=target,
+            progress=lambda rows: progress.advance(task, rows),
+        )
+
+
+def _print_summary(result: CalcResult) -> None:
+    summary = result.summary
+    table = Table(title=f"{METHODS[result.method].summary}: totals per municipality")
+    table.add_column("municipality")
+    for column in summary.columns:
+        table.add_column(column, justify="right")
+    for name, *values in summary.itertuples():
+        table.add_row(str(name), *(_cell(v) for v in values))
+    table.add_row("[bold]total[/]", *(_cell(summary[c].sum()) for c in summary.columns))
+    out.print(table)
+    for warning in result.warnings:
+        out.print(f"[yellow]warning:[/] {warning}")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float | np.floating):
+        return f"{value:,.3f}"
+    return f"{value:,}" if isinstance(value, int | np.integer) else str(value)

@@ -1,0 +1,82 @@
+"""`offset factors list|show|check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from offset.cli.console import fail, out
+from offset.factors import FactorLibrary
+from offset.factors.fuel import co2_per_unit
+from offset.problems import InputError
+
+app = typer.Typer(no_args_is_help=True, help="Inspect and check factor tables.")
+
+SHOWN_COLUMNS = ("value", "unit", "confidence", "published", "publisher", "source")
+
+
+@app.command("list")
+def list_tables(
+    factors: Annotated[Path | None, typer.Option("--factors", help="Your factor directory, layered")] = None,
+) -> None:
+    """List the factor tables with their rows, unverified rows and content hash."""
+    library = FactorLibrary(overlay=factors)
+    table = Table(title=f"factor tables in {library.directory}")
+    for column in ("table", "rows", "unverified", "keyed by", "unit", "sha256", "description"):
+        table.add_column(column)
+    try:
+        for name in library:
+            t = library[name]
+            unit = t.spec.unit or ", ".join(f"{k}: {v}" for k, v in t.spec.units.items())
+            keys = ", ".join(t.spec.key_columns)
+            table.add_row(name, str(len(t.rows)), str(int(t.unverified.sum())), keys, unit, t.content_hash[:12], t.spec.description)
+    except InputError as e:
+        raise fail(e) from e
+    out.print(table)
+
+
+@app.command("show")
+def show(
+    name: Annotated[str, typer.Argument(help="Table name (see `offset factors list`)")],
+    factors: Annotated[Path | None, typer.Option("--factors", help="Your factor directory, layered")] = None,
+) -> None:
+    """Show one table's rows with their provenance."""
+    library = FactorLibrary(overlay=factors)
+    if name not in library.specs:
+        raise typer.BadParameter(f"no table {name!r}; tables: {', '.join(library.specs)}")
+    try:
+        t = library[name]
+    except InputError as e:
+        raise fail(e) from e
+    rows = Table(title=f"{name}: {t.spec.description} (sha256 {t.content_hash[:12]})")
+    columns = [*t.spec.key_columns, *SHOWN_COLUMNS]
+    for column in columns:
+        rows.add_column(column, overflow="fold")
+    for _, row in t.rows.iterrows():
+        rows.add_row(*(str(row[c]) for c in columns))
+    out.print(rows)
+    if name == "fuel":
+        derived = co2_per_unit(t)
+        table = Table(title="derived: t CO2 per unit = heat value x carbon factor x 44/12")
+        for column in derived.columns:
+            table.add_column(column, overflow="fold")
+        for _, row in derived.iterrows():
+            table.add_row(*(str(v) for v in row))
+        out.print(table)
+
+
+@app.command("check")
+def check(
+    directory: Annotated[Path, typer.Argument(help="A factor directory with the shipped layout")],
+) -> None:
+    """Validate your factor directory, layered over the shipped tables; exit 2 on any problem."""
+    if not directory.is_dir():
+        raise typer.BadParameter(f"{directory} is not a directory")
+    library = FactorLibrary(overlay=directory)
+    problems = library.check_overlay() + library.check()
+    if problems:
+        raise fail(InputError(problems))
+    out.print(f"[green]ok:[/] {len(library.specs)} tables valid with {directory} layered")

@@ -1,0 +1,127 @@
+"""Column contracts: the columns a method reads, with their units, checked once at the boundary.
+
+A numeric column names its unit (`capacity_kw`); a file may use another unit of the same
+dimension where the contract lists it (`capacity_mw`), and the boundary converts it with pint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["number", "integer", "text", "category", "date", "boolean"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One logical input column.
+
+    `names` maps each accepted column name to its unit; the first name is canonical, and every
+    value reaches the kernels in the canonical name's unit.
+    """
+
+    names: Mapping[str, str | None]
+    kind: Kind
+    doc: str
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    strictly_positive: bool = False
+
+    @property
+    def name(self) -> str:
+        return next(iter(self.names))
+
+    @property
+    def unit(self) -> str | None:
+        return self.names[self.name]
+
+
+def number(
+    name: str,
+    unit: str,
+    doc: str,
+    *,
+    alternatives: Mapping[str, str] | None = None,
+    required: bool = False,
+    minimum: float | None = 0.0,
+    maximum: float | None = None,
+) -> Column:
+    return Column(
+        names={name: unit, **(alternatives or {})},
+        kind="number",
+        doc=doc,
+        required=required,
+        minimum=minimum,
+        maximum=maximum,
+    )
+
+
+def integer(
+    name: str, doc: str, *, required: bool = False, minimum: float | None = 0, maximum: float | None = None
+) -> Column:
+    return Column({name: None}, "integer", doc, required=required, minimum=minimum, maximum=maximum)
+
+
+def text(name: str, doc: str, *, required: bool = False) -> Column:
+    return Column({name: None}, "text", doc, required=required)
+
+
+def category(name: str, doc: str, *, required: bool = False) -> Column:
+    """Text with few distinct values (kept as a pandas categorical: cheap joins and memory)."""
+    return Column({name: None}, "category", doc, required=required)
+
+
+def date(name: str, doc: str, *, required: bool = False) -> Column:
+    return Column({name: None}, "date", doc, required=required)
+
+
+def boolean(name: str, doc: str, *, required: bool = False) -> Column:
+    return Column({name: None}, "boolean", doc, required=required)
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The columns of one method's input."""
+
+    columns: tuple[Column, ...]
+    description: str = ""
+    _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {c.name: c for c in self.columns})
+
+    def __getitem__(self, name: str) -> Column:
+        return self._by_name[name]
+
+    def markdown(self) -> str:
+        """The contract as a Markdown table (for the README and `offset calc --help`)."""
+        lines = ["| column | unit | required | meaning |", "|---|---|---|---|"]
+        for c in self.columns:
+            alternatives = ", ".join(f"`{n}`" for n in list(c.names)[1:])
+            unit = c.unit or ("date" if c.kind == "date" else "")
+            also = f" (or {alternatives})" if alternatives else ""
+            lines.append(
+                f"| `{c.name}`{also} | {unit} | {'yes' if c.required else ''} | {c.doc} |"
+            )
+        return "\n".join(lines)
+
+
+# Columns several methods share.
+MUNICIPALITY = category("municipality", "municipality the row belongs to (summary key)", required=True)
+FY = integer("fy", "fiscal year of the reduction; defaults to --fy", minimum=1990, maximum=2100)
+GRID_ENTITY = category(
+    "grid_entity",
+    "electricity supplier in grid_electricity (default: national_average)",
+)
+GRID_KIND = category(
+    "grid_factor_kind",
+    "factor kind: basic, adjusted, unadjusted (default: basic; national_average for the average)",
+)
+GRID_FACTOR = number(
+    "grid_factor_t_co2_per_kwh",
+    "t CO2/kWh",
+    "the row's own electricity factor (e.g. a contracted supplier's); wins over the tables",
+    alternatives={"grid_factor_kg_co2_per_kwh": "kg CO2/kWh"},
+)

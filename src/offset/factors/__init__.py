@@ -1,0 +1,17 @@
+"""Factor tables: sourced, versioned, validated at load, selected per row by a vectorised join."""
+
+from offset.factors.catalog import CONFIDENCE_LEVELS, Fallback, TableSpec
+from offset.factors.library import FactorLibrary, shipped_directory
+from offset.factors.select import Selection, select
+from offset.factors.table import FactorTable
+
+__all__ = [
+    "CONFIDENCE_LEVELS",
+    "FactorLibrary",
+    "FactorTable",
+    "Fallback",
+    "Selection",
+    "TableSpec",
+    "select",
+    "shipped_directory",
+]

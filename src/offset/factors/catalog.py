@@ -1,0 +1,91 @@
+"""The catalog (`tables.toml`): what each factor table is keyed by and which unit it declares."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+YearRule = Literal["yearly", "valid_from"]
+
+CATALOG_FILE = "tables.toml"
+PROVENANCE_COLUMNS = ("source", "publisher", "published", "url", "confidence")
+CONFIDENCE_LEVELS = ("confirmed", "secondary", "derived", "unverified")
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """One step of a fallback policy: substitute key values, and/or accept an earlier FY."""
+
+    substitute: Mapping[str, str] = field(default_factory=dict)
+    earlier_year: bool = False
+    max_years_back: int | None = None  # how stale an earlier FY may be; None: no limit
+
+    def describe(self) -> str:
+        parts = [f"{k}={v}" for k, v in self.substitute.items()]
+        if self.earlier_year:
+            limit = f" (at most {self.max_years_back} FYs back)" if self.max_years_back else ""
+            parts.append(f"latest earlier FY{limit}")
+        return ", ".join(parts) or "exact"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    file: str
+    description: str
+    keys: tuple[str, ...]
+    year: str | None = None
+    year_rule: YearRule | None = None
+    unit: str | None = None
+    units: Mapping[str, str] = field(default_factory=dict)
+    fallbacks: tuple[Fallback, ...] = ()
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return (*self.keys, self.year) if self.year else self.keys
+
+    def declared_unit(self, parameter: str | None) -> str | None:
+        """The unit a row must convert to: the table's, or the one declared for its parameter."""
+        if self.unit is not None:
+            return self.unit
+        return self.units.get(parameter or "")
+
+    def fallback_levels(self) -> tuple[str, ...]:
+        """Human names of the selection levels: level 0 is the normal rule."""
+        base = "exact key and FY" if self.year_rule == "yearly" else "exact key"
+        if self.year_rule == "valid_from":
+            base = "exact key, latest valid_from FY"
+        return (base, *(f.describe() for f in self.fallbacks))
+
+    @classmethod
+    def from_dict(cls, name: str, data: Mapping[str, Any]) -> TableSpec:
+        fallbacks = tuple(
+            Fallback(
+                substitute=dict(f.get("substitute", {})),
+                earlier_year=bool(f.get("earlier_year", False)),
+                max_years_back=f.get("max_years_back"),
+            )
+            for f in data.get("fallback", ())
+        )
+        assert ("unit" in data) != ("units" in data), f"{name}: declare exactly one of unit/units"
+        return cls(
+            name=name,
+            file=str(data["file"]),
+            description=str(data.get("description", "")),
+            keys=tuple(data["keys"]),
+            year=data.get("year"),
+            year_rule=data.get("year_rule"),
+            unit=data.get("unit"),
+            units=dict(data.get("units", {})),
+            fallbacks=fallbacks,
+        )
+
+
+def load_catalog(directory: Path) -> dict[str, TableSpec]:
+    """Read `tables.toml` from a factor directory."""
+    with (directory / CATALOG_FILE).open("rb") as f:
+        raw = tomllib.load(f)
+    return {name: TableSpec.from_dict(name, data) for name, data in raw.items()}

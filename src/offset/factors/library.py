@@ -1,0 +1,108 @@
+"""The factor library: the shipped tables, optionally layered with a user's directory."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from offset.factors.catalog import TableSpec, load_catalog
+from offset.factors.table import FactorTable
+from offset.problems import InputError, Problem
+
+
+def shipped_directory() -> Path:
+    """Where the shipped tables are: inside the installed wheel, else the repository's factors/."""
+    packaged = Path(str(resources.files("offset"))) / "_factors"
+    if (packaged / "tables.toml").is_file():
+        return packaged
+    repository = Path(__file__).resolve().parents[3] / "factors"
+    assert (repository / "tables.toml").is_file(), f"factor tables not found at {repository}"
+    return repository
+
+
+@dataclass
+class FactorLibrary:
+    """Tables by name, each loaded and validated once, on first use.
+
+    `overlay` is a user directory with the same layout: a CSV there named like a shipped table adds
+    rows to it, and wins where the key is the same. It may also declare new tables in its own
+    `tables.toml`.
+    """
+
+    directory: Path = field(default_factory=shipped_directory)
+    overlay: Path | None = None
+    _cache: dict[str, FactorTable] = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def specs(self) -> dict[str, TableSpec]:
+        specs = load_catalog(self.directory)
+        if self.overlay is not None and (self.overlay / "tables.toml").is_file():
+            specs |= load_catalog(self.overlay)
+        return specs
+
+    def __getitem__(self, name: str) -> FactorTable:
+        if name not in self._cache:
+            self._cache[name] = self._load(name)
+        return self._cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.specs)
+
+    def _load(self, name: str) -> FactorTable:
+        if name not in self.specs:
+            raise KeyError(f"no factor table {name!r}; tables: {', '.join(self.specs)}")
+        spec = self.specs[name]
+        base_path = self.directory / spec.file
+        user_path = self.overlay / spec.file if self.overlay is not None else None
+        table: FactorTable | None = None
+        if base_path.is_file():
+            table = FactorTable.from_csv(spec, base_path, origin="shipped")
+        if user_path is not None and user_path.is_file():
+            user = FactorTable.from_csv(spec, user_path, origin=str(user_path))
+            table = user if table is None else table.layered(user)
+        if table is None:
+            raise InputError([Problem(spec.file, None, None, "table file not found")])
+        return table
+
+    def loaded(self) -> dict[str, FactorTable]:
+        """The tables used so far (what a run manifest lists)."""
+        return dict(self._cache)
+
+    def check(self) -> list[Problem]:
+        """Load every table and return every problem found (empty: all tables are valid)."""
+        problems: list[Problem] = []
+        for name in self.specs:
+            try:
+                self[name]
+            except InputError as e:
+                problems.extend(e.problems)
+        return problems
+
+    def check_overlay(self) -> list[Problem]:
+        """CSV files in the overlay directory that match no table (a typo would be ignored)."""
+        if self.overlay is None:
+            return []
+        if not self.overlay.is_dir():
+            return [Problem(str(self.overlay), None, None, "factor directory not found")]
+        files = {spec.file for spec in self.specs.values()}
+        return [
+            Problem(str(p), None, None, f"not a known table file; known: {', '.join(sorted(files))}")
+            for p in sorted(self.overlay.glob("*.csv"))
+            if p.name not in files
+        ]
+
+    def manifest(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "table": t.name,
+                "sha256": t.content_hash,
+                "rows": len(t.rows),
+                "origins": sorted(set(t.rows["origin"])),
+                "unverified_rows": int(t.unverified.sum()),
+            }
+            for t in self.loaded().values()
+        ]

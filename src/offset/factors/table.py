@@ -1,0 +1,184 @@
+"""One factor table: rows with provenance, validated once at load, with a content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from offset import units
+from offset.factors.catalog import CONFIDENCE_LEVELS, PROVENANCE_COLUMNS, TableSpec
+from offset.problems import InputError, Problem
+
+_PUBLISHED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_CSV_FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet shows it
+
+
+@dataclass(frozen=True)
+class FactorTable:
+    """Validated rows of one table.
+
+    `rows` holds the key columns, `value` and `unit` as published, `canonical` (the value in the
+    declared unit, what kernels use), provenance, `factor_id` and `origin` (which file won).
+    """
+
+    spec: TableSpec
+    rows: pd.DataFrame
+    content_hash: str
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def canonical(self) -> npt.NDArray[np.float64]:
+        return self.rows["canonical"].to_numpy(dtype=np.float64)
+
+    @property
+    def unverified(self) -> npt.NDArray[np.bool_]:
+        return (self.rows["confidence"] == "unverified").to_numpy()
+
+    @property
+    def factor_ids(self) -> pd.Index:
+        return pd.Index(self.rows["factor_id"])
+
+    def lookup(self, **key: object) -> pd.Series:
+        """The one row with these key values (for scalars and tests, not for hot paths)."""
+        mask = np.ones(len(self.rows), dtype=bool)
+        for column, value in key.items():
+            mask &= (self.rows[column] == value).to_numpy()
+        found = self.rows[mask]
+        if len(found) != 1:
+            raise KeyError(f"{self.name}: {len(found)} rows match {key}")
+        return found.iloc[0]
+
+    def value(self, **key: object) -> float:
+        return float(self.lookup(**key)["canonical"])
+
+    @classmethod
+    def from_csv(cls, spec: TableSpec, path: Path, origin: str = "shipped") -> FactorTable:
+        data = path.read_bytes()
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        rows, problems = validate(spec, frame, str(path))
+        if problems:
+            raise InputError(problems)
+        rows["origin"] = origin
+        return cls(spec, rows, hashlib.sha256(data).hexdigest())
+
+    def layered(self, overlay: FactorTable) -> FactorTable:
+        """This table with `overlay`'s rows added; on the same key the overlay's row wins."""
+        keys = list(self.spec.key_columns)
+        combined = pd.concat([self.rows, overlay.rows], ignore_index=True)
+        combined = combined.drop_duplicates(subset=keys, keep="last").reset_index(drop=True)
+        digest = hashlib.sha256((self.content_hash + overlay.content_hash).encode()).hexdigest()
+        return FactorTable(self.spec, combined, digest)
+
+
+def _key_column(values: pd.Series) -> pd.Series:
+    """Integer keys stay integers (grades, zones, age classes); everything else is text."""
+    as_int = pd.to_numeric(values, errors="coerce")
+    if len(values) and as_int.notna().all() and (as_int == as_int.round()).all():
+        return as_int.astype(np.int64)
+    return values.astype(str)
+
+
+def validate(spec: TableSpec, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check one raw table (all text) against its spec; return typed rows and every problem."""
+    problems: list[Problem] = []
+    required = [*spec.key_columns, "value", "unit", *PROVENANCE_COLUMNS]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        return frame, [Problem(file, None, c, "required column is missing") for c in missing]
+    if frame.empty:
+        return frame, [Problem(file, None, None, "the table has no rows")]
+
+    rownum = np.arange(len(frame)) + _CSV_FIRST_DATA_ROW
+    rows = frame.copy()
+    for column in spec.keys:
+        empty = (rows[column].str.strip() == "").to_numpy()
+        problems += [Problem(file, int(r), column, "key is empty") for r in rownum[empty]]
+        rows[column] = _key_column(rows[column].str.strip())
+    if spec.year:
+        years = pd.to_numeric(rows[spec.year], errors="coerce")
+        bad = years.isna().to_numpy()
+        problems += [Problem(file, int(r), spec.year, "not a fiscal year") for r in rownum[bad]]
+        rows[spec.year] = years.fillna(-1).astype(np.int64)
+
+    duplicated = rows.duplicated(subset=list(spec.key_columns), keep=False).to_numpy()
+    problems += [
+        Problem(file, int(r), None, f"duplicate key {tuple(rows.loc[i, list(spec.key_columns)])}")
+        for i, r in zip(np.flatnonzero(duplicated), rownum[duplicated], strict=True)
+    ]
+
+    values = pd.to_numeric(rows["value"], errors="coerce")
+    bad = (values.isna() | ~np.isfinite(values.fillna(0))).to_numpy()
+    problems += [
+        Problem(file, int(r), "value", f"not a number: {rows['value'].iloc[i]!r}")
+        for i, r in zip(np.flatnonzero(bad), rownum[bad], strict=True)
+    ]
+    rows["value"] = values.astype(np.float64)
+
+    confidence_bad = ~rows["confidence"].isin(CONFIDENCE_LEVELS).to_numpy()
+    problems += [
+        Problem(
+            file,
+            int(r),
+            "confidence",
+            f"{rows['confidence'].iloc[i]!r} is not one of {', '.join(CONFIDENCE_LEVELS)}",
+        )
+        for i, r in zip(np.flatnonzero(confidence_bad), rownum[confidence_bad], strict=True)
+    ]
+    for column in ("source", "publisher"):
+        empty = (rows[column].str.strip() == "").to_numpy()
+        problems += [Problem(file, int(r), column, "provenance is empty") for r in rownum[empty]]
+    published_bad = ~rows["published"].str.match(_PUBLISHED).to_numpy()
+    problems += [
+        Problem(file, int(r), "published", "not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        for r in rownum[published_bad]
+    ]
+
+    canonical, unit_problems = _canonical_values(spec, rows, rownum, file)
+    rows["canonical"] = canonical
+    problems += unit_problems
+    rows["factor_id"] = _factor_ids(spec, rows)
+    return rows.reset_index(drop=True), problems
+
+
+def _canonical_values(
+    spec: TableSpec, rows: pd.DataFrame, rownum: npt.NDArray[np.int64], file: str
+) -> tuple[npt.NDArray[np.float64], list[Problem]]:
+    """Each value in its declared unit; one pint conversion per distinct (unit, declared) pair."""
+    problems: list[Problem] = []
+    parameters = rows["parameter"] if "parameter" in rows else pd.Series([None] * len(rows))
+    canonical = np.full(len(rows), np.nan)
+    pairs = pd.DataFrame({"unit": rows["unit"].to_numpy(), "parameter": parameters.to_numpy()})
+    for (unit, parameter), index in pairs.groupby(["unit", "parameter"], dropna=False).groups.items():
+        positions = np.asarray(index)
+        declared = spec.declared_unit(parameter if isinstance(parameter, str) else None)
+        if declared is None:
+            problems += [
+                Problem(file, int(r), "parameter", f"unknown parameter {parameter!r}")
+                for r in rownum[positions]
+            ]
+            continue
+        try:
+            target = units.first_compatible(str(unit), declared)
+            factor = units.scale(str(unit), target)
+        except units.UnitError as e:
+            problems += [Problem(file, int(r), "unit", str(e)) for r in rownum[positions]]
+            continue
+        canonical[positions] = rows["value"].to_numpy()[positions] * factor
+    return canonical, problems
+
+
+def _factor_ids(spec: TableSpec, rows: pd.DataFrame) -> pd.Series:
+    ident = pd.Series(spec.name + ":", index=rows.index)
+    ident += rows[list(spec.keys)].astype(str).agg("/".join, axis=1)
+    if spec.year:
+        ident += "@" + rows[spec.year].astype(str)
+    return ident

@@ -1,0 +1,177 @@
+"""What the methods share: options, factor traces, grid-factor selection and input checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from offset.factors import FactorLibrary, Selection, select
+from offset.inputs import FIRST_DATA_ROW, LISTED_PER_CHECK
+from offset.problems import Problem
+from offset.units import DEFAULT_GWP_METRIC
+
+FloatArray = npt.NDArray[np.float64]
+ROW_FACTOR = "input row"  # the factor id recorded where a row carried its own factor
+FROM_ROW = np.int8(-2)  # fallback level recorded where a row carried its own factor
+
+
+@dataclass(frozen=True)
+class CalcOptions:
+    """What a calculation needs besides its rows: the default FY, the GWP metric, the file name."""
+
+    fy: int | None = None
+    gwp_metric: str = DEFAULT_GWP_METRIC
+    file: str = "<input>"
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A factor per row with where it came from: the table row id and the fallback level."""
+
+    values: FloatArray
+    ids: pd.Categorical
+    fallback: npt.NDArray[np.int8]
+    unverified: npt.NDArray[np.bool_]
+
+    @classmethod
+    def of(cls, selection: Selection) -> Trace:
+        return cls(selection.values, selection.factor_ids(), selection.fallback, selection.unverified)
+
+    def override(self, own: FloatArray) -> Trace:
+        """Rows with their own value (not NaN) use it; that is recorded as the row's factor."""
+        has_own = ~np.isnan(own)
+        if not has_own.any():
+            return self
+        categories = self.ids.categories.append(pd.Index([ROW_FACTOR]))
+        codes = np.where(has_own, len(categories) - 1, self.ids.codes)
+        return Trace(
+            values=np.where(has_own, own, self.values),
+            ids=pd.Categorical.from_codes(codes, categories=categories),
+            fallback=np.where(has_own, FROM_ROW, self.fallback).astype(np.int8),
+            unverified=self.unverified & ~has_own,
+        )
+
+    def where(self, mask: npt.NDArray[np.bool_], other: Trace) -> Trace:
+        """This trace where `mask`, else `other` (e.g. electricity vs fuel rows)."""
+        categories = self.ids.categories.append(other.ids.categories).unique()
+        mine = categories.get_indexer(self.ids.categories)
+        theirs = categories.get_indexer(other.ids.categories)
+        codes = np.where(
+            mask,
+            np.where(self.ids.codes < 0, -1, mine[np.maximum(self.ids.codes, 0)]),
+            np.where(other.ids.codes < 0, -1, theirs[np.maximum(other.ids.codes, 0)]),
+        )
+        return Trace(
+            values=np.where(mask, self.values, other.values),
+            ids=pd.Categorical.from_codes(codes, categories=categories),
+            fallback=np.where(mask, self.fallback, other.fallback).astype(np.int8),
+            unverified=np.where(mask, self.unverified, other.unverified),
+        )
+
+    def columns(self, prefix: str, value_name: str) -> dict[str, object]:
+        return {
+            value_name: self.values,
+            f"{prefix}_id": self.ids,
+            f"{prefix}_fallback": self.fallback,
+        }
+
+
+def fiscal_years(frame: pd.DataFrame, options: CalcOptions) -> npt.NDArray[np.int64]:
+    """The FY of each row: its own `fy` column where given, else the run's FY."""
+    default = -1 if options.fy is None else options.fy
+    if "fy" in frame:
+        own = frame["fy"].to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.where(np.isnan(own), default, own).astype(np.int64)
+    return np.full(len(frame), default, dtype=np.int64)
+
+
+def missing_fy(frame: pd.DataFrame, fy: npt.NDArray[np.int64], file: str) -> list[Problem]:
+    return rows_problems(
+        frame, fy < 0, file, "fy", "no fiscal year: give --fy or an fy column", limit=1
+    )
+
+
+def grid_trace(
+    frame: pd.DataFrame, factors: FactorLibrary, fy: npt.NDArray[np.int64]
+) -> Trace:
+    """Grid factor per row: the row's own factor, else the table by (entity, kind, FY)."""
+    n = len(frame)
+    entity = _filled(frame.get("grid_entity"), "national_average", n)
+    default_kind = np.where(entity.to_numpy() == "national_average", "national_average", "basic")
+    kind = _filled(frame.get("grid_factor_kind"), None, n, default_kind)
+    selection = select(factors["grid_electricity"], {"entity": entity, "kind": kind}, fy, length=n)
+    trace = Trace.of(selection)
+    own = frame.get("grid_factor_t_co2_per_kwh")
+    return trace if own is None else trace.override(np.asarray(own, dtype=np.float64))
+
+
+def _filled(
+    column: object, default: str | None, n: int, defaults: npt.NDArray[np.str_] | None = None
+) -> pd.Series:
+    """A key column with its blanks filled, kept categorical (cheap to select on)."""
+    if column is None:
+        values = pd.Series(defaults if defaults is not None else np.full(n, default))
+        return values.astype("category")
+    series = pd.Series(column).reset_index(drop=True)
+    if not series.isna().any():
+        return series.astype("category")
+    fill = pd.Series(defaults if defaults is not None else np.full(n, default))
+    return series.astype(object).where(series.notna(), fill).astype("category")
+
+
+def missing_factor_problems(
+    frame: pd.DataFrame, selection_missing: npt.NDArray[np.bool_], file: str, column: str, what: str
+) -> list[Problem]:
+    return rows_problems(frame, selection_missing, file, column, f"no {what} factor for this row")
+
+
+def rows_problems(
+    frame: pd.DataFrame,
+    mask: npt.NDArray[np.bool_],
+    file: str,
+    column: str | None,
+    message: str,
+    limit: int = LISTED_PER_CHECK,
+) -> list[Problem]:
+    positions = np.flatnonzero(mask)
+    rows = positions + FIRST_DATA_ROW
+    listed = [Problem(file, int(r), column, message) for r in rows[:limit]]
+    if positions.size > limit:
+        listed.append(
+            Problem(file, None, column, f"... and {positions.size - limit} more rows: {message}")
+        )
+    return listed
+
+
+def unknown_values(
+    frame: pd.DataFrame, column: str, known: Iterable[object], file: str, what: str
+) -> list[Problem]:
+    """Rows whose `column` holds a value not in `known` (checked per distinct value)."""
+    if column not in frame:
+        return []
+    series = frame[column]
+    known_set = set(known)
+    distinct = pd.unique(series.dropna())
+    bad_values = [v for v in distinct if v not in known_set]
+    problems: list[Problem] = []
+    shown = ", ".join(map(str, sorted(known_set, key=str)[:30]))
+    for value in bad_values:
+        mask = (series == value).to_numpy(dtype=bool, na_value=False)
+        problems += rows_problems(
+            frame, mask, file, column, f"unknown {what} {value!r} (known: {shown})"
+        )
+    return problems
+
+
+def constant(values: Mapping[str, float], key: str) -> float:
+    return float(values[key])
+
+
+def method_parameter(factors: FactorLibrary, method: str, parameter: str) -> tuple[float, str, bool]:
+    """A scalar method parameter with its factor id and whether it is unverified."""
+    row = factors["method_parameters"].lookup(method=method, parameter=parameter)
+    return float(row["canonical"]), str(row["factor_id"]), bool(row["confidence"] == "unverified")

@@ -1,0 +1,304 @@
+"""Forest absorption (J-Credit FO-001 / Forestry Agency method) and the stock-difference option.
+
+Gain-loss, per stand:  removal [t CO2] = area [ha] x dV [m3/ha/yr] x k(species, age),
+  k = D [t/m3] x BEF(age <= 20 or >= 21) x (1 + R) x CF x 44/12 [t CO2/m3],
+folded once per species and age group (units checked by pint) and gathered per row.
+dV comes from the row (`growth_m3_per_ha_yr`) or the yield table: (V of the next 5-year age class
+- V of the stand's class) / 5. Harvested stem volume is deducted. Only eligible stands are
+creditable: FO-001 management (stand managed), FO-002 afforestation (planted after FY2012), FO-003
+reforestation. A buffer share of the creditable removal is reported separately.
+
+Stock-difference (IPCC 2006 Vol.4 Eq. 2.8): (C_end - C_start) / period, C = area x V x k(age).
+Age follows 林齢: the planting FY is year 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from offset import units
+from offset.columns import FY, MUNICIPALITY, Column, Contract, boolean, category, integer, number, text
+from offset.factors import FactorLibrary, select
+from offset.methods.common import (
+    CalcOptions,
+    FloatArray,
+    fiscal_years,
+    method_parameter,
+    missing_fy,
+    rows_problems,
+    unknown_values,
+)
+from offset.problems import Problem, raise_if_any
+
+ACTIVITIES = ("management", "afforestation", "reforestation")
+AGE_CLASS_YEARS = 5
+YOUNG_MAX_AGE = 20  # BEF for stands <= 20 years, else the >= 21 years value
+AFFORESTATION_AFTER_FY = 2012  # FO-002: land that was not forest at the end of FY2012
+SPECIES_PARAMETERS = ("wood_density", "bef_le20", "bef_ge21", "root_shoot_ratio", "carbon_fraction")
+
+_STAND_COLUMNS: tuple[Column, ...] = (
+    text("stand_id", "your identifier of the stand (小班)"),
+    MUNICIPALITY,
+    category("prefecture", "prefecture key as in `climate_zones`"),
+    category("species", "species key of `forest_species` (sugi, hinoki, karamatsu, ...)", required=True),
+    number("area_ha", "ha", "stand area", alternatives={"area_m2": "m**2"}, required=True),
+    integer("age_yr", "stand age in the FY (林齢, the planting FY is year 1); or planted_fy", minimum=1),
+    integer("planted_fy", "FY the stand was planted", minimum=1800, maximum=2100),
+    FY,
+    category("activity", "management (FO-001, default), afforestation (FO-002), reforestation (FO-003)"),
+    boolean("managed", "the stand is under a 森林経営計画 in the FY (FO-001 eligibility)"),
+    integer("last_managed_fy", "last FY the stand was treated (thinning etc.)", minimum=1900, maximum=2100),
+    number("buffer_share", "dimensionless", "the project's buffer share (default: method_parameters)", maximum=1.0),
+)
+
+CONTRACT = Contract(
+    (
+        *_STAND_COLUMNS,
+        number("growth_m3_per_ha_yr", "m**3/ha/yr", "stem volume growth; or use the yield table", minimum=None),
+        category("yield_region", "region of the yield table (収穫表)"),
+        integer("site_class", "site class (地位) in the yield table", minimum=1),
+        number("harvested_m3", "m**3", "stem volume harvested in the FY (deducted)"),
+    ),
+    description="One row per stand and FY (gain-loss method).",
+)
+
+STOCK_CONTRACT = Contract(
+    (
+        *_STAND_COLUMNS,
+        number("stock_start_m3_per_ha", "m**3/ha", "stem volume at the start of the period", required=True),
+        number("stock_end_m3_per_ha", "m**3/ha", "stem volume at the end of the period", required=True),
+        number("period_yr", "yr", "years between the two inventories", required=True),
+    ),
+    description="One row per stand: two inventories (stock-difference method).",
+)
+
+
+@dataclass(frozen=True)
+class SpeciesConstants:
+    """k [t CO2/m3] per (species, age group), folded once from the species table."""
+
+    species: pd.Index
+    k_tco2_per_m3: FloatArray  # shape (species, 2): [:, 0] <= 20 years, [:, 1] >= 21 years
+    ids: pd.Index  # joined factor ids, same layout flattened
+    unverified: npt.NDArray[np.bool_]
+
+    @classmethod
+    def from_factors(cls, factors: FactorLibrary) -> SpeciesConstants:
+        table = factors["forest_species"]
+        rows = table.rows
+        wide = rows.pivot(index="species", columns="parameter", values="canonical")
+        wide = wide.reindex(columns=list(SPECIES_PARAMETERS)).dropna()  # incomplete species: unknown
+        ids = rows.pivot(index="species", columns="parameter", values="factor_id").loc[wide.index]
+        weak = (
+            rows.assign(u=rows["confidence"] == "unverified")
+            .pivot(index="species", columns="parameter", values="u")
+            .loc[wide.index]
+        )
+        common = wide["wood_density"] * (1 + wide["root_shoot_ratio"]) * wide["carbon_fraction"]
+        carbon = np.stack([common * wide["bef_le20"], common * wide["bef_ge21"]], axis=1)
+        to_co2 = units.scale("t C/m**3", "t CO2/m**3")  # 44/12, from the registry
+        shared = ["wood_density", "root_shoot_ratio", "carbon_fraction"]
+        joined = [
+            "|".join(ids.loc[s, [*shared, bef]]) for s in wide.index for bef in ("bef_le20", "bef_ge21")
+        ]
+        flags = [
+            bool(weak.loc[s, [*shared, bef]].any()) for s in wide.index for bef in ("bef_le20", "bef_ge21")
+        ]
+        return cls(pd.Index(wide.index), carbon * to_co2, pd.Index(joined), np.array(flags))
+
+    def gather(self, species: pd.Series, age: npt.NDArray[np.int64]) -> tuple[FloatArray, pd.Categorical, npt.NDArray[np.bool_]]:
+        """k, factor ids and the unverified flag per row; NaN for unknown species."""
+        code = self.species.get_indexer(species.astype(object).to_numpy())
+        flat = np.where(code < 0, -1, code * 2 + (age > YOUNG_MAX_AGE))
+        k = np.append(self.k_tco2_per_m3.ravel(), np.nan)[flat]
+        ids = pd.Categorical.from_codes(flat, categories=self.ids)
+        return k, ids, np.append(self.unverified, False)[flat]
+
+
+def carbon_stock_tco2_per_ha(volume_m3_per_ha: FloatArray, k_tco2_per_m3: FloatArray) -> FloatArray:
+    """Biomass carbon stock [t CO2/ha] of a stand with this stem volume."""
+    return volume_m3_per_ha * k_tco2_per_m3
+
+
+def _float(frame: pd.DataFrame, name: str) -> FloatArray:
+    if name not in frame:
+        return np.full(len(frame), np.nan)
+    return np.asarray(frame[name], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Stands:
+    """What both forest methods share: FY, age, constants, eligibility and the common problems."""
+
+    fy: npt.NDArray[np.int64]
+    age: npt.NDArray[np.int64]
+    eligible: npt.NDArray[np.bool_]
+    activity: npt.NDArray[np.object_]
+    buffer_share: FloatArray
+    buffer_unverified: bool
+    management_unverified: npt.NDArray[np.bool_]
+    problems: list[Problem]
+
+
+def _stands(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions, constants: SpeciesConstants) -> Stands:
+    file, n = options.file, len(frame)
+    fy = fiscal_years(frame, options)
+    problems = missing_fy(frame, fy, file)
+    problems += unknown_values(frame, "species", constants.species, file, "species (or its parameters are incomplete)")
+    problems += unknown_values(frame, "activity", ACTIVITIES, file, "activity")
+    problems += unknown_values(frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture")
+
+    age_row = _float(frame, "age_yr")
+    planted = _float(frame, "planted_fy")
+    age_float = np.where(np.isnan(age_row), fy - planted + 1, age_row)
+    problems += rows_problems(frame, np.isnan(age_float), file, "age_yr", "give age_yr or planted_fy")
+    problems += rows_problems(frame, ~np.isnan(planted) & (planted > fy), file, "planted_fy", "planted after the FY")
+    age = np.nan_to_num(age_float, nan=0.0).astype(np.int64)
+    planted_fy = np.where(np.isnan(planted), fy - age + 1, planted)
+
+    activity = (
+        frame["activity"].astype(object).where(frame["activity"].notna(), "management").to_numpy()
+        if "activity" in frame
+        else np.full(n, "management", dtype=object)
+    )
+    window, _, window_unverified = method_parameter(factors, "forest", "management_window_fy")
+    managed_flag = np.asarray(frame["managed"], dtype=bool) if "managed" in frame else np.zeros(n, dtype=bool)
+    last = _float(frame, "last_managed_fy")
+    recently = ~np.isnan(last) & (fy - last < window) & (last <= fy)
+    managed = managed_flag | recently
+    eligible = (
+        ((activity == "management") & managed)
+        | ((activity == "afforestation") & (planted_fy > AFFORESTATION_AFTER_FY))
+        | (activity == "reforestation")
+    )
+    share_default, _, share_unverified = method_parameter(factors, "forest", "buffer_share")
+    share = _float(frame, "buffer_share")
+    return Stands(
+        fy=fy,
+        age=age,
+        eligible=eligible,
+        activity=activity,
+        buffer_share=np.where(np.isnan(share), share_default, share),
+        buffer_unverified=share_unverified,
+        management_unverified=recently & ~managed_flag & window_unverified,
+        problems=problems,
+    )
+
+
+def _yield_growth(
+    frame: pd.DataFrame, factors: FactorLibrary, age: npt.NDArray[np.int64], use: npt.NDArray[np.bool_], file: str
+) -> tuple[FloatArray, pd.Categorical, npt.NDArray[np.bool_], list[Problem]]:
+    """dV from the yield table: (V of the next age class - V of the stand's class) / 5."""
+    n = len(frame)
+    table = factors["forest_yield"]
+    age_class = (np.maximum(age, 1) + AGE_CLASS_YEARS - 1) // AGE_CLASS_YEARS
+    none = pd.Series([None] * n, dtype=object)
+    keys = {
+        "region": frame["yield_region"] if "yield_region" in frame else none,
+        "species": frame["species"],
+        "site_class": _float(frame, "site_class"),
+    }
+    now = select(table, {**keys, "age_class": age_class}, length=n)
+    nxt = select(table, {**keys, "age_class": age_class + 1}, length=n)
+    growth = (nxt.values - now.values) / AGE_CLASS_YEARS
+    missing = use & np.isnan(growth)
+    problems = rows_problems(
+        frame,
+        missing,
+        file,
+        "growth_m3_per_ha_yr",
+        "give growth_m3_per_ha_yr, or yield_region, site_class and species found in the yield table for this age class and the next",
+    )
+    pair_codes = np.where(use & ~missing, now.row.astype(np.int64) * len(table.rows) + nxt.row, -1)
+    uniques, inverse = np.unique(pair_codes, return_inverse=True)
+    ids_all = table.factor_ids
+    labels = [f"{ids_all[c // len(table.rows)]}|{ids_all[c % len(table.rows)]}" for c in uniques if c >= 0]
+    offset = 1 if uniques.size and uniques[0] < 0 else 0
+    codes = np.where(pair_codes < 0, -1, inverse - offset)
+    ids = pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object))
+    return growth, ids, use & (now.unverified | nxt.unverified), problems
+
+
+def forest(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> pd.DataFrame:
+    """Gain-loss absorption per stand, with eligibility, harvest deduction and buffer."""
+    constants = SpeciesConstants.from_factors(factors)
+    stands = _stands(frame, factors, options, constants)
+    problems = stands.problems
+    growth_row = _float(frame, "growth_m3_per_ha_yr")
+    use_table = np.isnan(growth_row)
+    table_growth, yield_ids, yield_unverified, yield_problems = _yield_growth(
+        frame, factors, stands.age, use_table, options.file
+    )
+    problems += yield_problems
+    raise_if_any(problems)
+
+    k, species_ids, species_unverified = constants.gather(frame["species"], stands.age)
+    growth = np.where(use_table, table_growth, growth_row)
+    area = frame["area_ha"].to_numpy()
+    removal = area * growth * k
+    harvest = np.nan_to_num(_float(frame, "harvested_m3"), nan=0.0) * k
+    creditable = np.where(stands.eligible, removal - harvest, 0.0)
+    out = _identity(frame, stands) | {
+        "growth_m3_per_ha_yr": growth,
+        "growth_basis": pd.Categorical(np.where(use_table, "yield_table", "row"), categories=("row", "yield_table")),
+        "yield_factor_id": yield_ids,
+        "k_tco2_per_m3": k,
+        "species_factor_id": species_ids,
+        "reduction_tco2e": removal,
+        "harvest_tco2e": harvest,
+        "creditable_tco2e": creditable,
+        "buffer_tco2e": np.maximum(creditable, 0.0) * stands.buffer_share,
+        "uses_unverified": species_unverified
+        | yield_unverified
+        | stands.management_unverified
+        | (stands.eligible & stands.buffer_unverified),
+    }
+    return pd.DataFrame(out, index=frame.index)
+
+
+def forest_stock(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> pd.DataFrame:
+    """Stock-difference absorption per stand: (C_end - C_start) / period."""
+    constants = SpeciesConstants.from_factors(factors)
+    stands = _stands(frame, factors, options, constants)
+    period = frame["period_yr"].to_numpy()
+    problems = stands.problems + rows_problems(frame, ~(period > 0), options.file, "period_yr", "must be above 0")
+    raise_if_any(problems)
+
+    age_start = np.maximum(stands.age - np.rint(period).astype(np.int64), 1)
+    k_end, ids_end, weak_end = constants.gather(frame["species"], stands.age)
+    k_start, _, weak_start = constants.gather(frame["species"], age_start)
+    area = frame["area_ha"].to_numpy()
+    stock_end = carbon_stock_tco2_per_ha(frame["stock_end_m3_per_ha"].to_numpy(), k_end)
+    stock_start = carbon_stock_tco2_per_ha(frame["stock_start_m3_per_ha"].to_numpy(), k_start)
+    removal = area * (stock_end - stock_start) / period
+    creditable = np.where(stands.eligible, removal, 0.0)
+    out = _identity(frame, stands) | {
+        "stock_start_tco2_per_ha": stock_start,
+        "stock_end_tco2_per_ha": stock_end,
+        "k_tco2_per_m3": k_end,
+        "species_factor_id": ids_end,
+        "reduction_tco2e": removal,
+        "creditable_tco2e": creditable,
+        "buffer_tco2e": np.maximum(creditable, 0.0) * stands.buffer_share,
+        "uses_unverified": weak_end | weak_start | stands.management_unverified | (stands.eligible & stands.buffer_unverified),
+    }
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _identity(frame: pd.DataFrame, stands: Stands) -> dict[str, object]:
+    out: dict[str, object] = {c: frame[c] for c in ("stand_id", "municipality", "prefecture", "species") if c in frame}
+    return out | {
+        "fy": stands.fy,
+        "area_ha": frame["area_ha"].to_numpy(),
+        "age_yr": stands.age,
+        "activity": pd.Categorical(stands.activity, categories=ACTIVITIES),
+        "eligible": stands.eligible,
+    }
+
+
+Kernel = Callable[[pd.DataFrame, FactorLibrary, CalcOptions], pd.DataFrame]

@@ -1,0 +1,202 @@
+"""Solar PV reductions, J-Credit EN-R-002 style.
+
+generation [kWh] = capacity [kW] x specific yield [kWh/kW/yr] x (1 - degradation)^age, where age is
+whole fiscal years since commissioning (the commissioning FY is age 0). A metered generation wins.
+
+reduction_tco2e  = generation x grid factor of the FY (what a municipality reports in its plan);
+creditable_tco2e = (self-consumed - auxiliary) x grid factor (J-Credit: exported power, sold
+under FIT, is never creditable). Where self-consumption is unknown, nothing is creditable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from offset import fiscal
+from offset.columns import (
+    FY,
+    GRID_ENTITY,
+    GRID_FACTOR,
+    GRID_KIND,
+    MUNICIPALITY,
+    Contract,
+    category,
+    date,
+    number,
+    text,
+)
+from offset.factors import FactorLibrary, select
+from offset.methods.common import (
+    CalcOptions,
+    FloatArray,
+    Trace,
+    fiscal_years,
+    grid_trace,
+    method_parameter,
+    missing_factor_problems,
+    missing_fy,
+    rows_problems,
+    unknown_values,
+)
+from offset.problems import raise_if_any
+
+CONTRACT = Contract(
+    (
+        text("system_id", "your identifier of the PV system (kept in the output)"),
+        MUNICIPALITY,
+        category("prefecture", "prefecture key as in `climate_zones` (selects the yield)", required=True),
+        number(
+            "capacity_kw",
+            "kW",
+            "rated DC capacity",
+            alternatives={"capacity_mw": "MW", "capacity_w": "W"},
+            required=True,
+        ),
+        date("commissioned", "date the system started operating", required=True),
+        FY,
+        number(
+            "generation_kwh",
+            "kWh",
+            "metered generation in the FY; wins over the model",
+            alternatives={"generation_mwh": "MWh"},
+        ),
+        number("annual_yield_kwh_per_kw", "kWh/kW/yr", "the system's own specific yield"),
+        number(
+            "poa_irradiation_kwh_per_m2",
+            "kWh/m**2/yr",
+            "annual plane-of-array irradiation; yield = irradiation x performance ratio",
+        ),
+        number(
+            "self_consumed_kwh",
+            "kWh",
+            "metered self-consumption in the FY",
+            alternatives={"self_consumed_mwh": "MWh"},
+        ),
+        number(
+            "self_consumption_ratio",
+            "dimensionless",
+            "self-consumed share of generation",
+            maximum=1.0,
+        ),
+        number("auxiliary_kwh", "kWh", "auxiliary consumption (power conditioner standby)"),
+        number(
+            "degradation_rate_per_yr",
+            "dimensionless",
+            "the system's own degradation rate",
+            maximum=1.0,
+        ),
+        GRID_ENTITY,
+        GRID_KIND,
+        GRID_FACTOR,
+    ),
+    description="One row per PV system.",
+)
+
+GENERATION_BASES = ("metered", "row_yield", "irradiation", "yield_table", "not_in_service")
+SELF_CONSUMPTION_BASES = ("metered", "ratio", "unknown")
+
+
+def performance_ratio(factors: FactorLibrary) -> float:
+    """(1 - mean seasonal temperature loss) x (1 - PCS loss) x (1 - other losses), JIS C 8907."""
+    seasons = ("dec_feb", "mar_may", "jun_aug", "sep_nov")
+    temperature = np.mean(
+        [method_parameter(factors, "solar", f"temperature_loss_{s}")[0] for s in seasons]
+    )
+    pcs = method_parameter(factors, "solar", "pcs_loss")[0]
+    other = method_parameter(factors, "solar", "other_loss")[0]
+    return float((1.0 - temperature) * (1.0 - pcs) * (1.0 - other))
+
+
+def _column(frame: pd.DataFrame, name: str) -> FloatArray:
+    if name not in frame:
+        return np.full(len(frame), np.nan)
+    return np.asarray(frame[name], dtype=np.float64)
+
+
+def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> pd.DataFrame:
+    """Per-system generation, reduction and creditable reduction, with the factors used."""
+    file, n = options.file, len(frame)
+    fy = fiscal_years(frame, options)
+    problems = missing_fy(frame, fy, file)
+    problems += unknown_values(
+        frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture"
+    )
+
+    age = fy - fiscal.fiscal_years(frame["commissioned"].to_numpy())
+    in_service = age >= 0
+    degradation_default, _, _ = method_parameter(factors, "solar", "degradation_rate_per_yr")
+    degradation = _column(frame, "degradation_rate_per_yr")
+    degradation = np.where(np.isnan(degradation), degradation_default, degradation)
+
+    yield_trace = Trace.of(select(factors["pv_yield"], {"region": frame["prefecture"]}, length=n))
+    row_yield = _column(frame, "annual_yield_kwh_per_kw")
+    irradiation = _column(frame, "poa_irradiation_kwh_per_m2")
+    metered = _column(frame, "generation_kwh")
+    basis = np.select(
+        [~in_service, ~np.isnan(metered), ~np.isnan(row_yield), ~np.isnan(irradiation)],
+        [4, 0, 1, 2],
+        default=3,
+    ).astype(np.int8)
+    # irradiation [kWh/m2/yr] / 1 kW/m2 (standard test conditions) = full-load hours [kWh/kW/yr]
+    specific_yield = np.select(
+        [basis == 1, basis == 2],
+        [row_yield, irradiation * performance_ratio(factors)],
+        default=yield_trace.values,
+    )
+    modelled = frame["capacity_kw"].to_numpy() * specific_yield * (1.0 - degradation) ** np.maximum(age, 0)
+    generation = np.where(basis == 0, metered, modelled)
+    generation = np.where(in_service, generation, 0.0)
+
+    self_metered = _column(frame, "self_consumed_kwh")
+    ratio = _column(frame, "self_consumption_ratio")
+    self_basis = np.select([~np.isnan(self_metered), ~np.isnan(ratio)], [0, 1], default=2).astype(
+        np.int8
+    )
+    self_consumed = np.select([self_basis == 0, self_basis == 1], [self_metered, ratio * generation], 0.0)
+    too_much = self_consumed > generation * (1 + 1e-9) + 1e-9
+    problems += rows_problems(
+        frame, too_much & (basis == 0), file, "self_consumed_kwh", "self-consumption is above metered generation"
+    )
+    problems += rows_problems(
+        frame,
+        too_much & (basis != 0) & in_service,
+        file,
+        "self_consumed_kwh",
+        "self-consumption is above the modelled generation: give the metered generation_kwh",
+    )
+
+    auxiliary_share, _, auxiliary_unverified = method_parameter(factors, "solar", "auxiliary_share")
+    auxiliary = _column(frame, "auxiliary_kwh")
+    auxiliary = np.where(np.isnan(auxiliary), auxiliary_share * self_consumed, auxiliary)
+
+    grid = grid_trace(frame, factors, fy)
+    problems += missing_factor_problems(frame, np.isnan(grid.values), file, "grid_entity", "grid")
+    raise_if_any(problems)
+
+    uses_yield_table = basis == 3
+    yield_ids = pd.Categorical.from_codes(
+        np.where(uses_yield_table, yield_trace.ids.codes, -1), categories=yield_trace.ids.categories
+    )
+    out: dict[str, object] = {
+        c: frame[c] for c in ("system_id", "municipality", "prefecture") if c in frame
+    }
+    out |= {
+        "fy": fy,
+        "capacity_kw": frame["capacity_kw"].to_numpy(),
+        "age_fy": age,
+        "generation_kwh": generation,
+        "generation_basis": pd.Categorical.from_codes(basis, categories=GENERATION_BASES),
+        "yield_factor_id": yield_ids,
+        "yield_factor_fallback": np.where(uses_yield_table, yield_trace.fallback, -1).astype(np.int8),
+        "self_consumed_kwh": self_consumed,
+        "self_consumption_basis": pd.Categorical.from_codes(self_basis, categories=SELF_CONSUMPTION_BASES),
+        "auxiliary_kwh": auxiliary,
+        **grid.columns("grid_factor", "grid_factor_t_co2_per_kwh"),
+        "reduction_tco2e": generation * grid.values,
+        "creditable_tco2e": np.maximum(self_consumed - auxiliary, 0.0) * grid.values,
+        "uses_unverified": grid.unverified
+        | (uses_yield_table & yield_trace.unverified)
+        | auxiliary_unverified,
+    }
+    return pd.DataFrame(out, index=frame.index)

@@ -1,0 +1,64 @@
+"""Writing results: by extension, atomically (a failed write leaves no partial file)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+FORMATS = (".csv", ".xlsx", ".parquet")
+EXCEL_MAX_ROWS = 1_048_575  # one sheet holds 1,048,576 rows including the header
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, encoding="utf-8")
+
+
+def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
+    if len(frame) > EXCEL_MAX_ROWS:
+        raise ValueError(f"{len(frame)} rows do not fit in one Excel sheet: write .csv or .parquet")
+    frame.to_excel(path, index=False, engine="openpyxl")
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False)
+
+
+WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
+    ".csv": _write_csv,
+    ".xlsx": _write_xlsx,
+    ".parquet": _write_parquet,
+}
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix not in WRITERS:
+        raise ValueError(f"cannot write {path.name}: use one of {', '.join(FORMATS)}")
+    _atomic(path, lambda p: WRITERS[suffix](frame, p))
+
+
+def write_json(data: dict[str, Any], path: Path) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+    _atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def manifest_path(results_path: Path) -> Path:
+    return results_path.with_name(results_path.stem + ".manifest.json")

@@ -1,0 +1,80 @@
+"""Summaries of per-row results: totals per municipality, fallback counts and warnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from offset.factors import FactorLibrary
+from offset.methods.common import FROM_ROW
+
+TOTAL_COLUMNS = ("reduction_tco2e", "creditable_tco2e", "buffer_tco2e")
+
+
+def by_municipality(results: pd.DataFrame) -> pd.DataFrame:
+    """Rows, totals and warning counts per municipality (observed categories only)."""
+    totals = [c for c in TOTAL_COLUMNS if c in results]
+    fallback_columns = [c for c in results if c.endswith("_fallback")]
+    frame = results[["municipality", *totals]].assign(
+        rows=1,
+        unverified_rows=results["uses_unverified"].astype(np.int64),
+        fallback_rows=(results[fallback_columns] > 0).any(axis=1).astype(np.int64)
+        if fallback_columns
+        else 0,
+    )
+    grouped = frame.groupby("municipality", observed=True, sort=True)
+    return grouped[["rows", *totals, "fallback_rows", "unverified_rows"]].sum()
+
+
+def fallbacks(results: pd.DataFrame, factors: FactorLibrary) -> list[dict[str, Any]]:
+    """How many rows used each fallback level, per factor column."""
+    found: list[dict[str, Any]] = []
+    for column in (c for c in results if c.endswith("_fallback")):
+        levels = results[column].to_numpy()
+        table_name = _table_of(results, column)
+        names = factors.specs[table_name].fallback_levels() if table_name in factors.specs else ()
+        for level, count in zip(*np.unique(levels, return_counts=True), strict=True):
+            if level < 0 and level != FROM_ROW:
+                continue
+            if level == FROM_ROW:
+                label = "the row's own factor"
+            else:
+                label = names[level] if level < len(names) else f"level {level}"
+            found.append({"column": column, "level": int(level), "rule": label, "rows": int(count)})
+    return found
+
+
+def _table_of(results: pd.DataFrame, fallback_column: str) -> str:
+    """The table a fallback column's ids point into (from the ids' `table:` prefix)."""
+    ids = results.get(fallback_column.removesuffix("_fallback") + "_id")
+    if ids is None or not hasattr(ids, "cat") or len(ids.cat.categories) == 0:
+        return ""
+    first = str(ids.cat.categories[0])
+    return first.split(":", 1)[0]
+
+
+def warnings(results: pd.DataFrame, fallback_counts: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    unverified = int(results["uses_unverified"].sum())
+    if unverified:
+        out.append(
+            f"{unverified} of {len(results)} rows used a factor value marked unverified "
+            "(column uses_unverified); check those values before relying on the figures"
+        )
+    for f in fallback_counts:
+        if f["level"] > 0:
+            out.append(f"{f['rows']} rows used a fallback for {f['column']}: {f['rule']}")
+    if "self_consumption_basis" in results:
+        unknown = int((results["self_consumption_basis"] == "unknown").sum())
+        if unknown:
+            out.append(
+                f"{unknown} PV rows have no self-consumption data: nothing creditable for them "
+                "(give self_consumed_kwh or self_consumption_ratio)"
+            )
+    if "eligible" in results:
+        ineligible = int((~results["eligible"]).sum())
+        if ineligible:
+            out.append(f"{ineligible} stands are not eligible for credits (see activity, managed)")
+    return out
