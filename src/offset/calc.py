@@ -45,7 +45,11 @@ def calculate(
     results = spec.compute(frame, factors, options)
     results["gwp_metric"] = pd.Categorical([options.gwp_metric] * len(results))
     fallback_counts = fallbacks(results, factors)
-    totals = {c: float(results[c].sum()) for c in ("reduction_tco2e", "creditable_tco2e", "buffer_tco2e") if c in results}
+    totals = {
+        c: float(results[c].sum())
+        for c in ("reduction_tco2e", "creditable_tco2e", "buffer_tco2e")
+        if c in results
+    }
     manifest: dict[str, Any] = {
         "engine": {"name": "offset", "version": __version__},
         "method": method,
@@ -84,7 +88,9 @@ def calculate_file(
     Nothing is written unless the whole calculation succeeded.
     """
     raw = read_table(path, progress)
-    result = calculate(method, raw, factors, CalcOptions(fy=fy, gwp_metric=gwp_metric, file=str(path)))
+    result = calculate(
+        method, raw, factors, CalcOptions(fy=fy, gwp_metric=gwp_metric, file=str(path))
+    )
     result.manifest["input"] = {"path": str(path), "sha256": sha256_of(path)}
     result.manifest["created"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     if out is not None:

@@ -59,7 +59,12 @@ def number(
 
 
 def integer(
-    name: str, doc: str, *, required: bool = False, minimum: float | None = 0, maximum: float | None = None
+    name: str,
+    doc: str,
+    *,
+    required: bool = False,
+    minimum: float | None = 0,
+    maximum: float | None = None,
 ) -> Column:
     return Column({name: None}, "integer", doc, required=required, minimum=minimum, maximum=maximum)
 
@@ -102,14 +107,14 @@ class Contract:
             alternatives = ", ".join(f"`{n}`" for n in list(c.names)[1:])
             unit = c.unit or ("date" if c.kind == "date" else "")
             also = f" (or {alternatives})" if alternatives else ""
-            lines.append(
-                f"| `{c.name}`{also} | {unit} | {'yes' if c.required else ''} | {c.doc} |"
-            )
+            lines.append(f"| `{c.name}`{also} | {unit} | {'yes' if c.required else ''} | {c.doc} |")
         return "\n".join(lines)
 
 
 # Columns several methods share.
-MUNICIPALITY = category("municipality", "municipality the row belongs to (summary key)", required=True)
+MUNICIPALITY = category(
+    "municipality", "municipality the row belongs to (summary key)", required=True
+)
 FY = integer("fy", "fiscal year of the reduction; defaults to --fy", minimum=1990, maximum=2100)
 GRID_ENTITY = category(
     "grid_entity",

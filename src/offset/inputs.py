@@ -43,7 +43,9 @@ def read_table(path: Path, progress: Progress | None = None) -> pd.DataFrame:
         raise
     except Exception as e:  # a reader's own message says what is wrong with the file
         raise InputError([Problem(str(path), None, None, f"cannot read the file: {e}")]) from e
-    raise InputError([Problem(str(path), None, None, "unknown format: use .csv, .xlsx or .parquet")])
+    raise InputError(
+        [Problem(str(path), None, None, "unknown format: use .csv, .xlsx or .parquet")]
+    )
 
 
 def _read_csv(path: Path, progress: Progress | None) -> pd.DataFrame:
@@ -90,7 +92,9 @@ def prepare(raw: pd.DataFrame, contract: Contract, file: str) -> pd.DataFrame:
         if not present:
             if column.required:
                 names = " or ".join(column.names)
-                problems.append(Problem(file, None, column.name, f"required column is missing ({names})"))
+                problems.append(
+                    Problem(file, None, column.name, f"required column is missing ({names})")
+                )
             continue
         name = present[0]
         used.add(name)
@@ -100,16 +104,21 @@ def prepare(raw: pd.DataFrame, contract: Contract, file: str) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
     extra = {c: raw[c] for c in raw.columns if c not in used and c not in out}
-    frame = pd.DataFrame({**out, **extra}, index=raw.index)
-    return frame
+    return pd.DataFrame({**out, **extra}, index=raw.index)
 
 
 def _listed(
-    file: str, rows: npt.NDArray[np.int64], mask: npt.NDArray[np.bool_], column: str, message: Callable[[int], str]
+    file: str,
+    rows: npt.NDArray[np.int64],
+    mask: npt.NDArray[np.bool_],
+    column: str,
+    message: Callable[[int], str],
 ) -> list[Problem]:
     """Problems for the masked rows: the first few listed, the rest summed up in one line."""
     positions = np.flatnonzero(mask)
-    listed = [Problem(file, int(rows[i]), column, message(int(i))) for i in positions[:LISTED_PER_CHECK]]
+    listed = [
+        Problem(file, int(rows[i]), column, message(int(i))) for i in positions[:LISTED_PER_CHECK]
+    ]
     if positions.size > LISTED_PER_CHECK:
         rest = positions.size - LISTED_PER_CHECK
         listed.append(Problem(file, None, column, f"... and {rest} more rows with this problem"))
@@ -140,7 +149,9 @@ def _numbers(
     else:
         values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         text_bad = np.isnan(values) & ~empty
-        problems += _listed(file, rows, text_bad, name, lambda i: f"not a number: {series.iloc[i]!r}")
+        problems += _listed(
+            file, rows, text_bad, name, lambda i: f"not a number: {series.iloc[i]!r}"
+        )
     if column.required:
         problems += _listed(file, rows, empty, name, lambda i: "empty, but a value is required")
     finite = np.isfinite(values)
@@ -148,16 +159,26 @@ def _numbers(
     problems += _listed(file, rows, infinite, name, lambda i: "not a finite number")
     if column.kind == "integer":
         fractional = finite & (values != np.round(values))
-        problems += _listed(file, rows, fractional, name, lambda i: f"not a whole number: {values[i]}")
+        problems += _listed(
+            file, rows, fractional, name, lambda i: f"not a whole number: {values[i]}"
+        )
     if column.minimum is not None:
         low = finite & (values < column.minimum)
         problems += _listed(
-            file, rows, low, name, lambda i: f"must be at least {column.minimum:g}, got {values[i]:g}"
+            file,
+            rows,
+            low,
+            name,
+            lambda i: f"must be at least {column.minimum:g}, got {values[i]:g}",
         )
     if column.maximum is not None:
         high = finite & (values > column.maximum)
         problems += _listed(
-            file, rows, high, name, lambda i: f"must be at most {column.maximum:g}, got {values[i]:g}"
+            file,
+            rows,
+            high,
+            name,
+            lambda i: f"must be at most {column.maximum:g}, got {values[i]:g}",
         )
     unit = column.names[name]
     if unit is not None and column.unit is not None and unit != column.unit:

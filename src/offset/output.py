@@ -57,7 +57,11 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
 
 def write_json(data: dict[str, Any], path: Path) -> None:
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
-    _atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+    def write(target: Path) -> None:
+        target.write_text(text, encoding="utf-8")
+
+    _atomic(path, write)
 
 
 def manifest_path(results_path: Path) -> Path:

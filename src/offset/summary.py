@@ -16,7 +16,7 @@ TOTAL_COLUMNS = ("reduction_tco2e", "creditable_tco2e", "buffer_tco2e")
 def by_municipality(results: pd.DataFrame) -> pd.DataFrame:
     """Rows, totals and warning counts per municipality (observed categories only)."""
     totals = [c for c in TOTAL_COLUMNS if c in results]
-    fallback_columns = [c for c in results if c.endswith("_fallback")]
+    fallback_columns = [c for c in map(str, results.columns) if c.endswith("_fallback")]
     frame = results[["municipality", *totals]].assign(
         rows=1,
         unverified_rows=results["uses_unverified"].astype(np.int64),
@@ -31,7 +31,7 @@ def by_municipality(results: pd.DataFrame) -> pd.DataFrame:
 def fallbacks(results: pd.DataFrame, factors: FactorLibrary) -> list[dict[str, Any]]:
     """How many rows used each fallback level, per factor column."""
     found: list[dict[str, Any]] = []
-    for column in (c for c in results if c.endswith("_fallback")):
+    for column in (c for c in map(str, results.columns) if c.endswith("_fallback")):
         levels = results[column].to_numpy()
         table_name = _table_of(results, column)
         names = factors.specs[table_name].fallback_levels() if table_name in factors.specs else ()

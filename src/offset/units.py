@@ -44,14 +44,14 @@ class UnitError(ValueError):
 
 
 @functools.cache
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry[Any]:
     """The package's pint registry; also set as pint's application registry."""
     import pint
 
-    ureg = pint.UnitRegistry(on_redefinition="ignore")
+    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(on_redefinition="ignore")
     for definition in _DEFINITIONS:
         ureg.define(definition)
-    pint.set_application_registry(ureg)
+    pint.set_application_registry(ureg)  # type: ignore[no-untyped-call]
     return ureg
 
 
@@ -107,7 +107,7 @@ def gwp_values(table: Mapping[tuple[str, str], float], metric: str) -> dict[str,
     return {gas: value for (gas, m), value in table.items() if m == metric}
 
 
-def gwp_context(metric: str, values: Mapping[str, float]) -> pint.Context:
+def gwp_context(metric: str, values: Mapping[str, float]) -> Any:
     """A pint context named ``<metric>GWP100`` in which CH4 and N2O convert to CO2 by their GWP.
 
     Built on request (contexts are slow to build); kernels use plain floats from :func:`gwp_values`.
@@ -126,10 +126,15 @@ def gwp_context(metric: str, values: Mapping[str, float]) -> pint.Context:
         for shape in ("{g}", "[mass] * {g}", "[mass] * {g} / [time]", "{g} / [time]"):
             src = shape.format(g=dimension)
             dst = shape.format(g="[carbon]")
-            context.add_transformation(
-                src,
-                dst,
-                lambda _ureg, x, f=factor, u=unit_gas: (x / u) * f * _ureg.carbon,
-            )
+            context.add_transformation(src, dst, _transformation(factor, unit_gas))
     ureg.add_context(context)
     return context
+
+
+def _transformation(factor: float, gas_unit: Any) -> Any:
+    """x [gas] -> x * GWP [carbon as CO2-equivalent], for one gas."""
+
+    def transform(ureg: Any, x: Any, **_: Any) -> Any:
+        return (x / gas_unit) * factor * ureg.carbon
+
+    return transform

@@ -23,24 +23,40 @@ PROGRESS_MIN_BYTES = 8 << 20  # show a progress display for input files above 8 
 
 def calc(
     method: Annotated[str, typer.Argument(help=f"One of: {', '.join(METHODS)}")],
-    file: Annotated[Path, typer.Argument(help="Input rows: .csv (UTF-8 or Shift_JIS), .xlsx or .parquet")],
-    fy: Annotated[int | None, typer.Option("--fy", help="Fiscal year (April-March) of the reduction")] = None,
+    file: Annotated[
+        Path, typer.Argument(help="Input rows: .csv (UTF-8 or Shift_JIS), .xlsx or .parquet")
+    ],
+    fy: Annotated[
+        int | None, typer.Option("--fy", help="Fiscal year (April-March) of the reduction")
+    ] = None,
     factors: Annotated[
-        Path | None, typer.Option("--factors", help="Directory of your own factor tables, layered over the shipped ones")
+        Path | None,
+        typer.Option(
+            "--factors", help="Directory of your own factor tables, layered over the shipped ones"
+        ),
     ] = None,
     out_path: Annotated[
-        Path | None, typer.Option("--out", help="Results file (.csv, .xlsx or .parquet); default out/STEM-METHOD-fyFY.csv")
+        Path | None,
+        typer.Option(
+            "--out", help="Results file (.csv, .xlsx or .parquet); default out/STEM-METHOD-fyFY.csv"
+        ),
     ] = None,
-    gwp: Annotated[str, typer.Option("--gwp", help=f"GWP metric: {', '.join(GWP_METRICS)}")] = DEFAULT_GWP_METRIC,
+    gwp: Annotated[
+        str, typer.Option("--gwp", help=f"GWP metric: {', '.join(GWP_METRICS)}")
+    ] = DEFAULT_GWP_METRIC,
 ) -> None:
     """Compute reductions per row of FILE with METHOD and write them with the factor rows used."""
     if method not in METHODS:
         raise typer.BadParameter(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     if gwp not in GWP_METRICS:
-        raise typer.BadParameter(f"unknown GWP metric {gwp!r}; choose one of {', '.join(GWP_METRICS)}")
+        raise typer.BadParameter(
+            f"unknown GWP metric {gwp!r}; choose one of {', '.join(GWP_METRICS)}"
+        )
     if fy is None:
         err.print("[yellow]no --fy given: every row must carry its own fy column[/]")
-    target = out_path or Path("out") / f"{file.stem}-{method}-fy{fy if fy is not None else 'rows'}.csv"
+    target = (
+        out_path or Path("out") / f"{file.stem}-{method}-fy{fy if fy is not None else 'rows'}.csv"
+    )
     library = FactorLibrary(overlay=factors)
     try:
         overlay_problems = library.check_overlay()
@@ -54,11 +70,18 @@ def calc(
     out.print(f"manifest: {manifest_path(target)}")
 
 
-def _run(method: str, file: Path, fy: int | None, library: FactorLibrary, gwp: str, target: Path) -> CalcResult:
+def _run(
+    method: str, file: Path, fy: int | None, library: FactorLibrary, gwp: str, target: Path
+) -> CalcResult:
     large = file.is_file() and file.stat().st_size >= PROGRESS_MIN_BYTES
     if not large:
         return calculate_file(method, file, fy=fy, factors=library, gwp_metric=gwp, out=target)
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task(f"reading {file.name}, then computing and writing", total=None)
         return calculate_file(

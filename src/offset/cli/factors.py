@@ -20,7 +20,9 @@ SHOWN_COLUMNS = ("value", "unit", "confidence", "published", "publisher", "sourc
 
 @app.command("list")
 def list_tables(
-    factors: Annotated[Path | None, typer.Option("--factors", help="Your factor directory, layered")] = None,
+    factors: Annotated[
+        Path | None, typer.Option("--factors", help="Your factor directory, layered")
+    ] = None,
 ) -> None:
     """List the factor tables with their rows, unverified rows and content hash."""
     library = FactorLibrary(overlay=factors)
@@ -32,7 +34,15 @@ def list_tables(
             t = library[name]
             unit = t.spec.unit or ", ".join(f"{k}: {v}" for k, v in t.spec.units.items())
             keys = ", ".join(t.spec.key_columns)
-            table.add_row(name, str(len(t.rows)), str(int(t.unverified.sum())), keys, unit, t.content_hash[:12], t.spec.description)
+            table.add_row(
+                name,
+                str(len(t.rows)),
+                str(int(t.unverified.sum())),
+                keys,
+                unit,
+                t.content_hash[:12],
+                t.spec.description,
+            )
     except InputError as e:
         raise fail(e) from e
     out.print(table)
@@ -41,7 +51,9 @@ def list_tables(
 @app.command("show")
 def show(
     name: Annotated[str, typer.Argument(help="Table name (see `offset factors list`)")],
-    factors: Annotated[Path | None, typer.Option("--factors", help="Your factor directory, layered")] = None,
+    factors: Annotated[
+        Path | None, typer.Option("--factors", help="Your factor directory, layered")
+    ] = None,
 ) -> None:
     """Show one table's rows with their provenance."""
     library = FactorLibrary(overlay=factors)

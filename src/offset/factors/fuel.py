@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from offset import units
@@ -18,7 +20,8 @@ def co2_per_unit(fuel: FactorTable) -> pd.DataFrame:
     carbon = rows[rows["parameter"] == "carbon_factor"].set_index(keys)
     both = heat.join(carbon, lsuffix="_heat", rsuffix="_carbon", how="inner")
     records = []
-    for (fuel_name, valid_from), row in both.iterrows():  # a few dozen table rows, not input rows
+    for key, row in both.iterrows():  # a few dozen table rows, not input rows
+        fuel_name, valid_from = cast(tuple[str, int], key)
         heat_unit = str(row["unit_heat"])
         per = heat_unit.split("/", 1)[1]  # the fuel quantity the heat value is per
         factor = (

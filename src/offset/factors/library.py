@@ -90,7 +90,9 @@ class FactorLibrary:
             return [Problem(str(self.overlay), None, None, "factor directory not found")]
         files = {spec.file for spec in self.specs.values()}
         return [
-            Problem(str(p), None, None, f"not a known table file; known: {', '.join(sorted(files))}")
+            Problem(
+                str(p), None, None, f"not a known table file; known: {', '.join(sorted(files))}"
+            )
             for p in sorted(self.overlay.glob("*.csv"))
             if p.name not in files
         ]

@@ -48,7 +48,7 @@ class Selection:
         return pd.Categorical.from_codes(self.row, categories=self.table.factor_ids)
 
 
-def _codes(values: object, categories: pd.Index) -> npt.NDArray[np.int64]:
+def category_codes(values: object, categories: pd.Index) -> npt.NDArray[np.int64]:
     """Codes of `values` in `categories`; unknown values get len(categories)."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         # Recode a categorical through its (few) categories instead of hashing every row.
@@ -57,7 +57,7 @@ def _codes(values: object, categories: pd.Index) -> npt.NDArray[np.int64]:
         raw = values.cat.codes.to_numpy()
         mapped = np.where(raw < 0, len(categories), mapping[np.maximum(raw, 0)])
         return mapped.astype(np.int64)
-    array = np.asarray(values)
+    array = pd.Index(np.asarray(values))
     codes = categories.get_indexer(array).astype(np.int64)
     codes[codes < 0] = len(categories)
     return codes
@@ -84,7 +84,7 @@ def select(
     categories: list[pd.Index] = []
     for column in spec.keys:
         cats = pd.Index(pd.unique(table.rows[column]))
-        codes.append(_broadcast(_codes(_as_values(keys[column]), cats), n))
+        codes.append(_broadcast(category_codes(_as_values(keys[column]), cats), n))
         categories.append(cats.append(pd.Index([None], dtype=object)))  # the "unknown" slot
         columns.append(column)
     if spec.year is not None:
@@ -122,6 +122,23 @@ def select(
         lut_level[present] = found_level
         return Selection(table, lut_row[combined], lut_level[combined])
     return Selection(table, found_row[inverse], found_level[inverse])
+
+
+def paired_ids(first: Selection, second: Selection, use: npt.NDArray[np.bool_]) -> pd.Categorical:
+    """Factor ids "a|b" of two selections from one table per row (e.g. two yield-table rows).
+
+    Distinct pairs are few, so they are found with a dense count, not a sort of every row.
+    """
+    size = len(first.table.rows)
+    pair = np.where(use, first.row.astype(np.int64) * size + second.row, size * size)
+    present = np.flatnonzero(np.bincount(pair, minlength=size * size + 1)[:-1])
+    lookup = np.full(size * size + 1, -1, dtype=np.int64)
+    lookup[present] = np.arange(present.size)
+    ids = first.table.factor_ids.to_numpy(dtype=object)
+    labels = pd.Index(
+        np.array([f"{ids[p // size]}|{ids[p % size]}" for p in present], dtype=object)
+    )
+    return pd.Categorical.from_codes(lookup[pair], categories=labels)
 
 
 def _as_values(value: object) -> object:

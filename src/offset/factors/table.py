@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -45,7 +46,8 @@ class FactorTable:
 
     @property
     def factor_ids(self) -> pd.Index:
-        return pd.Index(self.rows["factor_id"])
+        ids: pd.Index = pd.Index(self.rows["factor_id"].to_numpy(dtype=object))
+        return ids
 
     def lookup(self, **key: object) -> pd.Series:
         """The one row with these key values (for scalars and tests, not for hot paths)."""
@@ -157,7 +159,9 @@ def _canonical_values(
     parameters = rows["parameter"] if "parameter" in rows else pd.Series([None] * len(rows))
     canonical = np.full(len(rows), np.nan)
     pairs = pd.DataFrame({"unit": rows["unit"].to_numpy(), "parameter": parameters.to_numpy()})
-    for (unit, parameter), index in pairs.groupby(["unit", "parameter"], dropna=False).groups.items():
+    groups = pairs.groupby(["unit", "parameter"], dropna=False).groups
+    for pair, index in groups.items():
+        unit, parameter = cast(tuple[object, object], pair)
         positions = np.asarray(index)
         declared = spec.declared_unit(parameter if isinstance(parameter, str) else None)
         if declared is None:

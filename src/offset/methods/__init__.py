@@ -29,7 +29,9 @@ class Method:
 
 
 METHODS: dict[str, Method] = {
-    "solar": Method("solar", solar.CONTRACT, solar.solar, "Solar PV (J-Credit EN-R-002 style)", "system_id"),
+    "solar": Method(
+        "solar", solar.CONTRACT, solar.solar, "Solar PV (J-Credit EN-R-002 style)", "system_id"
+    ),
     "renovation": Method(
         "renovation",
         renovation.CONTRACT,
@@ -38,7 +40,11 @@ METHODS: dict[str, Method] = {
         "building_id",
     ),
     "forest": Method(
-        "forest", forest.CONTRACT, forest.forest, "Forest absorption, gain-loss (J-Credit FO-001 style)", "stand_id"
+        "forest",
+        forest.CONTRACT,
+        forest.forest,
+        "Forest absorption, gain-loss (J-Credit FO-001 style)",
+        "stand_id",
     ),
     "forest-stock": Method(
         "forest-stock",

@@ -39,7 +39,9 @@ class Trace:
 
     @classmethod
     def of(cls, selection: Selection) -> Trace:
-        return cls(selection.values, selection.factor_ids(), selection.fallback, selection.unverified)
+        return cls(
+            selection.values, selection.factor_ids(), selection.fallback, selection.unverified
+        )
 
     def override(self, own: FloatArray) -> Trace:
         """Rows with their own value (not NaN) use it; that is recorded as the row's factor."""
@@ -95,9 +97,7 @@ def missing_fy(frame: pd.DataFrame, fy: npt.NDArray[np.int64], file: str) -> lis
     )
 
 
-def grid_trace(
-    frame: pd.DataFrame, factors: FactorLibrary, fy: npt.NDArray[np.int64]
-) -> Trace:
+def grid_trace(frame: pd.DataFrame, factors: FactorLibrary, fy: npt.NDArray[np.int64]) -> Trace:
     """Grid factor per row: the row's own factor, else the table by (entity, kind, FY)."""
     n = len(frame)
     entity = _filled(frame.get("grid_entity"), "national_average", n)
@@ -171,7 +171,9 @@ def constant(values: Mapping[str, float], key: str) -> float:
     return float(values[key])
 
 
-def method_parameter(factors: FactorLibrary, method: str, parameter: str) -> tuple[float, str, bool]:
+def method_parameter(
+    factors: FactorLibrary, method: str, parameter: str
+) -> tuple[float, str, bool]:
     """A scalar method parameter with its factor id and whether it is unverified."""
     row = factors["method_parameters"].lookup(method=method, parameter=parameter)
     return float(row["canonical"]), str(row["factor_id"]), bool(row["confidence"] == "unverified")

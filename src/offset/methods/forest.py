@@ -22,8 +22,19 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset import units
-from offset.columns import FY, MUNICIPALITY, Column, Contract, boolean, category, integer, number, text
+from offset.columns import (
+    FY,
+    MUNICIPALITY,
+    Column,
+    Contract,
+    boolean,
+    category,
+    integer,
+    number,
+    text,
+)
 from offset.factors import FactorLibrary, select
+from offset.factors.select import category_codes, paired_ids
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
@@ -45,21 +56,42 @@ _STAND_COLUMNS: tuple[Column, ...] = (
     text("stand_id", "your identifier of the stand (小班)"),
     MUNICIPALITY,
     category("prefecture", "prefecture key as in `climate_zones`"),
-    category("species", "species key of `forest_species` (sugi, hinoki, karamatsu, ...)", required=True),
+    category(
+        "species", "species key of `forest_species` (sugi, hinoki, karamatsu, ...)", required=True
+    ),
     number("area_ha", "ha", "stand area", alternatives={"area_m2": "m**2"}, required=True),
-    integer("age_yr", "stand age in the FY (林齢, the planting FY is year 1); or planted_fy", minimum=1),
+    integer(
+        "age_yr", "stand age in the FY (林齢, the planting FY is year 1); or planted_fy", minimum=1
+    ),
     integer("planted_fy", "FY the stand was planted", minimum=1800, maximum=2100),
     FY,
-    category("activity", "management (FO-001, default), afforestation (FO-002), reforestation (FO-003)"),
+    category(
+        "activity", "management (FO-001, default), afforestation (FO-002), reforestation (FO-003)"
+    ),
     boolean("managed", "the stand is under a 森林経営計画 in the FY (FO-001 eligibility)"),
-    integer("last_managed_fy", "last FY the stand was treated (thinning etc.)", minimum=1900, maximum=2100),
-    number("buffer_share", "dimensionless", "the project's buffer share (default: method_parameters)", maximum=1.0),
+    integer(
+        "last_managed_fy",
+        "last FY the stand was treated (thinning etc.)",
+        minimum=1900,
+        maximum=2100,
+    ),
+    number(
+        "buffer_share",
+        "dimensionless",
+        "the project's buffer share (default: method_parameters)",
+        maximum=1.0,
+    ),
 )
 
 CONTRACT = Contract(
     (
         *_STAND_COLUMNS,
-        number("growth_m3_per_ha_yr", "m**3/ha/yr", "stem volume growth; or use the yield table", minimum=None),
+        number(
+            "growth_m3_per_ha_yr",
+            "m**3/ha/yr",
+            "stem volume growth; or use the yield table",
+            minimum=None,
+        ),
         category("yield_region", "region of the yield table (収穫表)"),
         integer("site_class", "site class (地位) in the yield table", minimum=1),
         number("harvested_m3", "m**3", "stem volume harvested in the FY (deducted)"),
@@ -70,8 +102,15 @@ CONTRACT = Contract(
 STOCK_CONTRACT = Contract(
     (
         *_STAND_COLUMNS,
-        number("stock_start_m3_per_ha", "m**3/ha", "stem volume at the start of the period", required=True),
-        number("stock_end_m3_per_ha", "m**3/ha", "stem volume at the end of the period", required=True),
+        number(
+            "stock_start_m3_per_ha",
+            "m**3/ha",
+            "stem volume at the start of the period",
+            required=True,
+        ),
+        number(
+            "stock_end_m3_per_ha", "m**3/ha", "stem volume at the end of the period", required=True
+        ),
         number("period_yr", "yr", "years between the two inventories", required=True),
     ),
     description="One row per stand: two inventories (stock-difference method).",
@@ -92,7 +131,9 @@ class SpeciesConstants:
         table = factors["forest_species"]
         rows = table.rows
         wide = rows.pivot(index="species", columns="parameter", values="canonical")
-        wide = wide.reindex(columns=list(SPECIES_PARAMETERS)).dropna()  # incomplete species: unknown
+        wide = wide.reindex(
+            columns=list(SPECIES_PARAMETERS)
+        ).dropna()  # incomplete species: unknown
         ids = rows.pivot(index="species", columns="parameter", values="factor_id").loc[wide.index]
         weak = (
             rows.assign(u=rows["confidence"] == "unverified")
@@ -104,17 +145,24 @@ class SpeciesConstants:
         to_co2 = units.scale("t C/m**3", "t CO2/m**3")  # 44/12, from the registry
         shared = ["wood_density", "root_shoot_ratio", "carbon_fraction"]
         joined = [
-            "|".join(ids.loc[s, [*shared, bef]]) for s in wide.index for bef in ("bef_le20", "bef_ge21")
+            "|".join(ids.loc[s, [*shared, bef]])
+            for s in wide.index
+            for bef in ("bef_le20", "bef_ge21")
         ]
         flags = [
-            bool(weak.loc[s, [*shared, bef]].any()) for s in wide.index for bef in ("bef_le20", "bef_ge21")
+            bool(weak.loc[s, [*shared, bef]].any())
+            for s in wide.index
+            for bef in ("bef_le20", "bef_ge21")
         ]
         return cls(pd.Index(wide.index), carbon * to_co2, pd.Index(joined), np.array(flags))
 
-    def gather(self, species: pd.Series, age: npt.NDArray[np.int64]) -> tuple[FloatArray, pd.Categorical, npt.NDArray[np.bool_]]:
+    def gather(
+        self, species: pd.Series, age: npt.NDArray[np.int64]
+    ) -> tuple[FloatArray, pd.Categorical, npt.NDArray[np.bool_]]:
         """k, factor ids and the unverified flag per row; NaN for unknown species."""
-        code = self.species.get_indexer(species.astype(object).to_numpy())
-        flat = np.where(code < 0, -1, code * 2 + (age > YOUNG_MAX_AGE))
+        code = category_codes(species, self.species)  # unknown species: len(self.species)
+        known = code < len(self.species)
+        flat = np.where(known, code * 2 + (age > YOUNG_MAX_AGE), -1)
         k = np.append(self.k_tco2_per_m3.ravel(), np.nan)[flat]
         ids = pd.Categorical.from_codes(flat, categories=self.ids)
         return k, ids, np.append(self.unverified, False)[flat]
@@ -145,19 +193,29 @@ class Stands:
     problems: list[Problem]
 
 
-def _stands(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions, constants: SpeciesConstants) -> Stands:
+def _stands(
+    frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions, constants: SpeciesConstants
+) -> Stands:
     file, n = options.file, len(frame)
     fy = fiscal_years(frame, options)
     problems = missing_fy(frame, fy, file)
-    problems += unknown_values(frame, "species", constants.species, file, "species (or its parameters are incomplete)")
+    problems += unknown_values(
+        frame, "species", constants.species, file, "species (or its parameters are incomplete)"
+    )
     problems += unknown_values(frame, "activity", ACTIVITIES, file, "activity")
-    problems += unknown_values(frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture")
+    problems += unknown_values(
+        frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture"
+    )
 
     age_row = _float(frame, "age_yr")
     planted = _float(frame, "planted_fy")
     age_float = np.where(np.isnan(age_row), fy - planted + 1, age_row)
-    problems += rows_problems(frame, np.isnan(age_float), file, "age_yr", "give age_yr or planted_fy")
-    problems += rows_problems(frame, ~np.isnan(planted) & (planted > fy), file, "planted_fy", "planted after the FY")
+    problems += rows_problems(
+        frame, np.isnan(age_float), file, "age_yr", "give age_yr or planted_fy"
+    )
+    problems += rows_problems(
+        frame, ~np.isnan(planted) & (planted > fy), file, "planted_fy", "planted after the FY"
+    )
     age = np.nan_to_num(age_float, nan=0.0).astype(np.int64)
     planted_fy = np.where(np.isnan(planted), fy - age + 1, planted)
 
@@ -167,7 +225,9 @@ def _stands(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions, c
         else np.full(n, "management", dtype=object)
     )
     window, _, window_unverified = method_parameter(factors, "forest", "management_window_fy")
-    managed_flag = np.asarray(frame["managed"], dtype=bool) if "managed" in frame else np.zeros(n, dtype=bool)
+    managed_flag = (
+        np.asarray(frame["managed"], dtype=bool) if "managed" in frame else np.zeros(n, dtype=bool)
+    )
     last = _float(frame, "last_managed_fy")
     recently = ~np.isnan(last) & (fy - last < window) & (last <= fy)
     managed = managed_flag | recently
@@ -191,15 +251,18 @@ def _stands(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions, c
 
 
 def _yield_growth(
-    frame: pd.DataFrame, factors: FactorLibrary, age: npt.NDArray[np.int64], use: npt.NDArray[np.bool_], file: str
+    frame: pd.DataFrame,
+    factors: FactorLibrary,
+    age: npt.NDArray[np.int64],
+    use: npt.NDArray[np.bool_],
+    file: str,
 ) -> tuple[FloatArray, pd.Categorical, npt.NDArray[np.bool_], list[Problem]]:
     """dV from the yield table: (V of the next age class - V of the stand's class) / 5."""
     n = len(frame)
     table = factors["forest_yield"]
     age_class = (np.maximum(age, 1) + AGE_CLASS_YEARS - 1) // AGE_CLASS_YEARS
-    none = pd.Series([None] * n, dtype=object)
     keys = {
-        "region": frame["yield_region"] if "yield_region" in frame else none,
+        "region": frame.get("yield_region", pd.Series([None] * n, dtype=object)),
         "species": frame["species"],
         "site_class": _float(frame, "site_class"),
     }
@@ -212,15 +275,10 @@ def _yield_growth(
         missing,
         file,
         "growth_m3_per_ha_yr",
-        "give growth_m3_per_ha_yr, or yield_region, site_class and species found in the yield table for this age class and the next",
+        "give growth_m3_per_ha_yr, or yield_region, site_class and species of the yield table"
+        " (for the stand's age class and the next)",
     )
-    pair_codes = np.where(use & ~missing, now.row.astype(np.int64) * len(table.rows) + nxt.row, -1)
-    uniques, inverse = np.unique(pair_codes, return_inverse=True)
-    ids_all = table.factor_ids
-    labels = [f"{ids_all[c // len(table.rows)]}|{ids_all[c % len(table.rows)]}" for c in uniques if c >= 0]
-    offset = 1 if uniques.size and uniques[0] < 0 else 0
-    codes = np.where(pair_codes < 0, -1, inverse - offset)
-    ids = pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object))
+    ids = paired_ids(now, nxt, use & ~missing)
     return growth, ids, use & (now.unverified | nxt.unverified), problems
 
 
@@ -245,7 +303,9 @@ def forest(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) ->
     creditable = np.where(stands.eligible, removal - harvest, 0.0)
     out = _identity(frame, stands) | {
         "growth_m3_per_ha_yr": growth,
-        "growth_basis": pd.Categorical(np.where(use_table, "yield_table", "row"), categories=("row", "yield_table")),
+        "growth_basis": pd.Categorical(
+            np.where(use_table, "yield_table", "row"), categories=("row", "yield_table")
+        ),
         "yield_factor_id": yield_ids,
         "k_tco2_per_m3": k,
         "species_factor_id": species_ids,
@@ -266,7 +326,9 @@ def forest_stock(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptio
     constants = SpeciesConstants.from_factors(factors)
     stands = _stands(frame, factors, options, constants)
     period = frame["period_yr"].to_numpy()
-    problems = stands.problems + rows_problems(frame, ~(period > 0), options.file, "period_yr", "must be above 0")
+    problems = stands.problems + rows_problems(
+        frame, ~(period > 0), options.file, "period_yr", "must be above 0"
+    )
     raise_if_any(problems)
 
     age_start = np.maximum(stands.age - np.rint(period).astype(np.int64), 1)
@@ -285,13 +347,18 @@ def forest_stock(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptio
         "reduction_tco2e": removal,
         "creditable_tco2e": creditable,
         "buffer_tco2e": np.maximum(creditable, 0.0) * stands.buffer_share,
-        "uses_unverified": weak_end | weak_start | stands.management_unverified | (stands.eligible & stands.buffer_unverified),
+        "uses_unverified": weak_end
+        | weak_start
+        | stands.management_unverified
+        | (stands.eligible & stands.buffer_unverified),
     }
     return pd.DataFrame(out, index=frame.index)
 
 
 def _identity(frame: pd.DataFrame, stands: Stands) -> dict[str, object]:
-    out: dict[str, object] = {c: frame[c] for c in ("stand_id", "municipality", "prefecture", "species") if c in frame}
+    out: dict[str, object] = {
+        c: frame[c] for c in ("stand_id", "municipality", "prefecture", "species") if c in frame
+    }
     return out | {
         "fy": stands.fy,
         "area_ha": frame["area_ha"].to_numpy(),

@@ -3,8 +3,9 @@
 - envelope (screening; no J-Credit methodology exists for insulation):
   heat saved [kWh] = (UA before - UA after) [W/m2K] x envelope area [m2] x HDD [K day] x 24 / 1000;
   energy saved = heat saved x usage factor / heating efficiency (or COP); x the carrier's factor.
-- equipment (J-Credit EN-S style): baseline = project output / baseline efficiency x baseline
-  carrier's factor; project = measured energy x its carrier's factor; reduction = baseline - project.
+- equipment (J-Credit EN-S style): baseline = project output / baseline efficiency x the
+  baseline carrier's factor; project = measured energy x its carrier's factor;
+  reduction = baseline - project.
 - lighting (EN-S-006 style): (W before - W after) x count x hours x grid factor.
 
 Carriers are `electricity` (grid factor of the FY) or a fuel of the `fuel` table (its carbon
@@ -57,20 +58,38 @@ CONTRACT = Contract(
         MUNICIPALITY,
         category("prefecture", "prefecture key as in `climate_zones` (zone for target_grade)"),
         category("measure", "envelope, equipment or lighting", required=True),
-        category("basis", "estimated or measured (default: measured for equipment, else estimated)"),
+        category(
+            "basis", "estimated or measured (default: measured for equipment, else estimated)"
+        ),
         FY,
         # envelope
         number("ua_before_w_m2k", "W/(m**2*K)", "envelope UA before the renovation"),
         number("ua_after_w_m2k", "W/(m**2*K)", "envelope UA after; or give target_grade"),
-        integer("target_grade", "断熱等性能等級 reached (4-7): UA after = the grade's limit", minimum=4, maximum=7),
-        integer("climate_zone", "省エネ基準 zone 1-8 (default: the prefecture's main zone)", minimum=1, maximum=8),
-        number("envelope_area_m2", "m**2", "envelope area", alternatives={"envelope_area_ha": "ha"}),
+        integer(
+            "target_grade",
+            "断熱等性能等級 reached (4-7): UA after = the grade's limit",
+            minimum=4,
+            maximum=7,
+        ),
+        integer(
+            "climate_zone",
+            "省エネ基準 zone 1-8 (default: the prefecture's main zone)",
+            minimum=1,
+            maximum=8,
+        ),
+        number(
+            "envelope_area_m2", "m**2", "envelope area", alternatives={"envelope_area_ha": "ha"}
+        ),
         number("hdd_kday", "K*day", "heating degree-days D18-18; or give location"),
         category("location", "station in the `hdd` table"),
-        category("heating_appliance", "appliance in `heating_efficiency` (gives efficiency and carrier)"),
+        category(
+            "heating_appliance", "appliance in `heating_efficiency` (gives efficiency and carrier)"
+        ),
         number("heating_efficiency", "dimensionless", "the row's own efficiency or COP"),
         category("energy_carrier", "the row's own heating carrier: electricity or a `fuel`"),
-        number("usage_factor", "dimensionless", "share of continuous whole-house heating", maximum=1.0),
+        number(
+            "usage_factor", "dimensionless", "share of continuous whole-house heating", maximum=1.0
+        ),
         # equipment
         number(
             "project_output_kwh",
@@ -130,12 +149,15 @@ class Inputs:
 
 @dataclass(frozen=True)
 class Resolved:
-    """Per-row values resolved from factor tables before the kernels run (full length)."""
+    """Per-row values resolved from the row or the factor tables before the kernels run."""
 
     ua_after: FloatArray
     hdd: FloatArray
     efficiency: FloatArray
     usage: FloatArray
+    heating_carrier: npt.NDArray[np.object_]
+    factor_ids: dict[str, object]  # output columns (categoricals): which table row gave each value
+    unverified: npt.NDArray[np.bool_]  # an envelope row used an unverified table value
 
 
 def _envelope(x: Inputs, r: Resolved) -> dict[str, FloatArray]:
@@ -146,11 +168,19 @@ def _envelope(x: Inputs, r: Resolved) -> dict[str, FloatArray]:
 
 def _equipment(x: Inputs, r: Resolved) -> dict[str, FloatArray]:
     baseline_energy = x("project_output_kwh") / x("baseline_efficiency")
-    return {"energy_saved_kwh": baseline_energy - x("project_energy_kwh"), "baseline_energy_kwh": baseline_energy}
+    return {
+        "energy_saved_kwh": baseline_energy - x("project_energy_kwh"),
+        "baseline_energy_kwh": baseline_energy,
+    }
 
 
 def _lighting(x: Inputs, r: Resolved) -> dict[str, FloatArray]:
-    saved = (x("power_before_w") - x("power_after_w")) * x("lamp_count") * x("operating_hours_h") * _LAMP_KWH
+    saved = (
+        (x("power_before_w") - x("power_after_w"))
+        * x("lamp_count")
+        * x("operating_hours_h")
+        * _LAMP_KWH
+    )
     return {"energy_saved_kwh": saved}
 
 
@@ -164,12 +194,14 @@ KERNELS: dict[str, Callable[[Inputs, Resolved], dict[str, FloatArray]]] = {
 def carrier_trace(
     carrier: pd.Series, frame: pd.DataFrame, factors: FactorLibrary, fy: npt.NDArray[np.int64]
 ) -> Trace:
-    """t CO2 per kWh of the carrier: the grid factor for electricity, the fuel's carbon factor else."""
+    """t CO2 per kWh of the carrier: the grid factor for electricity, else the fuel's."""
     n = len(frame)
     fuel = select(factors["fuel"], {"fuel": carrier, "parameter": "carbon_factor"}, fy, length=n)
     per_kwh = units.scale("t C/GJ", "t CO2/kWh")  # x 44/12 and GJ -> kWh, by the registry
     fuel_trace = Trace.of(fuel)
-    fuel_trace = Trace(fuel_trace.values * per_kwh, fuel_trace.ids, fuel_trace.fallback, fuel_trace.unverified)
+    fuel_trace = Trace(
+        fuel_trace.values * per_kwh, fuel_trace.ids, fuel_trace.fallback, fuel_trace.unverified
+    )
     is_electric = (carrier.astype(object) == ELECTRICITY).to_numpy(dtype=bool)
     return grid_trace(frame, factors, fy).where(is_electric, fuel_trace)
 
@@ -181,13 +213,21 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
     problems = missing_fy(frame, fy, file)
     problems += unknown_values(frame, "measure", MEASURES, file, "measure")
     problems += unknown_values(frame, "basis", ("estimated", "measured"), file, "basis")
-    problems += unknown_values(frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture")
+    problems += unknown_values(
+        frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture"
+    )
     carriers = {ELECTRICITY, *factors["fuel"].rows["fuel"]}
     for column in ("energy_carrier", "baseline_carrier", "project_carrier"):
         problems += unknown_values(frame, column, carriers, file, "energy carrier")
-    problems += unknown_values(frame, "location", factors["hdd"].rows["location"], file, "HDD location")
     problems += unknown_values(
-        frame, "heating_appliance", factors["heating_efficiency"].rows["appliance"], file, "heating appliance"
+        frame, "location", factors["hdd"].rows["location"], file, "HDD location"
+    )
+    problems += unknown_values(
+        frame,
+        "heating_appliance",
+        factors["heating_efficiency"].rows["appliance"],
+        file,
+        "heating appliance",
     )
     for name, required in REQUIRED_BY_MEASURE.items():
         rows = measure == name
@@ -196,26 +236,42 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
             problems += rows_problems(frame, empty, file, column, f"required for {name} rows")
 
     envelope = measure == "envelope"
-    resolved, traces, resolve_problems = _resolve(frame, factors, fy, envelope, file)
+    resolved, resolve_problems = _resolve(frame, factors, envelope, file)
     problems += resolve_problems
 
     saved_carrier = pd.Series(
-        np.select(
-            [envelope, measure == "equipment"],
-            [traces["heating_carrier"], _text(frame, "baseline_carrier", n)],
-            default=ELECTRICITY,
+        np.where(
+            envelope,
+            resolved.heating_carrier,
+            np.where(measure == "equipment", _text(frame, "baseline_carrier", n), ELECTRICITY),
         )
     ).astype("category")
     saved = carrier_trace(saved_carrier, frame, factors, fy)
-    project_carrier = pd.Series(_text(frame, "project_carrier", n)).fillna(ELECTRICITY).astype("category")
+    project_carrier = (
+        pd.Series(_text(frame, "project_carrier", n)).fillna(ELECTRICITY).astype("category")
+    )
     project = carrier_trace(project_carrier, frame, factors, fy)
     is_equipment = measure == "equipment"
     known_measure = np.isin(measure, MEASURES)
-    problems += rows_problems(frame, known_measure & np.isnan(saved.values), file, "measure", "no emission factor for this row's carrier and FY")
-    problems += rows_problems(frame, is_equipment & np.isnan(project.values), file, "project_carrier", "no emission factor for this carrier and FY")
+    problems += rows_problems(
+        frame,
+        known_measure & np.isnan(saved.values),
+        file,
+        "measure",
+        "no emission factor for this row's carrier and FY",
+    )
+    problems += rows_problems(
+        frame,
+        is_equipment & np.isnan(project.values),
+        file,
+        "project_carrier",
+        "no emission factor for this carrier and FY",
+    )
     raise_if_any(problems)
 
-    columns = {c: np.full(n, np.nan) for c in ("heat_saved_kwh", "energy_saved_kwh", "baseline_energy_kwh")}
+    columns = {
+        c: np.full(n, np.nan) for c in ("heat_saved_kwh", "energy_saved_kwh", "baseline_energy_kwh")
+    }
     for name, kernel in KERNELS.items():  # a loop over three measures, never over rows
         positions = np.flatnonzero(measure == name)
         for column, values in kernel(Inputs(frame, positions), resolved).items():
@@ -223,13 +279,19 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
 
     reduction = columns["energy_saved_kwh"] * saved.values
     baseline = np.where(is_equipment, columns["baseline_energy_kwh"] * saved.values, np.nan)
-    project_emissions = np.where(is_equipment, np.asarray(frame.get("project_energy_kwh", np.nan), dtype=np.float64) * project.values, np.nan)
+    project_emissions = np.where(
+        is_equipment,
+        np.asarray(frame.get("project_energy_kwh", np.nan), dtype=np.float64) * project.values,
+        np.nan,
+    )
     reduction = np.where(is_equipment, baseline - project_emissions, reduction)
     basis = _text(frame, "basis", n)
     basis = np.where(pd.isna(basis), np.where(is_equipment, "measured", "estimated"), basis)
     creditable = np.where(~envelope | (basis == "measured"), reduction, 0.0)
 
-    out: dict[str, object] = {c: frame[c] for c in ("building_id", "municipality", "prefecture") if c in frame}
+    out: dict[str, object] = {
+        c: frame[c] for c in ("building_id", "municipality", "prefecture") if c in frame
+    }
     out |= {
         "measure": frame["measure"],
         "fy": fy,
@@ -240,16 +302,17 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
         "baseline_tco2e": baseline,
         "project_tco2e": project_emissions,
         "project_factor_t_co2_per_kwh": np.where(is_equipment, project.values, np.nan),
-        "project_factor_id": pd.Categorical.from_codes(np.where(is_equipment, project.ids.codes, -1), categories=project.ids.categories),
+        "project_factor_id": pd.Categorical.from_codes(
+            np.where(is_equipment, project.ids.codes, -1), categories=project.ids.categories
+        ),
         "project_factor_fallback": np.where(is_equipment, project.fallback, -1).astype(np.int8),
-        **{k: v for k, v in traces.items() if k != "heating_carrier"},
+        **resolved.factor_ids,
         "reduction_tco2e": reduction,
         "creditable_tco2e": creditable,
         "uses_unverified": saved.unverified
         | (is_equipment & project.unverified)
-        | (envelope & traces["envelope_unverified"]),
+        | (envelope & resolved.unverified),
     }
-    out.pop("envelope_unverified")
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -262,18 +325,19 @@ def _text(frame: pd.DataFrame, column: str, n: int) -> npt.NDArray[np.object_]:
 def _resolve(
     frame: pd.DataFrame,
     factors: FactorLibrary,
-    fy: npt.NDArray[np.int64],
     envelope: npt.NDArray[np.bool_],
     file: str,
-) -> tuple[Resolved, dict[str, object], list[Problem]]:
-    """UA after (from the grade), HDD, efficiency and carrier, usage factor: row first, then table."""
+) -> tuple[Resolved, list[Problem]]:
+    """UA after (from the grade), HDD, efficiency, carrier, usage: the row first, then tables."""
     n = len(frame)
     problems: list[Problem] = []
     nan = np.full(n, np.nan)
 
     zone_column = np.asarray(frame.get("climate_zone", nan), dtype=np.float64)
     if "prefecture" in frame:
-        prefecture_zone = select(factors["climate_zones"], {"prefecture": frame["prefecture"]}, length=n)
+        prefecture_zone = select(
+            factors["climate_zones"], {"prefecture": frame["prefecture"]}, length=n
+        )
         zone_column = np.where(np.isnan(zone_column), prefecture_zone.values, zone_column)
     grade = np.asarray(frame.get("target_grade", nan), dtype=np.float64)
     limit = select(factors["ua_limits"], {"grade": grade, "zone": zone_column}, length=n)
@@ -289,7 +353,11 @@ def _resolve(
     )
     ua_before = np.asarray(frame.get("ua_before_w_m2k", nan), dtype=np.float64)
     problems += rows_problems(
-        frame, envelope & (ua_after > ua_before), file, "ua_after_w_m2k", "UA after is above UA before"
+        frame,
+        envelope & (ua_after > ua_before),
+        file,
+        "ua_after_w_m2k",
+        "UA after is above UA before",
     )
 
     hdd_row = np.asarray(frame.get("hdd_kday", nan), dtype=np.float64)
@@ -297,9 +365,15 @@ def _resolve(
     hdd_table = select(factors["hdd"], {"location": location}, length=n)
     uses_hdd_table = np.isnan(hdd_row)
     hdd = np.where(uses_hdd_table, hdd_table.values, hdd_row)
-    problems += rows_problems(frame, envelope & np.isnan(hdd), file, "hdd_kday", "give hdd_kday or a known location")
+    problems += rows_problems(
+        frame, envelope & np.isnan(hdd), file, "hdd_kday", "give hdd_kday or a known location"
+    )
 
-    appliance = frame["heating_appliance"] if "heating_appliance" in frame else pd.Series([None] * n, dtype=object)
+    appliance = (
+        frame["heating_appliance"]
+        if "heating_appliance" in frame
+        else pd.Series([None] * n, dtype=object)
+    )
     heating = select(factors["heating_efficiency"], {"appliance": appliance}, length=n)
     efficiency_row = np.asarray(frame.get("heating_efficiency", nan), dtype=np.float64)
     uses_efficiency_table = np.isnan(efficiency_row)
@@ -311,29 +385,46 @@ def _resolve(
         "heating_efficiency",
         "give a positive heating_efficiency or a known heating_appliance",
     )
-    table_carrier = np.append(factors["heating_efficiency"].rows["energy_carrier"].to_numpy(dtype=object), None)[heating.row]
+    carriers = factors["heating_efficiency"].rows["energy_carrier"].to_numpy(dtype=object)
+    table_carrier = np.append(carriers, np.array([None], dtype=object))[heating.row]
     carrier = _text(frame, "energy_carrier", n)
     carrier = np.where(pd.isna(carrier), table_carrier, carrier)
-    problems += rows_problems(frame, envelope & pd.isna(carrier), file, "energy_carrier", "give energy_carrier or a known heating_appliance")
+    problems += rows_problems(
+        frame,
+        envelope & pd.isna(carrier),
+        file,
+        "energy_carrier",
+        "give energy_carrier or a known heating_appliance",
+    )
     carrier = np.where(pd.isna(carrier), ELECTRICITY, carrier)
 
-    usage_default, usage_id, usage_unverified = method_parameter(factors, "renovation", "usage_factor")
+    usage_default, usage_id, usage_unverified = method_parameter(
+        factors, "renovation", "usage_factor"
+    )
     usage_row = np.asarray(frame.get("usage_factor", nan), dtype=np.float64)
     uses_usage_default = np.isnan(usage_row)
     usage = np.where(uses_usage_default, usage_default, usage_row)
 
     def ids(selection_ids: pd.Categorical, used: npt.NDArray[np.bool_]) -> pd.Categorical:
-        return pd.Categorical.from_codes(np.where(used & envelope, selection_ids.codes, -1), categories=selection_ids.categories)
+        return pd.Categorical.from_codes(
+            np.where(used & envelope, selection_ids.codes, -1), categories=selection_ids.categories
+        )
 
-    traces: dict[str, object] = {
-        "heating_carrier": carrier,
+    factor_ids = {
         "ua_limit_factor_id": ids(limit.factor_ids(), uses_grade),
         "hdd_factor_id": ids(hdd_table.factor_ids(), uses_hdd_table),
         "efficiency_factor_id": ids(heating.factor_ids(), uses_efficiency_table),
-        "usage_factor_id": pd.Categorical(np.where(envelope & uses_usage_default, usage_id, None)),
-        "envelope_unverified": (uses_grade & limit.unverified)
+        "usage_factor_id": pd.Categorical(
+            np.where(
+                envelope & uses_usage_default, np.array(usage_id, dtype=object), np.array(None)
+            )
+        ),
+    }
+    unverified = (
+        (uses_grade & limit.unverified)
         | (uses_hdd_table & hdd_table.unverified)
         | (uses_efficiency_table & heating.unverified)
-        | (uses_usage_default & usage_unverified),
-    }
-    return Resolved(ua_after, hdd, efficiency, usage), traces, problems
+        | (uses_usage_default & usage_unverified)
+    )
+    resolved = Resolved(ua_after, hdd, efficiency, usage, carrier, factor_ids, unverified)
+    return resolved, problems

@@ -45,7 +45,9 @@ CONTRACT = Contract(
     (
         text("system_id", "your identifier of the PV system (kept in the output)"),
         MUNICIPALITY,
-        category("prefecture", "prefecture key as in `climate_zones` (selects the yield)", required=True),
+        category(
+            "prefecture", "prefecture key as in `climate_zones` (selects the yield)", required=True
+        ),
         number(
             "capacity_kw",
             "kW",
@@ -144,7 +146,9 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         [row_yield, irradiation * performance_ratio(factors)],
         default=yield_trace.values,
     )
-    modelled = frame["capacity_kw"].to_numpy() * specific_yield * (1.0 - degradation) ** np.maximum(age, 0)
+    modelled = (
+        frame["capacity_kw"].to_numpy() * specific_yield * (1.0 - degradation) ** np.maximum(age, 0)
+    )
     generation = np.where(basis == 0, metered, modelled)
     generation = np.where(in_service, generation, 0.0)
 
@@ -153,10 +157,16 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
     self_basis = np.select([~np.isnan(self_metered), ~np.isnan(ratio)], [0, 1], default=2).astype(
         np.int8
     )
-    self_consumed = np.select([self_basis == 0, self_basis == 1], [self_metered, ratio * generation], 0.0)
+    self_consumed = np.select(
+        [self_basis == 0, self_basis == 1], [self_metered, ratio * generation], 0.0
+    )
     too_much = self_consumed > generation * (1 + 1e-9) + 1e-9
     problems += rows_problems(
-        frame, too_much & (basis == 0), file, "self_consumed_kwh", "self-consumption is above metered generation"
+        frame,
+        too_much & (basis == 0),
+        file,
+        "self_consumed_kwh",
+        "self-consumption is above metered generation",
     )
     problems += rows_problems(
         frame,
@@ -186,11 +196,15 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         "capacity_kw": frame["capacity_kw"].to_numpy(),
         "age_fy": age,
         "generation_kwh": generation,
-        "generation_basis": pd.Categorical.from_codes(basis, categories=GENERATION_BASES),
+        "generation_basis": pd.Categorical.from_codes(basis, categories=pd.Index(GENERATION_BASES)),
         "yield_factor_id": yield_ids,
-        "yield_factor_fallback": np.where(uses_yield_table, yield_trace.fallback, -1).astype(np.int8),
+        "yield_factor_fallback": np.where(uses_yield_table, yield_trace.fallback, -1).astype(
+            np.int8
+        ),
         "self_consumed_kwh": self_consumed,
-        "self_consumption_basis": pd.Categorical.from_codes(self_basis, categories=SELF_CONSUMPTION_BASES),
+        "self_consumption_basis": pd.Categorical.from_codes(
+            self_basis, categories=pd.Index(SELF_CONSUMPTION_BASES)
+        ),
         "auxiliary_kwh": auxiliary,
         **grid.columns("grid_factor", "grid_factor_t_co2_per_kwh"),
         "reduction_tco2e": generation * grid.values,
