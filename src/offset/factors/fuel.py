@@ -18,7 +18,9 @@ def co2_per_unit(fuel: FactorTable) -> pd.DataFrame:
     keys = ["fuel", "valid_from_fy"]
     heat = rows[rows["parameter"] == "heat_value"].set_index(keys)
     carbon = rows[rows["parameter"] == "carbon_factor"].set_index(keys)
-    both = heat.join(carbon, lsuffix="_heat", rsuffix="_carbon", how="inner")
+    both = heat.merge(
+        carbon, left_index=True, right_index=True, suffixes=("_heat", "_carbon"), how="inner"
+    )
     records = []
     for key, row in both.iterrows():  # a few dozen table rows, not input rows
         fuel_name, valid_from = cast(tuple[str, int], key)

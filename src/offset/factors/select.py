@@ -19,7 +19,7 @@ from offset.factors.catalog import Fallback
 from offset.factors.table import FactorTable
 
 MISSING = -1  # no row found, at any fallback level
-_DENSE_LIMIT = 1 << 22  # combinations addressed directly through a lookup array up to this many
+DENSE_LIMIT = 1 << 22  # key combinations addressed directly through a lookup array up to this many
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,9 @@ def category_codes(values: object, categories: pd.Index) -> npt.NDArray[np.int64
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         # Recode a categorical through its (few) categories instead of hashing every row.
         mapping = categories.get_indexer(values.cat.categories).astype(np.int64)
+        mapping = np.append(mapping, -1)  # code -1 (a blank) indexes this last slot
         mapping[mapping < 0] = len(categories)
-        raw = values.cat.codes.to_numpy()
-        mapped = np.where(raw < 0, len(categories), mapping[np.maximum(raw, 0)])
-        return mapped.astype(np.int64)
+        return mapping[values.cat.codes.to_numpy()]
     array = pd.Index(np.asarray(values))
     codes = categories.get_indexer(array).astype(np.int64)
     codes[codes < 0] = len(categories)
@@ -69,6 +68,7 @@ def select(
     year: object = None,
     *,
     length: int | None = None,
+    dense_limit: int = DENSE_LIMIT,
 ) -> Selection:
     """Resolve `keys` (column -> scalar or per-row values) and `year` against `table`.
 
@@ -102,7 +102,7 @@ def select(
         combined += code * stride
 
     total = int(np.prod(sizes))
-    if total <= _DENSE_LIMIT:
+    if total <= dense_limit:
         present = np.flatnonzero(np.bincount(combined, minlength=total))
         inverse = None
     else:

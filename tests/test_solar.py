@@ -1,0 +1,114 @@
+"""Solar PV, computed by hand (the arithmetic is in each test)."""
+
+from __future__ import annotations
+
+import pytest
+
+from offset.problems import InputError
+from tests.conftest import Calc
+
+BASE = {
+    "system_id": "pv-1",
+    "municipality": "ina",
+    "prefecture": "nagano",
+    "capacity_kw": 4.5,
+    "commissioned": "2019-06-15",
+}
+
+
+def test_modelled_system_by_hand(calc: Calc) -> None:
+    row = calc("solar", [BASE | {"self_consumption_ratio": 0.3}]).results.iloc[0]
+    # Commissioned 2019-06-15 = FY2019, so in FY2024 the age is 5 whole FYs.
+    # No Nagano yield row: the national planning yield 1,000 kWh/kW/yr (naso.jp), recorded as a
+    # fallback. Degradation 0.5 %/yr (Jordan & Kurtz 2013): 4.5 x 1000 x 0.995^5 = 4388.619 kWh.
+    assert row["age_fy"] == 5
+    assert row["generation_kwh"] == pytest.approx(4.5 * 1000 * 0.995**5)
+    assert row["generation_kwh"] == pytest.approx(4388.619, abs=1e-3)
+    assert row["yield_factor_id"] == "pv_yield:japan"
+    assert row["yield_factor_fallback"] == 1
+    # FY2024 national average 0.000423 t/kWh: reduction = 4388.619 x 0.000423 = 1.856386 t.
+    assert row["grid_factor_id"] == "grid_electricity:national_average/national_average@2024"
+    assert row["reduction_tco2e"] == pytest.approx(1.856386, abs=1e-6)
+    # Self-consumed 30 % = 1316.586 kWh; auxiliary 0.6 % of it = 7.8995 kWh (PCS standby, from the
+    # 0.6 % impact of a J-Credit household plan); creditable (1316.586 - 7.8995) x 0.000423.
+    assert row["self_consumed_kwh"] == pytest.approx(1316.5858, abs=1e-4)
+    assert row["auxiliary_kwh"] == pytest.approx(7.8995, abs=1e-4)
+    assert row["creditable_tco2e"] == pytest.approx(0.553574, abs=1e-6)
+    assert not row["uses_unverified"]
+
+
+def test_metered_generation_wins_and_exports_are_not_creditable(calc: Calc) -> None:
+    row = calc(
+        "solar", [BASE | {"generation_kwh": 5000, "self_consumed_kwh": 2000, "auxiliary_kwh": 6}]
+    ).results.iloc[0]
+    assert row["generation_basis"] == "metered"
+    assert row["reduction_tco2e"] == pytest.approx(5000 * 0.000423)
+    # The 3,000 kWh exported (sold under FIT) earn nothing: (2000 - 6) x 0.000423.
+    assert row["creditable_tco2e"] == pytest.approx(1994 * 0.000423)
+
+
+def test_row_yield_and_irradiation_paths(calc: Calc) -> None:
+    rows = calc(
+        "solar",
+        [
+            BASE | {"annual_yield_kwh_per_kw": 1200, "commissioned": "2024-04-01"},
+            BASE | {"poa_irradiation_kwh_per_m2": 1460, "commissioned": "2024-04-01"},
+        ],
+    ).results
+    assert rows["generation_basis"].tolist() == ["row_yield", "irradiation"]
+    assert rows["generation_kwh"].iloc[0] == pytest.approx(4.5 * 1200)  # age 0: no degradation
+    # PR from JIS C 8907 losses: (1 - mean(10, 15, 20, 15) %) x (1 - 8 %) x (1 - 7 %) = 0.727260;
+    # 1460 kWh/m2/yr / (1 kW/m2) x 0.72726 x 4.5 kW.
+    assert rows["generation_kwh"].iloc[1] == pytest.approx(4.5 * 1460 * 0.85 * 0.92 * 0.93)
+
+
+def test_own_factor_wins_and_is_recorded(calc: Calc) -> None:
+    row = calc(
+        "solar", [BASE | {"generation_kwh": 1000, "grid_factor_kg_co2_per_kwh": 0.38}]
+    ).results.iloc[0]
+    assert row["grid_factor_t_co2_per_kwh"] == pytest.approx(0.00038)  # kg -> t at the boundary
+    assert row["grid_factor_id"] == "input row"
+    assert row["grid_factor_fallback"] == -2
+    assert row["reduction_tco2e"] == pytest.approx(0.38)
+
+
+def test_supplier_factor_and_its_fallback(calc: Calc) -> None:
+    rows = calc(
+        "solar",
+        [
+            BASE
+            | {"generation_kwh": 1000, "grid_entity": "kyushu_epco", "grid_factor_kind": "basic"},
+            BASE
+            | {
+                "generation_kwh": 1000,
+                "grid_entity": "kyushu_epco",
+                "grid_factor_kind": "basic",
+                "fy": 2018,
+            },
+        ],
+    ).results
+    # FY2024 has no Kyushu row: the national average of FY2024 (fallback level 1).
+    assert rows["grid_factor_fallback"].tolist() == [1, 0]
+    assert rows["grid_factor_t_co2_per_kwh"].tolist() == [0.000423, 0.000319]
+
+
+def test_not_yet_commissioned_generates_nothing(calc: Calc) -> None:
+    row = calc(
+        "solar", [BASE | {"commissioned": "2025-04-01", "self_consumption_ratio": 0.5}]
+    ).results.iloc[0]
+    assert row["generation_basis"] == "not_in_service"
+    assert row["generation_kwh"] == 0 and row["creditable_tco2e"] == 0
+
+
+def test_unknown_self_consumption_is_not_creditable_and_warned(calc: Calc) -> None:
+    result = calc("solar", [BASE])
+    assert result.results["creditable_tco2e"].iloc[0] == 0
+    assert any("no self-consumption data" in w for w in result.warnings)
+
+
+def test_self_consumption_above_generation_is_refused(calc: Calc) -> None:
+    with pytest.raises(InputError) as info:
+        calc("solar", [BASE | {"generation_kwh": 100, "self_consumed_kwh": 150}])
+    [problem] = info.value.problems
+    assert (problem.row, problem.column) == (2, "self_consumed_kwh")
+    assert "above metered generation" in problem.message
