@@ -123,7 +123,8 @@ def test_a_broken_table_reports_every_problem_with_its_row(tmp_path: Path) -> No
         FactorLibrary(overlay=path.parent)["grid_electricity"]
     found = {(p.row, p.column) for p in info.value.problems}
     assert {(2, "unit"), (3, "unit"), (4, "value"), (5, "confidence"), (6, "published")} <= found
-    assert (7, None) in found and (8, None) in found  # both rows of the duplicate key
+    assert (7, None) in found
+    assert (8, None) in found
     assert all(p.file == str(path) for p in info.value.problems)
 
 
@@ -162,7 +163,8 @@ def test_overlay_rows_win_on_the_same_key_and_add_new_keys(
 def test_unknown_files_in_an_overlay_are_reported(tmp_path: Path) -> None:
     (tmp_path / "grid_electricty.csv").write_text("typo\n")
     problems = FactorLibrary(overlay=tmp_path).check_overlay()
-    assert len(problems) == 1 and "not a known table file" in problems[0].message
+    assert len(problems) == 1
+    assert "not a known table file" in problems[0].message
 
 
 def test_content_hash_is_of_the_file_bytes(tmp_path: Path) -> None:

@@ -97,7 +97,8 @@ def test_not_yet_commissioned_generates_nothing(calc: Calc) -> None:
         "solar", [BASE | {"commissioned": "2025-04-01", "self_consumption_ratio": 0.5}]
     ).results.iloc[0]
     assert row["generation_basis"] == "not_in_service"
-    assert row["generation_kwh"] == 0 and row["creditable_tco2e"] == 0
+    assert row["generation_kwh"] == 0
+    assert row["creditable_tco2e"] == 0
 
 
 def test_unknown_self_consumption_is_not_creditable_and_warned(calc: Calc) -> None:

@@ -7,16 +7,17 @@ from rich.console import Console
 
 from offset.problems import MAX_LISTED, InputError
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Soft wrap: a problem or a path stays on one line, so it can be grepped and copied.
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_BAD_INPUT = 2
 
 
-def fail(error: InputError) -> typer.Exit:
+def fail(error: InputError, headline: str = "nothing was written") -> typer.Exit:
     """Print every problem (up to the listing limit) and return the exit to raise."""
     problems = error.problems
-    err.print(f"[bold red]{len(problems)} problem(s); nothing was written.[/]")
+    err.print(f"[bold red]{len(problems)} problem(s); {headline}.[/]")
     for problem in problems[:MAX_LISTED]:
         err.print(f"  {problem}", markup=False)
     if len(problems) > MAX_LISTED:

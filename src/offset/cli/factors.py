@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -27,8 +28,9 @@ def list_tables(
     """List the factor tables with their rows, unverified rows and content hash."""
     library = FactorLibrary(overlay=factors)
     table = Table(title=f"factor tables in {library.directory}")
-    for column in ("table", "rows", "unverified", "keyed by", "unit", "sha256", "description"):
-        table.add_column(column)
+    table.add_column("table", no_wrap=True)
+    for column in ("rows", "unverified", "keyed by", "unit", "sha256", "description"):
+        table.add_column(column, overflow="fold")
     try:
         for name in library:
             t = library[name]
@@ -54,8 +56,11 @@ def show(
     factors: Annotated[
         Path | None, typer.Option("--factors", help="Your factor directory, layered")
     ] = None,
+    csv: Annotated[
+        bool, typer.Option("--csv", help="Print every column as CSV (fuel: the derived factors)")
+    ] = False,
 ) -> None:
-    """Show one table's rows with their provenance."""
+    """Show one table's rows with their provenance (fuel: also the derived CO2 per unit)."""
     library = FactorLibrary(overlay=factors)
     if name not in library.specs:
         raise typer.BadParameter(f"no table {name!r}; tables: {', '.join(library.specs)}")
@@ -63,6 +68,10 @@ def show(
         t = library[name]
     except InputError as e:
         raise fail(e) from e
+    if csv:
+        frame = co2_per_unit(t) if name == "fuel" else t.rows
+        sys.stdout.write(frame.to_csv(index=False))
+        return
     rows = Table(title=f"{name}: {t.spec.description} (sha256 {t.content_hash[:12]})")
     columns = [*t.spec.key_columns, *SHOWN_COLUMNS]
     for column in columns:
@@ -90,5 +99,5 @@ def check(
     library = FactorLibrary(overlay=directory)
     problems = library.check_overlay() + library.check()
     if problems:
-        raise fail(InputError(problems))
+        raise fail(InputError(problems), headline=f"{directory} is not valid")
     out.print(f"[green]ok:[/] {len(library.specs)} tables valid with {directory} layered")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,29 +98,58 @@ def missing_fy(frame: pd.DataFrame, fy: npt.NDArray[np.int64], file: str) -> lis
 
 
 def grid_trace(frame: pd.DataFrame, factors: FactorLibrary, fy: npt.NDArray[np.int64]) -> Trace:
-    """Grid factor per row: the row's own factor, else the table by (entity, kind, FY)."""
+    """Grid factor per row: the row's own factor, else the table by (entity, kind, FY).
+
+    Blank entities mean the national average; a blank kind means `basic` for a utility and
+    `national_average` for the average. Defaults stay scalars or categories: never one string
+    per row.
+    """
     n = len(frame)
-    entity = _filled(frame.get("grid_entity"), "national_average", n)
-    default_kind = np.where(entity.to_numpy() == "national_average", "national_average", "basic")
-    kind = _filled(frame.get("grid_factor_kind"), None, n, default_kind)
+    entity: object = AVERAGE
+    kind: object = AVERAGE
+    if "grid_entity" in frame:
+        entity = filled(frame["grid_entity"], AVERAGE)
+        kind = map_categories(entity, lambda e: AVERAGE if e == AVERAGE else "basic")
+    if "grid_factor_kind" in frame:
+        given = filled(frame["grid_factor_kind"], AVERAGE) if kind is AVERAGE else None
+        if given is None:  # blank kinds take the entity's default kind
+            assert isinstance(kind, pd.Series)
+            own = frame["grid_factor_kind"].astype("category")
+            categories = own.cat.categories.union(kind.cat.categories)
+            own, kind = own.cat.set_categories(categories), kind.cat.set_categories(categories)
+            given = own.where(own.notna(), kind)
+        kind = given
     selection = select(factors["grid_electricity"], {"entity": entity, "kind": kind}, fy, length=n)
     trace = Trace.of(selection)
     own = frame.get("grid_factor_t_co2_per_kwh")
     return trace if own is None else trace.override(np.asarray(own, dtype=np.float64))
 
 
-def _filled(
-    column: object, default: str | None, n: int, defaults: npt.NDArray[np.str_] | None = None
-) -> pd.Series:
-    """A key column with its blanks filled, kept categorical (cheap to select on)."""
-    if column is None:
-        values = pd.Series(defaults if defaults is not None else np.full(n, default))
-        return values.astype("category")
-    series = pd.Series(column).reset_index(drop=True)
-    if not series.isna().any():
-        return series.astype("category")
-    fill = pd.Series(defaults if defaults is not None else np.full(n, default))
-    return series.astype(object).where(series.notna(), fill).astype("category")
+AVERAGE = "national_average"
+
+
+def filled(series: pd.Series, value: str) -> pd.Series:
+    """A categorical copy of `series` with blanks set to `value` (work per category, not row)."""
+    categorical = (
+        series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
+    )
+    if not categorical.isna().any():
+        return categorical
+    if value not in categorical.cat.categories:
+        categorical = categorical.cat.add_categories([value])
+    return categorical.fillna(value)
+
+
+def map_categories(series: pd.Series, rule: Callable[[object], str]) -> pd.Series:
+    """`rule` applied to each category of a categorical series, gathered back by code."""
+    categories = series.cat.categories
+    mapped = [rule(c) for c in categories]
+    unique = list(dict.fromkeys(mapped))
+    lookup = np.array([unique.index(m) for m in mapped], dtype=np.int64)
+    codes = lookup[series.cat.codes.to_numpy()]  # no blanks: callers fill them first
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=pd.Index(unique)), index=series.index
+    )
 
 
 def missing_factor_problems(

@@ -318,7 +318,7 @@ def forest(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) ->
         | stands.management_unverified
         | (stands.eligible & stands.buffer_unverified),
     }
-    return pd.DataFrame(out, index=frame.index)
+    return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy
 
 
 def forest_stock(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> pd.DataFrame:
@@ -352,7 +352,7 @@ def forest_stock(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptio
         | stands.management_unverified
         | (stands.eligible & stands.buffer_unverified),
     }
-    return pd.DataFrame(out, index=frame.index)
+    return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy
 
 
 def _identity(frame: pd.DataFrame, stands: Stands) -> dict[str, object]:

@@ -313,7 +313,7 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
         | (is_equipment & project.unverified)
         | (envelope & resolved.unverified),
     }
-    return pd.DataFrame(out, index=frame.index)
+    return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy
 
 
 def _text(frame: pd.DataFrame, column: str, n: int) -> npt.NDArray[np.object_]:

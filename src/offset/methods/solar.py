@@ -11,6 +11,7 @@ under FIT, is never creditable). Where self-consumption is unknown, nothing is c
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from offset import fiscal
@@ -110,10 +111,12 @@ def performance_ratio(factors: FactorLibrary) -> float:
     return float((1.0 - temperature) * (1.0 - pcs) * (1.0 - other))
 
 
-def _column(frame: pd.DataFrame, name: str) -> FloatArray:
+def _given(frame: pd.DataFrame, name: str) -> tuple[FloatArray, npt.NDArray[np.bool_]] | None:
+    """A column's values and where they are given; None when the file has no such column."""
     if name not in frame:
-        return np.full(len(frame), np.nan)
-    return np.asarray(frame[name], dtype=np.float64)
+        return None
+    values = np.asarray(frame[name], dtype=np.float64)
+    return values, ~np.isnan(values)
 
 
 def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> pd.DataFrame:
@@ -127,58 +130,62 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
 
     age = fy - fiscal.fiscal_years(frame["commissioned"].to_numpy())
     in_service = age >= 0
-    degradation_default, _, _ = method_parameter(factors, "solar", "degradation_rate_per_yr")
-    degradation = _column(frame, "degradation_rate_per_yr")
-    degradation = np.where(np.isnan(degradation), degradation_default, degradation)
+    degradation: FloatArray | float = method_parameter(factors, "solar", "degradation_rate_per_yr")[
+        0
+    ]
+    if (own := _given(frame, "degradation_rate_per_yr")) is not None:
+        degradation = np.where(own[1], own[0], degradation)
+    decay = (1.0 - degradation) ** np.maximum(age, 0)
 
+    # Each source of the specific yield overwrites the ones below it: the yield table (3), the
+    # irradiation x performance ratio (2), the row's own yield (1); a metered generation (0) wins.
     yield_trace = Trace.of(select(factors["pv_yield"], {"region": frame["prefecture"]}, length=n))
-    row_yield = _column(frame, "annual_yield_kwh_per_kw")
-    irradiation = _column(frame, "poa_irradiation_kwh_per_m2")
-    metered = _column(frame, "generation_kwh")
-    basis = np.select(
-        [~in_service, ~np.isnan(metered), ~np.isnan(row_yield), ~np.isnan(irradiation)],
-        [4, 0, 1, 2],
-        default=3,
-    ).astype(np.int8)
+    basis = np.full(n, 3, dtype=np.int8)
+    specific_yield = yield_trace.values
     # irradiation [kWh/m2/yr] / 1 kW/m2 (standard test conditions) = full-load hours [kWh/kW/yr]
-    specific_yield = np.select(
-        [basis == 1, basis == 2],
-        [row_yield, irradiation * performance_ratio(factors)],
-        default=yield_trace.values,
+    sources = (
+        ("poa_irradiation_kwh_per_m2", 2, performance_ratio(factors)),
+        ("annual_yield_kwh_per_kw", 1, 1.0),
     )
-    modelled = (
-        frame["capacity_kw"].to_numpy() * specific_yield * (1.0 - degradation) ** np.maximum(age, 0)
-    )
-    generation = np.where(basis == 0, metered, modelled)
-    generation = np.where(in_service, generation, 0.0)
+    for column, code, scale in sources:  # two sources, not rows
+        if (given := _given(frame, column)) is not None:
+            np.copyto(specific_yield, given[0] * scale, where=given[1])
+            basis[given[1]] = code
+    generation = frame["capacity_kw"].to_numpy() * specific_yield * decay
+    if (metered := _given(frame, "generation_kwh")) is not None:
+        np.copyto(generation, metered[0], where=metered[1])
+        basis[metered[1]] = 0
+    generation[~in_service] = 0.0
+    basis[~in_service] = 4
 
-    self_metered = _column(frame, "self_consumed_kwh")
-    ratio = _column(frame, "self_consumption_ratio")
-    self_basis = np.select([~np.isnan(self_metered), ~np.isnan(ratio)], [0, 1], default=2).astype(
-        np.int8
-    )
-    self_consumed = np.select(
-        [self_basis == 0, self_basis == 1], [self_metered, ratio * generation], 0.0
-    )
-    too_much = self_consumed > generation * (1 + 1e-9) + 1e-9
-    problems += rows_problems(
-        frame,
-        too_much & (basis == 0),
-        file,
-        "self_consumed_kwh",
-        "self-consumption is above metered generation",
-    )
-    problems += rows_problems(
-        frame,
-        too_much & (basis != 0) & in_service,
-        file,
-        "self_consumed_kwh",
-        "self-consumption is above the modelled generation: give the metered generation_kwh",
-    )
+    self_basis = np.full(n, 2, dtype=np.int8)  # unknown: nothing creditable
+    self_consumed = np.zeros(n)
+    if (ratio := _given(frame, "self_consumption_ratio")) is not None:
+        np.copyto(self_consumed, ratio[0] * generation, where=ratio[1])
+        self_basis[ratio[1]] = 1
+    if (self_metered := _given(frame, "self_consumed_kwh")) is not None:
+        np.copyto(self_consumed, self_metered[0], where=self_metered[1])
+        self_basis[self_metered[1]] = 0
+        too_much = self_metered[1] & (self_consumed > generation * (1 + 1e-9) + 1e-9)
+        problems += rows_problems(
+            frame,
+            too_much & (basis == 0),
+            file,
+            "self_consumed_kwh",
+            "self-consumption is above metered generation",
+        )
+        problems += rows_problems(
+            frame,
+            too_much & (basis != 0) & in_service,
+            file,
+            "self_consumed_kwh",
+            "self-consumption is above the modelled generation: give the metered generation_kwh",
+        )
 
     auxiliary_share, _, auxiliary_unverified = method_parameter(factors, "solar", "auxiliary_share")
-    auxiliary = _column(frame, "auxiliary_kwh")
-    auxiliary = np.where(np.isnan(auxiliary), auxiliary_share * self_consumed, auxiliary)
+    auxiliary = auxiliary_share * self_consumed
+    if (own_auxiliary := _given(frame, "auxiliary_kwh")) is not None:
+        np.copyto(auxiliary, own_auxiliary[0], where=own_auxiliary[1])
 
     grid = grid_trace(frame, factors, fy)
     problems += missing_factor_problems(frame, np.isnan(grid.values), file, "grid_entity", "grid")
@@ -213,4 +220,4 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         | (uses_yield_table & yield_trace.unverified)
         | auxiliary_unverified,
     }
-    return pd.DataFrame(out, index=frame.index)
+    return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy

@@ -1,0 +1,145 @@
+"""The input boundary: every problem at once with file, row and column; encodings and formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from offset.calc import calculate_file
+from offset.factors import FactorLibrary
+from offset.inputs import LISTED_PER_CHECK, read_table
+from offset.problems import InputError
+
+HEADER = (
+    "system_id,municipality,prefecture,capacity_kw,commissioned,generation_kwh,self_consumed_kwh\n"
+)
+
+
+def _problems(
+    path: Path, factors: FactorLibrary, method: str = "solar"
+) -> set[tuple[int | None, str | None, str]]:
+    with pytest.raises(InputError) as info:
+        calculate_file(method, path, fy=2024, factors=factors, gwp_metric="AR5")
+    return {(p.row, p.column, p.message) for p in info.value.problems}
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path, factors: FactorLibrary) -> None:
+    path = tmp_path / "pv.csv"
+    path.write_text(
+        HEADER
+        + "a,ina,nagano,abc,2020-01-01,,\n"  # row 2: text in a numeric column
+        + "b,ina,nagano,-3,2020-01-01,,\n"  # row 3: negative capacity
+        + "c,ina,atlantis,4,2020-01-01,,\n"  # row 4: unknown prefecture
+        + "d,ina,nagano,4,2023-02-30,,\n"  # row 5: impossible date
+        + "e,ina,nagano,,2020-01-01,,\n"  # row 6: capacity missing
+        + "f,ina,nagano,4,2020-01-01,100,150\n"  # row 7: self-consumption above generation
+        + "g,ina,nagano,inf,2020-01-01,,\n"  # row 8: not finite
+    )
+    found = _problems(path, factors)
+    rows_columns = {(r, c) for r, c, _ in found}
+    # The boundary reports type problems first; domain checks run once the types are right.
+    assert {
+        (2, "capacity_kw"),
+        (3, "capacity_kw"),
+        (5, "commissioned"),
+        (6, "capacity_kw"),
+        (8, "capacity_kw"),
+    } <= rows_columns
+    messages = {m for _, _, m in found}
+    assert "not a number: 'abc'" in messages
+    assert "must be at least 0, got -3" in messages
+    assert "not a possible date (YYYY-MM-DD): '2023-02-30'" in messages
+    assert "empty, but a value is required" in messages
+
+
+def test_domain_problems_after_types_are_right(tmp_path: Path, factors: FactorLibrary) -> None:
+    path = tmp_path / "pv.csv"
+    path.write_text(
+        HEADER + "c,ina,atlantis,4,2020-01-01,,\n" + "f,ina,nagano,4,2020-01-01,100,150\n"
+    )
+    found = _problems(path, factors)
+    assert {(r, c) for r, c, _ in found} == {(2, "prefecture"), (3, "self_consumed_kwh")}
+    assert any(m.startswith("unknown prefecture 'atlantis'") for _, _, m in found)
+
+
+def test_missing_columns_are_named_with_their_alternatives(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    path = tmp_path / "pv.csv"
+    path.write_text("system_id,municipality\na,ina\n")
+    found = _problems(path, factors)
+    assert (
+        None,
+        "capacity_kw",
+        "required column is missing (capacity_kw or capacity_mw or capacity_w)",
+    ) in found
+    assert (None, "prefecture", "required column is missing (prefecture)") in found
+
+
+def test_many_bad_rows_are_listed_up_to_a_limit(tmp_path: Path, factors: FactorLibrary) -> None:
+    path = tmp_path / "pv.csv"
+    path.write_text(HEADER + "".join(f"s{i},ina,nagano,-1,2020-01-01,,\n" for i in range(500)))
+    found = _problems(path, factors)
+    listed = [f for f in found if f[0] is not None]
+    assert len(listed) == LISTED_PER_CHECK
+    assert (
+        None,
+        "capacity_kw",
+        f"... and {500 - LISTED_PER_CHECK} more rows with this problem",
+    ) in found
+
+
+def test_blank_lines_keep_row_numbers(tmp_path: Path, factors: FactorLibrary) -> None:
+    path = tmp_path / "pv.csv"
+    path.write_text(HEADER + "a,ina,nagano,4,2020-01-01,,\n\nb,ina,nagano,-4,2020-01-01,,\n")
+    found = _problems(path, factors)
+    assert (4, "capacity_kw", "must be at least 0, got -4") in found  # row 3 is the blank line
+
+
+CSV_JA = (
+    "system_id,municipality,prefecture,capacity_kw,commissioned,self_consumption_ratio\n"
+    "伊那-001,伊那市,nagano,4.5,2019/06/15,0.3\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
+def test_encodings_give_the_same_result(
+    tmp_path: Path, factors: FactorLibrary, encoding: str
+) -> None:
+    path = tmp_path / f"pv-{encoding}.csv"
+    path.write_bytes(CSV_JA.encode(encoding))
+    result = calculate_file("solar", path, fy=2024, factors=factors, gwp_metric="AR5")
+    row = result.results.iloc[0]
+    assert row["municipality"] == "伊那市"
+    assert row["system_id"] == "伊那-001"
+    assert row["reduction_tco2e"] == pytest.approx(4.5 * 1000 * 0.995**5 * 0.000423)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
+def test_excel_and_parquet_read_like_csv(
+    tmp_path: Path, factors: FactorLibrary, suffix: str
+) -> None:
+    csv = tmp_path / "pv.csv"
+    csv.write_text(CSV_JA, encoding="utf-8")
+    frame = pd.read_csv(csv)
+    other = tmp_path / f"pv{suffix}"
+    if suffix == ".xlsx":
+        frame.to_excel(other, index=False)
+    else:
+        frame.to_parquet(other, index=False)
+    a = calculate_file("solar", csv, fy=2024, factors=factors, gwp_metric="AR5").results
+    b = calculate_file("solar", other, fy=2024, factors=factors, gwp_metric="AR5").results
+    assert b["reduction_tco2e"].tolist() == pytest.approx(a["reduction_tco2e"].tolist())
+
+
+def test_unreadable_and_unknown_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="file not found"):
+        read_table(tmp_path / "missing.csv")
+    (tmp_path / "data.json").write_text("{}")
+    with pytest.raises(InputError, match="unknown format"):
+        read_table(tmp_path / "data.json")
+    (tmp_path / "binary.csv").write_bytes(b"\xff\xfe\x00\x81\x00" * 20)
+    with pytest.raises(InputError):
+        read_table(tmp_path / "binary.csv")
