@@ -16,8 +16,9 @@ import argparse
 import gc
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,18 +36,24 @@ PREFECTURES = ["nagano", "tokyo", "kochi", "fukuoka", "hokkaido", "osaka", "miya
 SPECIES = ["sugi", "hinoki", "karamatsu", "todomatsu", "akamatsu", "buna"]
 
 
+def _codes(codes: npt.NDArray[np.int64], categories: list[str]) -> pd.Categorical:
+    index: pd.Index = pd.Index(categories, dtype=object)
+    return pd.Categorical.from_codes(codes, categories=index)
+
+
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """Rows as a naive script sees them (attribute access, no types)."""
+    return iter(frame.itertuples())
+
+
 def solar_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
     days = rng.integers(
         np.datetime64("2010-04-01").astype(int), np.datetime64("2024-03-31").astype(int), n
     )
     return pd.DataFrame(
         {
-            "municipality": pd.Categorical.from_codes(
-                rng.integers(0, 200, n), categories=[f"m{i:03d}" for i in range(200)]
-            ),
-            "prefecture": pd.Categorical.from_codes(
-                rng.integers(0, len(PREFECTURES), n), categories=PREFECTURES
-            ),
+            "municipality": _codes(rng.integers(0, 200, n), [f"m{i:03d}" for i in range(200)]),
+            "prefecture": _codes(rng.integers(0, len(PREFECTURES), n), PREFECTURES),
             "capacity_kw": rng.uniform(2.0, 10.0, n),
             "commissioned": days.astype("datetime64[D]").astype("datetime64[ns]"),
             "self_consumption_ratio": rng.uniform(0.2, 0.6, n),
@@ -57,12 +64,8 @@ def solar_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
 def forest_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "municipality": pd.Categorical.from_codes(
-                rng.integers(0, 200, n), categories=[f"m{i:03d}" for i in range(200)]
-            ),
-            "species": pd.Categorical.from_codes(
-                rng.integers(0, len(SPECIES), n), categories=SPECIES
-            ),
+            "municipality": _codes(rng.integers(0, 200, n), [f"m{i:03d}" for i in range(200)]),
+            "species": _codes(rng.integers(0, len(SPECIES), n), SPECIES),
             "area_ha": rng.uniform(0.1, 20.0, n),
             "age_yr": rng.integers(1, 100, n).astype(np.float64),
             "managed": rng.random(n) < 0.7,
@@ -74,9 +77,7 @@ def forest_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
 def renovation_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "municipality": pd.Categorical.from_codes(
-                rng.integers(0, 200, n), categories=[f"m{i:03d}" for i in range(200)]
-            ),
+            "municipality": _codes(rng.integers(0, 200, n), [f"m{i:03d}" for i in range(200)]),
             "measure": pd.Categorical(np.full(n, "lighting")),
             "power_before_w": rng.uniform(30, 120, n),
             "power_after_w": rng.uniform(5, 25, n),
@@ -126,7 +127,7 @@ def solar_loop(f: pd.DataFrame, lib: FactorLibrary) -> list[float]:
         )
     }
     out = []
-    for row in f.itertuples():
+    for row in _rows(f):
         day = row.commissioned
         age = FY - (day.year if day.month >= 4 else day.year - 1)
         generation = (
@@ -143,7 +144,7 @@ def forest_loop(f: pd.DataFrame, lib: FactorLibrary) -> list[float]:
         row.area_ha
         * row.growth_m3_per_ha_yr
         * k.k_tco2_per_m3[index[row.species], int(row.age_yr > 20)]
-        for row in f.itertuples()
+        for row in _rows(f)
     ]
 
 
@@ -155,7 +156,7 @@ def renovation_loop(f: pd.DataFrame, lib: FactorLibrary) -> list[float]:
         * row.operating_hours_h
         / 1000
         * grid
-        for row in f.itertuples()
+        for row in _rows(f)
     ]
 
 

@@ -94,9 +94,8 @@ def test_fuel_co2_factors_are_derived_and_match_the_printed_values(factors: Fact
     for key, printed in PRINTED.items():
         # Printed to two decimals, so they agree to within half a unit of the last digit.
         assert derived.loc[key, "co2_per_unit"] == pytest.approx(printed, abs=0.0051), key
-    kerosene = derived.loc[("kerosene", 2010)]
-    assert kerosene["co2_per_unit"] == pytest.approx(36.7 * 0.0185 * 44 / 12)
-    assert kerosene["unit"] == "t CO2/kL"
+    assert derived.loc[("kerosene", 2010), "co2_per_unit"] == pytest.approx(36.7 * 0.0185 * 44 / 12)
+    assert derived.loc[("kerosene", 2010), "unit"] == "t CO2/kL"
 
 
 def _copy_table(tmp_path: Path, name: str) -> Path:

@@ -147,7 +147,7 @@ def test_totals_equal_the_sum_of_rows(
     for column in OUTPUTS:
         assert summary[column].sum() == pytest.approx(results[column].sum(), rel=1e-12, abs=1e-12)
         for name, group in results.groupby("municipality", observed=True):
-            assert summary.loc[name, column] == pytest.approx(
+            assert summary.at[str(name), column] == pytest.approx(
                 group[column].sum(), rel=1e-12, abs=1e-12
             )
 

@@ -98,8 +98,8 @@ def test_selection_matches_a_per_row_reference(
     factors: FactorLibrary, requests: list[tuple[str, str, int]], categorical: bool, sparse: bool
 ) -> None:
     grid = factors["grid_electricity"]
-    entity = pd.Series([r[0] for r in requests])
-    kind = pd.Series([r[1] for r in requests])
+    entity: pd.Series = pd.Series([r[0] for r in requests])
+    kind: pd.Series = pd.Series([r[1] for r in requests])
     if categorical:
         entity, kind = entity.astype("category"), kind.astype("category")
     years = [r[2] for r in requests]

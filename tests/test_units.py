@@ -40,9 +40,9 @@ def test_unparseable_unit_is_a_unit_error() -> None:
 def test_gwp_context_converts_under_a_named_metric(
     factors: FactorLibrary, metric: str, ch4: float, n2o: float
 ) -> None:
-    table = {
-        (str(r.gas), str(r.metric)): float(r.canonical) for r in factors["gwp"].rows.itertuples()
-    }
+    rows = factors["gwp"].rows
+    keys = zip(rows["gas"].astype(str), rows["metric"].astype(str), strict=True)
+    table = dict(zip(keys, rows["canonical"].astype(float), strict=True))
     values = units.gwp_values(table, metric)
     assert values["CH4"] == ch4
     units.gwp_context(metric, values)
@@ -59,7 +59,7 @@ def test_unknown_gwp_metric_is_refused() -> None:
 
 def test_registry_is_the_application_registry() -> None:
     ureg = units.registry()
-    assert pint.get_application_registry().get() is ureg
+    assert pint.get_application_registry().get() is ureg  # type: ignore[no-untyped-call]
 
 
 def test_import_offset_builds_no_registry_and_loads_no_pandas() -> None:

@@ -1,4 +1,4 @@
-"""The built wheel carries the factor tables, so an installed offset works outside the repository."""
+"""The built wheel carries the factor tables: an installed offset works outside the repository."""
 
 from __future__ import annotations
 

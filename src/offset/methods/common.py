@@ -121,8 +121,9 @@ def grid_trace(frame: pd.DataFrame, factors: FactorLibrary, fy: npt.NDArray[np.i
         kind = given
     selection = select(factors["grid_electricity"], {"entity": entity, "kind": kind}, fy, length=n)
     trace = Trace.of(selection)
-    own = frame.get("grid_factor_t_co2_per_kwh")
-    return trace if own is None else trace.override(np.asarray(own, dtype=np.float64))
+    if "grid_factor_t_co2_per_kwh" not in frame:
+        return trace
+    return trace.override(frame["grid_factor_t_co2_per_kwh"].to_numpy(dtype=np.float64))
 
 
 AVERAGE = "national_average"

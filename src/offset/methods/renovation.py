@@ -36,6 +36,7 @@ from offset.columns import (
     text,
 )
 from offset.factors import FactorLibrary, select
+from offset.factors.select import category_codes
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
@@ -49,8 +50,14 @@ from offset.methods.common import (
 )
 from offset.problems import Problem, raise_if_any
 
+IntArray = npt.NDArray[np.int64]
+
 ELECTRICITY = "electricity"
+ELECTRICITY_CODE = 0  # carriers are coded with electricity first, then the fuel table's fuels
 MEASURES = ("envelope", "equipment", "lighting")
+ENVELOPE, EQUIPMENT, LIGHTING = range(len(MEASURES))
+BASES = ("estimated", "measured")
+ESTIMATED, MEASURED = range(len(BASES))
 
 CONTRACT = Contract(
     (
@@ -155,7 +162,7 @@ class Resolved:
     hdd: FloatArray
     efficiency: FloatArray
     usage: FloatArray
-    heating_carrier: npt.NDArray[np.object_]
+    heating_carrier: IntArray  # code into the carriers (electricity first)
     factor_ids: dict[str, object]  # output columns (categoricals): which table row gave each value
     unverified: npt.NDArray[np.bool_]  # an envelope row used an unverified table value
 
@@ -192,31 +199,47 @@ KERNELS: dict[str, Callable[[Inputs, Resolved], dict[str, FloatArray]]] = {
 
 
 def carrier_trace(
-    carrier: pd.Series, frame: pd.DataFrame, factors: FactorLibrary, fy: npt.NDArray[np.int64]
+    carrier: IntArray,
+    carriers: pd.Index,
+    frame: pd.DataFrame,
+    factors: FactorLibrary,
+    fy: npt.NDArray[np.int64],
 ) -> Trace:
-    """t CO2 per kWh of the carrier: the grid factor for electricity, else the fuel's."""
+    """t CO2 per kWh of each row's carrier (a code into `carriers`, electricity first): the grid
+    factor for electricity, else the fuel's carbon factor x 44/12 in the regime of the FY."""
     n = len(frame)
-    fuel = select(factors["fuel"], {"fuel": carrier, "parameter": "carbon_factor"}, fy, length=n)
-    per_kwh = units.scale("t C/GJ", "t CO2/kWh")  # x 44/12 and GJ -> kWh, by the registry
-    fuel_trace = Trace.of(fuel)
-    fuel_trace = Trace(
-        fuel_trace.values * per_kwh, fuel_trace.ids, fuel_trace.fallback, fuel_trace.unverified
+    as_category = pd.Series(
+        pd.Categorical.from_codes(
+            np.where(carrier < len(carriers), carrier, -1), categories=carriers
+        )
     )
-    is_electric = (carrier.astype(object) == ELECTRICITY).to_numpy(dtype=bool)
-    return grid_trace(frame, factors, fy).where(is_electric, fuel_trace)
+    fuel = Trace.of(
+        select(factors["fuel"], {"fuel": as_category, "parameter": "carbon_factor"}, fy, length=n)
+    )
+    per_kwh = units.scale("t C/GJ", "t CO2/kWh")  # x 44/12 and GJ -> kWh, by the registry
+    fuel = Trace(fuel.values * per_kwh, fuel.ids, fuel.fallback, fuel.unverified)
+    return grid_trace(frame, factors, fy).where(carrier == ELECTRICITY_CODE, fuel)
+
+
+def _codes(frame: pd.DataFrame, column: str, categories: pd.Index) -> IntArray:
+    """Codes of a categorical column in `categories`; blank or absent: len(categories)."""
+    if column not in frame:
+        return np.full(len(frame), len(categories), dtype=np.int64)
+    return category_codes(frame[column], categories)
 
 
 def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> pd.DataFrame:
     file, n = options.file, len(frame)
     fy = fiscal_years(frame, options)
-    measure = frame["measure"].astype(object).to_numpy()
+    measure = _codes(frame, "measure", pd.Index(MEASURES))
+    envelope, equipment = measure == ENVELOPE, measure == EQUIPMENT
+    carriers = pd.Index([ELECTRICITY, *dict.fromkeys(factors["fuel"].rows["fuel"])])
     problems = missing_fy(frame, fy, file)
     problems += unknown_values(frame, "measure", MEASURES, file, "measure")
-    problems += unknown_values(frame, "basis", ("estimated", "measured"), file, "basis")
+    problems += unknown_values(frame, "basis", BASES, file, "basis")
     problems += unknown_values(
         frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture"
     )
-    carriers = {ELECTRICITY, *factors["fuel"].rows["fuel"]}
     for column in ("energy_carrier", "baseline_carrier", "project_carrier"):
         problems += unknown_values(frame, column, carriers, file, "energy carrier")
     problems += unknown_values(
@@ -230,39 +253,33 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
         "heating appliance",
     )
     for name, required in REQUIRED_BY_MEASURE.items():
-        rows = measure == name
+        rows = measure == MEASURES.index(name)
         for column in required:
             empty = rows & (frame[column].isna().to_numpy() if column in frame else True)
             problems += rows_problems(frame, empty, file, column, f"required for {name} rows")
 
-    envelope = measure == "envelope"
-    resolved, resolve_problems = _resolve(frame, factors, envelope, file)
+    resolved, resolve_problems = _resolve(frame, factors, envelope, carriers, file)
     problems += resolve_problems
 
-    saved_carrier = pd.Series(
-        np.where(
-            envelope,
-            resolved.heating_carrier,
-            np.where(measure == "equipment", _text(frame, "baseline_carrier", n), ELECTRICITY),
-        )
-    ).astype("category")
-    saved = carrier_trace(saved_carrier, frame, factors, fy)
-    project_carrier = (
-        pd.Series(_text(frame, "project_carrier", n)).fillna(ELECTRICITY).astype("category")
+    # The saved energy's carrier: the heating carrier (envelope), the replaced equipment's
+    # (equipment) or electricity (lighting). The project carrier matters for equipment only.
+    baseline_carrier = _codes(frame, "baseline_carrier", carriers)
+    saved_carrier = np.where(
+        envelope, resolved.heating_carrier, np.where(equipment, baseline_carrier, ELECTRICITY_CODE)
     )
-    project = carrier_trace(project_carrier, frame, factors, fy)
-    is_equipment = measure == "equipment"
-    known_measure = np.isin(measure, MEASURES)
+    saved = carrier_trace(saved_carrier, carriers, frame, factors, fy)
+    project_carrier = _codes(frame, "project_carrier", carriers)
+    project = carrier_trace(project_carrier, carriers, frame, factors, fy)
     problems += rows_problems(
         frame,
-        known_measure & np.isnan(saved.values),
+        (measure < len(MEASURES)) & np.isnan(saved.values),
         file,
         "measure",
         "no emission factor for this row's carrier and FY",
     )
     problems += rows_problems(
         frame,
-        is_equipment & np.isnan(project.values),
+        equipment & np.isnan(project.values),
         file,
         "project_carrier",
         "no emission factor for this carrier and FY",
@@ -273,21 +290,21 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
         c: np.full(n, np.nan) for c in ("heat_saved_kwh", "energy_saved_kwh", "baseline_energy_kwh")
     }
     for name, kernel in KERNELS.items():  # a loop over three measures, never over rows
-        positions = np.flatnonzero(measure == name)
+        positions = np.flatnonzero(measure == MEASURES.index(name))
         for column, values in kernel(Inputs(frame, positions), resolved).items():
             columns[column][positions] = values
 
-    reduction = columns["energy_saved_kwh"] * saved.values
-    baseline = np.where(is_equipment, columns["baseline_energy_kwh"] * saved.values, np.nan)
-    project_emissions = np.where(
-        is_equipment,
-        np.asarray(frame.get("project_energy_kwh", np.nan), dtype=np.float64) * project.values,
-        np.nan,
+    baseline = np.where(equipment, columns["baseline_energy_kwh"] * saved.values, np.nan)
+    project_energy = (
+        frame["project_energy_kwh"].to_numpy() if "project_energy_kwh" in frame else 0.0
     )
-    reduction = np.where(is_equipment, baseline - project_emissions, reduction)
-    basis = _text(frame, "basis", n)
-    basis = np.where(pd.isna(basis), np.where(is_equipment, "measured", "estimated"), basis)
-    creditable = np.where(~envelope | (basis == "measured"), reduction, 0.0)
+    project_emissions = np.where(equipment, project_energy * project.values, np.nan)
+    reduction = np.where(
+        equipment, baseline - project_emissions, columns["energy_saved_kwh"] * saved.values
+    )
+    basis = _codes(frame, "basis", pd.Index(BASES))
+    basis = np.where(basis < len(BASES), basis, np.where(equipment, MEASURED, ESTIMATED))
+    creditable = np.where(~envelope | (basis == MEASURED), reduction, 0.0)
 
     out: dict[str, object] = {
         c: frame[c] for c in ("building_id", "municipality", "prefecture") if c in frame
@@ -295,53 +312,52 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
     out |= {
         "measure": frame["measure"],
         "fy": fy,
-        "basis": pd.Categorical(basis, categories=("estimated", "measured")),
+        "basis": pd.Categorical.from_codes(basis, categories=pd.Index(BASES)),
         "heat_saved_kwh": columns["heat_saved_kwh"],
         "energy_saved_kwh": columns["energy_saved_kwh"],
         **saved.columns("factor", "factor_t_co2_per_kwh"),
         "baseline_tco2e": baseline,
         "project_tco2e": project_emissions,
-        "project_factor_t_co2_per_kwh": np.where(is_equipment, project.values, np.nan),
+        "project_factor_t_co2_per_kwh": np.where(equipment, project.values, np.nan),
         "project_factor_id": pd.Categorical.from_codes(
-            np.where(is_equipment, project.ids.codes, -1), categories=project.ids.categories
+            np.where(equipment, project.ids.codes, -1), categories=project.ids.categories
         ),
-        "project_factor_fallback": np.where(is_equipment, project.fallback, -1).astype(np.int8),
+        "project_factor_fallback": np.where(equipment, project.fallback, -1).astype(np.int8),
         **resolved.factor_ids,
         "reduction_tco2e": reduction,
         "creditable_tco2e": creditable,
         "uses_unverified": saved.unverified
-        | (is_equipment & project.unverified)
+        | (equipment & project.unverified)
         | (envelope & resolved.unverified),
     }
     return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy
 
 
-def _text(frame: pd.DataFrame, column: str, n: int) -> npt.NDArray[np.object_]:
-    if column not in frame:
-        return np.full(n, None, dtype=object)
-    return frame[column].astype(object).where(frame[column].notna(), None).to_numpy()
+def _float(frame: pd.DataFrame, column: str) -> FloatArray | float:
+    """A numeric column, or NaN (a scalar, broadcast) when the file has no such column."""
+    return frame[column].to_numpy(dtype=np.float64, na_value=np.nan) if column in frame else np.nan
 
 
 def _resolve(
     frame: pd.DataFrame,
     factors: FactorLibrary,
     envelope: npt.NDArray[np.bool_],
+    carriers: pd.Index,
     file: str,
 ) -> tuple[Resolved, list[Problem]]:
     """UA after (from the grade), HDD, efficiency, carrier, usage: the row first, then tables."""
     n = len(frame)
     problems: list[Problem] = []
-    nan = np.full(n, np.nan)
 
-    zone_column = np.asarray(frame.get("climate_zone", nan), dtype=np.float64)
+    zone = np.broadcast_to(_float(frame, "climate_zone"), (n,))
     if "prefecture" in frame:
         prefecture_zone = select(
             factors["climate_zones"], {"prefecture": frame["prefecture"]}, length=n
         )
-        zone_column = np.where(np.isnan(zone_column), prefecture_zone.values, zone_column)
-    grade = np.asarray(frame.get("target_grade", nan), dtype=np.float64)
-    limit = select(factors["ua_limits"], {"grade": grade, "zone": zone_column}, length=n)
-    ua_after_row = np.asarray(frame.get("ua_after_w_m2k", nan), dtype=np.float64)
+        zone = np.where(np.isnan(zone), prefecture_zone.values, zone)
+    grade = np.broadcast_to(_float(frame, "target_grade"), (n,))
+    limit = select(factors["ua_limits"], {"grade": grade, "zone": zone}, length=n)
+    ua_after_row = np.broadcast_to(_float(frame, "ua_after_w_m2k"), (n,))
     uses_grade = np.isnan(ua_after_row)
     ua_after = np.where(uses_grade, limit.values, ua_after_row)
     problems += rows_problems(
@@ -351,31 +367,25 @@ def _resolve(
         "ua_after_w_m2k",
         "give ua_after_w_m2k, or target_grade with climate_zone or prefecture",
     )
-    ua_before = np.asarray(frame.get("ua_before_w_m2k", nan), dtype=np.float64)
     problems += rows_problems(
         frame,
-        envelope & (ua_after > ua_before),
+        envelope & (ua_after > _float(frame, "ua_before_w_m2k")),
         file,
         "ua_after_w_m2k",
         "UA after is above UA before",
     )
 
-    hdd_row = np.asarray(frame.get("hdd_kday", nan), dtype=np.float64)
-    location = frame["location"] if "location" in frame else pd.Series([None] * n, dtype=object)
-    hdd_table = select(factors["hdd"], {"location": location}, length=n)
+    hdd_row = np.broadcast_to(_float(frame, "hdd_kday"), (n,))
+    hdd_table = select(factors["hdd"], {"location": frame.get("location")}, length=n)
     uses_hdd_table = np.isnan(hdd_row)
     hdd = np.where(uses_hdd_table, hdd_table.values, hdd_row)
     problems += rows_problems(
         frame, envelope & np.isnan(hdd), file, "hdd_kday", "give hdd_kday or a known location"
     )
 
-    appliance = (
-        frame["heating_appliance"]
-        if "heating_appliance" in frame
-        else pd.Series([None] * n, dtype=object)
-    )
-    heating = select(factors["heating_efficiency"], {"appliance": appliance}, length=n)
-    efficiency_row = np.asarray(frame.get("heating_efficiency", nan), dtype=np.float64)
+    heating_table = factors["heating_efficiency"]
+    heating = select(heating_table, {"appliance": frame.get("heating_appliance")}, length=n)
+    efficiency_row = np.broadcast_to(_float(frame, "heating_efficiency"), (n,))
     uses_efficiency_table = np.isnan(efficiency_row)
     efficiency = np.where(uses_efficiency_table, heating.values, efficiency_row)
     problems += rows_problems(
@@ -385,23 +395,23 @@ def _resolve(
         "heating_efficiency",
         "give a positive heating_efficiency or a known heating_appliance",
     )
-    carriers = factors["heating_efficiency"].rows["energy_carrier"].to_numpy(dtype=object)
-    table_carrier = np.append(carriers, np.array([None], dtype=object))[heating.row]
-    carrier = _text(frame, "energy_carrier", n)
-    carrier = np.where(pd.isna(carrier), table_carrier, carrier)
+    # The appliance's carrier, as a code, gathered through the appliance's table row.
+    table_carrier = category_codes(heating_table.rows["energy_carrier"], carriers)
+    table_carrier = np.append(table_carrier, len(carriers))[heating.row]
+    carrier = _codes(frame, "energy_carrier", carriers)
+    carrier = np.where(carrier < len(carriers), carrier, table_carrier)
     problems += rows_problems(
         frame,
-        envelope & pd.isna(carrier),
+        envelope & (carrier == len(carriers)),
         file,
         "energy_carrier",
         "give energy_carrier or a known heating_appliance",
     )
-    carrier = np.where(pd.isna(carrier), ELECTRICITY, carrier)
 
     usage_default, usage_id, usage_unverified = method_parameter(
         factors, "renovation", "usage_factor"
     )
-    usage_row = np.asarray(frame.get("usage_factor", nan), dtype=np.float64)
+    usage_row = np.broadcast_to(_float(frame, "usage_factor"), (n,))
     uses_usage_default = np.isnan(usage_row)
     usage = np.where(uses_usage_default, usage_default, usage_row)
 
@@ -414,10 +424,8 @@ def _resolve(
         "ua_limit_factor_id": ids(limit.factor_ids(), uses_grade),
         "hdd_factor_id": ids(hdd_table.factor_ids(), uses_hdd_table),
         "efficiency_factor_id": ids(heating.factor_ids(), uses_efficiency_table),
-        "usage_factor_id": pd.Categorical(
-            np.where(
-                envelope & uses_usage_default, np.array(usage_id, dtype=object), np.array(None)
-            )
+        "usage_factor_id": pd.Categorical.from_codes(
+            np.where(envelope & uses_usage_default, 0, -1), categories=pd.Index([usage_id])
         ),
     }
     unverified = (
