@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from offset.factors import FactorLibrary, FactorTable, select
+from offset.factors.select import DENSE_LIMIT
 
 
 def test_exact_key_and_fy(factors: FactorLibrary) -> None:
@@ -104,8 +105,8 @@ def test_selection_matches_a_per_row_reference(
         entity, kind = entity.astype("category"), kind.astype("category")
     years = [r[2] for r in requests]
     # dense_limit=0 forces the hashed path; the default takes the dense lookup array.
-    limit = {"dense_limit": 0} if sparse else {}
-    s = select(grid, {"entity": entity, "kind": kind}, np.array(years), **limit)
+    limit = 0 if sparse else DENSE_LIMIT
+    s = select(grid, {"entity": entity, "kind": kind}, np.array(years), dense_limit=limit)
     expected = _reference(
         grid, {"entity": list(entity.astype(str)), "kind": list(kind.astype(str))}, years
     )
@@ -120,3 +121,22 @@ def test_scalar_keys_broadcast(factors: FactorLibrary) -> None:
 def test_wrong_key_columns_are_a_bug(factors: FactorLibrary) -> None:
     with pytest.raises(AssertionError):
         select(factors["pv_yield"], {"prefecture": "tokyo"})
+
+
+def test_where_resolves_only_the_masked_rows(factors: FactorLibrary) -> None:
+    keys = {"entity": pd.Series(["kyushu_epco", "tepco", "kyushu_epco"]), "kind": "basic"}
+    years = np.array([2018, 2024, 2017])
+    full = select(factors["grid_electricity"], keys, years)
+    masked = select(factors["grid_electricity"], keys, years, where=np.array([True, False, True]))
+    assert masked.row.tolist() == [full.row[0], -1, full.row[2]]
+    assert masked.fallback.tolist() == [0, -1, 0]
+
+
+def test_integer_keys_by_direct_lookup(factors: FactorLibrary) -> None:
+    # grade and zone are integer keys: float inputs (NaN for blanks) resolve without hashing.
+    s = select(
+        factors["ua_limits"],
+        {"grade": np.array([4.0, 7.0, np.nan, 4.5]), "zone": np.array([6.0, 1.0, 6.0, 6.0])},
+    )
+    assert s.values[:2].tolist() == [0.87, 0.20]
+    assert s.missing[2:].tolist() == [True, True]

@@ -183,8 +183,8 @@ def _numbers(
     unit = column.names[name]
     if unit is not None and column.unit is not None and unit != column.unit:
         values = values * units.scale(unit, column.unit)  # one pint conversion per column
-    if column.kind == "integer":
-        return pd.array(np.where(finite, values, np.nan)).astype("Int64"), problems
+    # Integers stay float64 (checked whole above): NaN marks a blank, and kernels need no
+    # nullable-integer conversion.
     return values, problems
 
 

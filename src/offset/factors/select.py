@@ -56,10 +56,24 @@ def category_codes(values: object, categories: pd.Index) -> npt.NDArray[np.int64
         mapping = np.append(mapping, -1)  # code -1 (a blank) indexes this last slot
         mapping[mapping < 0] = len(categories)
         return mapping[values.cat.codes.to_numpy()]
-    array = pd.Index(np.asarray(values))
-    codes = categories.get_indexer(array).astype(np.int64)
+    array = np.asarray(values)
+    if array.dtype.kind in "iuf" and categories.dtype.kind in "iu" and len(categories):
+        return _integer_codes(array, categories)
+    codes = categories.get_indexer(pd.Index(array)).astype(np.int64)
     codes[codes < 0] = len(categories)
     return codes
+
+
+def _integer_codes(values: npt.NDArray[np.generic], categories: pd.Index) -> npt.NDArray[np.int64]:
+    """Codes of numeric values in integer categories by a direct lookup (no hashing per row)."""
+    low, high = int(categories.min()), int(categories.max())
+    lookup = np.full(high - low + 2, len(categories), dtype=np.int64)  # last slot: unknown
+    lookup[categories.to_numpy(dtype=np.int64) - low] = np.arange(len(categories))
+    as_float = values.astype(np.float64, copy=False)
+    whole = np.isfinite(as_float) & (as_float == np.round(as_float))
+    inside = whole & (as_float >= low) & (as_float <= high)
+    offsets = np.where(inside, np.nan_to_num(as_float) - low, high - low + 1).astype(np.int64)
+    return lookup[offsets]
 
 
 def select(
@@ -68,16 +82,23 @@ def select(
     year: object = None,
     *,
     length: int | None = None,
+    where: npt.NDArray[np.bool_] | None = None,
     dense_limit: int = DENSE_LIMIT,
 ) -> Selection:
     """Resolve `keys` (column -> scalar or per-row values) and `year` against `table`.
 
     Scalars broadcast to `length` rows. Rows whose exact key is missing are tried with each step
-    of the table's declared fallback policy in order; the step used is recorded per row.
+    of the table's declared fallback policy in order; the step used is recorded per row. With
+    `where`, only those rows are resolved (the others are MISSING): a table that only some rows
+    need costs nothing for the rest.
     """
     spec = table.spec
     assert set(keys) == set(spec.keys), f"{spec.name} is keyed by {spec.keys}, got {list(keys)}"
     n = length if length is not None else _length(keys, year)
+    if n == 0:
+        return Selection(table, np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int8))
+    if where is not None and not where.all():
+        return _select_where(table, keys, year, n, where, dense_limit)
 
     columns: list[str] = []
     codes: list[npt.NDArray[np.int64]] = []
@@ -89,17 +110,25 @@ def select(
         columns.append(column)
     if spec.year is not None:
         assert year is not None, f"{spec.name} needs a fiscal year"
-        year_values = np.asarray(year, dtype=np.int64)
-        year_codes, year_uniques = pd.factorize(year_values.ravel())
+        year_values = np.asarray(year, dtype=np.int64).ravel()
+        if year_values.size > 1 and year_values.min() == year_values.max():
+            year_values = year_values[:1]  # one FY for every row (the usual case): a scalar
+        year_codes, year_uniques = pd.factorize(year_values)
         codes.append(_broadcast(year_codes.astype(np.int64), n))
         categories.append(pd.Index(year_uniques))
         columns.append("__year")
 
     sizes = np.array([len(c) for c in categories], dtype=np.int64)
     strides = np.concatenate([np.cumprod(sizes[::-1])[::-1][1:], [1]]).astype(np.int64)
-    combined = np.zeros(n, dtype=np.int64)
+    constant = sum(
+        int(c[0]) * int(s)
+        for c, s in zip(codes, strides, strict=True)
+        if c.ndim == 0 or c.strides == (0,)
+    )
+    combined = np.full(n, constant, dtype=np.int64)
     for code, stride in zip(codes, strides, strict=True):
-        combined += code * stride
+        if code.strides != (0,):  # scalars were folded into `constant`
+            combined += code * stride
 
     total = int(np.prod(sizes))
     if total <= dense_limit:
@@ -122,6 +151,38 @@ def select(
         lut_level[present] = found_level
         return Selection(table, lut_row[combined], lut_level[combined])
     return Selection(table, found_row[inverse], found_level[inverse])
+
+
+def _select_where(
+    table: FactorTable,
+    keys: Mapping[str, object],
+    year: object,
+    n: int,
+    where: npt.NDArray[np.bool_],
+    dense_limit: int,
+) -> Selection:
+    positions = np.flatnonzero(where)
+    inner = select(
+        table,
+        {k: _take(v, positions, n) for k, v in keys.items()},
+        _take(year, positions, n),
+        length=positions.size,
+        dense_limit=dense_limit,
+    )
+    row = np.full(n, MISSING, dtype=np.int32)
+    level = np.full(n, MISSING, dtype=np.int8)
+    row[positions] = inner.row
+    level[positions] = inner.fallback
+    return Selection(table, row, level)
+
+
+def _take(values: object, positions: npt.NDArray[np.int64], n: int) -> object:
+    """The request values of the rows at `positions`; scalars stay scalars."""
+    if isinstance(values, pd.Series) and len(values) == n:
+        return values.iloc[positions]
+    if isinstance(values, np.ndarray) and values.ndim == 1 and len(values) == n:
+        return values[positions]
+    return values
 
 
 def paired_ids(first: Selection, second: Selection, use: npt.NDArray[np.bool_]) -> pd.Categorical:

@@ -97,7 +97,12 @@ def missing_fy(frame: pd.DataFrame, fy: npt.NDArray[np.int64], file: str) -> lis
     )
 
 
-def grid_trace(frame: pd.DataFrame, factors: FactorLibrary, fy: npt.NDArray[np.int64]) -> Trace:
+def grid_trace(
+    frame: pd.DataFrame,
+    factors: FactorLibrary,
+    fy: npt.NDArray[np.int64],
+    where: npt.NDArray[np.bool_] | None = None,
+) -> Trace:
     """Grid factor per row: the row's own factor, else the table by (entity, kind, FY).
 
     Blank entities mean the national average; a blank kind means `basic` for a utility and
@@ -119,7 +124,9 @@ def grid_trace(frame: pd.DataFrame, factors: FactorLibrary, fy: npt.NDArray[np.i
             own, kind = own.cat.set_categories(categories), kind.cat.set_categories(categories)
             given = own.where(own.notna(), kind)
         kind = given
-    selection = select(factors["grid_electricity"], {"entity": entity, "kind": kind}, fy, length=n)
+    selection = select(
+        factors["grid_electricity"], {"entity": entity, "kind": kind}, fy, length=n, where=where
+    )
     trace = Trace.of(selection)
     if "grid_factor_t_co2_per_kwh" not in frame:
         return trace

@@ -47,6 +47,8 @@ from offset.methods.common import (
 from offset.problems import Problem, raise_if_any
 
 ACTIVITIES = ("management", "afforestation", "reforestation")
+MANAGEMENT, AFFORESTATION, REFORESTATION = range(len(ACTIVITIES))
+GROWTH_BASES = ("row", "yield_table")
 AGE_CLASS_YEARS = 5
 YOUNG_MAX_AGE = 20  # BEF for stands <= 20 years, else the >= 21 years value
 AFFORESTATION_AFTER_FY = 2012  # FO-002: land that was not forest at the end of FY2012
@@ -173,10 +175,11 @@ def carbon_stock_tco2_per_ha(volume_m3_per_ha: FloatArray, k_tco2_per_m3: FloatA
     return volume_m3_per_ha * k_tco2_per_m3
 
 
-def _float(frame: pd.DataFrame, name: str) -> FloatArray:
+def _float(frame: pd.DataFrame, name: str) -> FloatArray | float:
+    """A numeric column, or NaN (a scalar that broadcasts) when the file has no such column."""
     if name not in frame:
-        return np.full(len(frame), np.nan)
-    return np.asarray(frame[name], dtype=np.float64)
+        return np.nan
+    return frame[name].to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,8 @@ class Stands:
     fy: npt.NDArray[np.int64]
     age: npt.NDArray[np.int64]
     eligible: npt.NDArray[np.bool_]
-    activity: npt.NDArray[np.object_]
-    buffer_share: FloatArray
+    activity: npt.NDArray[np.int64]  # codes into ACTIVITIES
+    buffer_share: FloatArray | float
     buffer_unverified: bool
     management_unverified: npt.NDArray[np.bool_]
     problems: list[Problem]
@@ -216,14 +219,13 @@ def _stands(
     problems += rows_problems(
         frame, ~np.isnan(planted) & (planted > fy), file, "planted_fy", "planted after the FY"
     )
-    age = np.nan_to_num(age_float, nan=0.0).astype(np.int64)
+    age = np.where(np.isnan(age_float), 0.0, age_float).astype(np.int64)
     planted_fy = np.where(np.isnan(planted), fy - age + 1, planted)
 
-    activity = (
-        frame["activity"].astype(object).where(frame["activity"].notna(), "management").to_numpy()
-        if "activity" in frame
-        else np.full(n, "management", dtype=object)
-    )
+    activity = np.full(n, MANAGEMENT, dtype=np.int64)
+    if "activity" in frame:  # blank means management (FO-001)
+        given = category_codes(frame["activity"], pd.Index(ACTIVITIES))
+        activity = np.where(given < len(ACTIVITIES), given, MANAGEMENT)
     window, _, window_unverified = method_parameter(factors, "forest", "management_window_fy")
     managed_flag = (
         np.asarray(frame["managed"], dtype=bool) if "managed" in frame else np.zeros(n, dtype=bool)
@@ -232,9 +234,9 @@ def _stands(
     recently = ~np.isnan(last) & (fy - last < window) & (last <= fy)
     managed = managed_flag | recently
     eligible = (
-        ((activity == "management") & managed)
-        | ((activity == "afforestation") & (planted_fy > AFFORESTATION_AFTER_FY))
-        | (activity == "reforestation")
+        ((activity == MANAGEMENT) & managed)
+        | ((activity == AFFORESTATION) & (planted_fy > AFFORESTATION_AFTER_FY))
+        | (activity == REFORESTATION)
     )
     share_default, _, share_unverified = method_parameter(factors, "forest", "buffer_share")
     share = _float(frame, "buffer_share")
@@ -262,12 +264,12 @@ def _yield_growth(
     table = factors["forest_yield"]
     age_class = (np.maximum(age, 1) + AGE_CLASS_YEARS - 1) // AGE_CLASS_YEARS
     keys = {
-        "region": frame.get("yield_region", pd.Series([None] * n, dtype=object)),
+        "region": frame.get("yield_region"),  # absent: None, a scalar that matches nothing
         "species": frame["species"],
         "site_class": _float(frame, "site_class"),
     }
-    now = select(table, {**keys, "age_class": age_class}, length=n)
-    nxt = select(table, {**keys, "age_class": age_class + 1}, length=n)
+    now = select(table, {**keys, "age_class": age_class}, length=n, where=use)
+    nxt = select(table, {**keys, "age_class": age_class + 1}, length=n, where=use)
     growth = (nxt.values - now.values) / AGE_CLASS_YEARS
     missing = use & np.isnan(growth)
     problems = rows_problems(
@@ -287,7 +289,7 @@ def forest(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) ->
     constants = SpeciesConstants.from_factors(factors)
     stands = _stands(frame, factors, options, constants)
     problems = stands.problems
-    growth_row = _float(frame, "growth_m3_per_ha_yr")
+    growth_row = np.broadcast_to(_float(frame, "growth_m3_per_ha_yr"), (len(frame),))
     use_table = np.isnan(growth_row)
     table_growth, yield_ids, yield_unverified, yield_problems = _yield_growth(
         frame, factors, stands.age, use_table, options.file
@@ -299,12 +301,15 @@ def forest(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) ->
     growth = np.where(use_table, table_growth, growth_row)
     area = frame["area_ha"].to_numpy()
     removal = area * growth * k
-    harvest = np.nan_to_num(_float(frame, "harvested_m3"), nan=0.0) * k
+    harvested = _float(frame, "harvested_m3")
+    harvest = (
+        np.where(np.isnan(harvested), 0.0, harvested) if "harvested_m3" in frame else 0.0
+    ) * k
     creditable = np.where(stands.eligible, removal - harvest, 0.0)
     out = _identity(frame, stands) | {
         "growth_m3_per_ha_yr": growth,
-        "growth_basis": pd.Categorical(
-            np.where(use_table, "yield_table", "row"), categories=("row", "yield_table")
+        "growth_basis": pd.Categorical.from_codes(
+            use_table.astype(np.int8), categories=pd.Index(GROWTH_BASES)
         ),
         "yield_factor_id": yield_ids,
         "k_tco2_per_m3": k,
@@ -363,7 +368,7 @@ def _identity(frame: pd.DataFrame, stands: Stands) -> dict[str, object]:
         "fy": stands.fy,
         "area_ha": frame["area_ha"].to_numpy(),
         "age_yr": stands.age,
-        "activity": pd.Categorical(stands.activity, categories=ACTIVITIES),
+        "activity": pd.Categorical.from_codes(stands.activity, categories=pd.Index(ACTIVITIES)),
         "eligible": stands.eligible,
     }
 

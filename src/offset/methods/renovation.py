@@ -204,21 +204,30 @@ def carrier_trace(
     frame: pd.DataFrame,
     factors: FactorLibrary,
     fy: npt.NDArray[np.int64],
+    where: npt.NDArray[np.bool_] | None = None,
 ) -> Trace:
     """t CO2 per kWh of each row's carrier (a code into `carriers`, electricity first): the grid
     factor for electricity, else the fuel's carbon factor x 44/12 in the regime of the FY."""
     n = len(frame)
+    needed = np.ones(n, dtype=bool) if where is None else where
+    electric = carrier == ELECTRICITY_CODE
     as_category = pd.Series(
         pd.Categorical.from_codes(
             np.where(carrier < len(carriers), carrier, -1), categories=carriers
         )
     )
     fuel = Trace.of(
-        select(factors["fuel"], {"fuel": as_category, "parameter": "carbon_factor"}, fy, length=n)
+        select(
+            factors["fuel"],
+            {"fuel": as_category, "parameter": "carbon_factor"},
+            fy,
+            length=n,
+            where=needed & ~electric,
+        )
     )
     per_kwh = units.scale("t C/GJ", "t CO2/kWh")  # x 44/12 and GJ -> kWh, by the registry
     fuel = Trace(fuel.values * per_kwh, fuel.ids, fuel.fallback, fuel.unverified)
-    return grid_trace(frame, factors, fy).where(carrier == ELECTRICITY_CODE, fuel)
+    return grid_trace(frame, factors, fy, where=needed & electric).where(electric, fuel)
 
 
 def _codes(frame: pd.DataFrame, column: str, categories: pd.Index) -> IntArray:
@@ -269,7 +278,7 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
     )
     saved = carrier_trace(saved_carrier, carriers, frame, factors, fy)
     project_carrier = _codes(frame, "project_carrier", carriers)
-    project = carrier_trace(project_carrier, carriers, frame, factors, fy)
+    project = carrier_trace(project_carrier, carriers, frame, factors, fy, where=equipment)
     problems += rows_problems(
         frame,
         (measure < len(MEASURES)) & np.isnan(saved.values),
@@ -352,11 +361,11 @@ def _resolve(
     zone = np.broadcast_to(_float(frame, "climate_zone"), (n,))
     if "prefecture" in frame:
         prefecture_zone = select(
-            factors["climate_zones"], {"prefecture": frame["prefecture"]}, length=n
+            factors["climate_zones"], {"prefecture": frame["prefecture"]}, length=n, where=envelope
         )
         zone = np.where(np.isnan(zone), prefecture_zone.values, zone)
     grade = np.broadcast_to(_float(frame, "target_grade"), (n,))
-    limit = select(factors["ua_limits"], {"grade": grade, "zone": zone}, length=n)
+    limit = select(factors["ua_limits"], {"grade": grade, "zone": zone}, length=n, where=envelope)
     ua_after_row = np.broadcast_to(_float(frame, "ua_after_w_m2k"), (n,))
     uses_grade = np.isnan(ua_after_row)
     ua_after = np.where(uses_grade, limit.values, ua_after_row)
@@ -376,7 +385,9 @@ def _resolve(
     )
 
     hdd_row = np.broadcast_to(_float(frame, "hdd_kday"), (n,))
-    hdd_table = select(factors["hdd"], {"location": frame.get("location")}, length=n)
+    hdd_table = select(
+        factors["hdd"], {"location": frame.get("location")}, length=n, where=envelope
+    )
     uses_hdd_table = np.isnan(hdd_row)
     hdd = np.where(uses_hdd_table, hdd_table.values, hdd_row)
     problems += rows_problems(
@@ -384,7 +395,9 @@ def _resolve(
     )
 
     heating_table = factors["heating_efficiency"]
-    heating = select(heating_table, {"appliance": frame.get("heating_appliance")}, length=n)
+    heating = select(
+        heating_table, {"appliance": frame.get("heating_appliance")}, length=n, where=envelope
+    )
     efficiency_row = np.broadcast_to(_float(frame, "heating_efficiency"), (n,))
     uses_efficiency_table = np.isnan(efficiency_row)
     efficiency = np.where(uses_efficiency_table, heating.values, efficiency_row)
