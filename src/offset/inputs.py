@@ -104,7 +104,7 @@ def prepare(raw: pd.DataFrame, contract: Contract, file: str) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
     extra = {c: raw[c] for c in raw.columns if c not in used and c not in out}
-    return pd.DataFrame({**out, **extra}, index=raw.index)
+    return pd.DataFrame({**out, **extra}, index=raw.index, copy=False)  # no consolidation copy
 
 
 def _listed(
@@ -188,9 +188,36 @@ def _numbers(
     return values, problems
 
 
+def _categories(series: pd.Series) -> pd.Series:
+    """Text with few distinct values as a categorical: each distinct value is stripped once.
+
+    Blank values become missing; values equal after stripping share one category.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):  # Parquet dictionaries, or our own frames
+        codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    cleaned = pd.Index(uniques).astype(str).str.strip()
+    merged, categories = pd.factorize(cleaned.where(cleaned != "", None), use_na_sentinel=True)
+    merged = np.append(merged, -1)  # code -1 (missing) stays missing
+    return pd.Series(
+        pd.Categorical.from_codes(merged[codes], categories=pd.Index(categories, dtype=object)),
+        index=series.index,
+    )
+
+
 def _texts(
     series: pd.Series, column: Column, name: str, file: str, rows: npt.NDArray[np.int64]
 ) -> tuple[object, list[Problem]]:
+    if column.kind == "category":
+        categorical = _categories(series)
+        empty = categorical.isna().to_numpy()
+        problems = (
+            _listed(file, rows, empty, name, lambda i: "empty, but a value is required")
+            if column.required
+            else []
+        )
+        return categorical, problems
     empty = _empty(series)
     problems = (
         _listed(file, rows, empty, name, lambda i: "empty, but a value is required")
@@ -198,8 +225,6 @@ def _texts(
         else []
     )
     cleaned = series.astype("string").str.strip().mask(pd.Series(empty, index=series.index))
-    if column.kind == "category":
-        return cleaned.astype("category"), problems
     return cleaned.astype(object), problems
 
 
