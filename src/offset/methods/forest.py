@@ -252,26 +252,43 @@ def _stands(
     )
 
 
-def _yield_growth(
-    frame: pd.DataFrame,
-    factors: FactorLibrary,
-    age: npt.NDArray[np.int64],
-    use: npt.NDArray[np.bool_],
-    file: str,
-) -> tuple[FloatArray, pd.Categorical, npt.NDArray[np.bool_], list[Problem]]:
-    """dV from the yield table: (V of the next age class - V of the stand's class) / 5."""
+@dataclass(frozen=True)
+class Growth:
+    """dV per stand with where it came from (the row, or two rows of the yield table)."""
+
+    values: FloatArray
+    from_table: npt.NDArray[np.bool_]
+    ids: pd.Categorical
+    unverified: npt.NDArray[np.bool_]
+    problems: list[Problem]
+
+
+def _growth(
+    frame: pd.DataFrame, factors: FactorLibrary, age: npt.NDArray[np.int64], file: str
+) -> Growth:
+    """dV: the row's `growth_m3_per_ha_yr`, else the yield table (V of the next 5-year age class
+    - V of the stand's class) / 5, resolved only for the stands that need it."""
     n = len(frame)
     table = factors["forest_yield"]
-    age_class = (np.maximum(age, 1) + AGE_CLASS_YEARS - 1) // AGE_CLASS_YEARS
+    given = np.broadcast_to(_float(frame, "growth_m3_per_ha_yr"), (n,))
+    use = np.isnan(given)
+    if not use.any():
+        empty = pd.Categorical.from_codes(np.full(n, -1), categories=pd.Index([], dtype=object))
+        return Growth(given, use, empty, use, [])
+
+    positions = np.flatnonzero(use)
+    subset = frame.iloc[positions]
+    age_class = (np.maximum(age[positions], 1) + AGE_CLASS_YEARS - 1) // AGE_CLASS_YEARS
     keys = {
-        "region": frame.get("yield_region"),  # absent: None, a scalar that matches nothing
-        "species": frame["species"],
-        "site_class": _float(frame, "site_class"),
+        "region": subset.get("yield_region"),  # absent: None, a scalar that matches nothing
+        "species": subset["species"],
+        "site_class": _float(subset, "site_class"),
     }
-    now = select(table, {**keys, "age_class": age_class}, length=n, where=use)
-    nxt = select(table, {**keys, "age_class": age_class + 1}, length=n, where=use)
-    growth = (nxt.values - now.values) / AGE_CLASS_YEARS
-    missing = use & np.isnan(growth)
+    now = select(table, {**keys, "age_class": age_class}, length=positions.size)
+    nxt = select(table, {**keys, "age_class": age_class + 1}, length=positions.size)
+    from_table = (nxt.values - now.values) / AGE_CLASS_YEARS
+    missing = np.zeros(n, dtype=bool)
+    missing[positions] = np.isnan(from_table)
     problems = rows_problems(
         frame,
         missing,
@@ -280,48 +297,48 @@ def _yield_growth(
         "give growth_m3_per_ha_yr, or yield_region, site_class and species of the yield table"
         " (for the stand's age class and the next)",
     )
-    ids = paired_ids(now, nxt, use & ~missing)
-    return growth, ids, use & (now.unverified | nxt.unverified), problems
+    values = given.copy()
+    values[positions] = from_table
+    pair_ids = paired_ids(now, nxt, ~missing[positions])
+    codes = np.full(n, -1, dtype=np.int64)
+    codes[positions] = pair_ids.codes
+    unverified = np.zeros(n, dtype=bool)
+    unverified[positions] = now.unverified | nxt.unverified
+    ids = pd.Categorical.from_codes(codes, categories=pair_ids.categories)
+    return Growth(values, use, ids, unverified, problems)
 
 
 def forest(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> pd.DataFrame:
     """Gain-loss absorption per stand, with eligibility, harvest deduction and buffer."""
     constants = SpeciesConstants.from_factors(factors)
     stands = _stands(frame, factors, options, constants)
-    problems = stands.problems
-    growth_row = np.broadcast_to(_float(frame, "growth_m3_per_ha_yr"), (len(frame),))
-    use_table = np.isnan(growth_row)
-    table_growth, yield_ids, yield_unverified, yield_problems = _yield_growth(
-        frame, factors, stands.age, use_table, options.file
-    )
-    problems += yield_problems
-    raise_if_any(problems)
+    growth = _growth(frame, factors, stands.age, options.file)
+    raise_if_any(stands.problems + growth.problems)
 
     k, species_ids, species_unverified = constants.gather(frame["species"], stands.age)
-    growth = np.where(use_table, table_growth, growth_row)
-    area = frame["area_ha"].to_numpy()
-    removal = area * growth * k
-    harvested = _float(frame, "harvested_m3")
-    harvest = (
-        np.where(np.isnan(harvested), 0.0, harvested) if "harvested_m3" in frame else 0.0
-    ) * k
+    removal = frame["area_ha"].to_numpy() * growth.values * k
+    if "harvested_m3" in frame:
+        harvested = frame["harvested_m3"].to_numpy(dtype=np.float64, na_value=np.nan)
+        harvest = np.where(np.isnan(harvested), 0.0, harvested) * k
+    else:
+        harvest = np.zeros(len(frame))
     creditable = np.where(stands.eligible, removal - harvest, 0.0)
+    unverified = species_unverified | growth.unverified | stands.management_unverified
+    if stands.buffer_unverified:
+        unverified |= stands.eligible
     out = _identity(frame, stands) | {
-        "growth_m3_per_ha_yr": growth,
+        "growth_m3_per_ha_yr": growth.values,
         "growth_basis": pd.Categorical.from_codes(
-            use_table.astype(np.int8), categories=pd.Index(GROWTH_BASES)
+            growth.from_table.astype(np.int8), categories=pd.Index(GROWTH_BASES)
         ),
-        "yield_factor_id": yield_ids,
+        "yield_factor_id": growth.ids,
         "k_tco2_per_m3": k,
         "species_factor_id": species_ids,
         "reduction_tco2e": removal,
         "harvest_tco2e": harvest,
         "creditable_tco2e": creditable,
         "buffer_tco2e": np.maximum(creditable, 0.0) * stands.buffer_share,
-        "uses_unverified": species_unverified
-        | yield_unverified
-        | stands.management_unverified
-        | (stands.eligible & stands.buffer_unverified),
+        "uses_unverified": unverified,
     }
     return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy
 
