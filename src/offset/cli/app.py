@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from offset import __version__
-from offset.cli import calc, factors
+from offset.cli import calc, columns, factors
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -13,6 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("calc")(calc.calc)
+app.command("columns")(columns.columns)
 app.add_typer(factors.app, name="factors")
 
 
