@@ -382,9 +382,9 @@ def _identity(frame: pd.DataFrame, stands: Stands) -> dict[str, object]:
         c: frame[c] for c in ("stand_id", "municipality", "prefecture", "species") if c in frame
     }
     return out | {
-        "fy": stands.fy,
+        "fy": stands.fy.astype(np.int16),  # years fit in 16 bits: less memory per row
         "area_ha": frame["area_ha"].to_numpy(),
-        "age_yr": stands.age,
+        "age_yr": stands.age.astype(np.int16),
         "activity": pd.Categorical.from_codes(stands.activity, categories=pd.Index(ACTIVITIES)),
         "eligible": stands.eligible,
     }

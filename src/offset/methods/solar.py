@@ -199,9 +199,9 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         c: frame[c] for c in ("system_id", "municipality", "prefecture") if c in frame
     }
     out |= {
-        "fy": fy,
+        "fy": fy.astype(np.int16),  # years fit in 16 bits: less memory per row
         "capacity_kw": frame["capacity_kw"].to_numpy(),
-        "age_fy": age,
+        "age_fy": age.astype(np.int16),
         "generation_kwh": generation,
         "generation_basis": pd.Categorical.from_codes(basis, categories=pd.Index(GENERATION_BASES)),
         "yield_factor_id": yield_ids,
