@@ -214,3 +214,17 @@ def test_installed_entry_point_runs(examples: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert out.exists()
     assert (shipped_directory() / "tables.toml").is_file()
+
+
+def test_progress_display_on_large_files(
+    examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from offset.cli import calc as calc_command
+
+    monkeypatch.setattr(calc_command, "PROGRESS_MIN_BYTES", 0)  # every file counts as large
+    out = tmp_path / "pv.csv"
+    result = runner.invoke(
+        app, ["calc", "solar", str(examples / "solar_pv.csv"), "--fy", "2024", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(out)) == 10
