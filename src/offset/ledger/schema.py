@@ -80,7 +80,7 @@ class Transaction(SQLModel, table=True):
     )  # commit order
     id: str = Field(unique=True)  # the client's idempotency key
     kind: str
-    effective_date: dt.date
+    effective_date: dt.date = Field(index=True)
     fiscal_year: int
     recorded_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
     memo: str = ""

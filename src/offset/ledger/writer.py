@@ -10,7 +10,6 @@ balance rows in key order), so hashes follow commit order.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -22,6 +21,7 @@ from sqlalchemy import Connection, Engine, text
 from offset.fiscal import fiscal_year
 from offset.ledger import operations as ops
 from offset.ledger.blocks import Block, merge, take
+from offset.ledger.chain import chain_hash
 from offset.ledger.codes import EXISTS, OK, Rejected
 from offset.ledger.database import is_sqlite
 
@@ -379,32 +379,6 @@ PLANNERS: dict[type, Callable[[Context, Any], Plan]] = {
 # --- recording: postings, balances, blocks, chain ------------------------------------------
 
 
-def chain_hash(
-    prev_hash: str,
-    seq: int,
-    tx_id: str,
-    kind: str,
-    effective: dt.date,
-    content: str,
-    postings: list[tuple[str, int, int]],
-) -> str:
-    """sha256(prev_hash || canonical content): what `verify` recomputes."""
-    body = json.dumps(
-        {
-            "seq": seq,
-            "id": tx_id,
-            "kind": kind,
-            "effective_date": effective.isoformat(),
-            "content": content,
-            "postings": sorted(postings),
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
-
-
 def _lock_head(ctx: Context) -> tuple[int, str, dt.date | None]:
     lock = "" if ctx.sqlite else " FOR UPDATE"
     seq, head_hash, effective = ctx.one(
@@ -639,8 +613,8 @@ def _id_of(data: object) -> str:
     return ""
 
 
-class Ledger:
-    """The ledger on one database. `apply` is the only way to change it."""
+class Writer:
+    """Applies operations to one database: the only way the ledger changes."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

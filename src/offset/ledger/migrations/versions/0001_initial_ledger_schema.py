@@ -144,6 +144,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("transactions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_transactions_agreement"), ["agreement"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_transactions_effective_date"), ["effective_date"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_transactions_reverses"), ["reverses"], unique=False)
 
     op.create_table(
@@ -239,6 +242,7 @@ def downgrade() -> None:
     with op.batch_alter_table("transactions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_transactions_reverses"))
         batch_op.drop_index(batch_op.f("ix_transactions_agreement"))
+        batch_op.drop_index(batch_op.f("ix_transactions_effective_date"))
 
     op.drop_table("transactions")
     with op.batch_alter_table("blocks", schema=None) as batch_op:

@@ -1,0 +1,7 @@
+"""The credit ledger: double-entry postings and serial blocks, on SQLite or PostgreSQL."""
+
+from offset.ledger.api import Ledger
+from offset.ledger.codes import CODES, MESSAGES, Rejected
+from offset.ledger.writer import Result
+
+__all__ = ["CODES", "MESSAGES", "Ledger", "Rejected", "Result"]

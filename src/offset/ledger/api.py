@@ -1,0 +1,57 @@
+"""The ledger's Python API: everything the CLI and, later, the HTTP API call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Engine
+
+from offset.ledger import queries
+from offset.ledger.database import DEFAULT_URL, connect, upgrade
+from offset.ledger.export import EXPORTS
+from offset.ledger.verify import verify
+from offset.ledger.writer import Writer
+
+
+class Ledger(Writer):
+    """A ledger on one database: `apply` changes it; the other methods only read."""
+
+    @classmethod
+    def open(cls, url: str = DEFAULT_URL, *, migrate: bool = True, **engine_options: Any) -> Ledger:
+        engine = connect(url, **engine_options)
+        if migrate:
+            upgrade(engine)
+        return cls(engine)
+
+    @classmethod
+    def on(cls, engine: Engine) -> Ledger:
+        return cls(engine)
+
+    def balances(
+        self, as_of: dt.date | None = None, account: str | None = None
+    ) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return queries.balances(conn, as_of, account)
+
+    def statement(
+        self, account: str, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return queries.statement(conn, account, start, end)
+
+    def serial(self, project: str, vintage: int, serial: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            return queries.serial_history(conn, project, vintage, serial)
+
+    def certificate(self, tx_id: str) -> str:
+        with self.engine.connect() as conn:
+            return queries.certificate(conn, tx_id)
+
+    def verify(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return verify(conn)
+
+    def export(self, fmt: str) -> str:
+        with self.engine.connect() as conn:
+            return EXPORTS[fmt](conn)

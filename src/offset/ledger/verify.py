@@ -1,0 +1,160 @@
+"""`verify`: recompute what must always hold and name every discrepancy.
+
+1. every transaction's postings sum to zero per class;
+2. the balances of each class sum to zero over all accounts (issued = held + pending + retired +
+   cancelled + buffer);
+3. each stored balance equals the sum of its postings, and its last posting's `balance_after`;
+4. serial blocks never overlap, cover exactly the serials issued of their class, and each
+   account's blocks sum to its balance (an issuance account holds the serials it took back);
+5. no negative balance outside issuance accounts;
+6. the hash chain recomputes from the first transaction to the head, with no gap in sequence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+
+from sqlalchemy import Connection, text
+
+from offset.ledger.chain import chain_hash
+
+
+def verify(conn: Connection) -> list[str]:
+    problems: list[str] = []
+    q = conn.execute
+
+    for seq, class_id, total in q(
+        text(
+            "SELECT tx_seq, class_id, SUM(amount) FROM postings GROUP BY tx_seq, class_id HAVING SUM(amount) <> 0"
+        )
+    ):
+        problems.append(
+            f"transaction seq {seq}: postings of class {class_id} sum to {total}, not 0"
+        )
+    for class_id, total in q(
+        text(
+            "SELECT class_id, SUM(quantity) FROM balances GROUP BY class_id HAVING SUM(quantity) <> 0"
+        )
+    ):
+        problems.append(
+            f"class {class_id}: balances sum to {total}, not 0 (credits created or lost)"
+        )
+
+    stored = {
+        (a, c): (int(v), int(n))
+        for a, c, v, n in q(text("SELECT account_id, class_id, quantity, version FROM balances"))
+    }
+    summed = {
+        (a, c): (int(s), int(n), int(last))
+        for a, c, s, n, last in q(
+            text(
+                "SELECT p.account_id, p.class_id, SUM(p.amount), COUNT(*),"
+                " (SELECT p2.balance_after FROM postings p2 WHERE p2.account_id = p.account_id AND p2.class_id = p.class_id"
+                "  ORDER BY p2.tx_seq DESC LIMIT 1)"
+                " FROM postings p GROUP BY p.account_id, p.class_id"
+            )
+        )
+    }
+    for key in sorted(set(stored) | set(summed)):
+        value, version = stored.get(key, (0, 0))
+        total, count, last = summed.get(key, (0, 0, 0))
+        if value != total:
+            problems.append(
+                f"balance {key[0]} class {key[1]}: stored {value}, postings sum to {total}"
+            )
+        if value != last:
+            problems.append(
+                f"balance {key[0]} class {key[1]}: stored {value}, last balance_after {last}"
+            )
+        if version != count:
+            problems.append(f"balance {key[0]} class {key[1]}: version {version}, {count} postings")
+
+    kinds: dict[str, str] = {str(a): str(k) for a, k in q(text("SELECT id, kind FROM accounts"))}
+    for (account, class_id), (value, _) in stored.items():
+        if value < 0 and kinds.get(account) != "issuance":
+            problems.append(f"balance {account} class {class_id} is negative: {value}")
+
+    problems += _blocks(conn, stored, kinds)
+    problems += _chain(conn)
+    return problems
+
+
+def _blocks(
+    conn: Connection, stored: dict[tuple[str, int], tuple[int, int]], kinds: dict[str, str]
+) -> list[str]:
+    problems: list[str] = []
+    issued: dict[int, int] = {
+        int(c): int(n) for c, n in conn.execute(text("SELECT id, next_serial FROM credit_classes"))
+    }
+    held: dict[tuple[str, int], int] = defaultdict(int)
+    by_class: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for class_id, start, stop, account in conn.execute(
+        text("SELECT class_id, start, stop, account_id FROM blocks ORDER BY class_id, start")
+    ):
+        by_class[int(class_id)].append((int(start), int(stop), account))
+        held[(account, int(class_id))] += int(stop) - int(start)
+    for class_id, next_serial in issued.items():
+        cursor = 0
+        for start, stop, account in by_class.get(int(class_id), []):
+            if start < cursor:
+                problems.append(
+                    f"class {class_id}: block [{start}, {stop}) of {account} overlaps serials before {cursor}"
+                )
+            elif start > cursor:
+                problems.append(
+                    f"class {class_id}: serials [{cursor}, {start}) are held by no account"
+                )
+            cursor = max(cursor, stop)
+        if cursor != int(next_serial):
+            problems.append(
+                f"class {class_id}: blocks end at {cursor}, but {next_serial} serials were issued"
+            )
+    for (account, class_id), (value, _) in stored.items():
+        expected = value if kinds.get(account) != "issuance" else int(issued[class_id]) + value
+        if held.get((account, class_id), 0) != expected:
+            problems.append(
+                f"blocks of {account} class {class_id} hold {held.get((account, class_id), 0)} serials, expected {expected}"
+            )
+    return problems
+
+
+def _chain(conn: Connection) -> list[str]:
+    problems: list[str] = []
+    postings: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    for seq, account, class_id, amount in conn.execute(
+        text("SELECT tx_seq, account_id, class_id, amount FROM postings")
+    ):
+        postings[int(seq)].append((account, int(class_id), int(amount)))
+    previous, expected_seq = "", 1
+    for seq, tx_id, kind, effective, operation, prev_hash, tx_hash in conn.execute(
+        text(
+            "SELECT seq, id, kind, effective_date, operation, prev_hash, hash FROM transactions ORDER BY seq"
+        )
+    ):
+        if int(seq) != expected_seq:
+            problems.append(f"sequence gap: expected {expected_seq}, found {seq}")
+        expected_seq = int(seq) + 1
+        if prev_hash != previous:
+            problems.append(
+                f"transaction {tx_id} (seq {seq}): prev_hash does not match the previous hash"
+            )
+        effective_date = (
+            dt.date.fromisoformat(effective) if isinstance(effective, str) else effective
+        )
+        recomputed = chain_hash(
+            previous, int(seq), tx_id, kind, effective_date, operation, postings.get(int(seq), [])
+        )
+        if recomputed != tx_hash:
+            problems.append(
+                f"transaction {tx_id} (seq {seq}): hash does not recompute (altered content or postings)"
+            )
+        json.loads(operation)  # the stored operation must stay readable for replay
+        previous = tx_hash
+    head_seq, head_hash = conn.execute(text("SELECT seq, hash FROM ledger_head WHERE id = 1")).one()
+    if int(head_seq) != expected_seq - 1 or head_hash != previous:
+        problems.append(
+            f"ledger head (seq {head_seq}) does not match the last transaction (seq {expected_seq - 1})"
+        )
+    return problems
