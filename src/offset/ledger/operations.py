@@ -43,6 +43,14 @@ class OpenAccount(_Op):
     kind: AccountKind
 
 
+class AccountStatus(_Op):
+    """Suspend, close or reopen an account (accounts are never deleted)."""
+
+    op: Literal["account_status"]
+    account: Name
+    status: Literal["open", "suspended", "closed"]
+
+
 class _Tx(_Op):
     id: Name
     effective_date: dt.date | None = None
@@ -119,7 +127,17 @@ class Void(_Tx):
 
 
 Operation = (
-    OpenParty | OpenAccount | Issue | Transfer | Retire | Cancel | Reverse | Reserve | Post | Void
+    OpenParty
+    | OpenAccount
+    | AccountStatus
+    | Issue
+    | Transfer
+    | Retire
+    | Cancel
+    | Reverse
+    | Reserve
+    | Post
+    | Void
 )
 TxOperation = Issue | Transfer | Retire | Cancel | Reverse | Reserve | Post | Void
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(Annotated[Operation, Field(discriminator="op")])

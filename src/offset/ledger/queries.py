@@ -69,13 +69,16 @@ def statement(
     """The account's postings in commit order, with their transaction and running balance."""
     if conn.execute(text("SELECT 1 FROM accounts WHERE id = :a"), {"a": account}).first() is None:
         raise Rejected("unknown_account", account)
+    conditions = ["p.account_id = :a"]
+    if start is not None:
+        conditions.append("t.effective_date >= :start")
+    if end is not None:
+        conditions.append("t.effective_date <= :end")
     return _rows(
         conn,
         "SELECT t.seq, t.id, t.kind, t.effective_date, t.fiscal_year, c.project, c.vintage, p.amount,"
         " p.balance_after, t.memo, t.agreement FROM postings p JOIN transactions t ON t.seq = p.tx_seq"
-        " JOIN credit_classes c ON c.id = p.class_id WHERE p.account_id = :a"
-        " AND (:start IS NULL OR t.effective_date >= :start) AND (:end IS NULL OR t.effective_date <= :end)"
-        " ORDER BY t.seq",
+        f" JOIN credit_classes c ON c.id = p.class_id WHERE {' AND '.join(conditions)} ORDER BY t.seq",
         a=account,
         start=start,
         end=end,

@@ -586,7 +586,17 @@ def _open_account(ctx: Context, op: ops.OpenAccount) -> str:
     return OK
 
 
+def _account_status(ctx: Context, op: ops.AccountStatus) -> str:
+    account = ctx.account(op.account)
+    if account.status == op.status:
+        return EXISTS
+    ctx.run("UPDATE accounts SET status = :s WHERE id = :id", s=op.status, id=op.account)
+    return OK
+
+
 def _apply(ctx: Context, op: ops.Operation, today: dt.date, recorded: dt.datetime) -> Result:
+    if isinstance(op, ops.AccountStatus):
+        return Result(op.account, _account_status(ctx, op))
     if isinstance(op, ops.OpenParty):
         return Result(op.party, _open_party(ctx, op))
     if isinstance(op, ops.OpenAccount):

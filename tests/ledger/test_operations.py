@@ -1,0 +1,269 @@
+"""Each operation and each rejection code, on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from offset.ledger import MESSAGES, Ledger
+from tests.ledger.conftest import ISSUE_LINES, holdings
+
+PROJECT = {"project": "ina-forest", "vintage": 2024}
+
+
+def statuses(book: Ledger, *ops: dict[str, Any]) -> list[str]:
+    return [r.status for r in book.apply(list(ops))]
+
+
+def test_the_issue_lines_work_as_written(ledger: Ledger) -> None:
+    assert statuses(ledger, *ISSUE_LINES) == ["ok"] * 6
+    # 120 issued: 6 withheld into the buffer, 114 to Ina; 50 to Shinjuku, 20 retired, 10 back.
+    assert holdings(ledger) == {
+        "issuance:ina-forest": -120,
+        "buffer:J-Credit": 6,
+        "ina/holding": 74,
+        "shinjuku/holding": 20,
+        "shinjuku/retirement": 20,
+    }
+    assert ledger.verify() == []
+
+
+def test_replay_is_idempotent_and_reuse_is_refused(ledger: Ledger) -> None:
+    ledger.apply(ISSUE_LINES)
+    before = holdings(ledger)
+    assert statuses(ledger, *ISSUE_LINES) == ["exists"] * 6
+    changed = dict(ISSUE_LINES[3], quantity=51)
+    assert statuses(ledger, changed) == ["id_reused"]
+    assert holdings(ledger) == before
+
+
+@pytest.fixture
+def issued(ledger: Ledger) -> Ledger:
+    ledger.apply(ISSUE_LINES[:3])
+    return ledger
+
+
+def transfer(
+    tx: str, quantity: int, source: str = "ina/holding", to: str = "shinjuku/holding"
+) -> dict[str, Any]:
+    return {"op": "transfer", "id": tx, "from": source, "to": to, "quantity": quantity, **PROJECT}
+
+
+def test_rejections_change_nothing(issued: Ledger) -> None:
+    before = holdings(issued)
+    cases = {
+        "insufficient_balance": transfer("x1", 1000),
+        "unknown_account": transfer("x2", 1, to="nobody/holding"),
+        "same_account": transfer("x3", 1, to="ina/holding"),
+        "unknown_class": {**transfer("x4", 1), "vintage": 2019},
+        "invalid_operation": {**transfer("x5", 1), "quantity": 1.5},
+        "unknown_transaction": {"op": "reverse", "id": "x6", "of": "nope"},
+        "not_a_reservation": {"op": "post", "id": "x7", "reservation": "t1"},
+        "unknown_instrument": {
+            "op": "issue",
+            "id": "x8",
+            "to": "ina/holding",
+            "instrument": "Gold",
+            "quantity": 1,
+            **PROJECT,
+        },
+        "class_mismatch": {
+            "op": "issue",
+            "id": "x9",
+            "to": "ina/holding",
+            "instrument": "J-VER",
+            "quantity": 1,
+            **PROJECT,
+        },
+        "wrong_account_kind": transfer("x10", 1, to="issuance:ina-forest"),
+        "backdated": {**transfer("x11", 1), "effective_date": "2000-01-01"},
+    }
+    results = issued.apply(list(cases.values()))
+    assert [r.status for r in results] == list(cases)
+    assert all(r.message.startswith(f"{r.status}: {MESSAGES[r.status]}") for r in results)
+    assert holdings(issued) == before
+    assert issued.verify() == []
+
+
+def test_non_transferable_certificates(ledger: Ledger) -> None:
+    ledger.apply(ISSUE_LINES[:2])
+    cert = {"project": "nagano-cert", "vintage": 2024}
+    issue = {
+        "op": "issue",
+        "id": "c1",
+        "to": "ina/holding",
+        "instrument": "prefectural-certificate",
+        "quantity": 10,
+        **cert,
+    }
+    move = {
+        "op": "transfer",
+        "id": "c2",
+        "from": "ina/holding",
+        "to": "shinjuku/holding",
+        "quantity": 1,
+        **cert,
+    }
+    reserve = {**move, "op": "reserve", "id": "c3"}
+    retire = {
+        "op": "retire",
+        "id": "c4",
+        "from": "ina/holding",
+        "quantity": 4,
+        "beneficiary": "Ina City",
+        "reason": "CSR report",
+        **cert,
+    }
+    assert statuses(ledger, issue, move, reserve, retire) == [
+        "ok",
+        "non_transferable",
+        "non_transferable",
+        "ok",
+    ]
+    assert holdings(ledger)["ina/holding"] == 6
+
+
+def test_retired_and_cancelled_credits_never_move(issued: Ledger) -> None:
+    retire = {
+        "op": "retire",
+        "id": "r1",
+        "from": "ina/holding",
+        "quantity": 5,
+        "beneficiary": "Ina",
+        "reason": "FY2024",
+        **PROJECT,
+    }
+    cancel = {
+        "op": "cancel",
+        "id": "c1",
+        "from": "buffer:J-Credit",
+        "quantity": 2,
+        "reason": "natural disturbance",
+        **PROJECT,
+    }
+    assert statuses(issued, retire, cancel) == ["ok", "ok"]
+    assert (
+        statuses(
+            issued,
+            transfer("m1", 1, source="ina/retirement"),
+            transfer("m2", 1, source="cancellation:natural-disturbance"),
+            {"op": "reverse", "id": "m3", "of": "r1"},
+            {"op": "reverse", "id": "m4", "of": "c1"},
+        )
+        == ["retired_credits"] * 4
+    )
+
+
+def test_reversal_never_exceeds_the_original(issued: Ledger) -> None:
+    issued.apply([transfer("t2", 50)])
+    assert statuses(
+        issued,
+        {"op": "reverse", "id": "v1", "of": "t2", "quantity": 30},
+        {"op": "reverse", "id": "v2", "of": "t2", "quantity": 30},
+        {"op": "reverse", "id": "v3", "of": "t2"},
+        {"op": "reverse", "id": "v4", "of": "t2", "quantity": 1},
+        {"op": "reverse", "id": "v5", "of": "v1"},
+    ) == ["ok", "exceeds_original", "ok", "already_reversed", "not_reversible"]
+    assert holdings(issued)["ina/holding"] == 114
+    assert "shinjuku/holding" not in holdings(issued)
+
+
+def test_reserve_post_void(issued: Ledger) -> None:
+    reserve = {
+        "op": "reserve",
+        "id": "r1",
+        "from": "ina/holding",
+        "to": "shinjuku/holding",
+        "quantity": 30,
+        **PROJECT,
+    }
+    assert statuses(issued, reserve) == ["ok"]
+    assert holdings(issued)["ina/pending"] == 30
+    assert statuses(
+        issued,
+        {"op": "post", "id": "p1", "reservation": "r1", "quantity": 31},
+        {"op": "post", "id": "p2", "reservation": "r1", "quantity": 20},
+        {"op": "void", "id": "p3", "reservation": "r1"},
+        {"op": "post", "id": "p4", "reservation": "r1"},
+    ) == ["exceeds_reservation", "ok", "reservation_resolved", "reservation_resolved"]
+    # 20 delivered, the other 10 returned to Ina; nothing left pending.
+    assert holdings(issued)["shinjuku/holding"] == 20
+    assert holdings(issued)["ina/holding"] == 94
+    assert "ina/pending" not in holdings(issued)
+    assert statuses(
+        issued, {**reserve, "id": "r2"}, {"op": "void", "id": "v2", "reservation": "r2"}
+    ) == ["ok", "ok"]
+    assert holdings(issued)["ina/holding"] == 94
+    assert issued.verify() == []
+
+
+def test_closed_and_suspended_accounts(issued: Ledger) -> None:
+    suspend = {"op": "account_status", "account": "shinjuku/holding", "status": "suspended"}
+    assert statuses(issued, suspend, transfer("s1", 1)) == ["ok", "account_closed"]
+    assert statuses(issued, {**suspend, "status": "open"}, transfer("s2", 1)) == ["ok", "ok"]
+
+
+def test_parties_are_created_on_first_use_or_described(ledger: Ledger) -> None:
+    ina = {
+        "op": "open_party",
+        "party": "ina",
+        "kind": "municipality",
+        "name": "伊那市",
+        "jis_code": "202096",
+        "prefecture": "nagano",
+    }
+    assert statuses(
+        ledger,
+        {"op": "open_account", "account": "ina/holding", "party": "ina", "kind": "holding"},
+        ina,
+        ina,
+        {"op": "open_party", "party": "ina", "kind": "company"},
+        {"op": "open_account", "account": "ina/holding", "party": "ina", "kind": "buffer"},
+    ) == ["ok", "ok", "exists", "id_reused", "account_exists"]
+
+
+def test_atomic_batch_is_all_or_nothing(issued: Ledger) -> None:
+    before = holdings(issued)
+    results = issued.apply(
+        [transfer("a1", 10), transfer("a2", 1000), transfer("a3", 1)], atomic=True
+    )
+    assert [r.status for r in results] == ["linked_failed", "insufficient_balance", "linked_failed"]
+    assert holdings(issued) == before
+    results = issued.apply([transfer("a1", 10), transfer("a3", 1)], atomic=True)
+    assert [r.status for r in results] == ["ok", "ok"]
+
+
+def test_balances_as_of_a_date(issued: Ledger) -> None:
+    day = dt.date(2030, 4, 1)
+    issued.apply(
+        [
+            {**transfer("d1", 10), "effective_date": str(day)},
+            {**transfer("d2", 5), "effective_date": "2030-05-01"},
+        ]
+    )
+    as_of = {r["account"]: r["quantity"] for r in issued.balances(as_of=day)}
+    assert as_of["shinjuku/holding"] == 10
+    assert {r["account"]: r["quantity"] for r in issued.balances()}["shinjuku/holding"] == 15
+    assert issued.balances(as_of=dt.date(1999, 1, 1)) == []
+    assert issued.balances(as_of=day, account="ina/holding") == [
+        {"account": "ina/holding", **PROJECT, "quantity": 104}
+    ]
+
+
+def test_statement_serial_and_certificate(ledger: Ledger) -> None:
+    ledger.apply(ISSUE_LINES)
+    rows = ledger.statement("shinjuku/holding")
+    assert [(r["id"], r["amount"], r["balance_after"]) for r in rows] == [
+        ("t2", 50, 50),
+        ("t3", -20, 30),
+        ("t4", -10, 20),
+    ]
+    history = ledger.serial("ina-forest", 2024, 5)
+    assert [e["id"] for e in history["events"]] == ["t1", "t2", "t3"]
+    assert history["holder"] == "shinjuku/retirement"
+    page = ledger.certificate("t3")
+    assert "Shinjuku City" in page
+    assert "FY2024 offset" in page
+    assert "0-19" in page  # the 20 serials retired
