@@ -1,0 +1,133 @@
+"""Several processes writing at once, and a process killed mid-batch, on both databases."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from collections import Counter
+
+from offset.ledger import Ledger
+
+HOT = ["a/holding", "b/holding", "c/holding"]
+CLASS = {"project": "hot-forest", "vintage": 2024}
+SECONDS = 2.0  # each writer stops by itself after this long
+WRITERS = 3
+
+
+def _writer(url: str, seed: int) -> Counter[str]:
+    """Random transfers among the hot accounts until the time is up."""
+    rng = random.Random(seed)
+    book = Ledger.open(url, migrate=False)
+    seen: Counter[str] = Counter()
+    deadline = time.monotonic() + SECONDS
+    while time.monotonic() < deadline:
+        source, destination = rng.sample(HOT, 2)
+        op = {
+            "op": "transfer",
+            "id": f"w{seed}-{uuid.uuid4().hex[:8]}",
+            "from": source,
+            "to": destination,
+            "quantity": rng.randint(1, 60),
+            **CLASS,
+        }
+        [result] = book.apply([op])
+        seen[result.status] += 1
+    book.engine.dispose()
+    return seen
+
+
+def _setup(url: str) -> Ledger:
+    book = Ledger.open(url)
+    for account in HOT:
+        book.apply(
+            [{"op": "open_account", "account": account, "party": account[0], "kind": "holding"}]
+        )
+        book.apply(
+            [
+                {
+                    "op": "issue",
+                    "id": f"i-{account}",
+                    "to": account,
+                    "instrument": "J-Credit",
+                    "quantity": 100,
+                    **CLASS,
+                }
+            ]
+        )
+    return book
+
+
+def test_concurrent_writers_conserve_credits(db_url: str) -> None:
+    book = _setup(db_url)
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(WRITERS) as pool:
+        outcomes = pool.starmap(_writer, [(db_url, seed) for seed in range(WRITERS)])
+    total: Counter[str] = sum(outcomes, Counter())
+    assert total["ok"] > 0
+    assert set(total) <= {"ok", "insufficient_balance"}, total  # contention is never an error
+    assert book.verify() == []
+    held = {r["account"]: r["quantity"] for r in book.balances() if r["account"] in HOT}
+    assert sum(held.values()) == 300
+    assert min(held.values()) >= 0
+
+
+CRASH_SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    from offset.ledger import Ledger, writer
+    calls = 0
+    original = writer._apply
+    def slow(*args, **kwargs):
+        global calls
+        calls += 1
+        result = original(*args, **kwargs)
+        if calls == 3:  # mid-batch: three applied in the open database transaction
+            print("paused", flush=True)
+            time.sleep(60)
+        return result
+    writer._apply = slow
+    book = Ledger.open(sys.argv[1], migrate=False)
+    ops = [{"op": "transfer", "id": f"k{i}", "from": "a/holding", "to": "b/holding", "quantity": 1,
+            "project": "hot-forest", "vintage": 2024} for i in range(6)]
+    book.apply(ops, atomic=True)
+    print("finished", flush=True)
+    """
+)
+
+
+def test_killed_mid_batch_leaves_nothing(db_url: str) -> None:
+    book = _setup(db_url)
+    before = book.balances()
+    child = subprocess.Popen(
+        [sys.executable, "-c", CRASH_SCRIPT, db_url],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "paused"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    assert book.balances() == before  # the whole batch or nothing: here, nothing
+    assert book.verify() == []
+    [again] = book.apply(
+        [
+            {
+                "op": "transfer",
+                "id": "after",
+                "from": "a/holding",
+                "to": "b/holding",
+                "quantity": 1,
+                **CLASS,
+            }
+        ]
+    )
+    assert again.status == "ok", json.dumps(again.to_json())
