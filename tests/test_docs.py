@@ -32,12 +32,13 @@ def test_readme_has_commands() -> None:
     assert len(COMMANDS) >= 8
 
 
-@pytest.mark.parametrize("line", COMMANDS)
-def test_readme_command_runs(line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_commands_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a reader would type them, one after the other, in a fresh directory."""
     shutil.copytree(EXAMPLES, tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, shlex.split(line)[1:])
-    assert result.exit_code == 0, result.output
+    for line in COMMANDS:
+        result = CliRunner().invoke(app, shlex.split(line)[1:])
+        assert result.exit_code == 0, f"{line}\n{result.output}"
 
 
 def test_every_cli_command_is_in_the_readme() -> None:
