@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, TextClause, text
 
 from offset.fiscal import fiscal_year
 from offset.ledger import operations as ops
@@ -91,36 +91,52 @@ class ClassRow:
     transferable: bool
 
 
+_STATEMENTS: dict[str, TextClause] = {}
+
+
+def _sql(statement: str) -> TextClause:
+    """One TextClause per distinct statement (building them per call was a measured cost)."""
+    if statement not in _STATEMENTS:
+        _STATEMENTS[statement] = text(statement)
+    return _STATEMENTS[statement]
+
+
 class Context:
     """One database transaction's view: lookups and the auto-opened system accounts."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.sqlite = conn.dialect.name == "sqlite"
+        # Rows read in this database transaction (which holds the write lock): accounts and
+        # classes are looked up once, not once per posting.
+        self.accounts: dict[str, AccountRow] = {}
+        self.classes: dict[tuple[str, int], ClassRow] = {}
 
     def one(self, sql: str, **params: Any) -> Any:
-        return self.conn.execute(text(sql), params).first()
+        return self.conn.execute(_sql(sql), params).first()
 
     def run(self, sql: str, **params: Any) -> None:
-        self.conn.execute(text(sql), params)
+        self.conn.execute(_sql(sql), params)
+
+    def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(_sql(sql), rows)
 
     def account(self, account_id: str) -> AccountRow:
-        row = self.one(
-            "SELECT id, party_id, kind, status FROM accounts WHERE id = :id", id=account_id
-        )
-        if row is None:
-            raise Rejected("unknown_account", account_id)
-        return AccountRow(*row)
+        if account_id not in self.accounts:
+            row = self.one(
+                "SELECT id, party_id, kind, status FROM accounts WHERE id = :id", id=account_id
+            )
+            if row is None:
+                raise Rejected("unknown_account", account_id)
+            self.accounts[account_id] = AccountRow(*row)
+        return self.accounts[account_id]
 
     def usable(self, account_id: str, kinds: set[str]) -> AccountRow:
         account = self.account(account_id)
         if account.status != "open":
             raise Rejected("account_closed", f"{account_id} is {account.status}")
-        if (
-            account.kind in FINAL_KINDS
-            and "retirement" not in kinds
-            and "cancellation" not in kinds
-        ):
+        if account.kind in FINAL_KINDS - kinds:
             raise Rejected("retired_credits", account_id)
         if account.kind not in kinds:
             raise Rejected("wrong_account_kind", f"{account_id} is a {account.kind} account")
@@ -145,6 +161,8 @@ class Context:
         return account_id
 
     def credit_class(self, project: str, vintage: int) -> ClassRow:
+        if (project, vintage) in self.classes:
+            return self.classes[(project, vintage)]
         row = self.one(
             "SELECT c.id, c.instrument, c.project, c.vintage, c.methodology, i.transferable"
             " FROM credit_classes c JOIN instruments i ON i.name = c.instrument"
@@ -154,7 +172,10 @@ class Context:
         )
         if row is None:
             raise Rejected("unknown_class", f"{project} {vintage}")
-        return ClassRow(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+        self.classes[(project, vintage)] = ClassRow(
+            row[0], row[1], row[2], row[3], row[4], bool(row[5])
+        )
+        return self.classes[(project, vintage)]
 
     def balance(self, account_id: str, class_id: int) -> int:
         row = self.one(
@@ -389,26 +410,33 @@ def _lock_head(ctx: Context) -> tuple[int, str, dt.date | None]:
     return int(seq), str(head_hash), effective
 
 
-def _blocks_of(ctx: Context, account: str, class_id: int) -> list[tuple[int, Block]]:
-    rows = ctx.conn.execute(
-        text(
-            "SELECT id, start, stop FROM blocks WHERE account_id = :a AND class_id = :c ORDER BY start"
-        ),
-        {"a": account, "c": class_id},
-    )
-    return [(int(r[0]), Block(int(r[1]), int(r[2]))) for r in rows]
+def _blocks_of(ctx: Context, account: str, class_id: int, quantity: int) -> list[tuple[int, Block]]:
+    """The account's lowest blocks of the class, just enough of them to cover `quantity`."""
+    limit = 16
+    while True:
+        rows = ctx.conn.execute(
+            _sql(
+                "SELECT id, start, stop FROM blocks WHERE account_id = :a AND class_id = :c ORDER BY start LIMIT :k"
+            ),
+            {"a": account, "c": class_id, "k": limit},
+        ).all()
+        blocks = [(int(r[0]), Block(int(r[1]), int(r[2]))) for r in rows]
+        if len(rows) < limit or sum(b.size for _, b in blocks) >= quantity:
+            return blocks
+        limit *= 4
 
 
 def _place(ctx: Context, account: str, class_id: int, pieces: list[Block]) -> None:
-    """Give `pieces` to `account`, merged with the account's adjacent blocks."""
-    for piece in merge(pieces):
-        start, stop = piece
+    """Give `pieces` to `account`, merged with the account's adjacent blocks (indexed lookups)."""
+    for start, stop in merge(pieces):
         left = ctx.one(
-            "SELECT id, start FROM blocks WHERE account_id = :a AND class_id = :c AND stop = :s",
+            "SELECT id, start, stop FROM blocks WHERE account_id = :a AND class_id = :c AND start < :s"
+            " ORDER BY start DESC LIMIT 1",
             a=account,
             c=class_id,
             s=start,
         )
+        left = left if left is not None and int(left[2]) == start else None
         right = ctx.one(
             "SELECT id, stop FROM blocks WHERE account_id = :a AND class_id = :c AND start = :s",
             a=account,
@@ -437,7 +465,7 @@ def _move_blocks(ctx: Context, seq: int, move: Move, new_serials: dict[int, int]
             c=move.class_id,
         )
     else:
-        held = _blocks_of(ctx, move.source, move.class_id)
+        held = _blocks_of(ctx, move.source, move.class_id, move.quantity)
         pieces, _ = take([b for _, b in held], move.quantity)
         for block_id, _ in held[: len(pieces)]:
             ctx.run("DELETE FROM blocks WHERE id = :id", id=block_id)
@@ -471,39 +499,33 @@ def _record(
         net[(move.source, move.class_id)] -= move.quantity
         net[(move.destination, move.class_id)] += move.quantity
     keys = sorted(k for k, v in net.items() if v != 0)
-    lock = "" if ctx.sqlite else " FOR UPDATE"
     postings: list[tuple[str, int, int]] = []
+    rows: list[dict[str, Any]] = []
     for account, class_id in keys:  # a fixed order: no deadlock between writers
-        row = ctx.one(
-            f"SELECT quantity, version FROM balances WHERE account_id = :a AND class_id = :c{lock}",
+        amount = net[(account, class_id)]
+        # One statement updates the stored balance and (PostgreSQL) locks its row.
+        after = ctx.one(
+            "UPDATE balances SET quantity = quantity + :n, version = version + 1"
+            " WHERE account_id = :a AND class_id = :c RETURNING quantity",
+            n=amount,
             a=account,
             c=class_id,
         )
-        if row is None:
-            kind = ctx.account(account).kind
+        if after is None:
             ctx.run(
-                "INSERT INTO balances (account_id, class_id, quantity, may_go_negative, version) VALUES (:a, :c, 0, :neg, 0)",
+                "INSERT INTO balances (account_id, class_id, quantity, may_go_negative, version) VALUES (:a, :c, :n, :neg, 1)",
                 a=account,
                 c=class_id,
-                neg=kind == "issuance",
+                n=amount,
+                neg=ctx.account(account).kind == "issuance",
             )
-            row = (0, 0)
-        after = int(row[0]) + net[(account, class_id)]
-        ctx.run(
-            "INSERT INTO postings (tx_seq, account_id, class_id, amount, balance_after) VALUES (:t, :a, :c, :n, :b)",
-            t=seq,
-            a=account,
-            c=class_id,
-            n=net[(account, class_id)],
-            b=after,
-        )
-        ctx.run(
-            "UPDATE balances SET quantity = :q, version = version + 1 WHERE account_id = :a AND class_id = :c",
-            q=after,
-            a=account,
-            c=class_id,
-        )
-        postings.append((account, class_id, net[(account, class_id)]))
+            after = (amount,)
+        rows.append({"t": seq, "a": account, "c": class_id, "n": amount, "b": int(after[0])})
+        postings.append((account, class_id, amount))
+    ctx.many(
+        "INSERT INTO postings (tx_seq, account_id, class_id, amount, balance_after) VALUES (:t, :a, :c, :n, :b)",
+        rows,
+    )
     for move in plan.moves:
         _move_blocks(ctx, seq, move, plan.new_serials)
     content = ops.canonical(plan.op)
@@ -591,6 +613,7 @@ def _account_status(ctx: Context, op: ops.AccountStatus) -> str:
     if account.status == op.status:
         return EXISTS
     ctx.run("UPDATE accounts SET status = :s WHERE id = :id", s=op.status, id=op.account)
+    ctx.accounts.pop(op.account, None)
     return OK
 
 
