@@ -25,8 +25,10 @@ SQLITE = [
     """CREATE TRIGGER transactions_balanced AFTER INSERT ON transactions
     WHEN EXISTS (SELECT 1 FROM postings WHERE tx_seq = NEW.seq GROUP BY class_id HAVING SUM(amount) <> 0)
     BEGIN SELECT RAISE(ABORT, 'unbalanced transaction: postings do not sum to zero per class'); END""",
+    # Blocks of a class never overlap, so only the block that starts last before the new one
+    # ends can overlap it: one indexed lookup instead of a scan of every earlier block.
     """CREATE TRIGGER blocks_no_overlap BEFORE INSERT ON blocks
-    WHEN EXISTS (SELECT 1 FROM blocks WHERE class_id = NEW.class_id AND start < NEW.stop AND NEW.start < stop)
+    WHEN EXISTS (SELECT 1 FROM (SELECT stop FROM blocks WHERE class_id = NEW.class_id AND start < NEW.stop ORDER BY start DESC LIMIT 1) WHERE stop > NEW.start)
     BEGIN SELECT RAISE(ABORT, 'overlapping serial block'); END""",
     """CREATE TRIGGER blocks_no_overlap_update BEFORE UPDATE ON blocks
     WHEN EXISTS (SELECT 1 FROM blocks WHERE class_id = NEW.class_id AND id <> NEW.id AND start < NEW.stop AND NEW.start < stop)

@@ -141,8 +141,9 @@ class BlockEvent(SQLModel, table=True):
     __tablename__ = "block_events"
     __table_args__ = (Index("ix_block_events_class_start", "class_id", "start"),)
     id: int | None = Field(default=None, primary_key=True)
+    # Indexed: inserting a transaction checks the deferred references to it (a scan without).
     tx_seq: int = Field(
-        sa_column=Column(BigInteger, _deferred_fk("transactions.seq"), nullable=False)
+        sa_column=Column(BigInteger, _deferred_fk("transactions.seq"), nullable=False, index=True)
     )
     class_id: int = Field(foreign_key="credit_classes.id")
     start: int = Field(sa_type=BigInteger)

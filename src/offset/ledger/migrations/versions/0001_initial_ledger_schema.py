@@ -177,6 +177,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("block_events", schema=None) as batch_op:
         batch_op.create_index("ix_block_events_class_start", ["class_id", "start"], unique=False)
+        batch_op.create_index(batch_op.f("ix_block_events_tx_seq"), ["tx_seq"], unique=False)
 
     op.create_table(
         "postings",
@@ -237,6 +238,7 @@ def downgrade() -> None:
     op.drop_table("postings")
     with op.batch_alter_table("block_events", schema=None) as batch_op:
         batch_op.drop_index("ix_block_events_class_start")
+        batch_op.drop_index(batch_op.f("ix_block_events_tx_seq"))
 
     op.drop_table("block_events")
     with op.batch_alter_table("transactions", schema=None) as batch_op:
