@@ -267,3 +267,21 @@ def test_statement_serial_and_certificate(ledger: Ledger) -> None:
     assert "Shinjuku City" in page
     assert "FY2024 offset" in page
     assert "0-19" in page  # the 20 serials retired
+
+
+def test_a_class_keeps_its_methodology(ledger: Ledger) -> None:
+    ledger.apply(ISSUE_LINES[:1])
+    issue = {
+        "op": "issue",
+        "to": "ina/holding",
+        "instrument": "J-Credit",
+        "project": "ina-pv",
+        "vintage": 2024,
+        "quantity": 5,
+    }
+    assert statuses(
+        ledger,
+        {**issue, "id": "m1", "methodology": "EN-R-002"},
+        {**issue, "id": "m2"},  # may omit it
+        {**issue, "id": "m3", "methodology": "EN-S-006"},  # may not name another
+    ) == ["ok", "ok", "class_mismatch"]

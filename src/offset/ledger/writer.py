@@ -248,9 +248,9 @@ def _issue(ctx: Context, op: ops.Issue) -> Plan:
             v=op.vintage,
         )
     class_id, instrument_name, methodology = existing
-    if instrument_name != op.instrument or (op.methodology or methodology) != (
-        methodology or op.methodology
-    ):
+    # A later issuance may omit the methodology, but may not name another one.
+    other_methodology = bool(op.methodology and methodology and op.methodology != methodology)
+    if instrument_name != op.instrument or other_methodology:
         raise Rejected(
             "class_mismatch", f"{op.project} {op.vintage} is {instrument_name} {methodology or ''}"
         )
