@@ -114,6 +114,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_blocks_account_class_start", ["account_id", "class_id", "start"], unique=False
         )
+        batch_op.create_index(
+            "ix_blocks_account_class_stop", ["account_id", "class_id", "stop"], unique=False
+        )
         batch_op.create_index("ix_blocks_class_start", ["class_id", "start"], unique=False)
 
     op.create_table(
@@ -250,6 +253,7 @@ def downgrade() -> None:
     with op.batch_alter_table("blocks", schema=None) as batch_op:
         batch_op.drop_index("ix_blocks_class_start")
         batch_op.drop_index("ix_blocks_account_class_start")
+        batch_op.drop_index("ix_blocks_account_class_stop")
 
     op.drop_table("blocks")
     op.drop_table("balances")
