@@ -139,6 +139,19 @@ Operation = (
     | Post
     | Void
 )
+OPERATION_TYPES = (
+    OpenParty,
+    OpenAccount,
+    AccountStatus,
+    Issue,
+    Transfer,
+    Retire,
+    Cancel,
+    Reverse,
+    Reserve,
+    Post,
+    Void,
+)
 TxOperation = Issue | Transfer | Retire | Cancel | Reverse | Reserve | Post | Void
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(Annotated[Operation, Field(discriminator="op")])
 

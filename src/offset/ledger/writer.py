@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, TextClause, text
+from sqlalchemy import Connection, Engine
 
 from offset.fiscal import fiscal_year
 from offset.ledger import operations as ops
@@ -92,15 +92,7 @@ class ClassRow:
     transferable: bool
 
 
-_STATEMENTS: dict[str, TextClause] = {}
 _PYFORMAT: dict[str, str] = {}
-
-
-def _sql(statement: str) -> TextClause:
-    """One TextClause per distinct statement (building them per call was a measured cost)."""
-    if statement not in _STATEMENTS:
-        _STATEMENTS[statement] = text(statement)
-    return _STATEMENTS[statement]
 
 
 def _pyformat(statement: str) -> str:
@@ -662,12 +654,18 @@ def _apply(ctx: Context, op: ops.Operation, today: dt.date, recorded: dt.datetim
     return Result(op.id, OK, seq=seq + 1)
 
 
-def _id_of(data: object) -> str:
+def _label(item: object) -> str:
+    """The id a result reports: the operation's id, account or party, as far as it can be read."""
+    data = item.model_dump(by_alias=True) if isinstance(item, ops.OPERATION_TYPES) else item
     if isinstance(data, dict):
         for key in ("id", "account", "party"):
             if isinstance(data.get(key), str):
                 return str(data[key])
     return ""
+
+
+def _parsed(item: object) -> ops.Operation:
+    return item if isinstance(item, ops.OPERATION_TYPES) else ops.parse(item)
 
 
 class Writer:
@@ -693,11 +691,11 @@ class Writer:
 
     def _one(self, item: object, today: dt.date) -> Result:
         try:
-            op = item if isinstance(item, ops._Op) else ops.parse(item)
+            op = _parsed(item)
             with self.engine.begin() as conn:
-                return _apply(Context(conn), op, today, dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+                return _apply(Context(conn), op, today, dt.datetime.now(dt.UTC))
         except Rejected as e:
-            return Result(_id_of(item) or getattr(item, "id", ""), e.code, str(e))
+            return Result(_label(item), e.code, str(e))
 
     def _atomic(self, items: list[object], today: dt.date) -> list[Result]:
         results: list[Result] = []
@@ -707,19 +705,14 @@ class Writer:
                 recorded = dt.datetime.now(dt.UTC)
                 for item in items:
                     try:
-                        op = item if isinstance(item, ops._Op) else ops.parse(item)
-                        results.append(_apply(ctx, op, today, recorded))  # type: ignore[arg-type]
+                        results.append(_apply(ctx, _parsed(item), today, recorded))
                     except Rejected as e:
-                        results.append(
-                            Result(_id_of(item) or getattr(item, "id", ""), e.code, str(e))
-                        )
+                        results.append(Result(_label(item), e.code, str(e)))
                         raise
         except Rejected:
             failed = len(results) - 1
             return [
-                results[i]
-                if i == failed
-                else Result(_id_of(item) or getattr(item, "id", ""), "linked_failed")
+                results[i] if i == failed else Result(_label(item), "linked_failed")
                 for i, item in enumerate(items)
             ]
         return results
