@@ -28,6 +28,16 @@ DbOption = Annotated[
     ),
 ]
 EXIT_REJECTED = 1
+STATEMENT_COLUMNS = (
+    "seq",
+    "id",
+    "kind",
+    "effective_date",
+    "project",
+    "vintage",
+    "amount",
+    "balance_after",
+)
 _state: dict[str, str] = {"db": DEFAULT_URL}
 
 
@@ -110,33 +120,10 @@ def statement(
         print(_json(rows))
         return
     table = Table(title=f"statement of {account}")
-    for column in (
-        "seq",
-        "id",
-        "kind",
-        "effective_date",
-        "project",
-        "vintage",
-        "amount",
-        "balance_after",
-    ):
+    for column in STATEMENT_COLUMNS:
         table.add_column(column)
     for row in rows:
-        table.add_row(
-            *(
-                str(row[c])
-                for c in (
-                    "seq",
-                    "id",
-                    "kind",
-                    "effective_date",
-                    "project",
-                    "vintage",
-                    "amount",
-                    "balance_after",
-                )
-            )
-        )
+        table.add_row(*(str(row[c]) for c in STATEMENT_COLUMNS))
     out.print(table)
 
 

@@ -580,17 +580,14 @@ def _record(
 
 
 def _open_party(ctx: Context, op: ops.OpenParty) -> str:
+    details = {"id": op.party, "k": op.kind, "n": op.name, "j": op.jis_code, "p": op.prefecture}
     row = ctx.one(
         "SELECT kind, name, jis_code, prefecture FROM parties WHERE id = :id", id=op.party
     )
     if row is None:
         ctx.run(
             "INSERT INTO parties (id, kind, name, jis_code, prefecture) VALUES (:id, :k, :n, :j, :p)",
-            id=op.party,
-            k=op.kind,
-            n=op.name,
-            j=op.jis_code,
-            p=op.prefecture,
+            **details,
         )
         return OK
     if tuple(row) == (op.kind, op.name, op.jis_code, op.prefecture):
@@ -598,11 +595,7 @@ def _open_party(ctx: Context, op: ops.OpenParty) -> str:
     if row[0] == "unspecified":  # created on first use by open_account: now described
         ctx.run(
             "UPDATE parties SET kind = :k, name = :n, jis_code = :j, prefecture = :p WHERE id = :id",
-            id=op.party,
-            k=op.kind,
-            n=op.name,
-            j=op.jis_code,
-            p=op.prefecture,
+            **details,
         )
         return OK
     raise Rejected("id_reused", f"party {op.party} exists with other details")
