@@ -87,7 +87,7 @@ def test_many_bad_rows_are_listed_up_to_a_limit(tmp_path: Path, factors: FactorL
     assert (
         None,
         "capacity_kw",
-        f"... and {500 - LISTED_PER_CHECK} more rows with this problem",
+        f"... and {500 - LISTED_PER_CHECK} more rows with the problem of row 2",
     ) in found
 
 

@@ -18,7 +18,7 @@ from offset.factors import FactorLibrary
 from offset.inputs import Progress, prepare, read_table
 from offset.methods import METHODS, CalcOptions
 from offset.output import manifest_path, write_frame, write_json
-from offset.summary import by_municipality, fallbacks, warnings
+from offset.summary import TOTAL_COLUMNS, by_municipality, fallbacks, warnings
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,7 @@ def calculate(
     results = spec.compute(frame, factors, options)
     results["gwp_metric"] = pd.Categorical([options.gwp_metric] * len(results))
     fallback_counts = fallbacks(results, factors)
-    totals = {
-        c: float(results[c].sum())
-        for c in ("reduction_tco2e", "creditable_tco2e", "buffer_tco2e")
-        if c in results
-    }
+    totals = {c: float(results[c].sum()) for c in TOTAL_COLUMNS if c in results}
     manifest: dict[str, Any] = {
         "engine": {"name": "offset", "version": __version__},
         "method": method,

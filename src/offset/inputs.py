@@ -107,21 +107,27 @@ def prepare(raw: pd.DataFrame, contract: Contract, file: str) -> pd.DataFrame:
     return pd.DataFrame({**out, **extra}, index=raw.index, copy=False)  # no consolidation copy
 
 
-def _listed(
+def listed_problems(
     file: str,
     rows: npt.NDArray[np.int64],
     mask: npt.NDArray[np.bool_],
-    column: str,
+    column: str | None,
     message: Callable[[int], str],
+    limit: int = LISTED_PER_CHECK,
 ) -> list[Problem]:
-    """Problems for the masked rows: the first few listed, the rest summed up in one line."""
+    """Problems for the masked rows: the first few listed, the rest summed up in one line.
+
+    `rows` are spreadsheet row numbers; `message(i)` says what is wrong with row position i.
+    """
     positions = np.flatnonzero(mask)
-    listed = [
-        Problem(file, int(rows[i]), column, message(int(i))) for i in positions[:LISTED_PER_CHECK]
-    ]
-    if positions.size > LISTED_PER_CHECK:
-        rest = positions.size - LISTED_PER_CHECK
-        listed.append(Problem(file, None, column, f"... and {rest} more rows with this problem"))
+    listed = [Problem(file, int(rows[i]), column, message(int(i))) for i in positions[:limit]]
+    if positions.size > limit:
+        # Problems sort by row, so this line names the row it resembles.
+        first = int(rows[positions[0]])
+        rest = positions.size - limit
+        listed.append(
+            Problem(file, None, column, f"... and {rest} more rows with the problem of row {first}")
+        )
     return listed
 
 
@@ -149,22 +155,24 @@ def _numbers(
     else:
         values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         text_bad = np.isnan(values) & ~empty
-        problems += _listed(
+        problems += listed_problems(
             file, rows, text_bad, name, lambda i: f"not a number: {series.iloc[i]!r}"
         )
     if column.required:
-        problems += _listed(file, rows, empty, name, lambda i: "empty, but a value is required")
+        problems += listed_problems(
+            file, rows, empty, name, lambda i: "empty, but a value is required"
+        )
     finite = np.isfinite(values)
     infinite = ~finite & ~np.isnan(values)
-    problems += _listed(file, rows, infinite, name, lambda i: "not a finite number")
+    problems += listed_problems(file, rows, infinite, name, lambda i: "not a finite number")
     if column.kind == "integer":
         fractional = finite & (values != np.round(values))
-        problems += _listed(
+        problems += listed_problems(
             file, rows, fractional, name, lambda i: f"not a whole number: {values[i]}"
         )
     if column.minimum is not None:
         low = finite & (values < column.minimum)
-        problems += _listed(
+        problems += listed_problems(
             file,
             rows,
             low,
@@ -173,7 +181,7 @@ def _numbers(
         )
     if column.maximum is not None:
         high = finite & (values > column.maximum)
-        problems += _listed(
+        problems += listed_problems(
             file,
             rows,
             high,
@@ -213,14 +221,14 @@ def _texts(
         categorical = _categories(series)
         empty = categorical.isna().to_numpy()
         problems = (
-            _listed(file, rows, empty, name, lambda i: "empty, but a value is required")
+            listed_problems(file, rows, empty, name, lambda i: "empty, but a value is required")
             if column.required
             else []
         )
         return categorical, problems
     empty = _empty(series)
     problems = (
-        _listed(file, rows, empty, name, lambda i: "empty, but a value is required")
+        listed_problems(file, rows, empty, name, lambda i: "empty, but a value is required")
         if column.required
         else []
     )
@@ -238,11 +246,13 @@ def _dates(
         text = series.astype("string").str.strip().str.replace("/", "-", regex=False)
         parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     bad = parsed.isna().to_numpy() & ~empty
-    problems = _listed(
+    problems = listed_problems(
         file, rows, bad, name, lambda i: f"not a possible date (YYYY-MM-DD): {series.iloc[i]!r}"
     )
     if column.required:
-        problems += _listed(file, rows, empty, name, lambda i: "empty, but a value is required")
+        problems += listed_problems(
+            file, rows, empty, name, lambda i: "empty, but a value is required"
+        )
     return parsed.to_numpy(dtype="datetime64[ns]"), problems
 
 
@@ -255,7 +265,9 @@ def _booleans(
     text = text.str.replace(r"\.0$", "", regex=True)  # 1.0 from a numeric CSV column
     truthy = text.isin(_TRUE).to_numpy()
     bad = ~(truthy | text.isin(_FALSE).to_numpy())
-    problems = _listed(file, rows, bad, name, lambda i: f"not true/false: {series.iloc[i]!r}")
+    problems = listed_problems(
+        file, rows, bad, name, lambda i: f"not true/false: {series.iloc[i]!r}"
+    )
     return truthy, problems
 
 

@@ -71,7 +71,6 @@ class Plan:
     moves: list[Move] = field(default_factory=list)
     reverses: str | None = None
     resolves: str | None = None
-    new_serials: dict[int, int] = field(default_factory=dict)  # class -> serials to allocate
 
 
 @dataclass(frozen=True)
@@ -247,7 +246,7 @@ def _issue(ctx: Context, op: ops.Issue) -> Plan:
             "class_mismatch", f"{op.project} {op.vintage} is {instrument_name} {methodology or ''}"
         )
     issuance = ctx.system_account(f"issuance:{op.project}", REGISTRY, "issuance")
-    plan = Plan(op, "issue", class_id, op.quantity, new_serials={class_id: op.quantity})
+    plan = Plan(op, "issue", class_id, op.quantity)
     if op.quantity > op.buffer:
         plan.moves.append(Move(issuance, holder.id, class_id, op.quantity - op.buffer))
     if op.buffer:
@@ -465,8 +464,8 @@ def _place(ctx: Context, account: str, class_id: int, pieces: list[Block]) -> No
     )
 
 
-def _move_blocks(ctx: Context, seq: int, move: Move, new_serials: dict[int, int]) -> None:
-    if move.class_id in new_serials and move.source.startswith("issuance:"):
+def _move_blocks(ctx: Context, seq: int, move: Move, mints: bool) -> None:
+    if mints:  # an issuance creates the next serials of its class
         (start,) = ctx.one("SELECT next_serial FROM credit_classes WHERE id = :c", c=move.class_id)
         pieces = [Block(int(start), int(start) + move.quantity)]
         ctx.run(
@@ -543,7 +542,7 @@ def _record(
         rows,
     )
     for move in plan.moves:
-        _move_blocks(ctx, seq, move, plan.new_serials)
+        _move_blocks(ctx, seq, move, plan.kind == "issue")
     content = ops.canonical(plan.op)
     tx_hash = chain_hash(prev_hash, seq, plan.op.id, plan.kind, effective, content, postings)
     ctx.run(

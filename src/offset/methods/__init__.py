@@ -25,33 +25,27 @@ class Method:
     contract: Contract
     compute: MethodFn
     summary: str
-    row_id: str
 
 
 METHODS: dict[str, Method] = {
-    "solar": Method(
-        "solar", solar.CONTRACT, solar.solar, "Solar PV (J-Credit EN-R-002 style)", "system_id"
-    ),
+    "solar": Method("solar", solar.CONTRACT, solar.solar, "Solar PV (J-Credit EN-R-002 style)"),
     "renovation": Method(
         "renovation",
         renovation.CONTRACT,
         renovation.renovation,
         "Eco-renovation: envelope, equipment, lighting",
-        "building_id",
     ),
     "forest": Method(
         "forest",
         forest.CONTRACT,
         forest.forest,
         "Forest absorption, gain-loss (J-Credit FO-001 style)",
-        "stand_id",
     ),
     "forest-stock": Method(
         "forest-stock",
         forest.STOCK_CONTRACT,
         forest.forest_stock,
         "Forest absorption, stock-difference (IPCC 2006 Eq. 2.8)",
-        "stand_id",
     ),
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset.factors import FactorLibrary, Selection, select
-from offset.inputs import FIRST_DATA_ROW, LISTED_PER_CHECK
+from offset.inputs import FIRST_DATA_ROW, LISTED_PER_CHECK, listed_problems
 from offset.problems import Problem
 from offset.units import DEFAULT_GWP_METRIC
 
@@ -160,12 +160,6 @@ def map_categories(series: pd.Series, rule: Callable[[object], str]) -> pd.Serie
     )
 
 
-def missing_factor_problems(
-    frame: pd.DataFrame, selection_missing: npt.NDArray[np.bool_], file: str, column: str, what: str
-) -> list[Problem]:
-    return rows_problems(frame, selection_missing, file, column, f"no {what} factor for this row")
-
-
 def rows_problems(
     frame: pd.DataFrame,
     mask: npt.NDArray[np.bool_],
@@ -174,14 +168,16 @@ def rows_problems(
     message: str,
     limit: int = LISTED_PER_CHECK,
 ) -> list[Problem]:
-    positions = np.flatnonzero(mask)
-    rows = positions + FIRST_DATA_ROW
-    listed = [Problem(file, int(r), column, message) for r in rows[:limit]]
-    if positions.size > limit:
-        listed.append(
-            Problem(file, None, column, f"... and {positions.size - limit} more rows: {message}")
-        )
-    return listed
+    """One problem per masked row of `frame` (the same message for each), up to `limit`."""
+    rows = np.arange(len(frame), dtype=np.int64) + FIRST_DATA_ROW
+    return listed_problems(file, rows, mask, column, lambda _: message, limit)
+
+
+def optional_column(frame: pd.DataFrame, name: str) -> FloatArray | float:
+    """A numeric column, or NaN (a scalar that broadcasts) when the file has no such column."""
+    if name not in frame:
+        return np.nan
+    return frame[name].to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def unknown_values(
@@ -202,10 +198,6 @@ def unknown_values(
             frame, mask, file, column, f"unknown {what} {value!r} (known: {shown})"
         )
     return problems
-
-
-def constant(values: Mapping[str, float], key: str) -> float:
-    return float(values[key])
 
 
 def method_parameter(

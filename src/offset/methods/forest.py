@@ -14,7 +14,6 @@ Age follows 林齢: the planting FY is year 1.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +40,7 @@ from offset.methods.common import (
     fiscal_years,
     method_parameter,
     missing_fy,
+    optional_column,
     rows_problems,
     unknown_values,
 )
@@ -175,13 +175,6 @@ def carbon_stock_tco2_per_ha(volume_m3_per_ha: FloatArray, k_tco2_per_m3: FloatA
     return volume_m3_per_ha * k_tco2_per_m3
 
 
-def _float(frame: pd.DataFrame, name: str) -> FloatArray | float:
-    """A numeric column, or NaN (a scalar that broadcasts) when the file has no such column."""
-    if name not in frame:
-        return np.nan
-    return frame[name].to_numpy(dtype=np.float64, na_value=np.nan)
-
-
 @dataclass(frozen=True)
 class Stands:
     """What both forest methods share: FY, age, constants, eligibility and the common problems."""
@@ -210,8 +203,8 @@ def _stands(
         frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture"
     )
 
-    age_row = _float(frame, "age_yr")
-    planted = _float(frame, "planted_fy")
+    age_row = optional_column(frame, "age_yr")
+    planted = optional_column(frame, "planted_fy")
     age_float = np.where(np.isnan(age_row), fy - planted + 1, age_row)
     problems += rows_problems(
         frame, np.isnan(age_float), file, "age_yr", "give age_yr or planted_fy"
@@ -230,7 +223,7 @@ def _stands(
     managed_flag = (
         np.asarray(frame["managed"], dtype=bool) if "managed" in frame else np.zeros(n, dtype=bool)
     )
-    last = _float(frame, "last_managed_fy")
+    last = optional_column(frame, "last_managed_fy")
     recently = ~np.isnan(last) & (fy - last < window) & (last <= fy)
     managed = managed_flag | recently
     eligible = (
@@ -239,7 +232,7 @@ def _stands(
         | (activity == REFORESTATION)
     )
     share_default, _, share_unverified = method_parameter(factors, "forest", "buffer_share")
-    share = _float(frame, "buffer_share")
+    share = optional_column(frame, "buffer_share")
     return Stands(
         fy=fy,
         age=age,
@@ -270,7 +263,7 @@ def _growth(
     - V of the stand's class) / 5, resolved only for the stands that need it."""
     n = len(frame)
     table = factors["forest_yield"]
-    given = np.broadcast_to(_float(frame, "growth_m3_per_ha_yr"), (n,))
+    given = np.broadcast_to(optional_column(frame, "growth_m3_per_ha_yr"), (n,))
     use = np.isnan(given)
     if not use.any():
         empty = pd.Categorical.from_codes(np.full(n, -1), categories=pd.Index([], dtype=object))
@@ -282,7 +275,7 @@ def _growth(
     keys = {
         "region": subset.get("yield_region"),  # absent: None, a scalar that matches nothing
         "species": subset["species"],
-        "site_class": _float(subset, "site_class"),
+        "site_class": optional_column(subset, "site_class"),
     }
     now = select(table, {**keys, "age_class": age_class}, length=positions.size)
     nxt = select(table, {**keys, "age_class": age_class + 1}, length=positions.size)
@@ -388,6 +381,3 @@ def _identity(frame: pd.DataFrame, stands: Stands) -> dict[str, object]:
         "activity": pd.Categorical.from_codes(stands.activity, categories=pd.Index(ACTIVITIES)),
         "eligible": stands.eligible,
     }
-
-
-Kernel = Callable[[pd.DataFrame, FactorLibrary, CalcOptions], pd.DataFrame]

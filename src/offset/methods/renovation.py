@@ -45,6 +45,7 @@ from offset.methods.common import (
     grid_trace,
     method_parameter,
     missing_fy,
+    optional_column,
     rows_problems,
     unknown_values,
 )
@@ -342,11 +343,6 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
     return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy
 
 
-def _float(frame: pd.DataFrame, column: str) -> FloatArray | float:
-    """A numeric column, or NaN (a scalar, broadcast) when the file has no such column."""
-    return frame[column].to_numpy(dtype=np.float64, na_value=np.nan) if column in frame else np.nan
-
-
 def _resolve(
     frame: pd.DataFrame,
     factors: FactorLibrary,
@@ -358,15 +354,15 @@ def _resolve(
     n = len(frame)
     problems: list[Problem] = []
 
-    zone = np.broadcast_to(_float(frame, "climate_zone"), (n,))
+    zone = np.broadcast_to(optional_column(frame, "climate_zone"), (n,))
     if "prefecture" in frame:
         prefecture_zone = select(
             factors["climate_zones"], {"prefecture": frame["prefecture"]}, length=n, where=envelope
         )
         zone = np.where(np.isnan(zone), prefecture_zone.values, zone)
-    grade = np.broadcast_to(_float(frame, "target_grade"), (n,))
+    grade = np.broadcast_to(optional_column(frame, "target_grade"), (n,))
     limit = select(factors["ua_limits"], {"grade": grade, "zone": zone}, length=n, where=envelope)
-    ua_after_row = np.broadcast_to(_float(frame, "ua_after_w_m2k"), (n,))
+    ua_after_row = np.broadcast_to(optional_column(frame, "ua_after_w_m2k"), (n,))
     uses_grade = np.isnan(ua_after_row)
     ua_after = np.where(uses_grade, limit.values, ua_after_row)
     problems += rows_problems(
@@ -378,13 +374,13 @@ def _resolve(
     )
     problems += rows_problems(
         frame,
-        envelope & (ua_after > _float(frame, "ua_before_w_m2k")),
+        envelope & (ua_after > optional_column(frame, "ua_before_w_m2k")),
         file,
         "ua_after_w_m2k",
         "UA after is above UA before",
     )
 
-    hdd_row = np.broadcast_to(_float(frame, "hdd_kday"), (n,))
+    hdd_row = np.broadcast_to(optional_column(frame, "hdd_kday"), (n,))
     hdd_table = select(
         factors["hdd"], {"location": frame.get("location")}, length=n, where=envelope
     )
@@ -398,7 +394,7 @@ def _resolve(
     heating = select(
         heating_table, {"appliance": frame.get("heating_appliance")}, length=n, where=envelope
     )
-    efficiency_row = np.broadcast_to(_float(frame, "heating_efficiency"), (n,))
+    efficiency_row = np.broadcast_to(optional_column(frame, "heating_efficiency"), (n,))
     uses_efficiency_table = np.isnan(efficiency_row)
     efficiency = np.where(uses_efficiency_table, heating.values, efficiency_row)
     problems += rows_problems(
@@ -424,7 +420,7 @@ def _resolve(
     usage_default, usage_id, usage_unverified = method_parameter(
         factors, "renovation", "usage_factor"
     )
-    usage_row = np.broadcast_to(_float(frame, "usage_factor"), (n,))
+    usage_row = np.broadcast_to(optional_column(frame, "usage_factor"), (n,))
     uses_usage_default = np.isnan(usage_row)
     usage = np.where(uses_usage_default, usage_default, usage_row)
 

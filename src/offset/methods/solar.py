@@ -35,7 +35,6 @@ from offset.methods.common import (
     fiscal_years,
     grid_trace,
     method_parameter,
-    missing_factor_problems,
     missing_fy,
     rows_problems,
     unknown_values,
@@ -188,7 +187,9 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         np.copyto(auxiliary, own_auxiliary[0], where=own_auxiliary[1])
 
     grid = grid_trace(frame, factors, fy)
-    problems += missing_factor_problems(frame, np.isnan(grid.values), file, "grid_entity", "grid")
+    problems += rows_problems(
+        frame, np.isnan(grid.values), file, "grid_entity", "no grid factor for this row and FY"
+    )
     raise_if_any(problems)
 
     uses_yield_table = basis == 3
