@@ -16,10 +16,8 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/offset calc solar examples/solar_pv.csv --fy 2024 --out $(OUT)/solar_pv-fy2024.csv
-	$(BIN)/offset calc renovation examples/renovation.csv --fy 2024 --out $(OUT)/renovation-fy2024.csv
-	$(BIN)/offset calc forest examples/forest_stands.csv --fy 2024 --out $(OUT)/forest_stands-fy2024.csv
-	@echo "Results and run manifests are in $(abspath $(OUT))/"
+	$(BIN)/offset run scenarios/settlement-area.toml --out $(OUT)/settlement-area
+	@echo "Open the report: $(abspath $(OUT))/settlement-area/report.html"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -35,6 +35,7 @@ def test_readme_has_commands() -> None:
 def test_readme_commands_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As a reader would type them, one after the other, in a fresh directory."""
     shutil.copytree(EXAMPLES, tmp_path / "examples")
+    shutil.copytree(REPOSITORY / "scenarios", tmp_path / "scenarios")
     monkeypatch.chdir(tmp_path)
     for line in COMMANDS:
         result = CliRunner().invoke(app, shlex.split(line)[1:])

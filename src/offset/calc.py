@@ -40,9 +40,15 @@ def calculate(
     options: CalcOptions,
 ) -> CalcResult:
     """Check `raw` against the method's contract and compute it. Raises InputError on bad input."""
-    spec = METHODS[method]
-    frame = prepare(raw, spec.contract, options.file)
-    results = spec.compute(frame, factors, options)
+    frame = prepare(raw, METHODS[method].contract, options.file)
+    return compute_prepared(method, frame, factors, options)
+
+
+def compute_prepared(
+    method: str, frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
+) -> CalcResult:
+    """Compute rows already checked by `prepare` (or a subset of them, e.g. one FY's)."""
+    results = METHODS[method].compute(frame, factors, options)
     results["gwp_metric"] = pd.Categorical([options.gwp_metric] * len(results))
     fallback_counts = fallbacks(results, factors)
     totals = {c: float(results[c].sum()) for c in TOTAL_COLUMNS if c in results}

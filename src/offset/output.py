@@ -55,13 +55,26 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
     _atomic(path, lambda p: WRITERS[suffix](frame, p))
 
 
-def write_json(data: dict[str, Any], path: Path) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+def write_sheets(frames: dict[str, pd.DataFrame], path: Path) -> None:
+    """One Excel workbook, a sheet per frame (sheet names are cut to Excel's 31 characters)."""
 
+    def write(target: Path) -> None:
+        with pd.ExcelWriter(target, engine="openpyxl") as book:
+            for name, frame in frames.items():
+                frame.to_excel(book, sheet_name=name[:31], index=False)
+
+    _atomic(path, write)
+
+
+def write_text(text: str, path: Path) -> None:
     def write(target: Path) -> None:
         target.write_text(text, encoding="utf-8")
 
     _atomic(path, write)
+
+
+def write_json(data: dict[str, Any], path: Path) -> None:
+    write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", path)
 
 
 def manifest_path(results_path: Path) -> Path:

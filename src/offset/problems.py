@@ -11,12 +11,14 @@ MAX_LISTED = 200
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with one input. `row` is the spreadsheet row (the header is row 1)."""
+    """One thing wrong with one input. `row` is the spreadsheet row (the header is row 1);
+    `key` is the dotted key of a TOML file (e.g. `projects.ina-forest.data`)."""
 
     file: str
     row: int | None
     column: str | None
     message: str
+    key: str | None = None
 
     def __str__(self) -> str:
         where = self.file
@@ -24,6 +26,8 @@ class Problem:
             where += f", row {self.row}"
         if self.column is not None:
             where += f", column {self.column!r}"
+        if self.key is not None:
+            where += f", key {self.key}"
         return f"{where}: {self.message}"
 
 
@@ -35,8 +39,8 @@ class InputError(ValueError):
         super().__init__(render(self.problems))
 
 
-def _sort_key(p: Problem) -> tuple[str, int, str, str]:
-    return (p.file, p.row if p.row is not None else -1, p.column or "", p.message)
+def _sort_key(p: Problem) -> tuple[str, int, str, str, str]:
+    return (p.file, p.row if p.row is not None else -1, p.column or "", p.key or "", p.message)
 
 
 def render(problems: Iterable[Problem], limit: int = MAX_LISTED) -> str:

@@ -34,6 +34,14 @@ class Ledger(Writer):
         with self.engine.connect() as conn:
             return queries.balances(conn, as_of, account)
 
+    def accounts(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return queries.accounts(conn)
+
+    def agreement_transactions(self, agreement: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return queries.agreement_transactions(conn, agreement)
+
     def statement(
         self, account: str, start: dt.date | None = None, end: dt.date | None = None
     ) -> list[dict[str, Any]]:

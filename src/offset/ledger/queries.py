@@ -63,6 +63,24 @@ def balances(
     return sorted(out, key=lambda r: (r["account"], r["project"], r["vintage"]))
 
 
+def accounts(conn: Connection) -> list[dict[str, Any]]:
+    """Every account: `{"account", "party", "kind", "status"}`."""
+    return _rows(
+        conn,
+        "SELECT id AS account, party_id AS party, kind, status FROM accounts ORDER BY id",
+    )
+
+
+def agreement_transactions(conn: Connection, agreement: str) -> list[dict[str, Any]]:
+    """Transactions that name an agreement, with their class: what the agreement delivered."""
+    return _rows(
+        conn,
+        "SELECT t.id, t.kind, t.effective_date, c.project, c.vintage, t.quantity FROM transactions t"
+        " JOIN credit_classes c ON c.id = t.class_id WHERE t.agreement = :a ORDER BY t.seq",
+        a=agreement,
+    )
+
+
 def statement(
     conn: Connection, account: str, start: dt.date | None = None, end: dt.date | None = None
 ) -> list[dict[str, Any]]:

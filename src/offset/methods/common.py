@@ -168,8 +168,12 @@ def rows_problems(
     message: str,
     limit: int = LISTED_PER_CHECK,
 ) -> list[Problem]:
-    """One problem per masked row of `frame` (the same message for each), up to `limit`."""
-    rows = np.arange(len(frame), dtype=np.int64) + FIRST_DATA_ROW
+    """One problem per masked row of `frame` (the same message for each), up to `limit`.
+
+    Row numbers come from the frame's index (the file's row order), so they stay right when a
+    caller computes a subset of the file's rows (`offset run` computes one FY at a time).
+    """
+    rows = np.asarray(frame.index, dtype=np.int64) + FIRST_DATA_ROW
     return listed_problems(file, rows, mask, column, lambda _: message, limit)
 
 

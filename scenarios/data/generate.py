@@ -1,0 +1,170 @@
+"""Write the scenarios' SYNTHETIC data files (seeded: the same files every time).
+
+    python scenarios/data/generate.py
+
+Nothing here is measured data. Figures are drawn within the ranges of the reference notes
+(../shared/reference/factors-and-methods.md): residential PV 3-10 kW, school rooftop PV 10-50 kW,
+thinned plantation forest about 1-5 t-CO2/ha/yr, Shinjuku-Ina's roughly 26 ha thinned a year
+(234 ha over FY2009-FY2017). Every file's rows say `synthetic` in their identifier column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).parent
+SEED = 20261128
+
+
+def settlement_area_pv(rng: np.random.Generator, n: int = 2400) -> pd.DataFrame:
+    """Residential PV in a central city and three towns and villages, commissioned 2012-2024."""
+    municipalities = np.array(["midorikawa", "higashino", "kawabe", "kamiyama"])
+    where = rng.choice(municipalities, size=n, p=[0.55, 0.2, 0.15, 0.1])
+    commissioned = pd.to_datetime("2012-04-01") + pd.to_timedelta(
+        rng.integers(0, 13 * 365, size=n), unit="D"
+    )
+    metered = rng.random(n) < 0.35  # a third report metered self-consumption
+    capacity = np.round(rng.uniform(3.0, 10.0, size=n), 1)
+    ratio = np.round(rng.uniform(0.25, 0.40, size=n), 2)
+    frame = pd.DataFrame(
+        {
+            "system_id": [f"synthetic-pv-{i:05d}" for i in range(n)],
+            "municipality": where,
+            "prefecture": "nagano",
+            "capacity_kw": capacity,
+            "commissioned": commissioned.strftime("%Y-%m-%d"),
+            "self_consumption_ratio": np.where(metered, np.nan, ratio),
+            "self_consumed_kwh": np.where(
+                metered, np.round(capacity * rng.uniform(300, 420, size=n)), np.nan
+            ),
+        }
+    )
+    return frame.sort_values("commissioned", ignore_index=True)
+
+
+def settlement_area_renovation(rng: np.random.Generator, cases: int = 300) -> pd.DataFrame:
+    """A renovation subsidy programme FY2020-FY2024: one row per case and FY since completion."""
+    municipalities = np.array(["midorikawa", "higashino", "kawabe", "kamiyama"])
+    rows = []
+    for i in range(cases):
+        done = int(rng.integers(2020, 2025))
+        place = str(rng.choice(municipalities, p=[0.6, 0.2, 0.12, 0.08]))
+        kind = str(rng.choice(["envelope", "equipment", "lighting"], p=[0.5, 0.3, 0.2]))
+        case: dict[str, object] = {
+            "building_id": f"synthetic-reno-{i:04d}",
+            "municipality": place,
+            "prefecture": "nagano",
+            "measure": kind,
+        }
+        if kind == "envelope":
+            case |= {
+                "ua_before_w_m2k": round(float(rng.uniform(0.9, 1.6)), 2),
+                "target_grade": int(rng.choice([5, 6])),
+                "envelope_area_m2": round(float(rng.uniform(220, 360))),
+                "hdd_kday": round(float(rng.uniform(2800, 3300))),
+                "heating_appliance": "kerosene_fan_heater",
+                "usage_factor": 0.4,
+            }
+        elif kind == "equipment":  # kerosene boiler -> heat-pump water heater, metered
+            output = float(rng.uniform(6000, 12000))
+            case |= {
+                "project_output_kwh": round(output),
+                "baseline_efficiency": 0.83,
+                "baseline_carrier": "kerosene",
+                "project_energy_kwh": round(output / float(rng.uniform(2.8, 3.6))),
+                "project_carrier": "electricity",
+            }
+        else:
+            case |= {
+                "power_before_w": 40,
+                "power_after_w": 18,
+                "lamp_count": int(rng.integers(20, 200)),
+                "operating_hours_h": int(rng.integers(2000, 4000)),
+            }
+        rows += [{**case, "fy": fy} for fy in range(done, 2025)]
+    return pd.DataFrame(rows).convert_dtypes()  # whole numbers print without a .0
+
+
+def forest_stands(
+    rng: np.random.Generator,
+    prefix: str,
+    municipality: str,
+    n: int,
+    thinning_fys: tuple[int, int],
+    growth: tuple[float, float],
+    area: tuple[float, float],
+) -> pd.DataFrame:
+    """Plantation stands, each thinned once in `thinning_fys` (FO-001 eligible for 5 FYs after)."""
+    species = rng.choice(["karamatsu", "sugi", "hinoki"], size=n, p=[0.5, 0.3, 0.2])
+    return pd.DataFrame(
+        {
+            "stand_id": [f"synthetic-{prefix}-{i:04d}" for i in range(n)],
+            "municipality": municipality,
+            "prefecture": "nagano",
+            "species": species,
+            "area_ha": np.round(rng.uniform(*area, size=n), 2),
+            "planted_fy": rng.integers(1960, 1990, size=n),
+            "activity": "management",
+            "last_managed_fy": rng.integers(thinning_fys[0], thinning_fys[1] + 1, size=n),
+            "growth_m3_per_ha_yr": np.round(rng.uniform(*growth, size=n), 2),
+        }
+    )
+
+
+def shinjuku_ina(rng: np.random.Generator) -> pd.DataFrame:
+    """Ina city forest thinned for Shinjuku: 234 ha over FY2009-FY2017, 26 ha a year."""
+    frames = []
+    for fy in range(2009, 2018):
+        n = 13  # stands of about 2 ha: 26 ha a year
+        stands = forest_stands(rng, f"ina-{fy}", "ina", n, (fy, fy), (2.3, 3.1), (1.6, 2.4))
+        stands["area_ha"] = np.round(stands["area_ha"] * 26.0 / stands["area_ha"].sum(), 2)
+        frames.append(stands)
+    frame = pd.concat(frames, ignore_index=True)
+    frame["species"] = np.where(rng.random(len(frame)) < 0.8, "karamatsu", frame["species"])
+    frame["stand_id"] = [f"synthetic-ina-{i:04d}" for i in range(len(frame))]
+    return frame
+
+
+def school_pv(rng: np.random.Generator, town: str, n: int) -> pd.DataFrame:
+    """Rooftop PV on a town's schools, funded by a company and commissioned in FY2020-FY2021."""
+    commissioned = pd.to_datetime("2020-04-01") + pd.to_timedelta(
+        rng.integers(0, 600, size=n), unit="D"
+    )
+    capacity = np.round(rng.uniform(10, 50, size=n), 1)
+    return pd.DataFrame(
+        {
+            "system_id": [f"synthetic-{town}-school-{i:02d}" for i in range(n)],
+            "municipality": town,
+            "prefecture": "nagano",
+            "capacity_kw": capacity,
+            "commissioned": commissioned.strftime("%Y-%m-%d"),
+            "self_consumption_ratio": np.round(rng.uniform(0.6, 0.85, size=n), 2),
+        }
+    )
+
+
+def main() -> None:
+    rng = np.random.default_rng(SEED)
+    files = {
+        "settlement_area_pv.csv": settlement_area_pv(rng),
+        "settlement_area_renovation.csv": settlement_area_renovation(rng),
+        "kamiyama_forest.csv": forest_stands(
+            rng, "kamiyama", "kamiyama", 320, (2016, 2024), (2.5, 5.5), (0.5, 4.0)
+        ),
+        "kawabe_forest.csv": forest_stands(
+            rng, "kawabe", "kawabe", 80, (2018, 2024), (2.5, 5.0), (0.5, 3.0)
+        ),
+        "ina_city_forest.csv": shinjuku_ina(rng),
+        "town_a_schools_pv.csv": school_pv(rng, "town-a", 9),
+        "town_b_schools_pv.csv": school_pv(rng, "town-b", 6),
+    }
+    for name, frame in files.items():
+        frame.to_csv(HERE / name, index=False)
+        print(f"{name}: {len(frame)} rows")
+
+
+if __name__ == "__main__":
+    main()

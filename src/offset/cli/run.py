@@ -1,0 +1,104 @@
+"""`offset run`: a scenario from data files to issued, delivered and retired credits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from offset.cli.console import err, fail, out
+from offset.problems import InputError
+from offset.scenario import RunError, RunOutcome, Scenario, run_scenario
+from offset.scenario.run import default_database, step_count
+
+EXIT_REFUSED = 3
+
+
+def run(
+    scenario_file: Annotated[
+        Path, typer.Argument(metavar="SCENARIO", help="A scenario .toml file")
+    ],
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Ledger database URL; default: the scenario's `database`, else OUT/ledger.db",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Report directory; default out/SCENARIO-NAME")
+    ] = None,
+) -> None:
+    """Compute each FY's reductions, issue the credits, settle the agreements, write the report."""
+    try:
+        scenario = Scenario.from_toml(scenario_file)
+    except InputError as e:
+        raise fail(e, "nothing was computed or posted") from e
+    target = out_dir or Path("out") / scenario.name
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=err, transient=True) as progress:
+            task = progress.add_task(scenario.name, total=step_count(scenario))
+
+            def step(description: str) -> None:
+                progress.update(task, description=description, advance=1)
+
+            outcome = run_scenario(scenario, out=target, database=db, step=step)
+    except InputError as e:
+        raise fail(e, "nothing was posted") from e
+    except RunError as e:
+        err.print(f"[bold red]{e}[/]", markup=True)
+        err.print(f"ledger: {db or default_database(scenario, target)}")
+        raise typer.Exit(EXIT_REFUSED) from e
+    _print_outcome(outcome)
+
+
+SUMMARY_COLUMNS = {
+    "fy": "FY",
+    "reduction_tco2e": "reduced",
+    "creditable_tco2e": "creditable",
+    "issued": "issued",
+    "buffer": "buffer",
+    "delivered": "delivered",
+    "retired": "retired",
+    "shortfall": "short",
+}
+WARNINGS_SHOWN = 8
+
+
+def _print_outcome(outcome: RunOutcome) -> None:
+    summary = outcome.tables["summary"]
+    table = Table(title=f"{outcome.scenario.name}: per fiscal year (credits are t-CO2e)")
+    for label in SUMMARY_COLUMNS.values():
+        table.add_column(label, justify="right")
+    for row in summary[list(SUMMARY_COLUMNS)].itertuples(index=False):
+        table.add_row(str(row[0]), *(_cell(v) for v in row[1:]))
+    out.print(table)
+    if outcome.posted == 0 and outcome.already_there:
+        out.print(
+            f"Nothing new: all {outcome.already_there} transactions of this scenario were already"
+            " in the ledger (a re-run posts nothing twice)."
+        )
+    else:
+        again = f"; {outcome.already_there} were already there" if outcome.already_there else ""
+        out.print(f"Posted {outcome.posted} transactions to the ledger{again}.")
+    for warning in outcome.warnings[:WARNINGS_SHOWN]:
+        out.print(f"[yellow]warning:[/] {warning}")
+    if len(outcome.warnings) > WARNINGS_SHOWN:
+        out.print(f"... {len(outcome.warnings) - WARNINGS_SHOWN} more warnings in the report")
+    out.print(f"ledger: {outcome.database}")
+    out.print(f"report: {outcome.out / 'report.html'}")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)

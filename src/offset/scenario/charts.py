@@ -1,0 +1,95 @@
+"""The report's charts: matplotlib figures rendered to inline SVG (the report works offline)."""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable
+from typing import Any, ParamSpec
+
+import matplotlib
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+P = ParamSpec("P")
+
+
+STYLE: dict[Any, Any] = {
+    "svg.fonttype": "none",  # text stays text: smaller, searchable, drawn in the browser's font
+    "svg.hashsalt": "offset",  # the same data draws the same SVG
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _styled(chart: Callable[P, str]) -> Callable[P, str]:
+    """Draw within the report's style (rc settings apply when artists are made, so all of it)."""
+
+    @functools.wraps(chart)
+    def draw(*args: P.args, **kwargs: P.kwargs) -> str:
+        with matplotlib.rc_context(STYLE):
+            return chart(*args, **kwargs)
+
+    return draw
+
+
+def _figure(height: float = 3.2) -> tuple[Figure, Axes]:
+    # A bare Figure, not pyplot: no global figure registry, safe in a server's threads.
+    figure = Figure(figsize=(7, height))
+    return figure, figure.add_subplot()
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]  # drop the XML prologue: the SVG goes inside HTML
+
+
+def _empty(axes: Axes) -> None:
+    axes.text(0.5, 0.5, "nothing to show", ha="center", va="center", transform=axes.transAxes)
+
+
+@_styled
+def stacked_bars(
+    frame: pd.DataFrame, index: str, columns: str, values: str, title: str, unit: str
+) -> str:
+    """One bar per `index` value, stacked by `columns`."""
+    table = frame.pivot_table(
+        index=index, columns=columns, values=values, aggfunc="sum", fill_value=0
+    )
+    return _bars(table, index, title, unit, stacked=True)
+
+
+@_styled
+def grouped_bars(frame: pd.DataFrame, index: str, columns: list[str], title: str, unit: str) -> str:
+    """Side-by-side bars of several columns per `index` value."""
+    return _bars(frame.groupby(index)[columns].sum(), index, title, unit, stacked=False)
+
+
+def _bars(table: pd.DataFrame, index: str, title: str, unit: str, *, stacked: bool) -> str:
+    figure, axes = _figure()
+    if table.empty:
+        _empty(axes)
+    else:
+        table.plot.bar(stacked=stacked, ax=axes, width=0.7 if stacked else 0.8, rot=0)
+        axes.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.0, 1.0), loc="upper left")
+    axes.set_title(title)
+    axes.set_xlabel(index.upper() if index == "fy" else index)
+    axes.set_ylabel(unit)
+    return _svg(figure)
+
+
+@_styled
+def horizontal_bars(series: pd.Series, title: str, unit: str) -> str:
+    figure, axes = _figure(0.4 * max(len(series), 3) + 0.8)
+    if series.empty:
+        _empty(axes)
+    else:
+        series.sort_values().plot.barh(ax=axes, color="#2f7d5b")
+    axes.set_title(title)
+    axes.set_xlabel(unit)
+    axes.set_ylabel("")
+    return _svg(figure)

@@ -1,0 +1,133 @@
+"""Each project's reductions for each FY of a scenario, from its data file (no ledger here).
+
+A data file is read and checked once, whole, before anything is computed, so a bad row in any
+FY stops the run before the ledger is touched. Rows with an `fy` count for that FY only; rows
+without one count for every FY (a stand file with `planted_fy` ages by itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from offset.calc import CalcResult, compute_prepared, sha256_of
+from offset.factors import FactorLibrary
+from offset.inputs import FIRST_DATA_ROW, prepare, read_table
+from offset.methods import METHODS, CalcOptions
+from offset.problems import InputError, Problem
+from offset.scenario.model import Scenario
+
+FOREST_METHODS = {"forest", "forest-stock"}
+#: Factor tables every method reads besides those its rows name (parameters, GWP).
+ALWAYS_USED = ("method_parameters", "gwp")
+MAX_FACTOR_ROWS = 100  # listed in an issuance's provenance; the results file has every row
+
+
+@dataclass(frozen=True)
+class ProjectYear:
+    project: str
+    fy: int
+    result: CalcResult
+    rows: str  # the data file's rows used, as spreadsheet row ranges ("2-41,45")
+
+    @property
+    def creditable_tco2e(self) -> float:
+        return float(self.result.results["creditable_tco2e"].sum())
+
+
+@dataclass(frozen=True)
+class ProjectData:
+    project: str
+    path: Path
+    sha256: str
+    frame: pd.DataFrame
+
+
+def load_data(scenario: Scenario) -> dict[str, ProjectData]:
+    """Read and check every project's data file; InputError lists the problems of all of them."""
+    loaded: dict[str, ProjectData] = {}
+    problems: list[Problem] = []
+    for name, project in scenario.projects.items():
+        path = scenario.data_path(name)
+        try:
+            frame = prepare(read_table(path), METHODS[project.method].contract, str(path))
+        except InputError as e:
+            problems += e.problems
+            continue
+        if project.method in FOREST_METHODS and project.buffer_share is not None:
+            # The project's share fills the rows that give none, so the per-row buffer column
+            # and the credits withheld at issuance agree.
+            own = pd.Series(frame.get("buffer_share", np.nan), index=frame.index, dtype="float64")
+            frame["buffer_share"] = own.fillna(project.buffer_share)
+        loaded[name] = ProjectData(name, path, sha256_of(path), frame)
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+def active_years(scenario: Scenario, project: str) -> range:
+    first = scenario.projects[project].first_fy or scenario.fiscal_years.start
+    return range(max(first, scenario.fiscal_years.start), scenario.fiscal_years.stop)
+
+
+def compute_all(
+    scenario: Scenario,
+    data: dict[str, ProjectData],
+    factors: FactorLibrary,
+    step: Callable[[int, str], None] = lambda fy, project: None,
+) -> dict[tuple[str, int], ProjectYear]:
+    """Every project's result for every FY it is active in, in FY order."""
+    out: dict[tuple[str, int], ProjectYear] = {}
+    problems: list[Problem] = []
+    for fy in scenario.fiscal_years:
+        for name, project in scenario.projects.items():
+            if fy not in active_years(scenario, name):
+                continue
+            step(fy, name)
+            frame = data[name].frame
+            if "fy" in frame:
+                own = frame["fy"].to_numpy(dtype=np.float64, na_value=np.nan)
+                frame = frame[np.isnan(own) | (own == fy)]
+            options = CalcOptions(
+                fy=fy, gwp_metric=scenario.options.gwp_metric, file=str(data[name].path)
+            )
+            try:
+                result = compute_prepared(project.method, frame, factors, options)
+            except InputError as e:
+                problems += e.problems
+                continue
+            out[(name, fy)] = ProjectYear(name, fy, result, row_ranges(frame.index.to_numpy()))
+    if problems:
+        raise InputError(sorted(set(problems)))
+    return out
+
+
+def row_ranges(index: np.ndarray) -> str:
+    """Positions in the file as spreadsheet row ranges: [0, 1, 2, 5] -> "2-4,7"."""
+    if len(index) == 0:
+        return ""
+    rows = np.asarray(index, dtype=np.int64) + FIRST_DATA_ROW
+    breaks = np.flatnonzero(np.diff(rows) != 1)
+    starts = np.concatenate([[rows[0]], rows[breaks + 1]])
+    stops = np.concatenate([rows[breaks], [rows[-1]]])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in zip(starts, stops, strict=True))
+
+
+def factor_rows(results: pd.DataFrame) -> list[str]:
+    """The distinct factor rows the results name (their `*factor_id` columns)."""
+    ids: set[str] = set()
+    for column in results.columns:
+        if column.endswith("factor_id"):
+            values = results[column].dropna().astype(str).unique()
+            ids.update(part for value in values for part in value.split("|") if part)
+    return sorted(ids)
+
+
+def factor_tables(results: pd.DataFrame, factors: FactorLibrary) -> dict[str, str]:
+    """The factor tables behind one result, with their content hashes."""
+    names = {row.split(":", 1)[0] for row in factor_rows(results)} | set(ALWAYS_USED)
+    return {name: factors[name].content_hash for name in sorted(names) if name in factors.specs}

@@ -1,0 +1,258 @@
+"""A scenario file (TOML): parties, projects with their data files, agreements, FYs, options.
+
+`Scenario.from_toml` checks the shape with pydantic (unknown keys are refused, so a typo is an
+error, not a silent default) and then the cross-references, and reports every problem at once,
+each with the file and the dotted key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from offset.ledger.schema import INSTRUMENTS
+from offset.methods import METHODS
+from offset.problems import InputError, Problem
+from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
+
+FiscalYear = Annotated[int, Field(ge=1990, le=2100)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Header(_Table):
+    name: Slug
+    title: str = ""
+    description: str = ""
+    fiscal_years: tuple[FiscalYear, FiscalYear]
+
+
+class Options(_Table):
+    gwp_metric: str = DEFAULT_GWP_METRIC
+    factors: str | None = None  # a factor overlay directory, relative to the scenario file
+    database: str | None = None
+
+
+class Party(_Table):
+    kind: Literal["municipality", "company", "prefecture", "registry"]
+    name: str = Field(min_length=1)
+    jis_code: Annotated[str, Field(pattern=r"^[0-9]{5,6}$")] | None = None
+    prefecture: str | None = None
+
+
+class Project(_Table):
+    method: str
+    data: str
+    owner: str
+    instrument: str
+    first_fy: FiscalYear | None = None
+    buffer_share: Annotated[float, Field(ge=0, lt=1)] | None = None
+    methodology: str | None = None
+    description: str = ""
+
+
+class Volume(_Table):
+    """What an agreement commits per FY: fixed tonnes, a share of its projects' output, or all."""
+
+    rule: Literal["fixed", "share", "all"]
+    tonnes: Annotated[int, Field(gt=0)] | None = None
+    share: Annotated[float, Field(gt=0, le=1)] | None = None
+
+
+class Agreement(_Table):
+    provider: str
+    beneficiary: str
+    others: tuple[str, ...] = ()
+    projects: tuple[str, ...] = Field(min_length=1)
+    period: tuple[FiscalYear, FiscalYear]
+    volume: Volume
+    delivery: Literal["transfer", "retire"]
+    beneficiary_retires: bool = False  # after a transfer, the beneficiary retires what it got
+    carry_shortfall: bool = False
+    priority: int = 100
+    price_jpy_per_t: Annotated[int, Field(ge=0)] | None = None
+    instrument: str | None = None
+    title: str = ""
+
+
+class ScenarioFile(_Table):
+    scenario: Header
+    options: Options = Options()
+    parties: dict[Slug, Party]
+    projects: dict[Slug, Project]
+    agreements: dict[Slug, Agreement] = {}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A checked scenario: its file's content plus where it lives and the file's hash."""
+
+    path: Path
+    content: ScenarioFile
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return self.content.scenario.name
+
+    @property
+    def fiscal_years(self) -> range:
+        first, last = self.content.scenario.fiscal_years
+        return range(first, last + 1)
+
+    @property
+    def parties(self) -> dict[str, Party]:
+        return self.content.parties
+
+    @property
+    def projects(self) -> dict[str, Project]:
+        return self.content.projects
+
+    @property
+    def agreements(self) -> dict[str, Agreement]:
+        return self.content.agreements
+
+    @property
+    def options(self) -> Options:
+        return self.content.options
+
+    def data_path(self, project: str) -> Path:
+        return self.path.parent / self.projects[project].data
+
+    def factor_overlay(self) -> Path | None:
+        given = self.options.factors
+        return None if given is None else self.path.parent / given
+
+    def buffer_share(self, project: str) -> Fraction:
+        """The project's buffer share as an exact fraction (0 when the scenario gives none)."""
+        share = self.projects[project].buffer_share
+        return Fraction(str(share)) if share is not None else Fraction(0)
+
+    @classmethod
+    def from_toml(cls, path: Path | str) -> Scenario:
+        """Read and check a scenario file; InputError lists every problem with its key."""
+        path = Path(path)
+        file = str(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            raise InputError([Problem(file, None, None, f"cannot read: {e.strerror}")]) from e
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise InputError([Problem(file, None, None, f"not valid TOML: {e}")]) from e
+        try:
+            content = ScenarioFile.model_validate(data)
+        except ValidationError as e:
+            raise InputError([_problem(file, err) for err in e.errors()]) from e
+        scenario = cls(path, content, hashlib.sha256(raw).hexdigest())
+        problems = list(_cross_references(scenario))
+        if problems:
+            raise InputError(problems)
+        return scenario
+
+
+def _problem(file: str, err: object) -> Problem:
+    assert isinstance(err, dict)
+    key = ".".join(str(p) for p in err["loc"])
+    message = str(err["msg"])
+    if err["type"] == "extra_forbidden":
+        message = "unknown key (a typo?)"
+    return Problem(file, None, None, message, key=key or None)
+
+
+def _cross_references(s: Scenario) -> Iterator[Problem]:
+    """Everything pydantic cannot see: names that must exist, files, periods, instruments."""
+    file = str(s.path)
+    first, last = s.content.scenario.fiscal_years
+
+    def problem(key: str, message: str) -> Problem:
+        return Problem(file, None, None, message, key=key)
+
+    if first > last:
+        yield problem("scenario.fiscal_years", f"the first FY {first} is after the last {last}")
+    if s.options.gwp_metric not in GWP_METRICS:
+        yield problem("options.gwp_metric", f"unknown; choose one of {', '.join(GWP_METRICS)}")
+    overlay = s.factor_overlay()
+    if overlay is not None and not overlay.is_dir():
+        yield problem("options.factors", f"directory not found: {overlay}")
+    for name, party in s.parties.items():
+        if party.kind == "municipality" and (party.jis_code is None or party.prefecture is None):
+            yield problem(f"parties.{name}", "a municipality needs its jis_code and prefecture")
+    for name, project in s.projects.items():
+        key = f"projects.{name}"
+        if project.method not in METHODS:
+            yield problem(f"{key}.method", f"unknown method; choose one of {', '.join(METHODS)}")
+        if not s.data_path(name).is_file():
+            yield problem(f"{key}.data", f"data file not found: {s.data_path(name)}")
+        if project.owner not in s.parties:
+            yield problem(f"{key}.owner", f"unknown party {project.owner!r}")
+        if project.instrument not in INSTRUMENTS:
+            yield problem(
+                f"{key}.instrument", f"unknown instrument; choose one of {', '.join(INSTRUMENTS)}"
+            )
+        if project.first_fy is not None and project.first_fy > last:
+            yield problem(f"{key}.first_fy", f"after the scenario's last FY {last}")
+    for name, agreement in s.agreements.items():
+        yield from _agreement_problems(s, name, agreement, problem)
+
+
+def _agreement_problems(
+    s: Scenario, name: str, agreement: Agreement, problem: Callable[[str, str], Problem]
+) -> Iterator[Problem]:
+    key = f"agreements.{name}"
+    first, last = s.content.scenario.fiscal_years
+    for role in ("provider", "beneficiary"):
+        if getattr(agreement, role) not in s.parties:
+            yield problem(f"{key}.{role}", f"unknown party {getattr(agreement, role)!r}")
+    for other in agreement.others:
+        if other not in s.parties:
+            yield problem(f"{key}.others", f"unknown party {other!r}")
+    start, stop = agreement.period
+    if start > stop:
+        yield problem(f"{key}.period", f"the first FY {start} is after the last {stop}")
+    if first <= last and (start < first or stop > last):  # else the FY range is the problem
+        yield problem(
+            f"{key}.period", f"FY{start}-FY{stop} is outside the scenario's FY{first}-FY{last}"
+        )
+    volume = agreement.volume
+    if volume.rule == "fixed" and volume.tonnes is None:
+        yield problem(f"{key}.volume.tonnes", "a fixed volume needs `tonnes`")
+    if volume.rule == "share" and volume.share is None:
+        yield problem(f"{key}.volume.share", "a share volume needs `share`")
+    if agreement.beneficiary_retires and agreement.delivery != "transfer":
+        yield problem(f"{key}.beneficiary_retires", "applies only to delivery = 'transfer'")
+    deliverers = {agreement.provider, *agreement.others}
+    for project_name in agreement.projects:
+        project = s.projects.get(project_name)
+        if project is None:
+            yield problem(f"{key}.projects", f"unknown project {project_name!r}")
+            continue
+        if project.owner in s.parties and project.owner not in deliverers:
+            yield problem(
+                f"{key}.projects",
+                f"{project_name} belongs to {project.owner},"
+                " who is neither the provider nor one of the others",
+            )
+        if agreement.instrument is not None and project.instrument != agreement.instrument:
+            yield problem(
+                f"{key}.instrument",
+                f"{project_name} issues {project.instrument}, not {agreement.instrument}",
+            )
+        transferable = INSTRUMENTS.get(project.instrument, True)
+        if agreement.delivery == "transfer" and not transferable:
+            yield problem(
+                f"{key}.delivery",
+                f"{project.instrument} ({project_name}) is not transferable:"
+                " use delivery = 'retire'",
+            )

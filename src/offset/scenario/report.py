@@ -1,0 +1,116 @@
+"""The run's report: `report.html` (self-contained), the tables as CSV and Excel, a manifest.
+
+Every file is written to a temporary name and moved into place, so an interrupted run never
+leaves a half-written report that looks complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from offset import __version__
+from offset.output import write_frame, write_json, write_sheets, write_text
+from offset.scenario import charts
+
+TEMPLATE = "report.html.j2"
+
+
+@dataclass
+class Report:
+    title: str
+    description: str
+    tables: dict[str, pd.DataFrame]  # name -> table, in the order the workbook shows them
+    manifest: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+    def write(self, out: Path) -> list[Path]:
+        """Write everything under `out`; returns the files written."""
+        written = []
+        for name, table in self.tables.items():
+            write_frame(table, out / "tables" / f"{name}.csv")
+            written.append(out / "tables" / f"{name}.csv")
+        write_sheets(self.tables, out / "report.xlsx")
+        write_text(self.html(), out / "report.html")
+        written += [out / "report.xlsx", out / "report.html", out / "manifest.json"]
+        self.manifest["files"] = [str(p.relative_to(out)) for p in written]
+        write_json(self.manifest, out / "manifest.json")
+        return written
+
+    def html(self) -> str:
+        from jinja2 import Environment, PackageLoader, select_autoescape
+
+        env = Environment(
+            loader=PackageLoader("offset.scenario", "templates"),
+            autoescape=select_autoescape(["html", "j2"]),
+        )
+        return env.get_template(TEMPLATE).render(
+            title=self.title,
+            description=self.description,
+            manifest=self.manifest,
+            warnings=self.warnings,
+            tables={name: _html_table(t) for name, t in self.tables.items()},
+            pivots=_pivots(self.tables),
+            charts=_charts(self.tables),
+            engine=__version__,
+        )
+
+
+def _html_table(frame: pd.DataFrame) -> str:
+    return frame.to_html(
+        index=False,
+        border=0,
+        classes="data",
+        na_rep="",
+        float_format=lambda v: f"{v:,.3f}",
+    )
+
+
+def _pivots(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    reductions = tables["reductions"]
+    out = {}
+    for key in ("municipality", "method"):
+        pivot = reductions.pivot_table(
+            index=key, columns="fy", values="reduction_tco2e", aggfunc="sum", fill_value=0.0
+        )
+        pivot.columns = [f"FY{c}" for c in pivot.columns]
+        out[key] = pivot.reset_index().to_html(
+            index=False, border=0, classes="data", float_format=lambda v: f"{v:,.1f}"
+        )
+    return out
+
+
+def _charts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    reductions, summary = tables["reductions"], tables["summary"]
+    fulfilment, balances = tables["fulfilment"], tables["balances"]
+    held = balances[balances["kind"].isin(["holding", "retirement"])]
+    return {
+        "municipality": charts.stacked_bars(
+            reductions, "fy", "municipality", "reduction_tco2e",
+            "Reductions by municipality", "t-CO2e",
+        ),
+        "method": charts.stacked_bars(
+            reductions, "fy", "method", "reduction_tco2e", "Reductions by method", "t-CO2e"
+        ),
+        "credits": charts.grouped_bars(
+            summary, "fy", ["issued", "delivered", "retired"],
+            "Credits issued, delivered and retired", "credits (t-CO2e)",
+        ),
+        "fulfilment": charts.grouped_bars(
+            fulfilment, "agreement", ["committed", "delivered", "shortfall"],
+            "Agreement fulfilment, all FYs", "credits (t-CO2e)",
+        ),
+        "balances": charts.horizontal_bars(
+            held.assign(label=held["party"] + " (" + held["kind"] + ")")
+            .groupby("label")["quantity"].sum(),
+            "Credits held and retired per party", "credits (t-CO2e)",
+        ),
+    }  # fmt: skip
+
+
+def created_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

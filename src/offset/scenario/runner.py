@@ -1,0 +1,214 @@
+"""`offset run`: compute every FY, plan issuance and settlement, post them FY by FY.
+
+Three phases, so that bad input never reaches the ledger:
+
+1. read and check every data file, then compute every project for every FY (pure);
+2. plan each FY in order: whole credits with the remainder carried, the buffer withheld, the
+   agreements settled (pure; `settlement.settle_year`);
+3. post: the parties and accounts first, then each FY as one atomic batch (its issuances and
+   deliveries). A rejected operation stops the run there: that FY is not written at all, the FYs
+   before it stay, and a re-run continues where it stopped.
+
+Transaction ids are derived from the scenario, project or agreement and FY, and the content of
+each operation is deterministic, so a re-run posts nothing twice: the ledger answers `exists`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from offset.factors import FactorLibrary
+from offset.ledger.api import Ledger
+from offset.ledger.writer import Result
+from offset.methods.common import method_parameter
+from offset.scenario.compute import (
+    FOREST_METHODS,
+    MAX_FACTOR_ROWS,
+    ProjectData,
+    ProjectYear,
+    active_years,
+    factor_rows,
+    factor_tables,
+)
+from offset.scenario.issuance import Issuance, to_grams, tonnes, whole_credits
+from offset.scenario.model import Scenario
+from offset.scenario.settlement import (
+    Supply,
+    YearSettlement,
+    effective_date,
+    holding,
+    settle_year,
+)
+
+OK_STATUSES = {"ok", "exists"}
+
+
+@dataclass
+class YearPlan:
+    fy: int
+    issuances: dict[str, Issuance] = field(default_factory=dict)
+    issue_ops: list[dict[str, Any]] = field(default_factory=list)
+    settlement: YearSettlement = field(default_factory=YearSettlement)
+
+    @property
+    def operations(self) -> list[dict[str, Any]]:
+        return self.issue_ops + self.settlement.operations
+
+
+class RunError(Exception):
+    """The ledger refused an operation of the run; the FY it belongs to was not written."""
+
+    def __init__(self, fy: int | None, result: Result, hint: str = "") -> None:
+        self.fy, self.result = fy, result
+        where = f"FY{fy}" if fy is not None else "set-up"
+        text = f"{where}: the ledger refused {result.id}: {result.status}"
+        if result.message:
+            text += f" ({result.message})"
+        super().__init__(text + (f". {hint}" if hint else ""))
+
+
+HINTS = {
+    "id_reused": "It was posted before with other content: the data, factors or scenario changed "
+    "since. Posted credits are never re-issued silently; correct them with a reversal, or run "
+    "the changed scenario on a new database.",
+    "backdated": "The ledger already holds later transactions; a scenario's FYs must be posted in "
+    "order (use a database of its own).",
+}
+
+
+def buffer_share(scenario: Scenario, project: str, factors: FactorLibrary) -> Fraction:
+    """The project's own share, else for forest the method's default, else none."""
+    spec = scenario.projects[project]
+    if spec.buffer_share is not None:
+        return Fraction(str(spec.buffer_share))
+    if spec.method in FOREST_METHODS:
+        value = method_parameter(factors, "forest", "buffer_share")[0]
+        return Fraction(str(value))
+    return Fraction(0)
+
+
+def plan_run(
+    scenario: Scenario,
+    computed: dict[tuple[str, int], ProjectYear],
+    data: dict[str, ProjectData],
+    factors: FactorLibrary,
+) -> list[YearPlan]:
+    """Issuance and settlement for every FY, in order, with remainders and shortfalls carried."""
+    carried_g = dict.fromkeys(scenario.projects, 0)
+    shortfalls: dict[str, int] = {}
+    plans: list[YearPlan] = []
+    for fy in scenario.fiscal_years:
+        plan = YearPlan(fy)
+        supply: dict[str, Supply] = {}
+        for name, project in scenario.projects.items():
+            if fy not in active_years(scenario, name):
+                continue
+            year = computed[(name, fy)]
+            share = buffer_share(scenario, name, factors)
+            issuance = whole_credits(to_grams(year.creditable_tco2e), carried_g[name], share)
+            carried_g[name] = issuance.carried_out_g
+            plan.issuances[name] = issuance
+            supply[name] = Supply(name, project.owner, issuance.to_holder)
+            if issuance.quantity > 0:
+                plan.issue_ops.append(_issue_op(scenario, year, data[name], factors, issuance))
+        plan.settlement = settle_year(
+            scenario.name, fy, scenario.agreements, scenario.parties, supply, shortfalls
+        )
+        shortfalls = plan.settlement.carried
+        plans.append(plan)
+    return plans
+
+
+def _issue_op(
+    scenario: Scenario,
+    year: ProjectYear,
+    data: ProjectData,
+    factors: FactorLibrary,
+    issuance: Issuance,
+) -> dict[str, Any]:
+    project = scenario.projects[year.project]
+    rows = factor_rows(year.result.results)
+    # Everything here is a function of the inputs, never of the time or place of the run, so the
+    # same scenario always produces the same operation (and a re-run is recognised as one).
+    source = {
+        "scenario": scenario.name,
+        "scenario_file": scenario.path.name,
+        "method": project.method,
+        "fy": year.fy,
+        "gwp_metric": scenario.options.gwp_metric,
+        "input": {"file": project.data, "sha256": data.sha256, "rows": year.rows},
+        "results_file": results_file(year.project, year.fy),
+        "factor_tables": factor_tables(year.result.results, factors),
+        "factor_rows": rows[:MAX_FACTOR_ROWS],
+        "factor_rows_total": len(rows),
+        "creditable_tco2e": tonnes(issuance.creditable_g),
+        "carried_in_tco2e": tonnes(issuance.carried_in_g),
+        "carried_out_tco2e": tonnes(issuance.carried_out_g),
+    }
+    op: dict[str, Any] = {
+        "op": "issue",
+        "id": f"{scenario.name}:{year.project}:fy{year.fy}:issue",
+        "to": holding(project.owner),
+        "instrument": project.instrument,
+        "project": year.project,
+        "vintage": year.fy,
+        "quantity": issuance.quantity,
+        "buffer": issuance.buffer,
+        "effective_date": effective_date(year.fy).isoformat(),
+        "memo": f"{scenario.name}: {project.method} reductions of FY{year.fy}",
+        "source": source,
+    }
+    if project.methodology:
+        op["methodology"] = project.methodology
+    return op
+
+
+def results_file(project: str, fy: int) -> str:
+    return f"results/{project}-fy{fy}.csv"
+
+
+def setup_operations(scenario: Scenario) -> list[dict[str, Any]]:
+    """Each party, and its holding account (both idempotent)."""
+    ops: list[dict[str, Any]] = []
+    for name, party in scenario.parties.items():
+        ops.append(
+            {
+                "op": "open_party",
+                "party": name,
+                "kind": party.kind,
+                "name": party.name,
+                "jis_code": party.jis_code,
+                "prefecture": party.prefecture,
+            }
+        )
+        ops.append(
+            {"op": "open_account", "account": holding(name), "party": name, "kind": "holding"}
+        )
+    return ops
+
+
+def post(
+    ledger: Ledger,
+    scenario: Scenario,
+    plans: list[YearPlan],
+    step: Callable[[int, int], None] = lambda fy, n: None,
+) -> dict[str, str]:
+    """Post the run; returns each operation's status (`ok` or `exists`) by id."""
+    statuses: dict[str, str] = {}
+    for result in ledger.apply(setup_operations(scenario)):
+        if result.status not in OK_STATUSES:
+            raise RunError(None, result, HINTS.get(result.status, ""))
+    for plan in plans:
+        operations = plan.operations
+        step(plan.fy, len(operations))
+        if not operations:
+            continue
+        results = ledger.apply(operations, atomic=True)
+        failed = [r for r in results if r.status not in OK_STATUSES | {"linked_failed"}]
+        if failed:
+            raise RunError(plan.fy, failed[0], HINTS.get(failed[0].status, ""))
+        statuses.update((r.id, r.status) for r in results)
+    return statuses

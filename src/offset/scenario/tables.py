@@ -1,0 +1,155 @@
+"""The report's tables, as DataFrames: the same ones go to HTML, CSV and Excel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from offset.scenario.compute import ProjectYear
+from offset.scenario.issuance import GRAMS_PER_CREDIT
+from offset.scenario.model import Scenario
+from offset.scenario.runner import YearPlan
+
+
+def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear]) -> pd.DataFrame:
+    """Reductions per FY, project and municipality (t-CO2e)."""
+    frames = []
+    for (project, fy), year in computed.items():
+        summary = year.result.summary.reset_index()
+        frames.append(
+            summary.assign(fy=fy, project=project, method=scenario.projects[project].method)
+        )
+    columns = [
+        "fy",
+        "municipality",
+        "method",
+        "project",
+        "rows",
+        "reduction_tco2e",
+        "creditable_tco2e",
+    ]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(frames, ignore_index=True)
+    frame["municipality"] = frame["municipality"].astype(str)
+    return frame[columns].sort_values(["fy", "municipality", "project"], ignore_index=True)
+
+
+def issuance(scenario: Scenario, plans: list[YearPlan], statuses: dict[str, str]) -> pd.DataFrame:
+    """Whole credits per project and FY, with the remainders carried in and out."""
+    rows: list[dict[str, Any]] = []
+    for plan in plans:
+        for project, item in plan.issuances.items():
+            tx = f"{scenario.name}:{project}:fy{plan.fy}:issue"
+            rows.append(
+                {
+                    "fy": plan.fy,
+                    "project": project,
+                    "owner": scenario.projects[project].owner,
+                    "instrument": scenario.projects[project].instrument,
+                    "creditable_tco2e": item.creditable_g / GRAMS_PER_CREDIT,
+                    "carried_in_tco2e": item.carried_in_g / GRAMS_PER_CREDIT,
+                    "issued": item.quantity,
+                    "buffer": item.buffer,
+                    "to_owner": item.to_holder,
+                    "carried_out_tco2e": item.carried_out_g / GRAMS_PER_CREDIT,
+                    "status": statuses.get(tx, "nothing to issue")
+                    if item.quantity
+                    else "nothing to issue",
+                }
+            )
+    return pd.DataFrame(rows, columns=_ISSUANCE_COLUMNS)
+
+
+_ISSUANCE_COLUMNS = [
+    "fy",
+    "project",
+    "owner",
+    "instrument",
+    "creditable_tco2e",
+    "carried_in_tco2e",
+    "issued",
+    "buffer",
+    "to_owner",
+    "carried_out_tco2e",
+    "status",
+]
+
+
+def fulfilment(scenario: Scenario, plans: list[YearPlan]) -> pd.DataFrame:
+    """Per agreement and FY: committed, delivered, retired, shortfall (credits) and value."""
+    rows = []
+    for plan in plans:
+        for item in plan.settlement.fulfilment:
+            agreement = scenario.agreements[item.agreement]
+            price = agreement.price_jpy_per_t
+            rows.append(
+                {
+                    "agreement": item.agreement,
+                    "fy": item.fy,
+                    "provider": agreement.provider,
+                    "beneficiary": agreement.beneficiary,
+                    "committed": item.committed,
+                    "carried_in": item.carried_in,
+                    "delivered": item.delivered,
+                    "retired": item.retired,
+                    "shortfall": item.shortfall,
+                    "carried_out": item.carried_out,
+                    "value_jpy": None if price is None else item.delivered * price,
+                }
+            )
+    columns = [
+        "agreement", "fy", "provider", "beneficiary", "committed", "carried_in", "delivered",
+        "retired", "shortfall", "carried_out", "value_jpy",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def deliveries(plans: list[YearPlan], statuses: dict[str, str]) -> pd.DataFrame:
+    rows = [
+        {
+            "fy": d.fy,
+            "agreement": d.agreement,
+            "project": d.project,
+            "quantity": d.quantity,
+            "mode": d.mode,
+        }
+        for plan in plans
+        for d in plan.settlement.deliveries
+    ]
+    return pd.DataFrame(rows, columns=["fy", "agreement", "project", "quantity", "mode"])
+
+
+def balances(
+    scenario: Scenario, ledger_balances: list[dict[str, Any]], accounts: list[dict[str, Any]]
+) -> pd.DataFrame:
+    """The ledger's balances of the scenario's projects, per party and account (no issuance)."""
+    owner = {a["account"]: (a["party"], a["kind"]) for a in accounts}
+    rows = [
+        {
+            "party": owner[b["account"]][0],
+            "account": b["account"],
+            "kind": owner[b["account"]][1],
+            "project": b["project"],
+            "vintage": b["vintage"],
+            "quantity": b["quantity"],
+        }
+        for b in ledger_balances
+        if b["project"] in scenario.projects and owner[b["account"]][1] != "issuance"
+    ]
+    columns = ["party", "account", "kind", "project", "vintage", "quantity"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def per_year(
+    reductions_: pd.DataFrame, issuance_: pd.DataFrame, fulfilment_: pd.DataFrame
+) -> pd.DataFrame:
+    """The run's summary: one row per FY."""
+    red = reductions_.groupby("fy")[["reduction_tco2e", "creditable_tco2e"]].sum()
+    iss = issuance_.groupby("fy")[["issued", "buffer"]].sum()
+    ful = fulfilment_.groupby("fy")[["committed", "delivered", "retired", "shortfall"]].sum()
+    frame = red.join(iss, how="outer").join(ful, how="outer").fillna(0)
+    integer = ["issued", "buffer", "committed", "delivered", "retired", "shortfall"]
+    frame[integer] = frame[integer].astype("int64")
+    return frame.reset_index()
