@@ -31,3 +31,9 @@ def test_ledger_benchmark_runs() -> None:
     out = _run("benchmarks/bench_ledger.py", "--n", "60", "--single", "10", "--backends", "sqlite")
     assert "batched_postings_per_s" in out
     assert "verify_over_sum" in out
+
+
+def test_api_benchmark_runs() -> None:
+    out = _run("benchmarks/bench_api.py", "--clients", "2", "--seconds", "1", "--backend", "sqlite")
+    assert "requests_per_s" in out
+    assert "verify_after ok" in out

@@ -285,3 +285,12 @@ def test_a_class_keeps_its_methodology(ledger: Ledger) -> None:
         {**issue, "id": "m2"},  # may omit it
         {**issue, "id": "m3", "methodology": "EN-S-006"},  # may not name another
     ) == ["ok", "ok", "class_mismatch"]
+
+
+def test_nul_characters_are_refused_on_both_databases(ledger: Ledger) -> None:
+    # PostgreSQL text cannot hold NUL: found by schemathesis through the API (it was a 500).
+    line = {**ISSUE_LINES[0], "account": "ina/hold\x00ing"}
+    (result,) = ledger.apply([line])
+    assert result.status == "invalid_operation"
+    assert "NUL characters are not allowed" in result.message
+    assert ledger.accounts() == []

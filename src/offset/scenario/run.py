@@ -15,7 +15,7 @@ from offset.ledger.api import Ledger
 from offset.ledger.database import redacted
 from offset.output import write_frame
 from offset.problems import InputError
-from offset.scenario import tables
+from offset.scenario import records, tables
 from offset.scenario.compute import (
     ProjectData,
     ProjectYear,
@@ -89,11 +89,12 @@ def run_scenario(
         )
         balances = ledger.balances()
         accounts = ledger.accounts()
+        report_tables = _tables(scenario, computed, plans, statuses, balances, accounts)
+        records.store(ledger.engine, scenario, report_tables)  # what the HTTP API shows
     finally:
         ledger.engine.dispose()
     for (project, fy), year in computed.items():
         write_frame(year.result.results, out / results_file(project, fy))
-    report_tables = _tables(scenario, computed, plans, statuses, balances, accounts)
     warnings = _warnings(computed, plans)
     report = Report(
         title=scenario.content.scenario.title or scenario.name,

@@ -1,0 +1,216 @@
+"""HTTP API benchmark: N concurrent clients on loopback against `offset serve` (not a test).
+
+Each client alternates a balance read (`GET /api/v1/balances`) and a transfer of one credit
+(`POST /api/v1/transfers`) to another party's holding, for a bounded time. In the same run, the
+baseline does the same work through the ledger's direct Python API (the same scoped read, the
+same `Ledger.apply`) from N threads, with no HTTP in between. Reported per path: requests per
+second, and p50/p99 latency of each request kind.
+
+    python benchmarks/bench_api.py --clients 8 --seconds 10 --backend postgresql
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from offset.api import keys, scope
+from offset.ledger import Ledger
+
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.bench_ledger import pg_url, sqlite_url
+
+CLASS = {"project": "bench-api", "vintage": 2024}
+
+
+def setup(url: str, parties: int) -> tuple[Ledger, dict[str, str]]:
+    book = Ledger.open(url)
+    names = [f"c{i}" for i in range(parties)]
+    book.apply(
+        [{"op": "open_party", "party": p, "kind": "company", "name": p.upper()} for p in names]
+        + [
+            {"op": "open_account", "account": f"{p}/holding", "party": p, "kind": "holding"}
+            for p in names
+        ]
+    )
+    book.apply(
+        [
+            {
+                "op": "issue",
+                "id": f"i-{p}",
+                "to": f"{p}/holding",
+                "instrument": "J-Credit",
+                "quantity": 10**9,
+                **CLASS,
+            }
+            for p in names
+        ]
+    )
+    return book, {p: keys.create(book.engine, p)[1] for p in names}
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def drive(
+    clients: int, seconds: float, worker: Callable[[int, Callable[[str, float], None]], None]
+) -> dict[str, Any]:
+    """Run `worker(i, record)` in `clients` threads until time is up; collect latencies."""
+    latencies: dict[str, list[float]] = {"read": [], "transfer": []}
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def record(kind: str, elapsed: float) -> None:
+        with lock:
+            latencies[kind].append(elapsed)
+
+    def loop(i: int) -> None:
+        while time.perf_counter() < stop:
+            worker(i, record)
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    total = sum(len(v) for v in latencies.values())
+    return {
+        "requests_per_s": total / elapsed,
+        **{f"{k}_p50_ms": 1000 * percentile(v, 0.5) for k, v in latencies.items()},
+        **{f"{k}_p99_ms": 1000 * percentile(v, 0.99) for k, v in latencies.items()},
+        "requests": total,
+    }
+
+
+def timed(record: Callable[[str, float], None], kind: str, call: Callable[[], Any]) -> Any:
+    started = time.perf_counter()
+    result = call()
+    record(kind, time.perf_counter() - started)
+    return result
+
+
+def transfer_body(i: int, parties: int) -> dict[str, Any]:
+    return {"from": f"c{i}/holding", "to": f"c{(i + 1) % parties}/holding", "quantity": 1, **CLASS}
+
+
+def over_http(base: str, api_keys: dict[str, str], clients: int, seconds: float) -> dict[str, Any]:
+    sessions = [
+        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {api_keys[f'c{i}']}"})
+        for i in range(clients)
+    ]
+    counter = itertools.count()
+
+    def worker(i: int, record: Callable[[str, float], None]) -> None:
+        session = sessions[i]
+        response = timed(record, "read", lambda: session.get("/api/v1/balances"))
+        assert response.status_code == 200, response.text
+        key = f"http-{next(counter)}"
+        response = timed(
+            record, "transfer",
+            lambda: session.post("/api/v1/transfers", json=transfer_body(i, clients), headers={"Idempotency-Key": key}),
+        )  # fmt: skip
+        assert response.status_code == 201, response.text
+
+    try:
+        return drive(clients, seconds, worker)
+    finally:
+        for s in sessions:
+            s.close()
+
+
+def direct(book: Ledger, api_keys: dict[str, str], clients: int, seconds: float) -> dict[str, Any]:
+    callers = [keys.authenticate(book.engine, api_keys[f"c{i}"]) for i in range(clients)]
+    counter = itertools.count()
+
+    def worker(i: int, record: Callable[[str, float], None]) -> None:
+        who = callers[i]
+        assert who is not None
+        timed(record, "read", lambda: scope.balances(book, who))
+        op = {"op": "transfer", "id": f"c{i}:direct-{next(counter)}", **transfer_body(i, clients)}
+        (result,) = timed(record, "transfer", lambda: book.apply([op]))
+        assert result.status == "ok", result
+
+    return drive(clients, seconds, worker)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(url: str) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "offset", "serve", "--db", url, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(base + "/api/v1/me")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql")
+    args = parser.parse_args()
+    urls = pg_url() if args.backend == "postgresql" else sqlite_url()
+    url = next(urls)
+    try:
+        book, api_keys = setup(url, args.clients)
+        baseline = direct(book, api_keys, args.clients, args.seconds)
+        server = serve(url)
+        base = next(server)
+        try:
+            http = over_http(base, api_keys, args.clients, args.seconds)
+        finally:
+            for _ in server:
+                pass
+        problems = book.verify()
+        book.engine.dispose()
+    finally:
+        for _ in urls:
+            pass
+    print(f"backend {args.backend}, {args.clients} clients, {args.seconds:g} s each")
+    print(f"{'':24}{'direct API':>14}{'HTTP':>14}{'HTTP/direct':>14}")
+    for name in baseline:
+        ratio = http[name] / baseline[name] if baseline[name] else float("nan")
+        print(f"{name:24}{baseline[name]:>14.2f}{http[name]:>14.2f}{ratio:>14.2f}")
+    print(f"verify_after {'ok' if not problems else problems[:3]}")
+
+
+if __name__ == "__main__":
+    main()

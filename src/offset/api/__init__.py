@@ -1,0 +1,1 @@
+"""The HTTP API and dashboard: each party sees and moves only its own credits."""

@@ -1,0 +1,40 @@
+"""The FastAPI application: the JSON API under /api/v1 and the dashboard under /."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from offset import __version__
+from offset.api import dashboard, routes
+from offset.ledger import Ledger
+
+
+def create_app(book: Ledger) -> FastAPI:
+    app = FastAPI(
+        title="offset",
+        version=__version__,
+        description=(
+            "Carbon-offset credits of one party: balances, statements, retirements and their"
+            " certificates, agreements, reductions, serial histories; transfers, retirements and"
+            " reservations. Authenticate with `Authorization: Bearer <API key>`. Anything that is"
+            " not yours answers 404, exactly as what does not exist."
+        ),
+    )
+    app.state.ledger = book
+
+    @app.exception_handler(routes.ApiError)
+    def api_error(_: Request, error: routes.ApiError) -> JSONResponse:
+        return routes.error_response(error)
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        # Routing errors (no such path, method) in the API's own error shape.
+        status = "not_found" if error.status_code == 404 else f"http_{error.status_code}"
+        return routes.error_response(routes.ApiError(error.status_code, status, str(error.detail)))
+
+    app.add_exception_handler(dashboard._SignIn, dashboard.sign_in_redirect)
+    app.include_router(routes.router)
+    app.include_router(dashboard.router)
+    return app

@@ -1,0 +1,171 @@
+"""The dashboard: server-rendered pages over the same scoped reads as the API (no JS build).
+
+Signing in stores the API key in an HttpOnly, SameSite=Strict cookie; the pages only read, so
+the cookie never authorises a change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from offset.api import scope
+from offset.api.keys import Caller, authenticate
+from offset.api.labels import LABELS, LANGUAGES
+from offset.api.routes import ledger
+from offset.scenario import charts
+
+COOKIE = "offset_key"
+LANG_COOKIE = "offset_lang"
+router = APIRouter(include_in_schema=False)
+templates = Environment(
+    loader=PackageLoader("offset.api", "templates"), autoescape=select_autoescape(["html", "j2"])
+)
+
+
+def _language(request: Request) -> str:
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "en"
+    return chosen if chosen in LANGUAGES else "en"
+
+
+def _page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    lang = _language(request)
+    html = templates.get_template(template).render(
+        t=LABELS[lang], lang=lang, path=request.url.path, **values
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, samesite="strict", max_age=365 * 86400)
+    return response
+
+
+def _caller(request: Request) -> Caller | None:
+    key = request.cookies.get(COOKIE)
+    return authenticate(ledger(request).engine, key) if key else None
+
+
+def _signed_in(request: Request) -> Caller:
+    who = _caller(request)
+    if who is None:
+        raise _SignIn()
+    return who
+
+
+class _SignIn(Exception):
+    """Not signed in (or the key was revoked): back to the sign-in page."""
+
+
+def sign_in_redirect(_: Request, __: Exception) -> Response:
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    if _caller(request) is not None:
+        return RedirectResponse("/dashboard", status_code=303)
+    return _page(request, "signin.html.j2")
+
+
+@router.post("/signin")
+def sign_in(request: Request, key: Annotated[str, Form(max_length=200)]) -> Response:
+    if authenticate(ledger(request).engine, key.strip()) is None:
+        return _page(request, "signin.html.j2", status_code=401, error=True)
+    response = RedirectResponse("/dashboard", status_code=303)
+    response.set_cookie(COOKIE, key.strip(), httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/signout")
+def sign_out() -> Response:
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/dashboard")
+def balances(request: Request) -> HTMLResponse:
+    who = _signed_in(request)
+    book = ledger(request)
+    rows = scope.balances(book, who)
+    by_instrument: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_instrument[row["instrument"]].append(row)
+    return _page(
+        request,
+        "balances.html.j2",
+        who=who,
+        groups=dict(sorted(by_instrument.items())),
+        total=sum(r["quantity"] for r in rows if not r["account"].endswith("/retirement")),
+        accounts=scope.accounts(book, who),
+    )
+
+
+@router.get("/dashboard/statement/{account:path}")
+def statement(request: Request, account: str) -> HTMLResponse:
+    who = _signed_in(request)
+    try:
+        lines = scope.statement(ledger(request), who, account)
+    except scope.NotVisible:
+        return _page(request, "missing.html.j2", status_code=404, who=who)
+    return _page(request, "statement.html.j2", who=who, account=account, lines=lines)
+
+
+@router.get("/dashboard/retirements")
+def retirements(request: Request) -> HTMLResponse:
+    who = _signed_in(request)
+    return _page(
+        request, "retirements.html.j2", who=who, rows=scope.retirements(ledger(request), who)
+    )
+
+
+@router.get("/dashboard/certificates/{tx_id}")
+def certificate(request: Request, tx_id: str) -> HTMLResponse:
+    who = _signed_in(request)
+    try:
+        return HTMLResponse(scope.certificate(ledger(request), who, tx_id))
+    except scope.NotVisible:
+        return _page(request, "missing.html.j2", status_code=404, who=who)
+
+
+@router.get("/dashboard/agreements")
+def agreements(request: Request) -> HTMLResponse:
+    who = _signed_in(request)
+    items = scope.agreements(ledger(request), who)
+    t = LABELS[_language(request)]
+    for item in items:
+        frame = pd.DataFrame(
+            item["fulfilment"], columns=["fy", "committed", "delivered", "shortfall"]
+        )
+        item["chart"] = charts.grouped_bars(
+            frame, "fy", ["committed", "delivered", "shortfall"], item["name"], "t-CO2e"
+        )
+    return _page(request, "agreements.html.j2", who=who, items=items, labels=t)
+
+
+@router.get("/dashboard/reductions")
+def reductions(request: Request) -> HTMLResponse:
+    who = _signed_in(request)
+    rows = scope.reductions(ledger(request), who)
+    frame = pd.DataFrame(
+        rows, columns=["fy", "method", "municipality", "reduction_tco2e", "creditable_tco2e"]
+    )
+    pivot = frame.pivot_table(
+        index="method", columns="fy", values="reduction_tco2e", aggfunc="sum", fill_value=0.0
+    )
+    chart = charts.stacked_bars(frame, "fy", "method", "reduction_tco2e", "t-CO2e", "t-CO2e")
+    return _page(
+        request,
+        "reductions.html.j2",
+        who=who,
+        years=[int(c) for c in pivot.columns],
+        pivot=[(str(m), [float(v) for v in values]) for m, values in pivot.iterrows()],
+        chart=chart,
+        empty=frame.empty,
+    )

@@ -1,0 +1,462 @@
+"""The JSON API (`/api/v1`): reads scoped to the caller, writes through the ledger's one path.
+
+Status codes: 401 without a live key; 404 for anything that is not the caller's (the same as
+for what does not exist); 403 for an action the caller's kind may not take (issuance is the
+registry's); 409 for a ledger rule (the body carries the ledger's result code); 422 for a
+malformed request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from offset.api import scope
+from offset.api.keys import Caller, authenticate
+from offset.ledger import Ledger
+from offset.ledger.writer import Result
+
+T = TypeVar("T")
+bearer = HTTPBearer(auto_error=False, description="An API key: `offset party key create PARTY`")
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9._:-]+$",
+        description="Your id for this request: a retry with the same key and body changes nothing",
+    ),
+]
+Positive = Annotated[int, Field(gt=0, le=10**15)]
+Vintage = Annotated[int, Field(ge=1990, le=2100)]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
+Text = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+
+
+class ApiError(Exception):
+    def __init__(self, status_code: int, status: str, message: str = "") -> None:
+        self.status_code, self.status, self.message = status_code, status, message
+        super().__init__(f"{status}: {message}")
+
+
+class ErrorBody(BaseModel):
+    status: str = Field(description="a ledger result code, or unauthorized / not_found / forbidden")
+    message: str = ""
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
+    body = ErrorBody(status=error.status, message=error.message).model_dump()
+    return JSONResponse(body, status_code=error.status_code, headers=headers)
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "no key, or a revoked or unknown one"},
+    404: {"model": ErrorBody, "description": "not found, or not yours"},
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    400: {"model": ErrorBody, "description": "the body is not JSON"},
+    409: {"model": ErrorBody, "description": "refused by a ledger rule (see `status`)"},
+}
+
+
+def ledger(request: Request) -> Ledger:
+    book: Ledger = request.app.state.ledger
+    return book
+
+
+def caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller:
+    if credentials is None:
+        raise ApiError(401, "unauthorized", "send Authorization: Bearer <API key>")
+    found = authenticate(ledger(request).engine, credentials.credentials)
+    if found is None:
+        raise ApiError(401, "unauthorized", "unknown or revoked key")
+    return found
+
+
+_error_ref = {"$ref": "#/components/schemas/ErrorBody"}
+Book = Annotated[Ledger, Depends(ledger)]
+Me = Annotated[Caller, Depends(caller)]
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
+
+
+# --- response models (what the OpenAPI schema documents) -------------------------------------
+
+
+class PartyOut(BaseModel):
+    id: str
+    kind: str
+    name: str
+    jis_code: str | None = None
+    prefecture: str | None = None
+
+
+class AccountOut(BaseModel):
+    account: str
+    party: str
+    kind: str
+    status: str
+
+
+class BalanceOut(BaseModel):
+    account: str
+    instrument: str
+    project: str
+    vintage: int
+    quantity: int
+
+
+class StatementLine(BaseModel):
+    seq: int
+    id: str
+    kind: str
+    effective_date: dt.date
+    fiscal_year: int
+    project: str
+    vintage: int
+    amount: int
+    balance_after: int
+    memo: str
+    agreement: str | None = None
+
+
+class RetirementOut(BaseModel):
+    id: str
+    effective_date: dt.date
+    fiscal_year: int
+    quantity: int
+    agreement: str | None = None
+    instrument: str
+    project: str
+    vintage: int
+    from_account: str
+    beneficiary: str
+    reason: str
+    claim_period: str | None = None
+
+
+class FulfilmentOut(BaseModel):
+    fy: int
+    committed: int
+    carried_in: int
+    delivered: int
+    retired: int
+    shortfall: int
+    carried_out: int
+
+
+class AgreementOut(BaseModel):
+    name: str
+    scenario: str
+    title: str
+    provider: str
+    beneficiary: str
+    others: list[str]
+    projects: list[str]
+    first_fy: int
+    last_fy: int
+    volume: str
+    delivery: str
+    price_jpy_per_t: int | None = None
+    fulfilment: list[FulfilmentOut]
+
+
+class ReductionOut(BaseModel):
+    scenario: str
+    project: str
+    fy: int
+    municipality: str
+    owner: str
+    method: str
+    rows: int
+    reduction_tco2e: float
+    creditable_tco2e: float
+
+
+class SerialEvent(BaseModel):
+    seq: int
+    id: str | None = None
+    kind: str
+    effective_date: dt.date
+    from_account: str | None = None
+    to_account: str
+    start: int
+    stop: int
+    source: dict[str, Any] | None = None
+    methodology: str | None = None
+    beneficiary: str | None = None
+    reason: str | None = None
+
+
+class SerialOut(BaseModel):
+    project: str
+    vintage: int
+    serial: int
+    instrument: str
+    holder: str | None
+    events: list[SerialEvent]
+
+
+class OperationOut(BaseModel):
+    id: str = Field(description="the ledger transaction id: PARTY:Idempotency-Key")
+    status: str = Field(description="ok, or exists for a retry of the same request")
+    seq: int | None = None
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+@router.get("/me", response_model=PartyOut)
+def me(book: Book, who: Me) -> dict[str, Any]:
+    """The calling party."""
+    return scope.party(book, who)
+
+
+@router.get("/accounts", response_model=list[AccountOut])
+def list_accounts(book: Book, who: Me) -> list[dict[str, Any]]:
+    return scope.accounts(book, who)
+
+
+@router.get("/balances", response_model=list[BalanceOut])
+def balances(
+    book: Book,
+    who: Me,
+    as_of: Annotated[dt.date | None, Query(description="end of this day")] = None,
+) -> list[dict[str, Any]]:
+    """Non-zero balances of your accounts, now or as of a date."""
+    return scope.balances(book, who, as_of)
+
+
+@router.get("/accounts/{account:path}/statement", response_model=list[StatementLine])
+def statement(
+    book: Book,
+    who: Me,
+    account: Annotated[str, Path(max_length=200, pattern=NO_NUL)],
+    start: Annotated[dt.date | None, Query(alias="from")] = None,
+    end: Annotated[dt.date | None, Query(alias="to")] = None,
+) -> list[dict[str, Any]]:
+    return _visible(lambda: scope.statement(book, who, account, start, end))
+
+
+@router.get("/retirements", response_model=list[RetirementOut])
+def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
+    """Retirements from your accounts, and those made on your behalf under your agreements."""
+    return scope.retirements(book, who)
+
+
+@router.get(
+    "/retirements/{tx_id}/certificate",
+    response_class=HTMLResponse,
+    responses={
+        200: {"content": {"text/html": {}}, "description": "a printable certificate"},
+        # The errors stay JSON; without this they would be documented as text/html.
+        **{
+            code: {**spec, "content": {"application/json": {"schema": _error_ref}}}
+            for code, spec in ERRORS.items()
+        },
+    },
+)
+def certificate(
+    book: Book, who: Me, tx_id: Annotated[str, Path(max_length=200, pattern=NO_NUL)]
+) -> HTMLResponse:
+    return HTMLResponse(_visible(lambda: scope.certificate(book, who, tx_id)))
+
+
+@router.get("/agreements", response_model=list[AgreementOut])
+def agreements(book: Book, who: Me) -> list[dict[str, Any]]:
+    """Your agreements, with what each delivered per FY."""
+    return scope.agreements(book, who)
+
+
+@router.get("/reductions", response_model=list[ReductionOut])
+def reductions(
+    book: Book, who: Me, fy: Annotated[int | None, Query(ge=1990, le=2100)] = None
+) -> list[dict[str, Any]]:
+    """Computed reductions (t-CO2e) of your municipality or your projects, per FY and method."""
+    return scope.reductions(book, who, fy)
+
+
+@router.get("/serials/{project}/{vintage}/{serial}", response_model=SerialOut)
+def serial(
+    book: Book,
+    who: Me,
+    project: Annotated[str, Path(max_length=200, pattern=NO_NUL)],
+    vintage: Annotated[int, Path(ge=1990, le=2100)],
+    serial: Annotated[int, Path(ge=0, le=10**15)],
+) -> dict[str, Any]:
+    """The history of one credit that passed through your accounts, back to its input data."""
+    return _visible(lambda: scope.serial(book, who, project, vintage, serial))
+
+
+def _visible(read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except scope.NotVisible as e:
+        raise ApiError(404, "not_found", "no such resource among yours") from e
+
+
+# --- writes ------------------------------------------------------------------------------------
+
+
+class TransferIn(BaseModel):
+    from_: Annotated[Text, Field(alias="from")]
+    to: Text
+    project: Text
+    vintage: Vintage
+    quantity: Positive
+    memo: str = ""
+
+
+class RetireIn(BaseModel):
+    from_: Annotated[Text, Field(alias="from")]
+    project: Text
+    vintage: Vintage
+    quantity: Positive
+    reason: Text
+    beneficiary: Text | None = Field(default=None, description="default: your party's name")
+    claim_period: str | None = None
+
+
+class ReserveIn(BaseModel):
+    from_: Annotated[Text, Field(alias="from")]
+    to: Text
+    project: Text
+    vintage: Vintage
+    quantity: Positive
+
+
+class PostIn(BaseModel):
+    quantity: Positive | None = Field(default=None, description="default: the whole reservation")
+
+
+class IssueIn(BaseModel):
+    to: Text
+    instrument: Text
+    project: Text
+    vintage: Vintage
+    quantity: Positive
+    buffer: Annotated[int, Field(ge=0, le=10**15)] = 0
+    methodology: str | None = None
+
+
+STATUS = {"ok": 201, "exists": 200}
+NOT_FOUND_CODES = {"unknown_account", "unknown_class", "unknown_transaction", "unknown_party"}
+
+
+def _apply(book: Ledger, who: Caller, op: dict[str, Any]) -> JSONResponse:
+    (result,) = book.apply([op])
+    return _answer(result)
+
+
+def _answer(result: Result) -> JSONResponse:
+    if result.status in STATUS:
+        body = OperationOut(id=result.id, status=result.status, seq=result.seq).model_dump()
+        return JSONResponse(body, status_code=STATUS[result.status])
+    code = 404 if result.status in NOT_FOUND_CODES else 409
+    raise ApiError(code, result.status, result.message)
+
+
+def _own(book: Ledger, who: Caller, account: str) -> None:
+    if not who.is_registry and account not in scope.own_accounts(book, who):
+        raise ApiError(404, "not_found", "no such account among yours")
+
+
+def _tx_id(who: Caller, key: str) -> str:
+    return f"{who.party}:{key}"  # keys of different parties never collide
+
+
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: {"model": OperationOut, "description": "recorded"},
+    200: {"model": OperationOut, "description": "a retry: recorded before, nothing changed"},
+}
+
+
+@router.post("/transfers", status_code=201, responses={**WRITE_ERRORS, **CREATED})
+def transfer(book: Book, who: Me, body: TransferIn, key: IdempotencyKey) -> JSONResponse:
+    """Move credits from one of your holding accounts to another holding account."""
+    _own(book, who, body.from_)
+    op = {"op": "transfer", "id": _tx_id(who, key), **body.model_dump(by_alias=True)}
+    return _apply(book, who, op)
+
+
+@router.post("/retirements", status_code=201, responses={**WRITE_ERRORS, **CREATED})
+def retire(book: Book, who: Me, body: RetireIn, key: IdempotencyKey) -> JSONResponse:
+    """Retire credits from one of your holding accounts (they never move again)."""
+    _own(book, who, body.from_)
+    fields = body.model_dump(by_alias=True)
+    fields["beneficiary"] = body.beneficiary or who.name
+    return _apply(book, who, {"op": "retire", "id": _tx_id(who, key), **fields})
+
+
+@router.post("/reservations", status_code=201, responses={**WRITE_ERRORS, **CREATED})
+def reserve(book: Book, who: Me, body: ReserveIn, key: IdempotencyKey) -> JSONResponse:
+    """Reserve credits for a later transfer (post) or release (void)."""
+    _own(book, who, body.from_)
+    op = {"op": "reserve", "id": _tx_id(who, key), **body.model_dump(by_alias=True)}
+    return _apply(book, who, op)
+
+
+@router.post(
+    "/reservations/{reservation}/post", status_code=201, responses={**WRITE_ERRORS, **CREATED}
+)
+def post(
+    book: Book,
+    who: Me,
+    reservation: Annotated[
+        str, Path(max_length=100, pattern=NO_NUL, description="its Idempotency-Key")
+    ],
+    body: PostIn,
+    key: IdempotencyKey,
+) -> JSONResponse:
+    """Complete one of your reservations (at most the reserved quantity; the rest returns)."""
+    op = {
+        "op": "post",
+        "id": _tx_id(who, key),
+        "reservation": _tx_id(who, reservation),
+        "quantity": body.quantity,
+    }
+    return _apply(book, who, op)
+
+
+@router.post(
+    "/reservations/{reservation}/void", status_code=201, responses={**WRITE_ERRORS, **CREATED}
+)
+def void(
+    book: Book,
+    who: Me,
+    reservation: Annotated[
+        str, Path(max_length=100, pattern=NO_NUL, description="its Idempotency-Key")
+    ],
+    key: IdempotencyKey,
+) -> JSONResponse:
+    """Release one of your reservations: everything returns to its account."""
+    op = {"op": "void", "id": _tx_id(who, key), "reservation": _tx_id(who, reservation)}
+    return _apply(book, who, op)
+
+
+@router.post(
+    "/issuances",
+    status_code=201,
+    responses={
+        **WRITE_ERRORS,
+        **CREATED,
+        403: {"model": ErrorBody, "description": "registry only"},
+    },
+)
+def issue(book: Book, who: Me, body: IssueIn, key: IdempotencyKey) -> JSONResponse:
+    """Issue credits (the registry's key only)."""
+    if not who.is_registry:
+        raise ApiError(403, "forbidden", "only the registry issues credits")
+    op = {"op": "issue", "id": _tx_id(who, key), **body.model_dump()}
+    return _apply(book, who, op)

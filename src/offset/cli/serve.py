@@ -1,0 +1,74 @@
+"""`offset serve` and `offset party key ...`: the HTTP API and the keys that open it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from offset.api import keys
+from offset.cli.console import err, out
+from offset.ledger import Ledger, Rejected
+from offset.ledger.database import DEFAULT_URL, redacted
+
+DbOption = Annotated[str, typer.Option("--db", envvar="OFFSET_DB", help="Ledger database URL")]
+
+
+def serve(
+    db: DbOption = DEFAULT_URL,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+) -> None:
+    """Serve the JSON API (/api/v1, documented at /docs) and the dashboard (/) with uvicorn."""
+    import uvicorn
+
+    from offset.api.app import create_app
+
+    book = Ledger.open(db)
+    err.print(f"offset: ledger {redacted(db)}; dashboard http://{host}:{port}/ ; API docs /docs")
+    uvicorn.run(create_app(book), host=host, port=port, log_level="info")
+
+
+party_app = typer.Typer(no_args_is_help=True, help="Parties' API keys.")
+key_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")
+party_app.add_typer(key_app, name="key")
+
+
+@key_app.command("create")
+def create(
+    party: Annotated[str, typer.Argument(help="The party the key acts for (`registry`: admin)")],
+    label: Annotated[str, typer.Option("--label", help="What the key is for")] = "",
+    db: DbOption = DEFAULT_URL,
+) -> None:
+    """Create a key; it is printed once and stored only as a hash."""
+    book = Ledger.open(db)
+    try:
+        key_id, key = keys.create(book.engine, party, label)
+    except Rejected as e:
+        err.print(str(e))
+        raise typer.Exit(1) from e
+    err.print(f"key {key_id} for {party}: keep it now, it cannot be shown again")
+    print(key)
+
+
+@key_app.command("revoke")
+def revoke(
+    key: Annotated[str, typer.Argument(help="The key, or its id")],
+    db: DbOption = DEFAULT_URL,
+) -> None:
+    """Revoke a key: requests with it answer 401 from now on."""
+    if not keys.revoke(Ledger.open(db).engine, key):
+        err.print("no such live key")
+        raise typer.Exit(1)
+    out.print("revoked")
+
+
+@key_app.command("list")
+def listed(
+    party: Annotated[str | None, typer.Option("--party")] = None,
+    db: DbOption = DEFAULT_URL,
+) -> None:
+    """Keys by id, party and label (never the keys themselves)."""
+    for row in keys.listed(Ledger.open(db).engine, party):
+        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "live"
+        out.print(f"{row['id']}  {row['party_id']}  {state}  {row['label']}", markup=False)

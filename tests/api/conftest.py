@@ -1,0 +1,135 @@
+"""A small world for the API: two municipalities, two companies, the registry, keys for all.
+
+Built once per module and database (SQLite and the PostgreSQL server): a scenario run issues
+PV credits to each town and delivers them to its company under an agreement; each company then
+holds some and has retired some.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from offset.api import keys
+from offset.api.app import create_app
+from offset.ledger import Ledger
+from offset.scenario import Scenario, run_scenario
+from tests.ledger.conftest import pg_schema
+
+SCENARIO = """
+[scenario]
+name = "world"
+fiscal_years = [2022, 2023]
+
+[parties.east-town]
+kind = "municipality"
+name = "East Town"
+jis_code = "209901"
+prefecture = "nagano"
+
+[parties.west-town]
+kind = "municipality"
+name = "West Town"
+jis_code = "209902"
+prefecture = "nagano"
+
+[parties.acme-kk]
+kind = "company"
+name = "Acme KK"
+
+[parties.rival-kk]
+kind = "company"
+name = "Rival KK"
+
+[projects.east-pv]
+method = "solar"
+data = "east.csv"
+owner = "east-town"
+instrument = "J-Credit"
+
+[projects.west-pv]
+method = "solar"
+data = "west.csv"
+owner = "west-town"
+instrument = "J-Credit"
+
+[agreements.east-acme]
+provider = "east-town"
+beneficiary = "acme-kk"
+projects = ["east-pv"]
+period = [2022, 2023]
+volume = { rule = "fixed", tonnes = 5 }
+delivery = "transfer"
+
+[agreements.west-rival]
+provider = "west-town"
+beneficiary = "rival-kk"
+projects = ["west-pv"]
+period = [2022, 2023]
+volume = { rule = "all" }
+delivery = "retire"
+"""
+PV = """system_id,municipality,prefecture,capacity_kw,commissioned,generation_kwh,self_consumed_kwh,auxiliary_kwh,grid_factor_t_co2_per_kwh
+{town}-1,{town},nagano,10,2015-04-01,12000,9000,0,0.0005
+{town}-2,{town},nagano,10,2015-04-01,12000,7000,0,0.0005
+"""
+
+
+@dataclass
+class World:
+    book: Ledger
+    client: TestClient
+    keys: dict[str, str]  # party (or "revoked") -> key
+
+    def auth(self, who: str | None) -> dict[str, str]:
+        return {} if who is None else {"Authorization": f"Bearer {self.keys[who]}"}
+
+
+def build_world(url: str, root: Path) -> World:
+    (root / "east.csv").write_text(PV.format(town="east-town"), encoding="utf-8")
+    (root / "west.csv").write_text(PV.format(town="west-town"), encoding="utf-8")
+    (root / "world.toml").write_text(SCENARIO, encoding="utf-8")
+    run_scenario(Scenario.from_toml(root / "world.toml"), out=root / "out", database=url)
+    book = Ledger.open(url)
+    made = {
+        p: keys.create(book.engine, p)[1]
+        for p in ("east-town", "west-town", "acme-kk", "rival-kk", "registry")
+    }
+    made["revoked"] = keys.create(book.engine, "acme-kk", "old laptop")[1]
+    keys.revoke(book.engine, made["revoked"])
+    world = World(book, TestClient(create_app(book)), made)
+    # Acme retires 2 of the 10 credits it received (FY2022 vintage).
+    response = world.client.post(
+        "/api/v1/retirements",
+        json={
+            "from": "acme-kk/holding",
+            "project": "east-pv",
+            "vintage": 2022,
+            "quantity": 2,
+            "reason": "FY2022 offset",
+        },
+        headers={**world.auth("acme-kk"), "Idempotency-Key": "acme-retire-1"},
+    )
+    assert response.status_code == 201, response.text
+    return world
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    root = tmp_path_factory.mktemp("world")
+    if request.param == "sqlite":
+        urls: Iterator[str] = iter([f"sqlite:///{root / 'ledger.db'}"])
+    else:
+        urls = pg_schema()
+    url = next(urls)
+    made = build_world(url, root)
+    yield made
+    made.book.engine.dispose()
+    for _ in urls:  # finish the generator: drops the PostgreSQL schema
+        pass

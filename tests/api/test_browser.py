@@ -1,0 +1,104 @@
+"""The dashboard in a real browser: the suite starts `offset serve`, signs in with a key in
+headless Chromium (Debian's `chromium` and `chromium-driver`, which `make test` installs), checks
+that the balance shown equals the ledger's, and saves a screenshot as a test artifact."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from offset.ledger import Ledger
+from tests.api.conftest import build_world
+from tests.conftest import REPOSITORY
+
+ARTIFACTS = Path(os.environ.get("OFFSET_TEST_ARTIFACTS", REPOSITORY / "test-artifacts"))
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Ledger]]:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    world = build_world(url, tmp_path)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "offset", "serve", "--db", url, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):  # up to 20 s for the server to answer
+            try:
+                if httpx.get(f"{base}/api/v1/me").status_code == 401:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("offset serve did not start")
+        yield base, world.keys, world.book
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        world.book.engine.dispose()
+
+
+def browser() -> webdriver.Chrome:
+    assert Path(CHROMIUM).exists(), "chromium is missing: `make test` installs it (apt)"
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for switch in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-default-apps",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1200,900",
+    ):
+        options.add_argument(switch)
+    return webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+
+
+def test_dashboard_in_chromium(server: tuple[str, dict[str, str], Ledger]) -> None:
+    base, keys, book = server
+    driver = browser()
+    try:
+        driver.get(base + "/")
+        driver.find_element(By.ID, "key").send_keys(keys["acme-kk"])
+        driver.find_element(By.ID, "sign-in").click()
+        total = WebDriverWait(driver, 20).until(
+            expected_conditions.presence_of_element_located((By.ID, "total-balance"))
+        )
+        held = sum(b["quantity"] for b in book.balances() if b["account"] == "acme-kk/holding")
+        assert int(total.get_attribute("data-quantity") or -1) == held
+        assert total.text == f"{held:,}"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        assert driver.save_screenshot(str(ARTIFACTS / "dashboard.png"))
+        driver.get(base + "/dashboard/agreements?lang=ja")
+        assert "協定" in driver.page_source
+        assert driver.save_screenshot(str(ARTIFACTS / "dashboard-agreements-ja.png"))
+    finally:
+        driver.quit()
