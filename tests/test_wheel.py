@@ -79,3 +79,25 @@ def test_unpacked_wheel_runs_outside_the_repository(wheel: Path, tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr
     assert (work / "r.csv").is_file()
+
+
+@pytest.mark.slow
+def test_unpacked_wheel_runs_a_scenario_with_its_report(wheel: Path, tmp_path: Path) -> None:
+    """The report and dashboard templates and the migrations travel in the wheel."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "offset/scenario/templates/report.html.j2" in names
+    assert "offset/api/templates/base.html.j2" in names
+    assert "offset/ledger/migrations/versions/0002_api_keys_and_run_records.py" in names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    scenario = REPOSITORY / "scenarios" / "company-schools-pv.toml"
+    done = subprocess.run(
+        [sys.executable, "-m", "offset", "run", str(scenario), "--out", str(tmp_path / "out")],
+        cwd=tmp_path,
+        env=os.environ | {"PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "report.html").is_file()

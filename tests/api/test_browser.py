@@ -100,5 +100,14 @@ def test_dashboard_in_chromium(server: tuple[str, dict[str, str], Ledger]) -> No
         driver.get(base + "/dashboard/agreements?lang=ja")
         assert "協定" in driver.page_source
         assert driver.save_screenshot(str(ARTIFACTS / "dashboard-agreements-ja.png"))
+        # A phone: the page fits its width (tables scroll inside their own box).
+        driver.set_window_size(390, 844)
+        for page in ("/dashboard", "/dashboard/agreements", "/dashboard/retirements"):
+            driver.get(base + page)
+            overflow = driver.execute_script(
+                "return document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 0, (page, overflow)
+        assert driver.save_screenshot(str(ARTIFACTS / "dashboard-phone.png"))
     finally:
         driver.quit()
