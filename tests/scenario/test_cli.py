@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from offset.cli.app import app
 from offset.ledger import Ledger
+from tests.conftest import EXAMPLES
 from tests.scenario.conftest import MINIMAL, PV_ROWS, WriteScenario
 
 runner = CliRunner()
@@ -74,3 +76,26 @@ def test_changed_inputs_are_refused_and_the_fy_is_left_as_it_was(
     assert book.balances() == before
     assert book.verify() == []
     book.engine.dispose()
+
+
+def test_factor_overlay_from_the_scenario(write_scenario: WriteScenario, tmp_path: Path) -> None:
+    """`options.factors` layers a user's tables over the shipped ones, for every project."""
+    overlay = tmp_path / "my_factors"
+    shutil.copytree(EXAMPLES / "my_factors", overlay)
+    modelled = (
+        "system_id,municipality,prefecture,capacity_kw,commissioned,self_consumption_ratio\n"
+        "z,town,nagano,10,2015-04-01,0.5\n"
+    )
+    toml = MINIMAL.replace("[parties.town]", '[options]\nfactors = "my_factors"\n\n[parties.town]')
+    path = write_scenario(toml, files={"pv.csv": modelled})
+    result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    rows = (tmp_path / "out" / "results" / "pv-fy2022.csv").read_text().splitlines()
+    assert "pv_yield:nagano" in rows[1]  # the user's row, not the national fallback
+    manifest = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
+    assert str(overlay) in manifest
+
+    (overlay / "pv_yield.csv").write_text("region,value\nnagano,oops\n", encoding="utf-8")
+    broken = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "out2")])
+    assert broken.exit_code == 2
+    assert "pv_yield.csv" in broken.output
