@@ -34,7 +34,7 @@ def create_app(book: Ledger) -> FastAPI:
         status = "not_found" if error.status_code == 404 else f"http_{error.status_code}"
         return routes.error_response(routes.ApiError(error.status_code, status, str(error.detail)))
 
-    app.add_exception_handler(dashboard._SignIn, dashboard.sign_in_redirect)
+    app.add_exception_handler(dashboard.SignInRequired, dashboard.sign_in_redirect)
     app.include_router(routes.router)
     app.include_router(dashboard.router)
     return app

@@ -52,11 +52,11 @@ def _caller(request: Request) -> Caller | None:
 def _signed_in(request: Request) -> Caller:
     who = _caller(request)
     if who is None:
-        raise _SignIn()
+        raise SignInRequired()
     return who
 
 
-class _SignIn(Exception):
+class SignInRequired(Exception):
     """Not signed in (or the key was revoked): back to the sign-in page."""
 
 

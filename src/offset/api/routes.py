@@ -354,7 +354,7 @@ STATUS = {"ok": 201, "exists": 200}
 NOT_FOUND_CODES = {"unknown_account", "unknown_class", "unknown_transaction", "unknown_party"}
 
 
-def _apply(book: Ledger, who: Caller, op: dict[str, Any]) -> JSONResponse:
+def _apply(book: Ledger, op: dict[str, Any]) -> JSONResponse:
     (result,) = book.apply([op])
     return _answer(result)
 
@@ -387,7 +387,7 @@ def transfer(book: Book, who: Me, body: TransferIn, key: IdempotencyKey) -> JSON
     """Move credits from one of your holding accounts to another holding account."""
     _own(book, who, body.from_)
     op = {"op": "transfer", "id": _tx_id(who, key), **body.model_dump(by_alias=True)}
-    return _apply(book, who, op)
+    return _apply(book, op)
 
 
 @router.post("/retirements", status_code=201, responses={**WRITE_ERRORS, **CREATED})
@@ -396,7 +396,7 @@ def retire(book: Book, who: Me, body: RetireIn, key: IdempotencyKey) -> JSONResp
     _own(book, who, body.from_)
     fields = body.model_dump(by_alias=True)
     fields["beneficiary"] = body.beneficiary or who.name
-    return _apply(book, who, {"op": "retire", "id": _tx_id(who, key), **fields})
+    return _apply(book, {"op": "retire", "id": _tx_id(who, key), **fields})
 
 
 @router.post("/reservations", status_code=201, responses={**WRITE_ERRORS, **CREATED})
@@ -404,7 +404,7 @@ def reserve(book: Book, who: Me, body: ReserveIn, key: IdempotencyKey) -> JSONRe
     """Reserve credits for a later transfer (post) or release (void)."""
     _own(book, who, body.from_)
     op = {"op": "reserve", "id": _tx_id(who, key), **body.model_dump(by_alias=True)}
-    return _apply(book, who, op)
+    return _apply(book, op)
 
 
 @router.post(
@@ -426,7 +426,7 @@ def post(
         "reservation": _tx_id(who, reservation),
         "quantity": body.quantity,
     }
-    return _apply(book, who, op)
+    return _apply(book, op)
 
 
 @router.post(
@@ -442,7 +442,7 @@ def void(
 ) -> JSONResponse:
     """Release one of your reservations: everything returns to its account."""
     op = {"op": "void", "id": _tx_id(who, key), "reservation": _tx_id(who, reservation)}
-    return _apply(book, who, op)
+    return _apply(book, op)
 
 
 @router.post(
@@ -459,4 +459,4 @@ def issue(book: Book, who: Me, body: IssueIn, key: IdempotencyKey) -> JSONRespon
     if not who.is_registry:
         raise ApiError(403, "forbidden", "only the registry issues credits")
     op = {"op": "issue", "id": _tx_id(who, key), **body.model_dump()}
-    return _apply(book, who, op)
+    return _apply(book, op)
