@@ -146,3 +146,25 @@ def test_issuance_is_the_registrys(world: World) -> None:
     )
     assert done.status_code == 201, done.text
     assert done.json()["id"] == "registry:i1"
+
+
+def test_administration_is_the_registrys(world: World) -> None:
+    party = {
+        "party": "north-village",
+        "kind": "municipality",
+        "name": "North Village",
+        "jis_code": "209903",
+        "prefecture": "nagano",
+    }
+    account = {"account": "north-village/holding", "party": "north-village", "kind": "holding"}
+    for path, body in (("/api/v1/parties", party), ("/api/v1/accounts", account)):
+        assert world.client.post(path, json=body, headers=world.auth(OWNER)).status_code == 403
+        assert world.client.post(path, json=body).status_code == 401
+        done = world.client.post(path, json=body, headers=world.auth("registry"))
+        assert done.status_code == 201, done.text
+        again = world.client.post(path, json=body, headers=world.auth("registry"))
+        assert (again.status_code, again.json()["status"]) == (200, "exists")
+    clash = world.client.post(
+        "/api/v1/accounts", json={**account, "kind": "pending"}, headers=world.auth("registry")
+    )
+    assert (clash.status_code, clash.json()["status"]) == (409, "account_exists")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -209,7 +209,9 @@ class SerialOut(BaseModel):
 
 
 class OperationOut(BaseModel):
-    id: str = Field(description="the ledger transaction id: PARTY:Idempotency-Key")
+    id: str = Field(
+        description="the ledger transaction id (PARTY:Idempotency-Key), or the party or account opened"
+    )
     status: str = Field(description="ok, or exists for a retry of the same request")
     seq: int | None = None
 
@@ -380,6 +382,11 @@ CREATED: dict[int | str, dict[str, Any]] = {
     201: {"model": OperationOut, "description": "recorded"},
     200: {"model": OperationOut, "description": "a retry: recorded before, nothing changed"},
 }
+REGISTRY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **WRITE_ERRORS,
+    **CREATED,
+    403: {"model": ErrorBody, "description": "registry only"},
+}
 
 
 @router.post("/transfers", status_code=201, responses={**WRITE_ERRORS, **CREATED})
@@ -448,15 +455,43 @@ def void(
 @router.post(
     "/issuances",
     status_code=201,
-    responses={
-        **WRITE_ERRORS,
-        **CREATED,
-        403: {"model": ErrorBody, "description": "registry only"},
-    },
+    responses=REGISTRY_RESPONSES,
 )
 def issue(book: Book, who: Me, body: IssueIn, key: IdempotencyKey) -> JSONResponse:
     """Issue credits (the registry's key only)."""
-    if not who.is_registry:
-        raise ApiError(403, "forbidden", "only the registry issues credits")
+    _registry_only(who)
     op = {"op": "issue", "id": _tx_id(who, key), **body.model_dump()}
     return _apply(book, op)
+
+
+class PartyIn(BaseModel):
+    party: Text
+    kind: Literal["municipality", "company", "prefecture", "registry"]
+    name: Text
+    jis_code: Annotated[str, Field(pattern=r"^[0-9]{5,6}$")] | None = None
+    prefecture: Text | None = None
+
+
+class AccountIn(BaseModel):
+    account: Text
+    party: Text
+    kind: Literal["holding", "buffer", "pending"]
+
+
+@router.post("/parties", status_code=201, responses=REGISTRY_RESPONSES)
+def open_party(book: Book, who: Me, body: PartyIn) -> JSONResponse:
+    """Register a party (the registry's key only; the same body again answers `exists`)."""
+    _registry_only(who)
+    return _apply(book, {"op": "open_party", **body.model_dump()})
+
+
+@router.post("/accounts", status_code=201, responses=REGISTRY_RESPONSES)
+def open_account(book: Book, who: Me, body: AccountIn) -> JSONResponse:
+    """Open an account for a party (the registry's key only)."""
+    _registry_only(who)
+    return _apply(book, {"op": "open_account", **body.model_dump()})
+
+
+def _registry_only(who: Caller) -> None:
+    if not who.is_registry:
+        raise ApiError(403, "forbidden", "only the registry's key may do this")
