@@ -210,7 +210,7 @@ class SerialOut(BaseModel):
 
 class OperationOut(BaseModel):
     id: str = Field(
-        description="the ledger transaction id (PARTY:Idempotency-Key), or the party or account opened"
+        description="the transaction id (PARTY:Idempotency-Key), or the party or account opened"
     )
     status: str = Field(description="ok, or exists for a retry of the same request")
     seq: int | None = None
