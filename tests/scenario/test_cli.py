@@ -99,3 +99,20 @@ def test_factor_overlay_from_the_scenario(write_scenario: WriteScenario, tmp_pat
     broken = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "out2")])
     assert broken.exit_code == 2
     assert "pv_yield.csv" in broken.output
+
+
+def test_rows_outside_the_fys_are_reported_not_dropped_silently(
+    write_scenario: WriteScenario, tmp_path: Path
+) -> None:
+    rows = (
+        "system_id,municipality,prefecture,capacity_kw,commissioned,fy,generation_kwh,"
+        "self_consumed_kwh,grid_factor_t_co2_per_kwh\n"
+        "a,town,nagano,5,2015-04-01,2022,6000,5000,0.0005\n"
+        "b,town,nagano,5,2015-04-01,2030,6000,5000,0.0005\n"
+    )
+    path = write_scenario(files={"pv.csv": rows})
+    result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert (
+        "pv: 1 rows of pv.csv have an fy outside the FYs the project is active in" in result.output
+    )

@@ -47,6 +47,15 @@ class ProjectData:
     frame: pd.DataFrame
 
 
+def unused_rows(scenario: Scenario, data: ProjectData) -> int:
+    """Rows whose own `fy` falls in no FY the project is active in: computed for no year."""
+    if "fy" not in data.frame:
+        return 0
+    own = data.frame["fy"].to_numpy(dtype=np.float64, na_value=np.nan)
+    years = np.array(active_years(scenario, data.project), dtype=np.float64)
+    return int((~np.isnan(own) & ~np.isin(own, years)).sum())
+
+
 def load_data(scenario: Scenario) -> dict[str, ProjectData]:
     """Read and check every project's data file; InputError lists the problems of all of them."""
     loaded: dict[str, ProjectData] = {}

@@ -22,6 +22,7 @@ from offset.scenario.compute import (
     active_years,
     compute_all,
     load_data,
+    unused_rows,
 )
 from offset.scenario.model import Scenario
 from offset.scenario.report import Report, created_now
@@ -95,7 +96,7 @@ def run_scenario(
         ledger.engine.dispose()
     for (project, fy), year in computed.items():
         write_frame(year.result.results, out / results_file(project, fy))
-    warnings = _warnings(computed, plans)
+    warnings = _warnings(scenario, data, computed, plans)
     report = Report(
         title=scenario.content.scenario.title or scenario.name,
         description=scenario.content.scenario.description,
@@ -128,8 +129,19 @@ def _tables(
     }
 
 
-def _warnings(computed: dict[tuple[str, int], ProjectYear], plans: list[YearPlan]) -> list[str]:
+def _warnings(
+    scenario: Scenario,
+    data: dict[str, ProjectData],
+    computed: dict[tuple[str, int], ProjectYear],
+    plans: list[YearPlan],
+) -> list[str]:
     out: list[str] = []
+    for name, project_data in data.items():
+        if unused := unused_rows(scenario, project_data):
+            out.append(
+                f"{name}: {unused} rows of {project_data.path.name} have an fy outside the FYs"
+                " the project is active in; they were not computed"
+            )
     for (project, fy), year in computed.items():
         out += [f"{project} FY{fy}: {w}" for w in year.result.warnings]
     for plan in plans:
