@@ -18,6 +18,7 @@ from offset.api import scope
 from offset.api.keys import Caller, authenticate
 from offset.api.labels import LABELS, LANGUAGES
 from offset.api.routes import ledger
+from offset.ledger.writer import FINAL_KINDS
 from offset.scenario import charts
 
 COOKIE = "offset_key"
@@ -94,6 +95,8 @@ def balances(request: Request) -> HTMLResponse:
     who = _signed_in(request)
     book = ledger(request)
     rows = scope.balances(book, who)
+    accounts = scope.accounts(book, who)
+    kind = {a["account"]: a["kind"] for a in accounts}
     by_instrument: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_instrument[row["instrument"]].append(row)
@@ -102,8 +105,9 @@ def balances(request: Request) -> HTMLResponse:
         "balances.html.j2",
         who=who,
         groups=dict(sorted(by_instrument.items())),
-        total=sum(r["quantity"] for r in rows if not r["account"].endswith("/retirement")),
-        accounts=scope.accounts(book, who),
+        # What the party still holds: retired and cancelled credits are spent.
+        total=sum(r["quantity"] for r in rows if kind[r["account"]] not in FINAL_KINDS),
+        accounts=accounts,
     )
 
 
@@ -138,7 +142,6 @@ def certificate(request: Request, tx_id: str) -> HTMLResponse:
 def agreements(request: Request) -> HTMLResponse:
     who = _signed_in(request)
     items = scope.agreements(ledger(request), who)
-    t = LABELS[_language(request)]
     for item in items:
         frame = pd.DataFrame(
             item["fulfilment"], columns=["fy", "committed", "delivered", "shortfall"]
@@ -146,7 +149,7 @@ def agreements(request: Request) -> HTMLResponse:
         item["chart"] = charts.grouped_bars(
             frame, "fy", ["committed", "delivered", "shortfall"], item["name"], "t-CO2e"
         )
-    return _page(request, "agreements.html.j2", who=who, items=items, labels=t)
+    return _page(request, "agreements.html.j2", who=who, items=items)
 
 
 @router.get("/dashboard/reductions")

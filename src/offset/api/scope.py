@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from offset.api.keys import Caller
 from offset.ledger import Ledger, Rejected
+from offset.ledger.writer import REGISTRY
 
 OTHER = "(another party)"
 
@@ -175,7 +176,8 @@ def serial(book: Ledger, caller: Caller, project: str, vintage: int, number: int
     if caller.is_registry:
         return history
     own = own_accounts(book, caller)
-    system = {a["account"] for a in book.accounts() if a["party"] == "registry"}
+    registry = _rows(book, "SELECT id FROM accounts WHERE party_id = :p", p=REGISTRY)
+    system = {a["id"] for a in registry}
     visible = own | system
     events = history["events"]
     if not any(e["from_account"] in own or e["to_account"] in own for e in events):

@@ -8,10 +8,9 @@ import typer
 
 from offset.api import keys
 from offset.cli.console import err, out
+from offset.cli.ledger import DbOption
 from offset.ledger import Ledger, Rejected
 from offset.ledger.database import DEFAULT_URL, redacted
-
-DbOption = Annotated[str, typer.Option("--db", envvar="OFFSET_DB", help="Ledger database URL")]
 
 
 def serve(

@@ -41,11 +41,15 @@ class RunOutcome:
 
     @property
     def posted(self) -> int:
-        return sum(1 for s in self.statuses.values() if s == "ok")
+        return _count(self.statuses, "ok")
 
     @property
     def already_there(self) -> int:
-        return sum(1 for s in self.statuses.values() if s == "exists")
+        return _count(self.statuses, "exists")
+
+
+def _count(statuses: dict[str, str], status: str) -> int:
+    return sum(1 for s in statuses.values() if s == status)
 
 
 def default_database(scenario: Scenario, out: Path) -> str:
@@ -124,7 +128,7 @@ def _tables(
         "reductions": reductions,
         "issuance": issuance,
         "fulfilment": fulfilment,
-        "deliveries": tables.deliveries(plans, statuses),
+        "deliveries": tables.deliveries(plans),
         "balances": tables.balances(scenario, balances, accounts),
     }
 
@@ -188,8 +192,8 @@ def _manifest(
             for name, item in data.items()
         ],
         "transactions": {
-            "posted": sum(1 for s in statuses.values() if s == "ok"),
-            "already_in_ledger": sum(1 for s in statuses.values() if s == "exists"),
+            "posted": _count(statuses, "ok"),
+            "already_in_ledger": _count(statuses, "exists"),
         },
         "warnings": warnings,
     }

@@ -150,7 +150,7 @@ def _issue_op(
     }
     op: dict[str, Any] = {
         "op": "issue",
-        "id": f"{scenario.name}:{year.project}:fy{year.fy}:issue",
+        "id": issue_id(scenario.name, year.project, year.fy),
         "to": holding(project.owner),
         "instrument": project.instrument,
         "project": year.project,
@@ -164,6 +164,11 @@ def _issue_op(
     if project.methodology:
         op["methodology"] = project.methodology
     return op
+
+
+def issue_id(scenario: str, project: str, fy: int) -> str:
+    """The issuance's transaction id: derived, so that a re-run finds it (and posts nothing)."""
+    return f"{scenario}:{project}:fy{fy}:issue"
 
 
 def results_file(project: str, fy: int) -> str:

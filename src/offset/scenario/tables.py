@@ -9,7 +9,7 @@ import pandas as pd
 from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 from offset.scenario.model import Scenario
-from offset.scenario.runner import YearPlan
+from offset.scenario.runner import YearPlan, issue_id
 
 
 def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear]) -> pd.DataFrame:
@@ -41,7 +41,6 @@ def issuance(scenario: Scenario, plans: list[YearPlan], statuses: dict[str, str]
     rows: list[dict[str, Any]] = []
     for plan in plans:
         for project, item in plan.issuances.items():
-            tx = f"{scenario.name}:{project}:fy{plan.fy}:issue"
             rows.append(
                 {
                     "fy": plan.fy,
@@ -54,7 +53,7 @@ def issuance(scenario: Scenario, plans: list[YearPlan], statuses: dict[str, str]
                     "buffer": item.buffer,
                     "to_owner": item.to_holder,
                     "carried_out_tco2e": item.carried_out_g / GRAMS_PER_CREDIT,
-                    "status": statuses.get(tx, "nothing to issue")
+                    "status": statuses[issue_id(scenario.name, project, plan.fy)]
                     if item.quantity
                     else "nothing to issue",
                 }
@@ -106,7 +105,7 @@ def fulfilment(scenario: Scenario, plans: list[YearPlan]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def deliveries(plans: list[YearPlan], statuses: dict[str, str]) -> pd.DataFrame:
+def deliveries(plans: list[YearPlan]) -> pd.DataFrame:
     rows = [
         {
             "fy": d.fy,
