@@ -4,6 +4,9 @@ For SQLite and PostgreSQL, in one run:
   - N transfers applied in atomic batches of 1,000, and M transfers one per commit: postings/s,
     each against a raw `executemany` of the same posting rows into a bare table, committed the same
     way (the cost of a database write with no ledger around it);
+  - the history rows alone: the postings, block events and transaction headers the batched run
+    wrote, inserted again into a fresh ledger schema (guards on) in the same batches, by the
+    write path's own bulk insert (what the database costs for the rows offset must keep);
   - Beancount loading and balancing the same transactions (the ledger's own export) against
     offset applying them and reading the balances;
   - (PostgreSQL) 8 concurrent writers for a bounded time, on 3 hot accounts and on 16 cold ones;
@@ -26,6 +29,7 @@ from beancount.core import realization
 from sqlalchemy import create_engine, text
 
 from offset.ledger import Ledger
+from offset.ledger.context import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS, Context
 
 PG_SERVER = "postgresql+psycopg://root@127.0.0.1:5432/test"
 ACCOUNTS = [f"p{i}/holding" for i in range(20)]
@@ -125,6 +129,44 @@ def raw_inserts(url: str, rows: int, per_commit: int) -> float:
     return seconds
 
 
+Rows = list[tuple[Any, ...]]
+
+
+def history_rows(book: Ledger, first_seq: int, per_batch: int) -> list[tuple[Rows, Rows, Rows]]:
+    """The postings, block events and headers from `first_seq` on, in batches of `per_batch`."""
+    tables = (
+        ("postings", POSTING_COLUMNS, "tx_seq"),
+        ("block_events", EVENT_COLUMNS, "tx_seq"),
+        ("transactions", HEADER_COLUMNS, "seq"),
+    )
+    grouped: list[dict[int, Rows]] = []
+    with book.engine.connect() as conn:
+        for table, columns, seq in tables:
+            batches: dict[int, Rows] = {}
+            query = f"SELECT {', '.join(columns)} FROM {table} WHERE {seq} >= :f ORDER BY {seq}, 1"
+            for row in conn.execute(text(query), {"f": first_seq}):
+                batches.setdefault((row[0] - first_seq) // per_batch, []).append(tuple(row))
+            grouped.append(batches)
+    return [(grouped[0][k], grouped[1].get(k, []), grouped[2][k]) for k in sorted(grouped[2])]
+
+
+def history_alone(url: str, batches: list[tuple[Rows, Rows, Rows]]) -> float:
+    """Seconds to insert the history rows again into a fresh ledger with the same setup."""
+    book = setup(url)
+
+    def run() -> None:
+        for postings, events, headers in batches:
+            with book.engine.begin() as conn:
+                ctx = Context(conn)
+                ctx.append("postings", POSTING_COLUMNS, postings)
+                ctx.append("block_events", EVENT_COLUMNS, events)
+                ctx.append("transactions", HEADER_COLUMNS, headers)
+
+    seconds = timed(run)
+    book.engine.dispose()
+    return seconds
+
+
 def _writer(url: str, seed: int, accounts: list[str], seconds: float) -> int:
     book = Ledger.open(url, migrate=False)
     rng = random.Random(seed)
@@ -173,11 +215,13 @@ def run_backend(
     url = next(urls)
     try:
         book = setup(url)
+        first_seq = len(ACCOUNTS) + 1
         batched = transfers(n, 1, "b")
         figures["batched_s"] = timed(
             lambda: [book.apply(batched[i : i + BATCH], atomic=True) for i in range(0, n, BATCH)]
         )
         figures["batched_postings_per_s"] = 2 * n / figures["batched_s"]
+        history = history_rows(book, first_seq, BATCH)
         one_by_one = transfers(single, 2, "s")
         figures["single_s"] = timed(lambda: book.apply(one_by_one))
         figures["single_postings_per_s"] = 2 * single / figures["single_s"]
@@ -212,6 +256,13 @@ def run_backend(
         figures["verify_over_sum"] = figures["verify_s"] / figures["bare_sum_s"]
         assert book.verify() == [], "the benchmark's ledger must verify"
         book.engine.dispose()
+    finally:
+        next(urls, None)
+
+    urls = make_url()
+    try:
+        figures["history_alone_s"] = history_alone(next(urls), history)
+        figures["history_alone_over_batched"] = figures["history_alone_s"] / figures["batched_s"]
     finally:
         next(urls, None)
 

@@ -89,7 +89,8 @@ CRASH_SCRIPT = textwrap.dedent(
         global calls
         calls += 1
         result = original(*args, **kwargs)
-        if calls == 3:  # mid-batch: three applied in the open database transaction
+        if calls == 3:  # mid-batch: three applied and written in the open database transaction
+            args[0].flush()
             print("paused", flush=True)
             time.sleep(60)
         return result

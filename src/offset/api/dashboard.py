@@ -18,7 +18,7 @@ from offset.api import scope
 from offset.api.keys import Caller, authenticate
 from offset.api.labels import LABELS, LANGUAGES
 from offset.api.routes import ledger
-from offset.ledger.writer import FINAL_KINDS
+from offset.ledger.context import FINAL_KINDS
 from offset.scenario import charts
 
 COOKIE = "offset_key"

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from offset.api.keys import Caller
 from offset.ledger import Ledger, Rejected
-from offset.ledger.writer import REGISTRY
+from offset.ledger.context import REGISTRY
 
 OTHER = "(another party)"
 
