@@ -15,6 +15,8 @@ from offset.ledger import Ledger
 from offset.ledger.blocks import Block, merge, take, total
 from offset.ledger.holdings import Holdings
 
+CLASS = {"project": "p", "vintage": 2024}
+
 
 def test_take_splits_the_lowest_block_and_place_merges_neighbours() -> None:
     held = Holdings([Block(0, 10), Block(20, 30)])
@@ -132,3 +134,24 @@ def _replayed(operations: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
     return sorted(
         ((a, b.start, b.stop) for a, blocks in held.items() for b in blocks), key=lambda r: r[1]
     )
+
+
+def test_a_rejected_batch_leaves_no_blocks_behind_in_the_writer(ledger: Ledger) -> None:
+    """The blocks a rejected atomic batch moved in memory are forgotten with it."""
+    ledger.apply(
+        [{"op": "open_account", "account": a, "party": a[0], "kind": "holding"} for a in "ab"]
+    )
+    ledger.apply(
+        [{"op": "issue", "id": "i", "to": "a", "instrument": "J-Credit", **CLASS, "quantity": 50}]
+    )
+    move = {"op": "transfer", "from": "a", "to": "b", **CLASS}
+    failed = ledger.apply(
+        [move | {"id": "m1", "quantity": 10}, move | {"id": "m2", "quantity": 100}], atomic=True
+    )
+    assert [r.status for r in failed] == ["linked_failed", "insufficient_balance"]
+    # Another writer moves the balance versions on to what the rejected batch had reached.
+    second = Ledger.on(ledger.engine)
+    assert [r.status for r in second.apply([move | {"id": "m3", "quantity": 5}])] == ["ok"]
+    assert [r.status for r in ledger.apply([move | {"id": "m4", "quantity": 5}])] == ["ok"]
+    assert _blocks(ledger) == [("b", 0, 10), ("a", 10, 50)]
+    assert ledger.verify() == []

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from offset.ledger import MESSAGES, Ledger
 from tests.ledger.conftest import ISSUE_LINES, holdings
@@ -294,3 +296,67 @@ def test_nul_characters_are_refused_on_both_databases(ledger: Ledger) -> None:
     assert result.status == "invalid_operation"
     assert "NUL characters are not allowed" in result.message
     assert ledger.accounts() == []
+
+
+def _head(book: Ledger) -> tuple[int, str]:
+    with book.engine.connect() as conn:
+        seq, head_hash = conn.execute(text("SELECT seq, hash FROM ledger_head")).one()
+    return int(seq), str(head_hash)
+
+
+def _serials(book: Ledger) -> list[tuple[str, int, int]]:
+    with book.engine.connect() as conn:
+        rows = conn.execute(text("SELECT account_id, start, stop FROM blocks ORDER BY start"))
+        return [(str(a), int(s), int(e)) for a, s, e in rows]
+
+
+def test_one_atomic_batch_records_what_one_by_one_records(ledger: Ledger, tmp_path: Path) -> None:
+    """Operations that read what the same batch wrote (a reversal of its transfer, a post and a
+    void of its reservations, a transfer of its issuance) give the same books, serials and chain
+    head in one atomic batch as one operation per commit."""
+    other = {
+        "op": "open_account",
+        "account": "kawabe/holding",
+        "party": "kawabe",
+        "kind": "holding",
+    }
+    batch = [
+        *ISSUE_LINES[:4],  # t1 issues 120 (6 to the buffer), t2 moves 50 to shinjuku
+        other,
+        {"op": "transfer", "id": "b1", "from": "ina/holding", "to": "kawabe/holding"}
+        | PROJECT
+        | {"quantity": 7},
+        {"op": "reverse", "id": "b2", "of": "t2", "quantity": 5},
+        {"op": "reserve", "id": "b3", "from": "ina/holding", "to": "kawabe/holding"}
+        | PROJECT
+        | {"quantity": 9},
+        {"op": "post", "id": "b4", "reservation": "b3", "quantity": 4},
+        {"op": "reserve", "id": "b5", "from": "kawabe/holding", "to": "ina/holding"}
+        | PROJECT
+        | {"quantity": 3},
+        {"op": "void", "id": "b6", "reservation": "b5"},
+        {"op": "reverse", "id": "b7", "of": "t2"},  # the rest of t2: 45
+        {"op": "retire", "id": "b8", "from": "kawabe/holding", "beneficiary": "Kawabe"}
+        | PROJECT
+        | {"quantity": 2, "reason": "FY2024"},
+    ]
+    day = dt.date(2025, 6, 1)
+    results = ledger.apply(batch, atomic=True, today=day)
+    assert [r.status for r in results] == ["ok"] * len(batch)
+    # By hand: ina 114 - 50 - 7 + 5 - 9 + 5 + 45; kawabe 7 + 4 - 3 + 3 - 2; shinjuku 50 - 5 - 45.
+    assert holdings(ledger)["ina/holding"] == 103
+    assert holdings(ledger)["kawabe/holding"] == 9
+    assert holdings(ledger).get("shinjuku/holding", 0) == 0  # zero balances are not listed
+    one_by_one = Ledger.open(f"sqlite:///{tmp_path / 'one-by-one.db'}")
+    try:
+        assert [r.status for r in one_by_one.apply(batch, today=day)] == ["ok"] * len(batch)
+        assert ledger.verify() == []
+        assert holdings(ledger) == holdings(one_by_one)
+        assert _serials(ledger) == _serials(one_by_one)
+        assert _head(ledger) == _head(one_by_one)
+        # Replayed as a batch, everything exists already and nothing changes.
+        again = ledger.apply(batch, atomic=True, today=day)
+        assert {r.status for r in again if r.id.startswith(("t", "b"))} == {"exists"}
+        assert _head(ledger) == _head(one_by_one)
+    finally:
+        one_by_one.engine.dispose()
