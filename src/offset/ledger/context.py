@@ -242,8 +242,9 @@ class Context:
 
     def look_up_ids(self, ids: list[str]) -> None:
         """Read which of `ids` are recorded, in a few queries instead of one per operation."""
-        self.lock_head()  # PostgreSQL: no other writer can record one of them from here on
         wanted = sorted({i for i in ids if i not in self.known_ids} - self.absent_ids)
+        if wanted:
+            self.lock_head()  # PostgreSQL: no other writer can record one of them from here on
         for at in range(0, len(wanted), ID_CHUNK):
             chunk = {f"i{n}": tx_id for n, tx_id in enumerate(wanted[at : at + ID_CHUNK])}
             found = self.all(
