@@ -45,6 +45,8 @@ def test_apply_balances_verify_and_friends(db_url: str, tmp_path: Path) -> None:
         == "[]"
     )
     assert "ok:" in runner.invoke(app, [*base, "verify"]).output
+    assert "ok:" in runner.invoke(app, [*base, "verify", "--workers", "2"]).output
+    assert runner.invoke(app, [*base, "verify", "--workers", "0"]).exit_code == 2  # at least 1
     history = json.loads(runner.invoke(app, [*base, "serial", "ina-forest", "2024", "3"]).output)
     assert history["holder"] == "shinjuku/retirement"
     statement = json.loads(

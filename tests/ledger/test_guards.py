@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -70,24 +72,22 @@ def test_negative_balances_and_overlapping_serials_are_refused(book: Ledger) -> 
 
 def _behind_the_triggers(book: Ledger, *statements: str) -> None:
     """What someone with full database access could still do."""
-    if book.sqlite:
-        with book.engine.begin() as conn:
-            names = [
-                r[0]
-                for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
-            ]
-            sql = {
-                r[0]: r[1]
-                for r in conn.execute(
-                    text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-                )
-            }
-            for name in names:
-                conn.execute(text(f"DROP TRIGGER {name}"))
+    if book.sqlite:  # a plain sqlite3 connection: foreign keys off (its default), triggers dropped
+        raw = sqlite3.connect(str(book.engine.url.database), isolation_level=None)
+        try:
+            triggers = raw.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            ).fetchall()
+            raw.execute("BEGIN")
+            for name, _ in triggers:
+                raw.execute(f"DROP TRIGGER {name}")
             for statement in statements:
-                conn.execute(text(statement))
-            for name in names:
-                conn.execute(text(sql[name]))
+                raw.execute(statement)
+            for _, sql in triggers:
+                raw.execute(sql)
+            raw.execute("COMMIT")
+        finally:
+            raw.close()
     else:
         with book.engine.begin() as conn:
             conn.execute(text("SET LOCAL session_replication_role = replica"))  # triggers off
@@ -131,3 +131,29 @@ def test_forgery_behind_the_triggers_is_caught_by_verify(
     problems = book.verify()
     assert problems, "verify must report a forged ledger"
     assert any(caught in p for p in problems), problems
+    assert book.verify(workers=3) == problems  # the chain checked in ranges, in 3 processes
+
+
+def test_the_chain_checked_in_ranges_reports_what_one_pass_reports(book: Ledger) -> None:
+    """Gaps, forged links and orphan postings at and around the ranges' cuts, for several
+    numbers of processes (each moves the cuts)."""
+    moves = [
+        {"op": "transfer", "id": f"m{i}", "from": "ina/holding", "to": "shinjuku/holding"}
+        | {"project": "ina-forest", "vintage": 2024, "quantity": 1}
+        for i in range(24)
+    ]
+    assert {r.status for r in book.apply(moves)} == {"ok"}
+    assert book.verify(workers=4) == []
+    _behind_the_triggers(
+        book,
+        "DELETE FROM transactions WHERE seq = 9",  # a gap, and its postings orphaned
+        "UPDATE transactions SET hash = 'forged' WHERE seq = 16",  # breaks 16 and 17's prev_hash
+        "UPDATE transactions SET memo = 'x', operation = replace(operation, 'm17', 'mXX') WHERE seq = 22",
+    )
+    problems = book.verify(workers=1)
+    assert any("sequence gap: expected 9, found 10" in p for p in problems)
+    assert any("postings of seq 9 belong to no transaction" in p for p in problems)
+    assert any("(seq 17): prev_hash does not match" in p for p in problems)
+    assert any("m17 (seq 22): hash does not recompute" in p for p in problems)
+    for workers in (2, 3, 5, 7):
+        assert book.verify(workers=workers) == problems, workers

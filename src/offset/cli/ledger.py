@@ -169,9 +169,18 @@ def certificate(
 
 
 @app.command()
-def verify() -> None:
+def verify(
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Processes checking the hash chain (default: one per CPU, up to 8, from 300,000"
+            " transactions; 1 below).",
+        ),
+    ] = None,
+) -> None:
     """Check conservation, balances, serial blocks and the hash chain; exit 1 on any discrepancy."""
-    problems = _ledger().verify()
+    problems = _ledger().verify(workers)
     if problems:
         err.print(f"[bold red]{len(problems)} discrepancies in {redacted(_state['db'])}[/]")
         for problem in problems:
