@@ -85,3 +85,10 @@ ISSUE_LINES: list[dict[str, Any]] = [
 
 def holdings(book: Ledger) -> dict[str, int]:
     return {r["account"]: r["quantity"] for r in book.balances()}
+
+
+def serial_blocks(book: Ledger) -> list[tuple[str, int, int]]:
+    """(account, start, stop) of every serial block, by start."""
+    with book.engine.connect() as conn:
+        rows = conn.execute(text("SELECT account_id, start, stop FROM blocks ORDER BY start"))
+        return [(str(a), int(s), int(e)) for a, s, e in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -157,3 +158,21 @@ def test_the_chain_checked_in_ranges_reports_what_one_pass_reports(book: Ledger)
     assert any("m17 (seq 22): hash does not recompute" in p for p in problems)
     for workers in (2, 3, 5, 7):
         assert book.verify(workers=workers) == problems, workers
+
+
+def test_workers_open_a_relative_sqlite_path_from_where_it_was_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes fork from a server started earlier, possibly in another directory; they
+    take the caller's working directory, so a relative SQLite path names the same file."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    book = Ledger.open("sqlite:///books.db")
+    assert {r.status for r in book.apply(ISSUE_LINES)} == {"ok"}
+    assert book.verify(workers=2) == []  # the worker server may start in this directory
+    book.engine.dispose()
+    monkeypatch.chdir(tmp_path / "b")
+    book = Ledger.open("sqlite:///../a/books.db", migrate=False)
+    assert book.verify(workers=2) == []
+    book.engine.dispose()

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from offset.ledger import Ledger
 from offset.ledger.blocks import Block, merge, take, total
 from offset.ledger.holdings import Holdings
+from tests.ledger.conftest import serial_blocks
 
 CLASS = {"project": "p", "vintage": 2024}
 
@@ -27,6 +28,14 @@ def test_take_splits_the_lowest_block_and_place_merges_neighbours() -> None:
     # The database holds [0, 10) and [20, 30): both go, [10, 35) comes.
     assert held.removed == {Block(0, 10), Block(20, 30)}
     assert held.added == {Block(10, 35)}
+
+
+def test_taking_whole_blocks_splits_nothing() -> None:
+    held = Holdings([Block(0, 10), Block(20, 30)])
+    assert held.take(10) == [Block(0, 10)]
+    assert held.blocks == [Block(20, 30)]
+    assert held.removed == {Block(0, 10)}
+    assert held.added == set()
 
 
 def test_a_block_that_leaves_and_comes_back_unchanged_writes_nothing() -> None:
@@ -76,12 +85,6 @@ def test_moves_agree_with_the_plain_functions_and_the_difference_rebuilds_the_ro
     assert sorted(rows) == held.blocks
 
 
-def _blocks(book: Ledger) -> list[tuple[str, int, int]]:
-    with book.engine.connect() as conn:
-        rows = conn.execute(text("SELECT account_id, start, stop FROM blocks ORDER BY start"))
-        return [(str(a), int(s), int(e)) for a, s, e in rows]
-
-
 def test_a_writer_rereads_blocks_another_writer_changed(db_url: str) -> None:
     """Each writer remembers the blocks it committed; a change by another writer moves the
     balance version, so the remembered blocks are not used again."""
@@ -117,7 +120,7 @@ def test_a_writer_rereads_blocks_another_writer_changed(db_url: str) -> None:
             json.loads(op)
             for (op,) in conn.execute(text("SELECT operation FROM transactions ORDER BY seq"))
         ]
-    assert _blocks(first) == _replayed(operations)
+    assert serial_blocks(first) == _replayed(operations)
     for book in (first, second):
         book.engine.dispose()
 
@@ -153,5 +156,5 @@ def test_a_rejected_batch_leaves_no_blocks_behind_in_the_writer(ledger: Ledger) 
     second = Ledger.on(ledger.engine)
     assert [r.status for r in second.apply([move | {"id": "m3", "quantity": 5}])] == ["ok"]
     assert [r.status for r in ledger.apply([move | {"id": "m4", "quantity": 5}])] == ["ok"]
-    assert _blocks(ledger) == [("b", 0, 10), ("a", 10, 50)]
+    assert serial_blocks(ledger) == [("b", 0, 10), ("a", 10, 50)]
     assert ledger.verify() == []

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from offset.ledger import MESSAGES, Ledger
-from tests.ledger.conftest import ISSUE_LINES, holdings
+from tests.ledger.conftest import ISSUE_LINES, holdings, serial_blocks
 
 PROJECT = {"project": "ina-forest", "vintage": 2024}
 
@@ -304,12 +304,6 @@ def _head(book: Ledger) -> tuple[int, str]:
     return int(seq), str(head_hash)
 
 
-def _serials(book: Ledger) -> list[tuple[str, int, int]]:
-    with book.engine.connect() as conn:
-        rows = conn.execute(text("SELECT account_id, start, stop FROM blocks ORDER BY start"))
-        return [(str(a), int(s), int(e)) for a, s, e in rows]
-
-
 def test_one_atomic_batch_records_what_one_by_one_records(ledger: Ledger, tmp_path: Path) -> None:
     """Operations that read what the same batch wrote (a reversal of its transfer, a post and a
     void of its reservations, a transfer of its issuance) give the same books, serials and chain
@@ -352,7 +346,7 @@ def test_one_atomic_batch_records_what_one_by_one_records(ledger: Ledger, tmp_pa
         assert [r.status for r in one_by_one.apply(batch, today=day)] == ["ok"] * len(batch)
         assert ledger.verify() == []
         assert holdings(ledger) == holdings(one_by_one)
-        assert _serials(ledger) == _serials(one_by_one)
+        assert serial_blocks(ledger) == serial_blocks(one_by_one)
         assert _head(ledger) == _head(one_by_one)
         # Replayed as a batch, everything exists already and nothing changes.
         again = ledger.apply(batch, atomic=True, today=day)

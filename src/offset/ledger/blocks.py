@@ -19,20 +19,17 @@ def take(blocks: Sequence[Block], quantity: int) -> tuple[list[Block], list[Bloc
     """Split off `quantity` serials from the lowest blocks: (taken, rest). Blocks sorted by start."""
     assert quantity > 0
     taken: list[Block] = []
-    rest: list[Block] = []
     needed = quantity
-    for block in blocks:
-        if needed == 0:
-            rest.append(block)
-        elif block.size <= needed:
+    for whole, block in enumerate(blocks):
+        if block.size < needed:
             taken.append(block)
             needed -= block.size
-        else:
-            taken.append(Block(block.start, block.start + needed))
-            rest.append(Block(block.start + needed, block.stop))
-            needed = 0
-    assert needed == 0, "caller checks the balance first"
-    return taken, rest
+        elif block.size == needed:
+            return [*taken, block], list(blocks[whole + 1 :])
+        else:  # split: the lower part is taken, the rest stays
+            rest = Block(block.start + needed, block.stop)
+            return [*taken, Block(block.start, rest.start)], [rest, *blocks[whole + 1 :]]
+    raise AssertionError("caller checks the balance first")
 
 
 def merge(blocks: Iterable[Block]) -> list[Block]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from offset.ledger.blocks import Block, merge
+from offset.ledger.blocks import Block, merge, take
 
 
 class Holdings:
@@ -35,23 +35,12 @@ class Holdings:
 
     def take(self, quantity: int) -> list[Block]:
         """Remove and return the lowest `quantity` serials (the caller checked the balance)."""
-        assert quantity > 0
-        blocks, taken, needed, whole = self.blocks, [], quantity, 0
-        while needed:
-            block = blocks[whole]  # IndexError: fewer serials than the balance says
-            if block.stop - block.start <= needed:
-                taken.append(block)
-                self._drop(block)
-                needed -= block.stop - block.start
-                whole += 1
-            else:  # split: the lower part moves, the rest stays
-                rest = Block(block.start + needed, block.stop)
-                taken.append(Block(block.start, rest.start))
-                self._drop(block)
-                self._add(rest)
-                blocks[whole] = rest
-                needed = 0
-        del blocks[:whole]
+        taken, rest = take(self.blocks, quantity)
+        for block in self.blocks[: len(taken)]:
+            self._drop(block)
+        if taken[-1] != self.blocks[len(taken) - 1]:  # the last block was split: its rest stays
+            self._add(rest[0])
+        self.blocks = rest
         return taken
 
     def place(self, pieces: list[Block]) -> None:
