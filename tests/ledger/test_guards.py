@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from offset.ledger import Ledger
+from offset.ledger.verify import _process_context, _unbalanced
 from tests.ledger.conftest import ISSUE_LINES
 
 
@@ -17,6 +20,23 @@ from tests.ledger.conftest import ISSUE_LINES
 def book(ledger: Ledger) -> Ledger:
     assert [r.status for r in ledger.apply(ISSUE_LINES)] == ["ok"] * 6
     return ledger
+
+
+@pytest.fixture(params=["fork", "forkserver"])
+def start_method(request: pytest.FixtureRequest) -> Iterator[str]:
+    """How `verify` starts its workers: forked from the caller when it runs alone (the CLI),
+    from a preloaded server when other threads run (a web server); both paths are exercised."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    if request.param == "forkserver":
+        other.start()
+    try:
+        assert _process_context().get_start_method() == request.param
+        yield request.param
+    finally:
+        stop.set()
+        if other.is_alive():
+            other.join()
 
 
 def _sql(engine: Engine, *statements: str) -> None:
@@ -108,13 +128,20 @@ def _behind_the_triggers(book: Ledger, *statements: str) -> None:
                 "UPDATE postings SET amount = amount + 5, balance_after = balance_after + 5 WHERE tx_seq = 2 AND amount > 0",
                 "UPDATE balances SET quantity = quantity + 5 WHERE account_id = 'shinjuku/holding'",
             ],
-            "sum to 5, not 0",
+            "transaction seq 2: postings of class 1 sum to 5, not 0",
         ),
         (
             [
                 "UPDATE transactions SET memo = 'x', operation = replace(operation, 'FY2024 offset', 'FY2023 offset') WHERE id = 't3'"
             ],
             "hash does not recompute",
+        ),
+        (  # written after everything else, yet read with the transaction it claims
+            [
+                "INSERT INTO postings (tx_seq, account_id, class_id, amount, balance_after)"
+                " VALUES (2, 'ina/holding', 1, -1, 0), (2, 'shinjuku/holding', 1, 1, 0)"
+            ],
+            "(seq 2): hash does not recompute",
         ),
         (
             [
@@ -135,7 +162,9 @@ def test_forgery_behind_the_triggers_is_caught_by_verify(
     assert book.verify(workers=3) == problems  # the chain checked in ranges, in 3 processes
 
 
-def test_the_chain_checked_in_ranges_reports_what_one_pass_reports(book: Ledger) -> None:
+def test_the_chain_checked_in_ranges_reports_what_one_pass_reports(
+    book: Ledger, start_method: str
+) -> None:
     """Gaps, forged links and orphan postings at and around the ranges' cuts, for several
     numbers of processes (each moves the cuts)."""
     moves = [
@@ -161,7 +190,7 @@ def test_the_chain_checked_in_ranges_reports_what_one_pass_reports(book: Ledger)
 
 
 def test_workers_open_a_relative_sqlite_path_from_where_it_was_given(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: str
 ) -> None:
     """Worker processes fork from a server started earlier, possibly in another directory; they
     take the caller's working directory, so a relative SQLite path names the same file."""
@@ -176,3 +205,21 @@ def test_workers_open_a_relative_sqlite_path_from_where_it_was_given(
     book = Ledger.open("sqlite:///../a/books.db", migrate=False)
     assert book.verify(workers=2) == []
     book.engine.dispose()
+
+
+def test_unbalanced_postings_are_named_per_class() -> None:
+    """Check 1 as the chain pass runs it, hand-checked: one move, and several classes."""
+    assert _unbalanced(3, [("a", 1, -5), ("b", 1, 5)]) == []
+    assert _unbalanced(3, [("a", 1, -5), ("b", 1, 4)]) == [
+        "transaction seq 3: postings of class 1 sum to -1, not 0"
+    ]
+    assert _unbalanced(4, [("a", 1, -5), ("b", 2, 5)]) == [
+        "transaction seq 4: postings of class 1 sum to -5, not 0",
+        "transaction seq 4: postings of class 2 sum to 5, not 0",
+    ]
+    assert _unbalanced(7, [("a", 1, -5), ("b", 1, 5), ("a", 2, 3), ("c", 2, -1)]) == [
+        "transaction seq 7: postings of class 2 sum to 2, not 0"
+    ]
+    assert _unbalanced(8, [("a", 1, 2)]) == [
+        "transaction seq 8: postings of class 1 sum to 2, not 0"
+    ]

@@ -174,7 +174,7 @@ def verify(
         int | None,
         typer.Option(
             min=1,
-            help="Processes checking the hash chain (default: one per CPU, up to 8, from 300,000"
+            help="Processes checking the hash chain (default: one per CPU, up to 8, from 100,000"
             " transactions; 1 below).",
         ),
     ] = None,

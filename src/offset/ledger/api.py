@@ -58,8 +58,9 @@ class Ledger(Writer):
 
     def verify(self, workers: int | None = None) -> list[str]:
         """Every discrepancy, in words. The hash chain is checked in `workers` processes (None:
-        one per CPU, up to 8, for ledgers of 300,000 transactions or more; an in-memory SQLite
-        database is always checked in this process)."""
+        one per CPU, up to 8, for ledgers of 100,000 transactions or more, 300,000 in a process
+        running other threads; an in-memory SQLite database is always checked in this
+        process)."""
         url = self.engine.url
         in_memory = self.sqlite and url.database in (None, "", ":memory:")
         shared = None if in_memory else url.render_as_string(hide_password=False)

@@ -19,7 +19,7 @@ def chain_body(
     kept. Written out by hand because `verify` recomputes it for every transaction; it equals
     `json.dumps(..., sort_keys=True, separators=(",", ":"), ensure_ascii=False)` (tested)."""
     day = effective if isinstance(effective, str) else effective.isoformat()  # SQLite: ISO text
-    lines = ",".join(f"[{encode_basestring(a)},{c},{n}]" for a, c, n in sorted(postings))
+    lines = ",".join([f"[{encode_basestring(a)},{c},{n}]" for a, c, n in sorted(postings)])
     return (
         f'{{"content":{encode_basestring(content)},"effective_date":"{day}",'
         f'"id":{encode_basestring(tx_id)},"kind":{encode_basestring(kind)},'

@@ -1,0 +1,76 @@
+"""`verify` on a large ledger against a bare `SUM ... GROUP BY` of its postings (not a test).
+
+Builds a ledger of N random transfers (2N postings; default N = 500,000, 1M postings) with the
+same accounts and transfers as `bench_ledger.py`, or reuses one built earlier (`--db URL`: a
+ledger that already holds them is not written again). Then, for each round, side by side: the
+bare aggregate, `verify` with the chain in one process, and `verify` with its default workers
+(one process per CPU from 100,000 transactions).
+
+    python benchmarks/bench_verify.py                       # SQLite in a temporary directory
+    python benchmarks/bench_verify.py --db sqlite:///big.db  # kept for the next run
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from offset.ledger import Ledger
+
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.bench_ledger import BATCH, setup, timed, transfers
+
+BARE_SUM = "SELECT account_id, class_id, SUM(amount) FROM postings GROUP BY account_id, class_id"
+
+
+def ledger_of(url: str, n: int) -> Ledger:
+    """The ledger at `url`, holding N transfers (written now unless they are there)."""
+    book = Ledger.open(url)
+    with book.engine.connect() as conn:
+        held = conn.execute(text("SELECT COUNT(*) FROM transactions WHERE kind = 'transfer'"))
+        if (held.scalar() or 0) >= n:
+            return book
+    book.engine.dispose()
+    book = setup(url)
+    moves = transfers(n, 1, "b")
+    start = time.perf_counter()
+    for i in range(0, n, BATCH):
+        book.apply(moves[i : i + BATCH], atomic=True)
+    print(f"built {n:,} transfers in {time.perf_counter() - start:.0f} s")
+    return book
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, default=500_000, help="transfers (2 postings each)")
+    parser.add_argument("--db", help="ledger URL to build or reuse (default: a temporary SQLite)")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        book = ledger_of(args.db or f"sqlite:///{directory}/verify.db", args.n)
+        with book.engine.connect() as conn:
+            postings = conn.execute(text("SELECT COUNT(*) FROM postings")).scalar()
+        print(f"{postings:,} postings")
+        for round_ in range(1, args.rounds + 1):
+            with book.engine.connect() as conn:
+                bare = timed(lambda: conn.execute(text(BARE_SUM)).all())
+            one = timed(lambda: book.verify(workers=1))
+            default = timed(lambda: book.verify(workers=None))
+            print(
+                f"round {round_}: bare sum {bare:.2f} s; verify, one process {one:.2f} s"
+                f" ({one / bare:.1f}x); default workers {default:.2f} s ({default / bare:.1f}x)"
+            )
+        assert book.verify() == [], "the benchmark's ledger must verify"
+        book.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
