@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from offset.ledger import Ledger
+from offset.ledger import verify as verify_module
 from offset.ledger.verify import _process_context, _unbalanced
 from tests.ledger.conftest import ISSUE_LINES
 
@@ -23,13 +24,17 @@ def book(ledger: Ledger) -> Ledger:
 
 
 @pytest.fixture(params=["fork", "forkserver"])
-def start_method(request: pytest.FixtureRequest) -> Iterator[str]:
+def start_method(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """How `verify` starts its workers: forked from the caller when it runs alone (the CLI),
-    from a preloaded server when other threads run (a web server); both paths are exercised."""
+    from a preloaded server when other threads run (a web server); both paths are exercised.
+    Earlier tests may leave idle threads behind (a test client's worker threads), so the
+    lone caller is declared rather than assumed."""
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     if request.param == "forkserver":
-        other.start()
+        other.start()  # and whatever else runs
+    else:
+        monkeypatch.setattr(verify_module, "_runs_alone", lambda: True)
     try:
         assert _process_context().get_start_method() == request.param
         yield request.param

@@ -284,12 +284,16 @@ def _check_links_of(url: str, lo: int | None, hi: int | None, snapshot: str | No
         engine.dispose()
 
 
+def _runs_alone() -> bool:
+    return threading.active_count() == 1
+
+
 def _process_context() -> multiprocessing.context.BaseContext:
     """`fork` where only this thread runs (the CLI): the workers start at once with the ledger
     already imported. Elsewhere (a server's threads may hold locks a fork would copy)
     `forkserver`, preloaded with the ledger so that each worker need not import it again (about
     half a second); the server itself starts once per process, at the first parallel verify."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+    if _runs_alone() and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["offset.ledger.verify"])  # effective when the server starts
