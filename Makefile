@@ -40,6 +40,7 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_ledger.py
+	$(BIN)/python benchmarks/bench_verify.py
 	$(BIN)/python benchmarks/bench_api.py
 
 clean:

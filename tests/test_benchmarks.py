@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import REPOSITORY
 
@@ -37,3 +38,14 @@ def test_api_benchmark_runs() -> None:
     out = _run("benchmarks/bench_api.py", "--clients", "2", "--seconds", "1", "--backend", "sqlite")
     assert "requests_per_s" in out
     assert "verify_after ok" in out
+
+
+def test_verify_benchmark_runs_and_reuses_its_ledger(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'verify.db'}"
+    first = _run("benchmarks/bench_verify.py", "--n", "40", "--rounds", "1", "--db", url)
+    assert "built 40 transfers" in first
+    assert "120 postings" in first  # 40 transfers and the 20 accounts' issuances, 2 each
+    assert "round 1: bare sum" in first
+    again = _run("benchmarks/bench_verify.py", "--n", "40", "--rounds", "1", "--db", url)
+    assert "built" not in again  # the ledger already holds the transfers
+    assert "120 postings" in again
