@@ -14,7 +14,10 @@ import time
 import uuid
 from collections import Counter
 
+from sqlalchemy import text
+
 from offset.ledger import Ledger
+from offset.ledger.database import reading
 
 HOT = ["a/holding", "b/holding", "c/holding"]
 CLASS = {"project": "hot-forest", "vintage": 2024}
@@ -95,6 +98,23 @@ def test_verify_while_writers_commit_sees_one_consistent_state(db_url: str) -> N
     assert total["ok"] > 0
     assert [problems for problems in reports if problems] == []
     assert book.verify() == []
+
+
+def test_a_reader_sees_one_state_and_does_not_hold_up_writers(db_url: str) -> None:
+    """The ledger's reads (`database.reading`): a transfer commits while a read is open; the
+    read goes on seeing the state it began with, and the writer did not wait for it (on SQLite
+    a reader that took the write lock would make this `apply` wait out the busy timeout)."""
+    book = _setup(db_url)
+    held = text("SELECT quantity FROM balances WHERE account_id = 'a/holding'")
+    move = {"op": "transfer", "id": "r1", "from": "a/holding", "to": "b/holding", "quantity": 7}
+    with reading(book.engine) as conn:
+        assert conn.execute(held).scalar() == 100
+        started = time.monotonic()
+        [result] = book.apply([move | CLASS])
+        assert result.status == "ok"
+        assert time.monotonic() - started < 5
+        assert conn.execute(held).scalar() == 100  # the state the read began with
+    assert {r["account"]: r["quantity"] for r in book.balances()}["a/holding"] == 93
 
 
 CRASH_SCRIPT = textwrap.dedent(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 
 from offset.ledger.codes import Rejected
+from offset.ledger.database import reading
 
 PREFIX = "ofk"
 
@@ -71,7 +72,7 @@ def authenticate(engine: Engine, key: str) -> Caller | None:
     parts = key.split("_")
     if len(parts) != 3 or parts[0] != PREFIX:
         return None
-    with engine.connect() as conn:
+    with reading(engine) as conn:  # every request: it must not wait for writers
         row = conn.execute(
             text(
                 "SELECT k.key_hash, k.revoked_at, p.id, p.kind, p.name FROM api_keys k"
@@ -85,7 +86,7 @@ def authenticate(engine: Engine, key: str) -> Caller | None:
 
 
 def listed(engine: Engine, party: str | None = None) -> list[dict[str, object]]:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(
             text(
                 "SELECT id, party_id, label, created_at, revoked_at FROM api_keys"

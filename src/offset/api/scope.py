@@ -18,6 +18,7 @@ from sqlalchemy import text
 from offset.api.keys import Caller
 from offset.ledger import Ledger, Rejected
 from offset.ledger.context import REGISTRY
+from offset.ledger.database import reading
 
 OTHER = "(another party)"
 
@@ -27,7 +28,7 @@ class NotVisible(Exception):
 
 
 def _rows(book: Ledger, sql: str, **params: Any) -> list[dict[str, Any]]:
-    with book.engine.connect() as conn:
+    with reading(book.engine) as conn:
         return [dict(r._mapping) for r in conn.execute(text(sql), params)]
 
 

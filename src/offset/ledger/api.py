@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from offset.ledger import queries
-from offset.ledger.database import DEFAULT_URL, connect, upgrade
+from offset.ledger.database import DEFAULT_URL, connect, reading, upgrade
 from offset.ledger.export import EXPORTS
 from offset.ledger.verify import verify
 from offset.ledger.writer import Writer
@@ -31,29 +31,29 @@ class Ledger(Writer):
     def balances(
         self, as_of: dt.date | None = None, account: str | None = None
     ) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return queries.balances(conn, as_of, account)
 
     def accounts(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return queries.accounts(conn)
 
     def agreement_transactions(self, agreement: str) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return queries.agreement_transactions(conn, agreement)
 
     def statement(
         self, account: str, start: dt.date | None = None, end: dt.date | None = None
     ) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return queries.statement(conn, account, start, end)
 
     def serial(self, project: str, vintage: int, serial: int) -> dict[str, Any]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return queries.serial_history(conn, project, vintage, serial)
 
     def certificate(self, tx_id: str) -> str:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return queries.certificate(conn, tx_id)
 
     def verify(self, workers: int | None = None) -> list[str]:
@@ -68,5 +68,5 @@ class Ledger(Writer):
             return verify(conn, shared, workers)
 
     def export(self, fmt: str) -> str:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return EXPORTS[fmt](conn)

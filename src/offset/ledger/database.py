@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 
 DEFAULT_URL = "sqlite:///offset.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Page cache per connection (SQLite's default is 2 MiB): the indexes of a large ledger are
 # written at random places, and a small cache turns each insert into page reads.
 SQLITE_CACHE_KIB = 64 * 1024
+READ_ONLY = "offset_read_only"  # execution option of a connection that only reads (`reading`)
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -22,8 +25,8 @@ def is_sqlite(engine: Engine) -> bool:
 
 def connect(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
     """An engine for `url`. SQLite: WAL, a busy timeout, foreign keys, a larger page cache, and
-    BEGIN IMMEDIATE for every transaction (a deferred read-then-write transaction can fail with
-    SQLITE_BUSY)."""
+    BEGIN IMMEDIATE for every transaction that may write (a deferred read-then-write
+    transaction can fail with SQLITE_BUSY); a plain BEGIN for one that only reads (`reading`)."""
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
@@ -39,9 +42,27 @@ def connect(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            read_only = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def read_only(conn: Connection) -> Connection:
+    """Make `conn`, before it begins, read one committed state and never write. SQLite: a
+    deferred transaction, a snapshot of the WAL (it neither waits for writers nor holds them
+    up; a writer's BEGIN IMMEDIATE would). PostgreSQL: REPEATABLE READ, read only (under READ
+    COMMITTED, each statement would see what committed since the previous one)."""
+    if conn.dialect.name == "sqlite":
+        return conn.execution_options(**{READ_ONLY: True})
+    return conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads that must agree with each other (see `read_only`)."""
+    with engine.connect() as conn:
+        yield read_only(conn)
 
 
 def alembic_config(engine: Engine) -> Config:

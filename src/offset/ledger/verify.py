@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from offset.ledger.chain import chain_hash
-from offset.ledger.database import connect
+from offset.ledger.database import connect, read_only
 
 MAX_ORPHANS = 20  # postings without a transaction: the first few are named
 # Transactions from which workers start by default: below, starting them costs about what they
@@ -65,7 +65,7 @@ def _one_state(conn: Connection) -> str | None:
     and report them as discrepancies."""
     if conn.dialect.name != "postgresql":
         return None
-    conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    read_only(conn)
     return str(conn.execute(text("SELECT pg_export_snapshot()")).scalar_one())
 
 
@@ -277,8 +277,7 @@ def _check_links_of(url: str, lo: int | None, hi: int | None, snapshot: str | No
             if snapshot is not None:
                 if not SNAPSHOT_ID.fullmatch(snapshot):  # inlined below: SET takes no parameter
                     raise ValueError(f"not a snapshot id: {snapshot!r}")
-                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-                conn.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+                read_only(conn).execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
             return check_links(conn.connection.driver_connection, lo, hi)
     finally:
         engine.dispose()
