@@ -13,7 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from offset.cli.app import app
+from offset.cli.choices import METHOD_NAMES
 from offset.factors import shipped_directory
+from offset.methods import METHODS
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
@@ -228,3 +230,19 @@ def test_progress_display_on_large_files(
     )
     assert result.exit_code == 0, result.output
     assert len(pd.read_csv(out)) == 10
+
+
+def test_the_commands_load_only_what_they_use() -> None:
+    """Building the CLI (its help, and every ledger command's start) imports neither pandas nor
+    the engine: `offset ledger balances` should not wait for the emissions core."""
+    heavy = ["pandas", "numpy", "matplotlib", "pint", "alembic", "offset.methods", "offset.calc"]
+    heavy += ["offset.scenario", "offset.ledger.api"]
+    probe = f"import sys, offset.cli.app; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_help_names_every_method() -> None:
+    assert tuple(METHODS) == METHOD_NAMES

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from offset.calc import CalcResult, calculate_file
+from offset.cli.choices import METHOD_NAMES
 from offset.cli.console import err, fail, out
-from offset.factors import FactorLibrary
-from offset.methods import METHODS
-from offset.output import manifest_path
 from offset.problems import InputError
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
+
+if TYPE_CHECKING:
+    from offset.calc import CalcResult
+    from offset.factors import FactorLibrary
 
 PROGRESS_MIN_BYTES = 8 << 20  # show a progress display for input files above 8 MiB
 
 
 def calc(
-    method: Annotated[str, typer.Argument(help=f"One of: {', '.join(METHODS)}")],
+    method: Annotated[str, typer.Argument(help=f"One of: {', '.join(METHOD_NAMES)}")],
     file: Annotated[
         Path, typer.Argument(help="Input rows: .csv (UTF-8 or Shift_JIS), .xlsx or .parquet")
     ],
@@ -46,8 +46,14 @@ def calc(
     ] = DEFAULT_GWP_METRIC,
 ) -> None:
     """Compute reductions per row of FILE with METHOD and write them with the factor rows used."""
-    if method not in METHODS:
-        raise typer.BadParameter(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    # pandas, pint and the methods load here, not for the other commands' help
+    from offset.factors import FactorLibrary
+    from offset.output import manifest_path
+
+    if method not in METHOD_NAMES:
+        raise typer.BadParameter(
+            f"unknown method {method!r}; choose one of {', '.join(METHOD_NAMES)}"
+        )
     if gwp not in GWP_METRICS:
         raise typer.BadParameter(
             f"unknown GWP metric {gwp!r}; choose one of {', '.join(GWP_METRICS)}"
@@ -73,6 +79,8 @@ def calc(
 def _run(
     method: str, file: Path, fy: int | None, library: FactorLibrary, gwp: str, target: Path
 ) -> CalcResult:
+    from offset.calc import calculate_file
+
     large = file.is_file() and file.stat().st_size >= PROGRESS_MIN_BYTES
     if not large:
         return calculate_file(method, file, fy=fy, factors=library, gwp_metric=gwp, out=target)
@@ -96,6 +104,8 @@ def _run(
 
 
 def _print_summary(result: CalcResult) -> None:
+    from offset.methods import METHODS
+
     summary = result.summary
     table = Table(title=f"{METHODS[result.method].summary}: totals per municipality")
     table.add_column("municipality")
@@ -110,6 +120,8 @@ def _print_summary(result: CalcResult) -> None:
 
 
 def _cell(value: object) -> str:
+    import numpy as np
+
     if isinstance(value, float | np.floating):
         return f"{value:,.3f}"
     return f"{value:,}" if isinstance(value, int | np.integer) else str(value)

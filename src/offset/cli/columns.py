@@ -6,11 +6,13 @@ from typing import Annotated
 
 import typer
 
-from offset.methods import METHODS
+from offset.cli.choices import METHOD_NAMES
 
 
 def document(method: str | None = None) -> str:
     """The column contracts as Markdown (what docs/input-columns.md holds)."""
+    from offset.methods import METHODS
+
     names = [method] if method else list(METHODS)
     parts = [
         "# Input columns",
@@ -33,10 +35,12 @@ def document(method: str | None = None) -> str:
 
 def columns(
     method: Annotated[
-        str | None, typer.Argument(help=f"One of: {', '.join(METHODS)}; all if omitted")
+        str | None, typer.Argument(help=f"One of: {', '.join(METHOD_NAMES)}; all if omitted")
     ] = None,
 ) -> None:
     """Print the input columns of a method (or all), with units and whether required."""
-    if method is not None and method not in METHODS:
-        raise typer.BadParameter(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if method is not None and method not in METHOD_NAMES:
+        raise typer.BadParameter(
+            f"unknown method {method!r}; choose one of {', '.join(METHOD_NAMES)}"
+        )
     print(document(method), end="")

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from offset.cli.console import fail, out
-from offset.factors import FactorLibrary
-from offset.factors.fuel import co2_per_unit
 from offset.problems import InputError
+
+if TYPE_CHECKING:
+    from offset.factors import FactorLibrary
 
 app = typer.Typer(no_args_is_help=True, help="Inspect and check factor tables.")
 
 SHOWN_COLUMNS = ("value", "unit", "confidence", "published", "publisher", "source")
+
+
+def _library(overlay: Path | None) -> FactorLibrary:
+    from offset.factors import FactorLibrary  # pandas and pint load here, not for the help
+
+    return FactorLibrary(overlay=overlay)
 
 
 @app.command("list")
@@ -26,7 +33,7 @@ def list_tables(
     ] = None,
 ) -> None:
     """List the factor tables with their rows, unverified rows and content hash."""
-    library = FactorLibrary(overlay=factors)
+    library = _library(factors)
     table = Table(title=f"factor tables in {library.directory}")
     table.add_column("table", no_wrap=True)
     for column in ("rows", "unverified", "keyed by", "unit", "sha256", "description"):
@@ -61,7 +68,9 @@ def show(
     ] = False,
 ) -> None:
     """Show one table's rows with their provenance (fuel: also the derived CO2 per unit)."""
-    library = FactorLibrary(overlay=factors)
+    from offset.factors.fuel import co2_per_unit
+
+    library = _library(factors)
     if name not in library.specs:
         raise typer.BadParameter(f"no table {name!r}; tables: {', '.join(library.specs)}")
     try:
@@ -96,7 +105,7 @@ def check(
     """Validate your factor directory, layered over the shipped tables; exit 2 on any problem."""
     if not directory.is_dir():
         raise typer.BadParameter(f"{directory} is not a directory")
-    library = FactorLibrary(overlay=directory)
+    library = _library(directory)
     problems = library.check_overlay() + library.check()
     if problems:
         raise fail(InputError(problems), headline=f"{directory} is not valid")

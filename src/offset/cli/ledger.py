@@ -6,15 +6,18 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from offset.cli.console import err, out
-from offset.ledger import Ledger, Rejected
+from offset.ledger.codes import Rejected
 from offset.ledger.database import DEFAULT_URL, connect, redacted, upgrade
 from offset.ledger.export import EXPORTS
+
+if TYPE_CHECKING:
+    from offset.ledger import Ledger
 
 app = typer.Typer(
     no_args_is_help=True, help="The credit ledger: apply operations, read balances, verify."
@@ -48,6 +51,8 @@ def ledger(db: DbOption = DEFAULT_URL) -> None:
 
 
 def _ledger() -> Ledger:
+    from offset.ledger import Ledger  # the whole ledger, for the command that needs it
+
     return Ledger.open(_state["db"])
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -11,8 +11,9 @@ from rich.table import Table
 
 from offset.cli.console import err, fail, out
 from offset.problems import InputError
-from offset.scenario import RunError, RunOutcome, Scenario, run_scenario
-from offset.scenario.run import default_database, step_count
+
+if TYPE_CHECKING:
+    from offset.scenario import RunOutcome
 
 EXIT_REFUSED = 3
 
@@ -33,6 +34,10 @@ def run(
     ] = None,
 ) -> None:
     """Compute each FY's reductions, issue the credits, settle the agreements, write the report."""
+    # the whole engine loads here, not for the other commands' help
+    from offset.scenario import RunError, Scenario, run_scenario
+    from offset.scenario.run import default_database, step_count
+
     try:
         scenario = Scenario.from_toml(scenario_file)
     except InputError as e:

@@ -1,8 +1,32 @@
-"""The credit ledger: double-entry postings and serial blocks, on SQLite or PostgreSQL."""
+"""The credit ledger: double-entry postings and serial blocks, on SQLite or PostgreSQL.
 
-from offset.ledger import records  # noqa: F401  (its tables share the ledger's metadata)
-from offset.ledger.api import Ledger
-from offset.ledger.codes import CODES, MESSAGES, Rejected
-from offset.ledger.writer import Result
+Its names load on first use, so that a module of the package (the CLI's help, `database`,
+`export`) can be imported without the whole ledger.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from offset.ledger.api import Ledger
+    from offset.ledger.codes import CODES, MESSAGES, Rejected
+    from offset.ledger.writer import Result
 
 __all__ = ["CODES", "MESSAGES", "Ledger", "Rejected", "Result"]
+_HOMES = {
+    "CODES": "codes",
+    "MESSAGES": "codes",
+    "Rejected": "codes",
+    "Ledger": "api",
+    "Result": "writer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    importlib.import_module("offset.ledger.records")  # its tables share the ledger's metadata
+    return getattr(importlib.import_module(f"offset.ledger.{home}"), name)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DEFAULT_URL = "sqlite:///offset.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -66,6 +67,8 @@ def reading(engine: Engine) -> Iterator[Connection]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config  # imported when needed: a third of a second
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("offset.ledger") / "migrations"))
     url = engine.url.render_as_string(hide_password=False)
@@ -75,6 +78,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` (idempotent)."""
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
