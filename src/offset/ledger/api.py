@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from offset.ledger import queries
-from offset.ledger.database import DEFAULT_URL, connect, reading, upgrade
+from offset.ledger.database import DEFAULT_URL, at_head, connect, reading, upgrade
 from offset.ledger.export import EXPORTS
 from offset.ledger.verify import verify
 from offset.ledger.writer import Writer
@@ -20,7 +20,7 @@ class Ledger(Writer):
     @classmethod
     def open(cls, url: str = DEFAULT_URL, *, migrate: bool = True, **engine_options: Any) -> Ledger:
         engine = connect(url, **engine_options)
-        if migrate:
+        if migrate and not at_head(engine):
             upgrade(engine)
         return cls(engine)
 
