@@ -13,10 +13,13 @@ import textwrap
 import time
 import uuid
 from collections import Counter
+from typing import Any
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import Connection, text
 
 from offset.ledger import Ledger
+from offset.ledger import verify as verify_module
 from offset.ledger.database import reading
 
 HOT = ["a/holding", "b/holding", "c/holding"]
@@ -115,6 +118,36 @@ def test_a_reader_sees_one_state_and_does_not_hold_up_writers(db_url: str) -> No
         assert time.monotonic() - started < 5
         assert conn.execute(held).scalar() == 100  # the state the read began with
     assert {r["account"]: r["quantity"] for r in book.balances()}["a/holding"] == 93
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("moment", ["_books", "_blocks"])
+def test_a_commit_during_verify_neither_waits_nor_shows(
+    db_url: str, workers: int, moment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transfer commits after `verify` has started, its workers (if any) already checking the
+    links before it: just before the checks of the books (SQLite: before this process's
+    snapshot begins, so the links after the workers' are checked here), or halfway through them
+    (the checks before and after the commit must read the same state). The writer does not
+    wait, and the report is still empty."""
+    book = _setup(db_url)
+    check = getattr(verify_module, moment)
+    waited: list[float] = []
+
+    def commit_first(conn: Connection, *args: Any) -> list[str]:
+        move = {"op": "transfer", "id": f"v{len(waited)}", "from": "a/holding", "to": "b/holding"}
+        started = time.monotonic()
+        [result] = book.apply([move | {"quantity": 1} | CLASS])
+        waited.append(time.monotonic() - started)
+        assert result.status == "ok"
+        return list(check(conn, *args))
+
+    monkeypatch.setattr(verify_module, moment, commit_first)
+    assert book.verify(workers=workers) == []
+    assert len(waited) == 1
+    assert waited[0] < 5
+    monkeypatch.undo()
+    assert book.verify(workers=workers) == []
 
 
 CRASH_SCRIPT = textwrap.dedent(

@@ -43,9 +43,19 @@ _NO_GROUP: tuple[Any, Iterator[Any]] = (None, iter(()))  # past the last posting
 def verify(conn: Connection, url: str | None = None, workers: int | None = 1) -> list[str]:
     """Every discrepancy found, in words (an empty list: the books verify). `url` and `workers`
     (None: as many as there are CPUs, up to 8, for large ledgers): see `_chain`. `conn` must not
-    have begun a transaction: every check reads one state of the books, whatever commits
-    meanwhile (see `_one_state`)."""
-    chain = _chain(conn, url, workers, _one_state(conn))
+    have begun a transaction.
+
+    Writers go on meanwhile, and every check still reads one committed state. This process
+    reads one snapshot (`read_only`: a WAL snapshot on SQLite, REPEATABLE READ on PostgreSQL);
+    under READ COMMITTED each check would see what committed since the previous one and report
+    it as a discrepancy. Worker processes check the links up to the last transaction committed
+    before they start, which no later commit changes (history is append-only); this process
+    checks the links after it, in its snapshot. On PostgreSQL the workers also read this
+    process's snapshot, exported as `pg_dump -j` does."""
+    read_only(conn)
+    last = int(conn.execute(text("SELECT COALESCE(MAX(seq), 0) FROM transactions")).scalar_one())
+    conn.rollback()  # no SQLite lock held while workers fork: they must not inherit one
+    chain = _chain(conn, url, workers, last)
     next(chain)  # worker processes (if any) start on the chain now
     try:
         return _books(conn) + next(chain)
@@ -53,19 +63,11 @@ def verify(conn: Connection, url: str | None = None, workers: int | None = 1) ->
         chain.close()
 
 
-def _one_state(conn: Connection) -> str | None:
-    """Make every read of this `verify` see the same committed state; on PostgreSQL, return the
-    snapshot its workers must import.
-
-    SQLite: the first statement takes the write lock (the ledger's connections begin with
-    `BEGIN IMMEDIATE`), so nothing commits until `verify` ends and every reader, workers
-    included, sees the same state. PostgreSQL: writers go on; this transaction reads one
-    snapshot (REPEATABLE READ, read only) and exports it for the workers, as `pg_dump -j`
-    does. Under READ COMMITTED each check would see the commits made since the previous one
-    and report them as discrepancies."""
+def _export_snapshot(conn: Connection) -> str | None:
+    """PostgreSQL: begin this process's snapshot and name it for the workers. SQLite cannot
+    share one; there it begins at the next statement."""
     if conn.dialect.name != "postgresql":
         return None
-    read_only(conn)
     return str(conn.execute(text("SELECT pg_export_snapshot()")).scalar_one())
 
 
@@ -300,20 +302,21 @@ def _process_context() -> multiprocessing.context.BaseContext:
 
 
 def _chain(
-    conn: Connection, url: str | None, workers: int | None, snapshot: str | None
+    conn: Connection, url: str | None, workers: int | None, last: int
 ) -> Generator[list[str]]:
     """Recompute every link; the problems come at the second `next`. The rows come through the
     raw DB-API cursor: this is the one place that reads every transaction and posting, and
     SQLAlchemy's row objects would triple its cost. With `workers` > 1 (and a URL other processes
-    can open), ranges of sequence numbers are checked in that many processes, started at the
-    first `next` so that they run while this process checks the rest."""
-    last = conn.execute(text("SELECT MAX(seq) FROM transactions")).scalar()
+    can open), the links up to `last` are checked in ranges of sequence numbers in that many
+    processes, started at the first `next` so that they run while this process checks the
+    rest; this process then checks the links after `last` (what committed meanwhile)."""
     context = _process_context()
     if workers is None:
-        large = (last or 0) >= PARALLEL_FROM[context.get_start_method()]
+        large = last >= PARALLEL_FROM[context.get_start_method()]
         workers = min(os.cpu_count() or 1, MAX_WORKERS) if large else 1
     if workers > 1 and url is not None and last:
-        cuts = [1 + int(last) * k // workers for k in range(1, workers)]
+        snapshot = _export_snapshot(conn)
+        cuts = [1 + last * k // workers for k in range(1, workers)]
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             # Forked workers start at the first submit. Frozen, this process's objects are
             # never collected in them: an unreachable connection finalised there would close
@@ -322,12 +325,13 @@ def _chain(
             try:
                 futures = [
                     pool.submit(_check_links_of, url, lo, hi, snapshot)
-                    for lo, hi in zip([None, *cuts], [*cuts, None], strict=True)
+                    for lo, hi in zip([None, *cuts], [*cuts, last + 1], strict=True)
                 ]
             finally:
                 gc.unfreeze()
             yield []
-            parts = [future.result() for future in futures]
+            after = check_links(conn.connection.driver_connection, last + 1)
+            parts = [*(future.result() for future in futures), after]
     else:
         yield []
         parts = [check_links(conn.connection.driver_connection)]
