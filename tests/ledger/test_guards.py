@@ -228,3 +228,13 @@ def test_unbalanced_postings_are_named_per_class() -> None:
     assert _unbalanced(8, [("a", 1, 2)]) == [
         "transaction seq 8: postings of class 1 sum to 2, not 0"
     ]
+
+
+def test_a_guard_removed_behind_the_ledger_is_named_by_verify(book: Ledger) -> None:
+    if book.sqlite:
+        _sql(book.engine, "DROP TRIGGER blocks_no_overlap")
+    else:
+        _sql(book.engine, "ALTER TABLE blocks DROP CONSTRAINT blocks_no_overlap")
+    assert book.verify() == [
+        "guard missing: blocks_no_overlap (the database no longer refuses what it guarded against)"
+    ]

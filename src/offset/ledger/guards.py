@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import re
+
 HISTORY_TABLES = ("transactions", "postings", "block_events")
 
 SQLITE = [
@@ -57,3 +59,12 @@ POSTGRESQL = [
     """ALTER TABLE blocks ADD CONSTRAINT blocks_no_overlap
     EXCLUDE USING gist (class_id WITH =, int8range(start, stop) WITH &&)""",
 ]
+
+
+def names(statements: list[str]) -> set[str]:
+    """The triggers and constraints `statements` create: what `verify` expects to find."""
+    found = (
+        re.search(r"CREATE (?:CONSTRAINT )?TRIGGER (\w+)|ADD CONSTRAINT (\w+)", s)
+        for s in statements
+    )
+    return {m.group(1) or m.group(2) for m in found if m}

@@ -8,7 +8,9 @@
 4. serial blocks never overlap, cover exactly the serials issued of their class, and each
    account's blocks sum to its balance (an issuance account holds the serials it took back);
 5. no negative balance outside issuance accounts;
-6. the hash chain recomputes from the first transaction to the head, with no gap in sequence.
+6. the hash chain recomputes from the first transaction to the head, with no gap in sequence;
+7. the database's guards (`guards.py`) are all in place: without them, hand-written SQL could
+   change history that 1 to 6 would only catch afterwards.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from offset.ledger import guards
 from offset.ledger.chain import chain_hash
 from offset.ledger.database import connect, read_only
 
@@ -132,7 +135,36 @@ def _books(conn: Connection) -> list[str]:
             problems.append(f"balance {account} class {class_id} is negative: {value}")
 
     problems += _blocks(conn, stored, kinds)
-    return problems
+    return problems + _guards(conn)
+
+
+def _guards(conn: Connection) -> list[str]:
+    """Check 7: each trigger and constraint of `guards.py` exists on this ledger's tables."""
+    if conn.dialect.name == "postgresql":
+        expected = guards.names(guards.POSTGRESQL)
+        present = {
+            str(name)
+            for (name,) in conn.execute(
+                text(
+                    "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+                    " AND tgrelid IN ('transactions'::regclass, 'postings'::regclass,"
+                    " 'block_events'::regclass)"
+                    " UNION SELECT conname FROM pg_constraint WHERE conrelid = 'blocks'::regclass"
+                )
+            )
+        }
+    else:
+        expected = guards.names(guards.SQLITE)
+        present = {
+            str(name)
+            for (name,) in conn.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            )
+        }
+    return [
+        f"guard missing: {name} (the database no longer refuses what it guarded against)"
+        for name in sorted(expected - present)
+    ]
 
 
 def _blocks(
