@@ -50,10 +50,14 @@ def ledger(db: DbOption = DEFAULT_URL) -> None:
     _state["db"] = db
 
 
-def _ledger() -> Ledger:
+def open_ledger(db: str) -> Ledger:
     from offset.ledger import Ledger  # the whole ledger, for the command that needs it
 
-    return Ledger.open(_state["db"])
+    return Ledger.open(db)
+
+
+def _ledger() -> Ledger:
+    return open_ledger(_state["db"])
 
 
 def _json(value: Any) -> str:

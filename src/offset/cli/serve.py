@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from offset.api import keys
 from offset.cli.console import err, out
-from offset.cli.ledger import DbOption
+from offset.cli.ledger import DbOption, open_ledger
 from offset.ledger.codes import Rejected
 from offset.ledger.database import DEFAULT_URL, redacted
-
-if TYPE_CHECKING:
-    from offset.ledger import Ledger
 
 
 def serve(
@@ -26,15 +23,9 @@ def serve(
 
     from offset.api.app import create_app
 
-    book = _open(db)
+    book = open_ledger(db)
     err.print(f"offset: ledger {redacted(db)}; dashboard http://{host}:{port}/ ; API docs /docs")
     uvicorn.run(create_app(book), host=host, port=port, log_level="info")
-
-
-def _open(db: str) -> Ledger:
-    from offset.ledger import Ledger  # the whole ledger, for the command that needs it
-
-    return Ledger.open(db)
 
 
 party_app = typer.Typer(no_args_is_help=True, help="Parties' API keys.")
@@ -49,7 +40,7 @@ def create(
     db: DbOption = DEFAULT_URL,
 ) -> None:
     """Create a key; it is printed once and stored only as a hash."""
-    book = _open(db)
+    book = open_ledger(db)
     try:
         key_id, key = keys.create(book.engine, party, label)
     except Rejected as e:
@@ -65,7 +56,7 @@ def revoke(
     db: DbOption = DEFAULT_URL,
 ) -> None:
     """Revoke a key: requests with it answer 401 from now on."""
-    if not keys.revoke(_open(db).engine, key):
+    if not keys.revoke(open_ledger(db).engine, key):
         err.print("no such live key")
         raise typer.Exit(1)
     out.print("revoked")
@@ -77,6 +68,6 @@ def listed(
     db: DbOption = DEFAULT_URL,
 ) -> None:
     """Keys by id, party and label (never the keys themselves)."""
-    for row in keys.listed(_open(db).engine, party):
+    for row in keys.listed(open_ledger(db).engine, party):
         state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "live"
         out.print(f"{row['id']}  {row['party_id']}  {state}  {row['label']}", markup=False)

@@ -28,5 +28,4 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    importlib.import_module("offset.ledger.records")  # its tables share the ledger's metadata
     return getattr(importlib.import_module(f"offset.ledger.{home}"), name)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from offset.ledger import queries
+from offset.ledger import queries, records  # noqa: F401  (records: tables beside the ledger's)
 from offset.ledger.database import DEFAULT_URL, at_head, connect, reading, upgrade
 from offset.ledger.export import EXPORTS
 from offset.ledger.verify import verify

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
 import os
 import re
@@ -138,32 +139,25 @@ def _books(conn: Connection) -> list[str]:
     return problems + _guards(conn)
 
 
+# Per dialect: the statements that install the guards, and a query naming those installed.
+_GUARDS_INSTALLED = {
+    "sqlite": (guards.SQLITE, "SELECT name FROM sqlite_master WHERE type = 'trigger'"),
+    "postgresql": (
+        guards.POSTGRESQL,
+        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN"
+        " ('transactions'::regclass, 'postings'::regclass, 'block_events'::regclass)"
+        " UNION SELECT conname FROM pg_constraint WHERE conrelid = 'blocks'::regclass",
+    ),
+}
+
+
 def _guards(conn: Connection) -> list[str]:
     """Check 7: each trigger and constraint of `guards.py` exists on this ledger's tables."""
-    if conn.dialect.name == "postgresql":
-        expected = guards.names(guards.POSTGRESQL)
-        present = {
-            str(name)
-            for (name,) in conn.execute(
-                text(
-                    "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
-                    " AND tgrelid IN ('transactions'::regclass, 'postings'::regclass,"
-                    " 'block_events'::regclass)"
-                    " UNION SELECT conname FROM pg_constraint WHERE conrelid = 'blocks'::regclass"
-                )
-            )
-        }
-    else:
-        expected = guards.names(guards.SQLITE)
-        present = {
-            str(name)
-            for (name,) in conn.execute(
-                text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            )
-        }
+    statements, installed = _GUARDS_INSTALLED[conn.dialect.name]
+    present = {str(name) for (name,) in conn.execute(text(installed))}
     return [
         f"guard missing: {name} (the database no longer refuses what it guarded against)"
-        for name in sorted(expected - present)
+        for name in sorted(guards.names(statements) - present)
     ]
 
 
@@ -254,13 +248,19 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
     groups = groupby(rows, itemgetter(0))  # the postings of one transaction at a time
     posted, group = next(groups, _NO_GROUP)
     orphans: list[int] = []
+
+    def skip_orphans(before: float) -> None:
+        """Postings of no transaction, up to sequence number `before`: named, and checked."""
+        nonlocal posted, group
+        while posted is not None and posted < before:
+            orphans.append(posted)
+            problems.extend(_unbalanced(posted, [row[1:] for row in group]))
+            posted, group = next(groups, _NO_GROUP)
+
     # The hash pins the operation text exactly as `operations.canonical` wrote it (JSON), so a
     # link that recomputes also proves the stored operation replays.
     for seq, tx_id, kind, effective, operation, prev_hash, tx_hash in head:
-        while posted is not None and posted < seq:  # postings of no transaction
-            orphans.append(posted)
-            problems += _unbalanced(posted, [row[1:] for row in group])
-            posted, group = next(groups, _NO_GROUP)
+        skip_orphans(seq)
         postings = []
         if posted == seq:
             postings = [row[1:] for row in group]
@@ -278,10 +278,7 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
                 f"transaction {tx_id} (seq {seq}): hash does not recompute (altered content or postings)"
             )
         previous = tx_hash
-    while posted is not None:
-        orphans.append(posted)
-        problems += _unbalanced(posted, [row[1:] for row in group])
-        posted, group = next(groups, _NO_GROUP)
+    skip_orphans(math.inf)
     head.close()
     rows.close()
     return ChainPart(problems, expected_seq, previous, orphans)
