@@ -29,7 +29,8 @@ from beancount.core import realization
 from sqlalchemy import create_engine, text
 
 from offset.ledger import Ledger
-from offset.ledger.context import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS, Context
+from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS
+from offset.ledger.store import Store
 
 PG_SERVER = "postgresql+psycopg://root@127.0.0.1:5432/test"
 ACCOUNTS = [f"p{i}/holding" for i in range(20)]
@@ -98,6 +99,11 @@ def transfers(
     return out
 
 
+def head_seq(book: Ledger) -> int:
+    with book.engine.connect() as conn:
+        return int(conn.execute(text("SELECT seq FROM ledger_head")).scalar_one())
+
+
 def timed(call: Callable[[], object]) -> float:
     start = time.perf_counter()
     call()
@@ -157,10 +163,10 @@ def history_alone(url: str, batches: list[tuple[Rows, Rows, Rows]]) -> float:
     def run() -> None:
         for postings, events, headers in batches:
             with book.engine.begin() as conn:
-                ctx = Context(conn)
-                ctx.append("postings", POSTING_COLUMNS, postings)
-                ctx.append("block_events", EVENT_COLUMNS, events)
-                ctx.append("transactions", HEADER_COLUMNS, headers)
+                store = Store(conn)
+                store.append("postings", POSTING_COLUMNS, postings)
+                store.append("block_events", EVENT_COLUMNS, events)
+                store.append("transactions", HEADER_COLUMNS, headers)
 
     seconds = timed(run)
     book.engine.dispose()
@@ -215,7 +221,7 @@ def run_backend(
     url = next(urls)
     try:
         book = setup(url)
-        first_seq = len(ACCOUNTS) + 1
+        first_seq = head_seq(book) + 1
         batched = transfers(n, 1, "b")
         figures["batched_s"] = timed(
             lambda: [book.apply(batched[i : i + BATCH], atomic=True) for i in range(0, n, BATCH)]
@@ -223,7 +229,7 @@ def run_backend(
         figures["batched_postings_per_s"] = 2 * n / figures["batched_s"]
         history = history_rows(book, first_seq, BATCH)
         one_by_one = transfers(single, 2, "s")
-        figures["single_s"] = timed(lambda: book.apply(one_by_one))
+        figures["single_s"] = timed(lambda: [book.apply([op]) for op in one_by_one])
         figures["single_postings_per_s"] = 2 * single / figures["single_s"]
         figures["raw_batched_s"] = raw_inserts(url, 2 * n, 2 * BATCH)
         figures["ratio_batched"] = figures["raw_batched_s"] / figures["batched_s"]

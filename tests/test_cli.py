@@ -246,3 +246,26 @@ def test_the_commands_load_only_what_they_use() -> None:
 
 def test_the_help_names_every_method() -> None:
     assert tuple(METHODS) == METHOD_NAMES
+
+
+def test_results_never_carry_a_live_formula(examples: Path, tmp_path: Path) -> None:
+    """A system id of `=HYPERLINK(...)` (or `@SUM`, `+`, `-`) goes into the results as text:
+    neutralised in CSV (OWASP's leading apostrophe), a plain string cell in Excel."""
+    source = pd.read_csv(examples / "solar_pv.csv")
+    hostile = ['=HYPERLINK("http://evil.example","x")', "@SUM(A1:A9)", "+1+1", "-2"]
+    source.loc[: len(hostile) - 1, "system_id"] = hostile
+    data = tmp_path / "pv.csv"
+    source.to_csv(data, index=False)
+    for suffix in (".csv", ".xlsx"):
+        out = tmp_path / f"results{suffix}"
+        result = runner.invoke(app, ["calc", "solar", str(data), "--fy", "2024", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    written = pd.read_csv(tmp_path / "results.csv")
+    assert list(written["system_id"][:4]) == [f"'{v}" for v in hostile]
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "results.xlsx").active
+    column = [c.value for c in sheet[1]].index("system_id") + 1
+    cells = [sheet.cell(row=r, column=column) for r in range(2, 6)]
+    assert [c.value for c in cells] == hostile
+    assert {c.data_type for c in cells} == {"s"}  # strings, never formulas

@@ -11,18 +11,18 @@ from typing import Any
 
 import pandas as pd
 
+from offset.cells import as_values, neutral_frame
+
 FORMATS = (".csv", ".xlsx", ".parquet")
 EXCEL_MAX_ROWS = 1_048_575  # one sheet holds 1,048,576 rows including the header
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding="utf-8")
+    neutral_frame(frame).to_csv(path, index=False, encoding="utf-8")
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    if len(frame) > EXCEL_MAX_ROWS:
-        raise ValueError(f"{len(frame)} rows do not fit in one Excel sheet: write .csv or .parquet")
-    frame.to_excel(path, index=False, engine="openpyxl")
+    write_sheets_to({"results": frame}, path)
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -55,15 +55,21 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
     _atomic(path, lambda p: WRITERS[suffix](frame, p))
 
 
+def write_sheets_to(frames: dict[str, pd.DataFrame], path: Path) -> None:
+    """One Excel workbook, a sheet per frame (sheet names are cut to Excel's 31 characters);
+    every cell a value, never a formula (`cells.as_values`)."""
+    with pd.ExcelWriter(path, engine="openpyxl") as book:
+        for name, frame in frames.items():
+            if len(frame) > EXCEL_MAX_ROWS:
+                raise ValueError(
+                    f"{len(frame)} rows do not fit in one Excel sheet: write .csv or .parquet"
+                )
+            frame.to_excel(book, sheet_name=name[:31], index=False)
+            as_values(book.sheets[name[:31]], frame)
+
+
 def write_sheets(frames: dict[str, pd.DataFrame], path: Path) -> None:
-    """One Excel workbook, a sheet per frame (sheet names are cut to Excel's 31 characters)."""
-
-    def write(target: Path) -> None:
-        with pd.ExcelWriter(target, engine="openpyxl") as book:
-            for name, frame in frames.items():
-                frame.to_excel(book, sheet_name=name[:31], index=False)
-
-    _atomic(path, write)
+    _atomic(path, lambda target: write_sheets_to(frames, target))
 
 
 def write_text(text: str, path: Path) -> None:

@@ -120,11 +120,18 @@ def test_what_each_party_sees(world: World) -> None:
 
 
 def test_serial_history_hides_other_parties(world: World) -> None:
-    history = world.client.get("/api/v1/serials/east-pv/2022/0", headers=world.auth(OWNER)).json()
+    """Of other parties, a serial history shows what a public registry would: the party and
+    the account's kind, never the account's name, nor an event's details."""
+    response = world.client.get("/api/v1/serials/east-pv/2022/0", headers=world.auth(OWNER))
+    history = response.json()
     issue, transfer = history["events"][:2]
-    assert issue["to_account"] == "(another party)"
+    assert issue["from_account"] is None  # minted
+    assert issue["to_account"] == "East Town (holding)"
     assert issue["source"] is None
+    assert issue["id"] is None
+    assert transfer["from_account"] == "East Town (holding)"
     assert transfer["to_account"] == "acme-kk/holding"
+    assert "east-town/" not in response.text
     full = world.client.get("/api/v1/serials/east-pv/2022/0", headers=world.auth("registry")).json()
     assert full["events"][0]["source"]["input"]["file"] == "east.csv"
 
@@ -164,7 +171,16 @@ def test_administration_is_the_registrys(world: World) -> None:
         assert done.status_code == 201, done.text
         again = world.client.post(path, json=body, headers=world.auth("registry"))
         assert (again.status_code, again.json()["status"]) == (200, "exists")
-    clash = world.client.post(
+    for kind, status in (("holding", 201), ("holding", 200), ("buffer", 409)):
+        reserve = {"account": "registry/reserve", "party": "registry", "kind": kind}
+        done = world.client.post("/api/v1/accounts", json=reserve, headers=world.auth("registry"))
+        assert done.status_code == status, done.text
+    assert done.json()["status"] == "account_exists"
+    for name, owner in (("acme-kk/retirement", "acme-kk"), ("acme-kk/x", "north-village")):
+        taken = {"account": name, "party": owner, "kind": "holding"}
+        refused = world.client.post("/api/v1/accounts", json=taken, headers=world.auth("registry"))
+        assert (refused.status_code, refused.json()["status"]) == (409, "reserved_name")
+    pending = world.client.post(
         "/api/v1/accounts", json={**account, "kind": "pending"}, headers=world.auth("registry")
     )
-    assert (clash.status_code, clash.json()["status"]) == (409, "account_exists")
+    assert pending.status_code == 422  # only the ledger opens pending accounts

@@ -92,7 +92,7 @@ def test_dashboard_in_chromium(server: tuple[str, dict[str, str], Ledger]) -> No
         total = WebDriverWait(driver, 20).until(
             expected_conditions.presence_of_element_located((By.ID, "total-balance"))
         )
-        held = sum(b["quantity"] for b in book.balances() if b["account"] == "acme-kk/holding")
+        held = sum(b.quantity for b in book.balances() if b.account == "acme-kk/holding")
         assert int(total.get_attribute("data-quantity") or -1) == held
         assert total.text == f"{held:,}"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

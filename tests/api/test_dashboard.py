@@ -34,7 +34,7 @@ def test_sign_in_page_and_bad_keys(world: World) -> None:
 def test_balances_page_shows_the_ledgers_figure(world: World) -> None:
     client = signed_in(world, "acme-kk")
     page = client.get("/dashboard")
-    held = sum(b["quantity"] for b in world.book.balances() if b["account"] == "acme-kk/holding")
+    held = sum(b.quantity for b in world.book.balances() if b.account == "acme-kk/holding")
     assert f'data-quantity="{held}"' in page.text
     assert "east-pv" in page.text
     assert "rival" not in page.text

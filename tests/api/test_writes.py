@@ -13,7 +13,7 @@ def post(world: World, path: str, body: dict[str, Any], who: str, key: str) -> A
 
 def holding(world: World, account: str, vintage: int) -> int:
     rows = world.book.balances(account=account)
-    return sum(r["quantity"] for r in rows if r["vintage"] == vintage)
+    return sum(r.quantity for r in rows if r.vintage == vintage)
 
 
 def test_transfer_is_idempotent_and_checked(world: World) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,11 +85,72 @@ ISSUE_LINES: list[dict[str, Any]] = [
 
 
 def holdings(book: Ledger) -> dict[str, int]:
-    return {r["account"]: r["quantity"] for r in book.balances()}
+    return {r.account: r.quantity for r in book.balances()}
 
 
-def serial_blocks(book: Ledger) -> list[tuple[str, int, int]]:
-    """(account, start, stop) of every serial block, by start."""
+def serial_blocks(book: Ledger) -> list[tuple[int, str, int, int]]:
+    """(class, account, start, stop) of every serial block, by class and start."""
     with book.engine.connect() as conn:
-        rows = conn.execute(text("SELECT account_id, start, stop FROM blocks ORDER BY start"))
-        return [(str(a), int(s), int(e)) for a, s, e in rows]
+        rows = conn.execute(
+            text("SELECT class_id, account_id, start, stop FROM blocks ORDER BY class_id, start")
+        )
+        return [(int(c), str(a), int(s), int(e)) for c, a, s, e in rows]
+
+
+def seq_of(book: Ledger, tx_id: str) -> int:
+    with book.engine.connect() as conn:
+        found = conn.execute(text("SELECT seq FROM transactions WHERE id = :i"), {"i": tx_id})
+        return int(found.scalar_one())
+
+
+def history(book: Ledger) -> list[tuple[object, ...]]:
+    """What the history records, entry by entry, without what differs between two ledgers fed
+    the same operations (their identities, the times of recording, and so every hash)."""
+    with book.engine.connect() as conn:
+        entries = conn.execute(
+            text(
+                "SELECT seq, id, kind, effective_date, quantity, from_account, to_account,"
+                " operation FROM transactions WHERE kind <> 'genesis' ORDER BY seq"
+            )
+        ).all()
+        postings = conn.execute(
+            text(
+                "SELECT tx_seq, account_id, class_id, amount, balance_after FROM postings"
+                " ORDER BY tx_seq, account_id"
+            )
+        ).all()
+        events = conn.execute(
+            text(
+                "SELECT tx_seq, class_id, start, stop, from_account, to_account FROM block_events"
+                " ORDER BY tx_seq, class_id, start"
+            )
+        ).all()
+    header = [(*r[:3], str(r[3]), *r[4:]) for r in entries]  # SQLite: dates as text
+    return [tuple(r) for r in [*header, *postings, *events]]
+
+
+def behind_the_triggers(book: Ledger, *statements: str) -> None:
+    """What someone with full database access could still do: the statements with every
+    trigger off (SQLite: a plain sqlite3 connection, foreign keys off as is its default, the
+    triggers dropped and put back; PostgreSQL: replication role, which skips them)."""
+    if book.sqlite:
+        raw = sqlite3.connect(str(book.engine.url.database), isolation_level=None)
+        try:
+            triggers = raw.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            ).fetchall()
+            raw.execute("BEGIN")
+            for name, _ in triggers:
+                raw.execute(f"DROP TRIGGER {name}")
+            for statement in statements:
+                raw.execute(statement)
+            for _, sql in triggers:
+                raw.execute(sql)
+            raw.execute("COMMIT")
+        finally:
+            raw.close()
+    else:
+        with book.engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))  # triggers off
+            for statement in statements:
+                conn.execute(text(statement))

@@ -13,6 +13,10 @@ from tests.ledger.conftest import ISSUE_LINES
 runner = CliRunner()
 
 
+def _lines(output: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
 def test_apply_balances_verify_and_friends(db_url: str, tmp_path: Path) -> None:
     ops = tmp_path / "ops.jsonl"
     ops.write_text("\n".join(json.dumps(line) for line in ISSUE_LINES) + "\n# a comment\n")
@@ -21,7 +25,7 @@ def test_apply_balances_verify_and_friends(db_url: str, tmp_path: Path) -> None:
 
     result = runner.invoke(app, [*base, "apply", str(ops)])
     assert result.exit_code == 0, result.output
-    assert [json.loads(line)["status"] for line in result.output.splitlines()] == ["ok"] * 6
+    assert [line["status"] for line in _lines(result.output)] == ["ok"] * 6
 
     again = runner.invoke(
         app,
@@ -29,10 +33,7 @@ def test_apply_balances_verify_and_friends(db_url: str, tmp_path: Path) -> None:
         input=json.dumps({**ISSUE_LINES[3], "quantity": 1}) + "\nnot json\n",
     )
     assert again.exit_code == 1
-    assert [json.loads(line)["status"] for line in again.output.splitlines()] == [
-        "id_reused",
-        "invalid_operation",
-    ]
+    assert [line["status"] for line in _lines(again.output)] == ["id_reused", "invalid_operation"]
 
     listed = json.loads(
         runner.invoke(app, [*base, "balances", "--json", "--account", "shinjuku/holding"]).output
@@ -41,10 +42,12 @@ def test_apply_balances_verify_and_friends(db_url: str, tmp_path: Path) -> None:
         {"account": "shinjuku/holding", "project": "ina-forest", "vintage": 2024, "quantity": 20}
     ]
     assert (
-        runner.invoke(app, [*base, "balances", "--as-of", "2000-01-01", "--json"]).output.strip()
+        runner.invoke(app, [*base, "balances", "--as-of", "1989-01-01", "--json"]).output.strip()
         == "[]"
     )
-    assert "ok:" in runner.invoke(app, [*base, "verify"]).output
+    verified = runner.invoke(app, [*base, "verify"])
+    assert "ok:" in verified.output
+    assert "head seq 14 hash" in verified.output  # the summary line
     assert "ok:" in runner.invoke(app, [*base, "verify", "--workers", "2"]).output
     assert runner.invoke(app, [*base, "verify", "--workers", "0"]).exit_code == 2  # at least 1
     history = json.loads(runner.invoke(app, [*base, "serial", "ina-forest", "2024", "3"]).output)
@@ -57,6 +60,9 @@ def test_apply_balances_verify_and_friends(db_url: str, tmp_path: Path) -> None:
     assert runner.invoke(app, [*base, "certificate", "t3", "--out", str(page)]).exit_code == 0
     assert "Shinjuku City" in page.read_text()
     assert runner.invoke(app, [*base, "certificate", "t2"]).exit_code == 1  # not a retirement
+    impossible = runner.invoke(app, [*base, "certificate", "t3", "--out", "/proc/no/such.html"])
+    assert impossible.exit_code == 2
+    assert "Traceback" not in impossible.output
     assert (
         "Equity:Issuance:Ina-forest"
         in runner.invoke(app, [*base, "export", "--format", "beancount"]).output
@@ -73,7 +79,7 @@ def test_atomic_apply_from_the_cli(tmp_path: Path) -> None:
     ops.write_text("\n".join(json.dumps(line) for line in [*ISSUE_LINES[:3], bad]))
     result = runner.invoke(app, ["ledger", "--db", url, "apply", "--atomic", str(ops)])
     assert result.exit_code == 1
-    assert [json.loads(line)["status"] for line in result.output.splitlines()] == [
+    assert [line["status"] for line in _lines(result.output)] == [
         "linked_failed",
         "linked_failed",
         "linked_failed",
@@ -82,3 +88,133 @@ def test_atomic_apply_from_the_cli(tmp_path: Path) -> None:
     assert (
         json.loads(runner.invoke(app, ["ledger", "--db", url, "balances", "--json"]).output) == []
     )
+
+
+def test_every_line_gets_one_answer_whatever_it_holds(tmp_path: Path) -> None:
+    """Lines that ended in tracebacks or wrong codes before: a raw U+2028 or NEL inside a JSON
+    string (Python's `splitlines` cut the line there), a 5,000-digit quantity (past int()'s
+    digit limit), JSON nested 100,000 deep (RecursionError), a line of 70 KB, NaN."""
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    transfer: dict[str, object] = {
+        "op": "transfer",
+        "from": "ina/holding",
+        "to": "shinjuku/holding",
+    }
+    transfer |= {"project": "ina-forest", "vintage": 2024, "quantity": 1}
+    lines = [
+        *(json.dumps(line) for line in ISSUE_LINES[:3]),
+        json.dumps({**transfer, "id": "m1", "memo": "a\u2028b"}, ensure_ascii=False),
+        json.dumps({**transfer, "id": "m2", "memo": "a\u0085b"}, ensure_ascii=False),
+        json.dumps({**transfer, "id": "m3"})[:-1] + ', "x": ' + "9" * 5000 + "}",
+        '{"op": "transfer", "id": "m4", "quantity": ' + "9" * 5000 + "}",
+        "[" * 100_000 + "]" * 100_000,
+        json.dumps({**transfer, "id": "m5", "memo": "m" * 70_000}),
+        '{"op": "transfer", "id": "m6", "quantity": NaN}',
+        json.dumps({**transfer, "id": "m7"}),
+    ]
+    ops = tmp_path / "ops.jsonl"
+    ops.write_text("\n".join(lines), encoding="utf-8")
+    result = runner.invoke(app, ["ledger", "--db", url, "apply", str(ops)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert [(line["id"], line["status"]) for line in _lines(result.output)] == [
+        ("ina/holding", "ok"),
+        ("shinjuku/holding", "ok"),
+        ("t1", "ok"),
+        ("m1", "invalid_operation"),
+        ("m2", "invalid_operation"),
+        ("m3", "invalid_operation"),
+        ("m4", "invalid_operation"),
+        ("line 8", "too_large"),
+        ("line 9", "too_large"),
+        ("line 10", "invalid_operation"),
+        ("m7", "ok"),
+    ]
+    issue = {**ISSUE_LINES[2], "id": "m8", "quantity": 1}
+    line = json.dumps(issue).replace('"quantity": 1', '"quantity": ' + "9" * 5000)
+    big = runner.invoke(app, ["ledger", "--db", url, "apply", "-"], input=line)
+    assert _lines(big.output)[0]["status"] == "quantity_too_large"
+
+
+def test_a_file_that_is_not_utf8_is_refused_whole(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    ops = tmp_path / "latin1.jsonl"
+    good = json.dumps(ISSUE_LINES[0]).encode()
+    ops.write_bytes(
+        good
+        + b"\n"
+        + '{"op": "open_party", "party": "orleans", "name": "Orléans"}'.encode("latin-1")
+    )
+    result = runner.invoke(app, ["ledger", "--db", url, "apply", str(ops)])
+    assert result.exit_code == 2
+    assert f"{ops}: not UTF-8 (line 2, byte 0xE9 at column 54)" in result.output
+    assert (
+        json.loads(runner.invoke(app, ["ledger", "--db", url, "balances", "--json"]).output) == []
+    )
+    missing = runner.invoke(app, ["ledger", "--db", url, "apply", str(tmp_path / "none.jsonl")])
+    assert missing.exit_code == 2
+    assert "No such file" in missing.output
+
+
+def test_checkpoints_from_the_cli(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    base = ["ledger", "--db", url]
+    key = tmp_path / "registry.key"
+    assert runner.invoke(app, [*base, "keygen", str(key)]).exit_code == 0
+    assert (tmp_path / "registry.key.pub").exists()
+    assert key.stat().st_mode & 0o077 == 0  # the private key is its owner's alone
+    assert runner.invoke(app, [*base, "keygen", str(key)]).exit_code == 2  # never overwritten
+    ops = tmp_path / "ops.jsonl"
+    ops.write_text("\n".join(json.dumps(line) for line in ISSUE_LINES))
+    runner.invoke(app, [*base, "apply", str(ops)])
+    first = tmp_path / "cp1.json"
+    made = runner.invoke(app, [*base, "checkpoint", "--key", str(key), "--out", str(first)])
+    assert made.exit_code == 0, made.output
+    statement = json.loads(first.read_text())["statement"]
+    assert statement["seq"] == 14
+    checked = runner.invoke(
+        app, [*base, "verify", "--checkpoint", str(first), "--trust", str(key) + ".pub"]
+    )
+    assert checked.exit_code == 0, checked.output
+    assert "1 checkpoint(s) hold" in checked.output
+    other = tmp_path / "other.key"
+    runner.invoke(app, [*base, "keygen", str(other)])
+    wrong = runner.invoke(
+        app, [*base, "verify", "--checkpoint", str(first), "--trust", str(other) + ".pub"]
+    )
+    assert wrong.exit_code == 2
+    assert "signed by another key" in wrong.output
+    forged = json.loads(first.read_text())
+    forged["statement"]["seq"] = 13
+    (tmp_path / "forged.json").write_text(json.dumps(forged))
+    bad = runner.invoke(app, [*base, "verify", "--checkpoint", str(tmp_path / "forged.json")])
+    assert bad.exit_code == 2
+    assert "the signature does not match" in bad.output
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    nothing = runner.invoke(app, ["ledger", "--db", empty, "checkpoint", "--key", str(key)])
+    assert nothing.exit_code == 0  # the genesis entries are history too
+    assert json.loads(nothing.output)["statement"]["seq"] == 2
+
+
+def test_backup_of_a_live_ledger(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    ops = tmp_path / "ops.jsonl"
+    ops.write_text("\n".join(json.dumps(line) for line in ISSUE_LINES))
+    runner.invoke(app, ["ledger", "--db", url, "apply", str(ops)])
+    copy = tmp_path / "copy.db"
+    done = runner.invoke(app, ["ledger", "--db", url, "backup", str(copy)])
+    assert done.exit_code == 0, done.output
+    assert "verified" in done.output
+    balances = runner.invoke(app, ["ledger", "--db", f"sqlite:///{copy}", "balances", "--json"])
+    assert json.loads(balances.output)[-1]["account"] == "shinjuku/retirement"
+    again = runner.invoke(app, ["ledger", "--db", url, "backup", str(copy)])
+    assert again.exit_code == 2
+    assert "never overwrites" in again.output
+
+
+def test_backup_on_postgresql_says_how(db_url: str, tmp_path: Path) -> None:
+    if db_url.startswith("sqlite"):
+        return
+    done = runner.invoke(app, ["ledger", "--db", db_url, "backup", str(tmp_path / "x.db")])
+    assert done.exit_code == 2
+    assert "pg_dump" in done.output

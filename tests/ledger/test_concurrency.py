@@ -13,6 +13,7 @@ import textwrap
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -80,9 +81,58 @@ def test_concurrent_writers_conserve_credits(db_url: str) -> None:
     assert total["ok"] > 0
     assert set(total) <= {"ok", "insufficient_balance"}, total  # contention is never an error
     assert book.verify() == []
-    held = {r["account"]: r["quantity"] for r in book.balances() if r["account"] in HOT}
+    held = {r.account: r.quantity for r in book.balances() if r.account in HOT}
     assert sum(held.values()) == 300
     assert min(held.values()) >= 0
+
+
+def _opener(url: str, seed: int) -> list[str]:
+    """Open the same new parties and accounts as every other opener, at once."""
+    book = Ledger.open(url, migrate=False)
+    ops: list[dict[str, Any]] = []
+    for n in range(4):
+        ops.append({"op": "open_party", "party": f"new{n}", "kind": "company", "name": f"New {n}"})
+        ops.append(
+            {
+                "op": "open_account",
+                "account": f"new{n}/holding",
+                "party": f"new{n}",
+                "kind": "holding",
+            }
+        )
+        ops.append(
+            {
+                "op": "open_account",
+                "account": f"late{n}/holding",
+                "party": f"late{n}",
+                "kind": "holding",
+            }
+        )
+    random.Random(seed).shuffle(ops)
+    statuses = [r.status for r in book.apply(ops)]
+    book.engine.dispose()
+    return statuses
+
+
+@pytest.mark.parametrize("how", ["processes", "threads"])
+def test_eight_writers_opening_the_same_names_get_ok_once(db_url: str, how: str) -> None:
+    """Before, on PostgreSQL, openers raced check-then-insert and got UniqueViolation
+    tracebacks. Each opening is a chained entry, so it takes the write lock: one opener gets
+    `ok`, the others `exists`."""
+    Ledger.open(db_url).engine.dispose()
+    jobs = [(db_url, seed) for seed in range(8)]
+    if how == "processes":
+        with multiprocessing.get_context("spawn").Pool(8) as pool:
+            outcomes = pool.starmap(_opener, jobs)
+    else:
+        with ThreadPoolExecutor(8) as pool:
+            outcomes = list(pool.map(lambda job: _opener(*job), jobs))
+    counts = Counter(status for statuses in outcomes for status in statuses)
+    assert counts == {"ok": 12, "exists": 8 * 12 - 12}, counts
+    book = Ledger.open(db_url)
+    assert {a.id for a in book.accounts()} >= {f"new{n}/holding" for n in range(4)}
+    assert book.verify() == []
+    book.engine.dispose()
 
 
 def test_verify_while_writers_commit_sees_one_consistent_state(db_url: str) -> None:
@@ -117,30 +167,30 @@ def test_a_reader_sees_one_state_and_does_not_hold_up_writers(db_url: str) -> No
         assert result.status == "ok"
         assert time.monotonic() - started < 5
         assert conn.execute(held).scalar() == 100  # the state the read began with
-    assert {r["account"]: r["quantity"] for r in book.balances()}["a/holding"] == 93
+    assert {r.account: r.quantity for r in book.balances()}["a/holding"] == 93
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-@pytest.mark.parametrize("moment", ["_books", "_blocks"])
+@pytest.mark.parametrize("moment", ["_tables", "_guards"])
 def test_a_commit_during_verify_neither_waits_nor_shows(
     db_url: str, workers: int, moment: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A transfer commits after `verify` has started, its workers (if any) already checking the
-    links before it: just before the checks of the books (SQLite: before this process's
-    snapshot begins, so the links after the workers' are checked here), or halfway through them
-    (the checks before and after the commit must read the same state). The writer does not
-    wait, and the report is still empty."""
+    history before it: just before this process reads the derived tables (SQLite: before its
+    snapshot begins, so the entries after the workers' are checked here), or after the chain
+    pass, before the guards are read (every check must still read the same state). The writer
+    does not wait, and the report is still empty."""
     book = _setup(db_url)
     check = getattr(verify_module, moment)
     waited: list[float] = []
 
-    def commit_first(conn: Connection, *args: Any) -> list[str]:
+    def commit_first(conn: Connection, *args: Any) -> Any:
         move = {"op": "transfer", "id": f"v{len(waited)}", "from": "a/holding", "to": "b/holding"}
         started = time.monotonic()
         [result] = book.apply([move | {"quantity": 1} | CLASS])
         waited.append(time.monotonic() - started)
         assert result.status == "ok"
-        return list(check(conn, *args))
+        return check(conn, *args)
 
     monkeypatch.setattr(verify_module, moment, commit_first)
     assert book.verify(workers=workers) == []
@@ -153,19 +203,13 @@ def test_a_commit_during_verify_neither_waits_nor_shows(
 CRASH_SCRIPT = textwrap.dedent(
     """
     import sys, time
-    from offset.ledger import Ledger, writer
-    calls = 0
-    original = writer._apply
-    def slow(*args, **kwargs):
-        global calls
-        calls += 1
-        result = original(*args, **kwargs)
-        if calls == 3:  # mid-batch: three applied and written in the open database transaction
-            args[0].flush()
-            print("paused", flush=True)
-            time.sleep(60)
-        return result
-    writer._apply = slow
+    from offset.ledger import Ledger, store
+    original = store.Store.write
+    def slow(self, books):
+        original(self, books)  # every row of the batch written in the open database transaction
+        print("paused", flush=True)
+        time.sleep(60)
+    store.Store.write = slow
     book = Ledger.open(sys.argv[1], migrate=False)
     ops = [{"op": "transfer", "id": f"k{i}", "from": "a/holding", "to": "b/holding", "quantity": 1,
             "project": "hot-forest", "vintage": 2024} for i in range(6)]

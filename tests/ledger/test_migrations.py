@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
 
+from offset.cli.app import app
 from offset.ledger import Ledger, api, database
-from offset.ledger.database import HEAD_REVISION, alembic_config, at_head, connect, upgrade
+from offset.ledger.database import (
+    HEAD_REVISION,
+    V1History,
+    alembic_config,
+    at_head,
+    connect,
+    upgrade,
+)
 from offset.ledger.schema import metadata
 from tests.ledger.conftest import pg_schema
 
@@ -35,7 +46,8 @@ def test_opening_migrates_an_older_schema_and_leaves_a_current_one_alone(
     assert not at_head(engine)
     book = Ledger.open(db_url)
     assert at_head(book.engine)
-    assert Ledger.open(db_url).accounts() == []  # a current schema opens as it is
+    assert Ledger.open(db_url).accounts() == []  # a current schema opens as it is (no accounts
+    # yet: the registry's party is the genesis's)
 
     def refuse(*_: object) -> None:
         raise AssertionError("a current schema was migrated again")
@@ -69,3 +81,71 @@ def test_dropping_one_ledgers_schema_leaves_anothers_overlap_guard() -> None:
         b.engine.dispose()
         next(first, None)
         next(second, None)
+
+
+V1_ROWS = [
+    "INSERT INTO parties (id, kind, name) VALUES ('ina', 'municipality', '伊那市'),"
+    " ('shinjuku', 'unspecified', ''), ('registry', 'registry', '')",
+    "INSERT INTO accounts (id, party_id, kind, status) VALUES ('ina/holding', 'ina', 'holding',"
+    " 'open'), ('shinjuku/holding', 'shinjuku', 'holding', 'suspended')",
+    *(
+        "INSERT INTO transactions (seq, id, kind, effective_date, fiscal_year, recorded_at, memo,"
+        " quantity, content_hash, operation, prev_hash, hash) VALUES"
+        f" ({seq}, '{tx}', '{kind}', '{day}', 2024, '2025-01-01 00:00:00', '', 0, 'x', '{op}', '', 'x')"
+        for seq, tx, kind, day, op in [
+            (
+                1,
+                "t1",
+                "issue",
+                "2025-03-31",
+                '{"op":"issue","id":"t1","to":"ina/holding","instrument":"J-Credit",'
+                '"project":"ina-forest","vintage":2024,"quantity":120,"buffer":6}',
+            ),
+            (
+                2,
+                "t2",
+                "transfer",
+                "2025-06-01",
+                '{"op":"transfer","id":"t2","from":"ina/holding","to":"shinjuku/holding",'
+                '"project":"ina-forest","vintage":2024,"quantity":50}',
+            ),
+        ]
+    ),
+]
+
+
+def test_a_v1_ledger_with_history_is_refused_unchanged_and_replayed(
+    db_url: str, tmp_path: Path
+) -> None:
+    """v2 hashes cover what v1's did not, so a v1 ledger that holds history is not upgraded in
+    place (that would re-chain it): `Ledger.open` says so and changes nothing, and `offset
+    ledger replay` copies its operations into a new ledger, each on its own day."""
+    engine = connect(db_url)
+    upgrade(engine, "0003")
+    with engine.begin() as conn:
+        for statement in V1_ROWS:
+            conn.exec_driver_sql(statement)
+    with pytest.raises(V1History, match="holds 2 history entries in the v1 format"):
+        Ledger.open(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+    refused = CliRunner().invoke(app, ["ledger", "--db", db_url, "balances"])
+    assert refused.exit_code == 2
+    assert "replay --from" in refused.output
+    target = f"sqlite:///{tmp_path / 'v2.db'}"
+    replayed = CliRunner().invoke(app, ["ledger", "--db", target, "replay", "--from", db_url])
+    assert replayed.exit_code == 0, replayed.output
+    book = Ledger.open(target)
+    assert {(b.account, b.quantity) for b in book.balances()} == {
+        ("issuance:ina-forest", -120),
+        ("buffer:J-Credit", 6),
+        ("ina/holding", 64),
+        ("shinjuku/holding", 50),
+    }
+    assert [line.effective_date for line in book.statement("shinjuku/holding")] == [
+        dt.date(2025, 6, 1)
+    ]
+    assert {a.id: a.status for a in book.accounts()}["shinjuku/holding"] == "suspended"
+    assert book.verify() == []
+    book.engine.dispose()
+    engine.dispose()

@@ -36,9 +36,9 @@ def expected_issuance(scenario: Scenario, out: Path) -> dict[tuple[str, int], in
 def issued_in_ledger(book: Ledger) -> dict[tuple[str, int], int]:
     """Credits issued per class: the negated balance of the project's issuance account."""
     return {
-        (b["project"], b["vintage"]): -b["quantity"]
+        (b.project, b.vintage): -b.quantity
         for b in book.balances()
-        if b["account"].startswith("issuance:")
+        if b.account.startswith("issuance:")
     }
 
 
@@ -69,9 +69,9 @@ def test_scenario_end_to_end(name: str, db_url: str, tmp_path: Path) -> None:
         fulfilment = outcome.tables["fulfilment"]
         for agreement_name, agreement in scenario.agreements.items():
             moved = [
-                t["quantity"]
+                t.quantity
                 for t in book.agreement_transactions(agreement_name)
-                if t["kind"] == agreement.delivery
+                if t.kind == agreement.delivery
             ]
             rows = fulfilment[fulfilment["agreement"] == agreement_name]
             assert sum(moved) == rows["delivered"].sum()
@@ -88,7 +88,8 @@ def test_scenario_end_to_end(name: str, db_url: str, tmp_path: Path) -> None:
         # a credit's history leads back to its input file, rows, method and factor tables
         project, fy = next(k for k, v in expected.items() if v > 0)
         history = book.serial(project, fy, 0)
-        source = history["events"][0]["source"]
+        source = history.events[0].source
+        assert source is not None
         spec = scenario.projects[project]
         assert source["input"]["sha256"] == sha256_of(scenario.data_path(project))
         assert source["input"]["file"] == spec.data

@@ -48,7 +48,6 @@ def test_fixed_volume_transfers_to_the_beneficiary() -> None:
             "vintage": 2022,
             "quantity": 30,
             "agreement": "a",
-            "effective_date": "2023-03-31",
             "memo": "delivery under a",
         }
     ]

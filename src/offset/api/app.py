@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from offset import __version__
-from offset.api import dashboard, routes
+from offset.api import dashboard, limits, routes
 from offset.ledger import Ledger
 
 
@@ -19,7 +20,8 @@ def create_app(book: Ledger) -> FastAPI:
             "Carbon-offset credits of one party: balances, statements, retirements and their"
             " certificates, agreements, reductions, serial histories; transfers, retirements and"
             " reservations. Authenticate with `Authorization: Bearer <API key>`. Anything that is"
-            " not yours answers 404, exactly as what does not exist."
+            " not yours answers 404, exactly as what does not exist. A request body is at most"
+            " 64 KiB (413 `too_large`); a malformed request is 422 `invalid_request`."
         ),
     )
     app.state.ledger = book
@@ -34,7 +36,9 @@ def create_app(book: Ledger) -> FastAPI:
         status = "not_found" if error.status_code == 404 else f"http_{error.status_code}"
         return routes.error_response(routes.ApiError(error.status_code, status, str(error.detail)))
 
+    app.add_exception_handler(RequestValidationError, limits.invalid_request)
     app.add_exception_handler(dashboard.SignInRequired, dashboard.sign_in_redirect)
+    app.add_middleware(limits.BodyLimit)
     app.include_router(routes.router)
     app.include_router(dashboard.router)
     return app

@@ -18,7 +18,8 @@ from offset.api import scope
 from offset.api.keys import Caller, authenticate
 from offset.api.labels import LABELS, LANGUAGES
 from offset.api.routes import ledger
-from offset.ledger.context import FINAL_KINDS
+from offset.ledger.planning import FINAL_KINDS
+from offset.ledger.rows import BalanceLine
 from offset.scenario import charts
 
 COOKIE = "offset_key"
@@ -96,17 +97,17 @@ def balances(request: Request) -> HTMLResponse:
     book = ledger(request)
     rows = scope.balances(book, who)
     accounts = scope.accounts(book, who)
-    kind = {a["account"]: a["kind"] for a in accounts}
-    by_instrument: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    kind = {a.id: a.kind for a in accounts}
+    by_instrument: dict[str, list[BalanceLine]] = defaultdict(list)
     for row in rows:
-        by_instrument[row["instrument"]].append(row)
+        by_instrument[row.instrument].append(row)
     return _page(
         request,
         "balances.html.j2",
         who=who,
         groups=dict(sorted(by_instrument.items())),
         # What the party still holds: retired and cancelled credits are spent.
-        total=sum(r["quantity"] for r in rows if kind[r["account"]] not in FINAL_KINDS),
+        total=sum(r.quantity for r in rows if kind[r.account] not in FINAL_KINDS),
         accounts=accounts,
     )
 

@@ -8,6 +8,7 @@ malformed request.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
@@ -15,29 +16,38 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from offset.api import scope
 from offset.api.keys import Caller, authenticate
-from offset.ledger import Ledger
+from offset.ledger import Ledger, rows
+from offset.ledger import operations as ops
+from offset.ledger.names import PATTERNS, TEXT_PATTERN
 from offset.ledger.writer import Result
 
 T = TypeVar("T")
 bearer = HTTPBearer(auto_error=False, description="An API key: `offset party key create PARTY`")
+# A key holds no `:`, and no party id does: `PARTY:KEY` ids of two parties never meet.
+KEY_PATTERN = r"^[A-Za-z0-9._-]+$"
+KEY_MAX = 100
 IdempotencyKey = Annotated[
     str,
     Header(
         alias="Idempotency-Key",
         min_length=1,
-        max_length=100,
-        pattern=r"^[A-Za-z0-9._:-]+$",
-        description="Your id for this request: a retry with the same key and body changes nothing",
+        max_length=KEY_MAX,
+        pattern=KEY_PATTERN,
+        description="Your id for this request (letters, digits, `.`, `_`, `-`; at most 100): a"
+        " retry with the same key and body changes nothing",
     ),
 ]
 Positive = Annotated[int, Field(gt=0, le=10**15)]
 Vintage = Annotated[int, Field(ge=1990, le=2100)]
-NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
-Text = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+# The ledger's own name and text rules (`offset.ledger.names`), with their limits.
+Text = ops.Text
+Account = Annotated[str, Field(max_length=200, pattern=f"^{PATTERNS['account id']}$")]
+Project = Annotated[str, Field(max_length=100, pattern=f"^{PATTERNS['project name']}$")]
+PathText = Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)]
 
 
 class ApiError(Exception):
@@ -60,11 +70,13 @@ def error_response(error: ApiError) -> JSONResponse:
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "no key, or a revoked or unknown one"},
     404: {"model": ErrorBody, "description": "not found, or not yours"},
+    422: {"model": ErrorBody, "description": "a malformed request (`invalid_request`)"},
 }
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
     400: {"model": ErrorBody, "description": "the body is not JSON"},
     409: {"model": ErrorBody, "description": "refused by a ledger rule (see `status`)"},
+    413: {"model": ErrorBody, "description": "the body is over 64 KiB (`too_large`)"},
 }
 
 
@@ -117,22 +129,14 @@ class BalanceOut(BaseModel):
     quantity: int
 
 
-class StatementLine(BaseModel):
-    seq: int
-    id: str
-    kind: str
-    effective_date: dt.date
-    fiscal_year: int
-    project: str
-    vintage: int
-    amount: int
-    balance_after: int
-    memo: str
-    agreement: str | None = None
+class SerialRange(BaseModel):
+    start: int
+    stop: int = Field(description="the first serial after the range")
 
 
 class RetirementOut(BaseModel):
     id: str
+    seq: int
     effective_date: dt.date
     fiscal_year: int
     quantity: int
@@ -140,10 +144,15 @@ class RetirementOut(BaseModel):
     instrument: str
     project: str
     vintage: int
-    from_account: str
+    methodology: str | None = None
+    from_account: str = Field(description="yours, or (another party)")
+    party: str = Field(description="the party that retired them")
+    retired_by: str = Field(description="its name")
     beneficiary: str
     reason: str
     claim_period: str | None = None
+    serials: list[SerialRange]
+    hash: str = Field(description="the ledger entry's hash (offset ledger verify checks it)")
 
 
 class FulfilmentOut(BaseModel):
@@ -189,7 +198,7 @@ class SerialEvent(BaseModel):
     id: str | None = None
     kind: str
     effective_date: dt.date
-    from_account: str | None = None
+    from_account: str | None = Field(default=None, description="none: minted by the issuance")
     to_account: str
     start: int
     stop: int
@@ -197,6 +206,7 @@ class SerialEvent(BaseModel):
     methodology: str | None = None
     beneficiary: str | None = None
     reason: str | None = None
+    claim_period: str | None = None
 
 
 class SerialOut(BaseModel):
@@ -227,7 +237,10 @@ def me(book: Book, who: Me) -> dict[str, Any]:
 
 @router.get("/accounts", response_model=list[AccountOut])
 def list_accounts(book: Book, who: Me) -> list[dict[str, Any]]:
-    return scope.accounts(book, who)
+    return [
+        {"account": a.id, "party": a.party, "kind": a.kind, "status": a.status}
+        for a in scope.accounts(book, who)
+    ]
 
 
 @router.get("/balances", response_model=list[BalanceOut])
@@ -237,17 +250,17 @@ def balances(
     as_of: Annotated[dt.date | None, Query(description="end of this day")] = None,
 ) -> list[dict[str, Any]]:
     """Non-zero balances of your accounts, now or as of a date."""
-    return scope.balances(book, who, as_of)
+    return [dataclasses.asdict(b) for b in scope.balances(book, who, as_of)]
 
 
-@router.get("/accounts/{account:path}/statement", response_model=list[StatementLine])
+@router.get("/accounts/{account:path}/statement", response_model=list[rows.StatementLine])
 def statement(
     book: Book,
     who: Me,
-    account: Annotated[str, Path(max_length=200, pattern=NO_NUL)],
+    account: Annotated[str, Path(max_length=200, pattern=f"^{PATTERNS['account id']}$")],
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     end: Annotated[dt.date | None, Query(alias="to")] = None,
-) -> list[dict[str, Any]]:
+) -> list[rows.StatementLine]:
     return _visible(lambda: scope.statement(book, who, account, start, end))
 
 
@@ -270,7 +283,7 @@ def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
     },
 )
 def certificate(
-    book: Book, who: Me, tx_id: Annotated[str, Path(max_length=200, pattern=NO_NUL)]
+    book: Book, who: Me, tx_id: Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)]
 ) -> HTMLResponse:
     return HTMLResponse(_visible(lambda: scope.certificate(book, who, tx_id)))
 
@@ -293,7 +306,7 @@ def reductions(
 def serial(
     book: Book,
     who: Me,
-    project: Annotated[str, Path(max_length=200, pattern=NO_NUL)],
+    project: Annotated[str, Path(max_length=100, pattern=f"^{PATTERNS['project name']}$")],
     vintage: Annotated[int, Path(ge=1990, le=2100)],
     serial: Annotated[int, Path(ge=0, le=10**15)],
 ) -> dict[str, Any]:
@@ -311,60 +324,86 @@ def _visible(read: Callable[[], T]) -> T:
 # --- writes ------------------------------------------------------------------------------------
 
 
-class TransferIn(BaseModel):
-    from_: Annotated[Text, Field(alias="from")]
-    to: Text
-    project: Text
-    vintage: Vintage
-    quantity: Positive
-    memo: str = ""
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
 
-class RetireIn(BaseModel):
-    from_: Annotated[Text, Field(alias="from")]
-    project: Text
+class TransferIn(_In):
+    from_: Annotated[Account, Field(alias="from")]
+    to: Account
+    project: Project
     vintage: Vintage
     quantity: Positive
-    reason: Text
+    memo: ops.Memo = Field(default="", description="at most 1,000 characters")
+
+
+class RetireIn(_In):
+    from_: Annotated[Account, Field(alias="from")]
+    project: Project
+    vintage: Vintage
+    quantity: Positive
+    reason: Text = Field(description="at most 200 characters")
     beneficiary: Text | None = Field(default=None, description="default: your party's name")
-    claim_period: str | None = None
+    claim_period: ops.ClaimPeriod | None = Field(
+        default=None, description="what the retirement offsets, e.g. 2024年度; at most 100"
+    )
 
 
-class ReserveIn(BaseModel):
-    from_: Annotated[Text, Field(alias="from")]
-    to: Text
-    project: Text
+class ReserveIn(_In):
+    from_: Annotated[Account, Field(alias="from")]
+    to: Account
+    project: Project
     vintage: Vintage
     quantity: Positive
 
 
-class PostIn(BaseModel):
+class PostIn(_In):
     quantity: Positive | None = Field(default=None, description="default: the whole reservation")
 
 
-class IssueIn(BaseModel):
-    to: Text
-    instrument: Text
-    project: Text
+class IssueIn(_In):
+    to: Account
+    instrument: Project
+    project: Project
     vintage: Vintage
     quantity: Positive
     buffer: Annotated[int, Field(ge=0, le=10**15)] = 0
-    methodology: str | None = None
+    methodology: Text | None = None
 
 
 STATUS = {"ok": 201, "exists": 200}
 NOT_FOUND_CODES = {"unknown_account", "unknown_class", "unknown_transaction", "unknown_party"}
+ABOUT_ACCOUNTS = {  # codes that describe the account they are about
+    "unknown_account",
+    "account_closed",
+    "wrong_account_kind",
+    "retired_credits",
+    "account_exists",
+    "reserved_name",
+    "insufficient_balance",
+}
+NOT_YOURS = "no such account, or not one you may use here"
 
 
-def _apply(book: Ledger, op: dict[str, Any]) -> JSONResponse:
+def _apply(book: Ledger, who: Caller, op: dict[str, Any]) -> JSONResponse:
     (result,) = book.apply([op])
-    return _answer(result)
+    return _answer(book, who, result)
 
 
-def _answer(result: Result) -> JSONResponse:
+def _answer(book: Ledger, who: Caller, result: Result) -> JSONResponse:
+    """The ledger's result as an HTTP answer. A refusal about another party's account answers
+    exactly as for an account that does not exist: neither its kind nor its status shows."""
     if result.status in STATUS:
         body = OperationOut(id=result.id, status=result.status, seq=result.seq).model_dump()
         return JSONResponse(body, status_code=STATUS[result.status])
+    about = result.subject
+    if (
+        not who.is_registry
+        and result.status in ABOUT_ACCOUNTS
+        and about is not None
+        and about not in scope.own_accounts(book, who)
+    ):
+        raise ApiError(404, "unknown_account", NOT_YOURS)
     code = 404 if result.status in NOT_FOUND_CODES else 409
     raise ApiError(code, result.status, result.message)
 
@@ -375,7 +414,8 @@ def _own(book: Ledger, who: Caller, account: str) -> None:
 
 
 def _tx_id(who: Caller, key: str) -> str:
-    return f"{who.party}:{key}"  # keys of different parties never collide
+    """`PARTY:KEY`: neither part can hold a `:`, so ids of two parties never collide."""
+    return f"{who.party}:{key}"
 
 
 CREATED: dict[int | str, dict[str, Any]] = {
@@ -394,7 +434,7 @@ def transfer(book: Book, who: Me, body: TransferIn, key: IdempotencyKey) -> JSON
     """Move credits from one of your holding accounts to another holding account."""
     _own(book, who, body.from_)
     op = {"op": "transfer", "id": _tx_id(who, key), **body.model_dump(by_alias=True)}
-    return _apply(book, op)
+    return _apply(book, who, op)
 
 
 @router.post("/retirements", status_code=201, responses={**WRITE_ERRORS, **CREATED})
@@ -403,7 +443,7 @@ def retire(book: Book, who: Me, body: RetireIn, key: IdempotencyKey) -> JSONResp
     _own(book, who, body.from_)
     fields = body.model_dump(by_alias=True)
     fields["beneficiary"] = body.beneficiary or who.name
-    return _apply(book, {"op": "retire", "id": _tx_id(who, key), **fields})
+    return _apply(book, who, {"op": "retire", "id": _tx_id(who, key), **fields})
 
 
 @router.post("/reservations", status_code=201, responses={**WRITE_ERRORS, **CREATED})
@@ -411,7 +451,7 @@ def reserve(book: Book, who: Me, body: ReserveIn, key: IdempotencyKey) -> JSONRe
     """Reserve credits for a later transfer (post) or release (void)."""
     _own(book, who, body.from_)
     op = {"op": "reserve", "id": _tx_id(who, key), **body.model_dump(by_alias=True)}
-    return _apply(book, op)
+    return _apply(book, who, op)
 
 
 @router.post(
@@ -421,7 +461,7 @@ def post(
     book: Book,
     who: Me,
     reservation: Annotated[
-        str, Path(max_length=100, pattern=NO_NUL, description="its Idempotency-Key")
+        str, Path(max_length=KEY_MAX, pattern=KEY_PATTERN, description="its Idempotency-Key")
     ],
     body: PostIn,
     key: IdempotencyKey,
@@ -433,7 +473,7 @@ def post(
         "reservation": _tx_id(who, reservation),
         "quantity": body.quantity,
     }
-    return _apply(book, op)
+    return _apply(book, who, op)
 
 
 @router.post(
@@ -443,13 +483,13 @@ def void(
     book: Book,
     who: Me,
     reservation: Annotated[
-        str, Path(max_length=100, pattern=NO_NUL, description="its Idempotency-Key")
+        str, Path(max_length=KEY_MAX, pattern=KEY_PATTERN, description="its Idempotency-Key")
     ],
     key: IdempotencyKey,
 ) -> JSONResponse:
     """Release one of your reservations: everything returns to its account."""
     op = {"op": "void", "id": _tx_id(who, key), "reservation": _tx_id(who, reservation)}
-    return _apply(book, op)
+    return _apply(book, who, op)
 
 
 @router.post(
@@ -461,35 +501,35 @@ def issue(book: Book, who: Me, body: IssueIn, key: IdempotencyKey) -> JSONRespon
     """Issue credits (the registry's key only)."""
     _registry_only(who)
     op = {"op": "issue", "id": _tx_id(who, key), **body.model_dump()}
-    return _apply(book, op)
+    return _apply(book, who, op)
 
 
-class PartyIn(BaseModel):
-    party: Text
+class PartyIn(_In):
+    party: ops.PartyId
     kind: Literal["municipality", "company", "prefecture", "registry"]
     name: Text
     jis_code: Annotated[str, Field(pattern=r"^[0-9]{5,6}$")] | None = None
     prefecture: Text | None = None
 
 
-class AccountIn(BaseModel):
-    account: Text
-    party: Text
-    kind: Literal["holding", "buffer", "pending"]
+class AccountIn(_In):
+    account: Account = Field(description="PARTY/LABEL, in the party's own namespace")
+    party: ops.PartyId
+    kind: Literal["holding", "buffer"]
 
 
 @router.post("/parties", status_code=201, responses=REGISTRY_RESPONSES)
 def open_party(book: Book, who: Me, body: PartyIn) -> JSONResponse:
     """Register a party (the registry's key only; the same body again answers `exists`)."""
     _registry_only(who)
-    return _apply(book, {"op": "open_party", **body.model_dump()})
+    return _apply(book, who, {"op": "open_party", **body.model_dump()})
 
 
 @router.post("/accounts", status_code=201, responses=REGISTRY_RESPONSES)
 def open_account(book: Book, who: Me, body: AccountIn) -> JSONResponse:
     """Open an account for a party (the registry's key only)."""
     _registry_only(who)
-    return _apply(book, {"op": "open_account", **body.model_dump()})
+    return _apply(book, who, {"op": "open_account", **body.model_dump()})
 
 
 def _registry_only(who: Caller) -> None:

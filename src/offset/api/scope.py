@@ -3,12 +3,14 @@
 The rule: a party sees its own accounts and what moved through them, the retirements made from
 them or on its behalf under its agreements, the agreements it is a party to, and the reductions
 of its municipality or its projects. Anything else does not exist for it (`NotVisible`, answered
-404, so that a probe cannot learn that another party's account or retirement exists). The
-registry sees everything.
+404, so that a probe cannot learn that another party's account or retirement exists). Of other
+parties it sees what a public registry shows: who holds, retired or issued (party and account
+kind), never their account names, balances, reasons or memos. The registry sees everything.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -16,9 +18,9 @@ from typing import Any
 from sqlalchemy import text
 
 from offset.api.keys import Caller
-from offset.ledger import Ledger, Rejected
-from offset.ledger.context import REGISTRY
+from offset.ledger import Ledger, Rejected, queries
 from offset.ledger.database import reading
+from offset.ledger.rows import AccountRow, BalanceLine, Retirement, StatementLine
 
 OTHER = "(another party)"
 
@@ -33,49 +35,22 @@ def _rows(book: Ledger, sql: str, **params: Any) -> list[dict[str, Any]]:
 
 
 def party(book: Ledger, caller: Caller) -> dict[str, Any]:
-    (row,) = _rows(
-        book,
-        "SELECT id, kind, name, jis_code, prefecture FROM parties WHERE id = :p",
-        p=caller.party,
-    )
-    return row
+    with reading(book.engine) as conn:
+        found = queries.parties(conn, [caller.party])[caller.party]
+    return dataclasses.asdict(found)
 
 
-def accounts(book: Ledger, caller: Caller) -> list[dict[str, Any]]:
-    where = "" if caller.is_registry else " WHERE party_id = :p"
-    return _rows(
-        book,
-        f"SELECT id AS account, party_id AS party, kind, status FROM accounts{where} ORDER BY id",
-        p=caller.party,
-    )
+def accounts(book: Ledger, caller: Caller) -> list[AccountRow]:
+    return book.accounts(None if caller.is_registry else caller.party)
 
 
 def own_accounts(book: Ledger, caller: Caller) -> set[str]:
-    return {a["account"] for a in accounts(book, caller)}
+    return {a.id for a in accounts(book, caller)}
 
 
-def balances(book: Ledger, caller: Caller, as_of: dt.date | None = None) -> list[dict[str, Any]]:
-    """Non-zero balances of the caller's accounts, with each class's instrument."""
-    if as_of is None:  # one indexed query for the caller's rows, not a scan of everyone's
-        where = "" if caller.is_registry else " AND a.party_id = :p"
-        return _rows(
-            book,
-            "SELECT b.account_id AS account, c.instrument, c.project, c.vintage, b.quantity"
-            " FROM balances b JOIN accounts a ON a.id = b.account_id"
-            f" JOIN credit_classes c ON c.id = b.class_id WHERE b.quantity <> 0{where}"
-            " ORDER BY 1, 3, 4",
-            p=caller.party,
-        )
-    instruments = {
-        (r["project"], r["vintage"]): r["instrument"]
-        for r in _rows(book, "SELECT project, vintage, instrument FROM credit_classes")
-    }
-    rows = (
-        book.balances(as_of)
-        if caller.is_registry
-        else [b for a in sorted(own_accounts(book, caller)) for b in book.balances(as_of, a)]
-    )
-    return [{**b, "instrument": instruments[(b["project"], b["vintage"])]} for b in rows]
+def balances(book: Ledger, caller: Caller, as_of: dt.date | None = None) -> list[BalanceLine]:
+    """Non-zero balances of the caller's accounts (one query, the caller's rows only)."""
+    return book.balances(as_of, party=None if caller.is_registry else caller.party)
 
 
 def statement(
@@ -84,44 +59,38 @@ def statement(
     account: str,
     start: dt.date | None = None,
     end: dt.date | None = None,
-) -> list[dict[str, Any]]:
+) -> list[StatementLine]:
     if account not in own_accounts(book, caller):
         raise NotVisible(account)
     return book.statement(account, start, end)
 
 
+def _beneficiary_agreements(book: Ledger, caller: Caller) -> list[str]:
+    rows = _rows(book, "SELECT name FROM agreements WHERE beneficiary = :p", p=caller.party)
+    return [r["name"] for r in rows]
+
+
 def retirements(book: Ledger, caller: Caller) -> list[dict[str, Any]]:
-    """Retirements from the caller's accounts, or made on its behalf under its agreements."""
-    condition = (
-        ""
-        if caller.is_registry
-        else " AND (EXISTS (SELECT 1 FROM postings p JOIN accounts a ON a.id = p.account_id"
-        " WHERE p.tx_seq = t.seq AND a.party_id = :party)"
-        " OR t.agreement IN (SELECT name FROM agreements WHERE beneficiary = :party))"
-    )
-    rows = _rows(
-        book,
-        "SELECT t.id, t.effective_date, t.fiscal_year, t.quantity, t.agreement, t.operation,"
-        " c.instrument, c.project, c.vintage FROM transactions t"
-        " JOIN credit_classes c ON c.id = t.class_id"
-        f" WHERE t.kind = 'retire'{condition} ORDER BY t.seq",
-        party=caller.party,
-    )
-    own = own_accounts(book, caller)
-    out = []
-    for row in rows:
-        operation = json.loads(row.pop("operation"))
-        source = operation["from"]
-        out.append(
-            {
-                **row,
-                "from_account": source if caller.is_registry or source in own else OTHER,
-                "beneficiary": operation["beneficiary"],
-                "reason": operation["reason"],
-                "claim_period": operation.get("claim_period"),
-            }
+    """Retirements from the caller's accounts, or made on its behalf under its agreements:
+    each with who retired it (a party's name: public, as a registry shows it), and the source
+    account only if it is the caller's."""
+    with reading(book.engine) as conn:
+        found = (
+            queries.retirements(conn)
+            if caller.is_registry
+            else queries.retirements(conn, [caller.party], _beneficiary_agreements(book, caller))
         )
-    return out
+        names = queries.parties(conn, {r.party for r in found})
+    return [_retirement(r, caller, names[r.party].name or r.party) for r in found]
+
+
+def _retirement(found: Retirement, caller: Caller, retired_by: str) -> dict[str, Any]:
+    own = caller.is_registry or found.party == caller.party
+    row = dataclasses.asdict(found)
+    row["serials"] = [{"start": b.start, "stop": b.stop} for b in found.serials]
+    row["from_account"] = found.from_account if own else OTHER
+    row["retired_by"] = retired_by
+    return row
 
 
 def certificate(book: Ledger, caller: Caller, tx_id: str) -> str:
@@ -164,33 +133,46 @@ def reductions(book: Ledger, caller: Caller, fy: int | None = None) -> list[dict
     )
 
 
-def serial(book: Ledger, caller: Caller, project: str, vintage: int, number: int) -> dict[str, Any]:
-    """One credit's history, if it ever passed through the caller's accounts.
+def public_name(account: AccountRow | None, names: dict[str, str]) -> str:
+    """Another party's account as a public registry shows it: its party and its kind (never
+    its name, which may say more: a cancellation account is named after its reason)."""
+    if account is None:
+        return OTHER
+    return f"{names.get(account.party) or account.party} ({account.kind})"
 
-    Accounts of other parties are shown as "(another party)", and the details of events that
-    did not touch the caller (provenance, beneficiary) are left out.
-    """
+
+def serial(book: Ledger, caller: Caller, project: str, vintage: int, number: int) -> dict[str, Any]:
+    """One credit's history, if it ever passed through the caller's accounts. Other parties'
+    accounts read as their party and kind; events that did not touch the caller carry no
+    details (no id, provenance, beneficiary, reason or claim period)."""
     try:
         history = book.serial(project, vintage, number)
     except Rejected as e:
         raise NotVisible(str(e)) from e
+    found = dataclasses.asdict(history)
     if caller.is_registry:
-        return history
+        return found
     own = own_accounts(book, caller)
-    registry = _rows(book, "SELECT id FROM accounts WHERE party_id = :p", p=REGISTRY)
-    system = {a["id"] for a in registry}
-    visible = own | system
-    events = history["events"]
+    events = found["events"]
     if not any(e["from_account"] in own or e["to_account"] in own for e in events):
         raise NotVisible(f"{project} {vintage} {number}")
+    with reading(book.engine) as conn:
+        every = {a.id: a for a in queries.accounts(conn)}
+        names = {p.id: p.name for p in queries.parties(conn).values()}
+
+    def shown(account: str | None) -> str | None:
+        if account is None or account in own:
+            return account
+        return public_name(every.get(account), names)
+
     for event in events:
         touches = event["from_account"] in own or event["to_account"] in own
-        for key in ("from_account", "to_account"):
-            if event[key] is not None and event[key] not in visible:
-                event[key] = OTHER
+        event["from_account"], event["to_account"] = (
+            shown(event["from_account"]),
+            shown(event["to_account"]),
+        )
         if not touches:
-            for key in ("source", "beneficiary", "reason", "id"):
-                event.pop(key, None)
-    if history["holder"] not in visible:
-        history["holder"] = OTHER
-    return history
+            for key in ("id", "source", "beneficiary", "reason", "claim_period"):
+                event[key] = None
+    found["holder"] = shown(found["holder"])
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -11,9 +12,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from offset.cli.console import err, out
+from offset.cli.console import EXIT_BAD_INPUT, err, out
 from offset.ledger.codes import Rejected
-from offset.ledger.database import DEFAULT_URL, connect, redacted, upgrade
+from offset.ledger.database import DEFAULT_URL, V1History, connect, redacted, upgrade
 from offset.ledger.export import EXPORTS
 
 if TYPE_CHECKING:
@@ -51,9 +52,14 @@ def ledger(db: DbOption = DEFAULT_URL) -> None:
 
 
 def open_ledger(db: str) -> Ledger:
+    """The ledger at `db`; a ledger that cannot be opened is an error in words, exit 2."""
     from offset.ledger import Ledger  # the whole ledger, for the command that needs it
 
-    return Ledger.open(db)
+    try:
+        return Ledger.open(db)
+    except V1History as e:
+        err.print(f"{redacted(db)}: {e}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
 
 
 def _ledger() -> Ledger:
@@ -61,7 +67,28 @@ def _ledger() -> Ledger:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """JSON that any terminal can write: a character no encoder takes is escaped."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """Records (dataclasses) as JSON-ready dicts and lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _read(file: str) -> bytes:
+    if file == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(file).read_bytes()
+    except OSError as e:
+        err.print(f"{file}: {e.strerror}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
 
 
 @app.command()
@@ -71,20 +98,21 @@ def apply(
     ],
     atomic: Annotated[bool, typer.Option("--atomic", help="All operations or none")] = False,
 ) -> None:
-    """Apply operations; print one JSON result per line. Exit 1 if any was rejected."""
-    text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-    items: list[object] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            items.append(json.loads(line))
-        except json.JSONDecodeError as e:
-            items.append({"op": "__unreadable__", "id": f"line {number}", "error": str(e)})
-    results = _ledger().apply(items, atomic=atomic)
-    for result in results:
-        print(_json(result.to_json()))
-    if any(r.status not in ("ok", "exists") for r in results):
+    """Apply operations; print one JSON result per line, each once its write has committed.
+    Exit 1 if any was rejected, 2 if the file cannot be read (nothing applied)."""
+    from offset.ledger.lines import NotUtf8, read_lines
+
+    name = "standard input" if file == "-" else file
+    try:
+        items = read_lines(_read(file), name)
+    except NotUtf8 as e:
+        err.print(str(e), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
+    rejected = False
+    for result in _ledger().apply_iter(items, atomic=atomic):
+        print(_json(result.to_json()), flush=True)
+        rejected = rejected or result.status not in ("ok", "exists")
+    if rejected:
         raise typer.Exit(EXIT_REJECTED)
 
 
@@ -100,13 +128,16 @@ def balances(
     """Non-zero balances per account, project and vintage."""
     rows = _ledger().balances(as_of.date() if as_of else None, account)
     if as_json:
-        print(_json(rows))
+        listed = [{k: v for k, v in _plain(r).items() if k != "instrument"} for r in rows]
+        print(_json(listed))
         return
     table = Table(title=f"balances{' as of ' + str(as_of.date()) if as_of else ''}")
-    for column in ("account", "project", "vintage", "quantity"):
+    for column in ("account", "instrument", "project", "vintage", "quantity"):
         table.add_column(column, justify="right" if column == "quantity" else "left")
     for row in rows:
-        table.add_row(row["account"], row["project"], str(row["vintage"]), f"{row['quantity']:,}")
+        table.add_row(
+            row.account, row.instrument, row.project, str(row.vintage), f"{row.quantity:,}"
+        )
     out.print(table)
 
 
@@ -123,16 +154,16 @@ def statement(
             account, start.date() if start else None, end.date() if end else None
         )
     except Rejected as e:
-        err.print(str(e))
+        err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
     if as_json:
-        print(_json(rows))
+        print(_json(_plain(rows)))
         return
     table = Table(title=f"statement of {account}")
     for column in STATEMENT_COLUMNS:
         table.add_column(column)
     for row in rows:
-        table.add_row(*(str(row[c]) for c in STATEMENT_COLUMNS))
+        table.add_row(*(str(getattr(row, c)) for c in STATEMENT_COLUMNS))
     out.print(table)
 
 
@@ -144,17 +175,11 @@ def serial(
 ) -> None:
     """The history of one credit (JSON): every move, its holder now, and its issuance's source."""
     try:
-        print(
-            json.dumps(
-                _ledger().serial(project, vintage, number),
-                ensure_ascii=False,
-                default=str,
-                indent=2,
-            )
-        )
+        history = _ledger().serial(project, vintage, number)
     except Rejected as e:
-        err.print(str(e))
+        err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
+    print(json.dumps(_plain(history), ensure_ascii=False, default=str, indent=2))
 
 
 @app.command()
@@ -168,13 +193,33 @@ def certificate(
     try:
         page = _ledger().certificate(tx)
     except Rejected as e:
-        err.print(str(e))
+        err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
     if output is None:
         print(page)
-    else:
-        output.write_text(page, encoding="utf-8")
-        out.print(f"certificate: {output}")
+        return
+    from offset.output import write_text
+
+    try:
+        write_text(page, output)
+    except OSError as e:
+        err.print(f"{output}: {e.strerror}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
+    out.print(f"certificate: {output}")
+
+
+CheckpointOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--checkpoint",
+        help="A signed checkpoint (offset ledger checkpoint): prove the history up to it is"
+        " unchanged. Repeatable.",
+    ),
+]
+TrustOption = Annotated[
+    Path | None,
+    typer.Option("--trust", help="The public key (KEY.pub) the checkpoints must be signed with"),
+]
 
 
 @app.command()
@@ -184,18 +229,126 @@ def verify(
         typer.Option(
             min=1,
             help="Processes checking the hash chain (default: one per CPU, up to 8, from 100,000"
-            " transactions; 1 below).",
+            " entries; 1 below).",
         ),
     ] = None,
+    checkpoints: CheckpointOption = None,
+    trust: TrustOption = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Read the whole history even when a checkpoint is given")
+    ] = False,
 ) -> None:
-    """Check conservation, balances, serial blocks and the hash chain; exit 1 on any discrepancy."""
-    problems = _ledger().verify(workers)
-    if problems:
-        err.print(f"[bold red]{len(problems)} discrepancies in {redacted(_state['db'])}[/]")
-        for problem in problems:
+    """Recompute everything from the chained history (conservation, balances, serial blocks,
+    reference data, the hash chain, the database's guards, and each checkpoint); exit 1 on
+    any discrepancy. Given a checkpoint whose verified state the ledger kept, only the history
+    after it is read. Ends with a summary: entries, postings, head sequence and hash."""
+    from offset.ledger.checkpoint import CheckpointError, load, public_key_hex
+
+    try:
+        trusted = public_key_hex(trust) if trust else None
+        loaded = tuple(load(path, trusted) for path in checkpoints or [])
+    except CheckpointError as e:
+        err.print(str(e), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
+    found = _ledger().verification(workers, loaded, full)
+    where = redacted(_state["db"])
+    read = (
+        f" (read from seq {found.since + 1} on; before, the checkpoint's state)"
+        if found.since
+        else ""
+    )
+    if found.problems:
+        err.print(f"[bold red]{len(found.problems)} discrepancies in {where}[/]")
+        for problem in found.problems:
             err.print(f"  {problem}", markup=False)
+        err.print(found.summary() + read, markup=False)
         raise typer.Exit(EXIT_REJECTED)
-    out.print(f"[green]ok:[/] {redacted(_state['db'])} verifies")
+    proved = f"; {len(loaded)} checkpoint(s) hold" if loaded else ""
+    out.print(f"[green]ok:[/] {where} verifies{proved}")
+    out.print(found.summary() + read, markup=False)
+
+
+@app.command()
+def keygen(
+    key: Annotated[Path, typer.Argument(help="Where to write the private key (KEY.pub beside)")],
+) -> None:
+    """Make an Ed25519 key for signing checkpoints."""
+    from offset.ledger.checkpoint import CheckpointError
+    from offset.ledger.checkpoint import keygen as make_key
+
+    try:
+        public = make_key(key)
+    except CheckpointError as e:
+        err.print(str(e), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
+    out.print(f"private key {key} (keep it), public key {public} (give it to who checks)")
+
+
+@app.command()
+def checkpoint(
+    key: Annotated[Path, typer.Option("--key", help="The private key (offset ledger keygen)")],
+    output: Annotated[Path | None, typer.Option("--out", help="Write it here")] = None,
+) -> None:
+    """Verify the whole ledger, then sign a statement of its head (sequence, hash, time, ledger
+    id, and the digest of the verified state kept for later incremental checks), for someone
+    outside the database to keep; `verify --checkpoint` proves the history up to it."""
+    from offset.ledger.checkpoint import CheckpointError
+    from offset.output import write_text
+
+    try:
+        document = _ledger().checkpoint(key)
+    except CheckpointError as e:
+        err.print(str(e), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_text(text, output)
+    except OSError as e:
+        err.print(f"{output}: {e.strerror}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
+    seq = document["statement"]["seq"]
+    out.print(f"checkpoint of seq {seq}: {output}")
+
+
+@app.command()
+def backup(
+    target: Annotated[Path, typer.Argument(help="The file to write (must not exist)")],
+) -> None:
+    """A consistent copy of a live SQLite ledger (writers go on), verified; on PostgreSQL, how
+    to make one with pg_dump."""
+    from offset.ledger.backup import BackupError
+
+    try:
+        _ledger().backup(target)
+    except BackupError as e:
+        err.print(str(e), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
+    out.print(f"backup: {target} (verified)")
+
+
+@app.command()
+def replay(
+    source: Annotated[str, typer.Option("--from", help="The old ledger's database URL")],
+) -> None:
+    """Copy an old ledger (a v1 ledger, which cannot be upgraded in place) into the ledger at
+    --db by replaying its operations; the old one is only read. Exit 1 if any was refused."""
+    from offset.ledger.replay import NotALedger
+    from offset.ledger.replay import replay as run_replay
+
+    try:
+        results = run_replay(connect(source), _ledger())
+    except NotALedger as e:
+        err.print(str(e), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
+    refused = [r for r in results if r.status not in ("ok", "exists")]
+    for result in refused:
+        err.print(_json(result.to_json()), markup=False)
+    out.print(f"{len(results) - len(refused)} of {len(results)} operations replayed")
+    if refused:
+        raise typer.Exit(EXIT_REJECTED)
 
 
 @app.command()
@@ -213,5 +366,12 @@ def export(
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = DEFAULT_URL) -> None:
     """Create or migrate the ledger schema to the latest revision."""
-    upgrade(connect(db))
+    from offset.ledger import Ledger
+
+    try:
+        upgrade(connect(db))
+    except V1History as e:
+        err.print(f"{redacted(db)}: {e}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
+    Ledger.on(connect(db)).initialise()
     out.print(f"{redacted(db)}: schema at the latest revision")

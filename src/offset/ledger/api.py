@@ -1,16 +1,28 @@
-"""The ledger's Python API: everything the CLI and, later, the HTTP API call."""
+"""The ledger's Python API: everything the CLI and the HTTP API call."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
-from offset.ledger import queries, records  # noqa: F401  (records: tables beside the ledger's)
+from offset.ledger import queries, records, states  # noqa: F401  (records: tables beside it)
+from offset.ledger.certificate import certificate_html
+from offset.ledger.checkpoint import Checkpoint, CheckpointError, sign
 from offset.ledger.database import DEFAULT_URL, at_head, connect, reading, upgrade
 from offset.ledger.export import EXPORTS
-from offset.ledger.verify import verify
+from offset.ledger.rows import (
+    AccountRow,
+    AgreementTransaction,
+    BalanceLine,
+    Retirement,
+    SerialHistory,
+    StatementLine,
+)
+from offset.ledger.verify import ChainPart, Verification, verify
 from offset.ledger.writer import Writer
 
 
@@ -19,54 +31,123 @@ class Ledger(Writer):
 
     @classmethod
     def open(cls, url: str = DEFAULT_URL, *, migrate: bool = True, **engine_options: Any) -> Ledger:
+        """The ledger at `url`, created or migrated to the newest schema unless `migrate` is
+        False (a ledger that holds v1 history is refused, unchanged: `V1History`)."""
         engine = connect(url, **engine_options)
+        book = cls(engine)
         if migrate and not at_head(engine):
             upgrade(engine)
-        return cls(engine)
+            book.initialise()
+        return book
 
     @classmethod
     def on(cls, engine: Engine) -> Ledger:
         return cls(engine)
 
     def balances(
-        self, as_of: dt.date | None = None, account: str | None = None
-    ) -> list[dict[str, Any]]:
+        self, as_of: dt.date | None = None, account: str | None = None, party: str | None = None
+    ) -> list[BalanceLine]:
         with reading(self.engine) as conn:
-            return queries.balances(conn, as_of, account)
+            return queries.balances(conn, as_of, account, party)
 
-    def accounts(self) -> list[dict[str, Any]]:
+    def accounts(self, party: str | None = None) -> list[AccountRow]:
         with reading(self.engine) as conn:
-            return queries.accounts(conn)
+            return queries.accounts(conn, party)
 
-    def agreement_transactions(self, agreement: str) -> list[dict[str, Any]]:
+    def agreement_transactions(self, agreement: str) -> list[AgreementTransaction]:
         with reading(self.engine) as conn:
             return queries.agreement_transactions(conn, agreement)
 
     def statement(
         self, account: str, start: dt.date | None = None, end: dt.date | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[StatementLine]:
         with reading(self.engine) as conn:
             return queries.statement(conn, account, start, end)
 
-    def serial(self, project: str, vintage: int, serial: int) -> dict[str, Any]:
+    def serial(self, project: str, vintage: int, serial: int) -> SerialHistory:
         with reading(self.engine) as conn:
             return queries.serial_history(conn, project, vintage, serial)
 
+    def retirement(self, tx_id: str) -> Retirement:
+        with reading(self.engine) as conn:
+            return queries.retirement(conn, tx_id)
+
     def certificate(self, tx_id: str) -> str:
         with reading(self.engine) as conn:
-            return queries.certificate(conn, tx_id)
+            retirement = queries.retirement(conn, tx_id)
+            party = queries.parties(conn, [retirement.party]).get(retirement.party)
+        return certificate_html(retirement, party.name if party and party.name else "")
 
-    def verify(self, workers: int | None = None) -> list[str]:
-        """Every discrepancy, in words. The hash chain is checked in `workers` processes (None:
-        one per CPU, up to 8, for ledgers of 100,000 transactions or more, 300,000 in a process
-        running other threads; an in-memory SQLite database is always checked in this
-        process)."""
+    def verification(
+        self,
+        workers: int | None = None,
+        checkpoints: tuple[Checkpoint, ...] = (),
+        full: bool = False,
+    ) -> Verification:
+        """What `verify` found and checked. The hash chain is checked in `workers` processes
+        (None: one per CPU, up to 8, for ledgers of 100,000 entries or more, 300,000 in a
+        process running other threads; an in-memory SQLite database is always checked in this
+        process). Given checkpoints, each is checked, and unless `full`, the history is read
+        only after the latest one whose verified state is kept (`states.py`)."""
         url = self.engine.url
         in_memory = self.sqlite and url.database in (None, "", ":memory:")
         shared = None if in_memory else url.render_as_string(hide_password=False)
+        since, changed = (None, []) if full else self._latest_state(checkpoints)
         with self.engine.connect() as conn:
-            return verify(conn, shared, workers)
+            found = verify(conn, shared, workers, checkpoints, since)
+        return dataclasses.replace(found, problems=changed + found.problems)
+
+    def _latest_state(
+        self, checkpoints: tuple[Checkpoint, ...]
+    ) -> tuple[ChainPart | None, list[str]]:
+        """The state kept at the latest checkpoint that has one, and the checkpoints whose kept
+        state is not the one they signed (then the history is read in full)."""
+        changed: list[str] = []
+        with reading(self.engine) as conn:
+            for found in sorted(checkpoints, key=lambda c: -c.seq):
+                if found.state is None:
+                    continue
+                state, kept = states.load(conn, found.seq, found.state)
+                if state is not None and state.last_hash == found.hash:
+                    return state, changed
+                if kept:
+                    changed.append(
+                        f"checkpoint {found.path} (seq {found.seq}): the verified state kept at it"
+                        " is not the one it signed (the history was read in full instead)"
+                    )
+        return None, changed
+
+    def checkpoint(self, key: Path) -> dict[str, Any]:
+        """Verify the whole ledger, keep its verified state, and sign a checkpoint of it (its
+        head, and the state's digest): `checkpoint.py`. A ledger that does not verify gets no
+        checkpoint."""
+        found = self.verification(workers=None, full=True)
+        if found.problems:
+            raise CheckpointError(
+                f"the ledger does not verify ({len(found.problems)} discrepancies, the first:"
+                f" {found.problems[0]}): no checkpoint is signed"
+            )
+        assert found.state is not None
+        with self.engine.begin() as conn:
+            digest = states.store(conn, found.state)
+        with reading(self.engine) as conn:
+            ledger_id = queries.ledger_identity(conn)
+        seq, head_hash = found.state.expected_seq - 1, found.state.last_hash
+        return sign(key, ledger_id, seq, head_hash, digest)
+
+    def verify(
+        self, workers: int | None = None, checkpoints: tuple[Checkpoint, ...] = ()
+    ) -> list[str]:
+        """Every discrepancy, in words (none: the books verify), in one pass over the whole
+        history."""
+        return self.verification(workers, checkpoints, full=True).problems
 
     def export(self, fmt: str) -> str:
         with reading(self.engine) as conn:
             return EXPORTS[fmt](conn)
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of a live SQLite ledger (`backup.py`)."""
+        from offset.ledger.backup import backup
+
+        backup(self.engine, target)

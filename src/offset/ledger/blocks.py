@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 
@@ -46,3 +47,64 @@ def merge(blocks: Iterable[Block]) -> list[Block]:
 
 def total(blocks: Iterable[Block]) -> int:
     return sum(b.size for b in blocks)
+
+
+#: Told of each block an in-place take or place removes from a holding (-1) or adds to it (+1),
+#: in order, so that the store can write the net effect without comparing whole holdings.
+Note = Callable[[Block, int], None]
+
+
+def _ignore(block: Block, delta: int) -> None:
+    pass
+
+
+def take_from(blocks: list[Block], quantity: int, note: Note = _ignore) -> list[Block]:
+    """`take`, in place: remove the lowest `quantity` serials from `blocks` and return them."""
+    assert quantity > 0
+    needed = quantity
+    for at, block in enumerate(blocks):
+        size = block.stop - block.start
+        if size < needed:
+            needed -= size
+            continue
+        taken = blocks[: at + 1]
+        for whole in taken:
+            note(whole, -1)
+        if size > needed:  # split: the lower part is taken, the rest stays
+            taken[-1] = Block(block.start, block.start + needed)
+            blocks[at] = rest = Block(block.start + needed, block.stop)
+            del blocks[:at]
+            note(rest, 1)
+        else:
+            del blocks[: at + 1]
+        return taken
+    raise AssertionError("caller checks the balance first")
+
+
+def place_into(blocks: list[Block], pieces: Iterable[Block], note: Note = _ignore) -> None:
+    """Add `pieces` (sorted, not overlapping) to `blocks` in place, each merged with the blocks
+    it touches. Overlap is a bug (asserted; the database refuses it too)."""
+    for piece in pieces:
+        start, stop = piece
+        at = bisect_left(blocks, piece)
+        if at and blocks[at - 1].stop >= start:
+            assert blocks[at - 1].stop == start, f"overlap at {piece}"
+            at -= 1
+            before = blocks.pop(at)
+            note(before, -1)
+            start = before.start
+        if at < len(blocks) and blocks[at].start <= stop:
+            assert blocks[at].start == stop, f"overlap at {piece}"
+            after = blocks.pop(at)
+            note(after, -1)
+            stop = after.stop
+        joined = piece if (start, stop) == piece else Block(start, stop)
+        blocks.insert(at, joined)
+        note(joined, 1)
+
+
+def place(blocks: Sequence[Block], pieces: Iterable[Block]) -> list[Block]:
+    """`blocks` with `pieces` added, each merged with the blocks it touches (a new list)."""
+    out = list(blocks)
+    place_into(out, merge(pieces))
+    return out

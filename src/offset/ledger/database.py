@@ -18,8 +18,13 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Page cache per connection (SQLite's default is 2 MiB): the indexes of a large ledger are
 # written at random places, and a small cache turns each insert into page reads.
 SQLITE_CACHE_KIB = 64 * 1024
-HEAD_REVISION = "0003"  # the newest revision in migrations/versions (a test compares)
+HEAD_REVISION = "0004"  # the newest revision in migrations/versions (a test compares)
 READ_ONLY = "offset_read_only"  # execution option of a connection that only reads (`reading`)
+
+
+class V1History(RuntimeError):
+    """The ledger holds v1 history: upgrading it in place would re-chain it, so it is left
+    unchanged (revision 0004; `offset ledger replay` copies it into a new ledger)."""
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -79,14 +84,15 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def at_head(engine: Engine) -> bool:
-    """The schema is at the newest revision: opening the ledger needs no migration, nor alembic
-    (a third of a second at every CLI command)."""
+    """The schema is at the newest revision and holds its first entries: opening the ledger
+    needs no migration, nor alembic (a third of a second at every CLI command)."""
     try:
         with reading(engine) as conn:
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            started = conn.execute(text("SELECT seq FROM ledger_head WHERE id = 1")).scalar()
     except DBAPIError:  # no schema yet (or no server: `upgrade` will say so)
         return False
-    return version == HEAD_REVISION
+    return version == HEAD_REVISION and bool(started)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -1,26 +1,58 @@
-"""Exports: Beancount (to check the books with another engine) and an offsets-db style CSV."""
+"""Exports: Beancount (to check the books with another engine, and to browse them in Fava) and
+an offsets-db style CSV.
+
+Both carry what the ledger prints (beneficiary, reason, claim period, agreement, serial ranges,
+each transaction's hash) and neither can be injected: every Beancount string is escaped and
+every name is mapped to a valid Beancount name (the ledger's own name kept as metadata); every
+CSV cell that a spreadsheet would run as a formula is neutralised (`offset.cells`).
+"""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-import json
 import re
+from collections import defaultdict
 
 from sqlalchemy import Connection, text
 
+from offset.cells import neutral
+from offset.ledger.chain import day_text
+
 OPEN_DATE = "1990-01-01"
+ROOTS = {"issuance": "Equity"}  # every other kind under Assets
+
+
+def quoted(value: object) -> str:
+    """A Beancount string literal: backslashes and quotes escaped."""
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _component(part: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9-]", "-", part).strip("-") or "X"
+    return cleaned[0].upper() + cleaned[1:] if cleaned[0].isalpha() else "X" + cleaned
 
 
 def beancount_account(account_id: str, kind: str) -> str:
     """A Beancount account name: issuance accounts under Equity, every other under Assets."""
-    root = "Equity" if kind == "issuance" else "Assets"
     parts = [p for p in re.split(r"[/:]", account_id) if p]
-    cleaned = []
-    for part in parts:
-        part = re.sub(r"[^A-Za-z0-9-]", "-", part).strip("-") or "X"
-        cleaned.append(part[0].upper() + part[1:] if part[0].isalpha() else "X" + part)
-    return ":".join([root, *cleaned])
+    return ":".join([ROOTS.get(kind, "Assets"), *map(_component, parts)])
+
+
+def account_names(kinds: dict[str, str]) -> dict[str, str]:
+    """Each account's Beancount name; where two ids map to one name, each gets a suffix made
+    from its own id, so that the mapping stays one to one."""
+    base = {a: beancount_account(a, k) for a, k in kinds.items()}
+    seen: dict[str, list[str]] = defaultdict(list)
+    for account, name in base.items():
+        seen[name].append(account)
+    for name, accounts in seen.items():
+        if len(accounts) > 1:
+            for account in accounts:
+                base[account] = f"{name}-H{hashlib.sha256(account.encode()).hexdigest()[:8]}"
+    assert len(set(base.values())) == len(base)
+    return base
 
 
 def commodity(class_id: int) -> str:
@@ -29,34 +61,79 @@ def commodity(class_id: int) -> str:
 
 def beancount(conn: Connection) -> str:
     """The whole ledger as a Beancount file: one commodity per credit class."""
-    kinds: dict[str, str] = {
-        str(a): str(k) for a, k in conn.execute(text("SELECT id, kind FROM accounts"))
+    accounts = {
+        str(a): (str(k), str(p), str(n or ""))
+        for a, k, p, n in conn.execute(
+            text(
+                "SELECT a.id, a.kind, a.party_id, p.name FROM accounts a"
+                " JOIN parties p ON p.id = a.party_id"
+            )
+        )
     }
-    names = {a: beancount_account(a, k) for a, k in kinds.items()}
-    assert len(set(names.values())) == len(names), "two accounts map to one Beancount name"
-    lines = ['option "title" "offset ledger"', ""]
-    for class_id, instrument, project, vintage in conn.execute(
-        text("SELECT id, instrument, project, vintage FROM credit_classes ORDER BY id")
-    ):
+    names = account_names({a: k for a, (k, _, _) in accounts.items()})
+    classes = list(
+        conn.execute(
+            text(
+                "SELECT id, instrument, project, vintage, methodology FROM credit_classes ORDER BY id"
+            )
+        )
+    )
+    lines = ['option "title" "offset ledger"']
+    lines += [f'option "operating_currency" "{commodity(int(c[0]))}"' for c in classes[:1]]
+    lines.append("")
+    for class_id, instrument, project, vintage, methodology in classes:
         lines += [
-            f"{OPEN_DATE} commodity {commodity(class_id)}",
-            f'  project: "{project}"',
-            f'  vintage: "{vintage}"',
-            f'  instrument: "{instrument}"',
+            f"{OPEN_DATE} commodity {commodity(int(class_id))}",
+            f"  project: {quoted(project)}",
+            f"  vintage: {quoted(vintage)}",
+            f"  instrument: {quoted(instrument)}",
         ]
-    lines += [f"{OPEN_DATE} open {name}" for name in sorted(names.values())]
-    postings: dict[int, list[tuple[str, int, int]]] = {}
+        if methodology:
+            lines.append(f"  methodology: {quoted(methodology)}")
+    for account in sorted(accounts, key=lambda a: names[a]):
+        kind, party, party_name = accounts[account]
+        lines += [
+            f"{OPEN_DATE} open {names[account]}",
+            f"  offset-account: {quoted(account)}",
+            f"  kind: {quoted(kind)}",
+            f"  party: {quoted(party)}",
+        ]
+        if party_name:
+            lines.append(f"  party-name: {quoted(party_name)}")
+    postings: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     for seq, account, class_id, amount in conn.execute(
         text("SELECT tx_seq, account_id, class_id, amount FROM postings ORDER BY tx_seq, id")
     ):
-        postings.setdefault(int(seq), []).append((account, int(class_id), int(amount)))
-    for seq, tx_id, kind, effective, memo in conn.execute(
-        text("SELECT seq, id, kind, effective_date, memo FROM transactions ORDER BY seq")
+        postings[int(seq)].append((account, int(class_id), int(amount)))
+    serials: dict[int, list[str]] = defaultdict(list)
+    for seq, start, stop in conn.execute(
+        text("SELECT tx_seq, start, stop FROM block_events ORDER BY tx_seq, start")
     ):
-        narration = json.dumps(
-            f"{kind} {tx_id}" + (f": {memo}" if memo else ""), ensure_ascii=False
+        serials[int(seq)].append(f"{int(start)}-{int(stop) - 1}")
+    for row in conn.execute(
+        text(
+            "SELECT seq, id, kind, effective_date, memo, hash, agreement, beneficiary, reason,"
+            " claim_period, reverses, resolves FROM transactions WHERE id IS NOT NULL ORDER BY seq"
         )
-        lines += ["", f"{effective} * {narration}", f'  id: "{tx_id}"']
+    ):
+        seq, tx_id, kind, effective, memo, tx_hash, *extra = row
+        narration = f"{kind} {tx_id}" + (f": {memo}" if memo else "")
+        lines += [
+            "",
+            f"{day_text(effective)} * {quoted(narration)}",
+            f"  id: {quoted(tx_id)}",
+            f"  seq: {quoted(seq)}",
+            f"  hash: {quoted(tx_hash)}",
+        ]
+        for key, value in zip(
+            ("agreement", "beneficiary", "reason", "claim-period", "reverses", "resolves"),
+            extra,
+            strict=True,
+        ):
+            if value is not None:
+                lines.append(f"  {key}: {quoted(value)}")
+        if serials.get(int(seq)):
+            lines.append(f"  serials: {quoted(', '.join(serials[int(seq)]))}")
         lines += [
             f"  {names[a]}  {amount} {commodity(c)}" for a, c, amount in postings.get(int(seq), [])
         ]
@@ -80,28 +157,39 @@ _TYPES = {"issue": "issuance", "retire": "retirement", "cancel": "cancellation"}
 def offsets_db(conn: Connection) -> str:
     """Issuances, retirements and cancellations as offsets-db style credit rows (CSV)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, OFFSETS_DB_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for kind, effective, quantity, operation, project, vintage in conn.execute(
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(OFFSETS_DB_COLUMNS)
+    for (
+        kind,
+        effective,
+        quantity,
+        source,
+        beneficiary,
+        reason,
+        period,
+        memo,
+        project,
+        vintage,
+    ) in conn.execute(
         text(
-            "SELECT t.kind, t.effective_date, t.quantity, t.operation, c.project, c.vintage FROM transactions t"
-            " JOIN credit_classes c ON c.id = t.class_id WHERE t.kind IN ('issue', 'retire', 'cancel') ORDER BY t.seq"
+            "SELECT t.kind, t.effective_date, t.quantity, t.from_account, t.beneficiary,"
+            " t.reason, t.claim_period, t.memo, c.project, c.vintage FROM transactions t"
+            " JOIN credit_classes c ON c.id = t.class_id"
+            " WHERE t.kind IN ('issue', 'retire', 'cancel') ORDER BY t.seq"
         )
     ):
-        op = json.loads(operation)
-        writer.writerow(
-            {
-                "project_id": project,
-                "vintage": vintage,
-                "quantity": quantity,
-                "transaction_date": str(effective),
-                "transaction_type": _TYPES[kind],
-                "retirement_account": op.get("from", "") if kind == "retire" else "",
-                "retirement_beneficiary": op.get("beneficiary", ""),
-                "retirement_reason": op.get("reason", ""),
-                "retirement_note": op.get("claim_period") or op.get("memo", ""),
-            }
-        )
+        row = [
+            project,
+            vintage,
+            quantity,
+            day_text(effective),
+            _TYPES[kind],
+            source if kind == "retire" else "",
+            beneficiary or "",
+            reason or "",
+            period or memo or "",
+        ]
+        writer.writerow([neutral(v) if isinstance(v, str) else v for v in row])
     return out.getvalue()
 
 

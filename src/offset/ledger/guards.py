@@ -1,43 +1,96 @@
 """Database guards: the rules the database enforces even against hand-written SQL.
 
-- history tables (transactions, postings, block_events) refuse UPDATE and DELETE;
+As installed by revision 0004 (earlier revisions keep their own copies; change these only
+through a new revision):
+
+- history tables (transactions, postings, block_events) refuse UPDATE and DELETE, and on
+  PostgreSQL TRUNCATE (so does every other ledger table: none is ever emptied);
 - every transaction's postings sum to zero per credit class (SQLite: checked when the header is
   inserted after its postings, and postings cannot be added to a recorded transaction;
-  PostgreSQL: a deferred constraint trigger, checked at commit);
+  PostgreSQL: checked after each statement that inserts postings, over every transaction it
+  touched);
 - serial blocks of one class never overlap (PostgreSQL: an exclusion constraint; SQLite: a trigger);
-- no negative balance except on issuance accounts (a CHECK on `balances`).
+- no negative balance except on issuance accounts (a CHECK on `balances`);
+- an account's id, party and kind never change, and accounts, parties, instruments and credit
+  classes are never deleted; an instrument never changes; a credit class never changes but for
+  its next serial, which only grows;
+- the chain head only moves forward, to the last entry recorded.
+
+`verify` checks that each of them is in place, with the definition given here, and enabled.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Final
 
-HISTORY_TABLES = ("transactions", "postings", "block_events")
+HISTORY_TABLES: Final = ("transactions", "postings", "block_events")
+LEDGER_TABLES: Final = (
+    *HISTORY_TABLES,
+    "parties",
+    "accounts",
+    "instruments",
+    "credit_classes",
+    "balances",
+    "blocks",
+    "ledger_head",
+)
+CHECKS: Final = {  # named CHECK constraints of the tables (schema.py), checked by verify too
+    "postings": ("posting_amount_not_zero", "amount <> 0"),
+    "balances": ("balance_not_negative", "quantity >= 0 OR may_go_negative"),
+    "blocks": ("block_not_empty", "start < stop"),
+}
 
-SQLITE = [
+
+EXCLUSION: Final = "EXCLUDE USING gist (class_id WITH =, int8range(start, stop) WITH &&)"
+
+
+def _refuse(message: str) -> str:
+    return f"SELECT RAISE(ABORT, '{message}')"
+
+
+SQLITE: Final[list[str]] = [
     *(
         f"""CREATE TRIGGER {table}_{action.lower()}_refused BEFORE {action} ON {table}
-        BEGIN SELECT RAISE(ABORT, '{table} are append-only: {action} refused'); END"""
+        BEGIN {_refuse(f"{table} are append-only: {action} refused")}; END"""
         for table in HISTORY_TABLES
         for action in ("UPDATE", "DELETE")
     ),
-    """CREATE TRIGGER postings_only_before_header BEFORE INSERT ON postings
+    f"""CREATE TRIGGER postings_only_before_header BEFORE INSERT ON postings
     WHEN EXISTS (SELECT 1 FROM transactions WHERE seq = NEW.tx_seq)
-    BEGIN SELECT RAISE(ABORT, 'postings cannot be added to a recorded transaction'); END""",
-    """CREATE TRIGGER transactions_balanced AFTER INSERT ON transactions
+    BEGIN {_refuse("postings cannot be added to a recorded transaction")}; END""",
+    f"""CREATE TRIGGER transactions_balanced AFTER INSERT ON transactions
     WHEN EXISTS (SELECT 1 FROM postings WHERE tx_seq = NEW.seq GROUP BY class_id HAVING SUM(amount) <> 0)
-    BEGIN SELECT RAISE(ABORT, 'unbalanced transaction: postings do not sum to zero per class'); END""",
+    BEGIN {_refuse("unbalanced transaction: postings do not sum to zero per class")}; END""",
     # Blocks of a class never overlap, so only the block that starts last before the new one
     # ends can overlap it: one indexed lookup instead of a scan of every earlier block.
-    """CREATE TRIGGER blocks_no_overlap BEFORE INSERT ON blocks
+    f"""CREATE TRIGGER blocks_no_overlap BEFORE INSERT ON blocks
     WHEN EXISTS (SELECT 1 FROM (SELECT stop FROM blocks WHERE class_id = NEW.class_id AND start < NEW.stop ORDER BY start DESC LIMIT 1) WHERE stop > NEW.start)
-    BEGIN SELECT RAISE(ABORT, 'overlapping serial block'); END""",
-    """CREATE TRIGGER blocks_no_overlap_update BEFORE UPDATE ON blocks
+    BEGIN {_refuse("overlapping serial block")}; END""",
+    f"""CREATE TRIGGER blocks_no_overlap_update BEFORE UPDATE ON blocks
     WHEN EXISTS (SELECT 1 FROM blocks WHERE class_id = NEW.class_id AND id <> NEW.id AND start < NEW.stop AND NEW.start < stop)
-    BEGIN SELECT RAISE(ABORT, 'overlapping serial block'); END""",
+    BEGIN {_refuse("overlapping serial block")}; END""",
+    f"""CREATE TRIGGER accounts_fixed BEFORE UPDATE ON accounts
+    WHEN NEW.id IS NOT OLD.id OR NEW.party_id IS NOT OLD.party_id OR NEW.kind IS NOT OLD.kind
+    BEGIN {_refuse("the id, party and kind of an account never change")}; END""",
+    *(
+        f"""CREATE TRIGGER {table}_delete_refused BEFORE DELETE ON {table}
+        BEGIN {_refuse(f"{table} are never deleted")}; END"""
+        for table in ("accounts", "parties", "instruments", "credit_classes")
+    ),
+    f"""CREATE TRIGGER instruments_update_refused BEFORE UPDATE ON instruments
+    BEGIN {_refuse("instruments never change")}; END""",
+    f"""CREATE TRIGGER credit_classes_fixed BEFORE UPDATE ON credit_classes
+    WHEN NEW.id IS NOT OLD.id OR NEW.instrument IS NOT OLD.instrument OR NEW.project IS NOT OLD.project
+    OR NEW.vintage IS NOT OLD.vintage OR NEW.methodology IS NOT OLD.methodology OR NEW.next_serial < OLD.next_serial
+    BEGIN {_refuse("a credit class never changes but for its next serial, which only grows")}; END""",
+    f"""CREATE TRIGGER ledger_head_is_last BEFORE UPDATE ON ledger_head
+    WHEN NEW.seq < OLD.seq OR NEW.seq IS NOT (SELECT MAX(seq) FROM transactions)
+    OR NOT EXISTS (SELECT 1 FROM transactions WHERE seq = NEW.seq AND hash = NEW.hash AND effective_date = NEW.effective_date)
+    BEGIN {_refuse("the chain head moves only forward, to the last entry")}; END""",
 ]
 
-POSTGRESQL = [
+POSTGRESQL: Final[list[str]] = [
     "CREATE EXTENSION IF NOT EXISTS btree_gist",
     """CREATE OR REPLACE FUNCTION offset_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN RAISE EXCEPTION '% are append-only: % refused', TG_TABLE_NAME, TG_OP; END $$""",
@@ -46,19 +99,110 @@ POSTGRESQL = [
         FOR EACH ROW EXECUTE FUNCTION offset_append_only()"""
         for table in HISTORY_TABLES
     ),
+    *(
+        f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+        FOR EACH STATEMENT EXECUTE FUNCTION offset_append_only()"""
+        for table in LEDGER_TABLES
+    ),
+    # One check per statement, over every transaction it wrote postings for (a row trigger ran
+    # one query per posting, at commit): the ledger writes a batch's postings in one statement.
     """CREATE OR REPLACE FUNCTION offset_check_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF EXISTS (SELECT 1 FROM postings WHERE tx_seq = NEW.tx_seq
-                   GROUP BY class_id HAVING SUM(amount) <> 0) THEN
-            RAISE EXCEPTION 'unbalanced transaction %: postings do not sum to zero per class', NEW.tx_seq;
+        IF EXISTS (SELECT 1 FROM postings WHERE tx_seq IN (SELECT tx_seq FROM new_postings)
+                   GROUP BY tx_seq, class_id HAVING SUM(amount) <> 0) THEN
+            RAISE EXCEPTION 'unbalanced transaction: postings do not sum to zero per class';
         END IF;
         RETURN NULL;
     END $$""",
-    """CREATE CONSTRAINT TRIGGER postings_balanced AFTER INSERT ON postings
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION offset_check_balanced()""",
-    """ALTER TABLE blocks ADD CONSTRAINT blocks_no_overlap
-    EXCLUDE USING gist (class_id WITH =, int8range(start, stop) WITH &&)""",
+    """CREATE TRIGGER postings_balanced AFTER INSERT ON postings
+    REFERENCING NEW TABLE AS new_postings FOR EACH STATEMENT EXECUTE FUNCTION offset_check_balanced()""",
+    f"ALTER TABLE blocks ADD CONSTRAINT blocks_no_overlap {EXCLUSION}",
+    """CREATE OR REPLACE FUNCTION offset_never_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION '% are never deleted', TG_TABLE_NAME; END $$""",
+    *(
+        f"""CREATE TRIGGER {table}_never_deleted BEFORE DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION offset_never_deleted()"""
+        for table in ("accounts", "parties", "instruments", "credit_classes")
+    ),
+    """CREATE OR REPLACE FUNCTION offset_account_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF NEW.id IS DISTINCT FROM OLD.id OR NEW.party_id IS DISTINCT FROM OLD.party_id
+           OR NEW.kind IS DISTINCT FROM OLD.kind THEN
+            RAISE EXCEPTION 'an account''s id, party and kind never change';
+        END IF;
+        RETURN NEW;
+    END $$""",
+    """CREATE TRIGGER accounts_fixed BEFORE UPDATE ON accounts
+    FOR EACH ROW EXECUTE FUNCTION offset_account_fixed()""",
+    """CREATE OR REPLACE FUNCTION offset_instrument_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'instruments never change'; END $$""",
+    """CREATE TRIGGER instruments_fixed BEFORE UPDATE ON instruments
+    FOR EACH ROW EXECUTE FUNCTION offset_instrument_fixed()""",
+    """CREATE OR REPLACE FUNCTION offset_class_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF NEW.id IS DISTINCT FROM OLD.id OR NEW.instrument IS DISTINCT FROM OLD.instrument
+           OR NEW.project IS DISTINCT FROM OLD.project OR NEW.vintage IS DISTINCT FROM OLD.vintage
+           OR NEW.methodology IS DISTINCT FROM OLD.methodology OR NEW.next_serial < OLD.next_serial THEN
+            RAISE EXCEPTION 'a credit class never changes but for its next serial, which only grows';
+        END IF;
+        RETURN NEW;
+    END $$""",
+    """CREATE TRIGGER credit_classes_fixed BEFORE UPDATE ON credit_classes
+    FOR EACH ROW EXECUTE FUNCTION offset_class_fixed()""",
+    """CREATE OR REPLACE FUNCTION offset_head_is_last() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        -- MAX(seq) is one probe of the primary key whatever the plan: a generic plan of
+        -- "EXISTS (... WHERE seq > NEW.seq)" scanned the whole table at every commit.
+        IF NEW.seq < OLD.seq OR NEW.seq IS DISTINCT FROM (SELECT MAX(seq) FROM transactions)
+           OR NOT EXISTS (SELECT 1 FROM transactions WHERE seq = NEW.seq AND hash = NEW.hash
+                          AND effective_date = NEW.effective_date) THEN
+            RAISE EXCEPTION 'the chain head moves only forward, to the last entry';
+        END IF;
+        RETURN NEW;
+    END $$""",
+    """CREATE TRIGGER ledger_head_is_last BEFORE UPDATE ON ledger_head
+    FOR EACH ROW EXECUTE FUNCTION offset_head_is_last()""",
 ]
+
+
+def normal(sql: str) -> str:
+    """SQL with its whitespace collapsed: how definitions are compared."""
+    return " ".join(sql.split())
+
+
+def sqlite_triggers() -> dict[str, str]:
+    """Each SQLite trigger's name and its definition, as sqlite_master keeps it."""
+    return {_name(s): normal(s) for s in SQLITE}
+
+
+def postgresql_triggers() -> dict[str, str]:
+    """Each PostgreSQL trigger's name and the function it runs."""
+    out = {}
+    for statement in POSTGRESQL:
+        found = re.search(
+            r"CREATE (?:CONSTRAINT )?TRIGGER (\w+).*EXECUTE FUNCTION (\w+)\(\)", normal(statement)
+        )
+        if found:
+            out[found.group(1)] = found.group(2)
+    return out
+
+
+def postgresql_functions() -> dict[str, str]:
+    """Each guard function's name and its body (what pg_proc.prosrc holds), normalised."""
+    out = {}
+    for statement in POSTGRESQL:
+        found = re.search(
+            r"FUNCTION (\w+)\(\) RETURNS trigger LANGUAGE plpgsql AS \$\$(.*)\$\$", statement, re.S
+        )
+        if found:
+            out[found.group(1)] = normal(found.group(2))
+    return out
+
+
+def _name(statement: str) -> str:
+    found = re.search(r"CREATE TRIGGER (\w+)", statement)
+    assert found, statement
+    return found.group(1)
 
 
 def names(statements: list[str]) -> set[str]:

@@ -1,7 +1,9 @@
 """The operations a ledger accepts, parsed and checked for shape (not for rules) by pydantic.
 
 One JSON object per operation, as `offset ledger apply` reads them; `op` names the kind. Unknown
-fields are refused, so a typo is an `invalid_operation`, never silently ignored.
+fields are refused, so a typo is an `invalid_operation`, never silently ignored. Every name and
+text field follows `names.py`; quantities are plain integers (bounded by the ledger's rules,
+`quantity_too_large`), never floats.
 """
 
 from __future__ import annotations
@@ -9,45 +11,87 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
+from json.encoder import encode_basestring
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from offset.ledger import names
 from offset.ledger.codes import Rejected
 
 PartyKind = Literal["municipality", "company", "registry", "prefecture", "unspecified"]
 AccountKind = Literal["issuance", "holding", "buffer", "retirement", "cancellation", "pending"]
-Quantity = Annotated[int, Field(gt=0, le=10**15, strict=True)]  # credits: whole t-CO2e only
-Vintage = Annotated[int, Field(ge=1990, le=2100)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Quantity = Annotated[int, Field(gt=0, strict=True)]  # credits: whole t-CO2e only
+Vintage = Annotated[int, Field(ge=1990, le=2100, strict=True)]
+SOURCE_MAX_BYTES = 65_536  # an issuance's provenance, as canonical JSON
+SOURCE_MAX_DEPTH = 8
+
+
+def _source(value: dict[str, Any]) -> dict[str, Any]:
+    def walk(item: object, depth: int) -> None:
+        if depth > SOURCE_MAX_DEPTH:
+            raise ValueError(f"nested deeper than {SOURCE_MAX_DEPTH} levels")
+        if isinstance(item, str):
+            problem = names.text_problem(item, SOURCE_MAX_BYTES)
+            if problem:
+                raise ValueError(problem)
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                walk(key, depth + 1)
+                walk(inner, depth + 1)
+        elif isinstance(item, list):
+            for inner in item:
+                walk(inner, depth + 1)
+
+    walk(value, 0)
+    if len(canonical_json(value).encode()) > SOURCE_MAX_BYTES:
+        raise ValueError(f"longer than {SOURCE_MAX_BYTES} bytes as JSON")
+    return value
+
+
+def _text(limit: int, least: int = 0) -> Any:
+    return Field(min_length=least, max_length=limit, pattern=names.TEXT_PATTERN)
+
+
+def _name(what: str) -> Any:
+    return Field(pattern=f"^{names.PATTERNS[what]}$")
+
+
+# Patterns are checked by pydantic-core, in Rust: these fields are on every operation.
+Text = Annotated[str, _text(names.TEXT_MAX, 1)]
+OptionalText = Annotated[str, _text(names.TEXT_MAX)]
+Memo = Annotated[str, _text(names.MEMO_MAX)]
+ClaimPeriod = Annotated[str, _text(names.CLAIM_PERIOD_MAX, 1)]
+Name = Annotated[str, _text(names.TEXT_MAX, 1)]
+PartyId = Annotated[str, _name("party id")]
+AccountId = Annotated[str, _name("account id")]
+Project = Annotated[str, _name("project name")]
+TxId = Annotated[str, _name("transaction id")]
+_PATTERN_WORDS = {f"^{p}$": f"not a valid {what}" for what, p in names.PATTERNS.items()} | {
+    names.TEXT_PATTERN: "holds a character that is not allowed (a control character, a line or"
+    " paragraph separator, a bidirectional mark or a byte-order mark)"
+}
+JisCode = Annotated[str, Field(pattern=r"^[0-9]{5,6}$")]
+Source = Annotated[dict[str, Any], AfterValidator(_source)]
 
 
 class _Op(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: object) -> object:
-        # PostgreSQL text cannot hold NUL; refuse it on every database alike.
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL characters are not allowed")
-        return value
-
 
 class OpenParty(_Op):
     op: Literal["open_party"]
-    party: Name
+    party: PartyId
     kind: PartyKind = "unspecified"
-    name: str = ""
-    jis_code: str | None = None
-    prefecture: str | None = None
+    name: OptionalText = ""
+    jis_code: JisCode | None = None
+    prefecture: Name | None = None
 
 
 class OpenAccount(_Op):
     op: Literal["open_account"]
-    account: Name
-    party: Name
+    account: Name  # checked by the ledger's naming rule, which has codes of its own
+    party: PartyId
     kind: AccountKind
 
 
@@ -55,83 +99,83 @@ class AccountStatus(_Op):
     """Suspend, close or reopen an account (accounts are never deleted)."""
 
     op: Literal["account_status"]
-    account: Name
+    account: AccountId
     status: Literal["open", "suspended", "closed"]
 
 
 class _Tx(_Op):
-    id: Name
+    id: TxId
     effective_date: dt.date | None = None
-    memo: str = ""
-    agreement: str | None = None
+    memo: Memo = ""
+    agreement: TxId | None = None
 
 
 class Issue(_Tx):
     op: Literal["issue"]
-    to: Name
-    instrument: Name
-    project: Name
+    to: AccountId
+    instrument: Project
+    project: Project
     vintage: Vintage
     quantity: Quantity
     buffer: Annotated[int, Field(ge=0, strict=True)] = 0
-    buffer_account: str | None = None
-    methodology: str | None = None
-    source: dict[str, Any] | None = None  # provenance: manifest, input hashes, factor tables
+    buffer_account: AccountId | None = None
+    methodology: Name | None = None
+    source: Source | None = None  # provenance: manifest, input hashes, factor tables
 
 
 class Transfer(_Tx):
     op: Literal["transfer"]
-    from_: Annotated[Name, Field(alias="from")]
-    to: Name
-    project: Name
+    from_: Annotated[AccountId, Field(alias="from")]
+    to: AccountId
+    project: Project
     vintage: Vintage
     quantity: Quantity
 
 
 class Retire(_Tx):
     op: Literal["retire"]
-    from_: Annotated[Name, Field(alias="from")]
-    project: Name
+    from_: Annotated[AccountId, Field(alias="from")]
+    project: Project
     vintage: Vintage
     quantity: Quantity
-    beneficiary: Name
-    reason: Name
-    claim_period: str | None = None
+    beneficiary: Text
+    reason: Text
+    claim_period: ClaimPeriod | None = None
 
 
 class Cancel(_Tx):
     op: Literal["cancel"]
-    from_: Annotated[Name, Field(alias="from")]
-    project: Name
+    from_: Annotated[AccountId, Field(alias="from")]
+    project: Project
     vintage: Vintage
     quantity: Quantity
-    reason: Name
+    reason: Text
 
 
 class Reverse(_Tx):
     op: Literal["reverse"]
-    of: Name
+    of: TxId
     quantity: Quantity | None = None  # None: all that is left to reverse
 
 
 class Reserve(_Tx):
     op: Literal["reserve"]
-    from_: Annotated[Name, Field(alias="from")]
-    to: Name
-    project: Name
+    from_: Annotated[AccountId, Field(alias="from")]
+    to: AccountId
+    project: Project
     vintage: Vintage
     quantity: Quantity
 
 
 class Post(_Tx):
     op: Literal["post"]
-    reservation: Name
+    reservation: TxId
     quantity: Quantity | None = None  # None: the whole reservation
 
 
 class Void(_Tx):
     op: Literal["void"]
-    reservation: Name
+    reservation: TxId
 
 
 Operation = (
@@ -160,8 +204,27 @@ OPERATION_TYPES = (
     Post,
     Void,
 )
+ReferenceOperation = OpenParty | OpenAccount | AccountStatus
 TxOperation = Issue | Transfer | Retire | Cancel | Reverse | Reserve | Post | Void
+TX_TYPES = (Issue, Transfer, Retire, Cancel, Reverse, Reserve, Post, Void)
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(Annotated[Operation, Field(discriminator="op")])
+#: Each operation's fields as JSON names them, sorted as canonical JSON sorts its keys.
+_FIELDS: dict[type[Any], tuple[tuple[str, str], ...]] = {
+    kind: tuple(sorted((field.alias or name, name) for name, field in kind.model_fields.items()))
+    for kind in OPERATION_TYPES
+}
+
+
+def _location(error: Any) -> str:
+    return ".".join(ascii(p) if not str(p).isascii() else str(p) for p in error["loc"]) or "line"
+
+
+def _words(error: Any) -> str:
+    if error["type"] == "string_pattern_mismatch":
+        return _PATTERN_WORDS.get(error["ctx"]["pattern"], str(error["msg"]))
+    if error["type"] == "string_unicode":
+        return "holds a lone surrogate (not valid Unicode)"
+    return str(error["msg"])
 
 
 def parse(data: object) -> Operation:
@@ -169,25 +232,39 @@ def parse(data: object) -> Operation:
     try:
         return _ADAPTER.validate_python(data)
     except ValidationError as e:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'line'}: {err['msg']}" for err in e.errors()
-        )
-        raise Rejected("invalid_operation", problems) from e
+        # Messages never echo the input: it may hold what no encoder can write.
+        problems = "; ".join(f"{_location(err)}: {_words(err)}" for err in e.errors())
+        raise Rejected("invalid_operation", problems.encode("ascii", "replace").decode()) from e
+
+
+def canonical_json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def canonical(op: Operation) -> str:
-    """The operation's content as canonical JSON (what idempotency and the chain compare)."""
-    return json.dumps(
-        op.model_dump(mode="json", by_alias=True),
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
+    """The operation's content as canonical JSON (what idempotency and the chain compare):
+    `canonical_json(op.model_dump(mode="json", by_alias=True))`, written out field by field
+    because every operation the ledger records goes through it (tested equal)."""
+    return (
+        "{"
+        + ",".join([f'"{key}":{_json(getattr(op, name))}' for key, name in _FIELDS[type(op)]])
+        + "}"
     )
 
 
-def content_hash(op: Operation) -> str:
-    return hashlib.sha256(canonical(op).encode()).hexdigest()
+def _json(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date):
+        return f'"{value.isoformat()}"'
+    return canonical_json(value)
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unspecified"
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,113 +1,158 @@
-"""Reading the ledger: balances (now or as of a date), statements, serial history, certificates."""
+"""Reading the ledger: balances (now or as of a date), statements, serial histories and
+retirements, as typed rows (`rows.py`). Everything printed comes from columns that `verify`
+recomputes or that the hash chain covers.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, text
 
+from offset.ledger.blocks import Block
+from offset.ledger.chain import day_text
 from offset.ledger.codes import Rejected
+from offset.ledger.rows import (
+    AccountRow,
+    AgreementTransaction,
+    BalanceLine,
+    PartyRow,
+    Retirement,
+    SerialEvent,
+    SerialHistory,
+    StatementLine,
+)
 
 
-def _rows(conn: Connection, sql: str, **params: Any) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in conn.execute(text(sql), params)]
+def _date(value: dt.date | str) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+ID_CHUNK = 500  # values per IN list (well under SQLite's parameter limit)
+
+
+def _in(name: str, values: Iterable[str]) -> tuple[str, dict[str, str]]:
+    """`IN (:name0, ...)` and its parameters (`IN (NULL)`, which matches nothing, for none)."""
+    params = {f"{name}{i}": v for i, v in enumerate(sorted(values))}
+    marks = ", ".join(f":{k}" for k in params) or "NULL"
+    return f"IN ({marks})", params
 
 
 def balances(
-    conn: Connection, as_of: dt.date | None = None, account: str | None = None
-) -> list[dict[str, Any]]:
-    """Non-zero balances: `{"account", "project", "vintage", "quantity"}` per account and class.
+    conn: Connection,
+    as_of: dt.date | None = None,
+    account: str | None = None,
+    party: str | None = None,
+) -> list[BalanceLine]:
+    """Non-zero balances per account and class (of one account, or one party's accounts).
 
-    As of a date: the `balance_after` of each account's last posting effective on or before it
-    (effective dates never decrease in commit order, so that is one indexed lookup each).
-    """
-    where = "WHERE b.account_id = :account" if account else ""
+    As of a date: each account's `balance_after` of its last posting effective on or before the
+    end of that day. Effective dates never decrease in commit order, so those postings are the
+    ones up to one sequence number."""
+    conditions, params = ["1 = 1"], {"account": account, "party": party}
+    if account is not None:
+        conditions.append("a.id = :account")
+    if party is not None:
+        conditions.append("a.party_id = :party")
+    where = " AND ".join(conditions)
     if as_of is None:
-        rows = _rows(
-            conn,
-            "SELECT b.account_id AS account, c.project, c.vintage, b.quantity FROM balances b"
-            f" JOIN credit_classes c ON c.id = b.class_id {where} ORDER BY 1, 2, 3",
-            account=account,
+        sql = (
+            "SELECT b.account_id, c.instrument, c.project, c.vintage, b.quantity FROM balances b"
+            " JOIN accounts a ON a.id = b.account_id JOIN credit_classes c ON c.id = b.class_id"
+            f" WHERE {where} AND b.quantity <> 0"
         )
-        return [r for r in rows if r["quantity"] != 0]
-    cutoff = conn.execute(
-        text("SELECT MAX(seq) FROM transactions WHERE effective_date <= :d"), {"d": as_of}
-    ).scalar()
-    if cutoff is None:
-        return []
-    out = []
-    for key in _rows(
-        conn,
-        f"SELECT b.account_id, b.class_id FROM balances b {where} ORDER BY 1, 2",
-        account=account,
-    ):
-        row = conn.execute(
-            text(
-                "SELECT p.balance_after, c.project, c.vintage FROM postings p JOIN credit_classes c ON c.id = p.class_id"
-                " WHERE p.account_id = :a AND p.class_id = :c AND p.tx_seq <= :s ORDER BY p.tx_seq DESC LIMIT 1"
-            ),
-            {"a": key["account_id"], "c": key["class_id"], "s": cutoff},
-        ).first()
-        if row is not None and row[0] != 0:
-            out.append(
-                {
-                    "account": key["account_id"],
-                    "project": row[1],
-                    "vintage": row[2],
-                    "quantity": int(row[0]),
-                }
-            )
-    return sorted(out, key=lambda r: (r["account"], r["project"], r["vintage"]))
+    else:
+        cutoff = conn.execute(
+            text("SELECT MAX(seq) FROM transactions WHERE effective_date <= :d"),
+            {"d": as_of.isoformat() if conn.dialect.name == "sqlite" else as_of},
+        ).scalar()
+        if cutoff is None:
+            return []
+        params["cutoff"] = cutoff
+        sql = (
+            "SELECT p.account_id, c.instrument, c.project, c.vintage, p.balance_after"
+            " FROM (SELECT account_id, class_id, MAX(tx_seq) AS last FROM postings"
+            "       WHERE tx_seq <= :cutoff GROUP BY account_id, class_id) l"
+            " JOIN postings p ON p.account_id = l.account_id AND p.class_id = l.class_id"
+            "  AND p.tx_seq = l.last"
+            " JOIN accounts a ON a.id = p.account_id JOIN credit_classes c ON c.id = p.class_id"
+            f" WHERE {where} AND p.balance_after <> 0"
+        )
+    rows = conn.execute(text(sql + " ORDER BY 1, 3, 4"), params)
+    return [BalanceLine(a, i, p, int(v), int(q)) for a, i, p, v, q in rows]
 
 
-def accounts(conn: Connection) -> list[dict[str, Any]]:
-    """Every account: `{"account", "party", "kind", "status"}`."""
-    return _rows(
-        conn,
-        "SELECT id AS account, party_id AS party, kind, status FROM accounts ORDER BY id",
+def accounts(conn: Connection, party: str | None = None) -> list[AccountRow]:
+    where = "" if party is None else " WHERE party_id = :p"
+    rows = conn.execute(
+        text(f"SELECT id, party_id, kind, status FROM accounts{where} ORDER BY id"), {"p": party}
     )
+    return [AccountRow(*r) for r in rows]
 
 
-def agreement_transactions(conn: Connection, agreement: str) -> list[dict[str, Any]]:
+def parties(conn: Connection, ids: Iterable[str] | None = None) -> dict[str, PartyRow]:
+    where, params = ("", {}) if ids is None else _in("p", ids)
+    sql = "SELECT id, kind, name, jis_code, prefecture FROM parties"
+    rows = conn.execute(text(sql + (f" WHERE id {where}" if where else "")), params)
+    return {r[0]: PartyRow(*r) for r in rows}
+
+
+def agreement_transactions(conn: Connection, agreement: str) -> list[AgreementTransaction]:
     """Transactions that name an agreement, with their class: what the agreement delivered."""
-    return _rows(
-        conn,
-        "SELECT t.id, t.kind, t.effective_date, c.project, c.vintage, t.quantity FROM transactions t"
-        " JOIN credit_classes c ON c.id = t.class_id WHERE t.agreement = :a ORDER BY t.seq",
-        a=agreement,
+    rows = conn.execute(
+        text(
+            "SELECT t.id, t.kind, t.effective_date, c.project, c.vintage, t.quantity,"
+            " t.from_account, t.to_account, t.beneficiary FROM transactions t"
+            " JOIN credit_classes c ON c.id = t.class_id WHERE t.agreement = :a ORDER BY t.seq"
+        ),
+        {"a": agreement},
     )
+    return [
+        AgreementTransaction(i, k, _date(d), p, int(v), int(q), f, to, b)
+        for i, k, d, p, v, q, f, to, b in rows
+    ]
 
 
 def statement(
     conn: Connection, account: str, start: dt.date | None = None, end: dt.date | None = None
-) -> list[dict[str, Any]]:
+) -> list[StatementLine]:
     """The account's postings in commit order, with their transaction and running balance."""
     if conn.execute(text("SELECT 1 FROM accounts WHERE id = :a"), {"a": account}).first() is None:
-        raise Rejected("unknown_account", account)
+        raise Rejected("unknown_account", account, subject=account)
     conditions = ["p.account_id = :a"]
+    sqlite = conn.dialect.name == "sqlite"
     if start is not None:
         conditions.append("t.effective_date >= :start")
     if end is not None:
         conditions.append("t.effective_date <= :end")
-    return _rows(
-        conn,
-        "SELECT t.seq, t.id, t.kind, t.effective_date, t.fiscal_year, c.project, c.vintage, p.amount,"
-        " p.balance_after, t.memo, t.agreement FROM postings p JOIN transactions t ON t.seq = p.tx_seq"
-        f" JOIN credit_classes c ON c.id = p.class_id WHERE {' AND '.join(conditions)} ORDER BY t.seq",
-        a=account,
-        start=start,
-        end=end,
+    rows = conn.execute(
+        text(
+            "SELECT t.seq, t.id, t.kind, t.effective_date, t.fiscal_year, c.project, c.vintage,"
+            " p.amount, p.balance_after, t.memo, t.agreement FROM postings p"
+            " JOIN transactions t ON t.seq = p.tx_seq JOIN credit_classes c ON c.id = p.class_id"
+            f" WHERE {' AND '.join(conditions)} ORDER BY t.seq"
+        ),
+        {
+            "a": account,
+            "start": start.isoformat() if sqlite and start else start,
+            "end": end.isoformat() if sqlite and end else end,
+        },
     )
+    return [
+        StatementLine(int(s), i, k, _date(d), int(fy), p, int(v), int(n), int(b), m, ag)
+        for s, i, k, d, fy, p, v, n, b, m, ag in rows
+    ]
 
 
-def serial_history(conn: Connection, project: str, vintage: int, serial: int) -> dict[str, Any]:
+def serial_history(conn: Connection, project: str, vintage: int, serial: int) -> SerialHistory:
     """Everything that happened to one credit, and where it came from (the issuance's source)."""
     credit = conn.execute(
         text(
-            "SELECT id, instrument, next_serial FROM credit_classes WHERE project = :p AND vintage = :v"
+            "SELECT id, instrument, next_serial, methodology FROM credit_classes"
+            " WHERE project = :p AND vintage = :v"
         ),
         {"p": project, "v": vintage},
     ).first()
@@ -118,78 +163,141 @@ def serial_history(conn: Connection, project: str, vintage: int, serial: int) ->
             "unknown_class",
             f"serial {serial} was never issued ({project} {vintage} has 0..{int(credit[2]) - 1})",
         )
-    events = _rows(
-        conn,
-        "SELECT t.seq, t.id, t.kind, t.effective_date, e.from_account, e.to_account, e.start, e.stop, t.operation"
-        " FROM block_events e JOIN transactions t ON t.seq = e.tx_seq"
-        " WHERE e.class_id = :c AND e.start <= :s AND :s < e.stop ORDER BY t.seq",
-        c=credit[0],
-        s=serial,
+    rows = conn.execute(
+        text(
+            "SELECT t.seq, t.id, t.kind, t.effective_date, e.from_account, e.to_account, e.start,"
+            " e.stop, t.source, t.beneficiary, t.reason, t.claim_period"
+            " FROM block_events e JOIN transactions t ON t.seq = e.tx_seq"
+            " WHERE e.class_id = :c AND e.start <= :s AND :s < e.stop ORDER BY t.seq"
+        ),
+        {"c": credit[0], "s": serial},
+    )
+    events = tuple(
+        SerialEvent(
+            seq=int(seq),
+            id=tx_id,
+            kind=kind,
+            effective_date=_date(day),
+            from_account=source,
+            to_account=destination,
+            start=int(start),
+            stop=int(stop),
+            source=json.loads(provenance) if provenance else None,
+            methodology=credit[3] if kind == "issue" else None,
+            beneficiary=beneficiary,
+            reason=reason,
+            claim_period=claim_period,
+        )
+        for (
+            seq,
+            tx_id,
+            kind,
+            day,
+            source,
+            destination,
+            start,
+            stop,
+            provenance,
+            beneficiary,
+            reason,
+            claim_period,
+        ) in rows
     )
     holder = conn.execute(
         text("SELECT account_id FROM blocks WHERE class_id = :c AND start <= :s AND :s < stop"),
         {"c": credit[0], "s": serial},
     ).scalar()
-    for event in events:
-        operation = json.loads(event.pop("operation"))
-        if event["kind"] == "issue":
-            event["source"] = operation.get("source")
-            event["methodology"] = operation.get("methodology")
-        if event["kind"] == "retire":
-            event["beneficiary"] = operation.get("beneficiary")
-            event["reason"] = operation.get("reason")
-    return {
-        "project": project,
-        "vintage": vintage,
-        "serial": serial,
-        "instrument": credit[1],
-        "holder": holder,
-        "events": events,
-    }
+    return SerialHistory(project, vintage, serial, credit[1], holder, events)
 
 
-def certificate(conn: Connection, tx_id: str) -> str:
-    """A retirement certificate as a self-contained HTML page."""
-    row = conn.execute(
-        text(
-            "SELECT t.seq, t.kind, t.effective_date, t.fiscal_year, t.quantity, t.operation, t.hash, c.instrument,"
-            " c.project, c.vintage, c.id FROM transactions t JOIN credit_classes c ON c.id = t.class_id WHERE t.id = :id"
-        ),
-        {"id": tx_id},
-    ).first()
-    if row is None:
-        raise Rejected("unknown_transaction", tx_id)
-    if row[1] != "retire":
-        raise Rejected("wrong_account_kind", f"{tx_id} is a {row[1]}, not a retirement")
-    operation = json.loads(row[5])
-    ranges = conn.execute(
-        text("SELECT start, stop FROM block_events WHERE tx_seq = :s ORDER BY start"), {"s": row[0]}
-    ).all()
-    serials = ", ".join(f"{a}-{b - 1}" for a, b in ranges)
-    e = html.escape
-    fields = [
-        ("Certificate / 無効化証明", tx_id),
-        ("Beneficiary / 受益者", operation["beneficiary"]),
-        ("Reason / 理由", operation["reason"]),
-        ("Claim period / 対象期間", operation.get("claim_period") or f"FY{row[3]}"),
-        ("Quantity / 数量", f"{int(row[4]):,} t-CO2e"),
-        ("Instrument / 種類", row[7]),
-        ("Project / プロジェクト", row[8]),
-        ("Vintage / ヴィンテージ", f"FY{row[9]}"),
-        ("Serial numbers / シリアル番号", serials),
-        ("Retired on / 無効化日", str(row[2])),
-        ("Retired from / 口座", operation["from"]),
-        ("Ledger hash / 台帳ハッシュ", row[6]),
+_RETIREMENT = (
+    "SELECT t.id, t.seq, t.effective_date, t.fiscal_year, t.quantity, t.agreement, c.instrument,"
+    " c.project, c.vintage, c.methodology, t.from_account, a.party_id, t.beneficiary, t.reason,"
+    " t.claim_period, t.hash FROM transactions t JOIN credit_classes c ON c.id = t.class_id"
+    " JOIN accounts a ON a.id = t.from_account WHERE t.kind = 'retire'"
+)
+
+
+def retirements(
+    conn: Connection, parties: Iterable[str] | None = None, agreements: Iterable[str] = ()
+) -> list[Retirement]:
+    """Retirements, all of them or those made by `parties` or under `agreements`."""
+    sql, params = _RETIREMENT, dict[str, str]()
+    if parties is not None:
+        by_party, params = _in("p", parties)
+        under, more = _in("g", agreements)
+        params.update(more)
+        sql += f" AND (a.party_id {by_party} OR t.agreement {under})"
+    return _retirements(conn, sql + " ORDER BY t.seq", params)
+
+
+def retirement(conn: Connection, tx_id: str) -> Retirement:
+    """One retirement (what its certificate prints)."""
+    found = _retirements(conn, _RETIREMENT + " AND t.id = :id", {"id": tx_id})
+    if not found:
+        kind = conn.execute(text("SELECT kind FROM transactions WHERE id = :id"), {"id": tx_id})
+        row = kind.first()
+        if row is None:
+            raise Rejected("unknown_transaction", tx_id, subject=tx_id)
+        raise Rejected("wrong_account_kind", f"{tx_id} is a {row[0]}, not a retirement")
+    return found[0]
+
+
+def _retirements(conn: Connection, sql: str, params: dict[str, Any]) -> list[Retirement]:
+    rows = list(conn.execute(text(sql), params))
+    serials = _serials(conn, [int(r[1]) for r in rows])
+    return [
+        Retirement(
+            id=r[0],
+            seq=int(r[1]),
+            effective_date=_date(r[2]),
+            fiscal_year=int(r[3]),
+            quantity=int(r[4]),
+            agreement=r[5],
+            instrument=r[6],
+            project=r[7],
+            vintage=int(r[8]),
+            methodology=r[9],
+            from_account=r[10],
+            party=r[11],
+            beneficiary=r[12],
+            reason=r[13],
+            claim_period=r[14],
+            serials=tuple(serials.get(int(r[1]), [])),
+            hash=r[15],
+        )
+        for r in rows
     ]
-    body = "\n".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in fields)
-    return (
-        "<!doctype html><html lang='ja'><head><meta charset='utf-8'>"
-        f"<title>Retirement certificate {e(tx_id)}</title>"
-        "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto}"
-        "table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.4em;text-align:left}"
-        "th{width:40%;background:#f3f3f3}@media print{body{margin:0}}</style></head><body>"
-        "<h1>Retirement certificate / カーボン・オフセット無効化証明書</h1>"
-        f"<table>{body}</table>"
-        "<p>Issued by offset from its append-only ledger; the hash links this retirement to every earlier transaction.</p>"
-        "</body></html>"
-    )
+
+
+def _serials(conn: Connection, seqs: list[int]) -> dict[int, list[Block]]:
+    """The serial ranges each of these transactions moved, by sequence number."""
+    out: dict[int, list[Block]] = {}
+    for at in range(0, len(seqs), ID_CHUNK):
+        chunk = {f"s{i}": seq for i, seq in enumerate(seqs[at : at + ID_CHUNK])}
+        found = conn.execute(
+            text(
+                "SELECT tx_seq, start, stop FROM block_events"
+                f" WHERE tx_seq IN ({', '.join(':' + k for k in chunk)}) ORDER BY tx_seq, start"
+            ),
+            chunk,
+        )
+        for seq, start, stop in found:
+            out.setdefault(int(seq), []).append(Block(int(start), int(stop)))
+    return out
+
+
+def ledger_identity(conn: Connection) -> str | None:
+    """The ledger's id, from its genesis entry (None for a ledger with no entries yet)."""
+    row = conn.execute(text("SELECT operation FROM transactions WHERE seq = 1")).first()
+    if row is None:
+        return None
+    ledger_id = json.loads(row[0]).get("ledger")
+    return str(ledger_id) if ledger_id else None
+
+
+def head(conn: Connection) -> tuple[int, str, str]:
+    seq, head_hash, effective = conn.execute(
+        text("SELECT seq, hash, effective_date FROM ledger_head WHERE id = 1")
+    ).one()
+    return int(seq), str(head_hash), day_text(effective) if effective else ""

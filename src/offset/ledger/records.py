@@ -1,7 +1,10 @@
 """What lives beside the ledger in the same database, but is not ledger history.
 
-API keys (stored only as hashes), and the latest results of scenario runs that the HTTP API
-shows: agreements with their fulfilment per FY, and reductions per project, municipality and FY.
+API keys (stored only as hashes); the verified state at each checkpoint (`states.py`: what lets
+`verify` start from a checkpoint instead of the first entry; a signed checkpoint carries its
+digest, so it cannot be changed unseen); and the latest results of scenario runs that the HTTP
+API shows: agreements with their fulfilment per FY, and reductions per project, municipality
+and FY.
 Run records are replaced by each run of their scenario (they are derived from the ledger's
 inputs); the ledger tables stay append-only.
 """
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import BigInteger, Column, DateTime, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -67,3 +70,11 @@ class ReductionRecord(SQLModel, table=True):
     rows: int
     reduction_tco2e: float
     creditable_tco2e: float
+
+
+class VerifiedStateRecord(SQLModel, table=True):
+    __tablename__ = "verified_states"
+    seq: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    digest: str  # sha256 of `state`, which a checkpoint signs
+    state: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON
+    created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -1,8 +1,10 @@
 """The ledger's tables. Amounts are integers (1 credit = 1 t-CO2e); nothing here is a float.
 
 History tables (transactions, postings, block_events) are append-only, enforced by triggers
-(`guards.py`). `balances` and `blocks` are the current state, derived from that history and
-checked against it by `verify`.
+(`guards.py`). `transactions` holds every chained entry: credit transactions (with an id) and
+reference entries (the genesis, parties, accounts and their status, credit classes; no id).
+`parties`, `accounts`, `instruments`, `credit_classes`, `balances`, `blocks` and `ledger_head`
+are the current state, derived from that history and recomputed from it by `verify`.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ class Transaction(SQLModel, table=True):
     seq: int = Field(
         sa_column=Column(BigInteger, primary_key=True, autoincrement=False)
     )  # commit order
-    id: str = Field(unique=True)  # the client's idempotency key
+    id: str | None = Field(default=None, unique=True)  # the client's idempotency key
     kind: str
     effective_date: dt.date = Field(index=True)
     fiscal_year: int
@@ -89,8 +91,15 @@ class Transaction(SQLModel, table=True):
     resolves: str | None = Field(default=None, unique=True)  # a reservation resolves once
     class_id: int | None = Field(default=None, foreign_key="credit_classes.id")
     quantity: int = Field(sa_type=BigInteger)
+    buffer: int = Field(default=0, sa_type=BigInteger)  # of an issuance: withheld to the buffer
+    from_account: str | None = None  # where the credits come from (as the operation reads)
+    to_account: str | None = None  # where they go; a reservation: its recipient
+    beneficiary: str | None = None
+    reason: str | None = None
+    claim_period: str | None = None
+    source: str | None = None  # an issuance's provenance, canonical JSON
     content_hash: str
-    operation: str  # the canonical operation, for replay and certificates
+    operation: str  # the canonical operation (or reference change), for replay and audit
     prev_hash: str
     hash: str
 

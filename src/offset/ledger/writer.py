@@ -1,44 +1,68 @@
-"""The ledger's one write path.
+"""The ledger's one write path: parse, plan, journal, store, commit.
 
-Each operation is checked in code first (a stable result code per rejection, `planning.py`),
-then recorded in one database transaction: postings with `balance_after`, the stored balances,
-the serial blocks and their history, and the transaction header, whose hash chains to the
-previous one. Writers are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: the chain-head row is
-locked before anything is read), so hashes follow commit order. The state a transaction changes
-is kept in memory and written in batched statements (`context.py`): an atomic batch of a
-thousand transfers costs a few dozen statements, not a dozen per transfer.
+Each write is one database transaction holding the ledger's write lock (SQLite: BEGIN
+IMMEDIATE; PostgreSQL: the chain-head row, locked before anything is read), so hashes follow
+commit order and what the books read stays true until the commit. Inside it, each operation is
+parsed (`operations`), planned against the books (`planning`: pure, a result code per
+rejection) and recorded in them (`journal`); the store writes what changed, once, at the end.
+
+Independent operations (the default) are applied in chunks, one database transaction each: a
+rejected operation changes nothing, so it needs no rollback, and its neighbours commit. An
+atomic batch is one savepoint of the books: the first rejection undoes the whole batch.
+A result is returned only once its write has committed.
+
+Group commit: `apply` may be called from many threads at once (and from asyncio tasks, through
+`apply_async`). Calls queue up; the first in line leads: it takes every call queued behind it
+(up to `GROUP_OPERATIONS` operations, and at least its own) and applies them all in one
+database transaction, one savepoint each for atomic calls, then answers each caller with its
+own results after the commit. Calls that arrive meanwhile queue for the next one: a batch holds
+whatever queued while the previous one was written, with no wait of its own. So concurrent
+callers share one commit (one fsync) as a single caller's batch does, and each gets exactly
+what it would have got alone: independent operations are rejected on their own, an atomic call
+stays all or nothing, and the order of the ledger is the order the leader applied them in.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-import hashlib
+import itertools
 import threading
-from collections import defaultdict
+import time
+import uuid
+from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Engine
 
-from offset.fiscal import fiscal_year
+from offset.ledger import journal, names, planning
 from offset.ledger import operations as ops
-from offset.ledger.chain import chain_hash
-from offset.ledger.codes import EXISTS, OK, Rejected
-from offset.ledger.context import BlockCache, Context, Head
+from offset.ledger.books import Books, Known
+from offset.ledger.codes import OK, Rejected
 from offset.ledger.database import is_sqlite
-from offset.ledger.planning import PLANNERS, Plan
+from offset.ledger.lines import Unreadable
+from offset.ledger.store import Store
+
+CHUNK: Final = 1_000  # a caller's independent operations per database transaction
+GROUP_OPERATIONS: Final = 1_000  # operations of other callers a leader takes into its batch
+# How long a leader waits for more callers to join its batch, when the last batch was shared:
+# callers just answered need a moment to come back, and without it batches alternate between
+# most of them and the rest. A lone caller never waits.
+GROUP_WAIT_S: Final = 0.0005
 
 
 @dataclass(frozen=True)
 class Result:
-    """What happened to one operation: `status` is `ok`, `exists` or a rejection code."""
+    """What happened to one operation: `status` is `ok`, `exists` or a rejection code.
+    `subject` names the account or transaction a rejection is about."""
 
     id: str
     status: str
     message: str = ""
     seq: int | None = None
+    subject: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "status": self.status}
@@ -49,138 +73,17 @@ class Result:
         return out
 
 
-def _record(
-    ctx: Context,
-    plan: Plan,
-    content: str,
-    content_hash: str,
-    effective: dt.date,
-    recorded: dt.datetime,
-) -> None:
-    """Postings (net per account and class, in key order), serial blocks and their history, the
-    header and the chain head: all in `ctx`, written by its next flush."""
-    head = ctx.lock_head()
-    seq = head.seq + 1
-    net: dict[tuple[str, int], int] = defaultdict(int)
-    for move in plan.moves:
-        net[(move.source, move.class_id)] -= move.quantity
-        net[(move.destination, move.class_id)] += move.quantity
-    postings = sorted((a, c, n) for (a, c), n in net.items() if n != 0)
-    for account, class_id, amount in postings:
-        ctx.post(seq, account, class_id, amount)
-    for move in plan.moves:
-        if plan.kind == "issue":  # an issuance creates the next serials of its class
-            pieces = [ctx.mint(move.class_id, move.quantity)]
-        else:
-            pieces = ctx.holdings_of(move.source, move.class_id).take(move.quantity)
-        ctx.holdings_of(move.destination, move.class_id).place(pieces)
-        ctx.events.extend(
-            (seq, move.class_id, p.start, p.stop, move.source, move.destination) for p in pieces
-        )
-    tx_hash = chain_hash(head.hash, seq, plan.op.id, plan.kind, effective, content, postings)
-    ctx.headers.append(
-        (
-            seq,
-            plan.op.id,
-            plan.kind,
-            effective,
-            fiscal_year(effective),
-            recorded,
-            plan.op.memo,
-            plan.op.agreement,
-            plan.reverses,
-            plan.resolves,
-            plan.class_id,
-            plan.quantity,
-            content_hash,
-            content,
-            head.hash,
-            tx_hash,
-        )
-    )
-    ctx.advance(Head(seq, tx_hash, effective), plan.op.id, content_hash)
-
-
-# --- applying operations --------------------------------------------------------------------
-
-
-def _open_party(ctx: Context, op: ops.OpenParty) -> str:
-    details = {"id": op.party, "k": op.kind, "n": op.name, "j": op.jis_code, "p": op.prefecture}
-    row = ctx.one(
-        "SELECT kind, name, jis_code, prefecture FROM parties WHERE id = :id", id=op.party
-    )
-    if row is None:
-        ctx.run(
-            "INSERT INTO parties (id, kind, name, jis_code, prefecture) VALUES (:id, :k, :n, :j, :p)",
-            **details,
-        )
-        return OK
-    if tuple(row) == (op.kind, op.name, op.jis_code, op.prefecture):
-        return EXISTS
-    if row[0] == "unspecified":  # created on first use by open_account: now described
-        ctx.run(
-            "UPDATE parties SET kind = :k, name = :n, jis_code = :j, prefecture = :p WHERE id = :id",
-            **details,
-        )
-        return OK
-    raise Rejected("id_reused", f"party {op.party} exists with other details")
-
-
-def _open_account(ctx: Context, op: ops.OpenAccount) -> str:
-    row = ctx.one("SELECT party_id, kind FROM accounts WHERE id = :id", id=op.account)
-    if row is not None:
-        if tuple(row) == (op.party, op.kind):
-            return EXISTS
-        raise Rejected("account_exists", f"{op.account} belongs to {row[0]} as {row[1]}")
-    ctx.ensure_party(op.party)
-    ctx.run(
-        "INSERT INTO accounts (id, party_id, kind, status) VALUES (:id, :p, :k, 'open')",
-        id=op.account,
-        p=op.party,
-        k=op.kind,
-    )
-    return OK
-
-
-def _account_status(ctx: Context, op: ops.AccountStatus) -> str:
-    account = ctx.account(op.account)
-    if account.status == op.status:
-        return EXISTS
-    ctx.run("UPDATE accounts SET status = :s WHERE id = :id", s=op.status, id=op.account)
-    ctx.accounts.pop(op.account, None)
-    return OK
-
-
-def _apply(ctx: Context, op: ops.Operation, today: dt.date, recorded: dt.datetime) -> Result:
-    if isinstance(op, ops.AccountStatus):
-        return Result(op.account, _account_status(ctx, op))
-    if isinstance(op, ops.OpenParty):
-        return Result(op.party, _open_party(ctx, op))
-    if isinstance(op, ops.OpenAccount):
-        return Result(op.account, _open_account(ctx, op))
-    head = ctx.lock_head()
-    content = ops.canonical(op)
-    content_hash = hashlib.sha256(content.encode()).hexdigest()
-    existing = ctx.recorded(op.id)
-    if existing is not None:
-        if existing[0] == content_hash:
-            return Result(op.id, EXISTS, seq=existing[1])
-        raise Rejected("id_reused", op.id)
-    effective = op.effective_date or today
-    if head.effective is not None and effective < head.effective:
-        raise Rejected("backdated", f"{effective} is before {head.effective}")
-    plan = PLANNERS[type(op)](ctx, op)
-    _record(ctx, plan, content, content_hash, effective, recorded)
-    return Result(op.id, OK, seq=head.seq + 1)
-
-
 def _label(item: object) -> str:
-    """The id a result reports: the operation's id, account or party, as far as it can be read."""
+    """The id a result reports: the operation's id, account or party, as far as it can be
+    read, and always printable (a raw value with characters no encoder writes is escaped)."""
+    if isinstance(item, Unreadable):
+        return item.label
     data = item.model_dump(by_alias=True) if isinstance(item, ops.OPERATION_TYPES) else item
     if isinstance(data, dict):
         for key in ("id", "account", "party"):
-            if isinstance(data.get(key), str):
-                return str(data[key])
+            value = data.get(key)
+            if isinstance(value, str):
+                return value if names.text_problem(value) is None else ascii(value[:200])[1:-1]
     return ""
 
 
@@ -189,11 +92,79 @@ def _raw_id(item: object) -> str | None:
     tx_id = getattr(item, "id", None) if isinstance(item, ops.OPERATION_TYPES) else None
     if isinstance(item, dict):
         tx_id = item.get("id")
-    return tx_id if isinstance(tx_id, str) and "\x00" not in tx_id else None
+    if isinstance(tx_id, str) and names.TX_ID.fullmatch(tx_id):
+        return tx_id
+    return None
 
 
 def _parsed(item: object) -> ops.Operation:
     return item if isinstance(item, ops.OPERATION_TYPES) else ops.parse(item)
+
+
+def _one(books: Books, item: object, when: planning.When) -> Result:
+    """Plan and record one operation; a rejection leaves the books as they were."""
+    if isinstance(item, Unreadable):
+        return Result(item.label, item.code, str(Rejected(item.code, item.message)))
+    try:
+        op = _parsed(item)
+        plan = planning.plan(books, op, when)
+        label = op.id if isinstance(op, ops.TX_TYPES) else _label(op)
+        if isinstance(plan, planning.Unchanged):
+            return Result(label, plan.status, seq=plan.seq)
+        return Result(label, OK, seq=journal.record(books, plan, when))
+    except Rejected as e:
+        return Result(_label(item), e.code, str(e), subject=e.subject)
+
+
+class _Failed(Exception):
+    """An atomic batch was rejected: the results to answer, and nothing to write."""
+
+    def __init__(self, results: list[Result]) -> None:
+        self.results = results
+
+
+def run(
+    books: Books, items: list[object], when: planning.When, atomic: bool, savepoint: bool = True
+) -> list[Result]:
+    """Every item's result, in order, with the books moved by those that were recorded. A
+    rejected atomic batch leaves the books as they were (a savepoint); without `savepoint`, the
+    caller throws the books away instead (`_Failed`), which spares the undo log."""
+    if not atomic:
+        return [_one(books, item, when) for item in items]
+    if savepoint:
+        books.begin()
+    results: list[Result] = []
+    for item in items:
+        result = _one(books, item, when)
+        results.append(result)
+        if result.status not in (OK, "exists"):
+            failed = len(results) - 1
+            answer = [
+                results[i] if i == failed else Result(_label(other), "linked_failed")
+                for i, other in enumerate(items)
+            ]
+            if not savepoint:
+                raise _Failed(answer)
+            books.rollback()
+            return answer
+    if savepoint:
+        books.release()
+    return results
+
+
+@dataclass
+class Submission:
+    """One caller's operations, waiting in line for a batch."""
+
+    items: list[object]
+    atomic: bool
+    today: dt.date | None
+    results: list[Result] | None = None
+    error: BaseException | None = None
+
+    @property
+    def settled(self) -> bool:
+        return self.results is not None or self.error is not None
 
 
 class Writer:
@@ -202,57 +173,133 @@ class Writer:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = is_sqlite(engine)
-        self.block_cache: BlockCache = {}
-        self._cache_lock = threading.Lock()  # the API applies from several threads
+        self.known = Known()  # what the books hold as of this writer's last commit (`books.py`)
+        self._line: deque[Submission] = deque()
+        self._turn = threading.Condition()
+        self._shared = False  # the last batch held more than one call
 
     def apply(
         self, operations: Iterable[object], *, atomic: bool = False, today: dt.date | None = None
     ) -> list[Result]:
         """Apply operations (parsed models or JSON-like dicts), returning one result each.
 
-        Independent (default): each operation commits or is rejected on its own. Atomic: all are
-        applied, or none (the rejected one gets its code, every other `linked_failed`).
-        """
+        Independent (default): each operation is recorded or rejected on its own. Atomic: all
+        are applied, or none (the rejected one gets its code, every other `linked_failed`)."""
+        return list(self.apply_iter(operations, atomic=atomic, today=today))
+
+    async def apply_async(
+        self, operations: Iterable[object], *, atomic: bool = False, today: dt.date | None = None
+    ) -> list[Result]:
+        """`apply` for an asyncio task: the call waits in a thread, and shares its commit with
+        every other call waiting then."""
+        return await asyncio.to_thread(self.apply, list(operations), atomic=atomic, today=today)
+
+    def apply_iter(
+        self, operations: Iterable[object], *, atomic: bool = False, today: dt.date | None = None
+    ) -> Iterator[Result]:
+        """As `apply`, yielding results as their writes commit (a chunk at a time)."""
         items = list(operations)
-        day = today or dt.date.today()
         if atomic:
-            return self._atomic(items, day)
-        return [self._one(item, day) for item in items]
+            yield from self._submit(Submission(items, True, today))
+            return
+        for at in range(0, len(items), CHUNK):
+            yield from self._submit(Submission(items[at : at + CHUNK], False, today))
 
-    @contextmanager
-    def _context(self) -> Iterator[Context]:
-        """One database transaction; what the context holds is written before it commits."""
-        with self.engine.begin() as conn:
-            ctx = Context(conn, self.block_cache)
-            yield ctx
-            ctx.flush()
-        with self._cache_lock:
-            ctx.committed()
+    def initialise(self) -> None:
+        """Write the ledger's first entries (its identity, instruments and registry) if it has
+        none yet; every write does so too."""
+        self._submit(Submission([], False, None))
 
-    def _one(self, item: object, today: dt.date) -> Result:
+    def _submit(self, mine: Submission) -> list[Result]:
+        """Wait in line; lead a batch when first in it; return once this call's batch has
+        committed (or raise what broke it)."""
+        with self._turn:
+            self._line.append(mine)
+            self._turn.notify_all()  # a leader gathering its batch hears of it
+            while not mine.settled and self._line[0] is not mine:
+                self._turn.wait()
+            if not mine.settled:
+                self._gather()
+            batch = [] if mine.settled else self._take()
+        if batch:  # this call leads: write the batch, the line waiting meanwhile
+            self._lead(batch)
+        if mine.error is not None:
+            raise mine.error
+        assert mine.results is not None
+        return mine.results
+
+    def _lead(self, batch: list[Submission]) -> None:
         try:
-            op = _parsed(item)
-            with self._context() as ctx:
-                return _apply(ctx, op, today, dt.datetime.now(dt.UTC))
-        except Rejected as e:
-            return Result(_label(item), e.code, str(e))
+            for submission, results in zip(batch, self._write(batch), strict=True):
+                submission.results = results
+        except BaseException as broken:  # every caller of the batch hears of it
+            for submission in batch:
+                submission.error = broken
+        with self._turn:
+            for _ in batch:
+                self._line.popleft()
+            self._turn.notify_all()
 
-    def _atomic(self, items: list[object], today: dt.date) -> list[Result]:
-        results: list[Result] = []
+    def _gather(self) -> None:
+        """Wait a moment for more callers, if the last batch was shared (under `_turn`)."""
+        if not self._shared:
+            return
+        deadline = time.monotonic() + GROUP_WAIT_S
+        while len(self._line) < GROUP_OPERATIONS:
+            waited = len(self._line)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self._turn.wait(remaining) or len(self._line) == waited:
+                return
+
+    def _take(self) -> list[Submission]:
+        """The leader's batch: itself, then whoever queued behind it, up to the bound."""
+        batch = [self._line[0]]
+        size = len(batch[0].items)
+        for waiting in itertools.islice(self._line, 1, None):
+            if size + len(waiting.items) > GROUP_OPERATIONS:
+                break
+            batch.append(waiting)
+            size += len(waiting.items)
+        self._shared = len(batch) > 1
+        return batch
+
+    def _write(self, batch: list[Submission]) -> list[list[Result]]:
+        """One database transaction for every submission of the batch. A lone submission
+        spares the savepoints: if it is an atomic call and is rejected, the database
+        transaction is rolled back instead."""
+        recorded = journal.recorded_now()
+        alone = len(batch) == 1
         try:
-            with self._context() as ctx:
-                ctx.look_up_ids([i for i in map(_raw_id, items) if i is not None])
-                recorded = dt.datetime.now(dt.UTC)
-                for item in items:
-                    try:
-                        results.append(_apply(ctx, _parsed(item), today, recorded))
-                    except Rejected as e:
-                        results.append(Result(_label(item), e.code, str(e)))
-                        raise
-        except Rejected:
-            failed = len(results) - 1
-            return [
-                results[i] if i == failed else Result(_label(item), "linked_failed")
-                for i, item in enumerate(items)
-            ]
-        return results
+            with self.engine.begin() as conn:
+                store = Store(conn)
+                ids = [i for s in batch for i in map(_raw_id, s.items) if i is not None]
+                books = Books(store, self.known, ids)
+                if books.head.seq == 0:
+                    journal.genesis(
+                        books, planning.When(dt.date.today(), recorded), str(uuid.uuid4())
+                    )
+                answers = [
+                    run(
+                        books,
+                        s.items,
+                        planning.When(s.today or dt.date.today(), recorded),
+                        s.atomic,
+                        savepoint=not alone,
+                    )
+                    for s in batch
+                ]
+                store.write(books)
+        except _Failed as rejected:  # a lone atomic call, rolled back: nothing was written
+            books.rolled_back()
+            return [rejected.results]
+        except BaseException:
+            self.known.forget()
+            raise
+        books.committed()
+        return answers
+
+    def forget(self) -> None:
+        """Read everything again at the next write (the books were changed behind the ledger's
+        back: a repair, a test; another writer's commits are noticed without this)."""
+        with self._turn:
+            self.known.forget()

@@ -13,6 +13,7 @@ from offset import __version__
 from offset.factors import FactorLibrary
 from offset.ledger.api import Ledger
 from offset.ledger.database import redacted
+from offset.ledger.rows import AccountRow, BalanceLine
 from offset.output import write_frame
 from offset.problems import InputError
 from offset.scenario import records, tables
@@ -117,8 +118,8 @@ def _tables(
     computed: dict[tuple[str, int], ProjectYear],
     plans: list[YearPlan],
     statuses: dict[str, str],
-    balances: list[dict[str, Any]],
-    accounts: list[dict[str, Any]],
+    balances: list[BalanceLine],
+    accounts: list[AccountRow],
 ) -> dict[str, pd.DataFrame]:
     reductions = tables.reductions(scenario, computed)
     issuance = tables.issuance(scenario, plans, statuses)

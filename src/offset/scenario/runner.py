@@ -38,7 +38,6 @@ from offset.scenario.model import Scenario
 from offset.scenario.settlement import (
     Supply,
     YearSettlement,
-    effective_date,
     holding,
     settle_year,
 )
@@ -74,8 +73,7 @@ HINTS = {
     "id_reused": "It was posted before with other content: the data, factors or scenario changed "
     "since. Posted credits are never re-issued silently; correct them with a reversal, or run "
     "the changed scenario on a new database.",
-    "backdated": "The ledger already holds later transactions; a scenario's FYs must be posted in "
-    "order (use a database of its own).",
+    "backdated": "The ledger already holds transactions dated later than this run's date.",
 }
 
 
@@ -157,7 +155,6 @@ def _issue_op(
         "vintage": year.fy,
         "quantity": issuance.quantity,
         "buffer": issuance.buffer,
-        "effective_date": effective_date(year.fy).isoformat(),
         "memo": f"{scenario.name}: {project.method} reductions of FY{year.fy}",
         "source": source,
     }

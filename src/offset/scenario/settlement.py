@@ -18,13 +18,11 @@ Whatever no agreement takes stays in the owner's holding account.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from offset.fiscal import fy_bounds
 from offset.scenario.model import Agreement, Party
 
 
@@ -69,11 +67,6 @@ class YearSettlement:
 
 def holding(party: str) -> str:
     return f"{party}/holding"
-
-
-def effective_date(fy: int) -> dt.date:
-    """Scenario transactions take effect on the last day of their FY (31 March)."""
-    return fy_bounds(fy)[1]
 
 
 def settle_year(
@@ -149,7 +142,6 @@ def _operations(
         "vintage": fy,
         "quantity": quantity,
         "agreement": name,
-        "effective_date": effective_date(fy).isoformat(),
     }
     retire = {
         "op": "retire",

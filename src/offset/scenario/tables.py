@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from offset.ledger.rows import AccountRow, BalanceLine
 from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 from offset.scenario.model import Scenario
@@ -121,21 +122,21 @@ def deliveries(plans: list[YearPlan]) -> pd.DataFrame:
 
 
 def balances(
-    scenario: Scenario, ledger_balances: list[dict[str, Any]], accounts: list[dict[str, Any]]
+    scenario: Scenario, ledger_balances: list[BalanceLine], accounts: list[AccountRow]
 ) -> pd.DataFrame:
     """The ledger's balances of the scenario's projects, per party and account (no issuance)."""
-    owner = {a["account"]: (a["party"], a["kind"]) for a in accounts}
+    owner = {a.id: (a.party, a.kind) for a in accounts}
     rows = [
         {
-            "party": owner[b["account"]][0],
-            "account": b["account"],
-            "kind": owner[b["account"]][1],
-            "project": b["project"],
-            "vintage": b["vintage"],
-            "quantity": b["quantity"],
+            "party": owner[b.account][0],
+            "account": b.account,
+            "kind": owner[b.account][1],
+            "project": b.project,
+            "vintage": b.vintage,
+            "quantity": b.quantity,
         }
         for b in ledger_balances
-        if b["project"] in scenario.projects and owner[b["account"]][1] != "issuance"
+        if b.project in scenario.projects and owner[b.account][1] != "issuance"
     ]
     columns = ["party", "account", "kind", "project", "vintage", "quantity"]
     return pd.DataFrame(rows, columns=columns)

@@ -10,8 +10,58 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from offset.ledger import guards
 from offset.ledger.schema import INSTRUMENTS
+
+# The database's guards as of this revision (revision 0004 replaces them; guards.py holds
+# the current ones).
+HISTORY_TABLES = ("transactions", "postings", "block_events")
+
+SQLITE = [
+    *(
+        f"""CREATE TRIGGER {table}_{action.lower()}_refused BEFORE {action} ON {table}
+        BEGIN SELECT RAISE(ABORT, '{table} are append-only: {action} refused'); END"""
+        for table in HISTORY_TABLES
+        for action in ("UPDATE", "DELETE")
+    ),
+    """CREATE TRIGGER postings_only_before_header BEFORE INSERT ON postings
+    WHEN EXISTS (SELECT 1 FROM transactions WHERE seq = NEW.tx_seq)
+    BEGIN SELECT RAISE(ABORT, 'postings cannot be added to a recorded transaction'); END""",
+    """CREATE TRIGGER transactions_balanced AFTER INSERT ON transactions
+    WHEN EXISTS (SELECT 1 FROM postings WHERE tx_seq = NEW.seq GROUP BY class_id HAVING SUM(amount) <> 0)
+    BEGIN SELECT RAISE(ABORT, 'unbalanced transaction: postings do not sum to zero per class'); END""",
+    # Blocks of a class never overlap, so only the block that starts last before the new one
+    # ends can overlap it: one indexed lookup instead of a scan of every earlier block.
+    """CREATE TRIGGER blocks_no_overlap BEFORE INSERT ON blocks
+    WHEN EXISTS (SELECT 1 FROM (SELECT stop FROM blocks WHERE class_id = NEW.class_id AND start < NEW.stop ORDER BY start DESC LIMIT 1) WHERE stop > NEW.start)
+    BEGIN SELECT RAISE(ABORT, 'overlapping serial block'); END""",
+    """CREATE TRIGGER blocks_no_overlap_update BEFORE UPDATE ON blocks
+    WHEN EXISTS (SELECT 1 FROM blocks WHERE class_id = NEW.class_id AND id <> NEW.id AND start < NEW.stop AND NEW.start < stop)
+    BEGIN SELECT RAISE(ABORT, 'overlapping serial block'); END""",
+]
+
+POSTGRESQL = [
+    "CREATE EXTENSION IF NOT EXISTS btree_gist",
+    """CREATE OR REPLACE FUNCTION offset_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION '% are append-only: % refused', TG_TABLE_NAME, TG_OP; END $$""",
+    *(
+        f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION offset_append_only()"""
+        for table in HISTORY_TABLES
+    ),
+    """CREATE OR REPLACE FUNCTION offset_check_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM postings WHERE tx_seq = NEW.tx_seq
+                   GROUP BY class_id HAVING SUM(amount) <> 0) THEN
+            RAISE EXCEPTION 'unbalanced transaction %: postings do not sum to zero per class', NEW.tx_seq;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """CREATE CONSTRAINT TRIGGER postings_balanced AFTER INSERT ON postings
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION offset_check_balanced()""",
+    """ALTER TABLE blocks ADD CONSTRAINT blocks_no_overlap
+    EXCLUDE USING gist (class_id WITH =, int8range(start, stop) WITH &&)""",
+]
+
 
 revision = "0001"
 down_revision = None
@@ -211,10 +261,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_postings_tx_seq"), ["tx_seq"], unique=False)
 
     # ### end Alembic commands ###
-    # The database's own guards (guards.py holds them as of this revision: change them only
-    # through a new revision), the known instruments, and the chain head.
+    # The database's own guards, the known instruments, and the chain head.
     dialect = op.get_bind().dialect.name
-    for statement in guards.SQLITE if dialect == "sqlite" else guards.POSTGRESQL:
+    for statement in SQLITE if dialect == "sqlite" else POSTGRESQL:
         op.execute(statement)
     instruments = sa.table(
         "instruments", sa.column("name", sa.String), sa.column("transferable", sa.Boolean)

@@ -1,0 +1,76 @@
+"""The HTTP boundary's limits: a request body larger than `MAX_BODY_BYTES` is refused with 413
+before it is read whole (whether it announces its length or streams it), and a malformed
+request is answered 422 in the API's own shape, without echoing what was sent (it may hold
+what no encoder can write, or be large)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BODY_BYTES: Final = 65_536  # an operation is a few hundred bytes; a memo at most 1,000 chars
+TOO_LARGE = {"status": "too_large", "message": f"the request body is over {MAX_BODY_BYTES:,} bytes"}
+
+
+class BodyLimit:
+    """Pure ASGI middleware: reads a request's body up to the limit before the app sees it
+    (a body is at most 64 KiB, so holding it costs nothing), and refuses one that is larger."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await _refuse(send)
+            return
+        messages: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            size += len(message.get("body", b""))
+            if size > self.limit:
+                await _refuse(send)
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _refuse(send: Send) -> None:
+    body = json.dumps(TOO_LARGE).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _place(error: dict[str, Any]) -> str:
+    """Where a problem is, as plain ASCII (a key a caller sent is escaped, not echoed)."""
+    return ".".join(
+        str(p) if str(p).isascii() and str(p).isprintable() else ascii(p) for p in error["loc"]
+    )
+
+
+def invalid_request(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {"where": _place(e), "why": str(e["msg"]).encode("ascii", "replace").decode()}
+        for e in error.errors()[:20]
+    ]
+    words = "; ".join(f"{p['where']}: {p['why']}" for p in problems)
+    return JSONResponse({"status": "invalid_request", "message": words}, status_code=422)

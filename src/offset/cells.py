@@ -1,0 +1,78 @@
+"""Cells that a spreadsheet reads as data, never as a formula: the one home of that rule.
+
+A CSV cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is run as a formula
+by Excel and LibreOffice (CSV injection). As OWASP advises, such text cells get a leading `'`,
+which both show as text. In an Excel file a cell is a value or a formula by its type: openpyxl
+types a string that starts with `=` as a formula, so those cells are typed back to text.
+Numbers are never touched (a negative number is a number, not a formula).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the frame helpers import pandas when called: the ledger uses `neutral` alone
+    import numpy.typing as npt
+    import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: str) -> str:
+    """A text cell as it may go into a CSV file."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _starting(values: pd.Series, prefixes: tuple[str, ...]) -> npt.NDArray[Any]:
+    """Which cells of a column are text starting with one of `prefixes` (vectorised; numbers,
+    even in a column of mixed types, never are)."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        bad = _starting(pd.Series(values.cat.categories), prefixes)
+        if not bad.any():
+            return np.zeros(len(values), dtype=bool)
+        codes = values.cat.codes.to_numpy()
+        found: npt.NDArray[Any] = (codes >= 0) & bad[np.maximum(codes, 0)]
+        return found
+    if pd.api.types.is_string_dtype(values) and values.dtype != object:
+        return values.str.startswith(prefixes).fillna(False).to_numpy(dtype=bool)
+    if values.dtype != object:
+        return np.zeros(len(values), dtype=bool)
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind == "string":
+        return values.str.startswith(prefixes, na=False).to_numpy(dtype=bool)
+    if kind in ("mixed", "mixed-integer"):  # rare: a column of text and numbers
+        return np.array([isinstance(v, str) and v.startswith(prefixes) for v in values], bool)
+    return np.zeros(len(values), dtype=bool)
+
+
+def neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text cell that starts like a formula neutralised (a copy, if any)."""
+    out = frame
+    for column in frame.columns:
+        mask = _starting(frame[column], FORMULA_START)
+        if mask.any():
+            if out is frame:
+                out = frame.copy()
+            values = frame[column].astype(object)
+            out[column] = values.where(~mask, "'" + values.astype(str))
+    return out
+
+
+def formula_cells(frame: pd.DataFrame) -> list[tuple[int, int]]:
+    """(row, column) of the text cells openpyxl would write as formulas, 0-based in `frame`."""
+    found = []
+    for position, column in enumerate(frame.columns):
+        mask = _starting(frame[column], ("=",))
+        found += [(int(row), position) for row in mask.nonzero()[0]]
+    return found
+
+
+def as_values(sheet: Any, frame: pd.DataFrame, header_rows: int = 1) -> None:
+    """Type back to text the cells of `frame` written to an openpyxl `sheet` as formulas."""
+    for row, column in formula_cells(frame):
+        cell = sheet.cell(row=row + 1 + header_rows, column=column + 1)
+        if cell.data_type == "f":
+            cell.data_type = "s"

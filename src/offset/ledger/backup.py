@@ -1,0 +1,50 @@
+"""A consistent copy of a live ledger.
+
+SQLite: `VACUUM INTO`, which reads one snapshot of the database (what the WAL holds included)
+while writers go on, and writes a compact copy; the copy is then verified. PostgreSQL: the
+server's own tool does the same (`POSTGRESQL_HOW`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+POSTGRESQL_HOW = (
+    "On PostgreSQL use the server's own tool, which reads one consistent snapshot while writers"
+    " go on: pg_dump --format=custom --serializable-deferrable --schema=SCHEMA"
+    " --file=ledger.dump DATABASE (restore with pg_restore into an empty database or schema,"
+    " then run `offset ledger verify` on it)."
+)
+
+
+class BackupError(Exception):
+    """The copy could not be made, or did not verify; the message says why."""
+
+
+def backup(engine: Engine, target: Path) -> None:
+    if engine.dialect.name != "sqlite":
+        raise BackupError(POSTGRESQL_HOW)
+    if target.exists():
+        raise BackupError(f"{target} exists: a backup never overwrites a file")
+    if not target.parent.is_dir():
+        raise BackupError(f"{target.parent} is not a directory")
+    raw = engine.raw_connection()  # outside SQLAlchemy's transaction: VACUUM runs on its own
+    try:
+        raw.driver_connection.execute("VACUUM INTO ?", (str(target),))  # type: ignore[union-attr]
+    finally:
+        raw.close()
+    from offset.ledger.api import Ledger
+
+    copy = Ledger.open(f"sqlite:///{target}", migrate=False)
+    try:
+        problems = copy.verify(workers=1)
+        with copy.engine.connect() as conn:
+            entries = conn.execute(text("SELECT COUNT(*) FROM transactions")).scalar_one()
+    finally:
+        copy.engine.dispose()
+    if problems:
+        raise BackupError(f"the copy at {target} does not verify: {problems[0]}")
+    if not entries:
+        raise BackupError(f"the copy at {target} holds no history")

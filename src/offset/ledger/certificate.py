@@ -1,0 +1,49 @@
+"""A retirement certificate as a self-contained HTML page: every field from the retirement's
+own columns, which the hash chain covers and `verify` checks against its operation."""
+
+from __future__ import annotations
+
+import html
+
+from offset.ledger.rows import Retirement
+
+NOT_STATED = "not stated / 未指定"
+
+
+def serial_ranges(retirement: Retirement) -> str:
+    return ", ".join(f"{b.start}-{b.stop - 1}" for b in retirement.serials)
+
+
+def certificate_html(retirement: Retirement, retired_by: str = "") -> str:
+    fields = [
+        ("Certificate / 無効化証明", retirement.id),
+        ("Beneficiary / 受益者", retirement.beneficiary),
+        ("Reason / 理由", retirement.reason),
+        ("Claim period / 対象期間", retirement.claim_period or NOT_STATED),
+        ("Quantity / 数量", f"{retirement.quantity:,} t-CO2e"),
+        ("Instrument / 種類", retirement.instrument),
+        ("Project / プロジェクト", retirement.project),
+        ("Vintage / ヴィンテージ", f"FY{retirement.vintage}"),
+        ("Methodology / 方法論", retirement.methodology or NOT_STATED),
+        ("Serial numbers / シリアル番号", serial_ranges(retirement)),
+        ("Retired on / 無効化日", retirement.effective_date.isoformat()),
+        ("Retired by / 無効化者", retired_by or retirement.party),
+        ("Retired from / 口座", retirement.from_account),
+        ("Ledger entry / 台帳番号", f"seq {retirement.seq}"),
+        ("Ledger hash / 台帳ハッシュ", retirement.hash),
+    ]
+    e = html.escape
+    body = "\n".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in fields)
+    return (
+        "<!doctype html><html lang='ja'><head><meta charset='utf-8'>"
+        f"<title>Retirement certificate {e(retirement.id)}</title>"
+        "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto}"
+        "table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.4em;"
+        "text-align:left;overflow-wrap:anywhere}th{width:40%;background:#f3f3f3}"
+        "@media print{body{margin:0}}</style></head><body>"
+        "<h1>Retirement certificate / カーボン・オフセット無効化証明書</h1>"
+        f"<table>{body}</table>"
+        "<p>Issued by offset from its append-only ledger; the hash links this retirement to every"
+        " earlier entry, and `offset ledger verify` checks every field above.</p>"
+        "</body></html>"
+    )
