@@ -37,11 +37,13 @@ pytest: $(STAMP) browser
 
 test: lint typecheck pytest
 
+# PGLEDGER=DIR (a checkout of pgr0ss/pgledger) adds the peer to the concurrency benchmark.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_ledger.py
 	$(BIN)/python benchmarks/bench_verify.py
 	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_concurrency.py $(if $(PGLEDGER),--pgledger $(PGLEDGER))
 
 clean:
 	rm -rf $(VENV) $(OUT) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -34,6 +34,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from offset.api import keys
 from offset.ledger import Ledger
@@ -176,13 +177,15 @@ def over_http(
 
 def _connections(url: str, writers: int) -> list[Any]:
     """Raw DB-API connections in autocommit (one commit per statement)."""
-    engine = create_engine(url)
+    engine = create_engine(url, poolclass=NullPool)  # W connections, however many
     raws = [engine.raw_connection() for _ in range(writers)]
     for raw in raws:
         driver = raw.driver_connection
         assert driver is not None
         if url.startswith("sqlite"):
             driver.isolation_level = None
+            driver.execute("PRAGMA journal_mode=WAL")
+            driver.execute("PRAGMA busy_timeout=30000")  # as the ledger's own connections
         else:
             driver.autocommit = True
     return raws

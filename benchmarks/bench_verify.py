@@ -6,6 +6,10 @@ ledger that already holds them is not written again). Then, for each round, side
 bare aggregate, `verify` with the chain in one process, and `verify` with its default workers
 (one process per CPU from 100,000 transactions).
 
+Then incremental verification: a signed checkpoint of the ledger as it is, 1 % more transfers
+(so a reused ledger grows by 1 % a run), and `verify` from that checkpoint (the history after
+it, and the book-level checks) side by side with a full `verify` of the same ledger.
+
     python benchmarks/bench_verify.py                       # SQLite in a temporary directory
     python benchmarks/bench_verify.py --db sqlite:///big.db  # kept for the next run
 """
@@ -13,14 +17,17 @@ bare aggregate, `verify` with the chain in one process, and `verify` with its de
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from sqlalchemy import text
 
 from offset.ledger import Ledger
+from offset.ledger.checkpoint import keygen, load
 
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -68,8 +75,32 @@ def main() -> None:
                 f"round {round_}: bare sum {bare:.2f} s; verify, one process {one:.2f} s"
                 f" ({one / bare:.1f}x); default workers {default:.2f} s ({default / bare:.1f}x)"
             )
+        incremental(book, args.n, Path(directory), args.rounds)
         assert book.verify() == [], "the benchmark's ledger must verify"
         book.engine.dispose()
+
+
+def incremental(book: Ledger, n: int, directory: Path, rounds: int) -> None:
+    """A checkpoint, 1 % more transfers, then `verify` from the checkpoint against in full."""
+    key = directory / "bench.key"
+    keygen(key)
+    statement = directory / "checkpoint.json"
+    statement.write_text(json.dumps(book.checkpoint(key)), encoding="utf-8")
+    added = max(1, n // 100)
+    moves = transfers(added, 2, f"inc-{uuid.uuid4().hex[:8]}-")
+    for i in range(0, added, BATCH):
+        book.apply(moves[i : i + BATCH], atomic=True)
+    checkpoints = (load(statement),)
+    for round_ in range(1, rounds + 1):
+        since = timed(lambda: book.verification(checkpoints=checkpoints))
+        full = timed(lambda: book.verification(checkpoints=checkpoints, full=True))
+        print(
+            f"incremental round {round_}: {added:,} transfers after the checkpoint; from it"
+            f" {since:.2f} s, in full {full:.2f} s ({since / full:.3f}x)"
+        )
+    found = book.verification(checkpoints=checkpoints)
+    assert found.problems == [], found.problems[:3]
+    assert found.since > 0, "verify read the history after the checkpoint only"
 
 
 if __name__ == "__main__":

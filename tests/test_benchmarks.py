@@ -48,4 +48,16 @@ def test_verify_benchmark_runs_and_reuses_its_ledger(tmp_path: Path) -> None:
     assert "round 1: bare sum" in first
     again = _run("benchmarks/bench_verify.py", "--n", "40", "--rounds", "1", "--db", url)
     assert "built" not in again  # the ledger already holds the transfers
-    assert "120 postings" in again
+    # the incremental section added 1 % (here 1) transfer after its checkpoint: 2 postings more
+    assert "122 postings" in again
+    assert "incremental round 1: 1 transfers after the checkpoint" in first
+
+
+def test_concurrency_benchmark_runs() -> None:
+    out = _run(
+        "benchmarks/bench_concurrency.py",
+        *("--writers", "2", "--seconds", "0.3", "--backends", "sqlite"),
+    )
+    for line in ("api group commit, cold", "http, hot", "bare INSERT a commit"):
+        assert line in out
+    assert "group commit / a commit per call, hot" in out

@@ -7,10 +7,16 @@ holds some and has retired some.
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -133,3 +139,34 @@ def world(
     made.book.engine.dispose()
     for _ in urls:  # finish the generator: drops the PostgreSQL schema
         pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(url: str) -> Iterator[str]:
+    """`offset serve` on `url`, as a user starts it: its base URL once it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "offset", "serve", "--db", url, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):  # up to 20 s for the server to answer
+            try:
+                if httpx.get(f"{base}/api/v1/me").status_code == 401:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("offset serve did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

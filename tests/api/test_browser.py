@@ -6,14 +6,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -22,7 +17,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from offset.ledger import Ledger
-from tests.api.conftest import build_world
+from tests.api.conftest import build_world, serving
 from tests.conftest import REPOSITORY
 
 ARTIFACTS = Path(os.environ.get("OFFSET_TEST_ARTIFACTS", REPOSITORY / "test-artifacts"))
@@ -30,36 +25,14 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Ledger]]:
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     world = build_world(url, tmp_path)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "offset", "serve", "--db", url, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):  # up to 20 s for the server to answer
-            try:
-                if httpx.get(f"{base}/api/v1/me").status_code == 401:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("offset serve did not start")
-        yield base, world.keys, world.book
+        with serving(url) as base:
+            yield base, world.keys, world.book
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         world.book.engine.dispose()
 
 

@@ -561,3 +561,38 @@ def test_one_atomic_batch_records_what_one_by_one_records(ledger: Ledger, tmp_pa
         assert history(ledger) == history(one_by_one)
     finally:
         one_by_one.engine.dispose()
+
+
+def test_a_party_moves_only_its_own_credits_and_hears_only_of_its_own_accounts(
+    issued: Ledger,
+) -> None:
+    """`party=`: what the API passes for a caller. The rule is checked in the write itself,
+    so no read before it can go stale."""
+    issued.apply([{"op": "account_status", "account": "shinjuku/holding", "status": "suspended"}])
+    before = holdings(issued)
+    unknown = issued.apply([transfer("p0", 1, to="nobody/holding")], party="ina")[0]
+    cases = {
+        # another party's account as the source: as if it did not exist
+        "taken": (transfer("p1", 1), "shinjuku"),
+        # another party's suspended account as the destination: its status does not show
+        "closed": (transfer("p2", 1), "ina"),
+        # the registry's operations and reference data
+        "issue": (dict(ISSUE_LINES[2], id="p3"), "shinjuku"),
+        "open": ({"op": "open_account", "account": "shinjuku/x", "party": "shinjuku",
+                  "kind": "holding"}, "shinjuku"),
+        "reverse": ({"op": "reverse", "id": "p4", "of": "t2"}, "ina"),
+    }  # fmt: skip
+    got = {name: issued.apply([op], party=party)[0] for name, (op, party) in cases.items()}
+    assert (got["taken"].status, got["taken"].message) == (unknown.status, unknown.message)
+    assert (got["closed"].status, got["closed"].message) == (unknown.status, unknown.message)
+    assert unknown.status == "unknown_account"
+    assert "nobody" not in unknown.message
+    assert {got[k].status for k in ("issue", "open", "reverse")} == {"not_permitted"}
+    assert holdings(issued) == before
+    # its own account's refusal keeps its detail; the operator (party=None) hears everything
+    own = issued.apply([transfer("p5", 10**6)], party="ina")[0]
+    assert own.status == "insufficient_balance"
+    assert issued.apply([transfer("p6", 1)])[0].status == "account_closed"
+    assert [r.status for r in issued.apply([transfer("p7", 1, to="ina/holding")], party="ina")] == [
+        "same_account"
+    ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 
 from offset.ledger.codes import Rejected
-from offset.ledger.database import reading
+from offset.ledger.database import reading, reading_one
 
 PREFIX = "ofk"
 
@@ -72,7 +72,7 @@ def authenticate(engine: Engine, key: str) -> Caller | None:
     parts = key.split("_")
     if len(parts) != 3 or parts[0] != PREFIX:
         return None
-    with reading(engine) as conn:  # every request: it must not wait for writers
+    with reading_one(engine) as conn:  # every request: one round trip, never behind a writer
         row = conn.execute(
             text(
                 "SELECT k.key_hash, k.revoked_at, p.id, p.kind, p.name FROM api_keys k"

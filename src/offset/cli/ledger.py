@@ -51,12 +51,12 @@ def ledger(db: DbOption = DEFAULT_URL) -> None:
     _state["db"] = db
 
 
-def open_ledger(db: str) -> Ledger:
+def open_ledger(db: str, **engine_options: Any) -> Ledger:
     """The ledger at `db`; a ledger that cannot be opened is an error in words, exit 2."""
     from offset.ledger import Ledger  # the whole ledger, for the command that needs it
 
     try:
-        return Ledger.open(db)
+        return Ledger.open(db, **engine_options)
     except V1History as e:
         err.print(f"{redacted(db)}: {e}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e

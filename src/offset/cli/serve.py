@@ -12,20 +12,29 @@ from offset.cli.ledger import DbOption, open_ledger
 from offset.ledger.codes import Rejected
 from offset.ledger.database import DEFAULT_URL, redacted
 
+WORKERS = 40  # AnyIO's default thread limiter, which runs FastAPI's sync endpoints
+
 
 def serve(
     db: DbOption = DEFAULT_URL,
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="A log line per request")
+    ] = True,
 ) -> None:
-    """Serve the JSON API (/api/v1, documented at /docs) and the dashboard (/) with uvicorn."""
+    """Serve the JSON API (/api/v1, documented at /docs) and the dashboard (/) with uvicorn.
+
+    One process; its requests' writes share commits (the ledger's group commit)."""
     import uvicorn
 
     from offset.api.app import create_app
 
-    book = open_ledger(db)
+    # A connection for each of the server's worker threads (AnyIO's 40), so that none is
+    # opened and closed per request under load.
+    book = open_ledger(db) if db.startswith("sqlite") else open_ledger(db, pool_size=WORKERS)
     err.print(f"offset: ledger {redacted(db)}; dashboard http://{host}:{port}/ ; API docs /docs")
-    uvicorn.run(create_app(book), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(book), host=host, port=port, log_level="info", access_log=access_log)
 
 
 party_app = typer.Typer(no_args_is_help=True, help="Parties' API keys.")

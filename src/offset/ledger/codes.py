@@ -36,9 +36,24 @@ MESSAGES: Final[dict[str, str]] = {
     "backdated": "the effective date is before the ledger's latest effective date",
     "future_date": "the effective date is after tomorrow",
     "same_account": "the source and destination are the same account",
+    "not_permitted": "only the ledger's operator (the registry) may do this",
     "linked_failed": "not applied: another operation of the atomic batch was rejected",
 }
 CODES: Final = (OK, EXISTS, *MESSAGES)
+
+# Codes that describe the account they are about (`Rejected.subject`): a party acting on its
+# own behalf hears them about its own accounts only; about any other, `unknown_account`.
+ABOUT_ACCOUNTS: Final = frozenset(
+    {
+        "unknown_account",
+        "account_closed",
+        "wrong_account_kind",
+        "retired_credits",
+        "account_exists",
+        "reserved_name",
+        "insufficient_balance",
+    }
+)
 
 
 class Rejected(Exception):

@@ -20,7 +20,7 @@ from typing import Any, Final, NamedTuple
 from offset.ledger import names
 from offset.ledger import operations as ops
 from offset.ledger.books import Books
-from offset.ledger.codes import EXISTS, Rejected
+from offset.ledger.codes import ABOUT_ACCOUNTS, EXISTS, Rejected
 from offset.ledger.rows import AccountRow, ClassRow, PartyRow, TxRecord
 
 MAX_CLASS_SERIALS: Final = 10**15  # serials ever minted in one class
@@ -37,10 +37,13 @@ FINAL_KINDS_OF_TX: Final = frozenset({"retire", "cancel"})  # their credits neve
 
 @dataclass(frozen=True)
 class When:
-    """The day operations are applied, and the time they are recorded."""
+    """The day operations are applied, the time they are recorded, and on whose behalf: a
+    party (an API caller) may move credits from its own accounts only, and hears of another
+    party's accounts only that they are not its to use; None is the ledger's operator."""
 
     today: dt.date
     recorded: dt.datetime
+    party: str | None = None
 
     @property
     def latest(self) -> dt.date:
@@ -369,6 +372,30 @@ CREDIT_PLANNERS: dict[type[Any], Callable[[Books, Any], _Draft]] = {
 }
 
 
+def _acting_for(books: Books, op: ops.TxOperation, party: str) -> None:
+    """A party's operations take credits from its own accounts, or from its own reservations
+    (their ids are the party's: the API prefixes them), and issue nothing."""
+    if isinstance(op, ops.Issue | ops.Reverse):
+        raise Rejected("not_permitted", f"{op.op} on behalf of {party}")
+    source = getattr(op, "from_", None)
+    if source is not None:
+        account = books.account(source)
+        if account is None or account.party != party:
+            raise Rejected("unknown_account", subject=source)
+
+
+def masked(books: Books, rejected: Rejected, party: str | None) -> Rejected:
+    """A refusal as `party` may hear it: about another party's account (or one that does not
+    exist), only that it is not the party's to use."""
+    subject = rejected.subject
+    if party is None or subject is None or rejected.code not in ABOUT_ACCOUNTS:
+        return rejected
+    account = books.account(subject)
+    if account is not None and account.party == party:
+        return rejected
+    return Rejected("unknown_account", subject=subject)  # as for one that is not there
+
+
 def _tx(books: Books, op: ops.TxOperation, when: When) -> Plan:
     """Idempotency and the date rule, then the operation's own planner."""
     content = ops.canonical(op)
@@ -386,6 +413,8 @@ def _tx(books: Books, op: ops.TxOperation, when: When) -> Plan:
         raise Rejected("future_date", f"{effective} is after {when.today}")
     if books.head.effective is not None and effective < books.head.effective:
         raise Rejected("backdated", f"{effective} is before {books.head.effective}")
+    if when.party is not None:
+        _acting_for(books, op, when.party)
     draft = CREDIT_PLANNERS[type(op)](books, op)
     return TxPlan(
         op=op,
@@ -455,5 +484,8 @@ PLANNERS: dict[type[Any], Callable[[Books, Any, When], Plan]] = {
 
 
 def plan(books: Books, op: ops.Operation, when: When) -> Plan:
-    """The one dispatch from an operation to its planner."""
+    """The one dispatch from an operation to its planner. Parties and accounts are opened,
+    and their status changed, by the ledger's operator only."""
+    if when.party is not None and not isinstance(op, ops.TX_TYPES):
+        raise Rejected("not_permitted", f"{op.op} on behalf of {when.party}")
     return PLANNERS[type(op)](books, op, when)

@@ -113,6 +113,7 @@ def _one(books: Books, item: object, when: planning.When) -> Result:
             return Result(label, plan.status, seq=plan.seq)
         return Result(label, OK, seq=journal.record(books, plan, when))
     except Rejected as e:
+        e = planning.masked(books, e, when.party)
         return Result(_label(item), e.code, str(e), subject=e.subject)
 
 
@@ -159,6 +160,7 @@ class Submission:
     items: list[object]
     atomic: bool
     today: dt.date | None
+    party: str | None = None
     results: list[Result] | None = None
     error: BaseException | None = None
 
@@ -179,31 +181,49 @@ class Writer:
         self._shared = False  # the last batch held more than one call
 
     def apply(
-        self, operations: Iterable[object], *, atomic: bool = False, today: dt.date | None = None
+        self,
+        operations: Iterable[object],
+        *,
+        atomic: bool = False,
+        today: dt.date | None = None,
+        party: str | None = None,
     ) -> list[Result]:
         """Apply operations (parsed models or JSON-like dicts), returning one result each.
 
         Independent (default): each operation is recorded or rejected on its own. Atomic: all
-        are applied, or none (the rejected one gets its code, every other `linked_failed`)."""
-        return list(self.apply_iter(operations, atomic=atomic, today=today))
+        are applied, or none (the rejected one gets its code, every other `linked_failed`).
+        On behalf of `party` (an API caller): see `planning.When`."""
+        return list(self.apply_iter(operations, atomic=atomic, today=today, party=party))
 
     async def apply_async(
-        self, operations: Iterable[object], *, atomic: bool = False, today: dt.date | None = None
+        self,
+        operations: Iterable[object],
+        *,
+        atomic: bool = False,
+        today: dt.date | None = None,
+        party: str | None = None,
     ) -> list[Result]:
         """`apply` for an asyncio task: the call waits in a thread, and shares its commit with
         every other call waiting then."""
-        return await asyncio.to_thread(self.apply, list(operations), atomic=atomic, today=today)
+        return await asyncio.to_thread(
+            self.apply, list(operations), atomic=atomic, today=today, party=party
+        )
 
     def apply_iter(
-        self, operations: Iterable[object], *, atomic: bool = False, today: dt.date | None = None
+        self,
+        operations: Iterable[object],
+        *,
+        atomic: bool = False,
+        today: dt.date | None = None,
+        party: str | None = None,
     ) -> Iterator[Result]:
         """As `apply`, yielding results as their writes commit (a chunk at a time)."""
         items = list(operations)
         if atomic:
-            yield from self._submit(Submission(items, True, today))
+            yield from self._submit(Submission(items, True, today, party))
             return
         for at in range(0, len(items), CHUNK):
-            yield from self._submit(Submission(items[at : at + CHUNK], False, today))
+            yield from self._submit(Submission(items[at : at + CHUNK], False, today, party))
 
     def initialise(self) -> None:
         """Write the ledger's first entries (its identity, instruments and registry) if it has
@@ -282,7 +302,7 @@ class Writer:
                     run(
                         books,
                         s.items,
-                        planning.When(s.today or dt.date.today(), recorded),
+                        planning.When(s.today or dt.date.today(), recorded, s.party),
                         s.atomic,
                         savepoint=not alone,
                     )
