@@ -27,3 +27,33 @@ def fiscal_years(days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
 def fy_bounds(fy: int) -> tuple[dt.date, dt.date]:
     """First and last day of a fiscal year."""
     return dt.date(fy, FY_START_MONTH, 1), dt.date(fy + 1, FY_START_MONTH, 1) - dt.timedelta(days=1)
+
+
+def days_in_fy(fy: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """How many days each FY has: 366 when the February it spans has 29 days."""
+    start = _first_days(fy)
+    out: npt.NDArray[np.int64] = (_first_days(fy + 1) - start).astype(np.int64)
+    return out
+
+
+def days_in_service(
+    fy: npt.NDArray[np.int64],
+    start: npt.NDArray[np.datetime64],
+    stop: npt.NDArray[np.datetime64] | None = None,
+) -> npt.NDArray[np.int64]:
+    """Days of each FY within [start, stop): the start day counts, the stop day does not (the
+    first day out of service). NaT start: none; NaT stop (or no stop): in service to the end."""
+    first, after = _first_days(fy), _first_days(fy + 1)
+    begin = np.maximum(start.astype("datetime64[D]"), first)
+    end = after if stop is None else np.where(np.isnat(stop), after, np.minimum(stop, after))
+    days = (end.astype("datetime64[D]") - begin).astype(np.int64)
+    days = np.where(np.isnat(start), 0, days)
+    out: npt.NDArray[np.int64] = np.maximum(days, 0)
+    return out
+
+
+def _first_days(fy: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
+    """1 April of each FY, as datetime64[D]."""
+    months = (np.asarray(fy, dtype=np.int64) - 1970) * 12 + (FY_START_MONTH - 1)
+    out: npt.NDArray[np.datetime64] = months.astype("datetime64[M]").astype("datetime64[D]")
+    return out

@@ -59,21 +59,60 @@ def test_bad_data_row_is_named_and_nothing_is_posted(
     assert not (tmp_path / "out" / "ledger.db").exists()
 
 
-def test_changed_inputs_are_refused_and_the_fy_is_left_as_it_was(
+def test_changed_inputs_are_restated_not_refused(
     write_scenario: WriteScenario, tmp_path: Path
 ) -> None:
     path = write_scenario()
     out = tmp_path / "out"
-    assert runner.invoke(app, ["run", str(path), "--out", str(out)]).exit_code == 0
+    run = ["run", str(path), "--out", str(out)]
+    assert runner.invoke(app, run).exit_code == 0
     book = Ledger.open(f"sqlite:///{out / 'ledger.db'}")
-    before = book.balances()
 
-    write_scenario(files={"pv.csv": PV_ROWS.replace("6000,5000", "6000,5400")})
-    result = runner.invoke(app, ["run", str(path), "--out", str(out)])
-    assert result.exit_code == 3
-    assert "FY2022: the ledger refused mini:pv:fy2022:issue: id_reused" in result.output
-    assert "Posted credits are never re-issued silently" in result.output
+    # System a self-consumes 6,000 kWh, not 5,000: 3.0 + 1.0 = 4.0 t a FY. FY2022 was issued 3
+    # (0.5 carried): now 4, carried 0; FY2023 was 3.5 + 0.5 = 4 and is 4.0 + 0 = 4 still.
+    write_scenario(files={"pv.csv": PV_ROWS.replace("6000,5000", "6000,6000")})
+    result = runner.invoke(app, run)
+    assert result.exit_code == 0, result.output
+    restated = (out / "tables" / "restatements.csv").read_text().splitlines()
+    assert len(restated) == 2
+    assert restated[1].startswith("2022,pv,town,mini:pv:fy2022:issue,3,4,1,1,0,0,0,")
+    assert "rows whose figure changed: 2" in restated[1]  # the results file of the last run
+    assert "data file changed" in restated[1]
+    issued = {tx.id: tx.amount for tx in book.statement("town/holding")}
+    assert issued["mini:pv:fy2022:restate1:issue"] == 1
+    held = {(b.account, b.vintage): b.quantity for b in book.balances()}
+    # FY2022: 3 issued and 3 delivered to the firm (settled, left as it was), then +1
+    assert held[("town/holding", 2022)] == 1
+    assert held[("firm/holding", 2022)] == 3
+    assert book.verify() == []
+    again = runner.invoke(app, run)
+    assert "Nothing new" in again.output
+    assert "restated" not in again.output
+
+    # System a self-consumes 1,000 kWh: 0.5 + 1.0 = 1.5 t a FY: FY2022 1 (was 4), FY2023 2
+    # (0.5 carried in, was 4). The town holds 1 of FY2022 and 1 of FY2023 (3 of each delivered).
+    write_scenario(files={"pv.csv": PV_ROWS.replace("6000,5000", "6000,1000")})
+    before = book.balances()
+    dry = runner.invoke(app, [*run, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "would restate" in dry.output
+    assert "nothing was written" in dry.output
     assert book.balances() == before
+    lower = runner.invoke(app, run)
+    assert lower.exit_code == 0, lower.output
+    rows = (out / "tables" / "restatements.csv").read_text().splitlines()[1:]
+    assert [r.split(",")[:11] for r in rows] == [
+        ["2022", "pv", "town", "mini:pv:fy2022:issue", "4", "1", "-3", "0", "1", "0", "2"],
+        ["2023", "pv", "town", "mini:pv:fy2023:issue", "4", "2", "-2", "0", "1", "0", "1"],
+    ]
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "could not be taken back (town and the buffer no longer hold them)" in report
+    # no holding negative (only an issuance account, the source of every serial, is)
+    assert all(b.quantity >= 0 for b in book.balances() if not b.account.startswith("issuance:"))
+    held = {(b.account, b.vintage): b.quantity for b in book.balances()}
+    assert ("town/holding", 2022) not in held
+    assert ("town/holding", 2023) not in held
+    assert held[("firm/holding", 2022)] == 3  # deliveries are never unwound
     assert book.verify() == []
     book.engine.dispose()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,14 +33,35 @@ def run(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Report directory; default out/SCENARIO-NAME")
     ] = None,
+    fy: Annotated[
+        int | None,
+        typer.Option(
+            "--fy", help="Run the FYs up to this one (the year's run); default: all of them"
+        ),
+    ] = None,
+    recorded_on: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--recorded-on",
+            formats=["%Y-%m-%d"],
+            help="Date the transactions are recorded on (re-creating history); default: today",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show what would be posted and restated; write nothing"),
+    ] = False,
 ) -> None:
-    """Compute each FY's reductions, issue the credits, settle the agreements, write the report."""
+    """Compute each FY's reductions, issue the credits (restating FYs issued before whose
+    figure changed), settle the agreements, write the report."""
     # the whole engine loads here, not for the other commands' help
     from offset.scenario import RunError, Scenario, run_scenario
     from offset.scenario.run import default_database, step_count
 
     try:
         scenario = Scenario.from_toml(scenario_file)
+        if fy is not None:
+            scenario = scenario.until(fy)
     except InputError as e:
         raise fail(e, "nothing was computed or posted") from e
     target = out_dir or Path("out") / scenario.name
@@ -56,7 +78,14 @@ def run(
             def step(description: str) -> None:
                 progress.update(task, description=description, advance=1)
 
-            outcome = run_scenario(scenario, out=target, database=db, step=step)
+            outcome = run_scenario(
+                scenario,
+                out=target,
+                database=db,
+                step=step,
+                recorded_on=recorded_on.date() if recorded_on else None,
+                dry_run=dry_run,
+            )
     except InputError as e:
         raise fail(e, "nothing was posted") from e
     except RunError as e:
@@ -87,6 +116,15 @@ def _print_outcome(outcome: RunOutcome) -> None:
     for row in summary[list(SUMMARY_COLUMNS)].itertuples(index=False):
         table.add_row(str(row[0]), *(_cell(v) for v in row[1:]))
     out.print(table)
+    _print_restatements(outcome)
+    if outcome.dry_run:
+        out.print(
+            f"Dry run: {outcome.to_post} transactions would be posted"
+            f" ({outcome.already_there} already in the ledger); nothing was written."
+        )
+        for warning in outcome.warnings:
+            out.print(f"[yellow]warning:[/] {warning}")
+        return
     if outcome.posted == 0 and outcome.already_there:
         out.print(
             f"Nothing new: all {outcome.already_there} transactions of this scenario were already"
@@ -101,6 +139,21 @@ def _print_outcome(outcome: RunOutcome) -> None:
         out.print(f"... {len(outcome.warnings) - WARNINGS_SHOWN} more warnings in the report")
     out.print(f"ledger: {outcome.database}")
     out.print(f"report: {outcome.out / 'report.html'}")
+
+
+def _print_restatements(outcome: RunOutcome) -> None:
+    if not outcome.restatements:
+        return
+    verb = "would restate" if outcome.dry_run else "restated"
+    table = Table(title=f"FYs issued before whose credits changed ({verb})")
+    for label in ("FY", "project", "before", "after", "issued", "reversed", "cancelled", "owed"):
+        table.add_column(label, justify="right")
+    for r in outcome.restatements:
+        values = (r.before, r.after, r.issued, r.reversed, r.cancelled, r.shortfall)
+        table.add_row(str(r.fy), r.project, *(f"{v:,}" for v in values))
+    out.print(table)
+    for r in outcome.restatements:
+        out.print(f"  {r.project} FY{r.fy}: {r.reason}")
 
 
 def _cell(value: object) -> str:

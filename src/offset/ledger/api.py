@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from offset.ledger.rows import (
     AccountRow,
     AgreementTransaction,
     BalanceLine,
+    IssuanceEvent,
     Retirement,
     SerialHistory,
     StatementLine,
@@ -57,6 +59,14 @@ class Ledger(Writer):
     def agreement_transactions(self, agreement: str) -> list[AgreementTransaction]:
         with reading(self.engine) as conn:
             return queries.agreement_transactions(conn, agreement)
+
+    def issuance_history(self, prefix: str) -> list[IssuanceEvent]:
+        with reading(self.engine) as conn:
+            return queries.issuance_history(conn, prefix)
+
+    def quantities(self, ids: Iterable[str]) -> dict[str, int]:
+        with reading(self.engine) as conn:
+            return queries.quantities(conn, ids)
 
     def statement(
         self, account: str, start: dt.date | None = None, end: dt.date | None = None

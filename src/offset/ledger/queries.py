@@ -19,6 +19,7 @@ from offset.ledger.rows import (
     AccountRow,
     AgreementTransaction,
     BalanceLine,
+    IssuanceEvent,
     PartyRow,
     Retirement,
     SerialEvent,
@@ -301,3 +302,34 @@ def head(conn: Connection) -> tuple[int, str, str]:
         text("SELECT seq, hash, effective_date FROM ledger_head WHERE id = 1")
     ).one()
     return int(seq), str(head_hash), day_text(effective) if effective else ""
+
+
+def issuance_history(conn: Connection, prefix: str) -> list[IssuanceEvent]:
+    """Issuances, reversals and cancellations whose id starts with `prefix` (a scenario's), and
+    every reversal of those issuances whatever its id: what a re-run restates against."""
+    like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = conn.execute(
+        text(
+            "SELECT t.id, t.kind, c.project, c.vintage, t.quantity, t.buffer, t.from_account,"
+            " t.to_account, t.reverses, t.source FROM transactions t"
+            " JOIN credit_classes c ON c.id = t.class_id"
+            " WHERE t.kind IN ('issue', 'reverse', 'cancel')"
+            " AND (t.id LIKE :like ESCAPE '\\' OR t.reverses LIKE :like ESCAPE '\\')"
+            " ORDER BY t.seq"
+        ),
+        {"like": like},
+    )
+    return [
+        IssuanceEvent(i, k, p, int(v), int(q), int(b), f, to, r, json.loads(s) if s else None)
+        for i, k, p, v, q, b, f, to, r, s in rows
+    ]
+
+
+def quantities(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
+    """The quantity of each transaction of `ids` that the ledger holds (absent ids: none)."""
+    wanted, out = sorted(set(ids)), {}
+    for start in range(0, len(wanted), ID_CHUNK):
+        where, params = _in("i", wanted[start : start + ID_CHUNK])
+        rows = conn.execute(text(f"SELECT id, quantity FROM transactions WHERE id {where}"), params)
+        out.update({i: int(q) for i, q in rows})
+    return out

@@ -195,3 +195,19 @@ class AgreementTransaction:
     from_account: str | None
     to_account: str | None
     beneficiary: str | None
+
+
+@dataclass(frozen=True)
+class IssuanceEvent:
+    """One issuance, or a reversal or cancellation that takes part of one back."""
+
+    id: str
+    kind: str  # issue, reverse or cancel
+    project: str
+    vintage: int
+    quantity: int
+    buffer: int
+    from_account: str | None
+    to_account: str | None
+    reverses: str | None
+    source: dict[str, Any] | None

@@ -91,6 +91,14 @@ def fiscal_years(frame: pd.DataFrame, options: CalcOptions) -> npt.NDArray[np.in
     return np.full(len(frame), default, dtype=np.int64)
 
 
+def has_own_fy(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Rows that give their own `fy`: their figures are that FY's own. A row without one counts
+    for every FY, so its figures are annual ones (pro-rated where a row serves part of an FY)."""
+    if "fy" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return ~np.isnan(frame["fy"].to_numpy(dtype=np.float64, na_value=np.nan))
+
+
 def missing_fy(frame: pd.DataFrame, fy: npt.NDArray[np.int64], file: str) -> list[Problem]:
     return rows_problems(
         frame, fy < 0, file, "fy", "no fiscal year: give --fy or an fy column", limit=1

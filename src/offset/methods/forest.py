@@ -14,13 +14,14 @@ Age follows 林齢: the planting FY is year 1.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from offset import units
+from offset import fiscal, units
 from offset.columns import (
     FY,
     MUNICIPALITY,
@@ -63,7 +64,15 @@ _STAND_COLUMNS: tuple[Column, ...] = (
     ),
     number("area_ha", "ha", "stand area", alternatives={"area_m2": "m**2"}, required=True),
     integer(
-        "age_yr", "stand age in the FY (林齢, the planting FY is year 1); or planted_fy", minimum=1
+        "age_yr",
+        "stand age (林齢, the planting FY is year 1): in the FY, or in age_fy; or planted_fy",
+        minimum=1,
+    ),
+    integer(
+        "age_fy",
+        "FY the age_yr is stated for (the 森林簿's 基準年度); the age advances from it",
+        minimum=1900,
+        maximum=2100,
     ),
     integer("planted_fy", "FY the stand was planted", minimum=1800, maximum=2100),
     FY,
@@ -203,7 +212,24 @@ def _stands(
         frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture"
     )
 
-    age_row = optional_column(frame, "age_yr")
+    age_row = np.broadcast_to(optional_column(frame, "age_yr"), (n,))
+    stated_fy = np.broadcast_to(optional_column(frame, "age_fy"), (n,))
+    problems += rows_problems(
+        frame,
+        stated_fy > fiscal.fiscal_year(dt.date.today()),
+        file,
+        "age_fy",
+        "the age is stated for an FY that has not begun",
+    )
+    stated = ~np.isnan(stated_fy) & ~np.isnan(age_row)
+    age_row = np.where(stated, age_row + (fy - stated_fy), age_row)
+    problems += rows_problems(
+        frame,
+        stated & (age_row < 1),
+        file,
+        "age_yr",
+        "the stand was not yet planted in this FY (its age here would be below 1)",
+    )
     planted = optional_column(frame, "planted_fy")
     age_float = np.where(np.isnan(age_row), fy - planted + 1, age_row)
     problems += rows_problems(
@@ -212,7 +238,7 @@ def _stands(
     problems += rows_problems(
         frame, ~np.isnan(planted) & (planted > fy), file, "planted_fy", "planted after the FY"
     )
-    age = np.where(np.isnan(age_float), 0.0, age_float).astype(np.int64)
+    age = np.where(np.isnan(age_float) | (age_float < 1), 0.0, age_float).astype(np.int64)
     planted_fy = np.where(np.isnan(planted), fy - age + 1, planted)
 
     activity = np.full(n, MANAGEMENT, dtype=np.int64)

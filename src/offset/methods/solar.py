@@ -1,7 +1,11 @@
 """Solar PV reductions, J-Credit EN-R-002 style.
 
-generation [kWh] = capacity [kW] x specific yield [kWh/kW/yr] x (1 - degradation)^age, where age is
-whole fiscal years since commissioning (the commissioning FY is age 0). A metered generation wins.
+generation [kWh] = capacity [kW] x specific yield [kWh/kW/yr] x (1 - degradation)^age
+                   x days in service / days of the FY,
+where age is whole fiscal years since commissioning (the commissioning FY is age 0) and the days in
+service run from the commissioning day to the FY's end or to the day before `decommissioned`.
+A metered generation wins. Metered figures of a row with its own `fy` are that FY's and are not
+pro-rated; a row without one gives annual figures for every FY, pro-rated like the model.
 
 reduction_tco2e  = generation x grid factor of the FY (what a municipality reports in its plan);
 creditable_tco2e = (self-consumed - auxiliary) x grid factor (J-Credit: exported power, sold
@@ -34,6 +38,7 @@ from offset.methods.common import (
     Trace,
     fiscal_years,
     grid_trace,
+    has_own_fy,
     method_parameter,
     missing_fy,
     rows_problems,
@@ -56,6 +61,7 @@ CONTRACT = Contract(
             required=True,
         ),
         date("commissioned", "date the system started operating", required=True),
+        date("decommissioned", "first day the system was out of service (blank: still running)"),
         FY,
         number(
             "generation_kwh",
@@ -127,8 +133,19 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture"
     )
 
-    age = fy - fiscal.fiscal_years(frame["commissioned"].to_numpy())
-    in_service = age >= 0
+    commissioned = frame["commissioned"].to_numpy()
+    age = fy - fiscal.fiscal_years(commissioned)
+    stop = frame["decommissioned"].to_numpy() if "decommissioned" in frame else None
+    if stop is not None:
+        problems += rows_problems(
+            frame,
+            ~np.isnat(stop) & (stop <= commissioned),
+            file,
+            "decommissioned",
+            "decommissioned on or before the commissioning date",
+        )
+    days = fiscal.days_in_service(fy, commissioned, stop)
+    in_service = days > 0
     degradation: FloatArray | float = method_parameter(factors, "solar", "degradation_rate_per_yr")[
         0
     ]
@@ -150,9 +167,11 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         if (given := _given(frame, column)) is not None:
             np.copyto(specific_yield, given[0] * scale, where=given[1])
             basis[given[1]] = code
-    generation = frame["capacity_kw"].to_numpy() * specific_yield * decay
+    share_of_fy = days / fiscal.days_in_fy(fy)
+    metered_share = np.where(has_own_fy(frame), 1.0, share_of_fy)
+    generation = frame["capacity_kw"].to_numpy() * specific_yield * decay * share_of_fy
     if (metered := _given(frame, "generation_kwh")) is not None:
-        np.copyto(generation, metered[0], where=metered[1])
+        np.copyto(generation, metered[0] * metered_share, where=metered[1])
         basis[metered[1]] = 0
     generation[~in_service] = 0.0
     basis[~in_service] = 4
@@ -163,7 +182,7 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         np.copyto(self_consumed, ratio[0] * generation, where=ratio[1])
         self_basis[ratio[1]] = 1
     if (self_metered := _given(frame, "self_consumed_kwh")) is not None:
-        np.copyto(self_consumed, self_metered[0], where=self_metered[1])
+        np.copyto(self_consumed, self_metered[0] * metered_share, where=self_metered[1])
         self_basis[self_metered[1]] = 0
         too_much = self_metered[1] & (self_consumed > generation * (1 + 1e-9) + 1e-9)
         problems += rows_problems(
@@ -184,7 +203,7 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
     auxiliary_share, _, auxiliary_unverified = method_parameter(factors, "solar", "auxiliary_share")
     auxiliary = auxiliary_share * self_consumed
     if (own_auxiliary := _given(frame, "auxiliary_kwh")) is not None:
-        np.copyto(auxiliary, own_auxiliary[0], where=own_auxiliary[1])
+        np.copyto(auxiliary, own_auxiliary[0] * metered_share, where=own_auxiliary[1])
 
     grid = grid_trace(frame, factors, fy)
     problems += rows_problems(
@@ -203,6 +222,7 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         "fy": fy.astype(np.int16),  # years fit in 16 bits: less memory per row
         "capacity_kw": frame["capacity_kw"].to_numpy(),
         "age_fy": age.astype(np.int16),
+        "days_in_service": days.astype(np.int16),
         "generation_kwh": generation,
         "generation_basis": pd.Categorical.from_codes(basis, categories=pd.Index(GENERATION_BASES)),
         "yield_factor_id": yield_ids,

@@ -111,7 +111,7 @@ def compute_all(
                 continue
             out[(name, fy)] = ProjectYear(name, fy, result, row_ranges(frame.index.to_numpy()))
     if problems:
-        raise InputError(sorted(set(problems)))
+        raise InputError(list(dict.fromkeys(problems)))  # once each; InputError sorts
     return out
 
 

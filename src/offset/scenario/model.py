@@ -7,6 +7,7 @@ each with the file and the dotted key.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import tomllib
 from collections.abc import Callable, Iterator
@@ -100,6 +101,7 @@ class Scenario:
     path: Path
     content: ScenarioFile
     sha256: str
+    last_fy: int | None = None  # `offset run --fy`: the run stops after this FY
 
     @property
     def name(self) -> str:
@@ -108,7 +110,17 @@ class Scenario:
     @property
     def fiscal_years(self) -> range:
         first, last = self.content.scenario.fiscal_years
-        return range(first, last + 1)
+        return range(first, min(last, self.last_fy or last) + 1)
+
+    def until(self, fy: int) -> Scenario:
+        """The scenario as a run of `--fy fy` sees it: its FYs up to and including `fy`."""
+        first, last = self.content.scenario.fiscal_years
+        if not first <= fy <= last:
+            problem = Problem(
+                str(self.path), None, None, f"FY{fy} is not in {first}-{last}", key="--fy"
+            )
+            raise InputError([problem])
+        return dataclasses.replace(self, last_fy=fy)
 
     @property
     def parties(self) -> dict[str, Party]:

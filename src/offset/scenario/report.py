@@ -53,6 +53,7 @@ class Report:
             description=self.description,
             manifest=self.manifest,
             warnings=self.warnings,
+            restated=not self.tables["restatements"].empty,
             tables={name: _html_table(t) for name, t in self.tables.items()},
             pivots=_pivots(self.tables),
             charts=_charts(self.tables),

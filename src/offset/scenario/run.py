@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from offset import __version__
 from offset.factors import FactorLibrary
+from offset.inputs import FIRST_DATA_ROW
 from offset.ledger.api import Ledger
 from offset.ledger.database import redacted
 from offset.ledger.rows import AccountRow, BalanceLine
@@ -23,11 +26,14 @@ from offset.scenario.compute import (
     active_years,
     compute_all,
     load_data,
+    row_ranges,
     unused_rows,
 )
 from offset.scenario.model import Scenario
+from offset.scenario.posting import Batch, post, reconcile
 from offset.scenario.report import Report, created_now
-from offset.scenario.runner import YearPlan, plan_run, post, results_file
+from offset.scenario.restate import Restatement
+from offset.scenario.runner import YearPlan, plan_run, results_file
 
 
 @dataclass(frozen=True)
@@ -36,9 +42,19 @@ class RunOutcome:
     out: Path
     database: str
     plans: list[YearPlan]
+    batches: list[Batch]
     statuses: dict[str, str]  # transaction id -> ok (posted now) or exists (posted before)
     tables: dict[str, pd.DataFrame]
     warnings: list[str]
+    dry_run: bool = False
+
+    @property
+    def restatements(self) -> list[Restatement]:
+        return [r for batch in self.batches for r in batch.restatements]
+
+    @property
+    def to_post(self) -> int:
+        return sum(len(batch.operations) for batch in self.batches)
 
     @property
     def posted(self) -> int:
@@ -69,10 +85,13 @@ def run_scenario(
     out: Path,
     database: str | None = None,
     step: Callable[[str], None] = lambda description: None,
+    recorded_on: dt.date | None = None,
+    dry_run: bool = False,
 ) -> RunOutcome:
-    """Compute, issue, settle and report. InputError: bad input, nothing posted or written.
+    """Compute, issue (or restate), settle and report. InputError: bad input, nothing posted or
+    written. With `dry_run`, the ledger is read and nothing is written anywhere.
 
-    RunError (from `runner.post`): the ledger refused an operation; FYs before it stay posted.
+    RunError (from `posting.post`): the ledger refused an operation; FYs before it stay posted.
     """
     url = database or default_database(scenario, out)
     factors = FactorLibrary(overlay=scenario.factor_overlay())
@@ -84,24 +103,28 @@ def run_scenario(
         scenario, data, factors, step=lambda fy, project: step(f"FY{fy}: computing {project}")
     )
     plans = plan_run(scenario, computed, data, factors)
+    if dry_run:
+        return _dry_run(scenario, url, out, computed, plans, data)
     out.mkdir(parents=True, exist_ok=True)
     ledger = Ledger.open(url)
     try:
+        batches = reconcile(ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy]))
         statuses = post(
             ledger,
             scenario,
-            plans,
+            batches,
             step=lambda fy, n: step(f"FY{fy}: issuing and settling ({n} transactions)"),
+            recorded_on=recorded_on,
         )
         balances = ledger.balances()
         accounts = ledger.accounts()
-        report_tables = _tables(scenario, computed, plans, statuses, balances, accounts)
+        report_tables = _tables(scenario, computed, plans, batches, statuses, balances, accounts)
         records.store(ledger.engine, scenario, report_tables)  # what the HTTP API shows
     finally:
         ledger.engine.dispose()
     for (project, fy), year in computed.items():
-        write_frame(year.result.results, out / results_file(project, fy))
-    warnings = _warnings(scenario, data, computed, plans)
+        write_frame(numbered(year), out / results_file(project, fy))
+    warnings = _warnings(scenario, data, computed, plans, batches)
     report = Report(
         title=scenario.content.scenario.title or scenario.name,
         description=scenario.content.scenario.description,
@@ -110,13 +133,72 @@ def run_scenario(
         warnings=warnings,
     )
     report.write(out)
-    return RunOutcome(scenario, out, url, plans, statuses, report_tables, warnings)
+    return RunOutcome(scenario, out, url, plans, batches, statuses, report_tables, warnings)
+
+
+def _dry_run(
+    scenario: Scenario,
+    url: str,
+    out: Path,
+    computed: dict[tuple[str, int], ProjectYear],
+    plans: list[YearPlan],
+    data: dict[str, ProjectData],
+) -> RunOutcome:
+    """What a run would post and restate, from a read of the ledger; nothing is written."""
+    ledger = _read_only(url)
+    try:
+        batches = reconcile(ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy]))
+        balances, accounts = ledger.balances(), ledger.accounts()
+    finally:
+        ledger.engine.dispose()
+    statuses = {id_: "exists" for batch in batches for id_ in batch.exists}
+    statuses |= {op["id"]: "would post" for batch in batches for op in batch.operations}
+    report_tables = _tables(scenario, computed, plans, batches, statuses, balances, accounts)
+    warnings = _warnings(scenario, data, computed, plans, batches)
+    return RunOutcome(
+        scenario, out, url, plans, batches, statuses, report_tables, warnings, dry_run=True
+    )
+
+
+def _read_only(url: str) -> Ledger:
+    """The ledger at `url` to read, never created or migrated: a SQLite file that is not there
+    reads as an empty ledger (in memory)."""
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return Ledger.open("sqlite://")
+    return Ledger.open(url, migrate=False)
+
+
+ROW = "row"  # the results files' first column: the data file's spreadsheet row
+
+
+def numbered(year: ProjectYear) -> pd.DataFrame:
+    """A project-year's results with each row's spreadsheet row number first."""
+    results = year.result.results
+    return pd.concat(
+        [pd.DataFrame({ROW: results.index.to_numpy() + FIRST_DATA_ROW}, index=results.index),
+         results], axis=1)  # fmt: skip
+
+
+def changed(out: Path, year: ProjectYear) -> str:
+    """The data rows whose creditable figure differs from the previous run's results file in
+    `out` (added, removed or changed), as row ranges; "" when there is no such file."""
+    path = out / results_file(year.project, year.fy)
+    try:
+        before = pd.read_csv(path, usecols=[ROW, "creditable_tco2e"]).set_index(ROW)
+    except (OSError, ValueError):
+        return ""
+    now = numbered(year).set_index(ROW)["creditable_tco2e"]
+    both = before["creditable_tco2e"].reindex(now.index.union(before.index))
+    after = now.reindex(both.index)
+    differs = ~np.isclose(both.to_numpy(), after.to_numpy(), rtol=0, atol=1e-9, equal_nan=False)
+    return row_ranges(both.index.to_numpy()[differs] - FIRST_DATA_ROW)
 
 
 def _tables(
     scenario: Scenario,
     computed: dict[tuple[str, int], ProjectYear],
     plans: list[YearPlan],
+    batches: list[Batch],
     statuses: dict[str, str],
     balances: list[BalanceLine],
     accounts: list[AccountRow],
@@ -131,6 +213,7 @@ def _tables(
         "fulfilment": fulfilment,
         "deliveries": tables.deliveries(plans),
         "balances": tables.balances(scenario, balances, accounts),
+        "restatements": tables.restatements(batches),
     }
 
 
@@ -139,6 +222,7 @@ def _warnings(
     data: dict[str, ProjectData],
     computed: dict[tuple[str, int], ProjectYear],
     plans: list[YearPlan],
+    batches: list[Batch],
 ) -> list[str]:
     out: list[str] = []
     for name, project_data in data.items():
@@ -156,6 +240,15 @@ def _warnings(
                 out.append(
                     f"agreement {item.agreement} FY{item.fy}: short by {item.shortfall} credits"
                     f" (committed {item.committed}, delivered {item.delivered}); {fate}"
+                )
+    for batch in batches:
+        out += batch.notes
+        for r in batch.restatements:
+            if r.shortfall:
+                out.append(
+                    f"{r.project} FY{r.fy}: restated {r.before} -> {r.after} credits; {r.shortfall}"
+                    f" could not be taken back ({r.owner} and the buffer no longer hold them):"
+                    " a shortfall owed, collected by a later run once they are held again"
                 )
     return out
 

@@ -5,23 +5,20 @@ Three phases, so that bad input never reaches the ledger:
 1. read and check every data file, then compute every project for every FY (pure);
 2. plan each FY in order: whole credits with the remainder carried, the buffer withheld, the
    agreements settled (pure; `settlement.settle_year`);
-3. post: the parties and accounts first, then each FY as one atomic batch (its issuances and
-   deliveries). A rejected operation stops the run there: that FY is not written at all, the FYs
-   before it stay, and a re-run continues where it stopped.
+3. post (`posting.py`): the plan is compared with what the ledger holds of the scenario; FYs
+   not posted yet are posted whole, FYs posted before get restatements (`restate.py`).
 
-Transaction ids are derived from the scenario, project or agreement and FY, and the content of
-each operation is deterministic, so a re-run posts nothing twice: the ledger answers `exists`.
+Transaction ids are derived from the scenario, project or agreement and FY, so a re-run finds
+what it posted before and posts nothing twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from offset.factors import FactorLibrary
-from offset.ledger.api import Ledger
 from offset.ledger.writer import Result
 from offset.methods.common import method_parameter
 from offset.scenario.compute import (
@@ -49,12 +46,15 @@ OK_STATUSES = {"ok", "exists"}
 class YearPlan:
     fy: int
     issuances: dict[str, Issuance] = field(default_factory=dict)
-    issue_ops: list[dict[str, Any]] = field(default_factory=list)
+    # per project, its issuance as an operation (also when it issues nothing: a restatement
+    # of an FY already issued may take everything back)
+    issue_ops: dict[str, dict[str, Any]] = field(default_factory=dict)
     settlement: YearSettlement = field(default_factory=YearSettlement)
 
     @property
     def operations(self) -> list[dict[str, Any]]:
-        return self.issue_ops + self.settlement.operations
+        issued = [op for op in self.issue_ops.values() if op["quantity"] > 0]
+        return issued + self.settlement.operations
 
 
 class RunError(Exception):
@@ -70,10 +70,9 @@ class RunError(Exception):
 
 
 HINTS = {
-    "id_reused": "It was posted before with other content: the data, factors or scenario changed "
-    "since. Posted credits are never re-issued silently; correct them with a reversal, or run "
-    "the changed scenario on a new database.",
-    "backdated": "The ledger already holds transactions dated later than this run's date.",
+    "id_reused": "An id of this scenario was used by another transaction with other content.",
+    "backdated": "The ledger already holds transactions dated later than --recorded-on: a run "
+    "may not be dated before what is recorded (balances as of those dates were reported).",
 }
 
 
@@ -110,8 +109,7 @@ def plan_run(
             carried_g[name] = issuance.carried_out_g
             plan.issuances[name] = issuance
             supply[name] = Supply(name, project.owner, issuance.to_holder)
-            if issuance.quantity > 0:
-                plan.issue_ops.append(_issue_op(scenario, year, data[name], factors, issuance))
+            plan.issue_ops[name] = _issue_op(scenario, year, data[name], factors, issuance)
         plan.settlement = settle_year(
             scenario.name, fy, scenario.agreements, scenario.parties, supply, shortfalls
         )
@@ -129,11 +127,10 @@ def _issue_op(
 ) -> dict[str, Any]:
     project = scenario.projects[year.project]
     rows = factor_rows(year.result.results)
-    # Everything here is a function of the inputs, never of the time or place of the run, so the
-    # same scenario always produces the same operation (and a re-run is recognised as one).
+    # Everything here is a function of the inputs, never of the time or place of the run or of
+    # the scenario file's name, so the same inputs always produce the same operation.
     source = {
         "scenario": scenario.name,
-        "scenario_file": scenario.path.name,
         "method": project.method,
         "fy": year.fy,
         "gwp_metric": scenario.options.gwp_metric,
@@ -190,27 +187,3 @@ def setup_operations(scenario: Scenario) -> list[dict[str, Any]]:
             {"op": "open_account", "account": holding(name), "party": name, "kind": "holding"}
         )
     return ops
-
-
-def post(
-    ledger: Ledger,
-    scenario: Scenario,
-    plans: list[YearPlan],
-    step: Callable[[int, int], None] = lambda fy, n: None,
-) -> dict[str, str]:
-    """Post the run; returns each operation's status (`ok` or `exists`) by id."""
-    statuses: dict[str, str] = {}
-    for result in ledger.apply(setup_operations(scenario)):
-        if result.status not in OK_STATUSES:
-            raise RunError(None, result, HINTS.get(result.status, ""))
-    for plan in plans:
-        operations = plan.operations
-        step(plan.fy, len(operations))
-        if not operations:
-            continue
-        results = ledger.apply(operations, atomic=True)
-        failed = [r for r in results if r.status not in OK_STATUSES | {"linked_failed"}]
-        if failed:
-            raise RunError(plan.fy, failed[0], HINTS.get(failed[0].status, ""))
-        statuses.update((r.id, r.status) for r in results)
-    return statuses

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -11,6 +11,9 @@ from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 from offset.scenario.model import Scenario
 from offset.scenario.runner import YearPlan, issue_id
+
+if TYPE_CHECKING:
+    from offset.scenario.posting import Batch
 
 
 def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear]) -> pd.DataFrame:
@@ -54,9 +57,9 @@ def issuance(scenario: Scenario, plans: list[YearPlan], statuses: dict[str, str]
                     "buffer": item.buffer,
                     "to_owner": item.to_holder,
                     "carried_out_tco2e": item.carried_out_g / GRAMS_PER_CREDIT,
-                    "status": statuses[issue_id(scenario.name, project, plan.fy)]
-                    if item.quantity
-                    else "nothing to issue",
+                    "status": statuses.get(
+                        issue_id(scenario.name, project, plan.fy), "nothing to issue"
+                    ),
                 }
             )
     return pd.DataFrame(rows, columns=_ISSUANCE_COLUMNS)
@@ -75,6 +78,45 @@ _ISSUANCE_COLUMNS = [
     "carried_out_tco2e",
     "status",
 ]
+
+
+RESTATEMENT_COLUMNS = [
+    "fy",
+    "project",
+    "owner",
+    "restates",
+    "before",
+    "after",
+    "change",
+    "issued",
+    "reversed",
+    "cancelled",
+    "shortfall",
+    "reason",
+]
+
+
+def restatements(batches: list[Batch]) -> pd.DataFrame:
+    """Each FY issued before whose figure this run changed, and how the difference was posted."""
+    rows = [
+        {
+            "fy": r.fy,
+            "project": r.project,
+            "owner": r.owner,
+            "restates": r.restates,
+            "before": r.before,
+            "after": r.after,
+            "change": r.change,
+            "issued": r.issued,
+            "reversed": r.reversed,
+            "cancelled": r.cancelled,
+            "shortfall": r.shortfall,
+            "reason": r.reason,
+        }
+        for batch in batches
+        for r in batch.restatements
+    ]
+    return pd.DataFrame(rows, columns=RESTATEMENT_COLUMNS)
 
 
 def fulfilment(scenario: Scenario, plans: list[YearPlan]) -> pd.DataFrame:

@@ -1,0 +1,130 @@
+"""Posting a planned run against what the ledger already holds of the scenario.
+
+Each FY is one atomic batch. An FY none of whose transactions is in the ledger is posted whole:
+its issuances and its settlement. An FY posted before is settled already: its issuances are
+restated where the figure changed (`restate.py`), and its settlement is left as posted: a
+delivery the new plan would make differently is reported, never unwound or topped up silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from offset.ledger import names
+from offset.ledger.api import Ledger
+from offset.scenario.model import Scenario
+from offset.scenario.restate import Restatement, restate, standing
+from offset.scenario.runner import (
+    HINTS,
+    OK_STATUSES,
+    RunError,
+    YearPlan,
+    setup_operations,
+)
+from offset.scenario.settlement import holding
+
+ChangedRows = Callable[[str, int], str]  # (project, FY) -> the rows whose figure changed
+
+
+@dataclass
+class Batch:
+    """What one FY of a run sends to the ledger, and what it found there already."""
+
+    fy: int
+    operations: list[dict[str, Any]] = field(default_factory=list)
+    exists: list[str] = field(default_factory=list)
+    restatements: list[Restatement] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # settled deliveries the plan would change
+
+    @property
+    def posted_before(self) -> bool:
+        return bool(self.exists)
+
+
+def reconcile(
+    ledger: Ledger,
+    scenario: Scenario,
+    plans: list[YearPlan],
+    changed_rows: ChangedRows = lambda project, fy: "",
+) -> list[Batch]:
+    """Each FY's batch: the whole plan where the FY is new, restatements where it is not."""
+    ids = [op["id"] for plan in plans for op in [*plan.issue_ops.values(), *plan.operations]]
+    found = ledger.quantities(ids)
+    stands = standing(ledger.issuance_history(f"{scenario.name}:"))
+    held = {(b.account, b.project, b.vintage): b.quantity for b in ledger.balances()}
+    batches: list[Batch] = []
+    for plan in plans:
+        batch = Batch(plan.fy)
+        posted_before = any(op["id"] in found for op in plan.operations) or any(
+            (project, plan.fy) in stands for project in plan.issue_ops
+        )
+        if not posted_before:
+            batch.operations = plan.operations
+            batches.append(batch)
+            continue
+        for project, op in plan.issue_ops.items():
+            owner = scenario.projects[project].owner
+            current = stands.get((project, plan.fy))
+            if current is None:  # a project new to an FY already settled
+                if op["quantity"] > 0:
+                    batch.operations.append(op)
+                continue
+            batch.exists.append(op["id"])
+            correction = restate(
+                op,
+                plan.issuances[project],
+                current,
+                owner,
+                held.get((holding(owner), project, plan.fy), 0),
+                held.get((names.buffer_account(op["instrument"]), project, plan.fy), 0),
+                changed_rows(project, plan.fy),
+            )
+            if correction is not None:
+                batch.restatements.append(correction)
+                batch.operations += correction.operations
+        for op in plan.settlement.operations:
+            if op["id"] not in found:
+                batch.notes.append(
+                    f"FY{plan.fy} is settled: {op['op']} {op['quantity']} of {op['project']} under"
+                    f" {op['agreement']} ({op['id']}) was not posted"
+                )
+            elif found[op["id"]] != op["quantity"]:
+                batch.exists.append(op["id"])
+                batch.notes.append(
+                    f"FY{plan.fy} is settled: {op['id']} delivered {found[op['id']]}, the"
+                    f" restated plan says {op['quantity']}; the delivery is left as posted"
+                )
+            else:
+                batch.exists.append(op["id"])
+        batches.append(batch)
+    return batches
+
+
+def post(
+    ledger: Ledger,
+    scenario: Scenario,
+    batches: list[Batch],
+    step: Callable[[int, int], None] = lambda fy, n: None,
+    recorded_on: dt.date | None = None,
+) -> dict[str, str]:
+    """Post the batches; returns each transaction's status (`ok` now, `exists` before) by id."""
+    statuses: dict[str, str] = {}
+    for result in ledger.apply(setup_operations(scenario)):
+        if result.status not in OK_STATUSES:
+            raise RunError(None, result, HINTS.get(result.status, ""))
+    dated = {} if recorded_on is None else {"effective_date": recorded_on.isoformat()}
+    for batch in batches:
+        statuses.update(dict.fromkeys(batch.exists, "exists"))
+        step(batch.fy, len(batch.operations))
+        if not batch.operations:
+            continue
+        results = ledger.apply([op | dated for op in batch.operations], atomic=True)
+        failed = [r for r in results if r.status not in OK_STATUSES | {"linked_failed"}]
+        if failed:
+            raise RunError(batch.fy, failed[0], HINTS.get(failed[0].status, ""))
+        statuses.update((r.id, r.status) for r in results)
+        statuses.update((r.restates, "restated") for r in batch.restatements)
+    return statuses
