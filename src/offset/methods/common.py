@@ -96,7 +96,8 @@ def has_own_fy(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
     for every FY, so its figures are annual ones (pro-rated where a row serves part of an FY)."""
     if "fy" not in frame:
         return np.zeros(len(frame), dtype=bool)
-    return ~np.isnan(frame["fy"].to_numpy(dtype=np.float64, na_value=np.nan))
+    own: npt.NDArray[np.bool_] = ~np.isnan(frame["fy"].to_numpy(dtype=np.float64, na_value=np.nan))
+    return own
 
 
 def missing_fy(frame: pd.DataFrame, fy: npt.NDArray[np.int64], file: str) -> list[Problem]:
