@@ -146,6 +146,67 @@ def school_pv(rng: np.random.Generator, town: str, n: int) -> pd.DataFrame:
     )
 
 
+def annual_cycle(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+    """A town's lists as they stand after FY2024: PV cases commissioned FY2019-FY2024 (one
+    decommissioned), lighting renovations completed FY2020-FY2024, stands aged as in the
+    森林簿 of FY2020. Rows are in the order they were added (a year's new cases at the end)."""
+    n = 40
+    commissioned = np.sort(
+        pd.to_datetime("2019-04-01") + pd.to_timedelta(rng.integers(0, 6 * 365, size=n), unit="D")
+    )
+    pv = pd.DataFrame(
+        {
+            "system_id": [f"synthetic-ac-pv-{i:03d}" for i in range(n)],
+            "municipality": "minamiyama",
+            "prefecture": "nagano",
+            "capacity_kw": np.round(rng.uniform(3.0, 10.0, size=n), 2),
+            "commissioned": pd.DatetimeIndex(commissioned).strftime("%Y-%m-%d"),
+            "decommissioned": "",
+            "self_consumption_ratio": np.round(rng.uniform(0.25, 0.40, size=n), 2),
+        }
+    )
+    pv.loc[3, "decommissioned"] = "2023-10-01"  # removed with the roof it stood on
+    cases = 20
+    completed = np.sort(
+        pd.to_datetime("2020-04-01")
+        + pd.to_timedelta(rng.integers(0, 5 * 365, size=cases), unit="D")
+    )
+    renovation = pd.DataFrame(
+        {
+            "building_id": [f"synthetic-ac-reno-{i:03d}" for i in range(cases)],
+            "municipality": "minamiyama",
+            "prefecture": "nagano",
+            "measure": "lighting",
+            "completed": pd.DatetimeIndex(completed).strftime("%Y-%m-%d"),
+            "power_before_w": 40,
+            "power_after_w": 18,
+            "lamp_count": rng.integers(200, 900, size=cases),
+            "operating_hours_h": rng.integers(2500, 4000, size=cases),
+        }
+    )
+    stands = 12
+    forest = pd.DataFrame(
+        {
+            "stand_id": [f"synthetic-ac-stand-{i:03d}" for i in range(stands)],
+            "municipality": "minamiyama",
+            "prefecture": "nagano",
+            "species": rng.choice(["sugi", "hinoki", "karamatsu"], size=stands),
+            "area_ha": np.round(rng.uniform(0.8, 3.0, size=stands), 2),
+            "age_yr": rng.integers(14, 45, size=stands),
+            "age_fy": 2020,  # the 森林簿's 基準年度
+            "activity": "management",
+            "managed": True,
+            "growth_m3_per_ha_yr": np.round(rng.uniform(3.0, 6.0, size=stands), 2),
+        }
+    )
+    forest.loc[0, ["species", "age_yr"]] = ["sugi", 19]  # 21 in FY2022: the BEF switches
+    return {
+        "annual_cycle_pv.csv": pv,
+        "annual_cycle_renovation.csv": renovation,
+        "annual_cycle_forest.csv": forest,
+    }
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     files = {
@@ -160,6 +221,9 @@ def main() -> None:
         "ina_city_forest.csv": shinjuku_ina(rng),
         "town_a_schools_pv.csv": school_pv(rng, "town-a", 9),
         "town_b_schools_pv.csv": school_pv(rng, "town-b", 6),
+        **annual_cycle(
+            np.random.default_rng(SEED + 1)
+        ),  # its own seed: the others stay as they were
     }
     for name, frame in files.items():
         frame.to_csv(HERE / name, index=False)
