@@ -87,6 +87,11 @@ def test_changed_inputs_are_restated_not_refused(
     assert book.verify() == []
     again = runner.invoke(app, run)
     assert "Nothing new" in again.output
+    # An FY's issuance is (scenario name, project, FY): a renamed scenario file finds it too.
+    renamed = path.rename(path.with_name("town-2024.toml"))
+    moved = runner.invoke(app, ["run", str(renamed), "--out", str(out)])
+    assert "Nothing new" in moved.output
+    renamed.rename(path)
     assert "restated" not in again.output
 
     # System a self-consumes 1,000 kWh: 0.5 + 1.0 = 1.5 t a FY: FY2022 1 (was 4), FY2023 2
