@@ -26,13 +26,13 @@ def test_grid_fallback_order(factors: FactorLibrary) -> None:
     s = select(
         grid,
         {
-            "entity": pd.Series(["tepco", "kyushu_epco", "national_average", "kyushu_epco"]),
+            "entity": pd.Series(["u_power", "kyushu_epco", "national_average", "kyushu_epco"]),
             "kind": pd.Series(["basic", "basic", "national_average", "basic"]),
         },
         np.array([2024, 2019, 2021, 2012]),
     )
-    # tepco basic FY2024 is missing: the national average of the same FY (level 1) beats an
-    # 11-year-old TEPCO value. Kyushu FY2019: no national average for 2019, so Kyushu FY2018
+    # U-Power basic FY2024 is missing (only its adjusted factor is listed): the national average
+    # of the same FY (level 1) beats an older value of its own. Kyushu FY2019: no national average for 2019, so Kyushu FY2018
     # (level 2, within 5 FYs). National average FY2021: its own key at FY2018 (level 2 again).
     # Kyushu FY2012: no Kyushu row at or before 2012 within 5 FYs and no national average: none.
     assert s.fallback.tolist() == [1, 2, 2, -1]

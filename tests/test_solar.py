@@ -73,6 +73,13 @@ def test_own_factor_wins_and_is_recorded(calc: Calc) -> None:
 
 
 def test_supplier_factor_and_its_fallback(calc: Calc) -> None:
+    fallback = calc(
+        "solar",
+        [BASE | {"generation_kwh": 1000, "grid_entity": "u_power", "grid_factor_kind": "basic"}],
+    ).results.iloc[0]
+    # U-Power lists no basic factor for FY2024: the national average of FY2024 (level 1).
+    assert fallback["grid_factor_fallback"] == 1
+    assert fallback["grid_factor_t_co2_per_kwh"] == 0.000423
     rows = calc(
         "solar",
         [
@@ -87,9 +94,10 @@ def test_supplier_factor_and_its_fallback(calc: Calc) -> None:
             },
         ],
     ).results
-    # FY2024 has no Kyushu row: the national average of FY2024 (fallback level 1).
-    assert rows["grid_factor_fallback"].tolist() == [1, 0]
-    assert rows["grid_factor_t_co2_per_kwh"].tolist() == [0.000423, 0.000319]
+    # FY2024: Kyushu's own row, its residual menu B 0.000472 (MOE/METI list of FY2024 results,
+    # as read in factors-verification-2.md / grid-fy2024.csv); FY2018: its own 0.000319.
+    assert rows["grid_factor_fallback"].tolist() == [0, 0]
+    assert rows["grid_factor_t_co2_per_kwh"].tolist() == [0.000472, 0.000319]
 
 
 def test_not_yet_commissioned_generates_nothing(calc: Calc) -> None:
