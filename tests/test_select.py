@@ -32,7 +32,7 @@ def test_grid_fallback_order(factors: FactorLibrary) -> None:
         np.array([2024, 2019, 2021, 2012]),
     )
     # U-Power basic FY2024 is missing (only its adjusted factor is listed): the national average
-    # of the same FY (level 1) beats an older value of its own. Kyushu FY2019: no national average for 2019, so Kyushu FY2018
+    # of the same FY (level 1). Kyushu FY2019: no national average for 2019, so Kyushu FY2018
     # (level 2, within 5 FYs). National average FY2021: its own key at FY2018 (level 2 again).
     # Kyushu FY2012: no Kyushu row at or before 2012 within 5 FYs and no national average: none.
     assert s.fallback.tolist() == [1, 2, 2, -1]

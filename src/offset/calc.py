@@ -18,6 +18,8 @@ from offset.factors import FactorLibrary
 from offset.inputs import Progress, prepare, read_table
 from offset.methods import METHODS, CalcOptions
 from offset.output import manifest_path, write_frame, write_json
+from offset.problems import raise_if_any
+from offset.staleness import strict_problems, years_back
 from offset.summary import TOTAL_COLUMNS, by_municipality, fallbacks, warnings
 
 
@@ -49,6 +51,10 @@ def compute_prepared(
 ) -> CalcResult:
     """Compute rows already checked by `prepare` (or a subset of them, e.g. one FY's)."""
     results = METHODS[method].compute(frame, factors, options)
+    for column, back in years_back(results, factors).items():
+        results[column] = back
+    if options.strict_factors:
+        raise_if_any(strict_problems(results, options.file))
     results["gwp_metric"] = pd.Categorical([options.gwp_metric] * len(results))
     fallback_counts = fallbacks(results, factors)
     totals = {c: float(results[c].sum()) for c in TOTAL_COLUMNS if c in results}
@@ -84,6 +90,7 @@ def calculate_file(
     gwp_metric: str,
     out: Path | None = None,
     progress: Progress | None = None,
+    strict_factors: bool = False,
 ) -> CalcResult:
     """Read, compute and (if `out`) write the results and a manifest beside them.
 
@@ -91,7 +98,10 @@ def calculate_file(
     """
     raw = read_table(path, progress)
     result = calculate(
-        method, raw, factors, CalcOptions(fy=fy, gwp_metric=gwp_metric, file=str(path))
+        method,
+        raw,
+        factors,
+        CalcOptions(fy=fy, gwp_metric=gwp_metric, file=str(path), strict_factors=strict_factors),
     )
     result.manifest["input"] = {"path": str(path), "sha256": sha256_of(path)}
     result.manifest["created"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

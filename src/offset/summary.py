@@ -17,15 +17,20 @@ def by_municipality(results: pd.DataFrame) -> pd.DataFrame:
     """Rows, totals and warning counts per municipality (observed categories only)."""
     totals = [c for c in TOTAL_COLUMNS if c in results]
     fallback_columns = [c for c in map(str, results.columns) if c.endswith("_fallback")]
+    stale_columns = [c for c in map(str, results.columns) if c.endswith("_years_back")]
     frame = results[["municipality", *totals]].assign(
         rows=1,
         unverified_rows=results["uses_unverified"].astype(np.int64),
         fallback_rows=(results[fallback_columns] > 0).any(axis=1).astype(np.int64)
         if fallback_columns
         else 0,
+        stale_factor_rows=(results[stale_columns] > 0).any(axis=1).astype(np.int64)
+        if stale_columns
+        else 0,
     )
     grouped = frame.groupby("municipality", observed=True, sort=True)
-    return grouped[["rows", *totals, "fallback_rows", "unverified_rows"]].sum()
+    columns = ["rows", *totals, "fallback_rows", "stale_factor_rows", "unverified_rows"]
+    return grouped[columns].sum()
 
 
 def fallbacks(results: pd.DataFrame, factors: FactorLibrary) -> list[dict[str, Any]]:
@@ -66,6 +71,13 @@ def warnings(results: pd.DataFrame, fallback_counts: list[dict[str, Any]]) -> li
     for f in fallback_counts:
         if f["level"] > 0:
             out.append(f"{f['rows']} rows used a fallback for {f['column']}: {f['rule']}")
+    for column in (c for c in map(str, results.columns) if c.endswith("_years_back")):
+        back = results[column].to_numpy()
+        if (stale := int((back > 0).sum())) > 0:
+            out.append(
+                f"{stale} rows used a factor of an earlier FY ({column}: up to {int(back.max())}"
+                " FYs back); --strict-factors refuses them"
+            )
     if "self_consumption_basis" in results:
         unknown = int((results["self_consumption_basis"] == "unknown").sum())
         if unknown:

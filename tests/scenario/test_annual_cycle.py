@@ -164,3 +164,15 @@ def test_an_fy_outside_the_scenario_is_refused(fy: str, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"FY{fy} is not in 2020-2024" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_strict_factors_refuses_a_run_that_used_stale_factors(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["run", str(SCENARIOS / NAME), "--fy", "2020", "--strict-factors", "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "--strict-factors: grid_electricity:national_average/national_average@2018 is 2 FYs" in (
+        result.output.replace("\n", " ")
+    )
+    assert not (out / "ledger.db").exists()

@@ -44,6 +44,13 @@ def calc(
     gwp: Annotated[
         str, typer.Option("--gwp", help=f"GWP metric: {', '.join(GWP_METRICS)}")
     ] = DEFAULT_GWP_METRIC,
+    strict_factors: Annotated[
+        bool,
+        typer.Option(
+            "--strict-factors",
+            help="Refuse rows that used a factor of an earlier FY or an unverified value",
+        ),
+    ] = False,
 ) -> None:
     """Compute reductions per row of FILE with METHOD and write them with the factor rows used."""
     # pandas, pint and the methods load here, not for the other commands' help
@@ -68,7 +75,7 @@ def calc(
         overlay_problems = library.check_overlay()
         if overlay_problems:
             raise InputError(overlay_problems)
-        result = _run(method, file, fy, library, gwp, target)
+        result = _run(method, file, fy, library, gwp, target, strict_factors)
     except InputError as e:
         raise fail(e) from e
     _print_summary(result)
@@ -77,13 +84,27 @@ def calc(
 
 
 def _run(
-    method: str, file: Path, fy: int | None, library: FactorLibrary, gwp: str, target: Path
+    method: str,
+    file: Path,
+    fy: int | None,
+    library: FactorLibrary,
+    gwp: str,
+    target: Path,
+    strict_factors: bool,
 ) -> CalcResult:
     from offset.calc import calculate_file
 
     large = file.is_file() and file.stat().st_size >= PROGRESS_MIN_BYTES
     if not large:
-        return calculate_file(method, file, fy=fy, factors=library, gwp_metric=gwp, out=target)
+        return calculate_file(
+            method,
+            file,
+            fy=fy,
+            factors=library,
+            gwp_metric=gwp,
+            out=target,
+            strict_factors=strict_factors,
+        )
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -100,6 +121,7 @@ def _run(
             gwp_metric=gwp,
             out=target,
             progress=lambda rows: progress.advance(task, rows),
+            strict_factors=strict_factors,
         )
 
 

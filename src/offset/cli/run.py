@@ -51,6 +51,13 @@ def run(
         bool,
         typer.Option("--dry-run", help="Show what would be posted and restated; write nothing"),
     ] = False,
+    strict_factors: Annotated[
+        bool,
+        typer.Option(
+            "--strict-factors",
+            help="Refuse rows that used a factor of an earlier FY or an unverified value",
+        ),
+    ] = False,
 ) -> None:
     """Compute each FY's reductions, issue the credits (restating FYs issued before whose
     figure changed), settle the agreements, write the report."""
@@ -85,6 +92,7 @@ def run(
                 step=step,
                 recorded_on=recorded_on.date() if recorded_on else None,
                 dry_run=dry_run,
+                strict_factors=strict_factors,
             )
     except InputError as e:
         raise fail(e, "nothing was posted") from e

@@ -26,6 +26,7 @@ class CalcOptions:
     fy: int | None = None
     gwp_metric: str = DEFAULT_GWP_METRIC
     file: str = "<input>"
+    strict_factors: bool = False  # a factor of another FY, or an unverified one, is an error
 
 
 @dataclass(frozen=True)

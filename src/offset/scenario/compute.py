@@ -88,6 +88,7 @@ def compute_all(
     data: dict[str, ProjectData],
     factors: FactorLibrary,
     step: Callable[[int, str], None] = lambda fy, project: None,
+    strict_factors: bool = False,
 ) -> dict[tuple[str, int], ProjectYear]:
     """Every project's result for every FY it is active in, in FY order."""
     out: dict[tuple[str, int], ProjectYear] = {}
@@ -102,7 +103,10 @@ def compute_all(
                 own = frame["fy"].to_numpy(dtype=np.float64, na_value=np.nan)
                 frame = frame[np.isnan(own) | (own == fy)]
             options = CalcOptions(
-                fy=fy, gwp_metric=scenario.options.gwp_metric, file=str(data[name].path)
+                fy=fy,
+                gwp_metric=scenario.options.gwp_metric,
+                file=str(data[name].path),
+                strict_factors=strict_factors,
             )
             try:
                 result = compute_prepared(project.method, frame, factors, options)

@@ -87,6 +87,7 @@ def run_scenario(
     step: Callable[[str], None] = lambda description: None,
     recorded_on: dt.date | None = None,
     dry_run: bool = False,
+    strict_factors: bool = False,
 ) -> RunOutcome:
     """Compute, issue (or restate), settle and report. InputError: bad input, nothing posted or
     written. With `dry_run`, the ledger is read and nothing is written anywhere.
@@ -100,7 +101,11 @@ def run_scenario(
     step("reading the data files")
     data = load_data(scenario)
     computed = compute_all(
-        scenario, data, factors, step=lambda fy, project: step(f"FY{fy}: computing {project}")
+        scenario,
+        data,
+        factors,
+        step=lambda fy, project: step(f"FY{fy}: computing {project}"),
+        strict_factors=strict_factors,
     )
     plans = plan_run(scenario, computed, data, factors)
     if dry_run:

@@ -32,6 +32,7 @@ def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear])
         "rows",
         "reduction_tco2e",
         "creditable_tco2e",
+        "stale_factor_rows",
     ]
     if not frames:
         return pd.DataFrame(columns=columns)

@@ -1,0 +1,88 @@
+"""Factors from another FY: how far back each result row's yearly factor is, and the strict
+rule that refuses such rows (and unverified values) for a report that will be submitted.
+
+A yearly table's factor id ends in `@FY` (the FY of the table row used); the distance is the
+row's FY less that. Tables whose rows are valid from a year on (`valid_from`, e.g. the fuel
+regimes) are never stale: their year starts a period.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from offset.factors import FactorLibrary
+from offset.inputs import FIRST_DATA_ROW, listed_problems
+from offset.problems import Problem
+
+YEAR_OF_ID = re.compile(r"^([a-z0-9_]+):.*@(\d{4})$")
+SUFFIX = "_years_back"
+
+
+def _category_years(categories: pd.Index, factors: FactorLibrary) -> npt.NDArray[np.int64]:
+    """The earliest yearly-table FY each category (an id, or ids joined by `|`) names; -1 none.
+    A loop over the few categories, never over rows."""
+    years = []
+    for category in map(str, categories):
+        found = [
+            int(m[2])
+            for part in category.split("|")
+            if (m := YEAR_OF_ID.match(part)) is not None
+            and m[1] in factors.specs
+            and factors.specs[m[1]].year_rule == "yearly"
+        ]
+        years.append(min(found) if found else -1)
+    return np.array([*years, -1], dtype=np.int64)  # the last slot: code -1 (no factor)
+
+
+def years_back(results: pd.DataFrame, factors: FactorLibrary) -> dict[str, npt.NDArray[np.int16]]:
+    """Per `*factor_id` column of a yearly table: FYs between the row's FY and the factor's
+    (0: the FY's own; -1: no yearly factor)."""
+    if "fy" not in results:
+        return {}
+    fy = results["fy"].to_numpy(dtype=np.int64)
+    out: dict[str, npt.NDArray[np.int16]] = {}
+    for column in (str(c) for c in results.columns if str(c).endswith("factor_id")):
+        ids = results[column]
+        if not isinstance(ids.dtype, pd.CategoricalDtype):
+            continue
+        years = _category_years(ids.cat.categories, factors)
+        if (years < 0).all():
+            continue
+        year = years[ids.cat.codes.to_numpy()]
+        out[column.removesuffix("_id") + SUFFIX] = np.where(year >= 0, fy - year, -1).astype(
+            np.int16
+        )
+    return out
+
+
+def _stale(
+    ids: npt.NDArray[np.object_], back: npt.NDArray[np.int16], fy: npt.NDArray[np.int64]
+) -> Callable[[int], str]:
+    """The message for row position i (bound here, not to a loop's variables)."""
+    return lambda i: f"--strict-factors: {ids[i]} is {back[i]} FYs before FY{fy[i]}"
+
+
+def strict_problems(results: pd.DataFrame, file: str) -> list[Problem]:
+    """For `--strict-factors`: every row that used a factor of another FY or an unverified value."""
+    rows = results.index.to_numpy(dtype=np.int64) + FIRST_DATA_ROW
+    problems: list[Problem] = []
+    fy = results["fy"].to_numpy(dtype=np.int64)
+    for column in (str(c) for c in results.columns if str(c).endswith(SUFFIX)):
+        back = results[column].to_numpy()
+        id_column = column.removesuffix(SUFFIX) + "_id"
+        ids = results[id_column].astype(str).to_numpy(dtype=object)
+        problems += listed_problems(file, rows, back > 0, id_column, _stale(ids, back, fy))
+    if "uses_unverified" in results:
+        problems += listed_problems(
+            file,
+            rows,
+            results["uses_unverified"].to_numpy(dtype=bool),
+            "uses_unverified",
+            lambda i: "--strict-factors: a factor value of this row is marked unverified",
+        )
+    return problems

@@ -1,0 +1,77 @@
+"""Factors of another FY speak up (issue 17): a years-back column per yearly factor, counted in
+the summary and warnings, and `--strict-factors` refusing such rows and unverified values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from offset.calc import compute_prepared
+from offset.cli.app import app
+from offset.factors import FactorLibrary
+from offset.inputs import prepare
+from offset.methods import METHODS, CalcOptions
+from offset.problems import InputError
+from tests.conftest import Calc
+from tests.test_forest import STAND
+from tests.test_solar import BASE as PV
+
+runner = CliRunner()
+METERED = PV | {"generation_kwh": 1000, "self_consumed_kwh": 500}
+
+
+def test_years_back_per_row(calc: Calc) -> None:
+    rows = calc(
+        "solar",
+        [
+            METERED | {"fy": 2023},  # no national average of FY2019-FY2023: FY2018's
+            METERED | {"fy": 2024},  # the FY's own
+            METERED | {"fy": 2024, "grid_factor_t_co2_per_kwh": 0.0005},  # the row's own
+        ],
+        fy=None,
+    )
+    assert rows.results["grid_factor_id"].iloc[0].endswith("@2018")
+    assert rows.results["grid_factor_years_back"].tolist() == [5, 0, -1]
+    assert rows.summary["stale_factor_rows"].sum() == 1
+    assert "1 rows used a factor of an earlier FY (grid_factor_years_back: up to 5 FYs back)" in (
+        " ".join(rows.warnings)
+    )
+
+
+def test_strict_factors_refuses_with_file_row_and_factor_id(tmp_path: Path) -> None:
+    data = tmp_path / "pv.csv"
+    data.write_text(
+        "system_id,municipality,prefecture,capacity_kw,commissioned,self_consumption_ratio,fy\n"
+        "a,ina,nagano,4.5,2019-06-15,0.3,2024\n"
+        "b,ina,nagano,4.5,2019-06-15,0.3,2021\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.csv"
+    loose = runner.invoke(app, ["calc", "solar", str(data), "--out", str(target)])
+    assert loose.exit_code == 0, loose.output
+    target.unlink()
+    strict = runner.invoke(
+        app, ["calc", "solar", str(data), "--out", str(target), "--strict-factors"]
+    )
+    assert strict.exit_code == 2
+    assert (
+        f"{data}, row 3, column 'grid_factor_id': --strict-factors: "
+        "grid_electricity:national_average/national_average@2018 is 3 FYs before FY2021"
+    ) in strict.output.replace("\n  ", " ").replace("\n", "")
+    assert "row 2," not in strict.output  # FY2024 uses FY2024's own factor
+    assert not target.exists()
+
+
+def test_strict_factors_refuses_unverified_values(calc: Calc) -> None:
+    stand = STAND | {"species": "karamatsu", "growth_m3_per_ha_yr": 5}
+    assert calc("forest", [stand]).results["uses_unverified"].iloc[0]  # larch: unverified
+    frame = prepare(pd.DataFrame([stand]), METHODS["forest"].contract, "stands.csv")
+    options = CalcOptions(fy=2024, file="stands.csv", strict_factors=True)
+    with pytest.raises(InputError) as e:
+        compute_prepared("forest", frame, FactorLibrary(), options)
+    (problem,) = e.value.problems
+    assert (problem.file, problem.row, problem.column) == ("stands.csv", 2, "uses_unverified")
+    assert "marked unverified" in problem.message
