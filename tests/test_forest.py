@@ -135,3 +135,22 @@ def test_unknown_species_and_missing_age(calc: Calc) -> None:
     assert (2, "species") in found
     assert (3, "age_yr") in found
     assert (3, "growth_m3_per_ha_yr") in found  # neither growth nor a yield table was given
+
+
+def test_stock_difference_across_the_bef_switch_counts_growth_not_the_switch(calc: Calc) -> None:
+    stand = {
+        "municipality": "fukui",
+        "species": "sugi",
+        "area_ha": 1.0,
+        "managed": True,
+        "stock_start_m3_per_ha": 100,
+        "stock_end_m3_per_ha": 130,
+        "period_yr": 5,
+    }
+    rows = calc("forest-stock", [stand | {"age_yr": 23}, stand | {"age_yr": 28}]).results
+    # 30 m3/ha in 5 years x 0.314 x 1.23 (BEF >= 21) x 1.25 x 0.5 x 44/12 = 5.31 t-CO2/ha/yr,
+    # across the switch (18 -> 23 yr) as after it (23 -> 28 yr): factors-verification-2.md item 7
+    # gives 5.31 for the latter and 0.42 for the former with a BEF per stock.
+    expected = 30 * 0.314 * 1.23 * 1.25 * 0.5 * 44 / 12 / 5
+    assert expected == pytest.approx(5.31, abs=0.005)
+    assert rows["reduction_tco2e"].tolist() == pytest.approx([expected, expected])
