@@ -154,3 +154,24 @@ def test_stock_difference_across_the_bef_switch_counts_growth_not_the_switch(cal
     expected = 30 * 0.314 * 1.23 * 1.25 * 0.5 * 44 / 12 / 5
     assert expected == pytest.approx(5.31, abs=0.005)
     assert rows["reduction_tco2e"].tolist() == pytest.approx([expected, expected])
+
+
+def test_a_yield_table_miss_names_the_key_and_what_is_there(calc: Calc) -> None:
+    stand = STAND | {"species": "sugi", "age_yr": 23, "yield_region": "synthetic_demo"}
+    with pytest.raises(InputError) as info:
+        calc(
+            "forest",
+            [
+                stand | {"yield_region": "nagano_kiso", "site_class": 2},
+                stand | {"species": "hinoki", "site_class": 9},
+                stand | {"site_class": 2, "age_yr": 300},
+            ],
+        )
+    messages = {p.row: p.message for p in info.value.problems}
+    assert messages[2].startswith(
+        "no yield-table rows for region=nagano_kiso, species=sugi, site_class=2, age_class=5 and 6"
+    )
+    assert messages[2].endswith("regions present: synthetic_demo")
+    assert "site classes present: 1, 2, 3" in messages[3]
+    assert "age_class=60 and 61" in messages[4]
+    assert "age classes present: 1-" in messages[4]

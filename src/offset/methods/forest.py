@@ -36,6 +36,7 @@ from offset.columns import (
 )
 from offset.factors import FactorLibrary, select
 from offset.factors.select import category_codes, paired_ids
+from offset.inputs import FIRST_DATA_ROW, listed_problems
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
@@ -272,6 +273,30 @@ def _stands(
     )
 
 
+def _yield_miss(table: pd.DataFrame, wanted: pd.Series) -> str:
+    """Which key of the yield table a stand missed, and the nearest keys that are there."""
+    site = "" if pd.isna(wanted["site_class"]) else int(wanted["site_class"])
+    key = (
+        f"region={wanted['region']}, species={wanted['species']}, site_class={site},"
+        f" age_class={wanted['age_class']} and {wanted['age_class'] + 1}"
+    )
+    head = f"no yield-table rows for {key}: give growth_m3_per_ha_yr, or load your 収穫表"
+    narrowed = table
+    for column, label in (
+        ("region", "regions"),
+        ("species", "species"),
+        ("site_class", "site classes"),
+    ):
+        value = wanted[column]
+        match = narrowed[column].astype(str) == str(site if column == "site_class" else value)
+        if not match.any():
+            present = sorted(map(str, narrowed[column].unique()))[:8]
+            return f"{head}; {label} present: {', '.join(present)}"
+        narrowed = narrowed[match]
+    classes = sorted(int(c) for c in narrowed["age_class"].unique())
+    return f"{head}; age classes present: {classes[0]}-{classes[-1]}"
+
+
 @dataclass(frozen=True)
 class Growth:
     """dV per stand with where it came from (the row, or two rows of the yield table)."""
@@ -309,13 +334,25 @@ def _growth(
     from_table = (nxt.values - now.values) / AGE_CLASS_YEARS
     missing = np.zeros(n, dtype=bool)
     missing[positions] = np.isnan(from_table)
-    problems = rows_problems(
-        frame,
-        missing,
+    requested = pd.DataFrame(
+        {
+            "region": np.broadcast_to(
+                np.asarray(subset.get("yield_region"), dtype=object), (positions.size,)
+            ),
+            "species": subset["species"].astype(object).to_numpy(),
+            "site_class": np.broadcast_to(optional_column(subset, "site_class"), (positions.size,)),
+            "age_class": age_class,
+        }
+    )
+    at = np.full(n, -1, dtype=np.int64)
+    at[positions] = np.arange(positions.size)
+    rows = np.asarray(frame.index, dtype=np.int64) + FIRST_DATA_ROW
+    problems = listed_problems(
         file,
+        rows,
+        missing,
         "growth_m3_per_ha_yr",
-        "give growth_m3_per_ha_yr, or yield_region, site_class and species of the yield table"
-        " (for the stand's age class and the next)",
+        lambda i: _yield_miss(table.rows, requested.iloc[at[i]]),
     )
     values = given.copy()
     values[positions] = from_table
