@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, inspect
 from typer.testing import CliRunner
 
 from offset import fiscal
@@ -176,3 +177,19 @@ def test_strict_factors_refuses_a_run_that_used_stale_factors(tmp_path: Path) ->
         result.output.replace("\n", " ")
     )
     assert not (out / "ledger.db").exists()
+
+
+def test_a_dry_run_on_a_database_without_a_ledger_writes_nothing(
+    db_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    run = ["run", str(SCENARIOS / NAME), "--fy", "2021", "--db", db_url, "--out", str(out)]
+    dry = runner.invoke(app, [*run, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "transactions would be posted (0 already in the ledger); nothing was written" in (
+        dry.output.replace("\n", " ")
+    )
+    assert not out.exists()
+    engine = create_engine(db_url)
+    assert not inspect(engine).has_table("transactions")  # no schema was created
+    engine.dispose()

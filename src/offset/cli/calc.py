@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from offset.cli.choices import METHOD_NAMES
 from offset.cli.console import err, fail, out
+from offset.cli.options import StrictFactors
 from offset.problems import InputError
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
 
@@ -44,13 +46,7 @@ def calc(
     gwp: Annotated[
         str, typer.Option("--gwp", help=f"GWP metric: {', '.join(GWP_METRICS)}")
     ] = DEFAULT_GWP_METRIC,
-    strict_factors: Annotated[
-        bool,
-        typer.Option(
-            "--strict-factors",
-            help="Refuse rows that used a factor of an earlier FY or an unverified value",
-        ),
-    ] = False,
+    strict_factors: StrictFactors = False,
 ) -> None:
     """Compute reductions per row of FILE with METHOD and write them with the factor rows used."""
     # pandas, pint and the methods load here, not for the other commands' help
@@ -94,17 +90,18 @@ def _run(
 ) -> CalcResult:
     from offset.calc import calculate_file
 
-    large = file.is_file() and file.stat().st_size >= PROGRESS_MIN_BYTES
-    if not large:
-        return calculate_file(
-            method,
-            file,
-            fy=fy,
-            factors=library,
-            gwp_metric=gwp,
-            out=target,
-            strict_factors=strict_factors,
-        )
+    compute = functools.partial(
+        calculate_file,
+        method,
+        file,
+        fy=fy,
+        factors=library,
+        gwp_metric=gwp,
+        out=target,
+        strict_factors=strict_factors,
+    )
+    if not (file.is_file() and file.stat().st_size >= PROGRESS_MIN_BYTES):
+        return compute()
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -113,16 +110,7 @@ def _run(
     )
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task(f"reading {file.name}, then computing and writing", total=None)
-        return calculate_file(
-            method,
-            file,
-            fy=fy,
-            factors=library,
-            gwp_metric=gwp,
-            out=target,
-            progress=lambda rows: progress.advance(task, rows),
-            strict_factors=strict_factors,
-        )
+        return compute(progress=lambda rows: progress.advance(task, rows))
 
 
 def _print_summary(result: CalcResult) -> None:

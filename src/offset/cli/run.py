@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from offset.cli.console import err, fail, out
+from offset.cli.options import StrictFactors
 from offset.problems import InputError
 
 if TYPE_CHECKING:
@@ -51,13 +52,7 @@ def run(
         bool,
         typer.Option("--dry-run", help="Show what would be posted and restated; write nothing"),
     ] = False,
-    strict_factors: Annotated[
-        bool,
-        typer.Option(
-            "--strict-factors",
-            help="Refuse rows that used a factor of an earlier FY or an unverified value",
-        ),
-    ] = False,
+    strict_factors: StrictFactors = False,
 ) -> None:
     """Compute each FY's reductions, issue the credits (restating FYs issued before whose
     figure changed), settle the agreements, write the report."""

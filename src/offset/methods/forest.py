@@ -297,6 +297,40 @@ def _yield_miss(table: pd.DataFrame, wanted: pd.Series) -> str:
     return f"{head}; age classes present: {classes[0]}-{classes[-1]}"
 
 
+def _yield_problems(
+    frame: pd.DataFrame,
+    table: pd.DataFrame,
+    subset: pd.DataFrame,
+    positions: npt.NDArray[np.intp],
+    age_class: npt.NDArray[np.int64],
+    missing: npt.NDArray[np.bool_],
+    file: str,
+) -> list[Problem]:
+    """One problem per stand the yield table misses, each naming its key (listed rows only)."""
+    if not missing.any():
+        return []
+    requested = pd.DataFrame(
+        {
+            "region": np.broadcast_to(
+                np.asarray(subset.get("yield_region"), dtype=object), (positions.size,)
+            ),
+            "species": subset["species"].astype(object).to_numpy(),
+            "site_class": np.broadcast_to(optional_column(subset, "site_class"), (positions.size,)),
+            "age_class": age_class,
+        }
+    )
+    at = np.full(len(frame), -1, dtype=np.int64)
+    at[positions] = np.arange(positions.size)
+    rows = np.asarray(frame.index, dtype=np.int64) + FIRST_DATA_ROW
+    return listed_problems(
+        file,
+        rows,
+        missing,
+        "growth_m3_per_ha_yr",
+        lambda i: _yield_miss(table, requested.iloc[at[i]]),
+    )
+
+
 @dataclass(frozen=True)
 class Growth:
     """dV per stand with where it came from (the row, or two rows of the yield table)."""
@@ -334,26 +368,7 @@ def _growth(
     from_table = (nxt.values - now.values) / AGE_CLASS_YEARS
     missing = np.zeros(n, dtype=bool)
     missing[positions] = np.isnan(from_table)
-    requested = pd.DataFrame(
-        {
-            "region": np.broadcast_to(
-                np.asarray(subset.get("yield_region"), dtype=object), (positions.size,)
-            ),
-            "species": subset["species"].astype(object).to_numpy(),
-            "site_class": np.broadcast_to(optional_column(subset, "site_class"), (positions.size,)),
-            "age_class": age_class,
-        }
-    )
-    at = np.full(n, -1, dtype=np.int64)
-    at[positions] = np.arange(positions.size)
-    rows = np.asarray(frame.index, dtype=np.int64) + FIRST_DATA_ROW
-    problems = listed_problems(
-        file,
-        rows,
-        missing,
-        "growth_m3_per_ha_yr",
-        lambda i: _yield_miss(table.rows, requested.iloc[at[i]]),
-    )
+    problems = _yield_problems(frame, table.rows, subset, positions, age_class, missing, file)
     values = given.copy()
     values[positions] = from_table
     pair_ids = paired_ids(now, nxt, ~missing[positions])

@@ -9,6 +9,7 @@ delivery the new plan would make differently is reported, never unwound or toppe
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,7 +81,7 @@ def reconcile(
                 owner,
                 held.get((holding(owner), project, plan.fy), 0),
                 held.get((names.buffer_account(op["instrument"]), project, plan.fy), 0),
-                changed_rows(project, plan.fy),
+                functools.partial(changed_rows, project, plan.fy),  # read only if it differs
             )
             if correction is not None:
                 batch.restatements.append(correction)

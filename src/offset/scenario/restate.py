@@ -21,7 +21,7 @@ module: the runner reads the ledger and posts what `restate` returns.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,14 +96,14 @@ def restate(
     owner: str,
     held: int,
     in_buffer: int,
-    changed_rows: str,
+    changed_rows: Callable[[], str],
 ) -> Restatement | None:
     """The correction that brings a posted (project, FY) to `target`; None if it is there."""
     project, fy = str(issue_op["project"]), int(issue_op["vintage"])
     if target.quantity == stands.quantity:
         return None
     base = str(issue_op["id"]).removesuffix(":issue") + f":restate{stands.restatements + 1}"
-    reason = _reason(stands.source, issue_op.get("source") or {}, changed_rows)
+    reason = _reason(stands.source, issue_op.get("source") or {}, changed_rows())
     source = {**(issue_op.get("source") or {}), "restates": issue_op["id"], "reason": reason}
     source["previous_input"] = (stands.source or {}).get("input")
 
@@ -158,7 +158,7 @@ def restate(
         )
         left -= take
     # What the holder cannot give back comes from the buffer, as far as it holds this class.
-    cancelled = min(from_buffer + (less - from_buffer - from_holder), in_buffer)
+    cancelled = min(less - from_holder, in_buffer)
     if cancelled:
         operations.append(
             {

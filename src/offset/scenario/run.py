@@ -10,15 +10,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import inspect
 
 from offset import __version__
 from offset.factors import FactorLibrary
 from offset.inputs import FIRST_DATA_ROW
 from offset.ledger.api import Ledger
-from offset.ledger.database import redacted
+from offset.ledger.database import at_head, redacted
 from offset.ledger.rows import AccountRow, BalanceLine
 from offset.output import write_frame
-from offset.problems import InputError
+from offset.problems import InputError, Problem
 from offset.scenario import records, tables
 from offset.scenario.compute import (
     ProjectData,
@@ -166,11 +167,22 @@ def _dry_run(
 
 
 def _read_only(url: str) -> Ledger:
-    """The ledger at `url` to read, never created or migrated: a SQLite file that is not there
-    reads as an empty ledger (in memory)."""
+    """The ledger at `url` to read, never created or migrated: a database that holds no ledger
+    yet (or a SQLite file that is not there) reads as an empty one, in memory."""
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return Ledger.open("sqlite://")
-    return Ledger.open(url, migrate=False)
+    ledger = Ledger.open(url, migrate=False)
+    if at_head(ledger.engine):
+        return ledger
+    empty = not inspect(ledger.engine).has_table("transactions")
+    ledger.engine.dispose()
+    if empty:
+        return Ledger.open("sqlite://")
+    problem = Problem(
+        redacted(url), None, None, "the ledger's schema is older than this offset: a run without"
+        " --dry-run migrates it first", key="--db",
+    )  # fmt: skip
+    raise InputError([problem])
 
 
 ROW = "row"  # the results files' first column: the data file's spreadsheet row
