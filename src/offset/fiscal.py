@@ -31,8 +31,8 @@ def fy_bounds(fy: int) -> tuple[dt.date, dt.date]:
 
 def days_in_fy(fy: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """How many days each FY has: 366 when the February it spans has 29 days."""
-    start = _first_days(fy)
-    out: npt.NDArray[np.int64] = (_first_days(fy + 1) - start).astype(np.int64)
+    first, after = _fy_bounds_as_day_numbers(fy)
+    out: npt.NDArray[np.int64] = after - first
     return out
 
 
@@ -43,17 +43,40 @@ def days_in_service(
 ) -> npt.NDArray[np.int64]:
     """Days of each FY within [start, stop): the start day counts, the stop day does not (the
     first day out of service). NaT start: none; NaT stop (or no stop): in service to the end."""
-    first, after = _first_days(fy), _first_days(fy + 1)
-    begin = np.maximum(start.astype("datetime64[D]"), first)
-    end = after if stop is None else np.where(np.isnat(stop), after, np.minimum(stop, after))
-    days = (end.astype("datetime64[D]") - begin).astype(np.int64)
-    days = np.where(np.isnat(start), 0, days)
-    out: npt.NDArray[np.int64] = np.maximum(days, 0)
+    first, after = _fy_bounds_as_day_numbers(fy)
+    # In nanoseconds, as the columns come: one division at the end instead of a conversion of
+    # each date to days (a part day counts as a day).
+    begin = np.maximum(_nanoseconds(start), first * NS_PER_DAY)
+    end = after * NS_PER_DAY
+    if stop is not None:
+        end = np.where(np.isnat(stop), end, np.minimum(_nanoseconds(stop), end))
+    days = -((begin - end) // NS_PER_DAY)
+    out: npt.NDArray[np.int64] = np.where(np.isnat(start), 0, np.maximum(days, 0))
     return out
 
 
-def _first_days(fy: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
-    """1 April of each FY, as datetime64[D]."""
-    months = (np.asarray(fy, dtype=np.int64) - 1970) * 12 + (FY_START_MONTH - 1)
-    out: npt.NDArray[np.datetime64] = months.astype("datetime64[M]").astype("datetime64[D]")
+NS_PER_DAY = 86_400 * 10**9
+
+
+def _nanoseconds(days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
+    """datetime64 values as int64 nanoseconds since 1970 (NaT: the smallest int64)."""
+    if days.dtype != np.dtype("datetime64[ns]"):
+        days = days.astype("datetime64[ns]")
+    out: npt.NDArray[np.int64] = days.view(np.int64)
     return out
+
+
+def _fy_bounds_as_day_numbers(
+    fy: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """1 April of each FY and of the next, as days since 1970-01-01. The few distinct FYs are
+    converted once and gathered by index, not converted per row."""
+    fy = np.asarray(fy, dtype=np.int64)
+    if fy.size == 0:
+        return fy.copy(), fy.copy()
+    low = int(fy.min())
+    years = np.arange(low, int(fy.max()) + 2, dtype=np.int64)
+    months = (years - 1970) * 12 + (FY_START_MONTH - 1)
+    starts = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    at = fy - low
+    return starts[at], starts[at + 1]
