@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from offset import messages
 from offset.calc import CalcResult, calculate
 from offset.factors import FactorLibrary
 from offset.methods import CalcOptions
@@ -17,6 +18,13 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 EXAMPLES = REPOSITORY / "examples"
 
 Calc = Callable[..., CalcResult]
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Messages in English unless a test asks otherwise (a CLI call's --lang ends with it)."""
+    with messages.use("en"):
+        yield
 
 
 @pytest.fixture(scope="session")

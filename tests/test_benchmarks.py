@@ -61,3 +61,8 @@ def test_concurrency_benchmark_runs() -> None:
     for line in ("api group commit, cold", "http, hot", "bare INSERT a commit"):
         assert line in out
     assert "group commit / a commit per call, hot" in out
+
+
+def test_read_benchmark_runs() -> None:
+    out = _run("benchmarks/bench_read.py", "--rows", "200", "--repeat", "1")
+    assert "office_over_typed" in out

@@ -38,7 +38,7 @@ def test_readme_commands_run_in_order(tmp_path: Path, monkeypatch: pytest.Monkey
     shutil.copytree(REPOSITORY / "scenarios", tmp_path / "scenarios")
     monkeypatch.chdir(tmp_path)
     for line in COMMANDS:
-        result = CliRunner().invoke(app, shlex.split(line)[1:])
+        result = CliRunner().invoke(app, shlex.split(line, comments=True)[1:])
         assert result.exit_code == 0, f"{line}\n{result.output}"
 
 

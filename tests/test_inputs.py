@@ -9,8 +9,9 @@ import pytest
 
 from offset.calc import calculate_file
 from offset.factors import FactorLibrary
-from offset.inputs import LISTED_PER_CHECK, read_table
+from offset.inputs import LISTED_PER_CHECK
 from offset.problems import InputError
+from offset.sheets import read_grid
 
 HEADER = (
     "system_id,municipality,prefecture,capacity_kw,commissioned,generation_kwh,self_consumed_kwh\n"
@@ -39,18 +40,20 @@ def test_every_problem_is_reported_at_once(tmp_path: Path, factors: FactorLibrar
     )
     found = _problems(path, factors)
     rows_columns = {(r, c) for r, c, _ in found}
-    # The boundary reports type problems first; domain checks run once the types are right.
+    # One pass: the cells' types and the method's own checks together.
     assert {
         (2, "capacity_kw"),
         (3, "capacity_kw"),
+        (4, "prefecture"),
         (5, "commissioned"),
         (6, "capacity_kw"),
+        (7, "self_consumed_kwh"),
         (8, "capacity_kw"),
     } <= rows_columns
     messages = {m for _, _, m in found}
     assert "not a number: 'abc'" in messages
     assert "must be at least 0, got -3" in messages
-    assert "not a possible date (YYYY-MM-DD): '2023-02-30'" in messages
+    assert "no such date: '2023-02-30'" in messages
     assert "empty, but a value is required" in messages
 
 
@@ -70,12 +73,12 @@ def test_missing_columns_are_named_with_their_alternatives(
     path = tmp_path / "pv.csv"
     path.write_text("system_id,municipality\na,ina\n")
     found = _problems(path, factors)
-    assert (
-        None,
-        "capacity_kw",
-        "required column is missing (capacity_kw or capacity_mw or capacity_w)",
-    ) in found
-    assert (None, "prefecture", "required column is missing (prefecture)") in found
+    missing = {c: m for r, c, m in found if r is None}
+    assert missing["capacity_kw"] == (
+        "required column is missing (capacity_kw / capacity_mw / capacity_w / 太陽電池容量 / "
+        "容量 / 出力); columns found: system_id, municipality"
+    )
+    assert missing["prefecture"].startswith("required column is missing (prefecture / 都道府県")
 
 
 def test_many_bad_rows_are_listed_up_to_a_limit(tmp_path: Path, factors: FactorLibrary) -> None:
@@ -136,10 +139,10 @@ def test_excel_and_parquet_read_like_csv(
 
 def test_unreadable_and_unknown_files(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="file not found"):
-        read_table(tmp_path / "missing.csv")
+        read_grid(tmp_path / "missing.csv")
     (tmp_path / "data.json").write_text("{}")
     with pytest.raises(InputError, match="unknown format"):
-        read_table(tmp_path / "data.json")
+        read_grid(tmp_path / "data.json")
     (tmp_path / "binary.csv").write_bytes(b"\xff\xfe\x00\x81\x00" * 20)
     with pytest.raises(InputError):
-        read_table(tmp_path / "binary.csv")
+        read_grid(tmp_path / "binary.csv")

@@ -15,10 +15,12 @@ import pandas as pd
 
 from offset import __version__
 from offset.factors import FactorLibrary
-from offset.inputs import Progress, prepare, read_table
+from offset.headers import load_map
+from offset.inputs import Prepared, Progress, check, load
+from offset.messages import Msg, text
 from offset.methods import METHODS, CalcOptions
 from offset.output import manifest_path, write_frame, write_json
-from offset.problems import raise_if_any
+from offset.problems import InputError, Problem, raise_if_any
 from offset.staleness import strict_problems, years_back
 from offset.summary import TOTAL_COLUMNS, by_municipality, fallbacks, warnings
 
@@ -29,6 +31,7 @@ class CalcResult:
     results: pd.DataFrame
     summary: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
+    notices: tuple[Msg, ...] = ()  # how the file was read: its header row, the rows skipped
 
     @property
     def warnings(self) -> list[str]:
@@ -42,8 +45,38 @@ def calculate(
     options: CalcOptions,
 ) -> CalcResult:
     """Check `raw` against the method's contract and compute it. Raises InputError on bad input."""
-    frame = prepare(raw, METHODS[method].contract, options.file)
-    return compute_prepared(method, frame, factors, options)
+    from offset.vocabulary import vocabularies
+
+    prepared, problems = check(
+        raw, METHODS[method].contract, options.file, vocabularies=vocabularies(factors)
+    )
+    return compute_checked(method, prepared, problems, factors, options)
+
+
+def compute_checked(
+    method: str,
+    prepared: Prepared,
+    problems: list[Problem],
+    factors: FactorLibrary,
+    options: CalcOptions,
+) -> CalcResult:
+    """Compute a checked input; the problems of its cells and the method's own checks are
+    reported together (one pass), unless the file's shape leaves nothing to compute."""
+    if problems and prepared.blocks_computing(problems):
+        raise InputError(problems)
+    try:
+        result = compute_prepared(method, prepared.frame, factors, options)
+    except InputError as e:
+        raise InputError([*problems, *prepared.relabel(e.problems)]) from e
+    except (ValueError, TypeError, KeyError) as e:  # cells already reported may trip a kernel
+        if problems:
+            raise InputError(problems) from e
+        raise
+    if problems:
+        raise InputError(problems)
+    return CalcResult(
+        result.method, result.results, result.summary, result.manifest, prepared.notices
+    )
 
 
 def compute_prepared(
@@ -91,22 +124,43 @@ def calculate_file(
     out: Path | None = None,
     progress: Progress | None = None,
     strict_factors: bool = False,
+    sheet: str | None = None,
+    columns: Path | None = None,
 ) -> CalcResult:
     """Read, compute and (if `out`) write the results and a manifest beside them.
 
     Nothing is written unless the whole calculation succeeded.
     """
-    raw = read_table(path, progress)
-    result = calculate(
-        method,
-        raw,
-        factors,
-        CalcOptions(fy=fy, gwp_metric=gwp_metric, file=str(path), strict_factors=strict_factors),
+    from offset.vocabulary import vocabularies
+
+    prepared, problems = load(
+        path,
+        METHODS[method].contract,
+        sheet=sheet,
+        user_map=load_map(columns),
+        vocabularies=vocabularies(factors),
+        progress=progress,
     )
-    result.manifest["input"] = {"path": str(path), "sha256": sha256_of(path)}
+    options = CalcOptions(
+        fy=fy, gwp_metric=gwp_metric, file=str(path), strict_factors=strict_factors
+    )
+    result = compute_checked(method, prepared, problems, factors, options)
+    result.manifest["input"] = {
+        "path": str(path),
+        "sha256": sha256_of(path),
+        "sheet": prepared.sheet,
+        "headers": dict(prepared.headers),
+        "notices": [text(n, "en") for n in prepared.notices],
+    }
     result.manifest["created"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     if out is not None:
         result.manifest["output"] = str(out)
-        write_frame(result.results, out)
-        write_json(result.manifest, manifest_path(out))
+        try:
+            write_frame(result.results, out)
+            write_json(result.manifest, manifest_path(out))
+        except OSError as e:
+            reason = f"{out}: {e.strerror or e}"
+            raise InputError(
+                [Problem(str(out), None, None, Msg("file.cannot_write", reason=reason))]
+            ) from e
     return result

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["number", "integer", "text", "category", "date", "boolean"]
+Kind = Literal["number", "integer", "year", "text", "category", "date", "boolean"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,18 @@ def integer(
     return Column({name: None}, "integer", doc, required=required, minimum=minimum, maximum=maximum)
 
 
+def year(
+    name: str,
+    doc: str,
+    *,
+    required: bool = False,
+    minimum: float | None = 1900,
+    maximum: float | None = 2100,
+) -> Column:
+    """A year or fiscal year: 2024, 2024年度, R6 or 令和6年度 in a cell."""
+    return Column({name: None}, "year", doc, required=required, minimum=minimum, maximum=maximum)
+
+
 def text(name: str, doc: str, *, required: bool = False) -> Column:
     return Column({name: None}, "text", doc, required=required)
 
@@ -100,14 +112,21 @@ class Contract:
     def __getitem__(self, name: str) -> Column:
         return self._by_name[name]
 
-    def markdown(self) -> str:
-        """The contract as a Markdown table (for the README and `offset calc --help`)."""
-        lines = ["| column | unit | required | meaning |", "|---|---|---|---|"]
+    def markdown(self, japanese: Mapping[str, tuple[str, ...]] | None = None) -> str:
+        """The contract as a Markdown table (docs/input-columns.md, `offset columns`), with
+        each column's Japanese header names where `japanese` gives them."""
+        names = japanese or {}
+        lines = [
+            "| column | 日本語の見出し | unit | required | meaning |",
+            "|---|---|---|---|---|",
+        ]
         for c in self.columns:
             alternatives = ", ".join(f"`{n}`" for n in list(c.names)[1:])
-            unit = c.unit or ("date" if c.kind == "date" else "")
+            unit = c.unit or (c.kind if c.kind in ("date", "year", "boolean") else "")
             also = f" (or {alternatives})" if alternatives else ""
-            lines.append(f"| `{c.name}`{also} | {unit} | {'yes' if c.required else ''} | {c.doc} |")
+            ja = " / ".join(names.get(c.name, ()))
+            required = "yes" if c.required else ""
+            lines.append(f"| `{c.name}`{also} | {ja} | {unit} | {required} | {c.doc} |")
         return "\n".join(lines)
 
 
@@ -115,7 +134,7 @@ class Contract:
 MUNICIPALITY = category(
     "municipality", "municipality the row belongs to (summary key)", required=True
 )
-FY = integer("fy", "fiscal year of the reduction; defaults to --fy", minimum=1990, maximum=2100)
+FY = year("fy", "fiscal year of the reduction; defaults to --fy", minimum=1990, maximum=2100)
 GRID_ENTITY = category(
     "grid_entity",
     "electricity supplier in grid_electricity (default: national_average)",

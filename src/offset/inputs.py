@@ -1,110 +1,281 @@
 """Reading input files and checking them against a column contract, once, at the boundary.
 
-Every problem is collected (file, row, column, why) before anything is computed. Rows are
-numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
+A file goes through three steps: its cells are read as they are (`offset.sheets`), the header
+row is found and the rows that are not data are dropped (`offset.layout`), and each column the
+contract names is matched to the user's header (`offset.headers`) and converted to its type and
+unit (`offset.values`). Every problem of the file is collected (file, sheet, row, column as the
+user wrote it, why) before anything is computed. Rows are numbered as the sheet shows them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from offset import units
+from offset import values
 from offset.columns import Column, Contract
+from offset.headers import JAPANESE, Match, Matcher
+from offset.japanese import distinct, gather
+from offset.layout import Table, lay_out
+from offset.messages import Msg
+from offset.places import municipality_code
 from offset.problems import InputError, Problem
+from offset.sheets import Progress, read_grid, read_parquet
+from offset.values import Vocabulary
+
+__all__ = ["FIRST_DATA_ROW", "LISTED_PER_CHECK", "Prepared", "Progress", "listed_problems"]
 
 FIRST_DATA_ROW = 2
 LISTED_PER_CHECK = 20  # rows listed for one kind of problem in one column; the rest are counted
-CSV_CHUNK_ROWS = 250_000
-_ENCODINGS = ("utf-8-sig", "cp932")  # UTF-8 with or without BOM, then Shift_JIS as offices export
-_TRUE = {"true", "1", "yes", "y", "t"}
-_FALSE = {"false", "0", "no", "n", "f", ""}
-
-Progress = Callable[[int], None]
+Vocabularies = Mapping[str, Vocabulary]  # column name -> the values it may hold
 
 
-def read_table(path: Path, progress: Progress | None = None) -> pd.DataFrame:
-    """A file as a DataFrame: CSV (UTF-8, UTF-8 with BOM, Shift_JIS/CP932), .xlsx or .parquet."""
-    if not path.is_file():
-        raise InputError([Problem(str(path), None, None, "file not found")])
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, engine="openpyxl")
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-        if suffix in (".csv", ".txt"):
-            return _read_csv(path, progress)
-    except InputError:
-        raise
-    except Exception as e:  # a reader's own message says what is wrong with the file
-        raise InputError([Problem(str(path), None, None, f"cannot read the file: {e}")]) from e
-    raise InputError(
-        [Problem(str(path), None, None, "unknown format: use .csv, .xlsx or .parquet")]
+@dataclass(frozen=True)
+class Prepared:
+    """A checked input: the contract's columns, typed, in canonical units, and where they
+    came from (the user's headers, the sheet, the rows skipped)."""
+
+    frame: pd.DataFrame
+    file: str
+    sheet: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)  # offset column -> user's header
+    notices: tuple[Msg, ...] = ()
+
+    def blocks_computing(self, problems: Sequence[Problem]) -> bool:
+        """Whether `problems` leave nothing to compute (a missing column, an unreadable header):
+        problems of single cells do not, so the method's own checks run in the same pass."""
+        return any(p.row is None and getattr(p.message, "key", "") != "rows.more" for p in problems)
+
+    def relabel(self, problems: Sequence[Problem]) -> list[Problem]:
+        """Problems as the user reads them: their header, their sheet."""
+        return [
+            replace(p, column=self.headers.get(p.column, p.column), sheet=self.sheet)
+            if p.file == self.file and p.column is not None
+            else replace(p, sheet=self.sheet)
+            if p.file == self.file
+            else p
+            for p in problems
+        ]
+
+
+def read_input(
+    path: Path,
+    contract: Contract,
+    *,
+    sheet: str | None = None,
+    user_map: Mapping[str, str] | None = None,
+    vocabularies: Vocabularies | None = None,
+    progress: Progress | None = None,
+) -> Prepared:
+    """Read `path` (CSV, .xlsx, .parquet) and check it against `contract`; InputError lists
+    every problem of the file."""
+    prepared, problems = load(
+        path, contract, sheet=sheet, user_map=user_map, vocabularies=vocabularies, progress=progress
     )
-
-
-def _read_csv(path: Path, progress: Progress | None) -> pd.DataFrame:
-    for encoding in _ENCODINGS:
-        try:
-            return pd.concat(_csv_chunks(path, encoding, progress), ignore_index=True)
-        except UnicodeDecodeError:
-            continue
-    raise InputError([Problem(str(path), None, None, "not UTF-8 or Shift_JIS (CP932) text")])
-
-
-def _csv_chunks(path: Path, encoding: str, progress: Progress | None) -> Iterator[pd.DataFrame]:
-    # Blank lines are kept (as empty rows) so that row numbers match what the user sees.
-    reader = pd.read_csv(
-        path,
-        encoding=encoding,
-        chunksize=CSV_CHUNK_ROWS,
-        skip_blank_lines=False,
-        skipinitialspace=True,
-        low_memory=False,
-    )
-    with reader:
-        for chunk in reader:
-            if progress is not None:
-                progress(len(chunk))
-            yield chunk
-
-
-def prepare(raw: pd.DataFrame, contract: Contract, file: str) -> pd.DataFrame:
-    """Check `raw` against `contract`; return the contract's columns, typed, in canonical units.
-
-    Raises :class:`InputError` with every problem found. Unknown extra columns are kept as they are.
-    """
-    problems: list[Problem] = []
-    out: dict[str, object] = {}
-    rows = np.arange(len(raw), dtype=np.int64) + FIRST_DATA_ROW
-    used: set[str] = set()
-    for column in contract.columns:
-        present = [n for n in column.names if n in raw.columns]
-        if len(present) > 1:
-            problems.append(
-                Problem(file, None, present[1], f"give only one of {', '.join(present)}")
-            )
-        if not present:
-            if column.required:
-                names = " or ".join(column.names)
-                problems.append(
-                    Problem(file, None, column.name, f"required column is missing ({names})")
-                )
-            continue
-        name = present[0]
-        used.add(name)
-        converted, column_problems = _convert(raw[name], column, name, file, rows)
-        problems += column_problems
-        out[column.name] = converted
     if problems:
         raise InputError(problems)
+    return prepared
+
+
+def load(
+    path: Path,
+    contract: Contract,
+    *,
+    sheet: str | None = None,
+    user_map: Mapping[str, str] | None = None,
+    vocabularies: Vocabularies | None = None,
+    progress: Progress | None = None,
+) -> tuple[Prepared, list[Problem]]:
+    """`read_input` without raising for the problems of the cells: they are returned, so that a
+    caller can add what the method finds in the same pass. A file that cannot be read raises."""
+    matcher = Matcher(contract, user_map or {})
+    if path.suffix.lower() == ".parquet":
+        if sheet is not None:
+            raise InputError([Problem(str(path), None, None, Msg("file.sheet_for_csv"))])
+        table = Table(read_parquet(path), str(path), None, (), ())
+    else:
+        grid = read_grid(path, sheet, progress)
+        table = lay_out(grid, lambda header: matcher.match(header) is not None)
+    prepared, problems = check(
+        table.frame, contract, table.file, matcher=matcher, vocabularies=vocabularies
+    )
+    prepared = replace(prepared, sheet=table.sheet, notices=table.notices)
+    return prepared, [*table.problems, *prepared.relabel(problems)]
+
+
+def prepare(
+    raw: pd.DataFrame,
+    contract: Contract,
+    file: str,
+    vocabularies: Vocabularies | None = None,
+) -> pd.DataFrame:
+    """Check a frame whose columns carry offset's (or Japanese) names; InputError on problems."""
+    prepared, problems = check(raw, contract, file, vocabularies=vocabularies)
+    if problems:
+        raise InputError(problems)
+    return prepared.frame
+
+
+def check(
+    raw: pd.DataFrame,
+    contract: Contract,
+    file: str,
+    *,
+    matcher: Matcher | None = None,
+    vocabularies: Vocabularies | None = None,
+) -> tuple[Prepared, list[Problem]]:
+    """The contract's columns of `raw`, typed, and every problem found (not raised)."""
+    matcher = matcher or Matcher(contract, {})
+    problems: list[Problem] = []
+    if raw.columns.duplicated().any():  # reported by the layout; the first of each is checked
+        raw = raw.loc[:, ~raw.columns.duplicated()]
+    found: dict[str, list[Match]] = {}
+    for header in raw.columns:
+        match = matcher.match(str(header))
+        if isinstance(match, Msg):
+            problems.append(Problem(file, None, str(header), match))
+        elif match is not None:
+            found.setdefault(match.column.name, []).append(Match(match.column, match.unit, header))
+    rows = np.asarray(raw.index, dtype=np.int64) + FIRST_DATA_ROW
+    out: dict[str, object] = {}
+    headers: dict[str, str] = {}
+    for column in contract.columns:
+        matches = found.get(column.name, [])
+        if len(matches) > 1:
+            names = ", ".join(str(m.header) for m in matches)
+            problems.append(
+                Problem(file, None, str(matches[1].header), Msg("header.one_of", names=names))
+            )
+        if not matches:
+            if column.required:
+                problems.append(_missing(file, column, raw.columns))
+            continue
+        match = matches[0]
+        header = str(match.header)
+        headers[column.name] = header
+
+        def listed(
+            mask: npt.NDArray[np.bool_], message: Callable[[int], str], header: str = header
+        ) -> list[Problem]:
+            return listed_problems(file, rows, mask, header, message)
+
+        vocabulary = (vocabularies or {}).get(column.name)
+        converted, column_problems = _convert(
+            raw[match.header], column, match.unit, listed, vocabulary
+        )
+        problems += column_problems
+        out[column.name] = converted
+    if "municipality" in out:
+        problems += _municipality_codes(out, headers, file, rows, vocabularies)
+    used = {m.header for ms in found.values() for m in ms[:1]}
     extra = {c: raw[c] for c in raw.columns if c not in used and c not in out}
-    return pd.DataFrame({**out, **extra}, index=raw.index, copy=False)  # no consolidation copy
+    frame = pd.DataFrame({**out, **extra}, index=raw.index, copy=False)  # no consolidation copy
+    return Prepared(frame, file, headers=headers), problems
+
+
+def _missing(file: str, column: Column, present: pd.Index) -> Problem:
+    names = " / ".join([*column.names, *JAPANESE.get(column.name, ())[:3]])
+    found = ", ".join(str(c) for c in present) or "-"
+    return Problem(file, None, column.name, Msg("header.missing", names=names, found=found))
+
+
+def _convert(
+    series: pd.Series,
+    column: Column,
+    unit: str | None,
+    listed: values.Listed,
+    vocabulary: Vocabulary | None,
+) -> tuple[object, list[Problem]]:
+    if column.kind in ("number", "integer"):
+        if vocabulary is not None:  # labels (地位 上/中/下) first, then numbers
+            series = _labels(series, vocabulary)
+        return values.numbers(series, column, unit, listed)
+    if column.kind == "year":
+        return values.years(series, column, listed)
+    if column.kind == "date":
+        return values.dates(series, column, listed)
+    if column.kind == "boolean":
+        return values.booleans(series, column, listed)
+    blank = values.empty(series)
+    problems = listed(blank, lambda i: Msg("value.required")) if column.required else []
+    if column.kind == "category":
+        categorical = values.categories(series)
+        if vocabulary is not None:
+            categorical, unknown = values.resolved(categorical, vocabulary, listed)
+            problems += unknown
+        return categorical, problems
+    cleaned = series.astype("string").str.strip().mask(pd.Series(blank, index=series.index))
+    return cleaned.astype(object), problems
+
+
+def _labels(series: pd.Series, vocabulary: Vocabulary) -> pd.Series:
+    codes, uniques = distinct(series)
+    mapped = np.array([vocabulary.resolve(u) or u for u in uniques], dtype=object)
+    return pd.Series(gather(mapped, codes, None), index=series.index, dtype=object)
+
+
+def _municipality_codes(
+    out: dict[str, object],
+    headers: Mapping[str, str],
+    file: str,
+    rows: npt.NDArray[np.int64],
+    vocabularies: Vocabularies | None,
+) -> list[Problem]:
+    """団体コード: check digits verified, 5-digit codes completed, the prefecture part checked
+    against the row's prefecture. Names are kept as given."""
+    series = out["municipality"]
+    assert isinstance(series, pd.Series)
+    names = list(series.cat.categories)
+    codes = series.cat.codes.to_numpy()
+    header = headers["municipality"]
+    problems: list[Problem] = []
+    renamed: list[str] = []
+    for position, name in enumerate(names):
+        code = municipality_code(name)
+        mask = codes == position
+        if code is not None and code.code is None:
+            message = (
+                Msg("value.code_length", value=name)
+                if code.bad_length
+                else Msg("value.check_digit", value=name, digit=code.check_digit)
+            )
+            problems += listed_problems(file, rows, mask, header, values.always(message))
+        renamed.append(code.code if code is not None and code.code else str(name))
+    prefecture = out.get("prefecture")
+    table = (vocabularies or {}).get("prefecture")
+    if isinstance(prefecture, pd.Series) and table is not None and table.codes:
+        jis, shown = table.codes, table.names
+        row_code = prefecture.astype(object).map(jis).to_numpy(dtype=object)
+        for position, name in enumerate(renamed):
+            if not (name.isdigit() and len(name) == 6):
+                continue
+            mask = (codes == position) & (row_code != None) & (row_code != name[:2])  # noqa: E711
+            key = {v: k for k, v in jis.items()}.get(name[:2], "?")
+            problems += listed_problems(
+                file, rows, mask, header, _elsewhere(name, shown.get(key, "?"), prefecture)
+            )
+    if renamed != [str(n) for n in names]:
+        out["municipality"] = (
+            series.cat.rename_categories(dict(zip(names, renamed, strict=True)))
+            if len(set(renamed)) == len(renamed)
+            else series.astype(object)
+            .map(dict(zip(names, renamed, strict=True)))
+            .astype("category")
+        )
+    return problems
+
+
+def _elsewhere(code: str, name: str, prefecture: pd.Series) -> Callable[[int], str]:
+    def message(i: int) -> str:
+        row = prefecture.iloc[i]
+        return Msg("value.code_prefecture", value=code, code=code[:2], name=name, row=row)
+
+    return message
 
 
 def listed_problems(
@@ -124,158 +295,6 @@ def listed_problems(
     if positions.size > limit:
         # Problems sort by row, so this line names the row it resembles.
         first = int(rows[positions[0]])
-        rest = positions.size - limit
-        listed.append(
-            Problem(file, None, column, f"... and {rest} more rows with the problem of row {first}")
-        )
+        rest = int(positions.size - limit)
+        listed.append(Problem(file, None, column, Msg("rows.more", count=rest, row=first)))
     return listed
-
-
-def _convert(
-    series: pd.Series, column: Column, name: str, file: str, rows: npt.NDArray[np.int64]
-) -> tuple[object, list[Problem]]:
-    converter = _CONVERTERS[column.kind]
-    return converter(series, column, name, file, rows)
-
-
-def _empty(series: pd.Series) -> npt.NDArray[np.bool_]:
-    if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
-        return (series.isna() | (series.astype(str).str.strip() == "")).to_numpy()
-    return series.isna().to_numpy()
-
-
-def _numbers(
-    series: pd.Series, column: Column, name: str, file: str, rows: npt.NDArray[np.int64]
-) -> tuple[object, list[Problem]]:
-    problems: list[Problem] = []
-    empty = _empty(series)
-    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        text_bad = np.zeros(len(series), dtype=bool)
-    else:
-        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        text_bad = np.isnan(values) & ~empty
-        problems += listed_problems(
-            file, rows, text_bad, name, lambda i: f"not a number: {series.iloc[i]!r}"
-        )
-    if column.required:
-        problems += listed_problems(
-            file, rows, empty, name, lambda i: "empty, but a value is required"
-        )
-    finite = np.isfinite(values)
-    infinite = ~finite & ~np.isnan(values)
-    problems += listed_problems(file, rows, infinite, name, lambda i: "not a finite number")
-    if column.kind == "integer":
-        fractional = finite & (values != np.round(values))
-        problems += listed_problems(
-            file, rows, fractional, name, lambda i: f"not a whole number: {values[i]}"
-        )
-    if column.minimum is not None:
-        low = finite & (values < column.minimum)
-        problems += listed_problems(
-            file,
-            rows,
-            low,
-            name,
-            lambda i: f"must be at least {column.minimum:g}, got {values[i]:g}",
-        )
-    if column.maximum is not None:
-        high = finite & (values > column.maximum)
-        problems += listed_problems(
-            file,
-            rows,
-            high,
-            name,
-            lambda i: f"must be at most {column.maximum:g}, got {values[i]:g}",
-        )
-    unit = column.names[name]
-    if unit is not None and column.unit is not None and unit != column.unit:
-        values = values * units.scale(unit, column.unit)  # one pint conversion per column
-    # Integers stay float64 (checked whole above): NaN marks a blank, and kernels need no
-    # nullable-integer conversion.
-    return values, problems
-
-
-def _categories(series: pd.Series) -> pd.Series:
-    """Text with few distinct values as a categorical: each distinct value is stripped once.
-
-    Blank values become missing; values equal after stripping share one category.
-    """
-    if isinstance(series.dtype, pd.CategoricalDtype):  # Parquet dictionaries, or our own frames
-        codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
-    else:
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    cleaned = pd.Index(uniques).astype(str).str.strip()
-    merged, categories = pd.factorize(cleaned.where(cleaned != "", None), use_na_sentinel=True)
-    merged = np.append(merged, -1)  # code -1 (missing) stays missing
-    return pd.Series(
-        pd.Categorical.from_codes(merged[codes], categories=pd.Index(categories, dtype=object)),
-        index=series.index,
-    )
-
-
-def _texts(
-    series: pd.Series, column: Column, name: str, file: str, rows: npt.NDArray[np.int64]
-) -> tuple[object, list[Problem]]:
-    if column.kind == "category":
-        categorical = _categories(series)
-        empty = categorical.isna().to_numpy()
-        problems = (
-            listed_problems(file, rows, empty, name, lambda i: "empty, but a value is required")
-            if column.required
-            else []
-        )
-        return categorical, problems
-    empty = _empty(series)
-    problems = (
-        listed_problems(file, rows, empty, name, lambda i: "empty, but a value is required")
-        if column.required
-        else []
-    )
-    cleaned = series.astype("string").str.strip().mask(pd.Series(empty, index=series.index))
-    return cleaned.astype(object), problems
-
-
-def _dates(
-    series: pd.Series, column: Column, name: str, file: str, rows: npt.NDArray[np.int64]
-) -> tuple[object, list[Problem]]:
-    empty = _empty(series)
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        parsed = series
-    else:
-        text = series.astype("string").str.strip().str.replace("/", "-", regex=False)
-        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    bad = parsed.isna().to_numpy() & ~empty
-    problems = listed_problems(
-        file, rows, bad, name, lambda i: f"not a possible date (YYYY-MM-DD): {series.iloc[i]!r}"
-    )
-    if column.required:
-        problems += listed_problems(
-            file, rows, empty, name, lambda i: "empty, but a value is required"
-        )
-    return parsed.to_numpy(dtype="datetime64[ns]"), problems
-
-
-def _booleans(
-    series: pd.Series, column: Column, name: str, file: str, rows: npt.NDArray[np.int64]
-) -> tuple[object, list[Problem]]:
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return series.to_numpy(dtype=bool), []
-    text = series.astype("string").str.strip().str.lower().fillna("")
-    text = text.str.replace(r"\.0$", "", regex=True)  # 1.0 from a numeric CSV column
-    truthy = text.isin(_TRUE).to_numpy()
-    bad = ~(truthy | text.isin(_FALSE).to_numpy())
-    problems = listed_problems(
-        file, rows, bad, name, lambda i: f"not true/false: {series.iloc[i]!r}"
-    )
-    return truthy, problems
-
-
-_CONVERTERS = {
-    "number": _numbers,
-    "integer": _numbers,
-    "text": _texts,
-    "category": _texts,
-    "date": _dates,
-    "boolean": _booleans,
-}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from offset.messages import Lang, Msg, text
+
 #: At most this many problems are listed; the rest are counted (a limit on everything).
 MAX_LISTED = 200
 
@@ -19,16 +21,23 @@ class Problem:
     column: str | None
     message: str
     key: str | None = None
+    sheet: str | None = None  # the Excel sheet the row is on
 
     def __str__(self) -> str:
-        where = self.file
+        return self.render()
+
+    def render(self, lang: Lang | None = None) -> str:
+        """The problem as a user reads it, in `lang` (default: the command's language)."""
+        parts = [self.file]
+        if self.sheet is not None:
+            parts.append(text(Msg("where.sheet", sheet=self.sheet), lang))
         if self.row is not None:
-            where += f", row {self.row}"
+            parts.append(text(Msg("where.row", row=self.row), lang))
         if self.column is not None:
-            where += f", column {self.column!r}"
+            parts.append(text(Msg("where.column", column=self.column), lang))
         if self.key is not None:
-            where += f", key {self.key}"
-        return f"{where}: {self.message}"
+            parts.append(text(Msg("where.key", key=self.key), lang))
+        return f"{', '.join(parts)}: {text(self.message, lang)}"
 
 
 class InputError(ValueError):
@@ -39,16 +48,17 @@ class InputError(ValueError):
         super().__init__(render(self.problems))
 
 
-def _sort_key(p: Problem) -> tuple[str, int, str, str, str]:
-    return (p.file, p.row if p.row is not None else -1, p.column or "", p.key or "", p.message)
+def _sort_key(p: Problem) -> tuple[str, str, int, str, str, str]:
+    row = p.row if p.row is not None else -1
+    return (p.file, p.sheet or "", row, p.column or "", p.key or "", str(p.message))
 
 
 def render(problems: Iterable[Problem], limit: int = MAX_LISTED) -> str:
     items = list(problems)
     lines = [str(p) for p in items[:limit]]
     if len(items) > limit:
-        lines.append(f"... and {len(items) - limit} more problems")
-    head = f"{len(items)} problem{'s' if len(items) != 1 else ''} in the input"
+        lines.append(text(Msg("problems.more", count=len(items) - limit)))
+    head = text(Msg("problems.head", count=len(items)))
     return "\n".join([head, *lines])
 
 

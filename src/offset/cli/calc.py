@@ -12,7 +12,7 @@ from rich.table import Table
 
 from offset.cli.choices import METHOD_NAMES
 from offset.cli.console import err, fail, out
-from offset.cli.options import StrictFactors
+from offset.cli.options import ColumnMap, LangOption, Sheet, StrictFactors, choose_language
 from offset.problems import InputError
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
 
@@ -47,8 +47,16 @@ def calc(
         str, typer.Option("--gwp", help=f"GWP metric: {', '.join(GWP_METRICS)}")
     ] = DEFAULT_GWP_METRIC,
     strict_factors: StrictFactors = False,
+    sheet: Sheet = None,
+    columns: ColumnMap = None,
+    lang: LangOption = None,
 ) -> None:
-    """Compute reductions per row of FILE with METHOD and write them with the factor rows used."""
+    """Compute reductions per row of FILE with METHOD and write them with the factor rows used.
+
+    FILE may be an office list as it is kept: Japanese headers (offset columns lists them),
+    title rows above the header, a two-row header, total rows, 和暦 dates, full-width digits.
+    """
+    choose_language(lang)
     # pandas, pint and the methods load here, not for the other commands' help
     from offset.factors import FactorLibrary
     from offset.output import manifest_path
@@ -71,9 +79,10 @@ def calc(
         overlay_problems = library.check_overlay()
         if overlay_problems:
             raise InputError(overlay_problems)
-        result = _run(method, file, fy, library, gwp, target, strict_factors)
+        result = _run(method, file, fy, library, gwp, target, strict_factors, sheet, columns)
     except InputError as e:
         raise fail(e) from e
+    _print_notices(result)
     _print_summary(result)
     out.print(f"results:  {target}")
     out.print(f"manifest: {manifest_path(target)}")
@@ -87,6 +96,8 @@ def _run(
     gwp: str,
     target: Path,
     strict_factors: bool,
+    sheet: str | None,
+    columns: Path | None,
 ) -> CalcResult:
     from offset.calc import calculate_file
 
@@ -99,18 +110,27 @@ def _run(
         gwp_metric=gwp,
         out=target,
         strict_factors=strict_factors,
+        sheet=sheet,
+        columns=columns,
     )
     if not (file.is_file() and file.stat().st_size >= PROGRESS_MIN_BYTES):
         return compute()
-    columns = (
+    display = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
         TextColumn("{task.completed:,} rows"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err, transient=True) as progress:
+    with Progress(*display, console=err, transient=True) as progress:
         task = progress.add_task(f"reading {file.name}, then computing and writing", total=None)
         return compute(progress=lambda rows: progress.advance(task, rows))
+
+
+def _print_notices(result: CalcResult) -> None:
+    from offset.messages import text
+
+    for notice in result.notices:
+        err.print(text(notice), style="dim", markup=False)
 
 
 def _print_summary(result: CalcResult) -> None:

@@ -16,8 +16,13 @@ EXIT_BAD_INPUT = 2
 
 def fail(error: InputError, headline: str = "nothing was written") -> typer.Exit:
     """Print every problem (up to the listing limit) and return the exit to raise."""
+    from offset.messages import Msg, text
+
     problems = error.problems
-    err.print(f"[bold red]{len(problems)} problem(s); {headline}.[/]")
+    if headline == "nothing was written":
+        err.print(f"[bold red]{text(Msg('problems.nothing_written', count=len(problems)))}[/]")
+    else:
+        err.print(f"[bold red]{len(problems)} problem(s); {headline}.[/]")
     for problem in problems[:MAX_LISTED]:
         err.print(f"  {problem}", markup=False)
     if len(problems) > MAX_LISTED:

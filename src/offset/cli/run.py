@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from offset.cli.console import err, fail, out
-from offset.cli.options import StrictFactors
+from offset.cli.options import LangOption, StrictFactors, choose_language
 from offset.problems import InputError
 
 if TYPE_CHECKING:
@@ -53,9 +53,11 @@ def run(
         typer.Option("--dry-run", help="Show what would be posted and restated; write nothing"),
     ] = False,
     strict_factors: StrictFactors = False,
+    lang: LangOption = None,
 ) -> None:
     """Compute each FY's reductions, issue the credits (restating FYs issued before whose
     figure changed), settle the agreements, write the report."""
+    choose_language(lang)
     # the whole engine loads here, not for the other commands' help
     from offset.scenario import RunError, Scenario, run_scenario
     from offset.scenario.run import default_database, step_count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -204,13 +205,13 @@ def unknown_values(
     known_set = set(known)
     distinct = pd.unique(series.dropna())
     bad_values = [v for v in distinct if v not in known_set]
+    names = sorted(map(str, known_set))
     problems: list[Problem] = []
-    shown = ", ".join(map(str, sorted(known_set, key=str)[:30]))
     for value in bad_values:
         mask = (series == value).to_numpy(dtype=bool, na_value=False)
-        problems += rows_problems(
-            frame, mask, file, column, f"unknown {what} {value!r} (known: {shown})"
-        )
+        close = difflib.get_close_matches(str(value), names, n=5, cutoff=0.5)
+        message = f"unknown {what} {value!r}; closest known: {', '.join(close) or '-'} "
+        problems += rows_problems(frame, mask, file, column, message + f"({len(names)} known)")
     return problems
 
 

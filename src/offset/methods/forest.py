@@ -33,6 +33,7 @@ from offset.columns import (
     integer,
     number,
     text,
+    year,
 )
 from offset.factors import FactorLibrary, select
 from offset.factors.select import category_codes, paired_ids
@@ -70,24 +71,17 @@ _STAND_COLUMNS: tuple[Column, ...] = (
         "stand age (林齢, the planting FY is year 1): in the FY, or in age_fy; or planted_fy",
         minimum=1,
     ),
-    integer(
+    year(
         "age_fy",
         "FY the age_yr is stated for (the 森林簿's 基準年度); the age advances from it",
-        minimum=1900,
-        maximum=2100,
     ),
-    integer("planted_fy", "FY the stand was planted", minimum=1800, maximum=2100),
+    year("planted_fy", "FY the stand was planted", minimum=1800),
     FY,
     category(
         "activity", "management (FO-001, default), afforestation (FO-002), reforestation (FO-003)"
     ),
     boolean("managed", "the stand is under a 森林経営計画 in the FY (FO-001 eligibility)"),
-    integer(
-        "last_managed_fy",
-        "last FY the stand was treated (thinning etc.)",
-        minimum=1900,
-        maximum=2100,
-    ),
+    year("last_managed_fy", "last FY the stand was treated (thinning etc.)"),
     number(
         "buffer_share",
         "dimensionless",

@@ -95,6 +95,11 @@ CONTRACT = Contract(
         number(
             "envelope_area_m2", "m**2", "envelope area", alternatives={"envelope_area_ha": "ha"}
         ),
+        number(
+            "floor_area_m2",
+            "m**2",
+            "floor area (床面積): kept in the output; the method uses envelope_area_m2",
+        ),
         number("hdd_kday", "K*day", "heating degree-days D18-18; or give location"),
         category("location", "station in the `hdd` table"),
         category(

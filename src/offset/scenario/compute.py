@@ -16,10 +16,12 @@ import pandas as pd
 
 from offset.calc import CalcResult, compute_prepared, sha256_of
 from offset.factors import FactorLibrary
-from offset.inputs import FIRST_DATA_ROW, prepare, read_table
+from offset.headers import load_map
+from offset.inputs import FIRST_DATA_ROW, Prepared, read_input
 from offset.methods import METHODS, CalcOptions
 from offset.problems import InputError, Problem
 from offset.scenario.model import Scenario
+from offset.vocabulary import vocabularies
 
 FOREST_METHODS = {"forest", "forest-stock"}
 #: Factor tables every method reads besides those its rows name (parameters, GWP).
@@ -45,6 +47,7 @@ class ProjectData:
     path: Path
     sha256: str
     frame: pd.DataFrame
+    prepared: Prepared  # where the frame came from: the user's headers and sheet
 
 
 def unused_rows(scenario: Scenario, data: ProjectData) -> int:
@@ -56,23 +59,31 @@ def unused_rows(scenario: Scenario, data: ProjectData) -> int:
     return int((~np.isnan(own) & ~np.isin(own, years)).sum())
 
 
-def load_data(scenario: Scenario) -> dict[str, ProjectData]:
+def load_data(scenario: Scenario, factors: FactorLibrary) -> dict[str, ProjectData]:
     """Read and check every project's data file; InputError lists the problems of all of them."""
     loaded: dict[str, ProjectData] = {}
     problems: list[Problem] = []
+    known = vocabularies(factors)
     for name, project in scenario.projects.items():
         path = scenario.data_path(name)
         try:
-            frame = prepare(read_table(path), METHODS[project.method].contract, str(path))
+            prepared = read_input(
+                path,
+                METHODS[project.method].contract,
+                sheet=project.sheet,
+                user_map=load_map(scenario.columns_path(name)),
+                vocabularies=known,
+            )
         except InputError as e:
             problems += e.problems
             continue
+        frame = prepared.frame
         if project.method in FOREST_METHODS and project.buffer_share is not None:
             # The project's share fills the rows that give none, so the per-row buffer column
             # and the credits withheld at issuance agree.
             own = pd.Series(frame.get("buffer_share", np.nan), index=frame.index, dtype="float64")
             frame["buffer_share"] = own.fillna(project.buffer_share)
-        loaded[name] = ProjectData(name, path, sha256_of(path), frame)
+        loaded[name] = ProjectData(name, path, sha256_of(path), frame, prepared)
     if problems:
         raise InputError(problems)
     return loaded
@@ -111,7 +122,7 @@ def compute_all(
             try:
                 result = compute_prepared(project.method, frame, factors, options)
             except InputError as e:
-                problems += e.problems
+                problems += data[name].prepared.relabel(e.problems)
                 continue
             out[(name, fy)] = ProjectYear(name, fy, result, row_ranges(frame.index.to_numpy()))
     if problems:

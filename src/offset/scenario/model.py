@@ -56,6 +56,8 @@ class Project(_Table):
     data: str
     owner: str
     instrument: str
+    sheet: str | None = None  # the Excel sheet of `data` (default: the first)
+    columns: str | None = None  # a --columns map for `data`: the office's headers -> offset's
     first_fy: FiscalYear | None = None
     buffer_share: Annotated[float, Field(ge=0, lt=1)] | None = None
     methodology: str | None = None
@@ -140,6 +142,10 @@ class Scenario:
 
     def data_path(self, project: str) -> Path:
         return self.path.parent / self.projects[project].data
+
+    def columns_path(self, project: str) -> Path | None:
+        given = self.projects[project].columns
+        return None if given is None else self.path.parent / given
 
     def factor_overlay(self) -> Path | None:
         given = self.options.factors

@@ -100,7 +100,7 @@ def run_scenario(
     if scenario.factor_overlay() is not None and (problems := factors.check_overlay()):
         raise InputError(problems)
     step("reading the data files")
-    data = load_data(scenario)
+    data = load_data(scenario, factors)
     computed = compute_all(
         scenario,
         data,

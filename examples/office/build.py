@@ -1,0 +1,359 @@
+"""Build the office-shaped example files and the same data in offset's canonical columns.
+
+All data are synthetic. The office files look like what an environment department keeps: a
+title and a 作成日 row, a two-row merged header, 和暦 date cells and typed 和暦 dates, full-width
+digits, units in cells, amounts with separators, a 合計 row with =SUM(). Run it from the
+repository root (`python examples/office/build.py`); tests check that each office file gives
+the results of its canonical twin.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font
+
+HERE = Path(__file__).parent
+WAREKI = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日"'
+
+# (番号, 市町村, 都道府県 as typed, 容量 as typed, メーカー, 補助金額, 設置年月日 as typed, 自家消費率)
+PV = [
+    (1, "松本市", "長野県", 9.54, "A社", 100000, dt.datetime(2020, 6, 13), 0.30),
+    (2, "松本市", "20", "９．５４", "B社", "100,000", "R2.6.13", "30%"),
+    (3, "松本市", "Nagano", "4.5kW", "A社", 60000, "令和3年8月17日", 0.25),
+    (4, "伊那市", "長野県", "4500W", "C社", 60000, "H27/01/10", 0.4),
+    (5, "伊那市", "長野", 6.2, "B社", 80000, "平成31年4月30日", 0.35),
+    (6, "伊那市", "長野県", "5.0 kW", "A社", 70000, "令和元年5月1日", 0.3),
+    (7, "松本市", "長野県", 3.96, "C社", 50000, "2019/07/06", 0.3),
+    (8, "松本市", "長野県", 5.5, "A社", "75,000", "2022年10月1日", 0.35),
+    (9, "松本市", "長野県", 7.0, "B社", 90000, "2023/04/01 0:00", 0.3),
+    (10, "松本市", "長野県", 4.0, "C社", 55000, 44652, 0.3),  # an Excel serial: 2022-04-01
+]
+PV_CANONICAL = [
+    ("1", "松本市", "nagano", 9.54, "2020-06-13", 0.30),
+    ("2", "松本市", "nagano", 9.54, "2020-06-13", 0.30),
+    ("3", "松本市", "nagano", 4.5, "2021-08-17", 0.25),
+    ("4", "伊那市", "nagano", 4.5, "2015-01-10", 0.4),
+    ("5", "伊那市", "nagano", 6.2, "2019-04-30", 0.35),
+    ("6", "伊那市", "nagano", 5.0, "2019-05-01", 0.3),
+    ("7", "松本市", "nagano", 3.96, "2019-07-06", 0.3),
+    ("8", "松本市", "nagano", 5.5, "2022-10-01", 0.35),
+    ("9", "松本市", "nagano", 7.0, "2023-04-01", 0.3),
+    ("10", "松本市", "nagano", 4.0, "2022-04-01", 0.3),
+]
+
+# 森林簿 extract: 林小班, 市町村, 都道府県, 樹種, 林齢, 面積(ha), 地位, 森林経営計画, 基準年度, 収穫表
+FOREST = [
+    (
+        "101-い",
+        "伊那市",
+        "長野県",
+        "カラマツ",
+        42,
+        "12.4",
+        "上",
+        "有",
+        "令和5年度",
+        "synthetic_demo",
+    ),
+    ("101-ろ", "伊那市", "長野県", "スギ", 35, "８．７", "中", "有", "令和5年度", "synthetic_demo"),
+    ("102-い", "伊那市", "長野県", "ヒノキ", 28, "5.2", "下", "無", "令和5年度", "synthetic_demo"),
+    ("102-ろ", "伊那市", "長野県", "すぎ", 18, "3.0", "2", "○", "R5", "synthetic_demo"),
+    ("103-い", "伊那市", "20", "檜", 51, "1,204.5", "1", "あり", "2023", "synthetic_demo"),
+]
+FOREST_CANONICAL = [
+    ("101-い", "伊那市", "nagano", "karamatsu", 42, 12.4, 1, "true", 2023, "synthetic_demo"),
+    ("101-ろ", "伊那市", "nagano", "sugi", 35, 8.7, 2, "true", 2023, "synthetic_demo"),
+    ("102-い", "伊那市", "nagano", "hinoki", 28, 5.2, 3, "false", 2023, "synthetic_demo"),
+    ("102-ろ", "伊那市", "nagano", "sugi", 18, 3.0, 2, "true", 2023, "synthetic_demo"),
+    ("103-い", "伊那市", "nagano", "hinoki", 51, 1204.5, 1, "true", 2023, "synthetic_demo"),
+]
+
+# renovation list: 案件番号, 団体コード, 都道府県, 改修種別, 工事完了日, 改修前UA値, 改修後UA値,
+# 外皮面積(㎡), 床面積(㎡), 暖房度日, 暖房効率, 暖房燃料
+RENOVATION = [
+    (
+        "R6-001",
+        "202029",
+        "長野県",
+        "断熱改修",
+        "R6.7.31",
+        1.20,
+        0.46,
+        "280",
+        120,
+        2900,
+        0.86,
+        "灯油",
+    ),
+    (
+        "R6-002",
+        20202,
+        "長野県",
+        "断熱改修",
+        "令和6年9月2日",
+        0.87,
+        0.60,
+        "３００",
+        135,
+        2900,
+        3.0,
+        "電気",
+    ),
+    (
+        "R6-003",
+        "202096",
+        "nagano",
+        "外皮",
+        dt.datetime(2024, 11, 15),
+        1.54,
+        0.56,
+        "250㎡",
+        98,
+        3100,
+        0.86,
+        "灯油",
+    ),
+]
+RENOVATION_CANONICAL = [
+    (
+        "R6-001",
+        "202029",
+        "nagano",
+        "envelope",
+        "2024-07-31",
+        1.20,
+        0.46,
+        280,
+        120,
+        2900,
+        0.86,
+        "kerosene",
+    ),
+    (
+        "R6-002",
+        "202029",
+        "nagano",
+        "envelope",
+        "2024-09-02",
+        0.87,
+        0.60,
+        300,
+        135,
+        2900,
+        3.0,
+        "electricity",
+    ),
+    (
+        "R6-003",
+        "202096",
+        "nagano",
+        "envelope",
+        "2024-11-15",
+        1.54,
+        0.56,
+        250,
+        98,
+        3100,
+        0.86,
+        "kerosene",
+    ),
+]
+
+
+def pv_workbook(path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "太陽光補助金一覧"
+    sheet["A1"] = "令和6年度 住宅用太陽光発電システム設置費補助金 交付一覧"
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"] = "作成日: 令和6年4月15日 環境政策課"
+    top = ["番号", "市町村", "都道府県", "システム概要", None, None, "設置年月日", "自家消費率"]
+    bottom = [None, None, None, "太陽電池容量(kW)", "メーカー", "補助金額(円)", None, None]
+    for column, (upper, lower) in enumerate(zip(top, bottom, strict=True), start=1):
+        sheet.cell(row=4, column=column, value=upper)
+        sheet.cell(row=5, column=column, value=lower)
+    sheet.merge_cells("D4:F4")
+    for letter in "ABCGH":
+        sheet.merge_cells(f"{letter}4:{letter}5")
+    for cell in sheet[4]:
+        cell.alignment = Alignment(horizontal="center")
+    for offset, record in enumerate(PV):
+        row = 6 + offset
+        for column, value in enumerate(record, start=1):
+            cell = sheet.cell(row=row, column=column, value=value)
+            if isinstance(value, dt.datetime):
+                cell.number_format = WAREKI
+            if column == 6 and isinstance(value, int):
+                cell.number_format = "#,##0"
+            if column == 8 and isinstance(value, float):
+                cell.number_format = "0%"
+    total = 6 + len(PV)
+    sheet.cell(row=total, column=1, value="合計")
+    sheet.cell(row=total, column=4, value=f"=SUM(D6:D{total - 1})")
+    sheet.cell(row=total, column=6, value=f"=SUM(F6:F{total - 1})")
+    summary = book.create_sheet("集計")
+    summary["A1"] = "市町村別の件数"
+    summary["A2"], summary["B2"] = "松本市", 7
+    book.save(path)
+
+
+def pv_csv(path: Path) -> None:
+    """What Excel's 'CSV (コンマ区切り)' export of the sheet writes: the cells as displayed."""
+    rows: list[list[object]] = [
+        ["令和6年度 住宅用太陽光発電システム設置費補助金 交付一覧"],
+        ["作成日: 令和6年4月15日 環境政策課"],
+        [],
+        ["番号", "市町村", "都道府県", "システム概要", "", "", "設置年月日", "自家消費率"],
+        ["", "", "", "太陽電池容量(kW)", "メーカー", "補助金額(円)", "", ""],
+    ]
+    for record in PV:
+        shown = list(record)
+        if isinstance(shown[6], dt.datetime):
+            day = shown[6]
+            shown[6] = f"令和{day.year - 2018}年{day.month}月{day.day}日"
+        if isinstance(shown[5], int):
+            shown[5] = f"{shown[5]:,}"
+        if isinstance(shown[7], float):
+            shown[7] = f"{round(shown[7] * 100)}%"
+        rows.append(shown)
+    rows.append(["合計", "", "", "", "", "", "", ""])
+    with path.open("w", encoding="cp932", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(rows)
+
+
+def forest_csv(path: Path) -> None:
+    header = [
+        "林小班",
+        "市町村",
+        "都道府県",
+        "樹種",
+        "林齢",
+        "面積(ha)",
+        "地位",
+        "森林経営計画",
+        "林齢基準年度",
+        "収穫表",
+    ]
+    with path.open("w", encoding="cp932", newline="") as f:
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow(["森林簿 抽出 (伊那市 令和5年度末)"])
+        writer.writerow(header)
+        writer.writerows(FOREST)
+
+
+def renovation_workbook(path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "省エネ改修"
+    sheet["A1"] = "住宅省エネ改修補助 実績一覧 (令和6年度)"
+    top = [
+        "案件番号",
+        "団体コード",
+        "都道府県",
+        "改修種別",
+        "工事完了日",
+        "外皮性能",
+        None,
+        "外皮面積(㎡)",
+        "床面積(㎡)",
+        "暖房度日",
+        "暖房効率",
+        "暖房燃料",
+    ]
+    bottom = [
+        None,
+        None,
+        None,
+        None,
+        None,
+        "改修前UA値",
+        "改修後UA値",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    for column, (upper, lower) in enumerate(zip(top, bottom, strict=True), start=1):
+        sheet.cell(row=3, column=column, value=upper)
+        sheet.cell(row=4, column=column, value=lower)
+    sheet.merge_cells("F3:G3")
+    for offset, record in enumerate(RENOVATION):
+        for column, value in enumerate(record, start=1):
+            cell = sheet.cell(row=5 + offset, column=column, value=value)
+            if isinstance(value, dt.datetime):
+                cell.number_format = WAREKI
+    sheet.cell(row=5 + len(RENOVATION), column=1, value="計")
+    book.save(path)
+
+
+def canonical(path: Path, header: list[str], rows: list[tuple[object, ...]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def main() -> None:
+    pv_workbook(HERE / "pv_subsidy_list.xlsx")
+    pv_csv(HERE / "pv_subsidy_list_cp932.csv")
+    forest_csv(HERE / "forest_register_cp932.csv")
+    renovation_workbook(HERE / "renovation_list.xlsx")
+    twins = HERE / "canonical"
+    twins.mkdir(exist_ok=True)
+    canonical(
+        twins / "pv.csv",
+        [
+            "system_id",
+            "municipality",
+            "prefecture",
+            "capacity_kw",
+            "commissioned",
+            "self_consumption_ratio",
+        ],
+        PV_CANONICAL,
+    )
+    canonical(
+        twins / "forest.csv",
+        [
+            "stand_id",
+            "municipality",
+            "prefecture",
+            "species",
+            "age_yr",
+            "area_ha",
+            "site_class",
+            "managed",
+            "age_fy",
+            "yield_region",
+        ],
+        FOREST_CANONICAL,
+    )
+    canonical(
+        twins / "renovation.csv",
+        [
+            "building_id",
+            "municipality",
+            "prefecture",
+            "measure",
+            "completed",
+            "ua_before_w_m2k",
+            "ua_after_w_m2k",
+            "envelope_area_m2",
+            "floor_area_m2",
+            "hdd_kday",
+            "heating_efficiency",
+            "energy_carrier",
+        ],
+        RENOVATION_CANONICAL,
+    )
+
+
+if __name__ == "__main__":
+    main()

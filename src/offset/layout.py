@@ -1,0 +1,174 @@
+"""A sheet as an office keeps it -> a table: the header row found, the rows that are not data
+dropped, and every drop said.
+
+- The header is the row (among the first ``SEARCH_ROWS``) where most cells name an input
+  column; rows above it (a title, a 作成日 line) are skipped.
+- A two-row header (システム概要 merged over 太陽電池容量(kW) / メーカー) is flattened: a
+  merged upper cell covers the columns to its right until the next upper cell, and each column
+  is named by its lower cell where that names a column, else by upper and lower together
+  (改修前 over UA値 -> 改修前UA値). The pair is used when it names more columns than one row.
+- Blank rows and total rows (合計, 計, 小計, 総計 in one of the first columns) are dropped.
+
+Rows keep the numbers the sheet shows: the frame's index is the sheet row minus 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from offset.japanese import distinct, folded
+from offset.messages import Msg
+from offset.problems import Problem
+from offset.sheets import Grid, refuse
+
+SEARCH_ROWS = 30
+TOTAL_LABELS = frozenset({"合計", "計", "小計", "総計", "累計", "total", "subtotal", "grandtotal"})
+_LABEL_HINT = r"(?i)計|total|ｔｏｔａｌ"
+TOTAL_LABEL_COLUMNS = 4  # a total row says so in one of its first cells
+INDEX_OFFSET = 2  # sheet row = index + 2 (the header of a plain file is row 1)
+
+
+@dataclass(frozen=True)
+class Table:
+    """Data rows under their headers; index + 2 is the row the sheet shows."""
+
+    frame: pd.DataFrame
+    file: str
+    sheet: str | None
+    notices: tuple[Msg, ...]
+    problems: tuple[Problem, ...]
+
+
+def lay_out(grid: Grid, known: Callable[[str], bool]) -> Table:
+    cells = grid.cells
+    if cells.shape[0] == 0 or cells.shape[1] == 0:
+        raise refuse(grid.file, Msg("file.empty"), grid.sheet)
+    texts = [[_text(v) for v in row] for row in cells.head(SEARCH_ROWS).itertuples(index=False)]
+    header_rows, names = _header(texts, known)
+    start = header_rows[-1] + 1
+    body = cells.iloc[start:]
+    keep = [j for j, name in enumerate(names) if name or body[cells.columns[j]].notna().any()]
+    names = [names[j] or f"({get_column_letter(j + 1)})" for j in keep]
+    frame = body.iloc[:, keep].set_axis(names, axis=1)
+    frame.index = body.index - (INDEX_OFFSET - 1)
+    blank = frame.isna().to_numpy().all(axis=1) if len(frame) else np.zeros(0, dtype=bool)
+    total, label = _totals(frame)
+    total &= ~blank
+    notices = list(grid.notices)
+    columns = ", ".join(n for n in names if known(n))
+    two = Msg("notice.two_rows") if len(header_rows) == 2 else ""
+    notices.append(Msg("notice.header", row=header_rows[-1] + 1, two=two, columns=columns or "-"))
+    title = [r + 1 for r in range(header_rows[0]) if any(texts[r])]
+    if title:
+        notices.append(Msg("notice.skipped", rows=spans(title), why=Msg("notice.title")))
+    rows = frame.index.to_numpy() + INDEX_OFFSET
+    if blank.any():
+        notices.append(Msg("notice.skipped", rows=spans(rows[blank]), why=Msg("notice.blank")))
+    for value in dict.fromkeys(label[total]):
+        at = rows[total & (label == value)]
+        notices.append(Msg("notice.skipped", rows=spans(at), why=Msg("notice.total", label=value)))
+    problems = _duplicates(grid, names, keep)
+    return Table(frame[~(blank | total)], grid.file, grid.sheet, tuple(notices), problems)
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
+def _header(texts: list[list[str]], known: Callable[[str], bool]) -> tuple[list[int], list[str]]:
+    scores = [sum(1 for t in row if t and known(t)) for row in texts]
+    if max(scores, default=0) == 0:
+        first = next((r for r, row in enumerate(texts) if any(row)), 0)
+        return [first], texts[first]
+    best = int(np.argmax(scores))
+    choice: tuple[int, list[int], list[str]] = (scores[best], [best], texts[best])
+    for upper in (best - 1, best):
+        if upper >= 0 and upper + 1 < len(texts):
+            names = _flatten(texts[upper], texts[upper + 1], known)
+            score = sum(1 for n in names if n and known(n))
+            if score > choice[0]:
+                choice = (score, [upper, upper + 1], names)
+    return choice[1], choice[2]
+
+
+def _flatten(upper: Sequence[str], lower: Sequence[str], known: Callable[[str], bool]) -> list[str]:
+    filled, carry = [], ""
+    for top, bottom in zip(upper, lower, strict=True):
+        carry = top or (carry if bottom else "")
+        filled.append(carry)
+    names = []
+    for top, bottom in zip(filled, lower, strict=True):
+        if not bottom or not top:
+            names.append(bottom or top)
+        elif known(bottom):
+            names.append(bottom)
+        elif known(top + bottom):
+            names.append(top + bottom)
+        else:
+            names.append(f"{top}/{bottom}")
+    return names
+
+
+def _totals(frame: pd.DataFrame) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.object_]]:
+    """Rows labelled as totals in one of their first cells, and the label each shows."""
+    total = np.zeros(len(frame), dtype=bool)
+    label = np.full(len(frame), "", dtype=object)
+    for position in range(min(TOTAL_LABEL_COLUMNS, frame.shape[1])):
+        column = frame.iloc[:, position]
+        # only cells that could be a label are folded (a column of ids has a value per row)
+        maybe = (
+            column.astype("string")
+            .str.contains(_LABEL_HINT, regex=True)
+            .to_numpy(dtype=bool, na_value=False)
+        )
+        if not maybe.any():
+            continue
+        codes, uniques = distinct(column.where(maybe))
+        flags = np.array(
+            [isinstance(u, str) and folded(u) in TOTAL_LABELS for u in uniques], dtype=bool
+        )
+        hit = (codes >= 0) & np.append(flags, False)[codes]
+        fresh = hit & ~total
+        label[fresh] = np.asarray(uniques, dtype=object)[codes[fresh]]
+        total |= hit
+    return total, label
+
+
+def _duplicates(grid: Grid, names: list[str], keep: list[int]) -> tuple[Problem, ...]:
+    seen: dict[str, list[int]] = {}
+    for name, j in zip(names, keep, strict=True):
+        seen.setdefault(folded(name), []).append(j)
+    return tuple(
+        Problem(
+            grid.file,
+            None,
+            names[keep.index(positions[0])],
+            Msg(
+                "header.duplicate",
+                header=names[keep.index(positions[0])],
+                letters=", ".join(get_column_letter(j + 1) for j in positions),
+            ),
+            sheet=grid.sheet,
+        )
+        for positions in seen.values()
+        if len(positions) > 1
+    )
+
+
+def spans(rows: Sequence[int] | npt.NDArray[np.int64]) -> str:
+    """Row numbers as ranges: [2, 3, 4, 7] -> "2-4, 7"."""
+    values = np.asarray(rows, dtype=np.int64)
+    if values.size == 0:
+        return ""
+    breaks = np.flatnonzero(np.diff(values) != 1)
+    starts = np.concatenate([[values[0]], values[breaks + 1]])
+    stops = np.concatenate([values[breaks], [values[-1]]])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in zip(starts, stops, strict=True))

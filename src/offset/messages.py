@@ -1,0 +1,267 @@
+"""What offset tells a user about their input, in English and Japanese: the one catalogue.
+
+A message is a :class:`Msg`: a ``str`` holding the English text (so code, logs and tests that read
+messages as text keep working), which also knows its key and parameters and renders itself in
+Japanese. The language of what is printed is chosen once per command (:func:`use`): ``--lang``,
+then ``OFFSET_LANG``, then a Japanese locale (``LANG=ja_JP...``), else English.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Literal
+
+Lang = Literal["en", "ja"]
+LANGS: tuple[Lang, ...] = ("en", "ja")
+
+# key: (English, Japanese); {name} placeholders are the same in both.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # where a problem is
+    "where.row": ("row {row}", "{row}行目"),
+    "where.column": ("column {column!r}", "列「{column}」"),
+    "where.sheet": ("sheet {sheet!r}", "シート「{sheet}」"),
+    "where.key": ("key {key}", "キー {key}"),
+    "problems.head": ("{count} problem(s) in the input", "入力に{count}件の問題があります"),
+    "problems.more": ("... and {count} more problems", "... ほか{count}件"),
+    "problems.nothing_written": (
+        "{count} problem(s); nothing was written.",
+        "{count}件の問題があります。何も書き込んでいません。",
+    ),
+    # files
+    "file.not_found": ("file not found", "ファイルがありません"),
+    "file.unknown_format": (
+        "unknown format: use .csv, .xlsx or .parquet",
+        "対応していない形式です: .csv、.xlsx、.parquet を使ってください",
+    ),
+    "file.unreadable": ("cannot read the file: {reason}", "ファイルを読めません: {reason}"),
+    "file.encoding": (
+        "not UTF-8 or Shift_JIS (CP932) text (tried {tried}){hint}",
+        "UTF-8 でも Shift_JIS (CP932) でもありません (試した文字コード: {tried}){hint}",
+    ),
+    "file.latin": (
+        "; it reads as CP932 only with Latin letters around kanji (as in {sample!r}), which "
+        "is what Latin-1 or Windows-1252 text looks like: save it as UTF-8",
+        "。CP932 として読むと英字に挟まれた漢字 ({sample!r} など) になり、Latin-1 や "
+        "Windows-1252 の文字に見えます: UTF-8 で保存してください",
+    ),
+    "file.too_large": (
+        "the file is {size:,} bytes; the limit is {limit:,}",
+        "ファイルが {size:,} バイトあります。上限は {limit:,} バイトです",
+    ),
+    "file.unzipped_too_large": (
+        "the workbook unpacks to {size:,} bytes; the limit is {limit:,} (a zip bomb, or a "
+        "workbook to split)",
+        "ブックを展開すると {size:,} バイトになります。上限は {limit:,} バイトです",
+    ),
+    "file.too_many_cells": (
+        "the sheet has more than {limit:,} cells",
+        "シートのセルが上限 ({limit:,}) を超えています",
+    ),
+    "file.no_sheet": (
+        "no sheet {sheet!r}; the workbook has: {sheets}",
+        "シート「{sheet}」がありません。ブックにあるシート: {sheets}",
+    ),
+    "file.sheet_for_csv": (
+        "--sheet applies to Excel workbooks only",
+        "--sheet は Excel ブックにだけ使えます",
+    ),
+    "file.empty": ("the sheet has no header row", "見出し行がありません"),
+    "file.cannot_write": ("cannot write the results: {reason}", "結果を書き込めません: {reason}"),
+    # headers
+    "header.duplicate": (
+        "the header {header!r} appears more than once (columns {letters}): keep one",
+        "見出し「{header}」が複数あります ({letters}列): 1つにしてください",
+    ),
+    "header.one_of": (
+        "give only one of {names} (they are the same column)",
+        "{names} は同じ列を表します: 1つだけにしてください",
+    ),
+    "header.missing": (
+        "required column is missing ({names}); columns found: {found}",
+        "必須の列がありません ({names})。見つかった列: {found}",
+    ),
+    "header.unit": (
+        "the header's unit {unit!r} does not convert to {expected!r}",
+        "見出しの単位「{unit}」は {expected} に換算できません",
+    ),
+    "header.map_unknown": (
+        "the column map names {target!r}, which no method reads; known: {known}",
+        "列の対応表にある「{target}」はどの方法でも使わない列名です。候補: {known}",
+    ),
+    # values
+    "value.required": ("empty, but a value is required", "空欄です。値が必要です"),
+    "value.not_number": ("not a number: {value!r}", "数値ではありません: {value!r}"),
+    "value.bool_in_number": (
+        "a true/false cell, not a number: {value!r}",
+        "真偽値のセルです。数値ではありません: {value!r}",
+    ),
+    "value.date_in_number": (
+        "a date, not a number: {value!r}",
+        "日付です。数値ではありません: {value!r}",
+    ),
+    "value.not_finite": ("not a finite number", "有限の数値ではありません"),
+    "value.too_large": (
+        "{value!r} is beyond any real figure (at most {limit:g} in absolute value)",
+        "{value!r} は現実にありえない大きさです (絶対値 {limit:g} まで)",
+    ),
+    "value.not_whole": ("not a whole number: {value}", "整数ではありません: {value}"),
+    "value.at_least": (
+        "must be at least {minimum:g}, got {value:g}",
+        "{minimum:g} 以上にしてください (値: {value:g})",
+    ),
+    "value.at_most": (
+        "must be at most {maximum:g}, got {value:g}",
+        "{maximum:g} 以下にしてください (値: {value:g})",
+    ),
+    "value.cell_unit": (
+        "the unit {unit!r} in {value!r} does not convert to the column's {expected!r}",
+        "{value!r} の単位「{unit}」は列の単位 {expected} に換算できません",
+    ),
+    "value.not_date": (
+        "not a date: {value!r} (use 2024-04-01, 2024/4/1, 2024年4月1日, R6.4.1 or 令和6年4月1日)",
+        "日付ではありません: {value!r} (2024-04-01、2024/4/1、2024年4月1日、R6.4.1、令和6年4月1日 の形で)",
+    ),
+    "value.impossible_date": ("no such date: {value!r}", "存在しない日付です: {value!r}"),
+    "value.era_range": (
+        "{value!r}: {era} runs from {start} to {end}",
+        "{value!r}: {era}は {start} から {end} までです",
+    ),
+    "value.year_only": (
+        "{value!r} is a year; a date needs the month and day",
+        "{value!r} は年だけです。日付には月と日が必要です",
+    ),
+    "value.time_of_day": (
+        "{value!r} has a time of day; give the date alone",
+        "{value!r} には時刻があります。日付だけにしてください",
+    ),
+    "value.date_range": (
+        "{value!r} is outside the years {low}-{high}",
+        "{value!r} は {low}年から{high}年の範囲外です",
+    ),
+    "value.not_year": (
+        "not a year: {value!r} (use 2024, 2024年度, R6 or 令和6年度)",
+        "年度ではありません: {value!r} (2024、2024年度、R6、令和6年度 の形で)",
+    ),
+    "value.not_boolean": (
+        "not yes/no: {value!r} (use 有/無, ○/×, はい/いいえ, あり/なし, 1/0 or true/false)",
+        "有無が読めません: {value!r} (有/無、○/×、はい/いいえ、あり/なし、1/0、true/false)",
+    ),
+    "value.unknown": (
+        "unknown {what} {value!r}; closest known: {close} ({count} known: `{table}`)",
+        "不明な{what}です: {value!r}。近い候補: {close} (全{count}件は `{table}` で)",
+    ),
+    "value.unknown_none_close": (
+        "unknown {what} {value!r}; none is close ({count} known: `{table}`)",
+        "不明な{what}です: {value!r}。近い候補はありません (全{count}件は `{table}` で)",
+    ),
+    "value.check_digit": (
+        "団体コード {value!r}: the check digit should be {digit} (総務省's rule: weights "
+        "6,5,4,3,2, 11 minus the remainder mod 11, its last digit)",
+        "団体コード {value!r}: 検査数字は {digit} のはずです",
+    ),
+    "value.code_prefecture": (
+        "団体コード {value!r} is in prefecture {code} ({name}), but the row's prefecture is {row}",
+        "団体コード {value!r} は {name} (コード {code}) のものですが、行の都道府県は {row} です",
+    ),
+    "value.code_length": (
+        "団体コード {value!r}: a code has 6 digits (or 5 without the check digit)",
+        "団体コード {value!r}: 6桁 (検査数字なしなら5桁) にしてください",
+    ),
+    "what.prefecture": ("prefecture", "都道府県"),
+    "what.species": ("species", "樹種"),
+    "what.site_class": ("site class (地位)", "地位"),
+    "what.value": ("value", "値"),
+    "rows.more": (
+        "... and {count} more rows with the problem of row {row}",
+        "... ほか{count}行に {row}行目と同じ問題があります",
+    ),
+    "fy.missing": (
+        "no fiscal year: give --fy or an fy column",
+        "年度がありません: --fy か年度の列を指定してください",
+    ),
+    # notices
+    "notice.sheet": (
+        "read sheet {sheet!r} (the workbook has {sheets}); choose another with --sheet",
+        "シート「{sheet}」を読みました (ブックのシート: {sheets})。別のシートは --sheet で",
+    ),
+    "notice.skipped": ("skipped rows {rows}: {why}", "{rows}行目を読み飛ばしました: {why}"),
+    "notice.title": ("above the header row", "見出し行より上の行"),
+    "notice.total": ("a total row ({label})", "合計の行 ({label})"),
+    "notice.blank": ("blank", "空行"),
+    "notice.header": (
+        "header found in row {row}{two}: {columns}",
+        "見出し行は {row}行目{two}: {columns}",
+    ),
+    "notice.two_rows": (" (two rows, flattened)", " (2段の見出しを結合)"),
+}
+
+_LANG: contextvars.ContextVar[Lang | None] = contextvars.ContextVar("offset_lang", default=None)
+
+
+def detect(explicit: str | None = None) -> Lang:
+    """The language to print in: `explicit`, then OFFSET_LANG, then the locale, then English."""
+    for candidate in (explicit, os.environ.get("OFFSET_LANG")):
+        if candidate:
+            code = candidate.strip().lower()[:2]
+            if code in LANGS:
+                return "ja" if code == "ja" else "en"
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
+def current() -> Lang:
+    return _LANG.get() or detect()
+
+
+@contextmanager
+def use(lang: Lang) -> Iterator[None]:
+    token = _LANG.set(lang)
+    try:
+        yield
+    finally:
+        _LANG.reset(token)
+
+
+def set_language(lang: Lang) -> None:
+    """Choose the language for the rest of this command (the CLI's entry points)."""
+    _LANG.set(lang)
+
+
+class Msg(str):
+    """A catalogued message: the English text as a ``str``, renderable in Japanese."""
+
+    key: str
+    params: Mapping[str, object]
+
+    def __new__(cls, key: str, /, **params: object) -> Msg:
+        self = super().__new__(cls, _format(key, "en", params))
+        self.key = key
+        self.params = params
+        return self
+
+    def render(self, lang: Lang | None = None) -> str:
+        return _format(self.key, lang or current(), self.params)
+
+
+def _format(key: str, lang: Lang, params: Mapping[str, object]) -> str:
+    english, japanese = CATALOGUE[key]
+    template = japanese if lang == "ja" else english
+    return template.format(**{k: localized(v, lang) for k, v in params.items()})
+
+
+def localized(value: object, lang: Lang | None = None) -> object:
+    """A parameter as `lang` shows it: nested messages render in that language."""
+    if isinstance(value, Msg):
+        return value.render(lang)
+    return value
+
+
+def text(message: str, lang: Lang | None = None) -> str:
+    """Any message (catalogued or plain English) as `lang` shows it."""
+    return message.render(lang) if isinstance(message, Msg) else message

@@ -1,0 +1,182 @@
+"""Reading a file's cells as they are, within documented limits, before any header is known.
+
+CSV is decoded as UTF-8 (with or without BOM) or CP932 (Shift_JIS as Windows and Excel write
+it), strictly: anything else is refused with the encodings tried, never guessed. Excel cells keep
+their types (a date cell arrives as a datetime, a number as a number) through openpyxl's
+streaming reader, which reads the values Excel cached for formula cells and never evaluates one.
+
+Limits (each refused with a clear error, before the work they would cost):
+- any file: at most ``MAX_FILE_BYTES``;
+- .xlsx: at most ``MAX_UNZIPPED_BYTES`` once unpacked (a zip bomb is refused unopened) and
+  ``MAX_CELLS`` cells in the sheet read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import itertools
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from offset.messages import Msg
+from offset.problems import InputError, Problem
+
+MAX_FILE_BYTES = 1 << 30  # 1 GiB
+MAX_UNZIPPED_BYTES = 512 << 20  # 512 MiB: about 5 million filled cells of an office list
+MAX_CELLS = 20_000_000
+CSV_CHUNK_ROWS = 250_000
+ENCODINGS = ("utf-8-sig", "cp932")
+_WIDTH_SCAN_LINES = 64  # title rows are narrower than the table: the widest early line wins
+# Latin-1 or Windows-1252 bytes decode as CP932 into kanji between Latin letters (Orléans ->
+# Orl饌ns); Japanese text almost never puts a kanji between two ASCII letters.
+_LATIN_AS_CP932 = re.compile(r"[A-Za-z][\u4e00-\u9fff\uff61-\uff9f]+[A-Za-z]")
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Every cell of a sheet: columns 0..k-1, row i is the sheet's row i + 1."""
+
+    cells: pd.DataFrame
+    file: str
+    sheet: str | None = None
+    notices: tuple[Msg, ...] = ()
+
+
+def refuse(path: Path | str, message: Msg, sheet: str | None = None) -> InputError:
+    return InputError([Problem(str(path), None, None, message, sheet=sheet)])
+
+
+def read_grid(path: Path, sheet: str | None = None, progress: Progress | None = None) -> Grid:
+    """The cells of a CSV file or of one Excel sheet (the first, unless `sheet` names one)."""
+    if not path.is_file():
+        raise refuse(path, Msg("file.not_found"))
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise refuse(path, Msg("file.too_large", size=size, limit=MAX_FILE_BYTES))
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_workbook(path, sheet)
+    if sheet is not None:
+        raise refuse(path, Msg("file.sheet_for_csv"))
+    if suffix in (".csv", ".txt"):
+        return Grid(_read_csv(path, progress), str(path))
+    raise refuse(path, Msg("file.unknown_format"))
+
+
+def _read_csv(path: Path, progress: Progress | None) -> pd.DataFrame:
+    encoding = detect_encoding(path)
+    width = _width(path, encoding)
+    reader = pd.read_csv(
+        path,
+        encoding=encoding,
+        header=None,
+        names=range(width),
+        dtype="string[pyarrow]",  # Arrow strings: stripped, parsed and factorised in C
+        keep_default_na=False,
+        na_values=[""],
+        chunksize=CSV_CHUNK_ROWS,
+        skip_blank_lines=False,  # blank lines stay rows, so row numbers match the sheet's
+        skipinitialspace=True,
+    )
+    chunks = []
+    try:
+        with reader:
+            for chunk in reader:
+                if progress is not None:
+                    progress(len(chunk))
+                chunks.append(chunk)
+    except (pd.errors.ParserError, ValueError, csv.Error) as e:
+        raise refuse(path, Msg("file.unreadable", reason=str(e))) from e
+    if not chunks:
+        return pd.DataFrame(columns=range(width), dtype=object)
+    return pd.concat(chunks, ignore_index=True)
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (BOM or not) or CP932, decoded strictly over the whole file; else refused."""
+    tried = []
+    hint = ""
+    for encoding in ENCODINGS:
+        tried.append(encoding)
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        sample = None
+        try:
+            with path.open("rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    text = decoder.decode(block)
+                    if encoding == "cp932" and sample is None:
+                        found = _LATIN_AS_CP932.search(text)
+                        sample = found.group(0) if found else None
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        if sample is None:
+            return encoding
+        hint = Msg("file.latin", sample=sample)
+    raise refuse(path, Msg("file.encoding", tried=", ".join(tried), hint=hint))
+
+
+def _width(path: Path, encoding: str) -> int:
+    with path.open(encoding=encoding, newline="") as f:
+        rows = csv.reader(itertools.islice(f, _WIDTH_SCAN_LINES))
+        try:
+            return max((len(r) for r in rows), default=1) or 1
+        except csv.Error:
+            return 1
+
+
+def _read_workbook(path: Path, sheet: str | None) -> Grid:
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as e:
+        raise refuse(path, Msg("file.unreadable", reason=f"not an .xlsx workbook ({e})")) from e
+    if unpacked > MAX_UNZIPPED_BYTES:
+        raise refuse(path, Msg("file.unzipped_too_large", size=unpacked, limit=MAX_UNZIPPED_BYTES))
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises assorted errors on a damaged workbook
+        raise refuse(path, Msg("file.unreadable", reason=str(e))) from e
+    try:
+        names = list(book.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise refuse(path, Msg("file.no_sheet", sheet=sheet, sheets=", ".join(names)))
+        chosen = sheet if sheet is not None else names[0]
+        rows = list(_bounded(book[chosen].iter_rows(values_only=True), path, chosen))
+    finally:
+        book.close()
+    cells = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
+    notices: tuple[Msg, ...] = ()
+    if sheet is None and len(names) > 1:
+        notices = (Msg("notice.sheet", sheet=chosen, sheets=", ".join(names)),)
+    return Grid(cells, str(path), chosen, notices)
+
+
+def _bounded(
+    rows: Iterator[tuple[object, ...]], path: Path, sheet: str
+) -> Iterator[tuple[object, ...]]:
+    cells = 0
+    for row in rows:
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise refuse(path, Msg("file.too_many_cells", limit=MAX_CELLS), sheet)
+        yield row
+
+
+def read_parquet(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise refuse(path, Msg("file.not_found"))
+    try:
+        return pd.read_parquet(path)
+    except Exception as e:  # pyarrow's own message says what is wrong with the file
+        raise refuse(path, Msg("file.unreadable", reason=str(e))) from e

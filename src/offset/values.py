@@ -1,0 +1,288 @@
+"""Cell values -> typed columns in the column's unit: numbers, years, dates, yes/no, names.
+
+Numeric columns take the fast path (pandas' C parser) for plain numbers; what it cannot read
+(full-width digits `９．５４`, thousands separators `100,000`, a unit in the cell `9.54kW`, Excel
+cells of mixed types) is parsed once per distinct value. A unit in a cell must convert to the
+column's (pint); a true/false or date cell in a numeric column is an error, never 1 or a serial.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from offset import units
+from offset.columns import Column
+from offset.dates import to_date, to_year
+from offset.japanese import distinct, folded, gather, nfkc, pint_unit
+from offset.messages import Msg
+from offset.problems import Problem
+
+MAX_MAGNITUDE = 1e12  # |value| in the column's unit beyond this is no real figure (and 1e308
+# would overflow to inf in the results)
+TRUE = frozenset(
+    {"true", "1", "yes", "y", "t", "有", "あり", "有り", "はい", "○", "〇", "◯", "済", "対象"}
+)
+FALSE = frozenset(
+    {"false", "0", "no", "n", "f", "", "無", "なし", "無し", "いいえ", "×", "✕", "-", "非対象"}
+)
+_NUMBER = re.compile(
+    r"^(?P<n>[+-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(?P<unit>.*)$",
+    re.IGNORECASE,
+)
+
+Listed = Callable[[npt.NDArray[np.bool_], Callable[[int], str]], list[Problem]]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The values a column may hold and every accepted spelling of each (folded)."""
+
+    resolve: Callable[[object], str | None]
+    shown: tuple[str, ...]  # what a user may type, for "closest known"
+    table: str
+    what: Msg
+    codes: Mapping[str, str] = field(default_factory=dict)  # key -> JIS code (prefectures)
+    names: Mapping[str, str] = field(default_factory=dict)  # key -> name as printed
+
+
+def always(message: str) -> Callable[[int], str]:
+    """The same message for every row listed."""
+    return lambda _: message
+
+
+def empty(series: pd.Series) -> npt.NDArray[np.bool_]:
+    if isinstance(series.dtype, pd.StringDtype):
+        stripped = series.str.strip()
+        blank: npt.NDArray[np.bool_] = (stripped.isna() | (stripped == "")).to_numpy(
+            dtype=bool, na_value=True
+        )
+        return blank
+    if series.dtype == object:
+        codes, uniques = distinct(series)
+        blank = np.array([not str(u).strip() for u in uniques], dtype=bool)
+        found: npt.NDArray[np.bool_] = (codes < 0) | np.append(blank, True)[codes]
+        return found
+    out: npt.NDArray[np.bool_] = series.isna().to_numpy()
+    return out
+
+
+def numbers(
+    series: pd.Series, column: Column, unit: str | None, listed: Listed
+) -> tuple[npt.NDArray[np.float64], list[Problem]]:
+    """Values in the column's unit; `unit` is the header's (for cells that name none)."""
+    target = column.unit
+    factor = units.scale(unit, target) if unit and target and unit != target else 1.0
+    blank = empty(series)
+    messages: npt.NDArray[np.object_] | None = None
+    if pd.api.types.is_bool_dtype(series.dtype):
+        values = np.full(len(series), np.nan)
+        messages = np.full(len(series), None, dtype=object)
+        messages[~blank] = Msg("value.bool_in_number", value=True)
+    elif pd.api.types.is_numeric_dtype(series.dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan) * factor
+    else:
+        values, messages = _parse_numbers(series, blank, factor, target)
+    problems: list[Problem] = []
+    if messages is not None:
+        bad = np.array([m is not None for m in messages], dtype=bool)
+        problems += listed(bad, lambda i: messages[i])
+    if column.required:
+        problems += listed(blank, lambda i: Msg("value.required"))
+    finite = np.isfinite(values)
+    problems += listed(~finite & ~np.isnan(values), lambda i: Msg("value.not_finite"))
+    huge = finite & (np.abs(np.where(finite, values, 0.0)) > MAX_MAGNITUDE)
+    problems += listed(
+        huge, lambda i: Msg("value.too_large", value=series.iloc[i], limit=MAX_MAGNITUDE)
+    )
+    values = np.where(huge, np.nan, values)
+    problems += _bounds(values, column, listed)
+    return values, problems
+
+
+def _parse_numbers(
+    series: pd.Series, blank: npt.NDArray[np.bool_], factor: float, target: str | None
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.object_]]:
+    messages = np.full(len(series), None, dtype=object)
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        # plain numbers first, in C; only what that cannot read is parsed per distinct value
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64) * factor
+        rest = np.isnan(values) & ~blank
+    else:  # Excel cells of several types: every distinct value is looked at
+        values = np.full(len(series), np.nan)
+        rest = ~blank
+    if rest.any():
+        codes, uniques = distinct(series[rest])
+        parsed = [_number(u, factor, target) for u in uniques]
+        floats = np.array([p if isinstance(p, float) else np.nan for p in parsed], dtype=float)
+        notes = np.array([p if isinstance(p, Msg) else None for p in parsed], dtype=object)
+        values[rest] = gather(floats, codes, np.nan)
+        messages[rest] = gather(notes, codes, None)
+    return values, messages
+
+
+def _number(value: object, factor: float, target: str | None) -> float | Msg:
+    if isinstance(value, bool | np.bool_):
+        return Msg("value.bool_in_number", value=bool(value))
+    if isinstance(value, dt.date | dt.time):
+        return Msg("value.date_in_number", value=str(value))
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value) * factor
+    text = nfkc(str(value))
+    match = _NUMBER.match(text)
+    if match is None:
+        return Msg("value.not_number", value=str(value))
+    number = float(match["n"].replace(",", ""))
+    cell_unit = match["unit"].strip()
+    if not cell_unit:
+        return number * factor
+    try:
+        return number * units.scale(pint_unit(cell_unit), target or "dimensionless")
+    except units.UnitError:
+        return Msg("value.cell_unit", unit=cell_unit, value=str(value), expected=target)
+
+
+def _bounds(values: npt.NDArray[np.float64], column: Column, listed: Listed) -> list[Problem]:
+    finite = np.isfinite(values)
+    problems: list[Problem] = []
+    if column.kind in ("integer", "year"):
+        fractional = finite & (values != np.round(values))
+        problems += listed(fractional, lambda i: Msg("value.not_whole", value=values[i]))
+    if column.minimum is not None:
+        low = finite & (values < column.minimum)
+        problems += listed(
+            low, lambda i: Msg("value.at_least", minimum=column.minimum, value=values[i])
+        )
+    if column.maximum is not None:
+        high = finite & (values > column.maximum)
+        problems += listed(
+            high, lambda i: Msg("value.at_most", maximum=column.maximum, value=values[i])
+        )
+    return problems
+
+
+def years(
+    series: pd.Series, column: Column, listed: Listed
+) -> tuple[npt.NDArray[np.float64], list[Problem]]:
+    """Years and fiscal years: numbers, `2024年度`, `R6`, `令和6年度` (NaN for blanks)."""
+    blank = empty(series)
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        problems: list[Problem] = []
+    else:
+        codes, uniques = distinct(series)
+        parsed = [to_year(u) for u in uniques]
+        floats = np.array([float(p) if isinstance(p, int) else np.nan for p in parsed])
+        notes = np.array([p if isinstance(p, Msg) else None for p in parsed], dtype=object)
+        values = gather(floats, codes, np.nan).astype(np.float64)
+        messages = gather(notes, codes, None)
+        bad = np.array([m is not None for m in messages], dtype=bool) & ~blank
+        problems = listed(bad, lambda i: messages[i])
+    if column.required:
+        problems += listed(blank, lambda i: Msg("value.required"))
+    problems += _bounds(values, column, listed)
+    return values, problems
+
+
+def dates(
+    series: pd.Series, column: Column, listed: Listed
+) -> tuple[npt.NDArray[np.datetime64], list[Problem]]:
+    blank = empty(series)
+    problems: list[Problem] = []
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        values = series.to_numpy(dtype="datetime64[ns]")
+    else:
+        codes, uniques = distinct(series)
+        parsed = [to_date(u) for u in uniques]
+        days = np.array(
+            [
+                np.datetime64(p, "ns") if isinstance(p, dt.date) else np.datetime64("NaT")
+                for p in parsed
+            ],
+            dtype="datetime64[ns]",
+        )
+        notes = np.array([p if isinstance(p, Msg) else None for p in parsed], dtype=object)
+        values = gather(days, codes, np.datetime64("NaT"))
+        messages = gather(notes, codes, None)
+        bad = np.array([m is not None for m in messages], dtype=bool) & ~blank
+        problems += listed(bad, lambda i: messages[i])
+    if column.required:
+        problems += listed(blank, lambda i: Msg("value.required"))
+    return values.astype("datetime64[ns]"), problems
+
+
+def booleans(
+    series: pd.Series, column: Column, listed: Listed
+) -> tuple[npt.NDArray[np.bool_], list[Problem]]:
+    """有/無, ○/×, はい/いいえ, あり/なし, 1/0, true/false (a blank is no)."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.to_numpy(dtype=bool), []
+    codes, uniques = distinct(series)
+    spellings = [_boolean_spelling(u) for u in uniques]
+    truthy = np.append(np.array([s in TRUE for s in spellings], dtype=bool), False)[codes]
+    known = np.append(np.array([s in TRUE | FALSE for s in spellings], dtype=bool), True)[codes]
+    return truthy, listed(~known, lambda i: Msg("value.not_boolean", value=series.iloc[i]))
+
+
+def _boolean_spelling(value: object) -> str:
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | float | np.integer | np.floating) and value == int(value):
+        return str(int(value))
+    return folded(str(value)).removesuffix(".0")
+
+
+def categories(series: pd.Series) -> pd.Series:
+    """Text with few distinct values as a categorical, each distinct value NFKC'd and stripped
+    once; blanks become missing and values equal after that share one category."""
+    codes, uniques = distinct(series)
+    cleaned = pd.Index([nfkc(str(u)) for u in uniques], dtype=object)
+    merged, cats = pd.factorize(cleaned.where(cleaned != "", None), use_na_sentinel=True)
+    merged = np.append(merged, -1)
+    return pd.Series(
+        pd.Categorical.from_codes(merged[codes], categories=pd.Index(cats, dtype=object)),
+        index=series.index,
+    )
+
+
+def resolved(
+    categorical: pd.Series, vocabulary: Vocabulary, listed: Listed
+) -> tuple[pd.Series, list[Problem]]:
+    """Each category replaced by its key in `vocabulary`; unknown ones named with the closest."""
+    names = list(categorical.cat.categories)
+    keys = [vocabulary.resolve(n) for n in names]
+    problems: list[Problem] = []
+    codes = categorical.cat.codes.to_numpy()
+    for position, (name, key) in enumerate(zip(names, keys, strict=True)):
+        if key is None:
+            problems += listed(codes == position, always(_unknown(name, vocabulary)))
+    out = pd.Series(
+        pd.Categorical([None if k is None else k for k in keys]).take(codes, allow_fill=True)
+        if names
+        else pd.Categorical([None] * len(codes)),
+        index=categorical.index,
+    )
+    return out.astype("category"), problems
+
+
+def _unknown(value: str, vocabulary: Vocabulary) -> Msg:
+    close = difflib.get_close_matches(value, vocabulary.shown, n=5, cutoff=0.5)
+    common = {"what": vocabulary.what, "value": value, "count": len(vocabulary.shown)}
+    if not close:
+        return Msg("value.unknown_none_close", table=vocabulary.table, **common)
+    return Msg("value.unknown", close=", ".join(close), table=vocabulary.table, **common)
+
+
+def spellings(
+    keys: Mapping[str, tuple[str, ...]],
+) -> Callable[[object], str | None]:
+    """A resolver from key -> spellings (each folded once)."""
+    table = {folded(s): key for key, names in keys.items() for s in (key, *names)}
+    return lambda value: table.get(folded(str(value)))

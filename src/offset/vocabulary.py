@@ -1,0 +1,107 @@
+"""The values a column may hold, from the factor tables, with every spelling an office uses.
+
+Prefectures come from `climate_zones` (key, JIS code, kanji name); species from
+`forest_species` (key, katakana name) plus the kanji and common names below; 地位 labels from
+`forest_site_class`. An overlay (`--factors`) that adds a species or a label adds its spellings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from offset.factors import FactorLibrary
+from offset.japanese import folded
+from offset.messages import Msg
+from offset.places import Prefectures
+from offset.values import Vocabulary, spellings
+
+# Kanji and other names of the species in `forest_species` (katakana and hiragana come from
+# the table's name_ja, folded).
+SPECIES_NAMES: dict[str, tuple[str, ...]] = {
+    "sugi": ("杉",),
+    "hinoki": ("檜", "桧"),
+    "karamatsu": ("唐松", "落葉松"),
+    "akamatsu": ("赤松",),
+    "kuromatsu": ("黒松",),
+    "ezomatsu": ("蝦夷松",),
+    "todomatsu": ("椴松",),
+    "hiba": ("檜葉", "アスナロ", "翌檜"),
+    "sawara": ("椹",),
+    "momi": ("樅",),
+    "tsuga": ("栂",),
+    "buna": ("橅",),
+    "nara": ("楢", "ナラ", "コナラ", "ミズナラ"),
+    "kunugi": ("櫟", "椚"),
+}
+
+
+# Japanese names of the values of offset's own categories (their keys are always accepted).
+MEASURES = {
+    "envelope": ("外皮", "断熱", "断熱改修", "外皮改修", "窓改修"),
+    "equipment": ("設備", "設備更新", "機器更新", "高効率機器", "高効率給湯器"),
+    "lighting": ("照明", "LED", "LED照明", "照明LED化", "照明更新"),
+}
+BASES = {"estimated": ("推計", "推定", "計算"), "measured": ("実測", "計測", "実績")}
+ACTIVITIES = {
+    "management": ("森林経営", "森林管理", "間伐", "育林"),
+    "afforestation": ("植林", "新植", "新規植林"),
+    "reforestation": ("再造林", "再植林"),
+}
+CARRIERS = {
+    "electricity": ("電気", "電力", "電気式"),
+    "kerosene": ("灯油",),
+    "city_gas": ("都市ガス",),
+    "lpg": ("LPガス", "LPG", "プロパンガス", "液化石油ガス"),
+    "a_heavy_oil": ("A重油",),
+    "diesel": ("軽油",),
+    "gasoline": ("ガソリン",),
+}
+CARRIER_COLUMNS = ("energy_carrier", "baseline_carrier", "project_carrier")
+
+
+def _keyed(names: Mapping[str, tuple[str, ...]], table: str) -> Vocabulary:
+    shown = tuple(sorted({s for key, more in names.items() for s in (key, *more)}))
+    return Vocabulary(spellings(names), shown, table, Msg("what.value"))
+
+
+def vocabularies(factors: FactorLibrary) -> dict[str, Vocabulary]:
+    climate = factors["climate_zones"].rows
+    prefectures = Prefectures.of(climate)
+    out = {
+        "prefecture": Vocabulary(
+            prefectures.key,
+            tuple(sorted({*prefectures.names.values(), *prefectures.names})),
+            "offset factors show climate_zones",
+            Msg("what.prefecture"),
+            codes=prefectures.codes,
+            names=prefectures.names,
+        )
+    }
+    species = factors["forest_species"].rows
+    names: dict[str, tuple[str, ...]] = {}
+    for key, name in species[["species", "name_ja"]].drop_duplicates().itertuples(index=False):
+        names[str(key)] = (*names.get(str(key), ()), str(name), *SPECIES_NAMES.get(str(key), ()))
+    out["species"] = Vocabulary(
+        spellings(names),
+        tuple(sorted({s for key, more in names.items() for s in (key, *more)})),
+        "offset factors show forest_species",
+        Msg("what.species"),
+    )
+    out["measure"] = _keyed(MEASURES, "offset columns")
+    out["basis"] = _keyed(BASES, "offset columns")
+    out["activity"] = _keyed(ACTIVITIES, "offset columns")
+    fuels = {str(f) for f in factors["fuel"].rows["fuel"]}
+    carriers = {key: CARRIERS.get(key, ()) for key in sorted({"electricity", *fuels})}
+    for column in CARRIER_COLUMNS:
+        out[column] = _keyed(carriers, "offset factors show fuel")
+    if "forest_site_class" in factors.specs:
+        labels = factors["forest_site_class"].rows
+        pairs = labels[["label", "canonical"]].itertuples(index=False)
+        table = {folded(str(label)): str(int(value)) for label, value in pairs}
+        out["site_class"] = Vocabulary(
+            lambda value: table.get(folded(str(value))),
+            tuple(str(v) for v in labels["label"]),
+            "offset factors show forest_site_class",
+            Msg("what.site_class"),
+        )
+    return out
