@@ -332,3 +332,91 @@ def test_an_impossible_output_path_is_an_answer_not_a_traceback(tmp_path: Path) 
     assert result.exit_code == 2
     assert "cannot write the results" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_csv_row_limit(
+    tmp_path: Path, factors: FactorLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sheets, "MAX_ROWS", 5)
+    [message] = problems_of("solar", OFFICE / "pv_subsidy_list_cp932.csv", factors)
+    assert "more than 5 rows" in message
+
+
+def test_a_scenario_reports_cells_and_method_checks_in_one_run(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(ROOT / "examples" / "office", tmp_path / "examples" / "office")
+    (tmp_path / "scenarios").mkdir()
+    shutil.copy(ROOT / "scenarios" / "office-files.toml", tmp_path / "scenarios")
+    register = tmp_path / "examples" / "office" / "forest_register_cp932.csv"
+    lines = register.read_text(encoding="cp932").splitlines()
+    lines[2] = lines[2].replace(",12.4,", ",abc,")  # row 3: a cell that is no number
+    lines[3] = lines[3].replace(",35,", ",,")  # row 4: no age (the method's own check)
+    register.write_text("\r\n".join(lines) + "\r\n", encoding="cp932")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(tmp_path / "scenarios" / "office-files.toml"),
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert "row 3, column '面積(ha)': not a number: 'abc'" in result.output
+    assert "row 4, column '林齢': give age_yr or planted_fy" in result.output
+    assert not (out / "ledger.db").exists()
+
+
+def test_the_methods_own_messages_are_translated() -> None:
+    """Every plain message a method may report has its Japanese text (read from the code)."""
+    import ast
+
+    from offset.messages import PLAIN, text
+
+    found = set()
+    for path in [
+        *(ROOT / "src" / "offset" / "methods").glob("*.py"),
+        ROOT / "src" / "offset" / "staleness.py",
+    ]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node, "func", None)
+            called = getattr(name, "id", getattr(name, "attr", None))
+            if (
+                isinstance(node, ast.Call)
+                and called in ("rows_problems", "listed_problems")
+                and len(node.args) >= 5
+            ):
+                message = node.args[4]
+                if isinstance(message, ast.Lambda):
+                    message = message.body
+                if isinstance(message, ast.Constant) and isinstance(message.value, str):
+                    found.add(message.value)
+    assert len(found) >= 15
+    assert found <= set(PLAIN), found - set(PLAIN)
+    assert text("must be above 0", "ja") == "0 より大きくしてください"
+    assert text("must be above 0", "en") == "must be above 0"
+
+
+def test_broadleaf_and_other_conifers_say_what_is_missing(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    path = tmp_path / "stands.csv"
+    path.write_text(
+        "林小班,市町村,樹種,林齢,面積(ha),成長量(m3/ha/年),森林経営計画\n"
+        "a,伊那市,広葉樹,30,1,2,有\nb,伊那市,その他針葉樹,30,1,2,有\nc,伊那市,スギ,30,1,2,有\n",
+        encoding="utf-8",
+    )
+    found = problems_of("forest", path, factors)
+    assert len(found) == 2
+    assert (
+        "row 2, column '樹種': species 'broadleaf_other' has no wood_density, bef_le20, bef_ge21"
+        in found[0]
+    )
+    assert (
+        "row 3, column '樹種': species 'conifer_other' has no wood_density, bef_le20, bef_ge21"
+        in found[1]
+    )

@@ -60,6 +60,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the sheet has more than {limit:,} cells",
         "シートのセルが上限 ({limit:,}) を超えています",
     ),
+    "file.too_many_rows": (
+        "the file has more than {limit:,} rows: split it",
+        "行数が上限 ({limit:,}) を超えています: ファイルを分けてください",
+    ),
     "file.no_sheet": (
         "no sheet {sheet!r}; the workbook has: {sheets}",
         "シート「{sheet}」がありません。ブックにあるシート: {sheets}",
@@ -157,6 +161,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "unknown {what} {value!r}; none is close ({count} known: `{table}`)",
         "不明な{what}です: {value!r}。近い候補はありません (全{count}件は `{table}` で)",
     ),
+    "value.unknown_in_table": (
+        "unknown {what} {value!r}; closest known: {close} ({count} known)",
+        "不明な値です ({what}): {value!r}。近い候補: {close} (全{count}件)",
+    ),
+    "value.species_incomplete": (
+        "species {species!r} has no {missing} in forest_species (no source was found): give "
+        "them with --factors",
+        "樹種 {species!r} には forest_species に {missing} がありません (出典が見つかっていません): "
+        "--factors で与えてください",
+    ),
+    "value.required_for": (
+        "required for {measure} rows",
+        "{measure} の行には必要です",
+    ),
     "value.check_digit": (
         "団体コード {value!r}: the check digit should be {digit} (総務省's rule: weights "
         "6,5,4,3,2, 11 minus the remainder mod 11, its last digit)",
@@ -196,6 +214,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "見出し行は {row}行目{two}: {columns}",
     ),
     "notice.two_rows": (" (two rows, flattened)", " (2段の見出しを結合)"),
+}
+
+# The methods' own checks, by their English text (plain strings in the methods): Japanese.
+PLAIN: dict[str, str] = {
+    "no fiscal year: give --fy or an fy column": "年度がありません: --fy か年度の列を指定してください",
+    "the age is stated for an FY that has not begun": "林齢の基準年度がまだ始まっていない年度です",
+    "the stand was not yet planted in this FY (its age here would be below 1)": "この年度にはまだ植栽されていません (林齢が1未満になります)",
+    "give age_yr or planted_fy": "林齢か植栽年度を入れてください",
+    "planted after the FY": "植栽年度が算定年度より後です",
+    "must be above 0": "0 より大きくしてください",
+    "no emission factor for this row's carrier and FY": "この行のエネルギー種別と年度の排出係数がありません",
+    "no emission factor for this carrier and FY": "このエネルギー種別と年度の排出係数がありません",
+    "give ua_after_w_m2k, or target_grade with climate_zone or prefecture": "改修後UA値か、断熱等性能等級と地域区分 (または都道府県) を入れてください",
+    "UA after is above UA before": "改修後UA値が改修前UA値より大きくなっています",
+    "give hdd_kday or a known location": "暖房度日か、既知の観測地点を入れてください",
+    "give a positive heating_efficiency or a known heating_appliance": "正の暖房効率か、既知の暖房機器を入れてください",
+    "give energy_carrier or a known heating_appliance": "暖房エネルギーか、既知の暖房機器を入れてください",
+    "no grid factor for this row and FY": "この行と年度の電力排出係数がありません",
+    "decommissioned on or before the commissioning date": "撤去日が設置日以前です",
+    "self-consumption is above metered generation": "自家消費量が実績発電量を上回っています",
+    "self-consumption is above the modelled generation: give the metered generation_kwh": "自家消費量が推計発電量を上回っています: 実績の発電量を入れてください",
+    "--strict-factors: a factor value of this row is marked unverified": "--strict-factors: この行の係数に未確認 (unverified) の値があります",
 }
 
 _LANG: contextvars.ContextVar[Lang | None] = contextvars.ContextVar("offset_lang", default=None)
@@ -263,5 +303,9 @@ def localized(value: object, lang: Lang | None = None) -> object:
 
 
 def text(message: str, lang: Lang | None = None) -> str:
-    """Any message (catalogued or plain English) as `lang` shows it."""
-    return message.render(lang) if isinstance(message, Msg) else message
+    """Any message (catalogued, or a method's plain English) as `lang` shows it."""
+    if isinstance(message, Msg):
+        return message.render(lang)
+    if (lang or current()) == "ja":
+        return PLAIN.get(message, message)
+    return message

@@ -7,6 +7,7 @@ streaming reader, which reads the values Excel cached for formula cells and neve
 
 Limits (each refused with a clear error, before the work they would cost):
 - any file: at most ``MAX_FILE_BYTES``;
+- .csv: at most ``MAX_ROWS`` rows;
 - .xlsx: at most ``MAX_UNZIPPED_BYTES`` once unpacked (a zip bomb is refused unopened) and
   ``MAX_CELLS`` cells in the sheet read.
 """
@@ -30,6 +31,7 @@ from offset.problems import InputError, Problem
 MAX_FILE_BYTES = 1 << 30  # 1 GiB
 MAX_UNZIPPED_BYTES = 512 << 20  # 512 MiB: about 5 million filled cells of an office list
 MAX_CELLS = 20_000_000
+MAX_ROWS = 20_000_000  # a CSV's rows (a 1 GiB file of short rows stays under it)
 CSV_CHUNK_ROWS = 250_000
 ENCODINGS = ("utf-8-sig", "cp932")
 _WIDTH_SCAN_LINES = 64  # title rows are narrower than the table: the widest early line wins
@@ -89,7 +91,11 @@ def _read_csv(path: Path, progress: Progress | None) -> pd.DataFrame:
     chunks = []
     try:
         with reader:
+            rows = 0
             for chunk in reader:
+                rows += len(chunk)
+                if rows > MAX_ROWS:
+                    raise refuse(path, Msg("file.too_many_rows", limit=MAX_ROWS))
                 if progress is not None:
                     progress(len(chunk))
                 chunks.append(chunk)

@@ -32,6 +32,8 @@ SPECIES_NAMES: dict[str, tuple[str, ...]] = {
     "buna": ("橅",),
     "nara": ("楢", "ナラ", "コナラ", "ミズナラ"),
     "kunugi": ("櫟", "椚"),
+    "broadleaf_other": ("その他広葉樹", "広葉樹類", "雑木"),
+    "conifer_other": ("その他針葉樹", "針葉樹"),
 }
 
 

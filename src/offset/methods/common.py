@@ -12,6 +12,7 @@ import pandas as pd
 
 from offset.factors import FactorLibrary, Selection, select
 from offset.inputs import FIRST_DATA_ROW, LISTED_PER_CHECK, listed_problems
+from offset.messages import Msg
 from offset.problems import Problem
 from offset.units import DEFAULT_GWP_METRIC
 
@@ -210,8 +211,14 @@ def unknown_values(
     for value in bad_values:
         mask = (series == value).to_numpy(dtype=bool, na_value=False)
         close = difflib.get_close_matches(str(value), names, n=5, cutoff=0.5)
-        message = f"unknown {what} {value!r}; closest known: {', '.join(close) or '-'} "
-        problems += rows_problems(frame, mask, file, column, message + f"({len(names)} known)")
+        message = Msg(
+            "value.unknown_in_table",
+            what=what,
+            value=value,
+            close=", ".join(close) or "-",
+            count=len(names),
+        )
+        problems += rows_problems(frame, mask, file, column, message)
     return problems
 
 

@@ -16,7 +16,7 @@ Age follows 林齢: the planting FY is year 1.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +38,7 @@ from offset.columns import (
 from offset.factors import FactorLibrary, select
 from offset.factors.select import category_codes, paired_ids
 from offset.inputs import FIRST_DATA_ROW, listed_problems
+from offset.messages import Msg
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
@@ -132,15 +133,21 @@ class SpeciesConstants:
     k_tco2_per_m3: FloatArray  # shape (species, 2): [:, 0] <= 20 years, [:, 1] >= 21 years
     ids: pd.Index  # joined factor ids, same layout flattened
     unverified: npt.NDArray[np.bool_]
+    missing: dict[str, list[str]] = field(default_factory=dict)  # incomplete species -> params
 
     @classmethod
     def from_factors(cls, factors: FactorLibrary) -> SpeciesConstants:
         table = factors["forest_species"]
         rows = table.rows
         wide = rows.pivot(index="species", columns="parameter", values="canonical")
-        wide = wide.reindex(
-            columns=list(SPECIES_PARAMETERS)
-        ).dropna()  # incomplete species: unknown
+        wide = wide.reindex(columns=list(SPECIES_PARAMETERS))
+        gaps = wide.isna()
+        missing = {
+            str(s): [p for p in SPECIES_PARAMETERS if gaps.loc[s, p]]
+            for s in wide.index
+            if gaps.loc[s].any()
+        }
+        wide = wide.dropna()  # an incomplete species computes nothing; `missing` says why
         ids = rows.pivot(index="species", columns="parameter", values="factor_id").loc[wide.index]
         weak = (
             rows.assign(u=rows["confidence"] == "unverified")
@@ -161,7 +168,9 @@ class SpeciesConstants:
             for s in wide.index
             for bef in ("bef_le20", "bef_ge21")
         ]
-        return cls(pd.Index(wide.index), carbon * to_co2, pd.Index(joined), np.array(flags))
+        return cls(
+            pd.Index(wide.index), carbon * to_co2, pd.Index(joined), np.array(flags), missing
+        )
 
     def gather(
         self, species: pd.Series, age: npt.NDArray[np.int64]
@@ -201,8 +210,12 @@ def _stands(
     fy = fiscal_years(frame, options)
     problems = missing_fy(frame, fy, file)
     problems += unknown_values(
-        frame, "species", constants.species, file, "species (or its parameters are incomplete)"
+        frame, "species", [*constants.species, *constants.missing], file, "species"
     )
+    for species, parameters in constants.missing.items():
+        rows = (frame["species"] == species).to_numpy(dtype=bool, na_value=False)
+        message = Msg("value.species_incomplete", species=species, missing=", ".join(parameters))
+        problems += rows_problems(frame, rows, file, "species", message)
     problems += unknown_values(frame, "activity", ACTIVITIES, file, "activity")
     problems += unknown_values(
         frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture"

@@ -42,6 +42,7 @@ from offset.columns import (
 )
 from offset.factors import FactorLibrary, select
 from offset.factors.select import category_codes
+from offset.messages import Msg
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
@@ -278,7 +279,8 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
         rows = measure == MEASURES.index(name)
         for column in required:
             empty = rows & (frame[column].isna().to_numpy() if column in frame else True)
-            problems += rows_problems(frame, empty, file, column, f"required for {name} rows")
+            message = Msg("value.required_for", measure=name)
+            problems += rows_problems(frame, empty, file, column, message)
 
     resolved, resolve_problems = _resolve(frame, factors, envelope, carriers, file)
     problems += resolve_problems

@@ -17,7 +17,7 @@ import pandas as pd
 from offset.calc import CalcResult, compute_prepared, sha256_of
 from offset.factors import FactorLibrary
 from offset.headers import load_map
-from offset.inputs import FIRST_DATA_ROW, Prepared, read_input
+from offset.inputs import FIRST_DATA_ROW, Prepared, load
 from offset.methods import METHODS, CalcOptions
 from offset.problems import InputError, Problem
 from offset.scenario.model import Scenario
@@ -48,6 +48,7 @@ class ProjectData:
     sha256: str
     frame: pd.DataFrame
     prepared: Prepared  # where the frame came from: the user's headers and sheet
+    has_problems: bool = False  # cells were reported: computed only for the method's own checks
 
 
 def unused_rows(scenario: Scenario, data: ProjectData) -> int:
@@ -59,15 +60,18 @@ def unused_rows(scenario: Scenario, data: ProjectData) -> int:
     return int((~np.isnan(own) & ~np.isin(own, years)).sum())
 
 
-def load_data(scenario: Scenario, factors: FactorLibrary) -> dict[str, ProjectData]:
-    """Read and check every project's data file; InputError lists the problems of all of them."""
+def load_data(
+    scenario: Scenario, factors: FactorLibrary
+) -> tuple[dict[str, ProjectData], list[Problem]]:
+    """Read and check every project's data file: the files there is something to compute in, and
+    the problems of all of them (a caller adds the methods' own, so all come in one pass)."""
     loaded: dict[str, ProjectData] = {}
     problems: list[Problem] = []
     known = vocabularies(factors)
     for name, project in scenario.projects.items():
         path = scenario.data_path(name)
         try:
-            prepared = read_input(
+            prepared, found = load(
                 path,
                 METHODS[project.method].contract,
                 sheet=project.sheet,
@@ -77,16 +81,17 @@ def load_data(scenario: Scenario, factors: FactorLibrary) -> dict[str, ProjectDa
         except InputError as e:
             problems += e.problems
             continue
+        problems += found
+        if found and prepared.blocks_computing(found):
+            continue
         frame = prepared.frame
         if project.method in FOREST_METHODS and project.buffer_share is not None:
             # The project's share fills the rows that give none, so the per-row buffer column
             # and the credits withheld at issuance agree.
             own = pd.Series(frame.get("buffer_share", np.nan), index=frame.index, dtype="float64")
             frame["buffer_share"] = own.fillna(project.buffer_share)
-        loaded[name] = ProjectData(name, path, sha256_of(path), frame, prepared)
-    if problems:
-        raise InputError(problems)
-    return loaded
+        loaded[name] = ProjectData(name, path, sha256_of(path), frame, prepared, bool(found))
+    return loaded, problems
 
 
 def active_years(scenario: Scenario, project: str) -> range:
@@ -106,7 +111,7 @@ def compute_all(
     problems: list[Problem] = []
     for fy in scenario.fiscal_years:
         for name, project in scenario.projects.items():
-            if fy not in active_years(scenario, name):
+            if fy not in active_years(scenario, name) or name not in data:
                 continue
             step(fy, name)
             frame = data[name].frame
@@ -124,6 +129,10 @@ def compute_all(
             except InputError as e:
                 problems += data[name].prepared.relabel(e.problems)
                 continue
+            except (ValueError, TypeError, KeyError):  # cells already reported tripped a kernel
+                if data[name].has_problems:
+                    continue
+                raise
             out[(name, fy)] = ProjectYear(name, fy, result, row_ranges(frame.index.to_numpy()))
     if problems:
         raise InputError(list(dict.fromkeys(problems)))  # once each; InputError sorts

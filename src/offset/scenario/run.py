@@ -100,14 +100,19 @@ def run_scenario(
     if scenario.factor_overlay() is not None and (problems := factors.check_overlay()):
         raise InputError(problems)
     step("reading the data files")
-    data = load_data(scenario, factors)
-    computed = compute_all(
-        scenario,
-        data,
-        factors,
-        step=lambda fy, project: step(f"FY{fy}: computing {project}"),
-        strict_factors=strict_factors,
-    )
+    data, problems = load_data(scenario, factors)
+    try:
+        computed = compute_all(
+            scenario,
+            data,
+            factors,
+            step=lambda fy, project: step(f"FY{fy}: computing {project}"),
+            strict_factors=strict_factors,
+        )
+    except InputError as e:  # the cells' problems and the methods' own, in one pass
+        raise InputError([*problems, *e.problems]) from e
+    if problems:
+        raise InputError(problems)
     plans = plan_run(scenario, computed, data, factors)
     if dry_run:
         return _dry_run(scenario, url, out, computed, plans, data)
