@@ -420,3 +420,30 @@ def test_broadleaf_and_other_conifers_say_what_is_missing(
         "row 3, column '樹種': species 'conifer_other' has no wood_density, bef_le20, bef_ge21"
         in found[1]
     )
+
+
+def test_a_run_with_many_rows_sharing_a_problem_is_an_answer(tmp_path: Path) -> None:
+    """Found by fuzzing: more than LISTED_PER_CHECK rows with one problem in `offset run`."""
+    import shutil
+
+    shutil.copytree(ROOT / "examples" / "office", tmp_path / "examples" / "office")
+    (tmp_path / "scenarios").mkdir()
+    shutil.copy(ROOT / "scenarios" / "office-files.toml", tmp_path / "scenarios")
+    register = tmp_path / "examples" / "office" / "forest_register_cp932.csv"
+    lines = register.read_text(encoding="cp932").splitlines()
+    bad = lines[2].replace(",12.4,", ",-1,")
+    register.write_text("\r\n".join([*lines[:2], *[bad] * 45]) + "\r\n", encoding="cp932")
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(tmp_path / "scenarios" / "office-files.toml"),
+            "--out",
+            str(tmp_path / "out"),
+            "--lang",
+            "en",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "... and 25 more rows with the problem of row 3" in result.output

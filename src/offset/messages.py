@@ -171,6 +171,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "樹種 {species!r} には forest_species に {missing} がありません (出典が見つかっていません): "
         "--factors で与えてください",
     ),
+    "value.yield_miss": (
+        "no yield-table rows for {key}: give growth_m3_per_ha_yr, or load your 収穫表; {label} "
+        "present: {present}",
+        "収穫表に {key} の行がありません: 成長量を入れるか、収穫表を --factors で読み込んでください。"
+        "ある {label}: {present}",
+    ),
+    "value.stale": (
+        "--strict-factors: {factor} is {back} FYs before FY{fy}",
+        "--strict-factors: {factor} は FY{fy} より {back} 年度前の係数です",
+    ),
     "value.required_for": (
         "required for {measure} rows",
         "{measure} の行には必要です",

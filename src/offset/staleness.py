@@ -17,6 +17,7 @@ import pandas as pd
 
 from offset.factors import FactorLibrary
 from offset.inputs import FIRST_DATA_ROW, listed_problems
+from offset.messages import Msg
 from offset.problems import Problem
 
 YEAR_OF_ID = re.compile(r"^([a-z0-9_]+):.*@(\d{4})$")
@@ -64,7 +65,7 @@ def _stale(
     ids: npt.NDArray[np.object_], back: npt.NDArray[np.int16], fy: npt.NDArray[np.int64]
 ) -> Callable[[int], str]:
     """The message for row position i (bound here, not to a loop's variables)."""
-    return lambda i: f"--strict-factors: {ids[i]} is {back[i]} FYs before FY{fy[i]}"
+    return lambda i: Msg("value.stale", factor=ids[i], back=int(back[i]), fy=int(fy[i]))
 
 
 def strict_problems(results: pd.DataFrame, file: str) -> list[Problem]:

@@ -287,7 +287,6 @@ def _yield_miss(table: pd.DataFrame, wanted: pd.Series) -> str:
         f"region={wanted['region']}, species={wanted['species']}, site_class={site},"
         f" age_class={wanted['age_class']} and {wanted['age_class'] + 1}"
     )
-    head = f"no yield-table rows for {key}: give growth_m3_per_ha_yr, or load your 収穫表"
     narrowed = table
     for column, label in (
         ("region", "regions"),
@@ -297,11 +296,12 @@ def _yield_miss(table: pd.DataFrame, wanted: pd.Series) -> str:
         value = wanted[column]
         match = narrowed[column].astype(str) == str(site if column == "site_class" else value)
         if not match.any():
-            present = sorted(map(str, narrowed[column].unique()))[:8]
-            return f"{head}; {label} present: {', '.join(present)}"
+            found = sorted(map(str, narrowed[column].unique()))[:8]
+            return Msg("value.yield_miss", key=key, label=label, present=", ".join(found))
         narrowed = narrowed[match]
     classes = sorted(int(c) for c in narrowed["age_class"].unique())
-    return f"{head}; age classes present: {classes[0]}-{classes[-1]}"
+    present = f"{classes[0]}-{classes[-1]}"
+    return Msg("value.yield_miss", key=key, label="age classes", present=present)
 
 
 def _yield_problems(
