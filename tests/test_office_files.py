@@ -334,6 +334,16 @@ def test_an_impossible_output_path_is_an_answer_not_a_traceback(tmp_path: Path) 
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+def office_copy(tmp_path: Path) -> Path:
+    """examples/office and scenarios/office-files.toml copied, to be spoilt by a test."""
+    import shutil
+
+    shutil.copytree(OFFICE, tmp_path / "examples" / "office")
+    (tmp_path / "scenarios").mkdir()
+    shutil.copy(ROOT / "scenarios" / "office-files.toml", tmp_path / "scenarios")
+    return tmp_path / "examples" / "office"
+
+
 def test_csv_row_limit(
     tmp_path: Path, factors: FactorLibrary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -343,12 +353,7 @@ def test_csv_row_limit(
 
 
 def test_a_scenario_reports_cells_and_method_checks_in_one_run(tmp_path: Path) -> None:
-    import shutil
-
-    shutil.copytree(ROOT / "examples" / "office", tmp_path / "examples" / "office")
-    (tmp_path / "scenarios").mkdir()
-    shutil.copy(ROOT / "scenarios" / "office-files.toml", tmp_path / "scenarios")
-    register = tmp_path / "examples" / "office" / "forest_register_cp932.csv"
+    register = office_copy(tmp_path) / "forest_register_cp932.csv"
     lines = register.read_text(encoding="cp932").splitlines()
     lines[2] = lines[2].replace(",12.4,", ",abc,")  # row 3: a cell that is no number
     lines[3] = lines[3].replace(",35,", ",,")  # row 4: no age (the method's own check)
@@ -424,12 +429,7 @@ def test_broadleaf_and_other_conifers_say_what_is_missing(
 
 def test_a_run_with_many_rows_sharing_a_problem_is_an_answer(tmp_path: Path) -> None:
     """Found by fuzzing: more than LISTED_PER_CHECK rows with one problem in `offset run`."""
-    import shutil
-
-    shutil.copytree(ROOT / "examples" / "office", tmp_path / "examples" / "office")
-    (tmp_path / "scenarios").mkdir()
-    shutil.copy(ROOT / "scenarios" / "office-files.toml", tmp_path / "scenarios")
-    register = tmp_path / "examples" / "office" / "forest_register_cp932.csv"
+    register = office_copy(tmp_path) / "forest_register_cp932.csv"
     lines = register.read_text(encoding="cp932").splitlines()
     bad = lines[2].replace(",12.4,", ",-1,")
     register.write_text("\r\n".join([*lines[:2], *[bad] * 45]) + "\r\n", encoding="cp932")

@@ -16,7 +16,7 @@ import pandas as pd
 from offset import __version__
 from offset.factors import FactorLibrary
 from offset.headers import load_map
-from offset.inputs import Prepared, Progress, check, load
+from offset.inputs import Prepared, Progress, blocks_computing, check, load
 from offset.messages import Msg, text
 from offset.methods import METHODS, CalcOptions
 from offset.output import manifest_path, write_frame, write_json
@@ -62,7 +62,7 @@ def compute_checked(
 ) -> CalcResult:
     """Compute a checked input; the problems of its cells and the method's own checks are
     reported together (one pass), unless the file's shape leaves nothing to compute."""
-    if problems and prepared.blocks_computing(problems):
+    if problems and blocks_computing(problems):
         raise InputError(problems)
     try:
         result = compute_prepared(method, prepared.frame, factors, options)

@@ -46,40 +46,20 @@ class Prepared:
     headers: Mapping[str, str] = field(default_factory=dict)  # offset column -> user's header
     notices: tuple[Msg, ...] = ()
 
-    def blocks_computing(self, problems: Sequence[Problem]) -> bool:
-        """Whether `problems` leave nothing to compute (a missing column, an unreadable header):
-        problems of single cells do not, so the method's own checks run in the same pass."""
-        return any(p.row is None and getattr(p.message, "key", "") != "rows.more" for p in problems)
-
     def relabel(self, problems: Sequence[Problem]) -> list[Problem]:
         """Problems as the user reads them: their header, their sheet."""
         return [
-            replace(p, column=self.headers.get(p.column, p.column), sheet=self.sheet)
-            if p.file == self.file and p.column is not None
-            else replace(p, sheet=self.sheet)
+            replace(p, column=self.headers.get(p.column or "", p.column), sheet=self.sheet)
             if p.file == self.file
             else p
             for p in problems
         ]
 
 
-def read_input(
-    path: Path,
-    contract: Contract,
-    *,
-    sheet: str | None = None,
-    user_map: Mapping[str, str] | None = None,
-    vocabularies: Vocabularies | None = None,
-    progress: Progress | None = None,
-) -> Prepared:
-    """Read `path` (CSV, .xlsx, .parquet) and check it against `contract`; InputError lists
-    every problem of the file."""
-    prepared, problems = load(
-        path, contract, sheet=sheet, user_map=user_map, vocabularies=vocabularies, progress=progress
-    )
-    if problems:
-        raise InputError(problems)
-    return prepared
+def blocks_computing(problems: Sequence[Problem]) -> bool:
+    """Whether `problems` leave nothing to compute (a missing column, an unreadable header):
+    problems of single cells do not, so the method's own checks run in the same pass."""
+    return any(p.row is None and getattr(p.message, "key", "") != "rows.more" for p in problems)
 
 
 def load(
@@ -91,8 +71,10 @@ def load(
     vocabularies: Vocabularies | None = None,
     progress: Progress | None = None,
 ) -> tuple[Prepared, list[Problem]]:
-    """`read_input` without raising for the problems of the cells: they are returned, so that a
-    caller can add what the method finds in the same pass. A file that cannot be read raises."""
+    """Read `path` (CSV, .xlsx, .parquet) and check it against `contract`. The problems of its
+    cells are returned, not raised, so that a caller adds what the method finds in the same
+    pass (`blocks_computing` says when there is nothing to compute); a file that cannot be read
+    raises InputError."""
     matcher = Matcher(contract, user_map or {})
     if path.suffix.lower() == ".parquet":
         if sheet is not None:
@@ -201,15 +183,18 @@ def _convert(
         return values.dates(series, column, listed)
     if column.kind == "boolean":
         return values.booleans(series, column, listed)
-    blank = values.empty(series)
-    problems = listed(blank, lambda i: Msg("value.required")) if column.required else []
     if column.kind == "category":
-        categorical = values.categories(series)
+        categorical = values.categories(series)  # blanks become missing
+        blank = categorical.isna().to_numpy()
+        problems = listed(blank, lambda i: Msg("value.required")) if column.required else []
         if vocabulary is not None:
             categorical, unknown = values.resolved(categorical, vocabulary, listed)
             problems += unknown
         return categorical, problems
-    cleaned = series.astype("string").str.strip().mask(pd.Series(blank, index=series.index))
+    cleaned = series.astype("string").str.strip()
+    cleaned = cleaned.mask(cleaned == "")  # blanks become missing
+    blank = cleaned.isna().to_numpy()
+    problems = listed(blank, lambda i: Msg("value.required")) if column.required else []
     return cleaned.astype(object), problems
 
 
@@ -231,42 +216,42 @@ def _municipality_codes(
     series = out["municipality"]
     assert isinstance(series, pd.Series)
     names = list(series.cat.categories)
-    codes = series.cat.codes.to_numpy()
+    codes = np.asarray(series.cat.codes, dtype=np.int64)
     header = headers["municipality"]
     problems: list[Problem] = []
     renamed: list[str] = []
     for position, name in enumerate(names):
         code = municipality_code(name)
-        mask = codes == position
         if code is not None and code.code is None:
             message = (
                 Msg("value.code_length", value=name)
                 if code.bad_length
                 else Msg("value.check_digit", value=name, digit=code.check_digit)
             )
+            mask = codes == position  # only for a wrong code: rare
             problems += listed_problems(file, rows, mask, header, values.always(message))
         renamed.append(code.code if code is not None and code.code else str(name))
     prefecture = out.get("prefecture")
     table = (vocabularies or {}).get("prefecture")
     if isinstance(prefecture, pd.Series) and table is not None and table.codes:
-        jis, shown = table.codes, table.names
-        row_code = prefecture.astype(object).map(jis).to_numpy(dtype=object)
-        for position, name in enumerate(renamed):
-            if not (name.isdigit() and len(name) == 6):
-                continue
-            mask = (codes == position) & (row_code != None) & (row_code != name[:2])  # noqa: E711
-            key = {v: k for k, v in jis.items()}.get(name[:2], "?")
+        # both prefecture codes per category, compared once per row, vectorised
+        part = [n[:2] if n.isdigit() and len(n) == 6 else "" for n in renamed]
+        row_part = np.append(np.array(part, dtype=object), "")[codes]
+        per_category = [table.codes.get(str(c), "") for c in prefecture.cat.categories]
+        row_code = np.append(np.array(per_category, dtype=object), "")[
+            prefecture.cat.codes.to_numpy()
+        ]
+        elsewhere = (row_part != "") & (row_code != "") & (row_part != row_code)
+        by_code = {code: key for key, code in table.codes.items()}
+        for position in np.unique(codes[elsewhere]):
+            name = renamed[position]
+            shown = table.names.get(by_code.get(name[:2], ""), "?")
+            mask = elsewhere & (codes == position)
             problems += listed_problems(
-                file, rows, mask, header, _elsewhere(name, shown.get(key, "?"), prefecture)
+                file, rows, mask, header, _elsewhere(name, shown, prefecture)
             )
-    if renamed != [str(n) for n in names]:
-        out["municipality"] = (
-            series.cat.rename_categories(dict(zip(names, renamed, strict=True)))
-            if len(set(renamed)) == len(renamed)
-            else series.astype(object)
-            .map(dict(zip(names, renamed, strict=True)))
-            .astype("category")
-        )
+    if renamed != [str(n) for n in names]:  # codes completed: 20202 and 202029 are one
+        out["municipality"] = values.recoded(codes, list(renamed), series.index)
     return problems
 
 

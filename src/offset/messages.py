@@ -256,8 +256,10 @@ def detect(explicit: str | None = None) -> Lang:
     for candidate in (explicit, os.environ.get("OFFSET_LANG")):
         if candidate:
             code = candidate.strip().lower()[:2]
-            if code in LANGS:
-                return "ja" if code == "ja" else "en"
+            if code == "ja":
+                return "ja"
+            if code == "en":
+                return "en"
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable, "")
         if value:

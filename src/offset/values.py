@@ -8,6 +8,7 @@ column's (pint); a true/false or date cell in a numeric column is an error, neve
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import re
@@ -59,19 +60,18 @@ def always(message: str) -> Callable[[int], str]:
 
 
 def empty(series: pd.Series) -> npt.NDArray[np.bool_]:
+    """Blank cells: missing, or text of spaces only (checked in Arrow, not per row in Python)."""
+    if series.dtype == object:
+        with contextlib.suppress(TypeError, ValueError):  # cells Arrow cannot hold stay objects
+            series = series.astype("string[pyarrow]")  # a number or a date is never blank
     if isinstance(series.dtype, pd.StringDtype):
         stripped = series.str.strip()
         blank: npt.NDArray[np.bool_] = (stripped.isna() | (stripped == "")).to_numpy(
             dtype=bool, na_value=True
         )
         return blank
-    if series.dtype == object:
-        codes, uniques = distinct(series)
-        blank = np.array([not str(u).strip() for u in uniques], dtype=bool)
-        found: npt.NDArray[np.bool_] = (codes < 0) | np.append(blank, True)[codes]
-        return found
-    out: npt.NDArray[np.bool_] = series.isna().to_numpy()
-    return out
+    found: npt.NDArray[np.bool_] = series.isna().to_numpy()
+    return found
 
 
 def numbers(
@@ -239,17 +239,21 @@ def _boolean_spelling(value: object) -> str:
     return folded(str(value)).removesuffix(".0")
 
 
+def recoded(codes: npt.NDArray[np.int64], new: list[str | None], index: pd.Index) -> pd.Series:
+    """A categorical whose rows with code i hold new[i] (None or -1: missing); values that
+    became equal share one category. Work per category, gathered by code."""
+    merged, cats = pd.factorize(pd.Index(new, dtype=object), use_na_sentinel=True)
+    rows = np.append(merged, -1)[codes]
+    categorical = pd.Categorical.from_codes(rows, categories=pd.Index(cats, dtype=object))
+    return pd.Series(categorical, index=index)
+
+
 def categories(series: pd.Series) -> pd.Series:
     """Text with few distinct values as a categorical, each distinct value NFKC'd and stripped
     once; blanks become missing and values equal after that share one category."""
     codes, uniques = distinct(series)
-    cleaned = pd.Index([nfkc(str(u)) for u in uniques], dtype=object)
-    merged, cats = pd.factorize(cleaned.where(cleaned != "", None), use_na_sentinel=True)
-    merged = np.append(merged, -1)
-    return pd.Series(
-        pd.Categorical.from_codes(merged[codes], categories=pd.Index(cats, dtype=object)),
-        index=series.index,
-    )
+    cleaned = [nfkc(str(u)) or None for u in uniques]
+    return recoded(codes, cleaned, series.index)
 
 
 def resolved(
@@ -259,17 +263,11 @@ def resolved(
     names = list(categorical.cat.categories)
     keys = [vocabulary.resolve(n) for n in names]
     problems: list[Problem] = []
-    codes = categorical.cat.codes.to_numpy()
+    codes = np.asarray(categorical.cat.codes, dtype=np.int64)
     for position, (name, key) in enumerate(zip(names, keys, strict=True)):
         if key is None:
             problems += listed(codes == position, always(_unknown(name, vocabulary)))
-    out = pd.Series(
-        pd.Categorical([None if k is None else k for k in keys]).take(codes, allow_fill=True)
-        if names
-        else pd.Categorical([None] * len(codes)),
-        index=categorical.index,
-    )
-    return out.astype("category"), problems
+    return recoded(codes, keys, categorical.index), problems
 
 
 def _unknown(value: str, vocabulary: Vocabulary) -> Msg:

@@ -17,7 +17,7 @@ import pandas as pd
 from offset.calc import CalcResult, compute_prepared, sha256_of
 from offset.factors import FactorLibrary
 from offset.headers import load_map
-from offset.inputs import FIRST_DATA_ROW, Prepared, load
+from offset.inputs import FIRST_DATA_ROW, Prepared, blocks_computing, load
 from offset.methods import METHODS, CalcOptions
 from offset.problems import InputError, Problem
 from offset.scenario.model import Scenario
@@ -82,7 +82,7 @@ def load_data(
             problems += e.problems
             continue
         problems += found
-        if found and prepared.blocks_computing(found):
+        if found and blocks_computing(found):
             continue
         frame = prepared.frame
         if project.method in FOREST_METHODS and project.buffer_share is not None:
