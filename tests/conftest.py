@@ -12,6 +12,7 @@ import pytest
 from offset import messages
 from offset.calc import CalcResult, calculate
 from offset.factors import FactorLibrary
+from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
 from offset.methods import CalcOptions
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -34,14 +35,20 @@ def factors() -> FactorLibrary:
 
 @pytest.fixture
 def calc(factors: FactorLibrary) -> Calc:
-    """calc(method, rows, fy=2024) -> CalcResult, for rows given as a list of dicts."""
+    """calc(method, rows, fy=2024) -> CalcResult, for rows given as a list of dicts.
+
+    `factor_year` (default: the library's default, the reporting rule) picks the grid row; the
+    by-hand tests of a method's arithmetic name the FY's own row with factor_year="results"."""
 
     def run(
-        method: str, rows: list[dict[str, object]], fy: int | None = 2024, **kw: object
+        method: str,
+        rows: list[dict[str, object]],
+        fy: int | None = 2024,
+        library: FactorLibrary = factors,
+        factor_year: FactorYear = DEFAULT_FACTOR_YEAR,
     ) -> CalcResult:
-        library = kw.pop("library", factors)
-        assert isinstance(library, FactorLibrary)
-        return calculate(method, pd.DataFrame(rows), library, CalcOptions(fy=fy, file="test.csv"))
+        options = CalcOptions(fy=fy, file="test.csv", factor_year=factor_year)
+        return calculate(method, pd.DataFrame(rows), library, options)
 
     return run
 

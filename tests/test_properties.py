@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from offset.calc import calculate
 from offset.factors import FactorLibrary
+from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
 from offset.methods import CalcOptions
 from offset.summary import by_municipality
 
@@ -28,8 +29,14 @@ def amounts(low: float, high: float) -> st.SearchStrategy[float]:
 municipalities = st.sampled_from(["ina", "minowa", "tatsuno", "伊那市"])
 
 
-def run(method: str, frame: pd.DataFrame, factors: FactorLibrary, fy: int = 2024) -> pd.DataFrame:
-    return calculate(method, frame, factors, CalcOptions(fy=fy)).results
+def run(
+    method: str,
+    frame: pd.DataFrame,
+    factors: FactorLibrary,
+    fy: int = 2024,
+    factor_year: FactorYear = DEFAULT_FACTOR_YEAR,
+) -> pd.DataFrame:
+    return calculate(method, frame, factors, CalcOptions(fy=fy, factor_year=factor_year)).results
 
 
 solar_rows = st.lists(
@@ -176,6 +183,7 @@ def test_other_units_give_the_same_result(
 @SETTINGS
 @given(st.sampled_from([2013, 2014, 2015, 2016, 2017, 2018]), positive)
 def test_changing_the_fy_picks_that_fys_factor(factors: FactorLibrary, fy: int, kwh: float) -> None:
+    """Results year `fy`: the FY's own figures under `results`, FY fy+1's under `reporting`."""
     frame = pd.DataFrame(
         [
             {
@@ -188,8 +196,11 @@ def test_changing_the_fy_picks_that_fys_factor(factors: FactorLibrary, fy: int, 
             }
         ]
     )
-    row = run("solar", frame, factors, fy=fy).iloc[0]
     expected = factors["grid_electricity"].value(entity="kansai_epco", kind="basic", fy=fy)
-    assert row["grid_factor_t_co2_per_kwh"] == expected
-    assert row["grid_factor_id"] == f"grid_electricity:kansai_epco/basic@{fy}"
-    assert row["reduction_tco2e"] == pytest.approx(kwh * expected)
+    rules: tuple[tuple[int, FactorYear], ...] = ((fy, "results"), (fy + 1, "reporting"))
+    for figures_fy, rule in rules:
+        row = run("solar", frame, factors, fy=figures_fy, factor_year=rule).iloc[0]
+        assert row["grid_factor_t_co2_per_kwh"] == expected
+        assert row["grid_factor_id"] == f"grid_electricity:kansai_epco/basic@{fy}[{rule}]"
+        assert row["grid_factor_years_back"] == 0
+        assert row["reduction_tco2e"] == pytest.approx(kwh * expected)

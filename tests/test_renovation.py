@@ -24,7 +24,7 @@ ENVELOPE = {
 
 
 def test_envelope_by_hand(calc: Calc) -> None:
-    row = calc("renovation", [ENVELOPE]).results.iloc[0]
+    row = calc("renovation", [ENVELOPE], factor_year="results").results.iloc[0]
     # The reference's example: 0.41 W/m2K x 300 m2 x 1,590 K day (Tokyo, 拡張アメダス) x 24 / 1000
     # = 4,693.68 kWh of heat; / COP 3.0 x usage 0.5 = 782.28 kWh; x 0.000423 = 0.330904 t.
     assert row["heat_saved_kwh"] == pytest.approx(4693.68)
@@ -88,6 +88,7 @@ def test_equipment_by_hand(calc: Calc) -> None:
                 "project_carrier": "electricity",
             }
         ],
+        factor_year="results",
     ).results.iloc[0]
     # Baseline: 52,000 / 0.8 = 65,000 kWh of A heavy oil; 0.0193 t-C/GJ x 44/12 = 0.070767 t/GJ
     # = 0.00025476 t/kWh -> 16.559 t. Project: 16,500 kWh x 0.000423 = 6.9795 t.
@@ -95,7 +96,10 @@ def test_equipment_by_hand(calc: Calc) -> None:
     assert row["baseline_tco2e"] == pytest.approx(baseline)
     assert row["project_tco2e"] == pytest.approx(16500 * GRID_2024)
     assert row["reduction_tco2e"] == pytest.approx(baseline - 16500 * GRID_2024)
-    assert row["project_factor_id"] == "grid_electricity:national_average/national_average@2024"
+    assert (
+        row["project_factor_id"]
+        == "grid_electricity:national_average/national_average@2024[results]"
+    )
     assert row["creditable_tco2e"] == pytest.approx(row["reduction_tco2e"])
 
 
@@ -112,6 +116,7 @@ def test_lighting_by_hand(calc: Calc) -> None:
                 "operating_hours_h": 3000,
             }
         ],
+        factor_year="results",
     ).results.iloc[0]
     # (40 - 18) W x 220 x 3,000 h = 14,520 kWh; x 0.000423 = 6.14196 t.
     assert row["energy_saved_kwh"] == pytest.approx(14520)

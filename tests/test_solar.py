@@ -17,7 +17,9 @@ BASE = {
 
 
 def test_modelled_system_by_hand(calc: Calc) -> None:
-    row = calc("solar", [BASE | {"self_consumption_ratio": 0.3}]).results.iloc[0]
+    row = calc(
+        "solar", [BASE | {"self_consumption_ratio": 0.3}], factor_year="results"
+    ).results.iloc[0]
     # Commissioned 2019-06-15 = FY2019, so in FY2024 the age is 5 whole FYs.
     # No Nagano yield row: the national planning yield 1,000 kWh/kW/yr (naso.jp), recorded as a
     # fallback. Degradation 0.5 %/yr (Jordan & Kurtz 2013): 4.5 x 1000 x 0.995^5 = 4388.619 kWh.
@@ -27,7 +29,9 @@ def test_modelled_system_by_hand(calc: Calc) -> None:
     assert row["yield_factor_id"] == "pv_yield:japan"
     assert row["yield_factor_fallback"] == 1
     # FY2024 national average 0.000423 t/kWh: reduction = 4388.619 x 0.000423 = 1.856386 t.
-    assert row["grid_factor_id"] == "grid_electricity:national_average/national_average@2024"
+    assert (
+        row["grid_factor_id"] == "grid_electricity:national_average/national_average@2024[results]"
+    )
     assert row["reduction_tco2e"] == pytest.approx(1.856386, abs=1e-6)
     # Self-consumed 30 % = 1316.586 kWh; auxiliary 0.6 % of it = 7.8995 kWh (PCS standby, from the
     # 0.6 % impact of a J-Credit household plan); creditable (1316.586 - 7.8995) x 0.000423.
@@ -39,7 +43,9 @@ def test_modelled_system_by_hand(calc: Calc) -> None:
 
 def test_metered_generation_wins_and_exports_are_not_creditable(calc: Calc) -> None:
     row = calc(
-        "solar", [BASE | {"generation_kwh": 5000, "self_consumed_kwh": 2000, "auxiliary_kwh": 6}]
+        "solar",
+        [BASE | {"generation_kwh": 5000, "self_consumed_kwh": 2000, "auxiliary_kwh": 6}],
+        factor_year="results",
     ).results.iloc[0]
     assert row["generation_basis"] == "metered"
     assert row["reduction_tco2e"] == pytest.approx(5000 * 0.000423)
@@ -76,6 +82,7 @@ def test_supplier_factor_and_its_fallback(calc: Calc) -> None:
     fallback = calc(
         "solar",
         [BASE | {"generation_kwh": 1000, "grid_entity": "u_power", "grid_factor_kind": "basic"}],
+        factor_year="results",
     ).results.iloc[0]
     # U-Power lists no basic factor for FY2024: the national average of FY2024 (level 1).
     assert fallback["grid_factor_fallback"] == 1
@@ -93,6 +100,7 @@ def test_supplier_factor_and_its_fallback(calc: Calc) -> None:
                 "fy": 2018,
             },
         ],
+        factor_year="results",
     ).results
     # FY2024: Kyushu's own row, its residual menu B 0.000472 (MOE/METI list of FY2024 results,
     # as read in factors-verification-2.md / grid-fy2024.csv); FY2018: its own 0.000319.

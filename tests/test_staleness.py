@@ -24,28 +24,41 @@ METERED = PV | {"generation_kwh": 1000, "self_consumed_kwh": 500}
 
 
 def test_years_back_per_row(calc: Calc) -> None:
+    # The reporting rule (default): FY N figures take the FY N-1 results row.
     rows = calc(
         "solar",
         [
-            METERED | {"fy": 2023},  # no national average of FY2019-FY2023: FY2018's
-            METERED | {"fy": 2024},  # the FY's own
-            METERED | {"fy": 2024, "grid_factor_t_co2_per_kwh": 0.0005},  # the row's own
+            METERED | {"fy": 2023},  # wants FY2022 results: none, FY2018's (4 FYs older)
+            METERED | {"fy": 2025},  # wants FY2024 results: on time
+            METERED | {"fy": 2025, "grid_factor_t_co2_per_kwh": 0.0005},  # the row's own
         ],
         fy=None,
     )
-    assert rows.results["grid_factor_id"].iloc[0].endswith("@2018")
-    assert rows.results["grid_factor_years_back"].tolist() == [5, 0, -1]
+    assert rows.results["grid_factor_id"].iloc[0].endswith("@2018[reporting]")
+    assert rows.results["grid_factor_id"].iloc[1].endswith("@2024[reporting]")
+    assert rows.results["grid_factor_years_back"].tolist() == [4, 0, -1]
     assert rows.summary["stale_factor_rows"].sum() == 1
-    assert "1 rows used a factor of an earlier FY (grid_factor_years_back: up to 5 FYs back)" in (
+    assert "1 rows used a factor of an earlier FY (grid_factor_years_back: up to 4 FYs back)" in (
         " ".join(rows.warnings)
     )
+
+
+def test_years_back_under_the_results_rule(calc: Calc) -> None:
+    rows = calc(
+        "solar",
+        [METERED | {"fy": 2023}, METERED | {"fy": 2024}],
+        fy=None,
+        factor_year="results",
+    )
+    assert rows.results["grid_factor_id"].iloc[0].endswith("@2018[results]")
+    assert rows.results["grid_factor_years_back"].tolist() == [5, 0]
 
 
 def test_strict_factors_refuses_with_file_row_and_factor_id(tmp_path: Path) -> None:
     data = tmp_path / "pv.csv"
     data.write_text(
         "system_id,municipality,prefecture,capacity_kw,commissioned,self_consumption_ratio,fy\n"
-        "a,ina,nagano,4.5,2019-06-15,0.3,2024\n"
+        "a,ina,nagano,4.5,2019-06-15,0.3,2025\n"
         "b,ina,nagano,4.5,2019-06-15,0.3,2021\n",
         encoding="utf-8",
     )
@@ -59,9 +72,10 @@ def test_strict_factors_refuses_with_file_row_and_factor_id(tmp_path: Path) -> N
     assert strict.exit_code == 2
     assert (
         f"{data}, row 3, column 'grid_factor_id': --strict-factors: "
-        "grid_electricity:national_average/national_average@2018 is 3 FYs before FY2021"
+        "grid_electricity:national_average/national_average@2018[reporting] is 2 FYs older than"
+        " the factor the year rule names for FY2021"
     ) in strict.output.replace("\n  ", " ").replace("\n", "")
-    assert "row 2," not in strict.output  # FY2024 uses FY2024's own factor
+    assert "row 2," not in strict.output  # FY2025 uses the FY2024 results, on time
     assert not target.exists()
 
 

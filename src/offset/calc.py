@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from offset import __version__
-from offset.factors import FactorLibrary
+from offset.factors import FactorLibrary, years
+from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
 from offset.headers import load_map
 from offset.inputs import Prepared, Progress, blocks_computing, check, load
 from offset.messages import Msg, text
@@ -96,6 +97,7 @@ def compute_prepared(
         "method": method,
         "fy": options.fy,
         "gwp_metric": options.gwp_metric,
+        "factor_year": years.manifest(options.factor_year, factors.specs),
         "rows": len(results),
         "totals_tco2e": totals,
         "factor_tables": factors.manifest(),
@@ -124,6 +126,7 @@ def calculate_file(
     out: Path | None = None,
     progress: Progress | None = None,
     strict_factors: bool = False,
+    factor_year: FactorYear = DEFAULT_FACTOR_YEAR,
     sheet: str | None = None,
     columns: Path | None = None,
 ) -> CalcResult:
@@ -142,7 +145,11 @@ def calculate_file(
         progress=progress,
     )
     options = CalcOptions(
-        fy=fy, gwp_metric=gwp_metric, file=str(path), strict_factors=strict_factors
+        fy=fy,
+        gwp_metric=gwp_metric,
+        file=str(path),
+        strict_factors=strict_factors,
+        factor_year=factor_year,
     )
     result = compute_checked(method, prepared, problems, factors, options)
     result.manifest["input"] = {

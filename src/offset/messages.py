@@ -178,8 +178,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ある {label}: {present}",
     ),
     "value.stale": (
-        "--strict-factors: {factor} is {back} FYs before FY{fy}",
-        "--strict-factors: {factor} は FY{fy} より {back} 年度前の係数です",
+        "--strict-factors: {factor} is {back} FYs older than the factor the year rule names"
+        " for FY{fy}",
+        "--strict-factors: {factor} は FY{fy} に年度規則が求める係数より {back} 年度古い係数です",
     ),
     "value.required_for": (
         "required for {measure} rows",

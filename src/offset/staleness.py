@@ -1,9 +1,10 @@
 """Factors from another FY: how far back each result row's yearly factor is, and the strict
 rule that refuses such rows (and unverified values) for a report that will be submitted.
 
-A yearly table's factor id ends in `@FY` (the FY of the table row used); the distance is the
-row's FY less that. Tables whose rows are valid from a year on (`valid_from`, e.g. the fuel
-regimes) are never stale: their year starts a period.
+A yearly table's factor id ends in `@FY[rule]`: the table row's year and the --factor-year rule
+that chose it (src/offset/factors/years.py). The distance is how many FYs older the row is than
+the one the rule names for the result's FY. Tables whose rows are valid from a year on
+(`valid_from`, e.g. the fuel regimes) are never stale: their year starts a period.
 """
 
 from __future__ import annotations
@@ -16,21 +17,22 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset.factors import FactorLibrary
+from offset.factors.years import FactorYear, lag
 from offset.inputs import FIRST_DATA_ROW, listed_problems
 from offset.messages import Msg
 from offset.problems import Problem
 
-YEAR_OF_ID = re.compile(r"^([a-z0-9_]+):.*@(\d{4})$")
+YEAR_OF_ID = re.compile(r"^([a-z0-9_]+):.*@(\d{4})(?:\[([a-z]+)\])?$")
 SUFFIX = "_years_back"
 
 
 def _category_years(categories: pd.Index, factors: FactorLibrary) -> npt.NDArray[np.int64]:
-    """The earliest yearly-table FY each category (an id, or ids joined by `|`) names; -1 none.
-    A loop over the few categories, never over rows."""
+    """Per category (an id, or ids joined by `|`): the earliest FY whose figures its yearly-table
+    row is on time for under the id's rule; -1 none. A loop over the few categories, never rows."""
     years = []
     for category in map(str, categories):
         found = [
-            int(m[2])
+            int(m[2]) - lag(factors.specs[m[1]], _rule(m[3]))
             for part in category.split("|")
             if (m := YEAR_OF_ID.match(part)) is not None
             and m[1] in factors.specs
@@ -40,9 +42,13 @@ def _category_years(categories: pd.Index, factors: FactorLibrary) -> npt.NDArray
     return np.array([*years, -1], dtype=np.int64)  # the last slot: code -1 (no factor)
 
 
+def _rule(name: str | None) -> FactorYear:
+    return "reporting" if name == "reporting" else "results"  # an unqualified id: its own FY
+
+
 def years_back(results: pd.DataFrame, factors: FactorLibrary) -> dict[str, npt.NDArray[np.int16]]:
-    """Per `*factor_id` column of a yearly table: FYs between the row's FY and the factor's
-    (0: the FY's own; -1: no yearly factor)."""
+    """Per `*factor_id` column of a yearly table: how many FYs older its row is than the one the
+    rule names for the result's FY (0: on time; -1: no yearly factor)."""
     if "fy" not in results:
         return {}
     fy = results["fy"].to_numpy(dtype=np.int64)

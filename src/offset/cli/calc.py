@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,13 +13,20 @@ from rich.table import Table
 
 from offset.cli.choices import METHOD_NAMES
 from offset.cli.console import err, fail, out
-from offset.cli.options import ColumnMap, LangOption, Sheet, StrictFactors, choose_language
+from offset.cli.options import (
+    ColumnMap,
+    FactorYearOption,
+    LangOption,
+    Sheet,
+    StrictFactors,
+    choose_factor_year,
+    choose_language,
+)
 from offset.problems import InputError
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
 
 if TYPE_CHECKING:
     from offset.calc import CalcResult
-    from offset.factors import FactorLibrary
 
 PROGRESS_MIN_BYTES = 8 << 20  # show a progress display for input files above 8 MiB
 
@@ -47,6 +55,7 @@ def calc(
         str, typer.Option("--gwp", help=f"GWP metric: {', '.join(GWP_METRICS)}")
     ] = DEFAULT_GWP_METRIC,
     strict_factors: StrictFactors = False,
+    factor_year: FactorYearOption = None,
     sheet: Sheet = None,
     columns: ColumnMap = None,
     lang: LangOption = None,
@@ -79,7 +88,23 @@ def calc(
         overlay_problems = library.check_overlay()
         if overlay_problems:
             raise InputError(overlay_problems)
-        result = _run(method, file, fy, library, gwp, target, strict_factors, sheet, columns)
+        from offset.calc import calculate_file
+        from offset.factors.years import DEFAULT_FACTOR_YEAR
+
+        compute = functools.partial(
+            calculate_file,
+            method,
+            file,
+            fy=fy,
+            factors=library,
+            gwp_metric=gwp,
+            out=target,
+            strict_factors=strict_factors,
+            factor_year=choose_factor_year(factor_year) or DEFAULT_FACTOR_YEAR,
+            sheet=sheet,
+            columns=columns,
+        )
+        result = _run(compute, file)
     except InputError as e:
         raise fail(e) from e
     _print_notices(result)
@@ -88,31 +113,8 @@ def calc(
     out.print(f"manifest: {manifest_path(target)}")
 
 
-def _run(
-    method: str,
-    file: Path,
-    fy: int | None,
-    library: FactorLibrary,
-    gwp: str,
-    target: Path,
-    strict_factors: bool,
-    sheet: str | None,
-    columns: Path | None,
-) -> CalcResult:
-    from offset.calc import calculate_file
-
-    compute = functools.partial(
-        calculate_file,
-        method,
-        file,
-        fy=fy,
-        factors=library,
-        gwp_metric=gwp,
-        out=target,
-        strict_factors=strict_factors,
-        sheet=sheet,
-        columns=columns,
-    )
+def _run(compute: Callable[..., CalcResult], file: Path) -> CalcResult:
+    """`compute`, with a progress display for a large file."""
     if not (file.is_file() and file.stat().st_size >= PROGRESS_MIN_BYTES):
         return compute()
     display = (

@@ -31,8 +31,18 @@ def list_tables(
     factors: Annotated[
         Path | None, typer.Option("--factors", help="Your factor directory, layered")
     ] = None,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenario",
+            help="Count the rows these scenarios' runs use, and the unverified ones among them",
+        ),
+    ] = None,
 ) -> None:
     """List the factor tables with their rows, unverified rows and content hash."""
+    if scenario:
+        _list_use(scenario)
+        return
     library = _library(factors)
     table = Table(title=f"factor tables in {library.directory}")
     table.add_column("table", no_wrap=True)
@@ -55,6 +65,35 @@ def list_tables(
     except InputError as e:
         raise fail(e) from e
     out.print(table)
+
+
+def _list_use(files: list[Path]) -> None:
+    """Per table: the rows the scenarios' runs use and the unverified ones (with their ids)."""
+    from offset.factors import FactorLibrary
+    from offset.scenario import Scenario
+    from offset.scenario.factor_use import factor_use
+
+    used: dict[str, set[str]] = {}
+    flagged: dict[str, set[str]] = {}
+    try:
+        for file in files:
+            scenario = Scenario.from_toml(file)
+            library = FactorLibrary(overlay=scenario.factor_overlay())
+            for name, use in factor_use(scenario, library).items():
+                used.setdefault(name, set()).update(use.ids)
+                flagged.setdefault(name, set()).update(use.unverified)
+    except InputError as e:
+        raise fail(e) from e
+    table = Table(title=f"factor rows used by {', '.join(map(str, files))}")
+    for column in ("table", "rows used", "unverified", "unverified rows"):
+        table.add_column(column, overflow="fold")
+    for name in sorted(used):
+        ids = sorted(flagged[name])
+        shown = ", ".join(i.split(":", 1)[1] for i in ids[:6]) + (" ..." if len(ids) > 6 else "")
+        table.add_row(name, str(len(used[name])), str(len(ids)), shown)
+    out.print(table)
+    total = sum(len(v) for v in flagged.values())
+    out.print(f"{total} unverified factor rows in use (distinct per table)")
 
 
 @app.command("show")

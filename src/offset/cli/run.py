@@ -11,7 +11,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from offset.cli.console import err, fail, out
-from offset.cli.options import LangOption, StrictFactors, choose_language
+from offset.cli.options import (
+    FactorYearOption,
+    LangOption,
+    StrictFactors,
+    choose_factor_year,
+    choose_language,
+)
 from offset.problems import InputError
 
 if TYPE_CHECKING:
@@ -53,11 +59,13 @@ def run(
         typer.Option("--dry-run", help="Show what would be posted and restated; write nothing"),
     ] = False,
     strict_factors: StrictFactors = False,
+    factor_year: FactorYearOption = None,
     lang: LangOption = None,
 ) -> None:
     """Compute each FY's reductions, issue the credits (restating FYs issued before whose
     figure changed), settle the agreements, write the report."""
     choose_language(lang)
+    rule = choose_factor_year(factor_year)
     # the whole engine loads here, not for the other commands' help
     from offset.scenario import RunError, Scenario, run_scenario
     from offset.scenario.run import default_database, step_count
@@ -90,6 +98,7 @@ def run(
                 recorded_on=recorded_on.date() if recorded_on else None,
                 dry_run=dry_run,
                 strict_factors=strict_factors,
+                factor_year=rule,
             )
     except InputError as e:
         raise fail(e, "nothing was posted") from e

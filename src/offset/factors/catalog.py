@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 YearRule = Literal["yearly", "valid_from"]
+YearBasis = Literal["results_year", "reporting_year"]
+YEAR_BASES = ("results_year", "reporting_year")
 
 CATALOG_FILE = "tables.toml"
 PROVENANCE_COLUMNS = ("source", "publisher", "published", "url", "confidence")
@@ -39,6 +41,7 @@ class TableSpec:
     keys: tuple[str, ...]
     year: str | None = None
     year_rule: YearRule | None = None
+    year_basis: YearBasis | None = None  # yearly tables: what their year column means
     unit: str | None = None
     units: Mapping[str, str] = field(default_factory=dict)
     fallbacks: tuple[Fallback, ...] = ()
@@ -71,6 +74,9 @@ class TableSpec:
             for f in data.get("fallback", ())
         )
         assert ("unit" in data) != ("units" in data), f"{name}: declare exactly one of unit/units"
+        basis = data.get("year_basis")
+        if data.get("year_rule") == "yearly":
+            assert basis in YEAR_BASES, f"{name}: a yearly table declares year_basis {YEAR_BASES}"
         return cls(
             name=name,
             file=str(data["file"]),
@@ -78,6 +84,7 @@ class TableSpec:
             keys=tuple(data["keys"]),
             year=data.get("year"),
             year_rule=data.get("year_rule"),
+            year_basis=basis,
             unit=data.get("unit"),
             units=dict(data.get("units", {})),
             fallbacks=fallbacks,

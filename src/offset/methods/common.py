@@ -11,6 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset.factors import FactorLibrary, Selection, select
+from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear, lag, qualified
 from offset.inputs import FIRST_DATA_ROW, LISTED_PER_CHECK, listed_problems
 from offset.messages import Msg
 from offset.problems import Problem
@@ -29,6 +30,7 @@ class CalcOptions:
     gwp_metric: str = DEFAULT_GWP_METRIC
     file: str = "<input>"
     strict_factors: bool = False  # a factor of another FY, or an unverified one, is an error
+    factor_year: FactorYear = DEFAULT_FACTOR_YEAR  # which year's row of a yearly table applies
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,11 @@ class Trace:
         return cls(
             selection.values, selection.factor_ids(), selection.fallback, selection.unverified
         )
+
+    def qualified(self, rule: FactorYear) -> Trace:
+        """The ids with the year rule that chose their rows (`...@2024[reporting]`)."""
+        ids = self.ids.rename_categories(lambda c: qualified(str(c), rule))
+        return Trace(self.values, ids, self.fallback, self.unverified)
 
     def override(self, own: FloatArray) -> Trace:
         """Rows with their own value (not NaN) use it; that is recorded as the row's factor."""
@@ -113,9 +120,11 @@ def grid_trace(
     frame: pd.DataFrame,
     factors: FactorLibrary,
     fy: npt.NDArray[np.int64],
+    rule: FactorYear,
     where: npt.NDArray[np.bool_] | None = None,
 ) -> Trace:
-    """Grid factor per row: the row's own factor, else the table by (entity, kind, FY).
+    """Grid factor per row: the row's own factor, else the table by (entity, kind) and the year
+    `rule` names for the row's FY.
 
     Blank entities mean the national average; a blank kind means `basic` for a utility and
     `national_average` for the average. Defaults stay scalars or categories: never one string
@@ -136,10 +145,10 @@ def grid_trace(
             own, kind = own.cat.set_categories(categories), kind.cat.set_categories(categories)
             given = own.where(own.notna(), kind)
         kind = given
-    selection = select(
-        factors["grid_electricity"], {"entity": entity, "kind": kind}, fy, length=n, where=where
-    )
-    trace = Trace.of(selection)
+    table = factors["grid_electricity"]
+    year = fy + lag(table.spec, rule)
+    selection = select(table, {"entity": entity, "kind": kind}, year, length=n, where=where)
+    trace = Trace.of(selection).qualified(rule)
     if "grid_factor_t_co2_per_kwh" not in frame:
         return trace
     return trace.override(frame["grid_factor_t_co2_per_kwh"].to_numpy(dtype=np.float64))

@@ -42,6 +42,7 @@ from offset.columns import (
 )
 from offset.factors import FactorLibrary, select
 from offset.factors.select import category_codes
+from offset.factors.years import FactorYear
 from offset.messages import Msg
 from offset.methods.common import (
     CalcOptions,
@@ -218,6 +219,7 @@ def carrier_trace(
     frame: pd.DataFrame,
     factors: FactorLibrary,
     fy: npt.NDArray[np.int64],
+    rule: FactorYear,
     where: npt.NDArray[np.bool_] | None = None,
 ) -> Trace:
     """t CO2 per kWh of each row's carrier (a code into `carriers`, electricity first): the grid
@@ -241,7 +243,8 @@ def carrier_trace(
     )
     per_kwh = units.scale("t C/GJ", "t CO2/kWh")  # x 44/12 and GJ -> kWh, by the registry
     fuel = Trace(fuel.values * per_kwh, fuel.ids, fuel.fallback, fuel.unverified)
-    return grid_trace(frame, factors, fy, where=needed & electric).where(electric, fuel)
+    grid = grid_trace(frame, factors, fy, rule, where=needed & electric)
+    return grid.where(electric, fuel)
 
 
 def _codes(frame: pd.DataFrame, column: str, categories: pd.Index) -> IntArray:
@@ -291,9 +294,10 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
     saved_carrier = np.where(
         envelope, resolved.heating_carrier, np.where(equipment, baseline_carrier, ELECTRICITY_CODE)
     )
-    saved = carrier_trace(saved_carrier, carriers, frame, factors, fy)
+    rule = options.factor_year
+    saved = carrier_trace(saved_carrier, carriers, frame, factors, fy, rule)
     project_carrier = _codes(frame, "project_carrier", carriers)
-    project = carrier_trace(project_carrier, carriers, frame, factors, fy, where=equipment)
+    project = carrier_trace(project_carrier, carriers, frame, factors, fy, rule, where=equipment)
     problems += rows_problems(
         frame,
         (measure < len(MEASURES)) & np.isnan(saved.values),

@@ -205,7 +205,7 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
     if (own_auxiliary := _given(frame, "auxiliary_kwh")) is not None:
         np.copyto(auxiliary, own_auxiliary[0] * metered_share, where=own_auxiliary[1])
 
-    grid = grid_trace(frame, factors, fy)
+    grid = grid_trace(frame, factors, fy, options.factor_year)
     problems += rows_problems(
         frame, np.isnan(grid.values), file, "grid_entity", "no grid factor for this row and FY"
     )

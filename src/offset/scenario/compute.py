@@ -123,6 +123,7 @@ def compute_all(
                 gwp_metric=scenario.options.gwp_metric,
                 file=str(data[name].path),
                 strict_factors=strict_factors,
+                factor_year=scenario.options.factor_year,
             )
             try:
                 result = compute_prepared(project.method, frame, factors, options)

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
 from offset.ledger.schema import INSTRUMENTS
 from offset.methods import METHODS
 from offset.problems import InputError, Problem
@@ -40,6 +41,7 @@ class Header(_Table):
 
 class Options(_Table):
     gwp_metric: str = DEFAULT_GWP_METRIC
+    factor_year: FactorYear = DEFAULT_FACTOR_YEAR  # which year's grid factor a FY's figures use
     factors: str | None = None  # a factor overlay directory, relative to the scenario file
     database: str | None = None
 
@@ -123,6 +125,13 @@ class Scenario:
             )
             raise InputError([problem])
         return dataclasses.replace(self, last_fy=fy)
+
+    def with_factor_year(self, rule: FactorYear) -> Scenario:
+        """The scenario run under `offset run --factor-year rule` (the file is unchanged)."""
+        options = self.content.options.model_copy(update={"factor_year": rule})
+        return dataclasses.replace(
+            self, content=self.content.model_copy(update={"options": options})
+        )
 
     @property
     def parties(self) -> dict[str, Party]:

@@ -13,7 +13,8 @@ import pandas as pd
 from sqlalchemy import inspect
 
 from offset import __version__
-from offset.factors import FactorLibrary
+from offset.factors import FactorLibrary, years
+from offset.factors.years import FactorYear
 from offset.inputs import FIRST_DATA_ROW
 from offset.ledger.api import Ledger
 from offset.ledger.database import at_head, redacted
@@ -89,12 +90,15 @@ def run_scenario(
     recorded_on: dt.date | None = None,
     dry_run: bool = False,
     strict_factors: bool = False,
+    factor_year: FactorYear | None = None,
 ) -> RunOutcome:
     """Compute, issue (or restate), settle and report. InputError: bad input, nothing posted or
     written. With `dry_run`, the ledger is read and nothing is written anywhere.
 
     RunError (from `posting.post`): the ledger refused an operation; FYs before it stay posted.
     """
+    if factor_year is not None:
+        scenario = scenario.with_factor_year(factor_year)
     url = database or default_database(scenario, out)
     factors = FactorLibrary(overlay=scenario.factor_overlay())
     if scenario.factor_overlay() is not None and (problems := factors.check_overlay()):
@@ -295,6 +299,7 @@ def _manifest(
         },
         "fiscal_years": [scenario.fiscal_years.start, scenario.fiscal_years.stop - 1],
         "gwp_metric": scenario.options.gwp_metric,
+        "factor_year": years.manifest(scenario.options.factor_year, factors.specs),
         "database": redacted(url),
         "factor_overlay": str(factors.overlay) if factors.overlay else None,
         "factor_tables": factors.manifest(),

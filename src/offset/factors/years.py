@@ -1,0 +1,69 @@
+"""Which year's row of a yearly table applies to the figures of a fiscal year.
+
+A yearly table declares what its `fy` column means (`year_basis` in tables.toml):
+- `results_year`: the FY whose actual results the value was computed from (the grid list
+  "R6年度実績" is results year 2024);
+- `reporting_year`: the FY of the emissions the value is published for.
+
+A calculation chooses the rule (`--factor-year`):
+- `reporting`: the value published for the FY's emission reports. The Ministry of the
+  Environment's list of FY2024 results (電気事業者別排出係数 -R6年度実績-, R8.1.9公表) is headed
+  "令和7年度の温室効果ガス排出量を算定する際に用いる係数": FY N results serve FY N+1 emissions;
+  Kyushu EPCo's notice says the same (FY2018 emissions use the FY2017 results).
+- `results`: the FY's own results (what offset applied before the rule was stated).
+
+The default is `reporting`, the MOE rule. The J-Credit scheme's own rule (which FY's factor a
+monitoring report uses) was not found in its text; until it is, J-Credit runs take the MOE rule
+and can choose `results` explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal, get_args
+
+from offset.factors.catalog import TableSpec
+
+FactorYear = Literal["reporting", "results"]
+FACTOR_YEARS: tuple[str, ...] = get_args(FactorYear)
+DEFAULT_FACTOR_YEAR: FactorYear = "reporting"
+
+# The table year for the figures of FY N is N + LAG[(rule, basis)].
+LAG: dict[tuple[str, str], int] = {
+    ("reporting", "results_year"): -1,  # FY N emissions: the FY N-1 results
+    ("results", "results_year"): 0,
+    ("reporting", "reporting_year"): 0,
+    ("results", "reporting_year"): +1,  # FY N results are published for FY N+1 reports
+}
+
+
+def lag(spec: TableSpec, rule: FactorYear) -> int:
+    """FYs between a figure's FY and the table row it takes (0 for tables of another kind)."""
+    if spec.year_rule != "yearly" or spec.year_basis is None:
+        return 0
+    return LAG[rule, spec.year_basis]
+
+
+def qualified(factor_id: str, rule: FactorYear) -> str:
+    """A yearly factor's id with the rule that chose its year: `...@2024[reporting]`."""
+    return f"{factor_id}[{rule}]"
+
+
+def describe(rule: FactorYear) -> str:
+    """The rule in words, for manifests and reports."""
+    if rule == "reporting":
+        return "FY N figures use the factor published for FY N reports (FY N-1 results; MOE list)"
+    return "FY N figures use the FY N results factor"
+
+
+def manifest(rule: FactorYear, specs: Mapping[str, TableSpec]) -> dict[str, object]:
+    """What a manifest records: the rule, in words, and what each yearly table's year means."""
+    return {
+        "rule": rule,
+        "meaning": describe(rule),
+        "tables": {
+            name: {"year_basis": spec.year_basis, "lag": lag(spec, rule)}
+            for name, spec in specs.items()
+            if spec.year_rule == "yearly"
+        },
+    }

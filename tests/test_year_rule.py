@@ -1,0 +1,177 @@
+"""Which year's grid factor a FY's figures use (issue 17): the reporting and results rules,
+hand-checked on the same reductions, recorded in factor ids and manifests, chosen on the CLI and
+in a scenario, and filled in by a user's overlay of the missing FYs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from offset.cli.app import app
+from offset.factors import FactorLibrary
+from offset.factors.years import lag
+from offset.problems import InputError
+from offset.scenario import Scenario
+from offset.scenario.factor_use import factor_use
+from tests.conftest import REPOSITORY, Calc
+
+runner = CliRunner()
+SCENARIOS = REPOSITORY / "scenarios"
+MWH_1000 = {  # 1,000,000 kWh metered: the reduction in t is the factor in g/kWh
+    "system_id": "pv-1",
+    "municipality": "ina",
+    "prefecture": "nagano",
+    "capacity_kw": 900.0,
+    "commissioned": "2015-04-01",
+    "generation_kwh": 1_000_000,
+    "self_consumed_kwh": 1_000_000,
+    "auxiliary_kwh": 0,
+}
+
+
+def test_the_lag_follows_the_tables_declared_year(factors: FactorLibrary) -> None:
+    grid = factors["grid_electricity"].spec
+    assert grid.year_basis == "results_year"  # the lists are published per results FY
+    assert lag(grid, "reporting") == -1
+    assert lag(grid, "results") == 0
+    assert lag(factors["fuel"].spec, "reporting") == 0  # a regime: its FY starts a period
+
+
+def test_the_same_fy2024_reduction_under_both_rules(calc: Calc) -> None:
+    results = calc("solar", [MWH_1000], factor_year="results").results.iloc[0]
+    reporting = calc("solar", [MWH_1000], factor_year="reporting").results.iloc[0]
+    # results: the FY2024 results national average 0.000423 (MOE/METI list -R6年度実績-,
+    # grid-fy2024.csv) x 1,000,000 kWh = 423 t.
+    assert results["reduction_tco2e"] == pytest.approx(423.0)
+    assert results["grid_factor_id"] == (
+        "grid_electricity:national_average/national_average@2024[results]"
+    )
+    assert results["grid_factor_years_back"] == 0
+    # reporting: FY2024 emissions take the FY2023 results, which are not shipped; the FY2018
+    # national average 0.000462 (Kyushu EPCo's notice quoting the list) is the latest: 462 t,
+    # five FYs older than the rule asks.
+    assert reporting["reduction_tco2e"] == pytest.approx(462.0)
+    assert reporting["grid_factor_id"] == (
+        "grid_electricity:national_average/national_average@2018[reporting]"
+    )
+    assert reporting["grid_factor_years_back"] == 5
+
+
+def test_fy2025_figures_take_the_fy2024_results_under_the_default(calc: Calc) -> None:
+    rows = calc(
+        "solar",
+        [MWH_1000, MWH_1000 | {"grid_entity": "tepco"}],
+        fy=2025,
+    ).results
+    # national average 0.000423 and TEPCO EP's residual menu M 0.000452 of the FY2024 list
+    assert rows["reduction_tco2e"].tolist() == pytest.approx([423.0, 452.0])
+    assert rows["grid_factor_years_back"].tolist() == [0, 0]
+    assert rows["grid_factor_id"].iloc[1] == "grid_electricity:tepco/basic@2024[reporting]"
+
+
+def test_an_overlay_of_the_missing_fy_is_used_on_time(tmp_path: Path, calc: Calc) -> None:
+    overlay = tmp_path / "factors"
+    overlay.mkdir()
+    # A test value, not a published one: the shape of a row a user copies from the MOE list.
+    (overlay / "grid_electricity.csv").write_text(
+        "fy,entity,kind,value,unit,source,publisher,published,url,confidence,note\n"
+        "2023,national_average,national_average,0.5,kg CO2/kWh,test value,test,2025,,"
+        "unverified,not a published figure\n",
+        encoding="utf-8",
+    )
+    row = calc("solar", [MWH_1000], library=FactorLibrary(overlay=overlay)).results.iloc[0]
+    assert row["reduction_tco2e"] == pytest.approx(500.0)  # 0.5 kg = 0.0005 t per kWh
+    assert row["grid_factor_id"].endswith("@2023[reporting]")
+    assert row["grid_factor_years_back"] == 0
+    assert row["uses_unverified"]
+
+
+def test_calc_takes_the_rule_and_records_it(tmp_path: Path) -> None:
+    data = tmp_path / "pv.csv"
+    data.write_text(
+        ",".join(MWH_1000) + "\n" + ",".join(str(v) for v in MWH_1000.values()) + "\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.csv"
+    done = runner.invoke(
+        app,
+        [
+            "calc",
+            "solar",
+            str(data),
+            "--fy",
+            "2024",
+            "--factor-year",
+            "results",
+            "--out",
+            str(target),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    manifest = json.loads(target.with_name("out.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["factor_year"]["rule"] == "results"
+    assert manifest["factor_year"]["tables"]["grid_electricity"] == {
+        "year_basis": "results_year",
+        "lag": 0,
+    }
+    assert "@2024[results]" in target.read_text(encoding="utf-8")
+    wrong = runner.invoke(app, ["calc", "solar", str(data), "--factor-year", "latest"])
+    assert wrong.exit_code == 2
+    assert "choose reporting or results" in wrong.output
+
+
+def test_a_scenario_chooses_its_rule_and_a_typo_is_refused(tmp_path: Path) -> None:
+    source = SCENARIOS / "settlement-area.toml"
+    text = source.read_text(encoding="utf-8")
+    assert "[options]" in text
+    shutil.copytree(SCENARIOS / "data", tmp_path / "data")
+    chosen = tmp_path / "chosen.toml"
+    chosen.write_text(text.replace("[options]", '[options]\nfactor_year = "results"'), "utf-8")
+    assert Scenario.from_toml(chosen).options.factor_year == "results"
+    typo = tmp_path / "typo.toml"
+    typo.write_text(text.replace("[options]", '[options]\nfactor_year = "latest"'), "utf-8")
+    with pytest.raises(InputError) as e:
+        Scenario.from_toml(typo)
+    assert any(p.key == "options.factor_year" for p in e.value.problems)
+
+
+def test_the_readme_states_the_rule_with_its_source() -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    assert "--factor-year" in readme
+    assert "令和7年度の温室効果ガス排出量を算定する際に用いる係数" in readme
+
+
+def test_factors_list_counts_the_unverified_rows_a_scenario_uses() -> None:
+    scenario = Scenario.from_toml(SCENARIOS / "shinjuku-ina.toml")
+    use = factor_use(scenario, FactorLibrary(overlay=scenario.factor_overlay()))
+    # Shinjuku-Ina's forest is mostly larch, whose parameters no source confirmed.
+    assert "forest_species:karamatsu/wood_density" in use["forest_species"].unverified
+    assert use["forest_species"].unverified <= use["forest_species"].ids
+    shown = runner.invoke(
+        app, ["factors", "list", "--scenario", str(SCENARIOS / "shinjuku-ina.toml")]
+    )
+    assert shown.exit_code == 0, shown.output
+    total = sum(len(u.unverified) for u in use.values())
+    assert f"{total} unverified factor rows in use" in shown.output
+
+
+def test_offset_run_records_the_rule_it_was_given(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = runner.invoke(
+        app,
+        [
+            "run",
+            str(SCENARIOS / "shinjuku-ina.toml"),
+            "--factor-year",
+            "results",
+            "--out",
+            str(out),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["factor_year"]["rule"] == "results"
