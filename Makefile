@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: run test lint typecheck pytest bench clean browser
+.PHONY: run test lint typecheck pytest bench clean browser fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) fonts
 	$(BIN)/offset run scenarios/settlement-area.toml --out $(OUT)/settlement-area
 	@echo "Open the report: $(abspath $(OUT))/settlement-area/report.html"
 
@@ -32,7 +32,12 @@ browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  ($(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver)
 
-pytest: $(STAMP) browser
+# The report's charts draw Japanese names: a Japanese font (IPAex Gothic, Debian's package).
+fonts:
+	@[ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] || \
+	  ($(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q fonts-ipaexfont-gothic)
+
+pytest: $(STAMP) browser fonts
 	$(BIN)/pytest
 
 test: lint typecheck pytest

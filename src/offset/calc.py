@@ -20,7 +20,7 @@ from offset.headers import load_map
 from offset.inputs import Prepared, Progress, blocks_computing, check, load
 from offset.messages import Msg, text
 from offset.methods import METHODS, CalcOptions
-from offset.output import manifest_path, write_frame, write_json
+from offset.output import DEFAULT_CSV_ENCODING, manifest_path, write_frame, write_json
 from offset.problems import InputError, Problem, raise_if_any
 from offset.staleness import strict_problems, years_back
 from offset.summary import TOTAL_COLUMNS, by_municipality, fallbacks, warnings
@@ -129,6 +129,7 @@ def calculate_file(
     factor_year: FactorYear = DEFAULT_FACTOR_YEAR,
     sheet: str | None = None,
     columns: Path | None = None,
+    csv_encoding: str = DEFAULT_CSV_ENCODING,
 ) -> CalcResult:
     """Read, compute and (if `out`) write the results and a manifest beside them.
 
@@ -163,7 +164,7 @@ def calculate_file(
     if out is not None:
         result.manifest["output"] = str(out)
         try:
-            write_frame(result.results, out)
+            write_frame(result.results, out, csv_encoding)
             write_json(result.manifest, manifest_path(out))
         except OSError as e:
             reason = f"{out}: {e.strerror or e}"

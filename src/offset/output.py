@@ -14,22 +14,35 @@ import pandas as pd
 from offset.cells import as_values, neutral_frame
 
 FORMATS = (".csv", ".xlsx", ".parquet")
+# UTF-8 with a BOM by default: Japanese Excel opens it by double-click without mojibake.
+CSV_ENCODINGS = ("utf-8-sig", "utf-8", "cp932")
+DEFAULT_CSV_ENCODING = "utf-8-sig"
 EXCEL_MAX_ROWS = 1_048_575  # one sheet holds 1,048,576 rows including the header
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    neutral_frame(frame).to_csv(path, index=False, encoding="utf-8")
+class UnwritableText(OSError):
+    """A cell holds a character the chosen CSV encoding cannot write (CP932 has no emoji)."""
 
 
-def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
+def _write_csv(frame: pd.DataFrame, path: Path, encoding: str) -> None:
+    try:
+        neutral_frame(frame).to_csv(path, index=False, encoding=encoding)
+    except UnicodeEncodeError as e:
+        raise UnwritableText(
+            f"{e.object[e.start : e.end]!r} cannot be written in {encoding}:"
+            " choose --csv-encoding utf-8-sig"
+        ) from e
+
+
+def _write_xlsx(frame: pd.DataFrame, path: Path, encoding: str) -> None:
     write_sheets_to({"results": frame}, path)
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+def _write_parquet(frame: pd.DataFrame, path: Path, encoding: str) -> None:
     frame.to_parquet(path, index=False)
 
 
-WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
+WRITERS: dict[str, Callable[[pd.DataFrame, Path, str], None]] = {
     ".csv": _write_csv,
     ".xlsx": _write_xlsx,
     ".parquet": _write_parquet,
@@ -48,11 +61,12 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def write_frame(frame: pd.DataFrame, path: Path) -> None:
+def write_frame(frame: pd.DataFrame, path: Path, csv_encoding: str = DEFAULT_CSV_ENCODING) -> None:
+    """Write `frame` by the extension of `path` (a CSV in `csv_encoding`)."""
     suffix = path.suffix.lower()
     if suffix not in WRITERS:
         raise ValueError(f"cannot write {path.name}: use one of {', '.join(FORMATS)}")
-    _atomic(path, lambda p: WRITERS[suffix](frame, p))
+    _atomic(path, lambda p: WRITERS[suffix](frame, p, csv_encoding))
 
 
 def write_sheets_to(frames: dict[str, pd.DataFrame], path: Path) -> None:

@@ -15,10 +15,12 @@ from offset.cli.choices import METHOD_NAMES
 from offset.cli.console import err, fail, out
 from offset.cli.options import (
     ColumnMap,
+    CsvEncoding,
     FactorYearOption,
     LangOption,
     Sheet,
     StrictFactors,
+    choose_csv_encoding,
     choose_factor_year,
     choose_language,
 )
@@ -56,6 +58,7 @@ def calc(
     ] = DEFAULT_GWP_METRIC,
     strict_factors: StrictFactors = False,
     factor_year: FactorYearOption = None,
+    csv_encoding: CsvEncoding = "utf-8-sig",
     sheet: Sheet = None,
     columns: ColumnMap = None,
     lang: LangOption = None,
@@ -103,6 +106,7 @@ def calc(
             factor_year=choose_factor_year(factor_year) or DEFAULT_FACTOR_YEAR,
             sheet=sheet,
             columns=columns,
+            csv_encoding=choose_csv_encoding(csv_encoding),
         )
         result = _run(compute, file)
     except InputError as e:

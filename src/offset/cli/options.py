@@ -27,6 +27,15 @@ FactorYearOption = Annotated[
     ),
 ]
 
+CsvEncoding = Annotated[
+    str,
+    typer.Option(
+        "--csv-encoding",
+        help="Encoding of the CSV files written: utf-8-sig (UTF-8 with BOM, opens right in"
+        " Japanese Excel; default), utf-8, or cp932 (Shift_JIS)",
+    ),
+]
+
 LangOption = Annotated[
     str | None,
     typer.Option(
@@ -65,3 +74,17 @@ def choose_factor_year(rule: str | None) -> FactorYear | None:
     if rule not in FACTOR_YEARS:
         raise typer.BadParameter(f"unknown rule {rule!r}; choose {' or '.join(FACTOR_YEARS)}")
     return cast("FactorYear", rule)
+
+
+def choose_csv_encoding(encoding: str) -> str:
+    """The --csv-encoding, checked (the names are Python's codecs)."""
+    from offset.output import CSV_ENCODINGS
+
+    name = encoding.strip().lower().replace("_", "-")
+    aliases = {"shift-jis": "cp932", "sjis": "cp932", "utf8": "utf-8", "utf-8-bom": "utf-8-sig"}
+    name = aliases.get(name, name)
+    if name not in CSV_ENCODINGS:
+        raise typer.BadParameter(
+            f"unknown encoding {encoding!r}; choose {', '.join(CSV_ENCODINGS)}"
+        )
+    return name

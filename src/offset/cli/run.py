@@ -12,9 +12,11 @@ from rich.table import Table
 
 from offset.cli.console import err, fail, out
 from offset.cli.options import (
+    CsvEncoding,
     FactorYearOption,
     LangOption,
     StrictFactors,
+    choose_csv_encoding,
     choose_factor_year,
     choose_language,
 )
@@ -60,12 +62,14 @@ def run(
     ] = False,
     strict_factors: StrictFactors = False,
     factor_year: FactorYearOption = None,
+    csv_encoding: CsvEncoding = "utf-8-sig",
     lang: LangOption = None,
 ) -> None:
     """Compute each FY's reductions, issue the credits (restating FYs issued before whose
     figure changed), settle the agreements, write the report."""
     choose_language(lang)
     rule = choose_factor_year(factor_year)
+    encoding = choose_csv_encoding(csv_encoding)
     # the whole engine loads here, not for the other commands' help
     from offset.scenario import RunError, Scenario, run_scenario
     from offset.scenario.run import default_database, step_count
@@ -99,6 +103,7 @@ def run(
                 dry_run=dry_run,
                 strict_factors=strict_factors,
                 factor_year=rule,
+                csv_encoding=encoding,
             )
     except InputError as e:
         raise fail(e, "nothing was posted") from e

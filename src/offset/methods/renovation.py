@@ -8,9 +8,9 @@
   reduction = baseline - project.
 - lighting (EN-S-006 style): (W before - W after) x count x hours x grid factor.
 
-Carriers are `electricity` (grid factor of the FY) or a fuel of the `fuel` table (its carbon
-factor x 44/12 in the regime of the FY). `creditable_tco2e` equals the reduction for equipment and
-lighting, and for envelope rows only where `basis` is `measured`.
+Carriers are `electricity` (the grid factor the year rule names) or a fuel of the `fuel` table
+(its carbon factor x 44/12 in the regime of the FY). `creditable_tco2e` equals the reduction
+for equipment and lighting, and for envelope rows only where `basis` is `measured`.
 
 With a `completed` date, a measure counts from that day: nothing in the FYs before, and in its
 first FY its figure is pro-rated by the days from completion to 31 March, except a measured

@@ -7,7 +7,8 @@ service run from the commissioning day to the FY's end or to the day before `dec
 A metered generation wins. Metered figures of a row with its own `fy` are that FY's and are not
 pro-rated; a row without one gives annual figures for every FY, pro-rated like the model.
 
-reduction_tco2e  = generation x grid factor of the FY (what a municipality reports in its plan);
+reduction_tco2e  = generation x the grid factor the year rule names for the FY (what a municipality
+                   reports in its plan; src/offset/factors/years.py);
 creditable_tco2e = (self-consumed - auxiliary) x grid factor (J-Credit: exported power, sold
 under FIT, is never creditable). Where self-consumption is unknown, nothing is creditable.
 """

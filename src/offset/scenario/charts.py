@@ -5,14 +5,38 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ParamSpec
 
 import matplotlib
 import pandas as pd
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 P = ParamSpec("P")
+
+# Japanese names (松本市, 太陽光発電) need a Japanese font: IPAex Gothic, which `make` installs
+# (Debian fonts-ipaexfont-gothic), else Noto CJK; matplotlib falls back glyph by glyph through
+# the family list, so Latin text keeps DejaVu Sans.
+JAPANESE_FONTS = ("IPAexGothic", "Noto Sans CJK JP", "IPAGothic")
+FONT_DIRECTORIES = (Path("/usr/share/fonts/opentype"), Path("/usr/share/fonts/truetype"))
+
+
+@functools.cache
+def japanese_font() -> str | None:
+    """The Japanese font charts use, or None (then CJK glyphs are missing, and matplotlib says so).
+
+    matplotlib caches the system's font list once; a font installed after that is added here."""
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    for name in JAPANESE_FONTS:
+        if name in known:
+            return name
+    for directory in FONT_DIRECTORIES:
+        for path in sorted(directory.glob("*/ipaexg.ttf")) + sorted(directory.glob("*/*CJK*")):
+            font_manager.fontManager.addfont(str(path))
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in JAPANESE_FONTS if name in known), None)
 
 
 STYLE: dict[Any, Any] = {
@@ -29,7 +53,9 @@ def _styled(chart: Callable[P, str]) -> Callable[P, str]:
 
     @functools.wraps(chart)
     def draw(*args: P.args, **kwargs: P.kwargs) -> str:
-        with matplotlib.rc_context(STYLE):
+        font = japanese_font()
+        families = {"font.family": [font, "DejaVu Sans"]} if font else {}
+        with matplotlib.rc_context(STYLE | families):
             return chart(*args, **kwargs)
 
     return draw

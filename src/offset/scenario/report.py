@@ -14,7 +14,13 @@ from typing import Any
 import pandas as pd
 
 from offset import __version__
-from offset.output import write_frame, write_json, write_sheets, write_text
+from offset.output import (
+    DEFAULT_CSV_ENCODING,
+    write_frame,
+    write_json,
+    write_sheets,
+    write_text,
+)
 from offset.scenario import charts
 
 TEMPLATE = "report.html.j2"
@@ -27,12 +33,13 @@ class Report:
     tables: dict[str, pd.DataFrame]  # name -> table, in the order the workbook shows them
     manifest: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    csv_encoding: str = DEFAULT_CSV_ENCODING  # of the tables/ CSVs handed in
 
     def write(self, out: Path) -> list[Path]:
         """Write everything under `out`; returns the files written."""
         written = []
         for name, table in self.tables.items():
-            write_frame(table, out / "tables" / f"{name}.csv")
+            write_frame(table, out / "tables" / f"{name}.csv", self.csv_encoding)
             written.append(out / "tables" / f"{name}.csv")
         write_sheets(self.tables, out / "report.xlsx")
         write_text(self.html(), out / "report.html")

@@ -19,7 +19,7 @@ from offset.inputs import FIRST_DATA_ROW
 from offset.ledger.api import Ledger
 from offset.ledger.database import at_head, redacted
 from offset.ledger.rows import AccountRow, BalanceLine
-from offset.output import write_frame
+from offset.output import DEFAULT_CSV_ENCODING, UnwritableText, write_frame
 from offset.problems import InputError, Problem
 from offset.scenario import records, tables
 from offset.scenario.compute import (
@@ -91,6 +91,7 @@ def run_scenario(
     dry_run: bool = False,
     strict_factors: bool = False,
     factor_year: FactorYear | None = None,
+    csv_encoding: str = DEFAULT_CSV_ENCODING,
 ) -> RunOutcome:
     """Compute, issue (or restate), settle and report. InputError: bad input, nothing posted or
     written. With `dry_run`, the ledger is read and nothing is written anywhere.
@@ -146,8 +147,14 @@ def run_scenario(
         tables=report_tables,
         manifest=_manifest(scenario, url, data, factors, statuses, warnings),
         warnings=warnings,
+        csv_encoding=csv_encoding,  # results/ stay UTF-8 with BOM: a re-run reads them back
     )
-    report.write(out)
+    try:
+        report.write(out)
+    except UnwritableText as e:  # the ledger has posted: write the tables in full, and say so
+        warnings.append(f"tables/ written as utf-8-sig, not {csv_encoding}: {e}")
+        report.csv_encoding = DEFAULT_CSV_ENCODING
+        report.write(out)
     return RunOutcome(scenario, out, url, plans, batches, statuses, report_tables, warnings)
 
 
@@ -210,7 +217,8 @@ def changed(out: Path, year: ProjectYear) -> str:
     `out` (added, removed or changed), as row ranges; "" when there is no such file."""
     path = out / results_file(year.project, year.fy)
     try:
-        before = pd.read_csv(path, usecols=[ROW, "creditable_tco2e"]).set_index(ROW)
+        before = pd.read_csv(path, usecols=[ROW, "creditable_tco2e"], encoding="utf-8-sig")
+        before = before.set_index(ROW)
     except (OSError, ValueError):
         return ""
     now = numbered(year).set_index(ROW)["creditable_tco2e"]
