@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from offset.cells import as_values, neutral_frame
+from offset.workbook import format_sheet
 
 FORMATS = (".csv", ".xlsx", ".parquet")
 # UTF-8 with a BOM by default: Japanese Excel opens it by double-click without mojibake.
@@ -80,6 +81,7 @@ def write_sheets_to(frames: dict[str, pd.DataFrame], path: Path) -> None:
                 )
             frame.to_excel(book, sheet_name=name[:31], index=False)
             as_values(book.sheets[name[:31]], frame)
+            format_sheet(book.sheets[name[:31]], frame)
 
 
 def write_sheets(frames: dict[str, pd.DataFrame], path: Path) -> None:

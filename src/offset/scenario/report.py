@@ -41,7 +41,7 @@ class Report:
         for name, table in self.tables.items():
             write_frame(table, out / "tables" / f"{name}.csv", self.csv_encoding)
             written.append(out / "tables" / f"{name}.csv")
-        write_sheets(self.tables, out / "report.xlsx")
+        write_sheets(self.tables | {"provenance": provenance(self.manifest)}, out / "report.xlsx")
         write_text(self.html(), out / "report.html")
         written += [out / "report.xlsx", out / "report.html", out / "manifest.json"]
         self.manifest["files"] = [str(p.relative_to(out)) for p in written]
@@ -122,3 +122,30 @@ def _charts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
 
 def created_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def provenance(manifest: dict[str, Any]) -> pd.DataFrame:
+    """The workbook's provenance sheet: what produced the figures (engine, scenario file, year
+    rule) and every factor table with its content hash, the same values `manifest.json` holds."""
+    rows: list[dict[str, object]] = [
+        {"item": "engine", "value": f"offset {manifest.get('engine', {}).get('version', '')}"},
+        {"item": "created", "value": manifest.get("created", "")},
+        {"item": "scenario file", "value": manifest.get("scenario", {}).get("file", "")},
+        {"item": "scenario sha256", "value": manifest.get("scenario", {}).get("sha256", "")},
+        {"item": "factor year rule", "value": manifest.get("factor_year", {}).get("meaning", "")},
+        {"item": "factor overlay", "value": manifest.get("factor_overlay") or ""},
+    ]
+    for table in manifest.get("factor_tables", []):
+        rows.append(
+            {
+                "item": f"factor table {table['table']}",
+                "value": table["sha256"],
+                "rows": table["rows"],
+                "unverified_rows": table["unverified_rows"],
+                "origins": ", ".join(table["origins"]),
+            }
+        )
+    for item in manifest.get("inputs", []):
+        rows.append({"item": f"input {item['project']}", "value": item["sha256"],
+                     "rows": item["rows"], "origins": item["file"]})  # fmt: skip
+    return pd.DataFrame(rows)
