@@ -56,6 +56,11 @@ class Ledger(Writer):
         with reading(self.engine) as conn:
             return queries.accounts(conn, party)
 
+    def retirements(self, parties: Iterable[str] | None = None) -> list[Retirement]:
+        """Every retirement (or those made by `parties`), with beneficiary and serials."""
+        with reading(self.engine) as conn:
+            return queries.retirements(conn, parties)
+
     def agreement_transactions(self, agreement: str) -> list[AgreementTransaction]:
         with reading(self.engine) as conn:
             return queries.agreement_transactions(conn, agreement)

@@ -113,7 +113,7 @@ def _charts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
             "Agreement fulfilment, all FYs", "credits (t-CO2e)",
         ),
         "balances": charts.horizontal_bars(
-            held.assign(label=held["party"] + " (" + held["kind"] + ")")
+            held.assign(label=held["name"] + " (" + held["kind"] + ")")
             .groupby("label")["quantity"].sum(),
             "Credits held and retired per party", "credits (t-CO2e)",
         ),

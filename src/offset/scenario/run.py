@@ -18,7 +18,7 @@ from offset.factors.years import FactorYear
 from offset.inputs import FIRST_DATA_ROW
 from offset.ledger.api import Ledger
 from offset.ledger.database import at_head, redacted
-from offset.ledger.rows import AccountRow, BalanceLine
+from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.output import DEFAULT_CSV_ENCODING, UnwritableText, write_frame
 from offset.problems import InputError, Problem
 from offset.scenario import records, tables
@@ -134,7 +134,10 @@ def run_scenario(
         )
         balances = ledger.balances()
         accounts = ledger.accounts()
-        report_tables = _tables(scenario, computed, plans, batches, statuses, balances, accounts)
+        retired = ledger.retirements()
+        report_tables = _tables(
+            scenario, computed, plans, batches, statuses, (balances, accounts, retired)
+        )
         records.store(ledger.engine, scenario, report_tables)  # what the HTTP API shows
     finally:
         ledger.engine.dispose()
@@ -170,12 +173,12 @@ def _dry_run(
     ledger = _read_only(url)
     try:
         batches = reconcile(ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy]))
-        balances, accounts = ledger.balances(), ledger.accounts()
+        books = (ledger.balances(), ledger.accounts(), ledger.retirements())
     finally:
         ledger.engine.dispose()
     statuses = {id_: "exists" for batch in batches for id_ in batch.exists}
     statuses |= {op["id"]: "would post" for batch in batches for op in batch.operations}
-    report_tables = _tables(scenario, computed, plans, batches, statuses, balances, accounts)
+    report_tables = _tables(scenario, computed, plans, batches, statuses, books)
     warnings = _warnings(scenario, data, computed, plans, batches)
     return RunOutcome(
         scenario, out, url, plans, batches, statuses, report_tables, warnings, dry_run=True
@@ -234,8 +237,7 @@ def _tables(
     plans: list[YearPlan],
     batches: list[Batch],
     statuses: dict[str, str],
-    balances: list[BalanceLine],
-    accounts: list[AccountRow],
+    books: tuple[list[BalanceLine], list[AccountRow], list[Retirement]],
 ) -> dict[str, pd.DataFrame]:
     reductions = tables.reductions(scenario, computed)
     issuance = tables.issuance(scenario, plans, statuses)
@@ -246,7 +248,7 @@ def _tables(
         "issuance": issuance,
         "fulfilment": fulfilment,
         "deliveries": tables.deliveries(plans),
-        "balances": tables.balances(scenario, balances, accounts),
+        "balances": tables.balances(scenario, *books),
         "restatements": tables.restatements(batches),
     }
 

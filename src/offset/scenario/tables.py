@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from offset.ledger.rows import AccountRow, BalanceLine
+from offset.ledger.names import retirement_account
+from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 from offset.scenario.model import Scenario
@@ -165,10 +166,19 @@ def deliveries(plans: list[YearPlan]) -> pd.DataFrame:
 
 
 def balances(
-    scenario: Scenario, ledger_balances: list[BalanceLine], accounts: list[AccountRow]
+    scenario: Scenario,
+    ledger_balances: list[BalanceLine],
+    accounts: list[AccountRow],
+    retirements: list[Retirement],
 ) -> pd.DataFrame:
-    """The ledger's balances of the scenario's projects, per party and account (no issuance)."""
+    """The ledger's balances of the scenario's projects, per party and account (no issuance).
+
+    A retirement is shown under the party it was made for (its beneficiary), with who retired
+    it beside: 3,000 t Matsumoto retired for Toshima are Toshima's offset, not Matsumoto's.
+    Retirements are final (never reversed or moved), so they add up to the retirement accounts'
+    balances exactly."""
     owner = {a.id: (a.party, a.kind) for a in accounts}
+    by_name = {party.name: key for key, party in scenario.parties.items()}
     rows = [
         {
             "party": owner[b.account][0],
@@ -177,12 +187,34 @@ def balances(
             "project": b.project,
             "vintage": b.vintage,
             "quantity": b.quantity,
+            "retired_by": "",
         }
         for b in ledger_balances
-        if b.project in scenario.projects and owner[b.account][1] != "issuance"
+        if b.project in scenario.projects and owner[b.account][1] not in ("issuance", "retirement")
     ]
-    columns = ["party", "account", "kind", "project", "vintage", "quantity"]
-    return pd.DataFrame(rows, columns=columns)
+    rows += [
+        {
+            "party": by_name.get(r.beneficiary, r.beneficiary),
+            "account": retirement_account(r.party),
+            "kind": "retirement",
+            "project": r.project,
+            "vintage": r.vintage,
+            "quantity": r.quantity,
+            "retired_by": r.party,
+        }
+        for r in retirements
+        if r.project in scenario.projects
+    ]
+    columns = ["party", "account", "kind", "project", "vintage", "quantity", "retired_by"]
+    keys = ["party", "account", "kind", "project", "vintage", "retired_by"]
+    frame = (
+        pd.DataFrame(rows, columns=columns)
+        .groupby(keys, as_index=False, sort=False)
+        .agg(quantity=("quantity", "sum"))
+    )
+    names = {key: party.name for key, party in scenario.parties.items()}
+    frame.insert(1, "name", frame["party"].map(names).fillna(frame["party"]))
+    return frame[["party", "name", *columns[1:]]]
 
 
 def per_year(
