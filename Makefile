@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_verify.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_read.py
+	$(BIN)/python benchmarks/bench_workbook.py
 	$(BIN)/python benchmarks/bench_concurrency.py $(if $(PGLEDGER),--pgledger $(PGLEDGER))
 
 clean:

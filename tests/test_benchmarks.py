@@ -66,3 +66,8 @@ def test_concurrency_benchmark_runs() -> None:
 def test_read_benchmark_runs() -> None:
     out = _run("benchmarks/bench_read.py", "--rows", "200", "--repeat", "1")
     assert "office_over_typed" in out
+
+
+def test_workbook_benchmark_runs() -> None:
+    out = _run("benchmarks/bench_workbook.py", "--rows", "50", "--repeat", "1")
+    assert "formatted_over_plain" in out
