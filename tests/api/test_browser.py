@@ -36,6 +36,10 @@ def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Ledger]]:
         world.book.engine.dispose()
 
 
+# No route out: every host but this machine resolves to nothing (a closed network, e.g. LGWAN).
+NO_ROUTE_OUT = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
+
+
 def browser() -> webdriver.Chrome:
     assert Path(CHROMIUM).exists(), "chromium is missing: `make test` installs it (apt)"
     options = webdriver.ChromeOptions()
@@ -50,6 +54,7 @@ def browser() -> webdriver.Chrome:
         "--disable-sync",
         "--no-first-run",
         "--window-size=1200,900",
+        NO_ROUTE_OUT,
     ):
         options.add_argument(switch)
     return webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
@@ -82,5 +87,27 @@ def test_dashboard_in_chromium(server: tuple[str, dict[str, str], Ledger]) -> No
             )
             assert overflow <= 0, (page, overflow)
         assert driver.save_screenshot(str(ARTIFACTS / "dashboard-phone.png"))
+    finally:
+        driver.quit()
+
+
+def test_api_docs_render_with_no_route_out(server: tuple[str, dict[str, str], Ledger]) -> None:
+    """Swagger UI and ReDoc come from the package (fastapi-offline), not a CDN."""
+    base, _, _ = server
+    driver = browser()
+    try:
+        driver.get(base + "/docs")
+        title = WebDriverWait(driver, 20).until(
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".swagger-ui .title"))
+        )
+        assert title.text.startswith("offset")
+        assert driver.find_elements(By.CSS_SELECTOR, ".opblock")  # the operations are listed
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        assert driver.save_screenshot(str(ARTIFACTS / "docs-offline.png"))
+        driver.get(base + "/redoc")
+        WebDriverWait(driver, 20).until(
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".api-content"))
+        )
+        assert "offset" in driver.find_element(By.CSS_SELECTOR, ".api-content").text
     finally:
         driver.quit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -13,7 +14,9 @@ from offset.ledger import Ledger
 
 
 def create_app(book: Ledger) -> FastAPI:
-    app = FastAPI(
+    # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from the package, not a CDN, so
+    # they work offline and on closed networks (LGWAN) like the dashboard.
+    app = FastAPIOffline(
         title="offset",
         version=__version__,
         description=(
