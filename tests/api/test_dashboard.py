@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
+import pandas as pd
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import World
@@ -81,3 +85,39 @@ def test_sign_out(world: World) -> None:
     assert client.get("/signout", follow_redirects=False).status_code == 303
     client.cookies.clear()
     assert client.get("/dashboard", follow_redirects=False).headers["location"] == "/"
+
+
+def test_table_pages_download_as_csv_and_excel(world: World) -> None:
+    acme = signed_in(world, "acme-kk")
+    assert 'href="?format=csv"' in acme.get("/dashboard").text
+    held = {
+        (b.project, b.vintage): b.quantity
+        for b in world.book.balances()
+        if b.account == "acme-kk/holding"
+    }
+    csv = acme.get("/dashboard?format=csv")
+    assert csv.status_code == 200
+    assert csv.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: opens right in Excel
+    assert "attachment" in csv.headers["content-disposition"]
+    frame = pd.read_csv(io.BytesIO(csv.content), encoding="utf-8-sig")
+    mine = frame[frame["account"] == "acme-kk/holding"]
+    shown = {
+        (p, int(v)): int(q)
+        for p, v, q in mine[["project", "vintage", "quantity"]].itertuples(index=False)
+    }
+    assert shown == held
+    assert "rival" not in csv.text  # only the caller's rows, as on the page
+
+    xlsx = acme.get("/dashboard/statement/acme-kk/holding?format=xlsx")
+    assert xlsx.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    header = [c.value for c in sheet[1]]
+    amounts = [row[header.index("amount")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert amounts
+    assert all(isinstance(a, int) for a in amounts)
+
+    for path in ("/dashboard/retirements?format=csv", "/dashboard/reductions?format=xlsx"):
+        assert acme.get(path).status_code == 200, path
+    assert acme.get("/dashboard?format=pdf").status_code == 400
+    rival = signed_in(world, "rival-kk")
+    assert rival.get("/dashboard/statement/acme-kk/holding?format=csv").status_code == 404

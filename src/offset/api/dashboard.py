@@ -7,14 +7,15 @@ the cookie never authorises a change.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from offset.api import scope
+from offset.api import downloads, scope
 from offset.api.keys import Caller, authenticate
 from offset.api.labels import LABELS, LANGUAGES
 from offset.api.routes import ledger
@@ -91,11 +92,24 @@ def sign_out() -> Response:
     return response
 
 
-@router.get("/dashboard")
-def balances(request: Request) -> HTMLResponse:
+Format = Annotated[str | None, Query(alias="format", max_length=8)]
+
+
+def _file(rows: Iterable[Any], name: str, fmt: str) -> Response:
+    """A table page's rows as a download, or 400 for a format the pages do not offer."""
+    try:
+        return downloads.download(downloads.frame_of(rows), name, fmt)
+    except downloads.UnknownFormat as e:
+        return PlainTextResponse(str(e), status_code=400)
+
+
+@router.get("/dashboard", response_model=None)
+def balances(request: Request, fmt: Format = None) -> Response:
     who = _signed_in(request)
     book = ledger(request)
     rows = scope.balances(book, who)
+    if fmt is not None:
+        return _file(rows, "balances", fmt)
     accounts = scope.accounts(book, who)
     kind = {a.id: a.kind for a in accounts}
     by_instrument: dict[str, list[BalanceLine]] = defaultdict(list)
@@ -112,22 +126,25 @@ def balances(request: Request) -> HTMLResponse:
     )
 
 
-@router.get("/dashboard/statement/{account:path}")
-def statement(request: Request, account: str) -> HTMLResponse:
+@router.get("/dashboard/statement/{account:path}", response_model=None)
+def statement(request: Request, account: str, fmt: Format = None) -> Response:
     who = _signed_in(request)
     try:
         lines = scope.statement(ledger(request), who, account)
     except scope.NotVisible:
         return _page(request, "missing.html.j2", status_code=404, who=who)
+    if fmt is not None:
+        return _file(lines, "statement-" + account.replace("/", "-"), fmt)
     return _page(request, "statement.html.j2", who=who, account=account, lines=lines)
 
 
-@router.get("/dashboard/retirements")
-def retirements(request: Request) -> HTMLResponse:
+@router.get("/dashboard/retirements", response_model=None)
+def retirements(request: Request, fmt: Format = None) -> Response:
     who = _signed_in(request)
-    return _page(
-        request, "retirements.html.j2", who=who, rows=scope.retirements(ledger(request), who)
-    )
+    rows = scope.retirements(ledger(request), who)
+    if fmt is not None:
+        return _file(rows, "retirements", fmt)
+    return _page(request, "retirements.html.j2", who=who, rows=rows)
 
 
 @router.get("/dashboard/certificates/{tx_id}")
@@ -153,10 +170,12 @@ def agreements(request: Request) -> HTMLResponse:
     return _page(request, "agreements.html.j2", who=who, items=items)
 
 
-@router.get("/dashboard/reductions")
-def reductions(request: Request) -> HTMLResponse:
+@router.get("/dashboard/reductions", response_model=None)
+def reductions(request: Request, fmt: Format = None) -> Response:
     who = _signed_in(request)
     rows = scope.reductions(ledger(request), who)
+    if fmt is not None:
+        return _file(rows, "reductions", fmt)
     frame = pd.DataFrame(
         rows, columns=["fy", "method", "municipality", "reduction_tco2e", "creditable_tco2e"]
     )
