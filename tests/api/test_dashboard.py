@@ -8,6 +8,8 @@ import openpyxl
 import pandas as pd
 from fastapi.testclient import TestClient
 
+from offset.api.dashboard import browser_language, party_is_japanese
+from offset.api.keys import Caller
 from tests.api.conftest import World
 
 
@@ -121,3 +123,19 @@ def test_table_pages_download_as_csv_and_excel(world: World) -> None:
     assert acme.get("/dashboard?format=pdf").status_code == 400
     rival = signed_in(world, "rival-kk")
     assert rival.get("/dashboard/statement/acme-kk/holding?format=csv").status_code == 404
+
+
+def test_japanese_by_default_for_japanese_parties_with_a_switch(world: World) -> None:
+    town = signed_in(world, "east-town")  # a municipality: Japanese by default
+    assert "残高" in town.get("/dashboard").text
+    assert "Balances" in town.get("/dashboard?lang=en").text
+    assert "Balances" in town.get("/dashboard").text  # the switch is remembered
+    acme = signed_in(world, "acme-kk")  # a company named in Latin script: the browser's choice
+    assert "Balances" in acme.get("/dashboard").text
+    assert "残高" in acme.get("/dashboard", headers={"Accept-Language": "ja,en;q=0.8"}).text
+    english_first = {"Accept-Language": "en-US,en;q=0.9,ja;q=0.5"}
+    assert "Balances" in acme.get("/dashboard", headers=english_first).text
+    assert browser_language("fr, ja;q=0.1, en;q=0") == "ja"
+    assert browser_language("ja;q=bogus, en") == "en"
+    assert browser_language("") == "en"
+    assert party_is_japanese(Caller("x", "company", "信濃精機株式会社", "k"))

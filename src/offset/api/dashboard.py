@@ -6,6 +6,7 @@ the cookie never authorises a change.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Annotated, Any
@@ -23,6 +24,7 @@ from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.rows import BalanceLine
 from offset.scenario import charts
 
+JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 COOKIE = "offset_key"
 LANG_COOKIE = "offset_lang"
 router = APIRouter(include_in_schema=False)
@@ -31,13 +33,44 @@ templates = Environment(
 )
 
 
-def _language(request: Request) -> str:
-    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "en"
-    return chosen if chosen in LANGUAGES else "en"
+def _language(request: Request, who: Caller | None) -> str:
+    """The switch (?lang, then its cookie), else the party's language, else the browser's."""
+    for chosen in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if chosen in LANGUAGES:
+            return chosen
+    if who is not None and party_is_japanese(who):
+        return "ja"
+    return browser_language(request.headers.get("accept-language", ""))
+
+
+def party_is_japanese(who: Caller) -> bool:
+    """Municipalities and prefectures are Japanese public bodies; any party named in Japanese
+    script (松本市, 信濃精機株式会社) reads Japanese too."""
+    return (
+        who.kind in ("municipality", "prefecture") or JAPANESE_SCRIPT.search(who.name) is not None
+    )
+
+
+def browser_language(header: str) -> str:
+    """The first of our languages in an Accept-Language header, by its q weight; else en."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header[:500].split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        language = tag.strip().lower()[:2]
+        if language in LANGUAGES and weight > 0:
+            ranked.append((-weight, position, language))
+    return min(ranked)[2] if ranked else "en"
 
 
 def _page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
-    lang = _language(request)
+    who = values.get("who")
+    lang = _language(request, who if isinstance(who, Caller) else None)
     html = templates.get_template(template).render(
         t=LABELS[lang], lang=lang, path=request.url.path, **values
     )
