@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
-from collections.abc import Callable
+import timeit
 from pathlib import Path
 from unittest import mock
 
@@ -35,15 +34,6 @@ def frame(rows: int) -> pd.DataFrame:
     )
 
 
-def best(repeat: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=50_000)
@@ -54,9 +44,9 @@ def main() -> None:
         target = Path(tmp) / "results.xlsx"
         formatted, plain = [], []
         for _ in range(args.repeat):  # interleaved: the machine's noise hits both alike
-            formatted.append(best(1, lambda: output.write_frame(data, target)))
+            formatted.append(timeit.timeit(lambda: output.write_frame(data, target), number=1))
             with mock.patch.object(output, "format_sheet", return_value=None):
-                plain.append(best(1, lambda: output.write_frame(data, target)))
+                plain.append(timeit.timeit(lambda: output.write_frame(data, target), number=1))
     print(f"rows {args.rows}")
     print(f"formatted_s {min(formatted):.3f}")
     print(f"plain_s {min(plain):.3f}")

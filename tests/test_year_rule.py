@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -17,6 +18,7 @@ from offset.factors.years import lag
 from offset.problems import InputError
 from offset.scenario import Scenario
 from offset.scenario.factor_use import factor_use
+from offset.scenario.restate import _reason
 from tests.conftest import REPOSITORY, Calc
 
 runner = CliRunner()
@@ -175,3 +177,28 @@ def test_offset_run_records_the_rule_it_was_given(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["factor_year"]["rule"] == "results"
+
+
+def test_changing_the_rule_in_a_later_year_restates_and_says_why(tmp_path: Path) -> None:
+    """Year 1 issued under `results`; year 2 runs under the default: the FYs whose PV figures
+    moved are restated, each naming the rule change (not 'the same data and factors')."""
+    out = tmp_path / "out"
+    scenario = str(SCENARIOS / "settlement-area.toml")
+    first = runner.invoke(app, ["run", scenario, "--factor-year", "results", "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(app, ["run", scenario, "--out", str(out)])
+    assert second.exit_code == 0, second.output
+    restated = pd.read_csv(out / "tables" / "restatements.csv", encoding="utf-8-sig")
+    assert len(restated) > 0
+    assert (
+        restated["reason"]
+        .str.contains("grid factor year rule changed (results -> reporting)", regex=False)
+        .all()
+    )
+
+
+def test_an_issuance_recorded_before_the_rule_counts_as_results() -> None:
+    before = {"input": {"sha256": "a"}}  # no factor_year: recorded before the rule existed
+    assert "year rule changed" not in _reason(before, {"input": {"sha256": "a"}}, "")
+    now = {"input": {"sha256": "a"}, "factor_year": "reporting"}
+    assert "grid factor year rule changed (results -> reporting)" in _reason(before, now, "")

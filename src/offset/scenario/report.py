@@ -127,15 +127,16 @@ def created_now() -> str:
 def provenance(manifest: dict[str, Any]) -> pd.DataFrame:
     """The workbook's provenance sheet: what produced the figures (engine, scenario file, year
     rule) and every factor table with its content hash, the same values `manifest.json` holds."""
+    scenario = manifest["scenario"]
     rows: list[dict[str, object]] = [
-        {"item": "engine", "value": f"offset {manifest.get('engine', {}).get('version', '')}"},
-        {"item": "created", "value": manifest.get("created", "")},
-        {"item": "scenario file", "value": manifest.get("scenario", {}).get("file", "")},
-        {"item": "scenario sha256", "value": manifest.get("scenario", {}).get("sha256", "")},
-        {"item": "factor year rule", "value": manifest.get("factor_year", {}).get("meaning", "")},
-        {"item": "factor overlay", "value": manifest.get("factor_overlay") or ""},
+        {"item": "engine", "value": f"offset {manifest['engine']['version']}"},
+        {"item": "created", "value": manifest["created"]},
+        {"item": "scenario file", "value": scenario["file"]},
+        {"item": "scenario sha256", "value": scenario["sha256"]},
+        {"item": "factor year rule", "value": manifest["factor_year"]["meaning"]},
+        {"item": "factor overlay", "value": manifest["factor_overlay"] or ""},
     ]
-    for table in manifest.get("factor_tables", []):
+    for table in manifest["factor_tables"]:
         rows.append(
             {
                 "item": f"factor table {table['table']}",
@@ -145,7 +146,7 @@ def provenance(manifest: dict[str, Any]) -> pd.DataFrame:
                 "origins": ", ".join(table["origins"]),
             }
         )
-    for item in manifest.get("inputs", []):
+    for item in manifest["inputs"]:
         rows.append({"item": f"input {item['project']}", "value": item["sha256"],
                      "rows": item["rows"], "origins": item["file"]})  # fmt: skip
     return pd.DataFrame(rows)

@@ -189,6 +189,10 @@ def _reason(before: dict[str, Any] | None, now: dict[str, Any], changed_rows: st
         )
     if changed_rows:
         parts.append(f"rows whose figure changed: {changed_rows}")
+    # An issuance recorded before the year rule existed took the FY's own results.
+    old_rule, new_rule = before.get("factor_year", "results"), now.get("factor_year", "results")
+    if old_rule != new_rule:
+        parts.append(f"grid factor year rule changed ({old_rule} -> {new_rule})")
     old_tables, new_tables = before.get("factor_tables") or {}, now.get("factor_tables") or {}
     if tables := sorted(t for t in old_tables.keys() | new_tables.keys()
                         if old_tables.get(t) != new_tables.get(t)):  # fmt: skip

@@ -134,6 +134,7 @@ def _issue_op(
         "method": project.method,
         "fy": year.fy,
         "gwp_metric": scenario.options.gwp_metric,
+        "factor_year": scenario.options.factor_year,
         "input": {"file": project.data, "sha256": data.sha256, "rows": year.rows},
         "results_file": results_file(year.project, year.fy),
         "factor_tables": factor_tables(year.result.results, factors),
