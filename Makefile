@@ -32,10 +32,11 @@ browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  ($(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver)
 
-# The report's charts draw Japanese names: a Japanese font (IPAex Gothic, Debian's package).
+# The report's charts and PDFs draw Japanese names: a Japanese font (IPAex Gothic, Debian's
+# package), and Pango, which WeasyPrint lays the PDFs' text out with.
 fonts:
-	@[ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] || \
-	  ($(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q fonts-ipaexfont-gothic)
+	@[ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] && ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q fonts-ipaexfont-gothic libpango-1.0-0 libpangoft2-1.0-0)
 
 pytest: $(STAMP) browser fonts
 	$(BIN)/pytest

@@ -95,6 +95,13 @@ def write_text(text: str, path: Path) -> None:
     _atomic(path, write)
 
 
+def write_bytes(data: bytes, path: Path) -> None:
+    def write(target: Path) -> None:
+        target.write_bytes(data)
+
+    _atomic(path, write)
+
+
 def write_json(data: dict[str, Any], path: Path) -> None:
     write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", path)
 

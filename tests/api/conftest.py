@@ -7,6 +7,7 @@ holds some and has retired some.
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -170,3 +171,21 @@ def serving(url: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+CSRF_FIELD = re.compile(r'name="csrftoken" value="([^"]+)"')
+
+
+def form_token(client: TestClient, path: str = "/") -> str:
+    """The CSRF token a page puts in its forms (its cookie is now in the client's jar). Every
+    page has a form: the sign-in page, or the sign-out button of a signed-in party's."""
+    found = CSRF_FIELD.search(client.get(path).text)
+    assert found is not None, f"{path} has no form"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, key: str) -> httpx.Response:
+    """Post the sign-in form as a browser does: with the token the sign-in page gave it."""
+    data = {"key": key, "csrftoken": form_token(client, "/")}
+    response: httpx.Response = client.post("/signin", data=data, follow_redirects=False)
+    return response

@@ -4,17 +4,22 @@ that the balance shown equals the ledger's, and saves a screenshot as a test art
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import openpyxl
+import pandas as pd
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from offset.ledger import Ledger
 from tests.api.conftest import build_world, serving
@@ -109,5 +114,133 @@ def test_api_docs_render_with_no_route_out(server: tuple[str, dict[str, str], Le
             expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".api-content"))
         )
         assert "offset" in driver.find_element(By.CSS_SELECTOR, ".api-content").text
+    finally:
+        driver.quit()
+
+
+STOCK = {
+    "op": "issue",
+    "id": "stock-for-the-browser",
+    "to": "acme-kk/holding",
+    "instrument": "J-Credit",
+    "project": "acme-stock",
+    "vintage": 2023,
+    "quantity": 100,
+}
+FETCH = """
+const done = arguments[arguments.length - 1];
+fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => {
+  let s = ""; new Uint8Array(b).forEach(c => s += String.fromCharCode(c)); done(btoa(s));
+});
+"""
+
+
+def fetched(driver: webdriver.Chrome, path: str) -> bytes:
+    """A download as the signed-in browser gets it (its own cookies, its own session)."""
+    return base64.b64decode(driver.execute_async_script(FETCH, path))
+
+
+def wait_for(driver: webdriver.Chrome, element_id: str) -> Any:
+    return WebDriverWait(driver, 20).until(
+        expected_conditions.presence_of_element_located((By.ID, element_id))
+    )
+
+
+def total(driver: webdriver.Chrome, base: str) -> int:
+    driver.get(base + "/dashboard")
+    return int(wait_for(driver, "total-balance").get_attribute("data-quantity") or -1)
+
+
+def fits(driver: webdriver.Chrome) -> bool:
+    overflow = driver.execute_script(
+        "return document.documentElement.scrollWidth - window.innerWidth"
+    )
+    return int(overflow) <= 0
+
+
+def test_a_company_retires_and_transfers_in_chromium(
+    server: tuple[str, dict[str, str], Ledger],
+) -> None:
+    """Sign in as a company, retire 10 credits for FY2024 (the confirmation's button pressed
+    twice posts once), see the balance fall by 10, open the certificate, download the statement
+    as CSV and Excel; then transfer 1 credit to a town, its name shown before confirming."""
+    base, keys, book = server
+    (stocked,) = book.apply([STOCK])
+    assert stocked.status == "ok"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver = browser()
+    try:
+        driver.get(base + "/?lang=ja")
+        driver.find_element(By.ID, "key").send_keys(keys["acme-kk"])
+        driver.find_element(By.ID, "sign-in").click()
+        before = total(driver, base)
+        driver.find_element(By.ID, "retire-link").click()
+        Select(wait_for(driver, "holding")).select_by_value("acme-kk/holding acme-stock 2023")
+        driver.find_element(By.ID, "quantity").send_keys("10")
+        driver.find_element(By.ID, "reason").send_keys("2024年度 社用車の排出")
+        Select(driver.find_element(By.ID, "claim_period")).select_by_value("2024年度 (FY2024)")
+        assert driver.save_screenshot(str(ARTIFACTS / "retire-form.png"))
+        driver.find_element(By.ID, "next").click()
+        assert wait_for(driver, "confirm-quantity").get_attribute("data-quantity") == "10"
+        assert driver.find_element(By.ID, "confirm-claim-period").text == "2024年度 (FY2024)"
+        assert driver.save_screenshot(str(ARTIFACTS / "retire-confirm.png"))
+        driver.set_window_size(390, 844)
+        assert fits(driver)
+        assert driver.save_screenshot(str(ARTIFACTS / "retire-confirm-phone.png"))
+        driver.set_window_size(1200, 900)
+        # A double submit: the form sent twice before the first answer arrives.
+        driver.execute_script(
+            "const f = document.getElementById('confirm-form'); f.requestSubmit(); f.requestSubmit();"
+        )
+        link = wait_for(driver, "certificate-link")
+        assert driver.save_screenshot(str(ARTIFACTS / "retire-done.png"))
+        link.click()
+        assert "2024年度 (FY2024)" in driver.page_source
+        assert "10 t-CO2e" in driver.page_source
+        assert driver.save_screenshot(str(ARTIFACTS / "retire-certificate.png"))
+        assert total(driver, base) == before - 10
+        mine = [r for r in book.retirements(["acme-kk"]) if r.project == "acme-stock"]
+        assert [(r.quantity, r.claim_period) for r in mine] == [(10, "2024年度 (FY2024)")]
+        # The statement, downloaded: the retirement's line in both files.
+        csv = fetched(driver, "/dashboard/statement/acme-kk/holding?format=csv")
+        assert csv.startswith(b"\xef\xbb\xbf")
+        lines = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
+        retired = lines[(lines["kind"] == "retire") & (lines["project"] == "acme-stock")]
+        assert retired["amount"].tolist() == [-10]
+        assert retired["balance_after"].tolist() == [90]
+        sheet = openpyxl.load_workbook(
+            io.BytesIO(fetched(driver, "/dashboard/statement/acme-kk/holding?format=xlsx"))
+        ).active
+        assert sheet is not None
+        values = [[c.value for c in row] for row in sheet.iter_rows()]
+        header = values[0]
+        rows = [dict(zip(header, v, strict=True)) for v in values[1:]]
+        assert [
+            r["amount"] for r in rows if r["kind"] == "retire" and r["project"] == "acme-stock"
+        ] == [-10]
+        # A transfer to the town: the receiver's name before confirming.
+        before = total(driver, base)
+        driver.find_element(By.ID, "transfer-link").click()
+        Select(wait_for(driver, "holding")).select_by_value("acme-kk/holding acme-stock 2023")
+        driver.find_element(By.ID, "quantity").send_keys("1")
+        driver.find_element(By.ID, "to").send_keys("east-town/holding")
+        driver.find_element(By.ID, "next").click()
+        assert wait_for(driver, "confirm-receiver").text == "East Town (east-town/holding)"
+        driver.find_element(By.ID, "confirm").click()
+        assert wait_for(driver, "outcome").get_attribute("data-status") == "ok"
+        assert total(driver, base) == before - 1
+        assert driver.save_screenshot(str(ARTIFACTS / "dashboard-after-actions.png"))
+        # Where the credits come from: the issuing town, then one serial's history.
+        driver.find_element(By.ID, "origins-link").click()
+        issuers = {e.text for e in driver.find_elements(By.CSS_SELECTOR, "td.issuer")}
+        assert "East Town" in issuers
+        driver.find_element(By.CSS_SELECTOR, 'table.origin[data-project="east-pv"] a').click()
+        assert "East Town (holding)" in wait_for(driver, "serial-events").text
+        driver.set_window_size(390, 844)
+        for path in ("/dashboard/retire", "/dashboard/transfer", "/dashboard/reservations"):
+            driver.get(base + path)
+            assert fits(driver), path
+        driver.get(base + "/dashboard/retire")
+        assert driver.save_screenshot(str(ARTIFACTS / "retire-form-phone.png"))
     finally:
         driver.quit()

@@ -10,12 +10,12 @@ from fastapi.testclient import TestClient
 
 from offset.api.dashboard import browser_language, party_is_japanese
 from offset.api.keys import Caller
-from tests.api.conftest import World
+from tests.api.conftest import World, form_token, sign_in
 
 
 def signed_in(world: World, who: str) -> TestClient:
     client = TestClient(world.client.app)
-    response = client.post("/signin", data={"key": world.keys[who]}, follow_redirects=False)
+    response = sign_in(client, world.keys[who])
     assert response.status_code == 303
     assert response.headers["location"] == "/dashboard"
     cookie = response.headers["set-cookie"]
@@ -30,7 +30,7 @@ def test_sign_in_page_and_bad_keys(world: World) -> None:
     assert home.status_code == 200
     assert 'name="key"' in home.text
     for key in ("nonsense", world.keys["revoked"]):
-        refused = client.post("/signin", data={"key": key}, follow_redirects=False)
+        refused = sign_in(client, key)
         assert refused.status_code == 401
         assert "Unknown or revoked key." in refused.text
     # Pages need a live key: without one they send you to the sign-in page.
@@ -84,8 +84,13 @@ def test_language_switch_sticks(world: World) -> None:
 
 def test_sign_out(world: World) -> None:
     client = signed_in(world, "acme-kk")
-    assert client.get("/signout", follow_redirects=False).status_code == 303
-    client.cookies.clear()
+    # A link or a form from another site cannot sign the party out.
+    assert client.get("/signout", follow_redirects=False).status_code == 405
+    assert client.post("/signout", data={}, follow_redirects=False).status_code == 403
+    assert client.get("/dashboard", follow_redirects=False).status_code == 200
+    token = form_token(client, "/dashboard")
+    out = client.post("/signout", data={"csrftoken": token}, follow_redirects=False)
+    assert out.status_code == 303
     assert client.get("/dashboard", follow_redirects=False).headers["location"] == "/"
 
 

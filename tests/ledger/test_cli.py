@@ -8,7 +8,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from offset.cli.app import app
+from offset.ledger import Ledger
 from tests.ledger.conftest import ISSUE_LINES
+from tests.pdfs import japanese_font_used, read_pdf
 
 runner = CliRunner()
 
@@ -59,6 +61,18 @@ def test_apply_balances_verify_and_friends(db_url: str, tmp_path: Path) -> None:
     page = tmp_path / "t3.html"
     assert runner.invoke(app, [*base, "certificate", "t3", "--out", str(page)]).exit_code == 0
     assert "Shinjuku City" in page.read_text()
+    printed = tmp_path / "t3.pdf"
+    made = runner.invoke(app, [*base, "certificate", "t3", "--pdf", "--out", str(printed)])
+    assert made.exit_code == 0, made.output
+    pdf = read_pdf(printed.read_bytes())
+    assert len(pdf.pages) == 1
+    assert "Shinjuku City" in pdf.text
+    assert "受益者 Shinjuku City" in pdf.text  # Japanese extracts as Japanese
+    assert japanese_font_used(pdf)
+    book = Ledger.open(db_url)
+    retired = book.retirement("t3")
+    book.engine.dispose()
+    assert retired.hash in pdf.text.replace("\n", "")  # the footer: the entry verify checks
     assert runner.invoke(app, [*base, "certificate", "t2"]).exit_code == 1  # not a retirement
     impossible = runner.invoke(app, [*base, "certificate", "t3", "--out", "/proc/no/such.html"])
     assert impossible.exit_code == 2

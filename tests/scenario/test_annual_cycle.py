@@ -70,7 +70,7 @@ def test_a_town_runs_five_years_on_one_ledger(db_url: str, tmp_path: Path) -> No
         for key in ("pv", "renovation", "forest")
     }
     out = tmp_path / "out"
-    run = ["run", str(root / NAME), "--db", db_url, "--out", str(out)]
+    run = ["run", str(root / NAME), "--db", db_url, "--out", str(out), "--no-pdf"]
     book = Ledger.open(db_url)
     client = TestClient(create_app(book))
     key = ""
@@ -142,7 +142,7 @@ def test_recorded_on_dates_the_run_and_never_goes_back(tmp_path: Path) -> None:
     shutil.copytree(SCENARIOS / "data", tmp_path / "data")
     shutil.copy(SCENARIOS / NAME, tmp_path / NAME)
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    run = ["run", str(tmp_path / NAME), "--db", url, "--out", str(tmp_path / "out")]
+    run = ["run", str(tmp_path / NAME), "--db", url, "--out", str(tmp_path / "out"), "--no-pdf"]
     first = runner.invoke(app, [*run, "--fy", "2020", "--recorded-on", "2021-06-30"])
     assert first.exit_code == 0, first.output
     book = Ledger.open(url)

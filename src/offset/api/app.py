@@ -9,7 +9,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from offset import __version__
-from offset.api import dashboard, limits, routes
+from offset.api import actions, csrf, dashboard, limits, routes
 from offset.ledger import Ledger
 
 
@@ -41,7 +41,10 @@ def create_app(book: Ledger) -> FastAPI:
 
     app.add_exception_handler(RequestValidationError, limits.invalid_request)
     app.add_exception_handler(dashboard.SignInRequired, dashboard.sign_in_redirect)
+    # The last added runs first: the body limit before the CSRF check reads a form.
+    app.add_middleware(csrf.protect)
     app.add_middleware(limits.BodyLimit)
     app.include_router(routes.router)
     app.include_router(dashboard.router)
+    app.include_router(actions.router)
     return app

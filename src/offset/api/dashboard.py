@@ -1,7 +1,7 @@
 """The dashboard: server-rendered pages over the same scoped reads as the API (no JS build).
 
-Signing in stores the API key in an HttpOnly, SameSite=Strict cookie; the pages only read, so
-the cookie never authorises a change.
+Signing in stores the API key in an HttpOnly, SameSite=Strict cookie. The pages here only read;
+the actions (`offset.api.actions`) change the ledger through forms that pass a CSRF check.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from offset.api import downloads, scope
+from offset.api import csrf, downloads, scope
 from offset.api.keys import Caller, authenticate
-from offset.api.labels import LABELS, LANGUAGES
+from offset.api.labels import KINDS, LABELS, LANGUAGES, RESULTS
 from offset.api.routes import ledger
 from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.rows import BalanceLine
@@ -68,11 +68,17 @@ def browser_language(header: str) -> str:
     return min(ranked)[2] if ranked else "en"
 
 
-def _page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     who = values.get("who")
     lang = _language(request, who if isinstance(who, Caller) else None)
     html = templates.get_template(template).render(
-        t=LABELS[lang], lang=lang, path=request.url.path, **values
+        t=LABELS[lang],
+        results=RESULTS[lang],
+        kinds=KINDS[lang],
+        lang=lang,
+        path=request.url.path,
+        csrf=lambda: csrf.token(request.scope),
+        **values,
     )
     response = HTMLResponse(html, status_code=status_code)
     if request.query_params.get("lang") in LANGUAGES:
@@ -85,7 +91,7 @@ def _caller(request: Request) -> Caller | None:
     return authenticate(ledger(request).engine, key) if key else None
 
 
-def _signed_in(request: Request) -> Caller:
+def signed_in(request: Request) -> Caller:
     who = _caller(request)
     if who is None:
         raise SignInRequired()
@@ -106,20 +112,21 @@ def sign_in_redirect(_: Request, __: Exception) -> Response:
 def home(request: Request) -> Response:
     if _caller(request) is not None:
         return RedirectResponse("/dashboard", status_code=303)
-    return _page(request, "signin.html.j2")
+    return page(request, "signin.html.j2")
 
 
 @router.post("/signin")
-def sign_in(request: Request, key: Annotated[str, Form(max_length=200)]) -> Response:
+def sign_in(request: Request, key: Annotated[str, Form(max_length=200)] = "") -> Response:
     if authenticate(ledger(request).engine, key.strip()) is None:
-        return _page(request, "signin.html.j2", status_code=401, error=True)
+        return page(request, "signin.html.j2", status_code=401, error=True)
     response = RedirectResponse("/dashboard", status_code=303)
     response.set_cookie(COOKIE, key.strip(), httponly=True, samesite="strict")
     return response
 
 
-@router.get("/signout")
+@router.post("/signout")
 def sign_out() -> Response:
+    """A form (POST), so that another site cannot sign a party out with a link."""
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(COOKIE)
     return response
@@ -138,7 +145,7 @@ def _file(rows: Iterable[Any], name: str, fmt: str) -> Response:
 
 @router.get("/dashboard", response_model=None)
 def balances(request: Request, fmt: Format = None) -> Response:
-    who = _signed_in(request)
+    who = signed_in(request)
     book = ledger(request)
     rows = scope.balances(book, who)
     if fmt is not None:
@@ -148,7 +155,7 @@ def balances(request: Request, fmt: Format = None) -> Response:
     by_instrument: dict[str, list[BalanceLine]] = defaultdict(list)
     for row in rows:
         by_instrument[row.instrument].append(row)
-    return _page(
+    return page(
         request,
         "balances.html.j2",
         who=who,
@@ -161,51 +168,66 @@ def balances(request: Request, fmt: Format = None) -> Response:
 
 @router.get("/dashboard/statement/{account:path}", response_model=None)
 def statement(request: Request, account: str, fmt: Format = None) -> Response:
-    who = _signed_in(request)
+    who = signed_in(request)
     try:
         lines = scope.statement(ledger(request), who, account)
     except scope.NotVisible:
-        return _page(request, "missing.html.j2", status_code=404, who=who)
+        return page(request, "missing.html.j2", status_code=404, who=who)
     if fmt is not None:
         return _file(lines, "statement-" + account.replace("/", "-"), fmt)
-    return _page(request, "statement.html.j2", who=who, account=account, lines=lines)
+    return page(request, "statement.html.j2", who=who, account=account, lines=lines)
 
 
 @router.get("/dashboard/retirements", response_model=None)
 def retirements(request: Request, fmt: Format = None) -> Response:
-    who = _signed_in(request)
+    who = signed_in(request)
     rows = scope.retirements(ledger(request), who)
     if fmt is not None:
         return _file(rows, "retirements", fmt)
-    return _page(request, "retirements.html.j2", who=who, rows=rows)
+    return page(request, "retirements.html.j2", who=who, rows=rows)
 
 
-@router.get("/dashboard/certificates/{tx_id}")
-def certificate(request: Request, tx_id: str) -> HTMLResponse:
-    who = _signed_in(request)
+@router.get("/dashboard/certificates/{tx_id}", response_model=None)
+def certificate(request: Request, tx_id: str, fmt: Format = None) -> Response:
+    """The certificate as its printable page, or `?format=pdf`."""
+    who = signed_in(request)
+    book = ledger(request)
     try:
-        return HTMLResponse(scope.certificate(ledger(request), who, tx_id))
+        page = scope.certificate(book, who, tx_id)
     except scope.NotVisible:
-        return _page(request, "missing.html.j2", status_code=404, who=who)
+        return page_missing(request, who)
+    if fmt is None:
+        return HTMLResponse(page)
+    if fmt != "pdf":
+        return PlainTextResponse(f"format {fmt!r}: choose pdf", status_code=400)
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", tx_id) + ".pdf"
+    return Response(
+        book.certificate_pdf(tx_id),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
+
+
+def page_missing(request: Request, who: Caller) -> HTMLResponse:
+    return page(request, "missing.html.j2", status_code=404, who=who)
 
 
 @router.get("/dashboard/agreements")
 def agreements(request: Request) -> HTMLResponse:
-    who = _signed_in(request)
+    who = signed_in(request)
     items = scope.agreements(ledger(request), who)
     for item in items:
-        frame = pd.DataFrame(
-            item["fulfilment"], columns=["fy", "committed", "delivered", "shortfall"]
-        )
+        # The ledger's view: what was committed, delivered and retired against it.
+        frame = pd.DataFrame(item["ledger"], columns=["fy", "committed", "delivered", "retired"])
         item["chart"] = charts.grouped_bars(
-            frame, "fy", ["committed", "delivered", "shortfall"], item["name"], "t-CO2e"
+            frame, "fy", ["committed", "delivered", "retired"], item["name"], "t-CO2e"
         )
-    return _page(request, "agreements.html.j2", who=who, items=items)
+    return page(request, "agreements.html.j2", who=who, items=items)
 
 
 @router.get("/dashboard/reductions", response_model=None)
 def reductions(request: Request, fmt: Format = None) -> Response:
-    who = _signed_in(request)
+    who = signed_in(request)
     rows = scope.reductions(ledger(request), who)
     if fmt is not None:
         return _file(rows, "reductions", fmt)
@@ -216,7 +238,7 @@ def reductions(request: Request, fmt: Format = None) -> Response:
         index="method", columns="fy", values="reduction_tco2e", aggfunc="sum", fill_value=0.0
     )
     chart = charts.stacked_bars(frame, "fy", "method", "reduction_tco2e", "t-CO2e", "t-CO2e")
-    return _page(
+    return page(
         request,
         "reductions.html.j2",
         who=who,
@@ -225,3 +247,37 @@ def reductions(request: Request, fmt: Format = None) -> Response:
         chart=chart,
         empty=frame.empty,
     )
+
+
+@router.get("/dashboard/origins", response_model=None)
+def origins(request: Request, fmt: Format = None) -> Response:
+    """Where each holding comes from: project, issuer, methodology, serials, input data hash."""
+    who = signed_in(request)
+    rows = scope.origins(ledger(request), who)
+    if fmt is not None:
+        flat = [
+            {k: v for k, v in row.items() if k != "issuances"}
+            | {"issuers": ", ".join(sorted({i["issuer"] for i in row["issuances"]}))}
+            for row in rows
+        ]
+        return _file(flat, "origins", fmt)
+    return page(request, "origins.html.j2", who=who, rows=rows, shown=SERIAL_RANGES_SHOWN)
+
+
+SERIAL_RANGES_SHOWN = 20
+
+
+@router.get("/dashboard/serials/{project}/{vintage}/{serial}")
+def serial(
+    request: Request,
+    project: Annotated[str, Path(max_length=100)],
+    vintage: Annotated[int, Path(ge=1990, le=2100)],
+    serial: Annotated[int, Path(ge=0, le=10**15)],
+) -> Response:
+    """One credit's history, as the API's /serials shows it to the same caller."""
+    who = signed_in(request)
+    try:
+        found = scope.serial(ledger(request), who, project, vintage, serial)
+    except (scope.NotVisible, ValueError):
+        return page_missing(request, who)
+    return page(request, "serial.html.j2", who=who, found=found)

@@ -171,6 +171,13 @@ class FulfilmentOut(BaseModel):
     carried_out: int
 
 
+class LedgerYearOut(BaseModel):
+    fy: int = Field(description="the credits' vintage")
+    committed: int = Field(description="what the agreement's plan commits for the FY")
+    delivered: int = Field(description="the provider's transfers and on-behalf retirements")
+    retired: int = Field(description="retirements naming the agreement, by any of its parties")
+
+
 class AgreementOut(BaseModel):
     name: str
     scenario: str
@@ -185,6 +192,9 @@ class AgreementOut(BaseModel):
     delivery: str
     price_jpy_per_t: int | None = None
     fulfilment: list[FulfilmentOut]
+    ledger: list[LedgerYearOut] = Field(
+        description="from the ledger's transactions that name the agreement"
+    )
 
 
 class ReductionOut(BaseModel):
@@ -197,6 +207,27 @@ class ReductionOut(BaseModel):
     rows: int
     reduction_tco2e: float
     creditable_tco2e: float
+
+
+class IssuanceOut(BaseModel):
+    id: str
+    effective_date: str
+    issuer: str = Field(description="the name of the party the credits were issued to")
+    quantity: int
+    method: str | None = None
+    scenario: str | None = None
+    data_sha256: str | None = Field(default=None, description="of the input data file")
+
+
+class OriginOut(BaseModel):
+    account: str
+    instrument: str
+    project: str
+    vintage: int
+    methodology: str | None = None
+    quantity: int
+    serials: list[SerialRange]
+    issuances: list[IssuanceOut]
 
 
 class SerialEvent(BaseModel):
@@ -294,6 +325,13 @@ def certificate(
     return HTMLResponse(_visible(lambda: scope.certificate(book, who, tx_id)))
 
 
+@router.get("/origins", response_model=list[OriginOut])
+def origins(book: Book, who: Me) -> list[dict[str, Any]]:
+    """Where your credits come from: per holding, its serial ranges, methodology and issuances
+    (the issuing party, the method, the input data's SHA-256), as a public registry shows them."""
+    return scope.origins(book, who)
+
+
 @router.get("/agreements", response_model=list[AgreementOut])
 def agreements(book: Book, who: Me) -> list[dict[str, Any]]:
     """Your agreements, with what each delivered per FY."""
@@ -353,6 +391,9 @@ class RetireIn(_In):
     claim_period: ops.ClaimPeriod | None = Field(
         default=None, description="what the retirement offsets, e.g. 2024年度; at most 100"
     )
+    agreement: (
+        Annotated[str, Field(max_length=200, pattern=f"^{PATTERNS['transaction id']}$")] | None
+    ) = Field(default=None, description="one of your agreements this retirement counts against")
 
 
 class ReserveIn(_In):
@@ -423,8 +464,10 @@ def transfer(book: Book, who: Me, body: TransferIn, key: IdempotencyKey) -> JSON
 @router.post("/retirements", status_code=201, responses={**WRITE_ERRORS, **CREATED})
 def retire(book: Book, who: Me, body: RetireIn, key: IdempotencyKey) -> JSONResponse:
     """Retire credits from one of your holding accounts (they never move again)."""
-    fields = body.model_dump(by_alias=True)
+    fields = body.model_dump(by_alias=True, exclude_none=True)
     fields["beneficiary"] = body.beneficiary or who.name
+    if body.agreement is not None and body.agreement not in scope.agreement_names(book, who):
+        raise ApiError(404, "not_found", "no such agreement among yours")
     return _apply(book, who, {"op": "retire", "id": _tx_id(who, key), **fields})
 
 

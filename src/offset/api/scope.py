@@ -114,8 +114,43 @@ def agreements(book: Ledger, caller: Caller) -> list[dict[str, Any]]:
                 for f in fulfilment
                 if f["agreement"] == row["name"]
             ]
+            row["ledger"] = _from_ledger(book, row, parties)
             out.append(row)
     return out
+
+
+def _from_ledger(
+    book: Ledger, agreement: dict[str, Any], parties: set[str]
+) -> list[dict[str, Any]]:
+    """What the ledger's transactions naming the agreement did, per vintage FY: delivered (the
+    provider's transfers and on-behalf retirements) and retired (every retirement by one of
+    its parties: the provider's on the partner's behalf, the partner's own against it). A
+    transaction by a party outside the agreement counts for nothing, whatever it names."""
+    with reading(book.engine) as conn:
+        moves = queries.agreement_transactions(conn, agreement["name"])
+        holder = {a.id: a.party for a in queries.accounts(conn)}
+    plan = {f["fy"]: f["committed"] for f in agreement["fulfilment"]}
+    years: dict[int, dict[str, int]] = {
+        fy: {"fy": fy, "committed": committed, "delivered": 0, "retired": 0}
+        for fy, committed in plan.items()
+    }
+    for move in moves:
+        by = holder.get(move.from_account or "")
+        if by not in parties:
+            continue
+        year = years.setdefault(
+            move.vintage, {"fy": move.vintage, "committed": 0, "delivered": 0, "retired": 0}
+        )
+        if by == agreement["provider"] and move.kind in ("transfer", "retire"):
+            year["delivered"] += move.quantity
+        if move.kind == "retire":
+            year["retired"] += move.quantity
+    return [years[fy] for fy in sorted(years)]
+
+
+def agreement_names(book: Ledger, caller: Caller) -> list[str]:
+    """The agreements a party may name on its own transactions: those it is a party to."""
+    return [a["name"] for a in agreements(book, caller)]
 
 
 def reductions(book: Ledger, caller: Caller, fy: int | None = None) -> list[dict[str, Any]]:
@@ -176,3 +211,116 @@ def serial(book: Ledger, caller: Caller, project: str, vintage: int, number: int
                 event[key] = None
     found["holder"] = shown(found["holder"])
     return found
+
+
+def holdings(book: Ledger, caller: Caller) -> list[BalanceLine]:
+    """What the caller may act on: its credits in open holding accounts (never what it has
+    retired, cancelled or reserved)."""
+    usable = {a.id for a in accounts(book, caller) if a.kind == "holding" and a.status == "open"}
+    return [b for b in balances(book, caller) if b.account in usable]
+
+
+def receiver(book: Ledger, account: str) -> str | None:
+    """The name of the party holding an open holding account, as a public registry shows the
+    holder of an account; None if there is no such account."""
+    rows = _rows(
+        book,
+        "SELECT p.id, p.name FROM accounts a JOIN parties p ON p.id = a.party_id"
+        " WHERE a.id = :a AND a.kind = 'holding' AND a.status = 'open'",
+        a=account,
+    )
+    return (rows[0]["name"] or rows[0]["id"]) if rows else None
+
+
+def reservations(book: Ledger, caller: Caller) -> list[dict[str, Any]]:
+    """The caller's open reservations: from its accounts, not yet posted or voided."""
+    among, params = queries.in_list("a", own_accounts(book, caller))
+    found = _rows(
+        book,
+        "SELECT t.id, t.effective_date, c.project, c.vintage, t.quantity, t.from_account,"
+        " t.to_account FROM transactions t JOIN credit_classes c ON c.id = t.class_id"
+        f" WHERE t.kind = 'reserve' AND t.from_account {among}"
+        " AND NOT EXISTS (SELECT 1 FROM transactions r WHERE r.resolves = t.id) ORDER BY t.seq",
+        **params,
+    )
+    for row in found:
+        row["to_name"] = receiver(book, row["to_account"]) or OTHER
+    return found
+
+
+def transaction(book: Ledger, caller: Caller, tx_id: str) -> dict[str, Any]:
+    """One credit transaction from or to the caller's accounts (what a page shows after an
+    action)."""
+    found = _rows(
+        book,
+        "SELECT t.id, t.seq, t.kind, t.effective_date, c.project, c.vintage, t.quantity,"
+        " t.from_account, t.to_account, t.beneficiary, t.reason, t.claim_period, t.memo"
+        " FROM transactions t JOIN credit_classes c ON c.id = t.class_id WHERE t.id = :id",
+        id=tx_id,
+    )
+    own = own_accounts(book, caller)
+    row = found[0] if found else None
+    if row is None or not (caller.is_registry or {row["from_account"], row["to_account"]} & own):
+        raise NotVisible(tx_id)
+    if not caller.is_registry and row["to_account"] not in own:
+        row["to_name"] = receiver(book, row["to_account"]) or OTHER
+    return row
+
+
+def origins(book: Ledger, caller: Caller) -> list[dict[str, Any]]:
+    """Where the caller's credits come from, as a public registry shows it: for each credit
+    class in each of its holding accounts, the serial ranges held, the instrument, methodology,
+    and each issuance of the class (the issuing party's name, the date, the method, the input
+    data's SHA-256), never another party's balances."""
+    usable = {a.id for a in accounts(book, caller) if a.kind == "holding"}
+    among, params = queries.in_list("a", usable)
+    ranges = _rows(
+        book,
+        "SELECT b.account_id AS account, c.id AS class_id, c.instrument, c.project, c.vintage,"
+        " c.methodology, b.start, b.stop FROM blocks b JOIN credit_classes c ON c.id = b.class_id"
+        f" WHERE b.account_id {among} ORDER BY b.account_id, c.project, c.vintage, b.start",
+        **params,
+    )
+    held: dict[tuple[str, int], dict[str, Any]] = {}
+    for r in ranges:
+        item = held.setdefault(
+            (r["account"], r["class_id"]),
+            {k: r[k] for k in ("account", "instrument", "project", "vintage", "methodology")}
+            | {"quantity": 0, "serials": [], "class_id": r["class_id"]},
+        )
+        item["quantity"] += r["stop"] - r["start"]
+        item["serials"].append({"start": int(r["start"]), "stop": int(r["stop"])})
+    classes = sorted({c for _, c in held})
+    issued: dict[int, list[dict[str, Any]]] = {c: [] for c in classes}
+    if classes:
+        of_class, class_params = queries.in_list("c", classes)
+        with reading(book.engine) as conn:
+            names = {p.id: p.name or p.id for p in queries.parties(conn).values()}
+            holder = {a.id: a.party for a in queries.accounts(conn)}
+            rows = conn.execute(
+                text(
+                    "SELECT class_id, id, effective_date, to_account, quantity, source"
+                    f" FROM transactions WHERE kind = 'issue' AND class_id {of_class}"
+                    " ORDER BY seq"
+                ),
+                class_params,
+            )
+            for class_id, tx_id, day, to, quantity, source in rows:
+                found = json.loads(source) if source else {}
+                data = found.get("input") or {}
+                issued[class_id].append(
+                    {
+                        "id": tx_id,
+                        "effective_date": str(day)[:10],
+                        "issuer": names.get(holder.get(to, ""), OTHER),
+                        "quantity": int(quantity),
+                        "method": found.get("method"),
+                        "scenario": found.get("scenario"),
+                        "data_sha256": data.get("sha256") if isinstance(data, dict) else None,
+                    }
+                )
+    out = []
+    for item in held.values():
+        item["issuances"] = issued[item.pop("class_id")]
+        out.append(item)
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -186,22 +187,32 @@ def serial(
 def certificate(
     tx: Annotated[str, typer.Argument(help="The retirement's transaction id")],
     output: Annotated[
-        Path | None, typer.Option("--out", help="Write the HTML here instead of printing it")
+        Path | None,
+        typer.Option("--out", help="Write the HTML (or PDF) here instead of printing it"),
     ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="A PDF (A4, Japanese and English) instead of HTML")
+    ] = False,
 ) -> None:
-    """A retirement certificate as HTML."""
+    """A retirement certificate as HTML, or as PDF with --pdf (default file: TX.pdf)."""
+    book = _ledger()
     try:
-        page = _ledger().certificate(tx)
+        page = book.certificate(tx)
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
-    if output is None:
+    if output is None and not pdf:
         print(page)
         return
-    from offset.output import write_text
+    from offset.output import write_bytes, write_text
 
+    if output is None:
+        output = Path(re.sub(r"[^A-Za-z0-9._-]", "_", tx) + ".pdf")
     try:
-        write_text(page, output)
+        if pdf:
+            write_bytes(book.certificate_pdf(tx), output)
+        else:
+            write_text(page, output)
     except OSError as e:
         err.print(f"{output}: {e.strerror}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e

@@ -64,6 +64,10 @@ def run(
     factor_year: FactorYearOption = None,
     csv_encoding: CsvEncoding = "utf-8-sig",
     lang: LangOption = None,
+    pdf: Annotated[
+        bool,
+        typer.Option("--pdf/--no-pdf", help="Write report.pdf beside report.html (about 3 s)"),
+    ] = True,
 ) -> None:
     """Compute each FY's reductions, issue the credits (restating FYs issued before whose
     figure changed), settle the agreements, write the report."""
@@ -104,6 +108,7 @@ def run(
                 strict_factors=strict_factors,
                 factor_year=rule,
                 csv_encoding=encoding,
+                pdf=pdf,
             )
     except InputError as e:
         raise fail(e, "nothing was posted") from e

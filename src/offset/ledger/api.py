@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from offset.ledger import queries, records, states  # noqa: F401  (records: tables beside it)
-from offset.ledger.certificate import certificate_html
+from offset.ledger.certificate import certificate_footer, certificate_html
 from offset.ledger.checkpoint import Checkpoint, CheckpointError, sign
 from offset.ledger.database import DEFAULT_URL, at_head, connect, reading, upgrade
 from offset.ledger.export import EXPORTS
@@ -92,6 +92,13 @@ class Ledger(Writer):
             retirement = queries.retirement(conn, tx_id)
             party = queries.parties(conn, [retirement.party]).get(retirement.party)
         return certificate_html(retirement, party.name if party and party.name else "")
+
+    def certificate_pdf(self, tx_id: str) -> bytes:
+        """The certificate as PDF, its ledger entry and hash at the foot of the page."""
+        from offset.pdf import html_to_pdf
+
+        retirement = self.retirement(tx_id)
+        return html_to_pdf(self.certificate(tx_id), certificate_footer(retirement))
 
     def verification(
         self,

@@ -47,3 +47,10 @@ def certificate_html(retirement: Retirement, retired_by: str = "") -> str:
         " earlier entry, and `offset ledger verify` checks every field above.</p>"
         "</body></html>"
     )
+
+
+def certificate_footer(retirement: Retirement) -> str:
+    return (
+        f"{retirement.id} · ledger entry seq {retirement.seq} · sha256 {retirement.hash}"
+        " · offset ledger verify checks every field / 台帳検証で全項目を確認できます"
+    )

@@ -35,7 +35,7 @@ def _date(value: dt.date | str) -> dt.date:
 ID_CHUNK = 500  # values per IN list (well under SQLite's parameter limit)
 
 
-def _in(name: str, values: Iterable[str]) -> tuple[str, dict[str, str]]:
+def in_list(name: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]:
     """`IN (:name0, ...)` and its parameters (`IN (NULL)`, which matches nothing, for none)."""
     params = {f"{name}{i}": v for i, v in enumerate(sorted(values))}
     marks = ", ".join(f":{k}" for k in params) or "NULL"
@@ -95,7 +95,7 @@ def accounts(conn: Connection, party: str | None = None) -> list[AccountRow]:
 
 
 def parties(conn: Connection, ids: Iterable[str] | None = None) -> dict[str, PartyRow]:
-    where, params = ("", {}) if ids is None else _in("p", ids)
+    where, params = ("", {}) if ids is None else in_list("p", ids)
     sql = "SELECT id, kind, name, jis_code, prefecture FROM parties"
     rows = conn.execute(text(sql + (f" WHERE id {where}" if where else "")), params)
     return {r[0]: PartyRow(*r) for r in rows}
@@ -225,8 +225,8 @@ def retirements(
     """Retirements, all of them or those made by `parties` or under `agreements`."""
     sql, params = _RETIREMENT, dict[str, str]()
     if parties is not None:
-        by_party, params = _in("p", parties)
-        under, more = _in("g", agreements)
+        by_party, params = in_list("p", parties)
+        under, more = in_list("g", agreements)
         params.update(more)
         sql += f" AND (a.party_id {by_party} OR t.agreement {under})"
     return _retirements(conn, sql + " ORDER BY t.seq", params)
@@ -329,7 +329,7 @@ def quantities(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
     """The quantity of each transaction of `ids` that the ledger holds (absent ids: none)."""
     wanted, out = sorted(set(ids)), {}
     for start in range(0, len(wanted), ID_CHUNK):
-        where, params = _in("i", wanted[start : start + ID_CHUNK])
+        where, params = in_list("i", wanted[start : start + ID_CHUNK])
         rows = conn.execute(text(f"SELECT id, quantity FROM transactions WHERE id {where}"), params)
         out.update({i: int(q) for i, q in rows})
     return out

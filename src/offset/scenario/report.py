@@ -7,6 +7,7 @@ leaves a half-written report that looks complete.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,13 @@ import pandas as pd
 from offset import __version__
 from offset.output import (
     DEFAULT_CSV_ENCODING,
+    write_bytes,
     write_frame,
     write_json,
     write_sheets,
     write_text,
 )
+from offset.pdf import html_to_pdf
 from offset.scenario import charts
 
 TEMPLATE = "report.html.j2"
@@ -35,18 +38,36 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     csv_encoding: str = DEFAULT_CSV_ENCODING  # of the tables/ CSVs handed in
 
-    def write(self, out: Path) -> list[Path]:
-        """Write everything under `out`; returns the files written."""
+    def write(self, out: Path, pdf: bool = False) -> list[Path]:
+        """Write everything under `out` (with `pdf`, report.pdf too); returns the files written."""
         written = []
         for name, table in self.tables.items():
             write_frame(table, out / "tables" / f"{name}.csv", self.csv_encoding)
             written.append(out / "tables" / f"{name}.csv")
         write_sheets(self.tables | {"provenance": provenance(self.manifest)}, out / "report.xlsx")
-        write_text(self.html(), out / "report.html")
-        written += [out / "report.xlsx", out / "report.html", out / "manifest.json"]
+        page = self.html()
+        write_text(page, out / "report.html")
+        written += [out / "report.xlsx", out / "report.html"]
+        if pdf:
+            write_bytes(html_to_pdf(page, self.footer(), "landscape"), out / "report.pdf")
+            written.append(out / "report.pdf")
+        written.append(out / "manifest.json")
         self.manifest["files"] = [str(p.relative_to(out)) for p in written]
         write_json(self.manifest, out / "manifest.json")
         return written
+
+    def footer(self) -> str:
+        """The provenance printed at the foot of every PDF page: what made these figures."""
+        m = self.manifest
+        tables = hashlib.sha256(
+            "".join(t["sha256"] for t in m.get("factor_tables", [])).encode()
+        ).hexdigest()
+        return (
+            f"{m['scenario']['name']} · scenario sha256 {m['scenario']['sha256'][:12]}"
+            f" · factor tables sha256 {tables[:12]} · grid year rule {m['factor_year']['rule']}"
+            f" · offset {m['engine']['version']} · {m['created']} · manifest.json lists every"
+            " input, factor row and ledger entry"
+        )
 
     def html(self) -> str:
         from jinja2 import Environment, PackageLoader, select_autoescape

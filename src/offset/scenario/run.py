@@ -92,9 +92,11 @@ def run_scenario(
     strict_factors: bool = False,
     factor_year: FactorYear | None = None,
     csv_encoding: str = DEFAULT_CSV_ENCODING,
+    pdf: bool = False,
 ) -> RunOutcome:
-    """Compute, issue (or restate), settle and report. InputError: bad input, nothing posted or
-    written. With `dry_run`, the ledger is read and nothing is written anywhere.
+    """Compute, issue (or restate), settle and report (with `pdf`, report.pdf too). InputError:
+    bad input, nothing posted or written. With `dry_run`, the ledger is read and nothing is
+    written anywhere.
 
     RunError (from `posting.post`): the ledger refused an operation; FYs before it stay posted.
     """
@@ -153,11 +155,11 @@ def run_scenario(
         csv_encoding=csv_encoding,  # results/ stay UTF-8 with BOM: a re-run reads them back
     )
     try:
-        report.write(out)
+        report.write(out, pdf=pdf)
     except UnwritableText as e:  # the ledger has posted: write the tables in full, and say so
         warnings.append(f"tables/ written as utf-8-sig, not {csv_encoding}: {e}")
         report.csv_encoding = DEFAULT_CSV_ENCODING
-        report.write(out)
+        report.write(out, pdf=pdf)
     return RunOutcome(scenario, out, url, plans, batches, statuses, report_tables, warnings)
 
 

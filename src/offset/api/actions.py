@@ -1,0 +1,270 @@
+"""The dashboard's actions: retire, transfer and cancel a reservation, for the signed-in party's
+own accounts, through the same ledger call as the JSON API (`Ledger.apply` on the party's
+behalf, with a `PARTY:KEY` id).
+
+Each form is drawn with an idempotency key of its own, so a double click, a reload or a replay
+posts once (the ledger answers `exists`, or `id_reused` for the same key with other content).
+Retire and transfer show a confirmation page first; only its button posts to the ledger. Every
+POST passes the CSRF check (`offset.api.csrf`) and needs a live key in the session cookie.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from offset.api import forms, scope
+from offset.api.dashboard import page, signed_in
+from offset.api.keys import Caller
+from offset.api.routes import KEY_MAX, KEY_PATTERN, ledger
+
+router = APIRouter(include_in_schema=False)
+Field = Annotated[str, Form(max_length=2_000)]
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _apply(request: Request, who: Caller, key: str, op: dict[str, Any]) -> Response:
+    """One operation on the party's behalf; the result page, or the refusal in words."""
+    if not forms.valid_key(key):
+        return _refused(request, who, "invalid_operation", 400)
+    tx_id = f"{who.party}:{key}"
+    (result,) = ledger(request).apply(
+        [{**op, "id": tx_id}], party=None if who.is_registry else who.party
+    )
+    if result.status in ("ok", "exists"):
+        again = "?again=1" if result.status == "exists" else ""
+        return RedirectResponse(f"/dashboard/done/{quote(tx_id, safe='')}{again}", 303)
+    return _refused(request, who, result.status, 409)
+
+
+def _refused(request: Request, who: Caller, code: str, status: int) -> Response:
+    return page(request, "refused.html.j2", status_code=status, who=who, code=code)
+
+
+# --- retire ------------------------------------------------------------------------------------
+
+
+def retire_values(
+    holding: Field = "",
+    quantity: Field = "",
+    beneficiary: Field = "",
+    reason: Field = "",
+    claim_period: Field = "",
+    agreement: Field = "",
+    key: Field = "",
+) -> dict[str, str]:
+    """The retire form's fields, as sent (the confirmation page sends them again, hidden)."""
+    return {
+        "holding": holding,
+        "quantity": quantity,
+        "beneficiary": beneficiary,
+        "reason": reason,
+        "claim_period": claim_period,
+        "agreement": agreement,
+        "key": key,
+    }
+
+
+def transfer_values(
+    holding: Field = "",
+    quantity: Field = "",
+    to: Field = "",
+    memo: Field = "",
+    key: Field = "",
+) -> dict[str, str]:
+    return {"holding": holding, "quantity": quantity, "to": to, "memo": memo, "key": key}
+
+
+RetireValues = Annotated[dict[str, str], Depends(retire_values)]
+TransferValues = Annotated[dict[str, str], Depends(transfer_values)]
+
+
+def _retire_form(
+    request: Request, who: Caller, values: dict[str, str], problems: Any, status: int = 200
+) -> Response:
+    return page(
+        request,
+        "retire.html.j2",
+        status_code=status,
+        who=who,
+        held=scope.holdings(ledger(request), who),
+        periods=forms.claim_periods(_today()),
+        agreements=scope.agreement_names(ledger(request), who),
+        values={"beneficiary": who.name, **values},
+        problems=problems,
+        key=_same_key(values),
+        value_of=forms.holding_value,
+    )
+
+
+def _same_key(values: dict[str, str]) -> str:
+    """The form's own key when it comes back (a correction, the back button), else a new one."""
+    key = values.get("key", "")
+    return key if forms.valid_key(key) else forms.new_key()
+
+
+@router.get("/dashboard/retire")
+def retire_form(request: Request) -> Response:
+    who = signed_in(request)
+    return _retire_form(request, who, {}, {})
+
+
+def _retirement(request: Request, who: Caller, values: dict[str, str]) -> forms.Checked:
+    book = ledger(request)
+    return forms.retirement(
+        values, scope.holdings(book, who), _today(), scope.agreement_names(book, who)
+    )
+
+
+@router.post("/dashboard/retire/confirm")
+def retire_confirm(request: Request, values: RetireValues) -> Response:
+    who = signed_in(request)
+    checked = _retirement(request, who, values)
+    if not checked.ok:
+        return _retire_form(request, who, values, checked.problems, 422)
+    return _confirm(request, who, "/dashboard/retire", "confirm_retire", checked, values)
+
+
+def _confirm(
+    request: Request,
+    who: Caller,
+    action: str,
+    question: str,
+    checked: forms.Checked,
+    values: dict[str, str],
+    receiver: str = "",
+) -> Response:
+    return page(
+        request,
+        "confirm.html.j2",
+        who=who,
+        action=action,
+        question=question,
+        op=checked.op,
+        held=checked.held,
+        receiver=receiver,
+        values=values,
+    )
+
+
+@router.post("/dashboard/retire/edit")
+def retire_edit(request: Request, values: RetireValues) -> Response:
+    """Back from the confirmation: the form again, as filled in, with the same key."""
+    return _retire_form(request, signed_in(request), values, {})
+
+
+@router.post("/dashboard/retire")
+def retire(request: Request, values: RetireValues) -> Response:
+    who = signed_in(request)
+    checked = _retirement(request, who, values)
+    if not checked.ok:
+        return _retire_form(request, who, values, checked.problems, 422)
+    return _apply(request, who, values["key"], checked.op)
+
+
+# --- transfer ----------------------------------------------------------------------------------
+
+
+def _transfer_form(
+    request: Request, who: Caller, values: dict[str, str], problems: Any, status: int = 200
+) -> Response:
+    return page(
+        request,
+        "transfer.html.j2",
+        status_code=status,
+        who=who,
+        held=scope.holdings(ledger(request), who),
+        values=values,
+        problems=problems,
+        key=_same_key(values),
+        value_of=forms.holding_value,
+    )
+
+
+@router.get("/dashboard/transfer")
+def transfer_form(request: Request) -> Response:
+    who = signed_in(request)
+    return _transfer_form(request, who, {}, {})
+
+
+def _transfer(request: Request, who: Caller, values: dict[str, str]) -> tuple[forms.Checked, str]:
+    book = ledger(request)
+    name = scope.receiver(book, values["to"].strip())
+    return forms.transfer(values, scope.holdings(book, who), name), name or ""
+
+
+@router.post("/dashboard/transfer/confirm")
+def transfer_confirm(request: Request, values: TransferValues) -> Response:
+    who = signed_in(request)
+    checked, name = _transfer(request, who, values)
+    if not checked.ok:
+        return _transfer_form(request, who, values, checked.problems, 422)
+    return _confirm(
+        request, who, "/dashboard/transfer", "confirm_transfer", checked, values, receiver=name
+    )
+
+
+@router.post("/dashboard/transfer/edit")
+def transfer_edit(request: Request, values: TransferValues) -> Response:
+    """Back from the confirmation: the form again, as filled in, with the same key."""
+    return _transfer_form(request, signed_in(request), values, {})
+
+
+@router.post("/dashboard/transfer")
+def transfer(request: Request, values: TransferValues) -> Response:
+    who = signed_in(request)
+    checked, _ = _transfer(request, who, values)
+    if not checked.ok:
+        return _transfer_form(request, who, values, checked.problems, 422)
+    return _apply(request, who, values["key"], checked.op)
+
+
+# --- reservations ------------------------------------------------------------------------------
+
+
+@router.get("/dashboard/reservations")
+def reservations(request: Request) -> Response:
+    who = signed_in(request)
+    # Only reservations in the party's own id space can be named to cancel (see `cancel`).
+    own_prefix = f"{who.party}:"
+    rows = [r for r in scope.reservations(ledger(request), who) if r["id"].startswith(own_prefix)]
+    for row in rows:
+        row["key"] = forms.new_key()
+    return page(request, "reservations.html.j2", who=who, rows=rows)
+
+
+@router.post("/dashboard/reservations/cancel")
+def cancel(request: Request, reservation: Field = "", key: Field = "") -> Response:
+    """Void one of the party's reservations. As in the API, the reservation is named by the
+    party's own id space (`PARTY:` + what follows), so another party's cannot be named."""
+    who = signed_in(request)
+    own_prefix = f"{who.party}:"
+    if not reservation.startswith(own_prefix) or not _is_key(reservation[len(own_prefix) :]):
+        return _refused(request, who, "unknown_transaction", 404)
+    return _apply(request, who, key, {"op": "void", "reservation": reservation})
+
+
+def _is_key(value: str) -> bool:
+    return len(value) <= KEY_MAX and re.fullmatch(KEY_PATTERN, value) is not None
+
+
+# --- after an action ---------------------------------------------------------------------------
+
+
+@router.get("/dashboard/done/{tx_id:path}")
+def done(request: Request, tx_id: str) -> Response:
+    who = signed_in(request)
+    try:
+        row = scope.transaction(ledger(request), who, tx_id)
+    except scope.NotVisible:
+        return page(request, "missing.html.j2", status_code=404, who=who)
+    again = request.query_params.get("again") == "1"
+    return page(request, "done.html.j2", who=who, row=row, again=again)

@@ -1,0 +1,145 @@
+"""The dashboard's action forms, read into ledger operations: what a person typed, checked field
+by field with a reason in their language, before the ledger applies its own rules.
+
+A form names the credits to use as one `holding` value, `ACCOUNT PROJECT VINTAGE` (no account,
+project or vintage can hold a space), taken from what the party holds when the page was drawn;
+a value it does not hold now is refused. Quantities are whole credits: full-width digits and
+thousands separators are accepted, as a Japanese keyboard types them; nothing else is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from offset import fiscal
+from offset.ledger import names
+from offset.ledger.rows import BalanceLine
+
+MAX_QUANTITY = 10**15
+#: The FYs a retirement may claim: five back, the current one and the next.
+CLAIM_YEARS_BACK = 5
+WEB_KEY = "web-"  # idempotency keys the pages generate, in the API's PARTY:KEY namespace
+_DIGITS = re.compile(r"[0-9]{1,16}")
+_KEY = re.compile(r"web-[0-9a-f]{32}")
+
+
+def new_key() -> str:
+    """An idempotency key for one drawn form: a double click or a reload posts it once."""
+    return WEB_KEY + secrets.token_hex(16)
+
+
+def valid_key(value: str) -> bool:
+    return _KEY.fullmatch(value) is not None
+
+
+def holding_value(line: BalanceLine) -> str:
+    return f"{line.account} {line.project} {line.vintage}"
+
+
+def claim_periods(today: dt.date) -> list[str]:
+    """The claim periods a form offers, newest first, as the certificate prints them."""
+    current = fiscal.fiscal_year(today)
+    return [claim_period(fy) for fy in range(current + 1, current - CLAIM_YEARS_BACK - 1, -1)]
+
+
+def claim_period(fy: int) -> str:
+    return f"{fy}年度 (FY{fy})"
+
+
+@dataclass
+class Checked:
+    """A form read: the ledger operation (without its id) when `problems` is empty, else what
+    to correct, per field, as label keys (`offset.api.labels`) with their values."""
+
+    op: dict[str, Any] = field(default_factory=dict)
+    problems: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    held: BalanceLine | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _holding(form: Mapping[str, str], held: list[BalanceLine], out: Checked) -> None:
+    chosen = {holding_value(line): line for line in held}.get(form.get("holding", ""))
+    if chosen is None:
+        out.problems["holding"] = ("must_choose", {})
+        return
+    out.held = chosen
+    out.op.update({"from": chosen.account, "project": chosen.project, "vintage": chosen.vintage})
+
+
+def quantity(value: str) -> int | None:
+    """Whole credits, as typed (１０, 1,000); None for anything else."""
+    typed = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+    if _DIGITS.fullmatch(typed) is None:
+        return None
+    number = int(typed)
+    return number if 0 < number <= MAX_QUANTITY else None
+
+
+def _quantity(form: Mapping[str, str], out: Checked) -> None:
+    number = quantity(form.get("quantity", ""))
+    if number is None:
+        out.problems["quantity"] = ("whole_number", {})
+    elif out.held is not None and number > out.held.quantity:
+        out.problems["quantity"] = ("over_held", {"held": out.held.quantity})
+    else:
+        out.op["quantity"] = number
+
+
+def _text(form: Mapping[str, str], name: str, out: Checked, limit: int, required: bool) -> None:
+    value = form.get(name, "").strip()
+    if not value and required:
+        out.problems[name] = ("must_fill", {})
+    elif names.text_problem(value, limit) is not None:
+        out.problems[name] = ("bad_text", {})
+    else:
+        out.op[name] = value
+
+
+def retirement(
+    form: Mapping[str, str],
+    held: list[BalanceLine],
+    today: dt.date,
+    agreements: list[str] = [],  # noqa: B006 (read only)
+) -> Checked:
+    """`agreements`: those the party may count the retirement against (optional)."""
+    out = Checked(op={"op": "retire"})
+    agreement = form.get("agreement", "")
+    if agreement and agreement not in agreements:
+        out.problems["agreement"] = ("must_choose", {})
+    elif agreement:
+        out.op["agreement"] = agreement
+    _holding(form, held, out)
+    _quantity(form, out)
+    _text(form, "beneficiary", out, names.TEXT_MAX, required=True)
+    _text(form, "reason", out, names.TEXT_MAX, required=True)
+    period = form.get("claim_period", "")
+    if period not in claim_periods(today):
+        out.problems["claim_period"] = ("must_choose", {})
+    else:
+        out.op["claim_period"] = period
+    return out
+
+
+def transfer(form: Mapping[str, str], held: list[BalanceLine], receiver: str | None) -> Checked:
+    """`receiver`: the name of the holder of the account in `to`, None if there is none."""
+    out = Checked(op={"op": "transfer"})
+    _holding(form, held, out)
+    _quantity(form, out)
+    to = form.get("to", "").strip()
+    if receiver is None:
+        out.problems["to"] = ("no_receiver", {})
+    elif out.held is not None and to == out.held.account:
+        out.problems["to"] = ("same_account", {})
+    else:
+        out.op["to"] = to
+    _text(form, "memo", out, names.MEMO_MAX, required=False)
+    return out

@@ -1,0 +1,47 @@
+"""`offset run` writes report.pdf beside report.html: the tables' figures as text (compared with
+the CSVs), Japanese names set in the Japanese font, every page numbered and footed with the
+run's provenance."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from offset.cli.app import app
+from tests.conftest import REPOSITORY
+from tests.pdfs import japanese_font_used, read_pdf
+
+runner = CliRunner()
+
+
+def test_the_flagship_report_as_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = runner.invoke(
+        app, ["run", str(REPOSITORY / "scenarios" / "settlement-area.toml"), "--out", str(out)]
+    )
+    assert done.exit_code == 0, done.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "report.pdf" in manifest["files"]
+    pdf = read_pdf((out / "report.pdf").read_bytes())
+    assert 5 <= len(pdf.pages) <= 40, len(pdf.pages)
+    # Every figure of the summary table, as the HTML prints it.
+    summary = pd.read_csv(out / "tables" / "summary.csv", encoding="utf-8-sig")
+    words = set(pdf.pages[0].split())
+    for row in summary.itertuples():
+        assert f"{row.reduction_tco2e:,.3f}" in words, row
+        assert str(row.issued) in words, row
+        assert str(row.retired) in words, row
+    # Names in Japanese, from the Japanese font: no boxes, no fallback.
+    assert "緑川市" in pdf.text
+    assert japanese_font_used(pdf)
+    assert "\ufffd" not in pdf.text
+    # The foot of every page: its number and the run's provenance.
+    count = len(pdf.pages)
+    for number, page in enumerate(pdf.pages, start=1):
+        flat = re.sub(r"\s+", " ", page)
+        assert f"{number} / {count}" in flat, number
+        assert manifest["scenario"]["sha256"][:12] in flat, number
