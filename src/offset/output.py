@@ -56,6 +56,9 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(temporary))
+        # mkstemp makes the file private (0600); a report is for handing round, as a plain
+        # open() would have made it under the usual umask.
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -26,6 +26,7 @@ def test_the_flagship_report_as_pdf(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "report.pdf" in manifest["files"]
+    assert (out / "report.pdf").stat().st_mode & 0o044 == 0o044  # others may read it
     pdf = read_pdf((out / "report.pdf").read_bytes())
     assert 5 <= len(pdf.pages) <= 40, len(pdf.pages)
     # Every figure of the summary table, as the HTML prints it.
