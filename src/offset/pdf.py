@@ -11,6 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
+# WeasyPrint logs every CSS property it does not know (position: sticky, ...) as a warning.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
 FONT_FAMILY = '"IPAexGothic", "IPAexゴシック", sans-serif'
 Orientation = Literal["portrait", "landscape"]
 
@@ -55,9 +58,6 @@ def html_to_pdf(
     """`html` as PDF bytes: A4, numbered `n / N`, `footer` at the foot of every page."""
     from weasyprint import CSS, HTML  # imported on use: it loads Pango
 
-    # WeasyPrint logs every CSS property it does not know (position: sticky, ...) as a warning.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
     document = HTML(string=html, base_url=base_url)
     pdf: bytes = document.write_pdf(stylesheets=[CSS(string=print_css(footer, orientation))])
     return pdf

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from offset.api import forms, scope
-from offset.api.dashboard import page, signed_in
+from offset.api.dashboard import page, page_missing, signed_in
 from offset.api.keys import Caller
 from offset.api.routes import KEY_MAX, KEY_PATTERN, ledger
 
@@ -265,6 +265,6 @@ def done(request: Request, tx_id: str) -> Response:
     try:
         row = scope.transaction(ledger(request), who, tx_id)
     except scope.NotVisible:
-        return page(request, "missing.html.j2", status_code=404, who=who)
+        return page_missing(request, who)
     again = request.query_params.get("again") == "1"
     return page(request, "done.html.j2", who=who, row=row, again=again)

@@ -20,6 +20,7 @@ from offset.api import csrf, downloads, scope
 from offset.api.keys import Caller, authenticate
 from offset.api.labels import KINDS, LABELS, LANGUAGES, RESULTS
 from offset.api.routes import ledger
+from offset.ledger.certificate import certificate_filename
 from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.rows import BalanceLine
 from offset.scenario import charts
@@ -172,7 +173,7 @@ def statement(request: Request, account: str, fmt: Format = None) -> Response:
     try:
         lines = scope.statement(ledger(request), who, account)
     except scope.NotVisible:
-        return page(request, "missing.html.j2", status_code=404, who=who)
+        return page_missing(request, who)
     if fmt is not None:
         return _file(lines, "statement-" + account.replace("/", "-"), fmt)
     return page(request, "statement.html.j2", who=who, account=account, lines=lines)
@@ -191,18 +192,17 @@ def retirements(request: Request, fmt: Format = None) -> Response:
 def certificate(request: Request, tx_id: str, fmt: Format = None) -> Response:
     """The certificate as its printable page, or `?format=pdf`."""
     who = signed_in(request)
-    book = ledger(request)
+    if fmt not in (None, "pdf"):
+        return PlainTextResponse(f"format {fmt!r}: choose pdf", status_code=400)
     try:
-        page = scope.certificate(book, who, tx_id)
+        if fmt is None:
+            return HTMLResponse(scope.certificate(ledger(request), who, tx_id))
+        printed = scope.certificate_pdf(ledger(request), who, tx_id)
     except scope.NotVisible:
         return page_missing(request, who)
-    if fmt is None:
-        return HTMLResponse(page)
-    if fmt != "pdf":
-        return PlainTextResponse(f"format {fmt!r}: choose pdf", status_code=400)
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", tx_id) + ".pdf"
+    name = certificate_filename(tx_id, ".pdf")
     return Response(
-        book.certificate_pdf(tx_id),
+        printed,
         media_type="application/pdf",
         headers={"Content-Disposition": f"attachment; filename={name}"},
     )
@@ -278,6 +278,6 @@ def serial(
     who = signed_in(request)
     try:
         found = scope.serial(ledger(request), who, project, vintage, serial)
-    except (scope.NotVisible, ValueError):
+    except scope.NotVisible:
         return page_missing(request, who)
     return page(request, "serial.html.j2", who=who, found=found)

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import secrets
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,7 +108,7 @@ def retirement(
     form: Mapping[str, str],
     held: list[BalanceLine],
     today: dt.date,
-    agreements: list[str] = [],  # noqa: B006 (read only)
+    agreements: Sequence[str] = (),
 ) -> Checked:
     """`agreements`: those the party may count the retirement against (optional)."""
     out = Checked(op={"op": "retire"})

@@ -23,6 +23,11 @@ from offset.ledger.database import reading
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement, StatementLine
 
 OTHER = "(another party)"
+# The name of the party that holds a transaction's destination, as a public registry shows it.
+HOLDER_OF_TO_ACCOUNT = (
+    "LEFT JOIN accounts ta ON ta.id = t.to_account LEFT JOIN parties tp ON tp.id = ta.party_id"
+)
+HOLDER_NAME = "COALESCE(NULLIF(tp.name, ''), tp.id)"
 
 
 class NotVisible(Exception):
@@ -94,63 +99,80 @@ def _retirement(found: Retirement, caller: Caller, retired_by: str) -> dict[str,
 
 
 def certificate(book: Ledger, caller: Caller, tx_id: str) -> str:
-    if tx_id not in {r["id"] for r in retirements(book, caller)}:
-        raise NotVisible(tx_id)
+    _retirement_visible(book, caller, tx_id)
     return book.certificate(tx_id)
 
 
-def agreements(book: Ledger, caller: Caller) -> list[dict[str, Any]]:
-    """The caller's agreements (as provider, beneficiary or other party), with fulfilment."""
-    rows = _rows(book, "SELECT * FROM agreements ORDER BY name")
-    fulfilment = _rows(book, "SELECT * FROM agreement_fulfilment ORDER BY agreement, fy")
+def certificate_pdf(book: Ledger, caller: Caller, tx_id: str) -> bytes:
+    _retirement_visible(book, caller, tx_id)
+    return book.certificate_pdf(tx_id)
+
+
+def _retirement_visible(book: Ledger, caller: Caller, tx_id: str) -> None:
+    if tx_id not in {r["id"] for r in retirements(book, caller)}:
+        raise NotVisible(tx_id)
+
+
+def _visible_agreements(book: Ledger, caller: Caller) -> list[dict[str, Any]]:
+    """The agreements the caller is a party to (as provider, beneficiary or other party)."""
     out = []
-    for row in rows:
+    for row in _rows(book, "SELECT * FROM agreements ORDER BY name"):
         row["others"] = json.loads(row["others"])
         row["projects"] = json.loads(row["projects"])
-        parties = {row["provider"], row["beneficiary"], *row["others"]}
-        if caller.is_registry or caller.party in parties:
-            row["fulfilment"] = [
-                {k: v for k, v in f.items() if k != "agreement"}
-                for f in fulfilment
-                if f["agreement"] == row["name"]
-            ]
-            row["ledger"] = _from_ledger(book, row, parties)
+        row["parties"] = {row["provider"], row["beneficiary"], *row["others"]}
+        if caller.is_registry or caller.party in row["parties"]:
             out.append(row)
     return out
 
 
-def _from_ledger(
-    book: Ledger, agreement: dict[str, Any], parties: set[str]
-) -> list[dict[str, Any]]:
+def agreement_names(book: Ledger, caller: Caller) -> list[str]:
+    """The agreements a party may name on its own transactions: those it is a party to."""
+    return [a["name"] for a in _visible_agreements(book, caller)]
+
+
+def agreements(book: Ledger, caller: Caller) -> list[dict[str, Any]]:
+    """The caller's agreements, with the plan's fulfilment and what the ledger did under them."""
+    rows = _visible_agreements(book, caller)
+    fulfilment = _rows(book, "SELECT * FROM agreement_fulfilment ORDER BY agreement, fy")
+    named, params = queries.in_list("g", [r["name"] for r in rows])
+    # One read for every agreement: each transaction naming one, with its source's party.
+    moves = _rows(
+        book,
+        "SELECT t.agreement, t.kind, c.vintage, t.quantity, a.party_id AS party"
+        " FROM transactions t JOIN credit_classes c ON c.id = t.class_id"
+        f" JOIN accounts a ON a.id = t.from_account WHERE t.agreement {named}",
+        **params,
+    )
+    for row in rows:
+        row["fulfilment"] = [
+            {k: v for k, v in f.items() if k != "agreement"}
+            for f in fulfilment
+            if f["agreement"] == row["name"]
+        ]
+        row["ledger"] = _from_ledger(row, [m for m in moves if m["agreement"] == row["name"]])
+        del row["parties"]
+    return rows
+
+
+def _from_ledger(agreement: dict[str, Any], moves: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What the ledger's transactions naming the agreement did, per vintage FY: delivered (the
     provider's transfers and on-behalf retirements) and retired (every retirement by one of
     its parties: the provider's on the partner's behalf, the partner's own against it). A
     transaction by a party outside the agreement counts for nothing, whatever it names."""
-    with reading(book.engine) as conn:
-        moves = queries.agreement_transactions(conn, agreement["name"])
-        holder = {a.id: a.party for a in queries.accounts(conn)}
-    plan = {f["fy"]: f["committed"] for f in agreement["fulfilment"]}
     years: dict[int, dict[str, int]] = {
-        fy: {"fy": fy, "committed": committed, "delivered": 0, "retired": 0}
-        for fy, committed in plan.items()
+        f["fy"]: {"fy": f["fy"], "committed": f["committed"], "delivered": 0, "retired": 0}
+        for f in agreement["fulfilment"]
     }
     for move in moves:
-        by = holder.get(move.from_account or "")
-        if by not in parties:
+        if move["party"] not in agreement["parties"]:
             continue
-        year = years.setdefault(
-            move.vintage, {"fy": move.vintage, "committed": 0, "delivered": 0, "retired": 0}
-        )
-        if by == agreement["provider"] and move.kind in ("transfer", "retire"):
-            year["delivered"] += move.quantity
-        if move.kind == "retire":
-            year["retired"] += move.quantity
+        fy = int(move["vintage"])
+        year = years.setdefault(fy, {"fy": fy, "committed": 0, "delivered": 0, "retired": 0})
+        if move["party"] == agreement["provider"] and move["kind"] in ("transfer", "retire"):
+            year["delivered"] += int(move["quantity"])
+        if move["kind"] == "retire":
+            year["retired"] += int(move["quantity"])
     return [years[fy] for fy in sorted(years)]
-
-
-def agreement_names(book: Ledger, caller: Caller) -> list[str]:
-    """The agreements a party may name on its own transactions: those it is a party to."""
-    return [a["name"] for a in agreements(book, caller)]
 
 
 def reductions(book: Ledger, caller: Caller, fy: int | None = None) -> list[dict[str, Any]]:
@@ -238,13 +260,14 @@ def reservations(book: Ledger, caller: Caller) -> list[dict[str, Any]]:
     found = _rows(
         book,
         "SELECT t.id, t.effective_date, c.project, c.vintage, t.quantity, t.from_account,"
-        " t.to_account FROM transactions t JOIN credit_classes c ON c.id = t.class_id"
-        f" WHERE t.kind = 'reserve' AND t.from_account {among}"
+        f" t.to_account, {HOLDER_NAME} AS to_name"
+        " FROM transactions t JOIN credit_classes c ON c.id = t.class_id"
+        f" {HOLDER_OF_TO_ACCOUNT} WHERE t.kind = 'reserve' AND t.from_account {among}"
         " AND NOT EXISTS (SELECT 1 FROM transactions r WHERE r.resolves = t.id) ORDER BY t.seq",
         **params,
     )
     for row in found:
-        row["to_name"] = receiver(book, row["to_account"]) or OTHER
+        row["to_name"] = row["to_name"] or OTHER
     return found
 
 
@@ -294,31 +317,27 @@ def origins(book: Ledger, caller: Caller) -> list[dict[str, Any]]:
     issued: dict[int, list[dict[str, Any]]] = {c: [] for c in classes}
     if classes:
         of_class, class_params = queries.in_list("c", classes)
-        with reading(book.engine) as conn:
-            names = {p.id: p.name or p.id for p in queries.parties(conn).values()}
-            holder = {a.id: a.party for a in queries.accounts(conn)}
-            rows = conn.execute(
-                text(
-                    "SELECT class_id, id, effective_date, to_account, quantity, source"
-                    f" FROM transactions WHERE kind = 'issue' AND class_id {of_class}"
-                    " ORDER BY seq"
-                ),
-                class_params,
+        rows = _rows(
+            book,
+            f"SELECT t.class_id, t.id, t.effective_date, t.quantity, t.source, {HOLDER_NAME}"
+            f" AS issuer FROM transactions t {HOLDER_OF_TO_ACCOUNT}"
+            f" WHERE t.kind = 'issue' AND t.class_id {of_class} ORDER BY t.seq",
+            **class_params,
+        )
+        for row in rows:
+            found = json.loads(row["source"]) if row["source"] else {}
+            data = found.get("input") or {}
+            issued[row["class_id"]].append(
+                {
+                    "id": row["id"],
+                    "effective_date": str(row["effective_date"])[:10],
+                    "issuer": row["issuer"] or OTHER,
+                    "quantity": int(row["quantity"]),
+                    "method": found.get("method"),
+                    "scenario": found.get("scenario"),
+                    "data_sha256": data.get("sha256") if isinstance(data, dict) else None,
+                }
             )
-            for class_id, tx_id, day, to, quantity, source in rows:
-                found = json.loads(source) if source else {}
-                data = found.get("input") or {}
-                issued[class_id].append(
-                    {
-                        "id": tx_id,
-                        "effective_date": str(day)[:10],
-                        "issuer": names.get(holder.get(to, ""), OTHER),
-                        "quantity": int(quantity),
-                        "method": found.get("method"),
-                        "scenario": found.get("scenario"),
-                        "data_sha256": data.get("sha256") if isinstance(data, dict) else None,
-                    }
-                )
     out = []
     for item in held.values():
         item["issuances"] = issued[item.pop("class_id")]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -197,22 +196,22 @@ def certificate(
     """A retirement certificate as HTML, or as PDF with --pdf (default file: TX.pdf)."""
     book = _ledger()
     try:
-        page = book.certificate(tx)
+        document: str | bytes = book.certificate_pdf(tx) if pdf else book.certificate(tx)
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
-    if output is None and not pdf:
-        print(page)
+    if isinstance(document, str) and output is None:
+        print(document)
         return
+    from offset.ledger.certificate import certificate_filename
     from offset.output import write_bytes, write_text
 
-    if output is None:
-        output = Path(re.sub(r"[^A-Za-z0-9._-]", "_", tx) + ".pdf")
+    output = output or Path(certificate_filename(tx, ".pdf"))
     try:
-        if pdf:
-            write_bytes(book.certificate_pdf(tx), output)
+        if isinstance(document, bytes):
+            write_bytes(document, output)
         else:
-            write_text(page, output)
+            write_text(document, output)
     except OSError as e:
         err.print(f"{output}: {e.strerror}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e

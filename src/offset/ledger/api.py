@@ -88,17 +88,21 @@ class Ledger(Writer):
             return queries.retirement(conn, tx_id)
 
     def certificate(self, tx_id: str) -> str:
-        with reading(self.engine) as conn:
-            retirement = queries.retirement(conn, tx_id)
-            party = queries.parties(conn, [retirement.party]).get(retirement.party)
-        return certificate_html(retirement, party.name if party and party.name else "")
+        return certificate_html(*self._retired(tx_id))
 
     def certificate_pdf(self, tx_id: str) -> bytes:
         """The certificate as PDF, its ledger entry and hash at the foot of the page."""
         from offset.pdf import html_to_pdf
 
-        retirement = self.retirement(tx_id)
-        return html_to_pdf(self.certificate(tx_id), certificate_footer(retirement))
+        retirement, retired_by = self._retired(tx_id)
+        return html_to_pdf(certificate_html(retirement, retired_by), certificate_footer(retirement))
+
+    def _retired(self, tx_id: str) -> tuple[Retirement, str]:
+        """A retirement and the name of the party that retired it (Rejected if none)."""
+        with reading(self.engine) as conn:
+            retirement = queries.retirement(conn, tx_id)
+            party = queries.parties(conn, [retirement.party]).get(retirement.party)
+        return retirement, party.name if party and party.name else ""
 
     def verification(
         self,

@@ -4,6 +4,7 @@ own columns, which the hash chain covers and `verify` checks against its operati
 from __future__ import annotations
 
 import html
+import re
 
 from offset.ledger.rows import Retirement
 
@@ -54,3 +55,9 @@ def certificate_footer(retirement: Retirement) -> str:
         f"{retirement.id} · ledger entry seq {retirement.seq} · sha256 {retirement.hash}"
         " · offset ledger verify checks every field / 台帳検証で全項目を確認できます"
     )
+
+
+def certificate_filename(tx_id: str, suffix: str) -> str:
+    """A file name for a certificate: the id with anything a file system or a header may
+    misread (`/`, `:`, quotes, non-ASCII) as `_`."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", tx_id) + suffix
