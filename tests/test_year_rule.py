@@ -8,7 +8,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -20,6 +19,7 @@ from offset.scenario import Scenario
 from offset.scenario.factor_use import factor_use
 from offset.scenario.restate import _reason
 from tests.conftest import REPOSITORY, Calc
+from tests.reports import read_table
 
 runner = CliRunner()
 SCENARIOS = REPOSITORY / "scenarios"
@@ -188,7 +188,7 @@ def test_changing_the_rule_in_a_later_year_restates_and_says_why(tmp_path: Path)
     assert first.exit_code == 0, first.output
     second = runner.invoke(app, ["run", scenario, "--out", str(out)])
     assert second.exit_code == 0, second.output
-    restated = pd.read_csv(out / "tables" / "restatements.csv", encoding="utf-8-sig")
+    restated = read_table(out, "restatements")
     assert len(restated) > 0
     assert (
         restated["reason"]

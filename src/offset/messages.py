@@ -225,6 +225,71 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "見出し行は {row}行目{two}: {columns}",
     ),
     "notice.two_rows": (" (two rows, flattened)", " (2段の見出しを結合)"),
+    # warnings of a calculation and of a run (the report lists them)
+    "warn.unverified": (
+        "{count} of {total} rows used a factor value marked unverified (column uses_unverified);"
+        " check those values before relying on the figures",
+        "{total}行中{count}行で未確認 (unverified) の係数値を使いました (uses_unverified 列)。"
+        "数値を使う前にその値を確認してください",
+    ),
+    "warn.fallback": (
+        "{rows} rows used a fallback for {column}: {rule}",
+        "{rows}行で {column} に代替の係数を使いました: {rule}",
+    ),
+    "warn.stale": (
+        "{rows} rows used a factor of an earlier FY ({column}: up to {back} FYs back);"
+        " --strict-factors refuses them",
+        "{rows}行で前年度以前の係数を使いました ({column}: 最大{back}年度前)。"
+        "--strict-factors ではこれらを受け付けません",
+    ),
+    "warn.no_self_consumption": (
+        "{count} PV rows have no self-consumption data: nothing creditable for them "
+        "(give self_consumed_kwh or self_consumption_ratio)",
+        "太陽光発電の{count}行に自家消費のデータがないため、クレジット対象量はありません "
+        "(self_consumed_kwh か self_consumption_ratio を入れてください)",
+    ),
+    "warn.ineligible": (
+        "{count} stands are not eligible for credits (see activity, managed)",
+        "{count}の林分はクレジットの対象外です (activity、managed 列を参照)",
+    ),
+    "warn.project_fy": ("{project} FY{fy}: {warning}", "{project} {fy}年度: {warning}"),
+    "warn.unused_rows": (
+        "{project}: {count} rows of {file} have an fy outside the FYs the project is active in;"
+        " they were not computed",
+        "{project}: {file} の{count}行は年度がプロジェクトの対象年度の外にあるため、"
+        "算定していません",
+    ),
+    "warn.shortfall": (
+        "agreement {agreement} FY{fy}: short by {shortfall} credits (committed {committed},"
+        " delivered {delivered}); {fate}",
+        "協定 {agreement} {fy}年度: {shortfall} t-CO2 不足 (約定 {committed}、移転 {delivered})。"
+        "{fate}",
+    ),
+    "warn.carried": ("carried to FY{fy}", "{fy}年度へ繰り越します"),
+    "warn.unmet": ("not carried: unmet", "繰り越さず、未達です"),
+    "warn.restated_shortfall": (
+        "{project} FY{fy}: restated {before} -> {after} credits; {shortfall} could not be taken"
+        " back ({owner} and the buffer no longer hold them): a shortfall owed, collected by a"
+        " later run once they are held again",
+        "{project} {fy}年度: {before} → {after} t-CO2 に再計算しました。{shortfall} t-CO2 は"
+        "回収できませんでした ({owner} とバッファーに残っていません)。不足として残り、"
+        "保有された後の実行で回収します",
+    ),
+    "warn.settled_missing": (
+        "FY{fy} is settled: {op} {quantity} of {project} under {agreement} ({id}) was not posted",
+        "{fy}年度は精算済みです: 協定 {agreement} の {project} {quantity} t-CO2 の {op} ({id}) "
+        "は記録していません",
+    ),
+    "warn.settled_differs": (
+        "FY{fy} is settled: {id} delivered {delivered}, the restated plan says {planned}; the"
+        " delivery is left as posted",
+        "{fy}年度は精算済みです: {id} は {delivered} t-CO2 を引き渡しました。再計算後の計画では "
+        "{planned} t-CO2 ですが、記録済みの引渡しはそのままにします",
+    ),
+    "warn.csv_encoding": (
+        "tables/ written as utf-8-sig, not {encoding}: {reason}",
+        "tables/ は {encoding} ではなく utf-8-sig で書き出しました: {reason}",
+    ),
 }
 
 # The methods' own checks, by their English text (plain strings in the methods): Japanese.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,9 +73,14 @@ def write_frame(frame: pd.DataFrame, path: Path, csv_encoding: str = DEFAULT_CSV
     _atomic(path, lambda p: WRITERS[suffix](frame, p, csv_encoding))
 
 
-def write_sheets_to(frames: dict[str, pd.DataFrame], path: Path) -> None:
+def write_sheets_to(
+    frames: dict[str, pd.DataFrame],
+    path: Path,
+    kinds: Mapping[str, Sequence[str | None]] | None = None,
+) -> None:
     """One Excel workbook, a sheet per frame (sheet names are cut to Excel's 31 characters);
-    every cell a value, never a formula (`cells.as_values`)."""
+    every cell a value, never a formula (`cells.as_values`); `kinds` as `format_sheet` takes
+    them, per sheet."""
     with pd.ExcelWriter(path, engine="openpyxl") as book:
         for name, frame in frames.items():
             if len(frame) > EXCEL_MAX_ROWS:
@@ -84,11 +89,15 @@ def write_sheets_to(frames: dict[str, pd.DataFrame], path: Path) -> None:
                 )
             frame.to_excel(book, sheet_name=name[:31], index=False)
             as_values(book.sheets[name[:31]], frame)
-            format_sheet(book.sheets[name[:31]], frame)
+            format_sheet(book.sheets[name[:31]], frame, (kinds or {}).get(name))
 
 
-def write_sheets(frames: dict[str, pd.DataFrame], path: Path) -> None:
-    _atomic(path, lambda target: write_sheets_to(frames, target))
+def write_sheets(
+    frames: dict[str, pd.DataFrame],
+    path: Path,
+    kinds: Mapping[str, Sequence[str | None]] | None = None,
+) -> None:
+    _atomic(path, lambda target: write_sheets_to(frames, target, kinds))
 
 
 def write_text(text: str, path: Path) -> None:

@@ -42,7 +42,7 @@ body {{ max-width: none; margin: 0; padding: 0; font-size: 9pt; }}
 h1 {{ font-size: 15pt; }} h2 {{ font-size: 12pt; break-after: avoid; }}
 h3 {{ font-size: 10pt; break-after: avoid; }}
 table {{ font-size: 7.5pt; width: 100%; }}
-th, td {{ overflow-wrap: anywhere; }}
+th {{ overflow-wrap: anywhere; }} td {{ overflow-wrap: break-word; }}
 tr, figure, svg {{ break-inside: avoid; }}
 .grid {{ display: block; }}
 .grid figure {{ display: inline-block; width: 49%; vertical-align: top; }}

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from offset.factors import FactorLibrary
+from offset.messages import Msg
 from offset.methods.common import FROM_ROW
 
 TOTAL_COLUMNS = ("reduction_tco2e", "creditable_tco2e", "buffer_tco2e")
@@ -64,29 +65,20 @@ def warnings(results: pd.DataFrame, fallback_counts: list[dict[str, Any]]) -> li
     out: list[str] = []
     unverified = int(results["uses_unverified"].sum())
     if unverified:
-        out.append(
-            f"{unverified} of {len(results)} rows used a factor value marked unverified "
-            "(column uses_unverified); check those values before relying on the figures"
-        )
+        out.append(Msg("warn.unverified", count=unverified, total=len(results)))
     for f in fallback_counts:
         if f["level"] > 0:
-            out.append(f"{f['rows']} rows used a fallback for {f['column']}: {f['rule']}")
+            out.append(Msg("warn.fallback", rows=f["rows"], column=f["column"], rule=f["rule"]))
     for column in (c for c in map(str, results.columns) if c.endswith("_years_back")):
         back = results[column].to_numpy()
         if (stale := int((back > 0).sum())) > 0:
-            out.append(
-                f"{stale} rows used a factor of an earlier FY ({column}: up to {int(back.max())}"
-                " FYs back); --strict-factors refuses them"
-            )
+            out.append(Msg("warn.stale", rows=stale, column=column, back=int(back.max())))
     if "self_consumption_basis" in results:
         unknown = int((results["self_consumption_basis"] == "unknown").sum())
         if unknown:
-            out.append(
-                f"{unknown} PV rows have no self-consumption data: nothing creditable for them "
-                "(give self_consumed_kwh or self_consumption_ratio)"
-            )
+            out.append(Msg("warn.no_self_consumption", count=unknown))
     if "eligible" in results:
         ineligible = int((~results["eligible"]).sum())
         if ineligible:
-            out.append(f"{ineligible} stands are not eligible for credits (see activity, managed)")
+            out.append(Msg("warn.ineligible", count=ineligible))
     return out

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from offset.figures import EXCEL_FORMATS, kind_of
+from offset.figures import EXCEL_FORMATS, column_kinds, formatter
 
 MIN_WIDTH, MAX_WIDTH = 8, 60  # characters
 
@@ -33,23 +33,22 @@ def _number_format(sheet: Any, column: int, rows: int, number_format: str) -> No
         cell._style = copy.copy(style)
 
 
-def format_sheet(sheet: Any, frame: pd.DataFrame) -> None:
-    """Formats, widths, frozen header and filter for `frame` written at the top of `sheet`."""
+def format_sheet(
+    sheet: Any, frame: pd.DataFrame, kinds: Sequence[str | None] | None = None
+) -> None:
+    """Formats, widths, frozen header and filter for `frame` written at the top of `sheet`;
+    `kinds` gives each column's kind of figure when its header is a label, not offset's name."""
     if len(frame.columns) == 0:
         return
     sheet.freeze_panes = "A2"
     last = get_column_letter(len(frame.columns))
     sheet.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
     sample = frame.head(1000)  # widths from the first rows: a sheet of a million rows stays fast
-    for position, column in enumerate(map(str, frame.columns), start=1):
+    kinds = column_kinds(frame) if kinds is None else kinds
+    for position, (column, kind) in enumerate(zip(map(str, frame.columns), kinds, strict=True), 1):
         letter = get_column_letter(position)
-        series = frame.iloc[:, position - 1]
-        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-            integer = pd.api.types.is_integer_dtype(series) or bool(
-                np.all(np.mod(series.dropna().to_numpy(dtype=float), 1) == 0)
-            )
-            kind = kind_of(column, integer)
-            if kind is not None and len(frame):
-                _number_format(sheet, position, len(frame), EXCEL_FORMATS[kind])
-        shown = [column, *map(str, sample.iloc[:, position - 1].tolist())]
-        sheet.column_dimensions[letter].width = _width(shown)
+        shown = formatter(kind)
+        if kind is not None and len(frame):
+            _number_format(sheet, position, len(frame), EXCEL_FORMATS[kind])
+        values = [column, *map(shown, sample.iloc[:, position - 1].tolist())]
+        sheet.column_dimensions[letter].width = _width(values)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,18 +14,13 @@ import openpyxl
 import pandas as pd
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from offset.ledger import Ledger
 from tests.api.conftest import build_world, serving
-from tests.conftest import REPOSITORY
-
-ARTIFACTS = Path(os.environ.get("OFFSET_TEST_ARTIFACTS", REPOSITORY / "test-artifacts"))
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+from tests.chromium import ARTIFACTS, browser, fits
 
 
 @pytest.fixture
@@ -39,30 +32,6 @@ def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Ledger]]:
             yield base, world.keys, world.book
     finally:
         world.book.engine.dispose()
-
-
-# No route out: every host but this machine resolves to nothing (a closed network, e.g. LGWAN).
-NO_ROUTE_OUT = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
-
-
-def browser() -> webdriver.Chrome:
-    assert Path(CHROMIUM).exists(), "chromium is missing: `make test` installs it (apt)"
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for switch in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-default-apps",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1200,900",
-        NO_ROUTE_OUT,
-    ):
-        options.add_argument(switch)
-    return webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
 
 
 def test_dashboard_in_chromium(server: tuple[str, dict[str, str], Ledger]) -> None:
@@ -149,13 +118,6 @@ def wait_for(driver: webdriver.Chrome, element_id: str) -> Any:
 def total(driver: webdriver.Chrome, base: str) -> int:
     driver.get(base + "/dashboard")
     return int(wait_for(driver, "total-balance").get_attribute("data-quantity") or -1)
-
-
-def fits(driver: webdriver.Chrome) -> bool:
-    overflow = driver.execute_script(
-        "return document.documentElement.scrollWidth - window.innerWidth"
-    )
-    return int(overflow) <= 0
 
 
 def test_a_company_retires_and_transfers_in_chromium(

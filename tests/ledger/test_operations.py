@@ -357,8 +357,9 @@ def test_finality_holds_whatever_an_account_is_called(ledger: Ledger) -> None:
 
 def test_dates_are_bounded_so_that_no_line_blocks_the_ledger(issued: Ledger) -> None:
     """An effective date may be tomorrow (a caller a time zone ahead), not later: a line dated
-    9999-12-31 would otherwise make every ordinary write after it `backdated`."""
-    today = dt.date(2026, 12, 1)
+    9999-12-31 would otherwise make every ordinary write after it `backdated`. (Today is the
+    real one: the fixture's issuance is dated by the clock, and a fixed date falls behind it.)"""
+    today = dt.date.today()
     tomorrow = str(today + dt.timedelta(days=1))
     assert statuses(
         issued,

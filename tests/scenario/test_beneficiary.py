@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 from typer.testing import CliRunner
 
 from offset.cli.app import app
 from offset.ledger import Ledger
 from tests.conftest import REPOSITORY
+from tests.reports import read_table
 
 runner = CliRunner()
 
@@ -22,10 +22,10 @@ def test_on_behalf_retirement_shows_under_its_beneficiary(tmp_path: Path) -> Non
         app, ["run", str(REPOSITORY / "scenarios" / "settlement-area.toml"), "--out", str(out)]
     )
     assert done.exit_code == 0, done.output
-    table = pd.read_csv(out / "tables" / "balances.csv", encoding="utf-8-sig")
-    retired = table[table["kind"] == "retirement"]
+    table = read_table(out, "balances")  # in Japanese: parties by name, kinds in words
+    retired = table[table["kind"] == "無効化"]
     for_midorikawa = retired[
-        (retired["party"] == "midorikawa") & (retired["retired_by"] == "kamiyama")
+        (retired["party"] == "midorikawa") & (retired["retired_by"].str.startswith("上山村"))
     ]
     assert for_midorikawa["quantity"].sum() > 0
     assert for_midorikawa["name"].str.startswith("緑川市").all()

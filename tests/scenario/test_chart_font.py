@@ -17,6 +17,8 @@ def test_japanese_names_draw_without_missing_glyphs() -> None:
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a "Glyph ... missing" UserWarning fails the test
-        svg = charts.stacked_bars(frame, "fy", "party", "tonnes", "年度別の削減量", "t-CO2")
+        svg = charts.stacked_bars(
+            frame, "fy", "party", "tonnes", "年度別の削減量", "t-CO2", "年度", "なし"
+        )
     assert "松本市" in svg
     assert str(charts.japanese_font()) in svg

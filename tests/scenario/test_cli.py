@@ -25,10 +25,14 @@ def test_run_rerun_and_report(write_scenario: WriteScenario, tmp_path: Path) -> 
     assert f"report: {out / 'report.html'}" in first.output
     assert (out / "ledger.db").is_file()
     assert (out / "manifest.json").is_file()
-    issuance = (out / "tables" / "issuance.csv").read_text().splitlines()
+    # a municipality's scenario reports in Japanese by default, parties by name
+    issuance = (out / "tables" / "issuance.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert issuance[0].startswith(
+        "年度,プロジェクト,保有者,クレジットの種類,クレジット対象量 (t-CO2)"
+    )
     assert issuance[1:] == [
-        "2022,pv,town,J-Credit,3.5,0.0,3,0,3,0.5,ok",
-        "2023,pv,town,J-Credit,3.5,0.5,4,0,4,0.0,ok",
+        "2022,pv,Town,J-Credit,3.5,0.0,3,0,3,0.5,今回記録",
+        "2023,pv,Town,J-Credit,3.5,0.5,4,0,4,0.0,今回記録",
     ]
 
     again = runner.invoke(app, ["run", str(path), "--out", str(out)])
@@ -64,7 +68,7 @@ def test_changed_inputs_are_restated_not_refused(
 ) -> None:
     path = write_scenario()
     out = tmp_path / "out"
-    run = ["run", str(path), "--out", str(out)]
+    run = ["run", str(path), "--out", str(out), "--lang", "en"]
     assert runner.invoke(app, run).exit_code == 0
     book = Ledger.open(f"sqlite:///{out / 'ledger.db'}")
 
@@ -75,7 +79,8 @@ def test_changed_inputs_are_restated_not_refused(
     assert result.exit_code == 0, result.output
     restated = (out / "tables" / "restatements.csv").read_text().splitlines()
     assert len(restated) == 2
-    assert restated[1].startswith("2022,pv,town,mini:pv:fy2022:issue,3,4,1,1,0,0,0,")
+    assert restated[0].startswith("\ufeffFY,Project,Owner,Restates,Before (credits),")
+    assert restated[1].startswith("2022,pv,Town,mini:pv:fy2022:issue,3,4,1,1,0,0,0,")
     assert "rows whose figure changed: 2" in restated[1]  # the results file of the last run
     assert "data file changed" in restated[1]
     issued = {tx.id: tx.amount for tx in book.statement("town/holding")}
@@ -89,7 +94,7 @@ def test_changed_inputs_are_restated_not_refused(
     assert "Nothing new" in again.output
     # An FY's issuance is (scenario name, project, FY): a renamed scenario file finds it too.
     renamed = path.rename(path.with_name("town-2024.toml"))
-    moved = runner.invoke(app, ["run", str(renamed), "--out", str(out)])
+    moved = runner.invoke(app, ["run", str(renamed), "--out", str(out), "--lang", "en"])
     assert "Nothing new" in moved.output
     renamed.rename(path)
     assert "restated" not in again.output
@@ -107,8 +112,8 @@ def test_changed_inputs_are_restated_not_refused(
     assert lower.exit_code == 0, lower.output
     rows = (out / "tables" / "restatements.csv").read_text().splitlines()[1:]
     assert [r.split(",")[:11] for r in rows] == [
-        ["2022", "pv", "town", "mini:pv:fy2022:issue", "4", "1", "-3", "0", "1", "0", "2"],
-        ["2023", "pv", "town", "mini:pv:fy2023:issue", "4", "2", "-2", "0", "1", "0", "1"],
+        ["2022", "pv", "Town", "mini:pv:fy2022:issue", "4", "1", "-3", "0", "1", "0", "2"],
+        ["2023", "pv", "Town", "mini:pv:fy2023:issue", "4", "2", "-2", "0", "1", "0", "1"],
     ]
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "could not be taken back (town and the buffer no longer hold them)" in report

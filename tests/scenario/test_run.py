@@ -15,6 +15,7 @@ from offset.ledger import Ledger
 from offset.ledger.database import redacted
 from offset.scenario import Scenario, run_scenario
 from offset.scenario.issuance import GRAMS_PER_CREDIT, to_grams
+from offset.scenario.present import sheet_name
 from tests.scenario.conftest import SCENARIOS, SHIPPED
 
 
@@ -103,7 +104,7 @@ def test_scenario_end_to_end(name: str, db_url: str, tmp_path: Path) -> None:
 
     # the report: self-contained HTML with inline SVG charts, CSV tables, workbook, manifest
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 5
+    assert html.count("<svg") == 6
     assert "<script" not in html
     assert 'src="http' not in html
     assert 'href="http' not in html
@@ -113,7 +114,8 @@ def test_scenario_end_to_end(name: str, db_url: str, tmp_path: Path) -> None:
     assert manifest["database"] == redacted(db_url)
     sheets = pd.read_excel(out / "report.xlsx", sheet_name=None)
     # every table as a sheet and a CSV; the workbook also carries its provenance sheet
-    assert set(sheets) - {"provenance"} == set(outcome.tables)
+    lang = scenario.language()
+    assert set(sheets) == {sheet_name(name, lang) for name in [*outcome.tables, "provenance"]}
     assert set(outcome.tables) == {p.stem for p in (out / "tables").glob("*.csv")}
 
 

@@ -22,6 +22,7 @@ from offset.api import forms, scope
 from offset.api.dashboard import page, page_missing, signed_in
 from offset.api.keys import Caller
 from offset.api.routes import KEY_MAX, KEY_PATTERN, ledger
+from offset.ledger.schema import INSTRUMENTS
 
 router = APIRouter(include_in_schema=False)
 Field = Annotated[str, Form(max_length=2_000)]
@@ -268,3 +269,142 @@ def done(request: Request, tx_id: str) -> Response:
         return page_missing(request, who)
     again = request.query_params.get("again") == "1"
     return page(request, "done.html.j2", who=who, row=row, again=again)
+
+
+# --- the registry: issue, open accounts, register parties --------------------------------------
+
+
+def issue_values(
+    to: Field = "",
+    instrument: Field = "",
+    project: Field = "",
+    vintage: Field = "",
+    quantity: Field = "",
+    buffer: Field = "",
+    methodology: Field = "",
+    key: Field = "",
+) -> dict[str, str]:
+    return {
+        "to": to,
+        "instrument": instrument,
+        "project": project,
+        "vintage": vintage,
+        "quantity": quantity,
+        "buffer": buffer,
+        "methodology": methodology,
+        "key": key,
+    }
+
+
+IssueValues = Annotated[dict[str, str], Depends(issue_values)]
+
+
+def _registry(request: Request) -> Caller:
+    """The signed-in caller, who must hold the registry's key (anyone else: 403, in words)."""
+    who = signed_in(request)
+    if not who.is_registry:
+        raise NotRegistry(who)
+    return who
+
+
+class NotRegistry(Exception):
+    def __init__(self, who: Caller) -> None:
+        self.who = who
+
+
+def refuse_not_registry(request: Request, error: Exception) -> Response:
+    """The answer to any registry page for another party's key: what the API says, in words."""
+    assert isinstance(error, NotRegistry)
+    return _refused(request, error.who, "not_permitted", 403)
+
+
+def _registry_page(
+    request: Request,
+    who: Caller,
+    values: dict[str, str] | None = None,
+    problems: Any = None,
+    status: int = 200,
+    form: str = "",
+    notice: dict[str, str] | None = None,
+) -> Response:
+    values = values or {}
+    return page(
+        request,
+        "registry.html.j2",
+        status_code=status,
+        who=who,
+        instruments=list(INSTRUMENTS),
+        party_kinds=forms.PARTY_KINDS,
+        values=values,
+        form=form,  # the form the values and problems belong to
+        problems=problems or {},
+        key=_same_key(values) if form == "issue" else forms.new_key(),
+        notice=notice,
+    )
+
+
+@router.get("/dashboard/registry")
+def registry(request: Request) -> Response:
+    return _registry_page(request, _registry(request))
+
+
+def _issuance(request: Request, values: dict[str, str]) -> tuple[forms.Checked, str]:
+    name = scope.receiver(ledger(request), values["to"].strip())
+    return forms.issuance(values, name, list(INSTRUMENTS)), name or ""
+
+
+@router.post("/dashboard/registry/issue/confirm")
+def issue_confirm(request: Request, values: IssueValues) -> Response:
+    who = _registry(request)
+    checked, name = _issuance(request, values)
+    if not checked.ok:
+        return _registry_page(request, who, values, checked.problems, 422, "issue")
+    return page(
+        request, "issue_confirm.html.j2", who=who, op=checked.op, receiver=name, values=values
+    )
+
+
+@router.post("/dashboard/registry/issue/edit")
+def issue_edit(request: Request, values: IssueValues) -> Response:
+    return _registry_page(request, _registry(request), values, form="issue")
+
+
+@router.post("/dashboard/registry/issue")
+def issue(request: Request, values: IssueValues) -> Response:
+    who = _registry(request)
+    checked, _ = _issuance(request, values)
+    if not checked.ok:
+        return _registry_page(request, who, values, checked.problems, 422, "issue")
+    return _apply(request, who, values["key"], checked.op)
+
+
+def _set_up(request: Request, who: Caller, form: str, checked: forms.Checked,
+            values: dict[str, str]) -> Response:  # fmt: skip
+    """Open an account or register a party: no transaction id (the same again is `exists`)."""
+    if not checked.ok:
+        return _registry_page(request, who, values, checked.problems, 422, form)
+    (result,) = ledger(request).apply([checked.op], party=None)
+    if result.status not in ("ok", "exists"):
+        return _refused(request, who, result.status, 409)
+    what = checked.op.get("account") or checked.op["party"]
+    return _registry_page(
+        request, who, notice={"status": result.status, "form": form, "what": what}
+    )
+
+
+@router.post("/dashboard/registry/account")
+def open_account(
+    request: Request, party: Field = "", label: Field = "", kind: Field = ""
+) -> Response:
+    who = _registry(request)
+    values = {"party": party, "label": label, "kind": kind}
+    return _set_up(request, who, "account", forms.account(values), values)
+
+
+@router.post("/dashboard/registry/party")
+def open_party(
+    request: Request, party: Field = "", kind: Field = "", name: Field = "", jis_code: Field = ""
+) -> Response:
+    who = _registry(request)
+    values = {"party": party, "kind": kind, "name": name, "jis_code": jis_code}
+    return _set_up(request, who, "party", forms.party(values), values)

@@ -41,6 +41,7 @@ def create_app(book: Ledger) -> FastAPI:
 
     app.add_exception_handler(RequestValidationError, limits.invalid_request)
     app.add_exception_handler(dashboard.SignInRequired, dashboard.sign_in_redirect)
+    app.add_exception_handler(actions.NotRegistry, actions.refuse_not_registry)
     # The last added runs first: the body limit before the CSRF check reads a form.
     app.add_middleware(csrf.protect)
     app.add_middleware(limits.BodyLimit)

@@ -23,7 +23,9 @@ from offset.api.routes import ledger
 from offset.ledger.certificate import certificate_filename
 from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.rows import BalanceLine
+from offset.messages import Lang
 from offset.scenario import charts
+from offset.terms import column_label, fy_label, term, value_term
 
 JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 COOKIE = "offset_key"
@@ -34,11 +36,13 @@ templates = Environment(
 )
 
 
-def _language(request: Request, who: Caller | None) -> str:
+def _language(request: Request, who: Caller | None) -> Lang:
     """The switch (?lang, then its cookie), else the party's language, else the browser's."""
     for chosen in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
-        if chosen in LANGUAGES:
-            return chosen
+        if chosen == "ja":
+            return "ja"
+        if chosen == "en":
+            return "en"
     if who is not None and party_is_japanese(who):
         return "ja"
     return browser_language(request.headers.get("accept-language", ""))
@@ -52,9 +56,9 @@ def party_is_japanese(who: Caller) -> bool:
     )
 
 
-def browser_language(header: str) -> str:
+def browser_language(header: str) -> Lang:
     """The first of our languages in an Accept-Language header, by its q weight; else en."""
-    ranked: list[tuple[float, int, str]] = []
+    ranked: list[tuple[float, int, Lang]] = []
     for position, part in enumerate(header[:500].split(",")):
         tag, _, params = part.strip().partition(";")
         weight = 1.0
@@ -64,8 +68,8 @@ def browser_language(header: str) -> str:
             except ValueError:
                 weight = 0.0
         language = tag.strip().lower()[:2]
-        if language in LANGUAGES and weight > 0:
-            ranked.append((-weight, position, language))
+        if weight > 0 and language in ("ja", "en"):
+            ranked.append((-weight, position, "ja" if language == "ja" else "en"))
     return min(ranked)[2] if ranked else "en"
 
 
@@ -216,11 +220,18 @@ def page_missing(request: Request, who: Caller) -> HTMLResponse:
 def agreements(request: Request) -> HTMLResponse:
     who = signed_in(request)
     items = scope.agreements(ledger(request), who)
+    lang = _language(request, who)
+    columns = ["fy", "committed", "delivered", "retired"]
     for item in items:
         # The ledger's view: what was committed, delivered and retired against it.
-        frame = pd.DataFrame(item["ledger"], columns=["fy", "committed", "delivered", "retired"])
+        frame = pd.DataFrame(item["ledger"], columns=columns)
         item["chart"] = charts.grouped_bars(
-            frame, "fy", ["committed", "delivered", "retired"], item["name"], "t-CO2e"
+            frame.rename(columns=lambda c: column_label(c, lang)),
+            column_label("fy", lang),
+            item["name"],
+            term("unit.credits", lang),
+            column_label("fy", lang),
+            term("chart.nothing", lang),
         )
     return page(request, "agreements.html.j2", who=who, items=items)
 
@@ -231,18 +242,23 @@ def reductions(request: Request, fmt: Format = None) -> Response:
     rows = scope.reductions(ledger(request), who)
     if fmt is not None:
         return _file(rows, "reductions", fmt)
+    lang = _language(request, who)
     frame = pd.DataFrame(
         rows, columns=["fy", "method", "municipality", "reduction_tco2e", "creditable_tco2e"]
     )
+    frame["method"] = frame["method"].map(lambda m: value_term("method", m, lang))
     pivot = frame.pivot_table(
         index="method", columns="fy", values="reduction_tco2e", aggfunc="sum", fill_value=0.0
     )
-    chart = charts.stacked_bars(frame, "fy", "method", "reduction_tco2e", "t-CO2e", "t-CO2e")
+    unit, fy = term("unit.tco2e", lang), column_label("fy", lang)
+    chart = charts.stacked_bars(
+        frame, "fy", "method", "reduction_tco2e", unit, unit, fy, term("chart.nothing", lang)
+    )
     return page(
         request,
         "reductions.html.j2",
         who=who,
-        years=[int(c) for c in pivot.columns],
+        years=[fy_label(int(c), lang) for c in pivot.columns],
         pivot=[(str(m), [float(v) for v in values]) for m, values in pivot.iterrows()],
         chart=chart,
         empty=frame.empty,

@@ -143,3 +143,90 @@ def transfer(form: Mapping[str, str], held: list[BalanceLine], receiver: str | N
         out.op["to"] = to
     _text(form, "memo", out, names.MEMO_MAX, required=False)
     return out
+
+
+# --- the registry's forms ----------------------------------------------------------------------
+
+#: What a vintage may be: a fiscal year (the ledger stores any; a form takes a plausible one).
+VINTAGES = range(1990, 2101)
+
+
+def _pattern(form: Mapping[str, str], name: str, pattern: re.Pattern[str], out: Checked) -> None:
+    value = unicodedata.normalize("NFKC", form.get(name, "")).strip()
+    if not value:
+        out.problems[name] = ("must_fill", {})
+    elif pattern.fullmatch(value) is None:
+        out.problems[name] = ("bad_id", {})
+    else:
+        out.op[name] = value
+
+
+def issuance(form: Mapping[str, str], receiver: str | None, instruments: Sequence[str]) -> Checked:
+    """Credits the registry issues to an account; `receiver`: its holder's name, or None."""
+    out = Checked(op={"op": "issue"})
+    if receiver is None:
+        out.problems["to"] = ("no_receiver", {})
+    else:
+        out.op["to"] = form.get("to", "").strip()
+    if form.get("instrument", "") not in instruments:
+        out.problems["instrument"] = ("must_choose", {})
+    else:
+        out.op["instrument"] = form["instrument"]
+    _pattern(form, "project", names.PROJECT, out)
+    vintage = quantity(form.get("vintage", ""))
+    if vintage is None or vintage not in VINTAGES:
+        out.problems["vintage"] = ("bad_vintage", {})
+    else:
+        out.op["vintage"] = vintage
+    _quantity(form, out)
+    typed = form.get("buffer", "").strip()
+    buffer = 0 if typed in ("", "0", "０") else quantity(typed)
+    if buffer is None:
+        out.problems["buffer"] = ("whole_or_zero", {})
+    elif "quantity" in out.op and buffer > out.op["quantity"]:
+        out.problems["buffer"] = ("buffer_over", {})
+    else:
+        out.op["buffer"] = buffer
+    methodology = form.get("methodology", "").strip()
+    if methodology:
+        _text(form, "methodology", out, names.TEXT_MAX, required=False)
+    return out
+
+
+def account(form: Mapping[str, str]) -> Checked:
+    """An account the registry opens: PARTY/LABEL, holding or buffer."""
+    out = Checked(op={"op": "open_account"})
+    _pattern(form, "party", names.PARTY, out)
+    _pattern(form, "label", names.LABEL, out)
+    label = out.op.pop("label", None)
+    if "party" in out.op and label is not None:
+        out.op["account"] = f"{out.op['party']}/{label}"
+    kind = form.get("kind", "")
+    if kind not in ("holding", "buffer"):
+        out.problems["kind"] = ("must_choose", {})
+    else:
+        out.op["kind"] = kind
+    return out
+
+
+PARTY_KINDS = ("municipality", "company", "prefecture")
+
+
+def party(form: Mapping[str, str]) -> Checked:
+    """A party the registry registers (the registry itself is there from the start)."""
+    out = Checked(op={"op": "open_party"})
+    _pattern(form, "party", names.PARTY, out)
+    kind = form.get("kind", "")
+    if kind not in PARTY_KINDS:
+        out.problems["kind"] = ("must_choose", {})
+    else:
+        out.op["kind"] = kind
+    _text(form, "name", out, names.TEXT_MAX, required=True)
+    code = unicodedata.normalize("NFKC", form.get("jis_code", "")).strip()
+    if code and re.fullmatch(r"[0-9]{5,6}", code) is None:
+        out.problems["jis_code"] = ("bad_jis_code", {})
+    elif code:
+        out.op["jis_code"] = code
+    elif kind == "municipality":
+        out.problems["jis_code"] = ("must_fill", {})
+    return out

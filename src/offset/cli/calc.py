@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -140,24 +141,22 @@ def _print_notices(result: CalcResult) -> None:
 
 
 def _print_summary(result: CalcResult) -> None:
-    from offset.methods import METHODS
+    from offset.figures import column_kinds, formatter
+    from offset.messages import current, text
+    from offset.terms import column_label, term, value_term
 
+    lang = current()
     summary = result.summary
-    table = Table(title=f"{METHODS[result.method].summary}: totals per municipality")
-    table.add_column("municipality")
+    method = value_term("method", result.method, lang)
+    table = Table(title=term("calc.totals", lang, method=method))
+    table.add_column(column_label("municipality", lang))
+    shows = [formatter(kind) for kind in column_kinds(summary)]
     for column in summary.columns:
-        table.add_column(column, justify="right")
+        table.add_column(column_label(str(column), lang), justify="right")
     for name, *values in summary.itertuples():
-        table.add_row(str(name), *(_cell(v) for v in values))
-    table.add_row("[bold]total[/]", *(_cell(summary[c].sum()) for c in summary.columns))
+        table.add_row(escape(str(name)), *(show(v) for show, v in zip(shows, values, strict=True)))
+    totals = (show(summary[c].sum()) for show, c in zip(shows, summary.columns, strict=True))
+    table.add_row(f"[bold]{term('calc.total', lang)}[/]", *totals)
     out.print(table)
     for warning in result.warnings:
-        out.print(f"[yellow]warning:[/] {warning}")
-
-
-def _cell(value: object) -> str:
-    import numpy as np
-
-    if isinstance(value, float | np.floating):
-        return f"{value:,.3f}"
-    return f"{value:,}" if isinstance(value, int | np.integer) else str(value)
+        out.print(f"[yellow]warning:[/] {escape(text(warning))}", highlight=False)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -109,6 +110,7 @@ def run(
                 factor_year=rule,
                 csv_encoding=encoding,
                 pdf=pdf,
+                lang=lang,
             )
     except InputError as e:
         raise fail(e, "nothing was posted") from e
@@ -119,26 +121,28 @@ def run(
     _print_outcome(outcome)
 
 
-SUMMARY_COLUMNS = {
-    "fy": "FY",
-    "reduction_tco2e": "reduced",
-    "creditable_tco2e": "creditable",
-    "issued": "issued",
-    "buffer": "buffer",
-    "delivered": "delivered",
-    "retired": "retired",
-    "shortfall": "short",
-}
+SUMMARY_COLUMNS = (
+    "fy", "reduction_tco2e", "creditable_tco2e", "issued", "buffer", "delivered", "retired",
+    "shortfall",
+)  # fmt: skip
 WARNINGS_SHOWN = 8
 
 
 def _print_outcome(outcome: RunOutcome) -> None:
+    from offset.figures import column_kinds, formatter
+    from offset.messages import current, text
+    from offset.terms import term
+
+    lang = current()
     summary = outcome.tables["summary"]
-    table = Table(title=f"{outcome.scenario.name}: per fiscal year (credits are t-CO2e)")
-    for label in SUMMARY_COLUMNS.values():
-        table.add_column(label, justify="right")
-    for row in summary[list(SUMMARY_COLUMNS)].itertuples(index=False):
-        table.add_row(str(row[0]), *(_cell(v) for v in row[1:]))
+    table = Table(title=term("cli.run_title", lang, name=outcome.scenario.name))
+    for column in SUMMARY_COLUMNS:
+        table.add_column(term(f"short.{column}", lang), justify="right")
+    shown = summary[list(SUMMARY_COLUMNS)]
+    kinds = ["tonnes1" if k == "tonnes" else k for k in column_kinds(shown)]
+    shows = [formatter(kind) for kind in kinds]
+    for row in shown.itertuples(index=False):
+        table.add_row(*(show(v) for show, v in zip(shows, row, strict=True)))
     out.print(table)
     _print_restatements(outcome)
     if outcome.dry_run:
@@ -147,7 +151,7 @@ def _print_outcome(outcome: RunOutcome) -> None:
             f" ({outcome.already_there} already in the ledger); nothing was written."
         )
         for warning in outcome.warnings:
-            out.print(f"[yellow]warning:[/] {warning}")
+            out.print(f"[yellow]warning:[/] {escape(text(warning))}", markup=True, highlight=False)
         return
     if outcome.posted == 0 and outcome.already_there:
         out.print(
@@ -158,7 +162,7 @@ def _print_outcome(outcome: RunOutcome) -> None:
         again = f"; {outcome.already_there} were already there" if outcome.already_there else ""
         out.print(f"Posted {outcome.posted} transactions to the ledger{again}.")
     for warning in outcome.warnings[:WARNINGS_SHOWN]:
-        out.print(f"[yellow]warning:[/] {warning}")
+        out.print(f"[yellow]warning:[/] {escape(text(warning))}", markup=True, highlight=False)
     if len(outcome.warnings) > WARNINGS_SHOWN:
         out.print(f"... {len(outcome.warnings) - WARNINGS_SHOWN} more warnings in the report")
     out.print(f"ledger: {outcome.database}")
@@ -178,9 +182,3 @@ def _print_restatements(outcome: RunOutcome) -> None:
     out.print(table)
     for r in outcome.restatements:
         out.print(f"  {r.project} FY{r.fy}: {r.reason}")
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)

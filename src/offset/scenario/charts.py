@@ -74,45 +74,82 @@ def _svg(figure: Figure) -> str:
     return text[text.index("<svg") :]  # drop the XML prologue: the SVG goes inside HTML
 
 
-def _empty(axes: Axes) -> None:
-    axes.text(0.5, 0.5, "nothing to show", ha="center", va="center", transform=axes.transAxes)
+def _empty(axes: Axes, text: str) -> None:
+    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes)
 
 
 @_styled
 def stacked_bars(
-    frame: pd.DataFrame, index: str, columns: str, values: str, title: str, unit: str
+    frame: pd.DataFrame,
+    index: str,
+    columns: str,
+    values: str,
+    title: str,
+    unit: str,
+    xlabel: str,
+    empty: str,
 ) -> str:
     """One bar per `index` value, stacked by `columns`."""
     table = frame.pivot_table(
         index=index, columns=columns, values=values, aggfunc="sum", fill_value=0
     )
-    return _bars(table, index, title, unit, stacked=True)
+    return _bars(table, title, unit, xlabel, empty, stacked=True)
 
 
 @_styled
-def grouped_bars(frame: pd.DataFrame, index: str, columns: list[str], title: str, unit: str) -> str:
-    """Side-by-side bars of several columns per `index` value."""
-    return _bars(frame.groupby(index)[columns].sum(), index, title, unit, stacked=False)
+def grouped_bars(
+    frame: pd.DataFrame, index: str, title: str, unit: str, xlabel: str, empty: str
+) -> str:
+    """Side-by-side bars of every other column of `frame` per `index` value."""
+    return _bars(frame.groupby(index).sum(), title, unit, xlabel, empty, stacked=False)
 
 
-def _bars(table: pd.DataFrame, index: str, title: str, unit: str, *, stacked: bool) -> str:
+@_styled
+def stacked_columns(
+    table: pd.DataFrame,
+    title: str,
+    unit: str,
+    xlabel: str,
+    empty: str,
+    *,
+    target: float | None = None,
+    target_label: str = "",
+) -> str:
+    """One bar per row of `table`, stacked by its columns, with a target line if given."""
     figure, axes = _figure()
     if table.empty:
-        _empty(axes)
+        _empty(axes, empty)
+    else:
+        table.plot.bar(stacked=True, ax=axes, width=0.7, rot=0)
+        if target is not None:
+            axes.axhline(target, color="#8a4b00", linestyle="--", linewidth=1, label=target_label)
+        axes.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.0, 1.0), loc="upper left")
+    axes.set_title(title)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(unit)
+    return _svg(figure)
+
+
+def _bars(
+    table: pd.DataFrame, title: str, unit: str, xlabel: str, empty: str, *, stacked: bool
+) -> str:
+    figure, axes = _figure()
+    if table.empty:
+        _empty(axes, empty)
     else:
         table.plot.bar(stacked=stacked, ax=axes, width=0.7 if stacked else 0.8, rot=0)
         axes.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.0, 1.0), loc="upper left")
     axes.set_title(title)
-    axes.set_xlabel(index.upper() if index == "fy" else index)
+    axes.set_xlabel(xlabel)
     axes.set_ylabel(unit)
     return _svg(figure)
 
 
 @_styled
-def horizontal_bars(series: pd.Series, title: str, unit: str) -> str:
+def horizontal_bars(series: pd.Series, title: str, unit: str, empty: str) -> str:
     figure, axes = _figure(0.4 * max(len(series), 3) + 0.8)
     if series.empty:
-        _empty(axes)
+        _empty(axes, empty)
     else:
         series.sort_values().plot.barh(ax=axes, color="#2f7d5b")
     axes.set_title(title)

@@ -20,10 +20,9 @@ from offset.headers import load_map
 from offset.inputs import FIRST_DATA_ROW, Prepared, blocks_computing, load
 from offset.methods import METHODS, CalcOptions
 from offset.problems import InputError, Problem
-from offset.scenario.model import Scenario
+from offset.scenario.model import FOREST_METHODS, Scenario
 from offset.vocabulary import vocabularies
 
-FOREST_METHODS = {"forest", "forest-stock"}
 #: Factor tables every method reads besides those its rows name (parameters, GWP).
 ALWAYS_USED = ("method_parameters", "gwp")
 MAX_FACTOR_ROWS = 100  # listed in an issuance's provenance; the results file has every row

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,12 +21,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
 from offset.ledger.schema import INSTRUMENTS
+from offset.messages import Lang
 from offset.methods import METHODS
 from offset.problems import InputError, Problem
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
 
+#: methods whose figures are removals (吸収量), kept apart from emission reductions
+FOREST_METHODS = frozenset({"forest", "forest-stock"})
+
 FiscalYear = Annotated[int, Field(ge=1990, le=2100)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+Sector = Literal["residential", "commercial", "industrial", "transport"]
 
 
 class _Table(BaseModel):
@@ -37,6 +43,7 @@ class Header(_Table):
     title: str = ""
     description: str = ""
     fiscal_years: tuple[FiscalYear, FiscalYear]
+    lang: Literal["ja", "en"] | None = None  # the report's language (default: see `language`)
 
 
 class Options(_Table):
@@ -64,6 +71,18 @@ class Project(_Table):
     buffer_share: Annotated[float, Field(ge=0, lt=1)] | None = None
     methodology: str | None = None
     description: str = ""
+    # the 実行計画's sector its reductions count in (forest removals have none)
+    sector: Sector | None = None
+
+
+class Target(_Table):
+    """The 実行計画's goal for these projects: a yearly amount of reductions and removals by
+    `goal_fy`, and (optionally) the base year's emissions it is set against."""
+
+    base_fy: FiscalYear
+    goal_fy: FiscalYear
+    goal_tco2e: Annotated[int, Field(gt=0, le=10**12)]
+    base_emissions_tco2e: Annotated[int, Field(gt=0, le=10**12)] | None = None
 
 
 class Volume(_Table):
@@ -96,6 +115,7 @@ class ScenarioFile(_Table):
     parties: dict[Slug, Party]
     projects: dict[Slug, Project]
     agreements: dict[Slug, Agreement] = {}
+    target: Target | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +168,29 @@ class Scenario:
     @property
     def options(self) -> Options:
         return self.content.options
+
+    @property
+    def target(self) -> Target | None:
+        return self.content.target
+
+    def language(self, explicit: str | None = None) -> Lang:
+        """The report's language: `explicit` (--lang), then OFFSET_LANG, then the scenario's."""
+        for given in (explicit, os.environ.get("OFFSET_LANG")):
+            code = (given or "").strip().lower()[:2]
+            if code == "ja":
+                return "ja"
+            if code == "en":
+                return "en"
+        return self.default_language
+
+    @property
+    def default_language(self) -> Lang:
+        """The scenario's `lang`, else Japanese when a party is a Japanese municipality (it has a
+        全国地方公共団体コード), else English."""
+        if self.content.scenario.lang is not None:
+            return self.content.scenario.lang
+        japanese = any(p.kind == "municipality" and p.jis_code for p in self.parties.values())
+        return "ja" if japanese else "en"
 
     def data_path(self, project: str) -> Path:
         return self.path.parent / self.projects[project].data
@@ -208,6 +251,8 @@ def _cross_references(s: Scenario) -> Iterator[Problem]:
 
     if first > last:
         yield problem("scenario.fiscal_years", f"the first FY {first} is after the last {last}")
+    if s.target is not None and s.target.base_fy >= s.target.goal_fy:
+        yield problem("target.goal_fy", "the goal's FY must come after the base year")
     if s.options.gwp_metric not in GWP_METRICS:
         yield problem("options.gwp_metric", f"unknown; choose one of {', '.join(GWP_METRICS)}")
     overlay = s.factor_overlay()
@@ -224,6 +269,10 @@ def _cross_references(s: Scenario) -> Iterator[Problem]:
             yield problem(f"{key}.data", f"data file not found: {s.data_path(name)}")
         if project.owner not in s.parties:
             yield problem(f"{key}.owner", f"unknown party {project.owner!r}")
+        if project.sector is not None and project.method in FOREST_METHODS:
+            yield problem(
+                f"{key}.sector", "forest removals count on their own line, in no sector: remove it"
+            )
         if project.instrument not in INSTRUMENTS:
             yield problem(
                 f"{key}.instrument", f"unknown instrument; choose one of {', '.join(INSTRUMENTS)}"

@@ -16,6 +16,7 @@ from typing import Any
 
 from offset.ledger import names
 from offset.ledger.api import Ledger
+from offset.messages import Msg
 from offset.scenario.model import Scenario
 from offset.scenario.restate import Restatement, restate, standing
 from offset.scenario.runner import (
@@ -89,15 +90,15 @@ def reconcile(
         for op in plan.settlement.operations:
             if op["id"] not in found:
                 batch.notes.append(
-                    f"FY{plan.fy} is settled: {op['op']} {op['quantity']} of {op['project']} under"
-                    f" {op['agreement']} ({op['id']}) was not posted"
-                )
+                    Msg("warn.settled_missing", fy=plan.fy, op=op["op"], quantity=op["quantity"],
+                        project=op["project"], agreement=op["agreement"], id=op["id"])
+                )  # fmt: skip
             elif found[op["id"]] != op["quantity"]:
                 batch.exists.append(op["id"])
                 batch.notes.append(
-                    f"FY{plan.fy} is settled: {op['id']} delivered {found[op['id']]}, the"
-                    f" restated plan says {op['quantity']}; the delivery is left as posted"
-                )
+                    Msg("warn.settled_differs", fy=plan.fy, id=op["id"],
+                        delivered=found[op["id"]], planned=op["quantity"])
+                )  # fmt: skip
             else:
                 batch.exists.append(op["id"])
         batches.append(batch)

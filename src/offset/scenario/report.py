@@ -14,7 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from offset import __version__
+from offset import __version__, messages
+from offset.figures import formatter
+from offset.messages import Lang
 from offset.output import (
     DEFAULT_CSV_ENCODING,
     write_bytes,
@@ -25,6 +27,9 @@ from offset.output import (
 )
 from offset.pdf import html_to_pdf
 from offset.scenario import charts
+from offset.scenario.present import Shown, sheet_name, shown
+from offset.scenario.tables import SECTORS
+from offset.terms import column_label, fy_label, term, value_term
 
 TEMPLATE = "report.html.j2"
 
@@ -37,15 +42,34 @@ class Report:
     manifest: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     csv_encoding: str = DEFAULT_CSV_ENCODING  # of the tables/ CSVs handed in
+    lang: Lang = "en"
+    party_names: dict[str, str] = field(default_factory=dict)  # key -> name, as shown
+    target: str = ""  # the scenario's target in words, or "" for none
+
+    def shown(self) -> dict[str, Shown]:
+        """Every table as a reader sees it, the provenance sheet last."""
+        tables = self.tables | {"provenance": provenance(self.manifest, self.lang)}
+        return {name: shown(name, t, self.party_names, self.lang) for name, t in tables.items()}
 
     def write(self, out: Path, pdf: bool = False) -> list[Path]:
-        """Write everything under `out` (with `pdf`, report.pdf too); returns the files written."""
+        """Write everything under `out` (with `pdf`, report.pdf too); returns the files written.
+
+        CSV files keep the table's key as their name (a script finds them in any language);
+        their headers, the sheets and the report are in `lang`."""
         written = []
-        for name, table in self.tables.items():
-            write_frame(table, out / "tables" / f"{name}.csv", self.csv_encoding)
+        tables = self.shown()
+        for name, table in tables.items():
+            if name == "provenance":
+                continue  # manifest.json has it; the workbook shows it
+            write_frame(table.frame, out / "tables" / f"{name}.csv", self.csv_encoding)
             written.append(out / "tables" / f"{name}.csv")
-        write_sheets(self.tables | {"provenance": provenance(self.manifest)}, out / "report.xlsx")
-        page = self.html()
+        sheets = {sheet_name(name, self.lang): t for name, t in tables.items()}
+        write_sheets(
+            {sheet: t.frame for sheet, t in sheets.items()},
+            out / "report.xlsx",
+            {sheet: t.kinds for sheet, t in sheets.items()},
+        )
+        page = self.html(tables)
         write_text(page, out / "report.html")
         written += [out / "report.xlsx", out / "report.html"]
         if pdf:
@@ -62,81 +86,149 @@ class Report:
         tables = hashlib.sha256(
             "".join(t["sha256"] for t in m.get("factor_tables", [])).encode()
         ).hexdigest()
-        return (
-            f"{m['scenario']['name']} · scenario sha256 {m['scenario']['sha256'][:12]}"
-            f" · factor tables sha256 {tables[:12]} · grid year rule {m['factor_year']['rule']}"
-            f" · offset {m['engine']['version']} · {m['created']} · manifest.json lists every"
-            " input, factor row and ledger entry"
+        return term(
+            "report.footer",
+            self.lang,
+            scenario=m["scenario"]["name"],
+            scenario_hash=m["scenario"]["sha256"][:12],
+            tables_hash=tables[:12],
+            rule=m["factor_year"]["rule"],
+            engine=m["engine"]["version"],
+            created=m["created"],
         )
 
-    def html(self) -> str:
+    def html(self, tables: dict[str, Shown] | None = None) -> str:
         from jinja2 import Environment, PackageLoader, select_autoescape
 
+        tables = tables or self.shown()
         env = Environment(
             loader=PackageLoader("offset.scenario", "templates"),
             autoescape=select_autoescape(["html", "j2"]),
         )
+        lang = self.lang
+
+        def t(key: str, **params: object) -> str:
+            return term(key, lang, **params)
+
         return env.get_template(TEMPLATE).render(
+            t=t,
+            lang=lang,
             title=self.title,
             description=self.description,
             manifest=self.manifest,
-            warnings=self.warnings,
+            warnings=[messages.text(w, lang) for w in self.warnings],
+            target=self.target,
             restated=not self.tables["restatements"].empty,
-            tables={name: _html_table(t) for name, t in self.tables.items()},
-            pivots=_pivots(self.tables),
-            charts=_charts(self.tables),
+            tables={name: _html_table(table) for name, table in tables.items()}
+            | {"plan": _items_by_fy(tables["plan"], lang)},
+            pivots=_pivots(self.tables, self.party_names, lang),
+            charts=_charts(self.tables, self.party_names, lang),
             engine=__version__,
         )
 
 
-def _html_table(frame: pd.DataFrame) -> str:
-    return frame.to_html(
+def _html_table(table: Shown) -> str:
+    formatters = {
+        column: formatter(kind)
+        for column, kind in zip(table.frame.columns, table.kinds, strict=True)
+    }
+    return table.frame.to_html(
         index=False,
         border=0,
         classes="data",
         na_rep="",
-        float_format=lambda v: f"{v:,.3f}",
+        formatters=formatters,
     )
 
 
-def _pivots(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
-    reductions = tables["reductions"]
+def _items_by_fy(table: Shown, lang: Lang) -> str:
+    """A one-row-per-FY table turned the way a 実行計画 prints it: an item per row, a column per
+    FY (the workbook and CSV keep one row per FY, as a spreadsheet filters it)."""
+    frame = table.frame
+    fys = frame.iloc[:, 0].tolist()
+    rows = []
+    for position in range(1, len(frame.columns)):
+        show = formatter(table.kinds[position])
+        rows.append([frame.columns[position], *map(show, frame.iloc[:, position].tolist())])
+    turned = pd.DataFrame(
+        rows, columns=[term("column.item", lang), *(fy_label(y, lang) for y in fys)]
+    )
+    return turned.to_html(index=False, border=0, classes="data")
+
+
+def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) -> dict[str, str]:
+    reductions = tables["reductions"].assign(
+        municipality=lambda f: f["municipality"].map(lambda v: names.get(v, v)),
+        method=lambda f: f["method"].map(lambda v: value_term("method", v, lang)),
+    )
+    show = formatter("tonnes1")
     out = {}
     for key in ("municipality", "method"):
         pivot = reductions.pivot_table(
             index=key, columns="fy", values="reduction_tco2e", aggfunc="sum", fill_value=0.0
         )
-        pivot.columns = [f"FY{c}" for c in pivot.columns]
+        pivot.columns = [fy_label(int(c), lang) for c in pivot.columns]
+        pivot.index.name = column_label(key, lang)
         out[key] = pivot.reset_index().to_html(
-            index=False, border=0, classes="data", float_format=lambda v: f"{v:,.1f}"
+            index=False, border=0, classes="data", float_format=show
         )
     return out
 
 
-def _charts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+def _charts(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) -> dict[str, str]:
+    def t(key: str, **params: object) -> str:
+        return term(key, lang, **params)
+
+    def party(key: object) -> str:
+        return names.get(str(key), str(key))
+
+    def words(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        return frame[columns].rename(columns=lambda c: column_label(c, lang))
+
     reductions, summary = tables["reductions"], tables["summary"]
-    fulfilment, balances = tables["fulfilment"], tables["balances"]
+    fulfilment, balances, plan = tables["fulfilment"], tables["balances"], tables["plan"]
+    by_fy = {"fy": lambda f: f["fy"].map(lambda v: fy_label(v, lang))}
+    reductions = reductions.assign(
+        **by_fy,
+        municipality=reductions["municipality"].map(party),
+        method=reductions["method"].map(lambda v: value_term("method", v, lang)),
+    )
+    fy_axis, unit, credits = t("column.fy"), t("unit.tco2e"), t("unit.credits")
     held = balances[balances["kind"].isin(["holding", "retirement"])]
+    labels = [
+        t("chart.retired" if kind == "retirement" else "chart.held", name=name)
+        for name, kind in zip(held["name"], held["kind"], strict=True)
+    ]
+    sectors = [f"{s}_tco2e" for s in SECTORS] + ["removals_tco2e"]
+    sectors = [c for c in sectors if plan[c].abs().sum() > 0] or ["removals_tco2e"]
+    target = float(plan["target_tco2e"].iloc[0]) if "target_tco2e" in plan and len(plan) else None
+    plan_by_fy = plan.assign(**by_fy).set_index("fy")
     return {
         "municipality": charts.stacked_bars(
             reductions, "fy", "municipality", "reduction_tco2e",
-            "Reductions by municipality", "t-CO2e",
+            t("chart.by_municipality"), unit, fy_axis, t("chart.nothing"),
         ),
         "method": charts.stacked_bars(
-            reductions, "fy", "method", "reduction_tco2e", "Reductions by method", "t-CO2e"
+            reductions, "fy", "method", "reduction_tco2e",
+            t("chart.by_method"), unit, fy_axis, t("chart.nothing"),
         ),
         "credits": charts.grouped_bars(
-            summary, "fy", ["issued", "delivered", "retired"],
-            "Credits issued, delivered and retired", "credits (t-CO2e)",
+            words(summary.assign(**by_fy), ["fy", "issued", "delivered", "retired"]),
+            column_label("fy", lang), t("chart.credits"), credits, fy_axis, t("chart.nothing"),
         ),
         "fulfilment": charts.grouped_bars(
-            fulfilment, "agreement", ["committed", "delivered", "shortfall"],
-            "Agreement fulfilment, all FYs", "credits (t-CO2e)",
+            words(fulfilment, ["agreement", "committed", "delivered", "shortfall"]),
+            column_label("agreement", lang), t("chart.fulfilment"), credits,
+            column_label("agreement", lang), t("chart.nothing"),
         ),
         "balances": charts.horizontal_bars(
-            held.assign(label=held["name"] + " (" + held["kind"] + ")")
-            .groupby("label")["quantity"].sum(),
-            "Credits held and retired per party", "credits (t-CO2e)",
+            held.assign(label=labels).groupby("label")["quantity"].sum(),
+            t("chart.balances"), credits, t("chart.nothing"),
+        ),
+        "plan": charts.stacked_columns(
+            plan_by_fy[sectors].rename(columns=lambda c: column_label(c, lang)),
+            t("chart.plan"), unit, fy_axis, t("chart.nothing"),
+            target=target, target_label=t("chart.target"),
         ),
     }  # fmt: skip
 
@@ -145,22 +237,26 @@ def created_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def provenance(manifest: dict[str, Any]) -> pd.DataFrame:
+def provenance(manifest: dict[str, Any], lang: Lang = "en") -> pd.DataFrame:
     """The workbook's provenance sheet: what produced the figures (engine, scenario file, year
     rule) and every factor table with its content hash, the same values `manifest.json` holds."""
     scenario = manifest["scenario"]
+
+    def t(key: str, **params: object) -> str:
+        return term(key, lang, **params)
+
     rows: list[dict[str, object]] = [
-        {"item": "engine", "value": f"offset {manifest['engine']['version']}"},
-        {"item": "created", "value": manifest["created"]},
-        {"item": "scenario file", "value": scenario["file"]},
-        {"item": "scenario sha256", "value": scenario["sha256"]},
-        {"item": "factor year rule", "value": manifest["factor_year"]["meaning"]},
-        {"item": "factor overlay", "value": manifest["factor_overlay"] or ""},
+        {"item": t("item.engine"), "value": f"offset {manifest['engine']['version']}"},
+        {"item": t("item.created"), "value": manifest["created"]},
+        {"item": t("item.scenario_file"), "value": scenario["file"]},
+        {"item": t("item.scenario_sha256"), "value": scenario["sha256"]},
+        {"item": t("item.factor_year"), "value": manifest["factor_year"]["meaning"]},
+        {"item": t("item.factor_overlay"), "value": manifest["factor_overlay"] or ""},
     ]
     for table in manifest["factor_tables"]:
         rows.append(
             {
-                "item": f"factor table {table['table']}",
+                "item": t("item.factor_table", name=table["table"]),
                 "value": table["sha256"],
                 "rows": table["rows"],
                 "unverified_rows": table["unverified_rows"],
@@ -168,6 +264,7 @@ def provenance(manifest: dict[str, Any]) -> pd.DataFrame:
             }
         )
     for item in manifest["inputs"]:
-        rows.append({"item": f"input {item['project']}", "value": item["sha256"],
+        rows.append({"item": t("item.input", name=item["project"]), "value": item["sha256"],
                      "rows": item["rows"], "origins": item["file"]})  # fmt: skip
-    return pd.DataFrame(rows)
+    columns = ["item", "value", "rows", "unverified_rows", "origins"]
+    return pd.DataFrame(rows, columns=columns)

@@ -18,7 +18,9 @@ from offset.factors.years import FactorYear
 from offset.inputs import FIRST_DATA_ROW
 from offset.ledger.api import Ledger
 from offset.ledger.database import at_head, redacted
+from offset.ledger.names import REGISTRY
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
+from offset.messages import Lang, Msg
 from offset.output import DEFAULT_CSV_ENCODING, UnwritableText, write_frame
 from offset.problems import InputError, Problem
 from offset.scenario import records, tables
@@ -36,6 +38,7 @@ from offset.scenario.posting import Batch, post, reconcile
 from offset.scenario.report import Report, created_now
 from offset.scenario.restate import Restatement
 from offset.scenario.runner import YearPlan, plan_run, results_file
+from offset.terms import term
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,10 @@ def run_scenario(
     factor_year: FactorYear | None = None,
     csv_encoding: str = DEFAULT_CSV_ENCODING,
     pdf: bool = False,
+    lang: str | None = None,
 ) -> RunOutcome:
-    """Compute, issue (or restate), settle and report (with `pdf`, report.pdf too). InputError:
+    """Compute, issue (or restate), settle and report (with `pdf`, report.pdf too) in `lang`
+    (None: `Scenario.language`'s default). InputError:
     bad input, nothing posted or written. With `dry_run`, the ledger is read and nothing is
     written anywhere.
 
@@ -146,6 +151,7 @@ def run_scenario(
     for (project, fy), year in computed.items():
         write_frame(numbered(year), out / results_file(project, fy))
     warnings = _warnings(scenario, data, computed, plans, batches)
+    language = scenario.language(lang)
     report = Report(
         title=scenario.content.scenario.title or scenario.name,
         description=scenario.content.scenario.description,
@@ -153,14 +159,36 @@ def run_scenario(
         manifest=_manifest(scenario, url, data, factors, statuses, warnings),
         warnings=warnings,
         csv_encoding=csv_encoding,  # results/ stay UTF-8 with BOM: a re-run reads them back
+        lang=language,
+        party_names=party_names(scenario, language),
+        target=target_words(scenario, language),
     )
     try:
         report.write(out, pdf=pdf)
     except UnwritableText as e:  # the ledger has posted: write the tables in full, and say so
-        warnings.append(f"tables/ written as utf-8-sig, not {csv_encoding}: {e}")
+        warnings.append(Msg("warn.csv_encoding", encoding=csv_encoding, reason=str(e)))
         report.csv_encoding = DEFAULT_CSV_ENCODING
         report.write(out, pdf=pdf)
     return RunOutcome(scenario, out, url, plans, batches, statuses, report_tables, warnings)
+
+
+def party_names(scenario: Scenario, lang: Lang) -> dict[str, str]:
+    """Each party's name by key, the ledger's registry included."""
+    names = {REGISTRY: term("party.registry", lang)}
+    return names | {key: party.name for key, party in scenario.parties.items()}
+
+
+def target_words(scenario: Scenario, lang: Lang) -> str:
+    """The scenario's 実行計画 target in a sentence ("" when it gives none)."""
+    if (target := scenario.target) is None:
+        return ""
+    base = ""
+    if target.base_emissions_tco2e is not None:
+        base = term("report.base_emissions", lang, emissions=target.base_emissions_tco2e)
+    return term(
+        "report.target", lang, goal=target.goal_tco2e, goal_fy=target.goal_fy,
+        base_fy=target.base_fy, base=base,
+    )  # fmt: skip
 
 
 def _dry_run(
@@ -244,8 +272,10 @@ def _tables(
     reductions = tables.reductions(scenario, computed)
     issuance = tables.issuance(scenario, plans, statuses)
     fulfilment = tables.fulfilment(scenario, plans)
+    summary = tables.per_year(reductions, issuance, fulfilment)
     return {
-        "summary": tables.per_year(reductions, issuance, fulfilment),
+        "summary": summary,
+        "plan": tables.plan(scenario, computed, summary),
         "reductions": reductions,
         "issuance": issuance,
         "fulfilment": fulfilment,
@@ -265,29 +295,30 @@ def _warnings(
     out: list[str] = []
     for name, project_data in data.items():
         if unused := unused_rows(scenario, project_data):
-            out.append(
-                f"{name}: {unused} rows of {project_data.path.name} have an fy outside the FYs"
-                " the project is active in; they were not computed"
-            )
+            out.append(Msg("warn.unused_rows", project=name, count=unused,
+                           file=project_data.path.name))  # fmt: skip
     for (project, fy), year in computed.items():
-        out += [f"{project} FY{fy}: {w}" for w in year.result.warnings]
+        out += [Msg("warn.project_fy", project=project, fy=fy, warning=w)
+                for w in year.result.warnings]  # fmt: skip
     for plan in plans:
         for item in plan.settlement.fulfilment:
             if item.shortfall:
-                fate = f"carried to FY{item.fy + 1}" if item.carried_out else "not carried: unmet"
-                out.append(
-                    f"agreement {item.agreement} FY{item.fy}: short by {item.shortfall} credits"
-                    f" (committed {item.committed}, delivered {item.delivered}); {fate}"
+                fate = (
+                    Msg("warn.carried", fy=item.fy + 1) if item.carried_out else Msg("warn.unmet")
                 )
+                out.append(
+                    Msg("warn.shortfall", agreement=item.agreement, fy=item.fy,
+                        shortfall=item.shortfall, committed=item.committed,
+                        delivered=item.delivered, fate=fate)
+                )  # fmt: skip
     for batch in batches:
         out += batch.notes
         for r in batch.restatements:
             if r.shortfall:
                 out.append(
-                    f"{r.project} FY{r.fy}: restated {r.before} -> {r.after} credits; {r.shortfall}"
-                    f" could not be taken back ({r.owner} and the buffer no longer hold them):"
-                    " a shortfall owed, collected by a later run once they are held again"
-                )
+                    Msg("warn.restated_shortfall", project=r.project, fy=r.fy, before=r.before,
+                        after=r.after, shortfall=r.shortfall, owner=r.owner)
+                )  # fmt: skip
     return out
 
 

@@ -22,7 +22,6 @@ from offset.factors import FactorLibrary
 from offset.ledger.writer import Result
 from offset.methods.common import method_parameter
 from offset.scenario.compute import (
-    FOREST_METHODS,
     MAX_FACTOR_ROWS,
     ProjectData,
     ProjectYear,
@@ -31,7 +30,7 @@ from offset.scenario.compute import (
     factor_tables,
 )
 from offset.scenario.issuance import Issuance, to_grams, tonnes, whole_credits
-from offset.scenario.model import Scenario
+from offset.scenario.model import FOREST_METHODS, Scenario
 from offset.scenario.settlement import (
     Supply,
     YearSettlement,

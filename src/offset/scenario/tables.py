@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from offset.ledger.names import retirement_account
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
-from offset.scenario.model import Scenario
+from offset.scenario.model import FOREST_METHODS, Scenario
 from offset.scenario.runner import YearPlan, issue_id
 
 if TYPE_CHECKING:
@@ -131,6 +132,7 @@ def fulfilment(scenario: Scenario, plans: list[YearPlan]) -> pd.DataFrame:
             rows.append(
                 {
                     "agreement": item.agreement,
+                    "agreement_title": agreement.title,
                     "fy": item.fy,
                     "provider": agreement.provider,
                     "beneficiary": agreement.beneficiary,
@@ -144,10 +146,12 @@ def fulfilment(scenario: Scenario, plans: list[YearPlan]) -> pd.DataFrame:
                 }
             )
     columns = [
-        "agreement", "fy", "provider", "beneficiary", "committed", "carried_in", "delivered",
-        "retired", "shortfall", "carried_out", "value_jpy",
+        "agreement", "agreement_title", "fy", "provider", "beneficiary", "committed",
+        "carried_in", "delivered", "retired", "shortfall", "carried_out", "value_jpy",
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["value_jpy"] = frame["value_jpy"].astype("Int64")  # whole yen, blank without a price
+    return frame
 
 
 def deliveries(plans: list[YearPlan]) -> pd.DataFrame:
@@ -227,4 +231,54 @@ def per_year(
     frame = red.join(iss, how="outer").join(ful, how="outer").fillna(0)
     integer = ["issued", "buffer", "committed", "delivered", "retired", "shortfall"]
     frame[integer] = frame[integer].astype("int64")
+    return frame.reset_index()
+
+
+SECTORS = ("residential", "commercial", "industrial", "transport", "unassigned")
+
+
+def plan(
+    scenario: Scenario, computed: dict[tuple[str, int], ProjectYear], summary: pd.DataFrame
+) -> pd.DataFrame:
+    """The 地球温暖化対策実行計画's figures per FY: PV capacity (in service and new) and generation,
+    renovation savings, reductions per sector and method, forest removals on their own line,
+    credits issued, delivered and retired, and progress against the scenario's target."""
+    columns = ["capacity_kw", "new_capacity_kw", "systems", "generation_mwh", "energy_saved_mwh",
+               *(f"{s}_tco2e" for s in SECTORS), "solar_tco2e", "renovation_tco2e",
+               "emission_reduction_tco2e", "removals_tco2e", "total_tco2e"]  # fmt: skip
+    years = list(scenario.fiscal_years)
+    totals = {column: np.zeros(len(years)) for column in columns}
+    for (project, fy), year in computed.items():
+        spec, at = scenario.projects[project], years.index(fy)
+        rows = year.result.results
+        reduced = float(rows["reduction_tco2e"].sum())
+        if spec.method in FOREST_METHODS:
+            totals["removals_tco2e"][at] += reduced
+            continue
+        totals[f"{spec.sector or 'unassigned'}_tco2e"][at] += reduced
+        if f"{spec.method}_tco2e" in totals:
+            totals[f"{spec.method}_tco2e"][at] += reduced
+        if spec.method == "solar":
+            in_service = rows["days_in_service"].to_numpy() > 0
+            capacity = rows["capacity_kw"].to_numpy()
+            new = in_service & (rows["age_fy"].to_numpy() == 0)
+            totals["capacity_kw"][at] += float(capacity[in_service].sum())
+            totals["new_capacity_kw"][at] += float(capacity[new].sum())
+            totals["systems"][at] += int(in_service.sum())
+            totals["generation_mwh"][at] += float(rows["generation_kwh"].sum()) / 1000
+        if "energy_saved_kwh" in rows:
+            totals["energy_saved_mwh"][at] += float(rows["energy_saved_kwh"].sum()) / 1000
+    frame = pd.DataFrame(totals, index=pd.Index(years, name="fy"))
+    sectors = [f"{s}_tco2e" for s in SECTORS]
+    frame["emission_reduction_tco2e"] = frame[sectors].sum(axis=1)
+    frame["total_tco2e"] = frame["emission_reduction_tco2e"] + frame["removals_tco2e"]
+    frame["systems"] = frame["systems"].astype("int64")
+    credits = summary.set_index("fy")[["issued", "delivered", "retired"]]
+    frame = frame.join(credits, how="left").fillna(dict.fromkeys(credits.columns, 0))
+    frame[list(credits.columns)] = frame[list(credits.columns)].astype("int64")
+    if (target := scenario.target) is not None:
+        frame["target_tco2e"] = target.goal_tco2e
+        frame["target_progress"] = frame["total_tco2e"] / target.goal_tco2e
+        if target.base_emissions_tco2e is not None:
+            frame["share_of_base"] = frame["total_tco2e"] / target.base_emissions_tco2e
     return frame.reset_index()
