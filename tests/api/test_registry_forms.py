@@ -117,6 +117,37 @@ def test_a_party_named_like_the_ledger_is_refused_in_words(world: World, party: 
     assert history(world) == before
 
 
+def test_the_registry_suspends_and_reopens_an_account(world: World) -> None:
+    registry = client_of(world, "registry")
+    suspend = {"account": "acme-kk/holding", "status": "suspended", "csrftoken": token(registry)}
+    done = registry.post("/dashboard/registry/status?lang=ja", data=suspend)
+    assert done.status_code == 200, done.text
+    shown = LABELS["ja"]["set_up_ok_status"].format(
+        what=f"acme-kk/holding → {LABELS['ja']['status_suspended']}"
+    )
+    assert str(escape(shown)) in done.text
+    status = {a.id: a.status for a in world.book.accounts()}
+    assert status["acme-kk/holding"] == "suspended"
+    # the ledger now refuses the holder's own transfer out of it
+    body = {"from": "acme-kk/holding", "to": "rival-kk/holding", "project": "east-pv",
+            "vintage": 2022, "quantity": 1}  # fmt: skip
+    headers = {**world.auth("acme-kk"), "Idempotency-Key": "out-of-suspended"}
+    refused = world.client.post("/api/v1/transfers", json=body, headers=headers)
+    assert refused.status_code == 409
+    assert refused.json()["status"] == "account_closed"
+    again = registry.post("/dashboard/registry/status?lang=en", data=suspend)
+    assert "nothing changed" in again.text
+    reopen = {**suspend, "status": "open"}
+    assert registry.post("/dashboard/registry/status", data=reopen).status_code == 200
+    assert {a.id: a.status for a in world.book.accounts()}["acme-kk/holding"] == "open"
+    unknown = {**suspend, "account": "nobody/holding"}
+    refused = registry.post("/dashboard/registry/status?lang=en", data=unknown)
+    assert refused.status_code == 409
+    system = {**suspend, "account": "issuance:J-Credit"}  # the ledger's own: not offered here
+    assert registry.post("/dashboard/registry/status", data=system).status_code == 422
+    assert world.book.verify() == []
+
+
 def registry_actions(world: World) -> dict[str, tuple[str, dict[str, str]]]:
     owner = client_of(world, "registry")
     return {
@@ -125,10 +156,12 @@ def registry_actions(world: World) -> dict[str, tuple[str, dict[str, str]]]:
                     {"party": "rival-kk", "label": "second", "kind": "holding"}),
         "party": ("/dashboard/registry/party",
                   {"party": "new-kk", "kind": "company", "name": "New KK"}),
+        "status": ("/dashboard/registry/status",
+                   {"account": "rival-kk/holding", "status": "closed"}),
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("action", ["issue", "account", "party"])
+@pytest.mark.parametrize("action", ["issue", "account", "party", "status"])
 def test_access_matrix_of_the_registry_forms(world: World, action: str) -> None:
     path, fields = registry_actions(world)[action]
     before = history(world)

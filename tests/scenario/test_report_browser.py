@@ -28,7 +28,7 @@ def test_the_japanese_report_in_chromium_at_desktop_and_phone_widths(tmp_path: P
         headings = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
         assert headings[:2] == [term("table.summary", "ja"), term("table.plan", "ja")]
         charts = driver.find_elements(By.CSS_SELECTOR, "figure svg")
-        assert len(charts) == 6
+        assert len(charts) == 7
         assert all(c.size["width"] > 200 for c in charts)  # drawn, not collapsed
         assert driver.save_screenshot(str(ARTIFACTS / "report-ja.png"))
         plan = driver.find_element(By.XPATH, "//h2[2]")

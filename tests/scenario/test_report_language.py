@@ -132,7 +132,7 @@ def test_both_languages_have_the_same_sections_tables_and_sheets(
     assert len(heads["ja"]) == len(heads["en"])
     assert heads["en"][:2] == [term("table.summary", "en"), term("table.plan", "en")]
     assert pages["ja"].count("<table") == pages["en"].count("<table")
-    assert pages["ja"].count("<svg") == pages["en"].count("<svg") == 6
+    assert pages["ja"].count("<svg") == pages["en"].count("<svg") == 7
     for lang, out in flagship.items():
         book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
         names = ["summary", "plan", "reductions", "issuance", "fulfilment", "deliveries",
@@ -242,3 +242,21 @@ def test_forest_removals_take_no_sector_and_a_target_comes_after_its_base(
     with pytest.raises(InputError) as raised:
         Scenario.from_toml(write_scenario(backwards))
     assert any(p.key == "target.goal_fy" for p in raised.value.problems)
+
+
+def test_the_terminal_summaries_follow_lang(tmp_path: Path, write_scenario: WriteScenario) -> None:
+    office = SCENARIOS.parent / "examples" / "office" / "pv_subsidy_list.xlsx"
+    calc = runner.invoke(
+        app, ["calc", "solar", str(office), "--fy", "2024", "--out", str(tmp_path / "r.csv"),
+              "--lang", "ja"],
+    )  # fmt: skip
+    assert calc.exit_code == 0, calc.output
+    assert "太陽光発電: 自治体別の合計" in calc.output
+    assert "合計" in calc.output
+    run = runner.invoke(
+        app, ["run", str(write_scenario()), "--out", str(tmp_path / "out"), "--no-pdf",
+              "--lang", "ja"],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    assert "年度別 (単位 t-CO2、クレジットは整数)" in run.output
+    assert "削減量" in run.output

@@ -104,7 +104,7 @@ def test_scenario_end_to_end(name: str, db_url: str, tmp_path: Path) -> None:
 
     # the report: self-contained HTML with inline SVG charts, CSV tables, workbook, manifest
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 6
+    assert html.count("<svg") == 7
     assert "<script" not in html
     assert 'src="http' not in html
     assert 'href="http' not in html

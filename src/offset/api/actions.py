@@ -335,6 +335,7 @@ def _registry_page(
         who=who,
         instruments=list(INSTRUMENTS),
         party_kinds=forms.PARTY_KINDS,
+        statuses=forms.ACCOUNT_STATUSES,
         values=values,
         form=form,  # the form the values and problems belong to
         problems=problems or {},
@@ -387,9 +388,9 @@ def _set_up(request: Request, who: Caller, form: str, checked: forms.Checked,
     if result.status not in ("ok", "exists"):
         return _refused(request, who, result.status, 409)
     what = checked.op.get("account") or checked.op["party"]
-    return _registry_page(
-        request, who, notice={"status": result.status, "form": form, "what": what}
-    )
+    notice = {"status": result.status, "form": form, "what": what,
+              "value": checked.op.get("status", "")}  # fmt: skip
+    return _registry_page(request, who, notice=notice)
 
 
 @router.post("/dashboard/registry/account")
@@ -408,3 +409,10 @@ def open_party(
     who = _registry(request)
     values = {"party": party, "kind": kind, "name": name, "jis_code": jis_code}
     return _set_up(request, who, "party", forms.party(values), values)
+
+
+@router.post("/dashboard/registry/status")
+def account_status(request: Request, account: Field = "", status: Field = "") -> Response:
+    who = _registry(request)
+    values = {"account": account, "status": status}
+    return _set_up(request, who, "status", forms.account_status(values), values)

@@ -20,6 +20,7 @@ from offset.api import csrf, downloads, scope
 from offset.api.keys import Caller, authenticate
 from offset.api.labels import KINDS, LABELS, LANGUAGES, RESULTS
 from offset.api.routes import ledger
+from offset.figures import formatter
 from offset.ledger.certificate import certificate_filename
 from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.rows import BalanceLine
@@ -34,6 +35,9 @@ router = APIRouter(include_in_schema=False)
 templates = Environment(
     loader=PackageLoader("offset.api", "templates"), autoescape=select_autoescape(["html", "j2"])
 )
+# figures as every other output shows them (`offset.figures`)
+templates.filters["credits"] = formatter("credits")
+templates.filters["tonnes1"] = formatter("tonnes1")
 
 
 def _language(request: Request, who: Caller | None) -> Lang:

@@ -230,3 +230,18 @@ def party(form: Mapping[str, str]) -> Checked:
     elif kind == "municipality":
         out.problems["jis_code"] = ("must_fill", {})
     return out
+
+
+ACCOUNT_STATUSES = ("open", "suspended", "closed")
+
+
+def account_status(form: Mapping[str, str]) -> Checked:
+    """Suspend, close or reopen a party's account (the ledger's own accounts are not offered)."""
+    out = Checked(op={"op": "account_status"})
+    _pattern(form, "account", names.ACCOUNT, out)
+    status = form.get("status", "")
+    if status not in ACCOUNT_STATUSES:
+        out.problems["status"] = ("must_choose", {})
+    else:
+        out.op["status"] = status
+    return out

@@ -225,6 +225,11 @@ def _charts(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
             held.assign(label=labels).groupby("label")["quantity"].sum(),
             t("chart.balances"), credits, t("chart.nothing"),
         ),
+        "capacity": charts.grouped_bars(
+            words(plan.assign(**by_fy), ["fy", "capacity_kw", "new_capacity_kw"]),
+            column_label("fy", lang), t("chart.capacity"), t("unit.kw"), fy_axis,
+            t("chart.nothing"),
+        ),
         "plan": charts.stacked_columns(
             plan_by_fy[sectors].rename(columns=lambda c: column_label(c, lang)),
             t("chart.plan"), unit, fy_axis, t("chart.nothing"),
