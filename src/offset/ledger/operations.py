@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from json.encoder import encode_basestring
 from typing import Annotated, Any, Literal
 
@@ -35,6 +36,9 @@ def _source(value: dict[str, Any]) -> dict[str, Any]:
             problem = names.text_problem(item, SOURCE_MAX_BYTES)
             if problem:
                 raise ValueError(problem)
+        elif isinstance(item, float) and not math.isfinite(item):
+            # JSON has no Infinity or NaN: a parser reads them as an error, or as null
+            raise ValueError("holds a number that is not finite (Infinity or NaN)")
         elif isinstance(item, dict):
             for key, inner in item.items():
                 walk(key, depth + 1)
