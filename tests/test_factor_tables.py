@@ -172,3 +172,41 @@ def test_content_hash_is_of_the_file_bytes(tmp_path: Path) -> None:
     import hashlib
 
     assert first == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("catalog", "expected"),
+    [
+        ("not = [toml\n", "cannot read the catalog"),
+        ('[grid_electricity]\nfile = "grid_electricity.csv"\nyear_rule = "yearly"\n',
+         "a yearly table declares year_basis"),
+        ('[pv_yield]\nfile = "pv_yield.csv"\nkeys = "region"\nunit = "kWh/kW"\n', "keys:"),
+        ('[pv_yield]\nfile = 3\nkeys = ["region"]\nunit = "kWh"\nunits = {}\n', "exactly one"),
+        ('[grid_electricity]\nfile = "grid_electricity.csv"\nkeys = ["entity"]\n'
+         'unit = "t/kWh"\n', "is a shipped table: its keys"),
+    ],
+)  # fmt: skip
+def test_a_broken_overlay_catalog_is_a_problem_not_a_traceback(
+    tmp_path: Path, catalog: str, expected: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from offset.cli.app import app
+    from tests.conftest import EXAMPLES
+
+    (tmp_path / "tables.toml").write_text(catalog, encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        FactorLibrary(overlay=tmp_path).check_overlay()
+    assert any(expected in p.message for p in raised.value.problems), raised.value.problems
+    assert all(p.file == str(tmp_path / "tables.toml") for p in raised.value.problems)
+    out = tmp_path / "r.csv"
+    result = CliRunner().invoke(
+        app, ["calc", "solar", str(EXAMPLES / "solar_pv.csv"), "--fy", "2023",
+              "--factors", str(tmp_path), "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert not out.exists()
+    checked = CliRunner().invoke(app, ["factors", "check", str(tmp_path)])
+    assert checked.exit_code == 2, checked.output
+    assert expected in checked.output

@@ -23,7 +23,12 @@ SHOWN_COLUMNS = ("value", "unit", "confidence", "published", "publisher", "sourc
 def _library(overlay: Path | None) -> FactorLibrary:
     from offset.factors import FactorLibrary  # pandas and pint load here, not for the help
 
-    return FactorLibrary(overlay=overlay)
+    library = FactorLibrary(overlay=overlay)
+    try:
+        library.specs  # noqa: B018 -- reads the catalogs: a broken overlay is named here
+    except InputError as e:
+        raise fail(e, "nothing was read") from e
+    return library
 
 
 @app.command("list")

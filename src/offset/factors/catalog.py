@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from offset.problems import InputError, Problem
+
 YearRule = Literal["yearly", "valid_from"]
 YearBasis = Literal["results_year", "reporting_year"]
 YEAR_BASES = ("results_year", "reporting_year")
@@ -73,10 +75,7 @@ class TableSpec:
             )
             for f in data.get("fallback", ())
         )
-        assert ("unit" in data) != ("units" in data), f"{name}: declare exactly one of unit/units"
         basis = data.get("year_basis")
-        if data.get("year_rule") == "yearly":
-            assert basis in YEAR_BASES, f"{name}: a yearly table declares year_basis {YEAR_BASES}"
         return cls(
             name=name,
             file=str(data["file"]),
@@ -91,8 +90,41 @@ class TableSpec:
         )
 
 
+def spec_problems(name: str, data: object) -> list[str]:
+    """What is wrong with one table's entry in a catalog (a user's overlay may hold anything)."""
+    if not isinstance(data, Mapping):
+        return ["a table entry is a [table] with file, keys and unit"]
+    problems = []
+    if not isinstance(data.get("file"), str) or not data["file"].endswith(".csv"):
+        problems.append("file: the table's CSV file name (NAME.csv)")
+    keys = data.get("keys")
+    if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
+        problems.append("keys: a list of the columns that key a row")
+    if ("unit" in data) == ("units" in data):
+        problems.append("declare exactly one of unit (one unit) or units (one per parameter)")
+    rule = data.get("year_rule")
+    if rule not in (None, "yearly", "valid_from"):
+        problems.append("year_rule: yearly or valid_from")
+    if rule == "yearly" and data.get("year_basis") not in YEAR_BASES:
+        problems.append(f"a yearly table declares year_basis: {' or '.join(YEAR_BASES)}")
+    fallbacks = data.get("fallback", [])
+    if not isinstance(fallbacks, list) or not all(isinstance(f, Mapping) for f in fallbacks):
+        problems.append("fallback: a list of [[NAME.fallback]] tables")
+    return problems
+
+
 def load_catalog(directory: Path) -> dict[str, TableSpec]:
-    """Read `tables.toml` from a factor directory."""
-    with (directory / CATALOG_FILE).open("rb") as f:
-        raw = tomllib.load(f)
+    """Read `tables.toml` from a factor directory; InputError lists every problem in it."""
+    path = directory / CATALOG_FILE
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise InputError([Problem(str(path), None, None, f"cannot read the catalog: {e}")]) from e
+    problems = [
+        Problem(str(path), None, None, why, key=name)
+        for name, data in raw.items()
+        for why in spec_problems(name, data)
+    ]
+    if problems:
+        raise InputError(problems)
     return {name: TableSpec.from_dict(name, data) for name, data in raw.items()}

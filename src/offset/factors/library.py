@@ -41,7 +41,21 @@ class FactorLibrary:
     def specs(self) -> dict[str, TableSpec]:
         specs = load_catalog(self.directory)
         if self.overlay is not None and (self.overlay / "tables.toml").is_file():
-            specs |= load_catalog(self.overlay)
+            added = load_catalog(self.overlay)
+            # the methods read a shipped table by its keys and year: an overlay adds tables
+            # and rows, it does not re-key what the methods read
+            changed = [
+                Problem(str(self.overlay / "tables.toml"), None, None,
+                        f"{name} is a shipped table: its keys, year column and year rule stay"
+                        f" {specs[name].key_columns} ({specs[name].year_rule or 'no year'});"
+                        " add rows to its CSV instead", key=name)
+                for name, spec in added.items()
+                if name in specs and (spec.key_columns, spec.year_rule)
+                != (specs[name].key_columns, specs[name].year_rule)
+            ]  # fmt: skip
+            if changed:
+                raise InputError(changed)
+            specs |= added
         return specs
 
     def __getitem__(self, name: str) -> FactorTable:
