@@ -73,6 +73,23 @@ def test_statement_and_certificate_only_for_the_owner(world: World) -> None:
     assert "Acme" not in rival.get(f"/dashboard/certificates/{certificate}").text
 
 
+def test_a_beneficiary_opens_the_certificate_of_a_retirement_made_for_it(world: World) -> None:
+    """West Town retires its credits for Rival KK under west-rival: Rival's offset, so Rival may
+    open its certificate (page, PDF and API); Acme, a party to neither, may not."""
+    made_for_rival = [r.id for r in world.book.retirements() if r.agreement == "west-rival"]
+    assert made_for_rival
+    tx = made_for_rival[0]
+    rival, acme = signed_in(world, "rival-kk"), signed_in(world, "acme-kk")
+    assert rival.get(f"/dashboard/certificates/{tx}").status_code == 200
+    assert rival.get(f"/dashboard/certificates/{tx}?format=pdf").status_code == 200
+    api = world.client.get(f"/api/v1/retirements/{tx}/certificate", headers=world.auth("rival-kk"))
+    assert api.status_code == 200
+    assert acme.get(f"/dashboard/certificates/{tx}").status_code == 404
+    other = world.client.get(f"/api/v1/retirements/{tx}/certificate", headers=world.auth("acme-kk"))
+    assert other.status_code == 404
+    assert rival.get("/dashboard/certificates/no-such-tx").status_code == 404
+
+
 def test_language_switch_sticks(world: World) -> None:
     client = signed_in(world, "acme-kk")
     japanese = client.get("/dashboard?lang=ja")

@@ -109,7 +109,16 @@ def certificate_pdf(book: Ledger, caller: Caller, tx_id: str) -> bytes:
 
 
 def _retirement_visible(book: Ledger, caller: Caller, tx_id: str) -> None:
-    if tx_id not in {r["id"] for r in retirements(book, caller)}:
+    """The rule of `retirements`, for one: the caller's own, or made under an agreement of
+    which it is the beneficiary (read once, not the caller's whole list)."""
+    with reading(book.engine) as conn:
+        try:
+            found = queries.retirement(conn, tx_id)
+        except Rejected as e:
+            raise NotVisible(tx_id) from e
+    if caller.is_registry or found.party == caller.party:
+        return
+    if found.agreement is None or found.agreement not in _beneficiary_agreements(book, caller):
         raise NotVisible(tx_id)
 
 
