@@ -18,9 +18,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from offset.api.labels import KINDS
 from offset.ledger import Ledger
 from tests.api.conftest import build_world, serving
 from tests.chromium import ARTIFACTS, browser, fits
+from tests.reports import column_keys
 
 
 @pytest.fixture
@@ -166,8 +168,10 @@ def test_a_company_retires_and_transfers_in_chromium(
         # The statement, downloaded: the retirement's line in both files.
         csv = fetched(driver, "/dashboard/statement/acme-kk/holding?format=csv")
         assert csv.startswith(b"\xef\xbb\xbf")
-        lines = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
-        retired = lines[(lines["kind"] == "retire") & (lines["project"] == "acme-stock")]
+        # headed in the page's language, kinds in words: mapped back to offset's keys
+        lines = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig").rename(columns=column_keys())
+        retire = {KINDS["en"]["retire"], KINDS["ja"]["retire"]}
+        retired = lines[lines["kind"].isin(retire) & (lines["project"] == "acme-stock")]
         assert retired["amount"].tolist() == [-10]
         assert retired["balance_after"].tolist() == [90]
         sheet = openpyxl.load_workbook(
@@ -175,10 +179,10 @@ def test_a_company_retires_and_transfers_in_chromium(
         ).active
         assert sheet is not None
         values = [[c.value for c in row] for row in sheet.iter_rows()]
-        header = values[0]
+        header = [column_keys().get(str(h), h) for h in values[0]]
         rows = [dict(zip(header, v, strict=True)) for v in values[1:]]
         assert [
-            r["amount"] for r in rows if r["kind"] == "retire" and r["project"] == "acme-stock"
+            r["amount"] for r in rows if r["kind"] in retire and r["project"] == "acme-stock"
         ] == [-10]
         # A transfer to the town: the receiver's name before confirming.
         before = total(driver, base)

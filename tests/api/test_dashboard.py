@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from offset.api.dashboard import browser_language, party_is_japanese
 from offset.api.keys import Caller
 from tests.api.conftest import World, form_token, sign_in
+from tests.reports import column_keys
 
 
 def signed_in(world: World, who: str) -> TestClient:
@@ -90,6 +91,21 @@ def test_a_beneficiary_opens_the_certificate_of_a_retirement_made_for_it(world: 
     assert rival.get("/dashboard/certificates/no-such-tx").status_code == 404
 
 
+def test_a_town_downloads_in_japanese_with_figures_formatted(world: World) -> None:
+    town = signed_in(world, "east-town")  # a municipality reads Japanese
+    csv = town.get("/dashboard/statement/east-town/holding?format=csv")
+    header = csv.content.decode("utf-8-sig").splitlines()[0].split(",")
+    assert {"日付", "種別", "数量 (t-CO2)", "取引後残高 (t-CO2)"} <= set(header)
+    assert "発行" in csv.content.decode("utf-8-sig")  # the kind in words
+    xlsx = town.get("/dashboard/statement/east-town/holding?format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    labels = [c.value for c in sheet[1]]
+    amount = sheet.cell(row=2, column=labels.index("数量 (t-CO2)") + 1)
+    assert isinstance(amount.value, int)
+    assert amount.number_format == "#,##0"
+
+
 def test_language_switch_sticks(world: World) -> None:
     client = signed_in(world, "acme-kk")
     japanese = client.get("/dashboard?lang=ja")
@@ -124,6 +140,8 @@ def test_table_pages_download_as_csv_and_excel(world: World) -> None:
     assert csv.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: opens right in Excel
     assert "attachment" in csv.headers["content-disposition"]
     frame = pd.read_csv(io.BytesIO(csv.content), encoding="utf-8-sig")
+    assert "Account" in frame.columns  # headed in words, the page's language (English here)
+    frame = frame.rename(columns=column_keys())
     mine = frame[frame["account"] == "acme-kk/holding"]
     shown = {
         (p, int(v)): int(q)
@@ -135,7 +153,7 @@ def test_table_pages_download_as_csv_and_excel(world: World) -> None:
     xlsx = acme.get("/dashboard/statement/acme-kk/holding?format=xlsx")
     assert xlsx.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
-    header = [c.value for c in sheet[1]]
+    header = [column_keys().get(str(c.value)) for c in sheet[1]]
     amounts = [row[header.index("amount")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert amounts
     assert all(isinstance(a, int) for a in amounts)

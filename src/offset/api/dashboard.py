@@ -144,10 +144,17 @@ def sign_out() -> Response:
 Format = Annotated[str | None, Query(alias="format", max_length=8)]
 
 
-def _file(rows: Iterable[Any], name: str, fmt: str) -> Response:
-    """A table page's rows as a download, or 400 for a format the pages do not offer."""
+def _file(request: Request, who: Caller, rows: Iterable[Any], name: str, fmt: str) -> Response:
+    """A table page's rows as a download in the page's language (headers, transaction kinds,
+    methods), or 400 for a format the pages do not offer."""
+    lang = _language(request, who)
+    frame = downloads.frame_of(rows)
+    if "method" in frame:
+        frame["method"] = frame["method"].map(lambda m: value_term("method", m, lang))
+    if name.startswith("statement") and "kind" in frame:
+        frame["kind"] = frame["kind"].map(lambda k: KINDS[lang].get(k, k))
     try:
-        return downloads.download(downloads.frame_of(rows), name, fmt)
+        return downloads.download(frame, name, fmt, lang)
     except downloads.UnknownFormat as e:
         return PlainTextResponse(str(e), status_code=400)
 
@@ -158,7 +165,7 @@ def balances(request: Request, fmt: Format = None) -> Response:
     book = ledger(request)
     rows = scope.balances(book, who)
     if fmt is not None:
-        return _file(rows, "balances", fmt)
+        return _file(request, who, rows, "balances", fmt)
     accounts = scope.accounts(book, who)
     kind = {a.id: a.kind for a in accounts}
     by_instrument: dict[str, list[BalanceLine]] = defaultdict(list)
@@ -183,7 +190,7 @@ def statement(request: Request, account: str, fmt: Format = None) -> Response:
     except scope.NotVisible:
         return page_missing(request, who)
     if fmt is not None:
-        return _file(lines, "statement-" + account.replace("/", "-"), fmt)
+        return _file(request, who, lines, "statement-" + account.replace("/", "-"), fmt)
     return page(request, "statement.html.j2", who=who, account=account, lines=lines)
 
 
@@ -192,7 +199,7 @@ def retirements(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
     rows = scope.retirements(ledger(request), who)
     if fmt is not None:
-        return _file(rows, "retirements", fmt)
+        return _file(request, who, rows, "retirements", fmt)
     return page(request, "retirements.html.j2", who=who, rows=rows)
 
 
@@ -245,7 +252,7 @@ def reductions(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
     rows = scope.reductions(ledger(request), who)
     if fmt is not None:
-        return _file(rows, "reductions", fmt)
+        return _file(request, who, rows, "reductions", fmt)
     lang = _language(request, who)
     frame = pd.DataFrame(
         rows, columns=["fy", "method", "municipality", "reduction_tco2e", "creditable_tco2e"]
@@ -280,7 +287,7 @@ def origins(request: Request, fmt: Format = None) -> Response:
             | {"issuers": ", ".join(sorted({i["issuer"] for i in row["issuances"]}))}
             for row in rows
         ]
-        return _file(flat, "origins", fmt)
+        return _file(request, who, flat, "origins", fmt)
     return page(request, "origins.html.j2", who=who, rows=rows, shown=SERIAL_RANGES_SHOWN)
 
 

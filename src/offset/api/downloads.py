@@ -1,6 +1,7 @@
 """A dashboard table as a file (`?format=csv` or `?format=xlsx`): the same rows the page shows,
-for the same caller. CSV is UTF-8 with a BOM (Japanese Excel opens it right); both are written
-formula-safe (`cells`), and the workbook in the formats of `figures`."""
+for the same caller, headed in the page's language. CSV is UTF-8 with a BOM (Japanese Excel
+opens it right); both are written formula-safe (`cells`), and the workbook in the formats of
+`figures`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ import pandas as pd
 from fastapi.responses import Response
 
 from offset.cells import neutral_frame
+from offset.figures import column_kinds
+from offset.messages import Lang
 from offset.output import DEFAULT_CSV_ENCODING, write_sheets_to
+from offset.terms import column_label
 
 FORMATS = ("csv", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,15 +39,20 @@ def frame_of(rows: Iterable[Any]) -> pd.DataFrame:
     ]
     frame = pd.DataFrame.from_records(records)
     for column in frame.columns:
-        if frame[column].map(lambda v: isinstance(v, list | tuple | dict)).any():
+        if frame[column].dtype == object and (
+            frame[column].map(lambda v: isinstance(v, list | tuple | dict)).any()
+        ):
             frame[column] = frame[column].map(str)
     return frame
 
 
-def download(frame: pd.DataFrame, name: str, fmt: str) -> Response:
-    """`frame` as an attachment named `name.<fmt>`."""
+def download(frame: pd.DataFrame, name: str, fmt: str, lang: Lang = "en") -> Response:
+    """`frame` (offset's column names) as an attachment named `name.<fmt>`, its headers in
+    `lang` (`offset.terms`), each figure in the format of its kind."""
     if fmt not in FORMATS:
         raise UnknownFormat(f"format {fmt!r}: choose {' or '.join(FORMATS)}")
+    kinds = column_kinds(frame)
+    frame = frame.set_axis([column_label(str(c), lang) for c in frame.columns], axis=1)
     filename = f"{name}.{fmt}"
     disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
     if fmt == "csv":
@@ -55,6 +64,6 @@ def download(frame: pd.DataFrame, name: str, fmt: str) -> Response:
         )
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / filename
-        write_sheets_to({name[:31]: frame}, path)
+        write_sheets_to({name[:31]: frame}, path, {name[:31]: kinds})
         body = path.read_bytes()
     return Response(body, media_type=XLSX, headers={"Content-Disposition": disposition})
