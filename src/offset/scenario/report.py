@@ -119,7 +119,7 @@ class Report:
             warnings=[messages.text(w, lang) for w in self.warnings],
             target=self.target,
             restated=not self.tables["restatements"].empty,
-            tables={name: _html_table(table) for name, table in tables.items()}
+            tables={name: _html_table(table, name) for name, table in tables.items()}
             | {"plan": _items_by_fy(tables["plan"], lang)},
             pivots=_pivots(self.tables, self.party_names, lang),
             charts=_charts(self.tables, self.party_names, lang),
@@ -127,18 +127,29 @@ class Report:
         )
 
 
-def _html_table(table: Shown) -> str:
+def _html_table(table: Shown, name: str) -> str:
+    """The table as HTML: figures in their kind's format and right-aligned, text left."""
     formatters = {
         column: formatter(kind)
         for column, kind in zip(table.frame.columns, table.kinds, strict=True)
     }
-    return table.frame.to_html(
-        index=False,
-        border=0,
-        classes="data",
-        na_rep="",
-        formatters=formatters,
+    html = table.frame.to_html(
+        index=False, border=0, classes="data", na_rep="", formatters=formatters,
+        table_id=f"table-{name}",
+    )  # fmt: skip
+    numeric = [
+        position
+        for position, (column, kind) in enumerate(
+            zip(table.frame.columns, table.kinds, strict=True), 1
+        )
+        if kind is not None or pd.api.types.is_integer_dtype(table.frame[column])
+    ]
+    if not numeric:
+        return html
+    cells = ", ".join(
+        f"#table-{name} td:nth-child({p}), #table-{name} th:nth-child({p})" for p in numeric
     )
+    return f"<style>{cells} {{ text-align: right; }}</style>\n{html}"
 
 
 def _items_by_fy(table: Shown, lang: Lang) -> str:
@@ -153,7 +164,7 @@ def _items_by_fy(table: Shown, lang: Lang) -> str:
     turned = pd.DataFrame(
         rows, columns=[term("column.item", lang), *(fy_label(y, lang) for y in fys)]
     )
-    return turned.to_html(index=False, border=0, classes="data")
+    return turned.to_html(index=False, border=0, classes="data numbers")
 
 
 def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) -> dict[str, str]:
@@ -170,7 +181,7 @@ def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
         pivot.columns = [fy_label(int(c), lang) for c in pivot.columns]
         pivot.index.name = column_label(key, lang)
         out[key] = pivot.reset_index().to_html(
-            index=False, border=0, classes="data", float_format=show
+            index=False, border=0, classes="data numbers", float_format=show
         )
     return out
 
