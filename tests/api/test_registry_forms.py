@@ -5,6 +5,7 @@ the JSON API; every other key, no session, an expired one and a forged CSRF toke
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -210,3 +211,28 @@ def test_stored_markup_in_a_party_name_is_text_on_the_issue_confirmation(world: 
                             data=issue_fields(registry, to="mark-kk/holding"))  # fmt: skip
     assert markup not in confirm.text
     assert re.search(r"&lt;script&gt;alert\(1\)&lt;/script&gt;", confirm.text)
+
+
+def test_hostile_values_in_the_registry_forms_change_nothing(world: World) -> None:
+    registry = client_of(world, "registry")
+    before = history(world)
+    for changes, error in (
+        ({"quantity": "9" * 30}, "issue-quantity-error"),  # beyond the ledger's bound
+        ({"vintage": "9999"}, "issue-vintage-error"),  # a year in no plan
+        ({"buffer": "-1"}, "issue-buffer-error"),
+        ({"project": '=HYPERLINK("x")'}, "issue-project-error"),  # a formula as a name
+        ({"methodology": "a\u2028b"}, "issue-methodology-error"),  # a line separator
+    ):
+        answer = registry.post("/dashboard/registry/issue", data=issue_fields(registry, **changes))
+        assert answer.status_code == 422, (changes, answer.text[:300])
+        assert f'id="{error}"' in answer.text, changes
+    # a lone surrogate's UTF-8 bytes in a party's name: replaced as a browser shows them
+    body = urlencode({"party": "odd-kk", "kind": "company", "name": "NAME",
+                      "csrftoken": token(registry)}).replace("NAME", "%ED%A0%80")  # fmt: skip
+    answer = registry.post(
+        "/dashboard/registry/party",
+        content=body,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status_code == 200, answer.text[:300]
+    assert history(world)[0] == before[0] + 1  # the party, registered once, with U+FFFD text
