@@ -120,6 +120,11 @@ def test_a_japanese_report_has_no_english_heading_or_header(flagship: dict[Lang,
     assert "太陽光発電" in html
     assert "森林吸収" in html
     assert "緑川市 (Midorikawa City, fictional)" in html  # parties by name
+    # no catalogue key printed in place of its words, in either language
+    for lang, out in flagship.items():
+        page = (out / "report.html").read_text(encoding="utf-8")
+        leaked = [key for key in TERMS if key in page]
+        assert not leaked, (lang, leaked)
 
 
 def test_both_languages_have_the_same_sections_tables_and_sheets(
