@@ -127,13 +127,17 @@ def test_serial_history_hides_other_parties(world: World) -> None:
     issue, transfer = history["events"][:2]
     assert issue["from_account"] is None  # minted
     assert issue["to_account"] == "East Town (holding)"
-    assert issue["source"] is None
     assert issue["id"] is None
     assert transfer["from_account"] == "East Town (holding)"
     assert transfer["to_account"] == "acme-kk/holding"
     assert "east-town/" not in response.text
     full = world.client.get("/api/v1/serials/east-pv/2022/0", headers=world.auth("registry")).json()
     assert full["events"][0]["source"]["input"]["file"] == "east.csv"
+    # of the issuance, what a public registry (and the origins page) shows: method, scenario and
+    # the input data's hash; never the file, its rows or the rest of the record
+    sha256 = full["events"][0]["source"]["input"]["sha256"]
+    assert issue["source"] == {"method": "solar", "scenario": "world", "input": {"sha256": sha256}}
+    assert "east.csv" not in response.text
 
 
 def test_issuance_is_the_registrys(world: World) -> None:

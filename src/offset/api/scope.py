@@ -238,10 +238,24 @@ def serial(book: Ledger, caller: Caller, project: str, vintage: int, number: int
             shown(event["to_account"]),
         )
         if not touches:
+            # an issuance's method and input data hash are public, as in `origins`
+            public = _public_source(event["source"]) if event["kind"] == "issue" else None
             for key in ("id", "source", "beneficiary", "reason", "claim_period"):
                 event[key] = None
+            event["source"] = public
     found["holder"] = shown(found["holder"])
     return found
+
+
+def _public_source(source: Any) -> dict[str, Any] | None:
+    """What a public registry shows of an issuance's provenance: its method, scenario and the
+    input data's SHA-256 (never the file's path, rows or the rest of the record)."""
+    if not isinstance(source, dict):
+        return None
+    data = source.get("input")
+    sha256 = data.get("sha256") if isinstance(data, dict) else None
+    return {"method": source.get("method"), "scenario": source.get("scenario"),
+            "input": {"sha256": sha256}}  # fmt: skip
 
 
 def holdings(book: Ledger, caller: Caller) -> list[BalanceLine]:
