@@ -175,3 +175,52 @@ def test_a_yield_table_miss_names_the_key_and_what_is_there(calc: Calc) -> None:
     assert "site classes present: 1, 2, 3" in messages[3]
     assert "age_class=60 and 61" in messages[4]
     assert "age classes present: 1-" in messages[4]
+
+
+BROADLEAF = {
+    "municipality": "fukui",
+    "species": "broadleaf_other",
+    "area_ha": 2.0,
+    "age_yr": 30,
+    "managed": True,
+    "growth_m3_per_ha_yr": 4.0,
+}
+
+
+def test_broadleaf_by_the_ipcc_bcef_of_its_growing_stock(calc: Calc) -> None:
+    """広葉樹 has no wood density or BEF of its own: IPCC 2006 Vol. 4 Table 4.5's BCEF_I for
+    temperate hardwoods, chosen by growing stock (41-100 m3/ha: 0.9 t/m3), with R = 0.23
+    (Table 4.4) and CF = 0.48 (Table 4.3): 2 ha x 4 m3/ha/yr x 0.9 x 1.23 x 0.48 x 44/12."""
+    rows = calc(
+        "forest",
+        [BROADLEAF | {"stock_m3_per_ha": 80}, BROADLEAF | {"stock_m3_per_ha": 20},
+         BROADLEAF | {"stock_m3_per_ha": 250}],
+    ).results  # fmt: skip
+    expected = [2 * 4 * bcef * 1.23 * 0.48 * 44 / 12 for bcef in (0.9, 1.5, 0.48)]
+    assert expected[0] == pytest.approx(15.5866, abs=1e-4)  # by hand: 8 x 1.948320
+    assert rows["reduction_tco2e"].tolist() == pytest.approx(expected)
+    assert rows["species_factor_id"].iloc[0].endswith("forest_species:broadleaf_other/bcefi_41_100")
+    assert not rows["uses_unverified"].any()  # every value sourced (secondary)
+
+
+def test_broadleaf_without_a_growing_stock_is_named(calc: Calc) -> None:
+    with pytest.raises(InputError) as raised:
+        calc("forest", [BROADLEAF])
+    assert any(
+        p.column == "stock_m3_per_ha" and "growing stock" in p.message
+        for p in raised.value.problems
+    ), raised.value.problems
+
+
+def test_other_conifers_stock_difference_by_the_end_stocks_bcef(calc: Calc) -> None:
+    """その他針葉樹, 150 -> 170 m3/ha over 4 years: BCEF_S of temperate other conifers for the end
+    stock's class (101-200: 0.75) for both stocks, R = 0.29, CF = 0.51."""
+    row = calc(
+        "forest-stock",
+        [{"municipality": "fukui", "species": "conifer_other", "area_ha": 1.0, "age_yr": 40,
+          "managed": True, "stock_start_m3_per_ha": 150, "stock_end_m3_per_ha": 170,
+          "period_yr": 4}],
+    ).results.iloc[0]  # fmt: skip
+    expected = (170 - 150) * 0.75 * 1.29 * 0.51 * 44 / 12 / 4
+    assert expected == pytest.approx(9.0461, abs=1e-4)
+    assert row["reduction_tco2e"] == pytest.approx(expected)

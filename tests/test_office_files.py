@@ -407,25 +407,25 @@ def test_the_methods_own_messages_are_translated() -> None:
     assert text("must be above 0", "en") == "must be above 0"
 
 
-def test_broadleaf_and_other_conifers_say_what_is_missing(
+def test_broadleaf_and_other_conifers_ask_for_their_growing_stock(
     tmp_path: Path, factors: FactorLibrary
 ) -> None:
+    """広葉樹 and その他針葉樹 have no wood density or BEF of their own: their IPCC BCEF is chosen
+    by growing stock (蓄積), which the row must give; with it, they compute."""
     path = tmp_path / "stands.csv"
-    path.write_text(
-        "林小班,市町村,樹種,林齢,面積(ha),成長量(m3/ha/年),森林経営計画\n"
-        "a,伊那市,広葉樹,30,1,2,有\nb,伊那市,その他針葉樹,30,1,2,有\nc,伊那市,スギ,30,1,2,有\n",
-        encoding="utf-8",
-    )
+    header = "林小班,市町村,樹種,林齢,面積(ha),成長量(m3/ha/年),森林経営計画"
+    rows = "a,伊那市,広葉樹,30,1,2,有\nb,伊那市,その他針葉樹,30,1,2,有\nc,伊那市,スギ,30,1,2,有\n"
+    path.write_text(f"{header}\n{rows}", encoding="utf-8")
     found = problems_of("forest", path, factors)
     assert len(found) == 2
-    assert (
-        "row 2, column '樹種': species 'broadleaf_other' has no wood_density, bef_le20, bef_ge21"
-        in found[0]
-    )
-    assert (
-        "row 3, column '樹種': species 'conifer_other' has no wood_density, bef_le20, bef_ge21"
-        in found[1]
-    )
+    assert "row 2, column 'stock_m3_per_ha'" in found[0]
+    assert "growing stock" in found[0]
+    assert "row 3, column 'stock_m3_per_ha'" in found[1]
+    given = tmp_path / "with_stock.csv"
+    stocked = "".join(f"{line},80\n" for line in rows.splitlines())
+    given.write_text(f"{header},蓄積(m3/ha)\n{stocked}", encoding="utf-8")
+    results = calc("forest", given, factors).results
+    assert (results["reduction_tco2e"] > 0).all()
 
 
 def test_a_run_with_many_rows_sharing_a_problem_is_an_answer(tmp_path: Path) -> None:

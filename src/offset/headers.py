@@ -108,6 +108,7 @@ JAPANESE: dict[str, tuple[str, ...]] = {
     "yield_region": ("収穫表", "収穫表地域"),
     "site_class": ("地位", "地位級"),
     "harvested_m3": ("伐採量", "伐採材積"),
+    "stock_m3_per_ha": ("蓄積", "林分蓄積", "ha当たり蓄積"),
     "stock_start_m3_per_ha": ("期首蓄積", "期首材積"),
     "stock_end_m3_per_ha": ("期末蓄積", "期末材積"),
     "period_yr": ("調査間隔", "期間"),

@@ -165,6 +165,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "unknown {what} {value!r}; closest known: {close} ({count} known)",
         "不明な値です ({what}): {value!r}。近い候補: {close} (全{count}件)",
     ),
+    "value.needs_stock": (
+        "this species has no wood density or BEF of its own: its IPCC BCEF is chosen by the"
+        " stand's growing stock, so give stock_m3_per_ha (or a yield-table row for it)",
+        "この樹種には固有の容積密度と拡大係数がなく、IPCC の BCEF を林分の蓄積で選ぶため、"
+        "stock_m3_per_ha (蓄積) を入れてください (または収穫表の行)",
+    ),
     "value.species_incomplete": (
         "species {species!r} has no {missing} in forest_species (no source was found): give "
         "them with --factors",

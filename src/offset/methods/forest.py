@@ -58,6 +58,12 @@ AGE_CLASS_YEARS = 5
 YOUNG_MAX_AGE = 20  # BEF for stands <= 20 years, else the >= 21 years value
 AFFORESTATION_AFTER_FY = 2012  # FO-002: land that was not forest at the end of FY2012
 SPECIES_PARAMETERS = ("wood_density", "bef_le20", "bef_ge21", "root_shoot_ratio", "carbon_fraction")
+# IPCC 2006 Vol. 4 Table 4.5: BCEF by growing stock (m3/ha) <=20, 21-40, 41-100, 100-200, >200,
+# for species with no wood density and BEF of their own (広葉樹, その他針葉樹): increment (BCEF_I,
+# the gain-loss method) and stock (BCEF_S, the stock-difference method)
+GROWING_STOCK_CLASSES = ("le20", "21_40", "41_100", "101_200", "gt200")
+GROWING_STOCK_BOUNDS = np.array([20.0, 40.0, 100.0, 200.0])
+BCEF_INCREMENT, BCEF_STOCK = "bcefi", "bcefs"
 
 _STAND_COLUMNS: tuple[Column, ...] = (
     text("stand_id", "your identifier of the stand (小班)"),
@@ -103,6 +109,12 @@ CONTRACT = Contract(
         category("yield_region", "region of the yield table (収穫表)"),
         integer("site_class", "site class (地位) in the yield table", minimum=1),
         number("harvested_m3", "m**3", "stem volume harvested in the FY (deducted)"),
+        number(
+            "stock_m3_per_ha",
+            "m**3/ha",
+            "growing stock in the FY: picks the IPCC BCEF class of a species without its own"
+            " wood density and BEF (default: the yield table's volume at the stand's age)",
+        ),
     ),
     description="One row per stand and FY (gain-loss method).",
 )
@@ -184,6 +196,69 @@ class SpeciesConstants:
         return k, ids, np.append(self.unverified, False)[flat]
 
 
+@dataclass(frozen=True)
+class BcefConstants:
+    """k [t CO2/m3] per (species, growing-stock class) = BCEF x (1 + R) x CF x 44/12, for the
+    species that have the IPCC 2006 Table 4.5 factors (`prefix`: bcefi or bcefs) instead of a
+    wood density and BEF; folded once from the species table."""
+
+    species: pd.Index
+    k_tco2_per_m3: FloatArray  # shape (species, len(GROWING_STOCK_CLASSES))
+    ids: pd.Index
+    unverified: npt.NDArray[np.bool_]
+
+    @classmethod
+    def from_factors(cls, factors: FactorLibrary, prefix: str) -> BcefConstants:
+        rows = factors["forest_species"].rows
+        needed = [f"{prefix}_{c}" for c in GROWING_STOCK_CLASSES]
+        shared = ["root_shoot_ratio", "carbon_fraction"]
+        wide = rows.pivot(index="species", columns="parameter", values="canonical")
+        wide = wide.reindex(columns=[*needed, *shared]).dropna()
+        ids = rows.pivot(index="species", columns="parameter", values="factor_id").loc[wide.index]
+        weak = (
+            rows.assign(u=rows["confidence"] == "unverified")
+            .pivot(index="species", columns="parameter", values="u")
+            .loc[wide.index]
+        )
+        to_co2 = units.scale("t C/m**3", "t CO2/m**3")
+        common = ((1 + wide["root_shoot_ratio"]) * wide["carbon_fraction"]).to_numpy() * to_co2
+        k = wide[needed].to_numpy(dtype=np.float64) * common[:, None]
+        joined = ["|".join(ids.loc[s, [*shared, p]]) for s in wide.index for p in needed]
+        flags = [bool(weak.loc[s, [*shared, p]].any()) for s in wide.index for p in needed]
+        return cls(pd.Index(wide.index), k, pd.Index(joined), np.array(flags, dtype=bool))
+
+    def covers(self, species: pd.Series) -> npt.NDArray[np.bool_]:
+        return category_codes(species, self.species) < len(self.species)
+
+    def gather(
+        self, species: pd.Series, stock_m3_per_ha: FloatArray
+    ) -> tuple[FloatArray, pd.Categorical, npt.NDArray[np.bool_]]:
+        """k, factor ids and the unverified flag per row; NaN where the species has no BCEF
+        or the stock is unknown."""
+        code = category_codes(species, self.species)
+        known = (code < len(self.species)) & ~np.isnan(stock_m3_per_ha)
+        stock = np.where(known, stock_m3_per_ha, 0.0)
+        klass = np.searchsorted(GROWING_STOCK_BOUNDS, stock, side="left")  # 20 -> <=20
+        flat = np.where(known, code * len(GROWING_STOCK_CLASSES) + klass, -1)
+        k = np.append(self.k_tco2_per_m3.ravel(), np.nan)[flat]
+        ids = pd.Categorical.from_codes(flat, categories=self.ids)
+        return k, ids, np.append(self.unverified, False)[flat]
+
+
+def either(
+    first: tuple[FloatArray, pd.Categorical, npt.NDArray[np.bool_]],
+    second: tuple[FloatArray, pd.Categorical, npt.NDArray[np.bool_]],
+) -> tuple[FloatArray, pd.Categorical, npt.NDArray[np.bool_]]:
+    """Per row, the first k where it is known, else the second (ids and flags alike)."""
+    (k1, ids1, weak1), (k2, ids2, weak2) = first, second
+    use = np.isnan(k1)
+    offset = len(ids1.categories)
+    codes = np.where(use, np.where(ids2.codes >= 0, ids2.codes + offset, -1), ids1.codes)
+    categories = ids1.categories.append(ids2.categories)
+    ids = pd.Categorical.from_codes(codes, categories=categories)
+    return np.where(use, k2, k1), ids, np.where(use, weak2, weak1)
+
+
 def carbon_stock_tco2_per_ha(volume_m3_per_ha: FloatArray, k_tco2_per_m3: FloatArray) -> FloatArray:
     """Biomass carbon stock [t CO2/ha] of a stand with this stem volume."""
     return volume_m3_per_ha * k_tco2_per_m3
@@ -204,7 +279,11 @@ class Stands:
 
 
 def _stands(
-    frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions, constants: SpeciesConstants
+    frame: pd.DataFrame,
+    factors: FactorLibrary,
+    options: CalcOptions,
+    constants: SpeciesConstants,
+    bcef: BcefConstants,
 ) -> Stands:
     file, n = options.file, len(frame)
     fy = fiscal_years(frame, options)
@@ -213,6 +292,8 @@ def _stands(
         frame, "species", [*constants.species, *constants.missing], file, "species"
     )
     for species, parameters in constants.missing.items():
+        if species in bcef.species:
+            continue  # computed with the IPCC BCEF by growing stock instead
         rows = (frame["species"] == species).to_numpy(dtype=bool, na_value=False)
         message = Msg("value.species_incomplete", species=species, missing=", ".join(parameters))
         problems += rows_problems(frame, rows, file, "species", message)
@@ -347,6 +428,7 @@ class Growth:
     ids: pd.Categorical
     unverified: npt.NDArray[np.bool_]
     problems: list[Problem]
+    stock: FloatArray  # the yield table's volume at the stand's age class (NaN: not read)
 
 
 def _growth(
@@ -360,7 +442,7 @@ def _growth(
     use = np.isnan(given)
     if not use.any():
         empty = pd.Categorical.from_codes(np.full(n, -1), categories=pd.Index([], dtype=object))
-        return Growth(given, use, empty, use, [])
+        return Growth(given, use, empty, use, [], np.full(n, np.nan))
 
     positions = np.flatnonzero(use)
     subset = frame.iloc[positions]
@@ -384,17 +466,26 @@ def _growth(
     unverified = np.zeros(n, dtype=bool)
     unverified[positions] = now.unverified | nxt.unverified
     ids = pd.Categorical.from_codes(codes, categories=pair_ids.categories)
-    return Growth(values, use, ids, unverified, problems)
+    stock = np.full(n, np.nan)
+    stock[positions] = now.values
+    return Growth(values, use, ids, unverified, problems, stock)
 
 
 def forest(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> pd.DataFrame:
     """Gain-loss absorption per stand, with eligibility, harvest deduction and buffer."""
     constants = SpeciesConstants.from_factors(factors)
-    stands = _stands(frame, factors, options, constants)
+    bcef = BcefConstants.from_factors(factors, BCEF_INCREMENT)
+    stands = _stands(frame, factors, options, constants, bcef)
     growth = _growth(frame, factors, stands.age, options.file)
-    raise_if_any(stands.problems + growth.problems)
+    given_stock = np.broadcast_to(optional_column(frame, "stock_m3_per_ha"), (len(frame),))
+    stock = np.where(np.isnan(given_stock), growth.stock, given_stock)
+    by_age = constants.gather(frame["species"], stands.age)
+    k, species_ids, species_unverified = either(by_age, bcef.gather(frame["species"], stock))
+    needs_stock = np.isnan(by_age[0]) & bcef.covers(frame["species"]) & np.isnan(stock)
+    problems = rows_problems(frame, needs_stock, options.file, "stock_m3_per_ha",
+                             Msg("value.needs_stock"))  # fmt: skip
+    raise_if_any(stands.problems + growth.problems + problems)
 
-    k, species_ids, species_unverified = constants.gather(frame["species"], stands.age)
     removal = frame["area_ha"].to_numpy() * growth.values * k
     if "harvested_m3" in frame:
         harvested = frame["harvested_m3"].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -425,7 +516,8 @@ def forest(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) ->
 def forest_stock(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> pd.DataFrame:
     """Stock-difference absorption per stand: (C_end - C_start) / period."""
     constants = SpeciesConstants.from_factors(factors)
-    stands = _stands(frame, factors, options, constants)
+    bcef = BcefConstants.from_factors(factors, BCEF_STOCK)
+    stands = _stands(frame, factors, options, constants, bcef)
     period = frame["period_yr"].to_numpy()
     problems = stands.problems + rows_problems(
         frame, ~(period > 0), options.file, "period_yr", "must be above 0"
@@ -435,7 +527,11 @@ def forest_stock(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptio
     # One k, the end age's, for both stocks: with a BEF per stock, a period across the age 20 -> 21
     # BEF switch would count the switch, not growth (sugi 100 -> 130 m3/ha over 18 -> 23 yr: 0.42
     # instead of 5.31 t-CO2/ha/yr; factors-verification-2.md, item 7).
-    k_end, ids_end, weak_end = constants.gather(frame["species"], stands.age)
+    # (a BCEF species likewise takes the end stock's class for both stocks)
+    k_end, ids_end, weak_end = either(
+        constants.gather(frame["species"], stands.age),
+        bcef.gather(frame["species"], frame["stock_end_m3_per_ha"].to_numpy(dtype=np.float64)),
+    )
     area = frame["area_ha"].to_numpy()
     stock_end = carbon_stock_tco2_per_ha(frame["stock_end_m3_per_ha"].to_numpy(), k_end)
     stock_start = carbon_stock_tco2_per_ha(frame["stock_start_m3_per_ha"].to_numpy(), k_end)
