@@ -323,15 +323,17 @@ PLAIN: dict[str, str] = {
 _LANG: contextvars.ContextVar[Lang | None] = contextvars.ContextVar("offset_lang", default=None)
 
 
+def lang_of(value: str | None) -> Lang | None:
+    """One of our languages from a code as given (`ja`, `ja_JP`, `EN`), else None."""
+    code = (value or "").strip().lower()[:2]
+    return "ja" if code == "ja" else "en" if code == "en" else None
+
+
 def detect(explicit: str | None = None) -> Lang:
     """The language to print in: `explicit`, then OFFSET_LANG, then the locale, then English."""
     for candidate in (explicit, os.environ.get("OFFSET_LANG")):
-        if candidate:
-            code = candidate.strip().lower()[:2]
-            if code == "ja":
-                return "ja"
-            if code == "en":
-                return "en"
+        if (lang := lang_of(candidate)) is not None:
+            return lang
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable, "")
         if value:

@@ -24,7 +24,7 @@ from offset.figures import formatter
 from offset.ledger.certificate import certificate_filename
 from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.rows import BalanceLine
-from offset.messages import Lang
+from offset.messages import Lang, lang_of
 from offset.scenario import charts
 from offset.terms import column_label, fy_label, term, value_term
 
@@ -43,10 +43,8 @@ templates.filters["tonnes1"] = formatter("tonnes1")
 def _language(request: Request, who: Caller | None) -> Lang:
     """The switch (?lang, then its cookie), else the party's language, else the browser's."""
     for chosen in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
-        if chosen == "ja":
-            return "ja"
-        if chosen == "en":
-            return "en"
+        if chosen in LANGUAGES and (lang := lang_of(chosen)) is not None:
+            return lang
     if who is not None and party_is_japanese(who):
         return "ja"
     return browser_language(request.headers.get("accept-language", ""))
@@ -71,9 +69,8 @@ def browser_language(header: str) -> Lang:
                 weight = float(params.strip()[2:])
             except ValueError:
                 weight = 0.0
-        language = tag.strip().lower()[:2]
-        if weight > 0 and language in ("ja", "en"):
-            ranked.append((-weight, position, "ja" if language == "ja" else "en"))
+        if weight > 0 and (language := lang_of(tag)) is not None:
+            ranked.append((-weight, position, language))
     return min(ranked)[2] if ranked else "en"
 
 
@@ -144,14 +141,21 @@ def sign_out() -> Response:
 Format = Annotated[str | None, Query(alias="format", max_length=8)]
 
 
-def _file(request: Request, who: Caller, rows: Iterable[Any], name: str, fmt: str) -> Response:
+def _file(
+    request: Request,
+    who: Caller,
+    rows: Iterable[Any],
+    name: str,
+    fmt: str,
+    transaction_kinds: bool = False,
+) -> Response:
     """A table page's rows as a download in the page's language (headers, transaction kinds,
     methods), or 400 for a format the pages do not offer."""
     lang = _language(request, who)
     frame = downloads.frame_of(rows)
     if "method" in frame:
         frame["method"] = frame["method"].map(lambda m: value_term("method", m, lang))
-    if name.startswith("statement") and "kind" in frame:
+    if transaction_kinds and "kind" in frame:
         frame["kind"] = frame["kind"].map(lambda k: KINDS[lang].get(k, k))
     try:
         return downloads.download(frame, name, fmt, lang)
@@ -190,7 +194,8 @@ def statement(request: Request, account: str, fmt: Format = None) -> Response:
     except scope.NotVisible:
         return page_missing(request, who)
     if fmt is not None:
-        return _file(request, who, lines, "statement-" + account.replace("/", "-"), fmt)
+        name = "statement-" + account.replace("/", "-")
+        return _file(request, who, lines, name, fmt, transaction_kinds=True)
     return page(request, "statement.html.j2", who=who, account=account, lines=lines)
 
 

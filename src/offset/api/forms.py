@@ -94,6 +94,15 @@ def _quantity(form: Mapping[str, str], out: Checked) -> None:
         out.op["quantity"] = number
 
 
+def _choice(form: Mapping[str, str], name: str, allowed: Sequence[str], out: Checked) -> None:
+    """A value picked from a list the page drew: one of `allowed`, else "choose"."""
+    value = form.get(name, "")
+    if value not in allowed:
+        out.problems[name] = ("must_choose", {})
+    else:
+        out.op[name] = value
+
+
 def _text(form: Mapping[str, str], name: str, out: Checked, limit: int, required: bool) -> None:
     value = form.get(name, "").strip()
     if not value and required:
@@ -168,10 +177,7 @@ def issuance(form: Mapping[str, str], receiver: str | None, instruments: Sequenc
         out.problems["to"] = ("no_receiver", {})
     else:
         out.op["to"] = form.get("to", "").strip()
-    if form.get("instrument", "") not in instruments:
-        out.problems["instrument"] = ("must_choose", {})
-    else:
-        out.op["instrument"] = form["instrument"]
+    _choice(form, "instrument", instruments, out)
     _pattern(form, "project", names.PROJECT, out)
     vintage = quantity(form.get("vintage", ""))
     if vintage is None or vintage not in VINTAGES:
@@ -201,11 +207,7 @@ def account(form: Mapping[str, str]) -> Checked:
     label = out.op.pop("label", None)
     if "party" in out.op and label is not None:
         out.op["account"] = f"{out.op['party']}/{label}"
-    kind = form.get("kind", "")
-    if kind not in ("holding", "buffer"):
-        out.problems["kind"] = ("must_choose", {})
-    else:
-        out.op["kind"] = kind
+    _choice(form, "kind", ("holding", "buffer"), out)
     return out
 
 
@@ -216,18 +218,14 @@ def party(form: Mapping[str, str]) -> Checked:
     """A party the registry registers (the registry itself is there from the start)."""
     out = Checked(op={"op": "open_party"})
     _pattern(form, "party", names.PARTY, out)
-    kind = form.get("kind", "")
-    if kind not in PARTY_KINDS:
-        out.problems["kind"] = ("must_choose", {})
-    else:
-        out.op["kind"] = kind
+    _choice(form, "kind", PARTY_KINDS, out)
     _text(form, "name", out, names.TEXT_MAX, required=True)
     code = unicodedata.normalize("NFKC", form.get("jis_code", "")).strip()
     if code and re.fullmatch(r"[0-9]{5,6}", code) is None:
         out.problems["jis_code"] = ("bad_jis_code", {})
     elif code:
         out.op["jis_code"] = code
-    elif kind == "municipality":
+    elif out.op.get("kind") == "municipality":
         out.problems["jis_code"] = ("must_fill", {})
     return out
 
@@ -239,9 +237,5 @@ def account_status(form: Mapping[str, str]) -> Checked:
     """Suspend, close or reopen a party's account (the ledger's own accounts are not offered)."""
     out = Checked(op={"op": "account_status"})
     _pattern(form, "account", names.ACCOUNT, out)
-    status = form.get("status", "")
-    if status not in ACCOUNT_STATUSES:
-        out.problems["status"] = ("must_choose", {})
-    else:
-        out.op["status"] = status
+    _choice(form, "status", ACCOUNT_STATUSES, out)
     return out

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
 from offset.ledger.schema import INSTRUMENTS
-from offset.messages import Lang
+from offset.messages import Lang, lang_of
 from offset.methods import METHODS
 from offset.problems import InputError, Problem
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
@@ -176,11 +176,8 @@ class Scenario:
     def language(self, explicit: str | None = None) -> Lang:
         """The report's language: `explicit` (--lang), then OFFSET_LANG, then the scenario's."""
         for given in (explicit, os.environ.get("OFFSET_LANG")):
-            code = (given or "").strip().lower()[:2]
-            if code == "ja":
-                return "ja"
-            if code == "en":
-                return "en"
+            if (lang := lang_of(given)) is not None:
+                return lang
         return self.default_language
 
     @property
