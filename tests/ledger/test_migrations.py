@@ -149,3 +149,32 @@ def test_a_v1_ledger_with_history_is_refused_unchanged_and_replayed(
     assert book.verify() == []
     book.engine.dispose()
     engine.dispose()
+
+
+# The balance check as revision 0004 installed it, before 0005 (a copy: what an older ledger's
+# database holds).
+BALANCE_CHECK_0004 = """CREATE OR REPLACE FUNCTION offset_check_balanced() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM postings WHERE tx_seq IN (SELECT tx_seq FROM new_postings)
+               GROUP BY tx_seq, class_id HAVING SUM(amount) <> 0) THEN
+        RAISE EXCEPTION 'unbalanced transaction: postings do not sum to zero per class';
+    END IF;
+    RETURN NULL;
+END $$"""
+
+
+def test_a_ledger_at_0004_gets_the_new_guard_queries() -> None:
+    """Revision 0005 installs the guards whose queries do not grow with the ledger; a
+    database still holding 0004's is told by `verify` until it is upgraded."""
+    for url in pg_schema():
+        book = Ledger.open(url)
+        with book.engine.begin() as conn:
+            conn.execute(text(BALANCE_CHECK_0004))
+            conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+        assert any("offset_check_balanced" in p for p in book.verify())
+        book.engine.dispose()
+        upgraded = Ledger.open(url)
+        assert at_head(upgraded.engine)
+        assert upgraded.verify() == []
+        upgraded.engine.dispose()

@@ -184,19 +184,43 @@ class Known:
 class Books:
     """The ledger's state for one write: the planners read it, the journal changes it."""
 
-    def __init__(self, store: Store, known: Known, tx_ids: Iterable[str] = ()) -> None:
+    @classmethod
+    def locked(cls, store: Store, known: Known, tx_ids: Iterable[str] = ()) -> Books:
         """The books for one write: the head locked, and which of `tx_ids` (the ids the batch
         names) are recorded, read together."""
-        self.store = store
         ids = set(tx_ids)
         wanted = sorted(i for i in ids if i not in known.transactions.base)
-        self.head, found = store.start(wanted)
-        if known.head != self.head:  # someone else wrote (or this writer never did)
+        head, found = store.start(wanted)
+        moved = known.head != head  # someone else wrote (or this writer never did)
+        if moved:
             known.forget()
             wanted = sorted(ids)
             found = store.transactions(wanted) if wanted else {}
-        known.bind(store)
         known.transactions.prime(found)
+        books = cls(store, known, head)
+        books.moved = moved
+        return books
+
+    @classmethod
+    def presumed(
+        cls, store: Store, known: Known, tx_ids: Iterable[str]
+    ) -> tuple[Books, set[str], Callable[[], tuple[Head, dict[str, bool]]]]:
+        """The books for one write that presumes nobody else wrote since this writer's last
+        commit (PostgreSQL, inside a pipeline): the head's lock and the lookup are sent, not
+        waited for; an id this writer does not know of is presumed new. Returned with those
+        ids and the function that fetches what the database says (`Store.start_sent`); the
+        writer checks it before it trusts anything planned here that wrote nothing."""
+        assert known.head is not None
+        unknown = sorted(set(tx_ids) - known.transactions.base.keys())
+        sent = store.start_sent(unknown)
+        known.transactions.prime(dict.fromkeys(unknown))
+        return cls(store, known, known.head), set(unknown), sent
+
+    def __init__(self, store: Store, known: Known, head: Head) -> None:
+        self.store = store
+        self.head = head
+        self.moved = False  # the head was not the one the writer knew (`locked`)
+        known.bind(store)
         self.known = known
         self.parties = known.parties
         self.accounts = known.accounts

@@ -1,14 +1,13 @@
 """Database guards: the rules the database enforces even against hand-written SQL.
 
-As installed by revision 0004 (earlier revisions keep their own copies; change these only
-through a new revision):
+As installed by revision 0004, with the two queries revision 0005 replaced (earlier revisions
+keep their own copies; change these only through a new revision, which installs them again):
 
 - history tables (transactions, postings, block_events) refuse UPDATE and DELETE, and on
   PostgreSQL TRUNCATE (so does every other ledger table: none is ever emptied);
 - every transaction's postings sum to zero per credit class (SQLite: checked when the header is
   inserted after its postings, and postings cannot be added to a recorded transaction;
-  PostgreSQL: checked after each statement that inserts postings, over every transaction it
-  touched);
+  PostgreSQL: checked after each statement that inserts postings, over the rows it inserted);
 - serial blocks of one class never overlap (PostgreSQL: an exclusion constraint; SQLite: a trigger);
 - no negative balance except on issuance accounts (a CHECK on `balances`);
 - an account's id, party and kind never change, and accounts, parties, instruments and credit
@@ -104,12 +103,15 @@ POSTGRESQL: Final[list[str]] = [
         FOR EACH STATEMENT EXECUTE FUNCTION offset_append_only()"""
         for table in LEDGER_TABLES
     ),
-    # One check per statement, over every transaction it wrote postings for (a row trigger ran
-    # one query per posting, at commit): the ledger writes a batch's postings in one statement.
+    # One check per statement (a row trigger ran one query per posting, at commit), over the
+    # rows the statement inserted: postings are never updated or deleted, so every transaction
+    # stays balanced exactly when the rows each statement adds to it sum to zero per class. It
+    # reads no table, so its cost does not grow with the ledger (the query it replaced, over
+    # all the postings of the transactions touched, kept a plan made while the table was small).
     """CREATE OR REPLACE FUNCTION offset_check_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF EXISTS (SELECT 1 FROM postings WHERE tx_seq IN (SELECT tx_seq FROM new_postings)
-                   GROUP BY tx_seq, class_id HAVING SUM(amount) <> 0) THEN
+        IF EXISTS (SELECT 1 FROM new_postings GROUP BY tx_seq, class_id HAVING SUM(amount) <> 0)
+        THEN
             RAISE EXCEPTION 'unbalanced transaction: postings do not sum to zero per class';
         END IF;
         RETURN NULL;
@@ -151,11 +153,14 @@ POSTGRESQL: Final[list[str]] = [
     FOR EACH ROW EXECUTE FUNCTION offset_class_fixed()""",
     """CREATE OR REPLACE FUNCTION offset_head_is_last() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        -- MAX(seq) is one probe of the primary key whatever the plan: a generic plan of
-        -- "EXISTS (... WHERE seq > NEW.seq)" scanned the whole table at every commit.
+        -- Both lookups are probes of the primary key whatever the plan: a generic plan of
+        -- "EXISTS (... WHERE seq > NEW.seq)" scanned the whole table at every commit, and one
+        -- of "effective_date = NEW.effective_date" took the date's index (every entry of the
+        -- day) when the plan was made while the table was small; IS NOT DISTINCT FROM is no
+        -- index's condition.
         IF NEW.seq < OLD.seq OR NEW.seq IS DISTINCT FROM (SELECT MAX(seq) FROM transactions)
            OR NOT EXISTS (SELECT 1 FROM transactions WHERE seq = NEW.seq AND hash = NEW.hash
-                          AND effective_date = NEW.effective_date) THEN
+                          AND effective_date IS NOT DISTINCT FROM NEW.effective_date) THEN
             RAISE EXCEPTION 'the chain head moves only forward, to the last entry';
         END IF;
         RETURN NEW;
@@ -185,6 +190,12 @@ def postgresql_triggers() -> dict[str, str]:
         if found:
             out[found.group(1)] = found.group(2)
     return out
+
+
+def postgresql_function(name: str) -> str:
+    """The statement that creates the guard function `name` (to install it again)."""
+    [statement] = [s for s in POSTGRESQL if f"CREATE OR REPLACE FUNCTION {name}()" in s]
+    return statement
 
 
 def postgresql_functions() -> dict[str, str]:

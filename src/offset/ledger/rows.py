@@ -95,6 +95,7 @@ class Header(NamedTuple):
 
 
 HEADER_COLUMNS: tuple[str, ...] = Header._fields
+HEADER_ID = HEADER_COLUMNS.index("id")
 #: A header as the write path keeps it until it is stored: a plain tuple in HEADER_COLUMNS
 #: order (see below why: the garbage collector).
 HeaderRow = tuple[Any, ...]

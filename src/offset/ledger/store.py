@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ from offset.ledger.rows import (
 if TYPE_CHECKING:
     from offset.ledger.books import Books
 
-COPY_MIN_ROWS = 64  # PostgreSQL: fewer rows are inserted by executemany
+COPY_MIN_ROWS = 64  # PostgreSQL: fewer rows are inserted by one INSERT (`append`)
 ID_CHUNK = 500  # ids per lookup query (well under SQLite's parameter limit)
 _PYFORMAT: dict[str, str] = {}
 TX_RECORD = (
@@ -105,6 +106,11 @@ class Store:
         self.cursor.execute(self._sql(sql), params)
         return list(self.cursor.fetchall())
 
+    def _lookup(self, cursor: Any, sql: str, params: Any) -> None:
+        """A lookup of many ids, planned at each run (PostgreSQL: never a prepared statement,
+        whose plan, made while the table was small, would go on scanning it as it grows)."""
+        cursor.execute(sql, params, **({} if self.sqlite else {"prepare": False}))
+
     def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
         if rows:
             self.cursor.executemany(self._sql(sql), rows)
@@ -151,7 +157,8 @@ class Store:
                 head, ids = connection.cursor(), connection.cursor()
                 head.execute(sql)
                 chunk = {f"i{n}": tx_id for n, tx_id in enumerate(tx_ids)}
-                ids.execute(
+                self._lookup(
+                    ids,
                     _pyformat(f"{TX_RECORD} WHERE t.id IN ({', '.join(':' + k for k in chunk)})"),
                     chunk,
                 )
@@ -159,6 +166,46 @@ class Store:
                 found = dict.fromkeys(tx_ids)
                 found.update((row[1], _tx_record(row)) for row in ids.fetchall())
         return Head(int(seq), str(head_hash), _day(effective)), found
+
+    def start_sent(self, tx_ids: list[str]) -> Callable[[], tuple[Head, dict[str, bool]]]:
+        """PostgreSQL, inside a pipeline (`pipeline`): send the head's lock and the lookup of
+        `tx_ids` without waiting. The function returned gives the head and which of the ids
+        are recorded, waiting for them only then; statements sent after these run under the
+        lock."""
+        connection = self.cursor.connection
+        head, ids = connection.cursor(), connection.cursor()
+        head.execute("SELECT seq, hash, effective_date FROM ledger_head WHERE id = 1 FOR UPDATE")
+        if tx_ids:
+            self._lookup(ids, "SELECT id FROM transactions WHERE id = ANY(%s)", [tx_ids])
+
+        answer: list[tuple[Head, dict[str, bool]]] = []
+
+        def result() -> tuple[Head, dict[str, bool]]:
+            if not answer:
+                seq, head_hash, effective = head.fetchone()
+                found = dict.fromkeys(tx_ids, False)
+                if tx_ids:
+                    found.update((row[0], True) for row in ids.fetchall())
+                answer.append((Head(int(seq), str(head_hash), _day(effective)), found))
+            return answer[0]
+
+        return result
+
+    def pipeline(self) -> AbstractContextManager[object]:
+        """PostgreSQL's pipeline mode for the rest of a block: statements are sent without
+        waiting for each answer; a fetch, or the commit, waits for everything sent before it."""
+        return self.cursor.connection.pipeline()  # type: ignore[no-any-return]
+
+    def commit_sent(self) -> None:
+        """Commit the database transaction from inside a pipeline: the COMMIT is sent with the
+        statements before it when the pipeline ends, in the same round trip, and its outcome
+        (or the first error before it) is raised there."""
+        self.cursor.execute("COMMIT")
+
+    def small(self, books: Books) -> bool:
+        """A batch PostgreSQL writes in one pipeline (a larger one streams its rows by COPY,
+        which a pipeline cannot carry)."""
+        return max(len(books.postings), len(books.events), len(books.headers)) < COPY_MIN_ROWS
 
     def party(self, party_id: str) -> PartyRow | None:
         row = self.one(
@@ -221,10 +268,9 @@ class Store:
         found: dict[str, TxRecord | None] = dict.fromkeys(tx_ids)
         for at in range(0, len(tx_ids), ID_CHUNK):
             chunk = {f"i{n}": tx_id for n, tx_id in enumerate(tx_ids[at : at + ID_CHUNK])}
-            for row in self.all(
-                f"{TX_RECORD} WHERE t.id IN ({', '.join(':' + k for k in chunk)})",
-                **chunk,
-            ):
+            sql = f"{TX_RECORD} WHERE t.id IN ({', '.join(':' + k for k in chunk)})"
+            self._lookup(self.cursor, self._sql(sql), chunk)
+            for row in self.cursor.fetchall():
                 found[row[1]] = _tx_record(row)
         return found
 
@@ -244,14 +290,14 @@ class Store:
         batch (the common case under group commit) sends all its statements in one pipeline:
         one round trip instead of one each; a large one streams its rows by COPY (which a
         pipeline cannot carry)."""
-        small = max(len(books.postings), len(books.events), len(books.headers)) < COPY_MIN_ROWS
-        if self.sqlite or not small:
-            self._write(books)
+        if self.sqlite or not self.small(books):
+            self.write_all(books)
             return
         with self.cursor.connection.pipeline():
-            self._write(books)
+            self.write_all(books)
 
-    def _write(self, books: Books) -> None:
+    def write_all(self, books: Books) -> None:
+        """`write`, statement by statement (inside a pipeline, sent without waiting)."""
         self._reference(books)
         self.append("postings", POSTING_COLUMNS, books.postings)
         self._blocks(books)

@@ -31,10 +31,11 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
+import psycopg
 from sqlalchemy import Engine
 
 from offset.ledger import journal, names, planning
@@ -43,13 +44,15 @@ from offset.ledger.books import Books, Known
 from offset.ledger.codes import OK, Rejected
 from offset.ledger.database import is_sqlite
 from offset.ledger.lines import Unreadable
+from offset.ledger.rows import HEADER_ID, Head
 from offset.ledger.store import Store
 
 CHUNK: Final = 1_000  # a caller's independent operations per database transaction
 GROUP_OPERATIONS: Final = 1_000  # operations of other callers a leader takes into its batch
-# How long a leader waits for more callers to join its batch, when the last batch was shared:
-# callers just answered need a moment to come back, and without it batches alternate between
-# most of them and the rest. A lone caller never waits.
+# How long a leader waits, at most, for the callers of the last batch to come back, when it was
+# shared: callers just answered need a moment, and without it batches alternate between most
+# of them and the rest. It stops waiting as soon as they are all in line; a lone caller never
+# waits.
 GROUP_WAIT_S: Final = 0.0005
 
 
@@ -117,6 +120,28 @@ def _one(books: Books, item: object, when: planning.When) -> Result:
         return Result(_label(item), e.code, str(e), subject=e.subject)
 
 
+class _Stale(Exception):
+    """A batch planned on a presumption the database did not bear out: nothing is written."""
+
+
+def _check(sent: Callable[[], tuple[Head, dict[str, bool]]], known: Known) -> None:
+    """Raise `_Stale` if the database says the presumption was wrong: the head is not the one
+    this writer knew, or an id presumed new is recorded."""
+    head, found = sent()
+    if head != known.head or any(found.values()):
+        raise _Stale
+
+
+def _server_refused(error: psycopg.Error) -> bool:
+    """The server answered a statement with an error: the transaction did not commit (a lost
+    connection may have committed it or not)."""
+    return error.sqlstate is not None and not error.sqlstate.startswith("08")
+
+
+def _batch_ids(batch: list[Submission]) -> list[str]:
+    return [i for s in batch for i in map(_raw_id, s.items) if i is not None]
+
+
 class _Failed(Exception):
     """An atomic batch was rejected: the results to answer, and nothing to write."""
 
@@ -178,7 +203,10 @@ class Writer:
         self.known = Known()  # what the books hold as of this writer's last commit (`books.py`)
         self._line: deque[Submission] = deque()
         self._turn = threading.Condition()
-        self._shared = False  # the last batch held more than one call
+        self._last_batch = 0  # calls the last batch held
+        # PostgreSQL: write in one round trip, presuming nobody else wrote since this writer's
+        # last commit (`_write_presumed`); off while another process is found writing.
+        self._presume = False
 
     def apply(
         self,
@@ -261,11 +289,12 @@ class Writer:
             self._turn.notify_all()
 
     def _gather(self) -> None:
-        """Wait a moment for more callers, if the last batch was shared (under `_turn`)."""
-        if not self._shared:
+        """Wait a moment for more callers, if the last batch was shared, until as many are in
+        line as it held (under `_turn`)."""
+        if self._last_batch < 2:
             return
         deadline = time.monotonic() + GROUP_WAIT_S
-        while len(self._line) < GROUP_OPERATIONS:
+        while len(self._line) < min(self._last_batch, GROUP_OPERATIONS):
             waited = len(self._line)
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not self._turn.wait(remaining) or len(self._line) == waited:
@@ -280,41 +309,115 @@ class Writer:
                 break
             batch.append(waiting)
             size += len(waiting.items)
-        self._shared = len(batch) > 1
+        self._last_batch = len(batch)
         return batch
 
     def _write(self, batch: list[Submission]) -> list[list[Result]]:
-        """One database transaction for every submission of the batch. A lone submission
-        spares the savepoints: if it is an atomic call and is rejected, the database
-        transaction is rolled back instead."""
+        """One database transaction for every submission of the batch: on PostgreSQL, when
+        this writer knows the head, in one round trip (`_write_presumed`); otherwise, or if
+        that finds the presumption wrong, reading first under the lock (`_write_locked`)."""
         recorded = journal.recorded_now()
-        alone = len(batch) == 1
+        if self._presume and self.known.head is not None:
+            answers = self._write_presumed(batch, recorded)
+            if answers is not None:
+                return answers
+            self._presume = False  # another process writes: read first until it stops
+        return self._write_locked(batch, recorded)
+
+    def _answers(
+        self, books: Books, batch: list[Submission], recorded: dt.datetime
+    ) -> list[list[Result]]:
+        """Every submission's results, planned and recorded in `books`. A lone submission
+        spares the savepoints: if it is an atomic call and is rejected, `_Failed` says so and
+        the database transaction is rolled back instead."""
+        return [
+            run(
+                books,
+                s.items,
+                planning.When(s.today or dt.date.today(), recorded, s.party),
+                s.atomic,
+                savepoint=len(batch) > 1,
+            )
+            for s in batch
+        ]
+
+    def _write_locked(self, batch: list[Submission], recorded: dt.datetime) -> list[list[Result]]:
         try:
             with self.engine.begin() as conn:
                 store = Store(conn)
-                ids = [i for s in batch for i in map(_raw_id, s.items) if i is not None]
-                books = Books(store, self.known, ids)
+                books = Books.locked(store, self.known, _batch_ids(batch))
                 if books.head.seq == 0:
                     journal.genesis(
                         books, planning.When(dt.date.today(), recorded), str(uuid.uuid4())
                     )
-                answers = [
-                    run(
-                        books,
-                        s.items,
-                        planning.When(s.today or dt.date.today(), recorded, s.party),
-                        s.atomic,
-                        savepoint=not alone,
-                    )
-                    for s in batch
-                ]
+                answers = self._answers(books, batch, recorded)
                 store.write(books)
+            self._presume = not self.sqlite and not books.moved
         except _Failed as rejected:  # a lone atomic call, rolled back: nothing was written
             books.rolled_back()
             return [rejected.results]
         except BaseException:
             self.known.forget()
             raise
+        books.committed()
+        return answers
+
+    def _write_presumed(
+        self, batch: list[Submission], recorded: dt.datetime
+    ) -> list[list[Result]] | None:
+        """PostgreSQL, when nobody else wrote since this writer's last commit (the common case:
+        one process writes): the head's lock, the batch's writes and the COMMIT go in one
+        pipeline, while the batch is planned on what this writer knows. None when the
+        presumption was wrong (nothing is written then: the caller reads and writes again).
+
+        Why nothing wrong can commit: every change to the books is a chained entry numbered
+        head + 1, so if another writer committed since the head this writer knows, the first
+        header of this batch collides with its entry (the primary key of `transactions`) and
+        the whole transaction fails; and an id this writer did not know of, presumed new,
+        collides with its recorded transaction (`transactions.id` is unique). A batch that
+        records nothing, or leaves a presumed-new id unrecorded (a rejection), has no such
+        collision to rely on: it checks the head and the ids before it answers."""
+        try:
+            with self.engine.begin() as conn:
+                store = Store(conn)
+                with store.pipeline():
+                    books, unknown, sent = Books.presumed(store, self.known, _batch_ids(batch))
+                    failed: list[Result] | None = None
+                    try:
+                        answers = self._answers(books, batch, recorded)
+                    except _Failed as rejected:  # a lone atomic call: nothing to write
+                        failed, answers = rejected.results, []
+                    except Exception:  # books that were not true can break a planner's rules
+                        _check(sent, self.known)
+                        raise
+                    recorded_ids = {h[HEADER_ID] for h in books.headers}
+                    if failed is not None or not books.headers or not unknown <= recorded_ids:
+                        _check(sent, self.known)  # one round trip more, before answering
+                    if failed is not None:
+                        raise _Failed(failed)
+                    if store.small(books):
+                        store.write_all(books)
+                        store.commit_sent()  # sent with the rest, when the pipeline ends
+                if not store.small(books):
+                    store.write(books)
+            head, _ = sent()
+        except _Failed as rejected:
+            books.rolled_back()
+            return [rejected.results]
+        except _Stale:
+            self.known.forget()
+            return None
+        except psycopg.Error as error:
+            self.known.forget()
+            if _server_refused(error):  # nothing committed: read under the lock, and retry
+                return None
+            raise
+        except BaseException:
+            self.known.forget()
+            raise
+        if head != self.known.head:  # cannot be: the batch's first header would have collided
+            self.known.forget()
+            raise RuntimeError(f"the chain head moved under a committed batch: {head}")
         books.committed()
         return answers
 
