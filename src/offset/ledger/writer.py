@@ -188,6 +188,7 @@ class Submission:
     party: str | None = None
     results: list[Result] | None = None
     error: BaseException | None = None
+    wake: threading.Condition | None = None  # woken when settled, or first in line
 
     @property
     def settled(self) -> bool:
@@ -202,7 +203,11 @@ class Writer:
         self.sqlite = is_sqlite(engine)
         self.known = Known()  # what the books hold as of this writer's last commit (`books.py`)
         self._line: deque[Submission] = deque()
-        self._turn = threading.Condition()
+        # One lock over the line; each waiting call sleeps on a condition of its own, woken
+        # only when it is answered or comes first (a shared one woke every caller at every
+        # arrival), and a leader gathering its batch sleeps on `_arrived`.
+        self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
         self._last_batch = 0  # calls the last batch held
         # PostgreSQL: write in one round trip, presuming nobody else wrote since this writer's
         # last commit (`_write_presumed`); off while another process is found writing.
@@ -261,11 +266,13 @@ class Writer:
     def _submit(self, mine: Submission) -> list[Result]:
         """Wait in line; lead a batch when first in it; return once this call's batch has
         committed (or raise what broke it)."""
-        with self._turn:
+        with self._lock:
             self._line.append(mine)
-            self._turn.notify_all()  # a leader gathering its batch hears of it
-            while not mine.settled and self._line[0] is not mine:
-                self._turn.wait()
+            if len(self._line) > 1:
+                self._arrived.notify()  # a leader gathering its batch hears of it
+                mine.wake = threading.Condition(self._lock)
+                while not mine.settled and self._line[0] is not mine:
+                    mine.wake.wait()
             if not mine.settled:
                 self._gather()
             batch = [] if mine.settled else self._take()
@@ -283,21 +290,24 @@ class Writer:
         except BaseException as broken:  # every caller of the batch hears of it
             for submission in batch:
                 submission.error = broken
-        with self._turn:
-            for _ in batch:
+        with self._lock:
+            for submission in batch:
                 self._line.popleft()
-            self._turn.notify_all()
+                if submission.wake is not None:
+                    submission.wake.notify()
+            if self._line and self._line[0].wake is not None:
+                self._line[0].wake.notify()  # the next leader
 
     def _gather(self) -> None:
         """Wait a moment for more callers, if the last batch was shared, until as many are in
-        line as it held (under `_turn`)."""
+        line as it held (under `_lock`)."""
         if self._last_batch < 2:
             return
         deadline = time.monotonic() + GROUP_WAIT_S
         while len(self._line) < min(self._last_batch, GROUP_OPERATIONS):
             waited = len(self._line)
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not self._turn.wait(remaining) or len(self._line) == waited:
+            if remaining <= 0 or not self._arrived.wait(remaining) or len(self._line) == waited:
                 return
 
     def _take(self) -> list[Submission]:
@@ -424,5 +434,5 @@ class Writer:
     def forget(self) -> None:
         """Read everything again at the next write (the books were changed behind the ledger's
         back: a repair, a test; another writer's commits are noticed without this)."""
-        with self._turn:
+        with self._lock:
             self.known.forget()
