@@ -120,3 +120,26 @@ def test_an_id_another_writer_recorded_is_answered_exists(books: Two, rejected: 
     assert again.status == "exists"
     assert again.seq == by_second.seq
     assert first.verify() == []
+
+
+@pytest.mark.parametrize("stale", [False, True], ids=["alone", "after-another"])
+def test_a_batch_too_large_for_one_pipeline_streams_its_rows(books: Two, stale: bool) -> None:
+    """300 transfers: 600 postings, more than one INSERT carries (`COPY_MIN_ROWS`). The
+    presumption is checked before the rows are streamed by COPY, which no pipeline carries."""
+    first, second, locked = books
+    issued = {"op": "issue", "id": "i-more", "to": "a/holding", "instrument": "J-Credit"}
+    assert first.apply([{**issued, "quantity": 1000, **CLASS}])[0].status == "ok"
+    if stale:
+        moved = {**_transfer("by-second", "a/holding", "c/holding", 1), **CLASS}
+        assert second.apply([moved])[0].status == "ok"
+    ops = [
+        {**_transfer(f"many-{n}", "a/holding", "b/holding" if n % 2 else "c/holding", 1), **CLASS}
+        for n in range(300)
+    ]
+    assert {r.status for r in first.apply(ops)} == {"ok"}
+    if _postgresql(first):
+        assert locked.count(first) == (1 if stale else 0)
+    assert first.verify() == []
+    held = holdings(first)
+    assert held["b/holding"] == 150
+    assert held["c/holding"] == 150 + stale

@@ -40,7 +40,7 @@ from offset.ledger.rows import (
 if TYPE_CHECKING:
     from offset.ledger.books import Books
 
-COPY_MIN_ROWS = 64  # PostgreSQL: fewer rows are inserted by one INSERT (`append`)
+COPY_MIN_ROWS = 512  # PostgreSQL: fewer rows go in one INSERT of many VALUES (`append`)
 ID_CHUNK = 500  # ids per lookup query (well under SQLite's parameter limit)
 _PYFORMAT: dict[str, str] = {}
 TX_RECORD = (
