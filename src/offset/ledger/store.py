@@ -88,10 +88,30 @@ def _day(value: dt.date | str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
+@lru_cache(maxsize=256)
+def _values(rows: int, columns: int) -> str:
+    """PostgreSQL's own placeholders for `rows` rows of `columns` values: `($1, $2), ($3, $4)`."""
+    return ", ".join(
+        "(" + ", ".join(f"${row * columns + n}" for n in range(1, columns + 1)) + ")"
+        for row in range(rows)
+    )
+
+
 class Store:
     def __init__(self, conn: Connection) -> None:
         self.sqlite = conn.dialect.name == "sqlite"
         self.cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self._raw: Any = None
+
+    def _raw_cursor(self) -> Any:
+        """PostgreSQL: a cursor for statements written with `$1` placeholders, which psycopg
+        sends as they are (parsing a statement of hundreds of `%s` cost more than the rest of
+        a small batch's write)."""
+        if self._raw is None:
+            import psycopg
+
+            self._raw = psycopg.RawCursor(self.cursor.connection)
+        return self._raw
 
     # --- statements ---------------------------------------------------------------------
 
@@ -127,10 +147,10 @@ class Store:
             self.cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
             return
         if len(rows) < COPY_MIN_ROWS:  # one statement of many rows: its triggers run once
-            marks = "(" + ", ".join(("%s",) * len(columns)) + ")"
-            values = ", ".join((marks,) * len(rows))
             flat = [value for each in rows for value in each]
-            self.cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", flat)
+            self._raw_cursor().execute(
+                f"INSERT INTO {table} ({names}) VALUES {_values(len(rows), len(columns))}", flat
+            )
             return
         with self.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for each in rows:
