@@ -151,8 +151,7 @@ def test_a_v1_ledger_with_history_is_refused_unchanged_and_replayed(
     engine.dispose()
 
 
-# The balance check as revision 0004 installed it, before 0005 (a copy: what an older ledger's
-# database holds).
+# Guards as revision 0004 installed them, before 0005 (copies: what an older ledger holds).
 BALANCE_CHECK_0004 = """CREATE OR REPLACE FUNCTION offset_check_balanced() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -162,19 +161,28 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$"""
+HEAD_GUARD_0004_SQLITE = """CREATE TRIGGER ledger_head_is_last BEFORE UPDATE ON ledger_head
+WHEN NEW.seq < OLD.seq OR NEW.seq IS NOT (SELECT MAX(seq) FROM transactions)
+OR NOT EXISTS (SELECT 1 FROM transactions WHERE seq = NEW.seq AND hash = NEW.hash
+AND effective_date = NEW.effective_date)
+BEGIN SELECT RAISE(ABORT, 'the chain head moves only forward, to the last entry'); END"""
 
 
-def test_a_ledger_at_0004_gets_the_new_guard_queries() -> None:
-    """Revision 0005 installs the guards whose queries do not grow with the ledger; a
-    database still holding 0004's is told by `verify` until it is upgraded."""
-    for url in pg_schema():
-        book = Ledger.open(url)
-        with book.engine.begin() as conn:
+def test_a_ledger_at_0004_gets_the_guards_of_0005(db_url: str) -> None:
+    """Revision 0005 installs guards again; a database still holding 0004's is told by
+    `verify` until it is upgraded."""
+    book = Ledger.open(db_url)
+    with book.engine.begin() as conn:
+        if book.sqlite:
+            conn.execute(text("DROP TRIGGER ledger_head_is_last"))
+            conn.execute(text(HEAD_GUARD_0004_SQLITE))
+        else:
             conn.execute(text(BALANCE_CHECK_0004))
-            conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
-        assert any("offset_check_balanced" in p for p in book.verify())
-        book.engine.dispose()
-        upgraded = Ledger.open(url)
-        assert at_head(upgraded.engine)
-        assert upgraded.verify() == []
-        upgraded.engine.dispose()
+        conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+    name = "ledger_head_is_last" if book.sqlite else "offset_check_balanced"
+    assert any(name in problem for problem in book.verify())
+    book.engine.dispose()
+    upgraded = Ledger.open(db_url)
+    assert at_head(upgraded.engine)
+    assert upgraded.verify() == []
+    upgraded.engine.dispose()

@@ -99,6 +99,22 @@ def test_the_guards_refuse(book: Ledger, statement: str) -> None:
     assert book.verify() == []
 
 
+def test_the_head_moves_only_from_the_head_it_leaves(book: Ledger) -> None:
+    """An entry at head + 1 that does not link to the head (as one written on a head that is no
+    longer there would be) never becomes the head, though it is the last entry."""
+    forged = (
+        "INSERT INTO transactions (seq, id, kind, effective_date, fiscal_year, recorded_at,"
+        " memo, class_id, quantity, buffer, content_hash, operation, prev_hash, hash)"
+        " SELECT seq + 1, NULL, kind, effective_date, fiscal_year, recorded_at, memo, class_id,"
+        f" quantity, buffer, content_hash, operation, '{'0' * 64}', '{'1' * 64}'"
+        " FROM transactions WHERE seq = (SELECT seq FROM ledger_head)"
+    )
+    moved = f"UPDATE ledger_head SET seq = seq + 1, hash = '{'1' * 64}'"
+    with pytest.raises(DBAPIError, match="from the head it leaves"):
+        _sql(book, forged, moved)
+    assert book.verify() == []
+
+
 @pytest.mark.parametrize("table", TRUNCATED)
 def test_history_cannot_be_truncated(book: Ledger, table: str) -> None:
     """PostgreSQL's TRUNCATE skips row triggers: a statement trigger refuses it (SQLite has no

@@ -1,7 +1,8 @@
 """Database guards: the rules the database enforces even against hand-written SQL.
 
-As installed by revision 0004, with the two queries revision 0005 replaced (earlier revisions
-keep their own copies; change these only through a new revision, which installs them again):
+As installed by revision 0004, with what revision 0005 replaced (the queries of the balance
+check and of the chain head's guard; earlier revisions keep their own copies; change these only
+through a new revision, which installs again what it changes):
 
 - history tables (transactions, postings, block_events) refuse UPDATE and DELETE, and on
   PostgreSQL TRUNCATE (so does every other ledger table: none is ever emptied);
@@ -13,7 +14,8 @@ keep their own copies; change these only through a new revision, which installs 
 - an account's id, party and kind never change, and accounts, parties, instruments and credit
   classes are never deleted; an instrument never changes; a credit class never changes but for
   its next serial, which only grows;
-- the chain head only moves forward, to the last entry recorded.
+- the chain head only moves forward, to the last entry recorded, and the entry after the head it
+  leaves links to that head.
 
 `verify` checks that each of them is in place, with the definition given here, and enabled.
 """
@@ -86,7 +88,8 @@ SQLITE: Final[list[str]] = [
     f"""CREATE TRIGGER ledger_head_is_last BEFORE UPDATE ON ledger_head
     WHEN NEW.seq < OLD.seq OR NEW.seq IS NOT (SELECT MAX(seq) FROM transactions)
     OR NOT EXISTS (SELECT 1 FROM transactions WHERE seq = NEW.seq AND hash = NEW.hash AND effective_date = NEW.effective_date)
-    BEGIN {_refuse("the chain head moves only forward, to the last entry")}; END""",
+    OR (NEW.seq > OLD.seq AND NOT EXISTS (SELECT 1 FROM transactions WHERE seq = OLD.seq + 1 AND prev_hash = OLD.hash))
+    BEGIN {_refuse("the chain head moves only forward, to the last entry, from the head it leaves")}; END""",
 ]
 
 POSTGRESQL: Final[list[str]] = [
@@ -158,10 +161,14 @@ POSTGRESQL: Final[list[str]] = [
         -- of "effective_date = NEW.effective_date" took the date's index (every entry of the
         -- day) when the plan was made while the table was small; IS NOT DISTINCT FROM is no
         -- index's condition.
+        -- The entry after the old head links to it: entries written on a head that is no
+        -- longer there (a writer that presumed it, `Writer._write_presumed`) never become it.
         IF NEW.seq < OLD.seq OR NEW.seq IS DISTINCT FROM (SELECT MAX(seq) FROM transactions)
            OR NOT EXISTS (SELECT 1 FROM transactions WHERE seq = NEW.seq AND hash = NEW.hash
-                          AND effective_date IS NOT DISTINCT FROM NEW.effective_date) THEN
-            RAISE EXCEPTION 'the chain head moves only forward, to the last entry';
+                          AND effective_date IS NOT DISTINCT FROM NEW.effective_date)
+           OR (NEW.seq > OLD.seq AND NOT EXISTS (SELECT 1 FROM transactions
+                                                 WHERE seq = OLD.seq + 1 AND prev_hash = OLD.hash)) THEN
+            RAISE EXCEPTION 'the chain head moves only forward, to the last entry, from the head it leaves';
         END IF;
         RETURN NEW;
     END $$""",
@@ -190,6 +197,12 @@ def postgresql_triggers() -> dict[str, str]:
         if found:
             out[found.group(1)] = found.group(2)
     return out
+
+
+def sqlite_trigger(name: str) -> str:
+    """The statement that creates the SQLite guard trigger `name` (to install it again)."""
+    [statement] = [s for s in SQLITE if _name(s) == name]
+    return statement
 
 
 def postgresql_function(name: str) -> str:

@@ -384,9 +384,11 @@ class Writer:
         head + 1, so if another writer committed since the head this writer knows, the first
         header of this batch collides with its entry (the primary key of `transactions`) and
         the whole transaction fails; and an id this writer did not know of, presumed new,
-        collides with its recorded transaction (`transactions.id` is unique). A batch that
-        records nothing, or leaves a presumed-new id unrecorded (a rejection), has no such
-        collision to rely on: it checks the head and the ids before it answers."""
+        collides with its recorded transaction (`transactions.id` is unique). Should the
+        database hold a head this writer never saw (restored under it), the head's guard
+        refuses entries that do not link to it (revision 0005). A batch that records nothing,
+        or leaves a presumed-new id unrecorded (a rejection), has no such collision to rely on:
+        it checks the head and the ids before it answers."""
         try:
             with self.engine.begin() as conn:
                 store = Store(conn)

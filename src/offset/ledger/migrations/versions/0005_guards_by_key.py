@@ -1,11 +1,12 @@
-"""guard queries whose cost does not grow with the ledger
+"""guard queries whose cost does not grow with the ledger; the head moves from itself
 
-Two PostgreSQL guards are installed again with new queries (`guards.py`): the balance check
-reads only the postings its statement inserted, and the chain head's check finds the entry at
-the head by its primary key. PL/pgSQL keeps a query's plan for the session, made the first few
-times it runs: made while the tables were small, the old queries went on scanning every posting
-of the ledger's first transactions and every entry of the day, at every commit. SQLite's
-triggers are unchanged.
+Guards installed again with new queries (`guards.py`). PostgreSQL: the balance check reads only
+the postings its statement inserted, and the chain head's guard finds the entry at the head by
+its primary key. PL/pgSQL keeps a query's plan for the session, made the first few times it
+runs: made while the tables were small, the old queries went on scanning every posting of the
+ledger's first transactions and every entry of the day, at every commit. Both databases: the
+chain head's guard also requires the entry after the head it leaves to link to it, so entries
+written on a head that is no longer there (a writer that presumed it) never become the head.
 
 Revision ID: 0005
 Revises: 0004
@@ -24,13 +25,18 @@ branch_labels = None
 depends_on = None
 
 REPLACED = ("offset_check_balanced", "offset_head_is_last")
+SQLITE_REPLACED = ("ledger_head_is_last",)
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for name in REPLACED:
             op.execute(guards.postgresql_function(name))
+        return
+    for name in SQLITE_REPLACED:
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute(guards.sqlite_trigger(name))
 
 
 def downgrade() -> None:
-    """The old queries gave the same answers, more slowly: nothing to undo."""
+    """Nothing to undo: the old guards refused less, and more slowly."""
