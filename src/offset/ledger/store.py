@@ -223,9 +223,13 @@ class Store:
         self.cursor.execute("COMMIT")
 
     def small(self, books: Books) -> bool:
-        """A batch PostgreSQL writes in one pipeline (a larger one streams its rows by COPY,
-        which a pipeline cannot carry)."""
-        return max(len(books.postings), len(books.events), len(books.headers)) < COPY_MIN_ROWS
+        """A batch PostgreSQL writes in one pipeline: no table gets `COPY_MIN_ROWS` rows (a
+        larger one streams them by COPY, which a pipeline cannot carry). Reference rows are
+        fewer than the headers (each is an entry)."""
+        added = sum(1 for net in books.block_net.values() for count in net.values() if count > 0)
+        return max(len(books.postings), len(books.events), len(books.headers), added) < (
+            COPY_MIN_ROWS
+        )
 
     def party(self, party_id: str) -> PartyRow | None:
         row = self.one(
