@@ -137,7 +137,6 @@ class Block(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("start < stop", name="block_not_empty"),
         Index("ix_blocks_account_class_start", "account_id", "class_id", "start"),
-        Index("ix_blocks_account_class_stop", "account_id", "class_id", "stop"),
         Index("ix_blocks_class_start", "class_id", "start"),
     )
     id: int | None = Field(default=None, primary_key=True)
