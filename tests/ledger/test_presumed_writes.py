@@ -80,22 +80,23 @@ def test_a_batch_after_another_writer_wrote_is_written_again(
     assert (held["a/holding"], held["b/holding"], held["c/holding"]) == (5, 15, 30)
 
 
-def test_a_rejection_on_what_another_writer_changed_is_checked(
-    books: Two,
-) -> None:
+@pytest.mark.parametrize("atomic", [False, True], ids=["independent", "atomic"])
+def test_a_rejection_on_what_another_writer_changed_is_checked(books: Two, atomic: bool) -> None:
     """A batch that records nothing collides with nothing: it checks the head before it
-    answers, or it would refuse credits the other writer just issued."""
+    answers, or it would refuse credits the other writer just issued (a lone atomic call
+    rejected on such books is answered only after the same check)."""
     first, second, _ = books
     [empty] = first.apply([{**_transfer("too-soon", "c/holding", "b/holding", 5), **CLASS}])
     assert empty.status == "insufficient_balance"
     issued = {"op": "issue", "id": "i-c", "to": "c/holding", "instrument": "J-Credit"}
     assert second.apply([{**issued, "quantity": 10, **CLASS}])[0].status == "ok"
-    [result] = first.apply([{**_transfer("in-time", "c/holding", "b/holding", 5), **CLASS}])
+    in_time = {**_transfer("in-time", "c/holding", "b/holding", 5), **CLASS}
+    [result] = first.apply([in_time], atomic=atomic)
     assert result.status == "ok"
-    [atomic] = first.apply(
+    [together] = first.apply(
         [{**_transfer("in-time-2", "c/holding", "b/holding", 5), **CLASS}], atomic=True
     )
-    assert atomic.status == "ok"
+    assert together.status == "ok"
     assert first.verify() == []
     assert holdings(first)["b/holding"] == 10
 

@@ -191,15 +191,12 @@ class Books:
         ids = set(tx_ids)
         wanted = sorted(i for i in ids if i not in known.transactions.base)
         head, found = store.start(wanted)
-        moved = known.head != head  # someone else wrote (or this writer never did)
-        if moved:
+        if known.head != head:  # someone else wrote (or this writer never did)
             known.forget()
             wanted = sorted(ids)
             found = store.transactions(wanted) if wanted else {}
         known.transactions.prime(found)
-        books = cls(store, known, head)
-        books.moved = moved
-        return books
+        return cls(store, known, head)
 
     @classmethod
     def presumed(
@@ -219,7 +216,6 @@ class Books:
     def __init__(self, store: Store, known: Known, head: Head) -> None:
         self.store = store
         self.head = head
-        self.moved = False  # the head was not the one the writer knew (`locked`)
         known.bind(store)
         self.known = known
         self.parties = known.parties

@@ -2,7 +2,8 @@
 
 It reads what the books need, one value at a time or in bulk, and at the end of a write it writes
 what the batch changed: history rows (postings, block events, headers), the reference tables,
-balances, serial blocks and the chain head, in a few batched statements (PostgreSQL: COPY). It
+balances, serial blocks and the chain head, in a few batched statements (PostgreSQL: in one
+pipeline, multi-row INSERTs; COPY for a large batch). It
 runs on the DB-API cursor of the writer's connection, inside SQLAlchemy's transaction, without
 per-statement compilation.
 
@@ -18,9 +19,10 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 from sqlalchemy import Connection
 
 from offset.ledger.blocks import Block
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 COPY_MIN_ROWS = 512  # PostgreSQL: fewer rows go in one INSERT of many VALUES (`append`)
 ID_CHUNK = 500  # ids per lookup query (well under SQLite's parameter limit)
 _PYFORMAT: dict[str, str] = {}
+HEAD = "SELECT seq, hash, effective_date FROM ledger_head WHERE id = 1"
 TX_RECORD = (
     "SELECT t.seq, t.id, t.kind, t.class_id, c.project, c.vintage, t.quantity, t.from_account,"
     " t.to_account, t.buffer, t.content_hash FROM transactions t"
@@ -108,8 +111,6 @@ class Store:
         sends as they are (parsing a statement of hundreds of `%s` cost more than the rest of
         a small batch's write)."""
         if self._raw is None:
-            import psycopg
-
             self._raw = psycopg.RawCursor(self.cursor.connection)
         return self._raw
 
@@ -166,8 +167,7 @@ class Store:
     def start(self, tx_ids: list[str]) -> tuple[Head, dict[str, TxRecord | None]]:
         """The head, locked, and which of `tx_ids` are recorded: on PostgreSQL in one round
         trip (a pipeline), which a batch under group commit pays at every commit."""
-        lock = "" if self.sqlite else " FOR UPDATE"
-        sql = f"SELECT seq, hash, effective_date FROM ledger_head WHERE id = 1{lock}"
+        sql = HEAD if self.sqlite else f"{HEAD} FOR UPDATE"
         if self.sqlite or not tx_ids or len(tx_ids) > ID_CHUNK:
             seq, head_hash, effective = self.one(sql)
             found = self.transactions(tx_ids) if tx_ids else {}
@@ -194,20 +194,17 @@ class Store:
         lock."""
         connection = self.cursor.connection
         head, ids = connection.cursor(), connection.cursor()
-        head.execute("SELECT seq, hash, effective_date FROM ledger_head WHERE id = 1 FOR UPDATE")
+        head.execute(f"{HEAD} FOR UPDATE")
         if tx_ids:
             self._lookup(ids, "SELECT id FROM transactions WHERE id = ANY(%s)", [tx_ids])
 
-        answer: list[tuple[Head, dict[str, bool]]] = []
-
+        @cache  # a cursor gives its rows once
         def result() -> tuple[Head, dict[str, bool]]:
-            if not answer:
-                seq, head_hash, effective = head.fetchone()
-                found = dict.fromkeys(tx_ids, False)
-                if tx_ids:
-                    found.update((row[0], True) for row in ids.fetchall())
-                answer.append((Head(int(seq), str(head_hash), _day(effective)), found))
-            return answer[0]
+            seq, head_hash, effective = head.fetchone()
+            found = dict.fromkeys(tx_ids, False)
+            if tx_ids:
+                found.update((row[0], True) for row in ids.fetchall())
+            return Head(int(seq), str(head_hash), _day(effective)), found
 
         return result
 

@@ -2,7 +2,9 @@
 
 Each write is one database transaction holding the ledger's write lock (SQLite: BEGIN
 IMMEDIATE; PostgreSQL: the chain-head row, locked before anything is read), so hashes follow
-commit order and what the books read stays true until the commit. Inside it, each operation is
+commit order and what the books read stays true until the commit. On PostgreSQL a writer that
+knows the head sends the lock, the writes and the COMMIT in one round trip, presuming nobody
+else wrote meanwhile (`Writer._write_presumed` says why nothing wrong can commit). Inside it, each operation is
 parsed (`operations`), planned against the books (`planning`: pure, a result code per
 rejection) and recorded in them (`journal`); the store writes what changed, once, at the end.
 
@@ -16,7 +18,8 @@ Group commit: `apply` may be called from many threads at once (and from asyncio 
 (up to `GROUP_OPERATIONS` operations, and at least its own) and applies them all in one
 database transaction, one savepoint each for atomic calls, then answers each caller with its
 own results after the commit. Calls that arrive meanwhile queue for the next one: a batch holds
-whatever queued while the previous one was written, with no wait of its own. So concurrent
+whatever queued while the previous one was written, and waits (`GROUP_WAIT_S` at most) only for
+the callers of a shared last batch to come back. So concurrent
 callers share one commit (one fsync) as a single caller's batch does, and each gets exactly
 what it would have got alone: independent operations are rejected on their own, an atomic call
 stays all or nothing, and the order of the ledger is the order the leader applied them in.
@@ -352,17 +355,19 @@ class Writer:
         ]
 
     def _write_locked(self, batch: list[Submission], recorded: dt.datetime) -> list[list[Result]]:
+        knew = self.known.head
         try:
             with self.engine.begin() as conn:
                 store = Store(conn)
                 books = Books.locked(store, self.known, _batch_ids(batch))
+                alone = books.head == knew  # nobody else wrote since this writer's last commit
                 if books.head.seq == 0:
                     journal.genesis(
                         books, planning.When(dt.date.today(), recorded), str(uuid.uuid4())
                     )
                 answers = self._answers(books, batch, recorded)
                 store.write(books)
-            self._presume = not self.sqlite and not books.moved
+            self._presume = not self.sqlite and alone
         except _Failed as rejected:  # a lone atomic call, rolled back: nothing was written
             books.rolled_back()
             return [rejected.results]
@@ -394,23 +399,19 @@ class Writer:
                 store = Store(conn)
                 with store.pipeline():
                     books, unknown, sent = Books.presumed(store, self.known, _batch_ids(batch))
-                    failed: list[Result] | None = None
                     try:
                         answers = self._answers(books, batch, recorded)
-                    except _Failed as rejected:  # a lone atomic call: nothing to write
-                        failed, answers = rejected.results, []
-                    except Exception:  # books that were not true can break a planner's rules
-                        _check(sent, self.known)
+                    except Exception:  # a lone atomic rejection (`_Failed`), or a planner's
+                        _check(sent, self.known)  # rule broken by books that were not true
                         raise
                     recorded_ids = {h[HEADER_ID] for h in books.headers}
-                    if failed is not None or not books.headers or not unknown <= recorded_ids:
+                    if not books.headers or not unknown <= recorded_ids:
                         _check(sent, self.known)  # one round trip more, before answering
-                    if failed is not None:
-                        raise _Failed(failed)
-                    if store.small(books):
+                    small = store.small(books)
+                    if small:
                         store.write_all(books)
                         store.commit_sent()  # sent with the rest, when the pipeline ends
-                if not store.small(books):
+                if not small:
                     store.write(books)
             head, _ = sent()
         except _Failed as rejected:
