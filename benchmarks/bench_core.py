@@ -25,7 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset.factors import FactorLibrary
-from offset.inputs import prepare
+from offset.intake.inputs import prepare
 from offset.methods import METHODS, CalcOptions
 from offset.methods.forest import SpeciesConstants
 

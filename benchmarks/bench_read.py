@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from offset.calc import calculate, calculate_file
 from offset.factors import FactorLibrary
+from offset.jobs.calc import calculate_file
 from offset.methods import CalcOptions
+from offset.methods.calculation import calculate
 
 
 def make(path: Path, rows: int) -> None:

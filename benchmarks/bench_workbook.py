@@ -16,7 +16,7 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 
-from offset import output
+from offset.documents import output
 
 
 def frame(rows: int) -> pd.DataFrame:

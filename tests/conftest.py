@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from offset import messages
-from offset.calc import CalcResult, calculate
+from offset.common import messages
 from offset.factors import FactorLibrary
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
 from offset.methods import CalcOptions
+from offset.methods.calculation import CalcResult, calculate
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 EXAMPLES = REPOSITORY / "examples"

@@ -1,5 +1,5 @@
 """Reading a run's tables back as a script would: CSV headers in either language, mapped back to
-offset's column keys through the catalogue (`offset.terms`)."""
+offset's column keys through the catalogue (`offset.documents.terms`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from offset.terms import TERMS
+from offset.documents.terms import TERMS
 
 
 def column_keys() -> dict[str, str]:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from offset.common.problems import InputError
 from offset.factors import CONFIDENCE_LEVELS, FactorLibrary, shipped_directory
 from offset.factors.fuel import co2_per_unit
-from offset.problems import InputError
 
 
 def test_every_shipped_table_loads_with_provenance(factors: FactorLibrary) -> None:

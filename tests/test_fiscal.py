@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from offset.fiscal import fiscal_year, fiscal_years, fy_bounds
+from offset.common.fiscal import fiscal_year, fiscal_years, fy_bounds
 
 
 def test_fiscal_year_boundaries() -> None:

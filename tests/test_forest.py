@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.methods.forest import SpeciesConstants
-from offset.problems import InputError
 from tests.conftest import Calc
 
 STAND = {

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from offset.calc import calculate_file
+from offset.common.problems import InputError
 from offset.factors import FactorLibrary
-from offset.inputs import LISTED_PER_CHECK
-from offset.problems import InputError
-from offset.sheets import read_grid
+from offset.intake.inputs import LISTED_PER_CHECK
+from offset.intake.sheets import read_grid
+from offset.jobs.calc import calculate_file
 
 HEADER = (
     "system_id,municipality,prefecture,capacity_kw,commissioned,generation_kwh,self_consumed_kwh\n"

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offset.calc import calculate_file
-from offset.dates import ERAS
 from offset.factors import FactorLibrary
+from offset.intake.dates import ERAS
+from offset.jobs.calc import calculate_file
 
 PREFECTURES = {
     "nagano": ("長野県", "長野", "Nagano", "NAGANO", "20"),

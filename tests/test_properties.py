@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offset.calc import calculate
 from offset.factors import FactorLibrary
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
 from offset.methods import CalcOptions
-from offset.summary import by_municipality
+from offset.methods.calculation import calculate
+from offset.methods.summary import by_municipality
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from offset.problems import InputError
+from offset.common.problems import InputError
 from tests.conftest import Calc
 
 BASE = {

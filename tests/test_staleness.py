@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from offset.calc import compute_prepared
 from offset.cli.app import app
+from offset.common.problems import InputError
 from offset.factors import FactorLibrary
-from offset.inputs import prepare
+from offset.intake.inputs import prepare
 from offset.methods import METHODS, CalcOptions
-from offset.problems import InputError
+from offset.methods.calculation import compute_prepared
 from tests.conftest import Calc
 from tests.test_forest import STAND
 from tests.test_solar import BASE as PV

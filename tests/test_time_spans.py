@@ -8,8 +8,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from offset import fiscal
-from offset.problems import InputError
+from offset.common import fiscal
+from offset.common.problems import InputError
 from tests.conftest import Calc
 from tests.test_forest import STAND
 from tests.test_renovation import ENVELOPE

@@ -85,7 +85,7 @@ def test_unpacked_wheel_runs_outside_the_repository(wheel: Path, tmp_path: Path)
 def test_unpacked_wheel_runs_a_scenario_with_its_report(wheel: Path, tmp_path: Path) -> None:
     """The report and dashboard templates and the migrations travel in the wheel."""
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "offset/scenario/templates/report.html.j2" in names
+    assert "offset/documents/templates/report.html.j2" in names
     assert "offset/api/templates/base.html.j2" in names
     assert "offset/ledger/migrations/versions/0002_api_keys_and_run_records.py" in names
     site = tmp_path / "site"

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from offset.cli.app import app
+from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.factors.years import lag
-from offset.problems import InputError
 from offset.scenario import Scenario
 from offset.scenario.factor_use import factor_use
 from offset.scenario.restate import _reason

@@ -23,8 +23,9 @@ from fastapi.testclient import TestClient
 
 from offset.api import keys
 from offset.api.app import create_app
+from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
-from offset.scenario import Scenario, run_scenario
+from offset.scenario import Scenario
 from tests.ledger.conftest import pg_schema
 
 SCENARIO = """

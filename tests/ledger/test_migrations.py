@@ -14,7 +14,8 @@ from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from offset.cli.app import app
-from offset.ledger import Ledger, api, database
+from offset.ledger import Ledger, database
+from offset.ledger import ledger as ledger_module
 from offset.ledger.database import (
     HEAD_REVISION,
     V1History,
@@ -53,7 +54,7 @@ def test_opening_migrates_an_older_schema_and_leaves_a_current_one_alone(
         raise AssertionError("a current schema was migrated again")
 
     monkeypatch.setattr(database, "upgrade", refuse)
-    monkeypatch.setattr(api, "upgrade", refuse)
+    monkeypatch.setattr(ledger_module, "upgrade", refuse)
     assert Ledger.open(db_url).accounts() == []
     book.engine.dispose()
     engine.dispose()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from offset.documents.certificate import certificate_page
 from offset.ledger import MESSAGES, Ledger
 from tests.ledger.conftest import ISSUE_LINES, history, holdings, seq_of, serial_blocks
 
@@ -472,7 +473,7 @@ def test_statement_serial_and_certificate(ledger: Ledger) -> None:
         20,
     )
     assert retirement.seq == seq_of(ledger, "t3")
-    page = ledger.certificate("t3")
+    page = certificate_page(ledger, "t3")
     assert "Shinjuku City" in page
     assert "FY2024 offset" in page
     assert "0-19" in page  # the 20 serials retired

@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from offset.calc import calculate_file
 from offset.factors import FactorLibrary
 from offset.factors.fuel import co2_per_unit
+from offset.jobs.calc import calculate_file
 
 HERE = Path(__file__).parent
 INPUTS = HERE / "inputs"

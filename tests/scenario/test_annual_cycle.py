@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect
 from typer.testing import CliRunner
 
-from offset import fiscal
 from offset.api import keys
 from offset.api.app import create_app
 from offset.cli.app import app
+from offset.common import fiscal
 from offset.ledger import Ledger
 from tests.reports import read_table
 from tests.scenario.conftest import SCENARIOS

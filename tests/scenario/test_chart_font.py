@@ -7,7 +7,7 @@ import warnings
 
 import pandas as pd
 
-from offset.scenario import charts
+from offset.documents import charts
 
 
 def test_japanese_names_draw_without_missing_glyphs() -> None:

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from offset.problems import InputError
+from offset.common.problems import InputError
 from offset.scenario import Scenario
 from tests.scenario.conftest import MINIMAL, SCENARIOS, SHIPPED, WriteScenario
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
-from offset.scenario import Scenario, run_scenario
+from offset.scenario import Scenario
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 
 HEADER = "system_id,municipality,prefecture,capacity_kw,commissioned,fy,generation_kwh,self_consumed_kwh,auxiliary_kwh,grid_factor_t_co2_per_kwh\n"

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from typer.testing import CliRunner
 
 from offset.cli.app import app
-from offset.terms import term
+from offset.documents.terms import term
 from tests.chromium import ARTIFACTS, browser, fits
 from tests.scenario.conftest import SCENARIOS
 

@@ -1,5 +1,5 @@
 """Reports an office can hand in (issue 15): the report, workbook and CSVs in Japanese or English
-from one catalogue (`offset.terms`), names instead of keys, the 実行計画 figures per FY."""
+from one catalogue (`documents.terms`), names instead of keys, the 実行計画 figures per FY."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ import pytest
 from typer.testing import CliRunner
 
 from offset.cli.app import app
+from offset.common.messages import Lang
+from offset.common.problems import InputError
+from offset.documents.present import sheet_name
+from offset.documents.terms import TERMS, column_label, term
+from offset.jobs.run import run_scenario
 from offset.ledger.operations import AccountKind
-from offset.messages import Lang
 from offset.methods import METHODS
-from offset.problems import InputError
-from offset.scenario import Scenario, run_scenario
+from offset.scenario import Scenario
 from offset.scenario.model import Sector
-from offset.scenario.present import sheet_name
-from offset.terms import TERMS, column_label, term
 from tests.reports import column_keys, read_table
 from tests.scenario.conftest import MINIMAL, PV_ROWS, SCENARIOS, WriteScenario
 

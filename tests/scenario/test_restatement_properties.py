@@ -12,8 +12,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
-from offset.scenario import Scenario, run_scenario
+from offset.scenario import Scenario
 from tests.scenario.conftest import MINIMAL
 
 SCENARIO = MINIMAL.replace("fiscal_years = [2022, 2023]", "fiscal_years = [2022, 2024]").replace(

@@ -10,12 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from offset.calc import sha256_of
+from offset.documents.present import sheet_name
+from offset.intake.inputs import sha256_of
+from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
 from offset.ledger.database import redacted
-from offset.scenario import Scenario, run_scenario
+from offset.scenario import Scenario
 from offset.scenario.issuance import GRAMS_PER_CREDIT, to_grams
-from offset.scenario.present import sheet_name
 from tests.scenario.conftest import SCENARIOS, SHIPPED
 
 

@@ -11,7 +11,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 from offset.cli.app import app
-from offset.figures import kind_of
+from offset.documents.figures import kind_of
 from tests.conftest import REPOSITORY
 from tests.reports import column_keys
 

@@ -20,13 +20,13 @@ from offset.api import csrf, downloads, scope
 from offset.api.keys import Caller, authenticate
 from offset.api.labels import KINDS, LABELS, LANGUAGES, RESULTS
 from offset.api.routes import ledger
-from offset.figures import formatter
-from offset.ledger.certificate import certificate_filename
+from offset.common.messages import Lang, lang_of
+from offset.documents import charts
+from offset.documents.certificate import certificate_filename
+from offset.documents.figures import formatter
+from offset.documents.terms import column_label, fy_label, term, value_term
 from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.rows import BalanceLine
-from offset.messages import Lang, lang_of
-from offset.scenario import charts
-from offset.terms import column_label, fy_label, term, value_term
 
 JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 COOKIE = "offset_key"
@@ -35,7 +35,7 @@ router = APIRouter(include_in_schema=False)
 templates = Environment(
     loader=PackageLoader("offset.api", "templates"), autoescape=select_autoescape(["html", "j2"])
 )
-# figures as every other output shows them (`offset.figures`)
+# figures as every other output shows them (`offset.documents.figures`)
 templates.filters["credits"] = formatter("credits")
 templates.filters["tonnes1"] = formatter("tonnes1")
 

@@ -15,11 +15,11 @@ from urllib.parse import quote
 import pandas as pd
 from fastapi.responses import Response
 
-from offset.cells import neutral_frame
-from offset.figures import column_kinds
-from offset.messages import Lang
-from offset.output import DEFAULT_CSV_ENCODING, write_sheets_to
-from offset.terms import column_label
+from offset.common.cells import neutral_frame
+from offset.common.messages import Lang
+from offset.documents.figures import column_kinds
+from offset.documents.output import DEFAULT_CSV_ENCODING, write_sheets_to
+from offset.documents.terms import column_label
 
 FORMATS = ("csv", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,7 +48,7 @@ def frame_of(rows: Iterable[Any]) -> pd.DataFrame:
 
 def download(frame: pd.DataFrame, name: str, fmt: str, lang: Lang = "en") -> Response:
     """`frame` (offset's column names) as an attachment named `name.<fmt>`, its headers in
-    `lang` (`offset.terms`), each figure in the format of its kind."""
+    `lang` (`offset.documents.terms`), each figure in the format of its kind."""
     if fmt not in FORMATS:
         raise UnknownFormat(f"format {fmt!r}: choose {' or '.join(FORMATS)}")
     kinds = column_kinds(frame)

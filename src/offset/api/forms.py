@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from offset import fiscal
+from offset.common import fiscal
 from offset.ledger import names
 from offset.ledger.rows import BalanceLine
 

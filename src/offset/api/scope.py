@@ -100,12 +100,16 @@ def _retirement(found: Retirement, caller: Caller, retired_by: str) -> dict[str,
 
 def certificate(book: Ledger, caller: Caller, tx_id: str) -> str:
     _retirement_visible(book, caller, tx_id)
-    return book.certificate(tx_id)
+    from offset.documents.certificate import certificate_page
+
+    return certificate_page(book, tx_id)
 
 
 def certificate_pdf(book: Ledger, caller: Caller, tx_id: str) -> bytes:
     _retirement_visible(book, caller, tx_id)
-    return book.certificate_pdf(tx_id)
+    from offset.documents import certificate as printed
+
+    return printed.certificate_pdf(book, tx_id)
 
 
 def _retirement_visible(book: Ledger, caller: Caller, tx_id: str) -> None:

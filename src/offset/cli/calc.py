@@ -25,11 +25,11 @@ from offset.cli.options import (
     choose_factor_year,
     choose_language,
 )
-from offset.problems import InputError
+from offset.common.problems import InputError
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
 
 if TYPE_CHECKING:
-    from offset.calc import CalcResult
+    from offset.methods.calculation import CalcResult
 
 PROGRESS_MIN_BYTES = 8 << 20  # show a progress display for input files above 8 MiB
 
@@ -71,8 +71,8 @@ def calc(
     """
     choose_language(lang)
     # pandas, pint and the methods load here, not for the other commands' help
+    from offset.documents.output import manifest_path
     from offset.factors import FactorLibrary
-    from offset.output import manifest_path
 
     if method not in METHOD_NAMES:
         raise typer.BadParameter(
@@ -92,8 +92,8 @@ def calc(
         overlay_problems = library.check_overlay()
         if overlay_problems:
             raise InputError(overlay_problems)
-        from offset.calc import calculate_file
         from offset.factors.years import DEFAULT_FACTOR_YEAR
+        from offset.jobs.calc import calculate_file
 
         compute = functools.partial(
             calculate_file,
@@ -134,16 +134,16 @@ def _run(compute: Callable[..., CalcResult], file: Path) -> CalcResult:
 
 
 def _print_notices(result: CalcResult) -> None:
-    from offset.messages import text
+    from offset.common.messages import text
 
     for notice in result.notices:
         err.print(text(notice), style="dim", markup=False)
 
 
 def _print_summary(result: CalcResult) -> None:
-    from offset.figures import column_kinds, formatter
-    from offset.messages import current, text
-    from offset.terms import column_label, term, value_term
+    from offset.common.messages import current, text
+    from offset.documents.figures import column_kinds, formatter
+    from offset.documents.terms import column_label, term, value_term
 
     lang = current()
     summary = result.summary

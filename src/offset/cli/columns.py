@@ -11,7 +11,7 @@ from offset.cli.choices import METHOD_NAMES
 
 def document(method: str | None = None) -> str:
     """The column contracts as Markdown (what docs/input-columns.md holds)."""
-    from offset.headers import JAPANESE
+    from offset.intake.headers import JAPANESE
     from offset.methods import METHODS
 
     names = [method] if method else list(METHODS)

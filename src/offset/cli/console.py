@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from offset.problems import MAX_LISTED, InputError
+from offset.common.problems import MAX_LISTED, InputError
 
 # Soft wrap: a problem or a path stays on one line, so it can be grepped and copied.
 out = Console(highlight=False, soft_wrap=True)
@@ -16,7 +16,7 @@ EXIT_BAD_INPUT = 2
 
 def fail(error: InputError, headline: str = "nothing was written") -> typer.Exit:
     """Print every problem (up to the listing limit) and return the exit to raise."""
-    from offset.messages import Msg, text
+    from offset.common.messages import Msg, text
 
     problems = error.problems
     if headline == "nothing was written":

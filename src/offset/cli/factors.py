@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from offset.cli.console import fail, out
-from offset.problems import InputError
+from offset.common.problems import InputError
 
 if TYPE_CHECKING:
     from offset.factors import FactorLibrary

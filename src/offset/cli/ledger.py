@@ -194,17 +194,19 @@ def certificate(
     ] = False,
 ) -> None:
     """A retirement certificate as HTML, or as PDF with --pdf (default file: TX.pdf)."""
+    from offset.documents.certificate import certificate_page, certificate_pdf
+
     book = _ledger()
     try:
-        document: str | bytes = book.certificate_pdf(tx) if pdf else book.certificate(tx)
+        document: str | bytes = certificate_pdf(book, tx) if pdf else certificate_page(book, tx)
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
     if isinstance(document, str) and output is None:
         print(document)
         return
-    from offset.ledger.certificate import certificate_filename
-    from offset.output import write_bytes, write_text
+    from offset.documents.certificate import certificate_filename
+    from offset.documents.output import write_bytes, write_text
 
     output = output or Path(certificate_filename(tx, ".pdf"))
     try:
@@ -302,8 +304,8 @@ def checkpoint(
     """Verify the whole ledger, then sign a statement of its head (sequence, hash, time, ledger
     id, and the digest of the verified state kept for later incremental checks), for someone
     outside the database to keep; `verify --checkpoint` proves the history up to it."""
+    from offset.documents.output import write_text
     from offset.ledger.checkpoint import CheckpointError
-    from offset.output import write_text
 
     try:
         document = _ledger().checkpoint(key)

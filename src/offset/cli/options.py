@@ -58,7 +58,7 @@ ColumnMap = Annotated[
 
 def choose_language(lang: str | None) -> None:
     """Set the language of what this command prints."""
-    from offset import messages
+    from offset.common import messages
 
     if lang is not None and lang.strip().lower()[:2] not in messages.LANGS:
         raise typer.BadParameter(f"unknown language {lang!r}; choose ja or en")
@@ -78,7 +78,7 @@ def choose_factor_year(rule: str | None) -> FactorYear | None:
 
 def choose_csv_encoding(encoding: str) -> str:
     """The --csv-encoding, checked (the names are Python's codecs)."""
-    from offset.output import CSV_ENCODINGS
+    from offset.documents.output import CSV_ENCODINGS
 
     name = encoding.strip().lower().replace("_", "-")
     aliases = {"shift-jis": "cp932", "sjis": "cp932", "utf8": "utf-8", "utf-8-bom": "utf-8-sig"}

@@ -21,10 +21,10 @@ from offset.cli.options import (
     choose_factor_year,
     choose_language,
 )
-from offset.problems import InputError
+from offset.common.problems import InputError
 
 if TYPE_CHECKING:
-    from offset.scenario import RunOutcome
+    from offset.jobs.run import RunOutcome
 
 EXIT_REFUSED = 3
 
@@ -76,8 +76,8 @@ def run(
     rule = choose_factor_year(factor_year)
     encoding = choose_csv_encoding(csv_encoding)
     # the whole engine loads here, not for the other commands' help
-    from offset.scenario import RunError, Scenario, run_scenario
-    from offset.scenario.run import default_database, step_count
+    from offset.jobs.run import default_database, run_scenario, step_count
+    from offset.scenario import RunError, Scenario
 
     try:
         scenario = Scenario.from_toml(scenario_file)
@@ -129,9 +129,9 @@ WARNINGS_SHOWN = 8
 
 
 def _print_outcome(outcome: RunOutcome) -> None:
-    from offset.figures import column_kinds, formatter
-    from offset.messages import current, text
-    from offset.terms import term
+    from offset.common.messages import current, text
+    from offset.documents.figures import column_kinds, formatter
+    from offset.documents.terms import term
 
     lang = current()
     summary = outcome.tables["summary"]

@@ -1,4 +1,7 @@
-"""Factor tables: sourced, versioned, validated at load, selected per row by a vectorised join."""
+"""Factor tables: sourced, versioned, validated at load, selected per row by a vectorised join.
+
+May import: `offset.common`, `offset.units`.
+"""
 
 from offset.factors.catalog import CONFIDENCE_LEVELS, Fallback, TableSpec
 from offset.factors.library import FactorLibrary, shipped_directory

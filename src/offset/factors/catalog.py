@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from offset.problems import InputError, Problem
+from offset.common.problems import InputError, Problem
 
 YearRule = Literal["yearly", "valid_from"]
 YearBasis = Literal["results_year", "reporting_year"]

@@ -9,9 +9,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from offset.common.problems import InputError, Problem
 from offset.factors.catalog import TableSpec, load_catalog
 from offset.factors.table import FactorTable
-from offset.problems import InputError, Problem
 
 
 def shipped_directory() -> Path:

@@ -13,8 +13,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset import units
+from offset.common.problems import InputError, Problem
 from offset.factors.catalog import CONFIDENCE_LEVELS, PROVENANCE_COLUMNS, TableSpec
-from offset.problems import InputError, Problem
 
 _PUBLISHED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _CSV_FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet shows it

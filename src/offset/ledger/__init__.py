@@ -2,6 +2,9 @@
 
 Its names load on first use, so that a module of the package (the CLI's help, `database`,
 `export`) can be imported without the whole ledger.
+
+May import: `offset.common`, `offset.units`. The ledger knows nothing of methods, scenarios or
+documents.
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from offset.ledger.api import Ledger
     from offset.ledger.codes import CODES, MESSAGES, Rejected
+    from offset.ledger.ledger import Ledger
     from offset.ledger.writer import Result
 
 __all__ = ["CODES", "MESSAGES", "Ledger", "Rejected", "Result"]
@@ -19,7 +22,7 @@ _HOMES = {
     "CODES": "codes",
     "MESSAGES": "codes",
     "Rejected": "codes",
-    "Ledger": "api",
+    "Ledger": "ledger",
     "Result": "writer",
 }
 

@@ -35,7 +35,7 @@ def backup(engine: Engine, target: Path) -> None:
         raw.driver_connection.execute("VACUUM INTO ?", (str(target),))  # type: ignore[union-attr]
     finally:
         raw.close()
-    from offset.ledger.api import Ledger
+    from offset.ledger.ledger import Ledger
 
     copy = Ledger.open(f"sqlite:///{target}", migrate=False)
     try:

@@ -4,7 +4,7 @@ an offsets-db style CSV.
 Both carry what the ledger prints (beneficiary, reason, claim period, agreement, serial ranges,
 each transaction's hash) and neither can be injected: every Beancount string is escaped and
 every name is mapped to a valid Beancount name (the ledger's own name kept as metadata); every
-CSV cell that a spreadsheet would run as a formula is neutralised (`offset.cells`).
+CSV cell that a spreadsheet would run as a formula is neutralised (`offset.common.cells`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from sqlalchemy import Connection, text
 
-from offset.cells import neutral
+from offset.common.cells import neutral
 from offset.ledger.chain import day_text
 
 OPEN_DATE = "1990-01-01"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from offset.fiscal import fiscal_year
+from offset.common.fiscal import fiscal_year
 from offset.ledger import names
 from offset.ledger.blocks import Block, Note, place_into, take_from
 from offset.ledger.books import Books

@@ -47,7 +47,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from offset.fiscal import fiscal_year
+from offset.common.fiscal import fiscal_year
 from offset.ledger import guards
 from offset.ledger.chain import body, day_text, link
 from offset.ledger.database import connect, read_only

@@ -1,7 +1,10 @@
 """The calculation methods: one dict from name to method, no if/elif dispatch.
 
 Each method is pure and vectorised: a DataFrame (already checked against its contract) in, a
-DataFrame of per-row results with the factor rows used out.
+DataFrame of per-row results with the factor rows used out. `calculation` runs a method and
+adds the record every result carries; `summary` and `staleness` read results.
+
+May import: `offset.common`, `offset.units`, `offset.factors`, `offset.intake` (column contracts).
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from offset.columns import Contract
 from offset.factors import FactorLibrary
+from offset.intake.columns import Contract
 from offset.methods import forest, renovation, solar
 from offset.methods.common import CalcOptions
 
@@ -49,4 +52,10 @@ METHODS: dict[str, Method] = {
     ),
 }
 
-__all__ = ["METHODS", "CalcOptions", "Method"]
+
+def every_column_name() -> set[str]:
+    """Every name a column of any method may have (a `--columns` map must target one)."""
+    return {n for spec in METHODS.values() for c in spec.contract.columns for n in c.names}
+
+
+__all__ = ["METHODS", "CalcOptions", "Method", "every_column_name"]

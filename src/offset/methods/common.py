@@ -10,11 +10,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from offset.common.messages import Msg
+from offset.common.problems import Problem
 from offset.factors import FactorLibrary, Selection, select
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear, lag, qualified
-from offset.inputs import FIRST_DATA_ROW, LISTED_PER_CHECK, listed_problems
-from offset.messages import Msg
-from offset.problems import Problem
+from offset.intake.inputs import FIRST_DATA_ROW, LISTED_PER_CHECK, listed_problems
 from offset.units import DEFAULT_GWP_METRIC
 
 FloatArray = npt.NDArray[np.float64]

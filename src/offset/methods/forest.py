@@ -22,8 +22,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from offset import fiscal, units
-from offset.columns import (
+from offset import units
+from offset.common import fiscal
+from offset.common.messages import Msg
+from offset.common.problems import Problem, raise_if_any
+from offset.factors import FactorLibrary, select
+from offset.factors.select import category_codes, paired_ids
+from offset.intake.columns import (
     FY,
     MUNICIPALITY,
     Column,
@@ -35,10 +40,7 @@ from offset.columns import (
     text,
     year,
 )
-from offset.factors import FactorLibrary, select
-from offset.factors.select import category_codes, paired_ids
-from offset.inputs import FIRST_DATA_ROW, listed_problems
-from offset.messages import Msg
+from offset.intake.inputs import FIRST_DATA_ROW, listed_problems
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
@@ -49,7 +51,6 @@ from offset.methods.common import (
     rows_problems,
     unknown_values,
 )
-from offset.problems import Problem, raise_if_any
 
 ACTIVITIES = ("management", "afforestation", "reforestation")
 MANAGEMENT, AFFORESTATION, REFORESTATION = range(len(ACTIVITIES))

@@ -26,8 +26,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from offset import fiscal, units
-from offset.columns import (
+from offset import units
+from offset.common import fiscal
+from offset.common.messages import Msg
+from offset.common.problems import Problem, raise_if_any
+from offset.factors import FactorLibrary, select
+from offset.factors.select import category_codes
+from offset.factors.years import FactorYear
+from offset.intake.columns import (
     FY,
     GRID_ENTITY,
     GRID_FACTOR,
@@ -40,10 +46,6 @@ from offset.columns import (
     number,
     text,
 )
-from offset.factors import FactorLibrary, select
-from offset.factors.select import category_codes
-from offset.factors.years import FactorYear
-from offset.messages import Msg
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
@@ -57,7 +59,6 @@ from offset.methods.common import (
     rows_problems,
     unknown_values,
 )
-from offset.problems import Problem, raise_if_any
 
 IntArray = npt.NDArray[np.int64]
 

@@ -19,8 +19,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from offset import fiscal
-from offset.columns import (
+from offset.common import fiscal
+from offset.common.problems import raise_if_any
+from offset.factors import FactorLibrary, select
+from offset.intake.columns import (
     FY,
     GRID_ENTITY,
     GRID_FACTOR,
@@ -32,7 +34,6 @@ from offset.columns import (
     number,
     text,
 )
-from offset.factors import FactorLibrary, select
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
@@ -45,7 +46,6 @@ from offset.methods.common import (
     rows_problems,
     unknown_values,
 )
-from offset.problems import raise_if_any
 
 CONTRACT = Contract(
     (

@@ -14,14 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from offset.calc import CalcResult, compute_prepared, sha256_of
+from offset.common.problems import InputError, Problem
 from offset.factors import FactorLibrary
-from offset.headers import load_map
-from offset.inputs import FIRST_DATA_ROW, Prepared, blocks_computing, load
-from offset.methods import METHODS, CalcOptions
-from offset.problems import InputError, Problem
+from offset.intake.headers import load_map
+from offset.intake.inputs import FIRST_DATA_ROW, Prepared, blocks_computing, load, sha256_of
+from offset.intake.vocabulary import vocabularies
+from offset.methods import METHODS, CalcOptions, every_column_name
+from offset.methods.calculation import CalcResult, compute_prepared
 from offset.scenario.model import FOREST_METHODS, Scenario
-from offset.vocabulary import vocabularies
 
 #: Factor tables every method reads besides those its rows name (parameters, GWP).
 ALWAYS_USED = ("method_parameters", "gwp")
@@ -74,7 +74,7 @@ def load_data(
                 path,
                 METHODS[project.method].contract,
                 sheet=project.sheet,
-                user_map=load_map(scenario.columns_path(name)),
+                user_map=load_map(scenario.columns_path(name), every_column_name()),
                 vocabularies=known,
             )
         except InputError as e:

@@ -8,8 +8,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from offset.common.problems import raise_if_any
 from offset.factors import FactorLibrary
-from offset.problems import raise_if_any
 from offset.scenario.compute import compute_all, factor_rows, load_data
 from offset.scenario.model import Scenario
 

@@ -19,11 +19,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from offset.common.messages import Lang, lang_of
+from offset.common.problems import InputError, Problem
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
 from offset.ledger.schema import INSTRUMENTS
-from offset.messages import Lang, lang_of
 from offset.methods import METHODS
-from offset.problems import InputError, Problem
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
 
 #: methods whose figures are removals (吸収量), kept apart from emission reductions

@@ -14,18 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from offset.common.messages import Msg
 from offset.ledger import names
-from offset.ledger.api import Ledger
-from offset.messages import Msg
+from offset.ledger.ledger import Ledger
 from offset.scenario.model import Scenario
-from offset.scenario.restate import Restatement, restate, standing
-from offset.scenario.runner import (
+from offset.scenario.plan import (
     HINTS,
     OK_STATUSES,
     RunError,
     YearPlan,
     setup_operations,
 )
+from offset.scenario.restate import Restatement, restate, standing
 from offset.scenario.settlement import holding
 
 ChangedRows = Callable[[str, int], str]  # (project, FY) -> the rows whose figure changed

@@ -22,10 +22,10 @@ import numpy.typing as npt
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from offset.japanese import distinct, folded
-from offset.messages import Msg
-from offset.problems import Problem
-from offset.sheets import Grid, refuse
+from offset.common.messages import Msg
+from offset.common.problems import Problem
+from offset.intake.japanese import distinct, folded
+from offset.intake.sheets import Grid, refuse
 
 SEARCH_ROWS = 30
 TOTAL_LABELS = frozenset({"合計", "計", "小計", "総計", "累計", "total", "subtotal", "grandtotal"})

@@ -1,14 +1,14 @@
 """The words of offset's tables and reports in English and Japanese: table and column names,
 methods, sectors, account kinds, statuses, units, report headings and footnotes.
 
-Messages about a user's input live in `offset.messages`; these are the names of things. Every
+Messages about a user's input live in `offset.common.messages`; these are the names of things. Every
 output that shows a table (report.html, report.pdf, report.xlsx, tables/*.csv, the CLI's
 summary, the dashboard) takes its labels from here, so a column is called the same everywhere.
 """
 
 from __future__ import annotations
 
-from offset.messages import Lang
+from offset.common.messages import Lang
 
 # key: (English, Japanese)
 TERMS: dict[str, tuple[str, str]] = {

@@ -13,17 +13,20 @@ import pandas as pd
 from sqlalchemy import inspect
 
 from offset import __version__
+from offset.common.messages import Lang, Msg
+from offset.common.problems import InputError, Problem
+from offset.documents import tables
+from offset.documents.output import DEFAULT_CSV_ENCODING, UnwritableText, write_frame
+from offset.documents.report import Report, created_now
+from offset.documents.terms import term
 from offset.factors import FactorLibrary, years
 from offset.factors.years import FactorYear
-from offset.inputs import FIRST_DATA_ROW
-from offset.ledger.api import Ledger
+from offset.intake.inputs import FIRST_DATA_ROW
 from offset.ledger.database import at_head, redacted
+from offset.ledger.ledger import Ledger
 from offset.ledger.names import REGISTRY
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
-from offset.messages import Lang, Msg
-from offset.output import DEFAULT_CSV_ENCODING, UnwritableText, write_frame
-from offset.problems import InputError, Problem
-from offset.scenario import records, tables
+from offset.scenario import run_records
 from offset.scenario.compute import (
     ProjectData,
     ProjectYear,
@@ -34,11 +37,9 @@ from offset.scenario.compute import (
     unused_rows,
 )
 from offset.scenario.model import Scenario
+from offset.scenario.plan import YearPlan, plan_run, results_file
 from offset.scenario.posting import Batch, post, reconcile
-from offset.scenario.report import Report, created_now
 from offset.scenario.restate import Restatement
-from offset.scenario.runner import YearPlan, plan_run, results_file
-from offset.terms import term
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def run_scenario(
         report_tables = _tables(
             scenario, computed, plans, batches, statuses, (balances, accounts, retired)
         )
-        records.store(ledger.engine, scenario, report_tables)  # what the HTTP API shows
+        run_records.store(ledger.engine, scenario, report_tables)  # what the HTTP API shows
     finally:
         ledger.engine.dispose()
     for (project, fy), year in computed.items():

@@ -12,7 +12,7 @@ from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 from offset.scenario.model import FOREST_METHODS, Scenario
-from offset.scenario.runner import YearPlan, issue_id
+from offset.scenario.plan import YearPlan, issue_id
 
 if TYPE_CHECKING:
     from offset.scenario.posting import Batch

@@ -20,11 +20,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset import units
-from offset.columns import Column
-from offset.dates import to_date, to_year
-from offset.japanese import distinct, folded, gather, nfkc, pint_unit
-from offset.messages import Msg
-from offset.problems import Problem
+from offset.common.messages import Msg
+from offset.common.problems import Problem
+from offset.intake.columns import Column
+from offset.intake.dates import to_date, to_year
+from offset.intake.japanese import distinct, folded, gather, nfkc, pint_unit
 
 MAX_MAGNITUDE = 1e12  # |value| in the column's unit beyond this is no real figure (and 1e308
 # would overflow to inf in the results)

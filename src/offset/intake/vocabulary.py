@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from offset.common.messages import Msg
 from offset.factors import FactorLibrary
-from offset.japanese import folded
-from offset.messages import Msg
-from offset.places import Prefectures
-from offset.values import Vocabulary, spellings
+from offset.intake.japanese import folded
+from offset.intake.places import Prefectures
+from offset.intake.values import Vocabulary, spellings
 
 # Kanji and other names of the species in `forest_species` (katakana and hiragana come from
 # the table's name_ja, folded).

@@ -16,11 +16,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from offset.common.messages import Msg
+from offset.common.problems import Problem
 from offset.factors import FactorLibrary
 from offset.factors.years import FactorYear, lag
-from offset.inputs import FIRST_DATA_ROW, listed_problems
-from offset.messages import Msg
-from offset.problems import Problem
+from offset.intake.inputs import FIRST_DATA_ROW, listed_problems
 
 YEAR_OF_ID = re.compile(r"^([a-z0-9_]+):.*@(\d{4})(?:\[([a-z]+)\])?$")
 SUFFIX = "_years_back"

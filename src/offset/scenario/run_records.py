@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine, Table, delete, insert, select
 from sqlmodel import SQLModel
 
-from offset.ledger.records import AgreementRecord, FulfilmentRecord, ReductionRecord
+from offset.ledger.side_tables import AgreementRecord, FulfilmentRecord, ReductionRecord
 from offset.scenario.model import Agreement, Scenario
 
 

@@ -1,5 +1,5 @@
 """A report table as a reader sees it: names instead of keys, categories in words, headers in
-the report's language (`offset.terms`), each column's kind of figure kept for formatting.
+the report's language (`offset.documents.terms`), each column's kind of figure kept for formatting.
 
 The run keeps its tables keyed (`fy`, `reduction_tco2e`, `matsumoto`): the HTTP API and the
 ledger's records read those. Only what is handed in (HTML, PDF, Excel, CSV) is shown this way.
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from offset.figures import CSV_DECIMALS, column_kinds
-from offset.messages import Lang
-from offset.terms import column_label, term, value_term
+from offset.common.messages import Lang
+from offset.documents.figures import CSV_DECIMALS, column_kinds
+from offset.documents.terms import column_label, term, value_term
 
 # columns whose values are a scenario's party keys
 PARTY_COLUMNS = ("owner", "provider", "beneficiary", "retired_by", "municipality", "name")

@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from offset.cells import as_values, neutral_frame
-from offset.workbook import format_sheet
+from offset.common.cells import as_values, neutral_frame
+from offset.documents.workbook import format_sheet
 
 FORMATS = (".csv", ".xlsx", ".parquet")
 # UTF-8 with a BOM by default: Japanese Excel opens it by double-click without mojibake.

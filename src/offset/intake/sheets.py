@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from offset.messages import Msg
-from offset.problems import InputError, Problem
+from offset.common.messages import Msg
+from offset.common.problems import InputError, Problem
 
 MAX_FILE_BYTES = 1 << 30  # 1 GiB
 MAX_UNZIPPED_BYTES = 512 << 20  # 512 MiB: about 5 million filled cells of an office list

@@ -1,29 +1,25 @@
-"""`offset calc`'s work as a Python API: read a file, check it, compute, summarise, write.
+"""Computing a method over checked rows: the method's kernel, then the checks and the record
+every result carries (years back, strict factors, the GWP metric, totals, fallbacks, warnings).
 
-It orchestrates; the arithmetic is in `offset.methods`.
+`offset calc` (`offset.jobs.calc`) and a scenario's projects (`offset.scenario.compute`) both
+compute through here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from offset import __version__
+from offset.common.messages import Msg
+from offset.common.problems import InputError, Problem, raise_if_any
 from offset.factors import FactorLibrary, years
-from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
-from offset.headers import load_map
-from offset.inputs import Prepared, Progress, blocks_computing, check, load
-from offset.messages import Msg, text
+from offset.intake.inputs import Prepared, blocks_computing, check
 from offset.methods import METHODS, CalcOptions
-from offset.output import DEFAULT_CSV_ENCODING, manifest_path, write_frame, write_json
-from offset.problems import InputError, Problem, raise_if_any
-from offset.staleness import strict_problems, years_back
-from offset.summary import TOTAL_COLUMNS, by_municipality, fallbacks, warnings
+from offset.methods.staleness import strict_problems, years_back
+from offset.methods.summary import TOTAL_COLUMNS, by_municipality, fallbacks, warnings
 
 
 @dataclass(frozen=True)
@@ -46,7 +42,7 @@ def calculate(
     options: CalcOptions,
 ) -> CalcResult:
     """Check `raw` against the method's contract and compute it. Raises InputError on bad input."""
-    from offset.vocabulary import vocabularies
+    from offset.intake.vocabulary import vocabularies
 
     prepared, problems = check(
         raw, METHODS[method].contract, options.file, vocabularies=vocabularies(factors)
@@ -106,69 +102,3 @@ def compute_prepared(
         "warnings": warnings(results, fallback_counts),
     }
     return CalcResult(method, results, by_municipality(results), manifest)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def calculate_file(
-    method: str,
-    path: Path,
-    *,
-    fy: int | None,
-    factors: FactorLibrary,
-    gwp_metric: str,
-    out: Path | None = None,
-    progress: Progress | None = None,
-    strict_factors: bool = False,
-    factor_year: FactorYear = DEFAULT_FACTOR_YEAR,
-    sheet: str | None = None,
-    columns: Path | None = None,
-    csv_encoding: str = DEFAULT_CSV_ENCODING,
-) -> CalcResult:
-    """Read, compute and (if `out`) write the results and a manifest beside them.
-
-    Nothing is written unless the whole calculation succeeded.
-    """
-    from offset.vocabulary import vocabularies
-
-    prepared, problems = load(
-        path,
-        METHODS[method].contract,
-        sheet=sheet,
-        user_map=load_map(columns),
-        vocabularies=vocabularies(factors),
-        progress=progress,
-    )
-    options = CalcOptions(
-        fy=fy,
-        gwp_metric=gwp_metric,
-        file=str(path),
-        strict_factors=strict_factors,
-        factor_year=factor_year,
-    )
-    result = compute_checked(method, prepared, problems, factors, options)
-    result.manifest["input"] = {
-        "path": str(path),
-        "sha256": sha256_of(path),
-        "sheet": prepared.sheet,
-        "headers": dict(prepared.headers),
-        "notices": [text(n, "en") for n in prepared.notices],
-    }
-    result.manifest["created"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    if out is not None:
-        result.manifest["output"] = str(out)
-        try:
-            write_frame(result.results, out, csv_encoding)
-            write_json(result.manifest, manifest_path(out))
-        except OSError as e:
-            reason = f"{out}: {e.strerror or e}"
-            raise InputError(
-                [Problem(str(out), None, None, Msg("file.cannot_write", reason=reason))]
-            ) from e
-    return result

@@ -18,8 +18,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from offset.japanese import nfkc
-from offset.messages import Msg
+from offset.common.messages import Msg
+from offset.intake.japanese import nfkc
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,16 @@
-"""A retirement certificate as a self-contained HTML page: every field from the retirement's
-own columns, which the hash chain covers and `verify` checks against its operation."""
+"""A retirement certificate as a self-contained HTML page (or its PDF): every field from the
+retirement's own columns, which the hash chain covers and `verify` checks against its operation."""
 
 from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from offset.ledger.rows import Retirement
+
+if TYPE_CHECKING:
+    from offset.ledger.ledger import Ledger
 
 NOT_STATED = "not stated / 未指定"
 
@@ -61,3 +65,16 @@ def certificate_filename(tx_id: str, suffix: str) -> str:
     """A file name for a certificate: the id with anything a file system or a header may
     misread (`/`, `:`, quotes, non-ASCII) as `_`."""
     return re.sub(r"[^A-Za-z0-9._-]", "_", tx_id) + suffix
+
+
+def certificate_page(ledger: Ledger, tx_id: str) -> str:
+    """The certificate of retirement `tx_id` as HTML (Rejected if there is none)."""
+    return certificate_html(*ledger.retired(tx_id))
+
+
+def certificate_pdf(ledger: Ledger, tx_id: str) -> bytes:
+    """The certificate as PDF, its ledger entry and hash at the foot of the page."""
+    from offset.documents.pdf import html_to_pdf
+
+    retirement, retired_by = ledger.retired(tx_id)
+    return html_to_pdf(certificate_html(retirement, retired_by), certificate_footer(retirement))

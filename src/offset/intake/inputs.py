@@ -1,14 +1,15 @@
 """Reading input files and checking them against a column contract, once, at the boundary.
 
-A file goes through three steps: its cells are read as they are (`offset.sheets`), the header
-row is found and the rows that are not data are dropped (`offset.layout`), and each column the
-contract names is matched to the user's header (`offset.headers`) and converted to its type and
-unit (`offset.values`). Every problem of the file is collected (file, sheet, row, column as the
+A file goes through three steps: its cells are read as they are (`sheets`), the header
+row is found and the rows that are not data are dropped (`layout`), and each column the
+contract names is matched to the user's header (`headers`) and converted to its type and
+unit (`values`). Every problem of the file is collected (file, sheet, row, column as the
 user wrote it, why) before anything is computed. Rows are numbered as the sheet shows them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,16 +18,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from offset import values
-from offset.columns import Column, Contract
-from offset.headers import JAPANESE, Match, Matcher
-from offset.japanese import distinct, gather
-from offset.layout import Table, lay_out
-from offset.messages import Msg
-from offset.places import municipality_code
-from offset.problems import InputError, Problem
-from offset.sheets import Progress, read_grid, read_parquet
-from offset.values import Vocabulary
+from offset.common.messages import Msg
+from offset.common.problems import InputError, Problem
+from offset.intake import values
+from offset.intake.columns import Column, Contract
+from offset.intake.headers import JAPANESE, Match, Matcher
+from offset.intake.japanese import distinct, gather
+from offset.intake.layout import Table, lay_out
+from offset.intake.places import municipality_code
+from offset.intake.sheets import Progress, read_grid, read_parquet
+from offset.intake.values import Vocabulary
 
 __all__ = ["FIRST_DATA_ROW", "LISTED_PER_CHECK", "Prepared", "Progress", "listed_problems"]
 
@@ -283,3 +284,11 @@ def listed_problems(
         rest = int(positions.size - limit)
         listed.append(Problem(file, None, column, Msg("rows.more", count=rest, row=first)))
     return listed
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from offset.japanese import folded, nfkc
+from offset.intake.japanese import folded, nfkc
 
 _WEIGHTS = (6, 5, 4, 3, 2)
 _SUFFIXES = ("-ken", "-fu", "-to", "ken", " prefecture", "prefecture")

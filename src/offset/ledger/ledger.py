@@ -10,8 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from offset.ledger import queries, records, states  # noqa: F401  (records: tables beside it)
-from offset.ledger.certificate import certificate_footer, certificate_html
+from offset.ledger import queries, side_tables, states  # noqa: F401  (side_tables: tables beside it)
 from offset.ledger.checkpoint import Checkpoint, CheckpointError, sign
 from offset.ledger.database import DEFAULT_URL, at_head, connect, reading, upgrade
 from offset.ledger.export import EXPORTS
@@ -87,17 +86,7 @@ class Ledger(Writer):
         with reading(self.engine) as conn:
             return queries.retirement(conn, tx_id)
 
-    def certificate(self, tx_id: str) -> str:
-        return certificate_html(*self._retired(tx_id))
-
-    def certificate_pdf(self, tx_id: str) -> bytes:
-        """The certificate as PDF, its ledger entry and hash at the foot of the page."""
-        from offset.pdf import html_to_pdf
-
-        retirement, retired_by = self._retired(tx_id)
-        return html_to_pdf(certificate_html(retirement, retired_by), certificate_footer(retirement))
-
-    def _retired(self, tx_id: str) -> tuple[Retirement, str]:
+    def retired(self, tx_id: str) -> tuple[Retirement, str]:
         """A retirement and the name of the party that retired it (Rejected if none)."""
         with reading(self.engine) as conn:
             retirement = queries.retirement(conn, tx_id)

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from offset.common.messages import Msg
 from offset.factors import FactorLibrary
-from offset.messages import Msg
 from offset.methods.common import FROM_ROW
 
 TOTAL_COLUMNS = ("reduction_tco2e", "creditable_tco2e", "buffer_tco2e")

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from offset.figures import EXCEL_FORMATS, column_kinds, formatter
+from offset.documents.figures import EXCEL_FORMATS, column_kinds, formatter
 
 MIN_WIDTH, MAX_WIDTH = 8, 60  # characters
 

@@ -14,10 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from offset import __version__, messages
-from offset.figures import formatter
-from offset.messages import Lang
-from offset.output import (
+from offset import __version__
+from offset.common import messages
+from offset.common.messages import Lang
+from offset.documents import charts
+from offset.documents.figures import formatter
+from offset.documents.output import (
     DEFAULT_CSV_ENCODING,
     write_bytes,
     write_frame,
@@ -25,11 +27,10 @@ from offset.output import (
     write_sheets,
     write_text,
 )
-from offset.pdf import html_to_pdf
-from offset.scenario import charts
-from offset.scenario.present import Shown, sheet_name, shown
-from offset.scenario.tables import SECTORS
-from offset.terms import column_label, fy_label, term, value_term
+from offset.documents.pdf import html_to_pdf
+from offset.documents.present import Shown, sheet_name, shown
+from offset.documents.tables import SECTORS
+from offset.documents.terms import column_label, fy_label, term, value_term
 
 TEMPLATE = "report.html.j2"
 
@@ -102,7 +103,7 @@ class Report:
 
         tables = tables or self.shown()
         env = Environment(
-            loader=PackageLoader("offset.scenario", "templates"),
+            loader=PackageLoader("offset.documents", "templates"),
             autoescape=select_autoescape(["html", "j2"]),
         )
         lang = self.lang

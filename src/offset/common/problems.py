@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from offset.messages import Lang, Msg, text
+from offset.common.messages import Lang, Msg, text
 
 #: At most this many problems are listed; the rest are counted (a limit on everything).
 MAX_LISTED = 200

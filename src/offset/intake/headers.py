@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from offset import units
-from offset.columns import Column, Contract
-from offset.japanese import folded, pint_unit, split_unit
-from offset.messages import Msg
-from offset.problems import InputError, Problem
+from offset.common.messages import Msg
+from offset.common.problems import InputError, Problem
+from offset.intake.columns import Column, Contract
+from offset.intake.japanese import folded, pint_unit, split_unit
 
 # The Japanese names of every input column (any method), the first being the one shown.
 JAPANESE: dict[str, tuple[str, ...]] = {
@@ -179,8 +179,9 @@ class Matcher:
         return Match(column, expression, header)
 
 
-def load_map(path: Path | None) -> dict[str, str]:
-    """A user's `--columns` file: `[columns]` "their header" = "offset column", folded."""
+def load_map(path: Path | None, known: set[str]) -> dict[str, str]:
+    """A user's `--columns` file: `[columns]` "their header" = "offset column", folded; each
+    target must be one of the `known` column names (every method's)."""
     if path is None:
         return {}
     try:
@@ -190,7 +191,6 @@ def load_map(path: Path | None) -> dict[str, str]:
         problem = Problem(str(path), None, None, Msg("file.unreadable", reason=str(e)))
         raise InputError([problem]) from e
     table = data.get("columns", data)
-    known = _every_column()
     problems = [
         Problem(
             str(path),
@@ -205,12 +205,6 @@ def load_map(path: Path | None) -> dict[str, str]:
     if problems:
         raise InputError(problems)
     return {folded(str(header)): str(target) for header, target in table.items()}
-
-
-def _every_column() -> set[str]:
-    from offset.methods import METHODS
-
-    return {n for spec in METHODS.values() for c in spec.contract.columns for n in c.names}
 
 
 def _close(value: str, known: set[str]) -> str:
