@@ -22,7 +22,7 @@ from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
 from offset.intake import values
 from offset.intake.columns import Column, Contract
-from offset.intake.headers import JAPANESE, Match, Matcher
+from offset.intake.headers import Match, Matcher
 from offset.intake.japanese import distinct, gather
 from offset.intake.layout import Table, lay_out
 from offset.intake.places import municipality_code
@@ -162,7 +162,7 @@ def check(
 
 
 def _missing(file: str, column: Column, present: pd.Index) -> Problem:
-    names = " / ".join([*column.names, *JAPANESE.get(column.name, ())[:3]])
+    names = " / ".join([*column.names, *column.japanese[:3]])
     found = ", ".join(str(c) for c in present) or "-"
     return Problem(file, None, column.name, Msg("header.missing", names=names, found=found))
 

@@ -15,6 +15,7 @@ Age follows 林齢: the planting FY is year 1.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -37,10 +38,12 @@ from offset.intake.columns import (
     category,
     integer,
     number,
+    prefecture,
     text,
     year,
 )
 from offset.intake.inputs import FIRST_DATA_ROW, listed_problems
+from offset.methods import buffer
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
@@ -51,6 +54,7 @@ from offset.methods.common import (
     rows_problems,
     unknown_values,
 )
+from offset.methods.method import SHARED_TOTALS, Method
 
 ACTIVITIES = ("management", "afforestation", "reforestation")
 MANAGEMENT, AFFORESTATION, REFORESTATION = range(len(ACTIVITIES))
@@ -65,36 +69,64 @@ SPECIES_PARAMETERS = ("wood_density", "bef_le20", "bef_ge21", "root_shoot_ratio"
 GROWING_STOCK_CLASSES = ("le20", "21_40", "41_100", "101_200", "gt200")
 GROWING_STOCK_BOUNDS = np.array([20.0, 40.0, 100.0, 200.0])
 BCEF_INCREMENT, BCEF_STOCK = "bcefi", "bcefs"
+BUFFER_DEFAULT = "forest"  # the `method_parameters` group of both methods' default buffer share
 
 _STAND_COLUMNS: tuple[Column, ...] = (
-    text("stand_id", "your identifier of the stand (小班)"),
-    MUNICIPALITY,
-    category("prefecture", "prefecture key as in `climate_zones`"),
-    category(
-        "species", "species key of `forest_species` (sugi, hinoki, karamatsu, ...)", required=True
+    text(
+        "stand_id",
+        "your identifier of the stand (小班)",
+        japanese=("林小班", "小班", "小班番号", "林班"),
     ),
-    number("area_ha", "ha", "stand area", alternatives={"area_m2": "m**2"}, required=True),
+    MUNICIPALITY,
+    prefecture("prefecture key as in `climate_zones`"),
+    category(
+        "species",
+        "species key of `forest_species` (sugi, hinoki, karamatsu, ...)",
+        required=True,
+        japanese=("樹種", "樹種名"),
+    ),
+    number(
+        "area_ha",
+        "ha",
+        "stand area",
+        alternatives={"area_m2": "m**2"},
+        required=True,
+        japanese=("面積", "森林面積", "小班面積"),
+    ),
     integer(
         "age_yr",
         "stand age (林齢, the planting FY is year 1): in the FY, or in age_fy; or planted_fy",
         minimum=1,
+        japanese=("林齢",),
     ),
     year(
         "age_fy",
         "FY the age_yr is stated for (the 森林簿's 基準年度); the age advances from it",
+        japanese=("林齢基準年度", "基準年度"),
     ),
-    year("planted_fy", "FY the stand was planted", minimum=1800),
+    year("planted_fy", "FY the stand was planted", minimum=1800, japanese=("植栽年度", "植林年度")),
     FY,
     category(
-        "activity", "management (FO-001, default), afforestation (FO-002), reforestation (FO-003)"
+        "activity",
+        "management (FO-001, default), afforestation (FO-002), reforestation (FO-003)",
+        japanese=("活動区分", "施業区分"),
     ),
-    boolean("managed", "the stand is under a 森林経営計画 in the FY (FO-001 eligibility)"),
-    year("last_managed_fy", "last FY the stand was treated (thinning etc.)"),
+    boolean(
+        "managed",
+        "the stand is under a 森林経営計画 in the FY (FO-001 eligibility)",
+        japanese=("森林経営計画", "経営計画", "森林経営計画対象"),
+    ),
+    year(
+        "last_managed_fy",
+        "last FY the stand was treated (thinning etc.)",
+        japanese=("最終施業年度", "施業年度"),
+    ),
     number(
         "buffer_share",
         "dimensionless",
         "the project's buffer share (default: method_parameters)",
         maximum=1.0,
+        japanese=("バッファ率", "緩衝率"),
     ),
 )
 
@@ -106,15 +138,29 @@ CONTRACT = Contract(
             "m**3/ha/yr",
             "stem volume growth; or use the yield table",
             minimum=None,
+            japanese=("成長量", "年間成長量", "材積成長量"),
         ),
-        category("yield_region", "region of the yield table (収穫表)"),
-        integer("site_class", "site class (地位) in the yield table", minimum=1),
-        number("harvested_m3", "m**3", "stem volume harvested in the FY (deducted)"),
+        category(
+            "yield_region", "region of the yield table (収穫表)", japanese=("収穫表", "収穫表地域")
+        ),
+        integer(
+            "site_class",
+            "site class (地位) in the yield table",
+            minimum=1,
+            japanese=("地位", "地位級"),
+        ),
+        number(
+            "harvested_m3",
+            "m**3",
+            "stem volume harvested in the FY (deducted)",
+            japanese=("伐採量", "伐採材積"),
+        ),
         number(
             "stock_m3_per_ha",
             "m**3/ha",
             "growing stock in the FY: picks the IPCC BCEF class of a species without its own"
             " wood density and BEF (default: the yield table's volume at the stand's age)",
+            japanese=("蓄積", "林分蓄積", "ha当たり蓄積"),
         ),
     ),
     description="One row per stand and FY (gain-loss method).",
@@ -128,11 +174,22 @@ STOCK_CONTRACT = Contract(
             "m**3/ha",
             "stem volume at the start of the period",
             required=True,
+            japanese=("期首蓄積", "期首材積"),
         ),
         number(
-            "stock_end_m3_per_ha", "m**3/ha", "stem volume at the end of the period", required=True
+            "stock_end_m3_per_ha",
+            "m**3/ha",
+            "stem volume at the end of the period",
+            required=True,
+            japanese=("期末蓄積", "期末材積"),
         ),
-        number("period_yr", "yr", "years between the two inventories", required=True),
+        number(
+            "period_yr",
+            "yr",
+            "years between the two inventories",
+            required=True,
+            japanese=("調査間隔", "期間"),
+        ),
     ),
     description="One row per stand: two inventories (stock-difference method).",
 )
@@ -348,14 +405,16 @@ def _stands(
         | ((activity == AFFORESTATION) & (planted_fy > AFFORESTATION_AFTER_FY))
         | (activity == REFORESTATION)
     )
-    share_default, _, share_unverified = method_parameter(factors, "forest", "buffer_share")
-    share = optional_column(frame, "buffer_share")
+    share_default, share_unverified = buffer.method_default(factors, BUFFER_DEFAULT)
+    shares = buffer.row_shares(
+        optional_column(frame, "buffer_share"), options.buffer_share, share_default
+    )
     return Stands(
         fy=fy,
         age=age,
         eligible=eligible,
         activity=activity,
-        buffer_share=np.where(np.isnan(share), share_default, share),
+        buffer_share=shares,
         buffer_unverified=share_unverified,
         management_unverified=recently & ~managed_flag & window_unverified,
         problems=problems,
@@ -564,3 +623,29 @@ def _identity(frame: pd.DataFrame, stands: Stands) -> dict[str, object]:
         "activity": pd.Categorical.from_codes(stands.activity, categories=pd.Index(ACTIVITIES)),
         "eligible": stands.eligible,
     }
+
+
+def _warnings(results: pd.DataFrame) -> list[str]:
+    ineligible = int((~results["eligible"]).sum())
+    return [Msg("warn.ineligible", count=ineligible)] if ineligible else []
+
+
+METHOD = Method(
+    "forest",
+    CONTRACT,
+    forest,
+    summary="Forest absorption, gain-loss (J-Credit FO-001 style)",
+    words=("Forest absorption", "森林吸収"),
+    removals=True,
+    buffer_default=BUFFER_DEFAULT,
+    totals=(*SHARED_TOTALS, "buffer_tco2e"),
+    warnings=_warnings,
+)
+STOCK_METHOD = dataclasses.replace(
+    METHOD,
+    name="forest-stock",
+    contract=STOCK_CONTRACT,
+    compute=forest_stock,
+    summary="Forest absorption, stock-difference (IPCC 2006 Eq. 2.8)",
+    words=("Forest absorption (stock change)", "森林吸収 (蓄積変化)"),
+)

@@ -20,6 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset.common import fiscal
+from offset.common.messages import Msg
 from offset.common.problems import raise_if_any
 from offset.factors import FactorLibrary, select
 from offset.intake.columns import (
@@ -29,9 +30,9 @@ from offset.intake.columns import (
     GRID_KIND,
     MUNICIPALITY,
     Contract,
-    category,
     date,
     number,
+    prefecture,
     text,
 )
 from offset.methods.common import (
@@ -46,54 +47,90 @@ from offset.methods.common import (
     rows_problems,
     unknown_values,
 )
+from offset.methods.method import Method, PlanChart, PlanFigure
 
 CONTRACT = Contract(
     (
-        text("system_id", "your identifier of the PV system (kept in the output)"),
-        MUNICIPALITY,
-        category(
-            "prefecture", "prefecture key as in `climate_zones` (selects the yield)", required=True
+        text(
+            "system_id",
+            "your identifier of the PV system (kept in the output)",
+            japanese=("番号", "管理番号", "整理番号", "申請番号", "設備番号", "No", "No."),
         ),
+        MUNICIPALITY,
+        prefecture("prefecture key as in `climate_zones` (selects the yield)", required=True),
         number(
             "capacity_kw",
             "kW",
             "rated DC capacity",
             alternatives={"capacity_mw": "MW", "capacity_w": "W"},
             required=True,
+            japanese=(
+                "太陽電池容量",
+                "容量",
+                "出力",
+                "設備容量",
+                "太陽電池出力",
+                "定格出力",
+                "発電出力",
+            ),
         ),
-        date("commissioned", "date the system started operating", required=True),
-        date("decommissioned", "first day the system was out of service (blank: still running)"),
+        date(
+            "commissioned",
+            "date the system started operating",
+            required=True,
+            japanese=("設置年月日", "設置日", "運転開始日", "運転開始年月日", "稼働開始日"),
+        ),
+        date(
+            "decommissioned",
+            "first day the system was out of service (blank: still running)",
+            japanese=("撤去日", "撤去年月日", "廃止日", "運転終了日"),
+        ),
         FY,
         number(
             "generation_kwh",
             "kWh",
             "metered generation in the FY; wins over the model",
             alternatives={"generation_mwh": "MWh"},
+            japanese=("発電量", "年間発電量", "発電電力量", "実績発電量"),
         ),
-        number("annual_yield_kwh_per_kw", "kWh/kW/yr", "the system's own specific yield"),
+        number(
+            "annual_yield_kwh_per_kw",
+            "kWh/kW/yr",
+            "the system's own specific yield",
+            japanese=("発電量原単位", "kW当たり年間発電量"),
+        ),
         number(
             "poa_irradiation_kwh_per_m2",
             "kWh/m**2/yr",
             "annual plane-of-array irradiation; yield = irradiation x performance ratio",
+            japanese=("傾斜面日射量", "年間傾斜面日射量"),
         ),
         number(
             "self_consumed_kwh",
             "kWh",
             "metered self-consumption in the FY",
             alternatives={"self_consumed_mwh": "MWh"},
+            japanese=("自家消費量", "自家消費電力量"),
         ),
         number(
             "self_consumption_ratio",
             "dimensionless",
             "self-consumed share of generation",
             maximum=1.0,
+            japanese=("自家消費率", "自家消費割合"),
         ),
-        number("auxiliary_kwh", "kWh", "auxiliary consumption (power conditioner standby)"),
+        number(
+            "auxiliary_kwh",
+            "kWh",
+            "auxiliary consumption (power conditioner standby)",
+            japanese=("所内消費量", "補機消費電力量", "待機電力量"),
+        ),
         number(
             "degradation_rate_per_yr",
             "dimensionless",
             "the system's own degradation rate",
             maximum=1.0,
+            japanese=("劣化率", "経年劣化率"),
         ),
         GRID_ENTITY,
         GRID_KIND,
@@ -243,3 +280,59 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         | auxiliary_unverified,
     }
     return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy
+
+
+def _in_service(results: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    in_service: npt.NDArray[np.bool_] = results["days_in_service"].to_numpy() > 0
+    return in_service
+
+
+def _capacity_kw(results: pd.DataFrame) -> float:
+    return float(results["capacity_kw"].to_numpy()[_in_service(results)].sum())
+
+
+def _new_capacity_kw(results: pd.DataFrame) -> float:
+    new = _in_service(results) & (results["age_fy"].to_numpy() == 0)
+    return float(results["capacity_kw"].to_numpy()[new].sum())
+
+
+def _warnings(results: pd.DataFrame) -> list[str]:
+    unknown = int((results["self_consumption_basis"] == "unknown").sum())
+    return [Msg("warn.no_self_consumption", count=unknown)] if unknown else []
+
+
+METHOD = Method(
+    "solar",
+    CONTRACT,
+    solar,
+    summary="Solar PV (J-Credit EN-R-002 style)",
+    words=("Solar PV", "太陽光発電"),
+    reductions_line=("Solar PV reductions (t-CO2e)", "太陽光発電による削減量 (t-CO2)"),
+    plan=(
+        PlanFigure(
+            "capacity_kw", ("PV capacity in service (kW)", "太陽光発電の導入容量 (累計, kW)"),
+            _capacity_kw,
+        ),
+        PlanFigure(
+            "new_capacity_kw",
+            ("PV capacity added in the FY (kW)", "太陽光発電の新規導入容量 (kW)"),
+            _new_capacity_kw,
+        ),
+        PlanFigure(
+            "systems", ("PV systems in service", "太陽光発電の設置件数 (累計)"),
+            lambda results: int(_in_service(results).sum()), count=True,
+        ),
+        PlanFigure(
+            "generation_mwh", ("PV generation (MWh)", "太陽光発電の発電量 (MWh)"),
+            lambda results: float(results["generation_kwh"].sum()) / 1000,
+        ),
+    ),
+    charts=(
+        PlanChart(
+            ("PV capacity in service", "太陽光発電の導入容量"),
+            ("capacity_kw", "new_capacity_kw"),
+            ("kW", "kW"),
+        ),
+    ),
+    warnings=_warnings,
+)  # fmt: skip

@@ -15,12 +15,10 @@ what it posted before and posts nothing twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 from offset.factors import FactorLibrary
 from offset.ledger.writer import Result
-from offset.methods.common import method_parameter
 from offset.scenario.compute import (
     MAX_FACTOR_ROWS,
     ProjectData,
@@ -30,7 +28,7 @@ from offset.scenario.compute import (
     factor_tables,
 )
 from offset.scenario.issuance import Issuance, to_grams, tonnes, whole_credits
-from offset.scenario.model import FOREST_METHODS, Scenario
+from offset.scenario.model import Scenario
 from offset.scenario.settlement import (
     Supply,
     YearSettlement,
@@ -75,17 +73,6 @@ HINTS = {
 }
 
 
-def buffer_share(scenario: Scenario, project: str, factors: FactorLibrary) -> Fraction:
-    """The project's own share, else for forest the method's default, else none."""
-    spec = scenario.projects[project]
-    if spec.buffer_share is not None:
-        return Fraction(str(spec.buffer_share))
-    if spec.method in FOREST_METHODS:
-        value = method_parameter(factors, "forest", "buffer_share")[0]
-        return Fraction(str(value))
-    return Fraction(0)
-
-
 def plan_run(
     scenario: Scenario,
     computed: dict[tuple[str, int], ProjectYear],
@@ -103,7 +90,7 @@ def plan_run(
             if fy not in active_years(scenario, name):
                 continue
             year = computed[(name, fy)]
-            share = buffer_share(scenario, name, factors)
+            share = scenario.buffer_share(name, factors)
             issuance = whole_credits(to_grams(year.creditable_tco2e), carried_g[name], share)
             carried_g[name] = issuance.carried_out_g
             plan.issuances[name] = issuance
