@@ -17,6 +17,7 @@ import pytest
 
 from offset.cli.choices import METHOD_NAMES
 from offset.cli.columns import document
+from offset.common.messages import Lang
 from offset.documents.terms import column_label, term, value_term, words
 from offset.factors import FactorLibrary
 from offset.intake.columns import MUNICIPALITY, Contract, number
@@ -29,6 +30,7 @@ from tests.conftest import EXAMPLES, REPOSITORY
 from tests.reports import read_table
 
 DOCS = REPOSITORY / "docs" / "input-columns.md"
+LANGS: tuple[Lang, ...] = ("en", "ja")
 DATA = {
     "solar": EXAMPLES / "solar_pv.csv",
     "renovation": EXAMPLES / "renovation.csv",
@@ -58,7 +60,7 @@ prefecture = "nagano"
     return head + projects
 
 
-def run(tmp_path: Path, methods: dict[str, Path], lang: str) -> RunOutcome:
+def run(tmp_path: Path, methods: dict[str, Path], lang: Lang) -> RunOutcome:
     path = tmp_path / f"scenario-{lang}.toml"
     path.write_text(scenario_text(methods), encoding="utf-8")
     out = tmp_path / f"out-{lang}"
@@ -66,7 +68,7 @@ def run(tmp_path: Path, methods: dict[str, Path], lang: str) -> RunOutcome:
     return run_scenario(Scenario.from_toml(path), out=out, database=database, lang=lang)
 
 
-def where_missing(name: str, runs: dict[str, RunOutcome]) -> list[str]:
+def where_missing(name: str, runs: dict[Lang, RunOutcome]) -> list[str]:
     """The tables that do not know method `name` (`runs`: a run holding one of its projects,
     in each language)."""
     method = METHODS[name]
@@ -97,23 +99,23 @@ def where_missing(name: str, runs: dict[str, RunOutcome]) -> list[str]:
     return missing
 
 
-def term_of(pair: tuple[str, str], lang: str) -> str:
+def term_of(pair: tuple[str, str], lang: Lang) -> str:
     return pair[1] if lang == "ja" else pair[0]
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunOutcome]:
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> dict[Lang, RunOutcome]:
     tmp_path = tmp_path_factory.mktemp("every-method")
-    return {lang: run(tmp_path, DATA, lang) for lang in ("en", "ja")}
+    return {lang: run(tmp_path, DATA, lang) for lang in LANGS}
 
 
-def test_every_table_knows_every_method(shipped: dict[str, RunOutcome]) -> None:
+def test_every_table_knows_every_method(shipped: dict[Lang, RunOutcome]) -> None:
     assert set(DATA) == set(METHODS)
     for name in METHODS:
         assert where_missing(name, shipped) == [], name
 
 
-def test_each_method_adds_its_own_figures_to_the_plan(shipped: dict[str, RunOutcome]) -> None:
+def test_each_method_adds_its_own_figures_to_the_plan(shipped: dict[Lang, RunOutcome]) -> None:
     """Solar's capacity and generation, renovation's energy saved, the forests' removals:
     each from its own results (hand-summed here from the computed rows)."""
     outcome = shipped["en"]
@@ -189,7 +191,7 @@ def test_a_method_registered_in_methods_reaches_every_derived_table(
     monkeypatch.setitem(METHODS, BOILER.name, BOILER)
     data = tmp_path / "boilers.csv"
     data.write_text("municipality,供給熱量\ntown,40000\ntown,20000\n", encoding="utf-8")
-    runs = {lang: run(tmp_path, {BOILER.name: data}, lang) for lang in ("en", "ja")}
+    runs = {lang: run(tmp_path, {BOILER.name: data}, lang) for lang in LANGS}
     # Only the two lists kept by hand miss it; a test beside each compares it with METHODS.
     assert where_missing(BOILER.name, runs) == ["cli choices", "docs/input-columns.md"]
     plan = runs["en"].tables["plan"].set_index("fy").loc[2024]

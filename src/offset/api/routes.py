@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import typing
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from offset.api import scope
+from offset.api import views
 from offset.api.keys import Caller, authenticate
-from offset.ledger import Ledger, rows
+from offset.documents.certificate import certificate_page
+from offset.ledger import Ledger, rows, visibility
 from offset.ledger import operations as ops
 from offset.ledger.names import PATTERNS, TEXT_PATTERN
 from offset.ledger.writer import Result
+from offset.scenario import run_records
+from offset.scenario.settlement import Fulfilment
 
 T = TypeVar("T")
 bearer = HTTPBearer(auto_error=False, description="An API key: `offset party key create PARTY`")
@@ -161,14 +165,18 @@ class RetirementOut(BaseModel):
     hash: str = Field(description="the ledger entry's hash (offset ledger verify checks it)")
 
 
-class FulfilmentOut(BaseModel):
-    fy: int
-    committed: int
-    carried_in: int
-    delivered: int
-    retired: int
-    shortfall: int
-    carried_out: int
+# The fulfilment record's fields but its agreement: derived from the one declaration.
+if TYPE_CHECKING:
+    FulfilmentOut = BaseModel
+else:
+    FulfilmentOut = create_model(
+        "FulfilmentOut",
+        **{
+            name: (kind, ...)
+            for name, kind in typing.get_type_hints(Fulfilment).items()
+            if name != "agreement"
+        },
+    )
 
 
 class LedgerYearOut(BaseModel):
@@ -269,14 +277,14 @@ class OperationOut(BaseModel):
 @router.get("/me", response_model=PartyOut)
 def me(book: Book, who: Me) -> dict[str, Any]:
     """The calling party."""
-    return scope.party(book, who)
+    return dataclasses.asdict(visibility.party(book, who))
 
 
 @router.get("/accounts", response_model=list[AccountOut])
 def list_accounts(book: Book, who: Me) -> list[dict[str, Any]]:
     return [
         {"account": a.id, "party": a.party, "kind": a.kind, "status": a.status}
-        for a in scope.accounts(book, who)
+        for a in visibility.accounts(book, who)
     ]
 
 
@@ -287,7 +295,7 @@ def balances(
     as_of: Annotated[dt.date | None, Query(description="end of this day")] = None,
 ) -> list[dict[str, Any]]:
     """Non-zero balances of your accounts, now or as of a date."""
-    return [dataclasses.asdict(b) for b in scope.balances(book, who, as_of)]
+    return [dataclasses.asdict(b) for b in visibility.balances(book, who, as_of)]
 
 
 @router.get("/accounts/{account:path}/statement", response_model=list[rows.StatementLine])
@@ -298,13 +306,13 @@ def statement(
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     end: Annotated[dt.date | None, Query(alias="to")] = None,
 ) -> list[rows.StatementLine]:
-    return _visible(lambda: scope.statement(book, who, account, start, end))
+    return _visible(lambda: visibility.statement(book, who, account, start, end))
 
 
 @router.get("/retirements", response_model=list[RetirementOut])
 def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
     """Retirements from your accounts, and those made on your behalf under your agreements."""
-    return scope.retirements(book, who)
+    return [views.retirement(r) for r in visibility.retirements(book, who)]
 
 
 @router.get(
@@ -322,20 +330,21 @@ def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
 def certificate(
     book: Book, who: Me, tx_id: Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)]
 ) -> HTMLResponse:
-    return HTMLResponse(_visible(lambda: scope.certificate(book, who, tx_id)))
+    found = _visible(lambda: visibility.retirement(book, who, tx_id))
+    return HTMLResponse(certificate_page(book, found.id))
 
 
 @router.get("/origins", response_model=list[OriginOut])
 def origins(book: Book, who: Me) -> list[dict[str, Any]]:
     """Where your credits come from: per holding, its serial ranges, methodology and issuances
     (the issuing party, the method, the input data's SHA-256), as a public registry shows them."""
-    return scope.origins(book, who)
+    return [views.origin(o) for o in visibility.origins(book, who)]
 
 
 @router.get("/agreements", response_model=list[AgreementOut])
 def agreements(book: Book, who: Me) -> list[dict[str, Any]]:
     """Your agreements, with what each delivered per FY."""
-    return scope.agreements(book, who)
+    return [views.agreement(a) for a in run_records.agreements(book.engine, who)]
 
 
 @router.get("/reductions", response_model=list[ReductionOut])
@@ -343,7 +352,7 @@ def reductions(
     book: Book, who: Me, fy: Annotated[int | None, Query(ge=1990, le=2100)] = None
 ) -> list[dict[str, Any]]:
     """Computed reductions (t-CO2e) of your municipality or your projects, per FY and method."""
-    return scope.reductions(book, who, fy)
+    return [views.reduction(r) for r in run_records.reductions(book.engine, who, fy)]
 
 
 @router.get("/serials/{project}/{vintage}/{serial}", response_model=SerialOut)
@@ -355,13 +364,13 @@ def serial(
     serial: Annotated[int, Path(ge=0, le=10**15)],
 ) -> dict[str, Any]:
     """The history of one credit that passed through your accounts, back to its input data."""
-    return _visible(lambda: scope.serial(book, who, project, vintage, serial))
+    return views.serial(_visible(lambda: visibility.serial(book, who, project, vintage, serial)))
 
 
 def _visible(read: Callable[[], T]) -> T:
     try:
         return read()
-    except scope.NotVisible as e:
+    except visibility.NotVisible as e:
         raise ApiError(404, "not_found", "no such resource among yours") from e
 
 
@@ -466,7 +475,8 @@ def retire(book: Book, who: Me, body: RetireIn, key: IdempotencyKey) -> JSONResp
     """Retire credits from one of your holding accounts (they never move again)."""
     fields = body.model_dump(by_alias=True, exclude_none=True)
     fields["beneficiary"] = body.beneficiary or who.name
-    if body.agreement is not None and body.agreement not in scope.agreement_names(book, who):
+    named = run_records.agreement_names(book.engine, who)
+    if body.agreement is not None and body.agreement not in named:
         raise ApiError(404, "not_found", "no such agreement among yours")
     return _apply(book, who, {"op": "retire", "id": _tx_id(who, key), **fields})
 

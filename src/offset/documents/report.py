@@ -27,6 +27,7 @@ from offset.documents.output import (
     write_sheets,
     write_text,
 )
+from offset.documents.panels import by_fy
 from offset.documents.pdf import html_to_pdf
 from offset.documents.present import Shown, sheet_name, shown
 from offset.documents.tables import SECTORS
@@ -178,9 +179,7 @@ def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
     show = formatter("tonnes1")
     out = {}
     for key in ("municipality", "method"):
-        pivot = reductions.pivot_table(
-            index=key, columns="fy", values="reduction_tco2e", aggfunc="sum", fill_value=0.0
-        )
+        pivot = by_fy(reductions, key)
         pivot.columns = [fy_label(int(c), lang) for c in pivot.columns]
         pivot.index.name = column_label(key, lang)
         out[key] = pivot.reset_index().to_html(

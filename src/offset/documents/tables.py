@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -14,6 +15,7 @@ from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 from offset.scenario.model import Scenario
 from offset.scenario.plan import YearPlan, issue_id
+from offset.scenario.settlement import Fulfilment
 
 if TYPE_CHECKING:
     from offset.scenario.posting import Batch
@@ -124,7 +126,9 @@ def restatements(batches: list[Batch]) -> pd.DataFrame:
 
 
 def fulfilment(scenario: Scenario, plans: list[YearPlan]) -> pd.DataFrame:
-    """Per agreement and FY: committed, delivered, retired, shortfall (credits) and value."""
+    """Per agreement and FY: the agreement's parties, then the fulfilment record's figures
+    (committed, carried in, delivered, retired, shortfall, carried out; credits) and value."""
+    figures = [f.name for f in dataclasses.fields(Fulfilment) if f.name not in ("agreement", "fy")]
     rows = []
     for plan in plans:
         for item in plan.settlement.fulfilment:
@@ -137,19 +141,12 @@ def fulfilment(scenario: Scenario, plans: list[YearPlan]) -> pd.DataFrame:
                     "fy": item.fy,
                     "provider": agreement.provider,
                     "beneficiary": agreement.beneficiary,
-                    "committed": item.committed,
-                    "carried_in": item.carried_in,
-                    "delivered": item.delivered,
-                    "retired": item.retired,
-                    "shortfall": item.shortfall,
-                    "carried_out": item.carried_out,
+                    **{name: getattr(item, name) for name in figures},
                     "value_jpy": None if price is None else item.delivered * price,
                 }
             )
-    columns = [
-        "agreement", "agreement_title", "fy", "provider", "beneficiary", "committed",
-        "carried_in", "delivered", "retired", "shortfall", "carried_out", "value_jpy",
-    ]  # fmt: skip
+    columns = ["agreement", "agreement_title", "fy", "provider", "beneficiary", *figures,
+               "value_jpy"]  # fmt: skip
     frame = pd.DataFrame(rows, columns=columns)
     frame["value_jpy"] = frame["value_jpy"].astype("Int64")  # whole yen, blank without a price
     return frame

@@ -146,7 +146,9 @@ def run_scenario(
         report_tables = _tables(
             scenario, computed, plans, batches, statuses, (balances, accounts, retired)
         )
-        run_records.store(ledger.engine, scenario, report_tables)  # what the HTTP API shows
+        fulfilment = [item for plan in plans for item in plan.settlement.fulfilment]
+        # what the HTTP API shows
+        run_records.store(ledger.engine, scenario, fulfilment, report_tables["reductions"])
     finally:
         ledger.engine.dispose()
     for (project, fy), year in computed.items():
