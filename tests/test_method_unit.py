@@ -25,7 +25,7 @@ from offset.jobs.run import RunOutcome, run_scenario
 from offset.methods import METHODS, CalcOptions, Method
 from offset.methods.method import PlanChart, PlanFigure
 from offset.scenario import Scenario
-from offset.scenario.plan import results_file
+from offset.scenario.year_plan import results_file
 from tests.conftest import EXAMPLES, REPOSITORY
 from tests.reports import read_table
 

@@ -14,11 +14,11 @@ from offset.methods import METHODS
 from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 from offset.scenario.model import Scenario
-from offset.scenario.plan import YearPlan, issue_id
 from offset.scenario.settlement import Fulfilment
+from offset.scenario.year_plan import YearPlan, issue_id
 
 if TYPE_CHECKING:
-    from offset.scenario.posting import Batch
+    from offset.scenario.batches import Batch
 
 
 def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear]) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from offset.ledger.ledger import Ledger
 from offset.ledger.names import REGISTRY
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.scenario import run_records
+from offset.scenario.batches import Batch, post, reconcile
 from offset.scenario.compute import (
     ProjectData,
     ProjectYear,
@@ -37,9 +38,8 @@ from offset.scenario.compute import (
     unused_rows,
 )
 from offset.scenario.model import Scenario
-from offset.scenario.plan import YearPlan, plan_run, results_file
-from offset.scenario.posting import Batch, post, reconcile
 from offset.scenario.restate import Restatement
+from offset.scenario.year_plan import YearPlan, plan_run, results_file
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def run_scenario(
     bad input, nothing posted or written. With `dry_run`, the ledger is read and nothing is
     written anywhere.
 
-    RunError (from `posting.post`): the ledger refused an operation; FYs before it stay posted.
+    RunError (from `batches.post`): the ledger refused an operation; FYs before it stay posted.
     """
     if factor_year is not None:
         scenario = scenario.with_factor_year(factor_year)
