@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from offset.api.routes import AgreementOut, FulfilmentOut
+from offset.api.answers import AgreementOut, FulfilmentOut
 from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
 from offset.ledger.side_tables import FulfilmentRecord

@@ -1,25 +1,38 @@
 """The JSON API (`/api/v1`): reads scoped to the caller, writes through the ledger's one path.
 
-Status codes: 401 without a live key; 404 for anything that is not the caller's (the same as
-for what does not exist); 403 for an action the caller's kind may not take (issuance is the
-registry's); 409 for a ledger rule (the body carries the ledger's result code); 422 for a
-malformed request.
+The routes authenticate, call and render: what a caller may see is the library's
+(`offset.ledger.visibility`, `offset.scenario.run_records`), rendered by `views` into the
+`answers` models. Status codes (`errors`): 401 without a live key; 404 for anything that is not
+the caller's (the same as for what does not exist); 403 for an action the caller's kind may not
+take (issuance is the registry's); 409 for a ledger rule (the body carries the ledger's result
+code); 422 for a malformed request.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import typing
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field
 
 from offset.api import views
+from offset.api.answers import (
+    AccountOut,
+    AgreementOut,
+    BalanceOut,
+    OperationOut,
+    OriginOut,
+    PartyOut,
+    ReductionOut,
+    RetirementOut,
+    SerialOut,
+)
+from offset.api.errors import ERROR_REF, ERRORS, WRITE_ERRORS, ApiError, ErrorBody
 from offset.api.keys import Caller, authenticate
 from offset.documents.certificate import certificate_page
 from offset.ledger import Ledger, rows, visibility
@@ -27,7 +40,6 @@ from offset.ledger import operations as ops
 from offset.ledger.names import PATTERNS, TEXT_PATTERN
 from offset.ledger.writer import Result
 from offset.scenario import run_records
-from offset.scenario.settlement import Fulfilment
 
 T = TypeVar("T")
 bearer = HTTPBearer(auto_error=False, description="An API key: `offset party key create PARTY`")
@@ -54,36 +66,6 @@ Project = Annotated[str, Field(max_length=100, pattern=f"^{PATTERNS['project nam
 PathText = Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)]
 
 
-class ApiError(Exception):
-    def __init__(self, status_code: int, status: str, message: str = "") -> None:
-        self.status_code, self.status, self.message = status_code, status, message
-        super().__init__(f"{status}: {message}")
-
-
-class ErrorBody(BaseModel):
-    status: str = Field(description="a ledger result code, or unauthorized / not_found / forbidden")
-    message: str = ""
-
-
-def error_response(error: ApiError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
-    body = ErrorBody(status=error.status, message=error.message).model_dump()
-    return JSONResponse(body, status_code=error.status_code, headers=headers)
-
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "no key, or a revoked or unknown one"},
-    404: {"model": ErrorBody, "description": "not found, or not yours"},
-    422: {"model": ErrorBody, "description": "a malformed request (`invalid_request`)"},
-}
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS,
-    400: {"model": ErrorBody, "description": "the body is not JSON"},
-    409: {"model": ErrorBody, "description": "refused by a ledger rule (see `status`)"},
-    413: {"model": ErrorBody, "description": "the body is over 64 KiB (`too_large`)"},
-}
-
-
 def ledger(request: Request) -> Ledger:
     book: Ledger = request.app.state.ledger
     return book
@@ -107,168 +89,9 @@ def caller(
     return found
 
 
-_error_ref = {"$ref": "#/components/schemas/ErrorBody"}
 Book = Annotated[Ledger, Depends(_ledger)]
 Me = Annotated[Caller, Depends(caller)]
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
-
-
-# --- response models (what the OpenAPI schema documents) -------------------------------------
-
-
-class PartyOut(BaseModel):
-    id: str
-    kind: str
-    name: str
-    jis_code: str | None = None
-    prefecture: str | None = None
-
-
-class AccountOut(BaseModel):
-    account: str
-    party: str
-    kind: str
-    status: str
-
-
-class BalanceOut(BaseModel):
-    account: str
-    instrument: str
-    project: str
-    vintage: int
-    quantity: int
-
-
-class SerialRange(BaseModel):
-    start: int
-    stop: int = Field(description="the first serial after the range")
-
-
-class RetirementOut(BaseModel):
-    id: str
-    seq: int
-    effective_date: dt.date
-    fiscal_year: int
-    quantity: int
-    agreement: str | None = None
-    instrument: str
-    project: str
-    vintage: int
-    methodology: str | None = None
-    from_account: str = Field(description="yours, or (another party)")
-    party: str = Field(description="the party that retired them")
-    retired_by: str = Field(description="its name")
-    beneficiary: str
-    reason: str
-    claim_period: str | None = None
-    serials: list[SerialRange]
-    hash: str = Field(description="the ledger entry's hash (offset ledger verify checks it)")
-
-
-# The fulfilment record's fields but its agreement: derived from the one declaration.
-if TYPE_CHECKING:
-    FulfilmentOut = BaseModel
-else:
-    FulfilmentOut = create_model(
-        "FulfilmentOut",
-        **{
-            name: (kind, ...)
-            for name, kind in typing.get_type_hints(Fulfilment).items()
-            if name != "agreement"
-        },
-    )
-
-
-class LedgerYearOut(BaseModel):
-    fy: int = Field(description="the credits' vintage")
-    committed: int = Field(description="what the agreement's plan commits for the FY")
-    delivered: int = Field(description="the provider's transfers and on-behalf retirements")
-    retired: int = Field(description="retirements naming the agreement, by any of its parties")
-
-
-class AgreementOut(BaseModel):
-    name: str
-    scenario: str
-    title: str
-    provider: str
-    beneficiary: str
-    others: list[str]
-    projects: list[str]
-    first_fy: int
-    last_fy: int
-    volume: str
-    delivery: str
-    price_jpy_per_t: int | None = None
-    fulfilment: list[FulfilmentOut]
-    ledger: list[LedgerYearOut] = Field(
-        description="from the ledger's transactions that name the agreement"
-    )
-
-
-class ReductionOut(BaseModel):
-    scenario: str
-    project: str
-    fy: int
-    municipality: str
-    owner: str
-    method: str
-    rows: int
-    reduction_tco2e: float
-    creditable_tco2e: float
-
-
-class IssuanceOut(BaseModel):
-    id: str
-    effective_date: str
-    issuer: str = Field(description="the name of the party the credits were issued to")
-    quantity: int
-    method: str | None = None
-    scenario: str | None = None
-    data_sha256: str | None = Field(default=None, description="of the input data file")
-
-
-class OriginOut(BaseModel):
-    account: str
-    instrument: str
-    project: str
-    vintage: int
-    methodology: str | None = None
-    quantity: int
-    serials: list[SerialRange]
-    issuances: list[IssuanceOut]
-
-
-class SerialEvent(BaseModel):
-    seq: int
-    id: str | None = None
-    kind: str
-    effective_date: dt.date
-    from_account: str | None = Field(default=None, description="none: minted by the issuance")
-    to_account: str
-    start: int
-    stop: int
-    source: dict[str, Any] | None = None
-    methodology: str | None = None
-    beneficiary: str | None = None
-    reason: str | None = None
-    claim_period: str | None = None
-
-
-class SerialOut(BaseModel):
-    project: str
-    vintage: int
-    serial: int
-    instrument: str
-    holder: str | None
-    events: list[SerialEvent]
-
-
-class OperationOut(BaseModel):
-    id: str = Field(
-        description="the transaction id (PARTY:Idempotency-Key), or the party or account opened"
-    )
-    status: str = Field(description="ok, or exists for a retry of the same request")
-    seq: int | None = None
 
 
 # --- reads -------------------------------------------------------------------------------------
@@ -322,7 +145,7 @@ def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
         200: {"content": {"text/html": {}}, "description": "a printable certificate"},
         # The errors stay JSON; without this they would be documented as text/html.
         **{
-            code: {**spec, "content": {"application/json": {"schema": _error_ref}}}
+            code: {**spec, "content": {"application/json": {"schema": ERROR_REF}}}
             for code, spec in ERRORS.items()
         },
     },

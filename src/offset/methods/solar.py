@@ -21,7 +21,7 @@ import pandas as pd
 
 from offset.common import fiscal
 from offset.common.messages import Msg
-from offset.common.problems import raise_if_any
+from offset.common.problems import Problem, raise_if_any
 from offset.factors import FactorLibrary, select
 from offset.intake.columns import (
     FY,
@@ -164,85 +164,25 @@ def _given(frame: pd.DataFrame, name: str) -> tuple[FloatArray, npt.NDArray[np.b
 
 def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> pd.DataFrame:
     """Per-system generation, reduction and creditable reduction, with the factors used."""
-    file, n = options.file, len(frame)
+    file = options.file
     fy = fiscal_years(frame, options)
     problems = missing_fy(frame, fy, file)
     problems += unknown_values(
         frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture"
     )
-
-    commissioned = frame["commissioned"].to_numpy()
-    age = fy - fiscal.fiscal_years(commissioned)
-    stop = frame["decommissioned"].to_numpy() if "decommissioned" in frame else None
-    if stop is not None:
-        problems += rows_problems(
-            frame,
-            ~np.isnat(stop) & (stop <= commissioned),
-            file,
-            "decommissioned",
-            "decommissioned on or before the commissioning date",
-        )
-    days = fiscal.days_in_service(fy, commissioned, stop)
+    age, days, service_problems = _service(frame, fy, file)
+    problems += service_problems
     in_service = days > 0
-    degradation: FloatArray | float = method_parameter(factors, "solar", "degradation_rate_per_yr")[
-        0
-    ]
-    if (own := _given(frame, "degradation_rate_per_yr")) is not None:
-        degradation = np.where(own[1], own[0], degradation)
-    decay = (1.0 - degradation) ** np.maximum(age, 0)
-
-    # Each source of the specific yield overwrites the ones below it: the yield table (3), the
-    # irradiation x performance ratio (2), the row's own yield (1); a metered generation (0) wins.
-    yield_trace = Trace.of(select(factors["pv_yield"], {"region": frame["prefecture"]}, length=n))
-    basis = np.full(n, 3, dtype=np.int8)
-    specific_yield = yield_trace.values
-    # irradiation [kWh/m2/yr] / 1 kW/m2 (standard test conditions) = full-load hours [kWh/kW/yr]
-    sources = (
-        ("poa_irradiation_kwh_per_m2", 2, performance_ratio(factors)),
-        ("annual_yield_kwh_per_kw", 1, 1.0),
-    )
-    for column, code, scale in sources:  # two sources, not rows
-        if (given := _given(frame, column)) is not None:
-            np.copyto(specific_yield, given[0] * scale, where=given[1])
-            basis[given[1]] = code
     share_of_fy = days / fiscal.days_in_fy(fy)
     metered_share = np.where(has_own_fy(frame), 1.0, share_of_fy)
-    generation = frame["capacity_kw"].to_numpy() * specific_yield * decay * share_of_fy
-    if (metered := _given(frame, "generation_kwh")) is not None:
-        np.copyto(generation, metered[0] * metered_share, where=metered[1])
-        basis[metered[1]] = 0
-    generation[~in_service] = 0.0
-    basis[~in_service] = 4
-
-    self_basis = np.full(n, 2, dtype=np.int8)  # unknown: nothing creditable
-    self_consumed = np.zeros(n)
-    if (ratio := _given(frame, "self_consumption_ratio")) is not None:
-        np.copyto(self_consumed, ratio[0] * generation, where=ratio[1])
-        self_basis[ratio[1]] = 1
-    if (self_metered := _given(frame, "self_consumed_kwh")) is not None:
-        np.copyto(self_consumed, self_metered[0] * metered_share, where=self_metered[1])
-        self_basis[self_metered[1]] = 0
-        too_much = self_metered[1] & (self_consumed > generation * (1 + 1e-9) + 1e-9)
-        problems += rows_problems(
-            frame,
-            too_much & (basis == 0),
-            file,
-            "self_consumed_kwh",
-            "self-consumption is above metered generation",
-        )
-        problems += rows_problems(
-            frame,
-            too_much & (basis != 0) & in_service,
-            file,
-            "self_consumed_kwh",
-            "self-consumption is above the modelled generation: give the metered generation_kwh",
-        )
-
-    auxiliary_share, _, auxiliary_unverified = method_parameter(factors, "solar", "auxiliary_share")
-    auxiliary = auxiliary_share * self_consumed
-    if (own_auxiliary := _given(frame, "auxiliary_kwh")) is not None:
-        np.copyto(auxiliary, own_auxiliary[0] * metered_share, where=own_auxiliary[1])
-
+    generation, basis, yield_trace = _generation(
+        frame, factors, age, share_of_fy, metered_share, in_service
+    )
+    self_consumed, self_basis, self_problems = _self_consumption(
+        frame, generation, basis, in_service, metered_share, file
+    )
+    problems += self_problems
+    auxiliary, auxiliary_unverified = _auxiliary(frame, factors, self_consumed, metered_share)
     grid = grid_trace(frame, factors, fy, options.factor_year)
     problems += rows_problems(
         frame, np.isnan(grid.values), file, "grid_entity", "no grid factor for this row and FY"
@@ -280,6 +220,121 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         | auxiliary_unverified,
     }
     return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy
+
+
+def _service(
+    frame: pd.DataFrame, fy: npt.NDArray[np.int64], file: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[Problem]]:
+    """Each system's age in whole FYs since commissioning (its commissioning FY is 0) and its
+    days in service in the FY (to the day before `decommissioned`)."""
+    commissioned = frame["commissioned"].to_numpy()
+    age = fy - fiscal.fiscal_years(commissioned)
+    stop = frame["decommissioned"].to_numpy() if "decommissioned" in frame else None
+    problems = []
+    if stop is not None:
+        problems = rows_problems(
+            frame,
+            ~np.isnat(stop) & (stop <= commissioned),
+            file,
+            "decommissioned",
+            "decommissioned on or before the commissioning date",
+        )
+    return age, fiscal.days_in_service(fy, commissioned, stop), problems
+
+
+def _generation(
+    frame: pd.DataFrame,
+    factors: FactorLibrary,
+    age: npt.NDArray[np.int64],
+    share_of_fy: FloatArray,
+    metered_share: FloatArray,
+    in_service: npt.NDArray[np.bool_],
+) -> tuple[FloatArray, npt.NDArray[np.int8], Trace]:
+    """Generation [kWh] in the FY, its basis (a code into GENERATION_BASES) and the yield
+    table's trace: capacity x specific yield x (1 - degradation)^age x the share of the FY in
+    service, unless metered."""
+    n = len(frame)
+    degradation: FloatArray | float = method_parameter(factors, "solar", "degradation_rate_per_yr")[
+        0
+    ]
+    if (own := _given(frame, "degradation_rate_per_yr")) is not None:
+        degradation = np.where(own[1], own[0], degradation)
+    decay = (1.0 - degradation) ** np.maximum(age, 0)
+
+    # Each source of the specific yield overwrites the ones below it: the yield table (3), the
+    # irradiation x performance ratio (2), the row's own yield (1); a metered generation (0) wins.
+    yield_trace = Trace.of(select(factors["pv_yield"], {"region": frame["prefecture"]}, length=n))
+    basis = np.full(n, 3, dtype=np.int8)
+    specific_yield = yield_trace.values
+    # irradiation [kWh/m2/yr] / 1 kW/m2 (standard test conditions) = full-load hours [kWh/kW/yr]
+    sources = (
+        ("poa_irradiation_kwh_per_m2", 2, performance_ratio(factors)),
+        ("annual_yield_kwh_per_kw", 1, 1.0),
+    )
+    for column, code, scale in sources:  # two sources, not rows
+        if (given := _given(frame, column)) is not None:
+            np.copyto(specific_yield, given[0] * scale, where=given[1])
+            basis[given[1]] = code
+    generation = frame["capacity_kw"].to_numpy() * specific_yield * decay * share_of_fy
+    if (metered := _given(frame, "generation_kwh")) is not None:
+        np.copyto(generation, metered[0] * metered_share, where=metered[1])
+        basis[metered[1]] = 0
+    generation[~in_service] = 0.0
+    basis[~in_service] = 4
+    return generation, basis, yield_trace
+
+
+def _self_consumption(
+    frame: pd.DataFrame,
+    generation: FloatArray,
+    basis: npt.NDArray[np.int8],
+    in_service: npt.NDArray[np.bool_],
+    metered_share: FloatArray,
+    file: str,
+) -> tuple[FloatArray, npt.NDArray[np.int8], list[Problem]]:
+    """Self-consumed kWh and its basis (a code into SELF_CONSUMPTION_BASES): metered, else the
+    ratio x generation, else unknown (nothing creditable)."""
+    n = len(frame)
+    self_basis = np.full(n, 2, dtype=np.int8)  # unknown: nothing creditable
+    self_consumed = np.zeros(n)
+    problems: list[Problem] = []
+    if (ratio := _given(frame, "self_consumption_ratio")) is not None:
+        np.copyto(self_consumed, ratio[0] * generation, where=ratio[1])
+        self_basis[ratio[1]] = 1
+    if (self_metered := _given(frame, "self_consumed_kwh")) is not None:
+        np.copyto(self_consumed, self_metered[0] * metered_share, where=self_metered[1])
+        self_basis[self_metered[1]] = 0
+        too_much = self_metered[1] & (self_consumed > generation * (1 + 1e-9) + 1e-9)
+        problems += rows_problems(
+            frame,
+            too_much & (basis == 0),
+            file,
+            "self_consumed_kwh",
+            "self-consumption is above metered generation",
+        )
+        problems += rows_problems(
+            frame,
+            too_much & (basis != 0) & in_service,
+            file,
+            "self_consumed_kwh",
+            "self-consumption is above the modelled generation: give the metered generation_kwh",
+        )
+    return self_consumed, self_basis, problems
+
+
+def _auxiliary(
+    frame: pd.DataFrame,
+    factors: FactorLibrary,
+    self_consumed: FloatArray,
+    metered_share: FloatArray,
+) -> tuple[FloatArray, bool]:
+    """Auxiliary consumption [kWh] (power conditioner standby): metered, else the method's
+    share of self-consumption; and whether that share is unverified."""
+    auxiliary_share, _, unverified = method_parameter(factors, "solar", "auxiliary_share")
+    auxiliary = auxiliary_share * self_consumed
+    if (own := _given(frame, "auxiliary_kwh")) is not None:
+        np.copyto(auxiliary, own[0] * metered_share, where=own[1])
+    return auxiliary, unverified
 
 
 def _in_service(results: pd.DataFrame) -> npt.NDArray[np.bool_]:
