@@ -30,6 +30,11 @@ class Column:
     maximum: float | None = None
     strictly_positive: bool = False
     japanese: tuple[str, ...] = ()  # the headers an office writes for it, the first shown first
+    #: a category of offset's own: each value, with the Japanese words an office writes for it
+    values: Mapping[str, tuple[str, ...]] | None = None
+    #: the vocabulary of the factor tables its values are read with (`intake.vocabulary`;
+    #: default: the one named as the column)
+    vocabulary: str | None = None
 
     @property
     def name(self) -> str:
@@ -92,10 +97,20 @@ def text(name: str, doc: str, *, required: bool = False, japanese: tuple[str, ..
 
 
 def category(
-    name: str, doc: str, *, required: bool = False, japanese: tuple[str, ...] = ()
+    name: str,
+    doc: str,
+    *,
+    required: bool = False,
+    japanese: tuple[str, ...] = (),
+    values: Mapping[str, tuple[str, ...]] | None = None,
+    vocabulary: str | None = None,
 ) -> Column:
-    """Text with few distinct values (kept as a pandas categorical: cheap joins and memory)."""
-    return Column({name: None}, "category", doc, required=required, japanese=japanese)
+    """Text with few distinct values (kept as a pandas categorical: cheap joins and memory):
+    offset's own `values` with their Japanese words, or a `vocabulary` of the factor tables."""
+    return Column(
+        {name: None}, "category", doc, required=required, japanese=japanese, values=values,
+        vocabulary=vocabulary,
+    )  # fmt: skip
 
 
 def date(name: str, doc: str, *, required: bool = False, japanese: tuple[str, ...] = ()) -> Column:

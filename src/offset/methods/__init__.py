@@ -1,10 +1,12 @@
 """The calculation methods: one dict from name to method, no if/elif dispatch.
 
 Each method is pure and vectorised: a DataFrame (already checked against its contract) in, a
-DataFrame of per-row results with the factor rows used out. Each module declares its `Method`
-entry (`method.py`: contract, kernel, words, warnings, 実行計画 figures and charts); everything
-that lists methods reads `METHODS`. `calculation` runs a method and adds the record every
-result carries; `summary` and `staleness` read results; `buffer` is the buffer share's rule.
+DataFrame of per-row results with the factor rows used out. Each method's module declares its
+`Method` entry (`method.py`: contract with each column's Japanese headers and values, kernel,
+words, warnings, 実行計画 figures and charts); a method that grew keeps its parts in modules
+named after it (`forest_carbon`, `renovation_factors`). Everything that lists methods reads
+`METHODS`. `calculation` runs a method and adds the record every result carries; `summary` and
+`staleness` read results; `buffer` is the buffer share's rule.
 
 May import: `offset.common`, `offset.units`, `offset.factors`, `offset.intake` (column contracts).
 """

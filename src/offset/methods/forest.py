@@ -52,7 +52,13 @@ from offset.methods.forest_carbon import (
     either,
 )
 from offset.methods.forest_growth import GROWTH_BASES, stem_growth
-from offset.methods.forest_stands import ACTIVITIES, BUFFER_DEFAULT, Stands, read_stands
+from offset.methods.forest_stands import (
+    ACTIVITIES,
+    ACTIVITY_WORDS,
+    BUFFER_DEFAULT,
+    Stands,
+    read_stands,
+)
 from offset.methods.method import SHARED_TOTALS, Method
 
 _STAND_COLUMNS: tuple[Column, ...] = (
@@ -94,6 +100,7 @@ _STAND_COLUMNS: tuple[Column, ...] = (
         "activity",
         "management (FO-001, default), afforestation (FO-002), reforestation (FO-003)",
         japanese=("活動区分", "施業区分"),
+        values=ACTIVITY_WORDS,
     ),
     boolean(
         "managed",

@@ -31,7 +31,13 @@ from offset.methods.common import (
 )
 from offset.methods.forest_carbon import BcefConstants, SpeciesConstants
 
-ACTIVITIES = ("management", "afforestation", "reforestation")
+# the values of `activity`, with the Japanese words an office writes for them
+ACTIVITY_WORDS = {
+    "management": ("森林経営", "森林管理", "間伐", "育林"),
+    "afforestation": ("植林", "新植", "新規植林"),
+    "reforestation": ("再造林", "再植林"),
+}
+ACTIVITIES = tuple(ACTIVITY_WORDS)
 MANAGEMENT, AFFORESTATION, REFORESTATION = range(len(ACTIVITIES))
 AFFORESTATION_AFTER_FY = 2012  # FO-002: land that was not forest at the end of FY2012
 BUFFER_DEFAULT = "forest"  # the `method_parameters` group of both methods' default buffer share

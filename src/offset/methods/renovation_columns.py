@@ -19,9 +19,16 @@ from offset.intake.columns import (
     text,
 )
 
-MEASURES = ("envelope", "equipment", "lighting")
+# the values of `measure` and `basis`, with the Japanese words an office writes for them
+MEASURE_WORDS = {
+    "envelope": ("外皮", "断熱", "断熱改修", "外皮改修", "窓改修"),
+    "equipment": ("設備", "設備更新", "機器更新", "高効率機器", "高効率給湯器"),
+    "lighting": ("照明", "LED", "LED照明", "照明LED化", "照明更新"),
+}
+BASIS_WORDS = {"estimated": ("推計", "推定", "計算"), "measured": ("実測", "計測", "実績")}
+MEASURES = tuple(MEASURE_WORDS)
 ENVELOPE, EQUIPMENT, LIGHTING = range(len(MEASURES))
-BASES = ("estimated", "measured")
+BASES = tuple(BASIS_WORDS)
 ESTIMATED, MEASURED = range(len(BASES))
 
 CONTRACT = Contract(
@@ -47,11 +54,13 @@ CONTRACT = Contract(
             "envelope, equipment or lighting",
             required=True,
             japanese=("改修種別", "対策種別", "工事種別", "対策"),
+            values=MEASURE_WORDS,
         ),
         category(
             "basis",
             "estimated or measured (default: measured for equipment, else estimated)",
             japanese=("算定根拠", "算定方法"),
+            values=BASIS_WORDS,
         ),
         FY,
         date(
@@ -121,6 +130,7 @@ CONTRACT = Contract(
             "energy_carrier",
             "the row's own heating carrier: electricity or a `fuel`",
             japanese=("暖房エネルギー", "暖房燃料"),
+            vocabulary="carrier",
         ),
         number(
             "usage_factor",
@@ -147,6 +157,7 @@ CONTRACT = Contract(
             "baseline_carrier",
             "carrier of the replaced equipment: electricity or a `fuel`",
             japanese=("更新前燃料", "既存燃料", "更新前エネルギー"),
+            vocabulary="carrier",
         ),
         number(
             "project_energy_kwh",
@@ -159,6 +170,7 @@ CONTRACT = Contract(
             "project_carrier",
             "carrier of the new equipment: electricity or a `fuel`",
             japanese=("燃料", "更新後燃料", "エネルギー種別"),
+            vocabulary="carrier",
         ),
         # lighting
         number(
