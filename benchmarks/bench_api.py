@@ -25,8 +25,8 @@ from typing import Any
 
 import httpx
 
-from offset.api import keys, scope
-from offset.ledger import Ledger
+from offset.api import keys
+from offset.ledger import Ledger, visibility
 
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -143,7 +143,7 @@ def direct(book: Ledger, api_keys: dict[str, str], clients: int, seconds: float)
     def worker(i: int, record: Callable[[str, float], None]) -> None:
         who = callers[i]
         assert who is not None
-        timed(record, "read", lambda: scope.balances(book, who))
+        timed(record, "read", lambda: visibility.balances(book, who))
         op = {"op": "transfer", "id": f"c{i}:direct-{next(counter)}", **transfer_body(i, clients)}
         (result,) = timed(record, "transfer", lambda: book.apply([op]))
         assert result.status == "ok", result

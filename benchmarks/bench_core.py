@@ -27,7 +27,7 @@ import pandas as pd
 from offset.factors import FactorLibrary
 from offset.intake.inputs import prepare
 from offset.methods import METHODS, CalcOptions
-from offset.methods.forest import SpeciesConstants
+from offset.methods.forest_carbon import SpeciesConstants
 
 FULL_ROWS = {"solar": 3_000_000, "forest": 10_000_000, "renovation": 1_000_000}
 LOOP_SAMPLE = 20_000

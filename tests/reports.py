@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from offset.documents.terms import TERMS
+from offset.documents.terms import all_terms
 
 
 def column_keys() -> dict[str, str]:
     """Every column label, in both languages, -> its key (labels are unique: a test says so)."""
     return {
         label: key.removeprefix("column.")
-        for key, labels in TERMS.items()
+        for key, labels in all_terms().items()
         if key.startswith("column.")
         for label in labels
     }

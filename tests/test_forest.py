@@ -6,7 +6,7 @@ import pytest
 
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
-from offset.methods.forest import SpeciesConstants
+from offset.methods.forest_carbon import SpeciesConstants
 from tests.conftest import Calc
 
 STAND = {

@@ -7,6 +7,7 @@ from fractions import Fraction
 import pytest
 
 from offset.common.problems import InputError
+from offset.factors import FactorLibrary
 from offset.scenario import Scenario
 from tests.scenario.conftest import MINIMAL, SCENARIOS, SHIPPED, WriteScenario
 
@@ -33,12 +34,12 @@ def test_three_scenarios_ship_each_documented_and_synthetic() -> None:
         assert "SYNTHETIC" in head, name
 
 
-def test_minimal_scenario(write_scenario: WriteScenario) -> None:
+def test_minimal_scenario(write_scenario: WriteScenario, factors: FactorLibrary) -> None:
     scenario = Scenario.from_toml(write_scenario())
     assert scenario.name == "mini"
     assert list(scenario.fiscal_years) == [2022, 2023]
     assert scenario.data_path("pv").name == "pv.csv"
-    assert scenario.buffer_share("pv") == Fraction(0)
+    assert scenario.buffer_share("pv", factors) == Fraction(0)
     assert scenario.options.gwp_metric == "AR5"
 
 

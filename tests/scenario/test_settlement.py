@@ -51,7 +51,18 @@ def test_fixed_volume_transfers_to_the_beneficiary() -> None:
             "memo": "delivery under a",
         }
     ]
-    assert out.fulfilment == [Fulfilment("a", 2022, 30, 30, 0, 0, 0, 0)]
+    assert out.fulfilment == [
+        Fulfilment(
+            agreement="a",
+            fy=2022,
+            committed=30,
+            carried_in=0,
+            delivered=30,
+            retired=0,
+            shortfall=0,
+            carried_out=0,
+        )
+    ]
     assert out.left == {"forest": 70, "pv": 40}
 
 
@@ -94,11 +105,44 @@ def test_transfer_then_the_beneficiary_retires() -> None:
 def test_shortfall_carried_until_the_last_fy() -> None:
     deal = {"a": agreement(volume=Volume(rule="fixed", tonnes=130), carry_shortfall=True)}
     first = settle(deal, 2022)
-    assert first.fulfilment == [Fulfilment("a", 2022, 130, 100, 0, 30, 0, 30)]
+    assert first.fulfilment == [
+        Fulfilment(
+            agreement="a",
+            fy=2022,
+            committed=130,
+            carried_in=0,
+            delivered=100,
+            retired=0,
+            shortfall=30,
+            carried_out=30,
+        )
+    ]
     second = settle(deal, 2023, first.carried)
-    assert second.fulfilment == [Fulfilment("a", 2023, 160, 100, 0, 60, 30, 60)]
+    assert second.fulfilment == [
+        Fulfilment(
+            agreement="a",
+            fy=2023,
+            committed=160,
+            carried_in=30,
+            delivered=100,
+            retired=0,
+            shortfall=60,
+            carried_out=60,
+        )
+    ]
     last = settle(deal, 2024, second.carried)
-    assert last.fulfilment == [Fulfilment("a", 2024, 190, 100, 0, 90, 60, 0)]  # unmet at the end
+    assert last.fulfilment == [
+        Fulfilment(
+            agreement="a",
+            fy=2024,
+            committed=190,
+            carried_in=60,
+            delivered=100,
+            retired=0,
+            shortfall=90,
+            carried_out=0,
+        )
+    ]  # unmet at the end
     assert last.carried == {}
 
 
@@ -130,4 +174,15 @@ def test_inactive_outside_the_period() -> None:
 def test_nothing_issued_is_all_shortfall() -> None:
     out = settle_year("s", 2022, {"a": agreement()}, PARTIES, {}, {})
     assert out.operations == []
-    assert out.fulfilment == [Fulfilment("a", 2022, 30, 0, 0, 30, 0, 0)]
+    assert out.fulfilment == [
+        Fulfilment(
+            agreement="a",
+            fy=2022,
+            committed=30,
+            carried_in=0,
+            delivered=0,
+            retired=0,
+            shortfall=30,
+            carried_out=0,
+        )
+    ]

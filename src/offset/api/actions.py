@@ -10,6 +10,7 @@ POST passes the CSRF check (`offset.api.csrf`) and needs a live key in the sessi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Annotated, Any
@@ -18,11 +19,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from offset.api import forms, scope
+from offset.api import forms
 from offset.api.dashboard import page, page_missing, signed_in
 from offset.api.keys import Caller
 from offset.api.routes import KEY_MAX, KEY_PATTERN, ledger
+from offset.ledger import visibility
 from offset.ledger.schema import INSTRUMENTS
+from offset.scenario import run_records
 
 router = APIRouter(include_in_schema=False)
 Field = Annotated[str, Form(max_length=2_000)]
@@ -96,9 +99,9 @@ def _retire_form(
         "retire.html.j2",
         status_code=status,
         who=who,
-        held=scope.holdings(ledger(request), who),
+        held=visibility.holdings(ledger(request), who),
         periods=forms.claim_periods(_today()),
-        agreements=scope.agreement_names(ledger(request), who),
+        agreements=run_records.agreement_names(ledger(request).engine, who),
         values={"beneficiary": who.name, **values},
         problems=problems,
         key=_same_key(values),
@@ -121,7 +124,10 @@ def retire_form(request: Request) -> Response:
 def _retirement(request: Request, who: Caller, values: dict[str, str]) -> forms.Checked:
     book = ledger(request)
     return forms.retirement(
-        values, scope.holdings(book, who), _today(), scope.agreement_names(book, who)
+        values,
+        visibility.holdings(book, who),
+        _today(),
+        run_records.agreement_names(book.engine, who),
     )
 
 
@@ -182,7 +188,7 @@ def _transfer_form(
         "transfer.html.j2",
         status_code=status,
         who=who,
-        held=scope.holdings(ledger(request), who),
+        held=visibility.holdings(ledger(request), who),
         values=values,
         problems=problems,
         key=_same_key(values),
@@ -198,8 +204,8 @@ def transfer_form(request: Request) -> Response:
 
 def _transfer(request: Request, who: Caller, values: dict[str, str]) -> tuple[forms.Checked, str]:
     book = ledger(request)
-    name = scope.receiver(book, values["to"].strip())
-    return forms.transfer(values, scope.holdings(book, who), name), name or ""
+    name = visibility.receiver(book, values["to"].strip())
+    return forms.transfer(values, visibility.holdings(book, who), name), name or ""
 
 
 @router.post("/dashboard/transfer/confirm")
@@ -236,9 +242,11 @@ def reservations(request: Request) -> Response:
     who = signed_in(request)
     # Only reservations in the party's own id space can be named to cancel (see `cancel`).
     own_prefix = f"{who.party}:"
-    rows = [r for r in scope.reservations(ledger(request), who) if r["id"].startswith(own_prefix)]
-    for row in rows:
-        row["key"] = forms.new_key()
+    rows = [
+        dataclasses.asdict(r) | {"key": forms.new_key()}
+        for r in visibility.reservations(ledger(request), who)
+        if r.id.startswith(own_prefix)
+    ]
     return page(request, "reservations.html.j2", who=who, rows=rows)
 
 
@@ -264,8 +272,8 @@ def _is_key(value: str) -> bool:
 def done(request: Request, tx_id: str) -> Response:
     who = signed_in(request)
     try:
-        row = scope.transaction(ledger(request), who, tx_id)
-    except scope.NotVisible:
+        row = visibility.transaction(ledger(request), who, tx_id)
+    except visibility.NotVisible:
         return page_missing(request, who)
     again = request.query_params.get("again") == "1"
     return page(request, "done.html.j2", who=who, row=row, again=again)
@@ -350,7 +358,7 @@ def registry(request: Request) -> Response:
 
 
 def _issuance(request: Request, values: dict[str, str]) -> tuple[forms.Checked, str]:
-    name = scope.receiver(ledger(request), values["to"].strip())
+    name = visibility.receiver(ledger(request), values["to"].strip())
     return forms.issuance(values, name, list(INSTRUMENTS)), name or ""
 
 

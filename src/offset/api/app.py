@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from offset import __version__
 from offset.api import actions, csrf, dashboard, limits, routes
+from offset.api.errors import ApiError, error_response
 from offset.ledger import Ledger
 
 
@@ -29,15 +30,15 @@ def create_app(book: Ledger) -> FastAPI:
     )
     app.state.ledger = book
 
-    @app.exception_handler(routes.ApiError)
-    def api_error(_: Request, error: routes.ApiError) -> JSONResponse:
-        return routes.error_response(error)
+    @app.exception_handler(ApiError)
+    def api_error(_: Request, error: ApiError) -> JSONResponse:
+        return error_response(error)
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, error: StarletteHTTPException) -> Response:
         # Routing errors (no such path, method) in the API's own error shape.
         status = "not_found" if error.status_code == 404 else f"http_{error.status_code}"
-        return routes.error_response(routes.ApiError(error.status_code, status, str(error.detail)))
+        return error_response(ApiError(error.status_code, status, str(error.detail)))
 
     app.add_exception_handler(RequestValidationError, limits.invalid_request)
     app.add_exception_handler(dashboard.SignInRequired, dashboard.sign_in_redirect)

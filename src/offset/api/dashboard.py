@@ -1,4 +1,6 @@
-"""The dashboard: server-rendered pages over the same scoped reads as the API (no JS build).
+"""The dashboard: server-rendered pages over the same reads as the API (no JS build): what a
+party may see is the library's (`offset.ledger.visibility`, `offset.scenario.run_records`), the
+figures beside the rows are `offset.documents.panels`; the pages render.
 
 Signing in stores the API key in an HttpOnly, SameSite=Strict cookie. The pages here only read;
 the actions (`offset.api.actions`) change the ledger through forms that pass a CSRF check.
@@ -11,22 +13,27 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-import pandas as pd
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from offset.api import csrf, downloads, scope
+from offset.api import csrf, downloads, views
 from offset.api.keys import Caller, authenticate
 from offset.api.labels import KINDS, LABELS, LANGUAGES, RESULTS
 from offset.api.routes import ledger
 from offset.common.messages import Lang, lang_of
-from offset.documents import charts
-from offset.documents.certificate import certificate_filename
+from offset.documents import panels
+from offset.documents.certificate import (
+    certificate_filename,
+    certificate_page,
+    certificate_pdf,
+)
 from offset.documents.figures import formatter
-from offset.documents.terms import column_label, fy_label, term, value_term
+from offset.documents.terms import value_term
+from offset.ledger import visibility
 from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.rows import BalanceLine
+from offset.scenario import run_records
 
 JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 COOKIE = "offset_key"
@@ -167,10 +174,10 @@ def _file(
 def balances(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
     book = ledger(request)
-    rows = scope.balances(book, who)
+    rows = visibility.balances(book, who)
     if fmt is not None:
         return _file(request, who, rows, "balances", fmt)
-    accounts = scope.accounts(book, who)
+    accounts = visibility.accounts(book, who)
     kind = {a.id: a.kind for a in accounts}
     by_instrument: dict[str, list[BalanceLine]] = defaultdict(list)
     for row in rows:
@@ -190,8 +197,8 @@ def balances(request: Request, fmt: Format = None) -> Response:
 def statement(request: Request, account: str, fmt: Format = None) -> Response:
     who = signed_in(request)
     try:
-        lines = scope.statement(ledger(request), who, account)
-    except scope.NotVisible:
+        lines = visibility.statement(ledger(request), who, account)
+    except visibility.NotVisible:
         return page_missing(request, who)
     if fmt is not None:
         name = "statement-" + account.replace("/", "-")
@@ -202,7 +209,7 @@ def statement(request: Request, account: str, fmt: Format = None) -> Response:
 @router.get("/dashboard/retirements", response_model=None)
 def retirements(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
-    rows = scope.retirements(ledger(request), who)
+    rows = [views.retirement(r) for r in visibility.retirements(ledger(request), who)]
     if fmt is not None:
         return _file(request, who, rows, "retirements", fmt)
     return page(request, "retirements.html.j2", who=who, rows=rows)
@@ -215,11 +222,12 @@ def certificate(request: Request, tx_id: str, fmt: Format = None) -> Response:
     if fmt not in (None, "pdf"):
         return PlainTextResponse(f"format {fmt!r}: choose pdf", status_code=400)
     try:
-        if fmt is None:
-            return HTMLResponse(scope.certificate(ledger(request), who, tx_id))
-        printed = scope.certificate_pdf(ledger(request), who, tx_id)
-    except scope.NotVisible:
+        found = visibility.retirement(ledger(request), who, tx_id)
+    except visibility.NotVisible:
         return page_missing(request, who)
+    if fmt is None:
+        return HTMLResponse(certificate_page(ledger(request), found.id))
+    printed = certificate_pdf(ledger(request), found.id)
     name = certificate_filename(tx_id, ".pdf")
     return Response(
         printed,
@@ -235,49 +243,30 @@ def page_missing(request: Request, who: Caller) -> HTMLResponse:
 @router.get("/dashboard/agreements")
 def agreements(request: Request) -> HTMLResponse:
     who = signed_in(request)
-    items = scope.agreements(ledger(request), who)
     lang = _language(request, who)
-    columns = ["fy", "committed", "delivered", "retired"]
+    items = [views.agreement(a) for a in run_records.agreements(ledger(request).engine, who)]
     for item in items:
         # The ledger's view: what was committed, delivered and retired against it.
-        frame = pd.DataFrame(item["ledger"], columns=columns)
-        item["chart"] = charts.grouped_bars(
-            frame.rename(columns=lambda c: column_label(c, lang)),
-            column_label("fy", lang),
-            item["name"],
-            term("unit.credits", lang),
-            column_label("fy", lang),
-            term("chart.nothing", lang),
-        )
+        item["chart"] = panels.agreement_years(item["ledger"], item["name"], lang)
     return page(request, "agreements.html.j2", who=who, items=items)
 
 
 @router.get("/dashboard/reductions", response_model=None)
 def reductions(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
-    rows = scope.reductions(ledger(request), who)
+    found = run_records.reductions(ledger(request).engine, who)
+    rows = [views.reduction(r) for r in found]
     if fmt is not None:
         return _file(request, who, rows, "reductions", fmt)
-    lang = _language(request, who)
-    frame = pd.DataFrame(
-        rows, columns=["fy", "method", "municipality", "reduction_tco2e", "creditable_tco2e"]
-    )
-    frame["method"] = frame["method"].map(lambda m: value_term("method", m, lang))
-    pivot = frame.pivot_table(
-        index="method", columns="fy", values="reduction_tco2e", aggfunc="sum", fill_value=0.0
-    )
-    unit, fy = term("unit.tco2e", lang), column_label("fy", lang)
-    chart = charts.stacked_bars(
-        frame, "fy", "method", "reduction_tco2e", unit, unit, fy, term("chart.nothing", lang)
-    )
+    shown = panels.reductions_by_method(rows, _language(request, who))
     return page(
         request,
         "reductions.html.j2",
         who=who,
-        years=[fy_label(int(c), lang) for c in pivot.columns],
-        pivot=[(str(m), [float(v) for v in values]) for m, values in pivot.iterrows()],
-        chart=chart,
-        empty=frame.empty,
+        years=shown.years,
+        pivot=shown.rows,
+        chart=shown.chart,
+        empty=shown.empty,
     )
 
 
@@ -285,7 +274,7 @@ def reductions(request: Request, fmt: Format = None) -> Response:
 def origins(request: Request, fmt: Format = None) -> Response:
     """Where each holding comes from: project, issuer, methodology, serials, input data hash."""
     who = signed_in(request)
-    rows = scope.origins(ledger(request), who)
+    rows = [views.origin(o) for o in visibility.origins(ledger(request), who)]
     if fmt is not None:
         flat = [
             {k: v for k, v in row.items() if k != "issuances"}
@@ -309,7 +298,7 @@ def serial(
     """One credit's history, as the API's /serials shows it to the same caller."""
     who = signed_in(request)
     try:
-        found = scope.serial(ledger(request), who, project, vintage, serial)
-    except scope.NotVisible:
+        found = views.serial(visibility.serial(ledger(request), who, project, vintage, serial))
+    except visibility.NotVisible:
         return page_missing(request, who)
     return page(request, "serial.html.j2", who=who, found=found)

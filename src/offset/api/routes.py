@@ -1,9 +1,11 @@
 """The JSON API (`/api/v1`): reads scoped to the caller, writes through the ledger's one path.
 
-Status codes: 401 without a live key; 404 for anything that is not the caller's (the same as
-for what does not exist); 403 for an action the caller's kind may not take (issuance is the
-registry's); 409 for a ledger rule (the body carries the ledger's result code); 422 for a
-malformed request.
+The routes authenticate, call and render: what a caller may see is the library's
+(`offset.ledger.visibility`, `offset.scenario.run_records`), rendered by `views` into the
+`answers` models. Status codes (`errors`): 401 without a live key; 404 for anything that is not
+the caller's (the same as for what does not exist); 403 for an action the caller's kind may not
+take (issuance is the registry's); 409 for a ledger rule (the body carries the ledger's result
+code); 422 for a malformed request.
 """
 
 from __future__ import annotations
@@ -18,12 +20,26 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
-from offset.api import scope
+from offset.api import views
+from offset.api.answers import (
+    AccountOut,
+    AgreementOut,
+    BalanceOut,
+    OperationOut,
+    OriginOut,
+    PartyOut,
+    ReductionOut,
+    RetirementOut,
+    SerialOut,
+)
+from offset.api.errors import ERROR_REF, ERRORS, WRITE_ERRORS, ApiError, ErrorBody
 from offset.api.keys import Caller, authenticate
-from offset.ledger import Ledger, rows
+from offset.documents.certificate import certificate_page
+from offset.ledger import Ledger, rows, visibility
 from offset.ledger import operations as ops
 from offset.ledger.names import PATTERNS, TEXT_PATTERN
 from offset.ledger.writer import Result
+from offset.scenario import run_records
 
 T = TypeVar("T")
 bearer = HTTPBearer(auto_error=False, description="An API key: `offset party key create PARTY`")
@@ -50,36 +66,6 @@ Project = Annotated[str, Field(max_length=100, pattern=f"^{PATTERNS['project nam
 PathText = Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)]
 
 
-class ApiError(Exception):
-    def __init__(self, status_code: int, status: str, message: str = "") -> None:
-        self.status_code, self.status, self.message = status_code, status, message
-        super().__init__(f"{status}: {message}")
-
-
-class ErrorBody(BaseModel):
-    status: str = Field(description="a ledger result code, or unauthorized / not_found / forbidden")
-    message: str = ""
-
-
-def error_response(error: ApiError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
-    body = ErrorBody(status=error.status, message=error.message).model_dump()
-    return JSONResponse(body, status_code=error.status_code, headers=headers)
-
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "no key, or a revoked or unknown one"},
-    404: {"model": ErrorBody, "description": "not found, or not yours"},
-    422: {"model": ErrorBody, "description": "a malformed request (`invalid_request`)"},
-}
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS,
-    400: {"model": ErrorBody, "description": "the body is not JSON"},
-    409: {"model": ErrorBody, "description": "refused by a ledger rule (see `status`)"},
-    413: {"model": ErrorBody, "description": "the body is over 64 KiB (`too_large`)"},
-}
-
-
 def ledger(request: Request) -> Ledger:
     book: Ledger = request.app.state.ledger
     return book
@@ -103,164 +89,9 @@ def caller(
     return found
 
 
-_error_ref = {"$ref": "#/components/schemas/ErrorBody"}
 Book = Annotated[Ledger, Depends(_ledger)]
 Me = Annotated[Caller, Depends(caller)]
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
-
-
-# --- response models (what the OpenAPI schema documents) -------------------------------------
-
-
-class PartyOut(BaseModel):
-    id: str
-    kind: str
-    name: str
-    jis_code: str | None = None
-    prefecture: str | None = None
-
-
-class AccountOut(BaseModel):
-    account: str
-    party: str
-    kind: str
-    status: str
-
-
-class BalanceOut(BaseModel):
-    account: str
-    instrument: str
-    project: str
-    vintage: int
-    quantity: int
-
-
-class SerialRange(BaseModel):
-    start: int
-    stop: int = Field(description="the first serial after the range")
-
-
-class RetirementOut(BaseModel):
-    id: str
-    seq: int
-    effective_date: dt.date
-    fiscal_year: int
-    quantity: int
-    agreement: str | None = None
-    instrument: str
-    project: str
-    vintage: int
-    methodology: str | None = None
-    from_account: str = Field(description="yours, or (another party)")
-    party: str = Field(description="the party that retired them")
-    retired_by: str = Field(description="its name")
-    beneficiary: str
-    reason: str
-    claim_period: str | None = None
-    serials: list[SerialRange]
-    hash: str = Field(description="the ledger entry's hash (offset ledger verify checks it)")
-
-
-class FulfilmentOut(BaseModel):
-    fy: int
-    committed: int
-    carried_in: int
-    delivered: int
-    retired: int
-    shortfall: int
-    carried_out: int
-
-
-class LedgerYearOut(BaseModel):
-    fy: int = Field(description="the credits' vintage")
-    committed: int = Field(description="what the agreement's plan commits for the FY")
-    delivered: int = Field(description="the provider's transfers and on-behalf retirements")
-    retired: int = Field(description="retirements naming the agreement, by any of its parties")
-
-
-class AgreementOut(BaseModel):
-    name: str
-    scenario: str
-    title: str
-    provider: str
-    beneficiary: str
-    others: list[str]
-    projects: list[str]
-    first_fy: int
-    last_fy: int
-    volume: str
-    delivery: str
-    price_jpy_per_t: int | None = None
-    fulfilment: list[FulfilmentOut]
-    ledger: list[LedgerYearOut] = Field(
-        description="from the ledger's transactions that name the agreement"
-    )
-
-
-class ReductionOut(BaseModel):
-    scenario: str
-    project: str
-    fy: int
-    municipality: str
-    owner: str
-    method: str
-    rows: int
-    reduction_tco2e: float
-    creditable_tco2e: float
-
-
-class IssuanceOut(BaseModel):
-    id: str
-    effective_date: str
-    issuer: str = Field(description="the name of the party the credits were issued to")
-    quantity: int
-    method: str | None = None
-    scenario: str | None = None
-    data_sha256: str | None = Field(default=None, description="of the input data file")
-
-
-class OriginOut(BaseModel):
-    account: str
-    instrument: str
-    project: str
-    vintage: int
-    methodology: str | None = None
-    quantity: int
-    serials: list[SerialRange]
-    issuances: list[IssuanceOut]
-
-
-class SerialEvent(BaseModel):
-    seq: int
-    id: str | None = None
-    kind: str
-    effective_date: dt.date
-    from_account: str | None = Field(default=None, description="none: minted by the issuance")
-    to_account: str
-    start: int
-    stop: int
-    source: dict[str, Any] | None = None
-    methodology: str | None = None
-    beneficiary: str | None = None
-    reason: str | None = None
-    claim_period: str | None = None
-
-
-class SerialOut(BaseModel):
-    project: str
-    vintage: int
-    serial: int
-    instrument: str
-    holder: str | None
-    events: list[SerialEvent]
-
-
-class OperationOut(BaseModel):
-    id: str = Field(
-        description="the transaction id (PARTY:Idempotency-Key), or the party or account opened"
-    )
-    status: str = Field(description="ok, or exists for a retry of the same request")
-    seq: int | None = None
 
 
 # --- reads -------------------------------------------------------------------------------------
@@ -269,14 +100,14 @@ class OperationOut(BaseModel):
 @router.get("/me", response_model=PartyOut)
 def me(book: Book, who: Me) -> dict[str, Any]:
     """The calling party."""
-    return scope.party(book, who)
+    return dataclasses.asdict(visibility.party(book, who))
 
 
 @router.get("/accounts", response_model=list[AccountOut])
 def list_accounts(book: Book, who: Me) -> list[dict[str, Any]]:
     return [
         {"account": a.id, "party": a.party, "kind": a.kind, "status": a.status}
-        for a in scope.accounts(book, who)
+        for a in visibility.accounts(book, who)
     ]
 
 
@@ -287,7 +118,7 @@ def balances(
     as_of: Annotated[dt.date | None, Query(description="end of this day")] = None,
 ) -> list[dict[str, Any]]:
     """Non-zero balances of your accounts, now or as of a date."""
-    return [dataclasses.asdict(b) for b in scope.balances(book, who, as_of)]
+    return [dataclasses.asdict(b) for b in visibility.balances(book, who, as_of)]
 
 
 @router.get("/accounts/{account:path}/statement", response_model=list[rows.StatementLine])
@@ -298,13 +129,13 @@ def statement(
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     end: Annotated[dt.date | None, Query(alias="to")] = None,
 ) -> list[rows.StatementLine]:
-    return _visible(lambda: scope.statement(book, who, account, start, end))
+    return _visible(lambda: visibility.statement(book, who, account, start, end))
 
 
 @router.get("/retirements", response_model=list[RetirementOut])
 def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
     """Retirements from your accounts, and those made on your behalf under your agreements."""
-    return scope.retirements(book, who)
+    return [views.retirement(r) for r in visibility.retirements(book, who)]
 
 
 @router.get(
@@ -314,7 +145,7 @@ def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
         200: {"content": {"text/html": {}}, "description": "a printable certificate"},
         # The errors stay JSON; without this they would be documented as text/html.
         **{
-            code: {**spec, "content": {"application/json": {"schema": _error_ref}}}
+            code: {**spec, "content": {"application/json": {"schema": ERROR_REF}}}
             for code, spec in ERRORS.items()
         },
     },
@@ -322,20 +153,21 @@ def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
 def certificate(
     book: Book, who: Me, tx_id: Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)]
 ) -> HTMLResponse:
-    return HTMLResponse(_visible(lambda: scope.certificate(book, who, tx_id)))
+    found = _visible(lambda: visibility.retirement(book, who, tx_id))
+    return HTMLResponse(certificate_page(book, found.id))
 
 
 @router.get("/origins", response_model=list[OriginOut])
 def origins(book: Book, who: Me) -> list[dict[str, Any]]:
     """Where your credits come from: per holding, its serial ranges, methodology and issuances
     (the issuing party, the method, the input data's SHA-256), as a public registry shows them."""
-    return scope.origins(book, who)
+    return [views.origin(o) for o in visibility.origins(book, who)]
 
 
 @router.get("/agreements", response_model=list[AgreementOut])
 def agreements(book: Book, who: Me) -> list[dict[str, Any]]:
     """Your agreements, with what each delivered per FY."""
-    return scope.agreements(book, who)
+    return [views.agreement(a) for a in run_records.agreements(book.engine, who)]
 
 
 @router.get("/reductions", response_model=list[ReductionOut])
@@ -343,7 +175,7 @@ def reductions(
     book: Book, who: Me, fy: Annotated[int | None, Query(ge=1990, le=2100)] = None
 ) -> list[dict[str, Any]]:
     """Computed reductions (t-CO2e) of your municipality or your projects, per FY and method."""
-    return scope.reductions(book, who, fy)
+    return [views.reduction(r) for r in run_records.reductions(book.engine, who, fy)]
 
 
 @router.get("/serials/{project}/{vintage}/{serial}", response_model=SerialOut)
@@ -355,13 +187,13 @@ def serial(
     serial: Annotated[int, Path(ge=0, le=10**15)],
 ) -> dict[str, Any]:
     """The history of one credit that passed through your accounts, back to its input data."""
-    return _visible(lambda: scope.serial(book, who, project, vintage, serial))
+    return views.serial(_visible(lambda: visibility.serial(book, who, project, vintage, serial)))
 
 
 def _visible(read: Callable[[], T]) -> T:
     try:
         return read()
-    except scope.NotVisible as e:
+    except visibility.NotVisible as e:
         raise ApiError(404, "not_found", "no such resource among yours") from e
 
 
@@ -466,7 +298,8 @@ def retire(book: Book, who: Me, body: RetireIn, key: IdempotencyKey) -> JSONResp
     """Retire credits from one of your holding accounts (they never move again)."""
     fields = body.model_dump(by_alias=True, exclude_none=True)
     fields["beneficiary"] = body.beneficiary or who.name
-    if body.agreement is not None and body.agreement not in scope.agreement_names(book, who):
+    named = run_records.agreement_names(book.engine, who)
+    if body.agreement is not None and body.agreement not in named:
         raise ApiError(404, "not_found", "no such agreement among yours")
     return _apply(book, who, {"op": "retire", "id": _tx_id(who, key), **fields})
 

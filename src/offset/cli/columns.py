@@ -11,7 +11,6 @@ from offset.cli.choices import METHOD_NAMES
 
 def document(method: str | None = None) -> str:
     """The column contracts as Markdown (what docs/input-columns.md holds)."""
-    from offset.intake.headers import JAPANESE
     from offset.methods import METHODS
 
     names = [method] if method else list(METHODS)
@@ -36,7 +35,7 @@ def document(method: str | None = None) -> str:
             "",
             spec.contract.description,
             "",
-            spec.contract.markdown(JAPANESE),
+            spec.contract.markdown(),
             "",
         ]
     return "\n".join(parts)

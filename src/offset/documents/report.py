@@ -27,10 +27,12 @@ from offset.documents.output import (
     write_sheets,
     write_text,
 )
+from offset.documents.panels import by_fy
 from offset.documents.pdf import html_to_pdf
 from offset.documents.present import Shown, sheet_name, shown
 from offset.documents.tables import SECTORS
-from offset.documents.terms import column_label, fy_label, term, value_term
+from offset.documents.terms import column_label, fy_label, in_language, term, value_term
+from offset.methods import METHODS
 
 TEMPLATE = "report.html.j2"
 
@@ -124,6 +126,7 @@ class Report:
             | {"plan": _items_by_fy(tables["plan"], lang)},
             pivots=_pivots(self.tables, self.party_names, lang),
             charts=_charts(self.tables, self.party_names, lang),
+            method_charts=_method_charts(self.tables["plan"], lang),
             engine=__version__,
         )
 
@@ -176,9 +179,7 @@ def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
     show = formatter("tonnes1")
     out = {}
     for key in ("municipality", "method"):
-        pivot = reductions.pivot_table(
-            index=key, columns="fy", values="reduction_tco2e", aggfunc="sum", fill_value=0.0
-        )
+        pivot = by_fy(reductions, key)
         pivot.columns = [fy_label(int(c), lang) for c in pivot.columns]
         pivot.index.name = column_label(key, lang)
         out[key] = pivot.reset_index().to_html(
@@ -237,17 +238,27 @@ def _charts(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
             held.assign(label=labels).groupby("label")["quantity"].sum(),
             t("chart.balances"), credits, t("chart.nothing"),
         ),
-        "capacity": charts.grouped_bars(
-            words(plan.assign(**by_fy), ["fy", "capacity_kw", "new_capacity_kw"]),
-            column_label("fy", lang), t("chart.capacity"), t("unit.kw"), fy_axis,
-            t("chart.nothing"),
-        ),
         "plan": charts.stacked_columns(
             plan_by_fy[sectors].rename(columns=lambda c: column_label(c, lang)),
             t("chart.plan"), unit, fy_axis, t("chart.nothing"),
             target=target, target_label=t("chart.target"),
         ),
     }  # fmt: skip
+
+
+def _method_charts(plan: pd.DataFrame, lang: Lang) -> list[str]:
+    """The charts the methods add beside the 実行計画 table (`Method.charts`): PV capacity."""
+    fy = column_label("fy", lang)
+    shown = plan.assign(fy=plan["fy"].map(lambda v: fy_label(v, lang)))
+    return [
+        charts.grouped_bars(
+            shown[["fy", *chart.columns]].rename(columns=lambda c: column_label(c, lang)),
+            fy, in_language(chart.title, lang), in_language(chart.unit, lang), fy,
+            term("chart.nothing", lang),
+        )
+        for method in METHODS.values()
+        for chart in method.charts
+    ]  # fmt: skip
 
 
 def created_now() -> str:

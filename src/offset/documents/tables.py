@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -9,13 +10,15 @@ import pandas as pd
 
 from offset.ledger.names import retirement_account
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
+from offset.methods import METHODS
 from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
-from offset.scenario.model import FOREST_METHODS, Scenario
-from offset.scenario.plan import YearPlan, issue_id
+from offset.scenario.model import Scenario
+from offset.scenario.settlement import Fulfilment
+from offset.scenario.year_plan import YearPlan, issue_id
 
 if TYPE_CHECKING:
-    from offset.scenario.posting import Batch
+    from offset.scenario.batches import Batch
 
 
 def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear]) -> pd.DataFrame:
@@ -123,7 +126,9 @@ def restatements(batches: list[Batch]) -> pd.DataFrame:
 
 
 def fulfilment(scenario: Scenario, plans: list[YearPlan]) -> pd.DataFrame:
-    """Per agreement and FY: committed, delivered, retired, shortfall (credits) and value."""
+    """Per agreement and FY: the agreement's parties, then the fulfilment record's figures
+    (committed, carried in, delivered, retired, shortfall, carried out; credits) and value."""
+    figures = [f.name for f in dataclasses.fields(Fulfilment) if f.name not in ("agreement", "fy")]
     rows = []
     for plan in plans:
         for item in plan.settlement.fulfilment:
@@ -136,19 +141,12 @@ def fulfilment(scenario: Scenario, plans: list[YearPlan]) -> pd.DataFrame:
                     "fy": item.fy,
                     "provider": agreement.provider,
                     "beneficiary": agreement.beneficiary,
-                    "committed": item.committed,
-                    "carried_in": item.carried_in,
-                    "delivered": item.delivered,
-                    "retired": item.retired,
-                    "shortfall": item.shortfall,
-                    "carried_out": item.carried_out,
+                    **{name: getattr(item, name) for name in figures},
                     "value_jpy": None if price is None else item.delivered * price,
                 }
             )
-    columns = [
-        "agreement", "agreement_title", "fy", "provider", "beneficiary", "committed",
-        "carried_in", "delivered", "retired", "shortfall", "carried_out", "value_jpy",
-    ]  # fmt: skip
+    columns = ["agreement", "agreement_title", "fy", "provider", "beneficiary", *figures,
+               "value_jpy"]  # fmt: skip
     frame = pd.DataFrame(rows, columns=columns)
     frame["value_jpy"] = frame["value_jpy"].astype("Int64")  # whole yen, blank without a price
     return frame
@@ -240,39 +238,34 @@ SECTORS = ("residential", "commercial", "industrial", "transport", "unassigned")
 def plan(
     scenario: Scenario, computed: dict[tuple[str, int], ProjectYear], summary: pd.DataFrame
 ) -> pd.DataFrame:
-    """The 地球温暖化対策実行計画's figures per FY: PV capacity (in service and new) and generation,
-    renovation savings, reductions per sector and method, forest removals on their own line,
-    credits issued, delivered and retired, and progress against the scenario's target."""
-    columns = ["capacity_kw", "new_capacity_kw", "systems", "generation_mwh", "energy_saved_mwh",
-               *(f"{s}_tco2e" for s in SECTORS), "solar_tco2e", "renovation_tco2e",
+    """The 地球温暖化対策実行計画's figures per FY: each method's own figures (PV capacity in
+    service and new, generation, renovation savings: `Method.plan`), reductions per sector and
+    per method, removals on their own line, credits issued, delivered and retired, and progress
+    against the scenario's target."""
+    figures = [figure for method in METHODS.values() for figure in method.plan]
+    lines = [f"{m.name}_tco2e" for m in METHODS.values() if m.reductions_line is not None]
+    columns = [*(f.column for f in figures), *(f"{s}_tco2e" for s in SECTORS), *lines,
                "emission_reduction_tco2e", "removals_tco2e", "total_tco2e"]  # fmt: skip
     years = list(scenario.fiscal_years)
     totals = {column: np.zeros(len(years)) for column in columns}
     for (project, fy), year in computed.items():
         spec, at = scenario.projects[project], years.index(fy)
-        rows = year.result.results
+        method, rows = METHODS[spec.method], year.result.results
         reduced = float(rows["reduction_tco2e"].sum())
-        if spec.method in FOREST_METHODS:
+        if method.removals:
             totals["removals_tco2e"][at] += reduced
             continue
         totals[f"{spec.sector or 'unassigned'}_tco2e"][at] += reduced
-        if f"{spec.method}_tco2e" in totals:
-            totals[f"{spec.method}_tco2e"][at] += reduced
-        if spec.method == "solar":
-            in_service = rows["days_in_service"].to_numpy() > 0
-            capacity = rows["capacity_kw"].to_numpy()
-            new = in_service & (rows["age_fy"].to_numpy() == 0)
-            totals["capacity_kw"][at] += float(capacity[in_service].sum())
-            totals["new_capacity_kw"][at] += float(capacity[new].sum())
-            totals["systems"][at] += int(in_service.sum())
-            totals["generation_mwh"][at] += float(rows["generation_kwh"].sum()) / 1000
-        if "energy_saved_kwh" in rows:
-            totals["energy_saved_mwh"][at] += float(rows["energy_saved_kwh"].sum()) / 1000
+        if method.reductions_line is not None:
+            totals[f"{method.name}_tco2e"][at] += reduced
+        for figure in method.plan:
+            totals[figure.column][at] += figure.total(rows)
     frame = pd.DataFrame(totals, index=pd.Index(years, name="fy"))
     sectors = [f"{s}_tco2e" for s in SECTORS]
     frame["emission_reduction_tco2e"] = frame[sectors].sum(axis=1)
     frame["total_tco2e"] = frame["emission_reduction_tco2e"] + frame["removals_tco2e"]
-    frame["systems"] = frame["systems"].astype("int64")
+    counts = [figure.column for figure in figures if figure.count]
+    frame[counts] = frame[counts].astype("int64")
     credits = summary.set_index("fy")[["issued", "delivered", "retired"]]
     frame = frame.join(credits, how="left").fillna(dict.fromkeys(credits.columns, 0))
     frame[list(credits.columns)] = frame[list(credits.columns)].astype("int64")

@@ -1,6 +1,9 @@
 """The words of offset's tables and reports in English and Japanese: table and column names,
 methods, sectors, account kinds, statuses, units, report headings and footnotes.
 
+A method's words (its name, its columns of the 実行計画 table) come with its entry in
+`offset.methods.METHODS`; `term` reads them there, so a new method needs no line here.
+
 Messages about a user's input live in `offset.common.messages`; these are the names of things. Every
 output that shows a table (report.html, report.pdf, report.xlsx, tables/*.csv, the CLI's
 summary, the dashboard) takes its labels from here, so a column is called the same everywhere.
@@ -9,9 +12,11 @@ summary, the dashboard) takes its labels from here, so a column is called the sa
 from __future__ import annotations
 
 from offset.common.messages import Lang
+from offset.methods import METHODS
+from offset.methods.method import Words
 
 # key: (English, Japanese)
-TERMS: dict[str, tuple[str, str]] = {
+TERMS: dict[str, Words] = {
     # tables (report sections, Excel sheets, CSV files keep their key as file name)
     "table.summary": ("Summary per fiscal year", "年度別の概要"),
     "table.plan": ("Action plan figures (実行計画)", "実行計画の集計"),
@@ -88,33 +93,18 @@ TERMS: dict[str, tuple[str, str]] = {
     "column.value": ("Value", "値"),
     "column.unverified_rows": ("Unverified rows", "未確認の行数"),
     "column.origins": ("Source", "出典"),
-    # the 実行計画 table's columns
-    "column.capacity_kw": ("PV capacity in service (kW)", "太陽光発電の導入容量 (累計, kW)"),
-    "column.new_capacity_kw": ("PV capacity added in the FY (kW)", "太陽光発電の新規導入容量 (kW)"),
-    "column.systems": ("PV systems in service", "太陽光発電の設置件数 (累計)"),
-    "column.generation_mwh": ("PV generation (MWh)", "太陽光発電の発電量 (MWh)"),
-    "column.energy_saved_mwh": (
-        "Energy saved by renovations (MWh)",
-        "省エネ改修による削減エネルギー (MWh)",
-    ),
+    # the 実行計画 table's columns (a method's own: its `Method` entry)
     "column.residential_tco2e": ("Residential sector (t-CO2e)", "家庭部門 (t-CO2)"),
     "column.commercial_tco2e": ("Commercial sector (t-CO2e)", "業務その他部門 (t-CO2)"),
     "column.industrial_tco2e": ("Industrial sector (t-CO2e)", "産業部門 (t-CO2)"),
     "column.transport_tco2e": ("Transport sector (t-CO2e)", "運輸部門 (t-CO2)"),
     "column.unassigned_tco2e": ("Sector not given (t-CO2e)", "部門未設定 (t-CO2)"),
-    "column.solar_tco2e": ("Solar PV reductions (t-CO2e)", "太陽光発電による削減量 (t-CO2)"),
-    "column.renovation_tco2e": ("Renovation reductions (t-CO2e)", "省エネ改修による削減量 (t-CO2)"),
     "column.emission_reduction_tco2e": ("Emission reductions (t-CO2e)", "排出削減量 計 (t-CO2)"),
     "column.removals_tco2e": ("Forest removals (t-CO2e)", "森林吸収量 (t-CO2)"),
     "column.total_tco2e": ("Reductions and removals (t-CO2e)", "削減量と吸収量の合計 (t-CO2)"),
     "column.target_tco2e": ("Target (t-CO2e)", "目標 (t-CO2)"),
     "column.target_progress": ("Progress to target", "目標の達成率"),
     "column.share_of_base": ("Share of base-year emissions", "基準年度排出量に対する割合"),
-    # methods (`offset.methods.METHODS`)
-    "method.solar": ("Solar PV", "太陽光発電"),
-    "method.renovation": ("Energy-saving renovation", "省エネ改修"),
-    "method.forest": ("Forest absorption", "森林吸収"),
-    "method.forest-stock": ("Forest absorption (stock change)", "森林吸収 (蓄積変化)"),
     # sectors of the 実行計画 (区域施策編's 部門)
     "sector.residential": ("Residential", "家庭部門"),
     "sector.commercial": ("Commercial", "業務その他部門"),
@@ -143,7 +133,6 @@ TERMS: dict[str, tuple[str, str]] = {
     # units
     "unit.tco2e": ("t-CO2e", "t-CO2"),
     "unit.credits": ("credits (t-CO2e)", "クレジット (t-CO2)"),
-    "unit.kw": ("kW", "kW"),
     "unit.mwh": ("MWh", "MWh"),
     # provenance items
     "item.engine": ("engine", "算定エンジン"),
@@ -262,7 +251,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "chart.fulfilment": ("Agreement fulfilment, all FYs", "協定の履行 (全年度)"),
     "chart.balances": ("Credits held and retired per party", "主体別の保有量と無効化量"),
     "chart.plan": ("Reductions per sector and forest removals", "部門別の削減量と森林吸収量"),
-    "chart.capacity": ("PV capacity in service", "太陽光発電の導入容量"),
     "chart.nothing": ("nothing to show", "表示するものはありません"),
     "chart.target": ("target", "目標"),
     "chart.held": ("{name} (held)", "{name} (保有)"),
@@ -270,17 +258,56 @@ TERMS: dict[str, tuple[str, str]] = {
 }
 
 
-def term(key: str, lang: Lang, /, **params: object) -> str:
-    """The words for `key` in `lang`, with `params` filled in."""
-    english, japanese = TERMS[key]
+def words(key: str) -> Words | None:
+    """The (English, Japanese) words of `key`: the catalogue's, else a method's (its name, or a
+    column it adds to the 実行計画 table); None for a key neither knows."""
+    found = TERMS.get(key)
+    if found is not None:
+        return found
+    kind, _, name = key.partition(".")
+    if kind == "method":
+        method = METHODS.get(name)
+        return None if method is None else method.words
+    if kind == "column":
+        for method in METHODS.values():
+            if method.reductions_line is not None and name == f"{method.name}_tco2e":
+                return method.reductions_line
+            for figure in method.plan:
+                if figure.column == name:
+                    return figure.words
+    return None
+
+
+def all_terms() -> dict[str, Words]:
+    """Every key with its words: the catalogue and every method's."""
+    keys = [f"method.{name}" for name in METHODS]
+    for method in METHODS.values():
+        if method.reductions_line is not None:
+            keys.append(f"column.{method.name}_tco2e")
+        keys += [f"column.{figure.column}" for figure in method.plan]
+    found = {key: words(key) for key in keys}
+    return TERMS | {key: pair for key, pair in found.items() if pair is not None}
+
+
+def in_language(pair: Words, lang: Lang, /, **params: object) -> str:
+    """One of a pair of words (English, Japanese) in `lang`, with `params` filled in."""
+    english, japanese = pair
     template = japanese if lang == "ja" else english
     return template.format(**params) if params else template
 
 
+def term(key: str, lang: Lang, /, **params: object) -> str:
+    """The words for `key` in `lang`, with `params` filled in."""
+    pair = words(key)
+    if pair is None:
+        raise KeyError(key)
+    return in_language(pair, lang, **params)
+
+
 def value_term(prefix: str, value: object, lang: Lang) -> str:
     """A category's value in words (`method`, `solar` -> 太陽光発電); an unknown value as it is."""
-    key = f"{prefix}.{value}"
-    return term(key, lang) if key in TERMS else str(value)
+    pair = words(f"{prefix}.{value}")
+    return str(value) if pair is None else in_language(pair, lang)
 
 
 def column_label(column: str, lang: Lang) -> str:

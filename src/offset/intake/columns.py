@@ -18,7 +18,8 @@ class Column:
     """One logical input column.
 
     `names` maps each accepted column name to its unit; the first name is canonical, and every
-    value reaches the kernels in the canonical name's unit.
+    value reaches the kernels in the canonical name's unit. `japanese` are the Japanese headers
+    that mean it (`intake.headers` matches them, `offset columns` lists them).
     """
 
     names: Mapping[str, str | None]
@@ -28,6 +29,12 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     strictly_positive: bool = False
+    japanese: tuple[str, ...] = ()  # the headers an office writes for it, the first shown first
+    #: a category of offset's own: each value, with the Japanese words an office writes for it
+    values: Mapping[str, tuple[str, ...]] | None = None
+    #: the vocabulary of the factor tables its values are read with (`intake.vocabulary`;
+    #: default: the one named as the column)
+    vocabulary: str | None = None
 
     @property
     def name(self) -> str:
@@ -47,6 +54,7 @@ def number(
     required: bool = False,
     minimum: float | None = 0.0,
     maximum: float | None = None,
+    japanese: tuple[str, ...] = (),
 ) -> Column:
     return Column(
         names={name: unit, **(alternatives or {})},
@@ -55,6 +63,7 @@ def number(
         required=required,
         minimum=minimum,
         maximum=maximum,
+        japanese=japanese,
     )
 
 
@@ -65,8 +74,9 @@ def integer(
     required: bool = False,
     minimum: float | None = 0,
     maximum: float | None = None,
+    japanese: tuple[str, ...] = (),
 ) -> Column:
-    return Column({name: None}, "integer", doc, required=required, minimum=minimum, maximum=maximum)
+    return Column({name: None}, "integer", doc, required, minimum, maximum, japanese=japanese)
 
 
 def year(
@@ -76,26 +86,51 @@ def year(
     required: bool = False,
     minimum: float | None = 1900,
     maximum: float | None = 2100,
+    japanese: tuple[str, ...] = (),
 ) -> Column:
     """A year or fiscal year: 2024, 2024年度, R6 or 令和6年度 in a cell."""
-    return Column({name: None}, "year", doc, required=required, minimum=minimum, maximum=maximum)
+    return Column({name: None}, "year", doc, required, minimum, maximum, japanese=japanese)
 
 
-def text(name: str, doc: str, *, required: bool = False) -> Column:
-    return Column({name: None}, "text", doc, required=required)
+def text(name: str, doc: str, *, required: bool = False, japanese: tuple[str, ...] = ()) -> Column:
+    return Column({name: None}, "text", doc, required=required, japanese=japanese)
 
 
-def category(name: str, doc: str, *, required: bool = False) -> Column:
-    """Text with few distinct values (kept as a pandas categorical: cheap joins and memory)."""
-    return Column({name: None}, "category", doc, required=required)
+def category(
+    name: str,
+    doc: str,
+    *,
+    required: bool = False,
+    japanese: tuple[str, ...] = (),
+    values: Mapping[str, tuple[str, ...]] | None = None,
+    vocabulary: str | None = None,
+) -> Column:
+    """Text with few distinct values (kept as a pandas categorical: cheap joins and memory):
+    offset's own `values` with their Japanese words, or a `vocabulary` of the factor tables."""
+    return Column(
+        {name: None}, "category", doc, required=required, japanese=japanese, values=values,
+        vocabulary=vocabulary,
+    )  # fmt: skip
 
 
-def date(name: str, doc: str, *, required: bool = False) -> Column:
-    return Column({name: None}, "date", doc, required=required)
+def date(name: str, doc: str, *, required: bool = False, japanese: tuple[str, ...] = ()) -> Column:
+    return Column({name: None}, "date", doc, required=required, japanese=japanese)
 
 
-def boolean(name: str, doc: str, *, required: bool = False) -> Column:
-    return Column({name: None}, "boolean", doc, required=required)
+def boolean(
+    name: str, doc: str, *, required: bool = False, japanese: tuple[str, ...] = ()
+) -> Column:
+    return Column({name: None}, "boolean", doc, required=required, japanese=japanese)
+
+
+def prefecture(doc: str, *, required: bool = False) -> Column:
+    """The row's prefecture: a key of `climate_zones`, its kanji or its JIS code."""
+    return category(
+        "prefecture",
+        doc,
+        required=required,
+        japanese=("都道府県", "都道府県名", "県名", "都道府県コード"),
+    )
 
 
 @dataclass(frozen=True)
@@ -112,10 +147,9 @@ class Contract:
     def __getitem__(self, name: str) -> Column:
         return self._by_name[name]
 
-    def markdown(self, japanese: Mapping[str, tuple[str, ...]] | None = None) -> str:
+    def markdown(self) -> str:
         """The contract as a Markdown table (docs/input-columns.md, `offset columns`), with
-        each column's Japanese header names where `japanese` gives them."""
-        names = japanese or {}
+        each column's Japanese header names."""
         lines = [
             "| column | 日本語の見出し | unit | required | meaning |",
             "|---|---|---|---|---|",
@@ -124,7 +158,7 @@ class Contract:
             alternatives = ", ".join(f"`{n}`" for n in list(c.names)[1:])
             unit = c.unit or (c.kind if c.kind in ("date", "year", "boolean") else "")
             also = f" (or {alternatives})" if alternatives else ""
-            ja = " / ".join(names.get(c.name, ()))
+            ja = " / ".join(c.japanese)
             required = "yes" if c.required else ""
             lines.append(f"| `{c.name}`{also} | {ja} | {unit} | {required} | {c.doc} |")
         return "\n".join(lines)
@@ -132,20 +166,40 @@ class Contract:
 
 # Columns several methods share.
 MUNICIPALITY = category(
-    "municipality", "municipality the row belongs to (summary key)", required=True
+    "municipality",
+    "municipality the row belongs to (summary key)",
+    required=True,
+    japanese=(
+        "市区町村",
+        "市町村",
+        "市町村名",
+        "市区町村名",
+        "団体コード",
+        "自治体",
+        "市町村コード",
+    ),
 )
-FY = year("fy", "fiscal year of the reduction; defaults to --fy", minimum=1990, maximum=2100)
+FY = year(
+    "fy",
+    "fiscal year of the reduction; defaults to --fy",
+    minimum=1990,
+    maximum=2100,
+    japanese=("年度", "対象年度", "算定年度"),
+)
 GRID_ENTITY = category(
     "grid_entity",
     "electricity supplier in grid_electricity (default: national_average)",
+    japanese=("電気事業者", "小売電気事業者", "電力会社"),
 )
 GRID_KIND = category(
     "grid_factor_kind",
     "factor kind: basic, adjusted, unadjusted (default: basic; national_average for the average)",
+    japanese=("排出係数の種類", "係数種別"),
 )
 GRID_FACTOR = number(
     "grid_factor_t_co2_per_kwh",
     "t CO2/kWh",
     "the row's own electricity factor (e.g. a contracted supplier's); wins over the tables",
     alternatives={"grid_factor_kg_co2_per_kwh": "kg CO2/kWh"},
+    japanese=("排出係数", "電力排出係数", "CO2排出係数"),
 )

@@ -4,7 +4,8 @@ A header matches after folding (NFKC, no spaces, any case, katakana as hiragana,
 width), so `太陽電池容量（ｋＷ）`, `太陽電池容量 (kW)` and `太陽電池容量(kW)` are one header. A
 trailing bracket is the header's unit: `出力(W)` is `capacity_kw` in W, converted with pint; a
 Japanese name without a unit is in the column's own unit (the table in docs/input-columns.md
-says which). A user's mapping file (`--columns MAP.toml`, a ``[columns]`` table of
+says which). Each column brings its Japanese names (`Column.japanese`, in the method's
+contract). A user's mapping file (`--columns MAP.toml`, a ``[columns]`` table of
 "their header" = "offset column") is tried first, for anything else.
 """
 
@@ -20,99 +21,6 @@ from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
 from offset.intake.columns import Column, Contract
 from offset.intake.japanese import folded, pint_unit, split_unit
-
-# The Japanese names of every input column (any method), the first being the one shown.
-JAPANESE: dict[str, tuple[str, ...]] = {
-    # shared
-    "municipality": (
-        "市区町村",
-        "市町村",
-        "市町村名",
-        "市区町村名",
-        "団体コード",
-        "自治体",
-        "市町村コード",
-    ),
-    "prefecture": ("都道府県", "都道府県名", "県名", "都道府県コード"),
-    "fy": ("年度", "対象年度", "算定年度"),
-    "grid_entity": ("電気事業者", "小売電気事業者", "電力会社"),
-    "grid_factor_kind": ("排出係数の種類", "係数種別"),
-    "grid_factor_t_co2_per_kwh": ("排出係数", "電力排出係数", "CO2排出係数"),
-    # solar
-    "system_id": ("番号", "管理番号", "整理番号", "申請番号", "設備番号", "No", "No."),
-    "capacity_kw": (
-        "太陽電池容量",
-        "容量",
-        "出力",
-        "設備容量",
-        "太陽電池出力",
-        "定格出力",
-        "発電出力",
-    ),
-    "commissioned": ("設置年月日", "設置日", "運転開始日", "運転開始年月日", "稼働開始日"),
-    "decommissioned": ("撤去日", "撤去年月日", "廃止日", "運転終了日"),
-    "generation_kwh": ("発電量", "年間発電量", "発電電力量", "実績発電量"),
-    "annual_yield_kwh_per_kw": ("発電量原単位", "kW当たり年間発電量"),
-    "poa_irradiation_kwh_per_m2": ("傾斜面日射量", "年間傾斜面日射量"),
-    "self_consumed_kwh": ("自家消費量", "自家消費電力量"),
-    "self_consumption_ratio": ("自家消費率", "自家消費割合"),
-    "auxiliary_kwh": ("所内消費量", "補機消費電力量", "待機電力量"),
-    "degradation_rate_per_yr": ("劣化率", "経年劣化率"),
-    # renovation
-    "building_id": (
-        "案件番号",
-        "建物番号",
-        "管理番号",
-        "整理番号",
-        "申請番号",
-        "番号",
-        "No",
-        "No.",
-    ),
-    "measure": ("改修種別", "対策種別", "工事種別", "対策"),
-    "basis": ("算定根拠", "算定方法"),
-    "completed": ("工事完了日", "完了日", "竣工日", "完了年月日"),
-    "ua_before_w_m2k": ("改修前UA値", "改修前外皮平均熱貫流率"),
-    "ua_after_w_m2k": ("改修後UA値", "改修後外皮平均熱貫流率"),
-    "target_grade": ("断熱等性能等級", "目標等級"),
-    "climate_zone": ("地域区分", "省エネ地域区分"),
-    "envelope_area_m2": ("外皮面積", "外皮総面積"),
-    "floor_area_m2": ("床面積", "延床面積", "延べ床面積"),
-    "hdd_kday": ("暖房度日", "暖房デグリーデー"),
-    "location": ("観測地点", "地点"),
-    "heating_appliance": ("暖房機器", "暖房設備"),
-    "heating_efficiency": ("暖房効率", "暖房機器効率"),
-    "energy_carrier": ("暖房エネルギー", "暖房燃料"),
-    "usage_factor": ("全館暖房割合", "暖房使用率"),
-    "project_output_kwh": ("供給熱量", "出力量"),
-    "baseline_efficiency": ("更新前効率", "既存機器効率"),
-    "baseline_carrier": ("更新前燃料", "既存燃料", "更新前エネルギー"),
-    "project_energy_kwh": ("使用量", "更新後使用量", "エネルギー使用量"),
-    "project_carrier": ("燃料", "更新後燃料", "エネルギー種別"),
-    "power_before_w": ("改修前消費電力", "更新前消費電力"),
-    "power_after_w": ("改修後消費電力", "更新後消費電力"),
-    "lamp_count": ("灯数", "台数", "器具数"),
-    "operating_hours_h": ("点灯時間", "年間点灯時間", "稼働時間"),
-    # forest
-    "stand_id": ("林小班", "小班", "小班番号", "林班"),
-    "species": ("樹種", "樹種名"),
-    "area_ha": ("面積", "森林面積", "小班面積"),
-    "age_yr": ("林齢",),
-    "age_fy": ("林齢基準年度", "基準年度"),
-    "planted_fy": ("植栽年度", "植林年度"),
-    "activity": ("活動区分", "施業区分"),
-    "managed": ("森林経営計画", "経営計画", "森林経営計画対象"),
-    "last_managed_fy": ("最終施業年度", "施業年度"),
-    "buffer_share": ("バッファ率", "緩衝率"),
-    "growth_m3_per_ha_yr": ("成長量", "年間成長量", "材積成長量"),
-    "yield_region": ("収穫表", "収穫表地域"),
-    "site_class": ("地位", "地位級"),
-    "harvested_m3": ("伐採量", "伐採材積"),
-    "stock_m3_per_ha": ("蓄積", "林分蓄積", "ha当たり蓄積"),
-    "stock_start_m3_per_ha": ("期首蓄積", "期首材積"),
-    "stock_end_m3_per_ha": ("期末蓄積", "期末材積"),
-    "period_yr": ("調査間隔", "期間"),
-}
 
 
 @dataclass(frozen=True)
@@ -143,7 +51,7 @@ class Matcher:
         japanese = {
             folded(alias): column
             for column in reversed(self.contract.columns)
-            for alias in JAPANESE.get(column.name, ())
+            for alias in column.japanese
         }
         object.__setattr__(self, "_english_names", english)
         object.__setattr__(self, "_japanese_names", japanese)

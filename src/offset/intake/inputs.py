@@ -22,18 +22,19 @@ from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
 from offset.intake import values
 from offset.intake.columns import Column, Contract
-from offset.intake.headers import JAPANESE, Match, Matcher
+from offset.intake.headers import Match, Matcher
 from offset.intake.japanese import distinct, gather
 from offset.intake.layout import Table, lay_out
 from offset.intake.places import municipality_code
 from offset.intake.sheets import Progress, read_grid, read_parquet
 from offset.intake.values import Vocabulary
+from offset.intake.vocabulary import own_values
 
 __all__ = ["FIRST_DATA_ROW", "LISTED_PER_CHECK", "Prepared", "Progress", "listed_problems"]
 
 FIRST_DATA_ROW = 2
 LISTED_PER_CHECK = 20  # rows listed for one kind of problem in one column; the rest are counted
-Vocabularies = Mapping[str, Vocabulary]  # column name -> the values it may hold
+Vocabularies = Mapping[str, Vocabulary]  # vocabulary name -> the values it may hold
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def check(
         ) -> list[Problem]:
             return listed_problems(file, rows, mask, header, message)
 
-        vocabulary = (vocabularies or {}).get(column.name)
+        vocabulary = _vocabulary(column, vocabularies)
         converted, column_problems = _convert(
             raw[match.header], column, match.unit, listed, vocabulary
         )
@@ -162,9 +163,19 @@ def check(
 
 
 def _missing(file: str, column: Column, present: pd.Index) -> Problem:
-    names = " / ".join([*column.names, *JAPANESE.get(column.name, ())[:3]])
+    names = " / ".join([*column.names, *column.japanese[:3]])
     found = ", ".join(str(c) for c in present) or "-"
     return Problem(file, None, column.name, Msg("header.missing", names=names, found=found))
+
+
+def _vocabulary(column: Column, vocabularies: Vocabularies | None) -> Vocabulary | None:
+    """What the column's values are read with, when the caller reads with vocabularies: its own
+    values' words, else the factor tables' vocabulary it names."""
+    if vocabularies is None:
+        return None
+    if column.values is not None:
+        return own_values(column.values)
+    return vocabularies.get(column.vocabulary or column.name)
 
 
 def _convert(

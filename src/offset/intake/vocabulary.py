@@ -1,8 +1,11 @@
 """The values a column may hold, from the factor tables, with every spelling an office uses.
 
 Prefectures come from `climate_zones` (key, JIS code, kanji name); species from
-`forest_species` (key, katakana name) plus the kanji and common names below; 地位 labels from
+`forest_species` (key, katakana name) plus the kanji and common names below; energy carriers
+from `fuel` plus `electricity`, with the Japanese names below; 地位 labels from
 `forest_site_class`. An overlay (`--factors`) that adds a species or a label adds its spellings.
+A category of offset's own (a renovation's `measure`) brings its words in its column
+(`Column.values`).
 """
 
 from __future__ import annotations
@@ -37,18 +40,7 @@ SPECIES_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
-# Japanese names of the values of offset's own categories (their keys are always accepted).
-MEASURES = {
-    "envelope": ("外皮", "断熱", "断熱改修", "外皮改修", "窓改修"),
-    "equipment": ("設備", "設備更新", "機器更新", "高効率機器", "高効率給湯器"),
-    "lighting": ("照明", "LED", "LED照明", "照明LED化", "照明更新"),
-}
-BASES = {"estimated": ("推計", "推定", "計算"), "measured": ("実測", "計測", "実績")}
-ACTIVITIES = {
-    "management": ("森林経営", "森林管理", "間伐", "育林"),
-    "afforestation": ("植林", "新植", "新規植林"),
-    "reforestation": ("再造林", "再植林"),
-}
+# Japanese names of the energy carriers (`electricity` and the fuels of the `fuel` table).
 CARRIERS = {
     "electricity": ("電気", "電力", "電気式"),
     "kerosene": ("灯油",),
@@ -58,7 +50,6 @@ CARRIERS = {
     "diesel": ("軽油",),
     "gasoline": ("ガソリン",),
 }
-CARRIER_COLUMNS = ("energy_carrier", "baseline_carrier", "project_carrier")
 
 
 def _keyed(names: Mapping[str, tuple[str, ...]], table: str) -> Vocabulary:
@@ -66,7 +57,14 @@ def _keyed(names: Mapping[str, tuple[str, ...]], table: str) -> Vocabulary:
     return Vocabulary(spellings(names), shown, table, Msg("what.value"))
 
 
+def own_values(values: Mapping[str, tuple[str, ...]]) -> Vocabulary:
+    """A category of offset's own (`Column.values`): its keys and their Japanese words."""
+    return _keyed(values, "offset columns")
+
+
 def vocabularies(factors: FactorLibrary) -> dict[str, Vocabulary]:
+    """The vocabularies of the factor tables, by name (`Column.vocabulary`, else the column's
+    name): prefectures, species, energy carriers, 地位 labels."""
     climate = factors["climate_zones"].rows
     prefectures = Prefectures.of(climate)
     out = {
@@ -89,13 +87,9 @@ def vocabularies(factors: FactorLibrary) -> dict[str, Vocabulary]:
         "offset factors show forest_species",
         Msg("what.species"),
     )
-    out["measure"] = _keyed(MEASURES, "offset columns")
-    out["basis"] = _keyed(BASES, "offset columns")
-    out["activity"] = _keyed(ACTIVITIES, "offset columns")
     fuels = {str(f) for f in factors["fuel"].rows["fuel"]}
     carriers = {key: CARRIERS.get(key, ()) for key in sorted({"electricity", *fuels})}
-    for column in CARRIER_COLUMNS:
-        out[column] = _keyed(carriers, "offset factors show fuel")
+    out["carrier"] = _keyed(carriers, "offset factors show fuel")
     if "forest_site_class" in factors.specs:
         labels = factors["forest_site_class"].rows
         pairs = labels[["label", "canonical"]].itertuples(index=False)

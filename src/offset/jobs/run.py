@@ -27,6 +27,7 @@ from offset.ledger.ledger import Ledger
 from offset.ledger.names import REGISTRY
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.scenario import run_records
+from offset.scenario.batches import Batch, post, reconcile
 from offset.scenario.compute import (
     ProjectData,
     ProjectYear,
@@ -37,9 +38,8 @@ from offset.scenario.compute import (
     unused_rows,
 )
 from offset.scenario.model import Scenario
-from offset.scenario.plan import YearPlan, plan_run, results_file
-from offset.scenario.posting import Batch, post, reconcile
 from offset.scenario.restate import Restatement
+from offset.scenario.year_plan import YearPlan, plan_run, results_file
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def run_scenario(
     bad input, nothing posted or written. With `dry_run`, the ledger is read and nothing is
     written anywhere.
 
-    RunError (from `posting.post`): the ledger refused an operation; FYs before it stay posted.
+    RunError (from `batches.post`): the ledger refused an operation; FYs before it stay posted.
     """
     if factor_year is not None:
         scenario = scenario.with_factor_year(factor_year)
@@ -112,20 +112,7 @@ def run_scenario(
     factors = FactorLibrary(overlay=scenario.factor_overlay())
     if scenario.factor_overlay() is not None and (problems := factors.check_overlay()):
         raise InputError(problems)
-    step("reading the data files")
-    data, problems = load_data(scenario, factors)
-    try:
-        computed = compute_all(
-            scenario,
-            data,
-            factors,
-            step=lambda fy, project: step(f"FY{fy}: computing {project}"),
-            strict_factors=strict_factors,
-        )
-    except InputError as e:  # the cells' problems and the methods' own, in one pass
-        raise InputError([*problems, *e.problems]) from e
-    if problems:
-        raise InputError(problems)
+    data, computed = _computed(scenario, factors, step, strict_factors)
     plans = plan_run(scenario, computed, data, factors)
     if dry_run:
         return _dry_run(scenario, url, out, computed, plans, data)
@@ -146,23 +133,67 @@ def run_scenario(
         report_tables = _tables(
             scenario, computed, plans, batches, statuses, (balances, accounts, retired)
         )
-        run_records.store(ledger.engine, scenario, report_tables)  # what the HTTP API shows
+        fulfilment = [item for plan in plans for item in plan.settlement.fulfilment]
+        # what the HTTP API shows
+        run_records.store(ledger.engine, scenario, fulfilment, report_tables["reductions"])
     finally:
         ledger.engine.dispose()
     for (project, fy), year in computed.items():
         write_frame(numbered(year), out / results_file(project, fy))
     warnings = _warnings(scenario, data, computed, plans, batches)
+    manifest = _manifest(scenario, url, data, factors, statuses, warnings)
     language = scenario.language(lang)
+    _write_report(scenario, out, report_tables, manifest, warnings, csv_encoding, pdf, language)
+    return RunOutcome(scenario, out, url, plans, batches, statuses, report_tables, warnings)
+
+
+def _computed(
+    scenario: Scenario,
+    factors: FactorLibrary,
+    step: Callable[[str], None],
+    strict_factors: bool,
+) -> tuple[dict[str, ProjectData], dict[tuple[str, int], ProjectYear]]:
+    """Every data file read and checked, then every project computed for every FY: InputError
+    with the cells' problems and the methods' own, in one pass."""
+    step("reading the data files")
+    data, problems = load_data(scenario, factors)
+    try:
+        computed = compute_all(
+            scenario,
+            data,
+            factors,
+            step=lambda fy, project: step(f"FY{fy}: computing {project}"),
+            strict_factors=strict_factors,
+        )
+    except InputError as e:
+        raise InputError([*problems, *e.problems]) from e
+    if problems:
+        raise InputError(problems)
+    return data, computed
+
+
+def _write_report(
+    scenario: Scenario,
+    out: Path,
+    tables: dict[str, pd.DataFrame],
+    manifest: dict[str, Any],
+    warnings: list[str],
+    csv_encoding: str,
+    pdf: bool,
+    lang: Lang,
+) -> None:
+    """The report under `out` in `lang`; a table the CSV encoding cannot hold is written in
+    UTF-8 instead, and `warnings` (the manifest's too) say so."""
     report = Report(
         title=scenario.content.scenario.title or scenario.name,
         description=scenario.content.scenario.description,
-        tables=report_tables,
-        manifest=_manifest(scenario, url, data, factors, statuses, warnings),
+        tables=tables,
+        manifest=manifest,
         warnings=warnings,
         csv_encoding=csv_encoding,  # results/ stay UTF-8 with BOM: a re-run reads them back
-        lang=language,
-        party_names=party_names(scenario, language),
-        target=target_words(scenario, language),
+        lang=lang,
+        party_names=party_names(scenario, lang),
+        target=target_words(scenario, lang),
     )
     try:
         report.write(out, pdf=pdf)
@@ -170,7 +201,6 @@ def run_scenario(
         warnings.append(Msg("warn.csv_encoding", encoding=csv_encoding, reason=str(e)))
         report.csv_encoding = DEFAULT_CSV_ENCODING
         report.write(out, pdf=pdf)
-    return RunOutcome(scenario, out, url, plans, batches, statuses, report_tables, warnings)
 
 
 def party_names(scenario: Scenario, lang: Lang) -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -333,3 +334,28 @@ def quantities(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
         rows = conn.execute(text(f"SELECT id, quantity FROM transactions WHERE id {where}"), params)
         out.update({i: int(q) for i, q in rows})
     return out
+
+
+@dataclass(frozen=True)
+class AgreementMove:
+    """A transaction that names an agreement, with the party whose account it left."""
+
+    agreement: str
+    kind: str
+    vintage: int
+    quantity: int
+    party: str
+
+
+def agreement_moves(conn: Connection, agreements: Iterable[str]) -> list[AgreementMove]:
+    """Every transaction naming one of `agreements` (one read for all of them)."""
+    named, params = in_list("g", agreements)
+    rows = conn.execute(
+        text(
+            "SELECT t.agreement, t.kind, c.vintage, t.quantity, a.party_id"
+            " FROM transactions t JOIN credit_classes c ON c.id = t.class_id"
+            f" JOIN accounts a ON a.id = t.from_account WHERE t.agreement {named}"
+        ),
+        params,
+    )
+    return [AgreementMove(g, k, int(v), int(q), p) for g, k, v, q, p in rows]

@@ -1,55 +1,25 @@
 """The calculation methods: one dict from name to method, no if/elif dispatch.
 
 Each method is pure and vectorised: a DataFrame (already checked against its contract) in, a
-DataFrame of per-row results with the factor rows used out. `calculation` runs a method and
-adds the record every result carries; `summary` and `staleness` read results.
+DataFrame of per-row results with the factor rows used out. Each method's module declares its
+`Method` entry (`method.py`: contract with each column's Japanese headers and values, kernel,
+words, warnings, 実行計画 figures and charts); a method that grew keeps its parts in modules
+named after it (`forest_carbon`, `renovation_factors`). Everything that lists methods reads
+`METHODS`. `calculation` runs a method and adds the record every result carries; `summary` and
+`staleness` read results; `buffer` is the buffer share's rule.
 
 May import: `offset.common`, `offset.units`, `offset.factors`, `offset.intake` (column contracts).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-import pandas as pd
-
-from offset.factors import FactorLibrary
-from offset.intake.columns import Contract
 from offset.methods import forest, renovation, solar
 from offset.methods.common import CalcOptions
-
-MethodFn = Callable[[pd.DataFrame, FactorLibrary, CalcOptions], pd.DataFrame]
-
-
-@dataclass(frozen=True)
-class Method:
-    name: str
-    contract: Contract
-    compute: MethodFn
-    summary: str
-
+from offset.methods.method import Method
 
 METHODS: dict[str, Method] = {
-    "solar": Method("solar", solar.CONTRACT, solar.solar, "Solar PV (J-Credit EN-R-002 style)"),
-    "renovation": Method(
-        "renovation",
-        renovation.CONTRACT,
-        renovation.renovation,
-        "Eco-renovation: envelope, equipment, lighting",
-    ),
-    "forest": Method(
-        "forest",
-        forest.CONTRACT,
-        forest.forest,
-        "Forest absorption, gain-loss (J-Credit FO-001 style)",
-    ),
-    "forest-stock": Method(
-        "forest-stock",
-        forest.STOCK_CONTRACT,
-        forest.forest_stock,
-        "Forest absorption, stock-difference (IPCC 2006 Eq. 2.8)",
-    ),
+    method.name: method
+    for method in (solar.METHOD, renovation.METHOD, forest.METHOD, forest.STOCK_METHOD)
 }
 
 

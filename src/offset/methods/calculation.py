@@ -19,7 +19,7 @@ from offset.factors import FactorLibrary, years
 from offset.intake.inputs import Prepared, blocks_computing, check
 from offset.methods import METHODS, CalcOptions
 from offset.methods.staleness import strict_problems, years_back
-from offset.methods.summary import TOTAL_COLUMNS, by_municipality, fallbacks, warnings
+from offset.methods.summary import by_municipality, fallbacks, warnings
 
 
 @dataclass(frozen=True)
@@ -80,14 +80,15 @@ def compute_prepared(
     method: str, frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
 ) -> CalcResult:
     """Compute rows already checked by `prepare` (or a subset of them, e.g. one FY's)."""
-    results = METHODS[method].compute(frame, factors, options)
+    spec = METHODS[method]
+    results = spec.compute(frame, factors, options)
     for column, back in years_back(results, factors).items():
         results[column] = back
     if options.strict_factors:
         raise_if_any(strict_problems(results, options.file))
     results["gwp_metric"] = pd.Categorical([options.gwp_metric] * len(results))
     fallback_counts = fallbacks(results, factors)
-    totals = {c: float(results[c].sum()) for c in TOTAL_COLUMNS if c in results}
+    totals = {c: float(results[c].sum()) for c in spec.totals}
     manifest: dict[str, Any] = {
         "engine": {"name": "offset", "version": __version__},
         "method": method,
@@ -99,6 +100,6 @@ def compute_prepared(
         "factor_tables": factors.manifest(),
         "factor_overlay": str(factors.overlay) if factors.overlay else None,
         "fallbacks": fallback_counts,
-        "warnings": warnings(results, fallback_counts),
+        "warnings": warnings(results, fallback_counts) + spec.warnings(results),
     }
-    return CalcResult(method, results, by_municipality(results), manifest)
+    return CalcResult(method, results, by_municipality(results, spec.totals), manifest)

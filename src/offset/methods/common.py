@@ -24,13 +24,15 @@ FROM_ROW = np.int8(-2)  # fallback level recorded where a row carried its own fa
 
 @dataclass(frozen=True)
 class CalcOptions:
-    """What a calculation needs besides its rows: the default FY, the GWP metric, the file name."""
+    """What a calculation needs besides its rows: the default FY, the GWP metric, the file name,
+    the year rule, and a scenario project's own buffer share (`offset.methods.buffer`)."""
 
     fy: int | None = None
     gwp_metric: str = DEFAULT_GWP_METRIC
     file: str = "<input>"
     strict_factors: bool = False  # a factor of another FY, or an unverified one, is an error
     factor_year: FactorYear = DEFAULT_FACTOR_YEAR  # which year's row of a yearly table applies
+    buffer_share: float | None = None  # the project's (a scenario's), for rows that give none
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -11,12 +12,10 @@ from offset.common.messages import Msg
 from offset.factors import FactorLibrary
 from offset.methods.common import FROM_ROW
 
-TOTAL_COLUMNS = ("reduction_tco2e", "creditable_tco2e", "buffer_tco2e")
 
-
-def by_municipality(results: pd.DataFrame) -> pd.DataFrame:
-    """Rows, totals and warning counts per municipality (observed categories only)."""
-    totals = [c for c in TOTAL_COLUMNS if c in results]
+def by_municipality(results: pd.DataFrame, totals: Sequence[str]) -> pd.DataFrame:
+    """Rows, `totals` (the method's, `Method.totals`) and warning counts per municipality
+    (observed categories only)."""
     fallback_columns = [c for c in map(str, results.columns) if c.endswith("_fallback")]
     stale_columns = [c for c in map(str, results.columns) if c.endswith("_years_back")]
     frame = results[["municipality", *totals]].assign(
@@ -62,6 +61,8 @@ def _table_of(results: pd.DataFrame, fallback_column: str) -> str:
 
 
 def warnings(results: pd.DataFrame, fallback_counts: list[dict[str, Any]]) -> list[str]:
+    """What every method's results may warn of: unverified values, fallbacks, stale factors (a
+    method's own warnings come from its `Method.warnings`)."""
     out: list[str] = []
     unverified = int(results["uses_unverified"].sum())
     if unverified:
@@ -73,12 +74,4 @@ def warnings(results: pd.DataFrame, fallback_counts: list[dict[str, Any]]) -> li
         back = results[column].to_numpy()
         if (stale := int((back > 0).sum())) > 0:
             out.append(Msg("warn.stale", rows=stale, column=column, back=int(back.max())))
-    if "self_consumption_basis" in results:
-        unknown = int((results["self_consumption_basis"] == "unknown").sum())
-        if unknown:
-            out.append(Msg("warn.no_self_consumption", count=unknown))
-    if "eligible" in results:
-        ineligible = int((~results["eligible"]).sum())
-        if ineligible:
-            out.append(Msg("warn.ineligible", count=ineligible))
     return out

@@ -1,8 +1,9 @@
 """Scenarios: parties, projects, agreements and FYs in a TOML file, computed and planned.
 
-Holds the scenario model (`model`), each project's reductions per FY (`compute`), the plan of a
-run (`plan`: issuance with the fraction carried, settlement of agreements), and its posting
-against what the ledger holds (`posting`, `restate`). `offset run` as a whole job (with the
+Holds the scenario model (`model`), each project's reductions per FY (`compute`), each FY's
+plan (`year_plan`: issuance with the fraction carried, `issuance`; settlement of agreements,
+`settlement`), the batches posted against what the ledger holds (`batches`, `restate`), and
+the run's records the HTTP API reads (`run_records`). `offset run` as a whole job (with the
 report) is `offset.jobs.run`.
 
 May import: `offset.common`, `offset.units`, `offset.factors`, `offset.intake`,
@@ -12,7 +13,7 @@ May import: `offset.common`, `offset.units`, `offset.factors`, `offset.intake`,
 
 from __future__ import annotations
 
+from offset.scenario.batches import RunError
 from offset.scenario.model import Scenario
-from offset.scenario.plan import RunError
 
 __all__ = ["RunError", "Scenario"]

@@ -21,7 +21,7 @@ from offset.intake.inputs import FIRST_DATA_ROW, Prepared, blocks_computing, loa
 from offset.intake.vocabulary import vocabularies
 from offset.methods import METHODS, CalcOptions, every_column_name
 from offset.methods.calculation import CalcResult, compute_prepared
-from offset.scenario.model import FOREST_METHODS, Scenario
+from offset.scenario.model import Scenario
 
 #: Factor tables every method reads besides those its rows name (parameters, GWP).
 ALWAYS_USED = ("method_parameters", "gwp")
@@ -84,11 +84,6 @@ def load_data(
         if found and blocks_computing(found):
             continue
         frame = prepared.frame
-        if project.method in FOREST_METHODS and project.buffer_share is not None:
-            # The project's share fills the rows that give none, so the per-row buffer column
-            # and the credits withheld at issuance agree.
-            own = pd.Series(frame.get("buffer_share", np.nan), index=frame.index, dtype="float64")
-            frame["buffer_share"] = own.fillna(project.buffer_share)
         loaded[name] = ProjectData(name, path, sha256_of(path), frame, prepared, bool(found))
     return loaded, problems
 
@@ -123,6 +118,9 @@ def compute_all(
                 file=str(data[name].path),
                 strict_factors=strict_factors,
                 factor_year=scenario.options.factor_year,
+                # rows that give no share take the project's, so the per-row buffer column and
+                # the credits withheld at issuance agree (`offset.methods.buffer`)
+                buffer_share=project.buffer_share,
             )
             try:
                 result = compute_prepared(project.method, frame, factors, options)

@@ -21,13 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from offset.common.messages import Lang, lang_of
 from offset.common.problems import InputError, Problem
+from offset.factors import FactorLibrary
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
 from offset.ledger.schema import INSTRUMENTS
-from offset.methods import METHODS
+from offset.methods import METHODS, buffer
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
-
-#: methods whose figures are removals (吸収量), kept apart from emission reductions
-FOREST_METHODS = frozenset({"forest", "forest-stock"})
 
 FiscalYear = Annotated[int, Field(ge=1990, le=2100)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
@@ -200,10 +198,13 @@ class Scenario:
         given = self.options.factors
         return None if given is None else self.path.parent / given
 
-    def buffer_share(self, project: str) -> Fraction:
-        """The project's buffer share as an exact fraction (0 when the scenario gives none)."""
-        share = self.projects[project].buffer_share
-        return Fraction(str(share)) if share is not None else Fraction(0)
+    def buffer_share(self, project: str, factors: FactorLibrary) -> Fraction:
+        """The share of the project's whole credits withheld into the buffer at issuance: its
+        own, else its method's default (`offset.methods.buffer`), as an exact fraction."""
+        spec = self.projects[project]
+        return buffer.issuance_share(
+            spec.buffer_share, factors, METHODS[spec.method].buffer_default
+        )
 
     @classmethod
     def from_toml(cls, path: Path | str) -> Scenario:
@@ -266,7 +267,11 @@ def _cross_references(s: Scenario) -> Iterator[Problem]:
             yield problem(f"{key}.data", f"data file not found: {s.data_path(name)}")
         if project.owner not in s.parties:
             yield problem(f"{key}.owner", f"unknown party {project.owner!r}")
-        if project.sector is not None and project.method in FOREST_METHODS:
+        if (
+            project.sector is not None
+            and project.method in METHODS
+            and METHODS[project.method].removals
+        ):
             yield problem(
                 f"{key}.sector", "forest removals count on their own line, in no sector: remove it"
             )

@@ -1,19 +1,30 @@
-"""Keep a run's agreements, fulfilment and reductions in its database, for the HTTP API.
+"""A run's agreements, fulfilment and reductions, kept in its database for the HTTP API, and
+read back as a party may see them.
 
-They replace what an earlier run of the same scenario stored, in one transaction.
+`store` replaces what an earlier run of the same scenario stored, in one transaction. The reads
+take a `Viewer` (`offset.ledger.visibility`): a party sees the agreements it is a party to
+(provider, beneficiary or other party) and the reductions of its municipality or of the
+projects it owns; the registry sees everything.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Engine, Table, delete, insert, select
 from sqlmodel import SQLModel
 
+from offset.ledger import queries
+from offset.ledger.database import reading
 from offset.ledger.side_tables import AgreementRecord, FulfilmentRecord, ReductionRecord
+from offset.ledger.visibility import Viewer
 from offset.scenario.model import Agreement, Scenario
+from offset.scenario.settlement import Fulfilment
 
 
 def volume_text(agreement: Agreement) -> str:
@@ -25,26 +36,29 @@ def volume_text(agreement: Agreement) -> str:
     return "all"
 
 
-def store(engine: Engine, scenario: Scenario, tables: dict[str, pd.DataFrame]) -> None:
+def store(
+    engine: Engine, scenario: Scenario, fulfilment: Iterable[Fulfilment], reductions: pd.DataFrame
+) -> None:
+    """Keep the run's agreements, their fulfilment per FY and its reductions table."""
     agreements = _table(AgreementRecord)
-    fulfilment = _table(FulfilmentRecord)
-    reductions = _table(ReductionRecord)
+    fulfilled = _table(FulfilmentRecord)
+    reduced = _table(ReductionRecord)
     rows = [_agreement_row(scenario, name, a) for name, a in scenario.agreements.items()]
     owners = {name: p.owner for name, p in scenario.projects.items()}
     reduction_rows = [
         {**row, "scenario": scenario.name, "owner": owners[row["project"]]}
-        for row in tables["reductions"].to_dict("records")
+        for row in reductions.to_dict("records")
     ]
     with engine.begin() as conn:
         old = select(agreements.c.name).where(agreements.c.scenario == scenario.name)
         names = set(conn.execute(old).scalars()) | set(scenario.agreements)
-        conn.execute(delete(fulfilment).where(fulfilment.c.agreement.in_(names)))
+        conn.execute(delete(fulfilled).where(fulfilled.c.agreement.in_(names)))
         conn.execute(delete(agreements).where(agreements.c.name.in_(names)))
-        conn.execute(delete(reductions).where(reductions.c.scenario == scenario.name))
+        conn.execute(delete(reduced).where(reduced.c.scenario == scenario.name))
         for table, values in (
             (agreements, rows),
-            (fulfilment, _plain(tables["fulfilment"], fulfilment)),
-            (reductions, _plain(pd.DataFrame(reduction_rows), reductions)),
+            (fulfilled, [dataclasses.asdict(item) for item in fulfilment]),
+            (reduced, _plain(pd.DataFrame(reduction_rows), reduced)),
         ):
             if values:
                 conn.execute(insert(table), values)
@@ -75,3 +89,110 @@ def _agreement_row(scenario: Scenario, name: str, a: Agreement) -> dict[str, Any
         "delivery": a.delivery + ("+retire" if a.beneficiary_retires else ""),
         "price_jpy_per_t": a.price_jpy_per_t,
     }
+
+
+# --- reads, as a party may see them ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerYear:
+    """What the ledger's transactions naming an agreement did in one vintage FY."""
+
+    fy: int
+    committed: int  # what the agreement's plan commits for the FY
+    delivered: int  # the provider's transfers and on-behalf retirements
+    retired: int  # retirements naming the agreement, by any of its parties
+
+
+@dataclass(frozen=True)
+class SeenAgreement:
+    """An agreement as stored by its run, with the plan's fulfilment per FY and what the
+    ledger did under it."""
+
+    record: AgreementRecord  # `others` and `projects` as stored (JSON lists)
+    fulfilment: tuple[Fulfilment, ...] = ()
+    ledger: tuple[LedgerYear, ...] = ()
+
+    @property
+    def others(self) -> list[str]:
+        found: list[str] = json.loads(self.record.others)
+        return found
+
+    @property
+    def projects(self) -> list[str]:
+        found: list[str] = json.loads(self.record.projects)
+        return found
+
+    @property
+    def parties(self) -> set[str]:
+        return {self.record.provider, self.record.beneficiary, *self.others}
+
+
+def _visible_agreements(engine: Engine, viewer: Viewer) -> list[SeenAgreement]:
+    """The stored agreements the viewer is a party to (as provider, beneficiary or other)."""
+    with reading(engine) as conn:
+        rows = conn.execute(select(_table(AgreementRecord)).order_by("name")).mappings()
+        found = [SeenAgreement(AgreementRecord(**row)) for row in rows]
+    return [a for a in found if viewer.is_registry or viewer.party in a.parties]
+
+
+def agreement_names(engine: Engine, viewer: Viewer) -> list[str]:
+    """The agreements a party may name on its own transactions: those it is a party to."""
+    return [a.record.name for a in _visible_agreements(engine, viewer)]
+
+
+def agreements(engine: Engine, viewer: Viewer) -> list[SeenAgreement]:
+    """The viewer's agreements, with the plan's fulfilment and what the ledger did under them."""
+    seen = _visible_agreements(engine, viewer)
+    table = _table(FulfilmentRecord)
+    with reading(engine) as conn:
+        stored = conn.execute(select(table).order_by(table.c.agreement, table.c.fy)).mappings()
+        fulfilment = [Fulfilment(**row) for row in stored]
+        moves = queries.agreement_moves(conn, [a.record.name for a in seen])
+    out = []
+    for agreement in seen:
+        planned = tuple(f for f in fulfilment if f.agreement == agreement.record.name)
+        own = [m for m in moves if m.agreement == agreement.record.name]
+        out.append(
+            dataclasses.replace(
+                agreement, fulfilment=planned, ledger=_from_ledger(agreement, planned, own)
+            )
+        )
+    return out
+
+
+def _from_ledger(
+    agreement: SeenAgreement, planned: tuple[Fulfilment, ...], moves: list[queries.AgreementMove]
+) -> tuple[LedgerYear, ...]:
+    """What the ledger's transactions naming the agreement did, per vintage FY: delivered (the
+    provider's transfers and on-behalf retirements) and retired (every retirement by one of
+    its parties: the provider's on the partner's behalf, the partner's own against it). A
+    transaction by a party outside the agreement counts for nothing, whatever it names."""
+    years = {f.fy: {"fy": f.fy, "committed": f.committed, "delivered": 0, "retired": 0}
+             for f in planned}  # fmt: skip
+    parties, provider = agreement.parties, agreement.record.provider
+    for move in moves:
+        if move.party not in parties:
+            continue
+        year = years.setdefault(
+            move.vintage, {"fy": move.vintage, "committed": 0, "delivered": 0, "retired": 0}
+        )
+        if move.party == provider and move.kind in ("transfer", "retire"):
+            year["delivered"] += move.quantity
+        if move.kind == "retire":
+            year["retired"] += move.quantity
+    return tuple(LedgerYear(**years[fy]) for fy in sorted(years))
+
+
+def reductions(engine: Engine, viewer: Viewer, fy: int | None = None) -> list[ReductionRecord]:
+    """Computed reductions of the viewer's municipality or of the projects it owns."""
+    table = _table(ReductionRecord)
+    query = select(table).order_by(table.c.fy, table.c.municipality, table.c.project)
+    if not viewer.is_registry:
+        query = query.where(
+            (table.c.municipality == viewer.party) | (table.c.owner == viewer.party)
+        )
+    if fy is not None:
+        query = query.where(table.c.fy == fy)
+    with reading(engine) as conn:
+        return [ReductionRecord(**row) for row in conn.execute(query).mappings()]

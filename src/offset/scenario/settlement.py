@@ -37,14 +37,19 @@ class Supply:
 
 @dataclass(frozen=True)
 class Fulfilment:
+    """What an agreement committed and delivered in one FY (credits): the one declaration of
+    the record. The report's fulfilment table, the run's stored rows (the ledger's
+    `agreement_fulfilment` table has these columns; a test holds them to these fields) and
+    the API's answer are derived from it."""
+
     agreement: str
     fy: int
-    committed: int
+    committed: int  # this FY's commitment, the shortfall carried in included
+    carried_in: int  # shortfall carried in from the previous FY
     delivered: int
-    retired: int
+    retired: int  # of the delivered, retired for the beneficiary
     shortfall: int
-    carried_in: int
-    carried_out: int
+    carried_out: int  # shortfall carried to the next FY
 
 
 @dataclass(frozen=True)
@@ -107,8 +112,11 @@ def settle_year(
             delivered if agreement.delivery == "retire" or agreement.beneficiary_retires else 0
         )
         out.fulfilment.append(
-            Fulfilment(name, fy, committed, delivered, retired, shortfall, carried_in, carry)
-        )
+            Fulfilment(
+                agreement=name, fy=fy, committed=committed, carried_in=carried_in,
+                delivered=delivered, retired=retired, shortfall=shortfall, carried_out=carry,
+            )
+        )  # fmt: skip
     return out
 
 

@@ -1,4 +1,5 @@
-"""Posting a planned run against what the ledger already holds of the scenario.
+"""A planned run against what the ledger already holds of the scenario: each FY's batch
+(`reconcile`), then posted (`post`).
 
 Each FY is one atomic batch. An FY none of whose transactions is in the ledger is posted whole:
 its issuances and its settlement. An FY posted before is settled already: its issuances are
@@ -17,18 +18,33 @@ from typing import Any
 from offset.common.messages import Msg
 from offset.ledger import names
 from offset.ledger.ledger import Ledger
+from offset.ledger.writer import Result
 from offset.scenario.model import Scenario
-from offset.scenario.plan import (
-    HINTS,
-    OK_STATUSES,
-    RunError,
-    YearPlan,
-    setup_operations,
-)
 from offset.scenario.restate import Restatement, restate, standing
 from offset.scenario.settlement import holding
+from offset.scenario.year_plan import YearPlan, setup_operations
 
 ChangedRows = Callable[[str, int], str]  # (project, FY) -> the rows whose figure changed
+OK_STATUSES = {"ok", "exists"}
+
+
+class RunError(Exception):
+    """The ledger refused an operation of the run; the FY it belongs to was not written."""
+
+    def __init__(self, fy: int | None, result: Result, hint: str = "") -> None:
+        self.fy, self.result = fy, result
+        where = f"FY{fy}" if fy is not None else "set-up"
+        text = f"{where}: the ledger refused {result.id}: {result.status}"
+        if result.message:
+            text += f" ({result.message})"
+        super().__init__(text + (f". {hint}" if hint else ""))
+
+
+HINTS = {
+    "id_reused": "An id of this scenario was used by another transaction with other content.",
+    "backdated": "The ledger already holds transactions dated later than --recorded-on: a run "
+    "may not be dated before what is recorded (balances as of those dates were reported).",
+}
 
 
 @dataclass

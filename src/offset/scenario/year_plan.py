@@ -1,12 +1,10 @@
-"""`offset run`: compute every FY, plan issuance and settlement, post them FY by FY.
+"""The plan of each FY of a run: whole credits per project with the remainder carried, the
+buffer withheld, and the agreements settled (`settlement.settle_year`), as ledger operations.
 
-Three phases, so that bad input never reaches the ledger:
-
-1. read and check every data file, then compute every project for every FY (pure);
-2. plan each FY in order: whole credits with the remainder carried, the buffer withheld, the
-   agreements settled (pure; `settlement.settle_year`);
-3. post (`posting.py`): the plan is compared with what the ledger holds of the scenario; FYs
-   not posted yet are posted whole, FYs posted before get restatements (`restate.py`).
+A pure step between computing (`compute.py`) and posting (`batches.py`: the plans are compared
+with what the ledger holds of the scenario; FYs not posted yet are posted whole, FYs posted
+before get restatements, `restate.py`). Bad input never reaches the ledger: every FY is
+computed and planned before anything is posted.
 
 Transaction ids are derived from the scenario, project or agreement and FY, so a re-run finds
 what it posted before and posts nothing twice.
@@ -15,12 +13,9 @@ what it posted before and posts nothing twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 from offset.factors import FactorLibrary
-from offset.ledger.writer import Result
-from offset.methods.common import method_parameter
 from offset.scenario.compute import (
     MAX_FACTOR_ROWS,
     ProjectData,
@@ -30,15 +25,13 @@ from offset.scenario.compute import (
     factor_tables,
 )
 from offset.scenario.issuance import Issuance, to_grams, tonnes, whole_credits
-from offset.scenario.model import FOREST_METHODS, Scenario
+from offset.scenario.model import Scenario
 from offset.scenario.settlement import (
     Supply,
     YearSettlement,
     holding,
     settle_year,
 )
-
-OK_STATUSES = {"ok", "exists"}
 
 
 @dataclass
@@ -54,36 +47,6 @@ class YearPlan:
     def operations(self) -> list[dict[str, Any]]:
         issued = [op for op in self.issue_ops.values() if op["quantity"] > 0]
         return issued + self.settlement.operations
-
-
-class RunError(Exception):
-    """The ledger refused an operation of the run; the FY it belongs to was not written."""
-
-    def __init__(self, fy: int | None, result: Result, hint: str = "") -> None:
-        self.fy, self.result = fy, result
-        where = f"FY{fy}" if fy is not None else "set-up"
-        text = f"{where}: the ledger refused {result.id}: {result.status}"
-        if result.message:
-            text += f" ({result.message})"
-        super().__init__(text + (f". {hint}" if hint else ""))
-
-
-HINTS = {
-    "id_reused": "An id of this scenario was used by another transaction with other content.",
-    "backdated": "The ledger already holds transactions dated later than --recorded-on: a run "
-    "may not be dated before what is recorded (balances as of those dates were reported).",
-}
-
-
-def buffer_share(scenario: Scenario, project: str, factors: FactorLibrary) -> Fraction:
-    """The project's own share, else for forest the method's default, else none."""
-    spec = scenario.projects[project]
-    if spec.buffer_share is not None:
-        return Fraction(str(spec.buffer_share))
-    if spec.method in FOREST_METHODS:
-        value = method_parameter(factors, "forest", "buffer_share")[0]
-        return Fraction(str(value))
-    return Fraction(0)
 
 
 def plan_run(
@@ -103,7 +66,7 @@ def plan_run(
             if fy not in active_years(scenario, name):
                 continue
             year = computed[(name, fy)]
-            share = buffer_share(scenario, name, factors)
+            share = scenario.buffer_share(name, factors)
             issuance = whole_credits(to_grams(year.creditable_tco2e), carried_g[name], share)
             carried_g[name] = issuance.carried_out_g
             plan.issuances[name] = issuance

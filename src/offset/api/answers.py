@@ -1,0 +1,169 @@
+"""What the JSON API answers: the response models its OpenAPI schema documents. The reads
+they carry are the library's (`offset.ledger.visibility`, `offset.scenario.run_records`),
+rendered by `views`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field, create_model
+
+from offset.scenario.settlement import Fulfilment
+
+
+class PartyOut(BaseModel):
+    id: str
+    kind: str
+    name: str
+    jis_code: str | None = None
+    prefecture: str | None = None
+
+
+class AccountOut(BaseModel):
+    account: str
+    party: str
+    kind: str
+    status: str
+
+
+class BalanceOut(BaseModel):
+    account: str
+    instrument: str
+    project: str
+    vintage: int
+    quantity: int
+
+
+class SerialRange(BaseModel):
+    start: int
+    stop: int = Field(description="the first serial after the range")
+
+
+class RetirementOut(BaseModel):
+    id: str
+    seq: int
+    effective_date: dt.date
+    fiscal_year: int
+    quantity: int
+    agreement: str | None = None
+    instrument: str
+    project: str
+    vintage: int
+    methodology: str | None = None
+    from_account: str = Field(description="yours, or (another party)")
+    party: str = Field(description="the party that retired them")
+    retired_by: str = Field(description="its name")
+    beneficiary: str
+    reason: str
+    claim_period: str | None = None
+    serials: list[SerialRange]
+    hash: str = Field(description="the ledger entry's hash (offset ledger verify checks it)")
+
+
+# The fulfilment record's fields but its agreement: derived from the one declaration.
+if TYPE_CHECKING:
+    FulfilmentOut = BaseModel
+else:
+    FulfilmentOut = create_model(
+        "FulfilmentOut",
+        **{
+            name: (kind, ...)
+            for name, kind in typing.get_type_hints(Fulfilment).items()
+            if name != "agreement"
+        },
+    )
+
+
+class LedgerYearOut(BaseModel):
+    fy: int = Field(description="the credits' vintage")
+    committed: int = Field(description="what the agreement's plan commits for the FY")
+    delivered: int = Field(description="the provider's transfers and on-behalf retirements")
+    retired: int = Field(description="retirements naming the agreement, by any of its parties")
+
+
+class AgreementOut(BaseModel):
+    name: str
+    scenario: str
+    title: str
+    provider: str
+    beneficiary: str
+    others: list[str]
+    projects: list[str]
+    first_fy: int
+    last_fy: int
+    volume: str
+    delivery: str
+    price_jpy_per_t: int | None = None
+    fulfilment: list[FulfilmentOut]
+    ledger: list[LedgerYearOut] = Field(
+        description="from the ledger's transactions that name the agreement"
+    )
+
+
+class ReductionOut(BaseModel):
+    scenario: str
+    project: str
+    fy: int
+    municipality: str
+    owner: str
+    method: str
+    rows: int
+    reduction_tco2e: float
+    creditable_tco2e: float
+
+
+class IssuanceOut(BaseModel):
+    id: str
+    effective_date: str
+    issuer: str = Field(description="the name of the party the credits were issued to")
+    quantity: int
+    method: str | None = None
+    scenario: str | None = None
+    data_sha256: str | None = Field(default=None, description="of the input data file")
+
+
+class OriginOut(BaseModel):
+    account: str
+    instrument: str
+    project: str
+    vintage: int
+    methodology: str | None = None
+    quantity: int
+    serials: list[SerialRange]
+    issuances: list[IssuanceOut]
+
+
+class SerialEvent(BaseModel):
+    seq: int
+    id: str | None = None
+    kind: str
+    effective_date: dt.date
+    from_account: str | None = Field(default=None, description="none: minted by the issuance")
+    to_account: str
+    start: int
+    stop: int
+    source: dict[str, Any] | None = None
+    methodology: str | None = None
+    beneficiary: str | None = None
+    reason: str | None = None
+    claim_period: str | None = None
+
+
+class SerialOut(BaseModel):
+    project: str
+    vintage: int
+    serial: int
+    instrument: str
+    holder: str | None
+    events: list[SerialEvent]
+
+
+class OperationOut(BaseModel):
+    id: str = Field(
+        description="the transaction id (PARTY:Idempotency-Key), or the party or account opened"
+    )
+    status: str = Field(description="ok, or exists for a retry of the same request")
+    seq: int | None = None

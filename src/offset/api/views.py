@@ -1,0 +1,62 @@
+"""The library's typed reads as the API answers them and the dashboard shows them: JSON-ready
+rows (serial ranges as `{start, stop}`), the same for both.
+
+The reads and the rule of what a party may see are the library's (`offset.ledger.visibility`,
+`offset.scenario.run_records`); this module only renders.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from offset.ledger.blocks import Block
+from offset.ledger.rows import SerialHistory
+from offset.ledger.side_tables import ReductionRecord
+from offset.ledger.visibility import Origin, SeenRetirement
+from offset.scenario.run_records import SeenAgreement
+
+
+def serial_ranges(blocks: Iterable[Block]) -> list[dict[str, int]]:
+    return [{"start": int(b.start), "stop": int(b.stop)} for b in blocks]
+
+
+def retirement(seen: SeenRetirement) -> dict[str, Any]:
+    row = dataclasses.asdict(seen.retirement)
+    row["serials"] = serial_ranges(seen.retirement.serials)
+    row["retired_by"] = seen.retired_by
+    return row
+
+
+def origin(found: Origin) -> dict[str, Any]:
+    return {
+        "account": found.account,
+        "instrument": found.instrument,
+        "project": found.project,
+        "vintage": found.vintage,
+        "methodology": found.methodology,
+        "quantity": found.quantity,
+        "serials": serial_ranges(found.serials),
+        "issuances": [dataclasses.asdict(i) for i in found.issuances],
+    }
+
+
+def agreement(seen: SeenAgreement) -> dict[str, Any]:
+    return seen.record.model_dump() | {
+        "others": seen.others,
+        "projects": seen.projects,
+        "fulfilment": [
+            {k: v for k, v in dataclasses.asdict(f).items() if k != "agreement"}
+            for f in seen.fulfilment
+        ],
+        "ledger": [dataclasses.asdict(year) for year in seen.ledger],
+    }
+
+
+def reduction(found: ReductionRecord) -> dict[str, Any]:
+    return found.model_dump()
+
+
+def serial(history: SerialHistory) -> dict[str, Any]:
+    return dataclasses.asdict(history)
