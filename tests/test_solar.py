@@ -30,7 +30,8 @@ def test_modelled_system_by_hand(calc: Calc) -> None:
     assert row["yield_factor_fallback"] == 1
     # FY2024 national average 0.000423 t/kWh: reduction = 4388.619 x 0.000423 = 1.856386 t.
     assert (
-        row["grid_factor_id"] == "grid_electricity:national_average/national_average@2024[results]"
+        row["grid_factor_id"]
+        == "grid_electricity:national_average/overall/national_average@2024[results]"
     )
     assert row["reduction_tco2e"] == pytest.approx(1.856386, abs=1e-6)
     # Self-consumed 30 % = 1316.586 kWh; auxiliary 0.6 % of it = 7.8995 kWh (PCS standby, from the
@@ -79,14 +80,22 @@ def test_own_factor_wins_and_is_recorded(calc: Calc) -> None:
 
 
 def test_supplier_factor_and_its_fallback(calc: Calc) -> None:
-    fallback = calc(
+    supplier = BASE | {"generation_kwh": 1000, "grid_entity": "u_power"}
+    rows = calc(
         "solar",
-        [BASE | {"generation_kwh": 1000, "grid_entity": "u_power", "grid_factor_kind": "basic"}],
+        [
+            supplier | {"grid_factor_kind": "basic"},
+            supplier | {"grid_factor_kind": "adjusted", "fy": 2022},
+            supplier | {"grid_factor_kind": "basic", "fy": 2022},
+        ],
         factor_year="results",
-    ).results.iloc[0]
-    # U-Power lists no basic factor for FY2024: the national average of FY2024 (level 1).
-    assert fallback["grid_factor_fallback"] == 1
-    assert fallback["grid_factor_t_co2_per_kwh"] == 0.000423
+    ).results
+    # FY2024: U-Power's residual menu E 0.000483 (A0213 in the FY2024 list). FY2022: only its
+    # company-wide adjusted figure 0.000473 was read (its disclosure page): the company-wide row
+    # (level 2); no basic row of FY2022: the FY2022 代替値 0.000429 (level 3, the MOE rule for a
+    # supplier the FY's list does not give).
+    assert rows["grid_factor_fallback"].tolist() == [0, 2, 3]
+    assert rows["grid_factor_t_co2_per_kwh"].tolist() == [0.000483, 0.000473, 0.000429]
     rows = calc(
         "solar",
         [
@@ -102,9 +111,9 @@ def test_supplier_factor_and_its_fallback(calc: Calc) -> None:
         ],
         factor_year="results",
     ).results
-    # FY2024: Kyushu's own row, its residual menu B 0.000472 (MOE/METI list of FY2024 results,
-    # as read in factors-verification-2.md / grid-fy2024.csv); FY2018: its own 0.000319.
-    assert rows["grid_factor_fallback"].tolist() == [0, 0]
+    # FY2024: Kyushu's residual menu B 0.000472 (MOE/METI list of FY2024 results, A0275);
+    # FY2018: its notice gives one basic factor for the company, 0.000319 (level 2).
+    assert rows["grid_factor_fallback"].tolist() == [0, 2]
     assert rows["grid_factor_t_co2_per_kwh"].tolist() == [0.000472, 0.000319]
 
 

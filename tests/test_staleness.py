@@ -38,20 +38,22 @@ def test_years_back_per_row(calc: Calc) -> None:
     assert rows.results["grid_factor_id"].iloc[1].endswith("@2024[reporting]")
     assert rows.results["grid_factor_years_back"].tolist() == [4, 0, -1]
     assert rows.summary["stale_factor_rows"].sum() == 1
-    assert "1 rows used a factor of an earlier FY (grid_factor_years_back: up to 4 FYs back)" in (
-        " ".join(rows.warnings)
-    )
+    assert (
+        "1 rows of FY2023 used grid_electricity:national_average/overall/national_average"
+        "@2018[reporting] (grid_factor_years_back): it is 4 FYs older than the FY2022 row the"
+        " year rule names for FY2023"
+    ) in " ".join(rows.warnings)
 
 
 def test_years_back_under_the_results_rule(calc: Calc) -> None:
     rows = calc(
         "solar",
-        [METERED | {"fy": 2023}, METERED | {"fy": 2024}],
+        [METERED | {"fy": 2021}, METERED | {"fy": 2024}],
         fy=None,
         factor_year="results",
     )
     assert rows.results["grid_factor_id"].iloc[0].endswith("@2018[results]")
-    assert rows.results["grid_factor_years_back"].tolist() == [5, 0]
+    assert rows.results["grid_factor_years_back"].tolist() == [3, 0]
 
 
 def test_strict_factors_refuses_with_file_row_and_factor_id(tmp_path: Path) -> None:
@@ -72,8 +74,8 @@ def test_strict_factors_refuses_with_file_row_and_factor_id(tmp_path: Path) -> N
     assert strict.exit_code == 2
     assert (
         f"{data}, row 3, column 'grid_factor_id': --strict-factors: "
-        "grid_electricity:national_average/national_average@2018[reporting] is 2 FYs older than"
-        " the factor the year rule names for FY2021"
+        "grid_electricity:national_average/overall/national_average@2018[reporting] is 2 FYs"
+        " older than the FY2020 row the year rule names for FY2021"
     ) in strict.output.replace("\n  ", " ").replace("\n", "")
     assert "row 2," not in strict.output  # FY2025 uses the FY2024 results, on time
     assert not target.exists()

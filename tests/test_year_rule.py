@@ -50,17 +50,44 @@ def test_the_same_fy2024_reduction_under_both_rules(calc: Calc) -> None:
     # grid-fy2024.csv) x 1,000,000 kWh = 423 t.
     assert results["reduction_tco2e"] == pytest.approx(423.0)
     assert results["grid_factor_id"] == (
-        "grid_electricity:national_average/national_average@2024[results]"
+        "grid_electricity:national_average/overall/national_average@2024[results]"
     )
     assert results["grid_factor_years_back"] == 0
-    # reporting: FY2024 emissions take the FY2023 results, which are not shipped; the FY2018
-    # national average 0.000462 (Kyushu EPCo's notice quoting the list) is the latest: 462 t,
-    # five FYs older than the rule asks.
-    assert reporting["reduction_tco2e"] == pytest.approx(462.0)
+    # reporting: FY2024 emissions take the FY2023 results list. Its national average could be
+    # read only in a code seed file (0.000423, labelled 「全国平均係数 2025-07-18更新」): on time,
+    # and flagged unverified on the row.
+    assert reporting["reduction_tco2e"] == pytest.approx(423.0)
     assert reporting["grid_factor_id"] == (
-        "grid_electricity:national_average/national_average@2018[reporting]"
+        "grid_electricity:national_average/overall/national_average@2023[reporting]"
     )
-    assert reporting["grid_factor_years_back"] == 5
+    assert reporting["grid_factor_years_back"] == 0
+    assert reporting["uses_unverified"]
+    assert not results["uses_unverified"]
+
+
+def test_fy2022_figures_want_the_fy2021_national_average_and_say_what_they_took(
+    calc: Calc,
+) -> None:
+    # Under the reporting rule FY2022 figures take the FY2021 results list's national average.
+    # No copy of that list could be read (research/grid.md: not found for FY2019-FY2022), so
+    # the row takes the latest earlier one, FY2018's 0.000462 (Kyushu EPCo's notice quoting
+    # the FY2018 list), and says so: the rule it fell to, the FY it wanted and how far back.
+    done = calc("solar", [MWH_1000], fy=2022)
+    row = done.results.iloc[0]
+    assert row["reduction_tco2e"] == pytest.approx(462.0)
+    assert row["grid_factor_id"] == (
+        "grid_electricity:national_average/overall/national_average@2018[reporting]"
+    )
+    assert row["grid_factor_years_back"] == 3  # it wanted the FY2021 row
+    assert row["grid_factor_fallback"] == 4
+    assert {
+        "column": "grid_factor_fallback",
+        "level": 4,
+        "rule": "the same row of an earlier FY's list (stale)",
+        "rows": 1,
+    } in done.manifest["fallbacks"]
+    warning = " ".join(done.warnings)
+    assert "the FY2021 row the year rule names for FY2022" in warning
 
 
 def test_fy2025_figures_take_the_fy2024_results_under_the_default(calc: Calc) -> None:
@@ -72,7 +99,7 @@ def test_fy2025_figures_take_the_fy2024_results_under_the_default(calc: Calc) ->
     # national average 0.000423 and TEPCO EP's residual menu M 0.000452 of the FY2024 list
     assert rows["reduction_tco2e"].tolist() == pytest.approx([423.0, 452.0])
     assert rows["grid_factor_years_back"].tolist() == [0, 0]
-    assert rows["grid_factor_id"].iloc[1] == "grid_electricity:tepco/basic@2024[reporting]"
+    assert rows["grid_factor_id"].iloc[1] == "grid_electricity:tepco/residual/basic@2024[reporting]"
 
 
 def test_an_overlay_of_the_missing_fy_is_used_on_time(tmp_path: Path, calc: Calc) -> None:

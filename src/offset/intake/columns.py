@@ -137,11 +137,17 @@ MUNICIPALITY = category(
 FY = year("fy", "fiscal year of the reduction; defaults to --fy", minimum=1990, maximum=2100)
 GRID_ENTITY = category(
     "grid_entity",
-    "electricity supplier in grid_electricity (default: national_average)",
+    "electricity supplier: a key, the name as the MOE/METI list prints it (with or without"
+    " 株式会社) or its 登録番号 (default: national_average)",
+)
+GRID_MENU = category(
+    "grid_menu",
+    "the supplier's menu as the list prints it (メニューB, B, 残差, 事業者全体; default: the"
+    " residual menu)",
 )
 GRID_KIND = category(
     "grid_factor_kind",
-    "factor kind: basic, adjusted, unadjusted (default: basic; national_average for the average)",
+    "factor kind: basic (基礎), adjusted (調整後), unadjusted (default: basic)",
 )
 GRID_FACTOR = number(
     "grid_factor_t_co2_per_kwh",

@@ -1,9 +1,9 @@
-"""What the methods share: options, factor traces, grid-factor selection and input checks."""
+"""What the methods share: options, factor traces and input checks."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,8 +12,8 @@ import pandas as pd
 
 from offset.common.messages import Msg
 from offset.common.problems import Problem
-from offset.factors import FactorLibrary, Selection, select
-from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear, lag, qualified
+from offset.factors import FactorLibrary, Selection
+from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear, qualified
 from offset.intake.inputs import FIRST_DATA_ROW, LISTED_PER_CHECK, listed_problems
 from offset.units import DEFAULT_GWP_METRIC
 
@@ -31,6 +31,10 @@ class CalcOptions:
     file: str = "<input>"
     strict_factors: bool = False  # a factor of another FY, or an unverified one, is an error
     factor_year: FactorYear = DEFAULT_FACTOR_YEAR  # which year's row of a yearly table applies
+    # the rule for the creditable figures, where it differs (a J-Credit instrument: the FY's own
+    # results, src/offset/factors/years.py); None: the same rule
+    credit_factor_year: FactorYear | None = None
+    unknown_supplier: str = "refuse"  # or "alternative": an unknown supplier takes the 代替値
 
 
 @dataclass(frozen=True)
@@ -113,71 +117,6 @@ def has_own_fy(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
 def missing_fy(frame: pd.DataFrame, fy: npt.NDArray[np.int64], file: str) -> list[Problem]:
     return rows_problems(
         frame, fy < 0, file, "fy", "no fiscal year: give --fy or an fy column", limit=1
-    )
-
-
-def grid_trace(
-    frame: pd.DataFrame,
-    factors: FactorLibrary,
-    fy: npt.NDArray[np.int64],
-    rule: FactorYear,
-    where: npt.NDArray[np.bool_] | None = None,
-) -> Trace:
-    """Grid factor per row: the row's own factor, else the table by (entity, kind) and the year
-    `rule` names for the row's FY.
-
-    Blank entities mean the national average; a blank kind means `basic` for a utility and
-    `national_average` for the average. Defaults stay scalars or categories: never one string
-    per row.
-    """
-    n = len(frame)
-    entity: object = AVERAGE
-    kind: object = AVERAGE
-    if "grid_entity" in frame:
-        entity = filled(frame["grid_entity"], AVERAGE)
-        kind = map_categories(entity, lambda e: AVERAGE if e == AVERAGE else "basic")
-    if "grid_factor_kind" in frame:
-        given = filled(frame["grid_factor_kind"], AVERAGE) if kind is AVERAGE else None
-        if given is None:  # blank kinds take the entity's default kind
-            assert isinstance(kind, pd.Series)
-            own = frame["grid_factor_kind"].astype("category")
-            categories = own.cat.categories.union(kind.cat.categories)
-            own, kind = own.cat.set_categories(categories), kind.cat.set_categories(categories)
-            given = own.where(own.notna(), kind)
-        kind = given
-    table = factors["grid_electricity"]
-    year = fy + lag(table.spec, rule)
-    selection = select(table, {"entity": entity, "kind": kind}, year, length=n, where=where)
-    trace = Trace.of(selection).qualified(rule)
-    if "grid_factor_t_co2_per_kwh" not in frame:
-        return trace
-    return trace.override(frame["grid_factor_t_co2_per_kwh"].to_numpy(dtype=np.float64))
-
-
-AVERAGE = "national_average"
-
-
-def filled(series: pd.Series, value: str) -> pd.Series:
-    """A categorical copy of `series` with blanks set to `value` (work per category, not row)."""
-    categorical = (
-        series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
-    )
-    if not categorical.isna().any():
-        return categorical
-    if value not in categorical.cat.categories:
-        categorical = categorical.cat.add_categories([value])
-    return categorical.fillna(value)
-
-
-def map_categories(series: pd.Series, rule: Callable[[object], str]) -> pd.Series:
-    """`rule` applied to each category of a categorical series, gathered back by code."""
-    categories = series.cat.categories
-    mapped = [rule(c) for c in categories]
-    unique = list(dict.fromkeys(mapped))
-    lookup = np.array([unique.index(m) for m in mapped], dtype=np.int64)
-    codes = lookup[series.cat.codes.to_numpy()]  # no blanks: callers fill them first
-    return pd.Series(
-        pd.Categorical.from_codes(codes, categories=pd.Index(unique)), index=series.index
     )
 
 

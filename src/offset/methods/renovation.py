@@ -32,12 +32,12 @@ from offset.common.messages import Msg
 from offset.common.problems import Problem, raise_if_any
 from offset.factors import FactorLibrary, select
 from offset.factors.select import category_codes
-from offset.factors.years import FactorYear
 from offset.intake.columns import (
     FY,
     GRID_ENTITY,
     GRID_FACTOR,
     GRID_KIND,
+    GRID_MENU,
     MUNICIPALITY,
     Contract,
     category,
@@ -51,7 +51,6 @@ from offset.methods.common import (
     FloatArray,
     Trace,
     fiscal_years,
-    grid_trace,
     has_own_fy,
     method_parameter,
     missing_fy,
@@ -59,6 +58,7 @@ from offset.methods.common import (
     rows_problems,
     unknown_values,
 )
+from offset.methods.grid import grid_trace
 
 IntArray = npt.NDArray[np.int64]
 
@@ -135,6 +135,7 @@ CONTRACT = Contract(
         number("lamp_count", "dimensionless", "number of lamps replaced"),
         number("operating_hours_h", "h", "operating hours in the FY"),
         GRID_ENTITY,
+        GRID_MENU,
         GRID_KIND,
         GRID_FACTOR,
     ),
@@ -220,11 +221,12 @@ def carrier_trace(
     frame: pd.DataFrame,
     factors: FactorLibrary,
     fy: npt.NDArray[np.int64],
-    rule: FactorYear,
+    options: CalcOptions,
     where: npt.NDArray[np.bool_] | None = None,
-) -> Trace:
+) -> tuple[Trace, list[Problem]]:
     """t CO2 per kWh of each row's carrier (a code into `carriers`, electricity first): the grid
-    factor for electricity, else the fuel's carbon factor x 44/12 in the regime of the FY."""
+    factor for electricity, else the fuel's carbon factor x 44/12 in the regime of the FY; and
+    the problems of the rows' supplier and menu cells."""
     n = len(frame)
     needed = np.ones(n, dtype=bool) if where is None else where
     electric = carrier == ELECTRICITY_CODE
@@ -244,8 +246,17 @@ def carrier_trace(
     )
     per_kwh = units.scale("t C/GJ", "t CO2/kWh")  # x 44/12 and GJ -> kWh, by the registry
     fuel = Trace(fuel.values * per_kwh, fuel.ids, fuel.fallback, fuel.unverified)
-    grid = grid_trace(frame, factors, fy, rule, where=needed & electric)
-    return grid.where(electric, fuel)
+    grid, problems = grid_trace(
+        frame,
+        factors,
+        fy,
+        options.factor_year,
+        where=needed & electric,
+        file=options.file,
+        unknown_supplier=options.unknown_supplier,
+        strict=options.strict_factors,
+    )
+    return grid.where(electric, fuel), problems
 
 
 def _codes(frame: pd.DataFrame, column: str, categories: pd.Index) -> IntArray:
@@ -295,10 +306,12 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
     saved_carrier = np.where(
         envelope, resolved.heating_carrier, np.where(equipment, baseline_carrier, ELECTRICITY_CODE)
     )
-    rule = options.factor_year
-    saved = carrier_trace(saved_carrier, carriers, frame, factors, fy, rule)
+    saved, grid_problems = carrier_trace(saved_carrier, carriers, frame, factors, fy, options)
     project_carrier = _codes(frame, "project_carrier", carriers)
-    project = carrier_trace(project_carrier, carriers, frame, factors, fy, rule, where=equipment)
+    project, more = carrier_trace(
+        project_carrier, carriers, frame, factors, fy, options, where=equipment
+    )
+    problems += grid_problems + [p for p in more if p not in grid_problems]
     problems += rows_problems(
         frame,
         (measure < len(MEASURES)) & np.isnan(saved.values),

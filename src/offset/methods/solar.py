@@ -27,6 +27,7 @@ from offset.intake.columns import (
     GRID_ENTITY,
     GRID_FACTOR,
     GRID_KIND,
+    GRID_MENU,
     MUNICIPALITY,
     Contract,
     category,
@@ -39,13 +40,13 @@ from offset.methods.common import (
     FloatArray,
     Trace,
     fiscal_years,
-    grid_trace,
     has_own_fy,
     method_parameter,
     missing_fy,
     rows_problems,
     unknown_values,
 )
+from offset.methods.grid import grid_trace
 
 CONTRACT = Contract(
     (
@@ -96,6 +97,7 @@ CONTRACT = Contract(
             maximum=1.0,
         ),
         GRID_ENTITY,
+        GRID_MENU,
         GRID_KIND,
         GRID_FACTOR,
     ),
@@ -206,7 +208,16 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
     if (own_auxiliary := _given(frame, "auxiliary_kwh")) is not None:
         np.copyto(auxiliary, own_auxiliary[0] * metered_share, where=own_auxiliary[1])
 
-    grid = grid_trace(frame, factors, fy, options.factor_year)
+    grid, grid_problems = grid_trace(
+        frame,
+        factors,
+        fy,
+        options.factor_year,
+        file=file,
+        unknown_supplier=options.unknown_supplier,
+        strict=options.strict_factors,
+    )
+    problems += grid_problems
     problems += rows_problems(
         frame, np.isnan(grid.values), file, "grid_entity", "no grid factor for this row and FY"
     )

@@ -71,7 +71,19 @@ def _stale(
     ids: npt.NDArray[np.object_], back: npt.NDArray[np.int16], fy: npt.NDArray[np.int64]
 ) -> Callable[[int], str]:
     """The message for row position i (bound here, not to a loop's variables)."""
-    return lambda i: Msg("value.stale", factor=ids[i], back=int(back[i]), fy=int(fy[i]))
+    return lambda i: Msg(
+        "value.stale",
+        factor=ids[i],
+        back=int(back[i]),
+        fy=int(fy[i]),
+        wanted=wanted_year(str(ids[i]), int(back[i])),
+    )
+
+
+def wanted_year(factor_id: str, back: int) -> int:
+    """The table year the rule named: the id's year plus how far back the row used is."""
+    match = YEAR_OF_ID.match(factor_id.split("|")[0])
+    return int(match[2]) + back if match is not None else -1
 
 
 def strict_problems(results: pd.DataFrame, file: str) -> list[Problem]:
