@@ -80,6 +80,7 @@ def _list_use(files: list[Path]) -> None:
 
     used: dict[str, set[str]] = {}
     flagged: dict[str, set[str]] = {}
+    stale: dict[str, dict[str, set[int]]] = {}
     try:
         for file in files:
             scenario = Scenario.from_toml(file)
@@ -87,18 +88,31 @@ def _list_use(files: list[Path]) -> None:
             for name, use in factor_use(scenario, library).items():
                 used.setdefault(name, set()).update(use.ids)
                 flagged.setdefault(name, set()).update(use.unverified)
+                for factor_id, years in use.stale.items():
+                    stale.setdefault(name, {}).setdefault(factor_id, set()).update(years)
     except InputError as e:
         raise fail(e) from e
     table = Table(title=f"factor rows used by {', '.join(map(str, files))}")
-    for column in ("table", "rows used", "unverified", "unverified rows"):
+    for column in ("table", "rows used", "unverified", "unverified rows", "stale", "stale rows"):
         table.add_column(column, overflow="fold")
     for name in sorted(used):
         ids = sorted(flagged[name])
         shown = ", ".join(i.split(":", 1)[1] for i in ids[:6]) + (" ..." if len(ids) > 6 else "")
-        table.add_row(name, str(len(used[name])), str(len(ids)), shown)
+        old = stale.get(name, {})
+        standing_in = ", ".join(
+            f"{i.split(':', 1)[1]} for FY{'/'.join(map(str, sorted(old[i])))}" for i in sorted(old)
+        )
+        table.add_row(name, str(len(used[name])), str(len(ids)), shown, str(len(old)), standing_in)
     out.print(table)
     total = sum(len(v) for v in flagged.values())
     out.print(f"{total} unverified factor rows in use (distinct per table)")
+    wanted = sorted({y for table_use in stale.values() for ys in table_use.values() for y in ys})
+    if wanted:
+        out.print(
+            f"{sum(len(v) for v in stale.values())} factor rows stand in for a later FY's:"
+            f" the tables lack FY {', '.join(map(str, wanted))}"
+            " (a grid list: offset factors import-grid LIST --into DIR, then factors = DIR)"
+        )
 
 
 @app.command("show")

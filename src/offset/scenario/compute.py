@@ -123,6 +123,8 @@ def compute_all(
                 file=str(data[name].path),
                 strict_factors=strict_factors,
                 factor_year=scenario.options.factor_year,
+                credit_factor_year=scenario.credit_factor_year(name)[0],
+                unknown_supplier=scenario.options.unknown_supplier,
             )
             try:
                 result = compute_prepared(project.method, frame, factors, options)

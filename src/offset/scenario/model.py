@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from offset.common.messages import Lang, lang_of
 from offset.common.problems import InputError, Problem
-from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
+from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear, credit_rule
 from offset.ledger.schema import INSTRUMENTS
 from offset.methods import METHODS
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
@@ -49,6 +49,8 @@ class Header(_Table):
 class Options(_Table):
     gwp_metric: str = DEFAULT_GWP_METRIC
     factor_year: FactorYear = DEFAULT_FACTOR_YEAR  # which year's grid factor a FY's figures use
+    # a supplier no list gives: refused, or the FY's 代替値 (never under --strict-factors)
+    unknown_supplier: Literal["refuse", "alternative"] = "refuse"
     factors: str | None = None  # a factor overlay directory, relative to the scenario file
     database: str | None = None
 
@@ -73,6 +75,8 @@ class Project(_Table):
     description: str = ""
     # the 実行計画's sector its reductions count in (forest removals have none)
     sector: Sector | None = None
+    # the year rule of its credits (default: the instrument's, `offset.factors.years.CREDIT_RULES`)
+    credit_factor_year: FactorYear | None = None
 
 
 class Target(_Table):
@@ -188,6 +192,13 @@ class Scenario:
             return self.content.scenario.lang
         japanese = any(p.kind == "municipality" and p.jis_code for p in self.parties.values())
         return "ja" if japanese else "en"
+
+    def credit_factor_year(self, project: str) -> tuple[FactorYear, str]:
+        """The year rule a project's credits are computed under, and why."""
+        spec = self.projects[project]
+        if spec.credit_factor_year is not None:
+            return spec.credit_factor_year, "the project's credit_factor_year"
+        return credit_rule(spec.instrument, self.options.factor_year)
 
     def data_path(self, project: str) -> Path:
         return self.path.parent / self.projects[project].data

@@ -133,7 +133,9 @@ def _issue_op(
         "method": project.method,
         "fy": year.fy,
         "gwp_metric": scenario.options.gwp_metric,
-        "factor_year": scenario.options.factor_year,
+        # the rule the issued figure was computed under (the 実行計画 figures keep the run's)
+        "factor_year": scenario.credit_factor_year(year.project)[0],
+        "factor_year_why": scenario.credit_factor_year(year.project)[1],
         "input": {"file": project.data, "sha256": data.sha256, "rows": year.rows},
         "results_file": results_file(year.project, year.fy),
         "factor_tables": factor_tables(year.result.results, factors),
