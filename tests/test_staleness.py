@@ -91,3 +91,20 @@ def test_strict_factors_refuses_unverified_values(calc: Calc) -> None:
     (problem,) = e.value.problems
     assert (problem.file, problem.row, problem.column) == ("stands.csv", 2, "uses_unverified")
     assert "marked unverified" in problem.message
+
+
+def test_strict_factors_leaves_a_factor_that_multiplies_zero(calc: Calc) -> None:
+    from offset.factors import FactorLibrary
+
+    # Commissioned in FY2025: in FY2021 it generates 0 kWh, so the stale FY2018 grid factor
+    # (the FY2020 list is not shipped) changes nothing, and a strict run accepts the row.
+    waiting = METERED | {"fy": 2021, "commissioned": "2025-06-01"}
+    waiting.pop("generation_kwh", None)
+    waiting.pop("self_consumed_kwh", None)
+    frame = pd.DataFrame([waiting | {"self_consumption_ratio": 0.3}])
+    options = CalcOptions(fy=None, file="pv.csv", strict_factors=True)
+    result = compute_prepared(
+        "solar", prepare(frame, METHODS["solar"].contract, "pv.csv"), FactorLibrary(), options
+    ).results.iloc[0]
+    assert result["generation_kwh"] == 0
+    assert result["grid_factor_years_back"] == 2  # stale, and harmless

@@ -80,3 +80,18 @@ def _fy_bounds_as_day_numbers(
     starts = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
     at = fy - low
     return starts[at], starts[at + 1]
+
+
+def whole_years_in_service(
+    start: npt.NDArray[np.datetime64], fy: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Whole years from each start day to 1 April of its FY (0 before a year is complete, and
+    for a start after that day): 2024-03-20 -> FY2024: 0, FY2025: 1; 2015-04-01 -> FY2024: 9."""
+    days = start.astype("datetime64[D]")
+    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    months = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    day = (days - days.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
+    not_yet = (months > FY_START_MONTH) | ((months == FY_START_MONTH) & (day > 1))
+    whole = np.asarray(fy, dtype=np.int64) - years - not_yet.astype(np.int64)
+    out: npt.NDArray[np.int64] = np.where(np.isnat(days), 0, np.maximum(whole, 0))
+    return out

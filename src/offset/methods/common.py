@@ -35,6 +35,7 @@ class CalcOptions:
     # results, src/offset/factors/years.py); None: the same rule
     credit_factor_year: FactorYear | None = None
     unknown_supplier: str = "refuse"  # or "alternative": an unknown supplier takes the 代替値
+    methodology: str | None = None  # picks a methodology's own method_parameters rows
 
 
 @dataclass(frozen=True)
@@ -170,9 +171,21 @@ def unknown_values(
     return problems
 
 
+DEFAULT_METHODOLOGY = "default"  # method_parameters rows that hold for any methodology
+
+
 def method_parameter(
-    factors: FactorLibrary, method: str, parameter: str
+    factors: FactorLibrary, method: str, parameter: str, methodology: str | None = None
 ) -> tuple[float, str, bool]:
-    """A scalar method parameter with its factor id and whether it is unverified."""
-    row = factors["method_parameters"].lookup(method=method, parameter=parameter)
+    """A scalar method parameter with its factor id and whether it is unverified: the
+    methodology's own row where the table has one, else the default row."""
+    table = factors["method_parameters"]
+    rows = table.rows
+    own = (
+        (rows["method"] == method)
+        & (rows["parameter"] == parameter)
+        & (rows["methodology"] == methodology)
+    )
+    chosen = methodology if methodology is not None and bool(own.any()) else DEFAULT_METHODOLOGY
+    row = table.lookup(method=method, parameter=parameter, methodology=chosen)
     return float(row["canonical"]), str(row["factor_id"]), bool(row["confidence"] == "unverified")

@@ -276,6 +276,9 @@ class Stands:
     buffer_share: FloatArray | float
     buffer_unverified: bool
     management_unverified: npt.NDArray[np.bool_]
+    # the window's parameter row where it (not `managed`) qualified the stand: a factor of the
+    # credits, so `offset factors list --scenario` counts it
+    management_ids: pd.Categorical
     problems: list[Problem]
 
 
@@ -336,7 +339,9 @@ def _stands(
     if "activity" in frame:  # blank means management (FO-001)
         given = category_codes(frame["activity"], pd.Index(ACTIVITIES))
         activity = np.where(given < len(ACTIVITIES), given, MANAGEMENT)
-    window, _, window_unverified = method_parameter(factors, "forest", "management_window_fy")
+    window, window_id, window_unverified = method_parameter(
+        factors, "forest", "management_window_fy", options.methodology
+    )
     managed_flag = (
         np.asarray(frame["managed"], dtype=bool) if "managed" in frame else np.zeros(n, dtype=bool)
     )
@@ -348,7 +353,9 @@ def _stands(
         | ((activity == AFFORESTATION) & (planted_fy > AFFORESTATION_AFTER_FY))
         | (activity == REFORESTATION)
     )
-    share_default, _, share_unverified = method_parameter(factors, "forest", "buffer_share")
+    share_default, _, share_unverified = method_parameter(
+        factors, "forest", "buffer_share", options.methodology
+    )
     share = optional_column(frame, "buffer_share")
     return Stands(
         fy=fy,
@@ -358,6 +365,10 @@ def _stands(
         buffer_share=np.where(np.isnan(share), share_default, share),
         buffer_unverified=share_unverified,
         management_unverified=recently & ~managed_flag & window_unverified,
+        management_ids=pd.Categorical.from_codes(
+            np.where(recently & ~managed_flag & (activity == MANAGEMENT), 0, -1),
+            categories=pd.Index([window_id], dtype=object),
+        ),
         problems=problems,
     )
 
@@ -563,4 +574,5 @@ def _identity(frame: pd.DataFrame, stands: Stands) -> dict[str, object]:
         "age_yr": stands.age.astype(np.int16),
         "activity": pd.Categorical.from_codes(stands.activity, categories=pd.Index(ACTIVITIES)),
         "eligible": stands.eligible,
+        "management_factor_id": stands.management_ids,
     }

@@ -1,16 +1,21 @@
 """Solar PV reductions, J-Credit EN-R-002 style.
 
-generation [kWh] = capacity [kW] x specific yield [kWh/kW/yr] x (1 - degradation)^age
+generation [kWh] = capacity [kW] x specific yield [kWh/kW/yr] x (1 - degradation)^years
                    x days in service / days of the FY,
-where age is whole fiscal years since commissioning (the commissioning FY is age 0) and the days in
-service run from the commissioning day to the FY's end or to the day before `decommissioned`.
+where years are the whole years the system has been in service when the FY begins (1 April; a
+system commissioned on 20 March is not degraded in the FY that starts 12 days later) and the
+days in service run from the commissioning day to the FY's end or to the day before
+`decommissioned`.
 A metered generation wins. Metered figures of a row with its own `fy` are that FY's and are not
 pro-rated; a row without one gives annual figures for every FY, pro-rated like the model.
 
 reduction_tco2e  = generation x the grid factor the year rule names for the FY (what a municipality
                    reports in its plan; src/offset/factors/years.py);
 creditable_tco2e = (self-consumed - auxiliary) x grid factor (J-Credit: exported power, sold
-under FIT, is never creditable). Where self-consumption is unknown, nothing is creditable.
+under FIT, is never creditable). Where self-consumption is unknown, nothing is creditable. The
+auxiliary (power conditioner standby) is the row's `auxiliary_kwh`, else the methodology's share
+of self-consumption (`method_parameters`: the J-Credit EN-R-002 household programme plan
+assessed it and deducted none).
 """
 
 from __future__ import annotations
@@ -154,7 +159,8 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
     ]
     if (own := _given(frame, "degradation_rate_per_yr")) is not None:
         degradation = np.where(own[1], own[0], degradation)
-    decay = (1.0 - degradation) ** np.maximum(age, 0)
+    years = fiscal.whole_years_in_service(commissioned, fy)
+    decay = (1.0 - degradation) ** years
 
     # Each source of the specific yield overwrites the ones below it: the yield table (3), the
     # irradiation x performance ratio (2), the row's own yield (1); a metered generation (0) wins.
@@ -203,10 +209,14 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
             "self-consumption is above the modelled generation: give the metered generation_kwh",
         )
 
-    auxiliary_share, _, auxiliary_unverified = method_parameter(factors, "solar", "auxiliary_share")
+    auxiliary_share, auxiliary_id, auxiliary_unverified = method_parameter(
+        factors, "solar", "auxiliary_share", options.methodology
+    )
     auxiliary = auxiliary_share * self_consumed
+    by_share = self_consumed > 0
     if (own_auxiliary := _given(frame, "auxiliary_kwh")) is not None:
         np.copyto(auxiliary, own_auxiliary[0] * metered_share, where=own_auxiliary[1])
+        by_share &= ~own_auxiliary[1]
 
     grid, grid_problems = grid_trace(
         frame,
@@ -234,6 +244,7 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         "fy": fy.astype(np.int16),  # years fit in 16 bits: less memory per row
         "capacity_kw": frame["capacity_kw"].to_numpy(),
         "age_fy": age.astype(np.int16),
+        "years_in_service": years.astype(np.int16),
         "days_in_service": days.astype(np.int16),
         "generation_kwh": generation,
         "generation_basis": pd.Categorical.from_codes(basis, categories=pd.Index(GENERATION_BASES)),
@@ -246,11 +257,15 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
             self_basis, categories=pd.Index(SELF_CONSUMPTION_BASES)
         ),
         "auxiliary_kwh": auxiliary,
+        # the share's row where it set the auxiliary (it is a factor of the credits)
+        "auxiliary_factor_id": pd.Categorical.from_codes(
+            np.where(by_share, 0, -1), categories=pd.Index([auxiliary_id])
+        ),
         **grid.columns("grid_factor", "grid_factor_t_co2_per_kwh"),
         "reduction_tco2e": generation * grid.values,
         "creditable_tco2e": np.maximum(self_consumed - auxiliary, 0.0) * grid.values,
         "uses_unverified": grid.unverified
         | (uses_yield_table & yield_trace.unverified)
-        | auxiliary_unverified,
+        | (by_share & auxiliary_unverified),
     }
     return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy

@@ -13,7 +13,7 @@ import pandas as pd
 
 from offset.common.problems import raise_if_any
 from offset.factors import FactorLibrary
-from offset.methods.staleness import SUFFIX, wanted_year
+from offset.methods.staleness import SUFFIX, has_effect, wanted_year
 from offset.scenario.compute import compute_all, factor_rows, load_data
 from offset.scenario.model import Scenario
 
@@ -29,7 +29,9 @@ class TableUse:
 
 
 def factor_use(scenario: Scenario, factors: FactorLibrary) -> dict[str, TableUse]:
-    """Per table: the distinct rows the scenario's results name, and the unverified ones.
+    """Per table: the distinct rows the scenario's results name where they change a figure (not
+    a system yet to be commissioned, which multiplies its factor by 0 kWh), the unverified
+    ones, and the stale ones with the FYs they stand in for.
 
     InputError: a data file or a method refused (the run itself would refuse the same)."""
     data, problems = load_data(scenario, factors)
@@ -39,6 +41,7 @@ def factor_use(scenario: Scenario, factors: FactorLibrary) -> dict[str, TableUse
     stale: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for year in computed.values():
         results = year.result.results
+        results = results[has_effect(results)]  # a factor that multiplies zero is not used
         for factor_id in factor_rows(results):
             table = factor_id.split(":", 1)[0]
             if table in factors.specs:
