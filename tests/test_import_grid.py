@@ -206,3 +206,12 @@ def test_a_block_without_a_company_wide_row_ends_where_the_letters_start_again()
         ("A0101", "メニューB"),
         ("A0101", "(参考値)事業者全体"),
     ]
+
+
+def test_the_example_list_is_what_the_builder_writes(published: Published) -> None:
+    from tests.conftest import EXAMPLES
+
+    example = EXAMPLES / "grid_list" / "fy2024_list_layout.txt"
+    assert example.read_text(encoding="utf-8") == pdf_text(published), (
+        "rebuild: tests.grid_lists.pdf_text(shipped_fy2024(FactorLibrary()))"
+    )

@@ -67,6 +67,14 @@ def calc(
             " never with --strict-factors)",
         ),
     ] = "refuse",
+    methodology: Annotated[
+        str | None,
+        typer.Option(
+            "--methodology",
+            help="The methodology whose own method_parameters rows apply (e.g. EN-R-002: no"
+            " auxiliary deduction, as its household programme plan)",
+        ),
+    ] = None,
     csv_encoding: CsvEncoding = "utf-8-sig",
     sheet: Sheet = None,
     columns: ColumnMap = None,
@@ -118,6 +126,7 @@ def calc(
             strict_factors=strict_factors,
             factor_year=choose_factor_year(factor_year) or DEFAULT_FACTOR_YEAR,
             unknown_supplier=unknown_supplier,
+            methodology=methodology,
             sheet=sheet,
             columns=columns,
             csv_encoding=choose_csv_encoding(csv_encoding),

@@ -32,6 +32,7 @@ def calculate_file(
     strict_factors: bool = False,
     factor_year: FactorYear = DEFAULT_FACTOR_YEAR,
     unknown_supplier: str = "refuse",
+    methodology: str | None = None,
     sheet: str | None = None,
     columns: Path | None = None,
     csv_encoding: str = DEFAULT_CSV_ENCODING,
@@ -57,6 +58,7 @@ def calculate_file(
         strict_factors=strict_factors,
         factor_year=factor_year,
         unknown_supplier=unknown_supplier,
+        methodology=methodology,
     )
     result = compute_checked(method, prepared, problems, factors, options)
     result.manifest["input"] = {

@@ -125,6 +125,7 @@ def compute_all(
                 factor_year=scenario.options.factor_year,
                 credit_factor_year=scenario.credit_factor_year(name)[0],
                 unknown_supplier=scenario.options.unknown_supplier,
+                methodology=project.methodology,
             )
             try:
                 result = compute_prepared(project.method, frame, factors, options)
