@@ -142,7 +142,8 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
     )
 
     commissioned = frame["commissioned"].to_numpy()
-    age = fy - fiscal.fiscal_years(commissioned)
+    commissioned_fy = fiscal.fiscal_years(commissioned)
+    age = fy - commissioned_fy
     stop = frame["decommissioned"].to_numpy() if "decommissioned" in frame else None
     if stop is not None:
         problems += rows_problems(
@@ -159,7 +160,7 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
     ]
     if (own := _given(frame, "degradation_rate_per_yr")) is not None:
         degradation = np.where(own[1], own[0], degradation)
-    years = fiscal.whole_years_in_service(commissioned, fy)
+    years = fiscal.whole_years_in_service(commissioned, fy, commissioned_fy)
     decay = (1.0 - degradation) ** years
 
     # Each source of the specific yield overwrites the ones below it: the yield table (3), the
