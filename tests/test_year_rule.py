@@ -267,7 +267,8 @@ def test_a_j_credit_issuance_records_its_rule_and_a_municipal_credit_the_runs() 
     factors = FactorLibrary(overlay=scenario.factor_overlay())
     data, problems = load_data(scenario, factors)
     assert not problems
-    plans = plan_run(scenario, compute_all(scenario, data, factors), data, factors)
+    computed = compute_all(scenario, data, factors)
+    plans = plan_run(scenario, computed, data, factors)
     sources = {name: op["source"] for name, op in plans[-1].issue_ops.items()}
     pv = next(p for p, spec in scenario.projects.items() if spec.method == "solar")
     renovation = next(p for p, spec in scenario.projects.items() if spec.method == "renovation")
@@ -277,6 +278,12 @@ def test_a_j_credit_issuance_records_its_rule_and_a_municipal_credit_the_runs() 
     assert scenario.projects[renovation].instrument == "municipal-credit"
     assert sources[renovation]["factor_year"] == "reporting"
     assert sources[renovation]["factor_year_why"] == "the run's rule"
+    # and the figures themselves: the PV credits of FY2021 on the FY2021 list's row (FY2018's
+    # national average, none being shipped for FY2021), the plan figures on the FY2020 row's
+    pv_rows = computed[(pv, 2021)].result.results
+    assert pv_rows["credit_grid_factor_id"].astype(str).str.endswith("[results]").all()
+    assert pv_rows["grid_factor_id"].astype(str).str.endswith("[reporting]").all()
+    assert "credit_grid_factor_id" not in computed[(renovation, 2021)].result.results
 
 
 def test_factors_list_names_the_stale_rows_and_the_fys_they_stand_in_for() -> None:
