@@ -195,6 +195,42 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not a menu as the list prints it (メニューB, B, メニューM(残差), 残差, (参考値)事業者全体)",
         "一覧の表記のメニューではありません (メニューB、B、メニューM(残差)、残差、(参考値)事業者全体)",
     ),
+    # a grid list (offset factors import-grid)
+    "grid.not_understood": (
+        "not understood as a row of the list: {row}",
+        "一覧の行として読めません: {row}",
+    ),
+    "grid.td_row": (
+        "not a 一般送配電事業者 row (番号, name, basic and adjusted factors): {row}",
+        "一般送配電事業者の行 (番号、事業者名、基礎・調整後排出係数) ではありません: {row}",
+    ),
+    "grid.list_wide": (
+        "{label}: expected one factor, found {count}",
+        "{label}: 係数が1つのはずですが{count}個あります",
+    ),
+    "grid.no_year": (
+        "the title does not give the results year (-R6年度実績- or 令和6年度実績)",
+        "表題に実績の年度 (-R6年度実績- や 令和6年度実績) がありません",
+    ),
+    "grid.no_rows": ("no factor rows found", "係数の行がありません"),
+    "grid.no_supplier": (
+        "menu rows with no supplier (lines {lines})",
+        "事業者のないメニューの行です ({lines}行目)",
+    ),
+    "grid.no_supplier_above": (
+        "a menu row with no supplier above it: {row}",
+        "上に事業者のないメニューの行です: {row}",
+    ),
+    "grid.twice": ("{registration}: {menu} twice", "{registration}: {menu} が2回あります"),
+    "grid.menu": (
+        "not a menu as the list prints it: {menu!r}",
+        "一覧の表記のメニューではありません: {menu!r}",
+    ),
+    "grid.encoding": (
+        "not UTF-8 or Shift_JIS (CP932) text",
+        "UTF-8 でも Shift_JIS (CP932) でもありません",
+    ),
+    "grid.confidence": ("--confidence: one of {levels}", "--confidence は {levels} のどれかです"),
     "value.stale": (
         "--strict-factors: {factor} is {back} FYs older than the FY{wanted} row the year rule"
         " names for FY{fy}",

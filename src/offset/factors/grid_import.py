@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
 from offset.factors.catalog import CONFIDENCE_LEVELS, TableSpec
 from offset.factors.grid_list import GridList, ListedRow, read_list
@@ -147,10 +148,17 @@ def import_grid(
     nothing is written then."""
     if confidence not in CONFIDENCE_LEVELS:
         raise InputError(
-            [Problem(str(source), None, None, f"confidence: one of {', '.join(CONFIDENCE_LEVELS)}")]
+            [
+                Problem(
+                    str(source),
+                    None,
+                    None,
+                    Msg("grid.confidence", levels=", ".join(CONFIDENCE_LEVELS)),
+                )
+            ]
         )
     if not source.is_file():
-        raise InputError([Problem(str(source), None, None, "file not found")])
+        raise InputError([Problem(str(source), None, None, Msg("file.not_found"))])
     grid, problems = read_list(source, sheet)
     if grid is None:
         raise InputError(problems)

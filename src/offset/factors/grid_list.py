@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from offset.common.messages import Msg
 from offset.common.problems import Problem
 
 Section = Literal["retail", "td"]
@@ -148,11 +149,12 @@ class _Reader:
             return
         if not block.registration:
             where = ", ".join(map(str, block.lines))
-            self.problem(block.lines[0], f"menu rows with no supplier (lines {where})")
+            self.problem(block.lines[0], Msg("grid.no_supplier", lines=where))
             return
         menus = [m for _, m, *_ in block.rows]
         for menu in {m for m in menus if menus.count(m) > 1}:
-            self.problem(block.lines[0], f"{block.registration}: {menu or 'the row'} twice")
+            self.problem(block.lines[0], Msg("grid.twice", registration=block.registration,
+                                             menu=menu or "-"))  # fmt: skip
         for line, menu, basic, adjusted, flagged in block.rows:
             self.rows.append(
                 ListedRow(line, "retail", block.registration, block.supplier, menu, basic,
@@ -243,7 +245,7 @@ def _comment(line: str) -> bool:
 
 def _list_wide(reader: _Reader, line: int, label: str, values: list[float]) -> None:
     if len(values) != 1:
-        reader.problem(line, f"{label}: expected one factor, found {len(values)}")
+        reader.problem(line, Msg("grid.list_wide", label=label, count=len(values)))
     elif label.startswith("代替値"):
         reader.alternative = values[0]
     else:
@@ -255,7 +257,7 @@ def _td_line(
 ) -> None:
     match = TD_ROW.match(" ".join(before))
     if match is None or len(values) != 2:
-        reader.problem(line, "not a 一般送配電事業者 row (番号, name, basic and adjusted factors)")
+        reader.problem(line, Msg("grid.td_row", row=" | ".join(before)))
         return
     reader.rows.append(
         ListedRow(line, "td", match["number"], match["name"], "", values[0], values[1], flagged)
@@ -291,7 +293,7 @@ def _retail_line(
         and (registration != "" or (menu != "" and values != []))
     )
     if not understood:
-        reader.problem(line, "not understood as a row of the list: " + " | ".join(tokens))
+        reader.problem(line, Msg("grid.not_understood", row=" | ".join(tokens)))
         return
     block = reader.block
     if registration:
@@ -319,12 +321,9 @@ def _finish(
 ) -> tuple[GridList | None, list[Problem]]:
     year = results_year(head)
     if title_line is None or year is None:
-        reader.problem(
-            title_line or 1,
-            "the title does not give the results year (-R6年度実績- or 令和6年度実績)",
-        )
+        reader.problem(title_line or 1, Msg("grid.no_year"))
     if not reader.rows:
-        reader.problem(1, "no factor rows found")
+        reader.problem(1, Msg("grid.no_rows"))
     if reader.problems or year is None:
         return None, reader.problems
     title = " ".join(line.strip() for line in head.splitlines() if TITLE in line or "実績" in line)
@@ -433,26 +432,26 @@ def _workbook_row(reader: _Reader, line: int, cells: list[str], columns: dict[st
                 ListedRow(line, "td", registration, supplier, "", basic, adjusted, flagged)
             )
         else:
-            reader.problem(line, "not a 一般送配電事業者 row: " + " | ".join(c for c in cells if c))
+            reader.problem(line, Msg("grid.td_row", row=" | ".join(c for c in cells if c)))
         return
     if not all(factors):
         # a note under the table is one cell; anything more is a row that was not read
         if registration or menu or any(factors) or len(other) > 1:
-            reader.problem(line, "not understood as a row of the list: " + " | ".join(cells))
+            reader.problem(line, Msg("grid.not_understood", row=" | ".join(cells)))
         return
     if menu and not MENU.match(menu):
-        reader.problem(line, f"not a menu as the list prints it: {menu!r}")
+        reader.problem(line, Msg("grid.menu", menu=menu))
         return
     basic, adjusted = (float(m["value"]) for m in factors if m)
     flagged = any(m["flag"] for m in factors if m)
     if registration:
         if not REGISTRATION.match(registration) or not supplier:
-            reader.problem(line, "not understood as a row of the list: " + " | ".join(cells))
+            reader.problem(line, Msg("grid.not_understood", row=" | ".join(cells)))
             return
         block = reader.open_block(line)
         block.registration, block.supplier = registration, supplier
     elif reader.block is None:
-        reader.problem(line, "menu row with no supplier above it: " + " | ".join(cells))
+        reader.problem(line, Msg("grid.no_supplier_above", row=" | ".join(cells)))
         return
     assert reader.block is not None
     reader.block.rows.append((line, menu, basic, adjusted, flagged))
@@ -469,4 +468,4 @@ def read_list(path: Path, sheet: str | None = None) -> tuple[GridList | None, li
             return read_text(data.decode(encoding), str(path))
         except UnicodeDecodeError:
             continue
-    return None, [Problem(str(path), None, None, "not UTF-8 or Shift_JIS (CP932) text")]
+    return None, [Problem(str(path), None, None, Msg("grid.encoding"))]
