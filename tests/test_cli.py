@@ -72,7 +72,8 @@ def test_manifest_records_fallbacks_and_unverified(examples: Path, tmp_path: Pat
     assert ("yield_factor_fallback", "exact key") in rules
     assert (
         "grid_factor_fallback",
-        "the national average of the FY's list or an earlier one's (no row and no 代替値 of the FY)",
+        "the national average of the FY's list or an earlier one's"
+        " (no row and no 代替値 of the FY)",
     ) in rules
     assert ("grid_factor_fallback", "the row's own factor") in rules
     forest_out = tmp_path / "forest.csv"
