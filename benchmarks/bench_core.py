@@ -89,11 +89,17 @@ def renovation_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
 
 # Bare numpy formulas on the same arrays; factors gathered by integer index (the cheapest way).
 def solar_numpy(f: pd.DataFrame, lib: FactorLibrary) -> npt.NDArray[np.float64]:
-    yield_kwh_per_kw = lib["pv_yield"].value(region="japan")
+    yields = lib["pv_yield"].rows.set_index("region")["canonical"]
+    prefecture = f["prefecture"].cat
+    yield_kwh_per_kw = yields.reindex(prefecture.categories).to_numpy()[prefecture.codes]
     grid = lib["grid_electricity"].value(entity="national_average", kind="national_average", fy=FY)
-    commissioned = f["commissioned"].to_numpy().astype("datetime64[M]").astype(np.int64)
-    age = FY - (commissioned // 12 + 1970 - (commissioned % 12 < 3))
-    generation = f["capacity_kw"].to_numpy() * yield_kwh_per_kw * 0.995 ** np.maximum(age, 0)
+    days = f["commissioned"].to_numpy().astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    month = months.astype(np.int64) % 12 + 1
+    day = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
+    # whole years in service on 1 April of the FY
+    years = FY - (months.astype(np.int64) // 12 + 1970) - ((month > 4) | ((month == 4) & (day > 1)))
+    generation = f["capacity_kw"].to_numpy() * yield_kwh_per_kw * 0.995 ** np.maximum(years, 0)
     self_kwh = generation * f["self_consumption_ratio"].to_numpy()
     result: npt.NDArray[np.float64] = np.maximum(self_kwh * (1 - 0.006), 0) * grid
     return result
@@ -120,7 +126,9 @@ def renovation_numpy(f: pd.DataFrame, lib: FactorLibrary) -> npt.NDArray[np.floa
 
 # The per-row loop a spreadsheet macro or a naive script would run.
 def solar_loop(f: pd.DataFrame, lib: FactorLibrary) -> list[float]:
-    yields = {"japan": lib["pv_yield"].value(region="japan")}
+    yields = dict(
+        zip(lib["pv_yield"].rows["region"], lib["pv_yield"].rows["canonical"], strict=True)
+    )
     grid = {
         "national_average": lib["grid_electricity"].value(
             entity="national_average", kind="national_average", fy=FY
@@ -129,9 +137,9 @@ def solar_loop(f: pd.DataFrame, lib: FactorLibrary) -> list[float]:
     out = []
     for row in _rows(f):
         day = row.commissioned
-        age = FY - (day.year if day.month >= 4 else day.year - 1)
+        years = FY - day.year - ((day.month, day.day) > (4, 1))  # whole years on 1 April
         generation = (
-            row.capacity_kw * yields.get(row.prefecture, yields["japan"]) * 0.995 ** max(age, 0)
+            row.capacity_kw * yields.get(row.prefecture, yields["japan"]) * 0.995 ** max(years, 0)
         )
         out.append(generation * row.self_consumption_ratio * (1 - 0.006) * grid["national_average"])
     return out

@@ -67,7 +67,14 @@ def test_manifest_records_fallbacks_and_unverified(examples: Path, tmp_path: Pat
     )
     manifest = json.loads((tmp_path / "pv.manifest.json").read_text())
     rules = {(f["column"], f["rule"]) for f in manifest["fallbacks"]}
-    assert ("yield_factor_fallback", "region=japan") in rules
+    # every prefecture has its own yield now (no yield fallback); TEPCO's FY2023 list row is
+    # not shipped and neither is a FY2023 代替値: the FY2023 national average, by its rule's name
+    assert ("yield_factor_fallback", "exact key") in rules
+    assert (
+        "grid_factor_fallback",
+        "the national average of the FY's list or an earlier one's"
+        " (no row and no 代替値 of the FY)",
+    ) in rules
     assert ("grid_factor_fallback", "the row's own factor") in rules
     forest_out = tmp_path / "forest.csv"
     result = runner.invoke(
@@ -187,7 +194,8 @@ def test_factor_overlay_changes_the_result_and_is_recorded(examples: Path, tmp_p
     assert runner.invoke(app, args).exit_code == 0, "overlay run"
     row = pd.read_csv(out).set_index("system_id").loc["pv-0001"]
     assert row["yield_factor_id"] == "pv_yield:nagano"
-    assert row["generation_kwh"] == pytest.approx(4.5 * 1250 * 0.995**5)
+    # commissioned 2019-06-15: 4 whole years in service on 1 April 2024
+    assert row["generation_kwh"] == pytest.approx(4.5 * 1250 * 0.995**4)
     manifest = json.loads((tmp_path / "pv.manifest.json").read_text())
     yield_table = next(t for t in manifest["factor_tables"] if t["table"] == "pv_yield")
     assert str(mine / "pv_yield.csv") in yield_table["origins"]

@@ -56,13 +56,13 @@ def test_office_files_give_the_results_of_their_canonical_twins(
 
 
 def test_pv_list_row_by_hand(factors: FactorLibrary) -> None:
-    """Row 6 of the sheet: 9.54 kW commissioned 2020-06-13 (a 和暦 date cell), FY2024 is its
-    fifth FY (age 4); yield 1,000 kWh/kW/yr (pv_yield, region japan), degradation 0.5 %/yr.
-    The reporting rule takes the FY2023 results for FY2024; none is shipped for FY2019-FY2023,
-    so the FY2018 national average 0.000462 t-CO2/kWh (Kyushu EPCo quoting the national list)."""
+    """Row 6 of the sheet: 9.54 kW commissioned 2020-06-13 (a 和暦 date cell), in service 3 whole
+    years when FY2024 begins; Nagano's yield 1,055 kWh/kW/yr (MONSOLA-11 x K 0.73), degradation
+    0.5 %/yr. The reporting rule takes the FY2023 results for FY2024: the national average
+    0.000423, read only in a code seed file (unverified)."""
     result = calc("solar", OFFICE / "pv_subsidy_list.xlsx", factors)
     first = result.results.iloc[0]
-    expected = 9.54 * 1000 * 0.995**4 * 0.000462
+    expected = 9.54 * 1055 * 0.995**3 * 0.000423
     assert first["reduction_tco2e"] == pytest.approx(expected)
     assert first["creditable_tco2e"] == pytest.approx(expected * 0.30 * (1 - 0.006))
     assert result.results.index[0] + 2 == 6  # the sheet's row

@@ -181,7 +181,7 @@ def test_other_units_give_the_same_result(
 
 
 @SETTINGS
-@given(st.sampled_from([2013, 2014, 2015, 2016, 2017, 2018]), positive)
+@given(st.sampled_from([2013, 2014, 2015, 2016, 2017, 2018, 2024]), positive)
 def test_changing_the_fy_picks_that_fys_factor(factors: FactorLibrary, fy: int, kwh: float) -> None:
     """Results year `fy`: the FY's own figures under `results`, FY fy+1's under `reporting`."""
     frame = pd.DataFrame(
@@ -192,15 +192,18 @@ def test_changing_the_fy_picks_that_fys_factor(factors: FactorLibrary, fy: int, 
                 "capacity_kw": 1.0,
                 "commissioned": "2010-04-01",
                 "generation_kwh": kwh,
-                "grid_entity": "kansai_epco",
+                "grid_entity": "関西電力株式会社",  # as an office writes it
+                "grid_menu": "(参考値)事業者全体",  # the company-wide row of every FY's list
             }
         ]
     )
-    expected = factors["grid_electricity"].value(entity="kansai_epco", kind="basic", fy=fy)
+    expected = factors["grid_electricity"].value(
+        entity="kansai_epco", menu="overall", kind="basic", fy=fy
+    )
     rules: tuple[tuple[int, FactorYear], ...] = ((fy, "results"), (fy + 1, "reporting"))
     for figures_fy, rule in rules:
         row = run("solar", frame, factors, fy=figures_fy, factor_year=rule).iloc[0]
         assert row["grid_factor_t_co2_per_kwh"] == expected
-        assert row["grid_factor_id"] == f"grid_electricity:kansai_epco/basic@{fy}[{rule}]"
+        assert row["grid_factor_id"] == f"grid_electricity:kansai_epco/overall/basic@{fy}[{rule}]"
         assert row["grid_factor_years_back"] == 0
         assert row["reduction_tco2e"] == pytest.approx(kwh * expected)

@@ -98,7 +98,7 @@ def test_equipment_by_hand(calc: Calc) -> None:
     assert row["reduction_tco2e"] == pytest.approx(baseline - 16500 * GRID_2024)
     assert (
         row["project_factor_id"]
-        == "grid_electricity:national_average/national_average@2024[results]"
+        == "grid_electricity:national_average/overall/national_average@2024[results]"
     )
     assert row["creditable_tco2e"] == pytest.approx(row["reduction_tco2e"])
 

@@ -38,20 +38,22 @@ def test_years_back_per_row(calc: Calc) -> None:
     assert rows.results["grid_factor_id"].iloc[1].endswith("@2024[reporting]")
     assert rows.results["grid_factor_years_back"].tolist() == [4, 0, -1]
     assert rows.summary["stale_factor_rows"].sum() == 1
-    assert "1 rows used a factor of an earlier FY (grid_factor_years_back: up to 4 FYs back)" in (
-        " ".join(rows.warnings)
-    )
+    assert (
+        "1 rows of FY2023 used grid_electricity:national_average/overall/national_average"
+        "@2018[reporting] (grid_factor_years_back): it is 4 FYs older than the FY2022 row the"
+        " year rule names for FY2023"
+    ) in " ".join(rows.warnings)
 
 
 def test_years_back_under_the_results_rule(calc: Calc) -> None:
     rows = calc(
         "solar",
-        [METERED | {"fy": 2023}, METERED | {"fy": 2024}],
+        [METERED | {"fy": 2021}, METERED | {"fy": 2024}],
         fy=None,
         factor_year="results",
     )
     assert rows.results["grid_factor_id"].iloc[0].endswith("@2018[results]")
-    assert rows.results["grid_factor_years_back"].tolist() == [5, 0]
+    assert rows.results["grid_factor_years_back"].tolist() == [3, 0]
 
 
 def test_strict_factors_refuses_with_file_row_and_factor_id(tmp_path: Path) -> None:
@@ -72,8 +74,8 @@ def test_strict_factors_refuses_with_file_row_and_factor_id(tmp_path: Path) -> N
     assert strict.exit_code == 2
     assert (
         f"{data}, row 3, column 'grid_factor_id': --strict-factors: "
-        "grid_electricity:national_average/national_average@2018[reporting] is 2 FYs older than"
-        " the factor the year rule names for FY2021"
+        "grid_electricity:national_average/overall/national_average@2018[reporting] is 2 FYs"
+        " older than the FY2020 row the year rule names for FY2021"
     ) in strict.output.replace("\n  ", " ").replace("\n", "")
     assert "row 2," not in strict.output  # FY2025 uses the FY2024 results, on time
     assert not target.exists()
@@ -89,3 +91,20 @@ def test_strict_factors_refuses_unverified_values(calc: Calc) -> None:
     (problem,) = e.value.problems
     assert (problem.file, problem.row, problem.column) == ("stands.csv", 2, "uses_unverified")
     assert "marked unverified" in problem.message
+
+
+def test_strict_factors_leaves_a_factor_that_multiplies_zero(calc: Calc) -> None:
+    from offset.factors import FactorLibrary
+
+    # Commissioned in FY2025: in FY2021 it generates 0 kWh, so the stale FY2018 grid factor
+    # (the FY2020 list is not shipped) changes nothing, and a strict run accepts the row.
+    waiting = METERED | {"fy": 2021, "commissioned": "2025-06-01"}
+    waiting.pop("generation_kwh", None)
+    waiting.pop("self_consumed_kwh", None)
+    frame = pd.DataFrame([waiting | {"self_consumption_ratio": 0.3}])
+    options = CalcOptions(fy=None, file="pv.csv", strict_factors=True)
+    result = compute_prepared(
+        "solar", prepare(frame, METHODS["solar"].contract, "pv.csv"), FactorLibrary(), options
+    ).results.iloc[0]
+    assert result["generation_kwh"] == 0
+    assert result["grid_factor_years_back"] == 2  # stale, and harmless

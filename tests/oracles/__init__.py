@@ -1,14 +1,20 @@
 """Published cases offset is checked against: `cases.toml`, each with its input in `inputs/`.
 
-`compute(case)` runs offset on the case's input the way a user would (`calculate_file`, or the
-fuel table's derived CO2 per unit), `table()` renders the README's oracle table from the cases
+`compute(case)` runs offset on the case's input the way a user would (`calculate_file`, the fuel
+table's derived CO2 per unit, or the issuance rule on a plan's figures), with the shipped
+factors or, where the publisher used another parameter (a carbon fraction of 0.5), an overlay of
+that parameter in `factors/NAME/`; `table()` renders the README's oracle table from the cases
 and offset's figures, so that the table cannot drift from what the tests check.
+
+Every case is a figure someone else computed and published from the inputs given beside it:
+not a factor read back from offset's own table, not an input sized to give the answer.
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +23,7 @@ import pandas as pd
 from offset.factors import FactorLibrary
 from offset.factors.fuel import co2_per_unit
 from offset.jobs.calc import calculate_file
+from offset.scenario.issuance import to_grams, whole_credits
 
 HERE = Path(__file__).parent
 INPUTS = HERE / "inputs"
@@ -28,7 +35,9 @@ END = "<!-- oracles: end -->"
 class Case:
     id: str
     title: str
-    kind: str  # "calc" (a method on an input file) or "fuel" (a derived fuel factor)
+    # "calc" (a method on an input file), "fuel" (a derived fuel factor) or "issuance" (whole
+    # credits from a plan's EM_BL - EM_PJ in t, as offset issues them)
+    kind: str
     input: str
     published: float
     unit: str
@@ -42,10 +51,15 @@ class Case:
     row: int = 0
     column: str = ""
     scale: float = 1.0  # offset's unit -> the published unit
+    group: str = ""  # what the case exercises: grid, pv_yield, fuel, forest, jcredit
+    factors: str = ""  # an overlay in factors/ with the publisher's own parameter
 
     @property
     def path(self) -> Path:
         return INPUTS / self.input
+
+    def library(self, shipped: FactorLibrary) -> FactorLibrary:
+        return FactorLibrary(overlay=HERE / "factors" / self.factors) if self.factors else shipped
 
 
 def cases() -> list[Case]:
@@ -54,8 +68,13 @@ def cases() -> list[Case]:
     return [Case(**entry) for entry in raw["case"]]
 
 
-def compute(case: Case, factors: FactorLibrary) -> float:
+def compute(case: Case, shipped: FactorLibrary) -> float:
     """offset's figure for the case, in the published unit."""
+    factors = case.library(shipped)
+    if case.kind == "issuance":
+        plan = pd.read_csv(case.path).iloc[case.row]
+        reduction = float(plan["em_bl_tco2"]) - float(plan["em_pj_tco2"])
+        return float(whole_credits(to_grams(reduction), 0, Fraction(0)).quantity) * case.scale
     if case.kind == "fuel":
         wanted = pd.read_csv(case.path).iloc[case.row]
         derived = co2_per_unit(factors["fuel"])
@@ -89,8 +108,8 @@ def table(factors: FactorLibrary) -> str:
     lines = [
         START,
         "",
-        "| # | case | published | offset | difference | tolerance | source |",
-        "|---|---|---|---|---|---|---|",
+        "| # | kind | case | published | offset | difference | tolerance | source |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for number, case in enumerate(cases(), start=1):
         value = compute(case, factors)
@@ -99,7 +118,7 @@ def table(factors: FactorLibrary) -> str:
             source += f". {case.note}"
         tolerance = f"±{case.tolerance:.2%}" if case.tolerance >= 1e-4 else "exact"
         lines.append(
-            f"| {number} | {case.title} | {_figure(case.published)} {case.unit} "
+            f"| {number} | {case.group} | {case.title} | {_figure(case.published)} {case.unit} "
             f"| {_figure(value)} | {difference(case, value):+.2%} | {tolerance} "
             f"| {source} |"
         )

@@ -176,8 +176,8 @@ def test_strict_factors_refuses_a_run_that_used_stale_factors(tmp_path: Path) ->
     assert result.exit_code == 2
     # FY2020 wants the FY2019 results (reporting rule): the FY2018 row is 1 FY older
     assert (
-        "--strict-factors: grid_electricity:national_average/national_average@2018[reporting]"
-        " is 1 FYs older"
+        "--strict-factors: grid_electricity:national_average/overall/national_average"
+        "@2018[reporting] is 1 FYs older"
     ) in result.output.replace("\n", " ")
     assert not (out / "ledger.db").exists()
 

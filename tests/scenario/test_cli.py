@@ -165,3 +165,57 @@ def test_rows_outside_the_fys_are_reported_not_dropped_silently(
     assert (
         "pv: 1 rows of pv.csv have an fy outside the FYs the project is active in" in result.output
     )
+
+
+FOREST = """
+[scenario]
+name = "harvest"
+fiscal_years = [2022, 2023]
+
+[parties.village]
+kind = "municipality"
+name = "Village"
+jis_code = "209999"
+prefecture = "nagano"
+
+[projects.wood]
+method = "forest"
+data = "stands.csv"
+owner = "village"
+instrument = "J-Credit"
+methodology = "FO-001"
+"""
+
+
+def test_a_harvest_beyond_growth_is_drawn_from_the_buffer(
+    write_scenario: WriteScenario, tmp_path: Path
+) -> None:
+    # hinoki >= 21 yr: k = 0.407 x 1.24 x 1.26 x 0.51 x 44/12 = 1.19185 t-CO2/m3 of stem.
+    # FY2022: 90 m3 of growth = 107.27 t: 107 credits, 4 of them (3 %, rounded up) to the buffer.
+    # FY2023: 1 m3 of growth, 5 m3 harvested = -4.767 t, +0.266 t carried in: -4.501 t. Not a
+    # negative issuance: a reversal, the 4 buffer credits cancelled, the 0.501 t left a debt.
+    stands = (
+        "stand_id,municipality,species,area_ha,age_yr,managed,fy,growth_m3_per_ha_yr,harvested_m3\n"
+        "s1,village,hinoki,1,25,true,2022,90,0\n"
+        "s1,village,hinoki,1,26,true,2023,1,5\n"
+    )
+    path = write_scenario(FOREST, files={"stands.csv": stands})
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    ledger = Ledger.open(f"sqlite:///{out / 'ledger.db'}")
+    held = {
+        (b.account, b.vintage): b.quantity
+        for b in ledger.balances()
+        if b.quantity and not b.account.startswith("issuance:")  # the mint's -107
+    }
+    assert held == {
+        ("village/holding", 2022): 103,
+        ("cancellation:reversal", 2022): 4,
+    }
+    assert ledger.quantities(["harvest:wood:fy2023:reversal-v2022"]) == {
+        "harvest:wood:fy2023:reversal-v2022": 4
+    }
+    again = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert "Nothing new" in again.output  # the reversal is not restated as a changed issuance

@@ -34,6 +34,17 @@ def test_a_loss_is_carried_as_a_debt() -> None:
     assert (gain.quantity, gain.carried_out_g) == (3, 100_000)
 
 
+def test_a_loss_is_a_reversal_from_the_buffer_never_a_negative_issuance() -> None:
+    # 70.8 t lost (harvest beyond growth) with 100 of the project's credits in the buffer: 71
+    # cancelled from the buffer (the loss rounded up, so it is covered), 0.2 t carried over.
+    loss = whole_credits(to_grams(-70.8), 0, Fraction(3, 100), in_buffer=100)
+    assert (loss.quantity, loss.buffer, loss.reversal) == (0, 0, 71)
+    assert loss.carried_out_g == 200_000
+    # With 40 in the buffer: all 40 cancelled, the rest (30.8 t) a debt on later FYs.
+    short = whole_credits(to_grams(-70.8), 0, Fraction(3, 100), in_buffer=40)
+    assert (short.quantity, short.reversal, short.carried_out_g) == (0, 40, -30_800_000)
+
+
 def test_tonnes_prints_exact_decimals() -> None:
     assert tonnes(1_234_567_890) == "1234.567890"
     assert tonnes(-1_900_000) == "-1.900000"
@@ -45,15 +56,22 @@ def test_tonnes_prints_exact_decimals() -> None:
     st.fractions(min_value=0, max_value=Fraction(1, 2), max_denominator=100),
 )
 def test_nothing_is_lost_over_the_years(reductions: list[float], share: Fraction) -> None:
-    carried, issued = 0, 0
+    carried, issued, buffer, reversed_ = 0, 0, 0, 0
     for reduction in reductions:
-        item = whole_credits(to_grams(reduction), carried, share)
+        item = whole_credits(to_grams(reduction), carried, share, in_buffer=buffer)
         assert item.quantity >= 0
         assert 0 <= item.buffer <= item.quantity
+        assert 0 <= item.reversal <= buffer
+        assert item.reversal == 0 or item.quantity == 0  # a loss FY issues nothing
         # A remainder is never a whole credit: what could be issued, was.
         assert item.carried_out_g < GRAMS_PER_CREDIT
         assert item.carried_out_g >= 0 or item.quantity == 0
+        # a debt is left only when the buffer could not cover it
+        assert item.carried_out_g >= 0 or item.reversal == buffer
         issued += item.quantity
+        reversed_ += item.reversal
+        buffer += item.buffer - item.reversal
         carried = item.carried_out_g
-    # Every gram is either issued or still carried: conservation, in integers.
-    assert issued * GRAMS_PER_CREDIT + carried == sum(to_grams(r) for r in reductions)
+    # Every gram is issued (less what the buffer gave back for a loss) or still carried:
+    # conservation, in integers.
+    assert (issued - reversed_) * GRAMS_PER_CREDIT + carried == sum(to_grams(r) for r in reductions)

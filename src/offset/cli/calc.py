@@ -59,6 +59,22 @@ def calc(
     ] = DEFAULT_GWP_METRIC,
     strict_factors: StrictFactors = False,
     factor_year: FactorYearOption = None,
+    unknown_supplier: Annotated[
+        str,
+        typer.Option(
+            "--unknown-supplier",
+            help="A supplier no list gives: refuse (default) or alternative (the FY's 代替値;"
+            " never with --strict-factors)",
+        ),
+    ] = "refuse",
+    methodology: Annotated[
+        str | None,
+        typer.Option(
+            "--methodology",
+            help="The methodology whose own method_parameters rows apply (e.g. EN-R-002: no"
+            " auxiliary deduction, as its household programme plan)",
+        ),
+    ] = None,
     csv_encoding: CsvEncoding = "utf-8-sig",
     sheet: Sheet = None,
     columns: ColumnMap = None,
@@ -81,6 +97,10 @@ def calc(
     if gwp not in GWP_METRICS:
         raise typer.BadParameter(
             f"unknown GWP metric {gwp!r}; choose one of {', '.join(GWP_METRICS)}"
+        )
+    if unknown_supplier not in ("refuse", "alternative"):
+        raise typer.BadParameter(
+            f"unknown choice {unknown_supplier!r}; choose refuse or alternative"
         )
     if fy is None:
         err.print("[yellow]no --fy given: every row must carry its own fy column[/]")
@@ -105,6 +125,8 @@ def calc(
             out=target,
             strict_factors=strict_factors,
             factor_year=choose_factor_year(factor_year) or DEFAULT_FACTOR_YEAR,
+            unknown_supplier=unknown_supplier,
+            methodology=methodology,
             sheet=sheet,
             columns=columns,
             csv_encoding=choose_csv_encoding(csv_encoding),

@@ -80,6 +80,7 @@ def _list_use(files: list[Path]) -> None:
 
     used: dict[str, set[str]] = {}
     flagged: dict[str, set[str]] = {}
+    stale: dict[str, dict[str, set[int]]] = {}
     try:
         for file in files:
             scenario = Scenario.from_toml(file)
@@ -87,18 +88,31 @@ def _list_use(files: list[Path]) -> None:
             for name, use in factor_use(scenario, library).items():
                 used.setdefault(name, set()).update(use.ids)
                 flagged.setdefault(name, set()).update(use.unverified)
+                for factor_id, years in use.stale.items():
+                    stale.setdefault(name, {}).setdefault(factor_id, set()).update(years)
     except InputError as e:
         raise fail(e) from e
     table = Table(title=f"factor rows used by {', '.join(map(str, files))}")
-    for column in ("table", "rows used", "unverified", "unverified rows"):
+    for column in ("table", "rows used", "unverified", "unverified rows", "stale", "stale rows"):
         table.add_column(column, overflow="fold")
     for name in sorted(used):
         ids = sorted(flagged[name])
         shown = ", ".join(i.split(":", 1)[1] for i in ids[:6]) + (" ..." if len(ids) > 6 else "")
-        table.add_row(name, str(len(used[name])), str(len(ids)), shown)
+        old = stale.get(name, {})
+        standing_in = ", ".join(
+            f"{i.split(':', 1)[1]} for FY{'/'.join(map(str, sorted(old[i])))}" for i in sorted(old)
+        )
+        table.add_row(name, str(len(used[name])), str(len(ids)), shown, str(len(old)), standing_in)
     out.print(table)
     total = sum(len(v) for v in flagged.values())
     out.print(f"{total} unverified factor rows in use (distinct per table)")
+    wanted = sorted({y for table_use in stale.values() for ys in table_use.values() for y in ys})
+    if wanted:
+        out.print(
+            f"{sum(len(v) for v in stale.values())} factor rows stand in for a later FY's:"
+            f" the tables lack FY {', '.join(map(str, wanted))}"
+            " (a grid list: offset factors import-grid LIST --into DIR, then factors = DIR)"
+        )
 
 
 @app.command("show")
@@ -154,3 +168,67 @@ def check(
     if problems:
         raise fail(InputError(problems), headline=f"{directory} is not valid")
     out.print(f"[green]ok:[/] {len(library.specs)} tables valid with {directory} layered")
+
+
+@app.command("import-grid")
+def import_grid(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="The MOE/METI list 電気事業者別排出係数: its Excel workbook (.xlsx) or the text"
+            " of its PDF (pdftotext -layout LIST.pdf LIST.txt)"
+        ),
+    ],
+    into: Annotated[
+        Path,
+        typer.Option(
+            "--into",
+            help="Your factor directory (created if need be); use it with --factors DIR, or"
+            " factors = DIR in a scenario",
+        ),
+    ],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The workbook's sheet (default: the first)")
+    ] = None,
+    confidence: Annotated[
+        str,
+        typer.Option(
+            "--confidence",
+            help="confirmed (the ministries' own file, default) or secondary (a copy of it)",
+        ),
+    ] = "confirmed",
+    url: Annotated[
+        str, typer.Option("--url", help="Where the list was downloaded from")
+    ] = "https://policies.env.go.jp/earth/ghg-santeikohyo/calc.html",
+) -> None:
+    """Read a grid list as published into DIR/grid_electricity.csv: every row, or nothing.
+
+    The results year comes from the list's title (-R6年度実績- is FY2024); that FY's rows in DIR
+    are replaced. Every line not read is named with its number, and nothing is written.
+    """
+    from offset.factors import FactorLibrary
+    from offset.factors.grid_import import import_grid as run_import
+
+    library = _library(None)
+    try:
+        done = run_import(
+            source,
+            into,
+            library.specs["grid_electricity"],
+            library["grid_electricity"].rows,
+            sheet=sheet,
+            confidence=confidence,
+            url=url,
+        )
+    except InputError as e:
+        raise fail(e, "nothing was written") from e
+    published = done.published or "no date in the title"
+    out.print(
+        f"FY{done.results_fy} results list (published {published}): {done.suppliers} suppliers,"
+        f" {done.rows} rows; national average {done.national_average}, 代替値 {done.alternative}"
+    )
+    out.print(f"wrote {done.target} ({done.replaced} rows of FY{done.results_fy} replaced)")
+    layered = FactorLibrary(overlay=into)
+    if problems := layered.check_overlay() + layered.check():
+        raise fail(InputError(problems), headline=f"{into} is not valid")
+    out.print(f'use it: --factors {into} (offset calc), or factors = "{into}" in a scenario')

@@ -80,3 +80,26 @@ def _fy_bounds_as_day_numbers(
     starts = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
     at = fy - low
     return starts[at], starts[at + 1]
+
+
+def whole_years_in_service(
+    start: npt.NDArray[np.datetime64],
+    fy: npt.NDArray[np.int64],
+    start_fy: npt.NDArray[np.int64] | None = None,
+) -> npt.NDArray[np.int64]:
+    """Whole years from each start day to 1 April of its FY (0 before a year is complete, and
+    for a start after that day): 2024-03-20 -> FY2024: 0, FY2025: 1; 2015-04-01 -> FY2024: 9.
+
+    A start on 1 April completes its years on 1 April; any other start of FY S completes its
+    k-th year inside FY S + k, so by 1 April of FY N it has N - S - 1. `start_fy`: the FYs of
+    the starts, where the caller has them (integer work only, no calendar per row)."""
+    valid = ~np.isnat(start)
+    fy = np.asarray(fy, dtype=np.int64)
+    if start_fy is None:
+        start_fy = fiscal_years(start)
+    own_fy = np.where(valid, start_fy, fy)  # a blank start: any FY, never a range of years
+    first, _ = _fy_bounds_as_day_numbers(own_fy)
+    day = _nanoseconds(start) // NS_PER_DAY
+    whole = fy - own_fy - (day != first)
+    out: npt.NDArray[np.int64] = np.where(valid, np.maximum(whole, 0), 0)
+    return out

@@ -183,10 +183,59 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "収穫表に {key} の行がありません: 成長量を入れるか、収穫表を --factors で読み込んでください。"
         "ある {label}: {present}",
     ),
+    "value.unknown_supplier": (
+        "unknown electricity supplier {value!r}; closest known: {close}. Write the supplier as"
+        " the MOE/METI list prints it, import the list (offset factors import-grid), or say"
+        ' unknown_supplier = "alternative" to use the 代替値',
+        "不明な電気事業者です: {value!r}。近い候補: {close}。電気事業者別排出係数の一覧の表記で書くか、"
+        "一覧を取り込む (offset factors import-grid) か、代替値を使うなら unknown_supplier ="
+        ' "alternative" を指定してください',
+    ),
+    "value.unknown_menu": (
+        "not a menu as the list prints it (メニューB, B, メニューM(残差), 残差, (参考値)事業者全体)",
+        "一覧の表記のメニューではありません (メニューB、B、メニューM(残差)、残差、(参考値)事業者全体)",
+    ),
+    # a grid list (offset factors import-grid)
+    "grid.not_understood": (
+        "not understood as a row of the list: {row}",
+        "一覧の行として読めません: {row}",
+    ),
+    "grid.td_row": (
+        "not a 一般送配電事業者 row (番号, name, basic and adjusted factors): {row}",
+        "一般送配電事業者の行 (番号、事業者名、基礎・調整後排出係数) ではありません: {row}",
+    ),
+    "grid.list_wide": (
+        "{label}: expected one factor, found {count}",
+        "{label}: 係数が1つのはずですが{count}個あります",
+    ),
+    "grid.no_year": (
+        "the title does not give the results year (-R6年度実績- or 令和6年度実績)",
+        "表題に実績の年度 (-R6年度実績- や 令和6年度実績) がありません",
+    ),
+    "grid.no_rows": ("no factor rows found", "係数の行がありません"),
+    "grid.no_supplier": (
+        "menu rows with no supplier (lines {lines})",
+        "事業者のないメニューの行です ({lines}行目)",
+    ),
+    "grid.no_supplier_above": (
+        "a menu row with no supplier above it: {row}",
+        "上に事業者のないメニューの行です: {row}",
+    ),
+    "grid.twice": ("{registration}: {menu} twice", "{registration}: {menu} が2回あります"),
+    "grid.menu": (
+        "not a menu as the list prints it: {menu!r}",
+        "一覧の表記のメニューではありません: {menu!r}",
+    ),
+    "grid.encoding": (
+        "not UTF-8 or Shift_JIS (CP932) text",
+        "UTF-8 でも Shift_JIS (CP932) でもありません",
+    ),
+    "grid.confidence": ("--confidence: one of {levels}", "--confidence は {levels} のどれかです"),
     "value.stale": (
-        "--strict-factors: {factor} is {back} FYs older than the factor the year rule names"
-        " for FY{fy}",
-        "--strict-factors: {factor} は FY{fy} に年度規則が求める係数より {back} 年度古い係数です",
+        "--strict-factors: {factor} is {back} FYs older than the FY{wanted} row the year rule"
+        " names for FY{fy}",
+        "--strict-factors: {factor} は FY{fy} に年度規則が求める FY{wanted} の係数より {back} 年度"
+        "古い係数です",
     ),
     "value.required_for": (
         "required for {measure} rows",
@@ -243,10 +292,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{rows}行で {column} に代替の係数を使いました: {rule}",
     ),
     "warn.stale": (
-        "{rows} rows used a factor of an earlier FY ({column}: up to {back} FYs back);"
-        " --strict-factors refuses them",
-        "{rows}行で前年度以前の係数を使いました ({column}: 最大{back}年度前)。"
-        "--strict-factors ではこれらを受け付けません",
+        "{rows} rows of FY{fy} used {factor} ({column}): it is {back} FYs older than the"
+        " FY{wanted} row the year rule names for FY{fy}, which the tables lack (for the grid:"
+        " offset factors import-grid adds a list); --strict-factors refuses them",
+        "FY{fy} の{rows}行で {factor} を使いました ({column}): FY{fy} に年度規則が求める FY{wanted}"
+        " の係数が表になく、{back}年度古い係数です (電気事業者別排出係数は offset factors import-grid"
+        " で取り込めます)。--strict-factors ではこれらを受け付けません",
     ),
     "warn.no_self_consumption": (
         "{count} PV rows have no self-consumption data: nothing creditable for them "

@@ -26,8 +26,14 @@ class Fallback:
     substitute: Mapping[str, str] = field(default_factory=dict)
     earlier_year: bool = False
     max_years_back: int | None = None  # how stale an earlier FY may be; None: no limit
+    # requests whose key holds one of these values skip this step (e.g. the national average is
+    # never replaced by the 代替値: they are different figures)
+    skip: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    label: str = ""  # the rule in words, as results and manifests name it
 
     def describe(self) -> str:
+        if self.label:
+            return self.label
         parts = [f"{k}={v}" for k, v in self.substitute.items()]
         if self.earlier_year:
             limit = f" (at most {self.max_years_back} FYs back)" if self.max_years_back else ""
@@ -47,6 +53,9 @@ class TableSpec:
     unit: str | None = None
     units: Mapping[str, str] = field(default_factory=dict)
     fallbacks: tuple[Fallback, ...] = ()
+    # a key column a CSV may leave out, and the value its rows then take (a table that gained a
+    # key keeps reading the files written before it)
+    key_defaults: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -72,6 +81,8 @@ class TableSpec:
                 substitute=dict(f.get("substitute", {})),
                 earlier_year=bool(f.get("earlier_year", False)),
                 max_years_back=f.get("max_years_back"),
+                skip={k: tuple(v) for k, v in f.get("skip", {}).items()},
+                label=str(f.get("label", "")),
             )
             for f in data.get("fallback", ())
         )
@@ -87,6 +98,7 @@ class TableSpec:
             unit=data.get("unit"),
             units=dict(data.get("units", {})),
             fallbacks=fallbacks,
+            key_defaults=dict(data.get("key_defaults", {})),
         )
 
 
@@ -110,6 +122,18 @@ def spec_problems(name: str, data: object) -> list[str]:
     fallbacks = data.get("fallback", [])
     if not isinstance(fallbacks, list) or not all(isinstance(f, Mapping) for f in fallbacks):
         problems.append("fallback: a list of [[NAME.fallback]] tables")
+    elif not all(
+        isinstance(f.get("skip", {}), Mapping)
+        and all(isinstance(v, list) for v in f.get("skip", {}).values())
+        for f in fallbacks
+    ):
+        problems.append("fallback skip: a table of key column = [values]")
+    defaults = data.get("key_defaults", {})
+    if not isinstance(defaults, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) and isinstance(keys, list) and k in keys
+        for k, v in defaults.items()
+    ):
+        problems.append("key_defaults: a table of key column = value, for columns in keys")
     return problems
 
 

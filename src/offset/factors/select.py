@@ -234,7 +234,10 @@ def _resolve(
         todo = np.flatnonzero(found_row == MISSING)
         if todo.size == 0:
             break
-        query = wanted.iloc[todo].assign(__want=todo, **dict(step.substitute))
+        query = wanted.iloc[todo]
+        for column, values in step.skip.items():
+            query = query[~query[column].astype(str).isin(values)]
+        query = query.assign(__want=query.index.to_numpy(), **dict(step.substitute))
         query = query.dropna(subset=keys)
         if query.empty:
             continue

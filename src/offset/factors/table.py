@@ -92,6 +92,9 @@ def _key_column(values: pd.Series) -> pd.Series:
 def validate(spec: TableSpec, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Check one raw table (all text) against its spec; return typed rows and every problem."""
     problems: list[Problem] = []
+    absent = {c: v for c, v in spec.key_defaults.items() if c not in frame.columns}
+    if absent:
+        frame = frame.assign(**absent)
     required = [*spec.key_columns, "value", "unit", *PROVENANCE_COLUMNS]
     missing = [c for c in required if c not in frame.columns]
     if missing:

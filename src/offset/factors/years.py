@@ -12,9 +12,16 @@ A calculation chooses the rule (`--factor-year`):
   Kyushu EPCo's notice says the same (FY2018 emissions use the FY2017 results).
 - `results`: the FY's own results (what offset applied before the rule was stated).
 
-The default is `reporting`, the MOE rule. The J-Credit scheme's own rule (which FY's factor a
-monitoring report uses) was not found in its text; until it is, J-Credit runs take the MOE rule
-and can choose `results` explicitly.
+The default is `reporting`, the MOE rule, for every figure a municipality reports (the 実行計画
+figures, `reduction_tco2e`). The credits of an instrument whose rules say otherwise are computed
+under its own rule (`CREDIT_RULES`). J-Credit's monitoring rules, モニタリング・算定規程
+(排出削減プロジェクト用) 2.4.1:
+「値が毎年度変化するデフォルト値については、排出削減が生じた期間に対応する年度の値を用いなければならない」
+(quoted in the J-Credit steering committee's paper 「制度文書の改定に関する審議について」, 2016,
+expydoc.com/doc/10281902; the rules' annex 別表 once listed the electricity factor by 年度,
+docsplayer 105741115): a yearly default takes the value of the FY the reduction occurred in,
+the `results` rule. That the current text (Ver.3.21, 2023-10-20) keeps the clause
+was not read; a project may name its own rule (`credit_factor_year`).
 """
 
 from __future__ import annotations
@@ -35,6 +42,21 @@ LAG: dict[tuple[str, str], int] = {
     ("reporting", "reporting_year"): 0,
     ("results", "reporting_year"): +1,  # FY N results are published for FY N+1 reports
 }
+
+
+# Instrument -> (the rule its credits take, why). Others: the rule of the run.
+CREDIT_RULES: dict[str, tuple[FactorYear, str]] = {
+    "J-Credit": (
+        "results",
+        "J-Credit モニタリング・算定規程 2.4.1: a yearly default value takes the value of the FY"
+        " the reduction occurred in",
+    ),
+}
+
+
+def credit_rule(instrument: str, run_rule: FactorYear) -> tuple[FactorYear, str]:
+    """The rule an instrument's credits are computed under, and why."""
+    return CREDIT_RULES.get(instrument, (run_rule, "the run's rule"))
 
 
 def lag(spec: TableSpec, rule: FactorYear) -> int:

@@ -188,12 +188,19 @@ FY = year(
 )
 GRID_ENTITY = category(
     "grid_entity",
-    "electricity supplier in grid_electricity (default: national_average)",
-    japanese=("電気事業者", "小売電気事業者", "電力会社"),
+    "electricity supplier: a key, the name as the MOE/METI list prints it (with or without"
+    " 株式会社) or its 登録番号 (default: national_average)",
+    japanese=("電気事業者", "小売電気事業者", "電力会社", "電気事業者名"),
+)
+GRID_MENU = category(
+    "grid_menu",
+    "the supplier's menu as the list prints it (メニューB, B, 残差, 事業者全体; default: the"
+    " residual menu)",
+    japanese=("メニュー", "メニュー名", "料金メニュー", "電力メニュー"),
 )
 GRID_KIND = category(
     "grid_factor_kind",
-    "factor kind: basic, adjusted, unadjusted (default: basic; national_average for the average)",
+    "factor kind: basic (基礎), adjusted (調整後), unadjusted (default: basic)",
     japanese=("排出係数の種類", "係数種別"),
 )
 GRID_FACTOR = number(

@@ -31,6 +31,8 @@ def calculate_file(
     progress: Progress | None = None,
     strict_factors: bool = False,
     factor_year: FactorYear = DEFAULT_FACTOR_YEAR,
+    unknown_supplier: str = "refuse",
+    methodology: str | None = None,
     sheet: str | None = None,
     columns: Path | None = None,
     csv_encoding: str = DEFAULT_CSV_ENCODING,
@@ -55,6 +57,8 @@ def calculate_file(
         file=str(path),
         strict_factors=strict_factors,
         factor_year=factor_year,
+        unknown_supplier=unknown_supplier,
+        methodology=methodology,
     )
     result = compute_checked(method, prepared, problems, factors, options)
     result.manifest["input"] = {

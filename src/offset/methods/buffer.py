@@ -18,12 +18,15 @@ from offset.methods.common import FloatArray, method_parameter
 PARAMETER = "buffer_share"  # the row of `method_parameters` a method's default is
 
 
-def method_default(factors: FactorLibrary, group: str | None) -> tuple[float, bool]:
-    """The default share [dimensionless] of a method whose `buffer_default` is `group`, and
-    whether that value is unverified; (0, False) for a method that withholds none."""
+def method_default(
+    factors: FactorLibrary, group: str | None, methodology: str | None = None
+) -> tuple[float, bool]:
+    """The default share [dimensionless] of a method whose `buffer_default` is `group` (the
+    methodology's own row where there is one), and whether that value is unverified; (0, False)
+    for a method that withholds none."""
     if group is None:
         return 0.0, False
-    value, _, unverified = method_parameter(factors, group, PARAMETER)
+    value, _, unverified = method_parameter(factors, group, PARAMETER, methodology)
     return value, unverified
 
 
@@ -32,9 +35,15 @@ def project_share(given: float | None, default: float) -> float:
     return default if given is None else given
 
 
-def issuance_share(given: float | None, factors: FactorLibrary, group: str | None) -> Fraction:
+def issuance_share(
+    given: float | None,
+    factors: FactorLibrary,
+    group: str | None,
+    methodology: str | None = None,
+) -> Fraction:
     """The share of a project's whole credits withheld at issuance, as an exact fraction."""
-    return Fraction(str(project_share(given, method_default(factors, group)[0])))
+    default = method_default(factors, group, methodology)[0]
+    return Fraction(str(project_share(given, default)))
 
 
 def row_shares(own: FloatArray | float, given: float | None, default: float) -> FloatArray:

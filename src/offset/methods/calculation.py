@@ -7,6 +7,7 @@ compute through here.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +83,12 @@ def compute_prepared(
     """Compute rows already checked by `prepare` (or a subset of them, e.g. one FY's)."""
     spec = METHODS[method]
     results = spec.compute(frame, factors, options)
+    credit_rule = options.credit_factor_year
+    if credit_rule is not None and credit_rule != options.factor_year:
+        credited = spec.compute(
+            frame, factors, dataclasses.replace(options, factor_year=credit_rule)
+        )
+        results = with_credit_figures(results, credited)
     for column, back in years_back(results, factors).items():
         results[column] = back
     if options.strict_factors:
@@ -95,6 +102,7 @@ def compute_prepared(
         "fy": options.fy,
         "gwp_metric": options.gwp_metric,
         "factor_year": years.manifest(options.factor_year, factors.specs),
+        "credit_factor_year": credit_rule or options.factor_year,
         "rows": len(results),
         "totals_tco2e": totals,
         "factor_tables": factors.manifest(),
@@ -103,3 +111,18 @@ def compute_prepared(
         "warnings": warnings(results, fallback_counts) + spec.warnings(results),
     }
     return CalcResult(method, results, by_municipality(results, spec.totals), manifest)
+
+
+def with_credit_figures(results: pd.DataFrame, credited: pd.DataFrame) -> pd.DataFrame:
+    """The plan figures with the creditable ones of a run under the instrument's own year rule:
+    `creditable_tco2e` (and a buffer, which is its share) from `credited`, and, beside each
+    factor column whose rows differ, its `credit_` twin (so a credit traces to its factor row)."""
+    out = results.copy()
+    for column in ("creditable_tco2e", "buffer_tco2e"):
+        if column in credited:
+            out[column] = credited[column]
+    for column in (str(c) for c in credited.columns if "factor" in str(c)):
+        if column in results and not results[column].equals(credited[column]):
+            out["credit_" + column] = credited[column]
+    out["uses_unverified"] = results["uses_unverified"] | credited["uses_unverified"]
+    return out

@@ -1,9 +1,9 @@
-"""What the methods share: options, factor traces, grid-factor selection and input checks."""
+"""What the methods share: options, factor traces and input checks."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,8 +12,8 @@ import pandas as pd
 
 from offset.common.messages import Msg
 from offset.common.problems import Problem
-from offset.factors import FactorLibrary, Selection, select
-from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear, lag, qualified
+from offset.factors import FactorLibrary, Selection
+from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear, qualified
 from offset.intake.inputs import FIRST_DATA_ROW, LISTED_PER_CHECK, listed_problems
 from offset.units import DEFAULT_GWP_METRIC
 
@@ -33,6 +33,11 @@ class CalcOptions:
     strict_factors: bool = False  # a factor of another FY, or an unverified one, is an error
     factor_year: FactorYear = DEFAULT_FACTOR_YEAR  # which year's row of a yearly table applies
     buffer_share: float | None = None  # the project's (a scenario's), for rows that give none
+    # the rule for the creditable figures, where it differs (a J-Credit instrument: the FY's own
+    # results, src/offset/factors/years.py); None: the same rule
+    credit_factor_year: FactorYear | None = None
+    unknown_supplier: str = "refuse"  # or "alternative": an unknown supplier takes the 代替値
+    methodology: str | None = None  # picks a methodology's own method_parameters rows
 
 
 @dataclass(frozen=True)
@@ -118,71 +123,6 @@ def missing_fy(frame: pd.DataFrame, fy: npt.NDArray[np.int64], file: str) -> lis
     )
 
 
-def grid_trace(
-    frame: pd.DataFrame,
-    factors: FactorLibrary,
-    fy: npt.NDArray[np.int64],
-    rule: FactorYear,
-    where: npt.NDArray[np.bool_] | None = None,
-) -> Trace:
-    """Grid factor per row: the row's own factor, else the table by (entity, kind) and the year
-    `rule` names for the row's FY.
-
-    Blank entities mean the national average; a blank kind means `basic` for a utility and
-    `national_average` for the average. Defaults stay scalars or categories: never one string
-    per row.
-    """
-    n = len(frame)
-    entity: object = AVERAGE
-    kind: object = AVERAGE
-    if "grid_entity" in frame:
-        entity = filled(frame["grid_entity"], AVERAGE)
-        kind = map_categories(entity, lambda e: AVERAGE if e == AVERAGE else "basic")
-    if "grid_factor_kind" in frame:
-        given = filled(frame["grid_factor_kind"], AVERAGE) if kind is AVERAGE else None
-        if given is None:  # blank kinds take the entity's default kind
-            assert isinstance(kind, pd.Series)
-            own = frame["grid_factor_kind"].astype("category")
-            categories = own.cat.categories.union(kind.cat.categories)
-            own, kind = own.cat.set_categories(categories), kind.cat.set_categories(categories)
-            given = own.where(own.notna(), kind)
-        kind = given
-    table = factors["grid_electricity"]
-    year = fy + lag(table.spec, rule)
-    selection = select(table, {"entity": entity, "kind": kind}, year, length=n, where=where)
-    trace = Trace.of(selection).qualified(rule)
-    if "grid_factor_t_co2_per_kwh" not in frame:
-        return trace
-    return trace.override(frame["grid_factor_t_co2_per_kwh"].to_numpy(dtype=np.float64))
-
-
-AVERAGE = "national_average"
-
-
-def filled(series: pd.Series, value: str) -> pd.Series:
-    """A categorical copy of `series` with blanks set to `value` (work per category, not row)."""
-    categorical = (
-        series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
-    )
-    if not categorical.isna().any():
-        return categorical
-    if value not in categorical.cat.categories:
-        categorical = categorical.cat.add_categories([value])
-    return categorical.fillna(value)
-
-
-def map_categories(series: pd.Series, rule: Callable[[object], str]) -> pd.Series:
-    """`rule` applied to each category of a categorical series, gathered back by code."""
-    categories = series.cat.categories
-    mapped = [rule(c) for c in categories]
-    unique = list(dict.fromkeys(mapped))
-    lookup = np.array([unique.index(m) for m in mapped], dtype=np.int64)
-    codes = lookup[series.cat.codes.to_numpy()]  # no blanks: callers fill them first
-    return pd.Series(
-        pd.Categorical.from_codes(codes, categories=pd.Index(unique)), index=series.index
-    )
-
-
 def rows_problems(
     frame: pd.DataFrame,
     mask: npt.NDArray[np.bool_],
@@ -233,9 +173,21 @@ def unknown_values(
     return problems
 
 
+DEFAULT_METHODOLOGY = "default"  # method_parameters rows that hold for any methodology
+
+
 def method_parameter(
-    factors: FactorLibrary, method: str, parameter: str
+    factors: FactorLibrary, method: str, parameter: str, methodology: str | None = None
 ) -> tuple[float, str, bool]:
-    """A scalar method parameter with its factor id and whether it is unverified."""
-    row = factors["method_parameters"].lookup(method=method, parameter=parameter)
+    """A scalar method parameter with its factor id and whether it is unverified: the
+    methodology's own row where the table has one, else the default row."""
+    table = factors["method_parameters"]
+    rows = table.rows
+    own = (
+        (rows["method"] == method)
+        & (rows["parameter"] == parameter)
+        & (rows["methodology"] == methodology)
+    )
+    chosen = methodology if methodology is not None and bool(own.any()) else DEFAULT_METHODOLOGY
+    row = table.lookup(method=method, parameter=parameter, methodology=chosen)
     return float(row["canonical"]), str(row["factor_id"]), bool(row["confidence"] == "unverified")

@@ -277,6 +277,7 @@ def _identity(frame: pd.DataFrame, stands: Stands) -> dict[str, object]:
         "age_yr": stands.age.astype(np.int16),
         "activity": pd.Categorical.from_codes(stands.activity, categories=pd.Index(ACTIVITIES)),
         "eligible": stands.eligible,
+        "management_factor_id": stands.management_ids,
     }
 
 

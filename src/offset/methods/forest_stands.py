@@ -54,6 +54,9 @@ class Stands:
     buffer_share: FloatArray | float
     buffer_unverified: bool
     management_unverified: npt.NDArray[np.bool_]
+    # the window's parameter row where it (not `managed`) qualified the stand: a factor of the
+    # credits, so `offset factors list --scenario` counts it
+    management_ids: pd.Categorical
     problems: list[Problem]
 
 
@@ -72,8 +75,12 @@ def read_stands(
         frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture"
     )
     age, planted_fy, age_problems = _ages(frame, fy, file)
-    activity, eligible, management_unverified = _eligibility(frame, factors, fy, planted_fy)
-    share_default, share_unverified = buffer.method_default(factors, BUFFER_DEFAULT)
+    activity, eligible, management_unverified, management_ids = _eligibility(
+        frame, factors, fy, planted_fy, options.methodology
+    )
+    share_default, share_unverified = buffer.method_default(
+        factors, BUFFER_DEFAULT, options.methodology
+    )
     shares = buffer.row_shares(
         optional_column(frame, "buffer_share"), options.buffer_share, share_default
     )
@@ -85,6 +92,7 @@ def read_stands(
         buffer_share=shares,
         buffer_unverified=share_unverified,
         management_unverified=management_unverified,
+        management_ids=management_ids,
         problems=problems + age_problems,
     )
 
@@ -144,16 +152,23 @@ def _ages(
 
 
 def _eligibility(
-    frame: pd.DataFrame, factors: FactorLibrary, fy: npt.NDArray[np.int64], planted_fy: FloatArray
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """Each stand's activity (blank: management), whether it is eligible, and whether its
-    management rests on the unverified window of recent treatment."""
+    frame: pd.DataFrame,
+    factors: FactorLibrary,
+    fy: npt.NDArray[np.int64],
+    planted_fy: FloatArray,
+    methodology: str | None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_], pd.Categorical]:
+    """Each stand's activity (blank: management), whether it is eligible, whether its
+    management rests on the unverified window of recent treatment, and that window's factor id
+    where it did."""
     n = len(frame)
     activity = np.full(n, MANAGEMENT, dtype=np.int64)
     if "activity" in frame:  # blank means management (FO-001)
         given = category_codes(frame["activity"], pd.Index(ACTIVITIES))
         activity = np.where(given < len(ACTIVITIES), given, MANAGEMENT)
-    window, _, window_unverified = method_parameter(factors, "forest", "management_window_fy")
+    window, window_id, window_unverified = method_parameter(
+        factors, "forest", "management_window_fy", methodology
+    )
     managed_flag = (
         np.asarray(frame["managed"], dtype=bool) if "managed" in frame else np.zeros(n, dtype=bool)
     )
@@ -165,4 +180,9 @@ def _eligibility(
         | ((activity == AFFORESTATION) & (planted_fy > AFFORESTATION_AFTER_FY))
         | (activity == REFORESTATION)
     )
-    return activity, eligible, recently & ~managed_flag & window_unverified
+    by_window = recently & ~managed_flag
+    ids = pd.Categorical.from_codes(
+        np.where(by_window & (activity == MANAGEMENT), 0, -1),
+        categories=pd.Index([window_id], dtype=object),
+    )
+    return activity, eligible, by_window & window_unverified, ids

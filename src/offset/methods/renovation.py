@@ -31,7 +31,6 @@ from offset.common import fiscal
 from offset.common.messages import Msg
 from offset.common.problems import Problem, raise_if_any
 from offset.factors import FactorLibrary
-from offset.factors.years import FactorYear
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
@@ -125,7 +124,7 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
     problems += resolve_problems
 
     saved, project, carrier_problems = _carrier_factors(
-        frame, factors, fy, options.factor_year, measure, carriers, resolved.heating_carrier, file
+        frame, factors, fy, options, measure, carriers, resolved.heating_carrier
     )
     raise_if_any(problems + carrier_problems)
 
@@ -213,24 +212,28 @@ def _carrier_factors(
     frame: pd.DataFrame,
     factors: FactorLibrary,
     fy: IntArray,
-    rule: FactorYear,
+    options: CalcOptions,
     measure: IntArray,
     carriers: pd.Index,
     heating_carrier: IntArray,
-    file: str,
 ) -> tuple[Trace, Trace, list[Problem]]:
     """The factor [t CO2/kWh] of the energy each row saves and, for equipment, of the energy
-    its new equipment uses. The saved energy's carrier: the heating carrier (envelope), the
-    replaced equipment's (equipment) or electricity (lighting)."""
+    its new equipment uses, with the problems of the rows' supplier and menu cells. The saved
+    energy's carrier: the heating carrier (envelope), the replaced equipment's (equipment) or
+    electricity (lighting)."""
+    file = options.file
     envelope, equipment = measure == ENVELOPE, measure == EQUIPMENT
     baseline_carrier = codes(frame, "baseline_carrier", carriers)
     saved_carrier = np.where(
         envelope, heating_carrier, np.where(equipment, baseline_carrier, ELECTRICITY_CODE)
     )
-    saved = carrier_trace(saved_carrier, carriers, frame, factors, fy, rule)
+    saved, problems = carrier_trace(saved_carrier, carriers, frame, factors, fy, options)
     project_carrier = codes(frame, "project_carrier", carriers)
-    project = carrier_trace(project_carrier, carriers, frame, factors, fy, rule, where=equipment)
-    problems = rows_problems(
+    project, more = carrier_trace(
+        project_carrier, carriers, frame, factors, fy, options, where=equipment
+    )
+    problems += [p for p in more if p not in problems]
+    problems += rows_problems(
         frame,
         (measure < len(MEASURES)) & np.isnan(saved.values),
         file,

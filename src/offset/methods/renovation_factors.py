@@ -17,15 +17,15 @@ from offset import units
 from offset.common.problems import Problem
 from offset.factors import FactorLibrary, Selection, select
 from offset.factors.select import category_codes
-from offset.factors.years import FactorYear
 from offset.methods.common import (
+    CalcOptions,
     FloatArray,
     Trace,
-    grid_trace,
     method_parameter,
     optional_column,
     rows_problems,
 )
+from offset.methods.grid import grid_trace
 
 IntArray = npt.NDArray[np.int64]
 
@@ -52,11 +52,12 @@ def carrier_trace(
     frame: pd.DataFrame,
     factors: FactorLibrary,
     fy: npt.NDArray[np.int64],
-    rule: FactorYear,
+    options: CalcOptions,
     where: npt.NDArray[np.bool_] | None = None,
-) -> Trace:
+) -> tuple[Trace, list[Problem]]:
     """t CO2 per kWh of each row's carrier (a code into `carriers`, electricity first): the grid
-    factor for electricity, else the fuel's carbon factor x 44/12 in the regime of the FY."""
+    factor for electricity, else the fuel's carbon factor x 44/12 in the regime of the FY; and
+    the problems of the rows' supplier and menu cells."""
     n = len(frame)
     needed = np.ones(n, dtype=bool) if where is None else where
     electric = carrier == ELECTRICITY_CODE
@@ -76,8 +77,17 @@ def carrier_trace(
     )
     per_kwh = units.scale("t C/GJ", "t CO2/kWh")  # x 44/12 and GJ -> kWh, by the registry
     fuel = Trace(fuel.values * per_kwh, fuel.ids, fuel.fallback, fuel.unverified)
-    grid = grid_trace(frame, factors, fy, rule, where=needed & electric)
-    return grid.where(electric, fuel)
+    grid, problems = grid_trace(
+        frame,
+        factors,
+        fy,
+        options.factor_year,
+        where=needed & electric,
+        file=options.file,
+        unknown_supplier=options.unknown_supplier,
+        strict=options.strict_factors,
+    )
+    return grid.where(electric, fuel), problems
 
 
 def codes(frame: pd.DataFrame, column: str, categories: pd.Index) -> IntArray:

@@ -1,16 +1,21 @@
 """Solar PV reductions, J-Credit EN-R-002 style.
 
-generation [kWh] = capacity [kW] x specific yield [kWh/kW/yr] x (1 - degradation)^age
+generation [kWh] = capacity [kW] x specific yield [kWh/kW/yr] x (1 - degradation)^years
                    x days in service / days of the FY,
-where age is whole fiscal years since commissioning (the commissioning FY is age 0) and the days in
-service run from the commissioning day to the FY's end or to the day before `decommissioned`.
+where years are the whole years the system has been in service when the FY begins (1 April; a
+system commissioned on 20 March is not degraded in the FY that starts 12 days later) and the
+days in service run from the commissioning day to the FY's end or to the day before
+`decommissioned`.
 A metered generation wins. Metered figures of a row with its own `fy` are that FY's and are not
 pro-rated; a row without one gives annual figures for every FY, pro-rated like the model.
 
 reduction_tco2e  = generation x the grid factor the year rule names for the FY (what a municipality
                    reports in its plan; src/offset/factors/years.py);
 creditable_tco2e = (self-consumed - auxiliary) x grid factor (J-Credit: exported power, sold
-under FIT, is never creditable). Where self-consumption is unknown, nothing is creditable.
+under FIT, is never creditable). Where self-consumption is unknown, nothing is creditable. The
+auxiliary (power conditioner standby) is the row's `auxiliary_kwh`, else the methodology's share
+of self-consumption (`method_parameters`: the J-Credit EN-R-002 household programme plan
+assessed it and deducted none).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from offset.intake.columns import (
     GRID_ENTITY,
     GRID_FACTOR,
     GRID_KIND,
+    GRID_MENU,
     MUNICIPALITY,
     Contract,
     date,
@@ -40,13 +46,13 @@ from offset.methods.common import (
     FloatArray,
     Trace,
     fiscal_years,
-    grid_trace,
     has_own_fy,
     method_parameter,
     missing_fy,
     rows_problems,
     unknown_values,
 )
+from offset.methods.grid import grid_trace
 from offset.methods.method import Method, PlanChart, PlanFigure
 
 CONTRACT = Contract(
@@ -133,6 +139,7 @@ CONTRACT = Contract(
             japanese=("劣化率", "経年劣化率"),
         ),
         GRID_ENTITY,
+        GRID_MENU,
         GRID_KIND,
         GRID_FACTOR,
     ),
@@ -170,20 +177,31 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
     problems += unknown_values(
         frame, "prefecture", factors["climate_zones"].rows["prefecture"], file, "prefecture"
     )
-    age, days, service_problems = _service(frame, fy, file)
+    age, years, days, service_problems = _service(frame, fy, file)
     problems += service_problems
     in_service = days > 0
     share_of_fy = days / fiscal.days_in_fy(fy)
     metered_share = np.where(has_own_fy(frame), 1.0, share_of_fy)
     generation, basis, yield_trace = _generation(
-        frame, factors, age, share_of_fy, metered_share, in_service
+        frame, factors, years, share_of_fy, metered_share, in_service
     )
     self_consumed, self_basis, self_problems = _self_consumption(
         frame, generation, basis, in_service, metered_share, file
     )
     problems += self_problems
-    auxiliary, auxiliary_unverified = _auxiliary(frame, factors, self_consumed, metered_share)
-    grid = grid_trace(frame, factors, fy, options.factor_year)
+    auxiliary, auxiliary_id, auxiliary_unverified, by_share = _auxiliary(
+        frame, factors, self_consumed, metered_share, options.methodology
+    )
+    grid, grid_problems = grid_trace(
+        frame,
+        factors,
+        fy,
+        options.factor_year,
+        file=file,
+        unknown_supplier=options.unknown_supplier,
+        strict=options.strict_factors,
+    )
+    problems += grid_problems
     problems += rows_problems(
         frame, np.isnan(grid.values), file, "grid_entity", "no grid factor for this row and FY"
     )
@@ -200,6 +218,7 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         "fy": fy.astype(np.int16),  # years fit in 16 bits: less memory per row
         "capacity_kw": frame["capacity_kw"].to_numpy(),
         "age_fy": age.astype(np.int16),
+        "years_in_service": years.astype(np.int16),
         "days_in_service": days.astype(np.int16),
         "generation_kwh": generation,
         "generation_basis": pd.Categorical.from_codes(basis, categories=pd.Index(GENERATION_BASES)),
@@ -212,23 +231,30 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
             self_basis, categories=pd.Index(SELF_CONSUMPTION_BASES)
         ),
         "auxiliary_kwh": auxiliary,
+        # the share's row where it set the auxiliary (it is a factor of the credits)
+        "auxiliary_factor_id": pd.Categorical.from_codes(
+            np.where(by_share, 0, -1), categories=pd.Index([auxiliary_id])
+        ),
         **grid.columns("grid_factor", "grid_factor_t_co2_per_kwh"),
         "reduction_tco2e": generation * grid.values,
         "creditable_tco2e": np.maximum(self_consumed - auxiliary, 0.0) * grid.values,
         "uses_unverified": grid.unverified
         | (uses_yield_table & yield_trace.unverified)
-        | auxiliary_unverified,
+        | (by_share & auxiliary_unverified),
     }
     return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy
 
 
 def _service(
     frame: pd.DataFrame, fy: npt.NDArray[np.int64], file: str
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[Problem]]:
-    """Each system's age in whole FYs since commissioning (its commissioning FY is 0) and its
-    days in service in the FY (to the day before `decommissioned`)."""
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], list[Problem]]:
+    """Each system's age in whole FYs since commissioning (its commissioning FY is 0), its whole
+    years in service when the FY begins (what degrades it), and its days in service in the FY
+    (to the day before `decommissioned`)."""
     commissioned = frame["commissioned"].to_numpy()
-    age = fy - fiscal.fiscal_years(commissioned)
+    commissioned_fy = fiscal.fiscal_years(commissioned)
+    age = fy - commissioned_fy
+    years = fiscal.whole_years_in_service(commissioned, fy, commissioned_fy)
     stop = frame["decommissioned"].to_numpy() if "decommissioned" in frame else None
     problems = []
     if stop is not None:
@@ -239,27 +265,27 @@ def _service(
             "decommissioned",
             "decommissioned on or before the commissioning date",
         )
-    return age, fiscal.days_in_service(fy, commissioned, stop), problems
+    return age, years, fiscal.days_in_service(fy, commissioned, stop), problems
 
 
 def _generation(
     frame: pd.DataFrame,
     factors: FactorLibrary,
-    age: npt.NDArray[np.int64],
+    years: npt.NDArray[np.int64],
     share_of_fy: FloatArray,
     metered_share: FloatArray,
     in_service: npt.NDArray[np.bool_],
 ) -> tuple[FloatArray, npt.NDArray[np.int8], Trace]:
     """Generation [kWh] in the FY, its basis (a code into GENERATION_BASES) and the yield
-    table's trace: capacity x specific yield x (1 - degradation)^age x the share of the FY in
-    service, unless metered."""
+    table's trace: capacity x specific yield x (1 - degradation)^years in service x the share of
+    the FY in service, unless metered."""
     n = len(frame)
     degradation: FloatArray | float = method_parameter(factors, "solar", "degradation_rate_per_yr")[
         0
     ]
     if (own := _given(frame, "degradation_rate_per_yr")) is not None:
         degradation = np.where(own[1], own[0], degradation)
-    decay = (1.0 - degradation) ** np.maximum(age, 0)
+    decay = (1.0 - degradation) ** years
 
     # Each source of the specific yield overwrites the ones below it: the yield table (3), the
     # irradiation x performance ratio (2), the row's own yield (1); a metered generation (0) wins.
@@ -327,14 +353,18 @@ def _auxiliary(
     factors: FactorLibrary,
     self_consumed: FloatArray,
     metered_share: FloatArray,
-) -> tuple[FloatArray, bool]:
-    """Auxiliary consumption [kWh] (power conditioner standby): metered, else the method's
-    share of self-consumption; and whether that share is unverified."""
-    auxiliary_share, _, unverified = method_parameter(factors, "solar", "auxiliary_share")
-    auxiliary = auxiliary_share * self_consumed
+    methodology: str | None,
+) -> tuple[FloatArray, str, bool, npt.NDArray[np.bool_]]:
+    """Auxiliary consumption [kWh] (power conditioner standby): metered, else the methodology's
+    share of self-consumption; the share's factor id, whether it is unverified, and the rows it
+    set."""
+    share, share_id, unverified = method_parameter(factors, "solar", "auxiliary_share", methodology)
+    auxiliary = share * self_consumed
+    by_share = self_consumed > 0
     if (own := _given(frame, "auxiliary_kwh")) is not None:
         np.copyto(auxiliary, own[0] * metered_share, where=own[1])
-    return auxiliary, unverified
+        by_share &= ~own[1]
+    return auxiliary, share_id, unverified, by_share
 
 
 def _in_service(results: pd.DataFrame) -> npt.NDArray[np.bool_]:

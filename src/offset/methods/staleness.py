@@ -71,24 +71,53 @@ def _stale(
     ids: npt.NDArray[np.object_], back: npt.NDArray[np.int16], fy: npt.NDArray[np.int64]
 ) -> Callable[[int], str]:
     """The message for row position i (bound here, not to a loop's variables)."""
-    return lambda i: Msg("value.stale", factor=ids[i], back=int(back[i]), fy=int(fy[i]))
+    return lambda i: Msg(
+        "value.stale",
+        factor=ids[i],
+        back=int(back[i]),
+        fy=int(fy[i]),
+        wanted=wanted_year(str(ids[i]), int(back[i])),
+    )
+
+
+def wanted_year(factor_id: str, back: int) -> int:
+    """The table year the rule named: the id's year plus how far back the row used is."""
+    match = YEAR_OF_ID.match(factor_id.split("|")[0])
+    return int(match[2]) + back if match is not None else -1
+
+
+FIGURES = ("reduction_tco2e", "creditable_tco2e")
+
+
+def has_effect(results: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Rows whose factors multiply something: a figure that is not zero (a system not yet in
+    service, a stand without growth, multiplies 0 kWh or 0 m3 and its factors change nothing)."""
+    effect = np.zeros(len(results), dtype=bool)
+    for column in FIGURES:
+        if column in results:
+            effect |= results[column].to_numpy(dtype=np.float64) != 0
+    return effect
 
 
 def strict_problems(results: pd.DataFrame, file: str) -> list[Problem]:
-    """For `--strict-factors`: every row that used a factor of another FY or an unverified value."""
+    """For `--strict-factors`: every row whose figures rest on a factor of another FY or an
+    unverified value (rows whose figures are zero whatever the factor are left alone)."""
     rows = results.index.to_numpy(dtype=np.int64) + FIRST_DATA_ROW
     problems: list[Problem] = []
     fy = results["fy"].to_numpy(dtype=np.int64)
+    effect = has_effect(results)
     for column in (str(c) for c in results.columns if str(c).endswith(SUFFIX)):
         back = results[column].to_numpy()
         id_column = column.removesuffix(SUFFIX) + "_id"
         ids = results[id_column].astype(str).to_numpy(dtype=object)
-        problems += listed_problems(file, rows, back > 0, id_column, _stale(ids, back, fy))
+        problems += listed_problems(
+            file, rows, (back > 0) & effect, id_column, _stale(ids, back, fy)
+        )
     if "uses_unverified" in results:
         problems += listed_problems(
             file,
             rows,
-            results["uses_unverified"].to_numpy(dtype=bool),
+            results["uses_unverified"].to_numpy(dtype=bool) & effect,
             "uses_unverified",
             lambda i: "--strict-factors: a factor value of this row is marked unverified",
         )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -11,6 +11,7 @@ import pandas as pd
 from offset.common.messages import Msg
 from offset.factors import FactorLibrary
 from offset.methods.common import FROM_ROW
+from offset.methods.staleness import wanted_year
 
 
 def by_municipality(results: pd.DataFrame, totals: Sequence[str]) -> pd.DataFrame:
@@ -72,6 +73,21 @@ def warnings(results: pd.DataFrame, fallback_counts: list[dict[str, Any]]) -> li
             out.append(Msg("warn.fallback", rows=f["rows"], column=f["column"], rule=f["rule"]))
     for column in (c for c in map(str, results.columns) if c.endswith("_years_back")):
         back = results[column].to_numpy()
-        if (stale := int((back > 0).sum())) > 0:
-            out.append(Msg("warn.stale", rows=stale, column=column, back=int(back.max())))
+        stale = back > 0
+        if not stale.any():
+            continue
+        ids = results[column.removesuffix("_years_back") + "_id"]
+        found = pd.DataFrame(
+            {
+                "fy": results["fy"].to_numpy()[stale],
+                "id": ids.astype(str).to_numpy()[stale],
+                "back": back[stale],
+            }
+        )
+        groups = found.groupby(["fy", "id", "back"], sort=True)
+        for (fy, factor, years), group in cast(Iterable[tuple[tuple[int, str, int], Any]], groups):
+            out.append(
+                Msg("warn.stale", rows=len(group), fy=int(fy), factor=factor, column=column,
+                    back=int(years), wanted=wanted_year(str(factor), int(years)))
+            )  # fmt: skip
     return out

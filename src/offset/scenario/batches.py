@@ -103,6 +103,12 @@ def reconcile(
             if correction is not None:
                 batch.restatements.append(correction)
                 batch.operations += correction.operations
+        for ops in plan.reversal_ops.values():  # a loss newly computed for a posted FY
+            for op in ops:
+                if op["id"] in found:
+                    batch.exists.append(op["id"])
+                else:
+                    batch.operations.append(op)
         for op in plan.settlement.operations:
             if op["id"] not in found:
                 batch.notes.append(

@@ -121,6 +121,9 @@ def compute_all(
                 # rows that give no share take the project's, so the per-row buffer column and
                 # the credits withheld at issuance agree (`offset.methods.buffer`)
                 buffer_share=project.buffer_share,
+                credit_factor_year=scenario.credit_factor_year(name)[0],
+                unknown_supplier=scenario.options.unknown_supplier,
+                methodology=project.methodology,
             )
             try:
                 result = compute_prepared(project.method, frame, factors, options)

@@ -2,8 +2,13 @@
 
 A reduction in tonnes (a float from the emissions core) is quantised once to whole grams of
 CO2e, far below the precision of any factor, and from there everything is integer arithmetic:
-no credit, and no fraction of one, is rounded away. A negative total (a forest that lost more
-than it grew) issues nothing and is carried as a debt that later FYs pay off first.
+no credit, and no fraction of one, is rounded away. A negative total (a forest harvested beyond
+its growth) is a reversal, never a negative issuance: it is compensated from the credits the
+project has in the buffer (whole credits, rounded up, so the loss is covered), and what the
+buffer cannot cover is carried as a debt that later FYs pay off first. (The J-Credit FO-001
+rule for a reversal could not be read; drawing the loss from the buffer is what a buffer is
+for: 「自然災害等による炭素貯留量の損失リスク」を考慮し…“バッファ”として確保, a municipal J-Credit
+trial sheet.)
 """
 
 from __future__ import annotations
@@ -34,15 +39,23 @@ class Issuance:
     quantity: int  # whole credits issued (buffer included)
     buffer: int  # of which withheld to the buffer account
     carried_out_g: int  # remainder (or debt) to the next FY
+    reversal: int = 0  # credits cancelled from the buffer to cover a loss
 
     @property
     def to_holder(self) -> int:
         return self.quantity - self.buffer
 
 
-def whole_credits(creditable_g: int, carried_in_g: int, buffer_share: Fraction) -> Issuance:
-    """Floor to whole credits; the buffer is the share of them rounded up (never under-withheld)."""
+def whole_credits(
+    creditable_g: int, carried_in_g: int, buffer_share: Fraction, in_buffer: int = 0
+) -> Issuance:
+    """Floor to whole credits; the buffer is the share of them rounded up (never under-withheld).
+    A loss (a negative total) is covered from the `in_buffer` credits, rounded up."""
     available = creditable_g + carried_in_g
+    reversal = 0
+    if available < 0:
+        reversal = min(-(available // GRAMS_PER_CREDIT), in_buffer)  # ceil of the loss
+        available += reversal * GRAMS_PER_CREDIT
     quantity = max(available, 0) // GRAMS_PER_CREDIT
     buffer = -(-quantity * buffer_share.numerator // buffer_share.denominator)
     return Issuance(
@@ -51,4 +64,5 @@ def whole_credits(creditable_g: int, carried_in_g: int, buffer_share: Fraction) 
         quantity=quantity,
         buffer=buffer,
         carried_out_g=available - quantity * GRAMS_PER_CREDIT,
+        reversal=reversal,
     )

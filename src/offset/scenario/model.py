@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from offset.common.messages import Lang, lang_of
 from offset.common.problems import InputError, Problem
 from offset.factors import FactorLibrary
-from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
+from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear, credit_rule
 from offset.ledger.schema import INSTRUMENTS
 from offset.methods import METHODS, buffer
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
@@ -47,6 +47,8 @@ class Header(_Table):
 class Options(_Table):
     gwp_metric: str = DEFAULT_GWP_METRIC
     factor_year: FactorYear = DEFAULT_FACTOR_YEAR  # which year's grid factor a FY's figures use
+    # a supplier no list gives: refused, or the FY's 代替値 (never under --strict-factors)
+    unknown_supplier: Literal["refuse", "alternative"] = "refuse"
     factors: str | None = None  # a factor overlay directory, relative to the scenario file
     database: str | None = None
 
@@ -71,6 +73,8 @@ class Project(_Table):
     description: str = ""
     # the 実行計画's sector its reductions count in (forest removals have none)
     sector: Sector | None = None
+    # the year rule of its credits (default: the instrument's, `offset.factors.years.CREDIT_RULES`)
+    credit_factor_year: FactorYear | None = None
 
 
 class Target(_Table):
@@ -187,6 +191,13 @@ class Scenario:
         japanese = any(p.kind == "municipality" and p.jis_code for p in self.parties.values())
         return "ja" if japanese else "en"
 
+    def credit_factor_year(self, project: str) -> tuple[FactorYear, str]:
+        """The year rule a project's credits are computed under, and why."""
+        spec = self.projects[project]
+        if spec.credit_factor_year is not None:
+            return spec.credit_factor_year, "the project's credit_factor_year"
+        return credit_rule(spec.instrument, self.options.factor_year)
+
     def data_path(self, project: str) -> Path:
         return self.path.parent / self.projects[project].data
 
@@ -203,7 +214,7 @@ class Scenario:
         own, else its method's default (`offset.methods.buffer`), as an exact fraction."""
         spec = self.projects[project]
         return buffer.issuance_share(
-            spec.buffer_share, factors, METHODS[spec.method].buffer_default
+            spec.buffer_share, factors, METHODS[spec.method].buffer_default, spec.methodology
         )
 
     @classmethod

@@ -31,6 +31,7 @@ from offset.scenario.issuance import Issuance
 
 RESTATEMENT_REASON = "restatement"  # the cancellation account: cancellation:restatement
 RESTATEMENT_ID = re.compile(r":restate(\d+):")
+REVERSAL_ID = re.compile(r":fy\d+:reversal-v\d+$")
 
 
 @dataclass
@@ -49,6 +50,8 @@ def standing(events: Iterable[IssuanceEvent]) -> dict[tuple[str, int], Standing]
     out: dict[tuple[str, int], Standing] = {}
     issued_class: dict[str, tuple[str, int]] = {}
     for event in events:
+        if REVERSAL_ID.search(event.id):
+            continue  # a later FY's loss drawn from this vintage's buffer, not a restatement
         key = (event.project, event.vintage)
         item = out.setdefault(key, Standing())
         if event.kind == "issue":

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from offset.factors import FactorLibrary
+from offset.ledger import names
 from offset.scenario.compute import (
     MAX_FACTOR_ROWS,
     ProjectData,
@@ -42,11 +43,14 @@ class YearPlan:
     # of an FY already issued may take everything back)
     issue_ops: dict[str, dict[str, Any]] = field(default_factory=dict)
     settlement: YearSettlement = field(default_factory=YearSettlement)
+    # per project, the cancellations from the buffer that cover the FY's loss (a reversal)
+    reversal_ops: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def operations(self) -> list[dict[str, Any]]:
         issued = [op for op in self.issue_ops.values() if op["quantity"] > 0]
-        return issued + self.settlement.operations
+        reversals = [op for ops in self.reversal_ops.values() for op in ops]
+        return issued + reversals + self.settlement.operations
 
 
 def plan_run(
@@ -57,6 +61,7 @@ def plan_run(
 ) -> list[YearPlan]:
     """Issuance and settlement for every FY, in order, with remainders and shortfalls carried."""
     carried_g = dict.fromkeys(scenario.projects, 0)
+    buffered: dict[str, dict[int, int]] = {name: {} for name in scenario.projects}  # by vintage
     shortfalls: dict[str, int] = {}
     plans: list[YearPlan] = []
     for fy in scenario.fiscal_years:
@@ -67,8 +72,15 @@ def plan_run(
                 continue
             year = computed[(name, fy)]
             share = scenario.buffer_share(name, factors)
-            issuance = whole_credits(to_grams(year.creditable_tco2e), carried_g[name], share)
+            held = buffered[name]
+            issuance = whole_credits(
+                to_grams(year.creditable_tco2e), carried_g[name], share, sum(held.values())
+            )
             carried_g[name] = issuance.carried_out_g
+            if issuance.buffer:
+                held[fy] = issuance.buffer
+            if issuance.reversal:
+                plan.reversal_ops[name] = reversal_ops(scenario, name, fy, issuance.reversal, held)
             plan.issuances[name] = issuance
             supply[name] = Supply(name, project.owner, issuance.to_holder)
             plan.issue_ops[name] = _issue_op(scenario, year, data[name], factors, issuance)
@@ -96,7 +108,9 @@ def _issue_op(
         "method": project.method,
         "fy": year.fy,
         "gwp_metric": scenario.options.gwp_metric,
-        "factor_year": scenario.options.factor_year,
+        # the rule the issued figure was computed under (the 実行計画 figures keep the run's)
+        "factor_year": scenario.credit_factor_year(year.project)[0],
+        "factor_year_why": scenario.credit_factor_year(year.project)[1],
         "input": {"file": project.data, "sha256": data.sha256, "rows": year.rows},
         "results_file": results_file(year.project, year.fy),
         "factor_tables": factor_tables(year.result.results, factors),
@@ -121,6 +135,40 @@ def _issue_op(
     if project.methodology:
         op["methodology"] = project.methodology
     return op
+
+
+REVERSAL_REASON = "reversal"  # the cancellation account: cancellation:reversal
+
+
+def reversal_ops(
+    scenario: Scenario, project: str, fy: int, credits: int, held: dict[int, int]
+) -> list[dict[str, Any]]:
+    """Cancellations from the buffer covering an FY's loss, latest vintage first; `held` (the
+    project's buffer credits by vintage in this run) is drawn down."""
+    ops: list[dict[str, Any]] = []
+    left = credits
+    for vintage in sorted(held, reverse=True):
+        take = min(held[vintage], left)
+        if take <= 0:
+            continue
+        held[vintage] -= take
+        left -= take
+        ops.append(
+            {
+                "op": "cancel",
+                "id": f"{issue_id(scenario.name, project, fy).removesuffix(':issue')}"
+                f":reversal-v{vintage}",
+                "from": names.buffer_account(scenario.projects[project].instrument),
+                "project": project,
+                "vintage": vintage,
+                "quantity": take,
+                "reason": REVERSAL_REASON,
+                "memo": f"{scenario.name}: FY{fy}'s loss (harvest beyond growth) covered from"
+                f" the buffer: -{take} of vintage {vintage}",
+            }
+        )
+    assert left == 0, "the issuance never plans more than the buffer holds"
+    return ops
 
 
 def issue_id(scenario: str, project: str, fy: int) -> str:
