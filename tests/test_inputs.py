@@ -115,7 +115,8 @@ def test_encodings_give_the_same_result(
     path.write_bytes(CSV_JA.encode(encoding))
     result = calculate_file("solar", path, fy=2024, factors=factors, gwp_metric="AR5")
     row = result.results.iloc[0]
-    assert row["municipality"] == "伊那市"
+    assert row["municipality"] == "202096"  # the 団体コード of the name
+    assert row["municipality_name"] == "伊那市"
     assert row["system_id"] == "伊那-001"
     # FY2024 under the reporting rule: the FY2018 national average (no FY2023 row is shipped)
     assert row["reduction_tco2e"] == pytest.approx(4.5 * 1000 * 0.995**5 * 0.000462)

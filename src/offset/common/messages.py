@@ -87,6 +87,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "required column is missing ({names}); columns found: {found}",
         "必須の列がありません ({names})。見つかった列: {found}",
     ),
+    "header.missing_municipality": (
+        "required column is missing ({names}); columns found: {found}. A list of one"
+        " municipality's own: give it for the whole file (offset calc --municipality 202029; a"
+        " scenario project: municipality = \"202029\")",
+        "必須の列がありません ({names})。見つかった列: {found}。1つの自治体だけの一覧なら、"
+        "ファイル全体の自治体を指定してください (offset calc --municipality 202029、シナリオの"
+        "プロジェクトでは municipality = \"202029\")",
+    ),
     "header.unit": (
         "the header's unit {unit!r} does not convert to {expected!r}",
         "見出しの単位「{unit}」は {expected} に換算できません",
@@ -205,7 +213,51 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "団体コード {value!r}: a code has 6 digits (or 5 without the check digit)",
         "団体コード {value!r}: 6桁 (検査数字なしなら5桁) にしてください",
     ),
+    # municipalities (offset.intake.municipalities) and the constants of a file or project
+    "value.municipality_ambiguous": (
+        "{value!r} names several municipalities: {candidates}; give the row's prefecture"
+        " (a 都道府県 column or --prefecture) or write the name or code in full",
+        "「{value}」に当たる自治体が複数あります: {candidates}。行の都道府県 (都道府県の列か"
+        " --prefecture) を入れるか、正式名か団体コードで書いてください",
+    ),
+    "value.municipality_elsewhere": (
+        "{value!r} is {places}, not in the row's prefecture {row}",
+        "「{value}」は {places} で、行の都道府県 {row} にはありません",
+    ),
+    "value.municipality_disagrees": (
+        "the row's municipality {value!r} ({found}) is not the file's {fixed} ({where})",
+        "行の自治体「{value}」({found}) はファイル全体の自治体 {fixed} ({where}) と違います",
+    ),
+    "value.prefecture_disagrees": (
+        "the row's prefecture {value!r} is not the file's {fixed} ({where})",
+        "行の都道府県「{value}」はファイル全体の都道府県 {fixed} ({where}) と違います",
+    ),
+    "value.no_prefecture": (
+        "no prefecture: add a 都道府県 column, give --prefecture, or name the municipality as the"
+        " list of local governments does (its code gives the prefecture)",
+        "都道府県がありません: 都道府県の列を加えるか --prefecture を指定するか、自治体を一覧にある"
+        "名前か団体コードで書いてください (団体コードから都道府県が分かります)",
+    ),
+    "constant.unknown_municipality": (
+        "{value!r} is not in the list of local governments ({edition}): give its 団体コード",
+        "「{value}」は地方公共団体の一覧 ({edition}) にありません: 団体コードで指定してください",
+    ),
+    "constant.unknown_prefecture": (
+        "unknown prefecture {value!r} (use 長野県, 長野, nagano or 20)",
+        "不明な都道府県です: {value!r} (長野県、長野、nagano、20 の形で)",
+    ),
+    "notice.municipality_as_written": (
+        "municipalities not in the list of local governments ({edition}) for their prefecture,"
+        " kept as written: {values}",
+        "地方公共団体の一覧 ({edition}) で都道府県と合う自治体が見つからず、書かれたとおりに"
+        "扱いました: {values}",
+    ),
+    "notice.constant": (
+        "{column} {value} for every row ({where})",
+        "全行の{column}を {value} としました ({where})",
+    ),
     "what.prefecture": ("prefecture", "都道府県"),
+    "what.municipality": ("municipality", "自治体"),
     "what.species": ("species", "樹種"),
     "what.site_class": ("site class (地位)", "地位"),
     "what.value": ("value", "値"),

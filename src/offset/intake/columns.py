@@ -112,6 +112,9 @@ class Contract:
     def __getitem__(self, name: str) -> Column:
         return self._by_name[name]
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
     def markdown(self, japanese: Mapping[str, tuple[str, ...]] | None = None) -> str:
         """The contract as a Markdown table (docs/input-columns.md, `offset columns`), with
         each column's Japanese header names where `japanese` gives them."""

@@ -25,7 +25,8 @@ from offset.intake.columns import Column, Contract
 from offset.intake.headers import JAPANESE, Match, Matcher
 from offset.intake.japanese import distinct, gather
 from offset.intake.layout import Table, lay_out
-from offset.intake.places import municipality_code
+from offset.intake.localities import Constants, settle
+from offset.intake.municipalities import Municipalities, shipped
 from offset.intake.sheets import Progress, read_grid, read_parquet
 from offset.intake.values import Vocabulary
 
@@ -71,6 +72,8 @@ def load(
     user_map: Mapping[str, str] | None = None,
     vocabularies: Vocabularies | None = None,
     progress: Progress | None = None,
+    municipalities: Municipalities | None = None,
+    constants: Constants | None = None,
 ) -> tuple[Prepared, list[Problem]]:
     """Read `path` (CSV, .xlsx, .parquet) and check it against `contract`. The problems of its
     cells are returned, not raised, so that a caller adds what the method finds in the same
@@ -85,9 +88,15 @@ def load(
         grid = read_grid(path, sheet, progress)
         table = lay_out(grid, lambda header: matcher.match(header) is not None)
     prepared, problems = check(
-        table.frame, contract, table.file, matcher=matcher, vocabularies=vocabularies
+        table.frame,
+        contract,
+        table.file,
+        matcher=matcher,
+        vocabularies=vocabularies,
+        municipalities=municipalities,
+        constants=constants,
     )
-    prepared = replace(prepared, sheet=table.sheet, notices=table.notices)
+    prepared = replace(prepared, sheet=table.sheet, notices=(*table.notices, *prepared.notices))
     return prepared, [*table.problems, *prepared.relabel(problems)]
 
 
@@ -111,8 +120,12 @@ def check(
     *,
     matcher: Matcher | None = None,
     vocabularies: Vocabularies | None = None,
+    municipalities: Municipalities | None = None,
+    constants: Constants | None = None,
 ) -> tuple[Prepared, list[Problem]]:
-    """The contract's columns of `raw`, typed, and every problem found (not raised)."""
+    """The contract's columns of `raw`, typed, and every problem found (not raised);
+    `municipalities` (default: the shipped list) names each row's municipality, `constants`
+    fill and bind the municipality and prefecture of every row."""
     matcher = matcher or Matcher(contract, {})
     problems: list[Problem] = []
     if raw.columns.duplicated().any():  # reported by the layout; the first of each is checked
@@ -135,7 +148,7 @@ def check(
                 Problem(file, None, str(matches[1].header), Msg("header.one_of", names=names))
             )
         if not matches:
-            if column.required:
+            if column.required and not _settled_later(column.name, found, constants):
                 problems.append(_missing(file, column, raw.columns))
             continue
         match = matches[0]
@@ -153,18 +166,58 @@ def check(
         )
         problems += column_problems
         out[column.name] = converted
-    if "municipality" in out:
-        problems += _municipality_codes(out, headers, file, rows, vocabularies)
+    notices: list[Msg] = []
+    if "municipality" in contract or "prefecture" in contract:
+        unreadable = None
+        prefecture = out.get("prefecture")
+        if "prefecture" in headers and isinstance(prefecture, pd.Series):
+            written = ~values.empty(raw[found["prefecture"][0].header])
+            unreadable = written & prefecture.isna().to_numpy()
+        settled = settle(
+            out,
+            raw.index,
+            file,
+            lambda mask, header, message: listed_problems(file, rows, mask, header, message),
+            headers,
+            municipalities or shipped(),
+            (vocabularies or {}).get("prefecture"),
+            constants or Constants(),
+            "prefecture" in contract and contract["prefecture"].required,
+            unreadable,
+        )
+        out.update(settled.columns)
+        problems += settled.problems
+        notices += settled.notices
+        if settled.no_prefecture is not None and settled.no_prefecture.any():
+            if settled.no_prefecture.all():
+                problems.append(_missing(file, contract["prefecture"], raw.columns))
+            else:
+                message = values.always(Msg("value.no_prefecture"))
+                problems += listed_problems(
+                    file, rows, settled.no_prefecture, "prefecture", message
+                )
     used = {m.header for ms in found.values() for m in ms[:1]}
     extra = {c: raw[c] for c in raw.columns if c not in used and c not in out}
     frame = pd.DataFrame({**out, **extra}, index=raw.index, copy=False)  # no consolidation copy
-    return Prepared(frame, file, headers=headers), problems
+    return Prepared(frame, file, headers=headers, notices=tuple(notices)), problems
+
+
+def _settled_later(column: str, found: Mapping[str, object], constants: Constants | None) -> bool:
+    """A municipality or prefecture the file lacks may come from the constants, and a
+    prefecture from the municipality's code (`localities.settle` says which rows have none)."""
+    given = constants or Constants()
+    if column == "municipality":
+        return given.municipality is not None
+    if column == "prefecture":
+        return given.given or "municipality" in found
+    return False
 
 
 def _missing(file: str, column: Column, present: pd.Index) -> Problem:
     names = " / ".join([*column.names, *JAPANESE.get(column.name, ())[:3]])
     found = ", ".join(str(c) for c in present) or "-"
-    return Problem(file, None, column.name, Msg("header.missing", names=names, found=found))
+    key = "header.missing_municipality" if column.name == "municipality" else "header.missing"
+    return Problem(file, None, column.name, Msg(key, names=names, found=found))
 
 
 def _convert(
@@ -203,65 +256,6 @@ def _labels(series: pd.Series, vocabulary: Vocabulary) -> pd.Series:
     codes, uniques = distinct(series)
     mapped = np.array([vocabulary.resolve(u) or u for u in uniques], dtype=object)
     return pd.Series(gather(mapped, codes, None), index=series.index, dtype=object)
-
-
-def _municipality_codes(
-    out: dict[str, object],
-    headers: Mapping[str, str],
-    file: str,
-    rows: npt.NDArray[np.int64],
-    vocabularies: Vocabularies | None,
-) -> list[Problem]:
-    """団体コード: check digits verified, 5-digit codes completed, the prefecture part checked
-    against the row's prefecture. Names are kept as given."""
-    series = out["municipality"]
-    assert isinstance(series, pd.Series)
-    names = list(series.cat.categories)
-    codes = np.asarray(series.cat.codes, dtype=np.int64)
-    header = headers["municipality"]
-    problems: list[Problem] = []
-    renamed: list[str] = []
-    for position, name in enumerate(names):
-        code = municipality_code(name)
-        if code is not None and code.code is None:
-            message = (
-                Msg("value.code_length", value=name)
-                if code.bad_length
-                else Msg("value.check_digit", value=name, digit=code.check_digit)
-            )
-            mask = codes == position  # only for a wrong code: rare
-            problems += listed_problems(file, rows, mask, header, values.always(message))
-        renamed.append(code.code if code is not None and code.code else str(name))
-    prefecture = out.get("prefecture")
-    table = (vocabularies or {}).get("prefecture")
-    if isinstance(prefecture, pd.Series) and table is not None and table.codes:
-        # both prefecture codes per category, compared once per row, vectorised
-        part = [n[:2] if n.isdigit() and len(n) == 6 else "" for n in renamed]
-        row_part = np.append(np.array(part, dtype=object), "")[codes]
-        per_category = [table.codes.get(str(c), "") for c in prefecture.cat.categories]
-        row_code = np.append(np.array(per_category, dtype=object), "")[
-            prefecture.cat.codes.to_numpy()
-        ]
-        elsewhere = (row_part != "") & (row_code != "") & (row_part != row_code)
-        by_code = {code: key for key, code in table.codes.items()}
-        for position in np.unique(codes[elsewhere]):
-            name = renamed[position]
-            shown = table.names.get(by_code.get(name[:2], ""), "?")
-            mask = elsewhere & (codes == position)
-            problems += listed_problems(
-                file, rows, mask, header, _elsewhere(name, shown, prefecture)
-            )
-    if renamed != [str(n) for n in names]:  # codes completed: 20202 and 202029 are one
-        out["municipality"] = values.recoded(codes, list(renamed), series.index)
-    return problems
-
-
-def _elsewhere(code: str, name: str, prefecture: pd.Series) -> Callable[[int], str]:
-    def message(i: int) -> str:
-        row = prefecture.iloc[i]
-        return Msg("value.code_prefecture", value=code, code=code[:2], name=name, row=row)
-
-    return message
 
 
 def listed_problems(

@@ -81,6 +81,11 @@ def compute_prepared(
 ) -> CalcResult:
     """Compute rows already checked by `prepare` (or a subset of them, e.g. one FY's)."""
     results = METHODS[method].compute(frame, factors, options)
+    if "municipality_name" in frame and "municipality" in results:
+        # the official name beside the code (offset.intake.localities), for every table to print
+        at = results.columns.get_loc("municipality")
+        assert isinstance(at, int)
+        results.insert(at + 1, "municipality_name", frame["municipality_name"])
     for column, back in years_back(results, factors).items():
         results[column] = back
     if options.strict_factors:
