@@ -90,14 +90,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "header.missing_municipality": (
         "required column is missing ({names}); columns found: {found}. A list of one"
         " municipality's own: give it for the whole file (offset calc --municipality 202029; a"
-        " scenario project: municipality = \"202029\")",
+        ' scenario project: municipality = "202029")',
         "必須の列がありません ({names})。見つかった列: {found}。1つの自治体だけの一覧なら、"
         "ファイル全体の自治体を指定してください (offset calc --municipality 202029、シナリオの"
-        "プロジェクトでは municipality = \"202029\")",
+        'プロジェクトでは municipality = "202029")',
     ),
     "header.unit": (
         "the header's unit {unit!r} does not convert to {expected!r}",
         "見出しの単位「{unit}」は {expected} に換算できません",
+    ),
+    "header.unit_case": (
+        "the header's unit {unit!r} reads as {readings} (units differ by case): write one",
+        "見出しの単位「{unit}」は {readings} のどれとも読めます (大文字と小文字で別の単位): どれかで書いてください",
     ),
     "header.map_unknown": (
         "the column map names {target!r}, which no method reads; known: {known}",
@@ -131,6 +135,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "value.cell_unit": (
         "the unit {unit!r} in {value!r} does not convert to the column's {expected!r}",
         "{value!r} の単位「{unit}」は列の単位 {expected} に換算できません",
+    ),
+    "value.cell_unit_case": (
+        "the unit {unit!r} in {value!r} reads as {readings} (units differ by case): write one",
+        "{value!r} の単位「{unit}」は {readings} のどれとも読めます (大文字と小文字で別の単位): "
+        "どれかで書いてください",
     ),
     "value.not_date": (
         "not a date: {value!r} (use 2024-04-01, 2024/4/1, 2024年4月1日, R6.4.1 or 令和6年4月1日)",

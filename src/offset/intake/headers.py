@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from offset import units
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
 from offset.intake.columns import Column, Contract
 from offset.intake.japanese import folded, pint_unit, split_unit
+from offset.intake.unit_case import read_unit
 
 # The Japanese names of every input column (any method), the first being the one shown.
 JAPANESE: dict[str, tuple[str, ...]] = {
@@ -171,12 +171,12 @@ class Matcher:
     def _with_unit(self, column: Column, unit: str | None, header: str) -> Match | Msg:
         if unit is None or column.unit is None:
             return Match(column, column.unit, header)
-        expression = pint_unit(unit)
-        try:
-            units.scale(expression, column.unit)
-        except units.UnitError:
+        read = read_unit(pint_unit(unit), column.unit)
+        if isinstance(read, tuple):
+            if read:
+                return Msg("header.unit_case", unit=unit, readings=" / ".join(read))
             return Msg("header.unit", unit=unit, expected=column.unit)
-        return Match(column, expression, header)
+        return Match(column, read, header)
 
 
 def load_map(path: Path | None, known: set[str]) -> dict[str, str]:
