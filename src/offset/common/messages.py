@@ -68,6 +68,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "no sheet {sheet!r}; the workbook has: {sheets}",
         "シート「{sheet}」がありません。ブックにあるシート: {sheets}",
     ),
+    "file.no_fy_sheet": (
+        "no sheet for FY{fy}; the workbook's FY sheets are {sheets} (another: --sheet)",
+        "FY{fy} のシートがありません。ブックの年度のシート: {sheets} (別のシートは --sheet で)",
+    ),
+    "file.sheet_of_other_fy": (
+        "sheet {sheets} holds another FY's rows than FY{fy}: choose the FY's sheet, or leave out"
+        " --fy",
+        "シート {sheets} は FY{fy} ではない年度の行です: その年度のシートを選ぶか、--fy を外して"
+        "ください",
+    ),
     "file.sheet_for_csv": (
         "--sheet applies to Excel workbooks only",
         "--sheet は Excel ブックにだけ使えます",
@@ -265,6 +275,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{column} {value} for every row ({where})",
         "全行の{column}を {value} としました ({where})",
     ),
+    "value.fy_of_sheet": (
+        "the row's FY{fy} is not its sheet's: sheet {sheet!r} holds FY{sheet_fy}'s rows",
+        "行の年度 FY{fy} がシートの年度と違います: シート「{sheet}」は FY{sheet_fy} の行です",
+    ),
+    "row.repeats": (
+        "repeats row {row}: the same {what} {value!r}{fy} (a thing is counted once; to count"
+        " the first row only, a scenario project takes duplicates = \"first\", offset calc"
+        " --duplicates first)",
+        "{row}行目と同じ{what}「{value}」{fy}の行です (重複は1回だけ数えます。最初の行だけを"
+        "数えるなら、シナリオのプロジェクトに duplicates = \"first\"、offset calc では"
+        " --duplicates first)",
+    ),
+    "row.same_thing": (
+        "the same as row {row} under another identifier ({ids} {theirs!r} there, {mine!r}"
+        " here): {compared} are all equal",
+        "{row}行目と同じものが別の番号で入っています ({ids}: {row}行目は「{theirs}」、この行は"
+        "「{mine}」): {compared} がすべて同じです",
+    ),
     "what.prefecture": ("prefecture", "都道府県"),
     "what.municipality": ("municipality", "自治体"),
     "what.species": ("species", "樹種"),
@@ -282,6 +310,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "notice.sheet": (
         "read sheet {sheet!r} (the workbook has {sheets}); choose another with --sheet",
         "シート「{sheet}」を読みました (ブックのシート: {sheets})。別のシートは --sheet で",
+    ),
+    "notice.repeats_dropped": (
+        "left out rows {rows}: they repeat earlier rows (duplicates = first)",
+        "{rows}行目を除きました: 前の行の重複です (duplicates = first)",
+    ),
+    "notice.fy_sheets": (
+        "read the FY sheets {sheets}, each as its FY's rows; one FY alone: --fy or --sheet",
+        "年度のシート {sheets} を、それぞれその年度の行として読みました。1つの年度だけなら --fy か --sheet で",
+    ),
+    "notice.other_fy_sheets": (
+        "left out the sheets of other FYs than FY{fy}: {sheets}",
+        "FY{fy} 以外の年度のシートは読みませんでした: {sheets}",
+    ),
+    "notice.sheet_without_header": (
+        "left out sheet {sheet!r}: no header offset knows",
+        "シート「{sheet}」は読みませんでした: 分かる見出しがありません",
     ),
     "notice.skipped": ("skipped rows {rows}: {why}", "{rows}行目を読み飛ばしました: {why}"),
     "notice.title": ("above the header row", "見出し行より上の行"),

@@ -99,11 +99,42 @@ def boolean(name: str, doc: str, *, required: bool = False) -> Column:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """Which columns name a row of a method's input, and when two rows are one real thing.
+
+    `keys`: the identifier, as alternatives in order (a 森林簿 names a stand by 林小班, or by
+    林班 + 小班 + 枝番: whichever of the alternative's columns the file has); a row is also
+    identified by its FY, since a list may hold one row per thing and FY. `same`: the columns
+    that, all equal, make two rows with different identifiers one thing (the same system under
+    two numbers); compared only when the file has at least one of `telling` (an address, an
+    owner): capacity and date alone are shared by neighbours.
+    """
+
+    keys: tuple[tuple[str, ...], ...] = ()
+    same: tuple[str, ...] = ()
+    telling: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """The identity as docs/input-columns.md states it."""
+        keys = " or ".join(" + ".join(f"`{c}`" for c in key) for key in self.keys)
+        text = f"Row identity: {keys} (and `fy`): a repeat within a file is refused."
+        if self.same:
+            same = ", ".join(f"`{c}`" for c in self.same)
+            telling = " or ".join(f"`{c}`" for c in self.telling)
+            text += (
+                f" Two rows with different identifiers are one when {same} are all equal"
+                f" (compared where the file has {telling})."
+            )
+        return text
+
+
+@dataclass(frozen=True)
 class Contract:
-    """The columns of one method's input."""
+    """The columns of one method's input, and which of them identify a row."""
 
     columns: tuple[Column, ...]
     description: str = ""
+    identity: Identity = Identity()
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -119,7 +150,8 @@ class Contract:
         """The contract as a Markdown table (docs/input-columns.md, `offset columns`), with
         each column's Japanese header names where `japanese` gives them."""
         names = japanese or {}
-        lines = [
+        lines = [self.identity.describe(), ""] if self.identity.keys else []
+        lines += [
             "| column | 日本語の見出し | unit | required | meaning |",
             "|---|---|---|---|---|",
         ]
@@ -134,6 +166,8 @@ class Contract:
 
 
 # Columns several methods share.
+ADDRESS = text("address", "where the system or building is (住所): tells two rows apart")
+APPLICANT = text("applicant", "whose it is (申請者): tells two rows apart; not in the output")
 MUNICIPALITY = category(
     "municipality", "municipality the row belongs to (summary key)", required=True
 )

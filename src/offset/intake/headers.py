@@ -21,6 +21,11 @@ from offset.intake.columns import Column, Contract
 from offset.intake.japanese import folded, pint_unit, split_unit
 from offset.intake.unit_case import read_unit
 
+# What offices write after a name column's word: 樹種コード, 自治体名, 林班番号 (folded).
+NAME_SUFFIXES = tuple(
+    folded(s) for s in ("コード", "code", "名称", "名", "番号", "No.", "No", "ID")
+)
+
 # The Japanese names of every input column (any method), the first being the one shown.
 JAPANESE: dict[str, tuple[str, ...]] = {
     # shared
@@ -32,6 +37,9 @@ JAPANESE: dict[str, tuple[str, ...]] = {
         "団体コード",
         "自治体",
         "市町村コード",
+        "市区町村コード",
+        "地方公共団体コード",
+        "自治体コード",
     ),
     "prefecture": ("都道府県", "都道府県名", "県名", "都道府県コード"),
     "fy": ("年度", "対象年度", "算定年度"),
@@ -39,15 +47,34 @@ JAPANESE: dict[str, tuple[str, ...]] = {
     "grid_factor_kind": ("排出係数の種類", "係数種別"),
     "grid_factor_t_co2_per_kwh": ("排出係数", "電力排出係数", "CO2排出係数"),
     # solar
-    "system_id": ("番号", "管理番号", "整理番号", "申請番号", "設備番号", "No", "No."),
+    "address": ("住所", "設置場所", "設置住所", "所在地", "設置地", "設置場所住所"),
+    "applicant": ("申請者", "申請者氏名", "設置者", "所有者", "氏名", "補助対象者"),
+    "system_id": (
+        "番号",
+        "管理番号",
+        "整理番号",
+        "申請番号",
+        "設備番号",
+        "受付番号",
+        "交付番号",
+        "交付決定番号",
+        "設備ID",
+        "システムID",
+        "No",
+        "No.",
+    ),
     "capacity_kw": (
         "太陽電池容量",
         "容量",
         "出力",
         "設備容量",
+        "設置容量",
         "太陽電池出力",
         "定格出力",
         "発電出力",
+        "システム容量",
+        "パネル容量",
+        "太陽光発電容量",
     ),
     "commissioned": ("設置年月日", "設置日", "運転開始日", "運転開始年月日", "稼働開始日"),
     "decommissioned": ("撤去日", "撤去年月日", "廃止日", "運転終了日"),
@@ -62,9 +89,14 @@ JAPANESE: dict[str, tuple[str, ...]] = {
     "building_id": (
         "案件番号",
         "建物番号",
+        "施設番号",
+        "施設名",
+        "建物名",
         "管理番号",
         "整理番号",
         "申請番号",
+        "受付番号",
+        "交付番号",
         "番号",
         "No",
         "No.",
@@ -91,13 +123,28 @@ JAPANESE: dict[str, tuple[str, ...]] = {
     "project_carrier": ("燃料", "更新後燃料", "エネルギー種別"),
     "power_before_w": ("改修前消費電力", "更新前消費電力"),
     "power_after_w": ("改修後消費電力", "更新後消費電力"),
-    "lamp_count": ("灯数", "台数", "器具数"),
+    "lamp_count": (
+        "灯数",
+        "台数",
+        "器具数",
+        "器具台数",
+        "設置台数",
+        "交換台数",
+        "更新台数",
+        "灯具数",
+        "本数",
+        "交換本数",
+    ),
     "operating_hours_h": ("点灯時間", "年間点灯時間", "稼働時間"),
     # forest
-    "stand_id": ("林小班", "小班", "小班番号", "林班"),
+    "stand_id": ("林小班", "林小班番号", "森林簿番号", "森林番号"),
+    "compartment": ("林班", "林班番号"),
+    "subcompartment": ("小班", "小班番号"),
+    "branch": ("枝番", "枝番号", "小班枝番"),
     "species": ("樹種", "樹種名"),
     "area_ha": ("面積", "森林面積", "小班面積"),
     "age_yr": ("林齢",),
+    "age_class": ("齢級",),
     "age_fy": ("林齢基準年度", "基準年度"),
     "planted_fy": ("植栽年度", "植林年度"),
     "activity": ("活動区分", "施業区分"),
@@ -129,9 +176,11 @@ class Matcher:
     """Header -> column for one contract, with the user's own map tried first."""
 
     contract: Contract
-    user_map: Mapping[str, str]  # folded header -> offset column name (English)
+    user_map: Mapping[str, str]  # the user's header -> offset column name (English)
     _english_names: dict[str, Match] = field(init=False, repr=False, compare=False)
     _japanese_names: dict[str, Column] = field(init=False, repr=False, compare=False)
+    _mapped: dict[str, str] = field(init=False, repr=False, compare=False)
+    _mapped_bases: dict[str, tuple[str, str | None]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # every spelling folded once: a header search tries a few hundred cells
@@ -147,22 +196,45 @@ class Matcher:
         }
         object.__setattr__(self, "_english_names", english)
         object.__setattr__(self, "_japanese_names", japanese)
+        mapped = {folded(header): target for header, target in self.user_map.items()}
+        bases: dict[str, tuple[str, str | None]] = {}
+        for header, target in self.user_map.items():
+            base, unit = split_unit(header)
+            bases.setdefault(folded(base), (target, unit))
+        object.__setattr__(self, "_mapped", mapped)
+        object.__setattr__(self, "_mapped_bases", bases)
 
     def match(self, header: str) -> Match | Msg | None:
         """The column `header` means, a Msg if its unit is wrong, or None if it means none."""
-        key = folded(header)
-        mapped = self.user_map.get(key)
+        base, unit = split_unit(header)
+        mapped = self._mapped.get(folded(header))
+        if mapped is None and (by_base := self._mapped_bases.get(folded(base))) is not None:
+            mapped, map_unit = by_base  # the map's header with, or without, its bracketed unit
+            unit = unit or map_unit
         if mapped is not None:
-            return self._english(mapped, header)
+            found = self._english(mapped, header)
+            if found is None:  # load_map checks targets against every method's columns
+                return None
+            return self._with_unit(found.column, unit, header) if unit else found
         english = self._english(header, header)
         if english is not None:
             return english
-        base, unit = split_unit(header)
         english = self._english(base, header)
         if english is not None:
             return self._with_unit(english.column, unit, header) if unit else english
-        column = self._japanese_names.get(folded(base))
+        column = self._japanese_names.get(folded(base)) or self._named_with_suffix(base)
         return None if column is None else self._with_unit(column, unit, header)
+
+    def _named_with_suffix(self, base: str) -> Column | None:
+        """A name column's header with コード, 名 or 番号 after it (樹種コード, 自治体名)."""
+        key = folded(base)
+        for suffix in NAME_SUFFIXES:
+            stem = key.removesuffix(suffix)
+            if stem != key and stem:
+                column = self._japanese_names.get(stem)
+                if column is not None and column.kind in ("text", "category"):
+                    return column
+        return None
 
     def _english(self, name: str, header: str) -> Match | None:
         found = self._english_names.get(folded(name))
@@ -204,7 +276,7 @@ def load_map(path: Path | None, known: set[str]) -> dict[str, str]:
     ]
     if problems:
         raise InputError(problems)
-    return {folded(str(header)): str(target) for header, target in table.items()}
+    return {str(header): str(target) for header, target in table.items()}
 
 
 def _close(value: str, known: set[str]) -> str:

@@ -33,6 +33,7 @@ from offset.intake.columns import (
     MUNICIPALITY,
     Column,
     Contract,
+    Identity,
     boolean,
     category,
     integer,
@@ -66,8 +67,12 @@ GROWING_STOCK_CLASSES = ("le20", "21_40", "41_100", "101_200", "gt200")
 GROWING_STOCK_BOUNDS = np.array([20.0, 40.0, 100.0, 200.0])
 BCEF_INCREMENT, BCEF_STOCK = "bcefi", "bcefs"
 
+STAND_IDENTITY = Identity(keys=(("stand_id",), ("compartment", "subcompartment", "branch")))
 _STAND_COLUMNS: tuple[Column, ...] = (
-    text("stand_id", "your identifier of the stand (小班)"),
+    text("stand_id", "your identifier of the stand (林小班)"),
+    text("compartment", "林班: with subcompartment and branch, the stand's identifier"),
+    text("subcompartment", "小班"),
+    text("branch", "枝番 (a subcompartment's branch number)"),
     MUNICIPALITY,
     category("prefecture", "prefecture key as in `climate_zones`"),
     category(
@@ -84,6 +89,11 @@ _STAND_COLUMNS: tuple[Column, ...] = (
         "FY the age_yr is stated for (the 森林簿's 基準年度); the age advances from it",
     ),
     year("planted_fy", "FY the stand was planted", minimum=1800),
+    integer(
+        "age_class",
+        "齢級 (5-year age class): read, but the age comes from age_yr or planted_fy",
+        minimum=1,
+    ),
     FY,
     category(
         "activity", "management (FO-001, default), afforestation (FO-002), reforestation (FO-003)"
@@ -118,6 +128,7 @@ CONTRACT = Contract(
         ),
     ),
     description="One row per stand and FY (gain-loss method).",
+    identity=STAND_IDENTITY,
 )
 
 STOCK_CONTRACT = Contract(
@@ -135,6 +146,7 @@ STOCK_CONTRACT = Contract(
         number("period_yr", "yr", "years between the two inventories", required=True),
     ),
     description="One row per stand: two inventories (stock-difference method).",
+    identity=STAND_IDENTITY,
 )
 
 

@@ -34,12 +34,15 @@ from offset.factors import FactorLibrary, select
 from offset.factors.select import category_codes
 from offset.factors.years import FactorYear
 from offset.intake.columns import (
+    ADDRESS,
+    APPLICANT,
     FY,
     GRID_ENTITY,
     GRID_FACTOR,
     GRID_KIND,
     MUNICIPALITY,
     Contract,
+    Identity,
     category,
     date,
     integer,
@@ -137,8 +140,15 @@ CONTRACT = Contract(
         GRID_ENTITY,
         GRID_KIND,
         GRID_FACTOR,
+        ADDRESS,
+        APPLICANT,
     ),
     description="One row per renovation measure; `measure` says which columns apply.",
+    identity=Identity(
+        keys=(("building_id", "measure"),),
+        same=("municipality", "address", "applicant", "measure", "completed"),
+        telling=("address", "applicant"),
+    ),
 )
 
 REQUIRED_BY_MEASURE = {

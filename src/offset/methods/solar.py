@@ -23,12 +23,15 @@ from offset.common import fiscal
 from offset.common.problems import raise_if_any
 from offset.factors import FactorLibrary, select
 from offset.intake.columns import (
+    ADDRESS,
+    APPLICANT,
     FY,
     GRID_ENTITY,
     GRID_FACTOR,
     GRID_KIND,
     MUNICIPALITY,
     Contract,
+    Identity,
     category,
     date,
     number,
@@ -98,8 +101,15 @@ CONTRACT = Contract(
         GRID_ENTITY,
         GRID_KIND,
         GRID_FACTOR,
+        ADDRESS,
+        APPLICANT,
     ),
     description="One row per PV system.",
+    identity=Identity(
+        keys=(("system_id",),),
+        same=("municipality", "address", "applicant", "capacity_kw", "commissioned"),
+        telling=("address", "applicant"),
+    ),
 )
 
 GENERATION_BASES = ("metered", "row_yield", "irradiation", "yield_table", "not_in_service")

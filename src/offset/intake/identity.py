@@ -1,0 +1,172 @@
+"""Each real thing counted once: rows that repeat an identifier, or one system under two.
+
+A method's contract names its identifier (`columns.Identity`): 番号 for a PV system, 案件番号 and
+改修種別 for a renovation measure, 林小班 or 林班 + 小班 + 枝番 for a stand. Within one input,
+
+- two rows with the same identifier and FY (a row without its own FY counts for every FY) are
+  one thing entered twice;
+- two rows with different identifiers whose `same` columns are all equal (address, owner,
+  capacity, date: those the file has, and only when it has an address or an owner) are one
+  thing under two identifiers.
+
+Either is refused naming both rows, unless the project says otherwise (`Duplicates`): `first`
+counts the first row and drops the repeats (a notice lists them), `keep` counts every row.
+Identifiers compare after folding (width, case, spaces, katakana): `太補０１－０００１` is
+`太補01-0001`. All of it is vectorised: distinct values are folded once, rows grouped by code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from offset.common.messages import Msg
+from offset.intake.columns import Identity
+from offset.intake.japanese import distinct, folded
+
+Duplicates = Literal["refuse", "first", "keep"]
+DUPLICATES: tuple[str, ...] = get_args(Duplicates)
+MAX_VALUE_SHOWN = 40  # characters of an identifier shown in a message
+
+
+REPEAT, SAME_THING = 1, 2
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """Rows that repeat an earlier row (`kind` > 0), and which row each repeats (`first`)."""
+
+    frame: pd.DataFrame
+    keys: tuple[str, ...]
+    compared: tuple[str, ...]
+    headers: Mapping[str, str]
+    kind: npt.NDArray[np.int8]
+    first: npt.NDArray[np.int64]
+
+    @property
+    def mask(self) -> npt.NDArray[np.bool_]:
+        found: npt.NDArray[np.bool_] = self.kind > 0
+        return found
+
+    def message(self, i: int, shown_row: Callable[[int], str]) -> Msg:
+        """Why row position `i` is a repeat, naming the row it repeats (`shown_row`)."""
+        j = int(self.first[i])
+        labels = ", ".join(self.headers.get(c, c) for c in self.keys)
+        if self.kind[i] == REPEAT:
+            return Msg(
+                "row.repeats",
+                row=shown_row(j),
+                what=labels,
+                value=self._value(i),
+                fy=_fy_text(_fiscal_years(self.frame)[i]),
+            )
+        return Msg(
+            "row.same_thing",
+            row=shown_row(j),
+            ids=labels,
+            mine=self._value(i),
+            theirs=self._value(j),
+            compared=", ".join(self.headers.get(c, c) for c in self.compared),
+        )
+
+    def _value(self, i: int) -> str:
+        return " + ".join(_short(self.frame[c].iloc[i]) for c in self.keys)
+
+
+def key_columns(frame: pd.DataFrame, identity: Identity) -> tuple[str, ...]:
+    """The identifier columns the frame has: the first alternative it has any of."""
+    for key in identity.keys:
+        present = tuple(c for c in key if c in frame)
+        if present:
+            return present
+    return ()
+
+
+def repeats(frame: pd.DataFrame, identity: Identity, headers: Mapping[str, str]) -> Repeats:
+    """The rows of `frame` that repeat an earlier one (its identifier, or the same thing under
+    another identifier); `headers` name the columns as the user wrote them."""
+    n = len(frame)
+    kind = np.zeros(n, dtype=np.int8)
+    first = np.full(n, -1, dtype=np.int64)
+    fy = _fiscal_years(frame)
+    keys = key_columns(frame, identity)
+    compared: tuple[str, ...] = ()
+    if keys:
+        ids = _codes(frame, keys)
+        found = _first_of_group(ids, fy)
+        kind[found >= 0] = REPEAT
+        first = found
+        if any(c in frame for c in identity.telling):
+            compared = tuple(c for c in identity.same if c in frame)
+            same = _first_of_group(_codes(frame, compared), fy)
+            other = np.flatnonzero((same >= 0) & (kind == 0))
+            # the same thing under two identifiers (rows with one identifier are caught above)
+            differ = other[(ids[other] != ids[same[other]]).any(axis=1)]
+            kind[differ] = SAME_THING
+            first[differ] = same[differ]
+    return Repeats(frame, keys, compared, headers, kind, first)
+
+
+def _fiscal_years(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
+    if "fy" not in frame:
+        return np.full(len(frame), np.nan)
+    values: npt.NDArray[np.float64] = frame["fy"].to_numpy(dtype=np.float64, na_value=np.nan)
+    return values
+
+
+def _codes(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArray[np.int64]:
+    """One integer code per row and column, equal for equal values after folding; -1 blank."""
+    out = np.empty((len(frame), len(columns)), dtype=np.int64)
+    for k, column in enumerate(columns):
+        codes, uniques = distinct(frame[column])
+        spelled = pd.Index([_folded(u) for u in uniques], dtype=object)
+        merged, _ = pd.factorize(spelled)
+        out[:, k] = np.append(merged, -1)[codes]
+    return out
+
+
+def _folded(value: object) -> object:
+    if isinstance(value, str):
+        return folded(value)
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return int(value)  # 1 and 1.0 are one identifier
+    return value
+
+
+def _first_of_group(
+    codes: npt.NDArray[np.int64], fy: npt.NDArray[np.float64]
+) -> npt.NDArray[np.int64]:
+    """For each row, the position of the first row with the same codes whose FY overlaps (a row
+    without an FY overlaps every FY); -1 for the first of a group and for rows with a blank."""
+    n = len(codes)
+    first = np.full(n, -1, dtype=np.int64)
+    complete = (codes >= 0).all(axis=1) if codes.shape[1] else np.zeros(n, dtype=bool)
+    if not complete.any():
+        return first
+    positions = np.flatnonzero(complete)
+    keys = pd.MultiIndex.from_arrays([codes[positions, k] for k in range(codes.shape[1])])
+    group = pd.factorize(keys)[0]
+    table = pd.DataFrame({"group": group, "fy": fy[positions], "at": positions})
+    # the same FY: the first row of (group, FY); rows without an FY: the group's first row
+    by_fy = table.groupby(["group", "fy"], dropna=True)["at"].transform("min")
+    by_group = table.groupby("group")["at"].transform("min")
+    blank_fy = table.assign(blank=table["fy"].isna()).groupby("group")["blank"].transform("max")
+    earliest = np.where(blank_fy.to_numpy(dtype=bool), by_group.to_numpy(), by_fy.to_numpy())
+    earliest = np.where(np.isnan(earliest.astype(np.float64)), positions, earliest)
+    found = earliest.astype(np.int64)
+    first[positions] = np.where(found != positions, found, -1)
+    return first
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= MAX_VALUE_SHOWN else text[: MAX_VALUE_SHOWN - 1] + "…"
+
+
+def _fy_text(fy: float) -> str:
+    return "" if np.isnan(fy) else f", FY{int(fy)}"
