@@ -281,10 +281,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "row.repeats": (
         "repeats row {row}: the same {what} {value!r}{fy} (a thing is counted once; to count"
-        " the first row only, a scenario project takes duplicates = \"first\", offset calc"
+        ' the first row only, a scenario project takes duplicates = "first", offset calc'
         " --duplicates first)",
         "{row}行目と同じ{what}「{value}」{fy}の行です (重複は1回だけ数えます。最初の行だけを"
-        "数えるなら、シナリオのプロジェクトに duplicates = \"first\"、offset calc では"
+        '数えるなら、シナリオのプロジェクトに duplicates = "first"、offset calc では'
         " --duplicates first)",
     ),
     "row.same_thing": (
@@ -326,6 +326,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "notice.sheet_without_header": (
         "left out sheet {sheet!r}: no header offset knows",
         "シート「{sheet}」は読みませんでした: 分かる見出しがありません",
+    ),
+    "calc.kept_going": (
+        "--keep-going: computed {computed} rows; refused {refused} rows ({problems} problems)",
+        "--keep-going: {computed}行を計算し、{refused}行を除きました (問題{problems}件)",
     ),
     "notice.skipped": ("skipped rows {rows}: {why}", "{rows}行目を読み飛ばしました: {why}"),
     "notice.title": ("above the header row", "見出し行より上の行"),

@@ -9,6 +9,7 @@ not raised, so that a caller adds what the method finds in the same pass.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
@@ -86,6 +87,8 @@ def check(
             return listed_problems(file, rows, mask, header, message)
 
         vocabulary = (vocabularies or {}).get(column.name)
+        if column.name == "prefecture" and _settled_later(column.name, found, constants):
+            column = dataclasses.replace(column, required=False)  # a blank may come from the code
         converted, column_problems = _convert(
             raw[match.header], column, match.unit, listed, vocabulary
         )
@@ -114,13 +117,14 @@ def check(
         problems += settled.problems
         notices += settled.notices
         if settled.no_prefecture is not None and settled.no_prefecture.any():
-            if settled.no_prefecture.all():
+            if "prefecture" not in headers and settled.no_prefecture.all():
                 problems.append(_missing(file, contract["prefecture"], raw.columns))
             else:
-                message = values.always(Msg("value.no_prefecture"))
+                key = "value.required" if "prefecture" in headers else "value.no_prefecture"
                 problems += listed_problems(
-                    file, rows, settled.no_prefecture, "prefecture", message
-                )
+                    file, rows, settled.no_prefecture, headers.get("prefecture", "prefecture"),
+                    values.always(Msg(key)),
+                )  # fmt: skip
     if sheet_fy is not None and "fy" in contract:
         problems += _sheet_fy(out, headers, sheet_fy, sheet, file, rows, len(raw))
     used = {m.header for ms in found.values() for m in ms[:1]}

@@ -53,7 +53,7 @@ class Settled:
     columns: dict[str, pd.Series]
     problems: list[Problem]
     notices: list[Msg]
-    # rows left without a prefecture where the file has no prefecture column (None: none such)
+    # rows left without a prefecture, where the method needs one (None: it does not)
     no_prefecture: npt.NDArray[np.bool_] | None = None
 
 
@@ -154,8 +154,10 @@ def settle(
     no_prefecture = None
     if "prefecture" in out or fixed_prefecture is not None or prefecture.notna().any():
         columns["prefecture"] = prefecture
-    if prefecture_required and "prefecture" not in out:
-        no_prefecture = prefecture.isna().to_numpy()
+    if prefecture_required:  # rows whose prefecture is blank and not known from their code
+        no_prefecture = prefecture.isna().to_numpy().copy()
+        if unreadable_prefecture is not None:
+            no_prefecture &= ~unreadable_prefecture  # already refused as written
     return Settled(columns, problems, notices, no_prefecture)
 
 

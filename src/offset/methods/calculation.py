@@ -29,6 +29,7 @@ class CalcResult:
     summary: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
     notices: tuple[Msg, ...] = ()  # how the file was read: its header row, the rows skipped
+    rejects: pd.DataFrame | None = None  # `--keep-going`: the refused rows, with why
 
     @property
     def warnings(self) -> list[str]:

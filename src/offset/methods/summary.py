@@ -15,7 +15,8 @@ TOTAL_COLUMNS = ("reduction_tco2e", "creditable_tco2e", "buffer_tco2e")
 
 
 def by_municipality(results: pd.DataFrame) -> pd.DataFrame:
-    """Rows, totals and warning counts per municipality (observed categories only)."""
+    """Rows, totals and warning counts per municipality code (observed categories only), with
+    the municipality's name when the results carry it."""
     totals = [c for c in TOTAL_COLUMNS if c in results]
     fallback_columns = [c for c in map(str, results.columns) if c.endswith("_fallback")]
     stale_columns = [c for c in map(str, results.columns) if c.endswith("_years_back")]
@@ -31,7 +32,11 @@ def by_municipality(results: pd.DataFrame) -> pd.DataFrame:
     )
     grouped = frame.groupby("municipality", observed=True, sort=True)
     columns = ["rows", *totals, "fallback_rows", "stale_factor_rows", "unverified_rows"]
-    return grouped[columns].sum()
+    summary = grouped[columns].sum()
+    if "municipality_name" in results:  # grouped by code, named once (intake.localities)
+        names = results.groupby("municipality", observed=True, sort=True)["municipality_name"]
+        summary.insert(0, "municipality_name", names.first().astype(str))
+    return summary
 
 
 def fallbacks(results: pd.DataFrame, factors: FactorLibrary) -> list[dict[str, Any]]:
