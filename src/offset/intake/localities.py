@@ -96,8 +96,8 @@ def settle(
             fixed_prefecture = by_code[fixed_place.prefecture_code]
 
     prefecture = _categorical(out.get("prefecture"), n, index)
-    if fixed_prefecture is not None:
-        if constants.binding and "prefecture" in out:
+    if fixed_prefecture is not None and constants.binding:
+        if "prefecture" in out:
             given = prefecture.notna().to_numpy() & (prefecture != fixed_prefecture).to_numpy()
             header = headers.get("prefecture", "prefecture")
             values = prefecture.astype(object).to_numpy()
@@ -151,6 +151,8 @@ def settle(
 
     if "municipality" in columns and by_code:
         prefecture = _from_codes(prefecture, columns["municipality"], by_code)
+    if fixed_prefecture is not None and not constants.binding and prefecture.isna().any():
+        prefecture = _fill(prefecture, fixed_prefecture)  # a default: what nothing else gave
     no_prefecture = None
     if "prefecture" in out or fixed_prefecture is not None or prefecture.notna().any():
         columns["prefecture"] = prefecture
