@@ -256,8 +256,10 @@ def agreements(request: Request) -> HTMLResponse:
 def reductions(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
     rows = scope.reductions(ledger(request), who)
-    if fmt is not None:
-        return _file(request, who, rows, "reductions", fmt)
+    if fmt is not None:  # grouped by the municipality's code, named by its official name
+        names = scope.municipality_names(ledger(request), (r["municipality"] for r in rows))
+        named = [{**r, "municipality_name": names[r["municipality"]]} for r in rows]
+        return _file(request, who, named, "reductions", fmt)
     lang = _language(request, who)
     frame = pd.DataFrame(
         rows, columns=["fy", "method", "municipality", "reduction_tco2e", "creditable_tco2e"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import text
@@ -189,8 +190,11 @@ def _from_ledger(agreement: dict[str, Any], moves: list[dict[str, Any]]) -> list
 
 
 def reductions(book: Ledger, caller: Caller, fy: int | None = None) -> list[dict[str, Any]]:
-    """Computed reductions of the caller's municipality or of the projects it owns."""
-    conditions = [] if caller.is_registry else ["(municipality = :p OR owner = :p)"]
+    """Computed reductions of the caller's municipality (by its 団体コード, which a run's rows
+    carry, or its key, which runs before the codes carried) or of the projects it owns."""
+    conditions = []
+    if not caller.is_registry:
+        conditions.append("(municipality = :p OR municipality = :code OR owner = :p)")
     if fy is not None:
         conditions.append("fy = :fy")
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
@@ -199,8 +203,32 @@ def reductions(book: Ledger, caller: Caller, fy: int | None = None) -> list[dict
         "SELECT scenario, project, fy, municipality, owner, method, rows, reduction_tco2e,"
         f" creditable_tco2e FROM reductions{where} ORDER BY fy, municipality, project",
         p=caller.party,
+        code=_code(party(book, caller).get("jis_code")) or caller.party,
         fy=fy,
     )
+
+
+def _code(jis_code: object) -> str:
+    """A party's jis_code as the rows carry it: 6 digits (a 5-digit code gets its check digit);
+    a code that is not one (a fictional party's) as it is."""
+    from offset.intake.places import municipality_code
+
+    if not jis_code:
+        return ""
+    found = municipality_code(str(jis_code))
+    return found.code if found is not None and found.code else str(jis_code)
+
+
+def municipality_names(book: Ledger, codes: Iterable[str]) -> dict[str, str]:
+    """The name each municipality code is printed with: the official name from the list of
+    local governments, else the name of the party with that jis_code, else the code."""
+    from offset.intake.municipalities import shipped
+
+    with reading(book.engine) as conn:
+        parties = queries.parties(conn)
+    by_code = {_code(p.jis_code): p.name for p in parties.values() if p.jis_code}
+    table = shipped().places
+    return {c: table[c].name if c in table else by_code.get(c, c) for c in dict.fromkeys(codes)}
 
 
 def public_name(account: AccountRow | None, names: dict[str, str]) -> str:

@@ -203,7 +203,7 @@ def _print_summary(result: CalcResult) -> None:
     names = summary.pop("municipality_name") if "municipality_name" in summary else None
     method = value_term("method", result.method, lang)
     table = Table(title=term("calc.totals", lang, method=method))
-    table.add_column(column_label("municipality", lang))
+    table.add_column(column_label("municipality_name", lang))
     shows = [formatter(kind) for kind in column_kinds(summary)]
     for column in summary.columns:
         table.add_column(column_label(str(column), lang), justify="right")
