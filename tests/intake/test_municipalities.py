@@ -100,7 +100,10 @@ def test_a_municipality_in_any_form_is_one_code(
     if code is None:
         assert found.place is None and found.message is not None
         assert found.message.key == "value.municipality_ambiguous"
-        assert "府中市 (広島県, 342084)" in found.message and "府中町 (広島県, 343021)" in found.message
+        assert (
+            "府中市 (広島県, 342084)" in found.message
+            and "府中町 (広島県, 343021)" in found.message
+        )
     else:
         assert found.message is None
         assert found.place is not None and found.place.code == code

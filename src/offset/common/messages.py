@@ -78,6 +78,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "シート {sheets} は FY{fy} ではない年度の行です: その年度のシートを選ぶか、--fy を外して"
         "ください",
     ),
+    "file.no_list_sheet": (
+        "no sheet of the workbook is a list this method reads",
+        "ブックに、この算定方法で読める一覧のシートがありません",
+    ),
     "file.sheet_for_csv": (
         "--sheet applies to Excel workbooks only",
         "--sheet は Excel ブックにだけ使えます",
@@ -330,6 +334,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "calc.kept_going": (
         "--keep-going: computed {computed} rows; refused {refused} rows ({problems} problems)",
         "--keep-going: {computed}行を計算し、{refused}行を除きました (問題{problems}件)",
+    ),
+    "notice.sheet_not_a_list": (
+        "left out sheet {sheet!r}: it lacks the columns of a list ({columns})",
+        "シート「{sheet}」は読みませんでした: 一覧の列がありません ({columns})",
     ),
     "notice.skipped": ("skipped rows {rows}: {why}", "{rows}行目を読み飛ばしました: {why}"),
     "notice.title": ("above the header row", "見出し行より上の行"),

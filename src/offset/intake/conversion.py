@@ -87,8 +87,8 @@ def check(
             return listed_problems(file, rows, mask, header, message)
 
         vocabulary = (vocabularies or {}).get(column.name)
-        if column.name == "prefecture" and _settled_later(column.name, found, constants):
-            column = dataclasses.replace(column, required=False)  # a blank may come from the code
+        if _settled_later(column.name, found, constants):  # a blank cell may be filled
+            column = dataclasses.replace(column, required=False)
         converted, column_problems = _convert(
             raw[match.header], column, match.unit, listed, vocabulary
         )

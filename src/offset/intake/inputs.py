@@ -41,6 +41,8 @@ from offset.intake.sheets import (
     workbook_sheets,
 )
 
+MISSING = ("header.missing", "header.missing_municipality")
+
 __all__ = [
     "FIRST_DATA_ROW",
     "LISTED_PER_CHECK",
@@ -79,7 +81,7 @@ def load(
     choosing among sheets named for FYs); rows of several sheets are one input."""
     matcher = Matcher(contract, user_map or {})
     requested = [sheet] if isinstance(sheet, str) else None if sheet is None else list(sheet)
-    tables, notices = _tables(path, requested, fy, matcher, progress)
+    tables, notices, every = _tables(path, requested, fy, matcher, progress)
     sheets = tuple(table.sheet for table, _ in tables)
     parts: list[Prepared] = []
     problems: list[Problem] = []
@@ -101,8 +103,15 @@ def load(
         )
         part = replace(part, sheet=table.sheet, sheets=sheets,
                        notices=(*table.notices, *part.notices))  # fmt: skip
+        missing = [p.column for p in found if getattr(p.message, "key", "") in MISSING]
+        if every and missing:  # `all`: a sheet that is no list of the method (a 集計 sheet)
+            columns = ", ".join(str(c) for c in missing)
+            notices = (*notices, Msg("notice.sheet_not_a_list", sheet=table.sheet, columns=columns))
+            continue
         problems += [*table.problems, *part.relabel(found)]
         parts.append(part)
+    if not parts:
+        raise InputError([Problem(str(path), None, None, Msg("file.no_list_sheet"))])
     prepared = _stacked(parts, notices)
     prepared, found = repeated_rows(prepared, contract, duplicates)
     return prepared, [*problems, *prepared.relabel(found)]
@@ -114,9 +123,10 @@ def _tables(
     fy: int | None,
     matcher: Matcher,
     progress: Progress | None,
-) -> tuple[list[tuple[Table, int | None]], tuple[Msg, ...]]:
+) -> tuple[list[tuple[Table, int | None]], tuple[Msg, ...], bool]:
     """The tables of the input: a CSV's or a Parquet file's one, or the chosen sheets', each
-    with the FY its sheet's name gives; and the notices of the choice."""
+    with the FY its sheet's name gives; the notices of the choice; whether every sheet was
+    asked for (`all`: sheets that are no list are left out)."""
 
     def known(header: str) -> bool:
         return matcher.match(header) is not None
@@ -125,8 +135,8 @@ def _tables(
         if requested is not None:
             raise InputError([Problem(str(path), None, None, Msg("file.sheet_for_csv"))])
         if path.suffix.lower() == ".parquet":
-            return [(Table(read_parquet(path), str(path), None, (), ()), None)], ()
-        return [(lay_out(read_grid(path, None, progress), known), None)], ()
+            return [(Table(read_parquet(path), str(path), None, (), ()), None)], (), False
+        return [(lay_out(read_grid(path, None, progress), known), None)], (), False
     choice = choose(workbook_sheets(path), requested, fy)
     if choice.problem is not None:
         raise InputError([Problem(str(path), None, None, choice.problem)])
@@ -139,8 +149,8 @@ def _tables(
             continue
         tables.append((lay_out(grid, known), sheet_fy))
     if not tables:
-        raise InputError([Problem(str(path), None, None, Msg("file.empty"))])
-    return tables, tuple(notices)
+        raise InputError([Problem(str(path), None, None, Msg("file.no_list_sheet"))])
+    return tables, tuple(notices), choice.every
 
 
 def _has_known_header(grid: Grid, known: Callable[[str], bool]) -> bool:
