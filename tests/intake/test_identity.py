@@ -100,7 +100,8 @@ def test_a_stand_is_its_compartment_subcompartment_and_branch(
     )
     text = problems(path, factors, "forest")
     assert "row 5, column '林班': repeats row 2: the same 林班, 小班, 枝番 '12 + い + 1'" in text
-    assert "row 3" not in text and "row 4" not in text
+    assert "row 3" not in text
+    assert "row 4" not in text
 
 
 def test_a_renovation_is_its_building_and_measure(tmp_path: Path, factors: FactorLibrary) -> None:

