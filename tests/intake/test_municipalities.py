@@ -31,7 +31,8 @@ def test_every_row_carries_a_right_check_digit() -> None:
     assert len(ROWS) == 1972
     for row in ROWS:
         code = row["code"]
-        assert len(code) == 6 and code.isdigit(), code
+        assert len(code) == 6, code
+        assert code.isdigit(), code
         assert code[5] == by_hand(code[:5]), code
         assert row["code5"] == code[:5]
         assert row["prefecture_code"] == code[:2]

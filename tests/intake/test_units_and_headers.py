@@ -104,7 +104,8 @@ def test_cells_with_units_in_lower_case(tmp_path: Path, factors: FactorLibrary) 
 )
 def test_header_variants(method: str, header: str, column: str, unit: str | None) -> None:
     match = Matcher(METHODS[method].contract, {}).match(header)
-    assert match is not None and not isinstance(match, str), match
+    assert match is not None
+    assert not isinstance(match, str), match
     assert match.column.name == column
     assert match.unit == unit
 
