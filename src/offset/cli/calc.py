@@ -118,8 +118,6 @@ def calc(
         raise typer.BadParameter(
             f"unknown --duplicates {duplicates!r}; choose one of {', '.join(DUPLICATES)}"
         )
-    if fy is None:
-        err.print("[yellow]no --fy given: every row must carry its own fy column[/]")
     target = (
         out_path or Path("out") / f"{file.stem}-{method}-fy{fy if fy is not None else 'rows'}.csv"
     )

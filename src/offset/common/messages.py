@@ -30,6 +30,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} problem(s); nothing was written.",
         "{count}件の問題があります。何も書き込んでいません。",
     ),
+    "problems.nothing_posted": (
+        "{count} problem(s); nothing was posted.",
+        "{count}件の問題があります。台帳には何も記録していません。",
+    ),
+    "problems.nothing_computed": (
+        "{count} problem(s); nothing was computed or posted.",
+        "{count}件の問題があります。何も計算せず、台帳にも記録していません。",
+    ),
     # files
     "file.not_found": ("file not found", "ファイルがありません"),
     "file.unknown_format": (

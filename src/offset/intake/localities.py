@@ -22,7 +22,7 @@ import pandas as pd
 
 from offset.common.messages import Msg
 from offset.common.problems import Problem
-from offset.intake.municipalities import Municipalities, Place
+from offset.intake.municipalities import UNLISTED, Municipalities, Place
 from offset.intake.values import Vocabulary
 
 MAX_KEPT_SHOWN = 10  # values kept as written, named in the notice; the rest are counted
@@ -252,7 +252,8 @@ def _resolve(
         written.append(str(categories[code]))
         places.append(found.place)
         messages.append(found.message)
-        if found.place is None and found.message is None:
+        unlisted = found.place is not None and found.place.kind == UNLISTED
+        if (found.place is None and found.message is None) or unlisted:
             kept.append(str(categories[code]))
     return Pairs(
         inverse.reshape(-1),

@@ -15,8 +15,8 @@ folded: Chūō-ku, chuo-ku, chuuou). Every form resolves to one code, or to why 
   fictional or unlisted place), and neither is anything the table does not know: such a value
   is kept as written, and a notice lists it;
 - a code the table does not hold is kept when its check digit is right (an edition newer than
-  the table's); an abolished code (浜松市's seven old wards) is kept as it is, and a name that is
-  both abolished and current means the current one.
+  the table's), and the notice lists it too; an abolished code (浜松市's seven old wards) is
+  kept as it is, and a name that is both abolished and current means the current one.
 
 A scenario's municipality parties come first (`Municipalities.with_parties`): their key or name in
 a cell means their `jis_code`, so a fictional town of a synthetic scenario is named as its party.
@@ -56,6 +56,7 @@ _ROMAJI_WORDS = {
 }
 # the forms whose match names the place for certain; others may be a namesake elsewhere
 OFFICIAL, LOOSE = "official", "loose"
+UNLISTED = "unlisted"  # the kind of a code with a right check digit that the list lacks
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class Municipalities:
             if code.bad_length:
                 return Resolved(message=Msg("value.code_length", value=shown))
             return Resolved(message=Msg("value.check_digit", value=shown, digit=code.check_digit))
-        place = self.places.get(number) or Place(number, number, number[:2], "unlisted")
+        place = self.places.get(number) or Place(number, number, number[:2], UNLISTED)
         if prefecture_code is not None and place.prefecture_code != prefecture_code:
             message = Msg(
                 "value.code_prefecture",
