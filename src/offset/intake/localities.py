@@ -224,7 +224,9 @@ class Pairs:
     ) -> pd.Series:
         """A categorical of `value(place, written)` per pair, gathered to rows."""
         per_pair = [value(p, w) for p, w in zip(self.places, self.written, strict=True)]
-        codes, categories = pd.factorize(pd.Index(per_pair, dtype=object), use_na_sentinel=True)
+        codes, categories = pd.factorize(  # sorted: the groups never depend on row order
+            pd.Index(per_pair, dtype=object), sort=True, use_na_sentinel=True
+        )
         rows = np.append(codes, -1)[self.inverse]
         return pd.Series(pd.Categorical.from_codes(rows, categories=categories), index=index)
 
