@@ -20,8 +20,8 @@ from offset.jobs.calc import calculate_file
 
 # code -> (prefecture, the forms an office writes it in); the codes are 総務省's
 FORMS = {
-    "202029": ("nagano", ["202029", "20202", "松本市", "松本", "まつもとし", "マツモト", "Matsumoto",
-                          "MATSUMOTO-SHI", "matsumoto city", "長野県松本市"]),
+    "202029": ("nagano", ["202029", "20202", "松本市", "松本", "まつもとし", "マツモト",
+                          "Matsumoto", "MATSUMOTO-SHI", "matsumoto city", "長野県松本市"]),
     "202096": ("nagano", ["202096", "20209", "伊那市", "伊那", "いなし", "イナ", "Ina", "ina-shi",
                           "長野県伊那市"]),
     "131041": ("tokyo", ["131041", "13104", "新宿区", "新宿", "しんじゅくく", "Shinjuku",

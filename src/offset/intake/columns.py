@@ -169,7 +169,10 @@ class Contract:
 ADDRESS = text("address", "where the system or building is (住所): tells two rows apart")
 APPLICANT = text("applicant", "whose it is (申請者): tells two rows apart; not in the output")
 MUNICIPALITY = category(
-    "municipality", "municipality the row belongs to (summary key)", required=True
+    "municipality",
+    "municipality the row belongs to: 団体コード, name, kana or romaji (results: the code and"
+    " municipality_name; --municipality for a whole file)",
+    required=True,
 )
 FY = year("fy", "fiscal year of the reduction; defaults to --fy", minimum=1990, maximum=2100)
 GRID_ENTITY = category(
