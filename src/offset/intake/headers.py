@@ -4,8 +4,11 @@ A header matches after folding (NFKC, no spaces, any case, katakana as hiragana,
 width), so `太陽電池容量（ｋＷ）`, `太陽電池容量 (kW)` and `太陽電池容量(kW)` are one header. A
 trailing bracket is the header's unit: `出力(W)` is `capacity_kw` in W, converted with pint; a
 Japanese name without a unit is in the column's own unit (the table in docs/input-columns.md
-says which). A user's mapping file (`--columns MAP.toml`, a ``[columns]`` table of
-"their header" = "offset column") is tried first, for anything else.
+says which); a unit in another case is read where only one reading converts (`unit_case`). A
+name column's header may carry コード, 名 or 番号 after its word (樹種コード, 自治体名). A user's
+mapping file (`--columns MAP.toml`, a ``[columns]`` table of "their header" = "offset column")
+is tried first, for anything else, whether the file's header carries the map's bracketed unit or
+not (the header's unit wins, else the map's).
 """
 
 from __future__ import annotations
