@@ -24,6 +24,8 @@ from typing import Literal, get_args
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from offset.common.messages import Msg
 from offset.intake.columns import Identity
@@ -123,11 +125,34 @@ def _codes(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArray[np.int64]
     """One integer code per row and column, equal for equal values after folding; -1 blank."""
     out = np.empty((len(frame), len(columns)), dtype=np.int64)
     for k, column in enumerate(columns):
-        codes, uniques = distinct(frame[column])
+        out[:, k] = _column_codes(frame[column])
+    return out
+
+
+def _column_codes(series: pd.Series) -> npt.NDArray[np.int64]:
+    """Text is folded in Arrow (NFKC, lower case, no spaces: 太補０１－０００１ is 太補01-0001),
+    never per row in Python; a categorical per category; anything else as it is."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, uniques = distinct(series)
         spelled = pd.Index([_folded(u) for u in uniques], dtype=object)
         merged, _ = pd.factorize(spelled)
-        out[:, k] = np.append(merged, -1)[codes]
-    return out
+        return np.append(merged, -1)[codes].astype(np.int64)
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        text = pa.array(series, type=pa.string(), from_pandas=True)  # NaN: null
+        folded_text = pc.replace_substring_regex(
+            pc.utf8_lower(pc.utf8_normalize(text, "NFKC")), pattern=r"\s+", replacement=""
+        )
+        folded_text = pc.if_else(pc.equal(folded_text, ""), None, folded_text)
+        indices = pc.dictionary_encode(folded_text).indices
+        encoded: npt.NDArray[np.int64] = (
+            pc.fill_null(indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        )
+        return encoded
+    values = series.to_numpy()
+    if np.issubdtype(values.dtype, np.floating):
+        values = np.where(np.isnan(values), np.nan, values + 0.0)  # -0.0 is 0.0
+    found, _ = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(found, dtype=np.int64)
 
 
 def _folded(value: object) -> object:
@@ -149,18 +174,34 @@ def _first_of_group(
     if not complete.any():
         return first
     positions = np.flatnonzero(complete)
-    keys = pd.MultiIndex.from_arrays([codes[positions, k] for k in range(codes.shape[1])])
-    group = pd.factorize(keys)[0]
-    table = pd.DataFrame({"group": group, "fy": fy[positions], "at": positions})
-    # the same FY: the first row of (group, FY); rows without an FY: the group's first row
-    by_fy = table.groupby(["group", "fy"], dropna=True)["at"].transform("min")
-    by_group = table.groupby("group")["at"].transform("min")
-    blank_fy = table.assign(blank=table["fy"].isna()).groupby("group")["blank"].transform("max")
-    earliest = np.where(blank_fy.to_numpy(dtype=bool), by_group.to_numpy(), by_fy.to_numpy())
-    earliest = np.where(np.isnan(earliest.astype(np.float64)), positions, earliest)
+    group = codes[positions, 0]
+    for k in range(1, codes.shape[1]):  # one integer per combination, by successive factorising
+        combined = group * (int(codes[positions, k].max()) + 1) + codes[positions, k]
+        group = np.asarray(pd.factorize(combined)[0], dtype=np.int64)
+    # the same FY: the first row of (group, FY); a group with a row without an FY: its first row
+    years = fy[positions]
+    blank = np.isnan(years)
+    by_group = _first_positions(group, positions)
+    year_codes = np.where(blank, -1, np.nan_to_num(years, nan=-1.0)).astype(np.int64)
+    pair = pd.factorize(group * (int(year_codes.max()) + 2) + (year_codes + 1))[0]
+    by_fy = _first_positions(np.asarray(pair, dtype=np.int64), positions)
+    group_has_blank = np.bincount(group, weights=blank).astype(bool)[group]
+    earliest = np.where(group_has_blank, by_group, by_fy)
     found = earliest.astype(np.int64)
     first[positions] = np.where(found != positions, found, -1)
     return first
+
+
+def _first_positions(
+    group: npt.NDArray[np.int64], positions: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """For each row, the first position of its group (a stable sort: the order is kept)."""
+    order = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
+    first_of_group = np.empty(int(group.max()) + 1, dtype=np.int64)
+    first_of_group[group[order[starts]]] = positions[order[starts]]
+    found: npt.NDArray[np.int64] = first_of_group[group]
+    return found
 
 
 def _short(value: object) -> str:
