@@ -173,3 +173,32 @@ def test_a_repeat_within_one_fy_sheet_names_the_sheet(
         in (text)
     )
     assert "R4" not in text.split("repeats")[0]  # the same system in R4 and R5 is no repeat
+
+
+def test_problems_of_places_read_in_japanese(tmp_path: Path, factors: FactorLibrary) -> None:
+    """Every new refusal is a catalogued message: a Japanese user reads it in Japanese."""
+    path = tmp_path / "pv.csv"
+    path.write_text(
+        "番号,市町村,設置容量(kW),設置日\n1,伊達,4.5mw,2020-01-01\n1,府中市,4.5,R2.1.1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        calc(path, factors)
+    text = "\n".join(p.render("ja") for p in info.value.problems)
+    assert (
+        "2行目, 列「市町村」: 「伊達」に当たる自治体が複数あります: 伊達市 (北海道, 012335)" in text
+    )
+    assert "2行目, 列「設置容量(kW)」: '4.5mw' の単位「mw」は MW / mW のどれとも読めます" in text
+    assert "3行目, 列「番号」: 2行目と同じ番号「1」の行です" in text
+    with pytest.raises(InputError) as info:
+        calc(path, factors, constants=Constants("伊達"))
+    constant = [p for p in info.value.problems if p.key == "--municipality"]
+    assert (
+        constant[0]
+        .render("ja")
+        .endswith(
+            "キー --municipality: 「伊達」に当たる自治体が複数あります: 伊達市 (北海道, 012335), 伊達市"
+            " (福島県, 072133)。行の都道府県 (都道府県の列か --prefecture) を入れるか、正式名か団体コード"
+            "で書いてください"
+        )
+    )

@@ -119,7 +119,7 @@ def settle(
         header = headers.get("municipality", "municipality")
         refused = pairs.rows([m is not None for m in pairs.messages])
         said = refused if unreadable_prefecture is None else refused & ~unreadable_prefecture
-        problems += listed(said, header, lambda i: str(pairs.messages[pairs.inverse[i]]))
+        problems += listed(said, header, lambda i: _message(pairs, i))
         if fixed_place is not None:
             if constants.binding:
                 other = pairs.rows([p is not None and p.code != fixed_place.code
@@ -161,6 +161,13 @@ def settle(
         if unreadable_prefecture is not None:
             no_prefecture &= ~unreadable_prefecture  # already refused as written
     return Settled(columns, problems, notices, no_prefecture)
+
+
+def _message(pairs: Pairs, i: int) -> str:
+    """The message of row position `i`'s pair, as a Msg (rendered in the reader's language)."""
+    message = pairs.messages[int(pairs.inverse[i])]
+    assert message is not None
+    return message
 
 
 def _shown(prefectures: Vocabulary | None, key: object) -> str:
