@@ -38,6 +38,7 @@ def test_a_city_list_without_a_municipality_column(tmp_path: Path, factors: Fact
     text = refused(path, factors)
     assert "required column is missing (municipality" in text
     assert "give it for the whole file (offset calc --municipality 202029" in text
+    assert text.count("required column is missing (prefecture") == 1  # said once
     for given in ("202029", "松本市", "Matsumoto", "20202"):
         result = calc(path, factors, constants=Constants(given))
         assert result.results["municipality"].tolist() == ["202029", "202029"]

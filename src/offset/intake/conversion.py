@@ -116,7 +116,10 @@ def check(
         out.update(settled.columns)
         problems += settled.problems
         notices += settled.notices
-        if settled.no_prefecture is not None and settled.no_prefecture.any():
+        reported = "prefecture" not in headers and not _settled_later(
+            "prefecture", found, constants
+        )
+        if settled.no_prefecture is not None and settled.no_prefecture.any() and not reported:
             if "prefecture" not in headers and settled.no_prefecture.all():
                 problems.append(_missing(file, contract["prefecture"], raw.columns))
             else:
