@@ -119,3 +119,13 @@ def test_a_renovation_is_its_building_and_measure(tmp_path: Path, factors: Facto
         "row 4, column '案件番号': repeats row 2: the same 案件番号, 改修種別 'R-1 + lighting'"
         in (text)
     )
+
+
+def test_identifiers_arrow_cannot_hold_are_compared_too() -> None:
+    """A lone surrogate is no UTF-8 (Arrow refuses it): such identifiers are folded in Python."""
+    import pandas as pd
+
+    from offset.intake.identity import _column_codes
+
+    codes = _column_codes(pd.Series(["a\ud800", "b", "A\ud800", None], dtype=object))
+    assert codes.tolist() == [0, 1, 0, -1]

@@ -134,11 +134,12 @@ def _column_codes(series: pd.Series) -> npt.NDArray[np.int64]:
     never per row in Python; a categorical per category; anything else as it is."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes, uniques = distinct(series)
-        spelled = pd.Index([_folded(u) for u in uniques], dtype=object)
-        merged, _ = pd.factorize(spelled)
-        return np.append(merged, -1)[codes].astype(np.int64)
+        return _merged(codes, uniques)
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
-        text = pa.array(series, type=pa.string(), from_pandas=True)  # NaN: null
+        try:
+            text = pa.array(series, type=pa.string(), from_pandas=True)  # NaN: null
+        except (UnicodeEncodeError, pa.ArrowException):  # a lone surrogate: no UTF-8 for Arrow
+            return _codes_per_value(series.to_numpy(dtype=object))
         folded_text = pc.replace_substring_regex(
             pc.utf8_lower(pc.utf8_normalize(text, "NFKC")), pattern=r"\s+", replacement=""
         )
@@ -153,6 +154,20 @@ def _column_codes(series: pd.Series) -> npt.NDArray[np.int64]:
         values = np.where(np.isnan(values), np.nan, values + 0.0)  # -0.0 is 0.0
     found, _ = pd.factorize(values, use_na_sentinel=True)
     return np.asarray(found, dtype=np.int64)
+
+
+def _codes_per_value(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
+    """Codes folded per distinct value in Python: for text Arrow cannot hold."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return _merged(np.asarray(codes, dtype=np.int64), pd.Index(uniques, dtype=object))
+
+
+def _merged(codes: npt.NDArray[np.int64], uniques: pd.Index) -> npt.NDArray[np.int64]:
+    """Codes of distinct values made equal where the values fold to one."""
+    spelled = pd.Index([_folded(u) for u in uniques], dtype=object)
+    merged, _ = pd.factorize(spelled)
+    out: npt.NDArray[np.int64] = np.append(merged, -1)[codes].astype(np.int64)
+    return out
 
 
 def _folded(value: object) -> object:
