@@ -13,8 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from offset.cli.app import app
-from offset.cli.choices import METHOD_NAMES
+from offset.cli.choices import DUPLICATES, METHOD_NAMES
 from offset.factors import shipped_directory
+from offset.intake import identity
 from offset.methods import METHODS
 from tests.conftest import EXAMPLES
 
@@ -262,6 +263,7 @@ def test_the_commands_load_only_what_they_use() -> None:
 
 def test_the_help_names_every_method() -> None:
     assert tuple(METHODS) == METHOD_NAMES
+    assert identity.DUPLICATES == DUPLICATES
 
 
 def test_results_never_carry_a_live_formula(examples: Path, tmp_path: Path) -> None:

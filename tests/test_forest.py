@@ -11,7 +11,7 @@ from tests.conftest import Calc
 
 STAND = {
     "stand_id": "s1",
-    "municipality": "ina",
+    "municipality": "伊那市",  # "ina" alone is also 伊奈町 (埼玉県): ambiguous without a prefecture
     "species": "hinoki",
     "area_ha": 1.0,
     "age_yr": 25,

@@ -115,7 +115,8 @@ def test_encodings_give_the_same_result(
     path.write_bytes(CSV_JA.encode(encoding))
     result = calculate_file("solar", path, fy=2024, factors=factors, gwp_metric="AR5")
     row = result.results.iloc[0]
-    assert row["municipality"] == "伊那市"
+    assert row["municipality"] == "202096"  # the 団体コード of the name
+    assert row["municipality_name"] == "伊那市"
     assert row["system_id"] == "伊那-001"
     # Nagano's yield 1,055 kWh/kW/yr, 4 whole years in service on 1 April 2024; FY2024 under
     # the reporting rule: the FY2023 national average 0.000423 (unverified: a code seed file)

@@ -288,7 +288,8 @@ def test_a_column_map_for_anything_else(tmp_path: Path, factors: FactorLibrary) 
         encoding="utf-8",
     )
     result = calc("solar", path, factors, columns=mapping)
-    assert result.results["municipality"].iloc[0] == "松本市"
+    assert result.results["municipality"].iloc[0] == "202029"
+    assert result.results["municipality_name"].iloc[0] == "松本市"
     bad = tmp_path / "bad.toml"
     bad.write_text('[columns]\n"県" = "prefectur"\n', encoding="utf-8")
     assert any(

@@ -79,7 +79,7 @@ def test_equipment_by_hand(calc: Calc) -> None:
         "renovation",
         [
             {
-                "municipality": "ina",
+                "municipality": "伊那市",
                 "measure": "equipment",
                 "project_output_gj": 187.2,  # = 52,000 kWh of heat
                 "baseline_efficiency": 0.8,
@@ -108,7 +108,7 @@ def test_lighting_by_hand(calc: Calc) -> None:
         "renovation",
         [
             {
-                "municipality": "ina",
+                "municipality": "伊那市",
                 "measure": "lighting",
                 "power_before_w": 40,
                 "power_after_w": 18,
@@ -128,8 +128,8 @@ def test_missing_measure_columns_are_reported_per_row(calc: Calc) -> None:
         calc(
             "renovation",
             [
-                {"municipality": "ina", "measure": "lighting", "power_before_w": 40},
-                {"municipality": "ina", "measure": "bogus"},
+                {"municipality": "伊那市", "measure": "lighting", "power_before_w": 40},
+                {"municipality": "伊那市", "measure": "bogus"},
                 ENVELOPE | {"ua_after_w_m2k": 0.95},
             ],
         )

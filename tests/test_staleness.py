@@ -13,6 +13,7 @@ from offset.cli.app import app
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.intake.inputs import prepare
+from offset.intake.vocabulary import vocabularies
 from offset.methods import METHODS, CalcOptions
 from offset.methods.calculation import compute_prepared
 from tests.conftest import Calc
@@ -103,8 +104,10 @@ def test_strict_factors_leaves_a_factor_that_multiplies_zero(calc: Calc) -> None
     waiting.pop("self_consumed_kwh", None)
     frame = pd.DataFrame([waiting | {"self_consumption_ratio": 0.3}])
     options = CalcOptions(fy=None, file="pv.csv", strict_factors=True)
-    result = compute_prepared(
-        "solar", prepare(frame, METHODS["solar"].contract, "pv.csv"), FactorLibrary(), options
-    ).results.iloc[0]
+    factors = FactorLibrary()
+    # read with the tables' vocabularies, as a file is: the row's prefecture (nagano) tells
+    # 伊那市 from 伊奈町 (埼玉県), both "ina"
+    checked = prepare(frame, METHODS["solar"].contract, "pv.csv", vocabularies(factors))
+    result = compute_prepared("solar", checked, factors, options).results.iloc[0]
     assert result["generation_kwh"] == 0
     assert result["grid_factor_years_back"] == 2  # stale, and harmless

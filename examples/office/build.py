@@ -2,9 +2,11 @@
 
 All data are synthetic. The office files look like what an environment department keeps: a
 title and a 作成日 row, a two-row merged header, 和暦 date cells and typed 和暦 dates, full-width
-digits, units in cells, amounts with separators, a 合計 row with =SUM(). Run it from the
-repository root (`python examples/office/build.py`); tests check that each office file gives
-the results of its canonical twin.
+digits, units in cells (in any case: 3.9kw, 7.2KW), amounts with separators, a 合計 row with
+=SUM(), a workbook with one sheet per FY and no 市町村 column (a city's own list), a list whose
+municipalities are written in every form offices use. Run it from the repository root
+(`python examples/office/build.py`); tests check that each office file gives the results of its
+canonical twin.
 """
 
 from __future__ import annotations
@@ -164,6 +166,103 @@ RENOVATION_CANONICAL = [
 ]
 
 
+# 太陽光発電 実績報告 (松本市's own list, one sheet per FY: R4, R5, R6, then 集計): no 市町村 or
+# 都道府県 column (the city's own), units typed in lower case. Each FY's sheet holds that FY's
+# metered figures: 受付番号, 設置容量 as typed, 設置年月日 as typed, 発電量 and 自家消費量 as typed.
+PV_BY_FY = {
+    "R4": [
+        ("太補04-0001", 4.5, dt.datetime(2022, 5, 20), "4,200", 1500),
+        ("太補04-0002", "3.9kw", "R4.7.1", 3100, "1,100kwh"),
+        ("太補04-0003", "7.2KW", "令和4年10月3日", "3,600kwh", 1400),
+    ],
+    "R5": [
+        ("太補04-0001", 4.5, dt.datetime(2022, 5, 20), "5,150", 1720),
+        ("太補04-0002", "3.9kw", "R4.7.1", 4420, "1,490kwh"),
+        ("太補04-0003", "7.2KW", "令和4年10月3日", "8,190kwh", 2610),
+        ("太補05-0001", "5.5 kw", "R5.6.15", 4870, 1650),
+    ],
+    "R6": [
+        ("太補04-0001", 4.5, dt.datetime(2022, 5, 20), "5,080", 1690),
+        ("太補04-0002", "3.9kw", "R4.7.1", 4390, "1,470kwh"),
+        ("太補04-0003", "7.2KW", "令和4年10月3日", "8,120kwh", 2590),
+        ("太補05-0001", "5.5 kw", "R5.6.15", 6010, 2040),
+        ("太補06-0001", "６．２ｋｗ", "令和6年8月1日", 4300, 1480),
+    ],
+}
+PV_BY_FY_YEARS = {"R4": 2022, "R5": 2023, "R6": 2024}
+PV_BY_FY_CANONICAL = [
+    ("太補04-0001", 4.5, "2022-05-20", 2022, 4200, 1500),
+    ("太補04-0002", 3.9, "2022-07-01", 2022, 3100, 1100),
+    ("太補04-0003", 7.2, "2022-10-03", 2022, 3600, 1400),
+    ("太補04-0001", 4.5, "2022-05-20", 2023, 5150, 1720),
+    ("太補04-0002", 3.9, "2022-07-01", 2023, 4420, 1490),
+    ("太補04-0003", 7.2, "2022-10-03", 2023, 8190, 2610),
+    ("太補05-0001", 5.5, "2023-06-15", 2023, 4870, 1650),
+    ("太補04-0001", 4.5, "2022-05-20", 2024, 5080, 1690),
+    ("太補04-0002", 3.9, "2022-07-01", 2024, 4390, 1470),
+    ("太補04-0003", 7.2, "2022-10-03", 2024, 8120, 2590),
+    ("太補05-0001", 5.5, "2023-06-15", 2024, 6010, 2040),
+    ("太補06-0001", 6.2, "2024-08-01", 2024, 4300, 1480),
+]
+
+# A prefecture's list of PV subsidies across its municipalities, each written as the office it
+# came from writes it: the 団体コード, the official name, the name without 市, romaji, kana.
+PV_FORMS = [
+    ("P-01", "202029", "長野県", "4.5", "2021/5/1", "0.3"),
+    ("P-02", "松本市", "長野県", "3.9kw", "2021/6/1", "0.3"),
+    ("P-03", "松本", "長野", "5.0", "2021/7/1", "0.25"),
+    ("P-04", "Matsumoto", "Nagano", "6.1", "2021/8/1", "0.3"),
+    ("P-05", "まつもとし", "長野県", "4.2KW", "2021/9/1", "0.35"),
+    ("P-06", "伊那市", "長野県", "4.8", "2021/10/1", "0.3"),
+    ("P-07", "ina", "長野県", "5.2", "2021/11/1", "0.3"),  # also 伊奈町 in 埼玉県: the row's 長野県
+    ("P-08", "20209", "長野県", "3.6", "2021/12/1", "0.3"),  # 伊那市 without its check digit
+]
+PV_FORMS_CANONICAL = [
+    ("P-01", "202029", "nagano", 4.5, "2021-05-01", 0.3),
+    ("P-02", "202029", "nagano", 3.9, "2021-06-01", 0.3),
+    ("P-03", "202029", "nagano", 5.0, "2021-07-01", 0.25),
+    ("P-04", "202029", "nagano", 6.1, "2021-08-01", 0.3),
+    ("P-05", "202029", "nagano", 4.2, "2021-09-01", 0.35),
+    ("P-06", "202096", "nagano", 4.8, "2021-10-01", 0.3),
+    ("P-07", "202096", "nagano", 5.2, "2021-11-01", 0.3),
+    ("P-08", "202096", "nagano", 3.6, "2021-12-01", 0.3),
+]
+
+
+def pv_by_fy_workbook(path: Path) -> None:
+    """One sheet per FY, a 集計 sheet last; a 計 row under each FY's rows."""
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    header = ["受付番号", "設置容量(kw)", "設置年月日", "発電量(kwh)", "自家消費量(kwh)"]
+    for name, records in PV_BY_FY.items():
+        sheet = book.create_sheet(name)
+        sheet["A1"] = f"太陽光発電 実績報告 ({name.replace('R', '令和')}年度) 松本市 環境政策課"
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([])
+        sheet.append(header)
+        for record in records:
+            sheet.append(list(record))
+            cell = sheet.cell(row=sheet.max_row, column=3)
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = WAREKI
+        last = sheet.max_row
+        sheet.append([f"{name} 計", f"=SUM(B4:B{last})", None, f"=SUM(D4:D{last})", None])
+    summary = book.create_sheet("集計")
+    summary.append(["年度", "件数"])
+    for name, records in PV_BY_FY.items():
+        summary.append([name, len(records)])
+    book.save(path)
+
+
+def pv_forms_csv(path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["番号", "市町村", "都道府県", "設置容量(kW)", "設置年月日", "自家消費率"])
+        writer.writerows(PV_FORMS)
+
+
 def pv_workbook(path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -305,8 +404,22 @@ def main() -> None:
     pv_csv(HERE / "pv_subsidy_list_cp932.csv")
     forest_csv(HERE / "forest_register_cp932.csv")
     renovation_workbook(HERE / "renovation_list.xlsx")
+    pv_by_fy_workbook(HERE / "pv_by_fy.xlsx")
+    pv_forms_csv(HERE / "pv_municipality_forms.csv")
     twins = HERE / "canonical"
     twins.mkdir(exist_ok=True)
+    canonical(
+        twins / "pv_by_fy.csv",
+        ["system_id", "municipality", "prefecture", "capacity_kw", "commissioned", "fy",
+         "generation_kwh", "self_consumed_kwh"],
+        [(i, "202029", "nagano", c, d, fy, g, s) for i, c, d, fy, g, s in PV_BY_FY_CANONICAL],
+    )  # fmt: skip
+    canonical(
+        twins / "pv_municipality_forms.csv",
+        ["system_id", "municipality", "prefecture", "capacity_kw", "commissioned",
+         "self_consumption_ratio"],
+        PV_FORMS_CANONICAL,
+    )  # fmt: skip
     canonical(
         twins / "pv.csv",
         [

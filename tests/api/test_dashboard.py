@@ -179,3 +179,20 @@ def test_japanese_by_default_for_japanese_parties_with_a_switch(world: World) ->
     assert browser_language("ja;q=bogus, en") == "en"
     assert browser_language("") == "en"
     assert party_is_japanese(Caller("x", "company", "信濃精機株式会社", "k"))
+
+
+def test_reductions_are_grouped_by_code_and_named(world: World) -> None:
+    """The world's rows name their town by its party key: they carry the party's 団体コード
+    (209901, a fictional one) and the download prints the party's name beside it; the town sees
+    its own rows by that code."""
+    town = signed_in(world, "east-town")
+    rows = world.client.get("/api/v1/reductions", headers=world.auth("east-town")).json()
+    assert {r["municipality"] for r in rows} == {"209901"}
+    csv = town.get("/dashboard/reductions?format=csv&lang=en")
+    assert csv.status_code == 200
+    lines = csv.text.lstrip("\ufeff").splitlines()
+    header = lines[0].split(",")
+    assert "Municipality (code)" in header
+    assert "Municipality" in header
+    named = {line.split(",")[header.index("Municipality")] for line in lines[1:]}
+    assert named == {"East Town"}

@@ -81,7 +81,12 @@ def test_changed_inputs_are_restated_not_refused(
     assert len(restated) == 2
     assert restated[0].startswith("\ufeffFY,Project,Owner,Restates,Before (credits),")
     assert restated[1].startswith("2022,pv,Town,mini:pv:fy2022:issue,3,4,1,1,0,0,0,")
-    assert "rows whose figure changed: 2" in restated[1]  # the results file of the last run
+    # the row that caused it, named by its identifier, with the field that changed (compared
+    # with the results file of the last run)
+    assert (
+        "rows changed: row 2 (system_id a, fy 2022): self_consumed_kwh 5,000 -> 6,000"
+        in (restated[1])
+    )
     assert "data file changed" in restated[1]
     issued = {tx.id: tx.amount for tx in book.statement("town/holding")}
     assert issued["mini:pv:fy2022:restate1:issue"] == 1

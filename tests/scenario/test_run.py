@@ -96,7 +96,9 @@ def test_scenario_end_to_end(name: str, db_url: str, tmp_path: Path) -> None:
         assert source["input"]["sha256"] == sha256_of(scenario.data_path(project))
         assert source["input"]["file"] == spec.data
         assert source["method"] == spec.method
-        first_row = source["input"]["rows"].split(",")[0].split("-")[0]
+        # "2-41,45", or per sheet "R4!4-6;R5!4-7" when a workbook's sheets are one input
+        first_range = source["input"]["rows"].split(";")[0].split("!")[-1]
+        first_row = first_range.split(",")[0].split("-")[0]
         assert int(first_row) >= 2  # sheet rows: the header (or a title above it) comes first
         assert set(source["factor_tables"]) >= {"method_parameters", "gwp"}
         assert (out / source["results_file"]).is_file()

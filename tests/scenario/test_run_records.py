@@ -100,3 +100,48 @@ def test_a_transaction_by_a_party_outside_the_agreement_counts_for_nothing(
         assert run_records.agreements(book.engine, REGISTRY)[0].ledger == before
     finally:
         book.engine.dispose()
+
+
+def test_a_municipality_reads_the_reductions_of_rows_carrying_its_code(
+    write_scenario: WriteScenario, tmp_path: Path
+) -> None:
+    """The firm's own PV stands in the town: its rows name the town by its party key, so they
+    carry the town's 団体コード (209999, a fictional one) and the town reads them though it owns
+    nothing of them; `other`, a municipality with another code, does not. The download names
+    the code by the party's name (no official name: the list lacks the code)."""
+    extra = """
+[parties.other]
+kind = "municipality"
+name = "Other Village"
+jis_code = "209998"
+prefecture = "nagano"
+
+[projects.firm-pv]
+method = "solar"
+data = "pv.csv"
+owner = "firm"
+instrument = "J-Credit"
+"""
+    path = write_scenario(MINIMAL + extra)
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    run_scenario(Scenario.from_toml(path), out=tmp_path / "out", database=url)
+    book = Ledger.open(url)
+    try:
+        engine = book.engine
+        town = run_records.reductions(engine, Party("town"))
+        assert sorted((r.project, r.fy, r.municipality) for r in town) == [
+            ("firm-pv", 2022, "209999"),
+            ("firm-pv", 2023, "209999"),
+            ("pv", 2022, "209999"),
+            ("pv", 2023, "209999"),
+        ]
+        firm = run_records.reductions(engine, Party("firm"))
+        assert {r.project for r in firm} == {"firm-pv"}
+        assert run_records.reductions(engine, Party("other")) == []
+        assert run_records.municipality_names(engine, ["209999", "202029", "123"]) == {
+            "209999": "Town",
+            "202029": "松本市",
+            "123": "123",
+        }
+    finally:
+        book.engine.dispose()

@@ -256,8 +256,12 @@ def reductions(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
     found = run_records.reductions(ledger(request).engine, who)
     rows = [views.reduction(r) for r in found]
-    if fmt is not None:
-        return _file(request, who, rows, "reductions", fmt)
+    if fmt is not None:  # grouped by the municipality's code, named by its official name
+        names = run_records.municipality_names(
+            ledger(request).engine, (r["municipality"] for r in rows)
+        )
+        named = [{**r, "municipality_name": names[r["municipality"]]} for r in rows]
+        return _file(request, who, named, "reductions", fmt)
     shown = panels.reductions_by_method(rows, _language(request, who))
     return page(
         request,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from offset.cli.choices import METHOD_NAMES
+from offset.cli.choices import DUPLICATES, METHOD_NAMES
 from offset.cli.console import err, fail, out
 from offset.cli.options import (
     ColumnMap,
@@ -29,6 +29,7 @@ from offset.common.problems import InputError
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
 
 if TYPE_CHECKING:
+    from offset.intake.identity import Duplicates
     from offset.methods.calculation import CalcResult
 
 PROGRESS_MIN_BYTES = 8 << 20  # show a progress display for input files above 8 MiB
@@ -78,6 +79,37 @@ def calc(
     csv_encoding: CsvEncoding = "utf-8-sig",
     sheet: Sheet = None,
     columns: ColumnMap = None,
+    municipality: Annotated[
+        str | None,
+        typer.Option(
+            "--municipality",
+            help="The municipality of every row (団体コード, or its name): fills a missing"
+            " column; a column that is there must agree",
+        ),
+    ] = None,
+    prefecture: Annotated[
+        str | None,
+        typer.Option(
+            "--prefecture",
+            help="The prefecture of every row (nagano, 長野県, 20); default: the municipality's",
+        ),
+    ] = None,
+    duplicates: Annotated[
+        str,
+        typer.Option(
+            "--duplicates",
+            help="A row repeating an identifier: refuse (default), first (count the first"
+            " row, leave out the repeats) or keep (count every row)",
+        ),
+    ] = "refuse",
+    keep_going: Annotated[
+        bool,
+        typer.Option(
+            "--keep-going",
+            help="Compute the valid rows and write the refused ones, with sheet, row, column"
+            " and reason, to a rejects file beside the results",
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """Compute reductions per row of FILE with METHOD and write them with the factor rows used.
@@ -102,8 +134,10 @@ def calc(
         raise typer.BadParameter(
             f"unknown choice {unknown_supplier!r}; choose refuse or alternative"
         )
-    if fy is None:
-        err.print("[yellow]no --fy given: every row must carry its own fy column[/]")
+    if duplicates not in DUPLICATES:
+        raise typer.BadParameter(
+            f"unknown --duplicates {duplicates!r}; choose one of {', '.join(DUPLICATES)}"
+        )
     target = (
         out_path or Path("out") / f"{file.stem}-{method}-fy{fy if fy is not None else 'rows'}.csv"
     )
@@ -113,7 +147,8 @@ def calc(
         if overlay_problems:
             raise InputError(overlay_problems)
         from offset.factors.years import DEFAULT_FACTOR_YEAR
-        from offset.jobs.calc import calculate_file
+        from offset.intake.localities import Constants
+        from offset.jobs.calc import calculate_file, rejects_path
 
         compute = functools.partial(
             calculate_file,
@@ -130,6 +165,9 @@ def calc(
             sheet=sheet,
             columns=columns,
             csv_encoding=choose_csv_encoding(csv_encoding),
+            constants=Constants(municipality, prefecture),
+            duplicates=cast("Duplicates", duplicates),
+            keep_going=keep_going,
         )
         result = _run(compute, file)
     except InputError as e:
@@ -137,6 +175,8 @@ def calc(
     _print_notices(result)
     _print_summary(result)
     out.print(f"results:  {target}")
+    if result.rejects is not None:
+        _print_rejects(result, rejects_path(target))
     out.print(f"manifest: {manifest_path(target)}")
 
 
@@ -162,21 +202,35 @@ def _print_notices(result: CalcResult) -> None:
         err.print(text(notice), style="dim", markup=False)
 
 
+def _print_rejects(result: CalcResult, path: Path) -> None:
+    from offset.common.messages import Msg, text
+
+    assert result.rejects is not None
+    refused = int(result.manifest.get("rejected", {}).get("rows", 0))
+    counts = Msg("calc.kept_going", computed=len(result.results), refused=refused,
+                 problems=len(result.rejects))  # fmt: skip
+    out.print(f"[yellow]{escape(text(counts))}[/]" if refused else escape(text(counts)))
+    out.print(f"rejects:  {path}")
+
+
 def _print_summary(result: CalcResult) -> None:
     from offset.common.messages import current, text
     from offset.documents.figures import column_kinds, formatter
     from offset.documents.terms import column_label, term, value_term
 
     lang = current()
-    summary = result.summary
+    summary = result.summary.copy()
+    names = summary.pop("municipality_name") if "municipality_name" in summary else None
     method = value_term("method", result.method, lang)
     table = Table(title=term("calc.totals", lang, method=method))
-    table.add_column(column_label("municipality", lang))
+    table.add_column(column_label("municipality_name", lang))
     shows = [formatter(kind) for kind in column_kinds(summary)]
     for column in summary.columns:
         table.add_column(column_label(str(column), lang), justify="right")
-    for name, *values in summary.itertuples():
-        table.add_row(escape(str(name)), *(show(v) for show, v in zip(shows, values, strict=True)))
+    for code, *values in summary.itertuples():
+        name = str(names[code]) if names is not None else str(code)
+        label = name if name == str(code) else f"{name} ({code})"  # named once, by its code
+        table.add_row(escape(label), *(show(v) for show, v in zip(shows, values, strict=True)))
     totals = (show(summary[c].sum()) for show, c in zip(shows, summary.columns, strict=True))
     table.add_row(f"[bold]{term('calc.total', lang)}[/]", *totals)
     out.print(table)

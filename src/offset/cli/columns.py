@@ -27,6 +27,16 @@ def document(method: str | None = None) -> str:
         "Japanese name without a unit is read in the column's unit. Anything else: map it with",
         '`--columns MAP.toml` (`[columns]` "your header" = "offset column").',
         "",
+        "名前や番号の列は、後ろにコード・名・番号が付いた見出しでも読みます (樹種コード、",
+        "自治体名)。市町村の欄は団体コード (6桁、検査数字なしの5桁)、正式名、市・町・村を",
+        "除いた名前、読み、ローマ字のどれでも一つの団体コードになり、結果はコードでまとめ",
+        "正式名で示します。",
+        "A name column's header may carry コード, 名 or 番号 after its word (樹種コード,",
+        "自治体名). A municipality may be written as its 団体コード (6 digits, or 5 without the",
+        "check digit), its official name, the name without 市/町/村, its reading or romaji: all",
+        "are one code, and results are grouped by the code and printed with the official name.",
+        "Each method's row identity is stated above its table.",
+        "",
     ]
     for name in names:
         spec = METHODS[name]

@@ -14,13 +14,22 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_BAD_INPUT = 2
 
 
+# the headlines a user reads in their language (common/messages.py)
+HEADLINES = {
+    "nothing was written": "problems.nothing_written",
+    "nothing was posted": "problems.nothing_posted",
+    "nothing was computed or posted": "problems.nothing_computed",
+}
+
+
 def fail(error: InputError, headline: str = "nothing was written") -> typer.Exit:
     """Print every problem (up to the listing limit) and return the exit to raise."""
     from offset.common.messages import Msg, text
 
     problems = error.problems
-    if headline == "nothing was written":
-        err.print(f"[bold red]{text(Msg('problems.nothing_written', count=len(problems)))}[/]")
+    key = HEADLINES.get(headline)
+    if key is not None:
+        err.print(f"[bold red]{text(Msg(key, count=len(problems)))}[/]")
     else:
         err.print(f"[bold red]{len(problems)} problem(s); {headline}.[/]")
     for problem in problems[:MAX_LISTED]:

@@ -44,8 +44,12 @@ LangOption = Annotated[
     ),
 ]
 Sheet = Annotated[
-    str | None,
-    typer.Option("--sheet", help="Excel sheet to read (default: the first)"),
+    list[str] | None,
+    typer.Option(
+        "--sheet",
+        help="Excel sheet to read; repeat it for several, or `all` (default: the sheets named"
+        " for FYs, R6 or 2024年度, with --fy that FY's; else the first)",
+    ),
 ]
 ColumnMap = Annotated[
     Path | None,

@@ -30,6 +30,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} problem(s); nothing was written.",
         "{count}件の問題があります。何も書き込んでいません。",
     ),
+    "problems.nothing_posted": (
+        "{count} problem(s); nothing was posted.",
+        "{count}件の問題があります。台帳には何も記録していません。",
+    ),
+    "problems.nothing_computed": (
+        "{count} problem(s); nothing was computed or posted.",
+        "{count}件の問題があります。何も計算せず、台帳にも記録していません。",
+    ),
     # files
     "file.not_found": ("file not found", "ファイルがありません"),
     "file.unknown_format": (
@@ -68,6 +76,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "no sheet {sheet!r}; the workbook has: {sheets}",
         "シート「{sheet}」がありません。ブックにあるシート: {sheets}",
     ),
+    "file.no_fy_sheet": (
+        "no sheet for FY{fy}; the workbook's FY sheets are {sheets} (another: --sheet)",
+        "FY{fy} のシートがありません。ブックの年度のシート: {sheets} (別のシートは --sheet で)",
+    ),
+    "file.sheet_of_other_fy": (
+        "sheet {sheets} holds another FY's rows than FY{fy}: choose the FY's sheet, or leave out"
+        " --fy",
+        "シート {sheets} は FY{fy} ではない年度の行です: その年度のシートを選ぶか、--fy を外して"
+        "ください",
+    ),
+    "file.no_list_sheet": (
+        "no sheet of the workbook is a list this method reads",
+        "ブックに、この算定方法で読める一覧のシートがありません",
+    ),
     "file.sheet_for_csv": (
         "--sheet applies to Excel workbooks only",
         "--sheet は Excel ブックにだけ使えます",
@@ -87,9 +109,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "required column is missing ({names}); columns found: {found}",
         "必須の列がありません ({names})。見つかった列: {found}",
     ),
+    "header.missing_municipality": (
+        "required column is missing ({names}); columns found: {found}. A list of one"
+        " municipality's own: give it for the whole file (offset calc --municipality 202029; a"
+        ' scenario project: municipality = "202029")',
+        "必須の列がありません ({names})。見つかった列: {found}。1つの自治体だけの一覧なら、"
+        "ファイル全体の自治体を指定してください (offset calc --municipality 202029、シナリオの"
+        'プロジェクトでは municipality = "202029")',
+    ),
     "header.unit": (
         "the header's unit {unit!r} does not convert to {expected!r}",
         "見出しの単位「{unit}」は {expected} に換算できません",
+    ),
+    "header.unit_case": (
+        "the header's unit {unit!r} reads as {readings} (units differ by case): write one",
+        "見出しの単位「{unit}」は {readings} のどれとも読めます (大文字と小文字で別の単位): どれかで書いてください",
     ),
     "header.map_unknown": (
         "the column map names {target!r}, which no method reads; known: {known}",
@@ -123,6 +157,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "value.cell_unit": (
         "the unit {unit!r} in {value!r} does not convert to the column's {expected!r}",
         "{value!r} の単位「{unit}」は列の単位 {expected} に換算できません",
+    ),
+    "value.cell_unit_case": (
+        "the unit {unit!r} in {value!r} reads as {readings} (units differ by case): write one",
+        "{value!r} の単位「{unit}」は {readings} のどれとも読めます (大文字と小文字で別の単位): "
+        "どれかで書いてください",
     ),
     "value.not_date": (
         "not a date: {value!r} (use 2024-04-01, 2024/4/1, 2024年4月1日, R6.4.1 or 令和6年4月1日)",
@@ -254,7 +293,69 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "団体コード {value!r}: a code has 6 digits (or 5 without the check digit)",
         "団体コード {value!r}: 6桁 (検査数字なしなら5桁) にしてください",
     ),
+    # municipalities (offset.intake.municipalities) and the constants of a file or project
+    "value.municipality_ambiguous": (
+        "{value!r} names several municipalities: {candidates}; give the row's prefecture"
+        " (a 都道府県 column or --prefecture) or write the name or code in full",
+        "「{value}」に当たる自治体が複数あります: {candidates}。行の都道府県 (都道府県の列か"
+        " --prefecture) を入れるか、正式名か団体コードで書いてください",
+    ),
+    "value.municipality_elsewhere": (
+        "{value!r} is {places}, not in the row's prefecture {row}",
+        "「{value}」は {places} で、行の都道府県 {row} にはありません",
+    ),
+    "value.municipality_disagrees": (
+        "the row's municipality {value!r} ({found}) is not the file's {fixed} ({where})",
+        "行の自治体「{value}」({found}) はファイル全体の自治体 {fixed} ({where}) と違います",
+    ),
+    "value.prefecture_disagrees": (
+        "the row's prefecture {value!r} is not the file's {fixed} ({where})",
+        "行の都道府県「{value}」はファイル全体の都道府県 {fixed} ({where}) と違います",
+    ),
+    "value.no_prefecture": (
+        "no prefecture: add a 都道府県 column, give --prefecture, or name the municipality as the"
+        " list of local governments does (its code gives the prefecture)",
+        "都道府県がありません: 都道府県の列を加えるか --prefecture を指定するか、自治体を一覧にある"
+        "名前か団体コードで書いてください (団体コードから都道府県が分かります)",
+    ),
+    "constant.unknown_municipality": (
+        "{value!r} is not in the list of local governments ({edition}): give its 団体コード",
+        "「{value}」は地方公共団体の一覧 ({edition}) にありません: 団体コードで指定してください",
+    ),
+    "constant.unknown_prefecture": (
+        "unknown prefecture {value!r} (use 長野県, 長野, nagano or 20)",
+        "不明な都道府県です: {value!r} (長野県、長野、nagano、20 の形で)",
+    ),
+    "notice.municipality_as_written": (
+        "municipalities not in the list of local governments ({edition}) for their prefecture,"
+        " kept as written: {values}",
+        "地方公共団体の一覧 ({edition}) で都道府県と合う自治体が見つからず、書かれたとおりに"
+        "扱いました: {values}",
+    ),
+    "notice.constant": (
+        "{column} {value} for every row ({where})",
+        "全行の{column}を {value} としました ({where})",
+    ),
+    "value.fy_of_sheet": (
+        "the row's FY{fy} is not its sheet's: sheet {sheet!r} holds FY{sheet_fy}'s rows",
+        "行の年度 FY{fy} がシートの年度と違います: シート「{sheet}」は FY{sheet_fy} の行です",
+    ),
+    "row.repeats": (
+        "repeats row {row}: the same {what} {value!r}{fy} (a thing is counted once; to count"
+        ' the first row only, a scenario project takes duplicates = "first", offset calc'
+        " --duplicates first)",
+        "{row}行目と同じ{what}「{value}」{fy}の行です (重複は1回だけ数えます。最初の行だけを"
+        '数えるなら、シナリオのプロジェクトに duplicates = "first"、offset calc では'
+        " --duplicates first)",
+    ),
+    "row.same_thing": (
+        "the same as row {row} under another identifier ({ids} {theirs!r} there, {mine!r}"
+        " here): {compared} are all equal",
+        "{row}行目と同じものが別の番号で入っています ({ids}: {row}行目は「{theirs}」、この行は"
+        "「{mine}」): {compared} がすべて同じです",
+    ),
     "what.prefecture": ("prefecture", "都道府県"),
+    "what.municipality": ("municipality", "自治体"),
     "what.species": ("species", "樹種"),
     "what.site_class": ("site class (地位)", "地位"),
     "what.value": ("value", "値"),
@@ -270,6 +371,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "notice.sheet": (
         "read sheet {sheet!r} (the workbook has {sheets}); choose another with --sheet",
         "シート「{sheet}」を読みました (ブックのシート: {sheets})。別のシートは --sheet で",
+    ),
+    "notice.repeats_dropped": (
+        "left out rows {rows}: they repeat earlier rows (duplicates = first)",
+        "{rows}行目を除きました: 前の行の重複です (duplicates = first)",
+    ),
+    "notice.fy_sheets": (
+        "read the FY sheets {sheets}, each as its FY's rows; one FY alone: --fy or --sheet",
+        "年度のシート {sheets} を、それぞれその年度の行として読みました。1つの年度だけなら --fy か --sheet で",
+    ),
+    "notice.other_fy_sheets": (
+        "left out the sheets of other FYs than FY{fy}: {sheets}",
+        "FY{fy} 以外の年度のシートは読みませんでした: {sheets}",
+    ),
+    "notice.sheet_without_header": (
+        "left out sheet {sheet!r}: no header offset knows",
+        "シート「{sheet}」は読みませんでした: 分かる見出しがありません",
+    ),
+    "calc.kept_going": (
+        "--keep-going: computed {computed} rows; refused {refused} rows ({problems} problems)",
+        "--keep-going: {computed}行を計算し、{refused}行を除きました (問題{problems}件)",
+    ),
+    "notice.sheet_not_a_list": (
+        "left out sheet {sheet!r}: it lacks the columns of a list ({columns})",
+        "シート「{sheet}」は読みませんでした: 一覧の列がありません ({columns})",
     ),
     "notice.skipped": ("skipped rows {rows}: {why}", "{rows}行目を読み飛ばしました: {why}"),
     "notice.title": ("above the header row", "見出し行より上の行"),

@@ -171,9 +171,21 @@ def _items_by_fy(table: Shown, lang: Lang) -> str:
     return turned.to_html(index=False, border=0, classes="data numbers")
 
 
+def municipality_labels(reductions: pd.DataFrame, names: dict[str, str]) -> pd.Series:
+    """Each row's municipality as the report names it: grouped by its code, printed by its
+    official name (a party's name for a code only the scenario knows); two codes of one name
+    (伊達市 in 北海道 and 福島県) keep their codes."""
+    codes = reductions["municipality"].astype(str)
+    given = reductions.get("municipality_name", codes).astype(str)
+    shown = given.where(given != codes, codes.map(lambda c: names.get(c, c)))
+    per_name = pd.DataFrame({"code": codes, "name": shown}).drop_duplicates()
+    shared = set(per_name["name"][per_name["name"].duplicated()])
+    return shown.where(~shown.isin(shared), shown + " (" + codes + ")")
+
+
 def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) -> dict[str, str]:
     reductions = tables["reductions"].assign(
-        municipality=lambda f: f["municipality"].map(lambda v: names.get(v, v)),
+        municipality=lambda f: municipality_labels(f, names),
         method=lambda f: f["method"].map(lambda v: value_term("method", v, lang)),
     )
     show = formatter("tonnes1")
@@ -181,7 +193,7 @@ def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
     for key in ("municipality", "method"):
         pivot = by_fy(reductions, key)
         pivot.columns = [fy_label(int(c), lang) for c in pivot.columns]
-        pivot.index.name = column_label(key, lang)
+        pivot.index.name = column_label("municipality_name" if key == "municipality" else key, lang)
         out[key] = pivot.reset_index().to_html(
             index=False, border=0, classes="data numbers", float_format=show
         )
@@ -192,9 +204,6 @@ def _charts(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
     def t(key: str, **params: object) -> str:
         return term(key, lang, **params)
 
-    def party(key: object) -> str:
-        return names.get(str(key), str(key))
-
     def words(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         return frame[columns].rename(columns=lambda c: column_label(c, lang))
 
@@ -203,7 +212,7 @@ def _charts(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
     by_fy = {"fy": lambda f: f["fy"].map(lambda v: fy_label(v, lang))}
     reductions = reductions.assign(
         **by_fy,
-        municipality=reductions["municipality"].map(party),
+        municipality=municipality_labels(reductions, names),
         method=reductions["method"].map(lambda v: value_term("method", v, lang)),
     )
     fy_axis, unit, credits = t("column.fy"), t("unit.tco2e"), t("unit.credits")

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 
 def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear]) -> pd.DataFrame:
-    """Reductions per FY, project and municipality (t-CO2e)."""
+    """Reductions per FY, project and municipality (t-CO2e): grouped by the municipality's code,
+    with its official name beside it."""
     frames = []
     for (project, fy), year in computed.items():
         summary = year.result.summary.reset_index()
@@ -32,6 +33,7 @@ def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear])
     columns = [
         "fy",
         "municipality",
+        "municipality_name",
         "method",
         "project",
         "rows",
@@ -42,7 +44,10 @@ def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear])
     if not frames:
         return pd.DataFrame(columns=columns)
     frame = pd.concat(frames, ignore_index=True)
-    frame["municipality"] = frame["municipality"].astype(str)
+    frame["municipality"] = frame["municipality"].astype(str)  # the code (intake.localities)
+    if "municipality_name" not in frame:
+        frame["municipality_name"] = frame["municipality"]
+    frame["municipality_name"] = frame["municipality_name"].astype(str)
     return frame[columns].sort_values(["fy", "municipality", "project"], ignore_index=True)
 
 

@@ -29,7 +29,8 @@ TERMS: dict[str, Words] = {
     "table.provenance": ("Provenance", "算定の根拠"),
     # columns
     "column.fy": ("FY", "年度"),
-    "column.municipality": ("Municipality", "自治体"),
+    "column.municipality": ("Municipality (code)", "自治体 (団体コード)"),
+    "column.municipality_name": ("Municipality", "自治体"),
     "column.municipality_key": ("Municipality key", "自治体キー"),
     "column.method": ("Method", "算定方法"),
     "column.project": ("Project", "プロジェクト"),

@@ -134,11 +134,42 @@ def prefecture(doc: str, *, required: bool = False) -> Column:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """Which columns name a row of a method's input, and when two rows are one real thing.
+
+    `keys`: the identifier, as alternatives in order (a 森林簿 names a stand by 林小班, or by
+    林班 + 小班 + 枝番: whichever of the alternative's columns the file has); a row is also
+    identified by its FY, since a list may hold one row per thing and FY. `same`: the columns
+    that, all equal, make two rows with different identifiers one thing (the same system under
+    two numbers); compared only when the file has at least one of `telling` (an address, an
+    owner): capacity and date alone are shared by neighbours.
+    """
+
+    keys: tuple[tuple[str, ...], ...] = ()
+    same: tuple[str, ...] = ()
+    telling: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """The identity as docs/input-columns.md states it."""
+        keys = " or ".join(" + ".join(f"`{c}`" for c in key) for key in self.keys)
+        text = f"Row identity: {keys} (and `fy`): a repeat within a file is refused."
+        if self.same:
+            same = ", ".join(f"`{c}`" for c in self.same)
+            telling = " or ".join(f"`{c}`" for c in self.telling)
+            text += (
+                f" Two rows with different identifiers are one when {same} are all equal"
+                f" (compared where the file has {telling})."
+            )
+        return text
+
+
+@dataclass(frozen=True)
 class Contract:
-    """The columns of one method's input."""
+    """The columns of one method's input, and which of them identify a row."""
 
     columns: tuple[Column, ...]
     description: str = ""
+    identity: Identity = Identity()
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -147,10 +178,14 @@ class Contract:
     def __getitem__(self, name: str) -> Column:
         return self._by_name[name]
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
     def markdown(self) -> str:
         """The contract as a Markdown table (docs/input-columns.md, `offset columns`), with
-        each column's Japanese header names."""
-        lines = [
+        each column's Japanese header names, after the row identity when it has one."""
+        lines = [self.identity.describe(), ""] if self.identity.keys else []
+        lines += [
             "| column | 日本語の見出し | unit | required | meaning |",
             "|---|---|---|---|---|",
         ]
@@ -165,9 +200,20 @@ class Contract:
 
 
 # Columns several methods share.
+ADDRESS = text(
+    "address",
+    "where the system or building is (住所): tells two rows apart",
+    japanese=("住所", "設置場所", "設置住所", "所在地", "設置地", "設置場所住所"),
+)
+APPLICANT = text(
+    "applicant",
+    "whose it is (申請者): tells two rows apart; not in the output",
+    japanese=("申請者", "申請者氏名", "設置者", "所有者", "氏名", "補助対象者"),
+)
 MUNICIPALITY = category(
     "municipality",
-    "municipality the row belongs to (summary key)",
+    "municipality the row belongs to: 団体コード, name, kana or romaji (results: the code and"
+    " municipality_name; --municipality for a whole file)",
     required=True,
     japanese=(
         "市区町村",
@@ -177,6 +223,9 @@ MUNICIPALITY = category(
         "団体コード",
         "自治体",
         "市町村コード",
+        "市区町村コード",
+        "地方公共団体コード",
+        "自治体コード",
     ),
 )
 FY = year(

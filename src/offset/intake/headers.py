@@ -4,9 +4,12 @@ A header matches after folding (NFKC, no spaces, any case, katakana as hiragana,
 width), so `太陽電池容量（ｋＷ）`, `太陽電池容量 (kW)` and `太陽電池容量(kW)` are one header. A
 trailing bracket is the header's unit: `出力(W)` is `capacity_kw` in W, converted with pint; a
 Japanese name without a unit is in the column's own unit (the table in docs/input-columns.md
-says which). Each column brings its Japanese names (`Column.japanese`, in the method's
-contract). A user's mapping file (`--columns MAP.toml`, a ``[columns]`` table of
-"their header" = "offset column") is tried first, for anything else.
+says which); a unit in another case is read where only one reading converts (`unit_case`). Each
+column brings its Japanese names (`Column.japanese`, in the method's contract); a name column's
+header may carry コード, 名 or 番号 after its word (樹種コード, 自治体名). A user's mapping file
+(`--columns MAP.toml`, a ``[columns]`` table of "their header" = "offset column") is tried
+first, for anything else, whether the file's header carries the map's bracketed unit or not (the
+header's unit wins, else the map's).
 """
 
 from __future__ import annotations
@@ -16,11 +19,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from offset import units
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
 from offset.intake.columns import Column, Contract
 from offset.intake.japanese import folded, pint_unit, split_unit
+from offset.intake.unit_case import read_unit
+
+# What offices write after a name column's word: 樹種コード, 自治体名, 林班番号 (folded).
+NAME_SUFFIXES = tuple(
+    folded(s) for s in ("コード", "code", "名称", "名", "番号", "No.", "No", "ID")
+)
 
 
 @dataclass(frozen=True)
@@ -37,9 +45,11 @@ class Matcher:
     """Header -> column for one contract, with the user's own map tried first."""
 
     contract: Contract
-    user_map: Mapping[str, str]  # folded header -> offset column name (English)
+    user_map: Mapping[str, str]  # the user's header -> offset column name (English)
     _english_names: dict[str, Match] = field(init=False, repr=False, compare=False)
     _japanese_names: dict[str, Column] = field(init=False, repr=False, compare=False)
+    _mapped: dict[str, str] = field(init=False, repr=False, compare=False)
+    _mapped_bases: dict[str, tuple[str, str | None]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # every spelling folded once: a header search tries a few hundred cells
@@ -55,22 +65,45 @@ class Matcher:
         }
         object.__setattr__(self, "_english_names", english)
         object.__setattr__(self, "_japanese_names", japanese)
+        mapped = {folded(header): target for header, target in self.user_map.items()}
+        bases: dict[str, tuple[str, str | None]] = {}
+        for header, target in self.user_map.items():
+            base, unit = split_unit(header)
+            bases.setdefault(folded(base), (target, unit))
+        object.__setattr__(self, "_mapped", mapped)
+        object.__setattr__(self, "_mapped_bases", bases)
 
     def match(self, header: str) -> Match | Msg | None:
         """The column `header` means, a Msg if its unit is wrong, or None if it means none."""
-        key = folded(header)
-        mapped = self.user_map.get(key)
+        base, unit = split_unit(header)
+        mapped = self._mapped.get(folded(header))
+        if mapped is None and (by_base := self._mapped_bases.get(folded(base))) is not None:
+            mapped, map_unit = by_base  # the map's header with, or without, its bracketed unit
+            unit = unit or map_unit
         if mapped is not None:
-            return self._english(mapped, header)
+            found = self._english(mapped, header)
+            if found is None:  # load_map checks targets against every method's columns
+                return None
+            return self._with_unit(found.column, unit, header) if unit else found
         english = self._english(header, header)
         if english is not None:
             return english
-        base, unit = split_unit(header)
         english = self._english(base, header)
         if english is not None:
             return self._with_unit(english.column, unit, header) if unit else english
-        column = self._japanese_names.get(folded(base))
+        column = self._japanese_names.get(folded(base)) or self._named_with_suffix(base)
         return None if column is None else self._with_unit(column, unit, header)
+
+    def _named_with_suffix(self, base: str) -> Column | None:
+        """A name column's header with コード, 名 or 番号 after it (樹種コード, 自治体名)."""
+        key = folded(base)
+        for suffix in NAME_SUFFIXES:
+            stem = key.removesuffix(suffix)
+            if stem != key and stem:
+                column = self._japanese_names.get(stem)
+                if column is not None and column.kind in ("text", "category"):
+                    return column
+        return None
 
     def _english(self, name: str, header: str) -> Match | None:
         found = self._english_names.get(folded(name))
@@ -79,12 +112,12 @@ class Matcher:
     def _with_unit(self, column: Column, unit: str | None, header: str) -> Match | Msg:
         if unit is None or column.unit is None:
             return Match(column, column.unit, header)
-        expression = pint_unit(unit)
-        try:
-            units.scale(expression, column.unit)
-        except units.UnitError:
+        read = read_unit(pint_unit(unit), column.unit)
+        if isinstance(read, tuple):
+            if read:
+                return Msg("header.unit_case", unit=unit, readings=" / ".join(read))
             return Msg("header.unit", unit=unit, expected=column.unit)
-        return Match(column, expression, header)
+        return Match(column, read, header)
 
 
 def load_map(path: Path | None, known: set[str]) -> dict[str, str]:
@@ -112,7 +145,7 @@ def load_map(path: Path | None, known: set[str]) -> dict[str, str]:
     ]
     if problems:
         raise InputError(problems)
-    return {folded(str(header)): str(target) for header, target in table.items()}
+    return {str(header): str(target) for header, target in table.items()}
 
 
 def _close(value: str, known: set[str]) -> str:

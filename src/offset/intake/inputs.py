@@ -1,61 +1,56 @@
 """Reading input files and checking them against a column contract, once, at the boundary.
 
-A file goes through three steps: its cells are read as they are (`sheets`), the header
-row is found and the rows that are not data are dropped (`layout`), and each column the
-contract names is matched to the user's header (`headers`) and converted to its type and
-unit (`values`). Every problem of the file is collected (file, sheet, row, column as the
-user wrote it, why) before anything is computed. Rows are numbered as the sheet shows them.
+A file goes through three steps: its cells are read as they are (`sheets`, the sheets a
+workbook is read as: `sheet_choice`), the header row is found and the rows that are not data
+are dropped (`layout`), and each column the contract names is matched to the user's header
+and converted to its type and unit (`conversion`). Rows that repeat an identifier are found
+over all the sheets read (`identity`). Every problem of the file is collected (file, sheet,
+row, column as the user wrote it, why) before anything is computed. Rows are numbered as the
+sheet shows them.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
-from offset.intake import values
-from offset.intake.columns import Column, Contract
-from offset.intake.headers import Match, Matcher
-from offset.intake.japanese import distinct, gather
-from offset.intake.layout import Table, lay_out
-from offset.intake.places import municipality_code
-from offset.intake.sheets import Progress, read_grid, read_parquet
-from offset.intake.values import Vocabulary
-from offset.intake.vocabulary import own_values
+from offset.intake import sheetrows
+from offset.intake.columns import Contract
+from offset.intake.conversion import Vocabularies, check, repeated_rows
+from offset.intake.headers import Matcher
+from offset.intake.identity import Duplicates
+from offset.intake.layout import SEARCH_ROWS, Table, lay_out
+from offset.intake.listing import FIRST_DATA_ROW, LISTED_PER_CHECK, listed_problems
+from offset.intake.localities import Constants
+from offset.intake.municipalities import Municipalities
+from offset.intake.prepared import Prepared
+from offset.intake.sheet_choice import choose
+from offset.intake.sheets import (
+    Grid,
+    Progress,
+    is_workbook,
+    read_grid,
+    read_parquet,
+    read_sheets,
+    workbook_sheets,
+)
 
-__all__ = ["FIRST_DATA_ROW", "LISTED_PER_CHECK", "Prepared", "Progress", "listed_problems"]
+MISSING = ("header.missing", "header.missing_municipality")
 
-FIRST_DATA_ROW = 2
-LISTED_PER_CHECK = 20  # rows listed for one kind of problem in one column; the rest are counted
-Vocabularies = Mapping[str, Vocabulary]  # vocabulary name -> the values it may hold
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A checked input: the contract's columns, typed, in canonical units, and where they
-    came from (the user's headers, the sheet, the rows skipped)."""
-
-    frame: pd.DataFrame
-    file: str
-    sheet: str | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)  # offset column -> user's header
-    notices: tuple[Msg, ...] = ()
-
-    def relabel(self, problems: Sequence[Problem]) -> list[Problem]:
-        """Problems as the user reads them: their header, their sheet."""
-        return [
-            replace(p, column=self.headers.get(p.column or "", p.column), sheet=self.sheet)
-            if p.file == self.file
-            else p
-            for p in problems
-        ]
+__all__ = [
+    "FIRST_DATA_ROW",
+    "LISTED_PER_CHECK",
+    "Prepared",
+    "Progress",
+    "check",
+    "listed_problems",
+]
 
 
 def blocks_computing(problems: Sequence[Problem]) -> bool:
@@ -68,28 +63,126 @@ def load(
     path: Path,
     contract: Contract,
     *,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
+    fy: int | None = None,
     user_map: Mapping[str, str] | None = None,
     vocabularies: Vocabularies | None = None,
     progress: Progress | None = None,
+    municipalities: Municipalities | None = None,
+    constants: Constants | None = None,
+    duplicates: Duplicates = "refuse",
 ) -> tuple[Prepared, list[Problem]]:
     """Read `path` (CSV, .xlsx, .parquet) and check it against `contract`. The problems of its
     cells are returned, not raised, so that a caller adds what the method finds in the same
     pass (`blocks_computing` says when there is nothing to compute); a file that cannot be read
-    raises InputError."""
+    raises InputError.
+
+    `sheet`: a workbook's sheet, several, or `all` (None: as `sheet_choice` says, with `fy`
+    choosing among sheets named for FYs); rows of several sheets are one input."""
     matcher = Matcher(contract, user_map or {})
-    if path.suffix.lower() == ".parquet":
-        if sheet is not None:
+    requested = [sheet] if isinstance(sheet, str) else None if sheet is None else list(sheet)
+    tables, notices, every = _tables(path, requested, fy, matcher, progress)
+    sheets = tuple(table.sheet for table, _ in tables)
+    parts: list[Prepared] = []
+    problems: list[Problem] = []
+    for position, (table, sheet_fy) in enumerate(tables):
+        frame = table.frame
+        if position:
+            frame = frame.set_axis(frame.index + sheetrows.shifted(position), axis=0)
+        part, found = check(
+            frame,
+            contract,
+            table.file,
+            matcher=matcher,
+            vocabularies=vocabularies,
+            municipalities=municipalities,
+            constants=constants,
+            sheet_fy=sheet_fy,
+            sheet=table.sheet,
+            duplicates=None,
+        )
+        part = replace(part, sheet=table.sheet, sheets=sheets,
+                       notices=(*table.notices, *part.notices))  # fmt: skip
+        missing = [p.column for p in found if getattr(p.message, "key", "") in MISSING]
+        if every and missing:  # `all`: a sheet that is no list of the method (a 集計 sheet)
+            columns = ", ".join(str(c) for c in missing)
+            notices = (*notices, Msg("notice.sheet_not_a_list", sheet=table.sheet, columns=columns))
+            continue
+        problems += [*table.problems, *part.relabel(found)]
+        parts.append(part)
+    if not parts:
+        raise InputError([Problem(str(path), None, None, Msg("file.no_list_sheet"))])
+    prepared = _stacked(parts, notices)
+    prepared, found = repeated_rows(prepared, contract, duplicates)
+    return prepared, [*problems, *prepared.relabel(found)]
+
+
+def _tables(
+    path: Path,
+    requested: list[str] | None,
+    fy: int | None,
+    matcher: Matcher,
+    progress: Progress | None,
+) -> tuple[list[tuple[Table, int | None]], tuple[Msg, ...], bool]:
+    """The tables of the input: a CSV's or a Parquet file's one, or the chosen sheets', each
+    with the FY its sheet's name gives; the notices of the choice; whether every sheet was
+    asked for (`all`: sheets that are no list are left out)."""
+
+    def known(header: str) -> bool:
+        return matcher.match(header) is not None
+
+    if path.suffix.lower() == ".parquet" or not is_workbook(path):
+        if requested is not None:
             raise InputError([Problem(str(path), None, None, Msg("file.sheet_for_csv"))])
-        table = Table(read_parquet(path), str(path), None, (), ())
-    else:
-        grid = read_grid(path, sheet, progress)
-        table = lay_out(grid, lambda header: matcher.match(header) is not None)
-    prepared, problems = check(
-        table.frame, contract, table.file, matcher=matcher, vocabularies=vocabularies
+        if path.suffix.lower() == ".parquet":
+            return [(Table(read_parquet(path), str(path), None, (), ()), None)], (), False
+        return [(lay_out(read_grid(path, None, progress), known), None)], (), False
+    choice = choose(workbook_sheets(path), requested, fy)
+    if choice.problem is not None:
+        raise InputError([Problem(str(path), None, None, choice.problem)])
+    names = [name for name, _ in choice.sheets]
+    tables: list[tuple[Table, int | None]] = []
+    notices = list(choice.notices)
+    for grid, (name, sheet_fy) in zip(read_sheets(path, names), choice.sheets, strict=True):
+        if choice.every and (grid.cells.empty or not _has_known_header(grid, known)):
+            notices.append(Msg("notice.sheet_without_header", sheet=name))
+            continue
+        tables.append((lay_out(grid, known), sheet_fy))
+    if not tables:
+        raise InputError([Problem(str(path), None, None, Msg("file.no_list_sheet"))])
+    return tables, tuple(notices), choice.every
+
+
+def _has_known_header(grid: Grid, known: Callable[[str], bool]) -> bool:
+    top = grid.cells.head(SEARCH_ROWS)
+    return any(
+        isinstance(v, str) and v.strip() and known(v.strip()) for v in top.to_numpy().ravel()
     )
-    prepared = replace(prepared, sheet=table.sheet, notices=table.notices)
-    return prepared, [*table.problems, *prepared.relabel(problems)]
+
+
+def _stacked(parts: list[Prepared], notices: tuple[Msg, ...]) -> Prepared:
+    """The sheets' checked rows as one input (categories merged, headers of the first sheet
+    that has each column)."""
+    first = parts[0]
+    if len(parts) == 1:
+        return replace(first, notices=(*notices, *first.notices))
+    frames = [p.frame for p in parts]
+    frame = pd.concat(frames, axis=0)
+    for column in frame.columns:
+        if any(isinstance(f[column].dtype, pd.CategoricalDtype) for f in frames if column in f):
+            frame[column] = frame[column].astype("category")
+    headers: dict[str, str] = {}
+    for part in parts:
+        for column, header in part.headers.items():
+            headers.setdefault(column, header)
+    return Prepared(
+        frame,
+        first.file,
+        None,
+        headers,
+        (*notices, *(n for p in parts for n in p.notices)),
+        first.sheets,
+    )
 
 
 def prepare(
@@ -103,198 +196,6 @@ def prepare(
     if problems:
         raise InputError(problems)
     return prepared.frame
-
-
-def check(
-    raw: pd.DataFrame,
-    contract: Contract,
-    file: str,
-    *,
-    matcher: Matcher | None = None,
-    vocabularies: Vocabularies | None = None,
-) -> tuple[Prepared, list[Problem]]:
-    """The contract's columns of `raw`, typed, and every problem found (not raised)."""
-    matcher = matcher or Matcher(contract, {})
-    problems: list[Problem] = []
-    if raw.columns.duplicated().any():  # reported by the layout; the first of each is checked
-        raw = raw.loc[:, ~raw.columns.duplicated()]
-    found: dict[str, list[Match]] = {}
-    for header in raw.columns:
-        match = matcher.match(str(header))
-        if isinstance(match, Msg):
-            problems.append(Problem(file, None, str(header), match))
-        elif match is not None:
-            found.setdefault(match.column.name, []).append(Match(match.column, match.unit, header))
-    rows = np.asarray(raw.index, dtype=np.int64) + FIRST_DATA_ROW
-    out: dict[str, object] = {}
-    headers: dict[str, str] = {}
-    for column in contract.columns:
-        matches = found.get(column.name, [])
-        if len(matches) > 1:
-            names = ", ".join(str(m.header) for m in matches)
-            problems.append(
-                Problem(file, None, str(matches[1].header), Msg("header.one_of", names=names))
-            )
-        if not matches:
-            if column.required:
-                problems.append(_missing(file, column, raw.columns))
-            continue
-        match = matches[0]
-        header = str(match.header)
-        headers[column.name] = header
-
-        def listed(
-            mask: npt.NDArray[np.bool_], message: Callable[[int], str], header: str = header
-        ) -> list[Problem]:
-            return listed_problems(file, rows, mask, header, message)
-
-        vocabulary = _vocabulary(column, vocabularies)
-        converted, column_problems = _convert(
-            raw[match.header], column, match.unit, listed, vocabulary
-        )
-        problems += column_problems
-        out[column.name] = converted
-    if "municipality" in out:
-        problems += _municipality_codes(out, headers, file, rows, vocabularies)
-    used = {m.header for ms in found.values() for m in ms[:1]}
-    extra = {c: raw[c] for c in raw.columns if c not in used and c not in out}
-    frame = pd.DataFrame({**out, **extra}, index=raw.index, copy=False)  # no consolidation copy
-    return Prepared(frame, file, headers=headers), problems
-
-
-def _missing(file: str, column: Column, present: pd.Index) -> Problem:
-    names = " / ".join([*column.names, *column.japanese[:3]])
-    found = ", ".join(str(c) for c in present) or "-"
-    return Problem(file, None, column.name, Msg("header.missing", names=names, found=found))
-
-
-def _vocabulary(column: Column, vocabularies: Vocabularies | None) -> Vocabulary | None:
-    """What the column's values are read with, when the caller reads with vocabularies: its own
-    values' words, else the factor tables' vocabulary it names."""
-    if vocabularies is None:
-        return None
-    if column.values is not None:
-        return own_values(column.values)
-    return vocabularies.get(column.vocabulary or column.name)
-
-
-def _convert(
-    series: pd.Series,
-    column: Column,
-    unit: str | None,
-    listed: values.Listed,
-    vocabulary: Vocabulary | None,
-) -> tuple[object, list[Problem]]:
-    if column.kind in ("number", "integer"):
-        if vocabulary is not None:  # labels (地位 上/中/下) first, then numbers
-            series = _labels(series, vocabulary)
-        return values.numbers(series, column, unit, listed)
-    if column.kind == "year":
-        return values.years(series, column, listed)
-    if column.kind == "date":
-        return values.dates(series, column, listed)
-    if column.kind == "boolean":
-        return values.booleans(series, column, listed)
-    if column.kind == "category":
-        categorical = values.categories(series)  # blanks become missing
-        blank = categorical.isna().to_numpy()
-        problems = listed(blank, lambda i: Msg("value.required")) if column.required else []
-        if vocabulary is not None:
-            categorical, unknown = values.resolved(categorical, vocabulary, listed)
-            problems += unknown
-        return categorical, problems
-    cleaned = series.astype("string").str.strip()
-    cleaned = cleaned.mask(cleaned == "")  # blanks become missing
-    blank = cleaned.isna().to_numpy()
-    problems = listed(blank, lambda i: Msg("value.required")) if column.required else []
-    return cleaned.astype(object), problems
-
-
-def _labels(series: pd.Series, vocabulary: Vocabulary) -> pd.Series:
-    codes, uniques = distinct(series)
-    mapped = np.array([vocabulary.resolve(u) or u for u in uniques], dtype=object)
-    return pd.Series(gather(mapped, codes, None), index=series.index, dtype=object)
-
-
-def _municipality_codes(
-    out: dict[str, object],
-    headers: Mapping[str, str],
-    file: str,
-    rows: npt.NDArray[np.int64],
-    vocabularies: Vocabularies | None,
-) -> list[Problem]:
-    """団体コード: check digits verified, 5-digit codes completed, the prefecture part checked
-    against the row's prefecture. Names are kept as given."""
-    series = out["municipality"]
-    assert isinstance(series, pd.Series)
-    names = list(series.cat.categories)
-    codes = np.asarray(series.cat.codes, dtype=np.int64)
-    header = headers["municipality"]
-    problems: list[Problem] = []
-    renamed: list[str] = []
-    for position, name in enumerate(names):
-        code = municipality_code(name)
-        if code is not None and code.code is None:
-            message = (
-                Msg("value.code_length", value=name)
-                if code.bad_length
-                else Msg("value.check_digit", value=name, digit=code.check_digit)
-            )
-            mask = codes == position  # only for a wrong code: rare
-            problems += listed_problems(file, rows, mask, header, values.always(message))
-        renamed.append(code.code if code is not None and code.code else str(name))
-    prefecture = out.get("prefecture")
-    table = (vocabularies or {}).get("prefecture")
-    if isinstance(prefecture, pd.Series) and table is not None and table.codes:
-        # both prefecture codes per category, compared once per row, vectorised
-        part = [n[:2] if n.isdigit() and len(n) == 6 else "" for n in renamed]
-        row_part = np.append(np.array(part, dtype=object), "")[codes]
-        per_category = [table.codes.get(str(c), "") for c in prefecture.cat.categories]
-        row_code = np.append(np.array(per_category, dtype=object), "")[
-            prefecture.cat.codes.to_numpy()
-        ]
-        elsewhere = (row_part != "") & (row_code != "") & (row_part != row_code)
-        by_code = {code: key for key, code in table.codes.items()}
-        for position in np.unique(codes[elsewhere]):
-            name = renamed[position]
-            shown = table.names.get(by_code.get(name[:2], ""), "?")
-            mask = elsewhere & (codes == position)
-            problems += listed_problems(
-                file, rows, mask, header, _elsewhere(name, shown, prefecture)
-            )
-    if renamed != [str(n) for n in names]:  # codes completed: 20202 and 202029 are one
-        out["municipality"] = values.recoded(codes, list(renamed), series.index)
-    return problems
-
-
-def _elsewhere(code: str, name: str, prefecture: pd.Series) -> Callable[[int], str]:
-    def message(i: int) -> str:
-        row = prefecture.iloc[i]
-        return Msg("value.code_prefecture", value=code, code=code[:2], name=name, row=row)
-
-    return message
-
-
-def listed_problems(
-    file: str,
-    rows: npt.NDArray[np.int64],
-    mask: npt.NDArray[np.bool_],
-    column: str | None,
-    message: Callable[[int], str],
-    limit: int = LISTED_PER_CHECK,
-) -> list[Problem]:
-    """Problems for the masked rows: the first few listed, the rest summed up in one line.
-
-    `rows` are spreadsheet row numbers; `message(i)` says what is wrong with row position i.
-    """
-    positions = np.flatnonzero(mask)
-    listed = [Problem(file, int(rows[i]), column, message(int(i))) for i in positions[:limit]]
-    if positions.size > limit:
-        # Problems sort by row, so this line names the row it resembles.
-        first = int(rows[positions[0]])
-        rest = int(positions.size - limit)
-        listed.append(Problem(file, None, column, Msg("rows.more", count=rest, row=first)))
-    return listed
 
 
 def sha256_of(path: Path) -> str:

@@ -49,7 +49,9 @@ _UNIT_WORDS = (
     (re.compile(r"時間"), "h"),
     (re.compile(r"本|台|灯|個|件"), "dimensionless"),
     (re.compile(r"%"), "percent"),
-    (re.compile(r"([a-zA-Z])([23])\b"), r"\1**\2"),  # m2, m3 (㎡ and ㎥ after NFKC)
+    (re.compile(r"/\s*([mM])([23])([A-Za-z]+)"), r"/(\1**\2*\3)"),  # W/m2K: W/(m**2*K)
+    # m2, m3 (㎡ and ㎥ after NFKC); never the 2 of CO2
+    (re.compile(r"(?<![Cc])([a-zA-Z])([23])\b"), r"\1**\2"),
 )
 
 

@@ -7,13 +7,15 @@ dropped, and every drop said.
   merged upper cell covers the columns to its right until the next upper cell, and each column
   is named by its lower cell where that names a column, else by upper and lower together
   (改修前 over UA値 -> 改修前UA値). The pair is used when it names more columns than one row.
-- Blank rows and total rows (合計, 計, 小計, 総計 in one of the first columns) are dropped.
+- Blank rows and total rows (合計, 計, 小計, 総計 in one of the first columns, or a label ending
+  in one: 松本市 小計, 12林班 計) are dropped.
 
 Rows keep the numbers the sheet shows: the frame's index is the sheet row minus 2.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -24,12 +26,15 @@ from openpyxl.utils import get_column_letter
 
 from offset.common.messages import Msg
 from offset.common.problems import Problem
-from offset.intake.japanese import distinct, folded
+from offset.intake.japanese import distinct, folded, nfkc
 from offset.intake.sheets import Grid, refuse
 
 SEARCH_ROWS = 30
 TOTAL_LABELS = frozenset({"合計", "計", "小計", "総計", "累計", "total", "subtotal", "grandtotal"})
 _LABEL_HINT = r"(?i)計|total|ｔｏｔａｌ"
+# a label that ends a (sub)total: 松本市 小計, 12林班 計, 12林班計, (計)
+_TOTAL_TAIL = re.compile(r"(?:小計|合計|総計|累計|中計)$|(?:^|[\s)\]】』」])計$|^[0-9A-Za-z]\S*計$")
+_ENGLISH_TOTAL = re.compile(r"(?i)(?:^|[\s\-:])(?:sub\s*)?total$")
 TOTAL_LABEL_COLUMNS = 4  # a total row says so in one of its first cells
 INDEX_OFFSET = 2  # sheet row = index + 2 (the header of a plain file is row 1)
 
@@ -132,14 +137,23 @@ def _totals(frame: pd.DataFrame) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.
         if not maybe.any():
             continue
         codes, uniques = distinct(column.where(maybe))
-        flags = np.array(
-            [isinstance(u, str) and folded(u) in TOTAL_LABELS for u in uniques], dtype=bool
-        )
+        flags = np.array([isinstance(u, str) and is_total(u) for u in uniques], dtype=bool)
         hit = (codes >= 0) & np.append(flags, False)[codes]
         fresh = hit & ~total
         label[fresh] = np.asarray(uniques, dtype=object)[codes[fresh]]
         total |= hit
     return total, label
+
+
+def is_total(label: str) -> bool:
+    """A total or subtotal label: 合計, 計, Total, or a label ending in 小計/合計/総計/累計/中計,
+    or in 計 after a space or a numbered label (12林班 計, 松本市 小計, 12林班計)."""
+    plain = nfkc(label)
+    return (
+        folded(plain) in TOTAL_LABELS
+        or _TOTAL_TAIL.search(plain) is not None
+        or _ENGLISH_TOTAL.search(plain) is not None
+    )
 
 
 def _duplicates(grid: Grid, names: list[str], keep: list[int]) -> tuple[Problem, ...]:

@@ -9,7 +9,7 @@ Limits (each refused with a clear error, before the work they would cost):
 - any file: at most ``MAX_FILE_BYTES``;
 - .csv: at most ``MAX_ROWS`` rows;
 - .xlsx: at most ``MAX_UNZIPPED_BYTES`` once unpacked (a zip bomb is refused unopened) and
-  ``MAX_CELLS`` cells in the sheet read.
+  ``MAX_CELLS`` cells in the sheets read.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -140,8 +141,18 @@ def _width(path: Path, encoding: str) -> int:
 
 
 def _read_workbook(path: Path, sheet: str | None) -> Grid:
-    import openpyxl
+    names = workbook_sheets(path)
+    if sheet is not None and sheet not in names:
+        raise refuse(path, Msg("file.no_sheet", sheet=sheet, sheets=", ".join(names)))
+    chosen = sheet if sheet is not None else names[0]
+    (grid,) = read_sheets(path, [chosen])
+    if sheet is None and len(names) > 1:
+        notice = Msg("notice.sheet", sheet=chosen, sheets=", ".join(names))
+        return Grid(grid.cells, grid.file, grid.sheet, (notice,))
+    return grid
 
+
+def _checked_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -149,29 +160,58 @@ def _read_workbook(path: Path, sheet: str | None) -> Grid:
         raise refuse(path, Msg("file.unreadable", reason=f"not an .xlsx workbook ({e})")) from e
     if unpacked > MAX_UNZIPPED_BYTES:
         raise refuse(path, Msg("file.unzipped_too_large", size=unpacked, limit=MAX_UNZIPPED_BYTES))
+
+
+def _open(path: Path) -> Any:
+    import openpyxl
+
+    _checked_zip(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises assorted errors on a damaged workbook
         raise refuse(path, Msg("file.unreadable", reason=str(e))) from e
+
+
+def is_workbook(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".xlsm")
+
+
+def workbook_sheets(path: Path) -> list[str]:
+    """The names of a workbook's sheets, in order (checked like `read_grid` checks the file)."""
+    if not path.is_file():
+        raise refuse(path, Msg("file.not_found"))
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise refuse(path, Msg("file.too_large", size=size, limit=MAX_FILE_BYTES))
+    book = _open(path)
     try:
-        names = list(book.sheetnames)
-        if sheet is not None and sheet not in names:
-            raise refuse(path, Msg("file.no_sheet", sheet=sheet, sheets=", ".join(names)))
-        chosen = sheet if sheet is not None else names[0]
-        rows = list(_bounded(book[chosen].iter_rows(values_only=True), path, chosen))
+        return list(book.sheetnames)
     finally:
         book.close()
-    cells = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
-    notices: tuple[Msg, ...] = ()
-    if sheet is None and len(names) > 1:
-        notices = (Msg("notice.sheet", sheet=chosen, sheets=", ".join(names)),)
-    return Grid(cells, str(path), chosen, notices)
+
+
+def read_sheets(path: Path, names: list[str]) -> list[Grid]:
+    """The cells of the named sheets of a workbook, opened once; MAX_CELLS holds for them all."""
+    book = _open(path)
+    grids = []
+    try:
+        cells = 0
+        for name in names:
+            rows = []
+            for row in _bounded(book[name].iter_rows(values_only=True), path, name, cells):
+                rows.append(row)
+            cells += sum(len(r) for r in rows)
+            frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
+            grids.append(Grid(frame, str(path), name))
+    finally:
+        book.close()
+    return grids
 
 
 def _bounded(
-    rows: Iterator[tuple[object, ...]], path: Path, sheet: str
+    rows: Iterator[tuple[object, ...]], path: Path, sheet: str, before: int = 0
 ) -> Iterator[tuple[object, ...]]:
-    cells = 0
+    cells = before
     for row in rows:
         cells += len(row)
         if cells > MAX_CELLS:

@@ -25,6 +25,7 @@ from offset.common.problems import Problem
 from offset.intake.columns import Column
 from offset.intake.dates import to_date, to_year
 from offset.intake.japanese import distinct, folded, gather, nfkc, pint_unit
+from offset.intake.unit_case import read_unit
 
 MAX_MAGNITUDE = 1e12  # |value| in the column's unit beyond this is no real figure (and 1e308
 # would overflow to inf in the results)
@@ -143,10 +144,13 @@ def _number(value: object, factor: float, target: str | None) -> float | Msg:
     cell_unit = match["unit"].strip()
     if not cell_unit:
         return number * factor
-    try:
-        return number * units.scale(pint_unit(cell_unit), target or "dimensionless")
-    except units.UnitError:
+    read = read_unit(pint_unit(cell_unit), target or "dimensionless")
+    if isinstance(read, tuple):
+        if read:
+            return Msg("value.cell_unit_case", unit=cell_unit, value=str(value),
+                       readings=" / ".join(read))  # fmt: skip
         return Msg("value.cell_unit", unit=cell_unit, value=str(value), expected=target)
+    return number * units.scale(read, target or "dimensionless")
 
 
 def _bounds(values: npt.NDArray[np.float64], column: Column, listed: Listed) -> list[Problem]:

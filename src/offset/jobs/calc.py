@@ -6,7 +6,10 @@ It orchestrates; the computing is `offset.methods.calculation`, the arithmetic `
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from offset.common.messages import Msg, text
@@ -15,9 +18,13 @@ from offset.documents.output import DEFAULT_CSV_ENCODING, manifest_path, write_f
 from offset.factors import FactorLibrary
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
 from offset.intake.headers import load_map
+from offset.intake.identity import Duplicates
 from offset.intake.inputs import Progress, load, sha256_of
+from offset.intake.listing import every_row
+from offset.intake.localities import Constants
 from offset.methods import METHODS, CalcOptions, every_column_name
 from offset.methods.calculation import CalcResult, compute_checked
+from offset.methods.keep_going import compute_valid_rows
 
 
 def calculate_file(
@@ -33,24 +40,23 @@ def calculate_file(
     factor_year: FactorYear = DEFAULT_FACTOR_YEAR,
     unknown_supplier: str = "refuse",
     methodology: str | None = None,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     columns: Path | None = None,
     csv_encoding: str = DEFAULT_CSV_ENCODING,
+    constants: Constants | None = None,
+    duplicates: Duplicates = "refuse",
+    keep_going: bool = False,
 ) -> CalcResult:
     """Read, compute and (if `out`) write the results and a manifest beside them.
 
-    Nothing is written unless the whole calculation succeeded.
+    `constants`: the file's municipality and prefecture (`--municipality`, `--prefecture`);
+    `duplicates`: what a repeated identifier does; `sheet`: a workbook's sheet(s) or `all`.
+    Nothing is written unless the whole calculation succeeded; with `keep_going`, the valid
+    rows are computed and the refused ones written to a rejects file beside the results
+    (`CalcResult.rejects`).
     """
     from offset.intake.vocabulary import vocabularies
 
-    prepared, problems = load(
-        path,
-        METHODS[method].contract,
-        sheet=sheet,
-        user_map=load_map(columns, every_column_name()),
-        vocabularies=vocabularies(factors),
-        progress=progress,
-    )
     options = CalcOptions(
         fy=fy,
         gwp_metric=gwp_metric,
@@ -60,19 +66,43 @@ def calculate_file(
         unknown_supplier=unknown_supplier,
         methodology=methodology,
     )
-    result = compute_checked(method, prepared, problems, factors, options)
+    with every_row() if keep_going else contextlib.nullcontext():
+        prepared, problems = load(
+            path,
+            METHODS[method].contract,
+            sheet=sheet,
+            fy=fy,
+            user_map=load_map(columns, every_column_name()),
+            vocabularies=vocabularies(factors),
+            progress=progress,
+            constants=constants,
+            duplicates=duplicates,
+        )
+        if keep_going:
+            kept = compute_valid_rows(method, prepared, problems, factors, options)
+            result, rejects = kept.result, kept.rejects
+        else:
+            result, rejects = compute_checked(method, prepared, problems, factors, options), None
     result.manifest["input"] = {
         "path": str(path),
         "sha256": sha256_of(path),
         "sheet": prepared.sheet,
+        "sheets": list(prepared.sheets),
         "headers": dict(prepared.headers),
         "notices": [text(n, "en") for n in prepared.notices],
     }
     result.manifest["created"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    if rejects is not None:
+        refused = len(rejects[["sheet", "row"]].drop_duplicates())
+        result.manifest["rejected"] = {"rows": refused, "problems": len(rejects)}
+        result = replace(result, rejects=rejects)
     if out is not None:
         result.manifest["output"] = str(out)
         try:
             write_frame(result.results, out, csv_encoding)
+            if rejects is not None:
+                result.manifest["rejected"]["file"] = str(rejects_path(out))
+                write_frame(rejects, rejects_path(out), csv_encoding)
             write_json(result.manifest, manifest_path(out))
         except OSError as e:
             reason = f"{out}: {e.strerror or e}"
@@ -80,3 +110,10 @@ def calculate_file(
                 [Problem(str(out), None, None, Msg("file.cannot_write", reason=reason))]
             ) from e
     return result
+
+
+def rejects_path(results_path: Path) -> Path:
+    """Where `--keep-going` writes the refused rows: beside the results, as CSV or Excel like
+    them (CSV beside Parquet results, for reading by eye)."""
+    suffix = ".xlsx" if results_path.suffix.lower() == ".xlsx" else ".csv"
+    return results_path.with_name(results_path.stem + ".rejects" + suffix)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ import pandas as pd
 from sqlalchemy import inspect
 
 from offset import __version__
+from offset.common.cells import neutral_frame
 from offset.common.messages import Lang, Msg
 from offset.common.problems import InputError, Problem
 from offset.documents import tables
@@ -21,12 +23,15 @@ from offset.documents.report import Report, created_now
 from offset.documents.terms import term
 from offset.factors import FactorLibrary, years
 from offset.factors.years import FactorYear
+from offset.intake import sheetrows
+from offset.intake.identity import key_columns
 from offset.intake.inputs import FIRST_DATA_ROW
 from offset.ledger.database import at_head, redacted
 from offset.ledger.ledger import Ledger
 from offset.ledger.names import REGISTRY
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
-from offset.scenario import run_records
+from offset.methods import METHODS
+from offset.scenario import row_changes, run_records
 from offset.scenario.batches import Batch, post, reconcile
 from offset.scenario.compute import (
     ProjectData,
@@ -34,7 +39,6 @@ from offset.scenario.compute import (
     active_years,
     compute_all,
     load_data,
-    row_ranges,
     unused_rows,
 )
 from offset.scenario.model import Scenario
@@ -119,7 +123,9 @@ def run_scenario(
     out.mkdir(parents=True, exist_ok=True)
     ledger = Ledger.open(url)
     try:
-        batches = reconcile(ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy]))
+        batches = reconcile(
+            ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p])
+        )
         statuses = post(
             ledger,
             scenario,
@@ -139,7 +145,7 @@ def run_scenario(
     finally:
         ledger.engine.dispose()
     for (project, fy), year in computed.items():
-        write_frame(numbered(year), out / results_file(project, fy))
+        write_frame(numbered(year, data[project]), out / results_file(project, fy))
     warnings = _warnings(scenario, data, computed, plans, batches)
     manifest = _manifest(scenario, url, data, factors, statuses, warnings)
     language = scenario.language(lang)
@@ -233,7 +239,9 @@ def _dry_run(
     """What a run would post and restate, from a read of the ledger; nothing is written."""
     ledger = _read_only(url)
     try:
-        batches = reconcile(ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy]))
+        batches = reconcile(
+            ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p])
+        )
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
     finally:
         ledger.engine.dispose()
@@ -266,30 +274,51 @@ def _read_only(url: str) -> Ledger:
 
 
 ROW = "row"  # the results files' first column: the data file's spreadsheet row
+SHEET = "sheet"  # beside it when the data file's rows come from several sheets
 
 
-def numbered(year: ProjectYear) -> pd.DataFrame:
-    """A project-year's results with each row's spreadsheet row number first."""
+def numbered(year: ProjectYear, data: ProjectData | None = None) -> pd.DataFrame:
+    """A project-year's results with each row's spreadsheet row number (and sheet) first, and
+    the input fields the results do not hold last (what a re-run compares: `changed`); an
+    address or owner that only tells rows apart is never written."""
     results = year.result.results
-    return pd.concat(
-        [pd.DataFrame({ROW: results.index.to_numpy() + FIRST_DATA_ROW}, index=results.index),
-         results], axis=1)  # fmt: skip
+    sheets = data.prepared.sheets if data is not None else ()
+    position, row = sheetrows.split(results.index.to_numpy() + FIRST_DATA_ROW)
+    where = {ROW: row}
+    if len(sheets) > 1:
+        where = {SHEET: np.asarray(sheets, dtype=object)[position], ROW: row}
+    inputs = pd.DataFrame(index=results.index)
+    if data is not None:
+        contract = METHODS[data.method].contract
+        private = set(contract.identity.telling)
+        columns = [c.name for c in contract.columns if c.name in data.frame
+                   and c.name not in results and c.name not in private]  # fmt: skip
+        inputs = data.frame.loc[results.index, columns]
+    return pd.concat([pd.DataFrame(where, index=results.index), results, inputs], axis=1)
 
 
-def changed(out: Path, year: ProjectYear) -> str:
-    """The data rows whose creditable figure differs from the previous run's results file in
-    `out` (added, removed or changed), as row ranges; "" when there is no such file."""
+def changed(out: Path, year: ProjectYear, data: ProjectData | None = None) -> str:
+    """The data rows that changed since the previous run's results file in `out` (added,
+    removed, or changed with the fields that changed), named by their identifier; "" when
+    there is no such file or no row changed."""
     path = out / results_file(year.project, year.fy)
     try:
-        before = pd.read_csv(path, usecols=[ROW, "creditable_tco2e"], encoding="utf-8-sig")
-        before = before.set_index(ROW)
+        before = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     except (OSError, ValueError):
         return ""
-    now = numbered(year).set_index(ROW)["creditable_tco2e"]
-    both = before["creditable_tco2e"].reindex(now.index.union(before.index))
-    after = now.reindex(both.index)
-    differs = ~np.isclose(both.to_numpy(), after.to_numpy(), rtol=0, atol=1e-9, equal_nan=False)
-    return row_ranges(both.index.to_numpy()[differs] - FIRST_DATA_ROW)
+    now_text = io.StringIO()
+    neutral_frame(numbered(year, data)).to_csv(now_text, index=False)  # as the file is written
+    now_text.seek(0)
+    now = pd.read_csv(now_text, dtype=str, keep_default_na=False)
+    keys: tuple[str, ...] = ()
+    fields: list[str] = ["creditable_tco2e"]
+    if data is not None:
+        contract = METHODS[data.method].contract
+        keys = key_columns(now, contract.identity)
+        fields = [c.name for c in contract.columns]
+    if keys and "fy" in now:
+        keys = (*keys, "fy")
+    return row_changes.describe(before, now, keys, fields)
 
 
 def _tables(

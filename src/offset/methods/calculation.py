@@ -30,6 +30,7 @@ class CalcResult:
     summary: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
     notices: tuple[Msg, ...] = ()  # how the file was read: its header row, the rows skipped
+    rejects: pd.DataFrame | None = None  # `--keep-going`: the refused rows, with why
 
     @property
     def warnings(self) -> list[str]:
@@ -89,6 +90,11 @@ def compute_prepared(
             frame, factors, dataclasses.replace(options, factor_year=credit_rule)
         )
         results = with_credit_figures(results, credited)
+    if "municipality_name" in frame and "municipality" in results:
+        # the official name beside the code (offset.intake.localities), for every table to print
+        at = results.columns.get_loc("municipality")
+        assert isinstance(at, int)
+        results.insert(at + 1, "municipality_name", frame["municipality_name"])
     for column, back in years_back(results, factors).items():
         results[column] = back
     if options.strict_factors:

@@ -30,6 +30,7 @@ from offset.intake.columns import (
     MUNICIPALITY,
     Column,
     Contract,
+    Identity,
     boolean,
     category,
     integer,
@@ -61,11 +62,21 @@ from offset.methods.forest_stands import (
 )
 from offset.methods.method import SHARED_TOTALS, Method
 
+STAND_IDENTITY = Identity(keys=(("stand_id",), ("compartment", "subcompartment", "branch")))
 _STAND_COLUMNS: tuple[Column, ...] = (
     text(
         "stand_id",
-        "your identifier of the stand (小班)",
-        japanese=("林小班", "小班", "小班番号", "林班"),
+        "your identifier of the stand (林小班)",
+        japanese=("林小班", "林小班番号", "森林簿番号", "森林番号"),
+    ),
+    text(
+        "compartment",
+        "林班: with subcompartment and branch, the stand's identifier",
+        japanese=("林班", "林班番号"),
+    ),
+    text("subcompartment", "小班", japanese=("小班", "小班番号")),
+    text(
+        "branch", "枝番 (a subcompartment's branch number)", japanese=("枝番", "枝番号", "小班枝番")
     ),
     MUNICIPALITY,
     prefecture("prefecture key as in `climate_zones`"),
@@ -95,6 +106,12 @@ _STAND_COLUMNS: tuple[Column, ...] = (
         japanese=("林齢基準年度", "基準年度"),
     ),
     year("planted_fy", "FY the stand was planted", minimum=1800, japanese=("植栽年度", "植林年度")),
+    integer(
+        "age_class",
+        "齢級 (5-year age class): read, but the age comes from age_yr or planted_fy",
+        minimum=1,
+        japanese=("齢級",),
+    ),
     FY,
     category(
         "activity",
@@ -155,6 +172,7 @@ CONTRACT = Contract(
         ),
     ),
     description="One row per stand and FY (gain-loss method).",
+    identity=STAND_IDENTITY,
 )
 
 STOCK_CONTRACT = Contract(
@@ -183,6 +201,7 @@ STOCK_CONTRACT = Contract(
         ),
     ),
     description="One row per stand: two inventories (stock-difference method).",
+    identity=STAND_IDENTITY,
 )
 
 

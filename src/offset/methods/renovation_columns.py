@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 from offset.intake.columns import (
+    ADDRESS,
+    APPLICANT,
     FY,
     GRID_ENTITY,
     GRID_FACTOR,
@@ -12,6 +14,7 @@ from offset.intake.columns import (
     GRID_MENU,
     MUNICIPALITY,
     Contract,
+    Identity,
     category,
     date,
     integer,
@@ -40,9 +43,14 @@ CONTRACT = Contract(
             japanese=(
                 "案件番号",
                 "建物番号",
+                "施設番号",
+                "施設名",
+                "建物名",
                 "管理番号",
                 "整理番号",
                 "申請番号",
+                "受付番号",
+                "交付番号",
                 "番号",
                 "No",
                 "No.",
@@ -192,7 +200,18 @@ CONTRACT = Contract(
             "lamp_count",
             "dimensionless",
             "number of lamps replaced",
-            japanese=("灯数", "台数", "器具数"),
+            japanese=(
+                "灯数",
+                "台数",
+                "器具数",
+                "器具台数",
+                "設置台数",
+                "交換台数",
+                "更新台数",
+                "灯具数",
+                "本数",
+                "交換本数",
+            ),
         ),
         number(
             "operating_hours_h",
@@ -204,8 +223,15 @@ CONTRACT = Contract(
         GRID_MENU,
         GRID_KIND,
         GRID_FACTOR,
+        ADDRESS,
+        APPLICANT,
     ),
     description="One row per renovation measure; `measure` says which columns apply.",
+    identity=Identity(
+        keys=(("building_id", "measure"),),
+        same=("municipality", "address", "applicant", "measure", "completed"),
+        telling=("address", "applicant"),
+    ),
 )
 
 REQUIRED_BY_MEASURE = {

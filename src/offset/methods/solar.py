@@ -29,6 +29,8 @@ from offset.common.messages import Msg
 from offset.common.problems import Problem, raise_if_any
 from offset.factors import FactorLibrary, select
 from offset.intake.columns import (
+    ADDRESS,
+    APPLICANT,
     FY,
     GRID_ENTITY,
     GRID_FACTOR,
@@ -36,6 +38,7 @@ from offset.intake.columns import (
     GRID_MENU,
     MUNICIPALITY,
     Contract,
+    Identity,
     date,
     number,
     prefecture,
@@ -60,7 +63,20 @@ CONTRACT = Contract(
         text(
             "system_id",
             "your identifier of the PV system (kept in the output)",
-            japanese=("番号", "管理番号", "整理番号", "申請番号", "設備番号", "No", "No."),
+            japanese=(
+                "番号",
+                "管理番号",
+                "整理番号",
+                "申請番号",
+                "設備番号",
+                "受付番号",
+                "交付番号",
+                "交付決定番号",
+                "設備ID",
+                "システムID",
+                "No",
+                "No.",
+            ),
         ),
         MUNICIPALITY,
         prefecture("prefecture key as in `climate_zones` (selects the yield)", required=True),
@@ -75,9 +91,13 @@ CONTRACT = Contract(
                 "容量",
                 "出力",
                 "設備容量",
+                "設置容量",
                 "太陽電池出力",
                 "定格出力",
                 "発電出力",
+                "システム容量",
+                "パネル容量",
+                "太陽光発電容量",
             ),
         ),
         date(
@@ -142,8 +162,15 @@ CONTRACT = Contract(
         GRID_MENU,
         GRID_KIND,
         GRID_FACTOR,
+        ADDRESS,
+        APPLICANT,
     ),
     description="One row per PV system.",
+    identity=Identity(
+        keys=(("system_id",),),
+        same=("municipality", "address", "applicant", "capacity_kw", "commissioned"),
+        telling=("address", "applicant"),
+    ),
 )
 
 GENERATION_BASES = ("metered", "row_yield", "irradiation", "yield_table", "not_in_service")

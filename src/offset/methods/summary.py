@@ -15,8 +15,8 @@ from offset.methods.staleness import wanted_year
 
 
 def by_municipality(results: pd.DataFrame, totals: Sequence[str]) -> pd.DataFrame:
-    """Rows, `totals` (the method's, `Method.totals`) and warning counts per municipality
-    (observed categories only)."""
+    """Rows, `totals` (the method's, `Method.totals`) and warning counts per municipality code
+    (observed categories only), with the municipality's name when the results carry it."""
     fallback_columns = [c for c in map(str, results.columns) if c.endswith("_fallback")]
     stale_columns = [c for c in map(str, results.columns) if c.endswith("_years_back")]
     frame = results[["municipality", *totals]].assign(
@@ -31,7 +31,11 @@ def by_municipality(results: pd.DataFrame, totals: Sequence[str]) -> pd.DataFram
     )
     grouped = frame.groupby("municipality", observed=True, sort=True)
     columns = ["rows", *totals, "fallback_rows", "stale_factor_rows", "unverified_rows"]
-    return grouped[columns].sum()
+    summary = grouped[columns].sum()
+    if "municipality_name" in results:  # grouped by code, named once (intake.localities)
+        names = results.groupby("municipality", observed=True, sort=True)["municipality_name"]
+        summary.insert(0, "municipality_name", names.first().astype(str))
+    return summary
 
 
 def fallbacks(results: pd.DataFrame, factors: FactorLibrary) -> list[dict[str, Any]]:

@@ -18,6 +18,8 @@ from offset.common.problems import InputError, Problem
 from offset.factors import FactorLibrary
 from offset.intake.headers import load_map
 from offset.intake.inputs import FIRST_DATA_ROW, Prepared, blocks_computing, load, sha256_of
+from offset.intake.localities import Constants
+from offset.intake.municipalities import shipped
 from offset.intake.vocabulary import vocabularies
 from offset.methods import METHODS, CalcOptions, every_column_name
 from offset.methods.calculation import CalcResult, compute_prepared
@@ -48,6 +50,7 @@ class ProjectData:
     frame: pd.DataFrame
     prepared: Prepared  # where the frame came from: the user's headers and sheet
     has_problems: bool = False  # cells were reported: computed only for the method's own checks
+    method: str = "solar"  # the project's method (its contract names the rows' identity)
 
 
 def unused_rows(scenario: Scenario, data: ProjectData) -> int:
@@ -67,15 +70,19 @@ def load_data(
     loaded: dict[str, ProjectData] = {}
     problems: list[Problem] = []
     known = vocabularies(factors)
+    places = shipped().with_parties(scenario.municipality_parties())
     for name, project in scenario.projects.items():
         path = scenario.data_path(name)
         try:
             prepared, found = load(
                 path,
                 METHODS[project.method].contract,
-                sheet=project.sheet,
+                sheet=scenario.sheets_of(name),
                 user_map=load_map(scenario.columns_path(name), every_column_name()),
                 vocabularies=known,
+                municipalities=places,
+                constants=constants(scenario, name),
+                duplicates=project.duplicates,
             )
         except InputError as e:
             problems += e.problems
@@ -84,8 +91,28 @@ def load_data(
         if found and blocks_computing(found):
             continue
         frame = prepared.frame
-        loaded[name] = ProjectData(name, path, sha256_of(path), frame, prepared, bool(found))
+        loaded[name] = ProjectData(
+            name, path, sha256_of(path), frame, prepared, bool(found), project.method
+        )
     return loaded, problems
+
+
+def constants(scenario: Scenario, project: str) -> Constants:
+    """The municipality of every row of a project's file: the project's own `municipality`
+    (binding: a column must agree), else its owner's `jis_code` and prefecture (filling only)."""
+    spec = scenario.projects[project]
+    if spec.municipality is not None:
+        return Constants(spec.municipality, where=f"projects.{project}.municipality")
+    owner = scenario.parties.get(spec.owner)
+    if owner is None or owner.kind != "municipality" or not owner.jis_code:
+        return Constants()
+    return Constants(
+        owner.jis_code,
+        owner.prefecture,
+        where=f"parties.{spec.owner}.jis_code",
+        prefecture_where=f"parties.{spec.owner}.prefecture",
+        binding=False,
+    )
 
 
 def active_years(scenario: Scenario, project: str) -> range:
@@ -134,7 +161,8 @@ def compute_all(
                 if data[name].has_problems:
                     continue
                 raise
-            out[(name, fy)] = ProjectYear(name, fy, result, row_ranges(frame.index.to_numpy()))
+            rows = data[name].prepared.rows(frame.index)
+            out[(name, fy)] = ProjectYear(name, fy, result, rows)
     if problems:
         raise InputError(list(dict.fromkeys(problems)))  # once each; InputError sorts
     return out

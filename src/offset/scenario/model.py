@@ -65,8 +65,15 @@ class Project(_Table):
     data: str
     owner: str
     instrument: str
-    sheet: str | None = None  # the Excel sheet of `data` (default: the first)
+    sheet: str | None = None  # the Excel sheet of `data` (default: see `sheets`)
+    # several sheets, or ["all"]; default: the sheets named for FYs (each its FY's rows), else
+    # the first
+    sheets: tuple[str, ...] | None = None
     columns: str | None = None  # a --columns map for `data`: the office's headers -> offset's
+    # the municipality of every row (団体コード or name): fills a missing column and binds one
+    # that is there; default: the owner's jis_code, which only fills
+    municipality: str | None = None
+    duplicates: Literal["refuse", "first", "keep"] = "refuse"  # a repeated identifier
     first_fy: FiscalYear | None = None
     buffer_share: Annotated[float, Field(ge=0, lt=1)] | None = None
     methodology: str | None = None
@@ -201,6 +208,20 @@ class Scenario:
     def data_path(self, project: str) -> Path:
         return self.path.parent / self.projects[project].data
 
+    def sheets_of(self, project: str) -> str | tuple[str, ...] | None:
+        """The sheet(s) of the project's workbook (None: the default choice)."""
+        spec = self.projects[project]
+        return spec.sheets if spec.sheets is not None else spec.sheet
+
+    def municipality_parties(self) -> list[tuple[str, str, str]]:
+        """(key, name, jis_code) of the scenario's municipalities: a data file's cell with a
+        party's key or name means that party's code."""
+        return [
+            (key, party.name, party.jis_code)
+            for key, party in self.parties.items()
+            if party.kind == "municipality" and party.jis_code
+        ]
+
     def columns_path(self, project: str) -> Path | None:
         given = self.projects[project].columns
         return None if given is None else self.path.parent / given
@@ -292,6 +313,8 @@ def _cross_references(s: Scenario) -> Iterator[Problem]:
             )
         if project.first_fy is not None and project.first_fy > last:
             yield problem(f"{key}.first_fy", f"after the scenario's last FY {last}")
+        if project.sheet is not None and project.sheets is not None:
+            yield problem(f"{key}.sheets", "give `sheet` or `sheets`, not both")
     for name, agreement in s.agreements.items():
         yield from _agreement_problems(s, name, agreement, problem)
 

@@ -190,8 +190,8 @@ def _reason(before: dict[str, Any] | None, now: dict[str, Any], changed_rows: st
             f" {str(new_input.get('sha256'))[:12]}; rows {old_input.get('rows')} ->"
             f" {new_input.get('rows')})"
         )
-    if changed_rows:
-        parts.append(f"rows whose figure changed: {changed_rows}")
+    if changed_rows:  # rows added, removed and changed, with the fields (row_changes)
+        parts.append(changed_rows)
     # An issuance recorded before the year rule existed took the FY's own results.
     old_rule, new_rule = before.get("factor_year", "results"), now.get("factor_year", "results")
     if old_rule != new_rule:

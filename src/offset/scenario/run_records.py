@@ -3,8 +3,8 @@ read back as a party may see them.
 
 `store` replaces what an earlier run of the same scenario stored, in one transaction. The reads
 take a `Viewer` (`offset.ledger.visibility`): a party sees the agreements it is a party to
-(provider, beneficiary or other party) and the reductions of its municipality or of the
-projects it owns; the registry sees everything.
+(provider, beneficiary or other party) and the reductions of its municipality (rows carrying its
+団体コード) or of the projects it owns; the registry sees everything.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import pandas as pd
 from sqlalchemy import Engine, Table, delete, insert, select
 from sqlmodel import SQLModel
 
+from offset.intake.municipalities import shipped
+from offset.intake.places import municipality_code
 from offset.ledger import queries
 from offset.ledger.database import reading
 from offset.ledger.side_tables import AgreementRecord, FulfilmentRecord, ReductionRecord
@@ -185,14 +187,38 @@ def _from_ledger(
 
 
 def reductions(engine: Engine, viewer: Viewer, fy: int | None = None) -> list[ReductionRecord]:
-    """Computed reductions of the viewer's municipality or of the projects it owns."""
+    """Computed reductions of the viewer's municipality (by its 団体コード, which a run's rows
+    carry, or its key, which runs before the codes carried) or of the projects it owns."""
     table = _table(ReductionRecord)
     query = select(table).order_by(table.c.fy, table.c.municipality, table.c.project)
-    if not viewer.is_registry:
-        query = query.where(
-            (table.c.municipality == viewer.party) | (table.c.owner == viewer.party)
-        )
-    if fy is not None:
-        query = query.where(table.c.fy == fy)
     with reading(engine) as conn:
+        if not viewer.is_registry:
+            own = queries.parties(conn, [viewer.party]).get(viewer.party)
+            code = _code(own.jis_code if own is not None else None) or viewer.party
+            query = query.where(
+                (table.c.municipality == viewer.party)
+                | (table.c.municipality == code)
+                | (table.c.owner == viewer.party)
+            )
+        if fy is not None:
+            query = query.where(table.c.fy == fy)
         return [ReductionRecord(**row) for row in conn.execute(query).mappings()]
+
+
+def _code(jis_code: object) -> str:
+    """A party's jis_code as the rows carry it: 6 digits (a 5-digit code gets its check digit);
+    a code that is not one (a fictional party's) as it is."""
+    if not jis_code:
+        return ""
+    found = municipality_code(str(jis_code))
+    return found.code if found is not None and found.code else str(jis_code)
+
+
+def municipality_names(engine: Engine, codes: Iterable[str]) -> dict[str, str]:
+    """The name each municipality code is printed with: the official name from the list of
+    local governments, else the name of the party with that jis_code, else the code."""
+    with reading(engine) as conn:
+        parties = queries.parties(conn)
+    by_code = {_code(p.jis_code): p.name for p in parties.values() if p.jis_code}
+    table = shipped().places
+    return {c: table[c].name if c in table else by_code.get(c, c) for c in dict.fromkeys(codes)}

@@ -1,0 +1,252 @@
+"""One table's cells -> the contract's columns, typed, in canonical units, every problem listed.
+
+Each column the contract names is matched to the user's header (`headers`) and converted to its
+type and unit (`values`, `dates`); the municipality and prefecture of every row are settled
+(`localities`); the FY a sheet's name gives fills the rows' `fy`; rows that repeat an identifier
+are found (`identity`). Every problem (file, row, column as the user wrote it, why) is returned,
+not raised, so that a caller adds what the method finds in the same pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from offset.common.messages import Msg
+from offset.common.problems import Problem
+from offset.intake import values
+from offset.intake.columns import Column, Contract
+from offset.intake.headers import Match, Matcher
+from offset.intake.identity import Duplicates, repeats
+from offset.intake.japanese import distinct, gather
+from offset.intake.listing import FIRST_DATA_ROW, listed_problems
+from offset.intake.localities import Constants, settle
+from offset.intake.municipalities import Municipalities, shipped
+from offset.intake.prepared import Prepared
+from offset.intake.values import Vocabulary
+from offset.intake.vocabulary import own_values
+
+Vocabularies = Mapping[str, Vocabulary]  # vocabulary name -> the values it may hold
+
+
+def check(
+    raw: pd.DataFrame,
+    contract: Contract,
+    file: str,
+    *,
+    matcher: Matcher | None = None,
+    vocabularies: Vocabularies | None = None,
+    municipalities: Municipalities | None = None,
+    constants: Constants | None = None,
+    sheet_fy: int | None = None,
+    sheet: str | None = None,
+    duplicates: Duplicates | None = None,
+) -> tuple[Prepared, list[Problem]]:
+    """The contract's columns of `raw`, typed, and every problem found (not raised);
+    `municipalities` (default: the shipped list) names each row's municipality, `constants`
+    fill and bind the municipality and prefecture of every row, `sheet_fy` is the FY the
+    sheet's name gives its rows; rows that repeat an identifier are handled as `duplicates`
+    says (None: not looked for: a frame built in code may hold variants of one thing on
+    purpose; `load` looks for them in a file, over all its sheets at once)."""
+    matcher = matcher or Matcher(contract, {})
+    problems: list[Problem] = []
+    if raw.columns.duplicated().any():  # reported by the layout; the first of each is checked
+        raw = raw.loc[:, ~raw.columns.duplicated()]
+    found: dict[str, list[Match]] = {}
+    for header in raw.columns:
+        match = matcher.match(str(header))
+        if isinstance(match, Msg):
+            problems.append(Problem(file, None, str(header), match))
+        elif match is not None:
+            found.setdefault(match.column.name, []).append(Match(match.column, match.unit, header))
+    rows = np.asarray(raw.index, dtype=np.int64) + FIRST_DATA_ROW
+    out: dict[str, object] = {}
+    headers: dict[str, str] = {}
+    for column in contract.columns:
+        matches = found.get(column.name, [])
+        if len(matches) > 1:
+            names = ", ".join(str(m.header) for m in matches)
+            problems.append(
+                Problem(file, None, str(matches[1].header), Msg("header.one_of", names=names))
+            )
+        if not matches:
+            if column.required and not _settled_later(column.name, found, constants):
+                problems.append(_missing(file, column, raw.columns))
+            continue
+        match = matches[0]
+        header = str(match.header)
+        headers[column.name] = header
+
+        def listed(
+            mask: npt.NDArray[np.bool_], message: Callable[[int], str], header: str = header
+        ) -> list[Problem]:
+            return listed_problems(file, rows, mask, header, message)
+
+        vocabulary = _vocabulary(column, vocabularies)
+        if _settled_later(column.name, found, constants):  # a blank cell may be filled
+            column = dataclasses.replace(column, required=False)
+        converted, column_problems = _convert(
+            raw[match.header], column, match.unit, listed, vocabulary
+        )
+        problems += column_problems
+        out[column.name] = converted
+    notices: list[Msg] = []
+    if "municipality" in contract or "prefecture" in contract:
+        unreadable = None
+        prefecture = out.get("prefecture")
+        if "prefecture" in headers and isinstance(prefecture, pd.Series):
+            written = ~values.empty(raw[found["prefecture"][0].header])
+            unreadable = written & prefecture.isna().to_numpy()
+        settled = settle(
+            out,
+            raw.index,
+            file,
+            lambda mask, header, message: listed_problems(file, rows, mask, header, message),
+            headers,
+            municipalities or shipped(),
+            (vocabularies or {}).get("prefecture"),
+            constants or Constants(),
+            "prefecture" in contract and contract["prefecture"].required,
+            unreadable,
+        )
+        out.update(settled.columns)
+        problems += settled.problems
+        notices += settled.notices
+        reported = "prefecture" not in headers and not _settled_later(
+            "prefecture", found, constants
+        )
+        if settled.no_prefecture is not None and settled.no_prefecture.any() and not reported:
+            if "prefecture" not in headers and settled.no_prefecture.all():
+                problems.append(_missing(file, contract["prefecture"], raw.columns))
+            else:
+                key = "value.required" if "prefecture" in headers else "value.no_prefecture"
+                problems += listed_problems(
+                    file, rows, settled.no_prefecture, headers.get("prefecture", "prefecture"),
+                    values.always(Msg(key)),
+                )  # fmt: skip
+    if sheet_fy is not None and "fy" in contract:
+        problems += _sheet_fy(out, headers, sheet_fy, sheet, file, rows, len(raw))
+    used = {m.header for ms in found.values() for m in ms[:1]}
+    extra = {c: raw[c] for c in raw.columns if c not in used and c not in out}
+    frame = pd.DataFrame({**out, **extra}, index=raw.index, copy=False)  # no consolidation copy
+    prepared = Prepared(frame, file, headers=headers, notices=tuple(notices))
+    if duplicates is None:
+        return prepared, problems
+    prepared, found_repeats = repeated_rows(prepared, contract, duplicates)
+    return prepared, [*problems, *found_repeats]
+
+
+def repeated_rows(
+    prepared: Prepared, contract: Contract, duplicates: Duplicates
+) -> tuple[Prepared, list[Problem]]:
+    """Rows that repeat an identifier, or one thing under two (`identity`): refused naming both
+    rows, or with `first` dropped (a notice lists them), or with `keep` left as they are."""
+    if duplicates == "keep" or not contract.identity.keys:
+        return prepared, []
+    found = repeats(prepared.frame, contract.identity, prepared.headers)
+    if not found.mask.any():
+        return prepared, []
+    rows = np.asarray(prepared.frame.index, dtype=np.int64) + FIRST_DATA_ROW
+    if duplicates == "first":
+        notice = Msg("notice.repeats_dropped", rows=prepared.rows(prepared.frame.index[found.mask]))
+        kept = replace(prepared, frame=prepared.frame[~found.mask],
+                       notices=(*prepared.notices, notice))  # fmt: skip
+        return kept, []
+    column = found.keys[0] if found.keys else None
+
+    def message(i: int) -> str:
+        return found.message(i, lambda j: prepared.shown(int(rows[j])))
+
+    return prepared, listed_problems(prepared.file, rows, found.mask, column, message)
+
+
+def _sheet_fy(
+    out: dict[str, object],
+    headers: dict[str, str],
+    fy: int,
+    sheet: str | None,
+    file: str,
+    rows: npt.NDArray[np.int64],
+    n: int,
+) -> list[Problem]:
+    """The sheet's FY for every row: rows without their own take it, rows with another refused."""
+    own = out.get("fy")
+    if not isinstance(own, np.ndarray):
+        out["fy"] = np.full(n, float(fy))
+        headers.setdefault("fy", "fy")
+        return []
+    other = ~np.isnan(own) & (own != fy)
+    out["fy"] = np.where(np.isnan(own), float(fy), own)
+    return listed_problems(file, rows, other, headers.get("fy", "fy"), lambda i: Msg(
+        "value.fy_of_sheet", fy=int(own[i]), sheet=sheet or "", sheet_fy=fy))  # fmt: skip
+
+
+def _settled_later(column: str, found: Mapping[str, object], constants: Constants | None) -> bool:
+    """A municipality or prefecture the file lacks may come from the constants, and a
+    prefecture from the municipality's code (`localities.settle` says which rows have none)."""
+    given = constants or Constants()
+    if column == "municipality":
+        return given.municipality is not None
+    if column == "prefecture":
+        return given.given or "municipality" in found
+    return False
+
+
+def _missing(file: str, column: Column, present: pd.Index) -> Problem:
+    names = " / ".join([*column.names, *column.japanese[:3]])
+    found = ", ".join(str(c) for c in present) or "-"
+    key = "header.missing_municipality" if column.name == "municipality" else "header.missing"
+    return Problem(file, None, column.name, Msg(key, names=names, found=found))
+
+
+def _vocabulary(column: Column, vocabularies: Vocabularies | None) -> Vocabulary | None:
+    """What the column's values are read with, when the caller reads with vocabularies: its own
+    values' words, else the factor tables' vocabulary it names."""
+    if vocabularies is None:
+        return None
+    if column.values is not None:
+        return own_values(column.values)
+    return vocabularies.get(column.vocabulary or column.name)
+
+
+def _convert(
+    series: pd.Series,
+    column: Column,
+    unit: str | None,
+    listed: values.Listed,
+    vocabulary: Vocabulary | None,
+) -> tuple[object, list[Problem]]:
+    if column.kind in ("number", "integer"):
+        if vocabulary is not None:  # labels (地位 上/中/下) first, then numbers
+            series = _labels(series, vocabulary)
+        return values.numbers(series, column, unit, listed)
+    if column.kind == "year":
+        return values.years(series, column, listed)
+    if column.kind == "date":
+        return values.dates(series, column, listed)
+    if column.kind == "boolean":
+        return values.booleans(series, column, listed)
+    if column.kind == "category":
+        categorical = values.categories(series)  # blanks become missing
+        blank = categorical.isna().to_numpy()
+        problems = listed(blank, lambda i: Msg("value.required")) if column.required else []
+        if vocabulary is not None:
+            categorical, unknown = values.resolved(categorical, vocabulary, listed)
+            problems += unknown
+        return categorical, problems
+    cleaned = series.astype("string").str.strip()
+    cleaned = cleaned.mask(cleaned == "")  # blanks become missing
+    blank = cleaned.isna().to_numpy()
+    problems = listed(blank, lambda i: Msg("value.required")) if column.required else []
+    return cleaned.astype(object), problems
+
+
+def _labels(series: pd.Series, vocabulary: Vocabulary) -> pd.Series:
+    codes, uniques = distinct(series)
+    mapped = np.array([vocabulary.resolve(u) or u for u in uniques], dtype=object)
+    return pd.Series(gather(mapped, codes, None), index=series.index, dtype=object)

@@ -1,0 +1,228 @@
+"""Each real thing counted once: rows that repeat an identifier, or one system under two.
+
+A method's contract names its identifier (`columns.Identity`): 番号 for a PV system, 案件番号 and
+改修種別 for a renovation measure, 林小班 or 林班 + 小班 + 枝番 for a stand. Within one input,
+
+- two rows with the same identifier and FY (a row without its own FY counts for every FY) are
+  one thing entered twice;
+- two rows with different identifiers whose `same` columns are all equal (address, owner,
+  capacity, date: those the file has, and only when it has an address or an owner) are one
+  thing under two identifiers.
+
+Either is refused naming both rows, unless the project says otherwise (`Duplicates`): `first`
+counts the first row and drops the repeats (a notice lists them), `keep` counts every row.
+Identifiers compare after folding (width, case, spaces, katakana): `太補０１－０００１` is
+`太補01-0001`. All of it is vectorised: distinct values are folded once, rows grouped by code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from offset.common.messages import Msg
+from offset.intake.columns import Identity
+from offset.intake.japanese import distinct, folded
+
+Duplicates = Literal["refuse", "first", "keep"]
+DUPLICATES: tuple[str, ...] = get_args(Duplicates)
+MAX_VALUE_SHOWN = 40  # characters of an identifier shown in a message
+
+
+REPEAT, SAME_THING = 1, 2
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """Rows that repeat an earlier row (`kind` > 0), and which row each repeats (`first`)."""
+
+    frame: pd.DataFrame
+    keys: tuple[str, ...]
+    compared: tuple[str, ...]
+    headers: Mapping[str, str]
+    kind: npt.NDArray[np.int8]
+    first: npt.NDArray[np.int64]
+
+    @property
+    def mask(self) -> npt.NDArray[np.bool_]:
+        found: npt.NDArray[np.bool_] = self.kind > 0
+        return found
+
+    def message(self, i: int, shown_row: Callable[[int], str]) -> Msg:
+        """Why row position `i` is a repeat, naming the row it repeats (`shown_row`)."""
+        j = int(self.first[i])
+        labels = ", ".join(self.headers.get(c, c) for c in self.keys)
+        if self.kind[i] == REPEAT:
+            return Msg(
+                "row.repeats",
+                row=shown_row(j),
+                what=labels,
+                value=self._value(i),
+                fy=_fy_text(_fiscal_years(self.frame)[i]),
+            )
+        return Msg(
+            "row.same_thing",
+            row=shown_row(j),
+            ids=labels,
+            mine=self._value(i),
+            theirs=self._value(j),
+            compared=", ".join(self.headers.get(c, c) for c in self.compared),
+        )
+
+    def _value(self, i: int) -> str:
+        return " + ".join(_short(self.frame[c].iloc[i]) for c in self.keys)
+
+
+def key_columns(frame: pd.DataFrame, identity: Identity) -> tuple[str, ...]:
+    """The identifier columns the frame has: the first alternative it has any of."""
+    for key in identity.keys:
+        present = tuple(c for c in key if c in frame)
+        if present:
+            return present
+    return ()
+
+
+def repeats(frame: pd.DataFrame, identity: Identity, headers: Mapping[str, str]) -> Repeats:
+    """The rows of `frame` that repeat an earlier one (its identifier, or the same thing under
+    another identifier); `headers` name the columns as the user wrote them."""
+    n = len(frame)
+    kind = np.zeros(n, dtype=np.int8)
+    first = np.full(n, -1, dtype=np.int64)
+    fy = _fiscal_years(frame)
+    keys = key_columns(frame, identity)
+    compared: tuple[str, ...] = ()
+    if keys:
+        ids = _codes(frame, keys)
+        found = _first_of_group(ids, fy)
+        kind[found >= 0] = REPEAT
+        first = found
+        if any(c in frame for c in identity.telling):
+            compared = tuple(c for c in identity.same if c in frame)
+            same = _first_of_group(_codes(frame, compared), fy)
+            other = np.flatnonzero((same >= 0) & (kind == 0))
+            # the same thing under two identifiers (rows with one identifier are caught above)
+            differ = other[(ids[other] != ids[same[other]]).any(axis=1)]
+            kind[differ] = SAME_THING
+            first[differ] = same[differ]
+    return Repeats(frame, keys, compared, headers, kind, first)
+
+
+def _fiscal_years(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
+    if "fy" not in frame:
+        return np.full(len(frame), np.nan)
+    values: npt.NDArray[np.float64] = frame["fy"].to_numpy(dtype=np.float64, na_value=np.nan)
+    return values
+
+
+def _codes(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArray[np.int64]:
+    """One integer code per row and column, equal for equal values after folding; -1 blank."""
+    out = np.empty((len(frame), len(columns)), dtype=np.int64)
+    for k, column in enumerate(columns):
+        out[:, k] = _column_codes(frame[column])
+    return out
+
+
+def _column_codes(series: pd.Series) -> npt.NDArray[np.int64]:
+    """Text is folded in Arrow (NFKC, lower case, no spaces: 太補０１－０００１ is 太補01-0001),
+    never per row in Python; a categorical per category; anything else as it is."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, uniques = distinct(series)
+        return _merged(codes, uniques)
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        try:
+            text = pa.array(series, type=pa.string(), from_pandas=True)  # NaN: null
+        except (UnicodeEncodeError, pa.ArrowException):  # a lone surrogate: no UTF-8 for Arrow
+            return _codes_per_value(series.to_numpy(dtype=object))
+        folded_text = pc.replace_substring_regex(
+            pc.utf8_lower(pc.utf8_normalize(text, "NFKC")), pattern=r"\s+", replacement=""
+        )
+        folded_text = pc.if_else(pc.equal(folded_text, ""), None, folded_text)
+        indices = pc.dictionary_encode(folded_text).indices
+        encoded: npt.NDArray[np.int64] = (
+            pc.fill_null(indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        )
+        return encoded
+    values = series.to_numpy()
+    if np.issubdtype(values.dtype, np.floating):
+        values = np.where(np.isnan(values), np.nan, values + 0.0)  # -0.0 is 0.0
+    found, _ = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(found, dtype=np.int64)
+
+
+def _codes_per_value(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
+    """Codes folded per distinct value in Python: for text Arrow cannot hold."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return _merged(np.asarray(codes, dtype=np.int64), pd.Index(uniques, dtype=object))
+
+
+def _merged(codes: npt.NDArray[np.int64], uniques: pd.Index) -> npt.NDArray[np.int64]:
+    """Codes of distinct values made equal where the values fold to one."""
+    spelled = pd.Index([_folded(u) for u in uniques], dtype=object)
+    merged, _ = pd.factorize(spelled)
+    out: npt.NDArray[np.int64] = np.append(merged, -1)[codes].astype(np.int64)
+    return out
+
+
+def _folded(value: object) -> object:
+    if isinstance(value, str):
+        return folded(value)
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return int(value)  # 1 and 1.0 are one identifier
+    return value
+
+
+def _first_of_group(
+    codes: npt.NDArray[np.int64], fy: npt.NDArray[np.float64]
+) -> npt.NDArray[np.int64]:
+    """For each row, the position of the first row with the same codes whose FY overlaps (a row
+    without an FY overlaps every FY); -1 for the first of a group and for rows with a blank."""
+    n = len(codes)
+    first = np.full(n, -1, dtype=np.int64)
+    complete = (codes >= 0).all(axis=1) if codes.shape[1] else np.zeros(n, dtype=bool)
+    if not complete.any():
+        return first
+    positions = np.flatnonzero(complete)
+    group = codes[positions, 0]
+    for k in range(1, codes.shape[1]):  # one integer per combination, by successive factorising
+        combined = group * (int(codes[positions, k].max()) + 1) + codes[positions, k]
+        group = np.asarray(pd.factorize(combined)[0], dtype=np.int64)
+    # the same FY: the first row of (group, FY); a group with a row without an FY: its first row
+    years = fy[positions]
+    blank = np.isnan(years)
+    by_group = _first_positions(group, positions)
+    year_codes = np.where(blank, -1, np.nan_to_num(years, nan=-1.0)).astype(np.int64)
+    pair = pd.factorize(group * (int(year_codes.max()) + 2) + (year_codes + 1))[0]
+    by_fy = _first_positions(np.asarray(pair, dtype=np.int64), positions)
+    group_has_blank = np.bincount(group, weights=blank).astype(bool)[group]
+    earliest = np.where(group_has_blank, by_group, by_fy)
+    found = earliest.astype(np.int64)
+    first[positions] = np.where(found != positions, found, -1)
+    return first
+
+
+def _first_positions(
+    group: npt.NDArray[np.int64], positions: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """For each row, the first position of its group (a stable sort: the order is kept)."""
+    order = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
+    first_of_group = np.empty(int(group.max()) + 1, dtype=np.int64)
+    first_of_group[group[order[starts]]] = positions[order[starts]]
+    found: npt.NDArray[np.int64] = first_of_group[group]
+    return found
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= MAX_VALUE_SHOWN else text[: MAX_VALUE_SHOWN - 1] + "…"
+
+
+def _fy_text(fy: float) -> str:
+    return "" if np.isnan(fy) else f", FY{int(fy)}"
