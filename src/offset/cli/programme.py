@@ -68,9 +68,11 @@ def report(
     period: PeriodOption,
     out_path: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx)")],
     db: DbOption = DEFAULT_URL,
+    lang: LangOption = None,
 ) -> None:
     """Write a period's モニタリング報告書 draft (Excel, Japanese); its credit figures are read
     from the ledger on --db."""
+    choose_language(lang)
     from offset.documents import monitoring_report
     from offset.programme.plan import plan_years
 
@@ -93,9 +95,11 @@ def issue(
         str | None, typer.Option("--period", help="Only this period (default: every one)")
     ] = None,
     db: DbOption = DEFAULT_URL,
+    lang: LangOption = None,
 ) -> None:
     """Issue each verified period's credits to the operator (once: a period issued before is
     left as it is); a period not verified, or rejected, issues nothing."""
+    choose_language(lang)
     from offset.programme.run import IssueRefused
     from offset.programme.run import issue as issue_periods
 
@@ -114,9 +118,12 @@ def issue(
 
 
 @app.command("plan")
-def plan(programme_file: ProgrammeFile, db: DbOption = DEFAULT_URL) -> None:
+def plan(
+    programme_file: ProgrammeFile, db: DbOption = DEFAULT_URL, lang: LangOption = None
+) -> None:
     """The operator's 実行計画 figures per FY: its members' reductions (computed), the credits
     issued and moved to other parties (the ledger), and what it may count as its own."""
+    choose_language(lang)
     from offset.programme.plan import plan_years
 
     run = _load(programme_file)
