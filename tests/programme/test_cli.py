@@ -54,7 +54,7 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
     assert len(run.members.frame["left"].dropna()) == 5
     assert {"M0008", "M0012"}.isdisjoint(in_first | in_second)
     # the verifier set M0003's figure for the second period to 0.5 t
-    m0003 = int(second.by_member().loc["M0003", "reduction_g"])
+    m0003 = int(second.by_member()["reduction_g"]["M0003"])
     assert run.verified[1].verified_g == second.total_g - m0003 + 500_000
 
     issued = offset("programme", "issue", str(SHIPPED), "--db", db)

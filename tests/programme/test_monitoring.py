@@ -27,7 +27,7 @@ def test_three_members_by_hand(programme_file: Path) -> None:
     #     30+31+30+31+31+30+31+30 = 244 days; 244 x 742.5/366 = 495.0 kg = 495,000 g.
     assert lines.loc["M3", "days"] == 244
     assert lines.loc["M3", "reduction_g"] == 495_000
-    assert abs(lines.loc["M1", "daily_kg"] - 742.5 / 366) < 1e-9
+    assert abs(lines["daily_kg"]["M1"] - 742.5 / 366) < 1e-9
     # the period's total, and whole credits: 1,816,052 g = 1 credit, 816,052 g carried
     (verified,) = run.verified
     assert run.monitoring("fy2023").total_g == 742_500 + 578_552 + 495_000
