@@ -41,6 +41,8 @@ def offset(*args: str) -> str:
 
 
 def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
+    in_japanese = offset("programme", "check", str(SHIPPED), "--lang", "ja")
+    assert "会員 M0012: 排出削減活動は既に「synthetic 県の家庭用太陽光プログラム」に" in in_japanese
     checked = offset("programme", "check", str(SHIPPED), "--lang", "en")
     assert "300 members, 298 counted" in checked
     assert "row 9: member M0008: the activity reduces 599.4 t-CO2 a year" in checked
@@ -107,7 +109,9 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
     assert abs(sum(r[5] for r in monitored) - second.total_g / 1e6) < 1e-6
     listed = list(workbook["排出削減活動リスト"].iter_rows(min_row=2, values_only=True))
     assert len(listed) == 300
-    assert sum(1 for r in listed if r[10] == "対象外") == 2
+    refused = [r for r in listed if r[10] == "対象外"]
+    assert [r[0] for r in refused] == ["M0008", "M0012"]
+    assert str(refused[0][11]).startswith("会員 M0008: 排出削減活動の削減量が年 599.4 t-CO2")
     plan = list(workbook["実行計画への計上"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[3]) for r in plan] == [(2023, 0), (2024, 100)]  # 移転分, from the ledger
 

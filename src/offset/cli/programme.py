@@ -45,11 +45,14 @@ def check(programme_file: ProgrammeFile, lang: LangOption = None) -> None:
     """Read the lists, make the registry's checks and compute every monitoring period; print
     the members refused (with why) and each period's totals. Writes nothing."""
     choose_language(lang)
+    from offset.common.messages import text
+
     run = _load(programme_file)
     counted = int(run.refusals.counts.sum())
     out.print(f"{run.programme.name}: {len(run.members.frame)} members, {counted} counted")
-    for row in run.refusals.frame.itertuples():
-        out.print(f"  refused: row {row.row}: {row.why}", markup=False)
+    refused = run.refusals.frame
+    for row, why in zip(refused["row"].tolist(), refused["why"].tolist(), strict=True):
+        out.print(f"  refused: row {row}: {text(why)}", markup=False)
     table = Table("period", "members", "monitored t-CO2", "verified t-CO2", "credits",
                   "carried t-CO2", "finding")  # fmt: skip
     for monitoring, verified in zip(run.monitorings, run.verified, strict=True):

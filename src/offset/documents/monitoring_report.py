@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from offset.common.messages import text
 from offset.documents.output import write_sheets
 from offset.programme.monitoring import Monitoring
 from offset.programme.plan import PlanYear
@@ -66,7 +67,9 @@ def activity_list(run: Run) -> pd.DataFrame:
     refused one does not count."""
     members = run.members.frame
     listed = run.activities.frame.iloc[members["activity_at"].to_numpy()]
-    why = run.refusals.frame.groupby("member_id")["why"].agg(lambda w: "; ".join(map(str, w)))
+    why = run.refusals.frame.groupby("member_id")["why"].agg(
+        lambda w: "; ".join(text(m, "ja") for m in w)
+    )
     capacity = listed["capacity_kw"].to_numpy() if "capacity_kw" in listed else np.nan
     started = listed["commissioned"].dt.date.to_numpy() if "commissioned" in listed else ""
     return pd.DataFrame(

@@ -10,6 +10,7 @@ the run: `members.py`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,44 +89,40 @@ def refuse(
     frame, header = members.frame, programme.header
     at = frame["activity_at"].to_numpy(dtype=np.int64)
     listed = activities.frame.iloc[at]
-    found: list[dict[str, object]] = []
+    member = frame["member_id"].to_numpy()
+    parts: list[pd.DataFrame] = []
 
-    def add(mask: npt.NDArray[np.bool_], check: str, why: list[str]) -> None:
-        for i in np.flatnonzero(mask):
-            found.append(
+    def add(mask: npt.NDArray[np.bool_], check: str, why: Callable[[int], str]) -> None:
+        """The masked members refused by `check`, each with `why(i)` (made only for them)."""
+        at = np.flatnonzero(mask)
+        parts.append(
+            pd.DataFrame(
                 {
-                    "member_id": frame["member_id"].iloc[i],
-                    "row": int(frame["row"].iloc[i]),
-                    "activity_id": frame["activity_id"].iloc[i],
+                    "member_id": member[at],
+                    "row": frame["row"].to_numpy()[at],
+                    "activity_id": frame["activity_id"].to_numpy()[at],
                     "check": check,
-                    "why": why[i],
+                    # object: a Msg stays a Msg (renders in Japanese), not a plain string
+                    "why": pd.Series([why(int(i)) for i in at], dtype=object),
                 }
             )
+        )
 
     annual = annual_tco2e(activities, at)
-    member = frame["member_id"].to_numpy()
+    limit = f"{header.activity_limit_tco2e:,.0f}"
     add(
         annual > header.activity_limit_tco2e,
         "limit",
-        [
-            Msg(
-                "programme.over_limit",
-                member=m,
-                tco2e=f"{a:,.1f}",
-                limit=f"{header.activity_limit_tco2e:,.0f}",
-            )
-            for m, a in zip(member, annual, strict=True)
-        ],
+        lambda i: Msg(
+            "programme.over_limit", member=member[i], tco2e=f"{annual[i]:,.1f}", limit=limit
+        ),
     )
     if elsewhere is not None:
         where = _registered_elsewhere(listed, elsewhere)
         add(
             where != "",
             "elsewhere",
-            [
-                Msg("programme.elsewhere", member=m, where=w)
-                for m, w in zip(member, where, strict=True)
-            ],
+            lambda i: Msg("programme.elsewhere", member=member[i], where=where[i]),
         )
     started, _ = service_span(listed)
     rule = header.start_rule
@@ -133,36 +130,30 @@ def refuse(
     add(
         early,
         "start",
-        [
-            Msg(
-                "programme.started_before",
-                member=m,
-                started=str(s),
-                earliest=rule.earliest.isoformat(),
-            )
-            for m, s in zip(member, started, strict=True)
-        ],
+        lambda i: Msg(
+            "programme.started_before",
+            member=member[i],
+            started=str(started[i]),
+            earliest=rule.earliest.isoformat(),
+        ),
     )
     if rule.window_years is not None:
         joined = frame["joined"].to_numpy(dtype="datetime64[D]")
         years = joined.astype("datetime64[Y]").astype(int) + 1970 - rule.window_years
         bound = _same_day_in(joined, years)
-        old = ~early & (started < bound)
+        window = rule.window_years
         add(
-            old,
+            ~early & (started < bound),
             "start",
-            [
-                Msg(
-                    "programme.started_long_before",
-                    member=m,
-                    started=str(s),
-                    joined=str(j),
-                    years=rule.window_years,
-                )
-                for m, s, j in zip(member, started, joined, strict=True)
-            ],
+            lambda i: Msg(
+                "programme.started_long_before",
+                member=member[i],
+                started=str(started[i]),
+                joined=str(joined[i]),
+                years=window,
+            ),
         )
-    refused = pd.DataFrame(found, columns=["member_id", "row", "activity_id", "check", "why"])
+    refused = pd.concat(parts, ignore_index=True)
     counts = ~frame["member_id"].isin(set(refused["member_id"])).to_numpy()
     return Refusals(refused.sort_values(["row", "check"], kind="stable"), counts)
 
@@ -187,9 +178,12 @@ def _registered_elsewhere(listed: pd.DataFrame, elsewhere: pd.DataFrame) -> npt.
 
 
 def _place_keys(frame: pd.DataFrame) -> list[str]:
-    address = [folded(a) if isinstance(a, str) else "" for a in frame["address"]]
+    """Address (folded: no spaces, one width, one case) and capacity in watts, as one key."""
+    codes, uniques = pd.factorize(frame["address"].to_numpy(dtype=object), use_na_sentinel=False)
+    address = np.array([folded(a) if isinstance(a, str) else "" for a in uniques], dtype=object)
     watts = np.round(frame["capacity_kw"].to_numpy(dtype=np.float64) * 1000).astype(np.int64)
-    return [f"{a}|{w}" for a, w in zip(address, watts, strict=True)]
+    keys: list[str] = (pd.Series(address[codes]) + "|" + pd.Series(watts).astype(str)).tolist()
+    return keys
 
 
 def _first_of(index: pd.Index, wanted: list[str]) -> npt.NDArray[np.int64]:

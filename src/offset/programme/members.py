@@ -93,10 +93,12 @@ class Members:
 
 
 def keys(values: pd.Series) -> npt.NDArray[np.object_]:
-    """Identifiers as compared: NFKC (full-width digits are the same id), no outer spaces."""
-    return np.array(
-        [nfkc(str(v)).strip() if isinstance(v, str) else "" for v in values], dtype=object
-    )
+    """Identifiers as compared: NFKC (full-width digits are the same id), no outer spaces; each
+    distinct value normalised once."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    normal = np.array([nfkc(v) if isinstance(v, str) else "" for v in uniques], dtype=object)
+    found: npt.NDArray[np.object_] = normal[codes]
+    return found
 
 
 def read(path: Path, activities: Prepared) -> tuple[Members | None, list[Problem]]:
