@@ -89,3 +89,36 @@ def test_an_activity_too_old_is_refused_naming_the_rule(tmp_path: Path) -> None:
         refused.loc["M3", "why"]
     )
     assert "M2" not in refused.index
+
+
+def test_an_adjustment_of_a_member_without_a_figure_is_refused(tmp_path: Path) -> None:
+    adjusted = VERIFIED.replace(
+        'finding = "accepted"',
+        'finding = "adjusted"\nadjustments = [{ member = "M9", tco2e = 1.0 }]',
+    )
+    with pytest.raises(InputError) as caught:
+        load(Programme.from_toml(write_programme(tmp_path, verification=adjusted)))
+    (problem,) = caught.value.problems
+    assert problem.key == "periods.0.verification.adjustments.0.member"
+    assert "adjusts member M9, which has no figure in period 'fy2023'" in str(problem.message)
+
+
+def test_office_workbooks_as_kept(tmp_path: Path) -> None:
+    """The consent list as an office keeps it: an .xlsx with a title above the header row."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["太陽光発電プログラム 会員名簿 (令和5年度)"])
+    for line in CONSENTS.strip().splitlines():
+        sheet.append(line.split(","))
+    book.save(tmp_path / "consents.xlsx")
+    path = write_programme(tmp_path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("consents.csv", "consents.xlsx"), encoding="utf-8"
+    )
+    run = load(Programme.from_toml(path))
+    lines = run.monitoring("fy2023").lines.set_index("member_id")
+    assert lines.loc["M3", "row"] == 5  # the sheet's own row, below the title
+    assert run.monitoring("fy2023").total_g == 742_500 + 578_552 + 495_000

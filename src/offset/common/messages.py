@@ -541,6 +541,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "会員 {member}: 排出削減活動の開始日 {started} が入会日 {joined} の{years}年以上前です"
         " (プログラムの開始日の要件)",
     ),
+    "programme.adjusted_absent": (
+        "the verifier adjusts member {member}, which has no figure in period {period!r} (not a"
+        " member then, or refused by the registry's checks)",
+        "審査で修正された会員 {member} は期間「{period}」に算定値がありません (その期間の会員で"
+        "ないか、登録要件の確認で対象外です)",
+    ),
     "programme.issued_other": (
         "period {period!r} was issued {held} credits before; it now verifies to {now}: a"
         " correction of a verified period is a restatement, not a second issuance",

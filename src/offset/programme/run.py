@@ -8,10 +8,11 @@ checks, and computes each monitoring period. `issue` posts each verified period'
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from offset.common.messages import Msg
-from offset.common.problems import InputError, Problem
+from offset.common.problems import InputError, Problem, raise_if_any
 from offset.factors import FactorLibrary
 from offset.ledger.ledger import Ledger
 from offset.programme import activities as activity_list
@@ -71,9 +72,35 @@ def load(programme: Programme, factors: FactorLibrary | None = None) -> Run:
     monitorings = tuple(
         monitor(programme, p, members, refusals.counts, computed) for p in programme.periods
     )
+    raise_if_any(list(_unknown_adjustments(programme, monitorings)))
     return Run(
         programme, members, computed, refusals, monitorings, tuple(settle(list(monitorings)))
     )
+
+
+def _unknown_adjustments(
+    programme: Programme, monitorings: tuple[Monitoring, ...]
+) -> Iterator[Problem]:
+    """A verifier's figure for a member with no figure in the period (not a member then, or
+    refused by the registry's checks) is a typo, not a figure to add."""
+    for i, monitoring in enumerate(monitorings):
+        found = monitoring.period.verification
+        if found is None:
+            continue
+        present = set(monitoring.lines["member_id"])
+        for j, adjustment in enumerate(found.adjustments):
+            if adjustment.member not in present:
+                yield Problem(
+                    str(programme.path),
+                    None,
+                    None,
+                    Msg(
+                        "programme.adjusted_absent",
+                        member=adjustment.member,
+                        period=monitoring.period.name,
+                    ),
+                    key=f"periods.{i}.verification.adjustments.{j}.member",
+                )
 
 
 class IssueRefused(Exception):
