@@ -122,3 +122,15 @@ def test_office_workbooks_as_kept(tmp_path: Path) -> None:
     lines = run.monitoring("fy2023").lines.set_index("member_id")
     assert lines.loc["M3", "row"] == 5  # the sheet's own row, below the title
     assert run.monitoring("fy2023").total_g == 742_500 + 578_552 + 495_000
+
+
+def test_both_lists_problems_at_once(tmp_path: Path) -> None:
+    """A subsidy list without its id column and a consent list with a bad date: both said."""
+    subsidy = SUBSIDY.replace("交付番号,", "備考,", 1)
+    consents = CONSENTS.replace("令和5年7月1日", "令和5年13月1日")
+    with pytest.raises(InputError) as caught:
+        load(Programme.from_toml(write_programme(tmp_path, subsidy=subsidy, consents=consents)))
+    files = {(p.file.rsplit("/", 1)[-1], p.row) for p in caught.value.problems}
+    assert ("subsidy.csv", None) in files  # no id column: no member can be linked
+    assert ("consents.csv", 3) in files  # 令和5年13月1日 is no date
+    assert any("no id column" in str(p.message) for p in caught.value.problems)

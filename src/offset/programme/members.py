@@ -112,6 +112,9 @@ def read(path: Path, activities: Prepared) -> tuple[Members | None, list[Problem
     rows = np.asarray(frame.index, dtype=np.int64) + FIRST_DATA_ROW
     member = keys(frame["member_id"])
     activity = keys(frame["activity_id"])
+    if "system_id" not in activities.frame:  # no id column: nothing to link a member to
+        problem = Problem(activities.file, None, None, Msg("programme.no_activity_ids"))
+        return None, [*problems, problem]
     listed = pd.Index(keys(activities.frame["system_id"]))
     at = listed.get_indexer(pd.Index(activity))
     consented = _days(frame, "consented")

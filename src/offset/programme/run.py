@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from offset.common import fiscal
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem, raise_if_any
 from offset.factors import FactorLibrary
@@ -64,10 +65,10 @@ def load(programme: Programme, factors: FactorLibrary | None = None) -> Run:
     problems += found
     if problems or members is None:
         raise InputError(problems)
-    fys = sorted({fy for p in programme.periods for fy in fiscal_years_of(p)})
-    computed = activity_list.compute(
-        programme, prepared, range(fys[0], fys[-1] + 1) if fys else range(0), factors
-    )
+    # the periods' FYs; without periods, the crediting period's first (the limit is checked)
+    first_fy = fiscal.fiscal_year(programme.header.crediting_period[0])
+    fys = sorted({fy for p in programme.periods for fy in fiscal_years_of(p)} or {first_fy})
+    computed = activity_list.compute(programme, prepared, range(fys[0], fys[-1] + 1), factors)
     refusals = refuse(programme, members, computed, elsewhere)
     monitorings = tuple(
         monitor(programme, p, members, refusals.counts, computed) for p in programme.periods
