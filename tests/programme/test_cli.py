@@ -72,6 +72,7 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
         held = {b.vintage: b.quantity for b in book.balances(account="midorikawa/holding")}
         assert held == {2023: quantities[0], 2024: quantities[1]}
         events = book.issuance_history("midorikawa-home-pv:")
+        assert all(e.source and len(e.source["consents_sha256"]) == 64 for e in events)
         assert [e.source["verifier"] for e in events if e.source] == [
             "synthetic 審査機関 (架空)"
         ] * 2
@@ -84,13 +85,31 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
 
     # the city sells 100 credits of FY2024 to a company
     sale = tmp_path / "sale.jsonl"
-    sale.write_text("\n".join(json.dumps(op) for op in [
-        {"op": "open_party", "party": "buyer-kk", "kind": "company", "name": "Buyer KK"},
-        {"op": "open_account", "account": "buyer-kk/holding", "party": "buyer-kk",
-         "kind": "holding"},
-        {"op": "transfer", "id": "sale-1", "from": "midorikawa/holding", "to": "buyer-kk/holding",
-         "project": "midorikawa-home-pv", "vintage": 2024, "quantity": 100},
-    ]) + "\n", encoding="utf-8")  # fmt: skip
+    sale.write_text(
+        "\n".join(
+            json.dumps(op)
+            for op in [
+                {"op": "open_party", "party": "buyer-kk", "kind": "company", "name": "Buyer KK"},
+                {
+                    "op": "open_account",
+                    "account": "buyer-kk/holding",
+                    "party": "buyer-kk",
+                    "kind": "holding",
+                },
+                {
+                    "op": "transfer",
+                    "id": "sale-1",
+                    "from": "midorikawa/holding",
+                    "to": "buyer-kk/holding",
+                    "project": "midorikawa-home-pv",
+                    "vintage": 2024,
+                    "quantity": 100,
+                },
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     offset("ledger", "--db", db, "apply", str(sale))
 
     planned = offset("programme", "plan", str(SHIPPED), "--db", db)
@@ -125,8 +144,9 @@ def test_a_period_issued_with_another_figure_is_refused(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
     offset("programme", "issue", str(directory / "programme.toml"), "--db", db)
     path = directory / "programme.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("tco2e = 0.5", "tco2e = 80.0"),
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("tco2e = 0.5", "tco2e = 80.0"), encoding="utf-8"
+    )
     result = runner.invoke(app, ["programme", "issue", str(path), "--db", db, "--lang", "en"])
     assert result.exit_code == 3
     assert "period '2024' was issued" in result.output
@@ -145,10 +165,50 @@ def test_bad_lists_post_nothing(tmp_path: Path) -> None:
     consents.write_text("\n".join(lines) + "\n", encoding="utf-8")
     db = tmp_path / "ledger.db"
     result = runner.invoke(
-        app, ["programme", "issue", str(directory / "programme.toml"), "--db", f"sqlite:///{db}",
-              "--lang", "en"]
-    )  # fmt: skip
+        app,
+        [
+            "programme",
+            "issue",
+            str(directory / "programme.toml"),
+            "--db",
+            f"sqlite:///{db}",
+            "--lang",
+            "en",
+        ],
+    )
     assert result.exit_code == 2
     assert "row 6" in result.output
     assert "member M0005: no consent date" in result.output
     assert not db.exists()
+
+
+def test_a_subsidy_list_issued_under_another_project_is_not_issued_again(tmp_path: Path) -> None:
+    """The same list (its SHA-256) in another project's issuance: a double claim, refused."""
+    from offset.intake.inputs import sha256_of
+
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    book = Ledger.open(db)
+    other = [
+        {"op": "open_party", "party": "other-town", "kind": "municipality", "name": "Other"},
+        {
+            "op": "open_account",
+            "account": "other-town/holding",
+            "party": "other-town",
+            "kind": "holding",
+        },
+        {
+            "op": "issue",
+            "id": "other:pv:2023",
+            "to": "other-town/holding",
+            "instrument": "J-Credit",
+            "project": "other-pv",
+            "vintage": 2023,
+            "quantity": 5,
+            "source": {"input": {"sha256": sha256_of(SHIPPED.parent / "subsidy_list.csv")}},
+        },
+    ]
+    assert [r.status for r in book.apply(other)] == ["ok", "ok", "ok"]
+    book.engine.dispose()
+    result = runner.invoke(app, ["programme", "issue", str(SHIPPED), "--db", db, "--lang", "en"])
+    assert result.exit_code == 3
+    assert "the ledger holds other:pv:2023, another project's issuance" in result.output

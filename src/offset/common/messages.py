@@ -553,6 +553,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "補助金の一覧に番号の列 (交付番号、設備番号、申請番号など) がありません: 会員の排出削減活動を"
         "特定できません",
     ),
+    "programme.list_issued_elsewhere": (
+        "the ledger holds {id}, another project's issuance computed from this subsidy list (the"
+        " same SHA-256): its members' reductions would be claimed twice; nothing was issued",
+        "台帳に、同じ補助金の一覧 (同じ SHA-256) から算定した別のプロジェクトの発行 {id} があります:"
+        " 会員の削減量を二重に計上することになるため、発行しません",
+    ),
     "programme.issued_other": (
         "period {period!r} was issued {held} credits before; it now verifies to {now}: a"
         " correction of a verified period is a restatement, not a second issuance",

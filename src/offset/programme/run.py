@@ -15,6 +15,7 @@ from offset.common import fiscal
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem, raise_if_any
 from offset.factors import FactorLibrary
+from offset.intake.inputs import sha256_of
 from offset.ledger.ledger import Ledger
 from offset.programme import activities as activity_list
 from offset.programme import members as member_list
@@ -34,6 +35,7 @@ class Run:
     refusals: Refusals
     monitorings: tuple[Monitoring, ...]
     verified: tuple[Verified, ...]
+    lists_sha256: dict[str, str]  # the subsidy and consent lists' SHA-256, by their role
 
     def monitoring(self, period: str) -> Monitoring:
         self.programme.period(period)  # an unknown period: InputError naming the known ones
@@ -74,8 +76,15 @@ def load(programme: Programme, factors: FactorLibrary | None = None) -> Run:
         monitor(programme, p, members, refusals.counts, computed) for p in programme.periods
     )
     raise_if_any(list(_unknown_adjustments(programme, monitorings)))
+    hashes = {"activities": sha256_of(subsidy), "consents": sha256_of(consents)}
     return Run(
-        programme, members, computed, refusals, monitorings, tuple(settle(list(monitorings)))
+        programme,
+        members,
+        computed,
+        refusals,
+        monitorings,
+        tuple(settle(list(monitorings))),
+        hashes,
     )
 
 
@@ -104,6 +113,24 @@ def _unknown_adjustments(
                 )
 
 
+def _list_issued_elsewhere(ledger: Ledger, run: Run) -> str:
+    """The id of an issuance of another project computed from this subsidy list (the same
+    SHA-256): its members' reductions would be claimed twice. "" where there is none."""
+    mine = run.lists_sha256["activities"]
+    prefix = run.programme.issue_id("")
+    for event in ledger.issuance_history(""):  # issuances only: few beside the transfers
+        source = event.source or {}
+        given = source.get("input")
+        used: dict[str, object] = given if isinstance(given, dict) else {}
+        if (
+            event.kind == "issue"
+            and not event.id.startswith(prefix)
+            and (used.get("sha256") == mine or source.get("activities_sha256") == mine)
+        ):
+            return event.id
+    return ""
+
+
 class IssueRefused(Exception):
     """The ledger refused a period's issuance, or holds another figure for it already."""
 
@@ -119,6 +146,9 @@ def issue(ledger: Ledger, run: Run, period: str | None = None) -> dict[str, str]
     for result in ledger.apply(setup_operations(programme)):
         if result.status not in ("ok", "exists"):
             raise IssueRefused(f"{result.id}: {result.status} ({result.message})")
+    elsewhere = _list_issued_elsewhere(ledger, run)
+    if elsewhere:
+        raise IssueRefused(str(Msg("programme.list_issued_elsewhere", id=elsewhere)))
     ids = {name: programme.issue_id(name) for name in wanted}
     held = ledger.quantities(ids.values())
     statuses: dict[str, str] = {}
@@ -146,7 +176,9 @@ def issue(ledger: Ledger, run: Run, period: str | None = None) -> dict[str, str]
         if verified.quantity == 0:
             statuses[name] = "nothing_whole"
             continue
-        (result,) = ledger.apply([issue_operation(programme, monitoring, verified)], atomic=True)
+        operation = issue_operation(programme, monitoring, verified)
+        operation["source"] |= {f"{role}_sha256": h for role, h in run.lists_sha256.items()}
+        (result,) = ledger.apply([operation], atomic=True)
         if result.status not in ("ok", "exists"):
             raise IssueRefused(f"{result.id}: {result.status} ({result.message})")
         statuses[name] = result.status
