@@ -135,22 +135,62 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
     assert [(r[0], r[3]) for r in plan] == [(2023, 0), (2024, 100)]  # 移転分, from the ledger
 
 
-def test_a_period_issued_with_another_figure_is_refused(tmp_path: Path) -> None:
-    """Issued once: a changed verification of an issued period is not issued again."""
+def test_a_corrected_verification_is_a_restatement(tmp_path: Path) -> None:
+    """Issued once; the verifier's figure corrected after issuance restates the period (more
+    issued); a period rejected after the operator sold its credits is owed, not taken back."""
     import shutil
 
     directory = tmp_path / "programme"
     shutil.copytree(SHIPPED.parent, directory)
-    db = f"sqlite:///{tmp_path / 'ledger.db'}"
-    offset("programme", "issue", str(directory / "programme.toml"), "--db", db)
     path = directory / "programme.toml"
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    first = load(Programme.from_toml(path)).verified[1].quantity
+    offset("programme", "issue", str(path), "--db", db)
     path.write_text(
         path.read_text(encoding="utf-8").replace("tco2e = 0.5", "tco2e = 80.0"), encoding="utf-8"
     )
-    result = runner.invoke(app, ["programme", "issue", str(path), "--db", db, "--lang", "en"])
-    assert result.exit_code == 3
-    assert "period '2024' was issued" in result.output
-    assert "a correction of a verified period is a restatement" in result.output
+    more = load(Programme.from_toml(path)).verified[1]
+    assert more.quantity > first  # M0003 set to 80 t instead of 0.5 t
+    restated = offset("programme", "issue", str(path), "--db", db)
+    assert "2023: exists" in restated
+    assert f"2024: restated ({more.quantity} credits" in restated
+    book = Ledger.open(db)
+    try:
+        held = {b.vintage: b.quantity for b in book.balances(account="midorikawa/holding")}
+        assert held[2024] == more.quantity
+        (correction,) = book.issuance_history("midorikawa-home-pv:2024:")
+        assert correction.id == "midorikawa-home-pv:2024:restate1:issue"
+        assert correction.quantity == more.quantity - first
+        assert correction.source is not None
+        assert correction.source["restates"] == "midorikawa-home-pv:2024"
+        assert "verified figure 274.346624 -> " in correction.source["reason"]
+        # the city sells all of FY2024; then the period is found rejected
+        sale = [
+            {"op": "open_party", "party": "buyer-kk", "kind": "company", "name": "Buyer KK"},
+            {
+                "op": "open_account",
+                "account": "buyer-kk/holding",
+                "party": "buyer-kk",
+                "kind": "holding",
+            },
+            {
+                "op": "transfer",
+                "id": "sale-all",
+                "from": "midorikawa/holding",
+                "to": "buyer-kk/holding",
+                "project": "midorikawa-home-pv",
+                "vintage": 2024,
+                "quantity": more.quantity,
+            },
+        ]
+        assert {r.status for r in book.apply(sale)} == {"ok"}
+    finally:
+        book.engine.dispose()
+    text = path.read_text(encoding="utf-8").replace('finding = "adjusted"', 'finding = "rejected"')
+    path.write_text(text.replace("adjustments = [", "# adjustments = ["), encoding="utf-8")
+    owed = offset("programme", "issue", str(path), "--db", db)
+    assert f"2024: restated ({more.quantity} credits" in owed
+    assert f"{more.quantity} could not be taken back (sold or retired meanwhile)" in owed
 
 
 def test_bad_lists_post_nothing(tmp_path: Path) -> None:

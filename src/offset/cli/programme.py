@@ -100,11 +100,12 @@ def issue(
     db: DbOption = DEFAULT_URL,
     lang: LangOption = None,
 ) -> None:
-    """Issue each verified period's credits to the operator (once: a period issued before is
-    left as it is); a period not verified, or rejected, issues nothing."""
+    """Issue each verified period's credits to the operator, once; a period issued before whose
+    verified figure changed is restated (more issued, or less taken back from the operator); a
+    period not verified, or rejected, issues nothing."""
     choose_language(lang)
-    from offset.programme.run import IssueRefused
-    from offset.programme.run import issue as issue_periods
+    from offset.programme.posting import IssueRefused
+    from offset.programme.posting import issue as issue_periods
 
     run = _load(programme_file)
     book = open_ledger(db)
@@ -115,9 +116,12 @@ def issue(
     except IssueRefused as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REFUSED) from e
-    for name, status in statuses.items():
-        verified = run.verified_of(name)
-        out.print(f"{name}: {status} ({verified.quantity} credits to {run.programme.holding()})")
+    for name, posted in statuses.items():
+        line = f"{name}: {posted.status} ({posted.quantity} credits to {run.programme.holding()})"
+        if posted.shortfall:
+            line += (f"; {posted.shortfall} could not be taken back (sold or retired"
+                     " meanwhile): owed by the operator")  # fmt: skip
+        out.print(line, markup=False)
 
 
 @app.command("plan")

@@ -1,9 +1,9 @@
-"""A programme read, checked and computed in one pass (`load`), and its verified periods issued
-to the operator (`issue`).
+"""A programme read, checked and computed in one pass (`load`); `posting` issues its verified
+periods.
 
 `load` reads the subsidy list, the consent list and the list of activities registered elsewhere,
 reports every problem of all three at once (nothing is computed or posted), makes the registry's
-checks, and computes each monitoring period. `issue` posts each verified period's credits once.
+checks, and computes each monitoring period.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem, raise_if_any
 from offset.factors import FactorLibrary
 from offset.intake.inputs import sha256_of
-from offset.ledger.ledger import Ledger
 from offset.programme import activities as activity_list
 from offset.programme import members as member_list
 from offset.programme.activities import Activities
@@ -24,7 +23,7 @@ from offset.programme.checks import Refusals, elsewhere_list, refuse
 from offset.programme.members import Members
 from offset.programme.model import Programme
 from offset.programme.monitoring import Monitoring, fiscal_years_of, monitor
-from offset.programme.verification import Verified, issue_operation, settle, setup_operations
+from offset.programme.verification import Verified, settle
 
 
 @dataclass(frozen=True)
@@ -111,75 +110,3 @@ def _unknown_adjustments(
                     ),
                     key=f"periods.{i}.verification.adjustments.{j}.member",
                 )
-
-
-def _list_issued_elsewhere(ledger: Ledger, run: Run) -> str:
-    """The id of an issuance of another project computed from this subsidy list (the same
-    SHA-256): its members' reductions would be claimed twice. "" where there is none."""
-    mine = run.lists_sha256["activities"]
-    prefix = run.programme.issue_id("")
-    for event in ledger.issuance_history(""):  # issuances only: few beside the transfers
-        source = event.source or {}
-        given = source.get("input")
-        used: dict[str, object] = given if isinstance(given, dict) else {}
-        if (
-            event.kind == "issue"
-            and not event.id.startswith(prefix)
-            and (used.get("sha256") == mine or source.get("activities_sha256") == mine)
-        ):
-            return event.id
-    return ""
-
-
-class IssueRefused(Exception):
-    """The ledger refused a period's issuance, or holds another figure for it already."""
-
-
-def issue(ledger: Ledger, run: Run, period: str | None = None) -> dict[str, str]:
-    """Post each verified period's credits (or only `period`'s) to the operator; a period issued
-    before is left as it is (`exists`), and one issued with another quantity is refused: a
-    correction is a restatement. Returns each period's status."""
-    programme = run.programme
-    wanted = [period] if period is not None else [m.period.name for m in run.monitorings]
-    for name in wanted:
-        programme.period(name)
-    for result in ledger.apply(setup_operations(programme)):
-        if result.status not in ("ok", "exists"):
-            raise IssueRefused(f"{result.id}: {result.status} ({result.message})")
-    elsewhere = _list_issued_elsewhere(ledger, run)
-    if elsewhere:
-        raise IssueRefused(str(Msg("programme.list_issued_elsewhere", id=elsewhere)))
-    ids = {name: programme.issue_id(name) for name in wanted}
-    held = ledger.quantities(ids.values())
-    statuses: dict[str, str] = {}
-    for name in wanted:
-        verified, monitoring = run.verified_of(name), run.monitoring(name)
-        if verified.verified_g is None:
-            statuses[name] = (
-                "not_verified" if monitoring.period.verification is None else "rejected"
-            )
-            continue
-        if ids[name] in held:
-            if held[ids[name]] != verified.quantity:
-                raise IssueRefused(
-                    str(
-                        Msg(
-                            "programme.issued_other",
-                            period=name,
-                            held=held[ids[name]],
-                            now=verified.quantity,
-                        )
-                    )
-                )
-            statuses[name] = "exists"
-            continue
-        if verified.quantity == 0:
-            statuses[name] = "nothing_whole"
-            continue
-        operation = issue_operation(programme, monitoring, verified)
-        operation["source"] |= {f"{role}_sha256": h for role, h in run.lists_sha256.items()}
-        (result,) = ledger.apply([operation], atomic=True)
-        if result.status not in ("ok", "exists"):
-            raise IssueRefused(f"{result.id}: {result.status} ({result.message})")
-        statuses[name] = result.status
-    return statuses
