@@ -375,7 +375,7 @@ def test_a_scenario_reports_cells_and_method_checks_in_one_run(tmp_path: Path) -
     )
     assert result.exit_code == 2, result.output
     assert "row 3, column '面積(ha)': not a number: 'abc'" in result.output
-    assert "row 4, column '林齢': give age_yr or planted_fy" in result.output
+    assert "row 4, column '林齢': give age_yr, age_class or planted_fy" in result.output
     assert not (out / "ledger.db").exists()
 
 

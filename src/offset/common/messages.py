@@ -332,6 +332,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "地方公共団体の一覧 ({edition}) で都道府県と合う自治体が見つからず、書かれたとおりに"
         "扱いました: {values}",
     ),
+    "notice.code_and_name": (
+        "the municipality is read from {code}; {name} is compared with it",
+        "市町村は{code}から読み、{name}はそれと照合しました",
+    ),
+    "value.name_not_code": (
+        "{name!r} is not the municipality of code {code} (it names {place}): correct one of them",
+        "「{name}」は団体コード {code} の市町村ではありません ({place}): どちらかを直してください",
+    ),
     "notice.constant": (
         "{column} {value} for every row ({where})",
         "全行の{column}を {value} としました ({where})",
@@ -479,7 +487,8 @@ PLAIN: dict[str, str] = {
     "no fiscal year: give --fy or an fy column": "年度がありません: --fy か年度の列を指定してください",
     "the age is stated for an FY that has not begun": "林齢の基準年度がまだ始まっていない年度です",
     "the stand was not yet planted in this FY (its age here would be below 1)": "この年度にはまだ植栽されていません (林齢が1未満になります)",
-    "give age_yr or planted_fy": "林齢か植栽年度を入れてください",
+    "give age_yr, age_class or planted_fy": "林齢か齢級か植栽年度を入れてください",
+    "a share below 1 needs a second species (species_2, or スギ・ヒノキ in the species cell)": "1未満の樹種比率には第2樹種が要ります (混交樹種の列か、樹種欄に「スギ・ヒノキ」の形で)",
     "planted after the FY": "植栽年度が算定年度より後です",
     "must be above 0": "0 より大きくしてください",
     "no emission factor for this row's carrier and FY": "この行のエネルギー種別と年度の排出係数がありません",
