@@ -106,3 +106,40 @@ def test_a_stand_with_no_growth_names_the_ways_to_give_it(
         calc(write(tmp_path, text), factors)
     message = " ".join(str(p) for p in info.value.problems)
     assert "row 2" in message
+    assert "成長量" in message
+    assert "前回蓄積" in message
+    assert "import-yield" in message
+    assert "synthetic" not in message  # the demonstration table is never offered
+
+
+def test_two_registers_stocks_give_growth(tmp_path: Path, factors: FactorLibrary) -> None:
+    """The 森林簿 of FY2019 and of FY2024 side by side: (340 - 300) m3/ha / 5 yr = 8 m3/ha/yr."""
+    text = "林小班,市町村,都道府県,樹種,林齢,基準年度,面積,蓄積,前回蓄積,前回調査年度,経営計画\n"
+    text += "1-1,伊那市,長野県,スギ,45,R6,2.0,340,300,R1,有\n"
+    result = calc(write(tmp_path, text), factors)
+    r = result.results.iloc[0]
+    assert r["growth_basis"] == "stock_difference"
+    assert r["growth_m3_per_ha_yr"] == pytest.approx(8.0)
+    # 2.0 ha x 8 m3/ha/yr x 0.902789 = 14.4446 t-CO2
+    assert r["reduction_tco2e"] == pytest.approx(2.0 * 8.0 * K_SUGI_21)
+    assert r["reduction_tco2e"] == pytest.approx(14.4446, abs=1e-4)
+
+
+def test_an_earlier_stock_without_its_year_is_refused(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    text = "林小班,市町村,都道府県,樹種,林齢,面積,蓄積,前回蓄積,森林経営計画\n"
+    text += "1-1,伊那市,長野県,スギ,45,2.0,340,300,有\n"
+    with pytest.raises(InputError) as info:
+        calc(write(tmp_path, text), factors)
+    assert "前回調査年度" in " ".join(str(p) for p in info.value.problems)
+
+
+def test_the_synthetic_table_is_used_only_when_named_and_then_said(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    text = "林小班,市町村,都道府県,樹種,林齢,面積,地位,収穫表,森林経営計画\n"
+    text += "1-1,伊那市,長野県,スギ,40,1.0,1,synthetic_demo,有\n"
+    result = calc(write(tmp_path, text), factors)
+    assert result.results["growth_basis"].astype(str).tolist() == ["yield_table"]
+    assert any("SYNTHETIC" in w for w in result.warnings)

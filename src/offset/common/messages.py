@@ -216,6 +216,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "樹種 {species!r} には forest_species に {missing} がありません (出典が見つかっていません): "
         "--factors で与えてください",
     ),
+    "value.no_growth": (
+        "no growth for this stand: give it in one of three ways: (1) 成長量"
+        " (growth_m3_per_ha_yr, m3/ha/yr); (2) the stock of an earlier register, 前回蓄積 with"
+        " 前回調査年度, beside 蓄積 (growth by stock difference); (3) your prefecture's 収穫表,"
+        " loaded with `offset factors import-yield` and named in 収穫表 (yield_region)",
+        "この林分の成長量がありません。次のどれかで与えてください: (1) 成長量 (m3/ha/年) の列;"
+        " (2) 前回の森林簿の蓄積 (前回蓄積と前回調査年度) を蓄積と並べる (蓄積の差から成長量);"
+        " (3) 県の収穫表を `offset factors import-yield` で読み込み、収穫表の列でその地域名を指定",
+    ),
     "value.yield_miss": (
         "no yield-table rows for {key}: give growth_m3_per_ha_yr, or load your 収穫表; {label} "
         "present: {present}",
@@ -442,6 +451,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} stands are not eligible for credits (see activity, managed)",
         "{count}の林分はクレジットの対象外です (activity、managed 列を参照)",
     ),
+    "warn.synthetic_yield": (
+        "{count} stands took their growth from the SYNTHETIC demonstration yield table"
+        " ({region}): not a prefectural 収穫表; these figures are for demonstration only",
+        "{count}の林分の成長量は合成の例示用収穫表 ({region}) によるものです: 県の収穫表ではなく、"
+        "例示のための数値です",
+    ),
+    "warn.even_share": (
+        "{count} mixed stands gave no share of their species: their area was split evenly"
+        " (give 樹種比率 / species_share)",
+        "{count}の混交林は樹種比率がないため、面積を樹種で等分しました (樹種比率の列で指定できます)",
+    ),
     "warn.project_fy": ("{project} FY{fy}: {warning}", "{project} {fy}年度: {warning}"),
     "warn.unused_rows": (
         "{project}: {count} rows of {file} have an fy outside the FYs the project is active in;"
@@ -490,6 +510,9 @@ PLAIN: dict[str, str] = {
     "give age_yr, age_class or planted_fy": "林齢か齢級か植栽年度を入れてください",
     "a share below 1 needs a second species (species_2, or スギ・ヒノキ in the species cell)": "1未満の樹種比率には第2樹種が要ります (混交樹種の列か、樹種欄に「スギ・ヒノキ」の形で)",
     "planted after the FY": "植栽年度が算定年度より後です",
+    "give the FY of the earlier stock (前回調査年度)": "前回蓄積の年度 (前回調査年度) を入れてください",
+    "give the stock now (蓄積) beside the earlier one": "前回蓄積と並べて今の蓄積を入れてください",
+    "the earlier stock's FY must be before the stock's (基準年度, else the FY)": "前回調査年度は蓄積の年度 (基準年度、なければ算定年度) より前にしてください",
     "must be above 0": "0 より大きくしてください",
     "no emission factor for this row's carrier and FY": "この行のエネルギー種別と年度の排出係数がありません",
     "no emission factor for this carrier and FY": "このエネルギー種別と年度の排出係数がありません",

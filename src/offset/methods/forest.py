@@ -55,7 +55,13 @@ from offset.methods.forest_carbon import (
     carbon_stock_tco2_per_ha,
     either,
 )
-from offset.methods.forest_growth import GROWTH_BASES, Growth, stem_growth
+from offset.methods.forest_growth import (
+    GROWTH_BASES,
+    SYNTHETIC_REGION,
+    Growth,
+    stem_growth,
+    synthetic_rows,
+)
 from offset.methods.forest_mixture import Mixture, read_mixture, share_basis
 from offset.methods.forest_stands import (
     ACTIVITIES,
@@ -187,10 +193,23 @@ CONTRACT = Contract(
             japanese=("伐採量", "伐採材積"),
         ),
         number(
+            "stock_previous_m3_per_ha",
+            "m**3/ha",
+            "the stand's stock in an earlier register (前回蓄積): growth = (stock_m3_per_ha -"
+            " this) / the FYs between them, where the row gives no growth",
+            japanese=("前回蓄積", "前期蓄積", "前回ha当り蓄積", "前回ha当たり蓄積", "旧蓄積"),
+        ),
+        year(
+            "stock_previous_fy",
+            "the FY of the earlier stock (前回調査年度); the later stock's is age_fy, else the FY",
+            japanese=("前回調査年度", "前回基準年度", "前期基準年度"),
+        ),
+        number(
             "stock_m3_per_ha",
             "m**3/ha",
-            "growing stock in the FY: picks the IPCC BCEF class of a species without its own"
-            " wood density and BEF (default: the yield table's volume at the stand's age)",
+            "growing stock in the FY (or in age_fy, the register's 基準年度): picks the IPCC BCEF"
+            " class of a species without its own wood density and BEF (default: the yield"
+            " table's volume at the stand's age), and with stock_previous_m3_per_ha gives growth",
             japanese=(
                 "蓄積",
                 "林分蓄積",
@@ -242,10 +261,11 @@ def forest(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) ->
     bcef = BcefConstants.from_factors(factors, BCEF_INCREMENT)
     stands = read_stands(frame, factors, options, constants, bcef)
     mix = read_mixture(frame, options.file)
-    first = _part(frame, factors, stands.age, constants, bcef, options.file)
+    first = _part(frame, factors, stands.age, stands.fy, constants, bcef, options.file)
     second = _part(
-        mix.second(frame), factors, stands.age[mix.positions], constants, bcef, options.file
-    )
+        mix.second(frame), factors, stands.age[mix.positions], stands.fy[mix.positions],
+        constants, bcef, options.file,
+    )  # fmt: skip
     raise_if_any(stands.problems + mix.problems + first.problems + second.problems)
 
     # per ha of the stand: each species' share of its area x its own growth x its own k
@@ -266,7 +286,7 @@ def forest(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) ->
     out = _identity(frame, stands, mix) | {
         "growth_m3_per_ha_yr": growth,
         "growth_basis": pd.Categorical.from_codes(
-            first.growth.from_table.astype(np.int8), categories=pd.Index(GROWTH_BASES)
+            first.growth.basis, categories=pd.Index(GROWTH_BASES)
         ),
         "yield_factor_id": first.growth.ids,
         "k_tco2_per_m3": k,
@@ -298,11 +318,12 @@ def _part(
     frame: pd.DataFrame,
     factors: FactorLibrary,
     age: npt.NDArray[np.int64],
+    fy: npt.NDArray[np.int64],
     constants: SpeciesConstants,
     bcef: BcefConstants,
     file: str,
 ) -> _Part:
-    growth = stem_growth(frame, factors, age, file)
+    growth = stem_growth(frame, factors, age, file, fy)
     given_stock = np.broadcast_to(optional_column(frame, "stock_m3_per_ha"), (len(frame),))
     stock = np.where(np.isnan(given_stock), growth.stock, given_stock)
     by_age = constants.gather(frame["species"], age)
@@ -418,7 +439,14 @@ def stand_ids(frame: pd.DataFrame) -> pd.Series:
 
 def _warnings(results: pd.DataFrame) -> list[str]:
     ineligible = int((~results["eligible"]).sum())
-    return [Msg("warn.ineligible", count=ineligible)] if ineligible else []
+    found: list[str] = [Msg("warn.ineligible", count=ineligible)] if ineligible else []
+    synthetic = synthetic_rows(results)
+    if synthetic:
+        found.append(Msg("warn.synthetic_yield", count=synthetic, region=SYNTHETIC_REGION))
+    even = int((results["share_basis"] == "even").sum()) if "share_basis" in results else 0
+    if even:
+        found.append(Msg("warn.even_share", count=even))
+    return found
 
 
 METHOD = Method(
