@@ -451,6 +451,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} stands are not eligible for credits (see activity, managed)",
         "{count}の林分はクレジットの対象外です (activity、managed 列を参照)",
     ),
+    "yield.no_header": (
+        "no header line found: the first column's header must be one of {names}",
+        "見出し行がありません: 1列目の見出しは {names} のどれかにしてください",
+    ),
+    "yield.site": (
+        "the column {header!r} is not a site class (1, 地位1, 1等地, Ⅰ, 上/中/下)",
+        "列「{header}」は地位ではありません (1、地位1、1等地、Ⅰ、上/中/下 の形で)",
+    ),
+    "yield.class": (
+        "{value!r} is not an age class (7, 7齢級, Ⅶ; under 林齢, an age ending a class: 35)",
+        "「{value}」は齢級ではありません (7、7齢級、Ⅶ。林齢の見出しなら齢級の終わりの林齢: 35)",
+    ),
+    "yield.volume": (
+        "{value!r} is not a stand volume above 0 (m3/ha)",
+        "「{value}」は 0 より大きい林分材積 (m3/ha) ではありません",
+    ),
+    "yield.gap": (
+        "age classes {classes} are missing: growth is the difference of neighbouring classes",
+        "齢級 {classes} がありません: 成長量は隣り合う齢級の差から求めます",
+    ),
+    "yield.repeat": ("age classes {classes} appear twice", "齢級 {classes} が2回あります"),
+    "yield.empty": ("the table has no age class lines", "齢級の行がありません"),
+    "yield.falling": (
+        "the volume falls with age ({value} m3/ha after {before}): a yield table rises",
+        "林齢とともに材積が減っています ({before} の次が {value} m3/ha): 収穫表は増えていきます",
+    ),
     "warn.synthetic_yield": (
         "{count} stands took their growth from the SYNTHETIC demonstration yield table"
         " ({region}): not a prefectural 収穫表; these figures are for demonstration only",
