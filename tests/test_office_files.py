@@ -41,6 +41,7 @@ def problems_of(method: str, path: Path, factors: FactorLibrary, **kw: object) -
         ("solar", "pv_subsidy_list.xlsx", "pv.csv"),
         ("solar", "pv_subsidy_list_cp932.csv", "pv.csv"),
         ("forest", "forest_register_cp932.csv", "forest.csv"),
+        ("forest", "forest_register_ina.csv", "forest_register_ina.csv"),
         ("renovation", "renovation_list.xlsx", "renovation.csv"),
     ],
 )

@@ -74,6 +74,47 @@ FOREST_CANONICAL = [
     ("103-い", "伊那市", "nagano", "hinoki", 51, 1204.5, 1, "true", 2023, "synthetic_demo"),
 ]
 
+# 森林簿 extract as a 森林経営計画 office keeps it (FY2024): 市町村コード beside 市町村名, 林班 / 小班 /
+# 枝番 in their own columns, 齢級 (7齢級, Ⅷ齢級, 9), mixed stands (スギ・ヒノキ, with and without a
+# 樹種比率), 地位 1-5, アカマツ and 広葉樹, a 林班 計 row under each 林班, and each stand's growth
+# from what the office has: its 成長量, or 蓄積 beside the earlier register's 前回蓄積.
+REGISTER_HEADER = [
+    "市町村コード", "市町村名", "林班", "小班", "枝番", "樹種", "樹種比率", "齢級", "面積(ha)", "地位",
+    "ha当り蓄積(m3)", "前回蓄積(m3/ha)", "前回調査年度", "成長量(m3/ha)", "基準年度", "森林経営計画",
+]  # fmt: skip
+REGISTER = [
+    ("202096", "伊那市", "12", "1", "1", "スギ", "", "7齢級", "2.50", "2", "310", "", "", "8.5", "R6", "有"),
+    ("202096", "伊那市", "12", "1", "2", "ヒノキ", "", "Ⅷ齢級", "1.20", "3", "280", "255", "R1", "", "R6", "有"),
+    ("202096", "伊那市", "12", "2", "", "スギ・ヒノキ", "60%", "9", "3.00", "4", "300", "", "", "7.0", "R6", "有"),
+    ("", "", "12林班 計", "", "", "", "", "", "6.70", "", "", "", "", "", "", ""),
+    ("202096", "伊那市", "13", "1", "", "アカマツ", "", "10齢級", "1.00", "5", "200", "", "", "4.0", "R6", "有"),
+    ("202096", "伊那市", "13", "2", "", "広葉樹", "", "12齢級", "4.00", "3", "150", "138", "H31", "", "R6", "有"),
+    ("202096", "伊那市", "13", "3", "", "スギ・ヒノキ", "", "6齢級", "0.80", "3", "240", "", "", "9.0", "R6", "無"),
+    ("", "", "13林班 計", "", "", "", "", "", "5.80", "", "", "", "", "", "", ""),
+]  # fmt: skip
+REGISTER_CANONICAL_HEADER = [
+    "stand_id", "municipality", "species", "species_2", "species_share", "age_yr", "age_fy",
+    "area_ha", "site_class", "stock_m3_per_ha", "stock_previous_m3_per_ha", "stock_previous_fy",
+    "growth_m3_per_ha_yr", "managed",
+]  # fmt: skip
+REGISTER_CANONICAL = [
+    ("12-1-1", "202096", "sugi", "", "", 33, 2024, 2.5, 2, 310, "", "", 8.5, "true"),
+    ("12-1-2", "202096", "hinoki", "", "", 38, 2024, 1.2, 3, 280, 255, 2019, "", "true"),
+    ("12-2", "202096", "sugi", "hinoki", 0.6, 43, 2024, 3.0, 4, 300, "", "", 7.0, "true"),
+    ("13-1", "202096", "akamatsu", "", "", 48, 2024, 1.0, 5, 200, "", "", 4.0, "true"),
+    ("13-2", "202096", "broadleaf_other", "", "", 58, 2024, 4.0, 3, 150, 138, 2019, "", "true"),
+    ("13-3", "202096", "sugi", "hinoki", "", 28, 2024, 0.8, 3, 240, "", "", 9.0, "false"),
+]  # fmt: skip
+
+# A yield table (収穫表) in the layout prefectures print, for `offset factors import-yield`: the
+# LAYOUT only; its volumes are SYNTHETIC (no prefectural table could be read in full).
+YIELD_LAYOUT = [
+    ("Ⅰ", 5, 3, 2), ("Ⅱ", 40, 30, 20), ("Ⅲ", 100, 80, 55), ("Ⅳ", 170, 135, 95),
+    ("Ⅴ", 240, 190, 140), ("Ⅵ", 300, 240, 180), ("Ⅶ", 350, 285, 215), ("Ⅷ", 395, 325, 245),
+    ("Ⅸ", 435, 360, 272), ("Ⅹ", 470, 390, 296), ("ⅩⅠ", 500, 415, 316), ("ⅩⅡ", 525, 436, 333),
+    ("ⅩⅢ", 546, 454, 347),
+]  # fmt: skip
+
 # renovation list: 案件番号, 団体コード, 都道府県, 改修種別, 工事完了日, 改修前UA値, 改修後UA値,
 # 外皮面積(㎡), 床面積(㎡), 暖房度日, 暖房効率, 暖房燃料
 RENOVATION = [
@@ -345,6 +386,24 @@ def forest_csv(path: Path) -> None:
         writer.writerows(FOREST)
 
 
+def register_csv(path: Path) -> None:
+    with path.open("w", encoding="cp932", newline="") as f:
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow(["森林簿 抽出 (伊那市 令和6年度 森林経営計画区域)"])
+        writer.writerow(REGISTER_HEADER)
+        writer.writerows(REGISTER)
+
+
+def yield_layout_csv(path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(
+            ["スギ 林分収穫表 (様式の例: 材積は合成の値 / the layout only, SYNTHETIC volumes)"]
+        )
+        writer.writerow(["齢級", "地位1", "地位2", "地位3"])
+        writer.writerows(YIELD_LAYOUT)
+
+
 def renovation_workbook(path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -403,11 +462,14 @@ def main() -> None:
     pv_workbook(HERE / "pv_subsidy_list.xlsx")
     pv_csv(HERE / "pv_subsidy_list_cp932.csv")
     forest_csv(HERE / "forest_register_cp932.csv")
+    register_csv(HERE / "forest_register_ina.csv")
+    yield_layout_csv(HERE / "yield_table_layout.csv")
     renovation_workbook(HERE / "renovation_list.xlsx")
     pv_by_fy_workbook(HERE / "pv_by_fy.xlsx")
     pv_forms_csv(HERE / "pv_municipality_forms.csv")
     twins = HERE / "canonical"
     twins.mkdir(exist_ok=True)
+    canonical(twins / "forest_register_ina.csv", REGISTER_CANONICAL_HEADER, REGISTER_CANONICAL)
     canonical(
         twins / "pv_by_fy.csv",
         ["system_id", "municipality", "prefecture", "capacity_kw", "commissioned", "fy",
