@@ -225,6 +225,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " (2) 前回の森林簿の蓄積 (前回蓄積と前回調査年度) を蓄積と並べる (蓄積の差から成長量);"
         " (3) 県の収穫表を `offset factors import-yield` で読み込み、収穫表の列でその地域名を指定",
     ),
+    "value.no_hdd": (
+        "no heating degree-days for this row: give 暖房度日 (hdd_kday, D18-18 in K·day) for the"
+        " house's place, as the 拡張アメダス気象データ (日本建築学会) gives it per station, or a"
+        " station of the hdd table (観測地点); offset ships capitals' values for {prefectures} only",
+        "暖房度日がありません: 住宅の地点の暖房度日 (D18-18, K·日) を拡張アメダス気象データ (日本建築学会)"
+        " の観測地点の値で入れるか、hdd 表の観測地点を指定してください。県庁所在地の値があるのは"
+        " {prefectures} だけです",
+    ),
     "value.yield_miss": (
         "no yield-table rows for {key}: give growth_m3_per_ha_yr, or load your 収穫表; {label} "
         "present: {present}",

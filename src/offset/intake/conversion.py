@@ -309,7 +309,7 @@ def _vocabulary(column: Column, vocabularies: Vocabularies | None) -> Vocabulary
     if vocabularies is None:
         return None
     if column.values is not None:
-        return own_values(column.values)
+        return own_values(column.values, column.keywords)
     return vocabularies.get(column.vocabulary or column.name)
 
 
