@@ -42,6 +42,8 @@ def problems_of(method: str, path: Path, factors: FactorLibrary, **kw: object) -
         ("solar", "pv_subsidy_list_cp932.csv", "pv.csv"),
         ("forest", "forest_register_cp932.csv", "forest.csv"),
         ("forest", "forest_register_ina.csv", "forest_register_ina.csv"),
+        ("renovation", "renovation_wording.csv", "renovation_wording.csv"),
+        ("savings", "facility_savings.csv", "facility_savings.csv"),
         ("renovation", "renovation_list.xlsx", "renovation.csv"),
     ],
 )

@@ -115,6 +115,68 @@ YIELD_LAYOUT = [
     ("ⅩⅢ", 546, 454, 347),
 ]  # fmt: skip
 
+# A residential renovation list in the office's own wording: 改修内容 written out, 暖房機器 in
+# Japanese, LED台数, 暖房度日 where the office has it (Naha's row takes its capital's).
+WORDING_HEADER = [
+    "受付番号", "市町村", "都道府県", "改修内容", "完了日", "改修前UA値", "改修後UA値", "外皮面積(㎡)",
+    "暖房機器", "暖房度日", "LED台数", "改修前消費電力(W)", "改修後消費電力(W)", "年間点灯時間",
+]  # fmt: skip
+WORDING = [
+    ("R6-101", "松本市", "長野県", "外壁・天井断熱", "R6.7.31", "1.20", "0.60", "280", "エアコン",
+     "2900", "", "", "", ""),
+    ("R6-102", "松本市", "長野県", "窓の断熱改修(内窓設置)", "R6.9.2", "0.90", "0.70", "300",
+     "石油ファンヒーター", "2900", "", "", "", ""),
+    ("R6-103", "伊那市", "長野県", "外壁・床断熱", "令和6年11月15日", "1.54", "0.56", "250",
+     "ガスファンヒーター", "3100", "", "", "", ""),
+    ("R6-104", "那覇市", "沖縄県", "窓の断熱改修(内窓設置)", "R6.10.1", "0.90", "0.70", "300",
+     "エアコン", "", "", "", "", ""),
+    ("R6-105", "松本市", "長野県", "LED照明への交換", "R6.6.1", "", "", "", "", "", "12", "40",
+     "15", "2000"),
+]  # fmt: skip
+WORDING_CANONICAL_HEADER = [
+    "building_id", "municipality", "prefecture", "measure", "completed", "ua_before_w_m2k",
+    "ua_after_w_m2k", "envelope_area_m2", "heating_appliance", "hdd_kday", "lamp_count",
+    "power_before_w", "power_after_w", "operating_hours_h",
+]  # fmt: skip
+WORDING_CANONICAL = [
+    ("R6-101", "松本市", "nagano", "envelope", "2024-07-31", 1.2, 0.6, 280, "heat_pump", 2900,
+     "", "", "", ""),
+    ("R6-102", "松本市", "nagano", "envelope", "2024-09-02", 0.9, 0.7, 300,
+     "kerosene_fan_heater", 2900, "", "", "", ""),
+    ("R6-103", "伊那市", "nagano", "envelope", "2024-11-15", 1.54, 0.56, 250, "gas_fan_heater",
+     3100, "", "", "", ""),
+    ("R6-104", "那覇市", "okinawa", "envelope", "2024-10-01", 0.9, 0.7, 300, "heat_pump", "",
+     "", "", "", ""),
+    ("R6-105", "松本市", "nagano", "lighting", "2024-06-01", "", "", "", "", "", 12, 40, 15, 2000),
+]  # fmt: skip
+
+# A public-facility list (事務事業編) whose savings the facilities' engineer computed already:
+# 施設名, 改修内容, 完了年月 written as months (R6.9, 2024年10月), 削減電力量(kWh/年),
+# 削減灯油量(L/年), 削減都市ガス(m3/年), separators in the numbers, a 合計 row.
+FACILITY_HEADER = [
+    "施設名", "市町村", "改修内容", "完了年月", "削減電力量(kWh/年)", "削減灯油量(L/年)",
+    "削減都市ガス(m3/年)", "算定根拠",
+]  # fmt: skip
+FACILITY = [
+    ("市役所本庁舎", "松本市", "LED照明への交換", "R6.4", "52,000", "", "", "推計"),
+    ("中央公民館", "松本市", "空調更新(灯油ボイラー→ヒートポンプ)", "R6.9", "-8,000", "12,000", "",
+     "推計"),
+    ("市民体育館", "松本市", "高効率給湯器", "2024年10月", "", "", "8,000", "推計"),
+    ("南部支所", "松本市", "庁舎照明LED化", "R5.12", "18,500", "", "", "実測"),
+    ("合計", "", "", "", "62,500", "12,000", "8,000", ""),
+]  # fmt: skip
+FACILITY_CANONICAL_HEADER = [
+    "facility_id", "municipality", "measure", "completed", "electricity_saved_kwh",
+    "kerosene_saved_l", "city_gas_saved_m3", "basis",
+]  # fmt: skip
+FACILITY_CANONICAL = [
+    ("市役所本庁舎", "202029", "LED照明への交換", "2024-04-01", 52000, "", "", "estimated"),
+    ("中央公民館", "202029", "空調更新(灯油ボイラー→ヒートポンプ)", "2024-09-01", -8000, 12000, "",
+     "estimated"),
+    ("市民体育館", "202029", "高効率給湯器", "2024-10-01", "", "", 8000, "estimated"),
+    ("南部支所", "202029", "庁舎照明LED化", "2023-12-01", 18500, "", "", "measured"),
+]  # fmt: skip
+
 # renovation list: 案件番号, 団体コード, 都道府県, 改修種別, 工事完了日, 改修前UA値, 改修後UA値,
 # 外皮面積(㎡), 床面積(㎡), 暖房度日, 暖房効率, 暖房燃料
 RENOVATION = [
@@ -394,6 +456,15 @@ def register_csv(path: Path) -> None:
         writer.writerows(REGISTER)
 
 
+def office_csv(path: Path, title: str, header: list[str], rows: list[tuple[str, ...]]) -> None:
+    """A list as Excel's CSV export writes it (CP932, CRLF), a title line above the header."""
+    with path.open("w", encoding="cp932", newline="") as f:
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow([title])
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
 def yield_layout_csv(path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
@@ -464,12 +535,26 @@ def main() -> None:
     forest_csv(HERE / "forest_register_cp932.csv")
     register_csv(HERE / "forest_register_ina.csv")
     yield_layout_csv(HERE / "yield_table_layout.csv")
+    office_csv(
+        HERE / "renovation_wording.csv",
+        "住宅省エネ改修補助 実績 (令和6年度)",
+        WORDING_HEADER,
+        WORDING,
+    )
+    office_csv(
+        HERE / "facility_savings.csv",
+        "令和6年度 公共施設の省エネ改修 削減量一覧 (事務事業編)",
+        FACILITY_HEADER,
+        FACILITY,
+    )
     renovation_workbook(HERE / "renovation_list.xlsx")
     pv_by_fy_workbook(HERE / "pv_by_fy.xlsx")
     pv_forms_csv(HERE / "pv_municipality_forms.csv")
     twins = HERE / "canonical"
     twins.mkdir(exist_ok=True)
     canonical(twins / "forest_register_ina.csv", REGISTER_CANONICAL_HEADER, REGISTER_CANONICAL)
+    canonical(twins / "renovation_wording.csv", WORDING_CANONICAL_HEADER, WORDING_CANONICAL)
+    canonical(twins / "facility_savings.csv", FACILITY_CANONICAL_HEADER, FACILITY_CANONICAL)
     canonical(
         twins / "pv_by_fy.csv",
         ["system_id", "municipality", "prefecture", "capacity_kw", "commissioned", "fy",

@@ -225,6 +225,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " (2) 前回の森林簿の蓄積 (前回蓄積と前回調査年度) を蓄積と並べる (蓄積の差から成長量);"
         " (3) 県の収穫表を `offset factors import-yield` で読み込み、収穫表の列でその地域名を指定",
     ),
+    "value.no_saving": (
+        "no saving on this row: give 削減電力量 (kWh/年), 削減灯油量 or 削減A重油量 (L/年),"
+        " 削減都市ガス (m3/年) or 削減LPG量 (kg/年)",
+        "削減量がありません: 削減電力量 (kWh/年)、削減灯油量・削減A重油量 (L/年)、削減都市ガス (m3/年)、"
+        "削減LPG量 (kg/年) のどれかを入れてください",
+    ),
     "value.no_hdd": (
         "no heating degree-days for this row: give 暖房度日 (hdd_kday, D18-18 in K·day) for the"
         " house's place, as the 拡張アメダス気象データ (日本建築学会) gives it per station, or a"
@@ -348,6 +354,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " kept as written: {values}",
         "地方公共団体の一覧 ({edition}) で都道府県と合う自治体が見つからず、書かれたとおりに"
         "扱いました: {values}",
+    ),
+    "notice.month_only": (
+        "{column}: a month without its day (R6.9, 2024年9月) read as the month's 1st in rows {rows}",
+        "{column}: 日のない年月 (R6.9、2024年9月) は月の1日として読みました ({rows}行目)",
     ),
     "notice.code_and_name": (
         "the municipality is read from {code}; {name} is compared with it",

@@ -21,9 +21,11 @@ from offset.common.messages import Msg
 from offset.common.problems import Problem
 from offset.intake import values
 from offset.intake.columns import Column, Contract
+from offset.intake.dates import month_only
 from offset.intake.headers import Match, Matcher
 from offset.intake.identity import Duplicates, repeats
 from offset.intake.japanese import distinct, folded, gather
+from offset.intake.layout import spans
 from offset.intake.listing import FIRST_DATA_ROW, listed_problems
 from offset.intake.localities import Constants, settle
 from offset.intake.municipalities import Municipalities, shipped
@@ -68,6 +70,7 @@ def check(
     rows = np.asarray(raw.index, dtype=np.int64) + FIRST_DATA_ROW
     out: dict[str, object] = {}
     headers: dict[str, str] = {}
+    notices: list[Msg] = []
     named_twice = _code_and_name(found)
     for column in contract.columns:
         matches = found.get(column.name, [])
@@ -97,7 +100,8 @@ def check(
         )
         problems += column_problems
         out[column.name] = converted
-    notices: list[Msg] = []
+        if column.kind == "date":
+            notices += _month_only(raw[match.header], header, rows)
     if "municipality" in contract or "prefecture" in contract:
         unreadable = None
         prefecture = out.get("prefecture")
@@ -237,6 +241,16 @@ def _split_pairs(
                             second: parts[1]})  # fmt: skip
         found[target] = [Match(contract[target], contract[target].unit, second)]
     return raw
+
+
+def _month_only(series: pd.Series, header: str, rows: npt.NDArray[np.int64]) -> list[Msg]:
+    """A notice naming the rows whose date names only a month (R6.9), read as its 1st."""
+    codes, uniques = distinct(series)
+    flags = np.array([month_only(u) for u in uniques], dtype=bool)
+    hit = (codes >= 0) & np.append(flags, False)[codes]
+    if not hit.any():
+        return []
+    return [Msg("notice.month_only", column=header, rows=spans(rows[hit]))]
 
 
 _CODE_WORDS = ("コード", "code", "団体")
