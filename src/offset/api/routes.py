@@ -160,7 +160,7 @@ def certificate(
     book: Book, who: Me, tx_id: Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)]
 ) -> HTMLResponse:
     found = _visible(lambda: visibility.retirement(book, who, tx_id))
-    return HTMLResponse(certificate_page(book, found.id))
+    return HTMLResponse(certificate_page(book, found.id, visibility.sees_source(who, found)))
 
 
 @router.get("/origins", response_model=list[OriginOut])
