@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import text
 
 from offset.api.labels import LABELS
@@ -217,3 +218,15 @@ def test_an_on_behalf_certificate_does_not_print_the_providers_account(world: Wo
         f"/api/v1/retirements/{tx_id}/certificate", headers=world.auth("west-town")
     )
     assert "west-town/holding" in provider.text  # the provider's own account, to the provider
+
+
+@pytest.mark.parametrize("typed", ["9" * 16, "1" + "0" * 15 + "1", "9" * 1999, "１" + "０" * 16])
+def test_a_form_quantity_past_the_bounds_says_so(world: World, typed: str) -> None:
+    """The forms' words for `quantity_too_large`: not "a whole number", which it is."""
+    client = client_of(world, "acme-kk")
+    before = history(world)
+    answer = client.post("/dashboard/retire", data={**retire_fields(client), "quantity": typed})
+    assert answer.status_code == 422, answer.text[:300]
+    assert 'id="quantity-error"' in answer.text
+    assert str(escape(LABELS["en"]["too_many"])) in answer.text
+    assert history(world) == before
