@@ -68,6 +68,37 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the sheet has more than {limit:,} cells",
         "シートのセルが上限 ({limit:,}) を超えています",
     ),
+    "file.too_many_columns": (
+        "a row has {columns:,} fields; the limit is {limit:,} (Excel's own)",
+        "1行に {columns:,} 個の項目があります。上限は {limit:,} 個 (Excel と同じ) です",
+    ),
+    "file.zip_parts": (
+        "the workbook holds {parts:,} parts; the limit is {limit:,}",
+        "ブックに {parts:,} 個の部品があります。上限は {limit:,} 個です",
+    ),
+    "file.xml_dtd": (
+        "the workbook's part {part} declares a DTD, which no Excel file does: refused unread"
+        " (it may hold an entity bomb)",
+        "ブックの部品 {part} に DTD の宣言があります。Excel のファイルにはないもので、"
+        "読まずに拒否しました (エンティティ爆弾の可能性があります)",
+    ),
+    "file.xml_entities": (
+        "the workbook declares XML entities, which no Excel file does: refused (it may be an"
+        " entity bomb)",
+        "ブックに XML エンティティの宣言があります。Excel のファイルにはないもので、"
+        "拒否しました (エンティティ爆弾の可能性があります)",
+    ),
+    "file.no_sheets": ("the workbook has no sheet", "ブックにシートがありません"),
+    "file.only_hidden_sheets": (
+        "every sheet is hidden ({sheets}): name the one to read with --sheet",
+        "すべてのシートが非表示です ({sheets})。読むシートを --sheet で指定してください",
+    ),
+    "row.extra_fields": (
+        "the row has {fields} fields; the header has {header} (a comma inside a value needs"
+        " quotes)",
+        "この行には項目が {fields} 個あります。見出しは {header} 個です (値の中のカンマは"
+        "引用符で囲んでください)",
+    ),
     "file.too_many_rows": (
         "the file has more than {limit:,} rows: split it",
         "行数が上限 ({limit:,}) を超えています: ファイルを分けてください",
@@ -95,6 +126,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--sheet は Excel ブックにだけ使えます",
     ),
     "file.empty": ("the sheet has no header row", "見出し行がありません"),
+    "out.directory": (
+        "--out names a directory: name the results file, ending in {formats}",
+        "--out がディレクトリです: 結果のファイル名 ({formats} のいずれかで終わる名前) を指定"
+        "してください",
+    ),
+    "out.format": (
+        "--out ends in {suffix}: the results are written as {formats}",
+        "--out の拡張子 {suffix} では書けません: 結果は {formats} のいずれかで書きます",
+    ),
     "file.cannot_write": ("cannot write the results: {reason}", "結果を書き込めません: {reason}"),
     # headers
     "header.duplicate": (
@@ -406,6 +446,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "notice.sheet": (
         "read sheet {sheet!r} (the workbook has {sheets}); choose another with --sheet",
         "シート「{sheet}」を読みました (ブックのシート: {sheets})。別のシートは --sheet で",
+    ),
+    "notice.hidden_sheets": (
+        "left out the hidden sheets {sheets}; to read one, name it with --sheet",
+        "非表示のシート {sheets} は読みませんでした。読むには --sheet で指定してください",
     ),
     "notice.repeats_dropped": (
         "left out rows {rows}: they repeat earlier rows (duplicates = first)",
