@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from offset.api import keys
-from offset.cli.console import err, out
+from offset.cli.console import err, fail, out
 from offset.cli.ledger import DbOption, open_ledger
+from offset.common.problems import InputError
 from offset.ledger.codes import Rejected
 from offset.ledger.database import DEFAULT_URL, redacted
 
@@ -22,6 +24,10 @@ def serve(
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="A log line per request")
     ] = True,
+    programme: Annotated[
+        list[Path] | None,
+        typer.Option("--programme", help="A programme .toml file to serve (repeatable)"),
+    ] = None,
 ) -> None:
     """Serve the JSON API (/api/v1, documented at /docs) and the dashboard (/) with uvicorn.
 
@@ -33,8 +39,18 @@ def serve(
     # A connection for each of the server's worker threads (AnyIO's 40), so that none is
     # opened and closed per request under load.
     book = open_ledger(db) if db.startswith("sqlite") else open_ledger(db, pool_size=WORKERS)
+    try:
+        app = create_app(book, programme or ())
+    except InputError as e:  # a programme file that does not read
+        raise fail(e) from e
     err.print(f"offset: ledger {redacted(db)}; dashboard http://{host}:{port}/ ; API docs /docs")
-    uvicorn.run(create_app(book), host=host, port=port, log_level="info", access_log=access_log)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=access_log,
+    )
 
 
 party_app = typer.Typer(no_args_is_help=True, help="Parties' API keys.")
