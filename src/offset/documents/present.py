@@ -18,7 +18,13 @@ from offset.documents.terms import column_label, term, value_term
 # columns whose values are a scenario's party keys
 PARTY_COLUMNS = ("owner", "provider", "beneficiary", "retired_by", "municipality", "name")
 # columns whose values are a category of offset's own, and the catalogue prefix naming them
-CATEGORY_COLUMNS = {"method": "method", "kind": "kind", "status": "status", "mode": "mode"}
+CATEGORY_COLUMNS = {
+    "method": "method",
+    "kind": "kind",
+    "status": "status",
+    "mode": "mode",
+    "plan_note": "plan",
+}
 # kinds whose float noise a CSV drops: six decimals keep a tonne to the gram (the ledger's
 # precision) and a MWh to the Wh; factors keep every digit
 ROUNDED = ("tonnes", "tonnes1", "mwh", "energy", "capacity", "area", "yen", "share", "decimal")

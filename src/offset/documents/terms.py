@@ -64,6 +64,9 @@ TERMS: dict[str, Words] = {
     "column.retired": ("Retired (credits)", "無効化量 (t-CO2)"),
     "column.carried_out": ("Shortfall carried forward (credits)", "次年度への不足の繰越 (t-CO2)"),
     "column.value_jpy": ("Value (yen)", "金額 (円)"),
+    "column.planned_delivered": ("Plan: delivered (credits)", "計画上の移転量 (t-CO2)"),
+    "column.planned_issued": ("Plan: issued (credits)", "計画上の発行量 (t-CO2)"),
+    "column.plan_note": ("Why the plan differs", "計画と台帳が異なる理由"),
     "column.quantity": ("Credits (t-CO2e)", "クレジット (t-CO2)"),
     "column.mode": ("Delivery", "引渡し方法"),
     "column.party": ("Party key", "主体キー"),
@@ -127,6 +130,17 @@ TERMS: dict[str, Words] = {
     "status.restated": ("restated", "再計算済み"),
     "status.would post": ("would be posted (dry run)", "記録予定 (試行)"),
     "status.nothing to issue": ("nothing to issue", "発行なし"),
+    # why a plan figure differs from the ledger's (a report's `plan_note` column)
+    "plan.settled_before": (
+        "settled in an earlier run and never settled again: the ledger's figure stands; the "
+        "plan is what a run would deliver now from the FY's restated credits",
+        "以前の実行で決済済みで、再決済はしません。台帳の数値が確定値です。計画上の数値は、"
+        "再計算後のクレジットで今決済した場合の量です",
+    ),
+    "plan.not_posted": (
+        "not in the ledger: this run did not post it (a dry run)",
+        "台帳に記録されていません (試行のため今回は記録していません)",
+    ),
     # delivery modes
     "mode.transfer": ("transfer", "移転"),
     "mode.retire": ("retired for the beneficiary", "受益者のために無効化"),
@@ -204,10 +218,20 @@ TERMS: dict[str, Words] = {
         "ありません。以前に発行した年度はすべて同じクレジット量になります。",
     ),
     "report.balances_note": (
-        "A retirement is shown under the party it was made for (its beneficiary), with who "
-        "retired it beside.",
-        "無効化は、それによってオフセットした主体 (受益者) の下に示し、無効化を行った主体を"
-        "併記します。",
+        "A retirement is shown under the party it was made for when its beneficiary is one of "
+        "the scenario's parties, else under the party that retired it; who retired it and the "
+        "beneficiary it names are beside.",
+        "無効化は、受益者がシナリオの主体であればその主体の下に、そうでなければ無効化を行った"
+        "主体の下に示し、無効化を行った主体と受益者を併記します。",
+    ),
+    "report.ledger_note": (
+        "Credits issued, delivered, retired and short, and their value, are the ledger's "
+        "(its transactions under each agreement, and every retirement of these projects' "
+        "credits, whoever retired them). Where a run would deliver or issue another figure now, "
+        "the plan's figure is printed beside it, named as the plan, with the reason.",
+        "発行・移転・無効化・不足のクレジット量とその金額は台帳の記録です (協定ごとの取引と、"
+        "これらの事業のクレジットの無効化すべて。無効化した主体を問いません)。今の算定で異なる"
+        "量になる場合は、計画上の数値をその理由とともに併記します。",
     ),
     "report.warnings": ("Warnings", "注意事項"),
     "report.none": ("None.", "ありません。"),

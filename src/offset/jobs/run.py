@@ -31,7 +31,7 @@ from offset.ledger.ledger import Ledger
 from offset.ledger.names import REGISTRY
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.methods import METHODS
-from offset.scenario import row_changes, run_records
+from offset.scenario import ledger_figures, row_changes, run_records
 from offset.scenario.batches import Batch, post, reconcile
 from offset.scenario.compute import (
     ProjectData,
@@ -41,6 +41,7 @@ from offset.scenario.compute import (
     load_data,
     unused_rows,
 )
+from offset.scenario.ledger_figures import LedgerHeld
 from offset.scenario.model import Scenario
 from offset.scenario.restate import Restatement
 from offset.scenario.year_plan import YearPlan, plan_run, results_file
@@ -133,12 +134,9 @@ def run_scenario(
             step=lambda fy, n: step(f"FY{fy}: issuing and settling ({n} transactions)"),
             recorded_on=recorded_on,
         )
-        balances = ledger.balances()
-        accounts = ledger.accounts()
-        retired = ledger.retirements()
-        report_tables = _tables(
-            scenario, computed, plans, batches, statuses, (balances, accounts, retired)
-        )
+        books = (ledger.balances(), ledger.accounts(), ledger.retirements())
+        held = ledger_figures.read(ledger, scenario)
+        report_tables = _tables(scenario, computed, plans, batches, statuses, books, held)
         fulfilment = [item for plan in plans for item in plan.settlement.fulfilment]
         # what the HTTP API shows
         run_records.store(ledger.engine, scenario, fulfilment, report_tables["reductions"])
@@ -243,11 +241,12 @@ def _dry_run(
             ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p])
         )
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
+        held = ledger_figures.read(ledger, scenario)
     finally:
         ledger.engine.dispose()
     statuses = {id_: "exists" for batch in batches for id_ in batch.exists}
     statuses |= {op["id"]: "would post" for batch in batches for op in batch.operations}
-    report_tables = _tables(scenario, computed, plans, batches, statuses, books)
+    report_tables = _tables(scenario, computed, plans, batches, statuses, books, held)
     warnings = _warnings(scenario, data, computed, plans, batches)
     return RunOutcome(
         scenario, out, url, plans, batches, statuses, report_tables, warnings, dry_run=True
@@ -328,11 +327,14 @@ def _tables(
     batches: list[Batch],
     statuses: dict[str, str],
     books: tuple[list[BalanceLine], list[AccountRow], list[Retirement]],
+    held: LedgerHeld,
 ) -> dict[str, pd.DataFrame]:
+    """The report's tables: figures of credits from the ledger (`held`, `books`), the plan's
+    only beside them where they differ."""
     reductions = tables.reductions(scenario, computed)
-    issuance = tables.issuance(scenario, plans, statuses)
-    fulfilment = tables.fulfilment(scenario, plans)
-    summary = tables.per_year(reductions, issuance, fulfilment)
+    issuance = tables.issuance(scenario, plans, statuses, held)
+    fulfilment = tables.fulfilment(scenario, plans, held)
+    summary = tables.per_year(reductions, issuance, fulfilment, held)
     return {
         "summary": summary,
         "plan": tables.plan(scenario, computed, summary),

@@ -25,6 +25,7 @@ from offset.ledger import queries
 from offset.ledger.database import reading
 from offset.ledger.side_tables import AgreementRecord, FulfilmentRecord, ReductionRecord
 from offset.ledger.visibility import Viewer
+from offset.scenario import ledger_figures
 from offset.scenario.model import Agreement, Scenario
 from offset.scenario.settlement import Fulfilment
 
@@ -166,24 +167,18 @@ def agreements(engine: Engine, viewer: Viewer) -> list[SeenAgreement]:
 def _from_ledger(
     agreement: SeenAgreement, planned: tuple[Fulfilment, ...], moves: list[queries.AgreementMove]
 ) -> tuple[LedgerYear, ...]:
-    """What the ledger's transactions naming the agreement did, per vintage FY: delivered (the
-    provider's transfers and on-behalf retirements) and retired (every retirement by one of
-    its parties: the provider's on the partner's behalf, the partner's own against it). A
-    transaction by a party outside the agreement counts for nothing, whatever it names."""
-    years = {f.fy: {"fy": f.fy, "committed": f.committed, "delivered": 0, "retired": 0}
-             for f in planned}  # fmt: skip
-    parties, provider = agreement.parties, agreement.record.provider
-    for move in moves:
-        if move.party not in parties:
-            continue
-        year = years.setdefault(
-            move.vintage, {"fy": move.vintage, "committed": 0, "delivered": 0, "retired": 0}
-        )
-        if move.party == provider and move.kind in ("transfer", "retire"):
-            year["delivered"] += move.quantity
-        if move.kind == "retire":
-            year["retired"] += move.quantity
-    return tuple(LedgerYear(**years[fy]) for fy in sorted(years))
+    """What the ledger's transactions naming the agreement did, per vintage FY
+    (`ledger_figures.agreement_years`: the same rule the report prints), beside the plan's
+    commitment."""
+    record = agreement.record
+    deliverers = {record.provider, *agreement.others} - {record.beneficiary}
+    done = ledger_figures.agreement_years(moves, deliverers, agreement.parties)
+    committed = {f.fy: f.committed for f in planned}
+    return tuple(
+        LedgerYear(fy, committed.get(fy, 0), year.delivered, year.retired)
+        for fy in sorted(committed.keys() | done.keys())
+        for year in [done.get(fy, ledger_figures.AgreementYear())]
+    )
 
 
 def reductions(engine: Engine, viewer: Viewer, fy: int | None = None) -> list[ReductionRecord]:
