@@ -21,7 +21,7 @@ from offset.api import forms, keys
 from offset.api.app import create_app
 from offset.cli.app import app
 from offset.common import fiscal
-from offset.common.messages import LANGS
+from offset.common.messages import LANGS, Msg, text
 from offset.documents.terms import term
 from offset.ledger import Ledger
 from tests.api.conftest import form_token, sign_in
@@ -33,6 +33,7 @@ NAME = "annual-cycle.toml"
 PRICE = 3_000  # yen per t-CO2e, added to the shipped agreement so that 金額 is printed
 TYPOS = 5  # the first PV cases' capacities typed a decimal place off until the FY2021 list
 AGREEMENT = "alps-half"
+DATA_CHANGED = [Msg("restate.data_changed", old="", new="", rows_before=0, rows_after=0)]
 KEY = re.compile(r'name="key" value="([^"]+)"')
 
 
@@ -77,6 +78,16 @@ def ledger_issued(book: Ledger) -> dict[int, int]:
     return dict(out)
 
 
+def issued_pv(book: Ledger, vintage: int) -> int:
+    """What stands of the PV project's credits of `vintage` (its classes' issuance balance)."""
+    return -sum(
+        b.quantity
+        for b in book.balances()
+        if b.account.startswith("issuance:")
+        and (b.project, b.vintage) == ("minamiyama-pv", vintage)
+    )
+
+
 def retire_in_dashboard(client: TestClient, vintage: int, quantity: int) -> None:
     """Alps Denki retires through the dashboard's form, naming the agreement."""
     page = client.get("/dashboard/retire")
@@ -115,12 +126,14 @@ def test_three_years_every_document_prints_the_ledger(db_url: str, tmp_path: Pat
     book = Ledger.open(db_url)
     client = TestClient(create_app(book))
     dashboard = TestClient(create_app(book))
-    key = ""
+    key, restated_on = "", ""
     for fy in (2020, 2021, 2022):
         for name, frame in lists_as_of(fy, final).items():
             frame.to_csv(root / "data" / f"annual_cycle_{name}.csv", index=False)
         result = runner.invoke(app, [*run, "--fy", str(fy)])
         assert result.exit_code == 0, result.output
+        if fy == 2021:
+            restated_on = dt.date.today().isoformat()
 
         # The agreement's table: delivered, retired and 金額 are the ledger's, per FY.
         fulfilment = read_table(out, "fulfilment").set_index("fy")
@@ -145,6 +158,19 @@ def test_three_years_every_document_prints_the_ledger(db_url: str, tmp_path: Pat
             assert fulfilment.loc[2020, "planned_delivered"] > fulfilment.loc[2020, "delivered"]
             note = {term("plan.settled_before", lang) for lang in LANGS}
             assert fulfilment.loc[2020, "plan_note"] in note
+        # Every restatement the ledger holds is listed, with its date: year 2's after year 3.
+        restated = read_table(out, "restatements")
+        if fy == 2020:
+            assert restated.empty
+        else:
+            assert {(int(r["fy"]), r["project"]) for _, r in restated.iterrows()} == {
+                (2020, "minamiyama-pv")
+            }
+            (row,) = restated.to_dict("records")
+            assert row["change"] == row["issued"] == issued_pv(book, 2020) - row["before"] > 0
+            assert row["effective_date"] == restated_on
+            reasons = {text(m, lang) for m in DATA_CHANGED for lang in LANGS}
+            assert any(row["reason"].startswith(r.split("(")[0]) for r in reasons)
         # A free-text beneficiary is a beneficiary, never a party.
         balances = read_table(out, "balances")
         assert "アルプス電機 本社工場" not in set(balances["name"]) | set(balances["party"])

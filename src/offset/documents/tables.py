@@ -11,7 +11,7 @@ import pandas as pd
 from offset.ledger.names import retirement_account
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.methods import METHODS
-from offset.scenario import ledger_figures
+from offset.scenario import ledger_figures, restate
 from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 from offset.scenario.ledger_figures import LedgerHeld
@@ -116,12 +116,38 @@ RESTATEMENT_COLUMNS = [
     "cancelled",
     "shortfall",
     "reason",
+    "effective_date",
+    "restatement",
 ]
 
 
-def restatements(batches: list[Batch]) -> pd.DataFrame:
-    """Each FY issued before whose figure this run changed, and how the difference was posted."""
-    rows = [
+def restatements(scenario: Scenario, held: LedgerHeld, batches: list[Batch]) -> pd.DataFrame:
+    """Every restatement of the scenario the ledger holds, whichever run posted it, with the
+    date it was posted and the id its transactions share (`restate.history`); then those
+    this run would post and has not (a dry run), undated."""
+    posted = restate.history(held.issuances)
+    owners = {name: project.owner for name, project in scenario.projects.items()}
+    rows: list[dict[str, Any]] = [
+        {
+            "fy": r.fy,
+            "project": r.project,
+            "owner": owners.get(r.project, ""),
+            "restates": r.restates,
+            "before": r.before,
+            "after": r.after,
+            "change": r.change,
+            "issued": r.issued,
+            "reversed": r.reversed,
+            "cancelled": r.cancelled,
+            "shortfall": r.shortfall,
+            "reason": r.reason,
+            "effective_date": r.effective_date,
+            "restatement": r.restatement,
+        }
+        for r in posted
+    ]
+    known = {r.restatement for r in posted}
+    rows += [
         {
             "fy": r.fy,
             "project": r.project,
@@ -135,9 +161,12 @@ def restatements(batches: list[Batch]) -> pd.DataFrame:
             "cancelled": r.cancelled,
             "shortfall": r.shortfall,
             "reason": r.reason,
+            "effective_date": None,
+            "restatement": base,
         }
         for batch in batches
         for r in batch.restatements
+        if r.operations and (base := str(r.operations[0]["id"]).rsplit(":", 1)[0]) not in known
     ]
     return pd.DataFrame(rows, columns=RESTATEMENT_COLUMNS)
 

@@ -47,6 +47,7 @@ TERMS: dict[str, Words] = {
     "column.carried_out_tco2e": ("Carried forward (t-CO2e)", "次年度への繰越 (t-CO2)"),
     "column.status": ("Status", "状態"),
     "column.restates": ("Restates", "再計算した取引"),
+    "column.restatement": ("Restatement (its transactions' id)", "再計算の取引ID"),
     "column.before": ("Before (credits)", "再計算前 (t-CO2)"),
     "column.after": ("After (credits)", "再計算後 (t-CO2)"),
     "column.change": ("Change (credits)", "増減 (t-CO2)"),
@@ -207,15 +208,16 @@ TERMS: dict[str, Words] = {
         "offset ledger serial プロジェクト ヴィンテージ シリアル番号 で確認できます。",
     ),
     "report.restatements_note": (
-        "FYs issued before whose figure this run changed: the difference issued, or taken back "
-        "from the owner (reversed), then from the buffer (cancelled); what neither holds is a "
-        "shortfall owed.",
-        "以前に発行した年度のうち、今回の算定で数値が変わったもの。差分を追加発行するか、"
-        "保有者から回収し、次にバッファーから取り消します。どちらにもない分は不足として残ります。",
+        "Every restatement in the ledger, whichever run posted it (dated): an FY issued before "
+        "whose figure a later run changed; the difference issued, or taken back from the owner "
+        "(reversed), then from the buffer (cancelled); what neither held is a shortfall owed.",
+        "台帳にある過年度分の再計算すべて (どの実行で記録したかを問わず、日付つき)。以前に発行"
+        "した年度の数値が後の算定で変わったもので、差分を追加発行するか、保有者から回収し、次に"
+        "バッファーから取り消します。どちらにもなかった分は不足として残ります。",
     ),
     "report.no_restatements": (
-        "None: every FY issued before still computes the same credits.",
-        "ありません。以前に発行した年度はすべて同じクレジット量になります。",
+        "None: the ledger holds no restatement of this scenario.",
+        "ありません。台帳にこのシナリオの再計算はありません。",
     ),
     "report.balances_note": (
         "A retirement is shown under the party it was made for when its beneficiary is one of "

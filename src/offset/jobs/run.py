@@ -343,7 +343,7 @@ def _tables(
         "fulfilment": fulfilment,
         "deliveries": tables.deliveries(plans),
         "balances": tables.balances(scenario, *books),
-        "restatements": tables.restatements(batches),
+        "restatements": tables.restatements(scenario, held, batches),
     }
 
 

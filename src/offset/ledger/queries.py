@@ -312,7 +312,7 @@ def issuance_history(conn: Connection, prefix: str) -> list[IssuanceEvent]:
     rows = conn.execute(
         text(
             "SELECT t.id, t.kind, c.project, c.vintage, t.quantity, t.buffer, t.from_account,"
-            " t.to_account, t.reverses, t.source FROM transactions t"
+            " t.to_account, t.reverses, t.source, t.effective_date, t.memo FROM transactions t"
             " JOIN credit_classes c ON c.id = t.class_id"
             " WHERE t.kind IN ('issue', 'reverse', 'cancel')"
             " AND (t.id LIKE :like ESCAPE '\\' OR t.reverses LIKE :like ESCAPE '\\')"
@@ -321,8 +321,10 @@ def issuance_history(conn: Connection, prefix: str) -> list[IssuanceEvent]:
         {"like": like},
     )
     return [
-        IssuanceEvent(i, k, p, int(v), int(q), int(b), f, to, r, json.loads(s) if s else None)
-        for i, k, p, v, q, b, f, to, r, s in rows
+        IssuanceEvent(
+            i, k, p, int(v), int(q), int(b), f, to, r, json.loads(s) if s else None, _date(d), m
+        )
+        for i, k, p, v, q, b, f, to, r, s, d, m in rows
     ]
 
 
