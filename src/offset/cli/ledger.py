@@ -32,6 +32,7 @@ DbOption = Annotated[
     ),
 ]
 EXIT_REJECTED = 1
+EXIT_UNVERIFIED = 4  # a document's ledger entries do not verify: it was not printed
 STATEMENT_COLUMNS = (
     "seq",
     "id",
@@ -194,7 +195,9 @@ def certificate(
     ] = False,
 ) -> None:
     """A retirement certificate as HTML, or as PDF with --pdf (default file: TX.pdf)."""
+    from offset.common.messages import text
     from offset.documents.certificate import certificate_page, certificate_pdf
+    from offset.ledger.proof import Unverified
 
     book = _ledger()
     try:
@@ -202,6 +205,9 @@ def certificate(
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
+    except Unverified as e:
+        err.print(text(e.message), markup=False)
+        raise typer.Exit(EXIT_UNVERIFIED) from e
     if isinstance(document, str) and output is None:
         print(document)
         return

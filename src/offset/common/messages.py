@@ -516,6 +516,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "restatement of {restates} ({before} -> {after}): -{quantity} from the buffer",
         "{restates} の再計算 ({before} → {after}): バッファーから -{quantity}",
     ),
+    # a document whose ledger entries do not verify (`offset.ledger.proof`)
+    "proof.entry": ("ledger entry seq {seq} ({id})", "台帳の記録 seq {seq} ({id})"),
+    "proof.entries": ("the entries of {what}", "{what} の記録"),
+    "proof.more": (" (and {count} more)", " (ほか {count} 件)"),
+    "proof.refused": (
+        "{what} does not verify: {problem}{more}; it was not printed. `offset ledger verify`"
+        " lists every discrepancy.",
+        "{what} を検証できません: {problem}{more}。発行していません。"
+        "`offset ledger verify` ですべての不一致を確認できます。",
+    ),
+    "proof.unverified": (
+        "NOT VERIFIED: {what} does not verify against the ledger's chain: {problem}{more}",
+        "未検証: {what} は台帳の記録の連鎖と一致しません: {problem}{more}",
+    ),
     "warn.csv_encoding": (
         "tables/ written as utf-8-sig, not {encoding}: {reason}",
         "tables/ は {encoding} ではなく utf-8-sig で書き出しました: {reason}",
