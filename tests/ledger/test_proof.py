@@ -58,6 +58,12 @@ def test_a_certificate_is_refused_once_its_retirement_was_edited_by_hand(
     earlier = runner.invoke(app, [*base, "t3"])
     assert earlier.exit_code == EXIT_UNVERIFIED
     assert f"ledger entry seq {seq_of(book, 't3')} (t3)" in earlier.output
+    # A statement that prints the forged entry is refused; one that does not, printed.
+    statement = runner.invoke(app, ["ledger", "--db", db_url, "statement", "minato/holding"])
+    assert statement.exit_code == EXIT_UNVERIFIED
+    assert "the statement of minato/holding does not verify" in statement.output
+    untouched = ["ledger", "--db", db_url, "statement", "ina/holding", "--to", "1990-01-01"]
+    assert runner.invoke(app, untouched).exit_code == 0  # no entry printed: nothing to prove
     # In Japanese mode the refusal is Japanese.
     with messages.use("ja"):  # as OFFSET_LANG=ja or a Japanese locale chooses
         japanese = runner.invoke(app, [*base, "t5"])

@@ -9,6 +9,7 @@ offset's tables. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -25,8 +26,9 @@ from offset.common.messages import LANGS, Msg, text
 from offset.documents.terms import term
 from offset.ledger import Ledger
 from tests.api.conftest import form_token, sign_in
+from tests.ledger.conftest import behind_the_triggers
 from tests.reports import read_table
-from tests.scenario.conftest import SCENARIOS
+from tests.scenario.conftest import PV_ROWS, SCENARIOS, WriteScenario
 
 runner = CliRunner()
 NAME = "annual-cycle.toml"
@@ -196,3 +198,27 @@ def test_three_years_every_document_prints_the_ledger(db_url: str, tmp_path: Pat
         assert answer.status_code == 201, answer.text
     assert book.verify() == []
     book.engine.dispose()
+
+
+def test_a_report_from_a_ledger_edited_by_hand_says_so(
+    db_url: str, tmp_path: Path, write_scenario: WriteScenario
+) -> None:
+    """The run has posted, so its report is written; but marked, not printed as true."""
+    path = write_scenario(files={"pv.csv": PV_ROWS})
+    out = tmp_path / "out"
+    run = ["run", str(path), "--db", db_url, "--out", str(out), "--no-pdf", "--fy", "2022"]
+    assert runner.invoke(app, run).exit_code == 0
+    assert json.loads((out / "manifest.json").read_text())["ledger_verified"] is True
+    book = Ledger.open(db_url)
+    behind_the_triggers(
+        book, "UPDATE transactions SET quantity = 300 WHERE id = 'mini:deal:fy2022:pv:transfer'"
+    )
+    book.engine.dispose()
+    again = runner.invoke(app, [*run[:-1], "2023"])
+    assert again.exit_code == 0, again.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["ledger_verified"] is False
+    assert manifest["warnings"][0].startswith("NOT VERIFIED: this report's ledger entries")
+    assert "mini:deal:fy2022:pv:transfer" in manifest["warnings"][0]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="unverified"' in page

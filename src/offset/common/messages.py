@@ -518,7 +518,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # a document whose ledger entries do not verify (`offset.ledger.proof`)
     "proof.entry": ("ledger entry seq {seq} ({id})", "台帳の記録 seq {seq} ({id})"),
-    "proof.entries": ("the entries of {what}", "{what} の記録"),
+    "proof.report": ("this report's ledger entries", "この報告書の台帳の記録"),
+    "proof.statement": ("the statement of {account}", "{account} の取引明細"),
     "proof.more": (" (and {count} more)", " (ほか {count} 件)"),
     "proof.refused": (
         "{what} does not verify: {problem}{more}; it was not printed. `offset ledger verify`"

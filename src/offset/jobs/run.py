@@ -26,6 +26,7 @@ from offset.factors.years import FactorYear
 from offset.intake import sheetrows
 from offset.intake.identity import key_columns
 from offset.intake.inputs import FIRST_DATA_ROW
+from offset.ledger import proof
 from offset.ledger.database import at_head, redacted
 from offset.ledger.ledger import Ledger
 from offset.ledger.names import REGISTRY
@@ -136,6 +137,7 @@ def run_scenario(
         )
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
         held = ledger_figures.read(ledger, scenario)
+        unproven = _unproven(ledger, held)
         report_tables = _tables(scenario, computed, plans, batches, statuses, books, held)
         fulfilment = [item for plan in plans for item in plan.settlement.fulfilment]
         # what the HTTP API shows
@@ -144,8 +146,9 @@ def run_scenario(
         ledger.engine.dispose()
     for (project, fy), year in computed.items():
         write_frame(numbered(year, data[project]), out / results_file(project, fy))
-    warnings = _warnings(scenario, data, computed, plans, batches)
+    warnings = unproven + _warnings(scenario, data, computed, plans, batches)
     manifest = _manifest(scenario, url, data, factors, statuses, warnings)
+    manifest["ledger_verified"] = not unproven
     language = scenario.language(lang)
     _write_report(scenario, out, report_tables, manifest, warnings, csv_encoding, pdf, language)
     return RunOutcome(scenario, out, url, plans, batches, statuses, report_tables, warnings)
@@ -242,15 +245,32 @@ def _dry_run(
         )
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
         held = ledger_figures.read(ledger, scenario)
+        unproven = _unproven(ledger, held)
     finally:
         ledger.engine.dispose()
     statuses = {id_: "exists" for batch in batches for id_ in batch.exists}
     statuses |= {op["id"]: "would post" for batch in batches for op in batch.operations}
     report_tables = _tables(scenario, computed, plans, batches, statuses, books, held)
-    warnings = _warnings(scenario, data, computed, plans, batches)
+    warnings = unproven + _warnings(scenario, data, computed, plans, batches)
     return RunOutcome(
         scenario, out, url, plans, batches, statuses, report_tables, warnings, dry_run=True
     )
+
+
+def _unproven(ledger: Ledger, held: LedgerHeld) -> list[str]:
+    """The report's figures come from the scenario's entries: they are checked, with their link
+    to the chain head (`ledger.proof`). The run has posted, so a report from a ledger that does
+    not verify is written all the same, marked: this warning first, and its banner."""
+    if held.first_seq is None:
+        return []
+    found = proof.entry_problems(ledger.engine, [held.first_seq])
+    if found.verified:
+        return []
+    more = len(found.problems) - 1
+    return [
+        Msg("proof.unverified", what=Msg("proof.report"), problem=found.problems[0],
+            more=Msg("proof.more", count=more) if more else "")
+    ]  # fmt: skip
 
 
 def _read_only(url: str) -> Ledger:

@@ -305,10 +305,15 @@ def head(conn: Connection) -> tuple[int, str, str]:
     return int(seq), str(head_hash), day_text(effective) if effective else ""
 
 
+def _starting(prefix: str) -> str:
+    """A LIKE pattern (escape `\\`) for the ids starting with `prefix`."""
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def issuance_history(conn: Connection, prefix: str) -> list[IssuanceEvent]:
     """Issuances, reversals and cancellations whose id starts with `prefix` (a scenario's), and
     every reversal of those issuances whatever its id: what a re-run restates against."""
-    like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    like = _starting(prefix)
     rows = conn.execute(
         text(
             "SELECT t.id, t.kind, c.project, c.vintage, t.quantity, t.buffer, t.from_account,"
@@ -326,6 +331,17 @@ def issuance_history(conn: Connection, prefix: str) -> list[IssuanceEvent]:
         )
         for i, k, p, v, q, b, f, to, r, s, d, m in rows
     ]
+
+
+def first_seq(conn: Connection, prefix: str) -> int | None:
+    """The sequence number of the first transaction whose id starts with `prefix` (a
+    scenario's), None if there is none."""
+    like = _starting(prefix)
+    found = conn.execute(
+        text("SELECT MIN(seq) FROM transactions WHERE id LIKE :like ESCAPE '\\'"),
+        {"like": like},
+    ).scalar()
+    return None if found is None else int(found)
 
 
 def quantities(conn: Connection, ids: Iterable[str]) -> dict[str, int]:

@@ -31,6 +31,7 @@ class LedgerHeld:
     issuances: tuple[IssuanceEvent, ...] = ()
     moves: tuple[AgreementMove, ...] = ()
     retirements: tuple[Retirement, ...] = ()
+    first_seq: int | None = None  # the scenario's first transaction: what a report proves from
 
     @property
     def standing(self) -> dict[tuple[str, int], Standing]:
@@ -44,7 +45,8 @@ def read(ledger: Ledger, scenario: Scenario) -> LedgerHeld:
         issuances = queries.issuance_history(conn, f"{scenario.name}:")
         moves = queries.agreement_moves(conn, scenario.agreements)
         retired = [r for r in queries.retirements(conn) if r.project in scenario.projects]
-    return LedgerHeld(tuple(issuances), tuple(moves), tuple(retired))
+        first = queries.first_seq(conn, f"{scenario.name}:")
+    return LedgerHeld(tuple(issuances), tuple(moves), tuple(retired), first)
 
 
 @dataclass(frozen=True)
