@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from offset.api import forms, keys
 from offset.api.app import create_app
+from offset.api.labels import LABELS
 from offset.cli.app import app
 from offset.common import fiscal
 from offset.common.messages import LANGS, Msg, text
@@ -197,6 +198,21 @@ def test_three_years_every_document_prints_the_ledger(db_url: str, tmp_path: Pat
         )
         assert answer.status_code == 201, answer.text
     assert book.verify() == []
+
+    # The provider sees what happened to its credits: Alps Denki's retirements, who and how many.
+    town = TestClient(create_app(book))
+    assert sign_in(town, keys.create(book.engine, "minamiyama")[1]).status_code == 303
+    listed = town.get("/dashboard/retirements?lang=en").text
+    for r in book.retirements():
+        assert f'data-id="{r.id}"' in listed
+    assert listed.count('class="retired-by">アルプス電機株式会社') == len(book.retirements())
+    # Its agreement page: the ledger's table and the plan's, each named, the plan saying why
+    # it differs (FY2020 settled before its restatement; the partner's own retirements).
+    page = town.get("/dashboard/agreements?lang=en").text
+    for year, (moved, retired_) in ledger_deliveries(book).items():
+        assert f'data-fy="{year}" data-retired="{retired_}" data-delivered="{moved}"' in page
+    assert LABELS["en"]["differs_delivered"] in page
+    assert LABELS["en"]["differs_retired"] in page
     book.engine.dispose()
 
 

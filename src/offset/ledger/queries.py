@@ -220,17 +220,44 @@ _RETIREMENT = (
 )
 
 
+# the credit classes whose credits were issued to one of some parties' accounts
+_ISSUED_TO = (
+    "SELECT i.class_id FROM transactions i JOIN accounts ia ON ia.id = i.to_account"
+    " WHERE i.kind = 'issue' AND ia.party_id {issuers}"
+)
+
+
 def retirements(
-    conn: Connection, parties: Iterable[str] | None = None, agreements: Iterable[str] = ()
+    conn: Connection,
+    parties: Iterable[str] | None = None,
+    agreements: Iterable[str] = (),
+    issuers: Iterable[str] = (),
 ) -> list[Retirement]:
-    """Retirements, all of them or those made by `parties` or under `agreements`."""
+    """Retirements, all of them or those made by `parties`, under `agreements`, or of credits
+    issued to one of `issuers` (whoever retired them: a provider's credits)."""
     sql, params = _RETIREMENT, dict[str, str]()
     if parties is not None:
         by_party, params = in_list("p", parties)
         under, more = in_list("g", agreements)
-        params.update(more)
-        sql += f" AND (a.party_id {by_party} OR t.agreement {under})"
+        issued, by_issuer = in_list("i", issuers)
+        params.update(more | by_issuer)
+        sql += (
+            f" AND (a.party_id {by_party} OR t.agreement {under}"
+            f" OR t.class_id IN ({_ISSUED_TO.format(issuers=issued)}))"
+        )
     return _retirements(conn, sql + " ORDER BY t.seq", params)
+
+
+def issued_to(conn: Connection, tx_id: str, party: str) -> bool:
+    """Whether the credits transaction `tx_id` moved were issued to one of `party`'s accounts."""
+    found = conn.execute(
+        text(
+            "SELECT 1 FROM transactions t WHERE t.id = :id"
+            f" AND t.class_id IN ({_ISSUED_TO.format(issuers='= :p')})"
+        ),
+        {"id": tx_id, "p": party},
+    ).first()
+    return found is not None
 
 
 def retirement(conn: Connection, tx_id: str) -> Retirement:

@@ -130,6 +130,25 @@ class SeenAgreement:
     def parties(self) -> set[str]:
         return {self.record.provider, self.record.beneficiary, *self.others}
 
+    @property
+    def differences(self) -> dict[int, list[str]]:
+        """Per FY where the plan's figures are not the ledger's, why (`delivered`: the FY was
+        settled by an earlier run and is never settled again, or not posted; `retired`: the
+        ledger counts every retirement naming the agreement by its parties, the plan only what
+        the agreement itself retires)."""
+        done = {year.fy: year for year in self.ledger}
+        out: dict[int, list[str]] = {}
+        for planned in self.fulfilment:
+            year = done.get(planned.fy, LedgerYear(planned.fy, planned.committed, 0, 0))
+            why = [
+                figure
+                for figure in ("delivered", "retired")
+                if getattr(planned, figure) != getattr(year, figure)
+            ]
+            if why:
+                out[planned.fy] = why
+        return out
+
 
 def _visible_agreements(engine: Engine, viewer: Viewer) -> list[SeenAgreement]:
     """The stored agreements the viewer is a party to (as provider, beneficiary or other)."""
