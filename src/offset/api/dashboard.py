@@ -21,6 +21,7 @@ from offset.api import csrf, downloads, views
 from offset.api.keys import Caller, authenticate
 from offset.api.labels import KINDS, LABELS, LANGUAGES, RESULTS
 from offset.api.routes import ledger
+from offset.common import messages
 from offset.common.messages import Lang, lang_of
 from offset.documents import panels
 from offset.documents.certificate import (
@@ -32,6 +33,7 @@ from offset.documents.figures import formatter
 from offset.documents.terms import value_term
 from offset.ledger import visibility
 from offset.ledger.planning import FINAL_KINDS
+from offset.ledger.proof import Unverified
 from offset.ledger.rows import BalanceLine
 from offset.scenario import run_records
 
@@ -226,9 +228,14 @@ def certificate(request: Request, tx_id: str, fmt: Format = None) -> Response:
     except visibility.NotVisible:
         return page_missing(request, who)
     shown = visibility.sees_source(who, found)
-    if fmt is None:
-        return HTMLResponse(certificate_page(ledger(request), found.id, shown))
-    printed = certificate_pdf(ledger(request), found.id, shown)
+    try:
+        if fmt is None:
+            return HTMLResponse(certificate_page(ledger(request), found.id, shown))
+        printed = certificate_pdf(ledger(request), found.id, shown)
+    except Unverified as e:  # a ledger edited by hand: the certificate is not printed
+        lang = _language(request, who)
+        message = messages.text(e.message, lang)
+        return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
     name = certificate_filename(tx_id, ".pdf")
     return Response(
         printed,

@@ -32,6 +32,7 @@ LABELS: dict[str, dict[str, str]] = {
         "balance_after": "Balance after",
         "memo": "Memo",
         "beneficiary": "Beneficiary",
+        "retired_by": "Retired by",
         "reason": "Reason",
         "certificate": "Certificate",
         "print": "Print",
@@ -74,6 +75,7 @@ LABELS: dict[str, dict[str, str]] = {
         "done": "Recorded",
         "done_again": "Recorded before: this form was sent already, nothing changed.",
         "refused": "Refused",
+        "unverified": "Not printed: the ledger does not verify",
         "nothing_changed": "Nothing changed.",
         "problems": "Please correct:",
         "open_certificate": "Open the certificate",
@@ -99,8 +101,17 @@ LABELS: dict[str, dict[str, str]] = {
         "serial_history": "Serial history",
         "holder": "Held by",
         "no_agreement": "(none)",
-        "ledger_view": "From the ledger's transactions",
-        "plan_view": "The plan (scenario run)",
+        "ledger_view": "The ledger: what was delivered and retired (the figures that stand)",
+        "plan_view": "The plan: what a scenario run would settle now",
+        "ledger_view_note": "Read from the ledger's transactions naming the agreement: the"
+        " provider's deliveries, and every retirement by one of its parties (the partner's own,"
+        " through the dashboard or the API, included). Documents print these figures.",
+        "plan_view_note": "Computed by the latest run from today's figures. It differs from"
+        " the ledger where a row says why; the ledger's figures stand.",
+        "differs": "Why it differs from the ledger",
+        "differs_delivered": "delivered: settled by an earlier run, never settled again",
+        "differs_retired": "retired: the plan counts only what the agreement itself retires;"
+        " the ledger counts every retirement under it",
         "expired": "This form has expired or did not come from this site. Reload the page and try again.",
         "bad_form": "The form could not be read: a form of this site is sent URL-encoded in UTF-8. Nothing was changed.",
         "registry": "Registry",
@@ -172,6 +183,7 @@ LABELS: dict[str, dict[str, str]] = {
         "balance_after": "取引後残高",
         "memo": "摘要",
         "beneficiary": "受益者",
+        "retired_by": "無効化した主体",
         "reason": "理由",
         "certificate": "証明書",
         "print": "印刷",
@@ -214,6 +226,7 @@ LABELS: dict[str, dict[str, str]] = {
         "done": "記録しました",
         "done_again": "このフォームは送信済みです。変更はありません。",
         "refused": "受け付けられませんでした",
+        "unverified": "発行できません: 台帳の検証に失敗しました",
         "nothing_changed": "台帳は変更されていません。",
         "problems": "次の点を直してください:",
         "open_certificate": "証明書を開く",
@@ -239,8 +252,17 @@ LABELS: dict[str, dict[str, str]] = {
         "serial_history": "シリアル履歴",
         "holder": "保有者",
         "no_agreement": "(なし)",
-        "ledger_view": "台帳の取引から",
-        "plan_view": "計画(シナリオの実行結果)",
+        "ledger_view": "台帳の記録: 移転量と無効化量 (確定値)",
+        "plan_view": "計画: シナリオを今実行した場合の決済",
+        "ledger_view_note": "この協定を指定した台帳の取引から集計しています。提供者の移転と、"
+        "協定の当事者による無効化すべて (受益者がダッシュボードや API で行ったものを含みます)。"
+        "報告書などの書類はこの数値を記載します。",
+        "plan_view_note": "最新の実行が現在の数値から算定した計画です。台帳と異なる年度には"
+        "その理由を示します。確定値は台帳の数値です。",
+        "differs": "台帳と異なる理由",
+        "differs_delivered": "移転量: 以前の実行で決済済みで、再決済はしません",
+        "differs_retired": "無効化量: 計画は協定による無効化だけを数え、台帳は協定に基づく"
+        "無効化すべてを数えます",
         "expired": "このフォームは期限切れか、このサイトから送信されたものではありません。ページを再読み込みしてやり直してください。",
         "bad_form": "フォームを読み取れませんでした（このサイトのフォームは UTF-8 の URL エンコード形式で送信されます）。何も変更されていません。",
         "registry": "レジストリ",

@@ -43,6 +43,7 @@ from offset.documents.certificate import certificate_page
 from offset.ledger import Ledger, rows, visibility
 from offset.ledger import operations as ops
 from offset.ledger.names import PATTERNS, TEXT_PATTERN
+from offset.ledger.proof import Unverified
 from offset.ledger.writer import Result
 from offset.scenario import run_records
 
@@ -98,6 +99,10 @@ def caller(
 Book = Annotated[Ledger, Depends(_ledger)]
 Me = Annotated[Caller, Depends(caller)]
 router = APIRouter(prefix="/api/v1", responses=ERRORS, route_class=LedgerJsonRoute)
+UNVERIFIED: dict[str, Any] = {
+    "model": ErrorBody,
+    "description": "the retirement's ledger entry does not verify (`unverified`): not printed",
+}
 
 
 # --- reads -------------------------------------------------------------------------------------
@@ -152,7 +157,7 @@ def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
         # The errors stay JSON; without this they would be documented as text/html.
         **{
             code: {**spec, "content": {"application/json": {"schema": ERROR_REF}}}
-            for code, spec in ERRORS.items()
+            for code, spec in {**ERRORS, 409: UNVERIFIED}.items()
         },
     },
 )
@@ -160,7 +165,10 @@ def certificate(
     book: Book, who: Me, tx_id: Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)]
 ) -> HTMLResponse:
     found = _visible(lambda: visibility.retirement(book, who, tx_id))
-    return HTMLResponse(certificate_page(book, found.id, visibility.sees_source(who, found)))
+    try:
+        return HTMLResponse(certificate_page(book, found.id, visibility.sees_source(who, found)))
+    except Unverified as e:  # a ledger edited by hand: the certificate is not printed
+        raise ApiError(409, "unverified", str(e.message)) from e
 
 
 @router.get("/origins", response_model=list[OriginOut])

@@ -584,6 +584,69 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{fy}年度は精算済みです: {id} は {delivered} t-CO2 を引き渡しました。再計算後の計画では "
         "{planned} t-CO2 ですが、記録済みの引渡しはそのままにします",
     ),
+    # why a restatement was posted (stored structured with it: `restate._reasons`)
+    "restate.and": ("{first}; {rest}", "{first}。{rest}"),
+    "restate.unrecorded": (
+        "the first issuance's provenance is not recorded",
+        "最初の発行の根拠が記録されていません",
+    ),
+    "restate.data_changed": (
+        "data file changed (sha256 {old} -> {new}; rows {rows_before} -> {rows_after})",
+        "入力データが変わりました (sha256 {old} → {new}、行数 {rows_before} → {rows_after})",
+    ),
+    "restate.rows": ("{rows}", "変わった行: {rows}"),
+    "restate.year_rule": (
+        "grid factor year rule changed ({old} -> {new})",
+        "電力の排出係数の年度の選び方が変わりました ({old} → {new})",
+    ),
+    "restate.tables": ("factor tables changed: {tables}", "係数表が変わりました: {tables}"),
+    "restate.carried_in": (
+        "remainder carried in {before} -> {after} t (an earlier FY changed)",
+        "前年度からの繰越が {before} → {after} t-CO2 に変わりました (前の年度が変わったため)",
+    ),
+    "restate.same": (
+        "recomputed with the same data and factors",
+        "同じデータと係数で再計算しました",
+    ),
+    # memos the runner writes on its transactions (stored structured: `offset.common.memos`)
+    "memo.issue": (
+        "{scenario}: {method} reductions of FY{fy}",
+        "{scenario}: {fy}年度の{method}による削減量",
+    ),
+    "memo.delivery": ("delivery under {agreement}", "協定 {agreement} に基づく移転"),
+    "memo.loss": (
+        "{scenario}: FY{fy}'s loss (harvest beyond growth) covered from the buffer: -{quantity}"
+        " of vintage {vintage}",
+        "{scenario}: {fy}年度の減少 (成長量を超える伐採) をバッファーから補填: "
+        "{vintage}年度分 -{quantity}",
+    ),
+    "memo.restate_issue": (
+        "restatement of {restates} ({before} -> {after}): +{quantity}",
+        "{restates} の再計算 ({before} → {after}): +{quantity}",
+    ),
+    "memo.restate_reverse": (
+        "restatement of {restates} ({before} -> {after}): -{quantity} from {owner}",
+        "{restates} の再計算 ({before} → {after}): {owner} から -{quantity}",
+    ),
+    "memo.restate_cancel": (
+        "restatement of {restates} ({before} -> {after}): -{quantity} from the buffer",
+        "{restates} の再計算 ({before} → {after}): バッファーから -{quantity}",
+    ),
+    # a document whose ledger entries do not verify (`offset.ledger.proof`)
+    "proof.entry": ("ledger entry seq {seq} ({id})", "台帳の記録 seq {seq} ({id})"),
+    "proof.report": ("this report's ledger entries", "この報告書の台帳の記録"),
+    "proof.statement": ("the statement of {account}", "{account} の取引明細"),
+    "proof.more": (" (and {count} more)", " (ほか {count} 件)"),
+    "proof.refused": (
+        "{what} does not verify: {problem}{more}; it was not printed. `offset ledger verify`"
+        " lists every discrepancy.",
+        "{what} を検証できません: {problem}{more}。発行していません。"
+        "`offset ledger verify` ですべての不一致を確認できます。",
+    ),
+    "proof.unverified": (
+        "NOT VERIFIED: {what} does not verify against the ledger's chain: {problem}{more}",
+        "未検証: {what} は台帳の記録の連鎖と一致しません: {problem}{more}",
+    ),
     "warn.csv_encoding": (
         "tables/ written as utf-8-sig, not {encoding}: {reason}",
         "tables/ は {encoding} ではなく utf-8-sig で書き出しました: {reason}",

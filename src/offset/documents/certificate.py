@@ -73,15 +73,26 @@ def certificate_filename(tx_id: str, suffix: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", tx_id) + suffix
 
 
+def proven(ledger: Ledger, tx_id: str) -> tuple[Retirement, str]:
+    """Retirement `tx_id` and who retired it, once its entry and its link to the chain head
+    verify (Rejected if there is none; `proof.Unverified`, naming the entry, if it does not
+    verify: a certificate is never printed from a ledger edited by hand)."""
+    from offset.ledger import proof
+
+    retirement, retired_by = ledger.retired(tx_id)
+    proof.require(ledger.engine, [retirement.seq], proof.entry(retirement.seq, retirement.id))
+    return retirement, retired_by
+
+
 def certificate_page(ledger: Ledger, tx_id: str, source_shown: bool = True) -> str:
-    """The certificate of retirement `tx_id` as HTML (Rejected if there is none)."""
-    return certificate_html(*ledger.retired(tx_id), source_shown=source_shown)
+    """The certificate of retirement `tx_id` as HTML (see `proven`)."""
+    return certificate_html(*proven(ledger, tx_id), source_shown=source_shown)
 
 
 def certificate_pdf(ledger: Ledger, tx_id: str, source_shown: bool = True) -> bytes:
     """The certificate as PDF, its ledger entry and hash at the foot of the page."""
     from offset.documents.pdf import html_to_pdf
 
-    retirement, retired_by = ledger.retired(tx_id)
+    retirement, retired_by = proven(ledger, tx_id)
     page = certificate_html(retirement, retired_by, source_shown)
     return html_to_pdf(page, certificate_footer(retirement))

@@ -152,12 +152,16 @@ def _beneficiary_agreements(book: Ledger, viewer: Viewer) -> list[str]:
 
 
 def retirements(book: Ledger, viewer: Viewer) -> list[SeenRetirement]:
-    """Retirements from the viewer's accounts, or made on its behalf under its agreements."""
+    """Retirements from the viewer's accounts, made on its behalf under its agreements, or of
+    credits issued to it (whoever retired them: what happened to a provider's credits, as
+    J-Credit's public 無効化 lists show; the retiring party's account stays hidden)."""
     with reading(book.engine) as conn:
         found = (
             queries.retirements(conn)
             if viewer.is_registry
-            else queries.retirements(conn, [viewer.party], _beneficiary_agreements(book, viewer))
+            else queries.retirements(
+                conn, [viewer.party], _beneficiary_agreements(book, viewer), [viewer.party]
+            )
         )
         names = queries.parties(conn, {r.party for r in found})
     return [
@@ -170,8 +174,9 @@ def retirements(book: Ledger, viewer: Viewer) -> list[SeenRetirement]:
 
 
 def retirement(book: Ledger, viewer: Viewer, tx_id: str) -> Retirement:
-    """One retirement, by the rule of `retirements`: the viewer's own, or made under an
-    agreement of which it is the beneficiary (read once, not the viewer's whole list)."""
+    """One retirement, by the rule of `retirements`: the viewer's own, made under an agreement
+    of which it is the beneficiary, or of credits issued to it (read once, not the viewer's
+    whole list)."""
     with reading(book.engine) as conn:
         try:
             found = queries.retirement(conn, tx_id)
@@ -179,9 +184,12 @@ def retirement(book: Ledger, viewer: Viewer, tx_id: str) -> Retirement:
             raise NotVisible(tx_id) from e
     if viewer.is_registry or found.party == viewer.party:
         return found
-    if found.agreement is None or found.agreement not in _beneficiary_agreements(book, viewer):
-        raise NotVisible(tx_id)
-    return found
+    if found.agreement is not None and found.agreement in _beneficiary_agreements(book, viewer):
+        return found
+    with reading(book.engine) as conn:
+        if queries.issued_to(conn, tx_id, viewer.party):  # the viewer's own credits
+            return found
+    raise NotVisible(tx_id)
 
 
 # --- one credit's history ----------------------------------------------------------------------
