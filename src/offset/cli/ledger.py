@@ -249,13 +249,31 @@ def verify(
     full: Annotated[
         bool, typer.Option("--full", help="Read the whole history even when a checkpoint is given")
     ] = False,
+    audit: Annotated[
+        bool,
+        typer.Option(
+            "--audit",
+            help="For an auditor: a checkpoint whose signer is unchecked (no --trust) fails"
+            " (exit 2) instead of being only warned of",
+        ),
+    ] = False,
 ) -> None:
     """Recompute everything from the chained history (conservation, balances, serial blocks,
     reference data, the hash chain, the database's guards, and each checkpoint); exit 1 on
-    any discrepancy. Given a checkpoint whose verified state the ledger kept, only the history
-    after it is read. Ends with a summary: entries, postings, head sequence and hash."""
+    any discrepancy. Given a checkpoint whose verified state the ledger kept, and whose past the
+    database proves unwritten since (PostgreSQL), only the history after it is read; otherwise
+    all of it. Ends with a summary: entries, postings, head sequence and hash."""
     from offset.ledger.checkpoint import CheckpointError, load, public_key_hex
 
+    if checkpoints and trust is None:
+        unchecked = (
+            "signer unchecked: a checkpoint's signature was checked against the key it carries,"
+            " which anyone can make; give --trust KEY.pub to require the signer's own key"
+        )
+        if audit:
+            err.print(f"[bold red]{unchecked}[/]")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        err.print(f"[yellow]{unchecked}[/]")
     try:
         trusted = public_key_hex(trust) if trust else None
         loaded = tuple(load(path, trusted) for path in checkpoints or [])
@@ -334,11 +352,11 @@ def backup(
     from offset.ledger.backup import BackupError
 
     try:
-        _ledger().backup(target)
+        seq, head_hash = _ledger().backup(target)
     except BackupError as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
-    out.print(f"backup: {target} (verified)")
+    out.print(f"backup: {target} (verified; head seq {seq} hash {head_hash})", markup=False)
 
 
 @app.command()

@@ -80,6 +80,7 @@ class Verification:
     head_hash: str
     state: ChainPart | None = None
     since: int = 0
+    snapshot: str | None = None  # PostgreSQL: the snapshot it read (`past.py`)
 
     def summary(self) -> str:
         return (
@@ -115,6 +116,7 @@ def verify(
     chain = _chain(conn, url, workers, last, since)
     next(chain)  # worker processes (if any) start on the chain now
     try:
+        snapshot = _snapshot(conn)
         tables = _tables(conn)
         part = next(chain)
         problems = [words for _, _, words in part.problems]
@@ -123,7 +125,7 @@ def verify(
         head_seq, head_hash = tables.head[:2]
         begun = 0 if since is None else since.expected_seq - 1
         return Verification(
-            problems, part.entries, part.posting_count, head_seq, head_hash, part, begun
+            problems, part.entries, part.posting_count, head_seq, head_hash, part, begun, snapshot
         )
     finally:
         chain.close()
@@ -144,6 +146,7 @@ class ChainPart:
     orphans: list[int] = field(default_factory=list)  # seqs of rows with no entry
     entries: int = 0
     posting_count: int = 0
+    event_count: int = 0
     opening: dict[Key, tuple[int, int, int]] = field(default_factory=dict)  # seq, amount, after
     closing: dict[Key, int] = field(default_factory=dict)  # balance_after of its last posting
     counts: dict[Key, int] = field(default_factory=dict)  # postings
@@ -203,6 +206,7 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
         own_postings.sort()  # the database may hand them out in any order within their entry
         own_events = events.take(seq)
         part.entries += 1
+        part.event_count += len(own_events)
         where = _where(row)
         effective = day_text(row[_COL["effective_date"]])
         # Each check's problems are tagged with the entry and the check's place, so that the
@@ -481,6 +485,15 @@ def _process_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def _snapshot(conn: Connection) -> str | None:
+    """PostgreSQL: the snapshot this process reads (`xmin:xmax:xip`), which a checkpoint signs
+    so that a later `verify` can prove no row it saw was written since (`past.py`). It is this
+    transaction's first statement, or runs in the snapshot the workers import."""
+    if conn.dialect.name != "postgresql":
+        return None
+    return str(conn.execute(text("SELECT pg_current_snapshot()::text")).scalar_one())
+
+
 def _export_snapshot(conn: Connection) -> str | None:
     """PostgreSQL: begin this process's snapshot and name it for the workers. SQLite cannot
     share one; there it begins at the next statement."""
@@ -560,6 +573,7 @@ def join(parts: list[ChainPart]) -> ChainPart:
         whole.orphans += part.orphans
         whole.entries += part.entries
         whole.posting_count += part.posting_count
+        whole.event_count += part.event_count
         whole.problems += _opening_problems(whole, part)
         whole.closing.update(part.closing)
         for key, count in part.counts.items():
