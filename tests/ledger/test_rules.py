@@ -25,7 +25,7 @@ from offset.ledger.rows import AccountRow
 from offset.ledger.store import Store
 from tests.ledger.conftest import ISSUE_LINES, holdings
 
-CLASS = {"project": "ina-forest", "vintage": 2024}
+CLASS: dict[str, Any] = {"project": "ina-forest", "vintage": 2024}
 RESERVE: dict[str, Any] = {"op": "reserve", "from": "ina/holding", "to": "shinjuku/holding"}
 RESERVE |= CLASS
 SETUP = [
@@ -67,7 +67,12 @@ def _class_id(books: Books) -> int:
     return credit.id
 
 
-TRANSFER = {"op": "transfer", "id": "x1", "from": "ina/holding", "to": "shinjuku/holding"}
+TRANSFER: dict[str, Any] = {
+    "op": "transfer",
+    "id": "x1",
+    "from": "ina/holding",
+    "to": "shinjuku/holding",
+}
 TRANSFER |= CLASS | {"quantity": 1}
 
 
