@@ -144,3 +144,24 @@ def test_without_trust_the_signer_is_unchecked_and_an_audit_fails(
     trusted = runner.invoke(app, [*base, "--trust", str(public), "--audit"])
     assert trusted.exit_code == 0, trusted.output
     assert "signer unchecked" not in trusted.output
+
+
+def test_verify_reports_records_that_the_cli_prints_as_json(
+    signed: tuple[Ledger, Path, Path],
+) -> None:
+    """`verify` returns typed records (issue 26): the check that found each, the entry it is
+    about, and the words; `verify --json` prints them."""
+    book = signed[0]
+    _guard_off_forge_guard_on(book, FORGERY)
+    found = book.discrepancies(workers=1)
+    seq = seq_of(book, "t3")
+    # the hash no longer recomputes, and the header no longer says what its operation says
+    assert [(d.check, d.seq) for d in found] == [("link", seq), ("header", seq)]
+    assert "beneficiary differ from its operation" in found[1].message
+    url = book.engine.url.render_as_string(hide_password=False)
+    printed = runner.invoke(app, ["ledger", "--db", url, "verify", "--json"])
+    assert printed.exit_code == 1
+    report = json.loads(printed.stdout)
+    assert report["ok"] is False
+    assert report["discrepancies"] == [d.to_json() for d in found]
+    assert report["head_seq"] == book.verification().head_seq

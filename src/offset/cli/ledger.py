@@ -257,6 +257,14 @@ def verify(
             " (exit 2) instead of being only warned of",
         ),
     ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the report as JSON: each discrepancy's check, entry (seq) and message,"
+            " and the summary's figures",
+        ),
+    ] = False,
 ) -> None:
     """Recompute everything from the chained history (conservation, balances, serial blocks,
     reference data, the hash chain, the database's guards, and each checkpoint); exit 1 on
@@ -281,16 +289,19 @@ def verify(
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     found = _ledger().verification(workers, loaded, full)
+    if as_json:
+        print(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+        raise typer.Exit(EXIT_REJECTED if found.discrepancies else 0)
     where = redacted(_state["db"])
     read = (
         f" (read from seq {found.since + 1} on; before, the checkpoint's state)"
         if found.since
         else ""
     )
-    if found.problems:
-        err.print(f"[bold red]{len(found.problems)} discrepancies in {where}[/]")
-        for problem in found.problems:
-            err.print(f"  {problem}", markup=False)
+    if found.discrepancies:
+        err.print(f"[bold red]{len(found.discrepancies)} discrepancies in {where}[/]")
+        for discrepancy in found.discrepancies:
+            err.print(f"  {discrepancy.message} [{discrepancy.check}]", markup=False)
         err.print(found.summary() + read, markup=False)
         raise typer.Exit(EXIT_REJECTED)
     proved = f"; {len(loaded)} checkpoint(s) hold" if loaded else ""

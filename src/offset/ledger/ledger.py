@@ -23,7 +23,7 @@ from offset.ledger.rows import (
     SerialHistory,
     StatementLine,
 )
-from offset.ledger.verify import ChainPart, Verification, verify
+from offset.ledger.verify import ChainPart, Discrepancy, Verification, verify
 from offset.ledger.writer import Writer
 
 
@@ -111,15 +111,15 @@ class Ledger(Writer):
         since, changed = (None, []) if full else self._latest_state(checkpoints)
         with self.engine.connect() as conn:
             found = verify(conn, shared, workers, checkpoints, since)
-        return dataclasses.replace(found, problems=changed + found.problems)
+        return dataclasses.replace(found, discrepancies=changed + found.discrepancies)
 
     def _latest_state(
         self, checkpoints: tuple[Checkpoint, ...]
-    ) -> tuple[ChainPart | None, list[str]]:
+    ) -> tuple[ChainPart | None, list[Discrepancy]]:
         """The state kept at the latest checkpoint that has one and whose past is proved
         unwritten (`past.py`), and the checkpoints whose kept state is not the one they signed
         (then the history is read in full)."""
-        changed: list[str] = []
+        changed: list[Discrepancy] = []
         with reading(self.engine) as conn:
             for found in sorted(checkpoints, key=lambda c: -c.seq):
                 if found.state is None:
@@ -131,8 +131,12 @@ class Ledger(Writer):
                     continue  # its past cannot be proved unwritten: read it again
                 if kept:
                     changed.append(
-                        f"checkpoint {found.path} (seq {found.seq}): the verified state kept at it"
-                        " is not the one it signed (the history was read in full instead)"
+                        Discrepancy(
+                            "checkpoint_state",
+                            f"checkpoint {found.path} (seq {found.seq}): the verified state kept"
+                            " at it is not the one it signed (the history was read in full"
+                            " instead)",
+                        )
                     )
         return None, changed
 
@@ -154,12 +158,19 @@ class Ledger(Writer):
         seq, head_hash = found.state.expected_seq - 1, found.state.last_hash
         return sign(key, ledger_id, seq, head_hash, digest, found.snapshot)
 
+    def discrepancies(
+        self, workers: int | None = None, checkpoints: tuple[Checkpoint, ...] = ()
+    ) -> list[Discrepancy]:
+        """Every discrepancy, as records (none: the books verify), in one pass over the whole
+        history: the one call for a caller that must know the ledger verifies before it prints
+        from it."""
+        return self.verification(workers, checkpoints, full=True).discrepancies
+
     def verify(
         self, workers: int | None = None, checkpoints: tuple[Checkpoint, ...] = ()
     ) -> list[str]:
-        """Every discrepancy, in words (none: the books verify), in one pass over the whole
-        history."""
-        return self.verification(workers, checkpoints, full=True).problems
+        """`discrepancies` in words."""
+        return [found.message for found in self.discrepancies(workers, checkpoints)]
 
     def export(self, fmt: str) -> str:
         with reading(self.engine) as conn:

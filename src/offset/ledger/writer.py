@@ -13,9 +13,8 @@ rejected operation changes nothing, so it needs no rollback, and its neighbours 
 atomic batch is one savepoint of the books: the first rejection undoes the whole batch.
 A result is returned only once its write has committed.
 
-Group commit: `apply` may be called from many threads at once (and from asyncio tasks, through
-`apply_async`). Calls queue up; the first in line leads: it takes every call queued behind it
-(up to `GROUP_OPERATIONS` operations, and at least its own) and applies them all in one
+Group commit: `apply` may be called from many threads at once. Calls queue up; the first in
+line leads: it takes every call queued behind it (up to `GROUP_OPERATIONS` operations, and at least its own) and applies them all in one
 database transaction, one savepoint each for atomic calls, then answers each caller with its
 own results after the commit. Calls that arrive meanwhile queue for the next one: a batch holds
 whatever queued while the previous one was written, and waits (`GROUP_WAIT_S` at most) only for
@@ -27,7 +26,6 @@ stays all or nothing, and the order of the ledger is the order the leader applie
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import itertools
 import threading
@@ -230,20 +228,6 @@ class Writer:
         are applied, or none (the rejected one gets its code, every other `linked_failed`).
         On behalf of `party` (an API caller): see `planning.When`."""
         return list(self.apply_iter(operations, atomic=atomic, today=today, party=party))
-
-    async def apply_async(
-        self,
-        operations: Iterable[object],
-        *,
-        atomic: bool = False,
-        today: dt.date | None = None,
-        party: str | None = None,
-    ) -> list[Result]:
-        """`apply` for an asyncio task: the call waits in a thread, and shares its commit with
-        every other call waiting then."""
-        return await asyncio.to_thread(
-            self.apply, list(operations), atomic=atomic, today=today, party=party
-        )
 
     def apply_iter(
         self,
