@@ -253,7 +253,6 @@ OPERATION_TYPES = (
     Post,
     Void,
 )
-ReferenceOperation = OpenParty | OpenAccount | AccountStatus
 TxOperation = Issue | Transfer | Retire | Cancel | Reverse | Reserve | Post | Void
 TX_TYPES = (Issue, Transfer, Retire, Cancel, Reverse, Reserve, Post, Void)
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(Annotated[Operation, Field(discriminator="op")])
