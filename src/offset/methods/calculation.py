@@ -22,7 +22,12 @@ from offset.factors import FactorLibrary, years
 from offset.intake.inputs import Prepared, blocks_computing, check
 from offset.methods import METHODS, CalcOptions
 from offset.methods.staleness import strict_problems, years_back
-from offset.methods.summary import by_municipality, fallbacks, warnings
+from offset.methods.summary import (
+    by_municipality,
+    by_municipality_of_parts,
+    fallbacks,
+    warnings,
+)
 
 
 @dataclass(frozen=True)
@@ -104,13 +109,15 @@ def compute_together(
     if len(frames) == 1:
         return [compute_prepared(method, frames[0], factors, options[0])]
     whole = per_row(method, joined(frames), factors, shared)
+    lengths = [len(f) for f in frames]
+    assert sum(lengths) == len(whole), "a kernel returns one row per input row"
+    summaries = by_municipality_of_parts(whole, METHODS[method].totals, lengths)
     out: list[CalcResult] = []
     start = 0
-    for frame, own in zip(frames, options, strict=True):
+    for frame, own, summary in zip(frames, options, summaries, strict=True):
         part = whole.iloc[start : start + len(frame)].set_axis(frame.index)
         start += len(frame)
-        out.append(finished(method, without_equal_twins(part), factors, own))
-    assert start == len(whole), "a kernel returns one row per input row"
+        out.append(finished(method, without_equal_twins(part), factors, own, summary))
     return out
 
 
@@ -125,7 +132,7 @@ def joined(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
         for column in categorical:
             union = union_categoricals(
                 [f[column].array for f in frames if column in f], ignore_order=True
-            ).categories
+            ).categories.astype(frames[0][column].cat.categories.dtype)
             for f in frames:
                 if column in f:
                     f[column] = f[column].cat.set_categories(union)
@@ -171,9 +178,13 @@ def per_row(
 
 
 def finished(
-    method: str, results: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
+    method: str,
+    results: pd.DataFrame,
+    factors: FactorLibrary,
+    options: CalcOptions,
+    summary: pd.DataFrame | None = None,
 ) -> CalcResult:
-    """One input's per-row results with its checks, summary and record."""
+    """One input's per-row results with its checks, summary (unless given) and record."""
     spec = METHODS[method]
     if options.strict_factors:
         raise_if_any(strict_problems(results, options.file))
@@ -193,7 +204,9 @@ def finished(
         "fallbacks": fallback_counts,
         "warnings": warnings(results, fallback_counts) + spec.warnings(results),
     }
-    return CalcResult(method, results, by_municipality(results, spec.totals), manifest)
+    if summary is None:
+        summary = by_municipality(results, spec.totals)
+    return CalcResult(method, results, summary, manifest)
 
 
 def with_credit_figures(results: pd.DataFrame, credited: pd.DataFrame) -> pd.DataFrame:

@@ -233,9 +233,18 @@ def factor_rows(results: pd.DataFrame) -> list[str]:
     ids: set[str] = set()
     for column in results.columns:
         if column.endswith("factor_id"):
-            values = results[column].dropna().astype(str).unique()
-            ids.update(part for value in values for part in value.split("|") if part)
+            distinct = _distinct(results[column])
+            ids.update(part for value in distinct for part in value.split("|") if part)
     return sorted(ids)
+
+
+def _distinct(values: pd.Series) -> list[str]:
+    """The distinct values of a column, not missing; of a categorical one, its used categories
+    (read off the codes: no string per row)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.unique(values.cat.codes.to_numpy())
+        return [str(c) for c in values.cat.categories[codes[codes >= 0]]]
+    return [str(v) for v in values.dropna().unique()]
 
 
 def factor_tables(results: pd.DataFrame, factors: FactorLibrary) -> dict[str, str]:
