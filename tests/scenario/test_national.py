@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from offset.common.problems import InputError
+from offset.documents import caps
 from offset.factors import FactorLibrary
 from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
@@ -88,7 +89,12 @@ def plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def test_national_run_end_to_end(national: Scenario, tmp_path: Path) -> None:
+def test_national_run_end_to_end(
+    national: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the report's limits, lowered so that 8 towns pass them (a national run has 1,741)
+    monkeypatch.setattr(caps, "MAX_ROWS_SHOWN", 10)
+    monkeypatch.setattr(caps, "MAX_CHART_ITEMS", 3)
     out = tmp_path / "out"
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     outcome = run_scenario(national, out=out, database=url)
@@ -110,6 +116,15 @@ def test_national_run_end_to_end(national: Scenario, tmp_path: Path) -> None:
     assert set(fulfilment["agreement"]) == {f"m{code}-pv" for code in _codes(national)}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["inputs"]) == 3 * TOWNS
+    # report.html shows 10 rows of a long table and says so; the CSV holds every row
+    html = (out / "report.html").read_text(encoding="utf-8")
+    rows = len(outcome.tables["reductions"])
+    assert rows == 3 * TOWNS * 2
+    assert f"全{rows}行のうち最初の10行を表示しています" in html
+    assert len(pd.read_csv(out / "tables" / "reductions.csv")) == rows
+    # the charts draw the 3 largest towns and agreements, the rest as one
+    assert f"上位3件、全{TOWNS}件中" in html
+    assert html.count("その他") >= 2
 
 
 def _codes(scenario: Scenario) -> list[str]:
