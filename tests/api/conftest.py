@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -166,28 +167,41 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(url: str) -> Iterator[str]:
-    """`offset serve` on `url`, as a user starts it: its base URL once it answers."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "offset", "serve", "--db", url, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):  # up to 20 s for the server to answer
-            try:
-                if httpx.get(f"{base}/api/v1/me").status_code == 401:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("offset serve did not start")
+def serving(url: str, workers: int = 1) -> Iterator[str]:
+    """`offset serve` on `url` (with `--workers`), as a user starts it: its base URL once it
+    answers."""
+    with server(url, workers) as (base, _):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+
+
+@contextmanager
+def server(url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """`offset serve` on `url`: its base URL and process id once every worker answers."""
+    port = free_port()
+    more = ["--workers", str(workers)] if workers > 1 else []
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "offset", "serve", "--db", url, "--port", str(port), *more],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):  # up to 60 s for the server (every worker) to answer
+                log.seek(0)
+                if log.read().count(b"Application startup complete") >= workers:
+                    try:
+                        if httpx.get(f"{base}/api/v1/me").status_code == 401:
+                            break
+                    except httpx.TransportError:
+                        pass
+                time.sleep(0.2)
+            else:
+                pytest.fail("offset serve did not start")
+            yield base, process.pid
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 CSRF_FIELD = re.compile(r'name="csrftoken" value="([^"]+)"')
