@@ -123,6 +123,9 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(out, read_only=True)
     summary = {r[0]: r[1] for r in workbook["概要"].iter_rows(min_row=2, values_only=True)}
     assert summary["発行量 (t-CO2)"] == quantities[1]  # read from the ledger
+    # the report's verified figure and the fraction carried in give the ledger's whole credits
+    verified_t = summary["検証された排出削減量 (t-CO2)"] + summary["前期間からの繰越 (t-CO2)"]
+    assert round(verified_t * 1e6) // 1_000_000 == quantities[1]
     assert summary["審査機関"] == "synthetic 審査機関 (架空)"
     monitored = list(workbook["モニタリング結果"].iter_rows(min_row=2, values_only=True))
     assert abs(sum(r[5] for r in monitored) - second.total_g / 1e6) < 1e-6
