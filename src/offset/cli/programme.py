@@ -77,17 +77,14 @@ def report(
     from the ledger on --db."""
     choose_language(lang)
     from offset.documents import monitoring_report
-    from offset.programme.plan import plan_years
 
     run = _load(programme_file)
     try:
         run.programme.period(period)
     except InputError as e:
         raise fail(e) from e
-    book = open_ledger(db)
-    issued = book.quantities([run.programme.issue_id(period)]).get(run.programme.issue_id(period))
-    years = plan_years(book, run.programme, list(run.monitorings))
-    monitoring_report.write(out_path, monitoring_report.frames(run, period, issued, years))
+    report = monitoring_report.from_ledger(run, period, open_ledger(db))
+    monitoring_report.write(out_path, report)
     out.print(f"wrote {out_path}")
 
 

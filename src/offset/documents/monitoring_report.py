@@ -10,6 +10,7 @@ the ledger; the reductions are computed figures and labelled as such.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,9 +18,10 @@ import numpy as np
 import pandas as pd
 
 from offset.common.messages import text
-from offset.documents.output import write_sheets
+from offset.documents.output import write_sheets, write_sheets_to
+from offset.ledger.ledger import Ledger
 from offset.programme.monitoring import Monitoring
-from offset.programme.plan import PlanYear
+from offset.programme.plan import PlanYear, plan_years
 from offset.programme.run import Run
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 
@@ -156,9 +158,27 @@ def frames(
     }
 
 
+def from_ledger(run: Run, period: str, book: Ledger) -> dict[str, pd.DataFrame]:
+    """The period's report with its credit figures read from `book`: the credits issued for the
+    period and, per FY, those issued and moved to other parties."""
+    issue_id = run.programme.issue_id(period)
+    issued = book.quantities([issue_id]).get(issue_id)
+    return frames(run, period, issued, plan_years(book, run.programme, list(run.monitorings)))
+
+
+KINDS = {"概要": (None, None, None), "方法論と係数": (None, None)}  # label and value columns
+
+
 def write(path: Path, report: dict[str, pd.DataFrame]) -> None:
-    kinds = {"概要": (None, None, None), "方法論と係数": (None, None)}
-    write_sheets(report, path, kinds)
+    write_sheets(report, path, KINDS)
+
+
+def workbook_bytes(report: dict[str, pd.DataFrame]) -> bytes:
+    """The workbook as bytes (an HTTP download)."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "report.xlsx"
+        write_sheets_to(report, path, KINDS)
+        return path.read_bytes()
 
 
 def _dates(series: pd.Series) -> list[str]:
