@@ -67,7 +67,7 @@ def lay_out(grid: Grid, known: Callable[[str], bool]) -> Table:
         extra = _extra_fields(grid, body, width)
         names = names[:width]
     # one pass over the cells, not one per column: a sheet may claim 16,384 of them
-    filled = body.notna().to_numpy().any(axis=0) if len(body) else np.zeros(len(names), bool)
+    filled: npt.NDArray[np.bool_] = np.asarray(body.notna().to_numpy().any(axis=0), dtype=bool)
     keep = [j for j, name in enumerate(names) if name or filled[j]]
     names = [names[j] or f"({get_column_letter(j + 1)})" for j in keep]
     frame = body.iloc[:, keep].set_axis(names, axis=1)
