@@ -68,6 +68,37 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the sheet has more than {limit:,} cells",
         "シートのセルが上限 ({limit:,}) を超えています",
     ),
+    "file.too_many_columns": (
+        "a row has {columns:,} fields; the limit is {limit:,} (Excel's own)",
+        "1行に {columns:,} 個の項目があります。上限は {limit:,} 個 (Excel と同じ) です",
+    ),
+    "file.zip_parts": (
+        "the workbook holds {parts:,} parts; the limit is {limit:,}",
+        "ブックに {parts:,} 個の部品があります。上限は {limit:,} 個です",
+    ),
+    "file.xml_dtd": (
+        "the workbook's part {part} declares a DTD, which no Excel file does: refused unread"
+        " (it may hold an entity bomb)",
+        "ブックの部品 {part} に DTD の宣言があります。Excel のファイルにはないもので、"
+        "読まずに拒否しました (エンティティ爆弾の可能性があります)",
+    ),
+    "file.xml_entities": (
+        "the workbook declares XML entities, which no Excel file does: refused (it may be an"
+        " entity bomb)",
+        "ブックに XML エンティティの宣言があります。Excel のファイルにはないもので、"
+        "拒否しました (エンティティ爆弾の可能性があります)",
+    ),
+    "file.no_sheets": ("the workbook has no sheet", "ブックにシートがありません"),
+    "file.only_hidden_sheets": (
+        "every sheet is hidden ({sheets}): name the one to read with --sheet",
+        "すべてのシートが非表示です ({sheets})。読むシートを --sheet で指定してください",
+    ),
+    "row.extra_fields": (
+        "the row has {fields} fields; the header has {header} (a comma inside a value needs"
+        " quotes)",
+        "この行には項目が {fields} 個あります。見出しは {header} 個です (値の中のカンマは"
+        "引用符で囲んでください)",
+    ),
     "file.too_many_rows": (
         "the file has more than {limit:,} rows: split it",
         "行数が上限 ({limit:,}) を超えています: ファイルを分けてください",
@@ -95,6 +126,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--sheet は Excel ブックにだけ使えます",
     ),
     "file.empty": ("the sheet has no header row", "見出し行がありません"),
+    "out.directory": (
+        "--out names a directory: name the results file, ending in {formats}",
+        "--out がディレクトリです: 結果のファイル名 ({formats} のいずれかで終わる名前) を指定"
+        "してください",
+    ),
+    "out.format": (
+        "--out ends in {suffix}: the results are written as {formats}",
+        "--out の拡張子 {suffix} では書けません: 結果は {formats} のいずれかで書きます",
+    ),
     "file.cannot_write": ("cannot write the results: {reason}", "結果を書き込めません: {reason}"),
     # headers
     "header.duplicate": (
@@ -429,6 +469,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "read sheet {sheet!r} (the workbook has {sheets}); choose another with --sheet",
         "シート「{sheet}」を読みました (ブックのシート: {sheets})。別のシートは --sheet で",
     ),
+    "notice.hidden_sheets": (
+        "left out the hidden sheets {sheets}; to read one, name it with --sheet",
+        "非表示のシート {sheets} は読みませんでした。読むには --sheet で指定してください",
+    ),
     "notice.repeats_dropped": (
         "left out rows {rows}: they repeat earlier rows (duplicates = first)",
         "{rows}行目を除きました: 前の行の重複です (duplicates = first)",
@@ -562,9 +606,153 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{fy}年度は精算済みです: {id} は {delivered} t-CO2 を引き渡しました。再計算後の計画では "
         "{planned} t-CO2 ですが、記録済みの引渡しはそのままにします",
     ),
+    # why a restatement was posted (stored structured with it: `restate._reasons`)
+    "restate.and": ("{first}; {rest}", "{first}。{rest}"),
+    "restate.unrecorded": (
+        "the first issuance's provenance is not recorded",
+        "最初の発行の根拠が記録されていません",
+    ),
+    "restate.data_changed": (
+        "data file changed (sha256 {old} -> {new}; rows {rows_before} -> {rows_after})",
+        "入力データが変わりました (sha256 {old} → {new}、行数 {rows_before} → {rows_after})",
+    ),
+    "restate.rows": ("{rows}", "変わった行: {rows}"),
+    "restate.year_rule": (
+        "grid factor year rule changed ({old} -> {new})",
+        "電力の排出係数の年度の選び方が変わりました ({old} → {new})",
+    ),
+    "restate.tables": ("factor tables changed: {tables}", "係数表が変わりました: {tables}"),
+    "restate.carried_in": (
+        "remainder carried in {before} -> {after} t (an earlier FY changed)",
+        "前年度からの繰越が {before} → {after} t-CO2 に変わりました (前の年度が変わったため)",
+    ),
+    "restate.same": (
+        "recomputed with the same data and factors",
+        "同じデータと係数で再計算しました",
+    ),
+    # memos the runner writes on its transactions (stored structured: `offset.common.memos`)
+    "memo.issue": (
+        "{scenario}: {method} reductions of FY{fy}",
+        "{scenario}: {fy}年度の{method}による削減量",
+    ),
+    "memo.delivery": ("delivery under {agreement}", "協定 {agreement} に基づく移転"),
+    "memo.loss": (
+        "{scenario}: FY{fy}'s loss (harvest beyond growth) covered from the buffer: -{quantity}"
+        " of vintage {vintage}",
+        "{scenario}: {fy}年度の減少 (成長量を超える伐採) をバッファーから補填: "
+        "{vintage}年度分 -{quantity}",
+    ),
+    "memo.restate_issue": (
+        "restatement of {restates} ({before} -> {after}): +{quantity}",
+        "{restates} の再計算 ({before} → {after}): +{quantity}",
+    ),
+    "memo.restate_reverse": (
+        "restatement of {restates} ({before} -> {after}): -{quantity} from {owner}",
+        "{restates} の再計算 ({before} → {after}): {owner} から -{quantity}",
+    ),
+    "memo.restate_cancel": (
+        "restatement of {restates} ({before} -> {after}): -{quantity} from the buffer",
+        "{restates} の再計算 ({before} → {after}): バッファーから -{quantity}",
+    ),
+    # a document whose ledger entries do not verify (`offset.ledger.proof`)
+    "proof.entry": ("ledger entry seq {seq} ({id})", "台帳の記録 seq {seq} ({id})"),
+    "proof.report": ("this report's ledger entries", "この報告書の台帳の記録"),
+    "proof.statement": ("the statement of {account}", "{account} の取引明細"),
+    "proof.more": (" (and {count} more)", " (ほか {count} 件)"),
+    "proof.refused": (
+        "{what} does not verify: {problem}{more}; it was not printed. `offset ledger verify`"
+        " lists every discrepancy.",
+        "{what} を検証できません: {problem}{more}。発行していません。"
+        "`offset ledger verify` ですべての不一致を確認できます。",
+    ),
+    "proof.unverified": (
+        "NOT VERIFIED: {what} does not verify against the ledger's chain: {problem}{more}",
+        "未検証: {what} は台帳の記録の連鎖と一致しません: {problem}{more}",
+    ),
     "warn.csv_encoding": (
         "tables/ written as utf-8-sig, not {encoding}: {reason}",
         "tables/ は {encoding} ではなく utf-8-sig で書き出しました: {reason}",
+    ),
+    # programme-type projects (offset.programme)
+    "programme.no_period": (
+        "no monitoring period {period!r} (the programme's: {known})",
+        "モニタリング期間「{period}」はありません (このプログラムの期間: {known})",
+    ),
+    "programme.unknown_method": (
+        "unknown method {method!r} (known: {known})",
+        "算定方法「{method}」はありません (使える方法: {known})",
+    ),
+    "programme.period_backwards": (
+        "the period ends before it starts",
+        "期間の終了日が開始日より前です",
+    ),
+    "programme.period_twice": (
+        "monitoring period {period!r} is named twice",
+        "モニタリング期間「{period}」が2回あります",
+    ),
+    "programme.period_outside": (
+        "monitoring period {period!r} is not inside the crediting period {first} to {last}",
+        "モニタリング期間「{period}」が認証対象期間 ({first}〜{last}) の外にあります",
+    ),
+    "programme.period_overlap": (
+        "monitoring period {period!r} overlaps period {other!r}",
+        "モニタリング期間「{period}」が期間「{other}」と重なっています",
+    ),
+    "programme.adjust_not_adjusted": (
+        "adjustments are given but the finding is not 'adjusted'",
+        "修正値がありますが、審査結果が adjusted (修正) ではありません",
+    ),
+    "programme.no_consent": (
+        "member {member}: no consent date (a member counts only once it has consented)",
+        "会員 {member}: 同意日がありません (同意した会員だけを算定に含めます)",
+    ),
+    "programme.leaves_before_joining": (
+        "member {member}: leaves on {left}, before it joined on {joined}",
+        "会員 {member}: 退会日 {left} が入会日 {joined} より前です",
+    ),
+    "programme.no_activity": (
+        "member {member}: activity {activity!r} matches no row of the subsidy list",
+        "会員 {member}: 排出削減活動「{activity}」が補助金の一覧のどの行にもありません",
+    ),
+    "programme.activity_twice": (
+        "member {member}: activity {activity!r} is already the activity of the member on row"
+        " {other}",
+        "会員 {member}: 排出削減活動「{activity}」は {other}行目の会員の活動として登録済みです",
+    ),
+    "programme.over_limit": (
+        "member {member}: the activity reduces {tco2e} t-CO2 a year, above the programme's limit"
+        " of {limit} t-CO2 an activity",
+        "会員 {member}: 排出削減活動の削減量が年 {tco2e} t-CO2 で、1活動あたりの上限 {limit} t-CO2"
+        " を超えています",
+    ),
+    "programme.elsewhere": (
+        "member {member}: the activity is already registered in {where} (the same system id, or"
+        " the same address and capacity)",
+        "会員 {member}: 排出削減活動は既に「{where}」に登録されています (同じ設備番号、または同じ"
+        "住所と容量)",
+    ),
+    "programme.started_before": (
+        "member {member}: the activity started on {started}, before {earliest} (the scheme's"
+        " first day): too old to count",
+        "会員 {member}: 排出削減活動の開始日 {started} が制度の開始日 {earliest} より前です",
+    ),
+    "programme.started_long_before": (
+        "member {member}: the activity started on {started}, more than {years} years before the"
+        " member joined on {joined} (the programme's start rule)",
+        "会員 {member}: 排出削減活動の開始日 {started} が入会日 {joined} の{years}年以上前です"
+        " (プログラムの開始日の要件)",
+    ),
+    "programme.adjusted_absent": (
+        "the verifier adjusts member {member}, which has no figure in period {period!r} (not a"
+        " member then, or refused by the registry's checks)",
+        "審査で修正された会員 {member} は期間「{period}」に算定値がありません (その期間の会員で"
+        "ないか、登録要件の確認で対象外です)",
+    ),
+    "programme.issued_other": (
+        "period {period!r} was issued {held} credits before; it now verifies to {now}: a"
+        " correction of a verified period is a restatement, not a second issuance",
+        "期間「{period}」は既に {held} t-CO2 発行済みで、今回の検証量は {now} t-CO2 です:"
+        " 検証済みの期間の訂正は再計算 (restatement) で行い、二重に発行はしません",
     ),
 }
 
