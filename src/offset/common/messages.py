@@ -233,12 +233,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "有無が読めません: {value!r} (有/無、○/×、はい/いいえ、あり/なし、1/0、true/false)",
     ),
     "value.unknown": (
-        "unknown {what} {value!r}; closest known: {close} ({count} known: `{table}`)",
-        "不明な{what}です: {value!r}。近い候補: {close} (全{count}件は `{table}` で)",
+        "unknown {what} {value!r}; closest known: {close} ({count} known: `{table}`; your own"
+        " word for one: [values.COLUMN] in a --columns file)",
+        "不明な{what}です: {value!r}。近い候補: {close} (全{count}件は `{table}` で。独自の呼び方は"
+        " --columns のファイルの [values.列名] で既知の値に対応づけられます)",
     ),
     "value.unknown_none_close": (
-        "unknown {what} {value!r}; none is close ({count} known: `{table}`)",
-        "不明な{what}です: {value!r}。近い候補はありません (全{count}件は `{table}` で)",
+        "unknown {what} {value!r}; none is close ({count} known: `{table}`; your own word for"
+        " one: [values.COLUMN] in a --columns file)",
+        "不明な{what}です: {value!r}。近い候補はありません (全{count}件は `{table}` で。独自の"
+        "呼び方は --columns のファイルの [values.列名] で既知の値に対応づけられます)",
     ),
     "value.unknown_in_table": (
         "unknown {what} {value!r}; closest known: {close} ({count} known)",
@@ -266,6 +270,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " (2) 前回の森林簿の蓄積 (前回蓄積と前回調査年度) を蓄積と並べるか、前回の森林簿そのものを"
         " --previous で指定 (蓄積の差から成長量);"
         " (3) 県の収穫表を `offset factors import-yield` で読み込み、収穫表の列でその地域名を指定",
+    ),
+    "value.map_word": (
+        'the word {word!r} must name a value as text ("薪ストーブ" = "電気ストーブ")',
+        '「{word}」には値を文字列で指定してください ("薪ストーブ" = "電気ストーブ")',
     ),
     "value.no_saving": (
         "no saving on this row: give 削減電力量 (kWh/年), 削減灯油量 or 削減A重油量 (L/年),"

@@ -17,7 +17,7 @@ from offset.common.problems import InputError, Problem
 from offset.documents.output import DEFAULT_CSV_ENCODING, manifest_path, write_frame, write_json
 from offset.factors import FactorLibrary
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
-from offset.intake.headers import load_map
+from offset.intake.headers import load_map, load_values
 from offset.intake.identity import Duplicates
 from offset.intake.inputs import Prepared, Progress, load, sha256_of
 from offset.intake.listing import every_row
@@ -59,7 +59,7 @@ def calculate_file(
     give each stand's growth (`methods.forest_registers`), in `previous_fy` where it has no
     基準年度 column.
     """
-    from offset.intake.vocabulary import vocabularies
+    from offset.intake.vocabulary import vocabularies, with_user_words
 
     options = CalcOptions(
         fy=fy,
@@ -77,7 +77,9 @@ def calculate_file(
             sheet=sheet,
             fy=fy,
             user_map=load_map(columns, every_column_name()),
-            vocabularies=vocabularies(factors),
+            vocabularies=with_user_words(
+                vocabularies(factors), load_values(columns, every_column_name())
+            ),
             progress=progress,
             constants=constants,
             duplicates=duplicates,
@@ -132,7 +134,7 @@ def _with_previous(
 ) -> Prepared:
     """The register with the earlier extract's stocks beside its stands (refused whole, with
     the earlier file's problems, when that file cannot be read)."""
-    from offset.intake.vocabulary import vocabularies
+    from offset.intake.vocabulary import vocabularies, with_user_words
     from offset.methods.forest_registers import with_previous
 
     earlier, problems = load(
@@ -141,7 +143,9 @@ def _with_previous(
         sheet=sheet,
         fy=previous_fy,
         user_map=load_map(columns, every_column_name()),
-        vocabularies=vocabularies(factors),
+        vocabularies=with_user_words(
+            vocabularies(factors), load_values(columns, every_column_name())
+        ),
         constants=constants,
     )
     if problems:
