@@ -756,6 +756,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "審査で修正された会員 {member} は期間「{period}」に算定値がありません (その期間の会員で"
         "ないか、登録要件の確認で対象外です)",
     ),
+    "programme.no_activity_ids": (
+        "the subsidy list has no id column (交付番号, 設備番号, 申請番号, ...): a member's activity"
+        " cannot be found",
+        "補助金の一覧に番号の列 (交付番号、設備番号、申請番号など) がありません: 会員の排出削減活動を"
+        "特定できません",
+    ),
+    "programme.list_issued_elsewhere": (
+        "the ledger holds {id}, another project's issuance computed from this subsidy list (the"
+        " same SHA-256): its members' reductions would be claimed twice; nothing was issued",
+        "台帳に、同じ補助金の一覧 (同じ SHA-256) から算定した別のプロジェクトの発行 {id} があります:"
+        " 会員の削減量を二重に計上することになるため、発行しません",
+    ),
     "programme.issued_other": (
         "period {period!r} was issued {held} credits before; it now verifies to {now}: a"
         " correction of a verified period is a restatement, not a second issuance",
