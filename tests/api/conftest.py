@@ -28,6 +28,7 @@ from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
 from offset.scenario import Scenario
 from tests.ledger.conftest import pg_schema
+from tests.programme.conftest import SUBSIDY, write_programme
 
 SCENARIO = """
 [scenario]
@@ -110,7 +111,7 @@ def build_world(url: str, root: Path) -> World:
     }
     made["revoked"] = keys.create(book.engine, "acme-kk", "old laptop")[1]
     keys.revoke(book.engine, made["revoked"])
-    world = World(book, TestClient(create_app(book)), made)
+    world = World(book, TestClient(create_app(book, [acme_programme(root / "programme")])), made)
     # Acme retires 2 of the 10 credits it received (FY2022 vintage).
     response = world.client.post(
         "/api/v1/retirements",
@@ -125,6 +126,21 @@ def build_world(url: str, root: Path) -> World:
     )
     assert response.status_code == 201, response.text
     return world
+
+
+def acme_programme(directory: Path) -> Path:
+    """A programme-type project Acme operates (a company: its list names each row's place)."""
+    directory.mkdir()
+    rows = SUBSIDY.strip().splitlines()
+    subsidy = "\n".join([f"{rows[0]},市区町村,都道府県", *(f"{r},長野市,長野県" for r in rows[1:])])
+    path = write_programme(directory, subsidy=subsidy + "\n")
+    text = path.read_text(encoding="utf-8").replace('"test-home-pv"', '"acme-home-pv"')
+    text = text.replace('operator = "test-city"', 'operator = "acme-kk"').replace(
+        'kind = "municipality"\nname = "テスト市"\njis_code = "209901"\nprefecture = "nagano"',
+        'kind = "company"\nname = "Acme KK"',
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
