@@ -244,7 +244,7 @@ def _distinct(values: pd.Series) -> list[str]:
     """The distinct values of a column, not missing; of a categorical one, its used categories
     (read off the codes: no string per row)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = np.unique(values.cat.codes.to_numpy())
+        codes = np.unique(values.array.codes)
         return [str(c) for c in values.cat.categories[codes[codes >= 0]]]
     return [str(v) for v in values.dropna().unique()]
 
