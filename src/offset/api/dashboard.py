@@ -38,7 +38,7 @@ from offset.ledger.rows import BalanceLine
 from offset.scenario import run_records
 
 JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
-COOKIE = "offset_key"
+COOKIE = csrf.SESSION_COOKIE
 LANG_COOKIE = "offset_lang"
 router = APIRouter(include_in_schema=False)
 templates = Environment(
@@ -236,10 +236,11 @@ def certificate(request: Request, tx_id: str, fmt: Format = None) -> Response:
         found = visibility.retirement(ledger(request), who, tx_id)
     except visibility.NotVisible:
         return page_missing(request, who)
+    shown = visibility.sees_source(who, found)
     try:
         if fmt is None:
-            return HTMLResponse(certificate_page(ledger(request), found.id))
-        printed = certificate_pdf(ledger(request), found.id)
+            return HTMLResponse(certificate_page(ledger(request), found.id, shown))
+        printed = certificate_pdf(ledger(request), found.id, shown)
     except Unverified as e:  # a ledger edited by hand: the certificate is not printed
         lang = _language(request, who)
         message = messages.text(e.message, lang)

@@ -113,6 +113,7 @@ LABELS: dict[str, dict[str, str]] = {
         "differs_retired": "retired: the plan counts only what the agreement itself retires;"
         " the ledger counts every retirement under it",
         "expired": "This form has expired or did not come from this site. Reload the page and try again.",
+        "bad_form": "The form could not be read: a form of this site is sent URL-encoded in UTF-8. Nothing was changed.",
         "registry": "Registry",
         "registry_intro": "The registry's key issues credits, opens accounts and registers parties. Every action here is recorded in the ledger as the API's would be.",
         "issue": "Issue credits",
@@ -137,6 +138,8 @@ LABELS: dict[str, dict[str, str]] = {
         "jis_code": "Local government code (全国地方公共団体コード)",
         "jis_help": "Five or six digits; required for a municipality.",
         "bad_id": "Use lower-case letters, digits and '-' (and '_' or '.' in a project)",
+        "system_account": "The ledger's own accounts (retirement, pending) cannot be suspended or closed here",
+        "too_many": "More than the ledger's bound of 10^15 credits",
         "bad_vintage": "A fiscal year between 1990 and 2100",
         "whole_or_zero": "A whole number, or 0",
         "buffer_over": "The buffer cannot exceed the quantity",
@@ -261,6 +264,7 @@ LABELS: dict[str, dict[str, str]] = {
         "differs_retired": "無効化量: 計画は協定による無効化だけを数え、台帳は協定に基づく"
         "無効化すべてを数えます",
         "expired": "このフォームは期限切れか、このサイトから送信されたものではありません。ページを再読み込みしてやり直してください。",
+        "bad_form": "フォームを読み取れませんでした（このサイトのフォームは UTF-8 の URL エンコード形式で送信されます）。何も変更されていません。",
         "registry": "レジストリ",
         "registry_intro": "レジストリのキーでは、クレジットの発行、口座の開設、主体の登録ができます。ここでの操作は API と同じように台帳に記録されます。",
         "issue": "クレジットの発行",
@@ -285,6 +289,8 @@ LABELS: dict[str, dict[str, str]] = {
         "jis_code": "全国地方公共団体コード",
         "jis_help": "5桁または6桁。自治体では必須です。",
         "bad_id": "半角英小文字、数字、「-」で入力してください (プロジェクトは「_」「.」も可)",
+        "system_account": "台帳自身の口座（無効化口座・予約口座）はここでは停止・閉鎖できません",
+        "too_many": "台帳の上限（10^15 クレジット）を超えています",
         "bad_vintage": "1990〜2100 の年度で入力してください",
         "whole_or_zero": "0以上の整数で入力してください",
         "buffer_over": "バッファーは発行量を超えられません",

@@ -6,6 +6,10 @@ The routes authenticate, call and render: what a caller may see is the library's
 the caller's (the same as for what does not exist); 403 for an action the caller's kind may not
 take (issuance is the registry's); 409 for a ledger rule (the body carries the ledger's result
 code); 422 for a malformed request.
+
+Request bodies are typed strictly: a number is a JSON number and a text a JSON string, never
+converted (`"quantity": "5"` or `true` is 422 `invalid_request`); a quantity past the ledger's
+bounds is its `quantity_too_large` (409), however many digits it has (`json_body`).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from offset.api.answers import (
     SerialOut,
 )
 from offset.api.errors import ERROR_REF, ERRORS, WRITE_ERRORS, ApiError, ErrorBody
+from offset.api.json_body import LedgerJsonRoute
 from offset.api.keys import Caller, authenticate
 from offset.documents.certificate import certificate_page
 from offset.ledger import Ledger, rows, visibility
@@ -58,7 +63,8 @@ IdempotencyKey = Annotated[
         " retry with the same key and body changes nothing",
     ),
 ]
-Positive = Annotated[int, Field(gt=0, le=10**15)]
+# No upper bound here: the ledger answers a quantity past its bounds `quantity_too_large`.
+Positive = Annotated[int, Field(gt=0)]
 Vintage = Annotated[int, Field(ge=1990, le=2100)]
 # The ledger's own name and text rules (`offset.ledger.names`), with their limits.
 Text = ops.Text
@@ -92,7 +98,7 @@ def caller(
 
 Book = Annotated[Ledger, Depends(_ledger)]
 Me = Annotated[Caller, Depends(caller)]
-router = APIRouter(prefix="/api/v1", responses=ERRORS)
+router = APIRouter(prefix="/api/v1", responses=ERRORS, route_class=LedgerJsonRoute)
 UNVERIFIED: dict[str, Any] = {
     "model": ErrorBody,
     "description": "the retirement's ledger entry does not verify (`unverified`): not printed",
@@ -160,7 +166,7 @@ def certificate(
 ) -> HTMLResponse:
     found = _visible(lambda: visibility.retirement(book, who, tx_id))
     try:
-        return HTMLResponse(certificate_page(book, found.id))
+        return HTMLResponse(certificate_page(book, found.id, visibility.sees_source(who, found)))
     except Unverified as e:  # a ledger edited by hand: the certificate is not printed
         raise ApiError(409, "unverified", str(e.message)) from e
 
@@ -209,7 +215,7 @@ def _visible(read: Callable[[], T]) -> T:
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class TransferIn(_In):
@@ -254,7 +260,7 @@ class IssueIn(_In):
     project: Project
     vintage: Vintage
     quantity: Positive
-    buffer: Annotated[int, Field(ge=0, le=10**15)] = 0
+    buffer: Annotated[int, Field(ge=0)] = 0
     methodology: Text | None = None
 
 

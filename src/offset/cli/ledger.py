@@ -277,13 +277,39 @@ def verify(
     full: Annotated[
         bool, typer.Option("--full", help="Read the whole history even when a checkpoint is given")
     ] = False,
+    audit: Annotated[
+        bool,
+        typer.Option(
+            "--audit",
+            help="For an auditor: a checkpoint whose signer is unchecked (no --trust) fails"
+            " (exit 2) instead of being only warned of",
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the report as JSON: each discrepancy's check, entry (seq) and message,"
+            " and the summary's figures",
+        ),
+    ] = False,
 ) -> None:
     """Recompute everything from the chained history (conservation, balances, serial blocks,
     reference data, the hash chain, the database's guards, and each checkpoint); exit 1 on
-    any discrepancy. Given a checkpoint whose verified state the ledger kept, only the history
-    after it is read. Ends with a summary: entries, postings, head sequence and hash."""
+    any discrepancy. Given a checkpoint whose verified state the ledger kept, and whose past the
+    database proves unwritten since (PostgreSQL), only the history after it is read; otherwise
+    all of it. Ends with a summary: entries, postings, head sequence and hash."""
     from offset.ledger.checkpoint import CheckpointError, load, public_key_hex
 
+    if checkpoints and trust is None:
+        unchecked = (
+            "signer unchecked: a checkpoint's signature was checked against the key it carries,"
+            " which anyone can make; give --trust KEY.pub to require the signer's own key"
+        )
+        if audit:
+            err.print(f"[bold red]{unchecked}[/]")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        err.print(f"[yellow]{unchecked}[/]")
     try:
         trusted = public_key_hex(trust) if trust else None
         loaded = tuple(load(path, trusted) for path in checkpoints or [])
@@ -291,6 +317,9 @@ def verify(
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     found = _ledger().verification(workers, loaded, full)
+    if as_json:
+        print(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+        raise typer.Exit(EXIT_REJECTED if found.discrepancies else 0)
     where = redacted(_state["db"])
     from offset.common.messages import Msg, text
 
@@ -299,13 +328,12 @@ def verify(
         seq=found.head_seq, hash=found.head_hash or "-",
     )  # fmt: skip
     read = text(Msg("cli.verify_since", seq=found.since + 1)) if found.since else ""
-    if found.problems:
-        count = len(found.problems)
-        err.print(
-            f"[bold red]{escape(text(Msg('cli.discrepancies', count=count, where=where)))}[/]"
-        )
-        for problem in found.problems:
-            err.print(f"  {problem}", markup=False)
+    if found.discrepancies:
+        count = len(found.discrepancies)
+        headline = text(Msg("cli.discrepancies", count=count, where=where))
+        err.print(f"[bold red]{escape(headline)}[/]")
+        for discrepancy in found.discrepancies:
+            err.print(f"  {discrepancy.message} [{discrepancy.check}]", markup=False)
         err.print(text(summary) + read, markup=False)
         raise typer.Exit(EXIT_REJECTED)
     proved = text(Msg("cli.checkpoints_hold", count=len(loaded))) if loaded else ""
@@ -367,11 +395,11 @@ def backup(
     from offset.ledger.backup import BackupError
 
     try:
-        _ledger().backup(target)
+        seq, head_hash = _ledger().backup(target)
     except BackupError as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
-    out.print(f"backup: {target} (verified)")
+    out.print(f"backup: {target} (verified; head seq {seq} hash {head_hash})", markup=False)
 
 
 @app.command()

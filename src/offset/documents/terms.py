@@ -278,6 +278,16 @@ TERMS: dict[str, Words] = {
     "chart.balances": ("Credits held and retired per party", "主体別の保有量と無効化量"),
     "chart.plan": ("Reductions per sector and forest removals", "部門別の削減量と森林吸収量"),
     "chart.nothing": ("nothing to show", "表示するものはありません"),
+    "chart.others": ("others", "その他"),
+    "chart.largest": (
+        "{title} (the {shown} largest of {total}; the rest as others)",
+        "{title} (上位{shown}件、全{total}件中。残りは「その他」)",
+    ),
+    "report.rows_shown": (
+        "The first {shown} of {total} rows; every row is in tables/{name}.csv and report.xlsx.",
+        "全{total}行のうち最初の{shown}行を表示しています。"
+        "全行は tables/{name}.csv と report.xlsx にあります。",
+    ),
     "chart.target": ("target", "目標"),
     "chart.held": ("{name} (held)", "{name} (保有)"),
     "chart.retired": ("{name} (retired)", "{name} (無効化)"),

@@ -27,35 +27,6 @@ from typing import Any
 from offset.ledger.rows import Event, Header, Posting
 
 FORMAT = 2
-#: The header's columns in the body, sorted (the hash itself is not part of it, and the
-#: previous hash is its prefix).
-BODY_COLUMNS = tuple(
-    sorted(
-        (
-            "agreement",
-            "beneficiary",
-            "buffer",
-            "claim_period",
-            "class_id",
-            "content_hash",
-            "effective_date",
-            "fiscal_year",
-            "from_account",
-            "id",
-            "kind",
-            "memo",
-            "operation",
-            "quantity",
-            "reason",
-            "recorded_at",
-            "resolves",
-            "reverses",
-            "seq",
-            "source",
-            "to_account",
-        )
-    )
-)
 
 
 def day_text(value: dt.date | str) -> str:
