@@ -662,6 +662,62 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "restatement of {restates} ({before} -> {after}): -{quantity} from the buffer",
         "{restates} の再計算 ({before} → {after}): バッファーから -{quantity}",
     ),
+    # what `offset run` says when it is done
+    "cli.dry_run": (
+        "Dry run: {count} transactions would be posted ({there} already in the ledger); nothing"
+        " was written.",
+        "試行: {count}件の取引を記録する予定です (台帳に記録済み {there}件)。何も書き込んで"
+        "いません。",
+    ),
+    "cli.nothing_new": (
+        "Nothing new: all {there} transactions of this scenario were already in the ledger (a"
+        " re-run posts nothing twice).",
+        "新しい取引はありません: このシナリオの取引 {there}件はすべて台帳に記録済みです"
+        " (再実行しても二重には記録しません)。",
+    ),
+    "cli.posted": (
+        "Posted {count} transactions to the ledger{again}.",
+        "台帳に{count}件の取引を記録しました{again}。",
+    ),
+    "cli.posted_again": ("; {there} were already there", " (記録済み {there}件)"),
+    "cli.warning": ("warning: {text}", "注意: {text}"),
+    "cli.more_warnings": (
+        "... {count} more warnings in the report",
+        "... ほか{count}件の注意事項は報告書にあります",
+    ),
+    "cli.ledger": ("ledger: {where}", "台帳: {where}"),
+    "cli.report": ("report: {where}", "報告書: {where}"),
+    "cli.restated": (
+        "FYs issued before whose credits changed (restated)",
+        "発行済みの年度でクレジット量が変わったもの (再計算しました)",
+    ),
+    "cli.would_restate": (
+        "FYs issued before whose credits changed (would restate)",
+        "発行済みの年度でクレジット量が変わったもの (再計算の予定)",
+    ),
+    "cli.restatement_columns": (
+        "FY|project|before|after|issued|reversed|cancelled|owed",
+        "年度|プロジェクト|再計算前|再計算後|追加発行|回収|取消|不足",
+    ),
+    # `offset ledger statement` and `verify`
+    "cli.statement": ("statement of {account}", "{account} の取引明細"),
+    "cli.verifies": ("ok: {where} verifies{proved}", "正常: {where} の検証に成功しました{proved}"),
+    "cli.checkpoints_hold": (
+        "; {count} checkpoint(s) hold",
+        "。チェックポイント {count}件と一致します",
+    ),
+    "cli.discrepancies": (
+        "{count} discrepancies in {where}",
+        "{where} に {count}件の不一致があります",
+    ),
+    "cli.verify_summary": (
+        "{entries:,} entries, {postings:,} postings, head seq {seq} hash {hash}",
+        "記録 {entries:,}件、仕訳 {postings:,}件、最新 seq {seq} ハッシュ {hash}",
+    ),
+    "cli.verify_since": (
+        " (read from seq {seq} on; before, the checkpoint's state)",
+        " (seq {seq} 以降を読みました。それより前はチェックポイントの状態です)",
+    ),
     # a document whose ledger entries do not verify (`offset.ledger.proof`)
     "proof.entry": ("ledger entry seq {seq} ({id})", "台帳の記録 seq {seq} ({id})"),
     "proof.report": ("this report's ledger entries", "この報告書の台帳の記録"),
@@ -800,6 +856,13 @@ PLAIN: dict[str, str] = {
     "self-consumption is above metered generation": "自家消費量が実績発電量を上回っています",
     "self-consumption is above the modelled generation: give the metered generation_kwh": "自家消費量が推計発電量を上回っています: 実績の発電量を入れてください",
     "--strict-factors: a factor value of this row is marked unverified": "--strict-factors: この行の係数に未確認 (unverified) の値があります",
+    # the fallback steps of factors/tables.toml, by their label (`warn.fallback`'s rule)
+    "the same row of an earlier FY's list (stale)": "前年度以前の表の同じ行 (古い係数)",
+    "the supplier's company-wide row of an earlier FY's list (stale)": "前年度以前の表の事業者全体の行 (古い係数)",
+    "the supplier's company-wide ((参考値)事業者全体) row: no residual row": "事業者全体 ((参考値)事業者全体) の行 (残差の行がないため)",
+    "the supplier's residual (残差) row: its menu is not in the list": "事業者の残差の行 (メニューが表にないため)",
+    "the 代替値 of the FY: the supplier is not in the FY's list": "その年度の代替値 (事業者がその年度の表にないため)",
+    "the national average of the FY's list or an earlier one's (no row and no 代替値 of the FY)": "その年度 (または前年度以前) の表の全国平均 (行も代替値もないため)",
 }
 
 _LANG: contextvars.ContextVar[Lang | None] = contextvars.ContextVar("offset_lang", default=None)
@@ -867,6 +930,8 @@ def localized(value: object, lang: Lang | None = None) -> object:
     """A parameter as `lang` shows it: nested messages render in that language."""
     if isinstance(value, Msg):
         return value.render(lang)
+    if isinstance(value, str) and (lang or current()) == "ja":
+        return PLAIN.get(value, value)  # a plain English phrase the catalogue knows
     return value
 
 
