@@ -3,7 +3,7 @@ has checked it (running balances, posting counts, the coverage the block events 
 serials minted, the reference entries), kept so that a later `verify` can start from there and
 read only what came after.
 
-It is stored beside the ledger (`records.VerifiedStateRecord`) as canonical JSON, and a signed
+It is stored beside the ledger (`side_tables.VerifiedStateRecord`) as canonical JSON, and a signed
 checkpoint carries its SHA-256: a state changed in the database no longer matches what was
 signed, and is refused.
 """
