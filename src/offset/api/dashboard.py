@@ -21,6 +21,7 @@ from offset.api import csrf, downloads, views
 from offset.api.keys import Caller, authenticate
 from offset.api.labels import KINDS, LABELS, LANGUAGES, RESULTS
 from offset.api.routes import ledger
+from offset.common import messages
 from offset.common.messages import Lang, lang_of
 from offset.documents import panels
 from offset.documents.certificate import (
@@ -32,11 +33,12 @@ from offset.documents.figures import formatter
 from offset.documents.terms import value_term
 from offset.ledger import visibility
 from offset.ledger.planning import FINAL_KINDS
+from offset.ledger.proof import Unverified
 from offset.ledger.rows import BalanceLine
 from offset.scenario import run_records
 
 JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
-COOKIE = "offset_key"
+COOKIE = csrf.SESSION_COOKIE
 LANG_COOKIE = "offset_lang"
 router = APIRouter(include_in_schema=False)
 templates = Environment(
@@ -225,9 +227,15 @@ def certificate(request: Request, tx_id: str, fmt: Format = None) -> Response:
         found = visibility.retirement(ledger(request), who, tx_id)
     except visibility.NotVisible:
         return page_missing(request, who)
-    if fmt is None:
-        return HTMLResponse(certificate_page(ledger(request), found.id))
-    printed = certificate_pdf(ledger(request), found.id)
+    shown = visibility.sees_source(who, found)
+    try:
+        if fmt is None:
+            return HTMLResponse(certificate_page(ledger(request), found.id, shown))
+        printed = certificate_pdf(ledger(request), found.id, shown)
+    except Unverified as e:  # a ledger edited by hand: the certificate is not printed
+        lang = _language(request, who)
+        message = messages.text(e.message, lang)
+        return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
     name = certificate_filename(tx_id, ".pdf")
     return Response(
         printed,

@@ -32,6 +32,7 @@ DbOption = Annotated[
     ),
 ]
 EXIT_REJECTED = 1
+EXIT_UNVERIFIED = 4  # a document's ledger entries do not verify: it was not printed
 STATEMENT_COLUMNS = (
     "seq",
     "id",
@@ -148,14 +149,21 @@ def statement(
     end: Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """An account's postings with their running balance."""
+    """An account's postings with their running balance, once its entries (and their link to
+    the chain head) verify: exit 4 if they do not."""
+    from offset.common.messages import Msg, text
+    from offset.ledger import proof
+
+    book = _ledger()
     try:
-        rows = _ledger().statement(
-            account, start.date() if start else None, end.date() if end else None
-        )
+        rows = book.statement(account, start.date() if start else None, end.date() if end else None)
+        proof.require(book.engine, [r.seq for r in rows], Msg("proof.statement", account=account))
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
+    except proof.Unverified as e:
+        err.print(text(e.message), markup=False)
+        raise typer.Exit(EXIT_UNVERIFIED) from e
     if as_json:
         print(_json(_plain(rows)))
         return
@@ -194,7 +202,9 @@ def certificate(
     ] = False,
 ) -> None:
     """A retirement certificate as HTML, or as PDF with --pdf (default file: TX.pdf)."""
+    from offset.common.messages import text
     from offset.documents.certificate import certificate_page, certificate_pdf
+    from offset.ledger.proof import Unverified
 
     book = _ledger()
     try:
@@ -202,6 +212,9 @@ def certificate(
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
+    except Unverified as e:
+        err.print(text(e.message), markup=False)
+        raise typer.Exit(EXIT_UNVERIFIED) from e
     if isinstance(document, str) and output is None:
         print(document)
         return

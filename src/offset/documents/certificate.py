@@ -19,7 +19,11 @@ def serial_ranges(retirement: Retirement) -> str:
     return ", ".join(f"{b.start}-{b.stop - 1}" for b in retirement.serials)
 
 
-def certificate_html(retirement: Retirement, retired_by: str = "") -> str:
+def certificate_html(
+    retirement: Retirement, retired_by: str = "", source_shown: bool = True
+) -> str:
+    """`source_shown`: print the account the credits came from (False for a party on whose
+    behalf another retired them: it learns who retired them, not from which account)."""
     fields = [
         ("Certificate / 無効化証明", retirement.id),
         ("Beneficiary / 受益者", retirement.beneficiary),
@@ -37,6 +41,8 @@ def certificate_html(retirement: Retirement, retired_by: str = "") -> str:
         ("Ledger entry / 台帳番号", f"seq {retirement.seq}"),
         ("Ledger hash / 台帳ハッシュ", retirement.hash),
     ]
+    if not source_shown:
+        fields = [field for field in fields if field[0] != "Retired from / 口座"]
     e = html.escape
     body = "\n".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in fields)
     return (
@@ -67,14 +73,26 @@ def certificate_filename(tx_id: str, suffix: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", tx_id) + suffix
 
 
-def certificate_page(ledger: Ledger, tx_id: str) -> str:
-    """The certificate of retirement `tx_id` as HTML (Rejected if there is none)."""
-    return certificate_html(*ledger.retired(tx_id))
+def proven(ledger: Ledger, tx_id: str) -> tuple[Retirement, str]:
+    """Retirement `tx_id` and who retired it, once its entry and its link to the chain head
+    verify (Rejected if there is none; `proof.Unverified`, naming the entry, if it does not
+    verify: a certificate is never printed from a ledger edited by hand)."""
+    from offset.ledger import proof
+
+    retirement, retired_by = ledger.retired(tx_id)
+    proof.require(ledger.engine, [retirement.seq], proof.entry(retirement.seq, retirement.id))
+    return retirement, retired_by
 
 
-def certificate_pdf(ledger: Ledger, tx_id: str) -> bytes:
+def certificate_page(ledger: Ledger, tx_id: str, source_shown: bool = True) -> str:
+    """The certificate of retirement `tx_id` as HTML (see `proven`)."""
+    return certificate_html(*proven(ledger, tx_id), source_shown=source_shown)
+
+
+def certificate_pdf(ledger: Ledger, tx_id: str, source_shown: bool = True) -> bytes:
     """The certificate as PDF, its ledger entry and hash at the foot of the page."""
     from offset.documents.pdf import html_to_pdf
 
-    retirement, retired_by = ledger.retired(tx_id)
-    return html_to_pdf(certificate_html(retirement, retired_by), certificate_footer(retirement))
+    retirement, retired_by = proven(ledger, tx_id)
+    page = certificate_html(retirement, retired_by, source_shown)
+    return html_to_pdf(page, certificate_footer(retirement))
