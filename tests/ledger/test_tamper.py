@@ -28,7 +28,7 @@ from offset.ledger.verify import CHECKS
 from tests.ledger.conftest import ISSUE_LINES, behind_the_triggers, pg_schema, seq_of
 
 PROJECT = {"project": "ina-forest", "vintage": 2024}
-MORE = [
+MORE: list[dict[str, Any]] = [
     {"op": "open_party", "party": "minato", "kind": "company", "name": "港区"},
     {"op": "open_account", "account": "minato/holding", "party": "minato", "kind": "holding"},
     {"op": "reserve", "id": "r1", "from": "ina/holding", "to": "minato/holding", **PROJECT}
