@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from offset.ledger.codes import MESSAGES
+from offset.ledger.codes import JAPANESE, MESSAGES
 
 LANGUAGES = ("en", "ja")
 
@@ -314,33 +314,6 @@ RESULTS: dict[str, dict[str, str]] = {
     "ja": {
         "ok": "記録しました",
         "exists": "記録済みです(変更はありません)",
-        "invalid_operation": "入力の形式が正しくありません",
-        "too_large": "内容が大きすぎます",
-        "reserved_name": "この名前は台帳自身か他の主体のものです",
-        "id_reused": "このフォームは別の内容で送信済みです。ページを開き直してください",
-        "unknown_party": "該当する主体はありません",
-        "unknown_account": "該当する口座はありません(あなたの口座ではありません)",
-        "account_exists": "この口座は別の主体か種別で存在します",
-        "account_closed": "口座が閉鎖または停止されています",
-        "wrong_account_kind": "この種別の口座ではこの操作はできません",
-        "unknown_instrument": "該当するクレジットの種類はありません",
-        "unknown_class": "このプロジェクトとヴィンテージのクレジットは発行されていません",
-        "class_mismatch": "このプロジェクトとヴィンテージは別の種類か方法論で発行されています",
-        "insufficient_balance": "口座の保有量が足りません",
-        "quantity_too_large": "台帳の上限を超えています",
-        "non_transferable": "この種類のクレジットは移転できません(保有者のみが保有・無効化できます)",
-        "retired_credits": "無効化・取消済みのクレジットは移転できません",
-        "unknown_transaction": "該当する取引はありません",
-        "not_reversible": "この種類の取引は取り消せません",
-        "exceeds_original": "元の取引の数量を超えて取り消すことになります",
-        "already_reversed": "この取引はすでに全量取り消されています",
-        "not_a_reservation": "この取引は予約ではありません",
-        "reservation_resolved": "この予約はすでに確定または取消されています",
-        "exceeds_reservation": "予約した数量を超えています",
-        "backdated": "効力発生日が台帳の最新の日付より前です",
-        "future_date": "効力発生日が明日より後です",
-        "same_account": "移転元と移転先が同じ口座です",
-        "not_permitted": "この操作は台帳の運営者(レジストリ)だけが行えます",
-        "linked_failed": "一括処理の他の操作が拒否されたため適用されませんでした",
+        **JAPANESE,
     },
 }

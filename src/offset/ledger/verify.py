@@ -7,7 +7,7 @@ derived from it and recomputed here:
    `balance_after`) and its block events, and links to the previous one, with no gap in
    sequence; effective dates never decrease; each header agrees with the operation it records
    (what the caller sent: ids, accounts, quantities, beneficiary, reason, claim period, memo,
-   agreement) and with its content hash and fiscal year;
+   agreement, a retirement's purpose, offset target and place, claim FY and override) and with its content hash and fiscal year;
 2. each transaction's postings sum to zero per class, its block events move exactly what its
    postings move, and each posting's `balance_after` is the account's running balance;
 3. the reference tables (parties, accounts, instruments, credit classes) equal the replay of
@@ -300,6 +300,11 @@ _VERBATIM = {
     "beneficiary": "beneficiary",
     "reason": "reason",
     "claim_period": "claim_period",
+    "purpose": "purpose",  # a retirement's use (revision 0006)
+    "offset_target": "offset_target",
+    "offset_place": "offset_place",
+    "claim_fy": "claim_fy",
+    "override": "rule_override",
     "of": "reverses",
     "reservation": "resolves",
 }
