@@ -281,6 +281,32 @@ def verify(
 
 
 @app.command()
+def purposes(
+    lang: Annotated[str, typer.Option("--lang", help="ja or en")] = "ja",
+) -> None:
+    """J-Credit's retirement purposes (用途) and the credit types each may take, with sources:
+    the values a retirement's `purpose` may hold."""
+    from offset.ledger import uses
+
+    words = {t.code: t.name(lang) for t in uses.credit_types()}
+    table = Table(title="用途 / Retirement purposes" if lang == "ja" else "Retirement purposes")
+    for column in ("purpose", "名称" if lang == "ja" else "name", "credit types", "source"):
+        table.add_column(column, overflow="fold")
+    for purpose in uses.purposes().values():
+        allowed = uses.allowed_types(purpose.code)
+        kinds = ", ".join(words[k] for k in allowed) if allowed else "*"
+        if purpose.window:
+            kinds += (
+                " (温対法: FY内か翌年度6月30日まで)"
+                if lang == "ja"
+                else " (by 30 June after the FY)"
+            )
+        where = f"{purpose.source.url or purpose.source.source} [{purpose.source.confidence}]"
+        table.add_row(purpose.code, purpose.name(lang), kinds, where)
+    out.print(table)
+
+
+@app.command()
 def keygen(
     key: Annotated[Path, typer.Argument(help="Where to write the private key (KEY.pub beside)")],
 ) -> None:

@@ -44,7 +44,7 @@ from sqlalchemy import Engine
 from offset.ledger import journal, names, planning
 from offset.ledger import operations as ops
 from offset.ledger.books import Books, Known
-from offset.ledger.codes import OK, Rejected
+from offset.ledger.codes import MESSAGES, OK, Rejected, message
 from offset.ledger.database import is_sqlite
 from offset.ledger.lines import Unreadable
 from offset.ledger.rows import HEADER_ID, Head
@@ -74,6 +74,8 @@ class Result:
         out: dict[str, Any] = {"id": self.id, "status": self.status}
         if self.message:
             out["message"] = self.message
+        if self.status in MESSAGES:  # a refusal: its words in Japanese too
+            out["message_ja"] = message(self.status, "ja")
         if self.seq is not None:
             out["seq"] = self.seq
         return out
