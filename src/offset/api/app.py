@@ -9,7 +9,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from offset import __version__
-from offset.api import actions, csrf, dashboard, limits, routes
+from offset.api import actions, check, csrf, dashboard, limits, routes
 from offset.api.errors import ApiError, error_response
 from offset.ledger import Ledger
 
@@ -49,4 +49,5 @@ def create_app(book: Ledger) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(dashboard.router)
     app.include_router(actions.router)
+    app.include_router(check.router)
     return app

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -216,8 +216,14 @@ def retirements(request: Request, fmt: Format = None) -> Response:
 
 
 @router.get("/dashboard/certificates/{tx_id}", response_model=None)
-def certificate(request: Request, tx_id: str, fmt: Format = None) -> Response:
-    """The certificate as its printable page, or `?format=pdf`."""
+def certificate(
+    request: Request,
+    tx_id: str,
+    fmt: Format = None,
+    version: Annotated[str | None, Query(max_length=2)] = None,
+) -> Response:
+    """The certificate as its printable page, or `?format=pdf`; in Japanese, or in English with
+    `?version=en`."""
     who = signed_in(request)
     if fmt not in (None, "pdf"):
         return PlainTextResponse(f"format {fmt!r}: choose pdf", status_code=400)
@@ -225,9 +231,11 @@ def certificate(request: Request, tx_id: str, fmt: Format = None) -> Response:
         found = visibility.retirement(ledger(request), who, tx_id)
     except visibility.NotVisible:
         return page_missing(request, who)
+    lang: Literal["ja", "en"] = "en" if version == "en" else "ja"
+    base = str(request.base_url).rstrip("/")
     if fmt is None:
-        return HTMLResponse(certificate_page(ledger(request), found.id))
-    printed = certificate_pdf(ledger(request), found.id)
+        return HTMLResponse(certificate_page(ledger(request), found.id, lang, base))
+    printed = certificate_pdf(ledger(request), found.id, lang, base)
     name = certificate_filename(tx_id, ".pdf")
     return Response(
         printed,

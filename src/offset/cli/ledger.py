@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.table import Table
@@ -189,16 +189,33 @@ def certificate(
         Path | None,
         typer.Option("--out", help="Write the HTML (or PDF) here instead of printing it"),
     ] = None,
-    pdf: Annotated[
-        bool, typer.Option("--pdf", help="A PDF (A4, Japanese and English) instead of HTML")
-    ] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="A PDF (one A4 page) instead of HTML")] = False,
+    english: Annotated[bool, typer.Option("--english", help="The English version")] = False,
+    key: Annotated[
+        Path | None,
+        typer.Option(
+            "--key",
+            help="The issuer's signing key (offset ledger keygen); default: OFFSET_CERT_KEY",
+        ),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="The dashboard's public address, for the check URL and QR code; default:"
+            " OFFSET_PUBLIC_URL",
+        ),
+    ] = None,
 ) -> None:
-    """A retirement certificate as HTML, or as PDF with --pdf (default file: TX.pdf)."""
+    """A カーボン・オフセット証明書 as HTML, or as PDF with --pdf (default file: TX.pdf): signed
+    with the issuer's key, with a URL and QR code to check it against the ledger."""
     from offset.documents.certificate import certificate_page, certificate_pdf
 
     book = _ledger()
+    lang: Literal["ja", "en"] = "en" if english else "ja"
+    make = certificate_pdf if pdf else certificate_page
     try:
-        document: str | bytes = certificate_pdf(book, tx) if pdf else certificate_page(book, tx)
+        document: str | bytes = make(book, tx, lang, url, key)
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
