@@ -38,8 +38,12 @@ fonts:
 	@[ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] && ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 || \
 	  ($(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q fonts-ipaexfont-gothic libpango-1.0-0 libpangoft2-1.0-0)
 
+# Parallel workers (pytest-xdist), one test file each at a time: a module's shared fixtures (the
+# API's world, a built wheel) are built once. Every PostgreSQL test has a schema of its own.
+# PYTEST_WORKERS=0 runs in this process only.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP) browser fonts
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lint typecheck pytest
 

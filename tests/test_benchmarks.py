@@ -71,3 +71,14 @@ def test_read_benchmark_runs() -> None:
 def test_workbook_benchmark_runs() -> None:
     out = _run("benchmarks/bench_workbook.py", "--rows", "50", "--repeat", "1")
     assert "formatted_over_plain" in out
+
+
+def test_national_benchmark_runs() -> None:
+    out = _run(
+        "benchmarks/bench_national.py",
+        *("--sizes", "2", "--fys", "2024", "2024", "--pv", "3", "--cases", "1", "--stands", "2"),
+    )
+    line = next(line for line in out.splitlines() if line.startswith("municipalities=2"))
+    figures = dict(part.split("=") for part in line.split())
+    assert figures["pairs"] == "6"  # three projects a town, one FY
+    assert float(figures["peak_rss_mib"]) > 0

@@ -26,6 +26,7 @@ EXAMPLE_METHODS = {
     "renovation.csv": "renovation",
     "forest_stands.csv": "forest",
     "forest_stock.csv": "forest-stock",
+    "facility_savings.csv": "savings",
 }
 
 

@@ -36,6 +36,7 @@ DATA = {
     "renovation": EXAMPLES / "renovation.csv",
     "forest": EXAMPLES / "forest_stands.csv",
     "forest-stock": EXAMPLES / "forest_stock.csv",
+    "savings": EXAMPLES / "facility_savings.csv",
 }
 
 

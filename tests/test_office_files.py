@@ -41,6 +41,9 @@ def problems_of(method: str, path: Path, factors: FactorLibrary, **kw: object) -
         ("solar", "pv_subsidy_list.xlsx", "pv.csv"),
         ("solar", "pv_subsidy_list_cp932.csv", "pv.csv"),
         ("forest", "forest_register_cp932.csv", "forest.csv"),
+        ("forest", "forest_register_ina.csv", "forest_register_ina.csv"),
+        ("renovation", "renovation_wording.csv", "renovation_wording.csv"),
+        ("savings", "facility_savings.csv", "facility_savings.csv"),
         ("renovation", "renovation_list.xlsx", "renovation.csv"),
     ],
 )
@@ -375,7 +378,7 @@ def test_a_scenario_reports_cells_and_method_checks_in_one_run(tmp_path: Path) -
     )
     assert result.exit_code == 2, result.output
     assert "row 3, column '面積(ha)': not a number: 'abc'" in result.output
-    assert "row 4, column '林齢': give age_yr or planted_fy" in result.output
+    assert "row 4, column '林齢': give age_yr, age_class or planted_fy" in result.output
     assert not (out / "ledger.db").exists()
 
 

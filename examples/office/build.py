@@ -74,6 +74,109 @@ FOREST_CANONICAL = [
     ("103-い", "伊那市", "nagano", "hinoki", 51, 1204.5, 1, "true", 2023, "synthetic_demo"),
 ]
 
+# 森林簿 extract as a 森林経営計画 office keeps it (FY2024): 市町村コード beside 市町村名, 林班 / 小班 /
+# 枝番 in their own columns, 齢級 (7齢級, Ⅷ齢級, 9), mixed stands (スギ・ヒノキ, with and without a
+# 樹種比率), 地位 1-5, アカマツ and 広葉樹, a 林班 計 row under each 林班, and each stand's growth
+# from what the office has: its 成長量, or 蓄積 beside the earlier register's 前回蓄積.
+REGISTER_HEADER = [
+    "市町村コード", "市町村名", "林班", "小班", "枝番", "樹種", "樹種比率", "齢級", "面積(ha)", "地位",
+    "ha当り蓄積(m3)", "前回蓄積(m3/ha)", "前回調査年度", "成長量(m3/ha)", "基準年度", "森林経営計画",
+]  # fmt: skip
+REGISTER = [
+    ("202096", "伊那市", "12", "1", "1", "スギ", "", "7齢級", "2.50", "2", "310", "", "", "8.5", "R6", "有"),
+    ("202096", "伊那市", "12", "1", "2", "ヒノキ", "", "Ⅷ齢級", "1.20", "3", "280", "255", "R1", "", "R6", "有"),
+    ("202096", "伊那市", "12", "2", "", "スギ・ヒノキ", "60%", "9", "3.00", "4", "300", "", "", "7.0", "R6", "有"),
+    ("", "", "12林班 計", "", "", "", "", "", "6.70", "", "", "", "", "", "", ""),
+    ("202096", "伊那市", "13", "1", "", "アカマツ", "", "10齢級", "1.00", "5", "200", "", "", "4.0", "R6", "有"),
+    ("202096", "伊那市", "13", "2", "", "広葉樹", "", "12齢級", "4.00", "3", "150", "138", "H31", "", "R6", "有"),
+    ("202096", "伊那市", "13", "3", "", "スギ・ヒノキ", "", "6齢級", "0.80", "3", "240", "", "", "9.0", "R6", "無"),
+    ("", "", "13林班 計", "", "", "", "", "", "5.80", "", "", "", "", "", "", ""),
+]  # fmt: skip
+REGISTER_CANONICAL_HEADER = [
+    "stand_id", "municipality", "species", "species_2", "species_share", "age_yr", "age_fy",
+    "area_ha", "site_class", "stock_m3_per_ha", "stock_previous_m3_per_ha", "stock_previous_fy",
+    "growth_m3_per_ha_yr", "managed",
+]  # fmt: skip
+REGISTER_CANONICAL = [
+    ("12-1-1", "202096", "sugi", "", "", 33, 2024, 2.5, 2, 310, "", "", 8.5, "true"),
+    ("12-1-2", "202096", "hinoki", "", "", 38, 2024, 1.2, 3, 280, 255, 2019, "", "true"),
+    ("12-2", "202096", "sugi", "hinoki", 0.6, 43, 2024, 3.0, 4, 300, "", "", 7.0, "true"),
+    ("13-1", "202096", "akamatsu", "", "", 48, 2024, 1.0, 5, 200, "", "", 4.0, "true"),
+    ("13-2", "202096", "broadleaf_other", "", "", 58, 2024, 4.0, 3, 150, 138, 2019, "", "true"),
+    ("13-3", "202096", "sugi", "hinoki", "", 28, 2024, 0.8, 3, 240, "", "", 9.0, "false"),
+]  # fmt: skip
+
+# A yield table (収穫表) in the layout prefectures print, for `offset factors import-yield`: the
+# LAYOUT only; its volumes are SYNTHETIC (no prefectural table could be read in full).
+YIELD_LAYOUT = [
+    ("Ⅰ", 5, 3, 2), ("Ⅱ", 40, 30, 20), ("Ⅲ", 100, 80, 55), ("Ⅳ", 170, 135, 95),
+    ("Ⅴ", 240, 190, 140), ("Ⅵ", 300, 240, 180), ("Ⅶ", 350, 285, 215), ("Ⅷ", 395, 325, 245),
+    ("Ⅸ", 435, 360, 272), ("Ⅹ", 470, 390, 296), ("ⅩⅠ", 500, 415, 316), ("ⅩⅡ", 525, 436, 333),
+    ("ⅩⅢ", 546, 454, 347),
+]  # fmt: skip
+
+# A residential renovation list in the office's own wording: 改修内容 written out, 暖房機器 in
+# Japanese, LED台数, 暖房度日 where the office has it (Naha's row takes its capital's).
+WORDING_HEADER = [
+    "受付番号", "市町村", "都道府県", "改修内容", "完了日", "改修前UA値", "改修後UA値", "外皮面積(㎡)",
+    "暖房機器", "暖房度日", "LED台数", "改修前消費電力(W)", "改修後消費電力(W)", "年間点灯時間",
+]  # fmt: skip
+WORDING = [
+    ("R6-101", "松本市", "長野県", "外壁・天井断熱", "R6.7.31", "1.20", "0.60", "280", "エアコン",
+     "2900", "", "", "", ""),
+    ("R6-102", "松本市", "長野県", "窓の断熱改修(内窓設置)", "R6.9.2", "0.90", "0.70", "300",
+     "石油ファンヒーター", "2900", "", "", "", ""),
+    ("R6-103", "伊那市", "長野県", "外壁・床断熱", "令和6年11月15日", "1.54", "0.56", "250",
+     "ガスファンヒーター", "3100", "", "", "", ""),
+    ("R6-104", "那覇市", "沖縄県", "窓の断熱改修(内窓設置)", "R6.10.1", "0.90", "0.70", "300",
+     "エアコン", "", "", "", "", ""),
+    ("R6-105", "松本市", "長野県", "LED照明への交換", "R6.6.1", "", "", "", "", "", "12", "40",
+     "15", "2000"),
+]  # fmt: skip
+WORDING_CANONICAL_HEADER = [
+    "building_id", "municipality", "prefecture", "measure", "completed", "ua_before_w_m2k",
+    "ua_after_w_m2k", "envelope_area_m2", "heating_appliance", "hdd_kday", "lamp_count",
+    "power_before_w", "power_after_w", "operating_hours_h",
+]  # fmt: skip
+WORDING_CANONICAL = [
+    ("R6-101", "松本市", "nagano", "envelope", "2024-07-31", 1.2, 0.6, 280, "heat_pump", 2900,
+     "", "", "", ""),
+    ("R6-102", "松本市", "nagano", "envelope", "2024-09-02", 0.9, 0.7, 300,
+     "kerosene_fan_heater", 2900, "", "", "", ""),
+    ("R6-103", "伊那市", "nagano", "envelope", "2024-11-15", 1.54, 0.56, 250, "gas_fan_heater",
+     3100, "", "", "", ""),
+    ("R6-104", "那覇市", "okinawa", "envelope", "2024-10-01", 0.9, 0.7, 300, "heat_pump", "",
+     "", "", "", ""),
+    ("R6-105", "松本市", "nagano", "lighting", "2024-06-01", "", "", "", "", "", 12, 40, 15, 2000),
+]  # fmt: skip
+
+# A public-facility list (事務事業編) whose savings the facilities' engineer computed already:
+# 施設名, 改修内容, 完了年月 written as months (R6.9, 2024年10月), 削減電力量(kWh/年),
+# 削減灯油量(L/年), 削減都市ガス(m3/年), separators in the numbers, a 合計 row.
+FACILITY_HEADER = [
+    "施設名", "市町村", "改修内容", "完了年月", "削減電力量(kWh/年)", "削減灯油量(L/年)",
+    "削減都市ガス(m3/年)", "算定根拠",
+]  # fmt: skip
+FACILITY = [
+    ("市役所本庁舎", "松本市", "LED照明への交換", "R6.4", "52,000", "", "", "推計"),
+    ("中央公民館", "松本市", "空調更新(灯油ボイラー→ヒートポンプ)", "R6.9", "-8,000", "12,000", "",
+     "推計"),
+    ("市民体育館", "松本市", "高効率給湯器", "2024年10月", "", "", "8,000", "推計"),
+    ("南部支所", "松本市", "庁舎照明LED化", "R5.12", "18,500", "", "", "実測"),
+    ("合計", "", "", "", "62,500", "12,000", "8,000", ""),
+]  # fmt: skip
+FACILITY_CANONICAL_HEADER = [
+    "facility_id", "municipality", "measure", "completed", "electricity_saved_kwh",
+    "kerosene_saved_l", "city_gas_saved_m3", "basis",
+]  # fmt: skip
+FACILITY_CANONICAL = [
+    ("市役所本庁舎", "202029", "LED照明への交換", "2024-04-01", 52000, "", "", "estimated"),
+    ("中央公民館", "202029", "空調更新(灯油ボイラー→ヒートポンプ)", "2024-09-01", -8000, 12000, "",
+     "estimated"),
+    ("市民体育館", "202029", "高効率給湯器", "2024-10-01", "", "", 8000, "estimated"),
+    ("南部支所", "202029", "庁舎照明LED化", "2023-12-01", 18500, "", "", "measured"),
+]  # fmt: skip
+
 # renovation list: 案件番号, 団体コード, 都道府県, 改修種別, 工事完了日, 改修前UA値, 改修後UA値,
 # 外皮面積(㎡), 床面積(㎡), 暖房度日, 暖房効率, 暖房燃料
 RENOVATION = [
@@ -345,6 +448,33 @@ def forest_csv(path: Path) -> None:
         writer.writerows(FOREST)
 
 
+def register_csv(path: Path) -> None:
+    with path.open("w", encoding="cp932", newline="") as f:
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow(["森林簿 抽出 (伊那市 令和6年度 森林経営計画区域)"])
+        writer.writerow(REGISTER_HEADER)
+        writer.writerows(REGISTER)
+
+
+def office_csv(path: Path, title: str, header: list[str], rows: list[tuple[str, ...]]) -> None:
+    """A list as Excel's CSV export writes it (CP932, CRLF), a title line above the header."""
+    with path.open("w", encoding="cp932", newline="") as f:
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow([title])
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def yield_layout_csv(path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(
+            ["スギ 林分収穫表 (様式の例: 材積は合成の値 / the layout only, SYNTHETIC volumes)"]
+        )
+        writer.writerow(["齢級", "地位1", "地位2", "地位3"])
+        writer.writerows(YIELD_LAYOUT)
+
+
 def renovation_workbook(path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -403,11 +533,28 @@ def main() -> None:
     pv_workbook(HERE / "pv_subsidy_list.xlsx")
     pv_csv(HERE / "pv_subsidy_list_cp932.csv")
     forest_csv(HERE / "forest_register_cp932.csv")
+    register_csv(HERE / "forest_register_ina.csv")
+    yield_layout_csv(HERE / "yield_table_layout.csv")
+    office_csv(
+        HERE / "renovation_wording.csv",
+        "住宅省エネ改修補助 実績 (令和6年度)",
+        WORDING_HEADER,
+        WORDING,
+    )
+    office_csv(
+        HERE / "facility_savings.csv",
+        "令和6年度 公共施設の省エネ改修 削減量一覧 (事務事業編)",
+        FACILITY_HEADER,
+        FACILITY,
+    )
     renovation_workbook(HERE / "renovation_list.xlsx")
     pv_by_fy_workbook(HERE / "pv_by_fy.xlsx")
     pv_forms_csv(HERE / "pv_municipality_forms.csv")
     twins = HERE / "canonical"
     twins.mkdir(exist_ok=True)
+    canonical(twins / "forest_register_ina.csv", REGISTER_CANONICAL_HEADER, REGISTER_CANONICAL)
+    canonical(twins / "renovation_wording.csv", WORDING_CANONICAL_HEADER, WORDING_CANONICAL)
+    canonical(twins / "facility_savings.csv", FACILITY_CANONICAL_HEADER, FACILITY_CANONICAL)
     canonical(
         twins / "pv_by_fy.csv",
         ["system_id", "municipality", "prefecture", "capacity_kw", "commissioned", "fy",

@@ -207,6 +207,102 @@ def annual_cycle(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     }
 
 
+def _wareki(days: pd.Series) -> list[str]:
+    """Dates as an office's list writes them: 令和5年4月1日 (blank where there is none)."""
+    out = []
+    for day in days:
+        if pd.isna(day):
+            out.append("")
+        elif day >= pd.Timestamp("2019-05-01"):
+            year = day.year - 2018
+            out.append(f"令和{'元' if year == 1 else year}年{day.month}月{day.day}日")
+        else:
+            out.append(f"平成{day.year - 1988}年{day.month}月{day.day}日")
+    return out
+
+
+def programme_lists(
+    rng: np.random.Generator, n: int = 320, members: int = 300
+) -> dict[str, pd.DataFrame]:
+    """A city's household PV programme (J-Credit プログラム型) as its office keeps it: the subsidy
+    list (320 systems, 和暦 dates), the consent list (300 members: 280 from the start, 10 joining
+    in each period, 5 leaving), and the activities registered elsewhere. One activity is a
+    1,500 kW roof (above 500 t-CO2 a year); one member's system is in another programme under
+    another id (the same address and capacity)."""
+    districts = np.array(["中央", "東野", "川辺", "上山", "西原"])
+    area = rng.choice(districts, size=n)
+    addresses = [
+        f"緑川市{a}{rng.integers(1, 9)}丁目{rng.integers(1, 30)}-{i % 17 + 1}"
+        for i, a in enumerate(area)
+    ]
+    commissioned = pd.to_datetime("2021-06-01") + pd.to_timedelta(
+        rng.integers(0, 600, size=n), unit="D"
+    )
+    capacity = np.round(rng.uniform(3.0, 10.0, size=n), 1)
+    capacity[7] = 1500.0  # a factory roof, wrongly listed among households
+    ratio = np.round(rng.uniform(0.25, 0.40, size=n), 2)
+    ratio[7] = 0.90
+    households = np.setdiff1d(np.arange(n), [7])
+    # the 1,500 kW roof joins too: the registry's check refuses it
+    chosen = np.sort(np.append(rng.choice(households, size=members - 1, replace=False), 7))
+    start = pd.Timestamp("2023-04-01")
+    joined = pd.Series(
+        [max(start, pd.Timestamp(commissioned[i]) + pd.Timedelta(days=30)) for i in chosen]
+    )
+    late = rng.choice(np.arange(members), size=20, replace=False)
+    joined.iloc[late[:10]] = start + pd.to_timedelta(rng.integers(60, 300, size=10), unit="D")
+    joined.iloc[late[10:]] = start + pd.to_timedelta(rng.integers(430, 660, size=10), unit="D")
+    joined = joined.where(joined >= start, start)
+    left = pd.Series([pd.NaT] * members, dtype="datetime64[ns]")
+    leaving = rng.choice(np.setdiff1d(np.arange(members), late), size=5, replace=False)
+    left.iloc[leaving] = start + pd.to_timedelta(rng.integers(100, 700, size=5), unit="D")
+    # a late joiner's system is new: installed shortly before it joined (the start rule)
+    recent = joined.iloc[late] - pd.to_timedelta(rng.integers(20, 200, size=20), unit="D")
+    commissioned = pd.DatetimeIndex(commissioned).to_numpy().copy()
+    commissioned[chosen[late]] = recent.to_numpy()
+    ids = [f"R{2021 + i // 160}-{i:04d}" for i in range(n)]
+    consented = joined - pd.to_timedelta(rng.integers(5, 40, size=members), unit="D")
+    subsidy = pd.DataFrame(
+        {
+            "交付番号": ids,
+            "申請者氏名": [f"synthetic 会員{i:04d}" for i in range(n)],
+            "住所": addresses,
+            "太陽電池容量(kW)": capacity,
+            "設置年月日": _wareki(pd.Series(commissioned)),
+            "自家消費率": ratio,
+        }
+    )
+    consent = pd.DataFrame(
+        {
+            "会員番号": [f"M{k + 1:04d}" for k in range(members)],
+            "氏名": [f"synthetic 会員{i:04d}" for i in chosen],
+            "住所": [addresses[i] for i in chosen],
+            "区域": area[chosen],
+            "同意日": _wareki(consented),
+            "入会日": _wareki(joined),
+            "退会日": _wareki(left),
+            "交付番号": [ids[i] for i in chosen],
+        }
+    )
+    other = int(chosen[11])
+    elsewhere = pd.DataFrame(
+        {
+            "登録先": [
+                "synthetic 県の家庭用太陽光プログラム",
+                "synthetic 別の発行済みプロジェクト",
+            ],
+            "設備番号": ["KEN-00042", "X-0001"],
+            "住所": [addresses[other], "緑川市中央9丁目99-99"],
+            "容量(kW)": [capacity[other], 4.0],
+        }
+    )
+    return {
+        "programme/subsidy_list.csv": subsidy,
+        "programme/consent_list.csv": consent,
+        "programme/registered_elsewhere.csv": elsewhere,
+    }
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     files = {
@@ -224,8 +320,13 @@ def main() -> None:
         **annual_cycle(
             np.random.default_rng(SEED + 1)
         ),  # its own seed: the others stay as they were
+        **{
+            f"../{name}": frame
+            for name, frame in programme_lists(np.random.default_rng(SEED + 2)).items()
+        },
     }
     for name, frame in files.items():
+        (HERE / name).parent.mkdir(exist_ok=True)
         frame.to_csv(HERE / name, index=False)
         print(f"{name}: {len(frame)} rows")
 

@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
 from offset.scenario import Scenario
 from tests.ledger.conftest import pg_schema
+from tests.programme.conftest import SUBSIDY, write_programme
 
 SCENARIO = """
 [scenario]
@@ -109,7 +111,7 @@ def build_world(url: str, root: Path) -> World:
     }
     made["revoked"] = keys.create(book.engine, "acme-kk", "old laptop")[1]
     keys.revoke(book.engine, made["revoked"])
-    world = World(book, TestClient(create_app(book)), made)
+    world = World(book, TestClient(create_app(book, [acme_programme(root / "programme")])), made)
     # Acme retires 2 of the 10 credits it received (FY2022 vintage).
     response = world.client.post(
         "/api/v1/retirements",
@@ -124,6 +126,21 @@ def build_world(url: str, root: Path) -> World:
     )
     assert response.status_code == 201, response.text
     return world
+
+
+def acme_programme(directory: Path) -> Path:
+    """A programme-type project Acme operates (a company: its list names each row's place)."""
+    directory.mkdir()
+    rows = SUBSIDY.strip().splitlines()
+    subsidy = "\n".join([f"{rows[0]},市区町村,都道府県", *(f"{r},長野市,長野県" for r in rows[1:])])
+    path = write_programme(directory, subsidy=subsidy + "\n")
+    text = path.read_text(encoding="utf-8").replace('"test-home-pv"', '"acme-home-pv"')
+    text = text.replace('operator = "test-city"', 'operator = "acme-kk"').replace(
+        'kind = "municipality"\nname = "テスト市"\njis_code = "209901"\nprefecture = "nagano"',
+        'kind = "company"\nname = "Acme KK"',
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -150,28 +167,41 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(url: str) -> Iterator[str]:
-    """`offset serve` on `url`, as a user starts it: its base URL once it answers."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "offset", "serve", "--db", url, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):  # up to 20 s for the server to answer
-            try:
-                if httpx.get(f"{base}/api/v1/me").status_code == 401:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("offset serve did not start")
+def serving(url: str, workers: int = 1) -> Iterator[str]:
+    """`offset serve` on `url` (with `--workers`), as a user starts it: its base URL once it
+    answers."""
+    with server(url, workers) as (base, _):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+
+
+@contextmanager
+def server(url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """`offset serve` on `url`: its base URL and process id once every worker answers."""
+    port = free_port()
+    more = ["--workers", str(workers)] if workers > 1 else []
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "offset", "serve", "--db", url, "--port", str(port), *more],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):  # up to 60 s for the server (every worker) to answer
+                log.seek(0)
+                if log.read().count(b"Application startup complete") >= workers:
+                    try:
+                        if httpx.get(f"{base}/api/v1/me").status_code == 401:
+                            break
+                    except httpx.TransportError:
+                        pass
+                time.sleep(0.2)
+            else:
+                pytest.fail("offset serve did not start")
+            yield base, process.pid
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 CSRF_FIELD = re.compile(r'name="csrftoken" value="([^"]+)"')

@@ -15,7 +15,7 @@ from tests.api.conftest import World
 
 OWNER, OTHER = "acme-kk", "rival-kk"
 #: Strings that belong to Acme's side of the world; none may reach Rival.
-ACME_MARKERS = ("acme-kk", "Acme KK", "east-acme", "east-pv", "east-town")
+ACME_MARKERS = ("acme-kk", "Acme KK", "east-acme", "east-pv", "east-town", "acme-home-pv", "会員A")
 
 
 def acme_retirement(world: World) -> str:
@@ -45,6 +45,9 @@ def endpoints(world: World) -> list[tuple[str, str, dict[str, Any] | None, int, 
         ("GET", "/api/v1/accounts/acme-kk/retirement/statement", None, 200, 404),
         ("GET", f"/api/v1/retirements/{retirement}/certificate", None, 200, 404),
         ("GET", "/api/v1/serials/east-pv/2022/0", None, 200, 404),
+        ("GET", "/api/v1/programmes/acme-home-pv/members", None, 200, 404),
+        ("GET", "/api/v1/programmes/acme-home-pv/periods", None, 200, 404),
+        ("GET", "/api/v1/programmes/acme-home-pv/periods/fy2023/report", None, 200, 404),
         ("POST", "/api/v1/transfers", transfer, 201, 404),
         ("POST", "/api/v1/retirements", retire, 201, 404),
         ("POST", "/api/v1/reservations", {**transfer, "quantity": 1}, 201, 404),
@@ -76,7 +79,8 @@ def test_owned_resources(world: World) -> None:
 @pytest.mark.parametrize(
     "path",
     ["/api/v1/me", "/api/v1/accounts", "/api/v1/balances", "/api/v1/retirements",
-     "/api/v1/agreements", "/api/v1/reductions", "/api/v1/balances?as_of=2024-01-01"],
+     "/api/v1/agreements", "/api/v1/reductions", "/api/v1/balances?as_of=2024-01-01",
+     "/api/v1/programmes"],
 )  # fmt: skip
 def test_lists_hold_only_the_callers_own(world: World, path: str) -> None:
     for who in (None, "revoked"):
@@ -114,6 +118,19 @@ def test_what_each_party_sees(world: World) -> None:
         (2023, "solar", 8.0),
     }
     assert get("/api/v1/reductions", OWNER) == []
+    # A programme: its operator sees its members and periods, and the figures by hand
+    # (tests/programme/test_monitoring.py); the registry sees it too.
+    assert [p["name"] for p in get("/api/v1/programmes", OWNER)] == ["acme-home-pv"]
+    assert get("/api/v1/programmes", OTHER) == []
+    members = get("/api/v1/programmes/acme-home-pv/members", OWNER)
+    assert [(m["member_id"], m["counts"]) for m in members] == [("M1", True), ("M2", True),
+                                                                 ("M3", True)]  # fmt: skip
+    (period,) = get("/api/v1/programmes/acme-home-pv/periods", "registry")
+    assert (period["monitored_tco2e"], period["credits"], period["issued"]) == (
+        "1.816052", 1, None)  # fmt: skip
+    report = get("/api/v1/programmes/acme-home-pv/periods/fy2023/report", OWNER)
+    assert [(r["member_id"], r["days"]) for r in report["lines"]] == [("M1", 366), ("M2", 275),
+                                                                       ("M3", 244)]  # fmt: skip
     # The registry sees everything.
     everyone = {a["party"] for a in get("/api/v1/accounts", "registry")}
     assert {"acme-kk", "rival-kk", "east-town", "west-town"} <= everyone

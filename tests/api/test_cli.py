@@ -40,3 +40,13 @@ def test_create_list_revoke(tmp_path: Path) -> None:
     assert unknown.exit_code == 1
     assert "unknown_party" in unknown.output
     book.engine.dispose()
+
+
+def test_serve_workers_need_postgresql(tmp_path: Path) -> None:
+    """On SQLite one process writes: `--workers 2` is refused in words, before anything starts
+    (the ledger file is not even made)."""
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    refused = runner.invoke(app, ["serve", "--db", url, "--workers", "2"])
+    assert refused.exit_code == 2
+    assert "--workers needs PostgreSQL" in refused.output
+    assert not (tmp_path / "ledger.db").exists()

@@ -1,10 +1,12 @@
-"""`offset serve` under 32 concurrent clients for a bounded time, on both databases.
+"""`offset serve` under 32 concurrent clients for a bounded time, on both databases, and with
+2 and 4 worker processes on PostgreSQL (`--workers`).
 
 Each client is a party of its own, with keep-alive, sending transfers to the others (some too
-large, some retries of an earlier key, some retirements) as fast as it is answered. Afterwards:
-no answer was a 5xx, every answered write is in the ledger exactly once, credits are conserved
-(what was issued is where the ledger says, and equals the sum of the clients' own accounting),
-and `verify` passes.
+large, some retirements) as fast as it is answered; a retry of an earlier key goes on a new
+connection, which any worker process may take. Afterwards: no answer was a 5xx, every answered
+write is in the ledger exactly once, credits are conserved (what was issued is where the
+ledger says, and equals the sum of the clients' own accounting), and `verify` passes; with
+several workers, more than one of them did the work.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import pytest
 
 from offset.api import keys
 from offset.ledger import Ledger
-from tests.api.conftest import serving
+from tests.api.conftest import server
 from tests.ledger.conftest import holdings, pg_schema
 
 CLIENTS = 32
@@ -31,12 +33,31 @@ EACH = 1_000  # credits issued to each client's account
 CLASS = {"project": "load-pv", "vintage": 2024}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ledger.db'}"
+#: (database, worker processes): `--workers` is for PostgreSQL (on SQLite one process writes)
+SETUPS = [("sqlite", 1), ("postgresql", 1), ("postgresql", 2), ("postgresql", 4)]
+
+
+@pytest.fixture(params=SETUPS, ids=[f"{db}-{n}" for db, n in SETUPS])
+def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, int]]:
+    database, workers = request.param
+    if database == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.db'}", workers
     else:
-        yield from pg_schema()
+        for url in pg_schema():
+            yield url, workers
+
+
+def cpu_ticks(pid: int) -> dict[int, int]:
+    """The CPU time (user + system, in clock ticks) of each worker process of the server `pid`
+    (Linux: its children started by multiprocessing's spawn, not its resource tracker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    ticks = {}
+    for child in map(int, children):
+        if b"spawn_main" not in Path(f"/proc/{child}/cmdline").read_bytes():
+            continue
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks[child] = int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return ticks
 
 
 def _parties(book: Ledger) -> dict[str, str]:
@@ -57,14 +78,16 @@ def _parties(book: Ledger) -> dict[str, str]:
     return {p: keys.create(book.engine, p)[1] for p in names}
 
 
-def test_32_clients_no_5xx_and_credits_conserved(url: str) -> None:
+def test_32_clients_no_5xx_and_credits_conserved(setup: tuple[str, int]) -> None:
+    url, workers = setup
     book = Ledger.open(url)
     api_keys = _parties(book)
     statuses: Counter[int] = Counter()
     recorded: list[tuple[str, str, dict[str, Any]]] = []  # (party, key, body) answered 201
     lock = threading.Lock()
     start = threading.Barrier(CLIENTS)
-    with serving(url) as base:
+    with server(url, workers) as (base, pid):
+        before = cpu_ticks(pid)
 
         def client(i: int) -> None:
             party = f"c{i}"
@@ -78,7 +101,8 @@ def test_32_clients_no_5xx_and_credits_conserved(url: str) -> None:
                 n = 0
                 while time.monotonic() < stop:
                     n += 1
-                    if mine and rng.random() < 0.1:  # a retry of an earlier request
+                    again = bool(mine) and rng.random() < 0.1
+                    if again:  # a retry of an earlier request
                         key, body, _ = rng.choice(mine)
                         path = "/retirements" if "to" not in body else "/transfers"
                     elif rng.random() < 0.2:
@@ -91,8 +115,12 @@ def test_32_clients_no_5xx_and_credits_conserved(url: str) -> None:
                         quantity = rng.choice([1, 2, 3, 5000])  # 5000: insufficient
                         body = {"from": f"{party}/holding", "to": other, "quantity": quantity}
                         body |= CLASS
-                    answer = http.post(
-                        f"/api/v1{path}", json=body, headers={"Idempotency-Key": key}
+                    # a retry on a new connection: another worker process may answer it
+                    answer = (httpx if again else http).post(
+                        f"{base}/api/v1{path}",
+                        json=body,
+                        headers={**http.headers, "Idempotency-Key": key},
+                        timeout=60,
                     )
                     with lock:
                         statuses[answer.status_code] += 1
@@ -106,7 +134,11 @@ def test_32_clients_no_5xx_and_credits_conserved(url: str) -> None:
             thread.start()
         for thread in threads:
             thread.join()
+        after = cpu_ticks(pid)
 
+    if workers > 1:  # the workers are all there, and more than one did the work
+        assert len(after) == workers
+        assert sum(after[w] > before.get(w, 0) for w in after) >= 2, (before, after)
     assert not [code for code in statuses if code >= 500], statuses
     assert statuses[201] > CLIENTS, statuses  # the server did work, under load
     assert set(statuses) <= {200, 201, 409}, statuses  # 409: not enough credits left

@@ -20,7 +20,8 @@ BELOW: dict[str, set[str]] = {
     "ledger": {"common", "units"},
     "scenario": {"common", "units", "factors", "intake", "methods", "ledger"},
 }
-BELOW["documents"] = BELOW["scenario"] | {"scenario"}
+BELOW["programme"] = BELOW["scenario"] | {"scenario"}
+BELOW["documents"] = BELOW["programme"] | {"programme"}
 BELOW["jobs"] = BELOW["documents"] | {"documents"}
 BELOW["api"] = BELOW["jobs"] | {"jobs"}
 BELOW["cli"] = BELOW["api"] | {"api"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import uuid
@@ -18,8 +19,21 @@ from offset.ledger import Ledger
 PG_SERVER = os.environ.get("OFFSET_TEST_PG", "postgresql+psycopg://root@127.0.0.1:5432/test")
 
 
+@functools.cache
+def shared_extension() -> None:
+    """btree_gist in `public` before any ledger is made. Each ledger's first migration creates
+    it when the database has none; two test workers (pytest-xdist) doing so at once collide on
+    the catalogue's unique name. One creation under a lock, once per process, avoids that."""
+    admin = create_engine(PG_SERVER)
+    with admin.begin() as conn:  # the lock is held until this transaction commits
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('offset-tests-btree_gist'))"))
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public"))
+    admin.dispose()
+
+
 def pg_schema() -> Iterator[str]:
     """A fresh schema per test: isolated, dropped afterwards."""
+    shared_extension()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

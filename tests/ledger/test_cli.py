@@ -224,6 +224,7 @@ def test_backup_of_a_live_ledger(tmp_path: Path) -> None:
     done = runner.invoke(app, ["ledger", "--db", url, "backup", str(copy)])
     assert done.exit_code == 0, done.output
     assert "verified" in done.output
+    assert "head seq 14 hash" in done.output  # what it copied, to check a restored copy against
     balances = runner.invoke(app, ["ledger", "--db", f"sqlite:///{copy}", "balances", "--json"])
     assert json.loads(balances.output)[-1]["account"] == "shinjuku/retirement"
     again = runner.invoke(app, ["ledger", "--db", url, "backup", str(copy)])

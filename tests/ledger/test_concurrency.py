@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import Connection, text
 
 from offset.ledger import Ledger
-from offset.ledger import verify as verify_module
 from offset.ledger.database import reading
+from offset.ledger.verify import installed, tables
 
 HOT = ["a/holding", "b/holding", "c/holding"]
 CLASS = {"project": "hot-forest", "vintage": 2024}
@@ -181,7 +181,8 @@ def test_a_commit_during_verify_neither_waits_nor_shows(
     pass, before the guards are read (every check must still read the same state). The writer
     does not wait, and the report is still empty."""
     book = _setup(db_url)
-    check = getattr(verify_module, moment)
+    home = {"_tables": tables, "_guards": installed}[moment]
+    check = getattr(home, moment)
     waited: list[float] = []
 
     def commit_first(conn: Connection, *args: Any) -> Any:
@@ -192,7 +193,7 @@ def test_a_commit_during_verify_neither_waits_nor_shows(
         assert result.status == "ok"
         return check(conn, *args)
 
-    monkeypatch.setattr(verify_module, moment, commit_first)
+    monkeypatch.setattr(home, moment, commit_first)
     assert book.verify(workers=workers) == []
     assert len(waited) == 1
     assert waited[0] < 5

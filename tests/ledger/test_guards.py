@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from offset.ledger import Ledger
-from offset.ledger import verify as verify_module
-from offset.ledger.verify import _process_context, _unbalanced
+from offset.ledger.verify import workers as verify_workers
+from offset.ledger.verify.entries import _unbalanced
+from offset.ledger.verify.workers import _process_context
 from tests.ledger.conftest import ISSUE_LINES, behind_the_triggers, seq_of
 
 
@@ -32,7 +33,7 @@ def start_method(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     if request.param == "forkserver":
         other.start()  # and whatever else runs
     else:
-        monkeypatch.setattr(verify_module, "_runs_alone", lambda: True)
+        monkeypatch.setattr(verify_workers, "_runs_alone", lambda: True)
     try:
         assert _process_context().get_start_method() == request.param
         yield request.param

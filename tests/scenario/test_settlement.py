@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from offset.common import memos
 from offset.scenario.model import Agreement, Party, Volume
 from offset.scenario.settlement import Fulfilment, Supply, settle_year
 
@@ -48,7 +49,7 @@ def test_fixed_volume_transfers_to_the_beneficiary() -> None:
             "vintage": 2022,
             "quantity": 30,
             "agreement": "a",
-            "memo": "delivery under a",
+            "memo": memos.memo("delivery", agreement="a"),
         }
     ]
     assert out.fulfilment == [

@@ -174,3 +174,60 @@ class OperationOut(BaseModel):
     )
     status: str = Field(description="ok, or exists for a retry of the same request")
     seq: int | None = None
+
+
+class ProgrammeOut(BaseModel):
+    name: str
+    title: str
+    operator: str
+    registration: str = Field(description="登録番号")
+    methodology: str
+    crediting_period: list[str]
+    members: int = Field(description="members in the consent list")
+    counted: int = Field(description="of them, those the registry's checks let count")
+    periods: list[str]
+
+
+class ProgrammeMemberOut(BaseModel):
+    member_id: str
+    name: str
+    area: str
+    address: str
+    activity_id: str = Field(description="its row's id in the subsidy list")
+    consented: str | None
+    joined: str | None
+    left: str | None = Field(description="the first day out (null: still a member)")
+    counts: bool
+    refused: list[str] = Field(description="why the registry's checks leave it out")
+    row: int = Field(description="its row in the consent list")
+
+
+class ProgrammePeriodOut(BaseModel):
+    name: str
+    start: str
+    end: str
+    members: int
+    monitored_tco2e: str = Field(description="computed (a plan figure), exact decimal")
+    verified_tco2e: str | None = Field(description="after the verifier's finding")
+    credits: int = Field(description="whole credits the verified figure gives")
+    carried_tco2e: str = Field(description="the fraction carried to the next period")
+    verifier: str | None
+    verified_on: str | None
+    finding: str | None
+    issued: int | None = Field(description="credits the ledger holds as issued for the period")
+    report_sha256: str
+
+
+class ProgrammeLineOut(BaseModel):
+    member_id: str
+    activity_id: str
+    fy: int
+    days: int
+    daily_kg: float
+    reduction_tco2e: str
+    row: int
+    activity_row: int
+
+
+class ProgrammeReportOut(ProgrammePeriodOut):
+    lines: list[ProgrammeLineOut]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -9,12 +12,13 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from offset import __version__
-from offset.api import actions, check, csrf, dashboard, limits, routes
+from offset.api import actions, check, csrf, dashboard, limits, programmes, routes
 from offset.api.errors import ApiError, error_response
 from offset.ledger import Ledger
 
 
-def create_app(book: Ledger) -> FastAPI:
+def create_app(book: Ledger, programme_files: Sequence[Path] = ()) -> FastAPI:
+    """The app on `book`; `programme_files` are the programme-type projects it serves."""
     # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from the package, not a CDN, so
     # they work offline and on closed networks (LGWAN) like the dashboard.
     app = FastAPIOffline(
@@ -29,6 +33,7 @@ def create_app(book: Ledger) -> FastAPI:
         ),
     )
     app.state.ledger = book
+    app.state.programmes = programmes.Programmes(programme_files)
 
     @app.exception_handler(ApiError)
     def api_error(_: Request, error: ApiError) -> JSONResponse:
@@ -47,6 +52,7 @@ def create_app(book: Ledger) -> FastAPI:
     app.add_middleware(csrf.protect)
     app.add_middleware(limits.BodyLimit)
     app.include_router(routes.router)
+    app.include_router(programmes.router)
     app.include_router(dashboard.router)
     app.include_router(actions.router)
     app.include_router(check.router)

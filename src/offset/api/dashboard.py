@@ -21,6 +21,7 @@ from offset.api import csrf, downloads, views
 from offset.api.keys import Caller, authenticate
 from offset.api.labels import KINDS, LABELS, LANGUAGES, RESULTS
 from offset.api.routes import ledger
+from offset.common import messages
 from offset.common.messages import Lang, lang_of
 from offset.documents import panels
 from offset.documents.certificate import (
@@ -32,11 +33,12 @@ from offset.documents.figures import formatter
 from offset.documents.terms import value_term
 from offset.ledger import visibility
 from offset.ledger.planning import FINAL_KINDS
+from offset.ledger.proof import Unverified
 from offset.ledger.rows import BalanceLine
 from offset.scenario import run_records
 
 JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
-COOKIE = "offset_key"
+COOKIE = csrf.SESSION_COOKIE
 LANG_COOKIE = "offset_lang"
 router = APIRouter(include_in_schema=False)
 templates = Environment(
@@ -233,9 +235,13 @@ def certificate(
         return page_missing(request, who)
     lang: Literal["ja", "en"] = "en" if version == "en" else "ja"
     base = str(request.base_url).rstrip("/")
-    if fmt is None:
-        return HTMLResponse(certificate_page(ledger(request), found.id, lang, base))
-    printed = certificate_pdf(ledger(request), found.id, lang, base)
+    try:  # the certificate names who retired the credits, never the account they came from
+        if fmt is None:
+            return HTMLResponse(certificate_page(ledger(request), found.id, lang, base))
+        printed = certificate_pdf(ledger(request), found.id, lang, base)
+    except Unverified as e:  # a ledger edited by hand: the certificate is not printed
+        message = messages.text(e.message, _language(request, who))
+        return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
     name = certificate_filename(tx_id, ".pdf")
     return Response(
         printed,

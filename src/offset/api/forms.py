@@ -20,9 +20,9 @@ from typing import Any
 from offset.common import fiscal
 from offset.ledger import names, uses
 from offset.ledger.blocks import from_text, total
+from offset.ledger.operations import MAX_QUANTITY
 from offset.ledger.rows import BalanceLine
 
-MAX_QUANTITY = 10**15
 #: The FYs a retirement may claim: five back, the current one and the next.
 CLAIM_YEARS_BACK = 5
 WEB_KEY = "web-"  # idempotency keys the pages generate, in the API's PARTY:KEY namespace
@@ -129,9 +129,20 @@ def quantity(value: str) -> int | None:
     return number if 0 < number <= MAX_QUANTITY else None
 
 
+def _too_many(value: str) -> bool:
+    """Digits only, but more credits than the ledger allows (`quantity_too_large`)."""
+    typed = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+    if not (typed.isascii() and typed.isdigit()):
+        return False
+    digits = typed.lstrip("0")  # at most 16 digits converted: no input makes a huge int
+    return len(digits) > len(str(MAX_QUANTITY)) or int(digits or "0") > MAX_QUANTITY
+
+
 def _quantity(form: Mapping[str, str], out: Checked) -> None:
     number = quantity(form.get("quantity", ""))
-    if number is None:
+    if number is None and _too_many(form.get("quantity", "")):
+        out.problems["quantity"] = ("too_many", {})
+    elif number is None:
         out.problems["quantity"] = ("whole_number", {})
     elif out.held is not None and number > out.held.quantity:
         out.problems["quantity"] = ("over_held", {"held": out.held.quantity})
@@ -319,5 +330,10 @@ def account_status(form: Mapping[str, str]) -> Checked:
     """Suspend, close or reopen a party's account (the ledger's own accounts are not offered)."""
     out = Checked(op={"op": "account_status"})
     _pattern(form, "account", names.ACCOUNT, out)
+    own = names.ACCOUNT.fullmatch(out.op.get("account", ""))
+    if own is not None and own.group(2) in names.SYSTEM_LABELS:
+        # PARTY/retirement and PARTY/pending are the ledger's: closing one would strand credits
+        out.problems["account"] = ("system_account", {})
+        del out.op["account"]
     _choice(form, "status", ACCOUNT_STATUSES, out)
     return out

@@ -6,6 +6,10 @@ The routes authenticate, call and render: what a caller may see is the library's
 the caller's (the same as for what does not exist); 403 for an action the caller's kind may not
 take (issuance is the registry's); 409 for a ledger rule (the body carries the ledger's result
 code); 422 for a malformed request.
+
+Request bodies are typed strictly: a number is a JSON number and a text a JSON string, never
+converted (`"quantity": "5"` or `true` is 422 `invalid_request`); a quantity past the ledger's
+bounds is its `quantity_too_large` (409), however many digits it has (`json_body`).
 """
 
 from __future__ import annotations
@@ -33,11 +37,13 @@ from offset.api.answers import (
     SerialOut,
 )
 from offset.api.errors import ERROR_REF, ERRORS, WRITE_ERRORS, ApiError, ErrorBody
+from offset.api.json_body import LedgerJsonRoute
 from offset.api.keys import Caller, authenticate
 from offset.documents.certificate import certificate_page
 from offset.ledger import Ledger, rows, visibility
 from offset.ledger import operations as ops
 from offset.ledger.names import PATTERNS, TEXT_PATTERN
+from offset.ledger.proof import Unverified
 from offset.ledger.writer import Result
 from offset.scenario import run_records
 
@@ -57,7 +63,8 @@ IdempotencyKey = Annotated[
         " retry with the same key and body changes nothing",
     ),
 ]
-Positive = Annotated[int, Field(gt=0, le=10**15)]
+# No upper bound here: the ledger answers a quantity past its bounds `quantity_too_large`.
+Positive = Annotated[int, Field(gt=0)]
 Vintage = Annotated[int, Field(ge=1990, le=2100)]
 # The ledger's own name and text rules (`offset.ledger.names`), with their limits.
 Text = ops.Text
@@ -91,7 +98,11 @@ def caller(
 
 Book = Annotated[Ledger, Depends(_ledger)]
 Me = Annotated[Caller, Depends(caller)]
-router = APIRouter(prefix="/api/v1", responses=ERRORS)
+router = APIRouter(prefix="/api/v1", responses=ERRORS, route_class=LedgerJsonRoute)
+UNVERIFIED: dict[str, Any] = {
+    "model": ErrorBody,
+    "description": "the retirement's ledger entry does not verify (`unverified`): not printed",
+}
 
 
 # --- reads -------------------------------------------------------------------------------------
@@ -146,15 +157,25 @@ def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
         # The errors stay JSON; without this they would be documented as text/html.
         **{
             code: {**spec, "content": {"application/json": {"schema": ERROR_REF}}}
-            for code, spec in ERRORS.items()
+            for code, spec in {**ERRORS, 409: UNVERIFIED}.items()
         },
     },
 )
 def certificate(
-    book: Book, who: Me, tx_id: Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)]
+    request: Request,
+    book: Book,
+    who: Me,
+    tx_id: Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)],
+    version: Annotated[Literal["ja", "en"], Query(description="ja, or en for English")] = "ja",
 ) -> HTMLResponse:
+    """The カーボン・オフセット証明書 (it names who retired the credits, never the account
+    they came from)."""
     found = _visible(lambda: visibility.retirement(book, who, tx_id))
-    return HTMLResponse(certificate_page(book, found.id))
+    base = str(request.base_url).rstrip("/")
+    try:
+        return HTMLResponse(certificate_page(book, found.id, version, base))
+    except Unverified as e:  # a ledger edited by hand: the certificate is not printed
+        raise ApiError(409, "unverified", str(e.message)) from e
 
 
 @router.get("/origins", response_model=list[OriginOut])
@@ -201,7 +222,7 @@ def _visible(read: Callable[[], T]) -> T:
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class TransferIn(_In):
@@ -277,7 +298,7 @@ class IssueIn(_In):
     project: Project
     vintage: Vintage
     quantity: Positive
-    buffer: Annotated[int, Field(ge=0, le=10**15)] = 0
+    buffer: Annotated[int, Field(ge=0)] = 0
     methodology: Text | None = None
 
 

@@ -51,6 +51,7 @@ def agreement(seen: SeenAgreement) -> dict[str, Any]:
             for f in seen.fulfilment
         ],
         "ledger": [dataclasses.asdict(year) for year in seen.ledger],
+        "differences": seen.differences,
     }
 
 

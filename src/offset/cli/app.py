@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from offset import __version__
-from offset.cli import calc, columns, factors, ledger, run, serve
+from offset.cli import calc, columns, factors, ledger, programme, run, serve
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -18,6 +18,7 @@ app.command("run")(run.run)
 app.command("serve")(serve.serve)
 app.add_typer(factors.app, name="factors")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(programme.app, name="programme")
 app.add_typer(ledger.db_app, name="db")
 app.add_typer(serve.party_app, name="party")
 

@@ -25,7 +25,7 @@ from offset.cli.options import (
     choose_factor_year,
     choose_language,
 )
-from offset.common.problems import InputError
+from offset.common.problems import InputError, Problem
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def calc(
     """
     choose_language(lang)
     # pandas, pint and the methods load here, not for the other commands' help
-    from offset.documents.output import manifest_path
+    from offset.documents.output import manifest_path, target_problem
     from offset.factors import FactorLibrary
 
     if method not in METHOD_NAMES:
@@ -143,6 +143,9 @@ def calc(
     )
     library = FactorLibrary(overlay=factors)
     try:
+        unwritable = target_problem(target)
+        if unwritable is not None:
+            raise InputError([Problem(str(target), None, None, unwritable)])
         overlay_problems = library.check_overlay()
         if overlay_problems:
             raise InputError(overlay_problems)

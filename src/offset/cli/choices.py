@@ -3,5 +3,11 @@ import pandas and the methods (tests/test_cli.py checks these against the regist
 
 from __future__ import annotations
 
-METHOD_NAMES = ("solar", "renovation", "forest", "forest-stock")  # `offset.methods.METHODS`
+METHOD_NAMES = (
+    "solar",
+    "renovation",
+    "forest",
+    "forest-stock",
+    "savings",
+)  # `offset.methods.METHODS`
 DUPLICATES = ("refuse", "first", "keep")  # `offset.intake.identity.DUPLICATES`

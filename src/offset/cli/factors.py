@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from offset.cli.console import fail, out
+from offset.cli.options import LangOption, choose_language
 from offset.common.problems import InputError
 
 if TYPE_CHECKING:
@@ -232,3 +233,71 @@ def import_grid(
     if problems := layered.check_overlay() + layered.check():
         raise fail(InputError(problems), headline=f"{into} is not valid")
     out.print(f'use it: --factors {into} (offset calc), or factors = "{into}" in a scenario')
+
+
+@app.command("import-yield")
+def import_yield(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="The yield table (収穫表) as published, CSV or Excel: a line per 齢級 (or 林齢),"
+            " a column per 地位, stand volume m3/ha"
+        ),
+    ],
+    into: Annotated[
+        Path, typer.Option("--into", help="Your factor directory (created if need be)")
+    ],
+    region: Annotated[
+        str, typer.Option("--region", help="The key rows name in 収穫表 (yield_region)")
+    ],
+    species: Annotated[str, typer.Option("--species", help="A forest_species key (sugi)")],
+    source_name: Annotated[str, typer.Option("--source", help="The document's title as published")],
+    publisher: Annotated[str, typer.Option("--publisher", help="Who published it (長野県)")],
+    published: Annotated[str, typer.Option("--published", help="When (a year or a date)")],
+    url: Annotated[str, typer.Option("--url", help="Where it was read")] = "",
+    confidence: Annotated[
+        str,
+        typer.Option(
+            "--confidence", help="confirmed (the publisher's own table, default) or secondary"
+        ),
+    ] = "confirmed",
+    lang: LangOption = None,
+) -> None:
+    """Read a prefecture's 収穫表 into DIR/forest_yield.csv, checked, with its source.
+
+    Every cell must be a volume above 0 that rises with age, and every age class between the
+    first and the last must be there; each problem names its line and column, and nothing is
+    written then. The region and species' rows in DIR are replaced.
+    """
+    from offset.factors import FactorLibrary
+    from offset.factors.yield_import import Provenance
+    from offset.factors.yield_import import import_yield as run_import
+
+    choose_language(lang)
+    library = _library(None)
+    known = set(library["forest_species"].rows["species"].astype(str))
+    if species not in known:
+        raise typer.BadParameter(f"unknown species {species!r}; known: {', '.join(sorted(known))}")
+    provenance = Provenance(source_name, publisher, published, url, confidence)
+    try:
+        done = run_import(
+            source,
+            into,
+            library.specs["forest_yield"],
+            region=region,
+            species=species,
+            provenance=provenance,
+        )
+    except InputError as e:
+        raise fail(e, "nothing was written") from e
+    first, last = done.age_classes
+    sites = ", ".join(map(str, done.site_classes))
+    out.print(
+        f"{region}/{species}: {done.rows} rows, 齢級 {first}-{last}, 地位 {sites}"
+        f" ({done.replaced} rows replaced)"
+    )
+    out.print(f"wrote {done.target}")
+    layered = FactorLibrary(overlay=into)
+    if problems := layered.check_overlay() + layered.check():
+        raise fail(InputError(problems), headline=f"{into} is not valid")
+    out.print(f'use it: --factors {into} and 収穫表 = {region} in the rows (or factors = "{into}")')

@@ -32,6 +32,7 @@ DbOption = Annotated[
     ),
 ]
 EXIT_REJECTED = 1
+EXIT_UNVERIFIED = 4  # a document's ledger entries do not verify: it was not printed
 STATEMENT_COLUMNS = (
     "seq",
     "id",
@@ -148,14 +149,21 @@ def statement(
     end: Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """An account's postings with their running balance."""
+    """An account's postings with their running balance, once its entries (and their link to
+    the chain head) verify: exit 4 if they do not."""
+    from offset.common.messages import Msg, text
+    from offset.ledger import proof
+
+    book = _ledger()
     try:
-        rows = _ledger().statement(
-            account, start.date() if start else None, end.date() if end else None
-        )
+        rows = book.statement(account, start.date() if start else None, end.date() if end else None)
+        proof.require(book.engine, [r.seq for r in rows], Msg("proof.statement", account=account))
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
+    except proof.Unverified as e:
+        err.print(text(e.message), markup=False)
+        raise typer.Exit(EXIT_UNVERIFIED) from e
     if as_json:
         print(_json(_plain(rows)))
         return
@@ -209,7 +217,9 @@ def certificate(
 ) -> None:
     """A カーボン・オフセット証明書 as HTML, or as PDF with --pdf (default file: TX.pdf): signed
     with the issuer's key, with a URL and QR code to check it against the ledger."""
+    from offset.common.messages import text
     from offset.documents.certificate import certificate_page, certificate_pdf
+    from offset.ledger.proof import Unverified
 
     book = _ledger()
     lang: Literal["ja", "en"] = "en" if english else "ja"
@@ -219,6 +229,12 @@ def certificate(
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
+    except Unverified as e:
+        err.print(text(e.message), markup=False)
+        raise typer.Exit(EXIT_UNVERIFIED) from e
+    except (OSError, ValueError, TypeError) as e:  # the issuer's key file
+        err.print(f"{key}: not a usable Ed25519 private key ({e})", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
     if isinstance(document, str) and output is None:
         print(document)
         return
@@ -266,13 +282,39 @@ def verify(
     full: Annotated[
         bool, typer.Option("--full", help="Read the whole history even when a checkpoint is given")
     ] = False,
+    audit: Annotated[
+        bool,
+        typer.Option(
+            "--audit",
+            help="For an auditor: a checkpoint whose signer is unchecked (no --trust) fails"
+            " (exit 2) instead of being only warned of",
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the report as JSON: each discrepancy's check, entry (seq) and message,"
+            " and the summary's figures",
+        ),
+    ] = False,
 ) -> None:
     """Recompute everything from the chained history (conservation, balances, serial blocks,
     reference data, the hash chain, the database's guards, and each checkpoint); exit 1 on
-    any discrepancy. Given a checkpoint whose verified state the ledger kept, only the history
-    after it is read. Ends with a summary: entries, postings, head sequence and hash."""
+    any discrepancy. Given a checkpoint whose verified state the ledger kept, and whose past the
+    database proves unwritten since (PostgreSQL), only the history after it is read; otherwise
+    all of it. Ends with a summary: entries, postings, head sequence and hash."""
     from offset.ledger.checkpoint import CheckpointError, load, public_key_hex
 
+    if checkpoints and trust is None:
+        unchecked = (
+            "signer unchecked: a checkpoint's signature was checked against the key it carries,"
+            " which anyone can make; give --trust KEY.pub to require the signer's own key"
+        )
+        if audit:
+            err.print(f"[bold red]{unchecked}[/]")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        err.print(f"[yellow]{unchecked}[/]")
     try:
         trusted = public_key_hex(trust) if trust else None
         loaded = tuple(load(path, trusted) for path in checkpoints or [])
@@ -280,16 +322,19 @@ def verify(
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     found = _ledger().verification(workers, loaded, full)
+    if as_json:
+        print(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+        raise typer.Exit(EXIT_REJECTED if found.discrepancies else 0)
     where = redacted(_state["db"])
     read = (
         f" (read from seq {found.since + 1} on; before, the checkpoint's state)"
         if found.since
         else ""
     )
-    if found.problems:
-        err.print(f"[bold red]{len(found.problems)} discrepancies in {where}[/]")
-        for problem in found.problems:
-            err.print(f"  {problem}", markup=False)
+    if found.discrepancies:
+        err.print(f"[bold red]{len(found.discrepancies)} discrepancies in {where}[/]")
+        for discrepancy in found.discrepancies:
+            err.print(f"  {discrepancy.message} [{discrepancy.check}]", markup=False)
         err.print(found.summary() + read, markup=False)
         raise typer.Exit(EXIT_REJECTED)
     proved = f"; {len(loaded)} checkpoint(s) hold" if loaded else ""
@@ -377,11 +422,11 @@ def backup(
     from offset.ledger.backup import BackupError
 
     try:
-        _ledger().backup(target)
+        seq, head_hash = _ledger().backup(target)
     except BackupError as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
-    out.print(f"backup: {target} (verified)")
+    out.print(f"backup: {target} (verified; head seq {seq} hash {head_hash})", markup=False)
 
 
 @app.command()

@@ -170,6 +170,8 @@ def _print_outcome(outcome: RunOutcome) -> None:
 
 
 def _print_restatements(outcome: RunOutcome) -> None:
+    from offset.common.messages import text
+
     if not outcome.restatements:
         return
     verb = "would restate" if outcome.dry_run else "restated"
@@ -181,4 +183,4 @@ def _print_restatements(outcome: RunOutcome) -> None:
         table.add_row(str(r.fy), r.project, *(f"{v:,}" for v in values))
     out.print(table)
     for r in outcome.restatements:
-        out.print(f"  {r.project} FY{r.fy}: {r.reason}")
+        out.print(f"  {r.project} FY{r.fy}: {escape(text(r.reason))}", highlight=False)

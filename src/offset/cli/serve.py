@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from offset.api import keys
-from offset.cli.console import err, out
+from offset.cli.console import err, fail, out
 from offset.cli.ledger import DbOption, open_ledger
+from offset.common.problems import InputError
 from offset.ledger.codes import Rejected
 from offset.ledger.database import DEFAULT_URL, redacted
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
 WORKERS = 40  # AnyIO's default thread limiter, which runs FastAPI's sync endpoints
+DB_VARIABLE = "OFFSET_SERVE_DB"  # the ledger's URL, from `serve` to its worker processes
+PROGRAMMES_VARIABLE = "OFFSET_SERVE_PROGRAMMES"  # the --programme files, likewise
 
 
 def serve(
@@ -22,19 +31,66 @@ def serve(
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="A log line per request")
     ] = True,
+    programme: Annotated[
+        list[Path] | None,
+        typer.Option("--programme", help="A programme .toml file to serve (repeatable)"),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Server processes on one port (PostgreSQL only; each with its own writer)",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the JSON API (/api/v1, documented at /docs) and the dashboard (/) with uvicorn.
 
-    One process; its requests' writes share commits (the ledger's group commit)."""
+    One process by default; its requests' writes share commits (the ledger's group commit).
+    With `--workers N` (PostgreSQL), N processes accept on one port, each with its own group
+    commit: the database orders their writes (the chain head), and idempotency keys, sessions
+    and keys live in it, so any process answers any request. The dashboard's form tokens are
+    signed with `OFFSET_SECRET`, drawn here for all of them when it is not set."""
     import uvicorn
 
     from offset.api.app import create_app
 
-    # A connection for each of the server's worker threads (AnyIO's 40), so that none is
-    # opened and closed per request under load.
+    if workers > 1 and db.startswith("sqlite"):
+        err.print("--workers needs PostgreSQL: on SQLite one process writes")
+        raise typer.Exit(2)
+    # Migrate (or refuse) once, here, before any worker opens the ledger.
     book = open_ledger(db) if db.startswith("sqlite") else open_ledger(db, pool_size=WORKERS)
+    try:
+        app = create_app(book, programme or ())
+    except InputError as e:  # a programme file that does not read
+        raise fail(e) from e
     err.print(f"offset: ledger {redacted(db)}; dashboard http://{host}:{port}/ ; API docs /docs")
-    uvicorn.run(create_app(book), host=host, port=port, log_level="info", access_log=access_log)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
+        return
+    book.engine.dispose()  # each worker opens its own
+    os.environ[DB_VARIABLE] = db
+    os.environ[PROGRAMMES_VARIABLE] = os.pathsep.join(str(p) for p in programme or ())
+    os.environ.setdefault(csrf_secret_variable(), secrets.token_hex(32))
+    uvicorn.run(
+        f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port,
+        log_level="info", access_log=access_log,
+    )  # fmt: skip
+
+
+def worker_app() -> FastAPI:
+    """One worker process's app (uvicorn calls it in each): its own ledger and writer."""
+    from offset.api.app import create_app
+
+    db = os.environ[DB_VARIABLE]
+    programmes = [Path(p) for p in os.environ.get(PROGRAMMES_VARIABLE, "").split(os.pathsep) if p]
+    return create_app(open_ledger(db, pool_size=WORKERS), programmes)
+
+
+def csrf_secret_variable() -> str:
+    from offset.api.csrf import SECRET_VARIABLE
+
+    return SECRET_VARIABLE
 
 
 party_app = typer.Typer(no_args_is_help=True, help="Parties' API keys.")

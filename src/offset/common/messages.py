@@ -68,6 +68,37 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the sheet has more than {limit:,} cells",
         "シートのセルが上限 ({limit:,}) を超えています",
     ),
+    "file.too_many_columns": (
+        "a row has {columns:,} fields; the limit is {limit:,} (Excel's own)",
+        "1行に {columns:,} 個の項目があります。上限は {limit:,} 個 (Excel と同じ) です",
+    ),
+    "file.zip_parts": (
+        "the workbook holds {parts:,} parts; the limit is {limit:,}",
+        "ブックに {parts:,} 個の部品があります。上限は {limit:,} 個です",
+    ),
+    "file.xml_dtd": (
+        "the workbook's part {part} declares a DTD, which no Excel file does: refused unread"
+        " (it may hold an entity bomb)",
+        "ブックの部品 {part} に DTD の宣言があります。Excel のファイルにはないもので、"
+        "読まずに拒否しました (エンティティ爆弾の可能性があります)",
+    ),
+    "file.xml_entities": (
+        "the workbook declares XML entities, which no Excel file does: refused (it may be an"
+        " entity bomb)",
+        "ブックに XML エンティティの宣言があります。Excel のファイルにはないもので、"
+        "拒否しました (エンティティ爆弾の可能性があります)",
+    ),
+    "file.no_sheets": ("the workbook has no sheet", "ブックにシートがありません"),
+    "file.only_hidden_sheets": (
+        "every sheet is hidden ({sheets}): name the one to read with --sheet",
+        "すべてのシートが非表示です ({sheets})。読むシートを --sheet で指定してください",
+    ),
+    "row.extra_fields": (
+        "the row has {fields} fields; the header has {header} (a comma inside a value needs"
+        " quotes)",
+        "この行には項目が {fields} 個あります。見出しは {header} 個です (値の中のカンマは"
+        "引用符で囲んでください)",
+    ),
     "file.too_many_rows": (
         "the file has more than {limit:,} rows: split it",
         "行数が上限 ({limit:,}) を超えています: ファイルを分けてください",
@@ -95,6 +126,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--sheet は Excel ブックにだけ使えます",
     ),
     "file.empty": ("the sheet has no header row", "見出し行がありません"),
+    "out.directory": (
+        "--out names a directory: name the results file, ending in {formats}",
+        "--out がディレクトリです: 結果のファイル名 ({formats} のいずれかで終わる名前) を指定"
+        "してください",
+    ),
+    "out.format": (
+        "--out ends in {suffix}: the results are written as {formats}",
+        "--out の拡張子 {suffix} では書けません: 結果は {formats} のいずれかで書きます",
+    ),
     "file.cannot_write": ("cannot write the results: {reason}", "結果を書き込めません: {reason}"),
     # headers
     "header.duplicate": (
@@ -216,6 +256,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "樹種 {species!r} には forest_species に {missing} がありません (出典が見つかっていません): "
         "--factors で与えてください",
     ),
+    "value.no_growth": (
+        "no growth for this stand: give it in one of three ways: (1) 成長量"
+        " (growth_m3_per_ha_yr, m3/ha/yr); (2) the stock of an earlier register, 前回蓄積 with"
+        " 前回調査年度, beside 蓄積 (growth by stock difference); (3) your prefecture's 収穫表,"
+        " loaded with `offset factors import-yield` and named in 収穫表 (yield_region)",
+        "この林分の成長量がありません。次のどれかで与えてください: (1) 成長量 (m3/ha/年) の列;"
+        " (2) 前回の森林簿の蓄積 (前回蓄積と前回調査年度) を蓄積と並べる (蓄積の差から成長量);"
+        " (3) 県の収穫表を `offset factors import-yield` で読み込み、収穫表の列でその地域名を指定",
+    ),
+    "value.no_saving": (
+        "no saving on this row: give 削減電力量 (kWh/年), 削減灯油量 or 削減A重油量 (L/年),"
+        " 削減都市ガス (m3/年) or 削減LPG量 (kg/年)",
+        "削減量がありません: 削減電力量 (kWh/年)、削減灯油量・削減A重油量 (L/年)、削減都市ガス (m3/年)、"
+        "削減LPG量 (kg/年) のどれかを入れてください",
+    ),
+    "value.no_hdd": (
+        "no heating degree-days for this row: give 暖房度日 (hdd_kday, D18-18 in K·day) for the"
+        " house's place, as the 拡張アメダス気象データ (日本建築学会) gives it per station, or a"
+        " station of the hdd table (観測地点); offset ships capitals' values for {prefectures} only",
+        "暖房度日がありません: 住宅の地点の暖房度日 (D18-18, K·日) を拡張アメダス気象データ (日本建築学会)"
+        " の観測地点の値で入れるか、hdd 表の観測地点を指定してください。県庁所在地の値があるのは"
+        " {prefectures} だけです",
+    ),
     "value.yield_miss": (
         "no yield-table rows for {key}: give growth_m3_per_ha_yr, or load your 収穫表; {label} "
         "present: {present}",
@@ -332,6 +395,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "地方公共団体の一覧 ({edition}) で都道府県と合う自治体が見つからず、書かれたとおりに"
         "扱いました: {values}",
     ),
+    "notice.month_only": (
+        "{column}: a month without its day (R6.9, 2024年9月) read as the month's 1st in rows {rows}",
+        "{column}: 日のない年月 (R6.9、2024年9月) は月の1日として読みました ({rows}行目)",
+    ),
+    "notice.code_and_name": (
+        "the municipality is read from {code}; {name} is compared with it",
+        "市町村は{code}から読み、{name}はそれと照合しました",
+    ),
+    "value.name_not_code": (
+        "{name!r} is not the municipality of code {code} (it names {place}): correct one of them",
+        "「{name}」は団体コード {code} の市町村ではありません ({place}): どちらかを直してください",
+    ),
     "notice.constant": (
         "{column} {value} for every row ({where})",
         "全行の{column}を {value} としました ({where})",
@@ -371,6 +446,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "notice.sheet": (
         "read sheet {sheet!r} (the workbook has {sheets}); choose another with --sheet",
         "シート「{sheet}」を読みました (ブックのシート: {sheets})。別のシートは --sheet で",
+    ),
+    "notice.hidden_sheets": (
+        "left out the hidden sheets {sheets}; to read one, name it with --sheet",
+        "非表示のシート {sheets} は読みませんでした。読むには --sheet で指定してください",
     ),
     "notice.repeats_dropped": (
         "left out rows {rows}: they repeat earlier rows (duplicates = first)",
@@ -434,6 +513,43 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} stands are not eligible for credits (see activity, managed)",
         "{count}の林分はクレジットの対象外です (activity、managed 列を参照)",
     ),
+    "yield.no_header": (
+        "no header line found: the first column's header must be one of {names}",
+        "見出し行がありません: 1列目の見出しは {names} のどれかにしてください",
+    ),
+    "yield.site": (
+        "the column {header!r} is not a site class (1, 地位1, 1等地, Ⅰ, 上/中/下)",
+        "列「{header}」は地位ではありません (1、地位1、1等地、Ⅰ、上/中/下 の形で)",
+    ),
+    "yield.class": (
+        "{value!r} is not an age class (7, 7齢級, Ⅶ; under 林齢, an age ending a class: 35)",
+        "「{value}」は齢級ではありません (7、7齢級、Ⅶ。林齢の見出しなら齢級の終わりの林齢: 35)",
+    ),
+    "yield.volume": (
+        "{value!r} is not a stand volume above 0 (m3/ha)",
+        "「{value}」は 0 より大きい林分材積 (m3/ha) ではありません",
+    ),
+    "yield.gap": (
+        "age classes {classes} are missing: growth is the difference of neighbouring classes",
+        "齢級 {classes} がありません: 成長量は隣り合う齢級の差から求めます",
+    ),
+    "yield.repeat": ("age classes {classes} appear twice", "齢級 {classes} が2回あります"),
+    "yield.empty": ("the table has no age class lines", "齢級の行がありません"),
+    "yield.falling": (
+        "the volume falls with age ({value} m3/ha after {before}): a yield table rises",
+        "林齢とともに材積が減っています ({before} の次が {value} m3/ha): 収穫表は増えていきます",
+    ),
+    "warn.synthetic_yield": (
+        "{count} stands took their growth from the SYNTHETIC demonstration yield table"
+        " ({region}): not a prefectural 収穫表; these figures are for demonstration only",
+        "{count}の林分の成長量は合成の例示用収穫表 ({region}) によるものです: 県の収穫表ではなく、"
+        "例示のための数値です",
+    ),
+    "warn.even_share": (
+        "{count} mixed stands gave no share of their species: their area was split evenly"
+        " (give 樹種比率 / species_share)",
+        "{count}の混交林は樹種比率がないため、面積を樹種で等分しました (樹種比率の列で指定できます)",
+    ),
     "warn.project_fy": ("{project} FY{fy}: {warning}", "{project} {fy}年度: {warning}"),
     "warn.unused_rows": (
         "{project}: {count} rows of {file} have an fy outside the FYs the project is active in;"
@@ -468,9 +584,153 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{fy}年度は精算済みです: {id} は {delivered} t-CO2 を引き渡しました。再計算後の計画では "
         "{planned} t-CO2 ですが、記録済みの引渡しはそのままにします",
     ),
+    # why a restatement was posted (stored structured with it: `restate._reasons`)
+    "restate.and": ("{first}; {rest}", "{first}。{rest}"),
+    "restate.unrecorded": (
+        "the first issuance's provenance is not recorded",
+        "最初の発行の根拠が記録されていません",
+    ),
+    "restate.data_changed": (
+        "data file changed (sha256 {old} -> {new}; rows {rows_before} -> {rows_after})",
+        "入力データが変わりました (sha256 {old} → {new}、行数 {rows_before} → {rows_after})",
+    ),
+    "restate.rows": ("{rows}", "変わった行: {rows}"),
+    "restate.year_rule": (
+        "grid factor year rule changed ({old} -> {new})",
+        "電力の排出係数の年度の選び方が変わりました ({old} → {new})",
+    ),
+    "restate.tables": ("factor tables changed: {tables}", "係数表が変わりました: {tables}"),
+    "restate.carried_in": (
+        "remainder carried in {before} -> {after} t (an earlier FY changed)",
+        "前年度からの繰越が {before} → {after} t-CO2 に変わりました (前の年度が変わったため)",
+    ),
+    "restate.same": (
+        "recomputed with the same data and factors",
+        "同じデータと係数で再計算しました",
+    ),
+    # memos the runner writes on its transactions (stored structured: `offset.common.memos`)
+    "memo.issue": (
+        "{scenario}: {method} reductions of FY{fy}",
+        "{scenario}: {fy}年度の{method}による削減量",
+    ),
+    "memo.delivery": ("delivery under {agreement}", "協定 {agreement} に基づく移転"),
+    "memo.loss": (
+        "{scenario}: FY{fy}'s loss (harvest beyond growth) covered from the buffer: -{quantity}"
+        " of vintage {vintage}",
+        "{scenario}: {fy}年度の減少 (成長量を超える伐採) をバッファーから補填: "
+        "{vintage}年度分 -{quantity}",
+    ),
+    "memo.restate_issue": (
+        "restatement of {restates} ({before} -> {after}): +{quantity}",
+        "{restates} の再計算 ({before} → {after}): +{quantity}",
+    ),
+    "memo.restate_reverse": (
+        "restatement of {restates} ({before} -> {after}): -{quantity} from {owner}",
+        "{restates} の再計算 ({before} → {after}): {owner} から -{quantity}",
+    ),
+    "memo.restate_cancel": (
+        "restatement of {restates} ({before} -> {after}): -{quantity} from the buffer",
+        "{restates} の再計算 ({before} → {after}): バッファーから -{quantity}",
+    ),
+    # a document whose ledger entries do not verify (`offset.ledger.proof`)
+    "proof.entry": ("ledger entry seq {seq} ({id})", "台帳の記録 seq {seq} ({id})"),
+    "proof.report": ("this report's ledger entries", "この報告書の台帳の記録"),
+    "proof.statement": ("the statement of {account}", "{account} の取引明細"),
+    "proof.more": (" (and {count} more)", " (ほか {count} 件)"),
+    "proof.refused": (
+        "{what} does not verify: {problem}{more}; it was not printed. `offset ledger verify`"
+        " lists every discrepancy.",
+        "{what} を検証できません: {problem}{more}。発行していません。"
+        "`offset ledger verify` ですべての不一致を確認できます。",
+    ),
+    "proof.unverified": (
+        "NOT VERIFIED: {what} does not verify against the ledger's chain: {problem}{more}",
+        "未検証: {what} は台帳の記録の連鎖と一致しません: {problem}{more}",
+    ),
     "warn.csv_encoding": (
         "tables/ written as utf-8-sig, not {encoding}: {reason}",
         "tables/ は {encoding} ではなく utf-8-sig で書き出しました: {reason}",
+    ),
+    # programme-type projects (offset.programme)
+    "programme.no_period": (
+        "no monitoring period {period!r} (the programme's: {known})",
+        "モニタリング期間「{period}」はありません (このプログラムの期間: {known})",
+    ),
+    "programme.unknown_method": (
+        "unknown method {method!r} (known: {known})",
+        "算定方法「{method}」はありません (使える方法: {known})",
+    ),
+    "programme.period_backwards": (
+        "the period ends before it starts",
+        "期間の終了日が開始日より前です",
+    ),
+    "programme.period_twice": (
+        "monitoring period {period!r} is named twice",
+        "モニタリング期間「{period}」が2回あります",
+    ),
+    "programme.period_outside": (
+        "monitoring period {period!r} is not inside the crediting period {first} to {last}",
+        "モニタリング期間「{period}」が認証対象期間 ({first}〜{last}) の外にあります",
+    ),
+    "programme.period_overlap": (
+        "monitoring period {period!r} overlaps period {other!r}",
+        "モニタリング期間「{period}」が期間「{other}」と重なっています",
+    ),
+    "programme.adjust_not_adjusted": (
+        "adjustments are given but the finding is not 'adjusted'",
+        "修正値がありますが、審査結果が adjusted (修正) ではありません",
+    ),
+    "programme.no_consent": (
+        "member {member}: no consent date (a member counts only once it has consented)",
+        "会員 {member}: 同意日がありません (同意した会員だけを算定に含めます)",
+    ),
+    "programme.leaves_before_joining": (
+        "member {member}: leaves on {left}, before it joined on {joined}",
+        "会員 {member}: 退会日 {left} が入会日 {joined} より前です",
+    ),
+    "programme.no_activity": (
+        "member {member}: activity {activity!r} matches no row of the subsidy list",
+        "会員 {member}: 排出削減活動「{activity}」が補助金の一覧のどの行にもありません",
+    ),
+    "programme.activity_twice": (
+        "member {member}: activity {activity!r} is already the activity of the member on row"
+        " {other}",
+        "会員 {member}: 排出削減活動「{activity}」は {other}行目の会員の活動として登録済みです",
+    ),
+    "programme.over_limit": (
+        "member {member}: the activity reduces {tco2e} t-CO2 a year, above the programme's limit"
+        " of {limit} t-CO2 an activity",
+        "会員 {member}: 排出削減活動の削減量が年 {tco2e} t-CO2 で、1活動あたりの上限 {limit} t-CO2"
+        " を超えています",
+    ),
+    "programme.elsewhere": (
+        "member {member}: the activity is already registered in {where} (the same system id, or"
+        " the same address and capacity)",
+        "会員 {member}: 排出削減活動は既に「{where}」に登録されています (同じ設備番号、または同じ"
+        "住所と容量)",
+    ),
+    "programme.started_before": (
+        "member {member}: the activity started on {started}, before {earliest} (the scheme's"
+        " first day): too old to count",
+        "会員 {member}: 排出削減活動の開始日 {started} が制度の開始日 {earliest} より前です",
+    ),
+    "programme.started_long_before": (
+        "member {member}: the activity started on {started}, more than {years} years before the"
+        " member joined on {joined} (the programme's start rule)",
+        "会員 {member}: 排出削減活動の開始日 {started} が入会日 {joined} の{years}年以上前です"
+        " (プログラムの開始日の要件)",
+    ),
+    "programme.adjusted_absent": (
+        "the verifier adjusts member {member}, which has no figure in period {period!r} (not a"
+        " member then, or refused by the registry's checks)",
+        "審査で修正された会員 {member} は期間「{period}」に算定値がありません (その期間の会員で"
+        "ないか、登録要件の確認で対象外です)",
+    ),
+    "programme.issued_other": (
+        "period {period!r} was issued {held} credits before; it now verifies to {now}: a"
+        " correction of a verified period is a restatement, not a second issuance",
+        "期間「{period}」は既に {held} t-CO2 発行済みで、今回の検証量は {now} t-CO2 です:"
+        " 検証済みの期間の訂正は再計算 (restatement) で行い、二重に発行はしません",
     ),
 }
 
@@ -479,8 +739,12 @@ PLAIN: dict[str, str] = {
     "no fiscal year: give --fy or an fy column": "年度がありません: --fy か年度の列を指定してください",
     "the age is stated for an FY that has not begun": "林齢の基準年度がまだ始まっていない年度です",
     "the stand was not yet planted in this FY (its age here would be below 1)": "この年度にはまだ植栽されていません (林齢が1未満になります)",
-    "give age_yr or planted_fy": "林齢か植栽年度を入れてください",
+    "give age_yr, age_class or planted_fy": "林齢か齢級か植栽年度を入れてください",
+    "a share below 1 needs a second species (species_2, or スギ・ヒノキ in the species cell)": "1未満の樹種比率には第2樹種が要ります (混交樹種の列か、樹種欄に「スギ・ヒノキ」の形で)",
     "planted after the FY": "植栽年度が算定年度より後です",
+    "give the FY of the earlier stock (前回調査年度)": "前回蓄積の年度 (前回調査年度) を入れてください",
+    "give the stock now (蓄積) beside the earlier one": "前回蓄積と並べて今の蓄積を入れてください",
+    "the earlier stock's FY must be before the stock's (基準年度, else the FY)": "前回調査年度は蓄積の年度 (基準年度、なければ算定年度) より前にしてください",
     "must be above 0": "0 より大きくしてください",
     "no emission factor for this row's carrier and FY": "この行のエネルギー種別と年度の排出係数がありません",
     "no emission factor for this carrier and FY": "このエネルギー種別と年度の排出係数がありません",

@@ -136,9 +136,17 @@ def issuer_key_path() -> Path | None:
 
 
 def certificate_fields(ledger: Ledger, tx_id: str) -> CertificateFields:
-    """The certificate's fields as the ledger holds them (Rejected if no such retirement)."""
+    """The certificate's fields as the ledger holds them, once its entry and its link to the
+    chain head verify (Rejected if there is no such retirement; `proof.Unverified`, naming the
+    entry, if it does not verify: a certificate is never printed from a ledger edited by
+    hand)."""
+    from offset.ledger import proof
+
     with reading(ledger.engine) as conn:
-        return fields_of(certified.context(conn, tx_id), os.environ.get(ISSUER_VARIABLE, ""))
+        found = certified.context(conn, tx_id)
+    retirement = found.retirement
+    proof.require(ledger.engine, [retirement.seq], proof.entry(retirement.seq, retirement.id))
+    return fields_of(found, os.environ.get(ISSUER_VARIABLE, ""))
 
 
 def signed(
@@ -308,7 +316,9 @@ def certificate_page(
     base_url: str | None = None,
     key_path: Path | None = None,
 ) -> str:
-    """The certificate of retirement `tx_id` as HTML (Rejected if there is none)."""
+    """The certificate of retirement `tx_id` as HTML (see `certificate_fields`). It names who
+    retired the credits, never the account they came from (a party on whose behalf another
+    retired them learns who, not from which account)."""
     made = signed(ledger, tx_id, base_url, key_path)
     return certificate_html(made, lang, _place_name(made.fields.offset_place))
 

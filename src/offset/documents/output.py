@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from offset.common.cells import as_values, neutral_frame
+from offset.common.messages import Msg
 from offset.documents.workbook import format_sheet
 
 FORMATS = (".csv", ".xlsx", ".parquet")
@@ -63,6 +64,16 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def target_problem(path: Path) -> Msg | None:
+    """Why results cannot be written to `path` (a directory, an extension no writer has), said
+    before anything is computed; None when they can."""
+    if path.is_dir():
+        return Msg("out.directory", formats=", ".join(FORMATS))
+    if path.suffix.lower() not in WRITERS:
+        return Msg("out.format", suffix=path.suffix or "(none)", formats=", ".join(FORMATS))
+    return None
 
 
 def write_frame(frame: pd.DataFrame, path: Path, csv_encoding: str = DEFAULT_CSV_ENCODING) -> None:

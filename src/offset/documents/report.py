@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pandas as pd
 from offset import __version__
 from offset.common import messages
 from offset.common.messages import Lang
-from offset.documents import charts
+from offset.documents import caps, charts
 from offset.documents.figures import formatter
 from offset.documents.output import (
     DEFAULT_CSV_ENCODING,
@@ -122,7 +123,7 @@ class Report:
             warnings=[messages.text(w, lang) for w in self.warnings],
             target=self.target,
             restated=not self.tables["restatements"].empty,
-            tables={name: _html_table(table, name) for name, table in tables.items()}
+            tables={name: _html_table(table, name, lang) for name, table in tables.items()}
             | {"plan": _items_by_fy(tables["plan"], lang)},
             pivots=_pivots(self.tables, self.party_names, lang),
             charts=_charts(self.tables, self.party_names, lang),
@@ -131,13 +132,19 @@ class Report:
         )
 
 
-def _html_table(table: Shown, name: str) -> str:
-    """The table as HTML: figures in their kind's format and right-aligned, text left."""
+def _html_table(table: Shown, name: str, lang: Lang) -> str:
+    """The table as HTML: figures in their kind's format and right-aligned, text left; its first
+    `caps.MAX_ROWS_SHOWN` rows, and a note saying so when it has more."""
     formatters = {
         column: formatter(kind)
         for column, kind in zip(table.frame.columns, table.kinds, strict=True)
     }
-    html = table.frame.to_html(
+    frame, total = caps.first_rows(table.frame)
+    note = ""
+    if total > len(frame):
+        words = term("report.rows_shown", lang, shown=len(frame), total=total, name=name)
+        note = f'<p class="note">{escape(words)}</p>\n'
+    html = note + frame.to_html(
         index=False, border=0, classes="data", na_rep="", formatters=formatters,
         table_id=f"table-{name}",
     )  # fmt: skip
@@ -194,7 +201,13 @@ def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
         pivot = by_fy(reductions, key)
         pivot.columns = [fy_label(int(c), lang) for c in pivot.columns]
         pivot.index.name = column_label("municipality_name" if key == "municipality" else key, lang)
-        out[key] = pivot.reset_index().to_html(
+        frame, total = caps.first_rows(pivot.reset_index())
+        note = ""
+        if total > len(frame):
+            words = term("report.rows_shown", lang, shown=len(frame), total=total,
+                         name="reductions")  # fmt: skip
+            note = f'<p class="note">{escape(words)}</p>\n'
+        out[key] = note + frame.to_html(
             index=False, border=0, classes="data numbers", float_format=show
         )
     return out
@@ -221,6 +234,17 @@ def _charts(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
         t("chart.retired" if kind == "retirement" else "chart.held", name=name)
         for name, kind in zip(held["name"], held["kind"], strict=True)
     ]
+    # a national run: the largest items of a chart, the rest as one (caps)
+    others = t("chart.others")
+
+    def titled(key: str, total: int) -> str:
+        if total <= caps.MAX_CHART_ITEMS:
+            return t(key)
+        return t("chart.largest", title=t(key), shown=caps.MAX_CHART_ITEMS, total=total)
+
+    reductions, towns = caps.largest(reductions, "municipality", "reduction_tco2e", others)
+    fulfilment, agreements = caps.largest(fulfilment, "agreement", "committed", others)
+    holdings = held.assign(label=labels).groupby("label")["quantity"].sum()
     sectors = [f"{s}_tco2e" for s in SECTORS] + ["removals_tco2e"]
     sectors = [c for c in sectors if plan[c].abs().sum() > 0] or ["removals_tco2e"]
     target = float(plan["target_tco2e"].iloc[0]) if "target_tco2e" in plan and len(plan) else None
@@ -228,7 +252,7 @@ def _charts(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
     return {
         "municipality": charts.stacked_bars(
             reductions, "fy", "municipality", "reduction_tco2e",
-            t("chart.by_municipality"), unit, fy_axis, t("chart.nothing"),
+            titled("chart.by_municipality", towns), unit, fy_axis, t("chart.nothing"),
         ),
         "method": charts.stacked_bars(
             reductions, "fy", "method", "reduction_tco2e",
@@ -240,12 +264,12 @@ def _charts(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
         ),
         "fulfilment": charts.grouped_bars(
             words(fulfilment, ["agreement", "committed", "delivered", "shortfall"]),
-            column_label("agreement", lang), t("chart.fulfilment"), credits,
+            column_label("agreement", lang), titled("chart.fulfilment", agreements), credits,
             column_label("agreement", lang), t("chart.nothing"),
         ),
         "balances": charts.horizontal_bars(
-            held.assign(label=labels).groupby("label")["quantity"].sum(),
-            t("chart.balances"), credits, t("chart.nothing"),
+            caps.largest_of(holdings, others), titled("chart.balances", len(holdings)),
+            credits, t("chart.nothing"),
         ),
         "plan": charts.stacked_columns(
             plan_by_fy[sectors].rename(columns=lambda c: column_label(c, lang)),

@@ -11,8 +11,10 @@ import pandas as pd
 from offset.ledger.names import retirement_account
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.methods import METHODS
+from offset.scenario import ledger_figures, restate
 from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
+from offset.scenario.ledger_figures import LedgerHeld
 from offset.scenario.model import Scenario
 from offset.scenario.settlement import Fulfilment
 from offset.scenario.year_plan import YearPlan, issue_id
@@ -51,11 +53,17 @@ def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear])
     return frame[columns].sort_values(["fy", "municipality", "project"], ignore_index=True)
 
 
-def issuance(scenario: Scenario, plans: list[YearPlan], statuses: dict[str, str]) -> pd.DataFrame:
-    """Whole credits per project and FY, with the remainders carried in and out."""
+def issuance(
+    scenario: Scenario, plans: list[YearPlan], statuses: dict[str, str], held: LedgerHeld
+) -> pd.DataFrame:
+    """Whole credits per project and FY, with the remainders carried in and out: issued and
+    its buffer as the ledger holds them (restatements netted); the plan's figure beside it
+    only where it differs (`planned_issued`: a run not posted, or a restatement short)."""
+    stands = ledger_figures.issued(held)
     rows: list[dict[str, Any]] = []
     for plan in plans:
         for project, item in plan.issuances.items():
+            issued, buffer = stands.get((project, plan.fy), (0, 0))
             rows.append(
                 {
                     "fy": plan.fy,
@@ -64,16 +72,19 @@ def issuance(scenario: Scenario, plans: list[YearPlan], statuses: dict[str, str]
                     "instrument": scenario.projects[project].instrument,
                     "creditable_tco2e": item.creditable_g / GRAMS_PER_CREDIT,
                     "carried_in_tco2e": item.carried_in_g / GRAMS_PER_CREDIT,
-                    "issued": item.quantity,
-                    "buffer": item.buffer,
-                    "to_owner": item.to_holder,
+                    "issued": issued,
+                    "buffer": buffer,
+                    "to_owner": issued - buffer,
                     "carried_out_tco2e": item.carried_out_g / GRAMS_PER_CREDIT,
                     "status": statuses.get(
                         issue_id(scenario.name, project, plan.fy), "nothing to issue"
                     ),
+                    "planned_issued": item.quantity if item.quantity != issued else None,
                 }
             )
-    return pd.DataFrame(rows, columns=_ISSUANCE_COLUMNS)
+    frame = pd.DataFrame(rows, columns=_ISSUANCE_COLUMNS)
+    frame["planned_issued"] = frame["planned_issued"].astype("Int64")  # blank: as planned
+    return frame
 
 
 _ISSUANCE_COLUMNS = [
@@ -88,6 +99,7 @@ _ISSUANCE_COLUMNS = [
     "to_owner",
     "carried_out_tco2e",
     "status",
+    "planned_issued",
 ]
 
 
@@ -104,12 +116,38 @@ RESTATEMENT_COLUMNS = [
     "cancelled",
     "shortfall",
     "reason",
+    "effective_date",
+    "restatement",
 ]
 
 
-def restatements(batches: list[Batch]) -> pd.DataFrame:
-    """Each FY issued before whose figure this run changed, and how the difference was posted."""
-    rows = [
+def restatements(scenario: Scenario, held: LedgerHeld, batches: list[Batch]) -> pd.DataFrame:
+    """Every restatement of the scenario the ledger holds, whichever run posted it, with the
+    date it was posted and the id its transactions share (`restate.history`); then those
+    this run would post and has not (a dry run), undated."""
+    posted = restate.history(held.issuances)
+    owners = {name: project.owner for name, project in scenario.projects.items()}
+    rows: list[dict[str, Any]] = [
+        {
+            "fy": r.fy,
+            "project": r.project,
+            "owner": owners.get(r.project, ""),
+            "restates": r.restates,
+            "before": r.before,
+            "after": r.after,
+            "change": r.change,
+            "issued": r.issued,
+            "reversed": r.reversed,
+            "cancelled": r.cancelled,
+            "shortfall": r.shortfall,
+            "reason": r.reason,
+            "effective_date": r.effective_date,
+            "restatement": r.restatement,
+        }
+        for r in posted
+    ]
+    known = {r.restatement for r in posted}
+    rows += [
         {
             "fy": r.fy,
             "project": r.project,
@@ -123,37 +161,66 @@ def restatements(batches: list[Batch]) -> pd.DataFrame:
             "cancelled": r.cancelled,
             "shortfall": r.shortfall,
             "reason": r.reason,
+            "effective_date": None,
+            "restatement": base,
         }
         for batch in batches
         for r in batch.restatements
+        if r.operations and (base := str(r.operations[0]["id"]).rsplit(":", 1)[0]) not in known
     ]
     return pd.DataFrame(rows, columns=RESTATEMENT_COLUMNS)
 
 
-def fulfilment(scenario: Scenario, plans: list[YearPlan]) -> pd.DataFrame:
-    """Per agreement and FY: the agreement's parties, then the fulfilment record's figures
-    (committed, carried in, delivered, retired, shortfall, carried out; credits) and value."""
-    figures = [f.name for f in dataclasses.fields(Fulfilment) if f.name not in ("agreement", "fy")]
+FULFILMENT_FIGURES = [
+    f.name for f in dataclasses.fields(Fulfilment) if f.name not in ("agreement", "fy")
+]
+# why the plan's delivery differs from the ledger's (a `plan.` term)
+PLAN_SETTLED_BEFORE = "settled_before"  # settled in an earlier run; never settled again
+PLAN_NOT_POSTED = "not_posted"  # not in the ledger (a dry run, or a run stopped before it)
+
+
+def fulfilment(scenario: Scenario, plans: list[YearPlan], held: LedgerHeld) -> pd.DataFrame:
+    """Per agreement and FY: the agreement's parties, what it commits (the plan's commitment,
+    with a shortfall carried in), then what the ledger's transactions naming it delivered and
+    retired (`ledger_figures.by_agreement`), what is short of the commitment and the value of
+    the delivered credits. Where the plan would deliver another figure now, it is beside it
+    (`planned_delivered`), with why (`plan_note`)."""
+    ledger = ledger_figures.by_agreement(held, scenario)
+    planned = {(f.agreement, f.fy): f for plan in plans for f in plan.settlement.fulfilment}
+    posted = {fy for (_, fy) in ledger}
     rows = []
-    for plan in plans:
-        for item in plan.settlement.fulfilment:
-            agreement = scenario.agreements[item.agreement]
-            price = agreement.price_jpy_per_t
-            rows.append(
-                {
-                    "agreement": item.agreement,
-                    "agreement_title": agreement.title,
-                    "fy": item.fy,
-                    "provider": agreement.provider,
-                    "beneficiary": agreement.beneficiary,
-                    **{name: getattr(item, name) for name in figures},
-                    "value_jpy": None if price is None else item.delivered * price,
-                }
-            )
-    columns = ["agreement", "agreement_title", "fy", "provider", "beneficiary", *figures,
-               "value_jpy"]  # fmt: skip
+    for key in sorted(planned.keys() | ledger.keys(), key=lambda k: (k[1], k[0])):
+        name, fy = key
+        agreement = scenario.agreements[name]
+        plan = planned.get(key, Fulfilment(name, fy, 0, 0, 0, 0, 0, 0))
+        done = ledger.get(key, ledger_figures.AgreementYear())
+        price = agreement.price_jpy_per_t
+        differs = plan.delivered != done.delivered
+        rows.append(
+            {
+                "agreement": name,
+                "agreement_title": agreement.title,
+                "fy": fy,
+                "provider": agreement.provider,
+                "beneficiary": agreement.beneficiary,
+                "committed": plan.committed,
+                "carried_in": plan.carried_in,
+                "delivered": done.delivered,
+                "retired": done.retired,
+                "shortfall": max(plan.committed - done.delivered, 0),
+                "carried_out": plan.carried_out,
+                "value_jpy": None if price is None else done.delivered * price,
+                "planned_delivered": plan.delivered if differs else None,
+                "plan_note": (PLAN_SETTLED_BEFORE if fy in posted else PLAN_NOT_POSTED)
+                if differs
+                else "",
+            }
+        )
+    columns = ["agreement", "agreement_title", "fy", "provider", "beneficiary",
+               *FULFILMENT_FIGURES, "value_jpy", "planned_delivered", "plan_note"]  # fmt: skip
     frame = pd.DataFrame(rows, columns=columns)
-    frame["value_jpy"] = frame["value_jpy"].astype("Int64")  # whole yen, blank without a price
+    for column in ("value_jpy", "planned_delivered"):  # whole figures, blank where none
+        frame[column] = frame[column].astype("Int64")
     return frame
 
 
@@ -180,10 +247,11 @@ def balances(
 ) -> pd.DataFrame:
     """The ledger's balances of the scenario's projects, per party and account (no issuance).
 
-    A retirement is shown under the party it was made for (its beneficiary), with who retired
-    it beside: 3,000 t Matsumoto retired for Toshima are Toshima's offset, not Matsumoto's.
-    Retirements are final (never reversed or moved), so they add up to the retirement accounts'
-    balances exactly."""
+    A retirement is shown under the party it was made for when its beneficiary names one of
+    the scenario's parties (3,000 t Matsumoto retired for Toshima are Toshima's offset), else
+    under the party that retired it; its beneficiary (free text on the retirement) is shown as
+    such, never as a party. Retirements are final (never reversed or moved), so they add up to
+    the retirement accounts' balances exactly."""
     owner = {a.id: (a.party, a.kind) for a in accounts}
     by_name = {party.name: key for key, party in scenario.parties.items()}
     rows = [
@@ -195,25 +263,28 @@ def balances(
             "vintage": b.vintage,
             "quantity": b.quantity,
             "retired_by": "",
+            "beneficiary": "",
         }
         for b in ledger_balances
         if b.project in scenario.projects and owner[b.account][1] not in ("issuance", "retirement")
     ]
     rows += [
         {
-            "party": by_name.get(r.beneficiary, r.beneficiary),
+            "party": by_name.get(r.beneficiary, r.party),
             "account": retirement_account(r.party),
             "kind": "retirement",
             "project": r.project,
             "vintage": r.vintage,
             "quantity": r.quantity,
             "retired_by": r.party,
+            "beneficiary": r.beneficiary,
         }
         for r in retirements
         if r.project in scenario.projects
     ]
-    columns = ["party", "account", "kind", "project", "vintage", "quantity", "retired_by"]
-    keys = ["party", "account", "kind", "project", "vintage", "retired_by"]
+    columns = ["party", "account", "kind", "project", "vintage", "quantity", "retired_by",
+               "beneficiary"]  # fmt: skip
+    keys = [c for c in columns if c != "quantity"]
     frame = (
         pd.DataFrame(rows, columns=columns)
         .groupby(keys, as_index=False, sort=False)
@@ -225,16 +296,21 @@ def balances(
 
 
 def per_year(
-    reductions_: pd.DataFrame, issuance_: pd.DataFrame, fulfilment_: pd.DataFrame
-) -> pd.DataFrame:
-    """The run's summary: one row per FY."""
+    reductions_: pd.DataFrame, issuance_: pd.DataFrame, fulfilment_: pd.DataFrame,
+    held: LedgerHeld,
+) -> pd.DataFrame:  # fmt: skip
+    """The run's summary: one row per FY. Credits are the ledger's: issued and buffer as the
+    issuance table reads them, committed, delivered and short under the agreements, and every
+    retirement of the scenario's credits of the vintage, whoever retired them."""
     red = reductions_.groupby("fy")[["reduction_tco2e", "creditable_tco2e"]].sum()
     iss = issuance_.groupby("fy")[["issued", "buffer"]].sum()
-    ful = fulfilment_.groupby("fy")[["committed", "delivered", "retired", "shortfall"]].sum()
-    frame = red.join(iss, how="outer").join(ful, how="outer").fillna(0)
+    ful = fulfilment_.groupby("fy")[["committed", "delivered", "shortfall"]].sum()
+    retired = pd.Series(ledger_figures.retired_by_vintage(held), name="retired", dtype="int64")
+    frame = red.join(iss, how="outer").join(ful, how="outer")
+    frame = frame.join(retired.rename_axis("fy"), how="left").fillna(0)
     integer = ["issued", "buffer", "committed", "delivered", "retired", "shortfall"]
     frame[integer] = frame[integer].astype("int64")
-    return frame.reset_index()
+    return frame[["reduction_tco2e", "creditable_tco2e", *integer]].reset_index()
 
 
 SECTORS = ("residential", "commercial", "industrial", "transport", "unassigned")

@@ -47,6 +47,7 @@ TERMS: dict[str, Words] = {
     "column.carried_out_tco2e": ("Carried forward (t-CO2e)", "次年度への繰越 (t-CO2)"),
     "column.status": ("Status", "状態"),
     "column.restates": ("Restates", "再計算した取引"),
+    "column.restatement": ("Restatement (its transactions' id)", "再計算の取引ID"),
     "column.before": ("Before (credits)", "再計算前 (t-CO2)"),
     "column.after": ("After (credits)", "再計算後 (t-CO2)"),
     "column.change": ("Change (credits)", "増減 (t-CO2)"),
@@ -64,6 +65,9 @@ TERMS: dict[str, Words] = {
     "column.retired": ("Retired (credits)", "無効化量 (t-CO2)"),
     "column.carried_out": ("Shortfall carried forward (credits)", "次年度への不足の繰越 (t-CO2)"),
     "column.value_jpy": ("Value (yen)", "金額 (円)"),
+    "column.planned_delivered": ("Plan: delivered (credits)", "計画上の移転量 (t-CO2)"),
+    "column.planned_issued": ("Plan: issued (credits)", "計画上の発行量 (t-CO2)"),
+    "column.plan_note": ("Why the plan differs", "計画と台帳が異なる理由"),
     "column.quantity": ("Credits (t-CO2e)", "クレジット (t-CO2)"),
     "column.mode": ("Delivery", "引渡し方法"),
     "column.party": ("Party key", "主体キー"),
@@ -127,6 +131,17 @@ TERMS: dict[str, Words] = {
     "status.restated": ("restated", "再計算済み"),
     "status.would post": ("would be posted (dry run)", "記録予定 (試行)"),
     "status.nothing to issue": ("nothing to issue", "発行なし"),
+    # why a plan figure differs from the ledger's (a report's `plan_note` column)
+    "plan.settled_before": (
+        "settled in an earlier run and never settled again: the ledger's figure stands; the "
+        "plan is what a run would deliver now from the FY's restated credits",
+        "以前の実行で決済済みで、再決済はしません。台帳の数値が確定値です。計画上の数値は、"
+        "再計算後のクレジットで今決済した場合の量です",
+    ),
+    "plan.not_posted": (
+        "not in the ledger: this run did not post it (a dry run)",
+        "台帳に記録されていません (試行のため今回は記録していません)",
+    ),
     # delivery modes
     "mode.transfer": ("transfer", "移転"),
     "mode.retire": ("retired for the beneficiary", "受益者のために無効化"),
@@ -193,21 +208,32 @@ TERMS: dict[str, Words] = {
         "offset ledger serial プロジェクト ヴィンテージ シリアル番号 で確認できます。",
     ),
     "report.restatements_note": (
-        "FYs issued before whose figure this run changed: the difference issued, or taken back "
-        "from the owner (reversed), then from the buffer (cancelled); what neither holds is a "
-        "shortfall owed.",
-        "以前に発行した年度のうち、今回の算定で数値が変わったもの。差分を追加発行するか、"
-        "保有者から回収し、次にバッファーから取り消します。どちらにもない分は不足として残ります。",
+        "Every restatement in the ledger, whichever run posted it (dated): an FY issued before "
+        "whose figure a later run changed; the difference issued, or taken back from the owner "
+        "(reversed), then from the buffer (cancelled); what neither held is a shortfall owed.",
+        "台帳にある過年度分の再計算すべて (どの実行で記録したかを問わず、日付つき)。以前に発行"
+        "した年度の数値が後の算定で変わったもので、差分を追加発行するか、保有者から回収し、次に"
+        "バッファーから取り消します。どちらにもなかった分は不足として残ります。",
     ),
     "report.no_restatements": (
-        "None: every FY issued before still computes the same credits.",
-        "ありません。以前に発行した年度はすべて同じクレジット量になります。",
+        "None: the ledger holds no restatement of this scenario.",
+        "ありません。台帳にこのシナリオの再計算はありません。",
     ),
     "report.balances_note": (
-        "A retirement is shown under the party it was made for (its beneficiary), with who "
-        "retired it beside.",
-        "無効化は、それによってオフセットした主体 (受益者) の下に示し、無効化を行った主体を"
-        "併記します。",
+        "A retirement is shown under the party it was made for when its beneficiary is one of "
+        "the scenario's parties, else under the party that retired it; who retired it and the "
+        "beneficiary it names are beside.",
+        "無効化は、受益者がシナリオの主体であればその主体の下に、そうでなければ無効化を行った"
+        "主体の下に示し、無効化を行った主体と受益者を併記します。",
+    ),
+    "report.ledger_note": (
+        "Credits issued, delivered, retired and short, and their value, are the ledger's "
+        "(its transactions under each agreement, and every retirement of these projects' "
+        "credits, whoever retired them). Where a run would deliver or issue another figure now, "
+        "the plan's figure is printed beside it, named as the plan, with the reason.",
+        "発行・移転・無効化・不足のクレジット量とその金額は台帳の記録です (協定ごとの取引と、"
+        "これらの事業のクレジットの無効化すべて。無効化した主体を問いません)。今の算定で異なる"
+        "量になる場合は、計画上の数値をその理由とともに併記します。",
     ),
     "report.warnings": ("Warnings", "注意事項"),
     "report.none": ("None.", "ありません。"),
@@ -253,6 +279,16 @@ TERMS: dict[str, Words] = {
     "chart.balances": ("Credits held and retired per party", "主体別の保有量と無効化量"),
     "chart.plan": ("Reductions per sector and forest removals", "部門別の削減量と森林吸収量"),
     "chart.nothing": ("nothing to show", "表示するものはありません"),
+    "chart.others": ("others", "その他"),
+    "chart.largest": (
+        "{title} (the {shown} largest of {total}; the rest as others)",
+        "{title} (上位{shown}件、全{total}件中。残りは「その他」)",
+    ),
+    "report.rows_shown": (
+        "The first {shown} of {total} rows; every row is in tables/{name}.csv and report.xlsx.",
+        "全{total}行のうち最初の{shown}行を表示しています。"
+        "全行は tables/{name}.csv と report.xlsx にあります。",
+    ),
     "chart.target": ("target", "目標"),
     "chart.held": ("{name} (held)", "{name} (保有)"),
     "chart.retired": ("{name} (retired)", "{name} (無効化)"),

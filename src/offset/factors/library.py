@@ -102,13 +102,4 @@ class FactorLibrary:
         ]
 
     def manifest(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "table": t.name,
-                "sha256": t.content_hash,
-                "rows": len(t.rows),
-                "origins": sorted(set(t.rows["origin"])),
-                "unverified_rows": int(t.unverified.sum()),
-            }
-            for t in self.loaded().values()
-        ]
+        return [t.manifest_entry() for t in self.loaded().values()]

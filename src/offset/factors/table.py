@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +40,20 @@ class FactorTable:
     @property
     def canonical(self) -> npt.NDArray[np.float64]:
         return self.rows["canonical"].to_numpy(dtype=np.float64)
+
+    @functools.cached_property
+    def _manifest_entry(self) -> dict[str, Any]:
+        return {
+            "table": self.name,
+            "sha256": self.content_hash,
+            "rows": len(self.rows),
+            "origins": sorted(set(self.rows["origin"])),
+            "unverified_rows": int(self.unverified.sum()),
+        }
+
+    def manifest_entry(self) -> dict[str, Any]:
+        """What a result's record says of this table (built once: every result carries it)."""
+        return dict(self._manifest_entry)
 
     @property
     def unverified(self) -> npt.NDArray[np.bool_]:

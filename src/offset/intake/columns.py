@@ -35,6 +35,13 @@ class Column:
     #: the vocabulary of the factor tables its values are read with (`intake.vocabulary`;
     #: default: the one named as the column)
     vocabulary: str | None = None
+    #: words an office writes after a number that are not a unit (7齢級, 35年生): dropped
+    words_after: tuple[str, ...] = ()
+    #: words a longer value may hold that name one of `values` (高効率給湯器(エコキュート) holds
+    #: エコキュート: equipment); a value holding the words of two is not read
+    keywords: Mapping[str, tuple[str, ...]] | None = None
+    #: a cell naming two values (スギ・ヒノキ) gives its second to this column (a mixed stand)
+    second_into: str | None = None
 
     @property
     def name(self) -> str:
@@ -75,8 +82,12 @@ def integer(
     minimum: float | None = 0,
     maximum: float | None = None,
     japanese: tuple[str, ...] = (),
+    words_after: tuple[str, ...] = (),
 ) -> Column:
-    return Column({name: None}, "integer", doc, required, minimum, maximum, japanese=japanese)
+    return Column(
+        {name: None}, "integer", doc, required, minimum, maximum, japanese=japanese,
+        words_after=words_after,
+    )  # fmt: skip
 
 
 def year(
@@ -104,12 +115,14 @@ def category(
     japanese: tuple[str, ...] = (),
     values: Mapping[str, tuple[str, ...]] | None = None,
     vocabulary: str | None = None,
+    second_into: str | None = None,
+    keywords: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Column:
     """Text with few distinct values (kept as a pandas categorical: cheap joins and memory):
     offset's own `values` with their Japanese words, or a `vocabulary` of the factor tables."""
     return Column(
         {name: None}, "category", doc, required=required, japanese=japanese, values=values,
-        vocabulary=vocabulary,
+        vocabulary=vocabulary, second_into=second_into, keywords=keywords,
     )  # fmt: skip
 
 

@@ -21,9 +21,11 @@ from offset.common.messages import Msg
 from offset.common.problems import Problem
 from offset.intake import values
 from offset.intake.columns import Column, Contract
+from offset.intake.dates import month_only
 from offset.intake.headers import Match, Matcher
 from offset.intake.identity import Duplicates, repeats
-from offset.intake.japanese import distinct, gather
+from offset.intake.japanese import distinct, folded, gather
+from offset.intake.layout import spans
 from offset.intake.listing import FIRST_DATA_ROW, listed_problems
 from offset.intake.localities import Constants, settle
 from offset.intake.municipalities import Municipalities, shipped
@@ -64,12 +66,15 @@ def check(
             problems.append(Problem(file, None, str(header), match))
         elif match is not None:
             found.setdefault(match.column.name, []).append(Match(match.column, match.unit, header))
+    raw = _split_pairs(raw, contract, found)
     rows = np.asarray(raw.index, dtype=np.int64) + FIRST_DATA_ROW
     out: dict[str, object] = {}
     headers: dict[str, str] = {}
+    notices: list[Msg] = []
+    named_twice = _code_and_name(found)
     for column in contract.columns:
         matches = found.get(column.name, [])
-        if len(matches) > 1:
+        if len(matches) > 1 and column.name not in named_twice:
             names = ", ".join(str(m.header) for m in matches)
             problems.append(
                 Problem(file, None, str(matches[1].header), Msg("header.one_of", names=names))
@@ -95,7 +100,8 @@ def check(
         )
         problems += column_problems
         out[column.name] = converted
-    notices: list[Msg] = []
+        if column.kind == "date":
+            notices += _month_only(raw[match.header], header, rows)
     if "municipality" in contract or "prefecture" in contract:
         unreadable = None
         prefecture = out.get("prefecture")
@@ -117,6 +123,20 @@ def check(
         out.update(settled.columns)
         problems += settled.problems
         notices += settled.notices
+        if "municipality" in named_twice:
+            name_header = named_twice["municipality"]
+            problems += _name_beside_code(
+                raw[name_header],
+                out,
+                name_header,
+                municipalities or shipped(),
+                listed_problems,
+                file,
+                rows,
+            )
+            notices.append(
+                Msg("notice.code_and_name", code=headers["municipality"], name=name_header)
+            )
         reported = "prefecture" not in headers and not _settled_later(
             "prefecture", found, constants
         )
@@ -197,6 +217,99 @@ def _settled_later(column: str, found: Mapping[str, object], constants: Constant
     return False
 
 
+# what joins two species in one cell: スギ・ヒノキ, スギ/ヒノキ, スギ＋ヒノキ, スギ、ヒノキ
+_PAIR = r"\s*[・/／+＋、,]\s*"
+
+
+def _split_pairs(
+    raw: pd.DataFrame, contract: Contract, found: dict[str, list[Match]]
+) -> pd.DataFrame:
+    """A cell that names two values (a mixed stand's スギ・ヒノキ) split: the first stays, the
+    second goes to the column the contract names (`Column.second_into`), unless the file has
+    that column itself."""
+    for column in contract.columns:
+        target = column.second_into
+        if target is None or column.name not in found or target in found:
+            continue
+        header = found[column.name][0].header
+        text = raw[header].astype("string")
+        parts = text.str.split(_PAIR, n=1, regex=True, expand=True)
+        if parts.shape[1] < 2 or parts[1].isna().all():
+            continue
+        second = f"{header} (2)"
+        raw = raw.assign(**{str(header): parts[0].where(parts[1].notna(), raw[header]),
+                            second: parts[1]})  # fmt: skip
+        found[target] = [Match(contract[target], contract[target].unit, second)]
+    return raw
+
+
+def _month_only(series: pd.Series, header: str, rows: npt.NDArray[np.int64]) -> list[Msg]:
+    """A notice naming the rows whose date names only a month (R6.9), read as its 1st."""
+    codes, uniques = distinct(series)
+    flags = np.array([month_only(u) for u in uniques], dtype=bool)
+    hit = (codes >= 0) & np.append(flags, False)[codes]
+    if not hit.any():
+        return []
+    return [Msg("notice.month_only", column=header, rows=spans(rows[hit]))]
+
+
+_CODE_WORDS = ("コード", "code", "団体")
+
+
+def _code_and_name(found: dict[str, list[Match]]) -> dict[str, str]:
+    """Columns an office names twice, by code and by name (市町村コード beside 市町村名): the
+    code is read (put first in `found`), and the other header is returned to be compared."""
+    twice: dict[str, str] = {}
+    for name in ("municipality", "prefecture"):
+        matches = found.get(name, [])
+        if len(matches) != 2:
+            continue
+        coded = [any(w in folded(str(m.header)) for w in map(folded, _CODE_WORDS)) for m in matches]
+        if sum(coded) != 1:
+            continue
+        code, other = (matches[0], matches[1]) if coded[0] else (matches[1], matches[0])
+        found[name] = [code, other]
+        twice[name] = str(other.header)
+    return twice
+
+
+def _name_beside_code(
+    written: pd.Series,
+    out: Mapping[str, object],
+    header: str,
+    table: Municipalities,
+    listed: Callable[..., list[Problem]],
+    file: str,
+    rows: npt.NDArray[np.int64],
+) -> list[Problem]:
+    """Rows whose municipality name is not the municipality their code names (read per
+    distinct pair of code and name)."""
+    codes = out.get("municipality")
+    if not isinstance(codes, pd.Series):
+        return []
+    pairs = pd.DataFrame({"code": codes.astype(object), "name": written.astype(object)})
+    blank = values.empty(written) | codes.isna().to_numpy()
+    keys, uniques = distinct(pairs["code"].astype(str) + "\t" + pairs["name"].astype(str))
+    wrong = np.zeros(len(uniques), dtype=bool)
+    shown = np.full(len(uniques), "", dtype=object)
+    for i, key in enumerate(uniques):
+        code, name = str(key).split("\t", 1)
+        found = table.resolve(name)
+        if found.place is not None and found.place.code != code:
+            wrong[i] = True
+            shown[i] = found.place.shown
+    mask = (keys >= 0) & np.append(wrong, False)[keys] & ~blank
+    at = gather(shown, keys, "")
+    code_at = pairs["code"].to_numpy()
+    return listed(
+        file,
+        rows,
+        mask,
+        header,
+        lambda i: Msg("value.name_not_code", name=written.iloc[i], place=at[i], code=code_at[i]),
+    )
+
+
 def _missing(file: str, column: Column, present: pd.Index) -> Problem:
     names = " / ".join([*column.names, *column.japanese[:3]])
     found = ", ".join(str(c) for c in present) or "-"
@@ -210,7 +323,7 @@ def _vocabulary(column: Column, vocabularies: Vocabularies | None) -> Vocabulary
     if vocabularies is None:
         return None
     if column.values is not None:
-        return own_values(column.values)
+        return own_values(column.values, column.keywords)
     return vocabularies.get(column.vocabulary or column.name)
 
 

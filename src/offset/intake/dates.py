@@ -52,6 +52,9 @@ _DATE = re.compile(rf"^(?P<y>\d{{4}}){_MD}{_TIME}$")
 _YEAR = re.compile(r"^(?P<y>\d{4})\s*年?\s*度?$")
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _SERIAL = re.compile(r"^\d{1,5}(?:\.0+)?$")
+# a month without its day (完了年月: R6.9, 令和6年9月, 2024年9月, 2024/9): read as its first day
+_ERA_MONTH = re.compile(rf"^{_ERA}\s*(?:年|[./-])\s*(?P<m>\d{{1,2}})\s*月?$")
+_MONTH = re.compile(r"^(?P<y>\d{4})\s*(?:年|[./-])\s*(?P<m>\d{1,2})\s*月?$")
 
 
 def to_date(value: object) -> dt.date | Msg:
@@ -73,11 +76,23 @@ def to_date(value: object) -> dt.date | Msg:
         match = pattern.match(text)
         if match:
             return _from_match(match, str(value))
+    for pattern in (_ERA_MONTH, _MONTH):
+        match = pattern.match(text)
+        if match:
+            return _from_match(match, str(value))
     if _ERA_YEAR.match(text) or _YEAR.match(text):
         return Msg("value.year_only", value=str(value))
     if _COMPACT.match(text) or _SERIAL.match(text):
         return _number(int(float(text)), str(value))
     return Msg("value.not_date", value=str(value))
+
+
+def month_only(value: object) -> bool:
+    """A cell that names a month without its day (R6.9, 2024年9月): read as the 1st."""
+    if not isinstance(value, str):
+        return False
+    text = nfkc(value).upper()
+    return bool(_ERA_MONTH.match(text) or _MONTH.match(text))
 
 
 def _number(number: int, shown: str) -> dt.date | Msg:
@@ -90,12 +105,13 @@ def _number(number: int, shown: str) -> dt.date | Msg:
 
 
 def _from_match(match: re.Match[str], shown: str) -> dt.date | Msg:
-    if match["h"] is not None and (
+    if match.groupdict().get("h") is not None and (
         int(match["h"]) or int(match["mi"]) or int(match["s"] or 0) or int(match["f"] or 0)
     ):
         return Msg("value.time_of_day", value=shown)
-    month, day = int(match["m"]), int(match["d"])
-    if "era" not in match.groupdict():
+    groups = match.groupdict()
+    month, day = int(match["m"]), int(groups.get("d") or 1)  # a month alone: its first day
+    if "era" not in groups:
         return _checked(int(match["y"]), month, day, shown)
     era = _BY_NAME[match["era"]]
     n = 1 if match["y"] == "元" else int(match["y"])

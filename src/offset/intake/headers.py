@@ -113,11 +113,33 @@ class Matcher:
         if unit is None or column.unit is None:
             return Match(column, column.unit, header)
         read = read_unit(pint_unit(unit), column.unit)
+        if read == ():
+            read = _implied(pint_unit(unit), column.unit, header)
         if isinstance(read, tuple):
             if read:
                 return Msg("header.unit_case", unit=unit, readings=" / ".join(read))
             return Msg("header.unit", unit=unit, expected=column.unit)
         return Match(column, read, header)
+
+
+# A header names what its unit leaves out: 成長量(m3/ha) and 削減電力量(kWh) are per year (the
+# column is a yearly rate); ha当り蓄積(m3) is per hectare.
+_PER_HECTARE = tuple(folded(w) for w in ("ha当り", "ha当たり", "1ha当り", "1ha当たり", "ha当"))
+
+
+def _implied(unit: str, target: str, header: str) -> str | tuple[str, ...]:
+    """The header's unit with what its words or the column imply: per year for a yearly
+    column, per hectare after ha当り; () when that does not convert either."""
+    if folded(header).startswith(_PER_HECTARE):
+        unit = f"({unit})/ha"
+    if target.endswith("/yr") and not _per_year(unit):
+        unit = f"({unit})/yr"
+    read = read_unit(unit, target)
+    return read if isinstance(read, str) else ()
+
+
+def _per_year(unit: str) -> bool:
+    return any(w in unit for w in ("/yr", "/year", "/a"))
 
 
 def load_map(path: Path | None, known: set[str]) -> dict[str, str]:

@@ -38,7 +38,7 @@ from offset.intake.sheets import (
     read_grid,
     read_parquet,
     read_sheets,
-    workbook_sheets,
+    sheet_list,
 )
 
 MISSING = ("header.missing", "header.missing_municipality")
@@ -137,7 +137,8 @@ def _tables(
         if path.suffix.lower() == ".parquet":
             return [(Table(read_parquet(path), str(path), None, (), ()), None)], (), False
         return [(lay_out(read_grid(path, None, progress), known), None)], (), False
-    choice = choose(workbook_sheets(path), requested, fy)
+    every_sheet, hidden = sheet_list(path)
+    choice = choose(every_sheet, requested, fy, hidden)
     if choice.problem is not None:
         raise InputError([Problem(str(path), None, None, choice.problem)])
     names = [name for name, _ in choice.sheets]

@@ -9,6 +9,9 @@ dropped, and every drop said.
   (改修前 over UA値 -> 改修前UA値). The pair is used when it names more columns than one row.
 - Blank rows and total rows (合計, 計, 小計, 総計 in one of the first columns, or a label ending
   in one: 松本市 小計, 12林班 計) are dropped.
+- In a CSV file, a row with more fields than its header is a problem of that row (a comma
+  left unquoted inside a value shifts every cell after it); an Excel sheet's cells beyond the
+  header are an unnamed column, `(G)`.
 
 Rows keep the numbers the sheet shows: the frame's index is the sheet row minus 2.
 """
@@ -58,6 +61,11 @@ def lay_out(grid: Grid, known: Callable[[str], bool]) -> Table:
     header_rows, names = _header(texts, known)
     start = header_rows[-1] + 1
     body = cells.iloc[start:]
+    extra: tuple[Problem, ...] = ()
+    if grid.sheet is None:  # a CSV file: its header says how many fields a row has
+        width = max((j + 1 for j, name in enumerate(names) if name), default=len(names))
+        extra = _extra_fields(grid, body, width)
+        names = names[:width]
     keep = [j for j, name in enumerate(names) if name or body[cells.columns[j]].notna().any()]
     names = [names[j] or f"({get_column_letter(j + 1)})" for j in keep]
     frame = body.iloc[:, keep].set_axis(names, axis=1)
@@ -78,8 +86,24 @@ def lay_out(grid: Grid, known: Callable[[str], bool]) -> Table:
     for value in dict.fromkeys(label[total]):
         at = rows[total & (label == value)]
         notices.append(Msg("notice.skipped", rows=spans(at), why=Msg("notice.total", label=value)))
-    problems = _duplicates(grid, names, keep)
+    problems = _duplicates(grid, names, keep) + extra
     return Table(frame[~(blank | total)], grid.file, grid.sheet, tuple(notices), problems)
+
+
+def _extra_fields(grid: Grid, body: pd.DataFrame, width: int) -> tuple[Problem, ...]:
+    """A problem for each row of a CSV with values past the header's `width` fields."""
+    beyond = body.iloc[:, width:].notna().to_numpy()
+    if beyond.size == 0 or not beyond.any():
+        return ()
+    bad = np.flatnonzero(beyond.any(axis=1))
+    # fields in a row: up to its last value past the header
+    last = beyond.shape[1] - np.argmax(beyond[bad, ::-1], axis=1)
+    rows = body.index.to_numpy()[bad] + 1  # the grid's row i is the file's row i + 1
+    return tuple(
+        Problem(grid.file, int(row), None, Msg("row.extra_fields", fields=int(width + n),
+                                                header=width))
+        for row, n in zip(rows, last, strict=True)
+    )  # fmt: skip
 
 
 def _text(value: object) -> str:

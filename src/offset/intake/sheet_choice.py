@@ -11,6 +11,9 @@ they give their own (which must agree). Without `--sheet`:
 `--sheet` takes one name, several, or `all` (every sheet with a header offset knows; a sheet of
 another FY than `--fy` is left out, said in a notice); naming an FY sheet of another FY than
 `--fy` is refused (computing sheet R4 as FY2024).
+
+A hidden sheet (one the person who keeps the list does not see) is read only when `--sheet`
+names it: the default and `all` leave it out, and a notice names it.
 """
 
 from __future__ import annotations
@@ -49,8 +52,30 @@ class Choice:
     every: bool = False  # `all`: sheets without a known header are left out, not refused
 
 
-def choose(names: Sequence[str], requested: Sequence[str] | None, fy: int | None) -> Choice:
-    """The sheets of a workbook with `names` that `requested` (None: the default) means."""
+def choose(
+    names: Sequence[str],
+    requested: Sequence[str] | None,
+    fy: int | None,
+    hidden: Sequence[str] = (),
+) -> Choice:
+    """The sheets of a workbook with `names` that `requested` (None: the default) means;
+    `hidden` (of `names`) are read only when named."""
+    named = requested is not None and not (len(requested) == 1 and _is_all(requested, names))
+    if not hidden or named:
+        return _choose(names, requested, fy)
+    visible = [n for n in names if n not in hidden]
+    if not visible:
+        return Choice((), problem=Msg("file.only_hidden_sheets", sheets=", ".join(hidden)))
+    chosen = _choose(visible, requested, fy)
+    notice = Msg("notice.hidden_sheets", sheets=", ".join(hidden))
+    return Choice(chosen.sheets, (*chosen.notices, notice), chosen.problem, chosen.every)
+
+
+def _is_all(requested: Sequence[str], names: Sequence[str]) -> bool:
+    return requested[0].strip().lower() == ALL and ALL not in names
+
+
+def _choose(names: Sequence[str], requested: Sequence[str] | None, fy: int | None) -> Choice:
     years = {name: sheet_fy(name) for name in names}
     fy_sheets = [n for n in names if years[n] is not None]
     if requested is None:
@@ -68,7 +93,7 @@ def choose(names: Sequence[str], requested: Sequence[str] | None, fy: int | None
             return Choice(tuple((n, fy) for n in chosen))
         notice = Msg("notice.fy_sheets", sheets=_listed(fy_sheets, years))
         return Choice(tuple((n, years[n]) for n in fy_sheets), (notice,))
-    if len(requested) == 1 and requested[0].strip().lower() == ALL and ALL not in names:
+    if len(requested) == 1 and _is_all(requested, names):
         chosen = [n for n in names if fy is None or years[n] in (None, fy)]
         skipped = [n for n in names if n not in chosen]
         notices = ()

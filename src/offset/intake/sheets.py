@@ -7,9 +7,17 @@ streaming reader, which reads the values Excel cached for formula cells and neve
 
 Limits (each refused with a clear error, before the work they would cost):
 - any file: at most ``MAX_FILE_BYTES``;
-- .csv: at most ``MAX_ROWS`` rows;
-- .xlsx: at most ``MAX_UNZIPPED_BYTES`` once unpacked (a zip bomb is refused unopened) and
-  ``MAX_CELLS`` cells in the sheets read.
+- .csv: at most ``MAX_ROWS`` rows and ``MAX_COLUMNS`` fields a row (Excel's own 16,384: a
+  wider header is refused before pandas is asked to make a column of each);
+- .xlsx: at most ``MAX_ZIP_PARTS`` parts and ``MAX_UNZIPPED_BYTES`` once unpacked (a zip bomb
+  is refused unopened), no DTD in the head of any XML part, and ``MAX_CELLS`` cells in the
+  sheets read.
+
+A workbook cannot crash the reader: openpyxl parses through defusedxml (entity declarations,
+"billion laughs" and external entities included, are refused), and anything openpyxl raises on
+a malformed part (a shared string that is not one, a cell reference past the last column, a
+part cut short) is the file's problem, named with its sheet, never a traceback. Hidden sheets
+are left out unless named (`sheet_list`).
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
@@ -33,6 +41,9 @@ MAX_FILE_BYTES = 1 << 30  # 1 GiB
 MAX_UNZIPPED_BYTES = 512 << 20  # 512 MiB: about 5 million filled cells of an office list
 MAX_CELLS = 20_000_000
 MAX_ROWS = 20_000_000  # a CSV's rows (a 1 GiB file of short rows stays under it)
+MAX_COLUMNS: Final = 16_384  # Excel's own (column XFD)
+MAX_ZIP_PARTS: Final = 10_000  # a workbook of a few sheets has a few dozen
+_PROLOG_BYTES: Final = 65_536  # where an XML part's DTD would be
 CSV_CHUNK_ROWS = 250_000
 ENCODINGS = ("utf-8-sig", "cp932")
 _WIDTH_SCAN_LINES = 64  # title rows are narrower than the table: the widest early line wins
@@ -135,41 +146,79 @@ def _width(path: Path, encoding: str) -> int:
     with path.open(encoding=encoding, newline="") as f:
         rows = csv.reader(itertools.islice(f, _WIDTH_SCAN_LINES))
         try:
-            return max((len(r) for r in rows), default=1) or 1
+            width = max((len(r) for r in rows), default=1) or 1
         except csv.Error:
             return 1
+    if width > MAX_COLUMNS:
+        raise refuse(path, Msg("file.too_many_columns", columns=width, limit=MAX_COLUMNS))
+    return width
 
 
 def _read_workbook(path: Path, sheet: str | None) -> Grid:
-    names = workbook_sheets(path)
+    names, hidden = sheet_list(path)
     if sheet is not None and sheet not in names:
         raise refuse(path, Msg("file.no_sheet", sheet=sheet, sheets=", ".join(names)))
-    chosen = sheet if sheet is not None else names[0]
+    visible = [n for n in names if n not in hidden]
+    if sheet is None and not visible:
+        raise refuse(path, Msg("file.only_hidden_sheets", sheets=", ".join(hidden)))
+    chosen = sheet if sheet is not None else visible[0]
     (grid,) = read_sheets(path, [chosen])
-    if sheet is None and len(names) > 1:
-        notice = Msg("notice.sheet", sheet=chosen, sheets=", ".join(names))
-        return Grid(grid.cells, grid.file, grid.sheet, (notice,))
-    return grid
+    notices = []
+    if sheet is None and len(visible) > 1:
+        notices.append(Msg("notice.sheet", sheet=chosen, sheets=", ".join(visible)))
+    if sheet is None and hidden:
+        notices.append(Msg("notice.hidden_sheets", sheets=", ".join(hidden)))
+    return Grid(grid.cells, grid.file, grid.sheet, tuple(notices))
 
 
 def _checked_zip(path: Path) -> None:
+    """Refuse a workbook whose zip directory promises too much, or whose XML has a DTD, before
+    openpyxl parses a byte of it (each part's head is read, at most 64 KiB of each)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as e:
+            parts = archive.infolist()
+            if len(parts) > MAX_ZIP_PARTS:
+                raise refuse(path, Msg("file.zip_parts", parts=len(parts), limit=MAX_ZIP_PARTS))
+            unpacked = sum(info.file_size for info in parts)
+            if unpacked > MAX_UNZIPPED_BYTES:
+                raise refuse(
+                    path, Msg("file.unzipped_too_large", size=unpacked, limit=MAX_UNZIPPED_BYTES)
+                )
+            for info in parts:
+                if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    with archive.open(info) as part:
+                        head = part.read(_PROLOG_BYTES)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise refuse(path, Msg("file.xml_dtd", part=info.filename))
+    except InputError:
+        raise
+    except Exception as e:  # BadZipFile, an unsupported compression, encryption, a bad CRC
         raise refuse(path, Msg("file.unreadable", reason=f"not an .xlsx workbook ({e})")) from e
-    if unpacked > MAX_UNZIPPED_BYTES:
-        raise refuse(path, Msg("file.unzipped_too_large", size=unpacked, limit=MAX_UNZIPPED_BYTES))
+
+
+def _damaged(path: Path, error: Exception, sheet: str | None = None) -> InputError:
+    """A workbook openpyxl could not read: the file (and sheet) named, never a traceback."""
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = error
+    while cause is not None:  # openpyxl re-raises a parse error as its own ValueError
+        if isinstance(cause, DefusedXmlException):
+            return refuse(path, Msg("file.xml_entities"), sheet)
+        cause = cause.__cause__ or cause.__context__
+    reason = str(error).strip() or type(error).__name__
+    return refuse(path, Msg("file.unreadable", reason=reason[:300]), sheet)
 
 
 def _open(path: Path) -> Any:
     import openpyxl
 
+    # openpyxl parses through defusedxml when it is installed (a dependency): never without
+    assert openpyxl.DEFUSEDXML, "defusedxml is missing, or OPENPYXL_DEFUSEDXML=False"
     _checked_zip(path)
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises assorted errors on a damaged workbook
-        raise refuse(path, Msg("file.unreadable", reason=str(e))) from e
+        raise _damaged(path, e) from e
 
 
 def is_workbook(path: Path) -> bool:
@@ -178,6 +227,12 @@ def is_workbook(path: Path) -> bool:
 
 def workbook_sheets(path: Path) -> list[str]:
     """The names of a workbook's sheets, in order (checked like `read_grid` checks the file)."""
+    return sheet_list(path)[0]
+
+
+def sheet_list(path: Path) -> tuple[list[str], list[str]]:
+    """The names of a workbook's sheets, in order, and those of them that are hidden (Excel's
+    hidden and very hidden: a sheet the person who keeps the list does not see)."""
     if not path.is_file():
         raise refuse(path, Msg("file.not_found"))
     size = path.stat().st_size
@@ -185,9 +240,14 @@ def workbook_sheets(path: Path) -> list[str]:
         raise refuse(path, Msg("file.too_large", size=size, limit=MAX_FILE_BYTES))
     book = _open(path)
     try:
-        return list(book.sheetnames)
+        sheets = [(str(ws.title), ws.sheet_state != "visible") for ws in book.worksheets]
+    except Exception as e:  # a workbook part that names what is not there
+        raise _damaged(path, e) from e
     finally:
         book.close()
+    if not sheets:
+        raise refuse(path, Msg("file.no_sheets"))
+    return [name for name, _ in sheets], [name for name, hidden in sheets if hidden]
 
 
 def read_sheets(path: Path, names: list[str]) -> list[Grid]:
@@ -198,8 +258,13 @@ def read_sheets(path: Path, names: list[str]) -> list[Grid]:
         cells = 0
         for name in names:
             rows = []
-            for row in _bounded(book[name].iter_rows(values_only=True), path, name, cells):
-                rows.append(row)
+            try:
+                for row in _bounded(book[name].iter_rows(values_only=True), path, name, cells):
+                    rows.append(row)
+            except InputError:
+                raise
+            except Exception as e:  # openpyxl parses a sheet as it streams its rows
+                raise _damaged(path, e, name) from e
             cells += sum(len(r) for r in rows)
             frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
             grids.append(Grid(frame, str(path), name))

@@ -81,6 +81,8 @@ def numbers(
     """Values in the column's unit; `unit` is the header's (for cells that name none)."""
     target = column.unit
     factor = units.scale(unit, target) if unit and target and unit != target else 1.0
+    if column.words_after and not pd.api.types.is_numeric_dtype(series.dtype):
+        series = _without_words(series, column.words_after)
     blank = empty(series)
     messages: npt.NDArray[np.object_] | None = None
     if pd.api.types.is_bool_dtype(series.dtype):
@@ -106,6 +108,33 @@ def numbers(
     values = np.where(huge, np.nan, values)
     problems += _bounds(values, column, listed)
     return values, problems
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _without_words(series: pd.Series, words: tuple[str, ...]) -> pd.Series:
+    """Cells with the words dropped from their end (7齢級 -> 7; Ⅶ齢級 -> 7: 森林簿 write age
+    classes in Roman numerals too); other cells as they were."""
+    text = series.astype("string").str.strip().str.normalize("NFKC")
+    pattern = "(?:" + "|".join(re.escape(w) for w in words) + r")\s*$"
+    worded = text.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
+    if not worded.any():
+        return series
+    stripped = text[worded].str.replace(pattern, "", regex=True).str.strip()
+    roman = stripped.str.fullmatch(r"[IVXL]+").to_numpy(dtype=bool, na_value=False)
+    if roman.any():
+        codes, uniques = distinct(stripped[roman])
+        numbers = np.array([str(_roman(str(u))) for u in uniques], dtype=object)
+        stripped[roman] = gather(numbers, codes, "")
+    out = series.astype(object).copy()
+    out[worded] = stripped.astype(object).to_numpy()
+    return out
+
+
+def _roman(text: str) -> int:
+    values = [_ROMAN[c] for c in text]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
 def _parse_numbers(

@@ -10,6 +10,7 @@ A category of offset's own (a renovation's `measure`) brings its words in its co
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from offset.common.messages import Msg
@@ -52,14 +53,48 @@ CARRIERS = {
 }
 
 
+# Japanese names of the heating appliances of `heating_efficiency`, as offices write them.
+APPLIANCES = {
+    "heat_pump": (
+        "エアコン", "ルームエアコン", "エアコン暖房", "ヒートポンプ", "ヒートポンプ暖房",
+        "ヒートポンプエアコン",
+    ),
+    "kerosene_fan_heater": (
+        "石油ファンヒーター", "灯油ファンヒーター", "石油ストーブ", "灯油ストーブ",
+        "FF式石油暖房機", "FF式ストーブ",
+    ),
+    "gas_fan_heater": ("ガスファンヒーター", "ガスストーブ", "ガス暖房"),
+    "electric_resistance": (
+        "電気ストーブ", "電気ヒーター", "オイルヒーター", "電気暖房", "電気式暖房", "蓄熱暖房機",
+    ),
+}  # fmt: skip
+
+
 def _keyed(names: Mapping[str, tuple[str, ...]], table: str) -> Vocabulary:
     shown = tuple(sorted({s for key, more in names.items() for s in (key, *more)}))
     return Vocabulary(spellings(names), shown, table, Msg("what.value"))
 
 
-def own_values(values: Mapping[str, tuple[str, ...]]) -> Vocabulary:
-    """A category of offset's own (`Column.values`): its keys and their Japanese words."""
-    return _keyed(values, "offset columns")
+def own_values(
+    values: Mapping[str, tuple[str, ...]], keywords: Mapping[str, tuple[str, ...]] | None = None
+) -> Vocabulary:
+    """A category of offset's own (`Column.values`): its keys and their Japanese words; and,
+    for a longer value, the one key whose `keywords` it holds (外壁・天井断熱 holds 断熱)."""
+    vocabulary = _keyed(values, "offset columns")
+    if not keywords:
+        return vocabulary
+    exact = vocabulary.resolve
+    folded_words = {key: tuple(folded(w) for w in words) for key, words in keywords.items()}
+
+    def resolve(value: object) -> str | None:
+        found = exact(value)
+        if found is not None:
+            return found
+        text = folded(str(value))
+        hits = {key for key, words in folded_words.items() if any(w in text for w in words)}
+        return hits.pop() if len(hits) == 1 else None
+
+    return dataclasses.replace(vocabulary, resolve=resolve)
 
 
 def vocabularies(factors: FactorLibrary) -> dict[str, Vocabulary]:
@@ -90,6 +125,10 @@ def vocabularies(factors: FactorLibrary) -> dict[str, Vocabulary]:
     fuels = {str(f) for f in factors["fuel"].rows["fuel"]}
     carriers = {key: CARRIERS.get(key, ()) for key in sorted({"electricity", *fuels})}
     out["carrier"] = _keyed(carriers, "offset factors show fuel")
+    if "heating_efficiency" in factors.specs:
+        kinds = {str(a) for a in factors["heating_efficiency"].rows["appliance"]}
+        appliances = {key: APPLIANCES.get(key, ()) for key in sorted(kinds)}
+        out["heating_appliance"] = _keyed(appliances, "offset factors show heating_efficiency")
     if "forest_site_class" in factors.specs:
         labels = factors["forest_site_class"].rows
         pairs = labels[["label", "canonical"]].itertuples(index=False)

@@ -26,12 +26,13 @@ from offset.factors.years import FactorYear
 from offset.intake import sheetrows
 from offset.intake.identity import key_columns
 from offset.intake.inputs import FIRST_DATA_ROW
+from offset.ledger import proof
 from offset.ledger.database import at_head, redacted
 from offset.ledger.ledger import Ledger
 from offset.ledger.names import REGISTRY
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.methods import METHODS
-from offset.scenario import row_changes, run_records
+from offset.scenario import ledger_figures, row_changes, run_records
 from offset.scenario.batches import Batch, post, reconcile
 from offset.scenario.compute import (
     ProjectData,
@@ -41,6 +42,7 @@ from offset.scenario.compute import (
     load_data,
     unused_rows,
 )
+from offset.scenario.ledger_figures import LedgerHeld
 from offset.scenario.model import Scenario
 from offset.scenario.restate import Restatement
 from offset.scenario.year_plan import YearPlan, plan_run, results_file
@@ -133,12 +135,10 @@ def run_scenario(
             step=lambda fy, n: step(f"FY{fy}: issuing and settling ({n} transactions)"),
             recorded_on=recorded_on,
         )
-        balances = ledger.balances()
-        accounts = ledger.accounts()
-        retired = ledger.retirements()
-        report_tables = _tables(
-            scenario, computed, plans, batches, statuses, (balances, accounts, retired)
-        )
+        books = (ledger.balances(), ledger.accounts(), ledger.retirements())
+        held = ledger_figures.read(ledger, scenario)
+        unproven = _unproven(ledger, held)
+        report_tables = _tables(scenario, computed, plans, batches, statuses, books, held)
         fulfilment = [item for plan in plans for item in plan.settlement.fulfilment]
         # what the HTTP API shows
         run_records.store(ledger.engine, scenario, fulfilment, report_tables["reductions"])
@@ -146,8 +146,9 @@ def run_scenario(
         ledger.engine.dispose()
     for (project, fy), year in computed.items():
         write_frame(numbered(year, data[project]), out / results_file(project, fy))
-    warnings = _warnings(scenario, data, computed, plans, batches)
+    warnings = unproven + _warnings(scenario, data, computed, plans, batches)
     manifest = _manifest(scenario, url, data, factors, statuses, warnings)
+    manifest["ledger_verified"] = not unproven
     language = scenario.language(lang)
     _write_report(scenario, out, report_tables, manifest, warnings, csv_encoding, pdf, language)
     return RunOutcome(scenario, out, url, plans, batches, statuses, report_tables, warnings)
@@ -243,15 +244,33 @@ def _dry_run(
             ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p])
         )
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
+        held = ledger_figures.read(ledger, scenario)
+        unproven = _unproven(ledger, held)
     finally:
         ledger.engine.dispose()
     statuses = {id_: "exists" for batch in batches for id_ in batch.exists}
     statuses |= {op["id"]: "would post" for batch in batches for op in batch.operations}
-    report_tables = _tables(scenario, computed, plans, batches, statuses, books)
-    warnings = _warnings(scenario, data, computed, plans, batches)
+    report_tables = _tables(scenario, computed, plans, batches, statuses, books, held)
+    warnings = unproven + _warnings(scenario, data, computed, plans, batches)
     return RunOutcome(
         scenario, out, url, plans, batches, statuses, report_tables, warnings, dry_run=True
     )
+
+
+def _unproven(ledger: Ledger, held: LedgerHeld) -> list[str]:
+    """The report's figures come from the scenario's entries: they are checked, with their link
+    to the chain head (`ledger.proof`). The run has posted, so a report from a ledger that does
+    not verify is written all the same, marked: this warning first, and its banner."""
+    if held.first_seq is None:
+        return []
+    found = proof.entry_problems(ledger.engine, [held.first_seq])
+    if found.verified:
+        return []
+    more = len(found.problems) - 1
+    return [
+        Msg("proof.unverified", what=Msg("proof.report"), problem=found.problems[0],
+            more=Msg("proof.more", count=more) if more else "")
+    ]  # fmt: skip
 
 
 def _read_only(url: str) -> Ledger:
@@ -328,11 +347,14 @@ def _tables(
     batches: list[Batch],
     statuses: dict[str, str],
     books: tuple[list[BalanceLine], list[AccountRow], list[Retirement]],
+    held: LedgerHeld,
 ) -> dict[str, pd.DataFrame]:
+    """The report's tables: figures of credits from the ledger (`held`, `books`), the plan's
+    only beside them where they differ."""
     reductions = tables.reductions(scenario, computed)
-    issuance = tables.issuance(scenario, plans, statuses)
-    fulfilment = tables.fulfilment(scenario, plans)
-    summary = tables.per_year(reductions, issuance, fulfilment)
+    issuance = tables.issuance(scenario, plans, statuses, held)
+    fulfilment = tables.fulfilment(scenario, plans, held)
+    summary = tables.per_year(reductions, issuance, fulfilment, held)
     return {
         "summary": summary,
         "plan": tables.plan(scenario, computed, summary),
@@ -341,7 +363,7 @@ def _tables(
         "fulfilment": fulfilment,
         "deliveries": tables.deliveries(plans),
         "balances": tables.balances(scenario, *books),
-        "restatements": tables.restatements(batches),
+        "restatements": tables.restatements(scenario, held, batches),
     }
 
 

@@ -23,7 +23,10 @@ class BackupError(Exception):
     """The copy could not be made, or did not verify; the message says why."""
 
 
-def backup(engine: Engine, target: Path) -> None:
+def backup(engine: Engine, target: Path) -> tuple[int, str]:
+    """Copy the ledger to `target` and verify the copy; the chain head it copied (sequence
+    number and hash), to check a restored copy against later (a checkpoint names a copy older
+    than itself)."""
     if engine.dialect.name != "sqlite":
         raise BackupError(POSTGRESQL_HOW)
     if target.exists():
@@ -42,9 +45,11 @@ def backup(engine: Engine, target: Path) -> None:
         problems = copy.verify(workers=1)
         with copy.engine.connect() as conn:
             entries = conn.execute(text("SELECT COUNT(*) FROM transactions")).scalar_one()
+            seq, head_hash = conn.execute(text("SELECT seq, hash FROM ledger_head")).one()
     finally:
         copy.engine.dispose()
     if problems:
         raise BackupError(f"the copy at {target} does not verify: {problems[0]}")
     if not entries:
         raise BackupError(f"the copy at {target} holds no history")
+    return int(seq), str(head_hash)

@@ -28,40 +28,6 @@ from typing import Any
 from offset.ledger.rows import Event, Header, Posting
 
 FORMAT = 2
-#: The header's columns in the body, sorted (the hash itself is not part of it, and the
-#: previous hash is its prefix).
-BODY_COLUMNS = tuple(
-    sorted(
-        (
-            "agreement",
-            "beneficiary",
-            "buffer",
-            "claim_fy",
-            "claim_period",
-            "class_id",
-            "content_hash",
-            "effective_date",
-            "fiscal_year",
-            "from_account",
-            "id",
-            "kind",
-            "memo",
-            "offset_place",
-            "offset_target",
-            "operation",
-            "purpose",
-            "quantity",
-            "reason",
-            "recorded_at",
-            "resolves",
-            "reverses",
-            "rule_override",
-            "seq",
-            "source",
-            "to_account",
-        )
-    )
-)
 
 
 #: Columns left out of the body when they hold None: a retirement's use, added in revision 0006

@@ -48,6 +48,7 @@ class Checkpoint:
     time: str
     key: str  # the signer's public key, raw, hex
     state: str | None = None  # the digest of the verified state kept at `seq` (`states.py`)
+    snapshot: str | None = None  # PostgreSQL: the snapshot the state was read in (`past.py`)
 
 
 def _canonical(value: object) -> bytes:
@@ -111,9 +112,15 @@ def make(conn: Connection, key_path: Path) -> dict[str, Any]:
 
 
 def sign(
-    key_path: Path, ledger_id: str | None, seq: int, head_hash: str, state: str | None
+    key_path: Path,
+    ledger_id: str | None,
+    seq: int,
+    head_hash: str,
+    state: str | None,
+    snapshot: str | None = None,
 ) -> dict[str, Any]:
-    """The signed statement of an entry (and of the verified state at it, when given)."""
+    """The signed statement of an entry (and of the verified state at it, and the snapshot
+    that state was read in, when given)."""
     key = _private_key(key_path)
     if ledger_id is None or not seq:
         raise CheckpointError("the ledger holds no history yet: nothing to checkpoint")
@@ -128,6 +135,8 @@ def sign(
     }
     if state is not None:
         statement["state"] = state
+    if snapshot is not None:
+        statement["snapshot"] = snapshot
     signature = key.sign(_canonical(statement))
     return {"statement": statement, "signature": base64.b64encode(signature).decode()}
 
@@ -155,6 +164,7 @@ def load(path: Path, trusted: str | None = None) -> Checkpoint:
             str(statement["time"]),
             str(statement["key"]),
             None if statement.get("state") is None else str(statement["state"]),
+            None if statement.get("snapshot") is None else str(statement["snapshot"]),
         )
     except InvalidSignature as e:
         raise CheckpointError(f"{path}: the signature does not match the statement") from e
@@ -177,6 +187,14 @@ def check(conn: Connection, checkpoint: Checkpoint) -> list[str]:
         text("SELECT hash FROM transactions WHERE seq = :s"), {"s": checkpoint.seq}
     ).scalar()
     if stored is None:
+        head = int(
+            conn.execute(text("SELECT COALESCE(MAX(seq), 0) FROM transactions")).scalar_one()
+        )
+        if head < checkpoint.seq:
+            return [
+                f"{where}: the ledger's head is seq {head}, older than this checkpoint (an older"
+                " copy restored, or the history cut short)"
+            ]
         return [f"{where}: the entry it signed is gone (the history was cut short)"]
     if stored != checkpoint.hash:
         return [

@@ -3,9 +3,17 @@
 For a credit transaction: the accounts and class it opens (reference entries of their own), then
 its postings (net per account and class, in key order, each with the balance after it), its
 serial blocks (minted, or taken lowest first from the source and merged into the destination)
-with their block events, and its header, whose hash chains to the previous entry. Here, where
-postings are made, two rules are asserted: each class sums to zero, and no balance outside an
-issuance account goes below zero. A planner checked both already; a failure here is a bug.
+with their block events, and its header, whose hash chains to the previous entry.
+
+Here, where postings are made, every rule the planner checks is asserted again (TigerBeetle's
+habit: a rule deleted from the planner still fails loudly where the credits move, and nothing
+is written): each class sums to zero; no balance outside an issuance account goes below zero;
+nothing leaves a retirement or cancellation account; only an issuance mints, and only from its
+issuance account; a pending account changes only by the reserve, post or void of its own
+reservation, and a reservation resolves once, wholly; a reversal never exceeds what is left of
+what it reverses; the serial pieces moved sum to the quantity moved. A failure here is a bug.
+`tests/ledger/test_rules.py` feeds the journal forged plans, and `tests/mutations/run.py` breaks
+the planner's rules one at a time.
 """
 
 from __future__ import annotations
@@ -15,11 +23,11 @@ from typing import Any
 
 from offset.common.fiscal import fiscal_year
 from offset.ledger import names
-from offset.ledger.blocks import Block, Note, place_into, take_chosen, take_from
+from offset.ledger.blocks import Block, Note, place_into, take_chosen, take_from, total
 from offset.ledger.books import Books
 from offset.ledger.chain import FORMAT, entry_hash
 from offset.ledger.operations import canonical_json, content_hash
-from offset.ledger.planning import ReferencePlan, TxPlan, When
+from offset.ledger.planning import FINAL_KINDS, REVERSIBLE, ReferencePlan, TxPlan, When
 from offset.ledger.rows import (
     AccountRow,
     Balance,
@@ -193,6 +201,7 @@ def _record_tx(books: Books, plan: TxPlan, when: When) -> int:
         books.counters.set("class_id", credit.id + 1)
         _entry(books, "class", class_change(credit), when, class_id=credit.id)
         books.origins.set(credit.id, _jis_code(books, plan.to_account))
+    _assert_rules(books, plan)
     head = books.head
     postings = _post(books, plan, head.seq + 1)
     events = _move_serials(books, plan, head.seq + 1)
@@ -294,6 +303,7 @@ def _move_serials(books: Books, plan: TxPlan, seq: int) -> tuple[Event, ...]:
         else:
             pieces = take_from(*_with(books.holding((move.source, c)), move.quantity))
             source = move.source
+        assert total(pieces) == move.quantity, f"serials moved: {pieces}, not {move.quantity}"
         held, note = books.holding((move.destination, c))
         place_into(held, pieces, note)
         to = move.destination
@@ -305,6 +315,96 @@ def _jis_code(books: Books, account_id: str | None) -> str | None:
     account = books.account(account_id) if account_id else None
     party = books.party(account.party) if account else None
     return party.jis_code if party else None
+
+
+# --- the planner's rules, asserted where the credits move --------------------------------------
+
+
+def _kind(books: Books, account_id: str) -> str:
+    account = books.account(account_id)
+    assert account is not None, f"a move names {account_id}, which is not open"
+    return account.kind
+
+
+def _assert_rules(books: Books, plan: TxPlan) -> None:
+    """Every rule the planner checked for `plan`, asserted before the books move (the accounts
+    the plan opens are in the books by now)."""
+    tx = plan.op.id
+    assert plan.moves, f"{tx}: moves nothing"
+    for move in plan.moves:
+        source, destination = _kind(books, move.source), _kind(books, move.destination)
+        assert move.quantity > 0, f"{tx}: moves {move.quantity}"
+        assert move.class_id == plan.credit.id, f"{tx}: moves another class"
+        assert move.source != move.destination, f"{tx}: moves {move.source} to itself"
+        assert source not in FINAL_KINDS, f"{tx}: credits leave {move.source}, a {source} account"
+        assert move.minted == (source == "issuance"), f"{tx}: {move.source} mints"
+        assert plan.kind == "issue" or not move.minted, f"{tx}: a {plan.kind} mints"
+        assert destination != "issuance" or plan.kind == "reverse", f"{tx}: into {destination}"
+        if "pending" in (source, destination):
+            _assert_pending(books, plan, move.source, move.destination, destination)
+    moved = sum(move.quantity for move in plan.moves)
+    if plan.resolves is not None:
+        _assert_resolution(books, plan, moved)
+    else:
+        assert moved == plan.quantity, f"{tx}: moves {moved}, records {plan.quantity}"
+    assert (plan.kind == "reverse") == (plan.reverses is not None), f"{tx}: reverses"
+    if plan.reverses is not None:
+        _assert_reversal(books, plan)
+
+
+def _assert_pending(
+    books: Books, plan: TxPlan, source: str, destination: str, destination_kind: str
+) -> None:
+    """A pending account changes only by the reserve, post or void of its own reservation."""
+    tx = plan.op.id
+    if plan.kind == "reserve":
+        assert plan.from_account is not None
+        owner = books.account(plan.from_account)
+        assert owner is not None
+        assert (source, destination) == (plan.from_account, names.pending_account(owner.party)), (
+            f"{tx}: a reservation moves {source} to {destination}"
+        )
+        return
+    assert plan.kind in ("post", "void"), (
+        f"{tx}: a {plan.kind} moves credits of a pending account ({source} to {destination})"
+    )
+    assert plan.resolves is not None, f"{tx}: a {plan.kind} of no reservation"
+    reservation = books.transaction(plan.resolves)
+    assert reservation is not None, f"{tx}: {plan.resolves} is not recorded"
+    assert reservation.from_account is not None
+    owner = books.account(reservation.from_account)
+    assert owner is not None
+    assert source == names.pending_account(owner.party), f"{tx}: takes from {source}"
+    assert destination_kind != "pending", f"{tx}: into another pending account"
+
+
+def _assert_resolution(books: Books, plan: TxPlan, moved: int) -> None:
+    """A reservation resolves once, and wholly: what leaves its pending account is what it
+    reserved; a post never delivers more."""
+    tx, reservation_id = plan.op.id, plan.resolves
+    assert reservation_id is not None
+    assert plan.kind in ("post", "void"), f"{tx}: a {plan.kind} resolves a reservation"
+    assert not books.resolved.get(reservation_id), f"{tx}: {reservation_id} resolved already"
+    reservation = books.transaction(reservation_id)
+    assert reservation is not None, f"{tx}: {reservation_id} is not recorded"
+    assert reservation.kind == "reserve", f"{tx}: resolves a {reservation.kind}"
+    assert moved == reservation.quantity, f"{tx}: moves {moved} of {reservation.quantity}"
+    assert plan.quantity <= reservation.quantity, f"{tx}: {plan.quantity} of {moved}"
+
+
+def _assert_reversal(books: Books, plan: TxPlan) -> None:
+    """A reversal takes back no more than is left of what it reverses, the way it came."""
+    tx, of = plan.op.id, plan.reverses
+    assert of is not None
+    original = books.transaction(of)
+    assert original is not None, f"{tx}: {of} is not recorded"
+    assert original.kind in REVERSIBLE, f"{tx}: reverses a {original.kind}"
+    reversible = original.quantity - (original.buffer if original.kind == "issue" else 0)
+    done = books.reversed.get(of)
+    assert done + plan.quantity <= reversible, f"{tx}: {done} + {plan.quantity} of {reversible}"
+    assert all(move.destination == original.from_account for move in plan.moves), (
+        f"{tx}: credits do not go back to {original.from_account}"
+    )
 
 
 def _with(holding: tuple[list[Block], Note], quantity: int) -> tuple[list[Block], int, Note]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from offset.ledger import queries, side_tables, states  # noqa: F401  (side_tables: tables beside it)
+from offset.ledger import past, queries, side_tables, states  # noqa: F401  (side_tables: tables beside it)
 from offset.ledger.checkpoint import Checkpoint, CheckpointError, sign
 from offset.ledger.database import DEFAULT_URL, at_head, connect, reading, upgrade
 from offset.ledger.export import EXPORTS
@@ -23,7 +23,7 @@ from offset.ledger.rows import (
     SerialHistory,
     StatementLine,
 )
-from offset.ledger.verify import ChainPart, Verification, verify
+from offset.ledger.verify import ChainPart, Discrepancy, Verification, verify
 from offset.ledger.writer import Writer
 
 
@@ -103,32 +103,40 @@ class Ledger(Writer):
         (None: one per CPU, up to 8, for ledgers of 100,000 entries or more, 300,000 in a
         process running other threads; an in-memory SQLite database is always checked in this
         process). Given checkpoints, each is checked, and unless `full`, the history is read
-        only after the latest one whose verified state is kept (`states.py`)."""
+        only after the latest one whose verified state is kept (`states.py`) and whose past the
+        database proves unwritten since (`past.py`); otherwise in full."""
         url = self.engine.url
         in_memory = self.sqlite and url.database in (None, "", ":memory:")
         shared = None if in_memory else url.render_as_string(hide_password=False)
         since, changed = (None, []) if full else self._latest_state(checkpoints)
         with self.engine.connect() as conn:
             found = verify(conn, shared, workers, checkpoints, since)
-        return dataclasses.replace(found, problems=changed + found.problems)
+        return dataclasses.replace(found, discrepancies=changed + found.discrepancies)
 
     def _latest_state(
         self, checkpoints: tuple[Checkpoint, ...]
-    ) -> tuple[ChainPart | None, list[str]]:
-        """The state kept at the latest checkpoint that has one, and the checkpoints whose kept
-        state is not the one they signed (then the history is read in full)."""
-        changed: list[str] = []
+    ) -> tuple[ChainPart | None, list[Discrepancy]]:
+        """The state kept at the latest checkpoint that has one and whose past is proved
+        unwritten (`past.py`), and the checkpoints whose kept state is not the one they signed
+        (then the history is read in full)."""
+        changed: list[Discrepancy] = []
         with reading(self.engine) as conn:
             for found in sorted(checkpoints, key=lambda c: -c.seq):
                 if found.state is None:
                     continue
                 state, kept = states.load(conn, found.seq, found.state)
                 if state is not None and state.last_hash == found.hash:
-                    return state, changed
+                    if past.unwritten(conn, found.seq, found.snapshot, state):
+                        return state, changed
+                    continue  # its past cannot be proved unwritten: read it again
                 if kept:
                     changed.append(
-                        f"checkpoint {found.path} (seq {found.seq}): the verified state kept at it"
-                        " is not the one it signed (the history was read in full instead)"
+                        Discrepancy(
+                            "checkpoint_state",
+                            f"checkpoint {found.path} (seq {found.seq}): the verified state kept"
+                            " at it is not the one it signed (the history was read in full"
+                            " instead)",
+                        )
                     )
         return None, changed
 
@@ -148,21 +156,28 @@ class Ledger(Writer):
         with reading(self.engine) as conn:
             ledger_id = queries.ledger_identity(conn)
         seq, head_hash = found.state.expected_seq - 1, found.state.last_hash
-        return sign(key, ledger_id, seq, head_hash, digest)
+        return sign(key, ledger_id, seq, head_hash, digest, found.snapshot)
+
+    def discrepancies(
+        self, workers: int | None = None, checkpoints: tuple[Checkpoint, ...] = ()
+    ) -> list[Discrepancy]:
+        """Every discrepancy, as records (none: the books verify), in one pass over the whole
+        history: the one call for a caller that must know the ledger verifies before it prints
+        from it."""
+        return self.verification(workers, checkpoints, full=True).discrepancies
 
     def verify(
         self, workers: int | None = None, checkpoints: tuple[Checkpoint, ...] = ()
     ) -> list[str]:
-        """Every discrepancy, in words (none: the books verify), in one pass over the whole
-        history."""
-        return self.verification(workers, checkpoints, full=True).problems
+        """`discrepancies` in words."""
+        return [found.message for found in self.discrepancies(workers, checkpoints)]
 
     def export(self, fmt: str) -> str:
         with reading(self.engine) as conn:
             return EXPORTS[fmt](conn)
 
-    def backup(self, target: Path) -> None:
-        """A consistent copy of a live SQLite ledger (`backup.py`)."""
+    def backup(self, target: Path) -> tuple[int, str]:
+        """A consistent copy of a live SQLite ledger (`backup.py`); the head it copied."""
         from offset.ledger.backup import backup
 
-        backup(self.engine, target)
+        return backup(self.engine, target)

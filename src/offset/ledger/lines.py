@@ -45,6 +45,13 @@ def _constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def loads(text: str | bytes) -> object:
+    """JSON as the ledger reads it: numbers of more than `MAX_DIGITS` digits as +-10**30 (past
+    every bound, so answered `quantity_too_large`, not cut short by Python's 4,300-digit limit);
+    NaN and Infinity refused (ValueError)."""
+    return json.loads(text, parse_int=_number, parse_constant=_constant)
+
+
 def _depth(value: object, limit: int) -> bool:
     """`value` is nested no deeper than `limit` levels."""
     if limit < 0:
@@ -61,7 +68,7 @@ def parse_line(line: str, label: str) -> object:
     if len(line.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
         return Unreadable(label, "too_large", f"{label}: longer than {MAX_LINE_BYTES:,} bytes")
     try:
-        value = json.loads(line, parse_int=_number, parse_constant=_constant)
+        value = loads(line)
     except RecursionError:
         return Unreadable(label, "too_large", f"{label}: nested deeper than {MAX_DEPTH} levels")
     except ValueError as e:  # JSONDecodeError included

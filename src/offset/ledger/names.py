@@ -95,17 +95,6 @@ def pending_account(party: str) -> str:
     return f"{party}/pending"
 
 
-def is_account_id(value: str) -> bool:
-    """Any account the ledger could hold: a party's, or one of its own."""
-    return ACCOUNT.fullmatch(value) is not None or SYSTEM_ACCOUNT.fullmatch(value) is not None
-
-
-def account_party(account: str) -> str | None:
-    """The party whose namespace `account` is in (None for the ledger's own accounts)."""
-    match = ACCOUNT.fullmatch(account)
-    return match.group(1) if match else None
-
-
 def openable_problem(account: str, party: str, kind: str) -> tuple[str, str] | None:
     """(code, why) when a caller may not open `account` for `party` as `kind`, else None.
 

@@ -4,6 +4,11 @@ One JSON object per operation, as `offset ledger apply` reads them; `op` names t
 fields are refused, so a typo is an `invalid_operation`, never silently ignored. Every name and
 text field follows `names.py`; quantities are plain integers (bounded by the ledger's rules,
 `quantity_too_large`), never floats.
+
+Types are strict: a number is a JSON number and a text a JSON string, never converted (`"5"` or
+`true` as a quantity, `5` as a memo, `0` as a date are `invalid_operation`); a date is the text
+`YYYY-MM-DD` (or a `datetime.date` from Python). A quantity past `MAX_QUANTITY` is
+`quantity_too_large`, whatever else the ledger holds.
 """
 
 from __future__ import annotations
@@ -12,17 +17,57 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from json.encoder import encode_basestring
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
 
 from offset.ledger import names
 from offset.ledger.codes import Rejected
 
 PartyKind = Literal["municipality", "company", "registry", "prefecture", "unspecified"]
 AccountKind = Literal["issuance", "holding", "buffer", "retirement", "cancellation", "pending"]
-Quantity = Annotated[int, Field(gt=0, strict=True)]  # credits: whole t-CO2e only
+#: The most credits one operation can name: what one class may ever mint
+#: (`planning.MAX_CLASS_SERIALS`, tested equal), so a larger quantity can never be right.
+MAX_QUANTITY: Final = 10**15
+TOO_LARGE: Final = "quantity_too_large"
+
+
+def _bounded(value: int) -> int:
+    if value > MAX_QUANTITY:
+        raise PydanticCustomError(TOO_LARGE, f"more than {MAX_QUANTITY:,} credits")
+    return value
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _day(value: object) -> object:
+    """A date as JSON writes one, `YYYY-MM-DD`; pydantic alone would also read `0` as 1970-01-01
+    and a date-time as its day."""
+    if isinstance(value, str) and _DAY.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("not a calendar date") from None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise ValueError("must be a date as text, YYYY-MM-DD")
+
+
+Quantity = Annotated[int, Field(gt=0, strict=True), AfterValidator(_bounded)]  # whole t-CO2e
+Buffer = Annotated[int, Field(ge=0, strict=True), AfterValidator(_bounded)]
+Day = Annotated[dt.date, BeforeValidator(_day)]
 Vintage = Annotated[int, Field(ge=1990, le=2100, strict=True)]
 SOURCE_MAX_BYTES = 65_536  # an issuance's provenance, as canonical JSON
 SOURCE_MAX_DEPTH = 8
@@ -85,7 +130,7 @@ Source = Annotated[dict[str, Any], AfterValidator(_source)]
 
 
 class _Op(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 class OpenParty(_Op):
@@ -114,7 +159,7 @@ class AccountStatus(_Op):
 
 class _Tx(_Op):
     id: TxId
-    effective_date: dt.date | None = None
+    effective_date: Day | None = None
     memo: Memo = ""
     agreement: TxId | None = None
 
@@ -126,7 +171,7 @@ class Issue(_Tx):
     project: Project
     vintage: Vintage
     quantity: Quantity
-    buffer: Annotated[int, Field(ge=0, strict=True)] = 0
+    buffer: Buffer = 0
     buffer_account: AccountId | None = None
     methodology: Name | None = None
     source: Source | None = None  # provenance: manifest, input hashes, factor tables
@@ -221,7 +266,6 @@ OPERATION_TYPES = (
     Post,
     Void,
 )
-ReferenceOperation = OpenParty | OpenAccount | AccountStatus
 TxOperation = Issue | Transfer | Retire | Cancel | Reverse | Reserve | Post | Void
 TX_TYPES = (Issue, Transfer, Retire, Cancel, Reverse, Reserve, Post, Void)
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(Annotated[Operation, Field(discriminator="op")])
@@ -254,9 +298,12 @@ def parse(data: object) -> Operation:
     try:
         return _ADAPTER.validate_python(data)
     except ValidationError as e:
+        errors = e.errors()
         # Messages never echo the input: it may hold what no encoder can write.
-        problems = "; ".join(f"{_location(err)}: {_words(err)}" for err in e.errors())
-        raise Rejected("invalid_operation", problems.encode("ascii", "replace").decode()) from e
+        problems = "; ".join(f"{_location(err)}: {_words(err)}" for err in errors)
+        # Out of range only when that is all that is wrong: a malformed field comes first.
+        code = TOO_LARGE if all(err["type"] == TOO_LARGE for err in errors) else "invalid_operation"
+        raise Rejected(code, problems.encode("ascii", "replace").decode()) from e
 
 
 def canonical_json(value: object) -> str:

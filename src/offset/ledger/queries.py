@@ -221,17 +221,44 @@ _RETIREMENT = (
 )
 
 
+# the credit classes whose credits were issued to one of some parties' accounts
+_ISSUED_TO = (
+    "SELECT i.class_id FROM transactions i JOIN accounts ia ON ia.id = i.to_account"
+    " WHERE i.kind = 'issue' AND ia.party_id {issuers}"
+)
+
+
 def retirements(
-    conn: Connection, parties: Iterable[str] | None = None, agreements: Iterable[str] = ()
+    conn: Connection,
+    parties: Iterable[str] | None = None,
+    agreements: Iterable[str] = (),
+    issuers: Iterable[str] = (),
 ) -> list[Retirement]:
-    """Retirements, all of them or those made by `parties` or under `agreements`."""
+    """Retirements, all of them or those made by `parties`, under `agreements`, or of credits
+    issued to one of `issuers` (whoever retired them: a provider's credits)."""
     sql, params = _RETIREMENT, dict[str, str]()
     if parties is not None:
         by_party, params = in_list("p", parties)
         under, more = in_list("g", agreements)
-        params.update(more)
-        sql += f" AND (a.party_id {by_party} OR t.agreement {under})"
+        issued, by_issuer = in_list("i", issuers)
+        params.update(more | by_issuer)
+        sql += (
+            f" AND (a.party_id {by_party} OR t.agreement {under}"
+            f" OR t.class_id IN ({_ISSUED_TO.format(issuers=issued)}))"
+        )
     return _retirements(conn, sql + " ORDER BY t.seq", params)
+
+
+def issued_to(conn: Connection, tx_id: str, party: str) -> bool:
+    """Whether the credits transaction `tx_id` moved were issued to one of `party`'s accounts."""
+    found = conn.execute(
+        text(
+            "SELECT 1 FROM transactions t WHERE t.id = :id"
+            f" AND t.class_id IN ({_ISSUED_TO.format(issuers='= :p')})"
+        ),
+        {"id": tx_id, "p": party},
+    ).first()
+    return found is not None
 
 
 def retirement(conn: Connection, tx_id: str) -> Retirement:
@@ -311,14 +338,19 @@ def head(conn: Connection) -> tuple[int, str, str]:
     return int(seq), str(head_hash), day_text(effective) if effective else ""
 
 
+def _starting(prefix: str) -> str:
+    """A LIKE pattern (escape `\\`) for the ids starting with `prefix`."""
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def issuance_history(conn: Connection, prefix: str) -> list[IssuanceEvent]:
     """Issuances, reversals and cancellations whose id starts with `prefix` (a scenario's), and
     every reversal of those issuances whatever its id: what a re-run restates against."""
-    like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    like = _starting(prefix)
     rows = conn.execute(
         text(
             "SELECT t.id, t.kind, c.project, c.vintage, t.quantity, t.buffer, t.from_account,"
-            " t.to_account, t.reverses, t.source FROM transactions t"
+            " t.to_account, t.reverses, t.source, t.effective_date, t.memo FROM transactions t"
             " JOIN credit_classes c ON c.id = t.class_id"
             " WHERE t.kind IN ('issue', 'reverse', 'cancel')"
             " AND (t.id LIKE :like ESCAPE '\\' OR t.reverses LIKE :like ESCAPE '\\')"
@@ -327,9 +359,22 @@ def issuance_history(conn: Connection, prefix: str) -> list[IssuanceEvent]:
         {"like": like},
     )
     return [
-        IssuanceEvent(i, k, p, int(v), int(q), int(b), f, to, r, json.loads(s) if s else None)
-        for i, k, p, v, q, b, f, to, r, s in rows
+        IssuanceEvent(
+            i, k, p, int(v), int(q), int(b), f, to, r, json.loads(s) if s else None, _date(d), m
+        )
+        for i, k, p, v, q, b, f, to, r, s, d, m in rows
     ]
+
+
+def first_seq(conn: Connection, prefix: str) -> int | None:
+    """The sequence number of the first transaction whose id starts with `prefix` (a
+    scenario's), None if there is none."""
+    like = _starting(prefix)
+    found = conn.execute(
+        text("SELECT MIN(seq) FROM transactions WHERE id LIKE :like ESCAPE '\\'"),
+        {"like": like},
+    ).scalar()
+    return None if found is None else int(found)
 
 
 def quantities(conn: Connection, ids: Iterable[str]) -> dict[str, int]:

@@ -225,3 +225,5 @@ class IssuanceEvent:
     to_account: str | None
     reverses: str | None
     source: dict[str, Any] | None
+    effective_date: dt.date | None = None
+    memo: str = ""

@@ -29,6 +29,7 @@ def encode(part: ChainPart) -> str:
         "effective": part.last_effective,
         "entries": part.entries,
         "postings": part.posting_count,
+        "events": part.event_count,
         "balances": [
             [a, c, part.closing[(a, c)], part.counts[(a, c)], part.sums[(a, c)]] for a, c in keys
         ],
@@ -52,6 +53,7 @@ def decode(state: str) -> ChainPart:
         last_effective=value["effective"],
         entries=value["entries"],
         posting_count=value["postings"],
+        event_count=value.get("events", -1),  # -1: a state kept before it was counted
     )
     for account, class_id, closing, count, total in value["balances"]:
         key = (account, class_id)

@@ -159,11 +159,6 @@ class Store:
 
     # --- reads --------------------------------------------------------------------------
 
-    def lock_head(self) -> Head:
-        """The chain head, locked for the rest of the database transaction (PostgreSQL; SQLite's
-        BEGIN IMMEDIATE already holds the write lock)."""
-        return self.start([])[0]
-
     def start(self, tx_ids: list[str]) -> tuple[Head, dict[str, TxRecord | None]]:
         """The head, locked, and which of `tx_ids` are recorded: on PostgreSQL in one round
         trip (a pipeline), which a batch under group commit pays at every commit."""

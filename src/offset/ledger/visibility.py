@@ -152,18 +152,21 @@ def _beneficiary_agreements(book: Ledger, viewer: Viewer) -> list[str]:
 
 
 def retirements(book: Ledger, viewer: Viewer) -> list[SeenRetirement]:
-    """Retirements from the viewer's accounts, or made on its behalf under its agreements."""
+    """Retirements from the viewer's accounts, made on its behalf under its agreements, or of
+    credits issued to it (whoever retired them: what happened to a provider's credits, as
+    J-Credit's public 無効化 lists show; the retiring party's account stays hidden)."""
     with reading(book.engine) as conn:
         found = (
             queries.retirements(conn)
             if viewer.is_registry
-            else queries.retirements(conn, [viewer.party], _beneficiary_agreements(book, viewer))
+            else queries.retirements(
+                conn, [viewer.party], _beneficiary_agreements(book, viewer), [viewer.party]
+            )
         )
         names = queries.parties(conn, {r.party for r in found})
     return [
         SeenRetirement(
-            r if viewer.is_registry or r.party == viewer.party
-            else dataclasses.replace(r, from_account=OTHER),
+            r if sees_source(viewer, r) else dataclasses.replace(r, from_account=OTHER),
             names[r.party].name or r.party,
         )
         for r in found
@@ -171,8 +174,9 @@ def retirements(book: Ledger, viewer: Viewer) -> list[SeenRetirement]:
 
 
 def retirement(book: Ledger, viewer: Viewer, tx_id: str) -> Retirement:
-    """One retirement, by the rule of `retirements`: the viewer's own, or made under an
-    agreement of which it is the beneficiary (read once, not the viewer's whole list)."""
+    """One retirement, by the rule of `retirements`: the viewer's own, made under an agreement
+    of which it is the beneficiary, or of credits issued to it (read once, not the viewer's
+    whole list)."""
     with reading(book.engine) as conn:
         try:
             found = queries.retirement(conn, tx_id)
@@ -180,9 +184,12 @@ def retirement(book: Ledger, viewer: Viewer, tx_id: str) -> Retirement:
             raise NotVisible(tx_id) from e
     if viewer.is_registry or found.party == viewer.party:
         return found
-    if found.agreement is None or found.agreement not in _beneficiary_agreements(book, viewer):
-        raise NotVisible(tx_id)
-    return found
+    if found.agreement is not None and found.agreement in _beneficiary_agreements(book, viewer):
+        return found
+    with reading(book.engine) as conn:
+        if queries.issued_to(conn, tx_id, viewer.party):  # the viewer's own credits
+            return found
+    raise NotVisible(tx_id)
 
 
 # --- one credit's history ----------------------------------------------------------------------
@@ -274,7 +281,8 @@ def reservations(book: Ledger, viewer: Viewer) -> list[Reservation]:
 @dataclass(frozen=True)
 class Transaction:
     """A credit transaction from or to the viewer's accounts (what a page shows after an
-    action); `to_name` names another party's destination (None: the viewer's own)."""
+    action); `to_name` and `from_name` name another party's destination or source as a public
+    registry does (None: the viewer's own), and then its account is not given."""
 
     id: str
     seq: int
@@ -290,6 +298,7 @@ class Transaction:
     claim_period: str | None
     memo: str
     to_name: str | None = None
+    from_name: str | None = None
 
 
 def transaction(book: Ledger, viewer: Viewer, tx_id: str) -> Transaction:
@@ -307,7 +316,26 @@ def transaction(book: Ledger, viewer: Viewer, tx_id: str) -> Transaction:
     row["effective_date"] = _day(row["effective_date"])
     if not viewer.is_registry and row["to_account"] not in own:
         row["to_name"] = receiver(book, row["to_account"]) or OTHER
+    if not viewer.is_registry and row["from_account"] not in own:
+        # the receiver of a transfer or reservation sees who sent it, not from which account
+        row["from_name"] = _holder_name(book, row["from_account"])
+        row["from_account"] = None
     return Transaction(**row)
+
+
+def _holder_name(book: Ledger, account: str | None) -> str:
+    rows = _rows(
+        book,
+        "SELECT p.id, p.name FROM accounts a JOIN parties p ON p.id = a.party_id WHERE a.id = :a",
+        a=account,
+    )
+    return (rows[0]["name"] or rows[0]["id"]) if rows else OTHER
+
+
+def sees_source(viewer: Viewer, found: Retirement) -> bool:
+    """Whether the viewer may see the account a retirement came from: its own retirements (and
+    the registry); one made on its behalf says who retired it, not from which account."""
+    return viewer.is_registry or found.party == viewer.party
 
 
 # --- where held credits come from --------------------------------------------------------------

@@ -13,13 +13,19 @@ May import: `offset.common`, `offset.units`, `offset.factors`, `offset.intake` (
 
 from __future__ import annotations
 
-from offset.methods import forest, renovation, solar
+from offset.methods import forest, renovation, savings, solar
 from offset.methods.common import CalcOptions
 from offset.methods.method import Method
 
 METHODS: dict[str, Method] = {
     method.name: method
-    for method in (solar.METHOD, renovation.METHOD, forest.METHOD, forest.STOCK_METHOD)
+    for method in (
+        solar.METHOD,
+        renovation.METHOD,
+        forest.METHOD,
+        forest.STOCK_METHOD,
+        savings.METHOD,
+    )
 }
 
 

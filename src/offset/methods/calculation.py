@@ -8,10 +8,12 @@ compute through here.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from offset import __version__
 from offset.common.messages import Msg
@@ -20,7 +22,12 @@ from offset.factors import FactorLibrary, years
 from offset.intake.inputs import Prepared, blocks_computing, check
 from offset.methods import METHODS, CalcOptions
 from offset.methods.staleness import strict_problems, years_back
-from offset.methods.summary import by_municipality, fallbacks, warnings
+from offset.methods.summary import (
+    by_municipality,
+    by_municipality_of_parts,
+    fallbacks,
+    warnings,
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,75 @@ def compute_prepared(
     method: str, frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
 ) -> CalcResult:
     """Compute rows already checked by `prepare` (or a subset of them, e.g. one FY's)."""
+    return finished(method, per_row(method, frame, factors, options), factors, options)
+
+
+def compute_together(
+    method: str,
+    frames: Sequence[pd.DataFrame],
+    factors: FactorLibrary,
+    options: Sequence[CalcOptions],
+) -> list[CalcResult]:
+    """Several checked inputs of one method (a scenario's projects in one FY) in one call of the
+    kernel: their options may differ only in `file`. The per-row results are those of each
+    input computed alone (a kernel is row-wise), and so are the summary and record of each.
+
+    A kernel's InputError names rows of the joined frame: a caller computes each input alone to
+    tell whose rows they are (`offset.scenario.compute`)."""
+    shared = dataclasses.replace(options[0], file="")
+    assert all(dataclasses.replace(o, file="") == shared for o in options), "options differ"
+    if len(frames) == 1:
+        return [compute_prepared(method, frames[0], factors, options[0])]
+    whole = per_row(method, joined(frames), factors, shared)
+    lengths = [len(f) for f in frames]
+    assert sum(lengths) == len(whole), "a kernel returns one row per input row"
+    summaries = by_municipality_of_parts(whole, METHODS[method].totals, lengths)
+    out: list[CalcResult] = []
+    start = 0
+    for frame, own, summary in zip(frames, options, summaries, strict=True):
+        part = whole.iloc[start : start + len(frame)].set_axis(frame.index)
+        start += len(frame)
+        out.append(finished(method, without_equal_twins(part), factors, own, summary))
+    return out
+
+
+def joined(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The frames one under another, numbered from 0; a categorical column stays categorical
+    (over the union of the frames' categories), as the kernels expect it."""
+    categorical = [
+        c for c in frames[0].columns if isinstance(frames[0][c].dtype, pd.CategoricalDtype)
+    ]
+    if categorical:
+        frames = [f.copy(deep=False) for f in frames]
+        for column in categorical:
+            union = union_categoricals(
+                [f[column].array for f in frames if column in f], ignore_order=True
+            ).categories.astype(frames[0][column].cat.categories.dtype)
+            for f in frames:
+                if column in f:
+                    f[column] = f[column].cat.set_categories(union)
+    return pd.concat(frames, ignore_index=True)
+
+
+def without_equal_twins(results: pd.DataFrame) -> pd.DataFrame:
+    """Drop a `credit_*` factor column equal to its plain twin in these rows (computed alone,
+    `with_credit_figures` adds it only where the rows differ)."""
+    same = [
+        c
+        for c in map(str, results.columns)
+        if c.startswith("credit_")
+        and "factor" in c
+        and c.removeprefix("credit_") in results
+        and results[c].astype(object).equals(results[c.removeprefix("credit_")].astype(object))
+    ]
+    return results.drop(columns=same) if same else results
+
+
+def per_row(
+    method: str, frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
+) -> pd.DataFrame:
+    """The kernel's per-row results (and again under the credit year rule), with the columns
+    every result carries: the municipality's name, years back, the GWP metric."""
     spec = METHODS[method]
     results = spec.compute(frame, factors, options)
     credit_rule = options.credit_factor_year
@@ -97,9 +173,21 @@ def compute_prepared(
         results.insert(at + 1, "municipality_name", frame["municipality_name"])
     for column, back in years_back(results, factors).items():
         results[column] = back
+    results["gwp_metric"] = pd.Categorical([options.gwp_metric] * len(results))
+    return results
+
+
+def finished(
+    method: str,
+    results: pd.DataFrame,
+    factors: FactorLibrary,
+    options: CalcOptions,
+    summary: pd.DataFrame | None = None,
+) -> CalcResult:
+    """One input's per-row results with its checks, summary (unless given) and record."""
+    spec = METHODS[method]
     if options.strict_factors:
         raise_if_any(strict_problems(results, options.file))
-    results["gwp_metric"] = pd.Categorical([options.gwp_metric] * len(results))
     fallback_counts = fallbacks(results, factors)
     totals = {c: float(results[c].sum()) for c in spec.totals}
     manifest: dict[str, Any] = {
@@ -108,7 +196,7 @@ def compute_prepared(
         "fy": options.fy,
         "gwp_metric": options.gwp_metric,
         "factor_year": years.manifest(options.factor_year, factors.specs),
-        "credit_factor_year": credit_rule or options.factor_year,
+        "credit_factor_year": options.credit_factor_year or options.factor_year,
         "rows": len(results),
         "totals_tco2e": totals,
         "factor_tables": factors.manifest(),
@@ -116,7 +204,9 @@ def compute_prepared(
         "fallbacks": fallback_counts,
         "warnings": warnings(results, fallback_counts) + spec.warnings(results),
     }
-    return CalcResult(method, results, by_municipality(results, spec.totals), manifest)
+    if summary is None:
+        summary = by_municipality(results, spec.totals)
+    return CalcResult(method, results, summary, manifest)
 
 
 def with_credit_figures(results: pd.DataFrame, credited: pd.DataFrame) -> pd.DataFrame:

@@ -18,12 +18,14 @@ Age follows 林齢: the planting FY is year 1.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from offset.common.messages import Msg
-from offset.common.problems import raise_if_any
+from offset.common.problems import Problem, raise_if_any
 from offset.factors import FactorLibrary
 from offset.intake.columns import (
     FY,
@@ -41,6 +43,7 @@ from offset.intake.columns import (
 )
 from offset.methods.common import (
     CalcOptions,
+    FloatArray,
     optional_column,
     rows_problems,
 )
@@ -52,7 +55,14 @@ from offset.methods.forest_carbon import (
     carbon_stock_tco2_per_ha,
     either,
 )
-from offset.methods.forest_growth import GROWTH_BASES, stem_growth
+from offset.methods.forest_growth import (
+    GROWTH_BASES,
+    SYNTHETIC_REGION,
+    Growth,
+    stem_growth,
+    synthetic_rows,
+)
+from offset.methods.forest_mixture import Mixture, read_mixture, share_basis
 from offset.methods.forest_stands import (
     ACTIVITIES,
     ACTIVITY_WORDS,
@@ -82,9 +92,25 @@ _STAND_COLUMNS: tuple[Column, ...] = (
     prefecture("prefecture key as in `climate_zones`"),
     category(
         "species",
-        "species key of `forest_species` (sugi, hinoki, karamatsu, ...)",
+        "species key of `forest_species` (sugi, hinoki, karamatsu, ...); a mixed stand names"
+        " two (スギ・ヒノキ): the second is read as species_2",
         required=True,
-        japanese=("樹種", "樹種名"),
+        japanese=("樹種", "樹種名", "主要樹種", "第1樹種"),
+        second_into="species_2",
+    ),
+    category(
+        "species_2",
+        "a mixed stand's second species: the area is split by species_share (evenly when"
+        " blank, said in share_basis)",
+        japanese=("混交樹種", "第2樹種", "副樹種"),
+        vocabulary="species",
+    ),
+    number(
+        "species_share",
+        "dimensionless",
+        "the first species' share of a mixed stand's area (0.6 or 60%)",
+        maximum=1.0,
+        japanese=("樹種比率", "混交率", "第1樹種比率", "樹種割合"),
     ),
     number(
         "area_ha",
@@ -99,6 +125,7 @@ _STAND_COLUMNS: tuple[Column, ...] = (
         "stand age (林齢, the planting FY is year 1): in the FY, or in age_fy; or planted_fy",
         minimum=1,
         japanese=("林齢",),
+        words_after=("年生", "年"),
     ),
     year(
         "age_fy",
@@ -108,9 +135,11 @@ _STAND_COLUMNS: tuple[Column, ...] = (
     year("planted_fy", "FY the stand was planted", minimum=1800, japanese=("植栽年度", "植林年度")),
     integer(
         "age_class",
-        "齢級 (5-year age class): read, but the age comes from age_yr or planted_fy",
+        "齢級 (5-year age class, 7齢級 = ages 31-35): where no age_yr or planted_fy is given,"
+        " the stand's age is the class's middle year (7齢級: 33) in age_fy (else the FY)",
         minimum=1,
-        japanese=("齢級",),
+        japanese=("齢級", "林齢齢級"),
+        words_after=("齢級",),
     ),
     FY,
     category(
@@ -164,11 +193,32 @@ CONTRACT = Contract(
             japanese=("伐採量", "伐採材積"),
         ),
         number(
+            "stock_previous_m3_per_ha",
+            "m**3/ha",
+            "the stand's stock in an earlier register (前回蓄積): growth = (stock_m3_per_ha -"
+            " this) / the FYs between them, where the row gives no growth",
+            japanese=("前回蓄積", "前期蓄積", "前回ha当り蓄積", "前回ha当たり蓄積", "旧蓄積"),
+        ),
+        year(
+            "stock_previous_fy",
+            "the FY of the earlier stock (前回調査年度); the later stock's is age_fy, else the FY",
+            japanese=("前回調査年度", "前回基準年度", "前期基準年度"),
+        ),
+        number(
             "stock_m3_per_ha",
             "m**3/ha",
-            "growing stock in the FY: picks the IPCC BCEF class of a species without its own"
-            " wood density and BEF (default: the yield table's volume at the stand's age)",
-            japanese=("蓄積", "林分蓄積", "ha当たり蓄積"),
+            "growing stock in the FY (or in age_fy, the register's 基準年度): picks the IPCC BCEF"
+            " class of a species without its own wood density and BEF (default: the yield"
+            " table's volume at the stand's age), and with stock_previous_m3_per_ha gives growth",
+            japanese=(
+                "蓄積",
+                "林分蓄積",
+                "ha当たり蓄積",
+                "ha当り蓄積",
+                "ha当蓄積",
+                "1ha当たり蓄積",
+                "蓄積量",
+            ),
         ),
     ),
     description="One row per stand and FY (gain-loss method).",
@@ -210,41 +260,85 @@ def forest(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) ->
     constants = SpeciesConstants.from_factors(factors)
     bcef = BcefConstants.from_factors(factors, BCEF_INCREMENT)
     stands = read_stands(frame, factors, options, constants, bcef)
-    growth = stem_growth(frame, factors, stands.age, options.file)
-    given_stock = np.broadcast_to(optional_column(frame, "stock_m3_per_ha"), (len(frame),))
-    stock = np.where(np.isnan(given_stock), growth.stock, given_stock)
-    by_age = constants.gather(frame["species"], stands.age)
-    k, species_ids, species_unverified = either(by_age, bcef.gather(frame["species"], stock))
-    needs_stock = np.isnan(by_age[0]) & bcef.covers(frame["species"]) & np.isnan(stock)
-    problems = rows_problems(frame, needs_stock, options.file, "stock_m3_per_ha",
-                             Msg("value.needs_stock"))  # fmt: skip
-    raise_if_any(stands.problems + growth.problems + problems)
+    mix = read_mixture(frame, options.file)
+    first = _part(frame, factors, stands.age, stands.fy, constants, bcef, options.file)
+    second = _part(
+        mix.second(frame), factors, stands.age[mix.positions], stands.fy[mix.positions],
+        constants, bcef, options.file,
+    )  # fmt: skip
+    raise_if_any(stands.problems + mix.problems + first.problems + second.problems)
 
-    removal = frame["area_ha"].to_numpy() * growth.values * k
+    # per ha of the stand: each species' share of its area x its own growth x its own k
+    removal_per_ha = mix.blend(first.growth.values * first.k, second.growth.values * second.k)
+    k = mix.blend(first.k, second.k)
+    growth = mix.blend(first.growth.values, second.growth.values)
+    removal = frame["area_ha"].to_numpy() * removal_per_ha
     if "harvested_m3" in frame:
         harvested = frame["harvested_m3"].to_numpy(dtype=np.float64, na_value=np.nan)
         harvest = np.where(np.isnan(harvested), 0.0, harvested) * k
     else:
         harvest = np.zeros(len(frame))
     creditable = np.where(stands.eligible, removal - harvest, 0.0)
-    unverified = species_unverified | growth.unverified | stands.management_unverified
+    unverified = first.unverified | stands.management_unverified
+    unverified[mix.positions] |= second.unverified
     if stands.buffer_unverified:
         unverified |= stands.eligible
-    out = _identity(frame, stands) | {
-        "growth_m3_per_ha_yr": growth.values,
+    out = _identity(frame, stands, mix) | {
+        "growth_m3_per_ha_yr": growth,
         "growth_basis": pd.Categorical.from_codes(
-            growth.from_table.astype(np.int8), categories=pd.Index(GROWTH_BASES)
+            first.growth.basis, categories=pd.Index(GROWTH_BASES)
         ),
-        "yield_factor_id": growth.ids,
+        "yield_factor_id": first.growth.ids,
         "k_tco2_per_m3": k,
-        "species_factor_id": species_ids,
+        "species_factor_id": first.ids,
         "reduction_tco2e": removal,
         "harvest_tco2e": harvest,
         "creditable_tco2e": creditable,
         "buffer_tco2e": np.maximum(creditable, 0.0) * stands.buffer_share,
         "uses_unverified": unverified,
     }
+    if mix.positions.size:  # the second species' factor rows, for the trace
+        out["species_2_factor_id"] = _at_rows(second.ids, mix.positions, len(frame))
+        out["yield_2_factor_id"] = _at_rows(second.growth.ids, mix.positions, len(frame))
     return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One species of the stands (the first, or a mixed stand's second): growth and k."""
+
+    growth: Growth
+    k: FloatArray
+    ids: pd.Categorical
+    unverified: npt.NDArray[np.bool_]
+    problems: list[Problem]
+
+
+def _part(
+    frame: pd.DataFrame,
+    factors: FactorLibrary,
+    age: npt.NDArray[np.int64],
+    fy: npt.NDArray[np.int64],
+    constants: SpeciesConstants,
+    bcef: BcefConstants,
+    file: str,
+) -> _Part:
+    growth = stem_growth(frame, factors, age, file, fy)
+    given_stock = np.broadcast_to(optional_column(frame, "stock_m3_per_ha"), (len(frame),))
+    stock = np.where(np.isnan(given_stock), growth.stock, given_stock)
+    by_age = constants.gather(frame["species"], age)
+    k, ids, species_unverified = either(by_age, bcef.gather(frame["species"], stock))
+    needs_stock = np.isnan(by_age[0]) & bcef.covers(frame["species"]) & np.isnan(stock)
+    problems = rows_problems(frame, needs_stock, file, "stock_m3_per_ha",
+                             Msg("value.needs_stock"))  # fmt: skip
+    unverified = species_unverified | growth.unverified
+    return _Part(growth, k, ids, unverified, growth.problems + problems)
+
+
+def _at_rows(ids: pd.Categorical, positions: npt.NDArray[np.intp], n: int) -> pd.Categorical:
+    codes = np.full(n, -1, dtype=np.int64)
+    codes[positions] = ids.codes
+    return pd.Categorical.from_codes(codes, categories=ids.categories)
 
 
 def forest_stock(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> pd.DataFrame:
@@ -262,16 +356,26 @@ def forest_stock(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptio
     # BEF switch would count the switch, not growth (sugi 100 -> 130 m3/ha over 18 -> 23 yr: 0.42
     # instead of 5.31 t-CO2/ha/yr; factors-verification-2.md, item 7).
     # (a BCEF species likewise takes the end stock's class for both stocks)
-    k_end, ids_end, weak_end = either(
-        constants.gather(frame["species"], stands.age),
-        bcef.gather(frame["species"], frame["stock_end_m3_per_ha"].to_numpy(dtype=np.float64)),
+    mix = read_mixture(frame, options.file)
+    raise_if_any(mix.problems)
+    end = frame["stock_end_m3_per_ha"].to_numpy(dtype=np.float64)
+    k_first, ids_end, weak_end = either(
+        constants.gather(frame["species"], stands.age), bcef.gather(frame["species"], end)
     )
+    second = mix.second(frame)
+    k_second, ids_second, weak_second = either(
+        constants.gather(second["species"], stands.age[mix.positions]),
+        bcef.gather(second["species"], end[mix.positions]),
+    )
+    k_end = mix.blend(k_first, k_second)  # one stock per ha: each species' share of it
+    weak_end = weak_end.copy()
+    weak_end[mix.positions] |= weak_second
     area = frame["area_ha"].to_numpy()
     stock_end = carbon_stock_tco2_per_ha(frame["stock_end_m3_per_ha"].to_numpy(), k_end)
     stock_start = carbon_stock_tco2_per_ha(frame["stock_start_m3_per_ha"].to_numpy(), k_end)
     removal = area * (stock_end - stock_start) / period
     creditable = np.where(stands.eligible, removal, 0.0)
-    out = _identity(frame, stands) | {
+    out = _identity(frame, stands, mix) | {
         "stock_start_tco2_per_ha": stock_start,
         "stock_end_tco2_per_ha": stock_end,
         "k_tco2_per_m3": k_end,
@@ -283,13 +387,20 @@ def forest_stock(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptio
         | stands.management_unverified
         | (stands.eligible & stands.buffer_unverified),
     }
+    if mix.positions.size:
+        out["species_2_factor_id"] = _at_rows(ids_second, mix.positions, len(frame))
     return pd.DataFrame(out, index=frame.index, copy=False)  # no block consolidation copy
 
 
-def _identity(frame: pd.DataFrame, stands: Stands) -> dict[str, object]:
-    out: dict[str, object] = {
-        c: frame[c] for c in ("stand_id", "municipality", "prefecture", "species") if c in frame
-    }
+def _identity(frame: pd.DataFrame, stands: Stands, mix: Mixture) -> dict[str, object]:
+    out: dict[str, object] = {"stand_id": stand_ids(frame)} if _has_id(frame) else {}
+    out |= {c: frame[c] for c in ("municipality", "prefecture", "species") if c in frame}
+    if mix.positions.size:
+        out |= {
+            "species_2": frame["species_2"],
+            "species_share": mix.share,
+            "share_basis": share_basis(mix),
+        }
     return out | {
         "fy": stands.fy.astype(np.int16),  # years fit in 16 bits: less memory per row
         "area_ha": frame["area_ha"].to_numpy(),
@@ -300,9 +411,42 @@ def _identity(frame: pd.DataFrame, stands: Stands) -> dict[str, object]:
     }
 
 
+_ID_PARTS = ("compartment", "subcompartment", "branch")
+
+
+def _has_id(frame: pd.DataFrame) -> bool:
+    return "stand_id" in frame or any(c in frame for c in _ID_PARTS)
+
+
+def stand_ids(frame: pd.DataFrame) -> pd.Series:
+    """The stand's identifier: its 林小班 as given, else 林班-小班-枝番 joined (12-1-2; a part
+    the file leaves out or blank is left out: 12-1)."""
+    given = (
+        frame["stand_id"].astype("string")
+        if "stand_id" in frame
+        else pd.Series(pd.NA, index=frame.index, dtype="string")
+    )
+    parts = [frame[c].astype("string").str.strip() for c in _ID_PARTS if c in frame]
+    if not parts:
+        return given.astype(object)
+    joined = parts[0].fillna("")
+    for part in parts[1:]:
+        joined = joined.str.cat(part.fillna(""), sep="-")
+    joined = joined.str.replace(r"-+$", "", regex=True).str.replace(r"-{2,}", "-", regex=True)
+    joined = joined.mask(joined == "")
+    return given.fillna(joined).astype(object)
+
+
 def _warnings(results: pd.DataFrame) -> list[str]:
     ineligible = int((~results["eligible"]).sum())
-    return [Msg("warn.ineligible", count=ineligible)] if ineligible else []
+    found: list[str] = [Msg("warn.ineligible", count=ineligible)] if ineligible else []
+    synthetic = synthetic_rows(results)
+    if synthetic:
+        found.append(Msg("warn.synthetic_yield", count=synthetic, region=SYNTHETIC_REGION))
+    even = int((results["share_basis"] == "even").sum()) if "share_basis" in results else 0
+    if even:
+        found.append(Msg("warn.even_share", count=even))
+    return found
 
 
 METHOD = Method(

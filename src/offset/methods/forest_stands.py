@@ -30,6 +30,7 @@ from offset.methods.common import (
     unknown_values,
 )
 from offset.methods.forest_carbon import BcefConstants, SpeciesConstants
+from offset.methods.forest_growth import AGE_CLASS_YEARS
 
 # the values of `activity`, with the Japanese words an office writes for them
 ACTIVITY_WORDS = {
@@ -121,6 +122,11 @@ def _ages(
     stated (for `age_fy`, advanced to the FY), else from `planted_fy`."""
     n = len(frame)
     age_row = np.broadcast_to(optional_column(frame, "age_yr"), (n,))
+    # 齢級 N holds ages 5N-4 to 5N: a stand known only by its class is taken at the middle
+    # year, 5N-2 (so the class moves on as the stand ages; the BEF switch at 20/21 falls
+    # between classes 4 and 5, so it is exact)
+    age_class = np.broadcast_to(optional_column(frame, "age_class"), (n,))
+    age_row = np.where(np.isnan(age_row), AGE_CLASS_YEARS * age_class - 2, age_row)
     stated_fy = np.broadcast_to(optional_column(frame, "age_fy"), (n,))
     problems = rows_problems(
         frame,
@@ -141,7 +147,7 @@ def _ages(
     planted = optional_column(frame, "planted_fy")
     age_float = np.where(np.isnan(age_row), fy - planted + 1, age_row)
     problems += rows_problems(
-        frame, np.isnan(age_float), file, "age_yr", "give age_yr or planted_fy"
+        frame, np.isnan(age_float), file, "age_yr", "give age_yr, age_class or planted_fy"
     )
     problems += rows_problems(
         frame, ~np.isnan(planted) & (planted > fy), file, "planted_fy", "planted after the FY"

@@ -29,6 +29,19 @@ MEASURE_WORDS = {
     "equipment": ("設備", "設備更新", "機器更新", "高効率機器", "高効率給湯器"),
     "lighting": ("照明", "LED", "LED照明", "照明LED化", "照明更新"),
 }
+# what an 改修内容 written out holds (外壁・天井断熱, 窓の断熱改修(内窓設置), LED照明への交換,
+# 高効率給湯器(エコキュート)): one measure's words, or it is not read
+MEASURE_KEYWORDS = {
+    "envelope": (
+        "断熱", "内窓", "二重窓", "二重サッシ", "複層ガラス", "ペアガラス", "樹脂サッシ", "外皮",
+        "窓改修", "窓の改修", "断熱窓",
+    ),
+    "equipment": (
+        "給湯", "エコキュート", "エコジョーズ", "エコフィール", "エネファーム", "ヒートポンプ",
+        "ボイラー", "空調", "エアコン", "高効率機器", "設備更新", "機器更新",
+    ),
+    "lighting": ("LED", "照明", "蛍光灯", "水銀灯", "灯具"),
+}  # fmt: skip
 BASIS_WORDS = {"estimated": ("推計", "推定", "計算"), "measured": ("実測", "計測", "実績")}
 MEASURES = tuple(MEASURE_WORDS)
 ENVELOPE, EQUIPMENT, LIGHTING = range(len(MEASURES))
@@ -62,8 +75,19 @@ CONTRACT = Contract(
             "measure",
             "envelope, equipment or lighting",
             required=True,
-            japanese=("改修種別", "対策種別", "工事種別", "対策"),
+            japanese=(
+                "改修種別",
+                "対策種別",
+                "工事種別",
+                "対策",
+                "改修内容",
+                "工事内容",
+                "対策内容",
+                "改修項目",
+                "事業内容",
+            ),
             values=MEASURE_WORDS,
+            keywords=MEASURE_KEYWORDS,
         ),
         category(
             "basis",
@@ -126,8 +150,10 @@ CONTRACT = Contract(
         category("location", "station in the `hdd` table", japanese=("観測地点", "地点")),
         category(
             "heating_appliance",
-            "appliance in `heating_efficiency` (gives efficiency and carrier)",
-            japanese=("暖房機器", "暖房設備"),
+            "appliance in `heating_efficiency` (gives efficiency and carrier): エアコン,"
+            " 石油ファンヒーター, ガスファンヒーター, 電気ストーブ, ...",
+            japanese=("暖房機器", "暖房設備", "主暖房機器", "暖房器具", "主たる暖房機器"),
+            vocabulary="heating_appliance",
         ),
         number(
             "heating_efficiency",
@@ -203,6 +229,11 @@ CONTRACT = Contract(
             japanese=(
                 "灯数",
                 "台数",
+                "LED台数",
+                "LED灯数",
+                "LED本数",
+                "照明台数",
+                "交換灯数",
                 "器具数",
                 "器具台数",
                 "設置台数",

@@ -14,6 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset import units
+from offset.common.messages import Msg
 from offset.common.problems import Problem
 from offset.factors import FactorLibrary, Selection, select
 from offset.factors.select import category_codes
@@ -183,16 +184,25 @@ def _ua_after(
 def _hdd(
     frame: pd.DataFrame, factors: FactorLibrary, envelope: npt.NDArray[np.bool_], file: str
 ) -> tuple[Taken, list[Problem]]:
-    """Heating degree-days: the row's, else its location's in the `hdd` table."""
+    """Heating degree-days: the row's, else its location's in the `hdd` table, else the
+    station of its prefecture's capital where the table has one (`capital`)."""
     n = len(frame)
-    table = select(factors["hdd"], {"location": frame.get("location")}, length=n, where=envelope)
+    rows = factors["hdd"].rows
+    capitals = rows[rows.get("capital", pd.Series("", index=rows.index)).astype(str) == "yes"]
+    by_prefecture = dict(zip(capitals["prefecture"].astype(str), capitals["location"], strict=True))
+    location = pd.Series(frame.get("location"), index=frame.index, dtype=object)
+    if "prefecture" in frame:
+        capital = frame["prefecture"].astype(object).map(by_prefecture)
+        location = location.where(location.notna(), capital)
+    table = select(factors["hdd"], {"location": location}, length=n, where=envelope)
     hdd = _taken(np.broadcast_to(optional_column(frame, "hdd_kday"), (n,)), table, envelope)
+    shipped = ", ".join(sorted(by_prefecture))
     problems = rows_problems(
         frame,
         envelope & np.isnan(hdd.values),
         file,
         "hdd_kday",
-        "give hdd_kday or a known location",
+        Msg("value.no_hdd", prefectures=shipped),
     )
     return hdd, problems
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
@@ -17,9 +18,20 @@ from offset.methods.staleness import wanted_year
 def by_municipality(results: pd.DataFrame, totals: Sequence[str]) -> pd.DataFrame:
     """Rows, `totals` (the method's, `Method.totals`) and warning counts per municipality code
     (observed categories only), with the municipality's name when the results carry it."""
+    [summary] = by_municipality_of_parts(results, totals, [len(results)])
+    return summary
+
+
+def by_municipality_of_parts(
+    results: pd.DataFrame, totals: Sequence[str], lengths: Sequence[int]
+) -> list[pd.DataFrame]:
+    """`by_municipality` of each part of `results` (consecutive rows, `lengths` long), in one
+    grouping: the projects of a FY computed together (`calculation.compute_together`)."""
     fallback_columns = [c for c in map(str, results.columns) if c.endswith("_fallback")]
     stale_columns = [c for c in map(str, results.columns) if c.endswith("_years_back")]
+    part = np.repeat(np.arange(len(lengths)), lengths)
     frame = results[["municipality", *totals]].assign(
+        part=part,
         rows=1,
         unverified_rows=results["uses_unverified"].astype(np.int64),
         fallback_rows=(results[fallback_columns] > 0).any(axis=1).astype(np.int64)
@@ -29,13 +41,19 @@ def by_municipality(results: pd.DataFrame, totals: Sequence[str]) -> pd.DataFram
         if stale_columns
         else 0,
     )
-    grouped = frame.groupby("municipality", observed=True, sort=True)
+    grouped = frame.groupby(["part", "municipality"], observed=True, sort=True)
     columns = ["rows", *totals, "fallback_rows", "stale_factor_rows", "unverified_rows"]
     summary = grouped[columns].sum()
     if "municipality_name" in results:  # grouped by code, named once (intake.localities)
-        names = results.groupby("municipality", observed=True, sort=True)["municipality_name"]
+        names = frame.assign(municipality_name=results["municipality_name"]).groupby(
+            ["part", "municipality"], observed=True, sort=True
+        )["municipality_name"]
         summary.insert(0, "municipality_name", names.first().astype(str))
-    return summary
+    parts = summary.index.get_level_values("part").to_numpy()
+    bounds = np.searchsorted(parts, np.arange(len(lengths) + 1))
+    return [
+        summary.iloc[start:stop].droplevel("part") for start, stop in itertools.pairwise(bounds)
+    ]
 
 
 def fallbacks(results: pd.DataFrame, factors: FactorLibrary) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ without one count for every FY (a stand file with `planted_fy` ages by itself).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from offset.intake.localities import Constants
 from offset.intake.municipalities import shipped
 from offset.intake.vocabulary import vocabularies
 from offset.methods import METHODS, CalcOptions, every_column_name
-from offset.methods.calculation import CalcResult, compute_prepared
+from offset.methods.calculation import CalcResult, compute_prepared, compute_together
 from offset.scenario.model import Scenario
 
 #: Factor tables every method reads besides those its rows name (parameters, GWP).
@@ -127,44 +128,92 @@ def compute_all(
     step: Callable[[int, str], None] = lambda fy, project: None,
     strict_factors: bool = False,
 ) -> dict[tuple[str, int], ProjectYear]:
-    """Every project's result for every FY it is active in, in FY order."""
+    """Every project's result for every FY it is active in, in FY order. The projects of a FY
+    that share a method and its options are computed in one call of the method's kernel
+    (`calculation.compute_together`): its factor constants are built once, not per project."""
     out: dict[tuple[str, int], ProjectYear] = {}
     problems: list[Problem] = []
     for fy in scenario.fiscal_years:
-        for name, project in scenario.projects.items():
+        groups: dict[tuple[str, CalcOptions], list[tuple[str, pd.DataFrame, CalcOptions]]] = {}
+        for name in scenario.projects:
             if fy not in active_years(scenario, name) or name not in data:
                 continue
             step(fy, name)
-            frame = data[name].frame
-            if "fy" in frame:
-                own = frame["fy"].to_numpy(dtype=np.float64, na_value=np.nan)
-                frame = frame[np.isnan(own) | (own == fy)]
-            options = CalcOptions(
-                fy=fy,
-                gwp_metric=scenario.options.gwp_metric,
-                file=str(data[name].path),
-                strict_factors=strict_factors,
-                factor_year=scenario.options.factor_year,
-                # rows that give no share take the project's, so the per-row buffer column and
-                # the credits withheld at issuance agree (`offset.methods.buffer`)
-                buffer_share=project.buffer_share,
-                credit_factor_year=scenario.credit_factor_year(name)[0],
-                unknown_supplier=scenario.options.unknown_supplier,
-                methodology=project.methodology,
-            )
-            try:
-                result = compute_prepared(project.method, frame, factors, options)
-            except InputError as e:
-                problems += data[name].prepared.relabel(e.problems)
-                continue
-            except (ValueError, TypeError, KeyError):  # cells already reported tripped a kernel
-                if data[name].has_problems:
-                    continue
-                raise
-            rows = data[name].prepared.rows(frame.index)
-            out[(name, fy)] = ProjectYear(name, fy, result, rows)
+            options = project_options(scenario, name, fy, data[name], strict_factors)
+            key = (data[name].method, dataclasses.replace(options, file=""))
+            groups.setdefault(key, []).append((name, year_rows(data[name].frame, fy), options))
+        for (method, _), members in groups.items():
+            for name, frame, result in _computed_together(method, members, data, factors):
+                if isinstance(result, CalcResult):
+                    rows = data[name].prepared.rows(frame.index)
+                    out[(name, fy)] = ProjectYear(name, fy, result, rows)
+                else:
+                    problems += result
     if problems:
         raise InputError(list(dict.fromkeys(problems)))  # once each; InputError sorts
+    return dict(sorted(out.items(), key=lambda item: (item[0][1], _order(scenario, item[0][0]))))
+
+
+def _order(scenario: Scenario, project: str) -> int:
+    return list(scenario.projects).index(project)
+
+
+def year_rows(frame: pd.DataFrame, fy: int) -> pd.DataFrame:
+    """The rows that count for `fy`: their own `fy`, or none given (every FY)."""
+    if "fy" not in frame:
+        return frame
+    own = frame["fy"].to_numpy(dtype=np.float64, na_value=np.nan)
+    rows: pd.DataFrame = frame[np.isnan(own) | (own == fy)]
+    return rows
+
+
+def project_options(
+    scenario: Scenario, name: str, fy: int, data: ProjectData, strict_factors: bool
+) -> CalcOptions:
+    project = scenario.projects[name]
+    return CalcOptions(
+        fy=fy,
+        gwp_metric=scenario.options.gwp_metric,
+        file=str(data.path),
+        strict_factors=strict_factors,
+        factor_year=scenario.options.factor_year,
+        # rows that give no share take the project's, so the per-row buffer column and the
+        # credits withheld at issuance agree (`offset.methods.buffer`)
+        buffer_share=project.buffer_share,
+        credit_factor_year=scenario.credit_factor_year(name)[0],
+        unknown_supplier=scenario.options.unknown_supplier,
+        methodology=project.methodology,
+    )
+
+
+def _computed_together(
+    method: str,
+    members: list[tuple[str, pd.DataFrame, CalcOptions]],
+    data: dict[str, ProjectData],
+    factors: FactorLibrary,
+) -> list[tuple[str, pd.DataFrame, CalcResult | list[Problem]]]:
+    """Each member's result, from one kernel call for all; when that call refuses rows (or trips
+    on cells already reported), each member alone, so that every problem names its own file and
+    row."""
+    if len(members) > 1:
+        try:
+            results = compute_together(
+                method, [m[1] for m in members], factors, [m[2] for m in members]
+            )
+            return [(m[0], m[1], r) for m, r in zip(members, results, strict=True)]
+        except (InputError, ValueError, TypeError, KeyError):
+            pass
+    out: list[tuple[str, pd.DataFrame, CalcResult | list[Problem]]] = []
+    for name, frame, options in members:
+        try:
+            result: CalcResult | list[Problem] = compute_prepared(method, frame, factors, options)
+        except InputError as e:
+            result = data[name].prepared.relabel(e.problems)
+        except (ValueError, TypeError, KeyError):  # cells already reported tripped a kernel
+            if data[name].has_problems:
+                continue
+            raise
+        out.append((name, frame, result))
     return out
 
 
@@ -184,9 +233,18 @@ def factor_rows(results: pd.DataFrame) -> list[str]:
     ids: set[str] = set()
     for column in results.columns:
         if column.endswith("factor_id"):
-            values = results[column].dropna().astype(str).unique()
-            ids.update(part for value in values for part in value.split("|") if part)
+            distinct = _distinct(results[column])
+            ids.update(part for value in distinct for part in value.split("|") if part)
     return sorted(ids)
+
+
+def _distinct(values: pd.Series) -> list[str]:
+    """The distinct values of a column, not missing; of a categorical one, its used categories
+    (read off the codes: no string per row)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.unique(values.cat.codes.to_numpy())
+        return [str(c) for c in values.cat.categories[codes[codes >= 0]]]
+    return [str(v) for v in values.dropna().unique()]
 
 
 def factor_tables(results: pd.DataFrame, factors: FactorLibrary) -> dict[str, str]:

@@ -20,11 +20,14 @@ module: the runner reads the ledger and posts what `restate` returns.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from offset.common import memos
+from offset.common.messages import Msg
 from offset.ledger import names
 from offset.ledger.rows import IssuanceEvent
 from offset.scenario.issuance import Issuance
@@ -50,26 +53,107 @@ def standing(events: Iterable[IssuanceEvent]) -> dict[tuple[str, int], Standing]
     out: dict[tuple[str, int], Standing] = {}
     issued_class: dict[str, tuple[str, int]] = {}
     for event in events:
-        if REVERSAL_ID.search(event.id):
-            continue  # a later FY's loss drawn from this vintage's buffer, not a restatement
-        key = (event.project, event.vintage)
-        item = out.setdefault(key, Standing())
-        if event.kind == "issue":
-            issued_class[event.id] = key
-            item.quantity += event.quantity
-            item.buffer += event.buffer
-            item.reversible[event.id] = event.quantity - event.buffer
-            item.source = event.source
-        elif event.kind == "reverse" and event.reverses in issued_class:
-            item.quantity -= event.quantity
-            item.reversible[event.reverses] -= event.quantity
-        elif event.kind == "cancel":
-            item.quantity -= event.quantity
-            if event.from_account is not None and event.from_account.startswith("buffer:"):
-                item.buffer -= event.quantity
-        if (number := RESTATEMENT_ID.search(event.id)) is not None:
-            item.restatements = max(item.restatements, int(number[1]))
+        _stand(out, issued_class, event)
     return out
+
+
+def _stand(
+    out: dict[tuple[str, int], Standing],
+    issued_class: dict[str, tuple[str, int]],
+    event: IssuanceEvent,
+) -> None:
+    """`out` moved by one event (in commit order)."""
+    if REVERSAL_ID.search(event.id):
+        return  # a later FY's loss drawn from this vintage's buffer, not a restatement
+    key = (event.project, event.vintage)
+    item = out.setdefault(key, Standing())
+    if event.kind == "issue":
+        issued_class[event.id] = key
+        item.quantity += event.quantity
+        item.buffer += event.buffer
+        item.reversible[event.id] = event.quantity - event.buffer
+        item.source = event.source
+    elif event.kind == "reverse" and event.reverses in issued_class:
+        item.quantity -= event.quantity
+        item.reversible[event.reverses] -= event.quantity
+    elif event.kind == "cancel":
+        item.quantity -= event.quantity
+        if event.from_account is not None and event.from_account.startswith("buffer:"):
+            item.buffer -= event.quantity
+    if (number := RESTATEMENT_ID.search(event.id)) is not None:
+        item.restatements = max(item.restatements, int(number[1]))
+
+
+@dataclass(frozen=True)
+class PostedRestatement:
+    """A restatement as the ledger holds it: its transactions (`...:restateN:...`), what stood
+    before them, what the run that posted them computed (after), and why."""
+
+    restatement: str  # the id its transactions share, up to `:restateN`
+    project: str
+    fy: int
+    restates: str  # the FY's issuance id
+    effective_date: dt.date | None  # of its first transaction
+    before: int
+    after: int
+    issued: int
+    reversed: int
+    cancelled: int
+    shortfall: int  # what stood beyond `after` once posted: owed
+    reason: str  # a `Msg` when it stored its reasons (rendered in the reader's language)
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
+
+def history(events: Iterable[IssuanceEvent]) -> list[PostedRestatement]:
+    """Every restatement in a scenario's issuance history (`Ledger.issuance_history`), in the
+    order posted, whichever run posted it."""
+    stands: dict[tuple[str, int], Standing] = {}
+    issued_class: dict[str, tuple[str, int]] = {}
+    found: dict[str, dict[str, Any]] = {}
+    for event in events:
+        number = RESTATEMENT_ID.search(event.id)
+        if number is not None and not REVERSAL_ID.search(event.id):
+            base = event.id[: number.end() - 1]
+            item = found.get(base)
+            if item is None:
+                held = stands.get((event.project, event.vintage), Standing())
+                item = found[base] = _posted(base, event, held.quantity)
+            item[event.kind] = item.get(event.kind, 0) + event.quantity
+        _stand(stands, issued_class, event)
+    return [_restatement(item) for item in found.values()]
+
+
+def _posted(base: str, event: IssuanceEvent, before: int) -> dict[str, Any]:
+    """What the first transaction of a restatement says of it: its source (an issuance) or its
+    memo (a decrease) holds what it restates, the figure computed and why."""
+    said = dict(event.source or {}) if event.kind == "issue" else memos.params(event.memo)
+    reason = read_reasons(said.get("reasons")) or str(said.get("reason", ""))
+    restates = said.get("restates") or re.sub(r":restate\d+$", ":issue", base)
+    return {
+        "restatement": base,
+        "project": event.project,
+        "fy": event.vintage,
+        "restates": str(restates),
+        "effective_date": event.effective_date,
+        "before": before,
+        "after": said.get("after"),
+        "reason": reason,
+    }
+
+
+def _restatement(item: dict[str, Any]) -> PostedRestatement:
+    issued = item.pop("issue", 0)
+    taken, cancelled = item.pop("reverse", 0), item.pop("cancel", 0)
+    stands = item["before"] + issued - taken - cancelled
+    after = stands if item["after"] is None else int(item.pop("after"))
+    item.pop("after", None)
+    return PostedRestatement(
+        **item, after=after, issued=issued, reversed=taken, cancelled=cancelled,
+        shortfall=max(stands - after, 0),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -84,7 +168,7 @@ class Restatement:
     reversed: int  # taken back from the owner's holding
     cancelled: int  # taken back from the buffer
     shortfall: int  # owed: neither the owner nor the buffer holds it any more
-    reason: str
+    reason: str  # a `Msg` (rendered in the reader's language) when this offset computed it
     operations: tuple[dict[str, Any], ...]
 
     @property
@@ -106,9 +190,24 @@ def restate(
     if target.quantity == stands.quantity:
         return None
     base = str(issue_op["id"]).removesuffix(":issue") + f":restate{stands.restatements + 1}"
-    reason = _reason(stands.source, issue_op.get("source") or {}, changed_rows())
-    source = {**(issue_op.get("source") or {}), "restates": issue_op["id"], "reason": reason}
+    parts = _reasons(stands.source, issue_op.get("source") or {}, changed_rows())
+    reason = joined(parts)
+    source = {
+        **(issue_op.get("source") or {}),
+        "restates": issue_op["id"],
+        "reason": str(reason),
+        "reasons": stored_reasons(parts),
+        "before": stands.quantity,
+        "after": target.quantity,
+    }
     source["previous_input"] = (stands.source or {}).get("input")
+    said = {"restates": str(issue_op["id"]), "before": stands.quantity, "after": target.quantity}
+    # A decrease has no source: its memo keeps the reasons (but the rows, which may be long).
+    brief = [m for m in parts if m.key != "restate.rows"]
+    if len(memos.memo("restate_cancel", quantity=0, reasons=stored_reasons(brief), **said)) < (
+        names.MEMO_MAX - 100  # room for the quantity and the owner
+    ):
+        said["reasons"] = stored_reasons(brief)
 
     def restatement(
         operations: list[dict[str, Any]], issued: int = 0, taken: int = 0, cancelled: int = 0
@@ -136,7 +235,7 @@ def restate(
             "id": f"{base}:issue",
             "quantity": more,
             "buffer": buffer,
-            "memo": f"restatement of {issue_op['id']}: +{more}",
+            "memo": memos.memo("restate_issue", quantity=more, **said),
             "source": source,
         }
         return restatement([op], issued=more)
@@ -156,7 +255,7 @@ def restate(
                 "id": f"{base}:reverse{suffix}",
                 "of": issue_id,
                 "quantity": take,
-                "memo": f"restatement of {issue_op['id']}: -{take} from {owner}",
+                "memo": memos.memo("restate_reverse", quantity=take, owner=owner, **said),
             }
         )
         left -= take
@@ -172,37 +271,62 @@ def restate(
                 "vintage": fy,
                 "quantity": cancelled,
                 "reason": RESTATEMENT_REASON,
-                "memo": f"restatement of {issue_op['id']}: -{cancelled} from the buffer",
+                "memo": memos.memo("restate_cancel", quantity=cancelled, **said),
             }
         )
     return restatement(operations, taken=from_holder, cancelled=cancelled)
 
 
-def _reason(before: dict[str, Any] | None, now: dict[str, Any], changed_rows: str) -> str:
-    """Why the figure changed, as far as the two provenance records tell."""
+def _reasons(before: dict[str, Any] | None, now: dict[str, Any], changed_rows: str) -> list[Msg]:
+    """Why the figure changed, as far as the two provenance records tell: catalogued messages,
+    stored with the restatement (`stored_reasons`) so that a reader sees them in its language."""
     if before is None:
-        return "the first issuance's provenance is not recorded"
-    parts: list[str] = []
+        return [Msg("restate.unrecorded")]
+    parts: list[Msg] = []
     old_input, new_input = before.get("input") or {}, now.get("input") or {}
     if old_input.get("sha256") != new_input.get("sha256"):
         parts.append(
-            f"data file changed (sha256 {str(old_input.get('sha256'))[:12]} ->"
-            f" {str(new_input.get('sha256'))[:12]}; rows {old_input.get('rows')} ->"
-            f" {new_input.get('rows')})"
-        )
+            Msg("restate.data_changed", old=str(old_input.get("sha256"))[:12],
+                new=str(new_input.get("sha256"))[:12], rows_before=old_input.get("rows"),
+                rows_after=new_input.get("rows"))
+        )  # fmt: skip
     if changed_rows:  # rows added, removed and changed, with the fields (row_changes)
-        parts.append(changed_rows)
+        parts.append(Msg("restate.rows", rows=changed_rows))
     # An issuance recorded before the year rule existed took the FY's own results.
     old_rule, new_rule = before.get("factor_year", "results"), now.get("factor_year", "results")
     if old_rule != new_rule:
-        parts.append(f"grid factor year rule changed ({old_rule} -> {new_rule})")
+        parts.append(Msg("restate.year_rule", old=old_rule, new=new_rule))
     old_tables, new_tables = before.get("factor_tables") or {}, now.get("factor_tables") or {}
     if tables := sorted(t for t in old_tables.keys() | new_tables.keys()
                         if old_tables.get(t) != new_tables.get(t)):  # fmt: skip
-        parts.append("factor tables changed: " + ", ".join(tables))
+        parts.append(Msg("restate.tables", tables=", ".join(tables)))
     if before.get("carried_in_tco2e") != now.get("carried_in_tco2e"):
         parts.append(
-            f"remainder carried in {before.get('carried_in_tco2e')} -> "
-            f"{now.get('carried_in_tco2e')} t (an earlier FY changed)"
-        )
-    return "; ".join(parts) or "recomputed with the same data and factors"
+            Msg("restate.carried_in", before=before.get("carried_in_tco2e"),
+                after=now.get("carried_in_tco2e"))
+        )  # fmt: skip
+    return parts or [Msg("restate.same")]
+
+
+def joined(parts: Sequence[Msg]) -> Msg:
+    """Several reasons as one message ("a; b; c"), each rendered in the reader's language."""
+    assert parts
+    if len(parts) == 1:
+        return parts[0]
+    return Msg("restate.and", first=parts[0], rest=joined(parts[1:]))
+
+
+def stored_reasons(parts: Sequence[Msg]) -> list[list[Any]]:
+    """Reasons as the ledger keeps them (in an issuance's source, in a memo): [key, params]."""
+    return [[m.key, dict(m.params)] for m in parts]
+
+
+def read_reasons(stored: object) -> Msg | None:
+    """The reasons a restatement stored (`stored_reasons`), as one message; None if it stored
+    none that this offset knows."""
+    if not isinstance(stored, list) or not stored:
+        return None
+    try:
+        return joined([Msg(str(key), **params) for key, params in stored])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None

@@ -25,6 +25,7 @@ from offset.ledger import queries
 from offset.ledger.database import reading
 from offset.ledger.side_tables import AgreementRecord, FulfilmentRecord, ReductionRecord
 from offset.ledger.visibility import Viewer
+from offset.scenario import ledger_figures
 from offset.scenario.model import Agreement, Scenario
 from offset.scenario.settlement import Fulfilment
 
@@ -129,6 +130,25 @@ class SeenAgreement:
     def parties(self) -> set[str]:
         return {self.record.provider, self.record.beneficiary, *self.others}
 
+    @property
+    def differences(self) -> dict[int, list[str]]:
+        """Per FY where the plan's figures are not the ledger's, why (`delivered`: the FY was
+        settled by an earlier run and is never settled again, or not posted; `retired`: the
+        ledger counts every retirement naming the agreement by its parties, the plan only what
+        the agreement itself retires)."""
+        done = {year.fy: year for year in self.ledger}
+        out: dict[int, list[str]] = {}
+        for planned in self.fulfilment:
+            year = done.get(planned.fy, LedgerYear(planned.fy, planned.committed, 0, 0))
+            why = [
+                figure
+                for figure in ("delivered", "retired")
+                if getattr(planned, figure) != getattr(year, figure)
+            ]
+            if why:
+                out[planned.fy] = why
+        return out
+
 
 def _visible_agreements(engine: Engine, viewer: Viewer) -> list[SeenAgreement]:
     """The stored agreements the viewer is a party to (as provider, beneficiary or other)."""
@@ -166,24 +186,18 @@ def agreements(engine: Engine, viewer: Viewer) -> list[SeenAgreement]:
 def _from_ledger(
     agreement: SeenAgreement, planned: tuple[Fulfilment, ...], moves: list[queries.AgreementMove]
 ) -> tuple[LedgerYear, ...]:
-    """What the ledger's transactions naming the agreement did, per vintage FY: delivered (the
-    provider's transfers and on-behalf retirements) and retired (every retirement by one of
-    its parties: the provider's on the partner's behalf, the partner's own against it). A
-    transaction by a party outside the agreement counts for nothing, whatever it names."""
-    years = {f.fy: {"fy": f.fy, "committed": f.committed, "delivered": 0, "retired": 0}
-             for f in planned}  # fmt: skip
-    parties, provider = agreement.parties, agreement.record.provider
-    for move in moves:
-        if move.party not in parties:
-            continue
-        year = years.setdefault(
-            move.vintage, {"fy": move.vintage, "committed": 0, "delivered": 0, "retired": 0}
-        )
-        if move.party == provider and move.kind in ("transfer", "retire"):
-            year["delivered"] += move.quantity
-        if move.kind == "retire":
-            year["retired"] += move.quantity
-    return tuple(LedgerYear(**years[fy]) for fy in sorted(years))
+    """What the ledger's transactions naming the agreement did, per vintage FY
+    (`ledger_figures.agreement_years`: the same rule the report prints), beside the plan's
+    commitment."""
+    record = agreement.record
+    deliverers = {record.provider, *agreement.others} - {record.beneficiary}
+    done = ledger_figures.agreement_years(moves, deliverers, agreement.parties)
+    committed = {f.fy: f.committed for f in planned}
+    return tuple(
+        LedgerYear(fy, committed.get(fy, 0), year.delivered, year.retired)
+        for fy in sorted(committed.keys() | done.keys())
+        for year in [done.get(fy, ledger_figures.AgreementYear())]
+    )
 
 
 def reductions(engine: Engine, viewer: Viewer, fy: int | None = None) -> list[ReductionRecord]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from offset.common import memos
 from offset.scenario.model import Agreement, Party
 
 
@@ -165,7 +166,7 @@ def _operations(
         "id": f"{base}:transfer",
         "from": holding(owner),
         "to": holding(agreement.beneficiary),
-        "memo": f"delivery under {name}",
+        "memo": memos.memo("delivery", agreement=name),
     }
     if not agreement.beneficiary_retires:
         return [transfer]

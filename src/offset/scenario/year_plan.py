@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from offset.common import memos
 from offset.factors import FactorLibrary
 from offset.ledger import names
 from offset.scenario.compute import (
@@ -129,7 +130,7 @@ def _issue_op(
         "vintage": year.fy,
         "quantity": issuance.quantity,
         "buffer": issuance.buffer,
-        "memo": f"{scenario.name}: {project.method} reductions of FY{year.fy}",
+        "memo": memos.memo("issue", scenario=scenario.name, method=project.method, fy=year.fy),
         "source": source,
     }
     if project.methodology:
@@ -163,8 +164,9 @@ def reversal_ops(
                 "vintage": vintage,
                 "quantity": take,
                 "reason": REVERSAL_REASON,
-                "memo": f"{scenario.name}: FY{fy}'s loss (harvest beyond growth) covered from"
-                f" the buffer: -{take} of vintage {vintage}",
+                "memo": memos.memo(
+                    "loss", scenario=scenario.name, fy=fy, quantity=take, vintage=vintage
+                ),
             }
         )
     assert left == 0, "the issuance never plans more than the buffer holds"

@@ -1,0 +1,117 @@
+"""National-scale benchmark: `offset run` on the generated national scenario at several sizes.
+
+For each size (municipalities, the first N of the 1,741 of `factors/municipalities.csv`), in a
+fresh process: the scenario is written by `scenarios/national/generate.py` (a PV, a lighting
+renovation and a forest project per municipality, one agreement each), then run twice on a
+SQLite ledger in a temporary directory. Reported per size:
+
+- the wall time of each phase of the first run (reading and checking the files, computing every
+  project and FY, issuing and settling, the report), from the run's own progress steps;
+- the cost of one (project, FY): computing every pair and planning the issuance and settlement
+  over the pairs computed (a ceiling on the compute cost alone);
+- the peak resident memory of the process (`ru_maxrss`);
+- the wall time of the re-run, which changes nothing and posts nothing.
+
+Nothing here is asserted: it prints figures (benchmarks/README.md records them with the
+machine's load). `--sizes 10 100` and small per-municipality sizes for a quick look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import ModuleType
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+GENERATOR = REPOSITORY / "scenarios" / "national" / "generate.py"
+
+
+def generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("national_generate", GENERATOR)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def one(args: argparse.Namespace, size: int) -> dict[str, object]:
+    """Generate and run one size in this process; its figures."""
+    from offset.jobs.run import run_scenario
+    from offset.scenario import Scenario
+
+    make = generator()
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        sizes = make.Sizes(pv=args.pv, cases=args.cases, stands=args.stands)
+        path = make.write(root, size, tuple(args.fys), sizes)
+        scenario = Scenario.from_toml(path)
+        marks: list[tuple[float, str]] = []
+
+        def step(description: str) -> None:
+            marks.append((time.perf_counter(), description))
+
+        start = time.perf_counter()
+        outcome = run_scenario(scenario, out=root / "out", step=step)
+        done = time.perf_counter()
+        again = run_scenario(scenario, out=root / "out")
+        rerun = time.perf_counter() - done
+        assert again.posted == 0
+    computing = [t for t, d in marks if ": computing " in d]
+    issuing = [t for t, d in marks if "issuing and settling" in d]
+    pairs = len(computing)
+    # progress steps: reading; each FY's projects named (then computed together); each FY posted
+    read_s = (computing[0] if computing else start) - start
+    compute_s = (issuing[0] if issuing else done) - (computing[0] if computing else start)
+    post_s = done - issuing[0] if issuing else 0.0
+    return {
+        "municipalities": size,
+        "fys": args.fys[1] - args.fys[0] + 1,
+        "rows": size * (args.pv + args.cases + args.stands),
+        "pairs": pairs,
+        "transactions": outcome.posted,
+        "wall_s": round(done - start, 2),
+        "read_s": round(read_s, 2),
+        "compute_and_plan_s": round(compute_s, 2),
+        "post_and_report_s": round(post_s, 2),
+        "ms_per_pair": round(1000 * compute_s / max(pairs, 1), 2),
+        "rerun_s": round(rerun, 2),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 1741])
+    parser.add_argument("--fys", type=int, nargs=2, default=[2015, 2024])
+    parser.add_argument("--pv", type=int, default=40, help="PV systems per municipality")
+    parser.add_argument("--cases", type=int, default=6, help="renovations per municipality")
+    parser.add_argument("--stands", type=int, default=20, help="forest stands per municipality")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child: one size
+    args = parser.parse_args()
+    if args.one is not None:
+        print(json.dumps(one(args, args.one)))
+        return
+    print(f"load average at start: {os.getloadavg()}")
+    for size in args.sizes:
+        child = subprocess.run(
+            [sys.executable, __file__, "--one", str(size), "--fys", *map(str, args.fys),
+             "--pv", str(args.pv), "--cases", str(args.cases), "--stands", str(args.stands)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        figures = json.loads(child.stdout.strip().splitlines()[-1])
+        print(" ".join(f"{k}={v}" for k, v in figures.items()))
+    print(f"load average at end: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

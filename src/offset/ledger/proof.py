@@ -1,0 +1,84 @@
+"""Before a document prints ledger entries (a certificate, a statement, a report), it checks
+them: each entry's hash recomputes from what it holds, its header agrees with the operation it
+records, and every entry after it links on to the chain head. A document printed from a
+database edited by hand (a retirement's beneficiary and quantity changed, the guards dropped
+and restored) is then refused, or printed marked as not verified, never printed as true.
+
+This is the one place documents call `verify` from (its chain check, `verify.check_links`,
+over the entries from the first printed one to the head): when verify's report changes shape,
+only `entry_problems` changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from offset.common.messages import Msg
+from offset.ledger import queries, verify
+from offset.ledger.database import reading
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What the check of some entries found: the problems (none: they verify), and the head
+    they were checked up to."""
+
+    problems: tuple[str, ...]
+    head_seq: int
+    head_hash: str
+
+    @property
+    def verified(self) -> bool:
+        return not self.problems
+
+
+class Unverified(Exception):
+    """A document's entries do not verify: it must not be printed as true. `message` says so
+    in either language (`str(e)`: English)."""
+
+    def __init__(self, what: Msg, proof: Proof) -> None:
+        self.what, self.proof = what, proof
+        more = len(proof.problems) - 1
+        self.message = Msg(
+            "proof.refused", what=what, problem=proof.problems[0],
+            more=Msg("proof.more", count=more) if more else "",
+        )  # fmt: skip
+        super().__init__(str(self.message))
+
+
+def entry(seq: int, tx_id: str | None) -> Msg:
+    """An entry as a refusal names it."""
+    return Msg("proof.entry", seq=seq, id=tx_id or "-")
+
+
+def entry_problems(engine: Engine, seqs: Collection[int]) -> Proof:
+    """Check the entries `seqs` and every entry after the first of them up to the chain head,
+    in one committed state."""
+    with reading(engine) as conn:
+        head_seq, head_hash, _ = queries.head(conn)  # begins the snapshot the check reads
+        if not seqs:
+            return Proof((), head_seq, head_hash)
+        part = verify.check_links(conn.connection.driver_connection, min(seqs))
+    problems = [words for _, _, words in sorted(part.problems)]
+    if part.orphans:
+        problems.append(f"rows of no entry at seq {', '.join(map(str, part.orphans[:5]))}")
+    if (head_seq, head_hash) != (part.expected_seq - 1, part.last_hash):
+        problems.append(
+            f"ledger head (seq {head_seq}) does not match the last entry"
+            f" (seq {part.expected_seq - 1})"
+        )
+    missing = [s for s in seqs if not min(seqs) <= s < part.expected_seq]
+    if missing:
+        problems.append(f"no entry at seq {', '.join(map(str, missing[:5]))}")
+    return Proof(tuple(problems), head_seq, head_hash)
+
+
+def require(engine: Engine, seqs: Collection[int], what: Msg) -> Proof:
+    """`entry_problems`, raising `Unverified` (naming `what`) when they do not verify."""
+    proof = entry_problems(engine, seqs)
+    if not proof.verified:
+        raise Unverified(what, proof)
+    return proof

@@ -1,0 +1,189 @@
+"""The checks of one entry, as the chain pass meets it (`history.check_links`): its place in the
+sequence, its hash and link, its date, its header against the operation it records, its
+postings (sum to zero per class; each `balance_after` the running balance) and its block events
+(they move what the postings move). Each returns its problems in words; the chain pass tags
+them with the entry and the check's place (`ENTRY_CHECKS`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from offset.common.fiscal import fiscal_year
+from offset.ledger.chain import body, day_text, link
+from offset.ledger.rows import HEADER_COLUMNS
+
+if TYPE_CHECKING:
+    from offset.ledger.verify.ranges import ChainPart
+
+REFERENCE_KINDS = frozenset({"genesis", "party", "account", "account_status", "class"})
+
+_COL = {name: i for i, name in enumerate(HEADER_COLUMNS)}
+
+Key = tuple[str, int]
+#: The checks of each entry, in the order the chain pass runs them: a problem is tagged with
+#: its entry and its check's place here, so the report reads the same in one range or several.
+ENTRY_CHECKS = ("sequence", "link", "date", "header", "unbalanced", "balance_after", "flow")
+BALANCE_AFTER_RANK = ENTRY_CHECKS.index("balance_after")
+ORPHAN_RANK = len(ENTRY_CHECKS)  # rows of no entry, named after the entries' problems
+
+
+def _sequence_problems(part: ChainPart, seq: int) -> list[str]:
+    if seq != part.expected_seq:
+        return [f"sequence gap: expected {part.expected_seq}, found {seq}"]
+    return []
+
+
+def _link_problems(
+    row: tuple[Any, ...], previous: str, postings: list[Any], events: list[Any], where: str
+) -> list[str]:
+    """The entry links to the previous one, and its hash recomputes from all it holds."""
+    problems = []
+    if row[_COL["prev_hash"]] != previous:
+        problems.append(f"{where}: prev_hash does not match the previous hash")
+    if link(previous, body(row, postings, events)) != row[_COL["hash"]]:
+        problems.append(
+            f"{where}: hash does not recompute (altered header, postings or block events)"
+        )
+    return problems
+
+
+def _date_problems(effective: str, before: str, where: str) -> list[str]:
+    if effective < before:
+        return [f"{where}: effective {effective} is before {before}"]
+    return []
+
+
+def _where(row: tuple[Any, ...]) -> str:
+    tx_id = row[_COL["id"]]
+    name = f"transaction {tx_id}" if tx_id is not None else f"{row[_COL['kind']]} entry"
+    return f"{name} (seq {row[0]})"
+
+
+# Header columns that an operation gives verbatim (None where it has no such field), by the
+# operation's field name.
+_VERBATIM = {
+    "id": "id",
+    "agreement": "agreement",
+    "beneficiary": "beneficiary",
+    "reason": "reason",
+    "claim_period": "claim_period",
+    "purpose": "purpose",  # a retirement's use (revision 0006)
+    "offset_target": "offset_target",
+    "offset_place": "offset_place",
+    "claim_fy": "claim_fy",
+    "override": "rule_override",
+    "of": "reverses",
+    "reservation": "resolves",
+}
+
+_FROM_TO = {  # kinds whose `from` / `to` fields are the header's accounts
+    "transfer": ("from_account", "to_account"),
+    "reserve": ("from_account", "to_account"),
+    "retire": ("from_account", None),
+    "cancel": ("from_account", None),
+    "issue": (None, "to_account"),
+}
+
+
+def _header_problems(row: tuple[Any, ...], where: str) -> list[str]:
+    """The header agrees with the operation it records (which the hash pins as the caller sent
+    it), with its content hash and with its fiscal year."""
+    problems = []
+    operation = row[_COL["operation"]]
+    if hashlib.sha256(operation.encode()).hexdigest() != row[_COL["content_hash"]]:
+        problems.append(f"{where}: content_hash is not the operation's hash")
+    effective = row[_COL["effective_date"]]
+    day = dt.date.fromisoformat(effective) if isinstance(effective, str) else effective
+    if row[_COL["fiscal_year"]] != fiscal_year(day):
+        problems.append(f"{where}: fiscal_year is not the FY of {day_text(effective)}")
+    try:
+        op = json.loads(operation)
+    except ValueError:
+        return [*problems, f"{where}: the operation is not JSON"]
+    kind = row[_COL["kind"]]
+    if op.get("op") != kind:
+        return [*problems, f"{where}: the operation is a {op.get('op')!r}, the header a {kind!r}"]
+    if kind in REFERENCE_KINDS:
+        return problems
+    differ = [c for name, c in _VERBATIM.items() if op.get(name) != row[_COL[c]]]
+    if op.get("memo", "") != row[_COL["memo"]]:
+        differ.append("memo")
+    given = op.get("effective_date")
+    if given is not None and given != day_text(effective):
+        differ.append("effective_date")
+    if op.get("quantity") is not None and op["quantity"] != row[_COL["quantity"]]:
+        differ.append("quantity")
+    source, destination = _FROM_TO.get(kind, (None, None))
+    if source and op.get("from") != row[_COL[source]]:
+        differ.append(source)
+    if destination and op.get("to") != row[_COL[destination]]:
+        differ.append(destination)
+    if kind == "issue":
+        if op.get("buffer", 0) != row[_COL["buffer"]]:
+            differ.append("buffer")
+        stored = row[_COL["source"]]
+        if (None if stored is None else json.loads(stored)) != op.get("source"):
+            differ.append("source")
+    if differ:
+        problems.append(f"{where}: {', '.join(sorted(set(differ)))} differ from its operation")
+    return problems
+
+
+def _unbalanced(seq: int, postings: list[tuple[Any, ...]]) -> list[str]:
+    """Each transaction's postings sum to zero per class."""
+    if len(postings) == 2 and postings[0][2] == postings[1][2]:  # most transactions: one move
+        total = postings[0][3] + postings[1][3]
+        return [] if total == 0 else [_unbalanced_class(seq, postings[0][2], total)]
+    sums: dict[int, int] = defaultdict(int)
+    for _, _, class_id, amount, _ in postings:
+        sums[class_id] += amount
+    return [_unbalanced_class(seq, c, total) for c, total in sorted(sums.items()) if total]
+
+
+def _unbalanced_class(seq: int, class_id: int, total: int) -> str:
+    return f"transaction seq {seq}: postings of class {class_id} sum to {total}, not 0"
+
+
+def _balance_after_problems(part: ChainPart, seq: int, postings: list[Any]) -> list[str]:
+    """Each `balance_after` is the one before plus the amount (the range's first posting of an
+    account and class opens it: `join` checks those where the ranges meet)."""
+    problems = []
+    for _, account, class_id, amount, after in postings:
+        before = part.closing.get((account, class_id))
+        if before is not None and before + amount != after:
+            problems.append(_balance_after(account, class_id, seq, after, before + amount))
+    return problems
+
+
+def _balance_after(account: str, class_id: int, seq: int, after: int, expected: int) -> str:
+    return f"posting of {account} class {class_id} (seq {seq}): balance_after {after}, expected {expected}"
+
+
+def _flow(
+    row: tuple[Any, ...],
+    where: str,
+    postings: list[tuple[Any, ...]],
+    events: list[tuple[Any, ...]],
+) -> list[str]:
+    """The serials an entry's events move, account by account, are what its postings move; a
+    minted event (no source) is the issuance account's."""
+    if not events and not postings:
+        return []
+    moved: dict[Key, int] = defaultdict(int)
+    mints = row[_COL["from_account"]] if row[_COL["kind"]] == "issue" else None
+    for _, class_id, start, stop, source, destination in events:
+        size = stop - start
+        moved[(destination, class_id)] += size
+        giver = source if source is not None else mints
+        if giver is None:
+            return [f"{where}: serials minted outside an issuance"]
+        moved[(giver, class_id)] -= size
+    posted = {(a, c): n for _, a, c, n, _ in postings}
+    if {k: v for k, v in moved.items() if v} != posted:
+        return [f"{where}: block events do not move what the postings move"]
+    return []

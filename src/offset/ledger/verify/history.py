@@ -1,0 +1,169 @@
+"""The chain pass: one streaming read of the history (headers, postings and block events side by
+side, all in sequence order) over a range of sequence numbers, each entry checked
+(`entries.py`) and what the books' checks need gathered (`ranges.ChainPart`).
+
+It reads through the raw DB-API cursor: this is the one place that reads all history, and
+SQLAlchemy's row objects would triple its cost.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from offset.ledger.chain import day_text
+from offset.ledger.rows import HEADER_COLUMNS
+from offset.ledger.verify import entries
+from offset.ledger.verify.entries import _COL, REFERENCE_KINDS
+from offset.ledger.verify.ranges import ChainPart
+
+_NO_GROUP: tuple[Any, Iterator[Any]] = (None, iter(()))  # past the last row
+
+
+def _range(column: str, lo: int | None, hi: int | None) -> str:
+    bounds = ([f"{column} >= {lo}"] if lo is not None else []) + (
+        [f"{column} < {hi}"] if hi is not None else []
+    )
+    return f" WHERE {' AND '.join(bounds)}" if bounds else ""
+
+
+def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -> ChainPart:
+    """Check every entry with `lo <= seq < hi` (None: unbounded), on a DB-API connection.
+
+    An entry's link depends only on its own rows and the previous entry's stored hash, so
+    ranges can be checked apart and give, together, what one pass over everything gives; so
+    do the running balances, whose first and last value in each range are kept for the caller
+    to join. Headers, postings and events are read side by side, all in sequence order."""
+    part = ChainPart()
+    previous, effective_before = "", ""
+    heads, posts, moves = connection.cursor(), connection.cursor(), connection.cursor()
+    if lo is not None:  # start from the last entry before the range, as one pass would
+        heads.execute(
+            "SELECT seq, hash, effective_date FROM transactions"
+            f" WHERE seq < {lo} ORDER BY seq DESC LIMIT 1"
+        )
+        before = heads.fetchone()
+        if before is not None:
+            previous, part.expected_seq = before[1], before[0] + 1
+            effective_before = day_text(before[2])
+    posts.execute(
+        "SELECT tx_seq, account_id, class_id, amount, balance_after FROM postings"
+        + _range("tx_seq", lo, hi)
+        + " ORDER BY tx_seq"
+    )
+    moves.execute(
+        "SELECT tx_seq, class_id, start, stop, from_account, to_account FROM block_events"
+        + _range("tx_seq", lo, hi)
+        + " ORDER BY tx_seq"
+    )
+    heads.execute(
+        f"SELECT {', '.join(HEADER_COLUMNS)} FROM transactions"
+        + _range("seq", lo, hi)
+        + " ORDER BY seq"
+    )
+    postings = _Stream(posts, part)
+    events = _Stream(moves, part)
+    for row in heads:
+        seq = row[0]
+        own_postings = postings.take(seq)
+        own_postings.sort()  # the database may hand them out in any order within their entry
+        own_events = events.take(seq)
+        part.entries += 1
+        part.event_count += len(own_events)
+        where = entries._where(row)
+        effective = day_text(row[_COL["effective_date"]])
+        # Each check's problems are tagged with the entry and the check's place, so that the
+        # report reads the same whether the chain was checked in one range or several.
+        for rank, problems in enumerate(
+            (
+                entries._sequence_problems(part, seq),
+                entries._link_problems(row, previous, own_postings, own_events, where),
+                entries._date_problems(effective, effective_before, where),
+                entries._header_problems(row, where),
+                entries._unbalanced(seq, own_postings),
+                entries._balance_after_problems(part, seq, own_postings),
+                entries._flow(row, where, own_postings, own_events),
+            )
+        ):
+            part.problems += [(seq, rank, problem) for problem in problems]
+        part.expected_seq = seq + 1
+        effective_before = effective
+        _accumulate(part, seq, own_postings)
+        _cover(part, row, own_events)
+        if row[_COL["kind"]] in REFERENCE_KINDS:
+            part.references.append((seq, row[_COL["kind"]], row[_COL["operation"]]))
+        previous = row[_COL["hash"]]
+    postings.drain()
+    events.drain()
+    part.last_hash, part.last_effective = previous, effective_before
+    for cursor in (heads, posts, moves):
+        cursor.close()
+    return part
+
+
+class _Stream:
+    """Rows of a history table, read in sequence order beside the headers: the rows of one
+    entry at a time; rows of no entry are orphans."""
+
+    def __init__(self, cursor: Any, part: ChainPart) -> None:
+        self.groups = groupby(cursor, itemgetter(0))
+        self.seq, self.group = next(self.groups, _NO_GROUP)
+        self.part = part
+
+    def take(self, seq: int) -> list[tuple[Any, ...]]:
+        self._skip(seq)
+        if self.seq != seq:
+            return []
+        rows = list(self.group)
+        self.seq, self.group = next(self.groups, _NO_GROUP)
+        return rows
+
+    def _skip(self, before: float) -> None:
+        while self.seq is not None and self.seq < before:
+            self.part.orphans.append(self.seq)
+            self.seq, self.group = next(self.groups, _NO_GROUP)
+
+    def drain(self) -> None:
+        self._skip(math.inf)
+
+
+def _accumulate(part: ChainPart, seq: int, postings: list[Any]) -> None:
+    """What the books' checks need of the postings: running balances, sums and counts."""
+    for _, account, class_id, amount, after in postings:
+        key = (account, class_id)
+        if key not in part.closing:
+            part.opening[key] = (seq, amount, after)
+        part.closing[key] = after
+        part.counts[key] = part.counts.get(key, 0) + 1
+        part.sums[key] = part.sums.get(key, 0) + amount
+        part.posting_count += 1
+        if amount < 0:
+            part.sent.add(key)
+
+
+def _cover(part: ChainPart, row: tuple[Any, ...], events: list[tuple[Any, ...]]) -> None:
+    """What the events leave each account, as the steps of its coverage function: +1 where a
+    received range starts, -1 where it stops, the other way round for a sent one. Summed over
+    the history, the steps that remain are exactly the edges of the blocks each account holds."""
+    cover = part.coverage  # (account, class) -> {serial: step}; a step that sums to 0 goes
+    for _, class_id, start, stop, source, destination in events:
+        for account, sign in ((destination, 1), (source, -1)):
+            if account is None:  # minted: the serials begin here
+                part.minted.append((class_id, start, stop, row[0]))
+                continue
+            steps = cover.get((account, class_id))
+            if steps is None:
+                steps = cover[(account, class_id)] = {}
+            value = steps.get(start, 0) + sign
+            if value:
+                steps[start] = value
+            else:
+                del steps[start]
+            value = steps.get(stop, 0) - sign
+            if value:
+                steps[stop] = value
+            else:
+                del steps[stop]

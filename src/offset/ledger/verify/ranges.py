@@ -1,0 +1,100 @@
+"""What one range of the chain holds once checked (`ChainPart`), and consecutive ranges joined
+into one: their problems, the running balances where one range ends and the next begins, the
+coverage the block events leave. A whole history is one range, or several checked apart by
+worker processes (`workers.py`); a verified state kept at a checkpoint is one too (`states.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from offset.ledger.verify import entries
+
+MAX_ORPHANS = 20  # postings or events without a transaction: the first few are named
+
+Key = tuple[str, int]
+
+
+@dataclass
+class ChainPart:
+    """What one range of sequence numbers holds, checked: its problems, and what the checks
+    of the whole ledger need from it."""
+
+    problems: list[tuple[int, int, str]] = field(default_factory=list)  # (seq, check, words)
+    expected_seq: int = 1  # the sequence number the next entry must have
+    last_hash: str = ""  # the stored hash of the last entry seen
+    last_effective: str = ""  # and its effective date (ISO)
+    orphans: list[int] = field(default_factory=list)  # seqs of rows with no entry
+    entries: int = 0
+    posting_count: int = 0
+    event_count: int = 0
+    opening: dict[Key, tuple[int, int, int]] = field(default_factory=dict)  # seq, amount, after
+    closing: dict[Key, int] = field(default_factory=dict)  # balance_after of its last posting
+    counts: dict[Key, int] = field(default_factory=dict)  # postings
+    sums: dict[Key, int] = field(default_factory=dict)  # of amounts
+    coverage: dict[Key, dict[int, int]] = field(default_factory=dict)  # see `_cover`
+    minted: list[tuple[int, int, int, int]] = field(default_factory=list)  # class, start, stop, seq
+    sent: set[Key] = field(default_factory=set)  # (account, class) that credits left
+    references: list[tuple[int, str, str]] = field(default_factory=list)  # seq, kind, operation
+
+
+def _add_steps(steps: dict[int, int], more: Iterable[tuple[int, int]]) -> None:
+    for point, step in more:
+        value = steps.get(point, 0) + step
+        if value:
+            steps[point] = value
+        else:
+            steps.pop(point, None)
+
+
+def _opening_problems(whole: ChainPart, part: ChainPart) -> list[tuple[int, int, str]]:
+    """Where a range begins, each account's first `balance_after` continues the last one
+    before it (zero for the first range): the same check, and words, as within a range."""
+    problems = []
+    for (account, class_id), (seq, amount, after) in part.opening.items():
+        expected = whole.closing.get((account, class_id), 0) + amount
+        if expected != after:
+            problems.append(
+                (
+                    seq,
+                    entries.BALANCE_AFTER_RANK,
+                    entries._balance_after(account, class_id, seq, after, expected),
+                )
+            )
+    return problems
+
+
+def join(parts: list[ChainPart]) -> ChainPart:
+    """The parts of consecutive ranges as one: their problems, and the running balances joined
+    where one range ends and the next begins."""
+    whole = ChainPart()
+    for part in parts:
+        whole.problems += part.problems
+        whole.orphans += part.orphans
+        whole.entries += part.entries
+        whole.posting_count += part.posting_count
+        whole.event_count += part.event_count
+        whole.problems += _opening_problems(whole, part)
+        whole.closing.update(part.closing)
+        for key, count in part.counts.items():
+            whole.counts[key] = whole.counts.get(key, 0) + count
+            whole.sums[key] = whole.sums.get(key, 0) + part.sums[key]
+        for key, steps in part.coverage.items():
+            _add_steps(whole.coverage.setdefault(key, {}), steps.items())
+        whole.minted += part.minted
+        whole.sent |= part.sent
+        whole.references += part.references
+        whole.expected_seq, whole.last_hash = part.expected_seq, part.last_hash
+        whole.last_effective = part.last_effective or whole.last_effective
+    whole.problems.sort(key=lambda problem: problem[:2])
+    orphans = _orphan_problems(whole.orphans)
+    whole.problems += [(0, entries.ORPHAN_RANK, problem) for problem in orphans]
+    return whole
+
+
+def _orphan_problems(orphans: list[int]) -> list[str]:
+    return [
+        f"postings or block events of seq {seq} belong to no entry"
+        for seq in sorted(set(orphans))[:MAX_ORPHANS]
+    ]

@@ -1,0 +1,90 @@
+"""Printed documents prove themselves (issue 27): a certificate is printed only when its ledger
+entry, and every entry from it to the chain head, verify. The issue's forgery: a retirement's
+beneficiary and quantity changed in the database by hand, the guards dropped and restored.
+`offset ledger certificate` (HTML and PDF), the dashboard and the API then refuse, naming the
+entry, in the reader's language; an untouched ledger prints as before. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from offset.api import keys
+from offset.api.app import create_app
+from offset.cli.app import app
+from offset.cli.ledger import EXIT_UNVERIFIED
+from offset.common import messages
+from offset.ledger import Ledger, proof
+from tests.api.conftest import sign_in
+from tests.ledger.conftest import ISSUE_LINES, behind_the_triggers, seq_of
+from tests.ledger.test_tamper import MORE
+
+runner = CliRunner()
+FORGED = "株式会社ニセモノ"  # the company the forger wants the offset to be for
+
+
+def forge(book: Ledger) -> None:
+    """The issue's forgery: t5 (4 t retired for 港区) made 300 t for another company."""
+    behind_the_triggers(
+        book, f"UPDATE transactions SET beneficiary = '{FORGED}', quantity = 300 WHERE id = 't5'"
+    )
+
+
+def test_a_certificate_is_refused_once_its_retirement_was_edited_by_hand(
+    db_url: str, tmp_path: Path
+) -> None:
+    book = Ledger.open(db_url)
+    assert {r.status for r in book.apply([*ISSUE_LINES, *MORE])} == {"ok"}
+    base = ["ledger", "--db", db_url, "certificate"]
+    printed = runner.invoke(app, [*base, "t5"])
+    assert printed.exit_code == 0, printed.output
+    assert "港区" in printed.output
+    assert proof.entry_problems(book.engine, [seq_of(book, "t5")]).verified
+
+    forge(book)
+    assert book.retirement("t5").quantity == 300  # what a certificate would print unchecked
+    seq = seq_of(book, "t5")
+    for args in (["t5"], ["t5", "--pdf", "--out", str(tmp_path / "t5.pdf")]):
+        refused = runner.invoke(app, [*base, *args])
+        assert refused.exit_code == EXIT_UNVERIFIED, refused.output
+        assert f"ledger entry seq {seq} (t5) does not verify" in refused.output
+        assert "hash does not recompute" in refused.output
+        assert FORGED not in refused.output
+        assert "300" not in refused.output
+    assert not (tmp_path / "t5.pdf").exists()
+    # An earlier retirement's link to the head runs through the forged entry: refused too.
+    earlier = runner.invoke(app, [*base, "t3"])
+    assert earlier.exit_code == EXIT_UNVERIFIED
+    assert f"ledger entry seq {seq_of(book, 't3')} (t3)" in earlier.output
+    # A statement that prints the forged entry is refused; one that does not, printed.
+    statement = runner.invoke(app, ["ledger", "--db", db_url, "statement", "minato/holding"])
+    assert statement.exit_code == EXIT_UNVERIFIED
+    assert "the statement of minato/holding does not verify" in statement.output
+    untouched = ["ledger", "--db", db_url, "statement", "ina/holding", "--to", "1990-01-01"]
+    assert runner.invoke(app, untouched).exit_code == 0  # no entry printed: nothing to prove
+    # In Japanese mode the refusal is Japanese.
+    with messages.use("ja"):  # as OFFSET_LANG=ja or a Japanese locale chooses
+        japanese = runner.invoke(app, [*base, "t5"])
+    assert japanese.exit_code == EXIT_UNVERIFIED
+    assert f"台帳の記録 seq {seq} (t5) を検証できません" in japanese.output
+    assert "発行していません" in japanese.output
+
+    # The dashboard and the API refuse it too (the retirer's own certificate).
+    key = keys.create(book.engine, "minato")[1]
+    dashboard = TestClient(create_app(book))
+    assert sign_in(dashboard, key).status_code == 303
+    for path in ("/dashboard/certificates/t5?lang=ja", "/dashboard/certificates/t5?format=pdf"):
+        page = dashboard.get(path)
+        assert page.status_code == 409, page.text
+        assert f"seq {seq} (t5)" in page.text
+        assert FORGED not in page.text
+    assert "検証できません" in dashboard.get("/dashboard/certificates/t5?lang=ja").text
+    api = TestClient(create_app(book)).get(
+        "/api/v1/retirements/t5/certificate", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert api.status_code == 409
+    assert api.json()["status"] == "unverified"
+    assert f"seq {seq} (t5)" in api.json()["message"]
+    book.engine.dispose()

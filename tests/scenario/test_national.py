@@ -1,0 +1,187 @@
+"""The national scenario (scenarios/national/generate.py) at a reduced size, end to end: every
+project of a FY computed in one kernel call per method gives each project's figures as computed
+alone, and the credits issued are the plain loop's over the results files."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+import pytest
+
+from offset.common.problems import InputError
+from offset.documents import caps
+from offset.factors import FactorLibrary
+from offset.jobs.run import run_scenario
+from offset.ledger import Ledger
+from offset.methods.calculation import compute_prepared
+from offset.scenario import Scenario
+from offset.scenario.compute import compute_all, load_data, project_options, year_rows
+from tests.conftest import REPOSITORY
+from tests.scenario.test_run import expected_issuance, issued_in_ledger
+
+TOWNS = 8  # the first 8 of the 1,741 (北海道's): each FY, three kernel calls of 8 projects each
+
+
+def generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "national_generate", REPOSITORY / "scenarios" / "national" / "generate.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    make = generator()
+    root = tmp_path_factory.mktemp("national")
+    path = make.write(root, TOWNS, (2022, 2023), make.Sizes(pv=12, cases=3, stands=8))
+    return Scenario.from_toml(path)
+
+
+def test_the_generator_lists_every_municipality() -> None:
+    towns = generator().municipalities()
+    assert len(towns) == 1741  # 792 cities, 743 towns, 183 villages, 23 special wards
+    assert len({t.code for t in towns}) == 1741
+    assert {t.prefecture_code for t in towns} == {f"{i:02d}" for i in range(1, 48)}
+    assert "131041" in {t.code for t in towns}  # 新宿区
+
+
+def test_projects_computed_together_equal_each_computed_alone(national: Scenario) -> None:
+    factors = FactorLibrary()
+    data, problems = load_data(national, factors)
+    assert problems == []
+    together = compute_all(national, data, factors)
+    assert len(together) == 3 * TOWNS * 2  # three projects a town, two FYs
+    for (project, fy), year in together.items():
+        options = project_options(national, project, fy, data[project], strict_factors=False)
+        alone = compute_prepared(
+            national.projects[project].method, year_rows(data[project].frame, fy), factors, options
+        )
+        # the same values; a categorical column may list the other projects' categories too
+        pd.testing.assert_frame_equal(plain(year.result.results), plain(alone.results))
+        pd.testing.assert_frame_equal(plain(year.result.summary), plain(alone.summary))
+        # the record, but for the factor tables loaded so far (the library loads them lazily)
+        assert _record(year.result.manifest) == _record(alone.manifest)
+        assert year.rows == data[project].prepared.rows(alone.results.index)
+
+
+def _record(manifest: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in manifest.items() if k != "factor_tables"}
+
+
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its categorical columns and index as plain values."""
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype(object)
+    if isinstance(out.index.dtype, pd.CategoricalDtype):
+        out.index = out.index.astype(object)
+    return out
+
+
+def test_national_run_end_to_end(
+    national: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the report's limits, lowered so that 8 towns pass them (a national run has 1,741)
+    monkeypatch.setattr(caps, "MAX_ROWS_SHOWN", 10)
+    monkeypatch.setattr(caps, "MAX_CHART_ITEMS", 3)
+    out = tmp_path / "out"
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    outcome = run_scenario(national, out=out, database=url)
+    expected = expected_issuance(national, out)
+    assert len(expected) == 3 * TOWNS * 2
+    issuance = outcome.tables["issuance"]
+    assert {(r.project, r.fy): r.issued for r in issuance.itertuples()} == expected
+    book = Ledger.open(url)
+    try:
+        assert issued_in_ledger(book) == {k: v for k, v in expected.items() if v > 0}
+        assert book.verify() == []
+        again = run_scenario(national, out=out, database=url)
+        assert again.posted == 0
+        assert again.already_there == outcome.posted
+    finally:
+        book.engine.dispose()
+    # one agreement a town: half of its PV credits retired for its prefecture's company
+    fulfilment = outcome.tables["fulfilment"]
+    assert set(fulfilment["agreement"]) == {f"m{code}-pv" for code in _codes(national)}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["inputs"]) == 3 * TOWNS
+    # report.html shows 10 rows of a long table and says so; the CSV holds every row
+    html = (out / "report.html").read_text(encoding="utf-8")
+    rows = len(outcome.tables["reductions"])
+    assert rows == 3 * TOWNS * 2
+    assert f"全{rows}行のうち最初の10行を表示しています" in html
+    assert len(pd.read_csv(out / "tables" / "reductions.csv")) == rows
+    # the charts draw the 3 largest towns and agreements, the rest as one
+    assert f"上位3件、全{TOWNS}件中" in html
+    assert html.count("その他") >= 2
+
+
+def _codes(scenario: Scenario) -> list[str]:
+    return [p.jis_code or "" for p in scenario.parties.values() if p.kind == "municipality"]
+
+
+TWO_TOWNS = """
+[scenario]
+name = "two"
+fiscal_years = [2023, 2023]
+
+[parties.east]
+kind = "municipality"
+name = "East"
+jis_code = "209901"
+prefecture = "nagano"
+
+[parties.west]
+kind = "municipality"
+name = "West"
+jis_code = "209902"
+prefecture = "nagano"
+
+[projects.east-pv]
+method = "solar"
+data = "east.csv"
+owner = "east"
+instrument = "J-Credit"
+
+[projects.west-pv]
+method = "solar"
+data = "west.csv"
+owner = "west"
+instrument = "J-Credit"
+"""
+PV = "system_id,municipality,prefecture,capacity_kw,commissioned,decommissioned\n"
+
+
+def test_a_row_the_kernel_refuses_is_named_in_its_own_file(tmp_path: Path) -> None:
+    """The two projects share one kernel call; the kernel refuses the west file's second row
+    (decommissioned before it was commissioned). The problem names west.csv and its row 3, as
+    when each project is computed alone, and east's rows are not blamed."""
+    (tmp_path / "east.csv").write_text(
+        PV + "e1,east,nagano,5,2015-04-01,\ne2,east,nagano,5,2016-04-01,\n", encoding="utf-8"
+    )
+    (tmp_path / "west.csv").write_text(
+        PV + "w1,west,nagano,5,2015-04-01,\nw2,west,nagano,5,2016-04-01,2014-01-01\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "two.toml").write_text(TWO_TOWNS, encoding="utf-8")
+    scenario = Scenario.from_toml(tmp_path / "two.toml")
+    factors = FactorLibrary()
+    data, problems = load_data(scenario, factors)
+    assert problems == []
+    with pytest.raises(InputError) as refused:
+        compute_all(scenario, data, factors)
+    [problem] = refused.value.problems
+    assert Path(problem.file).name == "west.csv"
+    assert problem.row == 3  # the header is row 1
+    assert "decommissioned" in problem.message
