@@ -125,7 +125,12 @@ PurposeCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]  # `uses.
 #: Serial numbers as printed, inclusive: "0-29", or "7" for one credit.
 SerialRange = Annotated[str, Field(pattern=r"^[0-9]{1,16}(-[0-9]{1,16})?$")]
 MAX_SERIAL_RANGES = 1_000
-SerialRanges = Annotated[tuple[SerialRange, ...], Field(min_length=1, max_length=MAX_SERIAL_RANGES)]
+SerialRanges = Annotated[
+    tuple[SerialRange, ...],
+    # a JSON array (strict types take a tuple only from Python)
+    BeforeValidator(lambda value: tuple(value) if isinstance(value, list) else value),
+    Field(min_length=1, max_length=MAX_SERIAL_RANGES),
+]
 Source = Annotated[dict[str, Any], AfterValidator(_source)]
 
 
