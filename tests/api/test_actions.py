@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import unquote, urlencode
 
 import httpx
@@ -18,6 +19,7 @@ from sqlalchemy import text
 
 from offset.api import forms
 from offset.api.labels import LABELS, RESULTS
+from offset.ledger.checkpoint import keygen
 from offset.ledger.codes import CODES, JAPANESE
 from offset.ledger.rows import BalanceLine
 from tests.api.conftest import World, form_token, sign_in
@@ -491,3 +493,35 @@ def test_retire_by_serial_ranges(world: World) -> None:
     retirement = world.book.retirement(tx_id)
     assert [(b.start, b.stop) for b in retirement.serials] == [(start + 1, start + 3)]
     assert retirement.purpose == "carbon_offset"
+
+
+def test_the_certificates_qr_url_opens_the_public_check_page(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The certificate carries the URL of its entry's check page (the QR code holds it too),
+    which anyone can read without signing in: the fields, the entry's hash and link, and the
+    issuer's signature, which holds with the public key published beside it."""
+    keygen(tmp_path / "issuer.key")
+    monkeypatch.setenv("OFFSET_CERT_KEY", str(tmp_path / "issuer.key"))
+    client = client_of(world, "acme-kk")
+    fields = retire_fields(world, client, offset_target="社用車の燃料")
+    done = client.post("/dashboard/retire", data=fields, follow_redirects=False)
+    tx_id = unquote(done.headers["location"].removeprefix("/dashboard/done/"))
+    page = client.get(f"/dashboard/certificates/{tx_id}")
+    found = re.search(r"id='check-url'>([^<]+)<", page.text)
+    assert found is not None
+    url = found.group(1)
+    retirement = world.book.retirement(tx_id)
+    assert url == f"http://testserver/check/{retirement.hash}"
+    stranger = TestClient(world.client.app)  # never signed in
+    check = stranger.get(url.removeprefix("http://testserver") + "?lang=ja")
+    assert check.status_code == 200
+    assert "社用車の燃料" in check.text
+    assert retirement.hash in check.text
+    assert LABELS["ja"]["signature_holds"] in check.text
+    assert "acme-kk/holding" not in check.text  # what the certificate shows, nothing more
+    public = stranger.get("/check/issuer.pub")
+    assert public.text.startswith("-----BEGIN PUBLIC KEY-----")
+    assert stranger.get("/check/" + "0" * 64).status_code == 404
+    english = client.get(f"/dashboard/certificates/{tx_id}?version=en")
+    assert "Carbon Offset Certificate" in english.text
