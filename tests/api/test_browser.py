@@ -166,8 +166,16 @@ def test_a_company_retires_and_transfers_in_chromium(
         assert driver.save_screenshot(str(ARTIFACTS / "retire-done.png"))
         link.click()
         assert "2024年度 (FY2024)" in driver.page_source
-        assert "10 t-CO2e" in driver.page_source
+        assert "<strong>10</strong> t-CO2" in driver.page_source
         assert driver.save_screenshot(str(ARTIFACTS / "retire-certificate.png"))
+        # The certificate's check URL (its QR code holds the same) opens the public page.
+        check = driver.find_element(By.ID, "check-url").get_attribute("href")
+        assert check is not None
+        assert check.startswith(base + "/check/")
+        driver.get(check)
+        assert wait_for(driver, "check-serials").text == "5-14"
+        assert driver.save_screenshot(str(ARTIFACTS / "certificate-check.png"))
+        driver.back()
         assert total(driver, base) == before - 10
         mine = [r for r in book.retirements(["acme-kk"]) if r.project == "acme-stock"]
         assert [(r.quantity, r.claim_period) for r in mine] == [(10, "2024年度 (FY2024)")]
