@@ -146,6 +146,11 @@ def test_form_problems_are_named_and_change_nothing(world: World) -> None:
         ({"quantity": "abc"}, "quantity", LABELS["en"]["whole_number"]),
         ({"quantity": "0"}, "quantity", LABELS["en"]["whole_number"]),
         ({"quantity": "1e3"}, "quantity", LABELS["en"]["whole_number"]),
+        (
+            {"quantity": "1,0"},
+            "quantity",
+            LABELS["en"]["whole_number"],
+        ),  # not a thousands separator
         ({"quantity": "999999"}, "quantity", "more than the"),
         ({"claim_fy": ""}, "claim_fy", LABELS["en"]["must_choose"]),
         ({"claim_fy": "9999"}, "claim_fy", LABELS["en"]["must_choose"]),

@@ -205,7 +205,7 @@ def test_a_company_retires_and_transfers_in_chromium(
         driver.find_element(By.ID, "transfer-link").click()
         Select(wait_for(driver, "holding")).select_by_value("acme-kk/holding acme-stock 2023")
         driver.find_element(By.ID, "quantity").send_keys("1")
-        driver.find_element(By.ID, "to").send_keys("east-town/holding")
+        Select(driver.find_element(By.ID, "to")).select_by_visible_text("East Town")
         driver.find_element(By.ID, "next").click()
         assert wait_for(driver, "confirm-receiver").text == "East Town (east-town/holding)"
         driver.find_element(By.ID, "confirm").click()

@@ -201,6 +201,7 @@ def _transfer_form(
         status_code=status,
         who=who,
         held=visibility.holdings(ledger(request), who),
+        counterparties=visibility.counterparties(ledger(request), who),
         values=values,
         problems=problems,
         key=_same_key(values),

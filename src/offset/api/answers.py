@@ -40,6 +40,9 @@ class BalanceOut(BaseModel):
 class SerialRange(BaseModel):
     start: int
     stop: int = Field(description="the first serial after the range")
+    first: int = Field(description="the range's first serial")
+    last: int = Field(description="its last serial (inclusive)")
+    range: str = Field(description="as every output prints it, inclusive: 0-29")
 
 
 class RetirementOut(BaseModel):

@@ -31,7 +31,7 @@ from offset.documents.certificate import (
 )
 from offset.documents.figures import formatter
 from offset.documents.terms import value_term
-from offset.ledger import visibility
+from offset.ledger import uses, visibility
 from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.proof import Unverified
 from offset.ledger.rows import BalanceLine
@@ -213,8 +213,10 @@ def retirements(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
     rows = [views.retirement(r) for r in visibility.retirements(ledger(request), who)]
     if fmt is not None:
-        return _file(request, who, rows, "retirements", fmt)
-    return page(request, "retirements.html.j2", who=who, rows=rows)
+        return _file(request, who, map(views.retirement_download, rows), "retirements", fmt)
+    lang = _language(request, who)
+    names = {code: p.name(lang) for code, p in uses.purposes().items()}
+    return page(request, "retirements.html.j2", who=who, rows=rows, purpose_names=names)
 
 
 @router.get("/dashboard/certificates/{tx_id}", response_model=None)

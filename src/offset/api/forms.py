@@ -28,6 +28,7 @@ CLAIM_YEARS_BACK = 5
 WEB_KEY = "web-"  # idempotency keys the pages generate, in the API's PARTY:KEY namespace
 _DIGITS = re.compile(r"[0-9]{1,16}")
 _KEY = re.compile(r"web-[0-9a-f]{32}")
+_THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
 _SERIALS = re.compile(r"[0-9]{1,16}(-[0-9]{1,16})?")
 
 
@@ -121,8 +122,12 @@ def _holding(form: Mapping[str, str], held: list[BalanceLine], out: Checked) -> 
 
 
 def quantity(value: str) -> int | None:
-    """Whole credits, as typed (１０, 1,000); None for anything else."""
-    typed = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+    """Whole credits, as typed (１０, 1,000, １，０００); None for anything else, such as `1,0`
+    (a comma separates thousands, three digits each, or nothing)."""
+    typed = unicodedata.normalize("NFKC", value).strip()
+    if "," in typed and _THOUSANDS.fullmatch(typed) is None:
+        return None
+    typed = typed.replace(",", "")
     if _DIGITS.fullmatch(typed) is None:
         return None
     number = int(typed)
