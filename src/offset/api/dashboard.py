@@ -261,9 +261,12 @@ def agreements(request: Request) -> HTMLResponse:
     who = signed_in(request)
     lang = _language(request, who)
     items = [views.agreement(a) for a in run_records.agreements(ledger(request).engine, who)]
+    parties = {p for item in items for p in (item["provider"], item["beneficiary"])}
+    names = visibility.party_names(ledger(request), parties)
     for item in items:
         # The ledger's view: what was committed, delivered and retired against it.
         item["chart"] = panels.agreement_years(item["ledger"], item["name"], lang)
+        item["sentence"] = views.agreement_sentence(item, names, LABELS[lang])
     return page(request, "agreements.html.j2", who=who, items=items)
 
 

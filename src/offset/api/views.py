@@ -78,3 +78,24 @@ def reduction(found: ReductionRecord) -> dict[str, Any]:
 
 def serial(history: SerialHistory) -> dict[str, Any]:
     return dataclasses.asdict(history)
+
+
+def agreement_sentence(item: dict[str, Any], names: dict[str, str], words: dict[str, str]) -> str:
+    """An agreement in a sentence, parties by name: 松本市 → 信濃精機株式会社: FY2022〜FY2024
+    の各年度、プロジェクトのクレジットの50%を移転します。"""
+    rule, _, amount = str(item["volume"]).partition(" ")
+    if rule == "fixed":
+        volume = words["volume_fixed"].format(tonnes=int(amount.split()[0]))
+    elif rule == "share":
+        volume = words["volume_share"].format(percent=float(amount) * 100)
+    else:
+        volume = words["volume_all"]
+    delivery = words.get(f"delivery_{item['delivery']}", str(item["delivery"]))
+    return words["agreement_sentence"].format(
+        provider=names.get(item["provider"], item["provider"]),
+        beneficiary=names.get(item["beneficiary"], item["beneficiary"]),
+        first=item["first_fy"],
+        last=item["last_fy"],
+        volume=volume,
+        delivery=delivery,
+    )
