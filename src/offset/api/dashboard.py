@@ -83,6 +83,14 @@ def browser_language(header: str) -> Lang:
     return min(ranked)[2] if ranked else "en"
 
 
+def _credit_type(methodology: str | None, lang: Lang) -> str:
+    """A methodology with its credit type in words: EN-R-002 (再生可能エネルギー(電力)由来)."""
+    if not methodology:
+        return "—"
+    kind = uses.credit_type(methodology)
+    return f"{methodology} ({kind.name(lang)})" if kind else methodology
+
+
 def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     who = values.get("who")
     lang = _language(request, who if isinstance(who, Caller) else None)
@@ -91,6 +99,8 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any)
         results=RESULTS[lang],
         kinds=KINDS[lang],
         lang=lang,
+        method_name=lambda method: value_term("method", method, lang) if method else "—",
+        credit_type=lambda methodology: _credit_type(methodology, lang),
         path=request.url.path,
         csrf=lambda: csrf.token(request.scope),
         **values,
