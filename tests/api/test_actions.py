@@ -530,3 +530,42 @@ def test_the_certificates_qr_url_opens_the_public_check_page(
     assert stranger.get("/check/" + "0" * 64).status_code == 404
     english = client.get(f"/dashboard/certificates/{tx_id}?version=en")
     assert "Carbon Offset Certificate" in english.text
+
+
+def test_the_api_refuses_a_use_rule_in_both_languages_and_the_registry_may_override(
+    world: World,
+) -> None:
+    """RE100 takes renewable electricity only; the stock states no methodology, so its type is
+    not known: refused with the code, its English and its Japanese words. The registry's key
+    may record an override (its reason, on the entry); a party's may not."""
+    body = {"from": "acme-kk/holding", "project": PROJECT, "vintage": 2023, "quantity": 1,
+            "reason": "本社の電力", "purpose": "re100", "claim_fy": 2023,
+            "serials": ["900"]}  # fmt: skip
+    before = history(world)
+    refused = world.client.post(
+        "/api/v1/retirements",
+        json=body,
+        headers={**world.auth("acme-kk"), "Idempotency-Key": "api-re100"},
+    )
+    assert refused.status_code == 409
+    assert refused.json()["status"] == "purpose_not_allowed"
+    assert refused.json()["message_ja"] == JAPANESE["purpose_not_allowed"]
+    overridden = world.client.post(
+        "/api/v1/retirements",
+        json={**body, "override": "地域の特例"},
+        headers={**world.auth("acme-kk"), "Idempotency-Key": "api-re100-override"},
+    )
+    assert overridden.json()["status"] == "not_permitted"
+    assert history(world) == before
+    recorded = world.client.post(
+        "/api/v1/retirements",
+        json={**body, "override": "地域の特例", "beneficiary": "Acme KK"},
+        headers={**world.auth("registry"), "Idempotency-Key": "api-re100-registry"},
+    )
+    assert recorded.status_code == 201, recorded.text
+    retirement = world.book.retirement(recorded.json()["id"])
+    assert (retirement.rule_override, retirement.purpose) == ("地域の特例", "re100")
+    assert [(b.start, b.stop) for b in retirement.serials] == [(900, 901)]
+    listed = world.client.get("/api/v1/retirements", headers=world.auth("acme-kk")).json()
+    [mine] = [r for r in listed if r["id"] == retirement.id]
+    assert mine["serials"][0]["range"] == "900-900"

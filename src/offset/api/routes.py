@@ -270,6 +270,11 @@ class RetireIn(_In):
         description="the FY the retirement is claimed for (ghg_act: required; retired within"
         " it or by 30 June after it)",
     )
+    override: Text | None = Field(
+        default=None,
+        description="the registry's key only: the reason a use rule is overridden, recorded on"
+        " the entry (another party's key: not_permitted)",
+    )
     serials: ops.SerialRanges | None = Field(
         default=None,
         description='the serial numbers to retire, inclusive ("0-29"); default:'
