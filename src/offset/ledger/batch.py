@@ -16,7 +16,7 @@ from typing import Any, cast
 from offset.ledger import journal, names, planning
 from offset.ledger import operations as ops
 from offset.ledger.books import Books
-from offset.ledger.codes import OK, Rejected
+from offset.ledger.codes import MESSAGES, OK, Rejected, message
 from offset.ledger.lines import Unreadable
 
 
@@ -35,6 +35,8 @@ class Result:
         out: dict[str, Any] = {"id": self.id, "status": self.status}
         if self.message:
             out["message"] = self.message
+        if self.status in MESSAGES:  # a refusal: its words in Japanese too
+            out["message_ja"] = message(self.status, "ja")
         if self.seq is not None:
             out["seq"] = self.seq
         return out

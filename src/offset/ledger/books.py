@@ -136,6 +136,9 @@ class Known:
         self.reversed: Table[str, int] = Table(100_000)
         self.resolved: Table[str, bool] = Table(100_000)
         self.counters: Table[str, int] = Table()  # class ids, serials minted
+        # Where a class's credits were created: the JIS code of the party its first issuance
+        # went to (None: not known), for the place rule of retirements (`uses.py`).
+        self.origins: Table[int, str | None] = Table(100_000)
 
     def tables(self) -> Iterable[Table[object, object]]:
         return (
@@ -150,6 +153,7 @@ class Known:
             self.reversed,
             self.resolved,
             self.counters,
+            self.origins,
         )
 
     def bind(self, store: Store) -> None:
@@ -166,6 +170,7 @@ class Known:
             id(self.reversed): store.reversed_total,
             id(self.resolved): store.resolved,
             id(self.counters): store.counter,
+            id(self.origins): store.origin,
         }
         for table in self.tables():
             table.load = loads[id(table)]
@@ -232,6 +237,7 @@ class Books:
         self.reversed = known.reversed
         self.resolved = known.resolved
         self.counters = known.counters
+        self.origins = known.origins
         # The history rows the batch recorded, as plain tuples in column order.
         self.headers: list[HeaderRow] = []
         self.postings: list[Posting] = []
@@ -262,6 +268,9 @@ class Books:
 
     def transaction(self, tx_id: str) -> TxRecord | None:
         return self.transactions.get(tx_id)
+
+    def origin(self, class_id: int) -> str | None:
+        return self.origins.get(class_id)
 
     def holding(self, key: Key) -> tuple[Blocks, Note]:
         """The blocks an account holds of a class, to change in place, and what to tell of each

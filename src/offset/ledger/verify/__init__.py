@@ -6,7 +6,8 @@ derived from it and recomputed here:
 1. the chain: every entry's hash recomputes from its header (every column), its postings (with
    `balance_after`) and its block events, and links to the previous one, with no gap in
    sequence; effective dates never decrease; each header agrees with the operation it records
-   (what the caller sent: ids, accounts, quantities, beneficiary, reason, claim period, memo,
+   (what the caller sent: ids, accounts, quantities, beneficiary, reason, claim period, memo, a
+   retirement's purpose, offset target and place, claim FY and override,
    agreement) and with its content hash and fiscal year;
 2. each transaction's postings sum to zero per class, its block events move exactly what its
    postings move, and each posting's `balance_after` is the account's running balance;
