@@ -7,17 +7,18 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from offset.cli.app import app
+from offset.common.messages import text
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.factors.years import lag
 from offset.scenario import Scenario
 from offset.scenario.factor_use import factor_use
-from offset.common.messages import text
 from offset.scenario.restate import _reasons
 from tests.conftest import REPOSITORY, Calc
 from tests.reports import read_table
@@ -226,7 +227,7 @@ def test_changing_the_rule_in_a_later_year_restates_and_says_why(tmp_path: Path)
 
 
 def test_an_issuance_recorded_before_the_rule_counts_as_results() -> None:
-    def said(before: dict[str, object], now: dict[str, object]) -> str:
+    def said(before: dict[str, Any], now: dict[str, Any]) -> str:
         return "; ".join(text(reason, "en") for reason in _reasons(before, now, ""))
 
     before = {"input": {"sha256": "a"}}  # no factor_year: recorded before the rule existed
