@@ -12,12 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from offset.cli.app import app
+from offset.common.messages import text
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.factors.years import lag
 from offset.scenario import Scenario
 from offset.scenario.factor_use import factor_use
-from offset.common.messages import text
 from offset.scenario.restate import _reasons
 from tests.conftest import REPOSITORY, Calc
 from tests.reports import read_table
