@@ -13,6 +13,7 @@ import json
 import re
 from collections import defaultdict
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 from fastapi.testclient import TestClient
@@ -163,7 +164,10 @@ def test_three_years_every_document_prints_the_ledger(db_url: str, tmp_path: Pat
         if fy == 2021:
             # FY2020 was settled in year 1 from the smaller figure; the plan would now deliver
             # half of the restated issuance: printed beside the ledger's, named, with why.
-            assert fulfilment.loc[2020, "planned_delivered"] > fulfilment.loc[2020, "delivered"]
+            planned, settled = (
+                cast(int, fulfilment.at[2020, c]) for c in ("planned_delivered", "delivered")
+            )
+            assert planned > settled
             note = {term("plan.settled_before", lang) for lang in LANGS}
             assert fulfilment.loc[2020, "plan_note"] in note
         # Every restatement the ledger holds is listed, with its date: year 2's after year 3.
@@ -174,11 +178,16 @@ def test_three_years_every_document_prints_the_ledger(db_url: str, tmp_path: Pat
             assert {(int(r["fy"]), r["project"]) for _, r in restated.iterrows()} == {
                 (2020, "minamiyama-pv")
             }
-            (row,) = restated.to_dict("records")
-            assert row["change"] == row["issued"] == issued_pv(book, 2020) - row["before"] > 0
-            assert row["effective_date"] == restated_on
+            (restatement,) = cast(list[dict[str, Any]], restated.to_dict("records"))
+            assert (
+                restatement["change"]
+                == restatement["issued"]
+                == issued_pv(book, 2020) - restatement["before"]
+                > 0
+            )
+            assert restatement["effective_date"] == restated_on
             # the reason, stored structured with the restatement, in the report's language (ja)
-            assert row["reason"].startswith(text(DATA_CHANGED[0], "ja").split("(")[0])
+            assert restatement["reason"].startswith(text(DATA_CHANGED[0], "ja").split("(")[0])
         # A free-text beneficiary is a beneficiary, never a party.
         balances = read_table(out, "balances")
         assert "アルプス電機 本社工場" not in set(balances["name"]) | set(balances["party"])
