@@ -58,7 +58,8 @@ def retire_fields(client: TestClient) -> dict[str, str]:
         "quantity": "1",
         "beneficiary": "Acme KK",
         "reason": "REASON",
-        "claim_period": page.split('name="claim_period"', 1)[1].split('<option value="')[2]
+        "purpose": "carbon_offset",
+        "claim_fy": page.split('name="claim_fy"', 1)[1].split('<option value="')[2]
         .split('"', 1)[0],
         "key": key,
         "csrftoken": token(client),
