@@ -21,8 +21,8 @@ from offset.api import csrf, downloads, views
 from offset.api.keys import Caller, authenticate
 from offset.api.labels import KINDS, LABELS, LANGUAGES, RESULTS
 from offset.api.routes import ledger
-from offset.common import messages
-from offset.common.messages import Lang, lang_of
+from offset.common import memos, messages
+from offset.common.messages import Lang, Msg, lang_of
 from offset.documents import panels
 from offset.documents.certificate import (
     certificate_filename,
@@ -31,7 +31,7 @@ from offset.documents.certificate import (
 )
 from offset.documents.figures import formatter
 from offset.documents.terms import value_term
-from offset.ledger import uses, visibility
+from offset.ledger import proof, uses, visibility
 from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.proof import Unverified
 from offset.ledger.rows import BalanceLine
@@ -99,6 +99,7 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any)
         results=RESULTS[lang],
         kinds=KINDS[lang],
         lang=lang,
+        memo=lambda stored: memos.text(stored, lang),  # offset's own memos in the reader's words
         method_name=lambda method: value_term("method", method, lang) if method else "—",
         credit_type=lambda methodology: _credit_type(methodology, lang),
         path=request.url.path,
@@ -212,6 +213,14 @@ def statement(request: Request, account: str, fmt: Format = None) -> Response:
         lines = visibility.statement(ledger(request), who, account)
     except visibility.NotVisible:
         return page_missing(request, who)
+    try:  # a statement is printed only when its entries verify
+        proof.require(
+            ledger(request).engine, [line.seq for line in lines],
+            Msg("proof.statement", account=account),
+        )  # fmt: skip
+    except proof.Unverified as e:
+        message = messages.text(e.message, _language(request, who))
+        return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
     if fmt is not None:
         name = "statement-" + account.replace("/", "-")
         return _file(request, who, lines, name, fmt, transaction_kinds=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from offset.cli.console import EXIT_BAD_INPUT, err, out
@@ -167,11 +168,25 @@ def statement(
     if as_json:
         print(_json(_plain(rows)))
         return
-    table = Table(title=f"statement of {account}")
+    from offset.api.labels import KINDS
+    from offset.common import memos
+    from offset.common.messages import current
+    from offset.documents.terms import column_label
+
+    lang = current()
+    table = Table(title=text(Msg("cli.statement", account=account)))
     for column in STATEMENT_COLUMNS:
-        table.add_column(column)
+        table.add_column(column_label(column, lang))
+
+    def shown(column: str, value: object) -> str:
+        """A cell in the reader's words: kinds, and offset's own memos."""
+        cell = "" if value is None else str(value)
+        if column == "kind":
+            return KINDS[lang].get(cell, cell)
+        return memos.text(cell, lang) if column == "memo" else cell
+
     for row in rows:
-        table.add_row(*(str(getattr(row, c)) for c in STATEMENT_COLUMNS))
+        table.add_row(*(shown(c, getattr(row, c)) for c in STATEMENT_COLUMNS))
     out.print(table)
 
 
@@ -326,20 +341,24 @@ def verify(
         print(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
         raise typer.Exit(EXIT_REJECTED if found.discrepancies else 0)
     where = redacted(_state["db"])
-    read = (
-        f" (read from seq {found.since + 1} on; before, the checkpoint's state)"
-        if found.since
-        else ""
-    )
+    from offset.common.messages import Msg, text
+
+    summary = Msg(
+        "cli.verify_summary", entries=found.entries, postings=found.postings,
+        seq=found.head_seq, hash=found.head_hash or "-",
+    )  # fmt: skip
+    read = text(Msg("cli.verify_since", seq=found.since + 1)) if found.since else ""
     if found.discrepancies:
-        err.print(f"[bold red]{len(found.discrepancies)} discrepancies in {where}[/]")
+        count = len(found.discrepancies)
+        headline = text(Msg("cli.discrepancies", count=count, where=where))
+        err.print(f"[bold red]{escape(headline)}[/]")
         for discrepancy in found.discrepancies:
             err.print(f"  {discrepancy.message} [{discrepancy.check}]", markup=False)
-        err.print(found.summary() + read, markup=False)
+        err.print(text(summary) + read, markup=False)
         raise typer.Exit(EXIT_REJECTED)
-    proved = f"; {len(loaded)} checkpoint(s) hold" if loaded else ""
-    out.print(f"[green]ok:[/] {where} verifies{proved}")
-    out.print(found.summary() + read, markup=False)
+    proved = text(Msg("cli.checkpoints_hold", count=len(loaded))) if loaded else ""
+    out.print(f"[green]{escape(text(Msg('cli.verifies', where=where, proved=proved)))}[/]")
+    out.print(text(summary) + read, markup=False)
 
 
 @app.command()

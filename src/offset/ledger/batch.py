@@ -11,7 +11,7 @@ whole batch.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from offset.ledger import journal, names, planning
 from offset.ledger import operations as ops
@@ -67,7 +67,7 @@ def raw_id(item: object) -> str | None:
 
 
 def _parsed(item: object) -> ops.Operation:
-    return item if isinstance(item, ops.OPERATION_TYPES) else ops.parse(item)
+    return cast(ops.Operation, item) if isinstance(item, ops.OPERATION_TYPES) else ops.parse(item)
 
 
 def _one(books: Books, item: object, when: planning.When) -> Result:

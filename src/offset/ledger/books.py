@@ -20,7 +20,7 @@ Savepoints (`begin`, `rollback`, `release`) undo a rejected atomic call inside a
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from offset.ledger.blocks import Block, Note
 from offset.ledger.rows import (
@@ -35,6 +35,9 @@ from offset.ledger.rows import (
     TxRecord,
 )
 from offset.ledger.store import Store
+
+if TYPE_CHECKING:
+    from offset.ledger.batch_store import BatchStore
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -205,7 +208,7 @@ class Books:
 
     @classmethod
     def presumed(
-        cls, store: Store, known: Known, tx_ids: Iterable[str]
+        cls, store: BatchStore, known: Known, tx_ids: Iterable[str]
     ) -> tuple[Books, set[str], Callable[[], tuple[Head, dict[str, bool]]]]:
         """The books for one write that presumes nobody else wrote since this writer's last
         commit (PostgreSQL, inside a pipeline): the head's lock and the lookup are sent, not

@@ -19,7 +19,7 @@ import json
 import math
 import re
 from json.encoder import encode_basestring
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -245,34 +245,13 @@ class Void(_Tx):
     reservation: TxId
 
 
-Operation = (
-    OpenParty
-    | OpenAccount
-    | AccountStatus
-    | Issue
-    | Transfer
-    | Retire
-    | Cancel
-    | Reverse
-    | Reserve
-    | Post
-    | Void
-)
-OPERATION_TYPES = (
-    OpenParty,
-    OpenAccount,
-    AccountStatus,
-    Issue,
-    Transfer,
-    Retire,
-    Cancel,
-    Reverse,
-    Reserve,
-    Post,
-    Void,
-)
+#: The one list of operations: a credit transaction is chained with an id and moves credits;
+#: the others change reference data. A new operation is a model above and a line here (then its
+#: planner: `planning.PLANNERS`; see docs/architecture.md, "Adding an operation").
 TxOperation = Issue | Transfer | Retire | Cancel | Reverse | Reserve | Post | Void
-TX_TYPES = (Issue, Transfer, Retire, Cancel, Reverse, Reserve, Post, Void)
+Operation = OpenParty | OpenAccount | AccountStatus | TxOperation
+OPERATION_TYPES: tuple[type[_Op], ...] = get_args(Operation)
+TX_TYPES: tuple[type[_Tx], ...] = get_args(TxOperation)
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(Annotated[Operation, Field(discriminator="op")])
 #: Fields added after operations were first recorded: left out of the canonical text when None,
 #: so that an operation sent again as it was first sent keeps its content hash.

@@ -536,6 +536,7 @@ PLANNERS: dict[type[Any], Callable[[Books, Any, When], Plan]] = {
     ops.AccountStatus: _account_status,
     **dict.fromkeys(CREDIT_PLANNERS, _tx),
 }
+assert set(PLANNERS) == set(ops.OPERATION_TYPES), "every operation has its planner"
 
 
 def plan(books: Books, op: ops.Operation, when: When) -> Plan:

@@ -18,7 +18,8 @@ derived from it and recomputed here:
    is negative outside issuance accounts;
 5. the serial blocks equal the net effect of the block events, account by account (the
    coverage that the events leave each account equals the blocks it holds), never overlap, and
-   cover exactly the serials minted, which the issuances minted in order;
+   cover exactly the serials minted, which the issuances minted in order; each pending account
+   holds exactly its open reservations, and each post or void resolved one that was open;
 6. the chain head is the last entry;
 7. the database's guards (`guards.py`) are all in place, with their definitions, and enabled;
 8. each signed checkpoint given matches the history at its sequence number (`checkpoint.py`).
