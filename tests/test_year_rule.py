@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from offset.cli.app import app
-from offset.common.messages import text
+from offset.common.messages import Msg, text
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.factors.years import lag
@@ -219,11 +219,8 @@ def test_changing_the_rule_in_a_later_year_restates_and_says_why(tmp_path: Path)
     assert second.exit_code == 0, second.output
     restated = read_table(out, "restatements")
     assert len(restated) > 0
-    assert (
-        restated["reason"]
-        .str.contains("grid factor year rule changed (results -> reporting)", regex=False)
-        .all()
-    )
+    said = text(Msg("restate.year_rule", old="results", new="reporting"), "ja")
+    assert restated["reason"].str.contains(said, regex=False).all()  # the report's language
 
 
 def test_an_issuance_recorded_before_the_rule_counts_as_results() -> None:

@@ -86,7 +86,7 @@ def test_every_problem_at_once_with_its_key(write_scenario: WriteScenario) -> No
         (("fiscal_years = [2022, 2023]", "fiscal_years = [2024, 2023]"), "scenario.fiscal_years",
          "the first FY 2024 is after the last 2023"),
         (('method = "solar"', 'method = "wind"'), "projects.pv.method",
-         "unknown method; choose one of solar, renovation, forest, forest-stock"),
+         "unknown method; choose one of solar, renovation, forest, forest-stock, savings"),
         (('delivery = "transfer"', 'delivery = "post"'), "agreements.deal.delivery",
          "Input should be 'transfer' or 'retire'"),
         (('name = "mini"', 'name = "Mini Area"'), "scenario.name",
