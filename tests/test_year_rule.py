@@ -7,17 +7,19 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from offset.cli.app import app
+from offset.common.messages import text
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.factors.years import lag
 from offset.scenario import Scenario
 from offset.scenario.factor_use import factor_use
-from offset.scenario.restate import _reason
+from offset.scenario.restate import _reasons
 from tests.conftest import REPOSITORY, Calc
 from tests.reports import read_table
 
@@ -225,10 +227,13 @@ def test_changing_the_rule_in_a_later_year_restates_and_says_why(tmp_path: Path)
 
 
 def test_an_issuance_recorded_before_the_rule_counts_as_results() -> None:
+    def said(before: dict[str, Any], now: dict[str, Any]) -> str:
+        return "; ".join(text(reason, "en") for reason in _reasons(before, now, ""))
+
     before = {"input": {"sha256": "a"}}  # no factor_year: recorded before the rule existed
-    assert "year rule changed" not in _reason(before, {"input": {"sha256": "a"}}, "")
+    assert "year rule changed" not in said(before, {"input": {"sha256": "a"}})
     now = {"input": {"sha256": "a"}, "factor_year": "reporting"}
-    assert "grid factor year rule changed (results -> reporting)" in _reason(before, now, "")
+    assert "grid factor year rule changed (results -> reporting)" in said(before, now)
 
 
 def test_credits_take_the_reduction_fys_own_factor_under_j_credit(factors: FactorLibrary) -> None:

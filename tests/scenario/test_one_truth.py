@@ -13,6 +13,7 @@ import json
 import re
 from collections import defaultdict
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 from fastapi.testclient import TestClient
@@ -22,7 +23,7 @@ from offset.api import forms, keys
 from offset.api.app import create_app
 from offset.api.labels import LABELS
 from offset.cli.app import app
-from offset.common import fiscal
+from offset.common import fiscal, messages
 from offset.common.messages import LANGS, Msg, text
 from offset.documents.terms import term
 from offset.ledger import Ledger
@@ -133,10 +134,15 @@ def test_three_years_every_document_prints_the_ledger(db_url: str, tmp_path: Pat
     for fy in (2020, 2021, 2022):
         for name, frame in lists_as_of(fy, final).items():
             frame.to_csv(root / "data" / f"annual_cycle_{name}.csv", index=False)
-        result = runner.invoke(app, [*run, "--fy", str(fy)])
+        result = runner.invoke(app, [*run, "--fy", str(fy), "--lang", "ja"])
         assert result.exit_code == 0, result.output
+        # Japanese mode is Japanese: the closing lines, warnings and restatements too.
+        for english in ("Posted", "warning:", "Nothing new", "restated", "data file changed"):
+            assert english not in result.output
+        assert "台帳に" in result.output
         if fy == 2021:
             restated_on = dt.date.today().isoformat()
+            assert "入力データが変わりました" in result.output
 
         # The agreement's table: delivered, retired and 金額 are the ledger's, per FY.
         fulfilment = read_table(out, "fulfilment").set_index("fy")
@@ -158,7 +164,10 @@ def test_three_years_every_document_prints_the_ledger(db_url: str, tmp_path: Pat
         if fy == 2021:
             # FY2020 was settled in year 1 from the smaller figure; the plan would now deliver
             # half of the restated issuance: printed beside the ledger's, named, with why.
-            assert fulfilment.loc[2020, "planned_delivered"] > fulfilment.loc[2020, "delivered"]
+            planned, settled = (
+                cast(int, fulfilment.at[2020, c]) for c in ("planned_delivered", "delivered")
+            )
+            assert planned > settled
             note = {term("plan.settled_before", lang) for lang in LANGS}
             assert fulfilment.loc[2020, "plan_note"] in note
         # Every restatement the ledger holds is listed, with its date: year 2's after year 3.
@@ -169,11 +178,16 @@ def test_three_years_every_document_prints_the_ledger(db_url: str, tmp_path: Pat
             assert {(int(r["fy"]), r["project"]) for _, r in restated.iterrows()} == {
                 (2020, "minamiyama-pv")
             }
-            (row,) = restated.to_dict("records")
-            assert row["change"] == row["issued"] == issued_pv(book, 2020) - row["before"] > 0
-            assert row["effective_date"] == restated_on
-            reasons = {text(m, lang) for m in DATA_CHANGED for lang in LANGS}
-            assert any(row["reason"].startswith(r.split("(")[0]) for r in reasons)
+            (restatement,) = cast(list[dict[str, Any]], restated.to_dict("records"))
+            assert (
+                restatement["change"]
+                == restatement["issued"]
+                == issued_pv(book, 2020) - restatement["before"]
+                > 0
+            )
+            assert restatement["effective_date"] == restated_on
+            # the reason, stored structured with the restatement, in the report's language (ja)
+            assert restatement["reason"].startswith(text(DATA_CHANGED[0], "ja").split("(")[0])
         # A free-text beneficiary is a beneficiary, never a party.
         balances = read_table(out, "balances")
         assert "アルプス電機 本社工場" not in set(balances["name"]) | set(balances["party"])
@@ -198,6 +212,16 @@ def test_three_years_every_document_prints_the_ledger(db_url: str, tmp_path: Pat
         )
         assert answer.status_code == 201, answer.text
     assert book.verify() == []
+    # The runner's memos, stored structured, read in the reader's language.
+    with messages.use("ja"):
+        statement = runner.invoke(
+            app, ["ledger", "--db", db_url, "statement", "alps-denki/holding"]
+        )
+    assert statement.exit_code == 0, statement.output  # its entries verify: printed
+    assert "alps-denki/holding の取引明細" in statement.output
+    page = dashboard.get("/dashboard/statement/alps-denki/holding?lang=ja").text
+    assert f"協定 {AGREEMENT} に基づく移転" in page
+    assert "delivery under" not in page
 
     # The provider sees what happened to its credits: Alps Denki's retirements, who and how many.
     town = TestClient(create_app(book))

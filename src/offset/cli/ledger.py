@@ -7,9 +7,10 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from offset.cli.console import EXIT_BAD_INPUT, err, out
@@ -167,11 +168,25 @@ def statement(
     if as_json:
         print(_json(_plain(rows)))
         return
-    table = Table(title=f"statement of {account}")
+    from offset.api.labels import KINDS
+    from offset.common import memos
+    from offset.common.messages import current
+    from offset.documents.terms import column_label
+
+    lang = current()
+    table = Table(title=text(Msg("cli.statement", account=account)))
     for column in STATEMENT_COLUMNS:
-        table.add_column(column)
+        table.add_column(column_label(column, lang))
+
+    def shown(column: str, value: object) -> str:
+        """A cell in the reader's words: kinds, and offset's own memos."""
+        cell = "" if value is None else str(value)
+        if column == "kind":
+            return KINDS[lang].get(cell, cell)
+        return memos.text(cell, lang) if column == "memo" else cell
+
     for row in rows:
-        table.add_row(*(str(getattr(row, c)) for c in STATEMENT_COLUMNS))
+        table.add_row(*(shown(c, getattr(row, c)) for c in STATEMENT_COLUMNS))
     out.print(table)
 
 
@@ -197,24 +212,44 @@ def certificate(
         Path | None,
         typer.Option("--out", help="Write the HTML (or PDF) here instead of printing it"),
     ] = None,
-    pdf: Annotated[
-        bool, typer.Option("--pdf", help="A PDF (A4, Japanese and English) instead of HTML")
-    ] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="A PDF (one A4 page) instead of HTML")] = False,
+    english: Annotated[bool, typer.Option("--english", help="The English version")] = False,
+    key: Annotated[
+        Path | None,
+        typer.Option(
+            "--key",
+            help="The issuer's signing key (offset ledger keygen); default: OFFSET_CERT_KEY",
+        ),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="The dashboard's public address, for the check URL and QR code; default:"
+            " OFFSET_PUBLIC_URL",
+        ),
+    ] = None,
 ) -> None:
-    """A retirement certificate as HTML, or as PDF with --pdf (default file: TX.pdf)."""
+    """A カーボン・オフセット証明書 as HTML, or as PDF with --pdf (default file: TX.pdf): signed
+    with the issuer's key, with a URL and QR code to check it against the ledger."""
     from offset.common.messages import text
     from offset.documents.certificate import certificate_page, certificate_pdf
     from offset.ledger.proof import Unverified
 
     book = _ledger()
+    lang: Literal["ja", "en"] = "en" if english else "ja"
+    make = certificate_pdf if pdf else certificate_page
     try:
-        document: str | bytes = certificate_pdf(book, tx) if pdf else certificate_page(book, tx)
+        document: str | bytes = make(book, tx, lang, url, key)
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
     except Unverified as e:
         err.print(text(e.message), markup=False)
         raise typer.Exit(EXIT_UNVERIFIED) from e
+    except (OSError, ValueError, TypeError) as e:  # the issuer's key file
+        err.print(f"{key}: not a usable Ed25519 private key ({e})", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
     if isinstance(document, str) and output is None:
         print(document)
         return
@@ -306,20 +341,50 @@ def verify(
         print(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
         raise typer.Exit(EXIT_REJECTED if found.discrepancies else 0)
     where = redacted(_state["db"])
-    read = (
-        f" (read from seq {found.since + 1} on; before, the checkpoint's state)"
-        if found.since
-        else ""
-    )
+    from offset.common.messages import Msg, text
+
+    summary = Msg(
+        "cli.verify_summary", entries=found.entries, postings=found.postings,
+        seq=found.head_seq, hash=found.head_hash or "-",
+    )  # fmt: skip
+    read = text(Msg("cli.verify_since", seq=found.since + 1)) if found.since else ""
     if found.discrepancies:
-        err.print(f"[bold red]{len(found.discrepancies)} discrepancies in {where}[/]")
+        count = len(found.discrepancies)
+        headline = text(Msg("cli.discrepancies", count=count, where=where))
+        err.print(f"[bold red]{escape(headline)}[/]")
         for discrepancy in found.discrepancies:
             err.print(f"  {discrepancy.message} [{discrepancy.check}]", markup=False)
-        err.print(found.summary() + read, markup=False)
+        err.print(text(summary) + read, markup=False)
         raise typer.Exit(EXIT_REJECTED)
-    proved = f"; {len(loaded)} checkpoint(s) hold" if loaded else ""
-    out.print(f"[green]ok:[/] {where} verifies{proved}")
-    out.print(found.summary() + read, markup=False)
+    proved = text(Msg("cli.checkpoints_hold", count=len(loaded))) if loaded else ""
+    out.print(f"[green]{escape(text(Msg('cli.verifies', where=where, proved=proved)))}[/]")
+    out.print(text(summary) + read, markup=False)
+
+
+@app.command()
+def purposes(
+    lang: Annotated[str, typer.Option("--lang", help="ja or en")] = "ja",
+) -> None:
+    """J-Credit's retirement purposes (用途) and the credit types each may take, with sources:
+    the values a retirement's `purpose` may hold."""
+    from offset.ledger import uses
+
+    words = {t.code: t.name(lang) for t in uses.credit_types()}
+    table = Table(title="用途 / Retirement purposes" if lang == "ja" else "Retirement purposes")
+    for column in ("purpose", "名称" if lang == "ja" else "name", "credit types", "source"):
+        table.add_column(column, overflow="fold")
+    for purpose in uses.purposes().values():
+        allowed = uses.allowed_types(purpose.code)
+        kinds = ", ".join(words[k] for k in allowed) if allowed else "*"
+        if purpose.window:
+            kinds += (
+                " (温対法: FY内か翌年度6月30日まで)"
+                if lang == "ja"
+                else " (by 30 June after the FY)"
+            )
+        where = f"{purpose.source.url or purpose.source.source} [{purpose.source.confidence}]"
+        table.add_row(purpose.code, purpose.name(lang), kinds, where)
+    out.print(table)
 
 
 @app.command()

@@ -129,7 +129,7 @@ WARNINGS_SHOWN = 8
 
 
 def _print_outcome(outcome: RunOutcome) -> None:
-    from offset.common.messages import current, text
+    from offset.common.messages import Msg, current, text
     from offset.documents.figures import column_kinds, formatter
     from offset.documents.terms import term
 
@@ -145,38 +145,44 @@ def _print_outcome(outcome: RunOutcome) -> None:
         table.add_row(*(show(v) for show, v in zip(shows, row, strict=True)))
     out.print(table)
     _print_restatements(outcome)
+    said = [text(w) for w in outcome.warnings]
     if outcome.dry_run:
         out.print(
-            f"Dry run: {outcome.to_post} transactions would be posted"
-            f" ({outcome.already_there} already in the ledger); nothing was written."
+            text(Msg("cli.dry_run", count=outcome.to_post, there=outcome.already_there)),
+            highlight=False,
         )
-        for warning in outcome.warnings:
-            out.print(f"[yellow]warning:[/] {escape(text(warning))}", markup=True, highlight=False)
+        for warning in said:
+            _warn(warning)
         return
     if outcome.posted == 0 and outcome.already_there:
-        out.print(
-            f"Nothing new: all {outcome.already_there} transactions of this scenario were already"
-            " in the ledger (a re-run posts nothing twice)."
-        )
+        out.print(text(Msg("cli.nothing_new", there=outcome.already_there)))
     else:
-        again = f"; {outcome.already_there} were already there" if outcome.already_there else ""
-        out.print(f"Posted {outcome.posted} transactions to the ledger{again}.")
-    for warning in outcome.warnings[:WARNINGS_SHOWN]:
-        out.print(f"[yellow]warning:[/] {escape(text(warning))}", markup=True, highlight=False)
-    if len(outcome.warnings) > WARNINGS_SHOWN:
-        out.print(f"... {len(outcome.warnings) - WARNINGS_SHOWN} more warnings in the report")
-    out.print(f"ledger: {outcome.database}")
-    out.print(f"report: {outcome.out / 'report.html'}")
+        there = outcome.already_there
+        again = Msg("cli.posted_again", there=there) if there else ""
+        out.print(text(Msg("cli.posted", count=outcome.posted, again=again)))
+    for warning in said[:WARNINGS_SHOWN]:
+        _warn(warning)
+    if len(said) > WARNINGS_SHOWN:
+        out.print(text(Msg("cli.more_warnings", count=len(said) - WARNINGS_SHOWN)))
+    out.print(text(Msg("cli.ledger", where=outcome.database)), markup=False)
+    out.print(text(Msg("cli.report", where=outcome.out / "report.html")), markup=False)
+
+
+def _warn(warning: str) -> None:
+    from offset.common.messages import Msg, text
+
+    head, _, rest = text(Msg("cli.warning", text="\0")).partition("\0")
+    out.print(f"[yellow]{escape(head)}[/]{escape(warning)}{escape(rest)}", markup=True)
 
 
 def _print_restatements(outcome: RunOutcome) -> None:
-    from offset.common.messages import text
+    from offset.common.messages import Msg, text
 
     if not outcome.restatements:
         return
-    verb = "would restate" if outcome.dry_run else "restated"
-    table = Table(title=f"FYs issued before whose credits changed ({verb})")
-    for label in ("FY", "project", "before", "after", "issued", "reversed", "cancelled", "owed"):
+    title = text(Msg("cli.would_restate" if outcome.dry_run else "cli.restated"))
+    table = Table(title=title)
+    for label in text(Msg("cli.restatement_columns")).split("|"):
         table.add_column(label, justify="right")
     for r in outcome.restatements:
         values = (r.before, r.after, r.issued, r.reversed, r.cancelled, r.shortfall)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from offset.common import messages
 from offset.common.messages import Lang
 from offset.documents.figures import CSV_DECIMALS, column_kinds
 from offset.documents.terms import column_label, term, value_term
@@ -26,8 +25,6 @@ CATEGORY_COLUMNS = {
     "mode": "mode",
     "plan_note": "plan",
 }
-# columns whose values may be catalogued messages, rendered in the table's language
-MESSAGE_COLUMNS = ("reason",)
 # kinds whose float noise a CSV drops: six decimals keep a tonne to the gram (the ledger's
 # precision) and a MWh to the Wh; factors keep every digit
 ROUNDED = ("tonnes", "tonnes1", "mwh", "energy", "capacity", "area", "yen", "share", "decimal")
@@ -52,8 +49,6 @@ def shown(name: str, frame: pd.DataFrame, party_names: dict[str, str], lang: Lan
     for column in out.columns:
         if column in PARTY_COLUMNS:
             out[column] = out[column].map(lambda v: party_names.get(v, v) if v else v)
-        elif column in MESSAGE_COLUMNS:  # catalogued messages (`Msg`), the rest as they are
-            out[column] = out[column].map(lambda v: messages.text(v, lang) if v else v)
         elif column in CATEGORY_COLUMNS:
             out[column] = out[column].map(
                 lambda v, p=CATEGORY_COLUMNS[column]: value_term(p, v, lang)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -98,7 +99,7 @@ class Report:
             tables_hash=tables[:12],
             rule=m["factor_year"]["rule"],
             engine=m["engine"]["version"],
-            created=m["created"],
+            created=shown_time(m["created"], self.lang),
         )
 
     def html(self, tables: dict[str, Shown] | None = None) -> str:
@@ -129,6 +130,7 @@ class Report:
             charts=_charts(self.tables, self.party_names, lang),
             method_charts=_method_charts(self.tables["plan"], lang),
             engine=__version__,
+            created=shown_time(self.manifest["created"], lang),
         )
 
 
@@ -294,8 +296,26 @@ def _method_charts(plan: pd.DataFrame, lang: Lang) -> list[str]:
     ]  # fmt: skip
 
 
+JST = ZoneInfo("Asia/Tokyo")
+
+
 def created_now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    """The time a report is made, in Japan's time (ISO 8601 with its +09:00 offset)."""
+    return dt.datetime.now(JST).isoformat(timespec="seconds")
+
+
+def shown_time(iso: str, lang: Lang) -> str:
+    """A report's time as its reader reads it, in JST: 2026年12月7日 15:30 (日本時間), or
+    2026-12-07 15:30 JST (a time of another zone is converted)."""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(JST)
+    if lang == "ja":
+        return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M} (日本時間)"
+    return f"{moment:%Y-%m-%d %H:%M} JST"
 
 
 def provenance(manifest: dict[str, Any], lang: Lang = "en") -> pd.DataFrame:
@@ -308,7 +328,7 @@ def provenance(manifest: dict[str, Any], lang: Lang = "en") -> pd.DataFrame:
 
     rows: list[dict[str, object]] = [
         {"item": t("item.engine"), "value": f"offset {manifest['engine']['version']}"},
-        {"item": t("item.created"), "value": manifest["created"]},
+        {"item": t("item.created"), "value": shown_time(manifest["created"], lang)},
         {"item": t("item.scenario_file"), "value": scenario["file"]},
         {"item": t("item.scenario_sha256"), "value": scenario["sha256"]},
         {"item": t("item.factor_year"), "value": manifest["factor_year"]["meaning"]},

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from offset.common import messages
+from offset.common.messages import Lang
 from offset.ledger.names import retirement_account
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.methods import METHODS
@@ -121,10 +123,13 @@ RESTATEMENT_COLUMNS = [
 ]
 
 
-def restatements(scenario: Scenario, held: LedgerHeld, batches: list[Batch]) -> pd.DataFrame:
+def restatements(
+    scenario: Scenario, held: LedgerHeld, batches: list[Batch], lang: Lang
+) -> pd.DataFrame:
     """Every restatement of the scenario the ledger holds, whichever run posted it, with the
     date it was posted and the id its transactions share (`restate.history`); then those
-    this run would post and has not (a dry run), undated."""
+    this run would post and has not (a dry run), undated. Reasons in `lang` (the stored
+    reasons rendered: a table holds plain text)."""
     posted = restate.history(held.issuances)
     owners = {name: project.owner for name, project in scenario.projects.items()}
     rows: list[dict[str, Any]] = [
@@ -140,7 +145,7 @@ def restatements(scenario: Scenario, held: LedgerHeld, batches: list[Batch]) -> 
             "reversed": r.reversed,
             "cancelled": r.cancelled,
             "shortfall": r.shortfall,
-            "reason": r.reason,
+            "reason": messages.text(r.reason, lang),
             "effective_date": r.effective_date,
             "restatement": r.restatement,
         }
@@ -160,7 +165,7 @@ def restatements(scenario: Scenario, held: LedgerHeld, batches: list[Batch]) -> 
             "reversed": r.reversed,
             "cancelled": r.cancelled,
             "shortfall": r.shortfall,
-            "reason": r.reason,
+            "reason": messages.text(r.reason, lang),
             "effective_date": None,
             "restatement": base,
         }

@@ -162,10 +162,9 @@ TERMS: dict[str, Words] = {
     # the report's own text
     "report.title_suffix": ("offset report", "offset 報告書"),
     "report.meta": (
-        "Scenario {scenario}, FY{first}–FY{last} · GWP {gwp} · ledger {database} · "
-        "offset {engine} · {created}",
-        "シナリオ {scenario}、{first}年度〜{last}年度 · 地球温暖化係数 {gwp} · 台帳 {database} · "
-        "offset {engine} · {created}",
+        "Scenario {scenario}, FY{first}–FY{last} · GWP {gwp} · offset {engine} · {created}",
+        "シナリオ {scenario}、{first}年度〜{last}年度 · 地球温暖化係数 {gwp} · offset {engine} · "
+        "{created}",
     ),
     "report.summary_note": (
         "Reductions are in t-CO2e; credits are whole t-CO2e (fractions carried to the next FY, "

@@ -121,7 +121,7 @@ def run_scenario(
     data, computed = _computed(scenario, factors, step, strict_factors)
     plans = plan_run(scenario, computed, data, factors)
     if dry_run:
-        return _dry_run(scenario, url, out, computed, plans, data)
+        return _dry_run(scenario, url, out, computed, plans, data, scenario.language(lang))
     out.mkdir(parents=True, exist_ok=True)
     ledger = Ledger.open(url)
     try:
@@ -138,7 +138,8 @@ def run_scenario(
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
         held = ledger_figures.read(ledger, scenario)
         unproven = _unproven(ledger, held)
-        report_tables = _tables(scenario, computed, plans, batches, statuses, books, held)
+        language = scenario.language(lang)
+        report_tables = _tables(scenario, computed, plans, batches, statuses, books, held, language)
         fulfilment = [item for plan in plans for item in plan.settlement.fulfilment]
         # what the HTTP API shows
         run_records.store(ledger.engine, scenario, fulfilment, report_tables["reductions"])
@@ -149,7 +150,6 @@ def run_scenario(
     warnings = unproven + _warnings(scenario, data, computed, plans, batches)
     manifest = _manifest(scenario, url, data, factors, statuses, warnings)
     manifest["ledger_verified"] = not unproven
-    language = scenario.language(lang)
     _write_report(scenario, out, report_tables, manifest, warnings, csv_encoding, pdf, language)
     return RunOutcome(scenario, out, url, plans, batches, statuses, report_tables, warnings)
 
@@ -236,6 +236,7 @@ def _dry_run(
     computed: dict[tuple[str, int], ProjectYear],
     plans: list[YearPlan],
     data: dict[str, ProjectData],
+    language: Lang,
 ) -> RunOutcome:
     """What a run would post and restate, from a read of the ledger; nothing is written."""
     ledger = _read_only(url)
@@ -250,7 +251,7 @@ def _dry_run(
         ledger.engine.dispose()
     statuses = {id_: "exists" for batch in batches for id_ in batch.exists}
     statuses |= {op["id"]: "would post" for batch in batches for op in batch.operations}
-    report_tables = _tables(scenario, computed, plans, batches, statuses, books, held)
+    report_tables = _tables(scenario, computed, plans, batches, statuses, books, held, language)
     warnings = unproven + _warnings(scenario, data, computed, plans, batches)
     return RunOutcome(
         scenario, out, url, plans, batches, statuses, report_tables, warnings, dry_run=True
@@ -348,9 +349,10 @@ def _tables(
     statuses: dict[str, str],
     books: tuple[list[BalanceLine], list[AccountRow], list[Retirement]],
     held: LedgerHeld,
+    lang: Lang,
 ) -> dict[str, pd.DataFrame]:
     """The report's tables: figures of credits from the ledger (`held`, `books`), the plan's
-    only beside them where they differ."""
+    only beside them where they differ; restatements' reasons in `lang`."""
     reductions = tables.reductions(scenario, computed)
     issuance = tables.issuance(scenario, plans, statuses, held)
     fulfilment = tables.fulfilment(scenario, plans, held)
@@ -363,7 +365,7 @@ def _tables(
         "fulfilment": fulfilment,
         "deliveries": tables.deliveries(plans),
         "balances": tables.balances(scenario, *books),
-        "restatements": tables.restatements(scenario, held, batches),
+        "restatements": tables.restatements(scenario, held, batches, lang),
     }
 
 
