@@ -91,6 +91,12 @@ ATTACKS: dict[str, Change] = {
     "a cell reference past the last column": part(
         SHEET, lambda d: d.replace(b'r="A2"', b'r="ZZZZZZZ2"', 1)
     ),
+    "a cell past Excel's last column, XFD": part(
+        SHEET,
+        lambda d: re.sub(
+            rb'(<row r="2".*?)</row>', rb'\1<c r="ZZZ2"><v>1</v></c></row>', d, count=1
+        ),
+    ),
     "a sheet cut short": part(SHEET, lambda d: d[: len(d) // 2]),
     "a sheet part missing": part(SHEET, lambda d: None),
     "a workbook part that is not XML": part("xl/workbook.xml", lambda d: b"<workbook"),
@@ -122,6 +128,19 @@ def test_a_hostile_workbook_is_refused_with_its_name(
     out = tmp_path / "out.csv"
     refused(calc(spoilt, "--out", str(out)), spoilt)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("claimed", [b"A1:A1", b"A1:XFD1048576"])
+def test_cells_are_read_as_they_are_not_as_the_dimension_says(
+    good: Path, tmp_path: Path, claimed: bytes
+) -> None:
+    """Read-only openpyxl trusts a sheet's <dimension>: understated, it dropped every cell past
+    it without a word; overstated, it padded every row to it."""
+    lying = rewrite(good, tmp_path / "lying.xlsx", part(SHEET, lambda d: re.sub(
+        rb'<dimension ref="[^"]*"', b'<dimension ref="' + claimed + b'"', d)))  # fmt: skip
+    (grid,) = sheets.read_sheets(lying, ["pv"])
+    (truth,) = sheets.read_sheets(good, ["pv"])
+    assert grid.cells.shape == truth.cells.shape == (11, 6)
 
 
 def test_openpyxl_parses_through_defusedxml() -> None:

@@ -28,6 +28,9 @@ from tests.attacks.conftest import SETUP, Town
 # Every field of every operation, each with a value of the right type.
 TX = {"id": "x1", "effective_date": "2025-07-01", "memo": "m", "agreement": "a1"}
 CLASS = {"project": "ina-forest", "vintage": 2024, "quantity": 1}
+# a retirement's use (`offset.ledger.uses`) and its serials
+USE = {"purpose": "carbon_offset", "offset_target": "T", "offset_place": "202029",
+       "claim_fy": 2024, "override": "O", "serials": ["0-0"]}  # fmt: skip
 OPERATIONS: dict[str, dict[str, Any]] = {
     "open_party": {"party": "p", "kind": "company", "name": "P", "jis_code": "209901",
                    "prefecture": "nagano"},
@@ -36,9 +39,10 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     "issue": {**TX, "to": "ina/holding", "instrument": "J-Credit", **CLASS, "buffer": 0,
               "buffer_account": "registry/buffer", "methodology": "EN-R-002",
               "source": {"input": {"sha256": "00"}}},
-    "transfer": {**TX, "from": "ina/holding", "to": "shinjuku/holding", **CLASS},
+    "transfer": {**TX, "from": "ina/holding", "to": "shinjuku/holding", **CLASS,
+                 "serials": ["0"]},
     "retire": {**TX, "from": "ina/holding", **CLASS, "beneficiary": "B", "reason": "R",
-               "claim_period": "FY2024"},
+               "claim_period": "FY2024", **USE},
     "cancel": {**TX, "from": "ina/holding", **CLASS, "reason": "R"},
     "reverse": {**TX, "of": "t1", "quantity": 1},
     "reserve": {**TX, "from": "ina/holding", "to": "shinjuku/holding", **CLASS},
@@ -51,13 +55,14 @@ WRONG: dict[str, list[Any]] = {
     "text": [5, True, 5.5, [], {}],
     "date": [0, True, 20250701, 1.0, "2025-07-01T00:00:00", "20250701", "2025-02-30"],
     "object": ["{}", 5, True, []],
+    "list": ["0-29", 5, True, {}, [5], [True], [["0"]]],
 }
 
 
 def _kind(field: str, value: Any) -> str:
     if field == "effective_date":
         return "date"
-    return {int: "integer", str: "text", dict: "object"}[type(value)]
+    return {int: "integer", str: "text", dict: "object", list: "list"}[type(value)]
 
 
 def _fields(model: type[BaseModel]) -> set[str]:
@@ -139,10 +144,11 @@ def _with_number(fields: dict[str, Any], name: str, digits: str) -> str:
 
 BODIES: dict[str, tuple[str, str, type[BaseModel], dict[str, Any]]] = {
     "transfer": ("ina", "/api/v1/transfers", routes.TransferIn,
-                 {"from": "ina/holding", "to": "shinjuku/holding", **CLASS, "memo": "m"}),
+                 {"from": "ina/holding", "to": "shinjuku/holding", **CLASS, "memo": "m",
+                  "serials": ["0"]}),
     "retire": ("ina", "/api/v1/retirements", routes.RetireIn,
                {"from": "ina/holding", **CLASS, "reason": "R", "beneficiary": "B",
-                "claim_period": "FY2024", "agreement": "a1"}),
+                "claim_period": "FY2024", "agreement": "a1", **USE}),
     "reserve": ("ina", "/api/v1/reservations", routes.ReserveIn,
                 {"from": "ina/holding", "to": "shinjuku/holding", **CLASS}),
     "post": ("ina", "/api/v1/reservations/r1/post", routes.PostIn, {"quantity": 1}),

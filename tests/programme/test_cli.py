@@ -138,7 +138,7 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
     assert [(r[0], r[3]) for r in plan] == [(2023, 0), (2024, 100)]  # 移転分, from the ledger
 
 
-def test_a_corrected_verification_is_a_restatement(tmp_path: Path) -> None:
+def test_a_corrected_verification_is_a_restatement(db: str, tmp_path: Path) -> None:
     """Issued once; the verifier's figure corrected after issuance restates the period (more
     issued); a period rejected after the operator sold its credits is owed, not taken back."""
     import shutil
@@ -146,7 +146,6 @@ def test_a_corrected_verification_is_a_restatement(tmp_path: Path) -> None:
     directory = tmp_path / "programme"
     shutil.copytree(SHIPPED.parent, directory)
     path = directory / "programme.toml"
-    db = f"sqlite:///{tmp_path / 'ledger.db'}"
     first = load(Programme.from_toml(path)).verified[1].quantity
     offset("programme", "issue", str(path), "--db", db)
     path.write_text(
@@ -167,6 +166,21 @@ def test_a_corrected_verification_is_a_restatement(tmp_path: Path) -> None:
         assert correction.source is not None
         assert correction.source["restates"] == "midorikawa-home-pv:2024"
         assert "verified figure 274.346624 -> " in correction.source["reason"]
+    finally:
+        book.engine.dispose()
+    # corrected back to 0.5 t: the difference is taken back from the city, which still holds it
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("tco2e = 80.0", "tco2e = 0.5"), encoding="utf-8"
+    )
+    back = offset("programme", "issue", str(path), "--db", db)
+    assert f"2024: restated ({first} credits" in back
+    assert "could not be taken back" not in back
+    book = Ledger.open(db)
+    try:
+        held = {b.vintage: b.quantity for b in book.balances(account="midorikawa/holding")}
+        assert held[2024] == first
+        reversal = book.issuance_history("midorikawa-home-pv:2024:restate2")
+        assert [(e.kind, e.quantity) for e in reversal] == [("reverse", more.quantity - first)]
         # the city sells all of FY2024; then the period is found rejected
         sale = [
             {"op": "open_party", "party": "buyer-kk", "kind": "company", "name": "Buyer KK"},
@@ -183,7 +197,7 @@ def test_a_corrected_verification_is_a_restatement(tmp_path: Path) -> None:
                 "to": "buyer-kk/holding",
                 "project": "midorikawa-home-pv",
                 "vintage": 2024,
-                "quantity": more.quantity,
+                "quantity": first,
             },
         ]
         assert {r.status for r in book.apply(sale)} == {"ok"}
@@ -192,8 +206,8 @@ def test_a_corrected_verification_is_a_restatement(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8").replace('finding = "adjusted"', 'finding = "rejected"')
     path.write_text(text.replace("adjustments = [", "# adjustments = ["), encoding="utf-8")
     owed = offset("programme", "issue", str(path), "--db", db)
-    assert f"2024: restated ({more.quantity} credits" in owed
-    assert f"{more.quantity} could not be taken back (sold or retired meanwhile)" in owed
+    assert f"2024: restated ({first} credits" in owed
+    assert f"{first} could not be taken back (sold or retired meanwhile)" in owed
 
 
 def test_bad_lists_post_nothing(tmp_path: Path) -> None:

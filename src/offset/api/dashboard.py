@@ -256,10 +256,12 @@ def certificate(
         return page_missing(request, who)
     lang: Literal["ja", "en"] = "en" if version == "en" else "ja"
     base = str(request.base_url).rstrip("/")
-    try:  # the certificate names who retired the credits, never the account they came from
+    shown = visibility.sees_source(who, found)
+    try:
         if fmt is None:
-            return HTMLResponse(certificate_page(ledger(request), found.id, lang, base))
-        printed = certificate_pdf(ledger(request), found.id, lang, base)
+            page_ = certificate_page(ledger(request), found.id, lang, base, source_shown=shown)
+            return HTMLResponse(page_)
+        printed = certificate_pdf(ledger(request), found.id, lang, base, source_shown=shown)
     except Unverified as e:  # a ledger edited by hand: the certificate is not printed
         message = messages.text(e.message, _language(request, who))
         return page(request, "unverified.html.j2", status_code=409, who=who, message=message)

@@ -168,12 +168,12 @@ def certificate(
     tx_id: Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)],
     version: Annotated[Literal["ja", "en"], Query(description="ja, or en for English")] = "ja",
 ) -> HTMLResponse:
-    """The カーボン・オフセット証明書 (it names who retired the credits, never the account
-    they came from)."""
+    """The カーボン・オフセット証明書 (the account the credits came from only to its party)."""
     found = _visible(lambda: visibility.retirement(book, who, tx_id))
     base = str(request.base_url).rstrip("/")
+    shown = visibility.sees_source(who, found)
     try:
-        return HTMLResponse(certificate_page(book, found.id, version, base))
+        return HTMLResponse(certificate_page(book, found.id, version, base, source_shown=shown))
     except Unverified as e:  # a ledger edited by hand: the certificate is not printed
         raise ApiError(409, "unverified", str(e.message)) from e
 

@@ -62,6 +62,7 @@ WORDS: dict[str, dict[str, str]] = {
         "retired_by": "無効化者",
         "agreement": "契約",
         "entry": "台帳エントリ",
+        "from_account": "無効化元の口座",
         "issuer": "発行者",
         "signature": "電子署名 (Ed25519)",
         "public_key": "発行者の公開鍵",
@@ -94,6 +95,7 @@ WORDS: dict[str, dict[str, str]] = {
         "retired_by": "Retired by",
         "agreement": "Agreement",
         "entry": "Ledger entry",
+        "from_account": "Retired from (account)",
         "issuer": "Issuer",
         "signature": "Signature (Ed25519)",
         "public_key": "Issuer's public key",
@@ -119,6 +121,7 @@ class Signed:
     signature: str | None
     public_key: str | None
     url: str
+    from_account: str = ""  # not a signed field: printed to whom `visibility.sees_source`
 
 
 def serial_ranges(retirement: Retirement) -> str:
@@ -149,6 +152,10 @@ def certificate_fields(ledger: Ledger, tx_id: str) -> CertificateFields:
     return fields_of(found, os.environ.get(ISSUER_VARIABLE, ""))
 
 
+def _from_account(ledger: Ledger, tx_id: str) -> str:
+    return ledger.retirement(tx_id).from_account
+
+
 def signed(
     ledger: Ledger, tx_id: str, base_url: str | None = None, key_path: Path | None = None
 ) -> Signed:
@@ -159,7 +166,8 @@ def signed(
         key = load_private_key(path)
         signature, public = sign(fields, key), public_key_hex(key)
     base = base_url or os.environ.get(URL_VARIABLE, "") or DEFAULT_URL
-    return Signed(fields, signature, public, check_url(base, fields))
+    source = _from_account(ledger, tx_id)
+    return Signed(fields, signature, public, check_url(base, fields), source)
 
 
 def _qr_svg(url: str) -> str:
@@ -191,7 +199,9 @@ def _credit(fields: CertificateFields, lang: Language) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _rows(fields: CertificateFields, lang: Language, place_name: str) -> list[tuple[str, str]]:
+def _rows(
+    fields: CertificateFields, lang: Language, place_name: str, from_account: str = ""
+) -> list[tuple[str, str]]:
     w = WORDS[lang]
     none = w["not_stated"]
     purpose = fields.purpose_ja if lang == "ja" else fields.purpose_en
@@ -219,6 +229,8 @@ def _rows(fields: CertificateFields, lang: Language, place_name: str) -> list[tu
         ),
         (w["retired_by"], fields.retired_by),
     ]
+    if from_account:
+        rows.append((w["from_account"], from_account))
     if fields.agreement_title:
         rows.append((w["agreement"], fields.agreement_title))
     rows.append((w["entry"], f"seq {fields.seq} · sha256 {fields.hash}"))
@@ -252,11 +264,17 @@ table.fields th { width: 32%; background: #eef3f0; font-weight: normal; }
 """
 
 
-def certificate_html(certificate: Signed, lang: Language = "ja", place_name: str = "") -> str:
-    """The certificate as one self-contained HTML page (A4 when printed)."""
+def certificate_html(
+    certificate: Signed, lang: Language = "ja", place_name: str = "", source_shown: bool = True
+) -> str:
+    """The certificate as one self-contained HTML page (A4 when printed). `source_shown`: print
+    the account the credits came from (False for a party on whose behalf another retired them:
+    it learns who retired them, not from which account)."""
     f, w, e = certificate.fields, WORDS[lang], html.escape
+    source = certificate.from_account if source_shown else ""
     body = "\n".join(
-        f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in _rows(f, lang, place_name)
+        f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>"
+        for k, v in _rows(f, lang, place_name, source)
     )
     if certificate.signature and certificate.public_key:
         sig = (
@@ -315,12 +333,12 @@ def certificate_page(
     lang: Language = "ja",
     base_url: str | None = None,
     key_path: Path | None = None,
+    source_shown: bool = True,
 ) -> str:
-    """The certificate of retirement `tx_id` as HTML (see `certificate_fields`). It names who
-    retired the credits, never the account they came from (a party on whose behalf another
-    retired them learns who, not from which account)."""
+    """The certificate of retirement `tx_id` as HTML (see `certificate_fields` and
+    `certificate_html`)."""
     made = signed(ledger, tx_id, base_url, key_path)
-    return certificate_html(made, lang, _place_name(made.fields.offset_place))
+    return certificate_html(made, lang, _place_name(made.fields.offset_place), source_shown)
 
 
 def certificate_pdf(
@@ -329,10 +347,11 @@ def certificate_pdf(
     lang: Language = "ja",
     base_url: str | None = None,
     key_path: Path | None = None,
+    source_shown: bool = True,
 ) -> bytes:
     """The certificate as an A4 PDF."""
     from offset.documents.pdf import html_to_pdf
 
     made = signed(ledger, tx_id, base_url, key_path)
-    page = certificate_html(made, lang, _place_name(made.fields.offset_place))
+    page = certificate_html(made, lang, _place_name(made.fields.offset_place), source_shown)
     return html_to_pdf(page, certificate_footer(made, lang))

@@ -8,7 +8,8 @@ streaming reader, which reads the values Excel cached for formula cells and neve
 Limits (each refused with a clear error, before the work they would cost):
 - any file: at most ``MAX_FILE_BYTES``;
 - .csv: at most ``MAX_ROWS`` rows and ``MAX_COLUMNS`` fields a row (Excel's own 16,384: a
-  wider header is refused before pandas is asked to make a column of each);
+  wider header is refused before pandas is asked to make a column of each), and a sheet's rows
+  no wider;
 - .xlsx: at most ``MAX_ZIP_PARTS`` parts and ``MAX_UNZIPPED_BYTES`` once unpacked (a zip bomb
   is refused unopened), no DTD in the head of any XML part, and ``MAX_CELLS`` cells in the
   sheets read.
@@ -259,7 +260,12 @@ def read_sheets(path: Path, names: list[str]) -> list[Grid]:
         for name in names:
             rows = []
             try:
-                for row in _bounded(book[name].iter_rows(values_only=True), path, name, cells):
+                sheet = book[name]
+                # the cells as they are, not as the sheet's <dimension> says: read-only openpyxl
+                # cuts rows and columns past it, so a workbook whose writer understated it lost
+                # them silently, and one that overstated it was padded to that size
+                sheet.reset_dimensions()
+                for row in _bounded(sheet.iter_rows(values_only=True), path, name, cells):
                     rows.append(row)
             except InputError:
                 raise
@@ -278,6 +284,9 @@ def _bounded(
 ) -> Iterator[tuple[object, ...]]:
     cells = before
     for row in rows:
+        if len(row) > MAX_COLUMNS:  # openpyxl reads columns up to ZZZ (18,278); Excel has XFD
+            raise refuse(path, Msg("file.too_many_columns", columns=len(row), limit=MAX_COLUMNS),
+                         sheet)  # fmt: skip
         cells += len(row)
         if cells > MAX_CELLS:
             raise refuse(path, Msg("file.too_many_cells", limit=MAX_CELLS), sheet)
