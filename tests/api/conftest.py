@@ -187,7 +187,8 @@ def server(url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):  # up to 60 s for the server (every worker) to answer
+            # up to 120 s for every worker to answer: each imports the app, slow on a busy machine
+            for _ in range(600):
                 log.seek(0)
                 if log.read().count(b"Application startup complete") >= workers:
                     try:
