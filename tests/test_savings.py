@@ -82,3 +82,27 @@ def test_a_saving_in_the_wrong_unit_is_named(tmp_path: Path, factors: FactorLibr
     [message] = [str(p) for p in info.value.problems]
     assert "削減灯油量(kWh/年)" in message
     assert "L/yr" in message
+
+
+def test_heat_gj_times_the_heat_factor(tmp_path: Path, factors: FactorLibrary) -> None:
+    """Heat supplied by others (a district heating supplier's hot and cold water). FY2025 takes
+    the 代替値 of the ガス/熱供給事業者別排出係数 list (R8.6.30): 0.0532 t-CO2/GJ, so
+    100 GJ x 0.0532 = 5.32 t-CO2 a year; completed R7.4 = 2025-04-01: the whole FY.
+    FY2024 takes the older default 0.057 t-CO2/GJ (unverified): 100 x 0.057 = 5.7 t-CO2."""
+    header = "施設名,市町村,改修内容,完了年月,削減熱量(GJ/年)\n"
+    text = header + "駅前市民センター,松本市,冷温水配管の断熱,R7.4,100\n"
+    now = calc(tmp_path, text, factors, fy=2025).results.iloc[0]
+    assert now["heat_tco2e"] == pytest.approx(5.32)
+    assert now["reduction_tco2e"] == pytest.approx(5.32)
+    assert not now["uses_unverified"]
+    older = header + "駅前市民センター,松本市,冷温水配管の断熱,R6.4,100\n"
+    before = calc(tmp_path, older, factors, fy=2024).results.iloc[0]
+    assert before["reduction_tco2e"] == pytest.approx(5.7)
+    assert before["uses_unverified"]  # the 0.057 default was not read in a cited source
+
+
+def test_heat_in_megajoules_is_converted_once(tmp_path: Path, factors: FactorLibrary) -> None:
+    # 100,000 MJ = 100 GJ: 100 x 0.0532 = 5.32 t-CO2 (FY2025)
+    text = '施設名,市町村,改修内容,完了年月,削減熱量(MJ/年)\nA,松本市,冷水,2025-04-01,"100,000"\n'
+    row = calc(tmp_path, text, factors, fy=2025).results.iloc[0]
+    assert row["heat_tco2e"] == pytest.approx(5.32)

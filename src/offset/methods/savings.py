@@ -1,10 +1,12 @@
 """Savings already computed (事務事業編): a facility list that gives each measure's annual saving
-of electricity (kWh), kerosene or A heavy oil (L), city gas (m3) or LPG (kg), as the facility's
-engineer computed it. Each is converted with the FY's factor:
+of electricity (kWh), kerosene or A heavy oil (L), city gas (m3), LPG (kg) or heat supplied by
+others (GJ of steam, hot water, cold water), as the facility's engineer computed it. Each is
+converted with the FY's factor:
 
   electricity: kWh x the grid factor of the row's supplier and menu (`methods.grid`);
   a fuel: quantity x heat value [GJ/unit] x carbon factor [t C/GJ] x 44/12, both of the regime
   in force in the FY (算定省令 別表第1, `factors/fuel.csv`: the pre-2023 and revised values);
+  heat: GJ x the t CO2/GJ of the regime in force in the FY (`factors/heat.csv`);
 
 summed per row and pro-rated from the completion date (完了年月 `R6.9` is read as the month's
 1st, and said) over the FY's days. The facility and the measure are kept per row. The figure is
@@ -86,6 +88,8 @@ FUELS = (
     ),
 )
 
+HEAT = "heat_saved_gj"  # GJ of heat supplied by others (`factors/heat.csv`)
+
 CONTRACT = Contract(
     (
         text(
@@ -126,6 +130,14 @@ CONTRACT = Contract(
             number(f.column, f.unit, f"{f.fuel} saved a year", minimum=None, japanese=f.japanese)
             for f in FUELS
         ),
+        number(
+            HEAT,
+            "GJ/yr",
+            "heat supplied by others (他人から供給された熱: steam, hot water, cold water)"
+            " saved a year",
+            minimum=None,
+            japanese=("削減熱量", "熱量削減量", "削減熱供給量", "熱供給削減量", "削減熱使用量"),
+        ),
         GRID_ENTITY,
         GRID_MENU,
         GRID_KIND,
@@ -134,7 +146,7 @@ CONTRACT = Contract(
     description="One row per facility measure whose annual saving the list gives already.",
     identity=Identity(keys=(("facility_id", "measure"),)),
 )
-SAVED = ("electricity_saved_kwh", *(f.column for f in FUELS))
+SAVED = ("electricity_saved_kwh", *(f.column for f in FUELS), HEAT)
 
 
 def savings(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> pd.DataFrame:
@@ -167,6 +179,13 @@ def savings(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -
         unverified |= weak
         out_fuels[f"{saving.fuel}_tco2e"] = tco2
         out_fuels[f"{saving.fuel}_factor_id"] = ids
+
+    if HEAT in frame:
+        gj = frame[HEAT].to_numpy(dtype=np.float64, na_value=np.nan)
+        heat_tco2, heat_ids, weak = _heat_tco2(gj, factors, fy)
+        fuel_total += np.where(np.isnan(gj), 0.0, heat_tco2)
+        unverified |= weak
+        out_fuels |= {"heat_tco2e": heat_tco2, "heat_factor_id": heat_ids}
 
     days, share = _service(frame, fy)
     annual = electricity + fuel_total
@@ -220,6 +239,17 @@ def _fuel_tco2(
     return np.where(where, tco2, np.nan), pd.Categorical(ids), weak
 
 
+def _heat_tco2(
+    gj: FloatArray, factors: FactorLibrary, fy: npt.NDArray[np.int64]
+) -> tuple[FloatArray, pd.Categorical, npt.NDArray[np.bool_]]:
+    """t CO2 a year = GJ a year x the heat factor [t CO2/GJ] of the FY's regime, with the row it
+    took and whether it is unverified."""
+    where = ~np.isnan(gj)
+    factor = select(factors["heat"], {"heat": "supplied"}, fy, length=len(gj), where=where)
+    tco2 = np.where(where, gj * factor.values, np.nan)  # GJ/yr x t CO2/GJ: t CO2/yr
+    return tco2, factor.factor_ids(), where & factor.unverified
+
+
 def _service(
     frame: pd.DataFrame, fy: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.int64], FloatArray]:
@@ -248,7 +278,7 @@ METHOD = Method(
     "savings",
     CONTRACT,
     savings,
-    summary="Savings already computed (事務事業編): kWh, L, m3, kg a year x the FY's factors",
+    summary="Savings already computed (事務事業編): kWh, L, m3, kg, GJ a year x the FY's factors",
     words=("Facility savings", "施設の省エネ削減"),
     reductions_line=("Facility savings reductions (t-CO2e)", "施設の省エネによる削減量 (t-CO2)"),
     plan=(
