@@ -56,6 +56,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_read.py
 	$(BIN)/python benchmarks/bench_workbook.py
 	$(BIN)/python benchmarks/bench_concurrency.py $(if $(PGLEDGER),--pgledger $(PGLEDGER))
+	$(BIN)/python benchmarks/bench_calc.py
+	$(BIN)/python benchmarks/bench_national.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build dist .mypy_cache .pytest_cache .ruff_cache

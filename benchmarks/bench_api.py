@@ -6,7 +6,10 @@ baseline does the same work through the ledger's direct Python API (the same sco
 same `Ledger.apply`) from N threads, with no HTTP in between. Reported per path: requests per
 second, and p50/p99 latency of each request kind.
 
-    python benchmarks/bench_api.py --clients 8 --seconds 10 --backend postgresql
+    python benchmarks/bench_api.py --clients 8 --seconds 10 --backend postgresql --workers 1 2 4
+
+`--workers` (PostgreSQL) measures `offset serve --workers N` for each N given, one after another
+on the same ledger.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -111,7 +115,9 @@ def transfer_body(i: int, parties: int) -> dict[str, Any]:
     return {"from": f"c{i}/holding", "to": f"c{(i + 1) % parties}/holding", "quantity": 1, **CLASS}
 
 
-def over_http(base: str, api_keys: dict[str, str], clients: int, seconds: float) -> dict[str, Any]:
+def over_http(
+    base: str, api_keys: dict[str, str], clients: int, seconds: float, round_: str = ""
+) -> dict[str, Any]:
     sessions = [
         httpx.Client(base_url=base, headers={"Authorization": f"Bearer {api_keys[f'c{i}']}"})
         for i in range(clients)
@@ -122,7 +128,7 @@ def over_http(base: str, api_keys: dict[str, str], clients: int, seconds: float)
         session = sessions[i]
         response = timed(record, "read", lambda: session.get("/api/v1/balances"))
         assert response.status_code == 200, response.text
-        key = f"http-{next(counter)}"
+        key = f"http{round_}-{next(counter)}"  # new in each round on one ledger
         response = timed(
             record, "transfer",
             lambda: session.post("/api/v1/transfers", json=transfer_body(i, clients), headers={"Idempotency-Key": key}),
@@ -157,26 +163,32 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(url: str) -> Iterator[str]:
+def serve(url: str, workers: int = 1) -> Iterator[str]:
+    """`offset serve` (with `--workers`): its base URL once every worker has started."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "offset", "serve", "--db", url, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(base + "/api/v1/me")
-                break
-            except httpx.TransportError:
+    more = ["--workers", str(workers)] if workers > 1 else []
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "offset", "serve", "--db", url, "--port", str(port), *more],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):
+                log.seek(0)
+                if log.read().count(b"Application startup complete") >= workers:
+                    try:
+                        httpx.get(base + "/api/v1/me")
+                        break
+                    except httpx.TransportError:
+                        pass
                 time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 def main() -> None:
@@ -186,29 +198,39 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1], help="server processes")
     args = parser.parse_args()
+    if args.backend == "sqlite" and args.workers != [1]:
+        parser.error("--workers is for PostgreSQL")
     urls = pg_url() if args.backend == "postgresql" else sqlite_url()
     url = next(urls)
+    http: dict[int, dict[str, float]] = {}
     try:
         book, api_keys = setup(url, args.clients)
         baseline = direct(book, api_keys, args.clients, args.seconds)
-        server = serve(url)
-        base = next(server)
-        try:
-            http = over_http(base, api_keys, args.clients, args.seconds)
-        finally:
-            for _ in server:
-                pass
+        for workers in args.workers:
+            server = serve(url, workers)
+            base = next(server)
+            try:
+                http[workers] = over_http(base, api_keys, args.clients, args.seconds, f"w{workers}")
+            finally:
+                for _ in server:
+                    pass
         problems = book.verify()
         book.engine.dispose()
     finally:
         for _ in urls:
             pass
     print(f"backend {args.backend}, {args.clients} clients, {args.seconds:g} s each")
-    print(f"{'':24}{'direct API':>14}{'HTTP':>14}{'HTTP/direct':>14}")
+    print(f"load average {os.getloadavg()}")
+    heads = "".join(f"{f'HTTP x{n}':>12}{'/direct':>9}" for n in http)
+    print(f"{'':24}{'direct API':>14}{heads}")
     for name in baseline:
-        ratio = http[name] / baseline[name] if baseline[name] else float("nan")
-        print(f"{name:24}{baseline[name]:>14.2f}{http[name]:>14.2f}{ratio:>14.2f}")
+        cells = ""
+        for figures in http.values():
+            ratio = figures[name] / baseline[name] if baseline[name] else float("nan")
+            cells += f"{figures[name]:>12.2f}{ratio:>9.2f}"
+        print(f"{name:24}{baseline[name]:>14.2f}{cells}")
     print(f"verify_after {'ok' if not problems else problems[:3]}")
 
 

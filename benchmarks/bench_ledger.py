@@ -29,8 +29,8 @@ from beancount.core import realization
 from sqlalchemy import create_engine, text
 
 from offset.ledger import Ledger
+from offset.ledger.batch_store import store_for
 from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS
-from offset.ledger.store import Store
 
 PG_SERVER = "postgresql+psycopg://root@127.0.0.1:5432/test"
 ACCOUNTS = [f"p{i}/holding" for i in range(20)]
@@ -163,7 +163,7 @@ def history_alone(url: str, batches: list[tuple[Rows, Rows, Rows]]) -> float:
     def run() -> None:
         for postings, events, headers in batches:
             with book.engine.begin() as conn:
-                store = Store(conn)
+                store = store_for(conn)
                 store.append("postings", POSTING_COLUMNS, postings)
                 store.append("block_events", EVENT_COLUMNS, events)
                 store.append("transactions", HEADER_COLUMNS, headers)

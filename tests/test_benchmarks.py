@@ -82,3 +82,9 @@ def test_national_benchmark_runs() -> None:
     figures = dict(part.split("=") for part in line.split())
     assert figures["pairs"] == "6"  # three projects a town, one FY
     assert float(figures["peak_rss_mib"]) > 0
+
+
+def test_calc_benchmark_runs_and_agrees_with_the_bare_script() -> None:
+    out = _run("benchmarks/bench_calc.py", "--rows", "300", "--rounds", "1")
+    assert "same_total True" in out  # offset calc's total equals the bare pandas script's
+    assert "round 1: offset calc" in out

@@ -143,3 +143,25 @@ def test_the_synthetic_table_is_used_only_when_named_and_then_said(
     result = calc(write(tmp_path, text), factors)
     assert result.results["growth_basis"].astype(str).tolist() == ["yield_table"]
     assert any("SYNTHETIC" in w for w in result.warnings)
+
+
+OFFICE = Path(__file__).resolve().parents[1] / "examples" / "office"
+
+
+def test_two_fys_extracts_give_each_stands_growth(factors: FactorLibrary) -> None:
+    result = calc(
+        OFFICE / "forest_register_r6.csv", factors, previous=OFFICE / "forest_register_r1.csv"
+    )
+    r = result.results.set_index("stand_id")
+    # 12-1-1: (310 - 270) / (2024 - 2019) = 8 m3/ha/yr; 2.5 ha x 8 x 0.902789 = 18.0558 t-CO2
+    assert r.loc["12-1-1", "growth_m3_per_ha_yr"] == pytest.approx(8.0)
+    assert r.loc["12-1-1", "reduction_tco2e"] == pytest.approx(18.0558, abs=1e-4)
+    # 12-2 divided: each part takes 12-2's 265 m3/ha: (300 - 265) / 5 = 7
+    assert r.loc["12-2-1", "growth_m3_per_ha_yr"] == pytest.approx(7.0)
+    # 13-2 joined: (1.0 x 300 + 3.0 x 260) / 4.0 = 270 m3/ha then: (310 - 270) / 5 = 8
+    assert r.loc["13-2", "growth_m3_per_ha_yr"] == pytest.approx(8.0)
+    assert set(r["growth_basis"].astype(str)) == {"stock_difference"}
+    notices = " / ".join(map(str, result.notices))
+    assert "12-2-1 (12-2)" in notices
+    assert "13-2" in notices
+    assert "14-1" in notices  # harvested since: named

@@ -82,3 +82,25 @@ def test_a_measure_holding_two_measures_words_is_not_read(
     with pytest.raises(InputError) as info:
         calc(tmp_path, text, factors)
     assert "LED照明・断熱改修" in " ".join(str(p) for p in info.value.problems)
+
+
+def test_the_offices_own_words_through_a_values_map(tmp_path: Path, factors: FactorLibrary) -> None:
+    """`[values.COLUMN]` in a --columns file maps an office's word to a value offset reads."""
+    columns = tmp_path / "columns.toml"
+    columns.write_text(
+        '[values.heating_appliance]\n"薪ストーブ" = "石油ファンヒーター"\n'
+        '[values.measure]\n"屋根の遮熱塗装" = "envelope"\n',
+        encoding="utf-8",
+    )
+    text = HEADER + "1,松本市,長野県,屋根の遮熱塗装,R6.4.1,1.2,1.0,200,薪ストーブ,,,,,2900\n"
+    path = tmp_path / "list.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        calculate_file("renovation", path, fy=2024, factors=factors, gwp_metric="AR5")
+    assert "[values.COLUMN]" in " ".join(str(p) for p in info.value.problems)
+    r = calculate_file(
+        "renovation", path, fy=2024, factors=factors, gwp_metric="AR5", columns=columns
+    ).results.iloc[0]
+    assert r["measure"] == "envelope"
+    # the kerosene fan heater's 0.85: 0.2 x 200 x 2900 x 0.024 / 0.85 kWh of kerosene
+    assert r["energy_saved_kwh"] == pytest.approx(0.2 * 200 * 2900 * 0.024 / 0.85)

@@ -106,6 +106,29 @@ REGISTER_CANONICAL = [
     ("13-3", "202096", "sugi", "hinoki", "", 28, 2024, 0.8, 3, 240, "", "", 9.0, "false"),
 ]  # fmt: skip
 
+# The same 林班 in two FYs' extracts, as kept: `offset calc forest R6 --previous R1` gives each
+# stand's growth by the difference of its stocks. Since R1, 12-2 was divided (12-2-1, 12-2-2),
+# 13-2-1 and 13-2-2 were joined (13-2), and 14-1 was harvested.
+REGISTERS_HEADER = [
+    "市町村コード", "林班", "小班", "枝番", "樹種", "林齢", "面積(ha)", "ha当り蓄積(m3)", "基準年度",
+    "森林経営計画",
+]  # fmt: skip
+REGISTER_R1 = [
+    ("202096", "12", "1", "1", "スギ", "28", "2.50", "270", "R1", "有"),
+    ("202096", "12", "1", "2", "ヒノキ", "33", "1.20", "255", "R1", "有"),
+    ("202096", "12", "2", "", "スギ", "38", "3.00", "265", "R1", "有"),
+    ("202096", "13", "2", "1", "スギ", "40", "1.00", "300", "R1", "有"),
+    ("202096", "13", "2", "2", "スギ", "40", "3.00", "260", "R1", "有"),
+    ("202096", "14", "1", "", "スギ", "50", "2.00", "400", "R1", "有"),
+]  # fmt: skip
+REGISTER_R6 = [
+    ("202096", "12", "1", "1", "スギ", "33", "2.50", "310", "R6", "有"),
+    ("202096", "12", "1", "2", "ヒノキ", "38", "1.20", "280", "R6", "有"),
+    ("202096", "12", "2", "1", "スギ", "43", "1.50", "300", "R6", "有"),
+    ("202096", "12", "2", "2", "スギ", "43", "1.50", "300", "R6", "有"),
+    ("202096", "13", "2", "", "スギ", "45", "4.00", "310", "R6", "有"),
+]  # fmt: skip
+
 # A yield table (収穫表) in the layout prefectures print, for `offset factors import-yield`: the
 # LAYOUT only; its volumes are SYNTHETIC (no prefectural table could be read in full).
 YIELD_LAYOUT = [
@@ -535,6 +558,10 @@ def main() -> None:
     forest_csv(HERE / "forest_register_cp932.csv")
     register_csv(HERE / "forest_register_ina.csv")
     yield_layout_csv(HERE / "yield_table_layout.csv")
+    office_csv(HERE / "forest_register_r1.csv", "森林簿 抽出 (伊那市 令和元年度)", REGISTERS_HEADER,
+               REGISTER_R1)  # fmt: skip
+    office_csv(HERE / "forest_register_r6.csv", "森林簿 抽出 (伊那市 令和6年度)", REGISTERS_HEADER,
+               REGISTER_R6)  # fmt: skip
     office_csv(
         HERE / "renovation_wording.csv",
         "住宅省エネ改修補助 実績 (令和6年度)",

@@ -48,6 +48,7 @@ def endpoints(world: World) -> list[tuple[str, str, dict[str, Any] | None, int, 
         ("GET", "/api/v1/programmes/acme-home-pv/members", None, 200, 404),
         ("GET", "/api/v1/programmes/acme-home-pv/periods", None, 200, 404),
         ("GET", "/api/v1/programmes/acme-home-pv/periods/fy2023/report", None, 200, 404),
+        ("GET", "/api/v1/programmes/acme-home-pv/periods/fy2023/report.xlsx", None, 200, 404),
         ("POST", "/api/v1/transfers", transfer, 201, 404),
         ("POST", "/api/v1/retirements", retire, 201, 404),
         ("POST", "/api/v1/reservations", {**transfer, "quantity": 1}, 201, 404),
@@ -131,6 +132,13 @@ def test_what_each_party_sees(world: World) -> None:
     report = get("/api/v1/programmes/acme-home-pv/periods/fy2023/report", OWNER)
     assert [(r["member_id"], r["days"]) for r in report["lines"]] == [("M1", 366), ("M2", 275),
                                                                        ("M3", 244)]  # fmt: skip
+    workbook = world.client.get(
+        "/api/v1/programmes/acme-home-pv/periods/fy2023/report.xlsx", headers=world.auth(OWNER)
+    )
+    assert workbook.content.startswith(b"PK")  # a zip: the xlsx
+    assert "monitoring-report.xlsx" in workbook.headers["content-disposition"]
+    unknown = "/api/v1/programmes/acme-home-pv/periods/fy2099/report.xlsx"
+    assert world.client.get(unknown, headers=world.auth(OWNER)).status_code == 404
     # The registry sees everything.
     everyone = {a["party"] for a in get("/api/v1/accounts", "registry")}
     assert {"acme-kk", "rival-kk", "east-town", "west-town"} <= everyone

@@ -8,16 +8,19 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import unquote, urlencode
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import text
 
 from offset.api import forms
 from offset.api.labels import LABELS, RESULTS
-from offset.ledger.codes import CODES
+from offset.ledger.checkpoint import keygen
+from offset.ledger.codes import CODES, JAPANESE
 from offset.ledger.rows import BalanceLine
 from tests.api.conftest import World, form_token, sign_in
 from tests.pdfs import japanese_font_used, read_pdf
@@ -79,16 +82,21 @@ def token(client: TestClient) -> str:
 
 
 def retire_fields(world: World, client: TestClient, **changes: str) -> dict[str, str]:
-    periods = forms.claim_periods(dt.date.today())
+    years = forms.claim_years(dt.date.today())
     return {
         **drawn(client, "/dashboard/retire"),
         "holding": HOLDING,
         "quantity": "３",  # full-width, as a Japanese IME types it
+        "purpose": "carbon_offset",
         "beneficiary": "Acme KK 本社",
         "reason": "2024年度 社用車の排出",
-        "claim_period": periods[2],
+        "claim_fy": str(years[2]),
         **changes,
     }
+
+
+def period_of(fields: dict[str, str]) -> str:
+    return forms.claim_period(int(fields["claim_fy"]))
 
 
 def test_retire_confirm_then_post_once(world: World) -> None:
@@ -98,7 +106,7 @@ def test_retire_confirm_then_post_once(world: World) -> None:
     confirm = client.post("/dashboard/retire/confirm", data=fields)
     assert confirm.status_code == 200
     assert 'data-quantity="3"' in confirm.text
-    assert fields["claim_period"] in confirm.text
+    assert period_of(fields) in confirm.text
     assert held(world) == before  # the confirmation page changes nothing
     first = client.post("/dashboard/retire", data=fields, follow_redirects=False)
     assert first.status_code == 303
@@ -111,19 +119,19 @@ def test_retire_confirm_then_post_once(world: World) -> None:
     assert second.headers["location"].endswith("?again=1")
     assert held(world) == before - 3
     retirement = world.book.retirement(tx_id)
-    assert (retirement.quantity, retirement.claim_period) == (3, fields["claim_period"])
+    assert (retirement.quantity, retirement.claim_period) == (3, period_of(fields))
     assert retirement.beneficiary == "Acme KK 本社"
     done = client.get(first.headers["location"])
     assert done.status_code == 200
     assert 'id="certificate-link"' in done.text
     certificate = client.get(f"/dashboard/certificates/{tx_id}")
-    assert fields["claim_period"] in certificate.text
+    assert period_of(fields) in certificate.text
     assert "Acme KK 本社" in certificate.text
     printed = client.get(f"/dashboard/certificates/{tx_id}?format=pdf")
     assert printed.headers["content-type"] == "application/pdf"
     pdf = read_pdf(printed.content)
     assert "Acme KK 本社" in pdf.text
-    assert fields["claim_period"] in pdf.text
+    assert period_of(fields) in pdf.text
     assert japanese_font_used(pdf)
     assert client.get(f"/dashboard/certificates/{tx_id}?format=doc").status_code == 400
     # Another party cannot print it, as it cannot see it.
@@ -138,9 +146,19 @@ def test_form_problems_are_named_and_change_nothing(world: World) -> None:
         ({"quantity": "abc"}, "quantity", LABELS["en"]["whole_number"]),
         ({"quantity": "0"}, "quantity", LABELS["en"]["whole_number"]),
         ({"quantity": "1e3"}, "quantity", LABELS["en"]["whole_number"]),
+        (
+            {"quantity": "1,0"},
+            "quantity",
+            LABELS["en"]["whole_number"],
+        ),  # not a thousands separator
         ({"quantity": "999999"}, "quantity", "more than the"),
-        ({"claim_period": ""}, "claim_period", LABELS["en"]["must_choose"]),
-        ({"claim_period": "9999年度 (FY9999)"}, "claim_period", LABELS["en"]["must_choose"]),
+        ({"claim_fy": ""}, "claim_fy", LABELS["en"]["must_choose"]),
+        ({"claim_fy": "9999"}, "claim_fy", LABELS["en"]["must_choose"]),
+        ({"purpose": ""}, "purpose", LABELS["en"]["must_choose"]),
+        ({"purpose": "tax_cut"}, "purpose", LABELS["en"]["must_choose"]),
+        ({"serials": "0-x"}, "serials", LABELS["en"]["bad_serials"]),
+        ({"serials": "0-9", "quantity": "3"}, "quantity", "the serial ranges hold 10 credits"),
+        ({"offset_place": "どこにもない町"}, "offset_place", LABELS["en"]["no_place"]),
         ({"holding": "rival-kk/holding west-pv 2023"}, "holding", LABELS["en"]["must_choose"]),
         ({"reason": "   "}, "reason", LABELS["en"]["must_fill"]),
         ({"beneficiary": "a\u202eb"}, "beneficiary", LABELS["en"]["bad_text"]),
@@ -436,7 +454,119 @@ def test_where_credits_come_from(world: World) -> None:
     rival = client_of(world, "rival-kk")
     assert "east-pv" not in rival.get("/dashboard/origins").text
     assert rival.get(f"/dashboard/serials/east-pv/2022/{first}").status_code == 404
-    assert client.get("/dashboard/serials/east-pv/2022/99999999999999999999").status_code == 422
+    # out of range: 400 in words (a page, not the API's JSON)
+    assert client.get("/dashboard/serials/east-pv/2022/99999999999999999999").status_code == 400
     csv = client.get("/dashboard/origins?format=csv")
     assert csv.status_code == 200
     assert "East Town" in csv.content.decode("utf-8-sig")
+
+
+def test_use_rules_are_refused_in_japanese_and_change_nothing(world: World) -> None:
+    """The ledger's use rules (`ledger/uses.py`) through the form: RE100 takes renewable
+    electricity only (the stock states no methodology, so its type is not known), the 温対法
+    window (a FY2023 claim, for the FY2023 vintage, was past its 30 June in 2024), and the
+    place of the offset (East Town, JIS 209901, is where East PV's credits were created)."""
+    client = client_of(world, "acme-kk")
+    before = history(world)
+    years = forms.claim_years(dt.date.today())
+    for changes, code in (
+        ({"purpose": "re100"}, "purpose_not_allowed"),
+        ({"purpose": "ghg_act", "claim_fy": "2023"}, "claim_outside_window"),
+        ({"purpose": "ghg_act", "claim_fy": str(years[-1])}, "vintage_after_claim"),
+        (
+            {"offset_place": "209901", "holding": "acme-kk/holding east-pv 2023", "quantity": "1"},
+            "same_place",
+        ),
+    ):
+        answer = client.post(
+            "/dashboard/retire?lang=ja", data=retire_fields(world, client, **changes)
+        )
+        assert answer.status_code == 409, (changes, answer.text[-800:])
+        assert str(escape(JAPANESE[code])) in answer.text, changes
+    assert history(world) == before
+
+
+def test_retire_by_serial_ranges(world: World) -> None:
+    client = client_of(world, "acme-kk")
+    origins = world.client.get("/api/v1/origins", headers=world.auth("acme-kk")).json()
+    [origin] = [o for o in origins if (o["project"], o["vintage"]) == (PROJECT, 2023)]
+    start = origin["serials"][0]["start"]
+    picked = f"{start + 1}-{start + 2}"  # two, not the lowest
+    fields = retire_fields(world, client, quantity="", serials=picked)
+    answer = client.post("/dashboard/retire", data=fields, follow_redirects=False)
+    assert answer.status_code == 303, answer.text[:500]
+    tx_id = unquote(answer.headers["location"].removeprefix("/dashboard/done/"))
+    retirement = world.book.retirement(tx_id)
+    assert [(b.start, b.stop) for b in retirement.serials] == [(start + 1, start + 3)]
+    assert retirement.purpose == "carbon_offset"
+
+
+def test_the_certificates_qr_url_opens_the_public_check_page(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The certificate carries the URL of its entry's check page (the QR code holds it too),
+    which anyone can read without signing in: the fields, the entry's hash and link, and the
+    issuer's signature, which holds with the public key published beside it."""
+    keygen(tmp_path / "issuer.key")
+    monkeypatch.setenv("OFFSET_CERT_KEY", str(tmp_path / "issuer.key"))
+    client = client_of(world, "acme-kk")
+    fields = retire_fields(world, client, offset_target="社用車の燃料")
+    done = client.post("/dashboard/retire", data=fields, follow_redirects=False)
+    tx_id = unquote(done.headers["location"].removeprefix("/dashboard/done/"))
+    page = client.get(f"/dashboard/certificates/{tx_id}")
+    found = re.search(r"id='check-url'>([^<]+)<", page.text)
+    assert found is not None
+    url = found.group(1)
+    retirement = world.book.retirement(tx_id)
+    assert url == f"http://testserver/check/{retirement.hash}"
+    stranger = TestClient(world.client.app)  # never signed in
+    check = stranger.get(url.removeprefix("http://testserver") + "?lang=ja")
+    assert check.status_code == 200
+    assert "社用車の燃料" in check.text
+    assert retirement.hash in check.text
+    assert LABELS["ja"]["signature_holds"] in check.text
+    assert "acme-kk/holding" not in check.text  # what the certificate shows, nothing more
+    public = stranger.get("/check/issuer.pub")
+    assert public.text.startswith("-----BEGIN PUBLIC KEY-----")
+    assert stranger.get("/check/" + "0" * 64).status_code == 404
+    english = client.get(f"/dashboard/certificates/{tx_id}?version=en")
+    assert "Carbon Offset Certificate" in english.text
+
+
+def test_the_api_refuses_a_use_rule_in_both_languages_and_the_registry_may_override(
+    world: World,
+) -> None:
+    """RE100 takes renewable electricity only; the stock states no methodology, so its type is
+    not known: refused with the code, its English and its Japanese words. The registry's key
+    may record an override (its reason, on the entry); a party's may not."""
+    body = {"from": "acme-kk/holding", "project": PROJECT, "vintage": 2023, "quantity": 1,
+            "reason": "本社の電力", "purpose": "re100", "claim_fy": 2023,
+            "serials": ["900"]}  # fmt: skip
+    before = history(world)
+    refused = world.client.post(
+        "/api/v1/retirements",
+        json=body,
+        headers={**world.auth("acme-kk"), "Idempotency-Key": "api-re100"},
+    )
+    assert refused.status_code == 409
+    assert refused.json()["status"] == "purpose_not_allowed"
+    assert refused.json()["message_ja"] == JAPANESE["purpose_not_allowed"]
+    overridden = world.client.post(
+        "/api/v1/retirements",
+        json={**body, "override": "地域の特例"},
+        headers={**world.auth("acme-kk"), "Idempotency-Key": "api-re100-override"},
+    )
+    assert overridden.json()["status"] == "not_permitted"
+    assert history(world) == before
+    recorded = world.client.post(
+        "/api/v1/retirements",
+        json={**body, "override": "地域の特例", "beneficiary": "Acme KK"},
+        headers={**world.auth("registry"), "Idempotency-Key": "api-re100-registry"},
+    )
+    assert recorded.status_code == 201, recorded.text
+    retirement = world.book.retirement(recorded.json()["id"])
+    assert (retirement.rule_override, retirement.purpose) == ("地域の特例", "re100")
+    assert [(b.start, b.stop) for b in retirement.serials] == [(900, 901)]
+    listed = world.client.get("/api/v1/retirements", headers=world.auth("acme-kk")).json()
+    [mine] = [r for r in listed if r["id"] == retirement.id]
+    assert mine["serials"][0]["range"] == "900-900"

@@ -125,8 +125,8 @@ def total(driver: webdriver.Chrome, base: str) -> int:
 def test_a_company_retires_and_transfers_in_chromium(
     server: tuple[str, dict[str, str], Ledger],
 ) -> None:
-    """Sign in as a company, retire 10 credits for FY2024 (the confirmation's button pressed
-    twice posts once), see the balance fall by 10, open the certificate, download the statement
+    """Sign in as a company, retire 10 credits picked by serial range (5-14) for carbon
+    offsetting, claimed for FY2024 (the confirmation's button pressed twice posts once), see the balance fall by 10, open the certificate, download the statement
     as CSV and Excel; then transfer 1 credit to a town, its name shown before confirming."""
     base, keys, book = server
     (stocked,) = book.apply([STOCK])
@@ -140,12 +140,18 @@ def test_a_company_retires_and_transfers_in_chromium(
         before = total(driver, base)
         driver.find_element(By.ID, "retire-link").click()
         Select(wait_for(driver, "holding")).select_by_value("acme-kk/holding acme-stock 2023")
-        driver.find_element(By.ID, "quantity").send_keys("10")
+        driver.find_element(By.ID, "serials").send_keys(
+            "５-１４"
+        )  # full-width, as typed in Japanese
+        Select(driver.find_element(By.ID, "purpose")).select_by_value("carbon_offset")
         driver.find_element(By.ID, "reason").send_keys("2024年度 社用車の排出")
-        Select(driver.find_element(By.ID, "claim_period")).select_by_value("2024年度 (FY2024)")
+        driver.find_element(By.ID, "offset_target").send_keys("社用車の燃料(2024年度)")
+        Select(driver.find_element(By.ID, "claim_fy")).select_by_value("2024")
         assert driver.save_screenshot(str(ARTIFACTS / "retire-form.png"))
         driver.find_element(By.ID, "next").click()
         assert wait_for(driver, "confirm-quantity").get_attribute("data-quantity") == "10"
+        assert driver.find_element(By.ID, "confirm-serials").text == "5-14"
+        assert driver.find_element(By.ID, "confirm-purpose").text == "カーボン・オフセット"
         assert driver.find_element(By.ID, "confirm-claim-period").text == "2024年度 (FY2024)"
         assert driver.save_screenshot(str(ARTIFACTS / "retire-confirm.png"))
         driver.set_window_size(390, 844)
@@ -160,11 +166,21 @@ def test_a_company_retires_and_transfers_in_chromium(
         assert driver.save_screenshot(str(ARTIFACTS / "retire-done.png"))
         link.click()
         assert "2024年度 (FY2024)" in driver.page_source
-        assert "10 t-CO2e" in driver.page_source
+        assert "<strong>10</strong> t-CO2" in driver.page_source
         assert driver.save_screenshot(str(ARTIFACTS / "retire-certificate.png"))
+        # The certificate's check URL (its QR code holds the same) opens the public page.
+        check = driver.find_element(By.ID, "check-url").get_attribute("href")
+        assert check is not None
+        assert check.startswith(base + "/check/")
+        driver.get(check)
+        assert wait_for(driver, "check-serials").text == "5-14"
+        assert driver.save_screenshot(str(ARTIFACTS / "certificate-check.png"))
+        driver.back()
         assert total(driver, base) == before - 10
         mine = [r for r in book.retirements(["acme-kk"]) if r.project == "acme-stock"]
         assert [(r.quantity, r.claim_period) for r in mine] == [(10, "2024年度 (FY2024)")]
+        assert [(b.start, b.stop) for b in mine[0].serials] == [(5, 15)]
+        assert (mine[0].purpose, mine[0].claim_fy) == ("carbon_offset", 2024)
         # The statement, downloaded: the retirement's line in both files.
         csv = fetched(driver, "/dashboard/statement/acme-kk/holding?format=csv")
         assert csv.startswith(b"\xef\xbb\xbf")
@@ -189,7 +205,7 @@ def test_a_company_retires_and_transfers_in_chromium(
         driver.find_element(By.ID, "transfer-link").click()
         Select(wait_for(driver, "holding")).select_by_value("acme-kk/holding acme-stock 2023")
         driver.find_element(By.ID, "quantity").send_keys("1")
-        driver.find_element(By.ID, "to").send_keys("east-town/holding")
+        Select(driver.find_element(By.ID, "to")).select_by_visible_text("East Town")
         driver.find_element(By.ID, "next").click()
         assert wait_for(driver, "confirm-receiver").text == "East Town (east-town/holding)"
         driver.find_element(By.ID, "confirm").click()

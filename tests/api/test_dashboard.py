@@ -196,3 +196,22 @@ def test_reductions_are_grouped_by_code_and_named(world: World) -> None:
     assert "Municipality" in header
     named = {line.split(",")[header.index("Municipality")] for line in lines[1:]}
     assert named == {"East Town"}
+
+
+def test_the_dashboard_speaks_in_words(world: World) -> None:
+    """Names instead of keys: an agreement as a sentence of its parties' names (East Town
+    provides Acme KK 5 t a year, transferred), accounts by kind and state, one 無効化 entry in
+    the menu, and a sign-in page that names who issues keys and shows no command."""
+    client = TestClient(world.client.app)
+    signin = client.get("/?lang=ja")
+    assert "登録簿" in signin.text
+    assert "offset party key" not in signin.text
+    assert sign_in(client, world.keys["acme-kk"]).status_code == 303
+    agreements = client.get("/dashboard/agreements?lang=ja").text
+    assert "East Town → Acme KK: FY2022〜FY2023 の各年度、5 t-CO2を移転します。" in agreements
+    balances = client.get("/dashboard?lang=ja").text
+    assert "保有</a> (開設中)" in balances
+    menu = balances.split("<nav>")[1].split("</nav>")[0]
+    assert menu.count("無効化") == 1
+    english = client.get("/dashboard/agreements?lang=en").text
+    assert "East Town → Acme KK: each FY from FY2022 to FY2023, 5 t-CO2, transferred." in english

@@ -230,3 +230,15 @@ def test_a_form_quantity_past_the_bounds_says_so(world: World, typed: str) -> No
     assert 'id="quantity-error"' in answer.text
     assert str(escape(LABELS["en"]["too_many"])) in answer.text
     assert history(world) == before
+
+
+def test_a_field_longer_than_any_form_allows_is_400_in_words(world: World) -> None:
+    """FastAPI's own check of a form field (at most 2,000 characters) answered the dashboard
+    in the API's JSON; a person reads a page."""
+    client = client_of(world, "acme-kk")
+    before = history(world)
+    answer = client.post("/dashboard/retire", data={**retire_fields(client), "reason": "r" * 2001})
+    assert answer.status_code == 400, answer.text[:300]
+    assert answer.headers["content-type"].startswith("text/html")
+    assert LABELS["ja"]["bad_request"] in answer.text
+    assert history(world) == before

@@ -39,7 +39,7 @@ def pg_schema() -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     try:
-        yield f"{PG_SERVER}?options=-csearch_path%3D{schema},public"
+        yield f"{PG_SERVER}?options=-csearch_path%3D{schema}"
     finally:
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))

@@ -67,12 +67,17 @@ def test_apply_balances_verify_and_friends(db_url: str, tmp_path: Path) -> None:
     pdf = read_pdf(printed.read_bytes())
     assert len(pdf.pages) == 1
     assert "Shinjuku City" in pdf.text
-    assert "受益者 Shinjuku City" in pdf.text  # Japanese extracts as Japanese
+    assert "Shinjuku City 様" in pdf.text  # the addressee; Japanese extracts as Japanese
+    english = tmp_path / "t3-en.pdf"
+    made = runner.invoke(app, [*base, "certificate", "t3", "--pdf", "--english", "--out",
+                               str(english)])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert "Carbon Offset Certificate" in read_pdf(english.read_bytes()).text
     assert japanese_font_used(pdf)
     book = Ledger.open(db_url)
     retired = book.retirement("t3")
     book.engine.dispose()
-    assert retired.hash in pdf.text.replace("\n", "")  # the footer: the entry verify checks
+    assert retired.hash in pdf.text.replace("\n", "")  # the entry verify checks
     assert runner.invoke(app, [*base, "certificate", "t2"]).exit_code == 1  # not a retirement
     impossible = runner.invoke(app, [*base, "certificate", "t3", "--out", "/proc/no/such.html"])
     assert impossible.exit_code == 2

@@ -187,3 +187,25 @@ def test_a_ledger_at_0004_gets_the_guards_of_0005(db_url: str) -> None:
     assert at_head(upgraded.engine)
     assert upgraded.verify() == []
     upgraded.engine.dispose()
+
+
+def test_a_ledger_further_along_the_search_path_is_not_taken_for_its_own() -> None:
+    """PostgreSQL, a schema each: a new ledger whose search path also names a schema holding
+    another ledger (as `public` may) gets tables of its own, never the other's."""
+    other, mine = pg_schema(), pg_schema()
+    other_url, mine_url = next(other), next(mine)
+    try:
+        first = Ledger.open(other_url)
+        first.apply([{"op": "open_party", "party": "ina", "kind": "municipality"}])
+        other_schema = other_url.rsplit("%3D", 1)[1].split(",")[0]
+        both = mine_url.replace(",public", f",{other_schema},public")
+        second = Ledger.open(both)
+        assert second.verify() == []
+        with second.engine.connect() as conn:
+            parties = conn.execute(text("SELECT id FROM parties ORDER BY id")).scalars().all()
+        assert parties == ["registry"]  # its own, not the other's (which holds ina)
+        for book in (first, second):
+            book.engine.dispose()
+    finally:
+        next(other, None)
+        next(mine, None)

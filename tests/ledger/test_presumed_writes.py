@@ -125,7 +125,7 @@ def test_an_id_another_writer_recorded_is_answered_exists(books: Two, rejected: 
 
 @pytest.mark.parametrize("stale", [False, True], ids=["alone", "after-another"])
 def test_a_batch_too_large_for_one_pipeline_streams_its_rows(books: Two, stale: bool) -> None:
-    """300 transfers: 600 postings, more than one INSERT carries (`COPY_MIN_ROWS`): the rows
+    """300 transfers: 600 postings, more than one INSERT carries (`batch_store.COPY_MIN_ROWS`): the rows
     are streamed by COPY after the pipeline (which cannot carry a COPY), and if another writer
     wrote, the first header collides there as it does in a small batch."""
     first, second, locked = books

@@ -40,6 +40,7 @@ from offset.ledger import Ledger
 from tests.ledger.conftest import history, pg_schema, serial_blocks
 
 HOLDERS = ["ina/holding", "shinjuku/holding", "minato/holding"]
+PENDING = ["ina/pending", "shinjuku/pending"]  # opened by the ledger at a party's first reserve
 CLASSES = [
     ("J-Credit", "ina-forest", 2024),
     ("J-Credit", "ina-forest", 2025),
@@ -347,10 +348,26 @@ class LedgerMachine(RuleBasedStateMachine):
         return str(op["id"])
 
     @rule(
-        kind=st.sampled_from(["retire", "cancel"]),
-        source=st.sampled_from([*HOLDERS, "buffer:J-Credit", "shinjuku/retirement"]),
-        cls=st.sampled_from(CLASSES),
+        target=transactions,
+        source=st.sampled_from([*HOLDERS, *PENDING]),
+        destination=st.sampled_from([*HOLDERS, *PENDING]),
+        cls=st.sampled_from(CLASSES[:2]),
         quantity=quantities,
+    )
+    def transfer_with_pending(
+        self, source: str, destination: str, cls: tuple[str, str, int], quantity: int
+    ) -> str:
+        """Pending accounts as sources and destinations: a pending account changes only by its
+        own reservations (`wrong_account_kind`, or `unknown_account` before its first)."""
+        op = self._move_op("transfer", [source, destination], cls, quantity)
+        self._check(op)
+        return str(op["id"])
+
+    @rule(
+        kind=st.sampled_from(["retire", "cancel"]),
+        source=st.sampled_from([*HOLDERS, *PENDING, "buffer:J-Credit", "shinjuku/retirement"]),
+        cls=st.sampled_from(CLASSES),
+        quantity=st.one_of(quantities, st.integers(40, 400)),  # over the balance, often
     )
     def spend(self, kind: str, source: str, cls: tuple[str, str, int], quantity: int) -> None:
         self._check(self._move_op(kind, [source, source], cls, quantity))

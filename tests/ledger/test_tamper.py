@@ -8,6 +8,7 @@ some entry on recomputes, so only a checkpoint signed before it tells it apart. 
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import shutil
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ from offset.ledger.verify import CHECKS
 from tests.ledger.conftest import ISSUE_LINES, behind_the_triggers, pg_schema, seq_of
 
 PROJECT = {"project": "ina-forest", "vintage": 2024}
-MORE = [
+MORE: list[dict[str, Any]] = [
     {"op": "open_party", "party": "minato", "kind": "company", "name": "港区"},
     {"op": "open_account", "account": "minato/holding", "party": "minato", "kind": "holding"},
     {"op": "reserve", "id": "r1", "from": "ina/holding", "to": "minato/holding", **PROJECT}
@@ -481,6 +482,7 @@ def test_every_check_of_verify_catches_a_forgery_no_other_does(
     extra: dict[str, Callable[[], bool]] = {
         "_guards": lambda: _guard_reported(tmp_path, template),
         "_checkpoints": lambda: _checkpoint_reported(tmp_path, template),
+        "_pending_problems": lambda: _pending_reported(tmp_path, template),
     }
     assert all(reported(name) for name in BEHIND)  # all caught with every check on
     missed: dict[str, list[str]] = {}
@@ -502,6 +504,50 @@ def _guard_reported(tmp_path: Path, template: Path) -> bool:
     try:
         _sql(forged, "DROP TRIGGER blocks_no_overlap")
         return bool(forged.verify())
+    finally:
+        forged.engine.dispose()
+        copy.unlink()
+
+
+def _repoint_a_post(book: Ledger) -> list[str]:
+    """A second reservation of 3 from Ina, left open; then p1 (which posted r1's 12: 10 to Minato,
+    2 back) rewritten to resolve it instead, its operation and content hash alike, and the chain
+    recomputed: every sum still holds, and every hash. What the report must say."""
+    [reserved] = book.apply([{**MORE[2], "id": "r2", "quantity": 3, "memo": ""}])
+    assert reserved.status == "ok"
+    p1 = seq_of(book, "p1")
+    behind_the_triggers(
+        book,
+        "UPDATE transactions SET resolves = 'r2',"
+        f" operation = replace(operation, '\"r1\"', '\"r2\"') WHERE seq = {p1}",
+    )
+    with reading(book.engine) as conn:
+        operation = conn.execute(text(f"SELECT operation FROM transactions WHERE seq = {p1}"))
+        content = hashlib.sha256(operation.scalar_one().encode()).hexdigest()
+    behind_the_triggers(
+        book, f"UPDATE transactions SET content_hash = '{content}' WHERE seq = {p1}"
+    )
+    rechain(book, p1)
+    # p1 now resolves a reservation made after it; r1's 12 and r2's 3 look open, but ina/pending
+    # holds r2's 3 alone
+    return [
+        f"transaction seq {p1}: resolves r2, which is not an open reservation",
+        "pending ina/pending class 1: holds 3, its open reservations 15",
+    ]
+
+
+def test_a_post_repointed_at_another_reservation_is_named(book: Ledger) -> None:
+    expected = _repoint_a_post(book)
+    assert book.verify() == expected
+    assert book.verify(workers=2) == expected
+
+
+def _pending_reported(tmp_path: Path, template: Path) -> bool:
+    copy = tmp_path / "pending.db"
+    shutil.copy(template, copy)
+    forged = Ledger.open(f"sqlite:///{copy}", migrate=False)
+    try:
+        return _repoint_a_post(forged) == forged.verify(workers=1)
     finally:
         forged.engine.dispose()
         copy.unlink()

@@ -72,6 +72,7 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
         held = {b.vintage: b.quantity for b in book.balances(account="midorikawa/holding")}
         assert held == {2023: quantities[0], 2024: quantities[1]}
         events = book.issuance_history("midorikawa-home-pv:")
+        assert all(e.source and len(e.source["consents_sha256"]) == 64 for e in events)
         assert [e.source["verifier"] for e in events if e.source] == [
             "synthetic 審査機関 (架空)"
         ] * 2
@@ -84,13 +85,31 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
 
     # the city sells 100 credits of FY2024 to a company
     sale = tmp_path / "sale.jsonl"
-    sale.write_text("\n".join(json.dumps(op) for op in [
-        {"op": "open_party", "party": "buyer-kk", "kind": "company", "name": "Buyer KK"},
-        {"op": "open_account", "account": "buyer-kk/holding", "party": "buyer-kk",
-         "kind": "holding"},
-        {"op": "transfer", "id": "sale-1", "from": "midorikawa/holding", "to": "buyer-kk/holding",
-         "project": "midorikawa-home-pv", "vintage": 2024, "quantity": 100},
-    ]) + "\n", encoding="utf-8")  # fmt: skip
+    sale.write_text(
+        "\n".join(
+            json.dumps(op)
+            for op in [
+                {"op": "open_party", "party": "buyer-kk", "kind": "company", "name": "Buyer KK"},
+                {
+                    "op": "open_account",
+                    "account": "buyer-kk/holding",
+                    "party": "buyer-kk",
+                    "kind": "holding",
+                },
+                {
+                    "op": "transfer",
+                    "id": "sale-1",
+                    "from": "midorikawa/holding",
+                    "to": "buyer-kk/holding",
+                    "project": "midorikawa-home-pv",
+                    "vintage": 2024,
+                    "quantity": 100,
+                },
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     offset("ledger", "--db", db, "apply", str(sale))
 
     planned = offset("programme", "plan", str(SHIPPED), "--db", db)
@@ -104,6 +123,9 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(out, read_only=True)
     summary = {r[0]: r[1] for r in workbook["概要"].iter_rows(min_row=2, values_only=True)}
     assert summary["発行量 (t-CO2)"] == quantities[1]  # read from the ledger
+    # the report's verified figure and the fraction carried in give the ledger's whole credits
+    verified_t = summary["検証された排出削減量 (t-CO2)"] + summary["前期間からの繰越 (t-CO2)"]
+    assert round(verified_t * 1e6) // 1_000_000 == quantities[1]
     assert summary["審査機関"] == "synthetic 審査機関 (架空)"
     monitored = list(workbook["モニタリング結果"].iter_rows(min_row=2, values_only=True))
     assert abs(sum(r[5] for r in monitored) - second.total_g / 1e6) < 1e-6
@@ -116,21 +138,62 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
     assert [(r[0], r[3]) for r in plan] == [(2023, 0), (2024, 100)]  # 移転分, from the ledger
 
 
-def test_a_period_issued_with_another_figure_is_refused(tmp_path: Path) -> None:
-    """Issued once: a changed verification of an issued period is not issued again."""
+def test_a_corrected_verification_is_a_restatement(tmp_path: Path) -> None:
+    """Issued once; the verifier's figure corrected after issuance restates the period (more
+    issued); a period rejected after the operator sold its credits is owed, not taken back."""
     import shutil
 
     directory = tmp_path / "programme"
     shutil.copytree(SHIPPED.parent, directory)
-    db = f"sqlite:///{tmp_path / 'ledger.db'}"
-    offset("programme", "issue", str(directory / "programme.toml"), "--db", db)
     path = directory / "programme.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("tco2e = 0.5", "tco2e = 80.0"),
-                    encoding="utf-8")  # fmt: skip
-    result = runner.invoke(app, ["programme", "issue", str(path), "--db", db, "--lang", "en"])
-    assert result.exit_code == 3
-    assert "period '2024' was issued" in result.output
-    assert "a correction of a verified period is a restatement" in result.output
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    first = load(Programme.from_toml(path)).verified[1].quantity
+    offset("programme", "issue", str(path), "--db", db)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("tco2e = 0.5", "tco2e = 80.0"), encoding="utf-8"
+    )
+    more = load(Programme.from_toml(path)).verified[1]
+    assert more.quantity > first  # M0003 set to 80 t instead of 0.5 t
+    restated = offset("programme", "issue", str(path), "--db", db)
+    assert "2023: exists" in restated
+    assert f"2024: restated ({more.quantity} credits" in restated
+    book = Ledger.open(db)
+    try:
+        held = {b.vintage: b.quantity for b in book.balances(account="midorikawa/holding")}
+        assert held[2024] == more.quantity
+        (correction,) = book.issuance_history("midorikawa-home-pv:2024:")
+        assert correction.id == "midorikawa-home-pv:2024:restate1:issue"
+        assert correction.quantity == more.quantity - first
+        assert correction.source is not None
+        assert correction.source["restates"] == "midorikawa-home-pv:2024"
+        assert "verified figure 274.346624 -> " in correction.source["reason"]
+        # the city sells all of FY2024; then the period is found rejected
+        sale = [
+            {"op": "open_party", "party": "buyer-kk", "kind": "company", "name": "Buyer KK"},
+            {
+                "op": "open_account",
+                "account": "buyer-kk/holding",
+                "party": "buyer-kk",
+                "kind": "holding",
+            },
+            {
+                "op": "transfer",
+                "id": "sale-all",
+                "from": "midorikawa/holding",
+                "to": "buyer-kk/holding",
+                "project": "midorikawa-home-pv",
+                "vintage": 2024,
+                "quantity": more.quantity,
+            },
+        ]
+        assert {r.status for r in book.apply(sale)} == {"ok"}
+    finally:
+        book.engine.dispose()
+    text = path.read_text(encoding="utf-8").replace('finding = "adjusted"', 'finding = "rejected"')
+    path.write_text(text.replace("adjustments = [", "# adjustments = ["), encoding="utf-8")
+    owed = offset("programme", "issue", str(path), "--db", db)
+    assert f"2024: restated ({more.quantity} credits" in owed
+    assert f"{more.quantity} could not be taken back (sold or retired meanwhile)" in owed
 
 
 def test_bad_lists_post_nothing(tmp_path: Path) -> None:
@@ -145,10 +208,50 @@ def test_bad_lists_post_nothing(tmp_path: Path) -> None:
     consents.write_text("\n".join(lines) + "\n", encoding="utf-8")
     db = tmp_path / "ledger.db"
     result = runner.invoke(
-        app, ["programme", "issue", str(directory / "programme.toml"), "--db", f"sqlite:///{db}",
-              "--lang", "en"]
-    )  # fmt: skip
+        app,
+        [
+            "programme",
+            "issue",
+            str(directory / "programme.toml"),
+            "--db",
+            f"sqlite:///{db}",
+            "--lang",
+            "en",
+        ],
+    )
     assert result.exit_code == 2
     assert "row 6" in result.output
     assert "member M0005: no consent date" in result.output
     assert not db.exists()
+
+
+def test_a_subsidy_list_issued_under_another_project_is_not_issued_again(tmp_path: Path) -> None:
+    """The same list (its SHA-256) in another project's issuance: a double claim, refused."""
+    from offset.intake.inputs import sha256_of
+
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    book = Ledger.open(db)
+    other = [
+        {"op": "open_party", "party": "other-town", "kind": "municipality", "name": "Other"},
+        {
+            "op": "open_account",
+            "account": "other-town/holding",
+            "party": "other-town",
+            "kind": "holding",
+        },
+        {
+            "op": "issue",
+            "id": "other:pv:2023",
+            "to": "other-town/holding",
+            "instrument": "J-Credit",
+            "project": "other-pv",
+            "vintage": 2023,
+            "quantity": 5,
+            "source": {"input": {"sha256": sha256_of(SHIPPED.parent / "subsidy_list.csv")}},
+        },
+    ]
+    assert [r.status for r in book.apply(other)] == ["ok", "ok", "ok"]
+    book.engine.dispose()
+    result = runner.invoke(app, ["programme", "issue", str(SHIPPED), "--db", db, "--lang", "en"])
+    assert result.exit_code == 3
+    assert "the ledger holds other:pv:2023, another project's issuance" in result.output

@@ -47,7 +47,7 @@ def test_no_day_counts_twice(members: list[tuple[dt.date, ...]], cuts: list[dt.d
             "joined": np.array([_nat(m[0]) for m in members], dtype="datetime64[D]"),
             "left": np.array([_nat(m[2]) for m in members], dtype="datetime64[D]"),
             "activity_id": [f"A{i}" for i in range(n)], "activity_at": np.arange(n),
-            "row": np.arange(n) + 2,
+            "sheet": "", "row": np.arange(n) + 2,
         }
     )  # fmt: skip
     listed = pd.DataFrame(

@@ -122,3 +122,46 @@ def test_office_workbooks_as_kept(tmp_path: Path) -> None:
     lines = run.monitoring("fy2023").lines.set_index("member_id")
     assert lines.loc["M3", "row"] == 5  # the sheet's own row, below the title
     assert run.monitoring("fy2023").total_g == 742_500 + 578_552 + 495_000
+
+
+def test_both_lists_problems_at_once(tmp_path: Path) -> None:
+    """A subsidy list without its id column and a consent list with a bad date: both said."""
+    subsidy = SUBSIDY.replace("交付番号,", "備考,", 1)
+    consents = CONSENTS.replace("令和5年7月1日", "令和5年13月1日")
+    with pytest.raises(InputError) as caught:
+        load(Programme.from_toml(write_programme(tmp_path, subsidy=subsidy, consents=consents)))
+    files = {(p.file.rsplit("/", 1)[-1], p.row) for p in caught.value.problems}
+    assert ("subsidy.csv", None) in files  # no id column: no member can be linked
+    assert ("consents.csv", 3) in files  # 令和5年13月1日 is no date
+    assert any("no id column" in str(p.message) for p in caught.value.problems)
+
+
+def test_a_list_over_several_sheets_traces_each_row_to_its_sheet(tmp_path: Path) -> None:
+    """A consent list kept a sheet per FY (R5, R6): every member read, each line named by its
+    sheet and the row that sheet shows."""
+    import openpyxl
+
+    from offset.documents.monitoring_report import monitored
+
+    header, *rows = [line.split(",") for line in CONSENTS.strip().splitlines()]
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "R5"
+    for line in [header, *rows[:2]]:
+        first.append(line)
+    second = book.create_sheet("R6")
+    for line in [header, rows[2]]:
+        second.append(line)
+    book.save(tmp_path / "consents.xlsx")
+    path = write_programme(tmp_path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("consents.csv", "consents.xlsx"), encoding="utf-8"
+    )
+    run = load(Programme.from_toml(path))
+    members = run.members.frame.set_index("member_id")
+    assert (members.loc["M3", "sheet"], members.loc["M3", "row"]) == ("R6", 2)
+    assert (members.loc["M2", "sheet"], members.loc["M2", "row"]) == ("R5", 3)
+    shown = monitored(run, run.monitoring("fy2023"))
+    assert list(shown["同意書一覧の行"]) == ["R5!2", "R5!3", "R6!2"]
+    assert list(shown["補助金一覧の行"]) == [2, 3, 4]  # a CSV: its rows as numbers

@@ -23,7 +23,7 @@ from offset.api import forms
 from offset.api.dashboard import page, page_missing, signed_in
 from offset.api.keys import Caller
 from offset.api.routes import KEY_MAX, KEY_PATTERN, ledger
-from offset.ledger import visibility
+from offset.ledger import uses, visibility
 from offset.ledger.schema import INSTRUMENTS
 from offset.scenario import run_records
 
@@ -59,9 +59,13 @@ def _refused(request: Request, who: Caller, code: str, status: int) -> Response:
 def retire_values(
     holding: Field = "",
     quantity: Field = "",
+    serials: Field = "",
+    purpose: Field = "",
     beneficiary: Field = "",
     reason: Field = "",
-    claim_period: Field = "",
+    offset_target: Field = "",
+    offset_place: Field = "",
+    claim_fy: Field = "",
     agreement: Field = "",
     key: Field = "",
 ) -> dict[str, str]:
@@ -69,9 +73,13 @@ def retire_values(
     return {
         "holding": holding,
         "quantity": quantity,
+        "serials": serials,
+        "purpose": purpose,
         "beneficiary": beneficiary,
         "reason": reason,
-        "claim_period": claim_period,
+        "offset_target": offset_target,
+        "offset_place": offset_place,
+        "claim_fy": claim_fy,
         "agreement": agreement,
         "key": key,
     }
@@ -100,7 +108,8 @@ def _retire_form(
         status_code=status,
         who=who,
         held=visibility.holdings(ledger(request), who),
-        periods=forms.claim_periods(_today()),
+        years=forms.claim_years(_today()),
+        purposes=list(uses.purposes().values()),
         agreements=run_records.agreement_names(ledger(request).engine, who),
         values={"beneficiary": who.name, **values},
         problems=problems,
@@ -149,6 +158,7 @@ def _confirm(
     values: dict[str, str],
     receiver: str = "",
 ) -> Response:
+    purpose = uses.purposes().get(checked.op.get("purpose", ""))
     return page(
         request,
         "confirm.html.j2",
@@ -159,6 +169,8 @@ def _confirm(
         held=checked.held,
         receiver=receiver,
         values=values,
+        purpose=purpose,
+        place_name=forms.place_name(checked.op.get("offset_place")),
     )
 
 
@@ -189,6 +201,7 @@ def _transfer_form(
         status_code=status,
         who=who,
         held=visibility.holdings(ledger(request), who),
+        counterparties=visibility.counterparties(ledger(request), who),
         values=values,
         problems=problems,
         key=_same_key(values),

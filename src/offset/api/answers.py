@@ -40,6 +40,9 @@ class BalanceOut(BaseModel):
 class SerialRange(BaseModel):
     start: int
     stop: int = Field(description="the first serial after the range")
+    first: int = Field(description="the range's first serial")
+    last: int = Field(description="its last serial (inclusive)")
+    range: str = Field(description="as every output prints it, inclusive: 0-29")
 
 
 class RetirementOut(BaseModel):
@@ -56,9 +59,16 @@ class RetirementOut(BaseModel):
     from_account: str = Field(description="yours, or (another party)")
     party: str = Field(description="the party that retired them")
     retired_by: str = Field(description="its name")
-    beneficiary: str
-    reason: str
+    beneficiary: str = Field(description="クレジット利用者名")
+    reason: str = Field(description="目的詳細")
     claim_period: str | None = None
+    purpose: str | None = Field(default=None, description="J-Credit's 用途 (its code)")
+    offset_target: str | None = Field(default=None, description="オフセット対象")
+    offset_place: str | None = Field(default=None, description="its municipality's JIS code")
+    claim_fy: int | None = None
+    rule_override: str | None = Field(
+        default=None, description="the registry's recorded reason for overriding a use rule"
+    )
     serials: list[SerialRange]
     hash: str = Field(description="the ledger entry's hash (offset ledger verify checks it)")
 

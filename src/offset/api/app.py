@@ -12,7 +12,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from offset import __version__
-from offset.api import actions, csrf, dashboard, limits, programmes, routes
+from offset.api import actions, check, csrf, dashboard, limits, programmes, routes
 from offset.api.errors import ApiError, error_response
 from offset.ledger import Ledger
 
@@ -55,4 +55,5 @@ def create_app(book: Ledger, programme_files: Sequence[Path] = ()) -> FastAPI:
     app.include_router(programmes.router)
     app.include_router(dashboard.router)
     app.include_router(actions.router)
+    app.include_router(check.router)
     return app

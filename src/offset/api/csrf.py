@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import html
 import os
 import re
 import secrets
@@ -35,7 +34,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from offset.api.labels import LABELS
+from offset.api.limits import in_words
 
 SECRET_VARIABLE: Final = "OFFSET_SECRET"
 API_PREFIX: Final = "/api/"
@@ -157,9 +156,7 @@ def _with_cookie(send: Send, browser: str) -> Send:
 
 
 async def _answer(send: Send, status: int, label: str) -> None:
-    # Both languages: the page that sent the form is not known here.
-    words = " / ".join(html.escape(LABELS[lang][label]) for lang in ("ja", "en"))
-    body = f"<!doctype html><meta charset='utf-8'><title>{status}</title><p>{words}</p>".encode()
+    body = in_words(label, status).encode()
     headers = [
         (b"content-type", b"text/html; charset=utf-8"),
         (b"content-length", str(len(body)).encode()),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -31,7 +31,7 @@ from offset.documents.certificate import (
 )
 from offset.documents.figures import formatter
 from offset.documents.terms import value_term
-from offset.ledger import proof, visibility
+from offset.ledger import proof, uses, visibility
 from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.proof import Unverified
 from offset.ledger.rows import BalanceLine
@@ -83,6 +83,14 @@ def browser_language(header: str) -> Lang:
     return min(ranked)[2] if ranked else "en"
 
 
+def _credit_type(methodology: str | None, lang: Lang) -> str:
+    """A methodology with its credit type in words: EN-R-002 (再生可能エネルギー(電力)由来)."""
+    if not methodology:
+        return "—"
+    kind = uses.credit_type(methodology)
+    return f"{methodology} ({kind.name(lang)})" if kind else methodology
+
+
 def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     who = values.get("who")
     lang = _language(request, who if isinstance(who, Caller) else None)
@@ -92,6 +100,8 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any)
         kinds=KINDS[lang],
         lang=lang,
         memo=lambda stored: memos.text(stored, lang),  # offset's own memos in the reader's words
+        method_name=lambda method: value_term("method", method, lang) if method else "—",
+        credit_type=lambda methodology: _credit_type(methodology, lang),
         path=request.url.path,
         csrf=lambda: csrf.token(request.scope),
         **values,
@@ -222,13 +232,21 @@ def retirements(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
     rows = [views.retirement(r) for r in visibility.retirements(ledger(request), who)]
     if fmt is not None:
-        return _file(request, who, rows, "retirements", fmt)
-    return page(request, "retirements.html.j2", who=who, rows=rows)
+        return _file(request, who, map(views.retirement_download, rows), "retirements", fmt)
+    lang = _language(request, who)
+    names = {code: p.name(lang) for code, p in uses.purposes().items()}
+    return page(request, "retirements.html.j2", who=who, rows=rows, purpose_names=names)
 
 
 @router.get("/dashboard/certificates/{tx_id}", response_model=None)
-def certificate(request: Request, tx_id: str, fmt: Format = None) -> Response:
-    """The certificate as its printable page, or `?format=pdf`."""
+def certificate(
+    request: Request,
+    tx_id: str,
+    fmt: Format = None,
+    version: Annotated[str | None, Query(max_length=2)] = None,
+) -> Response:
+    """The certificate as its printable page, or `?format=pdf`; in Japanese, or in English with
+    `?version=en`."""
     who = signed_in(request)
     if fmt not in (None, "pdf"):
         return PlainTextResponse(f"format {fmt!r}: choose pdf", status_code=400)
@@ -236,14 +254,14 @@ def certificate(request: Request, tx_id: str, fmt: Format = None) -> Response:
         found = visibility.retirement(ledger(request), who, tx_id)
     except visibility.NotVisible:
         return page_missing(request, who)
-    shown = visibility.sees_source(who, found)
-    try:
+    lang: Literal["ja", "en"] = "en" if version == "en" else "ja"
+    base = str(request.base_url).rstrip("/")
+    try:  # the certificate names who retired the credits, never the account they came from
         if fmt is None:
-            return HTMLResponse(certificate_page(ledger(request), found.id, shown))
-        printed = certificate_pdf(ledger(request), found.id, shown)
+            return HTMLResponse(certificate_page(ledger(request), found.id, lang, base))
+        printed = certificate_pdf(ledger(request), found.id, lang, base)
     except Unverified as e:  # a ledger edited by hand: the certificate is not printed
-        lang = _language(request, who)
-        message = messages.text(e.message, lang)
+        message = messages.text(e.message, _language(request, who))
         return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
     name = certificate_filename(tx_id, ".pdf")
     return Response(
@@ -262,9 +280,12 @@ def agreements(request: Request) -> HTMLResponse:
     who = signed_in(request)
     lang = _language(request, who)
     items = [views.agreement(a) for a in run_records.agreements(ledger(request).engine, who)]
+    parties = {p for item in items for p in (item["provider"], item["beneficiary"])}
+    names = visibility.party_names(ledger(request), parties)
     for item in items:
         # The ledger's view: what was committed, delivered and retired against it.
         item["chart"] = panels.agreement_years(item["ledger"], item["name"], lang)
+        item["sentence"] = views.agreement_sentence(item, names, LABELS[lang])
     return page(request, "agreements.html.j2", who=who, items=items)
 
 

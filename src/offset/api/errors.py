@@ -13,6 +13,8 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from offset.ledger.codes import JAPANESE
+
 
 class ApiError(Exception):
     def __init__(self, status_code: int, status: str, message: str = "") -> None:
@@ -23,11 +25,13 @@ class ApiError(Exception):
 class ErrorBody(BaseModel):
     status: str = Field(description="a ledger result code, or unauthorized / not_found / forbidden")
     message: str = ""
+    message_ja: str = Field(default="", description="a ledger result code's words in Japanese")
 
 
 def error_response(error: ApiError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
-    body = ErrorBody(status=error.status, message=error.message).model_dump()
+    japanese = JAPANESE.get(error.status, "")
+    body = ErrorBody(status=error.status, message=error.message, message_ja=japanese).model_dump()
     return JSONResponse(body, status_code=error.status_code, headers=headers)
 
 

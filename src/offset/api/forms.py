@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from offset.common import fiscal
-from offset.ledger import names
+from offset.ledger import names, uses
+from offset.ledger.blocks import from_text, total
 from offset.ledger.operations import MAX_QUANTITY
 from offset.ledger.rows import BalanceLine
 
@@ -27,6 +28,8 @@ CLAIM_YEARS_BACK = 5
 WEB_KEY = "web-"  # idempotency keys the pages generate, in the API's PARTY:KEY namespace
 _DIGITS = re.compile(r"[0-9]{1,16}")
 _KEY = re.compile(r"web-[0-9a-f]{32}")
+_THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
+_SERIALS = re.compile(r"[0-9]{1,16}(-[0-9]{1,16})?")
 
 
 def new_key() -> str:
@@ -50,6 +53,49 @@ def claim_periods(today: dt.date) -> list[str]:
 
 def claim_period(fy: int) -> str:
     return f"{fy}年度 (FY{fy})"
+
+
+def claim_years(today: dt.date) -> list[int]:
+    """The FYs a retirement form offers to claim, newest first (the next, the current, five
+    back)."""
+    current = fiscal.fiscal_year(today)
+    return list(range(current + 1, current - CLAIM_YEARS_BACK - 1, -1))
+
+
+def serial_ranges(value: str) -> tuple[str, ...] | None:
+    """Serial ranges as typed: "0-29, 40-49" (full-width digits, 、 or spaces between, 〜 or
+    ー for the dash); None for anything else. An empty value: ()."""
+    typed = unicodedata.normalize("NFKC", value).strip()
+    for dash in ("〜", "~", "ー", "–", "−"):
+        typed = typed.replace(dash, "-")
+    pieces = [p for p in re.split(r"[,、\s]+", typed) if p]
+    if any(_SERIALS.fullmatch(p) is None for p in pieces):
+        return None
+    return tuple(pieces)
+
+
+def place_name(code: str | None) -> str:
+    """How a page names a municipality's JIS code: 新宿区 (東京都, 131041)."""
+    if not code:
+        return ""
+    from offset.intake.municipalities import shipped
+
+    found = shipped().places.get(code)
+    return found.shown if found is not None else code
+
+
+def place(value: str) -> str | None:
+    """A municipality as typed (its JIS code, or its name: 松本市, 長野県松本市) as its JIS code
+    (a name: the 6-digit one); None if it names no one place. An empty value: ""."""
+    typed = unicodedata.normalize("NFKC", value).strip()
+    if not typed:
+        return ""
+    if re.fullmatch(r"[0-9]{5,6}", typed):  # a code as the registry records parties' codes
+        return typed
+    from offset.intake.municipalities import shipped
+
+    found = shipped().resolve(typed).place
+    return found.code if found is not None and found.code.isdigit() else None
 
 
 @dataclass
@@ -76,8 +122,12 @@ def _holding(form: Mapping[str, str], held: list[BalanceLine], out: Checked) -> 
 
 
 def quantity(value: str) -> int | None:
-    """Whole credits, as typed (１０, 1,000); None for anything else."""
-    typed = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+    """Whole credits, as typed (１０, 1,000, １，０００); None for anything else, such as `1,0`
+    (a comma separates thousands, three digits each, or nothing)."""
+    typed = unicodedata.normalize("NFKC", value).strip()
+    if "," in typed and _THOUSANDS.fullmatch(typed) is None:
+        return None
+    typed = typed.replace(",", "")
     if _DIGITS.fullmatch(typed) is None:
         return None
     number = int(typed)
@@ -130,7 +180,9 @@ def retirement(
     today: dt.date,
     agreements: Sequence[str] = (),
 ) -> Checked:
-    """`agreements`: those the party may count the retirement against (optional)."""
+    """`agreements`: those the party may count the retirement against (optional). The purpose
+    is one of J-Credit's (`ledger.uses`); whether the credits may serve it, and the 温対法
+    window, are the ledger's rules (refused there with their result code)."""
     out = Checked(op={"op": "retire"})
     agreement = form.get("agreement", "")
     if agreement and agreement not in agreements:
@@ -138,15 +190,50 @@ def retirement(
     elif agreement:
         out.op["agreement"] = agreement
     _holding(form, held, out)
-    _quantity(form, out)
+    _serials(form, out)
+    _choice(form, "purpose", list(uses.purposes()), out)
     _text(form, "beneficiary", out, names.TEXT_MAX, required=True)
     _text(form, "reason", out, names.TEXT_MAX, required=True)
-    period = form.get("claim_period", "")
-    if period not in claim_periods(today):
-        out.problems["claim_period"] = ("must_choose", {})
+    _text(form, "offset_target", out, names.TEXT_MAX, required=False)
+    if not out.op.get("offset_target"):
+        out.op.pop("offset_target", None)
+    found = place(form.get("offset_place", ""))
+    if found is None:
+        out.problems["offset_place"] = ("no_place", {})
+    elif found:
+        out.op["offset_place"] = found
+    fy = form.get("claim_fy", "")
+    if fy not in [str(year) for year in claim_years(today)]:
+        out.problems["claim_fy"] = ("must_choose", {})
     else:
-        out.op["claim_period"] = period
+        out.op["claim_fy"] = int(fy)
+        out.op["claim_period"] = claim_period(int(fy))
     return out
+
+
+def _serials(form: Mapping[str, str], out: Checked) -> None:
+    """Credits chosen by quantity (the lowest serials), or by the serial ranges the holder
+    types; with both, they must agree."""
+    chosen = serial_ranges(form.get("serials", ""))
+    if chosen is None:
+        out.problems["serials"] = ("bad_serials", {})
+        return
+    if not chosen:
+        _quantity(form, out)
+        return
+    out.op["serials"] = chosen
+    blocks = from_text(chosen)
+    if blocks is None:
+        out.problems["serials"] = ("bad_serials", {})
+        return
+    count = total(blocks)
+    typed = form.get("quantity", "").strip()
+    if typed and quantity(typed) != count:
+        out.problems["quantity"] = ("serials_count", {"count": count})
+    elif out.held is not None and count > out.held.quantity:
+        out.problems["quantity"] = ("over_held", {"held": out.held.quantity})
+    else:
+        out.op["quantity"] = count
 
 
 def transfer(form: Mapping[str, str], held: list[BalanceLine], receiver: str | None) -> Checked:

@@ -5,13 +5,16 @@ what no encoder can write, or be large)."""
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any, Final
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from offset.api.labels import LABELS
 
 MAX_BODY_BYTES: Final = 65_536  # an operation is a few hundred bytes; a memo at most 1,000 chars
 TOO_LARGE = {"status": "too_large", "message": f"the request body is over {MAX_BODY_BYTES:,} bytes"}
@@ -66,11 +69,21 @@ def _place(error: dict[str, Any]) -> str:
     )
 
 
-def invalid_request(_: Request, error: Exception) -> JSONResponse:
+def invalid_request(request: Request, error: Exception) -> Response:
+    """422 `invalid_request` in the API's shape; on the dashboard, 400 in words."""
     assert isinstance(error, RequestValidationError)
+    if not request.url.path.startswith("/api/"):
+        return HTMLResponse(in_words("bad_request", 400), status_code=400)
     problems = [
         {"where": _place(e), "why": str(e["msg"]).encode("ascii", "replace").decode()}
         for e in error.errors()[:20]
     ]
     words = "; ".join(f"{p['where']}: {p['why']}" for p in problems)
     return JSONResponse({"status": "invalid_request", "message": words}, status_code=422)
+
+
+def in_words(label: str, status: int) -> str:
+    """A refusal of the dashboard as a page, in both languages (the page that sent the
+    request is not known here)."""
+    words = " / ".join(html.escape(LABELS[lang][label]) for lang in ("ja", "en"))
+    return f"<!doctype html><meta charset='utf-8'><title>{status}</title><p>{words}</p>"

@@ -11,9 +11,11 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
+from fastapi.responses import Response
 
 from offset.api.answers import (
     ProgrammeMemberOut,
@@ -21,9 +23,11 @@ from offset.api.answers import (
     ProgrammePeriodOut,
     ProgrammeReportOut,
 )
+from offset.api.downloads import XLSX
 from offset.api.errors import ERRORS, ApiError
 from offset.api.routes import Book, Me
 from offset.common.problems import InputError
+from offset.documents import monitoring_report
 from offset.ledger import visibility
 from offset.programme import reads
 from offset.programme.model import Programme
@@ -107,3 +111,21 @@ def report(
     run = _run(request, name)
     result: dict[str, Any] = _visible(lambda: reads.report(run, book, who, period))
     return result
+
+
+@router.get(
+    "/{name}/periods/{period}/report.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "the モニタリング報告書 draft"}},
+)
+def report_workbook(
+    request: Request, book: Book, who: Me, name: NamePath, period: PeriodPath
+) -> Response:
+    """A period's モニタリング報告書 draft as an Excel workbook (Japanese), as
+    `offset programme report` writes it: its credit figures read from the ledger."""
+    run = _run(request, name)
+    _visible(lambda: reads.check_period(run, who, period))
+    body = monitoring_report.workbook_bytes(monitoring_report.from_ledger(run, period, book))
+    filename = quote(f"{name}-{period}-monitoring-report.xlsx")
+    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"}
+    return Response(body, media_type=XLSX, headers=headers)

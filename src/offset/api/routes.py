@@ -162,11 +162,18 @@ def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
     },
 )
 def certificate(
-    book: Book, who: Me, tx_id: Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)]
+    request: Request,
+    book: Book,
+    who: Me,
+    tx_id: Annotated[str, Path(max_length=200, pattern=TEXT_PATTERN)],
+    version: Annotated[Literal["ja", "en"], Query(description="ja, or en for English")] = "ja",
 ) -> HTMLResponse:
+    """The カーボン・オフセット証明書 (it names who retired the credits, never the account
+    they came from)."""
     found = _visible(lambda: visibility.retirement(book, who, tx_id))
+    base = str(request.base_url).rstrip("/")
     try:
-        return HTMLResponse(certificate_page(book, found.id, visibility.sees_source(who, found)))
+        return HTMLResponse(certificate_page(book, found.id, version, base))
     except Unverified as e:  # a ledger edited by hand: the certificate is not printed
         raise ApiError(409, "unverified", str(e.message)) from e
 
@@ -225,6 +232,11 @@ class TransferIn(_In):
     vintage: Vintage
     quantity: Positive
     memo: ops.Memo = Field(default="", description="at most 1,000 characters")
+    serials: ops.SerialRanges | None = Field(
+        default=None,
+        description='the serial numbers to move, inclusive ("0-29"); default:'
+        " the lowest held. They must add up to the quantity",
+    )
 
 
 class RetireIn(_In):
@@ -232,10 +244,41 @@ class RetireIn(_In):
     project: Project
     vintage: Vintage
     quantity: Positive
-    reason: Text = Field(description="at most 200 characters")
-    beneficiary: Text | None = Field(default=None, description="default: your party's name")
+    reason: Text = Field(description="目的詳細: what the credits are used for; at most 200")
+    beneficiary: Text | None = Field(
+        default=None, description="クレジット利用者名; default: your party's name"
+    )
     claim_period: ops.ClaimPeriod | None = Field(
         default=None, description="what the retirement offsets, e.g. 2024年度; at most 100"
+    )
+    purpose: ops.PurposeCode | None = Field(
+        default=None,
+        description="J-Credit's 用途 (README: Retirement purposes): ghg_act, energy_saving_act,"
+        " carbon_offset, cdp, sbt, re100, shift_asset, keidanren_cn or other; the credits'"
+        " type must be allowed for it",
+    )
+    offset_target: Text | None = Field(
+        default=None, description="オフセット対象: the activity, product or event offset"
+    )
+    offset_place: ops.JisCode | None = Field(
+        default=None,
+        description="the offset target's municipality (JIS code); it may not be where the"
+        " credits were created",
+    )
+    claim_fy: Vintage | None = Field(
+        default=None,
+        description="the FY the retirement is claimed for (ghg_act: required; retired within"
+        " it or by 30 June after it)",
+    )
+    override: Text | None = Field(
+        default=None,
+        description="the registry's key only: the reason a use rule is overridden, recorded on"
+        " the entry (another party's key: not_permitted)",
+    )
+    serials: ops.SerialRanges | None = Field(
+        default=None,
+        description='the serial numbers to retire, inclusive ("0-29"); default:'
+        " the lowest held. They must add up to the quantity",
     )
     agreement: (
         Annotated[str, Field(max_length=200, pattern=f"^{PATTERNS['transaction id']}$")] | None
@@ -303,7 +346,8 @@ REGISTRY_RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.post("/transfers", status_code=201, responses={**WRITE_ERRORS, **CREATED})
 def transfer(book: Book, who: Me, body: TransferIn, key: IdempotencyKey) -> JSONResponse:
     """Move credits from one of your holding accounts to another holding account."""
-    op = {"op": "transfer", "id": _tx_id(who, key), **body.model_dump(by_alias=True)}
+    fields = body.model_dump(by_alias=True, exclude_none=True)
+    op = {"op": "transfer", "id": _tx_id(who, key), **fields}
     return _apply(book, who, op)
 
 

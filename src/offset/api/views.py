@@ -11,22 +11,39 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from offset.ledger.blocks import Block
+from offset.ledger.blocks import Block, as_text
 from offset.ledger.rows import SerialHistory
 from offset.ledger.side_tables import ReductionRecord
 from offset.ledger.visibility import Origin, SeenRetirement
 from offset.scenario.run_records import SeenAgreement
 
 
-def serial_ranges(blocks: Iterable[Block]) -> list[dict[str, int]]:
-    return [{"start": int(b.start), "stop": int(b.stop)} for b in blocks]
+def serial_ranges(blocks: Iterable[Block]) -> list[dict[str, Any]]:
+    """Each range with its first and last serial and as printed (inclusive: `0-29`); `stop`
+    is the first serial after it, as the ledger keeps ranges."""
+    return [
+        {"start": int(b.start), "stop": int(b.stop), "first": int(b.start),
+         "last": int(b.stop) - 1, "range": f"{b.start}-{b.stop - 1}"}
+        for b in blocks
+    ]  # fmt: skip
+
+
+def serials_text(blocks: Iterable[Block]) -> str:
+    """Serial ranges as every output prints them: `0-29, 40-49`."""
+    return ", ".join(as_text(blocks))
 
 
 def retirement(seen: SeenRetirement) -> dict[str, Any]:
     row = dataclasses.asdict(seen.retirement)
     row["serials"] = serial_ranges(seen.retirement.serials)
+    row["serials_text"] = serials_text(seen.retirement.serials)
     row["retired_by"] = seen.retired_by
     return row
+
+
+def retirement_download(row: dict[str, Any]) -> dict[str, Any]:
+    """A retirement as a download's row: its serials as printed (`0-29`), not as a structure."""
+    return {**{k: v for k, v in row.items() if k != "serials_text"}, "serials": row["serials_text"]}
 
 
 def origin(found: Origin) -> dict[str, Any]:
@@ -61,3 +78,24 @@ def reduction(found: ReductionRecord) -> dict[str, Any]:
 
 def serial(history: SerialHistory) -> dict[str, Any]:
     return dataclasses.asdict(history)
+
+
+def agreement_sentence(item: dict[str, Any], names: dict[str, str], words: dict[str, str]) -> str:
+    """An agreement in a sentence, parties by name: 松本市 → 信濃精機株式会社: FY2022〜FY2024
+    の各年度、プロジェクトのクレジットの50%を移転します。"""
+    rule, _, amount = str(item["volume"]).partition(" ")
+    if rule == "fixed":
+        volume = words["volume_fixed"].format(tonnes=int(amount.split()[0]))
+    elif rule == "share":
+        volume = words["volume_share"].format(percent=float(amount) * 100)
+    else:
+        volume = words["volume_all"]
+    delivery = words.get(f"delivery_{item['delivery']}", str(item["delivery"]))
+    return words["agreement_sentence"].format(
+        provider=names.get(item["provider"], item["provider"]),
+        beneficiary=names.get(item["beneficiary"], item["beneficiary"]),
+        first=item["first_fy"],
+        last=item["last_fy"],
+        volume=volume,
+        delivery=delivery,
+    )

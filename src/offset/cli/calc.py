@@ -110,6 +110,20 @@ def calc(
             " and reason, to a rejects file beside the results",
         ),
     ] = False,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="forest: the earlier FY's 森林簿 extract; each stand's growth is the difference"
+            " of its two stocks (蓄積), stands matched by 林小班",
+        ),
+    ] = None,
+    previous_fy: Annotated[
+        int | None,
+        typer.Option(
+            "--previous-fy", help="The earlier extract's FY when it has no 基準年度 column"
+        ),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     """Compute reductions per row of FILE with METHOD and write them with the factor rows used.
@@ -134,6 +148,8 @@ def calc(
         raise typer.BadParameter(
             f"unknown choice {unknown_supplier!r}; choose refuse or alternative"
         )
+    if previous is not None and method != "forest":
+        raise typer.BadParameter("--previous is for forest (two 森林簿 extracts)")
     if duplicates not in DUPLICATES:
         raise typer.BadParameter(
             f"unknown --duplicates {duplicates!r}; choose one of {', '.join(DUPLICATES)}"
@@ -171,6 +187,8 @@ def calc(
             constants=Constants(municipality, prefecture),
             duplicates=cast("Duplicates", duplicates),
             keep_going=keep_going,
+            previous=previous,
+            previous_fy=previous_fy,
         )
         result = _run(compute, file)
     except InputError as e:

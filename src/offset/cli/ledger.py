@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.markup import escape
@@ -212,24 +212,44 @@ def certificate(
         Path | None,
         typer.Option("--out", help="Write the HTML (or PDF) here instead of printing it"),
     ] = None,
-    pdf: Annotated[
-        bool, typer.Option("--pdf", help="A PDF (A4, Japanese and English) instead of HTML")
-    ] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="A PDF (one A4 page) instead of HTML")] = False,
+    english: Annotated[bool, typer.Option("--english", help="The English version")] = False,
+    key: Annotated[
+        Path | None,
+        typer.Option(
+            "--key",
+            help="The issuer's signing key (offset ledger keygen); default: OFFSET_CERT_KEY",
+        ),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="The dashboard's public address, for the check URL and QR code; default:"
+            " OFFSET_PUBLIC_URL",
+        ),
+    ] = None,
 ) -> None:
-    """A retirement certificate as HTML, or as PDF with --pdf (default file: TX.pdf)."""
+    """A カーボン・オフセット証明書 as HTML, or as PDF with --pdf (default file: TX.pdf): signed
+    with the issuer's key, with a URL and QR code to check it against the ledger."""
     from offset.common.messages import text
     from offset.documents.certificate import certificate_page, certificate_pdf
     from offset.ledger.proof import Unverified
 
     book = _ledger()
+    lang: Literal["ja", "en"] = "en" if english else "ja"
+    make = certificate_pdf if pdf else certificate_page
     try:
-        document: str | bytes = certificate_pdf(book, tx) if pdf else certificate_page(book, tx)
+        document: str | bytes = make(book, tx, lang, url, key)
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
     except Unverified as e:
         err.print(text(e.message), markup=False)
         raise typer.Exit(EXIT_UNVERIFIED) from e
+    except (OSError, ValueError, TypeError) as e:  # the issuer's key file
+        err.print(f"{key}: not a usable Ed25519 private key ({e})", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
     if isinstance(document, str) and output is None:
         print(document)
         return
@@ -339,6 +359,32 @@ def verify(
     proved = text(Msg("cli.checkpoints_hold", count=len(loaded))) if loaded else ""
     out.print(f"[green]{escape(text(Msg('cli.verifies', where=where, proved=proved)))}[/]")
     out.print(text(summary) + read, markup=False)
+
+
+@app.command()
+def purposes(
+    lang: Annotated[str, typer.Option("--lang", help="ja or en")] = "ja",
+) -> None:
+    """J-Credit's retirement purposes (用途) and the credit types each may take, with sources:
+    the values a retirement's `purpose` may hold."""
+    from offset.ledger import uses
+
+    words = {t.code: t.name(lang) for t in uses.credit_types()}
+    table = Table(title="用途 / Retirement purposes" if lang == "ja" else "Retirement purposes")
+    for column in ("purpose", "名称" if lang == "ja" else "name", "credit types", "source"):
+        table.add_column(column, overflow="fold")
+    for purpose in uses.purposes().values():
+        allowed = uses.allowed_types(purpose.code)
+        kinds = ", ".join(words[k] for k in allowed) if allowed else "*"
+        if purpose.window:
+            kinds += (
+                " (温対法: FY内か翌年度6月30日まで)"
+                if lang == "ja"
+                else " (by 30 June after the FY)"
+            )
+        where = f"{purpose.source.url or purpose.source.source} [{purpose.source.confidence}]"
+        table.add_row(purpose.code, purpose.name(lang), kinds, where)
+    out.print(table)
 
 
 @app.command()

@@ -77,17 +77,14 @@ def report(
     from the ledger on --db."""
     choose_language(lang)
     from offset.documents import monitoring_report
-    from offset.programme.plan import plan_years
 
     run = _load(programme_file)
     try:
         run.programme.period(period)
     except InputError as e:
         raise fail(e) from e
-    book = open_ledger(db)
-    issued = book.quantities([run.programme.issue_id(period)]).get(run.programme.issue_id(period))
-    years = plan_years(book, run.programme, list(run.monitorings))
-    monitoring_report.write(out_path, monitoring_report.frames(run, period, issued, years))
+    report = monitoring_report.from_ledger(run, period, open_ledger(db))
+    monitoring_report.write(out_path, report)
     out.print(f"wrote {out_path}")
 
 
@@ -100,11 +97,12 @@ def issue(
     db: DbOption = DEFAULT_URL,
     lang: LangOption = None,
 ) -> None:
-    """Issue each verified period's credits to the operator (once: a period issued before is
-    left as it is); a period not verified, or rejected, issues nothing."""
+    """Issue each verified period's credits to the operator, once; a period issued before whose
+    verified figure changed is restated (more issued, or less taken back from the operator); a
+    period not verified, or rejected, issues nothing."""
     choose_language(lang)
-    from offset.programme.run import IssueRefused
-    from offset.programme.run import issue as issue_periods
+    from offset.programme.posting import IssueRefused
+    from offset.programme.posting import issue as issue_periods
 
     run = _load(programme_file)
     book = open_ledger(db)
@@ -115,9 +113,12 @@ def issue(
     except IssueRefused as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REFUSED) from e
-    for name, status in statuses.items():
-        verified = run.verified_of(name)
-        out.print(f"{name}: {status} ({verified.quantity} credits to {run.programme.holding()})")
+    for name, posted in statuses.items():
+        line = f"{name}: {posted.status} ({posted.quantity} credits to {run.programme.holding()})"
+        if posted.shortfall:
+            line += (f"; {posted.shortfall} could not be taken back (sold or retired"
+                     " meanwhile): owed by the operator")  # fmt: skip
+        out.print(line, markup=False)
 
 
 @app.command("plan")

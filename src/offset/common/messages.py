@@ -233,12 +233,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "有無が読めません: {value!r} (有/無、○/×、はい/いいえ、あり/なし、1/0、true/false)",
     ),
     "value.unknown": (
-        "unknown {what} {value!r}; closest known: {close} ({count} known: `{table}`)",
-        "不明な{what}です: {value!r}。近い候補: {close} (全{count}件は `{table}` で)",
+        "unknown {what} {value!r}; closest known: {close} ({count} known: `{table}`; your own"
+        " word for one: [values.COLUMN] in a --columns file)",
+        "不明な{what}です: {value!r}。近い候補: {close} (全{count}件は `{table}` で。独自の呼び方は"
+        " --columns のファイルの [values.列名] で既知の値に対応づけられます)",
     ),
     "value.unknown_none_close": (
-        "unknown {what} {value!r}; none is close ({count} known: `{table}`)",
-        "不明な{what}です: {value!r}。近い候補はありません (全{count}件は `{table}` で)",
+        "unknown {what} {value!r}; none is close ({count} known: `{table}`; your own word for"
+        " one: [values.COLUMN] in a --columns file)",
+        "不明な{what}です: {value!r}。近い候補はありません (全{count}件は `{table}` で。独自の"
+        "呼び方は --columns のファイルの [values.列名] で既知の値に対応づけられます)",
     ),
     "value.unknown_in_table": (
         "unknown {what} {value!r}; closest known: {close} ({count} known)",
@@ -259,11 +263,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "value.no_growth": (
         "no growth for this stand: give it in one of three ways: (1) 成長量"
         " (growth_m3_per_ha_yr, m3/ha/yr); (2) the stock of an earlier register, 前回蓄積 with"
-        " 前回調査年度, beside 蓄積 (growth by stock difference); (3) your prefecture's 収穫表,"
+        " 前回調査年度 beside 蓄積, or that register itself (offset calc forest --previous FILE):"
+        " growth by stock difference; (3) your prefecture's 収穫表,"
         " loaded with `offset factors import-yield` and named in 収穫表 (yield_region)",
         "この林分の成長量がありません。次のどれかで与えてください: (1) 成長量 (m3/ha/年) の列;"
-        " (2) 前回の森林簿の蓄積 (前回蓄積と前回調査年度) を蓄積と並べる (蓄積の差から成長量);"
+        " (2) 前回の森林簿の蓄積 (前回蓄積と前回調査年度) を蓄積と並べるか、前回の森林簿そのものを"
+        " --previous で指定 (蓄積の差から成長量);"
         " (3) 県の収穫表を `offset factors import-yield` で読み込み、収穫表の列でその地域名を指定",
+    ),
+    "value.map_word": (
+        'the word {word!r} must name a value as text ("薪ストーブ" = "電気ストーブ")',
+        '「{word}」には値を文字列で指定してください ("薪ストーブ" = "電気ストーブ")',
     ),
     "value.no_saving": (
         "no saving on this row: give 削減電力量 (kWh/年), 削減灯油量 or 削減A重油量 (L/年),"
@@ -394,6 +404,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " kept as written: {values}",
         "地方公共団体の一覧 ({edition}) で都道府県と合う自治体が見つからず、書かれたとおりに"
         "扱いました: {values}",
+    ),
+    "notice.previous_matched": (
+        "{count} stands matched in the earlier register by 林小班",
+        "前回の森林簿と林小班で {count} 林分を照合しました",
+    ),
+    "notice.previous_split": (
+        "stands divided since, each taking the stock per ha of the stand it came from: {stands}",
+        "前回から分割された林分 (元の林分の ha 当り蓄積を使用): {stands}",
+    ),
+    "notice.previous_joined": (
+        "stands joined since, each taking its parts' area-weighted stock per ha: {stands}",
+        "前回から合併された林分 (元の林分の面積加重の ha 当り蓄積を使用): {stands}",
+    ),
+    "notice.previous_new": (
+        "stands not in the earlier register (their growth needs another way): {stands}",
+        "前回の森林簿にない林分 (成長量は別の方法で): {stands}",
+    ),
+    "notice.previous_gone": (
+        "stands of the earlier register not in this one (harvested, renumbered?): {stands}",
+        "今回の森林簿にない前回の林分 (伐採・番号変更?): {stands}",
     ),
     "notice.month_only": (
         "{column}: a month without its day (R6.9, 2024年9月) read as the month's 1st in rows {rows}",
@@ -781,6 +811,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " member then, or refused by the registry's checks)",
         "審査で修正された会員 {member} は期間「{period}」に算定値がありません (その期間の会員で"
         "ないか、登録要件の確認で対象外です)",
+    ),
+    "programme.no_activity_ids": (
+        "the subsidy list has no id column (交付番号, 設備番号, 申請番号, ...): a member's activity"
+        " cannot be found",
+        "補助金の一覧に番号の列 (交付番号、設備番号、申請番号など) がありません: 会員の排出削減活動を"
+        "特定できません",
+    ),
+    "programme.list_issued_elsewhere": (
+        "the ledger holds {id}, another project's issuance computed from this subsidy list (the"
+        " same SHA-256): its members' reductions would be claimed twice; nothing was issued",
+        "台帳に、同じ補助金の一覧 (同じ SHA-256) から算定した別のプロジェクトの発行 {id} があります:"
+        " 会員の削減量を二重に計上することになるため、発行しません",
     ),
     "programme.issued_other": (
         "period {period!r} was issued {held} credits before; it now verifies to {now}: a"

@@ -1,70 +1,295 @@
-"""A retirement certificate as a self-contained HTML page (or its PDF): every field from the
-retirement's own columns, which the hash chain covers and `verify` checks against its operation."""
+"""The カーボン・オフセット証明書: one A4 page a company can hand on, in Japanese (English on
+request), every field from the ledger (`certificate_fields`), signed by the issuer with Ed25519,
+with a URL and QR code that open the public check page of its ledger entry.
+
+The issuer's key is a PEM file (`offset ledger keygen`) named by `OFFSET_CERT_KEY` (or given);
+without one the certificate says it is unsigned. `OFFSET_CERT_ISSUER` names the issuer (default:
+the registry party's name). The check page's address starts with
+`OFFSET_PUBLIC_URL` (the dashboard's public address; the dashboard passes its own).
+"""
 
 from __future__ import annotations
 
 import html
+import os
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
+from offset.documents.certificate_fields import (
+    CertificateFields,
+    fields_of,
+    load_private_key,
+    public_key_hex,
+    sign,
+)
+from offset.ledger import certified
+from offset.ledger.blocks import as_text
+from offset.ledger.database import reading
 from offset.ledger.rows import Retirement
 
 if TYPE_CHECKING:
     from offset.ledger.ledger import Ledger
 
-NOT_STATED = "not stated / 未指定"
+KEY_VARIABLE = "OFFSET_CERT_KEY"
+ISSUER_VARIABLE = "OFFSET_CERT_ISSUER"  # the issuer's name (default: the registry party's)
+URL_VARIABLE = "OFFSET_PUBLIC_URL"
+DEFAULT_URL = "http://localhost:8000"
+Language = Literal["ja", "en"]
+
+WORDS: dict[str, dict[str, str]] = {
+    "ja": {
+        "title": "カーボン・オフセット証明書",
+        "number": "証明書番号",
+        "number_form": "第 {number} 号",
+        "honorific": "{name} 様",
+        "lead": "下記のとおり、J-クレジット等のクレジットを無効化し、"
+        "カーボン・オフセットに用いたことを証明します。",
+        "quantity": "オフセット量",
+        "record": "記",
+        "offset_target": "オフセット対象",
+        "purpose": "用途",
+        "reason": "目的詳細",
+        "claim_period": "報告対象期間",
+        "energy": "エネルギー換算量(参考値)",
+        "credit": "クレジットの種類",
+        "project": "プロジェクト名",
+        "origin": "創出者・創出場所",
+        "vintage": "ヴィンテージ",
+        "serials": "シリアル番号(認証番号)",
+        "retired_on": "無効化日",
+        "retired_by": "無効化者",
+        "agreement": "契約",
+        "entry": "台帳エントリ",
+        "issuer": "発行者",
+        "signature": "電子署名 (Ed25519)",
+        "public_key": "発行者の公開鍵",
+        "unsigned": "未署名(発行者の署名鍵が設定されていません)",
+        "check": "この証明書の内容は、右のQRコードまたは次のURLで台帳と照合できます。",
+        "not_stated": "記載なし",
+        "fy": "{fy}年度",
+        "place": "オフセット対象の場所",
+    },
+    "en": {
+        "title": "Carbon Offset Certificate",
+        "number": "Certificate No.",
+        "number_form": "{number}",
+        "honorific": "To: {name}",
+        "lead": "This certifies that the credits below were retired and used for carbon"
+        " offsetting.",
+        "quantity": "Quantity offset",
+        "record": "Details",
+        "offset_target": "Offset target",
+        "purpose": "Purpose",
+        "reason": "Purpose in detail",
+        "claim_period": "Claim period",
+        "energy": "Energy equivalent (reference)",
+        "credit": "Credit type",
+        "project": "Project",
+        "origin": "Created by, where",
+        "vintage": "Vintage",
+        "serials": "Serial numbers",
+        "retired_on": "Retired on",
+        "retired_by": "Retired by",
+        "agreement": "Agreement",
+        "entry": "Ledger entry",
+        "issuer": "Issuer",
+        "signature": "Signature (Ed25519)",
+        "public_key": "Issuer's public key",
+        "unsigned": "Unsigned (the issuer's signing key is not configured)",
+        "check": "Check this certificate against the ledger with the QR code or this URL.",
+        "not_stated": "not stated",
+        "fy": "FY{fy}",
+        "place": "Place of the offset target",
+    },
+}
+METHOD_WORDS = {  # the methods' names as the credits' origin reads them
+    "ja": {"solar": "太陽光発電", "renovation": "省エネ改修", "forest": "森林管理"},
+    "en": {"solar": "solar power", "renovation": "energy-saving renovation", "forest": "forest"},
+}
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A certificate's fields, the issuer's signature over them and its public key (hex), and
+    the address of its public check page."""
+
+    fields: CertificateFields
+    signature: str | None
+    public_key: str | None
+    url: str
 
 
 def serial_ranges(retirement: Retirement) -> str:
-    return ", ".join(f"{b.start}-{b.stop - 1}" for b in retirement.serials)
+    return ", ".join(as_text(retirement.serials))
 
 
-def certificate_html(
-    retirement: Retirement, retired_by: str = "", source_shown: bool = True
-) -> str:
-    """`source_shown`: print the account the credits came from (False for a party on whose
-    behalf another retired them: it learns who retired them, not from which account)."""
-    fields = [
-        ("Certificate / 無効化証明", retirement.id),
-        ("Beneficiary / 受益者", retirement.beneficiary),
-        ("Reason / 理由", retirement.reason),
-        ("Claim period / 対象期間", retirement.claim_period or NOT_STATED),
-        ("Quantity / 数量", f"{retirement.quantity:,} t-CO2e"),
-        ("Instrument / 種類", retirement.instrument),
-        ("Project / プロジェクト", retirement.project),
-        ("Vintage / ヴィンテージ", f"FY{retirement.vintage}"),
-        ("Methodology / 方法論", retirement.methodology or NOT_STATED),
-        ("Serial numbers / シリアル番号", serial_ranges(retirement)),
-        ("Retired on / 無効化日", retirement.effective_date.isoformat()),
-        ("Retired by / 無効化者", retired_by or retirement.party),
-        ("Retired from / 口座", retirement.from_account),
-        ("Ledger entry / 台帳番号", f"seq {retirement.seq}"),
-        ("Ledger hash / 台帳ハッシュ", retirement.hash),
+def check_url(base: str, fields: CertificateFields) -> str:
+    """The public check page of the certificate's ledger entry (found by its hash)."""
+    return f"{base.rstrip('/')}/check/{fields.hash}"
+
+
+def issuer_key_path() -> Path | None:
+    value = os.environ.get(KEY_VARIABLE, "").strip()
+    return Path(value) if value else None
+
+
+def certificate_fields(ledger: Ledger, tx_id: str) -> CertificateFields:
+    """The certificate's fields as the ledger holds them, once its entry and its link to the
+    chain head verify (Rejected if there is no such retirement; `proof.Unverified`, naming the
+    entry, if it does not verify: a certificate is never printed from a ledger edited by
+    hand)."""
+    from offset.ledger import proof
+
+    with reading(ledger.engine) as conn:
+        found = certified.context(conn, tx_id)
+    retirement = found.retirement
+    proof.require(ledger.engine, [retirement.seq], proof.entry(retirement.seq, retirement.id))
+    return fields_of(found, os.environ.get(ISSUER_VARIABLE, ""))
+
+
+def signed(
+    ledger: Ledger, tx_id: str, base_url: str | None = None, key_path: Path | None = None
+) -> Signed:
+    fields = certificate_fields(ledger, tx_id)
+    path = key_path or issuer_key_path()
+    signature = public = None
+    if path is not None:
+        key = load_private_key(path)
+        signature, public = sign(fields, key), public_key_hex(key)
+    base = base_url or os.environ.get(URL_VARIABLE, "") or DEFAULT_URL
+    return Signed(fields, signature, public, check_url(base, fields))
+
+
+def _qr_svg(url: str) -> str:
+    import segno
+
+    return str(segno.make(url, error="m").svg_inline(scale=3, border=2))
+
+
+def _origin(fields: CertificateFields, lang: Language) -> str:
+    where = " ".join(
+        part
+        for part in (
+            fields.origin_prefecture or "",
+            f"(JIS {fields.origin_code})" if fields.origin_code else "",
+        )
+        if part
+    )
+    return f"{fields.origin_party} {where}".strip() or WORDS[lang]["not_stated"]
+
+
+def _project(fields: CertificateFields, lang: Language) -> str:
+    method = METHOD_WORDS[lang].get(fields.method or "", fields.method or "")
+    return f"{fields.project}" + (f"({method})" if method else "")
+
+
+def _credit(fields: CertificateFields, lang: Language) -> str:
+    kind = fields.credit_type_ja if lang == "ja" else fields.credit_type_en
+    parts = [fields.instrument, kind, fields.methodology or ""]
+    return " · ".join(p for p in parts if p)
+
+
+def _rows(fields: CertificateFields, lang: Language, place_name: str) -> list[tuple[str, str]]:
+    w = WORDS[lang]
+    none = w["not_stated"]
+    purpose = fields.purpose_ja if lang == "ja" else fields.purpose_en
+    rows = [
+        (w["offset_target"], fields.offset_target or none),
+        (w["purpose"], purpose or none),
+        (w["reason"], fields.reason),
     ]
-    if not source_shown:
-        fields = [field for field in fields if field[0] != "Retired from / 口座"]
-    e = html.escape
-    body = "\n".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in fields)
+    if fields.offset_place:
+        rows.append((w["place"], place_name or fields.offset_place))
+    rows.append((w["claim_period"], fields.claim_period or none))
+    if fields.energy_mwh is not None:
+        rows.append((w["energy"], f"{fields.energy_mwh:,.1f} MWh ({fields.energy_basis})"))
+    rows += [
+        (w["credit"], _credit(fields, lang)),
+        (w["project"], _project(fields, lang)),
+        (w["origin"], _origin(fields, lang)),
+        (w["vintage"], w["fy"].format(fy=fields.vintage)),
+        (w["serials"], ", ".join(fields.serials)),
+        (
+            w["retired_on"],
+            f"{fields.retired_on_wareki} ({fields.retired_on})"
+            if lang == "ja"
+            else fields.retired_on,
+        ),
+        (w["retired_by"], fields.retired_by),
+    ]
+    if fields.agreement_title:
+        rows.append((w["agreement"], fields.agreement_title))
+    rows.append((w["entry"], f"seq {fields.seq} · sha256 {fields.hash}"))
+    return rows
+
+
+STYLE = """
+.sheet { border: 2.5pt double #1d4d3a; padding: 8mm 11mm 7mm; height: 258mm;
+         box-sizing: border-box; position: relative; }
+.number { text-align: right; font-size: 10pt; margin: 0; }
+h1 { text-align: center; font-size: 28pt; margin: 6mm 0 8mm; font-weight: bold; }
+.addressee { font-size: 16pt; border-bottom: 1pt solid #333; display: inline-block;
+             min-width: 90mm; padding: 0 4mm 1mm 0; margin: 0 0 4mm; }
+.lead { font-size: 10.5pt; margin: 0 0 3mm; }
+.quantity { text-align: center; font-size: 13pt; margin: 1mm 0 3mm; }
+.quantity strong { font-size: 24pt; padding: 0 2mm; }
+.record { text-align: center; font-size: 11pt; margin: 0 0 2mm; }
+table.fields { width: 100%; border-collapse: collapse; font-size: 10.5pt; }
+table.fields th, table.fields td { border: .6pt solid #7a8a82; padding: 2.3mm 2.6mm;
+  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+table.fields th { width: 32%; background: #eef3f0; font-weight: normal; }
+.bottom { position: absolute; left: 11mm; right: 11mm; bottom: 7mm; display: table;
+          width: calc(100% - 22mm); }
+.qr, .issuer { display: table-cell; vertical-align: bottom; }
+.qr { width: 40%; font-size: 7pt; overflow-wrap: anywhere; }
+.qr svg { width: 26mm; height: 26mm; display: block; margin-bottom: 1mm; }
+.issuer { text-align: right; font-size: 10pt; }
+.issuer .name { font-size: 14pt; margin: 1mm 0 2mm; }
+.sig { font-size: 6pt; color: #333; overflow-wrap: anywhere; text-align: left;
+       margin: 0 0 0 8mm; }
+"""
+
+
+def certificate_html(certificate: Signed, lang: Language = "ja", place_name: str = "") -> str:
+    """The certificate as one self-contained HTML page (A4 when printed)."""
+    f, w, e = certificate.fields, WORDS[lang], html.escape
+    body = "\n".join(
+        f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in _rows(f, lang, place_name)
+    )
+    if certificate.signature and certificate.public_key:
+        sig = (
+            f"<p class='sig'>{e(w['signature'])}: {e(certificate.signature)}<br>"
+            f"{e(w['public_key'])}: {e(certificate.public_key)}</p>"
+        )
+    else:
+        sig = f"<p class='sig'>{e(w['unsigned'])}</p>"
     return (
-        "<!doctype html><html lang='ja'><head><meta charset='utf-8'>"
-        f"<title>Retirement certificate {e(retirement.id)}</title>"
-        "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto}"
-        "table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.4em;"
-        "text-align:left;overflow-wrap:anywhere}th{width:40%;background:#f3f3f3}"
-        "@media print{body{margin:0}}</style></head><body>"
-        "<h1>Retirement certificate / カーボン・オフセット無効化証明書</h1>"
-        f"<table>{body}</table>"
-        "<p>Issued by offset from its append-only ledger; the hash links this retirement to every"
-        " earlier entry, and `offset ledger verify` checks every field above.</p>"
-        "</body></html>"
+        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<title>{e(w['title'])} {e(f.number)}</title>"
+        f"<style>body{{font-family:sans-serif;max-width:190mm;margin:1em auto}}{STYLE}"
+        "@media print{body{margin:0}}</style></head><body><div class='sheet'>"
+        f"<p class='number' id='certificate-number'>{e(w['number'])} "
+        f"{e(w['number_form'].format(number=f.number))}</p>"
+        f"<h1>{e(w['title'])}</h1>"
+        f"<p class='addressee' id='addressee'>{e(w['honorific'].format(name=f.addressee))}</p>"
+        f"<p class='lead'>{e(w['lead'])}</p>"
+        f"<p class='quantity'>{e(w['quantity'])} <strong>{f.quantity_t:,}</strong> t-CO2</p>"
+        f"<p class='record'>{e(w['record'])}</p>"
+        f"<table class='fields'>{body}</table>"
+        "<div class='bottom'>"
+        f"<div class='qr'>{_qr_svg(certificate.url)}{e(w['check'])}<br>"
+        f"<a href='{e(certificate.url)}' id='check-url'>{e(certificate.url)}</a></div>"
+        f"<div class='issuer'>{e(w['issuer'])}<p class='name' id='issuer'>{e(f.issuer)}</p>"
+        f"{sig}</div></div>"
+        "</div></body></html>"
     )
 
 
-def certificate_footer(retirement: Retirement) -> str:
-    return (
-        f"{retirement.id} · ledger entry seq {retirement.seq} · sha256 {retirement.hash}"
-        " · offset ledger verify checks every field / 台帳検証で全項目を確認できます"
-    )
+def certificate_footer(certificate: Signed, lang: Language = "ja") -> str:
+    f = certificate.fields
+    return f"{WORDS[lang]['number']} {f.number} · {WORDS[lang]['entry']} seq {f.seq}"
 
 
 def certificate_filename(tx_id: str, suffix: str) -> str:
@@ -73,26 +298,41 @@ def certificate_filename(tx_id: str, suffix: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", tx_id) + suffix
 
 
-def proven(ledger: Ledger, tx_id: str) -> tuple[Retirement, str]:
-    """Retirement `tx_id` and who retired it, once its entry and its link to the chain head
-    verify (Rejected if there is none; `proof.Unverified`, naming the entry, if it does not
-    verify: a certificate is never printed from a ledger edited by hand)."""
-    from offset.ledger import proof
+def _place_name(code: str | None) -> str:
+    if not code:
+        return ""
+    from offset.intake.municipalities import shipped
 
-    retirement, retired_by = ledger.retired(tx_id)
-    proof.require(ledger.engine, [retirement.seq], proof.entry(retirement.seq, retirement.id))
-    return retirement, retired_by
-
-
-def certificate_page(ledger: Ledger, tx_id: str, source_shown: bool = True) -> str:
-    """The certificate of retirement `tx_id` as HTML (see `proven`)."""
-    return certificate_html(*proven(ledger, tx_id), source_shown=source_shown)
+    found = shipped().places.get(code) or next(
+        (p for p in shipped().places.values() if p.code[:5] == code[:5]), None
+    )
+    return found.shown if found is not None else code
 
 
-def certificate_pdf(ledger: Ledger, tx_id: str, source_shown: bool = True) -> bytes:
-    """The certificate as PDF, its ledger entry and hash at the foot of the page."""
+def certificate_page(
+    ledger: Ledger,
+    tx_id: str,
+    lang: Language = "ja",
+    base_url: str | None = None,
+    key_path: Path | None = None,
+) -> str:
+    """The certificate of retirement `tx_id` as HTML (see `certificate_fields`). It names who
+    retired the credits, never the account they came from (a party on whose behalf another
+    retired them learns who, not from which account)."""
+    made = signed(ledger, tx_id, base_url, key_path)
+    return certificate_html(made, lang, _place_name(made.fields.offset_place))
+
+
+def certificate_pdf(
+    ledger: Ledger,
+    tx_id: str,
+    lang: Language = "ja",
+    base_url: str | None = None,
+    key_path: Path | None = None,
+) -> bytes:
+    """The certificate as an A4 PDF."""
     from offset.documents.pdf import html_to_pdf
 
-    retirement, retired_by = proven(ledger, tx_id)
-    page = certificate_html(retirement, retired_by, source_shown)
-    return html_to_pdf(page, certificate_footer(retirement))
+    made = signed(ledger, tx_id, base_url, key_path)
+    page = certificate_html(made, lang, _place_name(made.fields.offset_place))
+    return html_to_pdf(page, certificate_footer(made, lang))

@@ -10,16 +10,20 @@ the ledger; the reductions are computed figures and labelled as such.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from offset.common.messages import text
-from offset.documents.output import write_sheets
+from offset.documents.output import write_sheets, write_sheets_to
+from offset.ledger.ledger import Ledger
+from offset.programme.members import sheet_rows
 from offset.programme.monitoring import Monitoring
-from offset.programme.plan import PlanYear
+from offset.programme.plan import PlanYear, plan_years
 from offset.programme.run import Run
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 
@@ -52,13 +56,16 @@ def summary(run: Run, monitoring: Monitoring, issued: int | None) -> pd.DataFram
         ("審査機関", found.body if found else "未審査", ""),
         ("審査日", str(found.date) if found else "", ""),
         ("審査結果", FINDINGS[found.finding] if found else "", found.note if found else ""),
-        ("検証された排出削減量 (t-CO2)",
-         _t(verified.verified_g) if verified.verified_g is not None else "", "審査結果による"),
+        (
+            "検証された排出削減量 (t-CO2)",
+            _t(verified.verified_g) if verified.verified_g is not None else "",
+            "審査結果による",
+        ),
         ("前期間からの繰越 (t-CO2)", _t(verified.carried_in_g), "1 t 未満の端数"),
         ("発行量 (t-CO2)", issued if issued is not None else "未発行", LEDGER),
         ("次期間への繰越 (t-CO2)", _t(verified.carried_out_g), "1 t 未満の端数"),
         ("報告書の SHA-256", verified.report_sha256, "台帳の発行記録に記載"),
-    ]  # fmt: skip
+    ]
     return pd.DataFrame(rows, columns=["項目", "値", "備考"])
 
 
@@ -86,8 +93,8 @@ def activity_list(run: Run) -> pd.DataFrame:
             "退会日": _dates(members["left"]),
             "算定対象": np.where(run.refusals.counts, "対象", "対象外"),
             "対象外の理由": members["member_id"].map(why).fillna("").to_numpy(),
-            "同意書一覧の行": members["row"].to_numpy(),
-            "補助金一覧の行": listed.index.to_numpy() + 2,
+            "同意書一覧の行": _where(members["sheet"], members["row"]),
+            "補助金一覧の行": _where(*sheet_rows(run.activities.prepared, listed.index)),
         }
     )
 
@@ -107,8 +114,8 @@ def monitored(run: Run, monitoring: Monitoring) -> pd.DataFrame:
             "1日あたり削減量 (kg-CO2/日)": lines["daily_kg"].to_numpy(),
             "排出削減量 (t-CO2)": lines["reduction_g"].to_numpy() / GRAMS_PER_CREDIT,
             "審査による修正値 (t-CO2, 期間計)": lines["member_id"].map(adjusted).to_numpy(),
-            "同意書一覧の行": lines["row"].to_numpy(),
-            "補助金一覧の行": lines["activity_row"].to_numpy(),
+            "同意書一覧の行": _where(lines["sheet"], lines["row"]),
+            "補助金一覧の行": _where(lines["activity_sheet"], lines["activity_row"]),
         }
     )
 
@@ -120,13 +127,20 @@ def method_rows(run: Run, monitoring: Monitoring) -> pd.DataFrame:
         ("方法論", header.methodology),
         ("算定方法 (offset)", header.method),
         ("排出削減量", "会員ごとに 算定日数 x 1日あたり削減量 (年度の削減量 / 年度の稼働日数)"),
-        ("算定日数", "入会日 (同意日より前なら同意日) から退会日の前日まで、認証対象期間・"
-                    "モニタリング期間・稼働期間の内側の日数"),
+        (
+            "算定日数",
+            "入会日 (同意日より前なら同意日) から退会日の前日まで、認証対象期間・"
+            "モニタリング期間・稼働期間の内側の日数",
+        ),
         ("1活動あたりの上限 (t-CO2/年)", f"{header.activity_limit_tco2e:,.0f}"),
-        ("活動の開始日の要件", f"{rule.earliest} 以降、かつ入会日の{rule.window_years}年前以降"
-                                if rule.window_years is not None else f"{rule.earliest} 以降"),
+        (
+            "活動の開始日の要件",
+            f"{rule.earliest} 以降、かつ入会日の{rule.window_years}年前以降"
+            if rule.window_years is not None
+            else f"{rule.earliest} 以降",
+        ),
         ("端数", "1 t-CO2 未満は次の検証済み期間へ繰越 (グラム単位の整数で計算)"),
-    ]  # fmt: skip
+    ]
     rows += [("係数 (factors/ の行)", factor_id) for factor_id in monitoring.factor_ids]
     return pd.DataFrame(rows, columns=["項目", "内容"])
 
@@ -156,9 +170,37 @@ def frames(
     }
 
 
+def from_ledger(run: Run, period: str, book: Ledger) -> dict[str, pd.DataFrame]:
+    """The period's report with its credit figures read from `book`: the credits issued for the
+    period and, per FY, those issued and moved to other parties."""
+    issue_id = run.programme.issue_id(period)
+    issued = book.quantities([issue_id]).get(issue_id)
+    return frames(run, period, issued, plan_years(book, run.programme, list(run.monitorings)))
+
+
+KINDS = {"概要": (None, None, None), "方法論と係数": (None, None)}  # label and value columns
+
+
 def write(path: Path, report: dict[str, pd.DataFrame]) -> None:
-    kinds = {"概要": (None, None, None), "方法論と係数": (None, None)}
-    write_sheets(report, path, kinds)
+    write_sheets(report, path, KINDS)
+
+
+def workbook_bytes(report: dict[str, pd.DataFrame]) -> bytes:
+    """The workbook as bytes (an HTTP download)."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "report.xlsx"
+        write_sheets_to(report, path, KINDS)
+        return path.read_bytes()
+
+
+def _where(sheets: object, rows: object) -> npt.NDArray[np.object_]:
+    """Rows as the office finds them: 7, or R6!7 where the list spans several sheets."""
+    names, numbers = np.asarray(sheets, dtype=object), np.asarray(rows, dtype=np.int64)
+    if not any(names):
+        return numbers.astype(object)
+    return np.array(
+        [f"{s}!{r}" if s else str(r) for s, r in zip(names, numbers, strict=True)], dtype=object
+    )
 
 
 def _dates(series: pd.Series) -> list[str]:

@@ -13,7 +13,6 @@ import pandas as pd
 
 from offset.common.cells import as_values, neutral_frame
 from offset.common.messages import Msg
-from offset.documents.workbook import format_sheet
 
 FORMATS = (".csv", ".xlsx", ".parquet")
 # UTF-8 with a BOM by default: Japanese Excel opens it by double-click without mojibake.
@@ -92,6 +91,8 @@ def write_sheets_to(
     """One Excel workbook, a sheet per frame (sheet names are cut to Excel's 31 characters);
     every cell a value, never a formula (`cells.as_values`); `kinds` as `format_sheet` takes
     them, per sheet."""
+    from offset.documents.workbook import format_sheet  # openpyxl: only when a workbook is written
+
     with pd.ExcelWriter(path, engine="openpyxl") as book:
         for name, frame in frames.items():
             if len(frame) > EXCEL_MAX_ROWS:

@@ -21,7 +21,8 @@ Orientation = Literal["portrait", "landscape"]
 def _css_string(text: str) -> str:
     """`text` as a CSS string literal: anything but letters, digits and spaces escaped."""
     escaped = "".join(
-        ch if ch.isascii() and (ch.isalnum() or ch in " .,:;/()-_@[]") else f"\\{ord(ch):06x}"
+        # the space after an escape ends it (and is consumed): a space that follows stays
+        ch if ch.isascii() and (ch.isalnum() or ch in " .,:;/()-_@[]") else f"\\{ord(ch):06x} "
         for ch in text
     )
     return f'"{escaped}"'

@@ -3,8 +3,9 @@
 May import: `offset.common`, `offset.units`.
 """
 
+from offset.common.shipped import shipped_directory
 from offset.factors.catalog import CONFIDENCE_LEVELS, Fallback, TableSpec
-from offset.factors.library import FactorLibrary, shipped_directory
+from offset.factors.library import FactorLibrary
 from offset.factors.select import Selection, select
 from offset.factors.table import FactorTable
 

@@ -5,23 +5,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from offset.common.problems import InputError, Problem
+from offset.common.shipped import shipped_directory
 from offset.factors.catalog import TableSpec, load_catalog
 from offset.factors.table import FactorTable
-
-
-def shipped_directory() -> Path:
-    """Where the shipped tables are: inside the installed wheel, else the repository's factors/."""
-    packaged = Path(str(resources.files("offset"))) / "_factors"
-    if (packaged / "tables.toml").is_file():
-        return packaged
-    repository = Path(__file__).resolve().parents[3] / "factors"
-    assert (repository / "tables.toml").is_file(), f"factor tables not found at {repository}"
-    return repository
 
 
 @dataclass

@@ -31,7 +31,7 @@ from offset.intake.localities import Constants, settle
 from offset.intake.municipalities import Municipalities, shipped
 from offset.intake.prepared import Prepared
 from offset.intake.values import Vocabulary
-from offset.intake.vocabulary import own_values
+from offset.intake.vocabulary import USER, chained, own_values
 
 Vocabularies = Mapping[str, Vocabulary]  # vocabulary name -> the values it may hold
 
@@ -323,8 +323,11 @@ def _vocabulary(column: Column, vocabularies: Vocabularies | None) -> Vocabulary
     if vocabularies is None:
         return None
     if column.values is not None:
-        return own_values(column.values, column.keywords)
-    return vocabularies.get(column.vocabulary or column.name)
+        base: Vocabulary | None = own_values(column.values, column.keywords)
+    else:
+        base = vocabularies.get(column.vocabulary or column.name)
+    user = vocabularies.get(USER + column.name)
+    return chained(user, base) if user is not None and base is not None else base
 
 
 def _convert(

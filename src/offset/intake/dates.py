@@ -174,3 +174,10 @@ def to_year(value: object) -> int | Msg:
             "value.era_range", value=str(value), era=era.name, start=_era_day(era.start), end=end
         )
     return year
+
+
+def wareki(day: dt.date) -> str:
+    """A date in the era calendar, as a certificate prints it: 令和8年12月7日 (元年: the first)."""
+    era = next(e for e in ERAS if e.start <= day)
+    n = day.year - era.start.year + 1
+    return f"{era.name}{'元' if n == 1 else n}年{day.month}月{day.day}日"

@@ -153,7 +153,7 @@ def load_map(path: Path | None, known: set[str]) -> dict[str, str]:
     except (OSError, tomllib.TOMLDecodeError) as e:
         problem = Problem(str(path), None, None, Msg("file.unreadable", reason=str(e)))
         raise InputError([problem]) from e
-    table = data.get("columns", data)
+    table = data.get("columns", {k: v for k, v in data.items() if k != VALUES})
     problems = [
         Problem(
             str(path),
@@ -168,6 +168,44 @@ def load_map(path: Path | None, known: set[str]) -> dict[str, str]:
     if problems:
         raise InputError(problems)
     return {str(header): str(target) for header, target in table.items()}
+
+
+VALUES = "values"  # the map file's table of the user's own words for a column's values
+
+
+def load_values(path: Path | None, known: set[str]) -> dict[str, dict[str, str]]:
+    """A `--columns` file's `[values.COLUMN]` tables: "their word" = "a value offset knows"
+    (`[values.heating_appliance]` "薪ストーブ" = "電気ストーブ"), per column of `known`."""
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        problem = Problem(str(path), None, None, Msg("file.unreadable", reason=str(e)))
+        raise InputError([problem]) from e
+    tables = data.get(VALUES, {})
+    problems = [
+        Problem(
+            str(path),
+            None,
+            None,
+            Msg("header.map_unknown", target=column, known=_close(str(column), known)),
+            key=f"{VALUES}.{column}",
+        )
+        for column, words in tables.items()
+        if column not in known or not isinstance(words, dict)
+    ]
+    problems += [
+        Problem(str(path), None, None, Msg("value.map_word", word=word), key=f"{VALUES}.{column}")
+        for column, words in tables.items()
+        if isinstance(words, dict)
+        for word, target in words.items()
+        if not isinstance(target, str)
+    ]
+    if problems:
+        raise InputError(problems)
+    return {str(c): {str(w): str(t) for w, t in words.items()} for c, words in tables.items()}
 
 
 def _close(value: str, known: set[str]) -> str:

@@ -8,6 +8,7 @@ never per row.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,12 +25,14 @@ def nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # headers and aliases: the same few, file after file
 def folded(value: str) -> str:
     """A spelling as matching sees it: NFKC, no spaces, lower case, katakana as hiragana."""
     plain = _SPACES.sub("", nfkc(value)).lower()
     return str(jaconv.kata2hira(plain))
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def split_unit(header: str) -> tuple[str, str | None]:
     """`太陽電池容量(kW)` -> (`太陽電池容量`, `kW`): a header's trailing bracket is its unit."""
     plain = _SPACES.sub("", nfkc(header))

@@ -66,7 +66,9 @@ def lay_out(grid: Grid, known: Callable[[str], bool]) -> Table:
         width = max((j + 1 for j, name in enumerate(names) if name), default=len(names))
         extra = _extra_fields(grid, body, width)
         names = names[:width]
-    keep = [j for j, name in enumerate(names) if name or body[cells.columns[j]].notna().any()]
+    # one pass over the cells, not one per column: a sheet may claim 16,384 of them
+    filled: npt.NDArray[np.bool_] = np.asarray(body.notna().to_numpy().any(axis=0), dtype=bool)
+    keep = [j for j, name in enumerate(names) if name or filled[j]]
     names = [names[j] or f"({get_column_letter(j + 1)})" for j in keep]
     frame = body.iloc[:, keep].set_axis(names, axis=1)
     frame.index = body.index - (INDEX_OFFSET - 1)

@@ -11,7 +11,7 @@ A category of offset's own (a renovation's `measure`) brings its words in its co
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from offset.common.messages import Msg
 from offset.factors import FactorLibrary
@@ -95,6 +95,41 @@ def own_values(
         return hits.pop() if len(hits) == 1 else None
 
     return dataclasses.replace(vocabulary, resolve=resolve)
+
+
+USER = "values:"  # the key of a user's own words for a column (`--columns`, `[values.COLUMN]`)
+
+
+def with_user_words(
+    known: Mapping[str, Vocabulary], words: Mapping[str, Mapping[str, str]]
+) -> dict[str, Vocabulary]:
+    """`known` with the user's own words for each column's values (`load_values`): a word maps
+    to a value as offset reads it (a key or one of its spellings), kept under `USER + column`
+    and read before the column's own vocabulary (`conversion`)."""
+    out = dict(known)
+    for column, table in words.items():
+        folded_table = {folded(w): target for w, target in table.items()}
+        out[USER + column] = Vocabulary(
+            _lookup(folded_table),
+            tuple(table),
+            "--columns [values]",
+            Msg("what.value"),
+        )
+    return out
+
+
+def _lookup(table: Mapping[str, str]) -> Callable[[object], str | None]:
+    return lambda value: table.get(folded(str(value)))
+
+
+def chained(user: Vocabulary, base: Vocabulary) -> Vocabulary:
+    """The user's words first (each to the value it names), then the column's own reading."""
+
+    def resolve(value: object) -> str | None:
+        named = user.resolve(value)
+        return base.resolve(value if named is None else named)
+
+    return dataclasses.replace(base, resolve=resolve, shown=(*base.shown, *user.shown))
 
 
 def vocabularies(factors: FactorLibrary) -> dict[str, Vocabulary]:

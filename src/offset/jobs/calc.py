@@ -17,9 +17,9 @@ from offset.common.problems import InputError, Problem
 from offset.documents.output import DEFAULT_CSV_ENCODING, manifest_path, write_frame, write_json
 from offset.factors import FactorLibrary
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear
-from offset.intake.headers import load_map
+from offset.intake.headers import load_map, load_values
 from offset.intake.identity import Duplicates
-from offset.intake.inputs import Progress, load, sha256_of
+from offset.intake.inputs import Prepared, Progress, load, sha256_of
 from offset.intake.listing import every_row
 from offset.intake.localities import Constants
 from offset.methods import METHODS, CalcOptions, every_column_name
@@ -46,6 +46,8 @@ def calculate_file(
     constants: Constants | None = None,
     duplicates: Duplicates = "refuse",
     keep_going: bool = False,
+    previous: Path | None = None,
+    previous_fy: int | None = None,
 ) -> CalcResult:
     """Read, compute and (if `out`) write the results and a manifest beside them.
 
@@ -53,9 +55,11 @@ def calculate_file(
     `duplicates`: what a repeated identifier does; `sheet`: a workbook's sheet(s) or `all`.
     Nothing is written unless the whole calculation succeeded; with `keep_going`, the valid
     rows are computed and the refused ones written to a rejects file beside the results
-    (`CalcResult.rejects`).
+    (`CalcResult.rejects`). `previous` (forest): the earlier FY's 森林簿 extract, whose stocks
+    give each stand's growth (`methods.forest_registers`), in `previous_fy` where it has no
+    基準年度 column.
     """
-    from offset.intake.vocabulary import vocabularies
+    from offset.intake.vocabulary import vocabularies, with_user_words
 
     options = CalcOptions(
         fy=fy,
@@ -73,11 +77,17 @@ def calculate_file(
             sheet=sheet,
             fy=fy,
             user_map=load_map(columns, every_column_name()),
-            vocabularies=vocabularies(factors),
+            vocabularies=with_user_words(
+                vocabularies(factors), load_values(columns, every_column_name())
+            ),
             progress=progress,
             constants=constants,
             duplicates=duplicates,
         )
+        if previous is not None:
+            prepared = _with_previous(
+                prepared, previous, method, previous_fy, sheet, columns, factors, constants
+            )
         if keep_going:
             kept = compute_valid_rows(method, prepared, problems, factors, options)
             result, rejects = kept.result, kept.rejects
@@ -110,6 +120,38 @@ def calculate_file(
                 [Problem(str(out), None, None, Msg("file.cannot_write", reason=reason))]
             ) from e
     return result
+
+
+def _with_previous(
+    prepared: Prepared,
+    previous: Path,
+    method: str,
+    previous_fy: int | None,
+    sheet: str | Sequence[str] | None,
+    columns: Path | None,
+    factors: FactorLibrary,
+    constants: Constants | None,
+) -> Prepared:
+    """The register with the earlier extract's stocks beside its stands (refused whole, with
+    the earlier file's problems, when that file cannot be read)."""
+    from offset.intake.vocabulary import vocabularies, with_user_words
+    from offset.methods.forest_registers import with_previous
+
+    earlier, problems = load(
+        previous,
+        METHODS[method].contract,
+        sheet=sheet,
+        fy=previous_fy,
+        user_map=load_map(columns, every_column_name()),
+        vocabularies=with_user_words(
+            vocabularies(factors), load_values(columns, every_column_name())
+        ),
+        constants=constants,
+    )
+    if problems:
+        raise InputError(earlier.relabel(problems))
+    frame, notices = with_previous(prepared.frame, earlier.frame, previous_fy)
+    return replace(prepared, frame=frame, notices=(*prepared.notices, *notices))
 
 
 def rejects_path(results_path: Path) -> Path:

@@ -11,12 +11,12 @@ whole batch.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from offset.ledger import journal, names, planning
 from offset.ledger import operations as ops
 from offset.ledger.books import Books
-from offset.ledger.codes import OK, Rejected
+from offset.ledger.codes import MESSAGES, OK, Rejected, message
 from offset.ledger.lines import Unreadable
 
 
@@ -35,6 +35,8 @@ class Result:
         out: dict[str, Any] = {"id": self.id, "status": self.status}
         if self.message:
             out["message"] = self.message
+        if self.status in MESSAGES:  # a refusal: its words in Japanese too
+            out["message_ja"] = message(self.status, "ja")
         if self.seq is not None:
             out["seq"] = self.seq
         return out
@@ -65,7 +67,7 @@ def raw_id(item: object) -> str | None:
 
 
 def _parsed(item: object) -> ops.Operation:
-    return item if isinstance(item, ops.OPERATION_TYPES) else ops.parse(item)
+    return cast(ops.Operation, item) if isinstance(item, ops.OPERATION_TYPES) else ops.parse(item)
 
 
 def _one(books: Books, item: object, when: planning.When) -> Result:

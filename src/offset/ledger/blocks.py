@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
+from itertools import pairwise
 from typing import NamedTuple
 
 
@@ -108,3 +109,49 @@ def place(blocks: Sequence[Block], pieces: Iterable[Block]) -> list[Block]:
     out = list(blocks)
     place_into(out, merge(pieces))
     return out
+
+
+def from_text(ranges: Iterable[str]) -> list[Block] | None:
+    """Serial ranges as printed, inclusive ("0-29", "7"), as sorted blocks; None when a range
+    runs backwards or two overlap (adjacent ones are joined)."""
+    out = []
+    for text in ranges:
+        first, _, last = text.partition("-")
+        start, stop = int(first), int(last or first) + 1
+        if stop <= start:
+            return None
+        out.append(Block(start, stop))
+    out.sort()
+    if any(a.stop > b.start for a, b in pairwise(out)):
+        return None
+    return merge(out)
+
+
+def as_text(blocks: Iterable[Block]) -> list[str]:
+    """Blocks as printed: inclusive ranges, "0-29" (one serial: "7-7")."""
+    return [f"{b.start}-{b.stop - 1}" for b in blocks]
+
+
+def holds(blocks: Sequence[Block], chosen: Iterable[Block]) -> bool:
+    """Whether `blocks` (sorted, merged) hold every serial of `chosen`."""
+    for piece in chosen:
+        at = bisect_left(blocks, Block(piece.start + 1, 0)) - 1
+        if at < 0 or not (blocks[at].start <= piece.start and piece.stop <= blocks[at].stop):
+            return False
+    return True
+
+
+def take_chosen(blocks: list[Block], chosen: Sequence[Block], note: Note = _ignore) -> list[Block]:
+    """Remove the `chosen` serials (held: see `holds`) from `blocks` in place and return them."""
+    for piece in chosen:
+        at = bisect_left(blocks, Block(piece.start + 1, 0)) - 1
+        whole = blocks[at]
+        assert whole.start <= piece.start, "the caller checks `holds`"
+        assert piece.stop <= whole.stop, "the caller checks `holds`"
+        note(whole, -1)
+        parts = (Block(whole.start, piece.start), Block(piece.stop, whole.stop))
+        rest = [b for b in parts if b.size]
+        blocks[at : at + 1] = rest
+        for part in rest:
+            note(part, 1)
+    return list(chosen)

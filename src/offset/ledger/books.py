@@ -20,7 +20,7 @@ Savepoints (`begin`, `rollback`, `release`) undo a rejected atomic call inside a
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from offset.ledger.blocks import Block, Note
 from offset.ledger.rows import (
@@ -35,6 +35,9 @@ from offset.ledger.rows import (
     TxRecord,
 )
 from offset.ledger.store import Store
+
+if TYPE_CHECKING:
+    from offset.ledger.batch_store import BatchStore
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -133,6 +136,9 @@ class Known:
         self.reversed: Table[str, int] = Table(100_000)
         self.resolved: Table[str, bool] = Table(100_000)
         self.counters: Table[str, int] = Table()  # class ids, serials minted
+        # Where a class's credits were created: the JIS code of the party its first issuance
+        # went to (None: not known), for the place rule of retirements (`uses.py`).
+        self.origins: Table[int, str | None] = Table(100_000)
 
     def tables(self) -> Iterable[Table[object, object]]:
         return (
@@ -147,6 +153,7 @@ class Known:
             self.reversed,
             self.resolved,
             self.counters,
+            self.origins,
         )
 
     def bind(self, store: Store) -> None:
@@ -163,6 +170,7 @@ class Known:
             id(self.reversed): store.reversed_total,
             id(self.resolved): store.resolved,
             id(self.counters): store.counter,
+            id(self.origins): store.origin,
         }
         for table in self.tables():
             table.load = loads[id(table)]
@@ -200,7 +208,7 @@ class Books:
 
     @classmethod
     def presumed(
-        cls, store: Store, known: Known, tx_ids: Iterable[str]
+        cls, store: BatchStore, known: Known, tx_ids: Iterable[str]
     ) -> tuple[Books, set[str], Callable[[], tuple[Head, dict[str, bool]]]]:
         """The books for one write that presumes nobody else wrote since this writer's last
         commit (PostgreSQL, inside a pipeline): the head's lock and the lookup are sent, not
@@ -229,6 +237,7 @@ class Books:
         self.reversed = known.reversed
         self.resolved = known.resolved
         self.counters = known.counters
+        self.origins = known.origins
         # The history rows the batch recorded, as plain tuples in column order.
         self.headers: list[HeaderRow] = []
         self.postings: list[Posting] = []
@@ -259,6 +268,9 @@ class Books:
 
     def transaction(self, tx_id: str) -> TxRecord | None:
         return self.transactions.get(tx_id)
+
+    def origin(self, class_id: int) -> str | None:
+        return self.origins.get(class_id)
 
     def holding(self, key: Key) -> tuple[Blocks, Note]:
         """The blocks an account holds of a class, to change in place, and what to tell of each

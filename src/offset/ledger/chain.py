@@ -4,7 +4,8 @@ holds: every column of its header, its postings with `balance_after`, and its bl
     hash = sha256(prev_hash || body)
 
 where `body` is canonical JSON (keys sorted, no spaces, non-ASCII kept, postings sorted by
-account and class, events by class and first serial):
+account and class, events by class and first serial; a retirement's use columns,
+`OPTIONAL_COLUMNS`, only where they hold a value):
 
     {"events":[[class,start,stop,from,to],...],
      "header":{"agreement":...,"beneficiary":...,...,"to_account":...},
@@ -27,6 +28,11 @@ from typing import Any
 from offset.ledger.rows import Event, Header, Posting
 
 FORMAT = 2
+
+
+#: Columns left out of the body when they hold None: a retirement's use, added in revision 0006
+#: (the entries written before keep the hashes they had).
+OPTIONAL_COLUMNS = ("purpose", "offset_target", "offset_place", "claim_fy", "rule_override")
 
 
 def day_text(value: dt.date | str) -> str:
@@ -60,24 +66,36 @@ def _s(value: str | None) -> str:
 
 def header_body(r: Sequence[Any]) -> str:
     """The header's part of the body, from its columns in `rows.HEADER_COLUMNS` order (written
-    out: it runs for every entry the ledger writes and `verify` reads)."""
+    out: it runs for every entry the ledger writes and `verify` reads). A retirement's use
+    columns (`OPTIONAL_COLUMNS`) appear only when they hold a value, so that the entries written
+    before they existed keep their hashes."""
     e = encode_basestring
     return (
         f'"agreement":{"null" if r[7] is None else e(r[7])},'
         f'"beneficiary":{"null" if r[15] is None else e(r[15])},"buffer":{r[12]},'
+        f"{'' if r[22] is None else _CLAIM_FY + str(r[22]) + ','}"
         f'"claim_period":{"null" if r[17] is None else e(r[17])},'
-        f'"class_id":{"null" if r[10] is None else r[10]},"content_hash":{e(r[19])},'
+        f'"class_id":{"null" if r[10] is None else r[10]},"content_hash":{e(r[24])},'
         f'"effective_date":"{day_text(r[3])}","fiscal_year":{r[4]},'
         f'"from_account":{"null" if r[13] is None else e(r[13])},'
         f'"id":{"null" if r[1] is None else e(r[1])},"kind":{e(r[2])},"memo":{e(r[6])},'
-        f'"operation":{e(r[20])},"quantity":{r[11]},'
+        f"{_optional('offset_place', r[21])}{_optional('offset_target', r[20])}"
+        f'"operation":{e(r[25])},{_optional("purpose", r[19])}"quantity":{r[11]},'
         f'"reason":{"null" if r[16] is None else e(r[16])},'
         f'"recorded_at":"{time_text(r[5])}",'
         f'"resolves":{"null" if r[9] is None else e(r[9])},'
-        f'"reverses":{"null" if r[8] is None else e(r[8])},"seq":{r[0]},'
+        f'"reverses":{"null" if r[8] is None else e(r[8])},'
+        f'{_optional("rule_override", r[23])}"seq":{r[0]},'
         f'"source":{"null" if r[18] is None else e(r[18])},'
         f'"to_account":{"null" if r[14] is None else e(r[14])}'
     )
+
+
+_CLAIM_FY = '"claim_fy":'
+
+
+def _optional(key: str, value: str | None) -> str:
+    return "" if value is None else f'"{key}":{encode_basestring(value)},'
 
 
 def body(header: Sequence[Any], postings: Sequence[Any], events: Sequence[Any]) -> str:

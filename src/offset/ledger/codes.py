@@ -38,6 +38,57 @@ MESSAGES: Final[dict[str, str]] = {
     "same_account": "the source and destination are the same account",
     "not_permitted": "only the ledger's operator (the registry) may do this",
     "linked_failed": "not applied: another operation of the atomic batch was rejected",
+    "unknown_purpose": "no such retirement purpose (see the purposes the ledger lists)",
+    "purpose_not_allowed": "credits of this type may not be used for this purpose",
+    "claim_fy_required": "this purpose needs the fiscal year the retirement is claimed for",
+    "vintage_after_claim": "the credits' vintage is after the fiscal year they are claimed for",
+    "claim_outside_window": "for this fiscal year's claim, credits must be retired within it or"
+    " by 30 June after it",
+    "same_place": "the place of the offset is where the credits were created",
+    "serials_not_held": "the account does not hold these serial numbers",
+    "serials_quantity": "the serial ranges do not add up to the quantity, or overlap",
+}
+#: The same in Japanese: what the dashboard, the API (`Accept-Language: ja`) and the CLI
+#: (`--lang ja`) say.
+JAPANESE: Final[dict[str, str]] = {
+    "invalid_operation": "入力の形式が正しくありません",
+    "too_large": "内容が大きすぎます",
+    "reserved_name": "この名前は台帳自身か他の主体のものです",
+    "id_reused": "このフォームは別の内容で送信済みです。ページを開き直してください",
+    "unknown_party": "該当する主体はありません",
+    "unknown_account": "該当する口座はありません(あなたの口座ではありません)",
+    "account_exists": "この口座は別の主体か種別で存在します",
+    "account_closed": "口座が閉鎖または停止されています",
+    "wrong_account_kind": "この種別の口座ではこの操作はできません",
+    "unknown_instrument": "該当するクレジットの種類はありません",
+    "unknown_class": "このプロジェクトとヴィンテージのクレジットは発行されていません",
+    "class_mismatch": "このプロジェクトとヴィンテージは別の種類か方法論で発行されています",
+    "insufficient_balance": "口座の保有量が足りません",
+    "quantity_too_large": "台帳の上限を超えています",
+    "non_transferable": "この種類のクレジットは移転できません(保有者のみが保有・無効化できます)",
+    "retired_credits": "無効化・取消済みのクレジットは移転できません",
+    "unknown_transaction": "該当する取引はありません",
+    "not_reversible": "この種類の取引は取り消せません",
+    "exceeds_original": "元の取引の数量を超えて取り消すことになります",
+    "already_reversed": "この取引はすでに全量取り消されています",
+    "not_a_reservation": "この取引は予約ではありません",
+    "reservation_resolved": "この予約はすでに確定または取消されています",
+    "exceeds_reservation": "予約した数量を超えています",
+    "backdated": "効力発生日が台帳の最新の日付より前です",
+    "future_date": "効力発生日が明日より後です",
+    "same_account": "移転元と移転先が同じ口座です",
+    "not_permitted": "この操作は台帳の運営者(レジストリ)だけが行えます",
+    "linked_failed": "一括処理の他の操作が拒否されたため適用されませんでした",
+    "unknown_purpose": "この用途は一覧にありません(用途は一覧から選んでください)",
+    "purpose_not_allowed": "この種類のクレジットはこの用途に使えません"
+    "(RE100は再エネ電力由来のみ、CDP・SBTは再エネ電力・熱由来のみ、森林由来はいずれも不可)",
+    "claim_fy_required": "この用途では、報告の対象年度を指定してください",
+    "vintage_after_claim": "クレジットのヴィンテージが報告の対象年度より後です",
+    "claim_outside_window": "この年度の報告に使うには、その年度内か翌年度の6月30日までに"
+    "無効化する必要があります",
+    "same_place": "オフセットの場所がクレジットの創出場所と同じです",
+    "serials_not_held": "口座はこのシリアル番号を保有していません",
+    "serials_quantity": "シリアル番号の範囲の合計が数量と合わないか、範囲が重なっています",
 }
 CODES: Final = (OK, EXISTS, *MESSAGES)
 
@@ -54,6 +105,13 @@ ABOUT_ACCOUNTS: Final = frozenset(
         "insufficient_balance",
     }
 )
+
+
+def message(code: str, language: str) -> str:
+    """A result code's words in `language` ("ja" or "en")."""
+    if language == "ja":
+        return JAPANESE.get(code, MESSAGES.get(code, code))
+    return MESSAGES.get(code, code)
 
 
 class Rejected(Exception):

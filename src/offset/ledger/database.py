@@ -18,7 +18,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Page cache per connection (SQLite's default is 2 MiB): the indexes of a large ledger are
 # written at random places, and a small cache turns each insert into page reads.
 SQLITE_CACHE_KIB = 64 * 1024
-HEAD_REVISION = "0005"  # the newest revision in migrations/versions (a test compares)
+HEAD_REVISION = "0006"  # the newest revision in migrations/versions (a test compares)
 READ_ONLY = "offset_read_only"  # execution option of a connection that only reads (`reading`)
 
 
@@ -100,11 +100,19 @@ def at_head(engine: Engine) -> bool:
     needs no migration, nor alembic (a third of a second at every CLI command)."""
     try:
         with reading(engine) as conn:
-            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            started = conn.execute(text("SELECT seq FROM ledger_head WHERE id = 1")).scalar()
+            # PostgreSQL: the ledger's own schema only (the first on the search path), never a
+            # ledger found further along it (another one's in `public`, say)
+            own = "" if is_sqlite(engine) else f"{_current_schema(conn)}."
+            version = conn.execute(text(f"SELECT version_num FROM {own}alembic_version")).scalar()
+            started = conn.execute(text(f"SELECT seq FROM {own}ledger_head WHERE id = 1")).scalar()
     except DBAPIError:  # no schema yet (or no server: `upgrade` will say so)
         return False
     return version == HEAD_REVISION and bool(started)
+
+
+def _current_schema(conn: Connection) -> str:
+    name = str(conn.execute(text("SELECT current_schema()")).scalar())
+    return '"' + name.replace('"', '""') + '"'
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from offset.common.fiscal import fiscal_year
 from offset.ledger import names
-from offset.ledger.blocks import Block, Note, place_into, take_from, total
+from offset.ledger.blocks import Block, Note, place_into, take_chosen, take_from, total
 from offset.ledger.books import Books
 from offset.ledger.chain import FORMAT, entry_hash
 from offset.ledger.operations import canonical_json, content_hash
@@ -165,6 +165,11 @@ def _entry(
         reason=None,
         claim_period=None,
         source=None,
+        purpose=None,
+        offset_target=None,
+        offset_place=None,
+        claim_fy=None,
+        rule_override=None,
         content_hash=content_hash(operation),
         operation=operation,
         prev_hash=head.hash,
@@ -195,6 +200,7 @@ def _record_tx(books: Books, plan: TxPlan, when: When) -> int:
         books.classes.set((credit.project, credit.vintage), credit)
         books.counters.set("class_id", credit.id + 1)
         _entry(books, "class", class_change(credit), when, class_id=credit.id)
+        books.origins.set(credit.id, _jis_code(books, plan.to_account))
     _assert_rules(books, plan)
     head = books.head
     postings = _post(books, plan, head.seq + 1)
@@ -220,6 +226,11 @@ def _record_tx(books: Books, plan: TxPlan, when: When) -> int:
         reason=plan.reason,
         claim_period=plan.claim_period,
         source=plan.source,
+        purpose=plan.purpose,
+        offset_target=plan.offset_target,
+        offset_place=plan.offset_place,
+        claim_fy=plan.claim_fy,
+        rule_override=plan.rule_override,
         content_hash=plan.content_hash,
         operation=plan.content,
         prev_hash=head.hash,
@@ -286,6 +297,9 @@ def _move_serials(books: Books, plan: TxPlan, seq: int) -> tuple[Event, ...]:
             books.next_serial.set(move.class_id, start + move.quantity)
             books.counters.set("minted", books.counters.get("minted") + move.quantity)
             pieces, source = [Block(start, start + move.quantity)], None
+        elif move.chosen is not None:  # the serials the holder picked (the planner checked them)
+            held, note = books.holding((move.source, c))
+            pieces, source = take_chosen(held, move.chosen, note), move.source
         else:
             pieces = take_from(*_with(books.holding((move.source, c)), move.quantity))
             source = move.source
@@ -295,6 +309,12 @@ def _move_serials(books: Books, plan: TxPlan, seq: int) -> tuple[Event, ...]:
         to = move.destination
         events += [(seq, c, start, stop, source, to) for start, stop in pieces]
     return tuple(events)
+
+
+def _jis_code(books: Books, account_id: str | None) -> str | None:
+    account = books.account(account_id) if account_id else None
+    party = books.party(account.party) if account else None
+    return party.jis_code if party else None
 
 
 # --- the planner's rules, asserted where the credits move --------------------------------------

@@ -19,7 +19,7 @@ import json
 import math
 import re
 from json.encoder import encode_basestring
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -121,6 +121,16 @@ _PATTERN_WORDS = {f"^{p}$": f"not a valid {what}" for what, p in names.PATTERNS.
     " paragraph separator, a bidirectional mark or a byte-order mark)"
 }
 JisCode = Annotated[str, Field(pattern=r"^[0-9]{5,6}$")]
+PurposeCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]  # `uses.py` knows them
+#: Serial numbers as printed, inclusive: "0-29", or "7" for one credit.
+SerialRange = Annotated[str, Field(pattern=r"^[0-9]{1,16}(-[0-9]{1,16})?$")]
+MAX_SERIAL_RANGES = 1_000
+SerialRanges = Annotated[
+    tuple[SerialRange, ...],
+    # a JSON array (strict types take a tuple only from Python)
+    BeforeValidator(lambda value: tuple(value) if isinstance(value, list) else value),
+    Field(min_length=1, max_length=MAX_SERIAL_RANGES),
+]
 Source = Annotated[dict[str, Any], AfterValidator(_source)]
 
 
@@ -179,6 +189,7 @@ class Transfer(_Tx):
     project: Project
     vintage: Vintage
     quantity: Quantity
+    serials: SerialRanges | None = None  # the holder's choice; None: the lowest it holds
 
 
 class Retire(_Tx):
@@ -187,9 +198,16 @@ class Retire(_Tx):
     project: Project
     vintage: Vintage
     quantity: Quantity
-    beneficiary: Text
-    reason: Text
+    beneficiary: Text  # クレジット利用者名
+    reason: Text  # 目的詳細
     claim_period: ClaimPeriod | None = None
+    # The use (`uses.py`): J-Credit's 用途, what is offset and where, the FY it is claimed for.
+    purpose: PurposeCode | None = None
+    offset_target: Text | None = None
+    offset_place: JisCode | None = None
+    claim_fy: Vintage | None = None
+    override: Text | None = None  # the registry's reason to record a use rule overridden
+    serials: SerialRanges | None = None  # the holder's choice; None: the lowest it holds
 
 
 class Cancel(_Tx):
@@ -227,35 +245,19 @@ class Void(_Tx):
     reservation: TxId
 
 
-Operation = (
-    OpenParty
-    | OpenAccount
-    | AccountStatus
-    | Issue
-    | Transfer
-    | Retire
-    | Cancel
-    | Reverse
-    | Reserve
-    | Post
-    | Void
-)
-OPERATION_TYPES = (
-    OpenParty,
-    OpenAccount,
-    AccountStatus,
-    Issue,
-    Transfer,
-    Retire,
-    Cancel,
-    Reverse,
-    Reserve,
-    Post,
-    Void,
-)
+#: The one list of operations: a credit transaction is chained with an id and moves credits;
+#: the others change reference data. A new operation is a model above and a line here (then its
+#: planner: `planning.PLANNERS`; see docs/architecture.md, "Adding an operation").
 TxOperation = Issue | Transfer | Retire | Cancel | Reverse | Reserve | Post | Void
-TX_TYPES = (Issue, Transfer, Retire, Cancel, Reverse, Reserve, Post, Void)
+Operation = OpenParty | OpenAccount | AccountStatus | TxOperation
+OPERATION_TYPES: tuple[type[_Op], ...] = get_args(Operation)
+TX_TYPES: tuple[type[_Tx], ...] = get_args(TxOperation)
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(Annotated[Operation, Field(discriminator="op")])
+#: Fields added after operations were first recorded: left out of the canonical text when None,
+#: so that an operation sent again as it was first sent keeps its content hash.
+OMITTED_WHEN_NONE = frozenset(
+    {"purpose", "offset_target", "offset_place", "claim_fy", "override", "serials"}
+)
 #: Each operation's fields as JSON names them, sorted as canonical JSON sorts its keys.
 _FIELDS: dict[type[Any], tuple[tuple[str, str], ...]] = {
     kind: tuple(sorted((field.alias or name, name) for name, field in kind.model_fields.items()))
@@ -294,13 +296,25 @@ def canonical_json(value: object) -> str:
 
 def canonical(op: Operation) -> str:
     """The operation's content as canonical JSON (what idempotency and the chain compare):
-    `canonical_json(op.model_dump(mode="json", by_alias=True))`, written out field by field
+    `canonical_json(dump(op))`, written out field by field
     because every operation the ledger records goes through it (tested equal)."""
     return (
         "{"
-        + ",".join([f'"{key}":{_json(getattr(op, name))}' for key, name in _FIELDS[type(op)]])
+        + ",".join(
+            [
+                f'"{key}":{_json(value)}'
+                for key, name in _FIELDS[type(op)]
+                if (value := getattr(op, name)) is not None or key not in OMITTED_WHEN_NONE
+            ]
+        )
         + "}"
     )
+
+
+def dump(op: Operation) -> dict[str, Any]:
+    """The operation as the JSON value its canonical text writes out."""
+    value = op.model_dump(mode="json", by_alias=True)
+    return {k: v for k, v in value.items() if v is not None or k not in OMITTED_WHEN_NONE}
 
 
 def _json(value: object) -> str:

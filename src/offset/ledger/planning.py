@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
-from offset.ledger import names
+from offset.ledger import names, uses
 from offset.ledger import operations as ops
+from offset.ledger.blocks import Block, from_text, holds, total
 from offset.ledger.books import Books
 from offset.ledger.codes import ABOUT_ACCOUNTS, EXISTS, Rejected
 from offset.ledger.rows import AccountRow, ClassRow, PartyRow, TxRecord
@@ -60,6 +61,7 @@ class Move(NamedTuple):
     class_id: int
     quantity: int
     minted: bool = False
+    chosen: tuple[Block, ...] | None = None  # the serials the holder picked; None: the lowest
 
 
 class TxPlan(NamedTuple):
@@ -78,6 +80,11 @@ class TxPlan(NamedTuple):
     beneficiary: str | None = None
     reason: str | None = None
     claim_period: str | None = None
+    purpose: str | None = None
+    offset_target: str | None = None
+    offset_place: str | None = None
+    claim_fy: int | None = None
+    rule_override: str | None = None
     reverses: str | None = None
     resolves: str | None = None
     buffer: int = 0
@@ -227,7 +234,8 @@ def _transfer(books: Books, op: ops.Transfer) -> _Draft:
     _require(books, source.id, credit, op.quantity)
     _transferable(books, credit)
     destination = _usable(books, op.to, MOVABLE_FROM)
-    move = Move(source.id, destination.id, credit.id, op.quantity)
+    chosen = _chosen(books, source.id, credit, op.quantity, op.serials)
+    move = Move(source.id, destination.id, credit.id, op.quantity, chosen=chosen)
     return _Draft("transfer", credit, op.quantity, [move], source.id, destination.id)
 
 
@@ -239,14 +247,59 @@ def _retire(books: Books, op: ops.Retire) -> _Draft:
     retirement = _system(
         books, names.retirement_account(source.party), source.party, "retirement", opens
     )
-    move = Move(source.id, retirement, credit.id, op.quantity)
+    chosen = _chosen(books, source.id, credit, op.quantity, op.serials)
+    move = Move(source.id, retirement, credit.id, op.quantity, chosen=chosen)
     draft = _Draft("retire", credit, op.quantity, [move], source.id, retirement, opens)
     draft.extra = {
         "beneficiary": op.beneficiary,
         "reason": op.reason,
         "claim_period": op.claim_period,
+        "purpose": op.purpose,
+        "offset_target": op.offset_target,
+        "offset_place": op.offset_place,
+        "claim_fy": op.claim_fy,
+        "rule_override": op.override,
     }
     return draft
+
+
+def _chosen(
+    books: Books, account: str, credit: ClassRow, quantity: int, serials: tuple[str, ...] | None
+) -> tuple[Block, ...] | None:
+    """The serials a holder picked (inclusive ranges as printed), all held by `account` and
+    adding up to `quantity`; None: the lowest it holds."""
+    if serials is None:
+        return None
+    chosen = from_text(serials)
+    if chosen is None or total(chosen) != quantity:
+        raise Rejected("serials_quantity", f"{', '.join(serials)} for {quantity}")
+    if not holds(books.holdings.get((account, credit.id)), chosen):
+        raise Rejected("serials_not_held", f"{account}: {', '.join(serials)}", subject=account)
+    return tuple(chosen)
+
+
+def _use(
+    books: Books, op: ops.Retire, credit: ClassRow, effective: dt.date, party: str | None
+) -> None:
+    """A retirement's use rules (`uses.py`); the registry may record an override of rules 2-4."""
+    if op.override is not None and party is not None:
+        raise Rejected("not_permitted", f"an override of the use rules on behalf of {party}")
+    if op.purpose is None:
+        if op.claim_fy is not None or op.offset_place is not None:
+            raise Rejected("unknown_purpose", "a claim FY or place without a purpose")
+        return
+    claim = uses.Claim(
+        purpose=op.purpose,
+        methodology=credit.methodology,
+        vintage=credit.vintage,
+        retired_on=effective,
+        claim_fy=op.claim_fy,
+        offset_place=op.offset_place,
+        origin_place=books.origin(credit.id),
+    )
+    refused = uses.refusal(claim)
+    if refused is not None and (refused.code == "unknown_purpose" or op.override is None):
+        raise refused
 
 
 def _cancel(books: Books, op: ops.Cancel) -> _Draft:
@@ -416,6 +469,8 @@ def _tx(books: Books, op: ops.TxOperation, when: When) -> Plan:
     if when.party is not None:
         _acting_for(books, op, when.party)
     draft = CREDIT_PLANNERS[type(op)](books, op)
+    if isinstance(op, ops.Retire):  # its use is checked on the day it takes effect
+        _use(books, op, draft.credit, effective, when.party)
     return TxPlan(
         op=op,
         content=content,
@@ -481,6 +536,7 @@ PLANNERS: dict[type[Any], Callable[[Books, Any, When], Plan]] = {
     ops.AccountStatus: _account_status,
     **dict.fromkeys(CREDIT_PLANNERS, _tx),
 }
+assert set(PLANNERS) == set(ops.OPERATION_TYPES), "every operation has its planner"
 
 
 def plan(books: Books, op: ops.Operation, when: When) -> Plan:

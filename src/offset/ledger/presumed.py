@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import psycopg
 
 from offset.ledger.batch import Failed, Result
+from offset.ledger.batch_store import BatchStore
 from offset.ledger.books import Books, Known
 from offset.ledger.rows import HEADER_ID, Head
-from offset.ledger.store import Store
 
 if TYPE_CHECKING:
     from offset.ledger.group_commit import Submission
@@ -62,7 +62,7 @@ def write_presumed(
     it checks the head and the ids before it answers."""
     try:
         with writer.engine.begin() as conn:
-            store = Store(conn)
+            store = BatchStore(conn)
             with store.pipeline():
                 books, unknown, sent = Books.presumed(store, writer.known, writer.batch_ids(batch))
                 try:

@@ -215,7 +215,8 @@ def serial_history(conn: Connection, project: str, vintage: int, serial: int) ->
 _RETIREMENT = (
     "SELECT t.id, t.seq, t.effective_date, t.fiscal_year, t.quantity, t.agreement, c.instrument,"
     " c.project, c.vintage, c.methodology, t.from_account, a.party_id, t.beneficiary, t.reason,"
-    " t.claim_period, t.hash FROM transactions t JOIN credit_classes c ON c.id = t.class_id"
+    " t.claim_period, t.hash, t.purpose, t.offset_target, t.offset_place, t.claim_fy,"
+    " t.rule_override FROM transactions t JOIN credit_classes c ON c.id = t.class_id"
     " JOIN accounts a ON a.id = t.from_account WHERE t.kind = 'retire'"
 )
 
@@ -294,6 +295,11 @@ def _retirements(conn: Connection, sql: str, params: dict[str, Any]) -> list[Ret
             claim_period=r[14],
             serials=tuple(serials.get(int(r[1]), [])),
             hash=r[15],
+            purpose=r[16],
+            offset_target=r[17],
+            offset_place=r[18],
+            claim_fy=None if r[19] is None else int(r[19]),
+            rule_override=r[20],
         )
         for r in rows
     ]

@@ -88,6 +88,14 @@ class Header(NamedTuple):
     reason: str | None
     claim_period: str | None
     source: str | None  # canonical JSON of an issuance's provenance
+    # A retirement's use (`uses.py`): the purpose's code, the offset target and its place (a
+    # JIS code), the claim's FY, and the registry's recorded override of a use rule. None on
+    # every other entry, and left out of the chain body when None (`chain.header_body`).
+    purpose: str | None
+    offset_target: str | None
+    offset_place: str | None
+    claim_fy: int | None
+    rule_override: str | None
     content_hash: str
     operation: str  # the canonical operation (or reference change), for replay and audit
     prev_hash: str
@@ -156,6 +164,11 @@ class Retirement:
     claim_period: str | None
     serials: tuple[Block, ...]
     hash: str
+    purpose: str | None = None
+    offset_target: str | None = None
+    offset_place: str | None = None
+    claim_fy: int | None = None
+    rule_override: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -77,6 +78,17 @@ class LedgerHead(SQLModel, table=True):
 
 class Transaction(SQLModel, table=True):
     __tablename__ = "transactions"
+    __table_args__ = (
+        # a class's issuances, for where its credits were created (`Store.origin`); only
+        # issuances pay for it
+        Index(
+            "ix_transactions_issues",
+            "class_id",
+            "seq",
+            sqlite_where=text("kind = 'issue'"),
+            postgresql_where=text("kind = 'issue'"),
+        ),
+    )
     seq: int = Field(
         sa_column=Column(BigInteger, primary_key=True, autoincrement=False)
     )  # commit order
@@ -98,6 +110,11 @@ class Transaction(SQLModel, table=True):
     reason: str | None = None
     claim_period: str | None = None
     source: str | None = None  # an issuance's provenance, canonical JSON
+    purpose: str | None = None  # a retirement's use (`uses.py`); None elsewhere
+    offset_target: str | None = None
+    offset_place: str | None = None  # a JIS code
+    claim_fy: int | None = None
+    rule_override: str | None = None  # the registry's recorded reason for overriding a rule
     content_hash: str
     operation: str  # the canonical operation (or reference change), for replay and audit
     prev_hash: str

@@ -3,7 +3,7 @@ has checked it (running balances, posting counts, the coverage the block events 
 serials minted, the reference entries), kept so that a later `verify` can start from there and
 read only what came after.
 
-It is stored beside the ledger (`records.VerifiedStateRecord`) as canonical JSON, and a signed
+It is stored beside the ledger (`side_tables.VerifiedStateRecord`) as canonical JSON, and a signed
 checkpoint carries its SHA-256: a state changed in the database no longer matches what was
 signed, and is refused.
 """
@@ -41,6 +41,8 @@ def encode(part: ChainPart) -> str:
         "minted": sorted(part.minted),
         "sent": sorted(part.sent),
         "references": part.references,
+        "reserved": sorted([rid, *value] for rid, value in part.reserved.items()),
+        "resolved": sorted(part.resolved),
     }
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -62,6 +64,10 @@ def decode(state: str) -> ChainPart:
     part.minted = [tuple(m) for m in value["minted"]]
     part.sent = {(a, c) for a, c in value["sent"]}
     part.references = [tuple(r) for r in value["references"]]
+    if "reserved" not in value:  # kept before reservations were followed: never read unproved
+        part.event_count = -1
+    part.reserved = {r[0]: (r[1], int(r[2]), int(r[3])) for r in value.get("reserved", [])}
+    part.resolved = [(int(seq), rid) for seq, rid in value.get("resolved", [])]
     return part
 
 

@@ -2,10 +2,11 @@
 
 It reads what the books need, one value at a time or in bulk, and at the end of a write it writes
 what the batch changed: history rows (postings, block events, headers), the reference tables,
-balances, serial blocks and the chain head, in a few batched statements (PostgreSQL: in one
-pipeline, multi-row INSERTs; COPY for a large batch). It
-runs on the DB-API cursor of the writer's connection, inside SQLAlchemy's transaction, without
-per-statement compilation.
+balances, serial blocks and the chain head, a statement per table and kind of change. It runs on
+the DB-API cursor of the writer's connection, inside SQLAlchemy's transaction, without
+per-statement compilation. This is the simple store, the one to read; on PostgreSQL the writer
+uses `batch_store.BatchStore`, which writes the same rows in the same order, sent for
+throughput (one round trip, multi-row INSERTs, COPY).
 
 Writes go in the order the guards need: reference rows before the rows that refer to them;
 postings and block events before their headers (a header's insert is where SQLite checks that
@@ -17,12 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
-from functools import cache, lru_cache
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import psycopg
 from sqlalchemy import Connection
 
 from offset.ledger.blocks import Block
@@ -42,7 +42,6 @@ from offset.ledger.rows import (
 if TYPE_CHECKING:
     from offset.ledger.books import Books
 
-COPY_MIN_ROWS = 512  # PostgreSQL: fewer rows go in one INSERT of many VALUES (`append`)
 ID_CHUNK = 500  # ids per lookup query (well under SQLite's parameter limit)
 _PYFORMAT: dict[str, str] = {}
 HEAD = "SELECT seq, hash, effective_date FROM ledger_head WHERE id = 1"
@@ -91,28 +90,10 @@ def _day(value: dt.date | str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-@lru_cache(maxsize=256)
-def _values(rows: int, columns: int) -> str:
-    """PostgreSQL's own placeholders for `rows` rows of `columns` values: `($1, $2), ($3, $4)`."""
-    return ", ".join(
-        "(" + ", ".join(f"${row * columns + n}" for n in range(1, columns + 1)) + ")"
-        for row in range(rows)
-    )
-
-
 class Store:
     def __init__(self, conn: Connection) -> None:
         self.sqlite = conn.dialect.name == "sqlite"
         self.cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        self._raw: Any = None
-
-    def _raw_cursor(self) -> Any:
-        """PostgreSQL: a cursor for statements written with `$1` placeholders, which psycopg
-        sends as they are (parsing a statement of hundreds of `%s` cost more than the rest of
-        a small batch's write)."""
-        if self._raw is None:
-            self._raw = psycopg.RawCursor(self.cursor.connection)
-        return self._raw
 
     # --- statements ---------------------------------------------------------------------
 
@@ -137,91 +118,21 @@ class Store:
             self.cursor.executemany(self._sql(sql), rows)
 
     def append(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        """Insert rows: SQLite by executemany; PostgreSQL in one statement, by COPY (a stream
-        of rows; its triggers and constraints apply as to INSERT), or for a few rows by one
-        INSERT of many VALUES (cheaper than starting a COPY)."""
+        """Insert rows, by executemany (`batch_store.BatchStore` streams them on PostgreSQL)."""
         if not rows:
             return
         names = ", ".join(columns)
-        if self.sqlite:
-            marks = ", ".join("?" * len(columns))
-            self.cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-            return
-        if len(rows) < COPY_MIN_ROWS:  # one statement of many rows: its triggers run once
-            flat = [value for each in rows for value in each]
-            self._raw_cursor().execute(
-                f"INSERT INTO {table} ({names}) VALUES {_values(len(rows), len(columns))}", flat
-            )
-            return
-        with self.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for each in rows:
-                copy.write_row(each)
+        marks = ", ".join(("?" if self.sqlite else "%s") for _ in columns)
+        self.cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
     # --- reads --------------------------------------------------------------------------
 
     def start(self, tx_ids: list[str]) -> tuple[Head, dict[str, TxRecord | None]]:
-        """The head, locked, and which of `tx_ids` are recorded: on PostgreSQL in one round
-        trip (a pipeline), which a batch under group commit pays at every commit."""
-        sql = HEAD if self.sqlite else f"{HEAD} FOR UPDATE"
-        if self.sqlite or not tx_ids or len(tx_ids) > ID_CHUNK:
-            seq, head_hash, effective = self.one(sql)
-            found = self.transactions(tx_ids) if tx_ids else {}
-        else:
-            connection = self.cursor.connection
-            with connection.pipeline():
-                head, ids = connection.cursor(), connection.cursor()
-                head.execute(sql)
-                chunk = {f"i{n}": tx_id for n, tx_id in enumerate(tx_ids)}
-                self._lookup(
-                    ids,
-                    _pyformat(f"{TX_RECORD} WHERE t.id IN ({', '.join(':' + k for k in chunk)})"),
-                    chunk,
-                )
-                seq, head_hash, effective = head.fetchone()
-                found = dict.fromkeys(tx_ids)
-                found.update((row[1], _tx_record(row)) for row in ids.fetchall())
+        """The head, locked for the rest of the database transaction (SQLite's BEGIN
+        IMMEDIATE holds the write lock already), and which of `tx_ids` are recorded."""
+        seq, head_hash, effective = self.one(HEAD if self.sqlite else f"{HEAD} FOR UPDATE")
+        found = self.transactions(tx_ids) if tx_ids else {}
         return Head(int(seq), str(head_hash), _day(effective)), found
-
-    def start_sent(self, tx_ids: list[str]) -> Callable[[], tuple[Head, dict[str, bool]]]:
-        """PostgreSQL, inside a pipeline (`pipeline`): send the head's lock and the lookup of
-        `tx_ids` without waiting. The function returned gives the head and which of the ids
-        are recorded, waiting for them only then; statements sent after these run under the
-        lock."""
-        connection = self.cursor.connection
-        head, ids = connection.cursor(), connection.cursor()
-        head.execute(f"{HEAD} FOR UPDATE")
-        if tx_ids:
-            self._lookup(ids, "SELECT id FROM transactions WHERE id = ANY(%s)", [tx_ids])
-
-        @cache  # a cursor gives its rows once
-        def result() -> tuple[Head, dict[str, bool]]:
-            seq, head_hash, effective = head.fetchone()
-            found = dict.fromkeys(tx_ids, False)
-            if tx_ids:
-                found.update((row[0], True) for row in ids.fetchall())
-            return Head(int(seq), str(head_hash), _day(effective)), found
-
-        return result
-
-    def pipeline(self) -> AbstractContextManager[object]:
-        """PostgreSQL's pipeline mode for the rest of a block: statements are sent without
-        waiting for each answer; a fetch, or the commit, waits for everything sent before it."""
-        return self.cursor.connection.pipeline()  # type: ignore[no-any-return]
-
-    def commit_sent(self) -> None:
-        """Commit the database transaction from inside a pipeline: the COMMIT is sent with the
-        statements before it when the pipeline ends, in the same round trip, and its outcome
-        (or the first error before it) is raised there."""
-        self.cursor.execute("COMMIT")
-
-    def small(self, books: Books) -> bool:
-        """A batch PostgreSQL writes in one pipeline: no table gets `COPY_MIN_ROWS` rows (a
-        larger one streams them by COPY, which a pipeline cannot carry). Reference rows are
-        fewer than the headers (each is an entry)."""
-        added = sum(1 for net in books.block_net.values() for count in net.values() if count > 0)
-        return max(len(books.postings), len(books.events), len(books.headers), added) < (
-            COPY_MIN_ROWS
-        )
 
     def party(self, party_id: str) -> PartyRow | None:
         row = self.one(
@@ -276,6 +187,17 @@ class Store:
         }[name]
         return int(self.one(sql)[0])
 
+    def origin(self, class_id: int) -> str | None:
+        """The JIS code of the party a class's first issuance went to (by the partial index
+        of issuances, `ix_transactions_issues`)."""
+        row = self.one(
+            "SELECT p.jis_code FROM transactions t JOIN accounts a ON a.id = t.to_account"
+            " JOIN parties p ON p.id = a.party_id"
+            " WHERE t.kind = 'issue' AND t.class_id = :c ORDER BY t.seq LIMIT 1",
+            c=class_id,
+        )
+        return None if row is None else row[0]
+
     def transaction(self, tx_id: str) -> TxRecord | None:
         row = self.one(f"{TX_RECORD} WHERE t.id = :id", id=tx_id)
         return None if row is None else _tx_record(row)
@@ -302,15 +224,14 @@ class Store:
     # --- the write ----------------------------------------------------------------------
 
     def write(self, books: Books) -> None:
-        """Everything the batch changed, in the order the guards need. On PostgreSQL a small
-        batch (the common case under group commit) sends all its statements in one pipeline:
-        one round trip instead of one each; a large one streams its rows by COPY (which a
-        pipeline cannot carry)."""
-        if self.sqlite or not self.small(books):
+        """Everything the batch changed, in the order the guards need (`write_all`), as one
+        batch (`batch`: on PostgreSQL, a small one in one round trip)."""
+        with self.batch(books):
             self.write_all(books)
-            return
-        with self.cursor.connection.pipeline():
-            self.write_all(books)
+
+    def batch(self, books: Books) -> AbstractContextManager[object]:
+        """How the statements of a write are sent: here, one by one."""
+        return nullcontext()
 
     def write_all(self, books: Books) -> None:
         """`write`, statement by statement (inside a pipeline, sent without waiting)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -123,6 +124,27 @@ def receiver(book: Ledger, account: str) -> str | None:
         a=account,
     )
     return (rows[0]["name"] or rows[0]["id"]) if rows else None
+
+
+def counterparties(book: Ledger, viewer: Viewer) -> list[tuple[str, str]]:
+    """(account, its holder's name) of every open holding account of another party, by name:
+    whom a transfer may go to, as a public registry lists the holders of accounts (no
+    balances)."""
+    rows = _rows(
+        book,
+        "SELECT a.id, p.id AS party, p.name FROM accounts a JOIN parties p ON p.id = a.party_id"
+        " WHERE a.kind = 'holding' AND a.status = 'open' AND p.id <> :me ORDER BY p.name, a.id",
+        me=viewer.party,
+    )
+    return [(row["id"], row["name"] or row["party"]) for row in rows]
+
+
+def party_names(book: Ledger, parties: Iterable[str]) -> dict[str, str]:
+    """The names of parties (a public registry names account holders), by id; a party without
+    one keeps its id."""
+    among, params = queries.in_list("p", sorted(set(parties)))
+    rows = _rows(book, f"SELECT id, name FROM parties WHERE id {among}", **params)
+    return {row["id"]: row["name"] or row["id"] for row in rows}
 
 
 def public_name(account: AccountRow | None, names: dict[str, str]) -> str:

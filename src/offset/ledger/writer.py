@@ -24,11 +24,11 @@ from sqlalchemy import Engine
 
 from offset.ledger import journal, planning
 from offset.ledger.batch import Failed, Result, raw_id, run
+from offset.ledger.batch_store import store_for
 from offset.ledger.books import Books, Known
 from offset.ledger.database import is_sqlite
 from offset.ledger.group_commit import Line, Submission
 from offset.ledger.presumed import write_presumed
-from offset.ledger.store import Store
 
 __all__ = ["CHUNK", "Result", "Submission", "Writer"]
 
@@ -121,7 +121,7 @@ class Writer:
         knew = self.known.head
         try:
             with self.engine.begin() as conn:
-                store = Store(conn)
+                store = store_for(conn)
                 books = Books.locked(store, self.known, self.batch_ids(batch))
                 alone = books.head == knew  # nobody else wrote since this writer's last commit
                 if books.head.seq == 0:

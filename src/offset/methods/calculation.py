@@ -125,18 +125,17 @@ def joined(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """The frames one under another, numbered from 0; a categorical column stays categorical
     (over the union of the frames' categories), as the kernels expect it."""
     categorical = [
-        c for c in frames[0].columns if isinstance(frames[0][c].dtype, pd.CategoricalDtype)
+        c
+        for c in frames[0].columns
+        if all(c in f and isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames)
     ]
-    if categorical:
-        frames = [f.copy(deep=False) for f in frames]
-        for column in categorical:
-            union = union_categoricals(
-                [f[column].array for f in frames if column in f], ignore_order=True
-            ).categories.astype(frames[0][column].cat.categories.dtype)
-            for f in frames:
-                if column in f:
-                    f[column] = f[column].cat.set_categories(union)
-    return pd.concat(frames, ignore_index=True)
+    whole = pd.concat([f.drop(columns=categorical) for f in frames], ignore_index=True)
+    for column in categorical:  # the values joined with their codes, no string per row
+        values = union_categoricals([f[column].array for f in frames], ignore_order=True)
+        categories = values.categories.astype(frames[0][column].cat.categories.dtype)
+        whole[column] = pd.Categorical.from_codes(values.codes, categories=categories)
+    order = [*frames[0].columns, *(c for c in whole.columns if c not in frames[0].columns)]
+    return whole[order]
 
 
 def without_equal_twins(results: pd.DataFrame) -> pd.DataFrame:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from offset.common.messages import Msg
@@ -83,6 +84,26 @@ def _table_of(results: pd.DataFrame, fallback_column: str) -> str:
     return first.split(":", 1)[0]
 
 
+def _stale_groups(
+    fy: pd.Series, ids: pd.Series, back: npt.NDArray[Any], stale: npt.NDArray[np.bool_]
+) -> list[tuple[tuple[int, str, int], int]]:
+    """((FY, factor id, years back), rows) of the stale rows, by FY, id and years back. A
+    categorical id column is grouped by its codes (no string per row)."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes = ids.array.codes[stale]
+        # code -1 (no id) reads as the last name, "nan", as astype(str) writes a missing value
+        names = np.asarray([*ids.cat.categories.astype(str), "nan"], dtype=object)
+    else:
+        names, codes = np.unique(ids.astype(str).to_numpy()[stale], return_inverse=True)
+    keys = np.stack([fy.to_numpy(dtype=np.int64)[stale], codes, back[stale]], axis=1)
+    found, counts = np.unique(keys, axis=0, return_counts=True)
+    groups = [
+        ((int(y), str(names[code]), int(years)), int(count))
+        for (y, code, years), count in zip(found, counts, strict=True)
+    ]
+    return sorted(groups)
+
+
 def warnings(results: pd.DataFrame, fallback_counts: list[dict[str, Any]]) -> list[str]:
     """What every method's results may warn of: unverified values, fallbacks, stale factors (a
     method's own warnings come from its `Method.warnings`)."""
@@ -99,17 +120,9 @@ def warnings(results: pd.DataFrame, fallback_counts: list[dict[str, Any]]) -> li
         if not stale.any():
             continue
         ids = results[column.removesuffix("_years_back") + "_id"]
-        found = pd.DataFrame(
-            {
-                "fy": results["fy"].to_numpy()[stale],
-                "id": ids.astype(str).to_numpy()[stale],
-                "back": back[stale],
-            }
-        )
-        groups = found.groupby(["fy", "id", "back"], sort=True)
-        for (fy, factor, years), group in cast(Iterable[tuple[tuple[int, str, int], Any]], groups):
+        for (fy, factor, years), rows in _stale_groups(results["fy"], ids, back, stale):
             out.append(
-                Msg("warn.stale", rows=len(group), fy=int(fy), factor=factor, column=column,
-                    back=int(years), wanted=wanted_year(str(factor), int(years)))
+                Msg("warn.stale", rows=rows, fy=fy, factor=factor, column=column,
+                    back=years, wanted=wanted_year(factor, years))
             )  # fmt: skip
     return out

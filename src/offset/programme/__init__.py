@@ -4,7 +4,8 @@ its office keeps: the subsidy list (one row per activity) and the consent list (
 member). `model` reads the programme file (TOML), `members` the lists, `days` counts each
 member's days, `activities` computes each activity's daily reduction with its method, `checks`
 makes the registry's checks, `monitoring` gives a period's lines and totals, `verification` turns
-a verifier's finding into the credits issued to the operator, and `plan` the 実行計画 figures
+a verifier's finding into whole credits, `posting` issues them to the operator (once; restated
+when a verified figure changes), and `plan` the 実行計画 figures
 read from the ledger (what the operator sold or transferred taken out). `run` ties them.
 
 May import: `offset.common`, `offset.units`, `offset.factors`, `offset.intake`,

@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset.common import fiscal
-from offset.common.problems import Problem
+from offset.common.problems import InputError, Problem
 from offset.factors import FactorLibrary
 from offset.factors.years import DEFAULT_FACTOR_YEAR, credit_rule
 from offset.intake.inputs import load
@@ -82,7 +82,10 @@ def compute(
         options = CalcOptions(
             fy=fy, file=prepared.file, methodology=header.methodology, credit_factor_year=rule
         )
-        found = compute_prepared(header.method, frame, factors, options).results
+        try:
+            found = compute_prepared(header.method, frame, factors, options).results
+        except InputError as e:  # the method's own checks: named as the office's headers
+            raise InputError(prepared.relabel(e.problems)) from e
         creditable = found["creditable_tco2e"].to_numpy(dtype=np.float64)
         if "days_in_service" in found:
             in_service = found["days_in_service"].to_numpy(dtype=np.int64)

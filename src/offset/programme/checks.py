@@ -102,6 +102,7 @@ def refuse(
                     "row": frame["row"].to_numpy()[at],
                     "activity_id": frame["activity_id"].to_numpy()[at],
                     "check": check,
+                    "order": at,  # the consent list's order, over its sheets
                     # object: a Msg stays a Msg (renders in Japanese), not a plain string
                     "why": pd.Series([why(int(i)) for i in at], dtype=object),
                 }
@@ -155,7 +156,8 @@ def refuse(
         )
     refused = pd.concat(parts, ignore_index=True)
     counts = ~frame["member_id"].isin(set(refused["member_id"])).to_numpy()
-    return Refusals(refused.sort_values(["row", "check"], kind="stable"), counts)
+    refused = refused.sort_values(["order", "check"], kind="stable", ignore_index=True)
+    return Refusals(refused.drop(columns="order"), counts)
 
 
 def _registered_elsewhere(listed: pd.DataFrame, elsewhere: pd.DataFrame) -> npt.NDArray[np.object_]:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from offset.common.messages import Msg
 from offset.common.problems import Problem
+from offset.intake import sheetrows
 from offset.intake.columns import Contract, Identity, date, text
 from offset.intake.inputs import load
 from offset.intake.japanese import nfkc
@@ -86,7 +87,8 @@ CONSENTS = Contract(
 @dataclass(frozen=True)
 class Members:
     """The members, each with the position of its activity in the subsidy list's frame
-    (`activity_at`) and its spreadsheet row (`row`, what a figure is traced to)."""
+    (`activity_at`) and where it is in the consent list (`sheet`, `row`: what a figure is traced
+    to)."""
 
     frame: pd.DataFrame
     prepared: Prepared
@@ -112,6 +114,9 @@ def read(path: Path, activities: Prepared) -> tuple[Members | None, list[Problem
     rows = np.asarray(frame.index, dtype=np.int64) + FIRST_DATA_ROW
     member = keys(frame["member_id"])
     activity = keys(frame["activity_id"])
+    if "system_id" not in activities.frame:  # no id column: nothing to link a member to
+        problem = Problem(activities.file, None, None, Msg("programme.no_activity_ids"))
+        return None, [*problems, problem]
     listed = pd.Index(keys(activities.frame["system_id"]))
     at = listed.get_indexer(pd.Index(activity))
     consented = _days(frame, "consented")
@@ -144,6 +149,7 @@ def read(path: Path, activities: Prepared) -> tuple[Members | None, list[Problem
         problems += prepared.relabel(listed_problems(file, rows, mask, column, message))
     if problems:
         return None, problems
+    sheet, shown = sheet_rows(prepared, frame.index)
     out = pd.DataFrame(
         {
             "member_id": member,
@@ -155,11 +161,23 @@ def read(path: Path, activities: Prepared) -> tuple[Members | None, list[Problem
             "left": left,
             "activity_id": activity,
             "activity_at": at,
-            "row": rows,
+            "sheet": sheet,
+            "row": shown,
         },
         index=frame.index,
     )
     return Members(out, prepared), []
+
+
+def sheet_rows(
+    prepared: Prepared, index: pd.Index
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.int64]]:
+    """Each row's sheet ("" for a CSV or a single sheet) and the row number its sheet shows."""
+    position, shown = sheetrows.split(np.asarray(index, dtype=np.int64) + FIRST_DATA_ROW)
+    names = np.array(
+        [name or "" for name in prepared.sheets] if len(prepared.sheets) > 1 else [""], dtype=object
+    )
+    return names[np.minimum(position, len(names) - 1)], shown
 
 
 def _days(frame: pd.DataFrame, column: str) -> npt.NDArray[np.datetime64]:

@@ -14,10 +14,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset.common import fiscal
-from offset.intake.listing import FIRST_DATA_ROW
 from offset.programme import days
 from offset.programme.activities import Activities, service_span
-from offset.programme.members import Members
+from offset.programme.members import Members, sheet_rows
 from offset.programme.model import Period, Programme
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 
@@ -26,8 +25,10 @@ LINE_COLUMNS = (
     "name",
     "area",
     "address",
+    "sheet",
     "row",
     "activity_id",
+    "activity_sheet",
     "activity_row",
     "fy",
     "days",
@@ -91,6 +92,7 @@ def monitor(
         days.after(last),
         days.after(period.end),
     )
+    activity_sheet, activity_row = sheet_rows(activities.prepared, listed.index)
     parts = []
     factor_ids: set[str] = set()
     for fy in fiscal_years_of(period):  # the period's FYs (one or two), each vectorised
@@ -106,13 +108,16 @@ def monitor(
                 "name": frame["name"].to_numpy(),
                 "area": frame["area"].to_numpy(),
                 "address": frame["address"].to_numpy(),
+                "sheet": frame["sheet"].to_numpy(),
                 "row": frame["row"].to_numpy(),
                 "activity_id": frame["activity_id"].to_numpy(),
-                "activity_row": listed.index.to_numpy() + FIRST_DATA_ROW,
+                "activity_sheet": activity_sheet,
+                "activity_row": activity_row,
                 "fy": fy,
                 "days": counted,
                 "daily_kg": daily_t * 1000,
                 "reduction_g": grams,
+                "order": np.arange(len(frame)),  # the consent list's order, over its sheets
             }
         )
         parts.append(part[counted > 0])
@@ -120,5 +125,6 @@ def monitor(
         for column in credit_factor_columns(results):
             factor_ids.update(str(v) for v in results[column].dropna().unique())
     lines = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=LINE_COLUMNS)
-    lines = lines.sort_values(["row", "fy"], kind="stable", ignore_index=True)
+    lines = lines.sort_values(["order", "fy"], kind="stable", ignore_index=True)
+    lines = lines.drop(columns="order", errors="ignore")
     return Monitoring(period, lines, tuple(sorted(factor_ids)))

@@ -19,6 +19,13 @@ def check_visible(run: Run, viewer: Viewer) -> None:
         raise NotVisible(run.programme.name)
 
 
+def check_period(run: Run, viewer: Viewer, period: str) -> None:
+    """The viewer's programme, and a period of it (else NotVisible, as for what is not there)."""
+    check_visible(run, viewer)
+    if period not in {p.name for p in run.programme.periods}:
+        raise NotVisible(period)
+
+
 def summary(run: Run, viewer: Viewer) -> dict[str, Any]:
     check_visible(run, viewer)
     header = run.programme.header
@@ -82,9 +89,7 @@ def periods(run: Run, book: Ledger, viewer: Viewer) -> list[dict[str, Any]]:
 
 def report(run: Run, book: Ledger, viewer: Viewer, period: str) -> dict[str, Any]:
     """A period's report figures: per member and FY, days x daily reduction, with their rows."""
-    check_visible(run, viewer)
-    if period not in {p.name for p in run.programme.periods}:
-        raise NotVisible(period)
+    check_period(run, viewer, period)
     (found,) = [p for p in periods(run, book, viewer) if p["name"] == period]
     lines = run.monitoring(period).lines
     return found | {

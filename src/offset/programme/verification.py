@@ -111,12 +111,11 @@ def setup_operations(programme: Programme) -> list[dict[str, Any]]:
 def issue_operation(
     programme: Programme, monitoring: Monitoring, verified: Verified
 ) -> dict[str, Any]:
-    """The period's issuance to the operator's holding account, with its verification."""
+    """The period's issuance to the operator's holding account, with its verification (its
+    quantity 0 where nothing is verified: what a restatement brings an issued period to)."""
     header, period = programme.header, monitoring.period
-    found = period.verification
-    assert found is not None
-    assert verified.verified_g is not None
-    assert verified.quantity > 0
+    found = period.verification  # None or rejected: a restatement down to nothing
+    verified_g = verified.verified_g
     return {
         "op": "issue",
         "id": programme.issue_id(period.name),
@@ -124,21 +123,21 @@ def issue_operation(
         "instrument": header.instrument,
         "project": header.name,
         "vintage": fiscal.fiscal_year(period.end),
-        "quantity": verified.quantity,
+        "quantity": verified.quantity if verified_g is not None else 0,
         "methodology": header.methodology,
-        "memo": f"{header.registration} {period.name} {found.body}",
+        "memo": f"{header.registration} {period.name} {found.body if found else ''}".strip(),
         "source": {
             "programme": header.name,
             "registration": header.registration,
             "period": period.name,
             "period_start": period.start.isoformat(),
             "period_end": period.end.isoformat(),
-            "verifier": found.body,
-            "verified_on": found.date.isoformat(),
-            "finding": found.finding,
+            "verifier": found.body if found else None,
+            "verified_on": found.date.isoformat() if found else None,
+            "finding": found.finding if found else None,
             "report_sha256": verified.report_sha256,
             "monitored_tco2e": tonnes(verified.monitored_g),
-            "verified_tco2e": tonnes(verified.verified_g),
+            "verified_tco2e": None if verified_g is None else tonnes(verified_g),
             "carried_in_tco2e": tonnes(verified.carried_in_g),
             "carried_out_tco2e": tonnes(verified.carried_out_g),
             "members": int(monitoring.lines["member_id"].nunique()),

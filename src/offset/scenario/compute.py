@@ -17,11 +17,11 @@ import pandas as pd
 
 from offset.common.problems import InputError, Problem
 from offset.factors import FactorLibrary
-from offset.intake.headers import load_map
+from offset.intake.headers import load_map, load_values
 from offset.intake.inputs import FIRST_DATA_ROW, Prepared, blocks_computing, load, sha256_of
 from offset.intake.localities import Constants
 from offset.intake.municipalities import shipped
-from offset.intake.vocabulary import vocabularies
+from offset.intake.vocabulary import vocabularies, with_user_words
 from offset.methods import METHODS, CalcOptions, every_column_name
 from offset.methods.calculation import CalcResult, compute_prepared, compute_together
 from offset.scenario.model import Scenario
@@ -80,7 +80,9 @@ def load_data(
                 METHODS[project.method].contract,
                 sheet=scenario.sheets_of(name),
                 user_map=load_map(scenario.columns_path(name), every_column_name()),
-                vocabularies=known,
+                vocabularies=with_user_words(
+                    known, load_values(scenario.columns_path(name), every_column_name())
+                ),
                 municipalities=places,
                 constants=constants(scenario, name),
                 duplicates=project.duplicates,
@@ -242,7 +244,7 @@ def _distinct(values: pd.Series) -> list[str]:
     """The distinct values of a column, not missing; of a categorical one, its used categories
     (read off the codes: no string per row)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = np.unique(values.cat.codes.to_numpy())
+        codes = np.unique(values.array.codes)
         return [str(c) for c in values.cat.categories[codes[codes >= 0]]]
     return [str(v) for v in values.dropna().unique()]
 

@@ -6,7 +6,8 @@ derived from it and recomputed here:
 1. the chain: every entry's hash recomputes from its header (every column), its postings (with
    `balance_after`) and its block events, and links to the previous one, with no gap in
    sequence; effective dates never decrease; each header agrees with the operation it records
-   (what the caller sent: ids, accounts, quantities, beneficiary, reason, claim period, memo,
+   (what the caller sent: ids, accounts, quantities, beneficiary, reason, claim period, memo, a
+   retirement's purpose, offset target and place, claim FY and override,
    agreement) and with its content hash and fiscal year;
 2. each transaction's postings sum to zero per class, its block events move exactly what its
    postings move, and each posting's `balance_after` is the account's running balance;
@@ -17,7 +18,8 @@ derived from it and recomputed here:
    is negative outside issuance accounts;
 5. the serial blocks equal the net effect of the block events, account by account (the
    coverage that the events leave each account equals the blocks it holds), never overlap, and
-   cover exactly the serials minted, which the issuances minted in order;
+   cover exactly the serials minted, which the issuances minted in order; each pending account
+   holds exactly its open reservations, and each post or void resolved one that was open;
 6. the chain head is the last entry;
 7. the database's guards (`guards.py`) are all in place, with their definitions, and enabled;
 8. each signed checkpoint given matches the history at its sequence number (`checkpoint.py`).

@@ -32,6 +32,7 @@ def _books(conn: Connection, part: ChainPart, tables: Tables) -> list[Discrepanc
         ("minting", _minting_problems(part, tables)),
         ("layout", _layout_problems(tables)),
         ("held", _held_problems(tables, kinds)),
+        ("pending", _pending_problems(part, tables, kinds)),
         ("head", _head_problems(part, tables)),
     )
     return [Discrepancy(check, words) for check, problems in found for words in problems]
@@ -163,5 +164,28 @@ def _held_problems(tables: Tables, kinds: dict[str, str]) -> list[str]:
         if held.get((account, class_id), 0) != expected:
             problems.append(
                 f"blocks of {account} class {class_id} hold {held.get((account, class_id), 0)} serials, expected {expected}"
+            )
+    return problems
+
+
+def _pending_problems(part: ChainPart, tables: Tables, kinds: dict[str, str]) -> list[str]:
+    """Each pending account holds exactly its open reservations, and a post or void resolves a
+    reservation that was open (once)."""
+    problems = [
+        f"transaction seq {seq}: resolves {reservation}, which is not an open reservation"
+        for seq, reservation in sorted(part.resolved)
+    ]
+    expected: dict[Key, int] = defaultdict(int)
+    for reservation, (account, class_id, quantity) in sorted(part.reserved.items()):
+        if kinds.get(account) != "pending":
+            problems.append(f"reservation {reservation}: its credits are in no pending account")
+        expected[(account, class_id)] += quantity
+    pending = {key for key in tables.balances if kinds.get(key[0]) == "pending"}
+    for key in sorted(pending | {k for k in expected if kinds.get(k[0]) == "pending"}):
+        held = tables.balances.get(key, (0, 0))[0]
+        if held != expected.get(key, 0):
+            problems.append(
+                f"pending {key[0]} class {key[1]}: holds {held}, its open reservations"
+                f" {expected.get(key, 0)}"
             )
     return problems

@@ -45,6 +45,7 @@ CHECKS: Final[dict[str, str]] = {
             "_minting_problems",
             "_layout_problems",
             "_held_problems",
+            "_pending_problems",
             "_head_problems",
         ),
         f"{_PACKAGE}.books",

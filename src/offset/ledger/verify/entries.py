@@ -72,6 +72,11 @@ _VERBATIM = {
     "beneficiary": "beneficiary",
     "reason": "reason",
     "claim_period": "claim_period",
+    "purpose": "purpose",  # a retirement's use (revision 0006)
+    "offset_target": "offset_target",
+    "offset_place": "offset_place",
+    "claim_fy": "claim_fy",
+    "override": "rule_override",
     "of": "reverses",
     "reservation": "resolves",
 }

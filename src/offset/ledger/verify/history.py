@@ -93,6 +93,7 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
         effective_before = effective
         _accumulate(part, seq, own_postings)
         _cover(part, row, own_events)
+        _reservations(part, row, own_postings)
         if row[_COL["kind"]] in REFERENCE_KINDS:
             part.references.append((seq, row[_COL["kind"]], row[_COL["operation"]]))
         previous = row[_COL["hash"]]
@@ -142,6 +143,20 @@ def _accumulate(part: ChainPart, seq: int, postings: list[Any]) -> None:
         part.posting_count += 1
         if amount < 0:
             part.sent.add(key)
+
+
+def _reservations(part: ChainPart, row: tuple[Any, ...], postings: list[Any]) -> None:
+    """Which reservations are open: a reserve opens one (its credits go to the one account its
+    postings add to), a post or void resolves one."""
+    kind = row[_COL["kind"]]
+    if kind == "reserve":
+        into = [(account, class_id, amount) for _, account, class_id, amount, _ in postings]
+        added = [move for move in into if move[2] > 0]
+        part.reserved[row[_COL["id"]]] = added[0] if len(added) == 1 else ("", 0, 0)
+    elif row[_COL["resolves"]] is not None:
+        resolved = row[_COL["resolves"]]
+        if part.reserved.pop(resolved, None) is None:
+            part.resolved.append((row[0], resolved))
 
 
 def _cover(part: ChainPart, row: tuple[Any, ...], events: list[tuple[Any, ...]]) -> None:

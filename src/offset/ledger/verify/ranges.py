@@ -37,6 +37,9 @@ class ChainPart:
     minted: list[tuple[int, int, int, int]] = field(default_factory=list)  # class, start, stop, seq
     sent: set[Key] = field(default_factory=set)  # (account, class) that credits left
     references: list[tuple[int, str, str]] = field(default_factory=list)  # seq, kind, operation
+    # reservations still open: id -> (pending account, class, quantity)
+    reserved: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    resolved: list[tuple[int, str]] = field(default_factory=list)  # (seq, id) of none open here
 
 
 def _add_steps(steps: dict[int, int], more: Iterable[tuple[int, int]]) -> None:
@@ -85,6 +88,10 @@ def join(parts: list[ChainPart]) -> ChainPart:
         whole.minted += part.minted
         whole.sent |= part.sent
         whole.references += part.references
+        for seq, reservation in part.resolved:  # reservations of earlier ranges
+            if whole.reserved.pop(reservation, None) is None:
+                whole.resolved.append((seq, reservation))
+        whole.reserved.update(part.reserved)
         whole.expected_seq, whole.last_hash = part.expected_seq, part.last_hash
         whole.last_effective = part.last_effective or whole.last_effective
     whole.problems.sort(key=lambda problem: problem[:2])

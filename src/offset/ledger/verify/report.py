@@ -48,6 +48,7 @@ KINDS = (
     "minting",
     "layout",
     "held",
+    "pending",
     "head",
     "guard",
     "checkpoint",

@@ -1,0 +1,85 @@
+"""What a certificate prints beside a retirement's own columns, read from the ledger: where its
+credits were created (the party and place of the class's first issuance, and the method it
+names), the agreement's title, the certificate's number, and the entry's place in the chain.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from offset.ledger import queries
+from offset.ledger.rows import Retirement
+
+
+@dataclass(frozen=True)
+class Context:
+    retirement: Retirement
+    retired_by: str  # the retiring party's name
+    number: int  # the retirement's ordinal among the FY's retirements, in commit order
+    origin_party: str  # the name of the party the class was first issued to
+    origin_code: str | None  # its JIS code
+    origin_prefecture: str | None
+    method: str | None  # the method the first issuance's provenance names (solar, forest, ...)
+    agreement_title: str
+    prev_hash: str
+    registry_name: str  # the ledger's operator, who issues certificates
+
+
+def context(conn: Connection, tx_id: str) -> Context:
+    """A retirement and what its certificate prints beside it (Rejected if there is none)."""
+    found = queries.retirement(conn, tx_id)
+    names = queries.parties(conn, [found.party, "registry"])
+    origin = conn.execute(
+        text(
+            "SELECT p.name, p.jis_code, p.prefecture, t.source FROM transactions t"
+            " JOIN credit_classes c ON c.id = t.class_id"
+            " JOIN accounts a ON a.id = t.to_account JOIN parties p ON p.id = a.party_id"
+            " WHERE t.kind = 'issue' AND c.project = :p AND c.vintage = :v ORDER BY t.seq LIMIT 1"
+        ),
+        {"p": found.project, "v": found.vintage},
+    ).first()
+    source = json.loads(origin[3]) if origin is not None and origin[3] else {}
+    number = conn.execute(
+        text(
+            "SELECT COUNT(*) FROM transactions WHERE kind = 'retire' AND fiscal_year = :fy"
+            " AND seq <= :s"
+        ),
+        {"fy": found.fiscal_year, "s": found.seq},
+    ).scalar_one()
+    prev_hash = conn.execute(
+        text("SELECT prev_hash FROM transactions WHERE seq = :s"), {"s": found.seq}
+    ).scalar_one()
+    title = ""
+    if found.agreement is not None:
+        title = _agreement_title(conn, found.agreement)
+    retired_by = names.get(found.party)
+    registry = names.get("registry")
+    return Context(
+        retirement=found,
+        retired_by=retired_by.name if retired_by and retired_by.name else found.party,
+        number=int(number),
+        origin_party=str(origin[0]) if origin is not None and origin[0] else "",
+        origin_code=origin[1] if origin is not None else None,
+        origin_prefecture=origin[2] if origin is not None else None,
+        method=source.get("method") if isinstance(source, dict) else None,
+        agreement_title=title,
+        prev_hash=str(prev_hash),
+        registry_name=registry.name if registry and registry.name else "",
+    )
+
+
+def _agreement_title(conn: Connection, name: str) -> str:
+    """The agreement's title as the scenario run recorded it ("" if none)."""
+    found = conn.execute(text("SELECT title FROM agreements WHERE name = :n"), {"n": name}).first()
+    return str(found[0]) if found is not None and found[0] else ""
+
+
+def by_hash(conn: Connection, entry_hash: str) -> str | None:
+    """The id of the retirement whose entry has this hash (the public check page's key)."""
+    row = conn.execute(
+        text("SELECT id FROM transactions WHERE hash = :h AND kind = 'retire'"), {"h": entry_hash}
+    ).first()
+    return None if row is None else str(row[0])
