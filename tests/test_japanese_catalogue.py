@@ -1,0 +1,51 @@
+"""Japanese mode is Japanese (issue 27): every Japanese text of offset's catalogues (messages,
+the names of things, the dashboard's words, its result and kind words) is Japanese, not an
+English sentence left untranslated; what stays in Latin letters is a unit, a code, a command or
+a placeholder."""
+
+from __future__ import annotations
+
+import re
+
+from offset.api.labels import KINDS, LABELS, RESULTS
+from offset.common.messages import CATALOGUE, PLAIN
+from offset.documents.terms import all_terms
+
+# Latin-letter texts that are Japanese usage as they are: units
+UNITS = {"t-CO2", "MWh"}
+PLACEHOLDER_OR_CODE = re.compile(r"\{[^}]*\}|`[^`]*`")
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# three English words in a row outside a placeholder, code or command: an untranslated phrase
+ENGLISH_PHRASE = re.compile(r"\b[A-Za-z]{3,}(?: [a-z]{2,}){2,}\b")
+COMMANDS = re.compile(r"offset (?:ledger|factors|run|calc)[ a-z-]*|--[a-z-]+|[a-z_]+ = \"[a-z]+\"")
+
+
+def japanese_texts() -> dict[str, str]:
+    texts = {key: ja for key, (_, ja) in {**CATALOGUE, **all_terms()}.items()}
+    texts |= {f"label.{key}": ja for key, ja in LABELS["ja"].items()}
+    texts |= {f"result.{key}": ja for key, ja in RESULTS["ja"].items()}
+    texts |= {f"kind.{key}": ja for key, ja in KINDS["ja"].items()}
+    texts |= {f"plain.{english}": ja for english, ja in PLAIN.items()}
+    return texts
+
+
+def test_every_japanese_text_is_japanese() -> None:
+    untranslated = {}
+    for key, text in japanese_texts().items():
+        rest = COMMANDS.sub("", PLACEHOLDER_OR_CODE.sub("", text)).strip()
+        if not rest or rest.replace(" ", "") in UNITS or set(rest) <= set(" ,.;:()→-+%/=|"):
+            continue
+        if not NON_ASCII.search(rest) or ENGLISH_PHRASE.search(rest):
+            untranslated[key] = text
+    assert untranslated == {}
+
+
+def test_the_check_catches_an_english_sentence() -> None:
+    """The rule above is not vacuous: an English sentence fails it, a Japanese one passes."""
+    for text, english in (
+        ("台帳に3件の取引を記録しました。", False),
+        ("Posted 3 transactions to the ledger.", True),
+        ("注意: data file changed (sha256 abc)", True),
+    ):
+        rest = COMMANDS.sub("", PLACEHOLDER_OR_CODE.sub("", text))
+        assert bool(not NON_ASCII.search(rest) or ENGLISH_PHRASE.search(rest)) is english
