@@ -100,7 +100,9 @@ def incremental(book: Ledger, n: int, directory: Path, rounds: int) -> None:
         )
     found = book.verification(checkpoints=checkpoints)
     assert found.problems == [], found.problems[:3]
-    assert found.since > 0, "verify read the history after the checkpoint only"
+    # PostgreSQL proves the past unwritten and reads after the checkpoint only; SQLite cannot,
+    # and reads it all again (issue 32: a checkpoint proves the whole past, `ledger/past.py`)
+    assert (found.since > 0) != book.sqlite, "verify read what a checkpoint lets it read"
 
 
 if __name__ == "__main__":
