@@ -104,7 +104,7 @@ def retire_in_dashboard(client: TestClient, vintage: int, quantity: int) -> None
         "quantity": str(quantity),
         "beneficiary": "アルプス電機 本社工場",  # free text: not a party
         "reason": f"{vintage}年度 工場の排出",
-        "purpose": "carbon_offset",
+        "purpose": "carbon_offset",  # the form's 用途 and claim FY (issue 29)
         "claim_fy": str(forms.claim_years(dt.date.today())[1]),
         "agreement": AGREEMENT,
     }
