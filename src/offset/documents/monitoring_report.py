@@ -92,7 +92,7 @@ def activity_list(run: Run) -> pd.DataFrame:
             "入会日": _dates(members["joined"]),
             "退会日": _dates(members["left"]),
             "算定対象": np.where(run.refusals.counts, "対象", "対象外"),
-            "対象外の理由": members["member_id"].map(why).fillna("").to_numpy(),
+            "対象外の理由": members["member_id"].map(why).astype(object).fillna("").to_numpy(),
             "同意書一覧の行": _where(members["sheet"], members["row"]),
             "補助金一覧の行": _where(*sheet_rows(run.activities.prepared, listed.index)),
         }
