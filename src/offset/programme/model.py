@@ -9,18 +9,17 @@ the crediting period (`days.py`).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
+from offset.common.toml_files import read_toml
 from offset.ledger.schema import INSTRUMENTS
 from offset.methods import METHODS
 
@@ -154,31 +153,12 @@ class Programme:
     def from_toml(cls, path: Path | str) -> Programme:
         """Read and check a programme file; InputError lists every problem with its key."""
         path = Path(path)
-        file = str(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as e:
-            raise InputError([Problem(file, None, None, f"cannot read: {e.strerror}")]) from e
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise InputError([Problem(file, None, None, f"not valid TOML: {e}")]) from e
-        try:
-            content = ProgrammeContent.model_validate(data)
-        except ValidationError as e:
-            raise InputError([_shape_problem(file, err) for err in e.errors()]) from e
-        programme = cls(path, content, hashlib.sha256(raw).hexdigest())
+        content, sha256 = read_toml(path, ProgrammeContent)
+        programme = cls(path, content, sha256)
         problems = list(_problems(programme))
         if problems:
             raise InputError(problems)
         return programme
-
-
-def _shape_problem(file: str, err: object) -> Problem:
-    assert isinstance(err, dict)
-    key = ".".join(str(p) for p in err["loc"])
-    message = "unknown key (a typo?)" if err["type"] == "extra_forbidden" else str(err["msg"])
-    return Problem(file, None, None, message, key=key)
 
 
 def _problems(p: Programme) -> Iterator[Problem]:

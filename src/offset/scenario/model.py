@@ -8,19 +8,18 @@ each with the file and the dotted key.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from offset.common.messages import Lang, lang_of
 from offset.common.problems import InputError, Problem
+from offset.common.toml_files import read_toml
 from offset.factors import FactorLibrary
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear, credit_rule
 from offset.ledger.schema import INSTRUMENTS
@@ -242,33 +241,12 @@ class Scenario:
     def from_toml(cls, path: Path | str) -> Scenario:
         """Read and check a scenario file; InputError lists every problem with its key."""
         path = Path(path)
-        file = str(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as e:
-            raise InputError([Problem(file, None, None, f"cannot read: {e.strerror}")]) from e
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise InputError([Problem(file, None, None, f"not valid TOML: {e}")]) from e
-        try:
-            content = ScenarioFile.model_validate(data)
-        except ValidationError as e:
-            raise InputError([_problem(file, err) for err in e.errors()]) from e
-        scenario = cls(path, content, hashlib.sha256(raw).hexdigest())
+        content, sha256 = read_toml(path, ScenarioFile)
+        scenario = cls(path, content, sha256)
         problems = list(_cross_references(scenario))
         if problems:
             raise InputError(problems)
         return scenario
-
-
-def _problem(file: str, err: object) -> Problem:
-    assert isinstance(err, dict)
-    key = ".".join(str(p) for p in err["loc"])
-    message = str(err["msg"])
-    if err["type"] == "extra_forbidden":
-        message = "unknown key (a typo?)"
-    return Problem(file, None, None, message, key=key or None)
 
 
 def _cross_references(s: Scenario) -> Iterator[Problem]:
