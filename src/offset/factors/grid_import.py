@@ -11,9 +11,6 @@ FY's rows replaced by the list's and checked against the catalog before anything
 
 from __future__ import annotations
 
-import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +19,7 @@ import pandas as pd
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
 from offset.factors.catalog import CONFIDENCE_LEVELS, TableSpec
+from offset.factors.csv_files import write_atomically
 from offset.factors.grid_list import GridList, ListedRow, read_list
 from offset.factors.suppliers import ALTERNATIVE, AVERAGE, OVERALL, RESIDUAL, Suppliers
 from offset.factors.table import validate
@@ -172,7 +170,7 @@ def import_grid(
     if problems:
         raise InputError(problems)
     into.mkdir(parents=True, exist_ok=True)
-    _write_atomically(target, merged)
+    write_atomically(target, merged)
     return Imported(
         results_fy=grid.results_fy,
         published=grid.published,
@@ -193,16 +191,3 @@ def _read(target: Path, spec: TableSpec) -> pd.DataFrame:
         if column not in frame:
             frame[column] = value
     return frame
-
-
-def _write_atomically(target: Path, frame: pd.DataFrame) -> None:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n")
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=".grid-", suffix=".csv")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
-            f.write(buffer.getvalue())
-        Path(name).replace(target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ import pandas as pd
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
 from offset.factors.catalog import CONFIDENCE_LEVELS, TableSpec
+from offset.factors.csv_files import write_atomically
 from offset.factors.table import validate
 
 COLUMNS = (
@@ -90,7 +89,7 @@ def import_yield(
     if problems:
         raise InputError(problems)
     into.mkdir(parents=True, exist_ok=True)
-    _write_atomically(target, merged)
+    write_atomically(target, merged)
     sites = tuple(sorted({int(s) for s in new["site_class"]}))
     classes = [int(a) for a in new["age_class"]]
     return ImportedYield(len(new), sites, (min(classes), max(classes)), int(same.sum()), target)
@@ -274,16 +273,3 @@ def _read(target: Path) -> pd.DataFrame:
     if not target.is_file():
         return pd.DataFrame(columns=list(COLUMNS))
     return pd.read_csv(target, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-
-
-def _write_atomically(target: Path, frame: pd.DataFrame) -> None:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n")
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=".yield-", suffix=".csv")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
-            f.write(buffer.getvalue())
-        Path(name).replace(target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
