@@ -18,6 +18,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
@@ -142,17 +143,22 @@ def _per_year(unit: str) -> bool:
     return any(w in unit for w in ("/yr", "/year", "/a"))
 
 
+def _map_file(path: Path) -> dict[str, Any]:
+    """A `--columns` file's tables, or the file named with why it cannot be read."""
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        problem = Problem(str(path), None, None, Msg("file.unreadable", reason=str(e)))
+        raise InputError([problem]) from e
+
+
 def load_map(path: Path | None, known: set[str]) -> dict[str, str]:
     """A user's `--columns` file: `[columns]` "their header" = "offset column", folded; each
     target must be one of the `known` column names (every method's)."""
     if path is None:
         return {}
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        problem = Problem(str(path), None, None, Msg("file.unreadable", reason=str(e)))
-        raise InputError([problem]) from e
+    data = _map_file(path)
     table = data.get("columns", {k: v for k, v in data.items() if k != VALUES})
     problems = [
         Problem(
@@ -178,12 +184,7 @@ def load_values(path: Path | None, known: set[str]) -> dict[str, dict[str, str]]
     (`[values.heating_appliance]` "薪ストーブ" = "電気ストーブ"), per column of `known`."""
     if path is None:
         return {}
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        problem = Problem(str(path), None, None, Msg("file.unreadable", reason=str(e)))
-        raise InputError([problem]) from e
+    data = _map_file(path)
     tables = data.get(VALUES, {})
     problems = [
         Problem(
