@@ -132,48 +132,35 @@ def restatements(
     reasons rendered: a table holds plain text)."""
     posted = restate.history(held.issuances)
     owners = {name: project.owner for name, project in scenario.projects.items()}
-    rows: list[dict[str, Any]] = [
-        {
-            "fy": r.fy,
-            "project": r.project,
-            "owner": owners.get(r.project, ""),
-            "restates": r.restates,
-            "before": r.before,
-            "after": r.after,
-            "change": r.change,
-            "issued": r.issued,
-            "reversed": r.reversed,
-            "cancelled": r.cancelled,
-            "shortfall": r.shortfall,
-            "reason": messages.text(r.reason, lang),
-            "effective_date": r.effective_date,
-            "restatement": r.restatement,
-        }
+    rows = [
+        _restatement_row(r, owners.get(r.project, ""), r.effective_date, r.restatement, lang)
         for r in posted
     ]
     known = {r.restatement for r in posted}
     rows += [
-        {
-            "fy": r.fy,
-            "project": r.project,
-            "owner": r.owner,
-            "restates": r.restates,
-            "before": r.before,
-            "after": r.after,
-            "change": r.change,
-            "issued": r.issued,
-            "reversed": r.reversed,
-            "cancelled": r.cancelled,
-            "shortfall": r.shortfall,
-            "reason": messages.text(r.reason, lang),
-            "effective_date": None,
-            "restatement": base,
-        }
+        _restatement_row(r, r.owner, None, base, lang)
         for batch in batches
         for r in batch.restatements
         if r.operations and (base := str(r.operations[0]["id"]).rsplit(":", 1)[0]) not in known
     ]
     return pd.DataFrame(rows, columns=RESTATEMENT_COLUMNS)
+
+
+# the figures a posted restatement (`restate.history`) and a planned one share by name
+_RESTATED = ("fy", "project", "restates", "before", "after", "change", "issued", "reversed",
+             "cancelled", "shortfall")  # fmt: skip
+
+
+def _restatement_row(
+    r: Any, owner: str, effective_date: object, restatement: str, lang: Lang
+) -> dict[str, Any]:
+    return {
+        **{name: getattr(r, name) for name in _RESTATED},
+        "owner": owner,
+        "reason": messages.text(r.reason, lang),
+        "effective_date": effective_date,
+        "restatement": restatement,
+    }
 
 
 FULFILMENT_FIGURES = [
