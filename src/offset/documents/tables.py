@@ -288,14 +288,23 @@ def balances(
 
 
 def per_year(
-    reductions_: pd.DataFrame, issuance_: pd.DataFrame, fulfilment_: pd.DataFrame,
-    held: LedgerHeld,
-) -> pd.DataFrame:  # fmt: skip
-    """The run's summary: one row per FY. Credits are the ledger's: issued and buffer as the
-    issuance table reads them, committed, delivered and short under the agreements, and every
-    retirement of the scenario's credits of the vintage, whoever retired them."""
+    reductions_: pd.DataFrame, fulfilment_: pd.DataFrame, held: LedgerHeld
+) -> pd.DataFrame:
+    """The run's summary: one row per FY. Credits are the ledger's: issued and buffer of every
+    vintage the ledger holds of the scenario (an FY this run did not plan too: a run `until` an
+    earlier FY still prints what later FYs issued beside what they delivered), committed,
+    delivered and short under the agreements, and every retirement of the scenario's credits of
+    the vintage, whoever retired them."""
     red = reductions_.groupby("fy")[["reduction_tco2e", "creditable_tco2e"]].sum()
-    iss = issuance_.groupby("fy")[["issued", "buffer"]].sum()
+    stands = ledger_figures.issued(held)
+    iss = (
+        pd.DataFrame(
+            [(fy, quantity, buffer) for (_, fy), (quantity, buffer) in stands.items()],
+            columns=["fy", "issued", "buffer"],
+        )
+        .groupby("fy")[["issued", "buffer"]]
+        .sum()
+    )
     ful = fulfilment_.groupby("fy")[["committed", "delivered", "shortfall"]].sum()
     retired = pd.Series(ledger_figures.retired_by_vintage(held), name="retired", dtype="int64")
     frame = red.join(iss, how="outer").join(ful, how="outer")

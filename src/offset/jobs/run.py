@@ -356,7 +356,7 @@ def _tables(
     reductions = tables.reductions(scenario, computed)
     issuance = tables.issuance(scenario, plans, statuses, held)
     fulfilment = tables.fulfilment(scenario, plans, held)
-    summary = tables.per_year(reductions, issuance, fulfilment, held)
+    summary = tables.per_year(reductions, fulfilment, held)
     return {
         "summary": summary,
         "plan": tables.plan(scenario, computed, summary),
