@@ -42,7 +42,7 @@ def test_numbers_booleans_and_text_are_written_as_pandas_writes_them(
 def test_floats_at_the_edges_of_repr_are_written_as_pandas_writes_them() -> None:
     # positional and exponent forms switch at 1e-4 and 1e16; subnormals, -0.0, inf, NaN
     edges = [0.0, -0.0, 1e-4, 9.999999999999999e-05, 1e16, 9999999999999998.0, 5e-324,
-             1.7976931348623157e308, math.inf, -math.inf, math.nan, 0.1 + 0.2, 2.5, -1e-7]  # fmt: skip
+             1.7976931348623157e308, math.inf, -math.inf, math.nan, 0.1 + 0.2, -1e-7]  # fmt: skip
     rng = np.random.default_rng(7)
     scaled = rng.uniform(-1, 1, 5000) * 10.0 ** rng.integers(-30, 30, 5000)
     values = np.concatenate([edges, scaled, np.round(scaled, 3)])
@@ -68,7 +68,7 @@ def test_categories_of_numbers_missing_cells_and_small_integers() -> None:
 
 
 def test_kinds_only_pandas_formats_go_through_pandas() -> None:
-    dates = pd.DataFrame({"day": pd.to_datetime(["2024-04-01", None]), "x": [1.5, 2.0]})
+    dates = pd.DataFrame({"day": pd.to_datetime(["2024-04-01", "NaT"]), "x": [1.5, 2.0]})
     nullable = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "x": [1.5, 2.0]})
     mixed = pd.DataFrame({"m": ["a", 3], "x": [1.5, 2.0]})
     single = pd.DataFrame({"s": ["", "a"]})  # a lone empty field is written as ""

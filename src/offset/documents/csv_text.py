@@ -85,7 +85,7 @@ def _fields(values: pd.Series) -> Fields | None:
             return _numbers(values.to_numpy(), str)
         if dtype == np.float64:
             return _numbers(values.to_numpy(), float.__repr__)
-        if dtype == object:
+        if dtype.kind == "O":
             return _text(values.to_numpy(dtype=object, copy=True))
         return None
     if pd.api.types.is_string_dtype(dtype):
