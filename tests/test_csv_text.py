@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from offset.common.cells import neutral, neutral_frame
 from offset.documents.csv_text import CHUNK_ROWS, csv_text
 from offset.documents.output import write_frame
 
@@ -83,7 +84,11 @@ def test_a_frame_longer_than_a_chunk_is_written_whole() -> None:
         {
             "id": [f"pv-{i}" for i in range(rows)],
             "kwh": rng.uniform(0, 9000, rows),
-            "prefecture": pd.Categorical(rng.choice(["nagano", "tokyo"], rows)),
+            "prefecture": pd.Categorical(rng.choice(["nagano", "tokyo", None], rows)),
+            # neighbours of few values are joined into one field per combination
+            "age": rng.integers(0, 30, rows).astype(np.int16),
+            "managed": rng.integers(0, 2, rows).astype(bool),
+            "share": rng.choice([0.25, 0.5, math.nan], rows),
         }
     )
     same_as_pandas(frame)
@@ -97,3 +102,13 @@ def test_a_results_file_is_the_file_pandas_wrote(tmp_path: Path, encoding: str) 
     expected = frame.assign(name=["松本市", "'=SUM(A1)", "a,b"])
     expected.to_csv(tmp_path / "old.csv", index=False, encoding=encoding)
     assert (tmp_path / "new.csv").read_bytes() == (tmp_path / "old.csv").read_bytes()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from(list("a=+-@\t\r\x00 ")),
+                                             max_size=4)), min_size=1, max_size=20))  # fmt: skip
+def test_every_text_cell_starting_like_a_formula_is_neutralised(cells: list[str | None]) -> None:
+    # the column is scanned joined by NUL first: a NUL inside a cell must not hide one
+    frame = pd.DataFrame({"s": pd.Series(cells, dtype=object)})
+    expected = [c if c is None else neutral(c) for c in cells]
+    assert neutral_frame(frame)["s"].tolist() == expected

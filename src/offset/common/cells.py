@@ -42,10 +42,20 @@ def _starting(values: pd.Series, prefixes: tuple[str, ...]) -> npt.NDArray[Any]:
         return np.zeros(len(values), dtype=bool)
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind == "string":
+        if not _any_starting(values, prefixes):
+            return np.zeros(len(values), dtype=bool)
         return values.str.startswith(prefixes, na=False).to_numpy(dtype=bool)
     if kind in ("mixed", "mixed-integer"):  # rare: a column of text and numbers
         return np.array([isinstance(v, str) and v.startswith(prefixes) for v in values], bool)
     return np.zeros(len(values), dtype=bool)
+
+
+def _any_starting(values: pd.Series, prefixes: tuple[str, ...]) -> bool:
+    """Whether a cell of a text column may start with one of `prefixes`: one scan of the
+    column's text joined by NUL, which a cell so starting always follows (a NUL inside a cell
+    can only say yes wrongly, and then the cells are looked at one by one)."""
+    joined = "\x00" + "\x00".join(v for v in values.tolist() if isinstance(v, str))
+    return any("\x00" + prefix in joined for prefix in prefixes)
 
 
 def neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:

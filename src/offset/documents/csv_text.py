@@ -28,6 +28,32 @@ CHUNK_ROWS = 1 << 16  # rows formatted and joined at a time: one chunk's text is
 QUOTE_CHARACTERS = (",", '"', "\n", "\r")
 
 Fields = Callable[[int, int], list[str]]  # rows [start, stop) of a column as CSV fields
+SAMPLE_ROWS = 4096  # a number column whose first rows are mostly distinct is formatted per row
+
+
+class Taken:
+    """A column of few distinct fields: each row's code into `table` (the fields, formatted
+    once)."""
+
+    def __init__(self, codes: npt.NDArray[Any], table: list[str]) -> None:
+        import numpy as np
+
+        self.codes, self.table = codes, np.array(table, dtype=object)
+
+    def __call__(self, start: int, stop: int) -> list[str]:
+        taken: list[str] = self.table[self.codes[start:stop]].tolist()
+        return taken
+
+    def beside(self, right: Taken) -> Taken:
+        """This column and `right` as one field (joined by a comma): each combination that
+        occurs is joined once, so rows join fewer fields."""
+        import pandas as pd
+
+        width = len(right.table)
+        codes, combinations = pd.factorize(self.codes.astype("int64") * width + right.codes)
+        left, other = divmod(combinations, width)
+        table = [a + "," + b for a, b in zip(self.table[left], right.table[other], strict=True)]
+        return Taken(codes, table)
 
 
 def write_csv(frame: pd.DataFrame, handle: TextIO) -> None:
@@ -42,6 +68,7 @@ def write_csv(frame: pd.DataFrame, handle: TextIO) -> None:
         frame.to_csv(handle, index=False)
         return
     handle.write(",".join(_quoted_all([str(c) for c in frame.columns])) + "\n")
+    columns = _joined_neighbours(columns)
     for start in range(0, len(frame), CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, len(frame))
         chunk = [fields(start, stop) for fields in columns]
@@ -93,18 +120,26 @@ def _fields(values: pd.Series) -> Fields | None:
     return None
 
 
-def _taken(codes: npt.NDArray[Any], shown: list[str]) -> Fields:
+def _taken(codes: npt.NDArray[Any], shown: list[str]) -> Taken:
     """Fields looked up by code in `shown`; a negative code (missing) is an empty field."""
     import numpy as np
 
-    table = np.array([*shown, ""], dtype=object)
-    where = np.where(codes < 0, len(shown), codes)
+    return Taken(np.where(codes < 0, len(shown), codes), [*shown, ""])
 
-    def fields(start: int, stop: int) -> list[str]:
-        taken: list[str] = table[where[start:stop]].tolist()
-        return taken
 
-    return fields
+def _joined_neighbours(columns: list[Fields]) -> list[Fields]:
+    """Neighbouring columns of few distinct fields as one (municipality, its name and its
+    prefecture; a factor's id and value), while their combinations stay few."""
+    out: list[Fields] = []
+    for column in columns:
+        last = out[-1] if out else None
+        if isinstance(last, Taken) and isinstance(column, Taken):
+            joined = last.beside(column)
+            if len(joined.table) * 4 <= len(joined.codes):
+                out[-1] = joined
+                continue
+        out.append(column)
+    return out
 
 
 def _numbers(array: npt.NDArray[Any], show: Callable[[Any], str]) -> Fields:
@@ -112,9 +147,11 @@ def _numbers(array: npt.NDArray[Any], show: Callable[[Any], str]) -> Fields:
     import numpy as np
     import pandas as pd
 
-    codes, distinct = pd.factorize(array, use_na_sentinel=True)
-    if len(distinct) * 4 <= len(array):
-        return _taken(codes, list(map(show, distinct.tolist())))
+    sample = array[:SAMPLE_ROWS]
+    if len(pd.unique(sample)) * 4 <= len(sample):
+        codes, distinct = pd.factorize(array, use_na_sentinel=True)
+        if len(distinct) * 4 <= len(array):
+            return _taken(codes, list(map(show, distinct.tolist())))
     missing = np.isnan(array) if array.dtype.kind == "f" else np.zeros(len(array), dtype=bool)
 
     def fields(start: int, stop: int) -> list[str]:
