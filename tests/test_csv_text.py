@@ -84,7 +84,9 @@ def test_a_frame_longer_than_a_chunk_is_written_whole() -> None:
         {
             "id": [f"pv-{i}" for i in range(rows)],
             "kwh": rng.uniform(0, 9000, rows),
-            "prefecture": pd.Categorical(rng.choice(["nagano", "tokyo", None], rows)),
+            "prefecture": pd.Categorical(
+                rng.choice(np.array(["nagano", "tokyo", None], dtype=object), rows)
+            ),
             # neighbours of few values are joined into one field per combination
             "age": rng.integers(0, 30, rows).astype(np.int16),
             "managed": rng.integers(0, 2, rows).astype(bool),
