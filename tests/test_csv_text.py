@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from offset.common.cells import neutral, neutral_frame
+from offset.documents import csv_text as csv_module
 from offset.documents.csv_text import CHUNK_ROWS, csv_text
 from offset.documents.output import write_frame
 
@@ -21,6 +22,12 @@ TEXT = st.one_of(
     st.none(),
     st.text(alphabet=st.sampled_from(list("ab,\"\n\r\t =+-@'日本 ")), max_size=6),
 )
+
+
+@pytest.fixture(autouse=True)
+def column_wise_from_the_first_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small frames are written by pandas itself: these compare the column-wise path."""
+    monkeypatch.setattr(csv_module, "SMALL_ROWS", 0)
 
 
 def same_as_pandas(frame: pd.DataFrame) -> None:
@@ -112,5 +119,12 @@ def test_a_results_file_is_the_file_pandas_wrote(tmp_path: Path, encoding: str) 
 def test_every_text_cell_starting_like_a_formula_is_neutralised(cells: list[str | None]) -> None:
     # the column is scanned joined by NUL first: a NUL inside a cell must not hide one
     frame = pd.DataFrame({"s": pd.Series(cells, dtype=object)})
+    frame["c"] = frame["s"].astype("category")
+    frame["t"] = frame["s"].astype("str")
+    frame["x"] = -1.5  # a negative number is a number, never a formula
     expected = [c if c is None else neutral(c) for c in cells]
-    assert neutral_frame(frame)["s"].tolist() == expected
+    out = neutral_frame(frame)
+    assert out["s"].tolist() == expected
+    assert [None if pd.isna(c) else c for c in out["c"].tolist()] == expected
+    assert [None if pd.isna(c) else c for c in out["t"].tolist()] == expected
+    assert out["x"].tolist() == [-1.5] * len(cells)
