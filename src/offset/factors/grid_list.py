@@ -342,26 +342,25 @@ def _finish(
 
 
 def _cells(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
-    """Each row of the sheet as text cells (numbers as the list prints them, six decimals)."""
-    import openpyxl
+    """Each row of the sheet as text cells (numbers as the list prints them, six decimals),
+    read as every office workbook is (`intake.sheets`: a damaged or hostile workbook, or a
+    shared string outside its table, is refused with the file, sheet and cell named)."""
+    from offset.intake.sheets import read_sheets, workbook_sheets
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = book[sheet] if sheet is not None else book.worksheets[0]
-        for number, row in enumerate(ws.iter_rows(values_only=True), 1):
-            cells = []
-            for value in row:
-                if value is None:
-                    cells.append("")
-                elif isinstance(value, int | float) and not isinstance(value, bool):
-                    # a factor as the list prints it (six decimals; 0 is stored as an integer),
-                    # a 番号 or 把握率 as they are
-                    cells.append(f"{value:.6f}" if 0 <= value < 1 else f"{value:g}")
-                else:
-                    cells.append(nfkc(str(value)).strip())
-            yield number, cells
-    finally:
-        book.close()
+    name = sheet if sheet is not None else workbook_sheets(path)[0]
+    (grid,) = read_sheets(path, [name])
+    for number, row in enumerate(grid.cells.itertuples(index=False, name=None), 1):
+        cells = []
+        for value in row:
+            if value is None or (isinstance(value, float) and value != value):
+                cells.append("")
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                # a factor as the list prints it (six decimals; 0 is stored as an integer),
+                # a 番号 or 把握率 as they are
+                cells.append(f"{value:.6f}" if 0 <= value < 1 else f"{value:g}")
+            else:
+                cells.append(nfkc(str(value)).strip())
+        yield number, cells
 
 
 def read_workbook(path: Path, sheet: str | None = None) -> tuple[GridList | None, list[Problem]]:
