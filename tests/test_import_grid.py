@@ -259,3 +259,23 @@ def test_the_example_list_is_what_the_builder_writes(published: Published) -> No
     assert example.read_text(encoding="utf-8") == pdf_text(published), (
         "rebuild: tests.grid_lists.pdf_text(shipped_fy2024(FactorLibrary()))"
     )
+
+
+def test_a_hidden_row_of_the_list_is_read_and_named(published: Published, tmp_path: Path) -> None:
+    import openpyxl
+
+    from offset.common.messages import Msg
+
+    path = workbook(published, tmp_path / "list.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    at = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 3).value == "メニューM(残差)")
+    sheet.row_dimensions[at].hidden = True
+    book.save(path)
+    library = FactorLibrary()
+    done = import_grid(path, tmp_path / "out", library.specs["grid_electricity"],
+                       library["grid_electricity"].rows)  # fmt: skip
+    assert done.notices == (Msg("notice.hidden_rows", sheet=sheet.title, rows=str(at)),)
+    shipped = _imported(tmp_path / "out")
+    assert (shipped["menu_name"] == "メニューM(残差)").any()  # read, not dropped

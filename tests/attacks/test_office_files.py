@@ -19,9 +19,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from offset.cli.app import app
+from offset.common import sheets
 from offset.common.messages import CATALOGUE, Msg
 from offset.common.problems import InputError
-from offset.intake import sheets
 from tests.attacks.office import (
     BILLION_LAUGHS,
     CANONICAL_PV,

@@ -38,7 +38,8 @@ import pandas as pd
 
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
-from offset.intake.xlsx_rows import SharedStringIndexError, SheetRows
+from offset.common.rows import spans
+from offset.common.xlsx_rows import SharedStringIndexError, SheetRows
 
 MAX_FILE_BYTES = 1 << 30  # 1 GiB
 MAX_UNZIPPED_BYTES = 512 << 20  # 512 MiB: about 5 million filled cells of an office list
@@ -288,8 +289,6 @@ def _frame(rows: list[tuple[object, ...]]) -> pd.DataFrame:
 
 
 def _hidden_rows(sheet: str, rows: list[int]) -> tuple[Msg, ...]:
-    from offset.intake.layout import spans  # layout reads this module's grids
-
     return (Msg("notice.hidden_rows", sheet=sheet, rows=spans(rows)),) if rows else ()
 
 
