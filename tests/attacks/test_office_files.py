@@ -135,6 +135,32 @@ def test_a_hostile_workbook_is_refused_with_its_name(
     assert not out.exists()
 
 
+IMPORTS = {
+    "import-grid": [],
+    "import-yield": ["--region", "r", "--species", "sugi", "--source", "s", "--publisher", "p",
+                     "--published", "2026"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", list(IMPORTS))
+@pytest.mark.parametrize("attack", list(ATTACKS))
+def test_the_factor_imports_refuse_a_hostile_workbook_too(
+    good: Path, tmp_path: Path, attack: str, command: str
+) -> None:
+    """import-grid read a list's workbook through openpyxl directly and import-yield through
+    pandas.read_excel: neither had the zip, DTD or shared-string checks office files get."""
+    spoilt = rewrite(good, tmp_path / "攻撃.xlsx", ATTACKS[attack])
+    into = tmp_path / "mine"
+    result = CliRunner().invoke(
+        app, ["factors", command, str(spoilt), "--into", str(into), *IMPORTS[command]]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert spoilt.name in result.output
+    assert not into.exists()
+
+
 @pytest.mark.parametrize("index", [b"-1", b"99999"])
 def test_a_shared_string_outside_the_table_is_refused_naming_its_cell(
     good: Path, tmp_path: Path, index: bytes
