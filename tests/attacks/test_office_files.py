@@ -243,6 +243,26 @@ def test_hidden_rows_are_read_and_named(tmp_path: Path) -> None:
     assert out.read_bytes() == (tmp_path / "plain.csv").read_bytes()  # the same rows computed
 
 
+def test_hidden_columns_are_read_and_named(tmp_path: Path) -> None:
+    """A column hidden in Excel (a helper column, a superseded one) was read as data without a
+    word: it is read, and the notice names the sheet and the columns that hold a value."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "pv"
+    for line in CANONICAL_PV.read_text(encoding="utf-8").splitlines():
+        sheet.append([float(c) if re.fullmatch(r"-?[0-9.]+", c) else c for c in line.split(",")])
+    sheet.column_dimensions["C"].hidden = True
+    sheet.column_dimensions["H"].hidden = True  # past the list: hides nothing, so not named
+    path = tmp_path / "hidden-columns.xlsx"
+    book.save(path)
+    (grid,) = sheets.read_sheets(path, ["pv"])
+    assert grid.notices == (Msg("notice.hidden_columns", sheet="pv", columns="C"),)
+    result = calc(path, "--out", str(tmp_path / "out.csv"))
+    assert result.exit_code == 0, result.output
+    assert "シート「pv」の非表示の列 C も読みました" in result.output
+
+
 @pytest.mark.parametrize("claimed", [b"A1:A1", b"A1:XFD1048576"])
 def test_cells_are_read_as_they_are_not_as_the_dimension_says(
     good: Path, tmp_path: Path, claimed: bytes

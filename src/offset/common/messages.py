@@ -488,6 +488,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "part of the list",
         "シート「{sheet}」の非表示の行 {rows} も読みました。一覧に含めない行なら削除してください",
     ),
+    "notice.hidden_columns": (
+        "read the hidden columns {columns} of sheet {sheet!r} as well: delete them if they are "
+        "no part of the list",
+        "シート「{sheet}」の非表示の列 {columns} も読みました。一覧に含めない列なら削除してください",
+    ),
     "notice.hidden_sheets": (
         "left out the hidden sheets {sheets}; to read one, name it with --sheet",
         "非表示のシート {sheets} は読みませんでした。読むには --sheet で指定してください",

@@ -19,7 +19,7 @@ A workbook cannot crash the reader: openpyxl parses through defusedxml (entity d
 a malformed part (a shared string that is not one, a cell reference past the last column, a
 part cut short) is the file's problem, named with its sheet, never a traceback; a shared-string
 index outside the table is named with its cell (`xlsx_rows`). Hidden sheets are left out unless
-named (`sheet_list`); hidden rows are read, and named in a notice.
+named (`sheet_list`); hidden rows and columns are read, and named in a notice.
 """
 
 from __future__ import annotations
@@ -256,7 +256,7 @@ def sheet_list(path: Path) -> tuple[list[str], list[str]]:
 
 def read_sheets(path: Path, names: list[str]) -> list[Grid]:
     """The cells of the named sheets of a workbook, opened once; MAX_CELLS holds for them all.
-    A sheet's hidden rows holding a value are read, and named in a notice."""
+    A sheet's hidden rows and columns holding a value are read, and named in a notice."""
     book = _open(path)
     grids = []
     try:
@@ -272,7 +272,10 @@ def read_sheets(path: Path, names: list[str]) -> list[Grid]:
             except Exception as e:  # openpyxl parses a sheet as it streams its rows
                 raise _damaged(path, e, name) from e
             cells += sum(len(r) for r in rows)
-            grids.append(Grid(_frame(rows), str(path), name, _hidden_rows(name, stream.hidden)))
+            frame = _frame(rows)
+            notices = (*_hidden_rows(name, stream.hidden),
+                       *_hidden_columns(name, frame, stream.hidden_columns))  # fmt: skip
+            grids.append(Grid(frame, str(path), name, notices))
     finally:
         book.close()
     return grids
@@ -290,6 +293,18 @@ def _frame(rows: list[tuple[object, ...]]) -> pd.DataFrame:
 
 def _hidden_rows(sheet: str, rows: list[int]) -> tuple[Msg, ...]:
     return (Msg("notice.hidden_rows", sheet=sheet, rows=spans(rows)),) if rows else ()
+
+
+def _hidden_columns(sheet: str, frame: pd.DataFrame, columns: list[int]) -> tuple[Msg, ...]:
+    """The hidden columns that hold a value, by their letters."""
+    from openpyxl.utils import get_column_letter
+
+    width = frame.shape[1]
+    held = [c for c in columns if c <= width and frame.iloc[:, c - 1].notna().any()]
+    if not held:
+        return ()
+    letters = ", ".join(get_column_letter(c) for c in held)
+    return (Msg("notice.hidden_columns", sheet=sheet, columns=letters),)
 
 
 def _bad_string(path: Path, sheet: str, error: SharedStringIndexError) -> InputError:

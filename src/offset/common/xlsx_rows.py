@@ -4,9 +4,9 @@ openpyxl's read-only `iter_rows` is bypassed for three reasons:
 - it resolves a shared-string cell with a plain list index, so an index of -1 read the table's
   last string and any negative one another string, without a word: here an index outside the
   table is refused, naming the cell;
-- it drops a row's `hidden` flag: here the hidden rows that hold a value are collected, so the
-  reader can say it read them (a row hidden in Excel is one the person who keeps the list does
-  not see);
+- it drops a row's and a column's `hidden` flag: here the hidden rows that hold a value, and
+  the hidden columns, are collected, so the reader can say it read them (a row or column hidden
+  in Excel is one the person who keeps the list does not see);
 - it trusts the sheet's <dimension> (cutting or padding rows to it): here each row is as wide
   as its last cell, every cell as stored.
 
@@ -54,11 +54,13 @@ class _Strings:
 
 
 class SheetRows:
-    """Iterate once for the rows; `hidden` then lists the hidden sheet rows holding a value."""
+    """Iterate once for the rows; `hidden` then lists the hidden sheet rows holding a value, and
+    `hidden_columns` the hidden columns (1-based; whether they hold a value is the caller's)."""
 
     def __init__(self, sheet: Any) -> None:
         self._sheet = sheet  # an openpyxl ReadOnlyWorksheet
         self.hidden: list[int] = []
+        self.hidden_columns: list[int] = []
 
     def __iter__(self) -> Iterator[tuple[object, ...]]:
         from openpyxl.worksheet._reader import WorkSheetParser
@@ -80,6 +82,7 @@ class SheetRows:
                 try:
                     number, cells = next(parsed)
                 except StopIteration:
+                    self.hidden_columns = _hidden_columns(parser.column_dimensions)
                     return
                 except _OutOfTable as e:  # parse_cell has set the cell's place before the lookup
                     raise SharedStringIndexError(
@@ -109,3 +112,19 @@ def _values(cells: list[dict[str, Any]]) -> tuple[object, ...]:
 
 def _is_hidden(attributes: dict[str, str] | None) -> bool:
     return attributes is not None and attributes.get("hidden", "0").lower() in ("1", "true")
+
+
+def _hidden_columns(dimensions: dict[str, dict[str, str]]) -> list[int]:
+    """The columns a <col hidden="1" min= max=> element hides (a range of columns each)."""
+    hidden: set[int] = set()
+    for attributes in dimensions.values():
+        if _is_hidden(attributes):
+            try:
+                first, last = int(attributes["min"]), int(attributes["max"])
+            except (KeyError, ValueError):
+                continue  # a malformed <col> hides nothing offset reads
+            hidden.update(range(first, min(last, _MAX_COLUMN) + 1))
+    return sorted(hidden)
+
+
+_MAX_COLUMN = 16_384  # Excel's XFD: a <col max> past it names no column a row can have
