@@ -38,14 +38,16 @@ _EVENTS: Final = (
     "SELECT tx_seq, class_id, start, stop, from_account, to_account FROM block_events"
     " WHERE tx_seq = :s"
 )
+_OWN_XID: Final = "CAST(CAST(pg_current_xact_id() AS xid) AS text)"
 #: PostgreSQL: the stamp of the database transaction running the statement.
-OWN_STAMP: Final = "SELECT CAST(CAST(pg_current_xact_id() AS xid) AS text)"
+OWN_STAMP: Final = f"SELECT {_OWN_XID}"
 
-#: PostgreSQL, sent in a pipeline before a batch's writes: fails (division by zero, so the
-#: transaction is rolled back and nothing commits) unless every row of entry `s` and every
-#: balance it touched was written by the transaction stamped `x`, and its postings and events
-#: are still `np` and `ne`. A row edited, deleted or added since has another stamp or count.
-UNCHANGED: Final = """SELECT 1 / CAST(
+#: PostgreSQL, sent in a pipeline after the head's lock and before a batch's writes: the stamp
+#: of the database transaction running it, or an error (division by zero: the transaction is
+#: rolled back, nothing commits) unless every row of entry `s` and every balance it touched
+#: was written by the transaction stamped `x`, and its postings and events are still `np` and
+#: `ne`. A row edited, deleted or added since has another stamp, or the counts differ.
+UNCHANGED: Final = f"""SELECT {_OWN_XID}, 1 / CAST(
     NOT EXISTS (SELECT 1 FROM transactions WHERE seq = %(s)s AND xmin <> CAST(%(x)s AS xid))
     AND EXISTS (SELECT 1 FROM transactions WHERE seq = %(s)s)
     AND NOT EXISTS (SELECT 1 FROM postings WHERE tx_seq = %(s)s AND xmin <> CAST(%(x)s AS xid))
@@ -71,12 +73,14 @@ class Stamp(NamedTuple):
 
 class Entry(NamedTuple):
     """The head entry as it was read: its header row, postings (with what the balance each
-    touched holds now) and block events; on PostgreSQL, its header row's stamp."""
+    touched holds now) and block events; on PostgreSQL, its header row's stamp and the stamp
+    of the database transaction that read it (what it writes will carry)."""
 
     header: Any
     postings: list[Any]
     events: list[Any]
     xid: str | None
+    own_xid: str | None
 
     def stamp(self) -> Stamp | None:
         if self.xid is None:
@@ -85,11 +89,15 @@ class Entry(NamedTuple):
 
 
 def read(store: Store, seq: int) -> Entry:
-    """The entry `seq`, under the writer's lock."""
-    params = {"s": seq}
-    row = store.one(_HEADER.format("NULL" if store.sqlite else "CAST(xmin AS text)"), **params)
-    header, xid = (None, None) if row is None else (row[:-1], row[-1])
-    return Entry(header, store.all(_POSTINGS, **params), store.all(_EVENTS, **params), xid)
+    """The entry `seq`, under the writer's lock (on PostgreSQL in one round trip)."""
+    stamps = "NULL, NULL" if store.sqlite else f"CAST(xmin AS text), {_OWN_XID}"
+    header, postings, events = store.together(
+        [(_HEADER.format(stamps), {"s": seq}), (_POSTINGS, {"s": seq}), (_EVENTS, {"s": seq})]
+    )
+    if not header:
+        return Entry(None, postings, events, None, None)
+    row = header[0]
+    return Entry(row[:-2], postings, events, row[-2], row[-1])
 
 
 def problem(entry: Entry, head: Head) -> str | None:

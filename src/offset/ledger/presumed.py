@@ -70,8 +70,7 @@ def write_presumed(
             store = BatchStore(conn)
             with store.pipeline():
                 books, unknown, sent = Books.presumed(store, writer.known, writer.batch_ids(batch))
-                store.send(head_check.UNCHANGED, head_check.params(stamp, books.head.seq))
-                own = store.send(head_check.OWN_STAMP)
+                own = store.send(head_check.UNCHANGED, head_check.params(stamp, books.head.seq))
                 try:
                     answers = writer._answers(books, batch, recorded)
                 except Exception:  # a lone atomic rejection (`_Failed`), or a planner's

@@ -126,7 +126,7 @@ class Writer:
                 store = store_for(conn)
                 books = Books.locked(store, self.known, self.batch_ids(batch))
                 alone = books.head == knew  # nobody else wrote since this writer's last commit
-                stamp = None
+                stamp, own = None, None
                 if books.head.seq == 0:
                     journal.genesis(
                         books, planning.When(dt.date.today(), recorded), str(uuid.uuid4())
@@ -136,11 +136,11 @@ class Writer:
                     broken = head_check.problem(entry, books.head)
                     if broken is not None:
                         raise _Broken(broken)
-                    stamp = entry.stamp()
+                    stamp, own = entry.stamp(), entry.own_xid
                 answers = self._answers(books, batch, recorded)
                 store.write(books)
                 if books.headers and not self.sqlite:
-                    xid = str(store.one(head_check.OWN_STAMP)[0])
+                    xid = own or str(store.one(head_check.OWN_STAMP)[0])  # the genesis: no entry
                     stamp = head_check.written(xid, books.headers, books.postings, books.events)
             self._presume = not self.sqlite and alone
         except Failed as rejected:  # a lone atomic call, rolled back: nothing was written
