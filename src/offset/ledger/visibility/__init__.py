@@ -56,12 +56,8 @@ from offset.ledger.visibility.viewer import (
     OTHER,
     NotVisible,
     Viewer,
-    day,
-    holder_name,
-    own_party,
     party_names,
     public_name,
-    rows_of,
 )
 
 __all__ = [
@@ -79,11 +75,9 @@ __all__ = [
     "balances",
     "counterparties",
     "day",
-    "holder_name",
     "holdings",
     "origins",
     "own_accounts",
-    "own_party",
     "party",
     "party_names",
     "public_name",
@@ -91,7 +85,6 @@ __all__ = [
     "reservations",
     "retirement",
     "retirements",
-    "rows_of",
     "sees_source",
     "serial",
     "statement",

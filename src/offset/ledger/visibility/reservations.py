@@ -13,7 +13,7 @@ from offset.ledger.visibility.viewer import (
     HOLDER_OF_TO_ACCOUNT,
     OTHER,
     Viewer,
-    day,
+    as_date,
     rows_of,
 )
 
@@ -45,7 +45,7 @@ def reservations(book: Ledger, viewer: Viewer) -> list[Reservation]:
         **params,
     )
     return [
-        Reservation(**(row | {"effective_date": day(row["effective_date"]),
+        Reservation(**(row | {"effective_date": as_date(row["effective_date"]),
                               "to_name": row["to_name"] or OTHER}))
         for row in found
     ]  # fmt: skip

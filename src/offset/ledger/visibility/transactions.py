@@ -13,7 +13,7 @@ from offset.ledger.visibility.viewer import (
     OTHER,
     NotVisible,
     Viewer,
-    day,
+    as_date,
     holder_name,
     rows_of,
 )
@@ -54,7 +54,7 @@ def transaction(book: Ledger, viewer: Viewer, tx_id: str) -> Transaction:
     row = found[0] if found else None
     if row is None or not (viewer.is_registry or {row["from_account"], row["to_account"]} & own):
         raise NotVisible(tx_id)
-    row["effective_date"] = day(row["effective_date"])
+    row["effective_date"] = as_date(row["effective_date"])
     if not viewer.is_registry and row["to_account"] not in own:
         row["to_name"] = receiver(book, row["to_account"]) or OTHER
     if not viewer.is_registry and row["from_account"] not in own:

@@ -44,7 +44,7 @@ def rows_of(book: Ledger, sql: str, **params: Any) -> list[dict[str, Any]]:
         return [dict(r._mapping) for r in conn.execute(text(sql), params)]
 
 
-def day(value: dt.date | str) -> dt.date:
+def as_date(value: dt.date | str) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10]) if not isinstance(value, dt.date) else value
 
 
