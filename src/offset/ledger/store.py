@@ -16,7 +16,6 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
@@ -67,16 +66,6 @@ def _tx_record(row: Sequence[Any]) -> TxRecord:
         int(buffer),
         content,
     )
-
-
-@lru_cache(maxsize=64)
-def _iso(day: dt.date) -> str:
-    return day.isoformat()
-
-
-@lru_cache(maxsize=64)
-def _iso_time(moment: dt.datetime) -> str:
-    return moment.isoformat(" ")
 
 
 def _day(value: dt.date | str | None) -> dt.date | None:
