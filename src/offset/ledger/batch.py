@@ -86,6 +86,11 @@ def _one(books: Books, item: object, when: planning.When) -> Result:
         return Result(_label(item), e.code, str(e), subject=e.subject)
 
 
+def refused(items: list[object], why: Rejected) -> list[Result]:
+    """Every item refused for one reason that is none of theirs (the ledger's own state)."""
+    return [Result(_label(item), why.code, str(why)) for item in items]
+
+
 class Failed(Exception):
     """An atomic batch was rejected: the results to answer, and nothing to write."""
 
