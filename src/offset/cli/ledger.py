@@ -13,10 +13,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from offset.cli.choices import EXPORT_FORMATS, LEDGER_URL
 from offset.cli.console import EXIT_BAD_INPUT, err, out
 from offset.ledger.codes import Rejected
-from offset.ledger.database import DEFAULT_URL, V1History, connect, redacted, upgrade
-from offset.ledger.export import EXPORTS
 
 if TYPE_CHECKING:
     from offset.ledger import Ledger
@@ -44,11 +43,11 @@ STATEMENT_COLUMNS = (
     "amount",
     "balance_after",
 )
-_state: dict[str, str] = {"db": DEFAULT_URL}
+_state: dict[str, str] = {"db": LEDGER_URL}
 
 
 @app.callback()
-def ledger(db: DbOption = DEFAULT_URL) -> None:
+def ledger(db: DbOption = LEDGER_URL) -> None:
     """The credit ledger on --db (default sqlite:///offset.db; migrated on first use)."""
     _state["db"] = db
 
@@ -56,6 +55,7 @@ def ledger(db: DbOption = DEFAULT_URL) -> None:
 def open_ledger(db: str, **engine_options: Any) -> Ledger:
     """The ledger at `db`; a ledger that cannot be opened is an error in words, exit 2."""
     from offset.ledger import Ledger  # the whole ledger, for the command that needs it
+    from offset.ledger.database import V1History, redacted
 
     try:
         return Ledger.open(db, **engine_options)
@@ -340,8 +340,10 @@ def verify(
     if as_json:
         print(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
         raise typer.Exit(EXIT_REJECTED if found.discrepancies else 0)
-    where = redacted(_state["db"])
     from offset.common.messages import Msg, text
+    from offset.ledger.database import redacted
+
+    where = redacted(_state["db"])
 
     summary = Msg(
         "cli.verify_summary", entries=found.entries, postings=found.postings,
@@ -454,6 +456,7 @@ def replay(
 ) -> None:
     """Copy an old ledger (a v1 ledger, which cannot be upgraded in place) into the ledger at
     --db by replaying its operations; the old one is only read. Exit 1 if any was refused."""
+    from offset.ledger.database import connect
     from offset.ledger.replay import NotALedger
     from offset.ledger.replay import replay as run_replay
 
@@ -473,19 +476,22 @@ def replay(
 @app.command()
 def export(
     fmt: Annotated[
-        str, typer.Option("--format", help=f"One of: {', '.join(EXPORTS)}")
+        str, typer.Option("--format", help=f"One of: {', '.join(EXPORT_FORMATS)}")
     ] = "beancount",
 ) -> None:
     """Export the ledger (Beancount file, or offsets-db style CSV) to standard output."""
-    if fmt not in EXPORTS:
-        raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTS)}")
+    if fmt not in EXPORT_FORMATS:
+        raise typer.BadParameter(
+            f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+        )
     sys.stdout.write(_ledger().export(fmt))
 
 
 @db_app.command("upgrade")
-def db_upgrade(db: DbOption = DEFAULT_URL) -> None:
+def db_upgrade(db: DbOption = LEDGER_URL) -> None:
     """Create or migrate the ledger schema to the latest revision."""
     from offset.ledger import Ledger
+    from offset.ledger.database import V1History, connect, redacted, upgrade
 
     try:
         upgrade(connect(db))

@@ -18,6 +18,7 @@ from offset.common.cells import neutral_frame
 from offset.common.messages import Lang, Msg
 from offset.common.problems import InputError, Problem
 from offset.documents import tables
+from offset.documents.csv_text import csv_text
 from offset.documents.output import DEFAULT_CSV_ENCODING, UnwritableText, write_frame
 from offset.documents.report import Report, created_now
 from offset.documents.terms import term
@@ -326,9 +327,7 @@ def changed(out: Path, year: ProjectYear, data: ProjectData | None = None) -> st
         before = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     except (OSError, ValueError):
         return ""
-    now_text = io.StringIO()
-    neutral_frame(numbered(year, data)).to_csv(now_text, index=False)  # as the file is written
-    now_text.seek(0)
+    now_text = io.StringIO(csv_text(neutral_frame(numbered(year, data))))  # as the file is written
     now = pd.read_csv(now_text, dtype=str, keep_default_na=False)
     keys: tuple[str, ...] = ()
     fields: list[str] = ["creditable_tco2e"]
