@@ -319,13 +319,11 @@ def verify(
     any discrepancy. Given a checkpoint whose verified state the ledger kept, and whose past the
     database proves unwritten since (PostgreSQL), only the history after it is read; otherwise
     all of it. Ends with a summary: entries, postings, head sequence and hash."""
+    from offset.common.messages import Msg, text
     from offset.ledger.checkpoint import CheckpointError, load, public_key_hex
 
     if checkpoints and trust is None:
-        unchecked = (
-            "signer unchecked: a checkpoint's signature was checked against the key it carries,"
-            " which anyone can make; give --trust KEY.pub to require the signer's own key"
-        )
+        unchecked = escape(text(Msg("cli.signer_unchecked")))
         if audit:
             err.print(f"[bold red]{unchecked}[/]")
             raise typer.Exit(EXIT_BAD_INPUT)
@@ -341,8 +339,6 @@ def verify(
         print(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
         raise typer.Exit(EXIT_REJECTED if found.discrepancies else 0)
     where = redacted(_state["db"])
-    from offset.common.messages import Msg, text
-
     summary = Msg(
         "cli.verify_summary", entries=found.entries, postings=found.postings,
         seq=found.head_seq, hash=found.head_hash or "-",
@@ -353,7 +349,7 @@ def verify(
         headline = text(Msg("cli.discrepancies", count=count, where=where))
         err.print(f"[bold red]{escape(headline)}[/]")
         for discrepancy in found.discrepancies:
-            err.print(f"  {discrepancy.message} [{discrepancy.check}]", markup=False)
+            err.print(f"  {text(discrepancy.message)} [{discrepancy.check}]", markup=False)
         err.print(text(summary) + read, markup=False)
         raise typer.Exit(EXIT_REJECTED)
     proved = text(Msg("cli.checkpoints_hold", count=len(loaded))) if loaded else ""

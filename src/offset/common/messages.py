@@ -12,7 +12,9 @@ import contextvars
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Literal
+from typing import Any, Literal
+
+from offset.common.verify_messages import VERIFY
 
 Lang = Literal["en", "ja"]
 LANGS: tuple[Lang, ...] = ("en", "ja")
@@ -714,6 +716,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{entries:,} entries, {postings:,} postings, head seq {seq} hash {hash}",
         "記録 {entries:,}件、仕訳 {postings:,}件、最新 seq {seq} ハッシュ {hash}",
     ),
+    "cli.signer_unchecked": (
+        "signer unchecked: a checkpoint's signature was checked against the key it carries,"
+        " which anyone can make; give --trust KEY.pub to require the signer's own key",
+        "署名者は未確認です: チェックポイントの署名は、それ自体に含まれる鍵 (誰でも作れます) で"
+        "確認しました。署名者本人の鍵を確かめるには --trust KEY.pub を指定してください",
+    ),
     "cli.verify_since": (
         " (read from seq {seq} on; before, the checkpoint's state)",
         " (seq {seq} 以降を読みました。それより前はチェックポイントの状態です)",
@@ -831,6 +839,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " 検証済みの期間の訂正は再計算 (restatement) で行い、二重に発行はしません",
     ),
 }
+CATALOGUE.update(VERIFY)  # `offset ledger verify`'s words, in a module of their own
 
 # The methods' own checks, by their English text (plain strings in the methods): Japanese.
 PLAIN: dict[str, str] = {
@@ -918,6 +927,14 @@ class Msg(str):
 
     def render(self, lang: Lang | None = None) -> str:
         return _format(self.key, lang or current(), self.params)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A str subclass pickles as its text; a worker process (`verify`) sends the message.
+        return (_message, (self.key, dict(self.params)))
+
+
+def _message(key: str, params: dict[str, object]) -> Msg:
+    return Msg(key, **params)
 
 
 def _format(key: str, lang: Lang, params: Mapping[str, object]) -> str:

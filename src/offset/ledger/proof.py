@@ -64,15 +64,12 @@ def entry_problems(engine: Engine, seqs: Collection[int]) -> Proof:
         part = verify.check_links(conn.connection.driver_connection, min(seqs))
     problems = [words for _, _, words in sorted(part.problems)]
     if part.orphans:
-        problems.append(f"rows of no entry at seq {', '.join(map(str, part.orphans[:5]))}")
+        problems.append(Msg("verify.rows_of_no_entry", seqs=", ".join(map(str, part.orphans[:5]))))
     if (head_seq, head_hash) != (part.expected_seq - 1, part.last_hash):
-        problems.append(
-            f"ledger head (seq {head_seq}) does not match the last entry"
-            f" (seq {part.expected_seq - 1})"
-        )
+        problems.append(Msg("verify.head", seq=head_seq, last=part.expected_seq - 1))
     missing = [s for s in seqs if not min(seqs) <= s < part.expected_seq]
     if missing:
-        problems.append(f"no entry at seq {', '.join(map(str, missing[:5]))}")
+        problems.append(Msg("verify.no_entry", seqs=", ".join(map(str, missing[:5]))))
     return Proof(tuple(problems), head_seq, head_hash)
 
 
