@@ -171,7 +171,7 @@ def statement(
     from offset.api.labels import KINDS
     from offset.common import memos
     from offset.common.messages import current
-    from offset.documents.terms import column_label
+    from offset.documents.terms import column_label, value_term
 
     lang = current()
     table = Table(title=text(Msg("cli.statement", account=account)))
@@ -183,7 +183,9 @@ def statement(
         cell = "" if value is None else str(value)
         if column == "kind":
             return KINDS[lang].get(cell, cell)
-        return memos.text(cell, lang) if column == "memo" else cell
+        if column != "memo":
+            return cell
+        return memos.text(cell, lang, lambda method: value_term("method", method, lang))
 
     for row in rows:
         table.add_row(*(shown(c, getattr(row, c)) for c in STATEMENT_COLUMNS))

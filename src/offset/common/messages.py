@@ -626,7 +626,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "data file changed (sha256 {old} -> {new}; rows {rows_before} -> {rows_after})",
         "入力データが変わりました (sha256 {old} → {new}、行数 {rows_before} → {rows_after})",
     ),
-    "restate.rows": ("{rows}", "変わった行: {rows}"),
+    "restate.rows": ("{rows}", "変わった行: {rows}"),  # as stored before rows were messages
+    "restate.row_changes": ("{rows}", "{rows}"),
+    # which rows changed (`scenario.row_changes`), stored structured with the restatement
+    "changes.added": ("rows added: {rows}", "追加された行: {rows}"),
+    "changes.removed": ("rows removed: {rows}", "削除された行: {rows}"),
+    "changes.changed": ("rows changed: {rows}", "変更された行: {rows}"),
+    "changes.row": ("row {row}", "{row}行目"),
+    "changes.sheet_row": ("row {sheet}!{row}", "シート「{sheet}」の{row}行目"),
+    "changes.named": ("{place} ({named})", "{place} ({named})"),
+    "changes.key": ("{column} {value}", "{column_ja} {value}"),
+    "changes.change": ("{where}: {fields}", "{where}: {fields}"),
+    "changes.field": ("{column} {before} -> {after}", "{column_ja} {before} → {after}"),
+    "changes.blank": ("(blank)", "(空欄)"),
+    "changes.list": ("{first}, {rest}", "{first}、{rest}"),
+    "changes.parts": ("{first}; {rest}", "{first}。{rest}"),
+    "changes.more": ("{listed} and {count} more", "{listed} ほか{count}行"),
+    "restate.verified": (
+        "verified figure {before} -> {now} t ({finding})",
+        "検証量が {before} → {now} t-CO2 に変わりました ({finding})",
+    ),
+    "restate.finding": (
+        "{finding} by {body} on {date}",
+        "{body} による {date} の審査結果: {finding}",
+    ),
+    "restate.unverified_period": ("no verification", "検証なし"),
     "restate.year_rule": (
         "grid factor year rule changed ({old} -> {new})",
         "電力の排出係数の年度の選び方が変わりました ({old} → {new})",
@@ -935,6 +959,27 @@ class Msg(str):
 
 def _message(key: str, params: dict[str, object]) -> Msg:
     return Msg(key, **params)
+
+
+def stored(message: Msg) -> list[Any]:
+    """A message as JSON keeps it (in the ledger: a restatement's reasons): `[key, params]`, a
+    parameter that is itself a message as `{"msg": [key, params]}`."""
+    params = {
+        name: {"msg": stored(value)} if isinstance(value, Msg) else value
+        for name, value in message.params.items()
+    }
+    return [message.key, params]
+
+
+def from_stored(value: Any) -> Msg:
+    """The message `stored` kept (KeyError, TypeError or ValueError if it is not one)."""
+    key, params = value
+    if not isinstance(key, str) or not isinstance(params, dict):
+        raise TypeError(value)
+    return Msg(key, **{
+        name: from_stored(item["msg"]) if isinstance(item, dict) and set(item) == {"msg"} else item
+        for name, item in params.items()
+    })  # fmt: skip
 
 
 def _format(key: str, lang: Lang, params: Mapping[str, object]) -> str:

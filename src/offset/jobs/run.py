@@ -317,28 +317,36 @@ def numbered(year: ProjectYear, data: ProjectData | None = None) -> pd.DataFrame
     return pd.concat([pd.DataFrame(where, index=results.index), results, inputs], axis=1)
 
 
-def changed(out: Path, year: ProjectYear, data: ProjectData | None = None) -> str:
+def changed(
+    out: Path, year: ProjectYear, data: ProjectData | None = None
+) -> row_changes.Changes | None:
     """The data rows that changed since the previous run's results file in `out` (added,
-    removed, or changed with the fields that changed), named by their identifier; "" when
-    there is no such file or no row changed."""
+    removed, or changed with the fields that changed), named by their identifier, as data
+    kept with a restatement (`row_changes.message` says it in either language); None when there
+    is no such file or no row changed."""
     path = out / results_file(year.project, year.fy)
     try:
         before = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     except (OSError, ValueError):
-        return ""
+        return None
     now_text = io.StringIO()
     neutral_frame(numbered(year, data)).to_csv(now_text, index=False)  # as the file is written
     now_text.seek(0)
     now = pd.read_csv(now_text, dtype=str, keep_default_na=False)
     keys: tuple[str, ...] = ()
     fields: list[str] = ["creditable_tco2e"]
+    japanese = {
+        "fy": term("column.fy", "ja"),
+        "creditable_tco2e": term("column.creditable_tco2e", "ja"),
+    }
     if data is not None:
         contract = METHODS[data.method].contract
         keys = key_columns(now, contract.identity)
         fields = [c.name for c in contract.columns]
+        japanese |= {c.name: c.japanese[0] for c in contract.columns if c.japanese}
     if keys and "fy" in now:
         keys = (*keys, "fy")
-    return row_changes.describe(before, now, keys, fields)
+    return row_changes.describe(before, now, keys, fields, japanese)
 
 
 def _tables(
