@@ -52,7 +52,7 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.differ": (
         "{where}: {columns} differ from its operation",
-        "{where}: {columns} が記録した操作の内容と異なります",
+        "{where}: 列 `{columns}` が記録した操作の内容と異なります",
     ),
     "verify.unbalanced": (
         "transaction seq {seq}: postings of class {class_id} sum to {total}, not 0",
@@ -186,7 +186,7 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.guard_disabled": (
         "guard disabled: {name} (ALTER TABLE ... DISABLE TRIGGER)",
-        "保護が無効です: {name} (ALTER TABLE ... DISABLE TRIGGER)",
+        "保護が無効です: {name} (`ALTER TABLE ... DISABLE TRIGGER`)",
     ),
     "verify.guard_function": (
         "guard changed: {name} no longer runs the ledger's {function}()",
