@@ -16,18 +16,25 @@ from collections.abc import Iterable
 
 URL = re.compile(r"(?:https?|sqlite|postgresql(?:\+\w+)?)://\S+")
 CODE = re.compile(r"`[^`]*`")  # a command or SQL, quoted as code
+# offset's own commands, named as the reader types them
+COMMAND = re.compile(
+    r"\boffset (?:ledger|factors|run|calc|serve|programme|columns)(?: [a-z][a-z-]*)?"
+)
 NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 ACRONYMS = frozenset(
     {"FY", "CSV", "PDF", "HTML", "JSON", "QR", "ID", "SHA", "URL", "API", "PV", "UA", "JIS",
      "MOE", "METI", "GHG", "JPY", "RE", "LED", "J", "CO", "IPCC", "AR", "GWP", "OK", "NA"}
 )  # fmt: skip
+# names Japanese writes in Latin letters: a product's, and the English version's link
+PROPER = frozenset({"Excel", "English"})
 UNITS = frozenset({"t", "kW", "kWh", "MWh", "GJ", "ha", "m", "kg", "g", "kL", "L", "yr", "seq"})
+FIGURE = re.compile(r"^[(]?[-+]?[\d,]+(?:\.\d+)?[%)]?[,.;:]?$")
 WORD = re.compile(r"^[(\"'“]*([A-Za-z]+)[)\"'”,.;:!?]*$")
 
 
 def english(piece: str) -> list[str]:
     """The English phrases in one piece of text (none: it reads as Japanese)."""
-    text = CODE.sub(" ", URL.sub(" ", piece)).strip()
+    text = COMMAND.sub(" ", CODE.sub(" ", URL.sub(" ", piece))).strip()
     if not text:
         return []
     found = []
@@ -39,6 +46,8 @@ def english(piece: str) -> list[str]:
             if word and _is_word(word[1]):
                 words.append(token)
                 continue
+            if FIGURE.match(token):
+                continue  # a figure inside a phrase (`Posted 3 transactions`) is part of it
             if len(words) >= 2:
                 found.append(" ".join(words))
             words = []
@@ -59,7 +68,7 @@ def _label(tokens: list[str]) -> bool:
 
 
 def _is_word(letters: str) -> bool:
-    return letters not in ACRONYMS and letters not in UNITS and len(letters) > 1
+    return letters not in ACRONYMS | UNITS | PROPER and len(letters) > 1
 
 
 def untranslated(pieces: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -651,6 +651,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{body} による {date} の審査結果: {finding}",
     ),
     "restate.unverified_period": ("no verification", "検証なし"),
+    "factor_year.reporting": (
+        "FY N figures use the factor published for FY N reports (FY N-1 results; MOE list)",
+        "N年度の数値には、N年度の報告用に公表された係数 (N-1年度の実績、環境省の一覧) を使います",
+    ),
+    "factor_year.results": (
+        "FY N figures use the FY N results factor",
+        "N年度の数値には、N年度の実績の係数を使います",
+    ),
     "restate.year_rule": (
         "grid factor year rule changed ({old} -> {new})",
         "電力の排出係数の年度の選び方が変わりました ({old} → {new})",

@@ -34,6 +34,7 @@ from offset.documents.pdf import html_to_pdf
 from offset.documents.present import Shown, sheet_name, shown
 from offset.documents.tables import SECTORS
 from offset.documents.terms import column_label, fy_label, in_language, term, value_term
+from offset.factors import years
 from offset.methods import METHODS
 
 TEMPLATE = "report.html.j2"
@@ -331,7 +332,10 @@ def provenance(manifest: dict[str, Any], lang: Lang = "en") -> pd.DataFrame:
         {"item": t("item.created"), "value": shown_time(manifest["created"], lang)},
         {"item": t("item.scenario_file"), "value": scenario["file"]},
         {"item": t("item.scenario_sha256"), "value": scenario["sha256"]},
-        {"item": t("item.factor_year"), "value": manifest["factor_year"]["meaning"]},
+        {
+            "item": t("item.factor_year"),
+            "value": messages.text(years.describe(manifest["factor_year"]["rule"]), lang),
+        },
         {"item": t("item.factor_overlay"), "value": manifest["factor_overlay"] or ""},
     ]
     for table in manifest["factor_tables"]:
