@@ -10,7 +10,7 @@ import re
 from offset.api.labels import KINDS, LABELS, RESULTS
 from offset.common.messages import CATALOGUE, PLAIN
 from offset.documents.terms import all_terms
-from tests.japanese import english
+from tests.japanese import english as english_phrases
 
 # Latin-letter texts that are Japanese usage as they are: units
 UNITS = {"t-CO2", "MWh"}
@@ -58,6 +58,6 @@ def test_every_japanese_text_passes_the_documents_check() -> None:
     found = {
         key: phrases
         for key, text in japanese_texts().items()
-        if (phrases := english(re.sub(r"\{[^}]*\}", " ", text)))
+        if (phrases := english_phrases(re.sub(r"\{[^}]*\}", " ", text)))
     }
     assert found == {}
