@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from offset.jobs.run import RunOutcome
 
 EXIT_REFUSED = 3
+EXIT_UNVERIFIED = 4  # the ledger does not verify: the report is marked so (as `ledger certificate`)
 
 
 def run(
@@ -119,6 +120,12 @@ def run(
         err.print(f"ledger: {db or default_database(scenario, target)}")
         raise typer.Exit(EXIT_REFUSED) from e
     _print_outcome(outcome)
+    if outcome.unverified is not None:
+        from offset.common.messages import Msg, text
+
+        entry = outcome.unverified.params["entry"]
+        err.print(text(Msg("cli.report_unverified", entry=entry)), markup=False)
+        raise typer.Exit(EXIT_UNVERIFIED)
 
 
 SUMMARY_COLUMNS = (

@@ -770,8 +770,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "`offset ledger verify` ですべての不一致を確認できます。",
     ),
     "proof.unverified": (
-        "NOT VERIFIED: {what} does not verify against the ledger's chain: {problem}{more}",
-        "未検証: {what} は台帳の記録の連鎖と一致しません: {problem}{more}",
+        "NOT VERIFIED: {what} does not verify against the ledger's chain at {entry}: {problem}"
+        "{more}",
+        "未検証: {what} は台帳の記録の連鎖と一致しません ({entry}): {problem}{more}",
+    ),
+    "cli.report_unverified": (
+        "{entry} does not verify: the report was written marked NOT VERIFIED, not as true."
+        " `offset ledger verify` lists every discrepancy.",
+        "{entry} を検証できません: 報告書は「未検証」と明記して書き出しました。"
+        "`offset ledger verify` ですべての不一致を確認できます。",
     ),
     "warn.csv_encoding": (
         "tables/ written as utf-8-sig, not {encoding}: {reason}",

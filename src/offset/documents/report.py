@@ -6,13 +6,11 @@ leaves a half-written report that looks complete.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -34,6 +32,7 @@ from offset.documents.pdf import html_to_pdf
 from offset.documents.present import Shown, sheet_name, shown
 from offset.documents.tables import SECTORS
 from offset.documents.terms import column_label, fy_label, in_language, term, value_term
+from offset.documents.times import shown_time
 from offset.factors import years
 from offset.methods import METHODS
 
@@ -295,28 +294,6 @@ def _method_charts(plan: pd.DataFrame, lang: Lang) -> list[str]:
         for method in METHODS.values()
         for chart in method.charts
     ]  # fmt: skip
-
-
-JST = ZoneInfo("Asia/Tokyo")
-
-
-def created_now() -> str:
-    """The time a report is made, in Japan's time (ISO 8601 with its +09:00 offset)."""
-    return dt.datetime.now(JST).isoformat(timespec="seconds")
-
-
-def shown_time(iso: str, lang: Lang) -> str:
-    """A report's time as its reader reads it, in JST: 2026年12月7日 15:30 (日本時間), or
-    2026-12-07 15:30 JST (a time of another zone is converted)."""
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(JST)
-    if lang == "ja":
-        return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M} (日本時間)"
-    return f"{moment:%Y-%m-%d %H:%M} JST"
 
 
 def provenance(manifest: dict[str, Any], lang: Lang = "en") -> pd.DataFrame:

@@ -19,8 +19,9 @@ from offset.common.messages import Lang, Msg
 from offset.common.problems import InputError, Problem
 from offset.documents import tables
 from offset.documents.output import DEFAULT_CSV_ENCODING, UnwritableText, write_frame
-from offset.documents.report import Report, created_now
+from offset.documents.report import Report
 from offset.documents.terms import term
+from offset.documents.times import created_now
 from offset.factors import FactorLibrary, years
 from offset.factors.years import FactorYear
 from offset.intake import sheetrows
@@ -59,6 +60,9 @@ class RunOutcome:
     tables: dict[str, pd.DataFrame]
     warnings: list[str]
     dry_run: bool = False
+    # the report's ledger entries do not verify: why, naming the entry (`_unproven`); the
+    # report is written marked, and the CLI exits non-zero
+    unverified: Msg | None = None
 
     @property
     def restatements(self) -> list[Restatement]:
@@ -151,7 +155,10 @@ def run_scenario(
     manifest = _manifest(scenario, url, data, factors, statuses, warnings)
     manifest["ledger_verified"] = not unproven
     _write_report(scenario, out, report_tables, manifest, warnings, csv_encoding, pdf, language)
-    return RunOutcome(scenario, out, url, plans, batches, statuses, report_tables, warnings)
+    return RunOutcome(
+        scenario, out, url, plans, batches, statuses, report_tables, warnings,
+        unverified=unproven[0] if unproven else None,
+    )  # fmt: skip
 
 
 def _computed(
@@ -254,11 +261,12 @@ def _dry_run(
     report_tables = _tables(scenario, computed, plans, batches, statuses, books, held, language)
     warnings = unproven + _warnings(scenario, data, computed, plans, batches)
     return RunOutcome(
-        scenario, out, url, plans, batches, statuses, report_tables, warnings, dry_run=True
-    )
+        scenario, out, url, plans, batches, statuses, report_tables, warnings, dry_run=True,
+        unverified=unproven[0] if unproven else None,
+    )  # fmt: skip
 
 
-def _unproven(ledger: Ledger, held: LedgerHeld) -> list[str]:
+def _unproven(ledger: Ledger, held: LedgerHeld) -> list[Msg]:
     """The report's figures come from the scenario's entries: they are checked, with their link
     to the chain head (`ledger.proof`). The run has posted, so a report from a ledger that does
     not verify is written all the same, marked: this warning first, and its banner."""
@@ -269,8 +277,8 @@ def _unproven(ledger: Ledger, held: LedgerHeld) -> list[str]:
         return []
     more = len(found.problems) - 1
     return [
-        Msg("proof.unverified", what=Msg("proof.report"), problem=found.problems[0],
-            more=Msg("proof.more", count=more) if more else "")
+        Msg("proof.unverified", what=Msg("proof.report"), entry=found.entry,
+            problem=found.problems[0], more=Msg("proof.more", count=more) if more else "")
     ]  # fmt: skip
 
 

@@ -338,6 +338,12 @@ def head(conn: Connection) -> tuple[int, str, str]:
     return int(seq), str(head_hash), day_text(effective) if effective else ""
 
 
+def transaction_id(conn: Connection, seq: int) -> str | None:
+    """The id of entry `seq` (None: a reference entry, or no such entry)."""
+    found = conn.execute(text("SELECT id FROM transactions WHERE seq = :s"), {"s": seq}).scalar()
+    return None if found is None else str(found)
+
+
 def _starting(prefix: str) -> str:
     """A LIKE pattern (escape `\\`) for the ids starting with `prefix`."""
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
