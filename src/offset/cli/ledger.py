@@ -267,7 +267,7 @@ def certificate(
     except OSError as e:
         err.print(f"{output}: {e.strerror}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
-    out.print(f"certificate: {output}")
+    out.print(_said("cli.certificate_written", where=output), markup=False)
 
 
 CheckpointOption = Annotated[
@@ -398,7 +398,7 @@ def keygen(
     except CheckpointError as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
-    out.print(f"private key {key} (keep it), public key {public} (give it to who checks)")
+    out.print(_said("cli.keygen", key=key, public=public), markup=False)
 
 
 @app.command()
@@ -427,7 +427,7 @@ def checkpoint(
         err.print(f"{output}: {e.strerror}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     seq = document["statement"]["seq"]
-    out.print(f"checkpoint of seq {seq}: {output}")
+    out.print(_said("cli.checkpoint_written", seq=seq, where=output), markup=False)
 
 
 @app.command()
@@ -443,7 +443,7 @@ def backup(
     except BackupError as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
-    out.print(f"backup: {target} (verified; head seq {seq} hash {head_hash})", markup=False)
+    out.print(_said("cli.backup", where=target, seq=seq, hash=head_hash), markup=False)
 
 
 @app.command()
@@ -463,7 +463,8 @@ def replay(
     refused = [r for r in results if r.status not in ("ok", "exists")]
     for result in refused:
         err.print(_json(result.to_json()), markup=False)
-    out.print(f"{len(results) - len(refused)} of {len(results)} operations replayed")
+    replayed = len(results) - len(refused)
+    out.print(_said("cli.replayed", count=replayed, total=len(results)), markup=False)
     if refused:
         raise typer.Exit(EXIT_REJECTED)
 
@@ -491,4 +492,11 @@ def db_upgrade(db: DbOption = DEFAULT_URL) -> None:
         err.print(f"{redacted(db)}: {e}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     Ledger.on(connect(db)).initialise()
-    out.print(f"{redacted(db)}: schema at the latest revision")
+    out.print(_said("cli.schema_latest", where=redacted(db)), markup=False)
+
+
+def _said(message: str, /, **params: object) -> str:
+    """A catalogued line in the user's language."""
+    from offset.common.messages import Msg, text
+
+    return text(Msg(message, **params))

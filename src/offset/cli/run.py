@@ -117,7 +117,11 @@ def run(
         raise fail(e, "nothing was posted") from e
     except RunError as e:
         err.print(f"[bold red]{e}[/]", markup=True)
-        err.print(f"ledger: {db or default_database(scenario, target)}")
+        from offset.common.messages import Msg, text
+        from offset.ledger.database import redacted
+
+        where = redacted(db or default_database(scenario, target))
+        err.print(text(Msg("cli.ledger", where=where)), markup=False)
         raise typer.Exit(EXIT_REFUSED) from e
     _print_outcome(outcome)
     if outcome.unverified is not None:

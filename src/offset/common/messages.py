@@ -720,6 +720,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "... ほか{count}件の注意事項は報告書にあります",
     ),
     "cli.ledger": ("ledger: {where}", "台帳: {where}"),
+    "cli.certificate_written": ("certificate: {where}", "証明書: {where}"),
+    "cli.keygen": (
+        "private key {key} (keep it), public key {public} (give it to who checks)",
+        "秘密鍵 {key} (保管してください)、公開鍵 {public} (照合する人に渡してください)",
+    ),
+    "cli.checkpoint_written": (
+        "checkpoint of seq {seq}: {where}",
+        "seq {seq} のチェックポイント: {where}",
+    ),
+    "cli.backup": (
+        "backup: {where} (verified; head seq {seq} hash {hash})",
+        "バックアップ: {where} (検証済み、最新 seq {seq} ハッシュ {hash})",
+    ),
+    "cli.replayed": (
+        "{count} of {total} operations replayed",
+        "{total}件中 {count}件の操作を再適用しました",
+    ),
+    "cli.schema_latest": (
+        "{where}: schema at the latest revision",
+        "{where}: スキーマは最新の版です",
+    ),
     "cli.report": ("report: {where}", "報告書: {where}"),
     "cli.restated": (
         "FYs issued before whose credits changed (restated)",
