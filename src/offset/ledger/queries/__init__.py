@@ -18,7 +18,7 @@ from offset.ledger.queries.accounts import (
     statement,
 )
 from offset.ledger.queries.agreements import AgreementMove, agreement_moves, agreement_transactions
-from offset.ledger.queries.identity import head, ledger_identity
+from offset.ledger.queries.identity import head, ledger_identity, transaction_id
 from offset.ledger.queries.issuances import first_seq, issuance_history, quantities
 from offset.ledger.queries.retirements import issued_to, retirement, retirements
 from offset.ledger.queries.serials import serial_history
@@ -43,4 +43,5 @@ __all__ = [
     "retirements",
     "serial_history",
     "statement",
+    "transaction_id",
 ]
