@@ -11,11 +11,13 @@ from typing import Any
 
 import pypdf
 import pytest
+from sqlalchemy import insert
 
-from offset.documents.certificate import certificate_pdf, signed
+from offset.documents.certificate import certificate_html, certificate_pdf, signed
 from offset.documents.certificate_fields import signature_holds
 from offset.ledger import Ledger
 from offset.ledger.checkpoint import keygen
+from offset.ledger.side_tables import ProjectRecord
 from tests.pdfs import japanese_font_used, read_pdf
 
 SETUP: list[dict[str, Any]] = [
@@ -103,6 +105,32 @@ def test_the_pdf_is_one_a4_page_laid_out_as_a_certificate(
     assert title[1] > 0.8 * height  # in the top fifth
     assert positions["信州カーボン登録簿"][1] < 0.3 * height  # the issuer near the foot
     assert positions["信州カーボン登録簿"][0] > 0.5 * width  # on the right
+
+
+def test_the_project_is_printed_by_its_title_with_its_key_below(
+    book: Ledger, tmp_path: Path
+) -> None:
+    """Without a stored title the key is the project's name; with one (a scenario's run stores
+    it), the title and the creating municipality, the key on a detail line."""
+    bare = signed(book, "r1", "https://registry.example.jp")
+    assert bare.fields.project_title == ""
+    assert "<td>matsumoto-pv(太陽光発電)</td>" in certificate_html(bare, "ja")
+    with book.engine.begin() as conn:
+        conn.execute(
+            insert(ProjectRecord.__table__),  # type: ignore[attr-defined]
+            [{"name": "matsumoto-pv", "scenario": "s", "title": "松本市 住宅用太陽光発電",
+              "place_code": "202029", "place_name": "松本市"}],
+        )  # fmt: skip
+    made = signed(book, "r1", "https://registry.example.jp")
+    assert (made.fields.project, made.fields.project_title) == (
+        "matsumoto-pv", "松本市 住宅用太陽光発電")  # fmt: skip
+    assert made.fields.origin_place == "松本市"
+    page = certificate_html(made, "ja")
+    assert (
+        "<td>松本市 住宅用太陽光発電(太陽光発電)<br><span class='detail'>matsumoto-pv</span></td>"
+        in page
+    )
+    assert "<td>松本市 長野県 (JIS 202029)</td>" in page  # the place is the party: named once
 
 
 def _positions(data: bytes) -> dict[str, tuple[float, float]]:

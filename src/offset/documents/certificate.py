@@ -185,12 +185,24 @@ def _origin(fields: CertificateFields, lang: Language) -> str:
         )
         if part
     )
-    return f"{fields.origin_party} {where}".strip() or WORDS[lang]["not_stated"]
+    # the creating municipality, when the project's run named one the party's name is not
+    place = fields.origin_place if fields.origin_place != fields.origin_party else ""
+    who = " · ".join(part for part in (fields.origin_party, place) if part)
+    return f"{who} {where}".strip() or WORDS[lang]["not_stated"]
 
 
 def _project(fields: CertificateFields, lang: Language) -> str:
+    """The project's title and method; its key on a detail line (a second line, `_cell`)."""
     method = METHOD_WORDS[lang].get(fields.method or "", fields.method or "")
-    return f"{fields.project}" + (f"({method})" if method else "")
+    shown = (fields.project_title or fields.project) + (f"({method})" if method else "")
+    return f"{shown}\n{fields.project}" if fields.project_title else shown
+
+
+def _cell(value: object) -> str:
+    """A field's value; a line after the first is its detail line, printed small."""
+    first, *details = str(value).split("\n")
+    e = html.escape
+    return e(first) + "".join(f"<br><span class='detail'>{e(d)}</span>" for d in details)
 
 
 def _credit(fields: CertificateFields, lang: Language) -> str:
@@ -259,6 +271,7 @@ table.fields th { width: 32%; background: #eef3f0; font-weight: normal; }
 .qr svg { width: 26mm; height: 26mm; display: block; margin-bottom: 1mm; }
 .issuer { text-align: right; font-size: 10pt; }
 .issuer .name { font-size: 14pt; margin: 1mm 0 2mm; }
+.detail { font-size: 7pt; color: #555; }
 .sig { font-size: 6pt; color: #333; overflow-wrap: anywhere; text-align: left;
        margin: 0 0 0 8mm; }
 """
@@ -273,7 +286,7 @@ def certificate_html(
     f, w, e = certificate.fields, WORDS[lang], html.escape
     source = certificate.from_account if source_shown else ""
     body = "\n".join(
-        f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>"
+        f"<tr><th>{e(k)}</th><td>{_cell(v)}</td></tr>"
         for k, v in _rows(f, lang, place_name, source)
     )
     if certificate.signature and certificate.public_key:
