@@ -32,6 +32,8 @@ class Result:
     seq: int | None = None
     subject: str | None = None
     parts: tuple[Result, ...] = ()  # a request by total: the operations recorded for it
+    vintage: int | None = None  # a part's: the vintage it took, and how many
+    quantity: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "status": self.status}
@@ -43,6 +45,8 @@ class Result:
             out["seq"] = self.seq
         if self.parts:
             out["parts"] = [part.to_json() for part in self.parts]
+        if self.vintage is not None:
+            out["vintage"], out["quantity"] = self.vintage, self.quantity
         return out
 
 
@@ -105,7 +109,7 @@ def _total(books: Books, request: ops.Total, when: planning.When) -> Result:
         if result.status not in (OK, EXISTS):
             books.rollback()
             return dataclasses.replace(result, id=request.id)
-        results.append(result)
+        results.append(dataclasses.replace(result, vintage=part.vintage, quantity=part.quantity))
     books.release()
     # What the parts recorded is what was asked: oldest vintage first, adding up.
     vintages = [part.vintage for part in parts]
