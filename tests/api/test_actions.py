@@ -621,3 +621,56 @@ def test_retire_and_transfer_by_total_take_the_oldest_vintage_first(world: World
         ("2021", "1"), ("2023", "1")]  # fmt: skip
     assert (held(world, vintage=2021), held(world)) == (0, newer - 3)
     assert held(world, "east-town/holding") == theirs + 1  # and one of FY2021
+
+
+def test_transfer_by_serial_ranges_validated_as_the_retire_forms(world: World) -> None:
+    """The transfer form takes serial ranges as the retire form does (full-width digits, 〜,
+    、 between ranges), and refuses what it refuses, with the same words, changing nothing."""
+    client = client_of(world, "acme-kk")
+    form = client.get("/dashboard/transfer?lang=en").text
+    assert 'name="serials"' in form
+    assert LABELS["en"]["serials_help"] in form
+    origins = world.client.get("/api/v1/origins", headers=world.auth("acme-kk")).json()
+    [origin] = [o for o in origins if (o["project"], o["vintage"]) == (PROJECT, 2023)]
+    start = origin["serials"][0]["start"]
+    fields = {**drawn(client, "/dashboard/transfer"), "holding": HOLDING, "quantity": "",
+              "to": "east-town/holding", "memo": ""}  # fmt: skip
+    before = history(world)
+    for changes, field, words in (
+        ({"serials": "0-x"}, "serials", LABELS["en"]["bad_serials"]),
+        ({"serials": "5-1"}, "serials", LABELS["en"]["bad_serials"]),  # backwards
+        ({"serials": "0-9", "quantity": "3"}, "quantity", "the serial ranges hold 10 credits"),
+        ({"serials": "0-999999"}, "quantity", "more than the"),
+        ({"serials": "", "quantity": "1,0"}, "quantity", LABELS["en"]["whole_number"]),
+    ):
+        for path in ("/dashboard/transfer/confirm", "/dashboard/transfer"):
+            answer = client.post(path + "?lang=en", data={**fields, **changes})
+            assert answer.status_code == 422, (changes, path)
+            assert f'id="{field}-error"' in answer.text, changes
+            assert words in answer.text, changes
+    assert history(world) == before
+    # Not held: the ledger refuses (serials_not_held), nothing moves.
+    far = f"{start + 10**9}-{start + 10**9 + 1}"
+    refused = client.post("/dashboard/transfer?lang=en", data={**fields, "serials": far})
+    assert refused.status_code == 409
+    assert history(world) == before
+    # Two of them, not the lowest, typed as a Japanese keyboard types them.
+    typed = f"{start + 1}〜{start + 2}".translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")
+    )
+    confirm = client.post("/dashboard/transfer/confirm", data={**fields, "serials": typed})
+    assert confirm.status_code == 200
+    assert f"{start + 1}-{start + 2}" in confirm.text
+    moved = client.post("/dashboard/transfer", data={**fields, "serials": typed},
+                        follow_redirects=False)  # fmt: skip
+    assert moved.status_code == 303, moved.text[:500]
+    tx_id = unquote(moved.headers["location"].removeprefix("/dashboard/done/"))
+    with world.book.engine.connect() as conn:
+        blocks = conn.execute(
+            text(
+                "SELECT e.start, e.stop FROM block_events e JOIN transactions t"
+                " ON t.seq = e.tx_seq WHERE t.id = :i"
+            ),
+            {"i": tx_id},
+        ).all()
+    assert [(int(a), int(b)) for a, b in blocks] == [(start + 1, start + 3)]

@@ -88,11 +88,19 @@ def retire_values(
 def transfer_values(
     holding: Field = "",
     quantity: Field = "",
+    serials: Field = "",
     to: Field = "",
     memo: Field = "",
     key: Field = "",
 ) -> dict[str, str]:
-    return {"holding": holding, "quantity": quantity, "to": to, "memo": memo, "key": key}
+    return {
+        "holding": holding,
+        "quantity": quantity,
+        "serials": serials,
+        "to": to,
+        "memo": memo,
+        "key": key,
+    }
 
 
 RetireValues = Annotated[dict[str, str], Depends(retire_values)]

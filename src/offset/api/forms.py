@@ -282,7 +282,7 @@ def transfer(form: Mapping[str, str], held: list[BalanceLine], receiver: str | N
     """`receiver`: the name of the holder of the account in `to`, None if there is none."""
     out = Checked(op={"op": "transfer"})
     _holding(form, held, out)
-    _quantity(form, out)
+    _serials(form, out)
     to = form.get("to", "").strip()
     if receiver is None:
         out.problems["to"] = ("no_receiver", {})
