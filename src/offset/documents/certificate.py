@@ -260,9 +260,9 @@ h1 { text-align: center; font-size: 28pt; margin: 6mm 0 8mm; font-weight: bold; 
 .quantity { text-align: center; font-size: 13pt; margin: 1mm 0 3mm; }
 .quantity strong { font-size: 24pt; padding: 0 2mm; }
 .record { text-align: center; font-size: 11pt; margin: 0 0 2mm; }
-table.fields { width: 100%; border-collapse: collapse; font-size: 10.5pt; }
-table.fields th, table.fields td { border: .6pt solid #7a8a82; padding: 2.3mm 2.6mm;
-  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+table.fields { width: 100%; border-collapse: collapse; font-size: 9.5pt; }
+table.fields th, table.fields td { border: .6pt solid #7a8a82; padding: 1.5mm 2.6mm;
+  text-align: left; vertical-align: top; overflow-wrap: anywhere; line-height: 1.25; }
 table.fields th { width: 32%; background: #eef3f0; font-weight: normal; }
 .bottom { position: absolute; left: 11mm; right: 11mm; bottom: 7mm; display: table;
           width: calc(100% - 22mm); }
