@@ -9,8 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, bindparam, text
+from sqlalchemy.sql import delete, insert, select
 
 from offset.ledger.database import reading
+from offset.ledger.side_tables import ProjectRecord
+
+_TABLE = ProjectRecord.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -50,3 +54,15 @@ def titles_on(engine: Engine) -> dict[str, ProjectTitle]:
 def title_of(found: dict[str, ProjectTitle], project: str) -> ProjectTitle:
     """`project`'s title, or one that prints its key."""
     return found.get(project) or ProjectTitle(project, "")
+
+
+def replace(conn: Connection, source: str, rows: list[dict[str, str]]) -> None:
+    """Store the projects `source` (a scenario's name, or a programme's) describes, in place of
+    what it stored before; `rows` have `ProjectRecord`'s columns but `scenario`."""
+    named = {row["name"] for row in rows}
+    earlier = select(_TABLE.c.name).where(_TABLE.c.scenario == source)
+    gone = set(conn.execute(earlier).scalars()) | named
+    if gone:
+        conn.execute(delete(_TABLE).where(_TABLE.c.name.in_(sorted(gone))))
+    if rows:
+        conn.execute(insert(_TABLE), [{**row, "scenario": source} for row in rows])

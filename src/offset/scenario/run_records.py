@@ -21,14 +21,9 @@ from sqlmodel import SQLModel
 
 from offset.intake.municipalities import shipped
 from offset.intake.places import municipality_code
-from offset.ledger import queries
+from offset.ledger import queries, titles
 from offset.ledger.database import reading
-from offset.ledger.side_tables import (
-    AgreementRecord,
-    FulfilmentRecord,
-    ProjectRecord,
-    ReductionRecord,
-)
+from offset.ledger.side_tables import AgreementRecord, FulfilmentRecord, ReductionRecord
 from offset.ledger.visibility import Viewer
 from offset.scenario import ledger_figures
 from offset.scenario.model import Agreement, Scenario
@@ -50,7 +45,6 @@ def store(
     """Keep the run's agreements, their fulfilment per FY, its projects' titles and places, and
     its reductions table."""
     agreements = _table(AgreementRecord)
-    projects = _table(ProjectRecord)
     fulfilled = _table(FulfilmentRecord)
     reduced = _table(ReductionRecord)
     rows = [_agreement_row(scenario, name, a) for name, a in scenario.agreements.items()]
@@ -65,12 +59,9 @@ def store(
         conn.execute(delete(fulfilled).where(fulfilled.c.agreement.in_(names)))
         conn.execute(delete(agreements).where(agreements.c.name.in_(names)))
         conn.execute(delete(reduced).where(reduced.c.scenario == scenario.name))
-        old_projects = select(projects.c.name).where(projects.c.scenario == scenario.name)
-        project_names = set(conn.execute(old_projects).scalars()) | set(scenario.projects)
-        conn.execute(delete(projects).where(projects.c.name.in_(project_names)))
+        titles.replace(conn, scenario.name, project_rows(scenario))
         for table, values in (
             (agreements, rows),
-            (projects, project_rows(scenario)),
             (fulfilled, [dataclasses.asdict(item) for item in fulfilment]),
             (reduced, _plain(pd.DataFrame(reduction_rows), reduced)),
         ):
@@ -88,21 +79,20 @@ def _plain(frame: pd.DataFrame, table: Table) -> list[dict[str, Any]]:
     return json.loads(frame[columns].to_json(orient="records"))  # type: ignore[no-any-return]
 
 
-def project_rows(scenario: Scenario) -> list[dict[str, Any]]:
+def project_rows(scenario: Scenario) -> list[dict[str, str]]:
     """Each project's title and the municipality its credits are created in: its
     `municipality` (a code or a name), else its owner's jis_code; the name is the list of local
     governments' (a scenario's own party first, as the intake reads places)."""
     places = shipped().with_parties(
         (key, p.name, p.jis_code) for key, p in scenario.parties.items() if p.jis_code
     )
-    rows = []
+    rows: list[dict[str, str]] = []
     for name, project in scenario.projects.items():
         given = project.municipality or scenario.parties[project.owner].jis_code
         place = places.resolve(given).place if given else None
         rows.append(
             {
                 "name": name,
-                "scenario": scenario.name,
                 "title": project.title,
                 "place_code": place.code if place is not None else "",
                 "place_name": place.name if place is not None else "",
