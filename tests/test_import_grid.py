@@ -139,6 +139,50 @@ def test_a_workbook_row_not_read_is_named_with_its_row(
     assert [p.row for p in e.value.problems] == [at]
 
 
+def test_a_damaged_workbook_list_is_refused_naming_its_cell(
+    published: Published, tmp_path: Path
+) -> None:
+    """The list's workbook is read as every office workbook is: a cell naming shared string
+    -1 read the table's last string (openpyxl indexes a list), and a workbook that is no zip
+    ended in a traceback."""
+    import re
+
+    from tests.attacks.office import SHEET, part, rewrite
+
+    good = workbook(published, tmp_path / "list.xlsx")
+    first = re.compile(
+        rb'<c r="([A-Z]+)([0-9]+)"( s="[0-9]+")? t="inlineStr"><is><t>[^<]*</t></is>'
+    )
+
+    def spoil(data: bytes) -> bytes:
+        return first.sub(rb'<c r="\1\2"\3 t="s"><v>-1</v>', data, count=1)
+
+    spoilt = rewrite(good, tmp_path / "spoilt.xlsx", part(SHEET, spoil))
+    found = first.search(zip_part(good, SHEET))
+    assert found is not None
+    cell = (found.group(1) + found.group(2)).decode()
+    library = FactorLibrary()
+    with pytest.raises(InputError) as e:
+        import_grid(spoilt, tmp_path / "out", library.specs["grid_electricity"],
+                    library["grid_electricity"].rows)  # fmt: skip
+    (problem,) = e.value.problems
+    assert (problem.row, problem.column) == (int(found.group(2)), found.group(1).decode())
+    assert f"cell {cell} names shared string -1" in problem.message
+    not_zip = tmp_path / "not-a-zip.xlsx"
+    not_zip.write_bytes(b"PK\x03\x04" + b"\xff" * 100)
+    with pytest.raises(InputError):
+        import_grid(not_zip, tmp_path / "out", library.specs["grid_electricity"],
+                    library["grid_electricity"].rows)  # fmt: skip
+    assert not (tmp_path / "out").exists()
+
+
+def zip_part(path: Path, name: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
+
+
 def test_the_results_year_comes_from_the_title() -> None:
     assert results_year("－R6年度実績－ R８.１.９ 環境省・経済産業省公表") == 2024
     assert results_year("電気事業者別排出係数 -令和元年度実績-") == 2019
@@ -215,3 +259,23 @@ def test_the_example_list_is_what_the_builder_writes(published: Published) -> No
     assert example.read_text(encoding="utf-8") == pdf_text(published), (
         "rebuild: tests.grid_lists.pdf_text(shipped_fy2024(FactorLibrary()))"
     )
+
+
+def test_a_hidden_row_of_the_list_is_read_and_named(published: Published, tmp_path: Path) -> None:
+    import openpyxl
+
+    from offset.common.messages import Msg
+
+    path = workbook(published, tmp_path / "list.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    at = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 3).value == "メニューM(残差)")
+    sheet.row_dimensions[at].hidden = True
+    book.save(path)
+    library = FactorLibrary()
+    done = import_grid(path, tmp_path / "out", library.specs["grid_electricity"],
+                       library["grid_electricity"].rows)  # fmt: skip
+    assert done.notices == (Msg("notice.hidden_rows", sheet=sheet.title, rows=str(at)),)
+    shipped = _imported(tmp_path / "out")
+    assert (shipped["menu_name"] == "メニューM(残差)").any()  # read, not dropped

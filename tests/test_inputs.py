@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from offset.common.problems import InputError
+from offset.common.sheets import read_grid
 from offset.factors import FactorLibrary
 from offset.intake.inputs import LISTED_PER_CHECK
-from offset.intake.sheets import read_grid
 from offset.jobs.calc import calculate_file
 
 HEADER = (

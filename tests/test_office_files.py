@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from offset.cli.app import app
+from offset.common import sheets
 from offset.common.messages import CATALOGUE, Msg
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
-from offset.intake import sheets
 from offset.intake.dates import to_date, to_year
 from offset.intake.places import check_digit, municipality_code
 from offset.jobs.calc import calculate_file

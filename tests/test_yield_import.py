@@ -86,3 +86,49 @@ def test_age_class_lines() -> None:
     assert age_class("Ⅻ", in_years=False) == 12
     assert age_class("35", in_years=True) == 7  # 林齢 35 ends the 7th class
     assert age_class("33", in_years=True) is None
+
+
+def _workbook(path: Path, hidden: tuple[int, ...] = ()) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "収穫表"
+    for line in TABLE.splitlines():
+        sheet.append([float(c) if c.isdigit() else c for c in line.split(",")])
+    for row in hidden:
+        sheet.row_dimensions[row].hidden = True
+    book.save(path)
+    return path
+
+
+def test_a_workbook_is_read_as_office_files_are(tmp_path: Path) -> None:
+    """The table's workbook went through pandas.read_excel: a hidden row was read without a
+    word, and a shared string -1 read the workbook's last string. Now the hidden rows are
+    named (and read), and a shared string outside the table is refused with its cell."""
+    into = tmp_path / "mine"
+    source = _workbook(tmp_path / "table.xlsx", hidden=(4, 5))
+
+    def imported(path: Path) -> tuple[int, str]:
+        result = CliRunner().invoke(
+            app, ["factors", "import-yield", str(path), "--into", str(into), *ARGS, "--lang", "ja"]
+        )
+        return result.exit_code, result.output
+
+    code, output = imported(source)
+    assert code == 0, output
+    assert "シート「収穫表」の非表示の行 4-5 も読みました" in output
+    assert len(FactorLibrary(overlay=into)["forest_yield"].rows.query("region == 'test_region'"))
+    from tests.attacks.office import SHEET, part, rewrite
+
+    spoilt = rewrite(
+        _workbook(tmp_path / "plain.xlsx"),
+        tmp_path / "spoilt.xlsx",
+        part(SHEET, lambda d: d.replace(b'<c r="A1" t="inlineStr"><is><t>',
+                                        b'<c r="A1" t="s"><v>-1</v><is><t>', 1)),
+    )  # fmt: skip
+    code, output = imported(spoilt)
+    assert code == 2, output
+    assert "セル A1 が共有文字列の -1 番を指していますが" in output
+    assert "Traceback" not in output

@@ -11,6 +11,7 @@ saying it was hidden; `offset calc --out x.json` or `--out DIR` ended in a trace
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -18,8 +19,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from offset.cli.app import app
-from offset.common.messages import CATALOGUE
-from offset.intake import sheets
+from offset.common import sheets
+from offset.common.messages import CATALOGUE, Msg
+from offset.common.problems import InputError
 from tests.attacks.office import (
     BILLION_LAUGHS,
     CANONICAL_PV,
@@ -86,6 +88,9 @@ ATTACKS: dict[str, Change] = {
     ),
     "a shared string index past the table": _index(b"99999"),
     "a shared string index that is no number": _index(b"abc"),
+    # a Python list takes -1 as its last item: openpyxl read the table's last string
+    "a shared string index of -1": _index(b"-1"),
+    "a shared string index of -2": _index(b"-2"),
     "shared strings that are not XML": part(STRINGS, lambda d: b"\x00\xff not xml"),
     "a shared string cut short": part(STRINGS, lambda d: d[: len(d) // 2]),
     "a cell reference past the last column": part(
@@ -128,6 +133,134 @@ def test_a_hostile_workbook_is_refused_with_its_name(
     out = tmp_path / "out.csv"
     refused(calc(spoilt, "--out", str(out)), spoilt)
     assert not out.exists()
+
+
+IMPORTS = {
+    "import-grid": [],
+    "import-yield": ["--region", "r", "--species", "sugi", "--source", "s", "--publisher", "p",
+                     "--published", "2026"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", list(IMPORTS))
+@pytest.mark.parametrize("attack", list(ATTACKS))
+def test_the_factor_imports_refuse_a_hostile_workbook_too(
+    good: Path, tmp_path: Path, attack: str, command: str
+) -> None:
+    """import-grid read a list's workbook through openpyxl directly and import-yield through
+    pandas.read_excel: neither had the zip, DTD or shared-string checks office files get."""
+    spoilt = rewrite(good, tmp_path / "攻撃.xlsx", ATTACKS[attack])
+    into = tmp_path / "mine"
+    result = CliRunner().invoke(
+        app, ["factors", command, str(spoilt), "--into", str(into), *IMPORTS[command]]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert spoilt.name in result.output
+    assert not into.exists()
+
+
+@pytest.mark.parametrize("index", [b"-1", b"99999"])
+def test_a_shared_string_outside_the_table_is_refused_naming_its_cell(
+    good: Path, tmp_path: Path, index: bytes
+) -> None:
+    """Before, -1 read the table's last string as the cell's value without a word."""
+    spoilt = rewrite(good, tmp_path / "index.xlsx", _index(index))
+    first = re.search(rb'<c r="([A-Z]+)([0-9]+)" t="s">', zip_part(good, SHEET))
+    assert first is not None
+    column, row = first.group(1).decode(), first.group(2).decode()
+    with pytest.raises(InputError) as caught:
+        sheets.read_sheets(spoilt, ["pv"])
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.sheet, problem.row, problem.column) == (
+        str(spoilt), "pv", int(row), column)  # fmt: skip
+    count = zip_part(good, STRINGS).count(b"<si>")
+    assert problem.message == CATALOGUE["file.shared_string"][0].format(
+        cell=f"{column}{row}", index=int(index), count=count
+    )
+    refused(calc(spoilt), spoilt, f"セル {column}{row}", f"{int(index)} 番", f"{count} 個")
+
+
+def zip_part(path: Path, name: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
+
+
+def test_rows_of_different_widths_make_one_frame_without_a_warning(tmp_path: Path) -> None:
+    """A row is as wide as its last cell: pandas 3.1 warns on a frame of rows of mismatched
+    lengths (Pandas4Warning) and pandas 4 refuses one; the rows are padded first."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "pv"
+    sheet["A1"], sheet["B1"], sheet["C1"] = "a", "b", "c"
+    sheet["A2"] = 1
+    sheet["B4"] = "x"  # row 3 left out of the XML altogether
+    path = tmp_path / "ragged.xlsx"
+    book.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (grid,) = sheets.read_sheets(path, ["pv"])
+    assert grid.cells.shape == (4, 3)
+    assert grid.cells.iloc[:, 0].tolist()[:2] == ["a", 1]
+    assert grid.cells.iloc[1:3, 1:].isna().all().all()
+    assert grid.cells.iloc[3].tolist()[1] == "x"
+
+
+def test_hidden_rows_are_read_and_named(tmp_path: Path) -> None:
+    """A row hidden in Excel was read without a word: it is read (a hidden row is still the
+    office's data), and the notice names the sheet and the rows, in Japanese."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "太陽光"
+    for line in CANONICAL_PV.read_text(encoding="utf-8").splitlines():
+        sheet.append([float(c) if re.fullmatch(r"-?[0-9.]+", c) else c for c in line.split(",")])
+    for row in (3, 4, 7):
+        sheet.row_dimensions[row].hidden = True
+    sheet.row_dimensions[12].hidden = True  # past the list: hides nothing, so not named
+    path = tmp_path / "hidden-rows.xlsx"
+    book.save(path)
+    (grid,) = sheets.read_sheets(path, ["太陽光"])
+    assert grid.notices == (Msg("notice.hidden_rows", sheet="太陽光", rows="3-4, 7"),)
+    lines = len(CANONICAL_PV.read_text(encoding="utf-8").splitlines())
+    assert len(grid.cells) == lines + 1
+    assert grid.cells.iloc[lines].isna().all()
+    out = tmp_path / "out.csv"
+    result = calc(path, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "シート「太陽光」の非表示の行 3-4, 7 も読みました" in result.output
+    plain = tmp_path / "plain.xlsx"
+    for row in (3, 4, 7):
+        sheet.row_dimensions[row].hidden = False
+    book.save(plain)
+    again = calc(plain, "--out", str(tmp_path / "plain.csv"))
+    assert again.exit_code == 0
+    assert "非表示の行" not in again.output
+    assert out.read_bytes() == (tmp_path / "plain.csv").read_bytes()  # the same rows computed
+
+
+def test_hidden_columns_are_read_and_named(tmp_path: Path) -> None:
+    """A column hidden in Excel (a helper column, a superseded one) was read as data without a
+    word: it is read, and the notice names the sheet and the columns that hold a value."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "pv"
+    for line in CANONICAL_PV.read_text(encoding="utf-8").splitlines():
+        sheet.append([float(c) if re.fullmatch(r"-?[0-9.]+", c) else c for c in line.split(",")])
+    sheet.column_dimensions["C"].hidden = True
+    sheet.column_dimensions["H"].hidden = True  # past the list: hides nothing, so not named
+    path = tmp_path / "hidden-columns.xlsx"
+    book.save(path)
+    (grid,) = sheets.read_sheets(path, ["pv"])
+    assert grid.notices == (Msg("notice.hidden_columns", sheet="pv", columns="C"),)
+    result = calc(path, "--out", str(tmp_path / "out.csv"))
+    assert result.exit_code == 0, result.output
+    assert "シート「pv」の非表示の列 C も読みました" in result.output
 
 
 @pytest.mark.parametrize("claimed", [b"A1:A1", b"A1:XFD1048576"])

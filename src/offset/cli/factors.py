@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from offset.cli.console import fail, out
+from offset.cli.console import err, fail, out
 from offset.cli.options import LangOption, choose_language
 from offset.common.problems import InputError
 
 if TYPE_CHECKING:
+    from offset.common.messages import Msg
     from offset.factors import FactorLibrary
 
 app = typer.Typer(no_args_is_help=True, help="Inspect and check factor tables.")
@@ -223,6 +224,7 @@ def import_grid(
         )
     except InputError as e:
         raise fail(e, "nothing was written") from e
+    _print_notices(done.notices)
     published = done.published or "no date in the title"
     out.print(
         f"FY{done.results_fy} results list (published {published}): {done.suppliers} suppliers,"
@@ -290,6 +292,7 @@ def import_yield(
         )
     except InputError as e:
         raise fail(e, "nothing was written") from e
+    _print_notices(done.notices)
     first, last = done.age_classes
     sites = ", ".join(map(str, done.site_classes))
     out.print(
@@ -301,3 +304,11 @@ def import_yield(
     if problems := layered.check_overlay() + layered.check():
         raise fail(InputError(problems), headline=f"{into} is not valid")
     out.print(f'use it: --factors {into} and 収穫表 = {region} in the rows (or factors = "{into}")')
+
+
+def _print_notices(notices: tuple[Msg, ...]) -> None:
+    """What reading an imported file said (a workbook's hidden rows read, its other sheets)."""
+    from offset.common.messages import text
+
+    for notice in notices:
+        err.print(text(notice), style="dim", markup=False)

@@ -89,6 +89,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "拒否しました (エンティティ爆弾の可能性があります)",
     ),
     "file.no_sheets": ("the workbook has no sheet", "ブックにシートがありません"),
+    "file.shared_string": (
+        "cell {cell} names shared string {index}, which the workbook does not have (its table "
+        "holds {count}, numbered from 0): the file is damaged or was not written by Excel",
+        "セル {cell} が共有文字列の {index} 番を指していますが、ブックにはありません (0 番から "
+        "{count} 個): ファイルが壊れているか、Excel 以外で作られたものです",
+    ),
     "file.only_hidden_sheets": (
         "every sheet is hidden ({sheets}): name the one to read with --sheet",
         "すべてのシートが非表示です ({sheets})。読むシートを --sheet で指定してください",
@@ -476,6 +482,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "notice.sheet": (
         "read sheet {sheet!r} (the workbook has {sheets}); choose another with --sheet",
         "シート「{sheet}」を読みました (ブックのシート: {sheets})。別のシートは --sheet で",
+    ),
+    "notice.hidden_rows": (
+        "read the hidden rows {rows} of sheet {sheet!r} as well: delete them if they are no "
+        "part of the list",
+        "シート「{sheet}」の非表示の行 {rows} も読みました。一覧に含めない行なら削除してください",
+    ),
+    "notice.hidden_columns": (
+        "read the hidden columns {columns} of sheet {sheet!r} as well: delete them if they are "
+        "no part of the list",
+        "シート「{sheet}」の非表示の列 {columns} も読みました。一覧に含めない列なら削除してください",
     ),
     "notice.hidden_sheets": (
         "left out the hidden sheets {sheets}; to read one, name it with --sheet",

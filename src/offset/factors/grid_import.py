@@ -45,6 +45,7 @@ class Imported:
     alternative: float | None
     target: Path
     replaced: int  # rows of the same FY the directory held before
+    notices: tuple[Msg, ...] = ()  # what reading the list said (a workbook's hidden rows read)
 
 
 def menu_key_of(printed: str) -> str:
@@ -180,6 +181,7 @@ def import_grid(
         alternative=grid.alternative,
         target=target,
         replaced=int(same_fy.sum()),
+        notices=grid.notices,
     )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -84,6 +84,7 @@ class GridList:
     alternative: float | None  # 代替値
     national_average: float | None  # 全国平均係数
     source: str  # the file read
+    notices: tuple[Msg, ...] = ()  # what the reading of a workbook says (hidden rows read)
 
 
 def nfkc(text: str) -> str:
@@ -341,27 +342,30 @@ def _finish(
     )
 
 
-def _cells(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
-    """Each row of the sheet as text cells (numbers as the list prints them, six decimals)."""
-    import openpyxl
+def _cells(path: Path, sheet: str | None, notices: list[Msg]) -> Iterator[tuple[int, list[str]]]:
+    """Each row of the sheet as text cells (numbers as the list prints them, six decimals),
+    read as every office workbook is (`common.sheets`: a damaged or hostile workbook, or a
+    shared string outside its table, is refused with the file, sheet and cell named); what the
+    reading says (hidden rows read) goes into `notices`."""
+    from offset.common.sheets import read_sheets, refuse, workbook_sheets
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = book[sheet] if sheet is not None else book.worksheets[0]
-        for number, row in enumerate(ws.iter_rows(values_only=True), 1):
-            cells = []
-            for value in row:
-                if value is None:
-                    cells.append("")
-                elif isinstance(value, int | float) and not isinstance(value, bool):
-                    # a factor as the list prints it (six decimals; 0 is stored as an integer),
-                    # a 番号 or 把握率 as they are
-                    cells.append(f"{value:.6f}" if 0 <= value < 1 else f"{value:g}")
-                else:
-                    cells.append(nfkc(str(value)).strip())
-            yield number, cells
-    finally:
-        book.close()
+    names = workbook_sheets(path)
+    if sheet is not None and sheet not in names:
+        raise refuse(path, Msg("file.no_sheet", sheet=sheet, sheets=", ".join(names)))
+    (grid,) = read_sheets(path, [sheet if sheet is not None else names[0]])
+    notices.extend(grid.notices)
+    for number, row in enumerate(grid.cells.itertuples(index=False, name=None), 1):
+        cells = []
+        for value in row:
+            if value is None or (isinstance(value, float) and value != value):
+                cells.append("")
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                # a factor as the list prints it (six decimals; 0 is stored as an integer),
+                # a 番号 or 把握率 as they are
+                cells.append(f"{value:.6f}" if 0 <= value < 1 else f"{value:g}")
+            else:
+                cells.append(nfkc(str(value)).strip())
+        yield number, cells
 
 
 def read_workbook(path: Path, sheet: str | None = None) -> tuple[GridList | None, list[Problem]]:
@@ -371,7 +375,8 @@ def read_workbook(path: Path, sheet: str | None = None) -> tuple[GridList | None
     head_lines: list[str] = []
     columns: dict[str, int] = {}
     title_line: int | None = None
-    for number, cells in _cells(path, sheet):
+    notices: list[Msg] = []
+    for number, cells in _cells(path, sheet, notices):
         joined = " ".join(c for c in cells if c)
         if not joined:
             continue
@@ -396,7 +401,8 @@ def read_workbook(path: Path, sheet: str | None = None) -> tuple[GridList | None
             continue  # the title and the notes above the table
         _workbook_row(reader, number, cells, columns)
     reader.close()
-    return _finish(reader, "\n".join(head_lines), title_line, file)
+    grid, problems = _finish(reader, "\n".join(head_lines), title_line, file)
+    return (replace(grid, notices=tuple(notices)) if grid is not None else None), problems
 
 
 def _column_of(cell: str) -> str:

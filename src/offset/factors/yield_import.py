@@ -13,8 +13,6 @@ its other tables; this region and species' rows are replaced, each with the sour
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -58,6 +56,7 @@ class ImportedYield:
     age_classes: tuple[int, int]
     replaced: int
     target: Path
+    notices: tuple[Msg, ...] = ()  # what reading the file said (a workbook's hidden rows read)
 
 
 def import_yield(
@@ -78,7 +77,7 @@ def import_yield(
         raise InputError([Problem(file, None, None, Msg("grid.confidence", levels=levels))])
     if not source.is_file():
         raise InputError([Problem(file, None, None, Msg("file.not_found"))])
-    new, problems = read_table(source, region, species, provenance)
+    new, problems, notices = read_table(source, region, species, provenance)
     if problems:
         raise InputError(problems)
     target = into / spec.file
@@ -92,19 +91,22 @@ def import_yield(
     write_atomically(target, merged)
     sites = tuple(sorted({int(s) for s in new["site_class"]}))
     classes = [int(a) for a in new["age_class"]]
-    return ImportedYield(len(new), sites, (min(classes), max(classes)), int(same.sum()), target)
+    return ImportedYield(
+        len(new), sites, (min(classes), max(classes)), int(same.sum()), target, notices
+    )
 
 
 def read_table(
     source: Path, region: str, species: str, provenance: Provenance
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """The table's rows in `forest_yield`'s columns, and every problem found."""
+) -> tuple[pd.DataFrame, list[Problem], tuple[Msg, ...]]:
+    """The table's rows in `forest_yield`'s columns, every problem found, and what reading the
+    file said (a workbook's hidden rows read, its other sheets)."""
     file = str(source)
-    grid = _cells(source)
+    grid, notices = _cells(source)
     at = _header_row(grid)
     if at is None:
         message = Msg("yield.no_header", names=" / ".join(_CLASS_HEADERS))
-        return pd.DataFrame(columns=list(COLUMNS)), [Problem(file, None, None, message)]
+        return pd.DataFrame(columns=list(COLUMNS)), [Problem(file, None, None, message)], notices
     header = [_text(v) for v in grid.iloc[at]]
     in_years = _plain(header[0]) in ("林齢", "age")
     problems: list[Problem] = []
@@ -156,7 +158,7 @@ def read_table(
         confidence=provenance.confidence,
         note=f"imported by offset factors import-yield from {source.name}",
     )
-    return out.reindex(columns=list(COLUMNS)), problems
+    return out.reindex(columns=list(COLUMNS)), problems, notices
 
 
 def site_class(name: str) -> int | None:
@@ -213,21 +215,15 @@ def _falling(file: str, table: pd.DataFrame) -> list[Problem]:
     ]
 
 
-def _cells(source: Path) -> pd.DataFrame:
-    if source.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(source, header=None, dtype=object)
-    raw = source.read_bytes()
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        text = raw.decode("utf-8", errors="replace")
-    lines = list(csv.reader(io.StringIO(text)))  # a title line has fewer cells than the table
-    width = max((len(line) for line in lines), default=0)
-    return pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype=object)
+def _cells(source: Path) -> tuple[pd.DataFrame, tuple[Msg, ...]]:
+    """The file's cells, read as every office file is (`common.sheets`: CSV as UTF-8 or CP932,
+    strictly; a workbook's first visible sheet, a damaged or hostile workbook refused with its
+    name), each empty cell None; and what the reading says (hidden rows or sheets)."""
+    from offset.common.sheets import read_grid
+
+    grid = read_grid(source)
+    cells = grid.cells.astype(object)
+    return cells.where(grid.cells.notna(), None), grid.notices
 
 
 def _header_row(grid: pd.DataFrame) -> int | None:

@@ -1,4 +1,4 @@
-"""Office files in: reading a file's cells as they are (`sheets`; which sheets of a workbook:
+"""Office files in: a file's cells as they are (`offset.common.sheets`); which sheets of a workbook:
 `sheet_choice`; where each row came from: `sheetrows`), finding the header row and the rows that
 are not data (`layout`), matching the user's headers to a method's columns (`headers`, `columns`),
 converting cells to typed values in their unit (`values`, `dates`, `japanese`, `unit_case`), the

@@ -19,13 +19,13 @@ import pandas as pd
 
 from offset.common.messages import Msg
 from offset.common.problems import Problem
+from offset.common.rows import spans
 from offset.intake import values
 from offset.intake.columns import Column, Contract
 from offset.intake.dates import month_only
 from offset.intake.headers import Match, Matcher
 from offset.intake.identity import Duplicates, repeats
 from offset.intake.japanese import distinct, folded, gather
-from offset.intake.layout import spans
 from offset.intake.listing import FIRST_DATA_ROW, listed_problems
 from offset.intake.localities import Constants, settle
 from offset.intake.municipalities import Municipalities, shipped

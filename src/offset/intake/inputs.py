@@ -20,6 +20,15 @@ import pandas as pd
 
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
+from offset.common.sheets import (
+    Grid,
+    Progress,
+    is_workbook,
+    read_grid,
+    read_parquet,
+    read_sheets,
+    sheet_list,
+)
 from offset.intake import sheetrows
 from offset.intake.columns import Contract
 from offset.intake.conversion import Vocabularies, check, repeated_rows
@@ -31,15 +40,6 @@ from offset.intake.localities import Constants
 from offset.intake.municipalities import Municipalities
 from offset.intake.prepared import Prepared
 from offset.intake.sheet_choice import choose
-from offset.intake.sheets import (
-    Grid,
-    Progress,
-    is_workbook,
-    read_grid,
-    read_parquet,
-    read_sheets,
-    sheet_list,
-)
 
 MISSING = ("header.missing", "header.missing_municipality")
 

@@ -29,8 +29,9 @@ from openpyxl.utils import get_column_letter
 
 from offset.common.messages import Msg
 from offset.common.problems import Problem
+from offset.common.rows import spans
+from offset.common.sheets import Grid, refuse
 from offset.intake.japanese import distinct, folded, nfkc
-from offset.intake.sheets import Grid, refuse
 
 SEARCH_ROWS = 30
 TOTAL_LABELS = frozenset({"合計", "計", "小計", "総計", "累計", "total", "subtotal", "grandtotal"})
@@ -201,14 +202,3 @@ def _duplicates(grid: Grid, names: list[str], keep: list[int]) -> tuple[Problem,
         for positions in seen.values()
         if len(positions) > 1
     )
-
-
-def spans(rows: Sequence[int] | npt.NDArray[np.int64]) -> str:
-    """Row numbers as ranges: [2, 3, 4, 7] -> "2-4, 7"."""
-    values = np.asarray(rows, dtype=np.int64)
-    if values.size == 0:
-        return ""
-    breaks = np.flatnonzero(np.diff(values) != 1)
-    starts = np.concatenate([[values[0]], values[breaks + 1]])
-    stops = np.concatenate([values[breaks], [values[-1]]])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in zip(starts, stops, strict=True))

@@ -17,8 +17,9 @@ Limits (each refused with a clear error, before the work they would cost):
 A workbook cannot crash the reader: openpyxl parses through defusedxml (entity declarations,
 "billion laughs" and external entities included, are refused), and anything openpyxl raises on
 a malformed part (a shared string that is not one, a cell reference past the last column, a
-part cut short) is the file's problem, named with its sheet, never a traceback. Hidden sheets
-are left out unless named (`sheet_list`).
+part cut short) is the file's problem, named with its sheet, never a traceback; a shared-string
+index outside the table is named with its cell (`xlsx_rows`). Hidden sheets are left out unless
+named (`sheet_list`); hidden rows and columns are read, and named in a notice.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ import pandas as pd
 
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
+from offset.common.rows import spans
+from offset.common.xlsx_rows import SharedStringIndexError, SheetRows
 
 MAX_FILE_BYTES = 1 << 30  # 1 GiB
 MAX_UNZIPPED_BYTES = 512 << 20  # 512 MiB: about 5 million filled cells of an office list
@@ -169,7 +172,7 @@ def _read_workbook(path: Path, sheet: str | None) -> Grid:
         notices.append(Msg("notice.sheet", sheet=chosen, sheets=", ".join(visible)))
     if sheet is None and hidden:
         notices.append(Msg("notice.hidden_sheets", sheets=", ".join(hidden)))
-    return Grid(grid.cells, grid.file, grid.sheet, tuple(notices))
+    return Grid(grid.cells, grid.file, grid.sheet, (*notices, *grid.notices))
 
 
 def _checked_zip(path: Path) -> None:
@@ -252,31 +255,66 @@ def sheet_list(path: Path) -> tuple[list[str], list[str]]:
 
 
 def read_sheets(path: Path, names: list[str]) -> list[Grid]:
-    """The cells of the named sheets of a workbook, opened once; MAX_CELLS holds for them all."""
+    """The cells of the named sheets of a workbook, opened once; MAX_CELLS holds for them all.
+    A sheet's hidden rows and columns holding a value are read, and named in a notice."""
     book = _open(path)
     grids = []
     try:
         cells = 0
         for name in names:
-            rows = []
             try:
-                sheet = book[name]
-                # the cells as they are, not as the sheet's <dimension> says: read-only openpyxl
-                # cuts rows and columns past it, so a workbook whose writer understated it lost
-                # them silently, and one that overstated it was padded to that size
-                sheet.reset_dimensions()
-                for row in _bounded(sheet.iter_rows(values_only=True), path, name, cells):
-                    rows.append(row)
+                stream = SheetRows(book[name])
+                rows = list(_bounded(iter(stream), path, name, cells))
             except InputError:
                 raise
+            except SharedStringIndexError as e:
+                raise _bad_string(path, name, e) from e
             except Exception as e:  # openpyxl parses a sheet as it streams its rows
                 raise _damaged(path, e, name) from e
             cells += sum(len(r) for r in rows)
-            frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
-            grids.append(Grid(frame, str(path), name))
+            frame = _frame(rows)
+            notices = (*_hidden_rows(name, stream.hidden),
+                       *_hidden_columns(name, frame, stream.hidden_columns))  # fmt: skip
+            grids.append(Grid(frame, str(path), name, notices))
     finally:
         book.close()
     return grids
+
+
+def _frame(rows: list[tuple[object, ...]]) -> pd.DataFrame:
+    """The rows as one frame, each padded to the widest first (a row is as wide as its last
+    cell; pandas 4 refuses rows of mismatched lengths, pandas 3 warns)."""
+    if not rows:
+        return pd.DataFrame(dtype=object)
+    width = max(len(r) for r in rows)
+    padded = [r + (None,) * (width - len(r)) if len(r) < width else r for r in rows]
+    return pd.DataFrame(padded, dtype=object)
+
+
+def _hidden_rows(sheet: str, rows: list[int]) -> tuple[Msg, ...]:
+    return (Msg("notice.hidden_rows", sheet=sheet, rows=spans(rows)),) if rows else ()
+
+
+def _hidden_columns(sheet: str, frame: pd.DataFrame, columns: list[int]) -> tuple[Msg, ...]:
+    """The hidden columns that hold a value, by their letters."""
+    from openpyxl.utils import get_column_letter
+
+    width = frame.shape[1]
+    held = [c for c in columns if c <= width and frame.iloc[:, c - 1].notna().any()]
+    if not held:
+        return ()
+    letters = ", ".join(get_column_letter(c) for c in held)
+    return (Msg("notice.hidden_columns", sheet=sheet, columns=letters),)
+
+
+def _bad_string(path: Path, sheet: str, error: SharedStringIndexError) -> InputError:
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(error.column) if error.column > 0 else "?"
+    message = Msg(
+        "file.shared_string", cell=f"{letter}{error.row}", index=error.index, count=error.count
+    )
+    return InputError([Problem(str(path), error.row, letter, message, sheet=sheet)])
 
 
 def _bounded(
