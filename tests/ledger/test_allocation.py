@@ -84,6 +84,8 @@ def test_a_total_the_holder_lacks_is_refused_and_nothing_is_recorded(ledger: Led
     (broken,) = ledger.apply([ghg])
     assert (broken.id, broken.status) == ("r2", "vintage_after_claim")
     assert history(ledger) == before
+    (nothing,) = ledger.apply([{**retire_total("r4", 1), "project": "no-such-project"}])
+    assert nothing.status == "unknown_class"
     # On another party's behalf, another party's account reads as unknown, whatever it holds.
     (masked,) = ledger.apply([{**retire_total("r3", 5), "from": "town/holding"}], party="rival")
     assert masked.status == "unknown_account"

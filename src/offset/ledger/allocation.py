@@ -33,10 +33,14 @@ def part_id(request_id: str, number: int) -> str:
 
 def split(books: Books, account: str, project: str, quantity: int) -> list[tuple[int, int]]:
     """(vintage, quantity) to take from `account`, oldest vintage first, adding up to
-    `quantity`; Rejected (`insufficient_balance`) if the account holds less of the project."""
+    `quantity`; Rejected (`insufficient_balance`) if the account holds less of the project,
+    `unknown_class` if the project has no credits at all."""
+    vintages = books.project_vintages(project)
+    if not vintages:
+        raise Rejected("unknown_class", f"{project}: no vintage issued")
     parts: list[tuple[int, int]] = []
     left = quantity
-    for vintage in books.project_vintages(project):
+    for vintage in vintages:
         if not left:
             break
         credit = books.credit_class(project, vintage)
