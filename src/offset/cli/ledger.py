@@ -172,8 +172,10 @@ def statement(
     from offset.common import memos
     from offset.common.messages import current
     from offset.documents.terms import column_label, value_term
+    from offset.ledger.titles import title_of, titles_on
 
     lang = current()
+    titles = titles_on(book.engine)
     table = Table(title=text(Msg("cli.statement", account=account)))
     for column in STATEMENT_COLUMNS:
         table.add_column(column_label(column, lang))
@@ -183,6 +185,9 @@ def statement(
         cell = "" if value is None else str(value)
         if column == "kind":
             return KINDS[lang].get(cell, cell)
+        if column == "project":  # its title, the key below it
+            title = title_of(titles, cell)
+            return f"{title.title}\n{cell}" if title.title else cell
         if column != "memo":
             return cell
         return memos.text(cell, lang, lambda method: value_term("method", method, lang))

@@ -197,12 +197,24 @@ def _origin(fields: CertificateFields, lang: Language) -> str:
         )
         if part
     )
-    return f"{fields.origin_party} {where}".strip() or WORDS[lang]["not_stated"]
+    # the creating municipality, when the project's run named one the party's name is not
+    place = fields.origin_place if fields.origin_place != fields.origin_party else ""
+    who = " · ".join(part for part in (fields.origin_party, place) if part)
+    return f"{who} {where}".strip() or WORDS[lang]["not_stated"]
 
 
 def _project(fields: CertificateFields, lang: Language) -> str:
+    """The project's title and method; its key on a detail line (a second line, `_cell`)."""
     method = METHOD_WORDS[lang].get(fields.method or "", fields.method or "")
-    return f"{fields.project}" + (f"({method})" if method else "")
+    shown = (fields.project_title or fields.project) + (f"({method})" if method else "")
+    return f"{shown}\n{fields.project}" if fields.project_title else shown
+
+
+def _cell(value: object) -> str:
+    """A field's value; a line after the first is its detail line, printed small."""
+    first, *details = str(value).split("\n")
+    e = html.escape
+    return e(first) + "".join(f"<br><span class='detail'>{e(d)}</span>" for d in details)
 
 
 def _credit(fields: CertificateFields, lang: Language) -> str:
@@ -275,9 +287,9 @@ h1 { text-align: center; font-size: 28pt; margin: 6mm 0 8mm; font-weight: bold; 
 .quantity { text-align: center; font-size: 13pt; margin: 1mm 0 3mm; }
 .quantity strong { font-size: 24pt; padding: 0 2mm; }
 .record { text-align: center; font-size: 11pt; margin: 0 0 2mm; }
-table.fields { width: 100%; border-collapse: collapse; font-size: 10.5pt; }
-table.fields th, table.fields td { border: .6pt solid #7a8a82; padding: 2.3mm 2.6mm;
-  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+table.fields { width: 100%; border-collapse: collapse; font-size: 9.5pt; }
+table.fields th, table.fields td { border: .6pt solid #7a8a82; padding: 1.5mm 2.6mm;
+  text-align: left; vertical-align: top; overflow-wrap: anywhere; line-height: 1.25; }
 table.fields th { width: 32%; background: #eef3f0; font-weight: normal; }
 .bottom { position: absolute; left: 11mm; right: 11mm; bottom: 7mm; display: table;
           width: calc(100% - 22mm); }
@@ -286,6 +298,7 @@ table.fields th { width: 32%; background: #eef3f0; font-weight: normal; }
 .qr svg { width: 26mm; height: 26mm; display: block; margin-bottom: 1mm; }
 .issuer { text-align: right; font-size: 10pt; }
 .issuer .name { font-size: 14pt; margin: 1mm 0 2mm; }
+.detail { font-size: 7pt; color: #555; }
 .sig { font-size: 6pt; color: #333; overflow-wrap: anywhere; text-align: left;
        margin: 0 0 0 8mm; }
 """
@@ -300,7 +313,7 @@ def certificate_html(
     f, w, e = certificate.fields, WORDS[lang], html.escape
     source = certificate.from_account if source_shown else ""
     body = "\n".join(
-        f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>"
+        f"<tr><th>{e(k)}</th><td>{_cell(v)}</td></tr>"
         for k, v in _rows(f, lang, place_name, source, certificate.checkpoint)
     )
     if certificate.signature and certificate.public_key:
