@@ -107,7 +107,10 @@ def body(header: Sequence[Any], postings: Sequence[Any], events: Sequence[Any]) 
         [f"[{encode_basestring(a)},{c},{n},{b}]" for _, a, c, n, b in sorted(postings)]
     )
     moves = ",".join(
-        [f"[{c},{s},{t},{_s(f)},{encode_basestring(to)}]" for _, c, s, t, f, to in sorted(events)]
+        [
+            f"[{c},{s},{t},{'null' if f is None else encode_basestring(f)},{encode_basestring(to)}]"
+            for _, c, s, t, f, to in sorted(events)
+        ]
     )
     return (
         f'{{"events":[{moves}],"header":{{{header_body(header)}}},'
