@@ -99,6 +99,6 @@ def test_a_certificate_names_the_latest_checkpoint_covering_its_entry(
     url = ledger.engine.url.render_as_string(hide_password=False)
     base = ["ledger", "--db", url, "certificate", "r1"]
     assert "なし (この台帳エントリを含む" in CliRunner().invoke(app, base).output
-    printed = CliRunner().invoke(app, [*base, "--checkpoints", str(kept)])
-    assert printed.exit_code == 0, printed.output
-    assert f"seq {latest['seq']} · sha256 {latest['hash']}" in printed.output
+    named = CliRunner().invoke(app, [*base, "--checkpoints", str(kept)])
+    assert named.exit_code == 0, named.output
+    assert f"seq {latest['seq']} · sha256 {latest['hash']}" in named.output
