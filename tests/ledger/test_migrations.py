@@ -216,7 +216,9 @@ def test_a_ledger_at_0006_gets_a_head_guard_that_names_no_code(db_url: str) -> N
     if not upgraded.sqlite:
         with upgraded.engine.connect() as conn:
             body = conn.execute(
-                text("SELECT prosrc FROM pg_proc WHERE proname = 'offset_head_is_last'")
+                text(
+                    "SELECT prosrc FROM pg_proc WHERE oid = CAST('offset_head_is_last' AS regproc)"
+                )
             ).scalar_one()
         assert "Writer" not in body
         assert NEW_HEAD_COMMENT in body
