@@ -217,7 +217,8 @@ def test_a_ledger_at_0006_gets_a_head_guard_that_names_no_code(db_url: str) -> N
         with upgraded.engine.connect() as conn:
             body = conn.execute(
                 text(
-                    "SELECT prosrc FROM pg_proc WHERE oid = CAST('offset_head_is_last' AS regproc)"
+                    "SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                    " WHERE p.proname = 'offset_head_is_last' AND n.nspname = current_schema()"
                 )
             ).scalar_one()
         assert "Writer" not in body

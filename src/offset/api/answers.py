@@ -128,12 +128,26 @@ class ReductionOut(BaseModel):
     creditable_tco2e: float
 
 
+class PartOut(BaseModel):
+    id: str
+    status: str
+    seq: int | None = None
+    vintage: int
+    quantity: int
+
+
 class OperationOut(BaseModel):
     id: str = Field(
         description="the transaction id (PARTY:Idempotency-Key), or the party or account opened"
     )
     status: str = Field(description="ok, or exists for a retry of the same request")
     seq: int | None = None
+    parts: list[PartOut] = Field(
+        default=[],
+        description="a request that names no vintage: the retirement or transfer recorded for"
+        " each vintage it took, oldest first (the first has the request's id, the next ones"
+        " ID.2, ID.3, ...)",
+    )
 
 
 class ProgrammeOut(BaseModel):

@@ -31,6 +31,7 @@ from offset.api.answers import (
     BalanceOut,
     OperationOut,
     OriginOut,
+    PartOut,
     PartyOut,
     ReductionOut,
     RetirementOut,
@@ -226,11 +227,17 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+BY_TOTAL = (
+    "; omitted: the quantity is taken from every vintage you hold of the project, oldest first"
+    " (one transaction per vintage, all or none)"
+)
+
+
 class TransferIn(_In):
     from_: Annotated[Account, Field(alias="from")]
     to: Account
     project: Project
-    vintage: Vintage
+    vintage: Vintage | None = Field(default=None, description="the credits' vintage" + BY_TOTAL)
     quantity: Positive
     memo: ops.Memo = Field(default="", description="at most 1,000 characters")
     serials: ops.SerialRanges | None = Field(
@@ -243,7 +250,7 @@ class TransferIn(_In):
 class RetireIn(_In):
     from_: Annotated[Account, Field(alias="from")]
     project: Project
-    vintage: Vintage
+    vintage: Vintage | None = Field(default=None, description="the credits' vintage" + BY_TOTAL)
     quantity: Positive
     reason: Text = Field(description="目的詳細: what the credits are used for; at most 200")
     beneficiary: Text | None = Field(
@@ -324,7 +331,10 @@ def _apply(book: Ledger, who: Caller, op: dict[str, Any]) -> JSONResponse:
 
 def _answer(result: Result) -> JSONResponse:
     if result.status in STATUS:
-        body = OperationOut(id=result.id, status=result.status, seq=result.seq).model_dump()
+        parts = [PartOut.model_validate(part.to_json()) for part in result.parts]
+        body = OperationOut(
+            id=result.id, status=result.status, seq=result.seq, parts=parts
+        ).model_dump(exclude={"parts"} if not parts else None)
         return JSONResponse(body, status_code=STATUS[result.status])
     code = 404 if result.status in NOT_FOUND_CODES else 409
     code = 503 if result.status in UNAVAILABLE_CODES else code

@@ -141,6 +141,13 @@ class Store:
         )
         return None if row is None else ClassRow(int(row[0]), row[1], row[2], int(row[3]), row[4])
 
+    def vintages(self, project: str) -> tuple[int, ...]:
+        """The vintages a project has credit classes of, oldest first (by its unique key)."""
+        rows = self.all(
+            "SELECT vintage FROM credit_classes WHERE project = :p ORDER BY vintage", p=project
+        )
+        return tuple(int(row[0]) for row in rows)
+
     def instrument(self, name: str) -> bool | None:
         row = self.one("SELECT transferable FROM instruments WHERE name = :n", n=name)
         return None if row is None else bool(row[0])

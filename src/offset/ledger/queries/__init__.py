@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from offset.ledger.queries.accounts import accounts, balances, parties, statement
 from offset.ledger.queries.agreements import AgreementMove, agreement_moves, agreement_transactions
-from offset.ledger.queries.identity import head, ledger_identity
+from offset.ledger.queries.identity import head, ledger_identity, transaction_id
 from offset.ledger.queries.issuances import first_seq, issuance_history, quantities
 from offset.ledger.queries.retirements import issued_to, retirement, retirements
 from offset.ledger.queries.serials import serial_history
@@ -38,4 +38,5 @@ __all__ = [
     "retirements",
     "serial_history",
     "statement",
+    "transaction_id",
 ]

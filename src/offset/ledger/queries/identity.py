@@ -23,3 +23,9 @@ def head(conn: Connection) -> tuple[int, str, str]:
         text("SELECT seq, hash, effective_date FROM ledger_head WHERE id = 1")
     ).one()
     return int(seq), str(head_hash), day_text(effective) if effective else ""
+
+
+def transaction_id(conn: Connection, seq: int) -> str | None:
+    """The id of entry `seq` (None: a reference entry, or no such entry)."""
+    found = conn.execute(text("SELECT id FROM transactions WHERE seq = :s"), {"s": seq}).scalar()
+    return None if found is None else str(found)
