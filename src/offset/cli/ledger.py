@@ -236,6 +236,14 @@ def certificate(
             " OFFSET_PUBLIC_URL",
         ),
     ] = None,
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoints",
+            help="A directory of signed checkpoints (offset ledger checkpoint --out): the"
+            " certificate names the latest that covers its entry; default: OFFSET_CHECKPOINTS",
+        ),
+    ] = None,
 ) -> None:
     """A カーボン・オフセット証明書 as HTML, or as PDF with --pdf (default file: TX.pdf): signed
     with the issuer's key, with a URL and QR code to check it against the ledger."""
@@ -247,7 +255,7 @@ def certificate(
     lang: Literal["ja", "en"] = "en" if english else "ja"
     make = certificate_pdf if pdf else certificate_page
     try:
-        document: str | bytes = make(book, tx, lang, url, key)
+        document: str | bytes = make(book, tx, lang, url, key, checkpoints=checkpoints)
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
