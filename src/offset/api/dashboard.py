@@ -121,7 +121,8 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any)
         results=RESULTS[lang],
         kinds=KINDS[lang],
         lang=lang,
-        memo=lambda stored: memos.text(stored, lang),  # offset's own memos in the reader's words
+        # offset's own memos in the reader's words, a method by its name
+        memo=lambda stored: memos.text(stored, lang, lambda m: value_term("method", m, lang)),
         method_name=lambda method: value_term("method", method, lang) if method else "—",
         credit_type=lambda methodology: _credit_type(methodology, lang),
         project=lambda key: project_cell(project(key)),  # its title, the key below

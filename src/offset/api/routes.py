@@ -43,6 +43,7 @@ from offset.api.keys import Caller, authenticate
 from offset.documents.certificate import certificate_page
 from offset.ledger import Ledger, rows, visibility
 from offset.ledger import operations as ops
+from offset.ledger.codes import HISTORY_ALTERED
 from offset.ledger.names import PATTERNS, TEXT_PATTERN
 from offset.ledger.proof import Unverified
 from offset.ledger.writer import Result
@@ -316,6 +317,8 @@ class IssueIn(_In):
 
 STATUS = {"ok": 201, "exists": 200}
 NOT_FOUND_CODES = {"unknown_account", "unknown_class", "unknown_transaction", "unknown_party"}
+# The ledger's own state refuses every write, whatever was sent: not the caller's conflict.
+UNAVAILABLE_CODES = {HISTORY_ALTERED}
 
 
 def _apply(book: Ledger, who: Caller, op: dict[str, Any]) -> JSONResponse:
@@ -334,6 +337,7 @@ def _answer(result: Result) -> JSONResponse:
         ).model_dump(exclude={"parts"} if not parts else None)
         return JSONResponse(body, status_code=STATUS[result.status])
     code = 404 if result.status in NOT_FOUND_CODES else 409
+    code = 503 if result.status in UNAVAILABLE_CODES else code
     raise ApiError(code, result.status, result.message)
 
 

@@ -24,8 +24,10 @@ from offset.documents.certificate_fields import (
     public_key_hex,
     sign,
 )
-from offset.ledger import certified
+from offset.documents.times import shown_time
+from offset.ledger import certified, covering
 from offset.ledger.blocks import as_text
+from offset.ledger.checkpoint import Checkpoint
 from offset.ledger.database import reading
 from offset.ledger.rows import Retirement
 
@@ -71,6 +73,9 @@ WORDS: dict[str, dict[str, str]] = {
         "not_stated": "記載なし",
         "fy": "{fy}年度",
         "place": "オフセット対象の場所",
+        "checkpoint": "照合できるチェックポイント",
+        "checkpoint_form": "seq {seq} · sha256 {hash} · 署名者の公開鍵 {key} · 署名日時 {time}",
+        "no_checkpoint": "なし (この台帳エントリを含む署名済みのチェックポイントはまだありません)",
     },
     "en": {
         "title": "Carbon Offset Certificate",
@@ -104,6 +109,9 @@ WORDS: dict[str, dict[str, str]] = {
         "not_stated": "not stated",
         "fy": "FY{fy}",
         "place": "Place of the offset target",
+        "checkpoint": "Checkpoint to check it against",
+        "checkpoint_form": "seq {seq} · sha256 {hash} · signer's public key {key} · signed {time}",
+        "no_checkpoint": "none (no signed checkpoint covers this ledger entry yet)",
     },
 }
 METHOD_WORDS = {  # the methods' names as the credits' origin reads them
@@ -122,6 +130,8 @@ class Signed:
     public_key: str | None
     url: str
     from_account: str = ""  # not a signed field: printed to whom `visibility.sees_source`
+    # not a signed field either: the latest signed checkpoint covering the entry (`covering`)
+    checkpoint: Checkpoint | None = None
 
 
 def serial_ranges(retirement: Retirement) -> str:
@@ -167,7 +177,9 @@ def signed(
         signature, public = sign(fields, key), public_key_hex(key)
     base = base_url or os.environ.get(URL_VARIABLE, "") or DEFAULT_URL
     source = _from_account(ledger, tx_id)
-    return Signed(fields, signature, public, check_url(base, fields), source)
+    with reading(ledger.engine) as conn:
+        checkpoint = covering.covering(conn, fields.seq, covering.kept())
+    return Signed(fields, signature, public, check_url(base, fields), source, checkpoint)
 
 
 def _qr_svg(url: str) -> str:
@@ -211,8 +223,22 @@ def _credit(fields: CertificateFields, lang: Language) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def checkpoint_words(checkpoint: Checkpoint | None, lang: Language) -> str:
+    """The checkpoint a certificate can be checked against, in words (none: says so)."""
+    if checkpoint is None:
+        return WORDS[lang]["no_checkpoint"]
+    return WORDS[lang]["checkpoint_form"].format(
+        seq=checkpoint.seq, hash=checkpoint.hash, key=checkpoint.key,
+        time=shown_time(checkpoint.time, lang),
+    )  # fmt: skip
+
+
 def _rows(
-    fields: CertificateFields, lang: Language, place_name: str, from_account: str = ""
+    fields: CertificateFields,
+    lang: Language,
+    place_name: str,
+    from_account: str = "",
+    checkpoint: Checkpoint | None = None,
 ) -> list[tuple[str, str]]:
     w = WORDS[lang]
     none = w["not_stated"]
@@ -246,6 +272,7 @@ def _rows(
     if fields.agreement_title:
         rows.append((w["agreement"], fields.agreement_title))
     rows.append((w["entry"], f"seq {fields.seq} · sha256 {fields.hash}"))
+    rows.append((w["checkpoint"], checkpoint_words(checkpoint, lang)))
     return rows
 
 
@@ -287,7 +314,7 @@ def certificate_html(
     source = certificate.from_account if source_shown else ""
     body = "\n".join(
         f"<tr><th>{e(k)}</th><td>{_cell(v)}</td></tr>"
-        for k, v in _rows(f, lang, place_name, source)
+        for k, v in _rows(f, lang, place_name, source, certificate.checkpoint)
     )
     if certificate.signature and certificate.public_key:
         sig = (

@@ -98,6 +98,11 @@ def _one(books: Books, item: object, when: planning.When) -> Result:
         return Result(_label(item), e.code, str(e), subject=e.subject)
 
 
+def refused(items: list[object], why: Rejected) -> list[Result]:
+    """Every item refused for one reason that is none of theirs (the ledger's own state)."""
+    return [Result(_label(item), why.code, str(why)) for item in items]
+
+
 def _total(books: Books, request: ops.Total, when: planning.When) -> Result:
     """A request by total: its parts (`allocation`), each planned and recorded as any
     operation, all in one savepoint: the first refusal undoes them all and is the answer."""

@@ -38,6 +38,7 @@ from offset.ledger.store import Store
 
 if TYPE_CHECKING:
     from offset.ledger.batch_store import BatchStore
+    from offset.ledger.head_check import Stamp
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -125,6 +126,8 @@ class Known:
 
     def __init__(self) -> None:
         self.head: Head | None = None
+        # PostgreSQL: who wrote the head entry (`head_check.Stamp`), to prove it unedited since.
+        self.stamp: Stamp | None = None
         self.parties: Table[str, PartyRow | None] = Table()
         self.accounts: Table[str, AccountRow | None] = Table()
         self.classes: Table[tuple[str, int], ClassRow | None] = Table()
@@ -190,6 +193,7 @@ class Known:
             table.base.clear()
             table.changed.clear()
         self.head = None
+        self.stamp = None
 
 
 class Books:

@@ -94,7 +94,7 @@ def _post_period(ledger: Ledger, run: Run, name: str, history: list[IssuanceEven
     correction = restate(
         operation, wanted, stands, programme.header.operator,
         held.get(int(operation["vintage"]), 0), 0,
-        lambda: f"verified figure {before} -> {now} t ({_finding(run, name)})",
+        lambda: Msg("restate.verified", before=before, now=now, finding=_finding(run, name)),
     )  # fmt: skip
     assert correction is not None  # the quantities differ
     _refused_if_not_ok(ledger.apply(list(correction.operations), atomic=True))
@@ -126,11 +126,13 @@ def _of_period(event: IssuanceEvent, own: str) -> bool:
     return any(i == own or i.startswith(f"{own}:") for i in ids)
 
 
-def _finding(run: Run, name: str) -> str:
+def _finding(run: Run, name: str) -> Msg:
     found = run.monitoring(name).period.verification
     if found is None:
-        return "no verification"
-    return f"{found.finding} by {found.body} on {found.date.isoformat()}"
+        return Msg("restate.unverified_period")
+    return Msg(
+        "restate.finding", finding=found.finding, body=found.body, date=found.date.isoformat()
+    )
 
 
 def _refused_if_not_ok(results: list[Result]) -> None:

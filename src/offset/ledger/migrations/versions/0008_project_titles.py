@@ -4,8 +4,8 @@ Outputs printed a project by its key (`matsumoto-pv`); a run now stores each pro
 the municipality its credits are created in, beside the agreements' titles (run records, not
 ledger history: replaced by each run of their scenario).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-07
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
