@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text as sql
 from typer.testing import CliRunner
@@ -31,6 +32,8 @@ from typer.testing import CliRunner
 from offset.api import keys
 from offset.api.app import create_app
 from offset.cli.app import app
+from offset.cli.run import newest_first
+from offset.common.messages import Msg
 from offset.intake.dates import wareki
 from offset.ledger import Ledger
 from offset.scenario import row_changes
@@ -276,3 +279,36 @@ def test_a_restatement_names_the_row_that_caused_it_not_new_rows_at_zero() -> No
         "rows added: row 4 (system_id c, fy 2015); "
         "rows changed: row 2 (system_id a, fy 2015): capacity_kw 70 -> 7"
     )
+
+
+def test_the_terminal_shows_this_fys_warnings_first() -> None:
+    """Warnings that name no FY, then the latest FY's: FY2015's stale-factor warnings, repeated
+    in every later run, no longer hide FY2024's behind "N more warnings in the report"."""
+    warnings: list[str] = [
+        Msg("warn.project_fy", project="pv", fy=2015, warning="old"),
+        Msg("warn.project_fy", project="pv", fy=2024, warning="new"),
+        Msg("warn.unused_rows", project="pv", count=1, file="pv.csv"),
+        Msg("warn.project_fy", project="forest", fy=2024, warning="new too"),
+    ]
+    shown = [getattr(w, "params", {}).get("fy") for w in newest_first(warnings)]
+    assert shown == [None, 2024, 2024, 2015]
+
+
+def test_reading_a_ledger_that_is_not_there_creates_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An auditor types `offset ledger verify` in the office's folder, where `offset run` kept
+    its ledger in out/ledger.db: the answer was "ok: sqlite:///offset.db verifies" about a new,
+    empty ledger it had just created. Now it is refused, naming where a run keeps its ledger."""
+    monkeypatch.chdir(tmp_path)
+    for command in (["verify"], ["balances"], ["export"]):
+        refused = runner.invoke(app, ["ledger", *command])
+        assert refused.exit_code == 2, refused.output
+        assert "no ledger at sqlite:///offset.db" in refused.output
+        assert "OUT/ledger.db" in refused.output
+    assert not (tmp_path / "offset.db").exists()
+    # a ledger that is there is read as before
+    made = runner.invoke(app, ["ledger", "--db", "sqlite:///made.db", "apply", "-"], input="")
+    assert made.exit_code == 0, made.output
+    verified = runner.invoke(app, ["ledger", "--db", "sqlite:///made.db", "verify"])
+    assert verified.exit_code == 0, verified.output

@@ -702,6 +702,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "... ほか{count}件の注意事項は報告書にあります",
     ),
     "cli.ledger": ("ledger: {where}", "台帳: {where}"),
+    "cli.no_ledger": (
+        "no ledger at {where}: nothing was read or created. offset run keeps its ledger in"
+        " OUT/ledger.db (or the scenario's database): give it with offset ledger --db URL.",
+        "{where} に台帳がありません (何も読まず、作成もしていません)。offset run の台帳は"
+        " OUT/ledger.db (またはシナリオの database) にあります。offset ledger --db URL で"
+        "指定してください。",
+    ),
     "cli.report": ("report: {where}", "報告書: {where}"),
     "cli.restated": (
         "FYs issued before whose credits changed (restated)",
