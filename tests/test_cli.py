@@ -13,9 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from offset.cli.app import app
-from offset.cli.choices import DUPLICATES, METHOD_NAMES
+from offset.cli.choices import DUPLICATES, EXPORT_FORMATS, LEDGER_URL, METHOD_NAMES
 from offset.factors import shipped_directory
 from offset.intake import identity
+from offset.ledger.database import DEFAULT_URL
+from offset.ledger.export import EXPORTS
 from offset.methods import METHODS
 from tests.conftest import EXAMPLES
 
@@ -251,6 +253,8 @@ def test_the_commands_load_only_what_they_use() -> None:
         "matplotlib",
         "pint",
         "alembic",
+        "sqlalchemy",
+        "openpyxl",
         "offset.methods",
         "offset.jobs.calc",
     ]
@@ -265,6 +269,11 @@ def test_the_commands_load_only_what_they_use() -> None:
 def test_the_help_names_every_method() -> None:
     assert tuple(METHODS) == METHOD_NAMES
     assert identity.DUPLICATES == DUPLICATES
+
+
+def test_the_ledger_names_the_help_shows_are_the_ledgers() -> None:
+    assert LEDGER_URL == DEFAULT_URL
+    assert tuple(EXPORTS) == EXPORT_FORMATS
 
 
 def test_results_never_carry_a_live_formula(examples: Path, tmp_path: Path) -> None:

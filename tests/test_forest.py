@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
-from offset.methods.forest_carbon import SpeciesConstants
+from offset.methods.forest_carbon import BcefConstants, SpeciesConstants
 from tests.conftest import Calc
 
 STAND = {
@@ -230,3 +231,20 @@ def test_other_conifers_stock_difference_by_the_end_stocks_bcef(calc: Calc) -> N
     expected = (170 - 150) * 0.75 * 1.29 * 0.51 * 44 / 12 / 4
     assert expected == pytest.approx(9.0461, abs=1e-4)
     assert row["reduction_tco2e"] == pytest.approx(expected)
+
+
+def test_species_constants_are_folded_once_per_table() -> None:
+    # a national run computes forest for every FY: the species table is folded once
+    library = FactorLibrary()
+    first = SpeciesConstants.from_factors(library)
+    assert SpeciesConstants.from_factors(library) is first
+    assert BcefConstants.from_factors(library, "bcefi") is BcefConstants.from_factors(
+        library, "bcefi"
+    )
+    assert BcefConstants.from_factors(library, "bcefs") is not BcefConstants.from_factors(
+        library, "bcefi"
+    )
+    again = SpeciesConstants.from_factors(FactorLibrary())  # another library folds its own
+    assert again is not first
+    np.testing.assert_array_equal(again.k_tco2_per_m3, first.k_tco2_per_m3)
+    assert list(again.ids) == list(first.ids)

@@ -10,6 +10,7 @@ import re
 from offset.api.labels import KINDS, LABELS, RESULTS
 from offset.common.messages import CATALOGUE, PLAIN
 from offset.documents.terms import all_terms
+from tests.japanese import english as english_phrases
 
 # Latin-letter texts that are Japanese usage as they are: units
 UNITS = {"t-CO2", "MWh"}
@@ -49,3 +50,14 @@ def test_the_check_catches_an_english_sentence() -> None:
     ):
         rest = COMMANDS.sub("", PLACEHOLDER_OR_CODE.sub("", text))
         assert bool(not NON_ASCII.search(rest) or ENGLISH_PHRASE.search(rest)) is english
+
+
+def test_every_japanese_text_passes_the_documents_check() -> None:
+    """The check every document in `ja` is held to (`tests/japanese.py`), on each catalogue
+    text with its placeholders taken out: a key's text cannot bring English into a document."""
+    found = {
+        key: phrases
+        for key, text in japanese_texts().items()
+        if (phrases := english_phrases(re.sub(r"\{[^}]*\}", " ", text)))
+    }
+    assert found == {}

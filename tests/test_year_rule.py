@@ -225,7 +225,7 @@ def test_changing_the_rule_in_a_later_year_restates_and_says_why(tmp_path: Path)
 
 def test_an_issuance_recorded_before_the_rule_counts_as_results() -> None:
     def said(before: dict[str, Any], now: dict[str, Any]) -> str:
-        return "; ".join(text(reason, "en") for reason in _reasons(before, now, ""))
+        return "; ".join(text(reason, "en") for reason in _reasons(before, now, None))
 
     before = {"input": {"sha256": "a"}}  # no factor_year: recorded before the rule existed
     assert "year rule changed" not in said(before, {"input": {"sha256": "a"}})

@@ -57,6 +57,7 @@ name = "Rival KK"
 
 [projects.east-pv]
 method = "solar"
+title = "東町 住宅用太陽光発電"
 data = "east.csv"
 owner = "east-town"
 instrument = "J-Credit"

@@ -570,3 +570,107 @@ def test_the_api_refuses_a_use_rule_in_both_languages_and_the_registry_may_overr
     listed = world.client.get("/api/v1/retirements", headers=world.auth("acme-kk")).json()
     [mine] = [r for r in listed if r["id"] == retirement.id]
     assert mine["serials"][0]["range"] == "900-900"
+
+
+def test_retire_and_transfer_by_total_take_the_oldest_vintage_first(world: World) -> None:
+    """A project held in two vintages is offered as a whole ("all vintages, oldest first"):
+    the retirement takes every FY2022 credit, then FY2023's, one entry per vintage, each with
+    its certificate; serial numbers with it are refused (they belong to one vintage)."""
+    body = {"to": "acme-kk/holding", "instrument": "J-Credit", "project": PROJECT,
+            "vintage": 2022, "quantity": 4}  # fmt: skip
+    headers = {**world.auth("registry"), "Idempotency-Key": "older-stock-for-totals"}
+    assert world.client.post("/api/v1/issuances", json=body, headers=headers).status_code == 201
+    client = client_of(world, "acme-kk")
+    older, newer = held(world, vintage=2022), held(world)
+    everything = f"acme-kk/holding {PROJECT} all"
+    form = client.get("/dashboard/retire?lang=en").text
+    assert f'<option value="{everything}"' in form
+    assert "all vintages, oldest first FY2022〜FY2023" in form
+    before = history(world)
+    refused = client.post(
+        "/dashboard/retire/confirm?lang=en",
+        data=retire_fields(world, client, holding=everything, quantity="", serials="0-1"),
+    )
+    assert refused.status_code == 422
+    assert LABELS["en"]["serials_one_vintage"] in refused.text
+    fields = retire_fields(world, client, holding=everything, quantity=str(older + 2))
+    confirm = client.post("/dashboard/retire/confirm?lang=en", data=fields)
+    assert confirm.status_code == 200
+    assert "all vintages, oldest first (FY2022〜FY2023)" in confirm.text
+    assert history(world) == before  # the confirmation changes nothing
+    done = client.post("/dashboard/retire", data=fields)
+    assert done.status_code == 200
+    parts = re.findall(r'data-vintage="(\d+)" data-quantity="(\d+)"', done.text)
+    assert parts == [("2022", str(older)), ("2023", "2")]
+    assert (held(world, vintage=2022), held(world)) == (0, newer - 2)
+    tx_id = f"acme-kk:{fields['key']}"
+    assert [r.vintage for r in world.book.retirements() if r.id.startswith(tx_id)] == [2022, 2023]
+    again = client.post("/dashboard/retire", data=fields, follow_redirects=False)
+    assert again.headers["location"].endswith("?again=1")  # sent once
+    assert (held(world, vintage=2022), held(world)) == (0, newer - 2)
+
+    # A transfer by total: one FY2021 credit first, then one of FY2023.
+    body = {**body, "vintage": 2021, "quantity": 1}
+    headers = {**world.auth("registry"), "Idempotency-Key": "oldest-stock-for-totals"}
+    assert world.client.post("/api/v1/issuances", json=body, headers=headers).status_code == 201
+    theirs = held(world, "east-town/holding")
+    sent = {**drawn(client, "/dashboard/transfer"), "holding": everything, "quantity": "2",
+            "to": "east-town/holding", "memo": ""}  # fmt: skip
+    moved = client.post("/dashboard/transfer", data=sent)
+    assert re.findall(r'data-vintage="(\d+)" data-quantity="(\d+)"', moved.text) == [
+        ("2021", "1"), ("2023", "1")]  # fmt: skip
+    assert (held(world, vintage=2021), held(world)) == (0, newer - 3)
+    assert held(world, "east-town/holding") == theirs + 1  # and one of FY2021
+
+
+def test_transfer_by_serial_ranges_validated_as_the_retire_forms(world: World) -> None:
+    """The transfer form takes serial ranges as the retire form does (full-width digits, 〜,
+    、 between ranges), and refuses what it refuses, with the same words, changing nothing."""
+    client = client_of(world, "acme-kk")
+    form = client.get("/dashboard/transfer?lang=en").text
+    assert 'name="serials"' in form
+    assert LABELS["en"]["serials_help"] in form
+    origins = world.client.get("/api/v1/origins", headers=world.auth("acme-kk")).json()
+    [origin] = [o for o in origins if (o["project"], o["vintage"]) == (PROJECT, 2023)]
+    start = origin["serials"][0]["start"]
+    fields = {**drawn(client, "/dashboard/transfer"), "holding": HOLDING, "quantity": "",
+              "to": "east-town/holding", "memo": ""}  # fmt: skip
+    before = history(world)
+    for changes, field, words in (
+        ({"serials": "0-x"}, "serials", LABELS["en"]["bad_serials"]),
+        ({"serials": "5-1"}, "serials", LABELS["en"]["bad_serials"]),  # backwards
+        ({"serials": "0-9", "quantity": "3"}, "quantity", "the serial ranges hold 10 credits"),
+        ({"serials": "0-999999"}, "quantity", "more than the"),
+        ({"serials": "", "quantity": "1,0"}, "quantity", LABELS["en"]["whole_number"]),
+    ):
+        for path in ("/dashboard/transfer/confirm", "/dashboard/transfer"):
+            answer = client.post(path + "?lang=en", data={**fields, **changes})
+            assert answer.status_code == 422, (changes, path)
+            assert f'id="{field}-error"' in answer.text, changes
+            assert words in answer.text, changes
+    assert history(world) == before
+    # Not held: the ledger refuses (serials_not_held), nothing moves.
+    far = f"{start + 10**9}-{start + 10**9 + 1}"
+    refused = client.post("/dashboard/transfer?lang=en", data={**fields, "serials": far})
+    assert refused.status_code == 409
+    assert history(world) == before
+    # Two of them, not the lowest, typed as a Japanese keyboard types them.
+    typed = f"{start + 1}〜{start + 2}".translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")
+    )
+    confirm = client.post("/dashboard/transfer/confirm", data={**fields, "serials": typed})
+    assert confirm.status_code == 200
+    assert f"{start + 1}-{start + 2}" in confirm.text
+    moved = client.post("/dashboard/transfer", data={**fields, "serials": typed},
+                        follow_redirects=False)  # fmt: skip
+    assert moved.status_code == 303, moved.text[:500]
+    tx_id = unquote(moved.headers["location"].removeprefix("/dashboard/done/"))
+    with world.book.engine.connect() as conn:
+        blocks = conn.execute(
+            text(
+                "SELECT e.start, e.stop FROM block_events e JOIN transactions t"
+                " ON t.seq = e.tx_seq WHERE t.id = :i"
+            ),
+            {"i": tx_id},
+        ).all()
+    assert [(int(a), int(b)) for a, b in blocks] == [(start + 1, start + 3)]

@@ -127,7 +127,8 @@ def test_a_company_retires_and_transfers_in_chromium(
 ) -> None:
     """Sign in as a company, retire 10 credits picked by serial range (5-14) for carbon
     offsetting, claimed for FY2024 (the confirmation's button pressed twice posts once), see the balance fall by 10, open the certificate, download the statement
-    as CSV and Excel; then transfer 1 credit to a town, its name shown before confirming."""
+    as CSV and Excel; then transfer 1 credit picked by its serial number (20) to a town, its
+    name shown before confirming."""
     base, keys, book = server
     (stocked,) = book.apply([STOCK])
     assert stocked.status == "ok"
@@ -204,13 +205,17 @@ def test_a_company_retires_and_transfers_in_chromium(
         before = total(driver, base)
         driver.find_element(By.ID, "transfer-link").click()
         Select(wait_for(driver, "holding")).select_by_value("acme-kk/holding acme-stock 2023")
-        driver.find_element(By.ID, "quantity").send_keys("1")
+        driver.find_element(By.ID, "serials").send_keys("２０")  # one credit, by its serial
         Select(driver.find_element(By.ID, "to")).select_by_visible_text("East Town")
         driver.find_element(By.ID, "next").click()
         assert wait_for(driver, "confirm-receiver").text == "East Town (east-town/holding)"
+        assert driver.find_element(By.ID, "confirm-serials").text == "20"
+        assert driver.find_element(By.ID, "confirm-quantity").get_attribute("data-quantity") == "1"
         driver.find_element(By.ID, "confirm").click()
         assert wait_for(driver, "outcome").get_attribute("data-status") == "ok"
         assert total(driver, base) == before - 1
+        town = book.serial("acme-stock", 2023, 20)
+        assert town.holder == "east-town/holding"
         assert driver.save_screenshot(str(ARTIFACTS / "dashboard-after-actions.png"))
         # Where the credits come from: the issuing town, then one serial's history.
         driver.find_element(By.ID, "origins-link").click()

@@ -43,8 +43,24 @@ def test_balances_page_shows_the_ledgers_figure(world: World) -> None:
     page = client.get("/dashboard")
     held = sum(b.quantity for b in world.book.balances() if b.account == "acme-kk/holding")
     assert f'data-quantity="{held}"' in page.text
-    assert "east-pv" in page.text
     assert "rival" not in page.text
+
+
+def test_projects_are_shown_by_title_with_the_key_on_a_detail_line(world: World) -> None:
+    """The world's scenario gives east-pv a title (its run stores it); west-pv has none and
+    is shown by its key."""
+    acme = signed_in(world, "acme-kk")
+    for path in ("/dashboard", "/dashboard/retirements", "/dashboard/statement/acme-kk/holding"):
+        page = acme.get(path).text
+        assert '東町 住宅用太陽光発電<br><span class="key">east-pv</span>' in page, path
+    frame = pd.read_csv(io.BytesIO(acme.get("/dashboard?format=csv").content), encoding="utf-8-sig")
+    frame = frame.rename(columns=column_keys())
+    assert list(frame.columns[:4]) == ["account", "instrument", "project_title", "creating_place"]
+    assert set(frame["project_title"]) == {"東町 住宅用太陽光発電"}
+    assert set(frame["creating_place"]) == {"East Town"}  # the owner's jis_code, its party's name
+    assert set(frame["project"]) == {"east-pv"}
+    rival = signed_in(world, "rival-kk").get("/dashboard/retirements").text
+    assert "<td>west-pv</td>" in rival  # no title: the key
 
 
 def test_every_page_renders_for_a_company_and_a_town(world: World) -> None:

@@ -100,3 +100,44 @@ def test_retire_defaults_the_beneficiary_and_yields_a_certificate(world: World) 
     assert "East Town" in page.text
     assert "town hall" in page.text
     assert world.book.verify() == []
+
+
+def test_a_transfer_and_a_retirement_by_total_take_the_oldest_vintage_first(
+    world: World,
+) -> None:
+    """Without a vintage, the quantity comes from every vintage held, oldest first: one
+    transaction per vintage, answered as parts; sent again, the first answer; more than is
+    held: 409, nothing recorded."""
+    older = holding(world, "east-town/holding", 2022)
+    newer = holding(world, "east-town/holding", 2023)
+    assert older > 0
+    assert newer > 1
+    received = {v: holding(world, "acme-kk/holding", v) for v in (2022, 2023)}
+    body = {"from": "east-town/holding", "to": "acme-kk/holding", "project": "east-pv",
+            "quantity": older + 1}  # fmt: skip
+    first = post(world, "/api/v1/transfers", body, "east-town", "w-total")
+    assert first.status_code == 201
+    parts = first.json()["parts"]
+    assert [(p["id"], p["vintage"], p["quantity"]) for p in parts] == [
+        ("east-town:w-total", 2022, older),
+        ("east-town:w-total.2", 2023, 1),
+    ]
+    assert first.json()["seq"] == parts[-1]["seq"]
+    assert holding(world, "acme-kk/holding", 2022) == received[2022] + older
+    assert holding(world, "acme-kk/holding", 2023) == received[2023] + 1
+    again = post(world, "/api/v1/transfers", body, "east-town", "w-total")
+    assert (again.status_code, again.json()["status"]) == (200, "exists")
+    assert [p["seq"] for p in again.json()["parts"]] == [p["seq"] for p in parts]
+    assert holding(world, "acme-kk/holding", 2023) == received[2023] + 1  # once
+
+    before = world.book.retirements()
+    held = holding(world, "acme-kk/holding", 2022) + holding(world, "acme-kk/holding", 2023)
+    retire = {"from": "acme-kk/holding", "project": "east-pv", "quantity": held + 1,
+              "reason": "全量のオフセット"}  # fmt: skip
+    refused = post(world, "/api/v1/retirements", retire, "acme-kk", "w-total-r")
+    assert (refused.status_code, refused.json()["status"]) == (409, "insufficient_balance")
+    assert world.book.retirements() == before  # nothing recorded
+    done = post(world, "/api/v1/retirements", {**retire, "quantity": 2}, "acme-kk", "w-total-r")
+    assert done.status_code == 201
+    assert sum(p["quantity"] for p in done.json()["parts"]) == 2
+    assert done.json()["parts"][0]["vintage"] == 2022

@@ -16,7 +16,7 @@ from offset.api import keys
 from offset.api.app import create_app
 from offset.ledger import Ledger
 from tests.api.conftest import world  # noqa: F401  (the scenario-run world, for the dashboard)
-from tests.ledger.conftest import pg_schema
+from tests.ledger.conftest import db_url, pg_schema  # noqa: F401  (db_url: SQLite and PostgreSQL)
 
 SETUP: list[dict[str, Any]] = [
     {"op": "open_party", "party": "ina", "kind": "municipality", "name": "伊那市"},

@@ -11,11 +11,13 @@ from typing import Any
 
 import pypdf
 import pytest
+from sqlalchemy import insert
 
-from offset.documents.certificate import certificate_pdf, signed
+from offset.documents.certificate import certificate_html, certificate_pdf, signed
 from offset.documents.certificate_fields import signature_holds
 from offset.ledger import Ledger
 from offset.ledger.checkpoint import keygen
+from offset.ledger.side_tables import ProjectRecord
 from tests.pdfs import japanese_font_used, read_pdf
 
 SETUP: list[dict[str, Any]] = [
@@ -83,6 +85,7 @@ def test_the_pdf_is_one_a4_page_laid_out_as_a_certificate(
     if not db_url.startswith("sqlite"):
         pytest.skip("the layout does not depend on the database")
     keygen(tmp_path / "issuer.key")
+    _titled(book)  # the project's title with its key on a detail line: the tallest table
     data = certificate_pdf(book, "r1", "ja", "https://registry.example.jp", tmp_path / "issuer.key")
     pdf = read_pdf(data)
     assert len(pdf.pages) == 1
@@ -103,13 +106,54 @@ def test_the_pdf_is_one_a4_page_laid_out_as_a_certificate(
     assert title[1] > 0.8 * height  # in the top fifth
     assert positions["信州カーボン登録簿"][1] < 0.3 * height  # the issuer near the foot
     assert positions["信州カーボン登録簿"][0] > 0.5 * width  # on the right
+    # The table's last row (its label, then three lines at most, 12 pt each) ends above the
+    # QR code (26 mm, 74 pt) over the check text: the table once ran into it.
+    assert positions["台帳エントリ"][1] - 3 * 12 > positions["この証明書"][1] + 74
+
+
+def test_the_project_is_printed_by_its_title_with_its_key_below(
+    book: Ledger, tmp_path: Path
+) -> None:
+    """Without a stored title the key is the project's name; with one (a scenario's run stores
+    it), the title and the creating municipality, the key on a detail line."""
+    bare = signed(book, "r1", "https://registry.example.jp")
+    assert bare.fields.project_title == ""
+    assert "<td>matsumoto-pv(太陽光発電)</td>" in certificate_html(bare, "ja")
+    _titled(book)
+    made = signed(book, "r1", "https://registry.example.jp")
+    assert (made.fields.project, made.fields.project_title) == (
+        "matsumoto-pv", "松本市 住宅用太陽光発電")  # fmt: skip
+    assert made.fields.origin_place == "松本市"
+    page = certificate_html(made, "ja")
+    assert (
+        "<td>松本市 住宅用太陽光発電(太陽光発電)<br><span class='detail'>matsumoto-pv</span></td>"
+        in page
+    )
+    assert "<td>松本市 長野県 (JIS 202029)</td>" in page  # the place is the party: named once
+
+
+def _titled(book: Ledger) -> None:
+    """The project's title and place, as a scenario's run stores them."""
+    with book.engine.begin() as conn:
+        conn.execute(
+            insert(ProjectRecord.__table__),  # type: ignore[attr-defined]
+            [{"name": "matsumoto-pv", "scenario": "s", "title": "松本市 住宅用太陽光発電",
+              "place_code": "202029", "place_name": "松本市"}],
+        )  # fmt: skip
 
 
 def _positions(data: bytes) -> dict[str, tuple[float, float]]:
     """Where each text run starts on the page (x, y from the bottom left) [pt]; the first run
     that starts with a key wins."""
     found: dict[str, tuple[float, float]] = {}
-    keys = ("カーボン", "証明書番号", "信濃精機株式会社", "信州カーボン登録簿")
+    keys = (
+        "カーボン",
+        "証明書番号",
+        "信濃精機株式会社",
+        "信州カーボン登録簿",
+        "台帳エントリ",
+        "この証明書",
+    )
 
     def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
         for key in keys:

@@ -238,3 +238,31 @@ def test_backup_on_postgresql_says_how(db_url: str, tmp_path: Path) -> None:
     done = runner.invoke(app, ["ledger", "--db", db_url, "backup", str(tmp_path / "x.db")])
     assert done.exit_code == 2
     assert "pg_dump" in done.output
+
+
+def test_apply_a_retire_line_without_a_vintage_retires_by_total(db_url: str) -> None:
+    """Held: 114 of FY2024 (after the buffer) and 5 of FY2023; 7 retired without a vintage
+    = all 5 of FY2023, then 2 of FY2024, printed as the request's parts."""
+    base = ["ledger", "--db", db_url]
+    older = {**ISSUE_LINES[2], "id": "t0", "vintage": 2023, "quantity": 5, "buffer": 0}
+    lines = [*ISSUE_LINES[:3], older]
+    setup = runner.invoke(app, [*base, "apply", "-"], input="\n".join(map(json.dumps, lines)))
+    assert setup.exit_code == 0, setup.output
+    total = {"op": "retire", "id": "r", "from": "ina/holding", "project": "ina-forest",
+             "quantity": 7, "beneficiary": "Ina City", "reason": "FY2024 offset"}  # fmt: skip
+    done = runner.invoke(app, [*base, "apply", "-"], input=json.dumps(total))
+    assert done.exit_code == 0, done.output
+    (answer,) = _lines(done.output)
+    assert answer["status"] == "ok"
+    parts: list[dict[str, object]] = answer["parts"]  # type: ignore[assignment]
+    assert [(p["id"], p["vintage"], p["quantity"]) for p in parts] == [
+        ("r", 2023, 5),
+        ("r.2", 2024, 2),
+    ]
+    refused = runner.invoke(
+        app, [*base, "apply", "-"], input=json.dumps({**total, "id": "r2", "quantity": 113})
+    )
+    assert refused.exit_code == 1
+    (answer,) = _lines(refused.output)
+    assert answer["status"] == "insufficient_balance"
+    assert "112 of ina-forest over all vintages, needs 113" in str(answer["message"])

@@ -11,7 +11,7 @@ from typing import Any
 from beancount import loader
 from beancount.core import data, realization
 
-from offset.ledger import Ledger
+from offset.ledger import Ledger, titles
 from offset.ledger.export import account_names, commodity
 from tests.ledger.conftest import ISSUE_LINES
 
@@ -89,6 +89,20 @@ def test_beancount_keeps_what_the_ledger_prints(ledger: Ledger) -> None:
     opened = {e.meta["offset-account"]: e for e in entries if isinstance(e, data.Open)}
     assert opened["ina/holding"].meta["party-name"] == '伊那市 "森林"課 \\'
     assert opened["shinjuku/retirement"].meta["kind"] == "retirement"
+
+
+def test_beancount_names_a_project_by_its_stored_title(ledger: Ledger) -> None:
+    ledger.apply(ISSUE_LINES)
+    with ledger.engine.begin() as conn:
+        titles.replace(conn, "s", [{"name": "ina-forest", "title": f"伊那市 {HOSTILE}",
+                                    "place_code": "", "place_name": ""}])  # fmt: skip
+    entries, errors, _ = loader.load_string(ledger.export("beancount"))
+    assert errors == []
+    (credit,) = [e for e in entries if isinstance(e, data.Commodity)]
+    assert (credit.meta["project"], credit.meta["project-title"]) == (
+        "ina-forest",
+        f"伊那市 {HOSTILE}",
+    )
 
 
 def test_account_names_stay_one_to_one() -> None:

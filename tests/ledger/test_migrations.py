@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from offset.cli.app import app
-from offset.ledger import Ledger, database
+from offset.ledger import Ledger, database, guards
 from offset.ledger import ledger as ledger_module
 from offset.ledger.database import (
     HEAD_REVISION,
@@ -187,6 +188,53 @@ def test_a_ledger_at_0004_gets_the_guards_of_0005(db_url: str) -> None:
     assert at_head(upgraded.engine)
     assert upgraded.verify() == []
     upgraded.engine.dispose()
+
+
+# The chain head's guard as revisions 0005 and 0006 left it on PostgreSQL: its comment named the
+# writer's method (what an older ledger holds).
+OLD_HEAD_COMMENT = "(a writer that presumed it, `Writer._write_presumed`)"
+NEW_HEAD_COMMENT = "(by a writer that presumed it was still there)"
+
+
+def test_a_ledger_at_0006_gets_a_head_guard_that_names_no_code(db_url: str) -> None:
+    """Revision 0007 installs the chain head's guard again, its comment naming no code (a
+    Python name kept in the database goes stale with the code); a PostgreSQL ledger still
+    holding 0006's is told by `verify` until it is upgraded."""
+    current = guards.postgresql_function("offset_head_is_last")
+    assert NEW_HEAD_COMMENT in current
+    book = Ledger.open(db_url)
+    with book.engine.begin() as conn:
+        if not book.sqlite:
+            conn.execute(text(current.replace(NEW_HEAD_COMMENT, OLD_HEAD_COMMENT)))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0006'"))
+    if not book.sqlite:
+        assert any("offset_head_is_last" in problem for problem in book.verify())
+    book.engine.dispose()
+    upgraded = Ledger.open(db_url)
+    assert at_head(upgraded.engine)
+    assert upgraded.verify() == []
+    if not upgraded.sqlite:
+        with upgraded.engine.connect() as conn:
+            body = conn.execute(
+                text(
+                    "SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                    " WHERE p.proname = 'offset_head_is_last' AND n.nspname = current_schema()"
+                )
+            ).scalar_one()
+        assert "Writer" not in body
+        assert NEW_HEAD_COMMENT in body
+    upgraded.engine.dispose()
+
+
+def test_no_guard_names_the_programs_code() -> None:
+    """What the database keeps names no module, class or method of the program: renaming
+    code must not leave stale words in every ledger (only a new revision changes a guard)."""
+    comments = [c for s in [*guards.SQLITE, *guards.POSTGRESQL] for c in re.findall("--.*", s)]
+    assert comments  # the guards do explain themselves
+    for comment in comments:
+        # SQL in a comment is fine (NEW.seq); a class, module or private name is not.
+        code = r"`|\w\.py\b|\b(?!NEW\b|OLD\b)[A-Z]\w+\.\w+|\b_\w+"
+        assert re.search(code, comment) is None, comment
 
 
 def test_a_ledger_further_along_the_search_path_is_not_taken_for_its_own() -> None:

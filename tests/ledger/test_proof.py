@@ -18,6 +18,7 @@ from offset.cli.ledger import EXIT_UNVERIFIED
 from offset.common import messages
 from offset.ledger import Ledger, proof
 from tests.api.conftest import sign_in
+from tests.japanese import untranslated
 from tests.ledger.conftest import ISSUE_LINES, behind_the_triggers, seq_of
 from tests.ledger.test_tamper import MORE
 
@@ -87,4 +88,27 @@ def test_a_certificate_is_refused_once_its_retirement_was_edited_by_hand(
     assert api.status_code == 409
     assert api.json()["status"] == "unverified"
     assert f"seq {seq} (t5)" in api.json()["message"]
+    book.engine.dispose()
+
+
+def test_verify_names_the_forgery_in_japanese(db_url: str) -> None:
+    """`offset ledger verify` in `ja`: every discrepancy in Japanese (issue 27), naming the
+    entry; its ids, columns and figures as they are."""
+    book = Ledger.open(db_url)
+    assert {r.status for r in book.apply([*ISSUE_LINES, *MORE])} == {"ok"}
+    forge(book)
+    behind_the_triggers(  # and a balance, for the books' checks
+        book, "UPDATE balances SET quantity = quantity + 5 WHERE account_id = 'shinjuku/holding'"
+    )
+    seq = seq_of(book, "t5")
+    with messages.use("ja"):
+        found = runner.invoke(app, ["ledger", "--db", db_url, "verify"])
+    assert found.exit_code == 1, found.output
+    lines = [line.strip() for line in found.output.splitlines() if line.strip()]
+    assert f"取引 t5 (seq {seq}): ハッシュを計算し直すと一致しません" in found.output
+    assert f"取引 t5 (seq {seq}): 列 `beneficiary, quantity` が記録した操作の内容と異なります" in (
+        found.output
+    )
+    assert "shinjuku/holding のクラス" in found.output  # a stored balance, named in Japanese
+    assert untranslated((line, line) for line in lines) == []
     book.engine.dispose()

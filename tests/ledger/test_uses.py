@@ -98,6 +98,10 @@ def test_the_offset_place_differs_from_the_origin() -> None:
     assert code("carbon_offset", SOLAR, offset_place="20202", origin_place="202029") == "same_place"
     assert code("carbon_offset", SOLAR, offset_place="13104", origin_place="202029") is None
     assert code("carbon_offset", SOLAR, offset_place="13104", origin_place=None) is None
+    # The J-Credit secretariat states the rule of carbon offsetting only: an RE100 report of
+    # credits created where the reporting plant is, is not refused by it.
+    assert code("re100", SOLAR, offset_place="20202", origin_place="202029") is None
+    assert code("cdp", SOLAR, offset_place="20202", origin_place="202029") is None
 
 
 def test_serial_ranges_as_printed() -> None:

@@ -1,7 +1,7 @@
 """Break each of the ledger's important rules in the planner, one at a time, and show that a
 fast example test catches it (issue 26): `python tests/mutations/run.py`.
 
-Each mutation is a one-line change to a function of `offset/ledger/planning.py`, applied to a
+Each mutation is a one-line change to a planner of `offset/ledger/planning/credits.py`, applied to a
 copy of `src/` in a temporary directory; the tests of its rule (`tests/ledger/test_rules.py`:
 the planner's example refusal and the journal's forged plan, on SQLite) then run against the
 copy (it comes first on PYTHONPATH; checked). A mutation is caught when they fail.
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
-PLANNING = Path("offset/ledger/planning.py")
+PLANNING = Path("offset/ledger/planning/credits.py")
 TESTS = "tests/ledger/test_rules.py"
 
 
@@ -37,15 +37,15 @@ MUTATIONS = (
     Mutation(
         "retire without the balance check",
         "_retire",
-        "    _require(books, source.id, credit, op.quantity)\n",
+        "    require_balance(books, source.id, credit, op.quantity)\n",
         "",
         "retire_beyond_the_balance",
     ),
     Mutation(
         "transfer out of a retirement account",
         "_transfer",
-        "source = _usable(books, op.from_, MOVABLE_FROM)",
-        "source = _usable(books, op.from_, MOVABLE_FROM | FINAL_KINDS)",
+        "source = usable(books, op.from_, MOVABLE_FROM)",
+        'source = usable(books, op.from_, MOVABLE_FROM | {"retirement", "cancellation"})',
         "transfer_out_of_a_retirement_account",
     ),
     Mutation(
@@ -65,15 +65,15 @@ MUTATIONS = (
     Mutation(
         "cancel from a pending account",
         "_cancel",
-        "source = _usable(books, op.from_, MOVABLE_FROM)",
-        'source = _usable(books, op.from_, MOVABLE_FROM | {"pending"})',
+        "source = usable(books, op.from_, MOVABLE_FROM)",
+        'source = usable(books, op.from_, MOVABLE_FROM | {"pending"})',
         "cancel_from_a_pending_account",
     ),
     Mutation(
         "transfer into a pending account",
         "_transfer",
-        "destination = _usable(books, op.to, MOVABLE_FROM)",
-        'destination = _usable(books, op.to, MOVABLE_FROM | {"pending"})',
+        "destination = usable(books, op.to, MOVABLE_FROM)",
+        'destination = usable(books, op.to, MOVABLE_FROM | {"pending"})',
         "transfer_into_a_pending_account",
     ),
 )
@@ -100,7 +100,11 @@ def _environment(src: Path) -> dict[str, str]:
 def runs_the_copy(src: Path) -> bool:
     """The tests will import the copy, not the checkout (an editable install comes after
     PYTHONPATH)."""
-    command = [sys.executable, "-c", "import offset.ledger.planning as p; print(p.__file__)"]
+    command = [
+        sys.executable,
+        "-c",
+        "import offset.ledger.planning.credits as p; print(p.__file__)",
+    ]
     done = subprocess.run(command, env=_environment(src), capture_output=True, text=True)
     return done.stdout.strip() == str(src / PLANNING)
 

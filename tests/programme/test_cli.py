@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from offset.cli.app import app
 from offset.ledger import Ledger
+from offset.ledger.titles import titles_on
 from offset.programme.model import Programme
 from offset.programme.run import load
 from offset.programme.verification import report_hash
@@ -71,6 +72,10 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
     try:
         held = {b.vintage: b.quantity for b in book.balances(account="midorikawa/holding")}
         assert held == {2023: quantities[0], 2024: quantities[1]}
+        # what outputs print for it: its title, and the operator's municipality
+        titled = titles_on(book.engine)["midorikawa-home-pv"]
+        assert (titled.title, titled.place_code) == (run.programme.header.title, "209901")
+        assert titled.place_name == run.programme.content.operator.name
         events = book.issuance_history("midorikawa-home-pv:")
         assert all(e.source and len(e.source["consents_sha256"]) == 64 for e in events)
         assert [e.source["verifier"] for e in events if e.source] == [

@@ -9,6 +9,7 @@ offset's tables. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from collections import defaultdict
@@ -17,12 +18,14 @@ from typing import Any, cast
 
 import pandas as pd
 from fastapi.testclient import TestClient
+from sqlalchemy import text as sql
 from typer.testing import CliRunner
 
 from offset.api import forms, keys
 from offset.api.app import create_app
 from offset.api.labels import LABELS
 from offset.cli.app import app
+from offset.cli.run import EXIT_UNVERIFIED
 from offset.common import fiscal, messages
 from offset.common.messages import LANGS, Msg, text
 from offset.documents.terms import term
@@ -244,22 +247,44 @@ def test_three_years_every_document_prints_the_ledger(db_url: str, tmp_path: Pat
 def test_a_report_from_a_ledger_edited_by_hand_says_so(
     db_url: str, tmp_path: Path, write_scenario: WriteScenario
 ) -> None:
-    """The run has posted, so its report is written; but marked, not printed as true."""
+    """The run has posted, so its report is written; but marked, naming the entry, not printed
+    as true, and the command exits 4 (as `offset ledger certificate` does) saying so in the
+    user's language."""
     path = write_scenario(files={"pv.csv": PV_ROWS})
     out = tmp_path / "out"
     run = ["run", str(path), "--db", db_url, "--out", str(out), "--no-pdf", "--fy", "2022"]
     assert runner.invoke(app, run).exit_code == 0
     assert json.loads((out / "manifest.json").read_text())["ledger_verified"] is True
     book = Ledger.open(db_url)
-    behind_the_triggers(
-        book, "UPDATE transactions SET quantity = 300 WHERE id = 'mini:deal:fy2022:pv:transfer'"
-    )
+    forged = "mini:deal:fy2022:pv:transfer"
+    behind_the_triggers(book, f"UPDATE transactions SET quantity = 300 WHERE id = '{forged}'")
+    with book.engine.connect() as conn:
+        seq = conn.execute(
+            sql("SELECT seq FROM transactions WHERE id = :i"), {"i": forged}
+        ).scalar()
     book.engine.dispose()
-    again = runner.invoke(app, [*run[:-1], "2023"])
-    assert again.exit_code == 0, again.output
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["ledger_verified"] is False
-    assert manifest["warnings"][0].startswith("NOT VERIFIED: this report's ledger entries")
-    assert "mini:deal:fy2022:pv:transfer" in manifest["warnings"][0]
-    page = (out / "report.html").read_text(encoding="utf-8")
-    assert 'id="unverified"' in page
+    for lang, said in (
+        ("ja", f"台帳の記録 seq {seq} ({forged}) を検証できません: 報告書は「未検証」と明記して"),
+        ("en", f"ledger entry seq {seq} ({forged}) does not verify: the report was written marked"),
+    ):
+        again = runner.invoke(app, [*run[:-1], "2023", "--lang", lang])
+        assert again.exit_code == EXIT_UNVERIFIED, again.output
+        assert said in " ".join(again.output.split()), again.output
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["ledger_verified"] is False
+        assert manifest["warnings"][0].startswith(
+            "NOT VERIFIED: this report's ledger entries does not verify against the ledger's"
+            f" chain at ledger entry seq {seq} ({forged}): transaction {forged} (seq {seq}):"
+            " hash does not recompute"
+        )
+        page = (out / "report.html").read_text(encoding="utf-8")
+        banner = re.search(r'<p class="unverified" role="alert" id="unverified">([^<]*)</p>', page)
+        assert banner is not None
+        mark = html.unescape(banner.group(1))
+        if lang == "ja":
+            assert mark.startswith(
+                f"未検証: この報告書の台帳の記録 は台帳の記録の連鎖と一致しません (台帳の記録 seq"
+                f" {seq} ({forged})): 取引 {forged} (seq {seq}): ハッシュを計算し直すと"
+            ), mark
+        else:
+            assert f"at ledger entry seq {seq} ({forged})" in mark

@@ -10,6 +10,7 @@ from offset.api.answers import AgreementOut, FulfilmentOut
 from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
 from offset.ledger.side_tables import FulfilmentRecord
+from offset.ledger.titles import ProjectTitle, titles_on
 from offset.scenario import Scenario, run_records
 from offset.scenario.settlement import Fulfilment
 from tests.scenario.conftest import MINIMAL, WriteScenario
@@ -145,3 +146,25 @@ instrument = "J-Credit"
         }
     finally:
         book.engine.dispose()
+
+
+def test_a_run_stores_each_projects_title_and_creating_place(
+    write_scenario: WriteScenario, db_url: str
+) -> None:
+    """A project's title and the municipality its credits are created in: the owner's
+    jis_code (a scenario's own party: its name), or the project's `municipality` (松本市,
+    202029, from the list of local governments); a project with no title keeps none."""
+    titled = MINIMAL.replace("[projects.pv]\n", '[projects.pv]\ntitle = "町の太陽光発電"\n')
+    path = write_scenario(titled)
+    scenario = Scenario.from_toml(path)
+    run_scenario(scenario, out=path.parent / "out", database=db_url)
+    book = Ledger.open(db_url)
+    try:
+        assert titles_on(book.engine) == {
+            "pv": ProjectTitle("pv", "町の太陽光発電", "209999", "Town")
+        }
+    finally:
+        book.engine.dispose()
+    bound = MINIMAL.replace("[projects.pv]\n", '[projects.pv]\nmunicipality = "202029"\n')
+    (row,) = run_records.project_rows(Scenario.from_toml(write_scenario(bound)))
+    assert (row["title"], row["place_code"], row["place_name"]) == ("", "202029", "松本市")

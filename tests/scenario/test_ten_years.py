@@ -274,8 +274,9 @@ def test_a_restatement_names_the_row_that_caused_it_not_new_rows_at_zero() -> No
         {"row": ["2", "3", "4"], "system_id": ["a", "b", "c"], "fy": ["2015"] * 3,
          "capacity_kw": ["7", "4.5", "5"], "creditable_tco2e": ["1.2", "0", "0.8"]}
     )  # fmt: skip
-    said = row_changes.describe(before, now, ("system_id", "fy"), ("capacity_kw",))
-    assert said == (
+    changes = row_changes.describe(before, now, ("system_id", "fy"), ("capacity_kw",))
+    assert changes is not None
+    assert str(row_changes.message(changes)) == (
         "rows added: row 4 (system_id c, fy 2015); "
         "rows changed: row 2 (system_id a, fy 2015): capacity_kw 70 -> 7"
     )

@@ -23,7 +23,7 @@ from offset.api import forms
 from offset.api.dashboard import page, page_missing, signed_in
 from offset.api.keys import Caller
 from offset.api.routes import KEY_MAX, KEY_PATTERN, ledger
-from offset.ledger import uses, visibility
+from offset.ledger import allocation, uses, visibility
 from offset.ledger.schema import INSTRUMENTS
 from offset.scenario import run_records
 
@@ -88,11 +88,19 @@ def retire_values(
 def transfer_values(
     holding: Field = "",
     quantity: Field = "",
+    serials: Field = "",
     to: Field = "",
     memo: Field = "",
     key: Field = "",
 ) -> dict[str, str]:
-    return {"holding": holding, "quantity": quantity, "to": to, "memo": memo, "key": key}
+    return {
+        "holding": holding,
+        "quantity": quantity,
+        "serials": serials,
+        "to": to,
+        "memo": memo,
+        "key": key,
+    }
 
 
 RetireValues = Annotated[dict[str, str], Depends(retire_values)]
@@ -107,7 +115,8 @@ def _retire_form(
         "retire.html.j2",
         status_code=status,
         who=who,
-        held=visibility.holdings(ledger(request), who),
+        held=(held := visibility.holdings(ledger(request), who)),
+        totals=forms.project_totals(held),
         years=forms.claim_years(_today()),
         purposes=list(uses.purposes().values()),
         agreements=run_records.agreement_names(ledger(request).engine, who),
@@ -200,7 +209,8 @@ def _transfer_form(
         "transfer.html.j2",
         status_code=status,
         who=who,
-        held=visibility.holdings(ledger(request), who),
+        held=(held := visibility.holdings(ledger(request), who)),
+        totals=forms.project_totals(held),
         counterparties=visibility.counterparties(ledger(request), who),
         values=values,
         problems=problems,
@@ -289,7 +299,22 @@ def done(request: Request, tx_id: str) -> Response:
     except visibility.NotVisible:
         return page_missing(request, who)
     again = request.query_params.get("again") == "1"
-    return page(request, "done.html.j2", who=who, row=row, again=again)
+    parts = [row, *_later_parts(request, who, tx_id)]
+    return page(request, "done.html.j2", who=who, row=row, parts=parts, again=again)
+
+
+def _later_parts(request: Request, who: Caller, tx_id: str) -> list[Any]:
+    """A request by total's later parts (`allocation.part_id`), as the party may see them."""
+    found: list[Any] = []
+    while True:
+        try:
+            found.append(
+                visibility.transaction(
+                    ledger(request), who, allocation.part_id(tx_id, len(found) + 2)
+                )
+            )
+        except visibility.NotVisible:
+            return found
 
 
 # --- the registry: issue, open accounts, register parties --------------------------------------

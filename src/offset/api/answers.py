@@ -5,36 +5,14 @@ rendered by `views`.
 
 from __future__ import annotations
 
-import datetime as dt
 import typing
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, create_model
 
+from offset.api.derived import derived
+from offset.ledger import rows, visibility
 from offset.scenario.settlement import Fulfilment
-
-
-class PartyOut(BaseModel):
-    id: str
-    kind: str
-    name: str
-    jis_code: str | None = None
-    prefecture: str | None = None
-
-
-class AccountOut(BaseModel):
-    account: str
-    party: str
-    kind: str
-    status: str
-
-
-class BalanceOut(BaseModel):
-    account: str
-    instrument: str
-    project: str
-    vintage: int
-    quantity: int
 
 
 class SerialRange(BaseModel):
@@ -45,32 +23,57 @@ class SerialRange(BaseModel):
     range: str = Field(description="as every output prints it, inclusive: 0-29")
 
 
-class RetirementOut(BaseModel):
-    id: str
-    seq: int
-    effective_date: dt.date
-    fiscal_year: int
-    quantity: int
-    agreement: str | None = None
-    instrument: str
-    project: str
-    vintage: int
-    methodology: str | None = None
-    from_account: str = Field(description="yours, or (another party)")
-    party: str = Field(description="the party that retired them")
-    retired_by: str = Field(description="its name")
-    beneficiary: str = Field(description="クレジット利用者名")
-    reason: str = Field(description="目的詳細")
-    claim_period: str | None = None
-    purpose: str | None = Field(default=None, description="J-Credit's 用途 (its code)")
-    offset_target: str | None = Field(default=None, description="オフセット対象")
-    offset_place: str | None = Field(default=None, description="its municipality's JIS code")
-    claim_fy: int | None = None
-    rule_override: str | None = Field(
-        default=None, description="the registry's recorded reason for overriding a use rule"
+# The ledger's records as the API answers them: derived from `rows.py` (and the visibility
+# reads' own records), so that a field added there is answered here too (`derived.py`).
+if TYPE_CHECKING:
+    PartyOut = BaseModel
+    AccountOut = BaseModel
+    BalanceOut = BaseModel
+    RetirementOut = BaseModel
+    SerialEvent = BaseModel
+    SerialOut = BaseModel
+    IssuanceOut = BaseModel
+    OriginOut = BaseModel
+else:
+    PartyOut = derived("PartyOut", rows.PartyRow)
+    AccountOut = derived("AccountOut", rows.AccountRow, rename={"id": "account"})
+    BalanceOut = derived("BalanceOut", rows.BalanceLine)
+    RetirementOut = derived(
+        "RetirementOut",
+        rows.Retirement,
+        replace={"serials": list[SerialRange]},
+        describe={
+            "from_account": "yours, or (another party)",
+            "party": "the party that retired them",
+            "beneficiary": "クレジット利用者名",
+            "reason": "目的詳細",
+            "purpose": "J-Credit's 用途 (its code)",
+            "offset_target": "オフセット対象",
+            "offset_place": "its municipality's JIS code",
+            "rule_override": "the registry's recorded reason for overriding a use rule",
+            "hash": "the ledger entry's hash (offset ledger verify checks it)",
+        },
+        add={"retired_by": (str, Field(description="the name of the party that retired them"))},
     )
-    serials: list[SerialRange]
-    hash: str = Field(description="the ledger entry's hash (offset ledger verify checks it)")
+    SerialEvent = derived(
+        "SerialEvent",
+        rows.SerialEvent,
+        describe={"from_account": "none: minted by the issuance"},
+    )
+    SerialOut = derived("SerialOut", rows.SerialHistory, replace={"events": list[SerialEvent]})
+    IssuanceOut = derived(
+        "IssuanceOut",
+        visibility.Issued,
+        describe={
+            "issuer": "the name of the party the credits were issued to",
+            "data_sha256": "of the input data file",
+        },
+    )
+    OriginOut = derived(
+        "OriginOut",
+        visibility.Origin,
+        replace={"serials": list[SerialRange], "issuances": list[IssuanceOut]},
+    )
 
 
 # The fulfilment record's fields but its agreement: derived from the one declaration.
@@ -125,50 +128,12 @@ class ReductionOut(BaseModel):
     creditable_tco2e: float
 
 
-class IssuanceOut(BaseModel):
+class PartOut(BaseModel):
     id: str
-    effective_date: str
-    issuer: str = Field(description="the name of the party the credits were issued to")
-    quantity: int
-    method: str | None = None
-    scenario: str | None = None
-    data_sha256: str | None = Field(default=None, description="of the input data file")
-
-
-class OriginOut(BaseModel):
-    account: str
-    instrument: str
-    project: str
+    status: str
+    seq: int | None = None
     vintage: int
-    methodology: str | None = None
     quantity: int
-    serials: list[SerialRange]
-    issuances: list[IssuanceOut]
-
-
-class SerialEvent(BaseModel):
-    seq: int
-    id: str | None = None
-    kind: str
-    effective_date: dt.date
-    from_account: str | None = Field(default=None, description="none: minted by the issuance")
-    to_account: str
-    start: int
-    stop: int
-    source: dict[str, Any] | None = None
-    methodology: str | None = None
-    beneficiary: str | None = None
-    reason: str | None = None
-    claim_period: str | None = None
-
-
-class SerialOut(BaseModel):
-    project: str
-    vintage: int
-    serial: int
-    instrument: str
-    holder: str | None
-    events: list[SerialEvent]
 
 
 class OperationOut(BaseModel):
@@ -177,6 +142,12 @@ class OperationOut(BaseModel):
     )
     status: str = Field(description="ok, or exists for a retry of the same request")
     seq: int | None = None
+    parts: list[PartOut] = Field(
+        default=[],
+        description="a request that names no vintage: the retirement or transfer recorded for"
+        " each vintage it took, oldest first (the first has the request's id, the next ones"
+        " ID.2, ID.3, ...)",
+    )
 
 
 class ProgrammeOut(BaseModel):

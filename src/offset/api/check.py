@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from offset.api.dashboard import page
 from offset.api.routes import ledger
-from offset.documents.certificate import issuer_key_path, signed
+from offset.documents.certificate import checkpoint_words, issuer_key_path, signed
 from offset.documents.certificate_fields import load_private_key, public_key_pem, signature_holds
 from offset.ledger import certified, queries
 from offset.ledger.database import reading
@@ -56,5 +56,6 @@ def check(
         and signature_holds(made.fields, made.signature, made.public_key)
     )
     return page(
-        request, "check.html.j2", who=None, made=made, fields=made.fields, holds=holds, head=head
-    )
+        request, "check.html.j2", who=None, made=made, fields=made.fields, holds=holds, head=head,
+        checkpoint_words=checkpoint_words,  # the checkpoint it can be checked against
+    )  # fmt: skip

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from offset.api import csrf, downloads, views
 from offset.api.keys import Caller, authenticate
@@ -35,6 +36,7 @@ from offset.ledger import proof, uses, visibility
 from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.proof import Unverified
 from offset.ledger.rows import BalanceLine
+from offset.ledger.titles import ProjectTitle, title_of, titles_on
 from offset.scenario import run_records
 
 JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
@@ -91,17 +93,40 @@ def _credit_type(methodology: str | None, lang: Lang) -> str:
     return f"{methodology} ({kind.name(lang)})" if kind else methodology
 
 
+def _projects(request: Request) -> Callable[[str], ProjectTitle]:
+    """A project's title by its key, the stored titles read once per page, when first asked."""
+    read: list[dict[str, ProjectTitle]] = []
+
+    def title(key: str) -> ProjectTitle:
+        if not read:
+            read.append(titles_on(ledger(request).engine))
+        return title_of(read[0], key)
+
+    return title
+
+
+def project_cell(title: ProjectTitle) -> Markup:
+    """A project as a page prints it: its title, its key on a detail line below."""
+    if not title.title:
+        return escape(title.name)
+    return Markup(f'{escape(title.title)}<br><span class="key">{escape(title.name)}</span>')
+
+
 def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     who = values.get("who")
+    project = _projects(request)
     lang = _language(request, who if isinstance(who, Caller) else None)
     html = templates.get_template(template).render(
         t=LABELS[lang],
         results=RESULTS[lang],
         kinds=KINDS[lang],
         lang=lang,
-        memo=lambda stored: memos.text(stored, lang),  # offset's own memos in the reader's words
+        # offset's own memos in the reader's words, a method by its name
+        memo=lambda stored: memos.text(stored, lang, lambda m: value_term("method", m, lang)),
         method_name=lambda method: value_term("method", method, lang) if method else "—",
         credit_type=lambda methodology: _credit_type(methodology, lang),
+        project=lambda key: project_cell(project(key)),  # its title, the key below
+        project_title=lambda key: project(key).shown,  # where only text fits (an <option>)
         path=request.url.path,
         csrf=lambda: csrf.token(request.scope),
         **values,
@@ -173,6 +198,12 @@ def _file(
     methods), or 400 for a format the pages do not offer."""
     lang = _language(request, who)
     frame = downloads.frame_of(rows)
+    if "project" in frame:  # its title and creating place first, the key after them
+        titles = titles_on(ledger(request).engine)
+        found = frame["project"].map(lambda key: title_of(titles, key))
+        at = list(frame.columns).index("project")
+        frame.insert(at, "creating_place", found.map(lambda t: t.place_name))
+        frame.insert(at, "project_title", found.map(lambda t: t.shown))
     if "method" in frame:
         frame["method"] = frame["method"].map(lambda m: value_term("method", m, lang))
     if transaction_kinds and "kind" in frame:

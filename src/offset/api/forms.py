@@ -2,8 +2,9 @@
 by field with a reason in their language, before the ledger applies its own rules.
 
 A form names the credits to use as one `holding` value, `ACCOUNT PROJECT VINTAGE` (no account,
-project or vintage can hold a space), taken from what the party holds when the page was drawn;
-a value it does not hold now is refused. Quantities are whole credits: full-width digits and
+project or vintage can hold a space), or `ACCOUNT PROJECT all` for a project held in several
+vintages (by total, oldest vintage first), taken from what the party holds when the page was
+drawn; a value it does not hold now is refused. Quantities are whole credits: full-width digits and
 thousands separators are accepted, as a Japanese keyboard types them; nothing else is.
 """
 
@@ -41,8 +42,41 @@ def valid_key(value: str) -> bool:
     return _KEY.fullmatch(value) is not None
 
 
-def holding_value(line: BalanceLine) -> str:
-    return f"{line.account} {line.project} {line.vintage}"
+ALL_VINTAGES = "all"  # a holding value's vintage: every vintage held, oldest first
+
+
+@dataclass(frozen=True)
+class ProjectTotal:
+    """What an account holds of a project over every vintage: credits chosen by total, taken
+    oldest vintage first (`ledger.allocation`)."""
+
+    account: str
+    instrument: str
+    project: str
+    quantity: int
+    vintages: tuple[int, ...]
+
+
+Holding = BalanceLine | ProjectTotal
+
+
+def holding_value(line: Holding) -> str:
+    vintage = ALL_VINTAGES if isinstance(line, ProjectTotal) else line.vintage
+    return f"{line.account} {line.project} {vintage}"
+
+
+def project_totals(held: Sequence[BalanceLine], least: int = 2) -> list[ProjectTotal]:
+    """Each account's project held in `least` vintages or more, with its total (a form
+    offers those in several; it takes any still held, so that a form sent again after its
+    first retirement emptied a vintage still reads)."""
+    found: dict[tuple[str, str, str], list[BalanceLine]] = {}
+    for line in held:
+        found.setdefault((line.account, line.instrument, line.project), []).append(line)
+    return [
+        ProjectTotal(*key, sum(x.quantity for x in lines), tuple(sorted(x.vintage for x in lines)))
+        for key, lines in found.items()
+        if len(lines) >= least
+    ]
 
 
 def claim_periods(today: dt.date) -> list[str]:
@@ -105,7 +139,7 @@ class Checked:
 
     op: dict[str, Any] = field(default_factory=dict)
     problems: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
-    held: BalanceLine | None = None
+    held: Holding | None = None
 
     @property
     def ok(self) -> bool:
@@ -113,12 +147,17 @@ class Checked:
 
 
 def _holding(form: Mapping[str, str], held: list[BalanceLine], out: Checked) -> None:
-    chosen = {holding_value(line): line for line in held}.get(form.get("holding", ""))
+    """One vintage held, or a project's every vintage (no vintage: the ledger takes the
+    oldest first)."""
+    offered: list[Holding] = [*held, *project_totals(held, least=1)]
+    chosen = {holding_value(line): line for line in offered}.get(form.get("holding", ""))
     if chosen is None:
         out.problems["holding"] = ("must_choose", {})
         return
     out.held = chosen
-    out.op.update({"from": chosen.account, "project": chosen.project, "vintage": chosen.vintage})
+    out.op.update({"from": chosen.account, "project": chosen.project})
+    if isinstance(chosen, BalanceLine):
+        out.op["vintage"] = chosen.vintage
 
 
 def quantity(value: str) -> int | None:
@@ -221,6 +260,9 @@ def _serials(form: Mapping[str, str], out: Checked) -> None:
     if not chosen:
         _quantity(form, out)
         return
+    if isinstance(out.held, ProjectTotal):
+        out.problems["serials"] = ("serials_one_vintage", {})
+        return
     out.op["serials"] = chosen
     blocks = from_text(chosen)
     if blocks is None:
@@ -240,7 +282,7 @@ def transfer(form: Mapping[str, str], held: list[BalanceLine], receiver: str | N
     """`receiver`: the name of the holder of the account in `to`, None if there is none."""
     out = Checked(op={"op": "transfer"})
     _holding(form, held, out)
-    _quantity(form, out)
+    _serials(form, out)
     to = form.get("to", "").strip()
     if receiver is None:
         out.problems["to"] = ("no_receiver", {})

@@ -31,6 +31,7 @@ from offset.api.answers import (
     BalanceOut,
     OperationOut,
     OriginOut,
+    PartOut,
     PartyOut,
     ReductionOut,
     RetirementOut,
@@ -42,6 +43,7 @@ from offset.api.keys import Caller, authenticate
 from offset.documents.certificate import certificate_page
 from offset.ledger import Ledger, rows, visibility
 from offset.ledger import operations as ops
+from offset.ledger.codes import HISTORY_ALTERED
 from offset.ledger.names import PATTERNS, TEXT_PATTERN
 from offset.ledger.proof import Unverified
 from offset.ledger.writer import Result
@@ -225,11 +227,17 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+BY_TOTAL = (
+    "; omitted: the quantity is taken from every vintage you hold of the project, oldest first"
+    " (one transaction per vintage, all or none)"
+)
+
+
 class TransferIn(_In):
     from_: Annotated[Account, Field(alias="from")]
     to: Account
     project: Project
-    vintage: Vintage
+    vintage: Vintage | None = Field(default=None, description="the credits' vintage" + BY_TOTAL)
     quantity: Positive
     memo: ops.Memo = Field(default="", description="at most 1,000 characters")
     serials: ops.SerialRanges | None = Field(
@@ -242,7 +250,7 @@ class TransferIn(_In):
 class RetireIn(_In):
     from_: Annotated[Account, Field(alias="from")]
     project: Project
-    vintage: Vintage
+    vintage: Vintage | None = Field(default=None, description="the credits' vintage" + BY_TOTAL)
     quantity: Positive
     reason: Text = Field(description="目的詳細: what the credits are used for; at most 200")
     beneficiary: Text | None = Field(
@@ -309,6 +317,8 @@ class IssueIn(_In):
 
 STATUS = {"ok": 201, "exists": 200}
 NOT_FOUND_CODES = {"unknown_account", "unknown_class", "unknown_transaction", "unknown_party"}
+# The ledger's own state refuses every write, whatever was sent: not the caller's conflict.
+UNAVAILABLE_CODES = {HISTORY_ALTERED}
 
 
 def _apply(book: Ledger, who: Caller, op: dict[str, Any]) -> JSONResponse:
@@ -321,9 +331,13 @@ def _apply(book: Ledger, who: Caller, op: dict[str, Any]) -> JSONResponse:
 
 def _answer(result: Result) -> JSONResponse:
     if result.status in STATUS:
-        body = OperationOut(id=result.id, status=result.status, seq=result.seq).model_dump()
+        parts = [PartOut.model_validate(part.to_json()) for part in result.parts]
+        body = OperationOut(
+            id=result.id, status=result.status, seq=result.seq, parts=parts
+        ).model_dump(exclude={"parts"} if not parts else None)
         return JSONResponse(body, status_code=STATUS[result.status])
     code = 404 if result.status in NOT_FOUND_CODES else 409
+    code = 503 if result.status in UNAVAILABLE_CODES else code
     raise ApiError(code, result.status, result.message)
 
 

@@ -1,5 +1,6 @@
 """Names the CLI shows in its help before it loads what they name: building the help must not
-import pandas and the methods (tests/test_cli.py checks these against the registries)."""
+import pandas, the methods or SQLAlchemy (tests/test_cli.py checks these against the
+registries)."""
 
 from __future__ import annotations
 
@@ -11,3 +12,5 @@ METHOD_NAMES = (
     "savings",
 )  # `offset.methods.METHODS`
 DUPLICATES = ("refuse", "first", "keep")  # `offset.intake.identity.DUPLICATES`
+LEDGER_URL = "sqlite:///offset.db"  # `offset.ledger.database.DEFAULT_URL`
+EXPORT_FORMATS = ("beancount", "offsets-db")  # `offset.ledger.export.EXPORTS`

@@ -13,10 +13,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from offset.cli.choices import EXPORT_FORMATS, LEDGER_URL
 from offset.cli.console import EXIT_BAD_INPUT, err, out
 from offset.ledger.codes import Rejected
-from offset.ledger.database import DEFAULT_URL, V1History, connect, redacted, upgrade
-from offset.ledger.export import EXPORTS
 
 if TYPE_CHECKING:
     from offset.ledger import Ledger
@@ -44,11 +43,11 @@ STATEMENT_COLUMNS = (
     "amount",
     "balance_after",
 )
-_state: dict[str, str] = {"db": DEFAULT_URL}
+_state: dict[str, str] = {"db": LEDGER_URL}
 
 
 @app.callback()
-def ledger(db: DbOption = DEFAULT_URL) -> None:
+def ledger(db: DbOption = LEDGER_URL) -> None:
     """The credit ledger on --db (default sqlite:///offset.db; migrated on first use)."""
     _state["db"] = db
 
@@ -56,6 +55,7 @@ def ledger(db: DbOption = DEFAULT_URL) -> None:
 def open_ledger(db: str, **engine_options: Any) -> Ledger:
     """The ledger at `db`; a ledger that cannot be opened is an error in words, exit 2."""
     from offset.ledger import Ledger  # the whole ledger, for the command that needs it
+    from offset.ledger.database import V1History, redacted
 
     try:
         return Ledger.open(db, **engine_options)
@@ -75,6 +75,7 @@ def _existing_ledger() -> Ledger:
     from sqlalchemy.engine import make_url
 
     from offset.common.messages import Msg, text
+    from offset.ledger.database import redacted
 
     url = make_url(_state["db"])
     file = url.database or ""
@@ -188,9 +189,11 @@ def statement(
     from offset.api.labels import KINDS
     from offset.common import memos
     from offset.common.messages import current
-    from offset.documents.terms import column_label
+    from offset.documents.terms import column_label, value_term
+    from offset.ledger.titles import title_of, titles_on
 
     lang = current()
+    titles = titles_on(book.engine)
     table = Table(title=text(Msg("cli.statement", account=account)))
     for column in STATEMENT_COLUMNS:
         table.add_column(column_label(column, lang))
@@ -200,7 +203,12 @@ def statement(
         cell = "" if value is None else str(value)
         if column == "kind":
             return KINDS[lang].get(cell, cell)
-        return memos.text(cell, lang) if column == "memo" else cell
+        if column == "project":  # its title, the key below it
+            title = title_of(titles, cell)
+            return f"{title.title}\n{cell}" if title.title else cell
+        if column != "memo":
+            return cell
+        return memos.text(cell, lang, lambda method: value_term("method", method, lang))
 
     for row in rows:
         table.add_row(*(shown(c, getattr(row, c)) for c in STATEMENT_COLUMNS))
@@ -282,7 +290,7 @@ def certificate(
     except OSError as e:
         err.print(f"{output}: {e.strerror}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
-    out.print(f"certificate: {output}")
+    out.print(_said("cli.certificate_written", where=output), markup=False)
 
 
 CheckpointOption = Annotated[
@@ -336,13 +344,11 @@ def verify(
     any discrepancy. Given a checkpoint whose verified state the ledger kept, and whose past the
     database proves unwritten since (PostgreSQL), only the history after it is read; otherwise
     all of it. Ends with a summary: entries, postings, head sequence and hash."""
+    from offset.common.messages import Msg, text
     from offset.ledger.checkpoint import CheckpointError, load, public_key_hex
 
     if checkpoints and trust is None:
-        unchecked = (
-            "signer unchecked: a checkpoint's signature was checked against the key it carries,"
-            " which anyone can make; give --trust KEY.pub to require the signer's own key"
-        )
+        unchecked = escape(text(Msg("cli.signer_unchecked")))
         if audit:
             err.print(f"[bold red]{unchecked}[/]")
             raise typer.Exit(EXIT_BAD_INPUT)
@@ -357,9 +363,9 @@ def verify(
     if as_json:
         print(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
         raise typer.Exit(EXIT_REJECTED if found.discrepancies else 0)
-    where = redacted(_state["db"])
-    from offset.common.messages import Msg, text
+    from offset.ledger.database import redacted
 
+    where = redacted(_state["db"])
     summary = Msg(
         "cli.verify_summary", entries=found.entries, postings=found.postings,
         seq=found.head_seq, hash=found.head_hash or "-",
@@ -370,7 +376,7 @@ def verify(
         headline = text(Msg("cli.discrepancies", count=count, where=where))
         err.print(f"[bold red]{escape(headline)}[/]")
         for discrepancy in found.discrepancies:
-            err.print(f"  {discrepancy.message} [{discrepancy.check}]", markup=False)
+            err.print(f"  {text(discrepancy.message)} [{discrepancy.check}]", markup=False)
         err.print(text(summary) + read, markup=False)
         raise typer.Exit(EXIT_REJECTED)
     proved = text(Msg("cli.checkpoints_hold", count=len(loaded))) if loaded else ""
@@ -417,7 +423,7 @@ def keygen(
     except CheckpointError as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
-    out.print(f"private key {key} (keep it), public key {public} (give it to who checks)")
+    out.print(_said("cli.keygen", key=key, public=public), markup=False)
 
 
 @app.command()
@@ -446,7 +452,7 @@ def checkpoint(
         err.print(f"{output}: {e.strerror}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     seq = document["statement"]["seq"]
-    out.print(f"checkpoint of seq {seq}: {output}")
+    out.print(_said("cli.checkpoint_written", seq=seq, where=output), markup=False)
 
 
 @app.command()
@@ -462,7 +468,7 @@ def backup(
     except BackupError as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
-    out.print(f"backup: {target} (verified; head seq {seq} hash {head_hash})", markup=False)
+    out.print(_said("cli.backup", where=target, seq=seq, hash=head_hash), markup=False)
 
 
 @app.command()
@@ -471,6 +477,7 @@ def replay(
 ) -> None:
     """Copy an old ledger (a v1 ledger, which cannot be upgraded in place) into the ledger at
     --db by replaying its operations; the old one is only read. Exit 1 if any was refused."""
+    from offset.ledger.database import connect
     from offset.ledger.replay import NotALedger
     from offset.ledger.replay import replay as run_replay
 
@@ -482,7 +489,8 @@ def replay(
     refused = [r for r in results if r.status not in ("ok", "exists")]
     for result in refused:
         err.print(_json(result.to_json()), markup=False)
-    out.print(f"{len(results) - len(refused)} of {len(results)} operations replayed")
+    replayed = len(results) - len(refused)
+    out.print(_said("cli.replayed", count=replayed, total=len(results)), markup=False)
     if refused:
         raise typer.Exit(EXIT_REJECTED)
 
@@ -490,19 +498,22 @@ def replay(
 @app.command()
 def export(
     fmt: Annotated[
-        str, typer.Option("--format", help=f"One of: {', '.join(EXPORTS)}")
+        str, typer.Option("--format", help=f"One of: {', '.join(EXPORT_FORMATS)}")
     ] = "beancount",
 ) -> None:
     """Export the ledger (Beancount file, or offsets-db style CSV) to standard output."""
-    if fmt not in EXPORTS:
-        raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTS)}")
+    if fmt not in EXPORT_FORMATS:
+        raise typer.BadParameter(
+            f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+        )
     sys.stdout.write(_existing_ledger().export(fmt))
 
 
 @db_app.command("upgrade")
-def db_upgrade(db: DbOption = DEFAULT_URL) -> None:
+def db_upgrade(db: DbOption = LEDGER_URL) -> None:
     """Create or migrate the ledger schema to the latest revision."""
     from offset.ledger import Ledger
+    from offset.ledger.database import V1History, connect, redacted, upgrade
 
     try:
         upgrade(connect(db))
@@ -510,4 +521,11 @@ def db_upgrade(db: DbOption = DEFAULT_URL) -> None:
         err.print(f"{redacted(db)}: {e}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     Ledger.on(connect(db)).initialise()
-    out.print(f"{redacted(db)}: schema at the latest revision")
+    out.print(_said("cli.schema_latest", where=redacted(db)), markup=False)
+
+
+def _said(message: str, /, **params: object) -> str:
+    """A catalogued line in the user's language."""
+    from offset.common.messages import Msg, text
+
+    return text(Msg(message, **params))

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from offset.cli.choices import LEDGER_URL
 from offset.cli.console import err, fail, out
 from offset.cli.ledger import DbOption, open_ledger
 from offset.cli.options import LangOption, choose_language
 from offset.common.problems import InputError
-from offset.ledger.database import DEFAULT_URL
 
 if TYPE_CHECKING:
     from offset.programme.run import Run
@@ -70,7 +70,7 @@ def report(
     programme_file: ProgrammeFile,
     period: PeriodOption,
     out_path: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx)")],
-    db: DbOption = DEFAULT_URL,
+    db: DbOption = LEDGER_URL,
     lang: LangOption = None,
 ) -> None:
     """Write a period's モニタリング報告書 draft (Excel, Japanese); its credit figures are read
@@ -94,7 +94,7 @@ def issue(
     period: Annotated[
         str | None, typer.Option("--period", help="Only this period (default: every one)")
     ] = None,
-    db: DbOption = DEFAULT_URL,
+    db: DbOption = LEDGER_URL,
     lang: LangOption = None,
 ) -> None:
     """Issue each verified period's credits to the operator, once; a period issued before whose
@@ -122,9 +122,7 @@ def issue(
 
 
 @app.command("plan")
-def plan(
-    programme_file: ProgrammeFile, db: DbOption = DEFAULT_URL, lang: LangOption = None
-) -> None:
+def plan(programme_file: ProgrammeFile, db: DbOption = LEDGER_URL, lang: LangOption = None) -> None:
     """The operator's 実行計画 figures per FY: its members' reductions (computed), the credits
     issued and moved to other parties (the ledger), and what it may count as its own."""
     choose_language(lang)

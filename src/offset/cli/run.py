@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from offset.jobs.run import RunOutcome
 
 EXIT_REFUSED = 3
+EXIT_UNVERIFIED = 4  # the ledger does not verify: the report is marked so (as `ledger certificate`)
 
 
 def run(
@@ -116,9 +117,19 @@ def run(
         raise fail(e, "nothing was posted") from e
     except RunError as e:
         err.print(f"[bold red]{e}[/]", markup=True)
-        err.print(f"ledger: {db or default_database(scenario, target)}")
+        from offset.common.messages import Msg, text
+        from offset.ledger.database import redacted
+
+        where = redacted(db or default_database(scenario, target))
+        err.print(text(Msg("cli.ledger", where=where)), markup=False)
         raise typer.Exit(EXIT_REFUSED) from e
     _print_outcome(outcome)
+    if outcome.unverified is not None:
+        from offset.common.messages import Msg, text
+
+        entry = outcome.unverified.params["entry"]
+        err.print(text(Msg("cli.report_unverified", entry=entry)), markup=False)
+        raise typer.Exit(EXIT_UNVERIFIED)
 
 
 SUMMARY_COLUMNS = (

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from offset.api import keys
+from offset.cli.choices import LEDGER_URL
 from offset.cli.console import err, fail, out
 from offset.cli.ledger import DbOption, open_ledger
 from offset.common.problems import InputError
 from offset.ledger.codes import Rejected
-from offset.ledger.database import DEFAULT_URL, redacted
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -25,7 +24,7 @@ PROGRAMMES_VARIABLE = "OFFSET_SERVE_PROGRAMMES"  # the --programme files, likewi
 
 
 def serve(
-    db: DbOption = DEFAULT_URL,
+    db: DbOption = LEDGER_URL,
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
     access_log: Annotated[
@@ -54,6 +53,7 @@ def serve(
     import uvicorn
 
     from offset.api.app import create_app
+    from offset.ledger.database import redacted
 
     if workers > 1 and db.startswith("sqlite"):
         err.print("--workers needs PostgreSQL: on SQLite one process writes")
@@ -102,9 +102,11 @@ party_app.add_typer(key_app, name="key")
 def create(
     party: Annotated[str, typer.Argument(help="The party the key acts for (`registry`: admin)")],
     label: Annotated[str, typer.Option("--label", help="What the key is for")] = "",
-    db: DbOption = DEFAULT_URL,
+    db: DbOption = LEDGER_URL,
 ) -> None:
     """Create a key; it is printed once and stored only as a hash."""
+    from offset.api import keys
+
     book = open_ledger(db)
     try:
         key_id, key = keys.create(book.engine, party, label)
@@ -118,9 +120,11 @@ def create(
 @key_app.command("revoke")
 def revoke(
     key: Annotated[str, typer.Argument(help="The key, or its id")],
-    db: DbOption = DEFAULT_URL,
+    db: DbOption = LEDGER_URL,
 ) -> None:
     """Revoke a key: requests with it answer 401 from now on."""
+    from offset.api import keys
+
     if not keys.revoke(open_ledger(db).engine, key):
         err.print("no such live key")
         raise typer.Exit(1)
@@ -130,9 +134,11 @@ def revoke(
 @key_app.command("list")
 def listed(
     party: Annotated[str | None, typer.Option("--party")] = None,
-    db: DbOption = DEFAULT_URL,
+    db: DbOption = LEDGER_URL,
 ) -> None:
     """Keys by id, party and label (never the keys themselves)."""
+    from offset.api import keys
+
     for row in keys.listed(open_ledger(db).engine, party):
         state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "live"
         out.print(f"{row['id']}  {row['party_id']}  {state}  {row['label']}", markup=False)

@@ -24,39 +24,51 @@ def neutral(value: str) -> str:
 
 
 def _starting(values: pd.Series, prefixes: tuple[str, ...]) -> npt.NDArray[Any]:
-    """Which cells of a column are text starting with one of `prefixes` (vectorised; numbers,
-    even in a column of mixed types, never are)."""
+    """Which cells of a column are text starting with one of `prefixes` (numbers, even in a
+    column of mixed types, never are): a categorical's categories looked at once, a column of
+    numbers not at all, any other column scanned once first (`_any_starting`)."""
     import numpy as np
     import pandas as pd
 
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        bad = _starting(pd.Series(values.cat.categories), prefixes)
+    none = np.zeros(len(values), dtype=bool)
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        categorical = values.array
+        bad = np.array([_text_starting(c, prefixes) for c in categorical.categories.tolist()], bool)
         if not bad.any():
-            return np.zeros(len(values), dtype=bool)
-        codes = values.cat.codes.to_numpy()
+            return none
+        codes = categorical.codes
         found: npt.NDArray[Any] = (codes >= 0) & bad[np.maximum(codes, 0)]
         return found
-    if pd.api.types.is_string_dtype(values) and values.dtype != object:
-        return values.str.startswith(prefixes).fillna(False).to_numpy(dtype=bool)
-    if values.dtype != object:
-        return np.zeros(len(values), dtype=bool)
-    kind = pd.api.types.infer_dtype(values, skipna=True)
-    if kind == "string":
-        return values.str.startswith(prefixes, na=False).to_numpy(dtype=bool)
-    if kind in ("mixed", "mixed-integer"):  # rare: a column of text and numbers
-        return np.array([isinstance(v, str) and v.startswith(prefixes) for v in values], bool)
-    return np.zeros(len(values), dtype=bool)
+    if isinstance(dtype, np.dtype) and dtype.kind in "biufcmM":
+        return none
+    cells = values.tolist()
+    if not _any_starting(cells, prefixes):
+        return none
+    return np.array([_text_starting(v, prefixes) for v in cells], dtype=bool)
+
+
+def _text_starting(value: object, prefixes: tuple[str, ...]) -> bool:
+    return isinstance(value, str) and value.startswith(prefixes)
+
+
+def _any_starting(cells: list[Any], prefixes: tuple[str, ...]) -> bool:
+    """Whether a text cell may start with one of `prefixes`: one scan of the cells' text joined
+    by NUL, which a cell so starting always follows (a NUL inside a cell can only say yes
+    wrongly, and then the cells are looked at one by one)."""
+    joined = "\x00" + "\x00".join([v for v in cells if isinstance(v, str)])
+    return any("\x00" + prefix in joined for prefix in prefixes)
 
 
 def neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with every text cell that starts like a formula neutralised (a copy, if any)."""
     out = frame
-    for column in frame.columns:
-        mask = _starting(frame[column], FORMULA_START)
+    for column, cells in frame.items():
+        mask = _starting(cells, FORMULA_START)
         if mask.any():
             if out is frame:
                 out = frame.copy()
-            values = frame[column].astype(object)
+            values = cells.astype(object)
             out[column] = values.where(~mask, "'" + values.astype(str))
     return out
 
@@ -64,8 +76,8 @@ def neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def formula_cells(frame: pd.DataFrame) -> list[tuple[int, int]]:
     """(row, column) of the text cells openpyxl would write as formulas, 0-based in `frame`."""
     found = []
-    for position, column in enumerate(frame.columns):
-        mask = _starting(frame[column], ("=",))
+    for position, (_, cells) in enumerate(frame.items()):
+        mask = _starting(cells, ("=",))
         found += [(int(row), position) for row in mask.nonzero()[0]]
     return found
 

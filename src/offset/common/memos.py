@@ -9,7 +9,7 @@ report prints it in its reader's language (`text`); a memo a person typed is pri
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from offset.common.messages import CATALOGUE, Lang, Msg
@@ -42,10 +42,17 @@ def parsed(stored: str) -> Msg | None:
     return message
 
 
-def text(stored: str, lang: Lang | None = None) -> str:
-    """A memo in `lang`: offset's own rendered from the catalogue, anyone else's as typed."""
+def text(stored: str, lang: Lang | None = None, method: Callable[[str], str] | None = None) -> str:
+    """A memo in `lang`: offset's own rendered from the catalogue, anyone else's as typed.
+    `method` names a method (its key, stored in an issuance's memo) in `lang`: the caller
+    knows the methods' words (`documents.terms.value_term`), this layer does not."""
     message = parsed(stored)
-    return stored if message is None else message_text(message, lang)
+    if message is None:
+        return stored
+    if method is not None and "method" in message.params:
+        shown = method(str(message.params["method"]))
+        message = Msg(message.key, **{**message.params, "method": shown})
+    return message_text(message, lang)
 
 
 def params(stored: str) -> dict[str, Any]:

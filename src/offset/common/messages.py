@@ -12,7 +12,9 @@ import contextvars
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Literal
+from typing import Any, Literal
+
+from offset.common.verify_messages import VERIFY
 
 Lang = Literal["en", "ja"]
 LANGS: tuple[Lang, ...] = ("en", "ja")
@@ -640,7 +642,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "data file changed (sha256 {old} -> {new}; rows {rows_before} -> {rows_after})",
         "入力データが変わりました (sha256 {old} → {new}、行数 {rows_before} → {rows_after})",
     ),
-    "restate.rows": ("{rows}", "変わった行: {rows}"),
+    "restate.rows": ("{rows}", "変わった行: {rows}"),  # as stored before rows were messages
+    "restate.row_changes": ("{rows}", "{rows}"),
+    # which rows changed (`scenario.row_changes`), stored structured with the restatement
+    "changes.added": ("rows added: {rows}", "追加された行: {rows}"),
+    "changes.removed": ("rows removed: {rows}", "削除された行: {rows}"),
+    "changes.changed": ("rows changed: {rows}", "変更された行: {rows}"),
+    "changes.row": ("row {row}", "{row}行目"),
+    "changes.sheet_row": ("row {sheet}!{row}", "シート「{sheet}」の{row}行目"),
+    "changes.named": ("{place} ({named})", "{place} ({named})"),
+    "changes.key": ("{column} {value}", "{column_ja} {value}"),
+    "changes.change": ("{where}: {fields}", "{where}: {fields}"),
+    "changes.field": ("{column} {before} -> {after}", "{column_ja} {before} → {after}"),
+    "changes.blank": ("(blank)", "(空欄)"),
+    "changes.list": ("{first}, {rest}", "{first}、{rest}"),
+    "changes.parts": ("{first}; {rest}", "{first}。{rest}"),
+    "changes.more": ("{listed} and {count} more", "{listed} ほか{count}行"),
+    "restate.verified": (
+        "verified figure {before} -> {now} t ({finding})",
+        "検証量が {before} → {now} t-CO2 に変わりました ({finding})",
+    ),
+    "restate.finding": (
+        "{finding} by {body} on {date}",
+        "{body} による {date} の審査結果: {finding}",
+    ),
+    "restate.unverified_period": ("no verification", "検証なし"),
+    "factor_year.reporting": (
+        "FY N figures use the factor published for FY N reports (FY N-1 results; MOE list)",
+        "N年度の数値には、N年度の報告用に公表された係数 (N-1年度の実績、環境省の一覧) を使います",
+    ),
+    "factor_year.results": (
+        "FY N figures use the FY N results factor",
+        "N年度の数値には、N年度の実績の係数を使います",
+    ),
     "restate.year_rule": (
         "grid factor year rule changed ({old} -> {new})",
         "電力の排出係数の年度の選び方が変わりました ({old} → {new})",
@@ -709,6 +743,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " OUT/ledger.db (またはシナリオの database) にあります。offset ledger --db URL で"
         "指定してください。",
     ),
+    "cli.certificate_written": ("certificate: {where}", "証明書: {where}"),
+    "cli.keygen": (
+        "private key {key} (keep it), public key {public} (give it to who checks)",
+        "秘密鍵 {key} (保管してください)、公開鍵 {public} (照合する人に渡してください)",
+    ),
+    "cli.checkpoint_written": (
+        "checkpoint of seq {seq}: {where}",
+        "seq {seq} のチェックポイント: {where}",
+    ),
+    "cli.backup": (
+        "backup: {where} (verified; head seq {seq} hash {hash})",
+        "バックアップ: {where} (検証済み、最新 seq {seq} ハッシュ {hash})",
+    ),
+    "cli.replayed": (
+        "{count} of {total} operations replayed",
+        "{total}件中 {count}件の操作を再適用しました",
+    ),
+    "cli.schema_latest": (
+        "{where}: schema at the latest revision",
+        "{where}: スキーマは最新の版です",
+    ),
     "cli.report": ("report: {where}", "報告書: {where}"),
     "cli.restated": (
         "FYs issued before whose credits changed (restated)",
@@ -737,6 +792,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{entries:,} entries, {postings:,} postings, head seq {seq} hash {hash}",
         "記録 {entries:,}件、仕訳 {postings:,}件、最新 seq {seq} ハッシュ {hash}",
     ),
+    "cli.signer_unchecked": (
+        "signer unchecked: a checkpoint's signature was checked against the key it carries,"
+        " which anyone can make; give --trust KEY.pub to require the signer's own key",
+        "署名者は未確認です: チェックポイントの署名は、それ自体に含まれる鍵 (誰でも作れます) で"
+        "確認しました。署名者本人の鍵を確かめるには --trust KEY.pub を指定してください",
+    ),
     "cli.verify_since": (
         " (read from seq {seq} on; before, the checkpoint's state)",
         " (seq {seq} 以降を読みました。それより前はチェックポイントの状態です)",
@@ -753,8 +814,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "`offset ledger verify` ですべての不一致を確認できます。",
     ),
     "proof.unverified": (
-        "NOT VERIFIED: {what} does not verify against the ledger's chain: {problem}{more}",
-        "未検証: {what} は台帳の記録の連鎖と一致しません: {problem}{more}",
+        "NOT VERIFIED: {what} does not verify against the ledger's chain at {entry}: {problem}"
+        "{more}",
+        "未検証: {what} は台帳の記録の連鎖と一致しません ({entry}): {problem}{more}",
+    ),
+    "cli.report_unverified": (
+        "{entry} does not verify: the report was written marked NOT VERIFIED, not as true."
+        " `offset ledger verify` lists every discrepancy.",
+        "{entry} を検証できません: 報告書は「未検証」と明記して書き出しました。"
+        "`offset ledger verify` ですべての不一致を確認できます。",
     ),
     "warn.csv_encoding": (
         "tables/ written as utf-8-sig, not {encoding}: {reason}",
@@ -854,6 +922,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " 検証済みの期間の訂正は再計算 (restatement) で行い、二重に発行はしません",
     ),
 }
+CATALOGUE.update(VERIFY)  # `offset ledger verify`'s words, in a module of their own
 
 # The methods' own checks, by their English text (plain strings in the methods): Japanese.
 PLAIN: dict[str, str] = {
@@ -941,6 +1010,35 @@ class Msg(str):
 
     def render(self, lang: Lang | None = None) -> str:
         return _format(self.key, lang or current(), self.params)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A str subclass pickles as its text; a worker process (`verify`) sends the message.
+        return (_message, (self.key, dict(self.params)))
+
+
+def _message(key: str, params: dict[str, object]) -> Msg:
+    return Msg(key, **params)
+
+
+def stored(message: Msg) -> list[Any]:
+    """A message as JSON keeps it (in the ledger: a restatement's reasons): `[key, params]`, a
+    parameter that is itself a message as `{"msg": [key, params]}`."""
+    params = {
+        name: {"msg": stored(value)} if isinstance(value, Msg) else value
+        for name, value in message.params.items()
+    }
+    return [message.key, params]
+
+
+def from_stored(value: Any) -> Msg:
+    """The message `stored` kept (KeyError, TypeError or ValueError if it is not one)."""
+    key, params = value
+    if not isinstance(key, str) or not isinstance(params, dict):
+        raise TypeError(value)
+    return Msg(key, **{
+        name: from_stored(item["msg"]) if isinstance(item, dict) and set(item) == {"msg"} else item
+        for name, item in params.items()
+    })  # fmt: skip
 
 
 def _format(key: str, lang: Lang, params: Mapping[str, object]) -> str:

@@ -24,8 +24,10 @@ from offset.documents.certificate_fields import (
     public_key_hex,
     sign,
 )
-from offset.ledger import certified
+from offset.documents.times import shown_time
+from offset.ledger import certified, covering
 from offset.ledger.blocks import as_text
+from offset.ledger.checkpoint import Checkpoint
 from offset.ledger.database import reading
 from offset.ledger.rows import Retirement
 
@@ -71,6 +73,9 @@ WORDS: dict[str, dict[str, str]] = {
         "not_stated": "記載なし",
         "fy": "{fy}年度",
         "place": "オフセット対象の場所",
+        "checkpoint": "照合できるチェックポイント",
+        "checkpoint_form": "seq {seq} · sha256 {hash} · 署名者の公開鍵 {key} · 署名日時 {time}",
+        "no_checkpoint": "なし (この台帳エントリを含む署名済みのチェックポイントはまだありません)",
     },
     "en": {
         "title": "Carbon Offset Certificate",
@@ -104,6 +109,9 @@ WORDS: dict[str, dict[str, str]] = {
         "not_stated": "not stated",
         "fy": "FY{fy}",
         "place": "Place of the offset target",
+        "checkpoint": "Checkpoint to check it against",
+        "checkpoint_form": "seq {seq} · sha256 {hash} · signer's public key {key} · signed {time}",
+        "no_checkpoint": "none (no signed checkpoint covers this ledger entry yet)",
     },
 }
 METHOD_WORDS = {  # the methods' names as the credits' origin reads them
@@ -122,6 +130,8 @@ class Signed:
     public_key: str | None
     url: str
     from_account: str = ""  # not a signed field: printed to whom `visibility.sees_source`
+    # not a signed field either: the latest signed checkpoint covering the entry (`covering`)
+    checkpoint: Checkpoint | None = None
 
 
 def serial_ranges(retirement: Retirement) -> str:
@@ -167,7 +177,9 @@ def signed(
         signature, public = sign(fields, key), public_key_hex(key)
     base = base_url or os.environ.get(URL_VARIABLE, "") or DEFAULT_URL
     source = _from_account(ledger, tx_id)
-    return Signed(fields, signature, public, check_url(base, fields), source)
+    with reading(ledger.engine) as conn:
+        checkpoint = covering.covering(conn, fields.seq, covering.kept())
+    return Signed(fields, signature, public, check_url(base, fields), source, checkpoint)
 
 
 def _qr_svg(url: str) -> str:
@@ -185,12 +197,24 @@ def _origin(fields: CertificateFields, lang: Language) -> str:
         )
         if part
     )
-    return f"{fields.origin_party} {where}".strip() or WORDS[lang]["not_stated"]
+    # the creating municipality, when the project's run named one the party's name is not
+    place = fields.origin_place if fields.origin_place != fields.origin_party else ""
+    who = " · ".join(part for part in (fields.origin_party, place) if part)
+    return f"{who} {where}".strip() or WORDS[lang]["not_stated"]
 
 
 def _project(fields: CertificateFields, lang: Language) -> str:
+    """The project's title and method; its key on a detail line (a second line, `_cell`)."""
     method = METHOD_WORDS[lang].get(fields.method or "", fields.method or "")
-    return f"{fields.project}" + (f"({method})" if method else "")
+    shown = (fields.project_title or fields.project) + (f"({method})" if method else "")
+    return f"{shown}\n{fields.project}" if fields.project_title else shown
+
+
+def _cell(value: object) -> str:
+    """A field's value; a line after the first is its detail line, printed small."""
+    first, *details = str(value).split("\n")
+    e = html.escape
+    return e(first) + "".join(f"<br><span class='detail'>{e(d)}</span>" for d in details)
 
 
 def _credit(fields: CertificateFields, lang: Language) -> str:
@@ -199,8 +223,22 @@ def _credit(fields: CertificateFields, lang: Language) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def checkpoint_words(checkpoint: Checkpoint | None, lang: Language) -> str:
+    """The checkpoint a certificate can be checked against, in words (none: says so)."""
+    if checkpoint is None:
+        return WORDS[lang]["no_checkpoint"]
+    return WORDS[lang]["checkpoint_form"].format(
+        seq=checkpoint.seq, hash=checkpoint.hash, key=checkpoint.key,
+        time=shown_time(checkpoint.time, lang),
+    )  # fmt: skip
+
+
 def _rows(
-    fields: CertificateFields, lang: Language, place_name: str, from_account: str = ""
+    fields: CertificateFields,
+    lang: Language,
+    place_name: str,
+    from_account: str = "",
+    checkpoint: Checkpoint | None = None,
 ) -> list[tuple[str, str]]:
     w = WORDS[lang]
     none = w["not_stated"]
@@ -234,6 +272,7 @@ def _rows(
     if fields.agreement_title:
         rows.append((w["agreement"], fields.agreement_title))
     rows.append((w["entry"], f"seq {fields.seq} · sha256 {fields.hash}"))
+    rows.append((w["checkpoint"], checkpoint_words(checkpoint, lang)))
     return rows
 
 
@@ -248,9 +287,9 @@ h1 { text-align: center; font-size: 28pt; margin: 6mm 0 8mm; font-weight: bold; 
 .quantity { text-align: center; font-size: 13pt; margin: 1mm 0 3mm; }
 .quantity strong { font-size: 24pt; padding: 0 2mm; }
 .record { text-align: center; font-size: 11pt; margin: 0 0 2mm; }
-table.fields { width: 100%; border-collapse: collapse; font-size: 10.5pt; }
-table.fields th, table.fields td { border: .6pt solid #7a8a82; padding: 2.3mm 2.6mm;
-  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+table.fields { width: 100%; border-collapse: collapse; font-size: 9.5pt; }
+table.fields th, table.fields td { border: .6pt solid #7a8a82; padding: 1.5mm 2.6mm;
+  text-align: left; vertical-align: top; overflow-wrap: anywhere; line-height: 1.25; }
 table.fields th { width: 32%; background: #eef3f0; font-weight: normal; }
 .bottom { position: absolute; left: 11mm; right: 11mm; bottom: 7mm; display: table;
           width: calc(100% - 22mm); }
@@ -259,6 +298,7 @@ table.fields th { width: 32%; background: #eef3f0; font-weight: normal; }
 .qr svg { width: 26mm; height: 26mm; display: block; margin-bottom: 1mm; }
 .issuer { text-align: right; font-size: 10pt; }
 .issuer .name { font-size: 14pt; margin: 1mm 0 2mm; }
+.detail { font-size: 7pt; color: #555; }
 .sig { font-size: 6pt; color: #333; overflow-wrap: anywhere; text-align: left;
        margin: 0 0 0 8mm; }
 """
@@ -273,8 +313,8 @@ def certificate_html(
     f, w, e = certificate.fields, WORDS[lang], html.escape
     source = certificate.from_account if source_shown else ""
     body = "\n".join(
-        f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>"
-        for k, v in _rows(f, lang, place_name, source)
+        f"<tr><th>{e(k)}</th><td>{_cell(v)}</td></tr>"
+        for k, v in _rows(f, lang, place_name, source, certificate.checkpoint)
     )
     if certificate.signature and certificate.public_key:
         sig = (

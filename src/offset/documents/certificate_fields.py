@@ -54,12 +54,14 @@ class CertificateFields:
     credit_type_ja: str
     credit_type_en: str
     methodology: str | None
-    project: str
+    project: str  # the key (a detail line)
+    project_title: str  # プロジェクト名 ("" when no run stored one: the key is printed)
     method: str | None
     vintage: int
     origin_party: str  # 創出者 (the party the class was first issued to)
     origin_code: str | None
     origin_prefecture: str | None
+    origin_place: str  # 創出場所: the project's municipality ("" when not known)
     serials: tuple[str, ...]  # inclusive ranges, as printed
     retired_on: str  # ISO date
     retired_on_wareki: str
@@ -102,11 +104,13 @@ def fields_of(found: Context, issuer: str = "") -> CertificateFields:
         credit_type_en=kind.name_en if kind else "",
         methodology=r.methodology,
         project=r.project,
+        project_title=found.project_title,
         method=found.method,
         vintage=r.vintage,
         origin_party=found.origin_party,
         origin_code=found.origin_code,
         origin_prefecture=found.origin_prefecture,
+        origin_place=found.place_name,
         serials=tuple(as_text(r.serials)),
         retired_on=r.effective_date.isoformat(),
         retired_on_wareki=wareki(r.effective_date),

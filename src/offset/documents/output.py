@@ -13,6 +13,7 @@ import pandas as pd
 
 from offset.common.cells import as_values, neutral_frame
 from offset.common.messages import Msg
+from offset.documents.csv_text import write_csv
 
 FORMATS = (".csv", ".xlsx", ".parquet")
 # UTF-8 with a BOM by default: Japanese Excel opens it by double-click without mojibake.
@@ -27,7 +28,8 @@ class UnwritableText(OSError):
 
 def _write_csv(frame: pd.DataFrame, path: Path, encoding: str) -> None:
     try:
-        neutral_frame(frame).to_csv(path, index=False, encoding=encoding)
+        with path.open("w", encoding=encoding, newline="") as handle:
+            write_csv(neutral_frame(frame), handle)
     except UnicodeEncodeError as e:
         raise UnwritableText(
             f"{e.object[e.start : e.end]!r} cannot be written in {encoding}:"

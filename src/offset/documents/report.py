@@ -6,13 +6,11 @@ leaves a half-written report that looks complete.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -34,6 +32,8 @@ from offset.documents.pdf import html_to_pdf
 from offset.documents.present import Shown, sheet_name, shown
 from offset.documents.tables import SECTORS
 from offset.documents.terms import column_label, fy_label, in_language, term, value_term
+from offset.documents.times import shown_time
+from offset.factors import years
 from offset.methods import METHODS
 
 TEMPLATE = "report.html.j2"
@@ -296,28 +296,6 @@ def _method_charts(plan: pd.DataFrame, lang: Lang) -> list[str]:
     ]  # fmt: skip
 
 
-JST = ZoneInfo("Asia/Tokyo")
-
-
-def created_now() -> str:
-    """The time a report is made, in Japan's time (ISO 8601 with its +09:00 offset)."""
-    return dt.datetime.now(JST).isoformat(timespec="seconds")
-
-
-def shown_time(iso: str, lang: Lang) -> str:
-    """A report's time as its reader reads it, in JST: 2026年12月7日 15:30 (日本時間), or
-    2026-12-07 15:30 JST (a time of another zone is converted)."""
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(JST)
-    if lang == "ja":
-        return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M} (日本時間)"
-    return f"{moment:%Y-%m-%d %H:%M} JST"
-
-
 def provenance(manifest: dict[str, Any], lang: Lang = "en") -> pd.DataFrame:
     """The workbook's provenance sheet: what produced the figures (engine, scenario file, year
     rule) and every factor table with its content hash, the same values `manifest.json` holds."""
@@ -331,7 +309,10 @@ def provenance(manifest: dict[str, Any], lang: Lang = "en") -> pd.DataFrame:
         {"item": t("item.created"), "value": shown_time(manifest["created"], lang)},
         {"item": t("item.scenario_file"), "value": scenario["file"]},
         {"item": t("item.scenario_sha256"), "value": scenario["sha256"]},
-        {"item": t("item.factor_year"), "value": manifest["factor_year"]["meaning"]},
+        {
+            "item": t("item.factor_year"),
+            "value": messages.text(years.describe(manifest["factor_year"]["rule"]), lang),
+        },
         {"item": t("item.factor_overlay"), "value": manifest["factor_overlay"] or ""},
     ]
     for table in manifest["factor_tables"]:

@@ -34,6 +34,8 @@ TERMS: dict[str, Words] = {
     "column.municipality_key": ("Municipality key", "自治体キー"),
     "column.method": ("Method", "算定方法"),
     "column.project": ("Project", "プロジェクト"),
+    "column.project_title": ("Project name", "プロジェクト名"),
+    "column.creating_place": ("Where created", "創出場所"),
     "column.rows": ("Rows", "行数"),
     "column.reduction_tco2e": ("Reduction (t-CO2e)", "削減量 (t-CO2)"),
     "column.creditable_tco2e": ("Creditable (t-CO2e)", "クレジット対象量 (t-CO2)"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,7 @@ from offset.factors.catalog import CONFIDENCE_LEVELS, PROVENANCE_COLUMNS, TableS
 
 _PUBLISHED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _CSV_FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet shows it
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,18 @@ class FactorTable:
     def manifest_entry(self) -> dict[str, Any]:
         """What a result's record says of this table (built once: every result carries it)."""
         return dict(self._manifest_entry)
+
+    @functools.cached_property
+    def _derived(self) -> dict[Hashable, Any]:
+        return {}
+
+    def derived(self, key: Hashable, build: Callable[[FactorTable], T]) -> T:
+        """What `build` makes of this table, made once per table and `key` (a table never
+        changes once read): constants a kernel folds from it, for every FY and call of a run."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        made: T = self._derived[key]
+        return made
 
     @property
     def unverified(self) -> npt.NDArray[np.bool_]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal, get_args
 
+from offset.common.messages import Msg
 from offset.factors.catalog import TableSpec
 
 FactorYear = Literal["reporting", "results"]
@@ -71,11 +72,9 @@ def qualified(factor_id: str, rule: FactorYear) -> str:
     return f"{factor_id}[{rule}]"
 
 
-def describe(rule: FactorYear) -> str:
-    """The rule in words, for manifests and reports."""
-    if rule == "reporting":
-        return "FY N figures use the factor published for FY N reports (FY N-1 results; MOE list)"
-    return "FY N figures use the FY N results factor"
+def describe(rule: FactorYear) -> Msg:
+    """The rule in words, for manifests (English) and reports (in their language)."""
+    return Msg(f"factor_year.{rule}")
 
 
 def manifest(rule: FactorYear, specs: Mapping[str, TableSpec]) -> dict[str, object]:

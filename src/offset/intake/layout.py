@@ -25,7 +25,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from offset.common.messages import Msg
 from offset.common.problems import Problem
@@ -70,7 +69,7 @@ def lay_out(grid: Grid, known: Callable[[str], bool]) -> Table:
     # one pass over the cells, not one per column: a sheet may claim 16,384 of them
     filled: npt.NDArray[np.bool_] = np.asarray(body.notna().to_numpy().any(axis=0), dtype=bool)
     keep = [j for j, name in enumerate(names) if name or filled[j]]
-    names = [names[j] or f"({get_column_letter(j + 1)})" for j in keep]
+    names = [names[j] or f"({_letters(j + 1)})" for j in keep]
     frame = body.iloc[:, keep].set_axis(names, axis=1)
     frame.index = body.index - (INDEX_OFFSET - 1)
     blank = frame.isna().to_numpy().all(axis=1) if len(frame) else np.zeros(0, dtype=bool)
@@ -195,10 +194,18 @@ def _duplicates(grid: Grid, names: list[str], keep: list[int]) -> tuple[Problem,
             Msg(
                 "header.duplicate",
                 header=names[keep.index(positions[0])],
-                letters=", ".join(get_column_letter(j + 1) for j in positions),
+                letters=", ".join(_letters(j + 1) for j in positions),
             ),
             sheet=grid.sheet,
         )
         for positions in seen.values()
         if len(positions) > 1
     )
+
+
+def _letters(column: int) -> str:
+    """A spreadsheet column's letters (1: A); openpyxl only when a column needs naming."""
+    from openpyxl.utils import get_column_letter
+
+    letters: str = get_column_letter(column)
+    return letters

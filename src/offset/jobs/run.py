@@ -18,9 +18,11 @@ from offset.common.cells import neutral_frame
 from offset.common.messages import Lang, Msg
 from offset.common.problems import InputError, Problem
 from offset.documents import tables
+from offset.documents.csv_text import csv_text
 from offset.documents.output import DEFAULT_CSV_ENCODING, UnwritableText, write_frame
-from offset.documents.report import Report, created_now
+from offset.documents.report import Report
 from offset.documents.terms import term
+from offset.documents.times import created_now
 from offset.factors import FactorLibrary, years
 from offset.factors.years import FactorYear
 from offset.intake import sheetrows
@@ -59,6 +61,9 @@ class RunOutcome:
     tables: dict[str, pd.DataFrame]
     warnings: list[str]
     dry_run: bool = False
+    # the report's ledger entries do not verify: why, naming the entry (`_unproven`); the
+    # report is written marked, and the CLI exits non-zero
+    unverified: Msg | None = None
 
     @property
     def restatements(self) -> list[Restatement]:
@@ -151,7 +156,10 @@ def run_scenario(
     manifest = _manifest(scenario, url, data, factors, statuses, warnings)
     manifest["ledger_verified"] = not unproven
     _write_report(scenario, out, report_tables, manifest, warnings, csv_encoding, pdf, language)
-    return RunOutcome(scenario, out, url, plans, batches, statuses, report_tables, warnings)
+    return RunOutcome(
+        scenario, out, url, plans, batches, statuses, report_tables, warnings,
+        unverified=unproven[0] if unproven else None,
+    )  # fmt: skip
 
 
 def _computed(
@@ -254,11 +262,12 @@ def _dry_run(
     report_tables = _tables(scenario, computed, plans, batches, statuses, books, held, language)
     warnings = unproven + _warnings(scenario, data, computed, plans, batches)
     return RunOutcome(
-        scenario, out, url, plans, batches, statuses, report_tables, warnings, dry_run=True
-    )
+        scenario, out, url, plans, batches, statuses, report_tables, warnings, dry_run=True,
+        unverified=unproven[0] if unproven else None,
+    )  # fmt: skip
 
 
-def _unproven(ledger: Ledger, held: LedgerHeld) -> list[str]:
+def _unproven(ledger: Ledger, held: LedgerHeld) -> list[Msg]:
     """The report's figures come from the scenario's entries: they are checked, with their link
     to the chain head (`ledger.proof`). The run has posted, so a report from a ledger that does
     not verify is written all the same, marked: this warning first, and its banner."""
@@ -269,8 +278,8 @@ def _unproven(ledger: Ledger, held: LedgerHeld) -> list[str]:
         return []
     more = len(found.problems) - 1
     return [
-        Msg("proof.unverified", what=Msg("proof.report"), problem=found.problems[0],
-            more=Msg("proof.more", count=more) if more else "")
+        Msg("proof.unverified", what=Msg("proof.report"), entry=found.entry,
+            problem=found.problems[0], more=Msg("proof.more", count=more) if more else "")
     ]  # fmt: skip
 
 
@@ -317,28 +326,34 @@ def numbered(year: ProjectYear, data: ProjectData | None = None) -> pd.DataFrame
     return pd.concat([pd.DataFrame(where, index=results.index), results, inputs], axis=1)
 
 
-def changed(out: Path, year: ProjectYear, data: ProjectData | None = None) -> str:
+def changed(
+    out: Path, year: ProjectYear, data: ProjectData | None = None
+) -> row_changes.Changes | None:
     """The data rows that changed since the previous run's results file in `out` (added,
-    removed, or changed with the fields that changed), named by their identifier; "" when
-    there is no such file or no row changed."""
+    removed, or changed with the fields that changed), named by their identifier, as data
+    kept with a restatement (`row_changes.message` says it in either language); None when there
+    is no such file or no row changed."""
     path = out / results_file(year.project, year.fy)
     try:
         before = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     except (OSError, ValueError):
-        return ""
-    now_text = io.StringIO()
-    neutral_frame(numbered(year, data)).to_csv(now_text, index=False)  # as the file is written
-    now_text.seek(0)
+        return None
+    now_text = io.StringIO(csv_text(neutral_frame(numbered(year, data))))  # as the file is written
     now = pd.read_csv(now_text, dtype=str, keep_default_na=False)
     keys: tuple[str, ...] = ()
     fields: list[str] = ["creditable_tco2e"]
+    japanese = {
+        "fy": term("column.fy", "ja"),
+        "creditable_tco2e": term("column.creditable_tco2e", "ja"),
+    }
     if data is not None:
         contract = METHODS[data.method].contract
         keys = key_columns(now, contract.identity)
         fields = [c.name for c in contract.columns]
+        japanese |= {c.name: c.japanese[0] for c in contract.columns if c.japanese}
     if keys and "fy" in now:
         keys = (*keys, "fy")
-    return row_changes.describe(before, now, keys, fields)
+    return row_changes.describe(before, now, keys, fields, japanese)
 
 
 def _tables(

@@ -10,13 +10,14 @@ whole batch.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, cast
 
-from offset.ledger import journal, names, planning
+from offset.ledger import allocation, journal, names, planning
 from offset.ledger import operations as ops
 from offset.ledger.books import Books
-from offset.ledger.codes import MESSAGES, OK, Rejected, message
+from offset.ledger.codes import EXISTS, MESSAGES, OK, Rejected, message
 from offset.ledger.lines import Unreadable
 
 
@@ -30,6 +31,9 @@ class Result:
     message: str = ""
     seq: int | None = None
     subject: str | None = None
+    parts: tuple[Result, ...] = ()  # a request by total: the operations recorded for it
+    vintage: int | None = None  # a part's: the vintage it took, and how many
+    quantity: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "status": self.status}
@@ -39,6 +43,10 @@ class Result:
             out["message_ja"] = message(self.status, "ja")
         if self.seq is not None:
             out["seq"] = self.seq
+        if self.parts:
+            out["parts"] = [part.to_json() for part in self.parts]
+        if self.vintage is not None:
+            out["vintage"], out["quantity"] = self.vintage, self.quantity
         return out
 
 
@@ -47,7 +55,7 @@ def _label(item: object) -> str:
     read, and always printable (a raw value with characters no encoder writes is escaped)."""
     if isinstance(item, Unreadable):
         return item.label
-    data = item.model_dump(by_alias=True) if isinstance(item, ops.OPERATION_TYPES) else item
+    data = item.model_dump(by_alias=True) if isinstance(item, ops.REQUEST_TYPES) else item
     if isinstance(data, dict):
         for key in ("id", "account", "party"):
             value = data.get(key)
@@ -58,7 +66,7 @@ def _label(item: object) -> str:
 
 def raw_id(item: object) -> str | None:
     """The transaction id an unparsed item names, to look up in advance (parsing checks it)."""
-    tx_id = getattr(item, "id", None) if isinstance(item, ops.OPERATION_TYPES) else None
+    tx_id = getattr(item, "id", None) if isinstance(item, ops.REQUEST_TYPES) else None
     if isinstance(item, dict):
         tx_id = item.get("id")
     if isinstance(tx_id, str) and names.TX_ID.fullmatch(tx_id):
@@ -66,8 +74,10 @@ def raw_id(item: object) -> str | None:
     return None
 
 
-def _parsed(item: object) -> ops.Operation:
-    return cast(ops.Operation, item) if isinstance(item, ops.OPERATION_TYPES) else ops.parse(item)
+def _parsed(item: object) -> ops.Operation | ops.Total:
+    if isinstance(item, ops.REQUEST_TYPES):
+        return cast(ops.Operation | ops.Total, item)
+    return ops.parse_request(item)
 
 
 def _one(books: Books, item: object, when: planning.When) -> Result:
@@ -76,6 +86,8 @@ def _one(books: Books, item: object, when: planning.When) -> Result:
         return Result(item.label, item.code, str(Rejected(item.code, item.message)))
     try:
         op = _parsed(item)
+        if isinstance(op, ops.TOTAL_TYPES):
+            return _total(books, op, when)
         plan = planning.plan(books, op, when)
         label = op.id if isinstance(op, ops.TX_TYPES) else _label(op)
         if isinstance(plan, planning.Unchanged):
@@ -84,6 +96,32 @@ def _one(books: Books, item: object, when: planning.When) -> Result:
     except Rejected as e:
         e = planning.masked(books, e, when.party)
         return Result(_label(item), e.code, str(e), subject=e.subject)
+
+
+def refused(items: list[object], why: Rejected) -> list[Result]:
+    """Every item refused for one reason that is none of theirs (the ledger's own state)."""
+    return [Result(_label(item), why.code, str(why)) for item in items]
+
+
+def _total(books: Books, request: ops.Total, when: planning.When) -> Result:
+    """A request by total: its parts (`allocation`), each planned and recorded as any
+    operation, all in one savepoint: the first refusal undoes them all and is the answer."""
+    parts = allocation.parts(books, request)
+    books.begin()
+    results: list[Result] = []
+    for part in parts:
+        result = _one(books, part, when)
+        if result.status not in (OK, EXISTS):
+            books.rollback()
+            return dataclasses.replace(result, id=request.id)
+        results.append(dataclasses.replace(result, vintage=part.vintage, quantity=part.quantity))
+    books.release()
+    # What the parts recorded is what was asked: oldest vintage first, adding up.
+    vintages = [part.vintage for part in parts]
+    assert vintages == sorted(set(vintages)), f"{request.id}: parts out of vintage order"
+    assert sum(part.quantity for part in parts) == request.quantity, f"{request.id}: not the total"
+    status = OK if any(r.status == OK for r in results) else EXISTS
+    return Result(request.id, status, seq=results[-1].seq, parts=tuple(results))
 
 
 class Failed(Exception):

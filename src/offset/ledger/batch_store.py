@@ -116,6 +116,23 @@ class BatchStore(Store):
 
         return result
 
+    def together(self, queries: list[tuple[str, dict[str, Any]]]) -> list[list[Any]]:
+        """Each query's rows, in one round trip (a pipeline)."""
+        connection = self.cursor.connection
+        with connection.pipeline():
+            cursors = []
+            for sql, params in queries:
+                cursors.append(connection.cursor())
+                cursors[-1].execute(_pyformat(sql), params)
+            return [list(cursor.fetchall()) for cursor in cursors]
+
+    def send(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        """Send a statement written with psycopg's placeholders (inside a pipeline, without
+        waiting); its cursor gives its rows."""
+        cursor = self.cursor.connection.cursor()
+        cursor.execute(sql, params)
+        return cursor
+
     def pipeline(self) -> AbstractContextManager[object]:
         """PostgreSQL's pipeline mode for the rest of a block: statements are sent without
         waiting for each answer; a fetch, or the commit, waits for everything sent before it."""

@@ -38,6 +38,7 @@ from offset.ledger.store import Store
 
 if TYPE_CHECKING:
     from offset.ledger.batch_store import BatchStore
+    from offset.ledger.head_check import Stamp
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -125,9 +126,12 @@ class Known:
 
     def __init__(self) -> None:
         self.head: Head | None = None
+        # PostgreSQL: who wrote the head entry (`head_check.Stamp`), to prove it unedited since.
+        self.stamp: Stamp | None = None
         self.parties: Table[str, PartyRow | None] = Table()
         self.accounts: Table[str, AccountRow | None] = Table()
         self.classes: Table[tuple[str, int], ClassRow | None] = Table()
+        self.vintages: Table[str, tuple[int, ...]] = Table()  # a project's classes, oldest first
         self.instruments: Table[str, bool | None] = Table()
         self.balances: Table[Key, Balance] = Table(100_000)
         self.holdings: Table[Key, Blocks] = Table(4_096)  # fragmented holdings: many rows
@@ -145,6 +149,7 @@ class Known:
             self.parties,  # type: ignore[return-value]
             self.accounts,
             self.classes,
+            self.vintages,
             self.instruments,
             self.balances,
             self.holdings,
@@ -162,6 +167,7 @@ class Known:
             id(self.parties): store.party,
             id(self.accounts): store.account,
             id(self.classes): store.credit_class,
+            id(self.vintages): store.vintages,
             id(self.instruments): store.instrument,
             id(self.balances): store.balance,
             id(self.holdings): store.blocks,
@@ -187,6 +193,7 @@ class Known:
             table.base.clear()
             table.changed.clear()
         self.head = None
+        self.stamp = None
 
 
 class Books:
@@ -229,6 +236,7 @@ class Books:
         self.parties = known.parties
         self.accounts = known.accounts
         self.classes = known.classes
+        self.vintages = known.vintages
         self.instruments = known.instruments
         self.balances = known.balances
         self.holdings = known.holdings
@@ -259,6 +267,9 @@ class Books:
 
     def credit_class(self, project: str, vintage: int) -> ClassRow | None:
         return self.classes.get((project, vintage))
+
+    def project_vintages(self, project: str) -> tuple[int, ...]:
+        return self.vintages.get(project)
 
     def transferable(self, instrument: str) -> bool | None:
         return self.instruments.get(instrument)

@@ -1,6 +1,6 @@
 """What a certificate prints beside a retirement's own columns, read from the ledger: where its
 credits were created (the party and place of the class's first issuance, and the method it
-names), the agreement's title, the certificate's number, and the entry's place in the chain.
+names), the project's title and creating municipality (`titles`), the agreement's title, the certificate's number, and the entry's place in the chain.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlalchemy import Connection, text
 
 from offset.ledger import queries
 from offset.ledger.rows import Retirement
+from offset.ledger.titles import project_titles, title_of
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Context:
     origin_code: str | None  # its JIS code
     origin_prefecture: str | None
     method: str | None  # the method the first issuance's provenance names (solar, forest, ...)
+    project_title: str  # プロジェクト名 as its scenario's run stored it ("" if none)
+    place_name: str  # 創出場所: the municipality its credits are created in ("" if not known)
     agreement_title: str
     prev_hash: str
     registry_name: str  # the ledger's operator, who issues certificates
@@ -55,6 +58,7 @@ def context(conn: Connection, tx_id: str) -> Context:
     title = ""
     if found.agreement is not None:
         title = _agreement_title(conn, found.agreement)
+    project = title_of(project_titles(conn, [found.project]), found.project)
     retired_by = names.get(found.party)
     registry = names.get("registry")
     return Context(
@@ -65,6 +69,8 @@ def context(conn: Connection, tx_id: str) -> Context:
         origin_code=origin[1] if origin is not None else None,
         origin_prefecture=origin[2] if origin is not None else None,
         method=source.get("method") if isinstance(source, dict) else None,
+        project_title=project.title,
+        place_name=project.place_name,
         agreement_title=title,
         prev_hash=str(prev_hash),
         registry_name=registry.name if registry and registry.name else "",

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Connection, text
 
+from offset.common.messages import Msg
 from offset.ledger import queries
 
 FORMAT: Final = "offset-checkpoint/1"
@@ -179,10 +180,12 @@ def load(path: Path, trusted: str | None = None) -> Checkpoint:
 
 def check(conn: Connection, checkpoint: Checkpoint) -> list[str]:
     """The history still holds, at the checkpoint's sequence number, the entry it signed."""
-    where = f"checkpoint {checkpoint.path} (seq {checkpoint.seq}, {checkpoint.time})"
+    where = Msg("verify.checkpoint", path=str(checkpoint.path), seq=checkpoint.seq,
+                time=checkpoint.time)  # fmt: skip
     ledger_id = queries.ledger_identity(conn)
     if ledger_id != checkpoint.ledger:
-        return [f"{where}: signed for ledger {checkpoint.ledger}, this is {ledger_id}"]
+        return [Msg("verify.checkpoint_ledger", where=where, ledger=checkpoint.ledger,
+                    this=ledger_id)]  # fmt: skip
     stored = conn.execute(
         text("SELECT hash FROM transactions WHERE seq = :s"), {"s": checkpoint.seq}
     ).scalar()
@@ -191,14 +194,11 @@ def check(conn: Connection, checkpoint: Checkpoint) -> list[str]:
             conn.execute(text("SELECT COALESCE(MAX(seq), 0) FROM transactions")).scalar_one()
         )
         if head < checkpoint.seq:
-            return [
-                f"{where}: the ledger's head is seq {head}, older than this checkpoint (an older"
-                " copy restored, or the history cut short)"
-            ]
-        return [f"{where}: the entry it signed is gone (the history was cut short)"]
+            return [Msg("verify.checkpoint_older", where=where, head=head)]
+        return [Msg("verify.checkpoint_gone", where=where)]
     if stored != checkpoint.hash:
         return [
-            f"{where}: the history up to it was rewritten (hash {stored[:16]}..., signed"
-            f" {checkpoint.hash[:16]}...)"
-        ]
+            Msg("verify.checkpoint_rewritten", where=where, stored=stored[:16],
+                signed=checkpoint.hash[:16])
+        ]  # fmt: skip
     return []

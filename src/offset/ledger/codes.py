@@ -6,6 +6,7 @@ from typing import Final
 
 OK: Final = "ok"
 EXISTS: Final = "exists"  # the same id with the same content: nothing changed
+HISTORY_ALTERED: Final = "history_altered"  # the ledger's state, not the operation's fault
 
 # Rejections. Each leaves the ledger exactly as it was.
 MESSAGES: Final[dict[str, str]] = {
@@ -47,6 +48,9 @@ MESSAGES: Final[dict[str, str]] = {
     "same_place": "the place of the offset is where the credits were created",
     "serials_not_held": "the account does not hold these serial numbers",
     "serials_quantity": "the serial ranges do not add up to the quantity, or overlap",
+    HISTORY_ALTERED: "the ledger's last entry was altered outside the ledger (it does not"
+    " recompute from what it holds): nothing is written until the ledger is repaired; run"
+    " `offset ledger verify`",
 }
 #: The same in Japanese: what the dashboard, the API (`Accept-Language: ja`) and the CLI
 #: (`--lang ja`) say.
@@ -89,6 +93,9 @@ JAPANESE: Final[dict[str, str]] = {
     "same_place": "オフセットの場所がクレジットの創出場所と同じです",
     "serials_not_held": "口座はこのシリアル番号を保有していません",
     "serials_quantity": "シリアル番号の範囲の合計が数量と合わないか、範囲が重なっています",
+    HISTORY_ALTERED: "台帳の最新の記録が台帳の外で書き換えられています(記録の内容からハッシュが"
+    "再計算できません)。台帳を修復するまで書き込みはできません。`offset ledger verify` で"
+    "確認してください",
 }
 CODES: Final = (OK, EXISTS, *MESSAGES)
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, text
 
 from offset.common.cells import neutral
 from offset.ledger.chain import day_text
+from offset.ledger.titles import project_titles
 
 OPEN_DATE = "1990-01-01"
 ROOTS = {"issuance": "Equity"}  # every other kind under Assets
@@ -78,6 +79,7 @@ def beancount(conn: Connection) -> str:
             )
         )
     )
+    titles = project_titles(conn)  # what a project is called, where its run stored it
     lines = ['option "title" "offset ledger"']
     lines += [f'option "operating_currency" "{commodity(int(c[0]))}"' for c in classes[:1]]
     lines.append("")
@@ -85,6 +87,7 @@ def beancount(conn: Connection) -> str:
         lines += [
             f"{OPEN_DATE} commodity {commodity(int(class_id))}",
             f"  project: {quoted(project)}",
+            *([f"  project-title: {quoted(titles[project].title)}"] if project in titles else []),
             f"  vintage: {quoted(vintage)}",
             f"  instrument: {quoted(instrument)}",
         ]

@@ -1,8 +1,9 @@
 """Database guards: the rules the database enforces even against hand-written SQL.
 
 As installed by revision 0004, with what revision 0005 replaced (the queries of the balance
-check and of the chain head's guard; earlier revisions keep their own copies; change these only
-through a new revision, which installs again what it changes):
+check and of the chain head's guard) and revision 0007 installed again (the chain head's guard,
+its comment naming no code: it lives in the database); earlier revisions keep their own copies;
+change these only through a new revision, which installs again what it changes:
 
 - history tables (transactions, postings, block_events) refuse UPDATE and DELETE, and on
   PostgreSQL TRUNCATE (so does every other ledger table: none is ever emptied);
@@ -162,7 +163,7 @@ POSTGRESQL: Final[list[str]] = [
         -- day) when the plan was made while the table was small; IS NOT DISTINCT FROM is no
         -- index's condition.
         -- The entry after the old head links to it: entries written on a head that is no
-        -- longer there (a writer that presumed it, `Writer._write_presumed`) never become it.
+        -- longer there (by a writer that presumed it was still there) never become it.
         IF NEW.seq < OLD.seq OR NEW.seq IS DISTINCT FROM (SELECT MAX(seq) FROM transactions)
            OR NOT EXISTS (SELECT 1 FROM transactions WHERE seq = NEW.seq AND hash = NEW.hash
                           AND effective_date IS NOT DISTINCT FROM NEW.effective_date)

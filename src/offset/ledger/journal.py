@@ -198,6 +198,8 @@ def _record_tx(books: Books, plan: TxPlan, when: When) -> int:
     credit = plan.credit
     if plan.new_class:
         books.classes.set((credit.project, credit.vintage), credit)
+        vintages = {*books.vintages.get(credit.project), credit.vintage}
+        books.vintages.set(credit.project, tuple(sorted(vintages)))
         books.counters.set("class_id", credit.id + 1)
         _entry(books, "class", class_change(credit), when, class_id=credit.id)
         books.origins.set(credit.id, _jis_code(books, plan.to_account))

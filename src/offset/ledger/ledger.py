@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from offset.common.messages import Msg
 from offset.ledger import past, queries, side_tables, states  # noqa: F401  (side_tables: tables beside it)
 from offset.ledger.checkpoint import Checkpoint, CheckpointError, sign
 from offset.ledger.database import DEFAULT_URL, at_head, connect, reading, upgrade
@@ -133,9 +134,7 @@ class Ledger(Writer):
                     changed.append(
                         Discrepancy(
                             "checkpoint_state",
-                            f"checkpoint {found.path} (seq {found.seq}): the verified state kept"
-                            " at it is not the one it signed (the history was read in full"
-                            " instead)",
+                            Msg("verify.checkpoint_state", path=str(found.path), seq=found.seq),
                         )
                     )
         return None, changed

@@ -253,6 +253,48 @@ Operation = OpenParty | OpenAccount | AccountStatus | TxOperation
 OPERATION_TYPES: tuple[type[_Op], ...] = get_args(Operation)
 TX_TYPES: tuple[type[_Tx], ...] = get_args(TxOperation)
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(Annotated[Operation, Field(discriminator="op")])
+
+
+class RetireTotal(_Tx):
+    """A total quantity of a project's credits to retire, whatever their vintages: oldest
+    vintage first (`allocation.py`), recorded as one retirement per vintage, all or none. A
+    `retire` line without a vintage."""
+
+    op: Literal["retire"]
+    from_: Annotated[AccountId, Field(alias="from")]
+    project: Project
+    quantity: Quantity
+    beneficiary: Text
+    reason: Text
+    claim_period: ClaimPeriod | None = None
+    purpose: PurposeCode | None = None
+    offset_target: Text | None = None
+    offset_place: JisCode | None = None
+    claim_fy: Vintage | None = None
+    override: Text | None = None
+
+
+class TransferTotal(_Tx):
+    """A total quantity of a project's credits to transfer, oldest vintage first: a `transfer`
+    line without a vintage."""
+
+    op: Literal["transfer"]
+    from_: Annotated[AccountId, Field(alias="from")]
+    to: AccountId
+    project: Project
+    quantity: Quantity
+
+
+#: Requests by total: not operations the ledger records, but the ones it records for them
+#: (`allocation.parts`); told from a retire or transfer by the vintage they do not name.
+Total = RetireTotal | TransferTotal
+TOTALS: dict[str, type[RetireTotal] | type[TransferTotal]] = {
+    "retire": RetireTotal,
+    "transfer": TransferTotal,
+}
+TOTAL_TYPES = (RetireTotal, TransferTotal)
+REQUEST_TYPES: tuple[type[_Op], ...] = (*OPERATION_TYPES, *TOTAL_TYPES)
+
 #: Fields added after operations were first recorded: left out of the canonical text when None,
 #: so that an operation sent again as it was first sent keeps its content hash.
 OMITTED_WHEN_NONE = frozenset(
@@ -282,12 +324,26 @@ def parse(data: object) -> Operation:
     try:
         return _ADAPTER.validate_python(data)
     except ValidationError as e:
-        errors = e.errors()
-        # Messages never echo the input: it may hold what no encoder can write.
-        problems = "; ".join(f"{_location(err)}: {_words(err)}" for err in errors)
-        # Out of range only when that is all that is wrong: a malformed field comes first.
-        code = TOO_LARGE if all(err["type"] == TOO_LARGE for err in errors) else "invalid_operation"
-        raise Rejected(code, problems.encode("ascii", "replace").decode()) from e
+        raise _refused(e) from e
+
+
+def parse_request(data: object) -> Operation | Total:
+    """An operation, or a request by total (a retire or transfer that names no vintage)."""
+    if isinstance(data, dict) and data.get("op") in TOTALS and "vintage" not in data:
+        try:
+            return TOTALS[data["op"]].model_validate(data)
+        except ValidationError as e:
+            raise _refused(e) from e
+    return parse(data)
+
+
+def _refused(e: ValidationError) -> Rejected:
+    errors = e.errors()
+    # Messages never echo the input: it may hold what no encoder can write.
+    problems = "; ".join(f"{_location(err)}: {_words(err)}" for err in errors)
+    # Out of range only when that is all that is wrong: a malformed field comes first.
+    code = TOO_LARGE if all(err["type"] == TOO_LARGE for err in errors) else "invalid_operation"
+    return Rejected(code, problems.encode("ascii", "replace").decode())
 
 
 def canonical_json(value: object) -> str:

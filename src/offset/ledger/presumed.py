@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
+from offset.ledger import head_check
 from offset.ledger.batch import Failed, Result
 from offset.ledger.batch_store import BatchStore
 from offset.ledger.books import Books, Known
@@ -59,12 +60,17 @@ def write_presumed(
     database hold a head this writer never saw (restored under it), the head's guard
     refuses entries that do not link to it (revision 0005). A batch that records nothing,
     or leaves a presumed-new id unrecorded (a rejection), has no such collision to rely on:
-    it checks the head and the ids before it answers."""
+    it checks the head and the ids before it answers. And should the head entry have been
+    edited by hand since this writer wrote or checked it, the server refuses the whole
+    transaction (`head_check.UNCHANGED`): the simple path then says what is wrong."""
+    stamp = writer.known.stamp
+    assert stamp is not None
     try:
         with writer.engine.begin() as conn:
             store = BatchStore(conn)
             with store.pipeline():
                 books, unknown, sent = Books.presumed(store, writer.known, writer.batch_ids(batch))
+                own = store.send(head_check.UNCHANGED, head_check.params(stamp, books.head.seq))
                 try:
                     answers = writer._answers(books, batch, recorded)
                 except Exception:  # a lone atomic rejection (`_Failed`), or a planner's
@@ -80,6 +86,9 @@ def write_presumed(
             if not small:
                 store.write(books)
         head, _ = sent()
+        if books.headers:
+            xid = str(own.fetchone()[0])
+            stamp = head_check.written(xid, books.headers, books.postings, books.events)
     except Failed as rejected:
         books.rolled_back()
         return [rejected.results]
@@ -98,4 +107,5 @@ def write_presumed(
         writer.known.forget()
         raise RuntimeError(f"the chain head moved under a committed batch: {head}")
     books.committed()
+    writer.known.stamp = stamp
     return answers

@@ -29,6 +29,7 @@ class Proof:
     problems: tuple[str, ...]
     head_seq: int
     head_hash: str
+    entry: Msg | None = None  # the first entry that does not verify, named (`entry`)
 
     @property
     def verified(self) -> bool:
@@ -62,18 +63,19 @@ def entry_problems(engine: Engine, seqs: Collection[int]) -> Proof:
         if not seqs:
             return Proof((), head_seq, head_hash)
         part = verify.check_links(conn.connection.driver_connection, min(seqs))
+        first = min((seq for seq, _, _ in part.problems if seq), default=None)
+        named = None if first is None else entry(first, queries.transaction_id(conn, first))
     problems = [words for _, _, words in sorted(part.problems)]
     if part.orphans:
-        problems.append(f"rows of no entry at seq {', '.join(map(str, part.orphans[:5]))}")
+        problems.append(Msg("verify.rows_of_no_entry", seqs=", ".join(map(str, part.orphans[:5]))))
     if (head_seq, head_hash) != (part.expected_seq - 1, part.last_hash):
-        problems.append(
-            f"ledger head (seq {head_seq}) does not match the last entry"
-            f" (seq {part.expected_seq - 1})"
-        )
+        problems.append(Msg("verify.head", seq=head_seq, last=part.expected_seq - 1))
     missing = [s for s in seqs if not min(seqs) <= s < part.expected_seq]
     if missing:
-        problems.append(f"no entry at seq {', '.join(map(str, missing[:5]))}")
-    return Proof(tuple(problems), head_seq, head_hash)
+        problems.append(Msg("verify.no_entry", seqs=", ".join(map(str, missing[:5]))))
+    if problems and named is None:  # not one entry's problem: the chain up to its head
+        named = entry(part.expected_seq - 1, None)
+    return Proof(tuple(problems), head_seq, head_hash, named)
 
 
 def require(engine: Engine, seqs: Collection[int], what: Msg) -> Proof:

@@ -3,8 +3,9 @@
 API keys (stored only as hashes); the verified state at each checkpoint (`states.py`: what lets
 `verify` start from a checkpoint instead of the first entry; a signed checkpoint carries its
 digest, so it cannot be changed unseen); and the latest results of scenario runs that the HTTP
-API shows: agreements with their fulfilment per FY, and reductions per project, municipality
-and FY.
+API shows: agreements with their fulfilment per FY, projects with their titles and creating
+place (what every output prints instead of a project's key), and reductions per project,
+municipality and FY.
 Run records are replaced by each run of their scenario (they are derived from the ledger's
 inputs); the ledger tables stay append-only.
 """
@@ -43,6 +44,18 @@ class AgreementRecord(SQLModel, table=True):
     volume: str  # e.g. "fixed 1500 t", "share 0.5", "all"
     delivery: str
     price_jpy_per_t: int | None = None
+
+
+class ProjectRecord(SQLModel, table=True):
+    """A project as its scenario names it: the title outputs print, and where its credits are
+    created (創出場所: the municipality's JIS code and name)."""
+
+    __tablename__ = "projects"
+    name: str = Field(primary_key=True)  # the credit classes' `project`
+    scenario: str = Field(index=True)
+    title: str = ""
+    place_code: str = ""  # 団体コード ("" when not known)
+    place_name: str = ""
 
 
 class FulfilmentRecord(SQLModel, table=True):

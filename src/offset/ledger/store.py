@@ -1,17 +1,13 @@
-"""The write path's database access: the only module that writes the ledger's tables.
+"""The write path's database access: with `store_writes.py`, the only code that writes the
+ledger's tables.
 
 It reads what the books need, one value at a time or in bulk, and at the end of a write it writes
-what the batch changed: history rows (postings, block events, headers), the reference tables,
-balances, serial blocks and the chain head, a statement per table and kind of change. It runs on
+what the batch changed (`store_writes.write_all`: history rows, the reference tables, balances,
+serial blocks and the chain head, a statement per table and kind of change). It runs on
 the DB-API cursor of the writer's connection, inside SQLAlchemy's transaction, without
 per-statement compilation. This is the simple store, the one to read; on PostgreSQL the writer
 uses `batch_store.BatchStore`, which writes the same rows in the same order, sent for
 throughput (one round trip, multi-row INSERTs, COPY).
-
-Writes go in the order the guards need: reference rows before the rows that refer to them;
-postings and block events before their headers (a header's insert is where SQLite checks that
-its postings balance); every block removed before any is added (overlap is refused at each
-statement).
 """
 
 from __future__ import annotations
@@ -20,21 +16,17 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
+from offset.ledger import store_writes
 from offset.ledger.blocks import Block
 from offset.ledger.rows import (
-    EVENT_COLUMNS,
-    HEADER_COLUMNS,
-    POSTING_COLUMNS,
     AccountRow,
     Balance,
     ClassRow,
     Head,
-    HeaderRow,
     PartyRow,
     TxRecord,
 )
@@ -76,16 +68,6 @@ def _tx_record(row: Sequence[Any]) -> TxRecord:
     )
 
 
-@lru_cache(maxsize=64)
-def _iso(day: dt.date) -> str:
-    return day.isoformat()
-
-
-@lru_cache(maxsize=64)
-def _iso_time(moment: dt.datetime) -> str:
-    return moment.isoformat(" ")
-
-
 def _day(value: dt.date | str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -107,6 +89,10 @@ class Store:
     def all(self, sql: str, **params: Any) -> list[Any]:
         self.cursor.execute(self._sql(sql), params)
         return list(self.cursor.fetchall())
+
+    def together(self, queries: list[tuple[str, dict[str, Any]]]) -> list[list[Any]]:
+        """Each query's rows (`batch_store.BatchStore` sends them in one round trip)."""
+        return [self.all(sql, **params) for sql, params in queries]
 
     def _lookup(self, cursor: Any, sql: str, params: Any) -> None:
         """A lookup of many ids, planned at each run (PostgreSQL: never a prepared statement,
@@ -154,6 +140,13 @@ class Store:
             v=key[1],
         )
         return None if row is None else ClassRow(int(row[0]), row[1], row[2], int(row[3]), row[4])
+
+    def vintages(self, project: str) -> tuple[int, ...]:
+        """The vintages a project has credit classes of, oldest first (by its unique key)."""
+        rows = self.all(
+            "SELECT vintage FROM credit_classes WHERE project = :p ORDER BY vintage", p=project
+        )
+        return tuple(int(row[0]) for row in rows)
 
     def instrument(self, name: str) -> bool | None:
         row = self.one("SELECT transferable FROM instruments WHERE name = :n", n=name)
@@ -234,117 +227,6 @@ class Store:
         return nullcontext()
 
     def write_all(self, books: Books) -> None:
-        """`write`, statement by statement (inside a pipeline, sent without waiting)."""
-        self._reference(books)
-        self.append("postings", POSTING_COLUMNS, books.postings)
-        self._blocks(books)
-        self.append("block_events", EVENT_COLUMNS, books.events)
-        self.append("transactions", HEADER_COLUMNS, [self._header(h) for h in books.headers])
-        self._balances(books)
-        new = {c.id for _, old, c in books.classes.changes() if c and not old}
-        self.many(
-            "UPDATE credit_classes SET next_serial = :n WHERE id = :c",
-            [{"n": n, "c": c} for c, _, n in books.next_serial.changes() if c not in new],
-        )
-        if books.headers:
-            head = books.head
-            self.many(
-                "UPDATE ledger_head SET seq = :s, hash = :h, effective_date = :e WHERE id = 1",
-                [{"s": head.seq, "h": head.hash, "e": self._date(head.effective)}],
-            )
-
-    def _date(self, value: dt.date | None) -> dt.date | str | None:
-        # SQLite keeps dates as ISO text (sqlite3's own adapters are deprecated).
-        return value.isoformat() if self.sqlite and value is not None else value
-
-    def _header(self, header: HeaderRow) -> tuple[Any, ...]:
-        if not self.sqlite:
-            return header
-        h = header  # the two dates at their places in HEADER_COLUMNS (a batch shares them)
-        return (*h[:3], _iso(h[3]), h[4], _iso_time(h[5]), *h[6:])
-
-    def _reference(self, books: Books) -> None:
-        instruments = [(n, t) for n, before, t in books.instruments.changes() if before is None]
-        self.append("instruments", ("name", "transferable"), list(instruments))
-        parties = list(books.parties.changes())
-        self.append(
-            "parties",
-            ("id", "kind", "name", "jis_code", "prefecture"),
-            [
-                (p.id, p.kind, p.name, p.jis_code, p.prefecture)
-                for _, old, p in parties
-                if p and not old
-            ],
-        )
-        self.many(
-            "UPDATE parties SET kind = :k, name = :n, jis_code = :j, prefecture = :p WHERE id = :id",
-            [
-                {"id": p.id, "k": p.kind, "n": p.name, "j": p.jis_code, "p": p.prefecture}
-                for _, old, p in parties
-                if p and old
-            ],
-        )
-        accounts = list(books.accounts.changes())
-        self.append(
-            "accounts",
-            ("id", "party_id", "kind", "status"),
-            [(a.id, a.party, a.kind, a.status) for _, old, a in accounts if a and not old],
-        )
-        self.many(
-            "UPDATE accounts SET status = :s WHERE id = :id",
-            [{"s": a.status, "id": a.id} for _, old, a in accounts if a and old],
-        )
-        serials = books.next_serial.changed  # a new class has its first serials minted
-        self.append(
-            "credit_classes",
-            ("id", "instrument", "project", "vintage", "methodology", "next_serial"),
-            [
-                (c.id, c.instrument, c.project, c.vintage, c.methodology, serials.get(c.id, 0))
-                for _, old, c in books.classes.changes()
-                if c and not old
-            ],
-        )
-
-    def _blocks(self, books: Books) -> None:
-        """The blocks the batch removed and added, net (`Books.block_net`): a block made and
-        merged away within the batch never reaches the database."""
-        changed = sorted(books.block_net.items())
-        self.many(
-            "DELETE FROM blocks WHERE class_id = :c AND account_id = :a AND start = :s",
-            [
-                {"a": account, "c": class_id, "s": b.start}
-                for (account, class_id), net in changed
-                for b, count in sorted(net.items())
-                if count < 0
-            ],
-        )
-        self.append(
-            "blocks",
-            ("class_id", "start", "stop", "account_id"),
-            [
-                (class_id, b.start, b.stop, account)
-                for (account, class_id), net in changed
-                for b, count in sorted(net.items())
-                if count > 0
-            ],
-        )
-
-    def _balances(self, books: Books) -> None:
-        updates, inserts = [], []
-        for (account, class_id), before, after in books.balances.changes():
-            row = {"a": account, "c": class_id, "n": after.quantity, "v": after.version}
-            if before.version:
-                updates.append(row)
-            else:
-                holder = books.account(account)
-                row["neg"] = holder is not None and holder.kind == "issuance"
-                inserts.append(row)
-        self.many(
-            "UPDATE balances SET quantity = :n, version = :v WHERE account_id = :a AND class_id = :c",
-            updates,
-        )
-        self.many(
-            "INSERT INTO balances (account_id, class_id, quantity, may_go_negative, version)"
-            " VALUES (:a, :c, :n, :neg, :v)",
-            inserts,
-        )
+        """`write`, statement by statement (inside a pipeline, sent without waiting):
+        `store_writes.write_all`."""
+        store_writes.write_all(self, books)

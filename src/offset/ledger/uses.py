@@ -16,8 +16,14 @@ The rules, each a result code (`codes.py`), checked in this order by `refusal`:
 3. a purpose with a claim window (温対法): the claim FY is stated (`claim_fy_required`), the
    credits' vintage is not after it (`vintage_after_claim`), and the retirement falls within
    that FY or by 30 June after it, when it may count for either year (`claim_outside_window`);
-4. the place of the offset target differs from where the credits were created, when both are
-   known (`same_place`; JIS municipality codes, compared without their check digit).
+4. for a carbon offset, the place of the offset target differs from where the credits were
+   created, when both are known (`same_place`; JIS municipality codes, compared without their
+   check digit). Source: J-クレジット制度事務局, 「クレジット管理用口座」無効化手続きの注意点
+   (http://krutar.com/application/account/support/, read through a stored copy): 無効化目的の
+   対象場所と、カーボン・オフセットで使用するクレジットの創出場所が異なっている必要があります
+   (it cites 環境省「我が国におけるカーボン・オフセットのあり方について(指針)第3版」 p. 2,
+   (1) 定義, not read here). `secondary`: the page says it of carbon offsetting only, so the
+   other purposes are not held to it.
 
 Rules 2 to 4 yield to an override the registry records (`Retire.override`, its reason), for a
 scheme that allows what J-Credit's tables do not.
@@ -35,6 +41,8 @@ from offset.common.fiscal import fiscal_year
 from offset.common.shipped import shipped_directory
 from offset.ledger.codes import Rejected
 
+#: The purposes the place rule (4) holds for: carbon offsetting, as the secretariat states it.
+PLACE_RULE_PURPOSES: Final = frozenset({"carbon_offset"})
 WINDOW_END: Final = (6, 30)  # 温対法: retired by 30 June after the claim FY counts for either year
 PURPOSES_FILE: Final = "retirement_purposes.csv"
 USES_FILE: Final = "retirement_uses.csv"
@@ -178,7 +186,11 @@ def refusal(claim: Claim) -> Rejected | None:
     purpose = purposes().get(claim.purpose)
     if purpose is None:
         return Rejected("unknown_purpose", claim.purpose)
-    return _type_refusal(purpose, claim) or _window_refusal(purpose, claim) or _place_refusal(claim)
+    return (
+        _type_refusal(purpose, claim)
+        or _window_refusal(purpose, claim)
+        or _place_refusal(purpose, claim)
+    )
 
 
 def _type_refusal(purpose: Purpose, claim: Claim) -> Rejected | None:
@@ -222,7 +234,7 @@ def _window_refusal(purpose: Purpose, claim: Claim) -> Rejected | None:
     return None
 
 
-def _place_refusal(claim: Claim) -> Rejected | None:
-    if same_place(claim.offset_place, claim.origin_place):
+def _place_refusal(purpose: Purpose, claim: Claim) -> Rejected | None:
+    if purpose.code in PLACE_RULE_PURPOSES and same_place(claim.offset_place, claim.origin_place):
         return Rejected("same_place", f"{claim.offset_place} is where the credits were created")
     return None

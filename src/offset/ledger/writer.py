@@ -22,10 +22,11 @@ from typing import Final
 
 from sqlalchemy import Engine
 
-from offset.ledger import journal, planning
-from offset.ledger.batch import Failed, Result, raw_id, run
+from offset.ledger import head_check, journal, planning
+from offset.ledger.batch import Failed, Result, raw_id, refused, run
 from offset.ledger.batch_store import store_for
 from offset.ledger.books import Books, Known
+from offset.ledger.codes import HISTORY_ALTERED, Rejected
 from offset.ledger.database import is_sqlite
 from offset.ledger.group_commit import Line, Submission
 from offset.ledger.presumed import write_presumed
@@ -92,7 +93,7 @@ class Writer:
         this writer knows the head, in one round trip (`presumed.py`); otherwise, or if
         that finds the presumption wrong, reading first under the lock (`_write_locked`)."""
         recorded = journal.recorded_now()
-        if self._presume and self.known.head is not None:
+        if self._presume and self.known.head is not None and self.known.stamp is not None:
             answers = write_presumed(self, batch, recorded)
             if answers is not None:
                 return answers
@@ -117,27 +118,43 @@ class Writer:
         ]
 
     def _write_locked(self, batch: list[Submission], recorded: dt.datetime) -> list[list[Result]]:
-        """The simple path: lock the head, read what the batch needs, apply it, write it."""
+        """The simple path: lock the head, check that it is intact (`head_check.py`), read what
+        the batch needs, apply it, write it."""
         knew = self.known.head
         try:
             with self.engine.begin() as conn:
                 store = store_for(conn)
                 books = Books.locked(store, self.known, self.batch_ids(batch))
                 alone = books.head == knew  # nobody else wrote since this writer's last commit
+                stamp, own = None, None
                 if books.head.seq == 0:
                     journal.genesis(
                         books, planning.When(dt.date.today(), recorded), str(uuid.uuid4())
                     )
+                else:
+                    entry = head_check.read(store, books.head.seq)
+                    broken = head_check.problem(entry, books.head)
+                    if broken is not None:
+                        raise _Broken(broken)
+                    stamp, own = entry.stamp(), entry.own_xid
                 answers = self._answers(books, batch, recorded)
                 store.write(books)
+                if books.headers and not self.sqlite:
+                    xid = own or str(store.one(head_check.OWN_STAMP)[0])  # the genesis: no entry
+                    stamp = head_check.written(xid, books.headers, books.postings, books.events)
             self._presume = not self.sqlite and alone
         except Failed as rejected:  # a lone atomic call, rolled back: nothing was written
             books.rolled_back()
             return [rejected.results]
+        except _Broken as broken:  # nothing is written on a head edited by hand
+            self.known.forget()
+            why = Rejected(HISTORY_ALTERED, str(broken))
+            return [refused(s.items, why) for s in batch]
         except BaseException:
             self.known.forget()
             raise
         books.committed()
+        self.known.stamp = stamp
         return answers
 
     @staticmethod
@@ -150,3 +167,7 @@ class Writer:
         back: a repair, a test; another writer's commits are noticed without this)."""
         with self._line.lock:
             self.known.forget()
+
+
+class _Broken(Exception):
+    """The chain head a write would link to is not intact (`head_check.problem` says why)."""

@@ -6,6 +6,7 @@ and BEF by age group (k = D x BEF x (1 + R) x CF x 44/12), or for species withou
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 from offset import units
 from offset.factors import FactorLibrary
 from offset.factors.select import category_codes
+from offset.factors.table import FactorTable
 from offset.methods.common import FloatArray
 
 YOUNG_MAX_AGE = 20  # BEF for stands <= 20 years, else the >= 21 years value
@@ -39,7 +41,11 @@ class SpeciesConstants:
 
     @classmethod
     def from_factors(cls, factors: FactorLibrary) -> SpeciesConstants:
-        table = factors["forest_species"]
+        """Folded once per species table (`FactorTable.derived`), not per FY and project."""
+        return factors["forest_species"].derived(cls.__name__, cls._folded)
+
+    @classmethod
+    def _folded(cls, table: FactorTable) -> SpeciesConstants:
         rows = table.rows
         wide = rows.pivot(index="species", columns="parameter", values="canonical")
         wide = wide.reindex(columns=list(SPECIES_PARAMETERS))
@@ -99,7 +105,14 @@ class BcefConstants:
 
     @classmethod
     def from_factors(cls, factors: FactorLibrary, prefix: str) -> BcefConstants:
-        rows = factors["forest_species"].rows
+        """Folded once per species table and prefix (`FactorTable.derived`)."""
+        return factors["forest_species"].derived(
+            (cls.__name__, prefix), functools.partial(cls._folded, prefix=prefix)
+        )
+
+    @classmethod
+    def _folded(cls, table: FactorTable, prefix: str) -> BcefConstants:
+        rows = table.rows
         needed = [f"{prefix}_{c}" for c in GROWING_STOCK_CLASSES]
         shared = ["root_shoot_ratio", "carbon_fraction"]
         wide = rows.pivot(index="species", columns="parameter", values="canonical")

@@ -15,9 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from offset.common.messages import Msg
+from offset.intake.municipalities import shipped
+from offset.ledger import titles
 from offset.ledger.ledger import Ledger
 from offset.ledger.rows import IssuanceEvent
 from offset.ledger.writer import Result
+from offset.programme.model import Programme
 from offset.programme.run import Run
 from offset.programme.verification import issue_operation, setup_operations
 from offset.scenario.issuance import Issuance, tonnes
@@ -49,6 +52,8 @@ def issue(ledger: Ledger, run: Run, period: str | None = None) -> dict[str, Post
     for name in wanted:
         programme.period(name)  # an unknown period: InputError naming the known ones
     _refused_if_not_ok(ledger.apply(setup_operations(programme)))
+    with ledger.engine.begin() as conn:  # what outputs print for it (`ledger.titles`)
+        titles.replace(conn, f"programme:{programme.name}", [_title(programme)])
     if elsewhere := _list_issued_elsewhere(ledger, run):
         raise IssueRefused(str(Msg("programme.list_issued_elsewhere", id=elsewhere)))
     history = ledger.issuance_history(programme.issue_id(""))
@@ -89,12 +94,30 @@ def _post_period(ledger: Ledger, run: Run, name: str, history: list[IssuanceEven
     correction = restate(
         operation, wanted, stands, programme.header.operator,
         held.get(int(operation["vintage"]), 0), 0,
-        lambda: f"verified figure {before} -> {now} t ({_finding(run, name)})",
+        lambda: Msg("restate.verified", before=before, now=now, finding=_finding(run, name)),
     )  # fmt: skip
     assert correction is not None  # the quantities differ
     _refused_if_not_ok(ledger.apply(list(correction.operations), atomic=True))
     # what stands now: the target, and what could not be taken back (sold meanwhile)
     return Posted("restated", target + correction.shortfall, correction.shortfall)
+
+
+def _title(programme: Programme) -> dict[str, str]:
+    """The programme's title, and the operator's municipality as where its credits are created
+    (its name from the list of local governments, else the operator's)."""
+    operator = programme.content.operator
+    place = None
+    if operator.jis_code:
+        found = shipped().with_parties(
+            [(programme.header.operator, operator.name, operator.jis_code)]
+        )
+        place = found.resolve(operator.jis_code).place
+    return {
+        "name": programme.name,
+        "title": programme.header.title,
+        "place_code": place.code if place is not None else "",
+        "place_name": place.name if place is not None else "",
+    }
 
 
 def _of_period(event: IssuanceEvent, own: str) -> bool:
@@ -103,11 +126,13 @@ def _of_period(event: IssuanceEvent, own: str) -> bool:
     return any(i == own or i.startswith(f"{own}:") for i in ids)
 
 
-def _finding(run: Run, name: str) -> str:
+def _finding(run: Run, name: str) -> Msg:
     found = run.monitoring(name).period.verification
     if found is None:
-        return "no verification"
-    return f"{found.finding} by {found.body} on {found.date.isoformat()}"
+        return Msg("restate.unverified_period")
+    return Msg(
+        "restate.finding", finding=found.finding, body=found.body, date=found.date.isoformat()
+    )
 
 
 def _refused_if_not_ok(results: list[Result]) -> None:

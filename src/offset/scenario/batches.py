@@ -10,7 +10,6 @@ delivery the new plan would make differently is reported, never unwound or toppe
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,11 +19,12 @@ from offset.ledger import names
 from offset.ledger.ledger import Ledger
 from offset.ledger.writer import Result
 from offset.scenario.model import Scenario
-from offset.scenario.restate import Restatement, restate, standing
+from offset.scenario.restate import Restatement, restate, rows_changed, standing
+from offset.scenario.row_changes import Changes
 from offset.scenario.settlement import holding
 from offset.scenario.year_plan import YearPlan, setup_operations
 
-ChangedRows = Callable[[str, int], str]  # (project, FY) -> the rows whose figure changed
+ChangedRows = Callable[[str, int], Changes | None]  # (project, FY) -> the rows that changed
 OK_STATUSES = {"ok", "exists"}
 
 
@@ -66,7 +66,7 @@ def reconcile(
     ledger: Ledger,
     scenario: Scenario,
     plans: list[YearPlan],
-    changed_rows: ChangedRows = lambda project, fy: "",
+    changed_rows: ChangedRows = lambda project, fy: None,
 ) -> list[Batch]:
     """Each FY's batch: the whole plan where the FY is new, restatements where it is not."""
     ids = [op["id"] for plan in plans for op in [*plan.issue_ops.values(), *plan.operations]]
@@ -98,7 +98,8 @@ def reconcile(
                 owner,
                 held.get((holding(owner), project, plan.fy), 0),
                 held.get((names.buffer_account(op["instrument"]), project, plan.fy), 0),
-                functools.partial(changed_rows, project, plan.fy),  # read only if it differs
+                # read only if it differs
+                lambda: rows_changed(changed_rows(project, plan.fy)),  # noqa: B023 (called here)
             )
             if correction is not None:
                 batch.restatements.append(correction)

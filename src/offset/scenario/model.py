@@ -76,6 +76,7 @@ class Project(_Table):
     first_fy: FiscalYear | None = None
     buffer_share: Annotated[float, Field(ge=0, lt=1)] | None = None
     methodology: str | None = None
+    title: str = ""  # プロジェクト名, what outputs print (default: the key)
     description: str = ""
     # the 実行計画's sector its reductions count in (forest removals have none)
     sector: Sector | None = None

@@ -26,12 +26,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from offset.common import memos
+from offset.common import memos, messages
 from offset.common.messages import Msg
 from offset.ledger import names
 from offset.ledger.rows import IssuanceEvent
+from offset.scenario import row_changes
 from offset.scenario.issuance import Issuance
+from offset.scenario.row_changes import Changes
 
+ROW_CHANGES = "restate.row_changes"  # a reason kept as data (`row_changes.describe`)
 RESTATEMENT_REASON = "restatement"  # the cancellation account: cancellation:restatement
 RESTATEMENT_ID = re.compile(r":restate(\d+):")
 REVERSAL_ID = re.compile(r":fy\d+:reversal-v\d+$")
@@ -183,14 +186,14 @@ def restate(
     owner: str,
     held: int,
     in_buffer: int,
-    changed_rows: Callable[[], str],
+    why: Callable[[], Msg | None],
 ) -> Restatement | None:
     """The correction that brings a posted (project, FY) to `target`; None if it is there."""
     project, fy = str(issue_op["project"]), int(issue_op["vintage"])
     if target.quantity == stands.quantity:
         return None
     base = str(issue_op["id"]).removesuffix(":issue") + f":restate{stands.restatements + 1}"
-    parts = _reasons(stands.source, issue_op.get("source") or {}, changed_rows())
+    parts = _reasons(stands.source, issue_op.get("source") or {}, why())
     reason = joined(parts)
     source = {
         **(issue_op.get("source") or {}),
@@ -204,7 +207,7 @@ def restate(
     said = {"restates": str(issue_op["id"]), "before": stands.quantity, "after": target.quantity}
     # A decrease has no source: its memo keeps the reasons, with the rows that caused it when
     # they fit (an auditor traces a correction to its row), else without them.
-    brief = [m for m in parts if m.key != "restate.rows"]
+    brief = [m for m in parts if m.key != ROW_CHANGES]
     for kept in (parts, brief):
         if len(memos.memo("restate_cancel", quantity=0, reasons=stored_reasons(kept), **said)) < (
             names.MEMO_MAX - 100  # room for the quantity and the owner
@@ -280,7 +283,7 @@ def restate(
     return restatement(operations, taken=from_holder, cancelled=cancelled)
 
 
-def _reasons(before: dict[str, Any] | None, now: dict[str, Any], changed_rows: str) -> list[Msg]:
+def _reasons(before: dict[str, Any] | None, now: dict[str, Any], why: Msg | None) -> list[Msg]:
     """Why the figure changed, as far as the two provenance records tell: catalogued messages,
     stored with the restatement (`stored_reasons`) so that a reader sees them in its language."""
     if before is None:
@@ -293,8 +296,8 @@ def _reasons(before: dict[str, Any] | None, now: dict[str, Any], changed_rows: s
                 new=str(new_input.get("sha256"))[:12], rows_before=old_input.get("rows"),
                 rows_after=new_input.get("rows"))
         )  # fmt: skip
-    if changed_rows:  # rows added, removed and changed, with the fields (row_changes)
-        parts.append(Msg("restate.rows", rows=changed_rows))
+    if why is not None:  # the rows that changed (`rows_changed`), or the caller's own reason
+        parts.append(why)
     # An issuance recorded before the year rule existed took the FY's own results.
     old_rule, new_rule = before.get("factor_year", "results"), now.get("factor_year", "results")
     if old_rule != new_rule:
@@ -319,9 +322,21 @@ def joined(parts: Sequence[Msg]) -> Msg:
     return Msg("restate.and", first=parts[0], rest=joined(parts[1:]))
 
 
+def rows_changed(changes: Changes | None) -> Msg | None:
+    """The rows that changed as a reason: kept as `row_changes.describe` found them (data),
+    said by `row_changes.message`."""
+    if changes is None:
+        return None
+    return Msg(ROW_CHANGES, rows=row_changes.message(changes), changes=changes)
+
+
 def stored_reasons(parts: Sequence[Msg]) -> list[list[Any]]:
-    """Reasons as the ledger keeps them (in an issuance's source, in a memo): [key, params]."""
-    return [[m.key, dict(m.params)] for m in parts]
+    """Reasons as the ledger keeps them (in an issuance's source, in a memo): [key, params]
+    (`messages.stored`); the rows that changed as their data."""
+    return [
+        [m.key, {"changes": m.params["changes"]}] if m.key == ROW_CHANGES else messages.stored(m)
+        for m in parts
+    ]
 
 
 def read_reasons(stored: object) -> Msg | None:
@@ -330,6 +345,15 @@ def read_reasons(stored: object) -> Msg | None:
     if not isinstance(stored, list) or not stored:
         return None
     try:
-        return joined([Msg(str(key), **params) for key, params in stored])
-    except (KeyError, TypeError, ValueError, IndexError):
+        return joined([_read_reason(item) for item in stored])
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
+
+
+def _read_reason(item: Any) -> Msg:
+    if item[0] != ROW_CHANGES:
+        return messages.from_stored(item)
+    found = rows_changed(item[1]["changes"])
+    if found is None:
+        raise ValueError(item)
+    return found

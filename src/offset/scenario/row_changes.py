@@ -4,32 +4,50 @@ A re-run's results for an FY are compared with the previous run's results file, 
 identity (the method's identifier: 番号, 案件番号 + 改修種別, 林小班; else the sheet row), on the
 input fields both files hold. A row whose figure moved only because a factor did is not listed:
 the restatement's reason names the factor tables that changed.
+
+What changed is data (`describe`: plain JSON, flat enough for an issuance's source), kept with
+the restatement in the ledger, and said in the reader's language when it is read (`message`,
+the catalogue's `changes.` keys; a column by its Japanese header in Japanese).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from offset.common.messages import Msg
+
 MAX_LISTED = 10  # rows named per kind of change; the rest are counted
 ROW, SHEET = "row", "sheet"
 FIGURE = "creditable_tco2e"  # what a row adds to its FY
+KINDS = ("added", "removed", "changed")
+
+#: What `describe` returns: per kind, the rows listed (each `{"row", "sheet", "keys": [column,
+#: value, ...], "fields": [column, before, after, ...]}`) and how many were not; "ja" holds the
+#: columns' Japanese headers.
+Changes = dict[str, Any]
 
 
 def describe(
-    before: pd.DataFrame, now: pd.DataFrame, keys: Sequence[str], fields: Sequence[str]
-) -> str:
+    before: pd.DataFrame,
+    now: pd.DataFrame,
+    keys: Sequence[str],
+    fields: Sequence[str],
+    japanese: Mapping[str, str] | None = None,
+) -> Changes | None:
     """The rows added, removed and changed between two results files of one (project, FY),
-    each named by its row and identifier; "" when no row changed. `keys` identify a row
-    (empty: its sheet row); `fields` are the input columns compared."""
+    each named by its row and identifier; None when no row changed. `keys` identify a row
+    (empty: its sheet row); `fields` are the input columns compared, `japanese` their Japanese
+    headers."""
     keys = [k for k in keys if k in before and k in now] or [
         c for c in (SHEET, ROW) if c in before and c in now
     ]
     if not keys:
-        return ""
+        return None
     old, new = _keyed(before, keys), _keyed(now, keys)
     # a row added or removed with no figure in this FY (a system not in service yet) caused
     # nothing: naming it would bury the row that did
@@ -41,25 +59,45 @@ def describe(
         {f: ~_equal(old.loc[both, f], new.loc[both, f]) for f in compared}, index=both
     )
     rows = differs.index[differs.any(axis=1)] if compared else both[:0]
-    changes = [
-        f"{_where(new, key, keys)}: "
-        + ", ".join(
-            f"{f} {_shown(old.at[key, f])} -> {_shown(new.at[key, f])}"
-            for f in compared
-            if differs.at[key, f]
-        )
-        for key in rows[:MAX_LISTED]
-    ]
+    found = {
+        "added": [_where(new, k, keys) for k in added[:MAX_LISTED]],
+        "removed": [_where(old, k, keys) for k in removed[:MAX_LISTED]],
+        "changed": [
+            _where(new, key, keys)
+            | {
+                "fields": [
+                    text
+                    for f in compared
+                    if differs.at[key, f]
+                    for text in (f, _shown(old.at[key, f]), _shown(new.at[key, f]))
+                ]
+            }
+            for key in rows[:MAX_LISTED]
+        ],
+    }
+    counts = {"added": len(added), "removed": len(removed), "changed": len(rows)}
+    if not any(counts.values()):
+        return None
+    named = {c for item in (*found["added"], *found["removed"], *found["changed"])
+             for c in (*item["keys"][::2], *item.get("fields", [])[::3])}  # fmt: skip
+    more = {f"{kind}_more": counts[kind] - len(found[kind]) for kind in KINDS}
+    ja = {c: (japanese or {})[c] for c in sorted(named) if c in (japanese or {})}
+    return found | more | {"ja": ja}
+
+
+def message(changes: Changes) -> Msg:
+    """What `describe` found, as a catalogued message (read in either language)."""
+    ja: Mapping[str, str] = changes.get("ja") or {}
     parts = []
-    if len(added):
-        named = [_where(new, k, keys) for k in added[:MAX_LISTED]]
-        parts.append("rows added: " + _listed(named, len(added)))
-    if len(removed):
-        named = [_where(old, k, keys) for k in removed[:MAX_LISTED]]
-        parts.append("rows removed: " + _listed(named, len(removed)))
-    if len(rows):
-        parts.append("rows changed: " + _listed(changes, len(rows)))
-    return "; ".join(parts)
+    for kind in KINDS:
+        listed = [_row(item, ja) for item in changes.get(kind) or []]
+        if listed:
+            more = int(changes.get(f"{kind}_more") or 0)
+            shown = _joined(listed, "changes.list")
+            if more:
+                shown = Msg("changes.more", listed=shown, count=more)
+            parts.append(Msg(f"changes.{kind}", rows=shown))
+    return _joined(parts, "changes.parts")
 
 
 def _counted(frame: pd.DataFrame, keys: pd.Index) -> pd.Index:
@@ -82,26 +120,54 @@ def _keyed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return keyed[~keyed.index.duplicated()]
 
 
-def _where(frame: pd.DataFrame, key: Hashable, keys: list[str]) -> str:
-    """A row as a reader finds it: `row 7 (番号 太補01-0001)`, `row R6!7 (...)` with a sheet."""
+def _where(frame: pd.DataFrame, key: Hashable, keys: list[str]) -> dict[str, Any]:
+    """A row as a reader finds it: its sheet row (and sheet), and its identifier's values."""
     at = frame.index.get_loc(key)
     assert isinstance(at, int)
     row = frame.iloc[at]
-    place = str(row[ROW]) if ROW in frame else "?"
+    where: dict[str, Any] = {"row": str(row[ROW]) if ROW in frame else "?"}
     if SHEET in frame and str(row[SHEET]):
-        place = f"{row[SHEET]}!{place}"
+        where["sheet"] = str(row[SHEET])
     identity = [k for k in keys if k not in (ROW, SHEET)]
-    if not identity:
-        return f"row {place}"
     values = key if isinstance(key, tuple) else (key,)
-    named = ", ".join(f"{k} {v}" for k, v in zip(identity, values, strict=True))
-    return f"row {place} ({named})"
+    pairs = zip(identity, values if identity else (), strict=True)
+    return where | {"keys": [str(text) for pair in pairs for text in pair]}
 
 
-def _listed(named: list[str], count: int) -> str:
-    """The first rows named, the rest counted."""
-    shown = ", ".join(named)
-    return shown + (f" and {count - len(named)} more" if count > len(named) else "")
+def _row(item: Mapping[str, Any], ja: Mapping[str, str]) -> Msg:
+    """One row listed: `row 7 (番号 太補01-0001): 容量 5 -> 6` (its fields if it changed)."""
+    place = Msg("changes.row", row=item["row"])
+    if item.get("sheet"):
+        place = Msg("changes.sheet_row", sheet=item["sheet"], row=item["row"])
+    keys = list(item.get("keys") or [])
+    if keys:
+        named = [
+            Msg("changes.key", column=c, column_ja=ja.get(c, c), value=v)
+            for c, v in zip(keys[::2], keys[1::2], strict=True)
+        ]
+        place = Msg("changes.named", place=place, named=_joined(named, "changes.list"))
+    fields = list(item.get("fields") or [])
+    if not fields:
+        return place
+    changed = [
+        Msg("changes.field", column=c, column_ja=ja.get(c, c), before=_blank_shown(b),
+            after=_blank_shown(a))
+        for c, b, a in zip(fields[::3], fields[1::3], fields[2::3], strict=True)
+    ]  # fmt: skip
+    return Msg("changes.change", where=place, fields=_joined(changed, "changes.list"))
+
+
+def _joined(items: Sequence[Msg], key: str) -> Msg:
+    """Messages as one (`key`: `{first}, {rest}` in its language's punctuation)."""
+    assert items
+    joined = items[-1]
+    for item in reversed(items[:-1]):
+        joined = Msg(key, first=item, rest=joined)
+    return joined
+
+
+def _blank_shown(value: str | None) -> str | Msg:
+    return Msg("changes.blank") if value is None else value
 
 
 def _equal(a: pd.Series, b: pd.Series) -> npt.NDArray[np.bool_]:
@@ -119,9 +185,10 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or value == ""
 
 
-def _shown(value: object) -> str:
+def _shown(value: object) -> str | None:
+    """A cell as listed (None: blank)."""
     if _blank(value):
-        return "(blank)"
+        return None
     try:
         number = float(str(value))
     except ValueError:

@@ -21,7 +21,7 @@ from sqlmodel import SQLModel
 
 from offset.intake.municipalities import shipped
 from offset.intake.places import municipality_code
-from offset.ledger import queries
+from offset.ledger import queries, titles
 from offset.ledger.database import reading
 from offset.ledger.side_tables import AgreementRecord, FulfilmentRecord, ReductionRecord
 from offset.ledger.visibility import Viewer
@@ -42,7 +42,8 @@ def volume_text(agreement: Agreement) -> str:
 def store(
     engine: Engine, scenario: Scenario, fulfilment: Iterable[Fulfilment], reductions: pd.DataFrame
 ) -> None:
-    """Keep the run's agreements, their fulfilment per FY and its reductions table."""
+    """Keep the run's agreements, their fulfilment per FY, its projects' titles and places, and
+    its reductions table."""
     agreements = _table(AgreementRecord)
     fulfilled = _table(FulfilmentRecord)
     reduced = _table(ReductionRecord)
@@ -58,6 +59,7 @@ def store(
         conn.execute(delete(fulfilled).where(fulfilled.c.agreement.in_(names)))
         conn.execute(delete(agreements).where(agreements.c.name.in_(names)))
         conn.execute(delete(reduced).where(reduced.c.scenario == scenario.name))
+        titles.replace(conn, scenario.name, project_rows(scenario))
         for table, values in (
             (agreements, rows),
             (fulfilled, [dataclasses.asdict(item) for item in fulfilment]),
@@ -75,6 +77,28 @@ def _plain(frame: pd.DataFrame, table: Table) -> list[dict[str, Any]]:
     """The table's columns of each row, as plain Python values (no numpy scalars)."""
     columns = [c.name for c in table.columns if c.name in frame]
     return json.loads(frame[columns].to_json(orient="records"))  # type: ignore[no-any-return]
+
+
+def project_rows(scenario: Scenario) -> list[dict[str, str]]:
+    """Each project's title and the municipality its credits are created in: its
+    `municipality` (a code or a name), else its owner's jis_code; the name is the list of local
+    governments' (a scenario's own party first, as the intake reads places)."""
+    places = shipped().with_parties(
+        (key, p.name, p.jis_code) for key, p in scenario.parties.items() if p.jis_code
+    )
+    rows: list[dict[str, str]] = []
+    for name, project in scenario.projects.items():
+        given = project.municipality or scenario.parties[project.owner].jis_code
+        place = places.resolve(given).place if given else None
+        rows.append(
+            {
+                "name": name,
+                "title": project.title,
+                "place_code": place.code if place is not None else "",
+                "place_name": place.name if place is not None else "",
+            }
+        )
+    return rows
 
 
 def _agreement_row(scenario: Scenario, name: str, a: Agreement) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from sqlalchemy import Connection
 
+from offset.common.messages import Msg
 from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.verify import tables as reference
 from offset.ledger.verify.ranges import MAX_ORPHANS, ChainPart, Key, _add_steps
@@ -41,7 +42,7 @@ def _books(conn: Connection, part: ChainPart, tables: Tables) -> list[Discrepanc
 def _finality_problems(part: ChainPart, kinds: dict[str, str]) -> list[str]:
     """No credits ever left a retirement or cancellation account (by its recorded kind)."""
     return [
-        f"credits of class {class_id} left {account}, a {kinds[account]} account"
+        Msg("verify.finality", class_id=class_id, account=account, kind=kinds[account])
         for account, class_id in sorted(part.sent)
         if kinds.get(account) in FINAL_KINDS
     ]
@@ -50,41 +51,37 @@ def _finality_problems(part: ChainPart, kinds: dict[str, str]) -> list[str]:
 def _head_problems(part: ChainPart, tables: Tables) -> list[str]:
     seq, head_hash, effective = tables.head
     if (seq, head_hash, effective) != (part.expected_seq - 1, part.last_hash, part.last_effective):
-        return [
-            f"ledger head (seq {seq}) does not match the last entry (seq {part.expected_seq - 1})"
-        ]
+        return [Msg("verify.head", seq=seq, last=part.expected_seq - 1)]
     return []
 
 
 def _stored_balance_problems(part: ChainPart, tables: Tables) -> list[str]:
     """Each stored balance is the sum of its postings, its last `balance_after`, and its
     version their count."""
-    problems = []
+    problems: list[str] = []
     for key in sorted(set(tables.balances) | set(part.sums)):
         value, version = tables.balances.get(key, (0, 0))
         total, count = part.sums.get(key, 0), part.counts.get(key, 0)
-        where = f"balance {key[0]} class {key[1]}"
+        where = Msg("verify.balance", account=key[0], class_id=key[1])
         if value != total:
-            problems.append(f"{where}: stored {value}, postings sum to {total}")
-        if part.closing.get(key, 0) != value:
-            problems.append(
-                f"{where}: stored {value}, last balance_after {part.closing.get(key, 0)}"
-            )
+            problems.append(Msg("verify.stored_sum", where=where, value=value, total=total))
+        if (last := part.closing.get(key, 0)) != value:
+            problems.append(Msg("verify.stored_last", where=where, value=value, last=last))
         if version != count:
-            problems.append(f"{where}: version {version}, {count} postings")
+            problems.append(Msg("verify.stored_version", where=where, version=version, count=count))
     return problems
 
 
 def _balance_rule_problems(tables: Tables, kinds: dict[str, str]) -> list[str]:
     """Each class sums to zero over all accounts; no balance outside issuance is negative."""
-    problems = []
+    problems: list[str] = []
     per_class: dict[int, int] = defaultdict(int)
     for (account, class_id), (value, _) in sorted(tables.balances.items()):
         per_class[class_id] += value
         if value < 0 and kinds.get(account) != "issuance":
-            problems.append(f"balance {account} class {class_id} is negative: {value}")
+            problems.append(Msg("verify.negative", account=account, class_id=class_id, value=value))
     problems += [
-        f"class {class_id}: balances sum to {total}, not 0 (credits created or lost)"
+        Msg("verify.class_sum", class_id=class_id, total=total)
         for class_id, total in sorted(per_class.items())
         if total
     ]
@@ -99,15 +96,14 @@ def _coverage_problems(part: ChainPart, tables: Tables) -> list[str]:
         _add_steps(edges.setdefault((account, class_id), {}), ((start, -1), (stop, 1)))
     left = sorted((key, point) for key, steps in edges.items() for point in steps)
     return [
-        f"blocks of {account} class {class_id} differ from what the block events left it"
-        f" (at serial {point})"
+        Msg("verify.coverage", account=account, class_id=class_id, point=point)
         for (account, class_id), point in left[:MAX_ORPHANS]
     ]
 
 
 def _minting_problems(part: ChainPart, tables: Tables) -> list[str]:
     """The issuances of a class minted its serials in order, up to its next serial."""
-    problems = []
+    problems: list[str] = []
     minted: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for class_id, start, stop, seq in part.minted:
         minted[class_id].append((seq, start, stop))
@@ -115,18 +111,21 @@ def _minting_problems(part: ChainPart, tables: Tables) -> list[str]:
         cursor = 0
         for _, start, stop in sorted(minted.get(class_id, [])):
             if start != cursor:
-                problems.append(f"class {class_id}: minted [{start}, {stop}) after {cursor}")
+                problems.append(
+                    Msg("verify.minted_after", class_id=class_id, start=start, stop=stop,
+                        cursor=cursor)
+                )  # fmt: skip
             cursor = stop
         if cursor != values[4]:
             problems.append(
-                f"class {class_id}: {cursor} serials minted, but next_serial is {values[4]}"
+                Msg("verify.next_serial", class_id=class_id, cursor=cursor, next=values[4])
             )
     return problems
 
 
 def _layout_problems(tables: Tables) -> list[str]:
     """Blocks never overlap, and cover exactly the serials issued of their class."""
-    problems = []
+    problems: list[str] = []
     by_class: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for class_id, start, stop, account in tables.blocks:
         by_class[class_id].append((start, stop, account))
@@ -135,23 +134,22 @@ def _layout_problems(tables: Tables) -> list[str]:
         for start, stop, account in by_class.get(class_id, []):
             if start < cursor:
                 problems.append(
-                    f"class {class_id}: block [{start}, {stop}) of {account} overlaps serials before {cursor}"
-                )
+                    Msg("verify.overlap", class_id=class_id, start=start, stop=stop,
+                        account=account, cursor=cursor)
+                )  # fmt: skip
             elif start > cursor:
-                problems.append(
-                    f"class {class_id}: serials [{cursor}, {start}) are held by no account"
-                )
+                problems.append(Msg("verify.unheld", class_id=class_id, cursor=cursor, start=start))
             cursor = max(cursor, stop)
         if cursor != values[4]:
             problems.append(
-                f"class {class_id}: blocks end at {cursor}, but {values[4]} serials were issued"
+                Msg("verify.blocks_end", class_id=class_id, cursor=cursor, issued=values[4])
             )
     return problems
 
 
 def _held_problems(tables: Tables, kinds: dict[str, str]) -> list[str]:
     """Each account's blocks hold its balance (an issuance account: the serials it took back)."""
-    problems = []
+    problems: list[str] = []
     held: dict[Key, int] = defaultdict(int)
     for class_id, start, stop, account in tables.blocks:
         held[(account, class_id)] += stop - start
@@ -163,29 +161,30 @@ def _held_problems(tables: Tables, kinds: dict[str, str]) -> list[str]:
         )
         if held.get((account, class_id), 0) != expected:
             problems.append(
-                f"blocks of {account} class {class_id} hold {held.get((account, class_id), 0)} serials, expected {expected}"
-            )
+                Msg("verify.held", account=account, class_id=class_id,
+                    held=held.get((account, class_id), 0), expected=expected)
+            )  # fmt: skip
     return problems
 
 
 def _pending_problems(part: ChainPart, tables: Tables, kinds: dict[str, str]) -> list[str]:
     """Each pending account holds exactly its open reservations, and a post or void resolves a
     reservation that was open (once)."""
-    problems = [
-        f"transaction seq {seq}: resolves {reservation}, which is not an open reservation"
+    problems: list[str] = [
+        Msg("verify.resolves", seq=seq, reservation=reservation)
         for seq, reservation in sorted(part.resolved)
     ]
     expected: dict[Key, int] = defaultdict(int)
     for reservation, (account, class_id, quantity) in sorted(part.reserved.items()):
         if kinds.get(account) != "pending":
-            problems.append(f"reservation {reservation}: its credits are in no pending account")
+            problems.append(Msg("verify.reservation_nowhere", reservation=reservation))
         expected[(account, class_id)] += quantity
     pending = {key for key in tables.balances if kinds.get(key[0]) == "pending"}
     for key in sorted(pending | {k for k in expected if kinds.get(k[0]) == "pending"}):
         held = tables.balances.get(key, (0, 0))[0]
         if held != expected.get(key, 0):
             problems.append(
-                f"pending {key[0]} class {key[1]}: holds {held}, its open reservations"
-                f" {expected.get(key, 0)}"
-            )
+                Msg("verify.pending", account=key[0], class_id=key[1], held=held,
+                    expected=expected.get(key, 0))
+            )  # fmt: skip
     return problems

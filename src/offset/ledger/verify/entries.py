@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from offset.common.fiscal import fiscal_year
+from offset.common.messages import Msg
 from offset.ledger.chain import body, day_text, link
 from offset.ledger.rows import HEADER_COLUMNS
 
@@ -34,34 +35,34 @@ ORPHAN_RANK = len(ENTRY_CHECKS)  # rows of no entry, named after the entries' pr
 
 def _sequence_problems(part: ChainPart, seq: int) -> list[str]:
     if seq != part.expected_seq:
-        return [f"sequence gap: expected {part.expected_seq}, found {seq}"]
+        return [Msg("verify.sequence_gap", expected=part.expected_seq, found=seq)]
     return []
 
 
 def _link_problems(
-    row: tuple[Any, ...], previous: str, postings: list[Any], events: list[Any], where: str
+    row: tuple[Any, ...], previous: str, postings: list[Any], events: list[Any]
 ) -> list[str]:
     """The entry links to the previous one, and its hash recomputes from all it holds."""
-    problems = []
+    problems: list[str] = []
     if row[_COL["prev_hash"]] != previous:
-        problems.append(f"{where}: prev_hash does not match the previous hash")
+        problems.append(Msg("verify.prev_hash", where=_where(row)))
     if link(previous, body(row, postings, events)) != row[_COL["hash"]]:
-        problems.append(
-            f"{where}: hash does not recompute (altered header, postings or block events)"
-        )
+        problems.append(Msg("verify.hash", where=_where(row)))
     return problems
 
 
-def _date_problems(effective: str, before: str, where: str) -> list[str]:
+def _date_problems(row: tuple[Any, ...], effective: str, before: str) -> list[str]:
     if effective < before:
-        return [f"{where}: effective {effective} is before {before}"]
+        return [Msg("verify.date", where=_where(row), effective=effective, before=before)]
     return []
 
 
-def _where(row: tuple[Any, ...]) -> str:
+def _where(row: tuple[Any, ...]) -> Msg:
+    """The entry a problem is about (built only when there is one: the pass meets every entry)."""
     tx_id = row[_COL["id"]]
-    name = f"transaction {tx_id}" if tx_id is not None else f"{row[_COL['kind']]} entry"
-    return f"{name} (seq {row[0]})"
+    if tx_id is not None:
+        return Msg("verify.transaction", id=tx_id, seq=row[0])
+    return Msg("verify.entry", kind=row[_COL["kind"]], seq=row[0])
 
 
 # Header columns that an operation gives verbatim (None where it has no such field), by the
@@ -90,24 +91,24 @@ _FROM_TO = {  # kinds whose `from` / `to` fields are the header's accounts
 }
 
 
-def _header_problems(row: tuple[Any, ...], where: str) -> list[str]:
+def _header_problems(row: tuple[Any, ...]) -> list[str]:
     """The header agrees with the operation it records (which the hash pins as the caller sent
     it), with its content hash and with its fiscal year."""
-    problems = []
+    problems: list[str] = []
     operation = row[_COL["operation"]]
     if hashlib.sha256(operation.encode()).hexdigest() != row[_COL["content_hash"]]:
-        problems.append(f"{where}: content_hash is not the operation's hash")
+        problems.append(Msg("verify.content_hash", where=_where(row)))
     effective = row[_COL["effective_date"]]
     day = dt.date.fromisoformat(effective) if isinstance(effective, str) else effective
     if row[_COL["fiscal_year"]] != fiscal_year(day):
-        problems.append(f"{where}: fiscal_year is not the FY of {day_text(effective)}")
+        problems.append(Msg("verify.fiscal_year", where=_where(row), day=day_text(effective)))
     try:
         op = json.loads(operation)
     except ValueError:
-        return [*problems, f"{where}: the operation is not JSON"]
+        return [*problems, Msg("verify.not_json", where=_where(row))]
     kind = row[_COL["kind"]]
     if op.get("op") != kind:
-        return [*problems, f"{where}: the operation is a {op.get('op')!r}, the header a {kind!r}"]
+        return [*problems, Msg("verify.kind", where=_where(row), op=op.get("op"), kind=kind)]
     if kind in REFERENCE_KINDS:
         return problems
     differ = [c for name, c in _VERBATIM.items() if op.get(name) != row[_COL[c]]]
@@ -130,7 +131,8 @@ def _header_problems(row: tuple[Any, ...], where: str) -> list[str]:
         if (None if stored is None else json.loads(stored)) != op.get("source"):
             differ.append("source")
     if differ:
-        problems.append(f"{where}: {', '.join(sorted(set(differ)))} differ from its operation")
+        columns = ", ".join(sorted(set(differ)))  # the columns' names: keys
+        problems.append(Msg("verify.differ", where=_where(row), columns=columns))
     return problems
 
 
@@ -146,13 +148,13 @@ def _unbalanced(seq: int, postings: list[tuple[Any, ...]]) -> list[str]:
 
 
 def _unbalanced_class(seq: int, class_id: int, total: int) -> str:
-    return f"transaction seq {seq}: postings of class {class_id} sum to {total}, not 0"
+    return Msg("verify.unbalanced", seq=seq, class_id=class_id, total=total)
 
 
 def _balance_after_problems(part: ChainPart, seq: int, postings: list[Any]) -> list[str]:
     """Each `balance_after` is the one before plus the amount (the range's first posting of an
     account and class opens it: `join` checks those where the ranges meet)."""
-    problems = []
+    problems: list[str] = []
     for _, account, class_id, amount, after in postings:
         before = part.closing.get((account, class_id))
         if before is not None and before + amount != after:
@@ -161,12 +163,14 @@ def _balance_after_problems(part: ChainPart, seq: int, postings: list[Any]) -> l
 
 
 def _balance_after(account: str, class_id: int, seq: int, after: int, expected: int) -> str:
-    return f"posting of {account} class {class_id} (seq {seq}): balance_after {after}, expected {expected}"
+    return Msg(
+        "verify.balance_after", account=account, class_id=class_id, seq=seq, after=after,
+        expected=expected,
+    )  # fmt: skip
 
 
 def _flow(
     row: tuple[Any, ...],
-    where: str,
     postings: list[tuple[Any, ...]],
     events: list[tuple[Any, ...]],
 ) -> list[str]:
@@ -181,9 +185,9 @@ def _flow(
         moved[(destination, class_id)] += size
         giver = source if source is not None else mints
         if giver is None:
-            return [f"{where}: serials minted outside an issuance"]
+            return [Msg("verify.minted_outside", where=_where(row))]
         moved[(giver, class_id)] -= size
     posted = {(a, c): n for _, a, c, n, _ in postings}
     if {k: v for k, v in moved.items() if v} != posted:
-        return [f"{where}: block events do not move what the postings move"]
+        return [Msg("verify.flow", where=_where(row))]
     return []

@@ -73,19 +73,18 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
         own_events = events.take(seq)
         part.entries += 1
         part.event_count += len(own_events)
-        where = entries._where(row)
         effective = day_text(row[_COL["effective_date"]])
         # Each check's problems are tagged with the entry and the check's place, so that the
         # report reads the same whether the chain was checked in one range or several.
         for rank, problems in enumerate(
             (
                 entries._sequence_problems(part, seq),
-                entries._link_problems(row, previous, own_postings, own_events, where),
-                entries._date_problems(effective, effective_before, where),
-                entries._header_problems(row, where),
+                entries._link_problems(row, previous, own_postings, own_events),
+                entries._date_problems(row, effective, effective_before),
+                entries._header_problems(row),
                 entries._unbalanced(seq, own_postings),
                 entries._balance_after_problems(part, seq, own_postings),
-                entries._flow(row, where, own_postings, own_events),
+                entries._flow(row, own_postings, own_events),
             )
         ):
             part.problems += [(seq, rank, problem) for problem in problems]

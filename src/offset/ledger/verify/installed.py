@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from offset.common.messages import Msg
 from offset.ledger import guards
 
 _PG_TRIGGERS = """
@@ -27,11 +28,11 @@ def _guards(conn: Connection) -> list[str]:
 
 
 def _missing(name: str) -> str:
-    return f"guard missing: {name} (the database no longer refuses what it guarded against)"
+    return Msg("verify.guard_missing", name=name)
 
 
 def _sqlite_guards(conn: Connection) -> list[str]:
-    problems = []
+    problems: list[str] = []
     installed = {
         str(name): guards.normal(str(sql))
         for name, sql in conn.execute(
@@ -42,7 +43,7 @@ def _sqlite_guards(conn: Connection) -> list[str]:
         if name not in installed:
             problems.append(_missing(name))
         elif installed[name] != definition:
-            problems.append(f"guard changed: {name} is not the trigger the ledger installed")
+            problems.append(Msg("verify.guard_trigger", name=name))
     tables = {
         str(name): guards.normal(str(sql))
         for name, sql in conn.execute(
@@ -56,7 +57,7 @@ def _sqlite_guards(conn: Connection) -> list[str]:
 
 
 def _postgresql_guards(conn: Connection) -> list[str]:
-    problems = []
+    problems: list[str] = []
     triggers = {str(r[0]): r for r in conn.execute(text(_PG_TRIGGERS))}
     functions = guards.postgresql_functions()
     for name, function in sorted(guards.postgresql_triggers().items()):
@@ -66,9 +67,9 @@ def _postgresql_guards(conn: Connection) -> list[str]:
             continue
         _, _, enabled, proname, source = trigger
         if enabled == "D":
-            problems.append(f"guard disabled: {name} (ALTER TABLE ... DISABLE TRIGGER)")
+            problems.append(Msg("verify.guard_disabled", name=name))
         if proname != function or guards.normal(str(source)) != functions[function]:
-            problems.append(f"guard changed: {name} no longer runs the ledger's {function}()")
+            problems.append(Msg("verify.guard_function", name=name, function=function))
     constraints = {str(r[0]): (str(r[1]), bool(r[2])) for r in conn.execute(text(_PG_CONSTRAINTS))}
     expected = {name: f"CHECK {check}" for name, check in guards.CHECKS.values()}
     expected["blocks_no_overlap"] = guards.EXCLUSION
@@ -77,7 +78,7 @@ def _postgresql_guards(conn: Connection) -> list[str]:
         if found is None:
             problems.append(_missing(name))
         elif not found[1] or _bare(found[0]) != _bare(definition):
-            problems.append(f"guard changed: {name} is not the constraint the ledger installed")
+            problems.append(Msg("verify.guard_constraint", name=name))
     return problems
 
 

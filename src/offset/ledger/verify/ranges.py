@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from offset.common.messages import Msg
 from offset.ledger.verify import entries
 
 MAX_ORPHANS = 20  # postings or events without a transaction: the first few are named
@@ -101,7 +102,4 @@ def join(parts: list[ChainPart]) -> ChainPart:
 
 
 def _orphan_problems(orphans: list[int]) -> list[str]:
-    return [
-        f"postings or block events of seq {seq} belong to no entry"
-        for seq in sorted(set(orphans))[:MAX_ORPHANS]
-    ]
+    return [Msg("verify.orphan", seq=seq) for seq in sorted(set(orphans))[:MAX_ORPHANS]]

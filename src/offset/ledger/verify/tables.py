@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from offset.common.messages import Msg
 from offset.ledger.chain import day_text
 from offset.ledger.verify.ranges import Key
 
@@ -96,7 +97,7 @@ def _replay(references: list[tuple[int, str, str]]) -> Replay:
             elif kind == "account":
                 if change["account"] in out.accounts:
                     out.problems.append(
-                        f"account entry (seq {seq}): {change['account']} opened twice"
+                        Msg("verify.opened_twice", seq=seq, account=change["account"])
                     )
                 out.accounts[change["account"]] = (
                     change["party"],
@@ -114,21 +115,24 @@ def _replay(references: list[tuple[int, str, str]]) -> Replay:
                     change["methodology"],
                 )
         except (ValueError, KeyError, TypeError):
-            out.problems.append(f"{kind} entry (seq {seq}): not a valid reference change")
+            out.problems.append(Msg("verify.bad_reference", kind=kind, seq=seq))
     return out
 
 
-def _compare(what: str, expected: dict[Any, Any], stored: dict[Any, Any]) -> list[str]:
-    problems = []
+def _compare(table: str, expected: dict[Any, Any], stored: dict[Any, Any]) -> list[str]:
+    """A reference table (`table`: a `verify.what.` key) against what its entries left."""
+    problems: list[str] = []
+    what = Msg(f"verify.what.{table}")
     for key in sorted(set(expected) | set(stored), key=str):
         if key not in stored:
-            problems.append(f"{what} {key}: in the history, missing from its table")
+            problems.append(Msg("verify.table_missing", what=what, key=key))
         elif key not in expected:
-            problems.append(f"{what} {key}: in its table, never recorded in the history")
+            problems.append(Msg("verify.history_missing", what=what, key=key))
         elif stored[key] != expected[key]:
             problems.append(
-                f"{what} {key}: the table holds {stored[key]}, the history {expected[key]}"
-            )
+                Msg("verify.table_differs", what=what, key=key, stored=stored[key],
+                    expected=expected[key])
+            )  # fmt: skip
     return problems
 
 
@@ -140,5 +144,5 @@ def _reference_problems(replay: Replay, tables: Tables) -> list[str]:
         + _compare("party", replay.parties, tables.parties)
         + _compare("account", replay.accounts, tables.accounts)
         + _compare("instrument", replay.instruments, tables.instruments)
-        + _compare("credit class", replay.classes, classes)
+        + _compare("class", replay.classes, classes)
     )

@@ -1,0 +1,96 @@
+"""What the runner keeps in the ledger is read in the reader's language (issue 27): the rows
+that caused a restatement (kept as data, said from the catalogue, a column by its Japanese
+header), a programme's verified-figure reason, and an issuance memo's method."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import pandas as pd
+
+from offset.common import memos
+from offset.common.messages import Msg, text
+from offset.documents.terms import value_term
+from offset.ledger.operations import _source
+from offset.scenario import row_changes
+from offset.scenario.restate import read_reasons, rows_changed, stored_reasons
+from tests.japanese import english
+
+JAPANESE = {"system_id": "設備番号", "fy": "年度", "self_consumed_kwh": "自家消費量"}
+
+
+def frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Row 2 (system a) self-consumes 6,000 kWh instead of 5,000; b is gone; c is new."""
+    before = pd.DataFrame(
+        {"row": ["2", "3"], "system_id": ["a", "b"], "fy": ["2022", "2022"],
+         "self_consumed_kwh": ["5000", "700"]}
+    )  # fmt: skip
+    now = pd.DataFrame(
+        {"row": ["2", "3"], "system_id": ["a", "c"], "fy": ["2022", "2022"],
+         "self_consumed_kwh": ["6000", ""]}
+    )  # fmt: skip
+    return before, now
+
+
+def test_the_rows_that_changed_in_either_language() -> None:
+    before, now = frames()
+    keys, fields = ("system_id", "fy"), ["self_consumed_kwh"]
+    found = row_changes.describe(before, now, keys, fields, JAPANESE)
+    assert found is not None
+    said = row_changes.message(found)
+    assert text(said, "en") == (
+        "rows added: row 3 (system_id c, fy 2022); rows removed: row 3 (system_id b, fy 2022);"
+        " rows changed: row 2 (system_id a, fy 2022): self_consumed_kwh 5,000 -> 6,000"
+    )
+    assert text(said, "ja") == (
+        "追加された行: 3行目 (設備番号 c、年度 2022)。削除された行: 3行目 (設備番号 b、年度 2022)。"
+        "変更された行: 2行目 (設備番号 a、年度 2022): 自家消費量 5,000 → 6,000"
+    )
+    assert english(text(said, "ja")) == []
+    assert row_changes.describe(before, before, keys, fields, JAPANESE) is None
+
+
+def test_many_rows_on_sheets_kept_in_an_issuances_source_and_read_back() -> None:
+    """Kept as the ledger keeps it (JSON, within an issuance source's nesting limit), read back
+    from it in either language: 12 rows changed on a sheet, 10 named, 2 counted."""
+    rows = [str(n) for n in range(2, 14)]
+    before = pd.DataFrame({"sheet": "R6", "row": rows, "system_id": rows, "kw": "1"})
+    now = before.assign(kw="2").iloc[::-1]
+    found = row_changes.describe(before, now, ("system_id",), ["kw"], {"kw": "容量"})
+    reason = rows_changed(found)
+    assert reason is not None
+    source = {"reasons": stored_reasons([Msg("restate.data_changed", old="a", new="b",
+                                             rows_before=12, rows_after=12), reason])}  # fmt: skip
+    kept = json.loads(json.dumps(_source(source)))  # as the ledger keeps it
+    back = read_reasons(kept["reasons"])
+    assert back is not None
+    assert text(back, "ja") == text(read_reasons(source["reasons"]) or "", "ja")
+    ja = text(back, "ja")
+    assert "シート「R6」の4行目 (system_id 4): 容量 1 → 2" in ja  # in the new file's order
+    assert ja.endswith("ほか2行")
+    assert english(ja) == []
+    assert "rows changed: row R6!13 (system_id 13): kw 1 -> 2" in text(back, "en")
+
+
+def test_a_programmes_verified_figure_and_an_issuance_memo_in_japanese() -> None:
+    finding = Msg("restate.finding", finding="adjusted", body="信州検証", date="2025-06-01")
+    reason = Msg("restate.verified", before=274.3, now=270.1, finding=finding)
+    kept = json.loads(json.dumps(_source({"reasons": stored_reasons([reason])})))
+    back = read_reasons(kept["reasons"])
+    assert back is not None
+    assert text(back, "en") == str(reason)
+    assert text(back, "ja").startswith("検証量が 274.3 → 270.1 t-CO2 に変わりました (信州検証")
+    stored = memos.memo("issue", scenario="minamiyama", method="solar", fy=2022)
+    shown = memos.text(stored, "ja", lambda method: value_term("method", method, "ja"))
+    assert shown == "minamiyama: 2022年度の太陽光発電による削減量"
+    assert memos.text(stored, "en") == "minamiyama: solar reductions of FY2022"
+
+
+def test_a_message_crosses_a_process_whole() -> None:
+    """verify's worker processes send their problems pickled: a message stays a message."""
+    where = Msg("verify.transaction", id="r1", seq=7)
+    message = pickle.loads(pickle.dumps(Msg("verify.hash", where=where)))
+    assert isinstance(message, Msg)
+    assert message.key == "verify.hash"
+    assert text(message, "ja").startswith("取引 r1 (seq 7): ハッシュを計算し直すと")
