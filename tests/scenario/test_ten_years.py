@@ -313,3 +313,24 @@ def test_reading_a_ledger_that_is_not_there_creates_none(
     assert made.exit_code == 0, made.output
     verified = runner.invoke(app, ["ledger", "--db", "sqlite:///made.db", "verify"])
     assert verified.exit_code == 0, verified.output
+
+
+def test_a_year_older_than_the_grid_lists_says_which_list_is_missing(tmp_path: Path) -> None:
+    """The office's first FY (2015) on the national average: the shipped lists start at FY2018,
+    so the refusal names the FY, the list its year rule takes and the two ways to go on."""
+    pv = tmp_path / "pv.csv"
+    pv.write_text(
+        "受付番号,市町村,太陽電池容量(kW),設置年月日\n太補-1,伊那市,4.5,平成27年5月1日\n",
+        encoding="utf-8",
+    )
+    for lang, said in (
+        ("en", "no grid factor for FY2015: its year rule takes the FY2014 list"),
+        ("ja", "2015年度の電力排出係数がありません: 年度規則は 2014年度の一覧を使います"),
+    ):
+        refused = runner.invoke(
+            app, ["calc", "solar", str(pv), "--fy", "2015", "--prefecture", "nagano",
+                  "--out", str(tmp_path / "out.csv"), "--lang", lang],
+        )  # fmt: skip
+        assert refused.exit_code == 2, refused.output
+        assert said in " ".join(refused.output.split()), refused.output
+        assert "import-grid" in refused.output
