@@ -190,7 +190,9 @@ def test_every_message_has_both_languages_with_the_same_fields() -> None:
         assert english, key
         assert japanese, key
         fields = {f for _, f, _, _ in string.Formatter().parse(english) if f}
-        assert fields == {f for _, f, _, _ in string.Formatter().parse(japanese) if f}, key
+        # `{column_ja}` is the same field as `{column}`, named in Japanese (an office header)
+        named = {f.removesuffix("_ja") for _, f, _, _ in string.Formatter().parse(japanese) if f}
+        assert fields == named, key
 
 
 def test_header_units_convert_and_disagreeing_ones_are_refused(

@@ -82,18 +82,41 @@ def test_the_table_names_every_field_of_every_operation() -> None:
         ops.parse({"op": op, **fields})  # the right types are accepted
 
 
+# Requests by total (a retire or transfer without a vintage; `ledger/allocation.py`): every
+# field of each, with a value of the right type.
+WITHOUT_VINTAGE = {"project": "ina-forest", "quantity": 1}
+TOTALS: dict[str, dict[str, Any]] = {
+    "transfer": {**TX, "from": "ina/holding", "to": "shinjuku/holding", **WITHOUT_VINTAGE},
+    "retire": {**TX, "from": "ina/holding", **WITHOUT_VINTAGE, "beneficiary": "B",
+               "reason": "R", "claim_period": "FY2024",
+               **{k: v for k, v in USE.items() if k != "serials"}},
+}  # fmt: skip
+
+
+def test_the_table_names_every_field_of_every_request_by_total() -> None:
+    kinds = {_literal(t): t for t in ops.TOTAL_TYPES}
+    assert set(kinds) == set(TOTALS)
+    for op, fields in TOTALS.items():
+        assert _fields(kinds[op]) - {"op"} == set(fields), op
+        assert isinstance(ops.parse_request({"op": op, **fields}), kinds[op])
+
+
+TABLES = {"operation": OPERATIONS, "total": TOTALS}
 CASES = [
-    (op, field, wrong)
-    for op, fields in OPERATIONS.items()
+    (op, field, wrong, name)
+    for name, table in TABLES.items()
+    for op, fields in table.items()
     for field, value in fields.items()
     for wrong in WRONG[_kind(field, value)]
 ]
 
 
-@pytest.mark.parametrize(("op", "field", "wrong"), CASES, ids=repr)
-def test_a_field_of_the_wrong_type_is_an_invalid_operation(op: str, field: str, wrong: Any) -> None:
+@pytest.mark.parametrize(("op", "field", "wrong", "table"), CASES, ids=repr)
+def test_a_field_of_the_wrong_type_is_an_invalid_operation(
+    op: str, field: str, wrong: Any, table: str
+) -> None:
     with pytest.raises(Rejected) as refused:
-        ops.parse({"op": op, **OPERATIONS[op], field: wrong})
+        ops.parse_request({"op": op, **TABLES[table][op], field: wrong})
     assert refused.value.code == "invalid_operation"
     assert field in str(refused.value)
 

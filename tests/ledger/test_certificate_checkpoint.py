@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from offset.api.app import create_app
+from offset.cli.app import app
 from offset.documents.certificate import certificate_page, certificate_pdf, signed
 from offset.ledger import Ledger, covering
 from offset.ledger.checkpoint import keygen
@@ -91,3 +93,12 @@ def test_a_certificate_names_the_latest_checkpoint_covering_its_entry(
         ):
             assert covering.covering(conn, made.fields.seq, [other]) is None
         assert covering.covering(conn, made.fields.seq, [made.checkpoint]) == made.checkpoint
+
+    # The CLI names it from the directory given (`--checkpoints`), as from the variable.
+    monkeypatch.delenv(covering.VARIABLE)
+    url = ledger.engine.url.render_as_string(hide_password=False)
+    base = ["ledger", "--db", url, "certificate", "r1"]
+    assert "なし (この台帳エントリを含む" in CliRunner().invoke(app, base).output
+    named = CliRunner().invoke(app, [*base, "--checkpoints", str(kept)])
+    assert named.exit_code == 0, named.output
+    assert f"seq {latest['seq']} · sha256 {latest['hash']}" in named.output

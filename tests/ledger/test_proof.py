@@ -6,6 +6,7 @@ entry, in the reader's language; an untouched ledger prints as before. SQLite an
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -111,4 +112,11 @@ def test_verify_names_the_forgery_in_japanese(db_url: str) -> None:
     )
     assert "shinjuku/holding のクラス" in found.output  # a stored balance, named in Japanese
     assert untranslated((line, line) for line in lines) == []
+    as_json = json.loads(runner.invoke(app, ["ledger", "--db", db_url, "verify", "--json"]).stdout)
+    link = next(d for d in as_json["discrepancies"] if d["check"] == "link")
+    assert (
+        link["message"] == f"transaction t5 (seq {seq}): hash does not recompute (altered"
+        " header, postings or block events)"
+    )
+    assert link["message_ja"].startswith(f"取引 t5 (seq {seq}): ハッシュを計算し直すと")
     book.engine.dispose()

@@ -256,8 +256,9 @@ def test_a_report_from_a_ledger_edited_by_hand_says_so(
     assert runner.invoke(app, run).exit_code == 0
     assert json.loads((out / "manifest.json").read_text())["ledger_verified"] is True
     book = Ledger.open(db_url)
-    forged = "mini:deal:fy2022:pv:transfer"
-    behind_the_triggers(book, f"UPDATE transactions SET quantity = 300 WHERE id = '{forged}'")
+    # An entry before the head (the writer refuses to write after an altered head: 0007)
+    forged = "mini:pv:fy2022:issue"
+    behind_the_triggers(book, f"UPDATE transactions SET memo = 'forged' WHERE id = '{forged}'")
     with book.engine.connect() as conn:
         seq = conn.execute(
             sql("SELECT seq FROM transactions WHERE id = :i"), {"i": forged}

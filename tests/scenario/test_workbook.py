@@ -58,4 +58,4 @@ def test_report_workbook_has_formats_frozen_headers_and_provenance(tmp_path: Pat
     assert items["シナリオの SHA-256"] == manifest["scenario"]["sha256"]
     for table in manifest["factor_tables"]:
         assert items[f"係数表 {table['table']}"] == table["sha256"]
-    assert "FY N-1 results" in items["係数の年度の選び方"]
+    assert "N-1年度の実績" in items["係数の年度の選び方"]  # the year rule in the sheet's language

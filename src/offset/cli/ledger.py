@@ -68,6 +68,24 @@ def _ledger() -> Ledger:
     return open_ledger(_state["db"])
 
 
+def _existing_ledger() -> Ledger:
+    """The ledger to read: a SQLite file that is not there is refused (exit 2), never created
+    empty, so that `offset ledger verify` run beside the wrong directory cannot answer that an
+    empty new ledger verifies (`offset run` keeps its ledger in OUT/ledger.db)."""
+    from sqlalchemy.engine import make_url
+
+    from offset.common.messages import Msg, text
+    from offset.ledger.database import redacted
+
+    url = make_url(_state["db"])
+    file = url.database or ""
+    sqlite = url.get_backend_name() == "sqlite" and file not in ("", ":memory:")
+    if sqlite and not Path(file).exists():
+        err.print(text(Msg("cli.no_ledger", where=redacted(_state["db"]))), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return _ledger()
+
+
 def _json(value: Any) -> str:
     """JSON that any terminal can write: a character no encoder takes is escaped."""
     text = json.dumps(value, ensure_ascii=False, default=str)
@@ -128,7 +146,7 @@ def balances(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON list instead of a table")] = False,
 ) -> None:
     """Non-zero balances per account, project and vintage."""
-    rows = _ledger().balances(as_of.date() if as_of else None, account)
+    rows = _existing_ledger().balances(as_of.date() if as_of else None, account)
     if as_json:
         listed = [{k: v for k, v in _plain(r).items() if k != "instrument"} for r in rows]
         print(_json(listed))
@@ -155,7 +173,7 @@ def statement(
     from offset.common.messages import Msg, text
     from offset.ledger import proof
 
-    book = _ledger()
+    book = _existing_ledger()
     try:
         rows = book.statement(account, start.date() if start else None, end.date() if end else None)
         proof.require(book.engine, [r.seq for r in rows], Msg("proof.statement", account=account))
@@ -205,7 +223,7 @@ def serial(
 ) -> None:
     """The history of one credit (JSON): every move, its holder now, and its issuance's source."""
     try:
-        history = _ledger().serial(project, vintage, number)
+        history = _existing_ledger().serial(project, vintage, number)
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
@@ -236,6 +254,14 @@ def certificate(
             " OFFSET_PUBLIC_URL",
         ),
     ] = None,
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoints",
+            help="A directory of signed checkpoints (offset ledger checkpoint --out): the"
+            " certificate names the latest that covers its entry; default: OFFSET_CHECKPOINTS",
+        ),
+    ] = None,
 ) -> None:
     """A カーボン・オフセット証明書 as HTML, or as PDF with --pdf (default file: TX.pdf): signed
     with the issuer's key, with a URL and QR code to check it against the ledger."""
@@ -243,11 +269,11 @@ def certificate(
     from offset.documents.certificate import certificate_page, certificate_pdf
     from offset.ledger.proof import Unverified
 
-    book = _ledger()
+    book = _existing_ledger()
     lang: Literal["ja", "en"] = "en" if english else "ja"
     make = certificate_pdf if pdf else certificate_page
     try:
-        document: str | bytes = make(book, tx, lang, url, key)
+        document: str | bytes = make(book, tx, lang, url, key, checkpoints=checkpoints)
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
@@ -341,7 +367,7 @@ def verify(
     except CheckpointError as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
-    found = _ledger().verification(workers, loaded, full)
+    found = _existing_ledger().verification(workers, loaded, full)
     if as_json:
         print(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
         raise typer.Exit(EXIT_REJECTED if found.discrepancies else 0)
@@ -446,7 +472,7 @@ def backup(
     from offset.ledger.backup import BackupError
 
     try:
-        seq, head_hash = _ledger().backup(target)
+        seq, head_hash = _existing_ledger().backup(target)
     except BackupError as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
@@ -488,7 +514,7 @@ def export(
         raise typer.BadParameter(
             f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
         )
-    sys.stdout.write(_ledger().export(fmt))
+    sys.stdout.write(_existing_ledger().export(fmt))
 
 
 @db_app.command("upgrade")

@@ -736,6 +736,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "... ほか{count}件の注意事項は報告書にあります",
     ),
     "cli.ledger": ("ledger: {where}", "台帳: {where}"),
+    "solar.no_grid": (
+        "no grid factor for FY{fy}: its year rule takes the FY{wanted} list, and the tables"
+        " have no list of that FY or earlier for this row's supplier nor a national average;"
+        " add it with offset factors import-grid, or give the row's own"
+        " grid_factor_t_co2_per_kwh",
+        "{fy}年度の電力排出係数がありません: 年度規則は {wanted}年度の一覧を使いますが、表にはこの行の"
+        "事業者にも全国平均にも、その年度以前の一覧がありません。offset factors import-grid で"
+        "取り込むか、この行の排出係数 (grid_factor_t_co2_per_kwh) を入れてください",
+    ),
+    "cli.no_ledger": (
+        "no ledger at {where}: nothing was read or created. offset run keeps its ledger in"
+        " OUT/ledger.db (or the scenario's database): give it with offset ledger --db URL.",
+        "{where} に台帳がありません (何も読まず、作成もしていません)。offset run の台帳は"
+        " OUT/ledger.db (またはシナリオの database) にあります。offset ledger --db URL で"
+        "指定してください。",
+    ),
     "cli.certificate_written": ("certificate: {where}", "証明書: {where}"),
     "cli.keygen": (
         "private key {key} (keep it), public key {public} (give it to who checks)",
@@ -936,7 +952,6 @@ PLAIN: dict[str, str] = {
     "give hdd_kday or a known location": "暖房度日か、既知の観測地点を入れてください",
     "give a positive heating_efficiency or a known heating_appliance": "正の暖房効率か、既知の暖房機器を入れてください",
     "give energy_carrier or a known heating_appliance": "暖房エネルギーか、既知の暖房機器を入れてください",
-    "no grid factor for this row and FY": "この行と年度の電力排出係数がありません",
     "decommissioned on or before the commissioning date": "撤去日が設置日以前です",
     "self-consumption is above metered generation": "自家消費量が実績発電量を上回っています",
     "self-consumption is above the modelled generation: give the metered generation_kwh": "自家消費量が推計発電量を上回っています: 実績の発電量を入れてください",

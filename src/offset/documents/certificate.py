@@ -167,8 +167,14 @@ def _from_account(ledger: Ledger, tx_id: str) -> str:
 
 
 def signed(
-    ledger: Ledger, tx_id: str, base_url: str | None = None, key_path: Path | None = None
+    ledger: Ledger,
+    tx_id: str,
+    base_url: str | None = None,
+    key_path: Path | None = None,
+    checkpoints: Path | None = None,
 ) -> Signed:
+    """The certificate of `tx_id`, signed with the issuer's key; `checkpoints`: the directory
+    of signed checkpoint files it names the covering one from (default: `OFFSET_CHECKPOINTS`)."""
     fields = certificate_fields(ledger, tx_id)
     path = key_path or issuer_key_path()
     signature = public = None
@@ -178,7 +184,7 @@ def signed(
     base = base_url or os.environ.get(URL_VARIABLE, "") or DEFAULT_URL
     source = _from_account(ledger, tx_id)
     with reading(ledger.engine) as conn:
-        checkpoint = covering.covering(conn, fields.seq, covering.kept())
+        checkpoint = covering.covering(conn, fields.seq, covering.kept(checkpoints))
     return Signed(fields, signature, public, check_url(base, fields), source, checkpoint)
 
 
@@ -374,10 +380,11 @@ def certificate_page(
     base_url: str | None = None,
     key_path: Path | None = None,
     source_shown: bool = True,
+    checkpoints: Path | None = None,
 ) -> str:
     """The certificate of retirement `tx_id` as HTML (see `certificate_fields` and
     `certificate_html`)."""
-    made = signed(ledger, tx_id, base_url, key_path)
+    made = signed(ledger, tx_id, base_url, key_path, checkpoints)
     return certificate_html(made, lang, _place_name(made.fields.offset_place), source_shown)
 
 
@@ -388,10 +395,11 @@ def certificate_pdf(
     base_url: str | None = None,
     key_path: Path | None = None,
     source_shown: bool = True,
+    checkpoints: Path | None = None,
 ) -> bytes:
     """The certificate as an A4 PDF."""
     from offset.documents.pdf import html_to_pdf
 
-    made = signed(ledger, tx_id, base_url, key_path)
+    made = signed(ledger, tx_id, base_url, key_path, checkpoints)
     page = certificate_html(made, lang, _place_name(made.fields.offset_place), source_shown)
     return html_to_pdf(page, certificate_footer(made, lang))

@@ -107,6 +107,17 @@ def _total(books: Books, request: ops.Total, when: planning.When) -> Result:
     """A request by total: its parts (`allocation`), each planned and recorded as any
     operation, all in one savepoint: the first refusal undoes them all and is the answer."""
     parts = allocation.parts(books, request)
+    # What is recorded is what was asked: oldest vintage first, adding up.
+    vintages = [part.vintage for part in parts]
+    assert vintages == sorted(set(vintages)), f"{request.id}: parts out of vintage order"
+    assert sum(part.quantity for part in parts) == request.quantity, f"{request.id}: not the total"
+    if len(parts) == 1:  # a refusal changes nothing: no savepoint to keep
+        (part,) = parts
+        result = _one(books, part, when)
+        if result.status not in (OK, EXISTS):
+            return result
+        done = dataclasses.replace(result, vintage=part.vintage, quantity=part.quantity)
+        return dataclasses.replace(result, parts=(done,))
     books.begin()
     results: list[Result] = []
     for part in parts:
@@ -116,10 +127,6 @@ def _total(books: Books, request: ops.Total, when: planning.When) -> Result:
             return dataclasses.replace(result, id=request.id)
         results.append(dataclasses.replace(result, vintage=part.vintage, quantity=part.quantity))
     books.release()
-    # What the parts recorded is what was asked: oldest vintage first, adding up.
-    vintages = [part.vintage for part in parts]
-    assert vintages == sorted(set(vintages)), f"{request.id}: parts out of vintage order"
-    assert sum(part.quantity for part in parts) == request.quantity, f"{request.id}: not the total"
     status = OK if any(r.status == OK for r in results) else EXISTS
     return Result(request.id, status, seq=results[-1].seq, parts=tuple(results))
 

@@ -3,7 +3,8 @@
 Each write is one database transaction holding the ledger's write lock (SQLite: BEGIN
 IMMEDIATE; PostgreSQL: the chain-head row, locked before anything is read), so hashes follow
 commit order and what the books read stays true until the commit (`books.py`). Inside it, the
-operations are applied to the books (`batch.run`: parse, plan, journal) and the store writes
+head it links to is checked first (`head_check.py`: a head entry edited by hand refuses every
+operation with `history_altered`, and nothing is written), the operations are applied to the books (`batch.run`: parse, plan, journal) and the store writes
 what changed, once, at the end (`store.py`). A result is returned only once its write has
 committed. A caller's independent operations are written in chunks of `CHUNK`, one database
 transaction each.

@@ -28,6 +28,7 @@ from offset.common import fiscal
 from offset.common.messages import Msg
 from offset.common.problems import Problem, raise_if_any
 from offset.factors import FactorLibrary, select
+from offset.factors.years import lag
 from offset.intake.columns import (
     ADDRESS,
     APPLICANT,
@@ -44,6 +45,7 @@ from offset.intake.columns import (
     prefecture,
     text,
 )
+from offset.intake.inputs import FIRST_DATA_ROW, listed_problems
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
@@ -229,8 +231,14 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         strict=options.strict_factors,
     )
     problems += grid_problems
-    problems += rows_problems(
-        frame, np.isnan(grid.values), file, "grid_entity", "no grid factor for this row and FY"
+    # the FY and the list it wanted: a ledger started years back (FY2015) finds no list that old
+    wanted = fy + lag(factors["grid_electricity"].spec, options.factor_year)
+    problems += listed_problems(
+        file,
+        np.asarray(frame.index, dtype=np.int64) + FIRST_DATA_ROW,
+        np.isnan(grid.values),
+        "grid_entity",
+        lambda i: Msg("solar.no_grid", fy=int(fy[i]), wanted=int(wanted[i])),
     )
     raise_if_any(problems)
 

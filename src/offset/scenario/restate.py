@@ -205,12 +205,15 @@ def restate(
     }
     source["previous_input"] = (stands.source or {}).get("input")
     said = {"restates": str(issue_op["id"]), "before": stands.quantity, "after": target.quantity}
-    # A decrease has no source: its memo keeps the reasons (but the rows, which may be long).
+    # A decrease has no source: its memo keeps the reasons, with the rows that caused it when
+    # they fit (an auditor traces a correction to its row), else without them.
     brief = [m for m in parts if m.key != ROW_CHANGES]
-    if len(memos.memo("restate_cancel", quantity=0, reasons=stored_reasons(brief), **said)) < (
-        names.MEMO_MAX - 100  # room for the quantity and the owner
-    ):
-        said["reasons"] = stored_reasons(brief)
+    for kept in (parts, brief):
+        if len(memos.memo("restate_cancel", quantity=0, reasons=stored_reasons(kept), **said)) < (
+            names.MEMO_MAX - 100  # room for the quantity and the owner
+        ):
+            said["reasons"] = stored_reasons(kept)
+            break
 
     def restatement(
         operations: list[dict[str, Any]], issued: int = 0, taken: int = 0, cancelled: int = 0

@@ -23,6 +23,7 @@ from offset.common.messages import Msg
 
 MAX_LISTED = 10  # rows named per kind of change; the rest are counted
 ROW, SHEET = "row", "sheet"
+FIGURE = "creditable_tco2e"  # what a row adds to its FY
 KINDS = ("added", "removed", "changed")
 
 #: What `describe` returns: per kind, the rows listed (each `{"row", "sheet", "keys": [column,
@@ -48,8 +49,10 @@ def describe(
     if not keys:
         return None
     old, new = _keyed(before, keys), _keyed(now, keys)
-    added = new.index.difference(old.index)
-    removed = old.index.difference(new.index)
+    # a row added or removed with no figure in this FY (a system not in service yet) caused
+    # nothing: naming it would bury the row that did
+    added = _counted(new, new.index.difference(old.index))
+    removed = _counted(old, old.index.difference(new.index))
     both = new.index.intersection(old.index)
     compared = [f for f in fields if f in old and f in new and f not in keys]
     differs = pd.DataFrame(
@@ -95,6 +98,15 @@ def message(changes: Changes) -> Msg:
                 shown = Msg("changes.more", listed=shown, count=more)
             parts.append(Msg(f"changes.{kind}", rows=shown))
     return _joined(parts, "changes.parts")
+
+
+def _counted(frame: pd.DataFrame, keys: pd.Index) -> pd.Index:
+    """The rows of `keys` whose figure is not zero (all of them when the file has no figure)."""
+    if FIGURE not in frame:
+        return keys
+    figure = pd.to_numeric(frame.loc[keys, FIGURE], errors="coerce").to_numpy()
+    counted: pd.Index = keys[figure != 0]
+    return counted
 
 
 def _keyed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -16,9 +16,8 @@ from offset.ledger.rows import AccountRow, ClassRow, PartyRow
 
 MAX_CLASS_SERIALS: Final = 10**15  # serials ever minted in one class
 MAX_LEDGER_SERIALS: Final = 10**18  # over all classes: every SQL sum stays below 2**63
-FUTURE: Final = dt.timedelta(
-    days=1
-)  # an effective date may be tomorrow (a caller a time zone ahead)
+# An effective date may be tomorrow (a caller a time zone ahead).
+FUTURE: Final = dt.timedelta(days=1)
 FINAL_KINDS: Final = frozenset({"retirement", "cancellation"})
 MOVABLE_FROM: Final = frozenset({"holding", "buffer"})
 HOLDING: Final = frozenset({"holding"})

@@ -11,12 +11,7 @@ what it reads, re-exported here.
 
 from __future__ import annotations
 
-from offset.ledger.queries.accounts import (
-    accounts,
-    balances,
-    parties,
-    statement,
-)
+from offset.ledger.queries.accounts import accounts, balances, parties, statement
 from offset.ledger.queries.agreements import AgreementMove, agreement_moves, agreement_transactions
 from offset.ledger.queries.identity import head, ledger_identity, transaction_id
 from offset.ledger.queries.issuances import first_seq, issuance_history, quantities

@@ -1,6 +1,7 @@
 """What `verify` reports: typed records, not prose. A `Discrepancy` names the check that found
 it (`check`: its kind, what a test or a program asserts on), the entry it is about when it is
-about one (`seq`), and says it in words (`message`, what the CLI and the API print). A
+about one (`seq`), and says it in words (`message`: a catalogued message, which the CLI prints in
+the user's language and `--json` gives in both). A
 `Verification` is the whole report, with what was checked.
 """
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from offset.common.messages import text
 
 if TYPE_CHECKING:
     from offset.ledger.verify.ranges import ChainPart
@@ -26,7 +29,10 @@ class Discrepancy:
         return self.message
 
     def to_json(self) -> dict[str, Any]:
-        return {"check": self.check, "seq": self.seq, "message": self.message}
+        # the words in Japanese too, as `apply`'s results give a rejection's (`message_ja`)
+        japanese = text(self.message, "ja")
+        return {"check": self.check, "seq": self.seq, "message": self.message,
+                "message_ja": japanese}  # fmt: skip
 
 
 #: Every kind of discrepancy, in the order a report lists them: the entries' (`entries.py`),

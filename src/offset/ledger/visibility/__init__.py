@@ -30,15 +30,8 @@ from offset.ledger.visibility.accounts import (
     receiver,
     statement,
 )
-from offset.ledger.visibility.origins import (
-    Issued,
-    Origin,
-    origins,
-)
-from offset.ledger.visibility.reservations import (
-    Reservation,
-    reservations,
-)
+from offset.ledger.visibility.origins import Issued, Origin, origins
+from offset.ledger.visibility.reservations import Reservation, reservations
 from offset.ledger.visibility.retirements import (
     SeenRetirement,
     retirement,
@@ -46,10 +39,7 @@ from offset.ledger.visibility.retirements import (
     sees_source,
 )
 from offset.ledger.visibility.serials import serial
-from offset.ledger.visibility.transactions import (
-    Transaction,
-    transaction,
-)
+from offset.ledger.visibility.transactions import Transaction, transaction
 from offset.ledger.visibility.viewer import (
     HOLDER_NAME,
     HOLDER_OF_TO_ACCOUNT,
