@@ -60,10 +60,6 @@ def time_text(value: dt.datetime | str) -> str:
     return text
 
 
-def _s(value: str | None) -> str:
-    return "null" if value is None else encode_basestring(value)
-
-
 def header_body(r: Sequence[Any]) -> str:
     """The header's part of the body, from its columns in `rows.HEADER_COLUMNS` order (written
     out: it runs for every entry the ledger writes and `verify` reads). A retirement's use
