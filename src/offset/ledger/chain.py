@@ -60,10 +60,6 @@ def time_text(value: dt.datetime | str) -> str:
     return text
 
 
-def _s(value: str | None) -> str:
-    return "null" if value is None else encode_basestring(value)
-
-
 def header_body(r: Sequence[Any]) -> str:
     """The header's part of the body, from its columns in `rows.HEADER_COLUMNS` order (written
     out: it runs for every entry the ledger writes and `verify` reads). A retirement's use
@@ -107,7 +103,10 @@ def body(header: Sequence[Any], postings: Sequence[Any], events: Sequence[Any]) 
         [f"[{encode_basestring(a)},{c},{n},{b}]" for _, a, c, n, b in sorted(postings)]
     )
     moves = ",".join(
-        [f"[{c},{s},{t},{_s(f)},{encode_basestring(to)}]" for _, c, s, t, f, to in sorted(events)]
+        [
+            f"[{c},{s},{t},{'null' if f is None else encode_basestring(f)},{encode_basestring(to)}]"
+            for _, c, s, t, f, to in sorted(events)
+        ]
     )
     return (
         f'{{"events":[{moves}],"header":{{{header_body(header)}}},'

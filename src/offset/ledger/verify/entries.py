@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from offset.common.fiscal import fiscal_year
@@ -82,6 +83,9 @@ _VERBATIM = {
     "reservation": "resolves",
 }
 
+#: The same as (field, column index) pairs, resolved once rather than for every entry.
+_VERBATIM_AT = tuple((name, HEADER_COLUMNS.index(column)) for name, column in _VERBATIM.items())
+
 _FROM_TO = {  # kinds whose `from` / `to` fields are the header's accounts
     "transfer": ("from_account", "to_account"),
     "reserve": ("from_account", "to_account"),
@@ -99,8 +103,7 @@ def _header_problems(row: tuple[Any, ...]) -> list[str]:
     if hashlib.sha256(operation.encode()).hexdigest() != row[_COL["content_hash"]]:
         problems.append(Msg("verify.content_hash", where=_where(row)))
     effective = row[_COL["effective_date"]]
-    day = dt.date.fromisoformat(effective) if isinstance(effective, str) else effective
-    if row[_COL["fiscal_year"]] != fiscal_year(day):
+    if row[_COL["fiscal_year"]] != _fiscal_year(effective):
         problems.append(Msg("verify.fiscal_year", where=_where(row), day=day_text(effective)))
     try:
         op = json.loads(operation)
@@ -111,7 +114,7 @@ def _header_problems(row: tuple[Any, ...]) -> list[str]:
         return [*problems, Msg("verify.kind", where=_where(row), op=op.get("op"), kind=kind)]
     if kind in REFERENCE_KINDS:
         return problems
-    differ = [c for name, c in _VERBATIM.items() if op.get(name) != row[_COL[c]]]
+    differ = [HEADER_COLUMNS[i] for name, i in _VERBATIM_AT if op.get(name) != row[i]]
     if op.get("memo", "") != row[_COL["memo"]]:
         differ.append("memo")
     given = op.get("effective_date")
@@ -134,6 +137,14 @@ def _header_problems(row: tuple[Any, ...]) -> list[str]:
         columns = ", ".join(sorted(set(differ)))  # the columns' names: keys
         problems.append(Msg("verify.differ", where=_where(row), columns=columns))
     return problems
+
+
+@lru_cache(maxsize=1024)
+def _fiscal_year(effective: dt.date | str) -> int:
+    """The fiscal year of an effective date as the database hands it out (text on SQLite):
+    a ledger's entries share few dates, so each is parsed once."""
+    day = dt.date.fromisoformat(effective) if isinstance(effective, str) else effective
+    return fiscal_year(day)
 
 
 def _unbalanced(seq: int, postings: list[tuple[Any, ...]]) -> list[str]:
@@ -178,16 +189,32 @@ def _flow(
     minted event (no source) is the issuance account's."""
     if not events and not postings:
         return []
-    moved: dict[Key, int] = defaultdict(int)
+    moved: dict[Key, int] = {}
     mints = row[_COL["from_account"]] if row[_COL["kind"]] == "issue" else None
+    # An entry's events mostly share their class and accounts: what a run of them moves is
+    # summed first, and booked to its two accounts once.
+    run: tuple[Any, ...] = ()
+    into: Key | None = None
+    out: Key = ("", 0)
+    size = 0
     for _, class_id, start, stop, source, destination in events:
-        size = stop - start
-        moved[(destination, class_id)] += size
-        giver = source if source is not None else mints
-        if giver is None:
-            return [Msg("verify.minted_outside", where=_where(row))]
-        moved[(giver, class_id)] -= size
+        if run != (class_id, source, destination):
+            _book(moved, into, out, size)
+            run, size = (class_id, source, destination), 0
+            giver = source if source is not None else mints
+            if giver is None:
+                return [Msg("verify.minted_outside", where=_where(row))]
+            into, out = (destination, class_id), (giver, class_id)
+        size += stop - start
+    _book(moved, into, out, size)
     posted = {(a, c): n for _, a, c, n, _ in postings}
     if {k: v for k, v in moved.items() if v} != posted:
         return [Msg("verify.flow", where=_where(row))]
     return []
+
+
+def _book(moved: dict[Key, int], into: Key | None, out: Key, size: int) -> None:
+    """What a run of events moved, to the account it went to and the one it came from."""
+    if into is not None:
+        moved[into] = moved.get(into, 0) + size
+        moved[out] = moved.get(out, 0) - size

@@ -76,6 +76,7 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
         effective = day_text(row[_COL["effective_date"]])
         # Each check's problems are tagged with the entry and the check's place, so that the
         # report reads the same whether the chain was checked in one range or several.
+        # The checks are looked up in `entries` each time: the tamper suite disables them there.
         for rank, problems in enumerate(
             (
                 entries._sequence_problems(part, seq),
@@ -87,7 +88,8 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
                 entries._flow(row, own_postings, own_events),
             )
         ):
-            part.problems += [(seq, rank, problem) for problem in problems]
+            if problems:  # almost never: no list built for the entries that have none
+                part.problems += [(seq, rank, problem) for problem in problems]
         part.expected_seq = seq + 1
         effective_before = effective
         _accumulate(part, seq, own_postings)
@@ -114,9 +116,10 @@ class _Stream:
         self.part = part
 
     def take(self, seq: int) -> list[tuple[Any, ...]]:
-        self._skip(seq)
-        if self.seq != seq:
-            return []
+        if self.seq != seq:  # rows of no entry before it, or none of its own
+            self._skip(seq)
+            if self.seq != seq:
+                return []
         rows = list(self.group)
         self.seq, self.group = next(self.groups, _NO_GROUP)
         return rows
@@ -162,22 +165,69 @@ def _cover(part: ChainPart, row: tuple[Any, ...], events: list[tuple[Any, ...]])
     """What the events leave each account, as the steps of its coverage function: +1 where a
     received range starts, -1 where it stops, the other way round for a sent one. Summed over
     the history, the steps that remain are exactly the edges of the blocks each account holds."""
-    cover = part.coverage  # (account, class) -> {serial: step}; a step that sums to 0 goes
+    # An entry's events mostly share their class and accounts (a transfer moves pieces from
+    # one account to another): their steps are looked up once for all of them.
+    last: tuple[Any, ...] = ()
+    into: dict[int, int] = {}
+    out: dict[int, int] | None = None
     for _, class_id, start, stop, source, destination in events:
-        for account, sign in ((destination, 1), (source, -1)):
-            if account is None:  # minted: the serials begin here
-                part.minted.append((class_id, start, stop, row[0]))
-                continue
-            steps = cover.get((account, class_id))
-            if steps is None:
-                steps = cover[(account, class_id)] = {}
-            value = steps.get(start, 0) + sign
-            if value:
-                steps[start] = value
-            else:
-                del steps[start]
-            value = steps.get(stop, 0) - sign
-            if value:
-                steps[stop] = value
-            else:
-                del steps[stop]
+        if last != (class_id, source, destination):
+            last = (class_id, source, destination)
+            sides = _sides(part, class_id, source, destination)
+            if len(sides) == 2:
+                into, out = sides[0][0], sides[1][0]
+            else:  # minted (or, were a row to hold no destination, nothing received)
+                out = None
+        if out is None:
+            part.minted += [(class_id, start, stop, row[0])] * (2 - len(sides))
+            _steps(sides, start, stop)
+            continue
+        # the common case, written out: the destination's steps, then the source's
+        value = into.get(start, 0) + 1
+        if value:
+            into[start] = value
+        else:
+            del into[start]
+        value = into.get(stop, 0) - 1
+        if value:
+            into[stop] = value
+        else:
+            del into[stop]
+        value = out.get(start, 0) - 1
+        if value:
+            out[start] = value
+        else:
+            del out[start]
+        value = out.get(stop, 0) + 1
+        if value:
+            out[stop] = value
+        else:
+            del out[stop]
+
+
+def _steps(sides: list[tuple[dict[int, int], int]], start: int, stop: int) -> None:
+    """One event's steps on each side it has (`_sides`)."""
+    for steps, sign in sides:
+        value = steps.get(start, 0) + sign
+        if value:
+            steps[start] = value
+        else:
+            del steps[start]
+        value = steps.get(stop, 0) - sign
+        if value:
+            steps[stop] = value
+        else:
+            del steps[stop]
+
+
+def _sides(
+    part: ChainPart, class_id: int, source: str | None, destination: str | None
+) -> list[tuple[dict[int, int], int]]:
+    """The coverage steps an event changes, with the sign of the change: the destination's
+    (+1) and the source's (-1); a side with no account (minted) has none."""
+    cover = part.coverage  # (account, class) -> {serial: step}; a step that sums to 0 goes
+    return [
+        (cover.setdefault((account, class_id), {}), sign)
+        for account, sign in ((destination, 1), (source, -1))
+        if account is not None
+    ]
