@@ -162,6 +162,15 @@ def test_recorded_on_dates_the_run_and_never_goes_back(tmp_path: Path) -> None:
     assert back.exit_code == 3
     assert "backdated" in back.output
     assert "may not be dated before what is recorded" in back.output
+    # The same refusal in Japanese, as the office reads it.
+    ja = runner.invoke(app, [*run, "--fy", "2021", "--recorded-on", "2021-01-01", "--lang", "ja"])
+    assert ja.exit_code == 3
+    assert (
+        "FY2021: 台帳は annual-cycle:minamiyama-pv:fy2021:issue を記録しませんでした: backdated"
+        in ja.output
+    )
+    assert "記録済みの日付より前の日付で実行することはできません" in ja.output
+    assert "the ledger refused" not in ja.output
     book.engine.dispose()
 
 

@@ -116,9 +116,12 @@ def run(
     except InputError as e:
         raise fail(e, "nothing was posted") from e
     except RunError as e:
-        err.print(f"[bold red]{e}[/]", markup=True)
+        from rich.markup import escape
+
         from offset.common.messages import Msg, text
         from offset.ledger.database import redacted
+
+        err.print(f"[bold red]{escape(text(e.message))}[/]", markup=True)
 
         where = redacted(db or default_database(scenario, target))
         err.print(text(Msg("cli.ledger", where=where)), markup=False)

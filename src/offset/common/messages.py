@@ -736,6 +736,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "... ほか{count}件の注意事項は報告書にあります",
     ),
     "cli.ledger": ("ledger: {where}", "台帳: {where}"),
+    "run.setup": ("set-up", "準備(口座・当事者の登録)"),
+    "run.refused": (
+        "{where}: the ledger refused {id}: {status} ({detail}).{hint}",
+        "{where}: 台帳は {id} を記録しませんでした: {status}({detail_ja})。{hint}",
+    ),
+    "run.hint.id_reused": (
+        " An id of this scenario was used by another transaction with other content.",
+        "このシナリオの ID が、内容の違う別の取引に使われています。",
+    ),
+    "run.hint.backdated": (
+        " The ledger already holds transactions dated later than --recorded-on: a run may not"
+        " be dated before what is recorded (balances as of those dates were reported).",
+        "台帳には --recorded-on より後の日付の取引が記録済みです。記録済みの日付より前の日付で"
+        "実行することはできません(その日付時点の残高は報告済みです)。",
+    ),
+    "run.hint.history_altered": (
+        " The ledger's latest entry was changed outside offset: run `offset ledger verify`"
+        " and restore the database from a backup before posting again.",
+        "台帳の最新の記録が offset の外で書き換えられています。`offset ledger verify` で確かめ、"
+        "バックアップから復元してから記録し直してください。",
+    ),
     "solar.no_grid": (
         "no grid factor for FY{fy}: its year rule takes the FY{wanted} list, and the tables"
         " have no list of that FY or earlier for this row's supplier nor a national average;"

@@ -16,6 +16,7 @@ from typing import Any
 
 from offset.common.messages import Msg
 from offset.ledger import names
+from offset.ledger.codes import message
 from offset.ledger.ledger import Ledger
 from offset.ledger.writer import Result
 from offset.scenario.model import Scenario
@@ -29,22 +30,22 @@ OK_STATUSES = {"ok", "exists"}
 
 
 class RunError(Exception):
-    """The ledger refused an operation of the run; the FY it belongs to was not written."""
+    """The ledger refused an operation of the run; the FY it belongs to was not written.
+    `message` says so in either language (the CLI prints it in the user's)."""
 
-    def __init__(self, fy: int | None, result: Result, hint: str = "") -> None:
+    def __init__(self, fy: int | None, result: Result) -> None:
         self.fy, self.result = fy, result
-        where = f"FY{fy}" if fy is not None else "set-up"
-        text = f"{where}: the ledger refused {result.id}: {result.status}"
-        if result.message:
-            text += f" ({result.message})"
-        super().__init__(text + (f". {hint}" if hint else ""))
+        where = f"FY{fy}" if fy is not None else Msg("run.setup")
+        detail = result.message or message(result.status, "en")
+        self.message = Msg(
+            "run.refused", where=where, id=result.id, status=result.status, detail=detail,
+            detail_ja=message(result.status, "ja"),
+            hint=Msg(f"run.hint.{result.status}") if result.status in HINTED else "",
+        )  # fmt: skip
+        super().__init__(str(self.message))
 
 
-HINTS = {
-    "id_reused": "An id of this scenario was used by another transaction with other content.",
-    "backdated": "The ledger already holds transactions dated later than --recorded-on: a run "
-    "may not be dated before what is recorded (balances as of those dates were reported).",
-}
+HINTED = frozenset({"id_reused", "backdated", "history_altered"})
 
 
 @dataclass
@@ -139,7 +140,7 @@ def post(
     statuses: dict[str, str] = {}
     for result in ledger.apply(setup_operations(scenario)):
         if result.status not in OK_STATUSES:
-            raise RunError(None, result, HINTS.get(result.status, ""))
+            raise RunError(None, result)
     dated = {} if recorded_on is None else {"effective_date": recorded_on.isoformat()}
     for batch in batches:
         statuses.update(dict.fromkeys(batch.exists, "exists"))
@@ -149,7 +150,7 @@ def post(
         results = ledger.apply([op | dated for op in batch.operations], atomic=True)
         failed = [r for r in results if r.status not in OK_STATUSES | {"linked_failed"}]
         if failed:
-            raise RunError(batch.fy, failed[0], HINTS.get(failed[0].status, ""))
+            raise RunError(batch.fy, failed[0])
         statuses.update((r.id, r.status) for r in results)
         statuses.update((r.restates, "restated") for r in batch.restatements)
     return statuses
