@@ -12,8 +12,8 @@ from rich.table import Table
 
 from offset.cli.choices import LEDGER_URL
 from offset.cli.console import err, fail, out
-from offset.cli.ledger import DbOption, open_ledger
-from offset.cli.options import LangOption, choose_language
+from offset.cli.ledger import open_ledger
+from offset.cli.options import DbOption, LangOption, choose_language
 from offset.common.problems import InputError
 
 if TYPE_CHECKING:

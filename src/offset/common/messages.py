@@ -773,6 +773,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " OUT/ledger.db (またはシナリオの database) にあります。offset ledger --db URL で"
         "指定してください。",
     ),
+    "cli.db_twice": (
+        "two ledgers given: --db {before} before the command and --db {after} after it; give"
+        " one (nothing was read or written)",
+        "台帳が2つ指定されています: コマンドの前に --db {before}、後に --db {after}。"
+        "どちらか1つにしてください (何も読み書きしていません)",
+    ),
     "cli.certificate_written": ("certificate: {where}", "証明書: {where}"),
     "cli.keygen": (
         "private key {key} (keep it), public key {public} (give it to who checks)",
