@@ -366,7 +366,7 @@ def verify(
         trusted = public_key_hex(trust) if trust else None
         loaded = tuple(load(path, trusted) for path in checkpoints or [])
     except CheckpointError as e:
-        err.print(str(e), markup=False)
+        err.print(text(e.message), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     found = _existing_ledger().verification(workers, loaded, full)
     if as_json:
@@ -426,13 +426,14 @@ def keygen(
     db: CommandDb = None,
 ) -> None:
     """Make an Ed25519 key for signing checkpoints."""
+    from offset.common.messages import text
     from offset.ledger.checkpoint import CheckpointError
     from offset.ledger.checkpoint import keygen as make_key
 
     try:
         public = make_key(key)
     except CheckpointError as e:
-        err.print(str(e), markup=False)
+        err.print(text(e.message), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     out.print(_said("cli.keygen", key=key, public=public), markup=False)
 
@@ -446,20 +447,21 @@ def checkpoint(
     """Verify the whole ledger, then sign a statement of its head (sequence, hash, time, ledger
     id, and the digest of the verified state kept for later incremental checks), for someone
     outside the database to keep; `verify --checkpoint` proves the history up to it."""
+    from offset.common.messages import text
     from offset.documents.output import write_text
     from offset.ledger.checkpoint import CheckpointError
 
     try:
         document = _ledger().checkpoint(key)
     except CheckpointError as e:
-        err.print(str(e), markup=False)
+        err.print(text(e.message), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    signed = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(signed)
         return
     try:
-        write_text(text, output)
+        write_text(signed, output)
     except OSError as e:
         err.print(f"{output}: {e.strerror}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e

@@ -9,6 +9,7 @@ then ``OFFSET_LANG``, then a Japanese locale (``LANG=ja_JP...``), else English.
 from __future__ import annotations
 
 import contextvars
+import errno
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -773,6 +774,65 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " OUT/ledger.db (またはシナリオの database) にあります。offset ledger --db URL で"
         "指定してください。",
     ),
+    # signing keys and checkpoint files (`ledger/checkpoint.py`'s CheckpointError)
+    "checkpoint.key_exists": (
+        "{path} exists: a key is never overwritten",
+        "{path}は既にあります: 鍵は上書きしません",
+    ),
+    "checkpoint.unreadable": ("{path}: {reason}", "{path}: {reason}"),
+    "checkpoint.not_private_pem": (
+        "{path}: not an unencrypted PEM private key",
+        "{path}: 暗号化されていない PEM 形式の秘密鍵ではありません",
+    ),
+    "checkpoint.not_ed25519_private": (
+        "{path}: not an Ed25519 key (make one with `offset ledger keygen`)",
+        "{path}: Ed25519 の鍵ではありません (offset ledger keygen で作ってください)",
+    ),
+    "checkpoint.not_public_pem": (
+        "{path}: not a PEM public key",
+        "{path}: PEM 形式の公開鍵ではありません",
+    ),
+    "checkpoint.not_ed25519_public": (
+        "{path}: not an Ed25519 public key",
+        "{path}: Ed25519 の公開鍵ではありません",
+    ),
+    "checkpoint.empty_ledger": (
+        "the ledger holds no history yet: nothing to checkpoint",
+        "台帳にまだ記録がありません: チェックポイントにするものがありません",
+    ),
+    "checkpoint.too_large": (
+        "{path}: larger than {limit:,} bytes, not a checkpoint",
+        "{path}: {limit:,}バイトを超えています。チェックポイントではありません",
+    ),
+    "checkpoint.bad_signature": (
+        "{path}: the signature does not match the statement",
+        "{path}: 署名が内容と一致しません",
+    ),
+    "checkpoint.not_checkpoint": (
+        "{path}: not a checkpoint file ({error})",
+        "{path}: チェックポイントのファイルではありません ({error})",
+    ),
+    "checkpoint.wrong_format": (
+        "{path}: not a {format} checkpoint",
+        "{path}: {format}のチェックポイントではありません",
+    ),
+    "checkpoint.other_key": (
+        "{path}: signed by another key than the one trusted",
+        "{path}: 信頼する鍵とは別の鍵で署名されています",
+    ),
+    "checkpoint.unverified": (
+        "the ledger does not verify ({count} discrepancies, the first: {first}): no checkpoint"
+        " is signed",
+        "台帳の検証で{count}件の不一致があります (最初の1件: {first})。チェックポイントには"
+        "署名していません",
+    ),
+    # why a file could not be read or written (`os_reason`; else the system's own words)
+    "os.not_found": ("no such file or directory", "ファイルまたはディレクトリがありません"),
+    "os.denied": ("permission denied", "アクセスが許可されていません"),
+    "os.is_directory": ("is a directory", "ディレクトリです"),
+    "os.not_directory": ("not a directory", "ディレクトリではありません"),
+    "os.exists": ("file exists", "ファイルが既にあります"),
+    "os.no_space": ("no space left on device", "ディスクの空きがありません"),
     "cli.db_twice": (
         "two ledgers given: --db {before} before the command and --db {after} after it; give"
         " one (nothing was read or written)",
@@ -1080,6 +1140,24 @@ def _format(key: str, lang: Lang, params: Mapping[str, object]) -> str:
     english, japanese = CATALOGUE[key]
     template = japanese if lang == "ja" else english
     return template.format(**{k: localized(v, lang) for k, v in params.items()})
+
+
+_OS_REASONS: dict[int, str] = {
+    errno.ENOENT: "os.not_found",
+    errno.EACCES: "os.denied",
+    errno.EPERM: "os.denied",
+    errno.EISDIR: "os.is_directory",
+    errno.ENOTDIR: "os.not_directory",
+    errno.EEXIST: "os.exists",
+    errno.ENOSPC: "os.no_space",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file could not be used, as a message (the system's own words, which are English
+    whatever the locale, when the catalogue does not know the error)."""
+    key = _OS_REASONS.get(error.errno or 0)
+    return Msg(key) if key else (error.strerror or str(error))
 
 
 def localized(value: object, lang: Lang | None = None) -> object:
