@@ -31,8 +31,8 @@ def _refusals(tmp_path: Path) -> dict[str, list[str]]:
     ops.write_text("\n".join(json.dumps(line) for line in ISSUE_LINES))
     assert runner.invoke(app, ["ledger", "apply", str(ops), "--db", url]).exit_code == 0
     signed = tmp_path / "cp.json"
-    made = ["ledger", "checkpoint", "--key", str(key), "--out", str(signed), "--db", url]
-    assert runner.invoke(app, made).exit_code == 0
+    signing = ["ledger", "checkpoint", "--key", str(key), "--out", str(signed), "--db", url]
+    assert runner.invoke(app, signing).exit_code == 0
     forged = json.loads(signed.read_text())
     forged["statement"]["seq"] = 13
     (tmp_path / "forged.json").write_text(json.dumps(forged))
