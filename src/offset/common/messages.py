@@ -663,10 +663,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "verified figure {before} -> {now} t ({finding})",
         "検証量が {before} → {now} t-CO2 に変わりました ({finding})",
     ),
-    "restate.finding": (
-        "{finding} by {body} on {date}",
-        "{body} による {date} の審査結果: {finding}",
-    ),
+    # "restate.finding.{result}" (below, from the `finding.` words): a review that changed a
+    # period's verified figure. Ledgers written before kept the result as a key in
+    # "restate.finding"; `from_stored` reads those as the new keys.
     "restate.unverified_period": ("no verification", "検証なし"),
     "factor_year.reporting": (
         "FY N figures use the factor published for FY N reports (FY N-1 results; MOE list)",
@@ -949,6 +948,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "monitoring period {period!r} overlaps period {other!r}",
         "モニタリング期間「{period}」が期間「{other}」と重なっています",
     ),
+    # a verifier's review result (`programme.model.Verification.finding`; the key is English's
+    # word), as documents and the CLI print it
+    "finding.accepted": ("accepted", "承認"),
+    "finding.adjusted": ("adjusted", "修正のうえ承認"),
+    "finding.rejected": ("rejected", "不承認"),
+    "finding.none": ("not verified", "未審査"),
     "programme.adjust_not_adjusted": (
         "adjustments are given but the finding is not 'adjusted'",
         "修正値がありますが、審査結果が adjusted (修正) ではありません",
@@ -1019,6 +1024,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
 }
 CATALOGUE.update(VERIFY)  # `offset ledger verify`'s words, in a module of their own
+CATALOGUE.update(
+    {
+        f"restate.{key}": (
+            f"{en} by {{body}} on {{date}}",
+            f"{{body}}による{{date}}の審査結果: {ja}",
+        )
+        for key, (en, ja) in CATALOGUE.items()
+        if key.startswith("finding.") and key != "finding.none"
+    }
+)  # fmt: skip  (a review's result is a word of the message: a stored message nests no deeper)
 
 # The methods' own checks, by their English text (plain strings in the methods): Japanese.
 PLAIN: dict[str, str] = {
@@ -1130,6 +1145,9 @@ def from_stored(value: Any) -> Msg:
     key, params = value
     if not isinstance(key, str) or not isinstance(params, dict):
         raise TypeError(value)
+    if key == "restate.finding" and isinstance(params.get("finding"), str):  # written before
+        params = {k: v for k, v in params.items() if k != "finding"}
+        key = f"restate.finding.{value[1]['finding']}"
     return Msg(key, **{
         name: from_stored(item["msg"]) if isinstance(item, dict) and set(item) == {"msg"} else item
         for name, item in params.items()
