@@ -83,10 +83,9 @@ def _db_after_command(value: str | None) -> str | None:
     """The group's --db given after the command (`offset ledger verify --db URL`, as users
     type it): refused when the group was given another one on the command line."""
     before = _chosen.get("db")
-    assert before is not None, "--db after a command of a group without db_before_command"
     if value is None or value == before:
         return value
-    if _chosen["given"]:
+    if before is not None and _chosen.get("given"):
         from offset.cli.console import EXIT_BAD_INPUT, err
         from offset.common.messages import Msg, text
         from offset.ledger.database import redacted
