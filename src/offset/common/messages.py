@@ -1202,7 +1202,7 @@ def spaced(template: str, values: Mapping[str, object]) -> str:
 
 
 def _latin(character: str) -> bool:
-    return character.isascii() and not character.isspace()
+    return "!" <= character <= "~"  # printable ASCII (a control character is no text)
 
 
 _OS_REASONS: dict[int, str] = {
