@@ -1172,7 +1172,7 @@ def _format(key: str, lang: Lang, params: Mapping[str, object]) -> str:
 # A Japanese letter (kana, kanji; not punctuation: 「、。 take no space) and a figure (a number,
 # a date, a time: it meets its counter or particle directly, as in 3件, 2024年度).
 JAPANESE_LETTER = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆]")
-FIGURE = re.compile(r"[-+]?\d[\d,.:/-]*%?")
+FIGURE = re.compile(r"[-+]?\d[\d,.:/-]*%?(?:, [-+]?\d[\d,.:/-]*%?)*")  # 3-4, 7: a list too
 _FORMATTER = string.Formatter()
 
 
