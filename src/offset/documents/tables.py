@@ -38,7 +38,7 @@ def with_titles(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         if key in out and title not in out:
             named = {name: spec.title or name for name, spec in specs[key].items()}
             at = list(out.columns).index(key) + 1
-            out.insert(at, title, out[key].map(lambda k, n=named: n.get(k, k)))
+            out.insert(at, title, out[key].map(named).fillna(out[key]))  # vectorised: national
     return out
 
 
