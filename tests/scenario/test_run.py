@@ -4,13 +4,17 @@ results files and with the ledger, a re-run posts nothing, a credit leads back t
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 
+from offset.documents import notes
 from offset.documents.present import sheet_name
+from offset.documents.terms import fy_label, term
 from offset.intake.inputs import sha256_of
 from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
@@ -111,13 +115,27 @@ def test_scenario_end_to_end(name: str, db_url: str, tmp_path: Path) -> None:
     assert "<script" not in html
     assert 'src="http' not in html
     assert 'href="http' not in html
+    # the 注意事項 (the re-run wrote the report last): the newest FY's first, a note repeated
+    # in several FYs one line naming them, none lost
+    lang = scenario.language()
+    lines = notes.grouped(again.warnings, lang)
+    section = html.split(f"<h2>{term('report.warnings', lang)}</h2>")[1].split("<h2>")[0]
+    items = re.findall(r"<li>(.*?)</li>", section)
+    assert items == [str(escape(line.text)) for line in lines]
+    counted = term("report.notes_count", lang, count=len(again.warnings), lines=len(lines))
+    assert str(escape(counted)) in section
+    assert sum(line.count for line in lines) == len(again.warnings)
+    dated = [year for w in again.warnings if (year := notes.fy_of(w)) is not None]
+    if dated:
+        first = next(position for position, line in enumerate(lines) if line.fys)
+        assert lines[first].fys[0] == max(dated)
+        assert fy_label(max(dated), lang) in items[first]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["scenario"]["sha256"] == scenario.sha256
     assert {t["table"] for t in manifest["factor_tables"]} >= {"gwp", "method_parameters"}
     assert manifest["database"] == redacted(db_url)
     sheets = pd.read_excel(out / "report.xlsx", sheet_name=None)
     # every table as a sheet and a CSV; the workbook also carries its provenance sheet
-    lang = scenario.language()
     assert set(sheets) == {sheet_name(name, lang) for name in [*outcome.tables, "provenance"]}
     assert set(outcome.tables) == {p.stem for p in (out / "tables").glob("*.csv")}
 

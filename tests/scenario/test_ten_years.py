@@ -32,8 +32,8 @@ from typer.testing import CliRunner
 from offset.api import keys
 from offset.api.app import create_app
 from offset.cli.app import app
-from offset.cli.run import newest_first
 from offset.common.messages import Msg
+from offset.documents.notes import newest_first
 from offset.intake.dates import wareki
 from offset.ledger import Ledger
 from offset.scenario import row_changes

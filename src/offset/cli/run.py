@@ -145,6 +145,7 @@ WARNINGS_SHOWN = 8
 def _print_outcome(outcome: RunOutcome) -> None:
     from offset.common.messages import Msg, current, text
     from offset.documents.figures import column_kinds, formatter
+    from offset.documents.notes import newest_first
     from offset.documents.terms import term
 
     lang = current()
@@ -159,7 +160,7 @@ def _print_outcome(outcome: RunOutcome) -> None:
         table.add_row(*(show(v) for show, v in zip(shows, row, strict=True)))
     out.print(table)
     _print_restatements(outcome)
-    said = [text(w) for w in newest_first(outcome.warnings)]
+    said = [text(w) for w in newest_first(outcome.warnings)]  # this FY's first
     if outcome.dry_run:
         out.print(
             text(Msg("cli.dry_run", count=outcome.to_post, there=outcome.already_there)),
@@ -180,18 +181,6 @@ def _print_outcome(outcome: RunOutcome) -> None:
         out.print(text(Msg("cli.more_warnings", count=len(said) - WARNINGS_SHOWN)))
     out.print(text(Msg("cli.ledger", where=outcome.database)), markup=False)
     out.print(text(Msg("cli.report", where=outcome.out / "report.html")), markup=False)
-
-
-def newest_first(warnings: list[str]) -> list[str]:
-    """Warnings that name no FY first, then the latest FY's: the terminal shows a few, and in a
-    ledger's tenth year those of FYs posted long ago would hide this year's (the report keeps
-    them all, in the run's order)."""
-
-    def order(warning: str) -> tuple[bool, int]:
-        fy = getattr(warning, "params", {}).get("fy")
-        return (isinstance(fy, int), -fy if isinstance(fy, int) else 0)
-
-    return sorted(warnings, key=order)
 
 
 def _warn(warning: str) -> None:

@@ -632,6 +632,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{fy}年度は精算済みです: {id} は {delivered} t-CO2 を引き渡しました。再計算後の計画では "
         "{planned} t-CO2 ですが、記録済みの引渡しはそのままにします",
     ),
+    # the report's notes, a note repeated in several FYs as one line (`documents.notes`)
+    "notes.span": ("{first}–{last}", "{first}～{last}"),
+    "notes.and": ("{first}, {rest}", "{first}、{rest}"),
+    "notes.fys": ("{fys}: {note}", "{fys}: {note}"),
+    "notes.times": ("{note} ({count} times)", "{note} ({count}件)"),
     # why a restatement was posted (stored structured with it: `restate._reasons`)
     "restate.and": ("{first}; {rest}", "{first}。{rest}"),
     "restate.unrecorded": (

@@ -17,7 +17,7 @@ import pandas as pd
 from offset import __version__
 from offset.common import messages
 from offset.common.messages import Lang
-from offset.documents import caps, charts
+from offset.documents import caps, charts, notes
 from offset.documents.figures import formatter
 from offset.documents.output import (
     DEFAULT_CSV_ENCODING,
@@ -124,7 +124,8 @@ class Report:
             title=self.title,
             description=self.description,
             manifest=self.manifest,
-            warnings=[messages.text(w, lang) for w in self.warnings],
+            warnings=[messages.text(w, lang) for w in self.warnings],  # as the run said them
+            notes=notes.grouped(self.warnings, lang),  # this FY's first, repeats once
             target=self.target,
             restated=not self.tables["restatements"].empty,
             tables={name: _html_table(table, name, lang) for name, table in tables.items()}

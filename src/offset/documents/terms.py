@@ -237,6 +237,12 @@ TERMS: dict[str, Words] = {
         "量になる場合は、計画上の数値をその理由とともに併記します。",
     ),
     "report.warnings": ("Warnings", "注意事項"),
+    "report.notes_count": (
+        "{count} warnings in {lines} lines, those of no single FY first, then the newest FY's; a"
+        " warning repeated unchanged in several FYs is one line naming them.",
+        "注意事項 {count}件 ({lines}行)。年度によらないものを先に、次に新しい年度から順に並べます。"
+        "複数の年度で同じ注意事項は1行にまとめ、その年度を示します。",
+    ),
     "report.none": ("None.", "ありません。"),
     "report.provenance_note": (
         "Inputs and factor tables (SHA-256); the full record is in manifest.json.",

@@ -1,0 +1,113 @@
+"""The notes a run leaves (the report's 注意事項, the terminal's warnings), in the order a reader
+of a ledger's tenth year needs them: those naming no FY first, then the newest FY's; a note that
+repeats unchanged in several FYs shown once, naming its FYs.
+
+The one home of that order: the terminal shows a few notes (`newest_first`), the report all of
+them (`grouped`); in a ledger's tenth year the notes of FYs posted long ago, repeated by every
+run, would otherwise hide this year's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from offset.common.messages import Lang, Msg, text
+from offset.documents.terms import fy_label
+
+_FY = "\x00fy\x00"  # stands for the FY while notes of several FYs are compared
+
+
+def fy_of(note: str) -> int | None:
+    """The FY a note is about (its message's `fy`), or None for a note that names none."""
+    fy = getattr(note, "params", {}).get("fy")
+    return fy if isinstance(fy, int) and not isinstance(fy, bool) else None
+
+
+def _order(fy: int | None) -> tuple[bool, int]:
+    return (fy is not None, -(fy or 0))
+
+
+def newest_first(notes: Sequence[str]) -> list[str]:
+    """Notes naming no FY first, then the latest FY's; within each, the run's order."""
+    return sorted(notes, key=lambda note: _order(fy_of(note)))
+
+
+@dataclass(frozen=True)
+class Note:
+    """One line of the notes: the text, the FYs it applies to (newest first; none for a note
+    that names no FY) and how many of the run's notes it stands for."""
+
+    text: str
+    fys: tuple[int, ...]
+    count: int
+
+
+def grouped(notes: Sequence[str], lang: Lang) -> list[Note]:
+    """The notes as lines in `lang`, newest FY first: notes that differ only in their FY become
+    one line naming the FYs (FY2015–FY2018, FY2020); none is dropped (the counts add up to
+    `len(notes)`), a note repeated within one FY says how many times."""
+    groups: dict[str, list[tuple[int | None, str]]] = {}
+    for note in notes:
+        groups.setdefault(_shape(note, lang), []).append((fy_of(note), note))
+    lines = []
+    for shape, members in groups.items():
+        fys = sorted({fy for fy, _ in members if fy is not None}, reverse=True)
+        if len(fys) > 1:
+            span = fy_span(fys, lang)
+            said = _with_span(shape, span, lang)
+        else:
+            said = text(members[0][1], lang)
+        if len(members) > max(len(fys), 1):
+            said = text(Msg("notes.times", note=said, count=len(members)), lang)
+        lines.append(Note(said, tuple(fys), len(members)))
+    return sorted(lines, key=lambda line: _order(line.fys[0] if line.fys else None))
+
+
+def _shape(note: str, lang: Lang) -> str:
+    """The note in `lang` with its FY (wherever a message inside it names the same FY) left
+    open: two notes of the same shape say the same thing of different FYs."""
+    fy = fy_of(note)
+    if fy is None or not isinstance(note, Msg):
+        return text(note, lang)
+    return text(_open(note, fy), lang)
+
+
+def _open(message: Msg, fy: int) -> Msg:
+    params = {
+        name: _FY if name == "fy" and value == fy else _open(value, fy)
+        if isinstance(value, Msg) else value
+        for name, value in message.params.items()
+    }  # fmt: skip
+    return Msg(message.key, **params)
+
+
+def _with_span(shape: str, span: str, lang: Lang) -> str:
+    # The catalogue writes an FY as FY2024 or 2024年度: either becomes the span, which names
+    # its FYs the same way (FY2015–FY2018, 2015年度～2018年度).
+    if _FY not in shape:
+        return text(Msg("notes.fys", fys=span, note=shape), lang)
+    return shape.replace(f"FY{_FY}", span).replace(f"{_FY}年度", span).replace(_FY, span)
+
+
+def fy_span(fys: Sequence[int], lang: Lang) -> str:
+    """FYs as the report names them, runs of consecutive FYs as one span, oldest first:
+    FY2015–FY2018, FY2020 (2015年度～2018年度、2020年度)."""
+    years = sorted(set(fys))
+    runs: list[list[int]] = [[years[0]]] if years else []
+    for before, year in pairwise(years):
+        if year == before + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    said = [_run(run[0], run[-1], lang) for run in runs]
+    out = said[-1] if said else ""
+    for earlier in reversed(said[:-1]):
+        out = text(Msg("notes.and", first=earlier, rest=out), lang)
+    return out
+
+
+def _run(first: int, last: int, lang: Lang) -> str:
+    if first == last:
+        return fy_label(first, lang)
+    return text(Msg("notes.span", first=fy_label(first, lang), last=fy_label(last, lang)), lang)
