@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from offset.documents import charts
 from offset.documents.present import sheet_name
 from offset.jobs.run import run_scenario
 from offset.scenario import Scenario
@@ -101,3 +102,19 @@ def test_a_project_without_a_title_prints_its_key(
     outcome = run_scenario(Scenario.from_toml(path), out=tmp_path / "out", lang="ja")
     assert set(outcome.tables["issuance"]["project_title"]) == {"pv"}
     assert set(outcome.tables["fulfilment"]["agreement_title"]) == {"deal"}
+
+
+def test_a_long_title_under_a_chart_bar_is_wrapped_a_short_label_kept() -> None:
+    """The fulfilment chart labels its bars by agreement title: a title longer than its group's
+    share of the axis is wrapped (a wide character counts two columns), "2020年度" is not."""
+    assert charts._wrapped("2020年度", 12) == "2020年度"  # 8 columns
+    english = "Everything else the school systems earn goes to Kiso Logistics, which retires it"
+    lines = charts._wrapped(english, 35).split("\n")
+    assert len(lines) == 3
+    assert all(len(line) <= 35 for line in lines)
+    assert " ".join(lines) == english
+    japanese = charts._wrapped("松本市の太陽光の自家消費分をあずさ食品が購入し無効化する協定", 20)
+    assert all(charts._columns(line) <= 20 for line in japanese.split("\n"))
+    assert (
+        japanese.replace("\n", "") == "松本市の太陽光の自家消費分をあずさ食品が購入し無効化する協定"
+    )
