@@ -213,3 +213,30 @@ def test_administration_is_the_registrys(world: World) -> None:
         "/api/v1/accounts", json={**account, "kind": "pending"}, headers=world.auth("registry")
     )
     assert pending.status_code == 422  # only the ledger opens pending accounts
+
+
+def test_answers_carry_the_projects_title_and_creating_place(world: World) -> None:
+    """Every answer that carries a project has its title (east-pv's from the world's scenario;
+    west-pv has none: its key) and creating place (the owner's jis_code, by its party's name)."""
+    acme, rival = world.auth(OWNER), world.auth(OTHER)
+    titled = {"project_title": "東町 住宅用太陽光発電", "creating_place": "East Town"}
+    for path in ("/api/v1/balances", "/api/v1/retirements", "/api/v1/origins",
+                 "/api/v1/accounts/acme-kk/holding/statement"):  # fmt: skip
+        rows = world.client.get(path, headers=acme).json()
+        assert rows, path
+        for row in rows:
+            assert row["project"] == "east-pv", path
+            assert {k: row[k] for k in titled} == titled, path
+    retired = world.client.get("/api/v1/retirements", headers=acme).json()[0]
+    first = retired["serials"][0]["first"]
+    found = world.client.get(f"/api/v1/serials/east-pv/2022/{first}", headers=acme).json()
+    assert {k: found[k] for k in titled} == titled
+    town = world.auth("east-town")
+    reductions = world.client.get("/api/v1/reductions", headers=town).json()
+    assert {r["project_title"] for r in reductions} == {titled["project_title"]}
+    (agreement,) = world.client.get("/api/v1/agreements", headers=acme).json()
+    assert agreement["project_titles"] == [titled["project_title"]]
+    (theirs,) = world.client.get("/api/v1/agreements", headers=rival).json()
+    assert theirs["project_titles"] == ["west-pv"]
+    for row in world.client.get("/api/v1/retirements", headers=rival).json():
+        assert (row["project_title"], row["creating_place"]) == ("west-pv", "West Town")

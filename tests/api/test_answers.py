@@ -58,7 +58,7 @@ def test_a_model_that_repeats_a_record_is_derived_from_it() -> None:
     assert copies == []
     assert {DERIVED[m] for m in MODELS if m in DERIVED} >= {
         rows.PartyRow, rows.AccountRow, rows.BalanceLine, rows.Retirement, rows.SerialEvent,
-        rows.SerialHistory, visibility.Origin, visibility.Issued,
+        rows.SerialHistory, visibility.Origin, visibility.Issued, rows.StatementLine,
     }  # fmt: skip
 
 
@@ -70,7 +70,8 @@ def test_every_field_of_the_record_is_answered() -> None:
         names = renamed.get(model, {})
         expected = {names.get(field, field) for field in _fields(record)}
         assert expected <= set(model.model_fields), model.__name__
-    assert set(answers.RetirementOut.model_fields) - _fields(rows.Retirement) == {"retired_by"}
+    added = {"retired_by", *answers.TITLED}  # the party's name, the project's title and place
+    assert set(answers.RetirementOut.model_fields) - _fields(rows.Retirement) == added
 
 
 def test_a_field_added_to_a_record_appears_in_its_model() -> None:
@@ -88,7 +89,11 @@ def test_a_field_added_to_a_record_appears_in_its_model() -> None:
 def test_the_served_schema_lists_the_records_fields(tmp_path: Path) -> None:
     book = Ledger.open(f"sqlite:///{tmp_path / 'ledger.db'}")
     schema = TestClient(create_app(book)).get("/openapi.json").json()["components"]["schemas"]
-    assert set(schema["RetirementOut"]["properties"]) == _fields(rows.Retirement) | {"retired_by"}
-    assert set(schema["BalanceOut"]["properties"]) == _fields(rows.BalanceLine)
+    titled = set(answers.TITLED)  # a project's title and creating place, beside its key
+    assert set(schema["RetirementOut"]["properties"]) == (
+        _fields(rows.Retirement) | {"retired_by"} | titled
+    )
+    assert set(schema["BalanceOut"]["properties"]) == _fields(rows.BalanceLine) | titled
+    assert set(schema["StatementOut"]["properties"]) == _fields(rows.StatementLine) | titled
     assert set(schema["SerialEvent"]["properties"]) == _fields(rows.SerialEvent)
     book.engine.dispose()

@@ -28,11 +28,11 @@ def test_run_rerun_and_report(write_scenario: WriteScenario, tmp_path: Path) -> 
     # a municipality's scenario reports in Japanese by default, parties by name
     issuance = (out / "tables" / "issuance.csv").read_text(encoding="utf-8-sig").splitlines()
     assert issuance[0].startswith(
-        "年度,プロジェクト,保有者,クレジットの種類,クレジット対象量 (t-CO2)"
+        "年度,プロジェクト,プロジェクト名,保有者,クレジットの種類,クレジット対象量 (t-CO2)"
     )
     assert issuance[1:] == [
-        "2022,pv,Town,J-Credit,3.5,0.0,3,0,3,0.5,今回記録,",  # no plan figure: as planned
-        "2023,pv,Town,J-Credit,3.5,0.5,4,0,4,0.0,今回記録,",
+        "2022,pv,pv,Town,J-Credit,3.5,0.0,3,0,3,0.5,今回記録,",  # no plan figure: as planned
+        "2023,pv,pv,Town,J-Credit,3.5,0.5,4,0,4,0.0,今回記録,",
     ]
 
     again = runner.invoke(app, ["run", str(path), "--out", str(out)])
@@ -79,8 +79,8 @@ def test_changed_inputs_are_restated_not_refused(
     assert result.exit_code == 0, result.output
     restated = (out / "tables" / "restatements.csv").read_text().splitlines()
     assert len(restated) == 2
-    assert restated[0].startswith("\ufeffFY,Project,Owner,Restates,Before (credits),")
-    assert restated[1].startswith("2022,pv,Town,mini:pv:fy2022:issue,3,4,1,1,0,0,0,")
+    assert restated[0].startswith("\ufeffFY,Project,Project name,Owner,Restates,Before (credits),")
+    assert restated[1].startswith("2022,pv,pv,Town,mini:pv:fy2022:issue,3,4,1,1,0,0,0,")
     # the row that caused it, named by its identifier, with the field that changed (compared
     # with the results file of the last run)
     assert (
@@ -116,10 +116,10 @@ def test_changed_inputs_are_restated_not_refused(
     lower = runner.invoke(app, run)
     assert lower.exit_code == 0, lower.output
     rows = (out / "tables" / "restatements.csv").read_text().splitlines()[1:]
-    assert [r.split(",")[:11] for r in rows] == [  # the ledger's history: the first one stays
-        ["2022", "pv", "Town", "mini:pv:fy2022:issue", "3", "4", "1", "1", "0", "0", "0"],
-        ["2022", "pv", "Town", "mini:pv:fy2022:issue", "4", "1", "-3", "0", "1", "0", "2"],
-        ["2023", "pv", "Town", "mini:pv:fy2023:issue", "4", "2", "-2", "0", "1", "0", "1"],
+    assert [r.split(",")[:12] for r in rows] == [  # the ledger's history: the first one stays
+        ["2022", "pv", "pv", "Town", "mini:pv:fy2022:issue", "3", "4", "1", "1", "0", "0", "0"],
+        ["2022", "pv", "pv", "Town", "mini:pv:fy2022:issue", "4", "1", "-3", "0", "1", "0", "2"],
+        ["2023", "pv", "pv", "Town", "mini:pv:fy2023:issue", "4", "2", "-2", "0", "1", "0", "1"],
     ]
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "could not be taken back (town and the buffer no longer hold them)" in report

@@ -6,7 +6,7 @@ rendered by `views`.
 from __future__ import annotations
 
 import typing
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, create_model
 
@@ -23,12 +23,27 @@ class SerialRange(BaseModel):
     range: str = Field(description="as every output prints it, inclusive: 0-29")
 
 
+# What outputs print for a project (`ledger.titles`), beside its key in every answer that
+# carries one, as the dashboard's downloads have them (`views.titled` fills them).
+TITLED: dict[str, tuple[Any, Any]] = {
+    "project_title": (
+        str,
+        Field(description="プロジェクト名: the title its scenario's run stored, else the key"),
+    ),
+    "creating_place": (
+        str,
+        Field(description="創出場所: the municipality its credits are created in ('' if unknown)"),
+    ),
+}
+
+
 # The ledger's records as the API answers them: derived from `rows.py` (and the visibility
 # reads' own records), so that a field added there is answered here too (`derived.py`).
 if TYPE_CHECKING:
     PartyOut = BaseModel
     AccountOut = BaseModel
     BalanceOut = BaseModel
+    StatementOut = BaseModel
     RetirementOut = BaseModel
     SerialEvent = BaseModel
     SerialOut = BaseModel
@@ -37,7 +52,8 @@ if TYPE_CHECKING:
 else:
     PartyOut = derived("PartyOut", rows.PartyRow)
     AccountOut = derived("AccountOut", rows.AccountRow, rename={"id": "account"})
-    BalanceOut = derived("BalanceOut", rows.BalanceLine)
+    BalanceOut = derived("BalanceOut", rows.BalanceLine, add=TITLED)
+    StatementOut = derived("StatementOut", rows.StatementLine, add=TITLED)
     RetirementOut = derived(
         "RetirementOut",
         rows.Retirement,
@@ -53,14 +69,19 @@ else:
             "rule_override": "the registry's recorded reason for overriding a use rule",
             "hash": "the ledger entry's hash (offset ledger verify checks it)",
         },
-        add={"retired_by": (str, Field(description="the name of the party that retired them"))},
+        add={
+            "retired_by": (str, Field(description="the name of the party that retired them")),
+            **TITLED,
+        },
     )
     SerialEvent = derived(
         "SerialEvent",
         rows.SerialEvent,
         describe={"from_account": "none: minted by the issuance"},
     )
-    SerialOut = derived("SerialOut", rows.SerialHistory, replace={"events": list[SerialEvent]})
+    SerialOut = derived(
+        "SerialOut", rows.SerialHistory, replace={"events": list[SerialEvent]}, add=TITLED
+    )
     IssuanceOut = derived(
         "IssuanceOut",
         visibility.Issued,
@@ -73,6 +94,7 @@ else:
         "OriginOut",
         visibility.Origin,
         replace={"serials": list[SerialRange], "issuances": list[IssuanceOut]},
+        add=TITLED,
     )
 
 
@@ -105,6 +127,7 @@ class AgreementOut(BaseModel):
     beneficiary: str
     others: list[str]
     projects: list[str]
+    project_titles: list[str] = Field(description="each project's title, else its key")
     first_fy: int
     last_fy: int
     volume: str
@@ -126,6 +149,8 @@ class ReductionOut(BaseModel):
     rows: int
     reduction_tco2e: float
     creditable_tco2e: float
+    project_title: str = TITLED["project_title"][1]
+    creating_place: str = TITLED["creating_place"][1]
 
 
 class PartOut(BaseModel):

@@ -314,7 +314,9 @@ def page_missing(request: Request, who: Caller) -> HTMLResponse:
 def agreements(request: Request) -> HTMLResponse:
     who = signed_in(request)
     lang = _language(request, who)
-    items = [views.agreement(a) for a in run_records.agreements(ledger(request).engine, who)]
+    seen = run_records.agreements(ledger(request).engine, who)
+    found = titles_on(ledger(request).engine, {p for a in seen for p in a.projects})
+    items = [views.agreement(a, found) for a in seen]
     parties = {p for item in items for p in (item["provider"], item["beneficiary"])}
     names = visibility.party_names(ledger(request), parties)
     for item in items:

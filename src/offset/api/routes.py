@@ -36,16 +36,18 @@ from offset.api.answers import (
     ReductionOut,
     RetirementOut,
     SerialOut,
+    StatementOut,
 )
 from offset.api.errors import ERROR_REF, ERRORS, WRITE_ERRORS, ApiError, ErrorBody
 from offset.api.json_body import LedgerJsonRoute
 from offset.api.keys import Caller, authenticate
 from offset.documents.certificate import certificate_page
-from offset.ledger import Ledger, rows, visibility
+from offset.ledger import Ledger, visibility
 from offset.ledger import operations as ops
 from offset.ledger.codes import HISTORY_ALTERED
 from offset.ledger.names import PATTERNS, TEXT_PATTERN
 from offset.ledger.proof import Unverified
+from offset.ledger.titles import titles_on
 from offset.ledger.writer import Result
 from offset.scenario import run_records
 
@@ -131,24 +133,25 @@ def balances(
     as_of: Annotated[dt.date | None, Query(description="end of this day")] = None,
 ) -> list[dict[str, Any]]:
     """Non-zero balances of your accounts, now or as of a date."""
-    return [dataclasses.asdict(b) for b in visibility.balances(book, who, as_of)]
+    return _titled(book, [dataclasses.asdict(b) for b in visibility.balances(book, who, as_of)])
 
 
-@router.get("/accounts/{account:path}/statement", response_model=list[rows.StatementLine])
+@router.get("/accounts/{account:path}/statement", response_model=list[StatementOut])
 def statement(
     book: Book,
     who: Me,
     account: Annotated[str, Path(max_length=200, pattern=f"^{PATTERNS['account id']}$")],
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     end: Annotated[dt.date | None, Query(alias="to")] = None,
-) -> list[rows.StatementLine]:
-    return _visible(lambda: visibility.statement(book, who, account, start, end))
+) -> list[dict[str, Any]]:
+    lines = _visible(lambda: visibility.statement(book, who, account, start, end))
+    return _titled(book, [dataclasses.asdict(line) for line in lines])
 
 
 @router.get("/retirements", response_model=list[RetirementOut])
 def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
     """Retirements from your accounts, and those made on your behalf under your agreements."""
-    return [views.retirement(r) for r in visibility.retirements(book, who)]
+    return _titled(book, [views.retirement(r) for r in visibility.retirements(book, who)])
 
 
 @router.get(
@@ -184,13 +187,15 @@ def certificate(
 def origins(book: Book, who: Me) -> list[dict[str, Any]]:
     """Where your credits come from: per holding, its serial ranges, methodology and issuances
     (the issuing party, the method, the input data's SHA-256), as a public registry shows them."""
-    return [views.origin(o) for o in visibility.origins(book, who)]
+    return _titled(book, [views.origin(o) for o in visibility.origins(book, who)])
 
 
 @router.get("/agreements", response_model=list[AgreementOut])
 def agreements(book: Book, who: Me) -> list[dict[str, Any]]:
     """Your agreements, with what each delivered per FY."""
-    return [views.agreement(a) for a in run_records.agreements(book.engine, who)]
+    seen = run_records.agreements(book.engine, who)
+    found = titles_on(book.engine, {p for a in seen for p in a.projects})
+    return [views.agreement(a, found) for a in seen]
 
 
 @router.get("/reductions", response_model=list[ReductionOut])
@@ -198,7 +203,7 @@ def reductions(
     book: Book, who: Me, fy: Annotated[int | None, Query(ge=1990, le=2100)] = None
 ) -> list[dict[str, Any]]:
     """Computed reductions (t-CO2e) of your municipality or your projects, per FY and method."""
-    return [views.reduction(r) for r in run_records.reductions(book.engine, who, fy)]
+    return _titled(book, [views.reduction(r) for r in run_records.reductions(book.engine, who, fy)])
 
 
 @router.get("/serials/{project}/{vintage}/{serial}", response_model=SerialOut)
@@ -210,7 +215,14 @@ def serial(
     serial: Annotated[int, Path(ge=0, le=10**15)],
 ) -> dict[str, Any]:
     """The history of one credit that passed through your accounts, back to its input data."""
-    return views.serial(_visible(lambda: visibility.serial(book, who, project, vintage, serial)))
+    found = views.serial(_visible(lambda: visibility.serial(book, who, project, vintage, serial)))
+    return _titled(book, [found])[0]
+
+
+def _titled(book: Ledger, found_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with its project's title and creating place (`answers.TITLED`)."""
+    found = titles_on(book.engine, {row["project"] for row in found_rows})
+    return [views.titled(row, found) for row in found_rows]
 
 
 def _visible(read: Callable[[], T]) -> T:

@@ -15,8 +15,16 @@ from offset.common.messages import spaced
 from offset.ledger.blocks import Block, as_text
 from offset.ledger.rows import SerialHistory
 from offset.ledger.side_tables import ReductionRecord
+from offset.ledger.titles import ProjectTitle, title_of
 from offset.ledger.visibility import Origin, SeenRetirement
 from offset.scenario.run_records import SeenAgreement
+
+
+def titled(row: dict[str, Any], found: dict[str, ProjectTitle]) -> dict[str, Any]:
+    """`row` with its project's title and creating place (`answers.TITLED`), from `found`
+    (`ledger.titles`): the key when no run stored one."""
+    title = title_of(found, row["project"])
+    return row | {"project_title": title.shown, "creating_place": title.place_name}
 
 
 def serial_ranges(blocks: Iterable[Block]) -> list[dict[str, Any]]:
@@ -60,10 +68,11 @@ def origin(found: Origin) -> dict[str, Any]:
     }
 
 
-def agreement(seen: SeenAgreement) -> dict[str, Any]:
+def agreement(seen: SeenAgreement, found: dict[str, ProjectTitle]) -> dict[str, Any]:
     return seen.record.model_dump() | {
         "others": seen.others,
         "projects": seen.projects,
+        "project_titles": [title_of(found, p).shown for p in seen.projects],
         "fulfilment": [
             {k: v for k, v in dataclasses.asdict(f).items() if k != "agreement"}
             for f in seen.fulfilment

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import io
+import textwrap
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -21,6 +23,9 @@ P = ParamSpec("P")
 # the family list, so Latin text keeps DejaVu Sans.
 JAPANESE_FONTS = ("IPAexGothic", "Noto Sans CJK JP", "IPAGothic")
 FONT_DIRECTORIES = (Path("/usr/share/fonts/opentype"), Path("/usr/share/fonts/truetype"))
+# what a bar chart's axis holds of label text, in columns (a wide character takes two): a long
+# label (an agreement's title) is wrapped to its group's share, not written over its neighbours
+LABEL_COLUMNS = 70
 
 
 @functools.cache
@@ -130,9 +135,24 @@ def stacked_columns(
     return _svg(figure)
 
 
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrapped(label: object, width: int) -> str:
+    """`label` in lines of at most about `width` columns; a short one as it is."""
+    text = str(label)
+    if _columns(text) <= width:
+        return text
+    wide = _columns(text) > len(text)
+    return "\n".join(textwrap.wrap(text, width // 2 if wide else width))
+
+
 def _bars(
     table: pd.DataFrame, title: str, unit: str, xlabel: str, empty: str, *, stacked: bool
 ) -> str:
+    width = max(12, LABEL_COLUMNS // max(len(table), 1))
+    table = table.set_axis([_wrapped(label, width) for label in table.index], axis=0)
     figure, axes = _figure()
     if table.empty:
         _empty(axes, empty)

@@ -2,7 +2,8 @@
 the report's language (`offset.documents.terms`), each column's kind of figure kept for formatting.
 
 The run keeps its tables keyed (`fy`, `reduction_tco2e`, `matsumoto`): the HTTP API and the
-ledger's records read those. Only what is handed in (HTML, PDF, Excel, CSV) is shown this way.
+ledger's records read those. Only what is handed in (HTML, PDF, Excel, CSV) is shown this way;
+a CSV keeps a project's and an agreement's key beside its title, the others print the title.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 
 from offset.common.messages import Lang
 from offset.documents.figures import CSV_DECIMALS, column_kinds
+from offset.documents.tables import TITLED
 from offset.documents.terms import column_label, term, value_term
 
 # columns whose values are a scenario's party keys
@@ -40,8 +42,17 @@ class Shown:
     kinds: list[str | None]
 
 
-def shown(name: str, frame: pd.DataFrame, party_names: dict[str, str], lang: Lang) -> Shown:
-    """`frame` (the run's table `name`) in `lang`, with parties by name."""
+def shown(
+    name: str, frame: pd.DataFrame, party_names: dict[str, str], lang: Lang, keys: bool = False
+) -> Shown:
+    """`frame` (the run's table `name`) in `lang`, with parties by name, projects and
+    agreements by title in their key's column; with `keys` (a CSV, which a script reads) the
+    key stays, its title in the column beside it."""
+    if not keys:
+        titled = [(k, t) for k, t in TITLED.items() if k in frame and t in frame]
+        frame = frame.assign(**{k: frame[t] for k, t in titled}).drop(
+            columns=[t for _, t in titled]
+        )
     kinds = column_kinds(frame)
     if name in SUMMARY_TABLES:
         kinds = ["tonnes1" if k == "tonnes" else k for k in kinds]

@@ -51,10 +51,13 @@ class Report:
     party_names: dict[str, str] = field(default_factory=dict)  # key -> name, as shown
     target: str = ""  # the scenario's target in words, or "" for none
 
-    def shown(self) -> dict[str, Shown]:
-        """Every table as a reader sees it, the provenance sheet last."""
+    def shown(self, keys: bool = False) -> dict[str, Shown]:
+        """Every table as a reader sees it, the provenance sheet last; with `keys`, as a CSV
+        holds it (a project's and an agreement's key beside its title)."""
         tables = self.tables | {"provenance": provenance(self.manifest, self.lang)}
-        return {name: shown(name, t, self.party_names, self.lang) for name, t in tables.items()}
+        return {
+            name: shown(name, t, self.party_names, self.lang, keys) for name, t in tables.items()
+        }
 
     def write(self, out: Path, pdf: bool = False) -> list[Path]:
         """Write everything under `out` (with `pdf`, report.pdf too); returns the files written.
@@ -62,12 +65,12 @@ class Report:
         CSV files keep the table's key as their name (a script finds them in any language);
         their headers, the sheets and the report are in `lang`."""
         written = []
-        tables = self.shown()
-        for name, table in tables.items():
+        for name, table in self.shown(keys=True).items():
             if name == "provenance":
                 continue  # manifest.json has it; the workbook shows it
             write_frame(table.frame, out / "tables" / f"{name}.csv", self.csv_encoding)
             written.append(out / "tables" / f"{name}.csv")
+        tables = self.shown()
         sheets = {sheet_name(name, self.lang): t for name, t in tables.items()}
         write_sheets(
             {sheet: t.frame for sheet, t in sheets.items()},
@@ -246,6 +249,8 @@ def _charts(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
         return t("chart.largest", title=t(key), shown=caps.MAX_CHART_ITEMS, total=total)
 
     reductions, towns = caps.largest(reductions, "municipality", "reduction_tco2e", others)
+    if "agreement_title" in fulfilment:  # an agreement by its title, as the tables print it
+        fulfilment = fulfilment.assign(agreement=fulfilment["agreement_title"])
     fulfilment, agreements = caps.largest(fulfilment, "agreement", "committed", others)
     holdings = held.assign(label=labels).groupby("label")["quantity"].sum()
     sectors = [f"{s}_tco2e" for s in SECTORS] + ["removals_tco2e"]

@@ -25,6 +25,23 @@ if TYPE_CHECKING:
     from offset.scenario.batches import Batch
 
 
+# a key column and the column of what outputs print for it (the title, else the key)
+TITLED = {"project": "project_title", "agreement": "agreement_title"}
+
+
+def with_titles(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """`frame` with each project's and agreement's title beside its key (the scenario's
+    `title`, else the key): a CSV keeps both, the pages print the title (`present.shown`)."""
+    specs: dict[str, Any] = {"project": scenario.projects, "agreement": scenario.agreements}
+    out = frame.copy()
+    for key, title in TITLED.items():
+        if key in out and title not in out:
+            named = {name: spec.title or name for name, spec in specs[key].items()}
+            at = list(out.columns).index(key) + 1
+            out.insert(at, title, out[key].map(named).fillna(out[key]))  # vectorised: national
+    return out
+
+
 def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear]) -> pd.DataFrame:
     """Reductions per FY, project and municipality (t-CO2e): grouped by the municipality's code,
     with its official name beside it."""
@@ -191,7 +208,7 @@ def fulfilment(scenario: Scenario, plans: list[YearPlan], held: LedgerHeld) -> p
         rows.append(
             {
                 "agreement": name,
-                "agreement_title": agreement.title,
+                "agreement_title": agreement.title or name,
                 "fy": fy,
                 "provider": agreement.provider,
                 "beneficiary": agreement.beneficiary,

@@ -372,7 +372,7 @@ def _tables(
     issuance = tables.issuance(scenario, plans, statuses, held)
     fulfilment = tables.fulfilment(scenario, plans, held)
     summary = tables.per_year(reductions, fulfilment, held)
-    return {
+    keyed = {
         "summary": summary,
         "plan": tables.plan(scenario, computed, summary),
         "reductions": reductions,
@@ -382,6 +382,7 @@ def _tables(
         "balances": tables.balances(scenario, *books),
         "restatements": tables.restatements(scenario, held, batches, lang),
     }
+    return {name: tables.with_titles(frame, scenario) for name, frame in keyed.items()}
 
 
 def _warnings(

@@ -46,9 +46,9 @@ def project_titles(conn: Connection, names: Iterable[str] | None = None) -> dict
     return {str(r[0]): ProjectTitle(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows}
 
 
-def titles_on(engine: Engine) -> dict[str, ProjectTitle]:
+def titles_on(engine: Engine, names: Iterable[str] | None = None) -> dict[str, ProjectTitle]:
     with reading(engine) as conn:
-        return project_titles(conn)
+        return project_titles(conn, names)
 
 
 def title_of(found: dict[str, ProjectTitle], project: str) -> ProjectTitle:
