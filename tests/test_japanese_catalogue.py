@@ -61,3 +61,43 @@ def test_every_japanese_text_passes_the_documents_check() -> None:
         if (phrases := english_phrases(re.sub(r"\{[^}]*\}", " ", text)))
     }
     assert found == {}
+
+
+# DEVELOPERS.md, "Japanese text": a template puts no space between a field and a Japanese
+# letter; the renderer (`messages.spaced`) adds one only where the value is Latin text.
+JAPANESE_LETTER = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆"
+FIELD_SPACED = re.compile(
+    rf"\{{[^{{}}]*\}} +[{JAPANESE_LETTER}]|[{JAPANESE_LETTER}] +\{{[^{{}}]*\}}"
+)
+
+
+def test_no_template_puts_a_space_between_a_field_and_japanese() -> None:
+    spaced_fields = {
+        key: text for key, text in japanese_texts().items() if FIELD_SPACED.search(text)
+    }
+    assert spaced_fields == {}
+
+
+def test_the_space_is_the_values_latin_text_never_a_japanese_words_or_a_figures() -> None:
+    from offset.api.labels import LABELS
+    from offset.common.messages import Msg, spaced
+
+    assert Msg("verify.balance", account="ina/holding", class_id=3).render("ja") == (
+        "ina/holding のクラス3の残高"
+    )
+    assert (
+        Msg("verify.balance", account="松本市", class_id=3).render("ja") == "松本市のクラス3の残高"
+    )
+    said = Msg("restate.finding.accepted", body="信州検証", date="2025-06-01").render("ja")
+    assert said == "信州検証による2025-06-01の審査結果: 承認"  # a date is a figure
+    notice = LABELS["ja"]["set_up_exists_account"]
+    assert (
+        spaced(notice, {"what": "kiso/holding"})
+        == "口座 kiso/holding は開設済みです。変更はありません。"
+    )
+    assert spaced(notice, {"what": "木曽運輸"}) == "口座木曽運輸は開設済みです。変更はありません。"
+    assert spaced("{a}「{b}」、{c}", {"a": "x", "b": "y", "c": "z"}) == "x「y」、z"  # punctuation
+    english = "{count} problem(s) in {where}: {what!r}"
+    assert spaced(english, {"count": 2, "where": "a.csv", "what": "x"}) == english.format(
+        count=2, where="a.csv", what="x"
+    )  # English templates read as str.format

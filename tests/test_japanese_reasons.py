@@ -74,13 +74,20 @@ def test_many_rows_on_sheets_kept_in_an_issuances_source_and_read_back() -> None
 
 
 def test_a_programmes_verified_figure_and_an_issuance_memo_in_japanese() -> None:
-    finding = Msg("restate.finding", finding="adjusted", body="信州検証", date="2025-06-01")
+    finding = Msg("restate.finding.adjusted", body="信州検証", date="2025-06-01")
     reason = Msg("restate.verified", before=274.3, now=270.1, finding=finding)
     kept = json.loads(json.dumps(_source({"reasons": stored_reasons([reason])})))
     back = read_reasons(kept["reasons"])
     assert back is not None
     assert text(back, "en") == str(reason)
-    assert text(back, "ja").startswith("検証量が 274.3 → 270.1 t-CO2 に変わりました (信州検証")
+    assert text(back, "ja").startswith("検証量が274.3 → 270.1 t-CO2 に変わりました (信州検証による")
+    now = stored_reasons([Msg("restate.finding.adjusted", body="B", date="2025-06-01")])
+    before = [["restate.finding", {"finding": "adjusted", "body": "B", "date": "2025-06-01"}]]
+    for reasons in (now, before):  # as offset writes it now, and as it did before
+        kept = json.loads(json.dumps(_source({"reasons": reasons})))
+        shown = text(read_reasons(kept["reasons"]) or "", "ja")
+        assert shown == "B による2025-06-01の審査結果: 修正のうえ承認"  # in words, not its key
+        assert text(read_reasons(kept["reasons"]) or "", "en") == "adjusted by B on 2025-06-01"
     stored = memos.memo("issue", scenario="minamiyama", method="solar", fy=2022)
     shown = memos.text(stored, "ja", lambda method: value_term("method", method, "ja"))
     assert shown == "minamiyama: 2022年度の太陽光発電による削減量"

@@ -118,7 +118,7 @@ def test_a_workbook_is_read_as_office_files_are(tmp_path: Path) -> None:
 
     code, output = imported(source)
     assert code == 0, output
-    assert "シート「収穫表」の非表示の行 4-5 も読みました" in output
+    assert "シート「収穫表」の非表示の行4-5も読みました" in output
     assert len(FactorLibrary(overlay=into)["forest_yield"].rows.query("region == 'test_region'"))
     from tests.attacks.office import SHEET, part, rewrite
 
@@ -130,5 +130,5 @@ def test_a_workbook_is_read_as_office_files_are(tmp_path: Path) -> None:
     )  # fmt: skip
     code, output = imported(spoilt)
     assert code == 2, output
-    assert "セル A1 が共有文字列の -1 番を指していますが" in output
+    assert "セル A1 が共有文字列の-1番を指していますが" in output
     assert "Traceback" not in output

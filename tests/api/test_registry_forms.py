@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from offset.api.labels import LABELS, RESULTS
+from offset.common.messages import spaced
 from tests.api.conftest import World, form_token
 from tests.api.test_actions import KEY, client_of, history, token
 
@@ -48,13 +49,13 @@ def test_the_registry_registers_a_party_opens_its_account_and_issues_to_it(world
              "csrftoken": token(registry)}  # fmt: skip
     done = registry.post("/dashboard/registry/party", data=party)
     assert done.status_code == 200, done.text
-    assert LABELS["ja"]["set_up_ok_party"].format(what="kita-town") in done.text
+    assert spaced(LABELS["ja"]["set_up_ok_party"], {"what": "kita-town"}) in done.text
     again = registry.post("/dashboard/registry/party", data=party)
-    assert LABELS["ja"]["set_up_exists_party"].format(what="kita-town") in again.text
+    assert spaced(LABELS["ja"]["set_up_exists_party"], {"what": "kita-town"}) in again.text
     account = {"party": "kita-town", "label": "holding", "kind": "holding",
                "csrftoken": token(registry)}  # fmt: skip
     opened = registry.post("/dashboard/registry/account", data=account)
-    assert LABELS["ja"]["set_up_ok_account"].format(what="kita-town/holding") in opened.text
+    assert spaced(LABELS["ja"]["set_up_ok_account"], {"what": "kita-town/holding"}) in opened.text
 
     fields = issue_fields(registry, to="kita-town/holding")
     confirm = registry.post("/dashboard/registry/issue/confirm", data=fields)
@@ -123,8 +124,9 @@ def test_the_registry_suspends_and_reopens_an_account(world: World) -> None:
     suspend = {"account": "acme-kk/holding", "status": "suspended", "csrftoken": token(registry)}
     done = registry.post("/dashboard/registry/status?lang=ja", data=suspend)
     assert done.status_code == 200, done.text
-    shown = LABELS["ja"]["set_up_ok_status"].format(
-        what=f"acme-kk/holding → {LABELS['ja']['status_suspended']}"
+    shown = spaced(
+        LABELS["ja"]["set_up_ok_status"],
+        {"what": f"acme-kk/holding → {LABELS['ja']['status_suspended']}"},
     )
     assert str(escape(shown)) in done.text
     status = {a.id: a.status for a in world.book.accounts()}

@@ -179,7 +179,7 @@ def test_a_shared_string_outside_the_table_is_refused_naming_its_cell(
     assert problem.message == CATALOGUE["file.shared_string"][0].format(
         cell=f"{column}{row}", index=int(index), count=count
     )
-    refused(calc(spoilt), spoilt, f"セル {column}{row}", f"{int(index)} 番", f"{count} 個")
+    refused(calc(spoilt), spoilt, f"セル {column}{row}", f"{int(index)}番", f"{count}個")
 
 
 def zip_part(path: Path, name: str) -> bytes:
@@ -232,7 +232,7 @@ def test_hidden_rows_are_read_and_named(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     result = calc(path, "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "シート「太陽光」の非表示の行 3-4, 7 も読みました" in result.output
+    assert "シート「太陽光」の非表示の行3-4, 7も読みました" in result.output
     plain = tmp_path / "plain.xlsx"
     for row in (3, 4, 7):
         sheet.row_dimensions[row].hidden = False
@@ -325,7 +325,7 @@ def test_a_csv_row_with_extra_fields_is_a_problem_of_that_row(tmp_path: Path) ->
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     header = len(lines[0].split(","))
     result = calc(path)
-    refused(result, path, "4行目", "6行目", f"項目が {header + 1} 個", f"項目が {header + 2} 個")
+    refused(result, path, "4行目", "6行目", f"項目が{header + 1}個", f"項目が{header + 2}個")
 
 
 def test_a_hidden_sheet_is_named_and_left_out_unless_asked_for(tmp_path: Path) -> None:

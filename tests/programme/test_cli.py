@@ -138,7 +138,7 @@ def test_shipped_programme_end_to_end(db: str, tmp_path: Path) -> None:
     assert len(listed) == 300
     refused = [r for r in listed if r[10] == "対象外"]
     assert [r[0] for r in refused] == ["M0008", "M0012"]
-    assert str(refused[0][11]).startswith("会員 M0008: 排出削減活動の削減量が年 599.4 t-CO2")
+    assert str(refused[0][11]).startswith("会員 M0008: 排出削減活動の削減量が年599.4 t-CO2")
     plan = list(workbook["実行計画への計上"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[3]) for r in plan] == [(2023, 0), (2024, 100)]  # 移転分, from the ledger
 

@@ -284,7 +284,7 @@ def test_a_report_from_a_ledger_edited_by_hand_says_so(
         mark = html.unescape(banner.group(1))
         if lang == "ja":
             assert mark.startswith(
-                f"未検証: この報告書の台帳の記録 は台帳の記録の連鎖と一致しません (台帳の記録 seq"
+                f"未検証: この報告書の台帳の記録は台帳の記録の連鎖と一致しません (台帳の記録 seq"
                 f" {seq} ({forged})): 取引 {forged} (seq {seq}): ハッシュを計算し直すと"
             ), mark
         else:

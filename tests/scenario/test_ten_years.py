@@ -325,7 +325,7 @@ def test_a_year_older_than_the_grid_lists_says_which_list_is_missing(tmp_path: P
     )
     for lang, said in (
         ("en", "no grid factor for FY2015: its year rule takes the FY2014 list"),
-        ("ja", "2015年度の電力排出係数がありません: 年度規則は 2014年度の一覧を使います"),
+        ("ja", "2015年度の電力排出係数がありません: 年度規則は2014年度の一覧を使います"),
     ):
         refused = runner.invoke(
             app, ["calc", "solar", str(pv), "--fy", "2015", "--prefecture", "nagano",

@@ -23,7 +23,7 @@ from offset.api.keys import Caller, authenticate
 from offset.api.labels import KINDS, LABELS, LANGUAGES, RESULTS
 from offset.api.routes import ledger
 from offset.common import memos, messages
-from offset.common.messages import Lang, Msg, lang_of
+from offset.common.messages import Lang, Msg, lang_of, spaced
 from offset.documents import panels
 from offset.documents.certificate import (
     certificate_filename,
@@ -49,6 +49,8 @@ templates = Environment(
 # figures as every other output shows them (`offset.documents.figures`)
 templates.filters["credits"] = formatter("credits")
 templates.filters["tonnes1"] = formatter("tonnes1")
+# a label's fields filled in, spaced as Japanese needs (`messages.spaced`; English unchanged)
+templates.globals["fill"] = spaced
 
 
 def _language(request: Request, who: Caller | None) -> Lang:

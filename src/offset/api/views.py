@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
+from offset.common.messages import spaced
 from offset.ledger.blocks import Block, as_text
 from offset.ledger.rows import SerialHistory
 from offset.ledger.side_tables import ReductionRecord
@@ -94,17 +95,20 @@ def agreement_sentence(item: dict[str, Any], names: dict[str, str], words: dict[
     の各年度、プロジェクトのクレジットの50%を移転します。"""
     rule, _, amount = str(item["volume"]).partition(" ")
     if rule == "fixed":
-        volume = words["volume_fixed"].format(tonnes=int(amount.split()[0]))
+        volume = spaced(words["volume_fixed"], {"tonnes": int(amount.split()[0])})
     elif rule == "share":
-        volume = words["volume_share"].format(percent=float(amount) * 100)
+        volume = spaced(words["volume_share"], {"percent": float(amount) * 100})
     else:
         volume = words["volume_all"]
     delivery = words.get(f"delivery_{item['delivery']}", str(item["delivery"]))
-    return words["agreement_sentence"].format(
-        provider=names.get(item["provider"], item["provider"]),
-        beneficiary=names.get(item["beneficiary"], item["beneficiary"]),
-        first=item["first_fy"],
-        last=item["last_fy"],
-        volume=volume,
-        delivery=delivery,
+    return spaced(
+        words["agreement_sentence"],
+        {
+            "provider": names.get(item["provider"], item["provider"]),
+            "beneficiary": names.get(item["beneficiary"], item["beneficiary"]),
+            "first": item["first_fy"],
+            "last": item["last_fy"],
+            "volume": volume,
+            "delivery": delivery,
+        },
     )

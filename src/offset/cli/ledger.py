@@ -15,6 +15,7 @@ from rich.table import Table
 
 from offset.cli.choices import EXPORT_FORMATS, LEDGER_URL
 from offset.cli.console import EXIT_BAD_INPUT, err, out
+from offset.cli.options import CommandDb, DbOption, chosen_db, db_before_command
 from offset.ledger.codes import Rejected
 
 if TYPE_CHECKING:
@@ -25,12 +26,6 @@ app = typer.Typer(
 )
 db_app = typer.Typer(no_args_is_help=True, help="The ledger database.")
 
-DbOption = Annotated[
-    str,
-    typer.Option(
-        "--db", envvar="OFFSET_DB", help="Database URL: sqlite:///FILE or postgresql+psycopg://..."
-    ),
-]
 EXIT_REJECTED = 1
 EXIT_UNVERIFIED = 4  # a document's ledger entries do not verify: it was not printed
 STATEMENT_COLUMNS = (
@@ -43,13 +38,13 @@ STATEMENT_COLUMNS = (
     "amount",
     "balance_after",
 )
-_state: dict[str, str] = {"db": LEDGER_URL}
 
 
 @app.callback()
-def ledger(db: DbOption = LEDGER_URL) -> None:
-    """The credit ledger on --db (default sqlite:///offset.db; migrated on first use)."""
-    _state["db"] = db
+def ledger(ctx: typer.Context, db: DbOption = LEDGER_URL) -> None:
+    """The credit ledger on --db (default sqlite:///offset.db; migrated on first use); --db
+    may come after the command too."""
+    db_before_command(ctx, db)  # each command takes its own --db too and reads `chosen_db`
 
 
 def open_ledger(db: str, **engine_options: Any) -> Ledger:
@@ -65,7 +60,7 @@ def open_ledger(db: str, **engine_options: Any) -> Ledger:
 
 
 def _ledger() -> Ledger:
-    return open_ledger(_state["db"])
+    return open_ledger(chosen_db())
 
 
 def _existing_ledger() -> Ledger:
@@ -77,11 +72,11 @@ def _existing_ledger() -> Ledger:
     from offset.common.messages import Msg, text
     from offset.ledger.database import redacted
 
-    url = make_url(_state["db"])
+    url = make_url(chosen_db())
     file = url.database or ""
     sqlite = url.get_backend_name() == "sqlite" and file not in ("", ":memory:")
     if sqlite and not Path(file).exists():
-        err.print(text(Msg("cli.no_ledger", where=redacted(_state["db"]))), markup=False)
+        err.print(text(Msg("cli.no_ledger", where=redacted(chosen_db()))), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT)
     return _ledger()
 
@@ -117,6 +112,7 @@ def apply(
         str, typer.Argument(help="JSON lines, one operation each; - for standard input")
     ],
     atomic: Annotated[bool, typer.Option("--atomic", help="All operations or none")] = False,
+    db: CommandDb = None,
 ) -> None:
     """Apply operations; print one JSON result per line, each once its write has committed.
     Exit 1 if any was rejected, 2 if the file cannot be read (nothing applied)."""
@@ -144,6 +140,7 @@ def balances(
     ] = None,
     account: Annotated[str | None, typer.Option("--account", help="One account only")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON list instead of a table")] = False,
+    db: CommandDb = None,
 ) -> None:
     """Non-zero balances per account, project and vintage."""
     rows = _existing_ledger().balances(as_of.date() if as_of else None, account)
@@ -167,6 +164,7 @@ def statement(
     start: Annotated[dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"])] = None,
     end: Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    db: CommandDb = None,
 ) -> None:
     """An account's postings with their running balance, once its entries (and their link to
     the chain head) verify: exit 4 if they do not."""
@@ -220,6 +218,7 @@ def serial(
     project: Annotated[str, typer.Argument()],
     vintage: Annotated[int, typer.Argument()],
     number: Annotated[int, typer.Argument(metavar="SERIAL")],
+    db: CommandDb = None,
 ) -> None:
     """The history of one credit (JSON): every move, its holder now, and its issuance's source."""
     try:
@@ -262,6 +261,7 @@ def certificate(
             " certificate names the latest that covers its entry; default: OFFSET_CHECKPOINTS",
         ),
     ] = None,
+    db: CommandDb = None,
 ) -> None:
     """A カーボン・オフセット証明書 as HTML, or as PDF with --pdf (default file: TX.pdf): signed
     with the issuer's key, with a URL and QR code to check it against the ledger."""
@@ -346,6 +346,7 @@ def verify(
             " and the summary's figures",
         ),
     ] = False,
+    db: CommandDb = None,
 ) -> None:
     """Recompute everything from the chained history (conservation, balances, serial blocks,
     reference data, the hash chain, the database's guards, and each checkpoint); exit 1 on
@@ -365,7 +366,7 @@ def verify(
         trusted = public_key_hex(trust) if trust else None
         loaded = tuple(load(path, trusted) for path in checkpoints or [])
     except CheckpointError as e:
-        err.print(str(e), markup=False)
+        err.print(text(e.message), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     found = _existing_ledger().verification(workers, loaded, full)
     if as_json:
@@ -373,7 +374,7 @@ def verify(
         raise typer.Exit(EXIT_REJECTED if found.discrepancies else 0)
     from offset.ledger.database import redacted
 
-    where = redacted(_state["db"])
+    where = redacted(chosen_db())
     summary = Msg(
         "cli.verify_summary", entries=found.entries, postings=found.postings,
         seq=found.head_seq, hash=found.head_hash or "-",
@@ -395,6 +396,7 @@ def verify(
 @app.command()
 def purposes(
     lang: Annotated[str, typer.Option("--lang", help="ja or en")] = "ja",
+    db: CommandDb = None,
 ) -> None:
     """J-Credit's retirement purposes (用途) and the credit types each may take, with sources:
     the values a retirement's `purpose` may hold."""
@@ -421,15 +423,17 @@ def purposes(
 @app.command()
 def keygen(
     key: Annotated[Path, typer.Argument(help="Where to write the private key (KEY.pub beside)")],
+    db: CommandDb = None,
 ) -> None:
     """Make an Ed25519 key for signing checkpoints."""
+    from offset.common.messages import text
     from offset.ledger.checkpoint import CheckpointError
     from offset.ledger.checkpoint import keygen as make_key
 
     try:
         public = make_key(key)
     except CheckpointError as e:
-        err.print(str(e), markup=False)
+        err.print(text(e.message), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     out.print(_said("cli.keygen", key=key, public=public), markup=False)
 
@@ -438,24 +442,26 @@ def keygen(
 def checkpoint(
     key: Annotated[Path, typer.Option("--key", help="The private key (offset ledger keygen)")],
     output: Annotated[Path | None, typer.Option("--out", help="Write it here")] = None,
+    db: CommandDb = None,
 ) -> None:
     """Verify the whole ledger, then sign a statement of its head (sequence, hash, time, ledger
     id, and the digest of the verified state kept for later incremental checks), for someone
     outside the database to keep; `verify --checkpoint` proves the history up to it."""
+    from offset.common.messages import text
     from offset.documents.output import write_text
     from offset.ledger.checkpoint import CheckpointError
 
     try:
         document = _ledger().checkpoint(key)
     except CheckpointError as e:
-        err.print(str(e), markup=False)
+        err.print(text(e.message), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    signed = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(signed)
         return
     try:
-        write_text(text, output)
+        write_text(signed, output)
     except OSError as e:
         err.print(f"{output}: {e.strerror}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
@@ -466,6 +472,7 @@ def checkpoint(
 @app.command()
 def backup(
     target: Annotated[Path, typer.Argument(help="The file to write (must not exist)")],
+    db: CommandDb = None,
 ) -> None:
     """A consistent copy of a live SQLite ledger (writers go on), verified; on PostgreSQL, how
     to make one with pg_dump."""
@@ -482,6 +489,7 @@ def backup(
 @app.command()
 def replay(
     source: Annotated[str, typer.Option("--from", help="The old ledger's database URL")],
+    db: CommandDb = None,
 ) -> None:
     """Copy an old ledger (a v1 ledger, which cannot be upgraded in place) into the ledger at
     --db by replaying its operations; the old one is only read. Exit 1 if any was refused."""
@@ -508,6 +516,7 @@ def export(
     fmt: Annotated[
         str, typer.Option("--format", help=f"One of: {', '.join(EXPORT_FORMATS)}")
     ] = "beancount",
+    db: CommandDb = None,
 ) -> None:
     """Export the ledger (Beancount file, or offsets-db style CSV) to standard output."""
     if fmt not in EXPORT_FORMATS:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
+from offset.cli.choices import LEDGER_URL
+
 if TYPE_CHECKING:
     from offset.factors.years import FactorYear
 
@@ -58,6 +60,60 @@ ColumnMap = Annotated[
         help='Your header -> offset column, a TOML [columns] table ("設置場所" = "municipality")',
     ),
 ]
+
+
+DB_HELP = "Database URL: sqlite:///FILE or postgresql+psycopg://..."
+DbOption = Annotated[str, typer.Option("--db", envvar="OFFSET_DB", help=DB_HELP)]
+
+
+# The --db the running command reads (`chosen_db`): one command runs per process (and per
+# CliRunner call), and the group's callback and the command's parsing set it in that order.
+_chosen: dict[str, str] = {}
+
+
+def db_before_command(ctx: typer.Context, value: str) -> str:
+    """A group's --db (`offset ledger --db URL verify`), kept for its command."""
+    _chosen["db"] = value
+    source = ctx.get_parameter_source("db")
+    _chosen["given"] = "yes" if source is not None and source.name == "COMMANDLINE" else ""
+    return value
+
+
+def _db_after_command(value: str | None) -> str | None:
+    """The group's --db given after the command (`offset ledger verify --db URL`, as users
+    type it): refused when the group was given another one on the command line."""
+    before = _chosen.get("db")
+    if value is None or value == before:
+        return value
+    if before is not None and _chosen.get("given"):
+        from offset.cli.console import EXIT_BAD_INPUT, err
+        from offset.common.messages import Msg, text
+        from offset.ledger.database import redacted
+
+        said = Msg("cli.db_twice", before=redacted(before), after=redacted(value))
+        err.print(text(said), markup=False)  # in the user's language, no usage box in English
+        raise typer.Exit(EXIT_BAD_INPUT)
+    _chosen["db"] = value
+    return value
+
+
+# The same --db on each command of a group that takes it (`offset ledger`), so that it may come
+# before or after the command's name; the command reads it with `chosen_db`.
+CommandDb = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help=f"{DB_HELP} (as before the command; default: OFFSET_DB, then {LEDGER_URL})",
+        show_default=False,
+        callback=_db_after_command,
+    ),
+]
+
+
+def chosen_db() -> str:
+    """The --db of the running command of a --db group: given after the command, else the
+    group's (command line, OFFSET_DB, default)."""
+    return _chosen["db"]
 
 
 def choose_language(lang: str | None) -> None:

@@ -12,8 +12,8 @@ from rich.table import Table
 
 from offset.cli.choices import LEDGER_URL
 from offset.cli.console import err, fail, out
-from offset.cli.ledger import DbOption, open_ledger
-from offset.cli.options import LangOption, choose_language
+from offset.cli.ledger import open_ledger
+from offset.cli.options import DbOption, LangOption, choose_language
 from offset.common.problems import InputError
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def check(programme_file: ProgrammeFile, lang: LangOption = None) -> None:
     """Read the lists, make the registry's checks and compute every monitoring period; print
     the members refused (with why) and each period's totals. Writes nothing."""
     choose_language(lang)
-    from offset.common.messages import text
+    from offset.common.messages import Msg, text
 
     run = _load(programme_file)
     counted = int(run.refusals.counts.sum())
@@ -57,10 +57,11 @@ def check(programme_file: ProgrammeFile, lang: LangOption = None) -> None:
                   "carried t-CO2", "finding")  # fmt: skip
     for monitoring, verified in zip(run.monitorings, run.verified, strict=True):
         found = monitoring.period.verification
+        finding = text(Msg(f"finding.{found.finding if found else 'none'}"))
         table.add_row(
             monitoring.period.name, str(monitoring.lines["member_id"].nunique()),
             _tonnes(monitoring.total_g), _tonnes(verified.verified_g), str(verified.quantity),
-            _tonnes(verified.carried_out_g), found.finding if found else "not verified",
+            _tonnes(verified.carried_out_g), finding,
         )  # fmt: skip
     out.print(table)
 

@@ -11,7 +11,8 @@ import typer
 
 from offset.cli.choices import LEDGER_URL
 from offset.cli.console import err, fail, out
-from offset.cli.ledger import DbOption, open_ledger
+from offset.cli.ledger import open_ledger
+from offset.cli.options import DbOption
 from offset.common.problems import InputError
 from offset.ledger.codes import Rejected
 

@@ -9,7 +9,10 @@ then ``OFFSET_LANG``, then a Japanese locale (``LANG=ja_JP...``), else English.
 from __future__ import annotations
 
 import contextvars
+import errno
 import os
+import re
+import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -25,7 +28,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "where.row": ("row {row}", "{row}行目"),
     "where.column": ("column {column!r}", "列「{column}」"),
     "where.sheet": ("sheet {sheet!r}", "シート「{sheet}」"),
-    "where.key": ("key {key}", "キー {key}"),
+    "where.key": ("key {key}", "キー{key}"),
     "problems.head": ("{count} problem(s) in the input", "入力に{count}件の問題があります"),
     "problems.more": ("... and {count} more problems", "... ほか{count}件"),
     "problems.nothing_written": (
@@ -54,17 +57,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file.latin": (
         "; it reads as CP932 only with Latin letters around kanji (as in {sample!r}), which "
         "is what Latin-1 or Windows-1252 text looks like: save it as UTF-8",
-        "。CP932 として読むと英字に挟まれた漢字 ({sample!r} など) になり、Latin-1 や "
+        "。CP932 として読むと英字に挟まれた漢字 ({sample!r}など) になり、Latin-1 や "
         "Windows-1252 の文字に見えます: UTF-8 で保存してください",
     ),
     "file.too_large": (
         "the file is {size:,} bytes; the limit is {limit:,}",
-        "ファイルが {size:,} バイトあります。上限は {limit:,} バイトです",
+        "ファイルが{size:,}バイトあります。上限は{limit:,}バイトです",
     ),
     "file.unzipped_too_large": (
         "the workbook unpacks to {size:,} bytes; the limit is {limit:,} (a zip bomb, or a "
         "workbook to split)",
-        "ブックを展開すると {size:,} バイトになります。上限は {limit:,} バイトです",
+        "ブックを展開すると{size:,}バイトになります。上限は{limit:,}バイトです",
     ),
     "file.too_many_cells": (
         "the sheet has more than {limit:,} cells",
@@ -72,16 +75,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "file.too_many_columns": (
         "a row has {columns:,} fields; the limit is {limit:,} (Excel's own)",
-        "1行に {columns:,} 個の項目があります。上限は {limit:,} 個 (Excel と同じ) です",
+        "1行に{columns:,}個の項目があります。上限は{limit:,}個 (Excel と同じ) です",
     ),
     "file.zip_parts": (
         "the workbook holds {parts:,} parts; the limit is {limit:,}",
-        "ブックに {parts:,} 個の部品があります。上限は {limit:,} 個です",
+        "ブックに{parts:,}個の部品があります。上限は{limit:,}個です",
     ),
     "file.xml_dtd": (
         "the workbook's part {part} declares a DTD, which no Excel file does: refused unread"
         " (it may hold an entity bomb)",
-        "ブックの部品 {part} に DTD の宣言があります。Excel のファイルにはないもので、"
+        "ブックの部品{part}に DTD の宣言があります。Excel のファイルにはないもので、"
         "読まずに拒否しました (エンティティ爆弾の可能性があります)",
     ),
     "file.xml_entities": (
@@ -94,8 +97,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file.shared_string": (
         "cell {cell} names shared string {index}, which the workbook does not have (its table "
         "holds {count}, numbered from 0): the file is damaged or was not written by Excel",
-        "セル {cell} が共有文字列の {index} 番を指していますが、ブックにはありません (0 番から "
-        "{count} 個): ファイルが壊れているか、Excel 以外で作られたものです",
+        "セル{cell}が共有文字列の{index}番を指していますが、ブックにはありません (0番から"
+        "{count}個): ファイルが壊れているか、Excel 以外で作られたものです",
     ),
     "file.only_hidden_sheets": (
         "every sheet is hidden ({sheets}): name the one to read with --sheet",
@@ -104,7 +107,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "row.extra_fields": (
         "the row has {fields} fields; the header has {header} (a comma inside a value needs"
         " quotes)",
-        "この行には項目が {fields} 個あります。見出しは {header} 個です (値の中のカンマは"
+        "この行には項目が{fields}個あります。見出しは{header}個です (値の中のカンマは"
         "引用符で囲んでください)",
     ),
     "file.too_many_rows": (
@@ -117,12 +120,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "file.no_fy_sheet": (
         "no sheet for FY{fy}; the workbook's FY sheets are {sheets} (another: --sheet)",
-        "FY{fy} のシートがありません。ブックの年度のシート: {sheets} (別のシートは --sheet で)",
+        "FY{fy}のシートがありません。ブックの年度のシート: {sheets} (別のシートは --sheet で)",
     ),
     "file.sheet_of_other_fy": (
         "sheet {sheets} holds another FY's rows than FY{fy}: choose the FY's sheet, or leave out"
         " --fy",
-        "シート {sheets} は FY{fy} ではない年度の行です: その年度のシートを選ぶか、--fy を外して"
+        "シート{sheets}は FY{fy}ではない年度の行です: その年度のシートを選ぶか、--fy を外して"
         "ください",
     ),
     "file.no_list_sheet": (
@@ -136,12 +139,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file.empty": ("the sheet has no header row", "見出し行がありません"),
     "out.directory": (
         "--out names a directory: name the results file, ending in {formats}",
-        "--out がディレクトリです: 結果のファイル名 ({formats} のいずれかで終わる名前) を指定"
+        "--out がディレクトリです: 結果のファイル名 ({formats}のいずれかで終わる名前) を指定"
         "してください",
     ),
     "out.format": (
         "--out ends in {suffix}: the results are written as {formats}",
-        "--out の拡張子 {suffix} では書けません: 結果は {formats} のいずれかで書きます",
+        "--out の拡張子{suffix}では書けません: 結果は{formats}のいずれかで書きます",
     ),
     "file.cannot_write": ("cannot write the results: {reason}", "結果を書き込めません: {reason}"),
     # headers
@@ -151,7 +154,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "header.one_of": (
         "give only one of {names} (they are the same column)",
-        "{names} は同じ列を表します: 1つだけにしてください",
+        "{names}は同じ列を表します: 1つだけにしてください",
     ),
     "header.missing": (
         "required column is missing ({names}); columns found: {found}",
@@ -167,11 +170,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "header.unit": (
         "the header's unit {unit!r} does not convert to {expected!r}",
-        "見出しの単位「{unit}」は {expected} に換算できません",
+        "見出しの単位「{unit}」は{expected}に換算できません",
     ),
     "header.unit_case": (
         "the header's unit {unit!r} reads as {readings} (units differ by case): write one",
-        "見出しの単位「{unit}」は {readings} のどれとも読めます (大文字と小文字で別の単位): どれかで書いてください",
+        "見出しの単位「{unit}」は{readings}のどれとも読めます (大文字と小文字で別の単位): どれかで書いてください",
     ),
     "header.map_unknown": (
         "the column map names {target!r}, which no method reads; known: {known}",
@@ -191,24 +194,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "value.not_finite": ("not a finite number", "有限の数値ではありません"),
     "value.too_large": (
         "{value!r} is beyond any real figure (at most {limit:g} in absolute value)",
-        "{value!r} は現実にありえない大きさです (絶対値 {limit:g} まで)",
+        "{value!r}は現実にありえない大きさです (絶対値{limit:g}まで)",
     ),
     "value.not_whole": ("not a whole number: {value}", "整数ではありません: {value}"),
     "value.at_least": (
         "must be at least {minimum:g}, got {value:g}",
-        "{minimum:g} 以上にしてください (値: {value:g})",
+        "{minimum:g}以上にしてください (値: {value:g})",
     ),
     "value.at_most": (
         "must be at most {maximum:g}, got {value:g}",
-        "{maximum:g} 以下にしてください (値: {value:g})",
+        "{maximum:g}以下にしてください (値: {value:g})",
     ),
     "value.cell_unit": (
         "the unit {unit!r} in {value!r} does not convert to the column's {expected!r}",
-        "{value!r} の単位「{unit}」は列の単位 {expected} に換算できません",
+        "{value!r}の単位「{unit}」は列の単位{expected}に換算できません",
     ),
     "value.cell_unit_case": (
         "the unit {unit!r} in {value!r} reads as {readings} (units differ by case): write one",
-        "{value!r} の単位「{unit}」は {readings} のどれとも読めます (大文字と小文字で別の単位): "
+        "{value!r}の単位「{unit}」は{readings}のどれとも読めます (大文字と小文字で別の単位): "
         "どれかで書いてください",
     ),
     "value.not_date": (
@@ -218,19 +221,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "value.impossible_date": ("no such date: {value!r}", "存在しない日付です: {value!r}"),
     "value.era_range": (
         "{value!r}: {era} runs from {start} to {end}",
-        "{value!r}: {era}は {start} から {end} までです",
+        "{value!r}: {era}は{start}から{end}までです",
     ),
     "value.year_only": (
         "{value!r} is a year; a date needs the month and day",
-        "{value!r} は年だけです。日付には月と日が必要です",
+        "{value!r}は年だけです。日付には月と日が必要です",
     ),
     "value.time_of_day": (
         "{value!r} has a time of day; give the date alone",
-        "{value!r} には時刻があります。日付だけにしてください",
+        "{value!r}には時刻があります。日付だけにしてください",
     ),
     "value.date_range": (
         "{value!r} is outside the years {low}-{high}",
-        "{value!r} は {low}年から{high}年の範囲外です",
+        "{value!r}は{low}年から{high}年の範囲外です",
     ),
     "value.not_year": (
         "not a year: {value!r} (use 2024, 2024年度, R6 or 令和6年度)",
@@ -265,7 +268,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "value.species_incomplete": (
         "species {species!r} has no {missing} in forest_species (no source was found): give "
         "them with --factors",
-        "樹種 {species!r} には forest_species に {missing} がありません (出典が見つかっていません): "
+        "樹種{species!r}には forest_species に{missing}がありません (出典が見つかっていません): "
         "--factors で与えてください",
     ),
     "value.no_growth": (
@@ -295,13 +298,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " station of the hdd table (観測地点); offset ships capitals' values for {prefectures} only",
         "暖房度日がありません: 住宅の地点の暖房度日 (D18-18, K·日) を拡張アメダス気象データ (日本建築学会)"
         " の観測地点の値で入れるか、hdd 表の観測地点を指定してください。県庁所在地の値があるのは"
-        " {prefectures} だけです",
+        "{prefectures}だけです",
     ),
     "value.yield_miss": (
         "no yield-table rows for {key}: give growth_m3_per_ha_yr, or load your 収穫表; {label} "
         "present: {present}",
-        "収穫表に {key} の行がありません: 成長量を入れるか、収穫表を --factors で読み込んでください。"
-        "ある {label}: {present}",
+        "収穫表に{key}の行がありません: 成長量を入れるか、収穫表を --factors で読み込んでください。"
+        "ある{label}: {present}",
     ),
     "value.unknown_supplier": (
         "unknown electricity supplier {value!r}; closest known: {close}. Write the supplier as"
@@ -341,7 +344,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "a menu row with no supplier above it: {row}",
         "上に事業者のないメニューの行です: {row}",
     ),
-    "grid.twice": ("{registration}: {menu} twice", "{registration}: {menu} が2回あります"),
+    "grid.twice": ("{registration}: {menu} twice", "{registration}: {menu}が2回あります"),
     "grid.menu": (
         "not a menu as the list prints it: {menu!r}",
         "一覧の表記のメニューではありません: {menu!r}",
@@ -350,29 +353,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not UTF-8 or Shift_JIS (CP932) text",
         "UTF-8 でも Shift_JIS (CP932) でもありません",
     ),
-    "grid.confidence": ("--confidence: one of {levels}", "--confidence は {levels} のどれかです"),
+    "grid.confidence": ("--confidence: one of {levels}", "--confidence は{levels}のどれかです"),
     "value.stale": (
         "--strict-factors: {factor} is {back} FYs older than the FY{wanted} row the year rule"
         " names for FY{fy}",
-        "--strict-factors: {factor} は FY{fy} に年度規則が求める FY{wanted} の係数より {back} 年度"
+        "--strict-factors: {factor}は FY{fy}に年度規則が求める FY{wanted}の係数より{back}年度"
         "古い係数です",
     ),
     "value.required_for": (
         "required for {measure} rows",
-        "{measure} の行には必要です",
+        "{measure}の行には必要です",
     ),
     "value.check_digit": (
         "団体コード {value!r}: the check digit should be {digit} (総務省's rule: weights "
         "6,5,4,3,2, 11 minus the remainder mod 11, its last digit)",
-        "団体コード {value!r}: 検査数字は {digit} のはずです",
+        "団体コード{value!r}: 検査数字は{digit}のはずです",
     ),
     "value.code_prefecture": (
         "団体コード {value!r} is in prefecture {code} ({name}), but the row's prefecture is {row}",
-        "団体コード {value!r} は {name} (コード {code}) のものですが、行の都道府県は {row} です",
+        "団体コード{value!r}は{name} (コード{code}) のものですが、行の都道府県は{row}です",
     ),
     "value.code_length": (
         "団体コード {value!r}: a code has 6 digits (or 5 without the check digit)",
-        "団体コード {value!r}: 6桁 (検査数字なしなら5桁) にしてください",
+        "団体コード{value!r}: 6桁 (検査数字なしなら5桁) にしてください",
     ),
     # municipalities (offset.intake.municipalities) and the constants of a file or project
     "value.municipality_ambiguous": (
@@ -383,15 +386,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "value.municipality_elsewhere": (
         "{value!r} is {places}, not in the row's prefecture {row}",
-        "「{value}」は {places} で、行の都道府県 {row} にはありません",
+        "「{value}」は{places}で、行の都道府県{row}にはありません",
     ),
     "value.municipality_disagrees": (
         "the row's municipality {value!r} ({found}) is not the file's {fixed} ({where})",
-        "行の自治体「{value}」({found}) はファイル全体の自治体 {fixed} ({where}) と違います",
+        "行の自治体「{value}」({found}) はファイル全体の自治体{fixed} ({where}) と違います",
     ),
     "value.prefecture_disagrees": (
         "the row's prefecture {value!r} is not the file's {fixed} ({where})",
-        "行の都道府県「{value}」はファイル全体の都道府県 {fixed} ({where}) と違います",
+        "行の都道府県「{value}」はファイル全体の都道府県{fixed} ({where}) と違います",
     ),
     "value.no_prefecture": (
         "no prefecture: add a 都道府県 column, give --prefecture, or name the municipality as the"
@@ -415,7 +418,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "notice.previous_matched": (
         "{count} stands matched in the earlier register by 林小班",
-        "前回の森林簿と林小班で {count} 林分を照合しました",
+        "前回の森林簿と林小班で{count}林分を照合しました",
     ),
     "notice.previous_split": (
         "stands divided since, each taking the stock per ha of the stand it came from: {stands}",
@@ -443,15 +446,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "value.name_not_code": (
         "{name!r} is not the municipality of code {code} (it names {place}): correct one of them",
-        "「{name}」は団体コード {code} の市町村ではありません ({place}): どちらかを直してください",
+        "「{name}」は団体コード{code}の市町村ではありません ({place}): どちらかを直してください",
     ),
     "notice.constant": (
         "{column} {value} for every row ({where})",
-        "全行の{column}を {value} としました ({where})",
+        "全行の{column}を{value}としました ({where})",
     ),
     "value.fy_of_sheet": (
         "the row's FY{fy} is not its sheet's: sheet {sheet!r} holds FY{sheet_fy}'s rows",
-        "行の年度 FY{fy} がシートの年度と違います: シート「{sheet}」は FY{sheet_fy} の行です",
+        "行の年度 FY{fy}がシートの年度と違います: シート「{sheet}」は FY{sheet_fy}の行です",
     ),
     "row.repeats": (
         "repeats row {row}: the same {what} {value!r}{fy} (a thing is counted once; to count"
@@ -465,7 +468,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the same as row {row} under another identifier ({ids} {theirs!r} there, {mine!r}"
         " here): {compared} are all equal",
         "{row}行目と同じものが別の番号で入っています ({ids}: {row}行目は「{theirs}」、この行は"
-        "「{mine}」): {compared} がすべて同じです",
+        "「{mine}」): {compared}がすべて同じです",
     ),
     "what.prefecture": ("prefecture", "都道府県"),
     "what.municipality": ("municipality", "自治体"),
@@ -474,7 +477,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "what.value": ("value", "値"),
     "rows.more": (
         "... and {count} more rows with the problem of row {row}",
-        "... ほか{count}行に {row}行目と同じ問題があります",
+        "... ほか{count}行に{row}行目と同じ問題があります",
     ),
     "fy.missing": (
         "no fiscal year: give --fy or an fy column",
@@ -488,16 +491,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "notice.hidden_rows": (
         "read the hidden rows {rows} of sheet {sheet!r} as well: delete them if they are no "
         "part of the list",
-        "シート「{sheet}」の非表示の行 {rows} も読みました。一覧に含めない行なら削除してください",
+        "シート「{sheet}」の非表示の行{rows}も読みました。一覧に含めない行なら削除してください",
     ),
     "notice.hidden_columns": (
         "read the hidden columns {columns} of sheet {sheet!r} as well: delete them if they are "
         "no part of the list",
-        "シート「{sheet}」の非表示の列 {columns} も読みました。一覧に含めない列なら削除してください",
+        "シート「{sheet}」の非表示の列{columns}も読みました。一覧に含めない列なら削除してください",
     ),
     "notice.hidden_sheets": (
         "left out the hidden sheets {sheets}; to read one, name it with --sheet",
-        "非表示のシート {sheets} は読みませんでした。読むには --sheet で指定してください",
+        "非表示のシート{sheets}は読みませんでした。読むには --sheet で指定してください",
     ),
     "notice.repeats_dropped": (
         "left out rows {rows}: they repeat earlier rows (duplicates = first)",
@@ -505,11 +508,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "notice.fy_sheets": (
         "read the FY sheets {sheets}, each as its FY's rows; one FY alone: --fy or --sheet",
-        "年度のシート {sheets} を、それぞれその年度の行として読みました。1つの年度だけなら --fy か --sheet で",
+        "年度のシート{sheets}を、それぞれその年度の行として読みました。1つの年度だけなら --fy か --sheet で",
     ),
     "notice.other_fy_sheets": (
         "left out the sheets of other FYs than FY{fy}: {sheets}",
-        "FY{fy} 以外の年度のシートは読みませんでした: {sheets}",
+        "FY{fy}以外の年度のシートは読みませんでした: {sheets}",
     ),
     "notice.sheet_without_header": (
         "left out sheet {sheet!r}: no header offset knows",
@@ -529,7 +532,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "notice.blank": ("blank", "空行"),
     "notice.header": (
         "header found in row {row}{two}: {columns}",
-        "見出し行は {row}行目{two}: {columns}",
+        "見出し行は{row}行目{two}: {columns}",
     ),
     "notice.two_rows": (" (two rows, flattened)", " (2段の見出しを結合)"),
     # warnings of a calculation and of a run (the report lists them)
@@ -541,14 +544,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "warn.fallback": (
         "{rows} rows used a fallback for {column}: {rule}",
-        "{rows}行で {column} に代替の係数を使いました: {rule}",
+        "{rows}行で{column}に代替の係数を使いました: {rule}",
     ),
     "warn.stale": (
         "{rows} rows of FY{fy} used {factor} ({column}): it is {back} FYs older than the"
         " FY{wanted} row the year rule names for FY{fy}, which the tables lack (for the grid:"
         " offset factors import-grid adds a list); --strict-factors refuses them",
-        "FY{fy} の{rows}行で {factor} を使いました ({column}): FY{fy} に年度規則が求める FY{wanted}"
-        " の係数が表になく、{back}年度古い係数です (電気事業者別排出係数は offset factors import-grid"
+        "FY{fy}の{rows}行で{factor}を使いました ({column}): FY{fy}に年度規則が求める FY{wanted}"
+        "の係数が表になく、{back}年度古い係数です (電気事業者別排出係数は offset factors import-grid"
         " で取り込めます)。--strict-factors ではこれらを受け付けません",
     ),
     "warn.no_self_consumption": (
@@ -563,7 +566,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "yield.no_header": (
         "no header line found: the first column's header must be one of {names}",
-        "見出し行がありません: 1列目の見出しは {names} のどれかにしてください",
+        "見出し行がありません: 1列目の見出しは{names}のどれかにしてください",
     ),
     "yield.site": (
         "the column {header!r} is not a site class (1, 地位1, 1等地, Ⅰ, 上/中/下)",
@@ -579,13 +582,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "yield.gap": (
         "age classes {classes} are missing: growth is the difference of neighbouring classes",
-        "齢級 {classes} がありません: 成長量は隣り合う齢級の差から求めます",
+        "齢級{classes}がありません: 成長量は隣り合う齢級の差から求めます",
     ),
-    "yield.repeat": ("age classes {classes} appear twice", "齢級 {classes} が2回あります"),
+    "yield.repeat": ("age classes {classes} appear twice", "齢級{classes}が2回あります"),
     "yield.empty": ("the table has no age class lines", "齢級の行がありません"),
     "yield.falling": (
         "the volume falls with age ({value} m3/ha after {before}): a yield table rises",
-        "林齢とともに材積が減っています ({before} の次が {value} m3/ha): 収穫表は増えていきます",
+        "林齢とともに材積が減っています ({before}の次が{value} m3/ha): 収穫表は増えていきます",
     ),
     "warn.synthetic_yield": (
         "{count} stands took their growth from the SYNTHETIC demonstration yield table"
@@ -602,13 +605,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "warn.unused_rows": (
         "{project}: {count} rows of {file} have an fy outside the FYs the project is active in;"
         " they were not computed",
-        "{project}: {file} の{count}行は年度がプロジェクトの対象年度の外にあるため、"
+        "{project}: {file}の{count}行は年度がプロジェクトの対象年度の外にあるため、"
         "算定していません",
     ),
     "warn.shortfall": (
         "agreement {agreement} FY{fy}: short by {shortfall} credits (committed {committed},"
         " delivered {delivered}); {fate}",
-        "協定 {agreement} {fy}年度: {shortfall} t-CO2 不足 (約定 {committed}、移転 {delivered})。"
+        "協定{agreement} {fy}年度: {shortfall} t-CO2 不足 (約定{committed}、移転{delivered})。"
         "{fate}",
     ),
     "warn.carried": ("carried to FY{fy}", "{fy}年度へ繰り越します"),
@@ -618,18 +621,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " back ({owner} and the buffer no longer hold them): a shortfall owed, collected by a"
         " later run once they are held again",
         "{project} {fy}年度: {before} → {after} t-CO2 に再計算しました。{shortfall} t-CO2 は"
-        "回収できませんでした ({owner} とバッファーに残っていません)。不足として残り、"
+        "回収できませんでした ({owner}とバッファーに残っていません)。不足として残り、"
         "保有された後の実行で回収します",
     ),
     "warn.settled_missing": (
         "FY{fy} is settled: {op} {quantity} of {project} under {agreement} ({id}) was not posted",
-        "{fy}年度は精算済みです: 協定 {agreement} の {project} {quantity} t-CO2 の {op} ({id}) "
+        "{fy}年度は精算済みです: 協定{agreement}の{project} {quantity} t-CO2 の{op} ({id}) "
         "は記録していません",
     ),
     "warn.settled_differs": (
         "FY{fy} is settled: {id} delivered {delivered}, the restated plan says {planned}; the"
         " delivery is left as posted",
-        "{fy}年度は精算済みです: {id} は {delivered} t-CO2 を引き渡しました。再計算後の計画では "
+        "{fy}年度は精算済みです: {id}は{delivered} t-CO2 を引き渡しました。再計算後の計画では"
         "{planned} t-CO2 ですが、記録済みの引渡しはそのままにします",
     ),
     # the report's notes, a note repeated in several FYs as one line (`documents.notes`)
@@ -645,7 +648,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "restate.data_changed": (
         "data file changed (sha256 {old} -> {new}; rows {rows_before} -> {rows_after})",
-        "入力データが変わりました (sha256 {old} → {new}、行数 {rows_before} → {rows_after})",
+        "入力データが変わりました (sha256 {old} → {new}、行数{rows_before} → {rows_after})",
     ),
     "restate.rows": ("{rows}", "変わった行: {rows}"),  # as stored before rows were messages
     "restate.row_changes": ("{rows}", "{rows}"),
@@ -662,15 +665,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "changes.blank": ("(blank)", "(空欄)"),
     "changes.list": ("{first}, {rest}", "{first}、{rest}"),
     "changes.parts": ("{first}; {rest}", "{first}。{rest}"),
-    "changes.more": ("{listed} and {count} more", "{listed} ほか{count}行"),
+    "changes.more": ("{listed} and {count} more", "{listed}ほか{count}行"),
     "restate.verified": (
         "verified figure {before} -> {now} t ({finding})",
-        "検証量が {before} → {now} t-CO2 に変わりました ({finding})",
+        "検証量が{before} → {now} t-CO2 に変わりました ({finding})",
     ),
-    "restate.finding": (
-        "{finding} by {body} on {date}",
-        "{body} による {date} の審査結果: {finding}",
-    ),
+    # "restate.finding.{result}" (below, from the `finding.` words): a review that changed a
+    # period's verified figure. Ledgers written before kept the result as a key in
+    # "restate.finding"; `from_stored` reads those as the new keys.
     "restate.unverified_period": ("no verification", "検証なし"),
     "factor_year.reporting": (
         "FY N figures use the factor published for FY N reports (FY N-1 results; MOE list)",
@@ -687,7 +689,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "restate.tables": ("factor tables changed: {tables}", "係数表が変わりました: {tables}"),
     "restate.carried_in": (
         "remainder carried in {before} -> {after} t (an earlier FY changed)",
-        "前年度からの繰越が {before} → {after} t-CO2 に変わりました (前の年度が変わったため)",
+        "前年度からの繰越が{before} → {after} t-CO2 に変わりました (前の年度が変わったため)",
     ),
     "restate.same": (
         "recomputed with the same data and factors",
@@ -698,7 +700,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{scenario}: {method} reductions of FY{fy}",
         "{scenario}: {fy}年度の{method}による削減量",
     ),
-    "memo.delivery": ("delivery under {agreement}", "協定 {agreement} に基づく移転"),
+    "memo.delivery": ("delivery under {agreement}", "協定{agreement}に基づく移転"),
     "memo.loss": (
         "{scenario}: FY{fy}'s loss (harvest beyond growth) covered from the buffer: -{quantity}"
         " of vintage {vintage}",
@@ -707,34 +709,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "memo.restate_issue": (
         "restatement of {restates} ({before} -> {after}): +{quantity}",
-        "{restates} の再計算 ({before} → {after}): +{quantity}",
+        "{restates}の再計算 ({before} → {after}): +{quantity}",
     ),
     "memo.restate_reverse": (
         "restatement of {restates} ({before} -> {after}): -{quantity} from {owner}",
-        "{restates} の再計算 ({before} → {after}): {owner} から -{quantity}",
+        "{restates}の再計算 ({before} → {after}): {owner}から -{quantity}",
     ),
     "memo.restate_cancel": (
         "restatement of {restates} ({before} -> {after}): -{quantity} from the buffer",
-        "{restates} の再計算 ({before} → {after}): バッファーから -{quantity}",
+        "{restates}の再計算 ({before} → {after}): バッファーから -{quantity}",
     ),
     # what `offset run` says when it is done
     "cli.dry_run": (
         "Dry run: {count} transactions would be posted ({there} already in the ledger); nothing"
         " was written.",
-        "試行: {count}件の取引を記録する予定です (台帳に記録済み {there}件)。何も書き込んで"
+        "試行: {count}件の取引を記録する予定です (台帳に記録済み{there}件)。何も書き込んで"
         "いません。",
     ),
     "cli.nothing_new": (
         "Nothing new: all {there} transactions of this scenario were already in the ledger (a"
         " re-run posts nothing twice).",
-        "新しい取引はありません: このシナリオの取引 {there}件はすべて台帳に記録済みです"
+        "新しい取引はありません: このシナリオの取引{there}件はすべて台帳に記録済みです"
         " (再実行しても二重には記録しません)。",
     ),
     "cli.posted": (
         "Posted {count} transactions to the ledger{again}.",
         "台帳に{count}件の取引を記録しました{again}。",
     ),
-    "cli.posted_again": ("; {there} were already there", " (記録済み {there}件)"),
+    "cli.posted_again": ("; {there} were already there", " (記録済み{there}件)"),
     "cli.warning": ("warning: {text}", "注意: {text}"),
     "cli.more_warnings": (
         "... {count} more warnings in the report",
@@ -744,7 +746,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "run.setup": ("set-up", "準備(口座・当事者の登録)"),
     "run.refused": (
         "{where}: the ledger refused {id}: {status} ({detail}).{hint}",
-        "{where}: 台帳は {id} を記録しませんでした: {status}({detail_ja})。{hint}",
+        "{where}: 台帳は{id}を記録しませんでした: {status}({detail_ja})。{hint}",
     ),
     "run.hint.id_reused": (
         " An id of this scenario was used by another transaction with other content.",
@@ -767,33 +769,98 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " have no list of that FY or earlier for this row's supplier nor a national average;"
         " add it with offset factors import-grid, or give the row's own"
         " grid_factor_t_co2_per_kwh",
-        "{fy}年度の電力排出係数がありません: 年度規則は {wanted}年度の一覧を使いますが、表にはこの行の"
+        "{fy}年度の電力排出係数がありません: 年度規則は{wanted}年度の一覧を使いますが、表にはこの行の"
         "事業者にも全国平均にも、その年度以前の一覧がありません。offset factors import-grid で"
         "取り込むか、この行の排出係数 (grid_factor_t_co2_per_kwh) を入れてください",
     ),
     "cli.no_ledger": (
         "no ledger at {where}: nothing was read or created. offset run keeps its ledger in"
         " OUT/ledger.db (or the scenario's database): give it with offset ledger --db URL.",
-        "{where} に台帳がありません (何も読まず、作成もしていません)。offset run の台帳は"
+        "{where}に台帳がありません (何も読まず、作成もしていません)。offset run の台帳は"
         " OUT/ledger.db (またはシナリオの database) にあります。offset ledger --db URL で"
         "指定してください。",
+    ),
+    # signing keys and checkpoint files (`ledger/checkpoint.py`'s CheckpointError)
+    "checkpoint.key_exists": (
+        "{path} exists: a key is never overwritten",
+        "{path}は既にあります: 鍵は上書きしません",
+    ),
+    "checkpoint.unreadable": ("{path}: {reason}", "{path}: {reason}"),
+    "checkpoint.not_private_pem": (
+        "{path}: not an unencrypted PEM private key",
+        "{path}: 暗号化されていない PEM 形式の秘密鍵ではありません",
+    ),
+    "checkpoint.not_ed25519_private": (
+        "{path}: not an Ed25519 key (make one with `offset ledger keygen`)",
+        "{path}: Ed25519 の鍵ではありません (offset ledger keygen で作ってください)",
+    ),
+    "checkpoint.not_public_pem": (
+        "{path}: not a PEM public key",
+        "{path}: PEM 形式の公開鍵ではありません",
+    ),
+    "checkpoint.not_ed25519_public": (
+        "{path}: not an Ed25519 public key",
+        "{path}: Ed25519 の公開鍵ではありません",
+    ),
+    "checkpoint.empty_ledger": (
+        "the ledger holds no history yet: nothing to checkpoint",
+        "台帳にまだ記録がありません: チェックポイントにするものがありません",
+    ),
+    "checkpoint.too_large": (
+        "{path}: larger than {limit:,} bytes, not a checkpoint",
+        "{path}: {limit:,}バイトを超えています。チェックポイントではありません",
+    ),
+    "checkpoint.bad_signature": (
+        "{path}: the signature does not match the statement",
+        "{path}: 署名が内容と一致しません",
+    ),
+    "checkpoint.not_checkpoint": (
+        "{path}: not a checkpoint file ({error})",
+        "{path}: チェックポイントのファイルではありません ({error})",
+    ),
+    "checkpoint.wrong_format": (
+        "{path}: not a {format} checkpoint",
+        "{path}: {format}のチェックポイントではありません",
+    ),
+    "checkpoint.other_key": (
+        "{path}: signed by another key than the one trusted",
+        "{path}: 信頼する鍵とは別の鍵で署名されています",
+    ),
+    "checkpoint.unverified": (
+        "the ledger does not verify ({count} discrepancies, the first: {first}): no checkpoint"
+        " is signed",
+        "台帳の検証で{count}件の不一致があります (最初の1件: {first})。チェックポイントには"
+        "署名していません",
+    ),
+    # why a file could not be read or written (`os_reason`; else the system's own words)
+    "os.not_found": ("no such file or directory", "ファイルまたはディレクトリがありません"),
+    "os.denied": ("permission denied", "アクセスが許可されていません"),
+    "os.is_directory": ("is a directory", "ディレクトリです"),
+    "os.not_directory": ("not a directory", "ディレクトリではありません"),
+    "os.exists": ("file exists", "ファイルが既にあります"),
+    "os.no_space": ("no space left on device", "ディスクの空きがありません"),
+    "cli.db_twice": (
+        "two ledgers given: --db {before} before the command and --db {after} after it; give"
+        " one (nothing was read or written)",
+        "台帳が2つ指定されています: コマンドの前に --db {before}、後に --db {after}。"
+        "どちらか1つにしてください (何も読み書きしていません)",
     ),
     "cli.certificate_written": ("certificate: {where}", "証明書: {where}"),
     "cli.keygen": (
         "private key {key} (keep it), public key {public} (give it to who checks)",
-        "秘密鍵 {key} (保管してください)、公開鍵 {public} (照合する人に渡してください)",
+        "秘密鍵{key} (保管してください)、公開鍵{public} (照合する人に渡してください)",
     ),
     "cli.checkpoint_written": (
         "checkpoint of seq {seq}: {where}",
-        "seq {seq} のチェックポイント: {where}",
+        "seq {seq}のチェックポイント: {where}",
     ),
     "cli.backup": (
         "backup: {where} (verified; head seq {seq} hash {hash})",
-        "バックアップ: {where} (検証済み、最新 seq {seq} ハッシュ {hash})",
+        "バックアップ: {where} (検証済み、最新 seq {seq}ハッシュ{hash})",
     ),
     "cli.replayed": (
         "{count} of {total} operations replayed",
-        "{total}件中 {count}件の操作を再適用しました",
+        "{total}件中{count}件の操作を再適用しました",
     ),
     "cli.schema_latest": (
         "{where}: schema at the latest revision",
@@ -813,19 +880,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "年度|プロジェクト|再計算前|再計算後|追加発行|回収|取消|不足",
     ),
     # `offset ledger statement` and `verify`
-    "cli.statement": ("statement of {account}", "{account} の取引明細"),
-    "cli.verifies": ("ok: {where} verifies{proved}", "正常: {where} の検証に成功しました{proved}"),
+    "cli.statement": ("statement of {account}", "{account}の取引明細"),
+    "cli.verifies": ("ok: {where} verifies{proved}", "正常: {where}の検証に成功しました{proved}"),
     "cli.checkpoints_hold": (
         "; {count} checkpoint(s) hold",
-        "。チェックポイント {count}件と一致します",
+        "。チェックポイント{count}件と一致します",
     ),
     "cli.discrepancies": (
         "{count} discrepancies in {where}",
-        "{where} に {count}件の不一致があります",
+        "{where}に{count}件の不一致があります",
     ),
     "cli.verify_summary": (
         "{entries:,} entries, {postings:,} postings, head seq {seq} hash {hash}",
-        "記録 {entries:,}件、仕訳 {postings:,}件、最新 seq {seq} ハッシュ {hash}",
+        "記録{entries:,}件、仕訳{postings:,}件、最新 seq {seq}ハッシュ{hash}",
     ),
     "cli.signer_unchecked": (
         "signer unchecked: a checkpoint's signature was checked against the key it carries,"
@@ -835,33 +902,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cli.verify_since": (
         " (read from seq {seq} on; before, the checkpoint's state)",
-        " (seq {seq} 以降を読みました。それより前はチェックポイントの状態です)",
+        " (seq {seq}以降を読みました。それより前はチェックポイントの状態です)",
     ),
     # a document whose ledger entries do not verify (`offset.ledger.proof`)
     "proof.entry": ("ledger entry seq {seq} ({id})", "台帳の記録 seq {seq} ({id})"),
     "proof.report": ("this report's ledger entries", "この報告書の台帳の記録"),
-    "proof.statement": ("the statement of {account}", "{account} の取引明細"),
-    "proof.more": (" (and {count} more)", " (ほか {count} 件)"),
+    "proof.statement": ("the statement of {account}", "{account}の取引明細"),
+    "proof.more": (" (and {count} more)", " (ほか{count}件)"),
     "proof.refused": (
         "{what} does not verify: {problem}{more}; it was not printed. `offset ledger verify`"
         " lists every discrepancy.",
-        "{what} を検証できません: {problem}{more}。発行していません。"
+        "{what}を検証できません: {problem}{more}。発行していません。"
         "`offset ledger verify` ですべての不一致を確認できます。",
     ),
     "proof.unverified": (
         "NOT VERIFIED: {what} does not verify against the ledger's chain at {entry}: {problem}"
         "{more}",
-        "未検証: {what} は台帳の記録の連鎖と一致しません ({entry}): {problem}{more}",
+        "未検証: {what}は台帳の記録の連鎖と一致しません ({entry}): {problem}{more}",
     ),
     "cli.report_unverified": (
         "{entry} does not verify: the report was written marked NOT VERIFIED, not as true."
         " `offset ledger verify` lists every discrepancy.",
-        "{entry} を検証できません: 報告書は「未検証」と明記して書き出しました。"
+        "{entry}を検証できません: 報告書は「未検証」と明記して書き出しました。"
         "`offset ledger verify` ですべての不一致を確認できます。",
     ),
     "warn.csv_encoding": (
         "tables/ written as utf-8-sig, not {encoding}: {reason}",
-        "tables/ は {encoding} ではなく utf-8-sig で書き出しました: {reason}",
+        "tables/ は{encoding}ではなく utf-8-sig で書き出しました: {reason}",
     ),
     # programme-type projects (offset.programme)
     "programme.no_period": (
@@ -888,54 +955,60 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "monitoring period {period!r} overlaps period {other!r}",
         "モニタリング期間「{period}」が期間「{other}」と重なっています",
     ),
+    # a verifier's review result (`programme.model.Verification.finding`; the key is English's
+    # word), as documents and the CLI print it
+    "finding.accepted": ("accepted", "承認"),
+    "finding.adjusted": ("adjusted", "修正のうえ承認"),
+    "finding.rejected": ("rejected", "不承認"),
+    "finding.none": ("not verified", "未審査"),
     "programme.adjust_not_adjusted": (
         "adjustments are given but the finding is not 'adjusted'",
         "修正値がありますが、審査結果が adjusted (修正) ではありません",
     ),
     "programme.no_consent": (
         "member {member}: no consent date (a member counts only once it has consented)",
-        "会員 {member}: 同意日がありません (同意した会員だけを算定に含めます)",
+        "会員{member}: 同意日がありません (同意した会員だけを算定に含めます)",
     ),
     "programme.leaves_before_joining": (
         "member {member}: leaves on {left}, before it joined on {joined}",
-        "会員 {member}: 退会日 {left} が入会日 {joined} より前です",
+        "会員{member}: 退会日{left}が入会日{joined}より前です",
     ),
     "programme.no_activity": (
         "member {member}: activity {activity!r} matches no row of the subsidy list",
-        "会員 {member}: 排出削減活動「{activity}」が補助金の一覧のどの行にもありません",
+        "会員{member}: 排出削減活動「{activity}」が補助金の一覧のどの行にもありません",
     ),
     "programme.activity_twice": (
         "member {member}: activity {activity!r} is already the activity of the member on row"
         " {other}",
-        "会員 {member}: 排出削減活動「{activity}」は {other}行目の会員の活動として登録済みです",
+        "会員{member}: 排出削減活動「{activity}」は{other}行目の会員の活動として登録済みです",
     ),
     "programme.over_limit": (
         "member {member}: the activity reduces {tco2e} t-CO2 a year, above the programme's limit"
         " of {limit} t-CO2 an activity",
-        "会員 {member}: 排出削減活動の削減量が年 {tco2e} t-CO2 で、1活動あたりの上限 {limit} t-CO2"
+        "会員{member}: 排出削減活動の削減量が年{tco2e} t-CO2 で、1活動あたりの上限{limit} t-CO2"
         " を超えています",
     ),
     "programme.elsewhere": (
         "member {member}: the activity is already registered in {where} (the same system id, or"
         " the same address and capacity)",
-        "会員 {member}: 排出削減活動は既に「{where}」に登録されています (同じ設備番号、または同じ"
+        "会員{member}: 排出削減活動は既に「{where}」に登録されています (同じ設備番号、または同じ"
         "住所と容量)",
     ),
     "programme.started_before": (
         "member {member}: the activity started on {started}, before {earliest} (the scheme's"
         " first day): too old to count",
-        "会員 {member}: 排出削減活動の開始日 {started} が制度の開始日 {earliest} より前です",
+        "会員{member}: 排出削減活動の開始日{started}が制度の開始日{earliest}より前です",
     ),
     "programme.started_long_before": (
         "member {member}: the activity started on {started}, more than {years} years before the"
         " member joined on {joined} (the programme's start rule)",
-        "会員 {member}: 排出削減活動の開始日 {started} が入会日 {joined} の{years}年以上前です"
+        "会員{member}: 排出削減活動の開始日{started}が入会日{joined}の{years}年以上前です"
         " (プログラムの開始日の要件)",
     ),
     "programme.adjusted_absent": (
         "the verifier adjusts member {member}, which has no figure in period {period!r} (not a"
         " member then, or refused by the registry's checks)",
-        "審査で修正された会員 {member} は期間「{period}」に算定値がありません (その期間の会員で"
+        "審査で修正された会員{member}は期間「{period}」に算定値がありません (その期間の会員で"
         "ないか、登録要件の確認で対象外です)",
     ),
     "programme.no_activity_ids": (
@@ -947,17 +1020,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "programme.list_issued_elsewhere": (
         "the ledger holds {id}, another project's issuance computed from this subsidy list (the"
         " same SHA-256): its members' reductions would be claimed twice; nothing was issued",
-        "台帳に、同じ補助金の一覧 (同じ SHA-256) から算定した別のプロジェクトの発行 {id} があります:"
+        "台帳に、同じ補助金の一覧 (同じ SHA-256) から算定した別のプロジェクトの発行{id}があります:"
         " 会員の削減量を二重に計上することになるため、発行しません",
     ),
     "programme.issued_other": (
         "period {period!r} was issued {held} credits before; it now verifies to {now}: a"
         " correction of a verified period is a restatement, not a second issuance",
-        "期間「{period}」は既に {held} t-CO2 発行済みで、今回の検証量は {now} t-CO2 です:"
+        "期間「{period}」は既に{held} t-CO2 発行済みで、今回の検証量は{now} t-CO2 です:"
         " 検証済みの期間の訂正は再計算 (restatement) で行い、二重に発行はしません",
     ),
 }
 CATALOGUE.update(VERIFY)  # `offset ledger verify`'s words, in a module of their own
+CATALOGUE.update(
+    {
+        f"restate.{key}": (
+            f"{en} by {{body}} on {{date}}",
+            f"{{body}}による{{date}}の審査結果: {ja}",
+        )
+        for key, (en, ja) in CATALOGUE.items()
+        if key.startswith("finding.") and key != "finding.none"
+    }
+)  # fmt: skip  (a review's result is a word of the message: a stored message nests no deeper)
 
 # The methods' own checks, by their English text (plain strings in the methods): Japanese.
 PLAIN: dict[str, str] = {
@@ -1069,6 +1152,9 @@ def from_stored(value: Any) -> Msg:
     key, params = value
     if not isinstance(key, str) or not isinstance(params, dict):
         raise TypeError(value)
+    if key == "restate.finding" and isinstance(params.get("finding"), str):  # written before
+        params = {k: v for k, v in params.items() if k != "finding"}
+        key = f"restate.finding.{value[1]['finding']}"
     return Msg(key, **{
         name: from_stored(item["msg"]) if isinstance(item, dict) and set(item) == {"msg"} else item
         for name, item in params.items()
@@ -1077,8 +1163,64 @@ def from_stored(value: Any) -> Msg:
 
 def _format(key: str, lang: Lang, params: Mapping[str, object]) -> str:
     english, japanese = CATALOGUE[key]
-    template = japanese if lang == "ja" else english
-    return template.format(**{k: localized(v, lang) for k, v in params.items()})
+    values = {k: localized(v, lang) for k, v in params.items()}
+    if lang == "ja":
+        return spaced(japanese, values)
+    return english.format(**values)
+
+
+# A Japanese letter (kana, kanji; not punctuation: 「、。 take no space) and a figure (a number,
+# a date, a time: it meets its counter or particle directly, as in 3件, 2024年度).
+JAPANESE_LETTER = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆]")
+FIGURE = re.compile(r"[-+]?\d[\d,.:/-]*%?(?:, [-+]?\d[\d,.:/-]*%?)*")  # 3-4, 7: a list too
+_FORMATTER = string.Formatter()
+
+
+def spaced(template: str, values: Mapping[str, object]) -> str:
+    """A Japanese template filled in, with one space where a field's value begins or ends with
+    Latin text (an id, a code, a path) and meets a Japanese letter of the template (DEVELOPERS.md,
+    "Japanese text"): a template puts no space between a field and Japanese, since only the
+    value tells whether one belongs (松本市を, matsumoto-pv を, 3件)."""
+    out: list[str] = []
+    latin_end = False  # the last field's value ends with Latin text
+    for literal, field, spec, conversion in _FORMATTER.parse(template):
+        if latin_end and literal and JAPANESE_LETTER.match(literal[0]):
+            out.append(" ")
+        out.append(literal)
+        latin_end = False
+        if field is None:
+            continue
+        value, _ = _FORMATTER.get_field(field, (), values)
+        piece = _FORMATTER.format_field(_FORMATTER.convert_field(value, conversion), spec or "")
+        latin = bool(piece) and not FIGURE.fullmatch(piece)
+        before = literal[-1:]  # a field right after a field: no space
+        if latin and _latin(piece[0]) and JAPANESE_LETTER.match(before):
+            out.append(" ")
+        out.append(piece)
+        latin_end = latin and _latin(piece[-1])
+    return "".join(out)
+
+
+def _latin(character: str) -> bool:
+    return "!" <= character <= "~"  # printable ASCII (a control character is no text)
+
+
+_OS_REASONS: dict[int, str] = {
+    errno.ENOENT: "os.not_found",
+    errno.EACCES: "os.denied",
+    errno.EPERM: "os.denied",
+    errno.EISDIR: "os.is_directory",
+    errno.ENOTDIR: "os.not_directory",
+    errno.EEXIST: "os.exists",
+    errno.ENOSPC: "os.no_space",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file could not be used, as a message (the system's own words, which are English
+    whatever the locale, when the catalogue does not know the error)."""
+    key = _OS_REASONS.get(error.errno or 0)
+    return Msg(key) if key else (error.strerror or str(error))
 
 
 def localized(value: object, lang: Lang | None = None) -> object:

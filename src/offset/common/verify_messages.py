@@ -10,16 +10,16 @@ from __future__ import annotations
 # key: (English, Japanese); {name} placeholders are the same in both.
 VERIFY: dict[str, tuple[str, str]] = {
     # an entry, as a discrepancy names it
-    "verify.transaction": ("transaction {id} (seq {seq})", "取引 {id} (seq {seq})"),
-    "verify.entry": ("{kind} entry (seq {seq})", "{kind} の記録 (seq {seq})"),
+    "verify.transaction": ("transaction {id} (seq {seq})", "取引{id} (seq {seq})"),
+    "verify.entry": ("{kind} entry (seq {seq})", "{kind}の記録 (seq {seq})"),
     "verify.balance": (
         "balance {account} class {class_id}",
-        "{account} のクラス {class_id} の残高",
+        "{account}のクラス{class_id}の残高",
     ),
     # the chain pass: each entry (`verify/entries.py`)
     "verify.sequence_gap": (
         "sequence gap: expected {expected}, found {found}",
-        "連番が飛んでいます: {expected} のはずが {found} です",
+        "連番が飛んでいます: {expected}のはずが{found}です",
     ),
     "verify.prev_hash": (
         "{where}: prev_hash does not match the previous hash",
@@ -32,7 +32,7 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.date": (
         "{where}: effective {effective} is before {before}",
-        "{where}: 発効日 {effective} が直前の記録の {before} より前です",
+        "{where}: 発効日{effective}が直前の記録の{before}より前です",
     ),
     "verify.content_hash": (
         "{where}: content_hash is not the operation's hash",
@@ -40,7 +40,7 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.fiscal_year": (
         "{where}: fiscal_year is not the FY of {day}",
-        "{where}: fiscal_year が {day} の年度ではありません",
+        "{where}: fiscal_year が{day}の年度ではありません",
     ),
     "verify.not_json": (
         "{where}: the operation is not JSON",
@@ -48,7 +48,7 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.kind": (
         "{where}: the operation is a {op!r}, the header a {kind!r}",
-        "{where}: 操作の種類は {op!r}、見出しの種類は {kind!r} です",
+        "{where}: 操作の種類は{op!r}、見出しの種類は{kind!r}です",
     ),
     "verify.differ": (
         "{where}: {columns} differ from its operation",
@@ -56,13 +56,13 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.unbalanced": (
         "transaction seq {seq}: postings of class {class_id} sum to {total}, not 0",
-        "取引 seq {seq}: クラス {class_id} の仕訳の合計が 0 ではなく {total} です",
+        "取引 seq {seq}: クラス{class_id}の仕訳の合計が 0 ではなく{total}です",
     ),
     "verify.balance_after": (
         "posting of {account} class {class_id} (seq {seq}): balance_after {after}, expected"
         " {expected}",
-        "{account} のクラス {class_id} の仕訳 (seq {seq}): balance_after が {after} です"
-        " ({expected} のはずです)",
+        "{account}のクラス{class_id}の仕訳 (seq {seq}): balance_after が{after}です"
+        " ({expected}のはずです)",
     ),
     "verify.minted_outside": (
         "{where}: serials minted outside an issuance",
@@ -74,12 +74,12 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.orphan": (
         "postings or block events of seq {seq} belong to no entry",
-        "seq {seq} の仕訳またはブロックの記録がどの記録にも属していません",
+        "seq {seq}の仕訳またはブロックの記録がどの記録にも属していません",
     ),
     # the books (`verify/books.py`, `verify/tables.py`)
     "verify.finality": (
         "credits of class {class_id} left {account}, a {kind} account",
-        "クラス {class_id} のクレジットが {account} ({kind} の口座) から出ています",
+        "クラス{class_id}のクレジットが{account} ({kind}の口座) から出ています",
     ),
     "verify.head": (
         "ledger head (seq {seq}) does not match the last entry (seq {last})",
@@ -87,77 +87,76 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.stored_sum": (
         "{where}: stored {value}, postings sum to {total}",
-        "{where}: 記録された値は {value}、仕訳の合計は {total} です",
+        "{where}: 記録された値は{value}、仕訳の合計は{total}です",
     ),
     "verify.stored_last": (
         "{where}: stored {value}, last balance_after {last}",
-        "{where}: 記録された値は {value}、最後の balance_after は {last} です",
+        "{where}: 記録された値は{value}、最後の balance_after は{last}です",
     ),
     "verify.stored_version": (
         "{where}: version {version}, {count} postings",
-        "{where}: version は {version}、仕訳は {count}件です",
+        "{where}: version は{version}、仕訳は{count}件です",
     ),
     "verify.negative": (
         "balance {account} class {class_id} is negative: {value}",
-        "{account} のクラス {class_id} の残高が負です: {value}",
+        "{account}のクラス{class_id}の残高が負です: {value}",
     ),
     "verify.class_sum": (
         "class {class_id}: balances sum to {total}, not 0 (credits created or lost)",
-        "クラス {class_id}: 残高の合計が 0 ではなく {total} です (クレジットが生まれたか"
+        "クラス{class_id}: 残高の合計が 0 ではなく{total}です (クレジットが生まれたか"
         "失われています)",
     ),
     "verify.coverage": (
         "blocks of {account} class {class_id} differ from what the block events left it (at"
         " serial {point})",
-        "{account} のクラス {class_id} のブロックがブロックの記録の結果と異なります"
-        " (シリアル番号 {point})",
+        "{account}のクラス{class_id}のブロックがブロックの記録の結果と異なります"
+        " (シリアル番号{point})",
     ),
     "verify.minted_after": (
         "class {class_id}: minted [{start}, {stop}) after {cursor}",
-        "クラス {class_id}: [{start}, {stop}) が {cursor} の後に発行されています",
+        "クラス{class_id}: [{start}, {stop}) が{cursor}の後に発行されています",
     ),
     "verify.next_serial": (
         "class {class_id}: {cursor} serials minted, but next_serial is {next}",
-        "クラス {class_id}: 発行したシリアル番号は {cursor} 個ですが、next_serial は {next} です",
+        "クラス{class_id}: 発行したシリアル番号は{cursor}個ですが、next_serial は{next}です",
     ),
     "verify.overlap": (
         "class {class_id}: block [{start}, {stop}) of {account} overlaps serials before {cursor}",
-        "クラス {class_id}: {account} のブロック [{start}, {stop}) が {cursor} より前の"
+        "クラス{class_id}: {account}のブロック [{start}, {stop}) が{cursor}より前の"
         "シリアル番号と重なっています",
     ),
     "verify.unheld": (
         "class {class_id}: serials [{cursor}, {start}) are held by no account",
-        "クラス {class_id}: シリアル番号 [{cursor}, {start}) をどの口座も保有していません",
+        "クラス{class_id}: シリアル番号 [{cursor}, {start}) をどの口座も保有していません",
     ),
     "verify.blocks_end": (
         "class {class_id}: blocks end at {cursor}, but {issued} serials were issued",
-        "クラス {class_id}: ブロックは {cursor} で終わりますが、発行したシリアル番号は"
-        " {issued} 個です",
+        "クラス{class_id}: ブロックは{cursor}で終わりますが、発行したシリアル番号は{issued}個です",
     ),
     "verify.held": (
         "blocks of {account} class {class_id} hold {held} serials, expected {expected}",
-        "{account} のクラス {class_id} のブロックのシリアル番号は {held} 個です ({expected} 個の"
+        "{account}のクラス{class_id}のブロックのシリアル番号は{held}個です ({expected}個の"
         "はずです)",
     ),
     "verify.resolves": (
         "transaction seq {seq}: resolves {reservation}, which is not an open reservation",
-        "取引 seq {seq}: 未決済ではない予約 {reservation} を決済しています",
+        "取引 seq {seq}: 未決済ではない予約{reservation}を決済しています",
     ),
     "verify.reservation_nowhere": (
         "reservation {reservation}: its credits are in no pending account",
-        "予約 {reservation}: そのクレジットがどの保留口座にもありません",
+        "予約{reservation}: そのクレジットがどの保留口座にもありません",
     ),
     "verify.pending": (
         "pending {account} class {class_id}: holds {held}, its open reservations {expected}",
-        "保留口座 {account} のクラス {class_id}: 残高は {held}、未決済の予約は {expected} です",
+        "保留口座{account}のクラス{class_id}: 残高は{held}、未決済の予約は{expected}です",
     ),
     "verify.opened_twice": (
         "account entry (seq {seq}): {account} opened twice",
-        "口座の記録 (seq {seq}): {account} が2回開設されています",
+        "口座の記録 (seq {seq}): {account}が2回開設されています",
     ),
     "verify.bad_reference": (
         "{kind} entry (seq {seq}): not a valid reference change",
-        "{kind} の記録 (seq {seq}): 参照情報の変更として正しくありません",
+        "{kind}の記録 (seq {seq}): 参照情報の変更として正しくありません",
     ),
     "verify.what.party": ("party", "参加者"),
     "verify.what.account": ("account", "口座"),
@@ -173,7 +172,7 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.table_differs": (
         "{what} {key}: the table holds {stored}, the history {expected}",
-        "{what} {key}: 表の値は {stored}、履歴の値は {expected} です",
+        "{what} {key}: 表の値は{stored}、履歴の値は{expected}です",
     ),
     # the guards (`verify/installed.py`)
     "verify.guard_missing": (
@@ -182,7 +181,7 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.guard_trigger": (
         "guard changed: {name} is not the trigger the ledger installed",
-        "保護が変わっています: {name} は台帳が設定したトリガーではありません",
+        "保護が変わっています: {name}は台帳が設定したトリガーではありません",
     ),
     "verify.guard_disabled": (
         "guard disabled: {name} (ALTER TABLE ... DISABLE TRIGGER)",
@@ -190,25 +189,25 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.guard_function": (
         "guard changed: {name} no longer runs the ledger's {function}()",
-        "保護が変わっています: {name} は台帳の {function}() を実行しなくなっています",
+        "保護が変わっています: {name}は台帳の{function}() を実行しなくなっています",
     ),
     "verify.guard_constraint": (
         "guard changed: {name} is not the constraint the ledger installed",
-        "保護が変わっています: {name} は台帳が設定した制約ではありません",
+        "保護が変わっています: {name}は台帳が設定した制約ではありません",
     ),
     # signed checkpoints (`checkpoint.check`, `Ledger._latest_state`)
     "verify.checkpoint": (
         "checkpoint {path} (seq {seq}, {time})",
-        "チェックポイント {path} (seq {seq}、{time})",
+        "チェックポイント{path} (seq {seq}、{time})",
     ),
     "verify.checkpoint_ledger": (
         "{where}: signed for ledger {ledger}, this is {this}",
-        "{where}: 台帳 {ledger} の署名です (この台帳は {this})",
+        "{where}: 台帳{ledger}の署名です (この台帳は{this})",
     ),
     "verify.checkpoint_older": (
         "{where}: the ledger's head is seq {head}, older than this checkpoint (an older copy"
         " restored, or the history cut short)",
-        "{where}: 台帳の先頭は seq {head} で、このチェックポイントより古い状態です (古い複製を"
+        "{where}: 台帳の先頭は seq {head}で、このチェックポイントより古い状態です (古い複製を"
         "戻したか、履歴が切り詰められています)",
     ),
     "verify.checkpoint_gone": (
@@ -217,13 +216,13 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.checkpoint_rewritten": (
         "{where}: the history up to it was rewritten (hash {stored}..., signed {signed}...)",
-        "{where}: そこまでの履歴が書き換えられています (ハッシュ {stored}...、署名したハッシュ"
-        " {signed}...)",
+        "{where}: そこまでの履歴が書き換えられています (ハッシュ{stored}...、署名したハッシュ"
+        "{signed}...)",
     ),
     "verify.checkpoint_state": (
         "checkpoint {path} (seq {seq}): the verified state kept at it is not the one it signed"
         " (the history was read in full instead)",
-        "チェックポイント {path} (seq {seq}): 保存された検証済みの状態が署名したものと"
+        "チェックポイント{path} (seq {seq}): 保存された検証済みの状態が署名したものと"
         "異なります (代わりに履歴をすべて読みました)",
     ),
     # a document's own check (`ledger.proof`)
@@ -231,5 +230,5 @@ VERIFY: dict[str, tuple[str, str]] = {
         "rows of no entry at seq {seqs}",
         "どの記録にも属さない行があります (seq {seqs})",
     ),
-    "verify.no_entry": ("no entry at seq {seqs}", "seq {seqs} の記録がありません"),
+    "verify.no_entry": ("no entry at seq {seqs}", "seq {seqs}の記録がありません"),
 }

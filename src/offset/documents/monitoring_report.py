@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from offset.common.messages import text
+from offset.common.messages import Msg, text
 from offset.documents.output import write_sheets, write_sheets_to
 from offset.ledger.ledger import Ledger
 from offset.programme.members import sheet_rows
@@ -29,7 +29,10 @@ from offset.scenario.issuance import GRAMS_PER_CREDIT
 
 COMPUTED = "算定値 (台帳の値ではありません)"
 LEDGER = "台帳の記録"
-FINDINGS = {"accepted": "承認", "adjusted": "修正のうえ承認", "rejected": "不承認"}
+
+
+def _finding(finding: str) -> str:
+    return text(Msg(f"finding.{finding}"), "ja")
 
 
 def _t(grams: int | float) -> float:
@@ -55,7 +58,7 @@ def summary(run: Run, monitoring: Monitoring, issued: int | None) -> pd.DataFram
         ("排出削減量 (t-CO2)", _t(monitoring.total_g), COMPUTED),
         ("審査機関", found.body if found else "未審査", ""),
         ("審査日", str(found.date) if found else "", ""),
-        ("審査結果", FINDINGS[found.finding] if found else "", found.note if found else ""),
+        ("審査結果", _finding(found.finding) if found else "", found.note if found else ""),
         (
             "検証された排出削減量 (t-CO2)",
             _t(verified.verified_g) if verified.verified_g is not None else "",

@@ -11,7 +11,7 @@ summary, the dashboard) takes its labels from here, so a column is called the sa
 
 from __future__ import annotations
 
-from offset.common.messages import Lang
+from offset.common.messages import Lang, spaced
 from offset.methods import METHODS
 from offset.methods.method import Words
 
@@ -159,13 +159,13 @@ TERMS: dict[str, Words] = {
     "item.scenario_sha256": ("scenario SHA-256", "シナリオの SHA-256"),
     "item.factor_year": ("factor year rule", "係数の年度の選び方"),
     "item.factor_overlay": ("factor overlay", "追加の係数表"),
-    "item.factor_table": ("factor table {name}", "係数表 {name}"),
-    "item.input": ("input data of {name}", "{name} の入力データ"),
+    "item.factor_table": ("factor table {name}", "係数表{name}"),
+    "item.input": ("input data of {name}", "{name}の入力データ"),
     # the report's own text
     "report.title_suffix": ("offset report", "offset 報告書"),
     "report.meta": (
         "Scenario {scenario}, FY{first}–FY{last} · GWP {gwp} · offset {engine} · {created}",
-        "シナリオ {scenario}、{first}年度〜{last}年度 · 地球温暖化係数 {gwp} · offset {engine} · "
+        "シナリオ{scenario}、{first}年度〜{last}年度 · 地球温暖化係数{gwp} · offset {engine} · "
         "{created}",
     ),
     "report.summary_note": (
@@ -186,12 +186,11 @@ TERMS: dict[str, Words] = {
     "report.target": (
         "Target: {goal:,} t-CO2e a year of reductions and removals by FY{goal_fy} "
         "(base year FY{base_fy}{base}).",
-        "目標: {goal_fy}年度までに削減量と吸収量を年 {goal:,} t-CO2 "
-        "(基準年度 {base_fy}年度{base})。",
+        "目標: {goal_fy}年度までに削減量と吸収量を年{goal:,} t-CO2 (基準年度{base_fy}年度{base})。",
     ),
     "report.base_emissions": (
         ", base-year emissions {emissions:,} t-CO2e",
-        "、基準年度排出量 {emissions:,} t-CO2",
+        "、基準年度排出量{emissions:,} t-CO2",
     ),
     "report.no_target": (
         "No target: give [target] in the scenario to see progress against the plan's goal.",
@@ -240,7 +239,7 @@ TERMS: dict[str, Words] = {
     "report.notes_count": (
         "{count} warnings in {lines} lines, those of no single FY first, then the newest FY's; a"
         " warning repeated unchanged in several FYs is one line naming them.",
-        "注意事項 {count}件 ({lines}行)。年度によらないものを先に、次に新しい年度から順に並べます。"
+        "注意事項{count}件 ({lines}行)。年度によらないものを先に、次に新しい年度から順に並べます。"
         "複数の年度で同じ注意事項は1行にまとめ、その年度を示します。",
     ),
     "report.none": ("None.", "ありません。"),
@@ -253,13 +252,13 @@ TERMS: dict[str, Words] = {
     "report.scenario": ("scenario", "シナリオ"),
     "report.data": ("data ({name})", "入力データ ({name})"),
     "report.factor_table": ("factor table", "係数表"),
-    "report.unverified": ("{count} unverified rows", "未確認 {count} 行"),
+    "report.unverified": ("{count} unverified rows", "未確認{count}行"),
     "report.footer": (
         "{scenario} · scenario SHA-256 {scenario_hash} · factor tables SHA-256 {tables_hash} · "
         "grid year rule {rule} · offset {engine} · {created} · manifest.json lists every input, "
         "factor row and ledger entry",
         "{scenario} · シナリオ SHA-256 {scenario_hash} · 係数表 SHA-256 {tables_hash} · "
-        "電力係数の年度 {rule} · offset {engine} · {created} · 入力、係数の行、台帳の記録は"
+        "電力係数の年度{rule} · offset {engine} · {created} · 入力、係数の行、台帳の記録は"
         "すべて manifest.json にあります",
     ),
     # `offset run`'s summary in a terminal: short headers, the unit in the title
@@ -336,8 +335,9 @@ def all_terms() -> dict[str, Words]:
 def in_language(pair: Words, lang: Lang, /, **params: object) -> str:
     """One of a pair of words (English, Japanese) in `lang`, with `params` filled in."""
     english, japanese = pair
-    template = japanese if lang == "ja" else english
-    return template.format(**params) if params else template
+    if not params:
+        return japanese if lang == "ja" else english
+    return spaced(japanese, params) if lang == "ja" else english.format(**params)
 
 
 def term(key: str, lang: Lang, /, **params: object) -> str:

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Connection, text
 
-from offset.common.messages import Msg
+from offset.common.messages import Msg, os_reason
 from offset.ledger import queries
 
 FORMAT: Final = "offset-checkpoint/1"
@@ -37,7 +37,16 @@ MAX_BYTES: Final = 16_384
 
 
 class CheckpointError(Exception):
-    """A key or checkpoint file that cannot be used; the message names the file and why."""
+    """A key or checkpoint file that cannot be used; the message names the file and why
+    (`str()` is English; `message` renders in the reader's language)."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _unreadable(path: Path, error: OSError) -> CheckpointError:
+    return CheckpointError(Msg("checkpoint.unreadable", path=str(path), reason=os_reason(error)))
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,7 @@ def keygen(path: Path) -> Path:
     """A new Ed25519 key: the private key at `path` (PEM, readable by its owner only) and the
     public key beside it (`path.pub`), which is what others need to check checkpoints."""
     if path.exists():
-        raise CheckpointError(f"{path} exists: a key is never overwritten")
+        raise CheckpointError(Msg("checkpoint.key_exists", path=str(path)))
     key = Ed25519PrivateKey.generate()
     private = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -75,7 +84,7 @@ def keygen(path: Path) -> Path:
         public_path = path.with_name(path.name + ".pub")
         public_path.write_bytes(public)
     except OSError as e:
-        raise CheckpointError(f"{path}: {e.strerror}") from e
+        raise _unreadable(path, e) from e
     return public_path
 
 
@@ -83,11 +92,11 @@ def _private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except OSError as e:
-        raise CheckpointError(f"{path}: {e.strerror}") from e
+        raise _unreadable(path, e) from e
     except (ValueError, TypeError) as e:
-        raise CheckpointError(f"{path}: not an unencrypted PEM private key") from e
+        raise CheckpointError(Msg("checkpoint.not_private_pem", path=str(path))) from e
     if not isinstance(key, Ed25519PrivateKey):
-        raise CheckpointError(f"{path}: not an Ed25519 key (make one with `offset ledger keygen`)")
+        raise CheckpointError(Msg("checkpoint.not_ed25519_private", path=str(path)))
     return key
 
 
@@ -96,11 +105,11 @@ def public_key_hex(path: Path) -> str:
     try:
         key = serialization.load_pem_public_key(path.read_bytes())
     except OSError as e:
-        raise CheckpointError(f"{path}: {e.strerror}") from e
+        raise _unreadable(path, e) from e
     except ValueError as e:
-        raise CheckpointError(f"{path}: not a PEM public key") from e
+        raise CheckpointError(Msg("checkpoint.not_public_pem", path=str(path))) from e
     if not isinstance(key, Ed25519PublicKey):
-        raise CheckpointError(f"{path}: not an Ed25519 public key")
+        raise CheckpointError(Msg("checkpoint.not_ed25519_public", path=str(path)))
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
 
 
@@ -124,7 +133,7 @@ def sign(
     that state was read in, when given)."""
     key = _private_key(key_path)
     if ledger_id is None or not seq:
-        raise CheckpointError("the ledger holds no history yet: nothing to checkpoint")
+        raise CheckpointError(Msg("checkpoint.empty_ledger"))
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     statement: dict[str, Any] = {
         "format": FORMAT,
@@ -148,9 +157,9 @@ def load(path: Path, trusted: str | None = None) -> Checkpoint:
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise CheckpointError(f"{path}: {e.strerror}") from e
+        raise _unreadable(path, e) from e
     if len(raw) > MAX_BYTES:
-        raise CheckpointError(f"{path}: larger than {MAX_BYTES} bytes, not a checkpoint")
+        raise CheckpointError(Msg("checkpoint.too_large", path=str(path), limit=MAX_BYTES))
     try:
         document = json.loads(raw.decode("utf-8"))
         statement = document["statement"]
@@ -168,13 +177,15 @@ def load(path: Path, trusted: str | None = None) -> Checkpoint:
             None if statement.get("snapshot") is None else str(statement["snapshot"]),
         )
     except InvalidSignature as e:
-        raise CheckpointError(f"{path}: the signature does not match the statement") from e
+        raise CheckpointError(Msg("checkpoint.bad_signature", path=str(path))) from e
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as e:
-        raise CheckpointError(f"{path}: not a checkpoint file ({type(e).__name__})") from e
+        raise CheckpointError(
+            Msg("checkpoint.not_checkpoint", path=str(path), error=type(e).__name__)
+        ) from e
     if statement.get("format") != FORMAT:
-        raise CheckpointError(f"{path}: not a {FORMAT} checkpoint")
+        raise CheckpointError(Msg("checkpoint.wrong_format", path=str(path), format=FORMAT))
     if trusted is not None and found.key != trusted:
-        raise CheckpointError(f"{path}: signed by another key than the one trusted")
+        raise CheckpointError(Msg("checkpoint.other_key", path=str(path)))
     return found
 
 

@@ -145,9 +145,9 @@ class Ledger(Writer):
         checkpoint."""
         found = self.verification(workers=None, full=True)
         if found.problems:
+            first = found.problems[0]
             raise CheckpointError(
-                f"the ledger does not verify ({len(found.problems)} discrepancies, the first:"
-                f" {found.problems[0]}): no checkpoint is signed"
+                Msg("checkpoint.unverified", count=len(found.problems), first=first)
             )
         assert found.state is not None
         with self.engine.begin() as conn:

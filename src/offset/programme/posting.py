@@ -130,9 +130,8 @@ def _finding(run: Run, name: str) -> Msg:
     found = run.monitoring(name).period.verification
     if found is None:
         return Msg("restate.unverified_period")
-    return Msg(
-        "restate.finding", finding=found.finding, body=found.body, date=found.date.isoformat()
-    )
+    key = f"restate.finding.{found.finding}"  # the result in the reader's words, not its key
+    return Msg(key, body=found.body, date=found.date.isoformat())
 
 
 def _refused_if_not_ok(results: list[Result]) -> None:
