@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from offset.common.messages import Msg
+from offset.common.messages import CATALOGUE, Msg
 from offset.ledger import names
 from offset.ledger.codes import message
 from offset.ledger.ledger import Ledger
@@ -40,12 +40,9 @@ class RunError(Exception):
         self.message = Msg(
             "run.refused", where=where, id=result.id, status=result.status, detail=detail,
             detail_ja=message(result.status, "ja"),
-            hint=Msg(f"run.hint.{result.status}") if result.status in HINTED else "",
+            hint=Msg(hint) if (hint := f"run.hint.{result.status}") in CATALOGUE else "",
         )  # fmt: skip
         super().__init__(str(self.message))
-
-
-HINTED = frozenset({"id_reused", "backdated", "history_altered"})
 
 
 @dataclass
