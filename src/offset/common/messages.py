@@ -15,6 +15,7 @@ import re
 import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, Literal
 
 from offset.common.verify_messages import VERIFY
@@ -454,7 +455,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "value.fy_of_sheet": (
         "the row's FY{fy} is not its sheet's: sheet {sheet!r} holds FY{sheet_fy}'s rows",
-        "行の年度 FY{fy}がシートの年度と違います: シート「{sheet}」は FY{sheet_fy}の行です",
+        "行は FY{fy}の行で、シートの年度と違います: シート「{sheet}」は FY{sheet_fy}の行です",
     ),
     "row.repeats": (
         "repeats row {row}: the same {what} {value!r}{fy} (a thing is counted once; to count"
@@ -1180,7 +1181,9 @@ def spaced(template: str, values: Mapping[str, object]) -> str:
     """A Japanese template filled in, with one space where a field's value begins or ends with
     Latin text (an id, a code, a path) and meets a Japanese letter of the template (DEVELOPERS.md,
     "Japanese text"): a template puts no space between a field and Japanese, since only the
-    value tells whether one belongs (松本市を, matsumoto-pv を, 3件)."""
+    value tells whether one belongs (松本市を, matsumoto-pv を, 3件). A fiscal year a Japanese
+    template writes FY{fy} is written {fy}年度, as the report names it (`japanese_years`)."""
+    template = japanese_years(template)
     out: list[str] = []
     latin_end = False  # the last field's value ends with Latin text
     for literal, field, spec, conversion in _FORMATTER.parse(template):
@@ -1199,6 +1202,19 @@ def spaced(template: str, values: Mapping[str, object]) -> str:
         out.append(piece)
         latin_end = latin and _latin(piece[-1])
     return "".join(out)
+
+
+_FY_FIELD = re.compile(r"(?:(?<=[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆]) )?FY(\{[^{}]*\})")
+
+
+@lru_cache(maxsize=4096)
+def japanese_years(template: str) -> str:
+    """The one rule for a fiscal year in Japanese: a Japanese template's (one with a Japanese
+    letter) `FY{fy}` is `{fy}年度` (and 年度 FY{fy}が is 年度{fy}年度が: no space beside a
+    field); an English template, which the dashboard fills through `spaced` too, is unchanged."""
+    if "FY{" not in template or not JAPANESE_LETTER.search(template):
+        return template
+    return _FY_FIELD.sub(r"\1年度", template)
 
 
 def _latin(character: str) -> bool:
