@@ -555,6 +555,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "の係数が表になく、{back}年度古い係数です (電気事業者別排出係数は offset factors import-grid"
         " で取り込めます)。--strict-factors ではこれらを受け付けません",
     ),
+    # stale notes of several FYs as one line of the report's notes (`documents.notes`)
+    "warn.stale.fys": (
+        "{rows} rows used {factor} ({column}), older than the row the year rule names, which"
+        " the tables lack: {each} (for the grid: offset factors import-grid adds a list);"
+        " --strict-factors refuses them",
+        "{rows}行で{factor}を使いました ({column})。年度規則が求める年度の係数が表になく、古い"
+        "係数です: {each} (電気事業者別排出係数は offset factors import-grid で取り込めます)。"
+        "--strict-factors ではこれらを受け付けません",
+    ),
+    "warn.stale.fy": (
+        "FY{fy} {rows} rows, {back} FYs older than FY{wanted}",
+        "FY{fy}は{rows}行で FY{wanted}より{back}年度古い",
+    ),
+    "warn.stale.and": ("{first}; {rest}", "{first}、{rest}"),
     "warn.no_self_consumption": (
         "{count} PV rows have no self-consumption data: nothing creditable for them "
         "(give self_consumed_kwh or self_consumption_ratio)",

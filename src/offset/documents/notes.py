@@ -8,7 +8,7 @@ run, would otherwise hide this year's."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -16,6 +16,7 @@ from offset.common.messages import Lang, Msg, text
 from offset.documents.terms import fy_label
 
 _FY = "\x00fy\x00"  # stands for the FY while notes of several FYs are compared
+_FIGURE = "\x00figure\x00"  # stands for a figure of its FY's (`_PER_FY`) likewise
 
 
 def fy_of(note: str) -> int | None:
@@ -45,17 +46,18 @@ class Note:
 
 def grouped(notes: Sequence[str], lang: Lang) -> list[Note]:
     """The notes as lines in `lang`, newest FY first: notes that differ only in their FY become
-    one line naming the FYs (FY2015–FY2018, FY2020); none is dropped (the counts add up to
-    `len(notes)`), a note repeated within one FY says how many times."""
+    one line naming the FYs (FY2015–FY2018, FY2020), and so do notes whose figures are their
+    FY's (a stale factor's rows: `_PER_FY`), the line naming each FY's; none is dropped (the
+    counts add up to `len(notes)`), a note repeated within one FY says how many times."""
     groups: dict[str, list[tuple[int | None, str]]] = {}
     for note in notes:
         groups.setdefault(_shape(note, lang), []).append((fy_of(note), note))
     lines = []
-    for shape, members in groups.items():
+    for members in groups.values():
         fys = sorted({fy for fy, _ in members if fy is not None}, reverse=True)
-        if len(fys) > 1:
-            span = fy_span(fys, lang)
-            said = _with_span(shape, span, lang)
+        if len(fys) > 1 or len({text(note, lang) for _, note in members}) > 1:
+            span = fy_span(fys, lang)  # several FYs, or one FY's figures said twice
+            said = _with_span(_shape(_merged([note for _, note in members]), lang), span, lang)
         else:
             said = text(members[0][1], lang)
         if len(members) > max(len(fys), 1):
@@ -74,12 +76,59 @@ def _shape(note: str, lang: Lang) -> str:
 
 
 def _open(message: Msg, fy: int) -> Msg:
+    if message.key in _MERGED:
+        return message  # its FYs are its own (`_merged`)
+    figures = _PER_FY.get(message.key, ())
     params = {
-        name: _FY if name == "fy" and value == fy else _open(value, fy)
-        if isinstance(value, Msg) else value
+        name: _FY if name == "fy" and value == fy else _FIGURE if name in figures
+        else _open(value, fy) if isinstance(value, Msg) else value
         for name, value in message.params.items()
     }  # fmt: skip
     return Msg(message.key, **params)
+
+
+def _stale(notes: Sequence[Msg]) -> Msg:
+    """Stale-factor notes of several FYs (`warn.stale`) as one: the rows summed, and each FY's
+    rows and the year its factor stood in for, oldest FY first."""
+    said = {(p["fy"], p["rows"], p["back"], p["wanted"]): p for p in (n.params for n in notes)}
+    each = [  # a note repeated: once
+        Msg("warn.stale.fy", fy=fy, rows=rows, back=back, wanted=wanted)
+        for fy, rows, back, wanted in sorted(said, key=lambda figures: str(figures[0]))
+    ]
+    joined = each[-1]
+    for earlier in reversed(each[:-1]):
+        joined = Msg("warn.stale.and", first=earlier, rest=joined)
+    first = notes[0].params
+    rows = sum(int(str(p["rows"])) for p in said.values())
+    return Msg("warn.stale.fys", rows=rows, factor=first["factor"], column=first["column"],
+               each=joined)  # fmt: skip
+
+
+# A note whose figures are its FY's: the parameters that differ from FY to FY, and how its
+# notes of several FYs are said as one (with each FY's figures: none is summed away unsaid).
+_PER_FY: dict[str, tuple[str, ...]] = {"warn.stale": ("rows", "back", "wanted")}
+_MERGE: dict[str, Callable[[Sequence[Msg]], Msg]] = {"warn.stale": _stale}
+_MERGED = frozenset({"warn.stale.fys"})
+
+
+def _merged(notes: Sequence[str]) -> str:
+    """Notes of one shape (`_shape`) as one note: the first, with each message inside whose
+    figures are its FY's (`_PER_FY`) said for all the notes' FYs."""
+    first = notes[0]
+    if not isinstance(first, Msg) or not all(
+        isinstance(note, Msg) and note.key == first.key for note in notes
+    ):
+        return first
+    messages = [note for note in notes if isinstance(note, Msg)]
+    if first.key in _MERGE:
+        return _MERGE[first.key](messages)
+    params = {
+        name: _merged([note.params[name] for note in messages])
+        if isinstance(value, Msg) and all(isinstance(n.params.get(name), Msg) for n in messages)
+        else value
+        for name, value in first.params.items()
+    }  # fmt: skip
+    return Msg(first.key, **params)
 
 
 def _with_span(shape: str, span: str, lang: Lang) -> str:
