@@ -122,12 +122,11 @@ def _merged(notes: Sequence[str]) -> str:
     messages = [note for note in notes if isinstance(note, Msg)]
     if first.key in _MERGE:
         return _MERGE[first.key](messages)
-    params = {
-        name: _merged([note.params[name] for note in messages])
-        if isinstance(value, Msg) and all(isinstance(n.params.get(name), Msg) for n in messages)
-        else value
-        for name, value in first.params.items()
-    }  # fmt: skip
+    params = dict(first.params)
+    for name, value in first.params.items():
+        inner = [n.params.get(name) for n in messages]
+        if isinstance(value, Msg):
+            params[name] = _merged([m for m in inner if isinstance(m, Msg)])
     return Msg(first.key, **params)
 
 
