@@ -655,6 +655,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "notes.and": ("{first}, {rest}", "{first}、{rest}"),
     "notes.fys": ("{fys}: {note}", "{fys}: {note}"),
     "notes.times": ("{note} ({count} times)", "{note} ({count}件)"),
+    "notes.named": ("{title} ({key})", "{title} ({key})"),  # a project by its title, key beside
     # why a restatement was posted (stored structured with it: `restate._reasons`)
     "restate.and": ("{first}; {rest}", "{first}。{rest}"),
     "restate.unrecorded": (

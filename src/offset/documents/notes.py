@@ -8,7 +8,7 @@ run, would otherwise hide this year's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -44,13 +44,16 @@ class Note:
     count: int
 
 
-def grouped(notes: Sequence[str], lang: Lang) -> list[Note]:
+def grouped(
+    notes: Sequence[str], lang: Lang, titles: Mapping[str, Mapping[str, str]] | None = None
+) -> list[Note]:
     """The notes as lines in `lang`, newest FY first: notes that differ only in their FY become
     one line naming the FYs (FY2015–FY2018, FY2020), and so do notes whose figures are their
     FY's (a stale factor's rows: `_PER_FY`), the line naming each FY's; none is dropped (the
-    counts add up to `len(notes)`), a note repeated within one FY says how many times."""
+    counts add up to `len(notes)`), a note repeated within one FY says how many times. A
+    project or an agreement is named by its title in `titles` (`named`)."""
     groups: dict[str, list[tuple[int | None, str]]] = {}
-    for note in notes:
+    for note in (named(note, titles or {}) for note in notes):
         groups.setdefault(_shape(note, lang), []).append((fy_of(note), note))
     lines = []
     for members in groups.values():
@@ -64,6 +67,24 @@ def grouped(notes: Sequence[str], lang: Lang) -> list[Note]:
             said = text(Msg("notes.times", note=said, count=len(members)), lang)
         lines.append(Note(said, tuple(fys), len(members)))
     return sorted(lines, key=lambda line: _order(line.fys[0] if line.fys else None))
+
+
+def named(note: str, titles: Mapping[str, Mapping[str, str]]) -> str:
+    """`note` naming each project and agreement by its title, with its key beside it for an
+    auditor (`notes.named`): `titles` by the parameter that names one (`project`,
+    `agreement`), then its key; a name without a title stays its key."""
+    if not isinstance(note, Msg) or not titles:
+        return note
+    params: dict[str, object] = {}
+    for name, value in note.params.items():
+        title = titles.get(name, {}).get(value) if isinstance(value, str) else None
+        if isinstance(value, Msg):
+            params[name] = named(value, titles)
+        elif title and title != value:
+            params[name] = Msg("notes.named", title=title, key=value)
+        else:
+            params[name] = value
+    return Msg(note.key, **params)
 
 
 def _shape(note: str, lang: Lang) -> str:
