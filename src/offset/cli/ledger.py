@@ -15,7 +15,14 @@ from rich.table import Table
 
 from offset.cli.choices import EXPORT_FORMATS, LEDGER_URL
 from offset.cli.console import EXIT_BAD_INPUT, err, out
-from offset.cli.options import CommandDb, DbOption, chosen_db, db_before_command
+from offset.cli.options import (
+    CommandDb,
+    DbOption,
+    LangOption,
+    choose_language,
+    chosen_db,
+    db_before_command,
+)
 from offset.ledger.codes import Rejected
 
 if TYPE_CHECKING:
@@ -113,9 +120,11 @@ def apply(
     ],
     atomic: Annotated[bool, typer.Option("--atomic", help="All operations or none")] = False,
     db: CommandDb = None,
+    lang: LangOption = None,
 ) -> None:
     """Apply operations; print one JSON result per line, each once its write has committed.
     Exit 1 if any was rejected, 2 if the file cannot be read (nothing applied)."""
+    choose_language(lang)
     from offset.ledger.lines import NotUtf8, read_lines
 
     name = "standard input" if file == "-" else file
@@ -141,16 +150,24 @@ def balances(
     account: Annotated[str | None, typer.Option("--account", help="One account only")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON list instead of a table")] = False,
     db: CommandDb = None,
+    lang: LangOption = None,
 ) -> None:
     """Non-zero balances per account, project and vintage."""
+    choose_language(lang)
     rows = _existing_ledger().balances(as_of.date() if as_of else None, account)
     if as_json:
         listed = [{k: v for k, v in _plain(r).items() if k != "instrument"} for r in rows]
         print(_json(listed))
         return
-    table = Table(title=f"balances{' as of ' + str(as_of.date()) if as_of else ''}")
+    from offset.common.messages import current
+    from offset.documents.terms import column_label, term
+
+    shown = current()
+    title = term("balances.as_of", shown, date=as_of.date()) if as_of else term("balances", shown)
+    table = Table(title=title)
     for column in ("account", "instrument", "project", "vintage", "quantity"):
-        table.add_column(column, justify="right" if column == "quantity" else "left")
+        label = column_label(column, shown)
+        table.add_column(label, justify="right" if column == "quantity" else "left")
     for row in rows:
         table.add_row(
             row.account, row.instrument, row.project, str(row.vintage), f"{row.quantity:,}"
@@ -165,9 +182,11 @@ def statement(
     end: Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     db: CommandDb = None,
+    lang: LangOption = None,
 ) -> None:
     """An account's postings with their running balance, once its entries (and their link to
     the chain head) verify: exit 4 if they do not."""
+    choose_language(lang)
     from offset.common.messages import Msg, text
     from offset.ledger import proof
 
@@ -219,8 +238,10 @@ def serial(
     vintage: Annotated[int, typer.Argument()],
     number: Annotated[int, typer.Argument(metavar="SERIAL")],
     db: CommandDb = None,
+    lang: LangOption = None,
 ) -> None:
     """The history of one credit (JSON): every move, its holder now, and its issuance's source."""
+    choose_language(lang)
     try:
         history = _existing_ledger().serial(project, vintage, number)
     except Rejected as e:
@@ -262,26 +283,29 @@ def certificate(
         ),
     ] = None,
     db: CommandDb = None,
+    lang: LangOption = None,
 ) -> None:
     """A カーボン・オフセット証明書 as HTML, or as PDF with --pdf (default file: TX.pdf): signed
     with the issuer's key, with a URL and QR code to check it against the ledger."""
+    choose_language(lang)
     from offset.common.messages import text
     from offset.documents.certificate import certificate_page, certificate_pdf
+    from offset.ledger.checkpoint import CheckpointError
     from offset.ledger.proof import Unverified
 
     book = _existing_ledger()
-    lang: Literal["ja", "en"] = "en" if english else "ja"
+    version: Literal["ja", "en"] = "en" if english else "ja"  # the document's; messages: --lang
     make = certificate_pdf if pdf else certificate_page
     try:
-        document: str | bytes = make(book, tx, lang, url, key, checkpoints=checkpoints)
+        document: str | bytes = make(book, tx, version, url, key, checkpoints=checkpoints)
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
     except Unverified as e:
         err.print(text(e.message), markup=False)
         raise typer.Exit(EXIT_UNVERIFIED) from e
-    except (OSError, ValueError, TypeError) as e:  # the issuer's key file
-        err.print(f"{key}: not a usable Ed25519 private key ({e})", markup=False)
+    except CheckpointError as e:  # the issuer's key file, read as a checkpoint signer's is
+        err.print(text(e.message), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     if isinstance(document, str) and output is None:
         print(document)
@@ -347,12 +371,14 @@ def verify(
         ),
     ] = False,
     db: CommandDb = None,
+    lang: LangOption = None,
 ) -> None:
     """Recompute everything from the chained history (conservation, balances, serial blocks,
     reference data, the hash chain, the database's guards, and each checkpoint); exit 1 on
     any discrepancy. Given a checkpoint whose verified state the ledger kept, and whose past the
     database proves unwritten since (PostgreSQL), only the history after it is read; otherwise
     all of it. Ends with a summary: entries, postings, head sequence and hash."""
+    choose_language(lang)
     from offset.common.messages import Msg, text
     from offset.ledger.checkpoint import CheckpointError, load, public_key_hex
 
@@ -394,29 +420,26 @@ def verify(
 
 
 @app.command()
-def purposes(
-    lang: Annotated[str, typer.Option("--lang", help="ja or en")] = "ja",
-    db: CommandDb = None,
-) -> None:
+def purposes(db: CommandDb = None, lang: LangOption = None) -> None:
     """J-Credit's retirement purposes (用途) and the credit types each may take, with sources:
     the values a retirement's `purpose` may hold."""
+    choose_language(lang)
+    from offset.common.messages import current
+    from offset.documents.terms import term
     from offset.ledger import uses
 
-    words = {t.code: t.name(lang) for t in uses.credit_types()}
-    table = Table(title="用途 / Retirement purposes" if lang == "ja" else "Retirement purposes")
-    for column in ("purpose", "名称" if lang == "ja" else "name", "credit types", "source"):
-        table.add_column(column, overflow="fold")
+    shown = current()
+    words = {t.code: t.name(shown) for t in uses.credit_types()}
+    table = Table(title=term("purposes.title", shown))
+    for column in ("code", "name", "types", "source"):
+        table.add_column(term(f"purposes.{column}", shown), overflow="fold")
     for purpose in uses.purposes().values():
         allowed = uses.allowed_types(purpose.code)
         kinds = ", ".join(words[k] for k in allowed) if allowed else "*"
         if purpose.window:
-            kinds += (
-                " (温対法: FY内か翌年度6月30日まで)"
-                if lang == "ja"
-                else " (by 30 June after the FY)"
-            )
+            kinds += term("purposes.window", shown)
         where = f"{purpose.source.url or purpose.source.source} [{purpose.source.confidence}]"
-        table.add_row(purpose.code, purpose.name(lang), kinds, where)
+        table.add_row(purpose.code, purpose.name(shown), kinds, where)
     out.print(table)
 
 
@@ -424,8 +447,10 @@ def purposes(
 def keygen(
     key: Annotated[Path, typer.Argument(help="Where to write the private key (KEY.pub beside)")],
     db: CommandDb = None,
+    lang: LangOption = None,
 ) -> None:
     """Make an Ed25519 key for signing checkpoints."""
+    choose_language(lang)
     from offset.common.messages import text
     from offset.ledger.checkpoint import CheckpointError
     from offset.ledger.checkpoint import keygen as make_key
@@ -443,10 +468,12 @@ def checkpoint(
     key: Annotated[Path, typer.Option("--key", help="The private key (offset ledger keygen)")],
     output: Annotated[Path | None, typer.Option("--out", help="Write it here")] = None,
     db: CommandDb = None,
+    lang: LangOption = None,
 ) -> None:
     """Verify the whole ledger, then sign a statement of its head (sequence, hash, time, ledger
     id, and the digest of the verified state kept for later incremental checks), for someone
     outside the database to keep; `verify --checkpoint` proves the history up to it."""
+    choose_language(lang)
     from offset.common.messages import text
     from offset.documents.output import write_text
     from offset.ledger.checkpoint import CheckpointError
@@ -473,9 +500,11 @@ def checkpoint(
 def backup(
     target: Annotated[Path, typer.Argument(help="The file to write (must not exist)")],
     db: CommandDb = None,
+    lang: LangOption = None,
 ) -> None:
     """A consistent copy of a live SQLite ledger (writers go on), verified; on PostgreSQL, how
     to make one with pg_dump."""
+    choose_language(lang)
     from offset.ledger.backup import BackupError
 
     try:
@@ -490,9 +519,11 @@ def backup(
 def replay(
     source: Annotated[str, typer.Option("--from", help="The old ledger's database URL")],
     db: CommandDb = None,
+    lang: LangOption = None,
 ) -> None:
     """Copy an old ledger (a v1 ledger, which cannot be upgraded in place) into the ledger at
     --db by replaying its operations; the old one is only read. Exit 1 if any was refused."""
+    choose_language(lang)
     from offset.ledger.database import connect
     from offset.ledger.replay import NotALedger
     from offset.ledger.replay import replay as run_replay
@@ -517,8 +548,10 @@ def export(
         str, typer.Option("--format", help=f"One of: {', '.join(EXPORT_FORMATS)}")
     ] = "beancount",
     db: CommandDb = None,
+    lang: LangOption = None,
 ) -> None:
     """Export the ledger (Beancount file, or offsets-db style CSV) to standard output."""
+    choose_language(lang)
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(
             f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
@@ -527,8 +560,9 @@ def export(
 
 
 @db_app.command("upgrade")
-def db_upgrade(db: DbOption = LEDGER_URL) -> None:
+def db_upgrade(db: DbOption = LEDGER_URL, lang: LangOption = None) -> None:
     """Create or migrate the ledger schema to the latest revision."""
+    choose_language(lang)
     from offset.ledger import Ledger
     from offset.ledger.database import V1History, connect, redacted, upgrade
 

@@ -861,6 +861,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "台帳が2つ指定されています: コマンドの前に --db {before}、後に --db {after}。"
         "どちらか1つにしてください (何も読み書きしていません)",
     ),
+    "cli.programme_members": (
+        "{name}: {members} members, {counted} counted",
+        "{name}: 参加者{members}件、算定対象{counted}件",
+    ),
+    "cli.programme_refused": ("refused: row {row}: {why}", "対象外: {row}行目: {why}"),
     "cli.certificate_written": ("certificate: {where}", "証明書: {where}"),
     "cli.keygen": (
         "private key {key} (keep it), public key {public} (give it to who checks)",
