@@ -667,6 +667,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "入力データが変わりました (sha256 {old} → {new}、行数{rows_before} → {rows_after})",
     ),
     "restate.rows": ("{rows}", "変わった行: {rows}"),  # as stored before rows were messages
+    # text an earlier offset stored in English that cannot be read back as data: as stored
+    "restate.as_stored": ("{text}", "記録時の英語の記述のまま: {text}"),
     "restate.row_changes": ("{rows}", "{rows}"),
     # which rows changed (`scenario.row_changes`), stored structured with the restatement
     "changes.added": ("rows added: {rows}", "追加された行: {rows}"),
