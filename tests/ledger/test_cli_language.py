@@ -57,6 +57,8 @@ def test_a_ledger_command_does_not_inherit_the_last_commands_language(
     assert after.exit_code == 0, after.output
     assert after.output.startswith("ok: ")
     assert "検証" not in after.output
+    before = runner.invoke(app, ["ledger", "--db", ledger_url, "--lang", "ja", "verify"])
+    assert "検証に成功しました" in before.output  # --lang before the command, as --db may be
     for command in (["balances"], ["statement", "shinjuku/holding"], ["purposes"]):
         said = runner.invoke(app, ["ledger", "--db", ledger_url, *command, "--lang", "ja"])
         assert said.exit_code == 0, said.output
