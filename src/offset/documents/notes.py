@@ -1,6 +1,7 @@
 """The notes a run leaves (the report's 注意事項, the terminal's warnings), in the order a reader
 of a ledger's tenth year needs them: those naming no FY first, then the newest FY's; a note that
-repeats unchanged in several FYs shown once, naming its FYs.
+repeats unchanged in several FYs shown once, naming its FYs (a note whose figures are its FY's,
+a stale factor's rows, once with each FY's figures); a project or an agreement by its title.
 
 The one home of that order: the terminal shows a few notes (`newest_first`), the report all of
 them (`grouped`); in a ledger's tenth year the notes of FYs posted long ago, repeated by every
@@ -114,7 +115,7 @@ def _stale(notes: Sequence[Msg]) -> Msg:
     said = {(p["fy"], p["rows"], p["back"], p["wanted"]): p for p in (n.params for n in notes)}
     each = [  # a note repeated: once
         Msg("warn.stale.fy", fy=fy, rows=rows, back=back, wanted=wanted)
-        for fy, rows, back, wanted in sorted(said, key=lambda figures: str(figures[0]))
+        for fy, rows, back, wanted in sorted(said, key=lambda f: (int(str(f[0])), int(str(f[1]))))
     ]
     joined = each[-1]
     for earlier in reversed(each[:-1]):
