@@ -140,3 +140,24 @@ def test_two_stale_notes_of_one_fy_with_other_rows_are_both_said() -> None:
     assert line.text.startswith("pv FY2021: 10 rows used grid:national-2018")
     assert "FY2021 4 rows, 2 FYs older than FY2020; FY2021 6 rows," in line.text
     assert line.count == 2
+
+
+def test_fallback_notes_of_several_fys_are_one_line_with_each_fys_rows() -> None:
+    """A fallback to an earlier list's row (`warn.fallback`, its FY the project note's): 3, 5
+    and 6 rows in FY2020-FY2022 are one line of 14 rows naming each FY's."""
+    rule = "the same row of an earlier FY's list (stale)"
+    notes = [
+        Msg("warn.project_fy", project="reno", fy=fy,
+            warning=Msg("warn.fallback", rows=rows, column="factor_fallback", rule=rule))
+        for fy, rows in ((2022, 6), (2020, 3), (2021, 5))
+    ]  # fmt: skip
+    (line,) = grouped(notes, "en")
+    assert line.text == (
+        f"reno FY2020–FY2022: 14 rows used a fallback for factor_fallback: {rule} (FY2020 3 rows;"
+        " FY2021 5 rows; FY2022 6 rows)"
+    )
+    (said,) = grouped(notes, "ja")
+    assert said.text == (
+        "reno 2020年度～2022年度: 14行で factor_fallback に代替の係数を使いました: 前年度以前の表の"
+        "同じ行 (古い係数) (2020年度は3行、2021年度は5行、2022年度は6行)"
+    )

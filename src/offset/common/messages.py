@@ -569,6 +569,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "FY{fy}は{rows}行で FY{wanted}より{back}年度古い",
     ),
     "warn.stale.and": ("{first}; {rest}", "{first}、{rest}"),
+    "warn.fallback.fys": (
+        "{rows} rows used a fallback for {column}: {rule} ({each})",
+        "{rows}行で{column}に代替の係数を使いました: {rule} ({each})",
+    ),
+    "warn.fallback.fy": ("FY{fy} {rows} rows", "FY{fy}は{rows}行"),
     "warn.no_self_consumption": (
         "{count} PV rows have no self-consumption data: nothing creditable for them "
         "(give self_consumed_kwh or self_consumption_ratio)",

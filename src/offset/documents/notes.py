@@ -61,7 +61,8 @@ def grouped(
         fys = sorted({fy for fy, _ in members if fy is not None}, reverse=True)
         if len(fys) > 1 or len({text(note, lang) for _, note in members}) > 1:
             span = fy_span(fys, lang)  # several FYs, or one FY's figures said twice
-            said = _with_span(_shape(_merged([note for _, note in members]), lang), span, lang)
+            one = _merged([note for _, note in members], [fy for fy, _ in members])
+            said = _with_span(_shape(one, lang), span, lang)
         else:
             said = text(members[0][1], lang)
         if len(members) > max(len(fys), 1):
@@ -109,33 +110,60 @@ def _open(message: Msg, fy: int) -> Msg:
     return Msg(message.key, **params)
 
 
-def _stale(notes: Sequence[Msg]) -> Msg:
+def _stale(notes: Sequence[Msg], fys: Sequence[int | None]) -> Msg:
     """Stale-factor notes of several FYs (`warn.stale`) as one: the rows summed, and each FY's
     rows and the year its factor stood in for, oldest FY first."""
     said = {(p["fy"], p["rows"], p["back"], p["wanted"]): p for p in (n.params for n in notes)}
     each = [  # a note repeated: once
         Msg("warn.stale.fy", fy=fy, rows=rows, back=back, wanted=wanted)
-        for fy, rows, back, wanted in sorted(said, key=lambda f: (int(str(f[0])), int(str(f[1]))))
+        for fy, rows, back, wanted in sorted(said, key=_by_fy)
     ]
-    joined = each[-1]
-    for earlier in reversed(each[:-1]):
-        joined = Msg("warn.stale.and", first=earlier, rest=joined)
     first = notes[0].params
     rows = sum(int(str(p["rows"])) for p in said.values())
     return Msg("warn.stale.fys", rows=rows, factor=first["factor"], column=first["column"],
-               each=joined)  # fmt: skip
+               each=_each(each))  # fmt: skip
+
+
+def _fallback(notes: Sequence[Msg], fys: Sequence[int | None]) -> Msg:
+    """Fallback notes of several FYs (`warn.fallback`, its FY the note's around it) as one: the
+    rows summed, and each FY's rows, oldest FY first."""
+    said = sorted({(fy, note.params["rows"]) for fy, note in zip(fys, notes, strict=True)},
+                  key=_by_fy)  # fmt: skip
+    first = notes[0].params
+    rows = sum(int(str(count)) for _, count in said)
+    each = [Msg("warn.fallback.fy", fy=fy, rows=count) for fy, count in said]
+    return Msg("warn.fallback.fys", rows=rows, column=first["column"], rule=first["rule"],
+               each=_each(each))  # fmt: skip
+
+
+def _by_fy(figures: tuple[object, ...]) -> tuple[str, ...]:
+    """FY, then rows, in numeric order (a figure as text, padded)."""
+    return tuple(str(figure).zfill(12) for figure in figures[:2])
+
+
+def _each(items: Sequence[Msg]) -> Msg:
+    joined = items[-1]
+    for earlier in reversed(items[:-1]):
+        joined = Msg("warn.stale.and", first=earlier, rest=joined)
+    return joined
 
 
 # A note whose figures are its FY's: the parameters that differ from FY to FY, and how its
 # notes of several FYs are said as one (with each FY's figures: none is summed away unsaid).
-_PER_FY: dict[str, tuple[str, ...]] = {"warn.stale": ("rows", "back", "wanted")}
-_MERGE: dict[str, Callable[[Sequence[Msg]], Msg]] = {"warn.stale": _stale}
-_MERGED = frozenset({"warn.stale.fys"})
+_PER_FY: dict[str, tuple[str, ...]] = {
+    "warn.stale": ("rows", "back", "wanted"),
+    "warn.fallback": ("rows",),
+}
+_MERGE: dict[str, Callable[[Sequence[Msg], Sequence[int | None]], Msg]] = {
+    "warn.stale": _stale,
+    "warn.fallback": _fallback,
+}
+_MERGED = frozenset({"warn.stale.fys", "warn.fallback.fys"})
 
 
-def _merged(notes: Sequence[str]) -> str:
+def _merged(notes: Sequence[str], fys: Sequence[int | None]) -> str:
     """Notes of one shape (`_shape`) as one note: the first, with each message inside whose
-    figures are its FY's (`_PER_FY`) said for all the notes' FYs."""
+    figures are its FY's (`_PER_FY`) said for all the notes' FYs (`fys`, the notes' own)."""
     first = notes[0]
     if not isinstance(first, Msg) or not all(
         isinstance(note, Msg) and note.key == first.key for note in notes
@@ -143,12 +171,13 @@ def _merged(notes: Sequence[str]) -> str:
         return first
     messages = [note for note in notes if isinstance(note, Msg)]
     if first.key in _MERGE:
-        return _MERGE[first.key](messages)
+        return _MERGE[first.key](messages, fys)
     params = dict(first.params)
     for name, value in first.params.items():
-        inner = [n.params.get(name) for n in messages]
+        inner = [(fy, n.params.get(name)) for fy, n in zip(fys, messages, strict=True)]
         if isinstance(value, Msg):
-            params[name] = _merged([m for m in inner if isinstance(m, Msg)])
+            kept = [(fy, m) for fy, m in inner if isinstance(m, Msg)]
+            params[name] = _merged([m for _, m in kept], [fy for fy, _ in kept])
     return Msg(first.key, **params)
 
 
