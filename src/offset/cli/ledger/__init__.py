@@ -20,6 +20,11 @@ from offset.cli.ledger.common import (
     open_ledger,
 )
 
+# `--help` lists the commands by name, whichever module defines them
+app.registered_commands.sort(
+    key=lambda command: str(command.name or getattr(command.callback, "__name__", ""))
+)
+
 __all__ = [
     "EXIT_REJECTED",
     "EXIT_UNVERIFIED",

@@ -24,8 +24,10 @@ from offset.cli.options import (
 if TYPE_CHECKING:
     from offset.ledger import Ledger
 
+
 app = typer.Typer(
-    no_args_is_help=True, help="The credit ledger: apply operations, read balances, verify."
+    no_args_is_help=True,
+    help="The credit ledger: apply operations, read balances, verify.",
 )
 db_app = typer.Typer(no_args_is_help=True, help="The ledger database.")
 
