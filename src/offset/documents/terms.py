@@ -162,7 +162,7 @@ TERMS: dict[str, Words] = {
     "item.factor_table": ("factor table {name}", "係数表{name}"),
     "item.input": ("input data of {name}", "{name}の入力データ"),
     # `offset ledger balances`
-    "balances": ("Balances", "残高"),
+    "balances.title": ("Balances", "残高"),
     "balances.as_of": ("Balances at the end of {date}", "{date}終了時点の残高"),
     # `offset ledger purposes`
     "purposes.title": ("Retirement purposes", "無効化の用途"),

@@ -59,7 +59,9 @@ def balances(
     from offset.documents.terms import column_label, term
 
     shown = current()
-    title = term("balances.as_of", shown, date=as_of.date()) if as_of else term("balances", shown)
+    title = (
+        term("balances.as_of", shown, date=as_of.date()) if as_of else term("balances.title", shown)
+    )
     table = Table(title=title)
     for column in ("account", "instrument", "project", "vintage", "quantity"):
         label = column_label(column, shown)
