@@ -24,7 +24,7 @@ moments = st.datetimes(timezones=st.just(dt.UTC))
 
 @st.composite
 def entries(draw: st.DrawFn) -> tuple[Header, list[Any], list[Any]]:
-    values = {name: draw(maybe) for name in HEADER_COLUMNS}
+    values: dict[str, Any] = {name: draw(maybe) for name in HEADER_COLUMNS}
     values |= {name: draw(text) for name in ("kind", "memo", "content_hash", "operation")}
     values |= {name: draw(big) for name in ("quantity", "buffer", "fiscal_year")}
     values |= {"class_id": draw(st.none() | big), "claim_fy": draw(st.none() | big)}
@@ -32,19 +32,35 @@ def entries(draw: st.DrawFn) -> tuple[Header, list[Any], list[Any]]:
     values["recorded_at"] = draw(moments).isoformat(sep=" ")
     values["prev_hash"], values["hash"] = draw(text), draw(text)
     posted = draw(st.lists(st.tuples(text, big, big, big), max_size=4, unique_by=lambda p: p[:2]))
-    moved = draw(st.lists(st.tuples(big, big, big, maybe, text), max_size=4, unique_by=lambda e: e[:2]))
+    moved = draw(
+        st.lists(st.tuples(big, big, big, maybe, text), max_size=4, unique_by=lambda e: e[:2])
+    )
     return Header(seq=0, **{k: v for k, v in values.items() if k != "seq"}), posted, moved
 
 
 def _table(rows: list[tuple[Any, ...]], names: tuple[str, ...], ints: set[str]) -> pa.Table:
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
     return pa.table(
-        {n: pa.array(c, pa.int64() if n in ints else pa.string()) for n, c in zip(names, columns, strict=True)}
+        {
+            n: pa.array(c, pa.int64() if n in ints else pa.string())
+            for n, c in zip(names, columns, strict=True)
+        }
     )
 
 
-_INTS = {"seq", "fiscal_year", "class_id", "quantity", "buffer", "claim_fy", "tx_seq", "amount",
-         "balance_after", "start", "stop"}
+_INTS = {
+    "seq",
+    "fiscal_year",
+    "class_id",
+    "quantity",
+    "buffer",
+    "claim_fy",
+    "tx_seq",
+    "amount",
+    "balance_after",
+    "start",
+    "stop",
+}
 
 
 @given(st.lists(entries(), max_size=6), text)
@@ -56,7 +72,9 @@ def test_columnar_bodies_and_hashes_are_the_writers(drawn: list[Any], first: str
         key=lambda e: (*e[:4], e[4] is None, e[4] or "", e[5]),
     )
     table = _table(heads, HEADER_COLUMNS, _INTS)
-    built = bodies(table, _table(posted, POSTING_COLUMNS, _INTS), _table(moved, EVENT_COLUMNS, _INTS))
+    built = bodies(
+        table, _table(posted, POSTING_COLUMNS, _INTS), _table(moved, EVENT_COLUMNS, _INTS)
+    )
     expected = [
         body(h, [p for p in posted if p[0] == h.seq], [e for e in moved if e[0] == h.seq])
         for h in heads
@@ -75,5 +93,11 @@ def test_text_is_quoted_as_json_and_none_is_null() -> None:
     # hand-checked literals: a quote, a backslash, a newline, a unit separator, kept non-ASCII
     values = pa.array(['a"b', "c\\d", "e\nf", "\x1f", "日本", None, ""])
     assert quoted(values).to_pylist() == [
-        '"a\\"b"', '"c\\\\d"', '"e\\nf"', '"\\u001f"', '"日本"', "null", '""'
+        '"a\\"b"',
+        '"c\\\\d"',
+        '"e\\nf"',
+        '"\\u001f"',
+        '"日本"',
+        "null",
+        '""',
     ]

@@ -12,6 +12,7 @@ checks every body and hash against the per-entry ones, over generated entries.
 from __future__ import annotations
 
 import hashlib
+from itertools import pairwise
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -160,4 +161,4 @@ def hexdigests(texts: pa.Array) -> list[str]:
     ends = np.frombuffer(offsets, np.int64, len(texts) + 1, texts.offset * 8).tolist()
     view = memoryview(data) if data is not None else memoryview(b"")
     sha = hashlib.sha256
-    return [sha(view[a:b]).hexdigest() for a, b in zip(ends[:-1], ends[1:], strict=True)]
+    return [sha(view[a:b]).hexdigest() for a, b in pairwise(ends)]

@@ -16,11 +16,15 @@ from typing import Any
 
 from offset.ledger.chain import day_text
 from offset.ledger.rows import HEADER_COLUMNS
-from offset.ledger.verify import entries
+from offset.ledger.verify import columnar, columns, entries
 from offset.ledger.verify.entries import _COL, REFERENCE_KINDS
 from offset.ledger.verify.ranges import ChainPart
 
 _NO_GROUP: tuple[Any, Iterator[Any]] = (None, iter(()))  # past the last row
+
+#: Whether ranges are read as columns where the connection allows (`columnar.py`); the row
+#: pass below reads the rest, and is the one to compare against.
+COLUMNS = True
 
 
 def _range(column: str, lo: int | None, hi: int | None) -> str:
@@ -39,7 +43,7 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
     to join. Headers, postings and events are read side by side, all in sequence order."""
     part = ChainPart()
     previous, effective_before = "", ""
-    heads, posts, moves = connection.cursor(), connection.cursor(), connection.cursor()
+    heads = connection.cursor()
     if lo is not None:  # start from the last entry before the range, as one pass would
         heads.execute(
             "SELECT seq, hash, effective_date FROM transactions"
@@ -49,6 +53,21 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
         if before is not None:
             previous, part.expected_seq = before[1], before[0] + 1
             effective_before = day_text(before[2])
+    heads.close()
+    cols = columns.read(connection, lo, hi) if COLUMNS else None
+    if cols is not None and columnar.exact(cols):
+        columnar.check(connection, cols, part, previous, effective_before)
+    else:
+        _rows(connection, part, previous, effective_before, lo, hi)
+    return part
+
+
+def _rows(
+    connection: Any, part: ChainPart, previous: str, effective_before: str, lo: int | None,
+    hi: int | None,
+) -> None:  # fmt: skip
+    """The row pass: `lo <= seq < hi`, one entry at a time, continuing `part`."""
+    heads, posts, moves = connection.cursor(), connection.cursor(), connection.cursor()
     posts.execute(
         "SELECT tx_seq, account_id, class_id, amount, balance_after FROM postings"
         + _range("tx_seq", lo, hi)
@@ -103,7 +122,6 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
     part.last_hash, part.last_effective = previous, effective_before
     for cursor in (heads, posts, moves):
         cursor.close()
-    return part
 
 
 class _Stream:

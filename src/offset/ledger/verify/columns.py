@@ -1,0 +1,149 @@
+"""A range of the history read as Arrow columns, for the columnar chain pass (`columnar.py`):
+the headers, postings and block events of the entries with `lo <= seq < hi`, each table in the
+order the chain's body needs (`sorted` rows, sequence number first).
+
+SQLite hands out rows only through its Python module: its columns are built from them, on the
+caller's connection (a driver that reads SQLite into Arrow, such as ADBC's, links a second copy
+of SQLite into the process, whose closing of the file drops the locks of the first: SQLite's
+documented way to corrupt a database). A value of a storage class its column's type does not
+allow (SQLite stores what it is given) would reach Arrow converted, so every row's classes are
+checked in the same read, and such a range is left to the row pass. PostgreSQL's columns
+come from `COPY ... TO STDOUT (FORMAT csv)` on the caller's own connection, in its snapshot,
+parsed by Arrow's CSV reader. Any other connection: None, and the row pass reads the range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv
+
+from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS
+
+_INTEGER = {"seq", "fiscal_year", "class_id", "quantity", "buffer", "claim_fy", "tx_seq"}
+_INTEGER |= {"amount", "balance_after", "start", "stop"}
+_NULLABLE = {"id", "agreement", "reverses", "resolves", "class_id", "from_account"}
+_NULLABLE |= {"to_account", "beneficiary", "reason", "claim_period", "source", "purpose"}
+_NULLABLE |= {"offset_target", "offset_place", "claim_fy", "rule_override"}
+_NULLABLE_EVENT = {"from_account"}  # a block event's destination is NOT NULL, unlike a header's
+
+#: table, its columns, the sequence column, and the sort keys of the chain's body
+_TABLES = (
+    ("transactions", HEADER_COLUMNS, "seq", ("seq",)),
+    ("postings", POSTING_COLUMNS, "tx_seq", POSTING_COLUMNS),
+    ("block_events", EVENT_COLUMNS, "tx_seq", EVENT_COLUMNS),
+)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The rows of a range of entries, as columns."""
+
+    heads: pa.Table
+    posts: pa.Table
+    moves: pa.Table
+
+
+def _type(table: str, column: str) -> pa.DataType:
+    return pa.int64() if column in _INTEGER else pa.string()
+
+
+def _nullable(table: str, column: str) -> bool:
+    return column in (_NULLABLE_EVENT if table == "block_events" else _NULLABLE)
+
+
+def _bounds(column: str, lo: int | None, hi: int | None) -> str:
+    found = ([f"{column} >= {int(lo)}"] if lo is not None else []) + (
+        [f"{column} < {int(hi)}"] if hi is not None else []
+    )
+    return f" WHERE {' AND '.join(found)}" if found else ""
+
+
+def read(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
+    """The columns of the entries `lo <= seq < hi` on a DB-API connection, or None where they
+    cannot be read as columns (the row pass then reads the range)."""
+    module = type(connection).__module__
+    if module.startswith("sqlite3"):
+        return _sqlite(connection, lo, hi)
+    if module.startswith("psycopg"):
+        return _postgresql(connection, lo, hi)
+    return None
+
+
+def _sqlite(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
+    tables = []
+    cursor = connection.cursor()
+    try:
+        for table, columns, seq, _ in _TABLES:
+            classes = " OR ".join(_odd(table, column) for column in columns)
+            cursor.execute(
+                f"SELECT {', '.join(columns)}, {classes} FROM {table}" + _bounds(seq, lo, hi)
+            )
+            rows = cursor.fetchall()
+            values = list(zip(*rows, strict=True)) if rows else [()] * (len(columns) + 1)
+            if any(values[-1]):  # a value of a class its column must not hold
+                return None
+            tables.append(
+                pa.table(
+                    {c: pa.array(v, _type(table, c)) for c, v in zip(columns, values, strict=False)}
+                )
+            )
+    finally:
+        cursor.close()
+    return _sorted(tables)
+
+
+def _odd(table: str, column: str) -> str:
+    """SQL true where the row's value is of a storage class its column must not hold."""
+    allowed = ["'integer'" if column in _INTEGER else "'text'"]
+    allowed += ["'null'"] if _nullable(table, column) else []
+    return f"typeof({column}) NOT IN ({', '.join(allowed)})"
+
+
+def _postgresql(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
+    tables = []
+    for table, columns, seq, _ in _TABLES:
+        selected = ", ".join(_TEXT_OF.get(column, column) for column in columns)
+        query = f"SELECT {selected} FROM {table}" + _bounds(seq, lo, hi)
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy,
+        ):
+            data = b"".join(bytes(block) for block in copy)
+        tables.append(
+            csv.read_csv(
+                pa.py_buffer(data),
+                read_options=csv.ReadOptions(column_names=list(columns)),
+                parse_options=csv.ParseOptions(newlines_in_values=True),
+                convert_options=csv.ConvertOptions(
+                    column_types={column: _type(table, column) for column in columns},
+                    null_values=[""],  # NULL is an empty field; an empty text is quoted
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        )
+    return _sorted(tables)
+
+
+#: PostgreSQL's dates and times as the canonical text the chain holds (`chain.day_text`,
+#: `chain.time_text` read it back unchanged)
+_TEXT_OF = {
+    "effective_date": "to_char(effective_date, 'YYYY-MM-DD')",
+    "recorded_at": "to_char(recorded_at AT TIME ZONE 'UTC',"
+    ' \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')',
+}
+
+
+def _sorted(tables: list[pa.Table]) -> Columns:
+    """Each table with its columns' types, in the body's order."""
+    done = []
+    for read, (table, columns, _, keys) in zip(tables, _TABLES, strict=True):
+        typed = pa.table({c: read.column(c).cast(_type(table, c)) for c in columns})
+        order = pc.sort_indices(typed, [(key, "ascending") for key in keys])
+        done.append(typed.take(order).combine_chunks())
+    heads, posts, moves = done
+    return Columns(heads, posts, moves)
