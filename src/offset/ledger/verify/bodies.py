@@ -12,6 +12,7 @@ checks every body and hash against the per-entry ones, over generated entries.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from itertools import pairwise
 from json.encoder import encode_basestring
 from typing import Any
@@ -25,12 +26,20 @@ from offset.ledger.chain import FORMAT, time_text
 _ESCAPED = r'[\x00-\x1f"\\]'  # what encode_basestring escapes (non-ASCII is kept)
 
 
-def quoted(values: Any) -> pa.Array:
-    """Each text value as its JSON string literal (`encode_basestring`), None as `null`."""
+def quoted(values: Any, few: bool = False) -> pa.Array:
+    """Each text value as its JSON string literal (`encode_basestring`), None as `null`. With
+    `few` (few distinct values, such as accounts), each distinct value is quoted once."""
     values = _array(values).cast(pa.large_string())
-    literal = _join('"', values, '"', "")
+    if few:
+        distinct = pc.dictionary_encode(values)
+        return pc.fill_null(quoted(distinct.dictionary).take(distinct.indices), "null")
     escape = pc.fill_null(pc.match_substring_regex(values, _ESCAPED), False)
-    if pc.any(escape).as_py():
+    count = pc.sum(escape).as_py() or 0
+    if count * 2 > len(values):  # most (an operation's JSON): each by the writer's function
+        literal = [None if v is None else encode_basestring(v) for v in values.to_pylist()]
+        return pc.fill_null(pa.array(literal, pa.large_string()), "null")
+    literal = _join('"', values, '"', "")
+    if count:
         where = np.flatnonzero(escape.to_numpy(zero_copy_only=False))
         fixed = [encode_basestring(value) for value in values.take(where).to_pylist()]
         literal = pc.replace_with_mask(literal, escape, pa.array(fixed, pa.large_string()))
@@ -77,7 +86,7 @@ def _times(values: Any) -> pa.Array:
 def header_bodies(heads: pa.Table) -> pa.Array:
     """`chain.header_body` of every header (columns named as `rows.HEADER_COLUMNS`)."""
     c = heads.column
-    text = {name: quoted(c(name)) for name in _TEXT}
+    text = {name: quoted(c(name), name in _FEW) for name in _TEXT}
     pieces = [
         '"agreement":', text["agreement"], ',"beneficiary":', text["beneficiary"],
         ',"buffer":', numbers(c("buffer"), "None"), ",",
@@ -109,6 +118,10 @@ _TEXT = (
 )  # fmt: skip
 
 
+#: header columns of few distinct values (accounts, kinds, memos left empty)
+_FEW = {"from_account", "to_account", "kind", "memo", "agreement", "beneficiary", "reason"}
+
+
 def _grouped(pieces: pa.Array, bounds: np.ndarray) -> pa.Array:
     """The pieces of each entry joined by commas: entry i's are `pieces[bounds[i]:bounds[i+1]]`."""
     lists = pa.LargeListArray.from_arrays(pa.array(bounds, pa.int64()), pieces)
@@ -122,12 +135,12 @@ def bodies(heads: pa.Table, posts: pa.Table, moves: pa.Table) -> pa.Array:
     seqs = heads.column("seq").to_numpy()
     p, m = posts.column, moves.column
     lines = _join(
-        "[", quoted(p("account_id")), ",", numbers(p("class_id")), ",", numbers(p("amount")),
+        "[", quoted(p("account_id"), True), ",", numbers(p("class_id")), ",", numbers(p("amount")),
         ",", numbers(p("balance_after")), "]", "",
     )  # fmt: skip
     events = _join(
         "[", numbers(m("class_id")), ",", numbers(m("start")), ",", numbers(m("stop")), ",",
-        quoted(m("from_account")), ",", quoted(m("to_account")), "]", "",
+        quoted(m("from_account"), True), ",", quoted(m("to_account"), True), "]", "",
     )  # fmt: skip
     return _join(
         '{"events":[',
@@ -149,16 +162,28 @@ def _bounds(rows: np.ndarray, seqs: np.ndarray) -> np.ndarray:
 
 def digests(prefixes: Any, texts: pa.Array) -> list[str]:
     """`chain.link(prefix, text)` of each pair: SHA-256 over the bytes of `prefix + text`, taken
-    straight from the Arrow buffer."""
-    joined = _join(_array(prefixes), texts, "")
-    return hexdigests(_array(joined).cast(pa.large_string()))
+    straight from the Arrow buffers (the values must not be None)."""
+    sha = hashlib.sha256
+    found = []
+    for prefix, (start, stop, view) in zip(
+        _spans(prefixes), _spans(texts), strict=True
+    ):  # fmt: skip
+        digest = sha(prefix[2][prefix[0] : prefix[1]])
+        digest.update(view[start:stop])
+        found.append(digest.hexdigest())
+    return found
 
 
 def hexdigests(texts: pa.Array) -> list[str]:
     """The SHA-256 (hex) of each value's UTF-8 bytes (the values must not be None)."""
+    sha = hashlib.sha256
+    return [sha(view[start:stop]).hexdigest() for start, stop, view in _spans(texts)]
+
+
+def _spans(texts: Any) -> Iterator[tuple[int, int, memoryview]]:
+    """Where each value's bytes are: (start, stop, the buffer)."""
     texts = _array(texts).cast(pa.large_string())
     _, offsets, data = texts.buffers()
     ends = np.frombuffer(offsets, np.int64, len(texts) + 1, texts.offset * 8).tolist()
     view = memoryview(data) if data is not None else memoryview(b"")
-    sha = hashlib.sha256
-    return [sha(view[a:b]).hexdigest() for a, b in pairwise(ends)]
+    return ((start, stop, view) for start, stop in pairwise(ends))

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from offset.ledger.chain import day_text
 from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS
-from offset.ledger.verify import entries
+from offset.ledger.verify import entries, headers
 from offset.ledger.verify.bodies import bodies, digests
 from offset.ledger.verify.columns import Columns
 from offset.ledger.verify.entries import REFERENCE_KINDS
@@ -60,10 +60,9 @@ def check(connection: Any, cols: Columns, part: ChainPart, previous: str, before
     accounts = _Accounts(heads, posts, moves)
     ledger = _Postings(seqs, posts, accounts)
     found: list[tuple[int, int, str]] = []
-    rows = _rows(heads)
-    for row in rows:  # the header against its operation: a JSON document an entry
-        if problems := entries._header_problems(row):
-            found += [(row[0], entries.ENTRY_CHECKS.index("header"), p) for p in problems]
+    header = entries.ENTRY_CHECKS.index("header")
+    for row in _rows(heads.take(np.flatnonzero(headers.suspects(heads)))):
+        found += [(row[0], header, p) for p in entries._header_problems(row)]
     suspects = (
         (seqs != expected)
         | _differ(heads.column("prev_hash").combine_chunks(), earlier)
@@ -83,10 +82,13 @@ def check(connection: Any, cols: Columns, part: ChainPart, previous: str, before
     ledger.accumulate(part)
     _cover(part, seqs, moves, accounts)
     _reservations(part, heads, ledger)
-    kind, operation = entries._COL["kind"], entries._COL["operation"]
-    part.references += [
-        (row[0], row[kind], row[operation]) for row in rows if row[kind] in REFERENCE_KINDS
-    ]
+    references = heads.filter(pc.is_in(heads.column("kind"), pa.array(sorted(REFERENCE_KINDS))))
+    part.references += zip(
+        references.column("seq").to_pylist(),
+        references.column("kind").to_pylist(),
+        references.column("operation").to_pylist(),
+        strict=True,
+    )
     part.expected_seq = int(seqs[-1]) + 1
     part.last_hash = hashes[-1].as_py()
     part.last_effective = days[-1].as_py()
@@ -177,10 +179,8 @@ class _Postings:
 
     def unbalanced(self) -> np.ndarray:
         """Entries whose postings may not sum to zero per class."""
-        frame = pd.DataFrame({"seq": self.seq, "class_id": self.class_id, "amount": self.amount})
-        sums = frame.groupby(["seq", "class_id"], sort=False)["amount"].sum()
-        off = sums.index.get_level_values("seq")[sums.to_numpy() != 0]
-        return np.isin(self.seqs, np.asarray(off))
+        rows, sums = _net([self.seq, self.class_id], self.amount)
+        return np.isin(self.seqs, self.seq[rows[sums != 0]])
 
     def balance_after(self) -> np.ndarray:
         """Entries where a `balance_after` may not be the one before plus the amount."""
@@ -234,20 +234,40 @@ def _flow(
     giver = np.where(accounts.source >= 0, accounts.source, mints)
     class_id = m("class_id").to_numpy()
     size = m("stop").to_numpy() - m("start").to_numpy()
-    frame = pd.DataFrame(
-        {
-            "seq": np.concatenate([seq, seq, ledger.seq]),
-            "account": np.concatenate([accounts.destination, giver, ledger.account]),
-            "class_id": np.concatenate([class_id, class_id, ledger.class_id]),
-            "amount": np.concatenate([size, -size, -ledger.amount]),
-        }
+    rows, net = _net(
+        [
+            np.concatenate([seq, seq, ledger.seq]),
+            np.concatenate([accounts.destination, giver, ledger.account]),
+            np.concatenate([class_id, class_id, ledger.class_id]),
+        ],
+        np.concatenate([size, -size, -ledger.amount]),
     )
-    net = frame.groupby(["seq", "account", "class_id"], sort=False)["amount"].sum()
-    off = np.asarray(net.index.get_level_values("seq")[net.to_numpy() != 0])
+    off = np.concatenate([seq, seq, ledger.seq])[rows[net != 0]]
     # a posting of zero, or an account and class posted twice, is beyond the sums: checked alone
     odd = ledger.entries_of((ledger.amount == 0) | ledger.repeated)
     flagged: np.ndarray = np.isin(seqs, off) | np.isin(seqs, seq[giver < 0]) | odd
     return flagged
+
+
+def _net(keys: list[np.ndarray], values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`values` summed by their keys (columns of integers): each group's first row, and its sum."""
+    code = np.zeros(len(values), np.int64)
+    span = 1
+    for key in keys:
+        if not len(key):
+            break
+        low, high = int(key.min()), int(key.max())
+        if span * (high - low + 1) >= 2**62:  # too wide to combine: number the groups so far
+            code, distinct = pd.factorize(code)
+            span = max(len(distinct), 1)
+        code = code * (high - low + 1) + (key - low)
+        span *= high - low + 1
+    groups, distinct = pd.factorize(code)
+    sums = np.zeros(len(distinct), np.int64)
+    np.add.at(sums, groups, values)
+    first = np.full(len(distinct), len(values), np.int64)
+    np.minimum.at(first, groups, np.arange(len(values), dtype=np.int64))
+    return first, sums
 
 
 def _cover(part: ChainPart, seqs: np.ndarray, moves: pa.Table, accounts: _Accounts) -> None:
@@ -255,28 +275,27 @@ def _cover(part: ChainPart, seqs: np.ndarray, moves: pa.Table, accounts: _Accoun
     m = moves.column
     class_id, start, stop = (m(c).to_numpy() for c in ("class_id", "start", "stop"))
     source, destination = accounts.source, accounts.destination
-    frame = pd.DataFrame(
-        {
-            "account": np.concatenate([destination, destination, source, source]),
-            "class_id": np.tile(class_id, 4),
-            "point": np.concatenate([start, stop, start, stop]),
-            "step": np.repeat(np.array([1, -1, -1, 1]), len(class_id)),
-        }
-    )
-    frame = frame[frame["account"] >= 0]
-    for account, class_id_ in (
-        frame[["account", "class_id"]].drop_duplicates().itertuples(index=False)
-    ):
-        part.coverage.setdefault((accounts.names[account], int(class_id_)), {})
-    steps = frame.groupby(["account", "class_id", "point"], sort=False)["step"].sum()
-    steps = steps[steps != 0]
-    for (account, class_id_, point), step in zip(steps.index.tolist(), steps.tolist(), strict=True):
-        held = part.coverage[(accounts.names[account], class_id_)]
-        value = held.get(point, 0) + step
+    account = np.concatenate([destination, destination, source, source])
+    classes = np.tile(class_id, 4)
+    point = np.concatenate([start, stop, start, stop])
+    step = np.repeat(np.array([1, -1, -1, 1]), len(class_id))
+    held = account >= 0
+    account, classes, point, step = account[held], classes[held], point[held], step[held]
+    for pair in np.unique(account * (int(classes.max(initial=0)) + 1) + classes).tolist():
+        code, class_id_ = divmod(pair, int(classes.max(initial=0)) + 1)
+        part.coverage.setdefault((accounts.names[code], class_id_), {})
+    rows, sums = _net([account, classes, point], step)
+    kept = sums != 0
+    for code, class_id_, at, value in zip(
+        account[rows[kept]].tolist(), classes[rows[kept]].tolist(), point[rows[kept]].tolist(),
+        sums[kept].tolist(), strict=True,
+    ):  # fmt: skip
+        steps = part.coverage[(accounts.names[code], class_id_)]
+        value += steps.get(at, 0)
         if value:
-            held[point] = value
+            steps[at] = value
         else:
-            del held[point]
+            del steps[at]
     sides = (source < 0).astype(int) + (destination < 0).astype(int)
     seq = m("tx_seq").to_numpy()
     for i in np.flatnonzero(sides):

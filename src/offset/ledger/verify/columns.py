@@ -8,18 +8,19 @@ of SQLite into the process, whose closing of the file drops the locks of the fir
 documented way to corrupt a database). A value of a storage class its column's type does not
 allow (SQLite stores what it is given) would reach Arrow converted, so every row's classes are
 checked in the same read, and such a range is left to the row pass. PostgreSQL's columns
-come from `COPY ... TO STDOUT (FORMAT csv)` on the caller's own connection, in its snapshot,
-parsed by Arrow's CSV reader. Any other connection: None, and the row pass reads the range.
+come from the ADBC PostgreSQL driver (`COPY` in binary, decoded into Arrow in C) on a connection
+of its own that reads the caller's snapshot (`pg_export_snapshot`, as `pg_dump -j` does). Any other connection: None, and the row pass reads the range.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from pyarrow import csv
 
 from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS
 
@@ -62,10 +63,25 @@ def _bounds(column: str, lo: int | None, hi: int | None) -> str:
     return f" WHERE {' AND '.join(found)}" if found else ""
 
 
+#: Entries from which a range is read as columns: below, the fixed costs (a second connection
+#: on PostgreSQL, Arrow's kernels) outweigh what they save, and the row pass reads it.
+COLUMNS_FROM = 2_000
+
+
 def read(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
     """The columns of the entries `lo <= seq < hi` on a DB-API connection, or None where they
-    cannot be read as columns (the row pass then reads the range)."""
+    cannot be read as columns or are too few (the row pass then reads the range)."""
     module = type(connection).__module__
+    if not module.startswith(("sqlite3", "psycopg")):
+        return None
+    cursor = connection.cursor()
+    try:
+        cursor.execute("SELECT MIN(seq), MAX(seq) FROM transactions" + _bounds("seq", lo, hi))
+        first, last = cursor.fetchone()
+    finally:
+        cursor.close()
+    if first is None or last - first + 1 < COLUMNS_FROM:
+        return None
     if module.startswith("sqlite3"):
         return _sqlite(connection, lo, hi)
     if module.startswith("psycopg"):
@@ -104,28 +120,34 @@ def _odd(table: str, column: str) -> str:
 
 
 def _postgresql(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
+    try:
+        import adbc_driver_postgresql.dbapi as adbc
+    except ImportError:  # installed without it: the row pass reads
+        return None
+    from psycopg.conninfo import make_conninfo
+
+    snapshot, path = connection.execute(
+        "SELECT pg_export_snapshot(), current_setting('search_path')"
+    ).fetchone()
+    if not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):  # inlined below
+        return None
+    password = connection.info.password
+    where = make_conninfo(connection.info.dsn, **({"password": password} if password else {}))
+    try:
+        reader = adbc.connect(where, autocommit=True)
+    except Exception:
+        return None
     tables = []
-    for table, columns, seq, _ in _TABLES:
-        selected = ", ".join(_TEXT_OF.get(column, column) for column in columns)
-        query = f"SELECT {selected} FROM {table}" + _bounds(seq, lo, hi)
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy,
-        ):
-            data = b"".join(bytes(block) for block in copy)
-        tables.append(
-            csv.read_csv(
-                pa.py_buffer(data),
-                read_options=csv.ReadOptions(column_names=list(columns)),
-                parse_options=csv.ParseOptions(newlines_in_values=True),
-                convert_options=csv.ConvertOptions(
-                    column_types={column: _type(table, column) for column in columns},
-                    null_values=[""],  # NULL is an empty field; an empty text is quoted
-                    strings_can_be_null=True,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
-        )
+    with reader, reader.cursor() as cursor:
+        cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")  # the caller's: no parameter
+        path = path.replace("'", "''")
+        cursor.execute(f"SELECT set_config('search_path', '{path}', true)")  # the caller's tables
+        for table, columns, seq, _ in _TABLES:
+            selected = ", ".join(_TEXT_OF.get(column, column) for column in columns)
+            cursor.execute(f"SELECT {selected} FROM {table}" + _bounds(seq, lo, hi))
+            tables.append(cursor.fetch_arrow_table().rename_columns(list(columns)))
+        cursor.execute("COMMIT")
     return _sorted(tables)
 
 
@@ -143,7 +165,9 @@ def _sorted(tables: list[pa.Table]) -> Columns:
     done = []
     for read, (table, columns, _, keys) in zip(tables, _TABLES, strict=True):
         typed = pa.table({c: read.column(c).cast(_type(table, c)) for c in columns})
-        order = pc.sort_indices(typed, [(key, "ascending") for key in keys])
-        done.append(typed.take(order).combine_chunks())
+        order = pc.sort_indices(typed, [(key, "ascending") for key in keys]).to_numpy()
+        if (np.diff(order) != 1).any():  # most often read in order already
+            typed = typed.take(order)
+        done.append(typed.combine_chunks())
     heads, posts, moves = done
     return Columns(heads, posts, moves)
