@@ -347,7 +347,7 @@ def _confirm(
     for i, seq in zip(suspects.tolist(), wanted, strict=True):
         state = ChainPart(expected_seq=int(expected[i]))
         for j in ledger.rows_of(seq):
-            if ledger.has_before[j]:
+            if ledger.has_before[j] and not ledger.repeated[j]:  # as it was before the entry
                 name = (ledger.table.column("account_id")[j].as_py(), int(ledger.class_id[j]))
                 state.closing.setdefault(name, int(ledger.before[j]))
         row = heads[seq]

@@ -6,8 +6,8 @@ SQLite hands out rows only through its Python module: its columns are built from
 caller's connection (a driver that reads SQLite into Arrow, such as ADBC's, links a second copy
 of SQLite into the process, whose closing of the file drops the locks of the first: SQLite's
 documented way to corrupt a database). A value of a storage class its column's type does not
-allow (SQLite stores what it is given) would reach Arrow converted, so every row's classes are
-checked in the same read, and such a range is left to the row pass. PostgreSQL's columns
+allow (SQLite stores what it is given) is refused by the conversion, or found before it (a
+REAL in an INTEGER column), and such a range is left to the row pass. PostgreSQL's columns
 come from the ADBC PostgreSQL driver (`COPY` in binary, decoded into Arrow in C) on a connection
 of its own that reads the caller's snapshot (`pg_export_snapshot`, as `pg_dump -j` does). Any other connection: None, and the row pass reads the range.
 """
@@ -15,6 +15,7 @@ of its own that reads the caller's snapshot (`pg_export_snapshot`, as `pg_dump -
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,10 +27,6 @@ from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS
 
 _INTEGER = {"seq", "fiscal_year", "class_id", "quantity", "buffer", "claim_fy", "tx_seq"}
 _INTEGER |= {"amount", "balance_after", "start", "stop"}
-_NULLABLE = {"id", "agreement", "reverses", "resolves", "class_id", "from_account"}
-_NULLABLE |= {"to_account", "beneficiary", "reason", "claim_period", "source", "purpose"}
-_NULLABLE |= {"offset_target", "offset_place", "claim_fy", "rule_override"}
-_NULLABLE_EVENT = {"from_account"}  # a block event's destination is NOT NULL, unlike a header's
 
 #: table, its columns, the sequence column, and the sort keys of the chain's body
 _TABLES = (
@@ -50,10 +47,6 @@ class Columns:
 
 def _type(table: str, column: str) -> pa.DataType:
     return pa.int64() if column in _INTEGER else pa.string()
-
-
-def _nullable(table: str, column: str) -> bool:
-    return column in (_NULLABLE_EVENT if table == "block_events" else _NULLABLE)
 
 
 def _bounds(column: str, lo: int | None, hi: int | None) -> str:
@@ -94,29 +87,25 @@ def _sqlite(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
     cursor = connection.cursor()
     try:
         for table, columns, seq, _ in _TABLES:
-            classes = " OR ".join(_odd(table, column) for column in columns)
+            where = _bounds(seq, lo, hi)
+            # A REAL in an INTEGER column (the one class Arrow would convert, truncated: text or
+            # a blob there is refused; a text column's affinity stores numbers as text, and a
+            # blob there reads as its UTF-8 text) makes its sum a REAL: the row pass reads.
+            ints = [column for column in columns if column in _INTEGER]
             cursor.execute(
-                f"SELECT {', '.join(columns)}, {classes} FROM {table}" + _bounds(seq, lo, hi)
+                f"SELECT {', '.join(f'typeof(sum({c}))' for c in ints)} FROM {table}{where}"
             )
-            rows = cursor.fetchall()
-            values = list(zip(*rows, strict=True)) if rows else [()] * (len(columns) + 1)
-            if any(values[-1]):  # a value of a class its column must not hold
+            if "real" in cursor.fetchone():
                 return None
-            tables.append(
-                pa.table(
-                    {c: pa.array(v, _type(table, c)) for c, v in zip(columns, values, strict=False)}
-                )
-            )
+            cursor.execute(f"SELECT {', '.join(columns)} FROM {table}{where}")
+            fields = pa.struct([(c, _type(table, c)) for c in columns])
+            rows = pa.array(cursor.fetchall(), fields)  # converted in C
+            tables.append(pa.Table.from_arrays(rows.flatten(), names=list(columns)))
+    except (sqlite3.Error, pa.ArrowException, OverflowError, TypeError):
+        return None  # a value no column of its type holds (or a sum beyond 64 bits)
     finally:
         cursor.close()
     return _sorted(tables)
-
-
-def _odd(table: str, column: str) -> str:
-    """SQL true where the row's value is of a storage class its column must not hold."""
-    allowed = ["'integer'" if column in _INTEGER else "'text'"]
-    allowed += ["'null'"] if _nullable(table, column) else []
-    return f"typeof({column}) NOT IN ({', '.join(allowed)})"
 
 
 def _postgresql(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
