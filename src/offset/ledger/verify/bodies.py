@@ -12,7 +12,7 @@ checks every body and hash against the per-entry ones, over generated entries.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import pairwise
 from json.encoder import encode_basestring
 from typing import Any
@@ -26,9 +26,12 @@ from offset.ledger.chain import FORMAT, time_text
 _ESCAPED = r'[\x00-\x1f"\\]'  # what encode_basestring escapes (non-ASCII is kept)
 
 
-def quoted(values: Any, few: bool = False) -> pa.Array:
-    """Each text value as its JSON string literal (`encode_basestring`), None as `null`. With
-    `few` (few distinct values, such as accounts), each distinct value is quoted once."""
+def quoted(values: Any, few: bool = False) -> Any:
+    """Each text value as its JSON string literal (`encode_basestring`), None as `null` (a
+    column of None: `"null"`, one `str`). With `few` (few distinct values, such as accounts),
+    each distinct value is quoted once."""
+    if (null := _constant(values, "null")) is not None:
+        return null  # the same in every value: joined as text (`_join`)
     values = _array(values).cast(pa.large_string())
     if few:
         distinct = pc.dictionary_encode(values)
@@ -46,28 +49,45 @@ def quoted(values: Any, few: bool = False) -> pa.Array:
     return pc.fill_null(literal, "null")
 
 
-def numbers(values: Any, null: str = "null") -> pa.Array:
-    """Each integer as its decimal text (`str`), None as `null` (or as given)."""
+def numbers(values: Any, null: str = "null") -> Any:
+    """Each integer as its decimal text (`str`), None as `null` (or as given; a column of None:
+    that text, one `str`)."""
+    if (constant := _constant(values, null)) is not None:
+        return constant  # the same in every value: joined as text (`_join`)
     return pc.fill_null(_array(values).cast(pa.int64()).cast(pa.large_string()), null)
 
 
-def _optional(key: str, values: Any, literal: pa.Array) -> pa.Array:
+def _optional(key: str, values: Any, literal: Any) -> Any:
     """`"key":literal,` where the value is there, nothing where it is None (`chain._optional`)."""
+    if _constant(values, "") is not None:
+        return ""  # the same in every value: joined as text (`_join`)
     text = _join(f'"{key}":', literal, ",", "")
     return pc.if_else(pc.is_null(_array(values)), "", text)
 
 
 def _join(*pieces: Any) -> pa.Array:
     """The pieces joined value by value (the last is the separator); text given as `str` is
-    the same in every value."""
+    the same in every value, and joined to its neighbours first."""
+    *parts, separator = pieces
+    merged: list[Any] = []
+    for piece in parts:
+        if isinstance(piece, str) and merged and isinstance(merged[-1], str) and not separator:
+            merged[-1] += piece
+        else:
+            merged.append(piece)
     return pc.binary_join_element_wise(
         *(
             pa.scalar(piece, pa.large_string())
             if isinstance(piece, str)
             else _array(piece).cast(pa.large_string())
-            for piece in pieces
+            for piece in [*merged, separator]
         )
     )
+
+
+def _constant(values: Any, text: str) -> str | None:
+    """`text` if every value is None (a column the range never fills), else None."""
+    return text if _array(values).null_count == len(values) and len(values) else None
 
 
 def _array(values: Any) -> pa.Array:
@@ -138,10 +158,13 @@ def bodies(heads: pa.Table, posts: pa.Table, moves: pa.Table) -> pa.Array:
         "[", quoted(p("account_id"), True), ",", numbers(p("class_id")), ",", numbers(p("amount")),
         ",", numbers(p("balance_after")), "]", "",
     )  # fmt: skip
-    events = _join(
-        "[", numbers(m("class_id")), ",", numbers(m("start")), ",", numbers(m("stop")), ",",
-        quoted(m("from_account"), True), ",", quoted(m("to_account"), True), "]", "",
+    # `[class,` and `,"from","to"]` take few distinct values: each is written once
+    starts = _few(lambda c: _join("[", numbers(c[0]), ",", ""), m("class_id"))
+    ends = _few(
+        lambda c: _join(",", quoted(c[0]), ",", quoted(c[1]), "]", ""),
+        m("from_account"), m("to_account"),
     )  # fmt: skip
+    events = _join(starts, numbers(m("start")), ",", numbers(m("stop")), ends, "")
     return _join(
         '{"events":[',
         _grouped(events, _bounds(m("tx_seq").to_numpy(), seqs)),
@@ -152,6 +175,19 @@ def bodies(heads: pa.Table, posts: pa.Table, moves: pa.Table) -> pa.Array:
         f'],"v":{FORMAT}}}',
         "",
     )
+
+
+def _few(write: Callable[[list[pa.Array]], pa.Array], *columns: Any) -> pa.Array:
+    """`write(columns)` for columns of few distinct combinations of values: written once a
+    combination, then taken for each row."""
+    combined = np.zeros(len(columns[0]), np.int64)
+    for column in columns:
+        encoded = pc.dictionary_encode(_array(column))
+        codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64) + 1
+        combined = combined * (len(encoded.dictionary) + 1) + codes
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    values = [_array(column).take(pa.array(first)) for column in columns]
+    return write(values).take(pa.array(inverse))
 
 
 def _bounds(rows: np.ndarray, seqs: np.ndarray) -> np.ndarray:
