@@ -131,7 +131,7 @@ def recorded(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     """An operation's text (some written otherwise than `json.dumps` would, some not JSON) and
     the header columns it should give, some of them changed."""
     kind = draw(st.sampled_from(KINDS))
-    op = {"op": draw(st.sampled_from([kind, kind, "transfer"]))}
+    op: dict[str, Any] = {"op": draw(st.sampled_from([kind, kind, "transfer"]))}
     op |= {k: draw(v) for k, v in fields.items() if draw(st.booleans())}
     text = json.dumps(op, ensure_ascii=draw(st.booleans()), indent=draw(st.sampled_from([None, 1])))
     text = draw(
