@@ -14,20 +14,19 @@ The header against its operation (a JSON document an entry) is checked entry by 
 
 from __future__ import annotations
 
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from offset.ledger.chain import day_text
-from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS
+from offset.ledger.rows import HEADER_COLUMNS
 from offset.ledger.verify import entries, headers
 from offset.ledger.verify.bodies import bodies, digests
 from offset.ledger.verify.columns import Columns
+from offset.ledger.verify.confirm import confirm
 from offset.ledger.verify.entries import REFERENCE_KINDS
+from offset.ledger.verify.postings import Accounts, Postings, net
 from offset.ledger.verify.ranges import ChainPart
 
 #: Beyond this magnitude a sum of 64-bit integers could wrap: such a range goes to the row pass.
@@ -57,8 +56,8 @@ def check(connection: Any, cols: Columns, part: ChainPart, previous: str, before
     days = heads.column("effective_date").combine_chunks()
     days_before = pa.concat_arrays([pa.array([before], pa.string()), days.slice(0, len(seqs) - 1)])
     expected = np.append(part.expected_seq, seqs[:-1] + 1)
-    accounts = _Accounts(heads, posts, moves)
-    ledger = _Postings(seqs, posts, accounts)
+    accounts = Accounts(heads, posts, moves)
+    ledger = Postings(seqs, posts, accounts)
     found: list[tuple[int, int, str]] = []
     header = entries.ENTRY_CHECKS.index("header")
     for row in _rows(heads.take(np.flatnonzero(headers.suspects(heads)))):
@@ -72,7 +71,7 @@ def check(connection: Any, cols: Columns, part: ChainPart, previous: str, before
         | ledger.balance_after()
         | _flow(heads, seqs, moves, ledger, accounts)
     )
-    found += _confirm(
+    found += confirm(
         connection, np.flatnonzero(suspects), seqs, expected, earlier, days_before, ledger
     )
     found.sort(key=lambda problem: problem[:2])
@@ -125,103 +124,8 @@ def _own(
     return kept[0], kept[1]
 
 
-class _Accounts:
-    """Every account named in the range as a small integer (-1: none), the same in each table."""
-
-    def __init__(self, heads: pa.Table, posts: pa.Table, moves: pa.Table) -> None:
-        named = [
-            posts.column("account_id"),
-            moves.column("from_account"),
-            moves.column("to_account"),
-            heads.column("from_account"),
-        ]
-        whole = pa.concat_arrays([pc.cast(c, pa.string()).combine_chunks() for c in named])
-        encoded = pc.dictionary_encode(whole)
-        self.names: list[str] = encoded.dictionary.to_pylist()
-        codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64)
-        ends = np.cumsum([0, *(len(c) for c in named)])
-        self.posted, self.source, self.destination, self.issuer = (
-            codes[a:b] for a, b in pairwise(ends)
-        )
-
-
-class _Postings:
-    """The postings of the range as numpy columns, in the body's order, with each posting's
-    balance before it (the last `balance_after` of its account and class in an earlier entry)."""
-
-    def __init__(self, seqs: np.ndarray, posts: pa.Table, accounts: _Accounts) -> None:
-        self.table = posts
-        self.seq = posts.column("tx_seq").to_numpy()
-        self.account = accounts.posted
-        self.class_id = posts.column("class_id").to_numpy()
-        self.amount = posts.column("amount").to_numpy()
-        self.after = posts.column("balance_after").to_numpy()
-        key = self.account * (int(self.class_id.max(initial=0)) + 1) + self.class_id
-        self.by_key = np.lexsort((self.seq, key))  # stable: the body's order within a key
-        k, s = key[self.by_key], self.seq[self.by_key]
-        same = np.append(False, k[1:] == k[:-1])
-        self.repeated = np.zeros(len(k), bool)  # an account and class posted twice in one entry
-        self.repeated[self.by_key] = same & np.append(False, s[1:] == s[:-1])
-        self.has_before = np.zeros(len(k), bool)
-        self.has_before[self.by_key] = same
-        self.before = np.zeros(len(k), np.int64)
-        self.before[self.by_key] = np.append(0, self.after[self.by_key][:-1])
-        self.seqs = seqs
-        self.keys = key
-
-    def rows_of(self, seq: int) -> range:
-        """Where the postings of an entry are."""
-        return range(*np.searchsorted(self.seq, [seq, seq + 1]).tolist())
-
-    def entries_of(self, rows: np.ndarray) -> np.ndarray:
-        """A mask over the entries: those holding any of the posting rows marked."""
-        return np.isin(self.seqs, self.seq[rows])
-
-    def unbalanced(self) -> np.ndarray:
-        """Entries whose postings may not sum to zero per class."""
-        rows, sums = _net([self.seq, self.class_id], self.amount)
-        return np.isin(self.seqs, self.seq[rows[sums != 0]])
-
-    def balance_after(self) -> np.ndarray:
-        """Entries where a `balance_after` may not be the one before plus the amount."""
-        wrong = self.has_before & (self.before + self.amount != self.after)
-        return self.entries_of(wrong | self.repeated)
-
-    def accumulate(self, part: ChainPart) -> None:
-        """`history._accumulate` of every posting: running balances, sums and counts."""
-        frame = pd.DataFrame(
-            {"key": self.keys, "seq": self.seq, "amount": self.amount, "after": self.after}
-        )
-        groups = frame.groupby("key", sort=False)
-        first, last = groups.head(1), groups.tail(1)
-        totals = groups["amount"].agg(["size", "sum", "min"])
-        accounts = self.table.column("account_id").to_pylist()
-        names = [(accounts[i], int(self.class_id[i])) for i in first.index]
-        for name, seq, amount, after in zip(
-            names,
-            first["seq"].tolist(),
-            first["amount"].tolist(),
-            first["after"].tolist(),
-            strict=True,
-        ):
-            if name not in part.closing:
-                part.opening[name] = (seq, amount, after)
-        names_by_key = dict(zip(first["key"].tolist(), names, strict=True))
-        for key, after in zip(last["key"].tolist(), last["after"].tolist(), strict=True):
-            part.closing[names_by_key[key]] = after
-        for key, (size, total, least) in zip(
-            totals.index.tolist(), totals.itertuples(index=False), strict=True
-        ):
-            name = names_by_key[key]
-            part.counts[name] = part.counts.get(name, 0) + int(size)
-            part.sums[name] = part.sums.get(name, 0) + int(total)
-            if least < 0:
-                part.sent.add(name)
-        part.posting_count += len(self.seq)
-
-
 def _flow(
-    heads: pa.Table, seqs: np.ndarray, moves: pa.Table, ledger: _Postings, accounts: _Accounts
+    heads: pa.Table, seqs: np.ndarray, moves: pa.Table, ledger: Postings, accounts: Accounts
 ) -> np.ndarray:
     """Entries whose events may not move what their postings move (`entries._flow`): per entry,
     account and class, the serials received less those given must equal the amount posted; a
@@ -234,7 +138,7 @@ def _flow(
     giver = np.where(accounts.source >= 0, accounts.source, mints)
     class_id = m("class_id").to_numpy()
     size = m("stop").to_numpy() - m("start").to_numpy()
-    rows, net = _net(
+    rows, moved = net(
         [
             np.concatenate([seq, seq, ledger.seq]),
             np.concatenate([accounts.destination, giver, ledger.account]),
@@ -242,35 +146,14 @@ def _flow(
         ],
         np.concatenate([size, -size, -ledger.amount]),
     )
-    off = np.concatenate([seq, seq, ledger.seq])[rows[net != 0]]
+    off = np.concatenate([seq, seq, ledger.seq])[rows[moved != 0]]
     # a posting of zero, or an account and class posted twice, is beyond the sums: checked alone
     odd = ledger.entries_of((ledger.amount == 0) | ledger.repeated)
     flagged: np.ndarray = np.isin(seqs, off) | np.isin(seqs, seq[giver < 0]) | odd
     return flagged
 
 
-def _net(keys: list[np.ndarray], values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`values` summed by their keys (columns of integers): each group's first row, and its sum."""
-    code = np.zeros(len(values), np.int64)
-    span = 1
-    for key in keys:
-        if not len(key):
-            break
-        low, high = int(key.min()), int(key.max())
-        if span * (high - low + 1) >= 2**62:  # too wide to combine: number the groups so far
-            code, distinct = pd.factorize(code)
-            span = max(len(distinct), 1)
-        code = code * (high - low + 1) + (key - low)
-        span *= high - low + 1
-    groups, distinct = pd.factorize(code)
-    sums = np.zeros(len(distinct), np.int64)
-    np.add.at(sums, groups, values)
-    first = np.full(len(distinct), len(values), np.int64)
-    np.minimum.at(first, groups, np.arange(len(values), dtype=np.int64))
-    return first, sums
-
-
-def _cover(part: ChainPart, seqs: np.ndarray, moves: pa.Table, accounts: _Accounts) -> None:
+def _cover(part: ChainPart, seqs: np.ndarray, moves: pa.Table, accounts: Accounts) -> None:
     """`history._cover` of every event: each account's coverage steps, and the serials minted."""
     m = moves.column
     class_id, start, stop = (m(c).to_numpy() for c in ("class_id", "start", "stop"))
@@ -284,7 +167,7 @@ def _cover(part: ChainPart, seqs: np.ndarray, moves: pa.Table, accounts: _Accoun
     for pair in np.unique(account * (int(classes.max(initial=0)) + 1) + classes).tolist():
         code, class_id_ = divmod(pair, int(classes.max(initial=0)) + 1)
         part.coverage.setdefault((accounts.names[code], class_id_), {})
-    rows, sums = _net([account, classes, point], step)
+    rows, sums = net([account, classes, point], step)
     kept = sums != 0
     for code, class_id_, at, value in zip(
         account[rows[kept]].tolist(), classes[rows[kept]].tolist(), point[rows[kept]].tolist(),
@@ -303,7 +186,7 @@ def _cover(part: ChainPart, seqs: np.ndarray, moves: pa.Table, accounts: _Accoun
         part.minted += [minted] * int(sides[i])
 
 
-def _reservations(part: ChainPart, heads: pa.Table, ledger: _Postings) -> None:
+def _reservations(part: ChainPart, heads: pa.Table, ledger: Postings) -> None:
     """`history._reservations` of the entries that open or resolve a reservation, in order."""
     kinds = heads.column("kind")
     resolves = heads.column("resolves")
@@ -325,76 +208,3 @@ def _reservations(part: ChainPart, heads: pa.Table, ledger: _Postings) -> None:
             resolved = resolves[i].as_py()
             if part.reserved.pop(resolved, None) is None:
                 part.resolved.append((seq, resolved))
-
-
-def _confirm(
-    connection: Any,
-    suspects: np.ndarray,
-    seqs: np.ndarray,
-    expected: np.ndarray,
-    earlier: pa.Array,
-    days_before: pa.Array,
-    ledger: _Postings,
-) -> list[tuple[int, int, str]]:
-    """The entries a mask holds, checked by `entries.py` on their rows as the row pass reads
-    them, with the state the pass would have reached them with."""
-    if not len(suspects):
-        return []
-    wanted = [int(seqs[i]) for i in suspects]
-    heads, posts, moves = _read(connection, wanted)
-    header = entries.ENTRY_CHECKS.index("header")
-    found: list[tuple[int, int, str]] = []
-    for i, seq in zip(suspects.tolist(), wanted, strict=True):
-        state = ChainPart(expected_seq=int(expected[i]))
-        for j in ledger.rows_of(seq):
-            if ledger.has_before[j] and not ledger.repeated[j]:  # as it was before the entry
-                name = (ledger.table.column("account_id")[j].as_py(), int(ledger.class_id[j]))
-                state.closing.setdefault(name, int(ledger.before[j]))
-        row = heads[seq]
-        own_postings = sorted(posts.get(seq, []))
-        own_events = moves.get(seq, [])
-        effective = day_text(row[entries._COL["effective_date"]])
-        for rank, problems in enumerate(
-            (
-                entries._sequence_problems(state, seq),
-                entries._link_problems(row, earlier[i].as_py(), own_postings, own_events),
-                entries._date_problems(row, effective, days_before[i].as_py()),
-                [],  # the header: checked for every entry above
-                entries._unbalanced(seq, own_postings),
-                entries._balance_after_problems(state, seq, own_postings),
-                entries._flow(row, own_postings, own_events),
-            )
-        ):
-            if rank != header:
-                found += [(seq, rank, problem) for problem in problems]
-    return found
-
-
-def _read(
-    connection: Any, seqs: list[int]
-) -> tuple[dict[int, tuple[Any, ...]], dict[int, list[Any]], dict[int, list[Any]]]:
-    """The rows of these entries through the DB-API cursor, as the row pass reads them."""
-    heads: dict[int, tuple[Any, ...]] = {}
-    posts: dict[int, list[Any]] = {}
-    moves: dict[int, list[Any]] = {}
-    cursor = connection.cursor()
-    try:
-        for at in range(0, len(seqs), 500):
-            listed = ", ".join(str(seq) for seq in seqs[at : at + 500])
-            cursor.execute(
-                f"SELECT {', '.join(HEADER_COLUMNS)} FROM transactions WHERE seq IN ({listed})"
-            )
-            heads.update((row[0], row) for row in cursor.fetchall())
-            for table, columns, into in (
-                ("postings", POSTING_COLUMNS, posts),
-                ("block_events", EVENT_COLUMNS, moves),
-            ):
-                cursor.execute(
-                    f"SELECT {', '.join(columns)} FROM {table} WHERE tx_seq IN ({listed})"
-                    " ORDER BY tx_seq"
-                )
-                for row in cursor.fetchall():
-                    into.setdefault(row[0], []).append(row)
-    finally:
-        cursor.close()
-    return heads, posts, moves
