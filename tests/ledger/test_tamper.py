@@ -24,7 +24,7 @@ from offset.ledger import checkpoint as checkpoints
 from offset.ledger.chain import body, link
 from offset.ledger.database import reading
 from offset.ledger.rows import HEADER_COLUMNS
-from offset.ledger.verify import CHECKS, history
+from offset.ledger.verify import CHECKS, columns, history
 from tests.ledger.conftest import ISSUE_LINES, behind_the_triggers, pg_schema, seq_of
 
 PROJECT = {"project": "ina-forest", "vintage": 2024}
@@ -340,14 +340,20 @@ def test_the_columnar_pass_reports_what_the_row_pass_does(
     if name:
         _forge(book, name)
     columnar = book.verification()
+    with monkeypatch.context() as patch:  # read in pieces of 3 entries, each its own range
+        patch.setattr(columns, "PIECE", 3)
+        pieces = book.verification()
     monkeypatch.setattr(history, "COLUMNS", False)
     rows = book.verification()
     assert columnar.discrepancies == rows.discrepancies
+    assert pieces.discrepancies == rows.discrepancies
+    assert pieces.state is not None
     assert bool(columnar.discrepancies) == bool(name)
     assert columnar.state is not None
     assert rows.state is not None
     # what the books' checks and a checkpoint's state are built from, in its canonical form
     assert states.encode(columnar.state) == states.encode(rows.state)
+    assert states.encode(pieces.state) == states.encode(rows.state)
     assert (columnar.entries, columnar.postings) == (rows.entries, rows.postings)
 
 

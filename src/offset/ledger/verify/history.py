@@ -18,7 +18,7 @@ from offset.ledger.chain import day_text
 from offset.ledger.rows import HEADER_COLUMNS
 from offset.ledger.verify import columnar, columns, entries
 from offset.ledger.verify.entries import _COL, REFERENCE_KINDS
-from offset.ledger.verify.ranges import ChainPart
+from offset.ledger.verify.ranges import ChainPart, extend
 
 _NO_GROUP: tuple[Any, Iterator[Any]] = (None, iter(()))  # past the last row
 
@@ -54,11 +54,20 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
             previous, part.expected_seq = before[1], before[0] + 1
             effective_before = day_text(before[2])
     heads.close()
-    cols = columns.read(connection, lo, hi) if COLUMNS else None
-    if cols is not None and columnar.exact(cols):
-        columnar.check(connection, cols, part, previous, effective_before)
-    else:
+    found = columns.pieces(connection, lo, hi) if COLUMNS else None
+    if found is None:
         _rows(connection, part, previous, effective_before, lo, hi)
+        return part
+    for start, stop in found:  # one piece of the range after another, each as one range
+        cols = columns.read(connection, start, stop)
+        if cols is not None and columnar.exact(cols):
+            piece = ChainPart(expected_seq=part.expected_seq)
+            columnar.check(connection, cols, piece, previous, effective_before)
+            extend(part, piece, joined=False)
+        else:
+            _rows(connection, part, previous, effective_before, start, stop)
+        previous, effective_before = part.last_hash, part.last_effective
+    part.problems.sort(key=lambda problem: problem[:2])
     return part
 
 
