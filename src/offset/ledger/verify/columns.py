@@ -59,9 +59,9 @@ def _bounds(column: str, lo: int | None, hi: int | None) -> str:
 #: Entries from which a range is read as columns: below, the fixed costs (a second connection
 #: on PostgreSQL, Arrow's kernels) outweigh what they save, and the row pass reads it.
 COLUMNS_FROM = 2_000
-#: Sequence numbers read and checked at once: what a piece holds in memory is bounded (about
-#: 3 KB an entry of 2 postings and 7 block events, its canonical body included).
-PIECE = 200_000
+#: Sequence numbers read and checked at once, so that memory stays bounded: about 9 KB an
+#: entry of 2 postings and 7 block events at the peak (columns, canonical bodies), under 1 GB.
+PIECE = 100_000
 
 
 def pieces(
