@@ -535,6 +535,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "見出し行は{row}行目{two}: {columns}",
     ),
     "notice.two_rows": (" (two rows, flattened)", " (2段の見出しを結合)"),
+    # the columns a file has that no input column of the method reads (`intake.unread`)
+    "notice.in_sheet": ("{file}, sheet {sheet!r}", "{file}のシート「{sheet}」"),
+    "notice.unread_columns": (
+        "{where}: columns not read (no input column of the method has these headers): {columns}",
+        "{where}: 読み込まなかった列 (計算方法の入力列にない見出し): {columns}",
+    ),
+    "notice.unread_meant": (
+        "{where}: column {letter} {header!r} was not read; if it means {meant!r} (column"
+        " {column}), write that header or map it in a --columns file",
+        "{where}: {letter}列「{header}」は読み込んでいません。「{meant}」({column}列) のことなら、"
+        "その見出しに直すか --columns のファイルで対応付けてください",
+    ),
+    "notice.unnamed_columns": (
+        "{where}: columns {letters} hold values under no header: not read",
+        "{where}: {letters}列は見出しがないため、値を読み込んでいません",
+    ),
     # warnings of a calculation and of a run (the report lists them)
     "warn.unverified": (
         "{count} of {total} rows used a factor value marked unverified (column uses_unverified);"
@@ -602,6 +618,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count}の混交林は樹種比率がないため、面積を樹種で等分しました (樹種比率の列で指定できます)",
     ),
     "warn.project_fy": ("{project} FY{fy}: {warning}", "{project} {fy}年度: {warning}"),
+    "warn.project_input": ("{project}: {notice}", "{project}: {notice}"),
     "warn.unused_rows": (
         "{project}: {count} rows of {file} have an fy outside the FYs the project is active in;"
         " they were not computed",
