@@ -360,6 +360,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--strict-factors: {factor}は FY{fy}に年度規則が求める FY{wanted}の係数より{back}年度"
         "古い係数です",
     ),
+    "value.substituted": (
+        "--strict-factors: the factor of this row is not of what the row names: {rule}",
+        "--strict-factors: この行の係数は、行が指定したものの係数ではありません: {rule}",
+    ),
     "value.required_for": (
         "required for {measure} rows",
         "{measure}の行には必要です",
