@@ -13,17 +13,8 @@ from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.methods import CalcOptions
 from offset.methods.calculation import calculate
+from tests.test_grid_suppliers import ROW  # 1,000,000 kWh: t = the factor in g/kWh
 
-ROW = {  # 1,000,000 kWh metered, no auxiliary use: the reduction in t is the factor in g/kWh
-    "system_id": "pv-1",
-    "municipality": "ina",
-    "prefecture": "nagano",
-    "capacity_kw": 900.0,
-    "commissioned": "2015-04-01",
-    "generation_kwh": 1_000_000,
-    "self_consumed_kwh": 1_000_000,
-    "auxiliary_kwh": 0,
-}
 ALTERNATIVE = "the 代替値 of the FY: the supplier is not in the FY's list"
 
 

@@ -14,6 +14,7 @@ from offset.factors import FactorLibrary
 from offset.intake.headers import Matcher
 from offset.jobs.calc import calculate_file
 from offset.methods import METHODS
+from offset.methods.calculation import CalcResult
 
 # 1,000,000 kWh metered, no auxiliary use: the reduction in t is the grid factor in g/kWh
 HEADER = "system_id,municipality,prefecture,capacity_kw,commissioned,generation_kwh,auxiliary_kwh"
@@ -62,13 +63,19 @@ def test_a_supplier_column_headed_supplier_takes_the_suppliers_factor(
     assert not [n for n in result.notices if "not read" in n]
 
 
+def _unread(folder: Path, factors: FactorLibrary, more: str) -> tuple[CalcResult, list[Msg]]:
+    """A PV list with `more` columns (headers, then values) computed, and its unread notices."""
+    headers, values = more.split("\n")
+    path = folder / "pv.csv"
+    path.write_text(f"{HEADER},{headers}\n{ROW},{values}\n", "utf-8")
+    result = calculate_file("solar", path, fy=2025, factors=factors, gwp_metric="AR5")
+    return result, [n for n in result.notices if isinstance(n, Msg) and "unread" in n.key]
+
+
 def test_unread_columns_are_named_with_what_they_probably_meant(
     tmp_path: Path, factors: FactorLibrary
 ) -> None:
-    path = tmp_path / "pv.csv"
-    path.write_text(f"{HEADER},備考,電気事業社\n{ROW},屋根置き,東京電力\n", "utf-8")
-    result = calculate_file("solar", path, fy=2025, factors=factors, gwp_metric="AR5")
-    notices = [n for n in result.notices if isinstance(n, Msg) and n.key.startswith("notice.unr")]
+    result, notices = _unread(tmp_path, factors, "備考,電気事業社\n屋根置き,東京電力")
     assert [str(n) for n in notices] == [
         "pv.csv: columns not read (no input column of the method has these headers):"
         " H 備考, I 電気事業社",
@@ -81,7 +88,7 @@ def test_unread_columns_are_named_with_what_they_probably_meant(
         "「電気事業者」(grid_entity 列) のことなら、"
         "その見出しに直すか --columns のファイルで対応付けてください",
     ]
-    # the rows are on the national average, and the warnings say by which rule
+    # the row names no supplier: the national average, offset's default, its id says so
     assert "national_average" in str(result.results.iloc[0]["grid_factor_id"])
     assert result.manifest["input"]["notices"][-2:] == [str(n) for n in notices]
 
@@ -89,12 +96,8 @@ def test_unread_columns_are_named_with_what_they_probably_meant(
 def test_no_hint_for_a_column_read_from_another_header(
     tmp_path: Path, factors: FactorLibrary
 ) -> None:
-    path = tmp_path / "pv.csv"
-    path.write_text(f"{HEADER},電力会社,電気事業社\n{ROW},東京電力,東京電力\n", "utf-8")
-    result = calculate_file("solar", path, fy=2025, factors=factors, gwp_metric="AR5")
-    assert [n.key for n in result.notices if isinstance(n, Msg) and "unread" in n.key] == [
-        "notice.unread_columns"
-    ]
+    _, notices = _unread(tmp_path, factors, "電力会社,電気事業社\n東京電力,東京電力")
+    assert [n.key for n in notices] == ["notice.unread_columns"]
 
 
 def test_a_sheet_names_its_unread_and_unnamed_columns(
