@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from offset.common.messages import Msg, text
@@ -121,4 +122,18 @@ def test_a_sheet_names_its_unread_and_unnamed_columns(
         "pv.xlsx, sheet 'R7': column J 'suplier' was not read; if it means 'supplier' (column"
         " grid_entity), write that header or map it in a --columns file",
         "pv.xlsx, sheet 'R7': columns I hold values under no header: not read",
+    ]
+
+
+def test_a_parquet_file_names_its_unread_columns_without_letters(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    frame = pd.DataFrame([dict(zip(HEADER.split(","), ROW.split(","), strict=True))])
+    frame["担当"] = "山田"
+    path = tmp_path / "pv.parquet"
+    frame.to_parquet(path)
+    result = calculate_file("solar", path, fy=2025, factors=factors, gwp_metric="AR5")
+    said = [str(n) for n in result.notices if isinstance(n, Msg) and "unread" in n.key]
+    assert said == [
+        "pv.parquet: columns not read (no input column of the method has these headers): 担当"
     ]
