@@ -12,13 +12,16 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from offset import __version__
-from offset.api import actions, check, csrf, dashboard, limits, programmes, routes
+from offset.api import actions, check, csrf, dashboard, lean, limits, programmes, routes, writes
 from offset.api.errors import ApiError, error_response
 from offset.ledger import Ledger
 
 
-def create_app(book: Ledger, programme_files: Sequence[Path] = ()) -> FastAPI:
-    """The app on `book`; `programme_files` are the programme-type projects it serves."""
+def create_app(
+    book: Ledger, programme_files: Sequence[Path] = (), *, lean_path: bool = True
+) -> FastAPI:
+    """The app on `book`; `programme_files` are the programme-type projects it serves.
+    `lean_path=False` serves every request through the framework (tests compare the two)."""
     # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from the package, not a CDN, so
     # they work offline and on closed networks (LGWAN) like the dashboard.
     app = FastAPIOffline(
@@ -51,7 +54,10 @@ def create_app(book: Ledger, programme_files: Sequence[Path] = ()) -> FastAPI:
     # The last added runs first: the body limit before the CSRF check reads a form.
     app.add_middleware(csrf.protect)
     app.add_middleware(limits.BodyLimit)
+    if lean_path:  # outside both: the busiest JSON requests skip them (`lean`)
+        app.add_middleware(lean.Lean)
     app.include_router(routes.router)
+    app.include_router(writes.router)
     app.include_router(programmes.router)
     app.include_router(dashboard.router)
     app.include_router(actions.router)
