@@ -73,6 +73,7 @@ CREATED: dict[int | str, dict[str, Any]] = {
     201: {"model": OperationOut, "description": "recorded"},
     200: {"model": OperationOut, "description": "a retry: recorded before, nothing changed"},
 }
+WRITE: dict[str, Any] = {"status_code": 201, "responses": {**WRITE_ERRORS, **CREATED}}
 REGISTRY_RESPONSES: dict[int | str, dict[str, Any]] = {
     **WRITE_ERRORS,
     **CREATED,
@@ -80,7 +81,7 @@ REGISTRY_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/transfers", status_code=201, responses={**WRITE_ERRORS, **CREATED})
+@router.post("/transfers", **WRITE)
 def transfer(book: Book, who: Me, body: TransferIn, key: IdempotencyKey) -> JSONResponse:
     """Move credits from one of your holding accounts to another holding account."""
     fields = body.model_dump(by_alias=True, exclude_none=True)
@@ -88,7 +89,7 @@ def transfer(book: Book, who: Me, body: TransferIn, key: IdempotencyKey) -> JSON
     return _apply(book, who, op)
 
 
-@router.post("/retirements", status_code=201, responses={**WRITE_ERRORS, **CREATED})
+@router.post("/retirements", **WRITE)
 def retire(book: Book, who: Me, body: RetireIn, key: IdempotencyKey) -> JSONResponse:
     """Retire credits from one of your holding accounts (they never move again)."""
     fields = body.model_dump(by_alias=True, exclude_none=True)
@@ -100,22 +101,16 @@ def retire(book: Book, who: Me, body: RetireIn, key: IdempotencyKey) -> JSONResp
     return _apply(book, who, {"op": "retire", "id": _tx_id(who, key), **fields})
 
 
-@router.post("/reservations", status_code=201, responses={**WRITE_ERRORS, **CREATED})
+@router.post("/reservations", **WRITE)
 def reserve(book: Book, who: Me, body: ReserveIn, key: IdempotencyKey) -> JSONResponse:
     """Reserve credits for a later transfer (post) or release (void)."""
     op = {"op": "reserve", "id": _tx_id(who, key), **body.model_dump(by_alias=True)}
     return _apply(book, who, op)
 
 
-@router.post(
-    "/reservations/{reservation}/post", status_code=201, responses={**WRITE_ERRORS, **CREATED}
-)
+@router.post("/reservations/{reservation}/post", **WRITE)
 def post(
-    book: Book,
-    who: Me,
-    reservation: Reservation,
-    body: PostIn,
-    key: IdempotencyKey,
+    book: Book, who: Me, reservation: Reservation, body: PostIn, key: IdempotencyKey
 ) -> JSONResponse:
     """Complete one of your reservations (at most the reserved quantity; the rest returns)."""
     op = {
@@ -127,15 +122,8 @@ def post(
     return _apply(book, who, op)
 
 
-@router.post(
-    "/reservations/{reservation}/void", status_code=201, responses={**WRITE_ERRORS, **CREATED}
-)
-def void(
-    book: Book,
-    who: Me,
-    reservation: Reservation,
-    key: IdempotencyKey,
-) -> JSONResponse:
+@router.post("/reservations/{reservation}/void", **WRITE)
+def void(book: Book, who: Me, reservation: Reservation, key: IdempotencyKey) -> JSONResponse:
     """Release one of your reservations: everything returns to its account."""
     op = {"op": "void", "id": _tx_id(who, key), "reservation": _tx_id(who, reservation)}
     return _apply(book, who, op)
