@@ -53,7 +53,7 @@ def one(args: argparse.Namespace, size: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
         sizes = make.Sizes(pv=args.pv, cases=args.cases, stands=args.stands)
-        path = make.write(root, size, tuple(args.fys), sizes)
+        path = make.write(root, size, tuple(args.fys), sizes, layout=args.layout)
         scenario = Scenario.from_toml(path)
         marks: list[tuple[float, str]] = []
 
@@ -96,6 +96,11 @@ def main() -> None:
     parser.add_argument("--pv", type=int, default=40, help="PV systems per municipality")
     parser.add_argument("--cases", type=int, default=6, help="renovations per municipality")
     parser.add_argument("--stands", type=int, default=20, help="forest stands per municipality")
+    parser.add_argument(
+        "--layout", choices=("prefecture", "town"), default="prefecture",
+        help="a data file per prefecture and kind (each town's project takes its rows), or per"
+        " project (the layout before; with PYTHONPATH=<main>/src it runs main's code)",
+    )  # fmt: skip
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child: one size
     args = parser.parse_args()
     if args.one is not None:
@@ -105,7 +110,8 @@ def main() -> None:
     for size in args.sizes:
         child = subprocess.run(
             [sys.executable, __file__, "--one", str(size), "--fys", *map(str, args.fys),
-             "--pv", str(args.pv), "--cases", str(args.cases), "--stands", str(args.stands)],
+             "--pv", str(args.pv), "--cases", str(args.cases), "--stands", str(args.stands),
+             "--layout", args.layout],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         figures = json.loads(child.stdout.strip().splitlines()[-1])

@@ -1,6 +1,8 @@
 """The national scenario (scenarios/national/generate.py) at a reduced size, end to end: every
 project of a FY computed in one kernel call per method gives each project's figures as computed
-alone, and the credits issued are the plain loop's over the results files."""
+alone; the towns' projects that take their rows from their prefecture's shared files (`rows`)
+issue what the same projects issue from files of their own, and the credits issued are the plain
+loop's over the results files."""
 
 from __future__ import annotations
 
@@ -39,12 +41,46 @@ def generator() -> ModuleType:
     return module
 
 
+def generated(root: Path, layout: str) -> Scenario:
+    make = generator()
+    sizes = make.Sizes(pv=12, cases=3, stands=8)
+    return Scenario.from_toml(make.write(root, TOWNS, (2022, 2023), sizes, layout=layout))
+
+
 @pytest.fixture(scope="module")
 def national(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
-    make = generator()
-    root = tmp_path_factory.mktemp("national")
-    path = make.write(root, TOWNS, (2022, 2023), make.Sizes(pv=12, cases=3, stands=8))
-    return Scenario.from_toml(path)
+    """A file per prefecture and kind of data, each town's project taking its rows."""
+    return generated(tmp_path_factory.mktemp("national"), "prefecture")
+
+
+@pytest.fixture(scope="module")
+def per_town(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    """The same towns and rows (the same seed), a data file per project."""
+    return generated(tmp_path_factory.mktemp("per-town"), "town")
+
+
+def test_a_shared_file_is_read_once_and_each_project_takes_its_towns_rows(
+    national: Scenario, per_town: Scenario
+) -> None:
+    factors = FactorLibrary()
+    data, problems = load_data(national, factors)
+    alone, alone_problems = load_data(per_town, factors)
+    assert problems == alone_problems == []
+    assert {d.path.name for d in data.values()} == {"pv.csv", "lighting.csv", "forest.csv"}
+    for kind in ("pv", "lighting", "forest"):
+        members = [d for name, d in data.items() if name.endswith(f"-{kind}")]
+        assert len(members) == TOWNS
+        assert len({id(d.prepared) for d in members}) == 1  # one read for the 8 towns
+        whole = members[0].prepared.frame
+        assert sum(len(d.frame) for d in members) == len(whole)
+        for d in members:
+            code = national.parties[national.projects[d.project].owner].jis_code
+            assert set(d.frame["municipality"].astype(str)) == {code}
+            own = alone[d.project].frame.drop(columns="municipality_name", errors="ignore")
+            mine = d.frame.drop(columns="municipality_name", errors="ignore")
+            pd.testing.assert_frame_equal(
+                plain(mine).reset_index(drop=True), plain(own).reset_index(drop=True)
+            )
 
 
 def test_the_generator_lists_every_municipality() -> None:
@@ -90,7 +126,7 @@ def plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_national_run_end_to_end(
-    national: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    national: Scenario, per_town: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the report's limits, lowered so that 8 towns pass them (a national run has 1,741)
     monkeypatch.setattr(caps, "MAX_ROWS_SHOWN", 10)
@@ -102,6 +138,14 @@ def test_national_run_end_to_end(
     assert len(expected) == 3 * TOWNS * 2
     issuance = outcome.tables["issuance"]
     assert {(r.project, r.fy): r.issued for r in issuance.itertuples()} == expected
+    # one results file per shared data file and FY, its rows naming their project
+    assert len(list((out / "results").rglob("*.csv"))) == 3 * 2
+    # the sum of the projects run from files of their own: the same figures and credits
+    separate = run_scenario(per_town, out=tmp_path / "alone", database=f"sqlite:///{tmp_path}/a.db")
+    assert expected_issuance(per_town, tmp_path / "alone") == expected
+    for table in ("reductions", "issuance", "fulfilment"):
+        pd.testing.assert_frame_equal(outcome.tables[table], separate.tables[table])
+    assert outcome.posted == separate.posted
     book = Ledger.open(url)
     try:
         assert issued_in_ledger(book) == {k: v for k, v in expected.items() if v > 0}

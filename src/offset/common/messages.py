@@ -608,6 +608,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{project}: {file}の{count}行は年度がプロジェクトの対象年度の外にあるため、"
         "算定していません",
     ),
+    "warn.unclaimed_rows": (
+        "{file}: {count} rows name a municipality no project of the scenario takes"
+        " (`rows.municipality`); they were not computed",
+        "{file}の{count}行は、シナリオのどのプロジェクトも対象としない市区町村の行のため、"
+        "算定していません (rows.municipality)",
+    ),
+    "scenario.rows_unknown": (
+        "no municipality is known as {value!r}: give its 団体コード or official name",
+        "「{value}」という市区町村は見つかりません: 団体コードか正式な名称を指定してください",
+    ),
     "warn.shortfall": (
         "agreement {agreement} FY{fy}: short by {shortfall} credits (committed {committed},"
         " delivered {delivered}); {fate}",

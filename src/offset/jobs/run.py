@@ -42,12 +42,13 @@ from offset.scenario.compute import (
     active_years,
     compute_all,
     load_data,
+    unclaimed_rows,
     unused_rows,
 )
 from offset.scenario.ledger_figures import LedgerHeld
 from offset.scenario.model import Scenario
 from offset.scenario.restate import Restatement
-from offset.scenario.year_plan import YearPlan, plan_run, results_file
+from offset.scenario.year_plan import YearPlan, plan_run, results_file, results_path
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def run_scenario(
     ledger = Ledger.open(url)
     try:
         batches = reconcile(
-            ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p])
+            ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p], scenario)
         )
         statuses = post(
             ledger,
@@ -150,8 +151,7 @@ def run_scenario(
         run_records.store(ledger.engine, scenario, fulfilment, report_tables["reductions"])
     finally:
         ledger.engine.dispose()
-    for (project, fy), year in computed.items():
-        write_frame(numbered(year, data[project]), out / results_file(project, fy))
+    write_results(scenario, out, computed, data)
     warnings = unproven + _warnings(scenario, data, computed, plans, batches)
     manifest = _manifest(scenario, url, data, factors, statuses, warnings)
     manifest["ledger_verified"] = not unproven
@@ -250,7 +250,7 @@ def _dry_run(
     ledger = _read_only(url)
     try:
         batches = reconcile(
-            ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p])
+            ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p], scenario)
         )
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
         held = ledger_figures.read(ledger, scenario)
@@ -326,18 +326,53 @@ def numbered(year: ProjectYear, data: ProjectData | None = None) -> pd.DataFrame
     return pd.concat([pd.DataFrame(where, index=results.index), results, inputs], axis=1)
 
 
+PROJECT = "project"  # a shared results file's first column: whose row it is
+
+
+def write_results(
+    scenario: Scenario,
+    out: Path,
+    computed: dict[tuple[str, int], ProjectYear],
+    data: dict[str, ProjectData],
+) -> None:
+    """Each project-year's results file; the projects that share a data file (`rows`) write
+    one file an FY together, each row naming its project (`year_plan.results_path`)."""
+    together: dict[str, list[pd.DataFrame]] = {}
+    for (project, fy), year in computed.items():
+        frame = numbered(year, data[project])
+        path = results_path(scenario, project, fy)
+        if not scenario.shares_data(project):
+            write_frame(frame, out / path)
+            continue
+        frame.insert(0, PROJECT, project)
+        together.setdefault(path, []).append(frame)
+    for path, frames in together.items():
+        write_frame(pd.concat(frames, ignore_index=True), out / path)
+
+
 def changed(
-    out: Path, year: ProjectYear, data: ProjectData | None = None
+    out: Path, year: ProjectYear, data: ProjectData | None = None, scenario: Scenario | None = None
 ) -> row_changes.Changes | None:
     """The data rows that changed since the previous run's results file in `out` (added,
     removed, or changed with the fields that changed), named by their identifier, as data
     kept with a restatement (`row_changes.message` says it in either language); None when there
-    is no such file or no row changed."""
-    path = out / results_file(year.project, year.fy)
+    is no such file or no row changed. A project of a shared data file (`scenario` says which)
+    compares its own rows of the shared results file."""
+    shared = scenario is not None and scenario.shares_data(year.project)
+    name = (
+        results_path(scenario, year.project, year.fy)
+        if scenario is not None
+        else results_file(year.project, year.fy)
+    )
     try:
-        before = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        before = pd.read_csv(out / name, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     except (OSError, ValueError):
         return None
+    if shared:
+        if PROJECT not in before:
+            return None
+        mine = before[PROJECT] == year.project
+        before = before[mine].drop(columns=PROJECT).reset_index(drop=True)
     now_text = io.StringIO(csv_text(neutral_frame(numbered(year, data))))  # as the file is written
     now = pd.read_csv(now_text, dtype=str, keep_default_na=False)
     keys: tuple[str, ...] = ()
@@ -393,6 +428,8 @@ def _warnings(
     batches: list[Batch],
 ) -> list[str]:
     out: list[str] = []
+    for path, count in unclaimed_rows(scenario, data).items():
+        out.append(Msg("warn.unclaimed_rows", file=path.name, count=count))
     for name, project_data in data.items():
         if unused := unused_rows(scenario, project_data):
             out.append(Msg("warn.unused_rows", project=name, count=unused,

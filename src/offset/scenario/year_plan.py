@@ -12,7 +12,9 @@ what it posted before and posts nothing twice.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from offset.common import memos
@@ -113,7 +115,7 @@ def _issue_op(
         "factor_year": scenario.credit_factor_year(year.project)[0],
         "factor_year_why": scenario.credit_factor_year(year.project)[1],
         "input": {"file": project.data, "sha256": data.sha256, "rows": year.rows},
-        "results_file": results_file(year.project, year.fy),
+        "results_file": results_path(scenario, year.project, year.fy),
         "factor_tables": factor_tables(year.result.results, factors),
         "factor_rows": rows[:MAX_FACTOR_ROWS],
         "factor_rows_total": len(rows),
@@ -180,6 +182,23 @@ def issue_id(scenario: str, project: str, fy: int) -> str:
 
 def results_file(project: str, fy: int) -> str:
     return f"results/{project}-fy{fy}.csv"
+
+
+def results_path(scenario: Scenario, project: str, fy: int) -> str:
+    """Where a project-year's result rows are written: its own file, or for a project that takes
+    its rows from a shared data file (`rows`) that file's results file of the FY
+    (`shared_results`), its rows beside the other projects' with a `project` column."""
+    spec = scenario.projects[project]
+    if spec.rows is None:
+        return results_file(project, fy)
+    return shared_results(spec.data, spec.method, fy)
+
+
+def shared_results(data: str, method: str, fy: int) -> str:
+    """The results file of a shared data file (as the scenario names it), a method and an FY:
+    `data/13/pv.csv` -> `results/files/data-13-pv-solar-fy2023.csv`."""
+    stem = re.sub(r"[^0-9A-Za-z_-]+", "-", str(PurePosixPath(data).with_suffix(""))).strip("-")
+    return f"results/files/{stem}-{method}-fy{fy}.csv"
 
 
 def setup_operations(scenario: Scenario) -> list[dict[str, Any]]:
