@@ -310,7 +310,12 @@ def numbered(year: ProjectYear, data: ProjectData | None = None) -> pd.DataFrame
     """A project-year's results with each row's spreadsheet row number (and sheet) first, and
     the input fields the results do not hold last (what a re-run compares: `changed`); an
     address or owner that only tells rows apart is never written."""
-    results = year.result.results
+    return _numbered(year.result.results, data)
+
+
+def _numbered(results: pd.DataFrame, data: ProjectData | None) -> pd.DataFrame:
+    """`numbered` of result rows of one data file (one project's, or several projects' of a
+    shared file: their index is the file's rows either way)."""
     sheets = data.prepared.sheets if data is not None else ()
     position, row = sheetrows.split(results.index.to_numpy() + FIRST_DATA_ROW)
     where = {ROW: row}
@@ -320,9 +325,10 @@ def numbered(year: ProjectYear, data: ProjectData | None = None) -> pd.DataFrame
     if data is not None:
         contract = METHODS[data.method].contract
         private = set(contract.identity.telling)
-        columns = [c.name for c in contract.columns if c.name in data.frame
+        source = data.prepared.frame  # the whole file's: a shared file's rows are in it too
+        columns = [c.name for c in contract.columns if c.name in source
                    and c.name not in results and c.name not in private]  # fmt: skip
-        inputs = data.frame.loc[results.index, columns]
+        inputs = source.loc[results.index, columns]
     return pd.concat([pd.DataFrame(where, index=results.index), results, inputs], axis=1)
 
 
@@ -337,17 +343,20 @@ def write_results(
 ) -> None:
     """Each project-year's results file; the projects that share a data file (`rows`) write
     one file an FY together, each row naming its project (`year_plan.results_path`)."""
-    together: dict[str, list[pd.DataFrame]] = {}
+    together: dict[str, list[ProjectYear]] = {}
     for (project, fy), year in computed.items():
-        frame = numbered(year, data[project])
         path = results_path(scenario, project, fy)
-        if not scenario.shares_data(project):
-            write_frame(frame, out / path)
-            continue
-        frame.insert(0, PROJECT, project)
-        together.setdefault(path, []).append(frame)
-    for path, frames in together.items():
-        write_frame(pd.concat(frames, ignore_index=True), out / path)
+        if scenario.shares_data(project):
+            together.setdefault(path, []).append(year)
+        else:
+            write_frame(numbered(year, data[project]), out / path)
+    for path, members in together.items():
+        parts = [year.result.results for year in members]
+        frame = _numbered(pd.concat(parts), data[members[0].project])
+        codes = np.repeat(np.arange(len(members)), [len(part) for part in parts])
+        projects = [year.project for year in members]  # once each: one FY's
+        frame.insert(0, PROJECT, pd.Categorical.from_codes(codes, categories=pd.Index(projects)))
+        write_frame(frame.reset_index(drop=True), out / path)
 
 
 def changed(

@@ -325,7 +325,11 @@ def _distinct(values: pd.Series) -> list[str]:
     return [str(v) for v in values.dropna().unique()]
 
 
-def factor_tables(results: pd.DataFrame, factors: FactorLibrary) -> dict[str, str]:
-    """The factor tables behind one result, with their content hashes."""
-    names = {row.split(":", 1)[0] for row in factor_rows(results)} | set(ALWAYS_USED)
+def factor_tables(
+    results: pd.DataFrame, factors: FactorLibrary, rows: list[str] | None = None
+) -> dict[str, str]:
+    """The factor tables behind one result (whose `factor_rows` are `rows` when known), with
+    their content hashes."""
+    rows = factor_rows(results) if rows is None else rows
+    names = {row.split(":", 1)[0] for row in rows} | set(ALWAYS_USED)
     return {name: factors[name].content_hash for name in sorted(names) if name in factors.specs}

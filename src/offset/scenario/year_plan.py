@@ -116,7 +116,7 @@ def _issue_op(
         "factor_year_why": scenario.credit_factor_year(year.project)[1],
         "input": {"file": project.data, "sha256": data.sha256, "rows": year.rows},
         "results_file": results_path(scenario, year.project, year.fy),
-        "factor_tables": factor_tables(year.result.results, factors),
+        "factor_tables": factor_tables(year.result.results, factors, rows),
         "factor_rows": rows[:MAX_FACTOR_ROWS],
         "factor_rows_total": len(rows),
         "creditable_tco2e": tonnes(issuance.creditable_g),
