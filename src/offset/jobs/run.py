@@ -355,7 +355,8 @@ def write_results(
         frame = _numbered(pd.concat(parts), data[members[0].project])
         codes = np.repeat(np.arange(len(members)), [len(part) for part in parts])
         projects = [year.project for year in members]  # once each: one FY's
-        frame.insert(0, PROJECT, pd.Categorical.from_codes(codes, categories=pd.Index(projects)))
+        named = pd.Categorical.from_codes(codes, categories=pd.Index(projects))
+        frame.insert(0, PROJECT, pd.Series(named, index=frame.index))
         write_frame(frame.reset_index(drop=True), out / path)
 
 
