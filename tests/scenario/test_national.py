@@ -153,6 +153,12 @@ def test_national_run_end_to_end(
         again = run_scenario(national, out=out, database=url)
         assert again.posted == 0
         assert again.already_there == outcome.posted
+        # nothing changed: nothing computed, the report's tables as the first run wrote them
+        assert again.unchanged
+        assert again.tables.keys() == outcome.tables.keys()
+        for name, table in outcome.tables.items():
+            pd.testing.assert_frame_equal(again.tables[name], table, check_dtype=False)
+        assert again.warnings == outcome.warnings
     finally:
         book.engine.dispose()
     # one agreement a town: half of its PV credits retired for its prefecture's company
@@ -229,3 +235,40 @@ def test_a_row_the_kernel_refuses_is_named_in_its_own_file(tmp_path: Path) -> No
     assert Path(problem.file).name == "west.csv"
     assert problem.row == 3  # the header is row 1
     assert "decommissioned" in problem.message
+
+
+def test_a_rerun_runs_in_full_when_the_ledger_moved_or_a_town_s_row_changed(
+    per_town: Scenario, tmp_path: Path
+) -> None:
+    """The state a run leaves answers a re-run only while nothing changed: an entry posted since
+    (by anyone) makes the re-run compute and check in full (posting nothing); a row changed in a
+    prefecture's shared file restates that town's project alone, naming the row."""
+    root = tmp_path / "scenario"
+    national = generated(root, "prefecture")
+    out, url = tmp_path / "out", f"sqlite:///{tmp_path / 'ledger.db'}"
+    first = run_scenario(national, out=out, database=url)
+    book = Ledger.open(url)
+    try:
+        [owner, *_] = [k for k, p in national.parties.items() if p.kind == "municipality"]
+        book.apply([{"op": "open_party", "party": "someone", "kind": "company", "name": "Some"}])
+        moved = run_scenario(national, out=out, database=url)
+        assert not moved.unchanged
+        assert moved.posted == 0
+        assert moved.already_there == first.posted
+        assert run_scenario(national, out=out, database=url).unchanged  # settled again
+    finally:
+        book.engine.dispose()
+    # the first PV system of the first town: ten times its capacity
+    path = root / "data" / "01" / "pv.csv"
+    rows = pd.read_csv(path, dtype=str)
+    town = national.parties[owner].jis_code
+    first_row = rows.index[rows["municipality"] == town][0]
+    rows.loc[first_row, "capacity_kw"] = str(float(rows.loc[first_row, "capacity_kw"]) * 10)
+    rows.to_csv(path, index=False)
+    changed = run_scenario(Scenario.from_toml(national.path), out=out, database=url)
+    assert not changed.unchanged
+    assert {r.project for r in changed.restatements} == {f"{owner}-pv"}
+    system = rows.loc[first_row, "system_id"]
+    for r in changed.restatements:
+        assert system in str(r.reason)
+        assert f"row {first_row + 2}" in str(r.reason)  # the header is row 1

@@ -169,7 +169,9 @@ def _print_outcome(outcome: RunOutcome) -> None:
         for warning in said:
             _warn(warning)
         return
-    if outcome.posted == 0 and outcome.already_there:
+    if outcome.unchanged:
+        out.print(text(Msg("cli.unchanged", there=outcome.already_there)))
+    elif outcome.posted == 0 and outcome.already_there:
         out.print(text(Msg("cli.nothing_new", there=outcome.already_there)))
     else:
         there = outcome.already_there

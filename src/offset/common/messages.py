@@ -736,6 +736,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "試行: {count}件の取引を記録する予定です (台帳に記録済み{there}件)。何も書き込んで"
         "いません。",
     ),
+    "cli.unchanged": (
+        "Nothing changed since the last run (the same inputs, factor tables and offset; nothing"
+        " posted to the ledger since): nothing computed or posted, the scenario's {there}"
+        " transactions verified up to the chain head; the report is the one that run wrote.",
+        "前回の実行から変更はありません (入力・係数表・offset が同じで、その後台帳への記録もありません):"
+        " 再計算も記録もせず、このシナリオの取引{there}件を台帳の最新の記録まで検証しました。"
+        "レポートは前回の実行で作成したものです。",
+    ),
     "cli.nothing_new": (
         "Nothing new: all {there} transactions of this scenario were already in the ledger (a"
         " re-run posts nothing twice).",

@@ -34,7 +34,7 @@ from offset.ledger.ledger import Ledger
 from offset.ledger.names import REGISTRY
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.methods import METHODS
-from offset.scenario import ledger_figures, row_changes, run_records
+from offset.scenario import ledger_figures, row_changes, run_records, run_state
 from offset.scenario.batches import Batch, post, reconcile
 from offset.scenario.compute import (
     ProjectData,
@@ -62,6 +62,9 @@ class RunOutcome:
     tables: dict[str, pd.DataFrame]
     warnings: list[str]
     dry_run: bool = False
+    # nothing changed since the run that left `run_state` in `out`: nothing computed or posted,
+    # the scenario's entries checked up to the chain head, the report left as it was written
+    unchanged: bool = False
     # the report's ledger entries do not verify: why, naming the entry (`_unproven`); the
     # report is written marked, and the CLI exits non-zero
     unverified: Msg | None = None
@@ -124,11 +127,21 @@ def run_scenario(
     factors = FactorLibrary(overlay=scenario.factor_overlay())
     if scenario.factor_overlay() is not None and (problems := factors.check_overlay()):
         raise InputError(problems)
+    language = scenario.language(lang)
+    settings = {
+        "strict_factors": strict_factors, "csv_encoding": csv_encoding, "pdf": pdf,
+        "lang": language, "recorded_on": recorded_on, "database": redacted(url),
+    }  # fmt: skip
+    fingerprint = run_state.fingerprint(scenario, factors, settings)
+    if not dry_run and (same := _unchanged(scenario, out, url, fingerprint)) is not None:
+        step("nothing changed since the last run: checking the ledger")
+        return same
     data, computed = _computed(scenario, factors, step, strict_factors)
     plans = plan_run(scenario, computed, data, factors)
     if dry_run:
-        return _dry_run(scenario, url, out, computed, plans, data, scenario.language(lang))
+        return _dry_run(scenario, url, out, computed, plans, data, language)
     out.mkdir(parents=True, exist_ok=True)
+    run_state.forget(out)  # until this run has finished
     ledger = Ledger.open(url)
     try:
         batches = reconcile(
@@ -143,8 +156,8 @@ def run_scenario(
         )
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
         held = ledger_figures.read(ledger, scenario)
-        unproven = _unproven(ledger, held)
-        language = scenario.language(lang)
+        checked = _checked(ledger, held)
+        unproven = _problems(checked)
         report_tables = _tables(scenario, computed, plans, batches, statuses, books, held, language)
         fulfilment = [item for plan in plans for item in plan.settlement.fulfilment]
         # what the HTTP API shows
@@ -156,6 +169,9 @@ def run_scenario(
     manifest = _manifest(scenario, url, data, factors, statuses, warnings)
     manifest["ledger_verified"] = not unproven
     _write_report(scenario, out, report_tables, manifest, warnings, csv_encoding, pdf, language)
+    if checked is not None and checked.verified and held.first_seq is not None:
+        _keep_state(out, fingerprint, redacted(url), checked, held.first_seq, statuses, warnings,
+                    report_tables)  # fmt: skip
     return RunOutcome(
         scenario, out, url, plans, batches, statuses, report_tables, warnings,
         unverified=unproven[0] if unproven else None,
@@ -267,20 +283,79 @@ def _dry_run(
     )  # fmt: skip
 
 
-def _unproven(ledger: Ledger, held: LedgerHeld) -> list[Msg]:
+def _checked(ledger: Ledger, held: LedgerHeld) -> proof.Proof | None:
     """The report's figures come from the scenario's entries: they are checked, with their link
-    to the chain head (`ledger.proof`). The run has posted, so a report from a ledger that does
-    not verify is written all the same, marked: this warning first, and its banner."""
+    to the chain head (`ledger.proof`); None when the ledger holds none of them."""
     if held.first_seq is None:
-        return []
-    found = proof.entry_problems(ledger.engine, [held.first_seq])
-    if found.verified:
+        return None
+    return proof.entry_problems(ledger.engine, [held.first_seq])
+
+
+def _problems(found: proof.Proof | None) -> list[Msg]:
+    """The run has posted, so a report from a ledger that does not verify is written all the
+    same, marked: this warning first, and its banner."""
+    if found is None or found.verified:
         return []
     more = len(found.problems) - 1
     return [
         Msg("proof.unverified", what=Msg("proof.report"), entry=found.entry,
             problem=found.problems[0], more=Msg("proof.more", count=more) if more else "")
     ]  # fmt: skip
+
+
+def _unproven(ledger: Ledger, held: LedgerHeld) -> list[Msg]:
+    return _problems(_checked(ledger, held))
+
+
+def _unchanged(scenario: Scenario, out: Path, url: str, fingerprint: str) -> RunOutcome | None:
+    """The outcome of a re-run that would change nothing (`run_state`): the same fingerprint,
+    the report there, and a ledger whose head is where the last run left it and whose entries
+    of the scenario verify up to it; None when the run has to be made in full."""
+    state = run_state.read(out)
+    if state is None or (state.fingerprint, state.database) != (fingerprint, redacted(url)):
+        return None
+    if not all((out / name).is_file() for name in ("report.html", "manifest.json")):
+        return None
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    report_tables = run_state.tables(out, state)
+    if report_tables is None:
+        return None
+    ledger = Ledger.open(url, migrate=False)
+    try:
+        if not at_head(ledger.engine):
+            return None
+        found = proof.entry_problems(ledger.engine, [state.first_seq])
+    finally:
+        ledger.engine.dispose()
+    if not found.verified or (found.head_seq, found.head_hash) != state.head:
+        return None
+    return RunOutcome(
+        scenario, out, url, [], [], dict.fromkeys(state.transactions, "exists"), report_tables,
+        run_state.read_warnings(state.warnings), unchanged=True,
+    )  # fmt: skip
+
+
+def _keep_state(
+    out: Path,
+    fingerprint: str,
+    database: str,
+    checked: proof.Proof,
+    first_seq: int,
+    statuses: dict[str, str],
+    warnings: list[str],
+    report_tables: dict[str, pd.DataFrame],
+) -> None:
+    """What a re-run needs to know that nothing changed (`run_state`); none when the tables
+    cannot be kept (a re-run then runs in full)."""
+    state = run_state.RunState(
+        fingerprint, database, (checked.head_seq, checked.head_hash), first_seq,
+        tuple(statuses), run_state.stored_warnings(warnings), tuple(report_tables),
+    )  # fmt: skip
+    try:
+        run_state.write(out, state, report_tables)
+    except (OSError, ValueError, TypeError, NotImplementedError):  # pyarrow's are these too
+        run_state.forget(out)
 
 
 def _read_only(url: str) -> Ledger:
