@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -67,6 +68,7 @@ def plan_run(
     buffered: dict[str, dict[int, int]] = {name: {} for name in scenario.projects}  # by vintage
     shortfalls: dict[str, int] = {}
     plans: list[YearPlan] = []
+    shares = _buffer_shares(scenario, factors)
     for fy in scenario.fiscal_years:
         plan = YearPlan(fy)
         supply: dict[str, Supply] = {}
@@ -74,7 +76,7 @@ def plan_run(
             if fy not in active_years(scenario, name):
                 continue
             year = computed[(name, fy)]
-            share = scenario.buffer_share(name, factors)
+            share = shares[name]  # the same every FY: looked up once
             held = buffered[name]
             issuance = whole_credits(
                 to_grams(year.creditable_tco2e), carried_g[name], share, sum(held.values())
@@ -93,6 +95,19 @@ def plan_run(
         shortfalls = plan.settlement.carried
         plans.append(plan)
     return plans
+
+
+def _buffer_shares(scenario: Scenario, factors: FactorLibrary) -> dict[str, Fraction]:
+    """Each project's buffer share (`Scenario.buffer_share`), looked up once for the projects
+    that give the same share, method and methodology (a national run's 1,741 forests)."""
+    found: dict[tuple[object, ...], Fraction] = {}
+    shares: dict[str, Fraction] = {}
+    for name, spec in scenario.projects.items():
+        key = (spec.buffer_share, spec.method, spec.methodology)
+        if key not in found:
+            found[key] = scenario.buffer_share(name, factors)
+        shares[name] = found[key]
+    return shares
 
 
 def _issue_op(
