@@ -272,3 +272,62 @@ def test_a_rerun_runs_in_full_when_the_ledger_moved_or_a_town_s_row_changed(
     for r in changed.restatements:
         assert system in str(r.reason)
         assert f"row {first_row + 2}" in str(r.reason)  # the header is row 1
+
+
+def test_one_office_file_of_several_towns_gives_each_project_its_rows(tmp_path: Path) -> None:
+    """A prefecture's list of several towns' PV: each project takes its town's rows (named by a
+    party's key, a name or a code), computed as from a file of its own; a town no project takes
+    is counted in a warning, never computed."""
+    east = "e1,east,nagano,5,2015-04-01,\ne2,east,nagano,5,2016-04-01,\n"
+    west = "w1,West,nagano,4,2015-04-01,\n"
+    (tmp_path / "east.csv").write_text(PV + east, encoding="utf-8")
+    (tmp_path / "west.csv").write_text(PV + west, encoding="utf-8")
+    (tmp_path / "two.toml").write_text(TWO_TOWNS, encoding="utf-8")
+    shared = TWO_TOWNS.replace(
+        'data = "east.csv"', 'data = "towns.csv"\nrows = { municipality = "east" }'
+    )
+    shared = shared.replace(
+        'data = "west.csv"', 'data = "towns.csv"\nrows = { municipality = "209902" }'
+    )
+    (tmp_path / "towns.csv").write_text(
+        PV + "n1,長野市,nagano,3,2015-04-01,\n" + west + east, encoding="utf-8"
+    )
+    (tmp_path / "shared.toml").write_text(shared, encoding="utf-8")
+    alone = run_scenario(Scenario.from_toml(tmp_path / "two.toml"), out=tmp_path / "a",
+                         database=f"sqlite:///{tmp_path / 'a.db'}")  # fmt: skip
+    together = run_scenario(Scenario.from_toml(tmp_path / "shared.toml"), out=tmp_path / "b",
+                            database=f"sqlite:///{tmp_path / 'b.db'}")  # fmt: skip
+    for table in ("reductions", "issuance"):
+        pd.testing.assert_frame_equal(together.tables[table], alone.tables[table])
+    assert [str(w) for w in together.warnings if "no project" in str(w)] == [
+        "towns.csv: 1 rows name a municipality no project of the scenario takes"
+        " (`rows.municipality`); they were not computed"
+    ]
+    results = pd.read_csv(tmp_path / "b" / "results" / "files" / "towns-solar-fy2023.csv")
+    assert list(results.columns[:2]) == ["project", "row"]
+    assert results[["project", "row", "system_id"]].values.tolist() == [
+        ["east-pv", 4, "e1"], ["east-pv", 5, "e2"], ["west-pv", 3, "w1"]
+    ]  # fmt: skip
+
+
+def test_a_shared_file_s_rows_must_name_a_known_municipality(tmp_path: Path) -> None:
+    (tmp_path / "towns.csv").write_text(PV + "e1,east,nagano,5,2015-04-01,\n", encoding="utf-8")
+    text = TWO_TOWNS.replace(
+        'data = "east.csv"', 'data = "towns.csv"\nrows = { municipality = "nowhere" }'
+    )
+    text = text.replace(
+        'data = "west.csv"',
+        'data = "towns.csv"\nmunicipality = "west"\nrows = { municipality = "west" }',
+    )
+    (tmp_path / "two.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        Scenario.from_toml(tmp_path / "two.toml")
+    assert [p.key for p in refused.value.problems] == ["projects.west-pv.rows"]
+    (tmp_path / "two.toml").write_text(
+        text.replace('municipality = "west"\n', ""), encoding="utf-8"
+    )
+    scenario = Scenario.from_toml(tmp_path / "two.toml")
+    data, problems = load_data(scenario, FactorLibrary())
+    assert [p.key for p in problems] == ["projects.east-pv.rows.municipality"]
+    assert set(data) == {"west-pv"}
+    assert len(data["west-pv"].frame) == 0  # west has no rows in the file: nothing to compute
