@@ -169,14 +169,14 @@ def _print_outcome(outcome: RunOutcome) -> None:
         for warning in said:
             _warn(warning)
         return
-    if outcome.unchanged:
-        out.print(text(Msg("cli.unchanged", there=outcome.already_there)))
-    elif outcome.posted == 0 and outcome.already_there:
+    if outcome.posted == 0 and outcome.already_there:
         out.print(text(Msg("cli.nothing_new", there=outcome.already_there)))
     else:
         there = outcome.already_there
         again = Msg("cli.posted_again", there=there) if there else ""
         out.print(text(Msg("cli.posted", count=outcome.posted, again=again)))
+    if outcome.unchanged:
+        out.print(text(Msg("cli.unchanged")))
     for warning in said[:WARNINGS_SHOWN]:
         _warn(warning)
     if len(said) > WARNINGS_SHOWN:

@@ -738,10 +738,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cli.unchanged": (
         "Nothing changed since the last run (the same inputs, factor tables and offset; nothing"
-        " posted to the ledger since): nothing computed or posted, the scenario's {there}"
-        " transactions verified up to the chain head; the report is the one that run wrote.",
+        " posted to the ledger since): nothing was computed again, the scenario's entries were"
+        " verified up to the chain head, and the report is the one that run wrote.",
         "前回の実行から変更はありません (入力・係数表・offset が同じで、その後台帳への記録もありません):"
-        " 再計算も記録もせず、このシナリオの取引{there}件を台帳の最新の記録まで検証しました。"
+        " 再計算はせず、このシナリオの取引を台帳の最新の記録まで検証しました。"
         "レポートは前回の実行で作成したものです。",
     ),
     "cli.nothing_new": (

@@ -107,7 +107,14 @@ def write(
         "warnings": list(state.warnings),
         "tables": list(state.tables),
     }
-    (folder / STATE).write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps(body, ensure_ascii=False, default=_plain)
+    (folder / STATE).write_text(text, encoding="utf-8")
+
+
+def _plain(value: object) -> object:
+    """A value JSON has no type for, in a warning's parameters: a numpy number as a number."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else str(value)
 
 
 def forget(out: Path) -> None:
