@@ -114,7 +114,7 @@ class Model:
         if left:
             return "insufficient_balance"
         held, accounts = self.held.copy(), set(self.accounts)
-        parts = []
+        parts: list[dict[str, Any]] = []
         for number, (vintage, quantity) in enumerate(split, 1):
             part_id = op["id"] if number == 1 else f"{op['id']}.{number}"
             part = op | {"id": part_id, "vintage": vintage, "quantity": quantity}
