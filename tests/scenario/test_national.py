@@ -156,8 +156,8 @@ def test_national_run_end_to_end(
         # nothing changed: nothing computed, the report's tables as the first run wrote them
         assert again.unchanged
         assert again.tables.keys() == outcome.tables.keys()
-        for name, table in outcome.tables.items():
-            pd.testing.assert_frame_equal(again.tables[name], table, check_dtype=False)
+        for key, frame in outcome.tables.items():
+            pd.testing.assert_frame_equal(again.tables[key], frame, check_dtype=False)
         assert again.warnings == outcome.warnings
     finally:
         book.engine.dispose()
