@@ -26,7 +26,6 @@ import pandas as pd
 
 from offset.common import messages
 from offset.common.messages import Msg
-from offset.documents.output import write_frame
 from offset.factors import FactorLibrary, shipped_directory
 from offset.intake.inputs import sha256_of
 from offset.intake.municipalities import TABLE_FILE
@@ -97,7 +96,7 @@ def write(
     folder = out / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        write_frame(frame, folder / f"{name}.parquet")
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
     body = {
         "fingerprint": state.fingerprint,
         "database": state.database,
