@@ -516,9 +516,12 @@ def _warnings(
     out: list[str] = []
     for path, count in unclaimed_rows(scenario, data).items():
         out.append(Msg("warn.unclaimed_rows", file=path.name, count=count))
+    read: set[int] = set()  # a file several projects share (`rows`): its notices said once
     for name, project_data in data.items():
-        out += [Msg("warn.project_input", project=name, notice=n)
-                for n in project_data.prepared.notices if n.key in UNREAD]  # fmt: skip
+        if id(project_data.prepared) not in read:
+            read.add(id(project_data.prepared))
+            out += [Msg("warn.project_input", project=name, notice=n)
+                    for n in project_data.prepared.notices if n.key in UNREAD]  # fmt: skip
         if unused := unused_rows(scenario, project_data):
             out.append(Msg("warn.unused_rows", project=name, count=unused,
                            file=project_data.path.name))  # fmt: skip
