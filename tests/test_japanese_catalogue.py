@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from offset.api.labels import KINDS, LABELS, RESULTS
-from offset.common.messages import CATALOGUE, PLAIN
+from offset.common.messages import CATALOGUE, PLAIN, Msg, spaced
 from offset.documents.terms import all_terms
 from tests.japanese import english as english_phrases
 
@@ -101,3 +101,32 @@ def test_the_space_is_the_values_latin_text_never_a_japanese_words_or_a_figures(
     assert spaced(english, {"count": 2, "where": "a.csv", "what": "x"}) == english.format(
         count=2, where="a.csv", what="x"
     )  # English templates read as str.format
+
+
+def test_a_japanese_text_writes_every_fy_as_the_report_does() -> None:
+    """One rule (`messages.japanese_years`): whatever a Japanese template writes as FY{fy}, the
+    reader sees as 2023年度, the way the report's headings and tables name the year."""
+    fields = re.compile(r"\{([^{}:!]*)[^{}]*\}")
+    written_fy = {
+        key: text
+        for key, text in japanese_texts().items()
+        if "FY{" in text and "FY" in spaced(text, dict.fromkeys(fields.findall(text), 2023))
+    }
+    assert written_fy == {}
+    stale = Msg("warn.stale", rows=3, fy=2023, factor="grid:chubu", column="grid_years_back",
+                back=2, wanted=2021)  # fmt: skip
+    said = stale.render("ja")
+    assert "FY" not in said
+    assert said.startswith("2023年度の3行で grid:chubu を使いました")
+    assert "2023年度に年度規則が求める2021年度の係数" in said
+    assert Msg("value.fy_of_sheet", fy=2023, sheet="R5", sheet_fy=2022).render("ja") == (
+        "行は2023年度の行で、シートの年度と違います: シート「R5」は2022年度の行です"
+    )
+
+
+def test_an_english_template_keeps_its_fy() -> None:
+    """The dashboard fills English labels through `spaced` too: those keep FY2023."""
+    assert spaced("each FY from FY{first} to FY{last}", {"first": 2020, "last": 2024}) == (
+        "each FY from FY2020 to FY2024"
+    )
+    assert Msg("warn.carried", fy=2024) == "carried to FY2024"

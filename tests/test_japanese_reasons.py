@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from offset.common import memos
 from offset.common.messages import Msg, text
 from offset.documents.terms import value_term
+from offset.ledger import Ledger
 from offset.ledger.operations import _source
 from offset.scenario import row_changes
-from offset.scenario.restate import read_reasons, rows_changed, stored_reasons
+from offset.scenario.restate import history, read_reasons, rows_changed, stored_reasons
 from tests.japanese import english
 
 JAPANESE = {"system_id": "設備番号", "fy": "年度", "self_consumed_kwh": "自家消費量"}
@@ -101,3 +105,114 @@ def test_a_message_crosses_a_process_whole() -> None:
     assert isinstance(message, Msg)
     assert message.key == "verify.hash"
     assert text(message, "ja").startswith("取引 r1 (seq 7): ハッシュを計算し直すと")
+
+
+# What an offset before rows were data stored in a restatement's source (`restate.rows`).
+STORED = (
+    "rows added: row 4 (system_id c, fy 2015); rows removed: row R6!9 and 2 more;"
+    " rows changed: row 2 (system_id a, fy 2015): capacity_kw 70 -> 7, memo (blank) -> 新設"
+)
+
+
+def test_rows_stored_as_english_text_are_read_in_the_readers_language() -> None:
+    """A ledger written before rows were data: its text reads back as the data it said, so a
+    Japanese reader sees it in Japanese (a column by its key: the text kept no header)."""
+    said = read_reasons([["restate.data_changed", {"old": "a" * 12, "new": "b" * 12,
+                                                    "rows_before": 3, "rows_after": 4}],
+                         ["restate.rows", {"rows": STORED}]])  # fmt: skip
+    assert said is not None
+    assert text(said, "en").endswith("; " + STORED)  # the same words as stored
+    assert text(said, "ja").endswith(
+        "追加された行: 4行目 (system_id c、fy 2015)。削除された行: シート「R6」の9行目ほか2行。"
+        "変更された行: 2行目 (system_id a、fy 2015): capacity_kw 70 → 7、memo (空欄) → 新設"
+    )
+    assert english(text(said, "ja")) == []
+
+
+def test_rows_stored_as_text_that_reads_two_ways_stay_as_stored_and_say_so() -> None:
+    """A value holding ", " could end one field or begin the next: the text is not guessed
+    at but shown as stored, labelled in Japanese as the English it was recorded in."""
+    ambiguous = "rows changed: row 2: address 1-2, Chuo -> 1-3, Chuo"
+    assert row_changes.from_english(ambiguous) is None
+    said = read_reasons([["restate.rows", {"rows": ambiguous}]])
+    assert said is not None
+    assert text(said, "en") == ambiguous
+    assert text(said, "ja") == f"記録時の英語の記述のまま: {ambiguous}"
+    assert row_changes.from_english("rows changed: something else entirely") is None
+
+
+def test_a_reason_stored_as_prose_is_labelled_as_stored() -> None:
+    """The first restatements kept their reason as English prose (`reason`): shown as is."""
+    from offset.ledger.rows import IssuanceEvent
+
+    prose = "data file changed (sha256 0123 -> 4567; rows 3 -> 4)"
+    issue = IssuanceEvent("s:pv:fy2022:issue", "issue", "pv", 2022, 10, 0, None, "t/holding",
+                          None, {"input": {}})  # fmt: skip
+    again = IssuanceEvent("s:pv:fy2022:restate1:issue", "issue", "pv", 2022, 2, 0, None,
+                          "t/holding", None, {"reason": prose, "after": 12})  # fmt: skip
+    (found,) = history([issue, again])
+    assert text(found.reason, "en") == prose
+    assert text(found.reason, "ja") == f"記録時の英語の記述のまま: {prose}"
+
+
+_VALUE = st.text(st.sampled_from("abc 12,-:;()>"), min_size=1, max_size=6)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(row_changes.KINDS),
+        st.lists(st.tuples(st.integers(2, 99), st.lists(_VALUE, max_size=4)), min_size=1,
+                 max_size=3),
+        min_size=1,
+    ),
+    st.integers(0, 3),
+)  # fmt: skip
+def test_text_read_back_is_the_data_it_said_or_nothing(
+    listed: dict[str, list[tuple[int, list[str]]]], more: int
+) -> None:
+    """Whatever the values, the data read back from a stored text says that text again, word
+    for word, in English (so nothing is made up); values without separators read back whole."""
+    changes: dict[str, object] = {f"{kind}_more": 0 for kind in row_changes.KINDS} | {"ja": {}}
+    for kind in row_changes.KINDS:
+        items = []
+        for row, values in listed.get(kind, []):
+            item: dict[str, object] = {"row": str(row), "keys": ["system_id", values[0]]
+                                       if values else []}  # fmt: skip
+            if kind == "changed":
+                item["fields"] = ["kw", *[*values[1:3], "1", "2"][:2]]
+            items.append(item)
+        changes[kind] = items
+    changes["changed_more"] = more if changes["changed"] else 0
+    stored = row_changes._english(changes)
+    found = row_changes.from_english(stored)
+    if found is not None:
+        assert text(row_changes.message(found), "en") == stored
+    plain = all(
+        not any(s in v for s in (",", "-", ";", "(", ")", ":")) and v.strip() == v and "  " not in v
+        for values in [v for pairs in listed.values() for _, v in pairs]
+        for v in values
+    )
+    if plain:
+        assert found == changes
+
+
+def test_an_old_ledgers_restatement_verifies_and_reads_in_japanese(tmp_path: Path) -> None:
+    """Reading it in the reader's language changes nothing stored: the ledger still verifies,
+    and the restatement's rows, stored as English text, are said in Japanese."""
+    book = Ledger.open(f"sqlite:///{tmp_path / 'old.db'}")
+    issue = {"op": "issue", "to": "ina/holding", "instrument": "J-Credit", "project": "pv",
+             "vintage": 2022, "buffer": 0}  # fmt: skip
+    lines = [
+        {"op": "open_account", "account": "ina/holding", "party": "ina", "kind": "holding"},
+        issue | {"id": "s:pv:fy2022:issue", "quantity": 10, "source": {"input": {"rows": 3}}},
+        issue | {"id": "s:pv:fy2022:restate1:issue", "quantity": 2, "source": {
+            "after": 12, "reasons": [["restate.rows", {"rows": STORED}]]}},
+    ]  # fmt: skip
+    try:
+        assert [r.status for r in book.apply(lines)] == ["ok"] * 3
+        (found,) = history(book.issuance_history("s:"))
+        assert text(found.reason, "ja").startswith("追加された行: 4行目 (system_id c、fy 2015)。")
+        assert text(found.reason, "en") == STORED
+        assert book.discrepancies() == []
+    finally:
+        book.engine.dispose()

@@ -81,3 +81,83 @@ def test_nothing_is_lost_and_the_newest_fy_leads(picks: list[tuple[str, int | No
     assert {fy for line in lines for fy in line.fys} == {fy for _, fy in picks if fy is not None}
     firsts = [line.fys[0] if line.fys else 10_000 for line in lines]
     assert firsts == sorted(firsts, reverse=True)
+
+
+def stale(fy: int, rows: int, factor: str = "grid:national-2018") -> Msg:
+    """A project's stale-grid note of `fy`: the reporting rule wants FY-1's list, the tables
+    stop at FY2018's (`summary.warnings`)."""
+    warning = Msg("warn.stale", rows=rows, fy=fy, factor=factor, column="grid_years_back",
+                  back=fy - 1 - 2018, wanted=fy - 1)  # fmt: skip
+    return Msg("warn.project_fy", project="pv", fy=fy, warning=warning)
+
+
+def test_stale_notes_of_several_fys_are_one_line_with_each_fys_rows() -> None:
+    """FY2020-FY2022 each used the FY2018 list (3, 4, 5 rows): one line, 12 rows in all, and
+    each FY's rows and the list it stood in for, so that no figure is summed away unsaid."""
+    notes = [stale(2020, 3), stale(2021, 4), stale(2022, 5), stale(2022, 5)]
+    (line,) = grouped(notes, "en")
+    assert line.text == (
+        "pv FY2020–FY2022: 12 rows used grid:national-2018 (grid_years_back), older than the"
+        " row the year rule names, which the tables lack: FY2020 3 rows, 1 FYs older than"
+        " FY2019; FY2021 4 rows, 2 FYs older than FY2020; FY2022 5 rows, 3 FYs older than"
+        " FY2021 (for the grid: offset factors import-grid adds a list); --strict-factors"
+        " refuses them (4 times)"
+    )
+    assert (line.fys, line.count) == ((2022, 2021, 2020), 4)
+    (said,) = grouped(notes, "ja")
+    assert said.text.startswith(
+        "pv 2020年度～2022年度: 12行で grid:national-2018 を使いました (grid_years_back)。"
+    )
+    each = "2020年度は3行で2019年度より1年度古い、2021年度は4行で2020年度より2年度古い、"
+    assert each in said.text
+    assert "FY" not in said.text
+
+
+def test_stale_notes_of_another_factor_or_one_fy_stay_apart() -> None:
+    notes = [stale(2021, 4), stale(2022, 5, factor="grid:chubu-2018"), stale(2023, 2)]
+    lines = grouped(notes, "en")
+    assert [line.fys for line in lines] == [(2023, 2021), (2022,)]
+    assert lines[1].text == f"pv FY2022: {notes[1].params['warning']}"
+    assert lines[0].text.startswith("pv FY2021, FY2023: 6 rows used grid:national-2018")
+
+
+@given(st.lists(st.tuples(st.integers(2019, 2026), st.integers(1, 500)), min_size=1))
+def test_merged_stale_rows_add_up(picks: list[tuple[int, int]]) -> None:
+    """Every FY's rows are said, and the line's total is theirs (a note repeated: once)."""
+    notes: list[str] = [stale(fy, rows) for fy, rows in picks]
+    distinct = set(picks)
+    lines = grouped(notes, "en")
+    assert sum(line.count for line in lines) == len(notes)
+    if len({fy for fy, _ in picks}) > 1:
+        (line,) = lines
+        assert f": {sum(rows for _, rows in distinct)} rows used" in line.text
+        for fy, rows in distinct:
+            assert f"FY{fy} {rows} rows, " in line.text
+
+
+def test_two_stale_notes_of_one_fy_with_other_rows_are_both_said() -> None:
+    (line,) = grouped([stale(2021, 4), stale(2021, 6)], "en")
+    assert line.text.startswith("pv FY2021: 10 rows used grid:national-2018")
+    assert "FY2021 4 rows, 2 FYs older than FY2020; FY2021 6 rows," in line.text
+    assert line.count == 2
+
+
+def test_fallback_notes_of_several_fys_are_one_line_with_each_fys_rows() -> None:
+    """A fallback to an earlier list's row (`warn.fallback`, its FY the project note's): 3, 5
+    and 6 rows in FY2020-FY2022 are one line of 14 rows naming each FY's."""
+    rule = "the same row of an earlier FY's list (stale)"
+    notes = [
+        Msg("warn.project_fy", project="reno", fy=fy,
+            warning=Msg("warn.fallback", rows=rows, column="factor_fallback", rule=rule))
+        for fy, rows in ((2022, 6), (2020, 3), (2021, 5))
+    ]  # fmt: skip
+    (line,) = grouped(notes, "en")
+    assert line.text == (
+        f"reno FY2020–FY2022: 14 rows used a fallback for factor_fallback: {rule} (FY2020 3 rows;"
+        " FY2021 5 rows; FY2022 6 rows)"
+    )
+    (said,) = grouped(notes, "ja")
+    assert said.text == (
+        "reno 2020年度～2022年度: 14行で factor_fallback に代替の係数を使いました: 前年度以前の表の"
+        "同じ行 (古い係数) (2020年度は3行、2021年度は5行、2022年度は6行)"
+    )

@@ -62,6 +62,25 @@ def test_a_model_that_repeats_a_record_is_derived_from_it() -> None:
     }  # fmt: skip
 
 
+def test_a_record_the_api_answers_with_that_holds_a_rows_record_is_derived_from_it() -> None:
+    """A party's view of a transaction or an origin (`ledger.visibility`, answered by the API
+    and the dashboard) that holds every field of a `rows.py` record declares them there once
+    (a subclass), never again by hand: a field added to the record is in the view too."""
+    copies = [
+        f"{view.__module__}.{view.__name__} repeats rows.{record.__name__}"
+        for view in RECORDS
+        if view.__module__ != rows.__name__
+        for record in RECORDS
+        if record.__module__ == rows.__name__
+        and len(_fields(record)) >= 3
+        and _fields(record) <= _fields(view)
+        and not issubclass(view, record)
+    ]
+    assert copies == []
+    assert issubclass(visibility.Transaction, rows.AgreementTransaction)
+    assert issubclass(visibility.Origin, rows.BalanceLine)
+
+
 def test_every_field_of_the_record_is_answered() -> None:
     renamed = {answers.AccountOut: {"id": "account"}}
     for model, record in DERIVED.items():

@@ -224,7 +224,7 @@ def test_the_dashboard_speaks_in_words(world: World) -> None:
     assert "offset party key" not in signin.text
     assert sign_in(client, world.keys["acme-kk"]).status_code == 303
     agreements = client.get("/dashboard/agreements?lang=ja").text
-    assert "East Town → Acme KK: FY2022〜FY2023の各年度、5 t-CO2 を移転します。" in agreements
+    assert "East Town → Acme KK: 2022年度〜2023年度の各年度、5 t-CO2 を移転します。" in agreements
     balances = client.get("/dashboard?lang=ja").text
     assert "保有</a> (開設中)" in balances
     menu = balances.split("<nav>")[1].split("</nav>")[0]

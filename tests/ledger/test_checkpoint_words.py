@@ -11,7 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from offset.cli.app import app
-from offset.common import messages
 from offset.common.messages import CATALOGUE, Msg
 from offset.ledger.checkpoint import MAX_BYTES, CheckpointError, load
 from tests.japanese import english
@@ -59,14 +58,12 @@ def _refusals(tmp_path: Path) -> dict[str, list[str]]:
 
 def test_each_refusal_is_said_in_japanese_and_in_english(tmp_path: Path) -> None:
     for key, command in _refusals(tmp_path).items():
-        with messages.use("ja"):
-            japanese = runner.invoke(app, command, env=WIDE)
+        japanese = runner.invoke(app, command, env={**WIDE, "OFFSET_LANG": "ja"})
         assert japanese.exit_code == 2, (key, japanese.output)
         line = japanese.output.strip().splitlines()[-1]
         assert _words(CATALOGUE[key][1]) in line, (key, line)
         assert english(line) == [], (key, line)
-        with messages.use("en"):
-            said = runner.invoke(app, command, env=WIDE)
+        said = runner.invoke(app, command, env={**WIDE, "OFFSET_LANG": "en"})
         assert said.exit_code == 2
         assert _words(CATALOGUE[key][0]) in said.output, (key, said.output)
 

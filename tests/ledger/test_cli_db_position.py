@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from offset.cli import ledger
 from offset.cli.app import app
-from offset.common import messages
 from tests.ledger.conftest import ISSUE_LINES
 
 runner = CliRunner()
@@ -63,8 +62,9 @@ def test_the_same_db_twice_is_taken_two_different_are_refused(tmp_path: Path) ->
     assert "other.db" in words
     assert "ledger.db" in words
     assert not (tmp_path / "other.db").exists()  # nothing opened
-    with messages.use("ja"):
-        japanese = runner.invoke(app, ["ledger", "--db", url, "verify", "--db", other], env=wide)
+    japanese = runner.invoke(
+        app, ["ledger", "--db", url, "verify", "--db", other], env={**wide, "OFFSET_LANG": "ja"}
+    )
     assert japanese.exit_code == 2
     assert "台帳" in japanese.output
 

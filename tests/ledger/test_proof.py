@@ -16,7 +16,6 @@ from offset.api import keys
 from offset.api.app import create_app
 from offset.cli.app import app
 from offset.cli.ledger import EXIT_UNVERIFIED
-from offset.common import messages
 from offset.ledger import Ledger, proof
 from tests.api.conftest import sign_in
 from tests.japanese import untranslated
@@ -67,8 +66,7 @@ def test_a_certificate_is_refused_once_its_retirement_was_edited_by_hand(
     untouched = ["ledger", "--db", db_url, "statement", "ina/holding", "--to", "1990-01-01"]
     assert runner.invoke(app, untouched).exit_code == 0  # no entry printed: nothing to prove
     # In Japanese mode the refusal is Japanese.
-    with messages.use("ja"):  # as OFFSET_LANG=ja or a Japanese locale chooses
-        japanese = runner.invoke(app, [*base, "t5"])
+    japanese = runner.invoke(app, [*base, "t5"], env={"OFFSET_LANG": "ja"})
     assert japanese.exit_code == EXIT_UNVERIFIED
     assert f"台帳の記録 seq {seq} (t5) を検証できません" in japanese.output
     assert "発行していません" in japanese.output
@@ -102,8 +100,7 @@ def test_verify_names_the_forgery_in_japanese(db_url: str) -> None:
         book, "UPDATE balances SET quantity = quantity + 5 WHERE account_id = 'shinjuku/holding'"
     )
     seq = seq_of(book, "t5")
-    with messages.use("ja"):
-        found = runner.invoke(app, ["ledger", "--db", db_url, "verify"])
+    found = runner.invoke(app, ["ledger", "--db", db_url, "verify"], env={"OFFSET_LANG": "ja"})
     assert found.exit_code == 1, found.output
     lines = [line.strip() for line in found.output.splitlines() if line.strip()]
     assert f"取引 t5 (seq {seq}): ハッシュを計算し直すと一致しません" in found.output

@@ -28,7 +28,6 @@ from typer.testing import CliRunner
 from offset.api import keys
 from offset.api.app import create_app
 from offset.cli.app import app
-from offset.common import messages
 from offset.ledger import Ledger
 from offset.ledger.names import REGISTRY
 from tests.api.conftest import sign_in
@@ -145,8 +144,7 @@ def lines(where: str, output: str) -> list[tuple[str, str]]:
 
 
 def cli(run: Run, *args: str) -> str:
-    with messages.use("ja"):
-        done = runner.invoke(app, ["ledger", "--db", run.db, *args])
+    done = runner.invoke(app, ["ledger", "--db", run.db, *args, "--lang", "ja"])
     assert done.exit_code == 0, done.output
     return done.output
 

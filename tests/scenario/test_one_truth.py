@@ -26,7 +26,7 @@ from offset.api.app import create_app
 from offset.api.labels import LABELS
 from offset.cli.app import app
 from offset.cli.run import EXIT_UNVERIFIED
-from offset.common import fiscal, messages
+from offset.common import fiscal
 from offset.common.messages import LANGS, Msg, text
 from offset.documents.terms import term
 from offset.ledger import Ledger
@@ -217,10 +217,11 @@ def test_three_years_every_document_prints_the_ledger(db_url: str, tmp_path: Pat
         assert answer.status_code == 201, answer.text
     assert book.verify() == []
     # The runner's memos, stored structured, read in the reader's language.
-    with messages.use("ja"):
-        statement = runner.invoke(
-            app, ["ledger", "--db", db_url, "statement", "alps-denki/holding"]
-        )
+    statement = runner.invoke(
+        app,
+        ["ledger", "--db", db_url, "statement", "alps-denki/holding"],
+        env={"OFFSET_LANG": "ja"},
+    )
     assert statement.exit_code == 0, statement.output  # its entries verify: printed
     assert "alps-denki/holding の取引明細" in statement.output
     page = dashboard.get("/dashboard/statement/alps-denki/holding?lang=ja").text

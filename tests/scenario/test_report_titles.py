@@ -3,6 +3,7 @@ and workbook in the key's column, a CSV with the key kept and the title beside i
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from tests.scenario.conftest import MINIMAL, PV_ROWS, WriteScenario
 PROJECT_TITLE = "町営住宅の太陽光発電"
 AGREEMENT_TITLE = "町の太陽光クレジットを Firm へ毎年 3 t"
 TABLES = ("issuance", "fulfilment", "deliveries", "balances", "reductions")
+UNMETERED = "c,town,nagano,3,2016-04-01,3000,,0,0.0005\n"
 
 
 class _Cells(HTMLParser):
@@ -56,8 +58,10 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     toml = MINIMAL.replace(
         'instrument = "J-Credit"\n', f'instrument = "J-Credit"\ntitle = "{PROJECT_TITLE}"\n'
     ).replace('delivery = "transfer"\n', f'delivery = "transfer"\ntitle = "{AGREEMENT_TITLE}"\n')
+    toml = toml.replace("tonnes = 3 ", "tonnes = 30 ")  # short every FY: a note naming the deal
     (folder / "scenario.toml").write_text(toml, encoding="utf-8")
-    (folder / "pv.csv").write_text(PV_ROWS, encoding="utf-8")
+    # a system with no self-consumption data: a note naming the project each FY
+    (folder / "pv.csv").write_text(PV_ROWS + UNMETERED, encoding="utf-8")
     target = folder / "out"
     run_scenario(Scenario.from_toml(folder / "scenario.toml"), out=target, lang="ja")
     return target
@@ -118,3 +122,26 @@ def test_a_long_title_under_a_chart_bar_is_wrapped_a_short_label_kept() -> None:
     assert (
         japanese.replace("\n", "") == "松本市の太陽光の自家消費分をあずさ食品が購入し無効化する協定"
     )
+
+
+def test_the_notes_name_a_project_and_an_agreement_by_title_with_the_key_beside(
+    out: Path,
+) -> None:
+    html = (out / "report.html").read_text(encoding="utf-8")
+    notes = re.findall(r"<li>(.*?)</li>", html.split('<ul class="warnings">')[1].split("</ul>")[0])
+    assert notes[0].startswith(f"{PROJECT_TITLE} (pv) 2022年度～2023年度: 太陽光発電の1行に")
+    assert [note.split(" 20")[0] for note in notes[1:]] == [f"協定{AGREEMENT_TITLE} (deal)"] * 2
+    assert all(" pv " not in note and "協定deal" not in note for note in notes)
+
+
+def test_the_provenance_names_an_input_by_its_project_title(out: Path) -> None:
+    """The workbook's provenance sheet and the page's: the input of 町営住宅の太陽光発電, the
+    key `pv` in a detail column (the sheet) or beside it (the page), for an auditor."""
+    book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
+    rows = list(book[sheet_name("provenance", "ja")].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    inputs = [row for row in body if str(row[header.index("出典")]).endswith("pv.csv")]
+    assert [row[header.index("項目")] for row in inputs] == [f"{PROJECT_TITLE}の入力データ"]
+    assert [row[header.index("プロジェクト")] for row in inputs] == ["pv"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert f"<td>入力データ ({PROJECT_TITLE}) <code>pv</code></td>" in html

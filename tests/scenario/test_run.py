@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
-from offset.documents import notes
+from offset.documents import notes, tables
 from offset.documents.present import sheet_name
 from offset.documents.terms import fy_label, term
 from offset.intake.inputs import sha256_of
@@ -122,7 +122,7 @@ def test_scenario_end_to_end(name: str, db_url: str, tmp_path: Path) -> None:
     # the 注意事項 (the re-run wrote the report last): the newest FY's first, a note repeated
     # in several FYs one line naming them, none lost
     lang = scenario.language()
-    lines = notes.grouped(again.warnings, lang)
+    lines = notes.grouped(again.warnings, lang, tables.titles(scenario))
     section = html.split(f"<h2>{term('report.warnings', lang)}</h2>")[1].split("<h2>")[0]
     items = re.findall(r"<li>(.*?)</li>", section)
     assert items == [str(escape(line.text)) for line in lines]

@@ -45,16 +45,18 @@ def check(programme_file: ProgrammeFile, lang: LangOption = None) -> None:
     """Read the lists, make the registry's checks and compute every monitoring period; print
     the members refused (with why) and each period's totals. Writes nothing."""
     choose_language(lang)
-    from offset.common.messages import Msg, text
+    from offset.common.messages import Msg, current, text
+    from offset.documents.terms import term
 
     run = _load(programme_file)
     counted = int(run.refusals.counts.sum())
-    out.print(f"{run.programme.name}: {len(run.members.frame)} members, {counted} counted")
+    out.print(text(Msg("cli.programme_members", name=run.programme.name,
+                       members=len(run.members.frame), counted=counted)), markup=False)  # fmt: skip
     refused = run.refusals.frame
     for row, why in zip(refused["row"].tolist(), refused["why"].tolist(), strict=True):
-        out.print(f"  refused: row {row}: {text(why)}", markup=False)
-    table = Table("period", "members", "monitored t-CO2", "verified t-CO2", "credits",
-                  "carried t-CO2", "finding")  # fmt: skip
+        out.print("  " + text(Msg("cli.programme_refused", row=row, why=why)), markup=False)
+    columns = ("period", "members", "monitored", "verified", "credits", "carried", "finding")
+    table = Table(*(term(f"check.{column}", current()) for column in columns))
     for monitoring, verified in zip(run.monitorings, run.verified, strict=True):
         found = monitoring.period.verification
         finding = text(Msg(f"finding.{found.finding if found else 'none'}"))

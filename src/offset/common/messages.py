@@ -15,6 +15,7 @@ import re
 import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, Literal
 
 from offset.common.verify_messages import VERIFY
@@ -458,7 +459,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "value.fy_of_sheet": (
         "the row's FY{fy} is not its sheet's: sheet {sheet!r} holds FY{sheet_fy}'s rows",
-        "行の年度 FY{fy}がシートの年度と違います: シート「{sheet}」は FY{sheet_fy}の行です",
+        "行は FY{fy}の行で、シートの年度と違います: シート「{sheet}」は FY{sheet_fy}の行です",
     ),
     "row.repeats": (
         "repeats row {row}: the same {what} {value!r}{fy} (a thing is counted once; to count"
@@ -574,6 +575,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "の係数が表になく、{back}年度古い係数です (電気事業者別排出係数は offset factors import-grid"
         " で取り込めます)。--strict-factors ではこれらを受け付けません",
     ),
+    # stale notes of several FYs as one line of the report's notes (`documents.notes`)
+    "warn.stale.fys": (
+        "{rows} rows used {factor} ({column}), older than the row the year rule names, which"
+        " the tables lack: {each} (for the grid: offset factors import-grid adds a list);"
+        " --strict-factors refuses them",
+        "{rows}行で{factor}を使いました ({column})。年度規則が求める年度の係数が表になく、古い"
+        "係数です: {each} (電気事業者別排出係数は offset factors import-grid で取り込めます)。"
+        "--strict-factors ではこれらを受け付けません",
+    ),
+    "warn.stale.fy": (
+        "FY{fy} {rows} rows, {back} FYs older than FY{wanted}",
+        "FY{fy}は{rows}行で FY{wanted}より{back}年度古い",
+    ),
+    "warn.stale.and": ("{first}; {rest}", "{first}、{rest}"),
+    "warn.fallback.fys": (
+        "{rows} rows used a fallback for {column}: {rule} ({each})",
+        "{rows}行で{column}に代替の係数を使いました: {rule} ({each})",
+    ),
+    "warn.fallback.fy": ("FY{fy} {rows} rows", "FY{fy}は{rows}行"),
     "warn.no_self_consumption": (
         "{count} PV rows have no self-consumption data: nothing creditable for them "
         "(give self_consumed_kwh or self_consumption_ratio)",
@@ -671,6 +691,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "notes.and": ("{first}, {rest}", "{first}、{rest}"),
     "notes.fys": ("{fys}: {note}", "{fys}: {note}"),
     "notes.times": ("{note} ({count} times)", "{note} ({count}件)"),
+    "notes.named": ("{title} ({key})", "{title} ({key})"),  # a project by its title, key beside
     # why a restatement was posted (stored structured with it: `restate._reasons`)
     "restate.and": ("{first}; {rest}", "{first}。{rest}"),
     "restate.unrecorded": (
@@ -682,6 +703,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "入力データが変わりました (sha256 {old} → {new}、行数{rows_before} → {rows_after})",
     ),
     "restate.rows": ("{rows}", "変わった行: {rows}"),  # as stored before rows were messages
+    # text an earlier offset stored in English that cannot be read back as data: as stored
+    "restate.as_stored": ("{text}", "記録時の英語の記述のまま: {text}"),
     "restate.row_changes": ("{rows}", "{rows}"),
     # which rows changed (`scenario.row_changes`), stored structured with the restatement
     "changes.added": ("rows added: {rows}", "追加された行: {rows}"),
@@ -884,6 +907,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "台帳が2つ指定されています: コマンドの前に --db {before}、後に --db {after}。"
         "どちらか1つにしてください (何も読み書きしていません)",
     ),
+    "cli.programme_members": (
+        "{name}: {members} members, {counted} counted",
+        "{name}: 参加者{members}件、算定対象{counted}件",
+    ),
+    "cli.programme_refused": ("refused: row {row}: {why}", "対象外: {row}行目: {why}"),
     "cli.certificate_written": ("certificate: {where}", "証明書: {where}"),
     "cli.keygen": (
         "private key {key} (keep it), public key {public} (give it to who checks)",
@@ -1219,7 +1247,9 @@ def spaced(template: str, values: Mapping[str, object]) -> str:
     """A Japanese template filled in, with one space where a field's value begins or ends with
     Latin text (an id, a code, a path) and meets a Japanese letter of the template (DEVELOPERS.md,
     "Japanese text"): a template puts no space between a field and Japanese, since only the
-    value tells whether one belongs (松本市を, matsumoto-pv を, 3件)."""
+    value tells whether one belongs (松本市を, matsumoto-pv を, 3件). A fiscal year a Japanese
+    template writes FY{fy} is written {fy}年度, as the report names it (`japanese_years`)."""
+    template = japanese_years(template)
     out: list[str] = []
     latin_end = False  # the last field's value ends with Latin text
     for literal, field, spec, conversion in _FORMATTER.parse(template):
@@ -1238,6 +1268,19 @@ def spaced(template: str, values: Mapping[str, object]) -> str:
         out.append(piece)
         latin_end = latin and _latin(piece[-1])
     return "".join(out)
+
+
+_FY_FIELD = re.compile(r"(?:(?<=[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆]) )?FY(\{[^{}]*\})")
+
+
+@lru_cache(maxsize=4096)
+def japanese_years(template: str) -> str:
+    """The one rule for a fiscal year in Japanese: a Japanese template's (one with a Japanese
+    letter) `FY{fy}` is `{fy}年度` (and 年度 FY{fy}が is 年度{fy}年度が: no space beside a
+    field); an English template, which the dashboard fills through `spaced` too, is unchanged."""
+    if "FY{" not in template or not JAPANESE_LETTER.search(template):
+        return template
+    return _FY_FIELD.sub(r"\1年度", template)
 
 
 def _latin(character: str) -> bool:

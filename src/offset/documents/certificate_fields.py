@@ -158,11 +158,11 @@ def energy_equivalent(
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
-    """The issuer's key: an unencrypted Ed25519 PEM (`offset ledger keygen` makes one)."""
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{path}: not an Ed25519 key (make one with `offset ledger keygen`)")
-    return key
+    """The issuer's key: an unencrypted Ed25519 PEM (`offset ledger keygen` makes one), read as
+    a checkpoint's signer's is (`checkpoint.CheckpointError`, in words, if it is not one)."""
+    from offset.ledger.checkpoint import private_key
+
+    return private_key(path)
 
 
 def public_key_hex(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:

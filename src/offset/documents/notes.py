@@ -1,6 +1,7 @@
 """The notes a run leaves (the report's 注意事項, the terminal's warnings), in the order a reader
 of a ledger's tenth year needs them: those naming no FY first, then the newest FY's; a note that
-repeats unchanged in several FYs shown once, naming its FYs.
+repeats unchanged in several FYs shown once, naming its FYs (a note whose figures are its FY's,
+a stale factor's rows, once with each FY's figures); a project or an agreement by its title.
 
 The one home of that order: the terminal shows a few notes (`newest_first`), the report all of
 them (`grouped`); in a ledger's tenth year the notes of FYs posted long ago, repeated by every
@@ -8,7 +9,7 @@ run, would otherwise hide this year's."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -16,6 +17,7 @@ from offset.common.messages import Lang, Msg, text
 from offset.documents.terms import fy_label
 
 _FY = "\x00fy\x00"  # stands for the FY while notes of several FYs are compared
+_FIGURE = "\x00figure\x00"  # stands for a figure of its FY's (`_PER_FY`) likewise
 
 
 def fy_of(note: str) -> int | None:
@@ -43,25 +45,48 @@ class Note:
     count: int
 
 
-def grouped(notes: Sequence[str], lang: Lang) -> list[Note]:
+def grouped(
+    notes: Sequence[str], lang: Lang, titles: Mapping[str, Mapping[str, str]] | None = None
+) -> list[Note]:
     """The notes as lines in `lang`, newest FY first: notes that differ only in their FY become
-    one line naming the FYs (FY2015–FY2018, FY2020); none is dropped (the counts add up to
-    `len(notes)`), a note repeated within one FY says how many times."""
+    one line naming the FYs (FY2015–FY2018, FY2020), and so do notes whose figures are their
+    FY's (a stale factor's rows: `_PER_FY`), the line naming each FY's; none is dropped (the
+    counts add up to `len(notes)`), a note repeated within one FY says how many times. A
+    project or an agreement is named by its title in `titles` (`named`)."""
     groups: dict[str, list[tuple[int | None, str]]] = {}
-    for note in notes:
+    for note in (named(note, titles or {}) for note in notes):
         groups.setdefault(_shape(note, lang), []).append((fy_of(note), note))
     lines = []
-    for shape, members in groups.items():
+    for members in groups.values():
         fys = sorted({fy for fy, _ in members if fy is not None}, reverse=True)
-        if len(fys) > 1:
-            span = fy_span(fys, lang)
-            said = _with_span(shape, span, lang)
+        if len(fys) > 1 or len({text(note, lang) for _, note in members}) > 1:
+            span = fy_span(fys, lang)  # several FYs, or one FY's figures said twice
+            one = _merged([note for _, note in members], [fy for fy, _ in members])
+            said = _with_span(_shape(one, lang), span, lang)
         else:
             said = text(members[0][1], lang)
         if len(members) > max(len(fys), 1):
             said = text(Msg("notes.times", note=said, count=len(members)), lang)
         lines.append(Note(said, tuple(fys), len(members)))
     return sorted(lines, key=lambda line: _order(line.fys[0] if line.fys else None))
+
+
+def named(note: str, titles: Mapping[str, Mapping[str, str]]) -> str:
+    """`note` naming each project and agreement by its title, with its key beside it for an
+    auditor (`notes.named`): `titles` by the parameter that names one (`project`,
+    `agreement`), then its key; a name without a title stays its key."""
+    if not isinstance(note, Msg) or not titles:
+        return note
+    params: dict[str, object] = {}
+    for name, value in note.params.items():
+        title = titles.get(name, {}).get(value) if isinstance(value, str) else None
+        if isinstance(value, Msg):
+            params[name] = named(value, titles)
+        elif title and title != value:
+            params[name] = Msg("notes.named", title=title, key=value)
+        else:
+            params[name] = value
+    return Msg(note.key, **params)
 
 
 def _shape(note: str, lang: Lang) -> str:
@@ -74,12 +99,86 @@ def _shape(note: str, lang: Lang) -> str:
 
 
 def _open(message: Msg, fy: int) -> Msg:
+    if message.key in _MERGED:
+        return message  # its FYs are its own (`_merged`)
+    figures = _PER_FY.get(message.key, ())
     params = {
-        name: _FY if name == "fy" and value == fy else _open(value, fy)
-        if isinstance(value, Msg) else value
+        name: _FY if name == "fy" and value == fy else _FIGURE if name in figures
+        else _open(value, fy) if isinstance(value, Msg) else value
         for name, value in message.params.items()
     }  # fmt: skip
     return Msg(message.key, **params)
+
+
+def _stale(notes: Sequence[Msg], fys: Sequence[int | None]) -> Msg:
+    """Stale-factor notes of several FYs (`warn.stale`) as one: the rows summed, and each FY's
+    rows and the year its factor stood in for, oldest FY first."""
+    said = {(p["fy"], p["rows"], p["back"], p["wanted"]): p for p in (n.params for n in notes)}
+    each = [  # a note repeated: once
+        Msg("warn.stale.fy", fy=fy, rows=rows, back=back, wanted=wanted)
+        for fy, rows, back, wanted in sorted(said, key=_by_fy)
+    ]
+    first = notes[0].params
+    rows = sum(int(str(p["rows"])) for p in said.values())
+    return Msg("warn.stale.fys", rows=rows, factor=first["factor"], column=first["column"],
+               each=_each(each))  # fmt: skip
+
+
+def _fallback(notes: Sequence[Msg], fys: Sequence[int | None]) -> Msg:
+    """Fallback notes of several FYs (`warn.fallback`, its FY the note's around it) as one: the
+    rows summed, and each FY's rows, oldest FY first."""
+    said = sorted({(fy, note.params["rows"]) for fy, note in zip(fys, notes, strict=True)},
+                  key=_by_fy)  # fmt: skip
+    first = notes[0].params
+    rows = sum(int(str(count)) for _, count in said)
+    each = [Msg("warn.fallback.fy", fy=fy, rows=count) for fy, count in said]
+    return Msg("warn.fallback.fys", rows=rows, column=first["column"], rule=first["rule"],
+               each=_each(each))  # fmt: skip
+
+
+def _by_fy(figures: tuple[object, ...]) -> tuple[str, ...]:
+    """FY, then rows, in numeric order (a figure as text, padded)."""
+    return tuple(str(figure).zfill(12) for figure in figures[:2])
+
+
+def _each(items: Sequence[Msg]) -> Msg:
+    joined = items[-1]
+    for earlier in reversed(items[:-1]):
+        joined = Msg("warn.stale.and", first=earlier, rest=joined)
+    return joined
+
+
+# A note whose figures are its FY's: the parameters that differ from FY to FY, and how its
+# notes of several FYs are said as one (with each FY's figures: none is summed away unsaid).
+_PER_FY: dict[str, tuple[str, ...]] = {
+    "warn.stale": ("rows", "back", "wanted"),
+    "warn.fallback": ("rows",),
+}
+_MERGE: dict[str, Callable[[Sequence[Msg], Sequence[int | None]], Msg]] = {
+    "warn.stale": _stale,
+    "warn.fallback": _fallback,
+}
+_MERGED = frozenset({"warn.stale.fys", "warn.fallback.fys"})
+
+
+def _merged(notes: Sequence[str], fys: Sequence[int | None]) -> str:
+    """Notes of one shape (`_shape`) as one note: the first, with each message inside whose
+    figures are its FY's (`_PER_FY`) said for all the notes' FYs (`fys`, the notes' own)."""
+    first = notes[0]
+    if not isinstance(first, Msg) or not all(
+        isinstance(note, Msg) and note.key == first.key for note in notes
+    ):
+        return first
+    messages = [note for note in notes if isinstance(note, Msg)]
+    if first.key in _MERGE:
+        return _MERGE[first.key](messages, fys)
+    params = dict(first.params)
+    for name, value in first.params.items():
+        inner = [(fy, n.params.get(name)) for fy, n in zip(fys, messages, strict=True)]
+        if isinstance(value, Msg):
+            kept = [(fy, m) for fy, m in inner if isinstance(m, Msg)]
+            params[name] = _merged([m for _, m in kept], [fy for fy, _ in kept])
+    return Msg(first.key, **params)
 
 
 def _with_span(shape: str, span: str, lang: Lang) -> str:

@@ -7,6 +7,7 @@ leaves a half-written report that looks complete.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -49,12 +50,16 @@ class Report:
     csv_encoding: str = DEFAULT_CSV_ENCODING  # of the tables/ CSVs handed in
     lang: Lang = "en"
     party_names: dict[str, str] = field(default_factory=dict)  # key -> name, as shown
+    # what the notes and the provenance sheet print for a project or an agreement (its title;
+    # `tables.titles`), by the parameter that names it, then its key
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)
     target: str = ""  # the scenario's target in words, or "" for none
 
     def shown(self, keys: bool = False) -> dict[str, Shown]:
         """Every table as a reader sees it, the provenance sheet last; with `keys`, as a CSV
         holds it (a project's and an agreement's key beside its title)."""
-        tables = self.tables | {"provenance": provenance(self.manifest, self.lang)}
+        made = provenance(self.manifest, self.lang, self.titles.get("project", {}))
+        tables = self.tables | {"provenance": made}
         return {
             name: shown(name, t, self.party_names, self.lang, keys) for name, t in tables.items()
         }
@@ -125,8 +130,9 @@ class Report:
             description=self.description,
             manifest=self.manifest,
             warnings=[messages.text(w, lang) for w in self.warnings],  # as the run said them
-            notes=notes.grouped(self.warnings, lang),  # this FY's first, repeats once
+            notes=notes.grouped(self.warnings, lang, self.titles),  # this FY's first, repeats once
             target=self.target,
+            project_titles=self.titles.get("project", {}),
             restated=not self.tables["restatements"].empty,
             tables={name: _html_table(table, name, lang) for name, table in tables.items()}
             | {"plan": _items_by_fy(tables["plan"], lang)},
@@ -302,9 +308,13 @@ def _method_charts(plan: pd.DataFrame, lang: Lang) -> list[str]:
     ]  # fmt: skip
 
 
-def provenance(manifest: dict[str, Any], lang: Lang = "en") -> pd.DataFrame:
+def provenance(
+    manifest: dict[str, Any], lang: Lang = "en", titles: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """The workbook's provenance sheet: what produced the figures (engine, scenario file, year
-    rule) and every factor table with its content hash, the same values `manifest.json` holds."""
+    rule) and every factor table with its content hash, the same values `manifest.json` holds;
+    a project's input named by its title (`titles`), its key in the `project` column."""
+    titles = titles or {}
     scenario = manifest["scenario"]
 
     def t(key: str, **params: object) -> str:
@@ -332,7 +342,9 @@ def provenance(manifest: dict[str, Any], lang: Lang = "en") -> pd.DataFrame:
             }
         )
     for item in manifest["inputs"]:
-        rows.append({"item": t("item.input", name=item["project"]), "value": item["sha256"],
-                     "rows": item["rows"], "origins": item["file"]})  # fmt: skip
-    columns = ["item", "value", "rows", "unverified_rows", "origins"]
+        project = item["project"]
+        rows.append({"item": t("item.input", name=titles.get(project, project)),
+                     "value": item["sha256"], "rows": item["rows"], "origins": item["file"],
+                     "project": project})  # fmt: skip
+    columns = ["item", "value", "rows", "unverified_rows", "origins", "project"]
     return pd.DataFrame(rows, columns=columns)

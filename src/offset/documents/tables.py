@@ -29,14 +29,23 @@ if TYPE_CHECKING:
 TITLED = {"project": "project_title", "agreement": "agreement_title"}
 
 
+def titles(scenario: Scenario) -> dict[str, dict[str, str]]:
+    """What outputs print for each project and agreement (by kind, then key): the scenario's
+    `title`, else the key."""
+    specs: dict[str, Any] = {"project": scenario.projects, "agreement": scenario.agreements}
+    return {
+        kind: {name: spec.title or name for name, spec in specs[kind].items()} for kind in TITLED
+    }
+
+
 def with_titles(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """`frame` with each project's and agreement's title beside its key (the scenario's
     `title`, else the key): a CSV keeps both, the pages print the title (`present.shown`)."""
-    specs: dict[str, Any] = {"project": scenario.projects, "agreement": scenario.agreements}
     out = frame.copy()
+    titled = titles(scenario)
     for key, title in TITLED.items():
         if key in out and title not in out:
-            named = {name: spec.title or name for name, spec in specs[key].items()}
+            named = titled[key]
             at = list(out.columns).index(key) + 1
             out.insert(at, title, out[key].map(named).fillna(out[key]))  # vectorised: national
     return out

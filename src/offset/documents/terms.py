@@ -161,6 +161,24 @@ TERMS: dict[str, Words] = {
     "item.factor_overlay": ("factor overlay", "追加の係数表"),
     "item.factor_table": ("factor table {name}", "係数表{name}"),
     "item.input": ("input data of {name}", "{name}の入力データ"),
+    # `offset ledger balances`
+    "balances.title": ("Balances", "残高"),
+    "balances.as_of": ("Balances at the end of {date}", "{date}終了時点の残高"),
+    # `offset ledger purposes`
+    "purposes.title": ("Retirement purposes", "無効化の用途"),
+    "purposes.code": ("Purpose", "用途"),
+    "purposes.name": ("Name", "名称"),
+    "purposes.types": ("Credit types", "使えるクレジットの種類"),
+    "purposes.source": ("Source", "出典"),
+    "purposes.window": (" (by 30 June after the FY)", " (温対法: 年度内か翌年度の6月30日まで)"),
+    # `offset programme check`
+    "check.period": ("Period", "期間"),
+    "check.members": ("Members", "参加者数"),
+    "check.monitored": ("Monitored (t-CO2)", "モニタリング (t-CO2)"),
+    "check.verified": ("Verified (t-CO2)", "検証 (t-CO2)"),
+    "check.credits": ("Credits", "クレジット"),
+    "check.carried": ("Carried (t-CO2)", "繰越 (t-CO2)"),
+    "check.finding": ("Finding", "審査結果"),
     # the report's own text
     "report.title_suffix": ("offset report", "offset 報告書"),
     "report.meta": (

@@ -21,6 +21,7 @@ from offset.documents import tables
 from offset.documents.csv_text import csv_text
 from offset.documents.output import DEFAULT_CSV_ENCODING, UnwritableText, write_frame
 from offset.documents.report import Report
+from offset.documents.tables import titles as titles_of
 from offset.documents.terms import term
 from offset.documents.times import created_now
 from offset.factors import FactorLibrary, years
@@ -225,6 +226,7 @@ def _write_report(
         csv_encoding=csv_encoding,  # results/ stay UTF-8 with BOM: a re-run reads them back
         lang=lang,
         party_names=party_names(scenario, lang),
+        titles=titles_of(scenario),
         target=target_words(scenario, lang),
     )
     try:

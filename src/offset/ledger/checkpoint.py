@@ -88,7 +88,9 @@ def keygen(path: Path) -> Path:
     return public_path
 
 
-def _private_key(path: Path) -> Ed25519PrivateKey:
+def private_key(path: Path) -> Ed25519PrivateKey:
+    """An unencrypted Ed25519 PEM private key (`offset ledger keygen`): a checkpoint's signer's
+    or a certificate's issuer's; CheckpointError, in words, for a file that is not one."""
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except OSError as e:
@@ -131,7 +133,7 @@ def sign(
 ) -> dict[str, Any]:
     """The signed statement of an entry (and of the verified state at it, and the snapshot
     that state was read in, when given)."""
-    key = _private_key(key_path)
+    key = private_key(key_path)
     if ledger_id is None or not seq:
         raise CheckpointError(Msg("checkpoint.empty_ledger"))
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)

@@ -35,6 +35,7 @@ from offset.scenario.issuance import Issuance
 from offset.scenario.row_changes import Changes
 
 ROW_CHANGES = "restate.row_changes"  # a reason kept as data (`row_changes.describe`)
+STORED_ROWS = "restate.rows"  # the rows as English text, as stored before they were data
 RESTATEMENT_REASON = "restatement"  # the cancellation account: cancellation:restatement
 RESTATEMENT_ID = re.compile(r":restate(\d+):")
 REVERSAL_ID = re.compile(r":fy\d+:reversal-v\d+$")
@@ -133,7 +134,7 @@ def _posted(base: str, event: IssuanceEvent, before: int) -> dict[str, Any]:
     """What the first transaction of a restatement says of it: its source (an issuance) or its
     memo (a decrease) holds what it restates, the figure computed and why."""
     said = dict(event.source or {}) if event.kind == "issue" else memos.params(event.memo)
-    reason = read_reasons(said.get("reasons")) or str(said.get("reason", ""))
+    reason = read_reasons(said.get("reasons")) or _as_stored(said.get("reason"))
     restates = said.get("restates") or re.sub(r":restate\d+$", ":issue", base)
     return {
         "restatement": base,
@@ -145,6 +146,12 @@ def _posted(base: str, event: IssuanceEvent, before: int) -> dict[str, Any]:
         "after": said.get("after"),
         "reason": reason,
     }
+
+
+def _as_stored(reason: object) -> str:
+    """A reason an offset before reasons were messages stored as English prose: shown as
+    stored, labelled so in Japanese ("" for none)."""
+    return Msg("restate.as_stored", text=str(reason)) if reason else ""
 
 
 def _restatement(item: dict[str, Any]) -> PostedRestatement:
@@ -351,9 +358,18 @@ def read_reasons(stored: object) -> Msg | None:
 
 
 def _read_reason(item: Any) -> Msg:
+    if item[0] == STORED_ROWS:
+        return _stored_rows(str(item[1]["rows"]))
     if item[0] != ROW_CHANGES:
         return messages.from_stored(item)
     found = rows_changed(item[1]["changes"])
     if found is None:
         raise ValueError(item)
     return found
+
+
+def _stored_rows(said: str) -> Msg:
+    """The rows an offset before rows were data stored as English text: said in the reader's
+    language when the text reads back as data exactly (`row_changes.from_english`), else shown
+    as stored, labelled so."""
+    return rows_changed(row_changes.from_english(said)) or Msg("restate.as_stored", text=said)

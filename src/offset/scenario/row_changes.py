@@ -12,6 +12,7 @@ the catalogue's `changes.` keys; a column by its Japanese header in Japanese).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -98,6 +99,84 @@ def message(changes: Changes) -> Msg:
                 shown = Msg("changes.more", listed=shown, count=more)
             parts.append(Msg(f"changes.{kind}", rows=shown))
     return _joined(parts, "changes.parts")
+
+
+# The text an offset before rows were data stored (`restate.rows`): "rows added: row 4
+# (system_id c, fy 2015), row R6!5 and 3 more; rows changed: row 2: capacity_kw 70 -> 7".
+_PARTS = re.compile(r"; (?=rows (?:added|removed|changed): )")
+_PART = re.compile(r"rows (added|removed|changed): (.*?)(?: and (\d+) more)?")
+_NEXT_ROW = re.compile(r", (?=row )")
+_ROW = re.compile(r"row (\S+?)(?: \(([^()]*)\))?(?:: (.*))?")
+_NEXT_FIELD = re.compile(r", (?=\S+ [^,]*? -> )")
+_FIELD = re.compile(r"(\S+) (.*?) -> (.*)")
+_BLANK = "(blank)"
+_SEPARATORS = (", ", " -> ", "; ", "(", ")", ": ")
+
+
+def from_english(said: str) -> Changes | None:
+    """The rows an earlier offset stored as English text, as `describe`'s data (so that they
+    are said in the reader's language), or None unless that data says the text again exactly:
+    a value holding `, `, ` -> ` or `; ` could be read two ways, and then the text stays as
+    stored."""
+    found: Changes = {kind: [] for kind in KINDS} | {f"{k}_more": 0 for k in KINDS} | {"ja": {}}
+    try:
+        for part in _PARTS.split(said):
+            kind, listed, more = _whole(_PART, part).groups()
+            found[kind] = [_english_row(item, kind) for item in _NEXT_ROW.split(listed)]
+            found[f"{kind}_more"] = int(more or 0)
+    except ValueError:
+        return None
+    values = [v for kind in KINDS for item in found[kind]
+              for v in (*item["keys"], *item.get("fields", [])) if v is not None]  # fmt: skip
+    if any(separator in value for value in values for separator in _SEPARATORS):
+        return None  # the text could be read another way: not guessed at
+    return found if _english(found) == said else None
+
+
+def _whole(pattern: re.Pattern[str], text: str) -> re.Match[str]:
+    matched = pattern.fullmatch(text)
+    if matched is None:
+        raise ValueError(text)
+    return matched
+
+
+def _english_row(item: str, kind: str) -> dict[str, Any]:
+    place, named, fields = _whole(_ROW, item).groups()
+    if (fields is not None) != (kind == "changed"):
+        raise ValueError(item)
+    sheet, _, row = place.rpartition("!")
+    out: dict[str, Any] = {"row": row} | ({"sheet": sheet} if sheet else {})
+    pairs = [pair.split(" ", 1) for pair in named.split(", ")] if named else []
+    if any(len(pair) != 2 for pair in pairs):
+        raise ValueError(item)
+    out["keys"] = [text for pair in pairs for text in pair]
+    if fields is not None:
+        changed = [_whole(_FIELD, field).groups() for field in _NEXT_FIELD.split(fields)]
+        out["fields"] = [None if t == _BLANK else t for field in changed for t in field]
+    return out
+
+
+def _english(changes: Changes) -> str:
+    """The text an earlier offset wrote for `changes` (`from_english` reads it back)."""
+    parts = []
+    for kind in KINDS:
+        rows = []
+        for item in changes[kind]:
+            place = f"{item['sheet']}!{item['row']}" if item.get("sheet") else item["row"]
+            keys = item["keys"]
+            named = ", ".join(f"{k} {v}" for k, v in zip(keys[::2], keys[1::2], strict=True))
+            said = f"row {place}" + (f" ({named})" if named else "")
+            if kind == "changed":
+                fields = item["fields"]
+                said += ": " + ", ".join(
+                    f"{c} {b or _BLANK} -> {a or _BLANK}"
+                    for c, b, a in zip(fields[::3], fields[1::3], fields[2::3], strict=True)
+                )
+            rows.append(said)
+        if rows:
+            more = changes[f"{kind}_more"]
+            parts.append(f"rows {kind}: " + ", ".join(rows) + (f" and {more} more" if more else ""))
+    return "; ".join(parts)
 
 
 def _counted(frame: pd.DataFrame, keys: pd.Index) -> pd.Index:

@@ -11,6 +11,7 @@ from typing import Any
 from offset.ledger import queries
 from offset.ledger.blocks import Block
 from offset.ledger.ledger import Ledger
+from offset.ledger.rows import BalanceLine
 from offset.ledger.visibility.accounts import accounts
 from offset.ledger.visibility.viewer import (
     HOLDER_NAME,
@@ -35,16 +36,12 @@ class Issued:
 
 
 @dataclass(frozen=True)
-class Origin:
-    """One credit class in one of the viewer's holding accounts: the serial ranges held and
-    every issuance of the class."""
+class Origin(BalanceLine):
+    """One credit class in one of the viewer's holding accounts (its balance line's fields,
+    declared once in `rows.BalanceLine`): the serial ranges held and every issuance of the
+    class."""
 
-    account: str
-    instrument: str
-    project: str
-    vintage: int
     methodology: str | None
-    quantity: int
     serials: tuple[Block, ...]
     issuances: tuple[Issued, ...]
 

@@ -4,10 +4,10 @@ account.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from offset.ledger.ledger import Ledger
+from offset.ledger.rows import AgreementTransaction
 from offset.ledger.visibility.accounts import own_accounts, receiver
 from offset.ledger.visibility.viewer import (
     OTHER,
@@ -20,21 +20,13 @@ from offset.ledger.visibility.viewer import (
 
 
 @dataclass(frozen=True)
-class Transaction:
+class Transaction(AgreementTransaction):
     """A credit transaction from or to the viewer's accounts (what a page shows after an
-    action); `to_name` and `from_name` name another party's destination or source as a public
-    registry does (None: the viewer's own), and then its account is not given."""
+    action): the fields a transaction has in `rows.AgreementTransaction` (declared there once),
+    then these; `to_name` and `from_name` name another party's destination or source as a
+    public registry does (None: the viewer's own), and then its account is not given."""
 
-    id: str
     seq: int
-    kind: str
-    effective_date: dt.date
-    project: str
-    vintage: int
-    quantity: int
-    from_account: str | None
-    to_account: str | None
-    beneficiary: str | None
     reason: str | None
     claim_period: str | None
     memo: str
