@@ -74,6 +74,7 @@ NOT_IN_THE_REPOSITORY = {
     "out/": "what `offset calc` and `offset run` write",
     "tables/": "a run's output folder",
     "results/": "a run's output folder",
+    "run-state/": "a run's output folder (what a re-run that changes nothing answers from)",
     "test-artifacts/": "where the browser tests save screenshots",
     "DIR/": "a placeholder",
     "data/": "a scenario's own data folder",
