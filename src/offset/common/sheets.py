@@ -155,7 +155,7 @@ def _read_plain_csv(path: Path, encoding: str, width: int) -> pd.DataFrame | Non
             read_options=pa_csv.ReadOptions(column_names=names),
             parse_options=pa_csv.ParseOptions(ignore_empty_lines=False),  # a blank line is a row
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names, pa.large_string()),  # as pandas keeps text
                 strings_can_be_null=True,
                 null_values=[""],
             ),
@@ -163,7 +163,7 @@ def _read_plain_csv(path: Path, encoding: str, width: int) -> pd.DataFrame | Non
     except pa.ArrowException:  # a line of another width: pandas reads it
         return None
     for column in table.columns:
-        if pc.any(pc.match_substring_regex(column, r"^[ \t]")).as_py():
+        if pc.any(pc.or_(pc.starts_with(column, " "), pc.starts_with(column, "\t"))).as_py():
             return None  # a field that starts with a space: pandas skips the space
     return pd.DataFrame(
         {j: pd.arrays.ArrowStringArray(table.column(j)) for j in range(width)},

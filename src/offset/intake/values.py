@@ -143,7 +143,19 @@ def _parse_numbers(
     messages = np.full(len(series), None, dtype=object)
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
         # plain numbers first, in C; only what that cannot read is parsed per distinct value
-        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64) * factor
+        values = _plain_numbers(series)
+        other = np.zeros(len(series), dtype=bool) if values is None else np.isnan(values) & ~blank
+        if values is not None and other.any():  # the cells Arrow did not read: pandas'
+            read = pd.to_numeric(series[other], errors="coerce").to_numpy(
+                dtype=np.float64, na_value=np.nan
+            )
+            # a zero's sign depends on the other cells pandas reads with it: all of them
+            values = None if (read == 0).any() else values
+            if values is not None:
+                values[other] = read
+        if values is None:
+            values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+        values = values * factor
         rest = np.isnan(values) & ~blank
     else:  # Excel cells of several types: every distinct value is looked at
         values = np.full(len(series), np.nan)
@@ -156,6 +168,32 @@ def _parse_numbers(
         values[rest] = gather(floats, codes, np.nan)
         messages[rest] = gather(notes, codes, None)
     return values, messages
+
+
+def _plain_numbers(series: pd.Series) -> npt.NDArray[np.float64] | None:
+    """The cells of an Arrow text column that are plain decimal numbers (4.5, -0.25, 1e3),
+    read by Arrow's cast, NaN elsewhere; None for a column of another kind. A plain number reads
+    as `pd.to_numeric` reads it (`tests/intake/test_plain_numbers.py`); a column with a
+    negative zero is left to pandas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    text = pa.chunked_array(series.array.__arrow_array__())
+    plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
+    try:
+        read = pc.cast(pc.if_else(plain, text, None), pa.float64())
+    except pa.ArrowInvalid:  # an exponent past what Arrow parses: pandas reads the column
+        return None
+    values = np.asarray(read.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
+    if ((values == 0) & np.signbit(values)).any():  # -0: pandas reads it as 0 or -0.0 by
+        return None  # whether the column's other cells are whole: pandas reads the column
+    return values
+
+
+_PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 
 
 def _number(value: object, factor: float, target: str | None) -> float | Msg:
