@@ -140,7 +140,7 @@ def test_a_results_file_is_the_file_pandas_wrote(
 ) -> None:
     frame = pd.DataFrame({"name": ["松本市", "=SUM(A1)", "a,b"], "t": [1.25, math.nan, 3.0]})
     if through_pandas:  # a date column: the whole frame is written by pandas
-        frame["day"] = pd.to_datetime(["2024-04-01", None, "2025-03-31"])
+        frame["day"] = pd.to_datetime(pd.Series(["2024-04-01", None, "2025-03-31"]))
     write_frame(frame, tmp_path / "new.csv", encoding)
     # formulas neutralised (cells.neutral_frame) before writing, as before
     expected = frame.assign(name=["松本市", "'=SUM(A1)", "a,b"])

@@ -64,11 +64,11 @@ def test_an_office_list_without_quotes_is_read_by_arrow(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8-sig")
     plain = sheets._read_plain_csv(path, "utf-8-sig", 3)
     assert plain is not None
-    assert plain.to_numpy(dtype=object, na_value=None).tolist() == [
+    assert plain.astype(object).where(plain.notna(), "-").to_numpy().tolist() == [
         ["番号", "容量", "日付"],
         ["A-1", "4.5", "2020-01-01"],
-        [None, None, None],  # a blank line stays a row: row numbers are the sheet's
-        ["A-2", None, "R2.1.1"],
+        ["-", "-", "-"],  # a blank line stays a row (missing cells): row numbers are the sheet's
+        ["A-2", "-", "R2.1.1"],
     ]
     assert isinstance(plain[1].dtype, pd.StringDtype)
 
