@@ -13,7 +13,7 @@ interleave the programs; each prints the wall times and the ratios, the totals a
 (`same_total`), and with --main the two results files byte for byte (`same_file`).
 
     python benchmarks/bench_calc.py --method solar --method forest --rows 1000000 --rounds 3
-    git archive main src | tar -x -C /tmp/main   # then --main /tmp/main/src
+    git archive main src factors | tar -x -C /tmp/main   # then --main /tmp/main/src
 """
 
 from __future__ import annotations

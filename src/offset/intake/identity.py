@@ -140,9 +140,7 @@ def _column_codes(series: pd.Series) -> npt.NDArray[np.int64]:
             text = pa.array(series, type=pa.string(), from_pandas=True)  # NaN: null
         except (UnicodeEncodeError, pa.ArrowException):  # a lone surrogate: no UTF-8 for Arrow
             return _codes_per_value(series.to_numpy(dtype=object))
-        folded_text = pc.replace_substring_regex(
-            pc.utf8_lower(pc.utf8_normalize(text, "NFKC")), pattern=r"\s+", replacement=""
-        )
+        folded_text = _folded_text(text)
         folded_text = pc.if_else(pc.equal(folded_text, ""), None, folded_text)
         indices = pc.dictionary_encode(folded_text).indices
         encoded: npt.NDArray[np.int64] = (
@@ -154,6 +152,22 @@ def _column_codes(series: pd.Series) -> npt.NDArray[np.int64]:
         values = np.where(np.isnan(values), np.nan, values + 0.0)  # -0.0 is 0.0
     found, _ = pd.factorize(values, use_na_sentinel=True)
     return np.asarray(found, dtype=np.int64)
+
+
+def _folded_text(text: pa.Array) -> pa.Array:
+    """NFKC, lower case, no white space. ASCII text (most identifiers) is its own NFKC and
+    lowers as ASCII; the white-space pattern runs only where a cell has white space."""
+    if pc.all(pc.string_is_ascii(text)).as_py() is not False:
+        lowered = pc.ascii_lower(text)
+        if not any(pc.any(pc.match_substring(text, c)).as_py() for c in _ASCII_SPACES):
+            return lowered
+    else:
+        lowered = pc.utf8_lower(pc.utf8_normalize(text, "NFKC"))
+    return pc.replace_substring_regex(lowered, pattern=r"\s+", replacement="")
+
+
+# what RE2's \s matches in ASCII text
+_ASCII_SPACES = (" ", "\t", "\n", "\f", "\r")
 
 
 def _codes_per_value(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:

@@ -116,11 +116,12 @@ _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 def _without_words(series: pd.Series, words: tuple[str, ...]) -> pd.Series:
     """Cells with the words dropped from their end (7齢級 -> 7; Ⅶ齢級 -> 7: 森林簿 write age
     classes in Roman numerals too); other cells as they were."""
-    text = series.astype("string").str.strip().str.normalize("NFKC")
     pattern = "(?:" + "|".join(re.escape(w) for w in words) + r")\s*$"
-    worded = text.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
-    if not worded.any():
+    _, uniques = distinct(series)  # ages and classes: few values, each looked at once first
+    if not _worded(pd.Series(uniques, dtype=object), pattern).any():
         return series
+    text = series.astype("string").str.strip().str.normalize("NFKC")
+    worded = text.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
     stripped = text[worded].str.replace(pattern, "", regex=True).str.strip()
     roman = stripped.str.fullmatch(r"[IVXL]+").to_numpy(dtype=bool, na_value=False)
     if roman.any():
@@ -130,6 +131,15 @@ def _without_words(series: pd.Series, words: tuple[str, ...]) -> pd.Series:
     out = series.astype(object).copy()
     out[worded] = stripped.astype(object).to_numpy()
     return out
+
+
+def _worded(values: pd.Series, pattern: str) -> npt.NDArray[np.bool_]:
+    """Which values end in one of the words (`pattern`), once stripped and NFKC'd."""
+    text = values.astype("string").str.strip().str.normalize("NFKC")
+    found: npt.NDArray[np.bool_] = text.str.contains(pattern, regex=True).to_numpy(
+        dtype=bool, na_value=False
+    )
+    return found
 
 
 def _roman(text: str) -> int:
