@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -154,3 +155,14 @@ def test_identifiers_fold_alike_on_the_ascii_path(cells: list[str | None]) -> No
         pc.utf8_lower(pc.utf8_normalize(text, "NFKC")), pattern=r"\s+", replacement=""
     )
     assert identity._folded_text(text).to_pylist() == full.to_pylist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=40))
+def test_each_row_finds_the_first_row_of_its_group(groups: list[int]) -> None:
+    positions = np.arange(len(groups), dtype=np.int64) * 3 + 5  # rows kept after blanks
+    first: dict[int, int] = {}
+    for group, position in zip(groups, positions.tolist(), strict=True):
+        first.setdefault(group, position)
+    found = identity._first_positions(np.array(groups, dtype=np.int64), positions)
+    assert found.tolist() == [first[g] for g in groups]

@@ -224,12 +224,13 @@ def _first_of_group(
 def _first_positions(
     group: npt.NDArray[np.int64], positions: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
-    """For each row, the first position of its group (a stable sort: the order is kept)."""
-    order = np.argsort(group, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
-    first_of_group = np.empty(int(group.max()) + 1, dtype=np.int64)
-    first_of_group[group[order[starts]]] = positions[order[starts]]
-    found: npt.NDArray[np.int64] = first_of_group[group]
+    """For each row, the first position of its group. Groups renumbered in the order they first
+    appear: a row is its group's first when its number is above every number before it."""
+    codes = np.asarray(pd.factorize(group)[0], dtype=np.int64)
+    seen = np.maximum.accumulate(codes)
+    first = np.r_[True, codes[1:] > seen[:-1]] if len(codes) else np.zeros(0, dtype=bool)
+    first_of_group = positions[first]  # the k-th first row opens group k
+    found: npt.NDArray[np.int64] = first_of_group[codes]
     return found
 
 
