@@ -140,13 +140,14 @@ def _column_codes(series: pd.Series) -> npt.NDArray[np.int64]:
             text = pa.array(series, type=pa.string(), from_pandas=True)  # NaN: null
         except (UnicodeEncodeError, pa.ArrowException):  # a lone surrogate: no UTF-8 for Arrow
             return _codes_per_value(series.to_numpy(dtype=object))
-        folded_text = _folded_text(text)
-        folded_text = pc.if_else(pc.equal(folded_text, ""), None, folded_text)
-        indices = pc.dictionary_encode(folded_text).indices
-        encoded: npt.NDArray[np.int64] = (
-            pc.fill_null(indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        encoded = pc.dictionary_encode(_folded_text(text))
+        found: npt.NDArray[np.int64] = (
+            pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
         )
-        return encoded
+        empty = pc.index(encoded.dictionary, "").as_py()  # a cell of spaces only: blank
+        if empty >= 0:
+            found[found == empty] = -1
+        return found
     values = series.to_numpy()
     if np.issubdtype(values.dtype, np.floating):
         values = np.where(np.isnan(values), np.nan, values + 0.0)  # -0.0 is 0.0
