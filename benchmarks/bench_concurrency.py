@@ -15,7 +15,10 @@ side by side, on each database:
     `pgledger_create_transfer(from, to, 1)`, one call per commit on W connections;
   - a bare `INSERT` of one row per commit on W connections: the commit-rate limit.
 
-Reported: transfers/s, p50 and p99 latency, and the ratios the issue asks for.
+Reported: transfers/s, p50 and p99 latency, and the ratios the issue asks for; for offset's
+Python API and pgledger also the CPU a transfer cost this process and the PostgreSQL backends
+(`cpu.py`: on a busy machine a rate is a share of the CPU, which the scheduler gives per
+process, and pgledger runs W backends where offset's group commit runs one).
 
     python benchmarks/bench_concurrency.py --pgledger /path/to/pgledger --seconds 6
 """
@@ -43,6 +46,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.bench_api import percentile, serve
 from benchmarks.bench_ledger import pg_url, sqlite_url
+from benchmarks.cpu import Cost, Meter, tagged
 
 CLASS = {"project": "bench-concurrency", "vintage": 2024}
 HOT = 3
@@ -53,9 +57,18 @@ class Figures:
     transfers_per_s: float
     p50_ms: float
     p99_ms: float
+    cpu: Cost | None = None  # CPU a transfer (`cpu.py`), where measured
 
     def row(self) -> str:
-        return f"{self.transfers_per_s:>10,.0f} {self.p50_ms:>8.2f} {self.p99_ms:>8.2f}"
+        cpu = "" if self.cpu is None else f" {self.cpu.row()}"
+        return f"{self.transfers_per_s:>10,.0f} {self.p50_ms:>8.2f} {self.p99_ms:>8.2f}{cpu}"
+
+    @property
+    def cpu_ms(self) -> float | None:
+        """CPU a transfer, client and server (None: not measured, or no server figure)."""
+        if self.cpu is None or self.cpu.server_ms is None:
+            return None
+        return self.cpu.client_ms + self.cpu.server_ms
 
 
 def pairs(writers: int, hot: bool) -> list[tuple[str, str]]:
@@ -65,8 +78,11 @@ def pairs(writers: int, hot: bool) -> list[tuple[str, str]]:
     return [(f"s{i}/holding", f"s{i}/spare") for i in range(writers)]
 
 
-def drive(writers: int, seconds: float, once: Callable[[int, int], None]) -> Figures:
-    """`once(submitter, n)` from W threads until time is up: transfers/s and latencies."""
+def drive(
+    writers: int, seconds: float, once: Callable[[int, int], None], meter: Meter | None = None
+) -> Figures:
+    """`once(submitter, n)` from W threads until time is up: transfers/s and latencies (and
+    with a `meter`, the CPU a transfer cost)."""
     latencies: list[list[float]] = [[] for _ in range(writers)]
     start = threading.Barrier(writers + 1)
     stop = [0.0]
@@ -83,6 +99,7 @@ def drive(writers: int, seconds: float, once: Callable[[int, int], None]) -> Fig
     threads = [threading.Thread(target=loop, args=(i,)) for i in range(writers)]
     for thread in threads:
         thread.start()
+    before = meter.read() if meter is not None else None
     stop[0] = time.perf_counter() + seconds
     began = time.perf_counter()
     start.wait()
@@ -90,8 +107,11 @@ def drive(writers: int, seconds: float, once: Callable[[int, int], None]) -> Fig
         thread.join()
     elapsed = time.perf_counter() - began
     every = [x for mine in latencies for x in mine]
+    cost = None
+    if meter is not None and before is not None:
+        cost = meter.cost(before, meter.read(), len(every))
     return Figures(
-        len(every) / elapsed, 1000 * percentile(every, 0.5), 1000 * percentile(every, 0.99)
+        len(every) / elapsed, 1000 * percentile(every, 0.5), 1000 * percentile(every, 0.99), cost
     )
 
 
@@ -128,8 +148,12 @@ def _transfer(source: str, destination: str, tx: str) -> dict[str, Any]:
     return {"op": "transfer", "id": tx, "from": source, "to": destination, "quantity": 1, **CLASS}
 
 
-def through_api(url: str, writers: int, seconds: float, hot: bool, shared: bool) -> Figures:
+def through_api(
+    url: str, writers: int, seconds: float, hot: bool, shared: bool, meter: Meter | None = None
+) -> Figures:
     """W threads on one `Ledger` (group commit), or on a `Ledger` each (a commit per call)."""
+    if meter is not None:
+        url = tagged(url, meter.tag)
     books = [Ledger.open(url, migrate=False) for _ in range(1 if shared else writers)]
     accounts = pairs(writers, hot)
     run = uuid.uuid4().hex[:6]
@@ -142,7 +166,7 @@ def through_api(url: str, writers: int, seconds: float, hot: bool, shared: bool)
         assert result.status == "ok", result
 
     try:
-        return drive(writers, seconds, once)
+        return drive(writers, seconds, once, meter)
     finally:
         for book in books:
             book.engine.dispose()
@@ -226,8 +250,10 @@ def load_pgledger(url: str, checkout: Path) -> None:
         raw.close()
 
 
-def with_pgledger(url: str, writers: int, seconds: float, hot: bool) -> Figures:
-    raws = _connections(url, writers)
+def with_pgledger(
+    url: str, writers: int, seconds: float, hot: bool, meter: Meter | None = None
+) -> Figures:
+    raws = _connections(url if meter is None else tagged(url, meter.tag), writers)
     names = sorted({a for pair in pairs(writers, hot) for a in pair})
     ids: dict[str, str] = {}
     with raws[0].driver_connection.cursor() as cursor:
@@ -243,7 +269,7 @@ def with_pgledger(url: str, writers: int, seconds: float, hot: bool) -> Figures:
         cursor.close()
 
     try:
-        return drive(writers, seconds, once)
+        return drive(writers, seconds, once, meter)
     finally:
         for raw in raws:
             raw.close()
@@ -259,11 +285,14 @@ def run_backend(
     figures: dict[str, Figures] = {}
     urls = make_url()
     url = next(urls)
+    meter = Meter(url)
     try:
         book, api_keys = setup(url, writers)
         for hot in (False, True):
             where = "hot" if hot else "cold"
-            figures[f"api group commit, {where}"] = through_api(url, writers, seconds, hot, True)
+            figures[f"api group commit, {where}"] = through_api(
+                url, writers, seconds, hot, True, meter
+            )
             figures[f"api a commit per call, {where}"] = through_api(
                 url, writers, seconds, hot, False
             )
@@ -280,18 +309,21 @@ def run_backend(
         assert problems == [], problems[:3]
         book.engine.dispose()
     finally:
+        meter.close()
         for _ in urls:
             pass
     if name == "postgresql" and pgledger is not None:
         urls = make_url()
         url = next(urls)
+        meter = Meter(url)
         try:
             load_pgledger(url, pgledger)
             for hot in (False, True):
                 figures[f"pgledger, {'hot' if hot else 'cold'}"] = with_pgledger(
-                    url, writers, seconds, hot
+                    url, writers, seconds, hot, meter
                 )
         finally:
+            meter.close()
             for _ in urls:
                 pass
     urls = make_url()
@@ -314,6 +346,10 @@ def ratios(figures: dict[str, Figures]) -> dict[str, float]:
         if f"pgledger, {where}" in rate:
             out[f"api / pgledger, {where}"] = group / rate[f"pgledger, {where}"]
             out[f"http / pgledger, {where}"] = rate[f"http, {where}"] / rate[f"pgledger, {where}"]
+            ours = figures[f"api group commit, {where}"].cpu_ms
+            theirs = figures[f"pgledger, {where}"].cpu_ms
+            if ours and theirs:  # how many transfers offset makes of pgledger's CPU for one
+                out[f"CPU a transfer, pgledger / api, {where}"] = theirs / ours
         out[f"api / bare INSERT, {where}"] = group / rate["bare INSERT a commit"]
     return out
 
@@ -332,7 +368,10 @@ def main() -> None:
         for writers in args.writers:
             figures = run_backend(backend, makers[backend], writers, args.seconds, args.pgledger)
             print(f"\n{backend}, W = {writers}, {args.seconds:g} s each")
-            print(f"  {'':36} {'tx/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
+            print(
+                f"  {'':36} {'tx/s':>10} {'p50 ms':>8} {'p99 ms':>8}"
+                f" {'cpu cli':>8} {'cpu srv':>8}  (CPU ms a transfer)"
+            )
             for key, value in figures.items():
                 print(f"  {key:36} {value.row()}")
             for key, ratio in ratios(figures).items():

@@ -172,3 +172,38 @@ def test_calc_takes_unknown_supplier_on_the_command_line(tmp_path: Path) -> None
     )
     assert taken.exit_code == 0, taken.output
     assert "alternative_value/overall/alternative@2024" in out.read_text(encoding="utf-8")
+
+
+def test_rows_read_on_suppliers_own_pages_are_taken_by_name_and_year(calc: Calc) -> None:
+    # FY2020 figures, reporting rule: the FY2019 results. 東邦ガス's page (reported, provisional):
+    # メニューA 0.420, メニューB(その他) 0.486, 事業者全体 0.483, basic 0.514 kg-CO2/kWh.
+    fy2020 = calc(
+        "solar",
+        [
+            ROW | {"grid_entity": "東邦ガス株式会社", "grid_factor_kind": "調整後"},
+            ROW
+            | {"grid_entity": "東邦ガス", "grid_menu": "メニューA", "grid_factor_kind": "調整後"},
+            ROW
+            | {"grid_entity": "東邦ガス", "grid_menu": "事業者全体", "grid_factor_kind": "調整後"},
+            ROW | {"grid_entity": "東邦ガス", "grid_factor_kind": "基礎"},  # no basic per menu
+        ],
+        fy=2020,
+    ).results
+    assert fy2020["reduction_tco2e"].tolist() == pytest.approx([486, 420, 483, 514])
+    assert fy2020["grid_factor_fallback"].tolist() == [0, 0, 0, 2]
+    assert fy2020["grid_factor_years_back"].tolist() == [0, 0, 0, 0]
+    # FY2023 figures: the FY2022 results, 東急パワーサプライ's 確報値 0.000416 and
+    # 九電みらいエナジー's provisional 0.000433, company figures (the pages name no menu)
+    fy2023 = calc(
+        "solar",
+        [
+            ROW | {"grid_entity": "東急パワーサプライ", "grid_factor_kind": "調整後"},
+            ROW | {"grid_entity": "九電みらいエナジー(株)", "grid_factor_kind": "調整後"},
+        ],
+        fy=2023,
+    ).results
+    assert fy2023["reduction_tco2e"].tolist() == pytest.approx([416, 433])
+    assert fy2023["grid_factor_id"].tolist() == [
+        "grid_electricity:tokyu_power_supply/overall/adjusted@2022[reporting]",
+        "grid_electricity:kyuden_mirai_energy/overall/adjusted@2022[reporting]",
+    ]

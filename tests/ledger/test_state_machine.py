@@ -2,7 +2,8 @@
 
 The model (`Model`) holds balances per account and class, the accepted operations, reversals,
 resolved reservations and closed accounts, and says what each operation must answer. Steps are
-single operations, atomic batches (issues, transfers, reservations posted and voided, reversals,
+single operations, requests by total (a project's credits whatever their vintage, oldest first,
+all or none; sent again, they answer as they first did), atomic batches (issues, transfers, reservations posted and voided, reversals,
 and repeats of them inside the batch: a batch must see what it recorded itself), attempts to
 open the ledger's own names, and accounts closed and reopened around reversals.
 
@@ -28,9 +29,11 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
+    MultipleResults,
     RuleBasedStateMachine,
     initialize,
     invariant,
+    multiple,
     rule,
     run_state_machine_as_test,
 )
@@ -45,6 +48,9 @@ CLASSES = [
     ("J-Credit", "ina-forest", 2024),
     ("J-Credit", "ina-forest", 2025),
     ("prefectural-certificate", "nagano-cert", 2024),
+    # A later vintage the project's credits may not be transferred in: a transfer by total
+    # reaching it is refused at its last part, after the others were planned (all or none).
+    ("prefectural-certificate", "ina-forest", 2026),
 ]
 TRANSFERABLE = {"J-Credit": True, "prefectural-certificate": False}
 quantities = st.integers(min_value=1, max_value=15)
@@ -62,6 +68,7 @@ class Model:
     resolved: set[str] = field(default_factory=set)
     status: dict[str, str] = field(default_factory=dict)  # accounts not open
     accounts: set[str] = field(default_factory=set)
+    totals: dict[str, dict[str, Any]] = field(default_factory=dict)  # accepted requests by total
 
     def move(self, source: str, destination: str, credit: Credit, quantity: int) -> None:
         self.held[(source, credit)] -= quantity
@@ -80,12 +87,46 @@ class Model:
 
     def step(self, op: dict[str, Any]) -> str:
         """The status `op` must get; the model moves as the ledger must."""
+        if op["op"] in ("retire", "transfer") and "vintage" not in op:
+            return self._total(op)
         if op.get("id") in self.ops:
             return "exists" if self.ops[op["id"]] == op else "id_reused"
         status = getattr(self, f"_{op['op']}")(op)
         if status == "ok" and "id" in op:
             self.ops[op["id"]] = op
         return str(status)
+
+    def _total(self, op: dict[str, Any]) -> str:
+        """A request by total: split over the project's vintages, oldest first, from what the
+        account holds; then each part as the operation it is, all or none. Sent again, it is
+        split as it was recorded, whatever the account holds now."""
+        if op["id"] in self.totals:
+            return "exists" if self.totals[op["id"]] == op else "id_reused"
+        vintages = sorted(v for (project, v) in self.instrument if project == op["project"])
+        if not vintages:
+            return "unknown_class"
+        left, split = op["quantity"], []
+        for vintage in vintages:
+            taken = min(max(self.held[(op["from"], (op["project"], vintage))], 0), left)
+            if taken:
+                split.append((vintage, taken))
+                left -= taken
+        if left:
+            return "insufficient_balance"
+        held, accounts = self.held.copy(), set(self.accounts)
+        parts: list[dict[str, Any]] = []
+        for number, (vintage, quantity) in enumerate(split, 1):
+            part_id = op["id"] if number == 1 else f"{op['id']}.{number}"
+            part = op | {"id": part_id, "vintage": vintage, "quantity": quantity}
+            status = self.step(part)
+            if status != "ok":
+                self.held, self.accounts = held, accounts
+                for earlier in parts:
+                    del self.ops[earlier["id"]]
+                return status
+            parts.append(part)
+        self.totals[op["id"]] = op
+        return "ok"
 
     def _open_account(self, op: dict[str, Any]) -> str:
         return "reserved_name"  # the machine only ever tries names no caller may take
@@ -364,6 +405,31 @@ class LedgerMachine(RuleBasedStateMachine):
         return str(op["id"])
 
     @rule(
+        target=transactions,
+        kind=st.sampled_from(["transfer", "retire"]),
+        pair=st.permutations([*HOLDERS, "ina/pending"]),
+        project=st.sampled_from(["ina-forest", "nagano-cert", "unknown-project"]),
+        quantity=st.one_of(quantities, st.integers(40, 200)),  # across vintages, often too much
+    )
+    def by_total(
+        self, kind: str, pair: list[str], project: str, quantity: int
+    ) -> MultipleResults[str]:
+        """A retirement or transfer of a quantity of a project's credits whatever their vintage:
+        the ledger records one part per vintage (the request's id, then ID.2, ...)."""
+        op = self._move_op(kind, pair, ("", project, 0), quantity)
+        del op["vintage"]
+        if self._check(op) != "ok":
+            return multiple()
+        parts = [
+            op["id"],
+            *itertools.takewhile(
+                lambda i: i in self.model.ops, (f"{op['id']}.{n}" for n in itertools.count(2))
+            ),
+        ]
+        event(f"by total: {len(parts)} parts")
+        return multiple(*parts)
+
+    @rule(
         kind=st.sampled_from(["retire", "cancel"]),
         source=st.sampled_from([*HOLDERS, *PENDING, "buffer:J-Credit", "shinjuku/retirement"]),
         cls=st.sampled_from(CLASSES),
@@ -475,6 +541,10 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(tx=transactions)
     def replay(self, tx: str) -> None:
+        if tx in self.model.totals:  # answered as first split, whatever the balances are now
+            request = self.model.totals[tx]
+            assert self._check(request) == "exists"
+            assert self._check(dict(request, quantity=request["quantity"] + 1)) == "id_reused"
         if tx in self.model.ops:
             original = self.model.ops[tx]
             assert self._check(original) == "exists"
