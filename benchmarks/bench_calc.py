@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import filecmp
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -145,12 +146,17 @@ def offset_command(src: Path | None) -> tuple[list[str], dict[str, str]]:
     return [sys.executable, "-c", start], {**os.environ, "PYTHONPATH": str(src)}
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> float:
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, every thread) of one whole process: on a
+    busy machine the CPU a run used is what the other processes disturb least."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert done.returncode == 0, done.stderr[-2000:]
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def main() -> None:
@@ -176,27 +182,30 @@ def bench(method: str, rows: int, rounds: int, main_src: Path | None) -> None:
         ours, theirs, mains = root / "offset.csv", root / "bare.csv", root / "main.csv"
         arguments = ["calc", method, str(data), "--fy", str(FY), "--factor-year", "results"]
         print(f"{method}, rows {rows}; load average at start {os.getloadavg()}")
-        ratios = []
+        ratios, cpu_ratios = [], []
         for round_ in range(1, rounds + 1):
             line = f"round {round_}:"
             if main_src is not None:
                 command, env = offset_command(main_src)
-                t_main = timed([*command, *arguments, "--out", str(mains)], env)
+                t_main, c_main = timed([*command, *arguments, "--out", str(mains)], env)
             command, env = offset_command(None)
-            t_offset = timed([*command, *arguments, "--out", str(ours)], env)
-            t_bare = timed([sys.executable, str(script), str(data), str(theirs)])
+            t_offset, c_offset = timed([*command, *arguments, "--out", str(ours)], env)
+            t_bare, c_bare = timed([sys.executable, str(script), str(data), str(theirs)])
             ratios.append(t_offset / t_bare)
+            cpu_ratios.append(c_offset / c_bare)
             if main_src is not None:
-                line += f" main {t_main:.2f} s ({t_main / t_bare:.2f}),"
+                line += f" main {t_main:.2f} s ({t_main / t_bare:.2f}; CPU {c_main / c_bare:.2f}),"
                 line += f" same_file {filecmp.cmp(ours, mains, shallow=False)},"
             print(
                 f"{line} offset calc {t_offset:.2f} s, bare pandas {t_bare:.2f} s,"
-                f" ratio {t_offset / t_bare:.2f}; load {os.getloadavg()[0]:.1f}"
+                f" ratio {t_offset / t_bare:.2f}; CPU {c_offset:.2f} s / {c_bare:.2f} s,"
+                f" ratio {c_offset / c_bare:.2f}; load {os.getloadavg()[0]:.1f}"
             )
         total = pd.read_csv(ours, usecols=["creditable_tco2e"])["creditable_tco2e"].sum()
         bare_total = pd.read_csv(theirs, usecols=["creditable_tco2e"])["creditable_tco2e"].sum()
         print(f"same_total {bool(np.isclose(total, bare_total, rtol=1e-9))}")
         print(f"median ratio {statistics.median(ratios):.2f}")
+        print(f"median CPU ratio {statistics.median(cpu_ratios):.2f}")
         print(f"load average at end {os.getloadavg()}")
 
 
