@@ -79,14 +79,23 @@ def csv_chunks(frame: pd.DataFrame) -> Iterator[bytes]:
         return
     header = ",".join(_quoted_all([str(c) for c in frame.columns])) + "\n"
     yield header.encode("utf-8")
-    fields = [c.fields() if isinstance(c, Taken) else c for c in _joined_neighbours(columns)]
-    if not any(isinstance(f, pa.Array) for f in fields):  # one line repeated: as many rows
+    fields = [_shared_or(c) for c in _joined_neighbours(columns)]
+    if all(isinstance(f, pa.Scalar) for f in fields):  # one line repeated: as many rows
         fields[0] = pa.repeat(fields[0], len(frame))
     fields.append(pa.scalar("", pa.string()))  # a line break ends each row, before nothing
     for start in range(0, len(frame), CHUNK_ROWS):
-        parts = [f.slice(start, CHUNK_ROWS) if isinstance(f, pa.Array) else f for f in fields]
+        # a few distinct fields are taken a chunk at a time: the chunk is joined while in cache
+        parts = [f.rows(start, start + CHUNK_ROWS) if isinstance(f, Taken)
+                 else f.slice(start, CHUNK_ROWS) if isinstance(f, pa.Array) else f
+                 for f in fields]  # fmt: skip
         rows = pc.binary_join_element_wise(*parts[:-1], ",")
         yield _text_bytes(pc.binary_join_element_wise(rows, parts[-1], "\n"))
+
+
+def _shared_or(column: Taken | pa.Array) -> Taken | pa.Array | pa.Scalar:
+    """A column whose every row has one field as that field (Arrow repeats it), else itself."""
+    shared = column.shared() if isinstance(column, Taken) else None
+    return column if shared is None else shared
 
 
 class Taken:
@@ -105,13 +114,17 @@ class Taken:
         table = pa.concat_arrays([shown, pa.array([""], pa.string())])
         return cls(np.where(codes < 0, len(shown), codes), table)
 
-    def fields(self) -> pa.Array | pa.Scalar:
-        """The column's fields (one value for every row, when it has one)."""
-        import pyarrow as pa
-
+    def shared(self) -> pa.Scalar | None:
+        """The one field of every row, when the column has one."""
         if len(self.codes) and (self.codes == self.codes[0]).all():
             return self.table[int(self.codes[0])]
-        return self.table.take(pa.array(self.codes))
+        return None
+
+    def rows(self, start: int, stop: int) -> pa.Array:
+        """The fields of rows [start, stop)."""
+        import pyarrow as pa
+
+        return self.table.take(pa.array(self.codes[start:stop]))
 
     def beside(self, right: Taken) -> Taken:
         """This column and `right` as one field (joined by a comma): each combination that
@@ -192,9 +205,8 @@ def _fields(values: pd.Series) -> Taken | pa.Array | None:
 
 
 def _array(fields: Taken | pa.Array) -> pa.Array:
-    import pyarrow as pa
 
-    return fields.table.take(pa.array(fields.codes)) if isinstance(fields, Taken) else fields
+    return fields.rows(0, len(fields.codes)) if isinstance(fields, Taken) else fields
 
 
 SAMPLE_ROWS = 4096  # a number column whose first rows are mostly distinct is formatted per row
