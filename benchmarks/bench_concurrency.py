@@ -21,6 +21,8 @@ Python API and pgledger also the CPU a transfer cost this process and the Postgr
 process, and pgledger runs W backends where offset's group commit runs one).
 
     python benchmarks/bench_concurrency.py --pgledger /path/to/pgledger --seconds 6
+
+`--http-workers 1 2 4` measures `offset serve --workers N` for each N (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -281,6 +283,7 @@ def run_backend(
     writers: int,
     seconds: float,
     pgledger: Path | None,
+    http_workers: tuple[int, ...] = (1,),
 ) -> dict[str, Figures]:
     figures: dict[str, Figures] = {}
     urls = make_url()
@@ -296,15 +299,18 @@ def run_backend(
             figures[f"api a commit per call, {where}"] = through_api(
                 url, writers, seconds, hot, False
             )
-        server = serve(url)
-        base = next(server)
-        try:
-            for hot in (False, True):
-                where = "hot" if hot else "cold"
-                figures[f"http, {where}"] = over_http(base, api_keys, writers, seconds, hot)
-        finally:
-            for _ in server:
-                pass
+        for workers in http_workers:  # `offset serve --workers N` (N = 1: one process)
+            server = serve(url, workers)
+            base = next(server)
+            try:
+                for hot in (False, True):
+                    where = "hot" if hot else "cold"
+                    figures[f"http x{workers}, {where}"] = over_http(
+                        base, api_keys, writers, seconds, hot
+                    )
+            finally:
+                for _ in server:
+                    pass
         problems = book.verify()
         assert problems == [], problems[:3]
         book.engine.dispose()
@@ -345,7 +351,10 @@ def ratios(figures: dict[str, Figures]) -> dict[str, float]:
         )
         if f"pgledger, {where}" in rate:
             out[f"api / pgledger, {where}"] = group / rate[f"pgledger, {where}"]
-            out[f"http / pgledger, {where}"] = rate[f"http, {where}"] / rate[f"pgledger, {where}"]
+            for key in rate:
+                if key.startswith("http x") and key.endswith(where):
+                    http = key.removesuffix(f", {where}")
+                    out[f"{http} / pgledger, {where}"] = rate[key] / rate[f"pgledger, {where}"]
             ours = figures[f"api group commit, {where}"].cpu_ms
             theirs = figures[f"pgledger, {where}"].cpu_ms
             if ours and theirs:  # how many transfers offset makes of pgledger's CPU for one
@@ -362,11 +371,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--backends", nargs="*", default=["postgresql", "sqlite"])
     parser.add_argument("--pgledger", type=Path, help="a checkout of pgr0ss/pgledger")
+    parser.add_argument(
+        "--http-workers", type=int, nargs="*", default=[1], help="offset serve --workers N, each"
+    )
     args = parser.parse_args()
     makers = {"sqlite": sqlite_url, "postgresql": pg_url}
     for backend in args.backends:
         for writers in args.writers:
-            figures = run_backend(backend, makers[backend], writers, args.seconds, args.pgledger)
+            http_workers = tuple(args.http_workers) if backend == "postgresql" else (1,)
+            figures = run_backend(
+                backend, makers[backend], writers, args.seconds, args.pgledger, http_workers
+            )
             print(f"\n{backend}, W = {writers}, {args.seconds:g} s each")
             print(
                 f"  {'':36} {'tx/s':>10} {'p50 ms':>8} {'p99 ms':>8}"

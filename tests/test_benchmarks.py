@@ -58,7 +58,7 @@ def test_concurrency_benchmark_runs() -> None:
         "benchmarks/bench_concurrency.py",
         *("--writers", "2", "--seconds", "0.3", "--backends", "sqlite"),
     )
-    for line in ("api group commit, cold", "http, hot", "bare INSERT a commit"):
+    for line in ("api group commit, cold", "http x1, hot", "bare INSERT a commit"):
         assert line in out
     assert "group commit / a commit per call, hot" in out
 

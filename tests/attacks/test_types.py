@@ -18,7 +18,7 @@ import pytest
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from offset.api import routes
+from offset.api import bodies
 from offset.cli.app import app
 from offset.ledger import operations as ops
 from offset.ledger import planning
@@ -166,22 +166,22 @@ def _with_number(fields: dict[str, Any], name: str, digits: str) -> str:
 # --- the HTTP API ------------------------------------------------------------------------------
 
 BODIES: dict[str, tuple[str, str, type[BaseModel], dict[str, Any]]] = {
-    "transfer": ("ina", "/api/v1/transfers", routes.TransferIn,
+    "transfer": ("ina", "/api/v1/transfers", bodies.TransferIn,
                  {"from": "ina/holding", "to": "shinjuku/holding", **CLASS, "memo": "m",
                   "serials": ["0"]}),
-    "retire": ("ina", "/api/v1/retirements", routes.RetireIn,
+    "retire": ("ina", "/api/v1/retirements", bodies.RetireIn,
                {"from": "ina/holding", **CLASS, "reason": "R", "beneficiary": "B",
                 "claim_period": "FY2024", "agreement": "a1", **USE}),
-    "reserve": ("ina", "/api/v1/reservations", routes.ReserveIn,
+    "reserve": ("ina", "/api/v1/reservations", bodies.ReserveIn,
                 {"from": "ina/holding", "to": "shinjuku/holding", **CLASS}),
-    "post": ("ina", "/api/v1/reservations/r1/post", routes.PostIn, {"quantity": 1}),
-    "issue": ("registry", "/api/v1/issuances", routes.IssueIn,
+    "post": ("ina", "/api/v1/reservations/r1/post", bodies.PostIn, {"quantity": 1}),
+    "issue": ("registry", "/api/v1/issuances", bodies.IssueIn,
               {"to": "ina/holding", "instrument": "J-Credit", **CLASS, "buffer": 0,
                "methodology": "EN-R-002"}),
-    "party": ("registry", "/api/v1/parties", routes.PartyIn,
+    "party": ("registry", "/api/v1/parties", bodies.PartyIn,
               {"party": "p", "kind": "company", "name": "P", "jis_code": "209901",
                "prefecture": "nagano"}),
-    "account": ("registry", "/api/v1/accounts", routes.AccountIn,
+    "account": ("registry", "/api/v1/accounts", bodies.AccountIn,
                 {"account": "ina/second", "party": "ina", "kind": "holding"}),
 }  # fmt: skip
 API_CASES = [

@@ -31,31 +31,47 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _refuse(send)
+        messages = await read_body(scope, receive, self.limit)
+        if messages is None:
+            await refuse(send)
             return
-        messages: list[Message] = []
-        size = 0
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            size += len(message.get("body", b""))
-            if size > self.limit:
-                await _refuse(send)
-                return
-            if not message.get("more_body", False):
-                break
-
-        async def replay() -> Message:
-            return messages.pop(0) if messages else await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replay(messages, receive), send)
 
 
-async def _refuse(send: Send) -> None:
+async def read_body(
+    scope: Scope, receive: Receive, limit: int = MAX_BODY_BYTES
+) -> list[Message] | None:
+    """A request's messages up to the end of its body, or None when the body is larger than
+    `limit` (announced or streamed: nothing past the limit is read)."""
+    declared = dict(scope.get("headers") or []).get(b"content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        return None
+    messages: list[Message] = []
+    size = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages
+        size += len(message.get("body", b""))
+        if size > limit:
+            return None
+        if not message.get("more_body", False):
+            return messages
+
+
+def replay(messages: list[Message], receive: Receive) -> Receive:
+    """`receive` that gives `messages` again first (the app reads the body as it was sent)."""
+    waiting = list(messages)
+
+    async def replayed() -> Message:
+        return waiting.pop(0) if waiting else await receive()
+
+    return replayed
+
+
+async def refuse(send: Send) -> None:
+    """413 `too_large`, in the API's shape."""
     body = json.dumps(TOO_LARGE).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 413, "headers": headers})

@@ -360,6 +360,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--strict-factors: {factor}は FY{fy}に年度規則が求める FY{wanted}の係数より{back}年度"
         "古い係数です",
     ),
+    "value.substituted": (
+        "--strict-factors: the factor of this row is not of what the row names: {rule}",
+        "--strict-factors: この行の係数は、行が指定したものの係数ではありません: {rule}",
+    ),
     "value.required_for": (
         "required for {measure} rows",
         "{measure}の行には必要です",
@@ -535,6 +539,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "見出し行は{row}行目{two}: {columns}",
     ),
     "notice.two_rows": (" (two rows, flattened)", " (2段の見出しを結合)"),
+    # the columns a file has that no input column of the method reads (`intake.unread`)
+    "notice.in_sheet": ("{file}, sheet {sheet!r}", "{file}のシート「{sheet}」"),
+    "notice.unread_columns": (
+        "{where}: columns not read (no input column of the method has these headers): {columns}",
+        "{where}: 読み込まなかった列 (計算方法の入力列にない見出し): {columns}",
+    ),
+    "notice.unread_meant": (
+        "{where}: column {letter} {header!r} was not read; if it means {meant!r} (column"
+        " {column}), write that header or map it in a --columns file",
+        "{where}: {letter}列「{header}」は読み込んでいません。「{meant}」({column}列) のことなら、"
+        "その見出しに直すか --columns のファイルで対応付けてください",
+    ),
+    "notice.unnamed_columns": (
+        "{where}: columns {letters} hold values under no header: not read",
+        "{where}: {letters}列は見出しがないため、値を読み込んでいません",
+    ),
     # warnings of a calculation and of a run (the report lists them)
     "warn.unverified": (
         "{count} of {total} rows used a factor value marked unverified (column uses_unverified);"
@@ -602,6 +622,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count}の混交林は樹種比率がないため、面積を樹種で等分しました (樹種比率の列で指定できます)",
     ),
     "warn.project_fy": ("{project} FY{fy}: {warning}", "{project} {fy}年度: {warning}"),
+    "warn.project_input": ("{project}: {notice}", "{project}: {notice}"),
     "warn.unused_rows": (
         "{project}: {count} rows of {file} have an fy outside the FYs the project is active in;"
         " they were not computed",

@@ -117,12 +117,14 @@ def category(
     vocabulary: str | None = None,
     second_into: str | None = None,
     keywords: Mapping[str, tuple[str, ...]] | None = None,
+    english: tuple[str, ...] = (),
 ) -> Column:
     """Text with few distinct values (kept as a pandas categorical: cheap joins and memory):
-    offset's own `values` with their Japanese words, or a `vocabulary` of the factor tables."""
+    offset's own `values` with their Japanese words, or a `vocabulary` of the factor tables;
+    `english`: other English headers that mean it (`supplier` for `grid_entity`)."""
     return Column(
-        {name: None}, "category", doc, required=required, japanese=japanese, values=values,
-        vocabulary=vocabulary, second_into=second_into, keywords=keywords,
+        dict.fromkeys((name, *english)), "category", doc, required=required, japanese=japanese,
+        values=values, vocabulary=vocabulary, second_into=second_into, keywords=keywords,
     )  # fmt: skip
 
 
@@ -252,18 +254,54 @@ GRID_ENTITY = category(
     "grid_entity",
     "electricity supplier: a key, the name as the MOE/METI list prints it (with or without"
     " 株式会社) or its 登録番号 (default: national_average)",
-    japanese=("電気事業者", "小売電気事業者", "電力会社", "電気事業者名"),
+    japanese=(
+        "電気事業者",
+        "小売電気事業者",
+        "電力会社",
+        "電気事業者名",
+        "電力小売事業者",
+        "電力供給事業者",
+        "電気供給事業者",
+        "供給事業者",
+        "電力事業者",
+        "契約電力会社",
+        "契約電気事業者",
+        "電力契約先",
+        "新電力会社",
+    ),
+    english=(
+        "supplier",
+        "electricity_supplier",
+        "power_supplier",
+        "grid_supplier",
+        "retailer",
+        "electricity_retailer",
+        "power_company",
+        "utility",
+    ),
 )
 GRID_MENU = category(
     "grid_menu",
     "the supplier's menu as the list prints it (メニューB, B, 残差, 事業者全体; default: the"
     " residual menu)",
-    japanese=("メニュー", "メニュー名", "料金メニュー", "電力メニュー"),
+    japanese=(
+        "メニュー",
+        "メニュー名",
+        "料金メニュー",
+        "電力メニュー",
+        "電気料金メニュー",
+        "契約メニュー",
+        "料金プラン",
+        "電力プラン",
+        "電気料金プラン",
+    ),
+    english=("menu", "supplier_menu", "electricity_menu", "tariff", "tariff_menu"),
 )
 GRID_KIND = category(
     "grid_factor_kind",
     "factor kind: basic (基礎), adjusted (調整後), unadjusted (default: basic)",
-    japanese=("排出係数の種類", "係数種別"),
+    japanese=("排出係数の種類", "係数種別", "係数の種類"),
+    english=("factor_kind", "emission_factor_kind"),
 )
 GRID_FACTOR = number(
     "grid_factor_t_co2_per_kwh",

@@ -14,6 +14,7 @@ header's unit wins, else the map's).
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,19 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Meant:
+    """A known header (as the contract spells it) and the column it names: what an unread
+    header probably meant."""
+
+    header: str
+    column: str
+
+
+CLOSE = 0.75  # difflib's ratio from which a header is a misspelling of a known one
+HELD_MIN = 3  # folded characters a known name needs to be hinted at when a longer header holds it
+
+
+@dataclass(frozen=True)
 class Matcher:
     """Header -> column for one contract, with the user's own map tried first."""
 
@@ -51,6 +65,7 @@ class Matcher:
     _japanese_names: dict[str, Column] = field(init=False, repr=False, compare=False)
     _mapped: dict[str, str] = field(init=False, repr=False, compare=False)
     _mapped_bases: dict[str, tuple[str, str | None]] = field(init=False, repr=False, compare=False)
+    _spellings: dict[str, Meant] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # every spelling folded once: a header search tries a few hundred cells
@@ -66,6 +81,12 @@ class Matcher:
         }
         object.__setattr__(self, "_english_names", english)
         object.__setattr__(self, "_japanese_names", japanese)
+        spellings = {
+            folded(spelling): Meant(spelling, column.name)
+            for column in reversed(self.contract.columns)
+            for spelling in (*column.names, *column.japanese)
+        }
+        object.__setattr__(self, "_spellings", spellings)
         mapped = {folded(header): target for header, target in self.user_map.items()}
         bases: dict[str, tuple[str, str | None]] = {}
         for header, target in self.user_map.items():
@@ -94,6 +115,20 @@ class Matcher:
             return self._with_unit(english.column, unit, header) if unit else english
         column = self._japanese_names.get(folded(base)) or self._named_with_suffix(base)
         return None if column is None else self._with_unit(column, unit, header)
+
+    def meant(self, header: str) -> Meant | None:
+        """The known header that a header `match` does not read probably meant: the longest
+        known name it holds (`契約中の電力会社` holds 電力会社, `supplier name` supplier), else one
+        spelled closely (`電気事業社`, `suplier`); None when none is close. A hint for the user,
+        never a reading."""
+        key = folded(split_unit(header)[0])
+        if not key:
+            return None
+        held = [s for s in self._spellings if len(s) >= HELD_MIN and s in key]
+        if held:
+            return self._spellings[max(held, key=len)]
+        close = difflib.get_close_matches(key, self._spellings, n=1, cutoff=CLOSE)
+        return self._spellings[close[0]] if close else None
 
     def _named_with_suffix(self, base: str) -> Column | None:
         """A name column's header with コード, 名 or 番号 after it (樹種コード, 自治体名)."""
@@ -210,6 +245,4 @@ def load_values(path: Path | None, known: set[str]) -> dict[str, dict[str, str]]
 
 
 def _close(value: str, known: set[str]) -> str:
-    import difflib
-
     return ", ".join(difflib.get_close_matches(value, sorted(known), n=5, cutoff=0.4)) or "-"

@@ -40,6 +40,7 @@ from offset.intake.localities import Constants
 from offset.intake.municipalities import Municipalities
 from offset.intake.prepared import Prepared
 from offset.intake.sheet_choice import choose
+from offset.intake.unread import unread
 
 MISSING = ("header.missing", "header.missing_municipality")
 
@@ -101,8 +102,8 @@ def load(
             sheet=table.sheet,
             duplicates=None,
         )
-        part = replace(part, sheet=table.sheet, sheets=sheets,
-                       notices=(*table.notices, *part.notices))  # fmt: skip
+        notes = (*table.notices, *unread(table, matcher), *part.notices)
+        part = replace(part, sheet=table.sheet, sheets=sheets, notices=notes)
         missing = [p.column for p in found if getattr(p.message, "key", "") in MISSING]
         if every and missing:  # `all`: a sheet that is no list of the method (a 集計 sheet)
             columns = ", ".join(str(c) for c in missing)

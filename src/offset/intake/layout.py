@@ -51,6 +51,7 @@ class Table:
     sheet: str | None
     notices: tuple[Msg, ...]
     problems: tuple[Problem, ...]
+    positions: tuple[int, ...] = ()  # each column's place in the sheet (0: column A)
 
 
 def lay_out(grid: Grid, known: Callable[[str], bool]) -> Table:
@@ -89,7 +90,8 @@ def lay_out(grid: Grid, known: Callable[[str], bool]) -> Table:
         at = rows[total & (label == value)]
         notices.append(Msg("notice.skipped", rows=spans(at), why=Msg("notice.total", label=value)))
     problems = _duplicates(grid, names, keep) + extra
-    return Table(frame[~(blank | total)], grid.file, grid.sheet, tuple(notices), problems)
+    kept = frame[~(blank | total)]
+    return Table(kept, grid.file, grid.sheet, tuple(notices), problems, tuple(keep))
 
 
 def _extra_fields(grid: Grid, body: pd.DataFrame, width: int) -> tuple[Problem, ...]:

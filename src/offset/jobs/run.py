@@ -28,6 +28,7 @@ from offset.factors.years import FactorYear
 from offset.intake import sheetrows
 from offset.intake.identity import key_columns
 from offset.intake.inputs import FIRST_DATA_ROW
+from offset.intake.unread import KEYS as UNREAD
 from offset.ledger import proof
 from offset.ledger.database import at_head, redacted
 from offset.ledger.ledger import Ledger
@@ -394,6 +395,8 @@ def _warnings(
 ) -> list[str]:
     out: list[str] = []
     for name, project_data in data.items():
+        out += [Msg("warn.project_input", project=name, notice=n)
+                for n in project_data.prepared.notices if n.key in UNREAD]  # fmt: skip
         if unused := unused_rows(scenario, project_data):
             out.append(Msg("warn.unused_rows", project=name, count=unused,
                            file=project_data.path.name))  # fmt: skip

@@ -186,7 +186,7 @@ def finished(
     """One input's per-row results with its checks, summary (unless given) and record."""
     spec = METHODS[method]
     if options.strict_factors:
-        raise_if_any(strict_problems(results, options.file))
+        raise_if_any(strict_problems(results, options.file, factors))
     fallback_counts = fallbacks(results, factors)
     totals = {c: float(results[c].sum()) for c in spec.totals}
     manifest: dict[str, Any] = {

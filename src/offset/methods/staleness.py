@@ -80,6 +80,11 @@ def _stale(
     )
 
 
+def _always(message: str) -> Callable[[int], str]:
+    """The same message for every row (bound here, not to a loop's variables)."""
+    return lambda i: message
+
+
 def wanted_year(factor_id: str, back: int) -> int:
     """The table year the rule named: the id's year plus how far back the row used is."""
     match = YEAR_OF_ID.match(factor_id.split("|")[0])
@@ -99,13 +104,17 @@ def has_effect(results: pd.DataFrame) -> npt.NDArray[np.bool_]:
     return effect
 
 
-def strict_problems(results: pd.DataFrame, file: str) -> list[Problem]:
-    """For `--strict-factors`: every row whose figures rest on a factor of another FY or an
-    unverified value (rows whose figures are zero whatever the factor are left alone)."""
+def strict_problems(results: pd.DataFrame, file: str, factors: FactorLibrary) -> list[Problem]:
+    """For `--strict-factors`: every row whose figures rest on a factor of another FY, on another
+    thing's factor than the one it names (`_substituted`) or on an unverified value (rows whose
+    figures are zero whatever the factor are left alone)."""
     rows = results.index.to_numpy(dtype=np.int64) + FIRST_DATA_ROW
     problems: list[Problem] = []
     fy = results["fy"].to_numpy(dtype=np.int64)
     effect = has_effect(results)
+    for column, substituted, rule in _substituted(results, factors):
+        said = _always(Msg("value.substituted", rule=rule))
+        problems += listed_problems(file, rows, substituted & effect, column, said)
     for column in (str(c) for c in results.columns if str(c).endswith(SUFFIX)):
         back = results[column].to_numpy()
         id_column = column.removesuffix(SUFFIX) + "_id"
@@ -122,3 +131,26 @@ def strict_problems(results: pd.DataFrame, file: str) -> list[Problem]:
             lambda i: "--strict-factors: a factor value of this row is marked unverified",
         )
     return problems
+
+
+def _substituted(
+    results: pd.DataFrame, factors: FactorLibrary
+) -> list[tuple[str, npt.NDArray[np.bool_], str]]:
+    """(factor id column, rows, the rule in words) of the rows whose factor came by a fallback
+    step that puts another value in the table's first key: the thing the row names (a
+    supplier's figure taken from the 代替値 or the national average). A step that changes only a
+    menu, a kind or the FY is not one (the MOE order, or a stale row: `years_back`)."""
+    out = []
+    for column in (str(c) for c in results.columns if str(c).endswith("_fallback")):
+        id_column = column.removesuffix("_fallback") + "_id"
+        ids = results.get(id_column)
+        if ids is None or not isinstance(ids.dtype, pd.CategoricalDtype) or ids.empty:
+            continue
+        spec = factors.specs.get(str(ids.cat.categories[0]).split(":", 1)[0])
+        if spec is None or not spec.keys:
+            continue
+        levels = results[column].to_numpy()
+        for level, step in enumerate(spec.fallbacks, start=1):
+            if spec.keys[0] in step.substitute and (at := levels == level).any():
+                out.append((id_column, at, step.describe()))
+    return out
