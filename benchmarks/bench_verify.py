@@ -3,8 +3,11 @@
 Builds a ledger of N random transfers (2N postings; default N = 500,000, 1M postings) with the
 same accounts and transfers as `bench_ledger.py`, or reuses one built earlier (`--db URL`: a
 ledger that already holds them is not written again). Then, for each round, side by side: the
-bare aggregate, `verify` with the chain in one process, and `verify` with its default workers
-(one process per CPU from 100,000 transactions).
+bare aggregate, `verify` with the chain in one process (over columns, `verify/columnar.py`, and
+with `--rows` also row by row as before it, `history.COLUMNS = False`), and `verify` with its
+default workers (one process per CPU from 100,000 transactions). Each is given in wall time and
+in this process's CPU time (`time.process_time`, which the machine's other load disturbs far
+less; the workers' own CPU is not in it), with its ratio to the bare aggregate's.
 
 Then incremental verification: a signed checkpoint of the ledger as it is, 1 % more transfers
 (so a reused ledger grows by 1 % a run), and `verify` from that checkpoint (the history after
@@ -22,6 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import text
@@ -31,9 +35,37 @@ from offset.ledger.checkpoint import keygen, load
 
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.bench_ledger import BATCH, setup, timed, transfers
+from benchmarks.bench_ledger import BATCH, setup, transfers
+from offset.ledger.verify import history
 
 BARE_SUM = "SELECT account_id, class_id, SUM(amount) FROM postings GROUP BY account_id, class_id"
+
+
+def timed(call: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    call()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def row_by_row(call: Callable[[], object]) -> Callable[[], object]:
+    """The call with the chain checked row by row (`history.COLUMNS = False`)."""
+
+    def run() -> object:
+        history.COLUMNS = False
+        try:
+            return call()
+        finally:
+            history.COLUMNS = True
+
+    return run
+
+
+def ratio(name: str, spent: tuple[float, float], bare: tuple[float, float]) -> str:
+    return (
+        f"{name} {spent[0]:.2f} s ({spent[0] / bare[0]:.1f}x),"
+        f" CPU {spent[1]:.2f} s ({spent[1] / bare[1]:.1f}x)"
+    )
 
 
 def ledger_of(url: str, n: int) -> Ledger:
@@ -60,6 +92,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=500_000, help="transfers (2 postings each)")
     parser.add_argument("--db", help="ledger URL to build or reuse (default: a temporary SQLite)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rows", action="store_true", help="also verify row by row, alternated")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         book = ledger_of(args.db or f"sqlite:///{directory}/verify.db", args.n)
@@ -70,10 +103,14 @@ def main() -> None:
             with book.engine.connect() as conn:
                 bare = timed(lambda: conn.execute(text(BARE_SUM)).all())
             one = timed(lambda: book.verify(workers=1))
+            rows = timed(row_by_row(lambda: book.verify(workers=1))) if args.rows else None
             default = timed(lambda: book.verify(workers=None))
             print(
-                f"round {round_}: bare sum {bare:.2f} s; verify, one process {one:.2f} s"
-                f" ({one / bare:.1f}x); default workers {default:.2f} s ({default / bare:.1f}x)"
+                f"round {round_}: bare sum {bare[0]:.3f} s, CPU {bare[1]:.3f} s; "
+                + ratio("verify, one process", one, bare)
+                + ("; " + ratio("row by row", rows, bare) if rows else "")
+                + "; "
+                + ratio("default workers", default, bare)
             )
         incremental(book, args.n, Path(directory), args.rounds)
         assert book.verify() == [], "the benchmark's ledger must verify"
@@ -96,7 +133,8 @@ def incremental(book: Ledger, n: int, directory: Path, rounds: int) -> None:
         full = timed(lambda: book.verification(checkpoints=checkpoints, full=True))
         print(
             f"incremental round {round_}: {added:,} transfers after the checkpoint; from it"
-            f" {since:.2f} s, in full {full:.2f} s ({since / full:.3f}x)"
+            f" {since[0]:.2f} s (CPU {since[1]:.2f} s), in full {full[0]:.2f} s"
+            f" (CPU {full[1]:.2f} s): {since[0] / full[0]:.3f}x ({since[1] / full[1]:.3f}x CPU)"
         )
     found = book.verification(checkpoints=checkpoints)
     assert found.problems == [], found.problems[:3]

@@ -1,18 +1,22 @@
 """Write a SYNTHETIC national scenario: every municipality of Japan (or the first N) in one run.
 
     python scenarios/national/generate.py OUT [--municipalities N] [--fys 2015 2024]
-        [--pv 40] [--stands 20] [--cases 6] [--seed 20261207]
+        [--pv 40] [--stands 20] [--cases 6] [--seed 20261207] [--layout prefecture|town]
 
 The municipalities and their 全国地方公共団体コード come from `factors/municipalities.csv`: the
 1,741 市区町村 (792 cities with the 20 designated cities, 743 towns, 183 villages, the 23
 special wards of Tokyo; the six villages of the Northern Territories, which hold a code but no
 government, are left out), in code order. Each municipality gets a residential PV project, a
-lighting renovation project and a forest project, each with its own data file (in a folder per
-prefecture: `data/13/131041_pv.csv`), and one agreement: half of its PV credits retired for its
-prefecture's company (one fictional company per prefecture). Nothing here is measured data:
-figures are drawn within the ranges of the reference notes (residential PV 3-10 kW, thinned
-plantation forest of roughly 1-5 t-CO2/ha/yr) and identifiers start with `synthetic-`. The same
-arguments write the same files (seeded).
+lighting renovation project and a forest project, and one agreement: half of its PV credits
+retired for its prefecture's company (one fictional company per prefecture). The data are kept
+as a prefecture's office would keep them: one file per prefecture and kind (`data/13/pv.csv`,
+a `municipality` column naming each row's town), from which each town's project takes its rows
+(`rows = { municipality = "131041" }`): 141 files for the nation, each read once. `--layout
+town` writes a file per project instead (`data/13/131041_pv.csv`: 5,223 files, the layout
+before), for comparison. Nothing here is measured data: figures are drawn within the ranges of
+the reference notes (residential PV 3-10 kW, thinned plantation forest of roughly 1-5
+t-CO2/ha/yr) and identifiers start with `synthetic-`. The same arguments write the same files
+(seeded).
 
 Used by `benchmarks/bench_national.py` and, at a few municipalities, by the test suite
 (`tests/scenario/test_national.py`).
@@ -112,7 +116,16 @@ def forest(
     )
 
 
-def scenario_text(towns: list[Municipality], fys: tuple[int, int]) -> str:
+KINDS_OF_DATA = ("pv", "lighting", "forest")
+
+
+def data_file(town: Municipality, kind: str, shared: bool) -> str:
+    """Where a town's rows of one kind are: its prefecture's file, or its own (`--layout town`)."""
+    folder = f"data/{town.prefecture_code}"
+    return f"{folder}/{kind}.csv" if shared else f"{folder}/{town.code}_{kind}.csv"
+
+
+def scenario_text(towns: list[Municipality], fys: tuple[int, int], shared: bool = True) -> str:
     """The scenario file: a municipality, three projects and an agreement per town, a company
     per prefecture."""
     lines = [
@@ -134,7 +147,8 @@ def scenario_text(towns: list[Municipality], fys: tuple[int, int]) -> str:
             "",
         ]
     for town in towns:
-        key, folder = town.key, f"data/{town.prefecture_code}/{town.code}"
+        key = town.key
+        rows = [f'rows = {{ municipality = "{town.code}" }}'] if shared else []
         lines += [
             f"[parties.{key}]",
             'kind = "municipality"',
@@ -145,7 +159,8 @@ def scenario_text(towns: list[Municipality], fys: tuple[int, int]) -> str:
             f"[projects.{key}-pv]",
             'method = "solar"',
             'sector = "residential"',
-            f'data = "{folder}_pv.csv"',
+            f'data = "{data_file(town, "pv", shared)}"',
+            *rows,
             f'owner = "{key}"',
             'instrument = "J-Credit"',
             'methodology = "EN-R-002"',
@@ -153,13 +168,15 @@ def scenario_text(towns: list[Municipality], fys: tuple[int, int]) -> str:
             f"[projects.{key}-lighting]",
             'method = "renovation"',
             'sector = "commercial"',
-            f'data = "{folder}_lighting.csv"',
+            f'data = "{data_file(town, "lighting", shared)}"',
+            *rows,
             f'owner = "{key}"',
             'instrument = "municipal-credit"',
             "",
             f"[projects.{key}-forest]",
             'method = "forest"',
-            f'data = "{folder}_forest.csv"',
+            f'data = "{data_file(town, "forest", shared)}"',
+            *rows,
             f'owner = "{key}"',
             'instrument = "J-Credit"',
             'methodology = "FO-001"',
@@ -190,20 +207,27 @@ def write(
     fys: tuple[int, int] = (2015, 2024),
     sizes: Sizes = Sizes(),
     seed: int = SEED,
+    layout: str = "prefecture",
 ) -> Path:
-    """Write the scenario and its data files under `out`; the scenario file's path."""
+    """Write the scenario and its data files under `out`; the scenario file's path. `layout`:
+    a file per prefecture and kind of data (`prefecture`) or per town and kind (`town`)."""
     towns = municipalities(count)
+    shared = layout == "prefecture"
     rng = np.random.default_rng(seed)
+    files: dict[str, list[pd.DataFrame]] = {}
     for town in towns:
-        folder = out / "data" / town.prefecture_code
-        folder.mkdir(parents=True, exist_ok=True)
-        pv(rng, town, sizes.pv, fys[0]).to_csv(folder / f"{town.code}_pv.csv", index=False)
-        renovation(rng, town, sizes.cases, fys[0]).to_csv(
-            folder / f"{town.code}_lighting.csv", index=False
+        (out / "data" / town.prefecture_code).mkdir(parents=True, exist_ok=True)
+        frames = (
+            pv(rng, town, sizes.pv, fys[0]),
+            renovation(rng, town, sizes.cases, fys[0]),
+            forest(rng, town, sizes.stands, fys),
         )
-        forest(rng, town, sizes.stands, fys).to_csv(folder / f"{town.code}_forest.csv", index=False)
+        for kind, frame in zip(KINDS_OF_DATA, frames, strict=True):
+            files.setdefault(data_file(town, kind, shared), []).append(frame)
+    for name, frames in files.items():
+        pd.concat(frames, ignore_index=True).to_csv(out / name, index=False)
     path = out / f"national-{len(towns)}.toml"
-    path.write_text(scenario_text(towns, fys), encoding="utf-8")
+    path.write_text(scenario_text(towns, fys, shared), encoding="utf-8")
     return path
 
 
@@ -216,9 +240,10 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=Sizes.cases)
     parser.add_argument("--stands", type=int, default=Sizes.stands)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--layout", choices=("prefecture", "town"), default="prefecture")
     args = parser.parse_args()
     sizes = Sizes(args.pv, args.cases, args.stands)
-    path = write(args.out, args.municipalities, tuple(args.fys), sizes, args.seed)
+    path = write(args.out, args.municipalities, tuple(args.fys), sizes, args.seed, args.layout)
     print(path)
 
 

@@ -14,9 +14,18 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from offset.ledger import Ledger
+from offset.ledger.verify import columns
 
 # The machine's PostgreSQL (trust auth); .ci/run starts it. Override with OFFSET_TEST_PG.
 PG_SERVER = os.environ.get("OFFSET_TEST_PG", "postgresql+psycopg://root@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def columnar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every range of any size checked by the columnar chain pass (`verify/columnar.py`), as a
+    large ledger's are: every test of `verify` here checks its words and tags.
+    `test_tamper.py` compares it with the row pass on every forgery."""
+    monkeypatch.setattr(columns, "COLUMNS_FROM", 1)
 
 
 @functools.cache

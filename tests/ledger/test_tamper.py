@@ -19,12 +19,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from offset.ledger import Ledger
+from offset.ledger import Ledger, states
 from offset.ledger import checkpoint as checkpoints
 from offset.ledger.chain import body, link
 from offset.ledger.database import reading
 from offset.ledger.rows import HEADER_COLUMNS
-from offset.ledger.verify import CHECKS
+from offset.ledger.verify import CHECKS, columns, history
 from tests.ledger.conftest import ISSUE_LINES, behind_the_triggers, pg_schema, seq_of
 
 PROJECT = {"project": "ina-forest", "vintage": 2024}
@@ -329,6 +329,32 @@ def _forge(book: Ledger, name: str) -> str:
     holes = _holes(book)
     behind_the_triggers(book, *(s.format(**holes) for s in statements))
     return expected.format(**holes)
+
+
+@pytest.mark.parametrize("name", ["", *BEHIND])
+def test_the_columnar_pass_reports_what_the_row_pass_does(
+    book: Ledger, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every forgery (and none), checked over columns and row by row: the same report, word for
+    word, with each problem tagged with the same entry and check."""
+    if name:
+        _forge(book, name)
+    columnar = book.verification()
+    with monkeypatch.context() as patch:  # read in pieces of 3 entries, each its own range
+        patch.setattr(columns, "PIECE", 3)
+        pieces = book.verification()
+    monkeypatch.setattr(history, "COLUMNS", False)
+    rows = book.verification()
+    assert columnar.discrepancies == rows.discrepancies
+    assert pieces.discrepancies == rows.discrepancies
+    assert pieces.state is not None
+    assert bool(columnar.discrepancies) == bool(name)
+    assert columnar.state is not None
+    assert rows.state is not None
+    # what the books' checks and a checkpoint's state are built from, in its canonical form
+    assert states.encode(columnar.state) == states.encode(rows.state)
+    assert states.encode(pieces.state) == states.encode(rows.state)
+    assert (columnar.entries, columnar.postings) == (rows.entries, rows.postings)
 
 
 @pytest.mark.parametrize("name", list(BEHIND))

@@ -37,6 +37,7 @@ def test_run_rerun_and_report(write_scenario: WriteScenario, tmp_path: Path) -> 
 
     again = runner.invoke(app, ["run", str(path), "--out", str(out)])
     assert again.exit_code == 0, again.output
+    assert "Nothing changed since the last run" in again.output  # answered from run-state/
     assert "Nothing new: all 4 transactions of this scenario were already in the ledger" in (
         again.output
     )

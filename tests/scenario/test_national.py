@@ -1,6 +1,8 @@
 """The national scenario (scenarios/national/generate.py) at a reduced size, end to end: every
 project of a FY computed in one kernel call per method gives each project's figures as computed
-alone, and the credits issued are the plain loop's over the results files."""
+alone; the towns' projects that take their rows from their prefecture's shared files (`rows`)
+issue what the same projects issue from files of their own, and the credits issued are the plain
+loop's over the results files."""
 
 from __future__ import annotations
 
@@ -39,12 +41,46 @@ def generator() -> ModuleType:
     return module
 
 
+def generated(root: Path, layout: str) -> Scenario:
+    make = generator()
+    sizes = make.Sizes(pv=12, cases=3, stands=8)
+    return Scenario.from_toml(make.write(root, TOWNS, (2022, 2023), sizes, layout=layout))
+
+
 @pytest.fixture(scope="module")
 def national(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
-    make = generator()
-    root = tmp_path_factory.mktemp("national")
-    path = make.write(root, TOWNS, (2022, 2023), make.Sizes(pv=12, cases=3, stands=8))
-    return Scenario.from_toml(path)
+    """A file per prefecture and kind of data, each town's project taking its rows."""
+    return generated(tmp_path_factory.mktemp("national"), "prefecture")
+
+
+@pytest.fixture(scope="module")
+def per_town(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    """The same towns and rows (the same seed), a data file per project."""
+    return generated(tmp_path_factory.mktemp("per-town"), "town")
+
+
+def test_a_shared_file_is_read_once_and_each_project_takes_its_towns_rows(
+    national: Scenario, per_town: Scenario
+) -> None:
+    factors = FactorLibrary()
+    data, problems = load_data(national, factors)
+    alone, alone_problems = load_data(per_town, factors)
+    assert problems == alone_problems == []
+    assert {d.path.name for d in data.values()} == {"pv.csv", "lighting.csv", "forest.csv"}
+    for kind in ("pv", "lighting", "forest"):
+        members = [d for name, d in data.items() if name.endswith(f"-{kind}")]
+        assert len(members) == TOWNS
+        assert len({id(d.prepared) for d in members}) == 1  # one read for the 8 towns
+        whole = members[0].prepared.frame
+        assert sum(len(d.frame) for d in members) == len(whole)
+        for d in members:
+            code = national.parties[national.projects[d.project].owner].jis_code
+            assert set(d.frame["municipality"].astype(str)) == {code}
+            own = alone[d.project].frame.drop(columns="municipality_name", errors="ignore")
+            mine = d.frame.drop(columns="municipality_name", errors="ignore")
+            pd.testing.assert_frame_equal(
+                plain(mine).reset_index(drop=True), plain(own).reset_index(drop=True)
+            )
 
 
 def test_the_generator_lists_every_municipality() -> None:
@@ -90,7 +126,7 @@ def plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_national_run_end_to_end(
-    national: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    national: Scenario, per_town: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the report's limits, lowered so that 8 towns pass them (a national run has 1,741)
     monkeypatch.setattr(caps, "MAX_ROWS_SHOWN", 10)
@@ -102,6 +138,14 @@ def test_national_run_end_to_end(
     assert len(expected) == 3 * TOWNS * 2
     issuance = outcome.tables["issuance"]
     assert {(r.project, r.fy): r.issued for r in issuance.itertuples()} == expected
+    # one results file per shared data file and FY, its rows naming their project
+    assert len(list((out / "results").rglob("*.csv"))) == 3 * 2
+    # the sum of the projects run from files of their own: the same figures and credits
+    separate = run_scenario(per_town, out=tmp_path / "alone", database=f"sqlite:///{tmp_path}/a.db")
+    assert expected_issuance(per_town, tmp_path / "alone") == expected
+    for table in ("reductions", "issuance", "fulfilment"):
+        pd.testing.assert_frame_equal(outcome.tables[table], separate.tables[table])
+    assert outcome.posted == separate.posted
     book = Ledger.open(url)
     try:
         assert issued_in_ledger(book) == {k: v for k, v in expected.items() if v > 0}
@@ -109,6 +153,12 @@ def test_national_run_end_to_end(
         again = run_scenario(national, out=out, database=url)
         assert again.posted == 0
         assert again.already_there == outcome.posted
+        # nothing changed: nothing computed, the report's tables as the first run wrote them
+        assert again.unchanged
+        assert again.tables.keys() == outcome.tables.keys()
+        for key, frame in outcome.tables.items():
+            pd.testing.assert_frame_equal(again.tables[key], frame, check_dtype=False)
+        assert again.warnings == outcome.warnings
     finally:
         book.engine.dispose()
     # one agreement a town: half of its PV credits retired for its prefecture's company
@@ -185,3 +235,99 @@ def test_a_row_the_kernel_refuses_is_named_in_its_own_file(tmp_path: Path) -> No
     assert Path(problem.file).name == "west.csv"
     assert problem.row == 3  # the header is row 1
     assert "decommissioned" in problem.message
+
+
+def test_a_rerun_runs_in_full_when_the_ledger_moved_or_a_town_s_row_changed(
+    per_town: Scenario, tmp_path: Path
+) -> None:
+    """The state a run leaves answers a re-run only while nothing changed: an entry posted since
+    (by anyone) makes the re-run compute and check in full (posting nothing); a row changed in a
+    prefecture's shared file restates that town's project alone, naming the row."""
+    root = tmp_path / "scenario"
+    national = generated(root, "prefecture")
+    out, url = tmp_path / "out", f"sqlite:///{tmp_path / 'ledger.db'}"
+    first = run_scenario(national, out=out, database=url)
+    book = Ledger.open(url)
+    try:
+        [owner, *_] = [k for k, p in national.parties.items() if p.kind == "municipality"]
+        book.apply([{"op": "open_party", "party": "someone", "kind": "company", "name": "Some"}])
+        moved = run_scenario(national, out=out, database=url)
+        assert not moved.unchanged
+        assert moved.posted == 0
+        assert moved.already_there == first.posted
+        assert run_scenario(national, out=out, database=url).unchanged  # settled again
+    finally:
+        book.engine.dispose()
+    # the first PV system of the first town: ten times its capacity
+    path = root / "data" / "01" / "pv.csv"
+    rows = pd.read_csv(path, dtype=str)
+    town = national.parties[owner].jis_code
+    first_row = rows.index[rows["municipality"] == town][0]
+    rows.loc[first_row, "capacity_kw"] = str(float(rows.loc[first_row, "capacity_kw"]) * 10)
+    rows.to_csv(path, index=False)
+    changed = run_scenario(Scenario.from_toml(national.path), out=out, database=url)
+    assert not changed.unchanged
+    assert {r.project for r in changed.restatements} == {f"{owner}-pv"}
+    system = rows.loc[first_row, "system_id"]
+    for r in changed.restatements:
+        assert system in str(r.reason)
+        assert f"row {first_row + 2}" in str(r.reason)  # the header is row 1
+
+
+def test_one_office_file_of_several_towns_gives_each_project_its_rows(tmp_path: Path) -> None:
+    """A prefecture's list of several towns' PV: each project takes its town's rows (named by a
+    party's key, a name or a code), computed as from a file of its own; a town no project takes
+    is counted in a warning, never computed."""
+    east = "e1,east,nagano,5,2015-04-01,\ne2,east,nagano,5,2016-04-01,\n"
+    west = "w1,West,nagano,4,2015-04-01,\n"
+    (tmp_path / "east.csv").write_text(PV + east, encoding="utf-8")
+    (tmp_path / "west.csv").write_text(PV + west, encoding="utf-8")
+    (tmp_path / "two.toml").write_text(TWO_TOWNS, encoding="utf-8")
+    shared = TWO_TOWNS.replace(
+        'data = "east.csv"', 'data = "towns.csv"\nrows = { municipality = "east" }'
+    )
+    shared = shared.replace(
+        'data = "west.csv"', 'data = "towns.csv"\nrows = { municipality = "209902" }'
+    )
+    (tmp_path / "towns.csv").write_text(
+        PV + "n1,長野市,nagano,3,2015-04-01,\n" + west + east, encoding="utf-8"
+    )
+    (tmp_path / "shared.toml").write_text(shared, encoding="utf-8")
+    alone = run_scenario(Scenario.from_toml(tmp_path / "two.toml"), out=tmp_path / "a",
+                         database=f"sqlite:///{tmp_path / 'a.db'}")  # fmt: skip
+    together = run_scenario(Scenario.from_toml(tmp_path / "shared.toml"), out=tmp_path / "b",
+                            database=f"sqlite:///{tmp_path / 'b.db'}")  # fmt: skip
+    for table in ("reductions", "issuance"):
+        pd.testing.assert_frame_equal(together.tables[table], alone.tables[table])
+    assert [str(w) for w in together.warnings if "no project" in str(w)] == [
+        "towns.csv: 1 rows name a municipality no project of the scenario takes"
+        " (`rows.municipality`); they were not computed"
+    ]
+    results = pd.read_csv(tmp_path / "b" / "results" / "files" / "towns-solar-fy2023.csv")
+    assert list(results.columns[:2]) == ["project", "row"]
+    assert results[["project", "row", "system_id"]].values.tolist() == [
+        ["east-pv", 4, "e1"], ["east-pv", 5, "e2"], ["west-pv", 3, "w1"]
+    ]  # fmt: skip
+
+
+def test_a_shared_file_s_rows_must_name_a_known_municipality(tmp_path: Path) -> None:
+    (tmp_path / "towns.csv").write_text(PV + "e1,east,nagano,5,2015-04-01,\n", encoding="utf-8")
+    text = TWO_TOWNS.replace(
+        'data = "east.csv"', 'data = "towns.csv"\nrows = { municipality = "nowhere" }'
+    )
+    text = text.replace(
+        'data = "west.csv"',
+        'data = "towns.csv"\nmunicipality = "west"\nrows = { municipality = "west" }',
+    )
+    (tmp_path / "two.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        Scenario.from_toml(tmp_path / "two.toml")
+    assert [p.key for p in refused.value.problems] == ["projects.west-pv.rows"]
+    (tmp_path / "two.toml").write_text(
+        text.replace('municipality = "west"\n', ""), encoding="utf-8"
+    )
+    scenario = Scenario.from_toml(tmp_path / "two.toml")
+    data, problems = load_data(scenario, FactorLibrary())
+    assert [p.key for p in problems] == ["projects.east-pv.rows.municipality"]
+    assert set(data) == {"west-pv"}
+    assert len(data["west-pv"].frame) == 0  # west has no rows in the file: nothing to compute

@@ -21,6 +21,7 @@ from offset.ledger import Ledger
 from offset.ledger.database import redacted
 from offset.scenario import Scenario
 from offset.scenario.issuance import GRAMS_PER_CREDIT, to_grams
+from offset.scenario.year_plan import results_path
 from tests.scenario.conftest import SCENARIOS, SHIPPED
 
 
@@ -30,10 +31,13 @@ def expected_issuance(scenario: Scenario, out: Path) -> dict[tuple[str, int], in
     for project in scenario.projects:
         carried = 0
         for fy in scenario.fiscal_years:
-            path = out / "results" / f"{project}-fy{fy}.csv"
+            path = out / results_path(scenario, project, fy)
             if not path.exists():
                 continue
-            available = to_grams(pd.read_csv(path)["creditable_tco2e"].sum()) + carried
+            rows = pd.read_csv(path)
+            if scenario.shares_data(project):  # a shared data file's results: its rows
+                rows = rows[rows["project"] == project]
+            available = to_grams(rows["creditable_tco2e"].sum()) + carried
             expected[(project, fy)] = max(available, 0) // GRAMS_PER_CREDIT
             carried = available - expected[(project, fy)] * GRAMS_PER_CREDIT
     return expected

@@ -175,6 +175,8 @@ def _print_outcome(outcome: RunOutcome) -> None:
         there = outcome.already_there
         again = Msg("cli.posted_again", there=there) if there else ""
         out.print(text(Msg("cli.posted", count=outcome.posted, again=again)))
+    if outcome.unchanged:
+        out.print(text(Msg("cli.unchanged")))
     for warning in said[:WARNINGS_SHOWN]:
         _warn(warning)
     if len(said) > WARNINGS_SHOWN:

@@ -629,6 +629,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{project}: {file}の{count}行は年度がプロジェクトの対象年度の外にあるため、"
         "算定していません",
     ),
+    "warn.unclaimed_rows": (
+        "{file}: {count} rows name a municipality no project of the scenario takes"
+        " (`rows.municipality`); they were not computed",
+        "{file}の{count}行は、シナリオのどのプロジェクトも対象としない市区町村の行のため、"
+        "算定していません (rows.municipality)",
+    ),
+    "scenario.rows_unknown": (
+        "no municipality is known as {value!r}: give its 団体コード or official name",
+        "「{value}」という市区町村は見つかりません: 団体コードか正式な名称を指定してください",
+    ),
     "warn.shortfall": (
         "agreement {agreement} FY{fy}: short by {shortfall} credits (committed {committed},"
         " delivered {delivered}); {fate}",
@@ -746,6 +756,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " was written.",
         "試行: {count}件の取引を記録する予定です (台帳に記録済み{there}件)。何も書き込んで"
         "いません。",
+    ),
+    "cli.unchanged": (
+        "Nothing changed since the last run (the same inputs, factor tables and offset; nothing"
+        " posted to the ledger since): nothing was computed again, the scenario's entries were"
+        " verified up to the chain head, and the report is the one that run wrote.",
+        "前回の実行から変更はありません (入力・係数表・offset が同じで、その後台帳への記録もありません):"
+        " 再計算はせず、このシナリオの取引を台帳の最新の記録まで検証しました。"
+        "レポートは前回の実行で作成したものです。",
     ),
     "cli.nothing_new": (
         "Nothing new: all {there} transactions of this scenario were already in the ledger (a"

@@ -45,12 +45,8 @@ def with_titles(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear]) -> pd.DataFrame:
     """Reductions per FY, project and municipality (t-CO2e): grouped by the municipality's code,
     with its official name beside it."""
-    frames = []
-    for (project, fy), year in computed.items():
-        summary = year.result.summary.reset_index()
-        frames.append(
-            summary.assign(fy=fy, project=project, method=scenario.projects[project].method)
-        )
+    summaries = [year.result.summary for year in computed.values()]
+    lengths = [len(summary) for summary in summaries]
     columns = [
         "fy",
         "municipality",
@@ -62,9 +58,14 @@ def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear])
         "creditable_tco2e",
         "stale_factor_rows",
     ]
-    if not frames:
+    if not summaries:
         return pd.DataFrame(columns=columns)
-    frame = pd.concat(frames, ignore_index=True)
+    frame = pd.concat(summaries).reset_index()  # one concatenation: a national run has 52,230
+    keys = list(computed)
+    frame["fy"] = np.repeat([fy for _, fy in keys], lengths)
+    frame["project"] = np.repeat([project for project, _ in keys], lengths)
+    methods = [scenario.projects[project].method for project, _ in keys]
+    frame["method"] = np.repeat(methods, lengths)
     frame["municipality"] = frame["municipality"].astype(str)  # the code (intake.localities)
     if "municipality_name" not in frame:
         frame["municipality_name"] = frame["municipality"]

@@ -35,7 +35,7 @@ from offset.ledger.ledger import Ledger
 from offset.ledger.names import REGISTRY
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.methods import METHODS
-from offset.scenario import ledger_figures, row_changes, run_records
+from offset.scenario import ledger_figures, row_changes, run_records, run_state
 from offset.scenario.batches import Batch, post, reconcile
 from offset.scenario.compute import (
     ProjectData,
@@ -43,12 +43,13 @@ from offset.scenario.compute import (
     active_years,
     compute_all,
     load_data,
+    unclaimed_rows,
     unused_rows,
 )
 from offset.scenario.ledger_figures import LedgerHeld
 from offset.scenario.model import Scenario
 from offset.scenario.restate import Restatement
-from offset.scenario.year_plan import YearPlan, plan_run, results_file
+from offset.scenario.year_plan import YearPlan, plan_run, results_file, results_path
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ class RunOutcome:
     tables: dict[str, pd.DataFrame]
     warnings: list[str]
     dry_run: bool = False
+    # nothing changed since the run that left `run_state` in `out`: nothing computed or posted,
+    # the scenario's entries checked up to the chain head, the report left as it was written
+    unchanged: bool = False
     # the report's ledger entries do not verify: why, naming the entry (`_unproven`); the
     # report is written marked, and the CLI exits non-zero
     unverified: Msg | None = None
@@ -124,15 +128,25 @@ def run_scenario(
     factors = FactorLibrary(overlay=scenario.factor_overlay())
     if scenario.factor_overlay() is not None and (problems := factors.check_overlay()):
         raise InputError(problems)
+    language = scenario.language(lang)
+    settings = {
+        "strict_factors": strict_factors, "csv_encoding": csv_encoding, "pdf": pdf,
+        "lang": language, "recorded_on": recorded_on, "database": redacted(url),
+    }  # fmt: skip
+    fingerprint = run_state.fingerprint(scenario, factors, settings)
+    if not dry_run and (same := _unchanged(scenario, out, url, fingerprint)) is not None:
+        step("nothing changed since the last run: checking the ledger")
+        return same
     data, computed = _computed(scenario, factors, step, strict_factors)
     plans = plan_run(scenario, computed, data, factors)
     if dry_run:
-        return _dry_run(scenario, url, out, computed, plans, data, scenario.language(lang))
+        return _dry_run(scenario, url, out, computed, plans, data, language)
     out.mkdir(parents=True, exist_ok=True)
+    run_state.forget(out)  # until this run has finished
     ledger = Ledger.open(url)
     try:
         batches = reconcile(
-            ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p])
+            ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p], scenario)
         )
         statuses = post(
             ledger,
@@ -143,20 +157,22 @@ def run_scenario(
         )
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
         held = ledger_figures.read(ledger, scenario)
-        unproven = _unproven(ledger, held)
-        language = scenario.language(lang)
+        checked = _checked(ledger, held)
+        unproven = _problems(checked)
         report_tables = _tables(scenario, computed, plans, batches, statuses, books, held, language)
         fulfilment = [item for plan in plans for item in plan.settlement.fulfilment]
         # what the HTTP API shows
         run_records.store(ledger.engine, scenario, fulfilment, report_tables["reductions"])
     finally:
         ledger.engine.dispose()
-    for (project, fy), year in computed.items():
-        write_frame(numbered(year, data[project]), out / results_file(project, fy))
+    write_results(scenario, out, computed, data)
     warnings = unproven + _warnings(scenario, data, computed, plans, batches)
     manifest = _manifest(scenario, url, data, factors, statuses, warnings)
     manifest["ledger_verified"] = not unproven
     _write_report(scenario, out, report_tables, manifest, warnings, csv_encoding, pdf, language)
+    if checked is not None and checked.verified and held.first_seq is not None:
+        _keep_state(out, fingerprint, redacted(url), checked, held.first_seq, statuses, warnings,
+                    report_tables)  # fmt: skip
     return RunOutcome(
         scenario, out, url, plans, batches, statuses, report_tables, warnings,
         unverified=unproven[0] if unproven else None,
@@ -251,7 +267,7 @@ def _dry_run(
     ledger = _read_only(url)
     try:
         batches = reconcile(
-            ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p])
+            ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p], scenario)
         )
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
         held = ledger_figures.read(ledger, scenario)
@@ -268,20 +284,79 @@ def _dry_run(
     )  # fmt: skip
 
 
-def _unproven(ledger: Ledger, held: LedgerHeld) -> list[Msg]:
+def _checked(ledger: Ledger, held: LedgerHeld) -> proof.Proof | None:
     """The report's figures come from the scenario's entries: they are checked, with their link
-    to the chain head (`ledger.proof`). The run has posted, so a report from a ledger that does
-    not verify is written all the same, marked: this warning first, and its banner."""
+    to the chain head (`ledger.proof`); None when the ledger holds none of them."""
     if held.first_seq is None:
-        return []
-    found = proof.entry_problems(ledger.engine, [held.first_seq])
-    if found.verified:
+        return None
+    return proof.entry_problems(ledger.engine, [held.first_seq])
+
+
+def _problems(found: proof.Proof | None) -> list[Msg]:
+    """The run has posted, so a report from a ledger that does not verify is written all the
+    same, marked: this warning first, and its banner."""
+    if found is None or found.verified:
         return []
     more = len(found.problems) - 1
     return [
         Msg("proof.unverified", what=Msg("proof.report"), entry=found.entry,
             problem=found.problems[0], more=Msg("proof.more", count=more) if more else "")
     ]  # fmt: skip
+
+
+def _unproven(ledger: Ledger, held: LedgerHeld) -> list[Msg]:
+    return _problems(_checked(ledger, held))
+
+
+def _unchanged(scenario: Scenario, out: Path, url: str, fingerprint: str) -> RunOutcome | None:
+    """The outcome of a re-run that would change nothing (`run_state`): the same fingerprint,
+    the report there, and a ledger whose head is where the last run left it and whose entries
+    of the scenario verify up to it; None when the run has to be made in full."""
+    state = run_state.read(out)
+    if state is None or (state.fingerprint, state.database) != (fingerprint, redacted(url)):
+        return None
+    if not all((out / name).is_file() for name in ("report.html", "manifest.json")):
+        return None
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    report_tables = run_state.tables(out, state)
+    if report_tables is None:
+        return None
+    ledger = Ledger.open(url, migrate=False)
+    try:
+        if not at_head(ledger.engine):
+            return None
+        found = proof.entry_problems(ledger.engine, [state.first_seq])
+    finally:
+        ledger.engine.dispose()
+    if not found.verified or (found.head_seq, found.head_hash) != state.head:
+        return None
+    return RunOutcome(
+        scenario, out, url, [], [], dict.fromkeys(state.transactions, "exists"), report_tables,
+        run_state.read_warnings(state.warnings), unchanged=True,
+    )  # fmt: skip
+
+
+def _keep_state(
+    out: Path,
+    fingerprint: str,
+    database: str,
+    checked: proof.Proof,
+    first_seq: int,
+    statuses: dict[str, str],
+    warnings: list[str],
+    report_tables: dict[str, pd.DataFrame],
+) -> None:
+    """What a re-run needs to know that nothing changed (`run_state`); none when the tables
+    cannot be kept (a re-run then runs in full)."""
+    state = run_state.RunState(
+        fingerprint, database, (checked.head_seq, checked.head_hash), first_seq,
+        tuple(statuses), run_state.stored_warnings(warnings), tuple(report_tables),
+    )  # fmt: skip
+    try:
+        run_state.write(out, state, report_tables)
+    except (OSError, ValueError, TypeError, NotImplementedError):  # pyarrow's are these too
+        run_state.forget(out)
 
 
 def _read_only(url: str) -> Ledger:
@@ -311,7 +386,12 @@ def numbered(year: ProjectYear, data: ProjectData | None = None) -> pd.DataFrame
     """A project-year's results with each row's spreadsheet row number (and sheet) first, and
     the input fields the results do not hold last (what a re-run compares: `changed`); an
     address or owner that only tells rows apart is never written."""
-    results = year.result.results
+    return _numbered(year.result.results, data)
+
+
+def _numbered(results: pd.DataFrame, data: ProjectData | None) -> pd.DataFrame:
+    """`numbered` of result rows of one data file (one project's, or several projects' of a
+    shared file: their index is the file's rows either way)."""
     sheets = data.prepared.sheets if data is not None else ()
     position, row = sheetrows.split(results.index.to_numpy() + FIRST_DATA_ROW)
     where = {ROW: row}
@@ -321,24 +401,64 @@ def numbered(year: ProjectYear, data: ProjectData | None = None) -> pd.DataFrame
     if data is not None:
         contract = METHODS[data.method].contract
         private = set(contract.identity.telling)
-        columns = [c.name for c in contract.columns if c.name in data.frame
+        source = data.prepared.frame  # the whole file's: a shared file's rows are in it too
+        columns = [c.name for c in contract.columns if c.name in source
                    and c.name not in results and c.name not in private]  # fmt: skip
-        inputs = data.frame.loc[results.index, columns]
+        inputs = source.loc[results.index, columns]
     return pd.concat([pd.DataFrame(where, index=results.index), results, inputs], axis=1)
 
 
+PROJECT = "project"  # a shared results file's first column: whose row it is
+
+
+def write_results(
+    scenario: Scenario,
+    out: Path,
+    computed: dict[tuple[str, int], ProjectYear],
+    data: dict[str, ProjectData],
+) -> None:
+    """Each project-year's results file; the projects that share a data file (`rows`) write
+    one file an FY together, each row naming its project (`year_plan.results_path`)."""
+    together: dict[str, list[ProjectYear]] = {}
+    for (project, fy), year in computed.items():
+        path = results_path(scenario, project, fy)
+        if scenario.shares_data(project):
+            together.setdefault(path, []).append(year)
+        else:
+            write_frame(numbered(year, data[project]), out / path)
+    for path, members in together.items():
+        parts = [year.result.results for year in members]
+        frame = _numbered(pd.concat(parts), data[members[0].project])
+        codes = np.repeat(np.arange(len(members)), [len(part) for part in parts])
+        projects = [year.project for year in members]  # once each: one FY's
+        named = pd.Categorical.from_codes(codes, categories=pd.Index(projects))
+        frame.insert(0, PROJECT, pd.Series(named, index=frame.index))
+        write_frame(frame.reset_index(drop=True), out / path)
+
+
 def changed(
-    out: Path, year: ProjectYear, data: ProjectData | None = None
+    out: Path, year: ProjectYear, data: ProjectData | None = None, scenario: Scenario | None = None
 ) -> row_changes.Changes | None:
     """The data rows that changed since the previous run's results file in `out` (added,
     removed, or changed with the fields that changed), named by their identifier, as data
     kept with a restatement (`row_changes.message` says it in either language); None when there
-    is no such file or no row changed."""
-    path = out / results_file(year.project, year.fy)
+    is no such file or no row changed. A project of a shared data file (`scenario` says which)
+    compares its own rows of the shared results file."""
+    shared = scenario is not None and scenario.shares_data(year.project)
+    name = (
+        results_path(scenario, year.project, year.fy)
+        if scenario is not None
+        else results_file(year.project, year.fy)
+    )
     try:
-        before = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        before = pd.read_csv(out / name, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     except (OSError, ValueError):
         return None
+    if shared:
+        if PROJECT not in before:
+            return None
+        mine = before[PROJECT] == year.project
+        before = before[mine].drop(columns=PROJECT).reset_index(drop=True)
     now_text = io.StringIO(csv_text(neutral_frame(numbered(year, data))))  # as the file is written
     now = pd.read_csv(now_text, dtype=str, keep_default_na=False)
     keys: tuple[str, ...] = ()
@@ -394,9 +514,14 @@ def _warnings(
     batches: list[Batch],
 ) -> list[str]:
     out: list[str] = []
+    for path, count in unclaimed_rows(scenario, data).items():
+        out.append(Msg("warn.unclaimed_rows", file=path.name, count=count))
+    read: set[int] = set()  # a file several projects share (`rows`): its notices said once
     for name, project_data in data.items():
-        out += [Msg("warn.project_input", project=name, notice=n)
-                for n in project_data.prepared.notices if n.key in UNREAD]  # fmt: skip
+        if id(project_data.prepared) not in read:
+            read.add(id(project_data.prepared))
+            out += [Msg("warn.project_input", project=name, notice=n)
+                    for n in project_data.prepared.notices if n.key in UNREAD]  # fmt: skip
         if unused := unused_rows(scenario, project_data):
             out.append(Msg("warn.unused_rows", project=name, count=unused,
                            file=project_data.path.name))  # fmt: skip

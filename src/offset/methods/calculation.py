@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pandas.api.types import union_categoricals
 
@@ -112,12 +114,16 @@ def compute_together(
     lengths = [len(f) for f in frames]
     assert sum(lengths) == len(whole), "a kernel returns one row per input row"
     summaries = by_municipality_of_parts(whole, METHODS[method].totals, lengths)
+    equal = equal_twin_rows(whole)
     out: list[CalcResult] = []
     start = 0
     for frame, own, summary in zip(frames, options, summaries, strict=True):
-        part = whole.iloc[start : start + len(frame)].set_axis(frame.index)
-        start += len(frame)
-        out.append(finished(method, without_equal_twins(part), factors, own, summary))
+        stop = start + len(frame)
+        part = whole.iloc[start:stop].set_axis(frame.index)
+        same = [column for column, rows in equal.items() if rows[start:stop].all()]
+        start = stop
+        out.append(finished(method, part.drop(columns=same) if same else part, factors, own,
+                            summary))  # fmt: skip
     return out
 
 
@@ -138,18 +144,17 @@ def joined(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return whole[order]
 
 
-def without_equal_twins(results: pd.DataFrame) -> pd.DataFrame:
-    """Drop a `credit_*` factor column equal to its plain twin in these rows (computed alone,
-    `with_credit_figures` adds it only where the rows differ)."""
-    same = [
-        c
-        for c in map(str, results.columns)
-        if c.startswith("credit_")
-        and "factor" in c
-        and c.removeprefix("credit_") in results
-        and results[c].astype(object).equals(results[c.removeprefix("credit_")].astype(object))
-    ]
-    return results.drop(columns=same) if same else results
+def equal_twin_rows(results: pd.DataFrame) -> dict[str, npt.NDArray[np.bool_]]:
+    """Each `credit_*` factor column's rows that equal its plain twin's (both missing counts
+    as equal): an input whose rows all do drops the column, as computed alone it would not have
+    it (`with_credit_figures` adds it only where the rows differ)."""
+    out: dict[str, npt.NDArray[np.bool_]] = {}
+    for column in map(str, results.columns):
+        twin = column.removeprefix("credit_")
+        if column.startswith("credit_") and "factor" in column and twin in results:
+            a, b = results[column].astype(object), results[twin].astype(object)
+            out[column] = ((a == b) | (a.isna() & b.isna())).to_numpy(dtype=bool)
+    return out
 
 
 def per_row(

@@ -3,8 +3,9 @@
 Holds the scenario model (`model`), each project's reductions per FY (`compute`), each FY's
 plan (`year_plan`: issuance with the fraction carried, `issuance`; settlement of agreements,
 `settlement`), the batches posted against what the ledger holds (`batches`, `restate`), and
-the run's records the HTTP API reads (`run_records`). `offset run` as a whole job (with the
-report) is `offset.jobs.run`.
+the run's records the HTTP API reads (`run_records`), and what a finished run computed from
+(`run_state`), so that a re-run that would change nothing answers without computing. `offset
+run` as a whole job (with the report) is `offset.jobs.run`.
 
 May import: `offset.common`, `offset.units`, `offset.factors`, `offset.intake`,
 `offset.methods`, `offset.ledger`. Never `offset.documents`, `offset.jobs`, `offset.api` or

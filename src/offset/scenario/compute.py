@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
 from offset.factors import FactorLibrary
 from offset.intake.headers import load_map, load_values
 from offset.intake.inputs import FIRST_DATA_ROW, Prepared, blocks_computing, load, sha256_of
 from offset.intake.localities import Constants
-from offset.intake.municipalities import shipped
+from offset.intake.municipalities import Municipalities, shipped
 from offset.intake.vocabulary import vocabularies, with_user_words
 from offset.methods import METHODS, CalcOptions, every_column_name
 from offset.methods.calculation import CalcResult, compute_prepared, compute_together
@@ -67,43 +68,118 @@ def load_data(
     scenario: Scenario, factors: FactorLibrary
 ) -> tuple[dict[str, ProjectData], list[Problem]]:
     """Read and check every project's data file: the files there is something to compute in, and
-    the problems of all of them (a caller adds the methods' own, so all come in one pass)."""
+    the problems of all of them (a caller adds the methods' own, so all come in one pass). A
+    file several projects share (`rows`) is read and checked once, whole; each of them takes
+    its municipality's rows (`shared_rows`)."""
     loaded: dict[str, ProjectData] = {}
     problems: list[Problem] = []
     known = vocabularies(factors)
     places = shipped().with_parties(scenario.municipality_parties())
+    shared: dict[tuple[object, ...], SharedFile | None] = {}
     for name, project in scenario.projects.items():
         path = scenario.data_path(name)
-        try:
-            prepared, found = load(
-                path,
-                METHODS[project.method].contract,
-                sheet=scenario.sheets_of(name),
-                user_map=load_map(scenario.columns_path(name), every_column_name()),
-                vocabularies=with_user_words(
-                    known, load_values(scenario.columns_path(name), every_column_name())
-                ),
-                municipalities=places,
-                constants=constants(scenario, name),
-                duplicates=project.duplicates,
-            )
-        except InputError as e:
-            problems += e.problems
+        key = (path, project.method, scenario.sheets_of(name), project.columns, project.duplicates)
+        if project.rows is not None and key in shared:
+            read = shared[key]
+        else:
+            try:
+                prepared, found = load(
+                    path,
+                    METHODS[project.method].contract,
+                    sheet=scenario.sheets_of(name),
+                    user_map=load_map(scenario.columns_path(name), every_column_name()),
+                    vocabularies=with_user_words(
+                        known, load_values(scenario.columns_path(name), every_column_name())
+                    ),
+                    municipalities=places,
+                    constants=constants(scenario, name),
+                    duplicates=project.duplicates,
+                )
+            except InputError as e:
+                problems += e.problems
+                read = None
+            else:
+                problems += found
+                read = None if found and blocks_computing(found) else SharedFile(
+                    prepared, sha256_of(path), bool(found)
+                )  # fmt: skip
+            if project.rows is not None:
+                shared[key] = read
+        if read is None:
             continue
-        problems += found
-        if found and blocks_computing(found):
-            continue
-        frame = prepared.frame
+        frame = read.prepared.frame
+        if project.rows is not None:
+            code = _municipality_code(places, project.rows.municipality)
+            if code is None:
+                problems.append(_unknown_municipality(scenario, name))
+                continue
+            frame = read.of(code)
         loaded[name] = ProjectData(
-            name, path, sha256_of(path), frame, prepared, bool(found), project.method
+            name, path, read.sha256, frame, read.prepared, read.has_problems, project.method
         )
     return loaded, problems
 
 
+@dataclass
+class SharedFile:
+    """A data file read and checked once, and its rows by municipality (for `rows`)."""
+
+    prepared: Prepared
+    sha256: str
+    has_problems: bool
+    _by_municipality: dict[str, np.ndarray] | None = None
+
+    def of(self, code: str) -> pd.DataFrame:
+        """The rows whose municipality is `code` (a 団体コード), in the file's order."""
+        frame = self.prepared.frame
+        if self._by_municipality is None:
+            if "municipality" not in frame:
+                self._by_municipality = {}
+            else:
+                groups = frame.groupby(frame["municipality"].astype(str), observed=True, sort=False)
+                self._by_municipality = {str(k): np.asarray(v) for k, v in groups.indices.items()}
+        positions = self._by_municipality.get(code, np.array([], dtype=np.int64))
+        rows: pd.DataFrame = frame.iloc[positions]
+        return rows
+
+
+def _municipality_code(places: Municipalities, given: str) -> str | None:
+    """The 団体コード a project's `rows.municipality` names (a code, a name, a party's key)."""
+    place = places.resolve(given).place
+    return None if place is None else place.code
+
+
+def _unknown_municipality(scenario: Scenario, project: str) -> Problem:
+    given = scenario.projects[project].rows
+    value = given.municipality if given is not None else ""
+    return Problem(
+        str(scenario.path), None, None, Msg("scenario.rows_unknown", value=value),
+        key=f"projects.{project}.rows.municipality",
+    )  # fmt: skip
+
+
+def unclaimed_rows(scenario: Scenario, data: dict[str, ProjectData]) -> dict[Path, int]:
+    """Rows of a shared file (`rows`) that no project of the scenario takes, by file."""
+    taken: dict[int, int] = {}
+    files: dict[int, ProjectData] = {}
+    for name, item in data.items():
+        if scenario.shares_data(name):  # one read of the file: one `prepared` for all
+            taken[id(item.prepared)] = taken.get(id(item.prepared), 0) + len(item.frame)
+            files[id(item.prepared)] = item
+    out: dict[Path, int] = {}
+    for read, item in files.items():
+        if (left := len(item.prepared.frame) - taken[read]) > 0:
+            out[item.path] = out.get(item.path, 0) + left
+    return out
+
+
 def constants(scenario: Scenario, project: str) -> Constants:
     """The municipality of every row of a project's file: the project's own `municipality`
-    (binding: a column must agree), else its owner's `jis_code` and prefecture (filling only)."""
+    (binding: a column must agree), else its owner's `jis_code` and prefecture (filling only);
+    none for a file several projects share (`rows`): its rows say their municipality."""
     spec = scenario.projects[project]
+    if spec.rows is not None:
+        return Constants()
     if spec.municipality is not None:
         return Constants(spec.municipality, where=f"projects.{project}.municipality")
     owner = scenario.parties.get(spec.owner)
@@ -249,7 +325,11 @@ def _distinct(values: pd.Series) -> list[str]:
     return [str(v) for v in values.dropna().unique()]
 
 
-def factor_tables(results: pd.DataFrame, factors: FactorLibrary) -> dict[str, str]:
-    """The factor tables behind one result, with their content hashes."""
-    names = {row.split(":", 1)[0] for row in factor_rows(results)} | set(ALWAYS_USED)
+def factor_tables(
+    results: pd.DataFrame, factors: FactorLibrary, rows: list[str] | None = None
+) -> dict[str, str]:
+    """The factor tables behind one result (whose `factor_rows` are `rows` when known), with
+    their content hashes."""
+    rows = factor_rows(results) if rows is None else rows
+    names = {row.split(":", 1)[0] for row in rows} | set(ALWAYS_USED)
     return {name: factors[name].content_hash for name in sorted(names) if name in factors.specs}

@@ -59,6 +59,13 @@ class Party(_Table):
     prefecture: str | None = None
 
 
+class Rows(_Table):
+    """Which rows of a data file are a project's, when the file holds several projects' rows (a
+    prefecture's or a 定住自立圏's office list of several towns): those of one municipality."""
+
+    municipality: str = Field(min_length=1)  # 団体コード or name, as the file's cells may say it
+
+
 class Project(_Table):
     method: str
     data: str
@@ -72,6 +79,8 @@ class Project(_Table):
     # the municipality of every row (団体コード or name): fills a missing column and binds one
     # that is there; default: the owner's jis_code, which only fills
     municipality: str | None = None
+    # only these rows of `data` (a file several projects share: read once for all of them)
+    rows: Rows | None = None
     duplicates: Literal["refuse", "first", "keep"] = "refuse"  # a repeated identifier
     first_fy: FiscalYear | None = None
     buffer_share: Annotated[float, Field(ge=0, lt=1)] | None = None
@@ -208,6 +217,10 @@ class Scenario:
     def data_path(self, project: str) -> Path:
         return self.path.parent / self.projects[project].data
 
+    def shares_data(self, project: str) -> bool:
+        """Whether the project takes its rows from a file several projects share (`rows`)."""
+        return self.projects[project].rows is not None
+
     def sheets_of(self, project: str) -> str | tuple[str, ...] | None:
         """The sheet(s) of the project's workbook (None: the default choice)."""
         spec = self.projects[project]
@@ -294,6 +307,11 @@ def _cross_references(s: Scenario) -> Iterator[Problem]:
             yield problem(f"{key}.first_fy", f"after the scenario's last FY {last}")
         if project.sheet is not None and project.sheets is not None:
             yield problem(f"{key}.sheets", "give `sheet` or `sheets`, not both")
+        if project.rows is not None and project.municipality is not None:
+            yield problem(
+                f"{key}.rows", "give `rows` (the rows of one municipality) or `municipality`"
+                " (every row's), not both",
+            )  # fmt: skip
     for name, agreement in s.agreements.items():
         yield from _agreement_problems(s, name, agreement, problem)
 

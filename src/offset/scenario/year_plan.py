@@ -12,7 +12,10 @@ what it posted before and posts nothing twice.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import PurePosixPath
 from typing import Any
 
 from offset.common import memos
@@ -65,6 +68,7 @@ def plan_run(
     buffered: dict[str, dict[int, int]] = {name: {} for name in scenario.projects}  # by vintage
     shortfalls: dict[str, int] = {}
     plans: list[YearPlan] = []
+    shares = _buffer_shares(scenario, factors)
     for fy in scenario.fiscal_years:
         plan = YearPlan(fy)
         supply: dict[str, Supply] = {}
@@ -72,7 +76,7 @@ def plan_run(
             if fy not in active_years(scenario, name):
                 continue
             year = computed[(name, fy)]
-            share = scenario.buffer_share(name, factors)
+            share = shares[name]  # the same every FY: looked up once
             held = buffered[name]
             issuance = whole_credits(
                 to_grams(year.creditable_tco2e), carried_g[name], share, sum(held.values())
@@ -91,6 +95,19 @@ def plan_run(
         shortfalls = plan.settlement.carried
         plans.append(plan)
     return plans
+
+
+def _buffer_shares(scenario: Scenario, factors: FactorLibrary) -> dict[str, Fraction]:
+    """Each project's buffer share (`Scenario.buffer_share`), looked up once for the projects
+    that give the same share, method and methodology (a national run's 1,741 forests)."""
+    found: dict[tuple[object, ...], Fraction] = {}
+    shares: dict[str, Fraction] = {}
+    for name, spec in scenario.projects.items():
+        key = (spec.buffer_share, spec.method, spec.methodology)
+        if key not in found:
+            found[key] = scenario.buffer_share(name, factors)
+        shares[name] = found[key]
+    return shares
 
 
 def _issue_op(
@@ -113,8 +130,8 @@ def _issue_op(
         "factor_year": scenario.credit_factor_year(year.project)[0],
         "factor_year_why": scenario.credit_factor_year(year.project)[1],
         "input": {"file": project.data, "sha256": data.sha256, "rows": year.rows},
-        "results_file": results_file(year.project, year.fy),
-        "factor_tables": factor_tables(year.result.results, factors),
+        "results_file": results_path(scenario, year.project, year.fy),
+        "factor_tables": factor_tables(year.result.results, factors, rows),
         "factor_rows": rows[:MAX_FACTOR_ROWS],
         "factor_rows_total": len(rows),
         "creditable_tco2e": tonnes(issuance.creditable_g),
@@ -180,6 +197,23 @@ def issue_id(scenario: str, project: str, fy: int) -> str:
 
 def results_file(project: str, fy: int) -> str:
     return f"results/{project}-fy{fy}.csv"
+
+
+def results_path(scenario: Scenario, project: str, fy: int) -> str:
+    """Where a project-year's result rows are written: its own file, or for a project that takes
+    its rows from a shared data file (`rows`) that file's results file of the FY
+    (`shared_results`), its rows beside the other projects' with a `project` column."""
+    spec = scenario.projects[project]
+    if spec.rows is None:
+        return results_file(project, fy)
+    return shared_results(spec.data, spec.method, fy)
+
+
+def shared_results(data: str, method: str, fy: int) -> str:
+    """The results file of a shared data file (as the scenario names it), a method and an FY:
+    `data/13/pv.csv` -> `results/files/data-13-pv-solar-fy2023.csv`."""
+    stem = re.sub(r"[^0-9A-Za-z_-]+", "-", str(PurePosixPath(data).with_suffix(""))).strip("-")
+    return f"results/files/{stem}-{method}-fy{fy}.csv"
 
 
 def setup_operations(scenario: Scenario) -> list[dict[str, Any]]:

@@ -31,6 +31,10 @@ One job a module:
 - `history`: the chain pass, one streaming read of a range of sequence numbers (1, 2 and the
   raw material of 3 to 5); `entries`: the checks of each entry; `ranges`: what a range holds
   (`ChainPart`) and ranges joined;
+- `columns`, `columnar` (with `postings`, `confirm`), `bodies`, `headers`: the same chain pass over a large range read as
+  Arrow columns: the checks as masks over the entries, each entry in a mask checked again by
+  `entries` (the same words and tags), the canonical bodies and hashes built over columns, the
+  headers against their operations parsed together;
 - `workers`: the parallel verifier (ranges in worker processes, for large ledgers);
 - `tables`: the derived tables read, and the reference tables against their entries (3);
   `books`: the rest of 3 to 6; `installed`: the guards (7).

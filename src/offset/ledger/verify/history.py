@@ -16,11 +16,15 @@ from typing import Any
 
 from offset.ledger.chain import day_text
 from offset.ledger.rows import HEADER_COLUMNS
-from offset.ledger.verify import entries
+from offset.ledger.verify import columnar, columns, entries
 from offset.ledger.verify.entries import _COL, REFERENCE_KINDS
-from offset.ledger.verify.ranges import ChainPart
+from offset.ledger.verify.ranges import ChainPart, extend
 
 _NO_GROUP: tuple[Any, Iterator[Any]] = (None, iter(()))  # past the last row
+
+#: Whether ranges are read as columns where the connection allows (`columnar.py`); the row
+#: pass below reads the rest, and is the one to compare against.
+COLUMNS = True
 
 
 def _range(column: str, lo: int | None, hi: int | None) -> str:
@@ -39,7 +43,7 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
     to join. Headers, postings and events are read side by side, all in sequence order."""
     part = ChainPart()
     previous, effective_before = "", ""
-    heads, posts, moves = connection.cursor(), connection.cursor(), connection.cursor()
+    heads = connection.cursor()
     if lo is not None:  # start from the last entry before the range, as one pass would
         heads.execute(
             "SELECT seq, hash, effective_date FROM transactions"
@@ -49,6 +53,30 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
         if before is not None:
             previous, part.expected_seq = before[1], before[0] + 1
             effective_before = day_text(before[2])
+    heads.close()
+    found = columns.pieces(connection, lo, hi) if COLUMNS else None
+    if found is None:
+        _rows(connection, part, previous, effective_before, lo, hi)
+        return part
+    for start, stop in found:  # one piece of the range after another, each as one range
+        cols = columns.read(connection, start, stop)
+        if cols is not None and columnar.exact(cols):
+            piece = ChainPart(expected_seq=part.expected_seq)
+            columnar.check(connection, cols, piece, previous, effective_before)
+            extend(part, piece, joined=False)
+        else:
+            _rows(connection, part, previous, effective_before, start, stop)
+        previous, effective_before = part.last_hash, part.last_effective
+    part.problems.sort(key=lambda problem: problem[:2])
+    return part
+
+
+def _rows(
+    connection: Any, part: ChainPart, previous: str, effective_before: str, lo: int | None,
+    hi: int | None,
+) -> None:  # fmt: skip
+    """The row pass: `lo <= seq < hi`, one entry at a time, continuing `part`."""
+    heads, posts, moves = connection.cursor(), connection.cursor(), connection.cursor()
     posts.execute(
         "SELECT tx_seq, account_id, class_id, amount, balance_after FROM postings"
         + _range("tx_seq", lo, hi)
@@ -103,7 +131,6 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
     part.last_hash, part.last_effective = previous, effective_before
     for cursor in (heads, posts, moves):
         cursor.close()
-    return part
 
 
 class _Stream:

@@ -74,31 +74,45 @@ def join(parts: list[ChainPart]) -> ChainPart:
     where one range ends and the next begins."""
     whole = ChainPart()
     for part in parts:
-        whole.problems += part.problems
-        whole.orphans += part.orphans
-        whole.entries += part.entries
-        whole.posting_count += part.posting_count
-        whole.event_count += part.event_count
-        whole.problems += _opening_problems(whole, part)
-        whole.closing.update(part.closing)
-        for key, count in part.counts.items():
-            whole.counts[key] = whole.counts.get(key, 0) + count
-            whole.sums[key] = whole.sums.get(key, 0) + part.sums[key]
-        for key, steps in part.coverage.items():
-            _add_steps(whole.coverage.setdefault(key, {}), steps.items())
-        whole.minted += part.minted
-        whole.sent |= part.sent
-        whole.references += part.references
-        for seq, reservation in part.resolved:  # reservations of earlier ranges
-            if whole.reserved.pop(reservation, None) is None:
-                whole.resolved.append((seq, reservation))
-        whole.reserved.update(part.reserved)
-        whole.expected_seq, whole.last_hash = part.expected_seq, part.last_hash
-        whole.last_effective = part.last_effective or whole.last_effective
+        extend(whole, part)
     whole.problems.sort(key=lambda problem: problem[:2])
     orphans = _orphan_problems(whole.orphans)
     whole.problems += [(0, entries.ORPHAN_RANK, problem) for problem in orphans]
     return whole
+
+
+def extend(whole: ChainPart, part: ChainPart, joined: bool = True) -> None:
+    """`part`, the range right after `whole`'s, added to it. `joined`: `whole` begins the
+    history, so that an account's first posting in `part` opens at zero; otherwise (a range
+    read in pieces) the openings `whole` does not reach stay openings, for the caller's join."""
+    whole.problems += part.problems
+    whole.orphans += part.orphans
+    whole.entries += part.entries
+    whole.posting_count += part.posting_count
+    whole.event_count += part.event_count
+    if joined:
+        whole.problems += _opening_problems(whole, part)
+    else:
+        reached = {k: v for k, v in part.opening.items() if k in whole.closing}
+        whole.problems += _opening_problems(whole, ChainPart(opening=reached))
+        for key, value in part.opening.items():
+            if key not in whole.closing:
+                whole.opening[key] = value
+    whole.closing.update(part.closing)
+    for key, count in part.counts.items():
+        whole.counts[key] = whole.counts.get(key, 0) + count
+        whole.sums[key] = whole.sums.get(key, 0) + part.sums[key]
+    for key, steps in part.coverage.items():
+        _add_steps(whole.coverage.setdefault(key, {}), steps.items())
+    whole.minted += part.minted
+    whole.sent |= part.sent
+    whole.references += part.references
+    for seq, reservation in part.resolved:  # reservations of earlier ranges
+        if whole.reserved.pop(reservation, None) is None:
+            whole.resolved.append((seq, reservation))
+    whole.reserved.update(part.reserved)
+    whole.expected_seq, whole.last_hash = part.expected_seq, part.last_hash
+    whole.last_effective = part.last_effective or whole.last_effective
 
 
 def _orphan_problems(orphans: list[int]) -> list[str]:

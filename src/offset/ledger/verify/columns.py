@@ -1,0 +1,174 @@
+"""A range of the history read as Arrow columns, for the columnar chain pass (`columnar.py`):
+the headers, postings and block events of the entries with `lo <= seq < hi`, each table in the
+order the chain's body needs (`sorted` rows, sequence number first).
+
+SQLite hands out rows only through its Python module: its columns are built from them, on the
+caller's connection (a driver that reads SQLite into Arrow, such as ADBC's, links a second copy
+of SQLite into the process, whose closing of the file drops the locks of the first: SQLite's
+documented way to corrupt a database). A value of a storage class its column's type does not
+allow (SQLite stores what it is given) is refused by the conversion, or found before it (a
+REAL in an INTEGER column), and such a range is left to the row pass. PostgreSQL's columns
+come from the ADBC PostgreSQL driver (`COPY` in binary, decoded into Arrow in C) on a connection
+of its own that reads the caller's snapshot (`pg_export_snapshot`, as `pg_dump -j` does). Any other connection: None, and the row pass reads the range.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS
+
+_INTEGER = {"seq", "fiscal_year", "class_id", "quantity", "buffer", "claim_fy", "tx_seq"}
+_INTEGER |= {"amount", "balance_after", "start", "stop"}
+
+#: table, its columns, the sequence column, and the sort keys of the chain's body
+_TABLES = (
+    ("transactions", HEADER_COLUMNS, "seq", ("seq",)),
+    ("postings", POSTING_COLUMNS, "tx_seq", POSTING_COLUMNS),
+    ("block_events", EVENT_COLUMNS, "tx_seq", EVENT_COLUMNS),
+)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The rows of a range of entries, as columns."""
+
+    heads: pa.Table
+    posts: pa.Table
+    moves: pa.Table
+
+
+def _type(table: str, column: str) -> pa.DataType:
+    return pa.int64() if column in _INTEGER else pa.string()
+
+
+def _bounds(column: str, lo: int | None, hi: int | None) -> str:
+    found = ([f"{column} >= {int(lo)}"] if lo is not None else []) + (
+        [f"{column} < {int(hi)}"] if hi is not None else []
+    )
+    return f" WHERE {' AND '.join(found)}" if found else ""
+
+
+#: Entries from which a range is read as columns: below, the fixed costs (a second connection
+#: on PostgreSQL, Arrow's kernels) outweigh what they save, and the row pass reads it.
+COLUMNS_FROM = 2_000
+#: Sequence numbers read and checked at once, so that memory stays bounded: about 9 KB an
+#: entry of 2 postings and 7 block events at the peak (columns, canonical bodies), under 1 GB.
+PIECE = 100_000
+
+
+def pieces(
+    connection: Any, lo: int | None, hi: int | None
+) -> list[tuple[int | None, int | None]] | None:
+    """The range `lo <= seq < hi` cut into the pieces to read as columns, one after another;
+    None if its connection cannot be read as columns or it holds too few entries."""
+    if not type(connection).__module__.startswith(("sqlite3", "psycopg")):
+        return None
+    cursor = connection.cursor()
+    try:
+        cursor.execute("SELECT MIN(seq), MAX(seq) FROM transactions" + _bounds("seq", lo, hi))
+        first, last = cursor.fetchone()
+    finally:
+        cursor.close()
+    if first is None or last - first + 1 < COLUMNS_FROM:
+        return None
+    cuts: list[int | None] = list(range(first + PIECE, last + 1, PIECE))
+    return list(zip([lo, *cuts], [*cuts, hi], strict=True))
+
+
+def read(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
+    """The columns of the entries `lo <= seq < hi` on a DB-API connection (`pieces`), or None
+    where a value could not be read as its column's type (the row pass then reads them)."""
+    module = type(connection).__module__
+    if module.startswith("sqlite3"):
+        return _sqlite(connection, lo, hi)
+    if module.startswith("psycopg"):
+        return _postgresql(connection, lo, hi)
+    return None
+
+
+def _sqlite(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
+    tables = []
+    cursor = connection.cursor()
+    try:
+        for table, columns, seq, _ in _TABLES:
+            where = _bounds(seq, lo, hi)
+            # A REAL in an INTEGER column (the one class Arrow would convert, truncated: text or
+            # a blob there is refused; a text column's affinity stores numbers as text, and a
+            # blob there reads as its UTF-8 text) makes its sum a REAL: the row pass reads.
+            ints = [column for column in columns if column in _INTEGER]
+            cursor.execute(
+                f"SELECT {', '.join(f'typeof(sum({c}))' for c in ints)} FROM {table}{where}"
+            )
+            if "real" in cursor.fetchone():
+                return None
+            cursor.execute(f"SELECT {', '.join(columns)} FROM {table}{where}")
+            fields = pa.struct([(c, _type(table, c)) for c in columns])
+            rows = pa.array(cursor.fetchall(), fields)  # converted in C
+            tables.append(pa.Table.from_arrays(rows.flatten(), names=list(columns)))
+    except (sqlite3.Error, pa.ArrowException, OverflowError, TypeError):
+        return None  # a value no column of its type holds (or a sum beyond 64 bits)
+    finally:
+        cursor.close()
+    return _sorted(tables)
+
+
+def _postgresql(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
+    try:
+        import adbc_driver_postgresql.dbapi as adbc
+    except ImportError:  # installed without it: the row pass reads
+        return None
+    from psycopg.conninfo import make_conninfo
+
+    snapshot, path = connection.execute(
+        "SELECT pg_export_snapshot(), current_setting('search_path')"
+    ).fetchone()
+    if not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):  # inlined below
+        return None
+    password = connection.info.password
+    where = make_conninfo(connection.info.dsn, **({"password": password} if password else {}))
+    try:
+        reader = adbc.connect(where, autocommit=True)
+    except Exception:
+        return None
+    tables = []
+    with reader, reader.cursor() as cursor:
+        cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")  # the caller's: no parameter
+        path = path.replace("'", "''")
+        cursor.execute(f"SELECT set_config('search_path', '{path}', true)")  # the caller's tables
+        for table, columns, seq, _ in _TABLES:
+            selected = ", ".join(_TEXT_OF.get(column, column) for column in columns)
+            cursor.execute(f"SELECT {selected} FROM {table}" + _bounds(seq, lo, hi))
+            tables.append(cursor.fetch_arrow_table().rename_columns(list(columns)))
+        cursor.execute("COMMIT")
+    return _sorted(tables)
+
+
+#: PostgreSQL's dates and times as the canonical text the chain holds (`chain.day_text`,
+#: `chain.time_text` read it back unchanged)
+_TEXT_OF = {
+    "effective_date": "to_char(effective_date, 'YYYY-MM-DD')",
+    "recorded_at": "to_char(recorded_at AT TIME ZONE 'UTC',"
+    ' \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')',
+}
+
+
+def _sorted(tables: list[pa.Table]) -> Columns:
+    """Each table with its columns' types, in the body's order."""
+    done = []
+    for read, (table, columns, _, keys) in zip(tables, _TABLES, strict=True):
+        typed = pa.table({c: read.column(c).cast(_type(table, c)) for c in columns})
+        order = pc.sort_indices(typed, [(key, "ascending") for key in keys]).to_numpy()
+        if (np.diff(order) != 1).any():  # most often read in order already
+            typed = typed.take(order)
+        done.append(typed.combine_chunks())
+    heads, posts, moves = done
+    return Columns(heads, posts, moves)
