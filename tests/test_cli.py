@@ -266,6 +266,24 @@ def test_the_commands_load_only_what_they_use() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_calc_solar_loads_no_table_it_does_not_read(tmp_path: Path) -> None:
+    """A PV list needs the grid, yield and prefecture tables: the species and fuel tables (and
+    pint's registry, which their units need) are left unread."""
+    out = tmp_path / "pv.csv"
+    probe = (
+        "import sys; from offset.cli.app import main\n"
+        f"sys.argv = ['offset', 'calc', 'solar', {str(EXAMPLES / 'solar_pv.csv')!r},"
+        f" '--fy', '2024', '--out', {str(out)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('loaded:', [m for m in ('pint',) if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip().splitlines()[-1] == "loaded: []"
+    assert len(pd.read_csv(out)) == 10
+
+
 def test_the_help_names_every_method() -> None:
     assert tuple(METHODS) == METHOD_NAMES
     assert identity.DUPLICATES == DUPLICATES

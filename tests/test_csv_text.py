@@ -60,6 +60,27 @@ def test_floats_at_the_edges_of_repr_are_written_as_pandas_writes_them() -> None
     same_as_pandas(frame)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FLOATS, min_size=1, max_size=200))
+def test_every_float_is_written_as_repr_and_reads_back_identical(values: list[float]) -> None:
+    # orjson's digits where its form is repr's, repr for the rest: the text pandas wrote
+    array = np.array(values, dtype=np.float64)
+    written = csv_module._floats(array).to_pylist()
+    assert written == ["" if math.isnan(v) else repr(v) for v in values]
+    for value, text in zip(values, written, strict=True):
+        assert math.isnan(value) if text == "" else float(text) == value
+        assert math.copysign(1, value) == math.copysign(1, float(text or "nan")) or text == ""
+
+
+def test_floats_of_every_binary_exponent_are_written_as_repr() -> None:
+    # each power of two and its neighbours, both signs: every exponent orjson's digits meet
+    powers = np.ldexp(1.0, np.arange(-1074, 1024))
+    values = np.concatenate([powers, np.nextafter(powers, 0), np.nextafter(powers, np.inf)])
+    values = np.concatenate([values, -values, 10.0 ** np.arange(-20, 25)])
+    written = csv_module._floats(values).to_pylist()
+    assert written == [repr(v) for v in values.tolist()]
+
+
 def test_categories_of_numbers_missing_cells_and_small_integers() -> None:
     frame = pd.DataFrame(
         {
@@ -73,6 +94,15 @@ def test_categories_of_numbers_missing_cells_and_small_integers() -> None:
         }
     )
     same_as_pandas(frame)
+
+
+def test_a_frame_of_one_value_per_column_is_written_row_by_row() -> None:
+    rows = 700
+    frame = pd.DataFrame(
+        {"gwp": pd.Categorical(["AR5"] * rows), "fy": np.full(rows, 2024, dtype=np.int16)}
+    )
+    same_as_pandas(frame)
+    same_as_pandas(frame.assign(x=0.000423, flag=True, note="a,b"))
 
 
 def test_kinds_only_pandas_formats_go_through_pandas() -> None:
@@ -104,13 +134,25 @@ def test_a_frame_longer_than_a_chunk_is_written_whole() -> None:
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp932"])
-def test_a_results_file_is_the_file_pandas_wrote(tmp_path: Path, encoding: str) -> None:
+@pytest.mark.parametrize("through_pandas", [False, True])
+def test_a_results_file_is_the_file_pandas_wrote(
+    tmp_path: Path, encoding: str, through_pandas: bool
+) -> None:
     frame = pd.DataFrame({"name": ["松本市", "=SUM(A1)", "a,b"], "t": [1.25, math.nan, 3.0]})
+    if through_pandas:  # a date column: the whole frame is written by pandas
+        frame["day"] = pd.to_datetime(pd.Series(["2024-04-01", None, "2025-03-31"]))
     write_frame(frame, tmp_path / "new.csv", encoding)
     # formulas neutralised (cells.neutral_frame) before writing, as before
     expected = frame.assign(name=["松本市", "'=SUM(A1)", "a,b"])
     expected.to_csv(tmp_path / "old.csv", index=False, encoding=encoding)
     assert (tmp_path / "new.csv").read_bytes() == (tmp_path / "old.csv").read_bytes()
+
+
+def test_a_character_the_encoding_has_not_is_refused_by_name(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"name": ["松本市", "🌲"], "t": [1.25, 2.5]})
+    with pytest.raises(OSError, match="cannot be written in cp932"):
+        write_frame(frame, tmp_path / "new.csv", "cp932")
+    assert not (tmp_path / "new.csv").exists()
 
 
 @settings(max_examples=100, deadline=None)

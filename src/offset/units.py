@@ -82,6 +82,8 @@ def scale(unit: str, to: str) -> float:
 
     Raises :class:`UnitError` when either does not parse or their dimensions differ.
     """
+    if unit == to:  # a table's rows in its own unit: no registry to load (about 0.4 s)
+        return 1.0
     import pint
 
     source, target = _parse(unit), _parse(to)
@@ -94,6 +96,8 @@ def scale(unit: str, to: str) -> float:
 def first_compatible(unit: str, choices: str) -> str:
     """The first of the ``|``-separated `choices` that `unit` converts to, else UnitError."""
     options = [c.strip() for c in choices.split("|")]
+    if unit.strip() == options[0]:  # the first choice itself: no registry to load
+        return options[0]
     for option in options:
         try:
             scale(unit, option)

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
+from offset.intake import identity
 from offset.jobs.calc import calculate_file
 
 PV = "受付番号,市町村,都道府県,設置容量(kW),設置年月日,自家消費率\n"
@@ -129,3 +135,34 @@ def test_identifiers_arrow_cannot_hold_are_compared_too() -> None:
 
     codes = _column_codes(pd.Series(["a\ud800", "b", "A\ud800", None], dtype=object))
     assert codes.tolist() == [0, 1, 0, -1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet=st.sampled_from(list("aB1- \t\n\r\f\x0b\x1c")), max_size=6),
+            st.text(alphabet=st.sampled_from(list("aB1 ０Ａ－　ｶﾞ\u3000")), max_size=6),
+        ),
+        max_size=20,
+    )
+)
+def test_identifiers_fold_alike_on_the_ascii_path(cells: list[str | None]) -> None:
+    # ASCII text skips NFKC and lowers as ASCII: the same folding as the full pipeline
+    text = pa.array(cells, type=pa.string())
+    full = pc.replace_substring_regex(
+        pc.utf8_lower(pc.utf8_normalize(text, "NFKC")), pattern=r"\s+", replacement=""
+    )
+    assert identity._folded_text(text).to_pylist() == full.to_pylist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=40))
+def test_each_row_finds_the_first_row_of_its_group(groups: list[int]) -> None:
+    positions = np.arange(len(groups), dtype=np.int64) * 3 + 5  # rows kept after blanks
+    first: dict[int, int] = {}
+    for group, position in zip(groups, positions.tolist(), strict=True):
+        first.setdefault(group, position)
+    found = identity._first_positions(np.array(groups, dtype=np.int64), positions)
+    assert found.tolist() == [first[g] for g in groups]

@@ -169,3 +169,18 @@ def test_a_column_map_with_or_without_the_unit(
         "solar", path, fy=2024, factors=factors, gwp_metric="AR5", columns=mapping
     ).results
     assert rows["capacity_kw"].iloc[0] == (4.5 if expected == "W" else 4500.0)
+
+
+def test_vocabularies_are_built_when_a_column_asks(factors: FactorLibrary) -> None:
+    from offset.intake.vocabulary import USER, vocabularies, with_user_words
+
+    known = vocabularies(factors)
+    assert {"prefecture", "species", "carrier"} <= set(known)
+    assert "species" in known
+    assert "nothing" not in known
+    assert known._built == {}  # naming them builds none
+    words = with_user_words(known, {"species": {"すぎ科": "sugi"}})
+    assert words["species"].resolve("スギ") == "sugi"
+    assert set(known._built) == {"species"}  # built once, for the column that asked
+    assert words[USER + "species"].resolve("すぎ科") == "sugi"
+    assert sorted(words) == sorted([*known, USER + "species"])

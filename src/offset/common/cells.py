@@ -9,6 +9,7 @@ Numbers are never touched (a negative number is a number, not a formula).
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the frame helpers import pandas when called: the ledger uses `neutral` alone
@@ -42,10 +43,29 @@ def _starting(values: pd.Series, prefixes: tuple[str, ...]) -> npt.NDArray[Any]:
         return found
     if isinstance(dtype, np.dtype) and dtype.kind in "biufcmM":
         return none
+    text = _arrow_text(values)
+    if text is not None:  # a column of text: looked at in Arrow, no Python object per cell
+        import pyarrow.compute as pc
+
+        hit = functools.reduce(pc.or_, [pc.starts_with(text, p) for p in prefixes])
+        return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
     cells = values.tolist()
     if not _any_starting(cells, prefixes):
         return none
     return np.array([_text_starting(v, prefixes) for v in cells], dtype=bool)
+
+
+def _arrow_text(values: pd.Series) -> Any:
+    """The column as an Arrow string array when every cell is text or missing, else None."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return None
+    try:
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    except (UnicodeEncodeError, pa.ArrowException):  # a lone surrogate: cell by cell below
+        return None
 
 
 def _text_starting(value: object, prefixes: tuple[str, ...]) -> bool:

@@ -2,67 +2,70 @@
 its time.
 
 pandas formats every cell and hands each row to the `csv` module; for a results file of 25
-columns that was half of `offset calc`. Here each column is formatted as a whole: a categorical
-column's categories once, then taken by code; a number column's distinct values once when there
-are few (capacities, factors, ages), each value by `repr` otherwise (a float64's `repr` is its
-numpy `astype(str)`, which pandas writes); rows are joined by `str.join`, a chunk of rows at a
-time. Quoting is the `csv` module's own, asked only for the rare cell that holds a delimiter, a
-quote or a line break. A column of another kind (dates, mixed objects, nullable integers) sends
-the whole frame through pandas, so the text never depends on which path ran
-(`tests/test_csv_text.py` compares the two).
+columns that was half of `offset calc`. Here each column becomes an Arrow string array as a
+whole, and Arrow joins the rows (`binary_join_element_wise`), a chunk of rows at a time, into
+UTF-8 bytes that go to the file as they are (no Python string per cell, none per row):
+
+- a categorical column: its categories formatted once, then taken by code;
+- an integer or boolean column: Arrow's cast, which writes what `str` writes;
+- a float column: orjson's shortest round-trip digits (`_floats`), which are `repr`'s (what
+  numpy's `astype(str)`, which pandas uses, prints) wherever the two write the same form:
+  finite values of magnitude 1e-4 or more, and zero; the rest (NaN: an empty field; a tiny
+  value, which `repr` writes as 1e-05; inf) by `repr`, cell by cell;
+- a text column: the cells as they are, quoted by the `csv` module's own rule, asked only for
+  the rare cell that holds a delimiter, a quote or a line break.
+
+A column of another kind (dates, mixed objects, nullable integers, text Arrow cannot hold)
+sends the whole frame through pandas, so the text never depends on which path ran
+(`tests/test_csv_text.py` compares the two, and every float's text with `repr`).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
     import numpy.typing as npt
     import pandas as pd
+    import pyarrow as pa
 
-CHUNK_ROWS = 1 << 16  # rows formatted and joined at a time: one chunk's text is held at once
+CHUNK_ROWS = 1 << 16  # rows joined at a time: one chunk's bytes are held at once
 # a text cell holding one of these goes through the csv module's quoting
 QUOTE_CHARACTERS = (",", '"', "\n", "\r")
-
-Fields = Callable[[int, int], list[str]]  # rows [start, stop) of a column as CSV fields
+_QUOTE_PATTERN = '[,"\n\r]'
 # below this many rows pandas writes faster: the column-wise setup costs about a row's worth of
 # pandas per column and value kind (measured: crossing at a few hundred rows)
 SMALL_ROWS = 500
-SAMPLE_ROWS = 4096  # a number column whose first rows are mostly distinct is formatted per row
+# orjson writes a float as `repr` does from this magnitude up (below it, 0.00001 for 1e-05)
+SHORTEST_FROM = 1e-4
 
 
-class Taken:
-    """A column of few distinct fields: each row's code into `table` (the fields, formatted
-    once)."""
-
-    def __init__(self, codes: npt.NDArray[Any], table: list[str]) -> None:
-        import numpy as np
-
-        self.codes, self.table = codes, np.array(table, dtype=object)
-
-    def __call__(self, start: int, stop: int) -> list[str]:
-        taken: list[str] = self.table[self.codes[start:stop]].tolist()
-        return taken
-
-    def beside(self, right: Taken) -> Taken:
-        """This column and `right` as one field (joined by a comma): each combination that
-        occurs is joined once, so rows join fewer fields."""
-        import pandas as pd
-
-        width = len(right.table)
-        codes, combinations = pd.factorize(self.codes.astype("int64") * width + right.codes)
-        left, other = divmod(combinations, width)
-        table = [a + "," + b for a, b in zip(self.table[left], right.table[other], strict=True)]
-        return Taken(codes, table)
+def write_csv(frame: pd.DataFrame, handle: BinaryIO, encoding: str = "utf-8") -> None:
+    """Write `frame` without its index to the binary `handle` in `encoding` (a BOM first for
+    utf-8-sig) as `frame.to_csv(path, index=False, encoding=encoding)` would; a character the
+    encoding has not raises UnicodeEncodeError."""
+    name = codecs.lookup(encoding).name
+    if name == "utf-8-sig":
+        handle.write(codecs.BOM_UTF8)
+    plain = name in ("utf-8", "utf-8-sig")
+    for chunk in csv_chunks(frame):
+        handle.write(chunk if plain else chunk.decode("utf-8").encode(encoding))
 
 
-def write_csv(frame: pd.DataFrame, handle: TextIO) -> None:
-    """Write `frame` without its index to `handle` (opened with `newline=""`) as
-    `frame.to_csv(handle, index=False)` would."""
+def csv_text(frame: pd.DataFrame) -> str:
+    """`frame.to_csv(index=False)`: the text `write_csv` writes."""
+    return b"".join(csv_chunks(frame)).decode("utf-8")
+
+
+def csv_chunks(frame: pd.DataFrame) -> Iterator[bytes]:
+    """`frame.to_csv(index=False)` encoded as UTF-8, a chunk of rows at a time."""
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     columns = None
     if (
@@ -70,74 +73,79 @@ def write_csv(frame: pd.DataFrame, handle: TextIO) -> None:
         and len(frame.columns) > 1
         and not isinstance(frame.columns, pd.MultiIndex)
     ):
-        columns = _column_fields(frame)
+        columns = _columns(frame)
     if columns is None:
-        frame.to_csv(handle, index=False)
+        yield frame.to_csv(index=False).encode("utf-8")
         return
-    handle.write(",".join(_quoted_all([str(c) for c in frame.columns])) + "\n")
-    columns = _joined_neighbours(columns)
+    header = ",".join(_quoted_all([str(c) for c in frame.columns])) + "\n"
+    yield header.encode("utf-8")
+    fields = [_shared_or(c) for c in _joined_neighbours(columns)]
+    if all(isinstance(f, pa.Scalar) for f in fields):  # one line repeated: as many rows
+        fields[0] = pa.repeat(fields[0], len(frame))
+    fields.append(pa.scalar("", pa.string()))  # a line break ends each row, before nothing
     for start in range(0, len(frame), CHUNK_ROWS):
-        stop = min(start + CHUNK_ROWS, len(frame))
-        chunk = [fields(start, stop) for fields in columns]
-        handle.write("\n".join(map(",".join, zip(*chunk, strict=True))))
-        handle.write("\n")
+        # a few distinct fields are taken a chunk at a time: the chunk is joined while in cache
+        parts = [f.rows(start, start + CHUNK_ROWS) if isinstance(f, Taken)
+                 else f.slice(start, CHUNK_ROWS) if isinstance(f, pa.Array) else f
+                 for f in fields]  # fmt: skip
+        rows = pc.binary_join_element_wise(*parts[:-1], ",")
+        yield _text_bytes(pc.binary_join_element_wise(rows, parts[-1], "\n"))
 
 
-def csv_text(frame: pd.DataFrame) -> str:
-    """`frame.to_csv(index=False)`: the text `write_csv` writes."""
-    buffer = io.StringIO(newline="")
-    write_csv(frame, buffer)
-    return buffer.getvalue()
+def _shared_or(column: Taken | pa.Array) -> Taken | pa.Array | pa.Scalar:
+    """A column whose every row has one field as that field (Arrow repeats it), else itself."""
+    shared = column.shared() if isinstance(column, Taken) else None
+    return column if shared is None else shared
 
 
-def _column_fields(frame: pd.DataFrame) -> list[Fields] | None:
-    """Each column's formatter, or None when a column is of a kind only pandas formats."""
-    columns = []
-    for _, values in frame.items():
-        fields = _fields(values)
-        if fields is None:
-            return None
-        columns.append(fields)
-    return columns
+class Taken:
+    """A column of few distinct fields: each row's code into `table` (the fields, formatted
+    once)."""
 
+    def __init__(self, codes: npt.NDArray[Any], table: pa.Array) -> None:
+        self.codes, self.table = codes, table
 
-def _fields(values: pd.Series) -> Fields | None:
-    import numpy as np
-    import pandas as pd
+    @classmethod
+    def missing_empty(cls, codes: npt.NDArray[Any], shown: pa.Array) -> Taken:
+        """Fields looked up by code in `shown`; a negative code (missing) is an empty field."""
+        import numpy as np
+        import pyarrow as pa
 
-    dtype = values.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        categories = _fields(pd.Series(values.cat.categories))
-        if categories is None:
-            return None
-        shown = categories(0, len(values.cat.categories))
-        return _taken(values.cat.codes.to_numpy(), shown)
-    if isinstance(dtype, np.dtype):
-        if dtype.kind == "b":
-            return _taken(values.to_numpy().astype(np.int8), ["False", "True"])
-        if dtype.kind in "iu":
-            return _numbers(values.to_numpy(), str)
-        if dtype == np.float64:
-            return _numbers(values.to_numpy(), float.__repr__)
-        if dtype.kind == "O":
-            return _text(values.to_numpy(dtype=object, copy=True))
+        table = pa.concat_arrays([shown, pa.array([""], pa.string())])
+        return cls(np.where(codes < 0, len(shown), codes), table)
+
+    def shared(self) -> pa.Scalar | None:
+        """The one field of every row, when the column has one."""
+        if len(self.codes) and (self.codes == self.codes[0]).all():
+            return self.table[int(self.codes[0])]
         return None
-    if pd.api.types.is_string_dtype(dtype):
-        return _text(values.to_numpy(dtype=object, copy=True))
-    return None
+
+    def rows(self, start: int, stop: int) -> pa.Array:
+        """The fields of rows [start, stop)."""
+        import pyarrow as pa
+
+        return self.table.take(pa.array(self.codes[start:stop]))
+
+    def beside(self, right: Taken) -> Taken:
+        """This column and `right` as one field (joined by a comma): each combination that
+        occurs is joined once, so rows join fewer fields."""
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        width = len(right.table)
+        codes, combinations = pd.factorize(self.codes.astype("int64") * width + right.codes)
+        left, other = divmod(combinations, width)
+        joined = pc.binary_join_element_wise(
+            self.table.take(pa.array(left)), right.table.take(pa.array(other)), ","
+        )
+        return Taken(codes, joined)
 
 
-def _taken(codes: npt.NDArray[Any], shown: list[str]) -> Taken:
-    """Fields looked up by code in `shown`; a negative code (missing) is an empty field."""
-    import numpy as np
-
-    return Taken(np.where(codes < 0, len(shown), codes), [*shown, ""])
-
-
-def _joined_neighbours(columns: list[Fields]) -> list[Fields]:
+def _joined_neighbours(columns: list[Taken | pa.Array]) -> list[Taken | pa.Array]:
     """Neighbouring columns of few distinct fields as one (municipality, its name and its
     prefecture; a factor's id and value), while their combinations stay few."""
-    out: list[Fields] = []
+    out: list[Taken | pa.Array] = []
     for column in columns:
         last = out[-1] if out else None
         if isinstance(last, Taken) and isinstance(column, Taken):
@@ -149,7 +157,62 @@ def _joined_neighbours(columns: list[Fields]) -> list[Fields]:
     return out
 
 
-def _numbers(array: npt.NDArray[Any], show: Callable[[Any], str]) -> Fields:
+def _text_bytes(strings: pa.Array) -> bytes:
+    """The UTF-8 bytes of a string array's values, one after the other."""
+    import numpy as np
+
+    _, offsets, data = strings.buffers()
+    bounds = np.frombuffer(
+        offsets, dtype=np.int32, count=len(strings) + 1, offset=strings.offset * 4
+    )
+    return data.to_pybytes()[int(bounds[0]) : int(bounds[-1])] if data is not None else b""
+
+
+def _columns(frame: pd.DataFrame) -> list[Taken | pa.Array] | None:
+    """Each column's fields, or None when a column is of a kind only pandas formats."""
+    columns = []
+    for _, values in frame.items():
+        fields = _fields(values)
+        if fields is None:
+            return None
+        columns.append(fields)
+    return columns
+
+
+def _fields(values: pd.Series) -> Taken | pa.Array | None:
+    """A column's fields: a string array, or codes into its few distinct fields (`Taken`)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        shown = _fields(pd.Series(values.cat.categories))
+        if shown is None:
+            return None
+        return Taken.missing_empty(values.cat.codes.to_numpy(), _array(shown))
+    if isinstance(dtype, np.dtype):
+        if dtype.kind == "b":
+            return Taken(values.to_numpy().view(np.int8), pa.array(["False", "True"]))
+        if dtype.kind in "iu" or dtype == np.float64:
+            return _numbers(values.to_numpy())
+        if dtype.kind == "O":
+            return _text(values.to_numpy(dtype=object, copy=True))
+        return None
+    if pd.api.types.is_string_dtype(dtype):
+        return _text(values.to_numpy(dtype=object, copy=True))
+    return None
+
+
+def _array(fields: Taken | pa.Array) -> pa.Array:
+
+    return fields.rows(0, len(fields.codes)) if isinstance(fields, Taken) else fields
+
+
+SAMPLE_ROWS = 4096  # a number column whose first rows are mostly distinct is formatted per row
+
+
+def _numbers(array: npt.NDArray[Any]) -> Taken | pa.Array:
     """Numbers as text, NaN as an empty field; few distinct values are each formatted once."""
     import numpy as np
     import pandas as pd
@@ -158,36 +221,68 @@ def _numbers(array: npt.NDArray[Any], show: Callable[[Any], str]) -> Fields:
     if len(pd.unique(sample)) * 4 <= len(sample):
         codes, distinct = pd.factorize(array, use_na_sentinel=True)
         if len(distinct) * 4 <= len(array):
-            return _taken(codes, list(map(show, distinct.tolist())))
-    missing = np.isnan(array) if array.dtype.kind == "f" else np.zeros(len(array), dtype=bool)
-
-    def fields(start: int, stop: int) -> list[str]:
-        shown = list(map(show, array[start:stop].tolist()))
-        for i in np.flatnonzero(missing[start:stop]).tolist():
-            shown[i] = ""
-        return shown
-
-    return fields
+            return Taken.missing_empty(codes, _each_number(np.asarray(distinct)))
+    return _each_number(array)
 
 
-def _text(array: npt.NDArray[Any]) -> Fields | None:
+def _each_number(array: npt.NDArray[Any]) -> pa.Array:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if array.dtype.kind in "iu":
+        return pc.cast(pa.array(array), pa.string())
+    return _floats(array)
+
+
+def _floats(array: npt.NDArray[Any]) -> pa.Array:
+    """Floats as `repr` writes them, NaN as an empty field: orjson's digits where its form is
+    `repr`'s, `repr` for the few others."""
+    import numpy as np
+    import orjson
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(array)
+    if n == 0:
+        return pa.array([], pa.string())
+    with np.errstate(invalid="ignore"):
+        shortest = np.isfinite(array) & ((np.abs(array) >= SHORTEST_FROM) | (array == 0))
+    body = orjson.dumps(np.where(shortest, array, 0.0), option=orjson.OPT_SERIALIZE_NUMPY)
+    raw = np.frombuffer(body, dtype=np.uint8)[1:-1]  # [a,b,...]: the values between commas
+    comma = raw == ord(",")
+    data = raw[~comma]
+    offsets = np.empty(n + 1, dtype=np.int32)
+    offsets[0], offsets[-1] = 0, len(data)
+    offsets[1:-1] = np.flatnonzero(comma) - np.arange(n - 1)  # each comma ends a value
+    text = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+    if shortest.all():
+        return text
+    shown = ["" if v != v else repr(v) for v in array[~shortest].tolist()]
+    return pc.replace_with_mask(text, pa.array(~shortest), pa.array(shown, pa.string()))
+
+
+def _text(array: npt.NDArray[Any]) -> pa.Array | None:
     """An object column of text (missing cells empty), quoted where the csv module quotes;
-    None for anything else (numbers, dates, mixed)."""
+    None for anything else (numbers, dates, mixed, text Arrow cannot hold)."""
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     missing = pd.isna(array)
     if missing.any():
         array[missing] = ""
     if pd.api.types.infer_dtype(array, skipna=False) not in ("string", "empty"):
         return None
-    joined = "\x00".join(array.tolist())  # one scan of the column: does any cell need quotes?
-    quote = any(c in joined for c in QUOTE_CHARACTERS)
-
-    def fields(start: int, stop: int) -> list[str]:
-        strings: list[str] = array[start:stop].tolist()
-        return _quoted_all(strings) if quote else strings
-
-    return fields
+    try:
+        text = pa.array(array, type=pa.string())
+    except (UnicodeEncodeError, pa.ArrowException):  # a lone surrogate: pandas says why
+        return None
+    quote = pc.match_substring_regex(text, _QUOTE_PATTERN)
+    if not pc.any(quote).as_py():
+        return text
+    at = quote.to_numpy(zero_copy_only=False)
+    quoted = _quoted_all(array[at].tolist())
+    return pc.replace_with_mask(text, quote, pa.array(quoted, pa.string()))
 
 
 def _quoted_all(strings: list[str]) -> list[str]:

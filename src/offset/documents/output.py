@@ -28,8 +28,8 @@ class UnwritableText(OSError):
 
 def _write_csv(frame: pd.DataFrame, path: Path, encoding: str) -> None:
     try:
-        with path.open("w", encoding=encoding, newline="") as handle:
-            write_csv(neutral_frame(frame), handle)
+        with path.open("wb") as handle:
+            write_csv(neutral_frame(frame), handle, encoding)
     except UnicodeEncodeError as e:
         raise UnwritableText(
             f"{e.object[e.start : e.end]!r} cannot be written in {encoding}:"

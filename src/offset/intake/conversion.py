@@ -10,6 +10,7 @@ not raised, so that a caller adds what the method finds in the same pass.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
@@ -219,6 +220,7 @@ def _settled_later(column: str, found: Mapping[str, object], constants: Constant
 
 # what joins two species in one cell: スギ・ヒノキ, スギ/ヒノキ, スギ＋ヒノキ, スギ、ヒノキ
 _PAIR = r"\s*[・/／+＋、,]\s*"
+_PAIR_AT = re.compile(_PAIR)
 
 
 def _split_pairs(
@@ -232,6 +234,9 @@ def _split_pairs(
         if target is None or column.name not in found or target in found:
             continue
         header = found[column.name][0].header
+        _, uniques = distinct(raw[header])  # a stand list names few species: looked at once
+        if not any(_PAIR_AT.search(str(u)) for u in uniques):
+            continue
         text = raw[header].astype("string")
         parts = text.str.split(_PAIR, n=1, regex=True, expand=True)
         if parts.shape[1] < 2 or parts[1].isna().all():

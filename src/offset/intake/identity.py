@@ -140,20 +140,35 @@ def _column_codes(series: pd.Series) -> npt.NDArray[np.int64]:
             text = pa.array(series, type=pa.string(), from_pandas=True)  # NaN: null
         except (UnicodeEncodeError, pa.ArrowException):  # a lone surrogate: no UTF-8 for Arrow
             return _codes_per_value(series.to_numpy(dtype=object))
-        folded_text = pc.replace_substring_regex(
-            pc.utf8_lower(pc.utf8_normalize(text, "NFKC")), pattern=r"\s+", replacement=""
+        encoded = pc.dictionary_encode(_folded_text(text))
+        found: npt.NDArray[np.int64] = (
+            pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
         )
-        folded_text = pc.if_else(pc.equal(folded_text, ""), None, folded_text)
-        indices = pc.dictionary_encode(folded_text).indices
-        encoded: npt.NDArray[np.int64] = (
-            pc.fill_null(indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-        )
-        return encoded
+        empty = pc.index(encoded.dictionary, "").as_py()  # a cell of spaces only: blank
+        if empty >= 0:
+            found[found == empty] = -1
+        return found
     values = series.to_numpy()
     if np.issubdtype(values.dtype, np.floating):
         values = np.where(np.isnan(values), np.nan, values + 0.0)  # -0.0 is 0.0
     found, _ = pd.factorize(values, use_na_sentinel=True)
     return np.asarray(found, dtype=np.int64)
+
+
+def _folded_text(text: pa.Array) -> pa.Array:
+    """NFKC, lower case, no white space. ASCII text (most identifiers) is its own NFKC and
+    lowers as ASCII; the white-space pattern runs only where a cell has white space."""
+    if pc.all(pc.string_is_ascii(text)).as_py() is not False:
+        lowered = pc.ascii_lower(text)
+        if not any(pc.any(pc.match_substring(text, c)).as_py() for c in _ASCII_SPACES):
+            return lowered
+    else:
+        lowered = pc.utf8_lower(pc.utf8_normalize(text, "NFKC"))
+    return pc.replace_substring_regex(lowered, pattern=r"\s+", replacement="")
+
+
+# what RE2's \s matches in ASCII text
+_ASCII_SPACES = (" ", "\t", "\n", "\f", "\r")
 
 
 def _codes_per_value(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
@@ -210,12 +225,13 @@ def _first_of_group(
 def _first_positions(
     group: npt.NDArray[np.int64], positions: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
-    """For each row, the first position of its group (a stable sort: the order is kept)."""
-    order = np.argsort(group, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
-    first_of_group = np.empty(int(group.max()) + 1, dtype=np.int64)
-    first_of_group[group[order[starts]]] = positions[order[starts]]
-    found: npt.NDArray[np.int64] = first_of_group[group]
+    """For each row, the first position of its group. Groups renumbered in the order they first
+    appear: a row is its group's first when its number is above every number before it."""
+    codes = np.asarray(pd.factorize(group)[0], dtype=np.int64)
+    seen = np.maximum.accumulate(codes)
+    first = np.r_[True, codes[1:] > seen[:-1]] if len(codes) else np.zeros(0, dtype=bool)
+    first_of_group = positions[first]  # the k-th first row opens group k
+    found: npt.NDArray[np.int64] = first_of_group[codes]
     return found
 
 

@@ -91,9 +91,24 @@ class Municipalities:
     """The table, with every spelling of each place folded once into `index`."""
 
     places: Mapping[str, Place]  # code -> place
-    index: Mapping[str, Mapping[str, str]]  # folded spelling -> {code: OFFICIAL | LOOSE}
     edition: str = ""
     parties: Mapping[str, Place] = field(default_factory=dict)  # folded key or name -> place
+    # folded spelling -> {code: OFFICIAL | LOOSE}: built when a name is first looked up (a
+    # list of codes needs none), shared with `with_parties`'s table
+    _index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def index(self) -> Mapping[str, Mapping[str, str]]:
+        """Every spelling of each place, folded once, with the codes it may name."""
+        if not self._index:
+            built: dict[str, dict[str, str]] = {}
+            for place in self.places.values():
+                for spelling, strength in spellings(place, self.places):
+                    entry = built.setdefault(name_key(spelling), {})
+                    if entry.get(place.code) != OFFICIAL:
+                        entry[place.code] = strength
+            self._index.update(built)  # whole, in one step: a thread never sees half of it
+        return self._index
 
     @classmethod
     def from_csv(cls, path: Path) -> Municipalities:
@@ -106,14 +121,8 @@ class Municipalities:
             )
             for row in rows
         }  # fmt: skip
-        index: dict[str, dict[str, str]] = {}
-        for place in places.values():
-            for spelling, strength in spellings(place, places):
-                entry = index.setdefault(name_key(spelling), {})
-                if entry.get(place.code) != OFFICIAL:
-                    entry[place.code] = strength
         editions = sorted({row["published"] for row in rows})
-        return cls(places, index, " / ".join(editions))
+        return cls(places, " / ".join(editions))
 
     def with_parties(self, parties: Iterable[tuple[str, str, str]]) -> Municipalities:
         """The table with a scenario's municipality parties first: (key, name, jis_code)."""
@@ -124,7 +133,7 @@ class Municipalities:
             place = self.places.get(number) or Place(number, name, number[:2], "party")
             for spelling in (key, name, jis, number):
                 found[name_key(spelling)] = place
-        return Municipalities(self.places, self.index, self.edition, found)
+        return Municipalities(self.places, self.edition, found, self._index)
 
     def resolve(self, value: object, prefecture_code: str | None = None) -> Resolved:
         """The place `value` names, given the row's prefecture (its JIS code, or None)."""

@@ -95,7 +95,7 @@ def numbers(
         values, messages = _parse_numbers(series, blank, factor, target)
     problems: list[Problem] = []
     if messages is not None:
-        bad = np.array([m is not None for m in messages], dtype=bool)
+        bad = _noted(messages)
         problems += listed(bad, lambda i: messages[i])
     if column.required:
         problems += listed(blank, lambda i: Msg("value.required"))
@@ -116,11 +116,12 @@ _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 def _without_words(series: pd.Series, words: tuple[str, ...]) -> pd.Series:
     """Cells with the words dropped from their end (7齢級 -> 7; Ⅶ齢級 -> 7: 森林簿 write age
     classes in Roman numerals too); other cells as they were."""
-    text = series.astype("string").str.strip().str.normalize("NFKC")
     pattern = "(?:" + "|".join(re.escape(w) for w in words) + r")\s*$"
-    worded = text.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
-    if not worded.any():
+    _, uniques = distinct(series)  # ages and classes: few values, each looked at once first
+    if not _worded(pd.Series(uniques, dtype=object), pattern).any():
         return series
+    text = series.astype("string").str.strip().str.normalize("NFKC")
+    worded = text.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
     stripped = text[worded].str.replace(pattern, "", regex=True).str.strip()
     roman = stripped.str.fullmatch(r"[IVXL]+").to_numpy(dtype=bool, na_value=False)
     if roman.any():
@@ -130,6 +131,21 @@ def _without_words(series: pd.Series, words: tuple[str, ...]) -> pd.Series:
     out = series.astype(object).copy()
     out[worded] = stripped.astype(object).to_numpy()
     return out
+
+
+def _worded(values: pd.Series, pattern: str) -> npt.NDArray[np.bool_]:
+    """Which values end in one of the words (`pattern`), once stripped and NFKC'd."""
+    text = values.astype("string").str.strip().str.normalize("NFKC")
+    found: npt.NDArray[np.bool_] = text.str.contains(pattern, regex=True).to_numpy(
+        dtype=bool, na_value=False
+    )
+    return found
+
+
+def _noted(messages: npt.NDArray[np.generic]) -> npt.NDArray[np.bool_]:
+    """Which rows have a message (None: none), in C: no Python step per row."""
+    found: npt.NDArray[np.bool_] = ~pd.isna(messages)
+    return found
 
 
 def _roman(text: str) -> int:
@@ -143,7 +159,19 @@ def _parse_numbers(
     messages = np.full(len(series), None, dtype=object)
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
         # plain numbers first, in C; only what that cannot read is parsed per distinct value
-        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64) * factor
+        values = _plain_numbers(series)
+        other = np.zeros(len(series), dtype=bool) if values is None else np.isnan(values) & ~blank
+        if values is not None and other.any():  # the cells Arrow did not read: pandas'
+            read = pd.to_numeric(series[other], errors="coerce").to_numpy(
+                dtype=np.float64, na_value=np.nan
+            )
+            # a zero's sign depends on the other cells pandas reads with it: all of them
+            values = None if (read == 0).any() else values
+            if values is not None:
+                values[other] = read
+        if values is None:
+            values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+        values = values * factor
         rest = np.isnan(values) & ~blank
     else:  # Excel cells of several types: every distinct value is looked at
         values = np.full(len(series), np.nan)
@@ -156,6 +184,32 @@ def _parse_numbers(
         values[rest] = gather(floats, codes, np.nan)
         messages[rest] = gather(notes, codes, None)
     return values, messages
+
+
+def _plain_numbers(series: pd.Series) -> npt.NDArray[np.float64] | None:
+    """The cells of an Arrow text column that are plain decimal numbers (4.5, -0.25, 1e3),
+    read by Arrow's cast, NaN elsewhere; None for a column of another kind. A plain number reads
+    as `pd.to_numeric` reads it (`tests/intake/test_plain_numbers.py`); a column with a
+    negative zero is left to pandas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    text = pa.chunked_array(series.array.__arrow_array__())
+    plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
+    try:
+        read = pc.cast(pc.if_else(plain, text, None), pa.float64())
+    except pa.ArrowInvalid:  # an exponent past what Arrow parses: pandas reads the column
+        return None
+    values = np.asarray(read.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
+    if ((values == 0) & np.signbit(values)).any():  # -0: pandas reads it as 0 or -0.0 by
+        return None  # whether the column's other cells are whole: pandas reads the column
+    return values
+
+
+_PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 
 
 def _number(value: object, factor: float, target: str | None) -> float | Msg:
@@ -216,7 +270,7 @@ def years(
         notes = np.array([p if isinstance(p, Msg) else None for p in parsed], dtype=object)
         values = gather(floats, codes, np.nan).astype(np.float64)
         messages = gather(notes, codes, None)
-        bad = np.array([m is not None for m in messages], dtype=bool) & ~blank
+        bad = _noted(messages) & ~blank
         problems = listed(bad, lambda i: messages[i])
     if column.required:
         problems += listed(blank, lambda i: Msg("value.required"))
@@ -244,7 +298,7 @@ def dates(
         notes = np.array([p if isinstance(p, Msg) else None for p in parsed], dtype=object)
         values = gather(days, codes, np.datetime64("NaT"))
         messages = gather(notes, codes, None)
-        bad = np.array([m is not None for m in messages], dtype=bool) & ~blank
+        bad = _noted(messages) & ~blank
         problems += listed(bad, lambda i: messages[i])
     if column.required:
         problems += listed(blank, lambda i: Msg("value.required"))

@@ -11,7 +11,8 @@ A category of offset's own (a renovation's `measure`) brings its words in its co
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
 
 from offset.common.messages import Msg
 from offset.factors import FactorLibrary
@@ -102,20 +103,23 @@ USER = "values:"  # the key of a user's own words for a column (`--columns`, `[v
 
 def with_user_words(
     known: Mapping[str, Vocabulary], words: Mapping[str, Mapping[str, str]]
-) -> dict[str, Vocabulary]:
+) -> LazyVocabularies:
     """`known` with the user's own words for each column's values (`load_values`): a word maps
     to a value as offset reads it (a key or one of its spellings), kept under `USER + column`
-    and read before the column's own vocabulary (`conversion`)."""
-    out = dict(known)
+    and read before the column's own vocabulary (`conversion`). Each of `known` is built
+    when first used, as `known` builds it."""
+    out: dict[str, Callable[[], Vocabulary]] = {name: functools.partial(known.__getitem__, name)
+                                                for name in known}  # fmt: skip
     for column, table in words.items():
         folded_table = {folded(w): target for w, target in table.items()}
-        out[USER + column] = Vocabulary(
-            _lookup(folded_table),
-            tuple(table),
-            "--columns [values]",
-            Msg("what.value"),
-        )
-    return out
+        mine = Vocabulary(_lookup(folded_table), tuple(table), "--columns [values]",
+                          Msg("what.value"))  # fmt: skip
+        out[USER + column] = _given(mine)
+    return LazyVocabularies(out)
+
+
+def _given(vocabulary: Vocabulary) -> Callable[[], Vocabulary]:
+    return lambda: vocabulary
 
 
 def _lookup(table: Mapping[str, str]) -> Callable[[object], str | None]:
@@ -132,46 +136,88 @@ def chained(user: Vocabulary, base: Vocabulary) -> Vocabulary:
     return dataclasses.replace(base, resolve=resolve, shown=(*base.shown, *user.shown))
 
 
-def vocabularies(factors: FactorLibrary) -> dict[str, Vocabulary]:
+class LazyVocabularies(Mapping[str, Vocabulary]):
+    """Vocabularies by name, each built when a column first asks for it: a solar list never
+    loads the species or fuel tables (nor pint's registry, which their units need)."""
+
+    def __init__(self, builders: Mapping[str, Callable[[], Vocabulary]]) -> None:
+        self._builders = dict(builders)
+        self._built: dict[str, Vocabulary] = {}
+
+    def __getitem__(self, name: str) -> Vocabulary:
+        if name not in self._built:
+            self._built[name] = self._builders[name]()  # KeyError: no such vocabulary
+        return self._built[name]
+
+    def __contains__(self, name: object) -> bool:  # without building it
+        return name in self._builders
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
+
+
+def vocabularies(factors: FactorLibrary) -> LazyVocabularies:
     """The vocabularies of the factor tables, by name (`Column.vocabulary`, else the column's
-    name): prefectures, species, energy carriers, 地位 labels."""
-    climate = factors["climate_zones"].rows
-    prefectures = Prefectures.of(climate)
-    out = {
-        "prefecture": Vocabulary(
-            prefectures.key,
-            tuple(sorted({*prefectures.names.values(), *prefectures.names})),
-            "offset factors show climate_zones",
-            Msg("what.prefecture"),
-            codes=prefectures.codes,
-            names=prefectures.names,
-        )
+    name): prefectures, species, energy carriers, 地位 labels; each built when first used."""
+    builders: dict[str, Callable[[], Vocabulary]] = {
+        "prefecture": lambda: _prefectures(factors),
+        "species": lambda: _species(factors),
+        "carrier": lambda: _carriers(factors),
     }
+    if "heating_efficiency" in factors.specs:
+        builders["heating_appliance"] = lambda: _appliances(factors)
+    if "forest_site_class" in factors.specs:
+        builders["site_class"] = lambda: _site_classes(factors)
+    return LazyVocabularies(builders)
+
+
+def _prefectures(factors: FactorLibrary) -> Vocabulary:
+    prefectures = Prefectures.of(factors["climate_zones"].rows)
+    return Vocabulary(
+        prefectures.key,
+        tuple(sorted({*prefectures.names.values(), *prefectures.names})),
+        "offset factors show climate_zones",
+        Msg("what.prefecture"),
+        codes=prefectures.codes,
+        names=prefectures.names,
+    )
+
+
+def _species(factors: FactorLibrary) -> Vocabulary:
     species = factors["forest_species"].rows
     names: dict[str, tuple[str, ...]] = {}
     for key, name in species[["species", "name_ja"]].drop_duplicates().itertuples(index=False):
         names[str(key)] = (*names.get(str(key), ()), str(name), *SPECIES_NAMES.get(str(key), ()))
-    out["species"] = Vocabulary(
+    return Vocabulary(
         spellings(names),
         tuple(sorted({s for key, more in names.items() for s in (key, *more)})),
         "offset factors show forest_species",
         Msg("what.species"),
     )
+
+
+def _carriers(factors: FactorLibrary) -> Vocabulary:
     fuels = {str(f) for f in factors["fuel"].rows["fuel"]}
     carriers = {key: CARRIERS.get(key, ()) for key in sorted({"electricity", *fuels})}
-    out["carrier"] = _keyed(carriers, "offset factors show fuel")
-    if "heating_efficiency" in factors.specs:
-        kinds = {str(a) for a in factors["heating_efficiency"].rows["appliance"]}
-        appliances = {key: APPLIANCES.get(key, ()) for key in sorted(kinds)}
-        out["heating_appliance"] = _keyed(appliances, "offset factors show heating_efficiency")
-    if "forest_site_class" in factors.specs:
-        labels = factors["forest_site_class"].rows
-        pairs = labels[["label", "canonical"]].itertuples(index=False)
-        table = {folded(str(label)): str(int(value)) for label, value in pairs}
-        out["site_class"] = Vocabulary(
-            lambda value: table.get(folded(str(value))),
-            tuple(str(v) for v in labels["label"]),
-            "offset factors show forest_site_class",
-            Msg("what.site_class"),
-        )
-    return out
+    return _keyed(carriers, "offset factors show fuel")
+
+
+def _appliances(factors: FactorLibrary) -> Vocabulary:
+    kinds = {str(a) for a in factors["heating_efficiency"].rows["appliance"]}
+    appliances = {key: APPLIANCES.get(key, ()) for key in sorted(kinds)}
+    return _keyed(appliances, "offset factors show heating_efficiency")
+
+
+def _site_classes(factors: FactorLibrary) -> Vocabulary:
+    labels = factors["forest_site_class"].rows
+    pairs = labels[["label", "canonical"]].itertuples(index=False)
+    table = {folded(str(label)): str(int(value)) for label, value in pairs}
+    return Vocabulary(
+        lambda value: table.get(folded(str(value))),
+        tuple(str(v) for v in labels["label"]),
+        "offset factors show forest_site_class",
+        Msg("what.site_class"),
+    )

@@ -19,6 +19,7 @@ figure of a row with its own `fy` (that FY's own). Without one, every FY counts 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -62,9 +63,17 @@ from offset.methods.renovation_factors import (
     resolve,
 )
 
-# W/(m2 K) x m2 x K day -> kWh: the "x 24 / 1000" of the degree-day method, derived by pint.
-_ENVELOPE_KWH = units.scale("W/(m**2*K) * m**2 * K*day", "kWh")
-_LAMP_KWH = units.scale("W * h", "kWh")
+
+# W/(m2 K) x m2 x K day -> kWh: the "x 24 / 1000" of the degree-day method, derived by pint
+# when first used (the other methods never load pint's registry)
+@functools.cache
+def _envelope_kwh() -> float:
+    return units.scale("W/(m**2*K) * m**2 * K*day", "kWh")
+
+
+@functools.cache
+def _lamp_kwh() -> float:
+    return units.scale("W * h", "kWh")
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,8 @@ class Inputs:
 
 def _envelope(x: Inputs, r: Resolved) -> dict[str, FloatArray]:
     p = x.positions
-    heat = (x("ua_before_w_m2k") - r.ua_after[p]) * x("envelope_area_m2") * r.hdd[p] * _ENVELOPE_KWH
+    per_degree_day = (x("ua_before_w_m2k") - r.ua_after[p]) * x("envelope_area_m2")
+    heat = per_degree_day * r.hdd[p] * _envelope_kwh()
     return {"heat_saved_kwh": heat, "energy_saved_kwh": heat * r.usage[p] / r.efficiency[p]}
 
 
@@ -99,7 +109,7 @@ def _lighting(x: Inputs, r: Resolved) -> dict[str, FloatArray]:
         (x("power_before_w") - x("power_after_w"))
         * x("lamp_count")
         * x("operating_hours_h")
-        * _LAMP_KWH
+        * _lamp_kwh()
     )
     return {"energy_saved_kwh": saved}
 
