@@ -161,3 +161,26 @@ def test_fallback_notes_of_several_fys_are_one_line_with_each_fys_rows() -> None
         "reno 2020年度～2022年度: 14行で factor_fallback に代替の係数を使いました: 前年度以前の表の"
         "同じ行 (古い係数) (2020年度は3行、2021年度は5行、2022年度は6行)"
     )
+
+
+def test_unverified_notes_of_several_fys_are_one_line_with_each_fys_rows() -> None:
+    """Unverified values (`warn.unverified`) in FY2023 (249 of 320 rows) and FY2024 (68 of 80,
+    then 249 of 320 again: said once) are one line: 317 of 400 rows, each FY's said."""
+    notes = [
+        Msg("warn.project_fy", project="forest", fy=fy,
+            warning=Msg("warn.unverified", count=count, total=total))
+        for fy, count, total in ((2024, 249, 320), (2023, 68, 80), (2024, 249, 320))
+    ]  # fmt: skip
+    (line,) = grouped(notes, "en")
+    assert line.text == (
+        "forest FY2023–FY2024: 317 of 400 rows used a factor value marked unverified (column"
+        " uses_unverified: FY2023 68 of 80 rows; FY2024 249 of 320 rows); check those values"
+        " before relying on the figures (3 times)"
+    )
+    assert line.count == 3
+    (said,) = grouped(notes, "ja")
+    assert said.text == (
+        "forest 2023年度～2024年度: 400行中317行で未確認 (unverified) の係数値を使いました"
+        " (uses_unverified 列、2023年度は80行中68行、2024年度は320行中249行)。数値を使う前に"
+        "その値を確認してください (3件)"
+    )

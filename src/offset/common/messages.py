@@ -563,6 +563,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{total}行中{count}行で未確認 (unverified) の係数値を使いました (uses_unverified 列)。"
         "数値を使う前にその値を確認してください",
     ),
+    "warn.unverified.fys": (
+        "{count} of {total} rows used a factor value marked unverified (column uses_unverified:"
+        " {each}); check those values before relying on the figures",
+        "{total}行中{count}行で未確認 (unverified) の係数値を使いました (uses_unverified 列、"
+        "{each})。数値を使う前にその値を確認してください",
+    ),
+    "warn.unverified.fy": ("FY{fy} {count} of {total} rows", "FY{fy}は{total}行中{count}行"),
     "warn.fallback": (
         "{rows} rows used a fallback for {column}: {rule}",
         "{rows}行で{column}に代替の係数を使いました: {rule}",

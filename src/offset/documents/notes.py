@@ -1,7 +1,8 @@
 """The notes a run leaves (the report's 注意事項, the terminal's warnings), in the order a reader
 of a ledger's tenth year needs them: those naming no FY first, then the newest FY's; a note that
 repeats unchanged in several FYs shown once, naming its FYs (a note whose figures are its FY's,
-a stale factor's rows, once with each FY's figures); a project or an agreement by its title.
+a stale factor's, a fallback's or unverified values' rows, once with each FY's figures); a
+project or an agreement by its title.
 
 The one home of that order: the terminal shows a few notes (`newest_first`), the report all of
 them (`grouped`); in a ledger's tenth year the notes of FYs posted long ago, repeated by every
@@ -136,6 +137,17 @@ def _fallback(notes: Sequence[Msg], fys: Sequence[int | None]) -> Msg:
                each=_each(each))  # fmt: skip
 
 
+def _unverified(notes: Sequence[Msg], fys: Sequence[int | None]) -> Msg:
+    """Unverified-value notes of several FYs (`warn.unverified`, its FY the note's around it)
+    as one: the rows summed, and each FY's, oldest FY first."""
+    said = sorted({(fy, note.params["count"], note.params["total"])
+                   for fy, note in zip(fys, notes, strict=True)}, key=_by_fy)  # fmt: skip
+    count = sum(int(str(c)) for _, c, _ in said)
+    total = sum(int(str(t)) for _, _, t in said)
+    each = [Msg("warn.unverified.fy", fy=fy, count=c, total=t) for fy, c, t in said]
+    return Msg("warn.unverified.fys", count=count, total=total, each=_each(each))
+
+
 def _by_fy(figures: tuple[object, ...]) -> tuple[str, ...]:
     """FY, then rows, in numeric order (a figure as text, padded)."""
     return tuple(str(figure).zfill(12) for figure in figures[:2])
@@ -153,12 +165,14 @@ def _each(items: Sequence[Msg]) -> Msg:
 _PER_FY: dict[str, tuple[str, ...]] = {
     "warn.stale": ("rows", "back", "wanted"),
     "warn.fallback": ("rows",),
+    "warn.unverified": ("count", "total"),
 }
 _MERGE: dict[str, Callable[[Sequence[Msg], Sequence[int | None]], Msg]] = {
     "warn.stale": _stale,
     "warn.fallback": _fallback,
+    "warn.unverified": _unverified,
 }
-_MERGED = frozenset({"warn.stale.fys", "warn.fallback.fys"})
+_MERGED = frozenset({"warn.stale.fys", "warn.fallback.fys", "warn.unverified.fys"})
 
 
 def _merged(notes: Sequence[str], fys: Sequence[int | None]) -> str:
