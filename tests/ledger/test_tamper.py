@@ -339,7 +339,17 @@ def test_the_columnar_pass_reports_what_the_row_pass_does(
     word, with each problem tagged with the same entry and check."""
     if name:
         _forge(book, name)
+    read, taken = columns.read, []
+
+    def reading(*args: Any) -> Any:
+        found = read(*args)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(columns, "read", reading)
     columnar = book.verification()
+    assert taken, "the columnar pass read no range"
+    assert all(taken), "a range fell back to the rows: both reports would be the row pass's"
     with monkeypatch.context() as patch:  # read in pieces of 3 entries, each its own range
         patch.setattr(columns, "PIECE", 3)
         pieces = book.verification()

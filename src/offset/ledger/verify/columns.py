@@ -127,10 +127,13 @@ def _postgresql(connection: Any, lo: int | None, hi: int | None) -> Columns | No
         return None
     from psycopg.conninfo import make_conninfo
 
+    # A standby cannot export a snapshot, and a refused statement would abort the caller's
+    # transaction (a savepoint cannot help: no snapshot is exported from a subtransaction).
     snapshot, path = connection.execute(
-        "SELECT pg_export_snapshot(), current_setting('search_path')"
+        "SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_export_snapshot() END,"
+        " current_setting('search_path')"
     ).fetchone()
-    if not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):  # inlined below
+    if snapshot is None or not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):  # inlined below
         return None
     password = connection.info.password
     where = make_conninfo(connection.info.dsn, **({"password": password} if password else {}))
