@@ -116,6 +116,21 @@ def test_a_kansai_customers_fy2022_figure_takes_the_fy2021_row_under_the_reporti
     )
 
 
+def test_a_menu_of_a_july_update_serves_the_next_fys_figures(calc: Calc) -> None:
+    # U-Power's FY2022 menus were published in the July 2023 update of the FY2021 results list
+    # (its notice of 2023-07-28: メニューB(GREEN50) 0.000269 t-CO2/kWh), the update that carries
+    # the next FY's menus; filed under the list's FY, the reporting rule gives them to FY2022.
+    row = MWH_1000 | {
+        "grid_entity": "(株)UーPOWER",
+        "grid_menu": "メニューB",
+        "grid_factor_kind": "調整後",
+    }
+    done = calc("solar", [row], fy=2022).results.iloc[0]
+    assert done["reduction_tco2e"] == pytest.approx(269.0)  # 1,000,000 kWh x 0.000269 t/kWh
+    assert done["grid_factor_id"] == "grid_electricity:u_power/B/adjusted@2021[reporting]"
+    assert done["grid_factor_fallback"] == 0
+
+
 def test_fy2025_figures_take_the_fy2024_results_under_the_default(calc: Calc) -> None:
     rows = calc(
         "solar",
