@@ -92,6 +92,45 @@ def test_fy2022_figures_want_the_fy2021_national_average_and_say_what_they_took(
     assert "the FY2021 row the year rule names for FY2022" in warning
 
 
+def test_a_kansai_customers_fy2022_figure_takes_the_fy2021_row_under_the_reporting_rule(
+    calc: Calc,
+) -> None:
+    # Kansai EPCo's adjusted factor, read in two independent restatements for FY2021 (奈良の環境
+    # 家計簿 notice of 2024-05-23 and a blog citing Kansai's own FY2021 notice: 0.311 kg) and in
+    # one for FY2022 (奈良の環境家計簿: 0.434 kg). Both are company-wide rows (the menu is not
+    # stated), so the residual menu falls to them, the MOE order's second step, on time.
+    row = MWH_1000 | {"grid_entity": "関西電力", "grid_factor_kind": "調整後"}
+    reporting = calc("solar", [row], fy=2022, factor_year="reporting").results.iloc[0]
+    results = calc("solar", [row], fy=2022, factor_year="results").results.iloc[0]
+    # 1,000,000 kWh x 0.000311 t/kWh = 311 t (the FY2021 list serves FY2022 emissions)
+    assert reporting["reduction_tco2e"] == pytest.approx(311.0)
+    assert reporting["grid_factor_id"] == (
+        "grid_electricity:kansai_epco/overall/adjusted@2021[reporting]"
+    )
+    assert reporting["grid_factor_years_back"] == 0
+    assert reporting["grid_factor_fallback"] == 2  # no residual row: the company-wide row
+    # 1,000,000 kWh x 0.000434 t/kWh = 434 t (the FY's own results)
+    assert results["reduction_tco2e"] == pytest.approx(434.0)
+    assert results["grid_factor_id"] == (
+        "grid_electricity:kansai_epco/overall/adjusted@2022[results]"
+    )
+
+
+def test_a_menu_of_a_july_update_serves_the_next_fys_figures(calc: Calc) -> None:
+    # U-Power's FY2022 menus were published in the July 2023 update of the FY2021 results list
+    # (its notice of 2023-07-28: メニューB(GREEN50) 0.000269 t-CO2/kWh), the update that carries
+    # the next FY's menus; filed under the list's FY, the reporting rule gives them to FY2022.
+    row = MWH_1000 | {
+        "grid_entity": "(株)UーPOWER",
+        "grid_menu": "メニューB",
+        "grid_factor_kind": "調整後",
+    }
+    done = calc("solar", [row], fy=2022).results.iloc[0]
+    assert done["reduction_tco2e"] == pytest.approx(269.0)  # 1,000,000 kWh x 0.000269 t/kWh
+    assert done["grid_factor_id"] == "grid_electricity:u_power/B/adjusted@2021[reporting]"
+    assert done["grid_factor_fallback"] == 0
+
+
 def test_fy2025_figures_take_the_fy2024_results_under_the_default(calc: Calc) -> None:
     rows = calc(
         "solar",
