@@ -7,7 +7,11 @@ WAL of a commit (or waiting for another backend's flush, which then covers its o
 waiting for a lock, or waiting for its client's next statement. On a machine whose disk takes
 milliseconds to flush, the first share says how much of a commit is the flush; a writer that
 holds a lock across its commit (the chain head) cannot overlap that share with its next batch,
-whatever its client does, and a pipeline can hide at most the client's share.
+whatever its client does, and a pipeline can hide at most the client's share. On a machine
+whose cores are saturated the shares overstate every wait: a backend reports the end of a wait
+itself, so the time it then waits for a CPU counts to the wait (a flush of 6 ms can show as
+15); what taking the flush away would really win is measured directly
+(`bench_concurrency.py --flush-off`).
 
 Two views of the samples: `backend`, each backend's time (pgledger: each connection is a chain
 of transfers of its own); `chain`, the time of a writer whose backends work one after another
