@@ -188,6 +188,39 @@ def through_api(
             book.engine.dispose()
 
 
+def split_ledgers(
+    make_url: Callable[[], Iterator[str]], writers: int, seconds: float, hot: bool, parts: int
+) -> Figures:
+    """W threads over `parts` ledgers (a schema each, set up as `setup` does), thread i on
+    ledger i % parts: group-commit leaders with no lock in common, each overlapping the
+    others' round trips completely. No pipeline of one ledger overlaps more, so this is its
+    ceiling in one process."""
+    makers = [make_url() for _ in range(parts)]
+    try:
+        urls = [next(each) for each in makers]
+        for url in urls:
+            setup(url, writers)[0].engine.dispose()
+        books = [Ledger.open(url, migrate=False) for url in urls]
+        accounts = pairs(writers, hot)
+        run = uuid.uuid4().hex[:6]
+
+        def once(i: int, n: int) -> None:
+            source, destination = accounts[i] if n % 2 == 0 else accounts[i][::-1]
+            [result] = books[i % parts].apply([_transfer(source, destination, f"{run}-{i}-{n}")])
+            assert result.status == "ok", result
+
+        try:
+            return drive(writers, seconds, once)
+        finally:
+            for book in books:
+                assert book.verify() == []
+                book.engine.dispose()
+    finally:
+        for each in makers:
+            for _ in each:
+                pass
+
+
 def over_http(
     base: str, api_keys: dict[str, str], writers: int, seconds: float, hot: bool
 ) -> Figures:
@@ -301,12 +334,14 @@ def run_backend(
     quick: bool = False,
     waits: bool = False,
     flush_off: bool = False,
+    split: int = 1,
 ) -> dict[str, Figures]:
     """Every configuration on one database (`quick`: offset's group commit and pgledger only,
     and the latency of one connection's one-row commits, for rounds interleaved closely
     enough that the load stays alike within one; `waits`: the wait events of the backends of
     offset's group commit and pgledger, sampled, `waits.py`; `flush_off`: offset's group commit
-    again with its commits not flushed, `unflushed`)."""
+    again with its commits not flushed, `unflushed`; `split` > 1: its writers over that many
+    ledgers, `split_ledgers`)."""
     figures: dict[str, Figures] = {}
 
     def sampled(url: str, tag: str, view: str, measure: Callable[[], Figures]) -> Figures:
@@ -330,6 +365,10 @@ def run_backend(
                 "chain",
                 partial(through_api, url, writers, seconds, hot, True, meter),
             )
+            if split > 1:
+                figures[f"api, {split} ledgers (a ceiling), {where}"] = split_ledgers(
+                    make_url, writers, seconds, hot, split
+                )
             if flush_off and url.startswith("postgresql"):
                 figures[f"api, flush off (a ceiling), {where}"] = through_api(
                     unflushed(url), writers, seconds, hot, True
@@ -392,15 +431,20 @@ def ratios(figures: dict[str, Figures]) -> dict[str, float]:
     out: dict[str, float] = {}
     for where in ("cold", "hot"):
         group = rate[f"api group commit, {where}"]
+        for key in rate:  # the ceilings, over the writer as it is
+            if key.startswith("api, ") and key.endswith(f"(a ceiling), {where}"):
+                name = key.removeprefix("api, ").removesuffix(f" (a ceiling), {where}")
+                out[f"api {name} / api, {where}"] = rate[key] / group
         if f"api a commit per call, {where}" in rate:
             out[f"group commit / a commit per call, {where}"] = (
                 group / rate[f"api a commit per call, {where}"]
             )
         if f"pgledger, {where}" in rate:
             out[f"api / pgledger, {where}"] = group / rate[f"pgledger, {where}"]
-            ceiling = rate.get(f"api, flush off (a ceiling), {where}")
-            if ceiling is not None:
-                out[f"api flush off / pgledger, {where}"] = ceiling / rate[f"pgledger, {where}"]
+            for key in rate:
+                if key.startswith("api, ") and key.endswith(f"(a ceiling), {where}"):
+                    name = key.removeprefix("api, ").removesuffix(f" (a ceiling), {where}")
+                    out[f"api {name} / pgledger, {where}"] = rate[key] / rate[f"pgledger, {where}"]
             for key in rate:
                 if key.startswith("http x") and key.endswith(where):
                     http = key.removesuffix(f", {where}")
@@ -436,6 +480,12 @@ def main() -> None:
         action="store_true",
         help="also offset's group commit with synchronous_commit off (a ceiling, not durable)",
     )
+    parser.add_argument(
+        "--split",
+        type=int,
+        default=1,
+        help="also the writers over N ledgers of their own (a pipeline's ceiling)",
+    )
     args = parser.parse_args()
     makers = {"sqlite": sqlite_url, "postgresql": pg_url}
     for backend in args.backends:
@@ -451,6 +501,7 @@ def main() -> None:
                 args.quick,
                 args.waits,
                 args.flush_off,
+                args.split,
             )
             print(f"\n{backend}, W = {writers}, {args.seconds:g} s each")
             print(

@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from benchmarks.bench_concurrency import unflushed
 from benchmarks.cpu import tagged
 from benchmarks.waits import kind, sampling, shares
 from sqlalchemy import create_engine, text
@@ -63,3 +64,13 @@ def test_sampling_sees_the_tagged_backend_waiting_for_a_lock_and_no_other() -> N
     finally:
         holder.dispose()
         waiter.dispose()
+
+
+def test_unflushed_adds_the_setting_to_the_connection_options() -> None:
+    with_options = "postgresql+psycopg://root@h/test?options=-csearch_path%3Ds"
+    assert unflushed(with_options) == (
+        "postgresql+psycopg://root@h/test?options=-csynchronous_commit%3Doff%20-csearch_path%3Ds"
+    )
+    assert unflushed("postgresql+psycopg://root@h/test") == (
+        "postgresql+psycopg://root@h/test?options=-csynchronous_commit%3Doff"
+    )
