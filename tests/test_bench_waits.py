@@ -46,21 +46,29 @@ def test_sampling_sees_the_tagged_backend_waiting_for_a_lock_and_no_other() -> N
     tag = "waits-test"
     holder = create_engine(PG_SERVER)  # untagged: holds the lock, idle, never counted
     waiter = create_engine(tagged(PG_SERVER, tag))
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = :t"
+        " AND wait_event_type = 'Lock'"
+    )
     try:
-        with holder.connect() as mine:
+        with holder.connect() as mine, waiter.connect() as theirs:
             mine.execute(text("SELECT pg_advisory_lock(7171)"))
-            with sampling(PG_SERVER, tag) as found, waiter.connect() as theirs:
-                blocked = threading.Thread(
-                    target=lambda: theirs.execute(text("SELECT pg_advisory_lock(7171)"))
-                )
-                blocked.start()
-                time.sleep(0.5)
-                mine.execute(text("SELECT pg_advisory_unlock(7171)"))
-                blocked.join()
-                theirs.execute(text("SELECT pg_advisory_unlock(7171)"))
+            blocked = threading.Thread(
+                target=lambda: theirs.execute(text("SELECT pg_advisory_lock(7171)"))
+            )
+            blocked.start()
+            for _ in range(600):  # until it waits (a busy machine may take a while to start it)
+                if mine.execute(waiting, {"t": tag}).scalar_one():
+                    break
+                time.sleep(0.05)
+            with sampling(PG_SERVER, tag) as found:
+                time.sleep(1.0)  # it waits for the lock all this time
+            mine.execute(text("SELECT pg_advisory_unlock(7171)"))
+            blocked.join()
+            theirs.execute(text("SELECT pg_advisory_unlock(7171)"))
         seen = found.shares("backend")
-        assert seen["lock"] > 0.5  # most of the time it was sampled, it waited for the lock
-        assert seen["client"] < 0.5  # the untagged holder, idle meanwhile, is not counted
+        # every sample saw it waiting for the lock; the untagged holder, idle, counts nowhere
+        assert seen == {"WAL flush": 0.0, "lock": 1.0, "running": 0.0, "client": 0.0}
     finally:
         holder.dispose()
         waiter.dispose()
