@@ -34,6 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,8 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
 from benchmarks.bench_api import percentile, serve
 from benchmarks.bench_ledger import pg_url, sqlite_url
 from benchmarks.cpu import Cost, Meter, tagged
+from benchmarks.waits import row as waits_row
+from benchmarks.waits import sampling
 
 CLASS = {"project": "bench-concurrency", "vintage": 2024}
 HOT = 3
@@ -60,6 +63,7 @@ class Figures:
     p50_ms: float
     p99_ms: float
     cpu: Cost | None = None  # CPU a transfer (`cpu.py`), where measured
+    waits: dict[str, float] | None = None  # the backends' time by kind of wait (`waits.py`)
 
     def row(self) -> str:
         cpu = "" if self.cpu is None else f" {self.cpu.row()}"
@@ -78,6 +82,16 @@ def pairs(writers: int, hot: bool) -> list[tuple[str, str]]:
     if hot:
         return [(f"h{i % HOT}/holding", f"h{(i + 1) % HOT}/holding") for i in range(writers)]
     return [(f"s{i}/holding", f"s{i}/spare") for i in range(writers)]
+
+
+def unflushed(url: str) -> str:
+    """`url` with its commits answered before the WAL is flushed (PostgreSQL's
+    `synchronous_commit = off`): not durable, never the ledger's setting; only a ceiling, of
+    what taking the flush off the writer's path (a pipeline, a second connection) could win."""
+    option = "-csynchronous_commit%3Doff"
+    if "options=" in url:
+        return url.replace("options=", f"options={option}%20", 1)
+    return f"{url}{'&' if '?' in url else '?'}options={option}"
 
 
 def drive(
@@ -172,6 +186,39 @@ def through_api(
     finally:
         for book in books:
             book.engine.dispose()
+
+
+def split_ledgers(
+    make_url: Callable[[], Iterator[str]], writers: int, seconds: float, hot: bool, parts: int
+) -> Figures:
+    """W threads over `parts` ledgers (a schema each, set up as `setup` does), thread i on
+    ledger i % parts: group-commit leaders with no lock in common, each overlapping the
+    others' round trips completely. No pipeline of one ledger overlaps more, so this is its
+    ceiling in one process."""
+    makers = [make_url() for _ in range(parts)]
+    try:
+        urls = [next(each) for each in makers]
+        for url in urls:
+            setup(url, writers)[0].engine.dispose()
+        books = [Ledger.open(url, migrate=False) for url in urls]
+        accounts = pairs(writers, hot)
+        run = uuid.uuid4().hex[:6]
+
+        def once(i: int, n: int) -> None:
+            source, destination = accounts[i] if n % 2 == 0 else accounts[i][::-1]
+            [result] = books[i % parts].apply([_transfer(source, destination, f"{run}-{i}-{n}")])
+            assert result.status == "ok", result
+
+        try:
+            return drive(writers, seconds, once)
+        finally:
+            for book in books:
+                assert book.verify() == []
+                book.engine.dispose()
+    finally:
+        for each in makers:
+            for _ in each:
+                pass
 
 
 def over_http(
@@ -284,8 +331,27 @@ def run_backend(
     seconds: float,
     pgledger: Path | None,
     http_workers: tuple[int, ...] = (1,),
+    quick: bool = False,
+    waits: bool = False,
+    flush_off: bool = False,
+    split: int = 1,
 ) -> dict[str, Figures]:
+    """Every configuration on one database (`quick`: offset's group commit and pgledger only,
+    and the latency of one connection's one-row commits, for rounds interleaved closely
+    enough that the load stays alike within one; `waits`: the wait events of the backends of
+    offset's group commit and pgledger, sampled, `waits.py`; `flush_off`: offset's group commit
+    again with its commits not flushed, `unflushed`; `split` > 1: its writers over that many
+    ledgers, `split_ledgers`)."""
     figures: dict[str, Figures] = {}
+
+    def sampled(url: str, tag: str, view: str, measure: Callable[[], Figures]) -> Figures:
+        if not waits or not url.startswith("postgresql"):
+            return measure()
+        with sampling(url, tag) as found:
+            result = measure()
+        result.waits = found.shares(view)
+        return result
+
     urls = make_url()
     url = next(urls)
     meter = Meter(url)
@@ -293,13 +359,26 @@ def run_backend(
         book, api_keys = setup(url, writers)
         for hot in (False, True):
             where = "hot" if hot else "cold"
-            figures[f"api group commit, {where}"] = through_api(
-                url, writers, seconds, hot, True, meter
+            figures[f"api group commit, {where}"] = sampled(
+                url,
+                meter.tag,
+                "chain",
+                partial(through_api, url, writers, seconds, hot, True, meter),
             )
-            figures[f"api a commit per call, {where}"] = through_api(
-                url, writers, seconds, hot, False
-            )
-        for workers in http_workers:  # `offset serve --workers N` (N = 1: one process)
+            if split > 1:
+                figures[f"api, {split} ledgers (a ceiling), {where}"] = split_ledgers(
+                    make_url, writers, seconds, hot, split
+                )
+            if flush_off and url.startswith("postgresql"):
+                figures[f"api, flush off (a ceiling), {where}"] = through_api(
+                    unflushed(url), writers, seconds, hot, True
+                )
+            if not quick:
+                figures[f"api a commit per call, {where}"] = through_api(
+                    url, writers, seconds, hot, False
+                )
+        # `offset serve --workers N` (N = 1: one process)
+        for workers in () if quick else http_workers:
             server = serve(url, workers)
             base = next(server)
             try:
@@ -325,8 +404,11 @@ def run_backend(
         try:
             load_pgledger(url, pgledger)
             for hot in (False, True):
-                figures[f"pgledger, {'hot' if hot else 'cold'}"] = with_pgledger(
-                    url, writers, seconds, hot, meter
+                figures[f"pgledger, {'hot' if hot else 'cold'}"] = sampled(
+                    url,
+                    meter.tag,
+                    "backend",
+                    partial(with_pgledger, url, writers, seconds, hot, meter),
                 )
         finally:
             meter.close()
@@ -334,7 +416,10 @@ def run_backend(
                 pass
     urls = make_url()
     try:
-        figures["bare INSERT a commit"] = bare_inserts(next(urls), writers, seconds)
+        if quick:  # how long the disk takes to flush a commit, this round
+            figures["one-row commit, 1 connection"] = bare_inserts(next(urls), 1, 2.0)
+        else:
+            figures["bare INSERT a commit"] = bare_inserts(next(urls), writers, seconds)
     finally:
         for _ in urls:
             pass
@@ -346,11 +431,20 @@ def ratios(figures: dict[str, Figures]) -> dict[str, float]:
     out: dict[str, float] = {}
     for where in ("cold", "hot"):
         group = rate[f"api group commit, {where}"]
-        out[f"group commit / a commit per call, {where}"] = (
-            group / rate[f"api a commit per call, {where}"]
-        )
+        for key in rate:  # the ceilings, over the writer as it is
+            if key.startswith("api, ") and key.endswith(f"(a ceiling), {where}"):
+                name = key.removeprefix("api, ").removesuffix(f" (a ceiling), {where}")
+                out[f"api {name} / api, {where}"] = rate[key] / group
+        if f"api a commit per call, {where}" in rate:
+            out[f"group commit / a commit per call, {where}"] = (
+                group / rate[f"api a commit per call, {where}"]
+            )
         if f"pgledger, {where}" in rate:
             out[f"api / pgledger, {where}"] = group / rate[f"pgledger, {where}"]
+            for key in rate:
+                if key.startswith("api, ") and key.endswith(f"(a ceiling), {where}"):
+                    name = key.removeprefix("api, ").removesuffix(f" (a ceiling), {where}")
+                    out[f"api {name} / pgledger, {where}"] = rate[key] / rate[f"pgledger, {where}"]
             for key in rate:
                 if key.startswith("http x") and key.endswith(where):
                     http = key.removesuffix(f", {where}")
@@ -359,7 +453,8 @@ def ratios(figures: dict[str, Figures]) -> dict[str, float]:
             theirs = figures[f"pgledger, {where}"].cpu_ms
             if ours and theirs:  # how many transfers offset makes of pgledger's CPU for one
                 out[f"CPU a transfer, pgledger / api, {where}"] = theirs / ours
-        out[f"api / bare INSERT, {where}"] = group / rate["bare INSERT a commit"]
+        if "bare INSERT a commit" in rate:
+            out[f"api / bare INSERT, {where}"] = group / rate["bare INSERT a commit"]
     return out
 
 
@@ -374,13 +469,39 @@ def main() -> None:
     parser.add_argument(
         "--http-workers", type=int, nargs="*", default=[1], help="offset serve --workers N, each"
     )
+    parser.add_argument(
+        "--quick", action="store_true", help="offset's group commit and pgledger only"
+    )
+    parser.add_argument(
+        "--waits", action="store_true", help="sample the backends' wait events (PostgreSQL)"
+    )
+    parser.add_argument(
+        "--flush-off",
+        action="store_true",
+        help="also offset's group commit with synchronous_commit off (a ceiling, not durable)",
+    )
+    parser.add_argument(
+        "--split",
+        type=int,
+        default=1,
+        help="also the writers over N ledgers of their own (a pipeline's ceiling)",
+    )
     args = parser.parse_args()
     makers = {"sqlite": sqlite_url, "postgresql": pg_url}
     for backend in args.backends:
         for writers in args.writers:
             http_workers = tuple(args.http_workers) if backend == "postgresql" else (1,)
             figures = run_backend(
-                backend, makers[backend], writers, args.seconds, args.pgledger, http_workers
+                backend,
+                makers[backend],
+                writers,
+                args.seconds,
+                args.pgledger,
+                http_workers,
+                args.quick,
+                args.waits,
+                args.flush_off,
+                args.split,
             )
             print(f"\n{backend}, W = {writers}, {args.seconds:g} s each")
             print(
@@ -389,6 +510,10 @@ def main() -> None:
             )
             for key, value in figures.items():
                 print(f"  {key:36} {value.row()}")
+            for key, value in figures.items():
+                if value.waits is not None:
+                    view = "a connection" if key.startswith("pgledger") else "the writer"
+                    print(f"  {key:36} {view}: {waits_row(value.waits)}")
             for key, ratio in ratios(figures).items():
                 print(f"  {key:44} {ratio:>8.2f}")
 

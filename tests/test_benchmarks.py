@@ -61,6 +61,15 @@ def test_concurrency_benchmark_runs() -> None:
     for line in ("api group commit, cold", "http x1, hot", "bare INSERT a commit"):
         assert line in out
     assert "group commit / a commit per call, hot" in out
+    quick = _run(
+        "benchmarks/bench_concurrency.py",
+        *("--writers", "2", "--seconds", "0.3", "--backends", "sqlite", "--quick", "--split", "2"),
+    )
+    assert "api group commit, hot" in quick
+    assert "api, 2 ledgers (a ceiling), cold" in quick
+    assert "api 2 ledgers / api, hot" in quick
+    assert "one-row commit, 1 connection" in quick
+    assert "http x1" not in quick  # only the group commit and the peers
 
 
 def test_read_benchmark_runs() -> None:
