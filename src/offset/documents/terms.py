@@ -93,6 +93,12 @@ TERMS: dict[str, Words] = {
     "column.claim_period": ("Claim period", "対象期間"),
     "column.serials": ("Serial numbers", "シリアル番号"),
     "column.hash": ("Entry hash (SHA-256)", "記録のハッシュ (SHA-256)"),
+    # a retirement's use (J-Credit's 無効化の用途), as the retire form names its fields
+    "column.purpose": ("Purpose", "用途"),
+    "column.offset_target": ("Offset target", "オフセット対象"),
+    "column.offset_place": ("Offset place (code)", "オフセット対象の場所 (団体コード)"),
+    "column.claim_fy": ("FY claimed", "報告対象年度"),
+    "column.rule_override": ("Use rule override (registry)", "用途の規則の適用除外 (登録簿)"),
     "column.scenario": ("Scenario", "シナリオ"),
     "column.class_id": ("Credit class", "クレジット区分"),
     "column.issuers": ("Issued to", "発行先"),
