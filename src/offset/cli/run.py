@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from offset.cli.console import err, fail, out
+from offset.cli.console import err, fail, out, warn
 from offset.cli.options import (
     CsvEncoding,
     FactorYearOption,
@@ -167,7 +167,7 @@ def _print_outcome(outcome: RunOutcome) -> None:
             highlight=False,
         )
         for warning in said:
-            _warn(warning)
+            warn(warning)
         return
     if outcome.posted == 0 and outcome.already_there:
         out.print(text(Msg("cli.nothing_new", there=outcome.already_there)))
@@ -178,18 +178,11 @@ def _print_outcome(outcome: RunOutcome) -> None:
     if outcome.unchanged:
         out.print(text(Msg("cli.unchanged")))
     for warning in said[:WARNINGS_SHOWN]:
-        _warn(warning)
+        warn(warning)
     if len(said) > WARNINGS_SHOWN:
         out.print(text(Msg("cli.more_warnings", count=len(said) - WARNINGS_SHOWN)))
     out.print(text(Msg("cli.ledger", where=outcome.database)), markup=False)
     out.print(text(Msg("cli.report", where=outcome.out / "report.html")), markup=False)
-
-
-def _warn(warning: str) -> None:
-    from offset.common.messages import Msg, text
-
-    head, _, rest = text(Msg("cli.warning", text="\0")).partition("\0")
-    out.print(f"[yellow]{escape(head)}[/]{escape(warning)}{escape(rest)}", markup=True)
 
 
 def _print_restatements(outcome: RunOutcome) -> None:

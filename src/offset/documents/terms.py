@@ -301,6 +301,9 @@ TERMS: dict[str, Words] = {
     # `offset calc`'s summary
     "calc.totals": ("{method}: totals per municipality", "{method}: 自治体別の合計"),
     "calc.total": ("total", "合計"),
+    "calc.results": ("results:  {path}", "結果: {path}"),
+    "calc.rejects": ("rejects:  {path}", "受け付けなかった行: {path}"),
+    "calc.manifest": ("manifest: {path}", "実行記録: {path}"),
     # charts
     "chart.by_municipality": ("Reductions by municipality", "自治体別の削減量"),
     "chart.by_method": ("Reductions by method", "算定方法別の削減量"),
