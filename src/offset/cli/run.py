@@ -166,6 +166,10 @@ def _print_outcome(outcome: RunOutcome) -> None:
             text(Msg("cli.dry_run", count=outcome.to_post, there=outcome.already_there)),
             highlight=False,
         )
+        for fy, issued, delivered in _planned_not_posted(outcome):
+            plan = term("cli.dry_run_plan", lang, fy=fy, issued=f"{issued:,}",
+                        delivered=f"{delivered:,}")  # fmt: skip
+            out.print(plan, highlight=False, markup=False)
         for warning in said:
             warn(warning)
         return
@@ -183,6 +187,24 @@ def _print_outcome(outcome: RunOutcome) -> None:
         out.print(text(Msg("cli.more_warnings", count=len(said) - WARNINGS_SHOWN)))
     out.print(text(Msg("cli.ledger", where=outcome.database)), markup=False)
     out.print(text(Msg("cli.report", where=outcome.out / "report.html")), markup=False)
+
+
+def _planned_not_posted(outcome: RunOutcome) -> list[tuple[int, int, int]]:
+    """(FY, credits the plan issues, credits it delivers) of each FY a dry run would post
+    whole: the summary beside it holds the ledger's figures, 0 for such an FY."""
+    from offset.documents.tables import PLAN_NOT_POSTED
+
+    issuance = outcome.tables["issuance"]
+    new = issuance[issuance["status"] == "would post"]
+    fulfilment = outcome.tables["fulfilment"]
+    planned = fulfilment[fulfilment["plan_note"] == PLAN_NOT_POSTED]
+    totals: dict[int, list[int]] = {}
+    for fy, n in zip(new["fy"], new["planned_issued"].fillna(0), strict=True):
+        totals.setdefault(int(fy), [0, 0])[0] += int(n)
+    for fy, n in zip(planned["fy"], planned["planned_delivered"].fillna(0), strict=True):
+        if int(fy) in totals:
+            totals[int(fy)][1] += int(n)
+    return [(fy, issued, delivered) for fy, (issued, delivered) in sorted(totals.items())]
 
 
 def _print_restatements(outcome: RunOutcome) -> None:

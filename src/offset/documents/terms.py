@@ -286,6 +286,11 @@ TERMS: dict[str, Words] = {
         "すべて manifest.json にあります",
     ),
     # `offset run`'s summary in a terminal: short headers, the unit in the title
+    "cli.dry_run_plan": (
+        "FY{fy} is not in the ledger yet: posting it would issue {issued} credits and deliver"
+        " {delivered} (the plan)",
+        "{fy}年度は台帳にまだ記録されていません。記録すると発行{issued}、移転{delivered} (計画)",
+    ),
     "cli.run_title": (
         "{name}: per fiscal year (t-CO2e; credits are whole t-CO2e)",
         "{name}: 年度別 (単位 t-CO2、クレジットは整数)",
