@@ -315,3 +315,21 @@ def test_results_never_carry_a_live_formula(examples: Path, tmp_path: Path) -> N
     cells = [sheet.cell(row=r, column=column) for r in range(2, 6)]
     assert [c.value for c in cells] == hostile
     assert {c.data_type for c in cells} == {"s"}  # strings, never formulas
+
+
+def test_calc_in_japanese_labels_its_lines_in_japanese(examples: Path, tmp_path: Path) -> None:
+    """`offset calc --lang ja`: the warnings and the files written are said in Japanese, as
+    `offset run`'s are (they were `warning:`, `results:` and `manifest:`)."""
+    out = tmp_path / "out" / "solar.csv"
+    result = runner.invoke(
+        app,
+        ["calc", "solar", str(examples / "solar_pv.csv"), "--fy", "2024", "--out", str(out),
+         "--lang", "ja"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("注意: ") for line in lines), result.output  # it has a warning
+    for english in ("warning:", "results:", "manifest:", "rejects:"):
+        assert not any(line.startswith(english) for line in lines), english
+    assert f"結果: {out}" in result.output
+    assert f"実行記録: {out.with_name('solar.manifest.json')}" in result.output

@@ -149,3 +149,23 @@ def test_unreadable_and_unknown_files(tmp_path: Path) -> None:
     (tmp_path / "binary.csv").write_bytes(b"\xff\xfe\x00\x81\x00" * 20)
     with pytest.raises(InputError):
         read_grid(tmp_path / "binary.csv")
+
+
+def test_a_cell_already_refused_sets_off_no_numeric_warning(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    """A number past float's range (`1e400`, inf) is refused with its cell; the kernel, which
+    still runs to report the method's own checks in the same pass, prints no RuntimeWarning
+    of numpy beside the answer (`offset calc` showed `invalid value encountered in subtract`)."""
+    import warnings
+
+    path = tmp_path / "pv.csv"
+    path.write_text(  # a self-consumption ratio: the creditable part is computed too
+        "system_id,municipality,prefecture,capacity_kw,commissioned,self_consumption_ratio\n"
+        "g,ina,nagano,1e400,2020-01-01,0.3\n"
+        "h,ina,nagano,inf,2020-01-01,0.3\n"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        found = _problems(path, factors)
+    assert {(r, c) for r, c, _ in found} == {(2, "capacity_kw"), (3, "capacity_kw")}

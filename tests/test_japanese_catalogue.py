@@ -130,3 +130,14 @@ def test_an_english_template_keeps_its_fy() -> None:
         "each FY from FY2020 to FY2024"
     )
     assert Msg("warn.carried", fy=2024) == "carried to FY2024"
+
+
+def test_a_result_codes_japanese_speaks_of_what_every_caller_sent() -> None:
+    """The ledger's result codes are said in Japanese by the CLI (`ledger apply`, `offset run`),
+    the API and the dashboard alike: none may speak of the dashboard's form or page (a scenario
+    run once told its operator that "this form was sent with other content")."""
+    from offset.ledger.codes import JAPANESE
+
+    dashboard_words = ("フォーム", "ページ")
+    assert {code: text for code, text in JAPANESE.items()
+            if any(word in text for word in dashboard_words)} == {}  # fmt: skip

@@ -231,3 +231,34 @@ def test_the_dashboard_speaks_in_words(world: World) -> None:
     assert menu.count("無効化") == 1
     english = client.get("/dashboard/agreements?lang=en").text
     assert "East Town → Acme KK: each FY from FY2022 to FY2023, 5 t-CO2, transferred." in english
+
+
+def test_japanese_downloads_name_purposes_and_memos_as_the_pages_do(world: World) -> None:
+    """A retirement's columns are headed in Japanese and its purpose is named as the page names
+    it (カーボン・オフセット, not `carbon_offset`); a statement's memo written by offset reads
+    as the page reads it, not as the JSON the ledger keeps."""
+    from offset.common import memos
+    from offset.ledger import uses
+
+    retired = world.client.post(
+        "/api/v1/retirements",
+        json={"from": "acme-kk/holding", "project": "east-pv", "vintage": 2022, "quantity": 1,
+              "purpose": "carbon_offset", "reason": "社用車", "offset_target": "社用車の燃料"},
+        headers={**world.auth("acme-kk"), "Idempotency-Key": "acme-retire-purpose"},
+    )  # fmt: skip
+    assert retired.status_code in (200, 201), retired.text
+    acme = signed_in(world, "acme-kk")
+    csv = acme.get("/dashboard/retirements?format=csv&lang=ja").content.decode("utf-8-sig")
+    frame = pd.read_csv(io.StringIO(csv), dtype=str, keep_default_na=False)
+    assert set(frame.columns) <= set(column_keys()), set(frame.columns) - set(column_keys())
+    frame = frame.rename(columns=column_keys())
+    mine = frame[frame["id"] == "acme-kk:acme-retire-purpose"]
+    assert list(mine["purpose"]) == [uses.purposes()["carbon_offset"].name("ja")]
+    assert list(mine["offset_target"]) == ["社用車の燃料"]
+    stored = [line.memo for line in world.book.statement("acme-kk/holding") if line.memo]
+    assert any(memos.parsed(m) is not None for m in stored)  # offset's own memos are there
+    statement = acme.get("/dashboard/statement/acme-kk/holding?format=csv&lang=ja")
+    shown = pd.read_csv(io.BytesIO(statement.content), encoding="utf-8-sig", dtype=str,
+                        keep_default_na=False).rename(columns=column_keys())  # fmt: skip
+    assert not any(m.startswith("{") for m in shown["memo"]), list(shown["memo"])
+    assert {memos.text(m, "ja") for m in stored} <= set(shown["memo"])

@@ -167,3 +167,16 @@ def _positions(data: bytes) -> dict[str, tuple[float, float]]:
     missing = set(keys) - set(found)
     assert not missing, missing
     return found
+
+
+def test_a_japanese_certificate_names_the_prefecture_in_japanese(ledger: Ledger) -> None:
+    """A scenario's party keeps its prefecture as written in the scenario (`nagano`): the
+    Japanese certificate names it 長野県, from the municipality's code; the English keeps it."""
+    setup = [dict(op, prefecture="nagano") if op.get("jis_code") == "202029" else op
+             for op in SETUP]  # fmt: skip
+    assert {r.status for r in ledger.apply(setup)} == {"ok"}
+    made = signed(ledger, "r1", "https://registry.example.jp")
+    assert made.fields.origin_prefecture == "nagano"  # the signed field is the ledger's
+    assert "<td>松本市 長野県 (JIS 202029)</td>" in certificate_html(made, "ja")
+    assert "nagano" not in certificate_html(made, "ja")
+    assert "nagano (JIS 202029)" in certificate_html(made, "en")

@@ -598,3 +598,16 @@ def test_a_party_moves_only_its_own_credits_and_hears_only_of_its_own_accounts(
     assert [r.status for r in issued.apply([transfer("p7", 1, to="ina/holding")], party="ina")] == [
         "same_account"
     ]
+
+
+def test_a_party_cannot_send_credits_into_the_registrys_buffer(issued: Ledger) -> None:
+    """A buffer is the registry's reserve: a party's transfer into it answers as one to an
+    account that is not there (README, "Access rules"), and moves nothing; the registry (the
+    operator, party=None) still moves credits into it."""
+    assert holdings(issued)["buffer:J-Credit"] > 0  # the account is there, holding credits
+    before = holdings(issued)
+    unknown = issued.apply([transfer("b0", 1, to="nobody/holding")], party="ina")[0]
+    into_buffer = issued.apply([transfer("b1", 1, to="buffer:J-Credit")], party="ina")[0]
+    assert (into_buffer.status, into_buffer.message) == (unknown.status, unknown.message)
+    assert holdings(issued) == before
+    assert issued.apply([transfer("b2", 1, to="buffer:J-Credit")])[0].status == "ok"

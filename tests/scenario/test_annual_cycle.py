@@ -212,3 +212,28 @@ def test_a_dry_run_on_a_database_without_a_ledger_writes_nothing(
     engine = create_engine(db_url)
     assert not inspect(engine).has_table("transactions")  # no schema was created
     engine.dispose()
+
+
+def test_a_dry_run_says_what_each_fy_not_in_the_ledger_would_issue(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The summary a dry run prints holds the ledger's figures: for an FY not posted yet,
+    0 issued and the whole commitment short. A line per such FY gives the plan's figures, named
+    as the plan: what the run then posts."""
+    out = tmp_path / "out"
+    run = ["run", str(SCENARIOS / NAME), "--fy", "2020", "--db", db_url, "--out", str(out),
+           "--lang", "en", "--no-pdf"]  # fmt: skip
+    dry = runner.invoke(app, [*run, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    posted = runner.invoke(app, run)
+    assert posted.exit_code == 0, posted.output
+    summary = read_table(out, "summary")
+    fulfilment = read_table(out, "fulfilment")
+    issued = int(summary[summary["fy"] == 2020]["issued"].sum())
+    delivered = int(fulfilment[fulfilment["fy"] == 2020]["delivered"].sum())
+    assert issued > 0
+    said = " ".join(dry.output.split())
+    assert (
+        f"FY2020 is not in the ledger yet: posting it would issue {issued:,} credits and "
+        f"deliver {delivered:,} (the plan)"
+    ) in said, said

@@ -114,6 +114,18 @@ def project_cell(title: ProjectTitle) -> Markup:
     return Markup(f'{escape(title.title)}<br><span class="key">{escape(title.name)}</span>')
 
 
+def _memo(stored: str | None, lang: Lang) -> str | None:
+    """A memo in the reader's words: offset's own from the catalogue, a method by its name."""
+    if not stored:
+        return stored
+    return memos.text(stored, lang, lambda m: value_term("method", m, lang))
+
+
+def _purpose_names(lang: Lang) -> dict[str, str]:
+    """Each retirement purpose's name (J-Credit's 用途), by its code."""
+    return {code: p.name(lang) for code, p in uses.purposes().items()}
+
+
 def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     who = values.get("who")
     project = _projects(request)
@@ -124,7 +136,7 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any)
         kinds=KINDS[lang],
         lang=lang,
         # offset's own memos in the reader's words, a method by its name
-        memo=lambda stored: memos.text(stored, lang, lambda m: value_term("method", m, lang)),
+        memo=lambda stored: _memo(stored, lang),
         method_name=lambda method: value_term("method", method, lang) if method else "—",
         credit_type=lambda methodology: _credit_type(methodology, lang),
         project=lambda key: project_cell(project(key)),  # its title, the key below
@@ -210,6 +222,11 @@ def _file(
         frame["method"] = frame["method"].map(lambda m: value_term("method", m, lang))
     if transaction_kinds and "kind" in frame:
         frame["kind"] = frame["kind"].map(lambda k: KINDS[lang].get(k, k))
+    if "memo" in frame:  # offset's own memos in the reader's words, as the page shows them
+        frame["memo"] = frame["memo"].map(lambda stored: _memo(stored, lang))
+    if "purpose" in frame:  # a purpose by its name, as the page shows it
+        names = _purpose_names(lang)
+        frame["purpose"] = frame["purpose"].map(lambda code: names.get(code, code))
     try:
         return downloads.download(frame, name, fmt, lang)
     except downloads.UnknownFormat as e:
@@ -266,8 +283,7 @@ def retirements(request: Request, fmt: Format = None) -> Response:
     rows = [views.retirement(r) for r in visibility.retirements(ledger(request), who)]
     if fmt is not None:
         return _file(request, who, map(views.retirement_download, rows), "retirements", fmt)
-    lang = _language(request, who)
-    names = {code: p.name(lang) for code, p in uses.purposes().items()}
+    names = _purpose_names(_language(request, who))
     return page(request, "retirements.html.j2", who=who, rows=rows, purpose_names=names)
 
 

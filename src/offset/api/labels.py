@@ -431,5 +431,7 @@ RESULTS: dict[str, dict[str, str]] = {
         "ok": "記録しました",
         "exists": "記録済みです(変更はありません)",
         **JAPANESE,
+        # a form's key is drawn by its page: what the reader can do about it
+        "id_reused": "このフォームは別の内容で送信済みです。ページを開き直してください",
     },
 }

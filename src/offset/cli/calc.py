@@ -13,7 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from offset.cli.choices import DUPLICATES, METHOD_NAMES
-from offset.cli.console import err, fail, out
+from offset.cli.console import err, fail, out, warn
 from offset.cli.options import (
     ColumnMap,
     CsvEncoding,
@@ -195,10 +195,18 @@ def calc(
         raise fail(e) from e
     _print_notices(result)
     _print_summary(result)
-    out.print(f"results:  {target}")
+    out.print(_written("calc.results", target), markup=False)
     if result.rejects is not None:
         _print_rejects(result, rejects_path(target))
-    out.print(f"manifest: {manifest_path(target)}")
+    out.print(_written("calc.manifest", manifest_path(target)), markup=False)
+
+
+def _written(key: str, path: Path) -> str:
+    """A file `offset calc` wrote, named in the user's language."""
+    from offset.common.messages import current
+    from offset.documents.terms import term
+
+    return term(key, current(), path=str(path))
 
 
 def _run(compute: Callable[..., CalcResult], file: Path) -> CalcResult:
@@ -231,7 +239,7 @@ def _print_rejects(result: CalcResult, path: Path) -> None:
     counts = Msg("calc.kept_going", computed=len(result.results), refused=refused,
                  problems=len(result.rejects))  # fmt: skip
     out.print(f"[yellow]{escape(text(counts))}[/]" if refused else escape(text(counts)))
-    out.print(f"rejects:  {path}")
+    out.print(_written("calc.rejects", path), markup=False)
 
 
 def _print_summary(result: CalcResult) -> None:
@@ -256,4 +264,4 @@ def _print_summary(result: CalcResult) -> None:
     table.add_row(f"[bold]{term('calc.total', lang)}[/]", *totals)
     out.print(table)
     for warning in result.warnings:
-        out.print(f"[yellow]warning:[/] {escape(text(warning))}", highlight=False)
+        warn(text(warning))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from offset.common.problems import MAX_LISTED, InputError
 
@@ -37,3 +38,11 @@ def fail(error: InputError, headline: str = "nothing was written") -> typer.Exit
     if len(problems) > MAX_LISTED:
         err.print(f"  ... and {len(problems) - MAX_LISTED} more")
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+def warn(warning: str) -> None:
+    """A warning line, headed in the user's language (注意: / warning:)."""
+    from offset.common.messages import Msg, text
+
+    head, _, rest = text(Msg("cli.warning", text="\0")).partition("\0")
+    out.print(f"[yellow]{escape(head)}[/]{escape(warning)}{escape(rest)}", markup=True)

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from offset.cli.console import err, fail, out
+from offset.cli.console import err, fail, out, warn
 from offset.cli.options import (
     CsvEncoding,
     FactorYearOption,
@@ -166,8 +166,12 @@ def _print_outcome(outcome: RunOutcome) -> None:
             text(Msg("cli.dry_run", count=outcome.to_post, there=outcome.already_there)),
             highlight=False,
         )
+        for fy, issued, delivered in _planned_not_posted(outcome):
+            plan = term("cli.dry_run_plan", lang, fy=fy, issued=f"{issued:,}",
+                        delivered=f"{delivered:,}")  # fmt: skip
+            out.print(plan, highlight=False, markup=False)
         for warning in said:
-            _warn(warning)
+            warn(warning)
         return
     if outcome.posted == 0 and outcome.already_there:
         out.print(text(Msg("cli.nothing_new", there=outcome.already_there)))
@@ -178,18 +182,29 @@ def _print_outcome(outcome: RunOutcome) -> None:
     if outcome.unchanged:
         out.print(text(Msg("cli.unchanged")))
     for warning in said[:WARNINGS_SHOWN]:
-        _warn(warning)
+        warn(warning)
     if len(said) > WARNINGS_SHOWN:
         out.print(text(Msg("cli.more_warnings", count=len(said) - WARNINGS_SHOWN)))
     out.print(text(Msg("cli.ledger", where=outcome.database)), markup=False)
     out.print(text(Msg("cli.report", where=outcome.out / "report.html")), markup=False)
 
 
-def _warn(warning: str) -> None:
-    from offset.common.messages import Msg, text
+def _planned_not_posted(outcome: RunOutcome) -> list[tuple[int, int, int]]:
+    """(FY, credits the plan issues, credits it delivers) of each FY a dry run would post
+    whole: the summary beside it holds the ledger's figures, 0 for such an FY."""
+    from offset.documents.tables import PLAN_NOT_POSTED
 
-    head, _, rest = text(Msg("cli.warning", text="\0")).partition("\0")
-    out.print(f"[yellow]{escape(head)}[/]{escape(warning)}{escape(rest)}", markup=True)
+    issuance = outcome.tables["issuance"]
+    new = issuance[issuance["status"] == "would post"]
+    fulfilment = outcome.tables["fulfilment"]
+    planned = fulfilment[fulfilment["plan_note"] == PLAN_NOT_POSTED]
+    totals: dict[int, list[int]] = {}
+    for fy, n in zip(new["fy"], new["planned_issued"].fillna(0), strict=True):
+        totals.setdefault(int(fy), [0, 0])[0] += int(n)
+    for fy, n in zip(planned["fy"], planned["planned_delivered"].fillna(0), strict=True):
+        if int(fy) in totals:
+            totals[int(fy)][1] += int(n)
+    return [(fy, issued, delivered) for fy, (issued, delivered) in sorted(totals.items())]
 
 
 def _print_restatements(outcome: RunOutcome) -> None:

@@ -198,7 +198,7 @@ def _origin(fields: CertificateFields, lang: Language) -> str:
     where = " ".join(
         part
         for part in (
-            fields.origin_prefecture or "",
+            _prefecture(fields, lang),
             f"(JIS {fields.origin_code})" if fields.origin_code else "",
         )
         if part
@@ -207,6 +207,20 @@ def _origin(fields: CertificateFields, lang: Language) -> str:
     place = fields.origin_place if fields.origin_place != fields.origin_party else ""
     who = " · ".join(part for part in (fields.origin_party, place) if part)
     return f"{who} {where}".strip() or WORDS[lang]["not_stated"]
+
+
+def _prefecture(fields: CertificateFields, lang: Language) -> str:
+    """The creating party's prefecture as the reader names it: in Japanese, by the name its
+    municipality code gives (長野県), since a scenario's party keeps the key it was written
+    with (`nagano`); else as the ledger holds it."""
+    stored = fields.origin_prefecture or ""
+    code = fields.origin_code or ""
+    if lang != "ja" or not (len(code) == 6 and code.isdigit()):
+        return stored
+    from offset.intake.municipalities import shipped
+
+    name = shipped().prefecture_name(code[:2])
+    return stored if name == code[:2] else name
 
 
 def _project(fields: CertificateFields, lang: Language) -> str:

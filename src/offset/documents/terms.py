@@ -93,6 +93,12 @@ TERMS: dict[str, Words] = {
     "column.claim_period": ("Claim period", "対象期間"),
     "column.serials": ("Serial numbers", "シリアル番号"),
     "column.hash": ("Entry hash (SHA-256)", "記録のハッシュ (SHA-256)"),
+    # a retirement's use (J-Credit's 無効化の用途), as the retire form names its fields
+    "column.purpose": ("Purpose", "用途"),
+    "column.offset_target": ("Offset target", "オフセット対象"),
+    "column.offset_place": ("Offset place (code)", "オフセット対象の場所 (団体コード)"),
+    "column.claim_fy": ("FY claimed", "報告対象年度"),
+    "column.rule_override": ("Use rule override (registry)", "用途の規則の適用除外 (登録簿)"),
     "column.scenario": ("Scenario", "シナリオ"),
     "column.class_id": ("Credit class", "クレジット区分"),
     "column.issuers": ("Issued to", "発行先"),
@@ -280,6 +286,11 @@ TERMS: dict[str, Words] = {
         "すべて manifest.json にあります",
     ),
     # `offset run`'s summary in a terminal: short headers, the unit in the title
+    "cli.dry_run_plan": (
+        "FY{fy} is not in the ledger yet: posting it would issue {issued} credits and deliver"
+        " {delivered} (the plan)",
+        "{fy}年度は台帳にまだ記録されていません。記録すると発行{issued}、移転{delivered} (計画)",
+    ),
     "cli.run_title": (
         "{name}: per fiscal year (t-CO2e; credits are whole t-CO2e)",
         "{name}: 年度別 (単位 t-CO2、クレジットは整数)",
@@ -295,6 +306,9 @@ TERMS: dict[str, Words] = {
     # `offset calc`'s summary
     "calc.totals": ("{method}: totals per municipality", "{method}: 自治体別の合計"),
     "calc.total": ("total", "合計"),
+    "calc.results": ("results:  {path}", "結果: {path}"),
+    "calc.rejects": ("rejects:  {path}", "受け付けなかった行: {path}"),
+    "calc.manifest": ("manifest: {path}", "実行記録: {path}"),
     # charts
     "chart.by_municipality": ("Reductions by municipality", "自治体別の削減量"),
     "chart.by_method": ("Reductions by method", "算定方法別の削減量"),

@@ -58,7 +58,7 @@ JAPANESE: Final[dict[str, str]] = {
     "invalid_operation": "入力の形式が正しくありません",
     "too_large": "内容が大きすぎます",
     "reserved_name": "この名前は台帳自身か他の主体のものです",
-    "id_reused": "このフォームは別の内容で送信済みです。ページを開き直してください",
+    "id_reused": "このIDは別の内容ですでに使われています",
     "unknown_party": "該当する主体はありません",
     "unknown_account": "該当する口座はありません(あなたの口座ではありません)",
     "account_exists": "この口座は別の主体か種別で存在します",

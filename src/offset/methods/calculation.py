@@ -7,6 +7,7 @@ compute through here.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -72,8 +73,12 @@ def compute_checked(
     reported together (one pass), unless the file's shape leaves nothing to compute."""
     if problems and blocks_computing(problems):
         raise InputError(problems)
+    # Cells already refused (a figure past float's range) may make NaN in the kernel: that is
+    # reported with its cell, not as numpy's warning. Clean input keeps numpy's warnings.
+    quiet = np.errstate(all="ignore") if problems else contextlib.nullcontext()
     try:
-        result = compute_prepared(method, prepared.frame, factors, options)
+        with quiet:
+            result = compute_prepared(method, prepared.frame, factors, options)
     except InputError as e:
         raise InputError([*problems, *prepared.relabel(e.problems)]) from e
     except (ValueError, TypeError, KeyError) as e:  # cells already reported may trip a kernel

@@ -24,6 +24,19 @@ def _acting_for(books: Books, op: ops.TxOperation, party: str) -> None:
             raise Rejected("unknown_account", subject=source)
 
 
+def _receivable(books: Books, draft_to: str | None, party: str) -> None:
+    """A party's credits go to holding accounts only: a buffer is the registry's reserve, and
+    only the registry moves credits into it. Checked after the planner's own checks, so that a
+    party learns of the destination only what a transfer it could make shows."""
+    if draft_to is None:
+        return
+    account = books.account(draft_to)
+    if account is not None and account.kind != "holding":
+        raise Rejected(
+            "wrong_account_kind", f"{draft_to} is a {account.kind} account", subject=draft_to
+        )
+
+
 def masked(books: Books, rejected: Rejected, party: str | None) -> Rejected:
     """A refusal as `party` may hear it: about another party's account (or one that does not
     exist), only that it is not the party's to use."""
@@ -56,6 +69,8 @@ def planned_tx(books: Books, op: ops.TxOperation, when: When) -> Plan:
     if when.party is not None:
         _acting_for(books, op, when.party)
     draft = CREDIT_PLANNERS[type(op)](books, op)
+    if when.party is not None and isinstance(op, ops.Transfer):
+        _receivable(books, draft.to_account, when.party)
     if isinstance(op, ops.Retire):  # its use is checked on the day it takes effect
         use_rules(books, op, draft.credit, effective, when.party)
     return TxPlan(
