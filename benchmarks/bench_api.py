@@ -231,7 +231,7 @@ def serve(url: str, workers: int = 1) -> Iterator[str]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(600):
+            for _ in range(1_800):  # up to 3 minutes: each worker imports the app, slow when busy
                 log.seek(0)
                 if log.read().count(b"Application startup complete") >= workers:
                     try:
@@ -243,7 +243,7 @@ def serve(url: str, workers: int = 1) -> Iterator[str]:
             yield base
         finally:
             process.terminate()
-            process.wait(timeout=10)
+            process.wait(timeout=120)  # N workers finish their requests and stop, one by one
 
 
 def main() -> None:

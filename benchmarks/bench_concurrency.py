@@ -191,8 +191,8 @@ def over_http(
     try:
         return drive(writers, seconds, once)
     finally:
-        for session in sessions:
-            session.close()
+        for client in sessions:
+            client.close()
 
 
 def _connections(url: str, writers: int) -> list[Any]:
