@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from offset.ledger.database import connect, read_row, read_rows
+from tests.ledger.conftest import pg_schema
 
 
 def test_named_parameters_bind_on_either_driver(db_url: str) -> None:
@@ -45,3 +46,23 @@ def failing_write(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO scratch VALUES (1)"))
         raise RuntimeError("the write fails after its first statement")
+
+
+def test_a_lost_connection_takes_the_pool_with_it() -> None:
+    """After the server dropped every connection (a restart), one read fails, not one for each
+    connection the pool held: the next reads open new ones."""
+    for url in pg_schema():
+        engine = connect(url, pool_size=2, max_overflow=0)
+        try:
+            lent = [engine.raw_connection() for _ in range(2)]
+            pids = [fairy.driver_connection.info.backend_pid for fairy in lent]  # type: ignore[union-attr]
+            for fairy in lent:
+                fairy.close()  # both back in the pool, idle
+            with connect(url).connect() as admin:
+                for pid in pids:
+                    admin.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            with pytest.raises(Exception, match="connection"):
+                read_rows(engine, "SELECT 1", {})
+            assert read_rows(engine, "SELECT 1 AS one", {}) == [(1,)]
+        finally:
+            engine.dispose()

@@ -80,17 +80,25 @@ def read_rows(engine: Engine, query: str, params: Mapping[str, Any]) -> list[tup
     on a pooled connection used through its driver: an SQLAlchemy `Connection` around it costs
     twice the CPU of the statement, and the API's key check runs on every request. PostgreSQL:
     autocommit, one round trip; SQLite: its autocommit mode, one snapshot (every row fetched,
-    so the statement ends before the connection goes back)."""
+    so the statement ends before the connection goes back). A lost connection is dropped with
+    every other the pool held before it, as SQLAlchemy's own `Connection` does (after a server
+    restart, one request fails, not one for each pooled connection)."""
     fairy = engine.raw_connection()
+    driver: Any = fairy.driver_connection
     try:
-        driver: Any = fairy.driver_connection
         if engine.dialect.name == "sqlite":
             return driver.execute(query, params).fetchall()  # type: ignore[no-any-return]
         driver.autocommit = True
         try:
             return driver.execute(_pyformat(query), params).fetchall()  # type: ignore[no-any-return]
         finally:
-            driver.autocommit = False  # as the pool lends it out
+            if not driver.closed:
+                driver.autocommit = False  # as the pool lends it out
+    except engine.dialect.loaded_dbapi.Error as error:
+        if engine.dialect.is_disconnect(error, driver, None):
+            fairy.invalidate(error)
+            engine.dispose(close=False)  # the others opened before it: a new pool
+        raise
     finally:
         fairy.close()
 
