@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_read.py
 	$(BIN)/python benchmarks/bench_workbook.py
 	$(BIN)/python benchmarks/bench_concurrency.py $(if $(PGLEDGER),--pgledger $(PGLEDGER))
+	$(if $(PGLEDGER),$(BIN)/python benchmarks/bench_serve.py --pgledger $(PGLEDGER) --workers 1 2 4)
 	$(BIN)/python benchmarks/bench_calc.py
 	$(BIN)/python benchmarks/bench_national.py
 

@@ -10,11 +10,16 @@ second, and p50/p99 latency of each request kind.
 
 `--workers` (PostgreSQL) measures `offset serve --workers N` for each N given, one after another
 on the same ledger.
+
+The clients speak HTTP/1.1 with keep-alive through the standard library (`Plain`), whose CPU a
+request is a fraction of httpx's: on a machine where the clients share the server's cores, a
+heavy client takes the CPU the server would use (`--httpx` measures with httpx instead).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import itertools
 import os
 import socket
@@ -24,10 +29,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
+import orjson
 
 from offset.api import keys
 from offset.ledger import Ledger, visibility
@@ -115,13 +123,60 @@ def transfer_body(i: int, parties: int) -> dict[str, Any]:
     return {"from": f"c{i}/holding", "to": f"c{(i + 1) % parties}/holding", "quantity": 1, **CLASS}
 
 
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    text: str
+
+
+class Session(Protocol):
+    """What a benchmark client needs of an HTTP client (httpx's `Client` has it)."""
+
+    def get(self, path: str) -> Any: ...
+    def post(self, path: str, *, json: Any, headers: dict[str, str]) -> Any: ...
+    def close(self) -> None: ...
+
+
+class Plain:
+    """One keep-alive connection through `http.client`, the body as JSON (orjson): the least CPU
+    a client can spend on a request in Python (`Session`)."""
+
+    def __init__(self, base: str, headers: dict[str, str]) -> None:
+        where = urlsplit(base)
+        self.connection = http.client.HTTPConnection(where.hostname or "", where.port)
+        self.headers = headers
+
+    def _send(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> Answer:
+        self.connection.request(method, path, body, headers)
+        response = self.connection.getresponse()
+        return Answer(response.status, response.read().decode())
+
+    def get(self, path: str) -> Answer:
+        return self._send("GET", path, None, self.headers)
+
+    def post(self, path: str, *, json: Any, headers: dict[str, str]) -> Answer:
+        sent = {**self.headers, **headers, "Content-Type": "application/json"}
+        return self._send("POST", path, orjson.dumps(json), sent)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def session(base: str, key: str, heavy: bool = False) -> Session:
+    """A client sending `key`: `Plain`, or httpx's (`heavy`)."""
+    headers = {"Authorization": f"Bearer {key}"}
+    return httpx.Client(base_url=base, headers=headers) if heavy else Plain(base, headers)
+
+
 def over_http(
-    base: str, api_keys: dict[str, str], clients: int, seconds: float, round_: str = ""
+    base: str,
+    api_keys: dict[str, str],
+    clients: int,
+    seconds: float,
+    round_: str = "",
+    heavy: bool = False,
 ) -> dict[str, Any]:
-    sessions = [
-        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {api_keys[f'c{i}']}"})
-        for i in range(clients)
-    ]
+    sessions = [session(base, api_keys[f"c{i}"], heavy) for i in range(clients)]
     counter = itertools.count()
 
     def worker(i: int, record: Callable[[str, float], None]) -> None:
@@ -176,7 +231,7 @@ def serve(url: str, workers: int = 1) -> Iterator[str]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(600):
+            for _ in range(1_800):  # up to 3 minutes: each worker imports the app, slow when busy
                 log.seek(0)
                 if log.read().count(b"Application startup complete") >= workers:
                     try:
@@ -188,7 +243,7 @@ def serve(url: str, workers: int = 1) -> Iterator[str]:
             yield base
         finally:
             process.terminate()
-            process.wait(timeout=10)
+            process.wait(timeout=120)  # N workers finish their requests and stop, one by one
 
 
 def main() -> None:
@@ -199,6 +254,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--workers", type=int, nargs="+", default=[1], help="server processes")
+    parser.add_argument("--httpx", action="store_true", help="clients on httpx (more CPU)")
     args = parser.parse_args()
     if args.backend == "sqlite" and args.workers != [1]:
         parser.error("--workers is for PostgreSQL")
@@ -212,7 +268,9 @@ def main() -> None:
             server = serve(url, workers)
             base = next(server)
             try:
-                http[workers] = over_http(base, api_keys, args.clients, args.seconds, f"w{workers}")
+                http[workers] = over_http(
+                    base, api_keys, args.clients, args.seconds, f"w{workers}", args.httpx
+                )
             finally:
                 for _ in server:
                     pass

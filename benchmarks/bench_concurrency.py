@@ -8,8 +8,8 @@ side by side, on each database:
     commits);
   - offset, Python API, one commit a call: W threads with a `Ledger` each (what every caller
     got before group commit: a commit of its own, behind the database's write lock);
-  - offset over HTTP: `offset serve` on 127.0.0.1, W keep-alive clients, each a party of its
-    own (hot: the parties of the 3 hot accounts);
+  - offset over HTTP: `offset serve` on 127.0.0.1, W keep-alive clients (`bench_api.Plain`),
+    each a party of its own (hot: the parties of the 3 hot accounts);
   - pgledger (PostgreSQL, with `--pgledger DIR`, a checkout of pgr0ss/pgledger: its
     `pgledger.sql` and vendored ULID functions are loaded into a schema of their own):
     `pgledger_create_transfer(from, to, 1)`, one call per commit on W connections;
@@ -38,7 +38,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
@@ -47,7 +46,7 @@ from offset.ledger import Ledger
 
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.bench_api import percentile, serve
+from benchmarks.bench_api import percentile, serve, session
 from benchmarks.bench_ledger import pg_url, sqlite_url
 from benchmarks.cpu import Cost, Meter, tagged
 from benchmarks.waits import row as waits_row
@@ -225,12 +224,7 @@ def over_http(
     base: str, api_keys: dict[str, str], writers: int, seconds: float, hot: bool
 ) -> Figures:
     accounts = pairs(writers, hot)
-    sessions = [
-        httpx.Client(
-            base_url=base, headers={"Authorization": f"Bearer {api_keys[a.split('/')[0]]}"}
-        )
-        for a, _ in accounts
-    ]
+    sessions = [session(base, api_keys[a.split("/")[0]]) for a, _ in accounts]
     run = uuid.uuid4().hex[:6]
 
     def once(i: int, n: int) -> None:
@@ -244,8 +238,8 @@ def over_http(
     try:
         return drive(writers, seconds, once)
     finally:
-        for session in sessions:
-            session.close()
+        for client in sessions:
+            client.close()
 
 
 def _connections(url: str, writers: int) -> list[Any]:

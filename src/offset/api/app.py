@@ -60,8 +60,9 @@ def create_app(
     # The last added runs first: the body limit before the CSRF check reads a form.
     app.add_middleware(csrf.protect)
     app.add_middleware(limits.BodyLimit)
-    if lean_path:  # outside both: the busiest JSON requests skip them (`lean`)
-        app.add_middleware(lean.Lean)
+    if lean_path:  # outside every middleware, the framework's own too (`lean`)
+        framework = app.build_middleware_stack
+        app.build_middleware_stack = lambda: lean.Lean(framework(), book)  # type: ignore[method-assign]
     app.include_router(routes.router)
     app.include_router(writes.router)
     app.include_router(programmes.router)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 
 from offset.ledger.codes import Rejected
-from offset.ledger.database import reading, reading_one
+from offset.ledger.database import read_row, reading
 
 PREFIX = "ofk"
 
@@ -67,19 +67,18 @@ def revoke(engine: Engine, key_or_id: str) -> bool:
     return bool(result.rowcount)
 
 
+KEY_QUERY = (
+    "SELECT k.key_hash, k.revoked_at, p.id, p.kind, p.name FROM api_keys k"
+    " JOIN parties p ON p.id = k.party_id WHERE k.id = :id"
+)
+
+
 def authenticate(engine: Engine, key: str) -> Caller | None:
     """The caller a live key belongs to, or None (unknown, malformed or revoked)."""
     parts = key.split("_")
     if len(parts) != 3 or parts[0] != PREFIX:
         return None
-    with reading_one(engine) as conn:  # every request: one round trip, never behind a writer
-        row = conn.execute(
-            text(
-                "SELECT k.key_hash, k.revoked_at, p.id, p.kind, p.name FROM api_keys k"
-                " JOIN parties p ON p.id = k.party_id WHERE k.id = :id"
-            ),
-            {"id": parts[1]},
-        ).first()
+    row = read_row(engine, KEY_QUERY, {"id": parts[1]})  # every request: one round trip
     if row is None or row[1] is not None or not hmac.compare_digest(row[0], _hash(key)):
         return None
     return Caller(party=row[2], kind=row[3], name=row[4] or row[2], key_id=parts[1])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import re
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -73,16 +75,44 @@ def reading(engine: Engine) -> Iterator[Connection]:
         yield read_only(conn)
 
 
-@contextmanager
-def reading_one(engine: Engine) -> Iterator[Connection]:
-    """A connection for a single statement, which reads one committed state by itself:
-    PostgreSQL runs it in autocommit (one round trip, where a transaction takes three: BEGIN,
-    the statement, ROLLBACK). What an API request pays before its write."""
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            yield read_only(conn)
-        else:
-            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+def read_rows(engine: Engine, query: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of one statement (`:name` parameters) that reads one committed state by itself,
+    on a pooled connection used through its driver: an SQLAlchemy `Connection` around it costs
+    twice the CPU of the statement, and the API's key check runs on every request. PostgreSQL:
+    autocommit, one round trip; SQLite: its autocommit mode, one snapshot (every row fetched,
+    so the statement ends before the connection goes back). A lost connection is dropped with
+    every other the pool held before it, as SQLAlchemy's own `Connection` does (after a server
+    restart, one request fails, not one for each pooled connection)."""
+    fairy = engine.raw_connection()
+    driver: Any = fairy.driver_connection
+    try:
+        if engine.dialect.name == "sqlite":
+            return driver.execute(query, params).fetchall()  # type: ignore[no-any-return]
+        driver.autocommit = True
+        try:
+            return driver.execute(_pyformat(query), params).fetchall()  # type: ignore[no-any-return]
+        finally:
+            if not driver.closed:
+                driver.autocommit = False  # as the pool lends it out
+    except engine.dialect.loaded_dbapi.Error as error:
+        if engine.dialect.is_disconnect(error, driver, None):
+            fairy.invalidate(error)
+            engine.dispose(close=False)  # the others opened before it: a new pool
+        raise
+    finally:
+        fairy.close()
+
+
+def read_row(engine: Engine, query: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The first row of `read_rows`, or None."""
+    rows = read_rows(engine, query, params)
+    return rows[0] if rows else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _pyformat(query: str) -> str:
+    """`:name` parameters as psycopg's `%(name)s` (the queries given hold no `::` cast)."""
+    return re.sub(r"(?<!:):([A-Za-z_]\w*)", r"%(\1)s", query.replace("%", "%%"))
 
 
 def alembic_config(engine: Engine) -> Config:
