@@ -790,10 +790,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.unchanged": (
         "Nothing changed since the last run (the same inputs, factor tables and offset; nothing"
         " posted to the ledger since): nothing was computed again, the scenario's entries were"
-        " verified up to the chain head, and the report is the one that run wrote.",
+        " verified up to the chain head and its credit figures read from the ledger again; the"
+        " report is the one that run wrote ({written}).",
         "前回の実行から変更はありません (入力・係数表・offset が同じで、その後台帳への記録もありません):"
-        " 再計算はせず、このシナリオの取引を台帳の最新の記録まで検証しました。"
-        "レポートは前回の実行で作成したものです。",
+        " 再計算はせず、このシナリオの取引を台帳の最新の記録まで検証し、クレジットの数値を台帳から読み直しました。"
+        "レポートは前回の実行 ({written}) で作成したものです。",
     ),
     "cli.nothing_new": (
         "Nothing new: all {there} transactions of this scenario were already in the ledger (a"
