@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from offset.common.messages import Msg, text
+from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.intake.headers import Matcher
 from offset.jobs.calc import calculate_file
@@ -29,6 +30,14 @@ ROW = "pv-1,ina,nagano,900,2015-04-01,1000000,0"
         ("supplier", "grid_entity"),
         ("Supplier", "grid_entity"),
         ("electricity_supplier", "grid_entity"),
+        # as offices head it: a space, a full-width space, another case, a hyphen
+        ("Electricity Supplier", "grid_entity"),
+        ("ELECTRICITY\u3000SUPPLIER", "grid_entity"),
+        ("electricity  supplier", "grid_entity"),
+        ("Electricity-Supplier", "grid_entity"),
+        ("Power Supplier", "grid_entity"),
+        ("Supplier Menu", "grid_menu"),
+        ("Factor Kind", "grid_factor_kind"),
         ("retailer", "grid_entity"),
         ("電気事業者", "grid_entity"),
         ("小売電気事業者", "grid_entity"),
@@ -62,6 +71,37 @@ def test_a_supplier_column_headed_supplier_takes_the_suppliers_factor(
     assert row["reduction_tco2e"] == pytest.approx(452.0)
     assert result.manifest["input"]["headers"]["grid_entity"] == "supplier"
     assert not [n for n in result.notices if "not read" in n]
+
+
+def test_a_supplier_column_headed_with_spaces_is_read_not_hinted(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    """`Electricity Supplier` (a space where the column's name has `_`) is the supplier column:
+    TEPCO's residual factor, as `supplier` takes, and no notice of a column not read."""
+    path = tmp_path / "pv.csv"
+    path.write_text(
+        f"{HEADER},Electricity Supplier\n{ROW},東京電力エナジーパートナー株式会社\n", "utf-8"
+    )
+    result = calculate_file("solar", path, fy=2025, factors=factors, gwp_metric="AR5")
+    row = result.results.iloc[0]
+    assert str(row["grid_factor_id"]).startswith("grid_electricity:tepco/residual/basic@2024")
+    assert result.manifest["input"]["headers"]["grid_entity"] == "Electricity Supplier"
+    assert not [n for n in result.notices if isinstance(n, Msg) and "unread" in n.key]
+
+
+def test_two_headers_of_one_column_spelled_apart_are_one_header_twice(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    """`Electricity Supplier` beside `electricity_supplier` is a column headed twice: refused,
+    naming both letters, never one of them read silently."""
+    path = tmp_path / "pv.csv"
+    path.write_text(f"{HEADER},Electricity Supplier,electricity_supplier\n{ROW},a,b\n", "utf-8")
+    with pytest.raises(InputError) as refused:
+        calculate_file("solar", path, fy=2025, factors=factors, gwp_metric="AR5")
+    assert any(
+        isinstance(p.message, Msg) and p.message.key == "header.duplicate"
+        for p in refused.value.problems
+    ), refused.value.problems
 
 
 def _unread(folder: Path, factors: FactorLibrary, more: str) -> tuple[CalcResult, list[Msg]]:
@@ -137,3 +177,4 @@ def test_a_parquet_file_names_its_unread_columns_without_letters(
     assert said == [
         "pv.parquet: columns not read (no input column of the method has these headers): 担当"
     ]
+
