@@ -14,9 +14,12 @@ from offset.common.messages import Msg, text
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.intake.headers import Matcher
+from offset.intake.inputs import check
+from offset.intake.unread import KEYS
 from offset.jobs.calc import calculate_file
 from offset.methods import METHODS
-from offset.methods.calculation import CalcResult
+from offset.methods.calculation import CalcResult, calculate
+from offset.methods.common import CalcOptions
 
 # 1,000,000 kWh metered, no auxiliary use: the reduction in t is the grid factor in g/kWh
 HEADER = "system_id,municipality,prefecture,capacity_kw,commissioned,generation_kwh,auxiliary_kwh"
@@ -178,3 +181,23 @@ def test_a_parquet_file_names_its_unread_columns_without_letters(
         "pv.parquet: columns not read (no input column of the method has these headers): 担当"
     ]
 
+
+def test_a_frame_passed_in_code_gets_the_notices_a_file_gets(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    """The Python API's frame (`calculation.calculate`, `inputs.check`) is told of the columns
+    it does not read as a file is, by the same rule (`unread`): a frame has no letters."""
+    _, from_file = _unread(tmp_path, factors, "備考,電気事業社\n屋根置き,東京電力")
+    frame = pd.read_csv(tmp_path / "pv.csv", dtype=str)
+    options = CalcOptions(fy=2025, gwp_metric="AR5", file="pv.csv")
+    result = calculate("solar", frame, factors, options)
+    notices = [n for n in result.notices if isinstance(n, Msg) and "unread" in n.key]
+    assert [n.key for n in notices] == [n.key for n in from_file]
+    assert [str(n) for n in notices] == [
+        "pv.csv: columns not read (no input column of the method has these headers):"
+        " 備考, 電気事業社",
+        "pv.csv: column - '電気事業社' was not read; if it means '電気事業者' (column"
+        " grid_entity), write that header or map it in a --columns file",
+    ]
+    prepared, _ = check(frame, METHODS["solar"].contract, "pv.csv")  # its cells' problems aside
+    assert [n for n in prepared.notices if n.key in KEYS] == notices
