@@ -11,11 +11,15 @@ import pandas as pd
 import pytest
 
 from offset.common.messages import Msg, text
+from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.intake.headers import Matcher
+from offset.intake.inputs import check
+from offset.intake.unread import KEYS
 from offset.jobs.calc import calculate_file
 from offset.methods import METHODS
-from offset.methods.calculation import CalcResult
+from offset.methods.calculation import CalcResult, calculate
+from offset.methods.common import CalcOptions
 
 # 1,000,000 kWh metered, no auxiliary use: the reduction in t is the grid factor in g/kWh
 HEADER = "system_id,municipality,prefecture,capacity_kw,commissioned,generation_kwh,auxiliary_kwh"
@@ -29,6 +33,14 @@ ROW = "pv-1,ina,nagano,900,2015-04-01,1000000,0"
         ("supplier", "grid_entity"),
         ("Supplier", "grid_entity"),
         ("electricity_supplier", "grid_entity"),
+        # as offices head it: a space, a full-width space, another case, a hyphen
+        ("Electricity Supplier", "grid_entity"),
+        ("ELECTRICITY\u3000SUPPLIER", "grid_entity"),
+        ("electricity  supplier", "grid_entity"),
+        ("Electricity-Supplier", "grid_entity"),
+        ("Power Supplier", "grid_entity"),
+        ("Supplier Menu", "grid_menu"),
+        ("Factor Kind", "grid_factor_kind"),
         ("retailer", "grid_entity"),
         ("電気事業者", "grid_entity"),
         ("小売電気事業者", "grid_entity"),
@@ -62,6 +74,37 @@ def test_a_supplier_column_headed_supplier_takes_the_suppliers_factor(
     assert row["reduction_tco2e"] == pytest.approx(452.0)
     assert result.manifest["input"]["headers"]["grid_entity"] == "supplier"
     assert not [n for n in result.notices if "not read" in n]
+
+
+def test_a_supplier_column_headed_with_spaces_is_read_not_hinted(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    """`Electricity Supplier` (a space where the column's name has `_`) is the supplier column:
+    TEPCO's residual factor, as `supplier` takes, and no notice of a column not read."""
+    path = tmp_path / "pv.csv"
+    path.write_text(
+        f"{HEADER},Electricity Supplier\n{ROW},東京電力エナジーパートナー株式会社\n", "utf-8"
+    )
+    result = calculate_file("solar", path, fy=2025, factors=factors, gwp_metric="AR5")
+    row = result.results.iloc[0]
+    assert str(row["grid_factor_id"]).startswith("grid_electricity:tepco/residual/basic@2024")
+    assert result.manifest["input"]["headers"]["grid_entity"] == "Electricity Supplier"
+    assert not [n for n in result.notices if isinstance(n, Msg) and "unread" in n.key]
+
+
+def test_two_headers_of_one_column_spelled_apart_are_one_header_twice(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    """`Electricity Supplier` beside `electricity_supplier` is a column headed twice: refused,
+    naming both letters, never one of them read silently."""
+    path = tmp_path / "pv.csv"
+    path.write_text(f"{HEADER},Electricity Supplier,electricity_supplier\n{ROW},a,b\n", "utf-8")
+    with pytest.raises(InputError) as refused:
+        calculate_file("solar", path, fy=2025, factors=factors, gwp_metric="AR5")
+    assert any(
+        isinstance(p.message, Msg) and p.message.key == "header.duplicate"
+        for p in refused.value.problems
+    ), refused.value.problems
 
 
 def _unread(folder: Path, factors: FactorLibrary, more: str) -> tuple[CalcResult, list[Msg]]:
@@ -137,3 +180,24 @@ def test_a_parquet_file_names_its_unread_columns_without_letters(
     assert said == [
         "pv.parquet: columns not read (no input column of the method has these headers): 担当"
     ]
+
+
+def test_a_frame_passed_in_code_gets_the_notices_a_file_gets(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    """The Python API's frame (`calculation.calculate`, `inputs.check`) is told of the columns
+    it does not read as a file is, by the same rule (`unread`): a frame has no letters."""
+    _, from_file = _unread(tmp_path, factors, "備考,電気事業社\n屋根置き,東京電力")
+    frame = pd.read_csv(tmp_path / "pv.csv", dtype=str)
+    options = CalcOptions(fy=2025, gwp_metric="AR5", file="pv.csv")
+    result = calculate("solar", frame, factors, options)
+    notices = [n for n in result.notices if isinstance(n, Msg) and "unread" in n.key]
+    assert [n.key for n in notices] == [n.key for n in from_file]
+    assert [str(n) for n in notices] == [
+        "pv.csv: columns not read (no input column of the method has these headers):"
+        " 備考, 電気事業社",
+        "pv.csv: column - '電気事業社' was not read; if it means '電気事業者' (column"
+        " grid_entity), write that header or map it in a --columns file",
+    ]
+    prepared, _ = check(frame, METHODS["solar"].contract, "pv.csv")  # its cells' problems aside
+    assert [n for n in prepared.notices if n.key in KEYS] == notices

@@ -8,12 +8,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from offset.common.messages import Msg
+from offset.common.problems import InputError
 from offset.factors import FactorLibrary
+from offset.jobs.run import run_scenario
 from offset.scenario import Scenario
 from offset.scenario import run_state as run_state
-from tests.scenario.conftest import PV_ROWS, WriteScenario
+from tests.scenario.conftest import MINIMAL, PV_ROWS, WriteScenario
 
 SETTINGS: dict[str, Any] = {
     "strict_factors": False, "csv_encoding": "utf-8-sig", "pdf": False, "lang": "en",
@@ -70,3 +73,52 @@ def test_warnings_and_tables_come_back_as_the_run_wrote_them(tmp_path: Path) -> 
     kept = run_state.tables(tmp_path, found)
     assert kept is not None
     pd.testing.assert_frame_equal(kept["summary"], tables["summary"])
+
+
+def test_the_fingerprint_takes_every_table_whichever_a_run_loaded_first(
+    write_scenario: WriteScenario,
+) -> None:
+    """A table loaded before the fingerprint (a method's, a check's) changes nothing: each is
+    taken by its name, all of them, in one order."""
+    scenario = Scenario.from_toml(write_scenario())
+    fresh = run_state.fingerprint(scenario, FactorLibrary(), SETTINGS)
+    used = FactorLibrary()
+    names = list(used)
+    assert len(names) > 2
+    for name in reversed(names):  # the catalogue's order backwards
+        used[name]
+    assert run_state.fingerprint(scenario, used, SETTINGS) == fresh
+    assert [entry["table"] for entry in used.manifest()] == names  # the manifest's order too
+
+
+OWN_TABLE = """[office_rates]
+file = "office_rates.csv"
+description = "an office's own table"
+keys = ["item"]
+unit = "t CO2/kWh"
+"""
+
+
+def test_a_table_that_does_not_load_is_a_problem_the_run_names_not_a_traceback(
+    write_scenario: WriteScenario, tmp_path: Path
+) -> None:
+    """The office's factor directory declares a table whose file is not there: the fingerprint
+    is taken all the same (the missing table in it), and the run refuses, naming the file."""
+    own = tmp_path / "own-factors"
+    own.mkdir()
+    (own / "tables.toml").write_text(OWN_TABLE, encoding="utf-8")
+    options = '[options]\nfactors = "own-factors"\n\n[parties.town]'
+    path = write_scenario(MINIMAL.replace("[parties.town]", options))
+    scenario = Scenario.from_toml(path)
+    missing = run_state.fingerprint(scenario, FactorLibrary(overlay=own), SETTINGS)
+    assert missing == run_state.fingerprint(scenario, FactorLibrary(overlay=own), SETTINGS)
+    with pytest.raises(InputError) as refused:
+        run_scenario(scenario, out=tmp_path / "out", pdf=False)
+    assert [p.file for p in refused.value.problems] == ["office_rates.csv"]
+    assert not (tmp_path / "out").exists()  # nothing written
+    (own / "office_rates.csv").write_text(
+        "item,value,unit,source,publisher,published,url,confidence\n"
+        "lamp,0.0005,t CO2/kWh,office survey,Town,2024-04-01,,unverified\n",
+        encoding="utf-8",
+    )
+    assert run_state.fingerprint(scenario, FactorLibrary(overlay=own), SETTINGS) != missing

@@ -15,7 +15,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_BAD_INPUT = 2
 
 
-# the headlines a user reads in their language (common/messages.py)
+# the headlines a user reads in their language (common/catalogue/)
 HEADLINES = {
     "nothing was written": "problems.nothing_written",
     "nothing was posted": "problems.nothing_posted",

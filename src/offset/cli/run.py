@@ -147,6 +147,7 @@ def _print_outcome(outcome: RunOutcome) -> None:
     from offset.documents.figures import column_kinds, formatter
     from offset.documents.notes import newest_first
     from offset.documents.terms import term
+    from offset.documents.times import shown_time
 
     lang = current()
     summary = outcome.tables["summary"]
@@ -180,7 +181,8 @@ def _print_outcome(outcome: RunOutcome) -> None:
         again = Msg("cli.posted_again", there=there) if there else ""
         out.print(text(Msg("cli.posted", count=outcome.posted, again=again)))
     if outcome.unchanged:
-        out.print(text(Msg("cli.unchanged")))
+        written = shown_time(outcome.report_written or "", lang)
+        out.print(text(Msg("cli.unchanged", written=written)))
     for warning in said[:WARNINGS_SHOWN]:
         warn(warning)
     if len(said) > WARNINGS_SHOWN:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -10,6 +9,14 @@ import pandas as pd
 
 from offset.common import messages
 from offset.common.messages import Lang
+from offset.documents.credit_columns import (
+    FULFILMENT_PLAN,
+    ISSUANCE_COLUMNS,
+    PLANNED,
+    fulfilment_credits,
+    issuance_credits,
+    plan_credits,
+)
 from offset.ledger.names import retirement_account
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.methods import METHODS
@@ -18,7 +25,6 @@ from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
 from offset.scenario.ledger_figures import LedgerHeld
 from offset.scenario.model import Scenario
-from offset.scenario.settlement import Fulfilment
 from offset.scenario.year_plan import YearPlan, issue_id
 
 if TYPE_CHECKING:
@@ -88,48 +94,26 @@ def issuance(
     """Whole credits per project and FY, with the remainders carried in and out: issued and
     its buffer as the ledger holds them (restatements netted); the plan's figure beside it
     only where it differs (`planned_issued`: a run not posted, or a restatement short)."""
-    stands = ledger_figures.issued(held)
-    rows: list[dict[str, Any]] = []
-    for plan in plans:
-        for project, item in plan.issuances.items():
-            issued, buffer = stands.get((project, plan.fy), (0, 0))
-            rows.append(
-                {
-                    "fy": plan.fy,
-                    "project": project,
-                    "owner": scenario.projects[project].owner,
-                    "instrument": scenario.projects[project].instrument,
-                    "creditable_tco2e": item.creditable_g / GRAMS_PER_CREDIT,
-                    "carried_in_tco2e": item.carried_in_g / GRAMS_PER_CREDIT,
-                    "issued": issued,
-                    "buffer": buffer,
-                    "to_owner": issued - buffer,
-                    "carried_out_tco2e": item.carried_out_g / GRAMS_PER_CREDIT,
-                    "status": statuses.get(
-                        issue_id(scenario.name, project, plan.fy), "nothing to issue"
-                    ),
-                    "planned_issued": item.quantity if item.quantity != issued else None,
-                }
-            )
-    frame = pd.DataFrame(rows, columns=_ISSUANCE_COLUMNS)
-    frame["planned_issued"] = frame["planned_issued"].astype("Int64")  # blank: as planned
-    return frame
+    rows = [
+        {
+            "fy": plan.fy,
+            "project": project,
+            "owner": scenario.projects[project].owner,
+            "instrument": scenario.projects[project].instrument,
+            "creditable_tco2e": item.creditable_g / GRAMS_PER_CREDIT,
+            "carried_in_tco2e": item.carried_in_g / GRAMS_PER_CREDIT,
+            "carried_out_tco2e": item.carried_out_g / GRAMS_PER_CREDIT,
+            "status": statuses.get(issue_id(scenario.name, project, plan.fy), "nothing to issue"),
+            PLANNED: item.quantity,
+        }
+        for plan in plans
+        for project, item in plan.issuances.items()
+    ]
+    columns = [c for c in ISSUANCE_COLUMNS if c not in _ISSUANCE_CREDITS] + [PLANNED]
+    return issuance_credits(pd.DataFrame(rows, columns=columns), held)
 
 
-_ISSUANCE_COLUMNS = [
-    "fy",
-    "project",
-    "owner",
-    "instrument",
-    "creditable_tco2e",
-    "carried_in_tco2e",
-    "issued",
-    "buffer",
-    "to_owner",
-    "carried_out_tco2e",
-    "status",
-    "planned_issued",
-]
+_ISSUANCE_CREDITS = ("issued", "buffer", "to_owner", "planned_issued")
 
 
 RESTATEMENT_COLUMNS = [
@@ -190,57 +174,21 @@ def _restatement_row(
     }
 
 
-FULFILMENT_FIGURES = [
-    f.name for f in dataclasses.fields(Fulfilment) if f.name not in ("agreement", "fy")
-]
-# why the plan's delivery differs from the ledger's (a `plan.` term)
-PLAN_SETTLED_BEFORE = "settled_before"  # settled in an earlier run; never settled again
-PLAN_NOT_POSTED = "not_posted"  # not in the ledger (a dry run, or a run stopped before it)
-
-
 def fulfilment(scenario: Scenario, plans: list[YearPlan], held: LedgerHeld) -> pd.DataFrame:
     """Per agreement and FY: the agreement's parties, what it commits (the plan's commitment,
     with a shortfall carried in), then what the ledger's transactions naming it delivered and
     retired (`ledger_figures.by_agreement`), what is short of the commitment and the value of
     the delivered credits. Where the plan would deliver another figure now, it is beside it
-    (`planned_delivered`), with why (`plan_note`)."""
-    ledger = ledger_figures.by_agreement(held, scenario)
-    planned = {(f.agreement, f.fy): f for plan in plans for f in plan.settlement.fulfilment}
-    posted = {fy for (_, fy) in ledger}
-    rows = []
-    for key in sorted(planned.keys() | ledger.keys(), key=lambda k: (k[1], k[0])):
-        name, fy = key
-        agreement = scenario.agreements[name]
-        plan = planned.get(key, Fulfilment(name, fy, 0, 0, 0, 0, 0, 0))
-        done = ledger.get(key, ledger_figures.AgreementYear())
-        price = agreement.price_jpy_per_t
-        differs = plan.delivered != done.delivered
-        rows.append(
-            {
-                "agreement": name,
-                "agreement_title": agreement.title or name,
-                "fy": fy,
-                "provider": agreement.provider,
-                "beneficiary": agreement.beneficiary,
-                "committed": plan.committed,
-                "carried_in": plan.carried_in,
-                "delivered": done.delivered,
-                "retired": done.retired,
-                "shortfall": max(plan.committed - done.delivered, 0),
-                "carried_out": plan.carried_out,
-                "value_jpy": None if price is None else done.delivered * price,
-                "planned_delivered": plan.delivered if differs else None,
-                "plan_note": (PLAN_SETTLED_BEFORE if fy in posted else PLAN_NOT_POSTED)
-                if differs
-                else "",
-            }
-        )
-    columns = ["agreement", "agreement_title", "fy", "provider", "beneficiary",
-               *FULFILMENT_FIGURES, "value_jpy", "planned_delivered", "plan_note"]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=columns)
-    for column in ("value_jpy", "planned_delivered"):  # whole figures, blank where none
-        frame[column] = frame[column].astype("Int64")
-    return frame
+    (`planned_delivered`), with why (`plan_note`): `credit_columns.fulfilment_credits`."""
+    rows = [
+        [f.agreement, scenario.agreements[f.agreement].title or f.agreement, f.fy,
+         scenario.agreements[f.agreement].provider, scenario.agreements[f.agreement].beneficiary,
+         f.committed, f.carried_in, f.carried_out, f.delivered]
+        for plan in plans
+        for f in plan.settlement.fulfilment
+    ]  # fmt: skip
+    planned = pd.DataFrame(rows, columns=[*FULFILMENT_PLAN, PLANNED])
+    return fulfilment_credits(planned, scenario, held)
 
 
 def deliveries(plans: list[YearPlan]) -> pd.DataFrame:
@@ -375,9 +323,7 @@ def plan(
     frame["total_tco2e"] = frame["emission_reduction_tco2e"] + frame["removals_tco2e"]
     counts = [figure.column for figure in figures if figure.count]
     frame[counts] = frame[counts].astype("int64")
-    credits = summary.set_index("fy")[["issued", "delivered", "retired"]]
-    frame = frame.join(credits, how="left").fillna(dict.fromkeys(credits.columns, 0))
-    frame[list(credits.columns)] = frame[list(credits.columns)].astype("int64")
+    frame = plan_credits(frame, summary)
     if (target := scenario.target) is not None:
         frame["target_tco2e"] = target.goal_tco2e
         frame["target_progress"] = frame["total_tco2e"] / target.goal_tco2e

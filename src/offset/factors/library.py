@@ -102,4 +102,5 @@ class FactorLibrary:
         ]
 
     def manifest(self) -> list[dict[str, Any]]:
-        return [t.manifest_entry() for t in self.loaded().values()]
+        """The tables used so far, in the catalogue's order whichever was loaded first."""
+        return [self._cache[name].manifest_entry() for name in self.specs if name in self._cache]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -31,6 +31,8 @@ from offset.intake.listing import FIRST_DATA_ROW, listed_problems
 from offset.intake.localities import Constants, settle
 from offset.intake.municipalities import Municipalities, shipped
 from offset.intake.prepared import Prepared
+from offset.intake.unread import unread
+from offset.intake.unread import where as unread_where
 from offset.intake.values import Vocabulary
 from offset.intake.vocabulary import USER, chained, own_values
 
@@ -49,15 +51,22 @@ def check(
     sheet_fy: int | None = None,
     sheet: str | None = None,
     duplicates: Duplicates | None = None,
+    positions: Sequence[int] = (),
 ) -> tuple[Prepared, list[Problem]]:
     """The contract's columns of `raw`, typed, and every problem found (not raised);
     `municipalities` (default: the shipped list) names each row's municipality, `constants`
     fill and bind the municipality and prefecture of every row, `sheet_fy` is the FY the
     sheet's name gives its rows; rows that repeat an identifier are handled as `duplicates`
     says (None: not looked for: a frame built in code may hold variants of one thing on
-    purpose; `load` looks for them in a file, over all its sheets at once)."""
+    purpose; `load` looks for them in a file, over all its sheets at once). The notices name
+    the columns no header of the method names (`unread`), a frame's as a file's."""
     matcher = matcher or Matcher(contract, {})
     problems: list[Problem] = []
+    # the columns no header of the method names, told of as a file's are (`positions`: each
+    # column's place in its sheet; none for a frame)
+    notices: list[Msg] = list(
+        unread([str(h) for h in raw.columns], matcher, unread_where(file, sheet), positions)
+    )
     if raw.columns.duplicated().any():  # reported by the layout; the first of each is checked
         raw = raw.loc[:, ~raw.columns.duplicated()]
     found: dict[str, list[Match]] = {}
@@ -71,7 +80,6 @@ def check(
     rows = np.asarray(raw.index, dtype=np.int64) + FIRST_DATA_ROW
     out: dict[str, object] = {}
     headers: dict[str, str] = {}
-    notices: list[Msg] = []
     named_twice = _code_and_name(found)
     for column in contract.columns:
         matches = found.get(column.name, [])

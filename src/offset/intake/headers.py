@@ -1,10 +1,12 @@
 """Which input column a user's header means: English names, Japanese names, units from headers.
 
-A header matches after folding (NFKC, no spaces, any case, katakana as hiragana, brackets of any
-width), so `太陽電池容量（ｋＷ）`, `太陽電池容量 (kW)` and `太陽電池容量(kW)` are one header. A
-trailing bracket is the header's unit: `出力(W)` is `capacity_kw` in W, converted with pint; a
-Japanese name without a unit is in the column's own unit (the table in docs/input-columns.md
-says which); a unit in another case is read where only one reading converts (`unit_case`). Each
+A header matches after folding (`japanese.header_key`: NFKC, no spaces, `_` or `-`, any case,
+katakana as hiragana, brackets of any width), so `Electricity Supplier` is
+`electricity_supplier`, and `太陽電池容量（ｋＷ）`, `太陽電池容量 (kW)` and `太陽電池容量(kW)` are
+one header. A trailing bracket is the header's unit: `出力(W)` is `capacity_kw` in W, converted
+with pint; a Japanese name without a unit is in the column's own unit (the table in
+docs/input-columns.md says which); a unit in another case is read where only one reading
+converts (`unit_case`). Each
 column brings its Japanese names (`Column.japanese`, in the method's contract); a name column's
 header may carry コード, 名 or 番号 after its word (樹種コード, 自治体名). A user's mapping file
 (`--columns MAP.toml`, a ``[columns]`` table of "their header" = "offset column") is tried
@@ -24,12 +26,12 @@ from typing import Any
 from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem
 from offset.intake.columns import Column, Contract
-from offset.intake.japanese import folded, pint_unit, split_unit
+from offset.intake.japanese import header_key, pint_unit, split_unit
 from offset.intake.unit_case import read_unit
 
 # What offices write after a name column's word: 樹種コード, 自治体名, 林班番号 (folded).
 NAME_SUFFIXES = tuple(
-    folded(s) for s in ("コード", "code", "名称", "名", "番号", "No.", "No", "ID")
+    header_key(s) for s in ("コード", "code", "名称", "名", "番号", "No.", "No", "ID")
 )
 
 
@@ -70,36 +72,36 @@ class Matcher:
     def __post_init__(self) -> None:
         # every spelling folded once: a header search tries a few hundred cells
         english = {
-            folded(name): Match(column, unit, name)
+            header_key(name): Match(column, unit, name)
             for column in reversed(self.contract.columns)
             for name, unit in column.names.items()
         }
         japanese = {
-            folded(alias): column
+            header_key(alias): column
             for column in reversed(self.contract.columns)
             for alias in column.japanese
         }
         object.__setattr__(self, "_english_names", english)
         object.__setattr__(self, "_japanese_names", japanese)
         spellings = {
-            folded(spelling): Meant(spelling, column.name)
+            header_key(spelling): Meant(spelling, column.name)
             for column in reversed(self.contract.columns)
             for spelling in (*column.names, *column.japanese)
         }
         object.__setattr__(self, "_spellings", spellings)
-        mapped = {folded(header): target for header, target in self.user_map.items()}
+        mapped = {header_key(header): target for header, target in self.user_map.items()}
         bases: dict[str, tuple[str, str | None]] = {}
         for header, target in self.user_map.items():
             base, unit = split_unit(header)
-            bases.setdefault(folded(base), (target, unit))
+            bases.setdefault(header_key(base), (target, unit))
         object.__setattr__(self, "_mapped", mapped)
         object.__setattr__(self, "_mapped_bases", bases)
 
     def match(self, header: str) -> Match | Msg | None:
         """The column `header` means, a Msg if its unit is wrong, or None if it means none."""
         base, unit = split_unit(header)
-        mapped = self._mapped.get(folded(header))
-        if mapped is None and (by_base := self._mapped_bases.get(folded(base))) is not None:
+        mapped = self._mapped.get(header_key(header))
+        if mapped is None and (by_base := self._mapped_bases.get(header_key(base))) is not None:
             mapped, map_unit = by_base  # the map's header with, or without, its bracketed unit
             unit = unit or map_unit
         if mapped is not None:
@@ -113,7 +115,7 @@ class Matcher:
         english = self._english(base, header)
         if english is not None:
             return self._with_unit(english.column, unit, header) if unit else english
-        column = self._japanese_names.get(folded(base)) or self._named_with_suffix(base)
+        column = self._japanese_names.get(header_key(base)) or self._named_with_suffix(base)
         return None if column is None else self._with_unit(column, unit, header)
 
     def meant(self, header: str) -> Meant | None:
@@ -121,7 +123,7 @@ class Matcher:
         known name it holds (`契約中の電力会社` holds 電力会社, `supplier name` supplier), else one
         spelled closely (`電気事業社`, `suplier`); None when none is close. A hint for the user,
         never a reading."""
-        key = folded(split_unit(header)[0])
+        key = header_key(split_unit(header)[0])
         if not key:
             return None
         held = [s for s in self._spellings if len(s) >= HELD_MIN and s in key]
@@ -132,7 +134,7 @@ class Matcher:
 
     def _named_with_suffix(self, base: str) -> Column | None:
         """A name column's header with コード, 名 or 番号 after it (樹種コード, 自治体名)."""
-        key = folded(base)
+        key = header_key(base)
         for suffix in NAME_SUFFIXES:
             stem = key.removesuffix(suffix)
             if stem != key and stem:
@@ -142,7 +144,7 @@ class Matcher:
         return None
 
     def _english(self, name: str, header: str) -> Match | None:
-        found = self._english_names.get(folded(name))
+        found = self._english_names.get(header_key(name))
         return None if found is None else Match(found.column, found.unit, header)
 
     def _with_unit(self, column: Column, unit: str | None, header: str) -> Match | Msg:
@@ -160,13 +162,13 @@ class Matcher:
 
 # A header names what its unit leaves out: 成長量(m3/ha) and 削減電力量(kWh) are per year (the
 # column is a yearly rate); ha当り蓄積(m3) is per hectare.
-_PER_HECTARE = tuple(folded(w) for w in ("ha当り", "ha当たり", "1ha当り", "1ha当たり", "ha当"))
+_PER_HECTARE = tuple(header_key(w) for w in ("ha当り", "ha当たり", "1ha当り", "1ha当たり", "ha当"))
 
 
 def _implied(unit: str, target: str, header: str) -> str | tuple[str, ...]:
     """The header's unit with what its words or the column imply: per year for a yearly
     column, per hectare after ha当り; () when that does not convert either."""
-    if folded(header).startswith(_PER_HECTARE):
+    if header_key(header).startswith(_PER_HECTARE):
         unit = f"({unit})/ha"
     if target.endswith("/yr") and not _per_year(unit):
         unit = f"({unit})/yr"

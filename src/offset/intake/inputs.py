@@ -40,7 +40,6 @@ from offset.intake.localities import Constants
 from offset.intake.municipalities import Municipalities
 from offset.intake.prepared import Prepared
 from offset.intake.sheet_choice import choose
-from offset.intake.unread import unread
 
 MISSING = ("header.missing", "header.missing_municipality")
 
@@ -101,8 +100,9 @@ def load(
             sheet_fy=sheet_fy,
             sheet=table.sheet,
             duplicates=None,
+            positions=table.positions,
         )
-        notes = (*table.notices, *unread(table, matcher), *part.notices)
+        notes = (*table.notices, *part.notices)
         part = replace(part, sheet=table.sheet, sheets=sheets, notices=notes)
         missing = [p.column for p in found if getattr(p.message, "key", "") in MISSING]
         if every and missing:  # `all`: a sheet that is no list of the method (a 集計 sheet)

@@ -32,6 +32,19 @@ def folded(value: str) -> str:
     return str(jaconv.kata2hira(plain))
 
 
+_BETWEEN_WORDS = str.maketrans("", "", "_-")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def header_key(header: str) -> str:
+    """A header as matching sees it (`headers.Matcher`, the one place headers are matched, and
+    the duplicate check beside it): `folded` (NFKC, so a full-width space is a space; no
+    spaces; any case; katakana as hiragana), and no `_` or `-`, which a name writes between
+    words where an office writes a space: `Electricity Supplier`, `ELECTRICITY　SUPPLIER`
+    (a full-width space) and `electricity_supplier` are one header."""
+    return folded(header).translate(_BETWEEN_WORDS)
+
+
 @functools.lru_cache(maxsize=1 << 12)
 def split_unit(header: str) -> tuple[str, str | None]:
     """`太陽電池容量(kW)` -> (`太陽電池容量`, `kW`): a header's trailing bracket is its unit."""

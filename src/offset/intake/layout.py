@@ -30,7 +30,7 @@ from offset.common.messages import Msg
 from offset.common.problems import Problem
 from offset.common.rows import spans
 from offset.common.sheets import Grid, refuse
-from offset.intake.japanese import distinct, folded, nfkc
+from offset.intake.japanese import distinct, folded, header_key, nfkc
 
 SEARCH_ROWS = 30
 TOTAL_LABELS = frozenset({"合計", "計", "小計", "総計", "累計", "total", "subtotal", "grandtotal"})
@@ -187,7 +187,7 @@ def is_total(label: str) -> bool:
 def _duplicates(grid: Grid, names: list[str], keep: list[int]) -> tuple[Problem, ...]:
     seen: dict[str, list[int]] = {}
     for name, j in zip(names, keep, strict=True):
-        seen.setdefault(folded(name), []).append(j)
+        seen.setdefault(header_key(name), []).append(j)
     return tuple(
         Problem(
             grid.file,

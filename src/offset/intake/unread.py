@@ -1,7 +1,8 @@
 """The columns of a file that the intake does not read, named, so that none vanishes silently.
 
 A column whose header names no input column of the method (`headers.Matcher`) is listed in a
-notice of its file and sheet, with its letter and header; a column of values under no header is
+notice of its file and sheet (`conversion.check`, which a file's table and a frame passed in code
+both go through), with its letter and header; a column of values under no header is
 listed too. Where an unread header is close to a known one (`Matcher.meant`: 電気事業社 for
 電気事業者, `suplier`) and that column is read from no other header, a notice says which column
 it probably meant and how to have it read. A run repeats these notices among its warnings
@@ -10,19 +11,25 @@ it probably meant and how to have it read. A run repeats these notices among its
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from offset.common.messages import Msg
 from offset.intake.headers import Match, Matcher
-from offset.intake.layout import Table
 
 KEYS = frozenset({"notice.unread_columns", "notice.unread_meant", "notice.unnamed_columns"})
 
 
-def unread(table: Table, matcher: Matcher) -> tuple[Msg, ...]:
-    """The notices naming the columns of `table` that `matcher` reads as no input column."""
-    headers = [str(h) for h in table.frame.columns]
-    letters = [_letters(p) for p in table.positions] or [""] * len(headers)
+def unread(
+    headers: Sequence[str],
+    matcher: Matcher,
+    where: str | Msg,
+    positions: Sequence[int] = (),
+) -> tuple[Msg, ...]:
+    """The notices naming the columns `matcher` reads as no input column, of a table with
+    `headers` (`where`: its file, or its file and sheet; `positions`: each column's place in
+    its sheet, whose letter the notice gives; none for a frame or a Parquet file)."""
+    letters = [_letters(p) for p in positions] or [""] * len(headers)
     read: set[str] = set()
     named: list[tuple[str, str]] = []  # (letter, header) of the columns not read
     unnamed: list[str] = []  # letters of the columns with values under no header
@@ -34,7 +41,6 @@ def unread(table: Table, matcher: Matcher) -> tuple[Msg, ...]:
             unnamed.append(letter)
         elif match is None:
             named.append((letter, header))
-    where = _where(table)
     notices: list[Msg] = []
     if named:
         columns = ", ".join(f"{letter} {header}".strip() for letter, header in named)
@@ -51,9 +57,10 @@ def unread(table: Table, matcher: Matcher) -> tuple[Msg, ...]:
     return tuple(notices)
 
 
-def _where(table: Table) -> str:
-    name = Path(table.file).name
-    return name if table.sheet is None else Msg("notice.in_sheet", file=name, sheet=table.sheet)
+def where(file: str, sheet: str | None) -> str | Msg:
+    """A table as the notices name it: its file's name, and its sheet's."""
+    name = Path(file).name
+    return name if sheet is None else Msg("notice.in_sheet", file=name, sheet=sheet)
 
 
 def _letters(position: int) -> str:

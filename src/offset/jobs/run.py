@@ -30,6 +30,7 @@ from offset.intake import sheetrows
 from offset.intake.identity import key_columns
 from offset.intake.inputs import FIRST_DATA_ROW
 from offset.intake.unread import KEYS as UNREAD
+from offset.jobs import unchanged
 from offset.ledger import proof
 from offset.ledger.database import at_head, redacted
 from offset.ledger.ledger import Ledger
@@ -70,6 +71,8 @@ class RunOutcome:
     # the report's ledger entries do not verify: why, naming the entry (`_unproven`); the
     # report is written marked, and the CLI exits non-zero
     unverified: Msg | None = None
+    # `unchanged`: when the run that wrote the report (left as it was) wrote it (ISO time)
+    report_written: str | None = None
 
     @property
     def restatements(self) -> list[Restatement]:
@@ -129,15 +132,20 @@ def run_scenario(
     factors = FactorLibrary(overlay=scenario.factor_overlay())
     if scenario.factor_overlay() is not None and (problems := factors.check_overlay()):
         raise InputError(problems)
+    if problems := factors.check():  # every table loads (the manifest lists them all)
+        raise InputError(problems)
     language = scenario.language(lang)
     settings = {
         "strict_factors": strict_factors, "csv_encoding": csv_encoding, "pdf": pdf,
         "lang": language, "recorded_on": recorded_on, "database": redacted(url),
     }  # fmt: skip
     fingerprint = run_state.fingerprint(scenario, factors, settings)
-    if not dry_run and (same := _unchanged(scenario, out, url, fingerprint)) is not None:
+    if not dry_run and (same := unchanged.answer(scenario, out, url, fingerprint, language)):
         step("nothing changed since the last run: checking the ledger")
-        return same
+        return RunOutcome(
+            scenario, out, url, [], [], same.statuses, same.tables, same.warnings, unchanged=True,
+            report_written=same.written,
+        )  # fmt: skip
     data, computed = _computed(scenario, factors, step, strict_factors)
     plans = plan_run(scenario, computed, data, factors)
     if dry_run:
@@ -308,35 +316,6 @@ def _problems(found: proof.Proof | None) -> list[Msg]:
 
 def _unproven(ledger: Ledger, held: LedgerHeld) -> list[Msg]:
     return _problems(_checked(ledger, held))
-
-
-def _unchanged(scenario: Scenario, out: Path, url: str, fingerprint: str) -> RunOutcome | None:
-    """The outcome of a re-run that would change nothing (`run_state`): the same fingerprint,
-    the report there, and a ledger whose head is where the last run left it and whose entries
-    of the scenario verify up to it; None when the run has to be made in full."""
-    state = run_state.read(out)
-    if state is None or (state.fingerprint, state.database) != (fingerprint, redacted(url)):
-        return None
-    if not all((out / name).is_file() for name in ("report.html", "manifest.json")):
-        return None
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return None
-    report_tables = run_state.tables(out, state)
-    if report_tables is None:
-        return None
-    ledger = Ledger.open(url, migrate=False)
-    try:
-        if not at_head(ledger.engine):
-            return None
-        found = proof.entry_problems(ledger.engine, [state.first_seq])
-    finally:
-        ledger.engine.dispose()
-    if not found.verified or (found.head_seq, found.head_hash) != state.head:
-        return None
-    return RunOutcome(
-        scenario, out, url, [], [], dict.fromkeys(state.transactions, "exists"), report_tables,
-        run_state.read_warnings(state.warnings), unchanged=True,
-    )  # fmt: skip
 
 
 def _keep_state(
@@ -560,8 +539,7 @@ def _manifest(
     statuses: dict[str, str],
     warnings: list[str],
 ) -> dict[str, Any]:
-    for name in factors:  # record every table, not just those this run happened to load
-        factors[name]
+    # every table was loaded before the run began (`factors.check`): the manifest lists all
     return {
         "engine": {"name": "offset", "version": __version__},
         "created": created_now(),

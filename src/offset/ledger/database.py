@@ -145,12 +145,24 @@ def _current_schema(conn: Connection) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# PostgreSQL's advisory lock a migration holds (one key for the database: two ledgers' first
+# migrations in one database also create the one btree_gist extension)
+MIGRATION_LOCK = 0x6F66667365743A6D  # "offset:m"
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision` (idempotent)."""
+    """Bring the schema to `revision` (idempotent), one process at a time: processes opening
+    a new or older ledger at once (`offset serve --workers N`, two servers, a server and a
+    command) would otherwise each create or alter it. The migration's one transaction first
+    takes the migration lock (PostgreSQL: an advisory lock, held until it commits; SQLite:
+    the write lock, which its BEGIN IMMEDIATE takes: `connect`); the next process to hold it
+    finds the schema at `revision` and changes nothing."""
     from alembic import command
 
     config = alembic_config(engine)
     with engine.begin() as connection:
+        if not is_sqlite(engine):
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

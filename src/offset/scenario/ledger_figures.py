@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
 from offset.ledger import queries
 from offset.ledger.database import reading
 from offset.ledger.ledger import Ledger
@@ -42,10 +44,15 @@ def read(ledger: Ledger, scenario: Scenario) -> LedgerHeld:
     """One read (one committed state) of everything the scenario's documents print about
     credits."""
     with reading(ledger.engine) as conn:
-        issuances = queries.issuance_history(conn, f"{scenario.name}:")
-        moves = queries.agreement_moves(conn, scenario.agreements)
-        retired = [r for r in queries.retirements(conn) if r.project in scenario.projects]
-        first = queries.first_seq(conn, f"{scenario.name}:")
+        return read_in(conn, scenario)
+
+
+def read_in(conn: Connection, scenario: Scenario) -> LedgerHeld:
+    """`read` in the committed state `conn` reads (a caller's, that reads more in it)."""
+    issuances = queries.issuance_history(conn, f"{scenario.name}:")
+    moves = queries.agreement_moves(conn, scenario.agreements)
+    retired = [r for r in queries.retirements(conn) if r.project in scenario.projects]
+    first = queries.first_seq(conn, f"{scenario.name}:")
     return LedgerHeld(tuple(issuances), tuple(moves), tuple(retired), first)
 
 

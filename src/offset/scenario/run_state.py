@@ -26,6 +26,7 @@ import pandas as pd
 
 from offset.common import messages
 from offset.common.messages import Msg
+from offset.common.problems import InputError
 from offset.factors import FactorLibrary, shipped_directory
 from offset.intake.inputs import sha256_of
 from offset.intake.municipalities import TABLE_FILE
@@ -68,9 +69,15 @@ def fingerprint(scenario: Scenario, factors: FactorLibrary, settings: dict[str, 
     files.add(shipped_directory() / TABLE_FILE)
     for path in sorted(files):
         add(str(path), sha256_of(path) if path.is_file() else "missing")
-    for name in factors:  # every table, as the manifest records them
-        factors[name]
-    add("factors", json.dumps(factors.manifest(), sort_keys=True, default=str))
+    # every table, each by its name (whichever was loaded first); one that does not load by
+    # its problems, so that the fingerprint is there to compare whatever the run then says
+    try:
+        found = factors.check()
+    except InputError as e:  # the overlay's catalogue itself refused
+        found = list(e.problems)
+    problems = [(p.file, p.key, str(p.message)) for p in found]
+    tables = {entry["table"]: entry for entry in factors.manifest()}
+    add("factors", json.dumps([tables, problems], sort_keys=True, default=str))
     return digest.hexdigest()
 
 
