@@ -194,7 +194,7 @@ def _print_outcome(outcome: RunOutcome) -> None:
 def _planned_not_posted(outcome: RunOutcome) -> list[tuple[int, int, int]]:
     """(FY, credits the plan issues, credits it delivers) of each FY a dry run would post
     whole: the summary beside it holds the ledger's figures, 0 for such an FY."""
-    from offset.documents.tables import PLAN_NOT_POSTED
+    from offset.documents.credit_columns import PLAN_NOT_POSTED
 
     issuance = outcome.tables["issuance"]
     new = issuance[issuance["status"] == "would post"]
