@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from offset.ledger.chain import body, link
 from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS, Header
 from offset.ledger.verify import entries as entry_checks
-from offset.ledger.verify.bodies import bodies, digests, hexdigests, quoted
+from offset.ledger.verify.bodies import bodies, digests, hexdigests, quoted, unlinked
 from offset.ledger.verify.headers import suspects
 
 # any characters (quotes, backslashes, control and non-ASCII ones, astral planes), and strings
@@ -90,6 +90,38 @@ def test_columnar_bodies_and_hashes_are_the_writers(drawn: list[Any], first: str
     ]
     assert hexdigests(pa.array([h.operation for h in heads], pa.string())) == [
         link("", h.operation) for h in heads
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(maybe, text, st.sampled_from(["same", "upper", "other", "none", "short"])),
+        max_size=8,
+    ),
+    text,
+)
+def test_a_link_is_flagged_exactly_where_the_stored_hash_differs(
+    drawn: list[tuple[str | None, str, str]], other: str
+) -> None:
+    """`unlinked` flags an entry where the row pass's `link(prefix, text) != stored` would,
+    and wherever there is no prefix to link to."""
+    stored = []
+    for prefix, body_text, how in drawn:
+        right = link(prefix or "", body_text)
+        stored.append(
+            {"same": right, "upper": right.upper(), "other": other, "none": None}.get(
+                how, right[:-1]
+            )
+        )
+    mask = unlinked(
+        pa.array([p for p, _, _ in drawn], pa.string()),
+        pa.array([t for _, t, _ in drawn], pa.string()),
+        pa.array(stored, pa.string()),
+    )
+    assert mask.tolist() == [
+        prefix is None or held != link(prefix, body_text)
+        for (prefix, body_text, _), held in zip(drawn, stored, strict=True)
     ]
 
 
