@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS, H
 from offset.ledger.verify import entries as entry_checks
 from offset.ledger.verify.bodies import bodies, digests, hexdigests, quoted, unlinked
 from offset.ledger.verify.headers import suspects
+from offset.ledger.verify.ranges import _add_steps, merged
 
 # any characters (quotes, backslashes, control and non-ASCII ones, astral planes), and strings
 # made mostly of the ones JSON escapes
@@ -123,6 +125,30 @@ def test_a_link_is_flagged_exactly_where_the_stored_hash_differs(
         prefix is None or held != link(prefix, body_text)
         for (prefix, body_text, _), held in zip(drawn, stored, strict=True)
     ]
+
+
+steps = st.integers(-3, 3)
+points = st.integers(-4, 4) | big
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(points, steps.filter(bool), max_size=6),
+    st.lists(st.tuples(points, steps), max_size=12),
+)
+def test_coverage_steps_summed_in_numpy_are_the_ones_added_one_by_one(
+    held: dict[int, int], more: list[tuple[int, int]]
+) -> None:
+    """`ranges.merged` (the columnar pass's coverage, and large ranges joined) leaves the steps
+    `_add_steps` leaves, those that sum to zero dropped."""
+    expected = dict(held)
+    _add_steps(expected, more)
+    found = merged(
+        dict(held),
+        np.array([p for p, _ in more], np.int64),
+        np.array([v for _, v in more], np.int64),
+    )
+    assert found == expected
 
 
 def test_text_is_quoted_as_json_and_none_is_null() -> None:

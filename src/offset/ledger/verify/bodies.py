@@ -199,8 +199,8 @@ def _bounds(rows: np.ndarray, seqs: np.ndarray) -> np.ndarray:
 def unlinked(prefixes: Any, texts: Any, stored: Any) -> np.ndarray:
     """A mask: where `chain.link(prefix, text)` is not the `stored` hash, compared as 32 bytes
     (a stored hash that is not 64 lowercase hex digits is compared as zeros, which no SHA-256
-    is; a prefix that is None is always in it)."""
-    joined = _join(prefixes, texts, "")
+    is; a prefix that is None is always in it; `prefixes` None: no prefix)."""
+    joined = _array(texts) if prefixes is None else _join(prefixes, texts, "")
     found = _sha256(joined).reshape(-1, 32)
     stored = _array(stored).cast(pa.large_string())
     well_formed = pc.fill_null(pc.match_substring_regex(stored, "^[0-9a-f]{64}$"), False)
