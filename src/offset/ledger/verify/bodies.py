@@ -12,7 +12,8 @@ checks every body and hash against the per-entry ones, over generated entries.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 from operator import methodcaller
 from typing import Any
@@ -199,9 +200,8 @@ def _bounds(rows: np.ndarray, seqs: np.ndarray) -> np.ndarray:
 def unlinked(prefixes: Any, texts: Any, stored: Any) -> np.ndarray:
     """A mask: where `chain.link(prefix, text)` is not the `stored` hash, compared as 32 bytes
     (a stored hash that is not 64 lowercase hex digits is compared as zeros, which no SHA-256
-    is; a prefix that is None is always in it; `prefixes` None: no prefix)."""
-    joined = _array(texts) if prefixes is None else _join(prefixes, texts, "")
-    found = _sha256(joined).reshape(-1, 32)
+    is; a prefix or a text that is None is always in it; `prefixes` None: no prefix)."""
+    found = _sha256(texts, prefixes).reshape(-1, 32)
     stored = _array(stored).cast(pa.large_string())
     well_formed = pc.fill_null(pc.match_substring_regex(stored, "^[0-9a-f]{64}$"), False)
     hexes = pc.if_else(well_formed, stored, "0" * 64).cast(pa.large_string())
@@ -210,13 +210,14 @@ def unlinked(prefixes: Any, texts: Any, stored: Any) -> np.ndarray:
     held = bytes.fromhex(data[int(ends[0]) : int(ends[-1])].to_pybytes().decode("ascii"))
     wanted = np.frombuffer(held, np.uint8).reshape(-1, 32)
     wrong: np.ndarray = (found != wanted).any(axis=1)
-    wrong |= pc.is_null(joined).to_numpy(zero_copy_only=False)
+    for given in (texts,) if prefixes is None else (prefixes, texts):
+        wrong |= pc.is_null(_array(given)).to_numpy(zero_copy_only=False)
     return wrong
 
 
 def digests(prefixes: Any, texts: pa.Array) -> list[str]:
     """`chain.link(prefix, text)` of each pair (the values must not be None)."""
-    return [d.tobytes().hex() for d in _sha256(_join(prefixes, texts, "")).reshape(-1, 32)]
+    return [d.tobytes().hex() for d in _sha256(texts, prefixes).reshape(-1, 32)]
 
 
 def hexdigests(texts: pa.Array) -> list[str]:
@@ -224,15 +225,24 @@ def hexdigests(texts: pa.Array) -> list[str]:
     return [d.tobytes().hex() for d in _sha256(texts).reshape(-1, 32)]
 
 
-def _sha256(texts: Any) -> np.ndarray:
-    """The SHA-256 of each value's bytes, 32 bytes a value end to end, taken straight from the
-    Arrow buffer: the loop over values runs in C (`map`), one `hashlib` call a value."""
+def _sha256(texts: Any, prefixes: Any = None) -> np.ndarray:
+    """The SHA-256 of each value's bytes (after its prefix's, if given), 32 bytes a value end to
+    end, read straight from the Arrow buffers: the loops over values run in C (`map`), with
+    one `hashlib` object a value and no copy of the texts."""
+    found = list(map(hashlib.sha256, _spans(texts if prefixes is None else prefixes)))
+    if prefixes is not None:
+        deque(map(_UPDATE, found, _spans(texts)), maxlen=0)
+    return np.frombuffer(b"".join(map(_DIGEST, found)), np.uint8)
+
+
+def _spans(texts: Any) -> Iterator[memoryview]:
+    """Each value's bytes (a None: none), as views of the Arrow buffer."""
     texts = _array(texts).cast(pa.large_string())
     _, offsets, data = texts.buffers()
     ends = np.frombuffer(offsets, np.int64, len(texts) + 1, texts.offset * 8).tolist()
     view = memoryview(data) if data is not None else memoryview(b"")
-    spans = map(view.__getitem__, map(slice, ends[:-1], ends[1:]))
-    return np.frombuffer(b"".join(map(_DIGEST, map(hashlib.sha256, spans))), np.uint8)
+    return map(view.__getitem__, map(slice, ends[:-1], ends[1:]))
 
 
+_UPDATE = type(hashlib.sha256()).update
 _DIGEST = methodcaller("digest")
