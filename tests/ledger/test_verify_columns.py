@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,8 +15,9 @@ from hypothesis import strategies as st
 from offset.ledger.chain import body, link
 from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS, Header
 from offset.ledger.verify import entries as entry_checks
-from offset.ledger.verify.bodies import bodies, digests, hexdigests, quoted
+from offset.ledger.verify.bodies import bodies, digests, hexdigests, quoted, unlinked
 from offset.ledger.verify.headers import suspects
+from offset.ledger.verify.ranges import _add_steps, merged
 
 # any characters (quotes, backslashes, control and non-ASCII ones, astral planes), and strings
 # made mostly of the ones JSON escapes
@@ -91,6 +93,62 @@ def test_columnar_bodies_and_hashes_are_the_writers(drawn: list[Any], first: str
     assert hexdigests(pa.array([h.operation for h in heads], pa.string())) == [
         link("", h.operation) for h in heads
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(maybe, text, st.sampled_from(["same", "upper", "other", "none", "short"])),
+        max_size=8,
+    ),
+    text,
+)
+def test_a_link_is_flagged_exactly_where_the_stored_hash_differs(
+    drawn: list[tuple[str | None, str, str]], other: str
+) -> None:
+    """`unlinked` flags an entry where the row pass's `link(prefix, text) != stored` would,
+    and wherever there is no prefix to link to."""
+    stored = []
+    for prefix, body_text, how in drawn:
+        right = link(prefix or "", body_text)
+        stored.append(
+            {"same": right, "upper": right.upper(), "other": other, "none": None}.get(
+                how, right[:-1]
+            )
+        )
+    mask = unlinked(
+        pa.array([p for p, _, _ in drawn], pa.string()),
+        pa.array([t for _, t, _ in drawn], pa.string()),
+        pa.array(stored, pa.string()),
+    )
+    assert mask.tolist() == [
+        prefix is None or held != link(prefix, body_text)
+        for (prefix, body_text, _), held in zip(drawn, stored, strict=True)
+    ]
+
+
+steps = st.integers(-3, 3)
+points = st.integers(-4, 4) | big
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(points, steps.filter(bool), max_size=6),
+    st.lists(st.tuples(points, steps), max_size=12),
+)
+def test_coverage_steps_summed_in_numpy_are_the_ones_added_one_by_one(
+    held: dict[int, int], more: list[tuple[int, int]]
+) -> None:
+    """`ranges.merged` (the columnar pass's coverage, and large ranges joined) leaves the steps
+    `_add_steps` leaves, those that sum to zero dropped."""
+    expected = dict(held)
+    _add_steps(expected, more)
+    found = merged(
+        dict(held),
+        np.array([p for p, _ in more], np.int64),
+        np.array([v for _, v in more], np.int64),
+    )
+    assert found == expected
 
 
 def test_text_is_quoted_as_json_and_none_is_null() -> None:

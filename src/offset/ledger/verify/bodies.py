@@ -12,9 +12,10 @@ checks every body and hash against the per-entry ones, over generated entries.
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable, Iterator
-from itertools import pairwise
 from json.encoder import encode_basestring
+from operator import methodcaller
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,8 @@ import pyarrow.compute as pc
 
 from offset.ledger.chain import FORMAT, time_text
 
-_ESCAPED = r'[\x00-\x1f"\\]'  # what encode_basestring escapes (non-ASCII is kept)
+#: what `encode_basestring` escapes besides a quote and a backslash (non-ASCII is kept)
+_CONTROL = r"[\x00-\x1f]"
 
 
 def quoted(values: Any, few: bool = False) -> Any:
@@ -36,16 +38,15 @@ def quoted(values: Any, few: bool = False) -> Any:
     if few:
         distinct = pc.dictionary_encode(values)
         return pc.fill_null(quoted(distinct.dictionary).take(distinct.indices), "null")
-    escape = pc.fill_null(pc.match_substring_regex(values, _ESCAPED), False)
-    count = pc.sum(escape).as_py() or 0
-    if count * 2 > len(values):  # most (an operation's JSON): each by the writer's function
-        literal = [None if v is None else encode_basestring(v) for v in values.to_pylist()]
-        return pc.fill_null(pa.array(literal, pa.large_string()), "null")
-    literal = _join('"', values, '"', "")
-    if count:
-        where = np.flatnonzero(escape.to_numpy(zero_copy_only=False))
+    # a quote or a backslash is escaped by a backslash, in Arrow; a control character (rare)
+    # by the writer's function, value by value
+    control = pc.fill_null(pc.match_substring_regex(values, _CONTROL), False)
+    escaped = pc.replace_substring(pc.replace_substring(values, "\\", "\\\\"), '"', '\\"')
+    literal = _join('"', escaped, '"', "")
+    if pc.any(control).as_py():
+        where = np.flatnonzero(control.to_numpy(zero_copy_only=False))
         fixed = [encode_basestring(value) for value in values.take(where).to_pylist()]
-        literal = pc.replace_with_mask(literal, escape, pa.array(fixed, pa.large_string()))
+        literal = pc.replace_with_mask(literal, control, pa.array(fixed, pa.large_string()))
     return pc.fill_null(literal, "null")
 
 
@@ -196,30 +197,52 @@ def _bounds(rows: np.ndarray, seqs: np.ndarray) -> np.ndarray:
     return np.append(np.searchsorted(rows, seqs, "left"), len(rows))
 
 
+def unlinked(prefixes: Any, texts: Any, stored: Any) -> np.ndarray:
+    """A mask: where `chain.link(prefix, text)` is not the `stored` hash, compared as 32 bytes
+    (a stored hash that is not 64 lowercase hex digits is compared as zeros, which no SHA-256
+    is; a prefix or a text that is None is always in it; `prefixes` None: no prefix)."""
+    found = _sha256(texts, prefixes).reshape(-1, 32)
+    stored = _array(stored).cast(pa.large_string())
+    well_formed = pc.fill_null(pc.match_substring_regex(stored, "^[0-9a-f]{64}$"), False)
+    hexes = pc.if_else(well_formed, stored, "0" * 64).cast(pa.large_string())
+    _, offsets, data = hexes.buffers()
+    ends = np.frombuffer(offsets, np.int64, len(hexes) + 1, hexes.offset * 8)
+    held = bytes.fromhex(data[int(ends[0]) : int(ends[-1])].to_pybytes().decode("ascii"))
+    wanted = np.frombuffer(held, np.uint8).reshape(-1, 32)
+    wrong: np.ndarray = (found != wanted).any(axis=1)
+    for given in (texts,) if prefixes is None else (prefixes, texts):
+        wrong |= pc.is_null(_array(given)).to_numpy(zero_copy_only=False)
+    return wrong
+
+
 def digests(prefixes: Any, texts: pa.Array) -> list[str]:
-    """`chain.link(prefix, text)` of each pair: SHA-256 over the bytes of `prefix + text`, taken
-    straight from the Arrow buffers (the values must not be None)."""
-    sha = hashlib.sha256
-    found = []
-    for prefix, (start, stop, view) in zip(
-        _spans(prefixes), _spans(texts), strict=True
-    ):  # fmt: skip
-        digest = sha(prefix[2][prefix[0] : prefix[1]])
-        digest.update(view[start:stop])
-        found.append(digest.hexdigest())
-    return found
+    """`chain.link(prefix, text)` of each pair (the values must not be None)."""
+    return [d.tobytes().hex() for d in _sha256(texts, prefixes).reshape(-1, 32)]
 
 
 def hexdigests(texts: pa.Array) -> list[str]:
     """The SHA-256 (hex) of each value's UTF-8 bytes (the values must not be None)."""
-    sha = hashlib.sha256
-    return [sha(view[start:stop]).hexdigest() for start, stop, view in _spans(texts)]
+    return [d.tobytes().hex() for d in _sha256(texts).reshape(-1, 32)]
 
 
-def _spans(texts: Any) -> Iterator[tuple[int, int, memoryview]]:
-    """Where each value's bytes are: (start, stop, the buffer)."""
+def _sha256(texts: Any, prefixes: Any = None) -> np.ndarray:
+    """The SHA-256 of each value's bytes (after its prefix's, if given), 32 bytes a value end to
+    end, read straight from the Arrow buffers: the loops over values run in C (`map`), with
+    one `hashlib` object a value and no copy of the texts."""
+    found = list(map(hashlib.sha256, _spans(texts if prefixes is None else prefixes)))
+    if prefixes is not None:
+        deque(map(_UPDATE, found, _spans(texts)), maxlen=0)
+    return np.frombuffer(b"".join(map(_DIGEST, found)), np.uint8)
+
+
+def _spans(texts: Any) -> Iterator[memoryview]:
+    """Each value's bytes (a None: none), as views of the Arrow buffer."""
     texts = _array(texts).cast(pa.large_string())
     _, offsets, data = texts.buffers()
     ends = np.frombuffer(offsets, np.int64, len(texts) + 1, texts.offset * 8).tolist()
     view = memoryview(data) if data is not None else memoryview(b"")
-    return ((start, stop, view) for start, stop in pairwise(ends))
+    return map(view.__getitem__, map(slice, ends[:-1], ends[1:]))
+
+
+_UPDATE = type(hashlib.sha256()).update
+_DIGEST = methodcaller("digest")

@@ -14,6 +14,7 @@ The header against its operation (a JSON document an entry) is checked entry by 
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -22,12 +23,12 @@ import pyarrow.compute as pc
 
 from offset.ledger.rows import HEADER_COLUMNS
 from offset.ledger.verify import entries, headers
-from offset.ledger.verify.bodies import bodies, digests
+from offset.ledger.verify.bodies import bodies, unlinked
 from offset.ledger.verify.columns import Columns
 from offset.ledger.verify.confirm import confirm
 from offset.ledger.verify.entries import REFERENCE_KINDS
 from offset.ledger.verify.postings import Accounts, Postings, net
-from offset.ledger.verify.ranges import ChainPart
+from offset.ledger.verify.ranges import ChainPart, merged
 
 #: Beyond this magnitude a sum of 64-bit integers could wrap: such a range goes to the row pass.
 SAFE = 2.0**62
@@ -65,7 +66,7 @@ def check(connection: Any, cols: Columns, part: ChainPart, previous: str, before
     suspects = (
         (seqs != expected)
         | _differ(heads.column("prev_hash").combine_chunks(), earlier)
-        | _differ(pa.array(digests(earlier, bodies(heads, posts, moves)), pa.string()), hashes)
+        | unlinked(earlier, bodies(heads, posts, moves), hashes)
         | pc.less(days, days_before).to_numpy(zero_copy_only=False)
         | ledger.unbalanced()
         | ledger.balance_after()
@@ -168,17 +169,16 @@ def _cover(part: ChainPart, seqs: np.ndarray, moves: pa.Table, accounts: Account
         code, class_id_ = divmod(pair, int(classes.max(initial=0)) + 1)
         part.coverage.setdefault((accounts.names[code], class_id_), {})
     rows, sums = net([account, classes, point], step)
-    kept = sums != 0
-    for code, class_id_, at, value in zip(
-        account[rows[kept]].tolist(), classes[rows[kept]].tolist(), point[rows[kept]].tolist(),
-        sums[kept].tolist(), strict=True,
-    ):  # fmt: skip
-        steps = part.coverage[(accounts.names[code], class_id_)]
-        value += steps.get(at, 0)
-        if value:
-            steps[at] = value
-        else:
-            del steps[at]
+    kept = rows[sums != 0]
+    pair = account[kept] * (int(classes.max(initial=0)) + 1) + classes[kept]
+    order = np.argsort(pair, kind="stable")
+    pair, points, sums = pair[order], point[kept][order], sums[sums != 0][order]
+    bounds = np.flatnonzero(np.append(True, pair[1:] != pair[:-1])).tolist()[: len(pair)]
+    bounds.append(len(pair))
+    for lo, hi in pairwise(bounds):  # one (account, class) at a time
+        code, class_id_ = divmod(int(pair[lo]), int(classes.max(initial=0)) + 1)
+        name = (accounts.names[code], class_id_)
+        part.coverage[name] = merged(part.coverage[name], points[lo:hi], sums[lo:hi])
     sides = (source < 0).astype(int) + (destination < 0).astype(int)
     seq = m("tx_seq").to_numpy()
     for i in np.flatnonzero(sides):

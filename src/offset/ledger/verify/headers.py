@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import json as arrow_json
 
-from offset.ledger.verify.bodies import hexdigests
+from offset.ledger.verify.bodies import unlinked
 from offset.ledger.verify.entries import _FROM_TO, _VERBATIM, REFERENCE_KINDS, _fiscal_year
 
 _STRING = ("op", "memo", "effective_date", "from", "to")
@@ -38,7 +38,7 @@ def suspects(heads: pa.Table) -> np.ndarray:
     or fiscal year (every header `entries._header_problems` finds a problem in is in it)."""
     c = heads.column
     operations = c("operation").combine_chunks()
-    flagged = _differ(pa.array(hexdigests(operations), pa.string()), c("content_hash"))
+    flagged = unlinked(None, operations, c("content_hash"))
     flagged |= _differ(_fiscal_years(c("effective_date")), c("fiscal_year"))
     alone = pc.fill_null(pc.match_substring_regex(operations, _ALONE), True)
     alone = pc.or_(alone, pc.is_in(c("kind"), _ALONE_KINDS))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from offset.common.messages import Msg
 from offset.ledger.verify import entries
 
@@ -50,6 +52,26 @@ def _add_steps(steps: dict[int, int], more: Iterable[tuple[int, int]]) -> None:
             steps[point] = value
         else:
             steps.pop(point, None)
+
+
+#: Steps from which two coverages are summed in numpy (`merged`) rather than one by one.
+MERGED_FROM = 1_000
+
+
+def merged(steps: dict[int, int], points: np.ndarray, values: np.ndarray) -> dict[int, int]:
+    """`steps` with `values` added at `points`, as `_add_steps` adds them one by one (the
+    steps that sum to zero dropped), summed in numpy: a new dict."""
+    if steps:
+        points = np.concatenate([np.fromiter(steps, np.int64, len(steps)), points])
+        values = np.concatenate([np.fromiter(steps.values(), np.int64, len(steps)), values])
+    if not len(points):
+        return {}
+    order = np.argsort(points, kind="stable")
+    points, values = points[order], values[order]
+    starts = np.flatnonzero(np.append(True, points[1:] != points[:-1]))
+    sums = np.add.reduceat(values, starts)
+    kept = sums != 0
+    return dict(zip(points[starts][kept].tolist(), sums[kept].tolist(), strict=True))
 
 
 def _opening_problems(whole: ChainPart, part: ChainPart) -> list[tuple[int, int, str]]:
@@ -103,7 +125,13 @@ def extend(whole: ChainPart, part: ChainPart, joined: bool = True) -> None:
         whole.counts[key] = whole.counts.get(key, 0) + count
         whole.sums[key] = whole.sums.get(key, 0) + part.sums[key]
     for key, steps in part.coverage.items():
-        _add_steps(whole.coverage.setdefault(key, {}), steps.items())
+        held = whole.coverage.setdefault(key, {})
+        if len(steps) + len(held) < MERGED_FROM:
+            _add_steps(held, steps.items())
+        else:  # the same sums, in numpy
+            points = np.fromiter(steps, np.int64, len(steps))
+            values = np.fromiter(steps.values(), np.int64, len(steps))
+            whole.coverage[key] = merged(held, points, values)
     whole.minted += part.minted
     whole.sent |= part.sent
     whole.references += part.references
