@@ -415,6 +415,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "unknown prefecture {value!r} (use 長野県, 長野, nagano or 20)",
         "不明な都道府県です: {value!r} (長野県、長野、nagano、20 の形で)",
     ),
+    "notice.other_municipality": (
+        "rows {rows} name another municipality ({towns}) than {owner} ({where}): counted as"
+        " this project's, credited to its owner; if they are not, leave them out of the file,"
+        " or give each town its project with rows = {{ municipality = ... }}",
+        "{rows}行目は{owner} ({where}) ではない自治体 ({towns}) の行ですが、このプロジェクトの"
+        "行として数え、所有者のクレジットにしました。そうでなければファイルから除くか、"
+        "自治体ごとのプロジェクトに rows = {{ municipality = ... }} を指定してください",
+    ),
     "notice.municipality_as_written": (
         "municipalities not in the list of local governments ({edition}) for their prefecture,"
         " kept as written: {values}",
@@ -474,6 +482,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " here): {compared} are all equal",
         "{row}行目と同じものが別の番号で入っています ({ids}: {row}行目は「{theirs}」、この行は"
         "「{mine}」): {compared}がすべて同じです",
+    ),
+    "row.look_alike": (
+        "the same as row {row} in every column but {ids} ({theirs!r} there, {mine!r} here):"
+        " a row pasted under a new number? (--duplicates strict refuses it; a genuine twin"
+        " differs in a column such as an address or a note)",
+        "{row}行目と{ids}以外のすべての列が同じです ({row}行目は「{theirs}」、この行は「{mine}」):"
+        " 行を貼り付けて番号だけ変えていませんか (--duplicates strict で受け付けません。"
+        "本当に別の設備なら住所や備考の列で区別してください)",
+    ),
+    "notice.look_alike": (
+        "{where}: rows {pairs} are equal in every column but {ids}: a row pasted under a new"
+        " number is counted twice; if they are one system, delete one; if two, tell them"
+        ' apart in a column such as an address or a note (duplicates = "strict" refuses'
+        " such rows)",
+        "{where}: {pairs}行目は{ids}以外のすべての列が同じです。行を貼り付けて番号だけ変えた"
+        "なら二重に数えています: 同じ設備なら1行を削除し、別の設備なら住所や備考の列で区別して"
+        'ください (duplicates = "strict" ではこうした行を受け付けません)',
     ),
     "what.prefecture": ("prefecture", "都道府県"),
     "what.municipality": ("municipality", "自治体"),
@@ -1237,7 +1262,7 @@ def from_stored(value: Any) -> Msg:
 
 def _format(key: str, lang: Lang, params: Mapping[str, object]) -> str:
     english, japanese = CATALOGUE[key]
-    values = {k: localized(v, lang) for k, v in params.items()}
+    values = {k: visible(localized(v, lang)) for k, v in params.items()}
     if lang == "ja":
         return spaced(japanese, values)
     return english.format(**values)
@@ -1310,6 +1335,20 @@ def os_reason(error: OSError) -> str:
     whatever the locale, when the catalogue does not know the error)."""
     key = _OS_REASONS.get(error.errno or 0)
     return Msg(key) if key else (error.strerror or str(error))
+
+
+# Control characters a user's text may carry (a NUL of a binary file read as CSV, an escape
+# sequence, a bidi override that reorders the line a terminal shows), but a message must not
+# echo: each is shown as its escape, \x00. A tab and a line break are left as they are.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(value: object) -> object:
+    """A parameter with its control characters escaped: every message's values pass here, the
+    one place user text (a header, a cell, a file name) enters a message."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
+    return value
 
 
 def localized(value: object, lang: Lang | None = None) -> object:
