@@ -176,9 +176,24 @@ def _other_towns(pairs: Pairs, owner: Place, index: pd.Index, where: str) -> lis
         return []
     hit = pairs.rows([p is not None and p.code != owner.code for p in pairs.places])
     rows = np.asarray(index, dtype=np.int64)[hit] + FIRST_DATA_ROW
-    towns = ", ".join(dict.fromkeys(p.shown for p in other))
-    return [Msg("notice.other_municipality", rows=spans(rows), towns=towns,
+    towns = list(dict.fromkeys(p.shown for p in other))
+    named = ", ".join(towns[:MAX_KEPT_SHOWN])
+    if len(towns) > MAX_KEPT_SHOWN:
+        named += f" (+{len(towns) - MAX_KEPT_SHOWN})"
+    return [Msg("notice.other_municipality", rows=_some(rows), towns=named,
                 owner=owner.shown, where=where)]  # fmt: skip
+
+
+MAX_SPANS_SHOWN = 10  # row ranges a notice names; a pooled area's file may have thousands
+
+
+def _some(rows: npt.NDArray[np.int64]) -> str:
+    """The rows as ranges, the first few named and the rest counted: "3-5, 9 (+120 rows)"."""
+    breaks = np.flatnonzero(np.diff(rows) != 1)
+    if len(breaks) < MAX_SPANS_SHOWN:
+        return spans(rows)
+    shown = rows[: breaks[MAX_SPANS_SHOWN - 1] + 1]
+    return f"{spans(shown)} (+{len(rows) - len(shown)})"
 
 
 def _message(pairs: Pairs, i: int) -> str:
