@@ -166,3 +166,35 @@ def test_each_row_finds_the_first_row_of_its_group(groups: list[int]) -> None:
         first.setdefault(group, position)
     found = identity._first_positions(np.array(groups, dtype=np.int64), positions)
     assert found.tolist() == [first[g] for g in groups]
+
+
+def test_a_row_pasted_under_a_new_number_is_named_and_refused_when_strict(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    """No address: two households' identical systems may share every cell, so a row equal to
+    another in all but its 番号 is a warning naming both rows, refused by `strict`; a column
+    that differs (a note, an address) tells a genuine twin apart."""
+    path = tmp_path / "pv.csv"
+    path.write_text(
+        "番号,市町村,都道府県,設置容量(kW),設置年月日,自家消費率,メーカー,備考\n"
+        "1,松本市,長野県,4.5,2020-01-01,0.3,A社,\n"
+        "2,松本市,長野県,3.9,2020-02-01,0.3,A社,\n"
+        "3,松本市,長野県,4.5,2020-01-01,0.3,A社,\n"  # row 2 pasted under a new number
+        "4,松本市,長野県,4.5,2020-01-01,0.3,B社,\n",  # another maker: another system
+        encoding="utf-8",
+    )
+    result = calc(path, factors)
+    assert len(result.results) == 4  # type: ignore[attr-defined]
+    [notice] = [n for n in result.notices if "pasted" in str(n)]  # type: ignore[attr-defined]
+    assert str(notice).startswith("pv.csv: rows 2 & 4 are equal in every column but 番号")
+    text = problems(path, factors, duplicates="strict")
+    assert "row 4, column '番号': the same as row 2 in every column but 番号 ('1' there" in text
+    assert "row 5" not in text
+    # a genuine twin, told apart by a note: no notice, and strict counts it
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("3,松本市,長野県,4.5,2020-01-01,0.3,A社,",
+                                                 "3,松本市,長野県,4.5,2020-01-01,0.3,A社,隣家")
+    )  # fmt: skip
+    twin = calc(path, factors, duplicates="strict")
+    assert len(twin.results) == 4  # type: ignore[attr-defined]
+    assert not [n for n in twin.notices if "pasted" in str(n)]  # type: ignore[attr-defined]

@@ -99,7 +99,8 @@ def calc(
         typer.Option(
             "--duplicates",
             help="A row repeating an identifier: refuse (default), first (count the first"
-            " row, leave out the repeats) or keep (count every row)",
+            " row, leave out the repeats), keep (count every row) or strict (refuse also rows"
+            " equal in all but their identifier, which the others only warn of)",
         ),
     ] = "refuse",
     keep_going: Annotated[

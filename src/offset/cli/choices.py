@@ -11,6 +11,6 @@ METHOD_NAMES = (
     "forest-stock",
     "savings",
 )  # `offset.methods.METHODS`
-DUPLICATES = ("refuse", "first", "keep")  # `offset.intake.identity.DUPLICATES`
+DUPLICATES = ("refuse", "first", "keep", "strict")  # `offset.intake.identity.DUPLICATES`
 LEDGER_URL = "sqlite:///offset.db"  # `offset.ledger.database.DEFAULT_URL`
 EXPORT_FORMATS = ("beancount", "offsets-db")  # `offset.ledger.export.EXPORTS`

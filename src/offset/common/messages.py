@@ -159,7 +159,7 @@ def from_stored(value: Any) -> Msg:
 
 def _format(key: str, lang: Lang, params: Mapping[str, object]) -> str:
     english, japanese = CATALOGUE[key]
-    values = {k: localized(v, lang) for k, v in params.items()}
+    values = {k: visible(localized(v, lang)) for k, v in params.items()}
     if lang == "ja":
         return spaced(japanese, values)
     return english.format(**values)
@@ -232,6 +232,20 @@ def os_reason(error: OSError) -> str:
     whatever the locale, when the catalogue does not know the error)."""
     key = _OS_REASONS.get(error.errno or 0)
     return Msg(key) if key else (error.strerror or str(error))
+
+
+# Control characters a user's text may carry (a NUL of a binary file read as CSV, an escape
+# sequence, a bidi override that reorders the line a terminal shows), but a message must not
+# echo: each is shown as its escape, \x00. A tab and a line break are left as they are.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(value: object) -> object:
+    """A parameter with its control characters escaped: every message's values pass here, the
+    one place user text (a header, a cell, a file name) enters a message."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
+    return value
 
 
 def localized(value: object, lang: Lang | None = None) -> object:

@@ -66,6 +66,8 @@ class Grid:
     file: str
     sheet: str | None = None
     notices: tuple[Msg, ...] = ()
+    # (row, column), both 1-based, of the formula cells with no saved value (read as blank)
+    uncomputed: tuple[tuple[int, int], ...] = ()
 
 
 def refuse(path: Path | str, message: Msg, sheet: str | None = None) -> InputError:
@@ -221,7 +223,7 @@ def _read_workbook(path: Path, sheet: str | None) -> Grid:
         notices.append(Msg("notice.sheet", sheet=chosen, sheets=", ".join(visible)))
     if sheet is None and hidden:
         notices.append(Msg("notice.hidden_sheets", sheets=", ".join(hidden)))
-    return Grid(grid.cells, grid.file, grid.sheet, (*notices, *grid.notices))
+    return Grid(grid.cells, grid.file, grid.sheet, (*notices, *grid.notices), grid.uncomputed)
 
 
 def _checked_zip(path: Path) -> None:
@@ -324,7 +326,7 @@ def read_sheets(path: Path, names: list[str]) -> list[Grid]:
             frame = _frame(rows)
             notices = (*_hidden_rows(name, stream.hidden),
                        *_hidden_columns(name, frame, stream.hidden_columns))  # fmt: skip
-            grids.append(Grid(frame, str(path), name, notices))
+            grids.append(Grid(frame, str(path), name, notices, tuple(stream.uncomputed)))
     finally:
         book.close()
     return grids

@@ -8,7 +8,10 @@ openpyxl's read-only `iter_rows` is bypassed for three reasons:
   the hidden columns, are collected, so the reader can say it read them (a row or column hidden
   in Excel is one the person who keeps the list does not see);
 - it trusts the sheet's <dimension> (cutting or padding rows to it): here each row is as wide
-  as its last cell, every cell as stored.
+  as its last cell, every cell as stored;
+- it reads a formula cell without a saved value (a file a script wrote: Excel saves the value)
+  as empty: here such cells are collected, so the reader can say the cell is a formula offset
+  cannot compute, not a blank.
 
 Row i of what is yielded is the sheet's row i + 1 (a row the XML leaves out is yielded empty). A
 row number repeated or going backwards keeps the first, as openpyxl does.
@@ -61,14 +64,14 @@ class SheetRows:
         self._sheet = sheet  # an openpyxl ReadOnlyWorksheet
         self.hidden: list[int] = []
         self.hidden_columns: list[int] = []
+        self.uncomputed: list[tuple[int, int]] = []  # (row, column) of formulas with no value
 
     def __iter__(self) -> Iterator[tuple[object, ...]]:
-        from openpyxl.worksheet._reader import WorkSheetParser
-
         sheet = self._sheet
         book = sheet.parent
         with sheet._get_source() as source:
-            parser = WorkSheetParser(
+            parser = _parser()(
+                self.uncomputed,
                 source,
                 _Strings(sheet._shared_strings),
                 data_only=book.data_only,
@@ -99,6 +102,24 @@ class SheetRows:
                 ):
                     self.hidden.append(number)
                 yield row
+
+
+def _parser() -> Any:
+    """openpyxl's sheet parser, noting each formula cell that holds no saved value."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):  # type: ignore[misc]
+        def __init__(self, uncomputed: list[tuple[int, int]], *args: Any, **kw: Any) -> None:
+            super().__init__(*args, **kw)
+            self._uncomputed = uncomputed
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                self._uncomputed.append((cell["row"], cell["column"]))
+            return cell
+
+    return Parser
 
 
 def _values(cells: list[dict[str, Any]]) -> tuple[object, ...]:

@@ -17,8 +17,9 @@ from itertools import pairwise
 from offset.common.messages import Lang, Msg, text
 from offset.documents.terms import fy_label
 
-_FY = "\x00fy\x00"  # stands for the FY while notes of several FYs are compared
-_FIGURE = "\x00figure\x00"  # stands for a figure of its FY's (`_PER_FY`) likewise
+# Private-use characters, which no message escapes (a control character it would: `visible`)
+_FY = "\ue000fy\ue000"  # stands for the FY while notes of several FYs are compared
+_FIGURE = "\ue000figure\ue000"  # stands for a figure of its FY's (`_PER_FY`) likewise
 
 
 def fy_of(note: str) -> int | None:

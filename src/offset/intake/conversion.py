@@ -13,6 +13,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +26,7 @@ from offset.intake import values
 from offset.intake.columns import Column, Contract
 from offset.intake.dates import month_only
 from offset.intake.headers import Match, Matcher
-from offset.intake.identity import Duplicates, repeats
+from offset.intake.identity import Duplicates, Repeats, repeats
 from offset.intake.japanese import distinct, folded, gather
 from offset.intake.listing import FIRST_DATA_ROW, listed_problems
 from offset.intake.localities import Constants, settle
@@ -174,24 +175,52 @@ def repeated_rows(
     prepared: Prepared, contract: Contract, duplicates: Duplicates
 ) -> tuple[Prepared, list[Problem]]:
     """Rows that repeat an identifier, or one thing under two (`identity`): refused naming both
-    rows, or with `first` dropped (a notice lists them), or with `keep` left as they are."""
+    rows, or with `first` dropped (a notice lists them), or with `keep` left as they are. Rows
+    equal in all but their identifier (a row pasted under a new number?) get a notice naming
+    both rows, and are refused under `strict`."""
     if duplicates == "keep" or not contract.identity.keys:
         return prepared, []
-    found = repeats(prepared.frame, contract.identity, prepared.headers)
-    if not found.mask.any():
-        return prepared, []
-    rows = np.asarray(prepared.frame.index, dtype=np.int64) + FIRST_DATA_ROW
-    if duplicates == "first":
-        notice = Msg("notice.repeats_dropped", rows=prepared.rows(prepared.frame.index[found.mask]))
-        kept = replace(prepared, frame=prepared.frame[~found.mask],
-                       notices=(*prepared.notices, notice))  # fmt: skip
-        return kept, []
-    column = found.keys[0] if found.keys else None
+    frame = prepared.frame
+    read = [c for c in frame.columns if c in prepared.headers or c not in contract]
+    found = repeats(frame, contract.identity, prepared.headers, read)
+    rows = np.asarray(frame.index, dtype=np.int64) + FIRST_DATA_ROW
 
     def message(i: int) -> str:
         return found.message(i, lambda j: prepared.shown(int(rows[j])))
 
-    return prepared, listed_problems(prepared.file, rows, found.mask, column, message)
+    column = found.keys[0] if found.keys else None
+    refused = found.mask | found.look_alike if duplicates == "strict" else found.mask
+    if found.look_alike.any() and duplicates != "strict":
+        prepared = replace(prepared, notices=(*prepared.notices, _look_alike(prepared, found)))
+    if not refused.any():
+        return prepared, []
+    if duplicates == "first":
+        notice = Msg("notice.repeats_dropped", rows=prepared.rows(frame.index[found.mask]))
+        kept = replace(prepared, frame=frame[~found.mask],
+                       notices=(*prepared.notices, notice))  # fmt: skip
+        return kept, []
+    return prepared, listed_problems(prepared.file, rows, refused, column, message)
+
+
+MAX_PAIRS_SHOWN = 10  # look-alike row pairs a notice names; the rest are counted
+
+
+def _look_alike(prepared: Prepared, found: Repeats) -> Msg:
+    """One notice naming the look-alike rows beside the rows they equal (a few; the rest
+    counted), whatever their number."""
+    rows = np.asarray(prepared.frame.index, dtype=np.int64) + FIRST_DATA_ROW
+    alike = np.flatnonzero(found.look_alike)
+    pairs = ", ".join(
+        f"{prepared.shown(int(rows[found.first[i]]))} & {prepared.shown(int(rows[i]))}"
+        for i in alike[:MAX_PAIRS_SHOWN]
+    )
+    if len(alike) > MAX_PAIRS_SHOWN:
+        pairs += f" (+{len(alike) - MAX_PAIRS_SHOWN})"
+    name = Path(prepared.file).name
+    sheet = prepared.sheet if len(prepared.sheets) <= 1 else None
+    where = name if sheet is None else Msg("notice.in_sheet", file=name, sheet=sheet)
+    ids = ", ".join(prepared.headers.get(c, c) for c in found.keys)
+    return Msg("notice.look_alike", where=where, pairs=pairs, ids=ids)
 
 
 def _sheet_fy(

@@ -11,6 +11,11 @@ A method's contract names its identifier (`columns.Identity`): 番号 for a PV s
 
 Either is refused naming both rows, unless the project says otherwise (`Duplicates`): `first`
 counts the first row and drops the repeats (a notice lists them), `keep` counts every row.
+
+A third kind is only suspected: two rows with different identifiers equal in every other column
+the file has (its blank columns aside) are a row pasted under a new number, or two households'
+identical systems where the file records no address. A notice names both rows; `strict` refuses
+them (a genuine twin is told apart by a column that differs: an address, an owner, a note).
 Identifiers compare after folding (width, case, spaces, katakana): `太補０１－０００１` is
 `太補01-0001`. All of it is vectorised: distinct values are folded once, rows grouped by code.
 """
@@ -31,12 +36,12 @@ from offset.common.messages import Msg
 from offset.intake.columns import Identity
 from offset.intake.japanese import distinct, folded
 
-Duplicates = Literal["refuse", "first", "keep"]
+Duplicates = Literal["refuse", "first", "keep", "strict"]
 DUPLICATES: tuple[str, ...] = get_args(Duplicates)
 MAX_VALUE_SHOWN = 40  # characters of an identifier shown in a message
 
 
-REPEAT, SAME_THING = 1, 2
+REPEAT, SAME_THING, LOOK_ALIKE = 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -52,13 +57,23 @@ class Repeats:
 
     @property
     def mask(self) -> npt.NDArray[np.bool_]:
-        found: npt.NDArray[np.bool_] = self.kind > 0
+        """The rows that are surely repeats (a look-alike is only suspected)."""
+        found: npt.NDArray[np.bool_] = (self.kind > 0) & (self.kind != LOOK_ALIKE)
+        return found
+
+    @property
+    def look_alike(self) -> npt.NDArray[np.bool_]:
+        """The rows equal to an earlier row in every column but the identifier."""
+        found: npt.NDArray[np.bool_] = self.kind == LOOK_ALIKE
         return found
 
     def message(self, i: int, shown_row: Callable[[int], str]) -> Msg:
         """Why row position `i` is a repeat, naming the row it repeats (`shown_row`)."""
         j = int(self.first[i])
         labels = ", ".join(self.headers.get(c, c) for c in self.keys)
+        if self.kind[i] == LOOK_ALIKE:
+            return Msg("row.look_alike", row=shown_row(j), ids=labels, mine=self._value(i),
+                       theirs=self._value(j))  # fmt: skip
         if self.kind[i] == REPEAT:
             return Msg(
                 "row.repeats",
@@ -89,9 +104,16 @@ def key_columns(frame: pd.DataFrame, identity: Identity) -> tuple[str, ...]:
     return ()
 
 
-def repeats(frame: pd.DataFrame, identity: Identity, headers: Mapping[str, str]) -> Repeats:
+def repeats(
+    frame: pd.DataFrame,
+    identity: Identity,
+    headers: Mapping[str, str],
+    read: Sequence[str] = (),
+) -> Repeats:
     """The rows of `frame` that repeat an earlier one (its identifier, or the same thing under
-    another identifier); `headers` name the columns as the user wrote them."""
+    another identifier), and those equal to an earlier one in every column of `read` (the
+    columns the file has) but the identifier; `headers` name the columns as the user wrote
+    them."""
     n = len(frame)
     kind = np.zeros(n, dtype=np.int8)
     first = np.full(n, -1, dtype=np.int64)
@@ -111,7 +133,24 @@ def repeats(frame: pd.DataFrame, identity: Identity, headers: Mapping[str, str])
             differ = other[(ids[other] != ids[same[other]]).any(axis=1)]
             kind[differ] = SAME_THING
             first[differ] = same[differ]
+        alike = _look_alikes(frame, [c for c in read if c in frame and c not in keys])
+        pasted = np.flatnonzero((alike >= 0) & (kind == 0))
+        pasted = pasted[(ids[pasted] != ids[alike[pasted]]).any(axis=1)]
+        kind[pasted] = LOOK_ALIKE
+        first[pasted] = alike[pasted]
     return Repeats(frame, keys, compared, headers, kind, first)
+
+
+def _look_alikes(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArray[np.int64]:
+    """For each row, the first row equal to it in every one of `columns` that is not blank
+    throughout (a blank cell equals a blank cell); -1 when none, or no column is left."""
+    codes = _codes(frame, columns)
+    filled = (codes >= 0).any(axis=0)
+    codes = codes[:, filled]
+    if codes.shape[1] == 0:
+        return np.full(len(frame), -1, dtype=np.int64)
+    codes = np.where(codes >= 0, codes, codes.max(axis=0) + 1)  # blank: a value of its own
+    return _first_of_group(codes, np.full(len(frame), np.nan))
 
 
 def _fiscal_years(frame: pd.DataFrame) -> npt.NDArray[np.float64]:

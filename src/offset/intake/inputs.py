@@ -109,6 +109,7 @@ def load(
             columns = ", ".join(str(c) for c in missing)
             notices = (*notices, Msg("notice.sheet_not_a_list", sheet=table.sheet, columns=columns))
             continue
+        found = _uncomputed(found, table, sheetrows.shifted(position))
         problems += [*table.problems, *part.relabel(found)]
         parts.append(part)
     if not parts:
@@ -116,6 +117,21 @@ def load(
     prepared = _stacked(parts, notices)
     prepared, found = repeated_rows(prepared, contract, duplicates)
     return prepared, [*problems, *prepared.relabel(found)]
+
+
+def _uncomputed(problems: list[Problem], table: Table, shift: int) -> list[Problem]:
+    """A blank cell that is a formula with no saved value (a workbook a script wrote and Excel
+    never saved) said as such, not as empty: opening and saving it in Excel stores the value."""
+    if not table.uncomputed:
+        return problems
+    return [
+        replace(p, message=Msg("value.uncomputed_formula"))
+        if getattr(p.message, "key", "") == "value.required"
+        and p.row is not None
+        and (p.row - shift, str(p.column)) in table.uncomputed
+        else p
+        for p in problems
+    ]
 
 
 def _tables(

@@ -52,6 +52,8 @@ class Table:
     notices: tuple[Msg, ...]
     problems: tuple[Problem, ...]
     positions: tuple[int, ...] = ()  # each column's place in the sheet (0: column A)
+    # (sheet row, header) of the cells that are formulas with no saved value (read as blank)
+    uncomputed: frozenset[tuple[int, str]] = frozenset()
 
 
 def lay_out(grid: Grid, known: Callable[[str], bool]) -> Table:
@@ -91,7 +93,11 @@ def lay_out(grid: Grid, known: Callable[[str], bool]) -> Table:
         notices.append(Msg("notice.skipped", rows=spans(at), why=Msg("notice.total", label=value)))
     problems = _duplicates(grid, names, keep) + extra
     kept = frame[~(blank | total)]
-    return Table(kept, grid.file, grid.sheet, tuple(notices), problems, tuple(keep))
+    header_of = dict(zip(keep, names, strict=True))
+    uncomputed = frozenset(
+        (row, header_of[column - 1]) for row, column in grid.uncomputed if column - 1 in header_of
+    )  # a few cells of a file a script wrote, not one per row
+    return Table(kept, grid.file, grid.sheet, tuple(notices), problems, tuple(keep), uncomputed)
 
 
 def _extra_fields(grid: Grid, body: pd.DataFrame, width: int) -> tuple[Problem, ...]:

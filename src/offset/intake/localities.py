@@ -22,7 +22,9 @@ import pandas as pd
 
 from offset.common.messages import Msg
 from offset.common.problems import Problem
+from offset.common.rows import spans
 from offset.intake.municipalities import UNLISTED, Municipalities, Place
+from offset.intake.sheetrows import FIRST_DATA_ROW
 from offset.intake.values import Vocabulary
 
 MAX_KEPT_SHOWN = 10  # values kept as written, named in the notice; the rest are counted
@@ -133,6 +135,8 @@ def settle(
                                fixed=fixed.shown, where=constants.where)  # fmt: skip
 
                 problems += listed(other, header, disagrees)
+            else:
+                notices += _other_towns(pairs, fixed_place, index, constants.where)
             pairs = pairs.filled(fixed_place)
         if pairs.kept:
             shown = ", ".join(pairs.kept[:MAX_KEPT_SHOWN])
@@ -161,6 +165,35 @@ def settle(
         if unreadable_prefecture is not None:
             no_prefecture &= ~unreadable_prefecture  # already refused as written
     return Settled(columns, problems, notices, no_prefecture)
+
+
+def _other_towns(pairs: Pairs, owner: Place, index: pd.Index, where: str) -> list[Msg]:
+    """A notice naming the rows of other municipalities than the owner's (a default, not
+    binding): their reductions are credited to the owner, which a user should know (a file of
+    several towns takes each town's rows with `rows = { municipality = ... }`)."""
+    other = [p for p in pairs.places if p is not None and p.code != owner.code]
+    if not other:
+        return []
+    hit = pairs.rows([p is not None and p.code != owner.code for p in pairs.places])
+    rows = np.asarray(index, dtype=np.int64)[hit] + FIRST_DATA_ROW
+    towns = list(dict.fromkeys(p.shown for p in other))
+    named = ", ".join(towns[:MAX_KEPT_SHOWN])
+    if len(towns) > MAX_KEPT_SHOWN:
+        named += f" (+{len(towns) - MAX_KEPT_SHOWN})"
+    return [Msg("notice.other_municipality", rows=_some(rows), towns=named,
+                owner=owner.shown, where=where)]  # fmt: skip
+
+
+MAX_SPANS_SHOWN = 10  # row ranges a notice names; a pooled area's file may have thousands
+
+
+def _some(rows: npt.NDArray[np.int64]) -> str:
+    """The rows as ranges, the first few named and the rest counted: "3-5, 9 (+120 rows)"."""
+    breaks = np.flatnonzero(np.diff(rows) != 1)
+    if len(breaks) < MAX_SPANS_SHOWN:
+        return spans(rows)
+    shown = rows[: breaks[MAX_SPANS_SHOWN - 1] + 1]
+    return f"{spans(shown)} (+{len(rows) - len(shown)})"
 
 
 def _message(pairs: Pairs, i: int) -> str:

@@ -53,6 +53,10 @@ from offset.scenario.model import Scenario
 from offset.scenario.restate import Restatement
 from offset.scenario.year_plan import YearPlan, plan_run, results_file, results_path
 
+# notices of a project's input a run repeats among its warnings: columns not read, rows that
+# look pasted under a new number, rows of another town credited to the owner
+REPEATED = UNREAD | {"notice.look_alike", "notice.other_municipality"}
+
 
 @dataclass(frozen=True)
 class RunOutcome:
@@ -502,7 +506,7 @@ def _warnings(
         if id(project_data.prepared) not in read:
             read.add(id(project_data.prepared))
             out += [Msg("warn.project_input", project=name, notice=n)
-                    for n in project_data.prepared.notices if n.key in UNREAD]  # fmt: skip
+                    for n in project_data.prepared.notices if n.key in REPEATED]  # fmt: skip
         if unused := unused_rows(scenario, project_data):
             out.append(Msg("warn.unused_rows", project=name, count=unused,
                            file=project_data.path.name))  # fmt: skip

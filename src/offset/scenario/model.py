@@ -81,7 +81,7 @@ class Project(_Table):
     municipality: str | None = None
     # only these rows of `data` (a file several projects share: read once for all of them)
     rows: Rows | None = None
-    duplicates: Literal["refuse", "first", "keep"] = "refuse"  # a repeated identifier
+    duplicates: Literal["refuse", "first", "keep", "strict"] = "refuse"  # a repeated identifier
     first_fy: FiscalYear | None = None
     buffer_share: Annotated[float, Field(ge=0, lt=1)] | None = None
     methodology: str | None = None

@@ -163,6 +163,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "the column map names {target!r}, which no method reads; known: {known}",
         "列の対応表にある「{target}」はどの方法でも使わない列名です。候補: {known}",
     ),
+    "notice.other_municipality": (
+        "rows {rows} name another municipality ({towns}) than {owner} ({where}): counted as"
+        " this project's, credited to its owner; if they are not, leave them out of the file,"
+        " or give each town its project with rows = {{ municipality = ... }}",
+        "{rows}行目は{owner} ({where}) ではない自治体 ({towns}) の行ですが、このプロジェクトの"
+        "行として数え、所有者のクレジットにしました。そうでなければファイルから除くか、"
+        "自治体ごとのプロジェクトに rows = {{ municipality = ... }} を指定してください",
+    ),
     "notice.municipality_as_written": (
         "municipalities not in the list of local governments ({edition}) for their prefecture,"
         " kept as written: {values}",
@@ -214,6 +222,23 @@ WORDS: dict[str, tuple[str, str]] = {
         " here): {compared} are all equal",
         "{row}行目と同じものが別の番号で入っています ({ids}: {row}行目は「{theirs}」、この行は"
         "「{mine}」): {compared}がすべて同じです",
+    ),
+    "row.look_alike": (
+        "the same as row {row} in every column but {ids} ({theirs!r} there, {mine!r} here):"
+        " a row pasted under a new number? (--duplicates strict refuses it; a genuine twin"
+        " differs in a column such as an address or a note)",
+        "{row}行目と{ids}以外のすべての列が同じです ({row}行目は「{theirs}」、この行は「{mine}」):"
+        " 行を貼り付けて番号だけ変えていませんか (--duplicates strict で受け付けません。"
+        "本当に別の設備なら住所や備考の列で区別してください)",
+    ),
+    "notice.look_alike": (
+        "{where}: rows {pairs} are equal in every column but {ids}: a row pasted under a new"
+        " number is counted twice; if they are one system, delete one; if two, tell them"
+        ' apart in a column such as an address or a note (duplicates = "strict" refuses'
+        " such rows)",
+        "{where}: {pairs}行目は{ids}以外のすべての列が同じです。行を貼り付けて番号だけ変えた"
+        "なら二重に数えています: 同じ設備なら1行を削除し、別の設備なら住所や備考の列で区別して"
+        'ください (duplicates = "strict" ではこうした行を受け付けません)',
     ),
     "what.prefecture": ("prefecture", "都道府県"),
     "what.municipality": ("municipality", "自治体"),

@@ -9,6 +9,12 @@ from __future__ import annotations
 WORDS: dict[str, tuple[str, str]] = {
     # values
     "value.required": ("empty, but a value is required", "空欄です。値が必要です"),
+    "value.uncomputed_formula": (
+        "a formula without a computed value (the file was written by a program, not saved by"
+        " Excel): open it in Excel and save it, or enter the value",
+        "計算結果が保存されていない数式です (Excel で保存されていないファイル)。Excel で開いて"
+        "保存するか、値を入力してください",
+    ),
     "value.not_number": ("not a number: {value!r}", "数値ではありません: {value!r}"),
     "value.bool_in_number": (
         "a true/false cell, not a number: {value!r}",
