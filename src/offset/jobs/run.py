@@ -162,7 +162,8 @@ def run_scenario(
         unproven = _problems(checked)
         report_tables = _tables(scenario, computed, plans, batches, statuses, books, held, language)
         fulfilment = [item for plan in plans for item in plan.settlement.fulfilment]
-        # what the HTTP API shows
+        # what the HTTP API shows; the titles outputs print, chained (`ledger.titles`)
+        ledger.apply(run_records.describing(scenario))
         run_records.store(ledger.engine, scenario, fulfilment, report_tables["reductions"])
     finally:
         ledger.engine.dispose()

@@ -42,8 +42,8 @@ def volume_text(agreement: Agreement) -> str:
 def store(
     engine: Engine, scenario: Scenario, fulfilment: Iterable[Fulfilment], reductions: pd.DataFrame
 ) -> None:
-    """Keep the run's agreements, their fulfilment per FY, its projects' titles and places, and
-    its reductions table."""
+    """Keep the run's agreements, their fulfilment per FY, its projects (which scenario names
+    them), and its reductions table; their titles are chained (`describing`)."""
     agreements = _table(AgreementRecord)
     fulfilled = _table(FulfilmentRecord)
     reduced = _table(ReductionRecord)
@@ -99,6 +99,15 @@ def project_rows(scenario: Scenario) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def describing(scenario: Scenario) -> list[dict[str, Any]]:
+    """The `describe` operations that chain the titles of the scenario's projects (with their
+    places) and agreements: what outputs print for them."""
+    agreements = [{"name": n, "title": a.title} for n, a in scenario.agreements.items()]
+    return titles.describing("project", project_rows(scenario)) + titles.describing(
+        "agreement", agreements
+    )
 
 
 def _agreement_row(scenario: Scenario, name: str, a: Agreement) -> dict[str, Any]:
