@@ -10,13 +10,15 @@ no output prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.sql import delete, insert, select
 
+from offset.common.messages import Msg
 from offset.ledger.database import reading_one
 from offset.ledger.side_tables import ProjectRecord
 
@@ -68,6 +70,45 @@ def agreement_title(conn: Connection, name: str) -> str:
         text("SELECT title FROM titles WHERE subject = 'agreement' AND name = :n"), {"n": name}
     ).first()
     return str(found[0]) if found is not None and found[0] else ""
+
+
+def proved(conn: Connection, keys: Collection[tuple[str, str]]) -> tuple[list[int], list[Msg]]:
+    """The titles of `keys` ((subject, name): what a document prints) against the chain: the
+    sequence numbers of the entries that last described them (for `proof` to check up to the
+    head), and a problem, in `verify`'s words, for each whose stored row is not what its entry
+    recorded. Reads every `describe` entry: they are few, one per title and change."""
+    wanted = set(keys)
+    if not wanted:
+        return [], []
+    latest: dict[tuple[str, str], tuple[int, tuple[str, str, str]]] = {}
+    for seq, operation in conn.execute(
+        text("SELECT seq, operation FROM transactions WHERE kind = 'describe' ORDER BY seq")
+    ):
+        change = json.loads(operation)
+        key = (change.get("subject"), change.get("name"))
+        if key in wanted:
+            values = (change.get("title"), change.get("place_code"), change.get("place_name"))
+            latest[key] = (int(seq), values)
+    stored = {
+        (str(r[0]), str(r[1])): (r[2], r[3], r[4])
+        for r in conn.execute(
+            text("SELECT subject, name, title, place_code, place_name FROM titles")
+        )
+        if (r[0], r[1]) in wanted
+    }
+    problems: list[Msg] = []
+    what = Msg("verify.what.title")
+    for key in sorted(wanted):
+        named, entry, row = f"{key[0]} {key[1]}", latest.get(key), stored.get(key)
+        if entry is not None and row is None:
+            problems.append(Msg("verify.table_missing", what=what, key=named))
+        elif entry is None and row is not None:
+            problems.append(Msg("verify.history_missing", what=what, key=named))
+        elif entry is not None and row != entry[1]:
+            problems.append(
+                Msg("verify.table_differs", what=what, key=named, stored=row, expected=entry[1])
+            )
+    return sorted(seq for seq, _ in latest.values()), problems
 
 
 def describing(subject: str, rows: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
