@@ -63,7 +63,8 @@ def entry_problems(
     name)), against the entries that recorded them (`titles.proved`), which are checked too."""
     with reading(engine) as conn:
         head_seq, head_hash, _ = queries.head(conn)  # begins the snapshot the check reads
-        described, problems = titles.proved(conn, named_titles)
+        described, found = titles.proved(conn, named_titles)
+        problems: list[str] = list(found)
         seqs = [*seqs, *described]
         if not seqs:
             return Proof(tuple(problems), head_seq, head_hash)
