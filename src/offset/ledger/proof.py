@@ -1,8 +1,10 @@
 """Before a document prints ledger entries (a certificate, a statement, a report), it checks
 them: each entry's hash recomputes from what it holds, its header agrees with the operation it
-records, and every entry after it links on to the chain head. A document printed from a
-database edited by hand (a retirement's beneficiary and quantity changed, the guards dropped
-and restored) is then refused, or printed marked as not verified, never printed as true.
+records, and every entry after it links on to the chain head; and each title it prints (a
+project's, with its creating place, an agreement's) is what the entry that recorded it says.
+A document printed from a database edited by hand (a retirement's beneficiary and quantity
+changed, the guards dropped and restored; a title) is then refused, or printed marked as not
+verified, never printed as true.
 
 This is the one place documents call `verify` from (its chain check, `verify.check_links`,
 over the entries from the first printed one to the head): when verify's report changes shape,
