@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.sql import delete, insert, select
 
-from offset.common.messages import Msg
 from offset.ledger.database import reading_one
 from offset.ledger.side_tables import ProjectRecord
+from offset.ledger.verify.tables import compare
 
 _TABLE = ProjectRecord.__table__  # type: ignore[attr-defined]
 
@@ -72,7 +72,7 @@ def agreement_title(conn: Connection, name: str) -> str:
     return str(found[0]) if found is not None and found[0] else ""
 
 
-def proved(conn: Connection, keys: Collection[tuple[str, str]]) -> tuple[list[int], list[Msg]]:
+def proved(conn: Connection, keys: Collection[tuple[str, str]]) -> tuple[list[int], list[str]]:
     """The titles of `keys` ((subject, name): what a document prints) against the chain: the
     sequence numbers of the entries that last described them (for `proof` to check up to the
     head), and a problem, in `verify`'s words, for each whose stored row is not what its entry
@@ -90,24 +90,14 @@ def proved(conn: Connection, keys: Collection[tuple[str, str]]) -> tuple[list[in
             values = (change.get("title"), change.get("place_code"), change.get("place_name"))
             latest[key] = (int(seq), values)
     stored = {
-        (str(r[0]), str(r[1])): (r[2], r[3], r[4])
+        f"{r[0]} {r[1]}": (r[2], r[3], r[4])
         for r in conn.execute(
             text("SELECT subject, name, title, place_code, place_name FROM titles")
         )
         if (r[0], r[1]) in wanted
     }
-    problems: list[Msg] = []
-    what = Msg("verify.what.title")
-    for key in sorted(wanted):
-        named, entry, row = f"{key[0]} {key[1]}", latest.get(key), stored.get(key)
-        if entry is not None and row is None:
-            problems.append(Msg("verify.table_missing", what=what, key=named))
-        elif entry is None and row is not None:
-            problems.append(Msg("verify.history_missing", what=what, key=named))
-        elif entry is not None and row != entry[1]:
-            problems.append(
-                Msg("verify.table_differs", what=what, key=named, stored=row, expected=entry[1])
-            )
+    expected = {f"{key[0]} {key[1]}": values for key, (_, values) in latest.items()}
+    problems = compare("title", expected, stored)  # in verify's words
     return sorted(seq for seq, _ in latest.values()), problems
 
 

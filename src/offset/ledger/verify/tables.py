@@ -131,8 +131,9 @@ def _replay(references: list[tuple[int, str, str]]) -> Replay:
     return out
 
 
-def _compare(table: str, expected: dict[Any, Any], stored: dict[Any, Any]) -> list[str]:
-    """A reference table (`table`: a `verify.what.` key) against what its entries left."""
+def compare(table: str, expected: dict[Any, Any], stored: dict[Any, Any]) -> list[str]:
+    """A reference table (`table`: a `verify.what.` key) against what its entries left (also
+    a document's titles before it prints them: `titles.proved`)."""
     problems: list[str] = []
     what = Msg(f"verify.what.{table}")
     for key in sorted(set(expected) | set(stored), key=str):
@@ -153,9 +154,9 @@ def _reference_problems(replay: Replay, tables: Tables) -> list[str]:
     classes = {c: v[:4] for c, v in tables.classes.items()}
     return (
         replay.problems
-        + _compare("party", replay.parties, tables.parties)
-        + _compare("title", replay.titles, tables.titles)
-        + _compare("account", replay.accounts, tables.accounts)
-        + _compare("instrument", replay.instruments, tables.instruments)
-        + _compare("class", replay.classes, classes)
+        + compare("party", replay.parties, tables.parties)
+        + compare("title", replay.titles, tables.titles)
+        + compare("account", replay.accounts, tables.accounts)
+        + compare("instrument", replay.instruments, tables.instruments)
+        + compare("class", replay.classes, classes)
     )
