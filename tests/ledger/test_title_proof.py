@@ -92,6 +92,9 @@ def test_a_title_described_again_is_the_one_printed(db_url: str) -> None:
     renamed = titles.describing("project", [{"name": "ina-forest", "title": "伊那の森"}])
     assert [r.status for r in book.apply(renamed)] == ["ok"]
     assert [r.status for r in book.apply(renamed)] == ["exists"]
+    # what a certificate prints is the operator's to say, not a party's
+    forged = titles.describing("project", [{"name": "ina-forest", "title": "乗っ取り"}])
+    assert [r.status for r in book.apply(forged, party="minato")] == ["not_permitted"]
     assert titles.titles_on(book.engine)["ina-forest"].title == "伊那の森"
     assert book.verify() == []
     book.engine.dispose()
