@@ -156,14 +156,15 @@ def run_scenario(
             step=lambda fy, n: step(f"FY{fy}: issuing and settling ({n} transactions)"),
             recorded_on=recorded_on,
         )
+        # the titles outputs print, chained (`ledger.titles`) before the head is read and kept
+        ledger.apply(run_records.describing(scenario))
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
         held = ledger_figures.read(ledger, scenario)
         checked = _checked(ledger, held)
         unproven = _problems(checked)
         report_tables = _tables(scenario, computed, plans, batches, statuses, books, held, language)
         fulfilment = [item for plan in plans for item in plan.settlement.fulfilment]
-        # what the HTTP API shows; the titles outputs print, chained (`ledger.titles`)
-        ledger.apply(run_records.describing(scenario))
+        # what the HTTP API shows
         run_records.store(ledger.engine, scenario, fulfilment, report_tables["reductions"])
     finally:
         ledger.engine.dispose()
@@ -272,6 +273,8 @@ def _dry_run(
         batches = reconcile(
             ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p], scenario)
         )
+        # the titles outputs print, chained (`ledger.titles`) before the head is read and kept
+        ledger.apply(run_records.describing(scenario))
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
         held = ledger_figures.read(ledger, scenario)
         unproven = _unproven(ledger, held)
