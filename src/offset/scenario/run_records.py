@@ -187,7 +187,13 @@ def _visible_agreements(engine: Engine, viewer: Viewer) -> list[SeenAgreement]:
     """The stored agreements the viewer is a party to (as provider, beneficiary or other)."""
     with reading(engine) as conn:
         rows = conn.execute(select(_table(AgreementRecord)).order_by("name")).mappings()
-        found = [SeenAgreement(AgreementRecord(**row)) for row in rows]
+        # the title as the chain records it (`ledger.titles`), not the run record's copy
+        found = [
+            SeenAgreement(
+                AgreementRecord(**{**row, "title": titles.agreement_title(conn, row["name"])})
+            )
+            for row in rows
+        ]
     return [a for a in found if viewer.is_registry or viewer.party in a.parties]
 
 
