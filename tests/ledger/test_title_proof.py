@@ -6,7 +6,7 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from typer.testing import CliRunner
 
 from offset.api import keys
@@ -14,8 +14,11 @@ from offset.api.app import create_app
 from offset.cli.app import app
 from offset.cli.ledger import EXIT_UNVERIFIED
 from offset.ledger import Ledger, titles
+from offset.ledger.side_tables import AgreementRecord
+from offset.scenario import run_records
 from tests.ledger.conftest import ISSUE_LINES
 from tests.ledger.test_tamper import MORE
+from tests.scenario.test_run_records import REGISTRY
 
 runner = CliRunner()
 FORGED = "ニセの森"  # the title the forger wants printed
@@ -115,4 +118,18 @@ def test_titles_stored_before_they_were_chained_are_chained_by_the_migration(
     assert titles.titles_on(book.engine)["ina-forest"].place_name == "伊那市"
     book.initialise()  # once: nothing to chain again
     assert book.verify() == []
+    book.engine.dispose()
+
+
+def test_the_agreements_shown_carry_the_chained_title(db_url: str) -> None:
+    """The API and dashboard show an agreement by the title the chain records, not by the run
+    record's copy of it (which no check covers)."""
+    book = _book(db_url)
+    copy = {"name": "minato-ina", "scenario": "s", "title": FORGED, "provider": "ina",
+            "beneficiary": "minato", "first_fy": 2024, "last_fy": 2024, "volume": "all",
+            "delivery": "transfer"}  # fmt: skip
+    with book.engine.begin() as conn:
+        conn.execute(insert(AgreementRecord.__table__), [copy])  # type: ignore[attr-defined]
+    (seen,) = run_records.agreements(book.engine, REGISTRY)
+    assert seen.record.title == "港区と伊那市の協定"
     book.engine.dispose()
