@@ -36,6 +36,8 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                    "prefecture": "nagano"},
     "open_account": {"account": "p/holding", "party": "p", "kind": "holding"},
     "account_status": {"account": "p/holding", "status": "suspended"},
+    "describe": {"subject": "project", "name": "ina-forest", "title": "T",
+                 "place_code": "202029", "place_name": "伊那市"},
     "issue": {**TX, "to": "ina/holding", "instrument": "J-Credit", **CLASS, "buffer": 0,
               "buffer_account": "registry/buffer", "methodology": "EN-R-002",
               "source": {"input": {"sha256": "00"}}},

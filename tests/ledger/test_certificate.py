@@ -11,13 +11,11 @@ from typing import Any
 
 import pypdf
 import pytest
-from sqlalchemy import insert
 
 from offset.documents.certificate import certificate_html, certificate_pdf, signed
 from offset.documents.certificate_fields import signature_holds
-from offset.ledger import Ledger
+from offset.ledger import Ledger, titles
 from offset.ledger.checkpoint import keygen
-from offset.ledger.side_tables import ProjectRecord
 from tests.pdfs import japanese_font_used, read_pdf
 
 SETUP: list[dict[str, Any]] = [
@@ -133,13 +131,10 @@ def test_the_project_is_printed_by_its_title_with_its_key_below(
 
 
 def _titled(book: Ledger) -> None:
-    """The project's title and place, as a scenario's run stores them."""
-    with book.engine.begin() as conn:
-        conn.execute(
-            insert(ProjectRecord.__table__),  # type: ignore[attr-defined]
-            [{"name": "matsumoto-pv", "scenario": "s", "title": "松本市 住宅用太陽光発電",
-              "place_code": "202029", "place_name": "松本市"}],
-        )  # fmt: skip
+    """The project's title and place, as a scenario's run chains them."""
+    described = titles.describing("project", [{"name": "matsumoto-pv", "title": "松本市 住宅用太陽光発電",
+                                               "place_code": "202029", "place_name": "松本市"}])  # fmt: skip
+    assert [r.status for r in book.apply(described)] == ["ok"]
 
 
 def _positions(data: bytes) -> dict[str, tuple[float, float]]:

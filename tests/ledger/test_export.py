@@ -93,9 +93,9 @@ def test_beancount_keeps_what_the_ledger_prints(ledger: Ledger) -> None:
 
 def test_beancount_names_a_project_by_its_stored_title(ledger: Ledger) -> None:
     ledger.apply(ISSUE_LINES)
-    with ledger.engine.begin() as conn:
-        titles.replace(conn, "s", [{"name": "ina-forest", "title": f"伊那市 {HOSTILE}",
-                                    "place_code": "", "place_name": ""}])  # fmt: skip
+    ledger.apply(
+        titles.describing("project", [{"name": "ina-forest", "title": f"伊那市 {HOSTILE}"}])
+    )
     entries, errors, _ = loader.load_string(ledger.export("beancount"))
     assert errors == []
     (credit,) = [e for e in entries if isinstance(e, data.Commodity)]

@@ -39,6 +39,9 @@ MORE: list[dict[str, Any]] = [
     | {"claim_period": "2024年度", "agreement": "minato-ina"},
     {"op": "cancel", "id": "c1", "from": "buffer:J-Credit", **PROJECT}
     | {"quantity": 1, "reason": "fire"},
+    {"op": "describe", "subject": "project", "name": "ina-forest", "title": "伊那市の森"}
+    | {"place_code": "202096", "place_name": "伊那市"},
+    {"op": "describe", "subject": "agreement", "name": "minato-ina", "title": "港区と伊那市の協定"},
 ]
 
 
@@ -233,6 +236,19 @@ BEHIND: dict[str, tuple[list[str], str]] = {
     "a party's name": (
         ["UPDATE parties SET name = 'Evil City' WHERE id = 'minato'"],
         "party minato: the table holds ('company', 'Evil City'",
+    ),
+    "a project's title and place": (
+        ["UPDATE titles SET title = 'Evil Forest', place_name = '港区' WHERE name = 'ina-forest'"],
+        "title project ina-forest: the table holds ('Evil Forest', '202096', '港区'), the"
+        " history ('伊那市の森', '202096', '伊那市')",
+    ),
+    "an agreement's title": (
+        ["UPDATE titles SET title = 'Evil' WHERE subject = 'agreement'"],
+        "title agreement minato-ina: the table holds ('Evil', '', '')",
+    ),
+    "a title made up": (
+        ["INSERT INTO titles VALUES ('project', 'made-up', 'Made up', '', '')"],
+        "title project made-up: in its table, never recorded in the history",
     ),
     "the head's date": (
         ["UPDATE ledger_head SET effective_date = '2001-01-01'"],

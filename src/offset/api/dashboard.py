@@ -267,6 +267,7 @@ def statement(request: Request, account: str, fmt: Format = None) -> Response:
         proof.require(
             ledger(request).engine, [line.seq for line in lines],
             Msg("proof.statement", account=account),
+            [("project", line.project) for line in lines if line.project],  # titles printed
         )  # fmt: skip
     except proof.Unverified as e:
         message = messages.text(e.message, _language(request, who))

@@ -159,6 +159,7 @@ VERIFY: dict[str, tuple[str, str]] = {
         "{kind}の記録 (seq {seq}): 参照情報の変更として正しくありません",
     ),
     "verify.what.party": ("party", "参加者"),
+    "verify.what.title": ("title", "名称"),
     "verify.what.account": ("account", "口座"),
     "verify.what.instrument": ("instrument", "制度"),
     "verify.what.class": ("credit class", "クレジットのクラス"),

@@ -158,7 +158,11 @@ def certificate_fields(ledger: Ledger, tx_id: str) -> CertificateFields:
     with reading(ledger.engine) as conn:
         found = certified.context(conn, tx_id)
     retirement = found.retirement
-    proof.require(ledger.engine, [retirement.seq], proof.entry(retirement.seq, retirement.id))
+    printed = [("project", retirement.project)]  # its title and place, and the agreement's
+    if retirement.agreement is not None:
+        printed.append(("agreement", retirement.agreement))
+    what = proof.entry(retirement.seq, retirement.id)
+    proof.require(ledger.engine, [retirement.seq], what, printed)
     return fields_of(found, os.environ.get(ISSUER_VARIABLE, ""))
 
 

@@ -168,6 +168,8 @@ def run_scenario(
             step=lambda fy, n: step(f"FY{fy}: issuing and settling ({n} transactions)"),
             recorded_on=recorded_on,
         )
+        # the titles outputs print, chained (`ledger.titles`) before the head is read and kept
+        ledger.apply(run_records.describing(scenario))
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
         held = ledger_figures.read(ledger, scenario)
         checked = _checked(ledger, held)
@@ -283,6 +285,8 @@ def _dry_run(
         batches = reconcile(
             ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p], scenario)
         )
+        # the titles outputs print, chained (`ledger.titles`) before the head is read and kept
+        ledger.apply(run_records.describing(scenario))
         books = (ledger.balances(), ledger.accounts(), ledger.retirements())
         held = ledger_figures.read(ledger, scenario)
         unproven = _unproven(ledger, held)

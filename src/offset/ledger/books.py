@@ -32,6 +32,7 @@ from offset.ledger.rows import (
     HeaderRow,
     PartyRow,
     Posting,
+    TitleRow,
     TxRecord,
 )
 from offset.ledger.store import Store
@@ -129,6 +130,7 @@ class Known:
         # PostgreSQL: who wrote the head entry (`head_check.Stamp`), to prove it unedited since.
         self.stamp: Stamp | None = None
         self.parties: Table[str, PartyRow | None] = Table()
+        self.titles: Table[tuple[str, str], TitleRow | None] = Table()  # (subject, name)
         self.accounts: Table[str, AccountRow | None] = Table()
         self.classes: Table[tuple[str, int], ClassRow | None] = Table()
         self.vintages: Table[str, tuple[int, ...]] = Table()  # a project's classes, oldest first
@@ -147,6 +149,7 @@ class Known:
     def tables(self) -> Iterable[Table[object, object]]:
         return (
             self.parties,  # type: ignore[return-value]
+            self.titles,
             self.accounts,
             self.classes,
             self.vintages,
@@ -165,6 +168,7 @@ class Known:
         """Read what is not known through `store` (this batch's database transaction)."""
         loads: dict[int, Callable[..., object]] = {
             id(self.parties): store.party,
+            id(self.titles): store.title,
             id(self.accounts): store.account,
             id(self.classes): store.credit_class,
             id(self.vintages): store.vintages,
@@ -234,6 +238,7 @@ class Books:
         known.bind(store)
         self.known = known
         self.parties = known.parties
+        self.titles = known.titles
         self.accounts = known.accounts
         self.classes = known.classes
         self.vintages = known.vintages

@@ -1,6 +1,6 @@
 """What a certificate prints beside a retirement's own columns, read from the ledger: where its
 credits were created (the party and place of the class's first issuance, and the method it
-names), the project's title and creating municipality (`titles`), the agreement's title, the certificate's number, and the entry's place in the chain.
+names), the project's title and creating municipality (`titles`), the agreement's title (both as the chain records them), the certificate's number, and the entry's place in the chain.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy import Connection, text
 
 from offset.ledger import queries
 from offset.ledger.rows import Retirement
-from offset.ledger.titles import project_titles, title_of
+from offset.ledger.titles import agreement_title, project_titles, title_of
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def context(conn: Connection, tx_id: str) -> Context:
     ).scalar_one()
     title = ""
     if found.agreement is not None:
-        title = _agreement_title(conn, found.agreement)
+        title = agreement_title(conn, found.agreement)
     project = title_of(project_titles(conn, [found.project]), found.project)
     retired_by = names.get(found.party)
     registry = names.get("registry")
@@ -75,12 +75,6 @@ def context(conn: Connection, tx_id: str) -> Context:
         prev_hash=str(prev_hash),
         registry_name=registry.name if registry and registry.name else "",
     )
-
-
-def _agreement_title(conn: Connection, name: str) -> str:
-    """The agreement's title as the scenario run recorded it ("" if none)."""
-    found = conn.execute(text("SELECT title FROM agreements WHERE name = :n"), {"n": name}).first()
-    return str(found[0]) if found is not None and found[0] else ""
 
 
 def by_hash(conn: Connection, entry_hash: str) -> str | None:

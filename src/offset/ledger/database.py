@@ -20,7 +20,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Page cache per connection (SQLite's default is 2 MiB): the indexes of a large ledger are
 # written at random places, and a small cache turns each insert into page reads.
 SQLITE_CACHE_KIB = 64 * 1024
-HEAD_REVISION = "0008"  # the newest revision in migrations/versions (a test compares)
+HEAD_REVISION = "0009"  # the newest revision in migrations/versions (a test compares)
 READ_ONLY = "offset_read_only"  # execution option of a connection that only reads (`reading`)
 
 

@@ -37,6 +37,7 @@ from offset.ledger.rows import (
     Header,
     PartyRow,
     Posting,
+    TitleRow,
     TxRecord,
 )
 from offset.ledger.schema import INSTRUMENTS
@@ -106,6 +107,17 @@ def class_change(credit: ClassRow) -> dict[str, Any]:
     }
 
 
+def title_change(title: TitleRow) -> dict[str, Any]:
+    return {
+        "op": "describe",
+        "subject": title.subject,
+        "name": title.name,
+        "title": title.title,
+        "place_code": title.place_code,
+        "place_name": title.place_name,
+    }
+
+
 def _party(books: Books, party: PartyRow, when: When) -> int:
     books.parties.set(party.id, party)
     return _entry(books, "party", party_change(party), when)
@@ -127,6 +139,9 @@ def _record_reference(books: Books, plan: ReferencePlan, when: When) -> int:
         )
     elif plan.account is not None:
         seq = _account(books, plan.account, when)
+    if plan.title is not None:
+        books.titles.set((plan.title.subject, plan.title.name), plan.title)
+        seq = _entry(books, "describe", title_change(plan.title), when)
     return seq
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from offset.common.messages import Msg
-from offset.ledger import past, queries, side_tables, states  # noqa: F401  (side_tables: tables beside it)
+from offset.ledger import past, queries, side_tables, states, titles  # noqa: F401  (side_tables: tables beside it)
 from offset.ledger.checkpoint import Checkpoint, CheckpointError, sign
 from offset.ledger.database import DEFAULT_URL, at_head, connect, reading, upgrade
 from offset.ledger.export import EXPORTS
@@ -45,6 +45,15 @@ class Ledger(Writer):
     @classmethod
     def on(cls, engine: Engine) -> Ledger:
         return cls(engine)
+
+    def initialise(self) -> None:
+        """After a migration: the first entries, and the titles that run records held before
+        titles were chained (`titles.carried_over`)."""
+        super().initialise()
+        with reading(self.engine) as conn:
+            carried = titles.carried_over(conn)
+        if carried:
+            self.apply(carried)
 
     def balances(
         self, as_of: dt.date | None = None, account: str | None = None, party: str | None = None

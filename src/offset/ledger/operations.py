@@ -162,6 +162,18 @@ class AccountStatus(_Op):
     status: Literal["open", "suspended", "closed"]
 
 
+class Describe(_Op):
+    """A project's or an agreement's title (and a project's creating place), as outputs print
+    it: chained like a party's name, so that `verify` covers what a certificate prints."""
+
+    op: Literal["describe"]
+    subject: Literal["project", "agreement"]
+    name: Name  # a credit class's `project`, or what transactions name as their `agreement`
+    title: OptionalText = ""
+    place_code: Annotated[str, Field(pattern=r"^([0-9]{5,6})?$")] = ""
+    place_name: OptionalText = ""
+
+
 class _Tx(_Op):
     id: TxId
     effective_date: Day | None = None
@@ -249,7 +261,7 @@ class Void(_Tx):
 #: the others change reference data. A new operation is a model above and a line here (then its
 #: planner: `planning.PLANNERS`; see docs/architecture.md, "Adding an operation").
 TxOperation = Issue | Transfer | Retire | Cancel | Reverse | Reserve | Post | Void
-Operation = OpenParty | OpenAccount | AccountStatus | TxOperation
+Operation = OpenParty | OpenAccount | AccountStatus | Describe | TxOperation
 OPERATION_TYPES: tuple[type[_Op], ...] = get_args(Operation)
 TX_TYPES: tuple[type[_Tx], ...] = get_args(TxOperation)
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(Annotated[Operation, Field(discriminator="op")])

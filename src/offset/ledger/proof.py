@@ -1,8 +1,10 @@
 """Before a document prints ledger entries (a certificate, a statement, a report), it checks
 them: each entry's hash recomputes from what it holds, its header agrees with the operation it
-records, and every entry after it links on to the chain head. A document printed from a
-database edited by hand (a retirement's beneficiary and quantity changed, the guards dropped
-and restored) is then refused, or printed marked as not verified, never printed as true.
+records, and every entry after it links on to the chain head; and each title it prints (a
+project's, with its creating place, an agreement's) is what the entry that recorded it says.
+A document printed from a database edited by hand (a retirement's beneficiary and quantity
+changed, the guards dropped and restored; a title) is then refused, or printed marked as not
+verified, never printed as true.
 
 This is the one place documents call `verify` from (its chain check, `verify.check_links`,
 over the entries from the first printed one to the head): when verify's report changes shape,
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from offset.common.messages import Msg
-from offset.ledger import queries, verify
+from offset.ledger import queries, titles, verify
 from offset.ledger.database import reading
 
 
@@ -55,17 +57,23 @@ def entry(seq: int, tx_id: str | None) -> Msg:
     return Msg("proof.entry", seq=seq, id=tx_id or "-")
 
 
-def entry_problems(engine: Engine, seqs: Collection[int]) -> Proof:
+def entry_problems(
+    engine: Engine, seqs: Collection[int], named_titles: Collection[tuple[str, str]] = ()
+) -> Proof:
     """Check the entries `seqs` and every entry after the first of them up to the chain head,
-    in one committed state."""
+    in one committed state; and the titles the document prints (`named_titles`: (subject,
+    name)), against the entries that recorded them (`titles.proved`), which are checked too."""
     with reading(engine) as conn:
         head_seq, head_hash, _ = queries.head(conn)  # begins the snapshot the check reads
+        described, found = titles.proved(conn, named_titles)
+        problems: list[str] = list(found)
+        seqs = [*seqs, *described]
         if not seqs:
-            return Proof((), head_seq, head_hash)
+            return Proof(tuple(problems), head_seq, head_hash)
         part = verify.check_links(conn.connection.driver_connection, min(seqs))
         first = min((seq for seq, _, _ in part.problems if seq), default=None)
         named = None if first is None else entry(first, queries.transaction_id(conn, first))
-    problems = [words for _, _, words in sorted(part.problems)]
+    problems += [words for _, _, words in sorted(part.problems)]
     if part.orphans:
         problems.append(Msg("verify.rows_of_no_entry", seqs=", ".join(map(str, part.orphans[:5]))))
     if (head_seq, head_hash) != (part.expected_seq - 1, part.last_hash):
@@ -78,9 +86,14 @@ def entry_problems(engine: Engine, seqs: Collection[int]) -> Proof:
     return Proof(tuple(problems), head_seq, head_hash, named)
 
 
-def require(engine: Engine, seqs: Collection[int], what: Msg) -> Proof:
+def require(
+    engine: Engine,
+    seqs: Collection[int],
+    what: Msg,
+    named_titles: Collection[tuple[str, str]] = (),
+) -> Proof:
     """`entry_problems`, raising `Unverified` (naming `what`) when they do not verify."""
-    proof = entry_problems(engine, seqs)
+    proof = entry_problems(engine, seqs, named_titles)
     if not proof.verified:
         raise Unverified(what, proof)
     return proof

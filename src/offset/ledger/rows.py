@@ -21,6 +21,18 @@ class PartyRow:
 
 
 @dataclass(frozen=True)
+class TitleRow:
+    """What outputs print for a project or an agreement instead of its key: its title and, for a
+    project, where its credits are created (創出場所: the municipality's JIS code and name)."""
+
+    subject: str  # "project" or "agreement"
+    name: str  # the key: a credit class's `project`, a transaction's `agreement`
+    title: str = ""
+    place_code: str = ""
+    place_name: str = ""
+
+
+@dataclass(frozen=True)
 class AccountRow:
     id: str
     party: str

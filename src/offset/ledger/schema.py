@@ -2,8 +2,8 @@
 
 History tables (transactions, postings, block_events) are append-only, enforced by triggers
 (`guards.py`). `transactions` holds every chained entry: credit transactions (with an id) and
-reference entries (the genesis, parties, accounts and their status, credit classes; no id).
-`parties`, `accounts`, `instruments`, `credit_classes`, `balances`, `blocks` and `ledger_head`
+reference entries (the genesis, parties, accounts and their status, credit classes, titles; no
+id). `parties`, `titles`, `accounts`, `instruments`, `credit_classes`, `balances`, `blocks` and `ledger_head`
 are the current state, derived from that history and recomputed from it by `verify`.
 """
 
@@ -39,6 +39,18 @@ class Party(SQLModel, table=True):
     name: str = ""
     jis_code: str | None = None
     prefecture: str | None = None
+
+
+class Title(SQLModel, table=True):
+    """What outputs print for a project or an agreement (`rows.TitleRow`): derived, like
+    parties, from its `describe` entries, and checked against them by `verify`."""
+
+    __tablename__ = "titles"
+    subject: str = Field(primary_key=True)
+    name: str = Field(primary_key=True)
+    title: str = ""
+    place_code: str = ""
+    place_name: str = ""
 
 
 class Account(SQLModel, table=True):

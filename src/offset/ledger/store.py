@@ -28,6 +28,7 @@ from offset.ledger.rows import (
     ClassRow,
     Head,
     PartyRow,
+    TitleRow,
     TxRecord,
 )
 
@@ -125,6 +126,15 @@ class Store:
             "SELECT id, kind, name, jis_code, prefecture FROM parties WHERE id = :id", id=party_id
         )
         return None if row is None else PartyRow(*row)
+
+    def title(self, key: tuple[str, str]) -> TitleRow | None:
+        row = self.one(
+            "SELECT subject, name, title, place_code, place_name FROM titles"
+            " WHERE subject = :s AND name = :n",
+            s=key[0],
+            n=key[1],
+        )
+        return None if row is None else TitleRow(*row)
 
     def account(self, account_id: str) -> AccountRow | None:
         row = self.one(

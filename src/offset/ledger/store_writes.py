@@ -84,6 +84,22 @@ def _reference(store: Store, books: Books) -> None:
             if p and old
         ],
     )
+    titles = list(books.titles.changes())
+    store.append(
+        "titles",
+        ("subject", "name", "title", "place_code", "place_name"),
+        [(t.subject, t.name, t.title, t.place_code, t.place_name) for _, old, t in titles
+         if t and not old],
+    )  # fmt: skip
+    store.many(
+        "UPDATE titles SET title = :t, place_code = :c, place_name = :p"
+        " WHERE subject = :s AND name = :n",
+        [
+            {"s": t.subject, "n": t.name, "t": t.title, "c": t.place_code, "p": t.place_name}
+            for _, old, t in titles
+            if t and old
+        ],
+    )
     accounts = list(books.accounts.changes())
     store.append(
         "accounts",

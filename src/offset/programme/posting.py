@@ -51,9 +51,12 @@ def issue(ledger: Ledger, run: Run, period: str | None = None) -> dict[str, Post
     wanted = [period] if period is not None else [m.period.name for m in run.monitorings]
     for name in wanted:
         programme.period(name)  # an unknown period: InputError naming the known ones
-    _refused_if_not_ok(ledger.apply(setup_operations(programme)))
-    with ledger.engine.begin() as conn:  # what outputs print for it (`ledger.titles`)
-        titles.replace(conn, f"programme:{programme.name}", [_title(programme)])
+    title = _title(programme)  # what outputs print for it, chained (`ledger.titles`)
+    _refused_if_not_ok(
+        ledger.apply(setup_operations(programme) + titles.describing("project", [title]))
+    )
+    with ledger.engine.begin() as conn:
+        titles.replace(conn, f"programme:{programme.name}", [title])
     if elsewhere := _list_issued_elsewhere(ledger, run):
         raise IssueRefused(str(Msg("programme.list_issued_elsewhere", id=elsewhere)))
     history = ledger.issuance_history(programme.issue_id(""))

@@ -42,8 +42,8 @@ def volume_text(agreement: Agreement) -> str:
 def store(
     engine: Engine, scenario: Scenario, fulfilment: Iterable[Fulfilment], reductions: pd.DataFrame
 ) -> None:
-    """Keep the run's agreements, their fulfilment per FY, its projects' titles and places, and
-    its reductions table."""
+    """Keep the run's agreements, their fulfilment per FY, its projects (which scenario names
+    them), and its reductions table; their titles are chained (`describing`)."""
     agreements = _table(AgreementRecord)
     fulfilled = _table(FulfilmentRecord)
     reduced = _table(ReductionRecord)
@@ -99,6 +99,15 @@ def project_rows(scenario: Scenario) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def describing(scenario: Scenario) -> list[dict[str, Any]]:
+    """The `describe` operations that chain the titles of the scenario's projects (with their
+    places) and agreements: what outputs print for them."""
+    agreements = [{"name": n, "title": a.title} for n, a in scenario.agreements.items()]
+    return titles.describing("project", project_rows(scenario)) + titles.describing(
+        "agreement", agreements
+    )
 
 
 def _agreement_row(scenario: Scenario, name: str, a: Agreement) -> dict[str, Any]:
@@ -178,7 +187,13 @@ def _visible_agreements(engine: Engine, viewer: Viewer) -> list[SeenAgreement]:
     """The stored agreements the viewer is a party to (as provider, beneficiary or other)."""
     with reading(engine) as conn:
         rows = conn.execute(select(_table(AgreementRecord)).order_by("name")).mappings()
-        found = [SeenAgreement(AgreementRecord(**row)) for row in rows]
+        # the title as the chain records it (`ledger.titles`), not the run record's copy
+        found = [
+            SeenAgreement(
+                AgreementRecord(**{**row, "title": titles.agreement_title(conn, row["name"])})
+            )
+            for row in rows
+        ]
     return [a for a in found if viewer.is_registry or viewer.party in a.parties]
 
 

@@ -91,7 +91,10 @@ def statement(
     book = existing_ledger()
     try:
         rows = book.statement(account, start.date() if start else None, end.date() if end else None)
-        proof.require(book.engine, [r.seq for r in rows], Msg("proof.statement", account=account))
+        proof.require(
+            book.engine, [r.seq for r in rows], Msg("proof.statement", account=account),
+            [("project", r.project) for r in rows if r.project],  # their titles, printed
+        )  # fmt: skip
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e

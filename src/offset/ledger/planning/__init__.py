@@ -80,7 +80,7 @@ assert set(PLANNERS) == set(ops.OPERATION_TYPES), "every operation has its plann
 
 def plan(books: Books, op: ops.Operation, when: When) -> Plan:
     """The one dispatch from an operation to its planner. Parties and accounts are opened,
-    and their status changed, by the ledger's operator only."""
+    their status changed, and titles described, by the ledger's operator only."""
     if when.party is not None and not isinstance(op, ops.TX_TYPES):
         raise Rejected("not_permitted", f"{op.op} on behalf of {when.party}")
     return PLANNERS[type(op)](books, op, when)

@@ -12,7 +12,7 @@ from typing import Any, Final, NamedTuple
 
 from offset.ledger import operations as ops
 from offset.ledger.blocks import Block
-from offset.ledger.rows import AccountRow, ClassRow, PartyRow
+from offset.ledger.rows import AccountRow, ClassRow, PartyRow, TitleRow
 
 MAX_CLASS_SERIALS: Final = 10**15  # serials ever minted in one class
 MAX_LEDGER_SERIALS: Final = 10**18  # over all classes: every SQL sum stays below 2**63
@@ -89,6 +89,7 @@ class ReferencePlan:
     party: PartyRow | None = None
     account: AccountRow | None = None
     status_of: AccountRow | None = None  # the account whose status changes (`account` holds it)
+    title: TitleRow | None = None  # a project's or agreement's title, described anew
 
 
 @dataclass(frozen=True)

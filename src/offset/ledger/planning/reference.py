@@ -12,7 +12,7 @@ from offset.ledger import operations as ops
 from offset.ledger.books import Books
 from offset.ledger.codes import EXISTS, Rejected
 from offset.ledger.planning.plans import Plan, ReferencePlan, Unchanged, When
-from offset.ledger.rows import AccountRow, PartyRow
+from offset.ledger.rows import AccountRow, PartyRow, TitleRow
 
 
 def _open_party(books: Books, op: ops.OpenParty, when: When) -> Plan:
@@ -55,8 +55,16 @@ def _account_status(books: Books, op: ops.AccountStatus, when: When) -> Plan:
     return ReferencePlan(account=changed, status_of=account)
 
 
+def _describe(books: Books, op: ops.Describe, when: When) -> Plan:
+    wanted = TitleRow(op.subject, op.name, op.title, op.place_code, op.place_name)
+    if books.titles.get((op.subject, op.name)) == wanted:
+        return Unchanged(EXISTS)
+    return ReferencePlan(title=wanted)
+
+
 REFERENCE_PLANNERS: dict[type[Any], Callable[[Books, Any, When], Plan]] = {
     ops.OpenParty: _open_party,
     ops.OpenAccount: _open_account,
     ops.AccountStatus: _account_status,
+    ops.Describe: _describe,
 }

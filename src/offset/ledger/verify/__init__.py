@@ -11,7 +11,7 @@ derived from it and recomputed here:
    agreement) and with its content hash and fiscal year;
 2. each transaction's postings sum to zero per class, its block events move exactly what its
    postings move, and each posting's `balance_after` is the account's running balance;
-3. the reference tables (parties, accounts, instruments, credit classes) equal the replay of
+3. the reference tables (parties, titles, accounts, instruments, credit classes) equal the replay of
    the reference entries, and no credits ever left a retirement or cancellation account;
 4. the stored balances (and their posting counts) equal the postings; the balances of each class
    sum to zero over all accounts (issued = held + pending + retired + cancelled + buffer); none

@@ -22,7 +22,7 @@ from offset.ledger.rows import HEADER_COLUMNS
 if TYPE_CHECKING:
     from offset.ledger.verify.ranges import ChainPart
 
-REFERENCE_KINDS = frozenset({"genesis", "party", "account", "account_status", "class"})
+REFERENCE_KINDS = frozenset({"genesis", "party", "account", "account_status", "class", "describe"})
 
 _COL = {name: i for i, name in enumerate(HEADER_COLUMNS)}
 

@@ -1,5 +1,5 @@
 """The derived tables as this process's snapshot reads them (`Tables`), and the reference
-tables (parties, accounts, instruments, credit classes) checked against the replay of the
+tables (parties, titles, accounts, instruments, credit classes) checked against the replay of the
 reference entries (check 3).
 """
 
@@ -22,6 +22,7 @@ class Tables:
 
     head: tuple[int, str, str]  # seq, hash, effective date (ISO, or "")
     parties: dict[str, tuple[Any, ...]]
+    titles: dict[str, tuple[str, str, str]]  # "subject name": title, place code and name
     accounts: dict[str, tuple[Any, ...]]
     instruments: dict[str, bool]
     classes: dict[int, tuple[Any, ...]]
@@ -39,6 +40,10 @@ def _tables(conn: Connection) -> Tables:
         parties={
             r[0]: tuple(r[1:])
             for r in q(text("SELECT id, kind, name, jis_code, prefecture FROM parties"))
+        },
+        titles={
+            f"{r[0]} {r[1]}": (r[2], r[3], r[4])
+            for r in q(text("SELECT subject, name, title, place_code, place_name FROM titles"))
         },
         accounts={
             r[0]: tuple(r[1:]) for r in q(text("SELECT id, party_id, kind, status FROM accounts"))
@@ -73,6 +78,7 @@ def _tables(conn: Connection) -> Tables:
 @dataclass
 class Replay:
     parties: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    titles: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     accounts: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     instruments: dict[str, bool] = field(default_factory=dict)
     classes: dict[int, tuple[Any, ...]] = field(default_factory=dict)
@@ -93,6 +99,12 @@ def _replay(references: list[tuple[int, str, str]]) -> Replay:
                     change["name"],
                     change["jis_code"],
                     change["prefecture"],
+                )
+            elif kind == "describe":
+                out.titles[f"{change['subject']} {change['name']}"] = (
+                    change["title"],
+                    change["place_code"],
+                    change["place_name"],
                 )
             elif kind == "account":
                 if change["account"] in out.accounts:
@@ -119,8 +131,9 @@ def _replay(references: list[tuple[int, str, str]]) -> Replay:
     return out
 
 
-def _compare(table: str, expected: dict[Any, Any], stored: dict[Any, Any]) -> list[str]:
-    """A reference table (`table`: a `verify.what.` key) against what its entries left."""
+def compare(table: str, expected: dict[Any, Any], stored: dict[Any, Any]) -> list[str]:
+    """A reference table (`table`: a `verify.what.` key) against what its entries left (also
+    a document's titles before it prints them: `titles.proved`)."""
     problems: list[str] = []
     what = Msg(f"verify.what.{table}")
     for key in sorted(set(expected) | set(stored), key=str):
@@ -141,8 +154,9 @@ def _reference_problems(replay: Replay, tables: Tables) -> list[str]:
     classes = {c: v[:4] for c, v in tables.classes.items()}
     return (
         replay.problems
-        + _compare("party", replay.parties, tables.parties)
-        + _compare("account", replay.accounts, tables.accounts)
-        + _compare("instrument", replay.instruments, tables.instruments)
-        + _compare("class", replay.classes, classes)
+        + compare("party", replay.parties, tables.parties)
+        + compare("title", replay.titles, tables.titles)
+        + compare("account", replay.accounts, tables.accounts)
+        + compare("instrument", replay.instruments, tables.instruments)
+        + compare("class", replay.classes, classes)
     )
