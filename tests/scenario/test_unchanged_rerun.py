@@ -32,8 +32,8 @@ def _said(output: str) -> str:
 
 def _unchanged_words() -> str:
     """What a re-run that changes nothing says, up to the time it names."""
-    said = " ".join(text(Msg("cli.unchanged", written="\0"), "en").split())
-    return said.partition("\0")[0]
+    said = " ".join(text(Msg("cli.unchanged", written="\ue000"), "en").split())
+    return said.partition("\ue000")[0]
 
 
 def _ledger_issued(url: str) -> dict[int, int]:
