@@ -38,9 +38,13 @@ class ProjectTitle:
         return self.title or self.name
 
 
+# The chained titles (`describe` entries, derived into `titles`), never the run records' copy.
+PROJECT_TITLES = "SELECT name, title, place_code, place_name FROM titles WHERE subject = 'project'"
+
+
 def project_titles(conn: Connection, names: Iterable[str] | None = None) -> dict[str, ProjectTitle]:
     """The stored title of each project (all, or those named); a project with none is absent."""
-    query = "SELECT name, title, place_code, place_name FROM titles WHERE subject = 'project'"
+    query = PROJECT_TITLES
     if names is None:
         rows = conn.execute(text(query)).all()
     else:
@@ -55,13 +59,13 @@ def project_titles(conn: Connection, names: Iterable[str] | None = None) -> dict
 def titles_on(engine: Engine, names: Iterable[str] | None = None) -> dict[str, ProjectTitle]:
     """`project_titles` in one statement of its own, through the driver (`read_rows`: on
     PostgreSQL one round trip, not three; every titled answer of the API asks)."""
-    query = "SELECT name, title, place_code, place_name FROM projects"
+    query = PROJECT_TITLES
     params: dict[str, str] = {}
     if names is not None:
         params = {f"n{i}": name for i, name in enumerate(sorted(set(names)))}
         if not params:
             return {}
-        query += f" WHERE name IN ({', '.join(f':{mark}' for mark in params)})"
+        query += f" AND name IN ({', '.join(f':{mark}' for mark in params)})"
     rows = read_rows(engine, query, params)
     return {str(r[0]): ProjectTitle(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows}
 
