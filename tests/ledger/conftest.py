@@ -24,7 +24,7 @@ PG_SERVER = os.environ.get("OFFSET_TEST_PG", "postgresql+psycopg://root@127.0.0.
 def columnar(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every range of any size checked by the columnar chain pass (`verify/columnar.py`), as a
     large ledger's are: every test of `verify` here checks its words and tags.
-    `test_tamper.py` compares it with the row pass on every forgery."""
+    `test_tamper_columnar.py` compares it with the row pass on every forgery."""
     monkeypatch.setattr(columns, "COLUMNS_FROM", 1)
 
 

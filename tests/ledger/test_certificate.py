@@ -77,11 +77,8 @@ def test_the_fields_are_the_ledgers_and_the_signature_holds(book: Ledger, tmp_pa
     assert not signature_holds(fields, forged, made.public_key)
 
 
-def test_the_pdf_is_one_a4_page_laid_out_as_a_certificate(
-    book: Ledger, tmp_path: Path, db_url: str
-) -> None:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("the layout does not depend on the database")
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the layout: not the database
+def test_the_pdf_is_one_a4_page_laid_out_as_a_certificate(book: Ledger, tmp_path: Path) -> None:
     keygen(tmp_path / "issuer.key")
     _titled(book)  # the project's title with its key on a detail line: the tallest table
     data = certificate_pdf(book, "r1", "ja", "https://registry.example.jp", tmp_path / "issuer.key")

@@ -1,5 +1,5 @@
 """`verify` in worker processes: ranges of the chain checked apart report what one pass does
-(the forgeries themselves are in `test_tamper.py`)."""
+(the forgeries themselves are in `forgeries.py`, tried in `test_tamper*.py`)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from offset.ledger import Ledger, proof
 from tests.api.conftest import sign_in
 from tests.japanese import untranslated
 from tests.ledger.conftest import ISSUE_LINES, behind_the_triggers, seq_of
-from tests.ledger.test_tamper import MORE
+from tests.ledger.forgeries import MORE
 
 runner = CliRunner()
 FORGED = "株式会社ニセモノ"  # the company the forger wants the offset to be for
