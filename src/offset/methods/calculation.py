@@ -120,18 +120,21 @@ def compute_together(
     equal = equal_twin_rows(whole)
     # the records' counts in one pass over the whole (not per part) unless factors are strict
     counts = None if shared.strict_factors else parts.counted(whole, lengths, factors)
+    tables = factors.manifest()  # the same for every part: one list, not one per part
+    trimmed: dict[tuple[str, ...], pd.DataFrame] = {(): whole}  # by the columns dropped
     out: list[CalcResult] = []
     start = 0
     for at, (frame, own, summary) in enumerate(zip(frames, options, summaries, strict=True)):
         stop = start + len(frame)
-        part = whole.iloc[start:stop].set_axis(frame.index)
-        same = [column for column, rows in equal.items() if rows[start:stop].all()]
+        same = tuple(column for column, rows in equal.items() if rows[start:stop].all())
+        if same not in trimmed:  # dropped from the whole once, not from each part
+            trimmed[same] = whole.drop(columns=list(same))
+        part = trimmed[same].iloc[start:stop].set_axis(frame.index)
         start = stop
-        part = part.drop(columns=same) if same else part
         if counts is None:
             out.append(finished(method, part, factors, own, summary))
         else:
-            out.append(_finished_part(method, part, factors, own, summary, counts, at))
+            out.append(_finished_part(method, part, factors, own, summary, counts, at, tables))
     return out
 
 
@@ -143,6 +146,7 @@ def _finished_part(
     summary: pd.DataFrame,
     counts: parts.Counted,
     at: int,
+    tables: list[dict[str, Any]],
 ) -> CalcResult:
     """`finished` of the `at`-th part of results computed together, its counts read from
     `counts` (the same record as `finished` makes of the part alone)."""
@@ -150,7 +154,7 @@ def _finished_part(
     columns = list(map(str, results.columns))
     fallback_counts = counts.fallback_counts(at, columns)
     totals = {c: float(results[c].sum()) for c in spec.totals}
-    manifest = _record(method, results, factors, options, totals, fallback_counts)
+    manifest = _record(method, results, factors, options, totals, fallback_counts, tables)
     manifest["warnings"] = counts.warnings(at, len(results), columns, fallback_counts) + (
         spec.warnings(results)
     )
@@ -165,8 +169,10 @@ def _record(
     options: CalcOptions,
     totals: dict[str, float],
     fallback_counts: list[dict[str, Any]],
+    tables: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A result's record, its warnings last (the caller's)."""
+    """A result's record, its warnings last (the caller's); `tables`: the factor tables' record
+    when the caller has it."""
     return {
         "engine": {"name": "offset", "version": __version__},
         "method": method,
@@ -176,7 +182,7 @@ def _record(
         "credit_factor_year": options.credit_factor_year or options.factor_year,
         "rows": len(results),
         "totals_tco2e": totals,
-        "factor_tables": factors.manifest(),
+        "factor_tables": factors.manifest() if tables is None else tables,
         "factor_overlay": str(factors.overlay) if factors.overlay else None,
         "fallbacks": fallback_counts,
         "warnings": [],
