@@ -129,7 +129,8 @@ def compute_together(
         same = tuple(column for column, rows in equal.items() if rows[start:stop].all())
         if same not in trimmed:  # dropped from the whole once, not from each part
             trimmed[same] = whole.drop(columns=list(same))
-        part = trimmed[same].iloc[start:stop].set_axis(frame.index)
+        part = trimmed[same].iloc[start:stop]
+        part.index = frame.index  # a new frame's axis set in place: `set_axis` copies the frame
         start = stop
         if counts is None:
             out.append(finished(method, part, factors, own, summary))
