@@ -9,6 +9,8 @@ SQLite ledger in a temporary directory. Reported per size:
   project and FY, issuing and settling, the report), from the run's own progress steps;
 - the cost of one (project, FY): computing every pair and planning the issuance and settlement
   over the pairs computed (a ceiling on the compute cost alone);
+- the same in CPU seconds of the process (`cpu_*`: on a machine others share, the wall time
+  measures the others too);
 - the peak resident memory of the process (`ru_maxrss`);
 - the wall time of the re-run, which changes nothing and posts nothing (answered from the state
   the first run left, `offset.scenario.run_state`), and of the same re-run made in full (the
@@ -62,13 +64,19 @@ def one(args: argparse.Namespace, size: int) -> dict[str, object]:
         path = make.write(root, size, tuple(args.fys), sizes, layout=args.layout)
         scenario = Scenario.from_toml(path)
         marks: list[tuple[float, str]] = []
+        cpu_marks: dict[str, float] = {}  # this process's CPU seconds at the first mark of each
 
         def step(description: str) -> None:
             marks.append((time.perf_counter(), description))
+            phase = "compute" if ": computing " in description else "post"
+            if phase == "compute" or "issuing and settling" in description:
+                cpu_marks.setdefault(phase, time.process_time())
 
+        cpu_start = time.process_time()
         start = time.perf_counter()
         outcome = run_scenario(scenario, out=root / "out", step=step)
         done = time.perf_counter()
+        cpu_done = time.process_time()
         again = run_scenario(scenario, out=root / "out")
         rerun = time.perf_counter() - done
         assert again.posted == 0
@@ -82,6 +90,7 @@ def one(args: argparse.Namespace, size: int) -> dict[str, object]:
     read_s = (computing[0] if computing else start) - start
     compute_s = (issuing[0] if issuing else done) - (computing[0] if computing else start)
     post_s = done - issuing[0] if issuing else 0.0
+    compute_cpu = cpu_marks.get("post", cpu_done) - cpu_marks.get("compute", cpu_start)
     return {
         "municipalities": size,
         "fys": args.fys[1] - args.fys[0] + 1,
@@ -93,6 +102,10 @@ def one(args: argparse.Namespace, size: int) -> dict[str, object]:
         "compute_and_plan_s": round(compute_s, 2),
         "post_and_report_s": round(post_s, 2),
         "ms_per_pair": round(1000 * compute_s / max(pairs, 1), 2),
+        # the same in CPU time of this process (what the run cost on a machine others share)
+        "cpu_s": round(cpu_done - cpu_start, 2),
+        "cpu_compute_and_plan_s": round(compute_cpu, 2),
+        "cpu_ms_per_pair": round(1000 * compute_cpu / max(pairs, 1), 2),
         "rerun_s": round(rerun, 2),
         "rerun_in_full_s": full,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -154,7 +154,7 @@ def _finished_part(
     spec = METHODS[method]
     columns = list(map(str, results.columns))
     fallback_counts = counts.fallback_counts(at, columns)
-    totals = {c: float(results[c].sum()) for c in spec.totals}
+    totals = {c: counts.total(c, at, results) for c in spec.totals}
     manifest = _record(method, results, factors, options, totals, fallback_counts, tables)
     manifest["warnings"] = counts.warnings(at, len(results), columns, fallback_counts) + (
         spec.warnings(results)
@@ -193,11 +193,20 @@ def _record(
 def joined(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """The frames one under another, numbered from 0; a categorical column stays categorical
     (over the union of the frames' categories), as the kernels expect it."""
-    first = frames[0]
-    if all(_same_columns(first, f) for f in frames):
-        # a scenario's projects of one shared file (`rows`): the same columns and categories,
-        # which concatenating keeps (no column dropped and joined again per frame)
-        return pd.concat(frames, ignore_index=True)
+    # consecutive frames of the same columns and categories (a scenario's projects of one
+    # shared file, `rows`) concatenated as they are: the union below then joins a run per
+    # file, not each frame (the same union: a run's categories are each of its frames')
+    runs: list[pd.DataFrame] = []
+    at = 0
+    while at < len(frames):
+        end = at + 1
+        while end < len(frames) and _same_columns(frames[at], frames[end]):
+            end += 1
+        runs.append(pd.concat(frames[at:end], ignore_index=True) if end > at + 1 else frames[at])
+        at = end
+    if len(runs) == 1 and len(frames) > 1:
+        return runs[0]
+    frames = runs
     categorical = [
         c
         for c in frames[0].columns

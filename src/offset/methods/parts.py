@@ -40,6 +40,21 @@ class Counted:
     stale: dict[str, list[list[tuple[tuple[int, str, int], int]]]] = field(default_factory=dict)
     unverified: IntArray | None = None  # rows using an unverified value, per part
     factor_rows: list[list[str]] = field(default_factory=list)  # per part, sorted
+    bounds: list[int] = field(default_factory=list)  # part i is rows bounds[i]:bounds[i + 1]
+    # the whole's float columns (the totals read their parts' slices)
+    floats: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
+
+    def total(self, column: str, part: int, results: pd.DataFrame) -> float:
+        """`float(results[column].sum())` of the part: the sum of its slice of the whole's
+        column, NaN as 0 (as pandas sums it, over the same contiguous values)."""
+        values = self.floats.get(column)
+        if values is None:
+            return float(results[column].sum())
+        rows = values[self.bounds[part] : self.bounds[part + 1]]
+        missing = np.isnan(rows)
+        if missing.any():
+            rows = np.where(missing, 0.0, rows)
+        return float(rows.sum())
 
     def fallback_counts(self, part: int, columns: Sequence[str]) -> list[dict[str, Any]]:
         """`summary.fallbacks` of the part whose columns are `columns`."""
@@ -82,7 +97,10 @@ def counted(
     """The counts of each part (consecutive rows of `results`, `lengths` long); None when the
     results hold something the one-pass counts do not cover (each part is then counted alone)."""
     part = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    out = Counted(len(lengths))
+    out = Counted(len(lengths), bounds=[0, *np.cumsum(lengths).tolist()])
+    for column in map(str, results.columns):
+        if results[column].dtype == np.float64:
+            out.floats[column] = results[column].to_numpy()
     unverified = results["uses_unverified"]
     if unverified.dtype != np.bool_:
         return None
