@@ -22,7 +22,13 @@ from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
 from offset.methods.calculation import compute_prepared
 from offset.scenario import Scenario
-from offset.scenario.compute import compute_all, load_data, project_options, year_rows
+from offset.scenario.compute import (
+    compute_all,
+    factor_rows,
+    load_data,
+    project_options,
+    year_rows,
+)
 from tests.conftest import REPOSITORY
 from tests.scenario.test_run import expected_issuance, issued_in_ledger
 
@@ -107,6 +113,9 @@ def test_projects_computed_together_equal_each_computed_alone(national: Scenario
         pd.testing.assert_frame_equal(plain(year.result.summary), plain(alone.summary))
         # the record, but for the factor tables loaded so far (the library loads them lazily)
         assert _record(year.result.manifest) == _record(alone.manifest)
+        # the factor rows counted with the FY's other projects (`methods.parts`): its own
+        assert year.result.factor_rows is not None
+        assert list(year.result.factor_rows) == factor_rows(alone.results)
         assert year.rows == data[project].prepared.rows(alone.results.index)
 
 

@@ -23,7 +23,7 @@ from offset.common.messages import Msg
 from offset.common.problems import InputError, Problem, raise_if_any
 from offset.factors import FactorLibrary, years
 from offset.intake.inputs import Prepared, blocks_computing, check
-from offset.methods import METHODS, CalcOptions
+from offset.methods import METHODS, CalcOptions, parts
 from offset.methods.staleness import strict_problems, years_back
 from offset.methods.summary import (
     by_municipality,
@@ -41,6 +41,9 @@ class CalcResult:
     manifest: dict[str, Any] = field(default_factory=dict)
     notices: tuple[Msg, ...] = ()  # how the file was read: its header row, the rows skipped
     rejects: pd.DataFrame | None = None  # `--keep-going`: the refused rows, with why
+    # the distinct factor rows the results name, when counted with others' (`parts.counted`);
+    # None: read them off the results (`scenario.compute.factor_rows`)
+    factor_rows: tuple[str, ...] | None = None
 
     @property
     def warnings(self) -> list[str]:
@@ -120,21 +123,95 @@ def compute_together(
     assert sum(lengths) == len(whole), "a kernel returns one row per input row"
     summaries = by_municipality_of_parts(whole, METHODS[method].totals, lengths)
     equal = equal_twin_rows(whole)
+    # the records' counts in one pass over the whole (not per part) unless factors are strict
+    counts = None if shared.strict_factors else parts.counted(whole, lengths, factors)
+    tables = factors.manifest()  # the same for every part: one list, not one per part
+    trimmed: dict[tuple[str, ...], pd.DataFrame] = {(): whole}  # by the columns dropped
     out: list[CalcResult] = []
     start = 0
-    for frame, own, summary in zip(frames, options, summaries, strict=True):
+    for at, (frame, own, summary) in enumerate(zip(frames, options, summaries, strict=True)):
         stop = start + len(frame)
-        part = whole.iloc[start:stop].set_axis(frame.index)
-        same = [column for column, rows in equal.items() if rows[start:stop].all()]
+        same = tuple(column for column, rows in equal.items() if rows[start:stop].all())
+        if same not in trimmed:  # dropped from the whole once, not from each part
+            trimmed[same] = whole.drop(columns=list(same))
+        part = trimmed[same].iloc[start:stop]
+        part.index = frame.index  # a new frame's axis set in place: `set_axis` copies the frame
         start = stop
-        out.append(finished(method, part.drop(columns=same) if same else part, factors, own,
-                            summary))  # fmt: skip
+        if counts is None:
+            out.append(finished(method, part, factors, own, summary))
+        else:
+            out.append(_finished_part(method, part, factors, own, summary, counts, at, tables))
     return out
+
+
+def _finished_part(
+    method: str,
+    results: pd.DataFrame,
+    factors: FactorLibrary,
+    options: CalcOptions,
+    summary: pd.DataFrame,
+    counts: parts.Counted,
+    at: int,
+    tables: list[dict[str, Any]],
+) -> CalcResult:
+    """`finished` of the `at`-th part of results computed together, its counts read from
+    `counts` (the same record as `finished` makes of the part alone)."""
+    spec = METHODS[method]
+    columns = list(map(str, results.columns))
+    fallback_counts = counts.fallback_counts(at, columns)
+    totals = {c: counts.total(c, at, results) for c in spec.totals}
+    manifest = _record(method, results, factors, options, totals, fallback_counts, tables)
+    manifest["warnings"] = counts.warnings(at, len(results), columns, fallback_counts) + (
+        spec.warnings(results)
+    )
+    rows = tuple(counts.factor_rows[at])
+    return CalcResult(method, results, summary, manifest, factor_rows=rows)
+
+
+def _record(
+    method: str,
+    results: pd.DataFrame,
+    factors: FactorLibrary,
+    options: CalcOptions,
+    totals: dict[str, float],
+    fallback_counts: list[dict[str, Any]],
+    tables: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A result's record, its warnings last (the caller's); `tables`: the factor tables' record
+    when the caller has it."""
+    return {
+        "engine": {"name": "offset", "version": __version__},
+        "method": method,
+        "fy": options.fy,
+        "gwp_metric": options.gwp_metric,
+        "factor_year": years.manifest(options.factor_year, factors.specs),
+        "credit_factor_year": options.credit_factor_year or options.factor_year,
+        "rows": len(results),
+        "totals_tco2e": totals,
+        "factor_tables": factors.manifest() if tables is None else tables,
+        "factor_overlay": str(factors.overlay) if factors.overlay else None,
+        "fallbacks": fallback_counts,
+        "warnings": [],
+    }
 
 
 def joined(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """The frames one under another, numbered from 0; a categorical column stays categorical
     (over the union of the frames' categories), as the kernels expect it."""
+    # consecutive frames of the same columns and categories (a scenario's projects of one
+    # shared file, `rows`) concatenated as they are: the union below then joins a run per
+    # file, not each frame (the same union: a run's categories are each of its frames')
+    runs: list[pd.DataFrame] = []
+    at = 0
+    while at < len(frames):
+        end = at + 1
+        while end < len(frames) and _same_columns(frames[at], frames[end]):
+            end += 1
+        runs.append(pd.concat(frames[at:end], ignore_index=True) if end > at + 1 else frames[at])
+        at = end
+    if len(runs) == 1 and len(frames) > 1:
+        return runs[0]
+    frames = runs
     categorical = [
         c
         for c in frames[0].columns
@@ -147,6 +224,29 @@ def joined(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
         whole[column] = pd.Categorical.from_codes(values.codes, categories=categories)
     order = [*frames[0].columns, *(c for c in whole.columns if c not in frames[0].columns)]
     return whole[order]
+
+
+def _same_columns(first: pd.DataFrame, other: pd.DataFrame) -> bool:
+    """Whether `other` has `first`'s columns in its order and dtypes, none an ordered
+    categorical (joining those drops the order: `union_categoricals(ignore_order=True)`)."""
+    if other is first:
+        return not any(isinstance(t, pd.CategoricalDtype) and t.ordered for t in first.dtypes)
+    if not first.columns.equals(other.columns):
+        return False
+    for mine, theirs in zip(first.dtypes, other.dtypes, strict=True):
+        if isinstance(mine, pd.CategoricalDtype):
+            if mine.ordered or not isinstance(theirs, pd.CategoricalDtype):
+                return False
+            # equal dtypes may list the categories in another order: the same order is asked
+            if mine is not theirs and not (
+                mine.categories.equals(theirs.categories)
+                and mine.categories.dtype == theirs.categories.dtype
+                and not theirs.ordered
+            ):
+                return False
+        elif mine != theirs:
+            return False
+    return True
 
 
 def equal_twin_rows(results: pd.DataFrame) -> dict[str, npt.NDArray[np.bool_]]:
@@ -199,20 +299,8 @@ def finished(
         raise_if_any(strict_problems(results, options.file, factors))
     fallback_counts = fallbacks(results, factors)
     totals = {c: float(results[c].sum()) for c in spec.totals}
-    manifest: dict[str, Any] = {
-        "engine": {"name": "offset", "version": __version__},
-        "method": method,
-        "fy": options.fy,
-        "gwp_metric": options.gwp_metric,
-        "factor_year": years.manifest(options.factor_year, factors.specs),
-        "credit_factor_year": options.credit_factor_year or options.factor_year,
-        "rows": len(results),
-        "totals_tco2e": totals,
-        "factor_tables": factors.manifest(),
-        "factor_overlay": str(factors.overlay) if factors.overlay else None,
-        "fallbacks": fallback_counts,
-        "warnings": warnings(results, fallback_counts) + spec.warnings(results),
-    }
+    manifest = _record(method, results, factors, options, totals, fallback_counts)
+    manifest["warnings"] = warnings(results, fallback_counts) + spec.warnings(results)
     if summary is None:
         summary = by_municipality(results, spec.totals)
     return CalcResult(method, results, summary, manifest)

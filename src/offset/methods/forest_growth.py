@@ -206,7 +206,15 @@ def synthetic_rows(results: pd.DataFrame) -> int:
     """How many results rows took their growth from the synthetic demonstration table."""
     count = 0
     for column in ("yield_factor_id", "yield_2_factor_id"):
-        if column in results:
-            ids = results[column].astype("string")
-            count = max(count, int(ids.str.contains(SYNTHETIC_REGION, regex=False).sum()))
+        if column not in results:
+            continue
+        values = results[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # its categories read, not each row
+            names = values.cat.categories.astype("string")
+            hit = np.asarray(names.str.contains(SYNTHETIC_REGION, regex=False), dtype=bool)
+            codes = values.array.codes
+            count = max(count, int(hit[codes[codes >= 0]].sum()))
+            continue
+        ids = values.astype("string")
+        count = max(count, int(ids.str.contains(SYNTHETIC_REGION, regex=False).sum()))
     return count

@@ -52,9 +52,8 @@ def by_municipality_of_parts(
         summary.insert(0, "municipality_name", names.first().astype(str))
     parts = summary.index.get_level_values("part").to_numpy()
     bounds = np.searchsorted(parts, np.arange(len(lengths) + 1))
-    return [
-        summary.iloc[start:stop].droplevel("part") for start, stop in itertools.pairwise(bounds)
-    ]
+    flat = summary.droplevel("part")  # once, not per part
+    return [flat.iloc[start:stop] for start, stop in itertools.pairwise(bounds)]
 
 
 def fallbacks(results: pd.DataFrame, factors: FactorLibrary) -> list[dict[str, Any]]:

@@ -229,11 +229,8 @@ def compute_all(
                     problems += result
     if problems:
         raise InputError(list(dict.fromkeys(problems)))  # once each; InputError sorts
-    return dict(sorted(out.items(), key=lambda item: (item[0][1], _order(scenario, item[0][0]))))
-
-
-def _order(scenario: Scenario, project: str) -> int:
-    return list(scenario.projects).index(project)
+    order = {name: at for at, name in enumerate(scenario.projects)}  # not a list scan per pair
+    return dict(sorted(out.items(), key=lambda item: (item[0][1], order[item[0][0]])))
 
 
 def year_rows(frame: pd.DataFrame, fy: int) -> pd.DataFrame:

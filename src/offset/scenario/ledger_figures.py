@@ -88,10 +88,13 @@ def agreement_years(
 def by_agreement(held: LedgerHeld, scenario: Scenario) -> dict[tuple[str, int], AgreementYear]:
     """`agreement_years` of each of the scenario's agreements, by (agreement, vintage FY)."""
     out: dict[tuple[str, int], AgreementYear] = {}
+    moves: dict[str, list[AgreementMove]] = {}  # by agreement, in the ledger's order: one pass
+    for move in held.moves:  # (a national run: 1,741 agreements, each filtering every move)
+        moves.setdefault(move.agreement, []).append(move)
     for name, agreement in scenario.agreements.items():
         deliverers = {agreement.provider, *agreement.others} - {agreement.beneficiary}
         parties = {agreement.provider, agreement.beneficiary, *agreement.others}
-        own = [m for m in held.moves if m.agreement == name]
+        own = moves.get(name, [])
         for fy, year in agreement_years(own, deliverers, parties).items():
             out[(name, fy)] = year
     return out

@@ -118,7 +118,8 @@ def _issue_op(
     issuance: Issuance,
 ) -> dict[str, Any]:
     project = scenario.projects[year.project]
-    rows = factor_rows(year.result.results)
+    known = year.result.factor_rows  # counted with the FY's other projects (`methods.parts`)
+    rows = factor_rows(year.result.results) if known is None else list(known)
     # Everything here is a function of the inputs, never of the time or place of the run or of
     # the scenario file's name, so the same inputs always produce the same operation.
     source = {
