@@ -17,7 +17,7 @@ from offset.ledger import Ledger, titles
 from offset.ledger.side_tables import AgreementRecord
 from offset.scenario import run_records
 from tests.ledger.conftest import ISSUE_LINES
-from tests.ledger.test_tamper import MORE
+from tests.ledger.forgeries import MORE
 from tests.scenario.test_run_records import REGISTRY
 
 runner = CliRunner()
