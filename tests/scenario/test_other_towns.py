@@ -47,3 +47,27 @@ def test_rows_of_another_town_are_named_and_the_run_repeats_it(
     path.write_text(bound, encoding="utf-8")
     _, refused = load_data(Scenario.from_toml(path), factors)
     assert sorted(p.row or 0 for p in refused) == [9, 10, 11]
+
+
+def test_a_pooled_project_takes_other_towns_rows_without_a_notice(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    """A 定住自立圏's pooled project says so (`pooled = true`): its rows of other towns are
+    still counted, credited to the owner, and no notice calls them a mistake."""
+    pooled = (
+        OFFICE_FILES.read_text(encoding="utf-8")
+        .replace('sheet = "太陽光補助金一覧"', 'sheet = "太陽光補助金一覧"\npooled = true')
+        .replace("../examples", str(REPOSITORY / "examples"))
+    )
+    path = tmp_path / "pooled.toml"
+    path.write_text(pooled, encoding="utf-8")
+    scenario = Scenario.from_toml(path)
+    assert scenario.projects["matsumoto-pv"].pooled
+    data, problems = load_data(scenario, factors)
+    assert problems == []
+    pv = data["matsumoto-pv"].prepared
+    assert all(n.key != "notice.other_municipality" for n in pv.notices)
+    assert (pv.frame["municipality"] == "202096").sum() == 3  # 伊那市's rows still counted
+    # the project beside it, not pooled, still names its other town's row
+    assert any(n.key == "notice.other_municipality"
+               for n in data["matsumoto-renovation"].prepared.notices)  # fmt: skip

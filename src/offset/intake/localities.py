@@ -42,6 +42,7 @@ class Constants:
     where: str = "--municipality"
     prefecture_where: str = "--prefecture"
     binding: bool = True
+    pooled: bool = False  # other towns' rows are the project's on purpose: no notice
 
     @property
     def given(self) -> bool:
@@ -135,7 +136,7 @@ def settle(
                                fixed=fixed.shown, where=constants.where)  # fmt: skip
 
                 problems += listed(other, header, disagrees)
-            else:
+            elif not constants.pooled:
                 notices += _other_towns(pairs, fixed_place, index, constants.where)
             pairs = pairs.filled(fixed_place)
         if pairs.kept:

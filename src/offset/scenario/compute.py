@@ -191,6 +191,7 @@ def constants(scenario: Scenario, project: str) -> Constants:
         where=f"parties.{spec.owner}.jis_code",
         prefecture_where=f"parties.{spec.owner}.prefecture",
         binding=False,
+        pooled=spec.pooled,
     )
 
 

@@ -81,6 +81,9 @@ class Project(_Table):
     municipality: str | None = None
     # only these rows of `data` (a file several projects share: read once for all of them)
     rows: Rows | None = None
+    # rows of several municipalities credited to the owner on purpose (a 定住自立圏's pooled
+    # project): the rows of other towns than the owner's are counted without a notice
+    pooled: bool = False
     duplicates: Literal["refuse", "first", "keep", "strict"] = "refuse"  # a repeated identifier
     first_fy: FiscalYear | None = None
     buffer_share: Annotated[float, Field(ge=0, lt=1)] | None = None
