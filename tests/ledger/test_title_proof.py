@@ -5,6 +5,7 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, text
 from typer.testing import CliRunner
@@ -16,7 +17,7 @@ from offset.cli.ledger import EXIT_UNVERIFIED
 from offset.ledger import Ledger, titles
 from offset.ledger.side_tables import AgreementRecord
 from offset.scenario import run_records
-from tests.ledger.conftest import ISSUE_LINES
+from tests.ledger.conftest import ISSUE_LINES, behind_the_triggers
 from tests.ledger.forgeries import MORE
 from tests.scenario.test_run_records import REGISTRY
 
@@ -132,4 +133,27 @@ def test_the_agreements_shown_carry_the_chained_title(db_url: str) -> None:
         conn.execute(insert(AgreementRecord.__table__), [copy])  # type: ignore[attr-defined]
     (seen,) = run_records.agreements(book.engine, REGISTRY)
     assert seen.record.title == "港区と伊那市の協定"
+    book.engine.dispose()
+
+
+@pytest.mark.parametrize("party", ["minato", "ina", "registry"])
+def test_a_party_renamed_by_hand_is_never_printed_on_a_certificate(db_url: str, party: str) -> None:
+    """A certificate names who retired (minato), who created the credits (ina: the class's
+    first issuance) and who issues it (registry): a name edited in the parties table behind
+    the guards is refused with verify's words, never printed."""
+    book = _book(db_url)
+    base = ["ledger", "--db", db_url]
+    assert runner.invoke(app, [*base, "certificate", "t5"]).exit_code == 0
+    behind_the_triggers(book, f"UPDATE parties SET name = '{FORGED}' WHERE id = '{party}'")
+    [named] = book.verify()
+    assert named.startswith(f"party {party}: the table holds"), named
+    refused = runner.invoke(app, [*base, "certificate", "t5"])
+    assert refused.exit_code == EXIT_UNVERIFIED, refused.output
+    assert FORGED not in refused.output.replace(named, "")  # only in verify's words
+    assert f"party {party}" in refused.output
+    key = keys.create(book.engine, "minato")[1]
+    api = TestClient(create_app(book)).get(
+        "/api/v1/retirements/t5/certificate", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert (api.status_code, api.json()["status"]) == (409, "unverified")
     book.engine.dispose()

@@ -161,8 +161,14 @@ def certificate_fields(ledger: Ledger, tx_id: str) -> CertificateFields:
     printed = [("project", retirement.project)]  # its title and place, and the agreement's
     if retirement.agreement is not None:
         printed.append(("agreement", retirement.agreement))
+    # the parties it names: who retired, who created the credits, who issues the certificate
+    printed += [("party", retirement.party), ("party", "registry")]
+    seqs = [retirement.seq]
+    if found.origin_party_id is not None and found.origin_seq is not None:
+        printed.append(("party", found.origin_party_id))
+        seqs.append(found.origin_seq)  # its provenance names the method printed
     what = proof.entry(retirement.seq, retirement.id)
-    proof.require(ledger.engine, [retirement.seq], what, printed)
+    proof.require(ledger.engine, seqs, what, printed)
     return fields_of(found, os.environ.get(ISSUER_VARIABLE, ""))
 
 

@@ -21,6 +21,8 @@ class Context:
     retired_by: str  # the retiring party's name
     number: int  # the retirement's ordinal among the FY's retirements, in commit order
     origin_party: str  # the name of the party the class was first issued to
+    origin_party_id: str | None  # its id (a certificate proves its name before printing it)
+    origin_seq: int | None  # the first issuance's entry (its provenance names the method)
     origin_code: str | None  # its JIS code
     origin_prefecture: str | None
     method: str | None  # the method the first issuance's provenance names (solar, forest, ...)
@@ -37,7 +39,7 @@ def context(conn: Connection, tx_id: str) -> Context:
     names = queries.parties(conn, [found.party, "registry"])
     origin = conn.execute(
         text(
-            "SELECT p.name, p.jis_code, p.prefecture, t.source FROM transactions t"
+            "SELECT p.name, p.jis_code, p.prefecture, t.source, p.id, t.seq FROM transactions t"
             " JOIN credit_classes c ON c.id = t.class_id"
             " JOIN accounts a ON a.id = t.to_account JOIN parties p ON p.id = a.party_id"
             " WHERE t.kind = 'issue' AND c.project = :p AND c.vintage = :v ORDER BY t.seq LIMIT 1"
@@ -66,6 +68,8 @@ def context(conn: Connection, tx_id: str) -> Context:
         retired_by=retired_by.name if retired_by and retired_by.name else found.party,
         number=int(number),
         origin_party=str(origin[0]) if origin is not None and origin[0] else "",
+        origin_party_id=str(origin[4]) if origin is not None else None,
+        origin_seq=int(origin[5]) if origin is not None else None,
         origin_code=origin[1] if origin is not None else None,
         origin_prefecture=origin[2] if origin is not None else None,
         method=source.get("method") if isinstance(source, dict) else None,

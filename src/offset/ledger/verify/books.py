@@ -16,13 +16,13 @@ from offset.ledger.planning import FINAL_KINDS
 from offset.ledger.verify import tables as reference
 from offset.ledger.verify.ranges import MAX_ORPHANS, ChainPart, Key, _add_steps
 from offset.ledger.verify.report import Discrepancy
-from offset.ledger.verify.tables import Tables, _replay
+from offset.ledger.verify.tables import Tables, replayed
 
 
 def _books(conn: Connection, part: ChainPart, tables: Tables) -> list[Discrepancy]:
     """Checks 3 to 6: the derived tables against what the chain pass found, each problem a
     record named for its check."""
-    replay = _replay(part.references)
+    replay = replayed(part.references)
     kinds = {account: values[1] for account, values in replay.accounts.items()}
     found = (
         ("reference", reference._reference_problems(replay, tables)),

@@ -85,8 +85,9 @@ class Replay:
     problems: list[str] = field(default_factory=list)
 
 
-def _replay(references: list[tuple[int, str, str]]) -> Replay:
-    """The reference tables as the reference entries leave them."""
+def replayed(references: list[tuple[int, str, str]]) -> Replay:
+    """The reference tables as the reference entries leave them (also a document's parties
+    before it prints them: `proof.parties_proved`)."""
     out = Replay()
     for seq, kind, operation in references:
         try:
