@@ -329,6 +329,8 @@ def test_calc_in_japanese_labels_its_lines_in_japanese(examples: Path, tmp_path:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert any(line.startswith("注意: ") for line in lines), result.output  # it has a warning
+    # the head wraps the warning's own words, with no placeholder of its making left visible
+    assert not any(line.startswith("注意: \\x00") for line in lines), result.output
     for english in ("warning:", "results:", "manifest:", "rejects:"):
         assert not any(line.startswith(english) for line in lines), english
     assert f"結果: {out}" in result.output

@@ -44,5 +44,6 @@ def warn(warning: str) -> None:
     """A warning line, headed in the user's language (注意: / warning:)."""
     from offset.common.messages import Msg, text
 
-    head, _, rest = text(Msg("cli.warning", text="\0")).partition("\0")
+    mark = "\ue000"  # a private-use character: a message escapes control characters
+    head, _, rest = text(Msg("cli.warning", text=mark)).partition(mark)
     out.print(f"[yellow]{escape(head)}[/]{escape(warning)}{escape(rest)}", markup=True)
