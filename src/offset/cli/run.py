@@ -200,13 +200,10 @@ def _planned_not_posted(outcome: RunOutcome) -> list[tuple[int, int, int]]:
     new = issuance[issuance["status"] == "would post"]
     fulfilment = outcome.tables["fulfilment"]
     planned = fulfilment[fulfilment["plan_note"] == PLAN_NOT_POSTED]
-    totals: dict[int, list[int]] = {}
-    for fy, n in zip(new["fy"], new["planned_issued"].fillna(0), strict=True):
-        totals.setdefault(int(fy), [0, 0])[0] += int(n)
-    for fy, n in zip(planned["fy"], planned["planned_delivered"].fillna(0), strict=True):
-        if int(fy) in totals:
-            totals[int(fy)][1] += int(n)
-    return [(fy, issued, delivered) for fy, (issued, delivered) in sorted(totals.items())]
+    issued = new.groupby("fy")["planned_issued"].sum()  # NaN (none planned) sums as 0
+    delivered = planned.groupby("fy")["planned_delivered"].sum().reindex(issued.index)
+    figures = (issued.index, issued, delivered.fillna(0))
+    return list(zip(*(column.astype(int).tolist() for column in figures), strict=True))
 
 
 def _print_restatements(outcome: RunOutcome) -> None:
