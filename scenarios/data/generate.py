@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 HERE = Path(__file__).parent
@@ -42,7 +43,23 @@ def settlement_area_pv(rng: np.random.Generator, n: int = 2400) -> pd.DataFrame:
             ),
         }
     )
+    # its own seed: drawn after the others, the other columns and files stay as they were
+    frame.insert(4, "address", _pv_addresses(np.random.default_rng(SEED + 3), where))
     return frame.sort_values("commissioned", ignore_index=True)
+
+
+TOWNS = {"midorikawa": "緑川市", "higashino": "東野町", "kawabe": "川辺町", "kamiyama": "上山村"}
+
+
+def _pv_addresses(rng: np.random.Generator, where: npt.NDArray[np.str_]) -> list[str]:
+    """A synthetic 住所 per system (as an office's list has one), distinct within each town:
+    two households' identical systems are told apart by where they are."""
+    n = len(where)
+    lots = rng.permutation(9 * 40 * 20)[:n]  # 丁目 x 番 x 号, without repeats
+    return [
+        f"{TOWNS[w]}{lot // 800 + 1}丁目{lot // 20 % 40 + 1}-{lot % 20 + 1} (synthetic)"
+        for w, lot in zip(where, lots, strict=True)
+    ]
 
 
 def settlement_area_renovation(rng: np.random.Generator, cases: int = 300) -> pd.DataFrame:
