@@ -501,6 +501,29 @@ def test_retire_by_serial_ranges(world: World) -> None:
     assert retirement.purpose == "carbon_offset"
 
 
+def test_a_statement_names_each_retirements_purpose(world: World) -> None:
+    """An account's statement shows what each retirement was for (J-Credit's 用途): the page
+    and its download by the purpose's name in the reader's language, the API by its code."""
+    client = client_of(world, "acme-kk")
+    fields = retire_fields(world, client, purpose="carbon_offset")
+    done = client.post("/dashboard/retire", data=fields, follow_redirects=False)
+    tx_id = unquote(done.headers["location"].removeprefix("/dashboard/done/"))
+    path = "/dashboard/statement/acme-kk/holding"
+    page = client.get(f"{path}?lang=ja")
+    assert page.status_code == 200, page.text[-500:]
+    row = next(r for r in page.text.split("<tr>") if "無効化" in r and "-3" in r)
+    assert "<td>カーボン・オフセット</td>" in row
+    assert "<th>用途</th>" in page.text
+    download = client.get(f"{path}?format=csv&lang=ja")
+    assert "カーボン・オフセット" in download.text
+    answer = world.client.get(
+        "/api/v1/accounts/acme-kk/holding/statement", headers=world.auth("acme-kk")
+    )
+    retired = [line for line in answer.json() if line["id"] == tx_id]
+    assert [line["purpose"] for line in retired] == ["carbon_offset"]
+    assert all(line["purpose"] is None for line in answer.json() if line["kind"] != "retire")
+
+
 def test_the_certificates_qr_url_opens_the_public_check_page(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

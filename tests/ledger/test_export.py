@@ -4,6 +4,7 @@ ledger prints; neither export can be injected."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 from typing import Any
@@ -11,13 +12,14 @@ from typing import Any
 from beancount import loader
 from beancount.core import data, realization
 
-from offset.ledger import Ledger, titles
+from offset.ledger import Ledger, titles, uses
 from offset.ledger.export import account_names, commodity
 from tests.ledger.conftest import ISSUE_LINES
 
 # Every text field holds what a Beancount file or a spreadsheet would misread: quotes,
 # backslashes, Japanese, a directive-like text, formulas.
 HOSTILE = 'x" \\ 2025-01-01 open Assets:Evil\n'.replace("\n", "")
+CLAIMED = uses.claim_years(dt.date.today())[-1]  # retired today: an FY its window allows
 MORE: list[dict[str, Any]] = [
     {"op": "open_party", "party": "ina", "kind": "municipality", "name": '伊那市 "森林"課 \\'},
     {"op": "open_party", "party": "shinjuku", "kind": "municipality", "name": "新宿区"},
@@ -43,6 +45,10 @@ MORE: list[dict[str, Any]] = [
         "reason": f"@SUM(A1) {HOSTILE}",
         "claim_period": "+2024年度",
         "agreement": "shinjuku-ina",
+        "purpose": "carbon_offset",
+        "offset_target": f"区役所の電力 {HOSTILE}",
+        "offset_place": "131041",
+        "claim_fy": CLAIMED,
     },
     {
         "op": "cancel",
@@ -84,6 +90,10 @@ def test_beancount_keeps_what_the_ledger_prints(ledger: Ledger) -> None:
     assert meta["claim-period"] == "+2024年度"
     assert meta["agreement"] == "shinjuku-ina"
     assert meta["hash"] == retirement.hash
+    # its use, as a J-Credit retirement form names it (用途, target, place, FY claimed)
+    assert (meta["purpose"], meta["purpose-name"]) == ("carbon_offset", "カーボン・オフセット")
+    assert meta["offset-target"] == f"区役所の電力 {HOSTILE}"
+    assert (meta["offset-place"], meta["claim-fy"]) == ("131041", str(CLAIMED))
     assert meta["serials"] == ", ".join(f"{b.start}-{b.stop - 1}" for b in retirement.serials)
     assert "予約" in str(by_id["r1"].narration)
     opened = {e.meta["offset-account"]: e for e in entries if isinstance(e, data.Open)}

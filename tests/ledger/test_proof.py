@@ -117,3 +117,30 @@ def test_verify_names_the_forgery_in_japanese(db_url: str) -> None:
     )
     assert link["message_ja"].startswith(f"取引 t5 (seq {seq}): ハッシュを計算し直すと")
     book.engine.dispose()
+
+
+def test_an_export_is_refused_once_an_entry_was_edited_by_hand(db_url: str) -> None:
+    """An export prints every entry: it is printed only when the whole ledger verifies, and
+    otherwise refused in verify's words (exit 4, nothing on standard output), in either
+    language; an untouched ledger exports as before."""
+    book = Ledger.open(db_url)
+    assert {r.status for r in book.apply([*ISSUE_LINES, *MORE])} == {"ok"}
+    base = ["ledger", "--db", db_url, "export", "--format"]
+    for fmt in ("beancount", "offsets-db"):
+        printed = runner.invoke(app, [*base, fmt])
+        assert printed.exit_code == 0, printed.output
+        assert "港区" in printed.stdout
+    forge(book)
+    seq = seq_of(book, "t5")
+    for fmt in ("beancount", "offsets-db"):
+        refused = runner.invoke(app, [*base, fmt])
+        assert refused.exit_code == EXIT_UNVERIFIED, refused.output
+        assert refused.stdout == ""
+        assert "the ledger's export does not verify" in refused.output
+        assert f"transaction t5 (seq {seq}): hash does not recompute" in refused.output
+        assert FORGED not in refused.output
+    japanese = runner.invoke(app, [*base, "beancount"], env={"OFFSET_LANG": "ja"})
+    assert japanese.exit_code == EXIT_UNVERIFIED
+    assert "台帳のエクスポートを検証できません" in japanese.output
+    assert f"取引 t5 (seq {seq}): ハッシュを計算し直すと一致しません" in japanese.output
+    book.engine.dispose()

@@ -53,7 +53,12 @@ else:
     PartyOut = derived("PartyOut", rows.PartyRow)
     AccountOut = derived("AccountOut", rows.AccountRow, rename={"id": "account"})
     BalanceOut = derived("BalanceOut", rows.BalanceLine, add=TITLED)
-    StatementOut = derived("StatementOut", rows.StatementLine, add=TITLED)
+    StatementOut = derived(
+        "StatementOut",
+        rows.StatementLine,
+        describe={"purpose": "a retirement's 用途 (J-Credit's code; README: Retirement purposes)"},
+        add=TITLED,
+    )
     RetirementOut = derived(
         "RetirementOut",
         rows.Retirement,

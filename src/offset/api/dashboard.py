@@ -275,7 +275,10 @@ def statement(request: Request, account: str, fmt: Format = None) -> Response:
     if fmt is not None:
         name = "statement-" + account.replace("/", "-")
         return _file(request, who, lines, name, fmt, transaction_kinds=True)
-    return page(request, "statement.html.j2", who=who, account=account, lines=lines)
+    names = _purpose_names(_language(request, who))
+    return page(
+        request, "statement.html.j2", who=who, account=account, lines=lines, purpose_names=names
+    )
 
 
 @router.get("/dashboard/retirements", response_model=None)

@@ -18,6 +18,7 @@ from collections import defaultdict
 from sqlalchemy import Connection, text
 
 from offset.common.cells import neutral
+from offset.ledger import uses
 from offset.ledger.chain import day_text
 from offset.ledger.titles import project_titles
 
@@ -60,8 +61,10 @@ def commodity(class_id: int) -> str:
     return f"CR{class_id}"
 
 
-def beancount(conn: Connection) -> str:
-    """The whole ledger as a Beancount file: one commodity per credit class."""
+def beancount(conn: Connection, upto: int) -> str:
+    """The ledger up to entry `upto` (the head verify checked) as a Beancount file: one
+    commodity per credit class; a retirement carries its use (J-Credit's 用途, the offset
+    target and place, the FY it is claimed for) as metadata."""
     accounts = {
         str(a): (str(k), str(p), str(n or ""))
         for a, k, p, n in conn.execute(
@@ -80,6 +83,7 @@ def beancount(conn: Connection) -> str:
         )
     )
     titles = project_titles(conn)  # what a project is called, where its run stored it
+    purposes = uses.purposes()
     lines = ['option "title" "offset ledger"']
     lines += [f'option "operating_currency" "{commodity(int(c[0]))}"' for c in classes[:1]]
     lines.append("")
@@ -105,21 +109,32 @@ def beancount(conn: Connection) -> str:
             lines.append(f"  party-name: {quoted(party_name)}")
     postings: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     for seq, account, class_id, amount in conn.execute(
-        text("SELECT tx_seq, account_id, class_id, amount FROM postings ORDER BY tx_seq, id")
+        text(
+            "SELECT tx_seq, account_id, class_id, amount FROM postings WHERE tx_seq <= :upto"
+            " ORDER BY tx_seq, id"
+        ),
+        {"upto": upto},
     ):
         postings[int(seq)].append((account, int(class_id), int(amount)))
     serials: dict[int, list[str]] = defaultdict(list)
     for seq, start, stop in conn.execute(
-        text("SELECT tx_seq, start, stop FROM block_events ORDER BY tx_seq, start")
+        text(
+            "SELECT tx_seq, start, stop FROM block_events WHERE tx_seq <= :upto"
+            " ORDER BY tx_seq, start"
+        ),
+        {"upto": upto},
     ):
         serials[int(seq)].append(f"{int(start)}-{int(stop) - 1}")
     for row in conn.execute(
         text(
             "SELECT seq, id, kind, effective_date, memo, hash, agreement, beneficiary, reason,"
-            " claim_period, reverses, resolves FROM transactions WHERE id IS NOT NULL ORDER BY seq"
-        )
+            " claim_period, reverses, resolves, purpose, offset_target, offset_place, claim_fy,"
+            " rule_override FROM transactions WHERE id IS NOT NULL AND seq <= :upto ORDER BY seq"
+        ),
+        {"upto": upto},
     ):
         seq, tx_id, kind, effective, memo, tx_hash, *extra = row
+        purpose = purposes.get(extra[6] or "")
         narration = f"{kind} {tx_id}" + (f": {memo}" if memo else "")
         lines += [
             "",
@@ -129,9 +144,7 @@ def beancount(conn: Connection) -> str:
             f"  hash: {quoted(tx_hash)}",
         ]
         for key, value in zip(
-            ("agreement", "beneficiary", "reason", "claim-period", "reverses", "resolves"),
-            extra,
-            strict=True,
+            META_KEYS, [*extra, purpose.name_ja if purpose else None], strict=True
         ):
             if value is not None:
                 lines.append(f"  {key}: {quoted(value)}")
@@ -142,6 +155,23 @@ def beancount(conn: Connection) -> str:
         ]
     return "\n".join(lines) + "\n"
 
+
+# Each entry's optional columns as metadata, in the order `beancount` reads them, and the
+# purpose's Japanese name (as a J-Credit retirement form writes it) after them.
+META_KEYS = (
+    "agreement",
+    "beneficiary",
+    "reason",
+    "claim-period",
+    "reverses",
+    "resolves",
+    "purpose",
+    "offset-target",
+    "offset-place",
+    "claim-fy",
+    "rule-override",
+    "purpose-name",
+)
 
 OFFSETS_DB_COLUMNS = (
     "project_id",
@@ -157,8 +187,9 @@ OFFSETS_DB_COLUMNS = (
 _TYPES = {"issue": "issuance", "retire": "retirement", "cancel": "cancellation"}
 
 
-def offsets_db(conn: Connection) -> str:
-    """Issuances, retirements and cancellations as offsets-db style credit rows (CSV)."""
+def offsets_db(conn: Connection, upto: int) -> str:
+    """Issuances, retirements and cancellations up to entry `upto` (the head verify checked) as
+    offsets-db style credit rows (CSV)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(OFFSETS_DB_COLUMNS)
@@ -178,8 +209,9 @@ def offsets_db(conn: Connection) -> str:
             "SELECT t.kind, t.effective_date, t.quantity, t.from_account, t.beneficiary,"
             " t.reason, t.claim_period, t.memo, c.project, c.vintage FROM transactions t"
             " JOIN credit_classes c ON c.id = t.class_id"
-            " WHERE t.kind IN ('issue', 'retire', 'cancel') ORDER BY t.seq"
-        )
+            " WHERE t.kind IN ('issue', 'retire', 'cancel') AND t.seq <= :upto ORDER BY t.seq"
+        ),
+        {"upto": upto},
     ):
         row = [
             project,

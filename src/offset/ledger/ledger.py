@@ -181,8 +181,17 @@ class Ledger(Writer):
         return [found.message for found in self.discrepancies(workers, checkpoints)]
 
     def export(self, fmt: str) -> str:
+        """The whole ledger in `fmt` (`export.EXPORTS`), printed only once the whole ledger
+        verifies (an export prints every entry, title and party name), and only up to the
+        head that verify checked (`proof.Unverified` otherwise)."""
+        from offset.ledger import proof
+
+        found = self.verification(full=True)
+        if found.discrepancies:
+            checked = proof.Proof(tuple(found.problems), found.head_seq, found.head_hash)
+            raise proof.Unverified(Msg("proof.export"), checked)
         with reading(self.engine) as conn:
-            return EXPORTS[fmt](conn)
+            return EXPORTS[fmt](conn, found.head_seq)
 
     def backup(self, target: Path) -> tuple[int, str]:
         """A consistent copy of a live SQLite ledger (`backup.py`); the head it copied."""

@@ -155,6 +155,7 @@ class StatementLine:
     balance_after: int
     memo: str
     agreement: str | None
+    purpose: str | None = None  # a retirement's 用途 (J-Credit's code, `uses.py`)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ STATEMENT_COLUMNS = (
     "vintage",
     "amount",
     "balance_after",
+    "purpose",
 )
 
 
@@ -108,6 +109,7 @@ def statement(
     from offset.common import memos
     from offset.common.messages import current
     from offset.documents.terms import column_label, value_term
+    from offset.ledger import uses
     from offset.ledger.titles import title_of, titles_on
 
     lang = current()
@@ -121,6 +123,9 @@ def statement(
         cell = "" if value is None else str(value)
         if column == "kind":
             return KINDS[lang].get(cell, cell)
+        if column == "purpose":  # J-Credit's 用途 by its name
+            found = uses.purposes().get(cell)
+            return found.name(lang) if found else cell
         if column == "project":  # its title, the key below it
             title = title_of(titles, cell)
             return f"{title.title}\n{cell}" if title.title else cell
@@ -159,13 +164,22 @@ def export(
     db: CommandDb = None,
     lang: LangOption = None,
 ) -> None:
-    """Export the ledger (Beancount file, or offsets-db style CSV) to standard output."""
+    """Export the ledger (Beancount file, or offsets-db style CSV) to standard output, once the
+    whole ledger verifies: exit 4, nothing printed, if it does not."""
     language_after_command(lang)
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(
             f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
         )
-    sys.stdout.write(existing_ledger().export(fmt))
+    from offset.common.messages import text
+    from offset.ledger import proof
+
+    try:
+        exported = existing_ledger().export(fmt)
+    except proof.Unverified as e:
+        err.print(text(e.message), markup=False)
+        raise typer.Exit(EXIT_UNVERIFIED) from e
+    sys.stdout.write(exported)
 
 
 @app.command()

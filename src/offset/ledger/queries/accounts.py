@@ -91,7 +91,7 @@ def statement(
     rows = conn.execute(
         text(
             "SELECT t.seq, t.id, t.kind, t.effective_date, t.fiscal_year, c.project, c.vintage,"
-            " p.amount, p.balance_after, t.memo, t.agreement FROM postings p"
+            " p.amount, p.balance_after, t.memo, t.agreement, t.purpose FROM postings p"
             " JOIN transactions t ON t.seq = p.tx_seq JOIN credit_classes c ON c.id = p.class_id"
             f" WHERE {' AND '.join(conditions)} ORDER BY t.seq"
         ),
@@ -102,6 +102,6 @@ def statement(
         },
     )
     return [
-        StatementLine(int(s), i, k, as_date(d), int(fy), p, int(v), int(n), int(b), m, ag)
-        for s, i, k, d, fy, p, v, n, b, m, ag in rows
+        StatementLine(int(s), i, k, as_date(d), int(fy), p, int(v), int(n), int(b), m, ag, u)
+        for s, i, k, d, fy, p, v, n, b, m, ag, u in rows
     ]
