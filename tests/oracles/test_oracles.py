@@ -28,6 +28,12 @@ def test_there_are_at_least_thirty_cases_each_sourced_and_spread() -> None:
         str(p) for c in groups["pv_yield"] for p in pd.read_csv(c.path)["prefecture"].iloc[[c.row]]
     }
     assert len(places) >= 3  # PV yields of at least three places
+    forest_places = {
+        str(p) for c in groups["forest"] for p in pd.read_csv(c.path)["municipality"].iloc[[c.row]]
+    }
+    # forest figures published by at least three prefectures (the national and unnamed examples
+    # aside): Kyoto's certificates, Fukui's and Shimane's worked stock figures
+    assert len(forest_places - {"japan", "example"}) >= 3, forest_places
     assert len(groups["fuel"]) >= 10
     assert {c.id for c in groups["jcredit"]} >= {"jcredit-en-s-002", "jcredit-en-s-006",
                                                    "jcredit-en-r-002"}  # fmt: skip
