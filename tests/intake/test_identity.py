@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from offset.common.messages import text as text_of
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.intake import identity
@@ -187,6 +188,7 @@ def test_a_row_pasted_under_a_new_number_is_named_and_refused_when_strict(
     assert len(result.results) == 4  # type: ignore[attr-defined]
     [notice] = [n for n in result.notices if "pasted" in str(n)]  # type: ignore[attr-defined]
     assert str(notice).startswith("pv.csv: rows 2 & 4 are equal in every column but 番号")
+    assert text_of(notice, "ja").startswith("pv.csv: 2行目と4行目は番号以外のすべての列が同じです")
     text = problems(path, factors, duplicates="strict")
     assert "row 4, column '番号': the same as row 2 in every column but 番号 ('1' there" in text
     assert "row 5" not in text
@@ -198,3 +200,17 @@ def test_a_row_pasted_under_a_new_number_is_named_and_refused_when_strict(
     twin = calc(path, factors, duplicates="strict")
     assert len(twin.results) == 4  # type: ignore[attr-defined]
     assert not [n for n in twin.notices if "pasted" in str(n)]  # type: ignore[attr-defined]
+
+
+def test_a_notice_names_ten_pasted_pairs_and_counts_the_rest_in_either_language(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    path = tmp_path / "pv.csv"
+    pasted = "".join(f"{n},松本市,長野県,4.5,2020-01-01,0.3\n" for n in range(1, 14))
+    path.write_text("番号,市町村,都道府県,設置容量(kW),設置年月日,自家消費率\n" + pasted)
+    result = calc(path, factors)
+    [notice] = [n for n in result.notices if "pasted" in str(n)]  # type: ignore[attr-defined]
+    english = ", ".join(f"2 & {row}" for row in range(3, 13)) + " (+2) are equal"
+    assert english in str(notice)
+    japanese = "、".join(f"2行目と{row}行目" for row in range(3, 13)) + " ほか2組は番号以外"
+    assert japanese in text_of(notice, "ja")

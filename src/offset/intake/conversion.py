@@ -210,12 +210,12 @@ def _look_alike(prepared: Prepared, found: Repeats) -> Msg:
     counted), whatever their number."""
     rows = np.asarray(prepared.frame.index, dtype=np.int64) + FIRST_DATA_ROW
     alike = np.flatnonzero(found.look_alike)
-    pairs = ", ".join(
-        f"{prepared.shown(int(rows[found.first[i]]))} & {prepared.shown(int(rows[i]))}"
-        for i in alike[:MAX_PAIRS_SHOWN]
-    )
-    if len(alike) > MAX_PAIRS_SHOWN:
-        pairs += f" (+{len(alike) - MAX_PAIRS_SHOWN})"
+    more = len(alike) - MAX_PAIRS_SHOWN
+    pairs: Msg | str = Msg("rows.pairs_more", count=more) if more > 0 else ""
+    for n, i in reversed(list(enumerate(alike[:MAX_PAIRS_SHOWN]))):  # each pair in its words
+        first, second = prepared.shown(int(rows[found.first[i]])), prepared.shown(int(rows[i]))
+        pairs = Msg("rows.pair" if n == 0 else "rows.pair_next", first=first, second=second,
+                    rest=pairs)  # fmt: skip
     name = Path(prepared.file).name
     sheet = prepared.sheet if len(prepared.sheets) <= 1 else None
     where = name if sheet is None else Msg("notice.in_sheet", file=name, sheet=sheet)

@@ -236,10 +236,14 @@ WORDS: dict[str, tuple[str, str]] = {
         " number is counted twice; if they are one system, delete one; if two, tell them"
         ' apart in a column such as an address or a note (duplicates = "strict" refuses'
         " such rows)",
-        "{where}: {pairs}行目は{ids}以外のすべての列が同じです。行を貼り付けて番号だけ変えた"
+        "{where}: {pairs}は{ids}以外のすべての列が同じです。行を貼り付けて番号だけ変えた"
         "なら二重に数えています: 同じ設備なら1行を削除し、別の設備なら住所や備考の列で区別して"
         'ください (duplicates = "strict" ではこうした行を受け付けません)',
     ),
+    # rows named in pairs (a look-alike notice): "3 & 9, 4 & 12 (+2)", 「3行目と9行目、4行目と12行目 ほか2組」
+    "rows.pair": ("{first} & {second}{rest}", "{first}行目と{second}行目{rest}"),
+    "rows.pair_next": (", {first} & {second}{rest}", "、{first}行目と{second}行目{rest}"),
+    "rows.pairs_more": (" (+{count})", " ほか{count}組"),
     "what.prefecture": ("prefecture", "都道府県"),
     "what.municipality": ("municipality", "自治体"),
     "what.species": ("species", "樹種"),
