@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import shutil
 import sqlite3
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from offset.ledger import Ledger
 from offset.ledger.verify import columns
@@ -53,6 +56,60 @@ def pg_schema() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+SCHEMA_OF_URL = re.compile(r"search_path%3D(\w+)$")
+SCHEMA_HOLE = "__schema__"
+
+
+def pg_dump(url: str) -> str | None:
+    """The schema of `url` (a `pg_schema()` URL) as the SQL that makes it again, its tables,
+    rows, functions and triggers, with the schema's name left out (`pg_schema_from` puts
+    another's in); None without `pg_dump` (then each test builds its own). Copying a schema leaves the server's
+    databases alone: no checkpoint, unlike a database copied from a template and dropped."""
+    program = shutil.which("pg_dump")
+    if program is None:
+        return None
+    found = SCHEMA_OF_URL.search(url)
+    assert found is not None, url
+    schema = found.group(1)
+    server = make_url(PG_SERVER)
+    dumped = subprocess.run(
+        [program, "--schema", schema, "--no-owner", "--no-privileges", "--inserts"]
+        + ["--dbname", server.database or "postgres", "--host", server.host or "127.0.0.1"]
+        + ["--port", str(server.port or 5432), "--username", server.username or "postgres"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **({"PGPASSWORD": server.password} if server.password else {})},
+    ).stdout
+    lines = [
+        line
+        for line in dumped.splitlines()
+        # comments, psql's own commands (\restrict), the schema (`pg_schema_from` makes it)
+        # and the dump's empty search path (every name it writes is qualified)
+        if not line.startswith(("--", "\\", "CREATE SCHEMA", "SELECT pg_catalog.set_config"))
+    ]
+    script = "\n".join(lines).replace(f"{schema}.", f"{SCHEMA_HOLE}.")
+    assert schema not in script, "the dump names the schema unqualified"
+    return script
+
+
+def pg_schema_from(script: str) -> Iterator[str]:
+    """`pg_schema()`, made again from what `pg_dump` wrote: one round trip, without migrating
+    and writing the ledger again."""
+    for url in pg_schema():
+        found = SCHEMA_OF_URL.search(url)
+        assert found is not None, url
+        admin = create_engine(PG_SERVER)
+        raw = admin.raw_connection()
+        try:  # no parameters: psycopg sends the statements as they are, all in one
+            raw.driver_connection.execute(script.replace(SCHEMA_HOLE, found.group(1)))
+            raw.commit()
+        finally:
+            raw.close()
+            admin.dispose()
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
