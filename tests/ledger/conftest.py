@@ -95,21 +95,39 @@ def pg_dump(url: str) -> str | None:
     return script
 
 
+def pg_restore(url: str, script: str) -> None:
+    """Make in the empty schema of `url` (a `pg_schema()` URL) what `pg_dump` wrote: one round
+    trip, without migrating and writing the ledger again."""
+    found = SCHEMA_OF_URL.search(url)
+    assert found is not None, url
+    admin = create_engine(PG_SERVER)
+    raw = admin.raw_connection()
+    try:  # no parameters: psycopg sends the statements as they are, all in one
+        raw.driver_connection.execute(script.replace(SCHEMA_HOLE, found.group(1)))
+        raw.commit()
+    finally:
+        raw.close()
+        admin.dispose()
+
+
 def pg_schema_from(script: str) -> Iterator[str]:
-    """`pg_schema()`, made again from what `pg_dump` wrote: one round trip, without migrating
-    and writing the ledger again."""
+    """`pg_schema()` holding what `pg_dump` wrote of another (`pg_restore`)."""
     for url in pg_schema():
-        found = SCHEMA_OF_URL.search(url)
-        assert found is not None, url
-        admin = create_engine(PG_SERVER)
-        raw = admin.raw_connection()
-        try:  # no parameters: psycopg sends the statements as they are, all in one
-            raw.driver_connection.execute(script.replace(SCHEMA_HOLE, found.group(1)))
-            raw.commit()
-        finally:
-            raw.close()
-            admin.dispose()
+        pg_restore(url, script)
         yield url
+
+
+@pytest.fixture(scope="session")
+def new_postgresql_ledger() -> str | None:
+    """A new ledger on PostgreSQL (migrated, its first entries) as `pg_dump` writes it, for
+    `ledger` to make again per test."""
+    schemas = pg_schema()
+    url = next(schemas)
+    try:
+        Ledger.open(url).engine.dispose()
+        return pg_dump(url)
+    finally:
+        next(schemas, None)  # dropped
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -120,8 +138,24 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield from pg_schema()
 
 
+@pytest.fixture(scope="session")
+def new_sqlite_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new ledger on SQLite (migrated, its first entries), closed, for `ledger` to copy."""
+    made = tmp_path_factory.mktemp("new-ledger") / "ledger.db"
+    Ledger.open(f"sqlite:///{made}").engine.dispose()
+    return made
+
+
 @pytest.fixture
-def ledger(db_url: str) -> Iterator[Ledger]:
+def ledger(db_url: str, request: pytest.FixtureRequest) -> Iterator[Ledger]:
+    """A new ledger, a copy of one migrated once per process: the file on SQLite, what
+    `pg_dump` wrote on PostgreSQL (a test of migrating opens `db_url` itself)."""
+    if db_url.startswith("sqlite"):
+        shutil.copy(request.getfixturevalue("new_sqlite_ledger"), make_url(db_url).database or "")
+    else:
+        script = request.getfixturevalue("new_postgresql_ledger")
+        if script is not None:
+            pg_restore(db_url, script)
     book = Ledger.open(db_url)
     yield book
     book.engine.dispose()
