@@ -75,9 +75,11 @@ def pg_dump(url: str) -> str | None:
     schema = found.group(1)
     server = make_url(PG_SERVER)
     dumped = subprocess.run(
-        [program, "--schema", schema, "--no-owner", "--no-privileges", "--inserts"]
-        + ["--dbname", server.database or "postgres", "--host", server.host or "127.0.0.1"]
-        + ["--port", str(server.port or 5432), "--username", server.username or "postgres"],
+        [
+            *(program, "--schema", schema, "--no-owner", "--no-privileges", "--inserts"),
+            *("--dbname", server.database or "postgres", "--host", server.host or "127.0.0.1"),
+            *("--port", str(server.port or 5432), "--username", server.username or "postgres"),
+        ],
         capture_output=True,
         text=True,
         check=True,
