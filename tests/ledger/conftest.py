@@ -105,7 +105,9 @@ def pg_restore(url: str, script: str) -> None:
     admin = create_engine(PG_SERVER)
     raw = admin.raw_connection()
     try:  # no parameters: psycopg sends the statements as they are, all in one
-        raw.driver_connection.execute(script.replace(SCHEMA_HOLE, found.group(1)))
+        driver = raw.driver_connection
+        assert driver is not None
+        driver.execute(script.replace(SCHEMA_HOLE, found.group(1)))
         raw.commit()
     finally:
         raw.close()
