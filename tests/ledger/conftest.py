@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import shutil
 import sqlite3
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from offset.ledger import Ledger
 from offset.ledger.verify import columns
@@ -55,6 +58,82 @@ def pg_schema() -> Iterator[str]:
         admin.dispose()
 
 
+SCHEMA_OF_URL = re.compile(r"search_path%3D(\w+)$")
+SCHEMA_HOLE = "__schema__"
+
+
+def pg_dump(url: str) -> str | None:
+    """The schema of `url` (a `pg_schema()` URL) as the SQL that makes it again, its tables,
+    rows, functions and triggers, with the schema's name left out (`pg_schema_from` puts
+    another's in); None without `pg_dump` (then each test builds its own). Copying a schema leaves the server's
+    databases alone: no checkpoint, unlike a database copied from a template and dropped."""
+    program = shutil.which("pg_dump")
+    if program is None:
+        return None
+    found = SCHEMA_OF_URL.search(url)
+    assert found is not None, url
+    schema = found.group(1)
+    server = make_url(PG_SERVER)
+    dumped = subprocess.run(
+        [
+            *(program, "--schema", schema, "--no-owner", "--no-privileges", "--inserts"),
+            *("--dbname", server.database or "postgres", "--host", server.host or "127.0.0.1"),
+            *("--port", str(server.port or 5432), "--username", server.username or "postgres"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **({"PGPASSWORD": server.password} if server.password else {})},
+    ).stdout
+    lines = [
+        line
+        for line in dumped.splitlines()
+        # comments, psql's own commands (\restrict), the schema (`pg_schema_from` makes it)
+        # and the dump's empty search path (every name it writes is qualified)
+        if not line.startswith(("--", "\\", "CREATE SCHEMA", "SELECT pg_catalog.set_config"))
+    ]
+    script = "\n".join(lines).replace(f"{schema}.", f"{SCHEMA_HOLE}.")
+    assert schema not in script, "the dump names the schema unqualified"
+    return script
+
+
+def pg_restore(url: str, script: str) -> None:
+    """Make in the empty schema of `url` (a `pg_schema()` URL) what `pg_dump` wrote: one round
+    trip, without migrating and writing the ledger again."""
+    found = SCHEMA_OF_URL.search(url)
+    assert found is not None, url
+    admin = create_engine(PG_SERVER)
+    raw = admin.raw_connection()
+    try:  # no parameters: psycopg sends the statements as they are, all in one
+        driver = raw.driver_connection
+        assert driver is not None
+        driver.execute(script.replace(SCHEMA_HOLE, found.group(1)))
+        raw.commit()
+    finally:
+        raw.close()
+        admin.dispose()
+
+
+def pg_schema_from(script: str) -> Iterator[str]:
+    """`pg_schema()` holding what `pg_dump` wrote of another (`pg_restore`)."""
+    for url in pg_schema():
+        pg_restore(url, script)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def new_postgresql_ledger() -> str | None:
+    """A new ledger on PostgreSQL (migrated, its first entries) as `pg_dump` writes it, for
+    `ledger` to make again per test."""
+    schemas = pg_schema()
+    url = next(schemas)
+    try:
+        Ledger.open(url).engine.dispose()
+        return pg_dump(url)
+    finally:
+        next(schemas, None)  # dropped
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
@@ -63,8 +142,24 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield from pg_schema()
 
 
+@pytest.fixture(scope="session")
+def new_sqlite_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new ledger on SQLite (migrated, its first entries), closed, for `ledger` to copy."""
+    made = tmp_path_factory.mktemp("new-ledger") / "ledger.db"
+    Ledger.open(f"sqlite:///{made}").engine.dispose()
+    return made
+
+
 @pytest.fixture
-def ledger(db_url: str) -> Iterator[Ledger]:
+def ledger(db_url: str, request: pytest.FixtureRequest) -> Iterator[Ledger]:
+    """A new ledger, a copy of one migrated once per process: the file on SQLite, what
+    `pg_dump` wrote on PostgreSQL (a test of migrating opens `db_url` itself)."""
+    if db_url.startswith("sqlite"):
+        shutil.copy(request.getfixturevalue("new_sqlite_ledger"), make_url(db_url).database or "")
+    else:
+        script = request.getfixturevalue("new_postgresql_ledger")
+        if script is not None:
+            pg_restore(db_url, script)
     book = Ledger.open(db_url)
     yield book
     book.engine.dispose()

@@ -1,10 +1,11 @@
 """The tamper suite's ledger and forgeries (`test_tamper*.py`): one ledger of every kind of
 entry, and each forgery done behind the guards with the line `verify` must report for it.
 
-On SQLite the ledger is made once per module (`sqlite_template`) and each test gets a copy of
-the file: what `build` made and checked, without migrating and writing it again per test. On
-PostgreSQL each test makes it in a schema of its own (a database copied from a template would be
-cheaper to make, but dropping a database forces a checkpoint of the whole server).
+The ledger is made once per module and each test gets a copy: what `build` made and checked,
+without migrating and writing it again per test. On SQLite a copy of the file
+(`sqlite_template`); on PostgreSQL a schema of its own made from what `pg_dump` wrote of the
+module's (`postgresql_template`; a database copied from a template would be as quick to make,
+but dropping a database forces a checkpoint of the whole server).
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from offset.ledger import Ledger
 from offset.ledger.chain import body, link
 from offset.ledger.database import reading
 from offset.ledger.rows import HEADER_COLUMNS
-from tests.ledger.conftest import ISSUE_LINES, behind_the_triggers, pg_schema, seq_of
+from tests.ledger.conftest import (
+    ISSUE_LINES,
+    behind_the_triggers,
+    pg_dump,
+    pg_schema,
+    pg_schema_from,
+    seq_of,
+)
 
 PROJECT = {"project": "ina-forest", "vintage": 2024}
 MORE: list[dict[str, Any]] = [
@@ -60,6 +68,18 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return template
 
 
+@pytest.fixture(scope="module")
+def postgresql_template() -> str | None:
+    """The module's ledger on PostgreSQL as `pg_dump` writes it, for `book` to make again."""
+    schemas = pg_schema()
+    url = next(schemas)
+    try:
+        build(url).engine.dispose()
+        return pg_dump(url)
+    finally:
+        next(schemas, None)  # dropped
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
     """The module's ledger (`build`) on each database: a copy of the file on SQLite."""
@@ -70,8 +90,9 @@ def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
         yield found
         found.engine.dispose()
         return
-    for url in pg_schema():
-        found = build(url)
+    script = request.getfixturevalue("postgresql_template")
+    for url in pg_schema() if script is None else pg_schema_from(script):
+        found = build(url) if script is None else Ledger.open(url)
         yield found
         found.engine.dispose()
 

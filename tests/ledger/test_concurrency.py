@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
-import random
 import signal
 import subprocess
 import sys
 import textwrap
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.pool import AsyncResult, Pool
+from multiprocessing.synchronize import Barrier, Event
 from typing import Any
 
 import pytest
@@ -22,37 +21,15 @@ from sqlalchemy import Connection, text
 from offset.ledger import Ledger
 from offset.ledger.database import reading
 from offset.ledger.verify import installed, tables
+from tests.ledger import processes
+from tests.ledger.processes import CLASS, HOT
 
-HOT = ["a/holding", "b/holding", "c/holding"]
-CLASS = {"project": "hot-forest", "vintage": 2024}
-SECONDS = 2.0  # each writer stops by itself after this long
+COUNT = 30  # transfers each writer makes at least
 WRITERS = 3
 
 
-def _writer(url: str, seed: int) -> Counter[str]:
-    """Random transfers among the hot accounts until the time is up."""
-    rng = random.Random(seed)
-    book = Ledger.open(url, migrate=False)
-    seen: Counter[str] = Counter()
-    deadline = time.monotonic() + SECONDS
-    while time.monotonic() < deadline:
-        source, destination = rng.sample(HOT, 2)
-        op = {
-            "op": "transfer",
-            "id": f"w{seed}-{uuid.uuid4().hex[:8]}",
-            "from": source,
-            "to": destination,
-            "quantity": rng.randint(1, 60),
-            **CLASS,
-        }
-        [result] = book.apply([op])
-        seen[result.status] += 1
-    book.engine.dispose()
-    return seen
-
-
-def _setup(url: str) -> Ledger:
-    book = Ledger.open(url)
+def _setup(book: Ledger) -> Ledger:
+    """The hot accounts opened on a new ledger (the `ledger` fixture), 100 credits each."""
     for account in HOT:
         book.apply(
             [{"op": "open_account", "account": account, "party": account[0], "kind": "holding"}]
@@ -72,11 +49,23 @@ def _setup(url: str) -> Ledger:
     return book
 
 
-def test_concurrent_writers_conserve_credits(db_url: str) -> None:
-    book = _setup(db_url)
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(WRITERS) as pool:
-        outcomes = pool.starmap(_writer, [(db_url, seed) for seed in range(WRITERS)])
+def _writers(url: str) -> tuple[Barrier, Event, AsyncResult[list[Counter[str]]], Pool]:
+    """WRITERS writer processes, waiting at the barrier this process passes last (`start`); they
+    stop once `stop` is set (and each wrote COUNT)."""
+    context = processes.context()
+    start, stop = context.Barrier(WRITERS + 1), context.Event()
+    pool = context.Pool(WRITERS, initializer=processes.ready, initargs=(start, stop))
+    writing = pool.starmap_async(processes.writer, [(url, seed, COUNT) for seed in range(WRITERS)])
+    return start, stop, writing, pool
+
+
+def test_concurrent_writers_conserve_credits(db_url: str, ledger: Ledger) -> None:
+    book = _setup(ledger)
+    start, stop, writing, pool = _writers(db_url)
+    with pool:
+        start.wait(processes.WAIT)  # every writer is writing
+        stop.set()  # each stops after its COUNT
+        outcomes = writing.get()
     total: Counter[str] = sum(outcomes, Counter())
     assert total["ok"] > 0
     assert set(total) <= {"ok", "insufficient_balance"}, total  # contention is never an error
@@ -84,34 +73,6 @@ def test_concurrent_writers_conserve_credits(db_url: str) -> None:
     held = {r.account: r.quantity for r in book.balances() if r.account in HOT}
     assert sum(held.values()) == 300
     assert min(held.values()) >= 0
-
-
-def _opener(url: str, seed: int) -> list[str]:
-    """Open the same new parties and accounts as every other opener, at once."""
-    book = Ledger.open(url, migrate=False)
-    ops: list[dict[str, Any]] = []
-    for n in range(4):
-        ops.append({"op": "open_party", "party": f"new{n}", "kind": "company", "name": f"New {n}"})
-        ops.append(
-            {
-                "op": "open_account",
-                "account": f"new{n}/holding",
-                "party": f"new{n}",
-                "kind": "holding",
-            }
-        )
-        ops.append(
-            {
-                "op": "open_account",
-                "account": f"late{n}/holding",
-                "party": f"late{n}",
-                "kind": "holding",
-            }
-        )
-    random.Random(seed).shuffle(ops)
-    statuses = [r.status for r in book.apply(ops)]
-    book.engine.dispose()
-    return statuses
 
 
 @pytest.mark.parametrize("how", ["processes", "threads"])
@@ -122,11 +83,13 @@ def test_eight_writers_opening_the_same_names_get_ok_once(db_url: str, how: str)
     Ledger.open(db_url).engine.dispose()
     jobs = [(db_url, seed) for seed in range(8)]
     if how == "processes":
-        with multiprocessing.get_context("spawn").Pool(8) as pool:
-            outcomes = pool.starmap(_opener, jobs)
+        context = processes.context()
+        start = context.Barrier(8)  # all eight open at once, however long each took to start
+        with context.Pool(8, initializer=processes.ready, initargs=(start,)) as pool:
+            outcomes = pool.starmap(processes.opener, jobs)
     else:
         with ThreadPoolExecutor(8) as pool:
-            outcomes = list(pool.map(lambda job: _opener(*job), jobs))
+            outcomes = list(pool.map(lambda job: processes.opener(*job), jobs))
     counts = Counter(status for statuses in outcomes for status in statuses)
     assert counts == {"ok": 12, "exists": 8 * 12 - 12}, counts
     book = Ledger.open(db_url)
@@ -135,17 +98,19 @@ def test_eight_writers_opening_the_same_names_get_ok_once(db_url: str, how: str)
     book.engine.dispose()
 
 
-def test_verify_while_writers_commit_sees_one_consistent_state(db_url: str) -> None:
+def test_verify_while_writers_commit_sees_one_consistent_state(db_url: str, ledger: Ledger) -> None:
     """`verify` reads its checks in several statements and processes; commits landing between
     them must not show up as discrepancies (SQLite: it holds the write lock; PostgreSQL: one
     exported snapshot for every statement and worker)."""
-    book = _setup(db_url)
-    context = multiprocessing.get_context("spawn")
+    book = _setup(ledger)
     reports: list[list[str]] = []
-    with context.Pool(WRITERS) as pool:
-        writing = pool.starmap_async(_writer, [(db_url, seed) for seed in range(WRITERS)])
-        while not writing.ready() or len(reports) < 2:
+    start, stop, writing, pool = _writers(db_url)
+    with pool:
+        start.wait(processes.WAIT)  # every writer is writing
+        while not writing.ready() or len(reports) < 4:
             reports.append(book.verify(workers=1 + len(reports) % 2))
+            if len(reports) == 4:
+                stop.set()  # four reports made while the writers wrote: they may stop
             time.sleep(0.05)  # on SQLite `verify` holds the write lock: let the writers in
         total: Counter[str] = sum(writing.get(), Counter())
     assert total["ok"] > 0
@@ -153,11 +118,11 @@ def test_verify_while_writers_commit_sees_one_consistent_state(db_url: str) -> N
     assert book.verify() == []
 
 
-def test_a_reader_sees_one_state_and_does_not_hold_up_writers(db_url: str) -> None:
+def test_a_reader_sees_one_state_and_does_not_hold_up_writers(ledger: Ledger) -> None:
     """The ledger's reads (`database.reading`): a transfer commits while a read is open; the
     read goes on seeing the state it began with, and the writer did not wait for it (on SQLite
     a reader that took the write lock would make this `apply` wait out the busy timeout)."""
-    book = _setup(db_url)
+    book = _setup(ledger)
     held = text("SELECT quantity FROM balances WHERE account_id = 'a/holding'")
     move = {"op": "transfer", "id": "r1", "from": "a/holding", "to": "b/holding", "quantity": 7}
     with reading(book.engine) as conn:
@@ -173,14 +138,14 @@ def test_a_reader_sees_one_state_and_does_not_hold_up_writers(db_url: str) -> No
 @pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("moment", ["_tables", "_guards"])
 def test_a_commit_during_verify_neither_waits_nor_shows(
-    db_url: str, workers: int, moment: str, monkeypatch: pytest.MonkeyPatch
+    ledger: Ledger, workers: int, moment: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A transfer commits after `verify` has started, its workers (if any) already checking the
     history before it: just before this process reads the derived tables (SQLite: before its
     snapshot begins, so the entries after the workers' are checked here), or after the chain
     pass, before the guards are read (every check must still read the same state). The writer
     does not wait, and the report is still empty."""
-    book = _setup(db_url)
+    book = _setup(ledger)
     home = {"_tables": tables, "_guards": installed}[moment]
     check = getattr(home, moment)
     waited: list[float] = []
@@ -220,8 +185,8 @@ CRASH_SCRIPT = textwrap.dedent(
 )
 
 
-def test_killed_mid_batch_leaves_nothing(db_url: str) -> None:
-    book = _setup(db_url)
+def test_killed_mid_batch_leaves_nothing(db_url: str, ledger: Ledger) -> None:
+    book = _setup(ledger)
     before = book.balances()
     child = subprocess.Popen(
         [sys.executable, "-c", CRASH_SCRIPT, db_url],

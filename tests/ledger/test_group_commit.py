@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from offset.ledger import Ledger
 from offset.ledger import writer as writer_module
 from offset.ledger.writer import Result, Submission
-from tests.ledger.conftest import holdings, pg_schema
+from tests.ledger.conftest import holdings, pg_schema, pg_schema_from
 
 ACCOUNTS = ["a/holding", "b/holding", "c/holding", "d/holding"]
 CLASS = {"project": "forest", "vintage": 2024}
@@ -139,15 +140,19 @@ def _serially(url: str, batches: list[list[Submission]]) -> list[list[Result]]:
 
 
 @pytest.fixture
-def fresh_urls(db_url: str, tmp_path: Path) -> Iterator[Any]:
-    """A new database each time it is called (the serial replay needs its own)."""
+def fresh_urls(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A new ledger each time it is called (the serial replay needs its own): a copy of one
+    made once per process (`ledger`'s)."""
     made: list[Iterator[str]] = []
     count = itertools.count()
 
     def new() -> str:
         if db_url.startswith("sqlite"):
-            return f"sqlite:///{tmp_path / f'ledger-{next(count)}.db'}"
-        schemas = pg_schema()
+            copy = tmp_path / f"ledger-{next(count)}.db"
+            shutil.copy(request.getfixturevalue("new_sqlite_ledger"), copy)
+            return f"sqlite:///{copy}"
+        script = request.getfixturevalue("new_postgresql_ledger")
+        schemas = pg_schema() if script is None else pg_schema_from(script)
         made.append(schemas)
         return next(schemas)
 

@@ -29,10 +29,12 @@ from offset.ledger.schema import metadata
 from tests.ledger.conftest import pg_schema
 
 
-def test_migrated_schema_matches_the_models(ledger: Ledger) -> None:
+def test_migrated_schema_matches_the_models(db_url: str) -> None:
+    ledger = Ledger.open(db_url)  # migrated here (the `ledger` fixture copies one on PostgreSQL)
     upgrade(ledger.engine)  # a second upgrade changes nothing
     with ledger.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    ledger.engine.dispose()
 
 
 def test_the_head_revision_is_the_newest_migration() -> None:

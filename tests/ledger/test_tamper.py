@@ -40,6 +40,7 @@ from tests.ledger.forgeries import (
 
 book = forgeries.book  # a copy of the module's ledger per test, on each database
 sqlite_template = forgeries.sqlite_template
+postgresql_template = forgeries.postgresql_template
 
 # --- refused by the database, with the guards in place -------------------------------------
 

@@ -15,6 +15,7 @@ from tests.ledger.forgeries import BEHIND, forge
 
 book = forgeries.book  # a copy of the module's ledger per test, on each database
 sqlite_template = forgeries.sqlite_template
+postgresql_template = forgeries.postgresql_template
 
 
 @pytest.mark.parametrize("name", ["", *BEHIND])

@@ -19,7 +19,7 @@ def test_each_mutation_changes_one_line_of_its_planner() -> None:
         assert len(changed.splitlines()) >= len(source.splitlines()) - 1
 
 
-@pytest.mark.slow  # seven runs of the rules' tests: about 40 s of CPU
+@pytest.mark.slow  # seven runs of the rules' tests: about 20 s of CPU
 def test_every_mutation_is_caught() -> None:
     done = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("run.py"))],
