@@ -70,6 +70,27 @@ class FactorTable:
         made: T = self._derived[key]
         return made
 
+    @functools.cached_property
+    def _resolved(self) -> dict[bytes, tuple[npt.NDArray[np.int32], npt.NDArray[np.int8]]]:
+        return {}
+
+    def resolved(
+        self,
+        request: bytes,
+        resolve: Callable[[], tuple[npt.NDArray[np.int32], npt.NDArray[np.int8]]],
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int8]]:
+        """The rows (and fallback levels) `select` found for a request of distinct keys
+        (`request`, its bytes), found once per table: the same keys are asked for again by
+        every FY, project and run of a process. Read-only arrays."""
+        if (known := self._resolved.get(request)) is None:
+            rows, levels = resolve()
+            rows.setflags(write=False)
+            levels.setflags(write=False)
+            while len(self._resolved) >= RESOLVED_KEPT:
+                del self._resolved[next(iter(self._resolved))]  # the oldest
+            known = self._resolved[request] = (rows, levels)
+        return known
+
     @property
     def unverified(self) -> npt.NDArray[np.bool_]:
         return (self.rows["confidence"] == "unverified").to_numpy()
@@ -129,6 +150,7 @@ class FactorTable:
 #: (about 0.2 s of CPU for the shipped library, which every run and `calc` checks in full).
 _READ: dict[tuple[str, str, str, str], FactorTable] = {}
 _READ_KEPT = 256
+RESOLVED_KEPT = 1024  # distinct requests kept per table (`FactorTable.resolved`)
 
 
 def _key_column(values: pd.Series) -> pd.Series:
