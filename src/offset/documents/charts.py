@@ -18,6 +18,8 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from offset.common.kept import keep
+
 P = ParamSpec("P")
 
 # Japanese names (松本市, 太陽光発電) need a Japanese font: IPAex Gothic, which `make` installs
@@ -76,9 +78,7 @@ class Drawn:
         return self.svgs.get(key)
 
     def put(self, key: str, svg: str) -> None:
-        while len(self.svgs) >= self.KEPT:
-            del self.svgs[next(iter(self.svgs))]  # the oldest
-        self.svgs[key] = svg
+        keep(self.svgs, key, svg, self.KEPT)
 
     def clear(self) -> None:
         self.svgs.clear()

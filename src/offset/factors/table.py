@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset import units
+from offset.common.kept import keep
 from offset.common.problems import InputError, Problem
 from offset.factors.catalog import CONFIDENCE_LEVELS, PROVENANCE_COLUMNS, TableSpec
 
@@ -86,9 +87,7 @@ class FactorTable:
             rows, levels = resolve()
             rows.setflags(write=False)
             levels.setflags(write=False)
-            while len(self._resolved) >= RESOLVED_KEPT:
-                del self._resolved[next(iter(self._resolved))]  # the oldest
-            known = self._resolved[request] = (rows, levels)
+            known = keep(self._resolved, request, (rows, levels), RESOLVED_KEPT)
         return known
 
     @property
@@ -131,10 +130,7 @@ class FactorTable:
             raise InputError(problems)
         rows["origin"] = origin
         table = cls(spec, rows, digest)
-        while len(_READ) >= _READ_KEPT:  # a server reading many users' overlays: the oldest go
-            del _READ[next(iter(_READ))]
-        _READ[key] = table
-        return table
+        return keep(_READ, key, table, _READ_KEPT)  # a server reading many users' overlays
 
     def layered(self, overlay: FactorTable) -> FactorTable:
         """This table with `overlay`'s rows added; on the same key the overlay's row wins."""
