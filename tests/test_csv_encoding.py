@@ -60,7 +60,8 @@ def test_a_character_cp932_cannot_hold_is_answered_and_nothing_written(tmp_path:
 def test_run_tables_carry_the_bom(tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = runner.invoke(
-        app, ["run", str(REPOSITORY / "scenarios" / "shinjuku-ina.toml"), "--out", str(out)]
+        app,
+        ["run", str(REPOSITORY / "scenarios" / "shinjuku-ina.toml"), "--out", str(out), "--no-pdf"],
     )
     assert done.exit_code == 0, done.output
     for table in (out / "tables").glob("*.csv"):
@@ -75,6 +76,7 @@ def test_run_tables_carry_the_bom(tmp_path: Path) -> None:
             str(shift_jis),
             "--csv-encoding",
             "cp932",
+            "--no-pdf",
         ],
     )
     assert done.exit_code == 0, done.output

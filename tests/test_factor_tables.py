@@ -210,3 +210,36 @@ def test_a_broken_overlay_catalog_is_a_problem_not_a_traceback(
     checked = CliRunner().invoke(app, ["factors", "check", str(tmp_path)])
     assert checked.exit_code == 2, checked.output
     assert expected in checked.output
+
+
+def test_a_table_is_read_once_per_process_by_its_bytes(tmp_path: Path) -> None:
+    """Every run makes its own library; the same file read again is the table read before, a
+    file whose bytes changed is read again."""
+    assert FactorLibrary()["gwp"] is FactorLibrary()["gwp"]
+    directory = tmp_path / "factors"
+    shutil.copytree(shipped_directory(), directory)
+    copied = FactorLibrary(directory=directory)["gwp"]
+    assert copied is not FactorLibrary()["gwp"]  # another file: read, though its bytes are equal
+    assert FactorLibrary(directory=directory)["gwp"] is copied
+    path = directory / "gwp.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(rows[:-1]) + "\n", encoding="utf-8")  # its last row taken out
+    changed = FactorLibrary(directory=directory)["gwp"]
+    assert changed is not copied
+    assert len(changed.rows) == len(copied.rows) - 1
+    assert changed.content_hash != copied.content_hash
+
+
+def test_a_request_of_the_same_keys_is_resolved_once_per_table() -> None:
+    from offset.factors.select import select
+
+    table = FactorLibrary()["grid_electricity"]
+    keys = {"entity": "national_average", "menu": "overall", "kind": "national_average"}
+    first = select(table, keys, 2024, length=3)
+    again = select(table, keys, 2024, length=3)
+    assert first.row.tolist() == again.row.tolist()
+    held = [rows for rows, _ in table._resolved.values()]
+    assert held
+    assert not any(rows.flags.writeable for rows in held)  # what every later request shares
+    other = select(table, keys, 2023, length=3)  # another FY: another request
+    assert other.row.tolist() != first.row.tolist()

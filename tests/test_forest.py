@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.methods.forest_carbon import BcefConstants, SpeciesConstants
-from tests.conftest import Calc
+from tests.conftest import REPOSITORY, Calc
 
 STAND = {
     "stand_id": "s1",
@@ -233,7 +235,7 @@ def test_other_conifers_stock_difference_by_the_end_stocks_bcef(calc: Calc) -> N
     assert row["reduction_tco2e"] == pytest.approx(expected)
 
 
-def test_species_constants_are_folded_once_per_table() -> None:
+def test_species_constants_are_folded_once_per_table(tmp_path: Path) -> None:
     # a national run computes forest for every FY: the species table is folded once
     library = FactorLibrary()
     first = SpeciesConstants.from_factors(library)
@@ -244,7 +246,19 @@ def test_species_constants_are_folded_once_per_table() -> None:
     assert BcefConstants.from_factors(library, "bcefs") is not BcefConstants.from_factors(
         library, "bcefi"
     )
-    again = SpeciesConstants.from_factors(FactorLibrary())  # another library folds its own
+    # another library reading the same bytes takes the same table (read once per process), and
+    # its constants with it; a library whose species table differs folds its own
+    assert SpeciesConstants.from_factors(FactorLibrary()) is first
+    overlay = tmp_path / "factors"
+    overlay.mkdir()
+    shipped = (REPOSITORY / "factors" / "forest_species.csv").read_text(encoding="utf-8")
+    header, sugi = shipped.splitlines()[:2]
+    assert sugi.startswith("sugi,wood_density,0.314,")
+    changed = sugi.replace("sugi,wood_density,0.314,", "sugi,wood_density,0.4,")
+    (overlay / "forest_species.csv").write_text(f"{header}\n{changed}\n", encoding="utf-8")
+    again = SpeciesConstants.from_factors(FactorLibrary(overlay=overlay))
     assert again is not first
-    np.testing.assert_array_equal(again.k_tco2_per_m3, first.k_tco2_per_m3)
     assert list(again.ids) == list(first.ids)
+    sugi_row = list(first.species).index("sugi")
+    ratio = again.k_tco2_per_m3[sugi_row] / first.k_tco2_per_m3[sugi_row]
+    np.testing.assert_allclose(ratio, 0.4 / 0.314)  # k is proportional to the wood density

@@ -240,6 +240,7 @@ def test_offset_run_records_the_rule_it_was_given(tmp_path: Path) -> None:
             "results",
             "--out",
             str(out),
+            "--no-pdf",
         ],
     )
     assert done.exit_code == 0, done.output
@@ -252,9 +253,11 @@ def test_changing_the_rule_in_a_later_year_restates_and_says_why(tmp_path: Path)
     moved are restated, each naming the rule change (not 'the same data and factors')."""
     out = tmp_path / "out"
     scenario = str(SCENARIOS / "settlement-area.toml")
-    first = runner.invoke(app, ["run", scenario, "--factor-year", "results", "--out", str(out)])
+    first = runner.invoke(
+        app, ["run", scenario, "--factor-year", "results", "--out", str(out), "--no-pdf"]
+    )
     assert first.exit_code == 0, first.output
-    second = runner.invoke(app, ["run", scenario, "--out", str(out)])
+    second = runner.invoke(app, ["run", scenario, "--out", str(out), "--no-pdf"])
     assert second.exit_code == 0, second.output
     restated = read_table(out, "restatements")
     assert len(restated) > 0

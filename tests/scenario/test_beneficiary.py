@@ -19,7 +19,14 @@ runner = CliRunner()
 def test_on_behalf_retirement_shows_under_its_beneficiary(tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = runner.invoke(
-        app, ["run", str(REPOSITORY / "scenarios" / "settlement-area.toml"), "--out", str(out)]
+        app,
+        [
+            "run",
+            str(REPOSITORY / "scenarios" / "settlement-area.toml"),
+            "--out",
+            str(out),
+            "--no-pdf",
+        ],
     )
     assert done.exit_code == 0, done.output
     table = read_table(out, "balances")  # in Japanese: parties by name, kinds in words

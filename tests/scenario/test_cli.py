@@ -25,6 +25,7 @@ def test_run_rerun_and_report(write_scenario: WriteScenario, tmp_path: Path) -> 
     assert f"report: {out / 'report.html'}" in first.output
     assert (out / "ledger.db").is_file()
     assert (out / "manifest.json").is_file()
+    assert (out / "report.pdf").is_file()  # the CLI's default (the other tests here: --no-pdf)
     # a municipality's scenario reports in Japanese by default, parties by name
     issuance = (out / "tables" / "issuance.csv").read_text(encoding="utf-8-sig").splitlines()
     assert issuance[0].startswith(
@@ -69,7 +70,7 @@ def test_changed_inputs_are_restated_not_refused(
 ) -> None:
     path = write_scenario()
     out = tmp_path / "out"
-    run = ["run", str(path), "--out", str(out), "--lang", "en"]
+    run = ["run", str(path), "--out", str(out), "--lang", "en", "--no-pdf"]
     assert runner.invoke(app, run).exit_code == 0
     book = Ledger.open(f"sqlite:///{out / 'ledger.db'}")
 
@@ -100,7 +101,7 @@ def test_changed_inputs_are_restated_not_refused(
     assert "Nothing new" in again.output
     # An FY's issuance is (scenario name, project, FY): a renamed scenario file finds it too.
     renamed = path.rename(path.with_name("town-2024.toml"))
-    moved = runner.invoke(app, ["run", str(renamed), "--out", str(out), "--lang", "en"])
+    moved = runner.invoke(app, ["run", str(renamed), "--out", str(out), "--lang", "en", "--no-pdf"])
     assert "Nothing new" in moved.output
     renamed.rename(path)
     assert "restated" not in again.output
@@ -144,7 +145,7 @@ def test_factor_overlay_from_the_scenario(write_scenario: WriteScenario, tmp_pat
     )
     toml = MINIMAL.replace("[parties.town]", '[options]\nfactors = "my_factors"\n\n[parties.town]')
     path = write_scenario(toml, files={"pv.csv": modelled})
-    result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "out")])
+    result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "out"), "--no-pdf"])
     assert result.exit_code == 0, result.output
     rows = (tmp_path / "out" / "results" / "pv-fy2022.csv").read_text().splitlines()
     assert "pv_yield:nagano" in rows[1]  # the user's row, not the national fallback
@@ -167,7 +168,7 @@ def test_rows_outside_the_fys_are_reported_not_dropped_silently(
         "b,town,nagano,5,2015-04-01,2030,6000,5000,0.0005\n"
     )
     path = write_scenario(files={"pv.csv": rows})
-    result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "out")])
+    result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "out"), "--no-pdf"])
     assert result.exit_code == 0, result.output
     assert (
         "pv: 1 rows of pv.csv have an fy outside the FYs the project is active in" in result.output
@@ -208,7 +209,7 @@ def test_a_harvest_beyond_growth_is_drawn_from_the_buffer(
     )
     path = write_scenario(FOREST, files={"stands.csv": stands})
     out = tmp_path / "out"
-    done = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    done = runner.invoke(app, ["run", str(path), "--out", str(out), "--no-pdf"])
     assert done.exit_code == 0, done.output
     ledger = Ledger.open(f"sqlite:///{out / 'ledger.db'}")
     held = {
@@ -223,6 +224,6 @@ def test_a_harvest_beyond_growth_is_drawn_from_the_buffer(
     assert ledger.quantities(["harvest:wood:fy2023:reversal-v2022"]) == {
         "harvest:wood:fy2023:reversal-v2022": 4
     }
-    again = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    again = runner.invoke(app, ["run", str(path), "--out", str(out), "--no-pdf"])
     assert again.exit_code == 0, again.output
     assert "Nothing new" in again.output  # the reversal is not restated as a changed issuance

@@ -31,7 +31,8 @@ def test_kinds_of_figures_from_column_names() -> None:
 def test_report_workbook_has_formats_frozen_headers_and_provenance(tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = runner.invoke(
-        app, ["run", str(REPOSITORY / "scenarios" / "shinjuku-ina.toml"), "--out", str(out)]
+        app,
+        ["run", str(REPOSITORY / "scenarios" / "shinjuku-ina.toml"), "--out", str(out), "--no-pdf"],
     )
     assert done.exit_code == 0, done.output
     book = openpyxl.load_workbook(out / "report.xlsx")

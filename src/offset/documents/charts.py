@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
+import pickle
 import textwrap
 import unicodedata
 from collections.abc import Callable
@@ -15,6 +17,8 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+from offset.common.kept import keep
 
 P = ParamSpec("P")
 
@@ -53,15 +57,51 @@ STYLE: dict[Any, Any] = {
 }
 
 
+class Drawn:
+    """The SVG of the charts drawn lately, by what drew them: the same chart of the same figures
+    (a dashboard page shown again, a report written again over the same tables) is the same
+    SVG (`svg.hashsalt`), taken from here instead of being drawn again (about 50 ms a chart)."""
+
+    KEPT = 128
+
+    def __init__(self) -> None:
+        self.svgs: dict[str, str] = {}
+
+    @staticmethod
+    def key(name: str, font: str | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+        """What a chart is drawn from, hashed: its function, the font, every argument (frames
+        with their values, dtypes, index and columns, as pickled)."""
+        made = pickle.dumps((name, font, LABEL_COLUMNS, args, sorted(kwargs.items())), protocol=5)
+        return hashlib.sha256(made).hexdigest()
+
+    def get(self, key: str) -> str | None:
+        return self.svgs.get(key)
+
+    def put(self, key: str, svg: str) -> None:
+        keep(self.svgs, key, svg, self.KEPT)
+
+    def clear(self) -> None:
+        self.svgs.clear()
+
+
+drawn = Drawn()
+
+
 def _styled(chart: Callable[P, str]) -> Callable[P, str]:
-    """Draw within the report's style (rc settings apply when artists are made, so all of it)."""
+    """Draw within the report's style (rc settings apply when artists are made, so all of it);
+    a chart drawn before from the same arguments is taken from `drawn`."""
 
     @functools.wraps(chart)
     def draw(*args: P.args, **kwargs: P.kwargs) -> str:
         font = japanese_font()
+        key = Drawn.key(chart.__name__, font, args, kwargs)
+        if (svg := drawn.get(key)) is not None:
+            return svg
         families = {"font.family": [font, "DejaVu Sans"]} if font else {}
         with matplotlib.rc_context(STYLE | families):
-            return chart(*args, **kwargs)
+            svg = chart(*args, **kwargs)
+        drawn.put(key, svg)
+        return svg
 
     return draw
 

@@ -6,12 +6,13 @@ leaves a half-written report that looks complete.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -36,6 +37,9 @@ from offset.documents.terms import column_label, fy_label, in_language, term, va
 from offset.documents.times import shown_time
 from offset.factors import years
 from offset.methods import METHODS
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATE = "report.html.j2"
 
@@ -111,13 +115,8 @@ class Report:
         )
 
     def html(self, tables: dict[str, Shown] | None = None) -> str:
-        from jinja2 import Environment, PackageLoader, select_autoescape
-
         tables = tables or self.shown()
-        env = Environment(
-            loader=PackageLoader("offset.documents", "templates"),
-            autoescape=select_autoescape(["html", "j2"]),
-        )
+        env = _templates()
         lang = self.lang
 
         def t(key: str, **params: object) -> str:
@@ -142,6 +141,18 @@ class Report:
             engine=__version__,
             created=shown_time(self.manifest["created"], lang),
         )
+
+
+@functools.cache
+def _templates() -> Environment:
+    """The report's templates, compiled on first use and kept (Jinja checks the file is
+    unchanged before it uses a kept template)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("offset.documents", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+    )
 
 
 def _html_table(table: Shown, name: str, lang: Lang) -> str:

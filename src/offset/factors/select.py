@@ -8,6 +8,7 @@ and no Python loop per row.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -142,7 +143,7 @@ def select(
             for column, cats, stride, size in zip(columns, categories, strides, sizes, strict=True)
         }
     )
-    found_row, found_level = _resolve(table, wanted)
+    found_row, found_level = table.resolved(_request(wanted), lambda: _resolve(table, wanted))
 
     if inverse is None:
         lut_row = np.full(total, MISSING, dtype=np.int32)
@@ -217,6 +218,13 @@ def _length(keys: Mapping[str, object], year: object) -> int:
         if isinstance(value, pd.Series | np.ndarray | list | pd.Categorical) and len(value) != 1:
             return len(value)
     return 1
+
+
+def _request(wanted: pd.DataFrame) -> bytes:
+    """The distinct request keys as bytes: what `_resolve` answers depends on them alone."""
+    return pickle.dumps(
+        [(column, wanted[column].to_numpy()) for column in wanted.columns], protocol=5
+    )
 
 
 def _resolve(

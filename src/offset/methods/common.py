@@ -12,7 +12,7 @@ import pandas as pd
 
 from offset.common.messages import Msg
 from offset.common.problems import Problem
-from offset.factors import FactorLibrary, Selection
+from offset.factors import FactorLibrary, FactorTable, Selection
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear, qualified
 from offset.intake.inputs import FIRST_DATA_ROW, LISTED_PER_CHECK, listed_problems
 from offset.units import DEFAULT_GWP_METRIC
@@ -180,8 +180,17 @@ def method_parameter(
     factors: FactorLibrary, method: str, parameter: str, methodology: str | None = None
 ) -> tuple[float, str, bool]:
     """A scalar method parameter with its factor id and whether it is unverified: the
-    methodology's own row where the table has one, else the default row."""
-    table = factors["method_parameters"]
+    methodology's own row where the table has one, else the default row (looked up once per
+    table: every project and FY asks again)."""
+    return factors["method_parameters"].derived(
+        ("method_parameter", method, parameter, methodology),
+        lambda table: _method_parameter(table, method, parameter, methodology),
+    )
+
+
+def _method_parameter(
+    table: FactorTable, method: str, parameter: str, methodology: str | None
+) -> tuple[float, str, bool]:
     rows = table.rows
     own = (
         (rows["method"] == method)
