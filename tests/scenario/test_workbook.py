@@ -78,7 +78,7 @@ def test_every_cell_is_written_by_its_type(tmp_path: Path) -> None:
             "flag": [True, False, True],
             "mixed": [1, "x", 2.5],
             "day": [dt.date(2026, 1, 2), None, dt.date(2025, 3, 4)],
-            "at": pd.to_datetime(["2026-01-02 03:04:05", None, "2026-01-02 00:00:00"]),
+            "at": pd.to_datetime(pd.Series(["2026-01-02 03:04:05", None, "2026-01-02 00:00:00"])),
             "code": pd.Categorical(["a", "b", None]),
             "count": pd.array([1, None, 3], dtype="Int64"),
             "took": [dt.timedelta(days=1, hours=12), None, dt.timedelta(0)],
@@ -113,4 +113,5 @@ def test_every_cell_is_written_by_its_type(tmp_path: Path) -> None:
     assert sheet.column_dimensions["B"].width == len("reduction_tco2e") + 2
     assert [c.value for c in book["empty"][1]] == list(frame.columns)
     assert book["empty"].max_row == 1
-    assert book["none"].max_row == 1 and book["none"]["A1"].value is None
+    assert book["none"].max_row == 1
+    assert book["none"]["A1"].value is None
