@@ -105,8 +105,36 @@ def test_a_frame_of_one_value_per_column_is_written_row_by_row() -> None:
     same_as_pandas(frame.assign(x=0.000423, flag=True, note="a,b"))
 
 
+DAYS = st.integers(0, 60_000)  # days from 1970: 1970-01-01 to 2134
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), DAYS), st.integers(0, 86_399)), max_size=30),
+       st.sampled_from(["ns", "us", "s"]), st.booleans())  # fmt: skip
+def test_dates_are_written_as_pandas_writes_them(
+    cells: list[tuple[int | None, int]], unit: str, with_times: bool
+) -> None:
+    # a column of dates at midnight is written column-wise (a PV file's commissioning dates);
+    # one with a time of day goes through pandas, which writes the times of every row
+    seconds = [None if day is None else day * 86_400 + (time if with_times else 0)
+               for day, time in cells]  # fmt: skip
+    days = np.array([s if s is not None else "NaT" for s in seconds], dtype="datetime64[s]")
+    frame = pd.DataFrame({"day": days.astype(f"datetime64[{unit}]"), "n": range(len(cells))})
+    same_as_pandas(frame)
+    only_dates = not with_times or all(d is None or t == 0 for d, t in cells)
+    assert (csv_module._fields(frame["day"]) is None) == (not only_dates)
+
+
+def test_dates_of_years_not_of_four_digits_and_zoned_times_go_through_pandas() -> None:
+    early = pd.DataFrame({"day": np.array(["0999-12-31", "2020-01-01"], dtype="datetime64[s]")})
+    zoned = pd.DataFrame({"day": pd.to_datetime(["2024-04-01"] * 2).tz_localize("Asia/Tokyo")})
+    for frame in (early, zoned):
+        assert csv_module._fields(frame["day"]) is None
+        same_as_pandas(frame.assign(x=1.5))
+
+
 def test_kinds_only_pandas_formats_go_through_pandas() -> None:
-    dates = pd.DataFrame({"day": pd.to_datetime(["2024-04-01", "NaT"]), "x": [1.5, 2.0]})
+    dates = pd.DataFrame({"day": pd.to_datetime(["2024-04-01 10:00", "NaT"]), "x": [1.5, 2.0]})
     nullable = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "x": [1.5, 2.0]})
     mixed = pd.DataFrame({"m": ["a", 3], "x": [1.5, 2.0]})
     single = pd.DataFrame({"s": ["", "a"]})  # a lone empty field is written as ""
@@ -139,8 +167,9 @@ def test_a_results_file_is_the_file_pandas_wrote(
     tmp_path: Path, encoding: str, through_pandas: bool
 ) -> None:
     frame = pd.DataFrame({"name": ["松本市", "=SUM(A1)", "a,b"], "t": [1.25, math.nan, 3.0]})
-    if through_pandas:  # a date column: the whole frame is written by pandas
-        frame["day"] = pd.to_datetime(pd.Series(["2024-04-01", None, "2025-03-31"]))
+    frame["day"] = pd.to_datetime(pd.Series(["2024-04-01", None, "2025-03-31"]))
+    if through_pandas:  # a nullable integer column: the whole frame is written by pandas
+        frame["n"] = pd.array([1, None, 3], dtype="Int64")
     write_frame(frame, tmp_path / "new.csv", encoding)
     # formulas neutralised (cells.neutral_frame) before writing, as before
     expected = frame.assign(name=["松本市", "'=SUM(A1)", "a,b"])

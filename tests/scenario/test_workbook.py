@@ -4,14 +4,18 @@ filter, and a provenance sheet holds what manifest.json says produced the figure
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
+import numpy as np
 import openpyxl
+import pandas as pd
 from typer.testing import CliRunner
 
 from offset.cli.app import app
 from offset.documents.figures import kind_of
+from offset.documents.output import write_sheets_to
 from tests.conftest import REPOSITORY
 from tests.reports import column_keys
 
@@ -60,3 +64,55 @@ def test_report_workbook_has_formats_frozen_headers_and_provenance(tmp_path: Pat
     for table in manifest["factor_tables"]:
         assert items[f"係数表 {table['table']}"] == table["sha256"]
     assert "N-1年度の実績" in items["係数の年度の選び方"]  # the year rule in the sheet's language
+
+
+def test_every_cell_is_written_by_its_type(tmp_path: Path) -> None:
+    # the cells pandas' to_excel wrote through openpyxl before xlsxwriter: numbers as numbers in
+    # their kind's format, missing values empty (in the column's format), booleans, dates in
+    # pandas' formats, text as text (never a formula), anything else as its text
+    frame = pd.DataFrame(
+        {
+            "fy": [2024, 2025, 2026],
+            "reduction_tco2e": [1.5, np.nan, np.inf],
+            "issued": [1, 2, 3],
+            "name": ["=SUM(A1)", "", None],
+            "flag": [True, False, True],
+            "mixed": [1, "x", 2.5],
+            "day": [dt.date(2026, 1, 2), None, dt.date(2025, 3, 4)],
+            "at": pd.to_datetime(pd.Series(["2026-01-02 03:04:05", None, "2026-01-02 00:00:00"])),
+            "code": pd.Categorical(["a", "b", None]),
+            "count": pd.array([1, None, 3], dtype="Int64"),
+            "took": [dt.timedelta(days=1, hours=12), None, dt.timedelta(0)],
+        }
+    )
+    write_sheets_to({"x" * 40: frame, "empty": frame.head(0), "none": pd.DataFrame()},
+                    tmp_path / "book.xlsx")  # fmt: skip
+    book = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    assert book.sheetnames == ["x" * 31, "empty", "none"]
+    sheet = book["x" * 31]
+    assert [c.value for c in sheet[1]] == list(frame.columns)
+    cells = {name: [sheet.cell(row=r, column=i + 1) for r in (2, 3, 4)]
+             for i, name in enumerate(frame.columns)}  # fmt: skip
+    values = {name: [c.value for c in column] for name, column in cells.items()}
+    assert values["fy"] == [2024, 2025, 2026]
+    assert values["reduction_tco2e"] == [1.5, None, "inf"]  # pandas' inf_rep
+    assert [c.number_format for c in cells["reduction_tco2e"]] == ["#,##0.000"] * 3
+    assert [c.number_format for c in cells["issued"]] == ["#,##0"] * 3
+    assert values["name"] == ["=SUM(A1)", None, None]
+    assert cells["name"][0].data_type == "s"  # text, not a formula
+    assert values["flag"] == [True, False, True]
+    assert values["mixed"] == [1, "x", 2.5]
+    assert values["day"] == [dt.datetime(2026, 1, 2), None, dt.datetime(2025, 3, 4)]
+    assert cells["day"][0].number_format == "YYYY-MM-DD"
+    assert values["at"] == [dt.datetime(2026, 1, 2, 3, 4, 5), None, dt.datetime(2026, 1, 2)]
+    assert cells["at"][0].number_format == "YYYY-MM-DD HH:MM:SS"
+    assert values["code"] == ["a", "b", None]
+    assert values["count"] == [1, None, 3]
+    assert values["took"] == [1.5, None, 0]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:K4"
+    assert sheet.column_dimensions["B"].width == len("reduction_tco2e") + 2
+    assert [c.value for c in book["empty"][1]] == list(frame.columns)
+    assert book["empty"].max_row == 1
+    assert book["none"].max_row == 1
+    assert book["none"]["A1"].value is None

@@ -122,7 +122,16 @@ class Msg(str):
         return self
 
     def render(self, lang: Lang | None = None) -> str:
-        return _format(self.key, lang or current(), self.params)
+        """The message in `lang` (None: the current language), rendered once per language:
+        the English text is the message's own (made with it), a message inside another is
+        not rendered again for each (a national run's notes hold 100,000 of them)."""
+        lang = lang or current()
+        if lang == "en":
+            return str.__str__(self)
+        rendered: dict[str, str] = self.__dict__.setdefault("_rendered", {})
+        if lang not in rendered:
+            rendered[lang] = _format(self.key, lang, self.params)
+        return rendered[lang]
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A str subclass pickles as its text; a worker process (`verify`) sends the message.

@@ -13,9 +13,12 @@ UTF-8 bytes that go to the file as they are (no Python string per cell, none per
   finite values of magnitude 1e-4 or more, and zero; the rest (NaN: an empty field; a tiny
   value, which `repr` writes as 1e-05; inf) by `repr`, cell by cell;
 - a text column: the cells as they are, quoted by the `csv` module's own rule, asked only for
-  the rare cell that holds a delimiter, a quote or a line break.
+  the rare cell that holds a delimiter, a quote or a line break;
+- a column of dates (every time at midnight, no time zone: a PV file's commissioning dates),
+  each distinct date written once as pandas writes it (2024-04-01).
 
-A column of another kind (dates, mixed objects, nullable integers, text Arrow cannot hold)
+A column of another kind (times of day, mixed objects, nullable integers, text Arrow cannot
+hold)
 sends the whole frame through pandas, so the text never depends on which path ran
 (`tests/test_csv_text.py` compares the two, and every float's text with `repr`).
 """
@@ -196,6 +199,8 @@ def _fields(values: pd.Series) -> Taken | pa.Array | None:
             return Taken(values.to_numpy().view(np.int8), pa.array(["False", "True"]))
         if dtype.kind in "iu" or dtype == np.float64:
             return _numbers(values.to_numpy())
+        if dtype.kind == "M":
+            return _dates(values.to_numpy())
         if dtype.kind == "O":
             return _text(values.to_numpy(dtype=object, copy=True))
         return None
@@ -259,6 +264,27 @@ def _floats(array: npt.NDArray[Any]) -> pa.Array:
         return text
     shown = ["" if v != v else repr(v) for v in array[~shortest].tolist()]
     return pc.replace_with_mask(text, pa.array(~shortest), pa.array(shown, pa.string()))
+
+
+def _dates(array: npt.NDArray[Any]) -> Taken | None:
+    """Dates (times at midnight, no time zone) as pandas writes a column of them: 2024-04-01,
+    NaT as an empty field; each distinct date formatted once. None for a column with a time
+    of day or a year of other than four digits (pandas' formats)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    days = array.astype("datetime64[D]")
+    present = ~np.isnat(array)
+    if not (days[present] == array[present]).all():
+        return None  # a time of day: pandas writes the time too
+    kept = days[present]
+    four_digits = (kept >= np.datetime64("1000-01-01")) & (kept <= np.datetime64("9999-12-31"))
+    if not four_digits.all():
+        return None
+    codes, distinct = pd.factorize(days, use_na_sentinel=True)
+    shown = np.datetime_as_string(np.asarray(distinct, dtype="datetime64[D]"), unit="D")
+    return Taken.missing_empty(np.asarray(codes), pa.array(shown.tolist(), pa.string()))
 
 
 def _text(array: npt.NDArray[Any]) -> pa.Array | None:

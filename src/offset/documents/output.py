@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from offset.common.cells import as_values, neutral_frame
+from offset.common.cells import neutral_frame
 from offset.common.messages import Msg
 from offset.documents.csv_text import write_csv
 
@@ -91,19 +91,16 @@ def write_sheets_to(
     kinds: Mapping[str, Sequence[str | None]] | None = None,
 ) -> None:
     """One Excel workbook, a sheet per frame (sheet names are cut to Excel's 31 characters);
-    every cell a value, never a formula (`cells.as_values`); `kinds` as `format_sheet` takes
-    them, per sheet."""
-    from offset.documents.workbook import format_sheet  # openpyxl: only when a workbook is written
+    every cell a value, never a formula; `kinds` as `workbook.write_workbook` takes them, per
+    sheet."""
+    from offset.documents.workbook import write_workbook  # xlsxwriter: only when one is written
 
-    with pd.ExcelWriter(path, engine="openpyxl") as book:
-        for name, frame in frames.items():
-            if len(frame) > EXCEL_MAX_ROWS:
-                raise ValueError(
-                    f"{len(frame)} rows do not fit in one Excel sheet: write .csv or .parquet"
-                )
-            frame.to_excel(book, sheet_name=name[:31], index=False)
-            as_values(book.sheets[name[:31]], frame)
-            format_sheet(book.sheets[name[:31]], frame, (kinds or {}).get(name))
+    for frame in frames.values():
+        if len(frame) > EXCEL_MAX_ROWS:
+            raise ValueError(
+                f"{len(frame)} rows do not fit in one Excel sheet: write .csv or .parquet"
+            )
+    write_workbook(frames, path, kinds)
 
 
 def write_sheets(

@@ -128,7 +128,9 @@ class Report:
             title=self.title,
             description=self.description,
             manifest=self.manifest,
-            warnings=[messages.text(w, lang) for w in self.warnings],  # as the run said them
+            # the first as the run said it (the banner of an unverified ledger), and how many
+            first_warning=messages.text(self.warnings[0], lang) if self.warnings else "",
+            warning_count=len(self.warnings),
             notes=notes.grouped(self.warnings, lang, self.titles),  # this FY's first, repeats once
             target=self.target,
             project_titles=self.titles.get("project", {}),

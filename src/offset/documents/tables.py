@@ -75,12 +75,22 @@ def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear])
     ]
     if not summaries:
         return pd.DataFrame(columns=columns)
-    frame = pd.concat(summaries).reset_index()  # one concatenation: a national run has 52,230
+    # a national run has 52,230 summaries: concatenated per set of columns (a method's), then
+    # those few joined, as pandas aligns the columns of each frame of a concatenation
     keys = list(computed)
-    frame["fy"] = np.repeat([fy for _, fy in keys], lengths)
-    frame["project"] = np.repeat([project for project, _ in keys], lengths)
-    methods = [scenario.projects[project].method for project, _ in keys]
-    frame["method"] = np.repeat(methods, lengths)
+    shapes: dict[tuple[object, ...], list[int]] = {}
+    for at, summary in enumerate(summaries):
+        shapes.setdefault(tuple(summary.columns), []).append(at)
+    joined = []
+    for members in shapes.values():
+        part = pd.concat([summaries[at] for at in members]).reset_index()
+        counts = [lengths[at] for at in members]
+        part["fy"] = np.repeat([keys[at][1] for at in members], counts)
+        part["project"] = np.repeat([keys[at][0] for at in members], counts)
+        methods = [scenario.projects[keys[at][0]].method for at in members]
+        part["method"] = np.repeat(methods, counts)
+        joined.append(part)
+    frame = pd.concat(joined, ignore_index=True) if len(joined) > 1 else joined[0]
     frame["municipality"] = frame["municipality"].astype(str)  # the code (intake.localities)
     if "municipality_name" not in frame:
         frame["municipality_name"] = frame["municipality"]

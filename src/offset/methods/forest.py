@@ -438,7 +438,11 @@ def stand_ids(frame: pd.DataFrame) -> pd.Series:
 
 
 def _warnings(results: pd.DataFrame) -> list[str]:
-    ineligible = int((~results["eligible"]).sum())
+    eligible = results["eligible"]
+    if eligible.dtype == bool:  # numpy's count: pandas' ~ and sum cost 50 µs a part (national)
+        ineligible = len(eligible) - int(np.count_nonzero(eligible.to_numpy()))
+    else:
+        ineligible = int((~eligible).sum())
     found: list[str] = [Msg("warn.ineligible", count=ineligible)] if ineligible else []
     synthetic = synthetic_rows(results)
     if synthetic:

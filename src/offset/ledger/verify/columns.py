@@ -60,8 +60,10 @@ def _bounds(column: str, lo: int | None, hi: int | None) -> str:
 #: on PostgreSQL, Arrow's kernels) outweigh what they save, and the row pass reads it.
 COLUMNS_FROM = 2_000
 #: Sequence numbers read and checked at once, so that memory stays bounded: about 9 KB an
-#: entry of 2 postings and 7 block events at the peak (columns, canonical bodies), under 1 GB.
-PIECE = 100_000
+#: entry of 2 postings and 7 block events at the peak (columns, canonical bodies), 12 KB an
+#: entry of a national run (an issuance's provenance); about 250 MB a piece. 100,000 took
+#: 1.2 GB, the run's peak, for no less CPU (a PostgreSQL piece opens its own connection).
+PIECE = 20_000
 
 
 def pieces(
