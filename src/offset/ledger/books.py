@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from offset.ledger import catch_up, head_check
 from offset.ledger.blocks import Block, Note
 from offset.ledger.rows import (
     AccountRow,
@@ -39,7 +40,6 @@ from offset.ledger.store import Store
 
 if TYPE_CHECKING:
     from offset.ledger.batch_store import BatchStore
-    from offset.ledger.head_check import Stamp
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -128,7 +128,7 @@ class Known:
     def __init__(self) -> None:
         self.head: Head | None = None
         # PostgreSQL: who wrote the head entry (`head_check.Stamp`), to prove it unedited since.
-        self.stamp: Stamp | None = None
+        self.stamp: head_check.Stamp | None = None
         self.parties: Table[str, PartyRow | None] = Table()
         self.titles: Table[tuple[str, str], TitleRow | None] = Table()  # (subject, name)
         self.accounts: Table[str, AccountRow | None] = Table()
@@ -205,17 +205,25 @@ class Books:
 
     @classmethod
     def locked(cls, store: Store, known: Known, tx_ids: Iterable[str] = ()) -> Books:
-        """The books for one write: the head locked, and which of `tx_ids` (the ids the batch
-        names) are recorded, read together."""
+        """The books for one write: the head locked and, read with it (on PostgreSQL in the
+        same round trip), which of `tx_ids` (the ids the batch names) are recorded, the head
+        entry (`entry`, for `head_check.problem`) and what other writers changed since the
+        head `known` knows (`catch_up.py`: only that is forgotten)."""
         ids = set(tx_ids)
         wanted = sorted(i for i in ids if i not in known.transactions.base)
-        head, found = store.start(wanted)
-        if known.head != head:  # someone else wrote (or this writer never did)
-            known.forget()
-            wanted = sorted(ids)
-            found = store.transactions(wanted) if wanted else {}
+        more = head_check.queries(store.sqlite)
+        if known.head is not None:
+            more += catch_up.queries(known.head.seq)
+        head, found, rows = store.start(wanted, more)
+        since = catch_up.Since(*rows[3:]) if known.head is not None else None
+        catch_up.catch_up(known, head, since)
+        if known.head != head:  # everything was forgotten: look all the batch's ids up
+            wanted = sorted(ids - found.keys())
+            found |= store.transactions(wanted) if wanted else {}
         known.transactions.prime(found)
-        return cls(store, known, head)
+        books = cls(store, known, head)
+        books.entry = head_check.entry(rows[:3])
+        return books
 
     @classmethod
     def presumed(
@@ -235,6 +243,7 @@ class Books:
     def __init__(self, store: Store, known: Known, head: Head) -> None:
         self.store = store
         self.head = head
+        self.entry: head_check.Entry | None = None  # the head entry, read under the lock
         known.bind(store)
         self.known = known
         self.parties = known.parties

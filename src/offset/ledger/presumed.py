@@ -38,6 +38,23 @@ def _check(sent: Callable[[], tuple[Head, dict[str, bool]]], known: Known) -> No
         raise _Stale
 
 
+def _moved_on(known: Known, books: Books, unknown: set[str]) -> None:
+    """The head moved under a batch that was not written: what the writer knew at its head
+    stays (the simple path catches up from there), but not the batch's changes, nor the ids it
+    presumed new."""
+    books.rolled_back()
+    for tx_id in unknown:
+        known.transactions.base.pop(tx_id, None)
+
+
+def _head_now(sent: Callable[[], tuple[Head, dict[str, bool]]]) -> Head | None:
+    """The head the lock returned, if its answer came before the error (None otherwise)."""
+    try:
+        return sent()[0]
+    except psycopg.Error:
+        return None
+
+
 def _server_refused(error: psycopg.Error) -> bool:
     """The server answered a statement with an error: the transaction did not commit (a lost
     connection may have committed it or not)."""
@@ -65,6 +82,7 @@ def write_presumed(
     transaction (`head_check.UNCHANGED`): the simple path then says what is wrong."""
     stamp = writer.known.stamp
     assert stamp is not None
+    sent: Callable[[], tuple[Head, dict[str, bool]]] | None = None
     try:
         with writer.engine.begin() as conn:
             store = BatchStore(conn)
@@ -93,13 +111,19 @@ def write_presumed(
         books.rolled_back()
         return [rejected.results]
     except _Stale:
-        writer.known.forget()
+        _moved_on(writer.known, books, unknown)
         return None
     except psycopg.Error as error:
-        writer.known.forget()
-        if _server_refused(error):  # nothing committed: read under the lock, and retry
-            return None
-        raise
+        if not _server_refused(error):
+            writer.known.forget()
+            raise
+        # Nothing committed: read under the lock, and retry. If the head moved, the other
+        # writers' entries say what changed (`catch_up.py`); otherwise what failed is not known.
+        if sent is None or _head_now(sent) in (None, writer.known.head):
+            writer.known.forget()
+        else:
+            _moved_on(writer.known, books, unknown)
+        return None
     except BaseException:
         writer.known.forget()
         raise
