@@ -97,6 +97,10 @@ def test_what_the_other_writer_changed_is_read_as_it_stands(two: tuple[Ledger, L
     [to_b] = first.apply([{**_transfer("t4", "a/holding", "b/holding", 1), **CLASS}])
     assert to_b.status == "account_closed"
     _ok(first, {**_transfer("t5", "a/holding", "c/holding", 5), **CLASS})
+    # The other mints serials of a class `first` minted: `first`'s next ones follow them.
+    more = {"op": "issue", "id": "i-c2", "to": "c/holding", "instrument": "J-Credit"}
+    _ok(second, {**more, "quantity": 4, **CLASS})
+    _ok(first, {**more, "id": "i-a2", "to": "a/holding", "quantity": 5, **CLASS})
     # A class the other created after `first` found it missing, in an account it opened.
     fresh = {**CLASS, "vintage": 2025}
     [early] = first.apply([{**_transfer("t6", "c/holding", "a/holding", 1), **fresh}])
@@ -117,10 +121,10 @@ def test_what_the_other_writer_changed_is_read_as_it_stands(two: tuple[Ledger, L
     assert first.verify() == []
     held = {(r.account, r.vintage): r.quantity for r in first.balances()}
     assert {k: v for k, v in held.items() if not k[0].startswith("issuance")} == {
-        ("a/holding", 2024): 50 - 10 - 35 - 5 + 1,
+        ("a/holding", 2024): 50 - 10 - 35 - 5 + 5 + 1,
         ("a/holding", 2025): 4,
         ("b/holding", 2024): 10,
-        ("c/holding", 2024): 50 + 35 + 5 - 1,
+        ("c/holding", 2024): 50 + 35 + 5 + 4 - 1,
         ("d/holding", 2025): 9 - 4 + 3,
     }
 
