@@ -140,7 +140,8 @@ def test_more_than_the_catch_up_reads_is_read_again(
     loads.clear()
     [result] = first.apply([{**_transfer("t2", "a/holding", "b/holding", 20), **CLASS}])
     assert result.status == "insufficient_balance"  # 19 left: `first` read a's balance again
-    assert loads["balance"] >= 1 and loads["account"] >= 1, loads
+    assert loads["balance"] >= 1, loads
+    assert loads["account"] >= 1, loads
     assert first.verify() == []
 
 

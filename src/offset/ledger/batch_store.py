@@ -104,6 +104,24 @@ class BatchStore(Store):
             rows = [list(cursor.fetchall()) for cursor in others]
         return Head(int(seq), str(head_hash), _day(effective)), found, rows
 
+    def snapshot(self, more: Sequence[tuple[str, dict[str, Any]]]) -> tuple[Head, list[list[Any]]]:
+        """The first statements of a database transaction, in one round trip: make it read one
+        snapshot (REPEATABLE READ: every later read sees the same state, and the head's lock
+        then fails if another writer committed since), and read the head, unlocked, with the
+        rows of `more` queries (each planned at its run: `_lookup`)."""
+        connection = self.cursor.connection
+        with connection.pipeline():
+            connection.cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            head = connection.cursor()
+            head.execute(HEAD)
+            others = []
+            for sql, params in more:
+                others.append(connection.cursor())
+                self._lookup(others[-1], _pyformat(sql), params)
+            seq, head_hash, effective = head.fetchone()
+            rows = [list(cursor.fetchall()) for cursor in others]
+        return Head(int(seq), str(head_hash), _day(effective)), rows
+
     def start_sent(self, tx_ids: list[str]) -> Callable[[], tuple[Head, dict[str, bool]]]:
         """PostgreSQL, inside a pipeline (`pipeline`): send the head's lock and the lookup of
         `tx_ids` without waiting. The function returned gives the head and which of the ids

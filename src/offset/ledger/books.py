@@ -228,17 +228,16 @@ class Books:
     @classmethod
     def presumed(
         cls, store: BatchStore, known: Known, tx_ids: Iterable[str]
-    ) -> tuple[Books, set[str], Callable[[], tuple[Head, dict[str, bool]]]]:
-        """The books for one write that presumes nobody else wrote since this writer's last
-        commit (PostgreSQL, inside a pipeline): the head's lock and the lookup are sent, not
-        waited for; an id this writer does not know of is presumed new. Returned with those
-        ids and the function that fetches what the database says (`Store.start_sent`); the
-        writer checks it before it trusts anything planned here that wrote nothing."""
+    ) -> tuple[Books, set[str]]:
+        """The books for one write that presumes nobody else wrote since the head this writer
+        knows (PostgreSQL, inside a pipeline): an id it does not know of is presumed new.
+        Returned with those ids, which the writer looks up with the head's lock
+        (`BatchStore.start_sent`) and checks before it trusts anything planned here that
+        wrote nothing."""
         assert known.head is not None
         unknown = sorted(set(tx_ids) - known.transactions.base.keys())
-        sent = store.start_sent(unknown)
         known.transactions.prime(dict.fromkeys(unknown))
-        return cls(store, known, known.head), set(unknown), sent
+        return cls(store, known, known.head), set(unknown)
 
     def __init__(self, store: Store, known: Known, head: Head) -> None:
         self.store = store

@@ -30,7 +30,9 @@ _PREV_HASH: Final = HEADER_COLUMNS.index("prev_hash")
 
 # The head entry's rows: `{at}` is `:s` (entry `s`) or `AT_HEAD` (the entry the head names, under
 # the writer's lock: sent with the lock, before the head is known).
-_HEADER: Final = f"SELECT {', '.join(HEADER_COLUMNS)}, {{stamps}} FROM transactions WHERE seq = {{at}}"
+_HEADER: Final = (
+    f"SELECT {', '.join(HEADER_COLUMNS)}, {{stamps}} FROM transactions WHERE seq = {{at}}"
+)
 _POSTINGS: Final = (
     "SELECT p.tx_seq, p.account_id, p.class_id, p.amount, p.balance_after, b.quantity"
     " FROM postings p LEFT JOIN balances b"

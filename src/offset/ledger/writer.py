@@ -35,6 +35,9 @@ from offset.ledger.presumed import write_presumed
 __all__ = ["CHUNK", "Result", "Submission", "Writer"]
 
 CHUNK: Final = 1_000  # a caller's independent operations per database transaction
+# PostgreSQL: writes planned before the head's lock that another process's commit may void,
+# before one under the lock (which always goes through).
+PRESUMED_TRIES: Final = 3
 
 
 class Writer:
@@ -94,11 +97,15 @@ class Writer:
         this writer knows the head, in one round trip (`presumed.py`); otherwise, or if
         that finds the presumption wrong, reading first under the lock (`_write_locked`)."""
         recorded = journal.recorded_now()
-        if self._presume and self.known.head is not None and self.known.stamp is not None:
-            answers = write_presumed(self, batch, recorded)
-            if answers is not None:
+        for _ in range(PRESUMED_TRIES if not self.sqlite else 0):
+            if self.known.head is None or (self._presume and self.known.stamp is None):
+                break
+            written = write_presumed(self, batch, recorded, refresh=not self._presume)
+            if written is not None:
+                answers, others = written
+                self._presume = not others  # alone since the last commit: presume again
                 return answers
-            self._presume = False  # another process writes: read first until it stops
+            self._presume = False  # another process writes: catch up first until it stops
         return self._write_locked(batch, recorded)
 
     def _answers(
