@@ -37,7 +37,7 @@ __all__ = ["CHUNK", "Result", "Submission", "Writer"]
 CHUNK: Final = 1_000  # a caller's independent operations per database transaction
 # PostgreSQL: writes planned before the head's lock that another process's commit may void,
 # before one under the lock (which always goes through).
-PRESUMED_TRIES: Final = 3
+PRESUMED_TRIES: Final = 1
 
 
 class Writer:
