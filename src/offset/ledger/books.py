@@ -12,7 +12,7 @@ chained entry, so the chain head's sequence number and hash version the whole da
 writer keeps what it knows (`Known`: every value read, with each commit's changes folded in)
 across batches, tagged with the head its last commit left; the next batch locks the head, and if
 it is still there, nobody else wrote, and nothing needs to be read again. If it moved (another
-process wrote), what is known is dropped and read afresh.
+process wrote), what the entries since changed is dropped and read afresh (`catch_up.py`).
 
 Savepoints (`begin`, `rollback`, `release`) undo a rejected atomic call inside a larger batch.
 """

@@ -1,10 +1,11 @@
-"""One round trip (PostgreSQL): a writer that knows the head sends the head's lock, the batch's
-writes and the COMMIT in one pipeline, while it plans the batch on what it knows, presuming
-nobody else wrote since its last commit (`write_presumed` says why nothing wrong can commit).
+"""One round trip (PostgreSQL): a writer that knows the head plans the batch on what it knows,
+presuming nobody else wrote since its last commit, then sends the head's lock, the batch's
+writes and the COMMIT in one pipeline (`write_presumed` says why nothing wrong can commit).
+While other processes write, it first catches up on what they changed (`_refresh`, a round trip
+without the lock, `catch_up.py`), so that the presumption is about the head just read.
 
 Throughput machinery: the simple path (`Writer._write_locked`) reads under the lock first and
-gives the same results; this one is taken only when the writer saw itself alone at its last
-commit, and leaves it as soon as the database says otherwise.
+gives the same results; the writer takes it when this one finds the presumption wrong.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ transaction each.
 
 Two things make it fast, each in a module of its own behind `_write`: calls from many threads
 share one commit (`group_commit.py`), and on PostgreSQL a writer that knows the head writes in
-one round trip (`presumed.py`). Neither changes what a caller gets.
+one round trip (`presumed.py`; two while other processes write, catching up on what they
+changed, `catch_up.py`). Neither changes what a caller gets.
 """
 
 from __future__ import annotations
