@@ -36,9 +36,10 @@ from offset.ledger.presumed import write_presumed
 __all__ = ["CHUNK", "Result", "Submission", "Writer"]
 
 CHUNK: Final = 1_000  # a caller's independent operations per database transaction
-# PostgreSQL: writes planned before the head's lock that another process's commit may void,
-# before one under the lock (which always goes through).
-PRESUMED_TRIES: Final = 1
+# PostgreSQL, while other processes write: after a batch planned before the head's lock was
+# voided by another's commit, the next 1, 2, 4, ... (at most this many) batches are written
+# under the lock (which always goes through) before one is planned first again.
+LOCKED_AFTER_CONFLICT: Final = 16
 
 
 class Writer:
@@ -52,6 +53,8 @@ class Writer:
         # PostgreSQL: write in one round trip, presuming nobody else wrote since this writer's
         # last commit (`presumed.py`); off while another process is found writing.
         self._presume = False
+        self._backoff = 0  # batches to write under the lock, after the last conflict
+        self._streak = 0  # conflicts in a row
 
     def apply(
         self,
@@ -98,16 +101,30 @@ class Writer:
         this writer knows the head, in one round trip (`presumed.py`); otherwise, or if
         that finds the presumption wrong, reading first under the lock (`_write_locked`)."""
         recorded = journal.recorded_now()
-        for _ in range(PRESUMED_TRIES if not self.sqlite else 0):
-            if self.known.head is None or (self._presume and self.known.stamp is None):
-                break
+        if self._planned_first():
             written = write_presumed(self, batch, recorded, refresh=not self._presume)
             if written is not None:
                 answers, others = written
                 self._presume = not others  # alone since the last commit: presume again
+                self._streak = 0
                 return answers
+            if not self._presume:  # planned after catching up, yet another process came first
+                self._streak += 1
+                self._backoff = min(2 ** (self._streak - 1), LOCKED_AFTER_CONFLICT)
             self._presume = False  # another process writes: catch up first until it stops
         return self._write_locked(batch, recorded)
+
+    def _planned_first(self) -> bool:
+        """Whether this batch is planned before the head's lock (`presumed.py`): on PostgreSQL,
+        when this writer knows the head, unless it is backing off after conflicts."""
+        if self.sqlite or self.known.head is None:
+            return False
+        if self._presume:
+            return self.known.stamp is not None
+        if self._backoff > 0:
+            self._backoff -= 1
+            return False
+        return True
 
     def _answers(
         self, books: Books, batch: list[Submission], recorded: dt.datetime
