@@ -170,12 +170,15 @@ CRASH_SCRIPT = textwrap.dedent(
     """
     import sys, time
     from offset.ledger import Ledger, store
-    original = store.Store.write
+    original = store.Store.write_all
     def slow(self, books):
         original(self, books)  # every row of the batch written in the open database transaction
+        if not self.sqlite:  # sent in the write's pipeline, before its COMMIT: run them now
+            with self.cursor.connection.pipeline():
+                pass
         print("paused", flush=True)
         time.sleep(60)
-    store.Store.write = slow
+    store.Store.write_all = slow
     book = Ledger.open(sys.argv[1], migrate=False)
     ops = [{"op": "transfer", "id": f"k{i}", "from": "a/holding", "to": "b/holding", "quantity": 1,
             "project": "hot-forest", "vintage": 2024} for i in range(6)]

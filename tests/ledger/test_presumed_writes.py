@@ -80,6 +80,21 @@ def test_a_batch_after_another_writer_wrote_is_written_again(
     assert (held["a/holding"], held["b/holding"], held["c/holding"]) == (5, 15, 30)
 
 
+def test_writers_that_know_the_other_writes_catch_up_before_planning(books: Two) -> None:
+    """Once each has found the other writing, neither reads under the lock again: each catches
+    up on the other's entries first (`catch_up.py`), then writes in one round trip more."""
+    first, second, locked = books
+    for n in range(3):
+        for book, other in ((second, "c/holding"), (first, "b/holding")):
+            op = {**_transfer(f"t{n}-{other}", "a/holding", other, 1), **CLASS}
+            assert [r.status for r in book.apply([op])] == ["ok"]
+    if _postgresql(first):  # the second knew nothing; the first presumed itself alone
+        assert locked == [second, first]
+    assert first.verify() == []
+    held = holdings(second)
+    assert (held["a/holding"], held["b/holding"], held["c/holding"]) == (44, 3, 3)
+
+
 @pytest.mark.parametrize("atomic", [False, True], ids=["independent", "atomic"])
 def test_a_rejection_on_what_another_writer_changed_is_checked(books: Two, atomic: bool) -> None:
     """A batch that records nothing collides with nothing: it checks the head before it

@@ -74,26 +74,53 @@ class BatchStore(Store):
             for each in rows:
                 copy.write_row(each)
 
-    def start(self, tx_ids: list[str]) -> tuple[Head, dict[str, TxRecord | None]]:
-        """The head, locked, and which of `tx_ids` are recorded, in one round trip (a
-        pipeline), which a batch under group commit pays at every commit."""
-        sql = f"{HEAD} FOR UPDATE"
-        if not tx_ids or len(tx_ids) > ID_CHUNK:
-            return super().start(tx_ids)
+    def start(
+        self, tx_ids: list[str], more: Sequence[tuple[str, dict[str, Any]]] = ()
+    ) -> tuple[Head, dict[str, TxRecord | None], list[list[Any]]]:
+        """The head, locked, which of `tx_ids` are recorded and the rows of `more` queries
+        (run under the lock), in one round trip (a pipeline), which a batch under group commit
+        pays at every commit."""
         connection = self.cursor.connection
         with connection.pipeline():
-            head, ids = connection.cursor(), connection.cursor()
-            head.execute(sql)
-            chunk = {f"i{n}": tx_id for n, tx_id in enumerate(tx_ids)}
-            self._lookup(
-                ids,
-                _pyformat(f"{TX_RECORD} WHERE t.id IN ({', '.join(':' + k for k in chunk)})"),
-                chunk,
-            )
+            head = connection.cursor()
+            head.execute(f"{HEAD} FOR UPDATE")
+            lookups = []
+            for at in range(0, len(tx_ids), ID_CHUNK):
+                chunk = {f"i{n}": tx_id for n, tx_id in enumerate(tx_ids[at : at + ID_CHUNK])}
+                lookups.append(connection.cursor())
+                self._lookup(
+                    lookups[-1],
+                    _pyformat(f"{TX_RECORD} WHERE t.id IN ({', '.join(':' + k for k in chunk)})"),
+                    chunk,
+                )
+            others = []
+            for sql, params in more:
+                others.append(connection.cursor())
+                self._lookup(others[-1], _pyformat(sql), params)
             seq, head_hash, effective = head.fetchone()
-            found = dict.fromkeys(tx_ids)
-            found.update((row[1], _tx_record(row)) for row in ids.fetchall())
-        return Head(int(seq), str(head_hash), _day(effective)), found
+            found: dict[str, TxRecord | None] = dict.fromkeys(tx_ids)
+            for ids in lookups:
+                found.update((row[1], _tx_record(row)) for row in ids.fetchall())
+            rows = [list(cursor.fetchall()) for cursor in others]
+        return Head(int(seq), str(head_hash), _day(effective)), found, rows
+
+    def snapshot(self, more: Sequence[tuple[str, dict[str, Any]]]) -> tuple[Head, list[list[Any]]]:
+        """The first statements of a database transaction, in one round trip: make it read one
+        snapshot (REPEATABLE READ: every later read sees the same state, and the head's lock
+        then fails if another writer committed since), and read the head, unlocked, with the
+        rows of `more` queries (each planned at its run: `_lookup`)."""
+        connection = self.cursor.connection
+        with connection.pipeline():
+            connection.cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            head = connection.cursor()
+            head.execute(HEAD)
+            others = []
+            for sql, params in more:
+                others.append(connection.cursor())
+                self._lookup(others[-1], _pyformat(sql), params)
+            seq, head_hash, effective = head.fetchone()
+            rows = [list(cursor.fetchall()) for cursor in others]
+        return Head(int(seq), str(head_hash), _day(effective)), rows
 
     def start_sent(self, tx_ids: list[str]) -> Callable[[], tuple[Head, dict[str, bool]]]:
         """PostgreSQL, inside a pipeline (`pipeline`): send the head's lock and the lookup of
@@ -152,6 +179,16 @@ class BatchStore(Store):
         return max(len(books.postings), len(books.events), len(books.headers), added) < (
             COPY_MIN_ROWS
         )
+
+    def write(self, books: Books, *, commit: bool = False) -> None:
+        """`Store.write`; with `commit`, a small batch's COMMIT goes in its pipeline (one round
+        trip for the writes and the commit; its outcome, or the first error, is raised here)."""
+        if not (commit and self.small(books)):
+            super().write(books)
+            return
+        with self.pipeline():
+            self.write_all(books)
+            self.commit_sent()
 
     def batch(self, books: Books) -> AbstractContextManager[object]:
         """A small batch (the common case under group commit) sends all its statements in one

@@ -12,7 +12,7 @@ chained entry, so the chain head's sequence number and hash version the whole da
 writer keeps what it knows (`Known`: every value read, with each commit's changes folded in)
 across batches, tagged with the head its last commit left; the next batch locks the head, and if
 it is still there, nobody else wrote, and nothing needs to be read again. If it moved (another
-process wrote), what is known is dropped and read afresh.
+process wrote), what the entries since changed is dropped and read afresh (`catch_up.py`).
 
 Savepoints (`begin`, `rollback`, `release`) undo a rejected atomic call inside a larger batch.
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from offset.ledger import catch_up, head_check
 from offset.ledger.blocks import Block, Note
 from offset.ledger.rows import (
     AccountRow,
@@ -39,7 +40,6 @@ from offset.ledger.store import Store
 
 if TYPE_CHECKING:
     from offset.ledger.batch_store import BatchStore
-    from offset.ledger.head_check import Stamp
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -128,7 +128,7 @@ class Known:
     def __init__(self) -> None:
         self.head: Head | None = None
         # PostgreSQL: who wrote the head entry (`head_check.Stamp`), to prove it unedited since.
-        self.stamp: Stamp | None = None
+        self.stamp: head_check.Stamp | None = None
         self.parties: Table[str, PartyRow | None] = Table()
         self.titles: Table[tuple[str, str], TitleRow | None] = Table()  # (subject, name)
         self.accounts: Table[str, AccountRow | None] = Table()
@@ -205,36 +205,44 @@ class Books:
 
     @classmethod
     def locked(cls, store: Store, known: Known, tx_ids: Iterable[str] = ()) -> Books:
-        """The books for one write: the head locked, and which of `tx_ids` (the ids the batch
-        names) are recorded, read together."""
+        """The books for one write: the head locked and, read with it (on PostgreSQL in the
+        same round trip), which of `tx_ids` (the ids the batch names) are recorded, the head
+        entry (`entry`, for `head_check.problem`) and what other writers changed since the
+        head `known` knows (`catch_up.py`: only that is forgotten)."""
         ids = set(tx_ids)
         wanted = sorted(i for i in ids if i not in known.transactions.base)
-        head, found = store.start(wanted)
-        if known.head != head:  # someone else wrote (or this writer never did)
-            known.forget()
-            wanted = sorted(ids)
-            found = store.transactions(wanted) if wanted else {}
+        more = head_check.queries(store.sqlite)
+        if known.head is not None:
+            more += catch_up.queries(known.head.seq)
+        head, found, rows = store.start(wanted, more)
+        since = catch_up.Since(*rows[3:]) if known.head is not None else None
+        catch_up.catch_up(known, head, since)
+        if known.head != head:  # everything was forgotten: look all the batch's ids up
+            wanted = sorted(ids - found.keys())
+            found |= store.transactions(wanted) if wanted else {}
         known.transactions.prime(found)
-        return cls(store, known, head)
+        books = cls(store, known, head)
+        books.entry = head_check.entry(rows[:3])
+        return books
 
     @classmethod
     def presumed(
         cls, store: BatchStore, known: Known, tx_ids: Iterable[str]
-    ) -> tuple[Books, set[str], Callable[[], tuple[Head, dict[str, bool]]]]:
-        """The books for one write that presumes nobody else wrote since this writer's last
-        commit (PostgreSQL, inside a pipeline): the head's lock and the lookup are sent, not
-        waited for; an id this writer does not know of is presumed new. Returned with those
-        ids and the function that fetches what the database says (`Store.start_sent`); the
-        writer checks it before it trusts anything planned here that wrote nothing."""
+    ) -> tuple[Books, set[str]]:
+        """The books for one write that presumes nobody else wrote since the head this writer
+        knows (PostgreSQL, inside a pipeline): an id it does not know of is presumed new.
+        Returned with those ids, which the writer looks up with the head's lock
+        (`BatchStore.start_sent`) and checks before it trusts anything planned here that
+        wrote nothing."""
         assert known.head is not None
         unknown = sorted(set(tx_ids) - known.transactions.base.keys())
-        sent = store.start_sent(unknown)
         known.transactions.prime(dict.fromkeys(unknown))
-        return cls(store, known, known.head), set(unknown), sent
+        return cls(store, known, known.head), set(unknown)
 
     def __init__(self, store: Store, known: Known, head: Head) -> None:
         self.store = store
         self.head = head
+        self.entry: head_check.Entry | None = None  # the head entry, read under the lock
         known.bind(store)
         self.known = known
         self.parties = known.parties

@@ -28,16 +28,21 @@ from offset.ledger.store import Store
 _HASH: Final = HEADER_COLUMNS.index("hash")
 _PREV_HASH: Final = HEADER_COLUMNS.index("prev_hash")
 
-_HEADER: Final = f"SELECT {', '.join(HEADER_COLUMNS)}, {{}} FROM transactions WHERE seq = :s"
+# The head entry's rows: `{at}` is `:s` (entry `s`) or `AT_HEAD` (the entry the head names, under
+# the writer's lock: sent with the lock, before the head is known).
+_HEADER: Final = (
+    f"SELECT {', '.join(HEADER_COLUMNS)}, {{stamps}} FROM transactions WHERE seq = {{at}}"
+)
 _POSTINGS: Final = (
     "SELECT p.tx_seq, p.account_id, p.class_id, p.amount, p.balance_after, b.quantity"
     " FROM postings p LEFT JOIN balances b"
-    " ON b.account_id = p.account_id AND b.class_id = p.class_id WHERE p.tx_seq = :s"
+    " ON b.account_id = p.account_id AND b.class_id = p.class_id WHERE p.tx_seq = {at}"
 )
 _EVENTS: Final = (
     "SELECT tx_seq, class_id, start, stop, from_account, to_account FROM block_events"
-    " WHERE tx_seq = :s"
+    " WHERE tx_seq = {at}"
 )
+AT_HEAD: Final = "(SELECT seq FROM ledger_head WHERE id = 1)"
 _OWN_XID: Final = "CAST(CAST(pg_current_xact_id() AS xid) AS text)"
 #: PostgreSQL: the stamp of the database transaction running the statement.
 OWN_STAMP: Final = f"SELECT {_OWN_XID}"
@@ -88,16 +93,30 @@ class Entry(NamedTuple):
         return Stamp(self.xid, len(self.postings), len(self.events))
 
 
-def read(store: Store, seq: int) -> Entry:
-    """The entry `seq`, under the writer's lock (on PostgreSQL in one round trip)."""
-    stamps = "NULL, NULL" if store.sqlite else f"CAST(xmin AS text), {_OWN_XID}"
-    header, postings, events = store.together(
-        [(_HEADER.format(stamps), {"s": seq}), (_POSTINGS, {"s": seq}), (_EVENTS, {"s": seq})]
-    )
+def queries(sqlite: bool, seq: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """The queries that read entry `seq` (None: the entry the head names, read under the
+    writer's lock: `Store.start` sends them with the lock)."""
+    stamps = "NULL, NULL" if sqlite else f"CAST(xmin AS text), {_OWN_XID}"
+    at, params = (AT_HEAD, {}) if seq is None else (":s", {"s": seq})
+    return [
+        (_HEADER.format(stamps=stamps, at=at), params),
+        (_POSTINGS.format(at=at), params),
+        (_EVENTS.format(at=at), params),
+    ]
+
+
+def entry(rows: list[list[Any]]) -> Entry:
+    """The entry from the rows `queries` read."""
+    header, postings, events = rows
     if not header:
         return Entry(None, postings, events, None, None)
     row = header[0]
     return Entry(row[:-2], postings, events, row[-2], row[-1])
+
+
+def read(store: Store, seq: int) -> Entry:
+    """The entry `seq`, under the writer's lock (on PostgreSQL in one round trip)."""
+    return entry(store.together(queries(store.sqlite, seq)))
 
 
 def problem(entry: Entry, head: Head) -> str | None:

@@ -114,12 +114,19 @@ class Store:
 
     # --- reads --------------------------------------------------------------------------
 
-    def start(self, tx_ids: list[str]) -> tuple[Head, dict[str, TxRecord | None]]:
+    def start(
+        self, tx_ids: list[str], more: Sequence[tuple[str, dict[str, Any]]] = ()
+    ) -> tuple[Head, dict[str, TxRecord | None], list[list[Any]]]:
         """The head, locked for the rest of the database transaction (SQLite's BEGIN
-        IMMEDIATE holds the write lock already), and which of `tx_ids` are recorded."""
+        IMMEDIATE holds the write lock already), which of `tx_ids` are recorded, and the rows
+        of `more` queries, run under the lock (each planned at its run: `_lookup`)."""
         seq, head_hash, effective = self.one(HEAD if self.sqlite else f"{HEAD} FOR UPDATE")
         found = self.transactions(tx_ids) if tx_ids else {}
-        return Head(int(seq), str(head_hash), _day(effective)), found
+        rows = []
+        for sql, params in more:
+            self._lookup(self.cursor, self._sql(sql), params)
+            rows.append(list(self.cursor.fetchall()))
+        return Head(int(seq), str(head_hash), _day(effective)), found, rows
 
     def party(self, party_id: str) -> PartyRow | None:
         row = self.one(
@@ -226,9 +233,11 @@ class Store:
 
     # --- the write ----------------------------------------------------------------------
 
-    def write(self, books: Books) -> None:
+    def write(self, books: Books, *, commit: bool = False) -> None:
         """Everything the batch changed, in the order the guards need (`write_all`), as one
-        batch (`batch`: on PostgreSQL, a small one in one round trip)."""
+        batch (`batch`: on PostgreSQL, a small one in one round trip). With `commit`, the
+        database transaction may commit with it (`BatchStore`: in the same round trip);
+        otherwise, and here, the caller's transaction commits it."""
         with self.batch(books):
             self.write_all(books)
 

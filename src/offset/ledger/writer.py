@@ -11,7 +11,8 @@ transaction each.
 
 Two things make it fast, each in a module of its own behind `_write`: calls from many threads
 share one commit (`group_commit.py`), and on PostgreSQL a writer that knows the head writes in
-one round trip (`presumed.py`). Neither changes what a caller gets.
+one round trip (`presumed.py`; two while other processes write, catching up on what they
+changed, `catch_up.py`). Neither changes what a caller gets.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ from offset.ledger.presumed import write_presumed
 __all__ = ["CHUNK", "Result", "Submission", "Writer"]
 
 CHUNK: Final = 1_000  # a caller's independent operations per database transaction
+# PostgreSQL, while other processes write: after a batch planned before the head's lock was
+# voided by another's commit, the next 1, 2, 4, ... (at most this many) batches are written
+# under the lock (which always goes through) before one is planned first again.
+LOCKED_AFTER_CONFLICT: Final = 16
 
 
 class Writer:
@@ -48,6 +53,8 @@ class Writer:
         # PostgreSQL: write in one round trip, presuming nobody else wrote since this writer's
         # last commit (`presumed.py`); off while another process is found writing.
         self._presume = False
+        self._backoff = 0  # batches to write under the lock, after the last conflict
+        self._streak = 0  # conflicts in a row
 
     def apply(
         self,
@@ -94,12 +101,30 @@ class Writer:
         this writer knows the head, in one round trip (`presumed.py`); otherwise, or if
         that finds the presumption wrong, reading first under the lock (`_write_locked`)."""
         recorded = journal.recorded_now()
-        if self._presume and self.known.head is not None and self.known.stamp is not None:
-            answers = write_presumed(self, batch, recorded)
-            if answers is not None:
+        if self._planned_first():
+            written = write_presumed(self, batch, recorded, refresh=not self._presume)
+            if written is not None:
+                answers, others = written
+                self._presume = not others  # alone since the last commit: presume again
+                self._streak = 0
                 return answers
-            self._presume = False  # another process writes: read first until it stops
+            if not self._presume:  # planned after catching up, yet another process came first
+                self._streak += 1
+                self._backoff = min(2 ** (self._streak - 1), LOCKED_AFTER_CONFLICT)
+            self._presume = False  # another process writes: catch up first until it stops
         return self._write_locked(batch, recorded)
+
+    def _planned_first(self) -> bool:
+        """Whether this batch is planned before the head's lock (`presumed.py`): on PostgreSQL,
+        when this writer knows the head, unless it is backing off after conflicts."""
+        if self.sqlite or self.known.head is None:
+            return False
+        if self._presume:
+            return self.known.stamp is not None
+        if self._backoff > 0:
+            self._backoff -= 1
+            return False
+        return True
 
     def _answers(
         self, books: Books, batch: list[Submission], recorded: dt.datetime
@@ -120,7 +145,9 @@ class Writer:
 
     def _write_locked(self, batch: list[Submission], recorded: dt.datetime) -> list[list[Result]]:
         """The simple path: lock the head, check that it is intact (`head_check.py`), read what
-        the batch needs, apply it, write it."""
+        the batch needs, apply it, write it. On PostgreSQL, in two round trips when nothing
+        else needs reading: the lock with the reads it allows (`Books.locked`: the head entry,
+        the batch's ids, what other writers changed), then the writes with the COMMIT."""
         knew = self.known.head
         try:
             with self.engine.begin() as conn:
@@ -133,16 +160,17 @@ class Writer:
                         books, planning.When(dt.date.today(), recorded), str(uuid.uuid4())
                     )
                 else:
-                    entry = head_check.read(store, books.head.seq)
+                    entry = books.entry
+                    assert entry is not None
                     broken = head_check.problem(entry, books.head)
                     if broken is not None:
                         raise _Broken(broken)
                     stamp, own = entry.stamp(), entry.own_xid
                 answers = self._answers(books, batch, recorded)
-                store.write(books)
                 if books.headers and not self.sqlite:
                     xid = own or str(store.one(head_check.OWN_STAMP)[0])  # the genesis: no entry
                     stamp = head_check.written(xid, books.headers, books.postings, books.events)
+                store.write(books, commit=True)
             self._presume = not self.sqlite and alone
         except Failed as rejected:  # a lone atomic call, rolled back: nothing was written
             books.rolled_back()
