@@ -2,8 +2,8 @@
 
 A CSV cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is run as a formula
 by Excel and LibreOffice (CSV injection). As OWASP advises, such text cells get a leading `'`,
-which both show as text. In an Excel file a cell is a value or a formula by its type: openpyxl
-types a string that starts with `=` as a formula, so those cells are typed back to text.
+which both show as text. In an Excel file a cell is a value or a formula by its type: the workbook
+writer writes every text as text (`documents.workbook`), never as a formula.
 Numbers are never touched (a negative number is a number, not a formula).
 """
 
@@ -91,20 +91,3 @@ def neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:
             values = cells.astype(object)
             out[column] = values.where(~mask, "'" + values.astype(str))
     return out
-
-
-def formula_cells(frame: pd.DataFrame) -> list[tuple[int, int]]:
-    """(row, column) of the text cells openpyxl would write as formulas, 0-based in `frame`."""
-    found = []
-    for position, (_, cells) in enumerate(frame.items()):
-        mask = _starting(cells, ("=",))
-        found += [(int(row), position) for row in mask.nonzero()[0]]
-    return found
-
-
-def as_values(sheet: Any, frame: pd.DataFrame, header_rows: int = 1) -> None:
-    """Type back to text the cells of `frame` written to an openpyxl `sheet` as formulas."""
-    for row, column in formula_cells(frame):
-        cell = sheet.cell(row=row + 1 + header_rows, column=column + 1)
-        if cell.data_type == "f":
-            cell.data_type = "s"
