@@ -215,14 +215,31 @@ def municipality_labels(reductions: pd.DataFrame, names: dict[str, str]) -> pd.S
     return shown.where(~shown.isin(shared), shown + " (" + codes + ")")
 
 
+def prefecture_labels(reductions: pd.DataFrame) -> pd.Series:
+    """Each row's prefecture, named from the first two digits of its municipality's JIS code
+    (団体コード); "" for a code that is not one (a place only the scenario knows)."""
+    found = reductions["municipality"].astype(str).str.extract(r"^(\d{2})\d{3,4}$")[0]
+    from offset.intake.municipalities import shipped
+
+    table = shipped()
+    names = {code: table.prefecture_name(code) for code in found.dropna().unique()}
+    return found.fillna("").map({**names, "": ""})
+
+
 def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) -> dict[str, str]:
+    """Reductions per municipality and per method by FY, and per prefecture when the places
+    are in more than one (a prefectural or national run)."""
     reductions = tables["reductions"].assign(
+        prefecture=prefecture_labels,
         municipality=lambda f: municipality_labels(f, names),
         method=lambda f: f["method"].map(lambda v: value_term("method", v, lang)),
     )
+    keys = ["municipality", "method"]
+    if reductions["prefecture"].ne("").any() and reductions["prefecture"].nunique() > 1:
+        keys.insert(0, "prefecture")
     show = formatter("tonnes1")
     out = {}
-    for key in ("municipality", "method"):
+    for key in keys:
         pivot = by_fy(reductions, key)
         pivot.columns = [fy_label(int(c), lang) for c in pivot.columns]
         pivot.index.name = column_label("municipality_name" if key == "municipality" else key, lang)
