@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import run_state_machine_as_test
 
 from offset.ledger import Ledger, catch_up
 from offset.ledger.store import Store
@@ -168,25 +166,14 @@ class TwoWriters(LedgerMachine):
         super().teardown()
 
 
-def _run(new_database: Any, examples: int) -> None:
-    test_state_machine.NEW_DATABASE[:] = [new_database]
-    config = settings(
-        max_examples=examples,
-        stateful_step_count=30,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    run_state_machine_as_test(TwoWriters, settings=config)
-
-
 def test_state_machine_with_two_writers_sqlite(tmp_path: Path) -> None:
     counter = itertools.count()
 
     def sqlite() -> Iterator[str]:
         yield f"sqlite:///{tmp_path / str(next(counter))}.db"
 
-    _run(sqlite, examples=15)
+    test_state_machine._run(sqlite, 15, TwoWriters)
 
 
 def test_state_machine_with_two_writers_postgresql() -> None:
-    _run(pg_schema, examples=8)
+    test_state_machine._run(pg_schema, 8, TwoWriters)

@@ -650,7 +650,11 @@ def replay_matches(book: Ledger, url: str) -> None:
             next(schemas, None)
 
 
-def _run(new_database: Callable[[], Iterator[str]], examples: int) -> None:
+def _run(
+    new_database: Callable[[], Iterator[str]],
+    examples: int,
+    machine: type[LedgerMachine] = LedgerMachine,
+) -> None:
     NEW_DATABASE[:] = [new_database]
     config = settings(
         max_examples=examples,
@@ -658,7 +662,7 @@ def _run(new_database: Callable[[], Iterator[str]], examples: int) -> None:
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-    run_state_machine_as_test(LedgerMachine, settings=config)
+    run_state_machine_as_test(machine, settings=config)
 
 
 def test_ledger_state_machine_sqlite(tmp_path: Path) -> None:

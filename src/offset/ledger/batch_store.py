@@ -143,16 +143,6 @@ class BatchStore(Store):
 
         return result
 
-    def together(self, queries: list[tuple[str, dict[str, Any]]]) -> list[list[Any]]:
-        """Each query's rows, in one round trip (a pipeline)."""
-        connection = self.cursor.connection
-        with connection.pipeline():
-            cursors = []
-            for sql, params in queries:
-                cursors.append(connection.cursor())
-                cursors[-1].execute(_pyformat(sql), params)
-            return [list(cursor.fetchall()) for cursor in cursors]
-
     def send(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         """Send a statement written with psycopg's placeholders (inside a pipeline, without
         waiting); its cursor gives its rows."""

@@ -12,7 +12,8 @@ say exactly which values it knew are no longer what the database holds:
 - its postings: the balances they name (read again here, under the lock, as they stand now);
 - its block events: the holdings of the accounts they name;
 - a reference entry (party, account, account status, title, credit class): the value it names
-  (read from the entry's canonical operation, which its hash covers).
+  (read from the entry's canonical operation, which its hash covers); a party's, also where
+  every class's credits were created (read through the party of its first issuance).
 
 Anything else (the genesis, an entry of an unknown kind, a gap in the sequence, a first entry
 that does not link to the head the writer knew, more than `MAX_ENTRIES` entries) makes the
@@ -143,6 +144,10 @@ def _entry(known: Known, entry: Sequence[Any]) -> bool:
 
 def _party(known: Known, change: dict[str, Any]) -> None:
     _drop(known.parties, change["party"])
+    # Where a class's credits were created is read through the party of its first issuance
+    # (`Store.origin`): which classes that is, the writer does not know; parties change rarely.
+    known.origins.base.clear()
+    known.origins.changed.clear()
 
 
 def _account(known: Known, change: dict[str, Any]) -> None:

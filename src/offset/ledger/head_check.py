@@ -23,13 +23,12 @@ from typing import Any, Final, NamedTuple
 
 from offset.ledger.chain import body, link
 from offset.ledger.rows import HEADER_COLUMNS, Head
-from offset.ledger.store import Store
 
 _HASH: Final = HEADER_COLUMNS.index("hash")
 _PREV_HASH: Final = HEADER_COLUMNS.index("prev_hash")
 
-# The head entry's rows: `{at}` is `:s` (entry `s`) or `AT_HEAD` (the entry the head names, under
-# the writer's lock: sent with the lock, before the head is known).
+# The head entry's rows: `{at}` is `AT_HEAD`, the entry the head names (sent with the head's lock
+# or the snapshot's first read, before the head is known).
 _HEADER: Final = (
     f"SELECT {', '.join(HEADER_COLUMNS)}, {{stamps}} FROM transactions WHERE seq = {{at}}"
 )
@@ -93,15 +92,14 @@ class Entry(NamedTuple):
         return Stamp(self.xid, len(self.postings), len(self.events))
 
 
-def queries(sqlite: bool, seq: int | None = None) -> list[tuple[str, dict[str, Any]]]:
-    """The queries that read entry `seq` (None: the entry the head names, read under the
-    writer's lock: `Store.start` sends them with the lock)."""
+def queries(sqlite: bool) -> list[tuple[str, dict[str, Any]]]:
+    """The queries that read the entry the head names, under the writer's lock (`Store.start`
+    sends them with the lock, before the head is known)."""
     stamps = "NULL, NULL" if sqlite else f"CAST(xmin AS text), {_OWN_XID}"
-    at, params = (AT_HEAD, {}) if seq is None else (":s", {"s": seq})
     return [
-        (_HEADER.format(stamps=stamps, at=at), params),
-        (_POSTINGS.format(at=at), params),
-        (_EVENTS.format(at=at), params),
+        (_HEADER.format(stamps=stamps, at=AT_HEAD), {}),
+        (_POSTINGS.format(at=AT_HEAD), {}),
+        (_EVENTS.format(at=AT_HEAD), {}),
     ]
 
 
@@ -112,11 +110,6 @@ def entry(rows: list[list[Any]]) -> Entry:
         return Entry(None, postings, events, None, None)
     row = header[0]
     return Entry(row[:-2], postings, events, row[-2], row[-1])
-
-
-def read(store: Store, seq: int) -> Entry:
-    """The entry `seq`, under the writer's lock (on PostgreSQL in one round trip)."""
-    return entry(store.together(queries(store.sqlite, seq)))
 
 
 def problem(entry: Entry, head: Head) -> str | None:

@@ -122,14 +122,18 @@ def write_presumed(
             assert knew is not None
             with store.pipeline():
                 books, unknown = Books.presumed(store, known, writer.batch_ids(batch))
+                # Alone, the head's lock and the lookup travel while the batch is planned;
+                # while others write, they go with the writes, once it is planned, so that the
+                # lock is held only while the server runs them.
+                if not refresh:
+                    sent = store.start_sent(sorted(unknown))
                 try:
                     answers = writer._answers(books, batch, recorded)
                 except Exception:  # a lone atomic rejection (`_Failed`), or a planner's
-                    _check(store.start_sent(sorted(unknown)), known)  # rule broken by books
-                    raise  # that were not true
-                # Planned: the head's lock, the lookup and the writes go together, so that
-                # the lock is held only while the server runs them.
-                sent = store.start_sent(sorted(unknown))
+                    _check(sent or store.start_sent(sorted(unknown)), known)  # rule broken by
+                    raise  # books that were not true
+                if sent is None:
+                    sent = store.start_sent(sorted(unknown))
                 own = store.send(head_check.UNCHANGED, head_check.params(stamp, knew.seq))
                 recorded_ids = {h[HEADER_ID] for h in books.headers}
                 if not books.headers or not unknown <= recorded_ids:

@@ -91,10 +91,6 @@ class Store:
         self.cursor.execute(self._sql(sql), params)
         return list(self.cursor.fetchall())
 
-    def together(self, queries: list[tuple[str, dict[str, Any]]]) -> list[list[Any]]:
-        """Each query's rows (`batch_store.BatchStore` sends them in one round trip)."""
-        return [self.all(sql, **params) for sql, params in queries]
-
     def _lookup(self, cursor: Any, sql: str, params: Any) -> None:
         """A lookup of many ids, planned at each run (PostgreSQL: never a prepared statement,
         whose plan, made while the table was small, would go on scanning it as it grows)."""
