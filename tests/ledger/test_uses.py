@@ -219,3 +219,27 @@ def test_a_transfer_by_serials(book: Ledger) -> None:
     assert [(a, s, e) for _, a, s, e in pv] == [
         ("shinano/holding", 0, 27), ("matsumoto/holding", 27, 30)]  # fmt: skip
     assert book.verify() == []
+
+
+def test_the_place_rule_reads_the_creating_partys_code_as_it_now_stands(ledger: Ledger) -> None:
+    """Credits issued to a party opened on first use (no JIS code yet), whose details are given
+    later: the place rule then knows where they were created, in the same writer that issued
+    them (it had read the place before the party was described)."""
+    first = [
+        {"op": "open_account", "account": "azumino/holding", "party": "azumino",
+         "kind": "holding"},
+        {"op": "issue", "id": "i1", "to": "azumino/holding", "instrument": "J-Credit",
+         "project": "azumino-pv", "vintage": 2024, "quantity": 30, "methodology": SOLAR,
+         "effective_date": "2025-05-01"},
+    ]  # fmt: skip
+    assert [r.status for r in ledger.apply(first)] == ["ok", "ok"]
+    same = {"project": "azumino-pv", "from": "azumino/holding", "offset_place": "202142",
+            "purpose": "carbon_offset"}  # fmt: skip
+    [unknown] = ledger.apply([retire("r1", quantity=1, **same)])
+    assert unknown.status == "ok"  # nothing tells where they were created: no rule applies
+    described = {"op": "open_party", "party": "azumino", "kind": "municipality",
+                 "name": "安曇野市", "jis_code": "202142"}  # fmt: skip
+    assert [r.status for r in ledger.apply([described])] == ["ok"]
+    [refused] = ledger.apply([retire("r2", quantity=1, **same)])
+    assert refused.status == "same_place", refused.message
+    assert ledger.verify() == []

@@ -142,8 +142,8 @@ class Known:
         self.reversed: Table[str, int] = Table(100_000)
         self.resolved: Table[str, bool] = Table(100_000)
         self.counters: Table[str, int] = Table()  # class ids, serials minted
-        # Where a class's credits were created: the JIS code of the party its first issuance
-        # went to (None: not known), for the place rule of retirements (`uses.py`).
+        # Where a class's credits were created: the party its first issuance went to (None: not
+        # known), whose JIS code the place rule of retirements reads (`uses.py`, `origin`).
         self.origins: Table[int, str | None] = Table(100_000)
 
     def tables(self) -> Iterable[Table[object, object]]:
@@ -294,7 +294,11 @@ class Books:
         return self.transactions.get(tx_id)
 
     def origin(self, class_id: int) -> str | None:
-        return self.origins.get(class_id)
+        """The JIS code of the party the class was created for, as the party now stands (a
+        party opened on first use may be described after its credits were issued)."""
+        party_id = self.origins.get(class_id)
+        party = self.party(party_id) if party_id else None
+        return party.jis_code if party else None
 
     def holding(self, key: Key) -> tuple[Blocks, Note]:
         """The blocks an account holds of a class, to change in place, and what to tell of each

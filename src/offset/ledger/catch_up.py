@@ -143,11 +143,7 @@ def _entry(known: Known, entry: Sequence[Any]) -> bool:
 
 
 def _party(known: Known, change: dict[str, Any]) -> None:
-    _drop(known.parties, change["party"])
-    # Where a class's credits were created is read through the party of its first issuance
-    # (`Store.origin`): which classes that is, the writer does not know; parties change rarely.
-    known.origins.base.clear()
-    known.origins.changed.clear()
+    _drop(known.parties, change["party"])  # a class's origin is read through it (`Books.origin`)
 
 
 def _account(known: Known, change: dict[str, Any]) -> None:

@@ -217,7 +217,8 @@ def _record_tx(books: Books, plan: TxPlan, when: When) -> int:
         books.vintages.set(credit.project, tuple(sorted(vintages)))
         books.counters.set("class_id", credit.id + 1)
         _entry(books, "class", class_change(credit), when, class_id=credit.id)
-        books.origins.set(credit.id, _jis_code(books, plan.to_account))
+        creator = books.account(plan.to_account) if plan.to_account else None
+        books.origins.set(credit.id, creator.party if creator else None)
     _assert_rules(books, plan)
     head = books.head
     postings = _post(books, plan, head.seq + 1)
@@ -326,12 +327,6 @@ def _move_serials(books: Books, plan: TxPlan, seq: int) -> tuple[Event, ...]:
         to = move.destination
         events += [(seq, c, start, stop, source, to) for start, stop in pieces]
     return tuple(events)
-
-
-def _jis_code(books: Books, account_id: str | None) -> str | None:
-    account = books.account(account_id) if account_id else None
-    party = books.party(account.party) if account else None
-    return party.jis_code if party else None
 
 
 # --- the planner's rules, asserted where the credits move --------------------------------------

@@ -194,11 +194,10 @@ class Store:
         return int(self.one(sql)[0])
 
     def origin(self, class_id: int) -> str | None:
-        """The JIS code of the party a class's first issuance went to (by the partial index
-        of issuances, `ix_transactions_issues`)."""
+        """The party a class's first issuance went to (by the partial index of issuances,
+        `ix_transactions_issues`)."""
         row = self.one(
-            "SELECT p.jis_code FROM transactions t JOIN accounts a ON a.id = t.to_account"
-            " JOIN parties p ON p.id = a.party_id"
+            "SELECT a.party_id FROM transactions t JOIN accounts a ON a.id = t.to_account"
             " WHERE t.kind = 'issue' AND t.class_id = :c ORDER BY t.seq LIMIT 1",
             c=class_id,
         )
