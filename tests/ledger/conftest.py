@@ -65,7 +65,8 @@ SCHEMA_HOLE = "__schema__"
 def pg_dump(url: str) -> str | None:
     """The schema of `url` (a `pg_schema()` URL) as the SQL that makes it again, its tables,
     rows, functions and triggers, with the schema's name left out (`pg_schema_from` puts
-    another's in); None without `pg_dump` (then each test builds its own). Copying a schema leaves the server's
+    another's in); None without a `pg_dump` that can read the server (one of another major
+    version refuses): then each test builds its own. Copying a schema leaves the server's
     databases alone: no checkpoint, unlike a database copied from a template and dropped."""
     program = shutil.which("pg_dump")
     if program is None:
@@ -74,7 +75,7 @@ def pg_dump(url: str) -> str | None:
     assert found is not None, url
     schema = found.group(1)
     server = make_url(PG_SERVER)
-    dumped = subprocess.run(
+    done = subprocess.run(
         [
             *(program, "--schema", schema, "--no-owner", "--no-privileges", "--inserts"),
             *("--dbname", server.database or "postgres", "--host", server.host or "127.0.0.1"),
@@ -82,12 +83,14 @@ def pg_dump(url: str) -> str | None:
         ],
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         env={**os.environ, **({"PGPASSWORD": server.password} if server.password else {})},
-    ).stdout
+    )
+    if done.returncode != 0:
+        return None
     lines = [
         line
-        for line in dumped.splitlines()
+        for line in done.stdout.splitlines()
         # comments, psql's own commands (\restrict), the schema (`pg_schema_from` makes it)
         # and the dump's empty search path (every name it writes is qualified)
         if not line.startswith(("--", "\\", "CREATE SCHEMA", "SELECT pg_catalog.set_config"))

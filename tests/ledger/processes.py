@@ -1,6 +1,7 @@
-"""What `test_concurrency.py`'s writer processes run, apart from the test module: a forkserver
-preloaded with this module (and so with the ledger) starts each process at once, where a spawned
-one imported pytest, the test module and the ledger again (about 1.3 s of CPU each).
+"""What the processes of `test_concurrency.py` and `test_migration_lock.py` run, apart from the
+test modules: a forkserver preloaded with this module (and so with the ledger) starts each
+process at once, where a spawned one imported pytest, the test module and the ledger again
+(about 1.3 s of CPU each).
 
 The processes of a test wait at one barrier (`ready` gives it to each), so that they write at
 the same time however long each took to start; a writer writes its `count` transfers and goes
@@ -13,7 +14,7 @@ import multiprocessing
 import random
 import uuid
 from collections import Counter
-from multiprocessing.context import BaseContext
+from multiprocessing.context import ForkServerContext
 from multiprocessing.synchronize import Barrier, Event
 from typing import Any
 
@@ -27,7 +28,7 @@ _start: Barrier | None = None
 _stop: Event | None = None
 
 
-def context() -> BaseContext:
+def context() -> ForkServerContext:
     """A forkserver with this module imported before it forks (effective when the server starts:
     if a parallel `verify` started it first, each process imports this module once more)."""
     found = multiprocessing.get_context("forkserver")
@@ -94,3 +95,16 @@ def opener(url: str, seed: int) -> list[str]:
     statuses = [r.status for r in book.apply(ops)]
     book.engine.dispose()
     return statuses
+
+
+def open_new(url: str, start: Barrier, answers: Any) -> None:
+    """`test_migration_lock.py`'s process: wait for the others, then open (create and migrate)
+    the ledger. Forked from the forkserver, which imported the ledger but opened none: as fresh
+    as a spawned process for what the test asks."""
+    start.wait(WAIT)
+    try:
+        book = Ledger.open(url)
+        book.engine.dispose()
+        answers.put("opened")
+    except Exception as e:  # any: the parent test says which
+        answers.put(f"{type(e).__name__}: {e}"[:2000])

@@ -5,30 +5,18 @@ PostgreSQL (an advisory lock) and SQLite (the write lock its BEGIN IMMEDIATE tak
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from offset.ledger import Ledger
 from offset.ledger.database import HEAD_REVISION
+from tests.ledger import processes as ledger_processes
 from tests.ledger.conftest import pg_schema
 
 OPENERS = 3
-
-
-def _open(url: str, start: Any, answers: Any) -> None:
-    """One process: wait for the others, then open (create and migrate) the ledger."""
-    start.wait()
-    try:
-        book = Ledger.open(url)
-        book.engine.dispose()
-        answers.put("opened")
-    except Exception as e:  # any: the parent test says which
-        answers.put(f"{type(e).__name__}: {e}"[:2000])
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -45,11 +33,12 @@ def _entries(book: Ledger) -> int:
 
 
 def test_ledgers_opened_at_once_are_migrated_once(new_url: str, tmp_path: Path) -> None:
-    context = multiprocessing.get_context("spawn")  # fresh processes, as servers are
+    context = ledger_processes.context()  # processes that opened no ledger, as servers are
     start = context.Barrier(OPENERS)
     answers = context.Queue()
     processes = [
-        context.Process(target=_open, args=(new_url, start, answers)) for _ in range(OPENERS)
+        context.Process(target=ledger_processes.open_new, args=(new_url, start, answers))
+        for _ in range(OPENERS)
     ]
     for process in processes:
         process.start()

@@ -15,8 +15,10 @@ into an empty ledger, one atomic batch per day, records the same history.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import json
+import shutil
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -40,7 +42,7 @@ from hypothesis.stateful import (
 from sqlalchemy import text
 
 from offset.ledger import Ledger
-from tests.ledger.conftest import history, pg_schema, serial_blocks
+from tests.ledger.conftest import history, pg_schema, pg_schema_from, serial_blocks
 
 HOLDERS = ["ina/holding", "shinjuku/holding", "minato/holding"]
 PENDING = ["ina/pending", "shinjuku/pending"]  # opened by the ledger at a party's first reserve
@@ -289,7 +291,9 @@ def _kind(account: str) -> str:
     )
 
 
-NEW_DATABASE: list[Callable[[], Iterator[str]]] = []  # set by the test that runs the machine
+# set by the test that runs the machine: a database holding a new ledger (a copy of one made
+# once per process, not migrated again for each example and each replay)
+NEW_DATABASE: list[Callable[[], Iterator[str]]] = []
 SYSTEM_NAMES = [
     ("shinjuku/retirement", "minato", "holding"),
     ("minato/retirement", "minato", "holding"),
@@ -596,7 +600,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         try:
-            replay_matches(self.book, self.url)
+            replay_matches(self.book)
         finally:
             self.book.engine.dispose()
             next(self.database, None)  # drop the PostgreSQL schema
@@ -621,19 +625,15 @@ def _operation(kind: str, operation: str) -> dict[str, Any] | None:
     return op
 
 
-def replay_matches(book: Ledger, url: str) -> None:
+def replay_matches(book: Ledger) -> None:
     """Replaying the history into an empty ledger, one atomic batch per day (operations that read
     what the same batch recorded, as one database transaction), records the same history."""
     with book.engine.connect() as conn:
         log = conn.execute(
             text("SELECT kind, operation, effective_date FROM transactions ORDER BY seq")
         ).all()
-    if url.startswith("sqlite"):
-        copy = Ledger.open(url.replace(".db", f"-replay-{uuid.uuid4().hex[:6]}.db"))
-        schemas = None
-    else:
-        schemas = pg_schema()
-        copy = Ledger.open(next(schemas))
+    database = NEW_DATABASE[0]()
+    copy = Ledger.open(next(database))
     try:
         for day, batch in itertools.groupby(log, key=lambda row: str(row[2])):
             operations = [op for kind, text_, _ in batch if (op := _operation(kind, text_))]
@@ -646,8 +646,7 @@ def replay_matches(book: Ledger, url: str) -> None:
         assert history(copy) == history(book)
     finally:
         copy.engine.dispose()
-        if schemas is not None:
-            next(schemas, None)
+        next(database, None)  # drop the PostgreSQL schema
 
 
 def _run(
@@ -665,12 +664,15 @@ def _run(
     run_state_machine_as_test(machine, settings=config)
 
 
-def test_ledger_state_machine_sqlite(tmp_path: Path) -> None:
+def test_ledger_state_machine_sqlite(tmp_path: Path, new_sqlite_ledger: Path) -> None:
     def sqlite() -> Iterator[str]:
-        yield f"sqlite:///{tmp_path / uuid.uuid4().hex[:8]}.db"
+        copy = tmp_path / f"{uuid.uuid4().hex[:8]}.db"
+        shutil.copy(new_sqlite_ledger, copy)
+        yield f"sqlite:///{copy}"
 
     _run(sqlite, examples=60)
 
 
-def test_ledger_state_machine_postgresql() -> None:
-    _run(pg_schema, examples=15)
+def test_ledger_state_machine_postgresql(new_postgresql_ledger: str | None) -> None:
+    script = new_postgresql_ledger
+    _run(pg_schema if script is None else functools.partial(pg_schema_from, script), examples=15)
