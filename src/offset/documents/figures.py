@@ -80,9 +80,10 @@ def column_kinds(frame: pd.DataFrame) -> list[str | None]:
         if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             kinds.append(None)
             continue
-        integer = pd.api.types.is_integer_dtype(series) or bool(
-            np.all(np.mod(series.dropna().to_numpy(dtype=float), 1) == 0)
-        )
+        with np.errstate(invalid="ignore"):  # an infinite value is not a whole number
+            integer = pd.api.types.is_integer_dtype(series) or bool(
+                np.all(np.mod(series.dropna().to_numpy(dtype=float), 1) == 0)
+            )
         kinds.append(kind_of(column, integer))
     return kinds
 
