@@ -53,6 +53,7 @@ def test_the_fields_are_the_ledgers_and_the_signature_holds(book: Ledger, tmp_pa
     assert (fields.purpose, fields.offset_target, fields.offset_place, fields.claim_period) == (
         retirement.purpose, retirement.offset_target, retirement.offset_place,
         retirement.claim_period)  # fmt: skip
+    assert fields.claim_fy == retirement.claim_fy == 2024
     assert fields.serials == ("5-14",)  # the holder's pick, printed inclusive
     assert (fields.hash, fields.seq, fields.tx_id) == (retirement.hash, retirement.seq, "r1")
     assert (fields.retired_on, fields.retired_on_wareki) == ("2025-06-30", "令和7年6月30日")
@@ -172,3 +173,19 @@ def test_a_japanese_certificate_names_the_prefecture_in_japanese(ledger: Ledger)
     assert "<td>松本市 長野県 (JIS 202029)</td>" in certificate_html(made, "ja")
     assert "nagano" not in certificate_html(made, "ja")
     assert "nagano (JIS 202029)" in certificate_html(made, "en")
+
+
+def test_the_claim_fy_is_printed_where_the_period_does_not_name_it(ledger: Ledger) -> None:
+    """報告対象年度: a retirement claimed for an FY with no period written prints the FY (was 記載なし);
+    a period that names another way prints both; one that names it, once."""
+    *setup, retirement = SETUP
+    bare = {k: v for k, v in retirement.items() if k != "claim_period"}
+    worded = dict(retirement, id="r2", serials=["15-19"], quantity=5, claim_period="令和6年度分")
+    assert {r.status for r in ledger.apply([*setup, bare, worded])} == {"ok"}
+    row = "<tr><th>報告対象期間</th><td>{}</td></tr>"
+    ja = certificate_html(signed(ledger, "r1", "https://registry.example.jp"), "ja")
+    assert row.format("2024年度") in ja
+    english = certificate_html(signed(ledger, "r1", "https://registry.example.jp"), "en")
+    assert "<tr><th>Claim period</th><td>FY2024</td></tr>" in english
+    both = certificate_html(signed(ledger, "r2", "https://registry.example.jp"), "ja")
+    assert row.format("令和6年度分 (報告対象年度: 2024年度)") in both

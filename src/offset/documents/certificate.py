@@ -54,6 +54,7 @@ WORDS: dict[str, dict[str, str]] = {
         "purpose": "用途",
         "reason": "目的詳細",
         "claim_period": "報告対象期間",
+        "claim_fy": "報告対象年度",
         "energy": "エネルギー換算量(参考値)",
         "credit": "クレジットの種類",
         "project": "プロジェクト名",
@@ -90,6 +91,7 @@ WORDS: dict[str, dict[str, str]] = {
         "purpose": "Purpose",
         "reason": "Purpose in detail",
         "claim_period": "Claim period",
+        "claim_fy": "claimed for",
         "energy": "Energy equivalent (reference)",
         "credit": "Credit type",
         "project": "Project",
@@ -263,6 +265,19 @@ def checkpoint_words(checkpoint: Checkpoint | None, lang: Language) -> str:
     )  # fmt: skip
 
 
+def _claim(fields: CertificateFields, lang: Language) -> str:
+    """The claim period as the retirement states it, with the FY it is claimed for (報告対象年度)
+    unless the period already names it; the FY alone where no period was written."""
+    w = WORDS[lang]
+    period = fields.claim_period or ""
+    if fields.claim_fy is None:
+        return period
+    fy = w["fy"].format(fy=fields.claim_fy)
+    if not period:
+        return fy
+    return period if fy in period else f"{period} ({w['claim_fy']}: {fy})"
+
+
 def _rows(
     fields: CertificateFields,
     lang: Language,
@@ -280,7 +295,7 @@ def _rows(
     ]
     if fields.offset_place:
         rows.append((w["place"], place_name or fields.offset_place))
-    rows.append((w["claim_period"], fields.claim_period or none))
+    rows.append((w["claim_period"], _claim(fields, lang) or none))
     if fields.energy_mwh is not None:
         rows.append((w["energy"], f"{fields.energy_mwh:,.1f} MWh ({fields.energy_basis})"))
     rows += [

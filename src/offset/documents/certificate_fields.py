@@ -47,6 +47,7 @@ class CertificateFields:
     offset_target: str | None  # オフセット対象
     offset_place: str | None  # its municipality's JIS code
     claim_period: str | None
+    claim_fy: int | None  # 報告対象年度: the FY the retirement is claimed for (温対法)
     quantity_t: int  # オフセット量 [t-CO2]
     energy_mwh: float | None  # エネルギー換算量 [MWh], renewable electricity only
     energy_basis: str  # the factor it was converted with, and its source
@@ -96,6 +97,7 @@ def fields_of(found: Context, issuer: str = "") -> CertificateFields:
         offset_target=r.offset_target,
         offset_place=r.offset_place,
         claim_period=r.claim_period,
+        claim_fy=r.claim_fy,
         quantity_t=r.quantity,
         energy_mwh=energy,
         energy_basis=basis,
