@@ -218,9 +218,9 @@ def municipality_labels(reductions: pd.DataFrame, names: dict[str, str]) -> pd.S
 def prefecture_labels(reductions: pd.DataFrame) -> pd.Series:
     """Each row's prefecture, named from the first two digits of its municipality's JIS code
     (団体コード); "" for a code that is not one (a place only the scenario knows)."""
-    found = reductions["municipality"].astype(str).str.extract(r"^(\d{2})\d{3,4}$")[0]
     from offset.intake.municipalities import shipped
 
+    found = reductions["municipality"].astype(str).str.extract(r"^(\d{2})\d{3,4}$")[0]
     table = shipped()
     names = {code: table.prefecture_name(code) for code in found.dropna().unique()}
     return found.fillna("").map({**names, "": ""})

@@ -129,9 +129,10 @@ def write_presumed(
                     sent = store.start_sent(sorted(unknown))
                 try:
                     answers = writer._answers(books, batch, recorded)
-                except Exception:  # a lone atomic rejection (`_Failed`), or a planner's
-                    _check(sent or store.start_sent(sorted(unknown)), known)  # rule broken by
-                    raise  # books that were not true
+                except Exception:  # a lone atomic rejection (`_Failed`), or a planner's rule
+                    # broken by books that were not true: the database says which
+                    _check(sent or store.start_sent(sorted(unknown)), known)
+                    raise
                 if sent is None:
                     sent = store.start_sent(sorted(unknown))
                 own = store.send(head_check.UNCHANGED, head_check.params(stamp, knew.seq))

@@ -438,11 +438,9 @@ def stand_ids(frame: pd.DataFrame) -> pd.Series:
 
 
 def _warnings(results: pd.DataFrame) -> list[str]:
-    eligible = results["eligible"]
-    if eligible.dtype == bool:  # numpy's count: pandas' ~ and sum cost 50 µs a part (national)
-        ineligible = len(eligible) - int(np.count_nonzero(eligible.to_numpy()))
-    else:
-        ineligible = int((~eligible).sum())
+    # numpy's count (pandas' ~ and sum cost 50 µs a part of a national run); unknown: not counted
+    eligible = results["eligible"].to_numpy(dtype=bool, na_value=True)
+    ineligible = len(eligible) - int(np.count_nonzero(eligible))
     found: list[str] = [Msg("warn.ineligible", count=ineligible)] if ineligible else []
     synthetic = synthetic_rows(results)
     if synthetic:
