@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from offset.documents.report import _pivots, prefecture_labels
+from offset.documents.report import _pivots, prefecture_labels, prefecture_table
 
 
 def reductions(rows: list[tuple[str, str, int, float]]) -> dict[str, pd.DataFrame]:
@@ -44,3 +44,28 @@ def test_one_prefectures_report_or_places_without_a_code_have_no_such_table() ->
     fictional = reductions([("midorikawa", "a", 2024, 1.0), ("kawabe", "b", 2024, 2.0)])
     assert list(prefecture_labels(fictional["reductions"])) == ["", ""]
     assert "prefecture" not in _pivots(fictional, {}, "ja")
+
+
+def test_the_per_prefecture_table_a_spreadsheet_reads_is_in_jis_order_with_its_towns() -> None:
+    tables = reductions([
+        ("202029", "matsumoto-pv", 2024, 10.5),  # 長野県 (20)
+        ("131041", "shinjuku-pv", 2024, 1.0),  # 東京都 (13)
+        ("202011", "nagano-pv", 2024, 2.25),
+        ("271004", "osaka-pv", 2025, 3.0),  # 大阪市, 大阪府 (27)
+    ])  # fmt: skip
+    frame = tables["reductions"].assign(creditable_tco2e=lambda f: f["reduction_tco2e"] / 2)
+    table = prefecture_table(frame)
+    assert table is not None
+    assert table.to_dict("records") == [
+        {"fy": 2024, "prefecture": "東京都", "municipalities": 1,
+         "reduction_tco2e": 1.0, "creditable_tco2e": 0.5},
+        {"fy": 2024, "prefecture": "長野県", "municipalities": 2,
+         "reduction_tco2e": 12.75, "creditable_tco2e": 6.375},
+        {"fy": 2025, "prefecture": "大阪府", "municipalities": 1,
+         "reduction_tco2e": 3.0, "creditable_tco2e": 1.5},
+    ]  # fmt: skip
+    # the page prints them in the same (JIS) order, not by the names' code points (大 < 東 < 長)
+    page = list(figures(_pivots(tables, {}, "ja")["prefecture"]))
+    assert page == ["都道府県", "東京都", "長野県", "大阪府"]
+    one = reductions([("202029", "a", 2024, 1.0), ("202011", "b", 2024, 2.0)])
+    assert prefecture_table(one["reductions"].assign(creditable_tco2e=0.0)) is None

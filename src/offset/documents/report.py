@@ -63,7 +63,9 @@ class Report:
         """Every table as a reader sees it, the provenance sheet last; with `keys`, as a CSV
         holds it (a project's and an agreement's key beside its title)."""
         made = provenance(self.manifest, self.lang, self.titles.get("project", {}))
-        tables = self.tables | {"provenance": made}
+        per_prefecture = prefecture_table(self.tables["reductions"])
+        extra = {} if per_prefecture is None else {"by_prefecture": per_prefecture}
+        tables = self.tables | extra | {"provenance": made}
         return {
             name: shown(name, t, self.party_names, self.lang, keys) for name, t in tables.items()
         }
@@ -215,15 +217,45 @@ def municipality_labels(reductions: pd.DataFrame, names: dict[str, str]) -> pd.S
     return shown.where(~shown.isin(shared), shown + " (" + codes + ")")
 
 
+def _prefecture_codes(reductions: pd.DataFrame) -> pd.Series:
+    """Each row's prefecture code: the first two digits of its municipality's JIS code (団体コード);
+    "" for a code that is not one (a place only the scenario knows)."""
+    found = reductions["municipality"].astype(str).str.extract(r"^(\d{2})\d{3,4}$")[0]
+    return found.fillna("")
+
+
 def prefecture_labels(reductions: pd.DataFrame) -> pd.Series:
-    """Each row's prefecture, named from the first two digits of its municipality's JIS code
-    (団体コード); "" for a code that is not one (a place only the scenario knows)."""
+    """Each row's prefecture, named from its municipality's JIS code; "" for a place only the
+    scenario knows."""
     from offset.intake.municipalities import shipped
 
-    found = reductions["municipality"].astype(str).str.extract(r"^(\d{2})\d{3,4}$")[0]
+    found = _prefecture_codes(reductions)
     table = shipped()
-    names = {code: table.prefecture_name(code) for code in found.dropna().unique()}
-    return found.fillna("").map({**names, "": ""})
+    names = {code: table.prefecture_name(code) for code in found.unique() if code}
+    return found.map({**names, "": ""})
+
+
+def _several_prefectures(labels: pd.Series) -> bool:
+    """Whether a report sums per prefecture: its places lie in more than one (a prefectural or
+    national run); one town's or a fictional scenario's report does not."""
+    return bool(labels.ne("").any()) and labels.nunique() > 1
+
+
+def prefecture_table(reductions: pd.DataFrame) -> pd.DataFrame | None:
+    """Reductions per FY and prefecture, a row each in JIS order (a spreadsheet filters and
+    pivots it as the page prints it): how many municipalities, the reduction and the creditable
+    figure; None where the places are not in more than one prefecture."""
+    labels = prefecture_labels(reductions)
+    if not _several_prefectures(labels):
+        return None
+    frame = reductions.assign(prefecture=labels, code=_prefecture_codes(reductions))
+    grouped = frame.groupby(["fy", "code", "prefecture"], sort=True)
+    out = grouped.agg(
+        municipalities=("municipality", "nunique"),
+        reduction_tco2e=("reduction_tco2e", "sum"),
+        creditable_tco2e=("creditable_tco2e", "sum"),
+    )
+    return out.reset_index().drop(columns="code")  # "" (no code) sorts first
 
 
 def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) -> dict[str, str]:
@@ -235,12 +267,15 @@ def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
         method=lambda f: f["method"].map(lambda v: value_term("method", v, lang)),
     )
     keys = ["municipality", "method"]
-    if reductions["prefecture"].ne("").any() and reductions["prefecture"].nunique() > 1:
+    if _several_prefectures(reductions["prefecture"]):
         keys.insert(0, "prefecture")
     show = formatter("tonnes1")
     out = {}
     for key in keys:
         pivot = by_fy(reductions, key)
+        if key == "prefecture":  # in JIS order (北海道 first), as the table and the lists are
+            coded = reductions.assign(code=_prefecture_codes(reductions))
+            pivot = pivot.loc[coded.sort_values("code")["prefecture"].unique()]
         pivot.columns = [fy_label(int(c), lang) for c in pivot.columns]
         pivot.index.name = column_label("municipality_name" if key == "municipality" else key, lang)
         frame, total = caps.first_rows(pivot.reset_index())
