@@ -51,7 +51,7 @@ def test_the_per_prefecture_table_a_spreadsheet_reads_is_in_jis_order_with_its_t
         ("202029", "matsumoto-pv", 2024, 10.5),  # 長野県 (20)
         ("131041", "shinjuku-pv", 2024, 1.0),  # 東京都 (13)
         ("202011", "nagano-pv", 2024, 2.25),
-        ("271004", "osaka-pv", 2025, 3.0),  # 大阪市, 大阪府 (27)
+        ("271004", "osaka-pv", 2024, 3.0),  # 大阪市, 大阪府 (27)
     ])  # fmt: skip
     frame = tables["reductions"].assign(creditable_tco2e=lambda f: f["reduction_tco2e"] / 2)
     table = prefecture_table(frame)
@@ -61,7 +61,7 @@ def test_the_per_prefecture_table_a_spreadsheet_reads_is_in_jis_order_with_its_t
          "reduction_tco2e": 1.0, "creditable_tco2e": 0.5},
         {"fy": 2024, "prefecture": "長野県", "municipalities": 2,
          "reduction_tco2e": 12.75, "creditable_tco2e": 6.375},
-        {"fy": 2025, "prefecture": "大阪府", "municipalities": 1,
+        {"fy": 2024, "prefecture": "大阪府", "municipalities": 1,
          "reduction_tco2e": 3.0, "creditable_tco2e": 1.5},
     ]  # fmt: skip
     # the page prints them in the same (JIS) order, not by the names' code points (大 < 東 < 長)
