@@ -339,3 +339,13 @@ def test_factors_list_names_the_stale_rows_and_the_fys_they_stand_in_for() -> No
     # the FY2019-FY2022 results lists could not be read (README names them)
     assert "the tables lack FY 2019, 2020, 2021" in flat
     assert "offset factors import-grid" in flat
+
+
+def test_factors_list_takes_several_scenarios_as_a_shell_expands_them() -> None:
+    files = [str(SCENARIOS / name) for name in ("shinjuku-ina.toml", "company-schools-pv.toml")]
+    together = runner.invoke(app, ["factors", "list", *files])
+    assert together.exit_code == 0, together.output
+    flags = ["--scenario", files[0], "--scenario", files[1]]
+    flagged = runner.invoke(app, ["factors", "list", *flags])
+    assert " ".join(together.output.split()) == " ".join(flagged.output.split())
+    assert "shinjuku-ina.toml, " in " ".join(together.output.split())  # both named, one table

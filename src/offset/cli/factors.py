@@ -35,6 +35,14 @@ def _library(overlay: Path | None) -> FactorLibrary:
 
 @app.command("list")
 def list_tables(
+    scenarios: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[SCENARIO]...",
+            help="Scenario files, as --scenario takes them (a shell's scenarios/*.toml)",
+            show_default=False,
+        ),
+    ] = None,
     factors: Annotated[
         Path | None, typer.Option("--factors", help="Your factor directory, layered")
     ] = None,
@@ -46,9 +54,10 @@ def list_tables(
         ),
     ] = None,
 ) -> None:
-    """List the factor tables with their rows, unverified rows and content hash."""
-    if scenario:
-        _list_use(scenario)
+    """List the factor tables with their rows, unverified rows and content hash; given
+    scenarios, the rows their runs use."""
+    if scenario or scenarios:
+        _list_use([*(scenarios or []), *(scenario or [])])
         return
     library = _library(factors)
     table = Table(title=f"factor tables in {library.directory}")
