@@ -5,6 +5,7 @@ in a scenario, and filled in by a user's overlay of the missing FYs."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -349,3 +350,34 @@ def test_factors_list_takes_several_scenarios_as_a_shell_expands_them() -> None:
     flagged = runner.invoke(app, ["factors", "list", *flags])
     assert " ".join(together.output.split()) == " ".join(flagged.output.split())
     assert "shinjuku-ina.toml, " in " ".join(together.output.split())  # both named, one table
+
+
+def test_the_readme_names_every_unverified_row_the_shipped_scenarios_use() -> None:
+    """Issue 34's closing rule: no unverified row in use but those the README names with why
+    (its table under 'For the six shipped scenarios'); a row named there and no longer used
+    must go too."""
+    used: set[str] = set()
+    for path in sorted(SCENARIOS.glob("*.toml")):
+        scenario = Scenario.from_toml(path)
+        for use in factor_use(scenario, FactorLibrary(overlay=scenario.factor_overlay())).values():
+            used |= use.unverified
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    table = readme.split("For the six shipped scenarios", 1)[1].split("**Checked at load.**")[0]
+    named: set[str] = set()
+    for row in table.splitlines()[3:]:
+        cell = row.split("|")[1] if row.startswith("|") else ""
+        table_name = ""
+        for quoted in cell.split("`")[1::2]:  # `table:key`, then further keys of that table
+            if ":" in quoted:
+                table_name, quoted = quoted.split(":", 1)
+            named.add(f"{table_name}:{quoted}")
+    by_prefix = {n for n in named if n.endswith("/...")}
+    shown = {
+        u for u in used if u in named or any(u.startswith(p[: -len("...")]) for p in by_prefix)
+    }
+    assert used - shown == set(), "unverified rows in use that the README does not name"
+    listed = {n for n in named if not n.endswith("/...")}
+    assert listed - used == set(), "rows the README names that no shipped scenario uses"
+    count = re.search(r"together, (\d+) unverified rows are in use", readme)
+    assert count is not None
+    assert int(count.group(1)) == len(used)
