@@ -4,12 +4,14 @@ session, a forged CSRF token and a replayed form each get their refusal and chan
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import html
 import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import httpx
 import pytest
@@ -543,12 +545,30 @@ def test_the_certificates_qr_url_opens_the_public_check_page(
     retirement = world.book.retirement(tx_id)
     assert url == f"http://testserver/check/{retirement.hash}"
     stranger = TestClient(world.client.app)  # never signed in
-    check = stranger.get(url.removeprefix("http://testserver") + "?lang=ja")
+    # the QR code and the link hold the address with the certificate's own signature
+    scanned = re.search(r"<a href='([^']+)' id='check-url'>", page.text)
+    assert scanned is not None
+    href = html.unescape(scanned.group(1))
+    assert href.startswith(url + "?sig=")
+    check = stranger.get(href.removeprefix("http://testserver") + "&lang=ja")
     assert check.status_code == 200
     assert "社用車の燃料" in check.text
     assert retirement.hash in check.text
     assert LABELS["ja"]["signature_holds"] in check.text
     assert "acme-kk/holding" not in check.text  # what the certificate shows, nothing more
+    # the page checks the signature the certificate carries, not one it makes afresh: another
+    # signature (a certificate altered, or another's) does not hold; none carried, the page
+    # prints the one the ledger's fields take, to compare with the printed one
+    printed = re.search(r"class='sig'>[^:]+: ([A-Za-z0-9+/=]+)<br>", page.text)
+    assert printed is not None
+    other = base64.b64encode(bytes(64)).decode()
+    altered = stranger.get(f"{url.removeprefix('http://testserver')}?sig={quote(other)}&lang=ja")
+    assert LABELS["ja"]["signature_differs"] in altered.text
+    assert LABELS["ja"]["signature_holds"] not in altered.text
+    typed = stranger.get(url.removeprefix("http://testserver") + "?lang=ja")
+    assert LABELS["ja"]["signature_compare"] in typed.text
+    assert printed.group(1) in typed.text
+    assert stranger.get(f"{url.removeprefix('http://testserver')}?sig=%ED%A0%80").status_code == 200
     public = stranger.get("/check/issuer.pub")
     assert public.text.startswith("-----BEGIN PUBLIC KEY-----")
     assert stranger.get("/check/" + "0" * 64).status_code == 404

@@ -11,13 +11,18 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from offset.api.dashboard import page
 from offset.api.routes import ledger
 from offset.documents.certificate import checkpoint_words, issuer_key_path, signed
-from offset.documents.certificate_fields import load_private_key, public_key_pem, signature_holds
+from offset.documents.certificate_fields import (
+    CertificateFields,
+    load_private_key,
+    public_key_pem,
+    signature_holds,
+)
 from offset.ledger import certified, queries
 from offset.ledger.database import reading
 
@@ -41,8 +46,13 @@ def issuer_key() -> Response:
 
 @router.get("/check/{entry_hash}", response_model=None)
 def check(
-    request: Request, entry_hash: Annotated[str, Path(max_length=64, min_length=64)]
+    request: Request,
+    entry_hash: Annotated[str, Path(max_length=64, min_length=64)],
+    sig: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
+    """`sig`: the signature the certificate carries (its QR code holds it), checked against
+    the fields the ledger holds now; without it, the page shows the signature those fields
+    take, to compare with the one printed."""
     book = ledger(request)
     with reading(book.engine) as conn:
         tx_id = certified.by_hash(conn, entry_hash) if HASH.fullmatch(entry_hash) else None
@@ -50,12 +60,20 @@ def check(
     if tx_id is None:
         return page(request, "missing.html.j2", status_code=404, who=None)
     made = signed(book, tx_id, public_base(request))
-    holds = bool(
-        made.signature
-        and made.public_key
-        and signature_holds(made.fields, made.signature, made.public_key)
-    )
     return page(
-        request, "check.html.j2", who=None, made=made, fields=made.fields, holds=holds, head=head,
+        request, "check.html.j2", who=None, made=made, fields=made.fields, head=head,
+        signature=signature_state(made.fields, made.public_key, sig),
         checkpoint_words=checkpoint_words,  # the checkpoint it can be checked against
     )  # fmt: skip
+
+
+def signature_state(fields: CertificateFields, public_key: str | None, carried: str | None) -> str:
+    """What the page says of a certificate's signature: `holds` (the one it carries is the
+    issuer's over the fields the ledger holds now), `differs` (it is not: the certificate was
+    altered, or the ledger's record differs from what was signed), `compare` (none carried:
+    the page shows the signature the fields take), `unsigned` (no issuer key here)."""
+    if not public_key:
+        return "unsigned"
+    if carried is None:
+        return "compare"
+    return "holds" if signature_holds(fields, carried, public_key) else "differs"

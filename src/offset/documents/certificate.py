@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlencode
 
 from offset.documents.certificate_fields import (
     CertificateFields,
@@ -141,8 +142,18 @@ def serial_ranges(retirement: Retirement) -> str:
 
 
 def check_url(base: str, fields: CertificateFields) -> str:
-    """The public check page of the certificate's ledger entry (found by its hash)."""
+    """The public check page of the certificate's ledger entry (found by its hash), as printed
+    for typing in."""
     return f"{base.rstrip('/')}/check/{fields.hash}"
+
+
+def scanned_url(certificate: Signed) -> str:
+    """What the QR code and the link hold: the check page with the certificate's signature, so
+    that the page checks the signature this certificate carries against the fields the ledger
+    holds now (a page signing afresh would always agree with itself)."""
+    if not certificate.signature:
+        return certificate.url
+    return f"{certificate.url}?{urlencode({'sig': certificate.signature})}"
 
 
 def issuer_key_path() -> Path | None:
@@ -382,8 +393,8 @@ def certificate_html(
         f"<p class='record'>{e(w['record'])}</p>"
         f"<table class='fields'>{body}</table>"
         "<div class='bottom'>"
-        f"<div class='qr'>{_qr_svg(certificate.url)}{e(w['check'])}<br>"
-        f"<a href='{e(certificate.url)}' id='check-url'>{e(certificate.url)}</a></div>"
+        f"<div class='qr'>{_qr_svg(scanned_url(certificate))}{e(w['check'])}<br>"
+        f"<a href='{e(scanned_url(certificate))}' id='check-url'>{e(certificate.url)}</a></div>"
         f"<div class='issuer'>{e(w['issuer'])}<p class='name' id='issuer'>{e(f.issuer)}</p>"
         f"{sig}</div></div>"
         "</div></body></html>"
