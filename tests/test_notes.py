@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from offset.common.messages import Msg
-from offset.documents.notes import fy_span, grouped, newest_first
+from offset.documents.notes import families, fy_span, grouped, newest_first
 
 STALE = "the grid list of FY2013 was used"  # a method's plain note, the same every FY
 
@@ -184,3 +184,79 @@ def test_unverified_notes_of_several_fys_are_one_line_with_each_fys_rows() -> No
         " (uses_unverified 列、2023年度は80行中68行、2024年度は320行中249行)。数値を使う前に"
         "その値を確認してください (3件)"
     )
+
+
+def national_notes(projects: int) -> list[str]:
+    """A prefectural run's notes: every project's unverified rows in two FYs, one project's
+    ineligible stands, and an agreement's shortfall."""
+    out: list[str] = []
+    for fy in (2023, 2024):
+        out += [Msg("warn.project_fy", project=f"m{p:03d}-pv", fy=fy,
+                    warning=Msg("warn.unverified", count=p + 1, total=p + 2))
+                for p in range(projects)]  # fmt: skip
+    out.append(Msg("warn.project_fy", project="m000-forest", fy=2024,
+                   warning=Msg("warn.ineligible", count=3)))  # fmt: skip
+    out.append(Msg("warn.shortfall", agreement="a", fy=2024, shortfall=3, committed=10,
+                   delivered=7, fate=Msg("warn.carried", fy=2025)))  # fmt: skip
+    return out
+
+
+def test_many_projects_notes_of_one_kind_are_one_item_that_keeps_every_line() -> None:
+    lines = grouped(national_notes(40), "ja")
+    shown = families(lines)
+    assert [len(family.lines) for family in shown] == [40, 1, 1]  # the first line's place
+    (unverified, ineligible, shortfall) = shown
+    assert {line.kind for line in unverified.lines} == {"warn.unverified"}
+    # each project's own figures, as before (m000-pv: 1 of 2 rows in each FY)
+    assert unverified.lines[0].text.startswith("m000-pv 2023年度～2024年度: 4行中2行で未確認")
+    assert "2023年度は2行中1行、2024年度は2行中1行" in unverified.lines[0].text
+    # nothing summed across projects, nothing dropped: each project's own line, in order
+    assert [line.text for family in shown for line in family.lines] == [n.text for n in lines]
+    assert sum(family.count for family in shown) == len(national_notes(40))
+    assert ineligible.lines[0].kind == "warn.ineligible"
+    assert shortfall.lines[0].kind == ""  # not a project's note: never gathered
+    # a few projects (a 定住自立圏 of four towns): every line its own item, as before
+    assert [len(family.lines) for family in families(grouped(national_notes(4), "ja"))] == [
+        1, 1, 1, 1, 1, 1
+    ]  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.sampled_from(["a", "b", "c"]), st.integers(2020, 2024)),
+        max_size=40,
+    )
+)
+def test_families_keep_every_line_once_in_order_within_a_kind(
+    notes: list[tuple[int, str, int]],
+) -> None:
+    messages: list[str] = [
+        Msg("warn.project_fy", project=f"p{p}", fy=fy,
+            warning=Msg("warn.ineligible", count=1) if kind == "a" else f"plain {kind}")
+        for p, kind, fy in notes
+    ]  # fmt: skip
+    lines = grouped(messages, "en")
+    shown = families(lines, least=2)
+    flat = [line for family in shown for line in family.lines]
+    assert sorted(map(id, flat)) == sorted(map(id, lines))  # each line once
+    for family in shown:
+        assert len({line.kind for line in family.lines}) == 1
+        positions = [lines.index(line) for line in family.lines]
+        assert positions == sorted(positions)
+
+
+def test_one_projects_notes_of_many_fys_are_not_a_family_and_titles_keep_projects_apart() -> None:
+    """Two projects' ineligible stands in five FYs each (ten lines, each FY its own count): a
+    settlement area's report keeps them as lines; titled projects are still told apart."""
+    notes: list[str] = [
+        Msg("warn.project_fy", project=project, fy=fy, warning=Msg("warn.ineligible", count=fy))
+        for project in ("kamiyama", "kawabe") for fy in range(2020, 2025)
+    ]  # fmt: skip
+    lines = grouped(notes, "ja")
+    assert len(lines) == 10
+    assert [len(f.lines) for f in families(lines)] == [1] * 10
+    titled = grouped(notes, "ja", {"project": {"kamiyama": "上山村の森", "kawabe": "川辺町の森"}})
+    assert {line.project for line in titled} == {"kamiyama", "kawabe"}
+    (both,) = families(titled, least=2)[:1]
+    assert both.projects == 2
+    assert len(both.lines) == 10

@@ -14,9 +14,10 @@ from types import ModuleType
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from offset.common.problems import InputError
-from offset.documents import caps
+from offset.documents import caps, notes, tables
 from offset.factors import FactorLibrary
 from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
@@ -181,6 +182,10 @@ def test_national_run_end_to_end(
     assert rows == 3 * TOWNS * 2
     assert f"全{rows}行のうち最初の10行を表示しています" in html
     assert len(pd.read_csv(out / "tables" / "reductions.csv")) == rows
+    # the 注意事項: a kind of note 8 towns' projects have is one item that opens to every line
+    lines = notes.grouped(outcome.warnings, "ja", tables.titles(national))
+    assert html.count('<li class="family"><details>') >= 1
+    assert all(str(escape(line.text)) in html for line in lines)
     # the charts draw the 3 largest towns and agreements, the rest as one
     assert f"上位3件、全{TOWNS}件中" in html
     assert html.count("その他") >= 2

@@ -45,6 +45,64 @@ class Note:
     text: str
     fys: tuple[int, ...]
     count: int
+    kind: str = ""  # a project's note: what kind (`_kind`); "" for any other
+    project: str = ""  # a project's note: its project's key
+
+
+@dataclass(frozen=True)
+class Family:
+    """Lines of one kind of project note (a prefectural or national run has one per project:
+    hundreds of the same kind), shown as one item that opens to all of them; a line of its own
+    is a family of one."""
+
+    lines: tuple[Note, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(line.count for line in self.lines)
+
+    @property
+    def projects(self) -> int:
+        return len({line.project for line in self.lines})
+
+
+def families(lines: Sequence[Note], least: int = 5) -> list[Family]:
+    """`lines` with each kind of project note (`Note.kind`) that at least `least` projects have
+    gathered where its first (newest) line stands; every line kept, in its order. A few
+    projects' notes (a 定住自立圏's) stay lines of their own."""
+    by_kind: dict[str, list[Note]] = {}
+    for line in lines:
+        if line.kind:
+            by_kind.setdefault(line.kind, []).append(line)
+    out: list[Family] = []
+    for line in lines:
+        members = by_kind.get(line.kind, []) if line.kind else []
+        if len({member.project for member in members}) < least:
+            out.append(Family((line,)))
+        elif line is members[0]:
+            out.append(Family(tuple(members)))
+    return out
+
+
+def _kind(note: str) -> str:
+    """A project's note's kind: its message's (`warn.project_fy`, `warn.project_input`) inner
+    message key, a note of several FYs as one of one FY's ("" for another note, or one whose
+    inner note is plain text)."""
+    if not isinstance(note, Msg) or note.key not in _PROJECT_NOTES:
+        return ""
+    inner = note.params.get(_PROJECT_NOTES[note.key])
+    return inner.key.removesuffix(".fys") if isinstance(inner, Msg) else ""
+
+
+def _project(note: str) -> str:
+    """A project's note's project key (a titled one's key, `named`); "" for another note."""
+    project = note.params.get("project", "") if isinstance(note, Msg) else ""
+    if isinstance(project, Msg):
+        project = project.params.get("key", "")
+    return str(project)
+
+
+_PROJECT_NOTES = {"warn.project_fy": "warning", "warn.project_input": "notice"}
 
 
 def grouped(
@@ -69,7 +127,8 @@ def grouped(
             said = text(members[0][1], lang)
         if len(members) > max(len(fys), 1):
             said = text(Msg("notes.times", note=said, count=len(members)), lang)
-        lines.append(Note(said, tuple(fys), len(members)))
+        first = members[0][1]
+        lines.append(Note(said, tuple(fys), len(members), _kind(first), _project(first)))
     return sorted(lines, key=lambda line: _order(line.fys[0] if line.fys else None))
 
 

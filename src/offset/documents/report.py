@@ -124,6 +124,7 @@ class Report:
         def t(key: str, **params: object) -> str:
             return term(key, lang, **params)
 
+        noted = notes.families(notes.grouped(self.warnings, lang, self.titles))
         return env.get_template(TEMPLATE).render(
             t=t,
             lang=lang,
@@ -133,7 +134,8 @@ class Report:
             # the first as the run said it (the banner of an unverified ledger), and how many
             first_warning=messages.text(self.warnings[0], lang) if self.warnings else "",
             warning_count=len(self.warnings),
-            notes=notes.grouped(self.warnings, lang, self.titles),  # this FY's first, repeats once
+            notes=noted,  # this FY's first, repeats once; many projects' of a kind as one item
+            note_lines=sum(len(family.lines) for family in noted),
             target=self.target,
             project_titles=self.titles.get("project", {}),
             restated=not self.tables["restatements"].empty,

@@ -270,6 +270,12 @@ TERMS: dict[str, Words] = {
         "注意事項{count}件 ({lines}行)。年度によらないものを先に、次に新しい年度から順に並べます。"
         "複数の年度で同じ注意事項は1行にまとめ、その年度を示します。",
     ),
+    "report.notes_family": (
+        "{lines} lines of this kind, of {projects} projects (open to read them all); the first:"
+        " {first}",
+        "同じ種類の注意事項が{projects}件のプロジェクトに計{lines}行あります (開くとすべて表示"
+        "します)。最初の行: {first}",
+    ),
     "report.none": ("None.", "ありません。"),
     "report.provenance_note": (
         "Inputs and factor tables (SHA-256); the full record is in manifest.json.",
