@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import hashlib
 import os
 import resource
 import statistics
@@ -159,6 +160,16 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     return elapsed, cpu
 
 
+def sha256(path: Path) -> str:
+    """The results file's hash, printed each round: a change that speeds `offset calc` up must
+    leave it as it was (compare with main's, or with the figure before the change)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -193,6 +204,7 @@ def bench(method: str, rows: int, rounds: int, main_src: Path | None) -> None:
             t_bare, c_bare = timed([sys.executable, str(script), str(data), str(theirs)])
             ratios.append(t_offset / t_bare)
             cpu_ratios.append(c_offset / c_bare)
+            line += f" sha256 {sha256(ours)[:12]},"
             if main_src is not None:
                 line += f" main {t_main:.2f} s ({t_main / t_bare:.2f}; CPU {c_main / c_bare:.2f}),"
                 line += f" same_file {filecmp.cmp(ours, mains, shallow=False)},"

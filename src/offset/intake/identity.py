@@ -243,34 +243,51 @@ def _first_of_group(
     if not complete.any():
         return first
     positions = np.flatnonzero(complete)
-    group = codes[positions, 0]
-    for k in range(1, codes.shape[1]):  # one integer per combination, by successive factorising
-        combined = group * (int(codes[positions, k].max()) + 1) + codes[positions, k]
-        group = np.asarray(pd.factorize(combined)[0], dtype=np.int64)
+    group = _combined(codes[positions])
     # the same FY: the first row of (group, FY); a group with a row without an FY: its first row
     years = fy[positions]
     blank = np.isnan(years)
     by_group = _first_positions(group, positions)
-    year_codes = np.where(blank, -1, np.nan_to_num(years, nan=-1.0)).astype(np.int64)
-    pair = pd.factorize(group * (int(year_codes.max()) + 2) + (year_codes + 1))[0]
-    by_fy = _first_positions(np.asarray(pair, dtype=np.int64), positions)
-    group_has_blank = np.bincount(group, weights=blank).astype(bool)[group]
-    earliest = np.where(group_has_blank, by_group, by_fy)
+    if blank.all():  # no row has an FY of its own (a file without an FY column): one pass
+        earliest = by_group
+    else:
+        year_codes = np.where(blank, -1, np.nan_to_num(years, nan=-1.0)).astype(np.int64)
+        pair = pd.factorize(group * (int(year_codes.max()) + 2) + (year_codes + 1))[0]
+        by_fy = _first_positions(np.asarray(pair, dtype=np.int64), positions)
+        group_has_blank = np.bincount(group, weights=blank).astype(bool)[group]
+        earliest = np.where(group_has_blank, by_group, by_fy)
     found = earliest.astype(np.int64)
     first[positions] = np.where(found != positions, found, -1)
     return first
 
 
+_COMBINED_MAX = 1 << 62  # a combined code stays below this: no int64 overflow
+
+
+def _combined(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """One integer per row for its combination of (non-negative) codes, numbered in the order
+    combinations first appear. The columns are combined as digits of one number (mixed radix),
+    renumbered (factorised) only when the next digit could overflow: one hash pass over the
+    rows for most files, where renumbering after every column took one per column."""
+    group = codes[:, 0]
+    for k in range(1, codes.shape[1]):
+        width = int(codes[:, k].max()) + 1
+        if (int(group.max()) + 1) * width >= _COMBINED_MAX:
+            group = np.asarray(pd.factorize(group)[0], dtype=np.int64)
+        group = group * width + codes[:, k]
+    return np.asarray(pd.factorize(group)[0], dtype=np.int64)
+
+
 def _first_positions(
     group: npt.NDArray[np.int64], positions: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
-    """For each row, the first position of its group. Groups renumbered in the order they first
-    appear: a row is its group's first when its number is above every number before it."""
-    codes = np.asarray(pd.factorize(group)[0], dtype=np.int64)
-    seen = np.maximum.accumulate(codes)
-    first = np.r_[True, codes[1:] > seen[:-1]] if len(codes) else np.zeros(0, dtype=bool)
+    """For each row, the first position of its group; `group` numbers the groups in the order
+    they first appear (as `pd.factorize` does): a row is its group's first when its number is
+    above every number before it."""
+    seen = np.maximum.accumulate(group)
+    first = np.r_[True, group[1:] > seen[:-1]] if len(group) else np.zeros(0, dtype=bool)
     first_of_group = positions[first]  # the k-th first row opens group k
-    found: npt.NDArray[np.int64] = first_of_group[codes]
+    found: npt.NDArray[np.int64] = first_of_group[group]
     return found
 
 
