@@ -284,6 +284,24 @@ def test_calc_solar_loads_no_table_it_does_not_read(tmp_path: Path) -> None:
     assert len(pd.read_csv(out)) == 10
 
 
+def test_calc_forest_loads_no_pint(tmp_path: Path) -> None:
+    """k's 44/12 is one of the registry's values kept beside it (`units.KNOWN`): a stand list
+    converts nothing else, so pint is never imported."""
+    out = tmp_path / "stands.csv"
+    probe = (
+        "import sys; from offset.cli.app import main\n"
+        f"sys.argv = ['offset', 'calc', 'forest', {str(EXAMPLES / 'forest_stands.csv')!r},"
+        f" '--fy', '2024', '--out', {str(out)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('loaded:', [m for m in ('pint',) if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip().splitlines()[-1] == "loaded: []"
+    assert len(pd.read_csv(out)) == len(pd.read_csv(EXAMPLES / "forest_stands.csv"))
+
+
 def test_the_help_names_every_method() -> None:
     assert tuple(METHODS) == METHOD_NAMES
     assert identity.DUPLICATES == DUPLICATES
