@@ -14,6 +14,7 @@ interleave the programs; each prints the wall times and the ratios, the totals a
 
     python benchmarks/bench_calc.py --method solar --method forest --rows 1000000 --rounds 3
     git archive main src factors | tar -x -C /tmp/main   # then --main /tmp/main/src
+    git archive HEAD src factors | tar -x -C /tmp/ours   # and --ours /tmp/ours/src
 """
 
 from __future__ import annotations
@@ -176,12 +177,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--method", action="append", choices=("solar", "forest"))
     parser.add_argument("--main", type=Path, help="main's src directory, timed in each round too")
+    parser.add_argument(
+        "--ours",
+        type=Path,
+        help="this branch's src from `git archive` (default: the installed offset); edits made"
+        " while the benchmark runs then stay out of it",
+    )
     args = parser.parse_args()
     for method in args.method or ["solar", "forest"]:
-        bench(method, args.rows, args.rounds, args.main)
+        bench(method, args.rows, args.rounds, args.main, args.ours)
 
 
-def bench(method: str, rows: int, rounds: int, main_src: Path | None) -> None:
+def bench(method: str, rows: int, rounds: int, main_src: Path | None, our_src: Path | None) -> None:
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
         data = root / f"{method}.csv"
@@ -199,7 +206,7 @@ def bench(method: str, rows: int, rounds: int, main_src: Path | None) -> None:
             if main_src is not None:
                 command, env = offset_command(main_src)
                 t_main, c_main = timed([*command, *arguments, "--out", str(mains)], env)
-            command, env = offset_command(None)
+            command, env = offset_command(our_src)
             t_offset, c_offset = timed([*command, *arguments, "--out", str(ours)], env)
             t_bare, c_bare = timed([sys.executable, str(script), str(data), str(theirs)])
             ratios.append(t_offset / t_bare)
