@@ -143,14 +143,20 @@ def repeats(
 
 def _look_alikes(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArray[np.int64]:
     """For each row, the first row equal to it in every one of `columns` that is not blank
-    throughout (a blank cell equals a blank cell); -1 when none, or no column is left."""
-    codes = _codes(frame, columns)
-    filled = (codes >= 0).any(axis=0)
-    codes = codes[:, filled]
-    if codes.shape[1] == 0:
+    throughout (a blank cell equals a blank cell); -1 when none, or no column is left. The
+    columns are combined one at a time into one code per row (no matrix of every column's
+    codes: at 1M rows its copies cost more in page faults than in arithmetic)."""
+    group: npt.NDArray[np.int64] | None = None
+    for column in columns:
+        codes = _column_codes(frame[column])
+        filled = codes >= 0
+        if not filled.any():
+            continue
+        codes = np.where(filled, codes, codes.max() + 1)  # blank: a value of its own
+        group = codes if group is None else _appended(group, codes)
+    if group is None:
         return np.full(len(frame), -1, dtype=np.int64)
-    codes = np.where(codes >= 0, codes, codes.max(axis=0) + 1)  # blank: a value of its own
-    return _first_of_group(codes, np.full(len(frame), np.nan))
+    return _first_of_group(group.reshape(-1, 1), np.full(len(frame), np.nan))
 
 
 def _fiscal_years(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
@@ -242,8 +248,11 @@ def _first_of_group(
     complete = (codes >= 0).all(axis=1) if codes.shape[1] else np.zeros(n, dtype=bool)
     if not complete.any():
         return first
-    positions = np.flatnonzero(complete)
-    group = _combined(codes[positions])
+    if complete.all():  # no copy of the codes (a file's rows are mostly complete)
+        positions, group = np.arange(n), _combined(codes)
+    else:
+        positions = np.flatnonzero(complete)
+        group = _combined(codes[positions])
     # the same FY: the first row of (group, FY); a group with a row without an FY: its first row
     years = fy[positions]
     blank = np.isnan(years)
@@ -266,16 +275,22 @@ _COMBINED_MAX = 1 << 62  # a combined code stays below this: no int64 overflow
 
 def _combined(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """One integer per row for its combination of (non-negative) codes, numbered in the order
-    combinations first appear. The columns are combined as digits of one number (mixed radix),
-    renumbered (factorised) only when the next digit could overflow: one hash pass over the
-    rows for most files, where renumbering after every column took one per column."""
+    combinations first appear: one hash pass over the rows for most files, where renumbering
+    after every column took one per column."""
     group = codes[:, 0]
     for k in range(1, codes.shape[1]):
-        width = int(codes[:, k].max()) + 1
-        if (int(group.max()) + 1) * width >= _COMBINED_MAX:
-            group = np.asarray(pd.factorize(group)[0], dtype=np.int64)
-        group = group * width + codes[:, k]
+        group = _appended(group, codes[:, k])
     return np.asarray(pd.factorize(group)[0], dtype=np.int64)
+
+
+def _appended(group: npt.NDArray[np.int64], codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """`codes` (non-negative) as one more digit of `group`'s numbers (mixed radix), `group`
+    renumbered (factorised) first only when the digit could overflow int64."""
+    width = int(codes.max()) + 1
+    if (int(group.max()) + 1) * width >= _COMBINED_MAX:
+        group = np.asarray(pd.factorize(group)[0], dtype=np.int64)
+    combined: npt.NDArray[np.int64] = group * width + codes
+    return combined
 
 
 def _first_positions(
