@@ -14,6 +14,7 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +27,9 @@ from offset.intake.columns import Column
 from offset.intake.dates import to_date, to_year
 from offset.intake.japanese import distinct, folded, gather, nfkc, pint_unit
 from offset.intake.unit_case import read_unit
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MAX_MAGNITUDE = 1e12  # |value| in the column's unit beyond this is no real figure (and 1e308
 # would overflow to inf in the results)
@@ -198,11 +202,13 @@ def _plain_numbers(series: pd.Series) -> npt.NDArray[np.float64] | None:
     if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
         return None
     text = pa.chunked_array(series.array.__arrow_array__())
-    plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
-    try:
-        read = pc.cast(pc.if_else(plain, text, None), pa.float64())
-    except pa.ArrowInvalid:  # an exponent past what Arrow parses: pandas reads the column
-        return None
+    read = _cast_whole(text)
+    if read is None:  # a cell that is not a plain number: those cells are found first
+        plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
+        try:
+            read = pc.cast(pc.if_else(plain, text, None), pa.float64())
+        except pa.ArrowInvalid:  # an exponent past what Arrow parses: pandas reads the column
+            return None
     values = np.asarray(read.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
     if ((values == 0) & np.signbit(values)).any():  # -0: pandas reads it as 0 or -0.0 by
         return None  # whether the column's other cells are whole: pandas reads the column
@@ -210,6 +216,23 @@ def _plain_numbers(series: pd.Series) -> npt.NDArray[np.float64] | None:
 
 
 _PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+
+
+def _cast_whole(text: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """The column cast whole when every cell is a plain number (or missing), else None: no
+    pattern to run over a column of numbers. Arrow's cast reads what `_PLAIN_NUMBER` matches
+    and, beyond it, only nan and inf in their spellings, which give no finite value
+    (`tests/intake/test_plain_numbers.py` compares the two)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        read = pc.cast(text, pa.float64())
+    except pa.ArrowInvalid:
+        return None
+    if pc.all(pc.is_finite(read)).as_py() is False:  # nulls skipped: missing cells
+        return None
+    return read
 
 
 def _number(value: object, factor: float, target: str | None) -> float | Msg:
