@@ -24,7 +24,7 @@ from offset import units
 from offset.common.messages import Msg
 from offset.common.problems import Problem
 from offset.intake.columns import Column
-from offset.intake.dates import to_date, to_year
+from offset.intake.dates import HIGHEST_YEAR, LOWEST_YEAR, to_date, to_year
 from offset.intake.japanese import distinct, folded, gather, nfkc, pint_unit
 from offset.intake.unit_case import read_unit
 
@@ -310,15 +310,7 @@ def dates(
         values = series.to_numpy(dtype="datetime64[ns]")
     else:
         codes, uniques = distinct(series)
-        parsed = [to_date(u) for u in uniques]
-        days = np.array(
-            [
-                np.datetime64(p, "ns") if isinstance(p, dt.date) else np.datetime64("NaT")
-                for p in parsed
-            ],
-            dtype="datetime64[ns]",
-        )
-        notes = np.array([p if isinstance(p, Msg) else None for p in parsed], dtype=object)
+        days, notes = parsed_dates(uniques)
         values = gather(days, codes, np.datetime64("NaT"))
         messages = gather(notes, codes, None)
         bad = _noted(messages) & ~blank
@@ -326,6 +318,41 @@ def dates(
     if column.required:
         problems += listed(blank, lambda i: Msg("value.required"))
     return values.astype("datetime64[ns]"), problems
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parsed_dates(
+    uniques: pd.Index,
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.object_]]:
+    """Each distinct value as a day (NaT where it is none) and its message (None where none):
+    ISO days (2024-04-01: a PV list's thousands of commissioning dates) read by numpy at once,
+    the days `to_date` gives them (`tests/intake/test_iso_dates.py` compares); every other
+    value, and every ISO day numpy refuses or `to_date` keeps out of range, by `to_date`."""
+    values = np.asarray(uniques, dtype=object)
+    days = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    notes = np.full(len(values), None, dtype=object)
+    iso = np.array([isinstance(v, str) and _ISO_DAY.fullmatch(v) is not None for v in values],
+                   dtype=bool)  # fmt: skip
+    if iso.any():
+        try:
+            read = values[iso].astype("datetime64[D]")
+        except ValueError:  # an impossible day (2024-02-30): each value says which
+            iso[:] = False
+        else:
+            years = read.astype("datetime64[Y]").astype(np.int64) + 1970
+            inside = (years >= LOWEST_YEAR) & (years <= HIGHEST_YEAR)
+            at = np.flatnonzero(iso)
+            days[at[inside]] = read[inside]
+            iso[at[~inside]] = False
+    for i in np.flatnonzero(~iso):
+        found = to_date(values[i])
+        if isinstance(found, dt.date):
+            days[i] = np.datetime64(found, "ns")
+        else:
+            notes[i] = found
+    return days, notes
 
 
 def booleans(
