@@ -296,7 +296,18 @@ def _combined(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     group = codes[:, 0]
     for k in range(1, codes.shape[1]):
         group = _appended(group, codes[:, k])
+    if _numbered_as_they_appear(group):  # an identifier's dictionary codes: already so
+        return np.asarray(group, dtype=np.int64)
     return np.asarray(pd.factorize(group)[0], dtype=np.int64)
+
+
+def _numbered_as_they_appear(group: npt.NDArray[np.int64]) -> bool:
+    """Whether `group` numbers its values as they first appear (0 first, each new one one
+    above the highest so far), as factorising it would: one pass, not a hash of every row."""
+    if len(group) == 0:
+        return True
+    highest = np.maximum.accumulate(group)
+    return bool(group[0] == 0 and (group[1:] <= highest[:-1] + 1).all())
 
 
 def _appended(group: npt.NDArray[np.int64], codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
