@@ -297,6 +297,8 @@ def _text(array: npt.NDArray[Any]) -> pa.Array | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from offset.common.arrow_text import holds_any
+
     missing = pd.isna(array)
     if missing.any():
         array[missing] = ""
@@ -306,9 +308,9 @@ def _text(array: npt.NDArray[Any]) -> pa.Array | None:
         text = pa.array(array, type=pa.string())
     except (UnicodeEncodeError, pa.ArrowException):  # a lone surrogate: pandas says why
         return None
-    quote = pc.match_substring_regex(text, _QUOTE_PATTERN)
-    if not pc.any(quote).as_py():
+    if not holds_any(text, "".join(QUOTE_CHARACTERS)):  # one look over the bytes
         return text
+    quote = pc.match_substring_regex(text, _QUOTE_PATTERN)
     at = quote.to_numpy(zero_copy_only=False)
     quoted = _quoted_all(array[at].tolist())
     return pc.replace_with_mask(text, quote, pa.array(quoted, pa.string()))

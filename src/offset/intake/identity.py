@@ -32,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from offset.common.arrow_text import holds_any
 from offset.common.messages import Msg
 from offset.intake.columns import Identity
 from offset.intake.japanese import distinct, folded
@@ -205,7 +206,7 @@ def _folded_text(text: pa.Array) -> pa.Array:
     lowers as ASCII; the white-space pattern runs only where a cell has white space."""
     if pc.all(pc.string_is_ascii(text)).as_py() is not False:
         lowered = pc.ascii_lower(text)
-        if not _any_space(text):
+        if not holds_any(text, "".join(_ASCII_SPACES)):
             return lowered
     else:
         lowered = pc.utf8_lower(pc.utf8_normalize(text, "NFKC"))
@@ -214,22 +215,6 @@ def _folded_text(text: pa.Array) -> pa.Array:
 
 # what RE2's \s matches in ASCII text
 _ASCII_SPACES = (" ", "\t", "\n", "\f", "\r")
-_SPACE_BYTE = np.zeros(256, dtype=bool)
-_SPACE_BYTE[[ord(c) for c in _ASCII_SPACES]] = True
-
-
-def _any_space(text: pa.Array) -> bool:
-    """Whether a cell of ASCII `text` holds white space: one numpy look over its bytes, where a
-    search per space character took five passes (a null's bytes, if it had any, could only
-    make it answer yes, and the pattern then finds nothing)."""
-    if not isinstance(text, pa.StringArray):
-        return any(pc.any(pc.match_substring(text, c)).as_py() for c in _ASCII_SPACES)
-    _, offsets, data = text.buffers()
-    if data is None or len(text) == 0:
-        return False
-    bounds = np.frombuffer(offsets, dtype=np.int32, count=len(text) + 1, offset=text.offset * 4)
-    raw = np.frombuffer(data, dtype=np.uint8)[int(bounds[0]) : int(bounds[-1])]
-    return bool(_SPACE_BYTE[raw].any())
 
 
 def _codes_per_value(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
