@@ -211,14 +211,14 @@ def bench(method: str, rows: int, rounds: int, main_src: Path | None, our_src: P
             t_bare, c_bare = timed([sys.executable, str(script), str(data), str(theirs)])
             ratios.append(t_offset / t_bare)
             cpu_ratios.append(c_offset / c_bare)
-            line += f" sha256 {sha256(ours)[:12]},"
             if main_src is not None:
                 line += f" main {t_main:.2f} s ({t_main / t_bare:.2f}; CPU {c_main / c_bare:.2f}),"
                 line += f" same_file {filecmp.cmp(ours, mains, shallow=False)},"
             print(
                 f"{line} offset calc {t_offset:.2f} s, bare pandas {t_bare:.2f} s,"
                 f" ratio {t_offset / t_bare:.2f}; CPU {c_offset:.2f} s / {c_bare:.2f} s,"
-                f" ratio {c_offset / c_bare:.2f}; load {os.getloadavg()[0]:.1f}"
+                f" ratio {c_offset / c_bare:.2f}; load {os.getloadavg()[0]:.1f};"
+                f" sha256 {sha256(ours)[:12]}"
             )
         total = pd.read_csv(ours, usecols=["creditable_tco2e"])["creditable_tco2e"].sum()
         bare_total = pd.read_csv(theirs, usecols=["creditable_tco2e"])["creditable_tco2e"].sum()
