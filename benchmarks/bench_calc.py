@@ -14,12 +14,14 @@ interleave the programs; each prints the wall times and the ratios, the totals a
 
     python benchmarks/bench_calc.py --method solar --method forest --rows 1000000 --rounds 3
     git archive main src factors | tar -x -C /tmp/main   # then --main /tmp/main/src
+    git archive HEAD src factors | tar -x -C /tmp/ours   # and --ours /tmp/ours/src
 """
 
 from __future__ import annotations
 
 import argparse
 import filecmp
+import hashlib
 import os
 import resource
 import statistics
@@ -159,18 +161,34 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     return elapsed, cpu
 
 
+def sha256(path: Path) -> str:
+    """The results file's hash, printed each round: a change that speeds `offset calc` up must
+    leave it as it was (compare with main's, or with the figure before the change)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--method", action="append", choices=("solar", "forest"))
     parser.add_argument("--main", type=Path, help="main's src directory, timed in each round too")
+    parser.add_argument(
+        "--ours",
+        type=Path,
+        help="this branch's src from `git archive` (default: the installed offset); edits made"
+        " while the benchmark runs then stay out of it",
+    )
     args = parser.parse_args()
     for method in args.method or ["solar", "forest"]:
-        bench(method, args.rows, args.rounds, args.main)
+        bench(method, args.rows, args.rounds, args.main, args.ours)
 
 
-def bench(method: str, rows: int, rounds: int, main_src: Path | None) -> None:
+def bench(method: str, rows: int, rounds: int, main_src: Path | None, our_src: Path | None) -> None:
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
         data = root / f"{method}.csv"
@@ -188,7 +206,7 @@ def bench(method: str, rows: int, rounds: int, main_src: Path | None) -> None:
             if main_src is not None:
                 command, env = offset_command(main_src)
                 t_main, c_main = timed([*command, *arguments, "--out", str(mains)], env)
-            command, env = offset_command(None)
+            command, env = offset_command(our_src)
             t_offset, c_offset = timed([*command, *arguments, "--out", str(ours)], env)
             t_bare, c_bare = timed([sys.executable, str(script), str(data), str(theirs)])
             ratios.append(t_offset / t_bare)
@@ -199,7 +217,8 @@ def bench(method: str, rows: int, rounds: int, main_src: Path | None) -> None:
             print(
                 f"{line} offset calc {t_offset:.2f} s, bare pandas {t_bare:.2f} s,"
                 f" ratio {t_offset / t_bare:.2f}; CPU {c_offset:.2f} s / {c_bare:.2f} s,"
-                f" ratio {c_offset / c_bare:.2f}; load {os.getloadavg()[0]:.1f}"
+                f" ratio {c_offset / c_bare:.2f}; load {os.getloadavg()[0]:.1f};"
+                f" sha256 {sha256(ours)[:12]}"
             )
         total = pd.read_csv(ours, usecols=["creditable_tco2e"])["creditable_tco2e"].sum()
         bare_total = pd.read_csv(theirs, usecols=["creditable_tco2e"])["creditable_tco2e"].sum()

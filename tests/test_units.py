@@ -16,6 +16,15 @@ def test_carbon_to_co2_needs_no_context() -> None:
     assert units.scale("t C", "t CO2") == pytest.approx(44 / 12)
 
 
+@pytest.mark.parametrize(("unit", "to"), sorted(units.KNOWN))
+def test_known_conversions_are_the_registrys(unit: str, to: str) -> None:
+    """The conversions answered without the registry are its own values, to the bit."""
+    source, target = units._parse(unit), units._parse(to)
+    by_registry = float(source.to(target.units).magnitude / target.magnitude)
+    assert units.KNOWN[unit, to] == by_registry
+    assert units.scale(unit, to) == by_registry
+
+
 def test_t_is_the_tonne_and_kt_the_kilotonne() -> None:
     assert units.scale("t", "kg") == 1000.0  # never the short ton (907.18 kg)
     assert units.scale("ton", "kg") == pytest.approx(907.18474)

@@ -165,8 +165,27 @@ def test_each_row_finds_the_first_row_of_its_group(groups: list[int]) -> None:
     first: dict[int, int] = {}
     for group, position in zip(groups, positions.tolist(), strict=True):
         first.setdefault(group, position)
-    found = identity._first_positions(np.array(groups, dtype=np.int64), positions)
+    numbered = identity._combined(np.array(groups, dtype=np.int64).reshape(-1, 1))
+    found = identity._first_positions(numbered, positions)
     assert found.tolist() == [first[g] for g in groups]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda width: st.lists(
+            st.lists(st.sampled_from([0, 1, 2, 2**40, 2**61]), min_size=width, max_size=width),
+            min_size=1,
+            max_size=30,
+        )
+    )
+)
+def test_combined_codes_number_each_combination_by_its_first_row(rows: list[list[int]]) -> None:
+    # codes as large as 2**61 make the digits overflow int64: renumbered on the way
+    combined = identity._combined(np.array(rows, dtype=np.int64))
+    numbers: dict[tuple[int, ...], int] = {}
+    expected = [numbers.setdefault(tuple(row), len(numbers)) for row in rows]
+    assert combined.tolist() == expected
 
 
 def test_a_row_pasted_under_a_new_number_is_named_and_refused_when_strict(

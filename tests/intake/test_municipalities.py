@@ -11,11 +11,15 @@ from __future__ import annotations
 import csv
 from collections import Counter
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from offset.factors import shipped_directory
 from offset.factors.catalog import CONFIDENCE_LEVELS, PROVENANCE_COLUMNS
 from offset.intake import romaji
+from offset.intake.localities import unique_rows
 from offset.intake.municipalities import TABLE_FILE, shipped
 
 ROWS = list(csv.DictReader((shipped_directory() / TABLE_FILE).open(encoding="utf-8")))
@@ -198,3 +202,15 @@ def test_romaji_keys_fold_macrons_and_marks() -> None:
     assert romaji.key("Chūō-ku") == romaji.key("chuo ku") == "chuoku"
     assert romaji.key("Shin'onsen") == "shinonsen"
     assert romaji.hepburn("はっちょう") == "hatchou"  # っ before ch doubles as t
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-2, 6) | st.integers(-(2**62), 2**62), max_size=40))
+def test_unique_rows_are_numpys(keys: list[int]) -> None:
+    """The (municipality, prefecture) pairs of a file: each pair's first row and every row's
+    pair, numbered in the pairs' sorted order, as `np.unique` gives them."""
+    array = np.array(keys, dtype=np.int64)
+    _, first, inverse = np.unique(array, return_index=True, return_inverse=True)
+    found_first, found_inverse = unique_rows(array)
+    assert found_first.tolist() == first.tolist()
+    assert found_inverse.tolist() == inverse.reshape(-1).tolist()

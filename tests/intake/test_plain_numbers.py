@@ -54,3 +54,29 @@ def test_a_column_of_plain_numbers_is_read_whole_by_arrow() -> None:
     assert np.isnan(plain[3:]).all()  # missing, full-width, a unit: pandas and the parser
     # -0 is 0 or -0.0 to pandas by the column's other cells: such a column is pandas'
     assert values._plain_numbers(pd.Series(["-0", "1"], dtype="string[pyarrow]")) is None
+
+
+NUMBER_LIKE = st.text(st.sampled_from("0123456789+-.eE naifINAFxX_,１"), max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.none() | PLAIN | NUMBER_LIKE, min_size=1, max_size=20))
+def test_a_column_cast_whole_holds_plain_numbers_only(cells: list[str | None]) -> None:
+    """Arrow's cast of the whole column is kept only when it equals the pattern's reading:
+    every cell plain (nan and inf, which the cast reads too, send the column to the pattern)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.chunked_array([pa.array(cells, pa.string())])
+    whole = values._cast_whole(text)
+    if whole is not None:
+        plain = pc.match_substring_regex(text, values._PLAIN_NUMBER)
+        assert all(p is not False for p in plain.to_pylist())  # None: a missing cell
+    series = pd.Series(cells, dtype="string[pyarrow]")
+    fast = values._plain_numbers(series)
+    with pytest.MonkeyPatch.context() as before:  # the pattern over every column, as before
+        before.setattr(values, "_cast_whole", lambda _: None)
+        slow = values._plain_numbers(series)
+    assert (fast is None) == (slow is None)
+    if fast is not None and slow is not None:
+        assert fast.tobytes() == slow.tobytes()  # the same floats to the bit, NaN and -0.0

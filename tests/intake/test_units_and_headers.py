@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from offset.common.problems import InputError
 from offset.factors import FactorLibrary
+from offset.intake import layout
 from offset.intake.headers import Matcher, load_map
 from offset.intake.japanese import pint_unit
 from offset.intake.layout import is_total
@@ -125,6 +129,26 @@ def test_subtotal_labels(label: str) -> None:
 @pytest.mark.parametrize("label", ["設計", "会計", "計画", "計測", "合計額", "太補06-0001"])
 def test_words_with_計_are_no_totals(label: str) -> None:
     assert not is_total(label)
+
+
+_ASCII_PIECES = ["total", "TOTAL", "Total", "toTAl", "tota", "x", "1-", " "]
+_ASCII_CELLS = st.lists(st.sampled_from(_ASCII_PIECES), max_size=4).map("".join)
+_ANY_PIECES = [*_ASCII_PIECES, "計", "ｔｏｔａｌ", "ＴＯＴＡＬ", "\u017f", "\u212a"]
+_ANY_CELLS = st.lists(st.sampled_from(_ANY_PIECES), max_size=4).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.none() | _ASCII_CELLS, max_size=20) | st.lists(st.none() | _ANY_CELLS, max_size=20)
+)
+def test_the_label_hint_reads_as_the_regex_on_the_ascii_path(cells: list[str | None]) -> None:
+    """ASCII columns go by Arrow's lower case and a plain search, the rest by the regex: the
+    same cells either way (long s and the Kelvin sign fold to s and k only in the regex)."""
+    text = pd.Series(cells, dtype="string[pyarrow]")
+    expected = text.str.contains(layout._LABEL_HINT, regex=True).to_numpy(
+        dtype=bool, na_value=False
+    )
+    assert layout._maybe_label(text).tolist() == expected.tolist()
 
 
 def test_subtotal_rows_anywhere_in_the_first_cells(tmp_path: Path, factors: FactorLibrary) -> None:

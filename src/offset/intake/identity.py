@@ -32,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from offset.common.arrow_text import holds_any
 from offset.common.messages import Msg
 from offset.intake.columns import Identity
 from offset.intake.japanese import distinct, folded
@@ -143,14 +144,20 @@ def repeats(
 
 def _look_alikes(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArray[np.int64]:
     """For each row, the first row equal to it in every one of `columns` that is not blank
-    throughout (a blank cell equals a blank cell); -1 when none, or no column is left."""
-    codes = _codes(frame, columns)
-    filled = (codes >= 0).any(axis=0)
-    codes = codes[:, filled]
-    if codes.shape[1] == 0:
+    throughout (a blank cell equals a blank cell); -1 when none, or no column is left. The
+    columns are combined one at a time into one code per row (no matrix of every column's
+    codes: at 1M rows its copies cost more in page faults than in arithmetic)."""
+    group: npt.NDArray[np.int64] | None = None
+    for column in columns:
+        codes = _column_codes(frame[column])
+        filled = codes >= 0
+        if not filled.any():
+            continue
+        codes = np.where(filled, codes, codes.max() + 1)  # blank: a value of its own
+        group = codes if group is None else _appended(group, codes)
+    if group is None:
         return np.full(len(frame), -1, dtype=np.int64)
-    codes = np.where(codes >= 0, codes, codes.max(axis=0) + 1)  # blank: a value of its own
-    return _first_of_group(codes, np.full(len(frame), np.nan))
+    return _first_of_group(group.reshape(-1, 1), np.full(len(frame), np.nan))
 
 
 def _fiscal_years(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
@@ -199,7 +206,7 @@ def _folded_text(text: pa.Array) -> pa.Array:
     lowers as ASCII; the white-space pattern runs only where a cell has white space."""
     if pc.all(pc.string_is_ascii(text)).as_py() is not False:
         lowered = pc.ascii_lower(text)
-        if not any(pc.any(pc.match_substring(text, c)).as_py() for c in _ASCII_SPACES):
+        if not holds_any(text, "".join(_ASCII_SPACES)):
             return lowered
     else:
         lowered = pc.utf8_lower(pc.utf8_normalize(text, "NFKC"))
@@ -242,35 +249,72 @@ def _first_of_group(
     complete = (codes >= 0).all(axis=1) if codes.shape[1] else np.zeros(n, dtype=bool)
     if not complete.any():
         return first
-    positions = np.flatnonzero(complete)
-    group = codes[positions, 0]
-    for k in range(1, codes.shape[1]):  # one integer per combination, by successive factorising
-        combined = group * (int(codes[positions, k].max()) + 1) + codes[positions, k]
-        group = np.asarray(pd.factorize(combined)[0], dtype=np.int64)
+    if complete.all():  # no copy of the codes (a file's rows are mostly complete)
+        positions, group = np.arange(n), _combined(codes)
+    else:
+        positions = np.flatnonzero(complete)
+        group = _combined(codes[positions])
     # the same FY: the first row of (group, FY); a group with a row without an FY: its first row
     years = fy[positions]
     blank = np.isnan(years)
     by_group = _first_positions(group, positions)
-    year_codes = np.where(blank, -1, np.nan_to_num(years, nan=-1.0)).astype(np.int64)
-    pair = pd.factorize(group * (int(year_codes.max()) + 2) + (year_codes + 1))[0]
-    by_fy = _first_positions(np.asarray(pair, dtype=np.int64), positions)
-    group_has_blank = np.bincount(group, weights=blank).astype(bool)[group]
-    earliest = np.where(group_has_blank, by_group, by_fy)
+    if blank.all():  # no row has an FY of its own (a file without an FY column): one pass
+        earliest = by_group
+    else:
+        year_codes = np.where(blank, -1, np.nan_to_num(years, nan=-1.0)).astype(np.int64)
+        pair = pd.factorize(group * (int(year_codes.max()) + 2) + (year_codes + 1))[0]
+        by_fy = _first_positions(np.asarray(pair, dtype=np.int64), positions)
+        group_has_blank = np.bincount(group, weights=blank).astype(bool)[group]
+        earliest = np.where(group_has_blank, by_group, by_fy)
     found = earliest.astype(np.int64)
     first[positions] = np.where(found != positions, found, -1)
     return first
 
 
+_COMBINED_MAX = 1 << 62  # a combined code stays below this: no int64 overflow
+
+
+def _combined(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """One integer per row for its combination of (non-negative) codes, numbered in the order
+    combinations first appear: one hash pass over the rows for most files, where renumbering
+    after every column took one per column."""
+    group = codes[:, 0]
+    for k in range(1, codes.shape[1]):
+        group = _appended(group, codes[:, k])
+    if _numbered_as_they_appear(group):  # an identifier's dictionary codes: already so
+        return np.asarray(group, dtype=np.int64)
+    return np.asarray(pd.factorize(group)[0], dtype=np.int64)
+
+
+def _numbered_as_they_appear(group: npt.NDArray[np.int64]) -> bool:
+    """Whether `group` numbers its values as they first appear (0 first, each new one one
+    above the highest so far), as factorising it would: one pass, not a hash of every row."""
+    if len(group) == 0:
+        return True
+    highest = np.maximum.accumulate(group)
+    return bool(group[0] == 0 and (group[1:] <= highest[:-1] + 1).all())
+
+
+def _appended(group: npt.NDArray[np.int64], codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """`codes` (non-negative) as one more digit of `group`'s numbers (mixed radix), `group`
+    renumbered (factorised) first only when the digit could overflow int64."""
+    width = int(codes.max()) + 1
+    if (int(group.max()) + 1) * width >= _COMBINED_MAX:
+        group = np.asarray(pd.factorize(group)[0], dtype=np.int64)
+    combined: npt.NDArray[np.int64] = group * width + codes
+    return combined
+
+
 def _first_positions(
     group: npt.NDArray[np.int64], positions: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
-    """For each row, the first position of its group. Groups renumbered in the order they first
-    appear: a row is its group's first when its number is above every number before it."""
-    codes = np.asarray(pd.factorize(group)[0], dtype=np.int64)
-    seen = np.maximum.accumulate(codes)
-    first = np.r_[True, codes[1:] > seen[:-1]] if len(codes) else np.zeros(0, dtype=bool)
+    """For each row, the first position of its group; `group` numbers the groups in the order
+    they first appear (as `pd.factorize` does): a row is its group's first when its number is
+    above every number before it."""
+    seen = np.maximum.accumulate(group)
+    first = np.r_[True, group[1:] > seen[:-1]] if len(group) else np.zeros(0, dtype=bool)
     first_of_group = positions[first]  # the k-th first row opens group k
-    found: npt.NDArray[np.int64] = first_of_group[codes]
+    found: npt.NDArray[np.int64] = first_of_group[group]
     return found
 
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from offset.common.messages import Msg
 from offset.common.problems import Problem
@@ -163,11 +165,7 @@ def _totals(frame: pd.DataFrame) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.
     for position in range(min(TOTAL_LABEL_COLUMNS, frame.shape[1])):
         column = frame.iloc[:, position]
         # only cells that could be a label are folded (a column of ids has a value per row)
-        maybe = (
-            column.astype("string")
-            .str.contains(_LABEL_HINT, regex=True)
-            .to_numpy(dtype=bool, na_value=False)
-        )
+        maybe = _maybe_label(column.astype("string"))
         if not maybe.any():
             continue
         codes, uniques = distinct(column.where(maybe))
@@ -177,6 +175,24 @@ def _totals(frame: pd.DataFrame) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.
         label[fresh] = np.asarray(uniques, dtype=object)[codes[fresh]]
         total |= hit
     return total, label
+
+
+def _maybe_label(text: pd.Series) -> npt.NDArray[np.bool_]:
+    """The cells `_LABEL_HINT` finds. An Arrow column of ASCII text (identifiers, codes,
+    numbers: most columns) holds no 計 nor ｔｏｔａｌ, and there `(?i)total` is `total` in
+    the ASCII lower case: Arrow's plainest kernels, about a third of the regex's time."""
+    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
+        arrow = pa.chunked_array(text.array.__arrow_array__())
+        if pc.all(pc.string_is_ascii(arrow)).as_py() is not False:
+            found = pc.fill_null(pc.match_substring(pc.ascii_lower(arrow), "total"), False)
+            ascii_hit: npt.NDArray[np.bool_] = np.asarray(
+                found.to_numpy(zero_copy_only=False), dtype=bool
+            )
+            return ascii_hit
+    hit: npt.NDArray[np.bool_] = text.str.contains(_LABEL_HINT, regex=True).to_numpy(
+        dtype=bool, na_value=False
+    )
+    return hit
 
 
 def is_total(label: str) -> bool:

@@ -279,7 +279,7 @@ def _resolve(
     codes = municipality.cat.codes.to_numpy().astype(np.int64)
     prefecture_ids, prefecture_codes = pd.factorize(row_codes)
     keys = codes * (len(prefecture_codes) + 1) + prefecture_ids
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    first, inverse = unique_rows(keys)
     written: list[str | None] = []
     places: list[Place | None] = []
     messages: list[Msg | None] = []
@@ -305,6 +305,23 @@ def _resolve(
         messages,
         list(dict.fromkeys(kept)),
     )
+
+
+def unique_rows(
+    keys: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """`np.unique(keys, return_index=True, return_inverse=True)[1:]` by one hash pass over the
+    rows (`pd.factorize`) and a sort of the few distinct keys only, not of every row's."""
+    codes, uniques = pd.factorize(keys)
+    codes = np.asarray(codes, dtype=np.int64)
+    opens = np.r_[True, codes[1:] > np.maximum.accumulate(codes)[:-1]] if len(codes) else codes
+    firsts = np.flatnonzero(opens)  # factorize numbers keys as they first appear
+    order = np.argsort(np.asarray(uniques), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    first: npt.NDArray[np.int64] = firsts[order]
+    inverse: npt.NDArray[np.int64] = rank[codes]
+    return first, inverse
 
 
 def _from_codes(

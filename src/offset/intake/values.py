@@ -14,6 +14,7 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -23,9 +24,12 @@ from offset import units
 from offset.common.messages import Msg
 from offset.common.problems import Problem
 from offset.intake.columns import Column
-from offset.intake.dates import to_date, to_year
+from offset.intake.dates import HIGHEST_YEAR, LOWEST_YEAR, to_date, to_year
 from offset.intake.japanese import distinct, folded, gather, nfkc, pint_unit
 from offset.intake.unit_case import read_unit
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MAX_MAGNITUDE = 1e12  # |value| in the column's unit beyond this is no real figure (and 1e308
 # would overflow to inf in the results)
@@ -198,11 +202,13 @@ def _plain_numbers(series: pd.Series) -> npt.NDArray[np.float64] | None:
     if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
         return None
     text = pa.chunked_array(series.array.__arrow_array__())
-    plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
-    try:
-        read = pc.cast(pc.if_else(plain, text, None), pa.float64())
-    except pa.ArrowInvalid:  # an exponent past what Arrow parses: pandas reads the column
-        return None
+    read = _cast_whole(text)
+    if read is None:  # a cell that is not a plain number: those cells are found first
+        plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
+        try:
+            read = pc.cast(pc.if_else(plain, text, None), pa.float64())
+        except pa.ArrowInvalid:  # an exponent past what Arrow parses: pandas reads the column
+            return None
     values = np.asarray(read.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
     if ((values == 0) & np.signbit(values)).any():  # -0: pandas reads it as 0 or -0.0 by
         return None  # whether the column's other cells are whole: pandas reads the column
@@ -210,6 +216,23 @@ def _plain_numbers(series: pd.Series) -> npt.NDArray[np.float64] | None:
 
 
 _PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+
+
+def _cast_whole(text: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """The column cast whole when every cell is a plain number (or missing), else None: no
+    pattern to run over a column of numbers. Arrow's cast reads what `_PLAIN_NUMBER` matches
+    and, beyond it, only nan and inf in their spellings, which give no finite value
+    (`tests/intake/test_plain_numbers.py` compares the two)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        read = pc.cast(text, pa.float64())
+    except pa.ArrowInvalid:
+        return None
+    if pc.all(pc.is_finite(read)).as_py() is False:  # nulls skipped: missing cells
+        return None
+    return read
 
 
 def _number(value: object, factor: float, target: str | None) -> float | Msg:
@@ -287,15 +310,7 @@ def dates(
         values = series.to_numpy(dtype="datetime64[ns]")
     else:
         codes, uniques = distinct(series)
-        parsed = [to_date(u) for u in uniques]
-        days = np.array(
-            [
-                np.datetime64(p, "ns") if isinstance(p, dt.date) else np.datetime64("NaT")
-                for p in parsed
-            ],
-            dtype="datetime64[ns]",
-        )
-        notes = np.array([p if isinstance(p, Msg) else None for p in parsed], dtype=object)
+        days, notes = parsed_dates(uniques)
         values = gather(days, codes, np.datetime64("NaT"))
         messages = gather(notes, codes, None)
         bad = _noted(messages) & ~blank
@@ -303,6 +318,41 @@ def dates(
     if column.required:
         problems += listed(blank, lambda i: Msg("value.required"))
     return values.astype("datetime64[ns]"), problems
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parsed_dates(
+    uniques: pd.Index,
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.object_]]:
+    """Each distinct value as a day (NaT where it is none) and its message (None where none):
+    ISO days (2024-04-01: a PV list's thousands of commissioning dates) read by numpy at once,
+    the days `to_date` gives them (`tests/intake/test_iso_dates.py` compares); every other
+    value, and every ISO day numpy refuses or `to_date` keeps out of range, by `to_date`."""
+    values = np.asarray(uniques, dtype=object)
+    days = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    notes = np.full(len(values), None, dtype=object)
+    iso = np.array([isinstance(v, str) and _ISO_DAY.fullmatch(v) is not None for v in values],
+                   dtype=bool)  # fmt: skip
+    if iso.any():
+        try:
+            read = values[iso].astype("datetime64[D]")
+        except ValueError:  # an impossible day (2024-02-30): each value says which
+            iso[:] = False
+        else:
+            years = read.astype("datetime64[Y]").astype(np.int64) + 1970
+            inside = (years >= LOWEST_YEAR) & (years <= HIGHEST_YEAR)
+            at = np.flatnonzero(iso)
+            days[at[inside]] = read[inside]
+            iso[at[~inside]] = False
+    for i in np.flatnonzero(~iso):
+        found = to_date(values[i])
+        if isinstance(found, dt.date):
+            days[i] = np.datetime64(found, "ns")
+        else:
+            notes[i] = found
+    return days, notes
 
 
 def booleans(

@@ -64,7 +64,7 @@ class SpeciesConstants:
         )
         common = wide["wood_density"] * (1 + wide["root_shoot_ratio"]) * wide["carbon_fraction"]
         carbon = np.stack([common * wide["bef_le20"], common * wide["bef_ge21"]], axis=1)
-        to_co2 = units.scale("t C/m**3", "t CO2/m**3")  # 44/12, from the registry
+        to_co2 = units.scale("t C/m**3", "t CO2/m**3")  # 44/12, the registry's (units.KNOWN)
         shared = ["wood_density", "root_shoot_ratio", "carbon_fraction"]
         joined = [
             "|".join(ids.loc[s, [*shared, bef]])
