@@ -2,21 +2,30 @@
 the headers, postings and block events of the entries with `lo <= seq < hi`, each table in the
 order the chain's body needs (`sorted` rows, sequence number first).
 
-SQLite hands out rows only through its Python module: its columns are built from them, on the
-caller's connection (a driver that reads SQLite into Arrow, such as ADBC's, links a second copy
-of SQLite into the process, whose closing of the file drops the locks of the first: SQLite's
-documented way to corrupt a database). A value of a storage class its column's type does not
-allow (SQLite stores what it is given) is refused by the conversion, or found before it (a
-REAL in an INTEGER column), and such a range is left to the row pass. PostgreSQL's columns
-come from the ADBC PostgreSQL driver (`COPY` in binary, decoded into Arrow in C) on a connection
-of its own that reads the caller's snapshot (`pg_export_snapshot`, as `pg_dump -j` does). Any other connection: None, and the row pass reads the range.
+SQLite is read by a helper process (`sqlite_reader.py`: ADBC's SQLite driver, rows into Arrow in
+C), for the pieces that end below the last entry of the caller's snapshot (no later commit
+changes them: history is append-only); the piece after it, and any piece the helper cannot read,
+on the caller's connection through its Python module's rows. ADBC's driver never runs in this
+process: it links a second copy of SQLite, whose closing of the file drops the locks of the
+first (SQLite's documented way to corrupt a database). A value of a storage class its column's
+type does not allow (SQLite stores what it is given) is refused by either reader, or found
+before it (a REAL in an INTEGER column), and such a range is left to the row pass. PostgreSQL's
+columns come from the ADBC PostgreSQL driver (`COPY` in binary, decoded into Arrow in C) on a
+connection of its own that reads the caller's snapshot (`pg_export_snapshot`, as `pg_dump -j`
+does). Any other connection: None, and the row pass reads the range.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+import struct
+import subprocess
+import sys
+from collections import deque
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -82,14 +91,24 @@ def pieces(
     if first is None or last - first + 1 < COLUMNS_FROM:
         return None
     cuts: list[int | None] = list(range(first + PIECE, last + 1, PIECE))
+    if hi is None and type(connection).__module__.startswith("sqlite3"):
+        # up to the last entry for the helper (`Helper`), and what follows on this connection
+        cuts.append(last + 1)  # (nothing but stray rows, in this snapshot)
     return list(zip([lo, *cuts], [*cuts, hi], strict=True))
 
 
-def read(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
+def read(
+    connection: Any, lo: int | None, hi: int | None, helper: Helper | None = None
+) -> Columns | None:
     """The columns of the entries `lo <= seq < hi` on a DB-API connection (`pieces`), or None
-    where a value could not be read as its column's type (the row pass then reads them)."""
+    where a value could not be read as its column's type (the row pass then reads them). With
+    a `helper` (SQLite), a piece it was asked for comes from it."""
     module = type(connection).__module__
     if module.startswith("sqlite3"):
+        if helper is not None and helper.asked(lo, hi):
+            found = helper.take()
+            if found is not None:
+                return _sorted(found)
         return _sqlite(connection, lo, hi)
     if module.startswith("psycopg"):
         return _postgresql(connection, lo, hi)
@@ -120,6 +139,148 @@ def _sqlite(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
     finally:
         cursor.close()
     return _sorted(tables)
+
+
+#: Whether SQLite's pieces are read by the helper process where they can be (`Helper`), and
+#: from how many entries: its start (a Python process importing pyarrow, about 0.2 s of CPU)
+#: costs what reading about 20,000 entries here costs more than there.
+HELPER = True
+HELPER_FROM = 20_000
+_READER = Path(__file__).with_name("sqlite_reader.py")
+
+
+class Helper:
+    """The helper process reading pieces of a SQLite file as Arrow (`sqlite_reader.py`), in one
+    snapshot of its own. It is asked for a piece ahead, so that it reads the next one while
+    this process checks one. Only pieces that end below the last entry of the caller's
+    snapshot are asked for: those rows are the same in any later snapshot."""
+
+    def __init__(self, path: str, wanted: list[tuple[int | None, int]]) -> None:
+        self.wanted = deque(wanted)
+        self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
+            [sys.executable, str(_READER), path],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.sent = 0
+        for _ in range(2):
+            self._ask()
+
+    @classmethod
+    def of(cls, connection: Any, found: list[tuple[int | None, int | None]]) -> Helper | None:
+        """A helper for the pieces of `found` it may read, if the connection is a SQLite file's
+        and ADBC's SQLite driver is installed; else None."""
+        if not HELPER or not type(connection).__module__.startswith("sqlite3"):
+            return None
+        try:
+            import adbc_driver_sqlite  # noqa: F401  (read in the helper process)
+        except ImportError:
+            return None
+        cursor = connection.cursor()
+        try:
+            files = {name: file for _, name, file in cursor.execute("PRAGMA database_list")}
+        finally:
+            cursor.close()
+        wanted = [(lo, hi) for lo, hi in found if hi is not None]
+        if not files.get("main") or not wanted:  # in memory, or a temporary database
+            return None
+        cursor = connection.cursor()
+        try:
+            cursor.execute("SELECT MIN(seq) FROM transactions" + _bounds("seq", found[0][0], None))
+            first = cursor.fetchone()[0]
+        finally:
+            cursor.close()
+        if first is None or wanted[-1][1] - first < HELPER_FROM:
+            return None  # read here: the helper's start would cost more than it saves
+        try:
+            return cls(files["main"], wanted)
+        except OSError:
+            return None
+
+    def _ask(self) -> None:
+        if self.process is None or self.sent >= len(self.wanted):
+            return
+        lo, hi = self.wanted[self.sent]
+        queries = [
+            f"SELECT {', '.join(columns)} FROM {table}{_bounds(seq, lo, hi)}"
+            for table, columns, seq, _ in _TABLES
+        ]
+        self.sent += 1
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write(json.dumps(queries).encode() + b"\n")
+            self.process.stdin.flush()
+        except OSError:
+            self.close()
+
+    def asked(self, lo: int | None, hi: int | None) -> bool:
+        """Whether the next piece it reads is `lo <= seq < hi`."""
+        return self.process is not None and bool(self.wanted) and self.wanted[0] == (lo, hi)
+
+    def take(self) -> list[pa.Table] | None:
+        """The three tables of the piece asked for next (`asked`), or None: read it otherwise."""
+        process = self.process
+        assert process is not None
+        assert process.stdout is not None
+        self.wanted.popleft()
+        self.sent -= 1
+        self._ask()
+        tables: list[pa.Table | None] = []
+        for _ in _TABLES:
+            size = process.stdout.read(8)
+            (length,) = struct.unpack("<q", size) if len(size) == 8 else (None,)
+            data = process.stdout.read(length) if length is not None and length > 0 else b""
+            if length is None or len(data) < length:  # it ended: the rest is read here
+                self.close()
+                return None
+            tables.append(
+                pa.ipc.open_stream(pa.py_buffer(data)).read_all() if length >= 0 else None
+            )
+        return _typed(tables)
+
+    def close(self) -> None:
+        """End the helper process (asked for no more, it ends by itself)."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                stream.close()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _typed(tables: list[pa.Table | None]) -> list[pa.Table] | None:
+    """The helper's tables with their columns' types, or None where a column was read as
+    another type (a column of nulls only is read as int64): a value of another storage class
+    than its column's in the first rows (the driver types a column by its first rows, and
+    refuses a later value of another class), or a blob that is not UTF-8 in a text column (a
+    blob of UTF-8 there reads as its text, as Python's module reads it)."""
+    done = []
+    for table, (name, columns, _, _) in zip(tables, _TABLES, strict=True):
+        if table is None:  # the helper could not read it
+            return None
+        fields = {}
+        for column in columns:
+            values, wanted = table.column(column), _type(name, column)
+            if values.null_count == len(values):  # typed int64 by the driver: no value read
+                fields[column] = pa.nulls(len(values), wanted)
+                continue
+            if values.type not in (wanted, pa.binary()) or (
+                values.type == pa.binary() and wanted != pa.string()
+            ):
+                return None
+            try:  # a blob: its UTF-8 text; text too is validated (the driver does not)
+                fields[column] = values.cast(wanted)
+                fields[column].validate(full=True)
+            except pa.ArrowInvalid:
+                return None
+        done.append(pa.table(fields))
+    return done
 
 
 def _postgresql(connection: Any, lo: int | None, hi: int | None) -> Columns | None:

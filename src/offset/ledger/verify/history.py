@@ -58,15 +58,20 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
     if found is None:
         _rows(connection, part, previous, effective_before, lo, hi)
         return part
-    for start, stop in found:  # one piece of the range after another, each as one range
-        cols = columns.read(connection, start, stop)
-        if cols is not None and columnar.exact(cols):
-            piece = ChainPart(expected_seq=part.expected_seq)
-            columnar.check(connection, cols, piece, previous, effective_before)
-            extend(part, piece, joined=False)
-        else:
-            _rows(connection, part, previous, effective_before, start, stop)
-        previous, effective_before = part.last_hash, part.last_effective
+    helper = columns.Helper.of(connection, found)  # SQLite: reads pieces ahead, in C
+    try:
+        for start, stop in found:  # one piece of the range after another, each as one range
+            cols = columns.read(connection, start, stop, helper)
+            if cols is not None and columnar.exact(cols):
+                piece = ChainPart(expected_seq=part.expected_seq)
+                columnar.check(connection, cols, piece, previous, effective_before)
+                extend(part, piece, joined=False)
+            else:
+                _rows(connection, part, previous, effective_before, start, stop)
+            previous, effective_before = part.last_hash, part.last_effective
+    finally:
+        if helper is not None:
+            helper.close()
     part.problems.sort(key=lambda problem: problem[:2])
     return part
 
