@@ -1,4 +1,4 @@
-"""SQLite read by the helper process (`columns.Helper`, `verify/sqlite_reader.py`: ADBC's driver
+"""SQLite read by the helper process (`ahead.Helper`, `verify/sqlite_reader.py`: ADBC's driver
 in a process of its own): the columns it hands over are the ones this process's own read builds,
 and a value of a storage class its column does not allow (SQLite stores what it is given) is
 refused by both, wherever it is (the driver types a column by its first rows), so that a blob of
@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 
 from offset.ledger import Ledger
-from offset.ledger.verify import columns
+from offset.ledger.verify import ahead, columns
 from tests.ledger import forgeries
 from tests.ledger.conftest import behind_the_triggers
 
@@ -84,7 +84,7 @@ def test_the_helper_reads_what_this_process_reads_and_refuses_what_it_refuses(
         (i * ROWS + 1, (i + 1) * ROWS + 1) for i in range(len(cases))
     ]
     connection = sqlite3.connect(path)
-    helper = columns.Helper(str(path), found)
+    helper = ahead.Helper(str(path), found)
     read_by_both = 0
     try:
         for (lo, hi), (name, column, where) in zip(found, cases, strict=True):
@@ -114,7 +114,7 @@ def test_the_helper_reads_what_this_process_reads_and_refuses_what_it_refuses(
 @pytest.fixture
 def book(sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """A copy of the tamper suite's ledger on SQLite, read by the helper at any size."""
-    monkeypatch.setattr(columns, "HELPER_FROM", 1)
+    monkeypatch.setattr(ahead, "HELPER_FROM", 1)
     copy = tmp_path / "ledger.db"
     copy.write_bytes(sqlite_template.read_bytes())
     found = Ledger.open(f"sqlite:///{copy}")
@@ -157,17 +157,17 @@ def test_verify_through_the_helper_ends_as_without_it(
     if name:
         behind_the_triggers(book, STORAGE[name])
     started = []
-    of = columns.Helper.of
+    of = ahead._helper
 
     def helper(*args: Any) -> Any:
         found = of(*args)
         started.append(found is not None)
         return found
 
-    monkeypatch.setattr(columns.Helper, "of", helper)
+    monkeypatch.setattr(ahead, "_helper", helper)
     helped = _outcome(book)
     assert started == [True], "the helper did not read the ledger"
-    monkeypatch.setattr(columns, "HELPER", False)
+    monkeypatch.setattr(ahead, "HELPER", False)
     assert _outcome(book) == helped
     if "amount" in name or "start" in name:
         assert helped == "TypeError" or helped[0], "a number stored as another class passed"

@@ -17,16 +17,10 @@ does). Any other connection: None, and the row pass reads the range.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
-import struct
-import subprocess
-import sys
-from collections import deque
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -92,23 +86,33 @@ def pieces(
         return None
     cuts: list[int | None] = list(range(first + PIECE, last + 1, PIECE))
     if hi is None and type(connection).__module__.startswith("sqlite3"):
-        # up to the last entry for the helper (`Helper`), and what follows on this connection
+        # up to the last entry for the helper (`ahead.py`), and what follows on this connection
         cuts.append(last + 1)  # (nothing but stray rows, in this snapshot)
     return list(zip([lo, *cuts], [*cuts, hi], strict=True))
 
 
+class Ahead(Protocol):
+    """Pieces read ahead of the checks (`ahead.py`), in the order asked."""
+
+    def asked(self, lo: int | None, hi: int | None) -> bool:
+        """Whether the next piece it reads is `lo <= seq < hi`."""
+
+    def take(self) -> list[pa.Table] | None:
+        """The three tables of that piece, or None: read it here."""
+
+
 def read(
-    connection: Any, lo: int | None, hi: int | None, helper: Helper | None = None
+    connection: Any, lo: int | None, hi: int | None, ahead: Ahead | None = None
 ) -> Columns | None:
     """The columns of the entries `lo <= seq < hi` on a DB-API connection (`pieces`), or None
-    where a value could not be read as its column's type (the row pass then reads them). With
-    a `helper` (SQLite), a piece it was asked for comes from it."""
+    where a value could not be read as its column's type (the row pass then reads them). A
+    piece read `ahead` comes from there (`ahead.py`)."""
+    if ahead is not None and ahead.asked(lo, hi):
+        found = ahead.take()
+        if found is not None:
+            return _sorted(found)
     module = type(connection).__module__
     if module.startswith("sqlite3"):
-        if helper is not None and helper.asked(lo, hi):
-            found = helper.take()
-            if found is not None:
-                return _sorted(found)
         return _sqlite(connection, lo, hi)
     if module.startswith("psycopg"):
         return _postgresql(connection, lo, hi)
@@ -141,153 +145,19 @@ def _sqlite(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
     return _sorted(tables)
 
 
-#: Whether SQLite's pieces are read by the helper process where they can be (`Helper`), and
-#: from how many entries: its start (a Python process importing pyarrow, about 0.2 s of CPU)
-#: costs what reading about 20,000 entries here costs more than there.
-HELPER = True
-HELPER_FROM = 20_000
-_READER = Path(__file__).with_name("sqlite_reader.py")
-
-
-class Helper:
-    """The helper process reading pieces of a SQLite file as Arrow (`sqlite_reader.py`), in one
-    snapshot of its own. It is asked for a piece ahead, so that it reads the next one while
-    this process checks one. Only pieces that end below the last entry of the caller's
-    snapshot are asked for: those rows are the same in any later snapshot."""
-
-    def __init__(self, path: str, wanted: list[tuple[int | None, int]]) -> None:
-        self.wanted = deque(wanted)
-        self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [sys.executable, str(_READER), path],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        self.sent = 0
-        for _ in range(2):
-            self._ask()
-
-    @classmethod
-    def of(cls, connection: Any, found: list[tuple[int | None, int | None]]) -> Helper | None:
-        """A helper for the pieces of `found` it may read, if the connection is a SQLite file's
-        and ADBC's SQLite driver is installed; else None."""
-        if not HELPER or not type(connection).__module__.startswith("sqlite3"):
-            return None
-        try:
-            import adbc_driver_sqlite  # noqa: F401  (read in the helper process)
-        except ImportError:
-            return None
-        cursor = connection.cursor()
-        try:
-            files = {name: file for _, name, file in cursor.execute("PRAGMA database_list")}
-        finally:
-            cursor.close()
-        wanted = [(lo, hi) for lo, hi in found if hi is not None]
-        if not files.get("main") or not wanted:  # in memory, or a temporary database
-            return None
-        cursor = connection.cursor()
-        try:
-            cursor.execute("SELECT MIN(seq) FROM transactions" + _bounds("seq", found[0][0], None))
-            first = cursor.fetchone()[0]
-        finally:
-            cursor.close()
-        if first is None or wanted[-1][1] - first < HELPER_FROM:
-            return None  # read here: the helper's start would cost more than it saves
-        try:
-            return cls(files["main"], wanted)
-        except OSError:
-            return None
-
-    def _ask(self) -> None:
-        if self.process is None or self.sent >= len(self.wanted):
-            return
-        lo, hi = self.wanted[self.sent]
-        queries = [
-            f"SELECT {', '.join(columns)} FROM {table}{_bounds(seq, lo, hi)}"
-            for table, columns, seq, _ in _TABLES
-        ]
-        self.sent += 1
-        try:
-            assert self.process.stdin is not None
-            self.process.stdin.write(json.dumps(queries).encode() + b"\n")
-            self.process.stdin.flush()
-        except OSError:
-            self.close()
-
-    def asked(self, lo: int | None, hi: int | None) -> bool:
-        """Whether the next piece it reads is `lo <= seq < hi`."""
-        return self.process is not None and bool(self.wanted) and self.wanted[0] == (lo, hi)
-
-    def take(self) -> list[pa.Table] | None:
-        """The three tables of the piece asked for next (`asked`), or None: read it otherwise."""
-        process = self.process
-        assert process is not None
-        assert process.stdout is not None
-        self.wanted.popleft()
-        self.sent -= 1
-        self._ask()
-        tables: list[pa.Table | None] = []
-        for _ in _TABLES:
-            size = process.stdout.read(8)
-            (length,) = struct.unpack("<q", size) if len(size) == 8 else (None,)
-            data = process.stdout.read(length) if length is not None and length > 0 else b""
-            if length is None or len(data) < length:  # it ended: the rest is read here
-                self.close()
-                return None
-            tables.append(
-                pa.ipc.open_stream(pa.py_buffer(data)).read_all() if length >= 0 else None
-            )
-        return _typed(tables)
-
-    def close(self) -> None:
-        """End the helper process (asked for no more, it ends by itself)."""
-        process, self.process = self.process, None
-        if process is None:
-            return
-        for stream in (process.stdin, process.stdout):
-            if stream is not None:
-                stream.close()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _typed(tables: list[pa.Table | None]) -> list[pa.Table] | None:
-    """The helper's tables with their columns' types, or None where a column was read as
-    another type (a column of nulls only is read as int64): a value of another storage class
-    than its column's in the first rows (the driver types a column by its first rows, and
-    refuses a later value of another class), or a blob that is not UTF-8 in a text column (a
-    blob of UTF-8 there reads as its text, as Python's module reads it)."""
-    done = []
-    for table, (name, columns, _, _) in zip(tables, _TABLES, strict=True):
-        if table is None:  # the helper could not read it
-            return None
-        fields = {}
-        for column in columns:
-            values, wanted = table.column(column), _type(name, column)
-            if values.null_count == len(values):  # typed int64 by the driver: no value read
-                fields[column] = pa.nulls(len(values), wanted)
-                continue
-            if values.type not in (wanted, pa.binary()) or (
-                values.type == pa.binary() and wanted != pa.string()
-            ):
-                return None
-            try:  # a blob: its UTF-8 text; text too is validated (the driver does not)
-                fields[column] = values.cast(wanted)
-                fields[column].validate(full=True)
-            except pa.ArrowInvalid:
-                return None
-        done.append(pa.table(fields))
-    return done
-
-
 def _postgresql(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
-    try:
-        import adbc_driver_postgresql.dbapi as adbc
-    except ImportError:  # installed without it: the row pass reads
+    found = snapshot_of(connection)
+    reader = None if found is None else connect(*found)
+    if reader is None:
         return None
+    with reader:
+        tables = pg_tables(reader, lo, hi)
+    return _sorted(tables)
+
+
+def snapshot_of(connection: Any) -> tuple[str, str, str] | None:
+    """PostgreSQL: where the caller's database is, the snapshot it reads (exported: its
+    transaction begins now, if it had not) and its `search_path`; None on a standby."""
     from psycopg.conninfo import make_conninfo
 
     # A standby cannot export a snapshot, and a refused statement would abort the caller's
@@ -300,22 +170,37 @@ def _postgresql(connection: Any, lo: int | None, hi: int | None) -> Columns | No
         return None
     password = connection.info.password
     where = make_conninfo(connection.info.dsn, **({"password": password} if password else {}))
+    return where, snapshot, path
+
+
+def connect(where: str, snapshot: str, path: str) -> Any:
+    """An ADBC connection reading `snapshot` with the caller's `search_path` (`snapshot_of`),
+    or None (the driver not installed, or the connection refused)."""
+    try:
+        import adbc_driver_postgresql.dbapi as adbc
+    except ImportError:  # installed without it: the row pass reads
+        return None
     try:
         reader = adbc.connect(where, autocommit=True)
     except Exception:
         return None
-    tables = []
-    with reader, reader.cursor() as cursor:
+    with reader.cursor() as cursor:
         cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")  # the caller's: no parameter
         path = path.replace("'", "''")
         cursor.execute(f"SELECT set_config('search_path', '{path}', true)")  # the caller's tables
+    return reader
+
+
+def pg_tables(reader: Any, lo: int | None, hi: int | None) -> list[pa.Table]:
+    """The three tables of a piece, on a connection made by `connect`."""
+    tables = []
+    with reader.cursor() as cursor:
         for table, columns, seq, _ in _TABLES:
             selected = ", ".join(_TEXT_OF.get(column, column) for column in columns)
             cursor.execute(f"SELECT {selected} FROM {table}" + _bounds(seq, lo, hi))
             tables.append(cursor.fetch_arrow_table().rename_columns(list(columns)))
-        cursor.execute("COMMIT")
-    return _sorted(tables)
+    return tables
 
 
 #: PostgreSQL's dates and times as the canonical text the chain holds (`chain.day_text`,

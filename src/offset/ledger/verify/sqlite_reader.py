@@ -1,5 +1,5 @@
 """A helper process that reads a SQLite file as Arrow, for the columnar chain pass
-(`columns.Helper` starts it as a script: it imports nothing of offset).
+(`ahead.Helper` starts it as a script: it imports nothing of offset).
 
 ADBC's SQLite driver reads rows into Arrow in C, 2-3 times cheaper than Python's `sqlite3`
 module and their conversion. It links a second copy of SQLite, which must never run in the
