@@ -17,6 +17,7 @@ A piece that cannot be read ahead is read by `columns.read` itself, as before.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import queue
 import struct
@@ -54,9 +55,7 @@ def of(connection: Any, found: list[tuple[int | None, int | None]]) -> Any:
 def _helper(connection: Any, found: list[tuple[int | None, int | None]]) -> Helper | None:
     """A helper for the pieces of `found` it may read, if the connection is a SQLite file's,
     ADBC's SQLite driver is installed and they hold enough entries; else None."""
-    try:
-        import adbc_driver_sqlite  # noqa: F401  (read in the helper process)
-    except ImportError:
+    if importlib.util.find_spec("adbc_driver_sqlite") is None:  # imported by the helper only
         return None
     cursor = connection.cursor()
     try:
