@@ -40,7 +40,7 @@ HELPER_FROM = 20_000
 _READER = Path(__file__).with_name("sqlite_reader.py")
 
 
-def of(connection: Any, found: list[tuple[int | None, int | None]]) -> Any:
+def of(connection: Any, found: list[tuple[int | None, int | None]]) -> columns.Ahead | None:
     """What reads the pieces of `found` ahead on this connection (`columns.Ahead`), or None."""
     if not HELPER:
         return None

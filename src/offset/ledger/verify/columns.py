@@ -100,6 +100,9 @@ class Ahead(Protocol):
     def take(self) -> list[pa.Table] | None:
         """The three tables of that piece, or None: read it here."""
 
+    def close(self) -> None:
+        """Stop reading ahead."""
+
 
 def read(
     connection: Any, lo: int | None, hi: int | None, ahead: Ahead | None = None
