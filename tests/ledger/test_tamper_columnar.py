@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from offset.ledger import Ledger, states
-from offset.ledger.verify import columns, history
+from offset.ledger.verify import ahead, columns, history
 from tests.ledger import forgeries
 from tests.ledger.forgeries import BEHIND, forge
 
@@ -52,3 +52,36 @@ def test_the_columnar_pass_reports_what_the_row_pass_does(
     assert states.encode(columnar.state) == states.encode(rows.state)
     assert states.encode(pieces.state) == states.encode(rows.state)
     assert (columnar.entries, columnar.postings) == (rows.entries, rows.postings)
+
+
+@pytest.mark.parametrize("name", ["", next(iter(BEHIND))])
+def test_every_piece_is_read_ahead(
+    book: Ledger, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every piece but SQLite's tail after the last entry (stray rows only, read on the
+    caller's connection) comes from `ahead.py` (SQLite's helper process, PostgreSQL's thread),
+    and the report is the row pass's, word for word."""
+    if name:
+        forge(book, name)
+    monkeypatch.setattr(ahead, "HELPER_FROM", 1)
+    monkeypatch.setattr(columns, "PIECE", 3)
+    here: list[int | None] = []
+
+    def counted(read: Any) -> Any:
+        def reading(connection: Any, lo: int | None, hi: int | None) -> Any:
+            here.append(hi)
+            return read(connection, lo, hi)
+
+        return reading
+
+    monkeypatch.setattr(columns, "_sqlite", counted(columns._sqlite))
+    monkeypatch.setattr(columns, "_postgresql", counted(columns._postgresql))
+    read_ahead = book.verification()
+    assert here == ([None] if book.sqlite else []), "pieces read here, not ahead"
+    monkeypatch.setattr(history, "COLUMNS", False)
+    rows = book.verification()
+    assert read_ahead.discrepancies == rows.discrepancies
+    assert bool(read_ahead.discrepancies) == bool(name)
+    assert read_ahead.state is not None
+    assert rows.state is not None
+    assert states.encode(read_ahead.state) == states.encode(rows.state)

@@ -34,7 +34,8 @@ One job a module:
 - `columns`, `columnar` (with `postings`, `confirm`), `bodies`, `headers`: the same chain pass over a large range read as
   Arrow columns: the checks as masks over the entries, each entry in a mask checked again by
   `entries` (the same words and tags), the canonical bodies and hashes built over columns, the
-  headers against their operations parsed together;
+  headers against their operations parsed together; `ahead` (with `sqlite_reader`, a helper
+  process's script): the next piece of columns read while one is checked;
 - `workers`: the parallel verifier (ranges in worker processes, for large ledgers);
 - `tables`: the derived tables read, and the reference tables against their entries (3);
   `books`: the rest of 3 to 6; `installed`: the guards (7).

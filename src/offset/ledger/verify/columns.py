@@ -2,14 +2,17 @@
 the headers, postings and block events of the entries with `lo <= seq < hi`, each table in the
 order the chain's body needs (`sorted` rows, sequence number first).
 
-SQLite hands out rows only through its Python module: its columns are built from them, on the
-caller's connection (a driver that reads SQLite into Arrow, such as ADBC's, links a second copy
-of SQLite into the process, whose closing of the file drops the locks of the first: SQLite's
-documented way to corrupt a database). A value of a storage class its column's type does not
-allow (SQLite stores what it is given) is refused by the conversion, or found before it (a
-REAL in an INTEGER column), and such a range is left to the row pass. PostgreSQL's columns
-come from the ADBC PostgreSQL driver (`COPY` in binary, decoded into Arrow in C) on a connection
-of its own that reads the caller's snapshot (`pg_export_snapshot`, as `pg_dump -j` does). Any other connection: None, and the row pass reads the range.
+SQLite is read by a helper process (`sqlite_reader.py`: ADBC's SQLite driver, rows into Arrow in
+C), for the pieces that end below the last entry of the caller's snapshot (no later commit
+changes them: history is append-only); the piece after it, and any piece the helper cannot read,
+on the caller's connection through its Python module's rows. ADBC's driver never runs in this
+process: it links a second copy of SQLite, whose closing of the file drops the locks of the
+first (SQLite's documented way to corrupt a database). A value of a storage class its column's
+type does not allow (SQLite stores what it is given) is refused by either reader, or found
+before it (a REAL in an INTEGER column), and such a range is left to the row pass. PostgreSQL's
+columns come from the ADBC PostgreSQL driver (`COPY` in binary, decoded into Arrow in C) on a
+connection of its own that reads the caller's snapshot (`pg_export_snapshot`, as `pg_dump -j`
+does). Any other connection: None, and the row pass reads the range.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -82,12 +85,35 @@ def pieces(
     if first is None or last - first + 1 < COLUMNS_FROM:
         return None
     cuts: list[int | None] = list(range(first + PIECE, last + 1, PIECE))
+    if hi is None and type(connection).__module__.startswith("sqlite3"):
+        # up to the last entry for the helper (`ahead.py`), and what follows on this connection
+        cuts.append(last + 1)  # (nothing but stray rows, in this snapshot)
     return list(zip([lo, *cuts], [*cuts, hi], strict=True))
 
 
-def read(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
+class Ahead(Protocol):
+    """Pieces read ahead of the checks (`ahead.py`), in the order asked."""
+
+    def asked(self, lo: int | None, hi: int | None) -> bool:
+        """Whether the next piece it reads is `lo <= seq < hi`."""
+
+    def take(self) -> list[pa.Table] | None:
+        """The three tables of that piece, or None: read it here."""
+
+    def close(self) -> None:
+        """Stop reading ahead."""
+
+
+def read(
+    connection: Any, lo: int | None, hi: int | None, ahead: Ahead | None = None
+) -> Columns | None:
     """The columns of the entries `lo <= seq < hi` on a DB-API connection (`pieces`), or None
-    where a value could not be read as its column's type (the row pass then reads them)."""
+    where a value could not be read as its column's type (the row pass then reads them). A
+    piece read `ahead` comes from there (`ahead.py`)."""
+    if ahead is not None and ahead.asked(lo, hi):
+        found = ahead.take()
+        if found is not None:
+            return _sorted(found)
     module = type(connection).__module__
     if module.startswith("sqlite3"):
         return _sqlite(connection, lo, hi)
@@ -123,10 +149,18 @@ def _sqlite(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
 
 
 def _postgresql(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
-    try:
-        import adbc_driver_postgresql.dbapi as adbc
-    except ImportError:  # installed without it: the row pass reads
+    found = snapshot_of(connection)
+    reader = None if found is None else connect(*found)
+    if reader is None:
         return None
+    with reader:
+        tables = pg_tables(reader, lo, hi)
+    return _sorted(tables)
+
+
+def snapshot_of(connection: Any) -> tuple[str, str, str] | None:
+    """PostgreSQL: where the caller's database is, the snapshot it reads (exported: its
+    transaction begins now, if it had not) and its `search_path`; None on a standby."""
     from psycopg.conninfo import make_conninfo
 
     # A standby cannot export a snapshot, and a refused statement would abort the caller's
@@ -139,22 +173,37 @@ def _postgresql(connection: Any, lo: int | None, hi: int | None) -> Columns | No
         return None
     password = connection.info.password
     where = make_conninfo(connection.info.dsn, **({"password": password} if password else {}))
+    return where, snapshot, path
+
+
+def connect(where: str, snapshot: str, path: str) -> Any:
+    """An ADBC connection reading `snapshot` with the caller's `search_path` (`snapshot_of`),
+    or None (the driver not installed, or the connection refused)."""
+    try:
+        import adbc_driver_postgresql.dbapi as adbc
+    except ImportError:  # installed without it: the row pass reads
+        return None
     try:
         reader = adbc.connect(where, autocommit=True)
     except Exception:
         return None
-    tables = []
-    with reader, reader.cursor() as cursor:
+    with reader.cursor() as cursor:
         cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")  # the caller's: no parameter
         path = path.replace("'", "''")
         cursor.execute(f"SELECT set_config('search_path', '{path}', true)")  # the caller's tables
+    return reader
+
+
+def pg_tables(reader: Any, lo: int | None, hi: int | None) -> list[pa.Table]:
+    """The three tables of a piece, on a connection made by `connect`."""
+    tables = []
+    with reader.cursor() as cursor:
         for table, columns, seq, _ in _TABLES:
             selected = ", ".join(_TEXT_OF.get(column, column) for column in columns)
             cursor.execute(f"SELECT {selected} FROM {table}" + _bounds(seq, lo, hi))
             tables.append(cursor.fetch_arrow_table().rename_columns(list(columns)))
-        cursor.execute("COMMIT")
-    return _sorted(tables)
+    return tables
 
 
 #: PostgreSQL's dates and times as the canonical text the chain holds (`chain.day_text`,

@@ -16,7 +16,7 @@ from typing import Any
 
 from offset.ledger.chain import day_text
 from offset.ledger.rows import HEADER_COLUMNS
-from offset.ledger.verify import columnar, columns, entries
+from offset.ledger.verify import ahead, columnar, columns, entries
 from offset.ledger.verify.entries import _COL, REFERENCE_KINDS
 from offset.ledger.verify.ranges import ChainPart, extend
 
@@ -58,15 +58,20 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
     if found is None:
         _rows(connection, part, previous, effective_before, lo, hi)
         return part
-    for start, stop in found:  # one piece of the range after another, each as one range
-        cols = columns.read(connection, start, stop)
-        if cols is not None and columnar.exact(cols):
-            piece = ChainPart(expected_seq=part.expected_seq)
-            columnar.check(connection, cols, piece, previous, effective_before)
-            extend(part, piece, joined=False)
-        else:
-            _rows(connection, part, previous, effective_before, start, stop)
-        previous, effective_before = part.last_hash, part.last_effective
+    reading = ahead.of(connection, found)  # the next piece read while one is checked
+    try:
+        for start, stop in found:  # one piece of the range after another, each as one range
+            cols = columns.read(connection, start, stop, reading)
+            if cols is not None and columnar.exact(cols):
+                piece = ChainPart(expected_seq=part.expected_seq)
+                columnar.check(connection, cols, piece, previous, effective_before)
+                extend(part, piece, joined=False)
+            else:
+                _rows(connection, part, previous, effective_before, start, stop)
+            previous, effective_before = part.last_hash, part.last_effective
+    finally:
+        if reading is not None:
+            reading.close()
     part.problems.sort(key=lambda problem: problem[:2])
     return part
 
