@@ -22,6 +22,7 @@ it sends is unpickled.
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import threading
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, Listener
@@ -92,9 +93,18 @@ class WriterServer:
         self._closed.set()
         self.listener.close()
         with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
+            for conn in self._connections:  # its thread hears EOF, and closes it
+                _hang_up(conn)
+
+
+def _hang_up(conn: Connection) -> None:
+    """Shut a connection down under the thread reading it (closing it there would pull the
+    descriptor from under that thread's read, and let another file take its number)."""
+    try:
+        with socket.fromfd(conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as duplicate:
+            duplicate.shutdown(socket.SHUT_RDWR)
+    except OSError:  # closed meanwhile
+        pass
 
 
 def _portable(broken: Exception) -> Exception:
