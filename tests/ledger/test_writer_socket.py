@@ -167,11 +167,40 @@ def test_the_writers_error_is_raised_by_the_sender(
     def broken(*_: object, **__: object) -> None:
         raise Unpicklable(threading.Lock())
 
-    monkeypatch.setattr(ledger, "apply", broken)
+    monkeypatch.setattr(ledger, "_write", broken)
     book = sender(ledger, socket_path)
     with pytest.raises(RuntimeError, match="Unpicklable: database went away"):
         book.apply([{**TRANSFER, "id": "ina:e"}], party="ina")
-    monkeypatch.setattr(ledger, "apply", lambda *_, **__: 1 / 0)
+    monkeypatch.setattr(ledger, "_write", lambda *_, **__: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         book.apply([{**TRANSFER, "id": "ina:e"}], party="ina")
     book.engine.dispose()
+
+
+def test_submissions_together_beside_callers_of_their_own(ledger: Ledger) -> None:
+    """`submit_together` (the writer's loop) and this process's own callers in one line:
+    each submission written once, as a caller alone would have had it."""
+    assert {r.status for r in ledger.apply(ISSUE, atomic=True)} == {"ok"}
+    own: list[str] = []
+    together = [
+        Submission([{**TRANSFER, "id": f"ina:g{n}"}], n % 2 == 0, None, "ina") for n in range(30)
+    ]
+
+    def caller(i: int) -> None:
+        for n in range(5):
+            (result,) = ledger.apply([{**TRANSFER, "id": f"ina:o{i}-{n}"}], party="ina")
+            own.append(result.status)
+
+    threads = [threading.Thread(target=caller, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for at in range(0, 30, 10):
+        ledger.submit_together(together[at : at + 10])
+    for thread in threads:
+        thread.join()
+    assert own == ["ok"] * 20
+    assert [(s.error, [r.status for r in s.results or []]) for s in together] == [
+        (None, ["ok"])
+    ] * 30
+    assert holdings(ledger)["shinjuku/holding"] == 50
+    assert ledger.verify() == []

@@ -102,6 +102,11 @@ class Writer:
             return self.remote.submit(mine)
         return self._line.submit(mine, self._write)
 
+    def submit_together(self, submissions: list[Submission]) -> None:
+        """Several callers' submissions at once, from one thread (`writer_socket.py`), each
+        settled (`results` or `error`) on return, written as any caller's."""
+        self._line.submit_together(submissions, self._write)
+
     def _write(self, batch: list[Submission]) -> list[list[Result]]:
         """One database transaction for every submission of the batch: on PostgreSQL, when
         this writer knows the head, in one round trip (`presumed.py`); otherwise, or if

@@ -21,18 +21,19 @@ it sends is unpickled.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import socket
 import threading
 from multiprocessing import AuthenticationError
-from multiprocessing.connection import Client, Connection, Listener
+from multiprocessing.connection import Client, Connection, Listener, wait
 from typing import TYPE_CHECKING, Final
 
 from offset.ledger.batch import Result, refused
 from offset.ledger.codes import WRITER_UNAVAILABLE, Rejected
+from offset.ledger.group_commit import Submission
 
 if TYPE_CHECKING:
-    from offset.ledger.group_commit import Submission
     from offset.ledger.writer import Writer
 
 # How long a sender waits for its write's answer before answering `writer_unavailable`: far
@@ -43,16 +44,21 @@ Request = tuple[list[object], bool, "dt.date | None", "str | None"]  # items, at
 
 
 class WriterServer:
-    """Serves `book`'s writes to other processes at the Unix socket `path`: one thread a
-    connection, each handing its caller's operations to the book's group commit."""
+    """Serves `book`'s writes to other processes at the Unix socket `path`. One thread reads
+    every connection: what was sent while the last batch was written is the next batch
+    (`Writer.submit_together`), whose answers it sends once it has committed. Another thread
+    accepts connections (each proves the key first)."""
 
     def __init__(self, book: Writer, path: str, authkey: bytes) -> None:
         self.book = book
         self.listener = Listener(path, family="AF_UNIX", authkey=authkey)
         self._closed = threading.Event()
-        self._connections: set[Connection] = set()
         self._lock = threading.Lock()
-        threading.Thread(target=self._accept, name="offset-writer", daemon=True).start()
+        self._accepted: list[Connection] = []  # not yet read by the loop (under `_lock`)
+        self._wake, self._woken = socket.socketpair()  # tells the loop of both, and of close
+        threading.Thread(target=self._accept, name="offset-accept", daemon=True).start()
+        self._loop = threading.Thread(target=self._run, name="offset-writer", daemon=True)
+        self._loop.start()
 
     def _accept(self) -> None:
         while not self._closed.is_set():
@@ -61,53 +67,70 @@ class WriterServer:
             except (OSError, AuthenticationError):  # closed, or a peer without the key
                 continue
             with self._lock:
-                if self._closed.is_set():
-                    conn.close()
-                    return
-                self._connections.add(conn)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+                self._accepted.append(conn)
+            self._nudge()
 
-    def _serve(self, conn: Connection) -> None:
-        """One sender's requests, one at a time (each thread of a sender has its own)."""
+    def _nudge(self) -> None:
+        with contextlib.suppress(OSError):  # closed
+            self._wake.send(b"!")
+
+    def _run(self) -> None:
+        connections: list[Connection] = []
         try:
             while True:
-                items, atomic, today, party = conn.recv()
-                try:
-                    answer: tuple[str, object] = (
-                        "ok",
-                        self.book.apply(items, atomic=atomic, today=today, party=party),
-                    )
-                except Exception as broken:  # the sender raises it, as `apply` would have
-                    answer = ("error", _portable(broken))
-                conn.send(answer)
-        except (EOFError, OSError):  # the sender went away, or the server closes
-            pass
+                ready = wait([self._woken, *connections])
+                if self._closed.is_set():
+                    return
+                batch: list[tuple[Connection, Submission]] = []
+                for conn in ready:
+                    if conn is self._woken:
+                        self._woken.recv(4096)
+                        with self._lock:
+                            connections += self._accepted
+                            self._accepted.clear()
+                        continue
+                    assert isinstance(conn, Connection)
+                    try:
+                        items, atomic, today, party = conn.recv()
+                    except Exception:  # the sender went away (or sent what is not a request)
+                        connections.remove(conn)
+                        conn.close()
+                        continue
+                    batch.append((conn, Submission(items, atomic, today, party)))
+                if batch:
+                    self.book.submit_together([submission for _, submission in batch])
+                for conn, submission in batch:  # each after its commit
+                    try:
+                        conn.send(_answer(submission))
+                    except OSError:
+                        connections.remove(conn)
+                        conn.close()
         finally:
-            with self._lock:
-                self._connections.discard(conn)
-            conn.close()
+            for conn in connections:
+                conn.close()
 
     def close(self) -> None:
-        """Stop accepting and drop every connection (a write being applied still commits;
-        its sender hears `writer_unavailable`)."""
+        """Stop accepting and drop every connection, once the batch being written (if any)
+        has committed; senders waiting hear `writer_unavailable`."""
         self._closed.set()
         self.listener.close()
+        self._nudge()
+        self._loop.join(ANSWER_TIMEOUT_S)
         with self._lock:
-            for conn in self._connections:  # its thread hears EOF, and closes it
-                _hang_up(conn)
+            for conn in self._accepted:
+                conn.close()
+        self._wake.close()
+        self._woken.close()
 
 
-def _hang_up(conn: Connection) -> None:
-    """Shut a connection down under the thread reading it (closing it there would pull the
-    descriptor from under that thread's read, and let another file take its number)."""
-    try:
-        with socket.fromfd(conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as duplicate:
-            duplicate.shutdown(socket.SHUT_RDWR)
-    except OSError:  # closed meanwhile
-        pass
+def _answer(submission: Submission) -> tuple[str, object]:
+    """What a sender gets: the results, or the error its `apply` raises (`_portable`)."""
+    if submission.error is not None:
+        return ("error", _portable(submission.error))
+    return ("ok", submission.results)
 
 
-def _portable(broken: Exception) -> Exception:
+def _portable(broken: BaseException) -> BaseException:
     """`broken` if it survives pickling, else a RuntimeError with its words (a driver's error
     may hold what cannot be pickled)."""
     import pickle
