@@ -204,3 +204,25 @@ def test_submissions_together_beside_callers_of_their_own(ledger: Ledger) -> Non
     ] * 30
     assert holdings(ledger)["shinjuku/holding"] == 50
     assert ledger.verify() == []
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_broken_writer_loop_refuses_at_once(
+    ledger: Ledger, writer: WriterServer, socket_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a write's error (the sender raises those) but the writer's own loop broken: the
+    sender waiting hears it, and the next finds no writer, instead of waiting for an answer."""
+    book = sender(ledger, socket_path)
+    assert {r.status for r in book.apply(ISSUE, atomic=True)} == {"ok"}
+    before = history(ledger)
+
+    def broken(_: list[Submission]) -> None:
+        raise RuntimeError("a bug in the loop")
+
+    monkeypatch.setattr(ledger, "submit_together", broken)
+    monkeypatch.setattr(writer_socket, "ANSWER_TIMEOUT_S", 60.0)
+    (waiting,) = book.apply([{**TRANSFER, "id": "ina:b1"}], party="ina")
+    (late,) = sender(ledger, socket_path).apply([{**TRANSFER, "id": "ina:b2"}], party="ina")
+    assert (waiting.status, late.status) == (WRITER_UNAVAILABLE, WRITER_UNAVAILABLE)
+    assert history(ledger) == before
+    book.engine.dispose()

@@ -105,7 +105,9 @@ class WriterServer:
                     except OSError:
                         connections.remove(conn)
                         conn.close()
-        finally:
+        finally:  # closed, or broken: new senders are refused at once, waiting ones hear EOF
+            self._closed.set()
+            self.listener.close()
             for conn in connections:
                 conn.close()
 
