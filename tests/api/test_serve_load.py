@@ -36,18 +36,20 @@ EACH = 1_000  # credits issued to each client's account
 CLASS = {"project": "load-pv", "vintage": 2024}
 
 
-#: (database, worker processes): with several, one process writes for all of them
-SETUPS = [("sqlite", 1), ("sqlite", 2), ("postgresql", 1), ("postgresql", 2), ("postgresql", 4)]
+#: (database, worker processes, options): with several, one process writes for all of them,
+#: or (PostgreSQL) each for itself
+SETUPS = [("sqlite", 1, ""), ("sqlite", 2, ""), ("postgresql", 1, ""), ("postgresql", 2, ""),
+          ("postgresql", 4, ""), ("postgresql", 2, "--writer-per-process")]  # fmt: skip
 
 
-@pytest.fixture(params=SETUPS, ids=[f"{db}-{n}" for db, n in SETUPS])
-def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, int]]:
-    database, workers = request.param
+@pytest.fixture(params=SETUPS, ids=[f"{db}-{n}{o}" for db, n, o in SETUPS])
+def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, int, str]]:
+    database, workers, options = request.param
     if database == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ledger.db'}", workers
+        yield f"sqlite:///{tmp_path / 'ledger.db'}", workers, options
     else:
         for url in pg_schema():
-            yield url, workers
+            yield url, workers, options
 
 
 def cpu_ticks(pid: int) -> dict[int, int]:
@@ -81,15 +83,15 @@ def _parties(book: Ledger) -> dict[str, str]:
     return {p: keys.create(book.engine, p)[1] for p in names}
 
 
-def test_32_clients_no_5xx_and_credits_conserved(setup: tuple[str, int]) -> None:
-    url, workers = setup
+def test_32_clients_no_5xx_and_credits_conserved(setup: tuple[str, int, str]) -> None:
+    url, workers, options = setup
     book = Ledger.open(url)
     api_keys = _parties(book)
     statuses: Counter[int] = Counter()
     recorded: list[tuple[str, str, dict[str, Any]]] = []  # (party, key, body) answered 201
     lock = threading.Lock()
     start = threading.Barrier(CLIENTS)
-    with server(url, workers) as (base, pid):
+    with server(url, workers, *options.split()) as (base, pid):
         before = cpu_ticks(pid)
 
         def client(i: int) -> None:
