@@ -59,6 +59,22 @@ def counted(book: Ledger) -> list[int]:
     return sizes
 
 
+def transferring(book: Ledger, prefix: str, count: int) -> tuple[list[threading.Thread], list[str]]:
+    """`count` threads started, each applying 5 of ina's transfers through `book`; the statuses
+    they got (once joined)."""
+    statuses: list[str] = []
+
+    def transfers(i: int) -> None:
+        for n in range(5):
+            (result,) = book.apply([{**TRANSFER, "id": f"ina:{prefix}{i}-{n}"}], party="ina")
+            statuses.append(result.status)
+
+    threads = [threading.Thread(target=transfers, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads, statuses
+
+
 def test_writes_through_the_socket_are_the_writers(
     ledger: Ledger, writer: WriterServer, socket_path: str
 ) -> None:
@@ -76,16 +92,7 @@ def test_writes_through_the_socket_are_the_writers(
     assert (again.status, again.seq) == ("exists", done.seq)
 
     # Many threads of the sender at once, one connection each: every write once, conserved.
-    statuses: list[str] = []
-
-    def transfers(i: int) -> None:
-        for n in range(5):
-            (result,) = book.apply([{**TRANSFER, "id": f"ina:t{i}-{n}"}], party="ina")
-            statuses.append(result.status)
-
-    threads = [threading.Thread(target=transfers, args=(i,)) for i in range(8)]
-    for thread in threads:
-        thread.start()
+    threads, statuses = transferring(book, "t", 8)
     for thread in threads:
         thread.join()
     assert statuses == ["ok"] * 40
@@ -181,19 +188,10 @@ def test_submissions_together_beside_callers_of_their_own(ledger: Ledger) -> Non
     """`submit_together` (the writer's loop) and this process's own callers in one line:
     each submission written once, as a caller alone would have had it."""
     assert {r.status for r in ledger.apply(ISSUE, atomic=True)} == {"ok"}
-    own: list[str] = []
     together = [
         Submission([{**TRANSFER, "id": f"ina:g{n}"}], n % 2 == 0, None, "ina") for n in range(30)
     ]
-
-    def caller(i: int) -> None:
-        for n in range(5):
-            (result,) = ledger.apply([{**TRANSFER, "id": f"ina:o{i}-{n}"}], party="ina")
-            own.append(result.status)
-
-    threads = [threading.Thread(target=caller, args=(i,)) for i in range(4)]
-    for thread in threads:
-        thread.start()
+    threads, own = transferring(ledger, "o", 4)
     for at in range(0, 30, 10):
         ledger.submit_together(together[at : at + 10])
     for thread in threads:
