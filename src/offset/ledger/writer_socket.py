@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import selectors
 import socket
 import threading
 from multiprocessing import AuthenticationError
-from multiprocessing.connection import Client, Connection, Listener, wait
+from multiprocessing.connection import Client, Connection, Listener
 from typing import TYPE_CHECKING, Final
 
 from offset.ledger.batch import Result, refused
@@ -75,26 +76,32 @@ class WriterServer:
             self._wake.send(b"!")
 
     def _run(self) -> None:
-        connections: list[Connection] = []
+        watched = selectors.DefaultSelector()  # every connection, registered once
+        watched.register(self._woken, selectors.EVENT_READ)
+
+        def drop(conn: Connection) -> None:
+            watched.unregister(conn)
+            conn.close()
+
         try:
             while True:
-                ready = wait([self._woken, *connections])
+                ready = watched.select()
                 if self._closed.is_set():
                     return
                 batch: list[tuple[Connection, Submission]] = []
-                for conn in ready:
-                    if conn is self._woken:
+                for key, _ in ready:
+                    if key.fileobj is self._woken:
                         self._woken.recv(4096)
                         with self._lock:
-                            connections += self._accepted
+                            for accepted in self._accepted:
+                                watched.register(accepted, selectors.EVENT_READ, accepted)
                             self._accepted.clear()
                         continue
-                    assert isinstance(conn, Connection)
+                    conn = key.data  # the Connection (`fileobj` as registered)
                     try:
                         items, atomic, today, party = conn.recv()
                     except Exception:  # the sender went away (or sent what is not a request)
-                        connections.remove(conn)
-                        conn.close()
+                        drop(conn)
                         continue
                     batch.append((conn, Submission(items, atomic, today, party)))
                 if batch:
@@ -103,13 +110,14 @@ class WriterServer:
                     try:
                         conn.send(_answer(submission))
                     except OSError:
-                        connections.remove(conn)
-                        conn.close()
+                        drop(conn)
         finally:  # closed, or broken: new senders are refused at once, waiting ones hear EOF
             self._closed.set()
             self.listener.close()
-            for conn in connections:
-                conn.close()
+            for key in list(watched.get_map().values()):
+                if key.data is not None:
+                    key.data.close()
+            watched.close()
 
     def close(self) -> None:
         """Stop accepting and drop every connection, once the batch being written (if any)
