@@ -176,10 +176,11 @@ def serving(url: str, workers: int = 1) -> Iterator[str]:
 
 
 @contextmanager
-def server(url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
-    """`offset serve` on `url`: its base URL and process id once every worker answers."""
+def server(url: str, workers: int = 1, *options: str) -> Iterator[tuple[str, int]]:
+    """`offset serve` on `url` (with `options`): its base URL and process id once every
+    worker answers."""
     port = free_port()
-    more = ["--workers", str(workers)] if workers > 1 else []
+    more = [*(["--workers", str(workers)] if workers > 1 else []), *options]
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "offset", "serve", "--db", url, "--port", str(port), *more],

@@ -42,11 +42,12 @@ def test_create_list_revoke(tmp_path: Path) -> None:
     book.engine.dispose()
 
 
-def test_serve_workers_need_postgresql(tmp_path: Path) -> None:
-    """On SQLite one process writes: `--workers 2` is refused in words, before anything starts
-    (the ledger file is not even made)."""
+def test_serve_a_writer_per_process_needs_postgresql(tmp_path: Path) -> None:
+    """On SQLite one process writes: `--workers 2 --writer-per-process` is refused in words,
+    before anything starts (the ledger file is not even made); `--workers 2` alone is served,
+    one process writing for both (`test_serve_load`)."""
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    refused = runner.invoke(app, ["serve", "--db", url, "--workers", "2"])
+    refused = runner.invoke(app, ["serve", "--db", url, "--workers", "2", "--writer-per-process"])
     assert refused.exit_code == 2
-    assert "--workers needs PostgreSQL" in refused.output
+    assert "--writer-per-process needs PostgreSQL" in refused.output
     assert not (tmp_path / "ledger.db").exists()

@@ -6,12 +6,15 @@ large, some retirements) as fast as it is answered; a retry of an earlier key go
 connection, which any worker process may take. Afterwards: no answer was a 5xx, every answered
 write is in the ledger exactly once, credits are conserved (what was issued is where the
 ledger says, and equals the sum of the clients' own accounting), and `verify` passes; with
-several workers, more than one of them did the work.
+several workers, more than one of them did the work. With several workers one process writes
+for all (`writer_socket.py`): when it is gone, the workers answer 503 and nothing is written.
 """
 
 from __future__ import annotations
 
+import os
 import random
+import signal
 import threading
 import time
 from collections import Counter
@@ -33,18 +36,20 @@ EACH = 1_000  # credits issued to each client's account
 CLASS = {"project": "load-pv", "vintage": 2024}
 
 
-#: (database, worker processes): `--workers` is for PostgreSQL (on SQLite one process writes)
-SETUPS = [("sqlite", 1), ("postgresql", 1), ("postgresql", 2), ("postgresql", 4)]
+#: (database, worker processes, options): with several, one process writes for all of them,
+#: or (PostgreSQL) each for itself
+SETUPS = [("sqlite", 1, ""), ("sqlite", 2, ""), ("postgresql", 1, ""), ("postgresql", 2, ""),
+          ("postgresql", 4, ""), ("postgresql", 2, "--writer-per-process")]  # fmt: skip
 
 
-@pytest.fixture(params=SETUPS, ids=[f"{db}-{n}" for db, n in SETUPS])
-def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, int]]:
-    database, workers = request.param
+@pytest.fixture(params=SETUPS, ids=[f"{db}-{n}{o}" for db, n, o in SETUPS])
+def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, int, str]]:
+    database, workers, options = request.param
     if database == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ledger.db'}", workers
+        yield f"sqlite:///{tmp_path / 'ledger.db'}", workers, options
     else:
         for url in pg_schema():
-            yield url, workers
+            yield url, workers, options
 
 
 def cpu_ticks(pid: int) -> dict[int, int]:
@@ -78,15 +83,15 @@ def _parties(book: Ledger) -> dict[str, str]:
     return {p: keys.create(book.engine, p)[1] for p in names}
 
 
-def test_32_clients_no_5xx_and_credits_conserved(setup: tuple[str, int]) -> None:
-    url, workers = setup
+def test_32_clients_no_5xx_and_credits_conserved(setup: tuple[str, int, str]) -> None:
+    url, workers, options = setup
     book = Ledger.open(url)
     api_keys = _parties(book)
     statuses: Counter[int] = Counter()
     recorded: list[tuple[str, str, dict[str, Any]]] = []  # (party, key, body) answered 201
     lock = threading.Lock()
     start = threading.Barrier(CLIENTS)
-    with server(url, workers) as (base, pid):
+    with server(url, workers, *options.split()) as (base, pid):
         before = cpu_ticks(pid)
 
         def client(i: int) -> None:
@@ -154,3 +159,36 @@ def test_32_clients_no_5xx_and_credits_conserved(setup: tuple[str, int]) -> None
     assert got == {account: q for account, q in expected.items() if q}
     assert book.verify() == []
     book.engine.dispose()
+
+
+def test_workers_without_their_writer_answer_503_and_write_nothing(tmp_path: Path) -> None:
+    """The process that writes for the workers (`serve`'s own) killed: each worker still
+    answers, a write 503 `writer_unavailable`, and the ledger is as it was."""
+    for url in pg_schema():
+        book = Ledger.open(url)
+        api_keys = _parties(book)
+        before = holdings(book)
+        auth = {"Authorization": f"Bearer {api_keys['c0']}"}
+        body = {"from": "c0/holding", "to": "c1/holding", "quantity": 1, **CLASS}
+        with server(url, 2) as (base, pid):
+            workers = cpu_ticks(pid)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                answers = [  # a new connection each: both workers answer some
+                    httpx.post(
+                        f"{base}/api/v1/transfers",
+                        json=body,
+                        headers={**auth, "Idempotency-Key": f"k{n}"},
+                        timeout=60,
+                    )
+                    for n in range(6)
+                ]
+            finally:
+                for worker in workers:
+                    os.kill(worker, signal.SIGKILL)
+        assert len(workers) == 2
+        assert [(a.status_code, a.json()["status"]) for a in answers] == [
+            (503, "writer_unavailable")
+        ] * 6
+        assert holdings(book) == before
+        book.engine.dispose()

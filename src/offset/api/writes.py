@@ -28,7 +28,7 @@ from offset.api.json_body import LedgerJsonRoute
 from offset.api.keys import Caller
 from offset.api.routes import KEY_MAX, KEY_PATTERN, Book, Me
 from offset.ledger import Ledger
-from offset.ledger.codes import HISTORY_ALTERED
+from offset.ledger.codes import HISTORY_ALTERED, WRITER_UNAVAILABLE
 from offset.ledger.writer import Result
 from offset.scenario import run_records
 
@@ -40,8 +40,9 @@ Reservation = Annotated[
 
 STATUS = {"ok": 201, "exists": 200}
 NOT_FOUND_CODES = {"unknown_account", "unknown_class", "unknown_transaction", "unknown_party"}
-# The ledger's own state refuses every write, whatever was sent: not the caller's conflict.
-UNAVAILABLE_CODES = {HISTORY_ALTERED}
+# The ledger's own state refuses every write, whatever was sent, or the server's writing
+# process did not answer (`--workers N`): not the caller's conflict.
+UNAVAILABLE_CODES = {HISTORY_ALTERED, WRITER_UNAVAILABLE}
 
 
 def _apply(book: Ledger, who: Caller, op: dict[str, Any]) -> JSONResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,9 +20,15 @@ from offset.ledger.codes import Rejected
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from offset.ledger import Ledger
+    from offset.ledger.writer_socket import WriterServer
+
 WORKERS = 40  # AnyIO's default thread limiter, which runs FastAPI's sync endpoints
 DB_VARIABLE = "OFFSET_SERVE_DB"  # the ledger's URL, from `serve` to its worker processes
 PROGRAMMES_VARIABLE = "OFFSET_SERVE_PROGRAMMES"  # the --programme files, likewise
+# The one writer's socket and key, from `serve` to its worker processes (`--one-writer`).
+WRITER_VARIABLE = "OFFSET_SERVE_WRITER"
+WRITER_KEY_VARIABLE = "OFFSET_SERVE_WRITER_KEY"
 
 
 def serve(
@@ -40,24 +47,33 @@ def serve(
         typer.Option(
             "--workers",
             min=1,
-            help="Server processes on one port (PostgreSQL only; each with its own writer)",
+            help="Server processes on one port (several writers: PostgreSQL only)",
         ),
     ] = 1,
+    one_writer: Annotated[
+        bool,
+        typer.Option(
+            "--one-writer/--writer-per-process",
+            help="With --workers N: one process writes for all (or each its own, PostgreSQL)",
+        ),
+    ] = True,
 ) -> None:
     """Serve the JSON API (/api/v1, documented at /docs) and the dashboard (/) with uvicorn.
 
     One process by default; its requests' writes share commits (the ledger's group commit).
-    With `--workers N` (PostgreSQL), N processes accept on one port, each with its own group
-    commit: the database orders their writes (the chain head), and idempotency keys, sessions
-    and keys live in it, so any process answers any request. The dashboard's form tokens are
-    signed with `OFFSET_SECRET`, drawn here for all of them when it is not set."""
+    With `--workers N`, N processes accept on one port and hand their writes to this one,
+    whose group commit writes them all (`--one-writer`, `ledger/writer_socket.py`); with
+    `--writer-per-process` (PostgreSQL), each has its own group commit and the database orders
+    their writes (the chain head). Idempotency keys, sessions and keys live in the database, so
+    any process answers any request. The dashboard's form tokens are signed with
+    `OFFSET_SECRET`, drawn here for all of them when it is not set."""
     import uvicorn
 
     from offset.api.app import create_app
     from offset.ledger.database import redacted
 
-    if workers > 1 and db.startswith("sqlite"):
-        err.print("--workers needs PostgreSQL: on SQLite one process writes")
+    if workers > 1 and not one_writer and db.startswith("sqlite"):
+        err.print("--writer-per-process needs PostgreSQL: on SQLite one process writes")
         raise typer.Exit(2)
     # Migrate (or refuse) once, here, before any worker opens the ledger.
     book = open_ledger(db) if db.startswith("sqlite") else open_ledger(db, pool_size=WORKERS)
@@ -69,23 +85,48 @@ def serve(
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
         return
-    book.engine.dispose()  # each worker opens its own
     os.environ[DB_VARIABLE] = db
     os.environ[PROGRAMMES_VARIABLE] = os.pathsep.join(str(p) for p in programme or ())
     os.environ.setdefault(csrf_secret_variable(), secrets.token_hex(32))
-    uvicorn.run(
-        f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port,
-        log_level="info", access_log=access_log,
-    )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="offset-serve-") as private:  # only this user's
+        writer = _one_writer(book, private) if one_writer else None
+        if writer is None:
+            book.engine.dispose()  # each worker opens its own, and writes with it
+            os.environ.pop(WRITER_VARIABLE, None)
+        try:
+            uvicorn.run(
+                f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port,
+                log_level="info", access_log=access_log,
+            )  # fmt: skip
+        finally:
+            if writer is not None:
+                writer.close()
+
+
+def _one_writer(book: Ledger, directory: str) -> WriterServer:
+    """This process writes for the workers, at a socket in `directory` (its path and key go to
+    them in the environment, which only this user can read)."""
+    from offset.ledger.writer_socket import WriterServer
+
+    path, key = os.path.join(directory, "writer.sock"), secrets.token_bytes(32)
+    writer = WriterServer(book, path, key)
+    os.environ[WRITER_VARIABLE], os.environ[WRITER_KEY_VARIABLE] = path, key.hex()
+    return writer
 
 
 def worker_app() -> FastAPI:
-    """One worker process's app (uvicorn calls it in each): its own ledger and writer."""
+    """One worker process's app (uvicorn calls it in each): its own ledger, which hands its
+    writes to `serve`'s process (`--one-writer`) or writes them itself."""
     from offset.api.app import create_app
+    from offset.ledger.writer_socket import RemoteWriter
 
     db = os.environ[DB_VARIABLE]
     programmes = [Path(p) for p in os.environ.get(PROGRAMMES_VARIABLE, "").split(os.pathsep) if p]
-    return create_app(open_ledger(db, pool_size=WORKERS), programmes)
+    book = open_ledger(db) if db.startswith("sqlite") else open_ledger(db, pool_size=WORKERS)
+    if WRITER_VARIABLE in os.environ:
+        key = bytes.fromhex(os.environ[WRITER_KEY_VARIABLE])
+        book.remote = RemoteWriter(os.environ[WRITER_VARIABLE], key)
+    return create_app(book, programmes)
 
 
 def csrf_secret_variable() -> str:

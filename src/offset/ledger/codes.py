@@ -7,6 +7,7 @@ from typing import Final
 OK: Final = "ok"
 EXISTS: Final = "exists"  # the same id with the same content: nothing changed
 HISTORY_ALTERED: Final = "history_altered"  # the ledger's state, not the operation's fault
+WRITER_UNAVAILABLE: Final = "writer_unavailable"  # the server's, likewise (`writer_socket.py`)
 
 # Rejections. Each leaves the ledger exactly as it was.
 MESSAGES: Final[dict[str, str]] = {
@@ -51,6 +52,8 @@ MESSAGES: Final[dict[str, str]] = {
     HISTORY_ALTERED: "the ledger's last entry was altered outside the ledger (it does not"
     " recompute from what it holds): nothing is written until the ledger is repaired; run"
     " `offset ledger verify`",
+    WRITER_UNAVAILABLE: "the server's writing process did not answer: the operation may or may not"
+    " have been recorded; send it again with the same id (or Idempotency-Key) to find out",
 }
 #: The same in Japanese: what the dashboard, the API (`Accept-Language: ja`) and the CLI
 #: (`--lang ja`) say.
@@ -96,6 +99,8 @@ JAPANESE: Final[dict[str, str]] = {
     HISTORY_ALTERED: "台帳の最新の記録が台帳の外で書き換えられています(記録の内容からハッシュが"
     "再計算できません)。台帳を修復するまで書き込みはできません。`offset ledger verify` で"
     "確認してください",
+    WRITER_UNAVAILABLE: "サーバーの書き込み処理が応答しませんでした。記録されたかどうかは不明です。"
+    "同じID(Idempotency-Key)でもう一度送信すると確認できます",
 }
 CODES: Final = (OK, EXISTS, *MESSAGES)
 

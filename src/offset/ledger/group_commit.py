@@ -94,6 +94,29 @@ class Line:
         assert mine.results is not None
         return mine.results
 
+    def submit_together(self, mine: list[Submission], write: Write) -> None:
+        """Several callers' submissions, gathered by one thread (`writer_socket.py`: other
+        processes' callers): queued at once, written as any, each settled (its results or
+        error) on return. That thread leads whenever the first of them still waiting comes
+        first, so it needs no thread a caller."""
+        with self.lock:
+            self._line.extend(mine)
+            if len(self._line) > len(mine):
+                self._arrived.notify()
+            wake = threading.Condition(self.lock)
+            for submission in mine:
+                submission.wake = wake
+        while True:
+            with self.lock:
+                waiting = [s for s in mine if not s.settled]
+                while waiting and self._line[0] is not waiting[0]:
+                    wake.wait()
+                    waiting = [s for s in mine if not s.settled]
+                if not waiting:
+                    return
+                batch = self._take()
+            self._lead(batch, write)
+
     def _lead(self, batch: list[Submission], write: Write) -> None:
         try:
             for submission, results in zip(batch, write(batch), strict=True):

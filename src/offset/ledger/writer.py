@@ -32,6 +32,7 @@ from offset.ledger.codes import HISTORY_ALTERED, Rejected
 from offset.ledger.database import is_sqlite
 from offset.ledger.group_commit import Line, Submission
 from offset.ledger.presumed import write_presumed
+from offset.ledger.writer_socket import RemoteWriter
 
 __all__ = ["CHUNK", "Result", "Submission", "Writer"]
 
@@ -55,6 +56,8 @@ class Writer:
         self._presume = False
         self._backoff = 0  # batches to write under the lock, after the last conflict
         self._streak = 0  # conflicts in a row
+        # Another process writes for this one (`writer_socket.py`; `offset serve --workers N`).
+        self.remote: RemoteWriter | None = None
 
     def apply(
         self,
@@ -93,8 +96,16 @@ class Writer:
         self._submit(Submission([], False, None))
 
     def _submit(self, mine: Submission) -> list[Result]:
-        """Wait in line; return once this call's batch has committed (`group_commit.py`)."""
+        """Wait in line; return once this call's batch has committed (`group_commit.py`), in
+        this process or in the one that writes for it."""
+        if self.remote is not None:
+            return self.remote.submit(mine)
         return self._line.submit(mine, self._write)
+
+    def submit_together(self, submissions: list[Submission]) -> None:
+        """Several callers' submissions at once, from one thread (`writer_socket.py`), each
+        settled (`results` or `error`) on return, written as any caller's."""
+        self._line.submit_together(submissions, self._write)
 
     def _write(self, batch: list[Submission]) -> list[list[Result]]:
         """One database transaction for every submission of the batch: on PostgreSQL, when
