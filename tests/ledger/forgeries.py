@@ -380,3 +380,57 @@ def repoint_a_post(book: Ledger) -> list[str]:
         f"transaction seq {p1}: resolves r2, which is not an open reservation",
         "pending ina/pending class 1: holds 3, its open reservations 15",
     ]
+
+
+# A value stored as another storage class than its column's (SQLite stores what it is given;
+# PostgreSQL's columns refuse it): name -> (statements, the line `verify` must report). Apart
+# from `BEHIND`, which runs on both databases and is compared with the columnar pass word for
+# word: the columnar pass leaves such a piece to the row pass.
+STORED: dict[str, tuple[list[str], str]] = {
+    "an amount as a blob of its digits": (
+        [
+            "UPDATE postings SET amount = CAST(CAST(amount AS TEXT) AS BLOB)"
+            " WHERE tx_seq = {t3} AND amount > 0"
+        ],
+        "transaction t3 (seq {t3}): postings.amount is stored as a blob, not an integer",
+    ),
+    "an amount as text": (  # full-width digits: text that no integer affinity converts
+        ["UPDATE postings SET amount = '１０' WHERE tx_seq = {t3} AND amount > 0"],
+        "transaction t3 (seq {t3}): postings.amount is stored as text, not an integer",
+    ),
+    "an amount as a real": (
+        ["UPDATE postings SET amount = amount + 0.5 WHERE tx_seq = {t3} AND amount > 0"],
+        "transaction t3 (seq {t3}): postings.amount is stored as a real, not an integer",
+    ),
+    "an event's start as text": (  # text sorts after any number: its CHECK (start < stop) off
+        [
+            "PRAGMA ignore_check_constraints = ON",
+            "UPDATE block_events SET start = '２０' WHERE tx_seq = {t3}",
+        ],
+        "transaction t3 (seq {t3}): block_events.start is stored as text, not an integer",
+    ),
+    "an operation as a blob": (
+        ["UPDATE transactions SET operation = CAST(operation AS BLOB) WHERE id = 't5'"],
+        "transaction t5 (seq {t5}): transactions.operation is stored as a blob, not text",
+    ),
+    "a memo as a blob": (
+        ["UPDATE transactions SET memo = CAST(memo AS BLOB) WHERE id = 'r1'"],
+        "transaction r1 (seq {r1}): transactions.memo is stored as a blob, not text",
+    ),
+    "a hash as a blob": (
+        ["UPDATE transactions SET hash = CAST(hash AS BLOB) WHERE id = 't2'"],
+        "transaction t2 (seq {t2}): transactions.hash is stored as a blob, not text",
+    ),
+    "a reference entry's kind as a blob": (
+        ["UPDATE transactions SET kind = CAST(kind AS BLOB) WHERE seq = {minato}"],
+        "entry (seq {minato}): transactions.kind is stored as a blob, not text",
+    ),
+}
+
+
+def forge_stored(book: Ledger, name: str) -> str:
+    """Do the forgery `name` of `STORED` (SQLite); what the report must say."""
+    statements, expected = STORED[name]
+    found = holes(book)
+    behind_the_triggers(book, *(s.format(**found) for s in statements))
+    return expected.format(**found)

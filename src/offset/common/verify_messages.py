@@ -72,6 +72,15 @@ VERIFY: dict[str, tuple[str, str]] = {
         "{where}: block events do not move what the postings move",
         "{where}: ブロックの記録が仕訳と同じ量を動かしていません",
     ),
+    "verify.stored_as": (
+        "{where}: {table}.{column} is stored as {found}, not {wanted}",
+        "{where}: {table}.{column} が{wanted}ではなく{found}として保存されています",
+    ),
+    "verify.entry_at": ("entry (seq {seq})", "記録 (seq {seq})"),
+    "verify.class.integer": ("an integer", "整数"),
+    "verify.class.text": ("text", "テキスト"),
+    "verify.class.blob": ("a blob", "BLOB"),
+    "verify.class.real": ("a real", "浮動小数点数"),
     "verify.orphan": (
         "postings or block events of seq {seq} belong to no entry",
         "seq {seq}の仕訳またはブロックの記録がどの記録にも属していません",

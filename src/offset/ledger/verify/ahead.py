@@ -107,6 +107,12 @@ class Helper:
             f"SELECT {', '.join(names)} FROM {table}{columns._bounds(seq, lo, hi)}"
             for table, names, seq, _ in columns._TABLES
         ]
+        # and each table's classes (`columns._classes`): the driver reads a blob that follows
+        # text in a column as text, and a REAL as what the first rows were
+        queries += [
+            columns._classes(table, names, columns._bounds(seq, lo, hi))
+            for table, names, seq, _ in columns._TABLES
+        ]
         self.sent += 1
         try:
             assert self.process.stdin is not None
@@ -128,7 +134,7 @@ class Helper:
         self.sent -= 1
         self._ask()
         tables: list[pa.Table | None] = []
-        for _ in columns._TABLES:
+        for _ in range(2 * len(columns._TABLES)):  # the tables, then their classes
             size = process.stdout.read(8)
             (length,) = struct.unpack("<q", size) if len(size) == 8 else (None,)
             data = process.stdout.read(length) if length is not None and length > 0 else b""
@@ -138,7 +144,10 @@ class Helper:
             tables.append(
                 pa.ipc.open_stream(pa.py_buffer(data)).read_all() if length >= 0 else None
             )
-        return _typed(tables)
+        classes = tables[len(columns._TABLES) :]
+        if any(found is None or "real" in found.to_pylist()[0].values() for found in classes):
+            return None  # a value the row pass reports (`stored.py`)
+        return _typed(tables[: len(columns._TABLES)])
 
     def close(self) -> None:
         """End the helper process (asked for no more, it ends by itself)."""

@@ -31,6 +31,7 @@ CHECKS: Final[dict[str, str]] = {
             "_unbalanced",
             "_balance_after_problems",
             "_flow",
+            "_storage_problems",
         ),
         f"{_PACKAGE}.entries",
     ),

@@ -129,12 +129,10 @@ def _sqlite(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
         for table, columns, seq, _ in _TABLES:
             where = _bounds(seq, lo, hi)
             # A REAL in an INTEGER column (the one class Arrow would convert, truncated: text or
-            # a blob there is refused; a text column's affinity stores numbers as text, and a
-            # blob there reads as its UTF-8 text) makes its sum a REAL: the row pass reads.
-            ints = [column for column in columns if column in _INTEGER]
-            cursor.execute(
-                f"SELECT {', '.join(f'typeof(sum({c}))' for c in ints)} FROM {table}{where}"
-            )
+            # a blob there is refused) makes its sum a REAL; a blob in a text column (Arrow
+            # would read it as its UTF-8 text) is found in the same scan: the row pass reads and
+            # reports either (`stored.py`). A text column's affinity stores numbers as text.
+            cursor.execute(_classes(table, columns, where))
             if "real" in cursor.fetchone():
                 return None
             cursor.execute(f"SELECT {', '.join(columns)} FROM {table}{where}")
@@ -146,6 +144,14 @@ def _sqlite(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
     finally:
         cursor.close()
     return _sorted(tables)
+
+
+def _classes(table: str, columns: tuple[str, ...], where: str) -> str:
+    """A row of "real" where an INTEGER column holds a REAL, or a text column a blob (one scan
+    of the piece's rows: both are left to the row pass)."""
+    ints = [f"typeof(sum({c}))" for c in columns if c in _INTEGER]
+    texts = " OR ".join(f"typeof({c}) = 'blob'" for c in columns if c not in _INTEGER)
+    return f"SELECT {', '.join(ints)}, iif(max({texts}), 'real', '') FROM {table}{where}"
 
 
 def _postgresql(connection: Any, lo: int | None, hi: int | None) -> Columns | None:

@@ -18,6 +18,7 @@ from offset.common.fiscal import fiscal_year
 from offset.common.messages import Msg
 from offset.ledger.chain import body, day_text, link
 from offset.ledger.rows import HEADER_COLUMNS
+from offset.ledger.verify import stored
 
 if TYPE_CHECKING:
     from offset.ledger.verify.ranges import ChainPart
@@ -29,8 +30,12 @@ _COL = {name: i for i, name in enumerate(HEADER_COLUMNS)}
 Key = tuple[str, int]
 #: The checks of each entry, in the order the chain pass runs them: a problem is tagged with
 #: its entry and its check's place here, so the report reads the same in one range or several.
-ENTRY_CHECKS = ("sequence", "link", "date", "header", "unbalanced", "balance_after", "flow")
+#: ("storage": a value of the wrong storage class, its entry's only check: `_storage_problems`)
+ENTRY_CHECKS = (
+    "sequence", "link", "date", "header", "unbalanced", "balance_after", "flow", "storage",
+)  # fmt: skip
 BALANCE_AFTER_RANK = ENTRY_CHECKS.index("balance_after")
+STORAGE_RANK = ENTRY_CHECKS.index("storage")
 ORPHAN_RANK = len(ENTRY_CHECKS)  # rows of no entry, named after the entries' problems
 
 
@@ -50,6 +55,27 @@ def _link_problems(
     if link(previous, body(row, postings, events)) != row[_COL["hash"]]:
         problems.append(Msg("verify.hash", where=_where(row)))
     return problems
+
+
+def _storage_problems(row: tuple[Any, ...], postings: list[Any], events: list[Any]) -> list[str]:
+    """Every value of the entry's rows is of a class its column holds (`stored.py`): the other
+    checks read them as such (SQLite stores what it is given)."""
+    found = [
+        (table, *wrong)
+        for table, rows in (
+            ("transactions", [row]),
+            ("postings", postings),
+            ("block_events", events),
+        )
+        for one in rows
+        for wrong in stored.mistyped(table, one)
+    ]
+    if not found:
+        return []
+    tx_id, kind = row[_COL["id"]], row[_COL["kind"]]
+    named = isinstance(tx_id, str) or (tx_id is None and isinstance(kind, str))
+    where = _where(row) if named else Msg("verify.entry_at", seq=row[0])
+    return [stored.problem(where, *wrong) for wrong in found]
 
 
 def _date_problems(row: tuple[Any, ...], effective: str, before: str) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from offset.ledger.chain import day_text
 from offset.ledger.rows import HEADER_COLUMNS
-from offset.ledger.verify import ahead, columnar, columns, entries
+from offset.ledger.verify import ahead, columnar, columns, entries, stored
 from offset.ledger.verify.entries import _COL, REFERENCE_KINDS
 from offset.ledger.verify.ranges import ChainPart, extend
 
@@ -51,8 +51,9 @@ def check_links(connection: Any, lo: int | None = None, hi: int | None = None) -
         )
         before = heads.fetchone()
         if before is not None:
-            previous, part.expected_seq = before[1], before[0] + 1
-            effective_before = day_text(before[2])
+            # a value of the wrong class there was reported in its own range (`stored.py`)
+            previous, part.expected_seq = stored.text_or(before[1], ""), before[0] + 1
+            effective_before = stored.text_or(before[2], "")
     heads.close()
     found = columns.pieces(connection, lo, hi) if COLUMNS else None
     if found is None:
@@ -102,10 +103,18 @@ def _rows(
     for row in heads:
         seq = row[0]
         own_postings = postings.take(seq)
-        own_postings.sort()  # the database may hand them out in any order within their entry
         own_events = events.take(seq)
         part.entries += 1
         part.event_count += len(own_events)
+        # A value of the wrong storage class (SQLite, edited by hand) would stop the checks:
+        # it is the entry's finding, and nothing else of it is checked or carried on.
+        wrong = entries._storage_problems(row, own_postings, own_events)
+        if wrong:
+            part.problems += [(seq, entries.STORAGE_RANK, problem) for problem in wrong]
+            part.expected_seq = seq + 1 if isinstance(seq, int) else part.expected_seq
+            previous = stored.text_or(row[_COL["hash"]], "")
+            continue
+        own_postings.sort()  # the database may hand them out in any order within their entry
         effective = day_text(row[_COL["effective_date"]])
         # Each check's problems are tagged with the entry and the check's place, so that the
         # report reads the same whether the chain was checked in one range or several.

@@ -45,6 +45,7 @@ KINDS = (
     "unbalanced",
     "balance_after",
     "flow",
+    "storage",
     "orphan",
     "reference",
     "finality",
