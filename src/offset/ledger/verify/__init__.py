@@ -8,7 +8,8 @@ derived from it and recomputed here:
    sequence; effective dates never decrease; each header agrees with the operation it records
    (what the caller sent: ids, accounts, quantities, beneficiary, reason, claim period, memo, a
    retirement's purpose, offset target and place, claim FY and override,
-   agreement) and with its content hash and fiscal year;
+   agreement) and with its content hash and fiscal year; every value of the history is of its
+   column's storage class (an integer, text), else that is the entry's one finding;
 2. each transaction's postings sum to zero per class, its block events move exactly what its
    postings move, and each posting's `balance_after` is the account's running balance;
 3. the reference tables (parties, titles, accounts, instruments, credit classes) equal the replay of
@@ -29,7 +30,8 @@ One job a module:
 - `check`: `verify` itself, the order of the checks, and `CHECKS` (every check and its home);
 - `report`: the records it returns (`Discrepancy`, `Verification`);
 - `history`: the chain pass, one streaming read of a range of sequence numbers (1, 2 and the
-  raw material of 3 to 5); `entries`: the checks of each entry; `ranges`: what a range holds
+  raw material of 3 to 5); `entries`: the checks of each entry; `stored`: each value's storage
+  class, checked first (SQLite stores what it is given); `ranges`: what a range holds
   (`ChainPart`) and ranges joined;
 - `columns`, `columnar` (with `postings`, `confirm`), `bodies`, `headers`: the same chain pass over a large range read as
   Arrow columns: the checks as masks over the entries, each entry in a mask checked again by

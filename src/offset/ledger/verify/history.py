@@ -107,11 +107,11 @@ def _rows(
         part.entries += 1
         part.event_count += len(own_events)
         # A value of the wrong storage class (SQLite, edited by hand) would stop the checks:
-        # it is the entry's finding, and nothing else of it is checked or carried on.
+        # it is the entry's finding, and none of its other checks runs.
         wrong = entries._storage_problems(row, own_postings, own_events)
         if wrong:
             part.problems += [(seq, entries.STORAGE_RANK, problem) for problem in wrong]
-            part.expected_seq = seq + 1 if isinstance(seq, int) else part.expected_seq
+            effective_before = _well_typed(part, row, own_postings, own_events, effective_before)
             previous = stored.text_or(row[_COL["hash"]], "")
             continue
         own_postings.sort()  # the database may hand them out in any order within their entry
@@ -145,6 +145,27 @@ def _rows(
     part.last_hash, part.last_effective = previous, effective_before
     for cursor in (heads, posts, moves):
         cursor.close()
+
+
+def _well_typed(
+    part: ChainPart, row: tuple[Any, ...], postings: list[Any], events: list[Any], before: str
+) -> str:
+    """What the books' checks need of an entry with a value of the wrong storage class, from
+    its rows that hold none (so that one such value is not reported again as every balance
+    and block it touches); the effective date the next entry is checked against."""
+    seq = row[0]
+    if not isinstance(seq, int):
+        return before
+    part.expected_seq = seq + 1
+    postings = sorted(p for p in postings if not stored.mistyped("postings", p))
+    _accumulate(part, seq, postings)
+    _cover(part, row, [e for e in events if not stored.mistyped("block_events", e)])
+    if stored.mistyped("transactions", row):
+        return before
+    _reservations(part, row, postings)
+    if row[_COL["kind"]] in REFERENCE_KINDS:
+        part.references.append((seq, row[_COL["kind"]], row[_COL["operation"]]))
+    return day_text(row[_COL["effective_date"]])
 
 
 class _Stream:
