@@ -107,10 +107,10 @@ class Helper:
             f"SELECT {', '.join(names)} FROM {table}{columns._bounds(seq, lo, hi)}"
             for table, names, seq, _ in columns._TABLES
         ]
-        # and each table's classes (`columns._classes`): the driver reads a blob that follows
-        # text in a column as text, and a REAL as what the first rows were
+        # and whether a text column holds a blob (`columns._classes`): the driver reads one
+        # that follows text as text (a REAL in an INTEGER column it refuses, or `_typed` does)
         queries += [
-            columns._classes(table, names, columns._bounds(seq, lo, hi))
+            columns._classes(table, names, columns._bounds(seq, lo, hi), integers=False)
             for table, names, seq, _ in columns._TABLES
         ]
         self.sent += 1
@@ -168,8 +168,8 @@ def _typed(tables: list[pa.Table | None]) -> list[pa.Table] | None:
     """The helper's tables with their columns' types, or None where a column was read as
     another type (a column of nulls only is read as int64): a value of another storage class
     than its column's in the first rows (the driver types a column by its first rows, and
-    refuses a later value of another class), or a blob that is not UTF-8 in a text column (a
-    blob of UTF-8 there reads as its text, as Python's module reads it)."""
+    refuses a later value of another class, but a blob after text it reads as text: `take`
+    asks whether a text column holds one), or text that is not UTF-8."""
     done = []
     for table, (name, names, _, _) in zip(tables, columns._TABLES, strict=True):
         if table is None:  # the helper could not read it
@@ -180,11 +180,9 @@ def _typed(tables: list[pa.Table | None]) -> list[pa.Table] | None:
             if values.null_count == len(values):  # typed int64 by the driver: no value read
                 fields[column] = pa.nulls(len(values), wanted)
                 continue
-            if values.type not in (wanted, pa.binary()) or (
-                values.type == pa.binary() and wanted != pa.string()
-            ):
+            if values.type != wanted:  # a blob in a text column, too: the row pass reports it
                 return None
-            try:  # a blob: its UTF-8 text; text too is validated (the driver does not)
+            try:  # text is validated (the driver does not)
                 fields[column] = values.cast(wanted)
                 fields[column].validate(full=True)
             except pa.ArrowInvalid:

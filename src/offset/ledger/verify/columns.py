@@ -146,12 +146,13 @@ def _sqlite(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
     return _sorted(tables)
 
 
-def _classes(table: str, columns: tuple[str, ...], where: str) -> str:
-    """A row of "real" where an INTEGER column holds a REAL, or a text column a blob (one scan
-    of the piece's rows: both are left to the row pass)."""
-    ints = [f"typeof(sum({c}))" for c in columns if c in _INTEGER]
-    texts = " OR ".join(f"typeof({c}) = 'blob'" for c in columns if c not in _INTEGER)
-    return f"SELECT {', '.join(ints)}, iif(max({texts}), 'real', '') FROM {table}{where}"
+def _classes(table: str, columns: tuple[str, ...], where: str, integers: bool = True) -> str:
+    """A row of "real" where an INTEGER column holds a REAL (unless not `integers`), or a text
+    column a blob (one scan of the piece's rows: both are left to the row pass)."""
+    found = [f"typeof(sum({c}))" for c in columns if c in _INTEGER and integers]
+    blobs = " OR ".join(f"typeof({c}) = 'blob'" for c in columns if c not in _INTEGER)
+    found.append(f"iif(max({blobs}), 'real', NULL)")
+    return f"SELECT {', '.join(found)} FROM {table}{where}"
 
 
 def _postgresql(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
