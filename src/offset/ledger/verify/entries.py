@@ -60,6 +60,8 @@ def _link_problems(
 def _storage_problems(row: tuple[Any, ...], postings: list[Any], events: list[Any]) -> list[str]:
     """Every value of the entry's rows is of a class its column holds (`stored.py`): the other
     checks read them as such (SQLite stores what it is given)."""
+    if stored.well_typed(row, postings, events):
+        return []
     found = [
         (table, *wrong)
         for table, rows in (

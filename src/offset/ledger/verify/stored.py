@@ -35,6 +35,7 @@ TABLES = {
 # The columns' types of rows found well typed: most rows share a few, checked once each (the
 # pass meets every entry).
 _WELL_TYPED: dict[str, set[tuple[type, ...]]] = {table: set() for table in TABLES}
+_HEADERS, _POSTINGS, _EVENTS = _WELL_TYPED.values()
 
 
 def _allowed(column: str) -> frozenset[type]:
@@ -43,6 +44,17 @@ def _allowed(column: str) -> frozenset[type]:
         found = frozenset({int if column in _INTEGER else str, type(None)})
         _ALLOWED[column] = found
     return found
+
+
+def well_typed(row: tuple[Any, ...], postings: list[Any], events: list[Any]) -> bool:
+    """Whether an entry's rows hold only types already found well typed (`mistyped` finds the
+    rest, and learns the new ones): the pass's common case, written out."""
+    if tuple(map(type, row)) not in _HEADERS:
+        return False
+    for posting in postings:
+        if tuple(map(type, posting)) not in _POSTINGS:
+            return False
+    return all(tuple(map(type, event)) in _EVENTS for event in events)
 
 
 def mistyped(table: str, row: tuple[Any, ...]) -> list[tuple[str, str, str]]:
