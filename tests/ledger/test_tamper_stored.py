@@ -14,6 +14,7 @@ from offset.common.messages import Msg
 from offset.ledger import Ledger
 from offset.ledger.verify import ahead, columns, history
 from tests.ledger import forgeries
+from tests.ledger.conftest import behind_the_triggers
 from tests.ledger.forgeries import STORED, forge_stored
 
 sqlite_template = forgeries.sqlite_template
@@ -61,4 +62,36 @@ def test_the_columnar_pass_leaves_it_to_the_row_pass(
     rows = book.discrepancies(workers=1)
     assert read_ahead == here == rows
     assert expected in [problem.message for problem in rows]
+    book.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        (
+            "UPDATE transactions SET seq = 'x' || seq WHERE id = 't3'",
+            "transactions.seq holds 'x{t3}', stored as text, not an integer",
+        ),
+        (
+            "UPDATE postings SET tx_seq = CAST(CAST(tx_seq AS TEXT) AS BLOB) WHERE tx_seq = {t3}",
+            "postings.tx_seq holds b'{t3}', stored as a blob, not an integer",
+        ),
+        (
+            "UPDATE block_events SET tx_seq = 'x' WHERE tx_seq = {t3}",
+            "block_events.tx_seq holds 'x', stored as text, not an integer",
+        ),
+    ],
+)
+def test_a_sequence_number_of_another_class_is_the_one_finding(
+    book: Ledger, statement: str, expected: str
+) -> None:
+    """By which no history can be read in order: nothing else is checked (and no `TypeError`
+    comparing it with the others)."""
+    found = forgeries.holes(book)
+    behind_the_triggers(book, statement.format(**found))
+    for workers in (1, 2):
+        [problem] = book.discrepancies(workers=workers)
+        assert problem.check == "storage"
+        assert problem.message.startswith(expected.format(**found)), problem.message
+        assert "として保存された値" in Msg.render(problem.message, "ja")  # type: ignore[arg-type]
     book.engine.dispose()

@@ -76,6 +76,12 @@ VERIFY: dict[str, tuple[str, str]] = {
         "{where}: {table}.{column} is stored as {found}, not {wanted}",
         "{where}: {table}.{column} が{wanted}ではなく{found}として保存されています",
     ),
+    "verify.sequence_class": (
+        "{table}.{column} holds {value}, stored as {found}, not an integer: the history cannot"
+        " be read in sequence order, and nothing else was checked",
+        "{table}.{column} に整数ではなく{found}として保存された値 {value} があります: 履歴を"
+        "連番の順に読めないため、ほかは検査していません",
+    ),
     "verify.entry_at": ("entry (seq {seq})", "記録 (seq {seq})"),
     "verify.class.integer": ("an integer", "整数"),
     "verify.class.text": ("text", "テキスト"),

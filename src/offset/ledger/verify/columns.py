@@ -27,9 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS
-
-_INTEGER = {"seq", "fiscal_year", "class_id", "quantity", "buffer", "claim_fy", "tx_seq"}
-_INTEGER |= {"amount", "balance_after", "start", "stop"}
+from offset.ledger.verify.stored import INTEGER
 
 #: table, its columns, the sequence column, and the sort keys of the chain's body
 _TABLES = (
@@ -49,7 +47,7 @@ class Columns:
 
 
 def _type(table: str, column: str) -> pa.DataType:
-    return pa.int64() if column in _INTEGER else pa.string()
+    return pa.int64() if column in INTEGER else pa.string()
 
 
 def _bounds(column: str, lo: int | None, hi: int | None) -> str:
@@ -149,8 +147,8 @@ def _sqlite(connection: Any, lo: int | None, hi: int | None) -> Columns | None:
 def _classes(table: str, columns: tuple[str, ...], where: str, integers: bool = True) -> str:
     """A row of "real" where an INTEGER column holds a REAL (unless not `integers`), or a text
     column a blob (one scan of the piece's rows: both are left to the row pass)."""
-    found = [f"typeof(sum({c}))" for c in columns if c in _INTEGER and integers]
-    blobs = " OR ".join(f"typeof({c}) = 'blob'" for c in columns if c not in _INTEGER)
+    found = [f"typeof(sum({c}))" for c in columns if c in INTEGER and integers]
+    blobs = " OR ".join(f"typeof({c}) = 'blob'" for c in columns if c not in INTEGER)
     found.append(f"iif(max({blobs}), 'real', NULL)")
     return f"SELECT {', '.join(found)} FROM {table}{where}"
 

@@ -164,12 +164,12 @@ def _well_typed(
     postings = sorted(p for p in postings if not stored.mistyped("postings", p))
     _accumulate(part, seq, postings)
     _cover(part, row, [e for e in events if not stored.mistyped("block_events", e)])
-    if stored.mistyped("transactions", row):
-        return before
-    _reservations(part, row, postings)
-    if row[_COL["kind"]] in REFERENCE_KINDS:
-        part.references.append((seq, row[_COL["kind"]], row[_COL["operation"]]))
-    return day_text(row[_COL["effective_date"]])
+    wrong = {column for column, _, _ in stored.mistyped("transactions", row)}
+    if not wrong & {"id", "kind", "resolves", "operation"}:  # what those two read
+        _reservations(part, row, postings)
+        if row[_COL["kind"]] in REFERENCE_KINDS:
+            part.references.append((seq, row[_COL["kind"]], row[_COL["operation"]]))
+    return before if "effective_date" in wrong else day_text(row[_COL["effective_date"]])
 
 
 class _Stream:

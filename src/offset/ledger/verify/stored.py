@@ -16,8 +16,9 @@ from typing import Any
 from offset.common.messages import Msg
 from offset.ledger.rows import EVENT_COLUMNS, HEADER_COLUMNS, POSTING_COLUMNS
 
-_INTEGER = frozenset({"seq", "tx_seq", "fiscal_year", "class_id", "quantity", "buffer"})
-_INTEGER |= {"claim_fy", "amount", "balance_after", "start", "stop"}
+#: the history's INTEGER columns (the rest are text)
+INTEGER = frozenset({"seq", "tx_seq", "fiscal_year", "class_id", "quantity", "buffer"})
+INTEGER |= {"claim_fy", "amount", "balance_after", "start", "stop"}
 #: what each column may hold as Python reads it: an integer, text, or (PostgreSQL) a date or a
 #: time; NULL anywhere (the schema's NOT NULL is enforced by both databases, guards or not)
 _ALLOWED: dict[str, frozenset[type]] = {
@@ -41,7 +42,7 @@ _HEADERS, _POSTINGS, _EVENTS = _WELL_TYPED.values()
 def _allowed(column: str) -> frozenset[type]:
     found = _ALLOWED.get(column)
     if found is None:
-        found = frozenset({int if column in _INTEGER else str, type(None)})
+        found = frozenset({int if column in INTEGER else str, type(None)})
         _ALLOWED[column] = found
     return found
 
@@ -65,7 +66,7 @@ def mistyped(table: str, row: tuple[Any, ...]) -> list[tuple[str, str, str]]:
     if types in seen:
         return []
     found = [
-        (column, _CLASS.get(kind, kind.__name__), "integer" if column in _INTEGER else "text")
+        (column, _CLASS.get(kind, kind.__name__), "integer" if column in INTEGER else "text")
         for column, kind in zip(TABLES[table], types, strict=True)
         if kind not in _allowed(column)
     ]
@@ -91,3 +92,23 @@ def problem(where: Msg, table: str, column: str, found: str, wanted: str) -> Msg
         found=Msg(f"verify.class.{found}") if found in _CLASS.values() else found,
         wanted=Msg(f"verify.class.{wanted}"),
     )  # fmt: skip
+
+
+def sequence_problems(connection: Any) -> list[Msg]:
+    """SQLite: a sequence number of another class than an integer (text and blobs sort after
+    every number: the largest, found on its index), by which no history can be read in order."""
+    found = []
+    for table, column in (("transactions", "seq"), ("postings", "tx_seq")):
+        found += _largest(connection, table, column)
+    return found + _largest(connection, "block_events", "tx_seq")
+
+
+def _largest(connection: Any, table: str, column: str) -> list[Msg]:
+    value = connection.exec_driver_sql(f"SELECT max({column}) FROM {table}").scalar()
+    if value is None or isinstance(value, int | float):
+        return []
+    found = _CLASS.get(type(value), type(value).__name__)
+    return [
+        Msg("verify.sequence_class", table=table, column=column, value=repr(value),
+            found=Msg(f"verify.class.{found}") if found in _CLASS.values() else found)
+    ]  # fmt: skip
