@@ -74,18 +74,18 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.stored_as": (
         "{where}: {table}.{column} is stored as {found}, not {wanted}",
-        "{where}: {table}.{column} が{wanted}ではなく{found}として保存されています",
+        "{where}: {table}.{column}が{wanted}ではなく{found}として保存されています",
     ),
     "verify.sequence_class": (
         "{table}.{column} holds {value}, stored as {found}, not an integer: the history cannot"
         " be read in sequence order, and nothing else was checked",
-        "{table}.{column} に整数ではなく{found}として保存された値 {value} があります: 履歴を"
+        "{table}.{column}に整数ではなく{found}として保存された値{value}があります: 履歴を"
         "連番の順に読めないため、ほかは検査していません",
     ),
     "verify.entry_at": ("entry (seq {seq})", "記録 (seq {seq})"),
     "verify.class.integer": ("an integer", "整数"),
     "verify.class.text": ("text", "テキスト"),
-    "verify.class.blob": ("a blob", "BLOB"),
+    "verify.class.blob": ("a blob", "バイナリ値"),
     "verify.class.real": ("a real", "浮動小数点数"),
     "verify.orphan": (
         "postings or block events of seq {seq} belong to no entry",
