@@ -8,7 +8,7 @@ without one count for every FY (a stand file with `planted_fy` ages by itself).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,12 +207,30 @@ def compute_all(
     step: Callable[[int, str], None] = lambda fy, project: None,
     strict_factors: bool = False,
 ) -> dict[tuple[str, int], ProjectYear]:
-    """Every project's result for every FY it is active in, in FY order. The projects of a FY
-    that share a method and its options are computed in one call of the method's kernel
-    (`calculation.compute_together`): its factor constants are built once, not per project."""
+    """Every project's result for every FY it is active in, in FY order (`compute_years`, all
+    FYs' rows kept)."""
     out: dict[tuple[str, int], ProjectYear] = {}
+    for _, years in compute_years(scenario, data, factors, step, strict_factors):
+        out |= years
+    return out
+
+
+def compute_years(
+    scenario: Scenario,
+    data: dict[str, ProjectData],
+    factors: FactorLibrary,
+    step: Callable[[int, str], None] = lambda fy, project: None,
+    strict_factors: bool = False,
+) -> Iterator[tuple[int, dict[tuple[str, int], ProjectYear]]]:
+    """Each FY and its projects' results (in the scenario's order), one FY at a time, so that a
+    caller can write a FY's rows and drop them before the next is computed; InputError at the
+    end with every FY's problems (a caller posts nothing before it has all FYs). The projects of
+    a FY that share a method and its options are computed in one call of the method's kernel
+    (`calculation.compute_together`): its factor constants are built once, not per project."""
     problems: list[Problem] = []
+    order = {name: at for at, name in enumerate(scenario.projects)}  # not a list scan per pair
     for fy in scenario.fiscal_years:
+        out: dict[tuple[str, int], ProjectYear] = {}
         groups: dict[tuple[str, CalcOptions], list[tuple[str, pd.DataFrame, CalcOptions]]] = {}
         for name in scenario.projects:
             if fy not in active_years(scenario, name) or name not in data:
@@ -228,10 +246,10 @@ def compute_all(
                     out[(name, fy)] = ProjectYear(name, fy, result, rows)
                 else:
                     problems += result
+        del groups  # the FY's input rows
+        yield fy, dict(sorted(out.items(), key=lambda item: order[item[0][0]]))
     if problems:
         raise InputError(list(dict.fromkeys(problems)))  # once each; InputError sorts
-    order = {name: at for at, name in enumerate(scenario.projects)}  # not a list scan per pair
-    return dict(sorted(out.items(), key=lambda item: (item[0][1], order[item[0][0]])))
 
 
 def year_rows(frame: pd.DataFrame, fy: int) -> pd.DataFrame:
@@ -323,11 +341,8 @@ def _distinct(values: pd.Series) -> list[str]:
     return [str(v) for v in values.dropna().unique()]
 
 
-def factor_tables(
-    results: pd.DataFrame, factors: FactorLibrary, rows: list[str] | None = None
-) -> dict[str, str]:
-    """The factor tables behind one result (whose `factor_rows` are `rows` when known), with
-    their content hashes."""
-    rows = factor_rows(results) if rows is None else rows
+def factor_tables(rows: list[str], factors: FactorLibrary) -> dict[str, str]:
+    """The factor tables behind one result whose `factor_rows` are `rows`, with their content
+    hashes."""
     names = {row.split(":", 1)[0] for row in rows} | set(ALWAYS_USED)
     return {name: factors[name].content_hash for name in sorted(names) if name in factors.specs}
