@@ -18,8 +18,10 @@ import pytest
 from offset.common.problems import InputError
 from offset.documents import caps
 from offset.factors import FactorLibrary
+from offset.jobs.results_files import write_results
 from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
+from offset.methods import METHODS
 from offset.methods.calculation import compute_prepared
 from offset.scenario import Scenario
 from offset.scenario.compute import (
@@ -340,3 +342,43 @@ def test_a_shared_file_s_rows_must_name_a_known_municipality(tmp_path: Path) -> 
     assert [p.key for p in problems] == ["projects.east-pv.rows.municipality"]
     assert set(data) == {"west-pv"}
     assert len(data["west-pv"].frame) == 0  # west has no rows in the file: nothing to compute
+
+
+def test_each_fy_written_and_dropped_gives_what_every_fy_kept_to_the_end_gives(
+    national: Scenario, tmp_path: Path
+) -> None:
+    """A run writes each FY's results files as soon as the FY is computed and keeps only the
+    figures of its rows (`scenario.kept`): the files are byte for byte those that every FY's
+    rows, kept to the end, write at once (the run before), the 実行計画 table's figures those
+    summed over those rows, and nothing is left beside `out`."""
+    out = tmp_path / "out"
+    outcome = run_scenario(national, out=out, database=f"sqlite:///{tmp_path / 'ledger.db'}")
+    factors = FactorLibrary()
+    data, _ = load_data(national, factors)
+    every = compute_all(national, data, factors)  # every FY's rows at once
+    written = write_results(national, tmp_path / "kept", every, data)
+    assert sorted(written) == sorted(
+        str(p.relative_to(out)) for p in (out / "results").rglob("*.csv")
+    )
+    for path in written:
+        assert (out / path).read_bytes() == (tmp_path / "kept" / path).read_bytes(), path
+    # the plan's figures, summed over every pair's rows in the order the pairs were computed
+    plan = outcome.tables["plan"].set_index("fy")
+    expected: dict[tuple[int, str], float] = {}
+    for (project, fy), year in every.items():
+        method = METHODS[national.projects[project].method]
+        rows = year.result.results
+        if method.removals:
+            key = (fy, "removals_tco2e")
+            expected[key] = expected.get(key, 0.0) + float(rows["reduction_tco2e"].sum())
+        for figure in () if method.removals else method.plan:
+            key = (fy, figure.column)
+            expected[key] = expected.get(key, 0.0) + figure.total(rows)
+    assert expected
+    assert {key: plan.at[key] for key in expected} == expected
+    # the rows each pair's record names, as read off its rows
+    issued = {(op["project"], op["vintage"]): op["source"] for p in outcome.plans
+              for op in p.issue_ops.values()}  # fmt: skip
+    for (project, fy), year in every.items():
+        assert issued[project, fy]["factor_rows"] == factor_rows(year.result.results)
+    assert [p.name for p in tmp_path.iterdir() if "results" in p.name] == []
