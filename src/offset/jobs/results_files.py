@@ -26,7 +26,7 @@ from offset.intake.identity import key_columns
 from offset.intake.inputs import FIRST_DATA_ROW
 from offset.methods import METHODS
 from offset.scenario import row_changes
-from offset.scenario.compute import ProjectData, ProjectYear
+from offset.scenario.compute import ProjectData, ProjectYear, active_years, in_order
 from offset.scenario.model import Scenario
 from offset.scenario.year_plan import results_path
 
@@ -99,6 +99,9 @@ class Staged:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.paths: list[str] = []
+        # a shared file's projects computed so far, by results file, until all of its FY are
+        self._waiting: dict[str, dict[tuple[str, int], ProjectYear]] = {}
+        self._members: dict[int, dict[str, set[str]]] = {}  # by FY: each shared file's projects
 
     def write(
         self,
@@ -106,14 +109,41 @@ class Staged:
         computed: dict[tuple[str, int], ProjectYear],
         data: dict[str, ProjectData],
     ) -> None:
-        """One FY's results files (`write_results`)."""
-        self.paths += write_results(scenario, self.directory, computed, data)
+        """Project-years of one FY (a piece of it: `compute.compute_years`): each project's own
+        file now, a shared file once every project of it has its rows (`write_results`)."""
+        ready: dict[tuple[str, int], ProjectYear] = {}
+        for (project, fy), year in computed.items():
+            if not scenario.shares_data(project):
+                ready[(project, fy)] = year
+                continue
+            path = results_path(scenario, project, fy)
+            waiting = self._waiting.setdefault(path, {})
+            waiting[(project, fy)] = year
+            if {p for p, _ in waiting} == self._shared(scenario, data, fy)[path]:
+                ready |= self._waiting.pop(path)
+        self.paths += write_results(scenario, self.directory, in_order(scenario, ready), data)
+
+    def _shared(
+        self, scenario: Scenario, data: dict[str, ProjectData], fy: int
+    ) -> dict[str, set[str]]:
+        if fy not in self._members:
+            members: dict[str, set[str]] = {}
+            for name in scenario.projects:
+                if (
+                    scenario.shares_data(name)
+                    and name in data
+                    and fy in active_years(scenario, name)
+                ):
+                    members.setdefault(results_path(scenario, name, fy), set()).add(name)
+            self._members[fy] = members
+        return self._members[fy]
 
     def rows(self, path: str) -> Path:
         return self.directory / path
 
     def place(self, out: Path) -> None:
         """Every file written, into `out` at its path (replacing the previous run's)."""
+        assert not self._waiting, "a shared file's projects all computed before the run posts"
         for path in dict.fromkeys(self.paths):
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,7 @@ from offset.scenario.compute import (
     ProjectData,
     active_years,
     compute_years,
+    in_order,
     load_data,
     unclaimed_rows,
     unused_rows,
@@ -218,9 +219,9 @@ def _computed(
     strict_factors: bool,
     files: Staged,
 ) -> tuple[dict[str, ProjectData], dict[tuple[str, int], KeptYear]]:
-    """Every data file read and checked, then every project computed for every FY, each FY's
-    results files written (`files`) and its rows dropped before the next FY: InputError with
-    the cells' problems and the methods' own, in one pass."""
+    """Every data file read and checked, then every project computed for every FY, its results
+    files written (`files`) and its rows dropped a piece at a time (`compute_years`): InputError
+    with the cells' problems and the methods' own, in one pass."""
     step("reading the data files")
     data, problems = load_data(scenario, factors)
     computed: dict[tuple[str, int], KeptYear] = {}
@@ -235,12 +236,12 @@ def _computed(
             if not problems:  # a run that will be refused writes nothing
                 files.write(scenario, years, data)
             computed |= {key: kept(scenario, year) for key, year in years.items()}
-            del years  # the FY's rows
+            del years  # the piece's rows
     except InputError as e:
         raise InputError([*problems, *e.problems]) from e
     if problems:
         raise InputError(problems)
-    return data, computed
+    return data, in_order(scenario, computed)
 
 
 def _write_report(
