@@ -102,6 +102,7 @@ class Staged:
         # a shared file's projects computed so far, by results file, until all of its FY are
         self._waiting: dict[str, dict[tuple[str, int], ProjectYear]] = {}
         self._members: dict[int, dict[str, set[str]]] = {}  # by FY: each shared file's projects
+        self._read: dict[Path, pd.DataFrame] = {}  # the files `changed` read last
 
     def write(
         self,
@@ -141,6 +142,15 @@ class Staged:
     def rows(self, path: str) -> Path:
         return self.directory / path
 
+    def read(self, path: Path) -> pd.DataFrame:
+        """A results file's cells as text (the previous run's, or this run's); the last two
+        files read are kept, as a restatement's projects of one shared file compare their rows
+        one after another."""
+        if path not in self._read:
+            frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+            self._read = dict(list(self._read.items())[-1:]) | {path: frame}
+        return self._read[path]
+
     def place(self, out: Path) -> None:
         """Every file written, into `out` at its path (replacing the previous run's)."""
         assert not self._waiting, "a shared file's projects all computed before the run posts"
@@ -163,10 +173,6 @@ def staged(out: Path, dry_run: bool) -> Iterator[Staged]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-
-
 def _own(frame: pd.DataFrame, project: str) -> pd.DataFrame | None:
     """A project's rows of a shared results file, without its project column (None: a file
     written before results files were shared)."""
@@ -187,10 +193,10 @@ def changed(
     project, fy = year
     name = results_path(scenario, project, fy)
     try:
-        before = _read(out / name)
+        before = staged.read(out / name)
     except (OSError, ValueError):
         return None
-    now = _read(staged.rows(name))  # this run's rows, as its file is written
+    now = staged.read(staged.rows(name))  # this run's rows, as its file is written
     if scenario.shares_data(project):
         mine, now_mine = _own(before, project), _own(now, project)
         if mine is None or now_mine is None:
