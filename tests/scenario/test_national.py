@@ -19,10 +19,12 @@ from markupsafe import escape
 from offset.common.problems import InputError
 from offset.documents import caps, notes, tables
 from offset.factors import FactorLibrary
+from offset.jobs.results_files import write_results
 from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
+from offset.methods import METHODS
 from offset.methods.calculation import compute_prepared
-from offset.scenario import Scenario
+from offset.scenario import Scenario, compute
 from offset.scenario.compute import (
     compute_all,
     factor_rows,
@@ -345,3 +347,81 @@ def test_a_shared_file_s_rows_must_name_a_known_municipality(tmp_path: Path) -> 
     assert [p.key for p in problems] == ["projects.east-pv.rows.municipality"]
     assert set(data) == {"west-pv"}
     assert len(data["west-pv"].frame) == 0  # west has no rows in the file: nothing to compute
+
+
+@pytest.mark.parametrize(
+    ("layout", "rows_per_call"), [("national", compute.MAX_ROWS), ("per_town", 30)]
+)
+def test_each_fy_written_and_dropped_gives_what_every_fy_kept_to_the_end_gives(
+    layout: str,
+    rows_per_call: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    """A run writes each FY's results files as soon as the FY (or a piece of it: at most
+    `MAX_ROWS` rows a kernel call, a shared file's projects together) is computed and keeps only
+    the figures of its rows (`scenario.kept`): the files are byte for byte those that every
+    FY's rows, kept to the end, write at once (the run before), the 実行計画 table's figures
+    those summed over those rows, and nothing is left beside `out`. A prefecture's files (one
+    piece each; one town's forest with a buffer of its own, so that its prefecture's forest
+    file is computed in two kernel calls and written once both are in) and a file per town in
+    pieces of a few towns."""
+    national = _one_buffer_apart(request.getfixturevalue(layout))
+    calls: list[int] = []
+    together = compute._computed_together
+
+    def counted(method: str, members: list[compute.Member], *rest: object) -> object:
+        calls.append(sum(len(member[1]) for member in members))
+        return together(method, members, *rest)  # type: ignore[arg-type]
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as patched:
+        patched.setattr(compute, "MAX_ROWS", rows_per_call)
+        patched.setattr(compute, "_computed_together", counted)
+        outcome = run_scenario(national, out=out, database=f"sqlite:///{tmp_path / 'ledger.db'}")
+    # two FYs of three methods, the forests in two calls; or each in pieces of a few towns
+    assert len(calls) == 8 if rows_per_call == compute.MAX_ROWS else len(calls) > 8
+    factors = FactorLibrary()
+    data, _ = load_data(national, factors)
+    every = compute_all(national, data, factors)  # every FY's rows at once, one call a method
+    written = write_results(national, tmp_path / "kept", every, data)
+    assert sorted(written) == sorted(
+        str(p.relative_to(out)) for p in (out / "results").rglob("*.csv")
+    )
+    for path in written:
+        assert (out / path).read_bytes() == (tmp_path / "kept" / path).read_bytes(), path
+    # the plan's figures, summed over every pair's rows in the order the pairs were computed
+    plan = outcome.tables["plan"].set_index("fy")
+    expected: dict[tuple[int, str], float] = {}
+    for (project, fy), year in every.items():
+        method = METHODS[national.projects[project].method]
+        rows = year.result.results
+        if method.removals:
+            key = (fy, "removals_tco2e")
+            expected[key] = expected.get(key, 0.0) + float(rows["reduction_tco2e"].sum())
+        for figure in () if method.removals else method.plan:
+            key = (fy, figure.column)
+            expected[key] = expected.get(key, 0.0) + figure.total(rows)
+    assert expected
+    assert {key: plan.at[key] for key in expected} == expected
+    # the rows each pair's record names, as read off its rows
+    issued = {(op["project"], op["vintage"]): op["source"] for p in outcome.plans
+              for op in p.issue_ops.values()}  # fmt: skip
+    for (project, fy), year in every.items():
+        assert issued[project, fy]["factor_rows"] == factor_rows(year.result.results)
+    assert [p.name for p in tmp_path.iterdir() if "results" in p.name] == []
+
+
+def _one_buffer_apart(scenario: Scenario) -> Scenario:
+    """The scenario with its second town's forest withholding a buffer share of its own."""
+    second = [key for key, spec in scenario.projects.items() if spec.method == "forest"][1]
+    text = scenario.path.read_text(encoding="utf-8")
+    head = f"[projects.{second}]"
+    at = text.index(head)
+    section = text[at:].replace("buffer_share = 0.05", "buffer_share = 0.1", 1)
+    path = scenario.path.with_name(f"{scenario.path.stem}-apart.toml")
+    path.write_text(text[:at] + section, encoding="utf-8")
+    apart = Scenario.from_toml(path)
+    assert apart.projects[second].buffer_share == 0.1
+    return apart

@@ -21,8 +21,8 @@ from offset.ledger.names import retirement_account
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
 from offset.methods import METHODS
 from offset.scenario import ledger_figures, restate
-from offset.scenario.compute import ProjectYear
 from offset.scenario.issuance import GRAMS_PER_CREDIT
+from offset.scenario.kept import KeptYear
 from offset.scenario.ledger_figures import LedgerHeld
 from offset.scenario.model import Scenario
 from offset.scenario.year_plan import YearPlan, issue_id
@@ -57,10 +57,10 @@ def with_titles(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     return out
 
 
-def reductions(scenario: Scenario, computed: dict[tuple[str, int], ProjectYear]) -> pd.DataFrame:
+def reductions(scenario: Scenario, computed: dict[tuple[str, int], KeptYear]) -> pd.DataFrame:
     """Reductions per FY, project and municipality (t-CO2e): grouped by the municipality's code,
     with its official name beside it."""
-    summaries = [year.result.summary for year in computed.values()]
+    summaries = [year.summary for year in computed.values()]
     lengths = [len(summary) for summary in summaries]
     columns = [
         "fy",
@@ -303,7 +303,7 @@ SECTORS = ("residential", "commercial", "industrial", "transport", "unassigned")
 
 
 def plan(
-    scenario: Scenario, computed: dict[tuple[str, int], ProjectYear], summary: pd.DataFrame
+    scenario: Scenario, computed: dict[tuple[str, int], KeptYear], summary: pd.DataFrame
 ) -> pd.DataFrame:
     """The 地球温暖化対策実行計画's figures per FY: each method's own figures (PV capacity in
     service and new, generation, renovation savings: `Method.plan`), reductions per sector and
@@ -317,8 +317,7 @@ def plan(
     totals = {column: np.zeros(len(years)) for column in columns}
     for (project, fy), year in computed.items():
         spec, at = scenario.projects[project], years.index(fy)
-        method, rows = METHODS[spec.method], year.result.results
-        reduced = float(rows["reduction_tco2e"].sum())
+        method, reduced = METHODS[spec.method], year.reduction_tco2e
         if method.removals:
             totals["removals_tco2e"][at] += reduced
             continue
@@ -326,7 +325,7 @@ def plan(
         if method.reductions_line is not None:
             totals[f"{method.name}_tco2e"][at] += reduced
         for figure in method.plan:
-            totals[figure.column][at] += figure.total(rows)
+            totals[figure.column][at] += year.plan[figure.column]
     frame = pd.DataFrame(totals, index=pd.Index(years, name="fy"))
     sectors = [f"{s}_tco2e" for s in SECTORS]
     frame["emission_reduction_tco2e"] = frame[sectors].sum(axis=1)

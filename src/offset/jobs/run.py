@@ -3,55 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import inspect
 
 from offset import __version__
-from offset.common.cells import neutral_frame
 from offset.common.messages import Lang, Msg
 from offset.common.problems import InputError, Problem
 from offset.documents import tables
-from offset.documents.csv_text import csv_text
-from offset.documents.output import DEFAULT_CSV_ENCODING, UnwritableText, write_frame
+from offset.documents.output import DEFAULT_CSV_ENCODING, UnwritableText
 from offset.documents.report import Report
 from offset.documents.tables import titles as titles_of
 from offset.documents.terms import term
 from offset.documents.times import created_now
 from offset.factors import FactorLibrary, years
 from offset.factors.years import FactorYear
-from offset.intake import sheetrows
-from offset.intake.identity import key_columns
-from offset.intake.inputs import FIRST_DATA_ROW
 from offset.intake.unread import KEYS as UNREAD
 from offset.jobs import unchanged
+from offset.jobs.results_files import Staged, changed, staged
 from offset.ledger import proof
 from offset.ledger.database import at_head, redacted
 from offset.ledger.ledger import Ledger
 from offset.ledger.names import REGISTRY
 from offset.ledger.rows import AccountRow, BalanceLine, Retirement
-from offset.methods import METHODS
-from offset.scenario import ledger_figures, row_changes, run_records, run_state
+from offset.scenario import ledger_figures, run_records, run_state
 from offset.scenario.batches import Batch, post, reconcile
 from offset.scenario.compute import (
     ProjectData,
-    ProjectYear,
     active_years,
-    compute_all,
+    compute_years,
+    in_order,
     load_data,
     unclaimed_rows,
     unused_rows,
 )
+from offset.scenario.kept import KeptYear, kept
 from offset.scenario.ledger_figures import LedgerHeld
 from offset.scenario.model import Scenario
 from offset.scenario.restate import Restatement
-from offset.scenario.year_plan import YearPlan, plan_run, results_file, results_path
+from offset.scenario.year_plan import YearPlan, plan_run
 
 # notices of a project's input a run repeats among its warnings: columns not read, rows that
 # look pasted under a new number, rows of another town credited to the owner
@@ -150,16 +144,40 @@ def run_scenario(
             scenario, out, url, [], [], same.statuses, same.tables, same.warnings, unchanged=True,
             report_written=same.written,
         )  # fmt: skip
-    data, computed = _computed(scenario, factors, step, strict_factors)
-    plans = plan_run(scenario, computed, data, factors)
-    if dry_run:
-        return _dry_run(scenario, url, out, computed, plans, data, language)
+    with staged(out, dry_run) as files:
+        data, computed = _computed(scenario, factors, step, strict_factors, files)
+        plans = plan_run(scenario, computed, data, factors)
+        if dry_run:
+            return _dry_run(scenario, url, out, computed, plans, data, language, files)
+        return _posted(
+            scenario, out, url, data, factors, computed, plans, files, step,
+            recorded_on, fingerprint, csv_encoding, pdf, language,
+        )  # fmt: skip
+
+
+def _posted(
+    scenario: Scenario,
+    out: Path,
+    url: str,
+    data: dict[str, ProjectData],
+    factors: FactorLibrary,
+    computed: dict[tuple[str, int], KeptYear],
+    plans: list[YearPlan],
+    files: Staged,
+    step: Callable[[str], None],
+    recorded_on: dt.date | None,
+    fingerprint: str,
+    csv_encoding: str,
+    pdf: bool,
+    language: Lang,
+) -> RunOutcome:
+    """The run's FYs posted, its results files moved into `out` and its report written."""
     out.mkdir(parents=True, exist_ok=True)
     run_state.forget(out)  # until this run has finished
     ledger = Ledger.open(url)
     try:
         batches = reconcile(
-            ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p], scenario)
+            ledger, scenario, plans, lambda p, fy: changed(out, files, (p, fy), data[p], scenario)
         )
         statuses = post(
             ledger,
@@ -180,7 +198,7 @@ def run_scenario(
         run_records.store(ledger.engine, scenario, fulfilment, report_tables["reductions"])
     finally:
         ledger.engine.dispose()
-    write_results(scenario, out, computed, data)
+    files.place(out)  # where the results files were written once the run had posted
     warnings = unproven + _warnings(scenario, data, computed, plans, batches)
     manifest = _manifest(scenario, url, data, factors, statuses, warnings)
     manifest["ledger_verified"] = not unproven
@@ -199,24 +217,31 @@ def _computed(
     factors: FactorLibrary,
     step: Callable[[str], None],
     strict_factors: bool,
-) -> tuple[dict[str, ProjectData], dict[tuple[str, int], ProjectYear]]:
-    """Every data file read and checked, then every project computed for every FY: InputError
+    files: Staged,
+) -> tuple[dict[str, ProjectData], dict[tuple[str, int], KeptYear]]:
+    """Every data file read and checked, then every project computed for every FY, its results
+    files written (`files`) and its rows dropped a piece at a time (`compute_years`): InputError
     with the cells' problems and the methods' own, in one pass."""
     step("reading the data files")
     data, problems = load_data(scenario, factors)
+    computed: dict[tuple[str, int], KeptYear] = {}
     try:
-        computed = compute_all(
+        for _, years in compute_years(
             scenario,
             data,
             factors,
             step=lambda fy, project: step(f"FY{fy}: computing {project}"),
             strict_factors=strict_factors,
-        )
+        ):
+            if not problems:  # a run that will be refused writes nothing
+                files.write(scenario, years, data)
+            computed |= {key: kept(scenario, year) for key, year in years.items()}
+            del years  # the piece's rows
     except InputError as e:
         raise InputError([*problems, *e.problems]) from e
     if problems:
         raise InputError(problems)
-    return data, computed
+    return data, in_order(scenario, computed)
 
 
 def _write_report(
@@ -274,16 +299,17 @@ def _dry_run(
     scenario: Scenario,
     url: str,
     out: Path,
-    computed: dict[tuple[str, int], ProjectYear],
+    computed: dict[tuple[str, int], KeptYear],
     plans: list[YearPlan],
     data: dict[str, ProjectData],
     language: Lang,
+    files: Staged,
 ) -> RunOutcome:
     """What a run would post and restate, from a read of the ledger; nothing is written."""
     ledger = _read_only(url)
     try:
         batches = reconcile(
-            ledger, scenario, plans, lambda p, fy: changed(out, computed[p, fy], data[p], scenario)
+            ledger, scenario, plans, lambda p, fy: changed(out, files, (p, fy), data[p], scenario)
         )
         # the titles outputs print, chained (`ledger.titles`) before the head is read and kept
         ledger.apply(run_records.describing(scenario))
@@ -367,108 +393,9 @@ def _read_only(url: str) -> Ledger:
     raise InputError([problem])
 
 
-ROW = "row"  # the results files' first column: the data file's spreadsheet row
-SHEET = "sheet"  # beside it when the data file's rows come from several sheets
-
-
-def numbered(year: ProjectYear, data: ProjectData | None = None) -> pd.DataFrame:
-    """A project-year's results with each row's spreadsheet row number (and sheet) first, and
-    the input fields the results do not hold last (what a re-run compares: `changed`); an
-    address or owner that only tells rows apart is never written."""
-    return _numbered(year.result.results, data)
-
-
-def _numbered(results: pd.DataFrame, data: ProjectData | None) -> pd.DataFrame:
-    """`numbered` of result rows of one data file (one project's, or several projects' of a
-    shared file: their index is the file's rows either way)."""
-    sheets = data.prepared.sheets if data is not None else ()
-    position, row = sheetrows.split(results.index.to_numpy() + FIRST_DATA_ROW)
-    where = {ROW: row}
-    if len(sheets) > 1:
-        where = {SHEET: np.asarray(sheets, dtype=object)[position], ROW: row}
-    inputs = pd.DataFrame(index=results.index)
-    if data is not None:
-        contract = METHODS[data.method].contract
-        private = set(contract.identity.telling)
-        source = data.prepared.frame  # the whole file's: a shared file's rows are in it too
-        columns = [c.name for c in contract.columns if c.name in source
-                   and c.name not in results and c.name not in private]  # fmt: skip
-        inputs = source.loc[results.index, columns]
-    return pd.concat([pd.DataFrame(where, index=results.index), results, inputs], axis=1)
-
-
-PROJECT = "project"  # a shared results file's first column: whose row it is
-
-
-def write_results(
-    scenario: Scenario,
-    out: Path,
-    computed: dict[tuple[str, int], ProjectYear],
-    data: dict[str, ProjectData],
-) -> None:
-    """Each project-year's results file; the projects that share a data file (`rows`) write
-    one file an FY together, each row naming its project (`year_plan.results_path`)."""
-    together: dict[str, list[ProjectYear]] = {}
-    for (project, fy), year in computed.items():
-        path = results_path(scenario, project, fy)
-        if scenario.shares_data(project):
-            together.setdefault(path, []).append(year)
-        else:
-            write_frame(numbered(year, data[project]), out / path)
-    for path, members in together.items():
-        parts = [year.result.results for year in members]
-        frame = _numbered(pd.concat(parts), data[members[0].project])
-        codes = np.repeat(np.arange(len(members)), [len(part) for part in parts])
-        projects = [year.project for year in members]  # once each: one FY's
-        named = pd.Categorical.from_codes(codes, categories=pd.Index(projects))
-        frame.insert(0, PROJECT, pd.Series(named, index=frame.index))
-        write_frame(frame.reset_index(drop=True), out / path)
-
-
-def changed(
-    out: Path, year: ProjectYear, data: ProjectData | None = None, scenario: Scenario | None = None
-) -> row_changes.Changes | None:
-    """The data rows that changed since the previous run's results file in `out` (added,
-    removed, or changed with the fields that changed), named by their identifier, as data
-    kept with a restatement (`row_changes.message` says it in either language); None when there
-    is no such file or no row changed. A project of a shared data file (`scenario` says which)
-    compares its own rows of the shared results file."""
-    shared = scenario is not None and scenario.shares_data(year.project)
-    name = (
-        results_path(scenario, year.project, year.fy)
-        if scenario is not None
-        else results_file(year.project, year.fy)
-    )
-    try:
-        before = pd.read_csv(out / name, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    except (OSError, ValueError):
-        return None
-    if shared:
-        if PROJECT not in before:
-            return None
-        mine = before[PROJECT] == year.project
-        before = before[mine].drop(columns=PROJECT).reset_index(drop=True)
-    now_text = io.StringIO(csv_text(neutral_frame(numbered(year, data))))  # as the file is written
-    now = pd.read_csv(now_text, dtype=str, keep_default_na=False)
-    keys: tuple[str, ...] = ()
-    fields: list[str] = ["creditable_tco2e"]
-    japanese = {
-        "fy": term("column.fy", "ja"),
-        "creditable_tco2e": term("column.creditable_tco2e", "ja"),
-    }
-    if data is not None:
-        contract = METHODS[data.method].contract
-        keys = key_columns(now, contract.identity)
-        fields = [c.name for c in contract.columns]
-        japanese |= {c.name: c.japanese[0] for c in contract.columns if c.japanese}
-    if keys and "fy" in now:
-        keys = (*keys, "fy")
-    return row_changes.describe(before, now, keys, fields, japanese)
-
-
 def _tables(
     scenario: Scenario,
-    computed: dict[tuple[str, int], ProjectYear],
+    computed: dict[tuple[str, int], KeptYear],
     plans: list[YearPlan],
     batches: list[Batch],
     statuses: dict[str, str],
@@ -498,7 +425,7 @@ def _tables(
 def _warnings(
     scenario: Scenario,
     data: dict[str, ProjectData],
-    computed: dict[tuple[str, int], ProjectYear],
+    computed: dict[tuple[str, int], KeptYear],
     plans: list[YearPlan],
     batches: list[Batch],
 ) -> list[str]:
@@ -516,7 +443,7 @@ def _warnings(
                            file=project_data.path.name))  # fmt: skip
     for (project, fy), year in computed.items():
         out += [Msg("warn.project_fy", project=project, fy=fy, warning=w)
-                for w in year.result.warnings]  # fmt: skip
+                for w in year.warnings]  # fmt: skip
     for plan in plans:
         for item in plan.settlement.fulfilment:
             if item.shortfall:

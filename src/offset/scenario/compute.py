@@ -8,9 +8,10 @@ without one count for every FY (a stand file with `planted_fy` ages by itself).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,8 @@ from offset.intake.vocabulary import vocabularies, with_user_words
 from offset.methods import METHODS, CalcOptions, every_column_name
 from offset.methods.calculation import CalcResult, compute_prepared, compute_together
 from offset.scenario.model import Scenario
+
+T = TypeVar("T")
 
 #: Factor tables every method reads besides those its rows name (parameters, GWP).
 ALWAYS_USED = ("method_parameters", "gwp")
@@ -207,10 +210,38 @@ def compute_all(
     step: Callable[[int, str], None] = lambda fy, project: None,
     strict_factors: bool = False,
 ) -> dict[tuple[str, int], ProjectYear]:
-    """Every project's result for every FY it is active in, in FY order. The projects of a FY
-    that share a method and its options are computed in one call of the method's kernel
-    (`calculation.compute_together`): its factor constants are built once, not per project."""
+    """Every project's result for every FY it is active in, in FY order (`compute_years`, all
+    FYs' rows kept)."""
     out: dict[tuple[str, int], ProjectYear] = {}
+    for _, years in compute_years(scenario, data, factors, step, strict_factors):
+        out |= years
+    return in_order(scenario, out)
+
+
+def in_order(scenario: Scenario, pairs: dict[tuple[str, int], T]) -> dict[tuple[str, int], T]:
+    """`pairs` by FY, then in the scenario's order of projects."""
+    order = {name: at for at, name in enumerate(scenario.projects)}  # not a list scan per pair
+    return dict(sorted(pairs.items(), key=lambda item: (item[0][1], order[item[0][0]])))
+
+
+#: Rows of one kernel call at most, unless one data file's projects hold more: a national FY's
+#: 10M forest stands are computed (and their results written and dropped) in pieces.
+MAX_ROWS = 1_000_000
+
+
+def compute_years(
+    scenario: Scenario,
+    data: dict[str, ProjectData],
+    factors: FactorLibrary,
+    step: Callable[[int, str], None] = lambda fy, project: None,
+    strict_factors: bool = False,
+) -> Iterator[tuple[int, dict[tuple[str, int], ProjectYear]]]:
+    """Each FY's projects' results, in FY order, a piece at a time (the projects of one kernel
+    call), so that a caller can write them and drop them before the next piece is computed;
+    InputError at the end with every FY's problems (a caller posts nothing before it has all
+    FYs). The projects of a FY that share a method and its options are computed in one call of
+    the method's kernel (`calculation.compute_together`: its factor constants built once, not
+    per project), or in pieces of at most `MAX_ROWS` rows, a data file's projects together."""
     problems: list[Problem] = []
     for fy in scenario.fiscal_years:
         groups: dict[tuple[str, CalcOptions], list[tuple[str, pd.DataFrame, CalcOptions]]] = {}
@@ -222,16 +253,43 @@ def compute_all(
             key = (data[name].method, dataclasses.replace(options, file=""))
             groups.setdefault(key, []).append((name, year_rows(data[name].frame, fy), options))
         for (method, _), members in groups.items():
-            for name, frame, result in _computed_together(method, members, data, factors):
-                if isinstance(result, CalcResult):
-                    rows = data[name].prepared.rows(frame.index)
-                    out[(name, fy)] = ProjectYear(name, fy, result, rows)
-                else:
-                    problems += result
+            for piece in _pieces(scenario, members):
+                out: dict[tuple[str, int], ProjectYear] = {}
+                for name, frame, result in _computed_together(method, piece, data, factors):
+                    if isinstance(result, CalcResult):
+                        rows = data[name].prepared.rows(frame.index)
+                        out[(name, fy)] = ProjectYear(name, fy, result, rows)
+                    else:
+                        problems += result
+                yield fy, out
+                del out  # the piece's rows, once the caller has them
+        del groups  # the FY's input rows
     if problems:
         raise InputError(list(dict.fromkeys(problems)))  # once each; InputError sorts
-    order = {name: at for at, name in enumerate(scenario.projects)}  # not a list scan per pair
-    return dict(sorted(out.items(), key=lambda item: (item[0][1], order[item[0][0]])))
+
+
+Member = tuple[str, pd.DataFrame, CalcOptions]
+
+
+def _pieces(scenario: Scenario, members: list[Member]) -> list[list[Member]]:
+    """`members` in pieces of at most `MAX_ROWS` rows, the projects of one shared data file in
+    one piece (their results file is written whole)."""
+    by_file: dict[str, list[Member]] = {}
+    for member in members:
+        name = member[0]
+        file = f"data:{scenario.projects[name].data}" if scenario.shares_data(name) else name
+        by_file.setdefault(file, []).append(member)
+    pieces: list[list[Member]] = []
+    piece: list[Member] = []
+    rows = 0
+    for together in by_file.values():
+        more = sum(len(member[1]) for member in together)
+        if piece and rows + more > MAX_ROWS:
+            pieces.append(piece)
+            piece, rows = [], 0
+        piece += together
+        rows += more
+    return [*pieces, piece] if piece else pieces
 
 
 def year_rows(frame: pd.DataFrame, fy: int) -> pd.DataFrame:
@@ -323,11 +381,8 @@ def _distinct(values: pd.Series) -> list[str]:
     return [str(v) for v in values.dropna().unique()]
 
 
-def factor_tables(
-    results: pd.DataFrame, factors: FactorLibrary, rows: list[str] | None = None
-) -> dict[str, str]:
-    """The factor tables behind one result (whose `factor_rows` are `rows` when known), with
-    their content hashes."""
-    rows = factor_rows(results) if rows is None else rows
+def factor_tables(rows: list[str], factors: FactorLibrary) -> dict[str, str]:
+    """The factor tables behind one result whose `factor_rows` are `rows`, with their content
+    hashes."""
     names = {row.split(":", 1)[0] for row in rows} | set(ALWAYS_USED)
     return {name: factors[name].content_hash for name in sorted(names) if name in factors.specs}

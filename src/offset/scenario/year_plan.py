@@ -21,15 +21,9 @@ from typing import Any
 from offset.common import memos
 from offset.factors import FactorLibrary
 from offset.ledger import names
-from offset.scenario.compute import (
-    MAX_FACTOR_ROWS,
-    ProjectData,
-    ProjectYear,
-    active_years,
-    factor_rows,
-    factor_tables,
-)
+from offset.scenario.compute import MAX_FACTOR_ROWS, ProjectData, active_years, factor_tables
 from offset.scenario.issuance import Issuance, to_grams, tonnes, whole_credits
+from offset.scenario.kept import KeptYear
 from offset.scenario.model import Scenario
 from offset.scenario.settlement import (
     Supply,
@@ -59,7 +53,7 @@ class YearPlan:
 
 def plan_run(
     scenario: Scenario,
-    computed: dict[tuple[str, int], ProjectYear],
+    computed: dict[tuple[str, int], KeptYear],
     data: dict[str, ProjectData],
     factors: FactorLibrary,
 ) -> list[YearPlan]:
@@ -112,14 +106,13 @@ def _buffer_shares(scenario: Scenario, factors: FactorLibrary) -> dict[str, Frac
 
 def _issue_op(
     scenario: Scenario,
-    year: ProjectYear,
+    year: KeptYear,
     data: ProjectData,
     factors: FactorLibrary,
     issuance: Issuance,
 ) -> dict[str, Any]:
     project = scenario.projects[year.project]
-    known = year.result.factor_rows  # counted with the FY's other projects (`methods.parts`)
-    rows = factor_rows(year.result.results) if known is None else list(known)
+    rows = list(year.factor_rows)
     # Everything here is a function of the inputs, never of the time or place of the run or of
     # the scenario file's name, so the same inputs always produce the same operation.
     source = {
@@ -132,7 +125,7 @@ def _issue_op(
         "factor_year_why": scenario.credit_factor_year(year.project)[1],
         "input": {"file": project.data, "sha256": data.sha256, "rows": year.rows},
         "results_file": results_path(scenario, year.project, year.fy),
-        "factor_tables": factor_tables(year.result.results, factors, rows),
+        "factor_tables": factor_tables(rows, factors),
         "factor_rows": rows[:MAX_FACTOR_ROWS],
         "factor_rows_total": len(rows),
         "creditable_tco2e": tonnes(issuance.creditable_g),
