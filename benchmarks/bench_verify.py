@@ -67,9 +67,15 @@ def row_by_row(call: Callable[[], object]) -> Callable[[], object]:
 
 def ratio(name: str, spent: tuple[float, float], bare: tuple[float, float]) -> str:
     return (
-        f"{name} {spent[0]:.2f} s ({spent[0] / bare[0]:.1f}x),"
-        f" CPU {spent[1]:.2f} s ({spent[1] / bare[1]:.1f}x)"
+        f"{name} {spent[0]:.2f} s ({times(spent[0], bare[0])}),"
+        f" CPU {spent[1]:.2f} s ({times(spent[1], bare[1])})"
     )
+
+
+def times(spent: float, bare: float) -> str:
+    """`spent` as a multiple of `bare`; a bare figure below the clock's resolution (a tiny
+    ledger's aggregate can take 0 s of CPU) has no ratio."""
+    return f"{spent / bare:.1f}x" if bare > 0 else "bare below the clock's resolution"
 
 
 def ledger_of(url: str, n: int) -> Ledger:
