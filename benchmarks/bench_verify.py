@@ -72,10 +72,10 @@ def ratio(name: str, spent: tuple[float, float], bare: tuple[float, float]) -> s
     )
 
 
-def times(spent: float, bare: float) -> str:
-    """`spent` as a multiple of `bare`; a bare figure below the clock's resolution (a tiny
-    ledger's aggregate can take 0 s of CPU) has no ratio."""
-    return f"{spent / bare:.1f}x" if bare > 0 else "bare below the clock's resolution"
+def times(spent: float, base: float, digits: int = 1) -> str:
+    """`spent` as a multiple of `base`; a base below the clock's resolution (a tiny ledger's
+    aggregate or verify can take 0 s of CPU) has no ratio."""
+    return f"{spent / base:.{digits}f}x" if base > 0 else "base below the clock's resolution"
 
 
 def ledger_of(url: str, n: int) -> Ledger:
@@ -144,7 +144,8 @@ def incremental(book: Ledger, n: int, directory: Path, rounds: int) -> None:
         print(
             f"incremental round {round_}: {added:,} transfers after the checkpoint; from it"
             f" {since[0]:.2f} s (CPU {since[1]:.2f} s), in full {full[0]:.2f} s"
-            f" (CPU {full[1]:.2f} s): {since[0] / full[0]:.3f}x ({since[1] / full[1]:.3f}x CPU)"
+            f" (CPU {full[1]:.2f} s): {times(since[0], full[0], 3)}"
+            f" ({times(since[1], full[1], 3)} CPU)"
         )
     found = book.verification(checkpoints=checkpoints)
     assert found.problems == [], found.problems[:3]
