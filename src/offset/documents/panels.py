@@ -19,7 +19,12 @@ from offset.documents.terms import column_label, fy_label, term, value_term
 def by_fy(reductions: pd.DataFrame, key: str) -> pd.DataFrame:
     """Reductions [t-CO2e] summed per `key` (a row each) and FY (a column each), 0 where none."""
     return reductions.pivot_table(
-        index=key, columns="fy", values="reduction_tco2e", aggfunc="sum", fill_value=0.0
+        index=key,
+        columns="fy",
+        values="reduction_tco2e",
+        aggfunc="sum",
+        fill_value=0.0,
+        observed=True,  # a categorical key (the prefectures, in JIS order): its rows only
     )
 
 

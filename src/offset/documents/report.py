@@ -219,22 +219,18 @@ def municipality_labels(reductions: pd.DataFrame, names: dict[str, str]) -> pd.S
     return shown.where(~shown.isin(shared), shown + " (" + codes + ")")
 
 
-def _prefecture_codes(reductions: pd.DataFrame) -> pd.Series:
-    """Each row's prefecture code: the first two digits of its municipality's JIS code (団体コード);
-    "" for a code that is not one (a place only the scenario knows)."""
-    found = reductions["municipality"].astype(str).str.extract(r"^(\d{2})\d{3,4}$")[0]
-    return found.fillna("")
-
-
 def prefecture_labels(reductions: pd.DataFrame) -> pd.Series:
-    """Each row's prefecture, named from its municipality's JIS code; "" for a place only the
-    scenario knows."""
+    """Each row's prefecture, named from the first two digits of its municipality's JIS code
+    (団体コード), "" for a code that is not one (a place only the scenario knows): categories in
+    JIS order (北海道 first, "" before it), which the table and the page sort by."""
     from offset.intake.municipalities import shipped
 
-    found = _prefecture_codes(reductions)
+    found = reductions["municipality"].astype(str).str.extract(r"^(\d{2})\d{3,4}$")[0]
+    codes = sorted(found.dropna().unique())
     table = shipped()
-    names = {code: table.prefecture_name(code) for code in found.unique() if code}
-    return found.map({**names, "": ""})
+    names = ["", *(table.prefecture_name(code) for code in codes)]
+    named = found.fillna("").map(dict(zip(["", *codes], names, strict=True)))
+    return named.astype(pd.CategoricalDtype(list(dict.fromkeys(names)), ordered=True))
 
 
 def _several_prefectures(labels: pd.Series) -> bool:
@@ -250,14 +246,13 @@ def prefecture_table(reductions: pd.DataFrame) -> pd.DataFrame | None:
     labels = prefecture_labels(reductions)
     if not _several_prefectures(labels):
         return None
-    frame = reductions.assign(prefecture=labels, code=_prefecture_codes(reductions))
-    grouped = frame.groupby(["fy", "code", "prefecture"], sort=True)
+    grouped = reductions.assign(prefecture=labels).groupby(["fy", "prefecture"], observed=True)
     out = grouped.agg(
         municipalities=("municipality", "nunique"),
         reduction_tco2e=("reduction_tco2e", "sum"),
         creditable_tco2e=("creditable_tco2e", "sum"),
     )
-    return out.reset_index().drop(columns="code")  # "" (no code) sorts first
+    return out.reset_index().astype({"prefecture": str})
 
 
 def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) -> dict[str, str]:
@@ -275,9 +270,6 @@ def _pivots(tables: dict[str, pd.DataFrame], names: dict[str, str], lang: Lang) 
     out = {}
     for key in keys:
         pivot = by_fy(reductions, key)
-        if key == "prefecture":  # in JIS order (北海道 first), as the table and the lists are
-            coded = reductions.assign(code=_prefecture_codes(reductions))
-            pivot = pivot.loc[coded.sort_values("code")["prefecture"].unique()]
         pivot.columns = [fy_label(int(c), lang) for c in pivot.columns]
         pivot.index.name = column_label("municipality_name" if key == "municipality" else key, lang)
         frame, total = caps.first_rows(pivot.reset_index())
