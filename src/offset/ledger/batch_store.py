@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, Final
 import psycopg
 from sqlalchemy import Connection
 
+from offset.ledger.database import pyformat
 from offset.ledger.rows import Head, TxRecord
-from offset.ledger.store import HEAD, ID_CHUNK, TX_RECORD, Store, _day, _pyformat, _tx_record
+from offset.ledger.store import HEAD, ID_CHUNK, TX_RECORD, Store, stored_day, tx_record
 
 if TYPE_CHECKING:
     from offset.ledger.books import Books
@@ -90,19 +91,19 @@ class BatchStore(Store):
                 lookups.append(connection.cursor())
                 self._lookup(
                     lookups[-1],
-                    _pyformat(f"{TX_RECORD} WHERE t.id IN ({', '.join(':' + k for k in chunk)})"),
+                    pyformat(f"{TX_RECORD} WHERE t.id IN ({', '.join(':' + k for k in chunk)})"),
                     chunk,
                 )
             others = []
             for sql, params in more:
                 others.append(connection.cursor())
-                self._lookup(others[-1], _pyformat(sql), params)
+                self._lookup(others[-1], pyformat(sql), params)
             seq, head_hash, effective = head.fetchone()
             found: dict[str, TxRecord | None] = dict.fromkeys(tx_ids)
             for ids in lookups:
-                found.update((row[1], _tx_record(row)) for row in ids.fetchall())
+                found.update((row[1], tx_record(row)) for row in ids.fetchall())
             rows = [list(cursor.fetchall()) for cursor in others]
-        return Head(int(seq), str(head_hash), _day(effective)), found, rows
+        return Head(int(seq), str(head_hash), stored_day(effective)), found, rows
 
     def snapshot(self, more: Sequence[tuple[str, dict[str, Any]]]) -> tuple[Head, list[list[Any]]]:
         """The first statements of a database transaction, in one round trip: make it read one
@@ -117,10 +118,10 @@ class BatchStore(Store):
             others = []
             for sql, params in more:
                 others.append(connection.cursor())
-                self._lookup(others[-1], _pyformat(sql), params)
+                self._lookup(others[-1], pyformat(sql), params)
             seq, head_hash, effective = head.fetchone()
             rows = [list(cursor.fetchall()) for cursor in others]
-        return Head(int(seq), str(head_hash), _day(effective)), rows
+        return Head(int(seq), str(head_hash), stored_day(effective)), rows
 
     def start_sent(self, tx_ids: list[str]) -> Callable[[], tuple[Head, dict[str, bool]]]:
         """PostgreSQL, inside a pipeline (`pipeline`): send the head's lock and the lookup of
@@ -139,7 +140,7 @@ class BatchStore(Store):
             found = dict.fromkeys(tx_ids, False)
             if tx_ids:
                 found.update((row[0], True) for row in ids.fetchall())
-            return Head(int(seq), str(head_hash), _day(effective)), found
+            return Head(int(seq), str(head_hash), stored_day(effective)), found
 
         return result
 

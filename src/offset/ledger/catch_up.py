@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from offset.ledger.rows import Balance, Head
-from offset.ledger.store import _tx_record
+from offset.ledger.store import tx_record
 
 if TYPE_CHECKING:
     from offset.ledger.books import Known, Table
@@ -127,7 +127,7 @@ def _entry(known: Known, entry: Sequence[Any]) -> bool:
     tx_id = entry[_ENTRY_ID]
     if tx_id is not None:  # a credit transaction: its id is recorded now
         _drop(known.transactions, tx_id)
-        known.transactions.base[tx_id] = _tx_record(entry[:11])
+        known.transactions.base[tx_id] = tx_record(entry[:11])
         if entry[_REVERSES] is not None:
             _drop(known.reversed, entry[_REVERSES])
         if entry[_RESOLVES] is not None:

@@ -90,7 +90,7 @@ def read_rows(engine: Engine, query: str, params: Mapping[str, Any]) -> list[tup
             return driver.execute(query, params).fetchall()  # type: ignore[no-any-return]
         driver.autocommit = True
         try:
-            return driver.execute(_pyformat(query), params).fetchall()  # type: ignore[no-any-return]
+            return driver.execute(pyformat(query), params).fetchall()  # type: ignore[no-any-return]
         finally:
             if not driver.closed:
                 driver.autocommit = False  # as the pool lends it out
@@ -110,9 +110,10 @@ def read_row(engine: Engine, query: str, params: Mapping[str, Any]) -> tuple[Any
 
 
 @functools.lru_cache(maxsize=1024)
-def _pyformat(query: str) -> str:
-    """`:name` parameters as psycopg's `%(name)s` (the queries given hold no `::` cast)."""
-    return re.sub(r"(?<!:):([A-Za-z_]\w*)", r"%(\1)s", query.replace("%", "%%"))
+def pyformat(query: str) -> str:
+    """`:name` parameters as psycopg's `%(name)s` (sqlite3 takes `:name` as it is); a `::`
+    cast and a time such as `12:30` are left alone."""
+    return re.sub(r"(?<![:\w]):([A-Za-z_]\w*)", r"%(\1)s", query.replace("%", "%%"))
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -13,7 +13,6 @@ throughput (one round trip, multi-row INSERTs, COPY).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from sqlalchemy import Connection
 
 from offset.ledger import store_writes
 from offset.ledger.blocks import Block
+from offset.ledger.database import pyformat
 from offset.ledger.rows import (
     AccountRow,
     Balance,
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from offset.ledger.books import Books
 
 ID_CHUNK = 500  # ids per lookup query (well under SQLite's parameter limit)
-_PYFORMAT: dict[str, str] = {}
 HEAD = "SELECT seq, hash, effective_date FROM ledger_head WHERE id = 1"
 TX_RECORD = (
     "SELECT t.seq, t.id, t.kind, t.class_id, c.project, c.vintage, t.quantity, t.from_account,"
@@ -45,14 +44,7 @@ TX_RECORD = (
 )
 
 
-def _pyformat(statement: str) -> str:
-    """`:name` parameters as psycopg's `%(name)s` (sqlite3 takes `:name` as it is)."""
-    if statement not in _PYFORMAT:
-        _PYFORMAT[statement] = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", statement.replace("%", "%%"))
-    return _PYFORMAT[statement]
-
-
-def _tx_record(row: Sequence[Any]) -> TxRecord:
+def tx_record(row: Sequence[Any]) -> TxRecord:
     seq, tx_id, kind, class_id, project, vintage, quantity, source, to, buffer, content = row
     return TxRecord(
         int(seq),
@@ -69,7 +61,7 @@ def _tx_record(row: Sequence[Any]) -> TxRecord:
     )
 
 
-def _day(value: dt.date | str | None) -> dt.date | None:
+def stored_day(value: dt.date | str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
@@ -81,7 +73,7 @@ class Store:
     # --- statements ---------------------------------------------------------------------
 
     def _sql(self, sql: str) -> str:
-        return sql if self.sqlite else _pyformat(sql)
+        return sql if self.sqlite else pyformat(sql)
 
     def one(self, sql: str, **params: Any) -> Any:
         self.cursor.execute(self._sql(sql), params)
@@ -122,7 +114,7 @@ class Store:
         for sql, params in more:
             self._lookup(self.cursor, self._sql(sql), params)
             rows.append(list(self.cursor.fetchall()))
-        return Head(int(seq), str(head_hash), _day(effective)), found, rows
+        return Head(int(seq), str(head_hash), stored_day(effective)), found, rows
 
     def party(self, party_id: str) -> PartyRow | None:
         row = self.one(
@@ -205,7 +197,7 @@ class Store:
 
     def transaction(self, tx_id: str) -> TxRecord | None:
         row = self.one(f"{TX_RECORD} WHERE t.id = :id", id=tx_id)
-        return None if row is None else _tx_record(row)
+        return None if row is None else tx_record(row)
 
     def transactions(self, tx_ids: list[str]) -> dict[str, TxRecord | None]:
         found: dict[str, TxRecord | None] = dict.fromkeys(tx_ids)
@@ -214,7 +206,7 @@ class Store:
             sql = f"{TX_RECORD} WHERE t.id IN ({', '.join(':' + k for k in chunk)})"
             self._lookup(self.cursor, self._sql(sql), chunk)
             for row in self.cursor.fetchall():
-                found[row[1]] = _tx_record(row)
+                found[row[1]] = tx_record(row)
         return found
 
     def reversed_total(self, tx_id: str) -> int:
