@@ -222,5 +222,8 @@ def test_a_broken_writer_loop_refuses_at_once(
     (waiting,) = book.apply([{**TRANSFER, "id": "ina:b1"}], party="ina")
     (late,) = sender(ledger, socket_path).apply([{**TRANSFER, "id": "ina:b2"}], party="ina")
     assert (waiting.status, late.status) == (WRITER_UNAVAILABLE, WRITER_UNAVAILABLE)
+    # heard at once: the connection closed (EOF), not the 60 s wait run out (TimeoutError)
+    assert waiting.message.endswith("(EOFError: )")
+    assert "TimeoutError" not in late.message
     assert history(ledger) == before
     book.engine.dispose()
