@@ -97,6 +97,42 @@ def test_renovation_completed_1_october_gets_182_days(calc: Calc) -> None:
     )
 
 
+def test_renovation_energy_saved_is_the_fys_as_its_reduction_is(calc: Calc) -> None:
+    """The energy a measure saves in a FY is counted from completion, as its reduction: the
+    実行計画's 省エネ改修による削減エネルギー sums it, and a case completed in a later FY saved
+    nothing yet (it once counted whole in every FY, before its completion too)."""
+    whole = calc("renovation", [ENVELOPE]).results.iloc[0]
+    rows = calc(
+        "renovation",
+        [ENVELOPE | {"completed": "2024-10-01"}, ENVELOPE | {"completed": "2025-04-01"}],
+    ).results
+    for column in ("heat_saved_kwh", "energy_saved_kwh"):
+        assert rows[column].tolist() == pytest.approx([whole[column] * 182 / 365, 0.0])
+    # each row's figure traces: energy saved x the factor it names = its reduction
+    assert (rows["energy_saved_kwh"] * rows["factor_t_co2_per_kwh"]).tolist() == pytest.approx(
+        rows["reduction_tco2e"].tolist()
+    )
+
+
+def test_renovation_equipment_baseline_and_project_are_the_fys(calc: Calc) -> None:
+    """An annual equipment figure pro-rated in its first FY: baseline - project = reduction."""
+    boiler = {
+        "municipality": "伊那市",
+        "measure": "equipment",
+        "project_output_kwh": 52000,
+        "baseline_efficiency": 0.8,
+        "baseline_carrier": "a_heavy_oil",
+        "project_energy_kwh": 16500,
+        "project_carrier": "electricity",
+    }
+    whole = calc("renovation", [boiler]).results.iloc[0]
+    row = calc("renovation", [boiler | {"completed": "2024-10-01"}]).results.iloc[0]
+    assert row["reduction_tco2e"] == pytest.approx(whole["reduction_tco2e"] * 182 / 365)
+    assert row["baseline_tco2e"] == pytest.approx(whole["baseline_tco2e"] * 182 / 365)
+    assert row["project_tco2e"] == pytest.approx(whole["project_tco2e"] * 182 / 365)
+    assert row["energy_saved_kwh"] == pytest.approx(whole["energy_saved_kwh"] * 182 / 365)
+
+
 def test_a_measured_fy_figure_is_not_pro_rated_but_starts_at_completion(calc: Calc) -> None:
     measured = ENVELOPE | {"basis": "measured", "fy": 2024}
     rows = calc(

@@ -13,8 +13,9 @@ Carriers are `electricity` (the grid factor the year rule names) or a fuel of th
 for equipment and lighting, and for envelope rows only where `basis` is `measured`.
 
 With a `completed` date, a measure counts from that day: nothing in the FYs before, and in its
-first FY its figure is pro-rated by the days from completion to 31 March, except a measured
-figure of a row with its own `fy` (that FY's own). Without one, every FY counts whole.
+first FY its figures (heat and energy saved, baseline and project, reduction) are pro-rated by the
+days from completion to 31 March, except a measured figure of a row with its own `fy` (that FY's
+own). Without one, every FY counts whole.
 """
 
 from __future__ import annotations
@@ -138,19 +139,22 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
     )
     raise_if_any(problems + carrier_problems)
 
-    columns = _saved_energy(frame, measure, resolved)
+    basis = codes(frame, "basis", pd.Index(BASES))
+    basis = np.where(basis < len(BASES), basis, np.where(equipment, MEASURED, ESTIMATED))
+    days, share = _service(frame, fy, basis)
+    # every figure of a row is the FY's (from completion), as its reduction is: the energy
+    # saved, which the 実行計画 sums, traces to the reduction through the factor it names
+    columns = {
+        name: values * share for name, values in _saved_energy(frame, measure, resolved).items()
+    }
     baseline = np.where(equipment, columns["baseline_energy_kwh"] * saved.values, np.nan)
     project_energy = (
-        frame["project_energy_kwh"].to_numpy() if "project_energy_kwh" in frame else 0.0
+        frame["project_energy_kwh"].to_numpy() * share if "project_energy_kwh" in frame else 0.0
     )
     project_emissions = np.where(equipment, project_energy * project.values, np.nan)
     reduction = np.where(
         equipment, baseline - project_emissions, columns["energy_saved_kwh"] * saved.values
     )
-    basis = codes(frame, "basis", pd.Index(BASES))
-    basis = np.where(basis < len(BASES), basis, np.where(equipment, MEASURED, ESTIMATED))
-    days, share = _service(frame, fy, basis)
-    reduction = reduction * share
     creditable = np.where(~envelope | (basis == MEASURED), reduction, 0.0)
 
     out: dict[str, object] = {
