@@ -198,6 +198,7 @@ def savings(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -
         "fy": fy.astype(np.int16),  # years fit in 16 bits: less memory per row
         "basis": pd.Categorical.from_codes(basis, categories=pd.Index(BASES)),
         "days_in_service": days.astype(np.int16),
+        "in_service_share": share,  # of the year's saving, counted in the FY
         "electricity_saved_kwh": kwh,
         "electricity_tco2e": np.where(electric, kwh * grid.values, np.nan),
         **grid.columns("grid_factor", "grid_factor_t_co2_per_kwh"),
@@ -285,7 +286,11 @@ METHOD = Method(
         PlanFigure(
             "savings_electricity_mwh",
             ("Electricity saved at facilities (MWh)", "施設の削減電力量 (MWh)"),
-            lambda results: float(np.nansum(results["electricity_saved_kwh"])) / 1000,
+            # the FY's: a year's saving x the share of the FY the facility was done
+            lambda results: (
+                float(np.nansum(results["electricity_saved_kwh"] * results["in_service_share"]))
+                / 1000
+            ),
         ),
     ),
 )
