@@ -117,7 +117,8 @@ def test_the_plans_electricity_saved_counts_from_completion(
     nothing in FY2024 (the figure once summed every facility's saving a year, whenever done)."""
     text = (
         HEADER
-        + '本庁舎,松本市,LED照明への交換,R6.10,"36,500",,\n支所,松本市,LED照明への交換,R7.4,"10,000",,\n'
+        + '本庁舎,松本市,LED照明への交換,R6.10,"36,500",,\n'
+        + '支所,松本市,LED照明への交換,R7.4,"10,000",,\n'
     )
     results = calc(tmp_path, text, factors).results
     assert results["in_service_share"].tolist() == pytest.approx([182 / 365, 0.0])
