@@ -245,3 +245,15 @@ def test_an_old_ledgers_restatement_verifies_and_reads_in_japanese(tmp_path: Pat
         assert book.discrepancies() == []
     finally:
         book.engine.dispose()
+
+
+def test_the_rows_a_changed_file_gave_are_row_numbers_in_japanese() -> None:
+    """The rows read before and after (`5-15,17-39`: sheet rows, a blank row skipped) are row
+    numbers, not a count of rows (行数)."""
+    said = text(
+        Msg("restate.data_changed", old="a" * 12, new="b" * 12, rows_before="5-15,17-39",
+            rows_after="5-15,17-45"),
+        "ja",
+    )  # fmt: skip
+    assert "行番号5-15,17-39 → 5-15,17-45" in said
+    assert "行数" not in said
