@@ -172,10 +172,10 @@ def _html_table(table: Shown, name: str, lang: Lang) -> str:
         note = f'<p class="note">{escape(words)}</p>\n'
     # each cell shown by its column's formatter before pandas sees it: given as `formatters`,
     # pandas prints a nullable column's blank as <NA> without calling the formatter
-    cells = pd.DataFrame(
+    printed = pd.DataFrame(
         {at: list(map(show, frame.iloc[:, at].tolist())) for at, show in enumerate(shows)}
     ).set_axis(frame.columns, axis=1)
-    html = note + cells.to_html(
+    html = note + printed.to_html(
         index=False, border=0, classes="data", table_id=f"table-{name}"
     )  # fmt: skip
     numeric = [
