@@ -29,7 +29,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset import units
-from offset.common import fiscal
 from offset.common.messages import Msg
 from offset.common.problems import Problem, raise_if_any
 from offset.factors import FactorLibrary
@@ -37,8 +36,8 @@ from offset.methods.common import (
     CalcOptions,
     FloatArray,
     Trace,
+    completed_share,
     fiscal_years,
-    has_own_fy,
     missing_fy,
     rows_problems,
     unknown_values,
@@ -141,7 +140,7 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
 
     basis = codes(frame, "basis", pd.Index(BASES))
     basis = np.where(basis < len(BASES), basis, np.where(equipment, MEASURED, ESTIMATED))
-    days, share = _service(frame, fy, basis)
+    days, share = completed_share(frame, fy, basis == MEASURED)
     # every figure of a row is the FY's (from completion), as its reduction is: the energy
     # saved, which the 実行計画 sums, traces to the reduction through the factor it names
     columns = {
@@ -278,18 +277,6 @@ def _saved_energy(
         for column, values in kernel(Inputs(frame, positions), resolved).items():
             columns[column][positions] = values
     return columns
-
-
-def _service(frame: pd.DataFrame, fy: IntArray, basis: IntArray) -> tuple[IntArray, FloatArray]:
-    """Days of the FY after completion, and the share of the annual figure that counts."""
-    length = fiscal.days_in_fy(fy)
-    if "completed" not in frame:
-        return length, np.ones(len(frame))
-    completed = frame["completed"].to_numpy()
-    days = np.where(np.isnat(completed), length, fiscal.days_in_service(fy, completed))
-    own = (basis == MEASURED) & has_own_fy(frame)
-    share = np.where(own, (days > 0).astype(np.float64), days / length)
-    return days, share
 
 
 METHOD = Method(
