@@ -12,7 +12,7 @@ from offset.common import fiscal
 from offset.common.problems import InputError
 from tests.conftest import Calc
 from tests.test_forest import STAND
-from tests.test_renovation import ENVELOPE
+from tests.test_renovation import BOILER, ENVELOPE
 from tests.test_solar import BASE as PV
 
 # 4.5 kW x 1,055 kWh/kW/yr (Nagano: MONSOLA-11 長野 3.96 kWh/m2/day x 365 x K 0.73), no whole year
@@ -116,17 +116,8 @@ def test_renovation_energy_saved_is_the_fys_as_its_reduction_is(calc: Calc) -> N
 
 def test_renovation_equipment_baseline_and_project_are_the_fys(calc: Calc) -> None:
     """An annual equipment figure pro-rated in its first FY: baseline - project = reduction."""
-    boiler = {
-        "municipality": "伊那市",
-        "measure": "equipment",
-        "project_output_kwh": 52000,
-        "baseline_efficiency": 0.8,
-        "baseline_carrier": "a_heavy_oil",
-        "project_energy_kwh": 16500,
-        "project_carrier": "electricity",
-    }
-    whole = calc("renovation", [boiler]).results.iloc[0]
-    row = calc("renovation", [boiler | {"completed": "2024-10-01"}]).results.iloc[0]
+    whole = calc("renovation", [BOILER]).results.iloc[0]
+    row = calc("renovation", [BOILER | {"completed": "2024-10-01"}]).results.iloc[0]
     assert row["reduction_tco2e"] == pytest.approx(whole["reduction_tco2e"] * 182 / 365)
     assert row["baseline_tco2e"] == pytest.approx(whole["baseline_tco2e"] * 182 / 365)
     assert row["project_tco2e"] == pytest.approx(whole["project_tco2e"] * 182 / 365)
