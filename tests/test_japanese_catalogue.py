@@ -9,6 +9,7 @@ import re
 
 from offset.api.labels import KINDS, LABELS, RESULTS
 from offset.common.messages import CATALOGUE, PLAIN, Msg, spaced
+from offset.common.messages import text as render
 from offset.documents.terms import all_terms
 from tests.japanese import english as english_phrases
 
@@ -141,3 +142,12 @@ def test_a_result_codes_japanese_speaks_of_what_every_caller_sent() -> None:
     dashboard_words = ("フォーム", "ページ")
     assert {code: text for code, text in JAPANESE.items()
             if any(word in text for word in dashboard_words)} == {}  # fmt: skip
+
+
+def test_the_head_sequence_and_its_hash_are_two_figures() -> None:
+    """`最新 seq 60ハッシュ 5168…` read as one word (60 hashes): the two are set apart."""
+    for key in ("cli.verify_summary", "cli.backup"):
+        said = render(
+            Msg(key, entries=60, postings=67, seq=60, hash="51689e68", where="x.db"), "ja"
+        )
+        assert "最新 seq 60、ハッシュ 51689e68" in said, said

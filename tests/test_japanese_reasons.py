@@ -40,7 +40,7 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_the_rows_that_changed_in_either_language() -> None:
     before, now = frames()
     keys, fields = ("system_id", "fy"), ["self_consumed_kwh"]
-    found = row_changes.describe(before, now, keys, fields, JAPANESE)
+    found = row_changes.describe(before, now, keys, fields, JAPANESE, figures=fields)
     assert found is not None
     said = row_changes.message(found)
     assert text(said, "en") == (
@@ -53,6 +53,35 @@ def test_the_rows_that_changed_in_either_language() -> None:
     )
     assert english(text(said, "ja")) == []
     assert row_changes.describe(before, before, keys, fields, JAPANESE) is None
+
+
+def test_a_code_or_a_year_that_changed_is_shown_as_written() -> None:
+    """Only a figure is shown with separators: a 団体コード resolved since (南山町 -> 209929) or a
+    year (林齢基準年度) is shown as the file has it, never as 209,929 or 2,020."""
+    before = pd.DataFrame(
+        {"row": ["2"], "stand_id": ["s1"], "municipality": ["南山町"], "age_fy": ["2020"],
+         "area_ha": ["1200"]}
+    )  # fmt: skip
+    now = before.assign(municipality="209929", age_fy="2021", area_ha="1300")
+    fields = ["municipality", "age_fy", "area_ha"]
+    found = row_changes.describe(before, now, ("stand_id",), fields, {}, figures={"area_ha"})
+    assert found is not None
+    assert text(row_changes.message(found), "en") == (
+        "rows changed: row 2 (stand_id s1): municipality 南山町 -> 209929, age_fy 2020 -> 2021,"
+        " area_ha 1,200 -> 1,300"
+    )
+
+
+def test_the_results_rows_compare_their_contracts_figures_only_as_figures() -> None:
+    """What a re-run compares of a method's rows: its columns, the figures among them only of a
+    number's kind (a code, a name, a year or a date as written)."""
+    from offset.jobs.results_files import compared
+    from offset.methods import METHODS
+
+    fields, figures = compared(METHODS["forest"].contract)
+    assert {"municipality", "age_fy", "area_ha", "stand_id"} <= set(fields)
+    assert "area_ha" in figures
+    assert not {"municipality", "age_fy", "stand_id", "prefecture"} & figures
 
 
 def test_many_rows_on_sheets_kept_in_an_issuances_source_and_read_back() -> None:
@@ -216,3 +245,15 @@ def test_an_old_ledgers_restatement_verifies_and_reads_in_japanese(tmp_path: Pat
         assert book.discrepancies() == []
     finally:
         book.engine.dispose()
+
+
+def test_the_rows_a_changed_file_gave_are_row_numbers_in_japanese() -> None:
+    """The rows read before and after (`5-15,17-39`: sheet rows, a blank row skipped) are row
+    numbers, not a count of rows (行数)."""
+    said = text(
+        Msg("restate.data_changed", old="a" * 12, new="b" * 12, rows_before="5-15,17-39",
+            rows_after="5-15,17-45"),
+        "ja",
+    )  # fmt: skip
+    assert "行番号5-15,17-39 → 5-15,17-45" in said
+    assert "行数" not in said

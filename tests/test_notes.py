@@ -260,3 +260,20 @@ def test_one_projects_notes_of_many_fys_are_not_a_family_and_titles_keep_project
     (both,) = families(titled, least=2)[:1]
     assert both.projects == 2
     assert len(both.lines) == 10
+
+
+def test_a_restated_shortfall_names_the_owner_by_its_name() -> None:
+    """The note of a correction that could not be taken back names the party that owes it as
+    the report names parties (its name, the key beside it), not by its key alone."""
+    from offset.common.messages import text
+    from offset.documents.notes import named
+    from offset.documents.tables import titles
+    from offset.scenario import Scenario
+    from tests.scenario.conftest import SCENARIOS
+
+    scenario = Scenario.from_toml(SCENARIOS / "annual-cycle.toml")
+    note = Msg("warn.restated_shortfall", project="minamiyama-pv", fy=2021, before=17, after=16,
+               shortfall=1, owner="minamiyama")  # fmt: skip
+    said = text(named(note, titles(scenario)), "ja")
+    assert "(南山町 (Minamiyama Town, fictional) (minamiyama) とバッファーに残っていません)" in said
+    assert "南山町 住宅用太陽光発電の自家消費 (minamiyama-pv) 2021年度" in said

@@ -74,22 +74,19 @@ def test_kerosene_regime_before_2023(calc: Calc) -> None:
     assert row["uses_unverified"]  # the fan heater's 0.85 is a placeholder
 
 
+BOILER = {
+    "municipality": "伊那市",
+    "measure": "equipment",
+    "project_output_gj": 187.2,  # = 52,000 kWh of heat
+    "baseline_efficiency": 0.8,
+    "baseline_carrier": "a_heavy_oil",
+    "project_energy_kwh": 16500,
+    "project_carrier": "electricity",
+}
+
+
 def test_equipment_by_hand(calc: Calc) -> None:
-    row = calc(
-        "renovation",
-        [
-            {
-                "municipality": "伊那市",
-                "measure": "equipment",
-                "project_output_gj": 187.2,  # = 52,000 kWh of heat
-                "baseline_efficiency": 0.8,
-                "baseline_carrier": "a_heavy_oil",
-                "project_energy_kwh": 16500,
-                "project_carrier": "electricity",
-            }
-        ],
-        factor_year="results",
-    ).results.iloc[0]
+    row = calc("renovation", [BOILER], factor_year="results").results.iloc[0]
     # Baseline: 52,000 / 0.8 = 65,000 kWh of A heavy oil; 0.0193 t-C/GJ x 44/12 = 0.070767 t/GJ
     # = 0.00025476 t/kWh -> 16.559 t. Project: 16,500 kWh x 0.000423 = 6.9795 t.
     baseline = 65000 * 0.0193 * 44 / 12 / 277.7777778

@@ -38,21 +38,26 @@ def test_measures_and_appliances_as_offices_word_them(
     r = calc(tmp_path, LIST.rsplit("5,", 1)[0], factors).results
     assert r["measure"].astype(str).tolist() == ["envelope", "envelope", "envelope", "lighting"]
     # (UA before - UA after) x envelope area x HDD x 24 h / 1000 = kWh of heat a year:
-    # row 1: 0.6 x 280 x 2900 x 0.024 = 11,692.8 kWh
-    assert r["heat_saved_kwh"].iloc[0] == pytest.approx(11692.8)
-    # エアコン is the heat pump (COP 3.0): 11,692.8 / 3.0 = 3,897.6 kWh of electricity
-    assert r["energy_saved_kwh"].iloc[0] == pytest.approx(3897.6)
+    # row 1: 0.6 x 280 x 2900 x 0.024 = 11,692.8 kWh, counted in FY2024 from its completion
+    # (R6.7.31: 244 of the FY's 365 days)
+    assert r["days_in_service"].tolist() == [244, 211, 211, 182]
+    assert r["heat_saved_kwh"].iloc[0] == pytest.approx(11692.8 * 244 / 365)
+    # エアコン is the heat pump (COP 3.0): 11,692.8 / 3.0 = 3,897.6 kWh of electricity a year
+    assert r["energy_saved_kwh"].iloc[0] == pytest.approx(3897.6 * 244 / 365)
     # 石油ファンヒーター is the kerosene fan heater (0.85): 0.2 x 300 x 2900 x 0.024 / 0.85
-    assert r["energy_saved_kwh"].iloc[1] == pytest.approx(0.2 * 300 * 2900 * 0.024 / 0.85)
+    # a year, from R6.9.2 (211 days)
+    assert r["energy_saved_kwh"].iloc[1] == pytest.approx(
+        0.2 * 300 * 2900 * 0.024 / 0.85 * 211 / 365
+    )
 
 
 def test_a_capitals_degree_days_serve_its_prefecture(
     tmp_path: Path, factors: FactorLibrary
 ) -> None:
     """Naha, no 暖房度日 given: 那覇 58 K·day (拡張アメダス 1995 via plus-mp.com, secondary):
-    0.2 x 300 x 58 x 0.024 = 83.52 kWh of heat."""
+    0.2 x 300 x 58 x 0.024 = 83.52 kWh of heat a year, 211 days of it in FY2024 (from R6.9.2)."""
     r = calc(tmp_path, LIST.rsplit("4,", 1)[0], factors).results
-    assert r["heat_saved_kwh"].iloc[2] == pytest.approx(83.52)
+    assert r["heat_saved_kwh"].iloc[2] == pytest.approx(83.52 * 211 / 365)
     assert "hdd:naha" in str(r["hdd_factor_id"].iloc[2])
 
 
@@ -70,9 +75,10 @@ def test_nagano_without_degree_days_says_what_to_give(
 
 def test_led_count_reads_as_lamps(tmp_path: Path, factors: FactorLibrary) -> None:
     r = calc(tmp_path, HEADER + LIST.splitlines(keepends=True)[4], factors).results.iloc[0]
-    # 12 lamps x (40 - 15) W x 2,000 h (the FY's operating hours, as the column says) = 600 kWh
+    # 12 lamps x (40 - 15) W x 2,000 h (a year's operating hours) = 600 kWh a year; from R6.10.1,
+    # 182 of FY2024's 365 days
     assert r["measure"] == "lighting"
-    assert r["energy_saved_kwh"] == pytest.approx(12 * 25 * 2000 / 1000)
+    assert r["energy_saved_kwh"] == pytest.approx(12 * 25 * 2000 / 1000 * 182 / 365)
 
 
 def test_a_measure_holding_two_measures_words_is_not_read(

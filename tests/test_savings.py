@@ -12,6 +12,7 @@ from offset.common.problems import InputError
 from offset.factors import FactorLibrary
 from offset.jobs.calc import calculate_file
 from offset.methods.calculation import CalcResult
+from offset.methods.savings import METHOD
 
 HEADER = "施設名,市町村,改修内容,完了年月,削減電力量(kWh/年),削減灯油量(L/年),削減都市ガス(m3/年)\n"
 
@@ -106,3 +107,24 @@ def test_heat_in_megajoules_is_converted_once(tmp_path: Path, factors: FactorLib
     text = '施設名,市町村,改修内容,完了年月,削減熱量(MJ/年)\nA,松本市,冷水,2025-04-01,"100,000"\n'
     row = calc(tmp_path, text, factors, fy=2025).results.iloc[0]
     assert row["heat_tco2e"] == pytest.approx(5.32)
+
+
+def test_the_plans_electricity_saved_counts_from_completion(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    """The 実行計画's 施設の削減電力量 is the FY's, as the reduction is: 36,500 kWh a year from
+    R6.10 (182 of FY2024's 365 days) is 18.2 MWh, and a facility completed in FY2025 saved
+    nothing in FY2024 (the figure once summed every facility's saving a year, whenever done)."""
+    text = (
+        HEADER
+        + '本庁舎,松本市,LED照明への交換,R6.10,"36,500",,\n'
+        + '支所,松本市,LED照明への交換,R7.4,"10,000",,\n'
+    )
+    results = calc(tmp_path, text, factors).results
+    assert results["in_service_share"].tolist() == pytest.approx([182 / 365, 0.0])
+    # each row's reduction traces: the year's saving x the factor x the share of the FY
+    assert results["reduction_tco2e"].tolist() == pytest.approx(
+        (results["annual_tco2e"] * results["in_service_share"]).tolist()
+    )
+    (figure,) = METHOD.plan
+    assert figure.total(results) == pytest.approx(18.2)

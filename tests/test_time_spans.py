@@ -12,7 +12,7 @@ from offset.common import fiscal
 from offset.common.problems import InputError
 from tests.conftest import Calc
 from tests.test_forest import STAND
-from tests.test_renovation import ENVELOPE
+from tests.test_renovation import BOILER, ENVELOPE
 from tests.test_solar import BASE as PV
 
 # 4.5 kW x 1,055 kWh/kW/yr (Nagano: MONSOLA-11 長野 3.96 kWh/m2/day x 365 x K 0.73), no whole year
@@ -95,6 +95,33 @@ def test_renovation_completed_1_october_gets_182_days(calc: Calc) -> None:
         later["reduction_tco2e"]
         == calc("renovation", [ENVELOPE], fy=2025).results.iloc[0]["reduction_tco2e"]
     )
+
+
+def test_renovation_energy_saved_is_the_fys_as_its_reduction_is(calc: Calc) -> None:
+    """The energy a measure saves in a FY is counted from completion, as its reduction: the
+    実行計画's 省エネ改修による削減エネルギー sums it, and a case completed in a later FY saved
+    nothing yet (it once counted whole in every FY, before its completion too)."""
+    whole = calc("renovation", [ENVELOPE]).results.iloc[0]
+    rows = calc(
+        "renovation",
+        [ENVELOPE | {"completed": "2024-10-01"}, ENVELOPE | {"completed": "2025-04-01"}],
+    ).results
+    for column in ("heat_saved_kwh", "energy_saved_kwh"):
+        assert rows[column].tolist() == pytest.approx([whole[column] * 182 / 365, 0.0])
+    # each row's figure traces: energy saved x the factor it names = its reduction
+    assert (rows["energy_saved_kwh"] * rows["factor_t_co2_per_kwh"]).tolist() == pytest.approx(
+        rows["reduction_tco2e"].tolist()
+    )
+
+
+def test_renovation_equipment_baseline_and_project_are_the_fys(calc: Calc) -> None:
+    """An annual equipment figure pro-rated in its first FY: baseline - project = reduction."""
+    whole = calc("renovation", [BOILER]).results.iloc[0]
+    row = calc("renovation", [BOILER | {"completed": "2024-10-01"}]).results.iloc[0]
+    assert row["reduction_tco2e"] == pytest.approx(whole["reduction_tco2e"] * 182 / 365)
+    assert row["baseline_tco2e"] == pytest.approx(whole["baseline_tco2e"] * 182 / 365)
+    assert row["project_tco2e"] == pytest.approx(whole["project_tco2e"] * 182 / 365)
+    assert row["energy_saved_kwh"] == pytest.approx(whole["energy_saved_kwh"] * 182 / 365)
 
 
 def test_a_measured_fy_figure_is_not_pro_rated_but_starts_at_completion(calc: Calc) -> None:

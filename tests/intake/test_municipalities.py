@@ -97,6 +97,12 @@ NAMED = [
     ("浜松市天竜区", None, "221406"),  # the ward since 2024-01-01, not the abolished 221376
     ("221376", None, "221376"),  # an abolished code still says what it said
     ("Shinjuku City", None, "131041"),
+    # the office's own building for the municipality: 市役所, 町役場, 村役場, 区役所
+    ("松本市役所", None, "202029"),
+    ("松本市 役所", None, "202029"),
+    ("伊那市役所", "20", "202096"),
+    ("小布施町役場", None, "205419"),
+    ("新宿区役所", "13", "131041"),
 ]
 
 
@@ -155,6 +161,11 @@ def test_a_scenario_party_comes_first() -> None:
         assert found.place is not None
         assert found.place.code == "209903"
         assert found.place.name == "川辺町 (fictional)"
+    # its name without the gloss in brackets, as the office writes it in its own files
+    for written in ("川辺町", "川辺町役場"):
+        found = table.resolve(written, "20")
+        assert found.place is not None
+        assert found.place.code == "209903"
     real = shipped().with_parties([("matsumoto", "松本市 (Matsumoto City)", "202029")])
     named = real.resolve("matsumoto")
     assert named.place is not None

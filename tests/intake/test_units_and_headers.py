@@ -37,6 +37,10 @@ from offset.units import scale
         # area: HA is a hectare, M2 a square metre
         ("HA", "m**2", 1e4),
         ("M2", "m**2", 1.0),
+        # a 森林簿's 面積(a) or 面積(アール): an are (100 m2), not pint's annum
+        ("a", "ha", 0.01),
+        ("アール", "ha", 0.01),
+        ("ａ", "ha", 0.01),
         # volume
         ("M3", "m**3", 1.0),
         ("KL", "m**3", 1.0),
@@ -58,6 +62,32 @@ def test_a_unit_in_any_case_where_one_reading_converts(
     read = read_unit(pint_unit(typed), column)
     assert isinstance(read, str), read
     assert scale(read, column) == pytest.approx(factor)
+
+
+def test_a_stays_a_year_where_a_year_is_read() -> None:
+    read = read_unit(pint_unit("a"), "yr")
+    assert isinstance(read, str)
+    assert scale(read, "yr") == 1.0
+
+
+def test_a_forest_register_in_ares(tmp_path: Path, factors: FactorLibrary) -> None:
+    """A 森林簿 whose areas are in ares (面積(a)), columns in its own order, extra columns, 樹種
+    as 唐松 and 杉: read as the shipped layout in hectares."""
+    path = tmp_path / "register.csv"
+    head = (
+        "市町村,林小班,備考,面積({unit}),樹種,林齢,地位,森林経営計画,林齢基準年度,所有者,"
+        "都道府県,収穫表\n"
+    )
+    rows = (
+        "伊那市,101-い,,{a},唐松,42,上,有,令和6年度,市有林,長野県,synthetic_demo\n"
+        "伊那市,101-ろ,,{b},杉,35,中,有,R6,市有林,長野県,synthetic_demo\n"
+    )
+    path.write_text(head.format(unit="a") + rows.format(a="1240", b="８７０"), encoding="utf-8")
+    ares = calculate_file("forest", path, fy=2024, factors=factors, gwp_metric="AR5").results
+    path.write_text(head.format(unit="ha") + rows.format(a="12.4", b="8.7"), encoding="utf-8")
+    hectares = calculate_file("forest", path, fy=2024, factors=factors, gwp_metric="AR5").results
+    assert ares["area_ha"].tolist() == pytest.approx([12.4, 8.7])
+    assert ares["reduction_tco2e"].tolist() == pytest.approx(hectares["reduction_tco2e"].tolist())
 
 
 def test_a_unit_that_differs_by_case_is_refused_naming_both() -> None:

@@ -79,6 +79,17 @@ def test_the_html_tables_print_the_titles_not_the_keys(out: Path) -> None:
     assert AGREEMENT_TITLE in parser.cells["deliveries"]
 
 
+def test_a_blank_cell_is_blank_in_the_html(out: Path) -> None:
+    """A plan figure the same as the ledger's (planned_issued), a value with no price: blank
+    cells of nullable integers, printed as nothing, never as pandas' <NA>."""
+    parser = _Cells()
+    parser.feed((out / "report.html").read_text(encoding="utf-8"))
+    assert "planned_issued" in read_table(out, "issuance")
+    for name, cells in parser.cells.items():
+        assert "<NA>" not in cells, name
+        assert "nan" not in cells, name
+
+
 def test_a_csv_keeps_the_key_with_the_title_beside_it(out: Path) -> None:
     issuance = read_table(out, "issuance")
     columns = list(issuance.columns)

@@ -93,8 +93,8 @@ def formatter(kind: str | None) -> Callable[[object], str]:
     spec = TEXT_FORMATS.get(kind or "")
 
     def show(value: object) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return ""
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            return ""  # a blank cell (pandas' NA of a nullable integer column too, never <NA>)
         if spec is None or not isinstance(value, int | float | np.number):
             return str(value)
         return format(value, spec)

@@ -164,18 +164,19 @@ def _templates() -> Environment:
 def _html_table(table: Shown, name: str, lang: Lang) -> str:
     """The table as HTML: figures in their kind's format and right-aligned, text left; its first
     `caps.MAX_ROWS_SHOWN` rows, and a note saying so when it has more."""
-    formatters = {
-        column: formatter(kind)
-        for column, kind in zip(table.frame.columns, table.kinds, strict=True)
-    }
+    shows = [formatter(kind) for kind in table.kinds]
     frame, total = caps.first_rows(table.frame)
     note = ""
     if total > len(frame):
         words = term("report.rows_shown", lang, shown=len(frame), total=total, name=name)
         note = f'<p class="note">{escape(words)}</p>\n'
-    html = note + frame.to_html(
-        index=False, border=0, classes="data", na_rep="", formatters=formatters,
-        table_id=f"table-{name}",
+    # each cell shown by its column's formatter before pandas sees it: given as `formatters`,
+    # pandas prints a nullable column's blank as <NA> without calling the formatter
+    printed = pd.DataFrame(
+        {at: list(map(show, frame.iloc[:, at].tolist())) for at, show in enumerate(shows)}
+    ).set_axis(frame.columns, axis=1)
+    html = note + printed.to_html(
+        index=False, border=0, classes="data", table_id=f"table-{name}"
     )  # fmt: skip
     numeric = [
         position

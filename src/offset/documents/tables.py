@@ -37,11 +37,11 @@ TITLED = {"project": "project_title", "agreement": "agreement_title"}
 
 def titles(scenario: Scenario) -> dict[str, dict[str, str]]:
     """What outputs print for each project and agreement (by kind, then key): the scenario's
-    `title`, else the key."""
+    `title`, else the key; and for a party a note names as a project's owner, its name."""
     specs: dict[str, Any] = {"project": scenario.projects, "agreement": scenario.agreements}
     return {
         kind: {name: spec.title or name for name, spec in specs[kind].items()} for kind in TITLED
-    }
+    } | {"owner": {key: party.name for key, party in scenario.parties.items()}}
 
 
 def with_titles(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

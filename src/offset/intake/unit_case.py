@@ -1,5 +1,5 @@
 """Unit symbols as offices type them: `kw`, `KW`, `kwh`, `HA`, `T` read in any case where only one
-reading converts to the column's unit.
+reading converts to the column's unit (and `a`, an office's are, where an annum does not convert).
 
 pint is right to be case-sensitive (mW and MW, t and T are different units), so a unit is first
 read as written; only when that fails (`kw` is no unit; `T` is a tesla, not a tonne) is every
@@ -19,6 +19,9 @@ from offset import units
 _SYMBOL = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 MAX_SYMBOL_LETTERS = 6  # longer words (dimensionless, percent) are only read as written
 MAX_READINGS = 256  # a limit on the spellings tried for one unit
+# what an office means by a symbol pint reads otherwise, tried as its other spellings are:
+# 面積(a) is in ares (pint's a is an annum, which stays the reading where a year converts)
+OFFICE_READINGS = {"a": ("are",)}
 
 
 @functools.cache
@@ -61,7 +64,7 @@ def _spellings(symbol: str) -> tuple[str, ...]:
         "".join(letters) for letters in itertools.product(*((c.lower(), c.upper()) for c in symbol))
     }
     known = [v for v in sorted(variants) if _defined(v)]
-    return tuple(dict.fromkeys([symbol, *known]))
+    return tuple(dict.fromkeys([symbol, *known, *OFFICE_READINGS.get(symbol, ())]))
 
 
 @functools.cache

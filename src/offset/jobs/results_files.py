@@ -22,6 +22,7 @@ import pandas as pd
 from offset.documents.output import write_frame
 from offset.documents.terms import term
 from offset.intake import sheetrows
+from offset.intake.columns import Contract
 from offset.intake.identity import key_columns
 from offset.intake.inputs import FIRST_DATA_ROW
 from offset.methods import METHODS
@@ -208,8 +209,15 @@ def changed(
     }
     contract = METHODS[data.method].contract
     keys = key_columns(now, contract.identity)
-    fields = [c.name for c in contract.columns]
+    fields, figures = compared(contract)
     japanese |= {c.name: c.japanese[0] for c in contract.columns if c.japanese}
     if keys and "fy" in now:
         keys = (*keys, "fy")
-    return row_changes.describe(before, now, keys, fields, japanese)
+    return row_changes.describe(before, now, keys, fields, japanese, figures)
+
+
+def compared(contract: Contract) -> tuple[list[str], frozenset[str]]:
+    """The input columns a re-run compares row by row, and those among them that are figures
+    (shown 5,000; a code, a name, a year or a date is shown as written)."""
+    fields = [c.name for c in contract.columns]
+    return fields, frozenset(c.name for c in contract.columns if c.kind in ("number", "integer"))

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from offset.common import fiscal
 from offset.common.messages import Msg
 from offset.common.problems import Problem
 from offset.factors import FactorLibrary, FactorTable, Selection
@@ -115,6 +116,23 @@ def has_own_fy(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
         return np.zeros(len(frame), dtype=bool)
     own: npt.NDArray[np.bool_] = ~np.isnan(frame["fy"].to_numpy(dtype=np.float64, na_value=np.nan))
     return own
+
+
+def completed_share(
+    frame: pd.DataFrame, fy: npt.NDArray[np.int64], measured: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    """Days of the FY from a measure's `completed` date, and the share of its annual figure
+    that counts in the FY (a renovation's, a facility's saving): days / the FY's days; a
+    `measured` row of its own FY counts whole once in service (its figure is that FY's). No
+    `completed`: every FY whole."""
+    length = fiscal.days_in_fy(fy)
+    if "completed" not in frame:
+        return length, np.ones(len(frame))
+    completed = frame["completed"].to_numpy()
+    days = np.where(np.isnat(completed), length, fiscal.days_in_service(fy, completed))
+    own = measured & has_own_fy(frame)
+    share: FloatArray = np.where(own, (days > 0).astype(np.float64), days / length)
+    return days, share
 
 
 def missing_fy(frame: pd.DataFrame, fy: npt.NDArray[np.int64], file: str) -> list[Problem]:

@@ -13,8 +13,9 @@ Carriers are `electricity` (the grid factor the year rule names) or a fuel of th
 for equipment and lighting, and for envelope rows only where `basis` is `measured`.
 
 With a `completed` date, a measure counts from that day: nothing in the FYs before, and in its
-first FY its figure is pro-rated by the days from completion to 31 March, except a measured
-figure of a row with its own `fy` (that FY's own). Without one, every FY counts whole.
+first FY its figures (heat and energy saved, baseline and project, reduction) are pro-rated by the
+days from completion to 31 March, except a measured figure of a row with its own `fy` (that FY's
+own). Without one, every FY counts whole.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset import units
-from offset.common import fiscal
 from offset.common.messages import Msg
 from offset.common.problems import Problem, raise_if_any
 from offset.factors import FactorLibrary
@@ -36,8 +36,8 @@ from offset.methods.common import (
     CalcOptions,
     FloatArray,
     Trace,
+    completed_share,
     fiscal_years,
-    has_own_fy,
     missing_fy,
     rows_problems,
     unknown_values,
@@ -138,19 +138,22 @@ def renovation(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions
     )
     raise_if_any(problems + carrier_problems)
 
-    columns = _saved_energy(frame, measure, resolved)
+    basis = codes(frame, "basis", pd.Index(BASES))
+    basis = np.where(basis < len(BASES), basis, np.where(equipment, MEASURED, ESTIMATED))
+    days, share = completed_share(frame, fy, basis == MEASURED)
+    # every figure of a row is the FY's (from completion), as its reduction is: the energy
+    # saved, which the 実行計画 sums, traces to the reduction through the factor it names
+    columns = {
+        name: values * share for name, values in _saved_energy(frame, measure, resolved).items()
+    }
     baseline = np.where(equipment, columns["baseline_energy_kwh"] * saved.values, np.nan)
     project_energy = (
-        frame["project_energy_kwh"].to_numpy() if "project_energy_kwh" in frame else 0.0
+        frame["project_energy_kwh"].to_numpy() * share if "project_energy_kwh" in frame else 0.0
     )
     project_emissions = np.where(equipment, project_energy * project.values, np.nan)
     reduction = np.where(
         equipment, baseline - project_emissions, columns["energy_saved_kwh"] * saved.values
     )
-    basis = codes(frame, "basis", pd.Index(BASES))
-    basis = np.where(basis < len(BASES), basis, np.where(equipment, MEASURED, ESTIMATED))
-    days, share = _service(frame, fy, basis)
-    reduction = reduction * share
     creditable = np.where(~envelope | (basis == MEASURED), reduction, 0.0)
 
     out: dict[str, object] = {
@@ -274,18 +277,6 @@ def _saved_energy(
         for column, values in kernel(Inputs(frame, positions), resolved).items():
             columns[column][positions] = values
     return columns
-
-
-def _service(frame: pd.DataFrame, fy: IntArray, basis: IntArray) -> tuple[IntArray, FloatArray]:
-    """Days of the FY after completion, and the share of the annual figure that counts."""
-    length = fiscal.days_in_fy(fy)
-    if "completed" not in frame:
-        return length, np.ones(len(frame))
-    completed = frame["completed"].to_numpy()
-    days = np.where(np.isnat(completed), length, fiscal.days_in_service(fy, completed))
-    own = (basis == MEASURED) & has_own_fy(frame)
-    share = np.where(own, (days > 0).astype(np.float64), days / length)
-    return days, share
 
 
 METHOD = Method(

@@ -24,7 +24,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from offset import units
-from offset.common import fiscal
 from offset.common.messages import Msg
 from offset.common.problems import raise_if_any
 from offset.factors import FactorLibrary, select
@@ -45,8 +44,8 @@ from offset.intake.columns import (
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
+    completed_share,
     fiscal_years,
-    has_own_fy,
     missing_fy,
     optional_column,
     rows_problems,
@@ -187,7 +186,7 @@ def savings(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -
         unverified |= weak
         out_fuels |= {"heat_tco2e": heat_tco2, "heat_factor_id": heat_ids}
 
-    days, share = _service(frame, fy)
+    days, share = completed_share(frame, fy, _basis(frame) == MEASURED)
     annual = electricity + fuel_total
     reduction = annual * share
     basis = _basis(frame)
@@ -198,6 +197,7 @@ def savings(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -
         "fy": fy.astype(np.int16),  # years fit in 16 bits: less memory per row
         "basis": pd.Categorical.from_codes(basis, categories=pd.Index(BASES)),
         "days_in_service": days.astype(np.int16),
+        "in_service_share": share,  # of the year's saving, counted in the FY
         "electricity_saved_kwh": kwh,
         "electricity_tco2e": np.where(electric, kwh * grid.values, np.nan),
         **grid.columns("grid_factor", "grid_factor_t_co2_per_kwh"),
@@ -250,21 +250,6 @@ def _heat_tco2(
     return tco2, factor.factor_ids(), where & factor.unverified
 
 
-def _service(
-    frame: pd.DataFrame, fy: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.int64], FloatArray]:
-    """Days of the FY after completion, and the share of the annual saving that counts (a
-    measured row of its own FY counts whole once in service)."""
-    length = fiscal.days_in_fy(fy)
-    if "completed" not in frame:
-        return length, np.ones(len(frame))
-    completed = frame["completed"].to_numpy()
-    days = np.where(np.isnat(completed), length, fiscal.days_in_service(fy, completed))
-    own = (_basis(frame) == MEASURED) & has_own_fy(frame)
-    share = np.where(own, (days > 0).astype(np.float64), days / length)
-    return days, share
-
-
 def _basis(frame: pd.DataFrame) -> npt.NDArray[np.int64]:
     if "basis" not in frame:
         return np.full(len(frame), ESTIMATED, dtype=np.int64)
@@ -285,7 +270,11 @@ METHOD = Method(
         PlanFigure(
             "savings_electricity_mwh",
             ("Electricity saved at facilities (MWh)", "施設の削減電力量 (MWh)"),
-            lambda results: float(np.nansum(results["electricity_saved_kwh"])) / 1000,
+            # the FY's: a year's saving x the share of the FY the facility was done
+            lambda results: (
+                float(np.nansum(results["electricity_saved_kwh"] * results["in_service_share"]))
+                / 1000
+            ),
         ),
     ),
 )

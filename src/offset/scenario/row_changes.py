@@ -13,7 +13,7 @@ the catalogue's `changes.` keys; a column by its Japanese header in Japanese).
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -39,11 +39,13 @@ def describe(
     keys: Sequence[str],
     fields: Sequence[str],
     japanese: Mapping[str, str] | None = None,
+    figures: Collection[str] = (),
 ) -> Changes | None:
     """The rows added, removed and changed between two results files of one (project, FY),
     each named by its row and identifier; None when no row changed. `keys` identify a row
     (empty: its sheet row); `fields` are the input columns compared, `japanese` their Japanese
-    headers."""
+    headers, `figures` those shown as figures (5,000); the others (a code, a name, a year, a
+    date) as the file has them."""
     keys = [k for k in keys if k in before and k in now] or [
         c for c in (SHEET, ROW) if c in before and c in now
     ]
@@ -70,7 +72,11 @@ def describe(
                     text
                     for f in compared
                     if differs.at[key, f]
-                    for text in (f, _shown(old.at[key, f]), _shown(new.at[key, f]))
+                    for text in (
+                        f,
+                        _shown(old.at[key, f], f in figures),
+                        _shown(new.at[key, f], f in figures),
+                    )
                 ]
             }
             for key in rows[:MAX_LISTED]
@@ -264,10 +270,12 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or value == ""
 
 
-def _shown(value: object) -> str | None:
-    """A cell as listed (None: blank)."""
+def _shown(value: object, figure: bool) -> str | None:
+    """A cell as listed (None: blank): a figure with separators, anything else as written."""
     if _blank(value):
         return None
+    if not figure:
+        return str(value)
     try:
         number = float(str(value))
     except ValueError:

@@ -128,7 +128,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "cli.backup": (
         "backup: {where} (verified; head seq {seq} hash {hash})",
-        "バックアップ: {where} (検証済み、最新 seq {seq}ハッシュ{hash})",
+        "バックアップ: {where} (検証済み、最新 seq {seq}、ハッシュ{hash})",
     ),
     "cli.replayed": (
         "{count} of {total} operations replayed",
@@ -164,7 +164,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "cli.verify_summary": (
         "{entries:,} entries, {postings:,} postings, head seq {seq} hash {hash}",
-        "記録{entries:,}件、仕訳{postings:,}件、最新 seq {seq}ハッシュ{hash}",
+        "記録{entries:,}件、仕訳{postings:,}件、最新 seq {seq}、ハッシュ{hash}",
     ),
     "cli.signer_unchecked": (
         "signer unchecked: a checkpoint's signature was checked against the key it carries,"

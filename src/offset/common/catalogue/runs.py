@@ -132,7 +132,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "restate.data_changed": (
         "data file changed (sha256 {old} -> {new}; rows {rows_before} -> {rows_after})",
-        "入力データが変わりました (sha256 {old} → {new}、行数{rows_before} → {rows_after})",
+        "入力データが変わりました (sha256 {old} → {new}、行番号{rows_before} → {rows_after})",
     ),
     "restate.rows": ("{rows}", "変わった行: {rows}"),  # as stored before rows were messages
     # text an earlier offset stored in English that cannot be read back as data: as stored
