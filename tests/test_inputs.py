@@ -81,6 +81,21 @@ def test_missing_columns_are_named_with_their_alternatives(
     assert missing["prefecture"].startswith("required column is missing (prefecture / 都道府県")
 
 
+def test_a_missing_column_is_named_in_the_readers_language(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    """A Japanese officer reads the header an office writes (面積), not offset's own name
+    (area_ha), where a problem says which column; English keeps the canonical name."""
+    path = tmp_path / "森林簿.csv"
+    path.write_text("小班,市町村\na,ina\n")
+    with pytest.raises(InputError) as info:
+        calculate_file("forest", path, fy=2024, factors=factors, gwp_metric="AR5")
+    missing = {p.column: p for p in info.value.problems if p.row is None}
+    area = missing["area_ha"]
+    assert area.render("ja").startswith(f"{path}, 列「面積」: 必須の列がありません")
+    assert area.render("en").startswith(f"{path}, column 'area_ha': required column is missing")
+
+
 def test_many_bad_rows_are_listed_up_to_a_limit(tmp_path: Path, factors: FactorLibrary) -> None:
     path = tmp_path / "pv.csv"
     path.write_text(HEADER + "".join(f"s{i},ina,nagano,-1,2020-01-01,,\n" for i in range(500)))

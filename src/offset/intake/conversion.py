@@ -356,7 +356,10 @@ def _missing(file: str, column: Column, present: pd.Index) -> Problem:
     names = " / ".join([*column.names, *column.japanese[:3]])
     found = ", ".join(str(c) for c in present) or "-"
     key = "header.missing_municipality" if column.name == "municipality" else "header.missing"
-    return Problem(file, None, column.name, Msg(key, names=names, found=found))
+    named = Msg("column.header", column=column.name, column_ja=column.japanese[0])
+    return Problem(
+        file, None, named if column.japanese else column.name, Msg(key, names=names, found=found)
+    )
 
 
 def _vocabulary(column: Column, vocabularies: Vocabularies | None) -> Vocabulary | None:

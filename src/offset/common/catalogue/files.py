@@ -10,6 +10,8 @@ WORDS: dict[str, tuple[str, str]] = {
     # where a problem is
     "where.row": ("row {row}", "{row}行目"),
     "where.column": ("column {column!r}", "列「{column}」"),
+    # a column the file lacks, named as the reader knows it: offset's name, the office's header
+    "column.header": ("{column}", "{column_ja}"),
     "where.sheet": ("sheet {sheet!r}", "シート「{sheet}」"),
     "where.key": ("key {key}", "キー{key}"),
     "problems.head": ("{count} problem(s) in the input", "入力に{count}件の問題があります"),
