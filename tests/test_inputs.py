@@ -96,6 +96,20 @@ def test_a_missing_column_is_named_in_the_readers_language(
     assert area.render("en").startswith(f"{path}, column 'area_ha': required column is missing")
 
 
+def test_a_rows_problem_in_a_column_the_file_lacks_is_named_as_an_office_writes_it(
+    tmp_path: Path, factors: FactorLibrary
+) -> None:
+    """No growth for a stand (the file has no 成長量 column): the row's problem names the
+    column 成長量 in Japanese, growth_m3_per_ha_yr in English."""
+    path = tmp_path / "森林簿.csv"
+    path.write_text("小班,市町村,都道府県,面積,樹種,林齢\na,伊那市,長野県,1.2,スギ,40\n")
+    with pytest.raises(InputError) as info:
+        calculate_file("forest", path, fy=2024, factors=factors, gwp_metric="AR5")
+    (growth,) = [p for p in info.value.problems if p.column == "growth_m3_per_ha_yr"]
+    assert growth.render("ja").startswith(f"{path}, 2行目, 列「成長量」: ")
+    assert growth.render("en").startswith(f"{path}, row 2, column 'growth_m3_per_ha_yr': ")
+
+
 def test_many_bad_rows_are_listed_up_to_a_limit(tmp_path: Path, factors: FactorLibrary) -> None:
     path = tmp_path / "pv.csv"
     path.write_text(HEADER + "".join(f"s{i},ina,nagano,-1,2020-01-01,,\n" for i in range(500)))

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from offset.common.messages import Msg
+
 Kind = Literal["number", "integer", "year", "text", "category", "date", "boolean"]
 
 
@@ -50,6 +52,14 @@ class Column:
     @property
     def unit(self) -> str | None:
         return self.names[self.name]
+
+    @property
+    def shown(self) -> str:
+        """The column as a problem names it when the file has no header for it: offset's name
+        in English, the header an office writes in Japanese (列「面積」, not 列「area_ha」)."""
+        if not self.japanese:
+            return self.name
+        return Msg("column.header", column=self.name, column_ja=self.japanese[0])
 
 
 def number(

@@ -155,16 +155,17 @@ def check(
                 problems.append(_missing(file, contract["prefecture"], raw.columns))
             else:
                 key = "value.required" if "prefecture" in headers else "value.no_prefecture"
+                named = headers.get("prefecture", contract["prefecture"].shown)
                 problems += listed_problems(
-                    file, rows, settled.no_prefecture, headers.get("prefecture", "prefecture"),
-                    values.always(Msg(key)),
-                )  # fmt: skip
+                    file, rows, settled.no_prefecture, named, values.always(Msg(key))
+                )
     if sheet_fy is not None and "fy" in contract:
         problems += _sheet_fy(out, headers, sheet_fy, sheet, file, rows, len(raw))
     used = {m.header for ms in found.values() for m in ms[:1]}
     extra = {c: raw[c] for c in raw.columns if c not in used and c not in out}
     frame = pd.DataFrame({**out, **extra}, index=raw.index, copy=False)  # no consolidation copy
-    prepared = Prepared(frame, file, headers=headers, notices=tuple(notices))
+    unnamed = {c.name: c.shown for c in contract.columns if c.name not in headers}
+    prepared = Prepared(frame, file, headers=headers, notices=tuple(notices), unnamed=unnamed)
     if duplicates is None:
         return prepared, problems
     prepared, found_repeats = repeated_rows(prepared, contract, duplicates)
@@ -356,10 +357,7 @@ def _missing(file: str, column: Column, present: pd.Index) -> Problem:
     names = " / ".join([*column.names, *column.japanese[:3]])
     found = ", ".join(str(c) for c in present) or "-"
     key = "header.missing_municipality" if column.name == "municipality" else "header.missing"
-    named = Msg("column.header", column=column.name, column_ja=column.japanese[0])
-    return Problem(
-        file, None, named if column.japanese else column.name, Msg(key, names=names, found=found)
-    )
+    return Problem(file, None, column.shown, Msg(key, names=names, found=found))
 
 
 def _vocabulary(column: Column, vocabularies: Vocabularies | None) -> Vocabulary | None:

@@ -200,6 +200,7 @@ def _stacked(parts: list[Prepared], notices: tuple[Msg, ...]) -> Prepared:
         headers,
         (*notices, *(n for p in parts for n in p.notices)),
         first.sheets,
+        {c: shown for part in parts for c, shown in part.unnamed.items() if c not in headers},
     )
 
 

@@ -28,13 +28,15 @@ class Prepared:
     headers: Mapping[str, str] = field(default_factory=dict)  # offset column -> user's header
     notices: tuple[Msg, ...] = ()
     sheets: tuple[str | None, ...] = ()  # the sheets read, in order (one or none: not shifted)
+    #: the contract's columns the file has no header for, as a problem names them (`Column.shown`)
+    unnamed: Mapping[str, str] = field(default_factory=dict)
 
     def relabel(self, problems: Sequence[Problem]) -> list[Problem]:
         """Problems as the user reads them: their header, their sheet and its row."""
         return [self._relabelled(p) if p.file == self.file else p for p in problems]
 
     def _relabelled(self, p: Problem) -> Problem:
-        column = self.headers.get(p.column or "", p.column)
+        column = self.headers.get(p.column or "") or self.unnamed.get(p.column or "", p.column)
         if p.sheet is not None:  # already placed
             return replace(p, column=column)
         if len(self.sheets) <= 1 or p.row is None:
