@@ -219,8 +219,8 @@ def test_a_dry_run_says_what_each_fy_not_in_the_ledger_would_issue(
     db_url: str, tmp_path: Path
 ) -> None:
     """The summary a dry run prints holds the ledger's figures: for an FY not posted yet,
-    0 issued and the whole commitment short. A line per such FY gives the plan's figures, named
-    as the plan: what the run then posts."""
+    0 issued, and no shortfall ("-": nothing is settled yet, so nothing is short). A line per
+    such FY gives the plan's figures, named as the plan: what the run then posts."""
     out = tmp_path / "out"
     run = ["run", str(SCENARIOS / NAME), "--fy", "2020", "--db", db_url, "--out", str(out),
            "--lang", "en", "--no-pdf"]  # fmt: skip
@@ -234,6 +234,8 @@ def test_a_dry_run_says_what_each_fy_not_in_the_ledger_would_issue(
     delivered = int(fulfilment[fulfilment["fy"] == 2020]["delivered"].sum())
     assert issued > 0
     said = " ".join(dry.output.split())
+    (row,) = [line for line in dry.output.splitlines() if line.startswith("│ 2020 ")]
+    assert row.split("│")[-2].strip() == "-", row  # not the whole commitment, short
     assert (
         f"FY2020 is not in the ledger yet: posting it would issue {issued:,} credits and "
         f"deliver {delivered:,} (the plan)"

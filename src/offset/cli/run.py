@@ -157,8 +157,13 @@ def _print_outcome(outcome: RunOutcome) -> None:
     shown = summary[list(SUMMARY_COLUMNS)]
     kinds = ["tonnes1" if k == "tonnes" else k for k in column_kinds(shown)]
     shows = [formatter(kind) for kind in kinds]
+    not_posted = _planned_not_posted(outcome) if outcome.dry_run else []
+    pending = {fy for fy, _, _ in not_posted}
     for row in shown.itertuples(index=False):
-        table.add_row(*(show(v) for show, v in zip(shows, row, strict=True)))
+        cells = [show(v) for show, v in zip(shows, row, strict=True)]
+        if row.fy in pending:  # nothing settled yet: not short, pending (the plan's line below)
+            cells[-1] = "-"
+        table.add_row(*cells)
     out.print(table)
     _print_restatements(outcome)
     said = [text(w) for w in newest_first(outcome.warnings)]  # this FY's first
@@ -167,7 +172,7 @@ def _print_outcome(outcome: RunOutcome) -> None:
             text(Msg("cli.dry_run", count=outcome.to_post, there=outcome.already_there)),
             highlight=False,
         )
-        for fy, issued, delivered in _planned_not_posted(outcome):
+        for fy, issued, delivered in not_posted:
             plan = term("cli.dry_run_plan", lang, fy=fy, issued=f"{issued:,}",
                         delivered=f"{delivered:,}")  # fmt: skip
             out.print(plan, highlight=False, markup=False)
