@@ -88,6 +88,7 @@ def test_a_certificate_is_refused_once_its_retirement_was_edited_by_hand(
     assert api.status_code == 409
     assert api.json()["status"] == "unverified"
     assert f"seq {seq} (t5)" in api.json()["message"]
+    assert f"台帳の記録 seq {seq} (t5) を検証できません" in api.json()["message_ja"]
     book.engine.dispose()
 
 

@@ -36,6 +36,7 @@ from offset.api.answers import (
 from offset.api.errors import ERROR_REF, ERRORS, ApiError, ErrorBody
 from offset.api.json_body import LedgerJsonRoute
 from offset.api.keys import Caller, authenticate
+from offset.common.messages import text
 from offset.documents.certificate import certificate_page
 from offset.ledger import Ledger, visibility
 from offset.ledger.names import PATTERNS, TEXT_PATTERN
@@ -153,7 +154,7 @@ def certificate(
     try:
         return HTMLResponse(certificate_page(book, found.id, version, base, source_shown=shown))
     except Unverified as e:  # a ledger edited by hand: the certificate is not printed
-        raise ApiError(409, "unverified", str(e.message)) from e
+        raise ApiError(409, "unverified", str(e.message), text(e.message, "ja")) from e
 
 
 @router.get("/origins", response_model=list[OriginOut])
