@@ -89,6 +89,16 @@ def test_a_certificate_is_refused_once_its_retirement_was_edited_by_hand(
     assert api.json()["status"] == "unverified"
     assert f"seq {seq} (t5)" in api.json()["message"]
     assert f"台帳の記録 seq {seq} (t5) を検証できません" in api.json()["message_ja"]
+    # The API's statement of an account whose entries include the forged one is refused as the
+    # CLI's and the dashboard's are: the forged quantity is never answered.
+    client = TestClient(create_app(book))
+    statement = client.get(
+        "/api/v1/accounts/minato/holding/statement", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert (statement.status_code, statement.json()["status"]) == (409, "unverified")
+    assert "the statement of minato/holding does not verify" in statement.json()["message"]
+    assert "minato/holding の取引明細を検証できません" in statement.json()["message_ja"]
+    assert "300" not in statement.text
     book.engine.dispose()
 
 

@@ -23,7 +23,7 @@ from offset.api.keys import Caller, authenticate
 from offset.api.labels import KINDS, LABELS, LANGUAGES, RESULTS
 from offset.api.routes import ledger
 from offset.common import memos, messages
-from offset.common.messages import Lang, Msg, lang_of, spaced
+from offset.common.messages import Lang, lang_of, spaced
 from offset.documents import panels
 from offset.documents.certificate import (
     certificate_filename,
@@ -264,11 +264,7 @@ def statement(request: Request, account: str, fmt: Format = None) -> Response:
     except visibility.NotVisible:
         return page_missing(request, who)
     try:  # a statement is printed only when its entries verify
-        proof.require(
-            ledger(request).engine, [line.seq for line in lines],
-            Msg("proof.statement", account=account),
-            [("project", line.project) for line in lines if line.project],  # titles printed
-        )  # fmt: skip
+        proof.require_statement(ledger(request).engine, account, lines)
     except proof.Unverified as e:
         message = messages.text(e.message, _language(request, who))
         return page(request, "unverified.html.j2", status_code=409, who=who, message=message)

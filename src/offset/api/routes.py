@@ -38,7 +38,7 @@ from offset.api.json_body import LedgerJsonRoute
 from offset.api.keys import Caller, authenticate
 from offset.common.messages import text
 from offset.documents.certificate import certificate_page
-from offset.ledger import Ledger, visibility
+from offset.ledger import Ledger, proof, visibility
 from offset.ledger.names import PATTERNS, TEXT_PATTERN
 from offset.ledger.proof import Unverified
 from offset.ledger.titles import titles_on
@@ -110,7 +110,13 @@ def balances(
     return _titled(book, [dataclasses.asdict(b) for b in visibility.balances(book, who, as_of)])
 
 
-@router.get("/accounts/{account:path}/statement", response_model=list[StatementOut])
+@router.get(
+    "/accounts/{account:path}/statement",
+    response_model=list[StatementOut],
+    responses={
+        409: {**UNVERIFIED, "description": "an entry it holds does not verify (`unverified`)"}
+    },
+)
 def statement(
     book: Book,
     who: Me,
@@ -118,7 +124,13 @@ def statement(
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     end: Annotated[dt.date | None, Query(alias="to")] = None,
 ) -> list[dict[str, Any]]:
+    """Your account's postings with their running balance, once their entries (and their link
+    to the chain head) verify: 409 `unverified` if they do not, as the dashboard's."""
     lines = _visible(lambda: visibility.statement(book, who, account, start, end))
+    try:
+        proof.require_statement(book.engine, account, lines)
+    except Unverified as e:  # a ledger edited by hand: the statement is not answered
+        raise ApiError(409, "unverified", str(e.message), text(e.message, "ja")) from e
     return _titled(book, [dataclasses.asdict(line) for line in lines])
 
 

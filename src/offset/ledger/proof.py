@@ -17,7 +17,7 @@ only `entry_problems` changes.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,7 @@ from offset.common.messages import Msg
 from offset.ledger import queries, titles, verify
 from offset.ledger.database import reading
 from offset.ledger.queries.sql_values import ID_CHUNK, in_list
+from offset.ledger.rows import PeriodBalance, StatementLine
 from offset.ledger.verify.tables import compare, replayed
 
 
@@ -202,3 +203,21 @@ def require(
     if not proof.verified:
         raise Unverified(what, proof)
     return proof
+
+
+def require_statement(
+    engine: Engine,
+    account: str,
+    lines: Iterable[StatementLine],
+    held: Iterable[PeriodBalance] = (),
+) -> Proof:
+    """A statement of `account` (the CLI's, the dashboard's, the API's): its lines' entries,
+    the entries its period's balances are read from, and the titles of their projects, or
+    `Unverified` naming the statement."""
+    lines, held = list(lines), list(held)
+    return require(
+        engine,
+        [*(line.seq for line in lines), *(seq for b in held for seq in b.seqs)],
+        Msg("proof.statement", account=account),
+        [("project", p) for p in sorted({*(line.project for line in lines), *(b.project for b in held)})],
+    )  # fmt: skip

@@ -96,11 +96,7 @@ def statement(
         first, last = start.date() if start else None, end.date() if end else None
         rows = book.statement(account, first, last)
         held = book.period_balances(account, first, last)
-        proof.require(  # the lines, and the entries the period's balances are read from
-            book.engine, [*(r.seq for r in rows), *(s for b in held for s in b.seqs)],
-            Msg("proof.statement", account=account),
-            [("project", p) for p in {*(r.project for r in rows), *(b.project for b in held)}],
-        )  # fmt: skip
+        proof.require_statement(book.engine, account, rows, held)
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
