@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from typing import Any
 
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from offset.api import keys
+from offset.api.app import create_app
 from offset.cli.app import app
 from offset.cli.ledger import EXIT_UNVERIFIED
 from offset.ledger import Ledger
+from tests.api.conftest import sign_in
 from tests.ledger.conftest import behind_the_triggers
 
 runner = CliRunner()
@@ -124,4 +129,34 @@ def test_the_statement_prints_the_period_and_proves_its_opening(db_url: str) -> 
     refused = runner.invoke(app, [*base, *quiet])
     assert refused.exit_code == EXIT_UNVERIFIED, refused.output
     assert f"seq {seq}" in refused.output
+    book.engine.dispose()
+
+
+def test_the_dashboards_statement_shows_a_period(db_url: str) -> None:
+    """The company's statement page over a FY: its lines, and each class's opening, in, out and
+    closing (the tenth year names every vintage held); its downloads keep the period; another
+    party's account is not found, a date that is not one is refused in words."""
+    book = ten_years(db_url)
+    client = TestClient(create_app(book))
+    assert sign_in(client, keys.create(book.engine, "acme")[1]).status_code == 303
+    start, end = period(YEARS[-1])
+    window = {"from": start.isoformat(), "to": end.isoformat()}
+    page = client.get("/dashboard/statement/acme/holding", params={**window, "lang": "ja"})
+    assert page.status_code == 200, page.text
+    table = page.text[page.text.index('id="period-balances"') :]
+    rows = re.findall(r"<tr><td>.*?</tr>", table)
+    assert len(rows) == len(YEARS)  # every vintage held
+    oldest = book.period_balances("acme/holding", start, end)[0]
+    assert f"FY{YEARS[0]}" in rows[0]
+    assert rows[0].count(f">{oldest.closing:,}<") == 2  # opening and closing, nothing moved
+    assert "期首残高" in page.text
+    assert f'value="{start.isoformat()}"' in page.text  # the form shows the period
+    lines = book.statement("acme/holding", start, end)
+    download = client.get("/dashboard/statement/acme/holding", params={**window, "format": "csv"})
+    assert download.status_code == 200
+    assert len(download.text.strip().splitlines()) == 1 + len(lines)  # the header, the period's
+    assert "format=csv&amp;from=" in page.text
+    assert client.get("/dashboard/statement/town/holding", params=window).status_code == 404
+    bad = client.get("/dashboard/statement/acme/holding", params={"from": "2024-02-30"})
+    assert bad.status_code == 400
     book.engine.dispose()
