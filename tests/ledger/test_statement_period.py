@@ -160,3 +160,31 @@ def test_the_dashboards_statement_shows_a_period(db_url: str) -> None:
     bad = client.get("/dashboard/statement/acme/holding", params={"from": "2024-02-30"})
     assert bad.status_code == 400
     book.engine.dispose()
+
+
+def test_the_api_answers_a_period_as_the_dashboard_shows_it(db_url: str) -> None:
+    """`GET /api/v1/accounts/{account}/balances?from=&to=`: the same classes and figures, with
+    each project's title; another party's account is not found; an entry they are read from
+    edited by hand, 409 `unverified` in both languages."""
+    book = ten_years(db_url)
+    client = TestClient(create_app(book))
+    acme = {"Authorization": f"Bearer {keys.create(book.engine, 'acme')[1]}"}
+    start, end = period(YEARS[-1])
+    window = {"from": start.isoformat(), "to": end.isoformat()}
+    answer = client.get("/api/v1/accounts/acme/holding/balances", params=window, headers=acme)
+    assert answer.status_code == 200, answer.text
+    expected = book.period_balances("acme/holding", start, end)
+    assert [(b["vintage"], b["opening"], b["credited"], b["debited"], b["closing"])
+            for b in answer.json()] == [
+        (b.vintage, b.opening, b.credited, b.debited, b.closing) for b in expected
+    ]  # fmt: skip
+    assert {b["project_title"] for b in answer.json()} == {"pv"}
+    town = client.get("/api/v1/accounts/town/holding/balances", params=window, headers=acme)
+    assert (town.status_code, town.json()["status"]) == (404, "not_found")
+    (seq,) = expected[0].seqs
+    behind_the_triggers(book, f"UPDATE transactions SET memo = 'edited' WHERE seq = {seq}")
+    refused = client.get("/api/v1/accounts/acme/holding/balances", params=window, headers=acme)
+    assert (refused.status_code, refused.json()["status"]) == (409, "unverified")
+    assert f"seq {seq}" in refused.json()["message"]
+    assert "検証できません" in refused.json()["message_ja"]
+    book.engine.dispose()

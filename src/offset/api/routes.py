@@ -28,6 +28,7 @@ from offset.api.answers import (
     BalanceOut,
     OriginOut,
     PartyOut,
+    PeriodBalanceOut,
     ReductionOut,
     RetirementOut,
     SerialOut,
@@ -132,6 +133,29 @@ def statement(
     except Unverified as e:  # a ledger edited by hand: the statement is not answered
         raise ApiError(409, "unverified", str(e.message), text(e.message, "ja")) from e
     return _titled(book, [dataclasses.asdict(line) for line in lines])
+
+
+@router.get(
+    "/accounts/{account:path}/balances",
+    response_model=list[PeriodBalanceOut],
+    responses={409: {**UNVERIFIED, "description": "an entry it is read from does not verify"}},
+)
+def period_balances(
+    book: Book,
+    who: Me,
+    account: Annotated[str, Path(max_length=200, pattern=f"^{PATTERNS['account id']}$")],
+    start: Annotated[dt.date | None, Query(alias="from")] = None,
+    end: Annotated[dt.date | None, Query(alias="to")] = None,
+) -> list[dict[str, Any]]:
+    """Your account over a period (a statement's): each credit class held before it or at its
+    end, moved or not, with its opening balance, what came in and went out, and its closing
+    balance, once the entries they are read from verify (409 `unverified` if not)."""
+    held = _visible(lambda: visibility.period_balances(book, who, account, start, end))
+    try:
+        proof.require_statement(book.engine, account, [], held)
+    except Unverified as e:  # a ledger edited by hand: not answered
+        raise ApiError(409, "unverified", str(e.message), text(e.message, "ja")) from e
+    return _titled(book, [dataclasses.asdict(b) for b in held])
 
 
 @router.get("/retirements", response_model=list[RetirementOut])
