@@ -21,6 +21,8 @@ from offset.ledger.visibility.viewer import (
     rows_of,
 )
 
+Day = dt.date | None  # a period's first or last day; None: open on that side
+
 
 def party(book: Ledger, viewer: Viewer) -> PartyRow:
     with reading(book.engine) as conn:
@@ -53,11 +55,7 @@ def statement(
 
 
 def period_balances(
-    book: Ledger,
-    viewer: Viewer,
-    account: str,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    book: Ledger, viewer: Viewer, account: str, start: Day = None, end: Day = None
 ) -> list[PeriodBalance]:
     """The viewer's account over a statement's period: each class's opening balance, what
     came in and went out, and its closing balance (`queries.period_balances`)."""
