@@ -43,6 +43,7 @@ def endpoints(world: World) -> list[tuple[str, str, dict[str, Any] | None, int, 
     return [
         ("GET", "/api/v1/accounts/acme-kk/holding/statement", None, 200, 404),
         ("GET", "/api/v1/accounts/acme-kk/retirement/statement", None, 200, 404),
+        ("GET", "/api/v1/accounts/acme-kk/holding/balances?from=2020-04-01", None, 200, 404),
         ("GET", f"/api/v1/retirements/{retirement}/certificate", None, 200, 404),
         ("GET", "/api/v1/serials/east-pv/2022/0", None, 200, 404),
         ("GET", "/api/v1/programmes/acme-home-pv/members", None, 200, 404),

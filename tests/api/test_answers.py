@@ -114,5 +114,6 @@ def test_the_served_schema_lists_the_records_fields(tmp_path: Path) -> None:
     )
     assert set(schema["BalanceOut"]["properties"]) == _fields(rows.BalanceLine) | titled
     assert set(schema["StatementOut"]["properties"]) == _fields(rows.StatementLine) | titled
+    assert set(schema["PeriodBalanceOut"]["properties"]) == _fields(rows.PeriodBalance) | titled
     assert set(schema["SerialEvent"]["properties"]) == _fields(rows.SerialEvent)
     book.engine.dispose()

@@ -7,6 +7,7 @@ entry, in the reader's language; an untouched ledger prints as before. SQLite an
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -87,6 +88,17 @@ def test_a_certificate_is_refused_once_its_retirement_was_edited_by_hand(
     assert api.status_code == 409
     assert api.json()["status"] == "unverified"
     assert f"seq {seq} (t5)" in api.json()["message"]
+    assert f"台帳の記録 seq {seq} (t5) を検証できません" in api.json()["message_ja"]
+    # The API's statement of an account whose entries include the forged one is refused as the
+    # CLI's and the dashboard's are: the forged quantity is never answered.
+    client = TestClient(create_app(book))
+    statement = client.get(
+        "/api/v1/accounts/minato/holding/statement", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert (statement.status_code, statement.json()["status"]) == (409, "unverified")
+    assert "the statement of minato/holding does not verify" in statement.json()["message"]
+    assert "minato/holding の取引明細を検証できません" in statement.json()["message_ja"]
+    assert "300" not in statement.text
     book.engine.dispose()
 
 
@@ -143,4 +155,30 @@ def test_an_export_is_refused_once_an_entry_was_edited_by_hand(db_url: str) -> N
     assert japanese.exit_code == EXIT_UNVERIFIED
     assert "台帳のエクスポートを検証できません" in japanese.output
     assert f"取引 t5 (seq {seq}): ハッシュを計算し直すと一致しません" in japanese.output
+    book.engine.dispose()
+
+
+def test_the_public_check_page_of_an_entry_edited_by_hand_says_so(db_url: str) -> None:
+    """The page a certificate's QR code opens (no sign-in) on a ledger whose entry was edited
+    by hand: 409 in the reader's words that the entry does not verify, none of the forged
+    fields, and nothing of verify's report (it may name other parties' entries); never a
+    server error."""
+    book = Ledger.open(db_url)
+    assert {r.status for r in book.apply([*ISSUE_LINES, *MORE])} == {"ok"}
+    stranger = TestClient(create_app(book), raise_server_exceptions=False)
+    address = f"/check/{book.retirement('t5').hash}"
+    assert stranger.get(address).status_code == 200
+    forge(book)
+    for lang, words in (("ja", "検証できません"), ("en", "does not verify")):
+        page = stranger.get(f"{address}?lang={lang}")
+        assert page.status_code == 409, page.text
+        assert words in page.text
+        assert FORGED not in page.text
+        assert "300" not in page.text
+        assert "hash does not recompute" not in page.text  # verify's words stay with the issuer
+        assert "ハッシュを計算し直すと" not in page.text
+        if lang == "ja":
+            body = re.sub(r"<(style|script)\b.*?</\1>", "", page.text, flags=re.S)
+            shown = [p.strip() for p in re.split(r"<[^>]+>", body) if p.strip()]
+            assert untranslated((p, p) for p in shown) == []
     book.engine.dispose()

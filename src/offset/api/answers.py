@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     AccountOut = BaseModel
     BalanceOut = BaseModel
     StatementOut = BaseModel
+    PeriodBalanceOut = BaseModel
     RetirementOut = BaseModel
     SerialEvent = BaseModel
     SerialOut = BaseModel
@@ -57,6 +58,18 @@ else:
         "StatementOut",
         rows.StatementLine,
         describe={"purpose": "a retirement's 用途 (J-Credit's code; README: Retirement purposes)"},
+        add=TITLED,
+    )
+    PeriodBalanceOut = derived(
+        "PeriodBalanceOut",
+        rows.PeriodBalance,
+        describe={
+            "opening": "held before the period",
+            "credited": "came in within it",
+            "debited": "went out within it",
+            "closing": "held at its end: opening + credited - debited",
+            "seqs": "the ledger entries the opening and closing balances are read from",
+        },
         add=TITLED,
     )
     RetirementOut = derived(

@@ -3,7 +3,9 @@
 It is found by its ledger entry's hash (64 hex characters, printed on the certificate: nobody
 finds a page without holding the certificate) and shows only what the certificate shows: its
 fields, the entry's hash and the hash it links to, the chain's head, and whether the issuer's
-signature over the fields holds with the public key published at `/check/issuer.pub`.
+signature over the fields holds with the public key published at `/check/issuer.pub`. An entry
+that does not verify (the ledger edited by hand) is said to be so, and nothing else: no field,
+and not verify's report, which may name other parties' entries.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from offset.documents.certificate_fields import (
 )
 from offset.ledger import certified, queries
 from offset.ledger.database import reading
+from offset.ledger.proof import Unverified
 
 router = APIRouter(include_in_schema=False)
 HASH = re.compile(r"[0-9a-f]{64}")
@@ -59,7 +62,10 @@ def check(
         head = queries.head(conn)
     if tx_id is None:
         return page(request, "missing.html.j2", status_code=404, who=None)
-    made = signed(book, tx_id, public_base(request))
+    try:
+        made = signed(book, tx_id, public_base(request))
+    except Unverified:  # a ledger edited by hand: nothing of it shown, nor verify's report
+        return page(request, "check_unverified.html.j2", status_code=409, who=None)
     return page(
         request, "check.html.j2", who=None, made=made, fields=made.fields, head=head,
         signature=signature_state(made.fields, made.public_key, sig),

@@ -8,10 +8,12 @@ the actions (`offset.api.actions`) change the ledger through forms that pass a C
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -23,7 +25,7 @@ from offset.api.keys import Caller, authenticate
 from offset.api.labels import KINDS, LABELS, LANGUAGES, RESULTS
 from offset.api.routes import ledger
 from offset.common import memos, messages
-from offset.common.messages import Lang, Msg, lang_of, spaced
+from offset.common.messages import Lang, lang_of, spaced
 from offset.documents import panels
 from offset.documents.certificate import (
     certificate_filename,
@@ -257,18 +259,23 @@ def balances(request: Request, fmt: Format = None) -> Response:
 
 
 @router.get("/dashboard/statement/{account:path}", response_model=None)
-def statement(request: Request, account: str, fmt: Format = None) -> Response:
+def statement(
+    request: Request,
+    account: str,
+    fmt: Format = None,
+    start: Annotated[dt.date | None, Query(alias="from")] = None,
+    end: Annotated[dt.date | None, Query(alias="to")] = None,
+) -> Response:
+    """An account's postings over a period (all of them without one), with each class's
+    opening balance, what came in and went out, and its closing balance."""
     who = signed_in(request)
     try:
-        lines = visibility.statement(ledger(request), who, account)
+        lines = visibility.statement(ledger(request), who, account, start, end)
+        held = visibility.period_balances(ledger(request), who, account, start, end)
     except visibility.NotVisible:
         return page_missing(request, who)
     try:  # a statement is printed only when its entries verify
-        proof.require(
-            ledger(request).engine, [line.seq for line in lines],
-            Msg("proof.statement", account=account),
-            [("project", line.project) for line in lines if line.project],  # titles printed
-        )  # fmt: skip
+        proof.require_statement(ledger(request).engine, account, lines, held)
     except proof.Unverified as e:
         message = messages.text(e.message, _language(request, who))
         return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
@@ -276,9 +283,11 @@ def statement(request: Request, account: str, fmt: Format = None) -> Response:
         name = "statement-" + account.replace("/", "-")
         return _file(request, who, lines, name, fmt, transaction_kinds=True)
     names = _purpose_names(_language(request, who))
+    period = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v is not None}
     return page(
-        request, "statement.html.j2", who=who, account=account, lines=lines, purpose_names=names
-    )
+        request, "statement.html.j2", who=who, account=account, lines=lines, held=held,
+        purpose_names=names, period=period, query=urlencode(period),
+    )  # fmt: skip
 
 
 @router.get("/dashboard/retirements", response_model=None)

@@ -15,23 +15,42 @@ from pydantic import BaseModel, Field
 
 from offset.ledger.codes import JAPANESE
 
+#: The words in Japanese of the statuses the API answers itself (a ledger result code's are
+#: `codes.JAPANESE`): every refusal carries `message_ja`, which a municipality's system shows.
+API_JAPANESE: dict[str, str] = {
+    "unauthorized": "APIキーがないか、無効です(失効したか、登録されていません)",
+    "not_found": "該当するものはありません(あなたのものではありません)",
+    "forbidden": "この操作はレジストリのキーだけが行えます",
+    "invalid_request": "リクエストの形式が正しくありません",
+    "unverified": "台帳の記録を検証できないため、発行していません",
+    "http_405": "このパスではこのメソッドは使えません",
+}
+
+
+def japanese(status: str) -> str:
+    """A status's words in Japanese: a ledger result code's, or the API's own."""
+    return JAPANESE.get(status) or API_JAPANESE.get(status, "")
+
 
 class ApiError(Exception):
-    def __init__(self, status_code: int, status: str, message: str = "") -> None:
+    def __init__(
+        self, status_code: int, status: str, message: str = "", message_ja: str = ""
+    ) -> None:
         self.status_code, self.status, self.message = status_code, status, message
+        self.message_ja = message_ja  # more than the status's words (`japanese`), when known
         super().__init__(f"{status}: {message}")
 
 
 class ErrorBody(BaseModel):
     status: str = Field(description="a ledger result code, or unauthorized / not_found / forbidden")
     message: str = ""
-    message_ja: str = Field(default="", description="a ledger result code's words in Japanese")
+    message_ja: str = Field(default="", description="the refusal's words in Japanese")
 
 
 def error_response(error: ApiError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
-    japanese = JAPANESE.get(error.status, "")
-    body = ErrorBody(status=error.status, message=error.message, message_ja=japanese).model_dump()
+    words = error.message_ja or japanese(error.status)
+    body = ErrorBody(status=error.status, message=error.message, message_ja=words).model_dump()
     return JSONResponse(body, status_code=error.status_code, headers=headers)
 
 

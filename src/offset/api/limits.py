@@ -14,10 +14,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from offset.api.errors import japanese
 from offset.api.labels import LABELS
+from offset.common.messages import spaced
 
 MAX_BODY_BYTES: Final = 65_536  # an operation is a few hundred bytes; a memo at most 1,000 chars
-TOO_LARGE = {"status": "too_large", "message": f"the request body is over {MAX_BODY_BYTES:,} bytes"}
+TOO_LARGE = {
+    "status": "too_large",
+    "message": f"the request body is over {MAX_BODY_BYTES:,} bytes",
+    "message_ja": f"リクエストの本文が{MAX_BODY_BYTES:,}バイトを超えています",
+}
 
 
 class BodyLimit:
@@ -95,7 +101,12 @@ def invalid_request(request: Request, error: Exception) -> Response:
         for e in error.errors()[:20]
     ]
     words = "; ".join(f"{p['where']}: {p['why']}" for p in problems)
-    return JSONResponse({"status": "invalid_request", "message": words}, status_code=422)
+    places = "、".join(dict.fromkeys(p["where"] for p in problems))
+    return JSONResponse(
+        {"status": "invalid_request", "message": words,
+         "message_ja": japanese("invalid_request") + spaced("(項目{places})", {"places": places})},
+        status_code=422,
+    )  # fmt: skip
 
 
 def in_words(label: str, status: int) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -28,6 +28,7 @@ from offset.api.answers import (
     BalanceOut,
     OriginOut,
     PartyOut,
+    PeriodBalanceOut,
     ReductionOut,
     RetirementOut,
     SerialOut,
@@ -36,10 +37,12 @@ from offset.api.answers import (
 from offset.api.errors import ERROR_REF, ERRORS, ApiError, ErrorBody
 from offset.api.json_body import LedgerJsonRoute
 from offset.api.keys import Caller, authenticate
+from offset.common.messages import text
 from offset.documents.certificate import certificate_page
-from offset.ledger import Ledger, visibility
+from offset.ledger import Ledger, proof, visibility
 from offset.ledger.names import PATTERNS, TEXT_PATTERN
 from offset.ledger.proof import Unverified
+from offset.ledger.rows import PeriodBalance, StatementLine
 from offset.ledger.titles import titles_on
 from offset.scenario import run_records
 
@@ -76,6 +79,9 @@ def caller(
 Book = Annotated[Ledger, Depends(_ledger)]
 Me = Annotated[Caller, Depends(caller)]
 router = APIRouter(prefix="/api/v1", responses=ERRORS, route_class=LedgerJsonRoute)
+OwnAccount = Annotated[str, Path(max_length=200, pattern=f"^{PATTERNS['account id']}$")]
+From = Annotated[dt.date | None, Query(alias="from")]
+To = Annotated[dt.date | None, Query(alias="to")]
 UNVERIFIED: dict[str, Any] = {
     "model": ErrorBody,
     "description": "the retirement's ledger entry does not verify (`unverified`): not printed",
@@ -109,16 +115,55 @@ def balances(
     return _titled(book, [dataclasses.asdict(b) for b in visibility.balances(book, who, as_of)])
 
 
-@router.get("/accounts/{account:path}/statement", response_model=list[StatementOut])
+@router.get(
+    "/accounts/{account:path}/statement",
+    response_model=list[StatementOut],
+    responses={
+        409: {**UNVERIFIED, "description": "an entry it holds does not verify (`unverified`)"}
+    },
+)
 def statement(
-    book: Book,
-    who: Me,
-    account: Annotated[str, Path(max_length=200, pattern=f"^{PATTERNS['account id']}$")],
-    start: Annotated[dt.date | None, Query(alias="from")] = None,
-    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    book: Book, who: Me, account: OwnAccount, start: From = None, end: To = None
 ) -> list[dict[str, Any]]:
+    """Your account's postings with their running balance, once their entries (and their link
+    to the chain head) verify: 409 `unverified` if they do not, as the dashboard's."""
     lines = _visible(lambda: visibility.statement(book, who, account, start, end))
+    _proved_statement(book, account, lines=lines)
     return _titled(book, [dataclasses.asdict(line) for line in lines])
+
+
+@router.get(
+    "/accounts/{account:path}/balances",
+    response_model=list[PeriodBalanceOut],
+    responses={409: {**UNVERIFIED, "description": "an entry it is read from does not verify"}},
+)
+def period_balances(
+    book: Book, who: Me, account: OwnAccount, start: From = None, end: To = None
+) -> list[dict[str, Any]]:
+    """Your account over a period (a statement's): each credit class held before it or at its
+    end, moved or not, with its opening balance, what came in and went out, and its closing
+    balance, once the entries they are read from verify (409 `unverified` if not)."""
+    held = _visible(lambda: visibility.period_balances(book, who, account, start, end))
+    _proved_statement(book, account, held=held)
+    return _titled(book, [dataclasses.asdict(b) for b in held])
+
+
+def _proved_statement(
+    book: Ledger,
+    account: str,
+    lines: Iterable[StatementLine] = (),
+    held: Iterable[PeriodBalance] = (),
+) -> None:
+    """A statement's entries verify (`proof.require_statement`), or 409 `unverified`."""
+    try:
+        proof.require_statement(book.engine, account, lines, held)
+    except Unverified as e:  # a ledger edited by hand: not answered
+        raise unverified(e) from e
+
+
+def unverified(e: Unverified) -> ApiError:
+    """409 `unverified`, in both languages: what a document's proof found."""
+    return ApiError(409, "unverified", str(e.message), text(e.message, "ja"))
 
 
 @router.get("/retirements", response_model=list[RetirementOut])
@@ -153,7 +198,7 @@ def certificate(
     try:
         return HTMLResponse(certificate_page(book, found.id, version, base, source_shown=shown))
     except Unverified as e:  # a ledger edited by hand: the certificate is not printed
-        raise ApiError(409, "unverified", str(e.message)) from e
+        raise unverified(e) from e
 
 
 @router.get("/origins", response_model=list[OriginOut])

@@ -90,6 +90,11 @@ TERMS: dict[str, Words] = {
     "column.fiscal_year": ("FY of the date", "日付の年度"),
     "column.amount": ("Amount (credits)", "数量 (t-CO2)"),
     "column.balance_after": ("Balance after (credits)", "取引後残高 (t-CO2)"),
+    # a statement's period, per credit class: before it, within it, at its end
+    "column.opening": ("Opening balance (credits)", "期首残高 (t-CO2)"),
+    "column.credited": ("In (credits)", "受入 (t-CO2)"),
+    "column.debited": ("Out (credits)", "払出 (t-CO2)"),
+    "column.closing": ("Closing balance (credits)", "期末残高 (t-CO2)"),
     "column.memo": ("Memo", "摘要"),
     "column.methodology": ("Methodology", "方法論"),
     "column.from_account": ("From account", "移転元口座"),

@@ -20,6 +20,7 @@ from offset.ledger.rows import (
     AgreementTransaction,
     BalanceLine,
     IssuanceEvent,
+    PeriodBalance,
     Retirement,
     SerialHistory,
     StatementLine,
@@ -87,6 +88,14 @@ class Ledger(Writer):
     ) -> list[StatementLine]:
         with reading(self.engine) as conn:
             return queries.statement(conn, account, start, end)
+
+    def period_balances(
+        self, account: str, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[PeriodBalance]:
+        """Each class's opening balance, movements in and out, and closing balance over the
+        period of a statement (`queries.period_balances`)."""
+        with reading(self.engine) as conn:
+            return queries.period_balances(conn, account, start, end)
 
     def serial(self, project: str, vintage: int, serial: int) -> SerialHistory:
         with reading(self.engine) as conn:

@@ -1,8 +1,11 @@
 """Before a document prints ledger entries (a certificate, a statement, a report), it checks
 them: each entry's hash recomputes from what it holds, its header agrees with the operation it
 records, and every entry after it links on to the chain head; and each title it prints (a
-project's, with its creating place, an agreement's) and each party it names (a certificate's
-retiring party, creator and issuer) is what the entry that recorded it says.
+project's, with its creating place, an agreement's), each party it names (a certificate's
+retiring party, creator and issuer), and the credit class and accounts of each entry it prints
+(what it prints through them: a project, vintage, instrument and methodology, the credit type
+and energy equivalent a methodology gives; who holds an account) is what the entry that
+recorded it says.
 A document printed from a database edited by hand (a retirement's beneficiary and quantity
 changed, the guards dropped and restored; a title) is then refused, or printed marked as not
 verified, never printed as true.
@@ -14,14 +17,17 @@ only `entry_problems` changes.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
 from offset.common.messages import Msg
 from offset.ledger import queries, titles, verify
 from offset.ledger.database import reading
+from offset.ledger.queries.sql_values import ID_CHUNK, in_list
+from offset.ledger.rows import PeriodBalance, StatementLine
 from offset.ledger.verify.tables import compare, replayed
 
 
@@ -64,16 +70,18 @@ def entry_problems(
 ) -> Proof:
     """Check the entries `seqs` and every entry after the first of them up to the chain head,
     in one committed state; and the titles and parties the document prints (`named_titles`:
-    (subject, name), a party as ("party", its id)), against the entries that recorded them
-    (`titles.proved`, `parties_proved`), which are checked too."""
+    (subject, name), a party as ("party", its id)), and the credit classes and accounts of the
+    entries `seqs`, against the entries that recorded them (`titles.proved`, `parties_proved`,
+    `classes_and_accounts_proved`), which are checked too."""
     named_parties = {name for subject, name in named_titles if subject == "party"}
     named_titles = [(s, n) for s, n in named_titles if s != "party"]
     with reading(engine) as conn:
         head_seq, head_hash, _ = queries.head(conn)  # begins the snapshot the check reads
         described, found = titles.proved(conn, named_titles)
         opened, party_problems = parties_proved(conn, named_parties)
-        problems: list[str] = [*found, *party_problems]
-        seqs = [*seqs, *described, *opened]
+        recorded, row_problems = classes_and_accounts_proved(conn, seqs)
+        problems: list[str] = [*found, *party_problems, *row_problems]
+        seqs = [*seqs, *described, *opened, *recorded]
         if not seqs:
             return Proof(tuple(problems), head_seq, head_hash)
         part = verify.check_links(conn.connection.driver_connection, min(seqs))
@@ -118,6 +126,72 @@ def parties_proved(conn: Connection, ids: Collection[str]) -> tuple[list[int], l
     return sorted(last.values()), compare("party", expected, stored)
 
 
+def classes_and_accounts_proved(
+    conn: Connection, seqs: Collection[int]
+) -> tuple[list[int], list[str]]:
+    """The credit classes and accounts the entries `seqs` name (a document prints through them:
+    a line's project and vintage, a retirement's instrument, methodology and credit type, the
+    party of an account) against the chain: the sequence numbers of the `class`, `account` and
+    `account_status` entries that recorded them (checked up to the head by the caller), and a
+    problem, in `verify`'s words, for each whose stored row is not what its entries recorded."""
+    classes: set[int] = set()
+    accounts: set[str] = set()
+    ordered = sorted(set(seqs))
+    for at in range(0, len(ordered), ID_CHUNK):
+        marks, params = in_list("s", ordered[at : at + ID_CHUNK])
+        for class_id, source, target in conn.execute(
+            text(f"SELECT class_id, from_account, to_account FROM transactions WHERE seq {marks}"),
+            params,
+        ):
+            classes.update([int(class_id)] if class_id is not None else [])
+            accounts.update(str(a) for a in (source, target) if a is not None)
+    entries = [
+        *_references(conn, "kind = 'class' AND class_id", classes),
+        *_references(conn, "kind IN ('account', 'account_status') AND to_account", accounts),
+    ]
+    replay = replayed(sorted(entries))
+    stored_classes = {
+        int(r[0]): (r[1], r[2], int(r[3]), r[4])  # as verify reads the table
+        for r in _rows(
+            conn, "id, instrument, project, vintage, methodology", "credit_classes", classes
+        )
+    }
+    stored_accounts = {
+        r[0]: tuple(r[1:]) for r in _rows(conn, "id, party_id, kind, status", "accounts", accounts)
+    }
+    problems = [
+        *replay.problems,
+        *compare("class", {c: v for c, v in replay.classes.items() if c in classes}, stored_classes),
+        *compare("account", {a: v for a, v in replay.accounts.items() if a in accounts}, stored_accounts),
+    ]  # fmt: skip
+    return sorted({seq for seq, _, _ in entries}), problems
+
+
+def _references(conn: Connection, where: str, keys: Collection[Any]) -> list[tuple[int, str, str]]:
+    """The reference entries `where ... IN keys` as `replayed` takes them, in chunks."""
+    ordered = sorted(keys)
+    found: list[tuple[int, str, str]] = []
+    for at in range(0, len(ordered), ID_CHUNK):
+        marks, params = in_list("k", ordered[at : at + ID_CHUNK])
+        found += [
+            (int(seq), str(kind), str(operation))
+            for seq, kind, operation in conn.execute(
+                text(f"SELECT seq, kind, operation FROM transactions WHERE {where} {marks}"), params
+            )
+        ]
+    return found
+
+
+def _rows(conn: Connection, columns: str, table: str, keys: Collection[Any]) -> list[Any]:
+    """The rows of a reference table whose id is one of `keys`, in chunks."""
+    ordered = sorted(keys)
+    found: list[Any] = []
+    for at in range(0, len(ordered), ID_CHUNK):
+        marks, params = in_list("k", ordered[at : at + ID_CHUNK])
+        found += list(conn.execute(text(f"SELECT {columns} FROM {table} WHERE id {marks}"), params))
+    return found
+
+
 def require(
     engine: Engine,
     seqs: Collection[int],
@@ -129,3 +203,21 @@ def require(
     if not proof.verified:
         raise Unverified(what, proof)
     return proof
+
+
+def require_statement(
+    engine: Engine,
+    account: str,
+    lines: Iterable[StatementLine],
+    held: Iterable[PeriodBalance] = (),
+) -> Proof:
+    """A statement of `account` (the CLI's, the dashboard's, the API's): its lines' entries,
+    the entries its period's balances are read from, and the titles of their projects, or
+    `Unverified` naming the statement."""
+    lines, held = list(lines), list(held)
+    return require(
+        engine,
+        [*(line.seq for line in lines), *(seq for b in held for seq in b.seqs)],
+        Msg("proof.statement", account=account),
+        [("project", p) for p in sorted({*(line.project for line in lines), *(b.project for b in held)})],
+    )  # fmt: skip

@@ -159,6 +159,22 @@ class StatementLine:
 
 
 @dataclass(frozen=True)
+class PeriodBalance:
+    """One credit class of an account over a statement's period: its balance before the period
+    (`opening`), what came in and went out within it, and its balance at the end (`closing`),
+    each read from the account's postings; `seqs`: the entries those balances were read from
+    (a statement proves them with its lines)."""
+
+    project: str
+    vintage: int
+    opening: int
+    credited: int  # the period's postings in (positive amounts)
+    debited: int  # and out (their sum, as a positive figure)
+    closing: int
+    seqs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Retirement:
     id: str
     seq: int

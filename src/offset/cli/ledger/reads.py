@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -25,6 +25,8 @@ from offset.cli.ledger.common import (
 from offset.cli.options import CommandDb, LangOption
 from offset.ledger.codes import Rejected
 
+# a statement's period per credit class (`Ledger.period_balances`)
+PERIOD_COLUMNS = ("project", "vintage", "opening", "credited", "debited", "closing")
 STATEMENT_COLUMNS = (
     "seq",
     "id",
@@ -91,11 +93,10 @@ def statement(
 
     book = existing_ledger()
     try:
-        rows = book.statement(account, start.date() if start else None, end.date() if end else None)
-        proof.require(
-            book.engine, [r.seq for r in rows], Msg("proof.statement", account=account),
-            [("project", r.project) for r in rows if r.project],  # their titles, printed
-        )  # fmt: skip
+        first, last = start.date() if start else None, end.date() if end else None
+        rows = book.statement(account, first, last)
+        held = book.period_balances(account, first, last)
+        proof.require_statement(book.engine, account, rows, held)
     except Rejected as e:
         err.print(str(e), markup=False)
         raise typer.Exit(EXIT_REJECTED) from e
@@ -136,6 +137,18 @@ def statement(
     for row in rows:
         table.add_row(*(shown(c, getattr(row, c)) for c in STATEMENT_COLUMNS))
     out.print(table)
+    if not held:
+        return
+    balances = Table(title=text(Msg("cli.statement_balances", account=account)))
+    for column in PERIOD_COLUMNS:
+        justify: Literal["left", "right"] = "left" if column == "project" else "right"
+        balances.add_column(column_label(column, lang), justify=justify)
+    for b in held:
+        balances.add_row(
+            shown("project", b.project), str(b.vintage),
+            *(f"{getattr(b, c):,}" for c in PERIOD_COLUMNS[2:]),
+        )  # fmt: skip
+    out.print(balances)
 
 
 @app.command()

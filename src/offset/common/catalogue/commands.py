@@ -153,6 +153,10 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     # `offset ledger statement` and `verify`
     "cli.statement": ("statement of {account}", "{account}の取引明細"),
+    "cli.statement_balances": (
+        "balances of {account} over the period (every class held, moved or not)",
+        "{account}の期間の残高(動きのないクラスも含む保有クラスすべて)",
+    ),
     "cli.verifies": ("ok: {where} verifies{proved}", "正常: {where}の検証に成功しました{proved}"),
     "cli.checkpoints_hold": (
         "; {count} checkpoint(s) hold",

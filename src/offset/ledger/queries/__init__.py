@@ -11,7 +11,13 @@ what it reads, re-exported here.
 
 from __future__ import annotations
 
-from offset.ledger.queries.accounts import accounts, balances, parties, statement
+from offset.ledger.queries.accounts import (
+    accounts,
+    balances,
+    parties,
+    period_balances,
+    statement,
+)
 from offset.ledger.queries.agreements import AgreementMove, agreement_moves, agreement_transactions
 from offset.ledger.queries.identity import head, ledger_identity, transaction_id
 from offset.ledger.queries.issuances import first_seq, issuance_history, quantities
@@ -33,6 +39,7 @@ __all__ = [
     "issued_to",
     "ledger_identity",
     "parties",
+    "period_balances",
     "quantities",
     "retirement",
     "retirements",

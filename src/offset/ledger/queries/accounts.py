@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, text
 
 from offset.ledger.codes import Rejected
-from offset.ledger.queries.sql_values import as_date, in_list
+from offset.ledger.queries.sql_values import ID_CHUNK, as_date, in_list
 from offset.ledger.rows import (
     AccountRow,
     BalanceLine,
     PartyRow,
+    PeriodBalance,
     StatementLine,
 )
 
@@ -105,3 +106,74 @@ def statement(
         StatementLine(int(s), i, k, as_date(d), int(fy), p, int(v), int(n), int(b), m, ag, u)
         for s, i, k, d, fy, p, v, n, b, m, ag, u in rows
     ]
+
+
+def period_balances(
+    conn: Connection, account: str, start: dt.date | None = None, end: dt.date | None = None
+) -> list[PeriodBalance]:
+    """Each class the account held before the period or at its end, or moved within it: its
+    opening balance (its last posting's `balance_after` dated before `start`), the period's
+    postings in and out, and its closing balance (its last posting up to `end`). A class the
+    account held through the period without moving it is there too, with its balance on
+    both sides: a statement of the tenth year still adds up to what the account holds. Effective
+    dates never decrease in commit order, so the period is the entries between two sequence
+    numbers."""
+    sqlite = conn.dialect.name == "sqlite"
+
+    def last_seq(condition: str, day: dt.date) -> int:
+        found = conn.execute(
+            text(f"SELECT MAX(seq) FROM transactions WHERE effective_date {condition} :d"),
+            {"d": day.isoformat() if sqlite else day},
+        ).scalar()
+        return -1 if found is None else int(found)
+
+    before = -1 if start is None else last_seq("<", start)
+    upto = last_seq("<=", end) if end is not None else last_seq("<=", dt.date.max)
+    if upto <= before:
+        upto = before  # a period with no entries: what was held before it is held at its end
+
+    def held(cutoff: int) -> dict[int, tuple[int, int]]:
+        """class -> (balance_after, seq) of the account's last posting up to `cutoff`."""
+        rows = conn.execute(
+            text(
+                "SELECT p.class_id, p.balance_after, p.tx_seq FROM postings p"
+                " JOIN (SELECT class_id, MAX(tx_seq) AS last FROM postings"
+                "       WHERE account_id = :a AND tx_seq <= :c GROUP BY class_id) l"
+                " ON p.class_id = l.class_id AND p.tx_seq = l.last WHERE p.account_id = :a"
+            ),
+            {"a": account, "c": cutoff},
+        )
+        return {int(c): (int(b), int(s)) for c, b, s in rows}
+
+    opening, closing = held(before), held(upto)
+    moved = {
+        int(c): (int(i or 0), int(o or 0))
+        for c, i, o in conn.execute(
+            text(
+                "SELECT class_id, SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END),"
+                " SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) FROM postings"
+                " WHERE account_id = :a AND tx_seq > :b AND tx_seq <= :u GROUP BY class_id"
+            ),
+            {"a": account, "b": before, "u": upto},
+        )
+    }
+    classes = sorted(closing)  # every class held before the period has a posting by its end
+    names: dict[int, tuple[str, int]] = {}
+    for at in range(0, len(classes), ID_CHUNK):
+        marks, params = in_list("c", classes[at : at + ID_CHUNK])
+        names.update(
+            (int(i), (str(p), int(v)))
+            for i, p, v in conn.execute(
+                text(f"SELECT id, project, vintage FROM credit_classes WHERE id {marks}"), params
+            )
+        )
+    found = []
+    for class_id, (project, vintage) in names.items():
+        first, first_seq = opening.get(class_id, (0, None))
+        last, last_seq_ = closing[class_id]
+        credited, debited = moved.get(class_id, (0, 0))
+        assert first + credited - debited == last, (account, class_id)
+        if first or last or credited or debited:
+            seqs = tuple(sorted({s for s in (first_seq, last_seq_) if s is not None}))
+            found.append(PeriodBalance(project, vintage, first, credited, debited, last, seqs))
+    return sorted(found, key=lambda b: (b.project, b.vintage))

@@ -12,7 +12,7 @@ What a party sees of scenario runs (agreements, fulfilment, reductions) is
 `offset.scenario.run_records`.
 
 One job a module: `viewer` (who reads, how other parties appear: by party name and account
-kind), `accounts` (own accounts, balances, statements, counterparties), `retirements` (and
+kind), `accounts` (own accounts, balances, statements and their period's balances, counterparties), `retirements` (and
 certificates), `serials` (one credit's history), `reservations`, `transactions` (one
 transaction), `origins` (where held credits come from). A new read goes in the module of what
 it reads, re-exported here.
@@ -27,6 +27,7 @@ from offset.ledger.visibility.accounts import (
     holdings,
     own_accounts,
     party,
+    period_balances,
     receiver,
     statement,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "own_accounts",
     "party",
     "party_names",
+    "period_balances",
     "public_name",
     "receiver",
     "reservations",

@@ -11,6 +11,7 @@ from offset.ledger.rows import (
     AccountRow,
     BalanceLine,
     PartyRow,
+    PeriodBalance,
     StatementLine,
 )
 from offset.ledger.visibility.viewer import (
@@ -19,6 +20,8 @@ from offset.ledger.visibility.viewer import (
     own_party,
     rows_of,
 )
+
+Day = dt.date | None  # a period's first or last day; None: open on that side
 
 
 def party(book: Ledger, viewer: Viewer) -> PartyRow:
@@ -49,6 +52,16 @@ def statement(
     if account not in own_accounts(book, viewer):
         raise NotVisible(account)
     return book.statement(account, start, end)
+
+
+def period_balances(
+    book: Ledger, viewer: Viewer, account: str, start: Day = None, end: Day = None
+) -> list[PeriodBalance]:
+    """The viewer's account over a statement's period: each class's opening balance, what
+    came in and went out, and its closing balance (`queries.period_balances`)."""
+    if account not in own_accounts(book, viewer):
+        raise NotVisible(account)
+    return book.period_balances(account, start, end)
 
 
 def holdings(book: Ledger, viewer: Viewer) -> list[BalanceLine]:
