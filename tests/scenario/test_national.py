@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+import threading
 from pathlib import Path
 from types import ModuleType
 
@@ -425,3 +426,31 @@ def _one_buffer_apart(scenario: Scenario) -> Scenario:
     apart = Scenario.from_toml(path)
     assert apart.projects[second].buffer_share == 0.1
     return apart
+
+
+def test_a_results_file_the_writer_fails_to_write_stops_the_run_before_anything_is_posted(
+    national: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The results files are written in a thread of their own while the next piece is
+    computed (`results_files.Staged`): a write that fails there (a full disk) is the run's
+    error, raised before the ledger is opened; no results file is left in `out` or beside it."""
+    from offset.jobs import results_files
+
+    writer = results_files.write_frame
+    threads: list[str] = []
+
+    def failing(frame: pd.DataFrame, path: Path) -> None:
+        threads.append(threading.current_thread().name)
+        if len(threads) == 2:  # the second file: the first piece's was written
+            raise OSError(28, "No space left on device")
+        writer(frame, path)
+
+    monkeypatch.setattr(results_files, "write_frame", failing)
+    out = tmp_path / "out"
+    with pytest.raises(OSError, match="No space left"):
+        run_scenario(national, out=out, database=f"sqlite:///{tmp_path / 'ledger.db'}")
+    assert len(threads) == 2
+    assert all(name.startswith("results-files") for name in threads)  # the writer's thread
+    assert not (tmp_path / "ledger.db").exists()  # nothing posted: the ledger never opened
+    assert not list(out.rglob("*.csv")) if out.exists() else True
+    assert [p.name for p in tmp_path.iterdir() if "results" in p.name] == []
