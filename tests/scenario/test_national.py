@@ -428,12 +428,15 @@ def _one_buffer_apart(scenario: Scenario) -> Scenario:
     return apart
 
 
+@pytest.mark.parametrize("failing_at", [2, 3 * 2])
 def test_a_results_file_the_writer_fails_to_write_stops_the_run_before_anything_is_posted(
-    national: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    failing_at: int, national: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The results files are written in a thread of their own while the next piece is
     computed (`results_files.Staged`): a write that fails there (a full disk) is the run's
-    error, raised before the ledger is opened; no results file is left in `out` or beside it."""
+    error, raised before the ledger is opened; no results file is left in `out` or beside it.
+    The second file (raised while the next piece is computed) and the last (6 files: 2 FYs of
+    3 methods' shared files, raised after every FY is computed and planned)."""
     from offset.jobs import results_files
 
     writer = results_files.write_frame
@@ -441,7 +444,7 @@ def test_a_results_file_the_writer_fails_to_write_stops_the_run_before_anything_
 
     def failing(frame: pd.DataFrame, path: Path) -> None:
         threads.append(threading.current_thread().name)
-        if len(threads) == 2:  # the second file: the first piece's was written
+        if len(threads) == failing_at:
             raise OSError(28, "No space left on device")
         writer(frame, path)
 
@@ -449,7 +452,7 @@ def test_a_results_file_the_writer_fails_to_write_stops_the_run_before_anything_
     out = tmp_path / "out"
     with pytest.raises(OSError, match="No space left"):
         run_scenario(national, out=out, database=f"sqlite:///{tmp_path / 'ledger.db'}")
-    assert len(threads) == 2
+    assert len(threads) == failing_at
     assert all(name.startswith("results-files") for name in threads)  # the writer's thread
     assert not (tmp_path / "ledger.db").exists()  # nothing posted: the ledger never opened
     assert not list(out.rglob("*.csv")) if out.exists() else True
