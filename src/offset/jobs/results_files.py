@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -92,10 +93,11 @@ class _File:
     in order), the input fields beside them, and whose rows they are when shared."""
 
     path: str
-    parts: list[pd.DataFrame]
+    parts: list[pd.DataFrame]  # or one frame of them all (`_joined`)
     data: ProjectData
     inputs: pd.DataFrame
     projects: list[str] | None  # a shared file's projects, one a part; None: a project's own
+    lengths: list[int]  # each project's rows
 
 
 def _files(
@@ -113,15 +115,34 @@ def _files(
         else:
             results = year.result.results
             inputs = _inputs(results.index, list(results.columns), data[project])
-            files.append(_File(path, [results], data[project], inputs, None))
+            files.append(_File(path, [results], data[project], inputs, None, [len(results)]))
     for path, members in together.items():
         parts = [year.result.results for year in members]
         index = parts[0].index.append([part.index for part in parts[1:]])
         columns = list(dict.fromkeys(c for part in parts for c in part.columns))
         shared = data[members[0].project]
         projects = [year.project for year in members]  # once each: one FY's
-        files.append(_File(path, parts, shared, _inputs(index, columns, shared), projects))
+        lengths = [len(part) for part in parts]
+        parts = _joined(members, index) or parts
+        inputs = _inputs(index, columns, shared)
+        files.append(_File(path, parts, shared, inputs, projects, lengths))
     return files
+
+
+def _joined(members: list[ProjectYear], index: pd.Index) -> list[pd.DataFrame] | None:
+    """The members' rows as one slice of the whole they were computed in, when they are its
+    neighbouring rows with the same columns (`calculation.Cut`: a shared file's projects of one
+    kernel call), indexed by `index`; None otherwise (their rows are concatenated)."""
+    cuts = [cut for year in members if (cut := year.result.cut) is not None]
+    if len(cuts) < len(members) or any(
+        after.whole is not cuts[0].whole or after.start != before.stop
+        for before, after in pairwise(cuts)
+    ):
+        return None
+    first, last = cuts[0], cuts[-1]
+    rows = first.whole.iloc[first.start : last.stop]
+    rows.index = index  # a new frame's axis set in place: `set_axis` copies the frame
+    return [rows]
 
 
 def _write_files(out: Path, files: list[_File]) -> list[str]:
@@ -136,8 +157,10 @@ def _write_files(out: Path, files: list[_File]) -> list[str]:
             frame = _numbered(file.parts[0], file.data, file.inputs)
         else:
             parts = file.parts
-            frame = _numbered(pd.concat(parts), file.data, file.inputs)
-            codes = np.repeat(np.arange(len(parts)), [len(part) for part in parts])
+            rows = parts[0] if len(parts) == 1 else pd.concat(parts)
+            frame = _numbered(rows, file.data, file.inputs)
+            del rows
+            codes = np.repeat(np.arange(len(file.lengths)), file.lengths)
             named = pd.Categorical.from_codes(codes, categories=pd.Index(file.projects))
             frame.insert(0, PROJECT, pd.Series(named, index=frame.index))
             del parts, named
