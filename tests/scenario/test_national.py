@@ -456,9 +456,8 @@ def test_a_results_file_the_writer_fails_to_write_stops_the_run_before_anything_
     error, raised before the ledger is opened; no results file is left in `out` or beside it.
     The second file (raised while the next piece is computed) and the last (6 files: 2 FYs of
     3 methods' shared files, raised after every FY is computed and planned)."""
-    from offset.jobs import results_files
+    from offset.documents.output import write_frame as writer
 
-    writer = results_files.write_frame
     threads: list[str] = []
 
     def failing(frame: pd.DataFrame, path: Path) -> None:
@@ -467,7 +466,7 @@ def test_a_results_file_the_writer_fails_to_write_stops_the_run_before_anything_
             raise OSError(28, "No space left on device")
         writer(frame, path)
 
-    monkeypatch.setattr(results_files, "write_frame", failing)
+    monkeypatch.setattr("offset.jobs.results_files.write_frame", failing)
     out = tmp_path / "out"
     with pytest.raises(OSError, match="No space left"):
         run_scenario(national, out=out, database=f"sqlite:///{tmp_path / 'ledger.db'}")
