@@ -6,9 +6,11 @@ loop's over the results files."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import sys
+import threading
 from pathlib import Path
 from types import ModuleType
 
@@ -19,6 +21,7 @@ from markupsafe import escape
 from offset.common.problems import InputError
 from offset.documents import caps, notes, tables
 from offset.factors import FactorLibrary
+from offset.jobs import results_files
 from offset.jobs.results_files import write_results
 from offset.jobs.run import run_scenario
 from offset.ledger import Ledger
@@ -375,11 +378,22 @@ def test_each_fy_written_and_dropped_gives_what_every_fy_kept_to_the_end_gives(
         calls.append(sum(len(member[1]) for member in members))
         return together(method, members, *rest)  # type: ignore[arg-type]
 
+    sliced: list[int] = []  # shared files written as one slice of their kernel call's rows
+    slice_of = results_files._joined
+
+    def joined(members: list[compute.ProjectYear], index: pd.Index) -> object:
+        found = slice_of(members, index)
+        sliced.extend([len(members)] if found is not None else [])
+        return found
+
     out = tmp_path / "out"
     with monkeypatch.context() as patched:
         patched.setattr(compute, "MAX_ROWS", rows_per_call)
         patched.setattr(compute, "_computed_together", counted)
+        patched.setattr(results_files, "_joined", joined)
         outcome = run_scenario(national, out=out, database=f"sqlite:///{tmp_path / 'ledger.db'}")
+    # a prefecture's file whose towns were one kernel call's neighbouring rows: one slice
+    assert (len(sliced) > 0) == (layout == "national")
     # two FYs of three methods, the forests in two calls; or each in pieces of a few towns
     assert len(calls) == 8 if rows_per_call == compute.MAX_ROWS else len(calls) > 8
     factors = FactorLibrary()
@@ -391,6 +405,12 @@ def test_each_fy_written_and_dropped_gives_what_every_fy_kept_to_the_end_gives(
     )
     for path in written:
         assert (out / path).read_bytes() == (tmp_path / "kept" / path).read_bytes(), path
+    # and those the projects' rows concatenated write (not one slice of their kernel call's)
+    apart = {key: dataclasses.replace(year, result=dataclasses.replace(year.result, cut=None))
+             for key, year in every.items()}  # fmt: skip
+    assert write_results(national, tmp_path / "apart", apart, data) == written
+    for path in written:
+        assert (out / path).read_bytes() == (tmp_path / "apart" / path).read_bytes(), path
     # the plan's figures, summed over every pair's rows in the order the pairs were computed
     plan = outcome.tables["plan"].set_index("fy")
     expected: dict[tuple[int, str], float] = {}
@@ -425,3 +445,33 @@ def _one_buffer_apart(scenario: Scenario) -> Scenario:
     apart = Scenario.from_toml(path)
     assert apart.projects[second].buffer_share == 0.1
     return apart
+
+
+@pytest.mark.parametrize("failing_at", [2, 3 * 2])
+def test_a_results_file_the_writer_fails_to_write_stops_the_run_before_anything_is_posted(
+    failing_at: int, national: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The results files are written in a thread of their own while the next piece is
+    computed (`results_files.Staged`): a write that fails there (a full disk) is the run's
+    error, raised before the ledger is opened; no results file is left in `out` or beside it.
+    The second file (raised while the next piece is computed) and the last (6 files: 2 FYs of
+    3 methods' shared files, raised after every FY is computed and planned)."""
+    from offset.documents.output import write_frame as writer
+
+    threads: list[str] = []
+
+    def failing(frame: pd.DataFrame, path: Path) -> None:
+        threads.append(threading.current_thread().name)
+        if len(threads) == failing_at:
+            raise OSError(28, "No space left on device")
+        writer(frame, path)
+
+    monkeypatch.setattr("offset.jobs.results_files.write_frame", failing)
+    out = tmp_path / "out"
+    with pytest.raises(OSError, match="No space left"):
+        run_scenario(national, out=out, database=f"sqlite:///{tmp_path / 'ledger.db'}")
+    assert len(threads) == failing_at
+    assert all(name.startswith("results-files") for name in threads)  # the writer's thread
+    assert not (tmp_path / "ledger.db").exists()  # nothing posted: the ledger never opened
+    assert not list(out.rglob("*.csv")) if out.exists() else True
+    assert [p.name for p in tmp_path.iterdir() if "results" in p.name] == []

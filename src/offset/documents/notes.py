@@ -74,10 +74,15 @@ def families(lines: Sequence[Note], least: int = 5) -> list[Family]:
     for line in lines:
         if line.kind:
             by_kind.setdefault(line.kind, []).append(line)
+    # each kind's projects counted once (not once per line: a national run's notes are
+    # thousands of lines of a few kinds)
+    projects = {
+        kind: len({member.project for member in members}) for kind, members in by_kind.items()
+    }
     out: list[Family] = []
     for line in lines:
         members = by_kind.get(line.kind, []) if line.kind else []
-        if len({member.project for member in members}) < least:
+        if projects.get(line.kind, 0) < least:
             out.append(Family((line,)))
         elif line is members[0]:
             out.append(Family(tuple(members)))

@@ -14,6 +14,9 @@ import contextlib
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -43,23 +46,34 @@ def numbered(year: ProjectYear, data: ProjectData | None = None) -> pd.DataFrame
     return _numbered(year.result.results, data)
 
 
-def _numbered(results: pd.DataFrame, data: ProjectData | None) -> pd.DataFrame:
+def _numbered(
+    results: pd.DataFrame, data: ProjectData | None, inputs: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """`numbered` of result rows of one data file (one project's, or several projects' of a
-    shared file: their index is the file's rows either way)."""
+    shared file: their index is the file's rows either way); `inputs`: `_inputs` of them, when
+    the caller took them already."""
     sheets = data.prepared.sheets if data is not None else ()
     position, row = sheetrows.split(results.index.to_numpy() + FIRST_DATA_ROW)
     where = {ROW: row}
     if len(sheets) > 1:
         where = {SHEET: np.asarray(sheets, dtype=object)[position], ROW: row}
-    inputs = pd.DataFrame(index=results.index)
-    if data is not None:
-        contract = METHODS[data.method].contract
-        private = set(contract.identity.telling)
-        source = data.prepared.frame  # the whole file's: a shared file's rows are in it too
-        columns = [c.name for c in contract.columns if c.name in source
-                   and c.name not in results and c.name not in private]  # fmt: skip
-        inputs = source.loc[results.index, columns]
+    if inputs is None:
+        inputs = _inputs(results.index, list(results.columns), data)
     return pd.concat([pd.DataFrame(where, index=results.index), results, inputs], axis=1)
+
+
+def _inputs(index: pd.Index, results: list[str], data: ProjectData | None) -> pd.DataFrame:
+    """The data file's input fields of the rows `index` that the results (columns `results`) do
+    not hold, an address or owner that only tells rows apart left out."""
+    if data is None:
+        return pd.DataFrame(index=index)
+    contract = METHODS[data.method].contract
+    private = set(contract.identity.telling)
+    source = data.prepared.frame  # the whole file's: a shared file's rows are in it too
+    columns = [c.name for c in contract.columns if c.name in source
+               and c.name not in results and c.name not in private]  # fmt: skip
+    inputs: pd.DataFrame = source.loc[index, columns]
+    return inputs
 
 
 def write_results(
@@ -71,35 +85,109 @@ def write_results(
     """Each project-year's results file under `out` (their paths, relative to it); the
     projects that share a data file (`rows`) write one file an FY together, each row naming
     its project (`year_plan.results_path`)."""
+    return _write_files(out, _files(scenario, computed, data))
+
+
+@dataclass(frozen=True)
+class _File:
+    """A results file to write: its rows' parts (one project's, or a shared file's projects'
+    in order), the input fields beside them, and whose rows they are when shared."""
+
+    path: str
+    parts: list[pd.DataFrame]  # or one frame of them all (`_joined`)
+    data: ProjectData
+    inputs: pd.DataFrame
+    projects: list[str] | None  # a shared file's projects, one a part; None: a project's own
+    lengths: list[int]  # each project's rows
+
+
+def _files(
+    scenario: Scenario, computed: dict[tuple[str, int], ProjectYear], data: dict[str, ProjectData]
+) -> list[_File]:
+    """The files `computed` writes, in the order `write_results` writes them: each taking what
+    it reads of the data files (`_inputs`) now, so that writing them reads nothing the caller
+    may read at the same time (`Staged.write` writes them in a thread of their own)."""
     together: dict[str, list[ProjectYear]] = {}
-    written: list[str] = []
+    files: list[_File] = []
     for (project, fy), year in computed.items():
         path = results_path(scenario, project, fy)
         if scenario.shares_data(project):
             together.setdefault(path, []).append(year)
         else:
-            write_frame(numbered(year, data[project]), out / path)
-            written.append(path)
+            results = year.result.results
+            inputs = _inputs(results.index, list(results.columns), data[project])
+            files.append(_File(path, [results], data[project], inputs, None, [len(results)]))
     for path, members in together.items():
         parts = [year.result.results for year in members]
-        frame = _numbered(pd.concat(parts), data[members[0].project])
-        codes = np.repeat(np.arange(len(members)), [len(part) for part in parts])
+        index = parts[0].index.append([part.index for part in parts[1:]])
+        columns = list(dict.fromkeys(c for part in parts for c in part.columns))
+        shared = data[members[0].project]
         projects = [year.project for year in members]  # once each: one FY's
-        named = pd.Categorical.from_codes(codes, categories=pd.Index(projects))
-        frame.insert(0, PROJECT, pd.Series(named, index=frame.index))
-        del parts, named  # the FY's rows are dropped as soon as they are written
-        write_frame(frame.reset_index(drop=True), out / path)
+        lengths = [len(part) for part in parts]
+        parts = _joined(members, index) or parts
+        inputs = _inputs(index, columns, shared)
+        files.append(_File(path, parts, shared, inputs, projects, lengths))
+    return files
+
+
+def _joined(members: list[ProjectYear], index: pd.Index) -> list[pd.DataFrame] | None:
+    """The members' rows as one slice of the whole they were computed in, when they are its
+    neighbouring rows with the same columns (`calculation.Cut`: a shared file's projects of one
+    kernel call), indexed by `index`; None otherwise (their rows are concatenated)."""
+    cuts = [cut for year in members if (cut := year.result.cut) is not None]
+    if len(cuts) < len(members) or any(
+        after.whole is not cuts[0].whole or after.start != before.stop
+        for before, after in pairwise(cuts)
+    ):
+        return None
+    first, last = cuts[0], cuts[-1]
+    rows = first.whole.iloc[first.start : last.stop]
+    rows.index = index  # a new frame's axis set in place: `set_axis` copies the frame
+    return [rows]
+
+
+def _write_files(out: Path, files: list[_File]) -> list[str]:
+    """Each of `files` written under `out`, each file's rows dropped once written; their
+    paths."""
+    written: list[str] = []
+    files.reverse()
+    while files:
+        file = files.pop()  # its rows are dropped as soon as they are written
+        path = file.path
+        if file.projects is None:
+            frame = _numbered(file.parts[0], file.data, file.inputs)
+        else:
+            parts = file.parts
+            rows = parts[0] if len(parts) == 1 else pd.concat(parts)
+            frame = _numbered(rows, file.data, file.inputs)
+            del rows
+            codes = np.repeat(np.arange(len(file.lengths)), file.lengths)
+            named = pd.Categorical.from_codes(codes, categories=pd.Index(file.projects))
+            frame.insert(0, PROJECT, pd.Series(named, index=frame.index))
+            del parts, named
+            frame = frame.reset_index(drop=True)
+        del file
+        write_frame(frame, out / path)
+        del frame
         written.append(path)
     return written
 
 
 class Staged:
     """Results files written before the run posts: in a directory of their own until `place`
-    moves them into `out`."""
+    moves them into `out`.
+
+    A piece's files are written in a thread of their own while the run computes the next piece
+    (Arrow's CSV text is built without the GIL: the second core's work); one piece at a time
+    (`write` waits for the previous piece's first), so a run holds at most two pieces' rows.
+    A failed write is raised by the next `write` or by `flush`, which the run calls before it
+    posts anything; reading or placing the files flushes first."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.paths: list[str] = []
+        self._paths: list[str] = []
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="results-files")
+        self._pending: Future[list[str]] | None = None
         # a shared file's projects computed so far, by results file, until all of its FY are
         self._waiting: dict[str, dict[tuple[str, int], ProjectYear]] = {}
         self._members: dict[int, dict[str, set[str]]] = {}  # by FY: each shared file's projects
@@ -123,7 +211,34 @@ class Staged:
             waiting[(project, fy)] = year
             if {p for p, _ in waiting} == self._shared(scenario, data, fy)[path]:
                 ready |= self._waiting.pop(path)
-        self.paths += write_results(scenario, self.directory, in_order(scenario, ready), data)
+        files = _files(scenario, in_order(scenario, ready), data)  # what they read of the data
+        del ready
+        self.flush()  # the previous piece's files written (or its failure raised)
+        self._pending = self._writer.submit(_write_files, self.directory, files)
+
+    def flush(self) -> None:
+        """Every file given to `write` written; the writer's error, if a write failed."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._paths += pending.result()
+
+    @property
+    def paths(self) -> list[str]:
+        """The files written (flushed first)."""
+        self.flush()
+        return self._paths
+
+    def close(self, raising: bool = True) -> None:
+        """The writer stopped, once what it was writing is written or has failed (its error
+        raised, unless not `raising`: the caller is raising one of its own)."""
+        try:
+            if raising:
+                self.flush()
+            elif self._pending is not None:
+                self._pending.exception()  # waited for; the caller's error is the one raised
+        finally:
+            self._pending = None
+            self._writer.shutdown(wait=True)
 
     def _shared(
         self, scenario: Scenario, data: dict[str, ProjectData], fy: int
@@ -147,6 +262,7 @@ class Staged:
         """A results file's cells as text (the previous run's, or this run's); the last two
         files read are kept, as a restatement's projects of one shared file compare their rows
         one after another."""
+        self.flush()
         if path not in self._read:
             frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
             self._read = dict(list(self._read.items())[-1:]) | {path: frame}
@@ -159,7 +275,7 @@ class Staged:
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(self.directory / path, target)  # a rename on one file system
-        self.paths = []
+        self._paths = []
 
 
 @contextlib.contextmanager
@@ -168,8 +284,14 @@ def staged(out: Path, dry_run: bool) -> Iterator[Staged]:
     place), in the system's temporary directory for a dry run; removed at the end."""
     near = None if dry_run or not out.parent.is_dir() else out.parent
     directory = Path(tempfile.mkdtemp(prefix=f".{out.name}-results-", dir=near))
+    files = Staged(directory)
     try:
-        yield Staged(directory)
+        yield files
+    except BaseException:
+        files.close(raising=False)  # nothing written into the directory after it is removed
+        raise
+    else:
+        files.close()
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 

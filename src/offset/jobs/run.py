@@ -147,6 +147,7 @@ def run_scenario(
     with staged(out, dry_run) as files:
         data, computed = _computed(scenario, factors, step, strict_factors, files)
         plans = plan_run(scenario, computed, data, factors)
+        files.flush()  # every results file written (or the writer's error) before any posting
         if dry_run:
             return _dry_run(scenario, url, out, computed, plans, data, language, files)
         return _posted(
@@ -233,10 +234,10 @@ def _computed(
             step=lambda fy, project: step(f"FY{fy}: computing {project}"),
             strict_factors=strict_factors,
         ):
-            if not problems:  # a run that will be refused writes nothing
-                files.write(scenario, years, data)
             computed |= {key: kept(scenario, year) for key, year in years.items()}
-            del years  # the piece's rows
+            if not problems:  # a run that will be refused writes nothing
+                files.write(scenario, years, data)  # in the writer's thread, from here on
+            del years  # the piece's rows (the writer's once written)
     except InputError as e:
         raise InputError([*problems, *e.problems]) from e
     if problems:

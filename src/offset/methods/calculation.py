@@ -34,6 +34,17 @@ from offset.methods.summary import (
 
 
 @dataclass(frozen=True)
+class Cut:
+    """Where a part's results lie in the results of the call that computed it with others
+    (`compute_together`): rows `start:stop` of `whole`, so that neighbouring parts are one
+    slice again (a shared file's results file) instead of a concatenation of their rows."""
+
+    whole: pd.DataFrame
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True)
 class CalcResult:
     method: str
     results: pd.DataFrame
@@ -44,6 +55,7 @@ class CalcResult:
     # the distinct factor rows the results name, when counted with others' (`parts.counted`);
     # None: read them off the results (`scenario.compute.factor_rows`)
     factor_rows: tuple[str, ...] | None = None
+    cut: Cut | None = None  # computed with others: where its rows lie in their whole
 
     @property
     def warnings(self) -> list[str]:
@@ -136,11 +148,13 @@ def compute_together(
             trimmed[same] = whole.drop(columns=list(same))
         part = trimmed[same].iloc[start:stop]
         part.index = frame.index  # a new frame's axis set in place: `set_axis` copies the frame
+        cut = Cut(trimmed[same], start, stop)
         start = stop
         if counts is None:
-            out.append(finished(method, part, factors, own, summary))
+            result = finished(method, part, factors, own, summary)
         else:
-            out.append(_finished_part(method, part, factors, own, summary, counts, at, tables))
+            result = _finished_part(method, part, factors, own, summary, counts, at, tables)
+        out.append(dataclasses.replace(result, cut=cut))
     return out
 
 

@@ -132,7 +132,7 @@ def _fallbacks(
     wide = levels.astype(np.int64)
     low = int(wide.min()) if len(wide) else 0
     span = int(wide.max()) - low + 1 if len(wide) else 1
-    keys, counts = np.unique(part * span + (wide - low), return_counts=True)
+    keys, counts = _unique_counts(part * span + (wide - low), out.parts * span)
     found: list[list[tuple[int, int]]] = [[] for _ in range(out.parts)]
     for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
         at, level = divmod(key, span)
@@ -164,9 +164,8 @@ def _stale(out: Counted, results: pd.DataFrame, column: str, part: IntArray) -> 
     else:
         names, codes = np.unique(ids.astype(str).to_numpy()[stale], return_inverse=True)
     fy = results["fy"].to_numpy(dtype=np.int64)[stale]
-    keys = np.stack([part[stale], fy, codes.astype(np.int64), back[stale].astype(np.int64)], 1)
-    groups, counts = np.unique(keys, axis=0, return_counts=True)
-    for (at, year, code, years), count in zip(groups.tolist(), counts.tolist(), strict=True):
+    digits = [part[stale], fy, codes.astype(np.int64), back[stale].astype(np.int64)]
+    for (at, year, code, years), count in _groups(digits):
         found[at].append(((year, str(names[code]), years), count))
     for items in found:
         items.sort()
@@ -187,7 +186,49 @@ def _factor_rows(results: pd.DataFrame, part: IntArray, parts: int) -> list[list
             names = [str(v) for v in uniques]
         kept = codes >= 0
         width = max(len(names), 1)
-        for key in np.unique(part[kept] * width + codes[kept]).tolist():
+        for key in _unique_counts(part[kept] * width + codes[kept], parts * width)[0].tolist():
             at, code = divmod(key, width)
             ids[at].update(piece for piece in names[code].split("|") if piece)
     return [sorted(found) for found in ids]
+
+
+#: Counted by `np.bincount` (one pass) while the keys' span is at most this many times the
+#: rows, else sorted (`np.unique`)
+DENSE_SPAN = 4
+
+
+def _unique_counts(keys: IntArray, span: int) -> tuple[IntArray, IntArray]:
+    """`np.unique(keys, return_counts=True)` of keys in [0, `span`): by a count of each key
+    where the span is not much larger than the keys (no sort of a national FY's rows)."""
+    if span > max(DENSE_SPAN * len(keys), 1 << 16) or span >= 1 << 62:
+        found, counts = np.unique(keys, return_counts=True)
+        return found.astype(np.int64), counts.astype(np.int64)
+    every = np.bincount(keys, minlength=int(span))
+    found = np.flatnonzero(every).astype(np.int64)
+    return found, every[found].astype(np.int64)
+
+
+def _groups(digits: list[IntArray]) -> list[tuple[tuple[int, ...], int]]:
+    """The distinct rows of the columns `digits` in ascending order, each with its count:
+    `np.unique(np.stack(digits, 1), axis=0, return_counts=True)`, counted over one integer
+    column (each digit in a span of its own) where the spans' product fits in one."""
+    lows = [int(d.min()) for d in digits]
+    spans = [int(d.max()) - low + 1 for d, low in zip(digits, lows, strict=True)]
+    whole = int(np.prod(spans, dtype=object))
+    if whole >= 1 << 62:
+        rows, tally = np.unique(np.stack(digits, 1), axis=0, return_counts=True)
+        return [
+            (tuple(row), count) for row, count in zip(rows.tolist(), tally.tolist(), strict=True)
+        ]
+    key = np.zeros(len(digits[0]), dtype=np.int64)
+    for d, low, span in zip(digits, lows, spans, strict=True):
+        key = key * span + (d - low)
+    found, counts = _unique_counts(key, whole)
+    out: list[tuple[tuple[int, ...], int]] = []
+    for number, count in zip(found.tolist(), counts.tolist(), strict=True):
+        row = []
+        for low, span in zip(lows[::-1], spans[::-1], strict=True):
+            number, digit = divmod(number, span)
+            row.append(digit + low)
+        out.append((tuple(row[::-1]), count))
+    return out
