@@ -41,7 +41,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from offset.ledger import Ledger
 from tests.ledger.conftest import history, pg_schema, pg_schema_from, serial_blocks
@@ -323,17 +323,12 @@ def stored_state(book: Ledger) -> bytes:
         wal = path.with_name(path.name + "-wal")
         digest.update(b"|" + (wal.read_bytes() if wal.exists() else b""))
         return digest.digest()
-    with book.engine.connect() as conn:
-        tables = conn.execute(
-            text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-                " ORDER BY tablename"
-            )
-        ).scalars()
-        counts = " UNION ALL ".join(
-            f"SELECT '{t}', count(*), max(xmin::text::bigint) FROM \"{t}\"" for t in tables
+    with book.engine.connect() as conn:  # the tables of the schema on the search path
+        each = (
+            f"SELECT '{t}', count(*), max(xmin::text::bigint) FROM \"{t}\""
+            for t in sorted(inspect(conn).get_table_names())
         )
-        return repr(conn.execute(text(counts)).all()).encode()
+        return repr(conn.execute(text(" UNION ALL ".join(each))).all()).encode()
 
 
 class LedgerMachine(RuleBasedStateMachine):
