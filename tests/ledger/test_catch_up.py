@@ -9,7 +9,9 @@ the model's, and balances, conservation, `verify` and the replay must hold as wi
 
 from __future__ import annotations
 
+import functools
 import itertools
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +22,7 @@ import pytest
 from offset.ledger import Ledger, catch_up
 from offset.ledger.store import Store
 from tests.ledger import test_state_machine
-from tests.ledger.conftest import holdings, pg_schema
+from tests.ledger.conftest import holdings, pg_schema, pg_schema_from
 from tests.ledger.test_state_machine import LedgerMachine
 
 CLASS = {"project": "forest", "vintage": 2024}
@@ -166,14 +168,18 @@ class TwoWriters(LedgerMachine):
         super().teardown()
 
 
-def test_state_machine_with_two_writers_sqlite(tmp_path: Path) -> None:
+def test_state_machine_with_two_writers_sqlite(tmp_path: Path, new_sqlite_ledger: Path) -> None:
     counter = itertools.count()
 
-    def sqlite() -> Iterator[str]:
-        yield f"sqlite:///{tmp_path / str(next(counter))}.db"
+    def sqlite() -> Iterator[str]:  # a copy of a new ledger, as the one-writer machine's
+        copy = tmp_path / f"{next(counter)}.db"
+        shutil.copy(new_sqlite_ledger, copy)
+        yield f"sqlite:///{copy}"
 
     test_state_machine._run(sqlite, 15, TwoWriters)
 
 
-def test_state_machine_with_two_writers_postgresql() -> None:
-    test_state_machine._run(pg_schema, 8, TwoWriters)
+def test_state_machine_with_two_writers_postgresql(new_postgresql_ledger: str | None) -> None:
+    script = new_postgresql_ledger
+    new = pg_schema if script is None else functools.partial(pg_schema_from, script)
+    test_state_machine._run(new, 8, TwoWriters)
