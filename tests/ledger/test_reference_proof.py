@@ -84,3 +84,27 @@ def test_a_class_or_account_edited_by_hand_is_never_printed(db_url: str, edit: s
     assert statement.exit_code == EXIT_UNVERIFIED, statement.output
     assert named in statement.output
     book.engine.dispose()
+
+
+def test_a_class_entry_rewritten_with_its_table_row_is_never_printed(db_url: str) -> None:
+    """The forger edits the class's entry too, so that the table is what the entry says: the
+    entry's hash no longer recomputes, and the certificate and the statement that print
+    through it are refused, though the entry is long before what they print."""
+    book = _book(db_url)
+    base = ["ledger", "--db", db_url]
+    behind_the_triggers(
+        book,
+        "UPDATE credit_classes SET methodology = 'EN-R-002' WHERE project = 'ina-forest'",
+        # `"methodology":null,"op"` (keys sorted), with no colon for SQLAlchemy to bind
+        "UPDATE transactions SET operation = replace(operation, 'null,\"op\"',"
+        " '\"EN-R-002\",\"op\"') WHERE kind = 'class'",
+    )
+    problems = book.verify()
+    assert any("hash does not recompute" in p for p in problems), problems
+    assert not any(p.startswith("credit class 1: the table holds") for p in problems), problems
+    for command in (["certificate", "t5"], ["statement", "minato/holding"]):
+        refused = runner.invoke(app, [*base, *command])
+        assert refused.exit_code == EXIT_UNVERIFIED, refused.output
+        assert "hash does not recompute" in refused.output
+        assert "MWh" not in refused.output
+    book.engine.dispose()

@@ -66,13 +66,18 @@ def entry(seq: int, tx_id: str | None) -> Msg:
 
 
 def entry_problems(
-    engine: Engine, seqs: Collection[int], named_titles: Collection[tuple[str, str]] = ()
+    engine: Engine,
+    seqs: Collection[int],
+    named_titles: Collection[tuple[str, str]] = (),
+    apart: Collection[int] = (),
 ) -> Proof:
     """Check the entries `seqs` and every entry after the first of them up to the chain head,
     in one committed state; and the titles and parties the document prints (`named_titles`:
     (subject, name), a party as ("party", its id)), and the credit classes and accounts of the
     entries `seqs`, against the entries that recorded them (`titles.proved`, `parties_proved`,
-    `classes_and_accounts_proved`), which are checked too."""
+    `classes_and_accounts_proved`), which are checked too. `apart`: entries a document reads a
+    figure from (a statement's opening balances), checked as those reference entries are: each
+    on its own, with the link of the entry after it, when it is before the chain checked."""
     named_parties = {name for subject, name in named_titles if subject == "party"}
     named_titles = [(s, n) for s, n in named_titles if s != "party"]
     with reading(engine) as conn:
@@ -81,13 +86,25 @@ def entry_problems(
         opened, party_problems = parties_proved(conn, named_parties)
         recorded, row_problems = classes_and_accounts_proved(conn, seqs)
         problems: list[str] = [*found, *party_problems, *row_problems]
-        seqs = [*seqs, *described, *opened, *recorded]
+        seqs = [*seqs, *described, *opened]
+        if not seqs:  # no entry printed, figures read from entries: the latest links to the head
+            seqs = sorted(apart)[-1:]
         if not seqs:
             return Proof(tuple(problems), head_seq, head_hash)
-        part = verify.check_links(conn.connection.driver_connection, min(seqs))
-        first = min((seq for seq, _, _ in part.problems if seq), default=None)
+        raw = conn.connection.driver_connection
+        part = verify.check_links(raw, min(seqs))
+        # The class and account entries before the chain checked: each on its own, with the
+        # link of the entry after it (reading the chain from an account's opening to its head
+        # for each statement would make a statement of last month cost a whole verify).
+        found_apart = [
+            problem
+            for seq in sorted({s for s in (*recorded, *apart) if s < min(seqs)})
+            for problem in verify.check_links(raw, seq, seq + 2).problems
+        ]
+        every = sorted({*found_apart, *part.problems})
+        first = min((seq for seq, _, _ in every if seq), default=None)
         named = None if first is None else entry(first, queries.transaction_id(conn, first))
-    problems += [words for _, _, words in sorted(part.problems)]
+    problems += [words for _, _, words in every]
     if part.orphans:
         problems.append(Msg("verify.rows_of_no_entry", seqs=", ".join(map(str, part.orphans[:5]))))
     if (head_seq, head_hash) != (part.expected_seq - 1, part.last_hash):
@@ -197,9 +214,10 @@ def require(
     seqs: Collection[int],
     what: Msg,
     named_titles: Collection[tuple[str, str]] = (),
+    apart: Collection[int] = (),
 ) -> Proof:
     """`entry_problems`, raising `Unverified` (naming `what`) when they do not verify."""
-    proof = entry_problems(engine, seqs, named_titles)
+    proof = entry_problems(engine, seqs, named_titles, apart)
     if not proof.verified:
         raise Unverified(what, proof)
     return proof
@@ -211,13 +229,14 @@ def require_statement(
     lines: Iterable[StatementLine],
     held: Iterable[PeriodBalance] = (),
 ) -> Proof:
-    """A statement of `account` (the CLI's, the dashboard's, the API's): its lines' entries,
-    the entries its period's balances are read from, and the titles of their projects, or
-    `Unverified` naming the statement."""
+    """A statement of `account` (the CLI's, the dashboard's, the API's): its lines' entries up
+    to the head, the entries its period's balances are read from (each on its own when before
+    the lines), and the titles of their projects, or `Unverified` naming the statement."""
     lines, held = list(lines), list(held)
     return require(
         engine,
-        [*(line.seq for line in lines), *(seq for b in held for seq in b.seqs)],
+        [line.seq for line in lines],
         Msg("proof.statement", account=account),
         [("project", p) for p in sorted({*(line.project for line in lines), *(b.project for b in held)})],
+        apart=[seq for b in held for seq in b.seqs],  # its balances' entries, before the lines
     )  # fmt: skip
