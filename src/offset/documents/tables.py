@@ -149,8 +149,11 @@ def restatements(
 ) -> pd.DataFrame:
     """Every restatement of the scenario the ledger holds, whichever run posted it, with the
     date it was posted and the id its transactions share (`restate.history`); then those
-    this run would post and has not (a dry run), undated. Reasons in `lang` (the stored
-    reasons rendered: a table holds plain text)."""
+    this run would post and has not (a dry run), undated; and those with nothing to post (all
+    of the decrease owed: neither the owner nor the buffer holds the credits), undated and
+    without an id, so that what is owed is listed by every run that finds it owed, not only
+    in the run's warnings. Reasons in `lang` (the stored reasons rendered: a table holds plain
+    text)."""
     posted = restate.history(held.issuances)
     owners = {name: project.owner for name, project in scenario.projects.items()}
     rows = [
@@ -162,7 +165,8 @@ def restatements(
         _restatement_row(r, r.owner, None, base, lang)
         for batch in batches
         for r in batch.restatements
-        if r.operations and (base := str(r.operations[0]["id"]).rsplit(":", 1)[0]) not in known
+        if (base := str(r.operations[0]["id"]).rsplit(":", 1)[0] if r.operations else "")
+        not in known
     ]
     return pd.DataFrame(rows, columns=RESTATEMENT_COLUMNS)
 
