@@ -15,11 +15,13 @@ import random
 import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from offset.api import keys
 from offset.api.app import create_app
+from offset.cli import console
 from offset.cli.app import app
 from offset.cli.ledger import EXIT_UNVERIFIED
 from offset.ledger import Ledger
@@ -102,7 +104,11 @@ def test_each_years_statement_adds_up_to_what_the_account_holds(db_url: str) -> 
     book.engine.dispose()
 
 
-def test_the_statement_prints_the_period_and_proves_its_opening(db_url: str) -> None:
+def test_the_statement_prints_the_period_and_proves_its_opening(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the tables' width: COLUMNS, which a worker of pytest-xdist does not pass on to rich
+    monkeypatch.setattr(console.out, "_width", 250)
     book = ten_years(db_url)
     start, end = period(YEARS[-1])
     base = ["ledger", "--db", db_url, "statement", "acme/holding"]
