@@ -124,7 +124,7 @@ def test_changed_inputs_are_restated_not_refused(
         ["2023", "pv", "pv", "Town", "mini:pv:fy2023:issue", "4", "2", "-2", "0", "1", "0", "1"],
     ]
     report = (out / "report.html").read_text(encoding="utf-8")
-    assert "could not be taken back (town and the buffer no longer hold them)" in report
+    assert "could not be taken back (Town (town) and the buffer no longer hold them)" in report
     # no holding negative (only an issuance account, the source of every serial, is)
     assert all(b.quantity >= 0 for b in book.balances() if not b.account.startswith("issuance:"))
     held = {(b.account, b.vintage): b.quantity for b in book.balances()}

@@ -93,6 +93,10 @@ def test_every_problem_at_once_with_its_key(write_scenario: WriteScenario) -> No
          "String should match pattern '^[a-z0-9][a-z0-9-]*$'"),
         (('delivery = "transfer"', 'delivery = "retire"\nbeneficiary_retires = true'),
          "agreements.deal.beneficiary_retires", "applies only to delivery = 'transfer'"),
+        (('delivery = "transfer"', 'delivery = "retire"\npurpose = "offsetting"'),
+         "agreements.deal.purpose",
+         "unknown purpose 'offsetting'; one of ghg_act, energy_saving_act, carbon_offset, cdp,"
+         " sbt, re100, shift_asset, keidanren_cn, other"),
     ],
 )  # fmt: skip
 def test_one_problem(

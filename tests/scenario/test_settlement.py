@@ -90,7 +90,18 @@ def test_retire_on_behalf_of_the_beneficiary() -> None:
         "carbon-offset agreement a, FY2022",
         "FY2022",
     )
+    # J-Credit's 用途: a carbon-offset agreement's credits offset, claimed for their FY
+    assert (op["purpose"], op["claim_fy"], "offset_target" in op) == ("carbon_offset", 2022, False)
     assert out.fulfilment[0].retired == 30
+
+
+def test_an_agreement_names_the_use_of_what_it_retires() -> None:
+    deal = agreement(beneficiary="firm", beneficiary_retires=True, purpose="ghg_act",
+                     offset_target="Firm KK 本社の2022年度の電力使用による排出")  # fmt: skip
+    retire = settle({"a": deal}).operations[1]
+    assert (retire["purpose"], retire["claim_fy"], retire["offset_target"]) == (
+        "ghg_act", 2022, "Firm KK 本社の2022年度の電力使用による排出",
+    )  # fmt: skip
 
 
 def test_transfer_then_the_beneficiary_retires() -> None:

@@ -22,6 +22,7 @@ from offset.common.problems import InputError, Problem
 from offset.common.toml_files import read_toml
 from offset.factors import FactorLibrary
 from offset.factors.years import DEFAULT_FACTOR_YEAR, FactorYear, credit_rule
+from offset.ledger import uses
 from offset.ledger.schema import INSTRUMENTS
 from offset.methods import METHODS, buffer
 from offset.units import DEFAULT_GWP_METRIC, GWP_METRICS
@@ -128,6 +129,10 @@ class Agreement(_Table):
     price_jpy_per_t: Annotated[int, Field(ge=0)] | None = None
     instrument: str | None = None
     title: str = ""
+    # J-Credit's 用途 of the retirements it makes (`ledger.uses`): a carbon-offset agreement's
+    # credits offset, by default; what they offset (無効化の対象), when the agreement says
+    purpose: str = "carbon_offset"
+    offset_target: Annotated[str, Field(min_length=1, max_length=200)] | None = None
 
 
 class ScenarioFile(_Table):
@@ -344,6 +349,10 @@ def _agreement_problems(
         yield problem(f"{key}.volume.share", "a share volume needs `share`")
     if agreement.beneficiary_retires and agreement.delivery != "transfer":
         yield problem(f"{key}.beneficiary_retires", "applies only to delivery = 'transfer'")
+    if agreement.purpose not in (known := uses.purposes()):
+        yield problem(
+            f"{key}.purpose", f"unknown purpose {agreement.purpose!r}; one of {', '.join(known)}"
+        )
     deliverers = {agreement.provider, *agreement.others}
     for project_name in agreement.projects:
         project = s.projects.get(project_name)

@@ -157,7 +157,11 @@ def _operations(
         "beneficiary": parties[agreement.beneficiary].name,
         "reason": f"carbon-offset agreement {name}, FY{fy}",
         "claim_period": f"FY{fy}",
+        "purpose": agreement.purpose,  # J-Credit's 用途, checked by the ledger's use rules
+        "claim_fy": fy,
     }
+    if agreement.offset_target is not None:
+        retire["offset_target"] = agreement.offset_target
     if agreement.delivery == "retire":  # on the beneficiary's behalf, from the owner's holding
         return [{**retire, **common, "id": f"{base}:retire", "from": holding(owner)}]
     transfer = {
