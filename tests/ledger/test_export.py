@@ -12,6 +12,7 @@ from typing import Any
 from beancount import loader
 from beancount.core import data, realization
 
+from offset.common import memos
 from offset.ledger import Ledger, titles, uses
 from offset.ledger.export import account_names, commodity
 from tests.ledger.conftest import ISSUE_LINES
@@ -99,6 +100,25 @@ def test_beancount_keeps_what_the_ledger_prints(ledger: Ledger) -> None:
     opened = {e.meta["offset-account"]: e for e in entries if isinstance(e, data.Open)}
     assert opened["ina/holding"].meta["party-name"] == '伊那市 "森林"課 \\'
     assert opened["shinjuku/retirement"].meta["kind"] == "retirement"
+
+
+def test_offsets_own_memos_are_exported_as_words_with_the_stored_text_beside(
+    ledger: Ledger,
+) -> None:
+    """A delivery's memo is stored as JSON (`memos`): the narration and the offsets-db note
+    read it as words, the Beancount entry keeps the stored text too (the hash covers it)."""
+    stored = memos.memo("delivery", agreement="shinjuku-ina")
+    ledger.apply([*ISSUE_LINES, *MORE[:3]])
+    ledger.apply([{"op": "transfer", "id": "d1", "from": "ina/holding", "to": "shinjuku/holding",
+                   "project": "ina-forest", "vintage": 2024, "quantity": 1, "memo": stored}])  # fmt: skip
+    entries, errors, _ = loader.load_string(ledger.export("beancount"))
+    assert errors == []
+    (entry,) = [e for e in entries if isinstance(e, data.Transaction) and e.meta["id"] == "d1"]
+    assert entry.narration == f"transfer d1: {memos.text(stored, 'en')}"
+    assert entry.narration == "transfer d1: delivery under shinjuku-ina"
+    assert entry.meta["memo"] == stored
+    plain = [e for e in entries if isinstance(e, data.Transaction) and e.meta["id"] == "r1"]
+    assert "memo" not in plain[0].meta  # a person's memo is its own words: not repeated
 
 
 def test_beancount_names_a_project_by_its_stored_title(ledger: Ledger) -> None:

@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from sqlalchemy import Connection, text
 
+from offset.common import memos
 from offset.common.cells import neutral
 from offset.ledger import uses
 from offset.ledger.chain import day_text
@@ -135,7 +136,9 @@ def beancount(conn: Connection, upto: int) -> str:
     ):
         seq, tx_id, kind, effective, memo, tx_hash, *extra = row
         purpose = purposes.get(extra[6] or "")
-        narration = f"{kind} {tx_id}" + (f": {memo}" if memo else "")
+        # offset's own memos (stored as JSON) read as words; the stored text kept beside them
+        said = memos.text(memo, "en") if memo else ""
+        narration = f"{kind} {tx_id}" + (f": {said}" if said else "")
         lines += [
             "",
             f"{day_text(effective)} * {quoted(narration)}",
@@ -143,6 +146,8 @@ def beancount(conn: Connection, upto: int) -> str:
             f"  seq: {quoted(seq)}",
             f"  hash: {quoted(tx_hash)}",
         ]
+        if said != (memo or ""):
+            lines.append(f"  memo: {quoted(memo)}")
         for key, value in zip(
             META_KEYS, [*extra, purpose.name_ja if purpose else None], strict=True
         ):
@@ -222,7 +227,7 @@ def offsets_db(conn: Connection, upto: int) -> str:
             source if kind == "retire" else "",
             beneficiary or "",
             reason or "",
-            period or memo or "",
+            period or (memos.text(memo, "en") if memo else ""),
         ]
         writer.writerow([neutral(v) if isinstance(v, str) else v for v in row])
     return out.getvalue()
