@@ -112,7 +112,7 @@ def seqs(book: Ledger) -> dict[str, int]:
 BEHIND: dict[str, tuple[list[str], str]] = {
     "quantity": (
         ["UPDATE transactions SET quantity = 2000 WHERE id = 't3'"],
-        "transaction t3 (seq {t3}): quantity differ from its operation",
+        "transaction t3 (seq {t3}): does not match its operation in quantity",
     ),
     "fiscal_year": (
         ["UPDATE transactions SET fiscal_year = 2019 WHERE id = 't3'"],
@@ -124,15 +124,15 @@ BEHIND: dict[str, tuple[list[str], str]] = {
     ),
     "agreement": (
         ["UPDATE transactions SET agreement = 'other' WHERE id = 't5'"],
-        "transaction t5 (seq {t5}): agreement differ from its operation",
+        "transaction t5 (seq {t5}): does not match its operation in agreement",
     ),
     "reverses": (
         ["UPDATE transactions SET reverses = 't1' WHERE id = 't4'"],
-        "transaction t4 (seq {t4}): reverses differ from its operation",
+        "transaction t4 (seq {t4}): does not match its operation in reverses",
     ),
     "resolves": (
         ["UPDATE transactions SET resolves = 't1' WHERE id = 'p1'"],
-        "transaction p1 (seq {p1}): resolves differ from its operation",
+        "transaction p1 (seq {p1}): does not match its operation in resolves",
     ),
     "recorded_at": (
         ["UPDATE transactions SET recorded_at = '2001-01-01 00:00:00+00:00' WHERE id = 't3'"],
@@ -140,15 +140,15 @@ BEHIND: dict[str, tuple[list[str], str]] = {
     ),
     "beneficiary": (
         ["UPDATE transactions SET beneficiary = 'Evil KK' WHERE id = 't5'"],
-        "transaction t5 (seq {t5}): beneficiary differ from its operation",
+        "transaction t5 (seq {t5}): does not match its operation in beneficiary",
     ),
     "claim_period": (
         ["UPDATE transactions SET claim_period = '2030年度' WHERE id = 't5'"],
-        "transaction t5 (seq {t5}): claim_period differ from its operation",
+        "transaction t5 (seq {t5}): does not match its operation in claim_period",
     ),
     "from_account": (
         ["UPDATE transactions SET from_account = 'ina/holding' WHERE id = 't5'"],
-        "transaction t5 (seq {t5}): from_account differ from its operation",
+        "transaction t5 (seq {t5}): does not match its operation in from_account",
     ),
     "content_hash": (
         ["UPDATE transactions SET content_hash = 'x' WHERE id = 't2'"],

@@ -157,7 +157,7 @@ def test_verify_reports_records_that_the_cli_prints_as_json(
     seq = seq_of(book, "t3")
     # the hash no longer recomputes, and the header no longer says what its operation says
     assert [(d.check, d.seq) for d in found] == [("link", seq), ("header", seq)]
-    assert "beneficiary differ from its operation" in found[1].message
+    assert "does not match its operation in beneficiary" in found[1].message
     url = book.engine.url.render_as_string(hide_password=False)
     printed = runner.invoke(app, ["ledger", "--db", url, "verify", "--json"])
     assert printed.exit_code == 1

@@ -197,7 +197,7 @@ def test_a_retirement_records_its_use_and_verify_checks_it(book: Ledger) -> None
             conn.execute(text("ALTER TABLE transactions DISABLE TRIGGER transactions_append_only"))
         conn.execute(text("UPDATE transactions SET purpose = 're100' WHERE id = 'r1'"))
     problems = book.verify()
-    assert any("purpose differ from its operation" in p for p in problems), problems
+    assert any("does not match its operation in purpose" in p for p in problems), problems
     assert any("hash does not recompute" in p for p in problems), problems
 
 

@@ -51,12 +51,12 @@ VERIFY: dict[str, tuple[str, str]] = {
         "{where}: 操作の種類は{op!r}、見出しの種類は{kind!r}です",
     ),
     "verify.differ": (
-        "{where}: {columns} differ from its operation",
+        "{where}: does not match its operation in {columns}",
         "{where}: 列 `{columns}` が記録した操作の内容と異なります",
     ),
     "verify.unbalanced": (
         "transaction seq {seq}: postings of class {class_id} sum to {total}, not 0",
-        "取引 seq {seq}: クラス{class_id}の仕訳の合計が 0 ではなく{total}です",
+        "取引 seq {seq}: クラス{class_id}の仕訳の合計が0ではなく{total}です",
     ),
     "verify.balance_after": (
         "posting of {account} class {class_id} (seq {seq}): balance_after {after}, expected"
@@ -118,7 +118,7 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.class_sum": (
         "class {class_id}: balances sum to {total}, not 0 (credits created or lost)",
-        "クラス{class_id}: 残高の合計が 0 ではなく{total}です (クレジットが生まれたか"
+        "クラス{class_id}: 残高の合計が0ではなく{total}です (クレジットが生まれたか"
         "失われています)",
     ),
     "verify.coverage": (
