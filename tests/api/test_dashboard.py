@@ -44,6 +44,12 @@ def test_balances_page_shows_the_ledgers_figure(world: World) -> None:
     held = sum(b.quantity for b in world.book.balances() if b.account == "acme-kk/holding")
     assert f'data-quantity="{held}"' in page.text
     assert "rival" not in page.text
+    # a vintage in the page's language: FY2022 in English, 2022年度 in Japanese
+    vintage = next(b.vintage for b in world.book.balances() if b.account == "acme-kk/holding")
+    assert f">FY{vintage}<" in page.text
+    japanese = client.get("/dashboard?lang=ja").text
+    assert f">{vintage}年度<" in japanese
+    assert f"FY{vintage}" not in japanese
 
 
 def test_projects_are_shown_by_title_with_the_key_on_a_detail_line(world: World) -> None:

@@ -153,7 +153,7 @@ def test_the_dashboards_statement_shows_a_period(db_url: str) -> None:
     rows = re.findall(r"<tr><td>.*?</tr>", table)
     assert len(rows) == len(YEARS)  # every vintage held
     oldest = book.period_balances("acme/holding", start, end)[0]
-    assert f"FY{YEARS[0]}" in rows[0]
+    assert f"{YEARS[0]}年度" in rows[0]  # a vintage in the page's language
     assert rows[0].count(f">{oldest.closing:,}<") == 2  # opening and closing, nothing moved
     assert "期首残高" in page.text
     assert f'value="{start.isoformat()}"' in page.text  # the form shows the period

@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from offset.api import csrf, downloads, views
@@ -51,6 +52,15 @@ templates = Environment(
 # figures as every other output shows them (`offset.documents.figures`)
 templates.filters["credits"] = formatter("credits")
 templates.filters["tonnes1"] = formatter("tonnes1")
+
+
+@pass_context
+def _fiscal_year(context: Context, value: object) -> str:
+    """A fiscal year or vintage in the page's language: FY2024, 2024年度."""
+    return str(context["t"]["fy_of"]).format(fy=value)
+
+
+templates.filters["fy"] = _fiscal_year
 # a label's fields filled in, spaced as Japanese needs (`messages.spaced`; English unchanged)
 templates.globals["fill"] = spaced
 

@@ -37,6 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
         "certificate": "Certificate",
         "print": "Print",
         "fy": "FY",
+        "fy_of": "FY{fy}",  # a fiscal year or vintage as a value (`| fy`)
         "committed": "Committed",
         "delivered": "Delivered",
         "retired": "Retired",
@@ -243,6 +244,7 @@ LABELS: dict[str, dict[str, str]] = {
         "certificate": "証明書",
         "print": "印刷",
         "fy": "年度",
+        "fy_of": "{fy}年度",
         "committed": "約定量",
         "delivered": "移転量",
         "retired": "無効化量",

@@ -118,8 +118,7 @@ VERIFY: dict[str, tuple[str, str]] = {
     ),
     "verify.class_sum": (
         "class {class_id}: balances sum to {total}, not 0 (credits created or lost)",
-        "クラス{class_id}: 残高の合計が0ではなく{total}です (クレジットが生まれたか"
-        "失われています)",
+        "クラス{class_id}: 残高の合計が0ではなく{total}です (クレジットが生まれたか失われています)",
     ),
     "verify.coverage": (
         "blocks of {account} class {class_id} differ from what the block events left it (at"
