@@ -95,6 +95,14 @@ def test_retire_on_behalf_of_the_beneficiary() -> None:
     assert out.fulfilment[0].retired == 30
 
 
+def test_a_japanese_scenarios_retirement_says_its_purpose_in_japanese() -> None:
+    """目的詳細 is stored as text and printed on the certificate as it is: in the scenario's
+    language (a Japanese certificate read 'carbon-offset agreement watershed, FY2021')."""
+    out = settle_year("s", 2022, {"a": agreement(delivery="retire")}, PARTIES, SUPPLY, {}, "ja")
+    (op,) = out.operations
+    assert op["reason"] == "カーボン・オフセット協定 a に基づく2022年度分の無効化"
+
+
 def test_an_agreement_names_the_use_of_what_it_retires() -> None:
     deal = agreement(beneficiary="firm", beneficiary_retires=True, purpose="ghg_act",
                      offset_target="Firm KK 本社の2022年度の電力使用による排出")  # fmt: skip

@@ -24,6 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from offset.common import memos
+from offset.common.messages import Lang, Msg
 from offset.scenario.model import Agreement, Party
 
 
@@ -82,8 +83,11 @@ def settle_year(
     parties: Mapping[str, Party],
     supply: Mapping[str, Supply],
     carried: Mapping[str, int],
+    lang: Lang = "en",
 ) -> YearSettlement:
-    """The ledger operations that settle every agreement active in `fy`, and their fulfilment."""
+    """The ledger operations that settle every agreement active in `fy`, and their fulfilment.
+    A retirement's purpose in detail (目的詳細) is written in `lang`, the scenario's language:
+    it is stored as text and printed on the certificate as it is."""
     out = YearSettlement(left={p: s.quantity for p, s in supply.items()})
     active = [
         (a.priority, name) for name, a in agreements.items() if a.period[0] <= fy <= a.period[1]
@@ -101,7 +105,7 @@ def settle_year(
             delivered += take
             owner = supply[project].owner
             out.operations += _operations(
-                scenario, name, agreement, parties, project, owner, fy, take
+                scenario, name, agreement, parties, project, owner, fy, take, lang
             )
             mode = agreement.delivery + ("+retire" if agreement.beneficiary_retires else "")
             out.deliveries.append(Delivery(name, fy, project, take, mode))
@@ -143,6 +147,7 @@ def _operations(
     owner: str,
     fy: int,
     quantity: int,
+    lang: Lang,
 ) -> list[dict[str, Any]]:
     """Ids are derived from scenario, agreement, FY and project: a re-run posts nothing twice."""
     base = f"{scenario}:{name}:fy{fy}:{project}"
@@ -155,7 +160,7 @@ def _operations(
     retire = {
         "op": "retire",
         "beneficiary": parties[agreement.beneficiary].name,
-        "reason": f"carbon-offset agreement {name}, FY{fy}",
+        "reason": Msg("settle.reason", agreement=name, fy=fy).render(lang),
         "claim_period": f"FY{fy}",
         "purpose": agreement.purpose,  # J-Credit's 用途, checked by the ledger's use rules
         "claim_fy": fy,

@@ -84,8 +84,9 @@ def plan_run(
             supply[name] = Supply(name, project.owner, issuance.to_holder)
             plan.issue_ops[name] = _issue_op(scenario, year, data[name], factors, issuance)
         plan.settlement = settle_year(
-            scenario.name, fy, scenario.agreements, scenario.parties, supply, shortfalls
-        )
+            scenario.name, fy, scenario.agreements, scenario.parties, supply, shortfalls,
+            scenario.default_language,  # not the reader's: the same words on every re-run
+        )  # fmt: skip
         shortfalls = plan.settlement.carried
         plans.append(plan)
     return plans

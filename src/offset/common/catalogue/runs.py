@@ -187,6 +187,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "{scenario}: {fy}年度の{method}による削減量",
     ),
     "memo.delivery": ("delivery under {agreement}", "協定{agreement}に基づく移転"),
+    # a scenario retirement's 目的詳細 (`reason`), stored as text in the scenario's language
+    "settle.reason": (
+        "carbon-offset agreement {agreement}, FY{fy}",
+        "カーボン・オフセット協定{agreement}に基づくFY{fy}分の無効化",
+    ),
     "memo.loss": (
         "{scenario}: FY{fy}'s loss (harvest beyond growth) covered from the buffer: -{quantity}"
         " of vintage {vintage}",
