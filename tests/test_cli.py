@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from offset.cli import console
 from offset.cli.app import app
 from offset.cli.choices import DUPLICATES, EXPORT_FORMATS, LEDGER_URL, METHOD_NAMES
 from offset.factors import shipped_directory
@@ -139,7 +140,7 @@ def test_unknown_method_and_metric(examples: Path) -> None:
     assert result.exit_code == 2
 
 
-def test_factors_list_and_show() -> None:
+def test_factors_list_and_show(monkeypatch: pytest.MonkeyPatch) -> None:
     listing = runner.invoke(app, ["factors", "list"])
     assert listing.exit_code == 0
     for table in ("grid_electricity", "fuel", "forest_species", "gwp"):
@@ -153,6 +154,11 @@ def test_factors_list_and_show() -> None:
     # kerosene pre-2023: 36.7 GJ/kL x 0.0185 t-C/GJ x 44/12 = 2.489483 t-CO2/kL.
     assert any(line.startswith("kerosene,2010,pre2023,2.489483,t CO2/kL,") for line in lines)
     assert runner.invoke(app, ["factors", "show", "nope"]).exit_code == 2
+    # where an unknown 樹種 points an office: each key with the Japanese name its files write
+    monkeypatch.setattr(console.out, "_width", 300)  # xdist's workers: rich reads no COLUMNS
+    species = runner.invoke(app, ["factors", "show", "forest_species"])
+    assert species.exit_code == 0
+    assert any("sugi" in line and "スギ" in line for line in species.output.splitlines())
 
 
 def test_factors_check(tmp_path: Path) -> None:

@@ -151,7 +151,9 @@ def show(
         sys.stdout.write(frame.to_csv(index=False))
         return
     rows = Table(title=f"{name}: {t.spec.description} (sha256 {t.content_hash[:12]})")
-    columns = [*t.spec.key_columns, *SHOWN_COLUMNS]
+    # a Japanese name beside the key (スギ beside sugi): what an office's files write for it
+    named = ["name_ja"] if "name_ja" in t.rows.columns else []
+    columns = [*t.spec.key_columns, *named, *SHOWN_COLUMNS]
     for column in columns:
         rows.add_column(column, overflow="fold")
     for _, row in t.rows.iterrows():
