@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 from offset.api import forms
 from offset.api.labels import LABELS, RESULTS
+from offset.common import fiscal
 from offset.ledger.checkpoint import keygen
 from offset.ledger.codes import CODES, JAPANESE
 from offset.ledger.rows import BalanceLine
@@ -98,7 +99,7 @@ def retire_fields(world: World, client: TestClient, **changes: str) -> dict[str,
 
 
 def period_of(fields: dict[str, str]) -> str:
-    return forms.claim_period(int(fields["claim_fy"]))
+    return fiscal.claim_period(int(fields["claim_fy"]))
 
 
 def test_retire_confirm_then_post_once(world: World) -> None:

@@ -88,7 +88,7 @@ def test_retire_on_behalf_of_the_beneficiary() -> None:
     assert (op["beneficiary"], op["reason"], op["claim_period"]) == (
         "City",
         "carbon-offset agreement a, FY2022",
-        "FY2022",
+        "2022年度 (FY2022)",  # as the dashboard's retirement form writes it
     )
     # J-Credit's 用途: a carbon-offset agreement's credits offset, claimed for their FY
     assert (op["purpose"], op["claim_fy"], "offset_target" in op) == ("carbon_offset", 2022, False)

@@ -82,11 +82,8 @@ def project_totals(held: Sequence[BalanceLine], least: int = 2) -> list[ProjectT
 def claim_periods(today: dt.date) -> list[str]:
     """The claim periods a form offers, newest first, as the certificate prints them."""
     current = fiscal.fiscal_year(today)
-    return [claim_period(fy) for fy in range(current + 1, current - CLAIM_YEARS_BACK - 1, -1)]
-
-
-def claim_period(fy: int) -> str:
-    return f"{fy}年度 (FY{fy})"
+    years = range(current + 1, current - CLAIM_YEARS_BACK - 1, -1)
+    return [fiscal.claim_period(fy) for fy in years]
 
 
 def claim_years(today: dt.date) -> list[int]:
@@ -246,7 +243,7 @@ def retirement(
         out.problems["claim_fy"] = ("must_choose", {})
     else:
         out.op["claim_fy"] = int(fy)
-        out.op["claim_period"] = claim_period(int(fy))
+        out.op["claim_period"] = fiscal.claim_period(int(fy))
     return out
 
 

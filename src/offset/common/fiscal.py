@@ -24,6 +24,12 @@ def fiscal_years(days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
     return out
 
 
+def claim_period(fy: int) -> str:
+    """A retirement's claim period (対象期間) as offset writes it, read in either language:
+    the dashboard's form and a scenario's retirements alike."""
+    return f"{fy}年度 (FY{fy})"
+
+
 def fy_bounds(fy: int) -> tuple[dt.date, dt.date]:
     """First and last day of a fiscal year."""
     return dt.date(fy, FY_START_MONTH, 1), dt.date(fy + 1, FY_START_MONTH, 1) - dt.timedelta(days=1)

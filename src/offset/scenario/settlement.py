@@ -24,6 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from offset.common import memos
+from offset.common.fiscal import claim_period
 from offset.common.messages import Lang, Msg
 from offset.scenario.model import Agreement, Party
 
@@ -161,7 +162,7 @@ def _operations(
         "op": "retire",
         "beneficiary": parties[agreement.beneficiary].name,
         "reason": Msg("settle.reason", agreement=name, fy=fy).render(lang),
-        "claim_period": f"FY{fy}",
+        "claim_period": claim_period(fy),  # as the dashboard's form writes it
         "purpose": agreement.purpose,  # J-Credit's 用途, checked by the ledger's use rules
         "claim_fy": fy,
     }
