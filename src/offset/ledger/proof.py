@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, text
 from offset.common.messages import Msg
 from offset.ledger import queries, titles, verify
 from offset.ledger.database import reading
-from offset.ledger.queries.sql_values import ID_CHUNK, in_list
+from offset.ledger.queries.sql_values import rows_in
 from offset.ledger.rows import PeriodBalance, StatementLine
 from offset.ledger.verify.tables import compare, replayed
 
@@ -153,15 +153,10 @@ def classes_and_accounts_proved(
     problem, in `verify`'s words, for each whose stored row is not what its entries recorded."""
     classes: set[int] = set()
     accounts: set[str] = set()
-    ordered = sorted(set(seqs))
-    for at in range(0, len(ordered), ID_CHUNK):
-        marks, params = in_list("s", ordered[at : at + ID_CHUNK])
-        for class_id, source, target in conn.execute(
-            text(f"SELECT class_id, from_account, to_account FROM transactions WHERE seq {marks}"),
-            params,
-        ):
-            classes.update([int(class_id)] if class_id is not None else [])
-            accounts.update(str(a) for a in (source, target) if a is not None)
+    named = "SELECT class_id, from_account, to_account FROM transactions WHERE seq {IN}"
+    for class_id, source, target in rows_in(conn, named, seqs):
+        classes.update([int(class_id)] if class_id is not None else [])
+        accounts.update(str(a) for a in (source, target) if a is not None)
     entries = [
         *_references(conn, "kind = 'class' AND class_id", classes),
         *_references(conn, "kind IN ('account', 'account_status') AND to_account", accounts),
@@ -185,28 +180,14 @@ def classes_and_accounts_proved(
 
 
 def _references(conn: Connection, where: str, keys: Collection[Any]) -> list[tuple[int, str, str]]:
-    """The reference entries `where ... IN keys` as `replayed` takes them, in chunks."""
-    ordered = sorted(keys)
-    found: list[tuple[int, str, str]] = []
-    for at in range(0, len(ordered), ID_CHUNK):
-        marks, params = in_list("k", ordered[at : at + ID_CHUNK])
-        found += [
-            (int(seq), str(kind), str(operation))
-            for seq, kind, operation in conn.execute(
-                text(f"SELECT seq, kind, operation FROM transactions WHERE {where} {marks}"), params
-            )
-        ]
-    return found
+    """The reference entries `where ... IN keys` as `replayed` takes them."""
+    statement = f"SELECT seq, kind, operation FROM transactions WHERE {where} {{IN}}"
+    return [(int(seq), str(kind), str(op)) for seq, kind, op in rows_in(conn, statement, keys)]
 
 
 def _rows(conn: Connection, columns: str, table: str, keys: Collection[Any]) -> list[Any]:
-    """The rows of a reference table whose id is one of `keys`, in chunks."""
-    ordered = sorted(keys)
-    found: list[Any] = []
-    for at in range(0, len(ordered), ID_CHUNK):
-        marks, params = in_list("k", ordered[at : at + ID_CHUNK])
-        found += list(conn.execute(text(f"SELECT {columns} FROM {table} WHERE id {marks}"), params))
-    return found
+    """The rows of a reference table whose id is one of `keys`."""
+    return list(rows_in(conn, f"SELECT {columns} FROM {table} WHERE id {{IN}}", keys))
 
 
 def require(

@@ -208,8 +208,9 @@ _last_categories: list[tuple[pd.Index, npt.NDArray[np.bool_]]] = []
 def _synthetic_categories(categories: pd.Index) -> npt.NDArray[np.bool_]:
     """Which of `categories` name the synthetic table; the last answer kept (the parts of one
     kernel call share their categories: a national FY asks 1,741 times of one index)."""
-    if _last_categories and _last_categories[0][0] is categories:
-        return _last_categories[0][1]
+    last = next(iter(_last_categories), None)  # read once: another thread may replace it
+    if last is not None and last[0] is categories:
+        return last[1]
     names = categories.astype("string")
     hit = np.asarray(names.str.contains(SYNTHETIC_REGION, regex=False), dtype=bool)
     _last_categories[:] = [(categories, hit)]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, text
 
 from offset.ledger.codes import Rejected
-from offset.ledger.queries.sql_values import ID_CHUNK, as_date, in_list
+from offset.ledger.queries.sql_values import as_date, in_list, rows_in
 from offset.ledger.rows import (
     AccountRow,
     BalanceLine,
@@ -158,15 +158,10 @@ def period_balances(
         )
     }
     classes = sorted(closing)  # every class held before the period has a posting by its end
-    names: dict[int, tuple[str, int]] = {}
-    for at in range(0, len(classes), ID_CHUNK):
-        marks, params = in_list("c", classes[at : at + ID_CHUNK])
-        names.update(
-            (int(i), (str(p), int(v)))
-            for i, p, v in conn.execute(
-                text(f"SELECT id, project, vintage FROM credit_classes WHERE id {marks}"), params
-            )
-        )
+    names = {
+        int(i): (str(p), int(v))
+        for i, p, v in rows_in(conn, "SELECT id, project, vintage FROM credit_classes WHERE id {IN}", classes)
+    }  # fmt: skip
     found = []
     for class_id, (project, vintage) in names.items():
         first, first_seq = opening.get(class_id, (0, None))

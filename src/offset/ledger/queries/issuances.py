@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, text
 
-from offset.ledger.queries.sql_values import ID_CHUNK, as_date, in_list, starting
+from offset.ledger.queries.sql_values import as_date, rows_in, starting
 from offset.ledger.rows import IssuanceEvent
 
 
@@ -49,9 +49,5 @@ def first_seq(conn: Connection, prefix: str) -> int | None:
 
 def quantities(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
     """The quantity of each transaction of `ids` that the ledger holds (absent ids: none)."""
-    wanted, out = sorted(set(ids)), {}
-    for start in range(0, len(wanted), ID_CHUNK):
-        where, params = in_list("i", wanted[start : start + ID_CHUNK])
-        rows = conn.execute(text(f"SELECT id, quantity FROM transactions WHERE id {where}"), params)
-        out.update({i: int(q) for i, q in rows})
-    return out
+    statement = "SELECT id, quantity FROM transactions WHERE id {IN}"
+    return {i: int(q) for i, q in rows_in(conn, statement, ids)}

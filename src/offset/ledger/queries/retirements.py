@@ -9,7 +9,7 @@ from sqlalchemy import Connection, text
 
 from offset.ledger.blocks import Block
 from offset.ledger.codes import Rejected
-from offset.ledger.queries.sql_values import ID_CHUNK, as_date, in_list
+from offset.ledger.queries.sql_values import as_date, in_list, rows_in
 from offset.ledger.rows import Retirement
 
 _RETIREMENT = (
@@ -108,15 +108,9 @@ def _retirements(conn: Connection, sql: str, params: dict[str, Any]) -> list[Ret
 def _serials(conn: Connection, seqs: list[int]) -> dict[int, list[Block]]:
     """The serial ranges each of these transactions moved, by sequence number."""
     out: dict[int, list[Block]] = {}
-    for at in range(0, len(seqs), ID_CHUNK):
-        chunk = {f"s{i}": seq for i, seq in enumerate(seqs[at : at + ID_CHUNK])}
-        found = conn.execute(
-            text(
-                "SELECT tx_seq, start, stop FROM block_events"
-                f" WHERE tx_seq IN ({', '.join(':' + k for k in chunk)}) ORDER BY tx_seq, start"
-            ),
-            chunk,
-        )
-        for seq, start, stop in found:
-            out.setdefault(int(seq), []).append(Block(int(start), int(stop)))
+    statement = (
+        "SELECT tx_seq, start, stop FROM block_events WHERE tx_seq {IN} ORDER BY tx_seq, start"
+    )
+    for seq, start, stop in rows_in(conn, statement, seqs):
+        out.setdefault(int(seq), []).append(Block(int(start), int(stop)))
     return out
