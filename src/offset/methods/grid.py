@@ -36,6 +36,7 @@ from offset.factors.suppliers import (
     menu_letter,
 )
 from offset.factors.years import FactorYear, lag
+from offset.intake.inputs import FIRST_DATA_ROW, listed_problems
 from offset.methods.common import Trace, rows_problems
 
 #: entities whose rows are list-wide figures: one row, no menus, a kind of their own
@@ -64,11 +65,12 @@ def grid_trace(
     strict: bool = False,
 ) -> tuple[Trace, list[Problem]]:
     """Grid factor per row (the row's own factor, else the table's) and the problems of its
-    supplier, menu and kind cells."""
+    supplier, menu and kind cells, and of the rows (of `where`) no list gives a factor."""
     n = len(frame)
     table = factors["grid_electricity"]
     mask = np.ones(n, dtype=bool) if where is None else where
     problems: list[Problem] = []
+    named = np.zeros(n, dtype=bool)  # rows refused already for their supplier
 
     entity: object = AVERAGE
     if "grid_entity" in frame:
@@ -91,6 +93,7 @@ def grid_trace(
             close = ", ".join(suppliers.closest(name)) or "-"
             message = Msg("value.unknown_supplier", value=name, close=close)
             problems += rows_problems(frame, rows, file, "grid_entity", message)
+            named |= rows
 
     default_menu = _by_entity(entity, lambda e: OVERALL if e in LIST_WIDE else RESIDUAL)
     menu: object = default_menu
@@ -118,6 +121,15 @@ def grid_trace(
     trace = Trace.of(selection).qualified(rule)
     if "grid_factor_t_co2_per_kwh" in frame:
         trace = trace.override(frame["grid_factor_t_co2_per_kwh"].to_numpy(dtype=np.float64))
+    # a ledger started years back (FY2015) finds no list that old: every method says so alike
+    # (a NaN factor multiplied into a figure would be a blank, or a zero, with no word)
+    problems += listed_problems(
+        file,
+        np.asarray(frame.index, dtype=np.int64) + FIRST_DATA_ROW,
+        mask & ~named & np.isnan(trace.values),
+        "grid_entity",
+        lambda i: Msg("grid.no_list", fy=int(fy[i]), wanted=int(year[i])),
+    )
     return trace, problems
 
 

@@ -240,22 +240,26 @@ def _carrier_factors(
     saved_carrier = np.where(
         envelope, heating_carrier, np.where(equipment, baseline_carrier, ELECTRICITY_CODE)
     )
-    saved, problems = carrier_trace(saved_carrier, carriers, frame, factors, fy, options)
+    known = measure < len(MEASURES)
+    saved, problems = carrier_trace(
+        saved_carrier, carriers, frame, factors, fy, options, where=known
+    )
     project_carrier = codes(frame, "project_carrier", carriers)
     project, more = carrier_trace(
         project_carrier, carriers, frame, factors, fy, options, where=equipment
     )
     problems += [p for p in more if p not in problems]
+    # electricity without a grid list is named by grid_trace (the FY and the list it wanted)
     problems += rows_problems(
         frame,
-        (measure < len(MEASURES)) & np.isnan(saved.values),
+        known & np.isnan(saved.values) & (saved_carrier != ELECTRICITY_CODE),
         file,
         "measure",
         "no emission factor for this row's carrier and FY",
     )
     problems += rows_problems(
         frame,
-        equipment & np.isnan(project.values),
+        equipment & np.isnan(project.values) & (project_carrier != ELECTRICITY_CODE),
         file,
         "project_carrier",
         "no emission factor for this carrier and FY",

@@ -28,7 +28,6 @@ from offset.common import fiscal
 from offset.common.messages import Msg
 from offset.common.problems import Problem, raise_if_any
 from offset.factors import FactorLibrary, select
-from offset.factors.years import lag
 from offset.intake.columns import (
     ADDRESS,
     APPLICANT,
@@ -45,7 +44,6 @@ from offset.intake.columns import (
     prefecture,
     text,
 )
-from offset.intake.inputs import FIRST_DATA_ROW, listed_problems
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
@@ -230,16 +228,7 @@ def solar(frame: pd.DataFrame, factors: FactorLibrary, options: CalcOptions) -> 
         unknown_supplier=options.unknown_supplier,
         strict=options.strict_factors,
     )
-    problems += grid_problems
-    # the FY and the list it wanted: a ledger started years back (FY2015) finds no list that old
-    wanted = fy + lag(factors["grid_electricity"].spec, options.factor_year)
-    problems += listed_problems(
-        file,
-        np.asarray(frame.index, dtype=np.int64) + FIRST_DATA_ROW,
-        np.isnan(grid.values),
-        "grid_entity",
-        lambda i: Msg("solar.no_grid", fy=int(fy[i]), wanted=int(wanted[i])),
-    )
+    problems += grid_problems  # a row no grid list gives a factor among them
     raise_if_any(problems)
 
     uses_yield_table = basis == 3

@@ -281,7 +281,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "the volume falls with age ({value} m3/ha after {before}): a yield table rises",
         "林齢とともに材積が減っています ({before}の次が{value} m3/ha): 収穫表は増えていきます",
     ),
-    "solar.no_grid": (
+    "grid.no_list": (
         "no grid factor for FY{fy}: its year rule takes the FY{wanted} list, and the tables"
         " have no list of that FY or earlier for this row's supplier nor a national average;"
         " add it with offset factors import-grid, or give the row's own"
