@@ -135,10 +135,13 @@ def show(
     csv: Annotated[
         bool, typer.Option("--csv", help="Print every column as CSV (fuel: the derived factors)")
     ] = False,
+    lang: LangOption = None,
 ) -> None:
-    """Show one table's rows with their provenance (fuel: also the derived CO2 per unit)."""
+    """Show one table's rows with their provenance (fuel: also the derived CO2 per unit), and
+    the spellings a file may write for its keys (species, fuels, heating appliances)."""
     from offset.factors.fuel import co2_per_unit
 
+    choose_language(lang)
     library = _library(factors)
     if name not in library.specs:
         raise typer.BadParameter(f"no table {name!r}; tables: {', '.join(library.specs)}")
@@ -155,7 +158,7 @@ def show(
     named = ["name_ja"] if "name_ja" in t.rows.columns else []
     columns = [*t.spec.key_columns, *named, *SHOWN_COLUMNS]
     for column in columns:
-        rows.add_column(column, overflow="fold")
+        rows.add_column(_heading(column), overflow="fold")
     for _, row in t.rows.iterrows():
         rows.add_row(*(str(row[c]) for c in columns))
     out.print(rows)
@@ -167,6 +170,42 @@ def show(
         for _, row in derived.iterrows():
             table.add_row(*(str(v) for v in row))
         out.print(table)
+    _print_spellings(library, name)  # last: what an unknown 樹種's error sent the reader for
+
+
+def _heading(column: str) -> str:
+    """A column's heading in the reader's language (its name where the catalogue has none)."""
+    from offset.common.messages import CATALOGUE, Msg, text
+
+    key = f"factors.column.{column}"
+    return text(Msg(key)) if key in CATALOGUE else column
+
+
+def _print_spellings(library: FactorLibrary, name: str) -> None:
+    """Each key of the table with every spelling a file may write for it, where a column names
+    the table's keys: what an unknown 樹種 (fuel, appliance) error sends an office here for."""
+    import jaconv
+    from rich.markup import escape
+
+    from offset.common.messages import Msg, text
+    from offset.intake.vocabulary import named_keys
+
+    names = named_keys(library, name)
+    if names is None:
+        return
+    kana = next((n for more in names.values() for n in more if jaconv.kata2hira(n) != n), None)
+    example = (
+        Msg("factors.spellings.example", half=jaconv.z2h(kana, kana=True),
+            hira=jaconv.kata2hira(kana), name=kana)
+        if kana is not None else ""
+    )  # fmt: skip
+    said = text(Msg("factors.spellings", table=name, example=example))
+    table = Table(title=escape(said))  # [values.列名] is not markup
+    table.add_column(_heading("key"), no_wrap=True)
+    table.add_column(_heading("spellings"), overflow="fold")
+    for key, more in names.items():
+        table.add_row(key, "、".join(dict.fromkeys(more)))
+    out.print(table)
 
 
 @app.command("check")

@@ -186,11 +186,29 @@ def _prefectures(factors: FactorLibrary) -> Vocabulary:
     )
 
 
-def _species(factors: FactorLibrary) -> Vocabulary:
+def named_keys(factors: FactorLibrary, table: str) -> dict[str, tuple[str, ...]] | None:
+    """Each key of `table` with the other spellings an office's file may write for it (before
+    folding: ｽｷﾞ and すぎ read as スギ), for the tables whose keys a column names (`offset factors
+    show`); None for the others."""
+    if table == "forest_species":
+        return _species_names(factors)
+    if table == "fuel":
+        return _carrier_names(factors)
+    if table == "heating_efficiency":
+        return _appliance_names(factors)
+    return None
+
+
+def _species_names(factors: FactorLibrary) -> dict[str, tuple[str, ...]]:
     species = factors["forest_species"].rows
     names: dict[str, tuple[str, ...]] = {}
     for key, name in species[["species", "name_ja"]].drop_duplicates().itertuples(index=False):
         names[str(key)] = (*names.get(str(key), ()), str(name), *SPECIES_NAMES.get(str(key), ()))
+    return names
+
+
+def _species(factors: FactorLibrary) -> Vocabulary:
+    names = _species_names(factors)
     return Vocabulary(
         spellings(names),
         tuple(sorted({s for key, more in names.items() for s in (key, *more)})),
@@ -199,16 +217,22 @@ def _species(factors: FactorLibrary) -> Vocabulary:
     )
 
 
-def _carriers(factors: FactorLibrary) -> Vocabulary:
+def _carrier_names(factors: FactorLibrary) -> dict[str, tuple[str, ...]]:
     fuels = {str(f) for f in factors["fuel"].rows["fuel"]}
-    carriers = {key: CARRIERS.get(key, ()) for key in sorted({"electricity", *fuels})}
-    return _keyed(carriers, "offset factors show fuel")
+    return {key: CARRIERS.get(key, ()) for key in sorted({"electricity", *fuels})}
+
+
+def _carriers(factors: FactorLibrary) -> Vocabulary:
+    return _keyed(_carrier_names(factors), "offset factors show fuel")
+
+
+def _appliance_names(factors: FactorLibrary) -> dict[str, tuple[str, ...]]:
+    kinds = {str(a) for a in factors["heating_efficiency"].rows["appliance"]}
+    return {key: APPLIANCES.get(key, ()) for key in sorted(kinds)}
 
 
 def _appliances(factors: FactorLibrary) -> Vocabulary:
-    kinds = {str(a) for a in factors["heating_efficiency"].rows["appliance"]}
-    appliances = {key: APPLIANCES.get(key, ()) for key in sorted(kinds)}
-    return _keyed(appliances, "offset factors show heating_efficiency")
+    return _keyed(_appliance_names(factors), "offset factors show heating_efficiency")
 
 
 def _site_classes(factors: FactorLibrary) -> Vocabulary:

@@ -203,4 +203,41 @@ WORDS: dict[str, tuple[str, str]] = {
         "{entry}を検証できません: 報告書は「未検証」と明記して書き出しました。"
         "`offset ledger verify` ですべての不一致を確認できます。",
     ),
+    # `offset factors show`: a table's columns, and the spellings of its keys an office's file
+    # may write (where an unknown 樹種, fuel or appliance points it)
+    **{
+        f"factors.column.{column}": words
+        for column, words in {
+            "species": ("species", "樹種"),
+            "parameter": ("parameter", "パラメータ"),
+            "name_ja": ("name_ja", "名前"),
+            "value": ("value", "値"),
+            "unit": ("unit", "単位"),
+            "confidence": ("confidence", "確度"),
+            "published": ("published", "公表"),
+            "publisher": ("publisher", "公表者"),
+            "source": ("source", "出典"),
+            "fy": ("fy", "年度"),
+            "valid_from_fy": ("valid_from_fy", "適用開始年度"),
+            "entity": ("entity", "事業者"),
+            "menu": ("menu", "メニュー"),
+            "kind": ("kind", "種類"),
+            "fuel": ("fuel", "燃料"),
+            "appliance": ("appliance", "暖房機器"),
+            "region": ("region", "地域"),
+            "prefecture": ("prefecture", "都道府県"),
+            "key": ("key", "キー"),
+            "spellings": ("accepted spellings", "読める書き方"),
+        }.items()
+    },
+    "factors.spellings": (
+        "What a file may write for each {table} key (width, kana and case do not matter{example});"
+        " your own words: [values.COLUMN] in a --columns file",
+        "{table}の各キーに、ファイルに書ける値 (全角・半角、ひらがな・カタカナ、大文字・小文字は"
+        "問いません{example})。独自の呼び方は --columns のファイルの [values.列名] で対応づけられます",
+    ),
+    "factors.spellings.example": (
+        ": {half} and {hira} read as {name}",
+        "。{half}、{hira}は{name}と読みます",
+    ),
 }
