@@ -212,7 +212,9 @@ def _planned_not_posted(outcome: RunOutcome) -> list[tuple[int, int, int]]:
 
 
 def _print_restatements(outcome: RunOutcome) -> None:
-    from offset.common.messages import Msg, text
+    from offset.common.messages import Msg, current, text
+    from offset.documents.tables import titles
+    from offset.documents.terms import fy_label
 
     if not outcome.restatements:
         return
@@ -220,9 +222,19 @@ def _print_restatements(outcome: RunOutcome) -> None:
     table = Table(title=title)
     for label in text(Msg("cli.restatement_columns")).split("|"):
         table.add_column(label, justify="right")
+    # the project by its title, the key beside it, and the FY in the reader's words, as the
+    # report's restatement table names them
+    titled = titles(outcome.scenario)["project"]
+    lang = current()
+
+    def project(key: str) -> str:
+        title = titled.get(key, key)
+        return text(Msg("notes.named", title=title, key=key)) if title != key else key
+
     for r in outcome.restatements:
         values = (r.before, r.after, r.issued, r.reversed, r.cancelled, r.shortfall)
-        table.add_row(str(r.fy), r.project, *(f"{v:,}" for v in values))
+        table.add_row(str(r.fy), escape(project(r.project)), *(f"{v:,}" for v in values))
     out.print(table)
     for r in outcome.restatements:
-        out.print(f"  {r.project} FY{r.fy}: {escape(text(r.reason))}", highlight=False)
+        said = f"{project(r.project)} {fy_label(r.fy, lang)}: {text(r.reason)}"
+        out.print(f"  {escape(said)}", highlight=False)
