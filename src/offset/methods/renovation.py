@@ -216,7 +216,7 @@ def _input_problems(
         rows = measure == MEASURES.index(name)
         for column in required:
             empty = rows & (frame[column].isna().to_numpy() if column in frame else True)
-            message = Msg("value.required_for", measure=name)
+            message = Msg("value.required_for", measure=Msg(f"measure.{name}"))
             problems += rows_problems(frame, empty, file, column, message)
     return problems
 

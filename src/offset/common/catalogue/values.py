@@ -201,6 +201,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "required for {measure} rows",
         "{measure}の行には必要です",
     ),
+    # a renovation's measure as a problem names it (`value.required_for`)
+    "measure.envelope": ("envelope", "断熱改修"),
+    "measure.equipment": ("equipment", "設備更新"),
+    "measure.lighting": ("lighting", "照明"),
     "value.check_digit": (
         "団体コード {value!r}: the check digit should be {digit} (総務省's rule: weights "
         "6,5,4,3,2, 11 minus the remainder mod 11, its last digit)",
