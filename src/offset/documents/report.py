@@ -111,7 +111,7 @@ class Report:
             scenario=m["scenario"]["name"],
             scenario_hash=m["scenario"]["sha256"][:12],
             tables_hash=tables[:12],
-            rule=m["factor_year"]["rule"],
+            rule=value_term("rule", m["factor_year"]["rule"], self.lang),
             engine=m["engine"]["version"],
             created=shown_time(m["created"], self.lang),
         )

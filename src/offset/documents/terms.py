@@ -292,12 +292,15 @@ TERMS: dict[str, Words] = {
     "report.data": ("data ({name})", "入力データ ({name})"),
     "report.factor_table": ("factor table", "係数表"),
     "report.unverified": ("{count} unverified rows", "未確認{count}行"),
+    # the grid year rule as the footer names it (the option's value in English)
+    "rule.reporting": ("reporting", "報告用の一覧 (前年度の実績)"),
+    "rule.results": ("results", "その年度の実績"),
     "report.footer": (
         "{scenario} · scenario SHA-256 {scenario_hash} · factor tables SHA-256 {tables_hash} · "
         "grid year rule {rule} · offset {engine} · {created} · manifest.json lists every input, "
         "factor row and ledger entry",
         "{scenario} · シナリオ SHA-256 {scenario_hash} · 係数表 SHA-256 {tables_hash} · "
-        "電力係数の年度{rule} · offset {engine} · {created} · 入力、係数の行、台帳の記録は"
+        "電力係数の年度: {rule} · offset {engine} · {created} · 入力、係数の行、台帳の記録は"
         "すべて manifest.json にあります",
     ),
     # `offset run`'s summary in a terminal: short headers, the unit in the title
