@@ -119,13 +119,16 @@ def _from_match(match: re.Match[str], shown: str) -> dt.date | Msg:
     if isinstance(found, Msg):
         return found
     if found is None or found < era.start or (era.end is not None and found > era.end):
-        end = _era_day(era.end) if era.end else "今"
+        end = _era_day(era.end) if era.end else Msg("value.era_now")
         return Msg("value.era_range", value=shown, era=era.name, start=_era_day(era.start), end=end)
     return found
 
 
-def _era_day(day: dt.date) -> str:
-    return f"{day.year}-{day.month:02d}-{day.day:02d}"
+def _era_day(day: dt.date) -> Msg:
+    """An era's first or last day as the reader reads it: 2019-05-01, or in Japanese
+    令和元年5月1日 (2019年5月1日)."""
+    western = f"{day.year}年{day.month}月{day.day}日"
+    return Msg("value.era_day", day=day.isoformat(), day_ja=f"{wareki(day)} ({western})")
 
 
 def _checked(year: int, month: int, day: int, shown: str) -> dt.date | Msg:
@@ -169,7 +172,7 @@ def to_year(value: object) -> int | Msg:
     n = 1 if match["y"] == "元" else int(match["y"])
     year = era.year(n)
     if n < 1 or (era.end is not None and year > era.end.year):
-        end = _era_day(era.end) if era.end else "今"
+        end = _era_day(era.end) if era.end else Msg("value.era_now")
         return Msg(
             "value.era_range", value=str(value), era=era.name, start=_era_day(era.start), end=end
         )

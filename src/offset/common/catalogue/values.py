@@ -56,6 +56,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "{value!r}: {era} runs from {start} to {end}",
         "{value!r}: {era}は{start}から{end}までです",
     ),
+    "value.era_day": ("{day}", "{day_ja}"),  # an era's first or last day
+    "value.era_now": ("today", "今"),  # the end of the era in force
     "value.year_only": (
         "{value!r} is a year; a date needs the month and day",
         "{value!r}は年だけです。日付には月と日が必要です",
