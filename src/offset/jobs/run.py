@@ -200,7 +200,7 @@ def _posted(
     finally:
         ledger.engine.dispose()
     files.place(out)  # where the results files were written once the run had posted
-    warnings = unproven + _warnings(scenario, data, computed, plans, batches)
+    warnings = unproven + _later(held, plans) + _warnings(scenario, data, computed, plans, batches)
     manifest = _manifest(scenario, url, data, factors, statuses, warnings)
     manifest["ledger_verified"] = not unproven
     _write_report(scenario, out, report_tables, manifest, warnings, csv_encoding, pdf, language)
@@ -322,7 +322,7 @@ def _dry_run(
     statuses = {id_: "exists" for batch in batches for id_ in batch.exists}
     statuses |= {op["id"]: "would post" for batch in batches for op in batch.operations}
     report_tables = _tables(scenario, computed, plans, batches, statuses, books, held, language)
-    warnings = unproven + _warnings(scenario, data, computed, plans, batches)
+    warnings = unproven + _later(held, plans) + _warnings(scenario, data, computed, plans, batches)
     return RunOutcome(
         scenario, out, url, plans, batches, statuses, report_tables, warnings, dry_run=True,
         unverified=unproven[0] if unproven else None,
@@ -421,6 +421,20 @@ def _tables(
         "restatements": tables.restatements(scenario, held, batches, lang),
     }
     return {name: tables.with_titles(frame, scenario) for name, frame in keyed.items()}
+
+
+def _later(held: LedgerHeld, plans: list[YearPlan]) -> list[str]:
+    """A note when the ledger holds FYs of the scenario after the last one this run computed
+    (`--fy` an earlier year): the report shows their credits beside no reductions."""
+    if not plans:
+        return []
+    fy = max(plan.fy for plan in plans)
+    later = sorted({vintage for _, vintage in held.standing if vintage > fy})
+    if not later:
+        return []
+    if len(later) == 1:
+        return [Msg("warn.later_fy", fy=fy, last=later[0])]
+    return [Msg("warn.later_fys", fy=fy, first=later[0], last=later[-1])]
 
 
 def _warnings(

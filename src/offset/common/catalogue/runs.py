@@ -75,6 +75,18 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "warn.project_fy": ("{project} FY{fy}: {warning}", "{project} {fy}年度: {warning}"),
     "warn.project_input": ("{project}: {notice}", "{project}: {notice}"),
+    **{
+        key: (
+            f"the ledger holds {held} as well, but this run computed up to FY{{fy}}: those FYs"
+            " show their credits from the ledger and no reductions (run --fy {last} for them)",
+            f"台帳には{held_ja}の発行もありますが、この実行はFY{{fy}}までを算定しました。"
+            "それらの年度はクレジットを台帳から示し、削減量は示していません (FY{last}までは --fy {last})",
+        )
+        for key, held, held_ja in (
+            ("warn.later_fy", "FY{last}", "FY{last}"),
+            ("warn.later_fys", "FY{first}-FY{last}", "FY{first}～FY{last}"),
+        )
+    },
     "warn.unused_rows": (
         "{project}: {count} rows of {file} have an fy outside the FYs the project is active in;"
         " they were not computed",
