@@ -6,11 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from offset.cli.app import app
-
-runner = CliRunner()
+from tests.refusals import refused_calc
 
 PV = "交付番号,市町村,太陽電池容量(kW),設置年月日\n太補-1,伊那市,4.5,{day}\n"
 
@@ -30,9 +27,5 @@ def test_an_era_span_is_said_in_the_readers_words(
 ) -> None:
     data = tmp_path / "pv.csv"
     data.write_text(PV.format(day=day), encoding="utf-8")
-    refused = runner.invoke(
-        app, ["calc", "solar", str(data), "--fy", "2024", "--prefecture", "nagano",
-              "--out", str(tmp_path / "out.csv"), "--lang", lang],
-    )  # fmt: skip
-    assert refused.exit_code == 2, refused.output
-    assert said in " ".join(refused.output.split()), refused.output
+    said_here = refused_calc("solar", data, lang, "--fy", "2024", "--prefecture", "nagano")
+    assert said in said_here
