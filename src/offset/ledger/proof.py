@@ -18,7 +18,7 @@ only `entry_problems` changes.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
@@ -212,12 +212,23 @@ def require_statement(
 ) -> Proof:
     """A statement of `account` (the CLI's, the dashboard's, the API's): its lines' entries up
     to the head, the entries its period's balances are read from (each on its own when before
-    the lines), and the titles of their projects, or `Unverified` naming the statement."""
+    the lines), the titles of their projects, and each class's opening + in - out = closing
+    (a posting edited by hand, even re-chained, breaks it), or `Unverified` naming the
+    statement."""
     lines, held = list(lines), list(held)
-    return require(
+    proof = entry_problems(
         engine,
         [line.seq for line in lines],
-        Msg("proof.statement", account=account),
         [("project", p) for p in sorted({*(line.project for line in lines), *(b.project for b in held)})],
         apart=[seq for b in held for seq in b.seqs],  # its balances' entries, before the lines
     )  # fmt: skip
+    unbalanced = [
+        Msg("proof.period_sum", project=b.project, vintage=b.vintage, opening=b.opening,
+            credited=b.credited, debited=b.debited, closing=b.closing)
+        for b in held
+        if b.opening + b.credited - b.debited != b.closing
+    ]  # fmt: skip
+    proof = replace(proof, problems=(*proof.problems, *unbalanced))
+    if not proof.verified:
+        raise Unverified(Msg("proof.statement", account=account), proof)
+    return proof

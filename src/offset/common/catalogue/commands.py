@@ -186,6 +186,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "proof.statement": ("the statement of {account}", "{account}の取引明細"),
     "proof.export": ("the ledger's export", "台帳のエクスポート"),
     "proof.more": (" (and {count} more)", " (ほか{count}件)"),
+    "proof.period_sum": (
+        "{project} {vintage}: opening {opening} + in {credited} - out {debited} is not the"
+        " closing balance {closing}",
+        "{project} {vintage}年度: 期首残高{opening} + 受入{credited} - 払出{debited}が"
+        "期末残高{closing}と一致しません",
+    ),
     "proof.refused": (
         "{what} does not verify: {problem}{more}; it was not printed. `offset ledger verify`"
         " lists every discrepancy.",
