@@ -332,6 +332,20 @@ def _rows(
     return rows
 
 
+def public_rows(fields: CertificateFields, lang: Language) -> list[tuple[str, list[str], str]]:
+    """The rows of the certificate's table as the public check page shows them: every field
+    the certificate prints, but the account the credits came from, which only its party sees,
+    and the entry and checkpoint, which the page shows on lines of its own. Each row: its
+    label, its value's lines (the first, then its detail lines) and its element id ("" but the
+    serials')."""
+    printed = _rows(fields, lang, _place_name(fields.offset_place))[:-2]
+    serials = WORDS[lang]["serials"]
+    return [
+        (label, str(value).split("\n"), "check-serials" if label == serials else "")
+        for label, value in printed
+    ]
+
+
 STYLE = """
 .sheet { border: 2.5pt double #1d4d3a; padding: 8mm 11mm 7mm; height: 258mm;
          box-sizing: border-box; position: relative; }
