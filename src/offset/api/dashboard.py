@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -275,9 +276,11 @@ def statement(
     fmt: Format = None,
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     end: Annotated[dt.date | None, Query(alias="to")] = None,
+    table: Annotated[Literal["lines", "balances"], Query()] = "lines",
 ) -> Response:
     """An account's postings over a period (all of them without one), with each class's
-    opening balance, what came in and went out, and its closing balance."""
+    opening balance, what came in and went out, and its closing balance; as a file, the lines
+    or (`table=balances`) those balances."""
     who = signed_in(request)
     try:
         lines = visibility.statement(ledger(request), who, account, start, end)
@@ -291,6 +294,9 @@ def statement(
         return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
     if fmt is not None:
         name = "statement-" + account.replace("/", "-")
+        if table == "balances":  # the figures, not which entries they were read from
+            figures = ({k: v for k, v in asdict(b).items() if k != "seqs"} for b in held)
+            return _file(request, who, figures, name + "-balances", fmt)
         return _file(request, who, lines, name, fmt, transaction_kinds=True)
     names = _purpose_names(_language(request, who))
     period = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v is not None}
