@@ -309,7 +309,13 @@ def statement(
 @router.get("/dashboard/retirements", response_model=None)
 def retirements(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
-    rows = [views.retirement(r) for r in visibility.retirements(ledger(request), who)]
+    seen = visibility.retirements(ledger(request), who)
+    try:  # a list of retirements is printed only when its entries verify
+        proof.require_retirements(ledger(request).engine, (s.retirement for s in seen))
+    except proof.Unverified as e:
+        message = messages.text(e.message, _language(request, who))
+        return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
+    rows = [views.retirement(r) for r in seen]
     if fmt is not None:
         return _file(request, who, map(views.retirement_download, rows), "retirements", fmt)
     names = _purpose_names(_language(request, who))

@@ -27,7 +27,7 @@ from offset.common.messages import Msg
 from offset.ledger import queries, titles, verify
 from offset.ledger.database import reading
 from offset.ledger.queries.sql_values import rows_in
-from offset.ledger.rows import PeriodBalance, StatementLine
+from offset.ledger.rows import PeriodBalance, Retirement, StatementLine
 from offset.ledger.verify.tables import compare, replayed
 
 
@@ -232,3 +232,17 @@ def require_statement(
     if not proof.verified:
         raise Unverified(Msg("proof.statement", account=account), proof)
     return proof
+
+
+def require_retirements(engine: Engine, listed: Iterable[Retirement]) -> Proof:
+    """A list of retirements (the dashboard's page and downloads, the API's list): their
+    entries up to the head, the titles of their projects and the names of the parties that
+    retired them, or `Unverified` naming the list. Nothing listed: nothing to prove."""
+    listed = list(listed)
+    if not listed:
+        return Proof((), -1, "")
+    named = [
+        *(("project", p) for p in {r.project for r in listed}),
+        *(("party", r.party) for r in listed),
+    ]
+    return require(engine, [r.seq for r in listed], Msg("proof.retirements"), sorted(set(named)))

@@ -184,6 +184,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "proof.entry": ("ledger entry seq {seq} ({id})", "台帳の記録 seq {seq} ({id})"),
     "proof.report": ("this report's ledger entries", "この報告書の台帳の記録"),
     "proof.statement": ("the statement of {account}", "{account}の取引明細"),
+    "proof.retirements": ("the list of retirements", "無効化の一覧"),
     "proof.export": ("the ledger's export", "台帳のエクスポート"),
     "proof.more": (" (and {count} more)", " (ほか{count}件)"),
     "proof.period_sum": (
