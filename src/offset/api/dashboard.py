@@ -365,7 +365,11 @@ def page_missing(request: Request, who: Caller) -> HTMLResponse:
 def agreements(request: Request) -> HTMLResponse:
     who = signed_in(request)
     lang = _language(request, who)
-    seen = run_records.agreements(ledger(request).engine, who)
+    try:  # what an agreement delivered is shown only when its entries verify
+        seen = run_records.agreements(ledger(request).engine, who)
+    except proof.Unverified as e:
+        message = messages.text(e.message, lang)
+        return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
     found = titles_on(ledger(request).engine, {p for a in seen for p in a.projects})
     items = [views.agreement(a, found) for a in seen]
     parties = {p for item in items for p in (item["provider"], item["beneficiary"])}

@@ -218,10 +218,20 @@ def origins(book: Book, who: Me) -> list[dict[str, Any]]:
     return _titled(book, [views.origin(o) for o in visibility.origins(book, who)])
 
 
-@router.get("/agreements", response_model=list[AgreementOut])
+@router.get(
+    "/agreements",
+    response_model=list[AgreementOut],
+    responses={
+        409: {**UNVERIFIED, "description": "an entry its figures are read from does not verify"}
+    },
+)
 def agreements(book: Book, who: Me) -> list[dict[str, Any]]:
-    """Your agreements, with what each delivered per FY."""
-    seen = run_records.agreements(book.engine, who)
+    """Your agreements, with what each delivered per FY, once the entries those figures are
+    read from verify (409 `unverified` if not)."""
+    try:
+        seen = run_records.agreements(book.engine, who)
+    except Unverified as e:  # a ledger edited by hand: not answered
+        raise unverified(e) from e
     found = titles_on(book.engine, {p for a in seen for p in a.projects})
     return [views.agreement(a, found) for a in seen]
 
