@@ -251,6 +251,11 @@ def balances(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
     book = ledger(request)
     rows = visibility.balances(book, who)
+    try:  # balances are shown only when they are what the verified entries left
+        proof.require_balances(book.engine, rows)
+    except proof.Unverified as e:
+        message = messages.text(e.message, _language(request, who))
+        return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
     if fmt is not None:
         return _file(request, who, rows, "balances", fmt)
     accounts = visibility.accounts(book, who)

@@ -185,6 +185,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "proof.report": ("this report's ledger entries", "この報告書の台帳の記録"),
     "proof.statement": ("the statement of {account}", "{account}の取引明細"),
     "proof.retirements": ("the list of retirements", "無効化の一覧"),
+    "proof.balances": ("the balances", "残高"),
+    "proof.balance": (
+        "{account} {project} {vintage}: the balance {shown} is not what its last entry left"
+        " ({left})",
+        "{account} {project} {vintage}年度: 残高{shown}が最後の記録の残高{left}と一致しません",
+    ),
     "proof.agreements": ("what the agreements delivered", "協定の移転量と無効化量"),
     "proof.export": ("the ledger's export", "台帳のエクスポート"),
     "proof.more": (" (and {count} more)", " (ほか{count}件)"),
