@@ -189,3 +189,21 @@ def test_the_claim_fy_is_printed_where_the_period_does_not_name_it(ledger: Ledge
     assert "<tr><th>Claim period</th><td>FY2024</td></tr>" in english
     both = certificate_html(signed(ledger, "r2", "https://registry.example.jp"), "ja")
     assert row.format("令和6年度分 (報告対象年度: 2024年度)") in both
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the words: not the database
+def test_the_energy_line_is_in_the_certificates_language(book: Ledger) -> None:
+    """The energy equivalent's basis is a signed field, written once in mixed words
+    ("FY2024 全国平均係数 0.423 kg-CO2/kWh で換算; secondary"); each version prints it in its own
+    language from that field (its FY, factor and source's confidence), the signature unchanged."""
+    made = signed(book, "r1")
+    assert made.fields.energy_basis == "FY2024 全国平均係数 0.423 kg-CO2/kWh で換算; secondary"
+    rows = {}
+    for lang in ("ja", "en"):
+        page = certificate_html(made, lang, "新宿区")
+        row = next(r for r in page.split("<tr>") if "23.6 MWh" in r)
+        rows[lang] = row
+    assert "2024年度の全国平均係数 0.423 kg-CO2/kWh で換算" in rows["ja"]
+    assert "secondary" not in rows["ja"]
+    assert "FY2024 national average grid factor, 0.423 kg-CO2/kWh" in rows["en"]
+    assert not any("\u3040" <= c <= "\u9fff" for c in rows["en"])  # no kana or kanji

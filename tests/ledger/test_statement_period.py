@@ -11,10 +11,13 @@ lines. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 import re
 from typing import Any
 
+import openpyxl
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -27,6 +30,7 @@ from offset.cli.ledger import EXIT_UNVERIFIED
 from offset.ledger import Ledger
 from tests.api.conftest import sign_in
 from tests.ledger.conftest import behind_the_triggers
+from tests.reports import column_keys
 
 runner = CliRunner()
 YEARS = range(2015, 2025)  # ten fiscal years
@@ -193,4 +197,43 @@ def test_the_api_answers_a_period_as_the_dashboard_shows_it(db_url: str) -> None
     assert (refused.status_code, refused.json()["status"]) == (409, "unverified")
     assert f"seq {seq}" in refused.json()["message"]
     assert "検証できません" in refused.json()["message_ja"]
+    book.engine.dispose()
+
+
+def test_the_period_balances_download_as_the_page_shows_them(db_url: str) -> None:
+    """An auditor reconciling a FY takes the statement away as a file: its lines, and each
+    class's opening, in, out and closing (`table=balances`, in CSV and Excel, linked from the
+    page with the period), every vintage held, the figures the page shows; the downloads held
+    only the lines, which name the two vintages that moved, not the ten the account holds."""
+    book = ten_years(db_url)
+    client = TestClient(create_app(book))
+    assert sign_in(client, keys.create(book.engine, "acme")[1]).status_code == 303
+    start, end = period(YEARS[-1])
+    window = {"from": start.isoformat(), "to": end.isoformat()}
+    page = client.get("/dashboard/statement/acme/holding", params={**window, "lang": "ja"})
+    assert "table=balances&amp;format=csv&amp;from=" in page.text
+    expected = [
+        (b.project, b.vintage, b.opening, b.credited, b.debited, b.closing)
+        for b in book.period_balances("acme/holding", start, end)
+    ]
+    path = "/dashboard/statement/acme/holding"
+    for lang in ("ja", "en"):
+        params = {**window, "table": "balances", "format": "csv", "lang": lang}
+        download = client.get(path, params=params)
+        assert download.status_code == 200, download.text
+        assert "balances" in download.headers["content-disposition"]
+        frame = pd.read_csv(io.BytesIO(download.content), encoding="utf-8-sig")
+        frame = frame.rename(columns=column_keys())
+        columns = ["project", "vintage", "opening", "credited", "debited", "closing"]
+        assert [tuple(r) for r in frame[columns].itertuples(index=False)] == expected
+        assert "seqs" not in frame.columns  # which entries they are read from: not a figure
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(
+            client.get(path, params={**window, "table": "balances", "format": "xlsx"}).content
+        )
+    ).active
+    header = [column_keys().get(str(c.value), str(c.value)) for c in sheet[1]]
+    closing = [r[header.index("closing")] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert closing == [e[-1] for e in expected]
+    assert client.get(path, params={"table": "nothing", "format": "csv"}).status_code == 400
     book.engine.dispose()

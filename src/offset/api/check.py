@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from offset.api.dashboard import page
 from offset.api.routes import ledger
-from offset.documents.certificate import checkpoint_words, issuer_key_path, signed
+from offset.documents.certificate import checkpoint_words, issuer_key_path, public_rows, signed
 from offset.documents.certificate_fields import (
     CertificateFields,
     load_private_key,
@@ -70,6 +70,7 @@ def check(
         request, "check.html.j2", who=None, made=made, fields=made.fields, head=head,
         signature=signature_state(made.fields, made.public_key, sig),
         checkpoint_words=checkpoint_words,  # the checkpoint it can be checked against
+        certificate_rows=lambda lang: public_rows(made.fields, lang),  # as the certificate
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -250,6 +251,11 @@ def balances(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
     book = ledger(request)
     rows = visibility.balances(book, who)
+    try:  # balances are shown only when they are what the verified entries left
+        proof.require_balances(book.engine, rows)
+    except proof.Unverified as e:
+        message = messages.text(e.message, _language(request, who))
+        return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
     if fmt is not None:
         return _file(request, who, rows, "balances", fmt)
     accounts = visibility.accounts(book, who)
@@ -275,9 +281,11 @@ def statement(
     fmt: Format = None,
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     end: Annotated[dt.date | None, Query(alias="to")] = None,
+    table: Annotated[Literal["lines", "balances"], Query()] = "lines",
 ) -> Response:
     """An account's postings over a period (all of them without one), with each class's
-    opening balance, what came in and went out, and its closing balance."""
+    opening balance, what came in and went out, and its closing balance; as a file, the lines
+    or (`table=balances`) those balances."""
     who = signed_in(request)
     try:
         lines = visibility.statement(ledger(request), who, account, start, end)
@@ -291,6 +299,9 @@ def statement(
         return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
     if fmt is not None:
         name = "statement-" + account.replace("/", "-")
+        if table == "balances":  # the figures, not which entries they were read from
+            figures = ({k: v for k, v in asdict(b).items() if k != "seqs"} for b in held)
+            return _file(request, who, figures, name + "-balances", fmt)
         return _file(request, who, lines, name, fmt, transaction_kinds=True)
     names = _purpose_names(_language(request, who))
     period = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v is not None}
@@ -303,7 +314,13 @@ def statement(
 @router.get("/dashboard/retirements", response_model=None)
 def retirements(request: Request, fmt: Format = None) -> Response:
     who = signed_in(request)
-    rows = [views.retirement(r) for r in visibility.retirements(ledger(request), who)]
+    seen = visibility.retirements(ledger(request), who)
+    try:  # a list of retirements is printed only when its entries verify
+        proof.require_retirements(ledger(request).engine, (s.retirement for s in seen))
+    except proof.Unverified as e:
+        message = messages.text(e.message, _language(request, who))
+        return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
+    rows = [views.retirement(r) for r in seen]
     if fmt is not None:
         return _file(request, who, map(views.retirement_download, rows), "retirements", fmt)
     names = _purpose_names(_language(request, who))
@@ -353,7 +370,11 @@ def page_missing(request: Request, who: Caller) -> HTMLResponse:
 def agreements(request: Request) -> HTMLResponse:
     who = signed_in(request)
     lang = _language(request, who)
-    seen = run_records.agreements(ledger(request).engine, who)
+    try:  # what an agreement delivered is shown only when its entries verify
+        seen = run_records.agreements(ledger(request).engine, who)
+    except proof.Unverified as e:
+        message = messages.text(e.message, lang)
+        return page(request, "unverified.html.j2", status_code=409, who=who, message=message)
     found = titles_on(ledger(request).engine, {p for a in seen for p in a.projects})
     items = [views.agreement(a, found) for a in seen]
     parties = {p for item in items for p in (item["provider"], item["beneficiary"])}

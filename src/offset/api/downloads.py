@@ -39,10 +39,12 @@ def frame_of(rows: Iterable[Any]) -> pd.DataFrame:
     ]
     frame = pd.DataFrame.from_records(records)
     for column in frame.columns:
-        if frame[column].dtype == object and (
-            frame[column].map(lambda v: isinstance(v, list | tuple | dict)).any()
-        ):
+        values = [r[column] for r in records if r.get(column) is not None]
+        if any(isinstance(v, list | tuple | dict) for v in values):
             frame[column] = frame[column].map(str)
+        elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            # whole numbers stay whole beside an empty cell (a FY claimed for: 2024, not 2024.0)
+            frame[column] = frame[column].astype("Int64")
     return frame
 
 

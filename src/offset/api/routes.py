@@ -166,10 +166,20 @@ def unverified(e: Unverified) -> ApiError:
     return ApiError(409, "unverified", str(e.message), text(e.message, "ja"))
 
 
-@router.get("/retirements", response_model=list[RetirementOut])
+@router.get(
+    "/retirements",
+    response_model=list[RetirementOut],
+    responses={409: {**UNVERIFIED, "description": "an entry it lists does not verify"}},
+)
 def retirements(book: Book, who: Me) -> list[dict[str, Any]]:
-    """Retirements from your accounts, and those made on your behalf under your agreements."""
-    return _titled(book, [views.retirement(r) for r in visibility.retirements(book, who)])
+    """Retirements from your accounts, and those made on your behalf under your agreements,
+    once their entries verify (409 `unverified` if not, as a certificate's)."""
+    seen = visibility.retirements(book, who)
+    try:
+        proof.require_retirements(book.engine, (s.retirement for s in seen))
+    except Unverified as e:  # a ledger edited by hand: not answered
+        raise unverified(e) from e
+    return _titled(book, [views.retirement(r) for r in seen])
 
 
 @router.get(
@@ -208,10 +218,20 @@ def origins(book: Book, who: Me) -> list[dict[str, Any]]:
     return _titled(book, [views.origin(o) for o in visibility.origins(book, who)])
 
 
-@router.get("/agreements", response_model=list[AgreementOut])
+@router.get(
+    "/agreements",
+    response_model=list[AgreementOut],
+    responses={
+        409: {**UNVERIFIED, "description": "an entry its figures are read from does not verify"}
+    },
+)
 def agreements(book: Book, who: Me) -> list[dict[str, Any]]:
-    """Your agreements, with what each delivered per FY."""
-    seen = run_records.agreements(book.engine, who)
+    """Your agreements, with what each delivered per FY, once the entries those figures are
+    read from verify (409 `unverified` if not)."""
+    try:
+        seen = run_records.agreements(book.engine, who)
+    except Unverified as e:  # a ledger edited by hand: not answered
+        raise unverified(e) from e
     found = titles_on(book.engine, {p for a in seen for p in a.projects})
     return [views.agreement(a, found) for a in seen]
 

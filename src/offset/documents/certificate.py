@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from offset.documents.certificate_fields import (
     CertificateFields,
+    basis_parts,
     fields_of,
     load_private_key,
     public_key_hex,
@@ -57,6 +58,8 @@ WORDS: dict[str, dict[str, str]] = {
         "claim_period": "報告対象期間",
         "claim_fy": "報告対象年度",
         "energy": "エネルギー換算量(参考値)",
+        "energy_basis": "{fy}年度の全国平均係数 {factor} kg-CO2/kWh で換算; "
+        "出典の確度: {confidence}",
         "credit": "クレジットの種類",
         "project": "プロジェクト名",
         "origin": "創出者・創出場所",
@@ -94,6 +97,8 @@ WORDS: dict[str, dict[str, str]] = {
         "claim_period": "Claim period",
         "claim_fy": "claimed for",
         "energy": "Energy equivalent (reference)",
+        "energy_basis": "converted at the FY{fy} national average grid factor, {factor}"
+        " kg-CO2/kWh; source: {confidence}",
         "credit": "Credit type",
         "project": "Project",
         "origin": "Created by, where",
@@ -276,6 +281,26 @@ def checkpoint_words(checkpoint: Checkpoint | None, lang: Language) -> str:
     )  # fmt: skip
 
 
+# A factor's confidence (`factors.CONFIDENCE_LEVELS`) as the energy line names it.
+CONFIDENCE_WORDS: dict[Language, dict[str, str]] = {
+    "ja": {"confirmed": "確認済み", "secondary": "二次資料", "derived": "推計",
+           "unverified": "未確認"},
+    "en": {"confirmed": "confirmed", "secondary": "secondary", "derived": "derived",
+           "unverified": "unverified"},
+}  # fmt: skip
+
+
+def _basis(fields: CertificateFields, lang: Language) -> str:
+    """The energy equivalent's basis in the certificate's language, from the signed field's
+    FY, factor and confidence; the field as signed when it is in another form."""
+    parts = basis_parts(fields.energy_basis)
+    if parts is None:
+        return fields.energy_basis
+    fy, factor, confidence = parts
+    level = CONFIDENCE_WORDS[lang].get(confidence, confidence)
+    return WORDS[lang]["energy_basis"].format(fy=fy, factor=factor, confidence=level)
+
+
 def _claim(fields: CertificateFields, lang: Language) -> str:
     """The claim period as the retirement states it, with the FY it is claimed for (報告対象年度)
     unless the period already names it; the FY alone where no period was written."""
@@ -308,7 +333,7 @@ def _rows(
         rows.append((w["place"], place_name or fields.offset_place))
     rows.append((w["claim_period"], _claim(fields, lang) or none))
     if fields.energy_mwh is not None:
-        rows.append((w["energy"], f"{fields.energy_mwh:,.1f} MWh ({fields.energy_basis})"))
+        rows.append((w["energy"], f"{fields.energy_mwh:,.1f} MWh ({_basis(fields, lang)})"))
     rows += [
         (w["credit"], _credit(fields, lang)),
         (w["project"], _project(fields, lang)),
@@ -330,6 +355,20 @@ def _rows(
     rows.append((w["entry"], f"seq {fields.seq} · sha256 {fields.hash}"))
     rows.append((w["checkpoint"], checkpoint_words(checkpoint, lang)))
     return rows
+
+
+def public_rows(fields: CertificateFields, lang: Language) -> list[tuple[str, list[str], str]]:
+    """The rows of the certificate's table as the public check page shows them: every field
+    the certificate prints, but the account the credits came from, which only its party sees,
+    and the entry and checkpoint, which the page shows on lines of its own. Each row: its
+    label, its value's lines (the first, then its detail lines) and its element id ("" but the
+    serials')."""
+    printed = _rows(fields, lang, _place_name(fields.offset_place))[:-2]
+    serials = WORDS[lang]["serials"]
+    return [
+        (label, str(value).split("\n"), "check-serials" if label == serials else "")
+        for label, value in printed
+    ]
 
 
 STYLE = """

@@ -14,6 +14,7 @@ import csv
 import dataclasses
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -153,7 +154,19 @@ def energy_equivalent(
     fy = max(years)
     factor, confidence = _national_averages()[fy]
     basis = f"FY{fy} 全国平均係数 {factor * 1000:.3f} kg-CO2/kWh で換算; {confidence}"
+    assert basis_parts(basis) == (fy, f"{factor * 1000:.3f}", confidence)
     return round(quantity_t / factor / 1000, 1), basis
+
+
+# The form `energy_equivalent` writes the basis in (a signed field, so it keeps its words).
+_BASIS = re.compile(r"FY(\d{4}) 全国平均係数 ([0-9.]+) kg-CO2/kWh で換算; ([a-z]+)")
+
+
+def basis_parts(basis: str) -> tuple[int, str, str] | None:
+    """The FY, factor [kg-CO2/kWh, as printed] and confidence a basis names (None: not in the
+    form `energy_equivalent` writes), for a certificate to print them in its own language."""
+    found = _BASIS.fullmatch(basis)
+    return None if found is None else (int(found[1]), found[2], found[3])
 
 
 # --- the issuer's signature ------------------------------------------------------------------

@@ -67,7 +67,7 @@ def kind_of(column: str, integer: bool) -> str | None:
     for pattern, kind in KINDS:
         if pattern.search(column):
             return kind
-    if column in ("fy", "vintage") or column.endswith("_fy"):
+    if column in ("fy", "vintage", "fiscal_year") or column.endswith("_fy"):
         return None  # 2024, not 2,024
     return "credits" if integer else "decimal"
 

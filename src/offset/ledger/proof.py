@@ -18,7 +18,7 @@ only `entry_problems` changes.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
@@ -27,7 +27,7 @@ from offset.common.messages import Msg
 from offset.ledger import queries, titles, verify
 from offset.ledger.database import reading
 from offset.ledger.queries.sql_values import rows_in
-from offset.ledger.rows import PeriodBalance, StatementLine
+from offset.ledger.rows import BalanceLine, PeriodBalance, Retirement, StatementLine
 from offset.ledger.verify.tables import compare, replayed
 
 
@@ -212,12 +212,72 @@ def require_statement(
 ) -> Proof:
     """A statement of `account` (the CLI's, the dashboard's, the API's): its lines' entries up
     to the head, the entries its period's balances are read from (each on its own when before
-    the lines), and the titles of their projects, or `Unverified` naming the statement."""
+    the lines), the titles of their projects, and each class's opening + in - out = closing
+    (a posting edited by hand, even re-chained, breaks it), or `Unverified` naming the
+    statement."""
     lines, held = list(lines), list(held)
-    return require(
+    proof = entry_problems(
         engine,
         [line.seq for line in lines],
-        Msg("proof.statement", account=account),
         [("project", p) for p in sorted({*(line.project for line in lines), *(b.project for b in held)})],
         apart=[seq for b in held for seq in b.seqs],  # its balances' entries, before the lines
     )  # fmt: skip
+    unbalanced = [
+        Msg("proof.period_sum", project=b.project, vintage=b.vintage, opening=b.opening,
+            credited=b.credited, debited=b.debited, closing=b.closing)
+        for b in held
+        if b.opening + b.credited - b.debited != b.closing
+    ]  # fmt: skip
+    proof = replace(proof, problems=(*proof.problems, *unbalanced))
+    if not proof.verified:
+        raise Unverified(Msg("proof.statement", account=account), proof)
+    return proof
+
+
+def require_retirements(engine: Engine, listed: Iterable[Retirement]) -> Proof:
+    """A list of retirements (the dashboard's page and downloads, the API's list): their
+    entries up to the head, the titles of their projects and the names of the parties that
+    retired them, or `Unverified` naming the list. Nothing listed: nothing to prove."""
+    listed = list(listed)
+    if not listed:
+        return Proof((), -1, "")
+    named = [
+        *(("project", p) for p in {r.project for r in listed}),
+        *(("party", r.party) for r in listed),
+    ]
+    return require(engine, [r.seq for r in listed], Msg("proof.retirements"), sorted(set(named)))
+
+
+def require_balances(engine: Engine, shown: Iterable[BalanceLine]) -> Proof:
+    """Balances as a page or a file shows them: each is what its account's last entry in
+    that class left (`balance_after`), none of those left is missing, and those entries verify
+    (each on its own, the latest up to the head), or `Unverified` naming the balances."""
+    shown = list(shown)
+    figures = {(b.account, b.project, b.vintage): b.quantity for b in shown}
+    last = (
+        "SELECT p.account_id, c.project, c.vintage, p.balance_after, p.tx_seq FROM postings p"
+        " JOIN credit_classes c ON c.id = p.class_id JOIN (SELECT account_id, class_id,"
+        " MAX(tx_seq) AS last FROM postings WHERE account_id {IN} GROUP BY account_id,"
+        " class_id) l ON p.account_id = l.account_id AND p.class_id = l.class_id"
+        " AND p.tx_seq = l.last"
+    )
+    with reading(engine) as conn:
+        left = {
+            (a, p, int(v)): (int(b), int(s))
+            for a, p, v, b, s in rows_in(conn, last, {b.account for b in shown})
+        }
+    wrong = [
+        Msg("proof.balance", account=a, project=p, vintage=v, shown=figures.get((a, p, v), 0), left=b)
+        for (a, p, v), (b, _) in sorted(left.items())
+        if figures.get((a, p, v), 0) != b
+    ] + [
+        Msg("proof.balance", account=a, project=p, vintage=v, shown=q, left=0)
+        for (a, p, v), q in sorted(figures.items())
+        if (a, p, v) not in left
+    ]  # fmt: skip
+    projects = sorted({("project", b.project) for b in shown})
+    proof = entry_problems(engine, [], projects, apart=[s for _, s in left.values()])
+    proof = replace(proof, problems=(*wrong, *proof.problems))
+    if not proof.verified:
+        raise Unverified(Msg("proof.balances"), proof)
+    return proof

@@ -19,9 +19,10 @@ import pandas as pd
 from sqlalchemy import Engine, Table, delete, insert, select
 from sqlmodel import SQLModel
 
+from offset.common.messages import Msg
 from offset.intake.municipalities import shipped
 from offset.intake.places import municipality_code
-from offset.ledger import queries, titles
+from offset.ledger import proof, queries, titles
 from offset.ledger.database import reading
 from offset.ledger.side_tables import AgreementRecord, FulfilmentRecord, ReductionRecord
 from offset.ledger.visibility import Viewer
@@ -203,13 +204,16 @@ def agreement_names(engine: Engine, viewer: Viewer) -> list[str]:
 
 
 def agreements(engine: Engine, viewer: Viewer) -> list[SeenAgreement]:
-    """The viewer's agreements, with the plan's fulfilment and what the ledger did under them."""
+    """The viewer's agreements, with the plan's fulfilment and what the ledger did under them,
+    once the entries those figures are read from verify (`proof.Unverified` if not)."""
     seen = _visible_agreements(engine, viewer)
     table = _table(FulfilmentRecord)
     with reading(engine) as conn:
         stored = conn.execute(select(table).order_by(table.c.agreement, table.c.fy)).mappings()
         fulfilment = [Fulfilment(**row) for row in stored]
         moves = queries.agreement_moves(conn, [a.record.name for a in seen])
+    if moves:  # a figure read from an entry edited by hand is never shown
+        proof.require(engine, [m.seq for m in moves], Msg("proof.agreements"))
     out = []
     for agreement in seen:
         planned = tuple(f for f in fulfilment if f.agreement == agreement.record.name)

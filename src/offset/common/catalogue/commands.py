@@ -184,8 +184,22 @@ WORDS: dict[str, tuple[str, str]] = {
     "proof.entry": ("ledger entry seq {seq} ({id})", "台帳の記録 seq {seq} ({id})"),
     "proof.report": ("this report's ledger entries", "この報告書の台帳の記録"),
     "proof.statement": ("the statement of {account}", "{account}の取引明細"),
+    "proof.retirements": ("the list of retirements", "無効化の一覧"),
+    "proof.balances": ("the balances", "残高"),
+    "proof.balance": (
+        "{account} {project} {vintage}: the balance {shown} is not what its last entry left"
+        " ({left})",
+        "{account} {project} {vintage}年度: 残高{shown}が最後の記録の残高{left}と一致しません",
+    ),
+    "proof.agreements": ("what the agreements delivered", "協定の移転量と無効化量"),
     "proof.export": ("the ledger's export", "台帳のエクスポート"),
     "proof.more": (" (and {count} more)", " (ほか{count}件)"),
+    "proof.period_sum": (
+        "{project} {vintage}: opening {opening} + in {credited} - out {debited} is not the"
+        " closing balance {closing}",
+        "{project} {vintage}年度: 期首残高{opening} + 受入{credited} - 払出{debited}が"
+        "期末残高{closing}と一致しません",
+    ),
     "proof.refused": (
         "{what} does not verify: {problem}{more}; it was not printed. `offset ledger verify`"
         " lists every discrepancy.",

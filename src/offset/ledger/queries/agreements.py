@@ -36,6 +36,7 @@ class AgreementMove:
     vintage: int
     quantity: int
     party: str
+    seq: int  # its entry: what a page showing the figure proves first
 
 
 def agreement_moves(conn: Connection, agreements: Iterable[str]) -> list[AgreementMove]:
@@ -43,10 +44,10 @@ def agreement_moves(conn: Connection, agreements: Iterable[str]) -> list[Agreeme
     named, params = in_list("g", agreements)
     rows = conn.execute(
         text(
-            "SELECT t.agreement, t.kind, c.vintage, t.quantity, a.party_id"
+            "SELECT t.agreement, t.kind, c.vintage, t.quantity, a.party_id, t.seq"
             " FROM transactions t JOIN credit_classes c ON c.id = t.class_id"
             f" JOIN accounts a ON a.id = t.from_account WHERE t.agreement {named}"
         ),
         params,
     )
-    return [AgreementMove(g, k, int(v), int(q), p) for g, k, v, q, p in rows]
+    return [AgreementMove(g, k, int(v), int(q), p, int(s)) for g, k, v, q, p, s in rows]
