@@ -329,7 +329,7 @@ def with_credit_figures(results: pd.DataFrame, credited: pd.DataFrame) -> pd.Dat
     """The plan figures with the creditable ones of a run under the instrument's own year rule:
     `creditable_tco2e` (and a buffer, which is its share) from `credited`, and, beside each
     factor column whose rows differ, its `credit_` twin (so a credit traces to its factor row)."""
-    out = results.copy()
+    out = results.copy(deep=False)  # copy on write: columns set here leave `results` as it is
     for column in ("creditable_tco2e", "buffer_tco2e"):
         if column in credited:
             out[column] = credited[column]
