@@ -44,6 +44,7 @@ from offset.intake.columns import (
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
+    count_of,
     optional_column,
     rows_problems,
 )
@@ -468,7 +469,7 @@ def _warnings(results: pd.DataFrame) -> list[str]:
     synthetic = synthetic_rows(results)
     if synthetic:
         found.append(Msg("warn.synthetic_yield", count=synthetic, region=SYNTHETIC_REGION))
-    even = int((results["share_basis"] == "even").sum()) if "share_basis" in results else 0
+    even = count_of(results["share_basis"], "even") if "share_basis" in results else 0
     if even:
         found.append(Msg("warn.even_share", count=even))
     return found
