@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -20,6 +22,8 @@ from offset.documents.output import write_frame
 FLOATS = st.floats(allow_nan=True, allow_infinity=True, width=64)
 TEXT = st.one_of(
     st.none(),
+    st.just(pd.NA),  # a missing cell of each kind a text column holds: an empty field
+    st.just(math.nan),
     st.text(alphabet=st.sampled_from(list("ab,\"\n\r\t =+-@'日本 ")), max_size=6),
 )
 
@@ -199,3 +203,40 @@ def test_every_text_cell_starting_like_a_formula_is_neutralised(cells: list[str 
     assert [None if pd.isna(c) else c for c in out["c"].tolist()] == expected
     assert [None if pd.isna(c) else c for c in out["t"].tolist()] == expected
     assert out["x"].tolist() == [-1.5] * len(cells)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 70_000), max_size=200), st.integers(0, 4))
+def test_combined_keys_are_factorized_keys(keys: list[int], spare: int) -> None:
+    """`_combined`'s codes by a table of every key (or `pd.factorize` where the keys' span is
+    larger than the rows): the same distinct keys as pandas', each row's code naming its key."""
+    array = np.array(keys, dtype=np.int64)
+    span = (max(keys) + 1 if keys else 0) + spare
+    codes, distinct = csv_module._combined(array, span)
+    assert sorted(distinct.tolist()) == sorted(pd.unique(array).tolist())
+    assert (distinct[codes] == array).all()
+
+
+@pytest.mark.parametrize("last", ["text", "few", "one", "number"])
+def test_each_kind_of_last_column_ends_its_rows(last: str) -> None:
+    """The line break goes into the last field: a field per row, few distinct fields, one field
+    for every row, or numbers; neighbours of few fields joined past the keys' table
+    (`_combined` by `pd.factorize`)."""
+    rows = 1_200
+    rng = np.random.default_rng(5)
+    many = np.array([f"c{i}" for i in range(400)], dtype=object)
+    frame = pd.DataFrame(
+        {
+            "a": pd.Categorical(rng.choice(many, rows)),
+            "b": pd.Categorical(rng.choice(many, rows)),  # 160,000 combinations: factorized
+            "kwh": rng.uniform(0, 9, rows),
+        }
+    )
+    ends: dict[str, npt.NDArray[Any] | pd.Categorical] = {
+        "text": np.array([f"id-{i}" if i % 7 else 'q,"' for i in range(rows)], dtype=object),
+        "few": pd.Categorical(rng.choice(np.array(["x", "y,z", None], dtype=object), rows)),
+        "one": np.full(rows, 2024, dtype=np.int16),
+        "number": rng.uniform(0, 1, rows),
+    }
+    same_as_pandas(frame.assign(end=ends[last]))
+    same_as_pandas(frame[["a"]].assign(end=ends[last]))  # joined into one field with "a"

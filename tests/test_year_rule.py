@@ -382,3 +382,28 @@ def test_the_readme_names_every_unverified_row_the_shipped_scenarios_use() -> No
     count = re.search(r"together, (\d+) unverified rows are in use", readme)
     assert count is not None
     assert int(count.group(1)) == len(used)
+
+
+def test_credit_figures_leave_the_plan_figures_as_they_were() -> None:
+    """`with_credit_figures` sets its columns on a shallow copy (copy on write): the plan's
+    frame keeps its own figures, the credited frame gets the credit rule's."""
+    import pandas as pd
+
+    from offset.methods.calculation import with_credit_figures
+
+    plan = pd.DataFrame(
+        {
+            "creditable_tco2e": [1.0, 2.0],
+            "factor_id": ["g-2023", "g-2023"],
+            "uses_unverified": [False, False],
+        }
+    )
+    credited = plan.assign(
+        creditable_tco2e=[1.5, 2.5], factor_id=["g-2024", "g-2023"], uses_unverified=[True, False]
+    )
+    kept = plan.copy()
+    out = with_credit_figures(plan, credited)
+    pd.testing.assert_frame_equal(plan, kept)
+    assert out["creditable_tco2e"].tolist() == [1.5, 2.5]
+    assert out["credit_factor_id"].tolist() == ["g-2024", "g-2023"]
+    assert out["uses_unverified"].tolist() == [True, False]

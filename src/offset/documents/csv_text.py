@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
+    import numpy as np
     import numpy.typing as npt
     import pandas as pd
     import pyarrow as pa
@@ -83,16 +84,36 @@ def csv_chunks(frame: pd.DataFrame) -> Iterator[bytes | memoryview]:
     header = ",".join(_quoted_all([str(c) for c in frame.columns])) + "\n"
     yield header.encode("utf-8")
     fields = [_shared_or(c) for c in _joined_neighbours(columns)]
+    # a line break ends each row: written into the last field's few distinct texts where it
+    # has them, so the rows are joined once (not joined, then joined again to a line break)
+    fields[-1] = _line_ended(fields[-1])
+    ends_each = isinstance(fields[-1], pa.Array)  # a field per row: each gets its line break
     if all(isinstance(f, pa.Scalar) for f in fields):  # one line repeated: as many rows
         fields[0] = pa.repeat(fields[0], len(frame))
-    fields.append(pa.scalar("", pa.string()))  # a line break ends each row, before nothing
     for start in range(0, len(frame), CHUNK_ROWS):
         # a few distinct fields are taken a chunk at a time: the chunk is joined while in cache
         parts = [f.rows(start, start + CHUNK_ROWS) if isinstance(f, Taken)
                  else f.slice(start, CHUNK_ROWS) if isinstance(f, pa.Array) else f
                  for f in fields]  # fmt: skip
-        rows = pc.binary_join_element_wise(*parts[:-1], ",")
-        yield _text_bytes(pc.binary_join_element_wise(rows, parts[-1], "\n"))
+        if ends_each:
+            parts[-1] = pc.binary_join_element_wise(parts[-1], _NOTHING, "\n")
+        yield _text_bytes(pc.binary_join_element_wise(*parts, ","))
+
+
+_NOTHING = ""  # joined after a field with a line break between: the field and a line break
+
+
+def _line_ended(field: Taken | pa.Array | pa.Scalar) -> Taken | pa.Array | pa.Scalar:
+    """The last field of a row with its line break, where the field has its texts once (a
+    field per row gets it as its chunk is joined: `csv_chunks`)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(field, Taken):
+        return Taken(field.codes, pc.binary_join_element_wise(field.table, _NOTHING, "\n"))
+    if isinstance(field, pa.Scalar):
+        return pa.scalar(field.as_py() + "\n", pa.string())
+    return field
 
 
 def _shared_or(column: Taken | pa.Array) -> Taken | pa.Array | pa.Scalar:
@@ -132,17 +153,34 @@ class Taken:
     def beside(self, right: Taken) -> Taken:
         """This column and `right` as one field (joined by a comma): each combination that
         occurs is joined once, so rows join fewer fields."""
-        import pandas as pd
         import pyarrow as pa
         import pyarrow.compute as pc
 
         width = len(right.table)
-        codes, combinations = pd.factorize(self.codes.astype("int64") * width + right.codes)
+        codes, combinations = _combined(self.codes.astype("int64") * width + right.codes,
+                                         len(self.table) * width)  # fmt: skip
         left, other = divmod(combinations, width)
         joined = pc.binary_join_element_wise(
             self.table.take(pa.array(left)), right.table.take(pa.array(other)), ","
         )
         return Taken(codes, joined)
+
+
+def _combined(keys: npt.NDArray[np.int64], span: int) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    """Each key's code into the distinct keys (`pd.factorize`'s pair, in another order), keys
+    in [0, span): by a table of every key that can occur where it is no larger than the rows
+    (no hashing), else by `pd.factorize`."""
+    import numpy as np
+    import pandas as pd
+
+    if span > max(len(keys), 1 << 16):
+        codes, distinct = pd.factorize(keys)
+        return codes, distinct
+    occurs = np.zeros(span, dtype=bool)
+    occurs[keys] = True
+    distinct = np.flatnonzero(occurs)
+    code_of = np.cumsum(occurs, dtype=np.int64) - 1
+    return code_of[keys], distinct
 
 
 def _joined_neighbours(columns: list[Taken | pa.Array]) -> list[Taken | pa.Array]:
@@ -205,11 +243,21 @@ def _fields(values: pd.Series) -> Taken | pa.Array | None:
         if dtype.kind == "M":
             return _dates(values.to_numpy())
         if dtype.kind == "O":
-            return _text(values.to_numpy(dtype=object, copy=True))
+            return _text(values.to_numpy(dtype=object))
         return None
     if pd.api.types.is_string_dtype(dtype):
-        return _text(values.to_numpy(dtype=object, copy=True))
+        if getattr(dtype, "storage", None) == "pyarrow":  # Arrow's strings already
+            return _text_fields(_arrow_strings(values))
+        return _text(values.to_numpy(dtype=object))
     return None
+
+
+def _arrow_strings(values: pd.Series) -> pa.Array:
+    """An Arrow-backed text column's strings as one array (no Python string made)."""
+    import pyarrow as pa
+
+    strings = pa.chunked_array(pa.array(values.array)).combine_chunks()
+    return strings if strings.type == pa.string() else strings.cast(pa.string())
 
 
 def _array(fields: Taken | pa.Array) -> pa.Array:
@@ -295,24 +343,29 @@ def _text(array: npt.NDArray[Any]) -> pa.Array | None:
     None for anything else (numbers, dates, mixed, text Arrow cannot hold)."""
     import pandas as pd
     import pyarrow as pa
+
+    if pd.api.types.infer_dtype(array, skipna=True) not in ("string", "empty"):
+        return None
+    try:  # a missing cell (None, NaN, pd.NA, NaT) a null: the column is not copied to blank it
+        text = pa.array(array, type=pa.string(), from_pandas=True)
+    except (UnicodeEncodeError, pa.ArrowException):  # a lone surrogate: pandas says why
+        return None
+    return _text_fields(text)
+
+
+def _text_fields(text: pa.Array) -> pa.Array:
+    """Text fields, a null empty, quoted where the csv module quotes."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     from offset.common.arrow_text import holds_any
 
-    missing = pd.isna(array)
-    if missing.any():
-        array[missing] = ""
-    if pd.api.types.infer_dtype(array, skipna=False) not in ("string", "empty"):
-        return None
-    try:
-        text = pa.array(array, type=pa.string())
-    except (UnicodeEncodeError, pa.ArrowException):  # a lone surrogate: pandas says why
-        return None
+    if text.null_count:
+        text = text.fill_null("")
     if not holds_any(text, "".join(QUOTE_CHARACTERS)):  # one look over the bytes
         return text
     quote = pc.match_substring_regex(text, _QUOTE_PATTERN)
-    at = quote.to_numpy(zero_copy_only=False)
-    quoted = _quoted_all(array[at].tolist())
+    quoted = _quoted_all(text.filter(quote).to_pylist())
     return pc.replace_with_mask(text, quote, pa.array(quoted, pa.string()))
 
 

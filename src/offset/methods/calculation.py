@@ -216,10 +216,12 @@ def joined(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     # shared file, `rows`) concatenated as they are: the union below then joins a run per
     # file, not each frame (the same union: a run's categories are each of its frames')
     runs: list[pd.DataFrame] = []
+    # each frame's dtypes once (pandas builds a Series of them each time it is asked)
+    dtypes = [list(f.dtypes) for f in frames]
     at = 0
     while at < len(frames):
         end = at + 1
-        while end < len(frames) and _same_columns(frames[at], frames[end]):
+        while end < len(frames) and _same_columns(frames[at], frames[end], dtypes[at], dtypes[end]):
             end += 1
         runs.append(pd.concat(frames[at:end], ignore_index=True) if end > at + 1 else frames[at])
         at = end
@@ -240,14 +242,17 @@ def joined(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return whole[order]
 
 
-def _same_columns(first: pd.DataFrame, other: pd.DataFrame) -> bool:
-    """Whether `other` has `first`'s columns in its order and dtypes, none an ordered
-    categorical (joining those drops the order: `union_categoricals(ignore_order=True)`)."""
+def _same_columns(
+    first: pd.DataFrame, other: pd.DataFrame, kinds: list[Any], other_kinds: list[Any]
+) -> bool:
+    """Whether `other` has `first`'s columns in its order and dtypes (`kinds`, `other_kinds`:
+    their dtypes), none an ordered categorical (joining those drops the order:
+    `union_categoricals(ignore_order=True)`)."""
     if other is first:
-        return not any(isinstance(t, pd.CategoricalDtype) and t.ordered for t in first.dtypes)
+        return not any(isinstance(t, pd.CategoricalDtype) and t.ordered for t in kinds)
     if not first.columns.equals(other.columns):
         return False
-    for mine, theirs in zip(first.dtypes, other.dtypes, strict=True):
+    for mine, theirs in zip(kinds, other_kinds, strict=True):
         if isinstance(mine, pd.CategoricalDtype):
             if mine.ordered or not isinstance(theirs, pd.CategoricalDtype):
                 return False
@@ -324,7 +329,7 @@ def with_credit_figures(results: pd.DataFrame, credited: pd.DataFrame) -> pd.Dat
     """The plan figures with the creditable ones of a run under the instrument's own year rule:
     `creditable_tco2e` (and a buffer, which is its share) from `credited`, and, beside each
     factor column whose rows differ, its `credit_` twin (so a credit traces to its factor row)."""
-    out = results.copy()
+    out = results.copy(deep=False)  # copy on write: columns set here leave `results` as it is
     for column in ("creditable_tco2e", "buffer_tco2e"):
         if column in credited:
             out[column] = credited[column]

@@ -218,3 +218,15 @@ def _method_parameter(
     chosen = methodology if methodology is not None and bool(own.any()) else DEFAULT_METHODOLOGY
     row = table.lookup(method=method, parameter=parameter, methodology=chosen)
     return float(row["canonical"]), str(row["factor_id"]), bool(row["confidence"] == "unverified")
+
+
+def count_of(values: pd.Series, value: str) -> int:
+    """How many of `values` equal `value` (a missing one does not): a categorical column by its
+    codes, not by pandas' comparison (a part's warnings ask it once per project and FY)."""
+    array = values.array
+    if isinstance(array, pd.Categorical):
+        categories = array.categories
+        if value not in categories:
+            return 0
+        return int(np.count_nonzero(array.codes == categories.get_loc(value)))
+    return int((values == value).sum())

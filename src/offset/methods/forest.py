@@ -44,6 +44,7 @@ from offset.intake.columns import (
 from offset.methods.common import (
     CalcOptions,
     FloatArray,
+    count_of,
     optional_column,
     rows_problems,
 )
@@ -421,6 +422,10 @@ def _has_id(frame: pd.DataFrame) -> bool:
 def stand_ids(frame: pd.DataFrame) -> pd.Series:
     """The stand's identifier: its 林小班 as given, else 林班-小班-枝番 joined (12-1-2; a part
     the file leaves out or blank is left out: 12-1)."""
+    if "stand_id" in frame and not any(c in frame for c in _ID_PARTS):
+        kept = _text_cells(frame["stand_id"])
+        if kept is not None:  # the file's identifiers as its check left them
+            return kept
     given = (
         frame["stand_id"].astype("string")
         if "stand_id" in frame
@@ -437,6 +442,25 @@ def stand_ids(frame: pd.DataFrame) -> pd.Series:
     return given.fillna(joined).astype(object)
 
 
+def _text_cells(given: pd.Series) -> pd.Series | None:
+    """An object column of text (a file's checked `text` column) as
+    `astype("string").astype(object)` makes it, each missing cell pd.NA, without converting
+    every cell to Arrow and back; None for a column of anything else (numbers: that way)."""
+    if given.dtype != object:
+        return None
+    values = given.to_numpy()
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return given  # nothing missing (one look over the cells, not two)
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return None
+    missing = pd.isna(values)
+    if not missing.any():
+        return given
+    out = values.copy()
+    out[missing] = pd.NA
+    return pd.Series(out, index=given.index, name=given.name, dtype=object)
+
+
 def _warnings(results: pd.DataFrame) -> list[str]:
     # numpy's count (pandas' ~ and sum cost 50 µs a part of a national run); unknown: not counted
     eligible = results["eligible"].to_numpy(dtype=bool, na_value=True)
@@ -445,7 +469,7 @@ def _warnings(results: pd.DataFrame) -> list[str]:
     synthetic = synthetic_rows(results)
     if synthetic:
         found.append(Msg("warn.synthetic_yield", count=synthetic, region=SYNTHETIC_REGION))
-    even = int((results["share_basis"] == "even").sum()) if "share_basis" in results else 0
+    even = count_of(results["share_basis"], "even") if "share_basis" in results else 0
     if even:
         found.append(Msg("warn.even_share", count=even))
     return found

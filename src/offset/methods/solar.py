@@ -48,6 +48,7 @@ from offset.methods.common import (
     CalcOptions,
     FloatArray,
     Trace,
+    count_of,
     fiscal_years,
     has_own_fy,
     method_parameter,
@@ -406,7 +407,7 @@ def _new_capacity_kw(results: pd.DataFrame) -> float:
 
 
 def _warnings(results: pd.DataFrame) -> list[str]:
-    unknown = int((results["self_consumption_basis"] == "unknown").sum())
+    unknown = count_of(results["self_consumption_basis"], "unknown")
     return [Msg("warn.no_self_consumption", count=unknown)] if unknown else []
 
 
