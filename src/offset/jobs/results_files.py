@@ -222,6 +222,10 @@ class Staged:
             pending, self._pending = self._pending, None
             self._paths += pending.result()
 
+    def adopt(self, paths: list[str]) -> None:
+        """Files another process wrote into the directory (`jobs.halves`): placed with these."""
+        self._paths += paths
+
     @property
     def paths(self) -> list[str]:
         """The files written (flushed first)."""

@@ -23,7 +23,7 @@ from offset.documents.times import created_now
 from offset.factors import FactorLibrary, years
 from offset.factors.years import FactorYear
 from offset.intake.unread import KEYS as UNREAD
-from offset.jobs import unchanged
+from offset.jobs import halves, unchanged
 from offset.jobs.results_files import Staged, changed, staged
 from offset.ledger import proof
 from offset.ledger.database import at_head, redacted
@@ -222,26 +222,39 @@ def _computed(
 ) -> tuple[dict[str, ProjectData], dict[tuple[str, int], KeptYear]]:
     """Every data file read and checked, then every project computed for every FY, its results
     files written (`files`) and its rows dropped a piece at a time (`compute_years`): InputError
-    with the cells' problems and the methods' own, in one pass."""
+    with the cells' problems and the methods' own, in one pass. A large run computes half its
+    data files in a second process (`halves`)."""
     step("reading the data files")
     data, problems = load_data(scenario, factors)
     computed: dict[tuple[str, int], KeptYear] = {}
-    try:
-        for _, years in compute_years(
-            scenario,
-            data,
-            factors,
-            step=lambda fy, project: step(f"FY{fy}: computing {project}"),
-            strict_factors=strict_factors,
-        ):
-            computed |= {key: kept(scenario, year) for key, year in years.items()}
-            if not problems:  # a run that will be refused writes nothing
-                files.write(scenario, years, data)  # in the writer's thread, from here on
-            del years  # the piece's rows (the writer's once written)
-    except InputError as e:
-        raise InputError([*problems, *e.problems]) from e
-    if problems:
-        raise InputError(problems)
+    found: list[Problem] = []  # the methods' own problems, of either half
+    write = not problems  # a run that will be refused writes nothing
+
+    def stepped(fy: int, project: str) -> None:
+        step(f"FY{fy}: computing {project}")
+
+    with halves.started(
+        scenario, data, factors, strict_factors, files.directory if write else None
+    ) as (mine, second):
+        try:
+            for _, years in compute_years(scenario, mine, factors, stepped, strict_factors):
+                computed |= {key: kept(scenario, year) for key, year in years.items()}
+                if write:
+                    files.write(scenario, years, mine)  # in the writer's thread, from here on
+                del years  # the piece's rows (the writer's once written)
+                for fy, project in second.steps() if second is not None else ():
+                    stepped(fy, project)  # and its error, if it failed
+        except InputError as e:
+            found += e.problems
+        if second is not None:
+            pairs, theirs, paths = second.finished()
+            for fy, project in second.steps():
+                stepped(fy, project)
+            computed |= pairs
+            found += theirs
+            files.adopt(paths)
+    if problems or found:
+        raise InputError([*problems, *dict.fromkeys(found)])
     return data, in_order(scenario, computed)
 
 

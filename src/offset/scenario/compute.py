@@ -276,9 +276,7 @@ def _pieces(scenario: Scenario, members: list[Member]) -> list[list[Member]]:
     one piece (their results file is written whole)."""
     by_file: dict[str, list[Member]] = {}
     for member in members:
-        name = member[0]
-        file = f"data:{scenario.projects[name].data}" if scenario.shares_data(name) else name
-        by_file.setdefault(file, []).append(member)
+        by_file.setdefault(data_file(scenario, member[0]), []).append(member)
     pieces: list[list[Member]] = []
     piece: list[Member] = []
     rows = 0
@@ -290,6 +288,12 @@ def _pieces(scenario: Scenario, members: list[Member]) -> list[list[Member]]:
         piece += together
         rows += more
     return [*pieces, piece] if piece else pieces
+
+
+def data_file(scenario: Scenario, project: str) -> str:
+    """What a project's results are written with: its shared data file (`rows`: the projects
+    of one file are computed and written together), else the project alone."""
+    return f"data:{scenario.projects[project].data}" if scenario.shares_data(project) else project
 
 
 def year_rows(frame: pd.DataFrame, fy: int) -> pd.DataFrame:
