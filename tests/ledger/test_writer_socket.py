@@ -227,3 +227,36 @@ def test_a_broken_writer_loop_refuses_at_once(
     assert "TimeoutError" not in late.message
     assert history(ledger) == before
     book.engine.dispose()
+
+
+def test_submissions_together_through_the_socket(
+    ledger: Ledger, writer: WriterServer, socket_path: str
+) -> None:
+    """A sender's `submit_together` (the lean path's gathered writes in a worker): one message,
+    written by the writer's group commit, each settled as `apply` would have answered it (the
+    party's rights included, a key sent twice recorded once); the writer gone, each is
+    `writer_unavailable` and nothing is written."""
+    theirs = counted(ledger)
+    book = sender(ledger, socket_path)
+    mine = counted(book)
+    assert {r.status for r in book.apply(ISSUE, atomic=True)} == {"ok"}
+    sent = [
+        Submission([{**TRANSFER, "id": "ina:s1"}], False, None, "ina"),
+        Submission([{**TRANSFER, "id": "shinjuku:s1"}], False, None, "shinjuku"),
+        Submission([{**TRANSFER, "id": "ina:s2"}, {**TRANSFER, "id": "ina:s3"}], True, None, "ina"),
+        Submission([{**TRANSFER, "id": "ina:s1"}], False, None, "ina"),
+    ]
+    book.submit_together(sent)
+    assert [(s.error, [r.status for r in s.results or []]) for s in sent] == [
+        (None, ["ok"]), (None, ["unknown_account"]), (None, ["ok", "ok"]), (None, ["exists"]),
+    ]  # fmt: skip
+    assert (mine, theirs[-1]) == ([], 4)  # one batch, the writer's
+    assert holdings(ledger)["shinjuku/holding"] == 3
+    before = history(ledger)
+    writer.close()
+    lost = [Submission([{**TRANSFER, "id": f"ina:l{n}"}], False, None, "ina") for n in range(2)]
+    book.submit_together(lost)
+    assert [[r.status for r in s.results or []] for s in lost] == [[WRITER_UNAVAILABLE]] * 2
+    assert history(ledger) == before
+    assert ledger.verify() == []
+    book.engine.dispose()

@@ -12,11 +12,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, text
 
 from offset.ledger.codes import Rejected
-from offset.ledger.database import read_row, reading
+from offset.ledger.database import read_rows, reading
 
 PREFIX = "ofk"
 
@@ -68,20 +69,39 @@ def revoke(engine: Engine, key_or_id: str) -> bool:
 
 
 KEY_QUERY = (
-    "SELECT k.key_hash, k.revoked_at, p.id, p.kind, p.name FROM api_keys k"
-    " JOIN parties p ON p.id = k.party_id WHERE k.id = :id"
+    "SELECT k.id, k.key_hash, k.revoked_at, p.id, p.kind, p.name FROM api_keys k"
+    " JOIN parties p ON p.id = k.party_id WHERE k.id IN ({ids})"
 )
 
 
 def authenticate(engine: Engine, key: str) -> Caller | None:
     """The caller a live key belongs to, or None (unknown, malformed or revoked)."""
+    return authenticate_all(engine, [key])[0]
+
+
+def authenticate_all(engine: Engine, keys: list[str]) -> list[Caller | None]:
+    """`authenticate` for each of `keys` (requests that arrived together), in one statement:
+    every request is still checked against the database (a revoked key stops at once)."""
+    ids = {parts[1] for parts in map(_parts, keys) if parts is not None}
+    found: dict[str, tuple[Any, ...]] = {}
+    if ids:
+        named = {f"k{i}": key_id for i, key_id in enumerate(sorted(ids))}
+        query = KEY_QUERY.format(ids=", ".join(f":{name}" for name in named))
+        found = {row[0]: row for row in read_rows(engine, query, named)}  # one round trip
+    return [_caller(key, found) for key in keys]
+
+
+def _parts(key: str) -> list[str] | None:
     parts = key.split("_")
-    if len(parts) != 3 or parts[0] != PREFIX:
+    return parts if len(parts) == 3 and parts[0] == PREFIX else None
+
+
+def _caller(key: str, found: dict[str, tuple[Any, ...]]) -> Caller | None:
+    parts = _parts(key)
+    row = None if parts is None else found.get(parts[1])
+    if row is None or row[2] is not None or not hmac.compare_digest(row[1], _hash(key)):
         return None
-    row = read_row(engine, KEY_QUERY, {"id": parts[1]})  # every request: one round trip
-    if row is None or row[1] is not None or not hmac.compare_digest(row[0], _hash(key)):
-        return None
-    return Caller(party=row[2], kind=row[3], name=row[4] or row[2], key_id=parts[1])
+    return Caller(party=row[3], kind=row[4], name=row[5] or row[3], key_id=row[0])
 
 
 def listed(engine: Engine, party: str | None = None) -> list[dict[str, object]]:

@@ -49,11 +49,17 @@ def _apply(book: Ledger, who: Caller, op: dict[str, Any]) -> JSONResponse:
     """One operation on the caller's behalf (the ledger checks, in the write itself, that the
     credits come from the caller's accounts, and masks what concerns other parties': a
     refusal about another party's account reads as about an account that does not exist)."""
-    (result,) = book.apply([op], party=None if who.is_registry else who.party)
-    return _answer(result)
+    (result,) = book.apply([op], party=on_behalf(who))
+    return answer(result)
 
 
-def _answer(result: Result) -> JSONResponse:
+def on_behalf(who: Caller) -> str | None:
+    """The party a write is applied on behalf of: none for the registry (`planning.When`)."""
+    return None if who.is_registry else who.party
+
+
+def answer(result: Result) -> JSONResponse:
+    """A write's answer: 201 recorded, 200 recorded before; a refusal raises its `ApiError`."""
     if result.status in STATUS:
         parts = [PartOut.model_validate(part.to_json()) for part in result.parts]
         body = OperationOut(
@@ -85,28 +91,38 @@ REGISTRY_RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.post("/transfers", **WRITE)
 def transfer(book: Book, who: Me, body: TransferIn, key: IdempotencyKey) -> JSONResponse:
     """Move credits from one of your holding accounts to another holding account."""
+    return _apply(book, who, transfer_op(who, body, key))
+
+
+def transfer_op(who: Caller, body: TransferIn, key: str) -> dict[str, Any]:
     fields = body.model_dump(by_alias=True, exclude_none=True)
-    op = {"op": "transfer", "id": _tx_id(who, key), **fields}
-    return _apply(book, who, op)
+    return {"op": "transfer", "id": _tx_id(who, key), **fields}
 
 
 @router.post("/retirements", **WRITE)
 def retire(book: Book, who: Me, body: RetireIn, key: IdempotencyKey) -> JSONResponse:
     """Retire credits from one of your holding accounts (they never move again)."""
-    fields = body.model_dump(by_alias=True, exclude_none=True)
-    fields["beneficiary"] = body.beneficiary or who.name
     if body.agreement is not None and body.agreement not in run_records.agreement_names(
         book.engine, who
     ):  # read only when one is named: the busiest write does not wait for it
         raise ApiError(404, "not_found", "no such agreement among yours")
-    return _apply(book, who, {"op": "retire", "id": _tx_id(who, key), **fields})
+    return _apply(book, who, retire_op(who, body, key))
+
+
+def retire_op(who: Caller, body: RetireIn, key: str) -> dict[str, Any]:
+    fields = body.model_dump(by_alias=True, exclude_none=True)
+    fields["beneficiary"] = body.beneficiary or who.name
+    return {"op": "retire", "id": _tx_id(who, key), **fields}
 
 
 @router.post("/reservations", **WRITE)
 def reserve(book: Book, who: Me, body: ReserveIn, key: IdempotencyKey) -> JSONResponse:
     """Reserve credits for a later transfer (post) or release (void)."""
-    op = {"op": "reserve", "id": _tx_id(who, key), **body.model_dump(by_alias=True)}
-    return _apply(book, who, op)
+    return _apply(book, who, reserve_op(who, body, key))
+
+
+def reserve_op(who: Caller, body: ReserveIn, key: str) -> dict[str, Any]:
+    return {"op": "reserve", "id": _tx_id(who, key), **body.model_dump(by_alias=True)}
 
 
 @router.post("/reservations/{reservation}/post", **WRITE)

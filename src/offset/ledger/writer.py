@@ -104,7 +104,11 @@ class Writer:
 
     def submit_together(self, submissions: list[Submission]) -> None:
         """Several callers' submissions at once, from one thread (`writer_socket.py`), each
-        settled (`results` or `error`) on return, written as any caller's."""
+        settled (`results` or `error`) on return, written as any caller's (in the process that
+        writes for this one, if another does)."""
+        if self.remote is not None:
+            self.remote.submit_together(submissions)
+            return
         self._line.submit_together(submissions, self._write)
 
     def _write(self, batch: list[Submission]) -> list[list[Result]]:

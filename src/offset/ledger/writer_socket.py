@@ -88,7 +88,7 @@ class WriterServer:
                 ready = watched.select()
                 if self._closed.is_set():
                     return
-                batch: list[tuple[Connection, Submission]] = []
+                batch: list[tuple[Connection, list[Submission], bool]] = []  # bool: a list sent
                 for key, _ in ready:
                     if key.fileobj is self._woken:
                         self._woken.recv(4096)
@@ -99,16 +99,19 @@ class WriterServer:
                         continue
                     conn = key.data  # the Connection (`fileobj` as registered)
                     try:
-                        items, atomic, today, party = conn.recv()
+                        sent = conn.recv()
+                        many = isinstance(sent, list)  # `submit_together`'s requests
+                        batch.append(
+                            (conn, [Submission(*r) for r in (sent if many else [sent])], many)
+                        )
                     except Exception:  # the sender went away (or sent what is not a request)
                         drop(conn)
                         continue
-                    batch.append((conn, Submission(items, atomic, today, party)))
                 if batch:
-                    self.book.submit_together([submission for _, submission in batch])
-                for conn, submission in batch:  # each after its commit
+                    self.book.submit_together([s for _, mine, _ in batch for s in mine])
+                for conn, mine, many in batch:  # each after its commit
                     try:
-                        conn.send(_answer(submission))
+                        conn.send([_answer(s) for s in mine] if many else _answer(mine[0]))
                     except OSError:
                         drop(conn)
         finally:  # closed, or broken: new senders are refused at once, waiting ones hear EOF
@@ -177,6 +180,28 @@ class RemoteWriter:
             raise value
         assert isinstance(value, list)
         return value
+
+    def submit_together(self, mine: list[Submission]) -> None:
+        """Several callers' submissions in one message, each settled (`results` or `error`) on
+        return, as the writer's `submit_together` settles them."""
+        requests: list[Request] = [(s.items, s.atomic, s.today, s.party) for s in mine]
+        try:
+            conn = self._connection()
+            conn.send(requests)
+            if not conn.poll(ANSWER_TIMEOUT_S):
+                raise TimeoutError(f"no answer in {ANSWER_TIMEOUT_S:g} s")
+            answers = conn.recv()
+        except (OSError, EOFError, AuthenticationError) as lost:  # TimeoutError included
+            self._drop()
+            why = Rejected(WRITER_UNAVAILABLE, f"{type(lost).__name__}: {lost}")
+            for submission in mine:
+                submission.results = refused(submission.items, why)
+            return
+        for submission, (status, value) in zip(mine, answers, strict=True):
+            if status == "error":
+                submission.error = value
+            else:
+                submission.results = value
 
     def _connection(self) -> Connection:
         conn: Connection | None = getattr(self._mine, "conn", None)
