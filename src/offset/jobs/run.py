@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 
 from offset import __version__
 from offset.common.messages import Lang, Msg
-from offset.common.problems import InputError, Problem
+from offset.common.problems import InputError, Problem, after_cells
 from offset.documents import tables
 from offset.documents.output import DEFAULT_CSV_ENCODING, UnwritableText
 from offset.documents.report import Report
@@ -239,7 +239,7 @@ def _computed(
                 files.write(scenario, years, data)  # in the writer's thread, from here on
             del years  # the piece's rows (the writer's once written)
     except InputError as e:
-        raise InputError([*problems, *e.problems]) from e
+        raise InputError(after_cells(problems, e.problems)) from e
     if problems:
         raise InputError(problems)
     return data, in_order(scenario, computed)
