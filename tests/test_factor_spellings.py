@@ -70,3 +70,11 @@ def test_the_rows_a_scenario_uses_are_listed_in_the_readers_words() -> None:
     assert "未確認の係数の行を使っています" in said
     assert "表にない年度: 2019, 2020, 2021, 2022" in said
     assert "rows used" not in said
+
+
+def test_the_list_of_tables_is_headed_in_the_readers_words() -> None:
+    listed = runner.invoke(app, ["factors", "list", "--lang", "ja"])
+    assert listed.exit_code == 0, listed.output
+    assert "の係数表" in listed.output
+    assert "行数" in listed.output
+    assert "factor tables in" not in listed.output

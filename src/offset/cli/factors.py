@@ -62,7 +62,9 @@ def list_tables(
         _list_use([*(scenarios or []), *(scenario or [])])
         return
     library = _library(factors)
-    table = Table(title=f"factor tables in {library.directory}")
+    from offset.common.messages import Msg, text
+
+    table = Table(title=text(Msg("factors.tables_title", directory=str(library.directory))))
     table.add_column(_heading("table"), no_wrap=True)
     for column in ("rows", "unverified", "keyed by", "unit", "sha256", "description"):
         table.add_column(_heading(column), overflow="fold")

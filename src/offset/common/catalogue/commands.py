@@ -239,6 +239,7 @@ WORDS: dict[str, tuple[str, str]] = {
             "stale rows": ("stale rows", "古い係数の行 (求めた年度)"),
         }.items()
     },
+    "factors.tables_title": ("factor tables in {directory}", "{directory}の係数表"),
     "factors.used_title": ("factor rows used by {files}", "{files}の実行が使う係数の行"),
     "factors.unverified_in_use": (
         "{count} unverified factor rows in use (distinct per table)",
