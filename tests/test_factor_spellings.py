@@ -56,3 +56,25 @@ def test_a_table_without_words_of_its_own_shows_no_spellings() -> None:
     shown = runner.invoke(app, ["factors", "show", "gwp", "--lang", "ja"])
     assert shown.exit_code == 0, shown.output
     assert "書き方" not in shown.output
+
+
+def test_the_rows_a_scenario_uses_are_listed_in_the_readers_words() -> None:
+    """`offset factors list --scenario`, where an office checks which factors are stale: its
+    headings and sentences were English only."""
+    listed = runner.invoke(
+        app, ["factors", "list", "--scenario", "scenarios/annual-cycle.toml", "--lang", "ja"]
+    )
+    assert listed.exit_code == 0, listed.output
+    said = " ".join(listed.output.split())
+    assert "使った行" in said
+    assert "未確認の係数の行を使っています" in said
+    assert "表にない年度: 2019, 2020, 2021, 2022" in said
+    assert "rows used" not in said
+
+
+def test_the_list_of_tables_is_headed_in_the_readers_words() -> None:
+    listed = runner.invoke(app, ["factors", "list", "--lang", "ja"])
+    assert listed.exit_code == 0, listed.output
+    assert "の係数表" in listed.output
+    assert "行数" in listed.output
+    assert "factor tables in" not in listed.output

@@ -53,17 +53,21 @@ def list_tables(
             help="Count the rows these scenarios' runs use, and the unverified ones among them",
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """List the factor tables with their rows, unverified rows and content hash; given
     scenarios, the rows their runs use."""
+    choose_language(lang)
     if scenario or scenarios:
         _list_use([*(scenarios or []), *(scenario or [])])
         return
     library = _library(factors)
-    table = Table(title=f"factor tables in {library.directory}")
-    table.add_column("table", no_wrap=True)
+    from offset.common.messages import Msg, text
+
+    table = Table(title=text(Msg("factors.tables_title", directory=str(library.directory))))
+    table.add_column(_heading("table"), no_wrap=True)
     for column in ("rows", "unverified", "keyed by", "unit", "sha256", "description"):
-        table.add_column(column, overflow="fold")
+        table.add_column(_heading(column), overflow="fold")
     try:
         for name in library:
             t = library[name]
@@ -85,6 +89,7 @@ def list_tables(
 
 def _list_use(files: list[Path]) -> None:
     """Per table: the rows the scenarios' runs use and the unverified ones (with their ids)."""
+    from offset.common.messages import Msg, text
     from offset.factors import FactorLibrary
     from offset.scenario import Scenario
     from offset.scenario.factor_use import factor_use
@@ -103,9 +108,9 @@ def _list_use(files: list[Path]) -> None:
                     stale.setdefault(name, {}).setdefault(factor_id, set()).update(years)
     except InputError as e:
         raise fail(e) from e
-    table = Table(title=f"factor rows used by {', '.join(map(str, files))}")
+    table = Table(title=text(Msg("factors.used_title", files=", ".join(map(str, files)))))
     for column in ("table", "rows used", "unverified", "unverified rows", "stale", "stale rows"):
-        table.add_column(column, overflow="fold")
+        table.add_column(_heading(column), overflow="fold")
     for name in sorted(used):
         ids = sorted(flagged[name])
         shown = ", ".join(i.split(":", 1)[1] for i in ids[:6]) + (" ..." if len(ids) > 6 else "")
@@ -116,14 +121,12 @@ def _list_use(files: list[Path]) -> None:
         table.add_row(name, str(len(used[name])), str(len(ids)), shown, str(len(old)), standing_in)
     out.print(table)
     total = sum(len(v) for v in flagged.values())
-    out.print(f"{total} unverified factor rows in use (distinct per table)")
+    out.print(text(Msg("factors.unverified_in_use", count=total)))
     wanted = sorted({y for table_use in stale.values() for ys in table_use.values() for y in ys})
     if wanted:
-        out.print(
-            f"{sum(len(v) for v in stale.values())} factor rows stand in for a later FY's:"
-            f" the tables lack FY {', '.join(map(str, wanted))}"
-            " (a grid list: offset factors import-grid LIST --into DIR, then factors = DIR)"
-        )
+        count = sum(len(v) for v in stale.values())
+        lacking = ", ".join(map(str, wanted))
+        out.print(text(Msg("factors.stale_in_use", count=count, years=lacking)), markup=False)
 
 
 @app.command("show")

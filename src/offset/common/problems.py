@@ -62,6 +62,15 @@ def render(problems: Iterable[Problem], limit: int = MAX_LISTED) -> str:
     return "\n".join([head, *lines])
 
 
+def after_cells(cells: Sequence[Problem], found: Iterable[Problem]) -> list[Problem]:
+    """The reading's problems (`cells`), then the method's (`found`) but those on a cell the
+    reading refused already: the method saw that cell blank, and a second line about it (林齢
+    '三十' refused, then 'give age_yr, age_class or planted_fy') reads as a second mistake."""
+    refused = {(p.file, p.sheet, p.row, p.column) for p in cells if p.row is not None}
+    kept = [p for p in found if (p.file, p.sheet, p.row, p.column) not in refused]
+    return [*cells, *kept]
+
+
 def raise_if_any(problems: Sequence[Problem]) -> None:
     if problems:
         raise InputError(problems)

@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 
 from offset import __version__
 from offset.common.messages import Lang, Msg
-from offset.common.problems import InputError, Problem
+from offset.common.problems import InputError, Problem, after_cells
 from offset.documents import tables
 from offset.documents.output import DEFAULT_CSV_ENCODING, UnwritableText
 from offset.documents.report import Report
@@ -254,7 +254,7 @@ def _computed(
             found += theirs
             files.adopt(paths)
     if problems or found:
-        raise InputError([*problems, *dict.fromkeys(found)])
+        raise InputError(after_cells(problems, dict.fromkeys(found)))
     return data, in_order(scenario, computed)
 
 

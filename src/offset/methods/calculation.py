@@ -20,7 +20,7 @@ from pandas.api.types import union_categoricals
 
 from offset import __version__
 from offset.common.messages import Msg
-from offset.common.problems import InputError, Problem, raise_if_any
+from offset.common.problems import InputError, Problem, after_cells, raise_if_any
 from offset.factors import FactorLibrary, years
 from offset.intake.inputs import Prepared, blocks_computing, check
 from offset.methods import METHODS, CalcOptions, parts
@@ -95,7 +95,7 @@ def compute_checked(
         with quiet:
             result = compute_prepared(method, prepared.frame, factors, options)
     except InputError as e:
-        raise InputError([*problems, *prepared.relabel(e.problems)]) from e
+        raise InputError(after_cells(problems, prepared.relabel(e.problems))) from e
     except (ValueError, TypeError, KeyError) as e:  # cells already reported may trip a kernel
         if problems:
             raise InputError(problems) from e

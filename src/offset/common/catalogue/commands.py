@@ -242,8 +242,30 @@ WORDS: dict[str, tuple[str, str]] = {
             "prefecture": ("prefecture", "都道府県"),
             "key": ("key", "キー"),
             "spellings": ("accepted spellings", "読める書き方"),
+            "table": ("table", "係数表"),
+            "rows": ("rows", "行数"),
+            "unverified": ("unverified", "未確認"),
+            "keyed by": ("keyed by", "キー"),
+            "description": ("description", "内容"),
+            "rows used": ("rows used", "使った行"),
+            "unverified rows": ("unverified rows", "未確認の行"),
+            "stale": ("stale", "古い係数"),
+            "stale rows": ("stale rows", "古い係数の行 (求めた年度)"),
         }.items()
     },
+    "factors.tables_title": ("factor tables in {directory}", "{directory}の係数表"),
+    "factors.used_title": ("factor rows used by {files}", "{files}の実行が使う係数の行"),
+    "factors.unverified_in_use": (
+        "{count} unverified factor rows in use (distinct per table)",
+        "未確認の係数の行を使っています: {count}行 (表ごとに数えて)",
+    ),
+    "factors.stale_in_use": (
+        "{count} factor rows stand in for a later FY's: the tables lack FY {years} (a grid"
+        " list: offset factors import-grid LIST --into DIR, then factors = DIR)",
+        "{count}行の係数が後の年度の係数の代わりに使われています。表にない年度: {years}"
+        " (電気事業者別排出係数の一覧は offset factors import-grid LIST --into DIR で取り込み、"
+        "シナリオに factors = DIR)",
+    ),
     "factors.spellings": (
         "What a file may write for each {table} key (width, kana and case do not matter{example});"
         " your own words: [values.COLUMN] in a --columns file",
