@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -223,3 +224,13 @@ def sign_in(client: TestClient, key: str) -> httpx.Response:
     data = {"key": key, "csrftoken": form_token(client, "/")}
     response: httpx.Response = client.post("/signin", data=data, follow_redirects=False)
     return response
+
+
+def retired_by_api(world: World, who: str, body: dict[str, Any], key: str) -> str:
+    """A retirement through `POST /api/v1/retirements` with `who`'s key: its transaction id."""
+    done = world.client.post(
+        "/api/v1/retirements", json=body, headers={**world.auth(who), "Idempotency-Key": key}
+    )
+    assert done.status_code in (200, 201), done.text
+    found: str = done.json()["id"]
+    return found

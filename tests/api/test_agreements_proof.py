@@ -42,3 +42,18 @@ def test_an_agreements_figures_from_an_edited_entry_are_refused(tmp_path: Path) 
     assert page.status_code == 409
     assert f"seq {seq}" in page.text
     book.engine.dispose()
+
+
+def test_the_agreements_page_states_its_terms_in_words_only(tmp_path: Path) -> None:
+    """The page's sentence states the volume and the delivery in the reader's words; the line
+    under it repeated them as the scenario's codes (数量の決め方: fixed 5 t · 引渡し: transfer)
+    on a Japanese page. It keeps the agreement's key only."""
+    world = build_world(f"sqlite:///{tmp_path / 'ledger.db'}", tmp_path)
+    client = TestClient(world.client.app)
+    client.cookies.set("offset_key", world.keys["east-town"])
+    page = client.get("/dashboard/agreements?lang=ja").text
+    assert "5 t-CO2 を移転します" in page or "5 t-CO2を移転します" in page, page[-2000:]
+    assert "fixed 5 t" not in page
+    assert "引渡し: transfer" not in page
+    assert "キー: east-acme" in page
+    world.book.engine.dispose()

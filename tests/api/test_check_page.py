@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from tests.api.conftest import World
+from tests.api.conftest import World, retired_by_api
 
 BODY = {
     "from": "acme-kk/holding",
@@ -34,13 +34,7 @@ def _words(markup: str) -> str:
 
 
 def test_the_check_page_shows_every_field_the_certificate_prints(world: World) -> None:
-    done = world.client.post(
-        "/api/v1/retirements",
-        json=BODY,
-        headers={**world.auth("acme-kk"), "Idempotency-Key": "check-page-fields"},
-    )
-    assert done.status_code in (200, 201), done.text
-    tx_id = done.json()["id"]
+    tx_id = retired_by_api(world, "acme-kk", BODY, "check-page-fields")
     entry_hash = world.book.retirement(tx_id).hash
     for version in ("ja", "en"):
         printed = world.client.get(

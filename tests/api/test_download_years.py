@@ -10,7 +10,7 @@ import io
 
 import openpyxl
 
-from tests.api.conftest import World
+from tests.api.conftest import World, retired_by_api
 from tests.api.test_dashboard import signed_in
 from tests.reports import column_keys
 
@@ -19,12 +19,7 @@ BODY |= {"reason": "本社の電力", "purpose": "carbon_offset", "claim_fy": 20
 
 
 def test_a_retirements_years_are_whole_numbers_without_separators(world: World) -> None:
-    claimed = world.client.post(
-        "/api/v1/retirements",
-        json=BODY,
-        headers={**world.auth("acme-kk"), "Idempotency-Key": "download-years"},
-    )
-    assert claimed.status_code in (200, 201), claimed.text
+    retired_by_api(world, "acme-kk", BODY, "download-years")
     acme = signed_in(world, "acme-kk")
     keys = column_keys()
     for lang in ("en", "ja"):

@@ -45,3 +45,14 @@ def test_a_retirement_edited_by_hand_is_not_listed_as_true(book: Ledger) -> None
         page = client.get("/dashboard/retirements")
         assert page.status_code == 409
         assert f"seq {seq}" in page.text
+
+
+def test_a_class_edited_by_hand_is_not_listed(book: Ledger) -> None:
+    """The list prints each retirement's methodology: a class given another one in its table
+    (a forest credit shown as renewable electricity) is refused as a certificate is."""
+    _, key = keys.create(book.engine, "minato", "erp")
+    behind_the_triggers(book, "UPDATE credit_classes SET methodology = 'EN-R-002'")
+    with TestClient(create_app(book), raise_server_exceptions=False) as client:
+        refused = client.get("/api/v1/retirements", headers={"Authorization": f"Bearer {key}"})
+        assert refused.status_code == 409, refused.text
+        assert "credit class" in refused.json()["message"]

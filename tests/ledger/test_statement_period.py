@@ -16,6 +16,7 @@ import random
 import re
 from typing import Any
 
+import httpx
 import openpyxl
 import pandas as pd
 import pytest
@@ -142,16 +143,24 @@ def test_the_statement_prints_the_period_and_proves_its_opening(
     book.engine.dispose()
 
 
-def test_the_dashboards_statement_shows_a_period(db_url: str) -> None:
-    """The company's statement page over a FY: its lines, and each class's opening, in, out and
-    closing (the tenth year names every vintage held); its downloads keep the period; another
-    party's account is not found, a date that is not one is refused in words."""
+def tenth_years_page(db_url: str) -> tuple[Ledger, TestClient, httpx.Response]:
+    """Ten years' ledger, Acme signed in to the dashboard, and its statement page of the tenth
+    FY in Japanese."""
     book = ten_years(db_url)
     client = TestClient(create_app(book))
     assert sign_in(client, keys.create(book.engine, "acme")[1]).status_code == 303
     start, end = period(YEARS[-1])
+    window = {"from": start.isoformat(), "to": end.isoformat(), "lang": "ja"}
+    return book, client, client.get("/dashboard/statement/acme/holding", params=window)
+
+
+def test_the_dashboards_statement_shows_a_period(db_url: str) -> None:
+    """The company's statement page over a FY: its lines, and each class's opening, in, out and
+    closing (the tenth year names every vintage held); its downloads keep the period; another
+    party's account is not found, a date that is not one is refused in words."""
+    book, client, page = tenth_years_page(db_url)
+    start, end = period(YEARS[-1])
     window = {"from": start.isoformat(), "to": end.isoformat()}
-    page = client.get("/dashboard/statement/acme/holding", params={**window, "lang": "ja"})
     assert page.status_code == 200, page.text
     table = page.text[page.text.index('id="period-balances"') :]
     rows = re.findall(r"<tr><td>.*?</tr>", table)
@@ -205,12 +214,9 @@ def test_the_period_balances_download_as_the_page_shows_them(db_url: str) -> Non
     class's opening, in, out and closing (`table=balances`, in CSV and Excel, linked from the
     page with the period), every vintage held, the figures the page shows; the downloads held
     only the lines, which name the two vintages that moved, not the ten the account holds."""
-    book = ten_years(db_url)
-    client = TestClient(create_app(book))
-    assert sign_in(client, keys.create(book.engine, "acme")[1]).status_code == 303
+    book, client, page = tenth_years_page(db_url)
     start, end = period(YEARS[-1])
     window = {"from": start.isoformat(), "to": end.isoformat()}
-    page = client.get("/dashboard/statement/acme/holding", params={**window, "lang": "ja"})
     assert "table=balances&amp;format=csv&amp;from=" in page.text
     expected = [
         (b.project, b.vintage, b.opening, b.credited, b.debited, b.closing)

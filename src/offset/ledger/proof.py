@@ -77,14 +77,15 @@ def entry_problems(
     entries `seqs`, against the entries that recorded them (`titles.proved`, `parties_proved`,
     `classes_and_accounts_proved`), which are checked too. `apart`: entries a document reads a
     figure from (a statement's opening balances), checked as those reference entries are: each
-    on its own, with the link of the entry after it, when it is before the chain checked."""
+    on its own, with the link of the entry after it, when it is before the chain checked (their
+    classes and accounts are proved as those of `seqs` are)."""
     named_parties = {name for subject, name in named_titles if subject == "party"}
     named_titles = [(s, n) for s, n in named_titles if s != "party"]
     with reading(engine) as conn:
         head_seq, head_hash, _ = queries.head(conn)  # begins the snapshot the check reads
         described, found = titles.proved(conn, named_titles)
         opened, party_problems = parties_proved(conn, named_parties)
-        recorded, row_problems = classes_and_accounts_proved(conn, seqs)
+        recorded, row_problems = classes_and_accounts_proved(conn, [*seqs, *apart])
         problems: list[str] = [*found, *party_problems, *row_problems]
         seqs = [*seqs, *described, *opened]
         if not seqs:  # no entry printed, figures read from entries: the latest links to the head
@@ -236,8 +237,9 @@ def require_statement(
 
 def require_retirements(engine: Engine, listed: Iterable[Retirement]) -> Proof:
     """A list of retirements (the dashboard's page and downloads, the API's list): their
-    entries up to the head, the titles of their projects and the names of the parties that
-    retired them, or `Unverified` naming the list. Nothing listed: nothing to prove."""
+    entries, each on its own and the latest up to the head, with their classes and accounts,
+    the titles of their projects and the names of the parties that retired them, or
+    `Unverified` naming the list. Nothing listed: nothing to prove."""
     listed = list(listed)
     if not listed:
         return Proof((), -1, "")
@@ -245,7 +247,10 @@ def require_retirements(engine: Engine, listed: Iterable[Retirement]) -> Proof:
         *(("project", p) for p in {r.project for r in listed}),
         *(("party", r.party) for r in listed),
     ]
-    return require(engine, [r.seq for r in listed], Msg("proof.retirements"), sorted(set(named)))
+    # each entry on its own (the latest up to the head): a company's first retirement years
+    # back does not make its list read the whole chain
+    seqs = [r.seq for r in listed]
+    return require(engine, [], Msg("proof.retirements"), sorted(set(named)), apart=seqs)
 
 
 def require_balances(engine: Engine, shown: Iterable[BalanceLine]) -> Proof:

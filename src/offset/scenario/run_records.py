@@ -213,7 +213,7 @@ def agreements(engine: Engine, viewer: Viewer) -> list[SeenAgreement]:
         fulfilment = [Fulfilment(**row) for row in stored]
         moves = queries.agreement_moves(conn, [a.record.name for a in seen])
     if moves:  # a figure read from an entry edited by hand is never shown
-        proof.require(engine, [m.seq for m in moves], Msg("proof.agreements"))
+        proof.require(engine, [], Msg("proof.agreements"), apart=[m.seq for m in moves])
     out = []
     for agreement in seen:
         planned = tuple(f for f in fulfilment if f.agreement == agreement.record.name)
