@@ -36,12 +36,17 @@ class Batches(Generic[In, Out]):
     """`await batches(item)`: `work` done on a list of items in one thread, one outcome each,
     an exception raised for that item (an exception `work` raises is every item's)."""
 
-    def __init__(self, work: Callable[[list[In]], list[Out | Exception]], name: str) -> None:
-        self._work, self._name = work, name
+    def __init__(
+        self, work: Callable[[list[In]], list[Out | Exception]], name: str, threads: int = 1
+    ) -> None:
+        self._work, self._name, self._most = work, name, threads
         self._lock = threading.Lock()
-        self._arrived = threading.Condition(self._lock)
+        self._arrived = threading.Condition(self._lock)  # a thread waiting for work
+        self._more = threading.Condition(self._lock)  # a thread gathering its batch
+        self._gathering = 0
         self._queue: deque[Waiting[In, Out]] = deque()
-        self._running = False
+        self._running = 0  # threads (under `_lock`)
+        self._idle = 0  # of which waiting for work
         self._last = 0  # items the last batch held
 
     async def __call__(self, item: In) -> Out:
@@ -49,10 +54,12 @@ class Batches(Generic[In, Out]):
         future: asyncio.Future[Out] = loop.create_future()
         with self._lock:
             self._queue.append((item, future, loop))
-            if self._running:
+            if self._gathering:
+                self._more.notify_all()
+            elif self._idle:
                 self._arrived.notify()
-            else:
-                self._running = True
+            elif self._running < self._most:  # every thread busy: another takes what queues
+                self._running += 1
                 threading.Thread(target=self._run, name=self._name, daemon=True).start()
         return await future
 
@@ -60,8 +67,11 @@ class Batches(Generic[In, Out]):
         while True:
             with self._lock:
                 while not self._queue:
-                    if not self._arrived.wait(IDLE_S) and not self._queue:
-                        self._running = False
+                    self._idle += 1
+                    woken = self._arrived.wait(IDLE_S)
+                    self._idle -= 1
+                    if not woken and not self._queue:
+                        self._running -= 1
                         return
                 self._gather()
                 batch = list(self._queue)
@@ -83,10 +93,14 @@ class Batches(Generic[In, Out]):
         leader does (`group_commit.Line._gather`): woken by the first, the thread would
         otherwise take batches of one or two while the event loop reads the rest."""
         deadline = time.monotonic() + GROUP_WAIT_S
-        while len(self._queue) < self._last:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not self._arrived.wait(remaining):
-                return
+        self._gathering += 1
+        try:
+            while len(self._queue) < self._last:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not self._more.wait(remaining):
+                    return
+        finally:
+            self._gathering -= 1
 
 
 def _settle(answers: list[tuple[asyncio.Future[Out], object]]) -> None:

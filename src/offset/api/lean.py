@@ -44,6 +44,11 @@ from offset.ledger.writer import Submission
 # as many at once as AnyIO's default limiter lets FastAPI's sync routes run).
 THREADS: Final = 40
 
+# The threads that gather writes (`batches`): while one waits for its batch's commit, the other
+# checks the keys of what arrived meanwhile and queues behind it in the group commit's line (one
+# made a serial chain, slower on a busy machine; four split the batches: benchmarks/README.md).
+GATHERERS: Final = 2
+
 JSON_TYPES: Final = frozenset({b"application/json", b"application/json; charset=utf-8"})
 BALANCES: Final = TypeAdapter(list[BalanceOut])
 Serve = Callable[[Ledger, Caller, Any, str], Response]
@@ -101,7 +106,7 @@ class Lean:
         self.app, self.book = app, book
         self.threads = ThreadPoolExecutor(THREADS, thread_name_prefix="offset-lean")
         self.writes: Batches[Call, Response] = Batches(
-            lambda calls: _write_together(book, calls), "offset-lean-writes"
+            lambda calls: _write_together(book, calls), "offset-lean-writes", GATHERERS
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
