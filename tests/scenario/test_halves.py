@@ -94,15 +94,28 @@ def test_a_small_run_stays_in_one_process(three: Scenario) -> None:
     started for them."""
     data, _ = load_data(three, FactorLibrary())
     assert halves.result_rows(three, data) == 8 * (12 + 3 + 8) * 2
-    with halves.started(three, data, FactorLibrary(), False, None) as (mine, second):
-        assert second is None
-        assert mine is data
+    with halves.started(three, data, FactorLibrary(), False, None) as alone:
+        assert alone == halves.Half(data, None, None)  # one process, pieces of `MAX_ROWS` rows
     shipped = sorted((REPOSITORY / "scenarios").glob("*.toml"))
     assert len(shipped) >= 5
     for path in shipped:
         scenario = Scenario.from_toml(path)
         data, _ = load_data(scenario, FactorLibrary())
         assert 0 < halves.result_rows(scenario, data) < halves.MIN_ROWS // 10, path.name
+
+
+def test_two_processes_hold_half_the_rows_a_piece(
+    three: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each process computes in pieces of half `MAX_ROWS` rows: the two hold about as many rows
+    at once as one process did."""
+    monkeypatch.setattr(halves, "MIN_ROWS", 0)
+    data, _ = load_data(three, FactorLibrary())
+    with halves.started(three, data, FactorLibrary(), False, None) as half:
+        assert half.second is not None
+        assert half.max_rows == compute.MAX_ROWS // 2
+        assert set(half.data) == halves.split(three, data)[0]
+        assert len(half.second.finished()[0]) == 3 * 3 * 2
 
 
 def test_two_processes_write_and_post_what_one_process_does(

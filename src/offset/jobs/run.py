@@ -235,9 +235,11 @@ def _computed(
 
     with halves.started(
         scenario, data, factors, strict_factors, files.directory if write else None
-    ) as (mine, second):
+    ) as (mine, second, max_rows):
         try:
-            for _, years in compute_years(scenario, mine, factors, stepped, strict_factors):
+            for _, years in compute_years(
+                scenario, mine, factors, stepped, strict_factors, max_rows
+            ):
                 computed |= {key: kept(scenario, year) for key, year in years.items()}
                 if write:
                     files.write(scenario, years, mine)  # in the writer's thread, from here on

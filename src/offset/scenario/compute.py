@@ -235,13 +235,15 @@ def compute_years(
     factors: FactorLibrary,
     step: Callable[[int, str], None] = lambda fy, project: None,
     strict_factors: bool = False,
+    max_rows: int | None = None,
 ) -> Iterator[tuple[int, dict[tuple[str, int], ProjectYear]]]:
     """Each FY's projects' results, in FY order, a piece at a time (the projects of one kernel
     call), so that a caller can write them and drop them before the next piece is computed;
     InputError at the end with every FY's problems (a caller posts nothing before it has all
     FYs). The projects of a FY that share a method and its options are computed in one call of
     the method's kernel (`calculation.compute_together`: its factor constants built once, not
-    per project), or in pieces of at most `MAX_ROWS` rows, a data file's projects together."""
+    per project), or in pieces of at most `max_rows` rows (None: `MAX_ROWS`), a data file's
+    projects together."""
     problems: list[Problem] = []
     for fy in scenario.fiscal_years:
         groups: dict[tuple[str, CalcOptions], list[tuple[str, pd.DataFrame, CalcOptions]]] = {}
@@ -253,7 +255,7 @@ def compute_years(
             key = (data[name].method, dataclasses.replace(options, file=""))
             groups.setdefault(key, []).append((name, year_rows(data[name].frame, fy), options))
         for (method, _), members in groups.items():
-            for piece in _pieces(scenario, members):
+            for piece in _pieces(scenario, members, max_rows or MAX_ROWS):
                 out: dict[tuple[str, int], ProjectYear] = {}
                 for name, frame, result in _computed_together(method, piece, data, factors):
                     if isinstance(result, CalcResult):
@@ -271,8 +273,8 @@ def compute_years(
 Member = tuple[str, pd.DataFrame, CalcOptions]
 
 
-def _pieces(scenario: Scenario, members: list[Member]) -> list[list[Member]]:
-    """`members` in pieces of at most `MAX_ROWS` rows, the projects of one shared data file in
+def _pieces(scenario: Scenario, members: list[Member], max_rows: int) -> list[list[Member]]:
+    """`members` in pieces of at most `max_rows` rows, the projects of one shared data file in
     one piece (their results file is written whole)."""
     by_file: dict[str, list[Member]] = {}
     for member in members:
@@ -282,7 +284,7 @@ def _pieces(scenario: Scenario, members: list[Member]) -> list[list[Member]]:
     rows = 0
     for together in by_file.values():
         more = sum(len(member[1]) for member in together)
-        if piece and rows + more > MAX_ROWS:
+        if piece and rows + more > max_rows:
             pieces.append(piece)
             piece, rows = [], 0
         piece += together
