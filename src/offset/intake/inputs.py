@@ -98,6 +98,7 @@ def load(
             municipalities=municipalities,
             constants=constants,
             sheet_fy=sheet_fy,
+            fy=fy,
             sheet=table.sheet,
             duplicates=None,
             positions=table.positions,
