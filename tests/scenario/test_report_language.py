@@ -128,6 +128,13 @@ def test_a_japanese_report_has_no_english_heading_or_header(flagship: dict[Lang,
         assert not leaked, (lang, leaked)
 
 
+def test_the_japanese_summary_reads_its_years_as_fys(flagship: dict[Lang, Path]) -> None:
+    """The 年度別の概要 table read 2016 where the tables by FY read 2016年度."""
+    html = (flagship["ja"] / "report.html").read_text(encoding="utf-8")
+    summary = html[html.index('id="table-summary"') :].split("</table>")[0]
+    assert re.search(r"<td>\d{4}年度</td>", summary), summary[:600]
+
+
 def test_both_languages_have_the_same_sections_tables_and_sheets(
     flagship: dict[Lang, Path],
 ) -> None:
