@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from offset.cli.app import app
 from offset.intake.dates import FUTURE_FYS, latest_plausible, wareki
+from offset.intake.inputs import load
+from offset.methods import METHODS
 from tests.refusals import refused_calc
 from tests.test_era_range import PV
 
@@ -46,3 +48,14 @@ def test_the_bound_follows_the_later_of_the_run_fy_and_today() -> None:
     assert latest_plausible(2016, today) == dt.date(2026 + FUTURE_FYS + 1, 3, 31)
     assert latest_plausible(2040, today) == dt.date(2040 + FUTURE_FYS + 1, 3, 31)
     assert latest_plausible(None, today) == dt.date(2026 + FUTURE_FYS + 1, 3, 31)
+
+
+def test_a_scenario_reaching_years_ahead_reads_its_planned_dates(tmp_path: Path) -> None:
+    """A projection to FY2050 may list a plant planned for 2045; one FY's run may not."""
+    data = tmp_path / "pv.csv"
+    data.write_text(PV.format(day="2045-04-01"), encoding="utf-8")
+    contract = METHODS["solar"].contract
+    keys = [getattr(p.message, "key", "") for p in load(data, contract, fy=2024)[1]]
+    assert "value.date_future" in keys
+    keys = [getattr(p.message, "key", "") for p in load(data, contract, horizon_fy=2050)[1]]
+    assert "value.date_future" not in keys
