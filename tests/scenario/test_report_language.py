@@ -57,6 +57,9 @@ def test_every_category_offset_shows_has_its_words() -> None:
     assert term("method.forest", "ja") == "森林吸収"
 
 
+TERMINAL: dict[Lang, str] = {}  # what the flagship run said, by language
+
+
 @pytest.fixture(scope="module")
 def flagship(tmp_path_factory: pytest.TempPathFactory) -> dict[Lang, Path]:
     """The flagship run once per language, each on its own ledger."""
@@ -70,6 +73,7 @@ def flagship(tmp_path_factory: pytest.TempPathFactory) -> dict[Lang, Path]:
         )  # fmt: skip
         assert done.exit_code == 0, done.output
         outs[lang] = out
+        TERMINAL[lang] = " ".join(done.output.split())  # a narrow terminal wraps a warning
     return outs
 
 
@@ -126,6 +130,22 @@ def test_a_japanese_report_has_no_english_heading_or_header(flagship: dict[Lang,
         page = (out / "report.html").read_text(encoding="utf-8")
         leaked = [key for key in all_terms() if key in page]
         assert not leaked, (lang, leaked)
+
+
+def test_the_japanese_summary_reads_its_years_as_fys(flagship: dict[Lang, Path]) -> None:
+    """The 年度別の概要 table read 2016 where the tables by FY read 2016年度."""
+    html = (flagship["ja"] / "report.html").read_text(encoding="utf-8")
+    summary = html[html.index('id="table-summary"') :].split("</table>")[0]
+    assert re.search(r"<td>\d{4}年度</td>", summary), summary[:600]
+
+
+def test_the_terminals_warnings_name_a_project_by_its_title(flagship: dict[Lang, Path]) -> None:
+    """The terminal said 注意: area-residential-pv 2024年度 where the report names the project
+    緑川定住自立圏 住宅用太陽光発電 (area-residential-pv)."""
+    assert flagship
+    title = "緑川定住自立圏 住宅用太陽光発電 (area-residential-pv)"
+    assert f"注意: {title} 2024年度" in TERMINAL["ja"], TERMINAL["ja"]
+    assert f"warning: {title} FY2024" in TERMINAL["en"], TERMINAL["en"]
 
 
 def test_both_languages_have_the_same_sections_tables_and_sheets(

@@ -145,7 +145,8 @@ WARNINGS_SHOWN = 8
 def _print_outcome(outcome: RunOutcome) -> None:
     from offset.common.messages import Msg, current, text
     from offset.documents.figures import column_kinds, formatter
-    from offset.documents.notes import newest_first
+    from offset.documents.notes import named, newest_first
+    from offset.documents.tables import titles
     from offset.documents.terms import term
     from offset.documents.times import shown_time
 
@@ -166,7 +167,9 @@ def _print_outcome(outcome: RunOutcome) -> None:
         table.add_row(*cells)
     out.print(table)
     _print_restatements(outcome)
-    said = [text(w) for w in newest_first(outcome.warnings)]  # this FY's first
+    # this FY's first; a project and an agreement by title, as the report's notes name them
+    titled = titles(outcome.scenario)
+    said = [text(named(w, titled)) for w in newest_first(outcome.warnings)]
     if outcome.dry_run:
         out.print(
             text(Msg("cli.dry_run", count=outcome.to_post, there=outcome.already_there)),

@@ -15,7 +15,8 @@ import pandas as pd
 from offset.common.messages import Lang
 from offset.documents.figures import CSV_DECIMALS, column_kinds
 from offset.documents.tables import TITLED
-from offset.documents.terms import column_label, term, value_term
+from offset.documents.terms import column_label, fy_label, term, value_term
+from offset.documents.times import shown_day
 
 # columns whose values are a scenario's party keys
 PARTY_COLUMNS = ("owner", "provider", "beneficiary", "retired_by", "municipality", "name")
@@ -69,6 +70,24 @@ def shown(
             out[column] = out[column].round(CSV_DECIMALS)
     out.columns = pd.Index([column_label(str(c), lang) for c in frame.columns])
     return Shown(out, kinds)
+
+
+# columns a printed page (HTML, PDF) shows as its reader reads them: 2016年度, 2020年4月20日;
+# the workbook and CSVs keep the year and the ISO day a spreadsheet sorts by
+PRINTED_FYS = ("fy",)
+PRINTED_DAYS = ("effective_date",)
+
+
+def in_readers_form(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """`frame` (a shown table's rows, labelled) with its FYs and days in the reader's form."""
+    out = frame.copy()
+    for name in PRINTED_FYS:
+        if (label := column_label(name, lang)) in out:
+            out[label] = out[label].map(lambda v: "" if pd.isna(v) else fy_label(int(v), lang))
+    for name in PRINTED_DAYS:
+        if (label := column_label(name, lang)) in out:
+            out[label] = out[label].map(lambda v: shown_day(v, lang))
+    return out
 
 
 def sheet_name(name: str, lang: Lang) -> str:

@@ -31,7 +31,7 @@ from offset.documents.output import (
 )
 from offset.documents.panels import by_fy
 from offset.documents.pdf import html_to_pdf
-from offset.documents.present import Shown, sheet_name, shown
+from offset.documents.present import Shown, in_readers_form, sheet_name, shown
 from offset.documents.tables import SECTORS
 from offset.documents.terms import column_label, fy_label, in_language, term, value_term
 from offset.documents.times import shown_time
@@ -166,6 +166,7 @@ def _html_table(table: Shown, name: str, lang: Lang) -> str:
     `caps.MAX_ROWS_SHOWN` rows, and a note saying so when it has more."""
     shows = [formatter(kind) for kind in table.kinds]
     frame, total = caps.first_rows(table.frame)
+    frame = in_readers_form(frame, lang)
     note = ""
     if total > len(frame):
         words = term("report.rows_shown", lang, shown=len(frame), total=total, name=name)

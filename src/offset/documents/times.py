@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 from offset.common.messages import Lang
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -13,6 +15,20 @@ JST = ZoneInfo("Asia/Tokyo")
 def created_now() -> str:
     """The time a report is made, in Japan's time (ISO 8601 with its +09:00 offset)."""
     return dt.datetime.now(JST).isoformat(timespec="seconds")
+
+
+def shown_day(day: object, lang: Lang) -> str:
+    """A day as its reader reads it: 2020年4月20日, or 2020-04-20 ("" for none)."""
+    if day is None or day is pd.NaT or (isinstance(day, float) and day != day):
+        return ""
+    if not isinstance(day, dt.date):
+        try:
+            day = dt.date.fromisoformat(str(day)[:10])
+        except ValueError:
+            return str(day)
+    if lang == "ja":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day:%Y-%m-%d}"
 
 
 def shown_time(iso: str, lang: Lang) -> str:
@@ -25,5 +41,5 @@ def shown_time(iso: str, lang: Lang) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(JST)
     if lang == "ja":
-        return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M} (日本時間)"
+        return f"{shown_day(moment, lang)} {moment:%H:%M} (日本時間)"
     return f"{moment:%Y-%m-%d %H:%M} JST"

@@ -10,6 +10,7 @@ not raised, so that a caller adds what the method finds in the same pass.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -24,7 +25,7 @@ from offset.common.problems import Problem
 from offset.common.rows import spans
 from offset.intake import values
 from offset.intake.columns import Column, Contract
-from offset.intake.dates import month_only
+from offset.intake.dates import latest_plausible, month_only
 from offset.intake.headers import Match, Matcher
 from offset.intake.identity import Duplicates, Repeats, repeats
 from offset.intake.japanese import distinct, folded, gather
@@ -50,6 +51,7 @@ def check(
     municipalities: Municipalities | None = None,
     constants: Constants | None = None,
     sheet_fy: int | None = None,
+    fy: int | None = None,
     sheet: str | None = None,
     duplicates: Duplicates | None = None,
     positions: Sequence[int] = (),
@@ -57,11 +59,13 @@ def check(
     """The contract's columns of `raw`, typed, and every problem found (not raised);
     `municipalities` (default: the shipped list) names each row's municipality, `constants`
     fill and bind the municipality and prefecture of every row, `sheet_fy` is the FY the
-    sheet's name gives its rows; rows that repeat an identifier are handled as `duplicates`
+    sheet's name gives its rows, `fy` the FY computed (a date too far after it or today is
+    refused: `latest_plausible`); rows that repeat an identifier are handled as `duplicates`
     says (None: not looked for: a frame built in code may hold variants of one thing on
     purpose; `load` looks for them in a file, over all its sheets at once). The notices name
     the columns no header of the method names (`unread`), a frame's as a file's."""
     matcher = matcher or Matcher(contract, {})
+    latest = latest_plausible(sheet_fy if fy is None else fy)
     problems: list[Problem] = []
     # the columns no header of the method names, told of as a file's are (`positions`: each
     # column's place in its sheet; none for a frame)
@@ -106,7 +110,7 @@ def check(
         if _settled_later(column.name, found, constants):  # a blank cell may be filled
             column = dataclasses.replace(column, required=False)
         converted, column_problems = _convert(
-            raw[match.header], column, match.unit, listed, vocabulary
+            raw[match.header], column, match.unit, listed, vocabulary, latest
         )
         problems += column_problems
         out[column.name] = converted
@@ -379,6 +383,7 @@ def _convert(
     unit: str | None,
     listed: values.Listed,
     vocabulary: Vocabulary | None,
+    latest: dt.date,
 ) -> tuple[object, list[Problem]]:
     if column.kind in ("number", "integer"):
         if vocabulary is not None:  # labels (地位 上/中/下) first, then numbers
@@ -387,7 +392,7 @@ def _convert(
     if column.kind == "year":
         return values.years(series, column, listed)
     if column.kind == "date":
-        return values.dates(series, column, listed)
+        return values.dates(series, column, listed, latest)
     if column.kind == "boolean":
         return values.booleans(series, column, listed)
     if column.kind == "category":

@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from offset.common import fiscal
 from offset.common.messages import Msg
 from offset.intake.japanese import nfkc
 
@@ -42,6 +43,9 @@ ERAS = (
 )
 _BY_NAME = {e.name: e for e in ERAS} | {e.letter: e for e in ERAS}
 LOWEST_YEAR, HIGHEST_YEAR = 1900, 2100  # a date outside these is a typo (or year 9999)
+# A date after the FY computed is a plan, not yet in service (it counts 0 for that FY); one more
+# than this many FYs after the later of that FY and today's is a typo (令和70年 for 令和7年)
+FUTURE_FYS = 10
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ERA = r"(?P<era>令和|平成|昭和|大正|明治|[RHSTM])\s*(?P<y>元|\d{1,2})"
 _MD = r"\s*(?:年|[./-])\s*(?P<m>\d{1,2})\s*(?:月|[./-])\s*(?P<d>\d{1,2})\s*日?"
@@ -119,14 +123,27 @@ def _from_match(match: re.Match[str], shown: str) -> dt.date | Msg:
     if isinstance(found, Msg):
         return found
     if found is None or found < era.start or (era.end is not None and found > era.end):
-        end = _era_day(era.end) if era.end else Msg("value.era_now")
-        return Msg("value.era_range", value=shown, era=era.name, start=_era_day(era.start), end=end)
+        end = reader_day(era.end) if era.end else Msg("value.era_now")
+        return Msg(
+            "value.era_range", value=shown, era=era.name, start=reader_day(era.start), end=end
+        )
     return found
 
 
-def _era_day(day: dt.date) -> Msg:
-    """An era's first or last day as the reader reads it: 2019-05-01, or in Japanese
-    令和元年5月1日 (2019年5月1日)."""
+def latest_plausible(fy: int | None, today: dt.date | None = None) -> dt.date:
+    """The last day an office file's date may name: the end of the FY `FUTURE_FYS` after the
+    later of the FY computed (None: none given) and today's."""
+    current = fiscal.fiscal_year(today or dt.date.today())
+    return fiscal.fy_bounds(max(current if fy is None else fy, current) + FUTURE_FYS)[1]
+
+
+def too_far_ahead(value: object, latest: dt.date) -> Msg:
+    """Why a cell's date after `latest` is refused."""
+    return Msg("value.date_future", value=value, years=FUTURE_FYS, latest=reader_day(latest))
+
+
+def reader_day(day: dt.date) -> Msg:
+    """A day as the reader reads it: 2019-05-01, or in Japanese 令和元年5月1日 (2019年5月1日)."""
     western = f"{day.year}年{day.month}月{day.day}日"
     return Msg("value.era_day", day=day.isoformat(), day_ja=f"{wareki(day)} ({western})")
 
@@ -172,9 +189,9 @@ def to_year(value: object) -> int | Msg:
     n = 1 if match["y"] == "元" else int(match["y"])
     year = era.year(n)
     if n < 1 or (era.end is not None and year > era.end.year):
-        end = _era_day(era.end) if era.end else Msg("value.era_now")
+        end = reader_day(era.end) if era.end else Msg("value.era_now")
         return Msg(
-            "value.era_range", value=str(value), era=era.name, start=_era_day(era.start), end=end
+            "value.era_range", value=str(value), era=era.name, start=reader_day(era.start), end=end
         )
     return year
 

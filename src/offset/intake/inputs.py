@@ -65,6 +65,7 @@ def load(
     *,
     sheet: str | Sequence[str] | None = None,
     fy: int | None = None,
+    horizon_fy: int | None = None,
     user_map: Mapping[str, str] | None = None,
     vocabularies: Vocabularies | None = None,
     progress: Progress | None = None,
@@ -78,7 +79,8 @@ def load(
     raises InputError.
 
     `sheet`: a workbook's sheet, several, or `all` (None: as `sheet_choice` says, with `fy`
-    choosing among sheets named for FYs); rows of several sheets are one input."""
+    choosing among sheets named for FYs); rows of several sheets are one input. A date is a
+    typo beyond some FYs after `horizon_fy` (None: `fy`; a scenario's last FY), or today's."""
     matcher = Matcher(contract, user_map or {})
     requested = [sheet] if isinstance(sheet, str) else None if sheet is None else list(sheet)
     tables, notices, every = _tables(path, requested, fy, matcher, progress)
@@ -98,6 +100,7 @@ def load(
             municipalities=municipalities,
             constants=constants,
             sheet_fy=sheet_fy,
+            fy=fy if horizon_fy is None else horizon_fy,
             sheet=table.sheet,
             duplicates=None,
             positions=table.positions,

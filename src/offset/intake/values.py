@@ -24,7 +24,7 @@ from offset import units
 from offset.common.messages import Msg
 from offset.common.problems import Problem
 from offset.intake.columns import Column
-from offset.intake.dates import HIGHEST_YEAR, LOWEST_YEAR, to_date, to_year
+from offset.intake.dates import HIGHEST_YEAR, LOWEST_YEAR, to_date, to_year, too_far_ahead
 from offset.intake.japanese import distinct, folded, gather, nfkc, pint_unit
 from offset.intake.unit_case import read_unit
 
@@ -302,8 +302,9 @@ def years(
 
 
 def dates(
-    series: pd.Series, column: Column, listed: Listed
+    series: pd.Series, column: Column, listed: Listed, latest: dt.date
 ) -> tuple[npt.NDArray[np.datetime64], list[Problem]]:
+    """Days (NaT for blanks and refusals); one after `latest` is a typo (`latest_plausible`)."""
     blank = empty(series)
     problems: list[Problem] = []
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
@@ -315,9 +316,13 @@ def dates(
         messages = gather(notes, codes, None)
         bad = _noted(messages) & ~blank
         problems += listed(bad, lambda i: messages[i])
+    values = values.astype("datetime64[ns]")
+    ahead = values > np.datetime64(latest, "ns")
+    problems += listed(ahead, lambda i: too_far_ahead(series.iloc[i], latest))
+    values[ahead] = np.datetime64("NaT")
     if column.required:
         problems += listed(blank, lambda i: Msg("value.required"))
-    return values.astype("datetime64[ns]"), problems
+    return values, problems
 
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -90,6 +90,7 @@ def load_data(
                     path,
                     METHODS[project.method].contract,
                     sheet=scenario.sheets_of(name),
+                    horizon_fy=scenario.content.scenario.fiscal_years[1],  # its plans' dates
                     user_map=load_map(scenario.columns_path(name), every_column_name()),
                     vocabularies=with_user_words(
                         known, load_values(scenario.columns_path(name), every_column_name())
