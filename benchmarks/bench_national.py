@@ -154,7 +154,7 @@ def main() -> None:
             [sys.executable, __file__, "--one", str(size), "--fys", *map(str, args.fys),
              "--pv", str(args.pv), "--cases", str(args.cases), "--stands", str(args.stands),
              "--layout", args.layout, *(["--no-full"] if args.no_full else [])],
-            capture_output=True, text=True, check=True,
+            stdout=subprocess.PIPE, text=True, check=True,  # its errors reach the terminal
         )  # fmt: skip
         figures = json.loads(child.stdout.strip().splitlines()[-1])
         print(" ".join(f"{k}={v}" for k, v in figures.items()))
