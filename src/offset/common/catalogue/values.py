@@ -72,7 +72,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "value.date_future": (
         "{value!r} is more than {years} fiscal years ahead (after {latest}); a typo?",
-        "{value!r}は{years}年度以上先の日付です ({latest} より後)。入力の誤りではありませんか",
+        "{value!r}は{years}年度以上先の日付です ({latest}より後)。入力の誤りではありませんか",
     ),
     "value.not_year": (
         "not a year: {value!r} (use 2024, 2024年度, R6 or 令和6年度)",
