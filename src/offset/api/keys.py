@@ -18,6 +18,7 @@ from sqlalchemy import Engine, text
 
 from offset.ledger.codes import Rejected
 from offset.ledger.database import read_rows, reading
+from offset.ledger.queries.sql_values import in_list
 
 PREFIX = "ofk"
 
@@ -70,7 +71,7 @@ def revoke(engine: Engine, key_or_id: str) -> bool:
 
 KEY_QUERY = (
     "SELECT k.id, k.key_hash, k.revoked_at, p.id, p.kind, p.name FROM api_keys k"
-    " JOIN parties p ON p.id = k.party_id WHERE k.id IN ({ids})"
+    " JOIN parties p ON p.id = k.party_id WHERE k.id {IN}"
 )
 
 
@@ -85,8 +86,8 @@ def authenticate_all(engine: Engine, keys: list[str]) -> list[Caller | None]:
     ids = {parts[1] for parts in map(_parts, keys) if parts is not None}
     found: dict[str, tuple[Any, ...]] = {}
     if ids:
-        named = {f"k{i}": key_id for i, key_id in enumerate(sorted(ids))}
-        query = KEY_QUERY.format(ids=", ".join(f":{name}" for name in named))
+        marks, named = in_list("k", ids)
+        query = KEY_QUERY.replace("{IN}", marks)
         found = {row[0]: row for row in read_rows(engine, query, named)}  # one round trip
     return [_caller(key, found) for key in keys]
 
