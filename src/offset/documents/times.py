@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from offset.common.days import japanese_day
 from offset.common.messages import Lang
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -27,7 +28,7 @@ def shown_day(day: object, lang: Lang) -> str:
         except ValueError:
             return str(day)
     if lang == "ja":
-        return f"{day.year}年{day.month}月{day.day}日"
+        return japanese_day(day)
     return f"{day:%Y-%m-%d}"
 
 

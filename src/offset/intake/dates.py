@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from offset.common import fiscal
+from offset.common.days import japanese_day
 from offset.common.messages import Msg
 from offset.intake.japanese import nfkc
 
@@ -144,8 +145,7 @@ def too_far_ahead(value: object, latest: dt.date) -> Msg:
 
 def reader_day(day: dt.date) -> Msg:
     """A day as the reader reads it: 2019-05-01, or in Japanese 令和元年5月1日 (2019年5月1日)."""
-    western = f"{day.year}年{day.month}月{day.day}日"
-    return Msg("value.era_day", day=day.isoformat(), day_ja=f"{wareki(day)} ({western})")
+    return Msg("value.era_day", day=day.isoformat(), day_ja=f"{wareki(day)} ({japanese_day(day)})")
 
 
 def _checked(year: int, month: int, day: int, shown: str) -> dt.date | Msg:
